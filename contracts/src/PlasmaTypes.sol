@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.24;
+
+// The structures that a parent chain verifies, declared once.
+//
+// Rust reads this file through alloy's `sol!` (crate `plasma-ledger`, module `types`), so the
+// node, a plasma parent's bridge and these contracts encode every verified structure with the
+// same ABI layout. Change a field here and both sides change together.
+//
+// Conventions
+// * Hashes are keccak-256. `txHash = keccak256(abi.encode(Transaction))` (signatures excluded).
+// * The tx tree's leaves are `abi.encode(SignedTransaction)`; the history tree's leaves are block
+//   hashes. Leaves hash as `keccak256(0x00 ‖ leaf)`, inner nodes as `keccak256(0x01 ‖ l ‖ r)`.
+// * `blockHash = keccak256(abi.encode(BlockHeader))`. The first block of a chain has height 1.
+// * Assets are identified by their root token address; `address(0)` is ETH.
+
+/// What a transaction does. Stored as `uint8` in `Transaction.kind`; values 16 and above are
+/// reserved for system transactions (children's checkpoints, bonding, slashing).
+enum TxKind {
+    Invalid,
+    // Spends up to 4 signed inputs into up to 4 outputs; value is conserved per asset.
+    Transfer,
+    // Mints one output from the parent's deposit record carried in `data`.
+    Deposit,
+    // Spends signed inputs and locks part of the value into a child chain's escrow
+    // (`data` = `ChildDeposit`).
+    DepositToChild,
+    // Credits a finalized exit of a child chain from that child's escrow
+    // (`data` = `ExitPayoutClaim`).
+    ExitPayout
+}
+
+/// Position of an output: block height, index of the transaction in the block, output index.
+struct UtxoPos {
+    uint64 blockHeight;
+    uint32 txIndex;
+    uint8 outputIndex;
+}
+
+/// A coin: who may spend it, which asset, how much.
+struct Output {
+    address owner;
+    address token;
+    uint256 amount;
+}
+
+/// The signed body of every transaction. `data` carries the kind's own payload.
+struct Transaction {
+    uint8 kind;
+    UtxoPos[] inputs;
+    Output[] outputs;
+    bytes data;
+}
+
+/// A transaction with one 65-byte (r ‖ s ‖ v) EIP-712 signature per input, in input order.
+struct SignedTransaction {
+    Transaction transaction;
+    bytes[] signatures;
+}
+
+/// A deposit as the parent records it: per-chain nonce, who paid, who receives.
+struct DepositRecord {
+    uint64 chainId;
+    uint64 nonce;
+    address depositor;
+    address recipient;
+    address token;
+    uint256 amount;
+}
+
+/// Payload of a `DepositToChild` transaction.
+struct ChildDeposit {
+    uint64 childChainId;
+    address recipient;
+    address token;
+    uint256 amount;
+}
+
+/// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays.
+struct ExitPayoutClaim {
+    uint64 childChainId;
+    bytes32 exitId;
+}
+
+/// A block header. `historyRoot` commits to the hashes of every earlier block (leaf index =
+/// height), so one checkpointed header proves any block before it.
+struct BlockHeader {
+    uint64 chainId;
+    uint64 height;
+    bytes32 parentHash;
+    bytes32 txRoot;
+    uint64 depositNonceStart;
+    uint64 depositNonceEnd;
+    bytes32 historyRoot;
+    bytes32 childCheckpointsRoot;
+    bytes32 validatorSetHash;
+    bytes32 nextValidatorSetHash;
+    uint64 timestamp;
+    address proposer;
+}
+
+/// One validator: its operator account, BLS public key (EIP-2537 G2 encoding, 256 bytes) and
+/// voting power. `validatorSetHash = keccak256(abi.encode(Validator[]))`.
+struct Validator {
+    address operator;
+    bytes blsPubkey;
+    uint64 power;
+}
+
+/// The bytes every validator signs for a vote: `abi.encode(Vote)`. No voter address, so the
+/// precommits for one block aggregate into a single signature.
+struct Vote {
+    uint64 chainId;
+    uint64 height;
+    uint32 round;
+    uint8 voteType;
+    bytes32 blockHash;
+}
+
+/// Proof that ≥2/3 of the voting power precommitted a block: bit i of `signerBitmap` (byte
+/// i / 8, bit i % 8, least significant first) marks validator i; `aggregateSignature` is the
+/// sum of their BLS signatures (EIP-2537 G1 encoding, 128 bytes).
+struct CommitCertificate {
+    uint64 height;
+    uint32 round;
+    bytes32 blockHash;
+    bytes signerBitmap;
+    bytes aggregateSignature;
+}
+
+/// A header with the certificate that commits it, as submitted to the parent.
+struct Checkpoint {
+    BlockHeader header;
+    CommitCertificate certificate;
+}
+
+/// A binary Merkle proof. `index` must be below 2^siblings.length.
+struct MerkleProof {
+    uint64 index;
+    bytes32[] siblings;
+}
+
+/// A transaction in a block, and that block in a checkpointed header's history. When the
+/// block is the checkpoint itself, `historyProof` is empty.
+struct TxInclusion {
+    SignedTransaction signedTx;
+    BlockHeader header;
+    MerkleProof txProof;
+    MerkleProof historyProof;
+}
+
+/// An exit in the parent's queue.
+struct ExitRecord {
+    bytes32 exitId;
+    UtxoPos utxoPos;
+    address owner;
+    address token;
+    uint256 amount;
+    uint64 exitableAt;
+}
+
+/// A block as it travels and is stored: the header and its transactions in tx-tree order.
+struct Block {
+    BlockHeader header;
+    SignedTransaction[] transactions;
+}

@@ -1,0 +1,318 @@
+//! Block application: `(view, block) -> StateDelta | BlockError`, deterministic.
+//!
+//! The header is checked against the chain head (height, parent, history root) and against
+//! its own body (tx root, deposit range); every transaction is validated in order against the
+//! state as the transactions before it left it, so a block may spend outputs it creates.
+
+use crate::merkle::{self, leaf_hash};
+use crate::signing::SigningDomain;
+use crate::tx::{validate_transaction, TxError, ValidatedTx};
+use crate::types::{Block, DepositRecord, ExitRecord, Output, UtxoPos};
+use crate::view::{ChainHead, LedgerView, TxRef};
+use alloy_primitives::{Address, B256, U256};
+use std::collections::{BTreeMap, HashMap};
+
+/// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
+pub const MAX_BLOCK_TXS: usize = 1 << 16;
+
+/// Why a block is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    /// The header names another chain.
+    #[error("block is for chain {got}, this is chain {expected}")]
+    WrongChain {
+        /// This chain.
+        expected: u64,
+        /// The header's chain.
+        got: u64,
+    },
+    /// The block does not extend the head.
+    #[error("block height {got}, expected {expected}")]
+    WrongHeight {
+        /// Head height + 1.
+        expected: u64,
+        /// The header's height.
+        got: u64,
+    },
+    /// The parent hash is not the head's hash.
+    #[error("parent hash {got}, head is {expected}")]
+    WrongParent {
+        /// The head's hash.
+        expected: B256,
+        /// The header's parent hash.
+        got: B256,
+    },
+    /// The history root does not commit to the chain's block hashes.
+    #[error("history root {got}, expected {expected}")]
+    HistoryRootMismatch {
+        /// Root over the committed block hashes.
+        expected: B256,
+        /// The header's history root.
+        got: B256,
+    },
+    /// The tx root does not commit to the body.
+    #[error("tx root {got}, body hashes to {expected}")]
+    TxRootMismatch {
+        /// Root over the body.
+        expected: B256,
+        /// The header's tx root.
+        got: B256,
+    },
+    /// The header's deposit range differs from the deposits the body mints.
+    #[error("header deposit range {header_start}..{header_end}, body mints {body_start}..{body_end}")]
+    DepositRangeMismatch {
+        /// Header's first nonce.
+        header_start: u64,
+        /// Header's end nonce (exclusive).
+        header_end: u64,
+        /// First nonce the body mints (or the next nonce if none).
+        body_start: u64,
+        /// End of the body's nonces (exclusive).
+        body_end: u64,
+    },
+    /// More transactions than a block may hold.
+    #[error("{0} transactions exceed the block limit {MAX_BLOCK_TXS}")]
+    TooManyTransactions(usize),
+    /// A transaction is invalid.
+    #[error("transaction {index}: {error}")]
+    InvalidTransaction {
+        /// Index in the block.
+        index: u32,
+        /// Why.
+        error: TxError,
+    },
+}
+
+/// Everything a valid block changes, ready to be written atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateDelta {
+    /// The new head (this block).
+    pub head: ChainHead,
+    /// Outputs created and not spent within the block.
+    pub created: Vec<(UtxoPos, Output)>,
+    /// Outputs spent (including ones created earlier in the block), with their spender.
+    pub spent: Vec<(UtxoPos, TxRef)>,
+    /// Hashes of the block's transactions, in order.
+    pub tx_hashes: Vec<B256>,
+    /// Next parent deposit nonce after this block.
+    pub next_deposit_nonce: u64,
+    /// New escrow balances of children, per (child, token).
+    pub escrow: BTreeMap<(u64, Address), U256>,
+    /// Child exits this block paid.
+    pub exits_paid: Vec<(u64, B256)>,
+}
+
+/// The view as the transactions before the current one left it.
+struct Overlay<'a, V> {
+    base: &'a V,
+    created: HashMap<UtxoPos, Output>,
+    spent: HashMap<UtxoPos, TxRef>,
+    next_deposit_nonce: u64,
+    escrow: BTreeMap<(u64, Address), U256>,
+    exits_paid: Vec<(u64, B256)>,
+}
+
+impl<V: LedgerView> LedgerView for Overlay<'_, V> {
+    fn head(&self) -> ChainHead {
+        self.base.head()
+    }
+    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
+        if self.spent.contains_key(pos) {
+            return None;
+        }
+        self.created.get(pos).cloned().or_else(|| self.base.unspent(pos))
+    }
+    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
+        self.spent.get(pos).copied().or_else(|| self.base.spent_by(pos))
+    }
+    fn next_deposit_nonce(&self) -> u64 {
+        self.next_deposit_nonce
+    }
+    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
+        self.base.parent_deposit(nonce)
+    }
+    fn is_child(&self, chain: u64) -> bool {
+        self.base.is_child(chain)
+    }
+    fn escrow(&self, chain: u64, token: &Address) -> U256 {
+        match self.escrow.get(&(chain, *token)) {
+            Some(v) => *v,
+            None => self.base.escrow(chain, token),
+        }
+    }
+    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
+        if self.exits_paid.contains(&(chain, *exit_id)) {
+            return None;
+        }
+        self.base.payable_exit(chain, exit_id)
+    }
+}
+
+impl<V: LedgerView> Overlay<'_, V> {
+    fn record(&mut self, at: TxRef, tx: ValidatedTx) {
+        for pos in tx.spends {
+            self.spent.insert(pos, at);
+        }
+        for (i, out) in tx.creates.into_iter().enumerate() {
+            self.created.insert(UtxoPos::new(at.height, at.index, i as u8), out);
+        }
+        if let Some(nonce) = tx.deposit_nonce {
+            self.next_deposit_nonce = nonce + 1;
+        }
+        if let Some((chain, token, amount)) = tx.escrow_credit {
+            let balance = self.escrow(chain, &token).saturating_add(amount);
+            self.escrow.insert((chain, token), balance);
+        }
+        if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
+            let balance = self.escrow(chain, &token).saturating_sub(amount);
+            self.escrow.insert((chain, token), balance);
+            self.exits_paid.push((chain, exit_id));
+        }
+    }
+}
+
+/// Root of a block body's tx tree.
+pub fn tx_root(block: &Block) -> B256 {
+    let leaves: Vec<B256> = block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
+    merkle::root(&leaves)
+}
+
+/// Judges `block` against `view`; on success returns what it changes.
+pub fn apply_block(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    block: &Block,
+) -> Result<StateDelta, BlockError> {
+    let header = &block.header;
+    let head = view.head();
+    if header.chainId != domain.chain_id {
+        return Err(BlockError::WrongChain { expected: domain.chain_id, got: header.chainId });
+    }
+    let height = head.height + 1;
+    if header.height != height {
+        return Err(BlockError::WrongHeight { expected: height, got: header.height });
+    }
+    if header.parentHash != head.hash {
+        return Err(BlockError::WrongParent { expected: head.hash, got: header.parentHash });
+    }
+    let history_root = head.history.root();
+    if header.historyRoot != history_root {
+        return Err(BlockError::HistoryRootMismatch { expected: history_root, got: header.historyRoot });
+    }
+    if block.transactions.len() > MAX_BLOCK_TXS {
+        return Err(BlockError::TooManyTransactions(block.transactions.len()));
+    }
+    let root = tx_root(block);
+    if header.txRoot != root {
+        return Err(BlockError::TxRootMismatch { expected: root, got: header.txRoot });
+    }
+
+    let first_nonce = view.next_deposit_nonce();
+    let mut overlay = Overlay {
+        base: view,
+        created: HashMap::with_capacity(block.transactions.len() * 2),
+        spent: HashMap::with_capacity(block.transactions.len()),
+        next_deposit_nonce: first_nonce,
+        escrow: BTreeMap::new(),
+        exits_paid: Vec::new(),
+    };
+    let mut tx_hashes = Vec::with_capacity(block.transactions.len());
+    for (index, stx) in block.transactions.iter().enumerate() {
+        let index = index as u32; // bounded by MAX_BLOCK_TXS
+        let valid = validate_transaction(domain, &overlay, stx)
+            .map_err(|error| BlockError::InvalidTransaction { index, error })?;
+        tx_hashes.push(valid.hash);
+        overlay.record(TxRef { height, index }, valid);
+    }
+    if (header.depositNonceStart, header.depositNonceEnd) != (first_nonce, overlay.next_deposit_nonce) {
+        return Err(BlockError::DepositRangeMismatch {
+            header_start: header.depositNonceStart,
+            header_end: header.depositNonceEnd,
+            body_start: first_nonce,
+            body_end: overlay.next_deposit_nonce,
+        });
+    }
+
+    let hash = header.hash();
+    let mut history = head.history;
+    history.push(hash);
+    let Overlay { mut created, spent, next_deposit_nonce, escrow, exits_paid, .. } = overlay;
+    for pos in spent.keys() {
+        created.remove(pos);
+    }
+    let mut created: Vec<_> = created.into_iter().collect();
+    created.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut spent: Vec<_> = spent.into_iter().collect();
+    spent.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(StateDelta {
+        head: ChainHead { height, hash, history },
+        created,
+        spent,
+        tx_hashes,
+        next_deposit_nonce,
+        escrow,
+        exits_paid,
+    })
+}
+
+/// Header fields the proposer chooses; the rest follow from the head and the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProposalParams {
+    /// Block time (seconds).
+    pub timestamp: u64,
+    /// Proposer's operator address.
+    pub proposer: Address,
+    /// Hash of the validator set that certifies this block.
+    pub validator_set_hash: B256,
+    /// Hash of the set that certifies the next block.
+    pub next_validator_set_hash: B256,
+    /// Root of the children's checkpoints accepted in this block.
+    pub child_checkpoints_root: B256,
+}
+
+/// Seals `transactions` into the block that extends `view`'s head, without judging them
+/// (a proposer judges with [`build_block`]; tests seal invalid blocks on purpose).
+pub fn seal_block(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    transactions: Vec<crate::types::SignedTransaction>,
+    params: &ProposalParams,
+) -> Block {
+    let head = view.head();
+    let start = view.next_deposit_nonce();
+    let deposits = transactions
+        .iter()
+        .filter(|t| t.transaction.tx_kind() == Some(crate::types::TxKind::Deposit))
+        .count() as u64;
+    let mut block = Block {
+        header: crate::types::BlockHeader {
+            chainId: domain.chain_id,
+            height: head.height + 1,
+            parentHash: head.hash,
+            txRoot: B256::ZERO,
+            depositNonceStart: start,
+            depositNonceEnd: start + deposits,
+            historyRoot: head.history.root(),
+            childCheckpointsRoot: params.child_checkpoints_root,
+            validatorSetHash: params.validator_set_hash,
+            nextValidatorSetHash: params.next_validator_set_hash,
+            timestamp: params.timestamp,
+            proposer: params.proposer,
+        },
+        transactions,
+    };
+    block.header.txRoot = tx_root(&block);
+    block
+}
+
+/// Seals `transactions` into the next block and judges it: what a proposer runs.
+pub fn build_block(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    transactions: Vec<crate::types::SignedTransaction>,
+    params: &ProposalParams,
+) -> Result<(Block, StateDelta), BlockError> {
+    let block = seal_block(domain, view, transactions, params);
+    let delta = apply_block(domain, view, &block)?;
+    Ok((block, delta))
+}

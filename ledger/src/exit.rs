@@ -1,0 +1,320 @@
+//! The exit game (Plasma MVP / MoreVP rules) as pure functions.
+//!
+//! * an output exits after `exitable_at = max(output_time + 2P, now + P)`;
+//! * exits pay in priority order `(exitable_at, utxo position)`, packed into one `uint256`;
+//! * one exit per output: an output of a `Deposit` transaction has the same exit id as the
+//!   parent's deposit record, so a deposit cannot exit twice, once from each;
+//! * an exit is challenged by any validly signed spend of its output — inclusion not needed.
+
+use crate::merkle::{self, leaf_hash, MerkleError};
+use crate::signing::{recover_signer, SignatureError, SigningDomain};
+use crate::types::{
+    decode, BlockHeader, DecodeError, DepositRecord, ExitRecord, Output, SignedTransaction,
+    TxInclusion, TxKind, UtxoPos,
+};
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_sol_types::SolValue;
+
+/// When an output created at `output_time` may be paid if its exit starts at `now`.
+pub fn exitable_at(output_time: u64, now: u64, period: u64) -> u64 {
+    output_time
+        .saturating_add(period.saturating_mul(2))
+        .max(now.saturating_add(period))
+}
+
+/// Queue priority: lower pays first. `exitable_at · 2^128 + utxoPos.packed()`.
+pub fn priority(exitable_at: u64, pos: &UtxoPos) -> U256 {
+    (U256::from(exitable_at) << 128) | U256::from(pos.packed())
+}
+
+/// What an exit is keyed by: the output, or for deposits the parent's deposit nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitKey {
+    /// A transaction output.
+    Output(UtxoPos),
+    /// A parent deposit (exited from the record or from its minted output).
+    Deposit(u64),
+}
+
+impl ExitKey {
+    /// `keccak256(abi.encode(uint8(0), pos))` or `keccak256(abi.encode(uint8(1), nonce))`.
+    pub fn exit_id(&self) -> B256 {
+        match self {
+            ExitKey::Output(pos) => keccak256((U256::ZERO, pos.clone()).abi_encode_params()),
+            ExitKey::Deposit(nonce) => keccak256((U256::from(1), *nonce).abi_encode_params()),
+        }
+    }
+}
+
+/// A proven claim to an output, ready to be queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitClaim {
+    /// What the exit is keyed by.
+    pub key: ExitKey,
+    /// The output's position (zero for an exit from a deposit record).
+    pub pos: UtxoPos,
+    /// The output.
+    pub output: Output,
+    /// When the output came to be (its block's timestamp, or the deposit's record time).
+    pub output_time: u64,
+}
+
+impl ExitClaim {
+    /// The queue record for this claim started at `now` with challenge period `period`.
+    pub fn record(&self, now: u64, period: u64) -> ExitRecord {
+        ExitRecord {
+            exitId: self.key.exit_id(),
+            utxoPos: self.pos.clone(),
+            owner: self.output.owner,
+            token: self.output.token,
+            amount: self.output.amount,
+            exitableAt: exitable_at(self.output_time, now, period),
+        }
+    }
+}
+
+/// Why a transaction's inclusion under a checkpoint is not proven.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InclusionError {
+    /// The block is of another chain.
+    #[error("block is of chain {got}, expected {expected}")]
+    WrongChain {
+        /// Chain expected.
+        expected: u64,
+        /// The header's chain.
+        got: u64,
+    },
+    /// The block is not at the claimed height, or is after the anchor.
+    #[error("block height {got} is not the claimed {expected} under anchor height {anchor}")]
+    WrongHeight {
+        /// Claimed height.
+        expected: u64,
+        /// The header's height.
+        got: u64,
+        /// Height of the checkpointed header the proof is anchored to.
+        anchor: u64,
+    },
+    /// The anchor is this block but the header differs from it.
+    #[error("header is not the checkpointed header")]
+    NotAnchor,
+    /// The block is not in the anchor's history.
+    #[error("block not in history: {0}")]
+    History(MerkleError),
+    /// The transaction is not in the block at the claimed index.
+    #[error("transaction not in block: {0}")]
+    Tx(MerkleError),
+    /// The proof is for another index than the claimed one.
+    #[error("proof is for tx index {got}, claimed {expected}")]
+    WrongIndex {
+        /// Claimed tx index.
+        expected: u32,
+        /// The proof's index.
+        got: u64,
+    },
+}
+
+/// Checks that `inclusion` shows a transaction at `(height, tx_index)` of chain `chain_id`,
+/// under the checkpointed header `anchor`.
+pub fn verify_inclusion(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    inclusion: &TxInclusion,
+    height: u64,
+    tx_index: u32,
+) -> Result<(), InclusionError> {
+    let header = &inclusion.header;
+    verify_block_in_history(chain_id, anchor, header, &inclusion.historyProof, height)?;
+    if inclusion.txProof.index != u64::from(tx_index) {
+        return Err(InclusionError::WrongIndex { expected: tx_index, got: inclusion.txProof.index });
+    }
+    let leaf = leaf_hash(&inclusion.signedTx.leaf_bytes());
+    merkle::verify(leaf, &inclusion.txProof, header.txRoot).map_err(InclusionError::Tx)
+}
+
+/// Checks that `header` is block `height` of chain `chain_id` at or before `anchor`.
+pub fn verify_block_in_history(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    header: &BlockHeader,
+    history_proof: &crate::types::MerkleProof,
+    height: u64,
+) -> Result<(), InclusionError> {
+    if header.chainId != chain_id || anchor.chainId != chain_id {
+        return Err(InclusionError::WrongChain { expected: chain_id, got: header.chainId });
+    }
+    if header.height != height || height == 0 || height > anchor.height {
+        return Err(InclusionError::WrongHeight {
+            expected: height,
+            got: header.height,
+            anchor: anchor.height,
+        });
+    }
+    if height == anchor.height {
+        if header != anchor {
+            return Err(InclusionError::NotAnchor);
+        }
+        return Ok(());
+    }
+    merkle::verify_history(header.hash(), height, history_proof, anchor.historyRoot)
+        .map_err(InclusionError::History)
+}
+
+/// Why an exit may not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExitError {
+    /// Inclusion not proven.
+    #[error("{0}")]
+    Inclusion(#[from] InclusionError),
+    /// The transaction has no output at the claimed index.
+    #[error("transaction has {outputs} outputs, no output {index}")]
+    NoSuchOutput {
+        /// Outputs of the transaction.
+        outputs: usize,
+        /// Claimed output index.
+        index: u8,
+    },
+    /// The claimant does not own the output.
+    #[error("output is owned by {owner}, not {claimant}")]
+    NotOwner {
+        /// The output's owner.
+        owner: Address,
+        /// Who claims it.
+        claimant: Address,
+    },
+    /// The transaction's kind is unknown.
+    #[error("unknown transaction kind {0}")]
+    UnknownKind(u8),
+    /// A deposit transaction whose payload does not decode.
+    #[error("deposit payload: {0}")]
+    Payload(DecodeError),
+}
+
+/// Validity of starting an exit of the output at `pos`, proven under the checkpointed header
+/// `anchor`, by `claimant`.
+pub fn verify_exit_start(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    pos: &UtxoPos,
+    inclusion: &TxInclusion,
+    claimant: Address,
+) -> Result<ExitClaim, ExitError> {
+    verify_inclusion(chain_id, anchor, inclusion, pos.blockHeight, pos.txIndex)?;
+    let tx = &inclusion.signedTx.transaction;
+    let kind = tx.tx_kind().ok_or(ExitError::UnknownKind(tx.kind))?;
+    let output = tx
+        .outputs
+        .get(usize::from(pos.outputIndex))
+        .ok_or(ExitError::NoSuchOutput { outputs: tx.outputs.len(), index: pos.outputIndex })?;
+    if output.owner != claimant {
+        return Err(ExitError::NotOwner { owner: output.owner, claimant });
+    }
+    let key = if kind == TxKind::Deposit {
+        let record: DepositRecord =
+            decode("DepositRecord", &tx.data, 6 * 32).map_err(ExitError::Payload)?;
+        ExitKey::Deposit(record.nonce)
+    } else {
+        ExitKey::Output(pos.clone())
+    };
+    Ok(ExitClaim {
+        key,
+        pos: pos.clone(),
+        output: output.clone(),
+        output_time: inclusion.header.timestamp,
+    })
+}
+
+/// An exit straight from the parent's deposit record (the deposit may never have been
+/// minted). `recorded_at` is when the parent recorded it.
+pub fn deposit_exit(
+    record: &DepositRecord,
+    recorded_at: u64,
+    claimant: Address,
+) -> Result<ExitClaim, ExitError> {
+    if record.recipient != claimant {
+        return Err(ExitError::NotOwner { owner: record.recipient, claimant });
+    }
+    Ok(ExitClaim {
+        key: ExitKey::Deposit(record.nonce),
+        pos: UtxoPos::default(),
+        output: Output::new(record.recipient, record.token, record.amount),
+        output_time: recorded_at,
+    })
+}
+
+/// Why a challenge is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChallengeError {
+    /// The challenging transaction cannot spend anything.
+    #[error("transaction kind {0} has no inputs")]
+    NotASpend(u8),
+    /// The named input is not the exiting output.
+    #[error("input {index} of the challenge is not the exiting output")]
+    NotSpendingExit {
+        /// Input index named by the challenger.
+        index: usize,
+    },
+    /// The spend's signature for that input is malformed.
+    #[error("challenge signature: {0}")]
+    Signature(SignatureError),
+    /// The spend is not signed by the exit's owner.
+    #[error("challenge is signed by {signer}, the exit's owner is {owner}")]
+    NotSignedByOwner {
+        /// The exiting output's owner.
+        owner: Address,
+        /// The signer recovered.
+        signer: Address,
+    },
+    /// The deposit's minted output could not be proven (deposit-record exits).
+    #[error("deposit output: {0}")]
+    DepositOutput(ExitError),
+    /// The proven output is not the deposit being exited.
+    #[error("proven output is not deposit of the exit")]
+    NotTheDeposit,
+}
+
+/// Validity of challenging `exit` with `spend`, whose input `input_index` must be the exiting
+/// output and be signed by its owner. The spend need not be in any block.
+pub fn verify_challenge(
+    domain: &SigningDomain,
+    exit: &ExitRecord,
+    spend: &SignedTransaction,
+    input_index: usize,
+) -> Result<(), ChallengeError> {
+    let tx = &spend.transaction;
+    if !matches!(tx.tx_kind(), Some(TxKind::Transfer | TxKind::DepositToChild)) {
+        return Err(ChallengeError::NotASpend(tx.kind));
+    }
+    if tx.inputs.get(input_index) != Some(&exit.utxoPos) {
+        return Err(ChallengeError::NotSpendingExit { index: input_index });
+    }
+    let sig = spend
+        .signatures
+        .get(input_index)
+        .ok_or(ChallengeError::Signature(SignatureError::Length(0)))?;
+    let signer =
+        recover_signer(&domain.signing_hash(tx), sig).map_err(ChallengeError::Signature)?;
+    if signer != exit.owner {
+        return Err(ChallengeError::NotSignedByOwner { owner: exit.owner, signer });
+    }
+    Ok(())
+}
+
+/// Challenge of an exit from a deposit record: the deposit was minted at `minted` (proven
+/// under `anchor`) and that output was spent by `spend`.
+pub fn verify_deposit_exit_challenge(
+    domain: &SigningDomain,
+    anchor: &BlockHeader,
+    exit: &ExitRecord,
+    minted_pos: &UtxoPos,
+    minted: &TxInclusion,
+    spend: &SignedTransaction,
+    input_index: usize,
+) -> Result<(), ChallengeError> {
+    let claim = verify_exit_start(domain.chain_id, anchor, minted_pos, minted, exit.owner)
+        .map_err(ChallengeError::DepositOutput)?;
+    if claim.key.exit_id() != exit.exitId {
+        return Err(ChallengeError::NotTheDeposit);
+    }
+    let at_output = ExitRecord { utxoPos: minted_pos.clone(), ..exit.clone() };
+    verify_challenge(domain, &at_output, spend, input_index)
+}

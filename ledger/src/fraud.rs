@@ -1,0 +1,334 @@
+//! Fraud-proof verification, one function per kind of fraud.
+//!
+//! Each function takes only what a challenger can gather — transactions with their inclusion
+//! proofs under a checkpointed header (`anchor`), the parent's own records, certificates — and
+//! returns a [`FraudVerdict`] naming the first invalid block, or why the evidence shows no
+//! fraud. A verdict makes the parent roll the chain back to before `height` and slash.
+
+use crate::certificate::{CertificateError, ValidatorSet};
+use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
+use crate::signing::{recover_signer, SigningDomain};
+use crate::types::{
+    decode, BlockHeader, CommitCertificate, DecodeError, DepositRecord, MerkleProof, Output,
+    ChildDeposit, TxInclusion, TxKind, UtxoPos,
+};
+use alloy_primitives::{Address, B256, U256};
+use std::collections::BTreeMap;
+
+/// What kind of fraud was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FraudKind {
+    /// One output spent twice.
+    DoubleSpend,
+    /// An input spent without its owner's valid signature.
+    InvalidSignature,
+    /// A transaction creates more of an asset than it consumes.
+    Inflation,
+    /// A transaction spends an output that does not exist.
+    NonexistentInput,
+    /// A minted deposit differs from (or is missing in) the parent's record.
+    DepositMismatch,
+    /// Two blocks certified for one height.
+    Equivocation,
+}
+
+/// A proven fraud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FraudVerdict {
+    /// What was proven.
+    pub kind: FraudKind,
+    /// Height of the first invalid block (the chain rolls back to before it).
+    pub height: u64,
+    /// For equivocation: indexes of validators who signed both certificates.
+    pub culprits: Vec<usize>,
+}
+
+impl FraudVerdict {
+    fn at(kind: FraudKind, height: u64) -> Self {
+        Self { kind, height, culprits: Vec::new() }
+    }
+}
+
+/// Why evidence was refused: it is malformed, or it shows honest behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FraudError {
+    /// A transaction's inclusion is not proven.
+    #[error("inclusion: {0}")]
+    Inclusion(#[from] InclusionError),
+    /// The evidence names an input the transaction does not have.
+    #[error("transaction has no input {0}")]
+    NoSuchInput(usize),
+    /// Two references to the same input of the same transaction.
+    #[error("both spends are the same input of the same transaction")]
+    SameSpend,
+    /// The two spends consume different outputs.
+    #[error("the spends consume different outputs")]
+    DifferentOutputs,
+    /// The transaction's kind cannot commit this fraud.
+    #[error("transaction kind {0} cannot commit this fraud")]
+    WrongKind(u8),
+    /// The input proofs do not match the transaction's inputs.
+    #[error("input proof {0} is not for the transaction's input")]
+    InputProofMismatch(usize),
+    /// The creating transaction has no such output.
+    #[error("input {0} does not exist: prove a nonexistent input instead")]
+    InputMissing(usize),
+    /// Honest: the signature is valid.
+    #[error("the signature is valid")]
+    SignatureValid,
+    /// Honest: no asset gains value.
+    #[error("no asset gains value")]
+    Conserved,
+    /// Honest: the input exists.
+    #[error("the input exists")]
+    InputExists,
+    /// The proof of the block's last transaction is not of its last transaction.
+    #[error("proof does not show the block's last transaction")]
+    NotLastTransaction,
+    /// Honest: the deposit matches the parent's record.
+    #[error("the deposit matches the parent's record")]
+    DepositMatches,
+    /// The certificates do not conflict.
+    #[error("certificates are for different heights or the same block")]
+    NotConflicting,
+    /// A certificate does not verify.
+    #[error("certificate: {0}")]
+    Certificate(#[from] CertificateError),
+}
+
+/// One input of an included transaction: the transaction, where it is, which input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpendEvidence {
+    /// Block height of the spending transaction.
+    pub height: u64,
+    /// Its index in the block.
+    pub tx_index: u32,
+    /// The transaction and its proofs.
+    pub inclusion: TxInclusion,
+    /// Which input.
+    pub input_index: usize,
+}
+
+impl SpendEvidence {
+    fn verify(&self, chain_id: u64, anchor: &BlockHeader) -> Result<UtxoPos, FraudError> {
+        verify_inclusion(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
+        self.inclusion
+            .signedTx
+            .transaction
+            .inputs
+            .get(self.input_index)
+            .cloned()
+            .ok_or(FraudError::NoSuchInput(self.input_index))
+    }
+}
+
+/// The output `pos` names, from the inclusion of the transaction that created it.
+fn proven_output(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    pos: &UtxoPos,
+    creating: &TxInclusion,
+    input: usize,
+) -> Result<Output, FraudError> {
+    verify_inclusion(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;
+    creating
+        .signedTx
+        .transaction
+        .outputs
+        .get(usize::from(pos.outputIndex))
+        .cloned()
+        .ok_or(FraudError::InputMissing(input))
+}
+
+/// Double spend: two included transactions (or two inputs of one) consume the same output.
+/// The later of the two blocks is invalid.
+pub fn verify_double_spend(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    a: &SpendEvidence,
+    b: &SpendEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    if (a.height, a.tx_index, a.input_index) == (b.height, b.tx_index, b.input_index) {
+        return Err(FraudError::SameSpend);
+    }
+    if a.verify(chain_id, anchor)? != b.verify(chain_id, anchor)? {
+        return Err(FraudError::DifferentOutputs);
+    }
+    Ok(FraudVerdict::at(FraudKind::DoubleSpend, a.height.max(b.height)))
+}
+
+/// Invalid signature: an included transaction spends an output (proven by its creating
+/// transaction) without a valid signature of the output's owner.
+pub fn verify_invalid_signature(
+    domain: &SigningDomain,
+    anchor: &BlockHeader,
+    spend: &SpendEvidence,
+    creating: &TxInclusion,
+) -> Result<FraudVerdict, FraudError> {
+    let pos = spend.verify(domain.chain_id, anchor)?;
+    let owner = proven_output(domain.chain_id, anchor, &pos, creating, spend.input_index)?.owner;
+    let stx = &spend.inclusion.signedTx;
+    let valid = stx.signatures.get(spend.input_index).is_some_and(|sig| {
+        recover_signer(&domain.signing_hash(&stx.transaction), sig) == Ok(owner)
+    });
+    if valid {
+        return Err(FraudError::SignatureValid);
+    }
+    Ok(FraudVerdict::at(FraudKind::InvalidSignature, spend.height))
+}
+
+/// Inflation: an included transaction's outputs exceed its inputs in some asset. `inputs[i]`
+/// is the inclusion of the transaction that created input `i`.
+pub fn verify_inflation(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    height: u64,
+    tx_index: u32,
+    spend: &TxInclusion,
+    inputs: &[TxInclusion],
+) -> Result<FraudVerdict, FraudError> {
+    verify_inclusion(chain_id, anchor, spend, height, tx_index)?;
+    let tx = &spend.signedTx.transaction;
+    let lock = match tx.tx_kind() {
+        Some(TxKind::Transfer) => None,
+        Some(TxKind::DepositToChild) => {
+            match decode::<ChildDeposit>("ChildDeposit", &tx.data, 4 * 32) {
+                Ok(lock) => Some(lock),
+                // A block that accepted an undecodable lock is invalid; it is not inflation.
+                Err(_) => return Err(FraudError::WrongKind(tx.kind)),
+            }
+        }
+        _ => return Err(FraudError::WrongKind(tx.kind)),
+    };
+    if inputs.len() != tx.inputs.len() {
+        return Err(FraudError::InputProofMismatch(inputs.len().min(tx.inputs.len())));
+    }
+    let mut consumed: BTreeMap<Address, U256> = BTreeMap::new();
+    for (i, (pos, creating)) in tx.inputs.iter().zip(inputs).enumerate() {
+        let out = proven_output(chain_id, anchor, pos, creating, i)?;
+        let sum = consumed.entry(out.token).or_default();
+        *sum = sum.saturating_add(out.amount);
+    }
+    let mut produced: BTreeMap<Address, Option<U256>> = BTreeMap::new();
+    let locked = lock.iter().map(|l| (l.token, l.amount));
+    for (token, amount) in tx.outputs.iter().map(|o| (o.token, o.amount)).chain(locked) {
+        let sum = produced.entry(token).or_insert(Some(U256::ZERO));
+        *sum = sum.and_then(|s| s.checked_add(amount)); // overflow is unbounded creation
+    }
+    let inflates = produced.iter().any(|(token, out)| match out {
+        None => true,
+        Some(out) => *out > consumed.get(token).copied().unwrap_or_default(),
+    });
+    if !inflates {
+        return Err(FraudError::Conserved);
+    }
+    Ok(FraudVerdict::at(FraudKind::Inflation, height))
+}
+
+/// How a challenger shows that an input does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MissingInput {
+    /// The input names a position at or after the spending transaction, or height 0.
+    NotYetCreated,
+    /// The transaction at the input's position has no such output.
+    NoSuchOutput(TxInclusion),
+    /// The input's block ends before its tx index: this is the block's last transaction
+    /// (every right sibling on its path is empty).
+    AfterLastTransaction(TxInclusion),
+    /// The input's block has no transactions: its header and history proof.
+    EmptyBlock(BlockHeader, MerkleProof),
+}
+
+/// Nonexistent input: an included transaction spends an output that was never created.
+pub fn verify_nonexistent_input(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    spend: &SpendEvidence,
+    evidence: &MissingInput,
+) -> Result<FraudVerdict, FraudError> {
+    let pos = spend.verify(chain_id, anchor)?;
+    let missing = match evidence {
+        MissingInput::NotYetCreated => {
+            pos.blockHeight == 0
+                || (pos.blockHeight, pos.txIndex) >= (spend.height, spend.tx_index)
+        }
+        MissingInput::NoSuchOutput(creating) => {
+            verify_inclusion(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;
+            creating.signedTx.transaction.outputs.len() <= usize::from(pos.outputIndex)
+        }
+        MissingInput::AfterLastTransaction(last) => {
+            let index = last.txProof.index;
+            let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
+            verify_inclusion(chain_id, anchor, last, pos.blockHeight, last_index)?;
+            let is_last = last
+                .txProof
+                .siblings
+                .iter()
+                .enumerate()
+                .all(|(level, s)| (index >> level) & 1 == 1 || *s == B256::ZERO);
+            if !is_last {
+                return Err(FraudError::NotLastTransaction);
+            }
+            u64::from(pos.txIndex) > index
+        }
+        MissingInput::EmptyBlock(header, proof) => {
+            verify_block_in_history(chain_id, anchor, header, proof, pos.blockHeight)?;
+            header.txRoot == B256::ZERO
+        }
+    };
+    if !missing {
+        return Err(FraudError::InputExists);
+    }
+    Ok(FraudVerdict::at(FraudKind::NonexistentInput, spend.height))
+}
+
+/// Deposit mismatch: an included `Deposit` transaction mints something other than the
+/// parent's record of its nonce (`parent_record`: the parent's own lookup, `None` if it has
+/// no such deposit).
+pub fn verify_deposit_mismatch(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    height: u64,
+    tx_index: u32,
+    minted: &TxInclusion,
+    parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
+) -> Result<FraudVerdict, FraudError> {
+    verify_inclusion(chain_id, anchor, minted, height, tx_index)?;
+    let tx = &minted.signedTx.transaction;
+    if tx.tx_kind() != Some(TxKind::Deposit) {
+        return Err(FraudError::WrongKind(tx.kind));
+    }
+    let fraud = FraudVerdict::at(FraudKind::DepositMismatch, height);
+    let record: DepositRecord = match decode("DepositRecord", &tx.data, 6 * 32) {
+        Ok(r) => r,
+        Err(DecodeError::Abi { .. } | DecodeError::TooLarge { .. }) => return Ok(fraud),
+    };
+    let expected_output = Output::new(record.recipient, record.token, record.amount);
+    let matches = record.chainId == chain_id
+        && parent_record(record.nonce).as_ref() == Some(&record)
+        && tx.outputs == [expected_output]
+        && tx.inputs.is_empty();
+    if matches {
+        return Err(FraudError::DepositMatches);
+    }
+    Ok(fraud)
+}
+
+/// Equivocation: two valid certificates for different blocks at one height. Everyone who
+/// signed both is a culprit; quorum intersection guarantees they hold over 1/3 of the power.
+pub fn verify_equivocation(
+    set: &ValidatorSet,
+    chain_id: u64,
+    a: &CommitCertificate,
+    b: &CommitCertificate,
+) -> Result<FraudVerdict, FraudError> {
+    if a.height != b.height || a.blockHash == b.blockHash {
+        return Err(FraudError::NotConflicting);
+    }
+    set.verify_certificate(chain_id, a)?;
+    set.verify_certificate(chain_id, b)?;
+    let signed_b = set.signers(&b.signerBitmap)?;
+    let culprits =
+        set.signers(&a.signerBitmap)?.into_iter().filter(|i| signed_b.contains(i)).collect();
+    Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
+}

@@ -1,0 +1,412 @@
+//! Validity of one transaction against a read-only view of the chain.
+//!
+//! [`validate_transaction`] decides; it never mutates. What a valid transaction does to the
+//! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
+//! mempool that only wants the verdict).
+
+use crate::signing::{recover_signer, SignatureError, SigningDomain};
+use crate::types::{
+    decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
+    TxKind, UtxoPos, MAX_INPUTS, MAX_OUTPUTS,
+};
+use crate::view::{LedgerView, TxRef};
+use alloy_primitives::{Address, B256, U256};
+
+/// Why a transaction is invalid. Each variant carries what is needed to act on it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TxError {
+    /// `kind` is not a kind this ledger knows.
+    #[error("unknown transaction kind {0}")]
+    UnknownKind(u8),
+    /// The kind is minted by validators and may not come from a user.
+    #[error("{0:?} transactions are created by the validators, not submitted")]
+    NotSubmittable(TxKind),
+    /// Too few or too many inputs for the kind.
+    #[error("{kind:?} takes {min}..={max} inputs, got {got}")]
+    InputCount {
+        /// Transaction kind.
+        kind: TxKind,
+        /// Inputs given.
+        got: usize,
+        /// Fewest allowed.
+        min: usize,
+        /// Most allowed.
+        max: usize,
+    },
+    /// Too few or too many outputs for the kind.
+    #[error("{kind:?} takes {min}..={max} outputs, got {got}")]
+    OutputCount {
+        /// Transaction kind.
+        kind: TxKind,
+        /// Outputs given.
+        got: usize,
+        /// Fewest allowed.
+        min: usize,
+        /// Most allowed.
+        max: usize,
+    },
+    /// There must be exactly one signature per input.
+    #[error("{signatures} signatures for {inputs} inputs")]
+    SignatureCount {
+        /// Inputs.
+        inputs: usize,
+        /// Signatures.
+        signatures: usize,
+    },
+    /// The same output is spent twice by one transaction.
+    #[error("input {pos} appears twice")]
+    DuplicateInput {
+        /// The repeated position.
+        pos: UtxoPos,
+    },
+    /// The input was never created.
+    #[error("input {pos} does not exist")]
+    InputMissing {
+        /// The position.
+        pos: UtxoPos,
+    },
+    /// The input was already spent.
+    #[error("input {pos} was already spent by transaction {spent_by}")]
+    InputSpent {
+        /// The position.
+        pos: UtxoPos,
+        /// The transaction that spent it.
+        spent_by: TxRef,
+    },
+    /// An input's signature is malformed.
+    #[error("signature of input {input}: {error}")]
+    BadSignature {
+        /// Input index.
+        input: usize,
+        /// What is wrong with it.
+        error: SignatureError,
+    },
+    /// An input is signed by someone other than its owner.
+    #[error("input {input} is owned by {owner} but signed by {signer}")]
+    WrongSigner {
+        /// Input index.
+        input: usize,
+        /// Owner of the spent output.
+        owner: Address,
+        /// Address the signature recovers.
+        signer: Address,
+    },
+    /// An output (or deposit) of zero value.
+    #[error("output {output} has zero amount")]
+    ZeroAmount {
+        /// Output index.
+        output: usize,
+    },
+    /// An output to the zero address, which nobody can spend.
+    #[error("output {output} is owned by the zero address")]
+    ZeroOwner {
+        /// Output index.
+        output: usize,
+    },
+    /// Value of an asset is not conserved.
+    #[error("asset {token}: inputs {inputs} != outputs {outputs}")]
+    ValueMismatch {
+        /// The asset.
+        token: Address,
+        /// Sum of inputs.
+        inputs: U256,
+        /// Sum of outputs (plus value locked into a child).
+        outputs: U256,
+    },
+    /// A sum of amounts exceeds 2^256.
+    #[error("asset {token}: amounts overflow")]
+    Overflow {
+        /// The asset.
+        token: Address,
+    },
+    /// `data` is not the payload the kind requires.
+    #[error("payload: {0}")]
+    Payload(DecodeError),
+    /// `data` must be empty for this kind.
+    #[error("{0:?} transactions carry no payload")]
+    UnexpectedPayload(TxKind),
+    /// A deposit of another chain.
+    #[error("deposit is for chain {got}, this is chain {expected}")]
+    DepositWrongChain {
+        /// This chain.
+        expected: u64,
+        /// The record's chain.
+        got: u64,
+    },
+    /// Deposits are minted in nonce order, without gaps.
+    #[error("deposit nonce {got} out of order, expected {expected}")]
+    DepositOutOfOrder {
+        /// Next nonce to mint.
+        expected: u64,
+        /// Nonce given.
+        got: u64,
+    },
+    /// The parent has no final record of this deposit.
+    #[error("deposit {nonce} is not known final on the parent")]
+    DepositUnknown {
+        /// The nonce.
+        nonce: u64,
+    },
+    /// The deposit differs from the parent's record, or its output from the deposit.
+    #[error("deposit {nonce} does not match the parent's record")]
+    DepositMismatch {
+        /// The nonce.
+        nonce: u64,
+    },
+    /// Value sent to a chain that is not a registered child.
+    #[error("chain {0} is not a registered child")]
+    UnknownChild(u64),
+    /// A payout of an exit that is not finalized, already paid, or unknown.
+    #[error("exit {exit_id} of child {chain} is not payable")]
+    ExitNotPayable {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit_id: B256,
+    },
+    /// The payout output differs from the exit record.
+    #[error("payout output does not match exit {exit_id}")]
+    PayoutMismatch {
+        /// The exit.
+        exit_id: B256,
+    },
+    /// A payout larger than the child's escrow.
+    #[error("child {chain} escrow holds {escrow} of {token}, payout needs {amount}")]
+    EscrowInsufficient {
+        /// The child.
+        chain: u64,
+        /// The asset.
+        token: Address,
+        /// Locked value.
+        escrow: U256,
+        /// Value asked.
+        amount: U256,
+    },
+}
+
+/// What a valid transaction does to the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatedTx {
+    /// `keccak256(abi.encode(tx))`.
+    pub hash: B256,
+    /// The kind.
+    pub kind: TxKind,
+    /// Outputs consumed.
+    pub spends: Vec<UtxoPos>,
+    /// Outputs created, in output order.
+    pub creates: Vec<Output>,
+    /// The parent deposit nonce this transaction mints.
+    pub deposit_nonce: Option<u64>,
+    /// Escrow change: (child, token, amount added) for `DepositToChild`.
+    pub escrow_credit: Option<(u64, Address, U256)>,
+    /// Escrow change: (child, token, amount removed) and the exit paid, for `ExitPayout`.
+    pub escrow_debit: Option<(u64, Address, U256, B256)>,
+}
+
+/// Running per-asset sums; a transaction touches at most a handful of assets.
+#[derive(Default)]
+struct AssetSums(Vec<(Address, U256)>);
+
+impl AssetSums {
+    fn add(&mut self, token: Address, amount: U256) -> Result<(), TxError> {
+        match self.0.iter_mut().find(|(t, _)| *t == token) {
+            Some((_, sum)) => {
+                *sum = sum.checked_add(amount).ok_or(TxError::Overflow { token })?;
+            }
+            None => self.0.push((token, amount)),
+        }
+        Ok(())
+    }
+
+    fn get(&self, token: &Address) -> U256 {
+        self.0.iter().find(|(t, _)| t == token).map(|(_, v)| *v).unwrap_or_default()
+    }
+}
+
+fn check_count(
+    kind: TxKind,
+    inputs: usize,
+    outputs: usize,
+    (imin, imax): (usize, usize),
+    (omin, omax): (usize, usize),
+) -> Result<(), TxError> {
+    if !(imin..=imax).contains(&inputs) {
+        return Err(TxError::InputCount { kind, got: inputs, min: imin, max: imax });
+    }
+    if !(omin..=omax).contains(&outputs) {
+        return Err(TxError::OutputCount { kind, got: outputs, min: omin, max: omax });
+    }
+    Ok(())
+}
+
+fn check_outputs(outputs: &[Output], sums: &mut AssetSums) -> Result<(), TxError> {
+    for (i, out) in outputs.iter().enumerate() {
+        if out.amount.is_zero() {
+            return Err(TxError::ZeroAmount { output: i });
+        }
+        if out.owner == Address::ZERO {
+            return Err(TxError::ZeroOwner { output: i });
+        }
+        sums.add(out.token, out.amount)?;
+    }
+    Ok(())
+}
+
+/// Checks every signed input against the view and returns the per-asset input sums.
+fn check_inputs(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    stx: &SignedTransaction,
+) -> Result<AssetSums, TxError> {
+    let tx = &stx.transaction;
+    if stx.signatures.len() != tx.inputs.len() {
+        return Err(TxError::SignatureCount {
+            inputs: tx.inputs.len(),
+            signatures: stx.signatures.len(),
+        });
+    }
+    for (i, pos) in tx.inputs.iter().enumerate() {
+        if tx.inputs[..i].contains(pos) {
+            return Err(TxError::DuplicateInput { pos: pos.clone() });
+        }
+    }
+    let digest = domain.signing_hash(tx);
+    let mut sums = AssetSums::default();
+    for (i, (pos, sig)) in tx.inputs.iter().zip(&stx.signatures).enumerate() {
+        let Some(spent) = view.unspent(pos) else {
+            return Err(match view.spent_by(pos) {
+                Some(spent_by) => TxError::InputSpent { pos: pos.clone(), spent_by },
+                None => TxError::InputMissing { pos: pos.clone() },
+            });
+        };
+        let signer = recover_signer(&digest, sig)
+            .map_err(|error| TxError::BadSignature { input: i, error })?;
+        if signer != spent.owner {
+            return Err(TxError::WrongSigner { input: i, owner: spent.owner, signer });
+        }
+        sums.add(spent.token, spent.amount)?;
+    }
+    Ok(sums)
+}
+
+fn check_conserved(inputs: &AssetSums, outputs: &AssetSums) -> Result<(), TxError> {
+    for (token, amount) in inputs.0.iter().chain(&outputs.0) {
+        let (i, o) = (inputs.get(token), outputs.get(token));
+        if i != o {
+            let _ = amount;
+            return Err(TxError::ValueMismatch { token: *token, inputs: i, outputs: o });
+        }
+    }
+    Ok(())
+}
+
+/// Validates `stx` against `view`. Minted kinds (`Deposit`, `ExitPayout`) are valid only as
+/// the next thing the chain owes (next deposit nonce, a payable exit); whether a user may
+/// submit them is the mempool's business ([`is_user_submittable`]).
+pub fn validate_transaction(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    stx: &SignedTransaction,
+) -> Result<ValidatedTx, TxError> {
+    let tx = &stx.transaction;
+    let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
+    let mut out = ValidatedTx {
+        hash: tx.hash(),
+        kind,
+        spends: tx.inputs.clone(),
+        creates: tx.outputs.clone(),
+        deposit_nonce: None,
+        escrow_credit: None,
+        escrow_debit: None,
+    };
+    let mut output_sums = AssetSums::default();
+    match kind {
+        TxKind::Transfer => {
+            check_count(kind, tx.inputs.len(), tx.outputs.len(), (1, MAX_INPUTS), (1, MAX_OUTPUTS))?;
+            if !tx.data.is_empty() {
+                return Err(TxError::UnexpectedPayload(kind));
+            }
+            check_outputs(&tx.outputs, &mut output_sums)?;
+            let input_sums = check_inputs(domain, view, stx)?;
+            check_conserved(&input_sums, &output_sums)?;
+        }
+        TxKind::DepositToChild => {
+            check_count(kind, tx.inputs.len(), tx.outputs.len(), (1, MAX_INPUTS), (0, MAX_OUTPUTS))?;
+            let lock: ChildDeposit =
+                decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
+            if !view.is_child(lock.childChainId) {
+                return Err(TxError::UnknownChild(lock.childChainId));
+            }
+            if lock.amount.is_zero() {
+                return Err(TxError::ZeroAmount { output: tx.outputs.len() });
+            }
+            if lock.recipient == Address::ZERO {
+                return Err(TxError::ZeroOwner { output: tx.outputs.len() });
+            }
+            check_outputs(&tx.outputs, &mut output_sums)?;
+            output_sums.add(lock.token, lock.amount)?;
+            let input_sums = check_inputs(domain, view, stx)?;
+            check_conserved(&input_sums, &output_sums)?;
+            out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
+        }
+        TxKind::Deposit => {
+            check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
+            if !stx.signatures.is_empty() {
+                return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
+            }
+            let record: DepositRecord =
+                decode("DepositRecord", &tx.data, 6 * 32).map_err(TxError::Payload)?;
+            if record.chainId != domain.chain_id {
+                return Err(TxError::DepositWrongChain {
+                    expected: domain.chain_id,
+                    got: record.chainId,
+                });
+            }
+            let expected = view.next_deposit_nonce();
+            if record.nonce != expected {
+                return Err(TxError::DepositOutOfOrder { expected, got: record.nonce });
+            }
+            let nonce = record.nonce;
+            let known = view.parent_deposit(nonce).ok_or(TxError::DepositUnknown { nonce })?;
+            let minted = Output::new(record.recipient, record.token, record.amount);
+            if known != record || tx.outputs[0] != minted {
+                return Err(TxError::DepositMismatch { nonce });
+            }
+            check_outputs(&tx.outputs, &mut output_sums)?;
+            out.deposit_nonce = Some(nonce);
+        }
+        TxKind::ExitPayout => {
+            check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
+            if !stx.signatures.is_empty() {
+                return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
+            }
+            let claim: ExitPayoutClaim =
+                decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
+            let (chain, exit_id) = (claim.childChainId, claim.exitId);
+            let exit =
+                view.payable_exit(chain, &exit_id).ok_or(TxError::ExitNotPayable { chain, exit_id })?;
+            let payout = &tx.outputs[0];
+            if *payout != Output::new(exit.owner, exit.token, exit.amount) {
+                return Err(TxError::PayoutMismatch { exit_id });
+            }
+            check_outputs(&tx.outputs, &mut output_sums)?;
+            let escrow = view.escrow(chain, &exit.token);
+            if escrow < exit.amount {
+                return Err(TxError::EscrowInsufficient {
+                    chain,
+                    token: exit.token,
+                    escrow,
+                    amount: exit.amount,
+                });
+            }
+            out.escrow_debit = Some((chain, exit.token, exit.amount, exit_id));
+        }
+        TxKind::Invalid | TxKind::__Invalid => return Err(TxError::UnknownKind(tx.kind)),
+    }
+    Ok(out)
+}
+
+/// Whether users may submit transactions of `kind` (others are minted by the validators).
+pub fn is_user_submittable(kind: TxKind) -> bool {
+    matches!(kind, TxKind::Transfer | TxKind::DepositToChild)
+}

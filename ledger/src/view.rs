@@ -1,0 +1,144 @@
+//! The read-only state a block is judged against, and an in-memory implementation.
+//!
+//! [`LedgerView`] is the seam between the rules and storage: the node's RocksDB store
+//! implements it, and so does [`MemoryLedger`], which tests, benchmarks and the vector
+//! generator use.
+
+use crate::block::StateDelta;
+use crate::merkle::HistoryTree;
+use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos};
+use alloy_primitives::{Address, B256, U256};
+use std::collections::{BTreeMap, HashMap};
+
+/// A transaction's place in the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxRef {
+    /// Height of its block.
+    pub height: u64,
+    /// Index in the block.
+    pub index: u32,
+}
+
+impl core::fmt::Display for TxRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}:{}", self.height, self.index)
+    }
+}
+
+/// The tip of a chain: what the next block must extend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    /// Height of the last committed block (0 before the first).
+    pub height: u64,
+    /// Hash of the last committed block (zero before the first).
+    pub hash: B256,
+    /// History tree over every committed block hash.
+    pub history: HistoryTree,
+}
+
+impl Default for ChainHead {
+    fn default() -> Self {
+        Self { height: 0, hash: B256::ZERO, history: HistoryTree::new() }
+    }
+}
+
+/// Read access to a chain's state, as block validation needs it.
+pub trait LedgerView {
+    /// The last committed block.
+    fn head(&self) -> ChainHead;
+    /// The output at `pos` if it exists and is unspent.
+    fn unspent(&self, pos: &UtxoPos) -> Option<Output>;
+    /// The transaction that spent the output at `pos`, if any (to explain rejections).
+    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef>;
+    /// The nonce of the next parent deposit this chain must mint.
+    fn next_deposit_nonce(&self) -> u64;
+    /// The parent's record of deposit `nonce`, once the parent has finalized it.
+    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord>;
+    /// Whether `chain` is a registered child of this chain.
+    fn is_child(&self, chain: u64) -> bool;
+    /// Value of `token` locked in the escrow of child `chain`.
+    fn escrow(&self, chain: u64, token: &Address) -> U256;
+    /// A finalized, not yet paid exit of child `chain`.
+    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord>;
+}
+
+/// A whole chain state in memory: the reference implementation of [`LedgerView`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryLedger {
+    /// Last committed block.
+    pub head: ChainHead,
+    /// Unspent outputs.
+    pub utxos: BTreeMap<UtxoPos, Output>,
+    /// Spent outputs and who spent them.
+    pub spent: HashMap<UtxoPos, TxRef>,
+    /// Next parent deposit to mint.
+    pub next_deposit_nonce: u64,
+    /// Parent deposit records known final.
+    pub parent_deposits: BTreeMap<u64, DepositRecord>,
+    /// Registered children and their escrow per token.
+    pub children: BTreeMap<u64, BTreeMap<Address, U256>>,
+    /// Finalized child exits awaiting payout, by (child, exit id).
+    pub payable_exits: BTreeMap<(u64, B256), ExitRecord>,
+}
+
+impl MemoryLedger {
+    /// Applies a delta produced by [`crate::apply_block`] against this state.
+    pub fn apply(&mut self, delta: &StateDelta) {
+        self.head = delta.head.clone();
+        for (pos, by) in &delta.spent {
+            self.utxos.remove(pos);
+            self.spent.insert(pos.clone(), *by);
+        }
+        for (pos, out) in &delta.created {
+            self.utxos.insert(pos.clone(), out.clone());
+        }
+        self.next_deposit_nonce = delta.next_deposit_nonce;
+        for ((chain, token), balance) in &delta.escrow {
+            self.children.entry(*chain).or_default().insert(*token, *balance);
+        }
+        for key in &delta.exits_paid {
+            self.payable_exits.remove(key);
+        }
+    }
+
+    /// Total unspent value per token plus value held in children's escrow.
+    pub fn total_value(&self) -> BTreeMap<Address, U256> {
+        let mut totals: BTreeMap<Address, U256> = BTreeMap::new();
+        for out in self.utxos.values() {
+            *totals.entry(out.token).or_default() += out.amount;
+        }
+        for escrow in self.children.values() {
+            for (token, amount) in escrow {
+                *totals.entry(*token).or_default() += *amount;
+            }
+        }
+        totals
+    }
+}
+
+impl LedgerView for MemoryLedger {
+    fn head(&self) -> ChainHead {
+        self.head.clone()
+    }
+    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
+        self.utxos.get(pos).cloned()
+    }
+    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
+        self.spent.get(pos).copied()
+    }
+    fn next_deposit_nonce(&self) -> u64 {
+        self.next_deposit_nonce
+    }
+    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
+        self.parent_deposits.get(&nonce).cloned()
+    }
+    fn is_child(&self, chain: u64) -> bool {
+        self.children.contains_key(&chain)
+    }
+    fn escrow(&self, chain: u64, token: &Address) -> U256 {
+        self.children.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
+    }
+    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
+        self.payable_exits.get(&(chain, *exit_id)).cloned()
+    }
+}
