@@ -172,7 +172,9 @@ impl TestChain {
         let block = &self.blocks[height as usize - 1];
         let leaves: Vec<B256> =
             block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-        let hashes: Vec<B256> = self.blocks.iter().map(|b| b.header.hash()).collect();
+        // The tip's history root covers every block before it.
+        let before_tip = &self.blocks[..self.blocks.len() - 1];
+        let hashes: Vec<B256> = before_tip.iter().map(|b| b.header.hash()).collect();
         let history_proof = if height == self.tip().height {
             Default::default()
         } else {
@@ -184,5 +186,132 @@ impl TestChain {
             txProof: merkle::prove(&leaves, index as usize, None).expect("index in block"),
             historyProof: history_proof,
         }
+    }
+}
+
+/// A chain with an honest history and one byzantine block holding one fraud of every kind,
+/// with the evidence for each and an honest counterpart that must be refused.
+///
+/// Heights: 1 deposits; 2 a transfer; 3 a transfer and a lock into child 8; 4 (byzantine)
+/// the frauds; 5 empty (so block 4 is proven through the history tree).
+#[derive(Debug, Clone)]
+pub struct FraudWorld {
+    /// The chain, blocks 1..=5.
+    pub chain: TestChain,
+    /// The byzantine block's height.
+    pub bad_height: u64,
+    /// Index in block 4 of: a second spend of an output block 3 spent.
+    pub double_spend: u32,
+    /// … a spend signed by someone other than the owner.
+    pub forged: u32,
+    /// … a transfer creating more than it consumes.
+    pub inflating: u32,
+    /// … a spend of output index 5 of a two-output transaction.
+    pub no_such_output: u32,
+    /// … a spend of a transaction index past the end of block 2.
+    pub after_last: u32,
+    /// … a deposit the parent never recorded in that amount.
+    pub bad_deposit: u32,
+    /// The honest transfer of block 2 and block 3 (positions).
+    pub honest_transfer: (u64, u32),
+    /// A second honest transfer, spending a different output.
+    pub honest_other: (u64, u32),
+}
+
+impl FraudWorld {
+    /// Builds the world; `seed` varies keys and amounts.
+    pub fn new(seed: u64) -> Self {
+        let alice = user(&format!("alice-{seed}"));
+        let bob = user(&format!("bob-{seed}"));
+        let carol = user(&format!("carol-{seed}"));
+        let mallory = user(&format!("mallory-{seed}"));
+        let base = 100 + seed % 1_000;
+        let mut chain = TestChain::new();
+        let d = chain.domain.clone();
+        let deposits = [
+            chain.record_deposit(alice.address(), Address::ZERO, base),
+            chain.record_deposit(alice.address(), TOKEN, base / 2),
+            chain.record_deposit(bob.address(), Address::ZERO, 30),
+        ];
+        chain.commit(deposits.iter().map(deposit_tx).collect());
+        // 2: alice pays bob 60 of her ETH.
+        let eth = |o: &UserKey, a: u64| Output::new(o.address(), Address::ZERO, U256::from(a));
+        let t2 = transfer(&d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(&bob, 60), eth(&alice, base - 60)]);
+        chain.commit(vec![t2]);
+        // 3: bob pays carol everything; alice locks 20 tokens into child 8.
+        let t3 = transfer(
+            &d,
+            &[(UtxoPos::new(2, 0, 0), &bob), (UtxoPos::new(1, 2, 0), &bob)],
+            vec![eth(&carol, 90)],
+        );
+        let lock = crate::types::ChildDeposit {
+            childChainId: 8,
+            recipient: carol.address(),
+            token: TOKEN,
+            amount: U256::from(20),
+        };
+        let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
+        let t3b = sign(
+            &d,
+            tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 1, 0)], vec![change], lock.abi_encode()),
+            &[&alice],
+        );
+        chain.commit(vec![t3, t3b]);
+
+        // 4: the byzantine block.
+        let double_spend =
+            transfer(&d, &[(UtxoPos::new(1, 2, 0), &bob)], vec![eth(&mallory, 30)]);
+        let forged =
+            transfer(&d, &[(UtxoPos::new(2, 0, 1), &mallory)], vec![eth(&mallory, base - 60)]);
+        let inflating =
+            transfer(&d, &[(UtxoPos::new(3, 0, 0), &carol)], vec![eth(&carol, 90_000)]);
+        let no_such_output =
+            transfer(&d, &[(UtxoPos::new(2, 0, 5), &mallory)], vec![eth(&mallory, 1)]);
+        let after_last =
+            transfer(&d, &[(UtxoPos::new(2, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
+        let mut fake = chain.record_deposit(mallory.address(), Address::ZERO, 10);
+        fake.amount = U256::from(10_000); // the parent recorded 10
+        let bad_deposit = deposit_tx(&fake);
+        chain.commit_unchecked(vec![
+            bad_deposit,
+            double_spend,
+            forged,
+            inflating,
+            no_such_output,
+            after_last,
+        ]);
+        chain.commit_unchecked(vec![]);
+        Self {
+            chain,
+            bad_height: 4,
+            bad_deposit: 0,
+            double_spend: 1,
+            forged: 2,
+            inflating: 3,
+            no_such_output: 4,
+            after_last: 5,
+            honest_transfer: (2, 0),
+            honest_other: (3, 0),
+        }
+    }
+
+    /// Evidence for input `input` of transaction `(height, index)` under the tip.
+    pub fn spend(&self, (height, index): (u64, u32), input: usize) -> crate::fraud::SpendEvidence {
+        crate::fraud::SpendEvidence {
+            height,
+            tx_index: index,
+            inclusion: self.chain.inclusion(height, index),
+            input_index: input,
+        }
+    }
+
+    /// Inclusions of the transactions that created each input of `(height, index)`.
+    pub fn input_inclusions(&self, (height, index): (u64, u32)) -> Vec<TxInclusion> {
+        let tx = &self.chain.blocks[height as usize - 1].transactions[index as usize];
+        tx.transaction
+            .inputs
+            .iter()
+            .map(|p| self.chain.inclusion(p.blockHeight, p.txIndex))
+            .collect()
     }
 }

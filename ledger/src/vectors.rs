@@ -1,1 +1,346 @@
-//! Test vectors.
+//! Test vectors for the Solidity contracts, computed by the same rules the node runs.
+//!
+//! [`all`] returns `(file name, JSON)` pairs; `cargo run -p plasma-ledger --example
+//! gen-vectors` writes them under `contracts/test/vectors/`, and a test checks the committed
+//! files are what this module produces. Bytes are `0x`-hex ABI encodings, ready for
+//! `vm.parseJsonBytes` and `abi.decode`; every case names what the contract must answer.
+
+use crate::certificate::certify;
+use crate::exit::{self, ExitKey};
+use crate::fraud::{self, MissingInput};
+use crate::merkle::{self, leaf_hash};
+use crate::signing::recover_signer;
+use crate::testkit::{self, FraudWorld};
+use crate::tx::validate_transaction;
+use crate::types::{ExitRecord, MerkleProof, UtxoPos};
+use alloy_primitives::{hex, Address, B256, U256};
+use alloy_sol_types::{SolStruct, SolValue};
+use serde_json::{json, Value};
+
+fn h(bytes: impl AsRef<[u8]>) -> String {
+    hex::encode_prefixed(bytes)
+}
+
+/// The variant name of an error (`InputSpent`, `RootMismatch`, …): what a contract reverts with.
+pub fn error_name(error: &impl core::fmt::Debug) -> String {
+    let debug = format!("{error:?}");
+    let end = debug.find([' ', '(', '{']).unwrap_or(debug.len());
+    debug[..end].to_string()
+}
+
+fn outcome<T, E: core::fmt::Debug>(result: &Result<T, E>, ok: impl FnOnce(&T) -> Value) -> Value {
+    match result {
+        Ok(v) => json!({ "ok": true, "result": ok(v) }),
+        Err(e) => json!({ "ok": false, "error": error_name(e) }),
+    }
+}
+
+fn domain_json() -> Value {
+    let d = testkit::domain();
+    json!({
+        "name": "Plasma", "version": "1",
+        "chainId": d.root_chain_id, "verifyingContract": d.root_contract.to_string(),
+        "salt": B256::from(U256::from(d.chain_id)).to_string(),
+        "plasmaChainId": d.chain_id, "separator": d.separator().to_string(),
+    })
+}
+
+fn encoding(world: &FraudWorld) -> Value {
+    let chain = &world.chain;
+    let b3 = &chain.blocks[2];
+    let stx = &b3.transactions[0];
+    let incl = chain.inclusion(3, 0);
+    let (keys, set) = testkit::committee(4);
+    let cert = testkit::certify_all(&set, &keys, &b3.header);
+    let exit = ExitRecord {
+        exitId: ExitKey::Output(UtxoPos::new(3, 0, 0)).exit_id(),
+        utxoPos: UtxoPos::new(3, 0, 0),
+        owner: stx.transaction.outputs[0].owner,
+        token: Address::ZERO,
+        amount: U256::from(90),
+        exitableAt: 1_000_000,
+    };
+    let case = |ty: &str, abi: Vec<u8>| json!({ "type": ty, "abi": h(&abi), "keccak": h(alloy_primitives::keccak256(&abi)) });
+    json!({
+        "cases": [
+            case("UtxoPos", UtxoPos::new(3, 1, 2).abi_encode()),
+            case("Output", stx.transaction.outputs[0].abi_encode()),
+            case("Transaction", stx.transaction.abi_encode()),
+            case("SignedTransaction", stx.abi_encode()),
+            case("DepositRecord", chain.state.parent_deposits[&0].abi_encode()),
+            case("BlockHeader", b3.header.abi_encode()),
+            case("Block", b3.abi_encode()),
+            case("Validator[]", set.validators().to_vec().abi_encode()),
+            case("CommitCertificate", cert.abi_encode()),
+            case("Checkpoint", crate::types::Checkpoint { header: b3.header.clone(), certificate: cert }.abi_encode()),
+            case("MerkleProof", incl.txProof.abi_encode()),
+            case("TxInclusion", incl.abi_encode()),
+            case("ExitRecord", exit.abi_encode()),
+        ],
+        "eip712": {
+            "domain": domain_json(),
+            "transaction": h(stx.transaction.abi_encode()),
+            "typeHash": stx.transaction.eip712_type_hash().to_string(),
+            "hashStruct": stx.transaction.eip712_hash_struct().to_string(),
+            "signingHash": chain.domain.signing_hash(&stx.transaction).to_string(),
+        },
+    })
+}
+
+fn transactions(world: &FraudWorld) -> Value {
+    let chain = &world.chain;
+    let d = &chain.domain;
+    // Each transaction of blocks 2..=4 is judged against the state before its block.
+    let mut before = testkit::TestChain::new();
+    before.state.parent_deposits = chain.state.parent_deposits.clone();
+    let mut cases = Vec::new();
+    for (n, block) in chain.blocks.iter().take(4).enumerate() {
+        for (index, stx) in block.transactions.iter().enumerate().filter(|_| n > 0) {
+            let digest = d.signing_hash(&stx.transaction);
+            let signers: Vec<Value> = stx
+                .signatures
+                .iter()
+                .map(|s| outcome(&recover_signer(&digest, s), |a| json!(a.to_string())))
+                .collect();
+            let verdict = validate_transaction(d, &before.state, stx);
+            cases.push(json!({
+                "name": format!("block{}_tx{}", n + 1, index),
+                "signedTx": h(stx.abi_encode()),
+                "txHash": stx.transaction.hash().to_string(),
+                "signingHash": digest.to_string(),
+                "signers": signers,
+                "verdict": outcome(&verdict, |v| json!(v.hash.to_string())),
+            }));
+        }
+        if n < 3 {
+            before.commit(block.transactions.clone());
+        }
+    }
+    json!({ "domain": domain_json(), "cases": cases })
+}
+
+fn merkle_vectors() -> Value {
+    let leaves: Vec<B256> = (0..5u8).map(|i| leaf_hash(&[i])).collect();
+    let root = merkle::root(&leaves);
+    let mut cases = Vec::new();
+    for i in 0..leaves.len() {
+        let proof = merkle::prove(&leaves, i, None).expect("in range");
+        cases.push(json!({ "name": format!("leaf{i}"), "leaf": leaves[i].to_string(), "proof": h(proof.abi_encode()), "valid": true }));
+    }
+    let good = merkle::prove(&leaves, 1, None).expect("in range");
+    let high_index = MerkleProof { index: good.index + 8, ..good.clone() };
+    let mut tampered = good.clone();
+    tampered.siblings[0].0[31] ^= 1;
+    let wrong_leaf = leaves[2];
+    for (name, leaf, proof, error) in [
+        ("index_beyond_depth", leaves[1], high_index, "IndexOutOfRange"),
+        ("tampered_sibling", leaves[1], tampered, "RootMismatch"),
+        ("wrong_leaf", wrong_leaf, good, "RootMismatch"),
+    ] {
+        let got = merkle::verify(leaf, &proof, root);
+        assert_eq!(got.as_ref().err().map(error_name).as_deref(), Some(error), "{name}");
+        cases.push(json!({ "name": name, "leaf": leaf.to_string(), "proof": h(proof.abi_encode()), "valid": false, "error": error }));
+    }
+    json!({
+        "leafData": (0..5u8).map(|i| h([i])).collect::<Vec<_>>(),
+        "root": root.to_string(),
+        "cases": cases,
+    })
+}
+
+fn exits(world: &FraudWorld) -> Value {
+    let chain = &world.chain;
+    let anchor = chain.tip();
+    let period = 604_800u64;
+    let now = 2_000_000u64;
+    let carol_pos = UtxoPos::new(3, 0, 0);
+    let carol = chain.blocks[2].transactions[0].transaction.outputs[0].owner;
+    let mallory = chain.blocks[3].transactions[1].transaction.outputs[0].owner;
+    let mut starts = Vec::new();
+    for (name, pos, incl, claimant) in [
+        ("valid_output", carol_pos.clone(), chain.inclusion(3, 0), carol),
+        ("valid_deposit_output", UtxoPos::new(1, 0, 0), chain.inclusion(1, 0), chain.state.parent_deposits[&0].recipient),
+        ("not_owner", carol_pos.clone(), chain.inclusion(3, 0), mallory),
+        ("no_such_output", UtxoPos::new(3, 0, 3), chain.inclusion(3, 0), carol),
+        ("wrong_tx_index", UtxoPos::new(3, 1, 0), chain.inclusion(3, 0), carol),
+        ("block_after_anchor", UtxoPos::new(6, 0, 0), chain.inclusion(3, 0), carol),
+    ] {
+        let result = exit::verify_exit_start(chain.domain.chain_id, anchor, &pos, &incl, claimant);
+        starts.push(json!({
+            "name": name,
+            "utxoPos": h(pos.abi_encode()),
+            "inclusion": h(incl.abi_encode()),
+            "claimant": claimant.to_string(),
+            "expect": outcome(&result, |c| json!(h(c.record(now, period).abi_encode()))),
+        }));
+    }
+    let exit_record = exit::verify_exit_start(chain.domain.chain_id, anchor, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), chain.blocks[1].transactions[0].transaction.outputs[1].owner)
+        .expect("alice's change exits")
+        .record(now, period);
+    // Alice's change (2,0,1) is spent by nobody honest; the forged spend in block 4 is signed
+    // by mallory, which is no challenge. Alice's own signature on a spend is one.
+    let alice = testkit::user(&format!("alice-{}", 0));
+    let spend_by_owner = testkit::transfer(&chain.domain, &[(UtxoPos::new(2, 0, 1), &alice)], vec![crate::types::Output::new(alice.address(), Address::ZERO, U256::from(1))]);
+    let forged = chain.blocks[3].transactions[world.forged as usize].clone();
+    let mut challenges = Vec::new();
+    for (name, spend, input) in [
+        ("spent_by_owner", spend_by_owner.clone(), 0usize),
+        ("signed_by_other", forged, 0),
+        ("input_index_wrong", spend_by_owner, 1),
+    ] {
+        let result = exit::verify_challenge(&chain.domain, &exit_record, &spend, input);
+        challenges.push(json!({
+            "name": name,
+            "exit": h(exit_record.abi_encode()),
+            "spend": h(spend.abi_encode()),
+            "inputIndex": input,
+            "expect": outcome(&result, |_| Value::Null),
+        }));
+    }
+    let timing: Vec<Value> = [(0u64, 10u64, 5u64), (100, 101, 5), (1_000, 1_000, 7), (u64::MAX - 1, 0, 2)]
+        .iter()
+        .map(|(t, n, p)| json!({ "outputTime": t, "now": n, "period": p, "exitableAt": exit::exitable_at(*t, *n, *p) }))
+        .collect();
+    let priority: Vec<Value> = [(5u64, UtxoPos::new(3, 0, 0)), (5, UtxoPos::new(2, 7, 1)), (4, UtxoPos::new(9, 0, 0))]
+        .iter()
+        .map(|(at, pos)| json!({ "exitableAt": at, "utxoPos": h(pos.abi_encode()), "priority": h(exit::priority(*at, pos).to_be_bytes::<32>()) }))
+        .collect();
+    json!({
+        "domain": domain_json(),
+        "anchor": h(anchor.abi_encode()),
+        "period": period, "now": now,
+        "starts": starts, "challenges": challenges,
+        "exitableAt": timing, "priority": priority,
+        "exitIds": [
+            { "key": "output", "utxoPos": h(carol_pos.abi_encode()), "exitId": ExitKey::Output(carol_pos.clone()).exit_id().to_string() },
+            { "key": "deposit", "nonce": 0, "exitId": ExitKey::Deposit(0).exit_id().to_string() },
+        ],
+    })
+}
+
+fn fraud_vectors(world: &FraudWorld) -> Value {
+    let chain = &world.chain;
+    let (anchor, id, d) = (chain.tip(), chain.domain.chain_id, &chain.domain);
+    let bad = world.bad_height;
+    let mut cases = Vec::new();
+    let mut push = |name: &str, kind: &str, evidence: Value, result: Result<fraud::FraudVerdict, fraud::FraudError>| {
+        cases.push(json!({
+            "name": name, "kind": kind, "evidence": evidence,
+            "expect": outcome(&result, |v| json!({ "height": v.height, "culprits": v.culprits })),
+        }));
+    };
+    let spend_json = |s: &fraud::SpendEvidence| json!({ "height": s.height, "txIndex": s.tx_index, "inclusion": h(s.inclusion.abi_encode()), "inputIndex": s.input_index });
+
+    let (a, b) = (world.spend(world.honest_other, 1), world.spend((bad, world.double_spend), 0));
+    push("double_spend", "DoubleSpend", json!([spend_json(&a), spend_json(&b)]), fraud::verify_double_spend(id, anchor, &a, &b));
+    let c = world.spend(world.honest_other, 0);
+    push("double_spend_honest", "DoubleSpend", json!([spend_json(&a), spend_json(&c)]), fraud::verify_double_spend(id, anchor, &a, &c));
+
+    let forged = world.spend((bad, world.forged), 0);
+    let creating = &world.input_inclusions((bad, world.forged))[0];
+    push("invalid_signature", "InvalidSignature", json!({ "spend": spend_json(&forged), "creating": h(creating.abi_encode()) }), fraud::verify_invalid_signature(d, anchor, &forged, creating));
+    let honest = world.spend(world.honest_transfer, 0);
+    let creating = &world.input_inclusions(world.honest_transfer)[0];
+    push("invalid_signature_honest", "InvalidSignature", json!({ "spend": spend_json(&honest), "creating": h(creating.abi_encode()) }), fraud::verify_invalid_signature(d, anchor, &honest, creating));
+
+    for (name, at) in [("inflation", (bad, world.inflating)), ("inflation_honest", world.honest_other)] {
+        let incl = chain.inclusion(at.0, at.1);
+        let inputs = world.input_inclusions(at);
+        push(name, "Inflation", json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }), fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs));
+    }
+
+    let no_output = world.spend((bad, world.no_such_output), 0);
+    let evidence = MissingInput::NoSuchOutput(chain.inclusion(2, 0));
+    push("nonexistent_input_no_such_output", "NonexistentInput", json!({ "spend": spend_json(&no_output), "proof": "NoSuchOutput", "creating": h(chain.inclusion(2, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &no_output, &evidence));
+    let after = world.spend((bad, world.after_last), 0);
+    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(2, 0));
+    push("nonexistent_input_after_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(2, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
+    let exists = world.spend(world.honest_transfer, 0);
+    let evidence = MissingInput::NoSuchOutput(chain.inclusion(1, 0));
+    push("nonexistent_input_honest", "NonexistentInput", json!({ "spend": spend_json(&exists), "proof": "NoSuchOutput", "creating": h(chain.inclusion(1, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &exists, &evidence));
+
+    let records = &chain.state.parent_deposits;
+    for (name, at) in [("deposit_mismatch", (bad, world.bad_deposit)), ("deposit_mismatch_honest", (1, 0))] {
+        let incl = chain.inclusion(at.0, at.1);
+        let nonce = crate::types::DepositRecord::abi_decode(&incl.signedTx.transaction.data).map(|r| r.nonce).unwrap_or_default();
+        push(name, "DepositMismatch", json!({ "height": at.0, "txIndex": at.1, "minted": h(incl.abi_encode()), "parentRecord": h(records[&nonce].abi_encode()) }), fraud::verify_deposit_mismatch(id, anchor, at.0, at.1, &incl, |n| records.get(&n).cloned()));
+    }
+
+    let (keys, set) = testkit::committee(4);
+    let honest_header = chain.blocks[2].header.clone();
+    let mut twin = honest_header.clone();
+    twin.timestamp += 1;
+    let first: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let last: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let cert_a = certify(&set, &first, &honest_header, 0).expect("certificate");
+    let cert_b = certify(&set, &last, &twin, 1).expect("certificate");
+    push("equivocation", "Equivocation", json!({ "a": h(cert_a.abi_encode()), "b": h(cert_b.abi_encode()) }), fraud::verify_equivocation(&set, id, &cert_a, &cert_b));
+    push("equivocation_honest", "Equivocation", json!({ "a": h(cert_a.abi_encode()), "b": h(cert_a.abi_encode()) }), fraud::verify_equivocation(&set, id, &cert_a, &cert_a));
+
+    json!({
+        "domain": domain_json(),
+        "anchor": h(anchor.abi_encode()),
+        "validatorSet": h(set.validators().to_vec().abi_encode()),
+        "cases": cases,
+    })
+}
+
+fn certificates() -> Value {
+    let (keys, set) = testkit::committee(4);
+    let header = crate::types::BlockHeader { chainId: testkit::CHAIN_ID, height: 12, validatorSetHash: set.hash(), ..Default::default() };
+    let all: Vec<_> = keys.iter().enumerate().collect();
+    let mut cases = Vec::new();
+    let mut push = |name: &str, cert: crate::types::CommitCertificate, header: &crate::types::BlockHeader| {
+        let cp = crate::types::Checkpoint { header: header.clone(), certificate: cert };
+        let result = set.verify_checkpoint(&cp);
+        cases.push(json!({ "name": name, "checkpoint": h(cp.abi_encode()), "expect": outcome(&result, |p| json!(p.to_string())) }));
+    };
+    push("all_signed", certify(&set, &all, &header, 0).expect("cert"), &header);
+    push("three_of_four", certify(&set, &all[1..], &header, 2).expect("cert"), &header);
+    push("two_of_four", certify(&set, &all[2..], &header, 0).expect("cert"), &header);
+    let mut lying_bitmap = certify(&set, &all[1..], &header, 0).expect("cert");
+    lying_bitmap.signerBitmap = vec![0b1011].into();
+    push("bitmap_claims_non_signer", lying_bitmap, &header);
+    let mut other = header.clone();
+    other.timestamp = 99;
+    push("certificate_of_other_header", certify(&set, &all, &header, 0).expect("cert"), &other);
+    let pops: Vec<Value> = keys
+        .iter()
+        .zip(set.validators())
+        .map(|(k, v)| json!({ "operator": v.operator.to_string(), "blsPubkey": h(&v.blsPubkey), "pop": h(k.proof_of_possession(v.operator).to_eip2537()) }))
+        .collect();
+    json!({
+        "validatorSet": h(set.validators().to_vec().abi_encode()),
+        "validatorSetHash": set.hash().to_string(),
+        "totalPower": set.total_power().to_string(),
+        "voteDst": String::from_utf8_lossy(crate::bls::VOTE_DST),
+        "popDst": String::from_utf8_lossy(crate::bls::POP_DST),
+        "cases": cases,
+        "proofsOfPossession": pops,
+    })
+}
+
+/// Every vector file: `(file name, contents)`.
+pub fn all() -> Vec<(&'static str, Value)> {
+    let world = FraudWorld::new(0);
+    vec![
+        ("encoding.json", encoding(&world)),
+        ("transactions.json", transactions(&world)),
+        ("merkle.json", merkle_vectors()),
+        ("exits.json", exits(&world)),
+        ("fraud.json", fraud_vectors(&world)),
+        ("certificates.json", certificates()),
+    ]
+}
+
+/// The files as written to disk: pretty JSON with a trailing newline.
+pub fn rendered() -> Vec<(&'static str, String)> {
+    all()
+        .into_iter()
+        .map(|(name, value)| {
+            let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialize");
+            text.push('\n');
+            (name, text)
+        })
+        .collect()
+}

@@ -1,0 +1,184 @@
+//! Block application: what a validator accepts and refuses, told as stories.
+
+use plasma_ledger::block::{build_block, seal_block, BlockError, ProposalParams};
+use plasma_ledger::testkit::{self, deposit_tx, transfer, TestChain};
+use plasma_ledger::tx::TxError;
+use plasma_ledger::view::{LedgerView, TxRef};
+use plasma_ledger::{apply_block, Address, Output, UtxoPos, B256, U256};
+
+fn eth(owner: Address, amount: u64) -> Output {
+    Output::new(owner, Address::ZERO, U256::from(amount))
+}
+
+/// Alice has 100 ETH at (1,0,0).
+fn funded() -> (TestChain, plasma_ledger::signing::UserKey) {
+    let alice = testkit::user("alice");
+    let mut chain = TestChain::new();
+    let d = chain.record_deposit(alice.address(), Address::ZERO, 100);
+    chain.commit(vec![deposit_tx(&d)]);
+    (chain, alice)
+}
+
+#[test]
+fn block_may_spend_what_it_creates_but_not_twice() {
+    let (mut chain, alice) = funded();
+    let bob = testkit::user("bob");
+    let d = chain.domain.clone();
+    let pay = transfer(&d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(bob.address(), 100)]);
+    let onward = transfer(&d, &[(UtxoPos::new(2, 0, 0), &bob)], vec![eth(alice.address(), 100)]);
+    let again = transfer(&d, &[(UtxoPos::new(2, 0, 0), &bob)], vec![eth(bob.address(), 100)]);
+    let err = chain.try_commit(vec![pay.clone(), onward.clone(), again]).unwrap_err();
+    assert_eq!(
+        err,
+        BlockError::InvalidTransaction {
+            index: 2,
+            error: TxError::InputSpent { pos: UtxoPos::new(2, 0, 0), spent_by: TxRef { height: 2, index: 1 } }
+        }
+    );
+    let delta = chain.try_commit(vec![pay, onward]).unwrap();
+    assert_eq!(delta.created, vec![(UtxoPos::new(2, 1, 0), eth(alice.address(), 100))]);
+    assert_eq!(chain.state.utxos.len(), 1);
+    assert_eq!(chain.state.spent_by(&UtxoPos::new(2, 0, 0)), Some(TxRef { height: 2, index: 1 }));
+}
+
+#[test]
+fn header_must_extend_the_head_and_commit_to_its_body() {
+    let (chain, alice) = funded();
+    let d = &chain.domain;
+    let pay = transfer(d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(alice.address(), 100)]);
+    let good = seal_block(d, &chain.state, vec![pay], &ProposalParams::default());
+    assert!(apply_block(d, &chain.state, &good).is_ok());
+
+    let mut b = good.clone();
+    b.header.height = 3;
+    assert_eq!(apply_block(d, &chain.state, &b), Err(BlockError::WrongHeight { expected: 2, got: 3 }));
+    let mut b = good.clone();
+    b.header.parentHash = B256::repeat_byte(1);
+    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::WrongParent { .. })));
+    let mut b = good.clone();
+    b.header.historyRoot = B256::ZERO;
+    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::HistoryRootMismatch { .. })));
+    let mut b = good.clone();
+    b.transactions[0].signatures[0] = vec![0u8; 65].into(); // body changed, root not
+    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::TxRootMismatch { .. })));
+    let mut b = good.clone();
+    b.header.chainId = 99;
+    assert_eq!(apply_block(d, &chain.state, &b), Err(BlockError::WrongChain { expected: 7, got: 99 }));
+    let mut b = good;
+    b.header.depositNonceEnd = 2;
+    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::DepositRangeMismatch { .. })));
+}
+
+#[test]
+fn deposits_are_minted_in_order_exactly_as_recorded() {
+    let mut chain = TestChain::new();
+    let alice = testkit::user("alice");
+    let first = chain.record_deposit(alice.address(), Address::ZERO, 5);
+    let second = chain.record_deposit(alice.address(), testkit::TOKEN, 6);
+    let out_of_order = chain.try_commit(vec![deposit_tx(&second)]).unwrap_err();
+    assert_eq!(
+        out_of_order,
+        BlockError::InvalidTransaction { index: 0, error: TxError::DepositOutOfOrder { expected: 0, got: 1 } }
+    );
+    let mut inflated = first.clone();
+    inflated.amount = U256::from(500);
+    assert_eq!(
+        chain.try_commit(vec![deposit_tx(&inflated)]).unwrap_err(),
+        BlockError::InvalidTransaction { index: 0, error: TxError::DepositMismatch { nonce: 0 } }
+    );
+    let unknown = plasma_ledger::DepositRecord { nonce: 2, ..second.clone() };
+    let delta = chain.try_commit(vec![deposit_tx(&first), deposit_tx(&second)]).unwrap();
+    assert_eq!(delta.next_deposit_nonce, 2);
+    assert_eq!(chain.state.total_value()[&testkit::TOKEN], U256::from(6));
+    assert_eq!(
+        chain.try_commit(vec![deposit_tx(&unknown)]).unwrap_err(),
+        BlockError::InvalidTransaction { index: 0, error: TxError::DepositUnknown { nonce: 2 } }
+    );
+}
+
+#[test]
+fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
+    use alloy_sol_types::SolValue;
+    use plasma_ledger::{ChildDeposit, ExitPayoutClaim, ExitRecord, TxKind};
+    let (mut chain, alice) = funded();
+    let d = chain.domain.clone();
+    let lock = ChildDeposit { childChainId: 8, recipient: alice.address(), token: Address::ZERO, amount: U256::from(30) };
+    let tx = testkit::tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 0, 0)], vec![eth(alice.address(), 70)], lock.abi_encode());
+    let unknown_child = ChildDeposit { childChainId: 9, ..lock.clone() };
+    let bad = testkit::tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 0, 0)], vec![eth(alice.address(), 70)], unknown_child.abi_encode());
+    assert_eq!(
+        chain.try_commit(vec![testkit::sign(&d, bad, &[&alice])]).unwrap_err(),
+        BlockError::InvalidTransaction { index: 0, error: TxError::UnknownChild(9) }
+    );
+    chain.commit(vec![testkit::sign(&d, tx, &[&alice])]);
+    assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::from(30));
+    assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
+
+    let exit_id = B256::repeat_byte(0xe1);
+    let record = ExitRecord { exitId: exit_id, owner: alice.address(), token: Address::ZERO, amount: U256::from(30), ..Default::default() };
+    chain.state.payable_exits.insert((8, exit_id), record);
+    let claim = ExitPayoutClaim { childChainId: 8, exitId: exit_id };
+    let payout = |amount| plasma_ledger::SignedTransaction {
+        transaction: testkit::tx(TxKind::ExitPayout, vec![], vec![eth(alice.address(), amount)], claim.abi_encode()),
+        signatures: vec![],
+    };
+    assert_eq!(
+        chain.try_commit(vec![payout(31)]).unwrap_err(),
+        BlockError::InvalidTransaction { index: 0, error: TxError::PayoutMismatch { exit_id } }
+    );
+    assert_eq!(
+        chain.try_commit(vec![payout(30), payout(30)]).unwrap_err(),
+        BlockError::InvalidTransaction { index: 1, error: TxError::ExitNotPayable { chain: 8, exit_id } }
+    );
+    chain.commit(vec![payout(30)]);
+    assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::ZERO);
+    assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
+}
+
+#[test]
+fn transfer_errors_name_what_is_wrong() {
+    let (chain, alice) = funded();
+    let d = &chain.domain;
+    let mallory = testkit::user("mallory");
+    let view = &chain.state;
+    let check = |stx| plasma_ledger::validate_transaction(d, view, &stx).unwrap_err();
+    let p = UtxoPos::new(1, 0, 0);
+    assert_eq!(
+        check(transfer(d, &[(p.clone(), &mallory)], vec![eth(mallory.address(), 100)])),
+        TxError::WrongSigner { input: 0, owner: alice.address(), signer: mallory.address() }
+    );
+    assert_eq!(
+        check(transfer(d, &[(p.clone(), &alice)], vec![eth(alice.address(), 101)])),
+        TxError::ValueMismatch { token: Address::ZERO, inputs: U256::from(100), outputs: U256::from(101) }
+    );
+    assert_eq!(
+        check(transfer(d, &[(p.clone(), &alice), (p.clone(), &alice)], vec![eth(alice.address(), 200)])),
+        TxError::DuplicateInput { pos: p.clone() }
+    );
+    assert_eq!(
+        check(transfer(d, &[(UtxoPos::new(1, 0, 1), &alice)], vec![eth(alice.address(), 1)])),
+        TxError::InputMissing { pos: UtxoPos::new(1, 0, 1) }
+    );
+    assert_eq!(
+        check(transfer(d, &[(p.clone(), &alice)], vec![eth(alice.address(), 100), eth(Address::ZERO, 0)])),
+        TxError::ZeroAmount { output: 1 }
+    );
+    let five = vec![eth(alice.address(), 20); 5];
+    assert!(matches!(check(transfer(d, &[(p.clone(), &alice)], five)), TxError::OutputCount { got: 5, .. }));
+    let overflow = vec![Output::new(alice.address(), Address::ZERO, U256::MAX), eth(alice.address(), 1)];
+    assert_eq!(check(transfer(d, &[(p.clone(), &alice)], overflow)), TxError::Overflow { token: Address::ZERO });
+    let mut unsigned = transfer(d, &[(p, &alice)], vec![eth(alice.address(), 100)]);
+    unsigned.signatures.clear();
+    assert_eq!(check(unsigned), TxError::SignatureCount { inputs: 1, signatures: 0 });
+}
+
+#[test]
+fn build_block_refuses_what_apply_refuses() {
+    let (chain, alice) = funded();
+    let d = &chain.domain;
+    let pay = transfer(d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(alice.address(), 99)]);
+    assert!(matches!(
+        build_block(d, &chain.state, vec![pay], &ProposalParams::default()),
+        Err(BlockError::InvalidTransaction { index: 0, error: TxError::ValueMismatch { .. } })
+    ));
+}
