@@ -208,7 +208,7 @@ pub struct FraudWorld {
     pub inflating: u32,
     /// … a spend of output index 5 of a two-output transaction.
     pub no_such_output: u32,
-    /// … a spend of a transaction index past the end of block 2.
+    /// … a spend of a transaction index past the end of block 1.
     pub after_last: u32,
     /// … a deposit the parent never recorded in that amount.
     pub bad_deposit: u32,
@@ -268,7 +268,7 @@ impl FraudWorld {
         let no_such_output =
             transfer(&d, &[(UtxoPos::new(2, 0, 5), &mallory)], vec![eth(&mallory, 1)]);
         let after_last =
-            transfer(&d, &[(UtxoPos::new(2, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
+            transfer(&d, &[(UtxoPos::new(1, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
         let mut fake = chain.record_deposit(mallory.address(), Address::ZERO, 10);
         fake.amount = U256::from(10_000); // the parent recorded 10
         let bad_deposit = deposit_tx(&fake);

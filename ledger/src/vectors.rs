@@ -253,8 +253,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let evidence = MissingInput::NoSuchOutput(chain.inclusion(2, 0));
     push("nonexistent_input_no_such_output", "NonexistentInput", json!({ "spend": spend_json(&no_output), "proof": "NoSuchOutput", "creating": h(chain.inclusion(2, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &no_output, &evidence));
     let after = world.spend((bad, world.after_last), 0);
-    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(2, 0));
-    push("nonexistent_input_after_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(2, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
+    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 2));
+    push("nonexistent_input_after_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 2).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
+    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 1));
+    push("nonexistent_input_not_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 1).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
     let exists = world.spend(world.honest_transfer, 0);
     let evidence = MissingInput::NoSuchOutput(chain.inclusion(1, 0));
     push("nonexistent_input_honest", "NonexistentInput", json!({ "spend": spend_json(&exists), "proof": "NoSuchOutput", "creating": h(chain.inclusion(1, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &exists, &evidence));
