@@ -1,0 +1,93 @@
+//! Key and value layouts of the store's column families.
+//!
+//! Keys are big-endian so that RocksDB's byte order is the domain's order (heights, UTXO
+//! positions, nonces). Verified structures are stored in their ABI encoding — the one
+//! encoding they have — and the few internal records in fixed-size layouts defined here.
+
+use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
+use plasma_ledger::view::{ChainHead, TxRef};
+use plasma_ledger::{Address, UtxoPos, B256};
+
+/// `height ‖ txIndex ‖ outputIndex`: 13 bytes.
+pub(crate) fn utxo(pos: &UtxoPos) -> [u8; 13] {
+    let mut k = [0u8; 13];
+    k[..8].copy_from_slice(&pos.blockHeight.to_be_bytes());
+    k[8..12].copy_from_slice(&pos.txIndex.to_be_bytes());
+    k[12] = pos.outputIndex;
+    k
+}
+
+pub(crate) fn utxo_from(k: &[u8]) -> Option<UtxoPos> {
+    let k: &[u8; 13] = k.try_into().ok()?;
+    Some(UtxoPos::new(
+        u64::from_be_bytes(k[..8].try_into().ok()?),
+        u32::from_be_bytes(k[8..12].try_into().ok()?),
+        k[12],
+    ))
+}
+
+/// `height ‖ index`: 12 bytes.
+pub(crate) fn tx_ref(r: &TxRef) -> [u8; 12] {
+    let mut v = [0u8; 12];
+    v[..8].copy_from_slice(&r.height.to_be_bytes());
+    v[8..].copy_from_slice(&r.index.to_be_bytes());
+    v
+}
+
+pub(crate) fn tx_ref_from(v: &[u8]) -> Option<TxRef> {
+    let v: &[u8; 12] = v.try_into().ok()?;
+    Some(TxRef {
+        height: u64::from_be_bytes(v[..8].try_into().ok()?),
+        index: u32::from_be_bytes(v[8..].try_into().ok()?),
+    })
+}
+
+/// `child ‖ token`: 28 bytes (escrow balances).
+pub(crate) fn escrow(child: u64, token: &Address) -> [u8; 28] {
+    let mut k = [0u8; 28];
+    k[..8].copy_from_slice(&child.to_be_bytes());
+    k[8..].copy_from_slice(token.as_slice());
+    k
+}
+
+/// `child ‖ exitId`: 40 bytes (payable exits of children).
+pub(crate) fn child_exit(child: u64, exit_id: &B256) -> [u8; 40] {
+    let mut k = [0u8; 40];
+    k[..8].copy_from_slice(&child.to_be_bytes());
+    k[8..].copy_from_slice(exit_id.as_slice());
+    k
+}
+
+/// Meta key of the chain head.
+pub(crate) const HEAD: &[u8] = b"head";
+/// Meta key of the next parent deposit nonce to mint.
+pub(crate) const NEXT_DEPOSIT: &[u8] = b"next_deposit_nonce";
+
+const HEAD_LEN: usize = 8 + 32 + 8 + 32 * HISTORY_DEPTH;
+
+/// `height ‖ hash ‖ history length ‖ history frontier`.
+pub(crate) fn head(h: &ChainHead) -> Vec<u8> {
+    let mut v = Vec::with_capacity(HEAD_LEN);
+    v.extend_from_slice(&h.height.to_be_bytes());
+    v.extend_from_slice(h.hash.as_slice());
+    v.extend_from_slice(&h.history.len().to_be_bytes());
+    for node in h.history.frontier() {
+        v.extend_from_slice(node.as_slice());
+    }
+    v
+}
+
+pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
+    if v.len() != HEAD_LEN {
+        return None;
+    }
+    let mut frontier = [B256::ZERO; HISTORY_DEPTH];
+    for (i, node) in frontier.iter_mut().enumerate() {
+        *node = B256::from_slice(&v[48 + 32 * i..80 + 32 * i]);
+    }
+    Some(ChainHead {
+        height: u64::from_be_bytes(v[..8].try_into().ok()?),
+        hash: B256::from_slice(&v[8..40]),
+        history: HistoryTree::from_parts(u64::from_be_bytes(v[40..48].try_into().ok()?), frontier),
+    })
+}

@@ -1,0 +1,363 @@
+//! The chain's state in RocksDB.
+//!
+//! Column families, one per kind of record (keys in [`keys`]):
+//!
+//! | family        | key                      | value                           |
+//! |---------------|--------------------------|---------------------------------|
+//! | `blocks`      | height                   | `abi.encode(Block)`             |
+//! | `txs`         | tx hash                  | height ‖ index                  |
+//! | `utxos`       | height ‖ txIndex ‖ output | `abi.encode(Output)`           |
+//! | `spent`       | height ‖ txIndex ‖ output | spender's height ‖ index       |
+//! | `deposits`    | nonce                    | `abi.encode(DepositRecord)`     |
+//! | `checkpoints` | height                   | `abi.encode(Checkpoint)`        |
+//! | `exits`       | child ‖ exitId           | `abi.encode(ExitRecord)`        |
+//! | `children`    | child, child ‖ token     | registration, escrow balance    |
+//! | `meta`        | name                     | head, next deposit nonce        |
+//!
+//! A block is committed as one write batch (synced to disk by default), so after a crash at
+//! any moment the store holds the state after some whole number of blocks: never half a block.
+
+mod keys;
+
+use alloy_sol_types::SolValue;
+use plasma_ledger::block::{apply_block, BlockError, StateDelta};
+use plasma_ledger::signing::SigningDomain;
+use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
+use plasma_ledger::{
+    Address, Block, Checkpoint, DepositRecord, ExitRecord, Output, UtxoPos, B256, U256,
+};
+use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Options, WriteBatch, WriteOptions, DB};
+use std::path::Path;
+use std::sync::Mutex;
+
+const BLOCKS: &str = "blocks";
+const TXS: &str = "txs";
+const UTXOS: &str = "utxos";
+const SPENT: &str = "spent";
+const DEPOSITS: &str = "deposits";
+const CHECKPOINTS: &str = "checkpoints";
+const EXITS: &str = "exits";
+const CHILDREN: &str = "children";
+const META: &str = "meta";
+const FAMILIES: [&str; 9] = [BLOCKS, TXS, UTXOS, SPENT, DEPOSITS, CHECKPOINTS, EXITS, CHILDREN, META];
+
+/// Why the store failed. Every variant is an environmental or integrity problem, never a
+/// verdict on a block: those are [`BlockError`]s.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// RocksDB failed.
+    #[error("rocksdb: {0}")]
+    Db(#[from] rocksdb::Error),
+    /// A stored value does not decode: the database is damaged or from another version.
+    #[error("corrupt record in `{family}` at key 0x{key}: {reason}")]
+    Corrupt {
+        /// Column family.
+        family: &'static str,
+        /// Hex of the key.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A delta that does not extend the current head.
+    #[error("delta for height {got} (hash {got_hash}) does not extend head {head}")]
+    NotNext {
+        /// Current head height.
+        head: u64,
+        /// Height of the delta.
+        got: u64,
+        /// Hash of the delta's block.
+        got_hash: B256,
+    },
+}
+
+fn corrupt(family: &'static str, key: &[u8], reason: impl ToString) -> StoreError {
+    StoreError::Corrupt { family, key: alloy_primitives::hex::encode(key), reason: reason.to_string() }
+}
+
+/// How the store is opened.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// fsync every block commit (survives power loss, not only process crashes).
+    pub sync_writes: bool,
+    /// Block cache for point lookups, in MiB.
+    pub cache_mb: u64,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self { sync_writes: true, cache_mb: 64 }
+    }
+}
+
+/// A chain's persistent state.
+pub struct Store {
+    db: DB,
+    head: ChainHead,
+    next_deposit_nonce: u64,
+    write_opts: WriteOptions,
+}
+
+impl core::fmt::Debug for Store {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.db.path())
+            .field("height", &self.head.height)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and loads its head.
+    pub fn open(path: impl AsRef<Path>, config: &StoreConfig) -> Result<Self, StoreError> {
+        let mut db_opts = Options::default();
+        db_opts.create_if_missing(true);
+        db_opts.create_missing_column_families(true);
+        let families = FAMILIES.iter().map(|name| {
+            let mut opts = Options::default();
+            if matches!(*name, UTXOS | SPENT | TXS) {
+                opts.optimize_for_point_lookup(config.cache_mb);
+            }
+            ColumnFamilyDescriptor::new(*name, opts)
+        });
+        let db = DB::open_cf_descriptors(&db_opts, path, families)?;
+        let mut write_opts = WriteOptions::default();
+        write_opts.set_sync(config.sync_writes);
+        let mut store = Self { db, head: ChainHead::default(), next_deposit_nonce: 0, write_opts };
+        if let Some(v) = store.db.get_cf(store.cf(META), keys::HEAD)? {
+            store.head = keys::head_from(&v).ok_or_else(|| corrupt(META, keys::HEAD, "head layout"))?;
+        }
+        if let Some(v) = store.db.get_cf(store.cf(META), keys::NEXT_DEPOSIT)? {
+            let bytes: [u8; 8] =
+                v.as_slice().try_into().map_err(|_| corrupt(META, keys::NEXT_DEPOSIT, "not 8 bytes"))?;
+            store.next_deposit_nonce = u64::from_be_bytes(bytes);
+        }
+        Ok(store)
+    }
+
+    fn cf(&self, name: &'static str) -> &ColumnFamily {
+        // Every family is created by `open`; a missing one is a programming error.
+        self.db.cf_handle(name).expect("column family created at open")
+    }
+
+    fn read<T: SolValue + From<<T::SolType as alloy_sol_types::SolType>::RustType>>(
+        &self,
+        family: &'static str,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        match self.db.get_pinned_cf(self.cf(family), key)? {
+            None => Ok(None),
+            Some(v) => T::abi_decode(&v).map(Some).map_err(|e| corrupt(family, key, e)),
+        }
+    }
+
+    /// The last committed block.
+    pub fn head(&self) -> &ChainHead {
+        &self.head
+    }
+
+    /// A read view for judging the next block. Read failures are kept, not turned into
+    /// answers: check [`StoreView::finish`] before trusting a verdict reached through it.
+    pub fn view(&self) -> StoreView<'_> {
+        StoreView { store: self, error: Mutex::new(None) }
+    }
+
+    /// Judges `block` against the stored state. The outer error is the store failing; the
+    /// inner one is the block being invalid.
+    pub fn apply_block(
+        &self,
+        domain: &SigningDomain,
+        block: &Block,
+    ) -> Result<Result<StateDelta, BlockError>, StoreError> {
+        let view = self.view();
+        let verdict = apply_block(domain, &view, block);
+        view.finish()?;
+        Ok(verdict)
+    }
+
+    /// Writes a judged block and its effects in one atomic batch.
+    pub fn commit(&mut self, block: &Block, delta: &StateDelta) -> Result<(), StoreError> {
+        let hash = block.header.hash();
+        if delta.head.height != self.head.height + 1 || delta.head.hash != hash || block.header.height != delta.head.height {
+            return Err(StoreError::NotNext { head: self.head.height, got: delta.head.height, got_hash: delta.head.hash });
+        }
+        let mut batch = WriteBatch::default();
+        let height = delta.head.height;
+        batch.put_cf(self.cf(BLOCKS), height.to_be_bytes(), block.abi_encode());
+        for (index, tx_hash) in delta.tx_hashes.iter().enumerate() {
+            let at = TxRef { height, index: index as u32 };
+            batch.put_cf(self.cf(TXS), tx_hash, keys::tx_ref(&at));
+        }
+        for (pos, by) in &delta.spent {
+            let k = keys::utxo(pos);
+            batch.delete_cf(self.cf(UTXOS), k);
+            batch.put_cf(self.cf(SPENT), k, keys::tx_ref(by));
+        }
+        for (pos, out) in &delta.created {
+            batch.put_cf(self.cf(UTXOS), keys::utxo(pos), out.abi_encode());
+        }
+        for ((child, token), balance) in &delta.escrow {
+            batch.put_cf(self.cf(CHILDREN), keys::escrow(*child, token), balance.to_be_bytes::<32>());
+        }
+        for (child, exit_id) in &delta.exits_paid {
+            batch.delete_cf(self.cf(EXITS), keys::child_exit(*child, exit_id));
+        }
+        batch.put_cf(self.cf(META), keys::HEAD, keys::head(&delta.head));
+        batch.put_cf(self.cf(META), keys::NEXT_DEPOSIT, delta.next_deposit_nonce.to_be_bytes());
+        self.db.write_opt(batch, &self.write_opts)?;
+        self.head = delta.head.clone();
+        self.next_deposit_nonce = delta.next_deposit_nonce;
+        Ok(())
+    }
+
+    /// Records a parent deposit the bridge saw finalized.
+    pub fn record_parent_deposit(&self, record: &DepositRecord) -> Result<(), StoreError> {
+        self.db.put_cf_opt(self.cf(DEPOSITS), record.nonce.to_be_bytes(), record.abi_encode(), &self.write_opts)?;
+        Ok(())
+    }
+
+    /// Registers a child chain (its escrow starts empty).
+    pub fn register_child(&self, child: u64) -> Result<(), StoreError> {
+        self.db.put_cf_opt(self.cf(CHILDREN), child.to_be_bytes(), [], &self.write_opts)?;
+        Ok(())
+    }
+
+    /// Records a finalized exit of a child, to be paid by an `ExitPayout` transaction.
+    pub fn add_payable_exit(&self, child: u64, exit: &ExitRecord) -> Result<(), StoreError> {
+        let k = keys::child_exit(child, &exit.exitId);
+        self.db.put_cf_opt(self.cf(EXITS), k, exit.abi_encode(), &self.write_opts)?;
+        Ok(())
+    }
+
+    /// Stores a checkpoint of this chain (header and certificate).
+    pub fn put_checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        let k = checkpoint.header.height.to_be_bytes();
+        self.db.put_cf_opt(self.cf(CHECKPOINTS), k, checkpoint.abi_encode(), &self.write_opts)?;
+        Ok(())
+    }
+
+    /// The checkpoint at `height`, if this chain made one there.
+    pub fn checkpoint(&self, height: u64) -> Result<Option<Checkpoint>, StoreError> {
+        self.read(CHECKPOINTS, &height.to_be_bytes())
+    }
+
+    /// The committed block at `height`.
+    pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
+        self.read(BLOCKS, &height.to_be_bytes())
+    }
+
+    /// Where a transaction was committed.
+    pub fn tx_location(&self, tx_hash: &B256) -> Result<Option<TxRef>, StoreError> {
+        match self.db.get_pinned_cf(self.cf(TXS), tx_hash)? {
+            None => Ok(None),
+            Some(v) => keys::tx_ref_from(&v).map(Some).ok_or_else(|| corrupt(TXS, tx_hash.as_slice(), "layout")),
+        }
+    }
+
+    /// The whole state, read into the ledger's in-memory model (for tests, audits and
+    /// comparisons: a store and a model that saw the same blocks are equal).
+    pub fn snapshot(&self) -> Result<MemoryLedger, StoreError> {
+        let mut m = MemoryLedger { head: self.head.clone(), next_deposit_nonce: self.next_deposit_nonce, ..Default::default() };
+        for item in self.db.iterator_cf(self.cf(UTXOS), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let pos = keys::utxo_from(&k).ok_or_else(|| corrupt(UTXOS, &k, "key layout"))?;
+            m.utxos.insert(pos, Output::abi_decode(&v).map_err(|e| corrupt(UTXOS, &k, e))?);
+        }
+        for item in self.db.iterator_cf(self.cf(SPENT), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let pos = keys::utxo_from(&k).ok_or_else(|| corrupt(SPENT, &k, "key layout"))?;
+            m.spent.insert(pos, keys::tx_ref_from(&v).ok_or_else(|| corrupt(SPENT, &k, "value layout"))?);
+        }
+        for item in self.db.iterator_cf(self.cf(DEPOSITS), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let r = DepositRecord::abi_decode(&v).map_err(|e| corrupt(DEPOSITS, &k, e))?;
+            m.parent_deposits.insert(r.nonce, r);
+        }
+        for item in self.db.iterator_cf(self.cf(CHILDREN), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let child = u64::from_be_bytes(k.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?);
+            let escrow = m.children.entry(child).or_default();
+            if k.len() == 28 {
+                escrow.insert(Address::from_slice(&k[8..]), U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?);
+            }
+        }
+        for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let child = u64::from_be_bytes(k.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?);
+            let exit = ExitRecord::abi_decode(&v).map_err(|e| corrupt(EXITS, &k, e))?;
+            m.payable_exits.insert((child, exit.exitId), exit);
+        }
+        Ok(m)
+    }
+}
+
+/// A read view of the store for one judging pass. The ledger's view answers without
+/// errors, so a failed read answers "absent" and is kept here; [`StoreView::finish`] turns
+/// it back into an error, and a verdict reached through a failed read must be discarded.
+pub struct StoreView<'a> {
+    store: &'a Store,
+    error: Mutex<Option<StoreError>>,
+}
+
+impl core::fmt::Debug for StoreView<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StoreView").field("store", self.store).finish_non_exhaustive()
+    }
+}
+
+impl StoreView<'_> {
+    /// The first read failure of this pass, if any.
+    pub fn finish(self) -> Result<(), StoreError> {
+        match self.error.into_inner() {
+            Ok(None) => Ok(()),
+            Ok(Some(e)) => Err(e),
+            Err(poisoned) => poisoned.into_inner().map_or(Ok(()), Err),
+        }
+    }
+
+    fn keep<T>(&self, r: Result<Option<T>, StoreError>) -> Option<T> {
+        r.unwrap_or_else(|e| {
+            if let Ok(mut slot) = self.error.lock() {
+                slot.get_or_insert(e);
+            }
+            None
+        })
+    }
+}
+
+impl LedgerView for StoreView<'_> {
+    fn head(&self) -> ChainHead {
+        self.store.head.clone()
+    }
+    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
+        self.keep(self.store.read(UTXOS, &keys::utxo(pos)))
+    }
+    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
+        let k = keys::utxo(pos);
+        let r = self.store.db.get_pinned_cf(self.store.cf(SPENT), k).map_err(StoreError::from).and_then(|v| match v {
+            None => Ok(None),
+            Some(v) => keys::tx_ref_from(&v).map(Some).ok_or_else(|| corrupt(SPENT, &k, "value layout")),
+        });
+        self.keep(r)
+    }
+    fn next_deposit_nonce(&self) -> u64 {
+        self.store.next_deposit_nonce
+    }
+    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
+        self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
+    }
+    fn is_child(&self, chain: u64) -> bool {
+        let r = self.store.db.get_pinned_cf(self.store.cf(CHILDREN), chain.to_be_bytes()).map(|v| v.map(|_| ()));
+        self.keep(r.map_err(StoreError::from)).is_some()
+    }
+    fn escrow(&self, chain: u64, token: &Address) -> U256 {
+        let k = keys::escrow(chain, token);
+        let r = self.store.db.get_pinned_cf(self.store.cf(CHILDREN), k).map_err(StoreError::from).and_then(|v| match v {
+            None => Ok(None),
+            Some(v) => U256::try_from_be_slice(&v).map(Some).ok_or_else(|| corrupt(CHILDREN, &k, "balance")),
+        });
+        self.keep(r).unwrap_or_default()
+    }
+    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
+        self.keep(self.store.read(EXITS, &keys::child_exit(chain, exit_id)))
+    }
+}
