@@ -59,7 +59,9 @@ pub enum BlockError {
         got: B256,
     },
     /// The header's deposit range differs from the deposits the body mints.
-    #[error("header deposit range {header_start}..{header_end}, body mints {body_start}..{body_end}")]
+    #[error(
+        "header deposit range {header_start}..{header_end}, body mints {body_start}..{body_end}"
+    )]
     DepositRangeMismatch {
         /// Header's first nonce.
         header_start: u64,
@@ -197,7 +199,10 @@ pub fn apply_block(
     }
     let history_root = head.history.root();
     if header.historyRoot != history_root {
-        return Err(BlockError::HistoryRootMismatch { expected: history_root, got: header.historyRoot });
+        return Err(BlockError::HistoryRootMismatch {
+            expected: history_root,
+            got: header.historyRoot,
+        });
     }
     if block.transactions.len() > MAX_BLOCK_TXS {
         return Err(BlockError::TooManyTransactions(block.transactions.len()));
@@ -224,7 +229,9 @@ pub fn apply_block(
         tx_hashes.push(valid.hash);
         overlay.record(TxRef { height, index }, valid);
     }
-    if (header.depositNonceStart, header.depositNonceEnd) != (first_nonce, overlay.next_deposit_nonce) {
+    if (header.depositNonceStart, header.depositNonceEnd)
+        != (first_nonce, overlay.next_deposit_nonce)
+    {
         return Err(BlockError::DepositRangeMismatch {
             header_start: header.depositNonceStart,
             header_end: header.depositNonceEnd,

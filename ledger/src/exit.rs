@@ -17,9 +17,7 @@ use alloy_sol_types::SolValue;
 
 /// When an output created at `output_time` may be paid if its exit starts at `now`.
 pub fn exitable_at(output_time: u64, now: u64, period: u64) -> u64 {
-    output_time
-        .saturating_add(period.saturating_mul(2))
-        .max(now.saturating_add(period))
+    output_time.saturating_add(period.saturating_mul(2)).max(now.saturating_add(period))
 }
 
 /// Queue priority: lower pays first. `exitable_at · 2^128 + utxoPos.packed()`.
@@ -125,7 +123,10 @@ pub fn verify_inclusion(
     let header = &inclusion.header;
     verify_block_in_history(chain_id, anchor, header, &inclusion.historyProof, height)?;
     if inclusion.txProof.index != u64::from(tx_index) {
-        return Err(InclusionError::WrongIndex { expected: tx_index, got: inclusion.txProof.index });
+        return Err(InclusionError::WrongIndex {
+            expected: tx_index,
+            got: inclusion.txProof.index,
+        });
     }
     let leaf = leaf_hash(&inclusion.signedTx.leaf_bytes());
     merkle::verify(leaf, &inclusion.txProof, header.txRoot).map_err(InclusionError::Tx)

@@ -9,8 +9,8 @@ use crate::certificate::{CertificateError, ValidatorSet};
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
-    decode, BlockHeader, CommitCertificate, DecodeError, DepositRecord, MerkleProof, Output,
-    ChildDeposit, TxInclusion, TxKind, UtxoPos,
+    decode, BlockHeader, ChildDeposit, CommitCertificate, DecodeError, DepositRecord, MerkleProof,
+    Output, TxInclusion, TxKind, UtxoPos,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -249,8 +249,7 @@ pub fn verify_nonexistent_input(
     let pos = spend.verify(chain_id, anchor)?;
     let missing = match evidence {
         MissingInput::NotYetCreated => {
-            pos.blockHeight == 0
-                || (pos.blockHeight, pos.txIndex) >= (spend.height, spend.tx_index)
+            pos.blockHeight == 0 || (pos.blockHeight, pos.txIndex) >= (spend.height, spend.tx_index)
         }
         MissingInput::NoSuchOutput(creating) => {
             verify_inclusion(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;

@@ -4,8 +4,8 @@
 //! Solidity test vectors, so that all of them exercise the same worlds.
 
 use crate::block::{build_block, seal_block, ProposalParams, StateDelta};
-use crate::certificate::{certify, ValidatorSet};
 use crate::bls::BlsSecretKey;
+use crate::certificate::{certify, ValidatorSet};
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
@@ -83,7 +83,11 @@ pub fn committee(n: usize) -> (Vec<BlsSecretKey>, ValidatorSet) {
 }
 
 /// Certificate of `header` signed by every key given.
-pub fn certify_all(set: &ValidatorSet, keys: &[BlsSecretKey], header: &BlockHeader) -> CommitCertificate {
+pub fn certify_all(
+    set: &ValidatorSet,
+    keys: &[BlsSecretKey],
+    header: &BlockHeader,
+) -> CommitCertificate {
     let signers: Vec<_> = keys.iter().enumerate().collect();
     certify(set, &signers, header, 0).expect("fixture certificate")
 }
@@ -119,7 +123,12 @@ impl TestChain {
     }
 
     /// Records a parent deposit (as the bridge would once final) and returns it.
-    pub fn record_deposit(&mut self, recipient: Address, token: Address, amount: u64) -> DepositRecord {
+    pub fn record_deposit(
+        &mut self,
+        recipient: Address,
+        token: Address,
+        amount: u64,
+    ) -> DepositRecord {
         let record = DepositRecord {
             chainId: self.domain.chain_id,
             nonce: self.next_nonce_recorded,
@@ -143,7 +152,10 @@ impl TestChain {
     }
 
     /// Tries to build the next block; on success commits it.
-    pub fn try_commit(&mut self, txs: Vec<SignedTransaction>) -> Result<StateDelta, crate::BlockError> {
+    pub fn try_commit(
+        &mut self,
+        txs: Vec<SignedTransaction>,
+    ) -> Result<StateDelta, crate::BlockError> {
         let (block, delta) = build_block(&self.domain, &self.state, txs, &self.params())?;
         self.state.apply(&delta);
         self.blocks.push(block);
@@ -236,7 +248,11 @@ impl FraudWorld {
         chain.commit(deposits.iter().map(deposit_tx).collect());
         // 2: alice pays bob 60 of her ETH.
         let eth = |o: &UserKey, a: u64| Output::new(o.address(), Address::ZERO, U256::from(a));
-        let t2 = transfer(&d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(&bob, 60), eth(&alice, base - 60)]);
+        let t2 = transfer(
+            &d,
+            &[(UtxoPos::new(1, 0, 0), &alice)],
+            vec![eth(&bob, 60), eth(&alice, base - 60)],
+        );
         chain.commit(vec![t2]);
         // 3: bob pays carol everything; alice locks 20 tokens into child 8.
         let t3 = transfer(
@@ -253,22 +269,24 @@ impl FraudWorld {
         let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
         let t3b = sign(
             &d,
-            tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 1, 0)], vec![change], lock.abi_encode()),
+            tx(
+                TxKind::DepositToChild,
+                vec![UtxoPos::new(1, 1, 0)],
+                vec![change],
+                lock.abi_encode(),
+            ),
             &[&alice],
         );
         chain.commit(vec![t3, t3b]);
 
         // 4: the byzantine block.
-        let double_spend =
-            transfer(&d, &[(UtxoPos::new(1, 2, 0), &bob)], vec![eth(&mallory, 30)]);
+        let double_spend = transfer(&d, &[(UtxoPos::new(1, 2, 0), &bob)], vec![eth(&mallory, 30)]);
         let forged =
             transfer(&d, &[(UtxoPos::new(2, 0, 1), &mallory)], vec![eth(&mallory, base - 60)]);
-        let inflating =
-            transfer(&d, &[(UtxoPos::new(3, 0, 0), &carol)], vec![eth(&carol, 90_000)]);
+        let inflating = transfer(&d, &[(UtxoPos::new(3, 0, 0), &carol)], vec![eth(&carol, 90_000)]);
         let no_such_output =
             transfer(&d, &[(UtxoPos::new(2, 0, 5), &mallory)], vec![eth(&mallory, 1)]);
-        let after_last =
-            transfer(&d, &[(UtxoPos::new(1, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
+        let after_last = transfer(&d, &[(UtxoPos::new(1, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
         let mut fake = chain.record_deposit(mallory.address(), Address::ZERO, 10);
         fake.amount = U256::from(10_000); // the parent recorded 10
         let bad_deposit = deposit_tx(&fake);
@@ -353,7 +371,12 @@ impl Workload {
 
     /// Up to `count` one-input transfers spending the lowest unspent positions of `state`,
     /// each paying the next user and, when it can, keeping change.
-    pub fn transfers(&self, domain: &SigningDomain, state: &MemoryLedger, count: usize) -> Vec<SignedTransaction> {
+    pub fn transfers(
+        &self,
+        domain: &SigningDomain,
+        state: &MemoryLedger,
+        count: usize,
+    ) -> Vec<SignedTransaction> {
         state
             .utxos
             .iter()
@@ -365,7 +388,10 @@ impl Workload {
                 let outputs = if half.is_zero() {
                     vec![Output::new(to, out.token, out.amount)]
                 } else {
-                    vec![Output::new(to, out.token, half), Output::new(out.owner, out.token, out.amount - half)]
+                    vec![
+                        Output::new(to, out.token, half),
+                        Output::new(out.owner, out.token, out.amount - half),
+                    ]
                 };
                 transfer(domain, &[(pos.clone(), &self.users[i])], outputs)
             })
@@ -374,7 +400,13 @@ impl Workload {
 
     /// The next block's transactions: `deposits` mints (records must already be known to the
     /// view) followed by `transfers` transfers.
-    pub fn block_txs(&self, domain: &SigningDomain, state: &MemoryLedger, deposits: &[DepositRecord], transfers: usize) -> Vec<SignedTransaction> {
+    pub fn block_txs(
+        &self,
+        domain: &SigningDomain,
+        state: &MemoryLedger,
+        deposits: &[DepositRecord],
+        transfers: usize,
+    ) -> Vec<SignedTransaction> {
         let mut txs: Vec<SignedTransaction> = deposits.iter().map(deposit_tx).collect();
         txs.extend(self.transfers(domain, state, transfers));
         txs

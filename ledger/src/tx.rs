@@ -322,7 +322,13 @@ pub fn validate_transaction(
     let mut output_sums = AssetSums::default();
     match kind {
         TxKind::Transfer => {
-            check_count(kind, tx.inputs.len(), tx.outputs.len(), (1, MAX_INPUTS), (1, MAX_OUTPUTS))?;
+            check_count(
+                kind,
+                tx.inputs.len(),
+                tx.outputs.len(),
+                (1, MAX_INPUTS),
+                (1, MAX_OUTPUTS),
+            )?;
             if !tx.data.is_empty() {
                 return Err(TxError::UnexpectedPayload(kind));
             }
@@ -331,7 +337,13 @@ pub fn validate_transaction(
             check_conserved(&input_sums, &output_sums)?;
         }
         TxKind::DepositToChild => {
-            check_count(kind, tx.inputs.len(), tx.outputs.len(), (1, MAX_INPUTS), (0, MAX_OUTPUTS))?;
+            check_count(
+                kind,
+                tx.inputs.len(),
+                tx.outputs.len(),
+                (1, MAX_INPUTS),
+                (0, MAX_OUTPUTS),
+            )?;
             let lock: ChildDeposit =
                 decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
             if !view.is_child(lock.childChainId) {
@@ -352,7 +364,10 @@ pub fn validate_transaction(
         TxKind::Deposit => {
             check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
             if !stx.signatures.is_empty() {
-                return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
+                return Err(TxError::SignatureCount {
+                    inputs: 0,
+                    signatures: stx.signatures.len(),
+                });
             }
             let record: DepositRecord =
                 decode("DepositRecord", &tx.data, 6 * 32).map_err(TxError::Payload)?;
@@ -378,13 +393,17 @@ pub fn validate_transaction(
         TxKind::ExitPayout => {
             check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
             if !stx.signatures.is_empty() {
-                return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
+                return Err(TxError::SignatureCount {
+                    inputs: 0,
+                    signatures: stx.signatures.len(),
+                });
             }
             let claim: ExitPayoutClaim =
                 decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
-            let exit =
-                view.payable_exit(chain, &exit_id).ok_or(TxError::ExitNotPayable { chain, exit_id })?;
+            let exit = view
+                .payable_exit(chain, &exit_id)
+                .ok_or(TxError::ExitNotPayable { chain, exit_id })?;
             let payout = &tx.outputs[0];
             if *payout != Output::new(exit.owner, exit.token, exit.amount) {
                 return Err(TxError::PayoutMismatch { exit_id });

@@ -59,7 +59,8 @@ where
         return Err(DecodeError::TooLarge { what, len: bytes.len(), max });
     }
     // Strict: only the canonical encoding is accepted, so one value has exactly one byte string.
-    let config = AbiDecoderConfig::new().validate(true).strict(true).memory_limit(DECODE_MEMORY_LIMIT);
+    let config =
+        AbiDecoderConfig::new().validate(true).strict(true).memory_limit(DECODE_MEMORY_LIMIT);
     T::abi_decode_with_config(bytes, config)
         .map_err(|e| DecodeError::Abi { what, reason: e.to_string() })
 }

@@ -159,7 +159,12 @@ fn exits(world: &FraudWorld) -> Value {
     let mut starts = Vec::new();
     for (name, pos, incl, claimant) in [
         ("valid_output", carol_pos.clone(), chain.inclusion(3, 0), carol),
-        ("valid_deposit_output", UtxoPos::new(1, 0, 0), chain.inclusion(1, 0), chain.state.parent_deposits[&0].recipient),
+        (
+            "valid_deposit_output",
+            UtxoPos::new(1, 0, 0),
+            chain.inclusion(1, 0),
+            chain.state.parent_deposits[&0].recipient,
+        ),
         ("not_owner", carol_pos.clone(), chain.inclusion(3, 0), mallory),
         ("no_such_output", UtxoPos::new(3, 0, 3), chain.inclusion(3, 0), carol),
         ("wrong_tx_index", UtxoPos::new(3, 1, 0), chain.inclusion(3, 0), carol),
@@ -174,13 +179,23 @@ fn exits(world: &FraudWorld) -> Value {
             "expect": outcome(&result, |c| json!(h(c.record(now, period).abi_encode()))),
         }));
     }
-    let exit_record = exit::verify_exit_start(chain.domain.chain_id, anchor, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), chain.blocks[1].transactions[0].transaction.outputs[1].owner)
-        .expect("alice's change exits")
-        .record(now, period);
+    let exit_record = exit::verify_exit_start(
+        chain.domain.chain_id,
+        anchor,
+        &UtxoPos::new(2, 0, 1),
+        &chain.inclusion(2, 0),
+        chain.blocks[1].transactions[0].transaction.outputs[1].owner,
+    )
+    .expect("alice's change exits")
+    .record(now, period);
     // Alice's change (2,0,1) is spent by nobody honest; the forged spend in block 4 is signed
     // by mallory, which is no challenge. Alice's own signature on a spend is one.
     let alice = testkit::user(&format!("alice-{}", 0));
-    let spend_by_owner = testkit::transfer(&chain.domain, &[(UtxoPos::new(2, 0, 1), &alice)], vec![crate::types::Output::new(alice.address(), Address::ZERO, U256::from(1))]);
+    let spend_by_owner = testkit::transfer(
+        &chain.domain,
+        &[(UtxoPos::new(2, 0, 1), &alice)],
+        vec![crate::types::Output::new(alice.address(), Address::ZERO, U256::from(1))],
+    );
     let forged = chain.blocks[3].transactions[world.forged as usize].clone();
     let mut challenges = Vec::new();
     for (name, spend, input) in [
@@ -223,7 +238,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let (anchor, id, d) = (chain.tip(), chain.domain.chain_id, &chain.domain);
     let bad = world.bad_height;
     let mut cases = Vec::new();
-    let mut push = |name: &str, kind: &str, evidence: Value, result: Result<fraud::FraudVerdict, fraud::FraudError>| {
+    let mut push = |name: &str,
+                    kind: &str,
+                    evidence: Value,
+                    result: Result<fraud::FraudVerdict, fraud::FraudError>| {
         cases.push(json!({
             "name": name, "kind": kind, "evidence": evidence,
             "expect": outcome(&result, |v| json!({ "height": v.height, "culprits": v.culprits })),
@@ -232,40 +250,98 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let spend_json = |s: &fraud::SpendEvidence| json!({ "height": s.height, "txIndex": s.tx_index, "inclusion": h(s.inclusion.abi_encode()), "inputIndex": s.input_index });
 
     let (a, b) = (world.spend(world.honest_other, 1), world.spend((bad, world.double_spend), 0));
-    push("double_spend", "DoubleSpend", json!([spend_json(&a), spend_json(&b)]), fraud::verify_double_spend(id, anchor, &a, &b));
+    push(
+        "double_spend",
+        "DoubleSpend",
+        json!([spend_json(&a), spend_json(&b)]),
+        fraud::verify_double_spend(id, anchor, &a, &b),
+    );
     let c = world.spend(world.honest_other, 0);
-    push("double_spend_honest", "DoubleSpend", json!([spend_json(&a), spend_json(&c)]), fraud::verify_double_spend(id, anchor, &a, &c));
+    push(
+        "double_spend_honest",
+        "DoubleSpend",
+        json!([spend_json(&a), spend_json(&c)]),
+        fraud::verify_double_spend(id, anchor, &a, &c),
+    );
 
     let forged = world.spend((bad, world.forged), 0);
     let creating = &world.input_inclusions((bad, world.forged))[0];
-    push("invalid_signature", "InvalidSignature", json!({ "spend": spend_json(&forged), "creating": h(creating.abi_encode()) }), fraud::verify_invalid_signature(d, anchor, &forged, creating));
+    push(
+        "invalid_signature",
+        "InvalidSignature",
+        json!({ "spend": spend_json(&forged), "creating": h(creating.abi_encode()) }),
+        fraud::verify_invalid_signature(d, anchor, &forged, creating),
+    );
     let honest = world.spend(world.honest_transfer, 0);
     let creating = &world.input_inclusions(world.honest_transfer)[0];
-    push("invalid_signature_honest", "InvalidSignature", json!({ "spend": spend_json(&honest), "creating": h(creating.abi_encode()) }), fraud::verify_invalid_signature(d, anchor, &honest, creating));
+    push(
+        "invalid_signature_honest",
+        "InvalidSignature",
+        json!({ "spend": spend_json(&honest), "creating": h(creating.abi_encode()) }),
+        fraud::verify_invalid_signature(d, anchor, &honest, creating),
+    );
 
-    for (name, at) in [("inflation", (bad, world.inflating)), ("inflation_honest", world.honest_other)] {
+    for (name, at) in
+        [("inflation", (bad, world.inflating)), ("inflation_honest", world.honest_other)]
+    {
         let incl = chain.inclusion(at.0, at.1);
         let inputs = world.input_inclusions(at);
-        push(name, "Inflation", json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }), fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs));
+        push(
+            name,
+            "Inflation",
+            json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }),
+            fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs),
+        );
     }
 
     let no_output = world.spend((bad, world.no_such_output), 0);
     let evidence = MissingInput::NoSuchOutput(chain.inclusion(2, 0));
-    push("nonexistent_input_no_such_output", "NonexistentInput", json!({ "spend": spend_json(&no_output), "proof": "NoSuchOutput", "creating": h(chain.inclusion(2, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &no_output, &evidence));
+    push(
+        "nonexistent_input_no_such_output",
+        "NonexistentInput",
+        json!({ "spend": spend_json(&no_output), "proof": "NoSuchOutput", "creating": h(chain.inclusion(2, 0).abi_encode()) }),
+        fraud::verify_nonexistent_input(id, anchor, &no_output, &evidence),
+    );
     let after = world.spend((bad, world.after_last), 0);
     let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 2));
-    push("nonexistent_input_after_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 2).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
+    push(
+        "nonexistent_input_after_last_tx",
+        "NonexistentInput",
+        json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 2).abi_encode()) }),
+        fraud::verify_nonexistent_input(id, anchor, &after, &evidence),
+    );
     let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 1));
-    push("nonexistent_input_not_last_tx", "NonexistentInput", json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 1).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &after, &evidence));
+    push(
+        "nonexistent_input_not_last_tx",
+        "NonexistentInput",
+        json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 1).abi_encode()) }),
+        fraud::verify_nonexistent_input(id, anchor, &after, &evidence),
+    );
     let exists = world.spend(world.honest_transfer, 0);
     let evidence = MissingInput::NoSuchOutput(chain.inclusion(1, 0));
-    push("nonexistent_input_honest", "NonexistentInput", json!({ "spend": spend_json(&exists), "proof": "NoSuchOutput", "creating": h(chain.inclusion(1, 0).abi_encode()) }), fraud::verify_nonexistent_input(id, anchor, &exists, &evidence));
+    push(
+        "nonexistent_input_honest",
+        "NonexistentInput",
+        json!({ "spend": spend_json(&exists), "proof": "NoSuchOutput", "creating": h(chain.inclusion(1, 0).abi_encode()) }),
+        fraud::verify_nonexistent_input(id, anchor, &exists, &evidence),
+    );
 
     let records = &chain.state.parent_deposits;
-    for (name, at) in [("deposit_mismatch", (bad, world.bad_deposit)), ("deposit_mismatch_honest", (1, 0))] {
+    for (name, at) in
+        [("deposit_mismatch", (bad, world.bad_deposit)), ("deposit_mismatch_honest", (1, 0))]
+    {
         let incl = chain.inclusion(at.0, at.1);
-        let nonce = crate::types::DepositRecord::abi_decode(&incl.signedTx.transaction.data).map(|r| r.nonce).unwrap_or_default();
-        push(name, "DepositMismatch", json!({ "height": at.0, "txIndex": at.1, "minted": h(incl.abi_encode()), "parentRecord": h(records[&nonce].abi_encode()) }), fraud::verify_deposit_mismatch(id, anchor, at.0, at.1, &incl, |n| records.get(&n).cloned()));
+        let nonce = crate::types::DepositRecord::abi_decode(&incl.signedTx.transaction.data)
+            .map(|r| r.nonce)
+            .unwrap_or_default();
+        push(
+            name,
+            "DepositMismatch",
+            json!({ "height": at.0, "txIndex": at.1, "minted": h(incl.abi_encode()), "parentRecord": h(records[&nonce].abi_encode()) }),
+            fraud::verify_deposit_mismatch(id, anchor, at.0, at.1, &incl, |n| {
+                records.get(&n).cloned()
+            }),
+        );
     }
 
     let (keys, set) = testkit::committee(4);
@@ -276,8 +352,18 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let last: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let cert_a = certify(&set, &first, &honest_header, 0).expect("certificate");
     let cert_b = certify(&set, &last, &twin, 1).expect("certificate");
-    push("equivocation", "Equivocation", json!({ "a": h(cert_a.abi_encode()), "b": h(cert_b.abi_encode()) }), fraud::verify_equivocation(&set, id, &cert_a, &cert_b));
-    push("equivocation_honest", "Equivocation", json!({ "a": h(cert_a.abi_encode()), "b": h(cert_a.abi_encode()) }), fraud::verify_equivocation(&set, id, &cert_a, &cert_a));
+    push(
+        "equivocation",
+        "Equivocation",
+        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_b.abi_encode()) }),
+        fraud::verify_equivocation(&set, id, &cert_a, &cert_b),
+    );
+    push(
+        "equivocation_honest",
+        "Equivocation",
+        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_a.abi_encode()) }),
+        fraud::verify_equivocation(&set, id, &cert_a, &cert_a),
+    );
 
     json!({
         "domain": domain_json(),
@@ -289,10 +375,17 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
 
 fn certificates() -> Value {
     let (keys, set) = testkit::committee(4);
-    let header = crate::types::BlockHeader { chainId: testkit::CHAIN_ID, height: 12, validatorSetHash: set.hash(), ..Default::default() };
+    let header = crate::types::BlockHeader {
+        chainId: testkit::CHAIN_ID,
+        height: 12,
+        validatorSetHash: set.hash(),
+        ..Default::default()
+    };
     let all: Vec<_> = keys.iter().enumerate().collect();
     let mut cases = Vec::new();
-    let mut push = |name: &str, cert: crate::types::CommitCertificate, header: &crate::types::BlockHeader| {
+    let mut push = |name: &str,
+                    cert: crate::types::CommitCertificate,
+                    header: &crate::types::BlockHeader| {
         let cp = crate::types::Checkpoint { header: header.clone(), certificate: cert };
         let result = set.verify_checkpoint(&cp);
         cases.push(json!({ "name": name, "checkpoint": h(cp.abi_encode()), "expect": outcome(&result, |p| json!(p.to_string())) }));

@@ -1,9 +1,11 @@
 //! The Rust encodings are exactly Solidity's `abi.encode`: fixed vectors built word by word
 //! from the ABI specification, independent of alloy, and strict decoding of bad input.
 
-use plasma_ledger::types::{decode, DecodeError, MAX_TX_BYTES};
-use plasma_ledger::{Address, BlockHeader, Output, SignedTransaction, Transaction, UtxoPos, B256, U256};
 use alloy_sol_types::SolValue;
+use plasma_ledger::types::{decode, DecodeError, MAX_TX_BYTES};
+use plasma_ledger::{
+    Address, BlockHeader, Output, SignedTransaction, Transaction, UtxoPos, B256, U256,
+};
 
 fn word(v: u64) -> [u8; 32] {
     U256::from(v).to_be_bytes()
@@ -32,14 +34,21 @@ fn sample_tx_words() -> Vec<[u8; 32]> {
     let mut data = [0u8; 32];
     data[..2].copy_from_slice(&[0xab, 0xcd]);
     vec![
-        word(0x20), // abi.encode of a dynamic struct starts with its offset
-        word(1),    // kind
-        word(0x80), // offset of inputs within the tuple
+        word(0x20),  // abi.encode of a dynamic struct starts with its offset
+        word(1),     // kind
+        word(0x80),  // offset of inputs within the tuple
         word(0x100), // offset of outputs
         word(0x180), // offset of data
-        word(1), word(5), word(2), word(1), // inputs: length, (height, txIndex, outputIndex)
-        word(1), addr_word(Address::repeat_byte(0x11)), word(0), word(7), // outputs
-        word(2), data, // data: length, padded bytes
+        word(1),
+        word(5),
+        word(2),
+        word(1), // inputs: length, (height, txIndex, outputIndex)
+        word(1),
+        addr_word(Address::repeat_byte(0x11)),
+        word(0),
+        word(7), // outputs
+        word(2),
+        data, // data: length, padded bytes
     ]
 }
 
@@ -49,7 +58,11 @@ fn static_structs_encode_as_consecutive_words() {
     let out = Output::new(Address::repeat_byte(0x22), Address::repeat_byte(0x33), U256::MAX);
     assert_eq!(
         out.abi_encode(),
-        cat(&[addr_word(Address::repeat_byte(0x22)), addr_word(Address::repeat_byte(0x33)), [0xff; 32]])
+        cat(&[
+            addr_word(Address::repeat_byte(0x22)),
+            addr_word(Address::repeat_byte(0x33)),
+            [0xff; 32]
+        ])
     );
 }
 
@@ -64,7 +77,8 @@ fn transaction_encodes_like_solidity() {
 
 #[test]
 fn signed_transaction_nests_transaction_then_signatures() {
-    let stx = SignedTransaction { transaction: sample_tx(), signatures: vec![vec![0x5a; 65].into()] };
+    let stx =
+        SignedTransaction { transaction: sample_tx(), signatures: vec![vec![0x5a; 65].into()] };
     let tx_words = &sample_tx_words()[1..]; // the inner tuple, without abi.encode's outer offset
     let mut sig = [[0u8; 32]; 3];
     sig[0] = [0x5a; 32];
@@ -95,8 +109,18 @@ fn header_is_twelve_static_words() {
         proposer: Address::repeat_byte(9),
     };
     let expected = cat(&[
-        word(7), word(9), [1; 32], [2; 32], word(3), word(4), [5; 32], [6; 32], [7; 32], [8; 32],
-        word(1_700_000_000), addr_word(Address::repeat_byte(9)),
+        word(7),
+        word(9),
+        [1; 32],
+        [2; 32],
+        word(3),
+        word(4),
+        [5; 32],
+        [6; 32],
+        [7; 32],
+        [8; 32],
+        word(1_700_000_000),
+        addr_word(Address::repeat_byte(9)),
     ]);
     assert_eq!(header.abi_encode(), expected);
     assert_eq!(BlockHeader::decode(&expected), Ok(header));
@@ -105,7 +129,8 @@ fn header_is_twelve_static_words() {
 #[test]
 fn non_canonical_and_truncated_encodings_are_refused() {
     let good = cat(&sample_tx_words());
-    let is_abi_error = |r: Result<Transaction, DecodeError>| matches!(r, Err(DecodeError::Abi { .. }));
+    let is_abi_error =
+        |r: Result<Transaction, DecodeError>| matches!(r, Err(DecodeError::Abi { .. }));
     assert!(is_abi_error(decode("Transaction", &good[..good.len() - 1], MAX_TX_BYTES)));
     let mut trailing = good.clone();
     trailing.extend([0u8; 32]);
@@ -118,6 +143,10 @@ fn non_canonical_and_truncated_encodings_are_refused() {
     assert!(is_abi_error(decode("Transaction", &huge_len, MAX_TX_BYTES)));
     assert_eq!(
         decode::<Transaction>("Transaction", &vec![0u8; MAX_TX_BYTES + 1], MAX_TX_BYTES),
-        Err(DecodeError::TooLarge { what: "Transaction", len: MAX_TX_BYTES + 1, max: MAX_TX_BYTES })
+        Err(DecodeError::TooLarge {
+            what: "Transaction",
+            len: MAX_TX_BYTES + 1,
+            max: MAX_TX_BYTES
+        })
     );
 }

@@ -32,7 +32,10 @@ fn block_may_spend_what_it_creates_but_not_twice() {
         err,
         BlockError::InvalidTransaction {
             index: 2,
-            error: TxError::InputSpent { pos: UtxoPos::new(2, 0, 0), spent_by: TxRef { height: 2, index: 1 } }
+            error: TxError::InputSpent {
+                pos: UtxoPos::new(2, 0, 0),
+                spent_by: TxRef { height: 2, index: 1 }
+            }
         }
     );
     let delta = chain.try_commit(vec![pay, onward]).unwrap();
@@ -51,22 +54,34 @@ fn header_must_extend_the_head_and_commit_to_its_body() {
 
     let mut b = good.clone();
     b.header.height = 3;
-    assert_eq!(apply_block(d, &chain.state, &b), Err(BlockError::WrongHeight { expected: 2, got: 3 }));
+    assert_eq!(
+        apply_block(d, &chain.state, &b),
+        Err(BlockError::WrongHeight { expected: 2, got: 3 })
+    );
     let mut b = good.clone();
     b.header.parentHash = B256::repeat_byte(1);
     assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::WrongParent { .. })));
     let mut b = good.clone();
     b.header.historyRoot = B256::ZERO;
-    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::HistoryRootMismatch { .. })));
+    assert!(matches!(
+        apply_block(d, &chain.state, &b),
+        Err(BlockError::HistoryRootMismatch { .. })
+    ));
     let mut b = good.clone();
     b.transactions[0].signatures[0] = vec![0u8; 65].into(); // body changed, root not
     assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::TxRootMismatch { .. })));
     let mut b = good.clone();
     b.header.chainId = 99;
-    assert_eq!(apply_block(d, &chain.state, &b), Err(BlockError::WrongChain { expected: 7, got: 99 }));
+    assert_eq!(
+        apply_block(d, &chain.state, &b),
+        Err(BlockError::WrongChain { expected: 7, got: 99 })
+    );
     let mut b = good;
     b.header.depositNonceEnd = 2;
-    assert!(matches!(apply_block(d, &chain.state, &b), Err(BlockError::DepositRangeMismatch { .. })));
+    assert!(matches!(
+        apply_block(d, &chain.state, &b),
+        Err(BlockError::DepositRangeMismatch { .. })
+    ));
 }
 
 #[test]
@@ -78,7 +93,10 @@ fn deposits_are_minted_in_order_exactly_as_recorded() {
     let out_of_order = chain.try_commit(vec![deposit_tx(&second)]).unwrap_err();
     assert_eq!(
         out_of_order,
-        BlockError::InvalidTransaction { index: 0, error: TxError::DepositOutOfOrder { expected: 0, got: 1 } }
+        BlockError::InvalidTransaction {
+            index: 0,
+            error: TxError::DepositOutOfOrder { expected: 0, got: 1 }
+        }
     );
     let mut inflated = first.clone();
     inflated.amount = U256::from(500);
@@ -102,10 +120,25 @@ fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
     use plasma_ledger::{ChildDeposit, ExitPayoutClaim, ExitRecord, TxKind};
     let (mut chain, alice) = funded();
     let d = chain.domain.clone();
-    let lock = ChildDeposit { childChainId: 8, recipient: alice.address(), token: Address::ZERO, amount: U256::from(30) };
-    let tx = testkit::tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 0, 0)], vec![eth(alice.address(), 70)], lock.abi_encode());
+    let lock = ChildDeposit {
+        childChainId: 8,
+        recipient: alice.address(),
+        token: Address::ZERO,
+        amount: U256::from(30),
+    };
+    let tx = testkit::tx(
+        TxKind::DepositToChild,
+        vec![UtxoPos::new(1, 0, 0)],
+        vec![eth(alice.address(), 70)],
+        lock.abi_encode(),
+    );
     let unknown_child = ChildDeposit { childChainId: 9, ..lock.clone() };
-    let bad = testkit::tx(TxKind::DepositToChild, vec![UtxoPos::new(1, 0, 0)], vec![eth(alice.address(), 70)], unknown_child.abi_encode());
+    let bad = testkit::tx(
+        TxKind::DepositToChild,
+        vec![UtxoPos::new(1, 0, 0)],
+        vec![eth(alice.address(), 70)],
+        unknown_child.abi_encode(),
+    );
     assert_eq!(
         chain.try_commit(vec![testkit::sign(&d, bad, &[&alice])]).unwrap_err(),
         BlockError::InvalidTransaction { index: 0, error: TxError::UnknownChild(9) }
@@ -115,11 +148,22 @@ fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
     assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
 
     let exit_id = B256::repeat_byte(0xe1);
-    let record = ExitRecord { exitId: exit_id, owner: alice.address(), token: Address::ZERO, amount: U256::from(30), ..Default::default() };
+    let record = ExitRecord {
+        exitId: exit_id,
+        owner: alice.address(),
+        token: Address::ZERO,
+        amount: U256::from(30),
+        ..Default::default()
+    };
     chain.state.payable_exits.insert((8, exit_id), record);
     let claim = ExitPayoutClaim { childChainId: 8, exitId: exit_id };
     let payout = |amount| plasma_ledger::SignedTransaction {
-        transaction: testkit::tx(TxKind::ExitPayout, vec![], vec![eth(alice.address(), amount)], claim.abi_encode()),
+        transaction: testkit::tx(
+            TxKind::ExitPayout,
+            vec![],
+            vec![eth(alice.address(), amount)],
+            claim.abi_encode(),
+        ),
         signatures: vec![],
     };
     assert_eq!(
@@ -128,7 +172,10 @@ fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
     );
     assert_eq!(
         chain.try_commit(vec![payout(30), payout(30)]).unwrap_err(),
-        BlockError::InvalidTransaction { index: 1, error: TxError::ExitNotPayable { chain: 8, exit_id } }
+        BlockError::InvalidTransaction {
+            index: 1,
+            error: TxError::ExitNotPayable { chain: 8, exit_id }
+        }
     );
     chain.commit(vec![payout(30)]);
     assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::ZERO);
@@ -149,10 +196,18 @@ fn transfer_errors_name_what_is_wrong() {
     );
     assert_eq!(
         check(transfer(d, &[(p.clone(), &alice)], vec![eth(alice.address(), 101)])),
-        TxError::ValueMismatch { token: Address::ZERO, inputs: U256::from(100), outputs: U256::from(101) }
+        TxError::ValueMismatch {
+            token: Address::ZERO,
+            inputs: U256::from(100),
+            outputs: U256::from(101)
+        }
     );
     assert_eq!(
-        check(transfer(d, &[(p.clone(), &alice), (p.clone(), &alice)], vec![eth(alice.address(), 200)])),
+        check(transfer(
+            d,
+            &[(p.clone(), &alice), (p.clone(), &alice)],
+            vec![eth(alice.address(), 200)]
+        )),
         TxError::DuplicateInput { pos: p.clone() }
     );
     assert_eq!(
@@ -160,13 +215,24 @@ fn transfer_errors_name_what_is_wrong() {
         TxError::InputMissing { pos: UtxoPos::new(1, 0, 1) }
     );
     assert_eq!(
-        check(transfer(d, &[(p.clone(), &alice)], vec![eth(alice.address(), 100), eth(Address::ZERO, 0)])),
+        check(transfer(
+            d,
+            &[(p.clone(), &alice)],
+            vec![eth(alice.address(), 100), eth(Address::ZERO, 0)]
+        )),
         TxError::ZeroAmount { output: 1 }
     );
     let five = vec![eth(alice.address(), 20); 5];
-    assert!(matches!(check(transfer(d, &[(p.clone(), &alice)], five)), TxError::OutputCount { got: 5, .. }));
-    let overflow = vec![Output::new(alice.address(), Address::ZERO, U256::MAX), eth(alice.address(), 1)];
-    assert_eq!(check(transfer(d, &[(p.clone(), &alice)], overflow)), TxError::Overflow { token: Address::ZERO });
+    assert!(matches!(
+        check(transfer(d, &[(p.clone(), &alice)], five)),
+        TxError::OutputCount { got: 5, .. }
+    ));
+    let overflow =
+        vec![Output::new(alice.address(), Address::ZERO, U256::MAX), eth(alice.address(), 1)];
+    assert_eq!(
+        check(transfer(d, &[(p.clone(), &alice)], overflow)),
+        TxError::Overflow { token: Address::ZERO }
+    );
     let mut unsigned = transfer(d, &[(p, &alice)], vec![eth(alice.address(), 100)]);
     unsigned.signatures.clear();
     assert_eq!(check(unsigned), TxError::SignatureCount { inputs: 1, signatures: 0 });

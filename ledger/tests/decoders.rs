@@ -59,8 +59,10 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1..=255u8).prop_map(|(i, b)| Mutation::Xor(i, b)),
-        (any::<usize>(), prop_oneof![Just(0u8), Just(0xff), Just(0x20), Just(0x80)]).prop_map(|(i, b)| Mutation::Set(i, b)),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..64)).prop_map(|(i, v)| Mutation::Insert(i, v)),
+        (any::<usize>(), prop_oneof![Just(0u8), Just(0xff), Just(0x20), Just(0x80)])
+            .prop_map(|(i, b)| Mutation::Set(i, b)),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..64))
+            .prop_map(|(i, v)| Mutation::Insert(i, v)),
         any::<usize>().prop_map(Mutation::Truncate),
     ]
 }
@@ -69,9 +71,20 @@ fn mutate(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
     for m in mutations {
         let len = bytes.len().max(1);
         match m {
-            Mutation::Xor(i, b) => { if let Some(x) = bytes.get_mut(i % len) { *x ^= b } }
-            Mutation::Set(i, b) => { if let Some(x) = bytes.get_mut(i % len) { *x = *b } }
-            Mutation::Insert(i, v) => { let at = i % (bytes.len() + 1); bytes.splice(at..at, v.iter().copied()); }
+            Mutation::Xor(i, b) => {
+                if let Some(x) = bytes.get_mut(i % len) {
+                    *x ^= b
+                }
+            }
+            Mutation::Set(i, b) => {
+                if let Some(x) = bytes.get_mut(i % len) {
+                    *x = *b
+                }
+            }
+            Mutation::Insert(i, v) => {
+                let at = i % (bytes.len() + 1);
+                bytes.splice(at..at, v.iter().copied());
+            }
             Mutation::Truncate(i) => bytes.truncate(i % len),
         }
     }
@@ -98,7 +111,12 @@ fn exercise(bytes: &[u8]) {
     if let Ok(incl) = decode::<TxInclusion>("TxInclusion", bytes, 1 << 16) {
         let pos = UtxoPos::new(incl.header.height, incl.txProof.index as u32, 0);
         let _ = verify_exit_start(7, anchor, &pos, &incl, Default::default());
-        let spend = SpendEvidence { height: incl.header.height, tx_index: incl.txProof.index as u32, inclusion: incl, input_index: 0 };
+        let spend = SpendEvidence {
+            height: incl.header.height,
+            tx_index: incl.txProof.index as u32,
+            inclusion: incl,
+            input_index: 0,
+        };
         let _ = verify_double_spend(7, anchor, &spend, &w.spend(w.honest_other, 1));
     }
     let (_, set) = testkit::committee(4);

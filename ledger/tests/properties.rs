@@ -10,13 +10,15 @@ use plasma_ledger::testkit::{self, deposit_tx, transfer, FraudWorld, TestChain};
 use plasma_ledger::tx::TxError;
 use plasma_ledger::types::decode;
 use plasma_ledger::{
-    validate_transaction, Address, Checkpoint, LedgerView, MerkleProof, Output, TxInclusion, UtxoPos, B256, U256,
+    validate_transaction, Address, Checkpoint, LedgerView, MerkleProof, Output, TxInclusion,
+    UtxoPos, B256, U256,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
 fn cases(default: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let cases =
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     ProptestConfig { cases, ..ProptestConfig::default() }
 }
 
@@ -33,8 +35,16 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (0..4usize, 0..2usize, 1..1_000_000u64).prop_map(|(user, token, amount)| Step::Deposit { user, token, amount }),
-        (any::<usize>(), 0..4usize, any::<u64>()).prop_map(|(pick, to, split)| Step::Transfer { pick, to, split }),
+        (0..4usize, 0..2usize, 1..1_000_000u64).prop_map(|(user, token, amount)| Step::Deposit {
+            user,
+            token,
+            amount
+        }),
+        (any::<usize>(), 0..4usize, any::<u64>()).prop_map(|(pick, to, split)| Step::Transfer {
+            pick,
+            to,
+            split
+        }),
         any::<usize>().prop_map(|pick| Step::Merge { pick }),
         (any::<usize>(), 1..1_000u64).prop_map(|(pick, extra)| Step::Inflate { pick, extra }),
     ]
@@ -63,7 +73,8 @@ impl History {
     }
 
     fn nth_unspent(&self, pick: usize, taken: &[UtxoPos]) -> Option<(UtxoPos, Output)> {
-        let free: Vec<_> = self.chain.state.utxos.iter().filter(|(p, _)| !taken.contains(p)).collect();
+        let free: Vec<_> =
+            self.chain.state.utxos.iter().filter(|(p, _)| !taken.contains(p)).collect();
         (!free.is_empty()).then(|| {
             let (p, o) = free[pick % free.len()];
             (p.clone(), o.clone())
@@ -81,7 +92,11 @@ impl History {
         for s in steps {
             match *s {
                 Step::Deposit { user, token, amount } => {
-                    let r = self.chain.record_deposit(self.users[user].address(), TOKENS[token], amount);
+                    let r = self.chain.record_deposit(
+                        self.users[user].address(),
+                        TOKENS[token],
+                        amount,
+                    );
                     deposits += 1;
                     // Deposits must come in nonce order: put them first, in order.
                     txs.insert(deposits - 1, deposit_tx(&r));
@@ -89,7 +104,8 @@ impl History {
                 Step::Transfer { pick, to, split } => {
                     let Some((pos, out)) = self.nth_unspent(pick, &taken) else { continue };
                     let first = U256::from(split) % out.amount;
-                    let mut outputs = vec![Output::new(self.users[to].address(), out.token, out.amount - first)];
+                    let mut outputs =
+                        vec![Output::new(self.users[to].address(), out.token, out.amount - first)];
                     if !first.is_zero() {
                         outputs.push(Output::new(out.owner, out.token, first));
                     }
@@ -101,7 +117,9 @@ impl History {
                     let same = |(p, o): &(&UtxoPos, &Output)| {
                         **p != a && !taken.contains(p) && o.owner == oa.owner && o.token == oa.token
                     };
-                    let Some((b, ob)) = self.chain.state.utxos.iter().find(|e| same(e)) else { continue };
+                    let Some((b, ob)) = self.chain.state.utxos.iter().find(|e| same(e)) else {
+                        continue;
+                    };
                     let (b, ob) = (b.clone(), ob.clone());
                     let key = self.key_of(oa.owner);
                     let merged = Output::new(oa.owner, oa.token, oa.amount + ob.amount);
@@ -188,7 +206,7 @@ proptest! {
             prop_assert!(matches!(err, TxError::InputSpent { pos: ref p, .. } if *p == pos), "{err:?}");
         }
         let pos = UtxoPos::new(missing.0, missing.1, missing.2);
-        if h.chain.state.unspent(&pos).is_none() && h.chain.state.spent.get(&pos).is_none() {
+        if h.chain.state.unspent(&pos).is_none() && !h.chain.state.spent.contains_key(&pos) {
             let ghost = transfer(&d, &[(pos.clone(), &h.users[0])], vec![Output::new(h.users[0].address(), Address::ZERO, U256::from(1))]);
             prop_assert_eq!(validate_transaction(&d, &h.chain.state, &ghost).unwrap_err(), TxError::InputMissing { pos });
         }

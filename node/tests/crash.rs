@@ -20,7 +20,11 @@ const DEPOSITS: u64 = 4;
 const TRANSFERS: usize = 400;
 
 /// The next block from `state`: records its deposits into `record`, returns it judged.
-fn next(state: &MemoryLedger, work: &Workload, mut record: impl FnMut(&plasma_ledger::DepositRecord)) -> (plasma_ledger::Block, plasma_ledger::StateDelta, MemoryLedger) {
+fn next(
+    state: &MemoryLedger,
+    work: &Workload,
+    mut record: impl FnMut(&plasma_ledger::DepositRecord),
+) -> (plasma_ledger::Block, plasma_ledger::StateDelta, MemoryLedger) {
     let d = testkit::domain();
     let mut view = state.clone();
     let records = work.deposits(state, d.chain_id, DEPOSITS);
@@ -29,7 +33,8 @@ fn next(state: &MemoryLedger, work: &Workload, mut record: impl FnMut(&plasma_le
         view.parent_deposits.insert(r.nonce, r.clone());
     }
     let txs = work.block_txs(&d, &view, &records, TRANSFERS);
-    let (block, delta) = build_block(&d, &view, txs, &Workload::params(state.head.height + 1)).expect("workload is valid");
+    let (block, delta) = build_block(&d, &view, txs, &Workload::params(state.head.height + 1))
+        .expect("workload is valid");
     (block, delta, view)
 }
 
@@ -68,7 +73,8 @@ fn kill_9_mid_commit_never_leaves_half_a_block() {
     let dir = tempfile::tempdir().unwrap();
     let work = Workload::new(USERS);
     let mut states = vec![MemoryLedger::default()];
-    let rounds: usize = std::env::var("CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
+    let rounds: usize =
+        std::env::var("CRASH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
     let mut landed_mid_write = 0;
     for round in 0..rounds {
         let mut child = Command::new(std::env::current_exe().unwrap())
@@ -99,17 +105,27 @@ fn kill_9_mid_commit_never_leaves_half_a_block() {
         let store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
         let found = committed_part(store.snapshot().unwrap());
         let height = found.head.height;
-        assert!(height >= acknowledged, "round {round}: block {acknowledged} was reported committed, store is at {height}");
+        assert!(
+            height >= acknowledged,
+            "round {round}: block {acknowledged} was reported committed, store is at {height}"
+        );
         while states.len() <= height as usize {
             let last = states.last().unwrap();
             let (_, delta, mut view) = next(last, &work, |_| ());
             view.apply(&delta);
             states.push(view);
         }
-        assert_eq!(found, committed_part(states[height as usize].clone()), "round {round}: store is not the state after block {height}");
+        assert_eq!(
+            found,
+            committed_part(states[height as usize].clone()),
+            "round {round}: store is not the state after block {height}"
+        );
         if height > acknowledged {
             landed_mid_write += 1; // killed after the batch was written, before it was reported
         }
     }
-    eprintln!("{rounds} kills, {} blocks, {landed_mid_write} between write and report", states.len() - 1);
+    eprintln!(
+        "{rounds} kills, {} blocks, {landed_mid_write} between write and report",
+        states.len() - 1
+    );
 }

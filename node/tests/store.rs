@@ -7,7 +7,13 @@ use plasma_ledger::{apply_block, Address, BlockError, UtxoPos};
 use plasma_node::{Store, StoreConfig, StoreError};
 
 /// Commits `blocks` blocks of deterministic load to both `store` and `model`.
-fn grow(store: &mut Store, model: &mut MemoryLedger, work: &Workload, blocks: usize, transfers: usize) {
+fn grow(
+    store: &mut Store,
+    model: &mut MemoryLedger,
+    work: &Workload,
+    blocks: usize,
+    transfers: usize,
+) {
     let d = testkit::domain();
     for _ in 0..blocks {
         let records = work.deposits(model, d.chain_id, 3);
@@ -59,7 +65,15 @@ fn invalid_block_is_refused_and_changes_nothing() {
     let d = testkit::domain();
     let victim = model.utxos.keys().next().unwrap().clone();
     let thief = testkit::user("thief");
-    let steal = testkit::transfer(&d, &[(victim.clone(), &thief)], vec![plasma_ledger::Output::new(thief.address(), Address::ZERO, model.utxos[&victim].amount)]);
+    let steal = testkit::transfer(
+        &d,
+        &[(victim.clone(), &thief)],
+        vec![plasma_ledger::Output::new(
+            thief.address(),
+            Address::ZERO,
+            model.utxos[&victim].amount,
+        )],
+    );
     let block = plasma_ledger::block::seal_block(&d, &model, vec![steal], &Workload::params(3));
     let verdict = store.apply_block(&d, &block).unwrap();
     assert!(matches!(verdict, Err(BlockError::InvalidTransaction { index: 0, .. })), "{verdict:?}");

@@ -39,7 +39,8 @@ const CHECKPOINTS: &str = "checkpoints";
 const EXITS: &str = "exits";
 const CHILDREN: &str = "children";
 const META: &str = "meta";
-const FAMILIES: [&str; 9] = [BLOCKS, TXS, UTXOS, SPENT, DEPOSITS, CHECKPOINTS, EXITS, CHILDREN, META];
+const FAMILIES: [&str; 9] =
+    [BLOCKS, TXS, UTXOS, SPENT, DEPOSITS, CHECKPOINTS, EXITS, CHILDREN, META];
 
 /// Why the store failed. Every variant is an environmental or integrity problem, never a
 /// verdict on a block: those are [`BlockError`]s.
@@ -71,7 +72,11 @@ pub enum StoreError {
 }
 
 fn corrupt(family: &'static str, key: &[u8], reason: impl ToString) -> StoreError {
-    StoreError::Corrupt { family, key: alloy_primitives::hex::encode(key), reason: reason.to_string() }
+    StoreError::Corrupt {
+        family,
+        key: alloy_primitives::hex::encode(key),
+        reason: reason.to_string(),
+    }
 }
 
 /// How the store is opened.
@@ -124,11 +129,14 @@ impl Store {
         write_opts.set_sync(config.sync_writes);
         let mut store = Self { db, head: ChainHead::default(), next_deposit_nonce: 0, write_opts };
         if let Some(v) = store.db.get_cf(store.cf(META), keys::HEAD)? {
-            store.head = keys::head_from(&v).ok_or_else(|| corrupt(META, keys::HEAD, "head layout"))?;
+            store.head =
+                keys::head_from(&v).ok_or_else(|| corrupt(META, keys::HEAD, "head layout"))?;
         }
         if let Some(v) = store.db.get_cf(store.cf(META), keys::NEXT_DEPOSIT)? {
-            let bytes: [u8; 8] =
-                v.as_slice().try_into().map_err(|_| corrupt(META, keys::NEXT_DEPOSIT, "not 8 bytes"))?;
+            let bytes: [u8; 8] = v
+                .as_slice()
+                .try_into()
+                .map_err(|_| corrupt(META, keys::NEXT_DEPOSIT, "not 8 bytes"))?;
             store.next_deposit_nonce = u64::from_be_bytes(bytes);
         }
         Ok(store)
@@ -177,8 +185,15 @@ impl Store {
     /// Writes a judged block and its effects in one atomic batch.
     pub fn commit(&mut self, block: &Block, delta: &StateDelta) -> Result<(), StoreError> {
         let hash = block.header.hash();
-        if delta.head.height != self.head.height + 1 || delta.head.hash != hash || block.header.height != delta.head.height {
-            return Err(StoreError::NotNext { head: self.head.height, got: delta.head.height, got_hash: delta.head.hash });
+        if delta.head.height != self.head.height + 1
+            || delta.head.hash != hash
+            || block.header.height != delta.head.height
+        {
+            return Err(StoreError::NotNext {
+                head: self.head.height,
+                got: delta.head.height,
+                got_hash: delta.head.hash,
+            });
         }
         let mut batch = WriteBatch::default();
         let height = delta.head.height;
@@ -196,7 +211,11 @@ impl Store {
             batch.put_cf(self.cf(UTXOS), keys::utxo(pos), out.abi_encode());
         }
         for ((child, token), balance) in &delta.escrow {
-            batch.put_cf(self.cf(CHILDREN), keys::escrow(*child, token), balance.to_be_bytes::<32>());
+            batch.put_cf(
+                self.cf(CHILDREN),
+                keys::escrow(*child, token),
+                balance.to_be_bytes::<32>(),
+            );
         }
         for (child, exit_id) in &delta.exits_paid {
             batch.delete_cf(self.cf(EXITS), keys::child_exit(*child, exit_id));
@@ -211,7 +230,12 @@ impl Store {
 
     /// Records a parent deposit the bridge saw finalized.
     pub fn record_parent_deposit(&self, record: &DepositRecord) -> Result<(), StoreError> {
-        self.db.put_cf_opt(self.cf(DEPOSITS), record.nonce.to_be_bytes(), record.abi_encode(), &self.write_opts)?;
+        self.db.put_cf_opt(
+            self.cf(DEPOSITS),
+            record.nonce.to_be_bytes(),
+            record.abi_encode(),
+            &self.write_opts,
+        )?;
         Ok(())
     }
 
@@ -249,14 +273,20 @@ impl Store {
     pub fn tx_location(&self, tx_hash: &B256) -> Result<Option<TxRef>, StoreError> {
         match self.db.get_pinned_cf(self.cf(TXS), tx_hash)? {
             None => Ok(None),
-            Some(v) => keys::tx_ref_from(&v).map(Some).ok_or_else(|| corrupt(TXS, tx_hash.as_slice(), "layout")),
+            Some(v) => keys::tx_ref_from(&v)
+                .map(Some)
+                .ok_or_else(|| corrupt(TXS, tx_hash.as_slice(), "layout")),
         }
     }
 
     /// The whole state, read into the ledger's in-memory model (for tests, audits and
     /// comparisons: a store and a model that saw the same blocks are equal).
     pub fn snapshot(&self) -> Result<MemoryLedger, StoreError> {
-        let mut m = MemoryLedger { head: self.head.clone(), next_deposit_nonce: self.next_deposit_nonce, ..Default::default() };
+        let mut m = MemoryLedger {
+            head: self.head.clone(),
+            next_deposit_nonce: self.next_deposit_nonce,
+            ..Default::default()
+        };
         for item in self.db.iterator_cf(self.cf(UTXOS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let pos = keys::utxo_from(&k).ok_or_else(|| corrupt(UTXOS, &k, "key layout"))?;
@@ -265,7 +295,10 @@ impl Store {
         for item in self.db.iterator_cf(self.cf(SPENT), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let pos = keys::utxo_from(&k).ok_or_else(|| corrupt(SPENT, &k, "key layout"))?;
-            m.spent.insert(pos, keys::tx_ref_from(&v).ok_or_else(|| corrupt(SPENT, &k, "value layout"))?);
+            m.spent.insert(
+                pos,
+                keys::tx_ref_from(&v).ok_or_else(|| corrupt(SPENT, &k, "value layout"))?,
+            );
         }
         for item in self.db.iterator_cf(self.cf(DEPOSITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
@@ -274,15 +307,26 @@ impl Store {
         }
         for item in self.db.iterator_cf(self.cf(CHILDREN), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
-            let child = u64::from_be_bytes(k.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?);
+            let child = u64::from_be_bytes(
+                k.get(..8)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?,
+            );
             let escrow = m.children.entry(child).or_default();
             if k.len() == 28 {
-                escrow.insert(Address::from_slice(&k[8..]), U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?);
+                escrow.insert(
+                    Address::from_slice(&k[8..]),
+                    U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?,
+                );
             }
         }
         for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
-            let child = u64::from_be_bytes(k.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?);
+            let child = u64::from_be_bytes(
+                k.get(..8)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| corrupt(EXITS, &k, "key layout"))?,
+            );
             let exit = ExitRecord::abi_decode(&v).map_err(|e| corrupt(EXITS, &k, e))?;
             m.payable_exits.insert((child, exit.exitId), exit);
         }
@@ -333,10 +377,17 @@ impl LedgerView for StoreView<'_> {
     }
     fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
         let k = keys::utxo(pos);
-        let r = self.store.db.get_pinned_cf(self.store.cf(SPENT), k).map_err(StoreError::from).and_then(|v| match v {
-            None => Ok(None),
-            Some(v) => keys::tx_ref_from(&v).map(Some).ok_or_else(|| corrupt(SPENT, &k, "value layout")),
-        });
+        let r = self
+            .store
+            .db
+            .get_pinned_cf(self.store.cf(SPENT), k)
+            .map_err(StoreError::from)
+            .and_then(|v| match v {
+                None => Ok(None),
+                Some(v) => keys::tx_ref_from(&v)
+                    .map(Some)
+                    .ok_or_else(|| corrupt(SPENT, &k, "value layout")),
+            });
         self.keep(r)
     }
     fn next_deposit_nonce(&self) -> u64 {
@@ -346,15 +397,26 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
     }
     fn is_child(&self, chain: u64) -> bool {
-        let r = self.store.db.get_pinned_cf(self.store.cf(CHILDREN), chain.to_be_bytes()).map(|v| v.map(|_| ()));
+        let r = self
+            .store
+            .db
+            .get_pinned_cf(self.store.cf(CHILDREN), chain.to_be_bytes())
+            .map(|v| v.map(|_| ()));
         self.keep(r.map_err(StoreError::from)).is_some()
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         let k = keys::escrow(chain, token);
-        let r = self.store.db.get_pinned_cf(self.store.cf(CHILDREN), k).map_err(StoreError::from).and_then(|v| match v {
-            None => Ok(None),
-            Some(v) => U256::try_from_be_slice(&v).map(Some).ok_or_else(|| corrupt(CHILDREN, &k, "balance")),
-        });
+        let r = self
+            .store
+            .db
+            .get_pinned_cf(self.store.cf(CHILDREN), k)
+            .map_err(StoreError::from)
+            .and_then(|v| match v {
+                None => Ok(None),
+                Some(v) => U256::try_from_be_slice(&v)
+                    .map(Some)
+                    .ok_or_else(|| corrupt(CHILDREN, &k, "balance")),
+            });
         self.keep(r).unwrap_or_default()
     }
     fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {

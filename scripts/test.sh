@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's test command: formatting, lints, every test, bounded fuzzing.
+#
+#   bash scripts/test.sh
+#
+# Environment: CARGO_TARGET_DIR (default ~/.cache/plasma/target, outside the clone so fresh
+# clones reuse the build), FUZZ_CASES (decoder fuzzing cases per target; 20000 under CI),
+# CRASH_ROUNDS (kill -9 rounds of the crash test; 40 under CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/plasma/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+if [ "${CI:-}" = "true" ]; then
+  export FUZZ_CASES="${FUZZ_CASES:-20000}"
+  export CRASH_ROUNDS="${CRASH_ROUNDS:-40}"
+fi
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12})"
+cargo test --workspace --locked
+
+step "ok"
