@@ -72,6 +72,9 @@ pub enum BlockError {
         /// End of the body's nonces (exclusive).
         body_end: u64,
     },
+    /// The history tree is full: heights stop at 2^32 - 1.
+    #[error("height {0} is beyond the history tree's capacity")]
+    HistoryFull(u64),
     /// More transactions than a block may hold.
     #[error("{0} transactions exceed the block limit {MAX_BLOCK_TXS}")]
     TooManyTransactions(usize),
@@ -193,6 +196,9 @@ pub fn apply_block(
     let height = head.height + 1;
     if header.height != height {
         return Err(BlockError::WrongHeight { expected: height, got: header.height });
+    }
+    if height >> crate::merkle::HISTORY_DEPTH != 0 {
+        return Err(BlockError::HistoryFull(height));
     }
     if header.parentHash != head.hash {
         return Err(BlockError::WrongParent { expected: head.hash, got: header.parentHash });

@@ -290,10 +290,9 @@ fn check_inputs(
 }
 
 fn check_conserved(inputs: &AssetSums, outputs: &AssetSums) -> Result<(), TxError> {
-    for (token, amount) in inputs.0.iter().chain(&outputs.0) {
+    for token in inputs.0.iter().chain(&outputs.0).map(|(t, _)| t) {
         let (i, o) = (inputs.get(token), outputs.get(token));
         if i != o {
-            let _ = amount;
             return Err(TxError::ValueMismatch { token: *token, inputs: i, outputs: o });
         }
     }
@@ -349,6 +348,7 @@ pub fn validate_transaction(
             if !view.is_child(lock.childChainId) {
                 return Err(TxError::UnknownChild(lock.childChainId));
             }
+            // The lock is judged like one more output, numbered after the real ones.
             if lock.amount.is_zero() {
                 return Err(TxError::ZeroAmount { output: tx.outputs.len() });
             }
