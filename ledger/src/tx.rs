@@ -223,18 +223,30 @@ impl AssetSums {
     }
 }
 
-fn check_count(
-    kind: TxKind,
-    inputs: usize,
-    outputs: usize,
-    (imin, imax): (usize, usize),
-    (omin, omax): (usize, usize),
-) -> Result<(), TxError> {
+/// How many inputs and outputs a kind takes, as inclusive ranges.
+fn shape(kind: TxKind) -> ((usize, usize), (usize, usize)) {
+    match kind {
+        TxKind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
+        TxKind::DepositToChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
+        // Minted kinds: no inputs, one output, no signatures.
+        TxKind::Deposit | TxKind::ExitPayout | TxKind::Invalid | TxKind::__Invalid => {
+            ((0, 0), (1, 1))
+        }
+    }
+}
+
+fn check_shape(kind: TxKind, stx: &SignedTransaction) -> Result<(), TxError> {
+    let tx = &stx.transaction;
+    let ((imin, imax), (omin, omax)) = shape(kind);
+    let (inputs, outputs) = (tx.inputs.len(), tx.outputs.len());
     if !(imin..=imax).contains(&inputs) {
         return Err(TxError::InputCount { kind, got: inputs, min: imin, max: imax });
     }
     if !(omin..=omax).contains(&outputs) {
         return Err(TxError::OutputCount { kind, got: outputs, min: omin, max: omax });
+    }
+    if imax == 0 && !stx.signatures.is_empty() {
+        return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
     }
     Ok(())
 }
@@ -309,6 +321,7 @@ pub fn validate_transaction(
 ) -> Result<ValidatedTx, TxError> {
     let tx = &stx.transaction;
     let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
+    check_shape(kind, stx)?;
     let mut out = ValidatedTx {
         hash: tx.hash(),
         kind,
@@ -319,30 +332,16 @@ pub fn validate_transaction(
         escrow_debit: None,
     };
     let mut output_sums = AssetSums::default();
+    check_outputs(&tx.outputs, &mut output_sums)?;
     match kind {
         TxKind::Transfer => {
-            check_count(
-                kind,
-                tx.inputs.len(),
-                tx.outputs.len(),
-                (1, MAX_INPUTS),
-                (1, MAX_OUTPUTS),
-            )?;
             if !tx.data.is_empty() {
                 return Err(TxError::UnexpectedPayload(kind));
             }
-            check_outputs(&tx.outputs, &mut output_sums)?;
             let input_sums = check_inputs(domain, view, stx)?;
             check_conserved(&input_sums, &output_sums)?;
         }
         TxKind::DepositToChild => {
-            check_count(
-                kind,
-                tx.inputs.len(),
-                tx.outputs.len(),
-                (1, MAX_INPUTS),
-                (0, MAX_OUTPUTS),
-            )?;
             let lock: ChildDeposit =
                 decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
             if !view.is_child(lock.childChainId) {
@@ -355,20 +354,12 @@ pub fn validate_transaction(
             if lock.recipient == Address::ZERO {
                 return Err(TxError::ZeroOwner { output: tx.outputs.len() });
             }
-            check_outputs(&tx.outputs, &mut output_sums)?;
             output_sums.add(lock.token, lock.amount)?;
             let input_sums = check_inputs(domain, view, stx)?;
             check_conserved(&input_sums, &output_sums)?;
             out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
         }
         TxKind::Deposit => {
-            check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
-            if !stx.signatures.is_empty() {
-                return Err(TxError::SignatureCount {
-                    inputs: 0,
-                    signatures: stx.signatures.len(),
-                });
-            }
             let record: DepositRecord =
                 decode("DepositRecord", &tx.data, 6 * 32).map_err(TxError::Payload)?;
             if record.chainId != domain.chain_id {
@@ -387,28 +378,18 @@ pub fn validate_transaction(
             if known != record || tx.outputs[0] != minted {
                 return Err(TxError::DepositMismatch { nonce });
             }
-            check_outputs(&tx.outputs, &mut output_sums)?;
             out.deposit_nonce = Some(nonce);
         }
         TxKind::ExitPayout => {
-            check_count(kind, tx.inputs.len(), tx.outputs.len(), (0, 0), (1, 1))?;
-            if !stx.signatures.is_empty() {
-                return Err(TxError::SignatureCount {
-                    inputs: 0,
-                    signatures: stx.signatures.len(),
-                });
-            }
             let claim: ExitPayoutClaim =
                 decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
             let exit = view
                 .payable_exit(chain, &exit_id)
                 .ok_or(TxError::ExitNotPayable { chain, exit_id })?;
-            let payout = &tx.outputs[0];
-            if *payout != Output::new(exit.owner, exit.token, exit.amount) {
+            if tx.outputs[0] != Output::new(exit.owner, exit.token, exit.amount) {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
-            check_outputs(&tx.outputs, &mut output_sums)?;
             let escrow = view.escrow(chain, &exit.token);
             if escrow < exit.amount {
                 return Err(TxError::EscrowInsufficient {

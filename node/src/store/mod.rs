@@ -147,15 +147,30 @@ impl Store {
         self.db.cf_handle(name).expect("column family created at open")
     }
 
+    /// Reads and parses one record; a value that does not parse is corruption.
+    fn read_with<T>(
+        &self,
+        family: &'static str,
+        key: &[u8],
+        parse: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<Option<T>, StoreError> {
+        match self.db.get_pinned_cf(self.cf(family), key)? {
+            None => Ok(None),
+            Some(v) => parse(&v).map(Some).map_err(|reason| corrupt(family, key, reason)),
+        }
+    }
+
+    /// Reads one ABI-encoded record.
     fn read<T: SolValue + From<<T::SolType as alloy_sol_types::SolType>::RustType>>(
         &self,
         family: &'static str,
         key: &[u8],
     ) -> Result<Option<T>, StoreError> {
-        match self.db.get_pinned_cf(self.cf(family), key)? {
-            None => Ok(None),
-            Some(v) => T::abi_decode(&v).map(Some).map_err(|e| corrupt(family, key, e)),
-        }
+        self.read_with(family, key, |v| T::abi_decode(v).map_err(|e| e.to_string()))
+    }
+
+    fn read_tx_ref(&self, family: &'static str, key: &[u8]) -> Result<Option<TxRef>, StoreError> {
+        self.read_with(family, key, |v| keys::tx_ref_from(v).ok_or_else(|| "layout".into()))
     }
 
     /// The last committed block.
@@ -271,12 +286,7 @@ impl Store {
 
     /// Where a transaction was committed.
     pub fn tx_location(&self, tx_hash: &B256) -> Result<Option<TxRef>, StoreError> {
-        match self.db.get_pinned_cf(self.cf(TXS), tx_hash)? {
-            None => Ok(None),
-            Some(v) => keys::tx_ref_from(&v)
-                .map(Some)
-                .ok_or_else(|| corrupt(TXS, tx_hash.as_slice(), "layout")),
-        }
+        self.read_tx_ref(TXS, tx_hash.as_slice())
     }
 
     /// The whole state, read into the ledger's in-memory model (for tests, audits and
@@ -376,19 +386,7 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read(UTXOS, &keys::utxo(pos)))
     }
     fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
-        let k = keys::utxo(pos);
-        let r = self
-            .store
-            .db
-            .get_pinned_cf(self.store.cf(SPENT), k)
-            .map_err(StoreError::from)
-            .and_then(|v| match v {
-                None => Ok(None),
-                Some(v) => keys::tx_ref_from(&v)
-                    .map(Some)
-                    .ok_or_else(|| corrupt(SPENT, &k, "value layout")),
-            });
-        self.keep(r)
+        self.keep(self.store.read_tx_ref(SPENT, &keys::utxo(pos)))
     }
     fn next_deposit_nonce(&self) -> u64 {
         self.store.next_deposit_nonce
@@ -397,27 +395,12 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
     }
     fn is_child(&self, chain: u64) -> bool {
-        let r = self
-            .store
-            .db
-            .get_pinned_cf(self.store.cf(CHILDREN), chain.to_be_bytes())
-            .map(|v| v.map(|_| ()));
-        self.keep(r.map_err(StoreError::from)).is_some()
+        self.keep(self.store.read_with(CHILDREN, &chain.to_be_bytes(), |_| Ok(()))).is_some()
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        let k = keys::escrow(chain, token);
-        let r = self
-            .store
-            .db
-            .get_pinned_cf(self.store.cf(CHILDREN), k)
-            .map_err(StoreError::from)
-            .and_then(|v| match v {
-                None => Ok(None),
-                Some(v) => U256::try_from_be_slice(&v)
-                    .map(Some)
-                    .ok_or_else(|| corrupt(CHILDREN, &k, "balance")),
-            });
-        self.keep(r).unwrap_or_default()
+        let balance = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "balance".to_string());
+        self.keep(self.store.read_with(CHILDREN, &keys::escrow(chain, token), balance))
+            .unwrap_or_default()
     }
     fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
         self.keep(self.store.read(EXITS, &keys::child_exit(chain, exit_id)))
