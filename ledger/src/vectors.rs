@@ -21,11 +21,22 @@ fn h(bytes: impl AsRef<[u8]>) -> String {
     hex::encode_prefixed(bytes)
 }
 
-/// The variant name of an error (`InputSpent`, `RootMismatch`, …): what a contract reverts with.
+/// The variant path of an error (`InputSpent`, `Inclusion.WrongIndex`, …): what a contract
+/// reverts with.
 pub fn error_name(error: &impl core::fmt::Debug) -> String {
     let debug = format!("{error:?}");
-    let end = debug.find([' ', '(', '{']).unwrap_or(debug.len());
-    debug[..end].to_string()
+    let mut path = Vec::new();
+    let mut rest = debug.as_str();
+    loop {
+        let end = rest.find(|c: char| !c.is_alphanumeric() && c != '_').unwrap_or(rest.len());
+        path.push(&rest[..end]);
+        // Descend only into a tuple variant whose payload is itself a variant.
+        match rest[end..].strip_prefix('(') {
+            Some(inner) if inner.starts_with(|c: char| c.is_ascii_uppercase()) => rest = inner,
+            _ => break,
+        }
+    }
+    path.join(".")
 }
 
 fn outcome<T, E: core::fmt::Debug>(result: &Result<T, E>, ok: impl FnOnce(&T) -> Value) -> Value {
