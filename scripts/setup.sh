@@ -19,3 +19,11 @@ if ((${#need_apt[@]})); then
 fi
 
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo not found; install Rust (rustup) first" >&2; exit 1; }
+command -v npm >/dev/null 2>&1 || { echo "setup: npm not found; install Node.js first" >&2; exit 1; }
+
+# The Solidity toolchain, pinned in package.json / package-lock.json.
+cd "$(dirname "$0")/.."
+if ! npm ls --silent >/dev/null 2>&1; then
+  echo "setup: npm ci"
+  npm ci --silent --no-audit --no-fund
+fi

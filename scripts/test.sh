@@ -26,6 +26,12 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "solidity: shared declarations compile"
+node scripts/check-solidity.js
+
+step "cargo doc (documentation builds without warnings)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12})"
 cargo test --workspace --locked
 

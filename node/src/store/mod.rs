@@ -1,6 +1,6 @@
 //! The chain's state in RocksDB.
 //!
-//! Column families, one per kind of record (keys in [`keys`]):
+//! Column families, one per kind of record (key layouts in `store/keys.rs`):
 //!
 //! | family        | key                      | value                           |
 //! |---------------|--------------------------|---------------------------------|
