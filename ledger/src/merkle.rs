@@ -76,22 +76,27 @@ pub fn depth_for(n: usize) -> usize {
     n.max(1).next_power_of_two().trailing_zeros() as usize
 }
 
+/// Replaces the first half of `level[..n]` with its parents; returns the parents' count.
+fn fold_level(level: &mut [B256], n: usize) -> usize {
+    let parents = n.div_ceil(2);
+    for i in 0..parents {
+        let right = if 2 * i + 1 < n { level[2 * i + 1] } else { B256::ZERO };
+        level[i] = parent(&level[2 * i], &right);
+    }
+    parents
+}
+
 /// Root of the smallest tree over already-hashed leaves (zero for no leaves).
 pub fn root(leaves: &[B256]) -> B256 {
-    match leaves.len() {
-        0 => B256::ZERO,
-        1 => leaves[0],
-        _ => {
-            let mut level: Vec<B256> = leaves.to_vec();
-            while level.len() > 1 {
-                level = level
-                    .chunks(2)
-                    .map(|pair| parent(&pair[0], pair.get(1).unwrap_or(&B256::ZERO)))
-                    .collect();
-            }
-            level[0]
-        }
+    if leaves.len() <= 1 {
+        return leaves.first().copied().unwrap_or(B256::ZERO);
     }
+    let mut level = leaves.to_vec();
+    let mut n = level.len();
+    while n > 1 {
+        n = fold_level(&mut level, n);
+    }
+    level[0]
 }
 
 /// Proof for leaf `index` of the smallest tree over `leaves`, padded to `depth` levels
@@ -106,14 +111,12 @@ pub fn prove(leaves: &[B256], index: usize, depth: Option<usize>) -> Option<Merk
         return None;
     }
     let mut siblings = Vec::with_capacity(depth);
-    let mut level: Vec<B256> = leaves.to_vec();
-    let mut i = index;
+    let mut level = leaves.to_vec();
+    let (mut n, mut i) = (level.len(), index);
     for _ in 0..depth {
-        siblings.push(level.get(i ^ 1).copied().unwrap_or(B256::ZERO));
-        level = level
-            .chunks(2)
-            .map(|pair| parent(&pair[0], pair.get(1).unwrap_or(&B256::ZERO)))
-            .collect();
+        let sibling = i ^ 1;
+        siblings.push(if sibling < n { level[sibling] } else { B256::ZERO });
+        n = fold_level(&mut level, n);
         i >>= 1;
     }
     Some(MerkleProof { index: index as u64, siblings })
