@@ -160,6 +160,16 @@ impl BlsSignature {
     }
 }
 
+/// `hash_to_curve(msg)` in G1 (RFC 9380, `BLS12381G1_XMD:SHA-256_SSWU_RO_` under `dst`): the
+/// point a parent contract must derive from the vote bytes before its pairing check. Computed
+/// as the signature of the secret scalar 1, which is exactly the hashed point.
+pub fn hash_to_g1(msg: &[u8], dst: &[u8]) -> BlsSignature {
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    let unit = SecretKey::from_bytes(&one).expect("1 is a valid scalar");
+    BlsSignature(unit.sign(msg, dst, &[]))
+}
+
 /// The message of a proof of possession: `abi.encode(operator, blsPubkey)`, binding the key
 /// to the account that registers it so a copied proof cannot be replayed by another account.
 pub fn pop_message(operator: Address, key: &BlsPublicKey) -> Vec<u8> {
@@ -234,6 +244,19 @@ mod tests {
     }
 
     #[test]
+    fn hash_to_g1_is_what_every_signature_scales() {
+        // e(sig, g2) = e(H(m), pk) is what verify checks; with sk = 1 the signature is H(m),
+        // so H(m) verifies under the generator's key and differs per message and per DST.
+        let h = hash_to_g1(b"vote", VOTE_DST);
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let g2 = BlsPublicKey(SecretKey::from_bytes(&one).unwrap().sk_to_pk());
+        assert!(h.verify(b"vote", VOTE_DST, &g2));
+        assert_ne!(h, hash_to_g1(b"vote2", VOTE_DST));
+        assert_ne!(h, hash_to_g1(b"vote", POP_DST));
+    }
+
+    #[test]
     fn proof_of_possession_binds_operator() {
         let sk = BlsSecretKey::from_seed(b"v0");
         let op = Address::repeat_byte(1);
@@ -250,5 +273,22 @@ mod tests {
         let agg = BlsSignature::aggregate(&sigs).unwrap();
         assert!(agg.verify(b"vote", VOTE_DST, &BlsPublicKey::aggregate(&pks).unwrap()));
         assert!(!agg.verify(b"vote", VOTE_DST, &BlsPublicKey::aggregate(&pks[..3]).unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod rfc9380 {
+    use super::*;
+
+    #[test]
+    fn hash_to_g1_matches_rfc9380_vector() {
+        // RFC 9380 appendix J.9.1, msg = "".
+        let dst = b"QUUX-V01-CS02-with-BLS12381G1_XMD:SHA-256_SSWU_RO_";
+        let p = hash_to_g1(b"", dst).to_eip2537();
+        let x = alloy_primitives::hex::encode(&p[16..64]);
+        assert_eq!(x, "052926add2207b76ca4fa57a8734416c8dc95e24501772c814278700eed6d1e4e8cf62d9c09db0fac349612b759e79a1");
+        let y = alloy_primitives::hex::encode(&p[80..128]);
+        assert_eq!(y, "08ba738453bfed09cb546dbb0783dbb3a5f1f566ed67bb6be0e8c67e2e81a4cc68ee29813bb7994998f3eae0c9c6a265");
+        assert!(p[..16].iter().chain(&p[64..80]).all(|b| *b == 0), "EIP-2537 padding");
     }
 }

@@ -5,7 +5,8 @@
 //! files are what this module produces. Bytes are `0x`-hex ABI encodings, ready for
 //! `vm.parseJsonBytes` and `abi.decode`; every case names what the contract must answer.
 
-use crate::certificate::certify;
+use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
+use crate::certificate::{certify, vote_sign_bytes, VoteType};
 use crate::exit::{self, ExitKey};
 use crate::fraud::{self, MissingInput};
 use crate::merkle::{self, leaf_hash};
@@ -415,9 +416,29 @@ fn certificates() -> Value {
         .zip(set.validators())
         .map(|(k, v)| json!({ "operator": v.operator.to_string(), "blsPubkey": h(&v.blsPubkey), "pop": h(k.proof_of_possession(v.operator).to_eip2537()) }))
         .collect();
+    let votes: Vec<Value> = [(12u64, 0u32), (12, 2), (13, 0)]
+        .iter()
+        .map(|(height, round)| {
+            let msg = vote_sign_bytes(
+                testkit::CHAIN_ID,
+                *height,
+                *round,
+                VoteType::Precommit,
+                header.hash(),
+            );
+            json!({ "message": h(&msg), "hashToG1": h(hash_to_g1(&msg, VOTE_DST).to_eip2537()) })
+        })
+        .collect();
+    let keys_of = |range: std::ops::Range<usize>| {
+        let pks: Vec<_> = keys[range].iter().map(|k| k.public_key()).collect();
+        h(BlsPublicKey::aggregate(&pks).expect("non-empty").to_eip2537())
+    };
     json!({
         "validatorSet": h(set.validators().to_vec().abi_encode()),
         "validatorSetHash": set.hash().to_string(),
+        "aggregatePubkey": keys_of(0..keys.len()),
+        "aggregatePubkeyWithoutFirst": keys_of(1..keys.len()),
+        "votes": votes,
         "totalPower": set.total_power().to_string(),
         "voteDst": String::from_utf8_lossy(crate::bls::VOTE_DST),
         "popDst": String::from_utf8_lossy(crate::bls::POP_DST),
