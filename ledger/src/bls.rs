@@ -277,8 +277,21 @@ mod tests {
 }
 
 #[cfg(test)]
-mod rfc9380 {
+mod known_answers {
     use super::*;
+
+    #[test]
+    fn g2_generator_encodes_c0_before_c1() {
+        // The key of secret 1 is the G2 generator; EIP-2537 orders each Fp2 as c0 ‖ c1.
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let g2 = BlsPublicKey(SecretKey::from_bytes(&one).unwrap().sk_to_pk()).to_eip2537();
+        let fp = |i: usize| alloy_primitives::hex::encode(&g2[64 * i + 16..64 * (i + 1)]);
+        assert_eq!(fp(0), "024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8");
+        assert_eq!(fp(1), "13e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e");
+        assert_eq!(fp(2), "0ce5d527727d6e118cc9cdc6da2e351aadfd9baa8cbdd3a76d429a695160d12c923ac9cc3baca289e193548608b82801");
+        assert_eq!(fp(3), "0606c4a02ea734cc32acd2b02bc28b99cb3e287e85a763af267492ab572e99ab3f370d275cec1da1aaa9075ff05f79be");
+    }
 
     #[test]
     fn hash_to_g1_matches_rfc9380_vector() {
