@@ -26,7 +26,8 @@ pub enum FraudKind {
     Inflation,
     /// A transaction spends an output that does not exist.
     NonexistentInput,
-    /// A minted deposit differs from (or is missing in) the parent's record.
+    /// A minted deposit differs from (or is missing in) the parent's record, or one deposit
+    /// was minted twice.
     DepositMismatch,
     /// Two blocks certified for one height.
     Equivocation,
@@ -85,6 +86,9 @@ pub enum FraudError {
     /// The proof of the block's last transaction is not of its last transaction.
     #[error("proof does not show the block's last transaction")]
     NotLastTransaction,
+    /// Honest: the two mints are of different deposits.
+    #[error("the mints are of different deposits")]
+    DifferentDeposits,
     /// Honest: the deposit matches the parent's record.
     #[error("the deposit matches the parent's record")]
     DepositMatches,
@@ -311,6 +315,48 @@ pub fn verify_deposit_mismatch(
         return Err(FraudError::DepositMatches);
     }
     Ok(fraud)
+}
+
+/// A `Deposit` transaction at a position, with its inclusion proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintEvidence {
+    /// Block height.
+    pub height: u64,
+    /// Index in the block.
+    pub tx_index: u32,
+    /// The transaction and its proofs.
+    pub inclusion: TxInclusion,
+}
+
+impl MintEvidence {
+    fn nonce(&self, chain_id: u64, anchor: &BlockHeader) -> Result<u64, FraudError> {
+        verify_inclusion(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
+        let tx = &self.inclusion.signedTx.transaction;
+        if tx.tx_kind() != Some(TxKind::Deposit) {
+            return Err(FraudError::WrongKind(tx.kind));
+        }
+        // An undecodable record is a mismatch of its own, proven by `verify_deposit_mismatch`.
+        decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32)
+            .map(|r| r.nonce)
+            .map_err(|_| FraudError::WrongKind(tx.kind))
+    }
+}
+
+/// Double mint: one parent deposit minted by two included transactions. The later block is
+/// invalid (it creates value the parent never locked twice).
+pub fn verify_double_mint(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    a: &MintEvidence,
+    b: &MintEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    if (a.height, a.tx_index) == (b.height, b.tx_index) {
+        return Err(FraudError::SameSpend);
+    }
+    if a.nonce(chain_id, anchor)? != b.nonce(chain_id, anchor)? {
+        return Err(FraudError::DifferentDeposits);
+    }
+    Ok(FraudVerdict::at(FraudKind::DepositMismatch, a.height.max(b.height)))
 }
 
 /// Equivocation: two valid certificates for different blocks at one height. Everyone who

@@ -224,6 +224,8 @@ pub struct FraudWorld {
     pub after_last: u32,
     /// … a deposit the parent never recorded in that amount.
     pub bad_deposit: u32,
+    /// … a second mint of deposit 0 (first minted in block 1).
+    pub double_mint: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -290,6 +292,7 @@ impl FraudWorld {
         let mut fake = chain.record_deposit(mallory.address(), Address::ZERO, 10);
         fake.amount = U256::from(10_000); // the parent recorded 10
         let bad_deposit = deposit_tx(&fake);
+        let double_mint = deposit_tx(&deposits[0]);
         chain.commit_unchecked(vec![
             bad_deposit,
             double_spend,
@@ -297,6 +300,7 @@ impl FraudWorld {
             inflating,
             no_such_output,
             after_last,
+            double_mint,
         ]);
         chain.commit_unchecked(vec![]);
         Self {
@@ -308,6 +312,7 @@ impl FraudWorld {
             inflating: 3,
             no_such_output: 4,
             after_last: 5,
+            double_mint: 6,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

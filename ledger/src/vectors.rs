@@ -356,6 +356,24 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         );
     }
 
+    let mint = |height: u64, tx_index: u32| fraud::MintEvidence {
+        height,
+        tx_index,
+        inclusion: chain.inclusion(height, tx_index),
+    };
+    let mint_json = |m: &fraud::MintEvidence| json!({ "height": m.height, "txIndex": m.tx_index, "inclusion": h(m.inclusion.abi_encode()) });
+    for (name, a, b) in [
+        ("double_mint", mint(1, 0), mint(bad, world.double_mint)),
+        ("double_mint_honest", mint(1, 0), mint(1, 1)),
+    ] {
+        push(
+            name,
+            "DepositMismatch",
+            json!([mint_json(&a), mint_json(&b)]),
+            fraud::verify_double_mint(id, anchor, &a, &b),
+        );
+    }
+
     let (keys, set) = testkit::committee(4);
     let honest_header = chain.blocks[2].header.clone();
     let mut twin = honest_header.clone();

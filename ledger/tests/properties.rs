@@ -312,6 +312,10 @@ proptest! {
         let lookup = |n| records.get(&n).cloned();
         prop_assert!(convicted(fraud::verify_deposit_mismatch(id, anchor, bad, w.bad_deposit, &c.inclusion(bad, w.bad_deposit), lookup), DepositMismatch));
         prop_assert_eq!(fraud::verify_deposit_mismatch(id, anchor, 1, 0, &c.inclusion(1, 0), lookup), Err(fraud::FraudError::DepositMatches));
+        // Double mint: deposit 0 minted in block 1 and again in the bad block.
+        let mint = |height, tx_index| fraud::MintEvidence { height, tx_index, inclusion: c.inclusion(height, tx_index) };
+        prop_assert!(convicted(fraud::verify_double_mint(id, anchor, &mint(1, 0), &mint(bad, w.double_mint)), DepositMismatch));
+        prop_assert_eq!(fraud::verify_double_mint(id, anchor, &mint(1, 0), &mint(1, 1)), Err(fraud::FraudError::DifferentDeposits));
         // Equivocation: signers of both conflicting certificates are the culprits.
         let (keys, set) = testkit::committee(4);
         let h = c.blocks[2].header.clone();
