@@ -6,6 +6,13 @@ use plasma_ledger::view::MemoryLedger;
 use plasma_ledger::{apply_block, Address, BlockError, UtxoPos};
 use plasma_node::{Store, StoreConfig, StoreError};
 
+/// An empty store in a fresh directory, with its reference model and a workload.
+fn fresh(users: usize) -> (tempfile::TempDir, Store, MemoryLedger, Workload) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+    (dir, store, MemoryLedger::default(), Workload::new(users))
+}
+
 /// Commits `blocks` blocks of deterministic load to both `store` and `model`.
 fn grow(
     store: &mut Store,
@@ -57,10 +64,7 @@ fn reopen_restores_the_exact_state() {
 
 #[test]
 fn invalid_block_is_refused_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let work = Workload::new(3);
-    let mut model = MemoryLedger::default();
-    let mut store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+    let (_dir, mut store, mut model, work) = fresh(3);
     grow(&mut store, &mut model, &work, 2, 5);
     let d = testkit::domain();
     let victim = model.utxos.keys().next().unwrap().clone();
@@ -83,10 +87,7 @@ fn invalid_block_is_refused_and_changes_nothing() {
 
 #[test]
 fn commit_refuses_a_delta_that_does_not_extend_the_head() {
-    let dir = tempfile::tempdir().unwrap();
-    let work = Workload::new(3);
-    let mut model = MemoryLedger::default();
-    let mut store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+    let (_dir, mut store, mut model, work) = fresh(3);
     grow(&mut store, &mut model, &work, 1, 0);
     let d = testkit::domain();
     let (block, delta) = build_block(&d, &model, vec![], &Workload::params(2)).unwrap();

@@ -50,6 +50,11 @@ pub(crate) fn escrow(child: u64, token: &Address) -> [u8; 28] {
     k
 }
 
+/// The child id that prefixes `children` and `exits` keys.
+pub(crate) fn child_from(k: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(k.get(..8)?.try_into().ok()?))
+}
+
 /// `child ‖ exitId`: 40 bytes (payable exits of children).
 pub(crate) fn child_exit(child: u64, exit_id: &B256) -> [u8; 40] {
     let mut k = [0u8; 40];

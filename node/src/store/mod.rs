@@ -317,11 +317,7 @@ impl Store {
         }
         for item in self.db.iterator_cf(self.cf(CHILDREN), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
-            let child = u64::from_be_bytes(
-                k.get(..8)
-                    .and_then(|b| b.try_into().ok())
-                    .ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?,
-            );
+            let child = keys::child_from(&k).ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?;
             let escrow = m.children.entry(child).or_default();
             if k.len() == 28 {
                 escrow.insert(
@@ -332,11 +328,7 @@ impl Store {
         }
         for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
-            let child = u64::from_be_bytes(
-                k.get(..8)
-                    .and_then(|b| b.try_into().ok())
-                    .ok_or_else(|| corrupt(EXITS, &k, "key layout"))?,
-            );
+            let child = keys::child_from(&k).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?;
             let exit = ExitRecord::abi_decode(&v).map_err(|e| corrupt(EXITS, &k, e))?;
             m.payable_exits.insert((child, exit.exitId), exit);
         }
