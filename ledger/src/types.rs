@@ -24,8 +24,10 @@ pub const MAX_TX_BYTES: usize = 4096;
 /// Length of a user signature: r ‖ s ‖ v.
 pub const SIGNATURE_LEN: usize = 65;
 
-/// Most memory one decode may allocate; far above any valid input, far below harm.
-const DECODE_MEMORY_LIMIT: usize = 1 << 20;
+/// Least memory one decode may allocate. Above it a decode may allocate four times its input:
+/// a decoded value is never larger than its encoding plus the headers of its vectors, each of
+/// which the encoding pays for with at least one 32-byte word.
+const DECODE_MEMORY_FLOOR: usize = 1 << 20;
 
 /// Why bytes from outside did not decode into a verified structure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,8 +61,8 @@ where
         return Err(DecodeError::TooLarge { what, len: bytes.len(), max });
     }
     // Strict: only the canonical encoding is accepted, so one value has exactly one byte string.
-    let config =
-        AbiDecoderConfig::new().validate(true).strict(true).memory_limit(DECODE_MEMORY_LIMIT);
+    let memory = bytes.len().saturating_mul(4).max(DECODE_MEMORY_FLOOR);
+    let config = AbiDecoderConfig::new().validate(true).strict(true).memory_limit(memory);
     T::abi_decode_with_config(bytes, config)
         .map_err(|e| DecodeError::Abi { what, reason: e.to_string() })
 }

@@ -150,3 +150,14 @@ fn non_canonical_and_truncated_encodings_are_refused() {
         })
     );
 }
+
+#[test]
+fn large_blocks_decode_within_the_memory_bound() {
+    let stx =
+        SignedTransaction { transaction: sample_tx(), signatures: vec![vec![0x5a; 65].into()] };
+    let block =
+        plasma_ledger::Block { header: BlockHeader::default(), transactions: vec![stx; 10_000] };
+    let bytes = block.abi_encode();
+    assert!(bytes.len() > 4 << 20, "a 10k-transaction block is several MiB");
+    assert_eq!(decode::<plasma_ledger::Block>("Block", &bytes, 64 << 20), Ok(block));
+}
