@@ -8,6 +8,7 @@
 use crate::certificate::{CertificateError, ValidatorSet};
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
 use crate::signing::{recover_signer, SigningDomain};
+use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, ChildDeposit, CommitCertificate, DecodeError, DepositRecord, MerkleProof,
     Output, TxInclusion, TxKind, UtxoPos,
@@ -113,12 +114,21 @@ pub struct SpendEvidence {
     pub input_index: usize,
 }
 
+/// The transaction `inclusion` proves at `(height, tx_index)` under `anchor`.
+fn included<'a>(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    inclusion: &'a TxInclusion,
+    height: u64,
+    tx_index: u32,
+) -> Result<&'a Transaction, FraudError> {
+    verify_inclusion(chain_id, anchor, inclusion, height, tx_index)?;
+    Ok(&inclusion.signedTx.transaction)
+}
+
 impl SpendEvidence {
     fn verify(&self, chain_id: u64, anchor: &BlockHeader) -> Result<UtxoPos, FraudError> {
-        verify_inclusion(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
-        self.inclusion
-            .signedTx
-            .transaction
+        included(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?
             .inputs
             .get(self.input_index)
             .cloned()
@@ -134,10 +144,7 @@ fn proven_output(
     creating: &TxInclusion,
     input: usize,
 ) -> Result<Output, FraudError> {
-    verify_inclusion(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;
-    creating
-        .signedTx
-        .transaction
+    included(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?
         .outputs
         .get(usize::from(pos.outputIndex))
         .cloned()
@@ -191,8 +198,7 @@ pub fn verify_inflation(
     spend: &TxInclusion,
     inputs: &[TxInclusion],
 ) -> Result<FraudVerdict, FraudError> {
-    verify_inclusion(chain_id, anchor, spend, height, tx_index)?;
-    let tx = &spend.signedTx.transaction;
+    let tx = included(chain_id, anchor, spend, height, tx_index)?;
     let lock = match tx.tx_kind() {
         Some(TxKind::Transfer) => None,
         Some(TxKind::DepositToChild) => {
@@ -256,13 +262,13 @@ pub fn verify_nonexistent_input(
             pos.blockHeight == 0 || (pos.blockHeight, pos.txIndex) >= (spend.height, spend.tx_index)
         }
         MissingInput::NoSuchOutput(creating) => {
-            verify_inclusion(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;
-            creating.signedTx.transaction.outputs.len() <= usize::from(pos.outputIndex)
+            let creating = included(chain_id, anchor, creating, pos.blockHeight, pos.txIndex)?;
+            creating.outputs.len() <= usize::from(pos.outputIndex)
         }
         MissingInput::AfterLastTransaction(last) => {
             let index = last.txProof.index;
             let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
-            verify_inclusion(chain_id, anchor, last, pos.blockHeight, last_index)?;
+            included(chain_id, anchor, last, pos.blockHeight, last_index)?;
             let is_last = last
                 .txProof
                 .siblings
@@ -296,8 +302,7 @@ pub fn verify_deposit_mismatch(
     minted: &TxInclusion,
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
 ) -> Result<FraudVerdict, FraudError> {
-    verify_inclusion(chain_id, anchor, minted, height, tx_index)?;
-    let tx = &minted.signedTx.transaction;
+    let tx = included(chain_id, anchor, minted, height, tx_index)?;
     if tx.tx_kind() != Some(TxKind::Deposit) {
         return Err(FraudError::WrongKind(tx.kind));
     }
@@ -330,8 +335,7 @@ pub struct MintEvidence {
 
 impl MintEvidence {
     fn nonce(&self, chain_id: u64, anchor: &BlockHeader) -> Result<u64, FraudError> {
-        verify_inclusion(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
-        let tx = &self.inclusion.signedTx.transaction;
+        let tx = included(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
         if tx.tx_kind() != Some(TxKind::Deposit) {
             return Err(FraudError::WrongKind(tx.kind));
         }

@@ -306,37 +306,34 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         );
     }
 
-    let no_output = world.spend((bad, world.no_such_output), 0);
-    let evidence = MissingInput::NoSuchOutput(chain.inclusion(2, 0));
-    push(
-        "nonexistent_input_no_such_output",
-        "NonexistentInput",
-        json!({ "spend": spend_json(&no_output), "proof": "NoSuchOutput", "creating": h(chain.inclusion(2, 0).abi_encode()) }),
-        fraud::verify_nonexistent_input(id, anchor, &no_output, &evidence),
-    );
-    let after = world.spend((bad, world.after_last), 0);
-    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 2));
-    push(
-        "nonexistent_input_after_last_tx",
-        "NonexistentInput",
-        json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 2).abi_encode()) }),
-        fraud::verify_nonexistent_input(id, anchor, &after, &evidence),
-    );
-    let evidence = MissingInput::AfterLastTransaction(chain.inclusion(1, 1));
-    push(
-        "nonexistent_input_not_last_tx",
-        "NonexistentInput",
-        json!({ "spend": spend_json(&after), "proof": "AfterLastTransaction", "last": h(chain.inclusion(1, 1).abi_encode()) }),
-        fraud::verify_nonexistent_input(id, anchor, &after, &evidence),
-    );
-    let exists = world.spend(world.honest_transfer, 0);
-    let evidence = MissingInput::NoSuchOutput(chain.inclusion(1, 0));
-    push(
-        "nonexistent_input_honest",
-        "NonexistentInput",
-        json!({ "spend": spend_json(&exists), "proof": "NoSuchOutput", "creating": h(chain.inclusion(1, 0).abi_encode()) }),
-        fraud::verify_nonexistent_input(id, anchor, &exists, &evidence),
-    );
+    // (case, spending tx, how absence is shown, the transaction shown as proof)
+    let missing_cases = [
+        ("nonexistent_input_no_such_output", (bad, world.no_such_output), "NoSuchOutput", (2, 0)),
+        (
+            "nonexistent_input_after_last_tx",
+            (bad, world.after_last),
+            "AfterLastTransaction",
+            (1, 2),
+        ),
+        ("nonexistent_input_not_last_tx", (bad, world.after_last), "AfterLastTransaction", (1, 1)),
+        ("nonexistent_input_honest", world.honest_transfer, "NoSuchOutput", (1, 0)),
+    ];
+    for (name, at, proof, (height, index)) in missing_cases {
+        let spend = world.spend(at, 0);
+        let shown = chain.inclusion(height, index);
+        let (key, evidence) = match proof {
+            "NoSuchOutput" => ("creating", MissingInput::NoSuchOutput(shown.clone())),
+            _ => ("last", MissingInput::AfterLastTransaction(shown.clone())),
+        };
+        let mut evidence_json = json!({ "spend": spend_json(&spend), "proof": proof });
+        evidence_json[key] = json!(h(shown.abi_encode()));
+        push(
+            name,
+            "NonexistentInput",
+            evidence_json,
+            fraud::verify_nonexistent_input(id, anchor, &spend, &evidence),
+        );
+    }
 
     let records = &chain.state.parent_deposits;
     for (name, at) in
