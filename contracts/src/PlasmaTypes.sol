@@ -164,3 +164,101 @@ struct Block {
     BlockHeader header;
     SignedTransaction[] transactions;
 }
+
+// ---------------------------------------------------------------------------------------
+// Fraud-proof evidence, as `proveFraud` takes it (`FraudProof.evidence` is the ABI encoding
+// of the struct its `kind` names). Every proof is anchored to a checkpointed header and its
+// certificate, whose signers are slashed.
+// ---------------------------------------------------------------------------------------
+
+/// The kinds of fraud a parent convicts a chain of.
+enum FraudKind {
+    DoubleSpend,
+    InvalidSignature,
+    Inflation,
+    NonexistentInput,
+    DepositMismatch,
+    DoubleMint,
+    Equivocation
+}
+
+/// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
+/// under, and the kind-specific evidence.
+struct FraudProof {
+    uint8 kind;
+    BlockHeader anchor;
+    CommitCertificate anchorCertificate;
+    bytes evidence;
+}
+
+/// One input of an included transaction.
+struct SpendProof {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion inclusion;
+    uint8 inputIndex;
+}
+
+/// An included `Deposit` transaction.
+struct MintProof {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion inclusion;
+}
+
+/// Two included spends of one output.
+struct DoubleSpendEvidence {
+    SpendProof a;
+    SpendProof b;
+}
+
+/// A spend and the transaction that created the spent output.
+struct InvalidSignatureEvidence {
+    SpendProof spend;
+    TxInclusion creating;
+}
+
+/// A transaction and, for each of its inputs, the transaction that created it.
+struct InflationEvidence {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion spend;
+    TxInclusion[] inputs;
+}
+
+/// How a nonexistent input is shown (`NonexistentInputEvidence.how`).
+enum MissingInputKind {
+    NotYetCreated,
+    NoSuchOutput,
+    AfterLastTransaction,
+    EmptyBlock
+}
+
+/// A spend of an output that never existed. `witness` is the creating transaction
+/// (NoSuchOutput) or the block's last transaction (AfterLastTransaction); `emptyHeader` and
+/// `emptyProof` show an empty block (EmptyBlock).
+struct NonexistentInputEvidence {
+    SpendProof spend;
+    uint8 how;
+    TxInclusion witness;
+    BlockHeader emptyHeader;
+    MerkleProof emptyProof;
+}
+
+/// A minted deposit and the parent's record of that nonce (ignored when the parent has none).
+struct DepositMismatchEvidence {
+    MintProof minted;
+    DepositRecord parentRecord;
+}
+
+/// One deposit minted twice.
+struct DoubleMintEvidence {
+    MintProof a;
+    MintProof b;
+}
+
+/// Two certificates for different blocks at one height.
+struct EquivocationEvidence {
+    CommitCertificate a;
+    CommitCertificate b;
+}

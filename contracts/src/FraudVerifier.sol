@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "./PlasmaTypes.sol";
+import {ExitGame} from "./lib/ExitGame.sol";
+import {PlasmaTx} from "./lib/PlasmaTx.sol";
+
+/// @title FraudVerifier
+/// @notice Stateless judge of fraud evidence, one function per kind, mirroring
+/// `ledger::fraud`. Each returns the height of the first invalid block or reverts with why the
+/// evidence shows no fraud. `PlasmaRoot` checks the anchor and the parent's own records; this
+/// contract holds no state and is deployed once beside it (it keeps the root under the
+/// contract size limit).
+contract FraudVerifier {
+    /// Both spends are the same input of the same transaction.
+    error SameSpend();
+    /// The spends consume different outputs.
+    error DifferentOutputs();
+    /// The evidence names an input the transaction does not have.
+    error NoSuchInput(uint256 index);
+    /// The transaction's kind cannot commit this fraud.
+    error WrongKind(uint8 kind);
+    /// The input proofs do not match the transaction's inputs.
+    error InputProofMismatch(uint256 index);
+    /// The creating transaction has no such output: prove a nonexistent input instead.
+    error InputMissing(uint256 index);
+    /// Honest: the signature is valid.
+    error SignatureValid();
+    /// Honest: no asset gains value.
+    error Conserved();
+    /// Honest: the input exists.
+    error InputExists();
+    /// The proof does not show the block's last transaction.
+    error NotLastTransaction();
+    /// Honest: the two mints are of different deposits.
+    error DifferentDeposits();
+    /// Honest: the deposit matches the parent's record.
+    error DepositMatches();
+    /// The evidence's parent record is of another nonce than the minted deposit.
+    error WrongParentRecord(uint64 minted, uint64 given);
+    /// Unknown `MissingInputKind`.
+    error UnknownMissingInputKind(uint8 how);
+
+    /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
+    /// (when `known`), which the parent must confirm against its own storage.
+    struct ParentLookup {
+        bool known;
+        uint64 nonce;
+    }
+
+    /// @notice Two included transactions (or two inputs of one) consume the same output; the
+    /// later block is invalid.
+    function doubleSpend(uint64 chainId, BlockHeader memory anchor, DoubleSpendEvidence memory e)
+        public
+        pure
+        returns (uint64 height)
+    {
+        SpendProof memory a = e.a;
+        SpendProof memory b = e.b;
+        if (a.height == b.height && a.txIndex == b.txIndex && a.inputIndex == b.inputIndex) revert SameSpend();
+        uint256 pa = PlasmaTx.packed(_spent(chainId, anchor, a));
+        uint256 pb = PlasmaTx.packed(_spent(chainId, anchor, b));
+        if (pa != pb) revert DifferentOutputs();
+        return a.height > b.height ? a.height : b.height;
+    }
+
+    /// @notice An included transaction spends an output without its owner's valid signature.
+    function invalidSignature(
+        uint64 chainId,
+        bytes32 separator,
+        BlockHeader memory anchor,
+        InvalidSignatureEvidence memory e
+    ) public pure returns (uint64) {
+        UtxoPos memory pos = _spent(chainId, anchor, e.spend);
+        address owner = _provenOutput(chainId, anchor, pos, e.creating, e.spend.inputIndex).owner;
+        SignedTransaction memory stx = e.spend.inclusion.signedTx;
+        if (e.spend.inputIndex < stx.signatures.length) {
+            address signer =
+                PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[e.spend.inputIndex]);
+            if (signer != address(0) && signer == owner) revert SignatureValid();
+        }
+        return e.spend.height;
+    }
+
+    /// @notice An included transaction's outputs (plus any value locked into a child) exceed
+    /// its inputs in some asset.
+    function inflation(uint64 chainId, BlockHeader memory anchor, InflationEvidence memory e)
+        public
+        pure
+        returns (uint64)
+    {
+        Transaction memory t = _included(chainId, anchor, e.spend, e.height, e.txIndex);
+        bool lock;
+        ChildDeposit memory locked;
+        if (t.kind == uint8(TxKind.DepositToChild)) {
+            // A block that accepted an undecodable lock is invalid, but it is not inflation.
+            if (t.data.length != 4 * 32) revert WrongKind(t.kind);
+            locked = abi.decode(t.data, (ChildDeposit));
+            lock = true;
+        } else if (t.kind != uint8(TxKind.Transfer)) {
+            revert WrongKind(t.kind);
+        }
+        if (e.inputs.length != t.inputs.length) {
+            revert InputProofMismatch(e.inputs.length < t.inputs.length ? e.inputs.length : t.inputs.length);
+        }
+        // Assets in play: at most 4 inputs + 4 outputs + 1 lock, so linear scans are cheap.
+        uint256 n = t.outputs.length + (lock ? 1 : 0);
+        address[] memory tokens = new address[](n);
+        uint256[] memory produced = new uint256[](n);
+        uint256 distinct;
+        for (uint256 i = 0; i < n; ++i) {
+            (address token, uint256 amount) =
+                i < t.outputs.length ? (t.outputs[i].token, t.outputs[i].amount) : (locked.token, locked.amount);
+            uint256 j = _slot(tokens, distinct, token);
+            if (j == distinct) tokens[distinct++] = token;
+            unchecked {
+                uint256 sum = produced[j] + amount;
+                if (sum < amount) return e.height; // overflow is unbounded creation
+                produced[j] = sum;
+            }
+        }
+        uint256[] memory consumed = new uint256[](distinct);
+        for (uint256 i = 0; i < t.inputs.length; ++i) {
+            Output memory out = _provenOutput(chainId, anchor, t.inputs[i], e.inputs[i], i);
+            uint256 j = _slot(tokens, distinct, out.token);
+            if (j < distinct) {
+                uint256 sum = consumed[j] + out.amount;
+                consumed[j] = sum < out.amount ? type(uint256).max : sum; // saturating
+            }
+        }
+        for (uint256 j = 0; j < distinct; ++j) {
+            if (produced[j] > consumed[j]) return e.height;
+        }
+        revert Conserved();
+    }
+
+    /// @notice An included transaction spends an output that was never created.
+    function nonexistentInput(uint64 chainId, BlockHeader memory anchor, NonexistentInputEvidence memory e)
+        public
+        pure
+        returns (uint64)
+    {
+        UtxoPos memory pos = _spent(chainId, anchor, e.spend);
+        bool missing;
+        if (e.how == uint8(MissingInputKind.NotYetCreated)) {
+            missing = pos.blockHeight == 0 || pos.blockHeight > e.spend.height
+                || (pos.blockHeight == e.spend.height && pos.txIndex >= e.spend.txIndex);
+        } else if (e.how == uint8(MissingInputKind.NoSuchOutput)) {
+            Transaction memory creating = _included(chainId, anchor, e.witness, pos.blockHeight, pos.txIndex);
+            missing = creating.outputs.length <= pos.outputIndex;
+        } else if (e.how == uint8(MissingInputKind.AfterLastTransaction)) {
+            uint64 index = e.witness.txProof.index;
+            if (index > type(uint32).max) revert NotLastTransaction();
+            _included(chainId, anchor, e.witness, pos.blockHeight, uint32(index));
+            bytes32[] memory siblings = e.witness.txProof.siblings;
+            for (uint256 level = 0; level < siblings.length; ++level) {
+                if ((index >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
+            }
+            missing = pos.txIndex > index;
+        } else if (e.how == uint8(MissingInputKind.EmptyBlock)) {
+            ExitGame.verifyBlockInHistory(chainId, anchor, e.emptyHeader, e.emptyProof, pos.blockHeight);
+            missing = e.emptyHeader.txRoot == bytes32(0);
+        } else {
+            revert UnknownMissingInputKind(e.how);
+        }
+        if (!missing) revert InputExists();
+        return e.spend.height;
+    }
+
+    /// @notice An included `Deposit` mints something other than the parent's record of its
+    /// nonce, or a nonce the parent never recorded (`depositCount` is how many it has). The
+    /// caller must confirm `lookup` against its own records.
+    function depositMismatch(
+        uint64 chainId,
+        BlockHeader memory anchor,
+        uint64 depositCount,
+        DepositMismatchEvidence memory e
+    ) public pure returns (uint64 height, ParentLookup memory lookup) {
+        MintProof memory m = e.minted;
+        Transaction memory t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+        if (t.kind != uint8(TxKind.Deposit)) revert WrongKind(t.kind);
+        height = m.height;
+        (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
+        if (!ok) return (height, lookup); // an undecodable mint matches no record
+        if (record.nonce >= depositCount) return (height, lookup); // the parent has no such deposit
+        if (e.parentRecord.nonce != record.nonce) revert WrongParentRecord(record.nonce, e.parentRecord.nonce);
+        lookup = ParentLookup({known: true, nonce: record.nonce});
+        bool matches = record.chainId == chainId && keccak256(abi.encode(record)) == keccak256(abi.encode(e.parentRecord))
+            && t.inputs.length == 0 && t.outputs.length == 1 && t.outputs[0].owner == record.recipient
+            && t.outputs[0].token == record.token && t.outputs[0].amount == record.amount;
+        if (matches) revert DepositMatches();
+    }
+
+    /// @notice One parent deposit minted by two included transactions; the later block is
+    /// invalid.
+    function doubleMint(uint64 chainId, BlockHeader memory anchor, DoubleMintEvidence memory e)
+        public
+        pure
+        returns (uint64)
+    {
+        if (e.a.height == e.b.height && e.a.txIndex == e.b.txIndex) revert SameSpend();
+        if (_mintNonce(chainId, anchor, e.a) != _mintNonce(chainId, anchor, e.b)) revert DifferentDeposits();
+        return e.a.height > e.b.height ? e.a.height : e.b.height;
+    }
+
+    // ---- helpers --------------------------------------------------------------------
+
+    function _included(uint64 chainId, BlockHeader memory anchor, TxInclusion memory inc, uint64 height, uint32 txIndex)
+        private
+        pure
+        returns (Transaction memory)
+    {
+        ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
+        return inc.signedTx.transaction;
+    }
+
+    function _spent(uint64 chainId, BlockHeader memory anchor, SpendProof memory s)
+        private
+        pure
+        returns (UtxoPos memory)
+    {
+        Transaction memory t = _included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        if (s.inputIndex >= t.inputs.length) revert NoSuchInput(s.inputIndex);
+        return t.inputs[s.inputIndex];
+    }
+
+    function _provenOutput(
+        uint64 chainId,
+        BlockHeader memory anchor,
+        UtxoPos memory pos,
+        TxInclusion memory creating,
+        uint256 input
+    ) private pure returns (Output memory) {
+        Transaction memory t = _included(chainId, anchor, creating, pos.blockHeight, pos.txIndex);
+        if (pos.outputIndex >= t.outputs.length) revert InputMissing(input);
+        return t.outputs[pos.outputIndex];
+    }
+
+    function _mintNonce(uint64 chainId, BlockHeader memory anchor, MintProof memory m) private pure returns (uint64) {
+        Transaction memory t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+        // An undecodable record is a mismatch of its own, proven by `depositMismatch`.
+        (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
+        if (t.kind != uint8(TxKind.Deposit) || !ok) revert WrongKind(t.kind);
+        return record.nonce;
+    }
+
+    function _slot(address[] memory tokens, uint256 len, address token) private pure returns (uint256 j) {
+        for (j = 0; j < len; ++j) {
+            if (tokens[j] == token) return j;
+        }
+    }
+}

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "./PlasmaTypes.sol";
+import {BLS} from "./lib/BLS.sol";
+import {ExitGame} from "./lib/ExitGame.sol";
+import {ExitQueue} from "./lib/ExitQueue.sol";
+import {KeyStore} from "./lib/KeyStore.sol";
+import {PlasmaTx} from "./lib/PlasmaTx.sol";
+import {RootStorage} from "./RootStorage.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+/// @title PlasmaRoot
+/// @notice The root of the plasma tree on Ethereum. It serves any number of child chains:
+/// a registry with BLS-bonded validators in numbered configurations, checkpoints verified by
+/// one pairing against the aggregate key of the configuration, ETH and ERC-20 deposits, the
+/// MVP/MoreVP exit game with a priority queue per chain and token, and fraud proofs that roll
+/// a chain back, slash the validators who certified the fraud and freeze it to exits only.
+/// @dev Anyone may relay anything: checkpoints, exits processing, challenges and fraud proofs
+/// carry their own proof, and nothing a caller submits can overwrite what is stored.
+contract PlasmaRoot is RootStorage {
+    using ExitQueue for ExitQueue.Heap;
+    using SafeERC20 for IERC20;
+
+    // ---- immutables ------------------------------------------------------------------
+
+    /// Where `proveFraud` and `proposeConfiguration` run (by delegatecall).
+    address public immutable module;
+    /// Bond posted with every exit, paid to a successful challenger.
+    uint256 public immutable exitBond;
+    /// Part of the exit bond paid to whoever processes the exit.
+    uint256 public immutable processBounty;
+
+    // ---- setup --------------------------------------------------------------------------
+
+    /// @param module_ The deployed `RootModule`.
+    /// @param exitBond_ Bond per exit, in wei.
+    /// @param processBounty_ Part of the bond paid to the processor of an exit.
+    constructor(address module_, uint256 exitBond_, uint256 processBounty_) {
+        if (module_.code.length == 0 || processBounty_ > exitBond_) revert BadParams();
+        module = module_;
+        exitBond = exitBond_;
+        processBounty = processBounty_;
+    }
+
+    // ---- registry and staking -----------------------------------------------------------
+
+    /// @notice Registers a new child chain; returns its id.
+    function registerChain(ChainParams calldata params) external returns (uint64 chainId) {
+        if (
+            params.epochLength == 0 || params.exitPeriod == 0 || params.maxValidators == 0
+                || params.maxValidators > MAX_VALIDATORS
+        ) revert BadParams();
+        chainId = ++chainCount;
+        Chain storage c = _chains[chainId];
+        c.epochLength = params.epochLength;
+        c.exitPeriod = params.exitPeriod;
+        c.minStake = params.minStake;
+        c.maxValidators = params.maxValidators;
+        c.registrant = msg.sender;
+        emit ChainRegistered(chainId, msg.sender, params);
+    }
+
+    /// @notice Bonds `msg.value` as the caller's stake on `chainId` with BLS key `blsPubkey`
+    /// (EIP-2537 G2) and its proof of possession `pop`: a signature by that key over
+    /// `abi.encode(msg.sender, blsPubkey)` with the PoP domain tag. The caller joins the
+    /// pending set, which the next configuration snapshots.
+    function bond(uint64 chainId, bytes calldata blsPubkey, bytes calldata pop) external payable {
+        Chain storage c = _chain(chainId);
+        if (c.frozen) revert ChainIsFrozen(chainId);
+        if (msg.value < c.minStake || msg.value / POWER_UNIT == 0 || msg.value / POWER_UNIT > type(uint64).max) {
+            revert StakeTooLow(msg.value, c.minStake);
+        }
+        Stake storage s = _stakes[chainId][msg.sender];
+        if (s.exists) revert AlreadyBonded();
+        if (blsPubkey.length != BLS.G2_LEN || pop.length != BLS.G1_LEN) revert InvalidProofOfPossession();
+        if (BLS.isInfinity(blsPubkey) || BLS.isInfinity(pop)) revert InvalidProofOfPossession();
+        if (!BLS.verify(pop, abi.encode(msg.sender, blsPubkey), BLS.POP_DST, blsPubkey)) {
+            revert InvalidProofOfPossession();
+        }
+        if (_members[chainId].length >= c.maxValidators) revert TooManyValidators(_members[chainId].length + 1, c.maxValidators);
+        s.amount = uint128(msg.value);
+        s.bonded = true;
+        s.exists = true;
+        s.packedKey = KeyStore.packKey(blsPubkey);
+        _members[chainId].push(msg.sender);
+        _memberIndex[chainId][msg.sender] = _members[chainId].length;
+        emit Bonded(chainId, msg.sender, msg.value, blsPubkey);
+    }
+
+    /// @notice Leaves the pending set. The stake stays slashable until the exit period has
+    /// passed after the last configuration including the caller was superseded.
+    function unbond(uint64 chainId) external {
+        Stake storage s = _stakes[chainId][msg.sender];
+        if (!s.bonded) revert NotBonded();
+        s.bonded = false;
+        address[] storage m = _members[chainId];
+        uint256 i = _memberIndex[chainId][msg.sender] - 1;
+        address last = m[m.length - 1];
+        m[i] = last;
+        _memberIndex[chainId][last] = i + 1;
+        m.pop();
+        delete _memberIndex[chainId][msg.sender];
+        emit Unbonded(chainId, msg.sender);
+    }
+
+    /// @notice Returns an unbonded validator's stake once it can no longer be slashed.
+    function withdrawStake(uint64 chainId) external nonReentrant {
+        Stake storage s = _stakes[chainId][msg.sender];
+        if (!s.exists || s.bonded) revert NotBonded();
+        if (s.lastConfig != 0) {
+            uint64 superseded = _configs[chainId][s.lastConfig].supersededAt;
+            uint64 until = superseded == 0 ? type(uint64).max : superseded + _chains[chainId].exitPeriod;
+            if (superseded == 0 || block.timestamp < until) revert StakeLocked(until);
+        }
+        uint256 amount = s.amount;
+        delete _stakes[chainId][msg.sender];
+        emit StakeWithdrawn(chainId, msg.sender, amount);
+        _sendEth(msg.sender, amount);
+    }
+
+    /// @notice Snapshots the pending set as the next numbered configuration. The first one
+    /// is active at once (genesis); later ones become active when a checkpoint at an epoch end
+    /// carries their set hash as `nextValidatorSetHash`. A newer proposal replaces a pending
+    /// one that was never acknowledged. Runs in `RootModule`.
+    function proposeConfiguration(uint64 chainId) external returns (uint32) {
+        (chainId);
+        return abi.decode(_delegate(), (uint32));
+    }
+
+    // ---- checkpoints --------------------------------------------------------------------
+
+    /// @notice Records a checkpoint of `header`, certified by `certificate`: more than 2/3
+    /// of the active configuration's power signed its precommit (one aggregated BLS signature,
+    /// checked with one pairing against the aggregate key minus the non-signers' keys).
+    function submitCheckpoint(BlockHeader calldata header, CommitCertificate calldata certificate) external {
+        uint64 chainId = header.chainId;
+        Chain storage c = _chain(chainId);
+        if (c.frozen) revert ChainIsFrozen(chainId);
+        uint64 height = header.height;
+        if (height <= c.lastHeight) revert NotNewer(height, c.lastHeight);
+        uint32 cfgId = c.activeConfig;
+        if (cfgId == 0) revert NoConfiguration();
+        bytes32 blockHash = keccak256(abi.encode(header));
+        if (certificate.height != height || certificate.blockHash != blockHash) revert HeaderMismatch();
+        bytes32 setHash = _verifyCertificate(chainId, cfgId, certificate);
+        if (header.validatorSetHash != setHash) revert WrongValidatorSet(setHash, header.validatorSetHash);
+
+        checkpoints[chainId][height] = blockHash;
+        c.lastHeight = height;
+        emit CheckpointSubmitted(chainId, height, blockHash, msg.sender);
+
+        uint32 pending = c.pendingConfig;
+        if (pending != 0 && height % c.epochLength == 0) {
+            Config storage next = _configs[chainId][pending];
+            if (header.nextValidatorSetHash == next.setHash) {
+                _configs[chainId][cfgId].supersededAt = uint64(block.timestamp);
+                next.activeFrom = height + 1;
+                c.activeConfig = pending;
+                c.pendingConfig = 0;
+                emit ConfigurationActivated(chainId, pending, height + 1);
+            }
+        }
+    }
+
+    // ---- deposits -----------------------------------------------------------------------
+
+    /// @notice Deposits `amount` of `token` (`address(0)` for ETH, sent as `msg.value`) into
+    /// chain `chainId` for `recipient`. Fee-on-transfer tokens are credited what arrived.
+    function deposit(uint64 chainId, address recipient, address token, uint256 amount)
+        external
+        payable
+        nonReentrant
+        returns (uint64 nonce)
+    {
+        Chain storage c = _chain(chainId);
+        if (c.frozen) revert ChainIsFrozen(chainId);
+        if (recipient == address(0)) revert BadRecipient();
+        uint256 credited;
+        if (token == address(0)) {
+            if (amount == 0 || msg.value != amount) revert BadAmount();
+            credited = amount;
+        } else {
+            if (amount == 0 || msg.value != 0) revert BadAmount();
+            uint256 before = IERC20(token).balanceOf(address(this));
+            IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+            credited = IERC20(token).balanceOf(address(this)) - before;
+            if (credited == 0) revert BadAmount();
+        }
+        nonce = c.depositCount++;
+        DepositRecord memory record = DepositRecord(chainId, nonce, msg.sender, recipient, token, credited);
+        uint64 recordedAt = uint64(block.timestamp);
+        depositCommitments[chainId][nonce] = _depositCommitment(record, recordedAt);
+        locked[chainId][token] += credited;
+        emit Deposited(chainId, nonce, msg.sender, recipient, token, credited, recordedAt);
+    }
+
+    // ---- exits --------------------------------------------------------------------------
+
+    /// @notice Starts the exit of the caller's output at `pos`, proven by `inclusion` under
+    /// the checkpointed `anchor`, with `exitBond` attached. Outputs of `Deposit`
+    /// transactions exit under their deposit's id and must match the root's record.
+    function startExit(
+        BlockHeader calldata anchor,
+        UtxoPos calldata pos,
+        TxInclusion calldata inclusion
+    ) external payable {
+        uint64 chainId = anchor.chainId;
+        Chain storage c = _chain(chainId);
+        _checkAnchor(c, chainId, anchor);
+        ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, pos, inclusion, msg.sender);
+        if (claim.isDeposit) {
+            // A minted deposit exits only as the root recorded it.
+            DepositRecord memory record = abi.decode(inclusion.signedTx.transaction.data, (DepositRecord));
+            (bool known,) = _knownDeposit(record);
+            Output memory out = claim.output;
+            if (
+                !known || record.chainId != chainId || out.owner != record.recipient || out.token != record.token
+                    || out.amount != record.amount
+            ) revert UnknownDeposit(claim.depositNonce);
+        }
+        _enqueue(c, chainId, claim, anchor.height);
+    }
+
+    /// @notice Starts the exit of a deposit straight from the root's record (it may never
+    /// have been minted on the chain), by its recipient, with `exitBond` attached.
+    function startDepositExit(DepositRecord calldata record) external payable {
+        uint64 chainId = record.chainId;
+        Chain storage c = _chain(chainId);
+        (bool known, uint64 recordedAt) = _knownDeposit(record);
+        if (!known) revert UnknownDeposit(record.nonce);
+        if (record.recipient != msg.sender) revert ExitGame.NotOwner(record.recipient, msg.sender);
+        ExitGame.Claim memory claim;
+        claim.exitId = ExitGame.depositExitId(record.nonce);
+        claim.isDeposit = true;
+        claim.depositNonce = record.nonce;
+        claim.output = Output(record.recipient, record.token, record.amount);
+        claim.outputTime = recordedAt;
+        _enqueue(c, chainId, claim, 0);
+    }
+
+    function _enqueue(Chain storage c, uint64 chainId, ExitGame.Claim memory claim, uint64 anchorHeight) internal {
+        if (msg.value != exitBond) revert WrongBond(msg.value, exitBond);
+        address token = claim.output.token;
+        uint256 amount = claim.output.amount;
+        uint256 available = locked[chainId][token];
+        if (available == 0) revert UnknownToken(token);
+        if (amount > available) revert AmountTooLarge(amount, available);
+        Exit storage e = _exits[chainId][claim.exitId];
+        if (e.status != ExitStatus.None && e.status != ExitStatus.Cancelled) revert ExitExists(claim.exitId, e.status);
+        uint64 exitableAt = ExitGame.exitableAt(claim.outputTime, uint64(block.timestamp), c.exitPeriod);
+        uint256 key = (ExitGame.priority(exitableAt, claim.pos) << 64)
+            | (claim.isDeposit ? (uint256(1) << 63) | claim.depositNonce : 0);
+        e.owner = msg.sender;
+        e.status = ExitStatus.Started;
+        e.anchorHeight = anchorHeight;
+        e.amount = amount;
+        _queues[chainId][token].push(key);
+        emit ExitStarted(chainId, claim.exitId, msg.sender, token, amount, exitableAt, key);
+    }
+
+    /// @notice Challenges the exit of the output at `exitPos` with `spend`, a transaction
+    /// whose input `inputIndex` spends it, signed by the exit's owner (it need not be in any
+    /// block). `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied
+    /// challenge pays nobody but its author. The bond goes to the challenger.
+    function challengeExit(
+        uint64 chainId,
+        UtxoPos calldata exitPos,
+        SignedTransaction calldata spend,
+        uint8 inputIndex,
+        bytes32 senderData
+    ) external nonReentrant {
+        bytes32 exitId = ExitGame.outputExitId(exitPos);
+        Exit storage e = _activeExit(chainId, exitId, senderData);
+        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), exitPos, e.owner, spend, inputIndex);
+        _challenged(chainId, exitId, e);
+    }
+
+    /// @notice Challenges an exit of deposit `nonce` (from the record or from its minted
+    /// output): `minted` proves the deposit's output at `mintedPos` under the checkpointed
+    /// `anchor`, and `spend` spends it, signed by its owner.
+    function challengeDepositExit(
+        uint64 nonce,
+        BlockHeader calldata anchor,
+        UtxoPos calldata mintedPos,
+        TxInclusion calldata minted,
+        SignedTransaction calldata spend,
+        uint8 inputIndex,
+        bytes32 senderData
+    ) external nonReentrant {
+        uint64 chainId = anchor.chainId;
+        bytes32 exitId = ExitGame.depositExitId(nonce);
+        Exit storage e = _activeExit(chainId, exitId, senderData);
+        _checkAnchor(_chain(chainId), chainId, anchor);
+        ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, mintedPos, minted, e.owner);
+        if (claim.exitId != exitId) revert ExitGame.NotTheDeposit();
+        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), mintedPos, e.owner, spend, inputIndex);
+        _challenged(chainId, exitId, e);
+    }
+
+    function _activeExit(uint64 chainId, bytes32 exitId, bytes32 senderData) internal view returns (Exit storage e) {
+        if (senderData != keccak256(abi.encodePacked(msg.sender))) revert SenderDataMismatch();
+        e = _exits[chainId][exitId];
+        if (e.status != ExitStatus.Started) revert NotActive(exitId);
+    }
+
+    function _challenged(uint64 chainId, bytes32 exitId, Exit storage e) internal {
+        e.status = ExitStatus.Challenged;
+        emit ExitChallenged(chainId, exitId, msg.sender);
+        _sendEth(msg.sender, exitBond);
+    }
+
+    /// @notice Pays up to `max` mature exits of `token` on `chainId`, in priority order.
+    /// Payouts are credited (pull payments: `withdraw`), so no receiver can block the queue;
+    /// the caller earns `processBounty` per exit paid.
+    function processExits(uint64 chainId, address token, uint256 max) external returns (uint256 processed) {
+        Chain storage c = _chain(chainId);
+        ExitQueue.Heap storage q = _queues[chainId][token];
+        uint64 rollback = c.rollbackHeight;
+        uint256 bounties;
+        uint256 lockedLeft = locked[chainId][token];
+        while (processed < max && q.size() > 0) {
+            uint256 key = q.top();
+            if (key >> 192 > block.timestamp) break;
+            q.pop();
+            ++processed;
+            bytes32 exitId = _exitIdOfKey(key);
+            Exit storage e = _exits[chainId][exitId];
+            if (e.status != ExitStatus.Started) continue; // challenged while queued
+            address owner = e.owner;
+            if (rollback != 0 && e.anchorHeight >= rollback) {
+                e.status = ExitStatus.Cancelled;
+                owed[owner][address(0)] += exitBond;
+                emit ExitCancelled(chainId, exitId);
+                continue;
+            }
+            uint256 pay = e.amount < lockedLeft ? e.amount : lockedLeft;
+            lockedLeft -= pay;
+            e.status = ExitStatus.Processed;
+            if (token == address(0)) {
+                owed[owner][address(0)] += pay + exitBond - processBounty;
+            } else {
+                owed[owner][token] += pay;
+                owed[owner][address(0)] += exitBond - processBounty;
+            }
+            bounties += processBounty;
+            emit ExitProcessed(chainId, exitId, owner, token, pay);
+        }
+        locked[chainId][token] = lockedLeft;
+        if (bounties != 0) owed[msg.sender][address(0)] += bounties;
+    }
+
+    /// The exit id a queue key stands for.
+    function _exitIdOfKey(uint256 key) internal pure returns (bytes32) {
+        if ((key >> 63) & 1 == 1) return ExitGame.depositExitId(uint64(key & ((uint256(1) << 63) - 1)));
+        uint256 packed = (key >> 64) & type(uint128).max;
+        return ExitGame.outputExitId(
+            UtxoPos(uint64(packed >> 40), uint32((packed >> 8) & type(uint32).max), uint8(packed & 0xff))
+        );
+    }
+
+    /// @notice Sends the caller what it is owed in `token`.
+    function withdraw(address token) external nonReentrant {
+        uint256 amount = owed[msg.sender][token];
+        if (amount == 0) revert NothingOwed();
+        owed[msg.sender][token] = 0;
+        emit Withdrawal(msg.sender, token, amount);
+        if (token == address(0)) _sendEth(msg.sender, amount);
+        else IERC20(token).safeTransfer(msg.sender, amount);
+    }
+
+    // ---- fraud proofs -------------------------------------------------------------------
+
+    /// @notice Proves that chain `chainId` finalized an invalid block. On success every
+    /// checkpoint from the invalid block on is void, the validators who certified the anchor
+    /// (or, for equivocation, who signed both certificates) lose their stake, the caller is
+    /// owed `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only. Runs in
+    /// `RootModule`.
+    function proveFraud(uint64 chainId, FraudProof calldata proof) external nonReentrant {
+        (chainId, proof);
+        _delegate();
+    }
+
+    /// Runs this call's calldata in `module`, on this contract's storage; bubbles reverts.
+    function _delegate() internal returns (bytes memory ret) {
+        bool ok;
+        (ok, ret) = module.delegatecall(msg.data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+
+    // ---- views --------------------------------------------------------------------------
+
+    /// @notice A chain's state.
+    function chain(uint64 chainId) external view returns (Chain memory) {
+        return _chain(chainId);
+    }
+
+    /// @notice A configuration's summary.
+    function configuration(uint64 chainId, uint32 id)
+        external
+        view
+        returns (bytes32 setHash, uint256 size, uint64 activeFrom, uint64 supersededAt)
+    {
+        Config storage cfg = _configs[chainId][id];
+        return (cfg.setHash, cfg.size, cfg.activeFrom, cfg.supersededAt);
+    }
+
+    /// @notice The members of a configuration, in bitmap order.
+    function validators(uint64 chainId, uint32 id) external view returns (Validator[] memory vs) {
+        Config storage cfg = _configs[chainId][id];
+        vs = new Validator[](cfg.size);
+        for (uint256 i = 0; i < vs.length; ++i) {
+            (address op, uint64 power, bytes memory key) = KeyStore.member(_chunk(chainId, id, cfg.chunk0, i), i);
+            vs[i] = Validator(op, key, power);
+        }
+    }
+
+    /// @notice The pending set (who the next configuration would include).
+    function members(uint64 chainId) external view returns (address[] memory) {
+        return _members[chainId];
+    }
+
+    /// @notice A validator's bond.
+    function stakeOf(uint64 chainId, address operator) external view returns (uint256 amount, bool bonded, uint32 lastConfig) {
+        Stake storage s = _stakes[chainId][operator];
+        return (s.amount, s.bonded, s.lastConfig);
+    }
+
+    /// @notice An exit's state.
+    function exitOf(uint64 chainId, bytes32 exitId) external view returns (Exit memory) {
+        return _exits[chainId][exitId];
+    }
+
+    /// @notice Queued exits (including challenged ones not yet popped) of a chain and token.
+    function queueLength(uint64 chainId, address token) external view returns (uint256) {
+        return _queues[chainId][token].size();
+    }
+
+    /// @notice The smallest queue key of a chain and token (0 if empty).
+    function nextExitKey(uint64 chainId, address token) external view returns (uint256) {
+        ExitQueue.Heap storage q = _queues[chainId][token];
+        return q.size() == 0 ? 0 : q.top();
+    }
+
+    /// @notice The EIP-712 domain separator users of chain `chainId` sign under.
+    function domainSeparator(uint64 chainId) external view returns (bytes32) {
+        return PlasmaTx.domainSeparator(chainId, address(this));
+    }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "./PlasmaTypes.sol";
+import {RootStorage} from "./RootStorage.sol";
+import {BLS} from "./lib/BLS.sol";
+import {KeyStore} from "./lib/KeyStore.sol";
+import {PlasmaTx} from "./lib/PlasmaTx.sol";
+import {FraudVerifier} from "./FraudVerifier.sol";
+
+/// @title RootModule
+/// @notice The rare, heavy entry points of `PlasmaRoot` — configuration snapshots and fraud
+/// proofs — which the root reaches by `delegatecall` (so they run on the root's storage and
+/// emit the root's events). It is a separate contract only to keep the root under the
+/// contract size limit; calling it directly changes nothing of the root's.
+contract RootModule is RootStorage {
+    /// The stateless judge of fraud evidence.
+    FraudVerifier public immutable verifier;
+
+    /// @param verifier_ The deployed `FraudVerifier`.
+    constructor(FraudVerifier verifier_) {
+        verifier = verifier_;
+    }
+
+    // ---- configurations ----------------------------------------------------------------
+
+    /// @notice Snapshots the pending set as the next numbered configuration. The first one
+    /// is active at once (genesis); later ones become active when a checkpoint at an epoch end
+    /// carries their set hash as `nextValidatorSetHash`. A newer proposal replaces a pending
+    /// one that was never acknowledged.
+    function proposeConfiguration(uint64 chainId) external returns (uint32 id) {
+        Chain storage c = _chain(chainId);
+        if (c.frozen) revert ChainIsFrozen(chainId);
+        address[] storage m = _members[chainId];
+        uint256 n = m.length;
+        if (n == 0) revert NoValidators();
+        KeyStore.Member[] memory set = new KeyStore.Member[](n);
+        Validator[] memory vs = new Validator[](n);
+        bytes memory agg;
+        uint128 total;
+        id = ++c.configCount;
+        for (uint256 i = 0; i < n; ++i) {
+            Stake storage s = _stakes[chainId][m[i]];
+            uint64 power = uint64(s.amount / POWER_UNIT);
+            bytes memory key = KeyStore.unpackKey(s.packedKey, 0);
+            set[i] = KeyStore.Member(m[i], power, key);
+            vs[i] = Validator(m[i], key, power);
+            total += power;
+            agg = i == 0 ? key : BLS.g2Add(agg, key);
+            s.lastConfig = id;
+        }
+        bytes32 setHash = keccak256(abi.encode(vs));
+        bytes[] memory chunks = KeyStore.encode(set, agg, setHash, total);
+        Config storage cfg = _configs[chainId][id];
+        cfg.chunk0 = KeyStore.write(chunks[0]);
+        for (uint256 k = 1; k < chunks.length; ++k) {
+            _extraChunks[chainId][id][k] = KeyStore.write(chunks[k]);
+        }
+        cfg.size = uint16(n);
+        cfg.setHash = setHash;
+        emit ConfigurationProposed(chainId, id, setHash, n, total);
+        if (c.activeConfig == 0) {
+            cfg.activeFrom = 1;
+            c.activeConfig = id;
+            emit ConfigurationActivated(chainId, id, 1);
+        } else {
+            if (c.pendingConfig != 0) _configs[chainId][c.pendingConfig].supersededAt = uint64(block.timestamp);
+            c.pendingConfig = id;
+        }
+    }
+
+    // ---- fraud proofs -------------------------------------------------------------------
+
+    /// @notice Proves that chain `chainId` finalized an invalid block. On success every
+    /// checkpoint from the invalid block on is void, the validators who certified the anchor
+    /// (or, for equivocation, who signed both certificates) lose their stake, the caller gets
+    /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
+    function proveFraud(uint64 chainId, FraudProof calldata proof) external {
+        Chain storage c = _chain(chainId);
+        if (proof.kind > uint8(FraudKind.Equivocation)) revert NoSuchKind(proof.kind);
+        FraudKind kind = FraudKind(proof.kind);
+        uint64 height;
+        bytes memory culprits;
+        uint32 cfgId;
+        if (kind == FraudKind.Equivocation) {
+            EquivocationEvidence memory e = abi.decode(proof.evidence, (EquivocationEvidence));
+            if (e.a.height != e.b.height || e.a.blockHash == e.b.blockHash) revert NotConflicting();
+            height = e.a.height;
+            if (c.rollbackHeight != 0 && height >= c.rollbackHeight) revert ChainIsFrozen(chainId);
+            cfgId = _configAt(chainId, c, height);
+            _verifyCertificate(chainId, cfgId, e.a);
+            _verifyCertificate(chainId, cfgId, e.b);
+            culprits = _and(e.a.signerBitmap, e.b.signerBitmap);
+        } else {
+            _checkAnchor(c, chainId, proof.anchor);
+            CommitCertificate calldata cert = proof.anchorCertificate;
+            if (cert.height != proof.anchor.height || cert.blockHash != keccak256(abi.encode(proof.anchor))) {
+                revert HeaderMismatch();
+            }
+            cfgId = _configAt(chainId, c, cert.height);
+            _verifyCertificate(chainId, cfgId, cert);
+            culprits = cert.signerBitmap;
+            height = _judge(c, chainId, kind, proof.anchor, proof.evidence);
+        }
+        c.rollbackHeight = height;
+        c.frozen = true;
+        c.pendingConfig = 0;
+        (uint256 slashed, uint256 reward) = _slash(chainId, cfgId, culprits);
+        emit FraudProven(chainId, kind, height, msg.sender, slashed, reward);
+        emit ChainFrozen(chainId, height);
+    }
+
+    function _judge(Chain storage c, uint64 chainId, FraudKind kind, BlockHeader calldata anchor, bytes calldata ev)
+        internal
+        view
+        returns (uint64 height)
+    {
+        if (kind == FraudKind.DoubleSpend) {
+            height = verifier.doubleSpend(chainId, anchor, abi.decode(ev, (DoubleSpendEvidence)));
+        } else if (kind == FraudKind.InvalidSignature) {
+            height = verifier.invalidSignature(
+                chainId,
+                PlasmaTx.domainSeparator(chainId, address(this)),
+                anchor,
+                abi.decode(ev, (InvalidSignatureEvidence))
+            );
+        } else if (kind == FraudKind.Inflation) {
+            height = verifier.inflation(chainId, anchor, abi.decode(ev, (InflationEvidence)));
+        } else if (kind == FraudKind.NonexistentInput) {
+            height = verifier.nonexistentInput(chainId, anchor, abi.decode(ev, (NonexistentInputEvidence)));
+        } else if (kind == FraudKind.DepositMismatch) {
+            DepositMismatchEvidence memory e = abi.decode(ev, (DepositMismatchEvidence));
+            FraudVerifier.ParentLookup memory lookup;
+            (height, lookup) = verifier.depositMismatch(chainId, anchor, c.depositCount, e);
+            // The verdict relied on `e.parentRecord` being the root's record of that nonce.
+            if (lookup.known) {
+                (bool known,) = _knownDeposit(e.parentRecord);
+                if (!known || e.parentRecord.chainId != chainId) revert UnknownDeposit(lookup.nonce);
+            }
+        } else {
+            height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
+        }
+    }
+
+    function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap) internal returns (uint256 slashed, uint256 reward) {
+        Config storage cfg = _configs[chainId][cfgId];
+        address chunk0 = cfg.chunk0;
+        uint256 n = cfg.size;
+        for (uint256 i = 0; i < n; ++i) {
+            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
+            address operator = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
+            Stake storage s = _stakes[chainId][operator];
+            uint256 amount = s.amount;
+            if (amount == 0) continue;
+            s.amount = 0;
+            slashed += amount;
+            emit ValidatorSlashed(chainId, operator, amount);
+        }
+        reward = slashed * PROVER_REWARD_BPS / 10_000;
+        burned += slashed - reward;
+        if (reward != 0) owed[msg.sender][address(0)] += reward;
+    }
+
+    function _and(bytes memory a, bytes memory b) internal pure returns (bytes memory r) {
+        r = new bytes(a.length);
+        for (uint256 i = 0; i < a.length; ++i) {
+            r[i] = a[i] & b[i];
+        }
+    }
+
+    /// The configuration that certifies `height`.
+    function _configAt(uint64 chainId, Chain storage c, uint64 height) internal view returns (uint32 id) {
+        for (id = c.activeConfig; id > 0; --id) {
+            uint64 from = _configs[chainId][id].activeFrom;
+            if (from != 0 && from <= height) return id;
+        }
+        revert NoConfiguration();
+    }
+
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../PlasmaTypes.sol";
+import {Merkle} from "./Merkle.sol";
+import {PlasmaTx} from "./PlasmaTx.sol";
+
+/// @title ExitGame
+/// @notice The exit rules of `ledger::exit` (Plasma MVP / MoreVP): inclusion under a
+/// checkpointed header, exit ids, `exitableAt`, priorities and challenges.
+library ExitGame {
+    /// The block is of another chain.
+    error WrongChain(uint64 expected, uint64 got);
+    /// The block is not at the claimed height, or is after the anchor.
+    error WrongHeight(uint64 expected, uint64 got, uint64 anchor);
+    /// The anchor is this block but the header differs from it.
+    error NotAnchor();
+    /// The proof is for another tx index than the claimed one.
+    error WrongIndex(uint32 expected, uint64 got);
+    /// The transaction has no output at the claimed index.
+    error NoSuchOutput(uint256 outputs, uint8 index);
+    /// The claimant does not own the output.
+    error NotOwner(address owner, address claimant);
+    /// The transaction's kind is unknown.
+    error UnknownKind(uint8 kind);
+    /// A deposit transaction whose payload does not decode.
+    error Payload();
+    /// The challenging transaction cannot spend anything.
+    error NotASpend(uint8 kind);
+    /// The named input of the challenge is not the exiting output.
+    error NotSpendingExit(uint256 index);
+    /// The challenge is not signed by the exit's owner.
+    error NotSignedByOwner(address owner, address signer);
+    /// The proven output is not the deposit being exited.
+    error NotTheDeposit();
+
+    /// A proven claim to an output, ready to be queued.
+    struct Claim {
+        bytes32 exitId;
+        bool isDeposit;
+        uint64 depositNonce;
+        UtxoPos pos;
+        Output output;
+        uint64 outputTime;
+    }
+
+    /// @notice `max(outputTime + 2·period, now + period)`.
+    function exitableAt(uint64 outputTime, uint64 now_, uint64 period) internal pure returns (uint64) {
+        uint256 a = uint256(outputTime) + 2 * uint256(period);
+        uint256 b = uint256(now_) + uint256(period);
+        uint256 m = a > b ? a : b;
+        return m > type(uint64).max ? type(uint64).max : uint64(m);
+    }
+
+    /// @notice `exitableAt · 2^128 + packed(pos)`: lower pays first.
+    function priority(uint64 exitableAt_, UtxoPos memory pos) internal pure returns (uint256) {
+        return (uint256(exitableAt_) << 128) | PlasmaTx.packed(pos);
+    }
+
+    /// @notice Exit id of a transaction output.
+    function outputExitId(UtxoPos memory pos) internal pure returns (bytes32) {
+        return keccak256(abi.encode(uint256(0), pos));
+    }
+
+    /// @notice Exit id of a parent deposit (from its record or from its minted output).
+    function depositExitId(uint64 nonce) internal pure returns (bytes32) {
+        return keccak256(abi.encode(uint256(1), nonce));
+    }
+
+    /// @notice Reverts unless `header` is block `height` of chain `chainId` at or before the
+    /// checkpointed `anchor` (`historyProof` shows it in the anchor's history).
+    function verifyBlockInHistory(
+        uint64 chainId,
+        BlockHeader memory anchor,
+        BlockHeader memory header,
+        MerkleProof memory historyProof,
+        uint64 height
+    ) internal pure {
+        if (header.chainId != chainId || anchor.chainId != chainId) revert WrongChain(chainId, header.chainId);
+        if (header.height != height || height == 0 || height > anchor.height) {
+            revert WrongHeight(height, header.height, anchor.height);
+        }
+        if (height == anchor.height) {
+            if (PlasmaTx.blockHash(header) != PlasmaTx.blockHash(anchor)) revert NotAnchor();
+            return;
+        }
+        Merkle.verifyHistory(PlasmaTx.blockHash(header), height, historyProof, anchor.historyRoot);
+    }
+
+    /// @notice Reverts unless `inc` shows its transaction at `(height, txIndex)` under `anchor`.
+    function verifyInclusion(
+        uint64 chainId,
+        BlockHeader memory anchor,
+        TxInclusion memory inc,
+        uint64 height,
+        uint32 txIndex
+    ) internal pure {
+        verifyBlockInHistory(chainId, anchor, inc.header, inc.historyProof, height);
+        if (inc.txProof.index != txIndex) revert WrongIndex(txIndex, inc.txProof.index);
+        Merkle.verify(Merkle.leafHash(abi.encode(inc.signedTx)), inc.txProof, inc.header.txRoot);
+    }
+
+    /// @notice The claim of `claimant` to the output at `pos`, proven under `anchor`.
+    function verifyExitStart(
+        uint64 chainId,
+        BlockHeader memory anchor,
+        UtxoPos memory pos,
+        TxInclusion memory inc,
+        address claimant
+    ) internal pure returns (Claim memory c) {
+        verifyInclusion(chainId, anchor, inc, pos.blockHeight, pos.txIndex);
+        Transaction memory t = inc.signedTx.transaction;
+        if (t.kind == uint8(TxKind.Invalid) || t.kind > uint8(TxKind.ExitPayout)) revert UnknownKind(t.kind);
+        if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
+        Output memory out = t.outputs[pos.outputIndex];
+        if (out.owner != claimant) revert NotOwner(out.owner, claimant);
+        c.pos = pos;
+        c.output = out;
+        c.outputTime = inc.header.timestamp;
+        if (t.kind == uint8(TxKind.Deposit)) {
+            (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
+            if (!ok) revert Payload();
+            c.isDeposit = true;
+            c.depositNonce = record.nonce;
+            c.exitId = depositExitId(record.nonce);
+        } else {
+            c.exitId = outputExitId(pos);
+        }
+    }
+
+    /// @notice Reverts unless input `inputIndex` of `spend` is `exitPos`, validly signed by
+    /// `owner` in the chain's signing domain. The spend need not be in any block.
+    function verifyChallenge(
+        bytes32 separator,
+        UtxoPos memory exitPos,
+        address owner,
+        SignedTransaction memory spend,
+        uint256 inputIndex
+    ) internal pure {
+        Transaction memory t = spend.transaction;
+        if (t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)) revert NotASpend(t.kind);
+        if (inputIndex >= t.inputs.length || PlasmaTx.packed(t.inputs[inputIndex]) != PlasmaTx.packed(exitPos)) {
+            revert NotSpendingExit(inputIndex);
+        }
+        address signer;
+        if (inputIndex < spend.signatures.length) {
+            signer = PlasmaTx.recover(PlasmaTx.signingHash(separator, t), spend.signatures[inputIndex]);
+        }
+        if (signer != owner) revert NotSignedByOwner(owner, signer);
+    }
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../PlasmaTypes.sol";
+
+/// @title PlasmaTx
+/// @notice Transaction identity and EIP-712 signatures, as `ledger::signing` defines them:
+/// domain {name "Plasma", version "1", chainId = the root's chain id, verifyingContract = the
+/// root contract, salt = the plasma chain id}; signatures are `r ‖ s ‖ v` with v ∈ {27, 28}
+/// and low s.
+library PlasmaTx {
+    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
+    );
+    bytes32 internal constant TX_TYPEHASH = keccak256(
+        "Transaction(uint8 kind,UtxoPos[] inputs,Output[] outputs,bytes data)Output(address owner,address token,uint256 amount)UtxoPos(uint64 blockHeight,uint32 txIndex,uint8 outputIndex)"
+    );
+    bytes32 internal constant UTXO_POS_TYPEHASH = keccak256("UtxoPos(uint64 blockHeight,uint32 txIndex,uint8 outputIndex)");
+    bytes32 internal constant OUTPUT_TYPEHASH = keccak256("Output(address owner,address token,uint256 amount)");
+
+    uint256 private constant HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
+
+    /// @notice The EIP-712 domain separator of plasma chain `chainId` under root `root`.
+    function domainSeparator(uint64 chainId, address root) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("Plasma"), keccak256("1"), block.chainid, root, bytes32(uint256(chainId)))
+        );
+    }
+
+    /// @notice EIP-712 `hashStruct(tx)`.
+    function hashStruct(Transaction memory t) internal pure returns (bytes32) {
+        bytes32[] memory ins = new bytes32[](t.inputs.length);
+        for (uint256 i = 0; i < ins.length; ++i) {
+            UtxoPos memory p = t.inputs[i];
+            ins[i] = keccak256(abi.encode(UTXO_POS_TYPEHASH, p.blockHeight, p.txIndex, p.outputIndex));
+        }
+        bytes32[] memory outs = new bytes32[](t.outputs.length);
+        for (uint256 i = 0; i < outs.length; ++i) {
+            Output memory o = t.outputs[i];
+            outs[i] = keccak256(abi.encode(OUTPUT_TYPEHASH, o.owner, o.token, o.amount));
+        }
+        return keccak256(
+            abi.encode(
+                TX_TYPEHASH, t.kind, keccak256(abi.encodePacked(ins)), keccak256(abi.encodePacked(outs)), keccak256(t.data)
+            )
+        );
+    }
+
+    /// @notice The digest an input owner signs.
+    function signingHash(bytes32 separator, Transaction memory t) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked(hex"1901", separator, hashStruct(t)));
+    }
+
+    /// @notice The signer of `sig` over `digest`, or zero if `sig` is malformed, has a high s,
+    /// or recovers nothing.
+    function recover(bytes32 digest, bytes memory sig) internal pure returns (address) {
+        if (sig.length != 65) return address(0);
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            r := mload(add(sig, 32))
+            s := mload(add(sig, 64))
+            v := byte(0, mload(add(sig, 96)))
+        }
+        if (v != 27 && v != 28) return address(0);
+        if (uint256(s) > HALF_N) return address(0);
+        return ecrecover(digest, v, r, s);
+    }
+
+    /// @notice `keccak256(abi.encode(tx))`.
+    function txHash(Transaction memory t) internal pure returns (bytes32) {
+        return keccak256(abi.encode(t));
+    }
+
+    /// @notice `keccak256(abi.encode(header))`.
+    function blockHash(BlockHeader memory h) internal pure returns (bytes32) {
+        return keccak256(abi.encode(h));
+    }
+
+    /// @notice `height << 40 | txIndex << 8 | outputIndex`.
+    function packed(UtxoPos memory p) internal pure returns (uint256) {
+        return (uint256(p.blockHeight) << 40) | (uint256(p.txIndex) << 8) | uint256(p.outputIndex);
+    }
+
+    /// @notice Strictly decodes `abi.encode(DepositRecord)`: exactly six words, each in its
+    /// type's range (as the ledger's decoder); `ok` is false otherwise.
+    function tryDecodeDepositRecord(bytes memory data) internal pure returns (bool ok, DepositRecord memory r) {
+        if (data.length != 6 * 32) return (false, r);
+        uint256[6] memory w;
+        for (uint256 i = 0; i < 6; ++i) {
+            uint256 word;
+            assembly ("memory-safe") {
+                word := mload(add(add(data, 32), mul(i, 32)))
+            }
+            w[i] = word;
+        }
+        if (w[0] > type(uint64).max || w[1] > type(uint64).max) return (false, r);
+        if (w[2] > type(uint160).max || w[3] > type(uint160).max || w[4] > type(uint160).max) return (false, r);
+        r = DepositRecord({
+            chainId: uint64(w[0]),
+            nonce: uint64(w[1]),
+            depositor: address(uint160(w[2])),
+            recipient: address(uint160(w[3])),
+            token: address(uint160(w[4])),
+            amount: w[5]
+        });
+        ok = true;
+    }
+}
