@@ -82,6 +82,12 @@ pub fn committee(n: usize) -> (Vec<BlsSecretKey>, ValidatorSet) {
     (keys, ValidatorSet::new(validators).expect("fixture committee is valid"))
 }
 
+/// Hash of the set of [`committee`]`(4)`, which certifies [`TestChain`]'s blocks.
+pub fn committee_set_hash() -> B256 {
+    static HASH: std::sync::OnceLock<B256> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| committee(4).1.hash())
+}
+
 /// Certificate of `header` signed by every key given.
 pub fn certify_all(
     set: &ValidatorSet,
@@ -119,7 +125,13 @@ impl TestChain {
     }
 
     fn params(&self) -> ProposalParams {
-        ProposalParams { timestamp: 1_000 + self.blocks.len() as u64 * 10, ..Default::default() }
+        let set = committee_set_hash();
+        ProposalParams {
+            timestamp: 1_000 + self.blocks.len() as u64 * 10,
+            validator_set_hash: set,
+            next_validator_set_hash: set,
+            ..Default::default()
+        }
     }
 
     /// Records a parent deposit (as the bridge would once final) and returns it.
@@ -181,16 +193,21 @@ impl TestChain {
 
     /// Inclusion of transaction `(height, index)` under the tip.
     pub fn inclusion(&self, height: u64, index: u32) -> TxInclusion {
+        self.inclusion_under(height, index, self.tip().height)
+    }
+
+    /// Inclusion of transaction `(height, index)` under the header at `anchor` (whose
+    /// history root covers every block before it).
+    pub fn inclusion_under(&self, height: u64, index: u32, anchor: u64) -> TxInclusion {
         let block = &self.blocks[height as usize - 1];
         let leaves: Vec<B256> =
             block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-        // The tip's history root covers every block before it.
-        let before_tip = &self.blocks[..self.blocks.len() - 1];
-        let hashes: Vec<B256> = before_tip.iter().map(|b| b.header.hash()).collect();
-        let history_proof = if height == self.tip().height {
+        let before_anchor = &self.blocks[..anchor as usize - 1];
+        let hashes: Vec<B256> = before_anchor.iter().map(|b| b.header.hash()).collect();
+        let history_proof = if height == anchor {
             Default::default()
         } else {
-            merkle::prove_history(&hashes, height).expect("height in chain")
+            merkle::prove_history(&hashes, height).expect("height before anchor")
         };
         TxInclusion {
             signedTx: block.transactions[index as usize].clone(),

@@ -8,12 +8,15 @@
 use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
 use crate::certificate::{certify, vote_sign_bytes, VoteType};
 use crate::exit::{self, ExitKey};
-use crate::fraud::{self, MissingInput};
+use crate::fraud::{self, evidence as ev, MissingInput};
 use crate::merkle::{self, leaf_hash};
 use crate::signing::recover_signer;
 use crate::testkit::{self, FraudWorld};
 use crate::tx::validate_transaction;
-use crate::types::{ExitRecord, MerkleProof, UtxoPos};
+use crate::types::{
+    DepositMismatchEvidence, EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind,
+    FraudProof, InflationEvidence, InvalidSignatureEvidence, MerkleProof, MintProof, UtxoPos,
+};
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use serde_json::{json, Value};
@@ -250,14 +253,23 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let (anchor, id, d) = (chain.tip(), chain.domain.chain_id, &chain.domain);
     let bad = world.bad_height;
     let mut cases = Vec::new();
+    let (keys, set) = testkit::committee(4);
+    let anchor_cert = testkit::certify_all(&set, &keys, anchor);
     let mut push = |name: &str,
                     kind: &str,
                     evidence: Value,
+                    proof: FraudProof,
                     result: Result<fraud::FraudVerdict, fraud::FraudError>| {
         cases.push(json!({
-            "name": name, "kind": kind, "evidence": evidence,
+            "name": name, "kind": kind, "evidence": evidence, "proof": h(proof.abi_encode()),
             "expect": outcome(&result, |v| json!({ "height": v.height, "culprits": v.culprits })),
         }));
+    };
+    let prove = |kind: SolFraudKind, evidence: &dyn Fn() -> Vec<u8>| FraudProof {
+        kind: kind as u8,
+        anchor: anchor.clone(),
+        anchorCertificate: anchor_cert.clone(),
+        evidence: evidence().into(),
     };
     let spend_json = |s: &fraud::SpendEvidence| json!({ "height": s.height, "txIndex": s.tx_index, "inclusion": h(s.inclusion.abi_encode()), "inputIndex": s.input_index });
 
@@ -266,6 +278,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "double_spend",
         "DoubleSpend",
         json!([spend_json(&a), spend_json(&b)]),
+        prove(SolFraudKind::DoubleSpend, &|| ev::double_spend(&a, &b).abi_encode()),
         fraud::verify_double_spend(id, anchor, &a, &b),
     );
     let c = world.spend(world.honest_other, 0);
@@ -273,6 +286,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "double_spend_honest",
         "DoubleSpend",
         json!([spend_json(&a), spend_json(&c)]),
+        prove(SolFraudKind::DoubleSpend, &|| ev::double_spend(&a, &c).abi_encode()),
         fraud::verify_double_spend(id, anchor, &a, &c),
     );
 
@@ -282,6 +296,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "invalid_signature",
         "InvalidSignature",
         json!({ "spend": spend_json(&forged), "creating": h(creating.abi_encode()) }),
+        prove(SolFraudKind::InvalidSignature, &|| {
+            InvalidSignatureEvidence { spend: (&forged).into(), creating: creating.clone() }.abi_encode()
+        }),
         fraud::verify_invalid_signature(d, anchor, &forged, creating),
     );
     let honest = world.spend(world.honest_transfer, 0);
@@ -290,6 +307,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "invalid_signature_honest",
         "InvalidSignature",
         json!({ "spend": spend_json(&honest), "creating": h(creating.abi_encode()) }),
+        prove(SolFraudKind::InvalidSignature, &|| {
+            InvalidSignatureEvidence { spend: (&honest).into(), creating: creating.clone() }.abi_encode()
+        }),
         fraud::verify_invalid_signature(d, anchor, &honest, creating),
     );
 
@@ -302,6 +322,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             name,
             "Inflation",
             json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }),
+            prove(SolFraudKind::Inflation, &|| {
+                InflationEvidence { height: at.0, txIndex: at.1, spend: incl.clone(), inputs: inputs.clone() }
+                    .abi_encode()
+            }),
             fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs),
         );
     }
@@ -331,6 +355,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             name,
             "NonexistentInput",
             evidence_json,
+            prove(SolFraudKind::NonexistentInput, &|| ev::nonexistent_input(&spend, &evidence).abi_encode()),
             fraud::verify_nonexistent_input(id, anchor, &spend, &evidence),
         );
     }
@@ -347,6 +372,13 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             name,
             "DepositMismatch",
             json!({ "height": at.0, "txIndex": at.1, "minted": h(incl.abi_encode()), "parentRecord": h(records[&nonce].abi_encode()) }),
+            prove(SolFraudKind::DepositMismatch, &|| {
+                DepositMismatchEvidence {
+                    minted: MintProof { height: at.0, txIndex: at.1, inclusion: incl.clone() },
+                    parentRecord: records[&nonce].clone(),
+                }
+                .abi_encode()
+            }),
             fraud::verify_deposit_mismatch(id, anchor, at.0, at.1, &incl, |n| {
                 records.get(&n).cloned()
             }),
@@ -367,11 +399,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             name,
             "DepositMismatch",
             json!([mint_json(&a), mint_json(&b)]),
+            prove(SolFraudKind::DoubleMint, &|| ev::double_mint(&a, &b).abi_encode()),
             fraud::verify_double_mint(id, anchor, &a, &b),
         );
     }
 
-    let (keys, set) = testkit::committee(4);
     let honest_header = chain.blocks[2].header.clone();
     let mut twin = honest_header.clone();
     twin.timestamp += 1;
@@ -383,12 +415,18 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "equivocation",
         "Equivocation",
         json!({ "a": h(cert_a.abi_encode()), "b": h(cert_b.abi_encode()) }),
+        prove(SolFraudKind::Equivocation, &|| {
+            EquivocationEvidence { a: cert_a.clone(), b: cert_b.clone() }.abi_encode()
+        }),
         fraud::verify_equivocation(&set, id, &cert_a, &cert_b),
     );
     push(
         "equivocation_honest",
         "Equivocation",
         json!({ "a": h(cert_a.abi_encode()), "b": h(cert_a.abi_encode()) }),
+        prove(SolFraudKind::Equivocation, &|| {
+            EquivocationEvidence { a: cert_a.clone(), b: cert_a.clone() }.abi_encode()
+        }),
         fraud::verify_equivocation(&set, id, &cert_a, &cert_a),
     );
 
@@ -462,6 +500,57 @@ fn certificates() -> Value {
     })
 }
 
+/// The world of `fraud.json` and `exits.json` as the root contract must hold it: the chain's
+/// validators (with proofs of possession), the deposits behind its mints, certified
+/// checkpoints of heights 3 (before the fraud) and 5 (the tip), and exits to start.
+fn root_scenario(world: &FraudWorld) -> Value {
+    let chain = &world.chain;
+    let (keys, set) = testkit::committee(4);
+    let validators: Vec<Value> = keys
+        .iter()
+        .zip(set.validators())
+        .map(|(k, v)| json!({ "operator": v.operator.to_string(), "blsPubkey": h(&v.blsPubkey), "pop": h(k.proof_of_possession(v.operator).to_eip2537()), "power": v.power }))
+        .collect();
+    let deposits: Vec<Value> = chain
+        .state
+        .parent_deposits
+        .values()
+        .map(|r| json!({ "nonce": r.nonce, "depositor": r.depositor.to_string(), "recipient": r.recipient.to_string(), "token": r.token.to_string(), "amount": r.amount.to_string() }))
+        .collect();
+    let checkpoint = |height: u64| {
+        let header = &chain.blocks[height as usize - 1].header;
+        json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, header).abi_encode()) })
+    };
+    let exit = |pos: UtxoPos, anchor: u64| {
+        let incl = chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor);
+        let out = &incl.signedTx.transaction.outputs[usize::from(pos.outputIndex)];
+        json!({
+            "anchorHeight": anchor, "anchor": h(chain.blocks[anchor as usize - 1].header.abi_encode()),
+            "utxoPos": h(pos.abi_encode()), "inclusion": h(incl.abi_encode()),
+            "owner": out.owner.to_string(), "token": out.token.to_string(), "amount": out.amount.to_string(),
+            "exitId": ExitKey::Output(pos.clone()).exit_id().to_string(),
+        })
+    };
+    let tip = chain.tip().height;
+    json!({
+        "chainId": chain.domain.chain_id,
+        "rootChainId": chain.domain.root_chain_id,
+        "rootContract": chain.domain.root_contract.to_string(),
+        "token": testkit::TOKEN.to_string(),
+        "validatorSetHash": set.hash().to_string(),
+        "validators": validators,
+        "deposits": deposits,
+        "checkpoints": [checkpoint(3), checkpoint(tip)],
+        "badHeight": world.bad_height,
+        // Carol's output of block 3: honest, exits before and after the fraud (anchor 3).
+        "preFraudExit": exit(UtxoPos::new(3, 0, 0), 3),
+        // Mallory's output of the byzantine block: only the voided anchor proves it.
+        "postFraudExit": exit(UtxoPos::new(world.bad_height, world.double_spend, 0), tip),
+        // Alice's change of block 2, which `exits.json` challenges.
+        "challengedExit": exit(UtxoPos::new(2, 0, 1), tip),
+    })
+}
+
 /// Every vector file: `(file name, contents)`.
 pub fn all() -> Vec<(&'static str, Value)> {
     let world = FraudWorld::new(0);
@@ -472,6 +561,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("exits.json", exits(&world)),
         ("fraud.json", fraud_vectors(&world)),
         ("certificates.json", certificates()),
+        ("root.json", root_scenario(&world)),
     ]
 }
 

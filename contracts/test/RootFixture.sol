@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../src/PlasmaTypes.sol";
+import {PlasmaRoot} from "../src/PlasmaRoot.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {RootModule} from "../src/RootModule.sol";
+import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {Test} from "./base/Test.sol";
+import {MockERC20} from "./mocks/Tokens.sol";
+
+/// The world of the shared vectors (`test/vectors/root.json`), on a real `PlasmaRoot`: chain 7
+/// with the ledger's fixture committee bonded, the deposits behind its mints, and certified
+/// checkpoints of heights 3 and 5 (block 4 is the byzantine one).
+abstract contract RootFixture is Test {
+    uint64 internal constant CHAIN = 7;
+    uint64 internal constant PERIOD = 604_800;
+    uint256 internal constant BOND = 0.1 ether;
+    uint256 internal constant BOUNTY = 0.01 ether;
+    uint256 internal constant NOW = 2_000_000;
+
+    PlasmaRoot internal root;
+    string internal world;
+    address internal token;
+
+    /// Deploys the root at the vectors' address (their EIP-712 domain names it).
+    function deployRoot() internal {
+        world = vm.readFile("test/vectors/root.json");
+        FraudVerifier verifier = new FraudVerifier();
+        RootModule module = new RootModule(verifier);
+        PlasmaRoot impl = new PlasmaRoot(address(module), BOND, BOUNTY);
+        address at = vm.parseJsonAddress(world, ".rootContract");
+        vm.etch(at, address(impl).code);
+        root = PlasmaRoot(at);
+        vm.label(at, "PlasmaRoot");
+        token = vm.parseJsonAddress(world, ".token");
+        vm.etch(token, address(new MockERC20()).code);
+        vm.label(token, "TOKEN");
+    }
+
+    /// Registers chains up to `CHAIN` (the vectors' chain id).
+    function registerChains() internal {
+        for (uint64 i = 1; i <= CHAIN; ++i) {
+            root.registerChain(
+                RootStorage.ChainParams({epochLength: 1, exitPeriod: PERIOD, minStake: 1 gwei, maxValidators: 100})
+            );
+        }
+    }
+
+    /// Bonds the fixture committee and activates it as configuration 1.
+    function bondCommittee() internal {
+        for (uint256 i = 0; vm.keyExistsJson(world, _v(i, "operator")); ++i) {
+            address op = vm.parseJsonAddress(world, _v(i, "operator"));
+            uint256 stake = vm.parseJsonUint(world, _v(i, "power")) * 1 gwei;
+            vm.deal(op, stake);
+            vm.prank(op);
+            root.bond{value: stake}(CHAIN, vm.parseJsonBytes(world, _v(i, "blsPubkey")), vm.parseJsonBytes(world, _v(i, "pop")));
+        }
+        root.proposeConfiguration(CHAIN);
+    }
+
+    /// Makes the deposits the chain minted, in nonce order.
+    function makeDeposits() internal {
+        for (uint256 i = 0; vm.keyExistsJson(world, _d(i, "nonce")); ++i) {
+            address depositor = vm.parseJsonAddress(world, _d(i, "depositor"));
+            address recipient = vm.parseJsonAddress(world, _d(i, "recipient"));
+            address asset = vm.parseJsonAddress(world, _d(i, "token"));
+            uint256 amount = vm.parseJsonUint(world, _d(i, "amount"));
+            depositAs(depositor, recipient, asset, amount);
+        }
+    }
+
+    /// Deposits `amount` of `asset` from `depositor` (funding it first).
+    function depositAs(address depositor, address recipient, address asset, uint256 amount)
+        internal
+        returns (uint64 nonce)
+    {
+        if (asset == address(0)) {
+            vm.deal(depositor, depositor.balance + amount);
+            vm.prank(depositor);
+            return root.deposit{value: amount}(CHAIN, recipient, asset, amount);
+        }
+        MockERC20(asset).mint(depositor, amount);
+        vm.prank(depositor);
+        MockERC20(asset).approve(address(root), amount);
+        vm.prank(depositor);
+        return root.deposit(CHAIN, recipient, asset, amount);
+    }
+
+    /// Submits checkpoint `index` of the vectors (0: height 3, 1: height 5).
+    function submitCheckpoint(uint256 index) internal {
+        (BlockHeader memory header, CommitCertificate memory cert) = checkpoint(index);
+        root.submitCheckpoint(header, cert);
+    }
+
+    function checkpoint(uint256 index) internal view returns (BlockHeader memory, CommitCertificate memory) {
+        string memory k = string.concat(".checkpoints[", str(index), "]");
+        return (
+            abi.decode(vm.parseJsonBytes(world, string.concat(k, ".header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(world, string.concat(k, ".certificate")), (CommitCertificate))
+        );
+    }
+
+    /// The whole world: deployed, registered, bonded, deposited, both checkpoints in, and
+    /// the clock at the vectors' `now`.
+    function setUpWorld() internal {
+        deployRoot();
+        registerChains();
+        bondCommittee();
+        makeDeposits();
+        submitCheckpoint(0);
+        submitCheckpoint(1);
+        vm.warp(NOW);
+    }
+
+    /// An exit described in root.json (`preFraudExit`, `postFraudExit`, `challengedExit`).
+    struct ExitCase {
+        BlockHeader anchor;
+        UtxoPos pos;
+        TxInclusion inclusion;
+        address owner;
+        uint256 amount;
+        bytes32 exitId;
+    }
+
+    function exitCase(string memory name) internal view returns (ExitCase memory e) {
+        string memory k = string.concat(".", name);
+        e.anchor = abi.decode(vm.parseJsonBytes(world, string.concat(k, ".anchor")), (BlockHeader));
+        e.pos = abi.decode(vm.parseJsonBytes(world, string.concat(k, ".utxoPos")), (UtxoPos));
+        e.inclusion = abi.decode(vm.parseJsonBytes(world, string.concat(k, ".inclusion")), (TxInclusion));
+        e.owner = vm.parseJsonAddress(world, string.concat(k, ".owner"));
+        e.amount = vm.parseJsonUint(world, string.concat(k, ".amount"));
+        e.exitId = vm.parseJsonBytes32(world, string.concat(k, ".exitId"));
+    }
+
+    /// Starts `e` as its owner with the right bond.
+    function startExit(ExitCase memory e) internal {
+        vm.deal(e.owner, e.owner.balance + BOND);
+        vm.prank(e.owner);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+    }
+
+    function validatorAt(uint256 i) internal view returns (address) {
+        return vm.parseJsonAddress(world, _v(i, "operator"));
+    }
+
+    function _v(uint256 i, string memory field) private pure returns (string memory) {
+        return string.concat(".validators[", str(i), "].", field);
+    }
+
+    function _d(uint256 i, string memory field) private pure returns (string memory) {
+        return string.concat(".deposits[", str(i), "].", field);
+    }
+}

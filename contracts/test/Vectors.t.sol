@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../src/PlasmaTypes.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {BLS} from "../src/lib/BLS.sol";
+import {ExitGame} from "../src/lib/ExitGame.sol";
+import {Merkle} from "../src/lib/Merkle.sol";
+import {PlasmaTx} from "../src/lib/PlasmaTx.sol";
+import {RootFixture} from "./RootFixture.sol";
+
+/// Thin external wrappers, so a vector's expected revert can be caught.
+contract LibHarness {
+    function verifyMerkle(bytes32 leaf, MerkleProof calldata proof, bytes32 root) external pure {
+        Merkle.verify(leaf, proof, root);
+    }
+
+    function hashToG1(bytes calldata message, bytes calldata dst) external view returns (bytes memory) {
+        return BLS.hashToG1(message, dst);
+    }
+}
+
+/// The shared vectors the Rust ledger computes (`test/vectors/*.json`): every case must get the
+/// same verdict here, through the real contracts' entry points where there is one.
+contract VectorsTest is RootFixture {
+    LibHarness internal lib;
+
+    function setUp() public {
+        setUpWorld();
+        lib = new LibHarness();
+    }
+
+    // ---- expected errors, by the ledger's variant names ----------------------------------
+
+    function selectorOf(string memory name) internal pure returns (bytes4) {
+        bytes32 n = keccak256(bytes(name));
+        if (n == keccak256("NotOwner")) return ExitGame.NotOwner.selector;
+        if (n == keccak256("NoSuchOutput")) return ExitGame.NoSuchOutput.selector;
+        if (n == keccak256("Inclusion.WrongIndex")) return ExitGame.WrongIndex.selector;
+        if (n == keccak256("Inclusion.WrongHeight")) return ExitGame.WrongHeight.selector;
+        if (n == keccak256("NotSignedByOwner")) return ExitGame.NotSignedByOwner.selector;
+        if (n == keccak256("NotSpendingExit")) return ExitGame.NotSpendingExit.selector;
+        if (n == keccak256("DifferentOutputs")) return FraudVerifier.DifferentOutputs.selector;
+        if (n == keccak256("SignatureValid")) return FraudVerifier.SignatureValid.selector;
+        if (n == keccak256("Conserved")) return FraudVerifier.Conserved.selector;
+        if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
+        if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
+        if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
+        if (n == keccak256("DifferentDeposits")) return FraudVerifier.DifferentDeposits.selector;
+        if (n == keccak256("NotConflicting")) return RootStorage.NotConflicting.selector;
+        if (n == keccak256("InsufficientPower")) return RootStorage.InsufficientPower.selector;
+        if (n == keccak256("BadSignature")) return RootStorage.BadSignature.selector;
+        if (n == keccak256("HeaderMismatch")) return RootStorage.HeaderMismatch.selector;
+        revert(string.concat("no Solidity error for ledger error ", name));
+    }
+
+    function expectOutcome(string memory json, string memory k) internal {
+        if (!vm.parseJsonBool(json, string.concat(k, ".expect.ok"))) {
+            vm.expectPartialRevert(selectorOf(vm.parseJsonString(json, string.concat(k, ".expect.error"))));
+        }
+    }
+
+    function isOk(string memory json, string memory k) internal pure returns (bool) {
+        return vm.parseJsonBool(json, string.concat(k, ".expect.ok"));
+    }
+
+    function c(string memory list, uint256 i) internal pure returns (string memory) {
+        return string.concat(".", list, "[", str(i), "]");
+    }
+
+    // ---- encodings and signatures ---------------------------------------------------------
+
+    function test_encoding_hashes_and_eip712() public view {
+        string memory j = vm.readFile("test/vectors/encoding.json");
+        for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
+            bytes memory abiBytes = vm.parseJsonBytes(j, string.concat(c("cases", i), ".abi"));
+            assertEq(keccak256(abiBytes), vm.parseJsonBytes32(j, string.concat(c("cases", i), ".keccak")), "keccak");
+        }
+        Transaction memory t = abi.decode(vm.parseJsonBytes(j, ".eip712.transaction"), (Transaction));
+        assertEq(PlasmaTx.TX_TYPEHASH, vm.parseJsonBytes32(j, ".eip712.typeHash"), "type hash");
+        assertEq(PlasmaTx.hashStruct(t), vm.parseJsonBytes32(j, ".eip712.hashStruct"), "hashStruct");
+        bytes32 sep = root.domainSeparator(CHAIN);
+        assertEq(sep, vm.parseJsonBytes32(j, ".eip712.domain.separator"), "domain separator");
+        assertEq(PlasmaTx.signingHash(sep, t), vm.parseJsonBytes32(j, ".eip712.signingHash"), "signing hash");
+    }
+
+    function test_transactions_hashes_and_signers() public view {
+        string memory j = vm.readFile("test/vectors/transactions.json");
+        bytes32 sep = root.domainSeparator(CHAIN);
+        uint256 n;
+        for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
+            string memory k = c("cases", i);
+            SignedTransaction memory stx = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".signedTx")), (SignedTransaction));
+            assertEq(PlasmaTx.txHash(stx.transaction), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash");
+            bytes32 digest = PlasmaTx.signingHash(sep, stx.transaction);
+            assertEq(digest, vm.parseJsonBytes32(j, string.concat(k, ".signingHash")), "signing hash");
+            for (uint256 s = 0; s < stx.signatures.length; ++s) {
+                string memory sk = string.concat(k, ".signers[", str(s), "]");
+                address expected = vm.parseJsonBool(j, string.concat(sk, ".ok"))
+                    ? vm.parseJsonAddress(j, string.concat(sk, ".result"))
+                    : address(0);
+                assertEq(PlasmaTx.recover(digest, stx.signatures[s]), expected, "signer");
+                ++n;
+            }
+        }
+        assertGt(n, 5, "signatures checked");
+    }
+
+    function test_merkle_proofs() public {
+        string memory j = vm.readFile("test/vectors/merkle.json");
+        bytes32 r = vm.parseJsonBytes32(j, ".root");
+        for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
+            string memory k = c("cases", i);
+            MerkleProof memory proof = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".proof")), (MerkleProof));
+            bytes32 leaf = vm.parseJsonBytes32(j, string.concat(k, ".leaf"));
+            if (!vm.parseJsonBool(j, string.concat(k, ".valid"))) vm.expectRevert();
+            lib.verifyMerkle(leaf, proof, r);
+        }
+    }
+
+    // ---- BLS ------------------------------------------------------------------------------
+
+    function test_hash_to_g1_matches_blst() public view {
+        string memory j = vm.readFile("test/vectors/certificates.json");
+        for (uint256 i = 0; vm.keyExistsJson(j, c("votes", i)); ++i) {
+            bytes memory msg_ = vm.parseJsonBytes(j, string.concat(c("votes", i), ".message"));
+            assertEq(lib.hashToG1(msg_, BLS.VOTE_DST), vm.parseJsonBytes(j, string.concat(c("votes", i), ".hashToG1")), "H(m)");
+        }
+    }
+
+    function test_certificates() public {
+        string memory j = vm.readFile("test/vectors/certificates.json");
+        (bytes32 setHash,,,) = root.configuration(CHAIN, 1);
+        assertEq(setHash, vm.parseJsonBytes32(j, ".validatorSetHash"), "configuration hash = ledger's set hash");
+        for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
+            string memory k = c("cases", i);
+            Checkpoint memory cp = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".checkpoint")), (Checkpoint));
+            uint256 snap = vm.snapshotState();
+            expectOutcome(j, k);
+            root.submitCheckpoint(cp.header, cp.certificate);
+            if (isOk(j, k)) assertEq(root.checkpoints(CHAIN, cp.header.height), keccak256(abi.encode(cp.header)), "stored");
+            vm.revertToState(snap);
+        }
+    }
+
+    // ---- exits ----------------------------------------------------------------------------
+
+    function test_exit_timing_priority_and_ids() public view {
+        string memory j = vm.readFile("test/vectors/exits.json");
+        for (uint256 i = 0; vm.keyExistsJson(j, c("exitableAt", i)); ++i) {
+            string memory k = c("exitableAt", i);
+            uint64 got = ExitGame.exitableAt(
+                uint64(vm.parseJsonUint(j, string.concat(k, ".outputTime"))),
+                uint64(vm.parseJsonUint(j, string.concat(k, ".now"))),
+                uint64(vm.parseJsonUint(j, string.concat(k, ".period")))
+            );
+            assertEq(got, vm.parseJsonUint(j, string.concat(k, ".exitableAt")), "exitableAt");
+        }
+        for (uint256 i = 0; vm.keyExistsJson(j, c("priority", i)); ++i) {
+            string memory k = c("priority", i);
+            UtxoPos memory pos = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".utxoPos")), (UtxoPos));
+            uint256 p = ExitGame.priority(uint64(vm.parseJsonUint(j, string.concat(k, ".exitableAt"))), pos);
+            assertEq(bytes32(p), vm.parseJsonBytes32(j, string.concat(k, ".priority")), "priority");
+        }
+        UtxoPos memory carol = abi.decode(vm.parseJsonBytes(j, ".exitIds[0].utxoPos"), (UtxoPos));
+        assertEq(ExitGame.outputExitId(carol), vm.parseJsonBytes32(j, ".exitIds[0].exitId"), "output exit id");
+        assertEq(ExitGame.depositExitId(0), vm.parseJsonBytes32(j, ".exitIds[1].exitId"), "deposit exit id");
+    }
+
+    function test_exit_starts() public {
+        string memory j = vm.readFile("test/vectors/exits.json");
+        assertEq(vm.parseJsonUint(j, ".now"), NOW, "vectors' clock");
+        assertEq(vm.parseJsonUint(j, ".period"), PERIOD, "vectors' period");
+        BlockHeader memory anchor = abi.decode(vm.parseJsonBytes(j, ".anchor"), (BlockHeader));
+        for (uint256 i = 0; vm.keyExistsJson(j, c("starts", i)); ++i) {
+            string memory k = c("starts", i);
+            UtxoPos memory pos = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".utxoPos")), (UtxoPos));
+            TxInclusion memory inc = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".inclusion")), (TxInclusion));
+            address claimant = vm.parseJsonAddress(j, string.concat(k, ".claimant"));
+            vm.deal(claimant, BOND);
+            expectOutcome(j, k);
+            vm.prank(claimant);
+            root.startExit{value: BOND}(anchor, pos, inc);
+            if (isOk(j, k)) {
+                ExitRecord memory want =
+                    abi.decode(vm.parseJsonBytes(j, string.concat(k, ".expect.result")), (ExitRecord));
+                RootStorage.Exit memory got = root.exitOf(CHAIN, want.exitId);
+                assertEq(uint256(got.status), uint256(RootStorage.ExitStatus.Started), "started");
+                assertEq(got.owner, want.owner, "owner");
+                assertEq(got.amount, want.amount, "amount");
+                uint256 key = root.nextExitKey(CHAIN, want.token);
+                assertEq(key >> 192, want.exitableAt, "exitableAt");
+            }
+        }
+    }
+
+    function test_exit_challenges() public {
+        string memory j = vm.readFile("test/vectors/exits.json");
+        ExitCase memory e = exitCase("challengedExit");
+        startExit(e);
+        for (uint256 i = 0; vm.keyExistsJson(j, c("challenges", i)); ++i) {
+            string memory k = c("challenges", i);
+            ExitRecord memory exit_ = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".exit")), (ExitRecord));
+            assertEq(exit_.exitId, e.exitId, "the vectors challenge the fixture's exit");
+            SignedTransaction memory spend = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".spend")), (SignedTransaction));
+            uint8 input = uint8(vm.parseJsonUint(j, string.concat(k, ".inputIndex")));
+            uint256 snap = vm.snapshotState();
+            address challenger = address(0xC4A1);
+            expectOutcome(j, k);
+            vm.prank(challenger);
+            root.challengeExit(CHAIN, exit_.utxoPos, spend, input, keccak256(abi.encodePacked(challenger)));
+            if (isOk(j, k)) {
+                assertEq(challenger.balance, BOND, "bond to challenger");
+                assertEq(uint256(root.exitOf(CHAIN, e.exitId).status), uint256(RootStorage.ExitStatus.Challenged), "challenged");
+            }
+            vm.revertToState(snap);
+        }
+    }
+
+    // ---- fraud proofs ----------------------------------------------------------------------
+
+    function test_fraud_proofs() public {
+        string memory j = vm.readFile("test/vectors/fraud.json");
+        uint256 convicted;
+        for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
+            string memory k = c("cases", i);
+            FraudProof memory proof = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".proof")), (FraudProof));
+            uint256 snap = vm.snapshotState();
+            expectOutcome(j, k);
+            root.proveFraud(CHAIN, proof);
+            if (isOk(j, k)) {
+                uint64 height = uint64(vm.parseJsonUint(j, string.concat(k, ".expect.result.height")));
+                RootStorage.Chain memory ch = root.chain(CHAIN);
+                assertTrue(ch.frozen, string.concat(vm.parseJsonString(j, string.concat(k, ".name")), ": frozen"));
+                assertEq(ch.rollbackHeight, height, "rolled back to the ledger's height");
+                if (proof.kind == uint8(FraudKind.Equivocation)) {
+                    // Culprits [1, 2] lose their stake; 0 and 3 keep it.
+                    for (uint256 v = 0; v < 4; ++v) {
+                        (uint256 stake,,) = root.stakeOf(CHAIN, validatorAt(v));
+                        assertEq(stake == 0, v == 1 || v == 2, "slashed exactly the culprits");
+                    }
+                } else {
+                    for (uint256 v = 0; v < 4; ++v) {
+                        (uint256 stake,,) = root.stakeOf(CHAIN, validatorAt(v));
+                        assertEq(stake, 0, "anchor's signers slashed");
+                    }
+                }
+                ++convicted;
+            }
+            vm.revertToState(snap);
+        }
+        assertEq(convicted, 8, "every fraud vector convicts");
+    }
+}
