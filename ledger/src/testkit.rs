@@ -107,6 +107,10 @@ pub struct TestChain {
     pub state: MemoryLedger,
     /// Every committed block, `blocks[h - 1]` at height h.
     pub blocks: Vec<Block>,
+    /// Validator set hash the next block's header carries.
+    pub validator_set_hash: B256,
+    /// Next-validator-set hash the next block's header carries.
+    pub next_validator_set_hash: B256,
     next_nonce_recorded: u64,
 }
 
@@ -121,15 +125,39 @@ impl TestChain {
     pub fn new() -> Self {
         let mut state = MemoryLedger::default();
         state.children.insert(8, Default::default());
-        Self { domain: domain(), state, blocks: Vec::new(), next_nonce_recorded: 0 }
+        Self {
+            domain: domain(),
+            state,
+            blocks: Vec::new(),
+            validator_set_hash: committee_set_hash(),
+            next_validator_set_hash: committee_set_hash(),
+            next_nonce_recorded: 0,
+        }
+    }
+
+    /// An empty chain in `domain` whose headers commit to the set `validator_set_hash`.
+    pub fn with_domain(domain: SigningDomain, validator_set_hash: B256) -> Self {
+        Self {
+            domain,
+            state: MemoryLedger::default(),
+            blocks: Vec::new(),
+            validator_set_hash,
+            next_validator_set_hash: validator_set_hash,
+            next_nonce_recorded: 0,
+        }
+    }
+
+    /// Adds a deposit the parent recorded (with its own nonce) to what the chain may mint.
+    pub fn add_parent_deposit(&mut self, record: DepositRecord) {
+        self.next_nonce_recorded = self.next_nonce_recorded.max(record.nonce + 1);
+        self.state.parent_deposits.insert(record.nonce, record);
     }
 
     fn params(&self) -> ProposalParams {
-        let set = committee_set_hash();
         ProposalParams {
             timestamp: 1_000 + self.blocks.len() as u64 * 10,
-            validator_set_hash: set,
-            next_validator_set_hash: set,
+            validator_set_hash: self.validator_set_hash,
+            next_validator_set_hash: self.next_validator_set_hash,
             ..Default::default()
         }
     }

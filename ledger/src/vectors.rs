@@ -548,6 +548,11 @@ fn root_scenario(world: &FraudWorld) -> Value {
         "postFraudExit": exit(UtxoPos::new(world.bad_height, world.double_spend, 0), tip),
         // Alice's change of block 2, which `exits.json` challenges.
         "challengedExit": exit(UtxoPos::new(2, 0, 1), tip),
+        // Bob's payment of block 2, spent (input 0) by the included transfer of block 3.
+        "spentExit": exit(UtxoPos::new(2, 0, 0), tip),
+        "spentExitSpend": h(chain.blocks[2].transactions[0].abi_encode()),
+        // Bob's deposit (nonce 2), minted at (1, 2, 0) and spent by that transfer (input 1).
+        "spentDeposit": exit(UtxoPos::new(1, 2, 0), tip),
     })
 }
 

@@ -1,0 +1,107 @@
+//! A local Ethereum for tests, examples and the devnet: the pinned anvil from npm, and a
+//! provider whose wallet holds every prefunded account.
+
+use alloy::network::EthereumWallet;
+use alloy::node_bindings::{Anvil, AnvilInstance};
+use alloy::primitives::Address;
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::signers::local::PrivateKeySigner;
+use std::path::PathBuf;
+
+/// Why a local chain could not be started or driven.
+#[derive(Debug, thiserror::Error)]
+pub enum DevchainError {
+    /// The anvil binary is missing (run `bash scripts/setup.sh`).
+    #[error("anvil not found at {0} (install the toolchain: bash scripts/setup.sh)")]
+    NoAnvil(PathBuf),
+    /// anvil did not start.
+    #[error("anvil failed to start: {0}")]
+    Spawn(String),
+    /// An RPC call failed.
+    #[error("rpc {method}: {reason}")]
+    Rpc {
+        /// The method.
+        method: &'static str,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// The pinned anvil: `$PLASMA_ANVIL`, else the npm package of this checkout.
+pub fn anvil_binary() -> PathBuf {
+    std::env::var_os("PLASMA_ANVIL").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+    })
+}
+
+/// A running anvil and a provider signing for its prefunded accounts.
+#[derive(Debug)]
+pub struct Devchain {
+    /// The process (killed on drop).
+    pub anvil: AnvilInstance,
+    /// Provider whose wallet holds every account of `accounts`.
+    pub provider: DynProvider,
+    /// The prefunded accounts (10 000 ETH each), in anvil's order.
+    pub accounts: Vec<Address>,
+}
+
+impl Devchain {
+    /// Starts anvil with `accounts` prefunded accounts (instant mining).
+    pub fn start(accounts: u16) -> Result<Self, DevchainError> {
+        let bin = anvil_binary();
+        if !bin.exists() {
+            return Err(DevchainError::NoAnvil(bin));
+        }
+        let anvil = Anvil::new()
+            .path(bin)
+            .args(["--accounts", &accounts.to_string(), "--gas-limit", "60000000"])
+            .try_spawn()
+            .map_err(|e| DevchainError::Spawn(e.to_string()))?;
+        let signers: Vec<PrivateKeySigner> =
+            anvil.keys().iter().map(|k| PrivateKeySigner::from(k.clone())).collect();
+        let addresses: Vec<Address> = signers.iter().map(|s| s.address()).collect();
+        let mut wallet = EthereumWallet::from(signers[0].clone());
+        for s in &signers[1..] {
+            wallet.register_signer(s.clone());
+        }
+        // Nonces are read from the node for every transaction: a cached nonce advances even
+        // when a send is refused at estimation, which would strand every later transaction.
+        let provider = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
+            .wallet(wallet)
+            .connect_http(anvil.endpoint_url())
+            .erased();
+        Ok(Self { anvil, provider, accounts: addresses })
+    }
+
+    /// Moves the chain's clock forward by `seconds` and mines a block.
+    pub async fn warp(&self, seconds: u64) -> Result<(), DevchainError> {
+        let rpc = |method: &'static str| {
+            move |e: alloy::transports::TransportError| DevchainError::Rpc { method, reason: e.to_string() }
+        };
+        self.provider
+            .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (seconds,))
+            .await
+            .map_err(rpc("evm_increaseTime"))?;
+        self.provider
+            .raw_request::<_, serde_json::Value>("evm_mine".into(), ())
+            .await
+            .map_err(rpc("evm_mine"))?;
+        Ok(())
+    }
+
+    /// The latest block's timestamp.
+    pub async fn now(&self) -> Result<u64, DevchainError> {
+        let block = self
+            .provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await
+            .map_err(|e| DevchainError::Rpc { method: "eth_getBlockByNumber", reason: e.to_string() })?
+            .ok_or(DevchainError::Rpc { method: "eth_getBlockByNumber", reason: "no block".into() })?;
+        Ok(block.header.timestamp)
+    }
+}

@@ -1,0 +1,375 @@
+//! A deployed `PlasmaRoot`, with typed calls in the ledger's types.
+
+use crate::bindings::{FraudVerifier, PlasmaRoot, RootModule};
+use crate::convert;
+use alloy::contract::{CallBuilder, CallDecoder, Error as ContractError};
+use alloy::primitives::{Address, B256, U256};
+use alloy::providers::DynProvider;
+use alloy::rpc::types::TransactionReceipt;
+use plasma_ledger::bls::BlsSecretKey;
+use plasma_ledger::{
+    BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, TxInclusion,
+    UtxoPos,
+};
+
+/// Why a call to the root failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RootError {
+    /// The contract refused the call; `reason` is its decoded custom error when known.
+    #[error("root contract refused {call}: {reason}")]
+    Refused {
+        /// The function called.
+        call: &'static str,
+        /// The decoded revert (`ExitExists(..)`, `UnknownAnchor(..)`, …) or the raw error.
+        reason: String,
+    },
+    /// The transaction was mined but reverted.
+    #[error("{call} reverted in transaction {tx_hash} (gas used {gas_used})")]
+    Reverted {
+        /// The function called.
+        call: &'static str,
+        /// The transaction.
+        tx_hash: B256,
+        /// Gas it used.
+        gas_used: u64,
+    },
+    /// The node could not be reached or answered nonsense.
+    #[error("{call}: transport: {reason}")]
+    Transport {
+        /// The function called.
+        call: &'static str,
+        /// What failed.
+        reason: String,
+    },
+    /// An expected event was missing from a successful transaction's receipt.
+    #[error("{call}: receipt lacks the {event} event")]
+    MissingEvent {
+        /// The function called.
+        call: &'static str,
+        /// The event.
+        event: &'static str,
+    },
+}
+
+/// A mined, successful transaction.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// Its hash.
+    pub tx_hash: B256,
+    /// Gas the whole transaction used.
+    pub gas_used: u64,
+    /// The full receipt (logs, block).
+    pub inner: TransactionReceipt,
+}
+
+/// Parameters of a chain at registration (see `PlasmaRoot.ChainParams`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainParams {
+    /// Blocks per epoch; configurations change only at epoch ends.
+    pub epoch_length: u64,
+    /// The exit period P, in seconds.
+    pub exit_period: u64,
+    /// Least stake a validator bonds, in wei.
+    pub min_stake: u128,
+    /// Most validators per configuration.
+    pub max_validators: u32,
+}
+
+/// Where the three contracts of a root deployment live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deployment {
+    /// `PlasmaRoot`: the address users and chains talk to.
+    pub root: Address,
+    /// `RootModule`, which the root delegates rare, heavy calls to.
+    pub module: Address,
+    /// `FraudVerifier`, the stateless judge of fraud evidence.
+    pub verifier: Address,
+}
+
+/// A `PlasmaRoot` reached through one provider (whose wallet may hold several signers:
+/// calls taking `from` pick the sender).
+#[derive(Debug, Clone)]
+pub struct Root {
+    contract: PlasmaRoot::PlasmaRootInstance<DynProvider>,
+}
+
+impl Root {
+    /// Deploys `FraudVerifier`, `RootModule` and `PlasmaRoot` from the provider's default
+    /// sender.
+    pub async fn deploy(
+        provider: DynProvider,
+        exit_bond: U256,
+        process_bounty: U256,
+    ) -> Result<(Self, Deployment), RootError> {
+        let verifier = FraudVerifier::deploy(provider.clone())
+            .await
+            .map_err(|e| refused("deploy FraudVerifier", e))?;
+        let module = RootModule::deploy(provider.clone(), *verifier.address())
+            .await
+            .map_err(|e| refused("deploy RootModule", e))?;
+        let root = PlasmaRoot::deploy(provider, *module.address(), exit_bond, process_bounty)
+            .await
+            .map_err(|e| refused("deploy PlasmaRoot", e))?;
+        let deployment =
+            Deployment { root: *root.address(), module: *module.address(), verifier: *verifier.address() };
+        Ok((Self { contract: root }, deployment))
+    }
+
+    /// The root at `address`.
+    pub fn at(address: Address, provider: DynProvider) -> Self {
+        Self { contract: PlasmaRoot::new(address, provider) }
+    }
+
+    /// The root's address.
+    pub fn address(&self) -> Address {
+        *self.contract.address()
+    }
+
+    /// The provider calls go through.
+    pub fn provider(&self) -> &DynProvider {
+        self.contract.provider()
+    }
+
+    /// The generated binding, for calls this wrapper does not cover.
+    pub fn contract(&self) -> &PlasmaRoot::PlasmaRootInstance<DynProvider> {
+        &self.contract
+    }
+
+    /// Registers a chain; returns its id.
+    pub async fn register_chain(
+        &self,
+        from: Address,
+        params: ChainParams,
+    ) -> Result<(u64, Receipt), RootError> {
+        let p = crate::bindings::plasma_root::RootStorage::ChainParams {
+            epochLength: params.epoch_length,
+            exitPeriod: params.exit_period,
+            minStake: alloy::primitives::Uint::<96, 2>::from(params.min_stake),
+            maxValidators: params.max_validators,
+        };
+        let call = "registerChain";
+        let receipt = send(call, self.contract.registerChain(p).from(from)).await?;
+        let id = receipt
+            .inner
+            .decoded_log::<PlasmaRoot::ChainRegistered>()
+            .ok_or(RootError::MissingEvent { call, event: "ChainRegistered" })?
+            .chainId;
+        Ok((id, receipt))
+    }
+
+    /// Bonds `stake` wei from `operator` with BLS key `key` and its proof of possession.
+    pub async fn bond(
+        &self,
+        operator: Address,
+        chain_id: u64,
+        key: &BlsSecretKey,
+        stake: U256,
+    ) -> Result<Receipt, RootError> {
+        let pubkey = key.public_key().to_eip2537().to_vec();
+        let pop = key.proof_of_possession(operator).to_eip2537().to_vec();
+        let call = self.contract.bond(chain_id, pubkey.into(), pop.into()).from(operator).value(stake);
+        send("bond", call).await
+    }
+
+    /// Snapshots the pending set as the next configuration; returns its number.
+    pub async fn propose_configuration(
+        &self,
+        from: Address,
+        chain_id: u64,
+    ) -> Result<(u32, Receipt), RootError> {
+        let call = "proposeConfiguration";
+        let receipt = send(call, self.contract.proposeConfiguration(chain_id).from(from)).await?;
+        let id = receipt
+            .inner
+            .decoded_log::<PlasmaRoot::ConfigurationProposed>()
+            .ok_or(RootError::MissingEvent { call, event: "ConfigurationProposed" })?
+            .config;
+        Ok((id, receipt))
+    }
+
+    /// The members of configuration `id`, in bitmap order, as the ledger's validators.
+    pub async fn validators(
+        &self,
+        chain_id: u64,
+        id: u32,
+    ) -> Result<Vec<plasma_ledger::Validator>, RootError> {
+        let vs = self
+            .contract
+            .validators(chain_id, id)
+            .call()
+            .await
+            .map_err(|e| refused("validators", e))?;
+        Ok(vs.iter().map(convert).collect())
+    }
+
+    /// Submits a checkpoint (anyone may).
+    pub async fn submit_checkpoint(
+        &self,
+        from: Address,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<Receipt, RootError> {
+        let call = self.contract.submitCheckpoint(convert(header), convert(certificate)).from(from);
+        send("submitCheckpoint", call).await
+    }
+
+    /// The checkpointed block hash at `height` (zero if none).
+    pub async fn checkpoint(&self, chain_id: u64, height: u64) -> Result<B256, RootError> {
+        self.contract
+            .checkpoints(chain_id, height)
+            .call()
+            .await
+            .map_err(|e| refused("checkpoints", e))
+    }
+
+    /// Deposits `amount` of `token` (zero address: ETH) from `from` for `recipient`; returns
+    /// the root's record of it. ERC-20 deposits need an allowance first.
+    pub async fn deposit(
+        &self,
+        from: Address,
+        chain_id: u64,
+        recipient: Address,
+        token: Address,
+        amount: U256,
+    ) -> Result<(DepositRecord, Receipt), RootError> {
+        let call = "deposit";
+        let mut builder = self.contract.deposit(chain_id, recipient, token, amount).from(from);
+        if token == Address::ZERO {
+            builder = builder.value(amount);
+        }
+        let receipt = send(call, builder).await?;
+        let ev = receipt
+            .inner
+            .decoded_log::<PlasmaRoot::Deposited>()
+            .ok_or(RootError::MissingEvent { call, event: "Deposited" })?;
+        let record = DepositRecord {
+            chainId: ev.chainId,
+            nonce: ev.nonce,
+            depositor: ev.depositor,
+            recipient: ev.recipient,
+            token: ev.token,
+            amount: ev.amount,
+        };
+        Ok((record, receipt))
+    }
+
+    /// Starts the exit of `from`'s output at `pos`, proven under the checkpointed `anchor`.
+    pub async fn start_exit(
+        &self,
+        from: Address,
+        anchor: &BlockHeader,
+        pos: &UtxoPos,
+        inclusion: &TxInclusion,
+        bond: U256,
+    ) -> Result<Receipt, RootError> {
+        let call = self
+            .contract
+            .startExit(convert(anchor), convert(pos), convert(inclusion))
+            .from(from)
+            .value(bond);
+        send("startExit", call).await
+    }
+
+    /// Starts an exit straight from the root's deposit record.
+    pub async fn start_deposit_exit(
+        &self,
+        from: Address,
+        record: &DepositRecord,
+        bond: U256,
+    ) -> Result<Receipt, RootError> {
+        let call = self.contract.startDepositExit(convert(record)).from(from).value(bond);
+        send("startDepositExit", call).await
+    }
+
+    /// Challenges the exit of the output at `exit_pos` with a signed spend of it.
+    pub async fn challenge_exit(
+        &self,
+        from: Address,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<Receipt, RootError> {
+        let sender_data = alloy::primitives::keccak256(from.as_slice());
+        let call = self
+            .contract
+            .challengeExit(chain_id, convert(exit_pos), convert(spend), input_index, sender_data)
+            .from(from);
+        send("challengeExit", call).await
+    }
+
+    /// Pays up to `max` mature exits of `token` on `chain_id`.
+    pub async fn process_exits(
+        &self,
+        from: Address,
+        chain_id: u64,
+        token: Address,
+        max: u64,
+    ) -> Result<Receipt, RootError> {
+        let call = self.contract.processExits(chain_id, token, U256::from(max)).from(from);
+        send("processExits", call).await
+    }
+
+    /// Withdraws what `from` is owed in `token`.
+    pub async fn withdraw(&self, from: Address, token: Address) -> Result<Receipt, RootError> {
+        send("withdraw", self.contract.withdraw(token).from(from)).await
+    }
+
+    /// Submits a fraud proof against `chain_id`.
+    pub async fn prove_fraud(
+        &self,
+        from: Address,
+        chain_id: u64,
+        proof: &FraudProof,
+    ) -> Result<Receipt, RootError> {
+        send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
+    }
+
+    /// What `account` may withdraw in `token`.
+    pub async fn owed(&self, account: Address, token: Address) -> Result<U256, RootError> {
+        self.contract.owed(account, token).call().await.map_err(|e| refused("owed", e))
+    }
+
+    /// The value chain `chain_id` holds in `token`.
+    pub async fn locked(&self, chain_id: u64, token: Address) -> Result<U256, RootError> {
+        self.contract.locked(chain_id, token).call().await.map_err(|e| refused("locked", e))
+    }
+
+    /// The bond every exit posts.
+    pub async fn exit_bond(&self) -> Result<U256, RootError> {
+        self.contract.exitBond().call().await.map_err(|e| refused("exitBond", e))
+    }
+}
+
+/// Sends a call, waits for its receipt and turns failures into [`RootError`].
+async fn send<D: CallDecoder>(
+    call: &'static str,
+    builder: CallBuilder<&DynProvider, D>,
+) -> Result<Receipt, RootError> {
+    let pending = builder.send().await.map_err(|e| refused(call, e))?;
+    let inner = pending
+        .get_receipt()
+        .await
+        .map_err(|e| RootError::Transport { call, reason: e.to_string() })?;
+    let tx_hash = inner.transaction_hash;
+    let gas_used = inner.gas_used;
+    if !inner.status() {
+        return Err(RootError::Reverted { call, tx_hash, gas_used });
+    }
+    Ok(Receipt { tx_hash, gas_used, inner })
+}
+
+/// A refusal with the contract's custom error decoded, when it is one of ours.
+fn refused(call: &'static str, e: ContractError) -> RootError {
+    let reason = if let Some(err) = e.as_decoded_interface_error::<PlasmaRoot::PlasmaRootErrors>() {
+        format!("{err:?}")
+    } else if let Some(err) = e.as_decoded_interface_error::<FraudVerifier::FraudVerifierErrors>() {
+        format!("{err:?}")
+    } else {
+        e.to_string()
+    };
+    if matches!(e, ContractError::TransportError(ref t) if t.as_error_resp().is_none()) {
+        return RootError::Transport { call, reason };
+    }
+    RootError::Refused { call, reason }
+}

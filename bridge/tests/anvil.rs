@@ -1,0 +1,214 @@
+//! The root contracts against a real anvil: deployed from the committed artifacts with alloy,
+//! a chain registered, four BLS validators bonded with proofs of possession, checkpoints
+//! certified by the ledger's signing code, deposits, exits, a challenge, processing and
+//! withdrawal, and a validator-set change acknowledged at an epoch end.
+
+use alloy::primitives::{Address, U256};
+use plasma_bridge::bindings::MockERC20;
+use plasma_bridge::devchain::Devchain;
+use plasma_bridge::{ChainParams, Root, RootError};
+use plasma_ledger::bls::BlsSecretKey;
+use plasma_ledger::certificate::{certify, ValidatorSet};
+use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::testkit::{deposit_tx, transfer, TestChain};
+use plasma_ledger::{Output, UtxoPos};
+
+const ETH: Address = Address::ZERO;
+const EXIT_PERIOD: u64 = 3_600;
+
+fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+fn milli(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(15))
+}
+
+fn user_key(dev: &Devchain, i: usize) -> UserKey {
+    let bytes: [u8; 32] = dev.anvil.keys()[i].to_bytes().into();
+    UserKey::from_bytes(bytes).expect("anvil keys are valid secp256k1 keys")
+}
+
+fn refused_with(result: Result<impl std::fmt::Debug, RootError>, error: &str) {
+    match result {
+        Err(RootError::Refused { reason, .. }) => {
+            assert!(reason.contains(error), "expected {error}, got {reason}")
+        }
+        other => panic!("expected refusal {error}, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn root_contracts_end_to_end_on_anvil() {
+    let dev = Devchain::start(12).expect("anvil starts");
+    let a = &dev.accounts;
+    let (admin, validators, alice, bob, relayer, newcomer) = (a[0], &a[1..5], a[5], a[6], a[7], a[8]);
+    let bond = milli(100);
+    let bounty = milli(10);
+    let (root, deployment) =
+        Root::deploy(dev.provider.clone(), bond, bounty).await.expect("contracts deploy");
+    assert_ne!(deployment.module, deployment.verifier);
+
+    // Registry and staking: four validators bond with proofs of possession.
+    let params =
+        ChainParams { epoch_length: 2, exit_period: EXIT_PERIOD, min_stake: 1_000_000_000, max_validators: 16 };
+    let (chain_id, _) = root.register_chain(admin, params).await.expect("register");
+    assert_eq!(chain_id, 1);
+    let keys: Vec<BlsSecretKey> =
+        (0..5).map(|i| BlsSecretKey::from_seed(format!("anvil-validator-{i}").as_bytes())).collect();
+    for (i, operator) in validators.iter().enumerate() {
+        let r = root.bond(*operator, chain_id, &keys[i], ether(32)).await.expect("bond");
+        eprintln!("bond gasUsed={}", r.gas_used);
+    }
+    // A proof of possession made for another operator is refused.
+    let stolen = root
+        .contract()
+        .bond(
+            chain_id,
+            keys[4].public_key().to_eip2537().to_vec().into(),
+            keys[4].proof_of_possession(alice).to_eip2537().to_vec().into(),
+        )
+        .from(newcomer)
+        .value(ether(32))
+        .send()
+        .await;
+    assert!(stolen.is_err(), "a PoP bound to another operator must not bond");
+    let (config, _) = root.propose_configuration(admin, chain_id).await.expect("genesis config");
+    assert_eq!(config, 1);
+    let set = ValidatorSet::new(root.validators(chain_id, 1).await.expect("read set")).expect("valid set");
+    assert_eq!(set.validators().len(), 4);
+    assert!(set.validators().iter().zip(validators).all(|(v, op)| v.operator == *op));
+    assert!(set.validators().iter().all(|v| v.power == 32_000_000_000), "power = stake in gwei");
+
+    // Deposits: ETH and an ERC-20.
+    let (eth_record, r) = root.deposit(alice, chain_id, alice, ETH, ether(1)).await.expect("deposit ETH");
+    eprintln!("deposit ETH gasUsed={}", r.gas_used);
+    let token = MockERC20::deploy(dev.provider.clone()).await.expect("token");
+    token.mint(alice, U256::from(1_000)).from(alice).send().await.unwrap().get_receipt().await.unwrap();
+    token.approve(root.address(), U256::from(1_000)).from(alice).send().await.unwrap().get_receipt().await.unwrap();
+    let (token_record, r) =
+        root.deposit(alice, chain_id, alice, *token.address(), U256::from(500)).await.expect("deposit token");
+    eprintln!("deposit ERC20 gasUsed={}", r.gas_used);
+    assert_eq!((eth_record.nonce, token_record.nonce), (0, 1));
+    assert_eq!(root.locked(chain_id, ETH).await.unwrap(), ether(1));
+    assert_eq!(root.locked(chain_id, *token.address()).await.unwrap(), U256::from(500));
+
+    // The chain, by the ledger's rules, in the root's signing domain.
+    let domain = SigningDomain::new(chain_id, 31337, root.address());
+    let mut chain = TestChain::with_domain(domain.clone(), set.hash());
+    chain.add_parent_deposit(eth_record.clone());
+    chain.add_parent_deposit(token_record.clone());
+    chain.commit(vec![deposit_tx(&eth_record), deposit_tx(&token_record)]);
+    let alice_key = user_key(&dev, 5);
+    assert_eq!(alice_key.address(), alice);
+    let pay = transfer(
+        &domain,
+        &[(UtxoPos::new(1, 0, 0), &alice_key)],
+        vec![Output::new(bob, ETH, milli(400)), Output::new(alice, ETH, milli(600))],
+    );
+    chain.commit(vec![pay]);
+    let header2 = chain.tip().clone();
+
+    // A checkpoint certified by three of the four (one non-signer is subtracted).
+    let three: Vec<_> = keys[..3].iter().enumerate().collect();
+    let cert = certify(&set, &three, &header2, 0).expect("certificate");
+    let r = root.submit_checkpoint(relayer, &header2, &cert).await.expect("checkpoint");
+    eprintln!("submitCheckpoint validators=4 nonSigners=1 gasUsed={}", r.gas_used);
+    assert_eq!(root.checkpoint(chain_id, 2).await.unwrap(), header2.hash());
+    refused_with(root.submit_checkpoint(relayer, &header2, &cert).await, "NotNewer");
+    let two: Vec<_> = keys[..2].iter().enumerate().collect();
+    let mut later = header2.clone();
+    later.height = 9;
+    let weak = certify(&set, &two, &later, 0).expect("certificate");
+    refused_with(root.submit_checkpoint(relayer, &later, &weak).await, "InsufficientPower");
+
+    // Exits: Bob's payment under checkpoint 2; Alice's token deposit from the root's record.
+    let r = root
+        .start_exit(bob, &header2, &UtxoPos::new(2, 0, 0), &chain.inclusion(2, 0), bond)
+        .await
+        .expect("bob exits");
+    eprintln!("startExit gasUsed={}", r.gas_used);
+    refused_with(
+        root.start_exit(bob, &header2, &UtxoPos::new(2, 0, 0), &chain.inclusion(2, 0), bond).await,
+        "ExitExists",
+    );
+    refused_with(
+        root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 0), &chain.inclusion(2, 0), bond).await,
+        "NotOwner",
+    );
+    root.start_deposit_exit(alice, &token_record, bond).await.expect("alice exits her token deposit");
+
+    // Alice exits her change but has already signed it away: the relayer challenges with
+    // that in-flight spend and takes the bond.
+    root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), bond)
+        .await
+        .expect("alice exits her change");
+    let spend = transfer(
+        &domain,
+        &[(UtxoPos::new(2, 0, 1), &alice_key)],
+        vec![Output::new(bob, ETH, milli(600))],
+    );
+    let before = root.owed(relayer, ETH).await.unwrap();
+    let relayer_balance = dev_balance(&dev, relayer).await;
+    let r = root.challenge_exit(relayer, chain_id, &UtxoPos::new(2, 0, 1), &spend, 0).await.expect("challenge");
+    eprintln!("challengeExit gasUsed={}", r.gas_used);
+    assert_eq!(root.owed(relayer, ETH).await.unwrap(), before);
+    let fee = U256::from(r.gas_used) * U256::from(r.inner.effective_gas_price);
+    assert_eq!(dev_balance(&dev, relayer).await, relayer_balance + bond - fee, "bond paid to challenger");
+
+    // Nothing is paid before maturity; after the exit period both exits are.
+    root.process_exits(relayer, chain_id, ETH, 10).await.expect("process (nothing mature)");
+    assert_eq!(root.owed(bob, ETH).await.unwrap(), U256::ZERO);
+    // Deposit-record exits wait 2P from their recording (MVP), standard ones P from now here.
+    dev.warp(2 * EXIT_PERIOD + 1).await.expect("warp");
+    let r = root.process_exits(relayer, chain_id, ETH, 10).await.expect("process ETH");
+    eprintln!("processExits exits=2 (one challenged) gasUsed={}", r.gas_used);
+    root.process_exits(relayer, chain_id, *token.address(), 10).await.expect("process token");
+    assert_eq!(root.owed(bob, ETH).await.unwrap(), milli(400) + bond - bounty);
+    assert_eq!(root.owed(relayer, ETH).await.unwrap(), bounty * U256::from(2));
+    assert_eq!(root.owed(alice, *token.address()).await.unwrap(), U256::from(500));
+    root.withdraw(alice, *token.address()).await.expect("withdraw token");
+    assert_eq!(token.balanceOf(alice).call().await.unwrap(), U256::from(1_000));
+    let bob_before = dev_balance(&dev, bob).await;
+    let r = root.withdraw(bob, ETH).await.expect("withdraw ETH");
+    let fee = U256::from(r.gas_used) * U256::from(r.inner.effective_gas_price);
+    assert_eq!(dev_balance(&dev, bob).await, bob_before + milli(400) + bond - bounty - fee);
+    assert_eq!(root.locked(chain_id, ETH).await.unwrap(), milli(600), "the challenged change stays locked");
+    assert_eq!(root.locked(chain_id, *token.address()).await.unwrap(), U256::ZERO);
+
+    // A validator-set change: a fifth validator bonds, configuration 2 is proposed, and the
+    // chain acknowledges it in its epoch-end header (height 4); height 5 is certified by it.
+    root.bond(newcomer, chain_id, &keys[4], ether(32)).await.expect("newcomer bonds");
+    let (config, _) = root.propose_configuration(admin, chain_id).await.expect("config 2");
+    assert_eq!(config, 2);
+    let set2 = ValidatorSet::new(root.validators(chain_id, 2).await.unwrap()).unwrap();
+    chain.commit(vec![]);
+    chain.next_validator_set_hash = set2.hash();
+    chain.commit(vec![]);
+    let all4: Vec<_> = keys[..4].iter().enumerate().collect();
+    let header4 = chain.tip().clone();
+    root.submit_checkpoint(relayer, &header4, &certify(&set, &all4, &header4, 0).unwrap())
+        .await
+        .expect("epoch-end checkpoint");
+    chain.validator_set_hash = set2.hash();
+    chain.commit(vec![]);
+    let header5 = chain.tip().clone();
+    // A header still naming the old set is refused; the new set certifies height 5.
+    let mut stale = header5.clone();
+    stale.validatorSetHash = set.hash();
+    refused_with(
+        root.submit_checkpoint(relayer, &stale, &certify(&set2, &all4, &stale, 0).unwrap()).await,
+        "WrongValidatorSet",
+    );
+    let all5: Vec<_> = keys.iter().enumerate().collect();
+    let r = root
+        .submit_checkpoint(relayer, &header5, &certify(&set2, &all5, &header5, 0).unwrap())
+        .await
+        .expect("checkpoint by the new set");
+    eprintln!("submitCheckpoint validators=5 nonSigners=0 gasUsed={}", r.gas_used);
+}
+
+async fn dev_balance(dev: &Devchain, who: Address) -> U256 {
+    use alloy::providers::Provider;
+    dev.provider.get_balance(who).await.expect("balance")
+}
