@@ -94,8 +94,8 @@ pub struct Root {
 }
 
 impl Root {
-    /// Deploys `FraudVerifier`, `RootModule` and `PlasmaRoot` from the provider's default
-    /// sender.
+    /// Deploys `FraudVerifier`, `RootModule` (which holds the exit bond and the processing
+    /// bounty) and `PlasmaRoot` from the provider's default sender.
     pub async fn deploy(
         provider: DynProvider,
         exit_bond: U256,
@@ -104,10 +104,11 @@ impl Root {
         let verifier = FraudVerifier::deploy(provider.clone())
             .await
             .map_err(|e| refused("deploy FraudVerifier", e))?;
-        let module = RootModule::deploy(provider.clone(), *verifier.address())
-            .await
-            .map_err(|e| refused("deploy RootModule", e))?;
-        let root = PlasmaRoot::deploy(provider, *module.address(), exit_bond, process_bounty)
+        let module =
+            RootModule::deploy(provider.clone(), *verifier.address(), exit_bond, process_bounty)
+                .await
+                .map_err(|e| refused("deploy RootModule", e))?;
+        let root = PlasmaRoot::deploy(provider, *module.address())
             .await
             .map_err(|e| refused("deploy PlasmaRoot", e))?;
         let deployment =

@@ -140,9 +140,10 @@ async fn root_contracts_end_to_end_on_anvil() {
 
     // Alice exits her change but has already signed it away: the relayer challenges with
     // that in-flight spend and takes the bond.
-    root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), bond)
+    let r = root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), bond)
         .await
         .expect("alice exits her change");
+    eprintln!("startExit (queue not empty) gasUsed={}", r.gas_used);
     let spend = transfer(
         &domain,
         &[(UtxoPos::new(2, 0, 1), &alice_key)],

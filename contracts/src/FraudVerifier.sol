@@ -50,13 +50,13 @@ contract FraudVerifier {
 
     /// @notice Two included transactions (or two inputs of one) consume the same output; the
     /// later block is invalid.
-    function doubleSpend(uint64 chainId, BlockHeader memory anchor, DoubleSpendEvidence memory e)
-        public
+    function doubleSpend(uint64 chainId, BlockHeader calldata anchor, DoubleSpendEvidence calldata e)
+        external
         pure
         returns (uint64 height)
     {
-        SpendProof memory a = e.a;
-        SpendProof memory b = e.b;
+        SpendProof calldata a = e.a;
+        SpendProof calldata b = e.b;
         if (a.height == b.height && a.txIndex == b.txIndex && a.inputIndex == b.inputIndex) revert SameSpend();
         uint256 pa = PlasmaTx.packed(_spent(chainId, anchor, a));
         uint256 pb = PlasmaTx.packed(_spent(chainId, anchor, b));
@@ -68,12 +68,12 @@ contract FraudVerifier {
     function invalidSignature(
         uint64 chainId,
         bytes32 separator,
-        BlockHeader memory anchor,
-        InvalidSignatureEvidence memory e
-    ) public pure returns (uint64) {
+        BlockHeader calldata anchor,
+        InvalidSignatureEvidence calldata e
+    ) external pure returns (uint64) {
         UtxoPos memory pos = _spent(chainId, anchor, e.spend);
         address owner = _provenOutput(chainId, anchor, pos, e.creating, e.spend.inputIndex).owner;
-        SignedTransaction memory stx = e.spend.inclusion.signedTx;
+        SignedTransaction calldata stx = e.spend.inclusion.signedTx;
         if (e.spend.inputIndex < stx.signatures.length) {
             address signer =
                 PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[e.spend.inputIndex]);
@@ -84,12 +84,12 @@ contract FraudVerifier {
 
     /// @notice An included transaction's outputs (plus any value locked into a child) exceed
     /// its inputs in some asset.
-    function inflation(uint64 chainId, BlockHeader memory anchor, InflationEvidence memory e)
-        public
+    function inflation(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
+        external
         pure
         returns (uint64)
     {
-        Transaction memory t = _included(chainId, anchor, e.spend, e.height, e.txIndex);
+        Transaction calldata t = _included(chainId, anchor, e.spend, e.height, e.txIndex);
         bool lock;
         ChildDeposit memory locked;
         if (t.kind == uint8(TxKind.DepositToChild)) {
@@ -135,8 +135,8 @@ contract FraudVerifier {
     }
 
     /// @notice An included transaction spends an output that was never created.
-    function nonexistentInput(uint64 chainId, BlockHeader memory anchor, NonexistentInputEvidence memory e)
-        public
+    function nonexistentInput(uint64 chainId, BlockHeader calldata anchor, NonexistentInputEvidence calldata e)
+        external
         pure
         returns (uint64)
     {
@@ -146,13 +146,13 @@ contract FraudVerifier {
             missing = pos.blockHeight == 0 || pos.blockHeight > e.spend.height
                 || (pos.blockHeight == e.spend.height && pos.txIndex >= e.spend.txIndex);
         } else if (e.how == uint8(MissingInputKind.NoSuchOutput)) {
-            Transaction memory creating = _included(chainId, anchor, e.witness, pos.blockHeight, pos.txIndex);
+            Transaction calldata creating = _included(chainId, anchor, e.witness, pos.blockHeight, pos.txIndex);
             missing = creating.outputs.length <= pos.outputIndex;
         } else if (e.how == uint8(MissingInputKind.AfterLastTransaction)) {
             uint64 index = e.witness.txProof.index;
             if (index > type(uint32).max) revert NotLastTransaction();
             _included(chainId, anchor, e.witness, pos.blockHeight, uint32(index));
-            bytes32[] memory siblings = e.witness.txProof.siblings;
+            bytes32[] calldata siblings = e.witness.txProof.siblings;
             for (uint256 level = 0; level < siblings.length; ++level) {
                 if ((index >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
             }
@@ -172,12 +172,12 @@ contract FraudVerifier {
     /// caller must confirm `lookup` against its own records.
     function depositMismatch(
         uint64 chainId,
-        BlockHeader memory anchor,
+        BlockHeader calldata anchor,
         uint64 depositCount,
-        DepositMismatchEvidence memory e
-    ) public pure returns (uint64 height, ParentLookup memory lookup) {
-        MintProof memory m = e.minted;
-        Transaction memory t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+        DepositMismatchEvidence calldata e
+    ) external pure returns (uint64 height, ParentLookup memory lookup) {
+        MintProof calldata m = e.minted;
+        Transaction calldata t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
         if (t.kind != uint8(TxKind.Deposit)) revert WrongKind(t.kind);
         height = m.height;
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
@@ -185,7 +185,8 @@ contract FraudVerifier {
         if (record.nonce >= depositCount) return (height, lookup); // the parent has no such deposit
         if (e.parentRecord.nonce != record.nonce) revert WrongParentRecord(record.nonce, e.parentRecord.nonce);
         lookup = ParentLookup({known: true, nonce: record.nonce});
-        bool matches = record.chainId == chainId && keccak256(abi.encode(record)) == keccak256(abi.encode(e.parentRecord))
+        DepositRecord memory parent = e.parentRecord;
+        bool matches = record.chainId == chainId && keccak256(abi.encode(record)) == keccak256(abi.encode(parent))
             && t.inputs.length == 0 && t.outputs.length == 1 && t.outputs[0].owner == record.recipient
             && t.outputs[0].token == record.token && t.outputs[0].amount == record.amount;
         if (matches) revert DepositMatches();
@@ -193,8 +194,8 @@ contract FraudVerifier {
 
     /// @notice One parent deposit minted by two included transactions; the later block is
     /// invalid.
-    function doubleMint(uint64 chainId, BlockHeader memory anchor, DoubleMintEvidence memory e)
-        public
+    function doubleMint(uint64 chainId, BlockHeader calldata anchor, DoubleMintEvidence calldata e)
+        external
         pure
         returns (uint64)
     {
@@ -205,39 +206,46 @@ contract FraudVerifier {
 
     // ---- helpers --------------------------------------------------------------------
 
-    function _included(uint64 chainId, BlockHeader memory anchor, TxInclusion memory inc, uint64 height, uint32 txIndex)
-        private
-        pure
-        returns (Transaction memory)
+    function _included(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        TxInclusion calldata inc,
+        uint64 height,
+        uint32 txIndex
+    ) private pure returns (Transaction calldata)
     {
         ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
         return inc.signedTx.transaction;
     }
 
-    function _spent(uint64 chainId, BlockHeader memory anchor, SpendProof memory s)
+    function _spent(uint64 chainId, BlockHeader calldata anchor, SpendProof calldata s)
         private
         pure
         returns (UtxoPos memory)
     {
-        Transaction memory t = _included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        Transaction calldata t = _included(chainId, anchor, s.inclusion, s.height, s.txIndex);
         if (s.inputIndex >= t.inputs.length) revert NoSuchInput(s.inputIndex);
         return t.inputs[s.inputIndex];
     }
 
     function _provenOutput(
         uint64 chainId,
-        BlockHeader memory anchor,
+        BlockHeader calldata anchor,
         UtxoPos memory pos,
-        TxInclusion memory creating,
+        TxInclusion calldata creating,
         uint256 input
     ) private pure returns (Output memory) {
-        Transaction memory t = _included(chainId, anchor, creating, pos.blockHeight, pos.txIndex);
+        Transaction calldata t = _included(chainId, anchor, creating, pos.blockHeight, pos.txIndex);
         if (pos.outputIndex >= t.outputs.length) revert InputMissing(input);
         return t.outputs[pos.outputIndex];
     }
 
-    function _mintNonce(uint64 chainId, BlockHeader memory anchor, MintProof memory m) private pure returns (uint64) {
-        Transaction memory t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+    function _mintNonce(uint64 chainId, BlockHeader calldata anchor, MintProof calldata m)
+        private
+        pure
+        returns (uint64)
+    {
+        Transaction calldata t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
         // An undecodable record is a mismatch of its own, proven by `depositMismatch`.
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
         if (t.kind != uint8(TxKind.Deposit) || !ok) revert WrongKind(t.kind);

@@ -8,6 +8,7 @@ import {ExitQueue} from "./lib/ExitQueue.sol";
 import {KeyStore} from "./lib/KeyStore.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {RootStorage} from "./RootStorage.sol";
+import {RootModule} from "./RootModule.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
@@ -25,7 +26,7 @@ contract PlasmaRoot is RootStorage {
 
     // ---- immutables ------------------------------------------------------------------
 
-    /// Where `proveFraud` and `proposeConfiguration` run (by delegatecall).
+    /// Where `proposeConfiguration`, the challenges and `proveFraud` run (by delegatecall).
     address public immutable module;
     /// Bond posted with every exit, paid to a successful challenger.
     uint256 public immutable exitBond;
@@ -34,14 +35,12 @@ contract PlasmaRoot is RootStorage {
 
     // ---- setup --------------------------------------------------------------------------
 
-    /// @param module_ The deployed `RootModule`.
-    /// @param exitBond_ Bond per exit, in wei.
-    /// @param processBounty_ Part of the bond paid to the processor of an exit.
-    constructor(address module_, uint256 exitBond_, uint256 processBounty_) {
-        if (module_.code.length == 0 || processBounty_ > exitBond_) revert BadParams();
-        module = module_;
-        exitBond = exitBond_;
-        processBounty = processBounty_;
+    /// @param module_ The deployed `RootModule`; its exit bond and bounty are the root's.
+    constructor(RootModule module_) {
+        if (address(module_).code.length == 0) revert BadParams();
+        module = address(module_);
+        exitBond = module_.exitBond();
+        processBounty = module_.processBounty();
     }
 
     // ---- registry and staking -----------------------------------------------------------
@@ -251,11 +250,11 @@ contract PlasmaRoot is RootStorage {
         if (e.status != ExitStatus.None && e.status != ExitStatus.Cancelled) revert ExitExists(claim.exitId, e.status);
         uint64 exitableAt = ExitGame.exitableAt(claim.outputTime, uint64(block.timestamp), c.exitPeriod);
         uint256 key = (ExitGame.priority(exitableAt, claim.pos) << 64)
-            | (claim.isDeposit ? (uint256(1) << 63) | claim.depositNonce : 0);
-        e.owner = msg.sender;
-        e.status = ExitStatus.Started;
-        e.anchorHeight = anchorHeight;
-        e.amount = amount;
+            | (claim.isDeposit ? DEPOSIT_TAG | claim.depositNonce : anchorHeight);
+        bool large = amount >= LARGE_AMOUNT;
+        _exits[chainId][claim.exitId] =
+            Exit({owner: msg.sender, status: ExitStatus.Started, amount: large ? LARGE_AMOUNT : uint88(amount)});
+        if (large) _largeAmounts[chainId][claim.exitId] = amount;
         _queues[chainId][token].push(key);
         emit ExitStarted(chainId, claim.exitId, msg.sender, token, amount, exitableAt, key);
     }
@@ -263,7 +262,8 @@ contract PlasmaRoot is RootStorage {
     /// @notice Challenges the exit of the output at `exitPos` with `spend`, a transaction
     /// whose input `inputIndex` spends it, signed by the exit's owner (it need not be in any
     /// block). `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied
-    /// challenge pays nobody but its author. The bond goes to the challenger.
+    /// challenge pays nobody but its author. The bond goes to the challenger. Runs in
+    /// `RootModule`.
     function challengeExit(
         uint64 chainId,
         UtxoPos calldata exitPos,
@@ -271,15 +271,13 @@ contract PlasmaRoot is RootStorage {
         uint8 inputIndex,
         bytes32 senderData
     ) external nonReentrant {
-        bytes32 exitId = ExitGame.outputExitId(exitPos);
-        Exit storage e = _activeExit(chainId, exitId, senderData);
-        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), exitPos, e.owner, spend, inputIndex);
-        _challenged(chainId, exitId, e);
+        (chainId, exitPos, spend, inputIndex, senderData);
+        _delegate();
     }
 
     /// @notice Challenges an exit of deposit `nonce` (from the record or from its minted
     /// output): `minted` proves the deposit's output at `mintedPos` under the checkpointed
-    /// `anchor`, and `spend` spends it, signed by its owner.
+    /// `anchor`, and `spend` spends it, signed by its owner. Runs in `RootModule`.
     function challengeDepositExit(
         uint64 nonce,
         BlockHeader calldata anchor,
@@ -289,26 +287,8 @@ contract PlasmaRoot is RootStorage {
         uint8 inputIndex,
         bytes32 senderData
     ) external nonReentrant {
-        uint64 chainId = anchor.chainId;
-        bytes32 exitId = ExitGame.depositExitId(nonce);
-        Exit storage e = _activeExit(chainId, exitId, senderData);
-        _checkAnchor(_chain(chainId), chainId, anchor);
-        ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, mintedPos, minted, e.owner);
-        if (claim.exitId != exitId) revert ExitGame.NotTheDeposit();
-        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), mintedPos, e.owner, spend, inputIndex);
-        _challenged(chainId, exitId, e);
-    }
-
-    function _activeExit(uint64 chainId, bytes32 exitId, bytes32 senderData) internal view returns (Exit storage e) {
-        if (senderData != keccak256(abi.encodePacked(msg.sender))) revert SenderDataMismatch();
-        e = _exits[chainId][exitId];
-        if (e.status != ExitStatus.Started) revert NotActive(exitId);
-    }
-
-    function _challenged(uint64 chainId, bytes32 exitId, Exit storage e) internal {
-        e.status = ExitStatus.Challenged;
-        emit ExitChallenged(chainId, exitId, msg.sender);
-        _sendEth(msg.sender, exitBond);
+        (nonce, anchor, mintedPos, minted, spend, inputIndex, senderData);
+        _delegate();
     }
 
     /// @notice Pays up to `max` mature exits of `token` on `chainId`, in priority order.
@@ -327,15 +307,20 @@ contract PlasmaRoot is RootStorage {
             ++processed;
             bytes32 exitId = _exitIdOfKey(key);
             Exit storage e = _exits[chainId][exitId];
-            if (e.status != ExitStatus.Started) continue; // challenged while queued
-            address owner = e.owner;
-            if (rollback != 0 && e.anchorHeight >= rollback) {
+            Exit memory x = e;
+            if (x.status != ExitStatus.Started) continue; // challenged while queued
+            address owner = x.owner;
+            // An exit proven under a checkpoint that a fraud proof voided is cancelled (its
+            // owner may exit again under a valid one); deposit-keyed exits match the root's
+            // own record and stand.
+            if (rollback != 0 && key & DEPOSIT_TAG == 0 && uint64(key) >= rollback) {
                 e.status = ExitStatus.Cancelled;
                 owed[owner][address(0)] += exitBond;
                 emit ExitCancelled(chainId, exitId);
                 continue;
             }
-            uint256 pay = e.amount < lockedLeft ? e.amount : lockedLeft;
+            uint256 amount = x.amount == LARGE_AMOUNT ? _largeAmounts[chainId][exitId] : x.amount;
+            uint256 pay = amount < lockedLeft ? amount : lockedLeft;
             lockedLeft -= pay;
             e.status = ExitStatus.Processed;
             if (token == address(0)) {
@@ -353,7 +338,7 @@ contract PlasmaRoot is RootStorage {
 
     /// The exit id a queue key stands for.
     function _exitIdOfKey(uint256 key) internal pure returns (bytes32) {
-        if ((key >> 63) & 1 == 1) return ExitGame.depositExitId(uint64(key & ((uint256(1) << 63) - 1)));
+        if (key & DEPOSIT_TAG != 0) return ExitGame.depositExitId(uint64(key & (DEPOSIT_TAG - 1)));
         uint256 packed = (key >> 64) & type(uint128).max;
         return ExitGame.outputExitId(
             UtxoPos(uint64(packed >> 40), uint32((packed >> 8) & type(uint32).max), uint8(packed & 0xff))
@@ -431,9 +416,15 @@ contract PlasmaRoot is RootStorage {
         return (s.amount, s.bonded, s.lastConfig);
     }
 
-    /// @notice An exit's state.
-    function exitOf(uint64 chainId, bytes32 exitId) external view returns (Exit memory) {
-        return _exits[chainId][exitId];
+    /// @notice An exit's owner, status and amount.
+    function exitOf(uint64 chainId, bytes32 exitId)
+        external
+        view
+        returns (address owner, ExitStatus status, uint256 amount)
+    {
+        Exit memory e = _exits[chainId][exitId];
+        amount = e.amount == LARGE_AMOUNT ? _largeAmounts[chainId][exitId] : e.amount;
+        return (e.owner, e.status, amount);
     }
 
     /// @notice Queued exits (including challenged ones not yet popped) of a chain and token.

@@ -5,22 +5,86 @@ import "./PlasmaTypes.sol";
 import {RootStorage} from "./RootStorage.sol";
 import {BLS} from "./lib/BLS.sol";
 import {KeyStore} from "./lib/KeyStore.sol";
+import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {FraudVerifier} from "./FraudVerifier.sol";
 
 /// @title RootModule
-/// @notice The rare, heavy entry points of `PlasmaRoot` — configuration snapshots and fraud
-/// proofs — which the root reaches by `delegatecall` (so they run on the root's storage and
+/// @notice The rare, heavy entry points of `PlasmaRoot` — configuration snapshots,
+/// challenges and fraud proofs — which the root reaches by `delegatecall` (so they run on the root's storage and
 /// emit the root's events). It is a separate contract only to keep the root under the
 /// contract size limit; calling it directly changes nothing of the root's.
 contract RootModule is RootStorage {
     /// The stateless judge of fraud evidence.
     FraudVerifier public immutable verifier;
+    /// Bond posted with every exit, paid to a successful challenger.
+    uint256 public immutable exitBond;
+    /// Part of the exit bond paid to whoever processes the exit.
+    uint256 public immutable processBounty;
 
     /// @param verifier_ The deployed `FraudVerifier`.
-    constructor(FraudVerifier verifier_) {
+    /// @param exitBond_ Bond per exit, in wei.
+    /// @param processBounty_ Part of the bond paid to the processor of an exit.
+    constructor(FraudVerifier verifier_, uint256 exitBond_, uint256 processBounty_) {
+        if (address(verifier_).code.length == 0 || processBounty_ > exitBond_) revert BadParams();
         verifier = verifier_;
+        exitBond = exitBond_;
+        processBounty = processBounty_;
     }
+
+    // ---- challenges ---------------------------------------------------------------------
+
+    /// @notice Challenges the exit of the output at `exitPos` with `spend`, a transaction
+    /// whose input `inputIndex` spends it, signed by the exit's owner (it need not be in any
+    /// block). `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied
+    /// challenge pays nobody but its author. The bond goes to the challenger.
+    function challengeExit(
+        uint64 chainId,
+        UtxoPos calldata exitPos,
+        SignedTransaction calldata spend,
+        uint8 inputIndex,
+        bytes32 senderData
+    ) external {
+        bytes32 exitId = ExitGame.outputExitId(exitPos);
+        Exit storage e = _activeExit(chainId, exitId, senderData);
+        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), exitPos, e.owner, spend, inputIndex);
+        _challenged(chainId, exitId, e);
+    }
+
+    /// @notice Challenges an exit of deposit `nonce` (from the record or from its minted
+    /// output): `minted` proves the deposit's output at `mintedPos` under the checkpointed
+    /// `anchor`, and `spend` spends it, signed by its owner.
+    function challengeDepositExit(
+        uint64 nonce,
+        BlockHeader calldata anchor,
+        UtxoPos calldata mintedPos,
+        TxInclusion calldata minted,
+        SignedTransaction calldata spend,
+        uint8 inputIndex,
+        bytes32 senderData
+    ) external {
+        uint64 chainId = anchor.chainId;
+        bytes32 exitId = ExitGame.depositExitId(nonce);
+        Exit storage e = _activeExit(chainId, exitId, senderData);
+        _checkAnchor(_chain(chainId), chainId, anchor);
+        ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, mintedPos, minted, e.owner);
+        if (claim.exitId != exitId) revert ExitGame.NotTheDeposit();
+        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), mintedPos, e.owner, spend, inputIndex);
+        _challenged(chainId, exitId, e);
+    }
+
+    function _activeExit(uint64 chainId, bytes32 exitId, bytes32 senderData) internal view returns (Exit storage e) {
+        if (senderData != keccak256(abi.encodePacked(msg.sender))) revert SenderDataMismatch();
+        e = _exits[chainId][exitId];
+        if (e.status != ExitStatus.Started) revert NotActive(exitId);
+    }
+
+    function _challenged(uint64 chainId, bytes32 exitId, Exit storage e) internal {
+        e.status = ExitStatus.Challenged;
+        emit ExitChallenged(chainId, exitId, msg.sender);
+        _sendEth(msg.sender, exitBond);
+    }
+
 
     // ---- configurations ----------------------------------------------------------------
 

@@ -72,15 +72,23 @@ abstract contract RootStorage {
         Cancelled
     }
 
-    /// An exit in the queue (two slots; its token is the queue's).
+    /// An exit, in one slot: its token is its queue's, its anchor height is in its queue key,
+    /// and an amount too large for 88 bits is kept in `_largeAmounts` (`amount` is then
+    /// `LARGE_AMOUNT`).
     struct Exit {
         address owner;
         ExitStatus status;
-        uint64 anchorHeight; // 0 for exits from a deposit record
-        uint256 amount;
+        uint88 amount;
     }
 
     // ---- constants -------------------------------------------------------------------
+
+    /// Marks an exit whose amount lives in `_largeAmounts`.
+    uint88 internal constant LARGE_AMOUNT = type(uint88).max;
+    /// Queue keys: `priority << 64 | tag`, where `priority` is the ledger's
+    /// `exitableAt << 128 | packed(pos)` and `tag` is `DEPOSIT_TAG | nonce` for exits keyed by
+    /// a deposit, else the height of the checkpoint the exit was proven under.
+    uint256 internal constant DEPOSIT_TAG = 1 << 63;
 
     /// Largest configuration (the ledger's limit).
     uint256 public constant MAX_VALIDATORS = 256;
@@ -114,6 +122,8 @@ abstract contract RootStorage {
     mapping(address => mapping(address => uint256)) public owed;
     /// Slashed stake not paid out as rewards.
     uint256 public burned;
+    /// Exit amounts of 2^88 - 1 and more.
+    mapping(uint64 => mapping(bytes32 => uint256)) internal _largeAmounts;
 
     // ---- events -------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ contract ExitsTest is RootFixture {
         return keccak256(abi.encodePacked(who));
     }
 
-    function _status(bytes32 exitId) internal view returns (RootStorage.ExitStatus) {
-        return root.exitOf(CHAIN, exitId).status;
+    function _status(bytes32 exitId) internal view returns (RootStorage.ExitStatus status) {
+        (, status,) = root.exitOf(CHAIN, exitId);
     }
 
     function _spentExitSpend() internal view returns (SignedTransaction memory) {
@@ -83,13 +83,14 @@ contract ExitsTest is RootFixture {
     function test_start_exit_queues_with_mvp_priority() public {
         ExitCase memory e = exitCase("preFraudExit");
         startExit(e);
-        RootStorage.Exit memory x = root.exitOf(CHAIN, e.exitId);
-        assertEq(uint256(x.status), uint256(RootStorage.ExitStatus.Started), "started");
-        assertEq(x.owner, e.owner, "owner");
-        assertEq(x.amount, e.amount, "amount");
-        assertEq(x.anchorHeight, e.anchor.height, "anchor");
+        (address owner, RootStorage.ExitStatus status, uint256 amount) = root.exitOf(CHAIN, e.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Started), "started");
+        assertEq(owner, e.owner, "owner");
+        assertEq(amount, e.amount, "amount");
         uint64 expected = ExitGame.exitableAt(e.inclusion.header.timestamp, uint64(block.timestamp), PERIOD);
-        assertEq(root.nextExitKey(CHAIN, address(0)), ExitGame.priority(expected, e.pos) << 64, "queue key");
+        uint256 key = root.nextExitKey(CHAIN, address(0));
+        assertEq(key >> 64, ExitGame.priority(expected, e.pos), "queue key: the ledger's priority");
+        assertEq(uint64(key), e.anchor.height, "queue key tag: the anchor height");
     }
 
     function test_exit_by_non_owner_fails() public {
@@ -118,20 +119,6 @@ contract ExitsTest is RootFixture {
         vm.expectPartialRevert(RootStorage.WrongBond.selector);
         root.startExit{value: BOND + 1}(e.anchor, e.pos, e.inclusion);
         vm.stopPrank();
-    }
-
-    function test_unknown_token_fails() public {
-        // The same chain and checkpoints, but no deposit ever locked ETH in it.
-        deployRoot();
-        registerChains();
-        bondCommittee();
-        submitCheckpoint(0);
-        submitCheckpoint(1);
-        ExitCase memory e = exitCase("preFraudExit");
-        vm.deal(e.owner, BOND);
-        vm.prank(e.owner);
-        vm.expectPartialRevert(RootStorage.UnknownToken.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
     }
 
     function test_exit_under_unknown_anchor_fails() public {
@@ -309,5 +296,25 @@ contract ExitsTest is RootFixture {
     function test_withdraw_without_credit_fails() public {
         vm.expectRevert(RootStorage.NothingOwed.selector);
         root.withdraw(address(0));
+    }
+}
+
+/// The same chain and checkpoints, but no deposit ever locked anything in it.
+contract NoDepositsTest is RootFixture {
+    function setUp() public {
+        deployRoot();
+        registerChains();
+        bondCommittee();
+        submitCheckpoint(0);
+        submitCheckpoint(1);
+        vm.warp(NOW);
+    }
+
+    function test_unknown_token_fails() public {
+        ExitCase memory e = exitCase("preFraudExit");
+        vm.deal(e.owner, BOND);
+        vm.prank(e.owner);
+        vm.expectPartialRevert(RootStorage.UnknownToken.selector);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
     }
 }

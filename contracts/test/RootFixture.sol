@@ -27,8 +27,8 @@ abstract contract RootFixture is Test {
     function deployRoot() internal {
         world = vm.readFile("test/vectors/root.json");
         FraudVerifier verifier = new FraudVerifier();
-        RootModule module = new RootModule(verifier);
-        PlasmaRoot impl = new PlasmaRoot(address(module), BOND, BOUNTY);
+        RootModule module = new RootModule(verifier, BOND, BOUNTY);
+        PlasmaRoot impl = new PlasmaRoot(module);
         address at = vm.parseJsonAddress(world, ".rootContract");
         vm.etch(at, address(impl).code);
         root = PlasmaRoot(at);

@@ -19,6 +19,18 @@ contract LibHarness {
     function hashToG1(bytes calldata message, bytes calldata dst) external view returns (bytes memory) {
         return BLS.hashToG1(message, dst);
     }
+
+    function hashStruct(Transaction calldata t) external pure returns (bytes32) {
+        return PlasmaTx.hashStruct(t);
+    }
+
+    function signingHash(bytes32 separator, Transaction calldata t) external pure returns (bytes32) {
+        return PlasmaTx.signingHash(separator, t);
+    }
+
+    function recover(bytes32 digest, bytes calldata sig) external pure returns (address) {
+        return PlasmaTx.recover(digest, sig);
+    }
 }
 
 /// The shared vectors the Rust ledger computes (`test/vectors/*.json`): every case must get the
@@ -79,10 +91,10 @@ contract VectorsTest is RootFixture {
         }
         Transaction memory t = abi.decode(vm.parseJsonBytes(j, ".eip712.transaction"), (Transaction));
         assertEq(PlasmaTx.TX_TYPEHASH, vm.parseJsonBytes32(j, ".eip712.typeHash"), "type hash");
-        assertEq(PlasmaTx.hashStruct(t), vm.parseJsonBytes32(j, ".eip712.hashStruct"), "hashStruct");
+        assertEq(lib.hashStruct(t), vm.parseJsonBytes32(j, ".eip712.hashStruct"), "hashStruct");
         bytes32 sep = root.domainSeparator(CHAIN);
         assertEq(sep, vm.parseJsonBytes32(j, ".eip712.domain.separator"), "domain separator");
-        assertEq(PlasmaTx.signingHash(sep, t), vm.parseJsonBytes32(j, ".eip712.signingHash"), "signing hash");
+        assertEq(lib.signingHash(sep, t), vm.parseJsonBytes32(j, ".eip712.signingHash"), "signing hash");
     }
 
     function test_transactions_hashes_and_signers() public view {
@@ -92,15 +104,15 @@ contract VectorsTest is RootFixture {
         for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
             string memory k = c("cases", i);
             SignedTransaction memory stx = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".signedTx")), (SignedTransaction));
-            assertEq(PlasmaTx.txHash(stx.transaction), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash");
-            bytes32 digest = PlasmaTx.signingHash(sep, stx.transaction);
+            assertEq(keccak256(abi.encode(stx.transaction)), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash");
+            bytes32 digest = lib.signingHash(sep, stx.transaction);
             assertEq(digest, vm.parseJsonBytes32(j, string.concat(k, ".signingHash")), "signing hash");
             for (uint256 s = 0; s < stx.signatures.length; ++s) {
                 string memory sk = string.concat(k, ".signers[", str(s), "]");
                 address expected = vm.parseJsonBool(j, string.concat(sk, ".ok"))
                     ? vm.parseJsonAddress(j, string.concat(sk, ".result"))
                     : address(0);
-                assertEq(PlasmaTx.recover(digest, stx.signatures[s]), expected, "signer");
+                assertEq(lib.recover(digest, stx.signatures[s]), expected, "signer");
                 ++n;
             }
         }
@@ -185,10 +197,10 @@ contract VectorsTest is RootFixture {
             if (isOk(j, k)) {
                 ExitRecord memory want =
                     abi.decode(vm.parseJsonBytes(j, string.concat(k, ".expect.result")), (ExitRecord));
-                RootStorage.Exit memory got = root.exitOf(CHAIN, want.exitId);
-                assertEq(uint256(got.status), uint256(RootStorage.ExitStatus.Started), "started");
-                assertEq(got.owner, want.owner, "owner");
-                assertEq(got.amount, want.amount, "amount");
+                (address owner, RootStorage.ExitStatus status, uint256 amount) = root.exitOf(CHAIN, want.exitId);
+                assertEq(uint256(status), uint256(RootStorage.ExitStatus.Started), "started");
+                assertEq(owner, want.owner, "owner");
+                assertEq(amount, want.amount, "amount");
                 uint256 key = root.nextExitKey(CHAIN, want.token);
                 assertEq(key >> 192, want.exitableAt, "exitableAt");
             }
@@ -212,7 +224,8 @@ contract VectorsTest is RootFixture {
             root.challengeExit(CHAIN, exit_.utxoPos, spend, input, keccak256(abi.encodePacked(challenger)));
             if (isOk(j, k)) {
                 assertEq(challenger.balance, BOND, "bond to challenger");
-                assertEq(uint256(root.exitOf(CHAIN, e.exitId).status), uint256(RootStorage.ExitStatus.Challenged), "challenged");
+                (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, e.exitId);
+                assertEq(uint256(status), uint256(RootStorage.ExitStatus.Challenged), "challenged");
             }
             vm.revertToState(snap);
         }

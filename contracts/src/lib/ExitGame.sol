@@ -71,9 +71,9 @@ library ExitGame {
     /// checkpointed `anchor` (`historyProof` shows it in the anchor's history).
     function verifyBlockInHistory(
         uint64 chainId,
-        BlockHeader memory anchor,
-        BlockHeader memory header,
-        MerkleProof memory historyProof,
+        BlockHeader calldata anchor,
+        BlockHeader calldata header,
+        MerkleProof calldata historyProof,
         uint64 height
     ) internal pure {
         if (header.chainId != chainId || anchor.chainId != chainId) revert WrongChain(chainId, header.chainId);
@@ -90,8 +90,8 @@ library ExitGame {
     /// @notice Reverts unless `inc` shows its transaction at `(height, txIndex)` under `anchor`.
     function verifyInclusion(
         uint64 chainId,
-        BlockHeader memory anchor,
-        TxInclusion memory inc,
+        BlockHeader calldata anchor,
+        TxInclusion calldata inc,
         uint64 height,
         uint32 txIndex
     ) internal pure {
@@ -103,16 +103,16 @@ library ExitGame {
     /// @notice The claim of `claimant` to the output at `pos`, proven under `anchor`.
     function verifyExitStart(
         uint64 chainId,
-        BlockHeader memory anchor,
-        UtxoPos memory pos,
-        TxInclusion memory inc,
+        BlockHeader calldata anchor,
+        UtxoPos calldata pos,
+        TxInclusion calldata inc,
         address claimant
     ) internal pure returns (Claim memory c) {
         verifyInclusion(chainId, anchor, inc, pos.blockHeight, pos.txIndex);
-        Transaction memory t = inc.signedTx.transaction;
+        Transaction calldata t = inc.signedTx.transaction;
         if (t.kind == uint8(TxKind.Invalid) || t.kind > uint8(TxKind.ExitPayout)) revert UnknownKind(t.kind);
         if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
-        Output memory out = t.outputs[pos.outputIndex];
+        Output calldata out = t.outputs[pos.outputIndex];
         if (out.owner != claimant) revert NotOwner(out.owner, claimant);
         c.pos = pos;
         c.output = out;
@@ -132,14 +132,14 @@ library ExitGame {
     /// `owner` in the chain's signing domain. The spend need not be in any block.
     function verifyChallenge(
         bytes32 separator,
-        UtxoPos memory exitPos,
+        UtxoPos calldata exitPos,
         address owner,
-        SignedTransaction memory spend,
+        SignedTransaction calldata spend,
         uint256 inputIndex
     ) internal pure {
-        Transaction memory t = spend.transaction;
+        Transaction calldata t = spend.transaction;
         if (t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)) revert NotASpend(t.kind);
-        if (inputIndex >= t.inputs.length || PlasmaTx.packed(t.inputs[inputIndex]) != PlasmaTx.packed(exitPos)) {
+        if (inputIndex >= t.inputs.length || !_same(t.inputs[inputIndex], exitPos)) {
             revert NotSpendingExit(inputIndex);
         }
         address signer;
@@ -147,5 +147,9 @@ library ExitGame {
             signer = PlasmaTx.recover(PlasmaTx.signingHash(separator, t), spend.signatures[inputIndex]);
         }
         if (signer != owner) revert NotSignedByOwner(owner, signer);
+    }
+
+    function _same(UtxoPos calldata a, UtxoPos calldata b) private pure returns (bool) {
+        return a.blockHeight == b.blockHeight && a.txIndex == b.txIndex && a.outputIndex == b.outputIndex;
     }
 }

@@ -41,7 +41,7 @@ library Merkle {
     }
 
     /// @notice The root `proof` leads to from an already hashed `leaf`.
-    function computeRoot(bytes32 leaf, MerkleProof memory proof) internal pure returns (bytes32 node) {
+    function computeRoot(bytes32 leaf, MerkleProof calldata proof) internal pure returns (bytes32 node) {
         uint256 depth = proof.siblings.length;
         if (depth > MAX_PROOF_DEPTH) revert MerkleTooDeep(depth);
         if (depth < 64 && (uint256(proof.index) >> depth) != 0) revert MerkleIndexOutOfRange(proof.index, depth);
@@ -54,13 +54,13 @@ library Merkle {
     }
 
     /// @notice Reverts unless `leaf` sits at `proof.index` under `root`.
-    function verify(bytes32 leaf, MerkleProof memory proof, bytes32 root) internal pure {
+    function verify(bytes32 leaf, MerkleProof calldata proof, bytes32 root) internal pure {
         bytes32 computed = computeRoot(leaf, proof);
         if (computed != root) revert MerkleRootMismatch(computed, root);
     }
 
     /// @notice Reverts unless `blockHash` is leaf `height` of the history tree `root`.
-    function verifyHistory(bytes32 blockHash, uint64 height, MerkleProof memory proof, bytes32 root) internal pure {
+    function verifyHistory(bytes32 blockHash, uint64 height, MerkleProof calldata proof, bytes32 root) internal pure {
         if (proof.siblings.length != HISTORY_DEPTH) revert MerkleWrongDepth(proof.siblings.length, HISTORY_DEPTH);
         if (proof.index != height) revert MerkleIndexOutOfRange(proof.index, HISTORY_DEPTH);
         verify(leafHash(abi.encodePacked(blockHash)), proof, root);

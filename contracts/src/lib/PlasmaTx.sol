@@ -28,15 +28,15 @@ library PlasmaTx {
     }
 
     /// @notice EIP-712 `hashStruct(tx)`.
-    function hashStruct(Transaction memory t) internal pure returns (bytes32) {
+    function hashStruct(Transaction calldata t) internal pure returns (bytes32) {
         bytes32[] memory ins = new bytes32[](t.inputs.length);
         for (uint256 i = 0; i < ins.length; ++i) {
-            UtxoPos memory p = t.inputs[i];
+            UtxoPos calldata p = t.inputs[i];
             ins[i] = keccak256(abi.encode(UTXO_POS_TYPEHASH, p.blockHeight, p.txIndex, p.outputIndex));
         }
         bytes32[] memory outs = new bytes32[](t.outputs.length);
         for (uint256 i = 0; i < outs.length; ++i) {
-            Output memory o = t.outputs[i];
+            Output calldata o = t.outputs[i];
             outs[i] = keccak256(abi.encode(OUTPUT_TYPEHASH, o.owner, o.token, o.amount));
         }
         return keccak256(
@@ -47,34 +47,29 @@ library PlasmaTx {
     }
 
     /// @notice The digest an input owner signs.
-    function signingHash(bytes32 separator, Transaction memory t) internal pure returns (bytes32) {
+    function signingHash(bytes32 separator, Transaction calldata t) internal pure returns (bytes32) {
         return keccak256(abi.encodePacked(hex"1901", separator, hashStruct(t)));
     }
 
     /// @notice The signer of `sig` over `digest`, or zero if `sig` is malformed, has a high s,
     /// or recovers nothing.
-    function recover(bytes32 digest, bytes memory sig) internal pure returns (address) {
+    function recover(bytes32 digest, bytes calldata sig) internal pure returns (address) {
         if (sig.length != 65) return address(0);
         bytes32 r;
         bytes32 s;
         uint8 v;
         assembly ("memory-safe") {
-            r := mload(add(sig, 32))
-            s := mload(add(sig, 64))
-            v := byte(0, mload(add(sig, 96)))
+            r := calldataload(sig.offset)
+            s := calldataload(add(sig.offset, 32))
+            v := byte(0, calldataload(add(sig.offset, 64)))
         }
         if (v != 27 && v != 28) return address(0);
         if (uint256(s) > HALF_N) return address(0);
         return ecrecover(digest, v, r, s);
     }
 
-    /// @notice `keccak256(abi.encode(tx))`.
-    function txHash(Transaction memory t) internal pure returns (bytes32) {
-        return keccak256(abi.encode(t));
-    }
-
     /// @notice `keccak256(abi.encode(header))`.
-    function blockHash(BlockHeader memory h) internal pure returns (bytes32) {
+    function blockHash(BlockHeader calldata h) internal pure returns (bytes32) {
         return keccak256(abi.encode(h));
     }
 
