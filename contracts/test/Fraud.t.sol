@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../src/PlasmaTypes.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {RootFixture} from "./RootFixture.sol";
+
+/// One test per kind of fraud: the honest counterpart is refused and changes nothing; the real
+/// fraud rolls the chain back to before the bad block, slashes the certificate's signers,
+/// rewards the prover and freezes the chain. After the freeze, honest outputs from before the
+/// bad block exit and are paid; outputs of the bad block cannot exit at all.
+contract FraudTest is RootFixture {
+    address internal constant PROVER = address(0xF4A0D);
+    uint256 internal constant STAKE = 100 gwei; // each of the four fixture validators
+    string internal fraud;
+
+    function setUp() public {
+        setUpWorld();
+        fraud = vm.readFile("test/vectors/fraud.json");
+    }
+
+    function _proof(string memory name) internal view returns (FraudProof memory) {
+        for (uint256 i = 0;; ++i) {
+            string memory k = string.concat(".cases[", str(i), "]");
+            if (keccak256(bytes(vm.parseJsonString(fraud, string.concat(k, ".name")))) == keccak256(bytes(name))) {
+                return abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".proof")), (FraudProof));
+            }
+        }
+    }
+
+    function _stake(uint256 v) internal view returns (uint256 amount) {
+        (amount,,) = root.stakeOf(CHAIN, validatorAt(v));
+    }
+
+    /// The honest case is refused with `honestError` and leaves the chain live; the fraud
+    /// convicts with the slashing and freezing it must.
+    function _convict(string memory name, string memory honest, bytes4 honestError, uint256 slashedValidators)
+        internal
+    {
+        vm.prank(PROVER);
+        vm.expectPartialRevert(honestError);
+        root.proveFraud(CHAIN, _proof(honest));
+        assertTrue(!root.chain(CHAIN).frozen, "honest evidence changes nothing");
+        assertEq(_stake(0), STAKE, "nobody slashed");
+
+        uint256 burnedBefore = root.burned();
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof(name));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        uint256 slashed = slashedValidators * STAKE;
+        assertEq(root.owed(PROVER, address(0)), slashed / 2, "prover rewarded half the slashed stake");
+        assertEq(root.burned() - burnedBefore, slashed - slashed / 2, "the rest burned");
+        _assertFrozenAndPreFraudExitsFirst(c.rollbackHeight);
+    }
+
+    function _assertFrozenAndPreFraudExitsFirst(uint64 rollback) internal {
+        (BlockHeader memory tip, CommitCertificate memory cert) = checkpoint(1);
+        // No more checkpoints, deposits or bonds.
+        vm.expectPartialRevert(RootStorage.ChainIsFrozen.selector);
+        root.submitCheckpoint(tip, cert);
+        vm.deal(address(this), 1 ether);
+        vm.expectPartialRevert(RootStorage.ChainIsFrozen.selector);
+        root.deposit{value: 1 ether}(CHAIN, address(this), address(0), 1 ether);
+        // The tip checkpoint is void: an output of the bad block cannot exit.
+        if (tip.height >= rollback) {
+            ExitCase memory bad = exitCase("postFraudExit");
+            vm.deal(bad.owner, BOND);
+            vm.prank(bad.owner);
+            vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+            root.startExit{value: BOND}(bad.anchor, bad.pos, bad.inclusion);
+        }
+        // An honest output from before the bad block exits under checkpoint 3 and is paid
+        // (unless the fraud is at height 3 itself, which voids that checkpoint too).
+        ExitCase memory good = exitCase("preFraudExit");
+        if (good.anchor.height >= rollback) {
+            vm.deal(good.owner, BOND);
+            vm.prank(good.owner);
+            vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+            root.startExit{value: BOND}(good.anchor, good.pos, good.inclusion);
+            return;
+        }
+        startExit(good);
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        assertEq(root.owed(good.owner, address(0)), good.amount + BOND - BOUNTY, "pre-fraud output paid");
+    }
+
+    function test_fraud_double_spend() public {
+        _convict("double_spend", "double_spend_honest", FraudVerifier.DifferentOutputs.selector, 4);
+    }
+
+    function test_fraud_invalid_signature() public {
+        _convict("invalid_signature", "invalid_signature_honest", FraudVerifier.SignatureValid.selector, 4);
+    }
+
+    function test_fraud_inflation() public {
+        _convict("inflation", "inflation_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
+    function test_fraud_nonexistent_input() public {
+        _convict("nonexistent_input_no_such_output", "nonexistent_input_honest", FraudVerifier.InputExists.selector, 4);
+    }
+
+    function test_fraud_nonexistent_input_after_last_transaction() public {
+        _convict(
+            "nonexistent_input_after_last_tx", "nonexistent_input_not_last_tx", FraudVerifier.NotLastTransaction.selector, 4
+        );
+    }
+
+    function test_fraud_deposit_mismatch() public {
+        _convict("deposit_mismatch", "deposit_mismatch_honest", FraudVerifier.DepositMatches.selector, 4);
+    }
+
+    function test_fraud_double_mint() public {
+        _convict("double_mint", "double_mint_honest", FraudVerifier.DifferentDeposits.selector, 4);
+    }
+
+    function test_fraud_equivocation_slashes_who_signed_both() public {
+        _convict("equivocation", "equivocation_honest", RootStorage.NotConflicting.selector, 2);
+        assertEq(_stake(0), STAKE, "signed one certificate only");
+        assertEq(_stake(1), 0, "signed both");
+        assertEq(_stake(2), 0, "signed both");
+        assertEq(_stake(3), STAKE, "signed one certificate only");
+    }
+
+    function test_exit_proven_under_voided_checkpoint_is_cancelled_and_bond_returned() public {
+        // Carol exits her honest output under the tip (which will be voided).
+        ExitCase memory e = exitCase("preFraudExit");
+        (BlockHeader memory tip,) = checkpoint(1);
+        e.anchor = tip;
+        e.inclusion = _inclusionUnderTip();
+        startExit(e);
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("double_spend"));
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, e.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Cancelled), "cancelled");
+        assertEq(root.owed(e.owner, address(0)), BOND, "bond returned, nothing paid");
+        // It restarts under the valid checkpoint 3 and is paid.
+        startExit(exitCase("preFraudExit"));
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        assertEq(root.owed(e.owner, address(0)), BOND + e.amount + BOND - BOUNTY, "paid after restarting");
+    }
+
+    function test_fraud_proof_with_unknown_anchor_is_refused() public {
+        FraudProof memory p = _proof("double_spend");
+        p.anchor.timestamp += 1;
+        vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+        root.proveFraud(CHAIN, p);
+    }
+
+    function test_fraud_proof_with_forged_anchor_certificate_is_refused() public {
+        FraudProof memory p = _proof("double_spend");
+        p.anchorCertificate.signerBitmap = hex"07"; // claims three signers of four
+        vm.expectPartialRevert(RootStorage.BadSignature.selector);
+        root.proveFraud(CHAIN, p);
+    }
+
+    function test_second_proof_on_frozen_chain_needs_an_earlier_block() public {
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("double_spend"));
+        // Its anchor (the tip) is void now.
+        vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+        root.proveFraud(CHAIN, _proof("inflation"));
+    }
+
+    /// Carol's output of block 3, proven under the tip (height 5) instead of checkpoint 3.
+    function _inclusionUnderTip() internal view returns (TxInclusion memory) {
+        string memory j = vm.readFile("test/vectors/exits.json");
+        return abi.decode(vm.parseJsonBytes(j, ".starts[0].inclusion"), (TxInclusion));
+    }
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../src/PlasmaTypes.sol";
+import {PlasmaRoot} from "../src/PlasmaRoot.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {Merkle} from "../src/lib/Merkle.sol";
+import {RootFixture} from "./RootFixture.sol";
+
+contract MerkleHarness {
+    function computeRoot(bytes32 leaf, MerkleProof calldata proof) external pure returns (bytes32) {
+        return Merkle.computeRoot(leaf, proof);
+    }
+}
+
+/// Fuzzing of the proof decoders (malformed or tampered evidence never convicts or exits)
+/// and of the exit queue's priority order.
+contract FuzzTest is RootFixture {
+    MerkleHarness internal merkle;
+
+    function setUp() public {
+        setUpWorld();
+        merkle = new MerkleHarness();
+    }
+
+    /// Arbitrary bytes as evidence of any kind, under a genuine anchor and certificate, never
+    /// convict: the call reverts and the chain stays live.
+    function testFuzz_garbage_evidence_never_convicts(uint8 kind, bytes calldata evidence) public {
+        (BlockHeader memory tip, CommitCertificate memory cert) = checkpoint(1);
+        FraudProof memory p = FraudProof(kind % 8, tip, cert, evidence);
+        (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
+        assertTrue(!ok, "garbage convicted");
+        assertTrue(!root.chain(CHAIN).frozen, "chain still live");
+    }
+
+    /// One flipped byte anywhere in a valid fraud proof's evidence never convicts more than
+    /// the original: the call reverts, or convicts at the same height.
+    function testFuzz_tampered_fraud_evidence(uint256 at, uint8 mask) public {
+        string memory j = vm.readFile("test/vectors/fraud.json");
+        FraudProof memory p = abi.decode(vm.parseJsonBytes(j, ".cases[0].proof"), (FraudProof));
+        bytes memory ev = p.evidence;
+        ev[at % ev.length] ^= bytes1(mask | 1);
+        (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
+        if (ok) assertEq(root.chain(CHAIN).rollbackHeight, 4, "a tampered proof convicts only the real fraud");
+    }
+
+    /// One flipped byte anywhere in a valid exit's calldata (after the selector) never starts
+    /// any exit but the genuine one. (A flip may leave the decoded values unchanged — e.g. a
+    /// high byte of an offset that wraps around to zeros equal to the genuine empty proof of a
+    /// one-transaction block — and then it is the genuine exit that starts.)
+    function testFuzz_tampered_exit_starts_nothing_else(uint256 at, uint8 mask) public {
+        ExitCase memory e = exitCase("challengedExit");
+        bytes memory data = abi.encodeCall(root.startExit, (e.anchor, e.pos, e.inclusion));
+        uint256 i = 4 + at % (data.length - 4);
+        data[i] ^= bytes1(mask | 1);
+        vm.deal(e.owner, BOND);
+        vm.prank(e.owner);
+        (bool ok,) = address(root).call{value: BOND}(data);
+        if (!ok) {
+            assertEq(root.queueLength(CHAIN, address(0)), 0, "queue untouched");
+            return;
+        }
+        assertEq(root.queueLength(CHAIN, address(0)), 1, "one exit");
+        (address owner, RootStorage.ExitStatus status, uint256 amount) = root.exitOf(CHAIN, e.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Started), "the genuine exit");
+        assertEq(owner, e.owner, "its owner");
+        assertEq(amount, e.amount, "its amount");
+    }
+
+    /// A proof index must fit the proof's depth.
+    function testFuzz_merkle_index_fits_depth(uint64 index, uint8 depth, bytes32 leaf) public {
+        depth = depth % 65;
+        MerkleProof memory p = MerkleProof(index, new bytes32[](depth));
+        bool fits = depth >= 64 || (uint256(index) >> depth) == 0;
+        (bool ok,) = address(merkle).call(abi.encodeCall(merkle.computeRoot, (leaf, p)));
+        assertEq(ok, fits, "index checked against depth");
+    }
+
+    /// Exits leave the queue in priority order, whatever the order they were started in and
+    /// however processing is split.
+    function testFuzz_exit_priority_order(uint32[6] memory gaps, uint8 startOrder, uint8 batch) public {
+        uint256 n = gaps.length;
+        DepositRecord[] memory recs = new DepositRecord[](n);
+        uint256 t = block.timestamp;
+        for (uint256 i = 0; i < n; ++i) {
+            t += uint256(gaps[i]) % (2 * PERIOD);
+            vm.warp(t);
+            address who = address(uint160(0x5000 + i));
+            uint64 nonce = depositAs(who, who, address(0), 1 ether);
+            recs[i] = DepositRecord(CHAIN, nonce, who, who, address(0), 1 ether);
+        }
+        for (uint256 k = 0; k < n; ++k) {
+            uint256 i = (k + startOrder) % n;
+            vm.warp(t + k * 7);
+            vm.deal(recs[i].recipient, BOND);
+            vm.prank(recs[i].recipient);
+            root.startDepositExit{value: BOND}(recs[i]);
+        }
+        vm.warp(t + 10 * PERIOD);
+        uint256 step = 1 + uint256(batch) % 3;
+        uint256 last;
+        while (root.queueLength(CHAIN, address(0)) > 0) {
+            uint256 key = root.nextExitKey(CHAIN, address(0));
+            assertTrue(key >= last, "keys leave in increasing order");
+            last = key;
+            // The smallest key is paid first: its owner is credited by the next call.
+            address owner = recs[_indexOfNonce(recs, uint64(key & ((uint256(1) << 63) - 1)))].recipient;
+            uint256 before = root.owed(owner, address(0));
+            root.processExits(CHAIN, address(0), step);
+            assertGt(root.owed(owner, address(0)), before, "the head of the queue was paid");
+        }
+    }
+
+    function _indexOfNonce(DepositRecord[] memory recs, uint64 nonce) internal pure returns (uint256) {
+        for (uint256 i = 0; i < recs.length; ++i) {
+            if (recs[i].nonce == nonce) return i;
+        }
+        revert("unknown nonce");
+    }
+}
