@@ -5,7 +5,8 @@
 #
 # Environment: CARGO_TARGET_DIR (default ~/.cache/plasma/target, outside the clone so fresh
 # clones reuse the build), FUZZ_CASES (decoder fuzzing cases per target; 20000 under CI),
-# CRASH_ROUNDS (kill -9 rounds of the crash test; 40 under CI).
+# CRASH_ROUNDS (kill -9 rounds of the crash test; 40 under CI), FOUNDRY_FUZZ_RUNS (forge fuzz
+# runs per test; 2000 under CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 if [ "${CI:-}" = "true" ]; then
   export FUZZ_CASES="${FUZZ_CASES:-20000}"
   export CRASH_ROUNDS="${CRASH_ROUNDS:-40}"
+  export FOUNDRY_FUZZ_RUNS="${FOUNDRY_FUZZ_RUNS:-2000}"
 fi
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -29,10 +31,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "solidity: shared declarations compile"
 node scripts/check-solidity.js
 
+step "solidity: formatting, and committed artifacts are what the sources compile to"
+bash scripts/contracts.sh forge fmt --check
+bash scripts/contracts.sh check
+
+step "forge test (unit, attack scenarios, fraud proofs, fuzz, invariants, shared vectors)"
+bash scripts/contracts.sh test
+
 step "cargo doc (documentation builds without warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12})"
+step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12}; the bridge's tests run a real anvil)"
 cargo test --workspace --locked
 
 step "ok"

@@ -40,16 +40,23 @@ async fn main() -> Res<()> {
     let bond = U256::from(10u64).pow(U256::from(17));
     let (root, _) = Root::deploy(dev.provider.clone(), bond, bond / U256::from(10)).await?;
     println!("# root contracts on anvil {}, receipts' gasUsed", anvil_version());
-    let mut report = Report { worst_checkpoint_all_signing: 0, worst_start_exit: 0, worst_process_per_exit: 0 };
+    let mut report =
+        Report { worst_checkpoint_all_signing: 0, worst_start_exit: 0, worst_process_per_exit: 0 };
 
     let mut first_chain = None;
+    let mut last_ops = Vec::new();
     for n in SET_SIZES {
         let ops: Vec<Address> = operators.by_ref().take(n).collect();
+        last_ops.clone_from(&ops);
         let (chain_id, set, keys) = chain_with_validators(&root, admin, &ops).await?;
         let domain = SigningDomain::new(chain_id, 31337, root.address());
         let mut chain = TestChain::with_domain(domain.clone(), set.hash());
-        let absent_counts: Vec<usize> =
-            [0, 1, n / 10, (n - 1) / 3].into_iter().filter(|k| *k < n).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let absent_counts: Vec<usize> = [0, 1, n / 10, (n - 1) / 3]
+            .into_iter()
+            .filter(|k| *k < n)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         for absent in absent_counts {
             chain.commit(vec![]);
             let header = chain.tip().clone();
@@ -58,7 +65,8 @@ async fn main() -> Res<()> {
             let r = root.submit_checkpoint(admin, &header, &cert).await?;
             println!("submitCheckpoint validators={n} nonSigners={absent} gasUsed={}", r.gas_used);
             if absent == 0 {
-                report.worst_checkpoint_all_signing = report.worst_checkpoint_all_signing.max(r.gas_used);
+                report.worst_checkpoint_all_signing =
+                    report.worst_checkpoint_all_signing.max(r.gas_used);
             }
         }
         if first_chain.is_none() {
@@ -71,17 +79,24 @@ async fn main() -> Res<()> {
     let token = MockERC20::deploy(dev.provider.clone()).await?;
     let mut records: Vec<DepositRecord> = Vec::new();
     for (i, user) in users.iter().enumerate() {
-        let (record, r) = root.deposit(*user, chain_id, *user, Address::ZERO, U256::from(1_000_000 + i)).await?;
+        let (record, r) =
+            root.deposit(*user, chain_id, *user, Address::ZERO, U256::from(1_000_000 + i)).await?;
         if i < 2 {
             println!("deposit token=ETH nth={} gasUsed={}", i + 1, r.gas_used);
         }
         records.push(record);
     }
-    for i in 0..2 {
-        let user = users[i];
+    for (i, &user) in users[..2].iter().enumerate() {
         token.mint(user, U256::from(1_000)).from(user).send().await?.get_receipt().await?;
-        token.approve(root.address(), U256::from(1_000)).from(user).send().await?.get_receipt().await?;
-        let (_, r) = root.deposit(user, chain_id, user, *token.address(), U256::from(1_000)).await?;
+        token
+            .approve(root.address(), U256::from(1_000))
+            .from(user)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let (_, r) =
+            root.deposit(user, chain_id, user, *token.address(), U256::from(1_000)).await?;
         println!("deposit token=ERC20 nth={} gasUsed={}", i + 1, r.gas_used);
     }
 
@@ -101,20 +116,26 @@ async fn main() -> Res<()> {
             transfer(
                 &chain.domain,
                 &[(UtxoPos::new(minted_height, i as u32, 0), &user_keys[i])],
-                vec![Output::new(users[i], Address::ZERO, half), Output::new(users[i], Address::ZERO, records[i].amount - half)],
+                vec![
+                    Output::new(users[i], Address::ZERO, half),
+                    Output::new(users[i], Address::ZERO, records[i].amount - half),
+                ],
             )
         })
         .collect();
     chain.commit(splits);
     let anchor = chain.tip().clone();
     let all: Vec<_> = keys.iter().enumerate().collect();
-    root.submit_checkpoint(admin, &anchor, &certify(&set, &all, &anchor, 0).ok_or("certificate")?).await?;
+    root.submit_checkpoint(admin, &anchor, &certify(&set, &all, &anchor, 0).ok_or("certificate")?)
+        .await?;
     let queue_len = |n: usize| if n == 0 { "empty" } else { "nonEmpty" };
     let mut started = 0;
     for (i, user) in users[..2].iter().enumerate() {
         for out in 0..2u8 {
             let pos = UtxoPos::new(anchor.height, i as u32, out);
-            let r = root.start_exit(*user, &anchor, &pos, &chain.inclusion(anchor.height, i as u32), bond).await?;
+            let r = root
+                .start_exit(*user, &anchor, &pos, &chain.inclusion(anchor.height, i as u32), bond)
+                .await?;
             println!("startExit queue={} gasUsed={}", queue_len(started), r.gas_used);
             report.worst_start_exit = report.worst_start_exit.max(r.gas_used);
             started += 1;
@@ -135,7 +156,9 @@ async fn main() -> Res<()> {
         &[(UtxoPos::new(anchor.height, 0, 1), &user_keys[0])],
         vec![Output::new(users[1], Address::ZERO, U256::from(1))],
     );
-    let r = root.challenge_exit(users[5], chain_id, &UtxoPos::new(anchor.height, 0, 1), &spend, 0).await?;
+    let r = root
+        .challenge_exit(users[5], chain_id, &UtxoPos::new(anchor.height, 0, 1), &spend, 0)
+        .await?;
     println!("challengeExit gasUsed={}", r.gas_used);
 
     // Processing: one exit alone, then the rest in one call (each owner credited for the
@@ -151,8 +174,35 @@ async fn main() -> Res<()> {
     let r = root.withdraw(users[3], Address::ZERO).await?;
     println!("withdraw token=ETH gasUsed={}", r.gas_used);
 
+    // A deep queue: 100 exits of distinct owners, processed ten at a time.
+    let bulk = last_ops.len();
+    for (i, who) in last_ops.iter().enumerate() {
+        let (record, _) =
+            root.deposit(*who, chain_id, *who, Address::ZERO, U256::from(1 + i)).await?;
+        root.start_deposit_exit(*who, &record, bond).await?;
+    }
+    dev.warp(3 * 3_600).await?;
+    let mut batch_worst = 0;
+    for batch in 0..bulk / 10 {
+        let r = root.process_exits(admin, chain_id, Address::ZERO, 10).await?;
+        let per = r.gas_used / 10;
+        batch_worst = batch_worst.max(per);
+        if batch == 0 || batch == bulk / 10 - 1 {
+            println!(
+                "processExits queue={} exits=10 gasUsed={} perExit={per}",
+                bulk - batch * 10,
+                r.gas_used
+            );
+        }
+    }
+    report.worst_process_per_exit = report.worst_process_per_exit.max(batch_worst);
+
     println!("# targets");
-    check("submitCheckpoint, every set size, all signing", report.worst_checkpoint_all_signing, 200_000);
+    check(
+        "submitCheckpoint, every set size, all signing",
+        report.worst_checkpoint_all_signing,
+        200_000,
+    );
     check("startExit", report.worst_start_exit, 150_000);
     check("processExits per exit", report.worst_process_per_exit, 60_000);
     Ok(())

@@ -81,7 +81,10 @@ impl Devchain {
     /// Moves the chain's clock forward by `seconds` and mines a block.
     pub async fn warp(&self, seconds: u64) -> Result<(), DevchainError> {
         let rpc = |method: &'static str| {
-            move |e: alloy::transports::TransportError| DevchainError::Rpc { method, reason: e.to_string() }
+            move |e: alloy::transports::TransportError| DevchainError::Rpc {
+                method,
+                reason: e.to_string(),
+            }
         };
         self.provider
             .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (seconds,))
@@ -100,8 +103,14 @@ impl Devchain {
             .provider
             .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
             .await
-            .map_err(|e| DevchainError::Rpc { method: "eth_getBlockByNumber", reason: e.to_string() })?
-            .ok_or(DevchainError::Rpc { method: "eth_getBlockByNumber", reason: "no block".into() })?;
+            .map_err(|e| DevchainError::Rpc {
+                method: "eth_getBlockByNumber",
+                reason: e.to_string(),
+            })?
+            .ok_or(DevchainError::Rpc {
+                method: "eth_getBlockByNumber",
+                reason: "no block".into(),
+            })?;
         Ok(block.header.timestamp)
     }
 }

@@ -19,7 +19,10 @@ use alloy::sol_types::SolValue;
 /// # Panics
 /// Never for types generated from the same Solidity declaration; a mismatch is a build-time
 /// bug that the bridge's tests exercise for every type it converts.
-pub fn convert<A: SolValue, B: SolValue + From<<B::SolType as alloy::sol_types::SolType>::RustType>>(
+pub fn convert<
+    A: SolValue,
+    B: SolValue + From<<B::SolType as alloy::sol_types::SolType>::RustType>,
+>(
     value: &A,
 ) -> B {
     B::abi_decode(&value.abi_encode()).expect("one Solidity type, one encoding")

@@ -111,8 +111,11 @@ impl Root {
         let root = PlasmaRoot::deploy(provider, *module.address())
             .await
             .map_err(|e| refused("deploy PlasmaRoot", e))?;
-        let deployment =
-            Deployment { root: *root.address(), module: *module.address(), verifier: *verifier.address() };
+        let deployment = Deployment {
+            root: *root.address(),
+            module: *module.address(),
+            verifier: *verifier.address(),
+        };
         Ok((Self { contract: root }, deployment))
     }
 
@@ -168,7 +171,8 @@ impl Root {
     ) -> Result<Receipt, RootError> {
         let pubkey = key.public_key().to_eip2537().to_vec();
         let pop = key.proof_of_possession(operator).to_eip2537().to_vec();
-        let call = self.contract.bond(chain_id, pubkey.into(), pop.into()).from(operator).value(stake);
+        let call =
+            self.contract.bond(chain_id, pubkey.into(), pop.into()).from(operator).value(stake);
         send("bond", call).await
     }
 

@@ -42,7 +42,8 @@ fn refused_with(result: Result<impl std::fmt::Debug, RootError>, error: &str) {
 async fn root_contracts_end_to_end_on_anvil() {
     let dev = Devchain::start(12).expect("anvil starts");
     let a = &dev.accounts;
-    let (admin, validators, alice, bob, relayer, newcomer) = (a[0], &a[1..5], a[5], a[6], a[7], a[8]);
+    let (admin, validators, alice, bob, relayer, newcomer) =
+        (a[0], &a[1..5], a[5], a[6], a[7], a[8]);
     let bond = milli(100);
     let bounty = milli(10);
     let (root, deployment) =
@@ -50,12 +51,17 @@ async fn root_contracts_end_to_end_on_anvil() {
     assert_ne!(deployment.module, deployment.verifier);
 
     // Registry and staking: four validators bond with proofs of possession.
-    let params =
-        ChainParams { epoch_length: 2, exit_period: EXIT_PERIOD, min_stake: 1_000_000_000, max_validators: 16 };
+    let params = ChainParams {
+        epoch_length: 2,
+        exit_period: EXIT_PERIOD,
+        min_stake: 1_000_000_000,
+        max_validators: 16,
+    };
     let (chain_id, _) = root.register_chain(admin, params).await.expect("register");
     assert_eq!(chain_id, 1);
-    let keys: Vec<BlsSecretKey> =
-        (0..5).map(|i| BlsSecretKey::from_seed(format!("anvil-validator-{i}").as_bytes())).collect();
+    let keys: Vec<BlsSecretKey> = (0..5)
+        .map(|i| BlsSecretKey::from_seed(format!("anvil-validator-{i}").as_bytes()))
+        .collect();
     for (i, operator) in validators.iter().enumerate() {
         let r = root.bond(*operator, chain_id, &keys[i], ether(32)).await.expect("bond");
         eprintln!("bond gasUsed={}", r.gas_used);
@@ -75,19 +81,39 @@ async fn root_contracts_end_to_end_on_anvil() {
     assert!(stolen.is_err(), "a PoP bound to another operator must not bond");
     let (config, _) = root.propose_configuration(admin, chain_id).await.expect("genesis config");
     assert_eq!(config, 1);
-    let set = ValidatorSet::new(root.validators(chain_id, 1).await.expect("read set")).expect("valid set");
+    let set = ValidatorSet::new(root.validators(chain_id, 1).await.expect("read set"))
+        .expect("valid set");
     assert_eq!(set.validators().len(), 4);
     assert!(set.validators().iter().zip(validators).all(|(v, op)| v.operator == *op));
     assert!(set.validators().iter().all(|v| v.power == 32_000_000_000), "power = stake in gwei");
 
     // Deposits: ETH and an ERC-20.
-    let (eth_record, r) = root.deposit(alice, chain_id, alice, ETH, ether(1)).await.expect("deposit ETH");
+    let (eth_record, r) =
+        root.deposit(alice, chain_id, alice, ETH, ether(1)).await.expect("deposit ETH");
     eprintln!("deposit ETH gasUsed={}", r.gas_used);
     let token = MockERC20::deploy(dev.provider.clone()).await.expect("token");
-    token.mint(alice, U256::from(1_000)).from(alice).send().await.unwrap().get_receipt().await.unwrap();
-    token.approve(root.address(), U256::from(1_000)).from(alice).send().await.unwrap().get_receipt().await.unwrap();
-    let (token_record, r) =
-        root.deposit(alice, chain_id, alice, *token.address(), U256::from(500)).await.expect("deposit token");
+    token
+        .mint(alice, U256::from(1_000))
+        .from(alice)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    token
+        .approve(root.address(), U256::from(1_000))
+        .from(alice)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let (token_record, r) = root
+        .deposit(alice, chain_id, alice, *token.address(), U256::from(500))
+        .await
+        .expect("deposit token");
     eprintln!("deposit ERC20 gasUsed={}", r.gas_used);
     assert_eq!((eth_record.nonce, token_record.nonce), (0, 1));
     assert_eq!(root.locked(chain_id, ETH).await.unwrap(), ether(1));
@@ -133,14 +159,18 @@ async fn root_contracts_end_to_end_on_anvil() {
         "ExitExists",
     );
     refused_with(
-        root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 0), &chain.inclusion(2, 0), bond).await,
+        root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 0), &chain.inclusion(2, 0), bond)
+            .await,
         "NotOwner",
     );
-    root.start_deposit_exit(alice, &token_record, bond).await.expect("alice exits her token deposit");
+    root.start_deposit_exit(alice, &token_record, bond)
+        .await
+        .expect("alice exits her token deposit");
 
     // Alice exits her change but has already signed it away: the relayer challenges with
     // that in-flight spend and takes the bond.
-    let r = root.start_exit(alice, &header2, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), bond)
+    let r = root
+        .start_exit(alice, &header2, &UtxoPos::new(2, 0, 1), &chain.inclusion(2, 0), bond)
         .await
         .expect("alice exits her change");
     eprintln!("startExit (queue not empty) gasUsed={}", r.gas_used);
@@ -151,11 +181,18 @@ async fn root_contracts_end_to_end_on_anvil() {
     );
     let before = root.owed(relayer, ETH).await.unwrap();
     let relayer_balance = dev_balance(&dev, relayer).await;
-    let r = root.challenge_exit(relayer, chain_id, &UtxoPos::new(2, 0, 1), &spend, 0).await.expect("challenge");
+    let r = root
+        .challenge_exit(relayer, chain_id, &UtxoPos::new(2, 0, 1), &spend, 0)
+        .await
+        .expect("challenge");
     eprintln!("challengeExit gasUsed={}", r.gas_used);
     assert_eq!(root.owed(relayer, ETH).await.unwrap(), before);
     let fee = U256::from(r.gas_used) * U256::from(r.inner.effective_gas_price);
-    assert_eq!(dev_balance(&dev, relayer).await, relayer_balance + bond - fee, "bond paid to challenger");
+    assert_eq!(
+        dev_balance(&dev, relayer).await,
+        relayer_balance + bond - fee,
+        "bond paid to challenger"
+    );
 
     // Nothing is paid before maturity; after the exit period both exits are.
     root.process_exits(relayer, chain_id, ETH, 10).await.expect("process (nothing mature)");
@@ -174,7 +211,11 @@ async fn root_contracts_end_to_end_on_anvil() {
     let r = root.withdraw(bob, ETH).await.expect("withdraw ETH");
     let fee = U256::from(r.gas_used) * U256::from(r.inner.effective_gas_price);
     assert_eq!(dev_balance(&dev, bob).await, bob_before + milli(400) + bond - bounty - fee);
-    assert_eq!(root.locked(chain_id, ETH).await.unwrap(), milli(600), "the challenged change stays locked");
+    assert_eq!(
+        root.locked(chain_id, ETH).await.unwrap(),
+        milli(600),
+        "the challenged change stays locked"
+    );
     assert_eq!(root.locked(chain_id, *token.address()).await.unwrap(), U256::ZERO);
 
     // A validator-set change: a fifth validator bonds, configuration 2 is proposed, and the

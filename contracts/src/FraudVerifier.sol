@@ -212,8 +212,7 @@ contract FraudVerifier {
         TxInclusion calldata inc,
         uint64 height,
         uint32 txIndex
-    ) private pure returns (Transaction calldata)
-    {
+    ) private pure returns (Transaction calldata) {
         ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
         return inc.signedTx.transaction;
     }

@@ -21,7 +21,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 /// @dev Anyone may relay anything: checkpoints, exits processing, challenges and fraud proofs
 /// carry their own proof, and nothing a caller submits can overwrite what is stored.
 contract PlasmaRoot is RootStorage {
-    using ExitQueue for ExitQueue.Heap;
+    using ExitQueue for ExitQueue.Queue;
     using SafeERC20 for IERC20;
 
     // ---- immutables ------------------------------------------------------------------
@@ -78,7 +78,9 @@ contract PlasmaRoot is RootStorage {
         if (!BLS.verify(pop, abi.encode(msg.sender, blsPubkey), BLS.POP_DST, blsPubkey)) {
             revert InvalidProofOfPossession();
         }
-        if (_members[chainId].length >= c.maxValidators) revert TooManyValidators(_members[chainId].length + 1, c.maxValidators);
+        if (_members[chainId].length >= c.maxValidators) {
+            revert TooManyValidators(_members[chainId].length + 1, c.maxValidators);
+        }
         s.amount = uint128(msg.value);
         s.bonded = true;
         s.exists = true;
@@ -200,11 +202,10 @@ contract PlasmaRoot is RootStorage {
     /// @notice Starts the exit of the caller's output at `pos`, proven by `inclusion` under
     /// the checkpointed `anchor`, with `exitBond` attached. Outputs of `Deposit`
     /// transactions exit under their deposit's id and must match the root's record.
-    function startExit(
-        BlockHeader calldata anchor,
-        UtxoPos calldata pos,
-        TxInclusion calldata inclusion
-    ) external payable {
+    function startExit(BlockHeader calldata anchor, UtxoPos calldata pos, TxInclusion calldata inclusion)
+        external
+        payable
+    {
         uint64 chainId = anchor.chainId;
         Chain storage c = _chain(chainId);
         _checkAnchor(c, chainId, anchor);
@@ -296,11 +297,11 @@ contract PlasmaRoot is RootStorage {
     /// the caller earns `processBounty` per exit paid.
     function processExits(uint64 chainId, address token, uint256 max) external returns (uint256 processed) {
         Chain storage c = _chain(chainId);
-        ExitQueue.Heap storage q = _queues[chainId][token];
+        ExitQueue.Queue storage q = _queues[chainId][token];
         uint64 rollback = c.rollbackHeight;
         uint256 bounties;
         uint256 lockedLeft = locked[chainId][token];
-        while (processed < max && q.size() > 0) {
+        while (processed < max && !q.isEmpty()) {
             uint256 key = q.top();
             if (key >> 192 > block.timestamp) break;
             q.pop();
@@ -411,7 +412,11 @@ contract PlasmaRoot is RootStorage {
     }
 
     /// @notice A validator's bond.
-    function stakeOf(uint64 chainId, address operator) external view returns (uint256 amount, bool bonded, uint32 lastConfig) {
+    function stakeOf(uint64 chainId, address operator)
+        external
+        view
+        returns (uint256 amount, bool bonded, uint32 lastConfig)
+    {
         Stake storage s = _stakes[chainId][operator];
         return (s.amount, s.bonded, s.lastConfig);
     }
@@ -429,13 +434,13 @@ contract PlasmaRoot is RootStorage {
 
     /// @notice Queued exits (including challenged ones not yet popped) of a chain and token.
     function queueLength(uint64 chainId, address token) external view returns (uint256) {
-        return _queues[chainId][token].size();
+        return _queues[chainId][token].length();
     }
 
     /// @notice The smallest queue key of a chain and token (0 if empty).
     function nextExitKey(uint64 chainId, address token) external view returns (uint256) {
-        ExitQueue.Heap storage q = _queues[chainId][token];
-        return q.size() == 0 ? 0 : q.top();
+        ExitQueue.Queue storage q = _queues[chainId][token];
+        return q.isEmpty() ? 0 : q.top();
     }
 
     /// @notice The EIP-712 domain separator users of chain `chainId` sign under.

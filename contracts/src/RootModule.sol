@@ -69,7 +69,9 @@ contract RootModule is RootStorage {
         _checkAnchor(_chain(chainId), chainId, anchor);
         ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, mintedPos, minted, e.owner);
         if (claim.exitId != exitId) revert ExitGame.NotTheDeposit();
-        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), mintedPos, e.owner, spend, inputIndex);
+        ExitGame.verifyChallenge(
+            PlasmaTx.domainSeparator(chainId, address(this)), mintedPos, e.owner, spend, inputIndex
+        );
         _challenged(chainId, exitId, e);
     }
 
@@ -84,7 +86,6 @@ contract RootModule is RootStorage {
         emit ExitChallenged(chainId, exitId, msg.sender);
         _sendEth(msg.sender, exitBond);
     }
-
 
     // ---- configurations ----------------------------------------------------------------
 
@@ -206,7 +207,10 @@ contract RootModule is RootStorage {
         }
     }
 
-    function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap) internal returns (uint256 slashed, uint256 reward) {
+    function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap)
+        internal
+        returns (uint256 slashed, uint256 reward)
+    {
         Config storage cfg = _configs[chainId][cfgId];
         address chunk0 = cfg.chunk0;
         uint256 n = cfg.size;
@@ -240,5 +244,4 @@ contract RootModule is RootStorage {
         }
         revert NoConfiguration();
     }
-
 }

@@ -117,7 +117,7 @@ abstract contract RootStorage {
     /// Value a chain holds, per token (`address(0)` = ETH); payouts never exceed it.
     mapping(uint64 => mapping(address => uint256)) public locked;
     mapping(uint64 => mapping(bytes32 => Exit)) internal _exits;
-    mapping(uint64 => mapping(address => ExitQueue.Heap)) internal _queues;
+    mapping(uint64 => mapping(address => ExitQueue.Queue)) internal _queues;
     /// Pull payments owed to each account, per token.
     mapping(address => mapping(address => uint256)) public owed;
     /// Slashed stake not paid out as rewards.
@@ -292,5 +292,4 @@ abstract contract RootStorage {
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert TransferFailed();
     }
-
 }

@@ -74,7 +74,9 @@ contract ExitsTest is RootFixture {
         assertEq(root.locked(CHAIN, address(fot)), 990, "credited what arrived");
         DepositRecord memory r = DepositRecord(CHAIN, nonce, address(this), address(0xB0B), address(fot), 990);
         assertEq(
-            uint256(root.depositCommitments(CHAIN, nonce)) >> 64, uint256(keccak256(abi.encode(r))) >> 64, "record of 990"
+            uint256(root.depositCommitments(CHAIN, nonce)) >> 64,
+            uint256(keccak256(abi.encode(r))) >> 64,
+            "record of 990"
         );
     }
 
@@ -269,7 +271,9 @@ contract ExitsTest is RootFixture {
         DepositRecord[4] memory recs;
         for (uint256 i = 0; i < 4; ++i) {
             vm.warp(NOW + i * 100);
-            recs[i] = DepositRecord(CHAIN, depositAs(who[i], who[i], address(0), 1 ether + i), who[i], who[i], address(0), 1 ether + i);
+            recs[i] = DepositRecord(
+                CHAIN, depositAs(who[i], who[i], address(0), 1 ether + i), who[i], who[i], address(0), 1 ether + i
+            );
         }
         for (uint256 i = 4; i > 0; --i) {
             vm.deal(who[i - 1], BOND);

@@ -105,7 +105,10 @@ contract FraudTest is RootFixture {
 
     function test_fraud_nonexistent_input_after_last_transaction() public {
         _convict(
-            "nonexistent_input_after_last_tx", "nonexistent_input_not_last_tx", FraudVerifier.NotLastTransaction.selector, 4
+            "nonexistent_input_after_last_tx",
+            "nonexistent_input_not_last_tx",
+            FraudVerifier.NotLastTransaction.selector,
+            4
         );
     }
 

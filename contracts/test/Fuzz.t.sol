@@ -5,11 +5,34 @@ import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
+import {ExitQueue} from "../src/lib/ExitQueue.sol";
 import {RootFixture} from "./RootFixture.sol";
 
 contract MerkleHarness {
     function computeRoot(bytes32 leaf, MerkleProof calldata proof) external pure returns (bytes32) {
         return Merkle.computeRoot(leaf, proof);
+    }
+}
+
+contract QueueHarness {
+    using ExitQueue for ExitQueue.Queue;
+
+    ExitQueue.Queue internal q;
+
+    function push(uint256 key) external {
+        q.push(key);
+    }
+
+    function pop() external returns (uint256) {
+        return q.pop();
+    }
+
+    function isEmpty() external view returns (bool) {
+        return q.isEmpty();
+    }
+
+    function length() external view returns (uint256) {
+        return q.length();
     }
 }
 
@@ -65,6 +88,31 @@ contract FuzzTest is RootFixture {
         assertEq(uint256(status), uint256(RootStorage.ExitStatus.Started), "the genuine exit");
         assertEq(owner, e.owner, "its owner");
         assertEq(amount, e.amount, "its amount");
+    }
+
+    /// The queue pops any set of distinct keys in increasing order, however they were pushed,
+    /// and refuses a key already queued.
+    function testFuzz_queue_pops_in_order(uint64[12] memory raw) public {
+        QueueHarness h = new QueueHarness();
+        uint256 pushed;
+        for (uint256 i = 0; i < raw.length; ++i) {
+            uint256 key = (uint256(raw[i]) + 1) << 64; // nonzero, like every exit key
+            (bool ok,) = address(h).call(abi.encodeCall(h.push, (key)));
+            bool duplicate;
+            for (uint256 j = 0; j < i; ++j) {
+                if (raw[j] == raw[i]) duplicate = true;
+            }
+            assertEq(ok, !duplicate, "distinct keys queue, duplicates are refused");
+            if (ok) ++pushed;
+        }
+        assertEq(h.length(), pushed, "length");
+        uint256 last;
+        for (uint256 n = 0; n < pushed; ++n) {
+            uint256 key = h.pop();
+            assertTrue(key > last, "increasing");
+            last = key;
+        }
+        assertTrue(h.isEmpty(), "drained");
     }
 
     /// A proof index must fit the proof's depth.

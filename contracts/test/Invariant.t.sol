@@ -126,8 +126,6 @@ contract InvariantTest is RootFixture {
 
     function invariant_eth_locked_never_exceeds_deposits_and_root_is_solvent() public view {
         assertLe(root.locked(CHAIN, address(0)), handler.deposited(0), "ETH locked <= deposited");
-        assertGt(
-            address(root).balance + 1, root.locked(CHAIN, address(0)) + _owedTotal(address(0)), "ETH solvency"
-        );
+        assertGt(address(root).balance + 1, root.locked(CHAIN, address(0)) + _owedTotal(address(0)), "ETH solvency");
     }
 }

@@ -54,7 +54,9 @@ abstract contract RootFixture is Test {
             uint256 stake = vm.parseJsonUint(world, _v(i, "power")) * 1 gwei;
             vm.deal(op, stake);
             vm.prank(op);
-            root.bond{value: stake}(CHAIN, vm.parseJsonBytes(world, _v(i, "blsPubkey")), vm.parseJsonBytes(world, _v(i, "pop")));
+            root.bond{value: stake}(
+                CHAIN, vm.parseJsonBytes(world, _v(i, "blsPubkey")), vm.parseJsonBytes(world, _v(i, "pop"))
+            );
         }
         root.proposeConfiguration(CHAIN);
     }

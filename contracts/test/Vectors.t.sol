@@ -103,8 +103,11 @@ contract VectorsTest is RootFixture {
         uint256 n;
         for (uint256 i = 0; vm.keyExistsJson(j, c("cases", i)); ++i) {
             string memory k = c("cases", i);
-            SignedTransaction memory stx = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".signedTx")), (SignedTransaction));
-            assertEq(keccak256(abi.encode(stx.transaction)), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash");
+            SignedTransaction memory stx =
+                abi.decode(vm.parseJsonBytes(j, string.concat(k, ".signedTx")), (SignedTransaction));
+            assertEq(
+                keccak256(abi.encode(stx.transaction)), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash"
+            );
             bytes32 digest = lib.signingHash(sep, stx.transaction);
             assertEq(digest, vm.parseJsonBytes32(j, string.concat(k, ".signingHash")), "signing hash");
             for (uint256 s = 0; s < stx.signatures.length; ++s) {
@@ -137,7 +140,11 @@ contract VectorsTest is RootFixture {
         string memory j = vm.readFile("test/vectors/certificates.json");
         for (uint256 i = 0; vm.keyExistsJson(j, c("votes", i)); ++i) {
             bytes memory msg_ = vm.parseJsonBytes(j, string.concat(c("votes", i), ".message"));
-            assertEq(lib.hashToG1(msg_, BLS.VOTE_DST), vm.parseJsonBytes(j, string.concat(c("votes", i), ".hashToG1")), "H(m)");
+            assertEq(
+                lib.hashToG1(msg_, BLS.VOTE_DST),
+                vm.parseJsonBytes(j, string.concat(c("votes", i), ".hashToG1")),
+                "H(m)"
+            );
         }
     }
 
@@ -151,7 +158,9 @@ contract VectorsTest is RootFixture {
             uint256 snap = vm.snapshotState();
             expectOutcome(j, k);
             root.submitCheckpoint(cp.header, cp.certificate);
-            if (isOk(j, k)) assertEq(root.checkpoints(CHAIN, cp.header.height), keccak256(abi.encode(cp.header)), "stored");
+            if (isOk(j, k)) {
+                assertEq(root.checkpoints(CHAIN, cp.header.height), keccak256(abi.encode(cp.header)), "stored");
+            }
             vm.revertToState(snap);
         }
     }
@@ -215,7 +224,8 @@ contract VectorsTest is RootFixture {
             string memory k = c("challenges", i);
             ExitRecord memory exit_ = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".exit")), (ExitRecord));
             assertEq(exit_.exitId, e.exitId, "the vectors challenge the fixture's exit");
-            SignedTransaction memory spend = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".spend")), (SignedTransaction));
+            SignedTransaction memory spend =
+                abi.decode(vm.parseJsonBytes(j, string.concat(k, ".spend")), (SignedTransaction));
             uint8 input = uint8(vm.parseJsonUint(j, string.concat(k, ".inputIndex")));
             uint256 snap = vm.snapshotState();
             address challenger = address(0xC4A1);

@@ -387,9 +387,9 @@ pub fn verify_equivocation(
 pub mod evidence {
     use super::{MintEvidence, MissingInput, SpendEvidence};
     use crate::types::{
-        self, BlockHeader, CommitCertificate, DoubleMintEvidence, DoubleSpendEvidence,
-        FraudProof, MerkleProof, MissingInputKind, MintProof, NonexistentInputEvidence,
-        SpendProof, TxInclusion,
+        self, BlockHeader, CommitCertificate, DoubleMintEvidence, DoubleSpendEvidence, FraudProof,
+        MerkleProof, MintProof, MissingInputKind, NonexistentInputEvidence, SpendProof,
+        TxInclusion,
     };
     use alloy_sol_types::SolValue;
 
@@ -429,13 +429,18 @@ pub mod evidence {
             MissingInput::NotYetCreated => {
                 (MissingInputKind::NotYetCreated, TxInclusion::default(), None, None)
             }
-            MissingInput::NoSuchOutput(t) => (MissingInputKind::NoSuchOutput, t.clone(), None, None),
+            MissingInput::NoSuchOutput(t) => {
+                (MissingInputKind::NoSuchOutput, t.clone(), None, None)
+            }
             MissingInput::AfterLastTransaction(t) => {
                 (MissingInputKind::AfterLastTransaction, t.clone(), None, None)
             }
-            MissingInput::EmptyBlock(h, p) => {
-                (MissingInputKind::EmptyBlock, TxInclusion::default(), Some(h.clone()), Some(p.clone()))
-            }
+            MissingInput::EmptyBlock(h, p) => (
+                MissingInputKind::EmptyBlock,
+                TxInclusion::default(),
+                Some(h.clone()),
+                Some(p.clone()),
+            ),
         };
         NonexistentInputEvidence {
             spend: spend.into(),

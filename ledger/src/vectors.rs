@@ -297,7 +297,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "InvalidSignature",
         json!({ "spend": spend_json(&forged), "creating": h(creating.abi_encode()) }),
         prove(SolFraudKind::InvalidSignature, &|| {
-            InvalidSignatureEvidence { spend: (&forged).into(), creating: creating.clone() }.abi_encode()
+            InvalidSignatureEvidence { spend: (&forged).into(), creating: creating.clone() }
+                .abi_encode()
         }),
         fraud::verify_invalid_signature(d, anchor, &forged, creating),
     );
@@ -308,7 +309,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "InvalidSignature",
         json!({ "spend": spend_json(&honest), "creating": h(creating.abi_encode()) }),
         prove(SolFraudKind::InvalidSignature, &|| {
-            InvalidSignatureEvidence { spend: (&honest).into(), creating: creating.clone() }.abi_encode()
+            InvalidSignatureEvidence { spend: (&honest).into(), creating: creating.clone() }
+                .abi_encode()
         }),
         fraud::verify_invalid_signature(d, anchor, &honest, creating),
     );
@@ -323,8 +325,13 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             "Inflation",
             json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }),
             prove(SolFraudKind::Inflation, &|| {
-                InflationEvidence { height: at.0, txIndex: at.1, spend: incl.clone(), inputs: inputs.clone() }
-                    .abi_encode()
+                InflationEvidence {
+                    height: at.0,
+                    txIndex: at.1,
+                    spend: incl.clone(),
+                    inputs: inputs.clone(),
+                }
+                .abi_encode()
             }),
             fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs),
         );
@@ -355,7 +362,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             name,
             "NonexistentInput",
             evidence_json,
-            prove(SolFraudKind::NonexistentInput, &|| ev::nonexistent_input(&spend, &evidence).abi_encode()),
+            prove(SolFraudKind::NonexistentInput, &|| {
+                ev::nonexistent_input(&spend, &evidence).abi_encode()
+            }),
             fraud::verify_nonexistent_input(id, anchor, &spend, &evidence),
         );
     }

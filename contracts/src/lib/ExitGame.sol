@@ -76,7 +76,9 @@ library ExitGame {
         MerkleProof calldata historyProof,
         uint64 height
     ) internal pure {
-        if (header.chainId != chainId || anchor.chainId != chainId) revert WrongChain(chainId, header.chainId);
+        if (header.chainId != chainId || anchor.chainId != chainId) {
+            revert WrongChain(chainId, header.chainId);
+        }
         if (header.height != height || height == 0 || height > anchor.height) {
             revert WrongHeight(height, header.height, anchor.height);
         }

@@ -9,13 +9,13 @@ import "../PlasmaTypes.sol";
 /// root contract, salt = the plasma chain id}; signatures are `r ‖ s ‖ v` with v ∈ {27, 28}
 /// and low s.
 library PlasmaTx {
-    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
-        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)"
-    );
+    bytes32 internal constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract,bytes32 salt)");
     bytes32 internal constant TX_TYPEHASH = keccak256(
         "Transaction(uint8 kind,UtxoPos[] inputs,Output[] outputs,bytes data)Output(address owner,address token,uint256 amount)UtxoPos(uint64 blockHeight,uint32 txIndex,uint8 outputIndex)"
     );
-    bytes32 internal constant UTXO_POS_TYPEHASH = keccak256("UtxoPos(uint64 blockHeight,uint32 txIndex,uint8 outputIndex)");
+    bytes32 internal constant UTXO_POS_TYPEHASH =
+        keccak256("UtxoPos(uint64 blockHeight,uint32 txIndex,uint8 outputIndex)");
     bytes32 internal constant OUTPUT_TYPEHASH = keccak256("Output(address owner,address token,uint256 amount)");
 
     uint256 private constant HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
@@ -23,7 +23,9 @@ library PlasmaTx {
     /// @notice The EIP-712 domain separator of plasma chain `chainId` under root `root`.
     function domainSeparator(uint64 chainId, address root) internal view returns (bytes32) {
         return keccak256(
-            abi.encode(DOMAIN_TYPEHASH, keccak256("Plasma"), keccak256("1"), block.chainid, root, bytes32(uint256(chainId)))
+            abi.encode(
+                DOMAIN_TYPEHASH, keccak256("Plasma"), keccak256("1"), block.chainid, root, bytes32(uint256(chainId))
+            )
         );
     }
 
@@ -41,7 +43,11 @@ library PlasmaTx {
         }
         return keccak256(
             abi.encode(
-                TX_TYPEHASH, t.kind, keccak256(abi.encodePacked(ins)), keccak256(abi.encodePacked(outs)), keccak256(t.data)
+                TX_TYPEHASH,
+                t.kind,
+                keccak256(abi.encodePacked(ins)),
+                keccak256(abi.encodePacked(outs)),
+                keccak256(t.data)
             )
         );
     }
