@@ -218,12 +218,20 @@ async fn root_contracts_end_to_end_on_anvil() {
     );
     assert_eq!(root.locked(chain_id, *token.address()).await.unwrap(), U256::ZERO);
 
-    // A validator-set change: a fifth validator bonds, configuration 2 is proposed, and the
-    // chain acknowledges it in its epoch-end header (height 4); height 5 is certified by it.
+    // A validator-set change: a fifth validator bonds and the fourth leaves; configuration 2
+    // is proposed, and the chain acknowledges it in its epoch-end header (height 4); height 5
+    // is certified by it. The leaver's stake unlocks one exit period after that.
     root.bond(newcomer, chain_id, &keys[4], ether(32)).await.expect("newcomer bonds");
+    let leaver = validators[3];
+    let unbond = root.contract().unbond(chain_id).from(leaver).send().await.expect("unbond");
+    unbond.get_receipt().await.expect("unbond mined");
     let (config, _) = root.propose_configuration(admin, chain_id).await.expect("config 2");
     assert_eq!(config, 2);
     let set2 = ValidatorSet::new(root.validators(chain_id, 2).await.unwrap()).unwrap();
+    let order: Vec<Address> = set2.validators().iter().map(|v| v.operator).collect();
+    assert_eq!(order, vec![validators[0], validators[1], validators[2], newcomer]);
+    let keys2 = [&keys[0], &keys[1], &keys[2], &keys[4]];
+    let signers2: Vec<_> = keys2.iter().copied().enumerate().collect();
     chain.commit(vec![]);
     chain.next_validator_set_hash = set2.hash();
     chain.commit(vec![]);
@@ -235,19 +243,43 @@ async fn root_contracts_end_to_end_on_anvil() {
     chain.validator_set_hash = set2.hash();
     chain.commit(vec![]);
     let header5 = chain.tip().clone();
-    // A header still naming the old set is refused; the new set certifies height 5.
+    // The old set no longer certifies, and a header still naming it is refused.
+    refused_with(
+        root.submit_checkpoint(relayer, &header5, &certify(&set, &all4, &header5, 0).unwrap())
+            .await,
+        "BadSignature",
+    );
     let mut stale = header5.clone();
     stale.validatorSetHash = set.hash();
     refused_with(
-        root.submit_checkpoint(relayer, &stale, &certify(&set2, &all4, &stale, 0).unwrap()).await,
+        root.submit_checkpoint(relayer, &stale, &certify(&set2, &signers2, &stale, 0).unwrap())
+            .await,
         "WrongValidatorSet",
     );
-    let all5: Vec<_> = keys.iter().enumerate().collect();
     let r = root
-        .submit_checkpoint(relayer, &header5, &certify(&set2, &all5, &header5, 0).unwrap())
+        .submit_checkpoint(relayer, &header5, &certify(&set2, &signers2, &header5, 0).unwrap())
         .await
         .expect("checkpoint by the new set");
-    eprintln!("submitCheckpoint validators=5 nonSigners=0 gasUsed={}", r.gas_used);
+    eprintln!("submitCheckpoint validators=4 (config 2) nonSigners=0 gasUsed={}", r.gas_used);
+
+    // The leaver signed its last checkpoint under configuration 1: its stake stays
+    // slashable for one exit period after configuration 2 took over.
+    let early = root.contract().withdrawStake(chain_id).from(leaver).send().await;
+    assert!(early.is_err(), "stake withdrawn while still slashable");
+    dev.warp(EXIT_PERIOD + 1).await.expect("warp");
+    let before = dev_balance(&dev, leaver).await;
+    let receipt = root
+        .contract()
+        .withdrawStake(chain_id)
+        .from(leaver)
+        .send()
+        .await
+        .expect("withdraw stake")
+        .get_receipt()
+        .await
+        .expect("mined");
+    let fee = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    assert_eq!(dev_balance(&dev, leaver).await, before + ether(32) - fee, "stake returned");
 }
 
 async fn dev_balance(dev: &Devchain, who: Address) -> U256 {

@@ -20,6 +20,19 @@ contract PlasmaTypesHarness {
         return abi.encode(b, c, i, e, v, vs, d, cd, p);
     }
 
+    function encodeEvidence(
+        FraudProof memory f,
+        DoubleSpendEvidence memory ds,
+        InvalidSignatureEvidence memory isig,
+        InflationEvidence memory inf,
+        NonexistentInputEvidence memory ni,
+        DepositMismatchEvidence memory dm,
+        DoubleMintEvidence memory m,
+        EquivocationEvidence memory eq
+    ) external pure returns (bytes memory) {
+        return abi.encode(f, ds, isig, inf, ni, dm, m, eq);
+    }
+
     function decodeSignedTransaction(bytes calldata raw) external pure returns (SignedTransaction memory) {
         return abi.decode(raw, (SignedTransaction));
     }
