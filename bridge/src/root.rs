@@ -176,6 +176,20 @@ impl Root {
         send("bond", call).await
     }
 
+    /// Leaves the pending set of `chain_id`.
+    pub async fn unbond(&self, operator: Address, chain_id: u64) -> Result<Receipt, RootError> {
+        send("unbond", self.contract.unbond(chain_id).from(operator)).await
+    }
+
+    /// Takes back an unbonded stake once it can no longer be slashed.
+    pub async fn withdraw_stake(
+        &self,
+        operator: Address,
+        chain_id: u64,
+    ) -> Result<Receipt, RootError> {
+        send("withdrawStake", self.contract.withdrawStake(chain_id).from(operator)).await
+    }
+
     /// Snapshots the pending set as the next configuration; returns its number.
     pub async fn propose_configuration(
         &self,
@@ -301,6 +315,35 @@ impl Root {
             .challengeExit(chain_id, convert(exit_pos), convert(spend), input_index, sender_data)
             .from(from);
         send("challengeExit", call).await
+    }
+
+    /// Challenges an exit of deposit `nonce`: `minted` proves its output at `minted_pos`
+    /// under the checkpointed `anchor`, and `spend` spends that output.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn challenge_deposit_exit(
+        &self,
+        from: Address,
+        nonce: u64,
+        anchor: &BlockHeader,
+        minted_pos: &UtxoPos,
+        minted: &TxInclusion,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<Receipt, RootError> {
+        let sender_data = alloy::primitives::keccak256(from.as_slice());
+        let call = self
+            .contract
+            .challengeDepositExit(
+                nonce,
+                convert(anchor),
+                convert(minted_pos),
+                convert(minted),
+                convert(spend),
+                input_index,
+                sender_data,
+            )
+            .from(from);
+        send("challengeDepositExit", call).await
     }
 
     /// Pays up to `max` mature exits of `token` on `chain_id`.

@@ -223,8 +223,7 @@ async fn root_contracts_end_to_end_on_anvil() {
     // is certified by it. The leaver's stake unlocks one exit period after that.
     root.bond(newcomer, chain_id, &keys[4], ether(32)).await.expect("newcomer bonds");
     let leaver = validators[3];
-    let unbond = root.contract().unbond(chain_id).from(leaver).send().await.expect("unbond");
-    unbond.get_receipt().await.expect("unbond mined");
+    root.unbond(leaver, chain_id).await.expect("unbond");
     let (config, _) = root.propose_configuration(admin, chain_id).await.expect("config 2");
     assert_eq!(config, 2);
     let set2 = ValidatorSet::new(root.validators(chain_id, 2).await.unwrap()).unwrap();
@@ -264,21 +263,11 @@ async fn root_contracts_end_to_end_on_anvil() {
 
     // The leaver signed its last checkpoint under configuration 1: its stake stays
     // slashable for one exit period after configuration 2 took over.
-    let early = root.contract().withdrawStake(chain_id).from(leaver).send().await;
-    assert!(early.is_err(), "stake withdrawn while still slashable");
+    refused_with(root.withdraw_stake(leaver, chain_id).await, "StakeLocked");
     dev.warp(EXIT_PERIOD + 1).await.expect("warp");
     let before = dev_balance(&dev, leaver).await;
-    let receipt = root
-        .contract()
-        .withdrawStake(chain_id)
-        .from(leaver)
-        .send()
-        .await
-        .expect("withdraw stake")
-        .get_receipt()
-        .await
-        .expect("mined");
-    let fee = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    let r = root.withdraw_stake(leaver, chain_id).await.expect("withdraw stake");
+    let fee = U256::from(r.gas_used) * U256::from(r.inner.effective_gas_price);
     assert_eq!(dev_balance(&dev, leaver).await, before + ether(32) - fee, "stake returned");
 }
 
