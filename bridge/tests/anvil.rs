@@ -275,3 +275,56 @@ async fn dev_balance(dev: &Devchain, who: Address) -> U256 {
     use alloy::providers::Provider;
     dev.provider.get_balance(who).await.expect("balance")
 }
+
+/// A set larger than one key chunk (100 validators per chunk of contract code): checkpoints
+/// verify with non-signers on both sides of the chunk boundary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validator_set_spanning_key_chunks() {
+    const N: usize = 130;
+    let dev = Devchain::start(N as u16 + 1).expect("anvil starts");
+    let admin = dev.accounts[0];
+    let ops = &dev.accounts[1..=N];
+    let (root, _) =
+        Root::deploy(dev.provider.clone(), milli(100), milli(10)).await.expect("deploy");
+    let params = ChainParams {
+        epoch_length: 10,
+        exit_period: EXIT_PERIOD,
+        min_stake: 1,
+        max_validators: 256,
+    };
+    let (chain_id, _) = root.register_chain(admin, params).await.expect("register");
+    let keys: Vec<BlsSecretKey> =
+        (0..N).map(|i| BlsSecretKey::from_seed(format!("chunked-{i}").as_bytes())).collect();
+    for (i, op) in ops.iter().enumerate() {
+        // Unequal stakes, so that power sums are checked per member.
+        root.bond(*op, chain_id, &keys[i], ether(1 + (i as u64 % 3))).await.expect("bond");
+    }
+    root.propose_configuration(admin, chain_id).await.expect("config");
+    let members = root.validators(chain_id, 1).await.expect("members");
+    assert_eq!(members.len(), N);
+    assert!(members.iter().zip(ops).all(|(v, op)| v.operator == *op), "members in bond order");
+    let set = ValidatorSet::new(members).expect("set");
+    let domain = SigningDomain::new(chain_id, 31337, root.address());
+    let mut chain = TestChain::with_domain(domain, set.hash());
+    // Non-signers in chunk 0, in chunk 1, and on both sides of the boundary.
+    for absent in [vec![], vec![5], vec![120], vec![99, 100], vec![0, 50, 101, 129]] {
+        chain.commit(vec![]);
+        let header = chain.tip().clone();
+        let signers: Vec<_> =
+            keys.iter().enumerate().filter(|(i, _)| !absent.contains(i)).collect();
+        let cert = certify(&set, &signers, &header, 0).expect("certificate");
+        root.submit_checkpoint(admin, &header, &cert)
+            .await
+            .unwrap_or_else(|e| panic!("checkpoint with {absent:?} absent: {e}"));
+        // Claiming an absent validator signed breaks the signature.
+        if let Some(&first) = absent.first() {
+            chain.commit(vec![]);
+            let header = chain.tip().clone();
+            let mut lie = certify(&set, &signers, &header, 0).expect("certificate");
+            let mut bitmap = lie.signerBitmap.to_vec();
+            bitmap[first / 8] |= 1 << (first % 8);
+            lie.signerBitmap = bitmap.into();
+            refused_with(root.submit_checkpoint(admin, &header, &lie).await, "BadSignature");
+        }
+    }
+}
