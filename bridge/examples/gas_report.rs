@@ -102,7 +102,8 @@ async fn main() -> Res<()> {
 
     // Standard exits: the first two users' deposits are minted and each pays itself into two
     // outputs; the block is checkpointed.
-    let user_keys: Vec<UserKey> = (1..=2).map(|i| user_key(&dev, i)).collect();
+    let user_keys: Vec<UserKey> =
+        (1..=2).map(|i| dev.user_key(i).expect("anvil account")).collect();
     for record in &records[..2] {
         chain.add_parent_deposit(record.clone());
     }
@@ -238,11 +239,6 @@ async fn chain_with_validators(
     println!("proposeConfiguration validators={} gasUsed={}", operators.len(), r.gas_used);
     let set = ValidatorSet::new(root.validators(chain_id, config).await?)?;
     Ok((chain_id, set, keys))
-}
-
-fn user_key(dev: &Devchain, i: usize) -> UserKey {
-    let bytes: [u8; 32] = dev.anvil.keys()[i].to_bytes().into();
-    UserKey::from_bytes(bytes).expect("anvil keys are valid")
 }
 
 fn anvil_version() -> String {

@@ -6,6 +6,7 @@ use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::primitives::Address;
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::signers::local::PrivateKeySigner;
+use plasma_ledger::signing::UserKey;
 use std::path::PathBuf;
 
 /// Why a local chain could not be started or driven.
@@ -76,6 +77,12 @@ impl Devchain {
             .connect_http(anvil.endpoint_url())
             .erased();
         Ok(Self { anvil, provider, accounts: addresses })
+    }
+
+    /// Account `i`'s key as a plasma user key (the same secp256k1 key signs on every level).
+    pub fn user_key(&self, i: usize) -> Option<UserKey> {
+        let bytes: [u8; 32] = self.anvil.keys().get(i)?.to_bytes().into();
+        UserKey::from_bytes(bytes)
     }
 
     /// Moves the chain's clock forward by `seconds` and mines a block.

@@ -6,6 +6,7 @@ use alloy::contract::{CallBuilder, CallDecoder, Error as ContractError};
 use alloy::primitives::{Address, B256, U256};
 use alloy::providers::DynProvider;
 use alloy::rpc::types::TransactionReceipt;
+use alloy::sol_types::SolEvent;
 use plasma_ledger::bls::BlsSecretKey;
 use plasma_ledger::{
     BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, TxInclusion,
@@ -153,11 +154,7 @@ impl Root {
         };
         let call = "registerChain";
         let receipt = send(call, self.contract.registerChain(p).from(from)).await?;
-        let id = receipt
-            .inner
-            .decoded_log::<PlasmaRoot::ChainRegistered>()
-            .ok_or(RootError::MissingEvent { call, event: "ChainRegistered" })?
-            .chainId;
+        let id = event::<PlasmaRoot::ChainRegistered>(call, &receipt)?.chainId;
         Ok((id, receipt))
     }
 
@@ -198,11 +195,7 @@ impl Root {
     ) -> Result<(u32, Receipt), RootError> {
         let call = "proposeConfiguration";
         let receipt = send(call, self.contract.proposeConfiguration(chain_id).from(from)).await?;
-        let id = receipt
-            .inner
-            .decoded_log::<PlasmaRoot::ConfigurationProposed>()
-            .ok_or(RootError::MissingEvent { call, event: "ConfigurationProposed" })?
-            .config;
+        let id = event::<PlasmaRoot::ConfigurationProposed>(call, &receipt)?.config;
         Ok((id, receipt))
     }
 
@@ -257,10 +250,7 @@ impl Root {
             builder = builder.value(amount);
         }
         let receipt = send(call, builder).await?;
-        let ev = receipt
-            .inner
-            .decoded_log::<PlasmaRoot::Deposited>()
-            .ok_or(RootError::MissingEvent { call, event: "Deposited" })?;
+        let ev = event::<PlasmaRoot::Deposited>(call, &receipt)?;
         let record = DepositRecord {
             chainId: ev.chainId,
             nonce: ev.nonce,
@@ -405,6 +395,15 @@ async fn send<D: CallDecoder>(
         return Err(RootError::Reverted { call, tx_hash, gas_used });
     }
     Ok(Receipt { tx_hash, gas_used, inner })
+}
+
+/// The first `E` event of a successful call's receipt.
+fn event<E: SolEvent>(call: &'static str, receipt: &Receipt) -> Result<E, RootError> {
+    receipt
+        .inner
+        .decoded_log::<E>()
+        .map(|log| log.data)
+        .ok_or(RootError::MissingEvent { call, event: E::SIGNATURE })
 }
 
 /// A refusal with the contract's custom error decoded, when it is one of ours.

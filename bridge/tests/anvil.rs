@@ -9,7 +9,7 @@ use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root, RootError};
 use plasma_ledger::bls::BlsSecretKey;
 use plasma_ledger::certificate::{certify, ValidatorSet};
-use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::testkit::{deposit_tx, transfer, TestChain};
 use plasma_ledger::{Output, UtxoPos};
 
@@ -22,11 +22,6 @@ fn ether(n: u64) -> U256 {
 
 fn milli(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(15))
-}
-
-fn user_key(dev: &Devchain, i: usize) -> UserKey {
-    let bytes: [u8; 32] = dev.anvil.keys()[i].to_bytes().into();
-    UserKey::from_bytes(bytes).expect("anvil keys are valid secp256k1 keys")
 }
 
 fn refused_with(result: Result<impl std::fmt::Debug, RootError>, error: &str) {
@@ -125,7 +120,7 @@ async fn root_contracts_end_to_end_on_anvil() {
     chain.add_parent_deposit(eth_record.clone());
     chain.add_parent_deposit(token_record.clone());
     chain.commit(vec![deposit_tx(&eth_record), deposit_tx(&token_record)]);
-    let alice_key = user_key(&dev, 5);
+    let alice_key = dev.user_key(5).expect("anvil account");
     assert_eq!(alice_key.address(), alice);
     let pay = transfer(
         &domain,

@@ -30,10 +30,8 @@ contract ExitsTest is RootFixture {
 
     /// A deposit-record exit by `who` of a fresh ETH deposit; returns its record.
     function _depositAndExit(address who, uint256 amount) internal returns (DepositRecord memory r) {
-        uint64 recordedAt = uint64(block.timestamp);
         uint64 nonce = depositAs(who, who, address(0), amount);
         r = DepositRecord(CHAIN, nonce, who, who, address(0), amount);
-        (recordedAt);
         vm.deal(who, who.balance + BOND);
         vm.prank(who);
         root.startDepositExit{value: BOND}(r);
