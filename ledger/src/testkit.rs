@@ -59,11 +59,7 @@ pub fn transfer(
 
 /// The deposit transaction minting `record`.
 pub fn deposit_tx(record: &DepositRecord) -> SignedTransaction {
-    let out = Output::new(record.recipient, record.token, record.amount);
-    SignedTransaction {
-        transaction: tx(TxKind::Deposit, vec![], vec![out], record.abi_encode()),
-        signatures: vec![],
-    }
+    crate::tx::deposit_transaction(record)
 }
 
 /// A committee of `n` validators with equal power, and their keys.

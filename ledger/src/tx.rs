@@ -410,3 +410,19 @@ pub fn validate_transaction(
 pub fn is_user_submittable(kind: TxKind) -> bool {
     matches!(kind, TxKind::Transfer | TxKind::DepositToChild)
 }
+
+/// The `Deposit` transaction that mints a parent's deposit record: one output to the
+/// recipient, the record as its data, no inputs and no signatures.
+pub fn deposit_transaction(record: &DepositRecord) -> SignedTransaction {
+    use alloy_sol_types::SolValue;
+    let output = Output::new(record.recipient, record.token, record.amount);
+    SignedTransaction {
+        transaction: crate::types::Transaction {
+            kind: TxKind::Deposit as u8,
+            inputs: vec![],
+            outputs: vec![output],
+            data: record.abi_encode().into(),
+        },
+        signatures: vec![],
+    }
+}

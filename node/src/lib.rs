@@ -10,6 +10,13 @@
 //!
 //! [`LedgerView`]: plasma_ledger::LedgerView
 
+pub mod abci_server;
+pub mod app;
+pub mod config;
+pub mod daemon;
+pub mod gossip;
+pub mod mempool;
+pub mod rpc;
 pub mod store;
 
 pub use store::{Store, StoreConfig, StoreError};

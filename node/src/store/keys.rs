@@ -63,6 +63,14 @@ pub(crate) fn child_exit(child: u64, exit_id: &B256) -> [u8; 40] {
     k
 }
 
+/// `owner ‖ utxo(pos)`: the owner index of unspent outputs.
+pub(crate) fn owned(owner: &Address, pos: &UtxoPos) -> [u8; 33] {
+    let mut k = [0u8; 33];
+    k[..20].copy_from_slice(owner.as_slice());
+    k[20..].copy_from_slice(&utxo(pos));
+    k
+}
+
 /// Meta key of the chain head.
 pub(crate) const HEAD: &[u8] = b"head";
 /// Meta key of the next parent deposit nonce to mint.

@@ -13,6 +13,10 @@
 //! | `exits`       | child ‖ exitId           | `abi.encode(ExitRecord)`        |
 //! | `children`    | child, child ‖ token     | registration, escrow balance    |
 //! | `meta`        | name                     | head, next deposit nonce        |
+//! | `commits`     | height                   | the engine's commit (precommits) |
+//! | `certificates`| height                   | `abi.encode(CommitCertificate)` |
+//! | `evidence`    | height ‖ n               | equivocator ‖ height of the votes |
+//! | `owners`      | owner ‖ height ‖ txIndex ‖ output | (empty): the unspent outputs of an owner |
 //!
 //! A block is committed as one write batch (synced to disk by default), so after a crash at
 //! any moment the store holds the state after some whole number of blocks: never half a block.
@@ -24,7 +28,8 @@ use plasma_ledger::block::{apply_block, BlockError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
 use plasma_ledger::{
-    Address, Block, Checkpoint, DepositRecord, ExitRecord, Output, UtxoPos, B256, U256,
+    Address, Block, Checkpoint, CommitCertificate, DepositRecord, ExitRecord, Output, UtxoPos,
+    B256, U256,
 };
 use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Options, WriteBatch, WriteOptions, DB};
 use std::path::Path;
@@ -39,8 +44,39 @@ const CHECKPOINTS: &str = "checkpoints";
 const EXITS: &str = "exits";
 const CHILDREN: &str = "children";
 const META: &str = "meta";
-const FAMILIES: [&str; 9] =
-    [BLOCKS, TXS, UTXOS, SPENT, DEPOSITS, CHECKPOINTS, EXITS, CHILDREN, META];
+const COMMITS: &str = "commits";
+const CERTIFICATES: &str = "certificates";
+const EVIDENCE: &str = "evidence";
+const OWNERS: &str = "owners";
+const FAMILIES: [&str; 13] = [
+    BLOCKS,
+    TXS,
+    UTXOS,
+    SPENT,
+    DEPOSITS,
+    CHECKPOINTS,
+    EXITS,
+    CHILDREN,
+    META,
+    COMMITS,
+    CERTIFICATES,
+    EVIDENCE,
+    OWNERS,
+];
+
+/// What consensus decided about a block, stored with it in the same batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision<'a> {
+    /// The engine's commit (one precommit signature per signer), opaque here.
+    pub commit: &'a [u8],
+    /// Its BLS aggregate: what checkpoints carry.
+    pub certificate: &'a CommitCertificate,
+    /// Equivocations recorded in this block: `(validator, height of the double votes)`.
+    pub evidence: &'a [(Address, u64)],
+    /// The parent's commit as this block carries it, and its aggregate: the chain's
+    /// canonical certificate of the parent, replacing the one stored with it.
+    pub parent: Option<(&'a [u8], &'a CommitCertificate)>,
+}
 
 /// Why the store failed. Every variant is an environmental or integrity problem, never a
 /// verdict on a block: those are [`BlockError`]s.
@@ -199,6 +235,17 @@ impl Store {
 
     /// Writes a judged block and its effects in one atomic batch.
     pub fn commit(&mut self, block: &Block, delta: &StateDelta) -> Result<(), StoreError> {
+        self.commit_decided(block, delta, None)
+    }
+
+    /// Writes a judged block, its effects and what consensus decided about it (commit,
+    /// certificate, evidence) in one atomic batch.
+    pub fn commit_decided(
+        &mut self,
+        block: &Block,
+        delta: &StateDelta,
+        decision: Option<Decision<'_>>,
+    ) -> Result<(), StoreError> {
         let hash = block.header.hash();
         if delta.head.height != self.head.height + 1
             || delta.head.hash != hash
@@ -219,11 +266,15 @@ impl Store {
         }
         for (pos, by) in &delta.spent {
             let k = keys::utxo(pos);
+            if let Some(out) = self.read::<Output>(UTXOS, &k)? {
+                batch.delete_cf(self.cf(OWNERS), keys::owned(&out.owner, pos));
+            }
             batch.delete_cf(self.cf(UTXOS), k);
             batch.put_cf(self.cf(SPENT), k, keys::tx_ref(by));
         }
         for (pos, out) in &delta.created {
             batch.put_cf(self.cf(UTXOS), keys::utxo(pos), out.abi_encode());
+            batch.put_cf(self.cf(OWNERS), keys::owned(&out.owner, pos), []);
         }
         for ((child, token), balance) in &delta.escrow {
             batch.put_cf(
@@ -234,6 +285,22 @@ impl Store {
         }
         for (child, exit_id) in &delta.exits_paid {
             batch.delete_cf(self.cf(EXITS), keys::child_exit(*child, exit_id));
+        }
+        if let Some(d) = decision {
+            if let Some((commit, cert)) = d.parent {
+                let parent = (height - 1).to_be_bytes();
+                batch.put_cf(self.cf(COMMITS), parent, commit);
+                batch.put_cf(self.cf(CERTIFICATES), parent, cert.abi_encode());
+            }
+            batch.put_cf(self.cf(COMMITS), height.to_be_bytes(), d.commit);
+            batch.put_cf(self.cf(CERTIFICATES), height.to_be_bytes(), d.certificate.abi_encode());
+            for (n, (who, at)) in d.evidence.iter().enumerate() {
+                let mut k = height.to_be_bytes().to_vec();
+                k.extend_from_slice(&(n as u32).to_be_bytes());
+                let mut v = who.to_vec();
+                v.extend_from_slice(&at.to_be_bytes());
+                batch.put_cf(self.cf(EVIDENCE), k, v);
+            }
         }
         batch.put_cf(self.cf(META), keys::HEAD, keys::head(&delta.head));
         batch.put_cf(self.cf(META), keys::NEXT_DEPOSIT, delta.next_deposit_nonce.to_be_bytes());
@@ -282,6 +349,55 @@ impl Store {
     /// The committed block at `height`.
     pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
         self.read(BLOCKS, &height.to_be_bytes())
+    }
+
+    /// The engine's commit for the block at `height`.
+    pub fn commit_at(&self, height: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read_with(COMMITS, &height.to_be_bytes(), |v| Ok(v.to_vec()))
+    }
+
+    /// The commit certificate of the block at `height`.
+    pub fn certificate(&self, height: u64) -> Result<Option<CommitCertificate>, StoreError> {
+        self.read(CERTIFICATES, &height.to_be_bytes())
+    }
+
+    /// Equivocations recorded in the block at `height`: `(validator, height of the votes)`.
+    pub fn evidence(&self, height: u64) -> Result<Vec<(Address, u64)>, StoreError> {
+        let prefix = height.to_be_bytes();
+        let mut out = Vec::new();
+        for item in self.db.prefix_iterator_cf(self.cf(EVIDENCE), prefix) {
+            let (k, v) = item?;
+            if !k.starts_with(&prefix) {
+                break;
+            }
+            if v.len() != 28 {
+                return Err(corrupt(EVIDENCE, &k, "value layout"));
+            }
+            let at = u64::from_be_bytes(v[20..].try_into().expect("8 bytes"));
+            out.push((Address::from_slice(&v[..20]), at));
+        }
+        Ok(out)
+    }
+
+    /// The unspent outputs of `owner`, in position order (at most `limit`).
+    pub fn utxos_of(
+        &self,
+        owner: &Address,
+        limit: usize,
+    ) -> Result<Vec<(UtxoPos, Output)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.prefix_iterator_cf(self.cf(OWNERS), owner.as_slice()) {
+            let (k, _) = item?;
+            if !k.starts_with(owner.as_slice()) || out.len() >= limit {
+                break;
+            }
+            let pos = keys::utxo_from(&k[20..]).ok_or_else(|| corrupt(OWNERS, &k, "key layout"))?;
+            let output = self
+                .read::<Output>(UTXOS, &k[20..])?
+                .ok_or_else(|| corrupt(OWNERS, &k, "indexes a missing output"))?;
+            out.push((pos, output));
+        }
+        Ok(out)
     }
 
     /// Where a transaction was committed.

@@ -1,0 +1,474 @@
+//! The plasma application: the ledger's rules on the RocksDB store, behind ABCI 2.0.
+//!
+//! Block layout and conventions are those of [`plasma_consensus::abci`]. Every verdict is the
+//! ledger's; this module turns ABCI requests into ledger calls and store writes:
+//!
+//! * `CheckTx` — decode strictly, refuse system kinds, validate against the committed state;
+//! * `PrepareProposal` — the parent's pending deposits in nonce order, then the candidates
+//!   that still validate, sealed into the next block (a transaction that fails in the block
+//!   context is dropped and the block resealed);
+//! * `ProcessProposal` — the header must be the one the body and state imply;
+//! * `FinalizeBlock` — judge (or reuse the judgement of) the decided block, aggregate its
+//!   commit; `Commit` writes block, state changes, commit, certificate and evidence in one
+//!   atomic batch.
+
+use crate::store::{Decision, Store, StoreError};
+use alloy_sol_types::SolValue;
+use bytes::Bytes;
+use plasma_consensus::abci::{self, BoxError, DecidedBlock, QUERY_COMMIT};
+use plasma_consensus::certificate;
+use plasma_consensus::ValidatorSet;
+use plasma_ledger::block::{build_block, BlockError, ProposalParams, StateDelta};
+use plasma_ledger::signing::SigningDomain;
+use plasma_ledger::tx::{deposit_transaction, is_user_submittable};
+use plasma_ledger::{
+    validate_transaction, Address, Block, BlockHeader, CommitCertificate, LedgerView,
+    SignedTransaction, B256,
+};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use tendermint::abci::Code;
+use tendermint::v0_38::abci::{request, response, Request, Response};
+use tracing::{debug, warn};
+
+/// Most deposits one block mints.
+const MAX_DEPOSITS_PER_BLOCK: u64 = 1024;
+
+/// Why a request could not be served (the node, not the input, is at fault).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Consensus decided a block this node judges invalid, or cannot reconstruct: the node
+    /// must stop rather than diverge.
+    #[error("decided block at height {height} cannot be committed: {reason}")]
+    Decided {
+        /// Height decided.
+        height: u64,
+        /// Why.
+        reason: String,
+    },
+    /// `Commit` without a preceding `FinalizeBlock`.
+    #[error("commit without a finalized block")]
+    NothingToCommit,
+}
+
+/// A block judged valid, waiting for its decision, with the parent's commit it carries.
+#[derive(Clone)]
+struct Judged {
+    block: Block,
+    delta: StateDelta,
+    /// The parent's commit as carried (empty at height 1) and its aggregate.
+    parent_commit: Option<(Vec<u8>, CommitCertificate)>,
+}
+
+struct Staged {
+    judged: Judged,
+    commit: Vec<u8>,
+    certificate: CommitCertificate,
+    evidence: Vec<(Address, u64)>,
+}
+
+struct State {
+    store: Store,
+    domain: SigningDomain,
+    validators: ValidatorSet,
+    judged: HashMap<B256, Judged>,
+    staged: Option<Staged>,
+}
+
+/// The application service. Clones share one state.
+#[derive(Clone)]
+pub struct PlasmaApp {
+    state: Arc<Mutex<State>>,
+    committed: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+fn tx_bytes(stx: &SignedTransaction) -> Bytes {
+    Bytes::from(stx.abi_encode())
+}
+
+/// The ABCI layout of a block: header, the parent's commit, then transactions.
+pub fn block_txs(block: &Block, parent_commit: &[u8]) -> Vec<Bytes> {
+    let mut txs = Vec::with_capacity(block.transactions.len() + 2);
+    txs.push(Bytes::from(block.header.abi_encode()));
+    txs.push(Bytes::copy_from_slice(parent_commit));
+    txs.extend(block.transactions.iter().map(tx_bytes));
+    txs
+}
+
+/// Decodes a block in the ABCI layout, strictly. Returns it and the carried parent commit.
+pub fn decode_block(txs: &[Bytes]) -> Result<(Block, Bytes), String> {
+    let [header, parent_commit, body @ ..] = txs else {
+        return Err("a block needs a header and the parent's commit".into());
+    };
+    let header = BlockHeader::decode(header).map_err(|e| e.to_string())?;
+    let transactions = body
+        .iter()
+        .enumerate()
+        .map(|(i, t)| SignedTransaction::decode(t).map_err(|e| format!("tx {i}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((Block { header, transactions }, parent_commit.clone()))
+}
+
+fn reject(code: u32, log: impl ToString) -> response::CheckTx {
+    response::CheckTx { code: Code::from(code), log: log.to_string(), ..Default::default() }
+}
+
+impl PlasmaApp {
+    /// The application over `store` for the chain of `domain`, certified by `validators`.
+    pub fn new(store: Store, domain: SigningDomain, validators: ValidatorSet) -> Self {
+        let height = store.head().height;
+        let state = State { store, domain, validators, judged: HashMap::new(), staged: None };
+        let (committed, _) = tokio::sync::watch::channel(height);
+        Self { state: Arc::new(Mutex::new(state)), committed: Arc::new(committed) }
+    }
+
+    /// The committed height, updated at every commit.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.committed.subscribe()
+    }
+
+    /// `CheckTx` for a transaction from a user: `Err` with the reason if it is refused.
+    pub fn check(&self, tx: &[u8]) -> Result<(), String> {
+        let res = self.lock().check_tx(tx).map_err(|e| e.to_string())?;
+        if res.code.is_ok() {
+            Ok(())
+        } else {
+            Err(res.log)
+        }
+    }
+
+    /// The chain's signing domain.
+    pub fn domain(&self) -> SigningDomain {
+        self.lock().domain.clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves no half-written state (writes are batches).
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` with the store (for the API's reads).
+    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        f(&self.lock().store)
+    }
+
+    fn handle(&self, req: Request) -> Result<Response, AppError> {
+        let mut st = self.lock();
+        Ok(match req {
+            Request::Info(_) => {
+                let head = st.store.head();
+                Response::Info(response::Info {
+                    data: "plasma".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                    app_version: 1,
+                    last_block_height: tendermint::block::Height::try_from(head.height)
+                        .unwrap_or_default(),
+                    last_block_app_hash: head.hash.to_vec().try_into().unwrap_or_default(),
+                })
+            }
+            Request::Echo(e) => Response::Echo(response::Echo { message: e.message }),
+            Request::Flush => Response::Flush,
+            Request::InitChain(_) => Response::InitChain(Default::default()),
+            Request::CheckTx(req) => Response::CheckTx(st.check_tx(&req.tx)?),
+            Request::PrepareProposal(req) => Response::PrepareProposal(st.prepare(req)?),
+            Request::ProcessProposal(req) => Response::ProcessProposal(st.process(req)?),
+            Request::FinalizeBlock(req) => Response::FinalizeBlock(st.finalize(req)?),
+            Request::Commit => {
+                let staged = st.staged.take().ok_or(AppError::NothingToCommit)?;
+                let Staged { judged, commit, certificate, evidence } = staged;
+                let parent = judged.parent_commit.as_ref().map(|(c, cert)| (c.as_slice(), cert));
+                let decision = Decision {
+                    commit: &commit,
+                    certificate: &certificate,
+                    evidence: &evidence,
+                    parent,
+                };
+                st.store.commit_decided(&judged.block, &judged.delta, Some(decision))?;
+                st.judged.clear();
+                self.committed.send_replace(judged.block.header.height);
+                Response::Commit(response::Commit {
+                    data: Bytes::new(),
+                    retain_height: Default::default(),
+                })
+            }
+            Request::Query(q) => Response::Query(st.query(&q)?),
+            Request::ExtendVote(_) => {
+                Response::ExtendVote(response::ExtendVote { vote_extension: Bytes::new() })
+            }
+            Request::VerifyVoteExtension(_) => {
+                Response::VerifyVoteExtension(response::VerifyVoteExtension::Accept)
+            }
+            Request::ListSnapshots => Response::ListSnapshots(Default::default()),
+            Request::OfferSnapshot(_) => Response::OfferSnapshot(Default::default()),
+            Request::LoadSnapshotChunk(_) => Response::LoadSnapshotChunk(Default::default()),
+            Request::ApplySnapshotChunk(_) => Response::ApplySnapshotChunk(Default::default()),
+        })
+    }
+}
+
+impl State {
+    fn check_tx(&self, bytes: &[u8]) -> Result<response::CheckTx, AppError> {
+        let stx = match SignedTransaction::decode(bytes) {
+            Ok(t) => t,
+            Err(e) => return Ok(reject(1, e)),
+        };
+        match stx.transaction.tx_kind() {
+            Some(kind) if is_user_submittable(kind) => {}
+            Some(kind) => {
+                return Ok(reject(
+                    2,
+                    format!("{kind:?} transactions are created by the validators"),
+                ))
+            }
+            None => {
+                return Ok(reject(2, format!("unknown transaction kind {}", stx.transaction.kind)))
+            }
+        }
+        let view = self.store.view();
+        let verdict = validate_transaction(&self.domain, &view, &stx);
+        view.finish()?;
+        Ok(match verdict {
+            Ok(_) => response::CheckTx::default(),
+            Err(e) => reject(3, e),
+        })
+    }
+
+    fn prepare(
+        &mut self,
+        req: request::PrepareProposal,
+    ) -> Result<response::PrepareProposal, AppError> {
+        let view = self.store.view();
+        let mut txs = Vec::new();
+        let first = view.next_deposit_nonce();
+        for nonce in first..first + MAX_DEPOSITS_PER_BLOCK {
+            match view.parent_deposit(nonce) {
+                Some(record) => txs.push(deposit_transaction(&record)),
+                None => break,
+            }
+        }
+        let mut used = HashSet::new();
+        let mut budget = usize::try_from(req.max_tx_bytes).unwrap_or(0);
+        for raw in &req.txs {
+            if raw.len() > budget {
+                break;
+            }
+            let Ok(stx) = SignedTransaction::decode(raw) else { continue };
+            if !stx.transaction.tx_kind().is_some_and(is_user_submittable) {
+                continue;
+            }
+            if stx.transaction.inputs.iter().any(|i| used.contains(&i.packed())) {
+                continue; // conflicts with a transaction already chosen
+            }
+            if validate_transaction(&self.domain, &view, &stx).is_err() {
+                continue;
+            }
+            used.extend(stx.transaction.inputs.iter().map(|i| i.packed()));
+            budget -= raw.len();
+            txs.push(stx);
+        }
+        view.finish()?;
+        let params = ProposalParams {
+            timestamp: req.time.unix_timestamp().max(0) as u64,
+            proposer: Address::from_slice(req.proposer_address.as_bytes()),
+            validator_set_hash: self.validators.ledger().hash(),
+            next_validator_set_hash: self.validators.ledger().hash(),
+            child_checkpoints_root: B256::ZERO,
+        };
+        let height = self.store.head().height;
+        let parent_commit = if height == 0 { None } else { self.store.commit_at(height)? };
+        let parent_commit = match parent_commit {
+            None => None,
+            Some(bytes) => {
+                let cert = self.store.certificate(height)?.ok_or_else(|| AppError::Decided {
+                    height,
+                    reason: "stored commit without its certificate".into(),
+                })?;
+                Some((bytes, cert))
+            }
+        };
+        let judged = loop {
+            let view = self.store.view();
+            let built = build_block(&self.domain, &view, txs.clone(), &params);
+            view.finish()?;
+            match built {
+                Ok((block, delta)) => {
+                    break Judged { block, delta, parent_commit: parent_commit.clone() }
+                }
+                Err(BlockError::InvalidTransaction { index, error }) => {
+                    debug!(index, %error, "dropping a candidate that fails in the block");
+                    txs.remove(index as usize);
+                }
+                Err(e) => {
+                    return Err(AppError::Decided {
+                        height: self.store.head().height + 1,
+                        reason: format!("cannot build a block: {e}"),
+                    })
+                }
+            }
+        };
+        let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
+        let out = block_txs(&judged.block, carried);
+        self.judged.insert(judged.block.header.hash(), judged);
+        Ok(response::PrepareProposal { txs: out })
+    }
+
+    /// The carried parent commit, checked: it certifies the head this block extends.
+    fn parent_commit(
+        &self,
+        carried: &[u8],
+    ) -> Result<Option<(Vec<u8>, CommitCertificate)>, String> {
+        let head = self.store.head();
+        if head.height == 0 {
+            return if carried.is_empty() {
+                Ok(None)
+            } else {
+                Err("a first block carries no commit".into())
+            };
+        }
+        let engine = abci::decode_commit(carried).map_err(|e| format!("parent commit: {e}"))?;
+        let cert = certificate::aggregate(self.domain.chain_id, &self.validators, &engine)
+            .map_err(|e| format!("parent commit: {e}"))?;
+        if cert.height != head.height || cert.blockHash != head.hash {
+            return Err(format!(
+                "parent commit certifies block {} at {}, not the head",
+                cert.blockHash, cert.height
+            ));
+        }
+        Ok(Some((carried.to_vec(), cert)))
+    }
+
+    fn judge(&mut self, txs: &[Bytes]) -> Result<Result<B256, String>, AppError> {
+        let (block, carried) = match decode_block(txs) {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
+        let hash = block.header.hash();
+        if let Some(j) = self.judged.get(&hash) {
+            let same = j.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default()
+                == carried.as_ref();
+            if same {
+                return Ok(Ok(hash));
+            }
+        }
+        if block.header.validatorSetHash != self.validators.ledger().hash() {
+            return Ok(Err("header names another validator set".into()));
+        }
+        let parent_commit = match self.parent_commit(&carried) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        match self.store.apply_block(&self.domain, &block)? {
+            Ok(delta) => {
+                self.judged.insert(hash, Judged { block, delta, parent_commit });
+                Ok(Ok(hash))
+            }
+            Err(e) => Ok(Err(e.to_string())),
+        }
+    }
+
+    fn process(
+        &mut self,
+        req: request::ProcessProposal,
+    ) -> Result<response::ProcessProposal, AppError> {
+        let claimed = B256::from_slice(req.hash.as_bytes());
+        let verdict = self.judge(&req.txs)?.and_then(|hash| {
+            let header = &self.judged[&hash].block.header;
+            if hash != claimed {
+                Err(format!("block hash {hash} is not the proposed {claimed}"))
+            } else if header.proposer.as_slice() != req.proposer_address.as_bytes() {
+                Err(format!("header names proposer {}, the round's is another", header.proposer))
+            } else {
+                Ok(())
+            }
+        });
+        Ok(match verdict {
+            Ok(()) => response::ProcessProposal::Accept,
+            Err(reason) => {
+                warn!(height = %req.height, %reason, "rejecting proposal");
+                response::ProcessProposal::Reject
+            }
+        })
+    }
+
+    fn finalize(
+        &mut self,
+        req: request::FinalizeBlock,
+    ) -> Result<response::FinalizeBlock, AppError> {
+        let height = req.height.value();
+        let fail = |reason: String| AppError::Decided { height, reason };
+        let (commit, block) = req.txs.split_first().ok_or_else(|| fail("no commit".into()))?;
+        let cert = abci::decode_commit(commit).map_err(|e| fail(format!("commit: {e}")))?;
+        let certificate = certificate::aggregate(self.domain.chain_id, &self.validators, &cert)
+            .map_err(|e| fail(format!("certificate: {e}")))?;
+        let hash = self.judge(block)?.map_err(fail)?;
+        if certificate.blockHash != hash {
+            return Err(fail(format!(
+                "certificate is for {}, block is {hash}",
+                certificate.blockHash
+            )));
+        }
+        let judged = self.judged[&hash].clone();
+        let evidence = req
+            .misbehavior
+            .iter()
+            .map(|m| (Address::from_slice(m.validator.address.as_slice()), m.height.value()))
+            .collect();
+        self.staged = Some(Staged { judged, commit: commit.to_vec(), certificate, evidence });
+        Ok(response::FinalizeBlock {
+            events: Vec::new(),
+            tx_results: Vec::new(),
+            validator_updates: Vec::new(),
+            consensus_param_updates: None,
+            app_hash: hash.to_vec().try_into().unwrap_or_default(),
+        })
+    }
+
+    fn query(&self, q: &request::Query) -> Result<response::Query, AppError> {
+        let not_found = |log: &str| response::Query {
+            code: Code::from(1),
+            log: log.into(),
+            ..Default::default()
+        };
+        match q.path.as_str() {
+            QUERY_COMMIT => {
+                let Ok(h) = <[u8; 8]>::try_from(q.data.as_ref()) else {
+                    return Ok(not_found("data must be a height (8 bytes, big-endian)"));
+                };
+                let h = u64::from_be_bytes(h);
+                let (Some(block), Some(commit)) = (self.store.block(h)?, self.store.commit_at(h)?)
+                else {
+                    return Ok(not_found("no such height"));
+                };
+                let carried = if h > 1 {
+                    self.store.commit_at(h - 1)?.unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let decided = DecidedBlock {
+                    commit,
+                    txs: block_txs(&block, &carried).into_iter().map(|b| b.to_vec()).collect(),
+                };
+                Ok(response::Query { value: decided.encode(), ..Default::default() })
+            }
+            other => Ok(not_found(&format!("unknown query path {other:?}"))),
+        }
+    }
+}
+
+impl tower::Service<Request> for PlasmaApp {
+    type Response = Response;
+    type Error = BoxError;
+    type Future = std::future::Ready<Result<Response, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        std::future::ready(self.handle(req).map_err(|e| Box::new(e) as BoxError))
+    }
+}

@@ -1,0 +1,396 @@
+//! Files a node is set up with: its TOML config, its keys and its chain's genesis.
+//!
+//! A node home holds `config.toml`, `genesis.json`, `keys/validator.json` (BLS key material,
+//! operator key, proof of possession), `keys/p2p.json` (ed25519 identity) and `data/`
+//! (store and consensus WAL). Every input is checked on load and refused with the file and
+//! the reason.
+
+use alloy_primitives::hex;
+use plasma_consensus::ValidatorSet;
+use plasma_ledger::bls::{BlsPublicKey, BlsSecretKey, BlsSignature};
+use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::{Address, DepositRecord, Validator, U256};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Why a node's files could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file could not be read or written.
+    #[error("{path}: {error}")]
+    Io {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A file does not parse or holds an invalid value.
+    #[error("{path}: {reason}")]
+    Invalid {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn invalid(path: &Path, reason: impl ToString) -> ConfigError {
+    ConfigError::Invalid { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|error| ConfigError::Io { path: path.into(), error })
+}
+
+/// Writes `contents` to `path`, creating parent directories.
+pub fn write(path: &Path, contents: &str) -> Result<(), ConfigError> {
+    let io = |error| ConfigError::Io { path: path.into(), error };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    std::fs::write(path, contents).map_err(io)
+}
+
+fn parse_hex<const N: usize>(path: &Path, what: &str, s: &str) -> Result<[u8; N], ConfigError> {
+    let bytes = hex::decode(s).map_err(|e| invalid(path, format!("{what}: {e}")))?;
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| invalid(path, format!("{what}: {} bytes, expected {N}", b.len())))
+}
+
+/// `config.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Human-readable node name (logs, peers).
+    pub moniker: String,
+    /// Peer-to-peer settings.
+    pub p2p: P2pSection,
+    /// Consensus settings.
+    #[serde(default)]
+    pub consensus: ConsensusSection,
+    /// gRPC API settings.
+    pub rpc: RpcSection,
+    /// Fault injection (builds with the `byzantine` feature only).
+    #[cfg(feature = "byzantine")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byzantine: Option<malachitebft_engine_byzantine::ByzantineConfig>,
+}
+
+/// `[rpc]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RpcSection {
+    /// gRPC listen address (loopback unless told otherwise).
+    pub listen: String,
+    /// Bearer token of admin calls. Empty disables them.
+    pub admin_token: String,
+}
+
+/// `[p2p]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct P2pSection {
+    /// Listen address (multiaddr), e.g. `/ip4/127.0.0.1/tcp/26656`.
+    pub listen: String,
+    /// Persistent peers (multiaddrs).
+    #[serde(default)]
+    pub peers: Vec<String>,
+    /// Transaction gossip listen address; default: the consensus address, port + 1.
+    #[serde(default)]
+    pub tx_listen: Option<String>,
+}
+
+/// `[consensus]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsensusSection {
+    /// Propose timeout of round 0 (ms); later rounds add `timeout_delta_ms` each.
+    pub propose_timeout_ms: u64,
+    /// Prevote and precommit timeouts of round 0 (ms).
+    pub vote_timeout_ms: u64,
+    /// Added per round to every timeout (ms).
+    pub timeout_delta_ms: u64,
+    /// Largest block, in bytes of its encoding.
+    pub max_block_bytes: usize,
+    /// Bytes per proposal part.
+    pub part_bytes: usize,
+    /// Least time per block (ms): the block interval under light load, and how long late
+    /// precommits may still join a block's certificate.
+    pub block_time_ms: u64,
+}
+
+impl Default for ConsensusSection {
+    fn default() -> Self {
+        Self {
+            propose_timeout_ms: 2000,
+            vote_timeout_ms: 1000,
+            timeout_delta_ms: 500,
+            max_block_bytes: 4 << 20,
+            part_bytes: 64 << 10,
+            block_time_ms: 1000,
+        }
+    }
+}
+
+impl ConsensusSection {
+    /// The engine's timeouts.
+    pub fn timeouts(&self) -> plasma_consensus::engine::app::types::core::LinearTimeouts {
+        let ms = Duration::from_millis;
+        let propose = ms(self.propose_timeout_ms);
+        let vote = ms(self.vote_timeout_ms);
+        plasma_consensus::engine::app::types::core::LinearTimeouts {
+            propose,
+            propose_delta: ms(self.timeout_delta_ms),
+            prevote: vote,
+            prevote_delta: ms(self.timeout_delta_ms),
+            precommit: vote,
+            precommit_delta: ms(self.timeout_delta_ms),
+            rebroadcast: propose + vote + vote,
+            max_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl NodeConfig {
+    /// Loads and checks `config.toml`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let cfg: Self = toml::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        cfg.p2p
+            .listen
+            .parse::<plasma_consensus::engine::app::engine::network::Multiaddr>()
+            .map_err(|e| invalid(path, format!("p2p.listen: {e}")))?;
+        for p in &cfg.p2p.peers {
+            p.parse::<plasma_consensus::engine::app::engine::network::Multiaddr>()
+                .map_err(|e| invalid(path, format!("p2p.peers: {p:?}: {e}")))?;
+        }
+        cfg.rpc
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .map_err(|e| invalid(path, format!("rpc.listen: {e}")))?;
+        let c = &cfg.consensus;
+        if c.propose_timeout_ms == 0 || c.vote_timeout_ms == 0 {
+            return Err(invalid(path, "consensus timeouts must be positive"));
+        }
+        if c.part_bytes == 0 || c.max_block_bytes < 1024 {
+            return Err(invalid(
+                path,
+                "consensus.part_bytes must be positive and max_block_bytes at least 1024",
+            ));
+        }
+        Ok(cfg)
+    }
+
+    /// Writes `config.toml`.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        write(path, &toml::to_string_pretty(self).map_err(|e| invalid(path, e))?)
+    }
+}
+
+/// `keys/validator.json`: the validator's secrets, with the public parts for convenience.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidatorKeyFile {
+    /// 32 bytes of BLS key material (IETF KeyGen input), hex.
+    pub bls_ikm: String,
+    /// The operator's secp256k1 secret key, hex.
+    pub operator_secret: String,
+    /// Operator address (derived).
+    pub operator: Address,
+    /// BLS public key, EIP-2537 G2 encoding, hex (derived).
+    pub bls_pubkey: String,
+    /// Proof of possession of the BLS key for the operator, EIP-2537 G1, hex (derived).
+    pub pop: String,
+}
+
+/// A validator's loaded keys.
+#[derive(Debug, Clone)]
+pub struct ValidatorKeys {
+    /// BLS signing key.
+    pub bls: BlsSecretKey,
+    /// Operator account key.
+    pub operator: UserKey,
+}
+
+impl ValidatorKeys {
+    /// The key file for keys made from `ikm` and `operator_secret`.
+    pub fn file(ikm: [u8; 32], operator_secret: [u8; 32]) -> Option<ValidatorKeyFile> {
+        let bls = BlsSecretKey::from_ikm(&ikm)?;
+        let operator = UserKey::from_bytes(operator_secret)?;
+        Some(ValidatorKeyFile {
+            bls_ikm: hex::encode(ikm),
+            operator_secret: hex::encode(operator_secret),
+            operator: operator.address(),
+            bls_pubkey: hex::encode(bls.public_key().to_eip2537()),
+            pop: hex::encode(bls.proof_of_possession(operator.address()).to_eip2537()),
+        })
+    }
+
+    /// Generates a new key file with fresh randomness.
+    pub fn new_file() -> ValidatorKeyFile {
+        use rand::RngCore;
+        loop {
+            let mut ikm = [0u8; 32];
+            let mut op = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut ikm);
+            rand::rngs::OsRng.fill_bytes(&mut op);
+            if let Some(f) = Self::file(ikm, op) {
+                return f;
+            }
+        }
+    }
+
+    /// Loads `keys/validator.json`, checking that the derived parts match the secrets.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let f: ValidatorKeyFile =
+            serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        let ikm = parse_hex::<32>(path, "bls_ikm", &f.bls_ikm)?;
+        let op = parse_hex::<32>(path, "operator_secret", &f.operator_secret)?;
+        let expected = Self::file(ikm, op)
+            .ok_or_else(|| invalid(path, "operator_secret is not a valid secp256k1 key"))?;
+        if expected.operator != f.operator || expected.bls_pubkey != f.bls_pubkey.to_lowercase() {
+            return Err(invalid(path, "operator or bls_pubkey do not match the secrets"));
+        }
+        Ok(Self {
+            bls: BlsSecretKey::from_ikm(&ikm).expect("checked above"),
+            operator: UserKey::from_bytes(op).expect("checked above"),
+        })
+    }
+}
+
+/// `keys/p2p.json`: the node's ed25519 libp2p identity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct P2pKeyFile {
+    /// 32-byte ed25519 secret, hex.
+    pub ed25519_secret: String,
+    /// Peer id (derived).
+    pub peer_id: String,
+}
+
+impl P2pKeyFile {
+    /// A fresh identity.
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        let mut secret = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut secret);
+        let kp = libp2p_identity::Keypair::ed25519_from_bytes(secret).expect("32 bytes");
+        Self { ed25519_secret: hex::encode(secret), peer_id: kp.public().to_peer_id().to_string() }
+    }
+
+    /// Loads the identity.
+    pub fn load(path: &Path) -> Result<libp2p_identity::Keypair, ConfigError> {
+        let f: Self = serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        let secret = parse_hex::<32>(path, "ed25519_secret", &f.ed25519_secret)?;
+        libp2p_identity::Keypair::ed25519_from_bytes(secret).map_err(|e| invalid(path, e))
+    }
+}
+
+/// One genesis validator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisValidator {
+    /// Operator address.
+    pub operator: Address,
+    /// BLS public key, EIP-2537 G2, hex.
+    pub bls_pubkey: String,
+    /// Proof of possession, EIP-2537 G1, hex.
+    pub pop: String,
+    /// Voting power (stake).
+    pub power: u64,
+}
+
+/// A genesis allocation: a parent deposit minted in the chain's first blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisDeposit {
+    /// Who receives it.
+    pub recipient: Address,
+    /// Asset (root token address; zero is ETH).
+    #[serde(default)]
+    pub token: Address,
+    /// Amount (wei).
+    pub amount: U256,
+}
+
+/// `genesis.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// This chain's id.
+    pub chain_id: u64,
+    /// EIP-155 chain id of the root.
+    pub root_chain_id: u64,
+    /// Root contract address.
+    pub root_contract: Address,
+    /// Validators, in bitmap order.
+    pub validators: Vec<GenesisValidator>,
+    /// Deposits recorded before the chain starts.
+    #[serde(default)]
+    pub deposits: Vec<GenesisDeposit>,
+}
+
+/// A genesis, checked.
+#[derive(Debug, Clone)]
+pub struct LoadedGenesis {
+    /// As written.
+    pub genesis: Genesis,
+    /// Signing domain of the chain's transactions.
+    pub domain: SigningDomain,
+    /// Validator set (proofs of possession verified).
+    pub validators: ValidatorSet,
+}
+
+impl Genesis {
+    /// Loads and checks a genesis file.
+    pub fn load(path: &Path) -> Result<LoadedGenesis, ConfigError> {
+        let genesis: Genesis = serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        genesis.check().map_err(|e| invalid(path, e))
+    }
+
+    /// Checks the genesis: keys decode, proofs of possession verify, the set is valid.
+    pub fn check(self) -> Result<LoadedGenesis, String> {
+        let mut validators = Vec::with_capacity(self.validators.len());
+        let mut pops = Vec::with_capacity(self.validators.len());
+        for (i, v) in self.validators.iter().enumerate() {
+            let key =
+                hex::decode(&v.bls_pubkey).map_err(|e| format!("validator {i} bls_pubkey: {e}"))?;
+            BlsPublicKey::from_eip2537(&key)
+                .map_err(|e| format!("validator {i} bls_pubkey: {e}"))?;
+            let pop = hex::decode(&v.pop).map_err(|e| format!("validator {i} pop: {e}"))?;
+            pops.push(
+                BlsSignature::from_eip2537(&pop).map_err(|e| format!("validator {i} pop: {e}"))?,
+            );
+            validators.push(Validator {
+                operator: v.operator,
+                blsPubkey: key.into(),
+                power: v.power,
+            });
+        }
+        let set = ValidatorSet::new(validators, &pops).map_err(|e| e.to_string())?;
+        let domain = SigningDomain::new(self.chain_id, self.root_chain_id, self.root_contract);
+        Ok(LoadedGenesis { genesis: self, domain, validators: set })
+    }
+
+    /// The genesis deposits as parent deposit records (nonces 0, 1, …).
+    pub fn deposit_records(&self) -> Vec<DepositRecord> {
+        self.deposits
+            .iter()
+            .enumerate()
+            .map(|(nonce, d)| DepositRecord {
+                chainId: self.chain_id,
+                nonce: nonce as u64,
+                depositor: Address::ZERO,
+                recipient: d.recipient,
+                token: d.token,
+                amount: d.amount,
+            })
+            .collect()
+    }
+
+    /// Writes `genesis.json`.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        write(path, &serde_json::to_string_pretty(self).map_err(|e| invalid(path, e))?)
+    }
+}

@@ -1,0 +1,376 @@
+//! `plasmad start`: one chain's node — store, application, mempool, consensus engine and
+//! its libp2p network — wired together and run until a signal.
+
+use crate::app::PlasmaApp;
+use crate::config::{ConfigError, Genesis, NodeConfig, P2pKeyFile, ValidatorKeys};
+use crate::mempool::{Mempool, MempoolLimits};
+use crate::store::{Store, StoreConfig};
+use eyre::{eyre, WrapErr};
+use plasma_consensus::codec::BorshCodec;
+use plasma_consensus::engine::app::config as mcfg;
+use plasma_consensus::engine::app::engine::network::Multiaddr;
+use plasma_consensus::engine::app::types::codec::Codec;
+use plasma_consensus::engine::{
+    start_engine, ConsensusContext, NetworkContext, NetworkIdentity, RequestContext, Signer,
+    SyncContext, WalContext,
+};
+use plasma_consensus::shim::{Shim, ShimConfig};
+use plasma_consensus::signing::{BlsSigner, BlsVerifier};
+use plasma_consensus::{PlasmaContext, ValidatorAddress};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tracing::info;
+
+/// The files of a node home.
+#[derive(Debug, Clone)]
+pub struct Home(pub PathBuf);
+
+impl Home {
+    /// `config.toml`.
+    pub fn config(&self) -> PathBuf {
+        self.0.join("config.toml")
+    }
+    /// `genesis.json`.
+    pub fn genesis(&self) -> PathBuf {
+        self.0.join("genesis.json")
+    }
+    /// `keys/validator.json`.
+    pub fn validator_key(&self) -> PathBuf {
+        self.0.join("keys").join("validator.json")
+    }
+    /// `keys/p2p.json`.
+    pub fn p2p_key(&self) -> PathBuf {
+        self.0.join("keys").join("p2p.json")
+    }
+    /// `data/store`.
+    pub fn store(&self) -> PathBuf {
+        self.0.join("data").join("store")
+    }
+    /// `data/wal/consensus.wal`.
+    pub fn wal(&self) -> PathBuf {
+        self.0.join("data").join("wal").join("consensus.wal")
+    }
+}
+
+/// Settings given on the command line or in the environment, over `config.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `p2p.listen`.
+    pub listen: Option<String>,
+    /// `p2p.peers`.
+    pub peers: Option<Vec<String>>,
+    /// `moniker`.
+    pub moniker: Option<String>,
+    /// `rpc.listen`.
+    pub rpc: Option<String>,
+}
+
+/// The engine's view of the configuration.
+#[derive(Debug, Clone)]
+struct EngineConfig {
+    moniker: String,
+    consensus: mcfg::ConsensusConfig,
+    value_sync: mcfg::ValueSyncConfig,
+}
+
+impl plasma_consensus::engine::app::config::NodeConfig for EngineConfig {
+    fn moniker(&self) -> &str {
+        &self.moniker
+    }
+    fn consensus(&self) -> &mcfg::ConsensusConfig {
+        &self.consensus
+    }
+    fn consensus_mut(&mut self) -> &mut mcfg::ConsensusConfig {
+        &mut self.consensus
+    }
+    fn value_sync(&self) -> &mcfg::ValueSyncConfig {
+        &self.value_sync
+    }
+    fn value_sync_mut(&mut self) -> &mut mcfg::ValueSyncConfig {
+        &mut self.value_sync
+    }
+}
+
+fn multiaddr(s: &str, what: &str) -> eyre::Result<Multiaddr> {
+    s.parse().map_err(|e| eyre!("{what} {s:?} is not a multiaddr: {e}"))
+}
+
+/// The transaction-gossip address that goes with a consensus address: same host, port + 1.
+pub fn gossip_addr(consensus: &str) -> eyre::Result<Multiaddr> {
+    use libp2p::multiaddr::Protocol;
+    let addr = multiaddr(consensus, "p2p address")?;
+    let mut found = false;
+    let out = addr
+        .iter()
+        .map(|p| match p {
+            Protocol::Tcp(port) if !found => {
+                found = true;
+                Protocol::Tcp(port.wrapping_add(1))
+            }
+            other => other,
+        })
+        .collect();
+    if found {
+        Ok(out)
+    } else {
+        Err(eyre!("p2p address {consensus:?} has no TCP port"))
+    }
+}
+
+/// Loads a node home's configuration with overrides applied.
+pub fn load_config(home: &Home, o: &Overrides) -> Result<NodeConfig, ConfigError> {
+    let mut cfg = NodeConfig::load(&home.config())?;
+    if let Some(l) = &o.listen {
+        cfg.p2p.listen = l.clone();
+    }
+    if let Some(p) = &o.peers {
+        cfg.p2p.peers = p.clone();
+    }
+    if let Some(m) = &o.moniker {
+        cfg.moniker = m.clone();
+    }
+    if let Some(r) = &o.rpc {
+        cfg.rpc.listen = r.clone();
+    }
+    Ok(cfg)
+}
+
+/// Runs the node at `home` until SIGINT/SIGTERM.
+pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
+    #[cfg(feature = "byzantine")]
+    tracing::warn!(
+        "this plasmad is built with the `byzantine` fault-injection feature: for tests only"
+    );
+    let cfg = load_config(&home, &overrides)?;
+    let genesis = Genesis::load(&home.genesis())?;
+    let keys = ValidatorKeys::load(&home.validator_key())?;
+    let keypair = P2pKeyFile::load(&home.p2p_key())?;
+    let chain_id = genesis.genesis.chain_id;
+    let address = ValidatorAddress(keys.operator.address());
+    let is_validator = genesis.validators.index_of(&address).is_some();
+    info!(moniker = %cfg.moniker, chain = chain_id, %address, validator = is_validator, peer = %keypair.public().to_peer_id(), "starting plasmad");
+
+    let app = open_app(&home)?;
+    info!(height = app.with_store(|s| s.head().height), "store opened");
+    let mempool = Arc::new(Mempool::new(MempoolLimits::default()));
+
+    let mut p2p = mcfg::P2pConfig {
+        listen_addr: multiaddr(&cfg.p2p.listen, "p2p.listen")?,
+        persistent_peers: cfg
+            .p2p
+            .peers
+            .iter()
+            .map(|p| multiaddr(p, "peer"))
+            .collect::<Result<_, _>>()?,
+        ..Default::default()
+    };
+    p2p.discovery.enabled = false;
+    let engine_cfg = EngineConfig {
+        moniker: cfg.moniker.clone(),
+        consensus: mcfg::ConsensusConfig { p2p, ..Default::default() },
+        value_sync: mcfg::ValueSyncConfig::default(),
+    };
+
+    let signer = BlsSigner::new(chain_id, keys.bls.clone());
+    let codec = BorshCodec;
+    let public = signer.public_key().to_eip2537().to_vec();
+    let proof = signer
+        .sign_validator_proof(public, keypair.public().to_peer_id().to_bytes())
+        .await
+        .map_err(|e| eyre!("validator proof: {e}"))?;
+    let proof_bytes = codec.encode(&proof)?;
+    let identity = NetworkIdentity::new_validator(
+        cfg.moniker.clone(),
+        keypair,
+        address.to_string(),
+        proof_bytes,
+    );
+    let verifier = Box::new(BlsVerifier::new(chain_id));
+    let consensus = if is_validator {
+        ConsensusContext::new_validator(address, verifier, Box::new(signer.clone()))
+    } else {
+        ConsensusContext::new_full_node(address, verifier)
+    };
+    let wal = home.wal();
+    std::fs::create_dir_all(wal.parent().expect("wal has a parent"))?;
+    #[cfg(feature = "byzantine")]
+    let byzantine = cfg.byzantine.clone();
+    #[cfg(not(feature = "byzantine"))]
+    let byzantine: Option<()> = None;
+    let (mut channels, _engine) = match byzantine {
+        None => {
+            start_engine(
+                PlasmaContext::new(chain_id),
+                engine_cfg,
+                WalContext::new(wal, codec),
+                NetworkContext::new(identity, codec),
+                consensus,
+                SyncContext::new(codec),
+                RequestContext::new(100),
+            )
+            .await?
+        }
+        #[cfg(feature = "byzantine")]
+        Some(config) => {
+            tracing::warn!(
+                ?config,
+                "BYZANTINE NODE: fault injection is on; this node misbehaves on purpose"
+            );
+            plasma_consensus::engine::EngineBuilder::new(PlasmaContext::new(chain_id), engine_cfg)
+                .with_default_wal(WalContext::new(wal, codec))
+                .with_byzantine_network(plasma_consensus::engine::ByzantineContext {
+                    identity,
+                    codec,
+                    config,
+                    signer: Box::new(signer.clone()),
+                    address,
+                    conflicting_value_fn: None,
+                    conflicting_vote_value_fn: None,
+                })
+                .await?
+                .with_default_sync(SyncContext::new(codec))
+                .with_default_consensus(consensus)
+                .with_default_request(RequestContext::new(100))
+                .build()
+                .await?
+        }
+        #[cfg(not(feature = "byzantine"))]
+        Some(()) => unreachable!("no fault injection in this build"),
+    };
+
+    let shim_cfg = ShimConfig {
+        chain_id,
+        validators: genesis.validators.clone(),
+        signer: is_validator.then_some((signer, address)),
+        timeouts: cfg.consensus.timeouts(),
+        block_time: std::time::Duration::from_millis(cfg.consensus.block_time_ms),
+        max_block_bytes: cfg.consensus.max_block_bytes,
+        part_bytes: cfg.consensus.part_bytes,
+    };
+    // Connected consensus peers, for Status.
+    let peers = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    {
+        let peers = peers.clone();
+        let requests = channels.net_requests.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                match plasma_consensus::engine::NetworkRequest::dump_state(&requests).await {
+                    Ok(Some(dump)) => {
+                        peers.store(dump.peers.len() as u32, std::sync::atomic::Ordering::Relaxed)
+                    }
+                    Ok(None) => {}
+                    Err(_) => return,
+                }
+            }
+        });
+    }
+
+    let (gossip_tx, gossip_rx) = tokio::sync::mpsc::channel(4096);
+    let gossip_cfg = crate::gossip::GossipConfig {
+        chain_id,
+        listen: match &cfg.p2p.tx_listen {
+            Some(a) => multiaddr(a, "p2p.tx_listen")?,
+            None => gossip_addr(&cfg.p2p.listen)?,
+        },
+        peers: cfg.p2p.peers.iter().map(|p| gossip_addr(p)).collect::<Result<_, _>>()?,
+    };
+    let gossip_key = P2pKeyFile::load(&home.p2p_key())?;
+    tokio::spawn({
+        let (app, mempool) = (app.clone(), mempool.clone());
+        async move {
+            if let Err(e) =
+                crate::gossip::run(gossip_key, gossip_cfg, app, mempool, gossip_rx).await
+            {
+                tracing::error!(error = %e, "transaction gossip stopped");
+            }
+        }
+    });
+
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let rpc_addr: std::net::SocketAddr = cfg.rpc.listen.parse().wrap_err("rpc.listen")?;
+    let rpc_state = crate::rpc::RpcState {
+        app: app.clone(),
+        mempool: mempool.clone(),
+        gossip: gossip_tx,
+        peers,
+        validators: genesis.validators.clone(),
+        is_validator,
+        moniker: cfg.moniker.clone(),
+        admin_token: cfg.rpc.admin_token.clone(),
+        shutdown: shutdown.clone(),
+    };
+    tokio::spawn(async move {
+        if let Err(e) = crate::rpc::serve(rpc_state, rpc_addr).await {
+            tracing::error!(error = %e, "gRPC server stopped");
+        }
+    });
+    info!(%rpc_addr, "gRPC API listening");
+
+    let mut shim = Shim::new(shim_cfg, app, mempool);
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = shim.run(&mut channels) => r.map_err(|e| eyre!(e)),
+        _ = tokio::signal::ctrl_c() => { info!("interrupted; stopping"); Ok(()) }
+        _ = term.recv() => { info!("terminated; stopping"); Ok(()) }
+        _ = shutdown.notified() => { info!("shutdown requested over the API; stopping"); Ok(()) }
+    }
+}
+
+/// Opens a home's store (recording the genesis deposits on first use) as the application.
+pub fn open_app(home: &Home) -> eyre::Result<PlasmaApp> {
+    let genesis = Genesis::load(&home.genesis())?;
+    let store = Store::open(home.store(), &StoreConfig::default()).wrap_err("opening the store")?;
+    if store.head().height == 0 {
+        for record in genesis.genesis.deposit_records() {
+            store.record_parent_deposit(&record)?;
+        }
+    }
+    Ok(PlasmaApp::new(store, genesis.domain, genesis.validators))
+}
+
+/// Creates a node home: keys and a default `config.toml` (never overwriting).
+pub fn init(home: &Home, moniker: &str, listen: &str, rpc: &str) -> eyre::Result<()> {
+    for f in [home.config(), home.validator_key(), home.p2p_key()] {
+        if f.exists() {
+            return Err(eyre!("{} exists; refusing to overwrite", f.display()));
+        }
+    }
+    multiaddr(listen, "listen address")?;
+    let cfg = NodeConfig {
+        moniker: moniker.into(),
+        p2p: crate::config::P2pSection { listen: listen.into(), peers: vec![], tx_listen: None },
+        consensus: Default::default(),
+        rpc: crate::config::RpcSection { listen: rpc.into(), admin_token: random_token() },
+    };
+    rpc.parse::<std::net::SocketAddr>().wrap_err("rpc listen address")?;
+    cfg.save(&home.config())?;
+    crate::config::write(
+        &home.validator_key(),
+        &serde_json::to_string_pretty(&ValidatorKeys::new_file())?,
+    )?;
+    crate::config::write(&home.p2p_key(), &serde_json::to_string_pretty(&P2pKeyFile::generate())?)?;
+    Ok(())
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    alloy_primitives::hex::encode(b)
+}
+
+/// Reads the public half of a home's validator key, for a genesis.
+pub fn genesis_validator(home: &Path, power: u64) -> eyre::Result<crate::config::GenesisValidator> {
+    let path = Home(home.into()).validator_key();
+    let f: crate::config::ValidatorKeyFile = serde_json::from_str(
+        &std::fs::read_to_string(&path).wrap_err_with(|| path.display().to_string())?,
+    )
+    .wrap_err_with(|| path.display().to_string())?;
+    Ok(crate::config::GenesisValidator {
+        operator: f.operator,
+        bls_pubkey: f.bls_pubkey,
+        pop: f.pop,
+        power,
+    })
+}

@@ -1,0 +1,299 @@
+//! The gRPC API (`plasma.v1.Node`), with server reflection and the health service.
+//!
+//! Reads come from the store; `SubmitTx` runs the application's `CheckTx`, then admits the
+//! transaction to the mempool and hands it to transaction gossip. Admin calls need
+//! `authorization: Bearer <token>`. Every malformed field is an `INVALID_ARGUMENT` naming it.
+
+// `tonic::Status` is every handler's error type; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
+use crate::app::PlasmaApp;
+use crate::mempool::{Mempool, MempoolError};
+use alloy_sol_types::SolValue;
+use plasma_consensus::ValidatorSet;
+use plasma_ledger::merkle::{self, leaf_hash};
+use plasma_ledger::{Address, SignedTransaction, TxInclusion, B256};
+use plasma_proto::v1 as pb;
+use plasma_proto::v1::node_server::{Node, NodeServer};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc;
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status};
+
+/// Most blocks `StreamBlocks` sends ahead of the client.
+const STREAM_BUFFER: usize = 64;
+/// Most outputs `GetUtxos` returns.
+const MAX_UTXOS: usize = 10_000;
+
+/// What the API serves from.
+#[derive(Clone)]
+pub struct RpcState {
+    /// The application (store, checks).
+    pub app: PlasmaApp,
+    /// The mempool.
+    pub mempool: Arc<Mempool>,
+    /// Accepted transactions to gossip.
+    pub gossip: mpsc::Sender<bytes::Bytes>,
+    /// Connected peers, kept current by the node.
+    pub peers: Arc<AtomicU32>,
+    /// The validator set.
+    pub validators: ValidatorSet,
+    /// Whether this node signs.
+    pub is_validator: bool,
+    /// Node name.
+    pub moniker: String,
+    /// Bearer token of admin calls.
+    pub admin_token: String,
+    /// Triggered by `Shutdown`.
+    pub shutdown: Arc<tokio::sync::Notify>,
+}
+
+fn bad(field: &str, why: impl std::fmt::Display) -> Status {
+    Status::invalid_argument(format!("{field}: {why}"))
+}
+
+fn internal(e: impl std::fmt::Display) -> Status {
+    Status::internal(e.to_string())
+}
+
+fn address(field: &str, bytes: &[u8]) -> Result<Address, Status> {
+    if bytes.len() != 20 {
+        return Err(bad(field, format!("{} bytes, an address is 20", bytes.len())));
+    }
+    Ok(Address::from_slice(bytes))
+}
+
+impl RpcState {
+    fn block(&self, height: u64) -> Result<pb::GetBlockResponse, Status> {
+        self.app.with_store(|s| {
+            let height = if height == 0 { s.head().height } else { height };
+            let block = s
+                .block(height)
+                .map_err(internal)?
+                .ok_or_else(|| Status::not_found(format!("no block at height {height}")))?;
+            let cert = s.certificate(height).map_err(internal)?;
+            Ok(pb::GetBlockResponse {
+                height,
+                block_hash: block.header.hash().to_vec(),
+                block: block.abi_encode(),
+                certificate: cert.map(|c| c.abi_encode()).unwrap_or_default(),
+            })
+        })
+    }
+
+    fn authorize<T>(&self, req: &Request<T>) -> Result<(), Status> {
+        let expected = format!("Bearer {}", self.admin_token);
+        match req.metadata().get("authorization").and_then(|v| v.to_str().ok()) {
+            Some(given) if !self.admin_token.is_empty() && given == expected => Ok(()),
+            Some(_) => Err(Status::permission_denied("wrong admin token")),
+            None => {
+                Err(Status::unauthenticated("admin call: send `authorization: Bearer <token>`"))
+            }
+        }
+    }
+}
+
+type BlockStream = Pin<Box<dyn Stream<Item = Result<pb::GetBlockResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Node for RpcState {
+    async fn status(
+        &self,
+        _: Request<pb::StatusRequest>,
+    ) -> Result<Response<pb::StatusResponse>, Status> {
+        let (height, hash, time) = self.app.with_store(|s| {
+            let head = s.head().clone();
+            let time = s.block(head.height).ok().flatten().map_or(0, |b| b.header.timestamp);
+            (head.height, head.hash, time)
+        });
+        let domain = self.app.domain();
+        Ok(Response::new(pb::StatusResponse {
+            chain_id: domain.chain_id,
+            root_chain_id: domain.root_chain_id,
+            root_contract: domain.root_contract.to_vec(),
+            height,
+            last_block_hash: hash.to_vec(),
+            last_block_time: time,
+            peers: self.peers.load(Ordering::Relaxed),
+            validators: self
+                .validators
+                .ledger()
+                .validators()
+                .iter()
+                .map(|v| pb::Validator {
+                    operator: v.operator.to_vec(),
+                    bls_pubkey: v.blsPubkey.to_vec(),
+                    power: v.power,
+                })
+                .collect(),
+            validator_set_hash: self.validators.ledger().hash().to_vec(),
+            role: if self.is_validator { "validator" } else { "full" }.into(),
+            moniker: self.moniker.clone(),
+            mempool_size: self.mempool.len() as u32,
+        }))
+    }
+
+    async fn submit_tx(
+        &self,
+        req: Request<pb::SubmitTxRequest>,
+    ) -> Result<Response<pb::SubmitTxResponse>, Status> {
+        let raw = bytes::Bytes::from(req.into_inner().tx);
+        let stx = SignedTransaction::decode(&raw).map_err(|e| bad("tx", e))?;
+        self.app.check(&raw).map_err(|e| bad("tx", e))?;
+        match self.mempool.insert(raw.clone()) {
+            Ok(_) => {}
+            Err(MempoolError::Full(n)) => {
+                return Err(Status::resource_exhausted(format!("mempool full ({n} transactions)")))
+            }
+            Err(MempoolError::Duplicate(_)) => {
+                return Err(Status::already_exists("transaction already pending"))
+            }
+            Err(e) => return Err(bad("tx", e)),
+        }
+        let _ = self.gossip.try_send(raw);
+        Ok(Response::new(pb::SubmitTxResponse { tx_hash: stx.transaction.hash().to_vec() }))
+    }
+
+    async fn get_block(
+        &self,
+        req: Request<pb::GetBlockRequest>,
+    ) -> Result<Response<pb::GetBlockResponse>, Status> {
+        self.block(req.into_inner().height).map(Response::new)
+    }
+
+    async fn get_tx(
+        &self,
+        req: Request<pb::GetTxRequest>,
+    ) -> Result<Response<pb::GetTxResponse>, Status> {
+        let hash = req.into_inner().tx_hash;
+        if hash.len() != 32 {
+            return Err(bad("tx_hash", format!("{} bytes, a hash is 32", hash.len())));
+        }
+        let hash = B256::from_slice(&hash);
+        self.app.with_store(|s| {
+            let at = s
+                .tx_location(&hash)
+                .map_err(internal)?
+                .ok_or_else(|| Status::not_found("no committed transaction with this hash"))?;
+            let block = s
+                .block(at.height)
+                .map_err(internal)?
+                .ok_or_else(|| internal("indexed block missing"))?;
+            let tx = block
+                .transactions
+                .get(at.index as usize)
+                .ok_or_else(|| internal("indexed tx missing"))?;
+            Ok(Response::new(pb::GetTxResponse {
+                height: at.height,
+                index: at.index,
+                tx: tx.abi_encode(),
+            }))
+        })
+    }
+
+    async fn get_utxos(
+        &self,
+        req: Request<pb::GetUtxosRequest>,
+    ) -> Result<Response<pb::GetUtxosResponse>, Status> {
+        let owner = address("owner", &req.into_inner().owner)?;
+        let utxos = self.app.with_store(|s| s.utxos_of(&owner, MAX_UTXOS)).map_err(internal)?;
+        Ok(Response::new(pb::GetUtxosResponse {
+            utxos: utxos
+                .into_iter()
+                .map(|(p, o)| pb::Utxo {
+                    height: p.blockHeight,
+                    tx_index: p.txIndex,
+                    output_index: p.outputIndex.into(),
+                    token: o.token.to_vec(),
+                    amount: o.amount.to_be_bytes::<32>().to_vec(),
+                })
+                .collect(),
+        }))
+    }
+
+    async fn get_inclusion_proof(
+        &self,
+        req: Request<pb::GetInclusionProofRequest>,
+    ) -> Result<Response<pb::GetInclusionProofResponse>, Status> {
+        let r = req.into_inner();
+        let block = self
+            .app
+            .with_store(|s| s.block(r.height))
+            .map_err(internal)?
+            .ok_or_else(|| Status::not_found(format!("no block at height {}", r.height)))?;
+        let index = r.tx_index as usize;
+        let tx = block.transactions.get(index).ok_or_else(|| {
+            bad(
+                "tx_index",
+                format!("block {} has {} transactions", r.height, block.transactions.len()),
+            )
+        })?;
+        let leaves: Vec<B256> =
+            block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
+        let proof = merkle::prove(&leaves, index, None).ok_or_else(|| internal("proof"))?;
+        let inclusion = TxInclusion {
+            signedTx: tx.clone(),
+            header: block.header.clone(),
+            txProof: proof,
+            historyProof: Default::default(),
+        };
+        Ok(Response::new(pb::GetInclusionProofResponse { inclusion: inclusion.abi_encode() }))
+    }
+
+    type StreamBlocksStream = BlockStream;
+
+    async fn stream_blocks(
+        &self,
+        req: Request<pb::StreamBlocksRequest>,
+    ) -> Result<Response<BlockStream>, Status> {
+        let mut next = req.into_inner().from_height.max(1);
+        let mut heights = self.app.subscribe();
+        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+        let state = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let head = *heights.borrow_and_update();
+                while next <= head {
+                    let item = state.block(next);
+                    if tx.send(item).await.is_err() {
+                        return; // client gone
+                    }
+                    next += 1;
+                }
+                if heights.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+    }
+
+    async fn shutdown(
+        &self,
+        req: Request<pb::ShutdownRequest>,
+    ) -> Result<Response<pb::ShutdownResponse>, Status> {
+        self.authorize(&req)?;
+        self.shutdown.notify_one();
+        Ok(Response::new(pb::ShutdownResponse {}))
+    }
+}
+
+/// Serves the API on `addr` (with reflection and health) until the listener fails.
+pub async fn serve(state: RpcState, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(plasma_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .expect("descriptor sets are valid");
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_serving::<NodeServer<RpcState>>().await;
+    tonic::transport::Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(NodeServer::new(state).max_decoding_message_size(1 << 20))
+        .serve(addr)
+        .await
+}

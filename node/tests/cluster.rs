@@ -1,0 +1,255 @@
+//! Four `plasmad` validator processes on loopback: blocks, certificates, faults.
+
+mod common;
+
+use common::Cluster;
+use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::{testkit, Address, Output, TxKind, UtxoPos, U256};
+use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, SubmitTxRequest};
+use std::time::Duration;
+
+const BOB: Address = Address::repeat_byte(0xb0);
+
+fn alice() -> UserKey {
+    UserKey::from_seed(b"alice")
+}
+
+async fn client(port: u16) -> NodeClient<tonic::transport::Channel> {
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if let Ok(c) = NodeClient::connect(url.clone()).await {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no gRPC server on {url}");
+}
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Every node holds the same blocks `1..=height`, each with a certificate the genesis set
+/// accepts — the same certificate on every node for every block below `height` (a block's
+/// certificate is the chain's once the next block carries it).
+fn assert_agree(cluster: &Cluster, nodes: &[usize], height: u64) {
+    let loaded = cluster.genesis.clone().check().unwrap();
+    let reference = cluster.chain(nodes[0], height);
+    for (block, cert) in &reference {
+        let cp =
+            plasma_ledger::Checkpoint { header: block.header.clone(), certificate: cert.clone() };
+        loaded.validators.ledger().verify_checkpoint(&cp).unwrap_or_else(|e| {
+            panic!("certificate of block {} does not verify: {e}", block.header.height)
+        });
+    }
+    for i in &nodes[1..] {
+        let other = cluster.chain(*i, height);
+        for (h, (a, b)) in reference.iter().zip(&other).enumerate() {
+            assert_eq!(a.0.header.hash(), b.0.header.hash(), "block {} differs on node {i}", h + 1);
+            if (h as u64) + 1 < height {
+                assert_eq!(a.1, b.1, "certificate {} differs on node {i}", h + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn four_validators_finalize_identical_blocks_and_certificates() {
+    let mut cluster = Cluster::new(4, &[(alice().address(), 1_000_000), (BOB, 2_000_000)]);
+    cluster.start_all();
+    cluster.wait_height(&[0, 1, 2, 3], 2, MINUTE);
+
+    // A transfer submitted to one node is gossiped, finalized and visible on all four.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let rpcs: Vec<u16> = cluster.nodes.iter().map(|n| n.rpc).collect();
+    let g = &cluster.genesis;
+    let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
+    let tx_hash = rt.block_on(async {
+        let mut c0 = client(rpcs[0]).await;
+        let utxos = c0
+            .get_utxos(GetUtxosRequest { owner: alice().address().to_vec() })
+            .await
+            .unwrap()
+            .into_inner()
+            .utxos;
+        assert_eq!(utxos.len(), 1, "alice's genesis deposit");
+        let pos = UtxoPos::new(utxos[0].height, utxos[0].tx_index, utxos[0].output_index as u8);
+        let stx = testkit::transfer(
+            &domain,
+            &[(pos, &alice())],
+            vec![
+                Output::new(BOB, Address::ZERO, U256::from(250_000)),
+                Output::new(alice().address(), Address::ZERO, U256::from(750_000)),
+            ],
+        );
+        let raw = alloy_sol_types::SolValue::abi_encode(&stx);
+        let mut c1 = client(rpcs[1]).await;
+        let hash =
+            c1.submit_tx(SubmitTxRequest { tx: raw.clone() }).await.unwrap().into_inner().tx_hash;
+        // The same transaction again: refused, as pending or spent.
+        assert!(c1.submit_tx(SubmitTxRequest { tx: raw }).await.is_err());
+        hash
+    });
+    let deadline = std::time::Instant::now() + MINUTE;
+    let mut found = vec![None; 4];
+    rt.block_on(async {
+        while found.iter().any(Option::is_none) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "transfer not visible everywhere: {found:?}"
+            );
+            for (i, port) in rpcs.iter().enumerate() {
+                let mut c = client(*port).await;
+                if let Ok(r) = c.get_tx(GetTxRequest { tx_hash: tx_hash.clone() }).await {
+                    found[i] = Some(r.into_inner().height);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let included = found[0].unwrap();
+    assert!(found.iter().all(|h| *h == Some(included)), "{found:?}");
+    cluster.wait_height(&[0, 1, 2, 3], included.max(5), MINUTE);
+    let top = cluster.nodes.iter().map(|n| n.height()).min().unwrap();
+    cluster.stop_all();
+    assert_agree(&cluster, &[0, 1, 2, 3], top);
+
+    // The genesis deposits were minted in nonce order in the first block.
+    let chain = cluster.chain(2, top);
+    let store = cluster.nodes[2].store();
+    let first = store.block(1).unwrap().unwrap();
+    let kinds: Vec<_> = first.transactions.iter().map(|t| t.transaction.tx_kind()).collect();
+    assert_eq!(kinds, vec![Some(TxKind::Deposit), Some(TxKind::Deposit)]);
+    assert_eq!((first.header.depositNonceStart, first.header.depositNonceEnd), (0, 2));
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.utxos[&UtxoPos::new(1, 1, 0)].owner, BOB);
+    // Headers name the genesis set and link up.
+    let set_hash = cluster.genesis.clone().check().unwrap().validators.ledger().hash();
+    assert_eq!(snapshot.utxos[&UtxoPos::new(included, 0, 0)].owner, BOB);
+    for w in chain.windows(2) {
+        assert_eq!(w[1].0.header.parentHash, w[0].0.header.hash());
+        assert_eq!(w[1].0.header.validatorSetHash, set_hash);
+    }
+}
+
+#[test]
+fn one_of_four_down_the_chain_continues() {
+    let mut cluster = Cluster::new(4, &[]);
+    cluster.start_all();
+    cluster.wait_height(&[0, 1, 2, 3], 2, MINUTE);
+    cluster.kill(3);
+    let at = cluster.nodes[0].height();
+    cluster.wait_height(&[0, 1, 2], at + 4, MINUTE);
+    cluster.stop_all();
+    assert_agree(&cluster, &[0, 1, 2], at + 4);
+}
+
+#[test]
+fn two_of_four_down_it_halts_without_forking_then_resumes() {
+    let mut cluster = Cluster::new(4, &[]);
+    cluster.start_all();
+    cluster.wait_height(&[0, 1, 2, 3], 2, MINUTE);
+    cluster.kill(2);
+    cluster.kill(3);
+    // Half the power cannot commit: no node advances past what it had (one in-flight
+    // height may still land if its precommits were already out).
+    std::thread::sleep(Duration::from_secs(3));
+    let halted = cluster.nodes[0].height().max(cluster.nodes[1].height());
+    std::thread::sleep(Duration::from_secs(6));
+    assert_eq!(
+        cluster.nodes[0].height().max(cluster.nodes[1].height()),
+        halted,
+        "committed without 2/3"
+    );
+    // Back to four: the restarted nodes catch up and the chain moves on.
+    cluster.start(2);
+    cluster.start(3);
+    cluster.wait_height(&[0, 1, 2, 3], halted + 3, 2 * MINUTE);
+    cluster.stop_all();
+    assert_agree(&cluster, &[0, 1, 2, 3], halted + 3);
+}
+
+/// Submits `stx` to the node at `port`; `None` if that node is down or refuses it.
+async fn submit(port: u16, stx: &plasma_ledger::SignedTransaction) -> Option<Vec<u8>> {
+    let url = format!("http://127.0.0.1:{port}");
+    let mut c = NodeClient::connect(url).await.ok()?;
+    let raw = alloy_sol_types::SolValue::abi_encode(stx);
+    c.submit_tx(SubmitTxRequest { tx: raw }).await.ok().map(|r| r.into_inner().tx_hash)
+}
+
+#[test]
+fn validators_killed_repeatedly_under_load_lose_no_finalized_transaction() {
+    let rounds: usize =
+        std::env::var("CLUSTER_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    let users: Vec<UserKey> =
+        (0..16 * rounds).map(|i| UserKey::from_seed(format!("user-{i}").as_bytes())).collect();
+    let deposits: Vec<_> = users.iter().map(|u| (u.address(), 1_000)).collect();
+    let mut cluster = Cluster::new(4, &deposits);
+    cluster.start_all();
+    cluster.wait_height(&[0, 1, 2, 3], 2, MINUTE);
+    let g = cluster.genesis.clone();
+    let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut submitted = Vec::new();
+    for round in 0..rounds {
+        let victim = round % 4;
+        cluster.kill(victim);
+        // Load while the victim is down: each user spends its deposit (block 1, index = nonce).
+        for (n, user) in users.iter().enumerate().skip(round * 16).take(16) {
+            let stx = testkit::transfer(
+                &domain,
+                &[(UtxoPos::new(1, n as u32, 0), user)],
+                vec![Output::new(BOB, Address::ZERO, U256::from(1_000))],
+            );
+            let port = cluster.nodes[(victim + 1 + n % 3) % 4].rpc;
+            if let Some(hash) = rt.block_on(submit(port, &stx)) {
+                submitted.push(hash);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let live: Vec<usize> = (0..4).filter(|i| *i != victim).collect();
+        let h = cluster.nodes[live[0]].height();
+        cluster.wait_height(&live, h + 2, MINUTE);
+        cluster.start(victim);
+        cluster.wait_height(&[victim], h + 2, MINUTE);
+    }
+    assert_eq!(submitted.len(), 16 * rounds, "every submission accepted by a live node");
+    // Everything submitted is finalized (the survivors gossiped it) …
+    let ports: Vec<u16> = cluster.nodes.iter().map(|n| n.rpc).collect();
+    let deadline = std::time::Instant::now() + MINUTE;
+    rt.block_on(async {
+        let mut c = client(ports[0]).await;
+        for hash in &submitted {
+            while c.get_tx(GetTxRequest { tx_hash: hash.clone() }).await.is_err() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "transaction 0x{} never committed",
+                    alloy_primitives::hex::encode(hash)
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    });
+    let top = cluster.nodes[0].height();
+    cluster.wait_height(&[0, 1, 2, 3], top, MINUTE);
+    // Halt the chain (half the power gone), let the two survivors settle on one height, stop.
+    cluster.kill(2);
+    cluster.kill(3);
+    std::thread::sleep(Duration::from_secs(2));
+    let last = cluster.nodes[0].height().max(cluster.nodes[1].height());
+    cluster.wait_height(&[0, 1], last, MINUTE);
+    cluster.stop_all();
+    // … and after all the crashes, every node holds it, at the same place, in the same chain.
+    assert_agree(&cluster, &[0, 1, 2, 3], top);
+    let stores: Vec<_> = (0..4).map(|i| cluster.nodes[i].store()).collect();
+    for hash in &submitted {
+        let hash = plasma_ledger::B256::from_slice(hash);
+        let places: Vec<_> = stores.iter().map(|s| s.tx_location(&hash).unwrap()).collect();
+        assert!(
+            places[0].is_some() && places.iter().all(|p| *p == places[0]),
+            "{hash}: {places:?}"
+        );
+    }
+    // Two nodes at the same height hold the same state, byte for byte.
+    let (a, b) = (stores[0].snapshot().unwrap(), stores[1].snapshot().unwrap());
+    assert_eq!(a.head.height, last);
+    assert!(a == b, "state differs between nodes 0 and 1 at height {last}");
+}
