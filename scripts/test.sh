@@ -5,7 +5,8 @@
 #
 # Environment: CARGO_TARGET_DIR (default ~/.cache/plasma/target, outside the clone so fresh
 # clones reuse the build), FUZZ_CASES (decoder fuzzing cases per target; 20000 under CI),
-# CRASH_ROUNDS (kill -9 rounds of the crash test; 40 under CI), FOUNDRY_FUZZ_RUNS (forge fuzz
+# CRASH_ROUNDS (kill -9 rounds of the crash test; 40 under CI), CLUSTER_KILL_ROUNDS (validators
+# killed in turn under load in the four-process test; 8 under CI), FOUNDRY_FUZZ_RUNS (forge fuzz
 # runs per test; 2000 under CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ if [ "${CI:-}" = "true" ]; then
   export FUZZ_CASES="${FUZZ_CASES:-20000}"
   export CRASH_ROUNDS="${CRASH_ROUNDS:-40}"
   export FOUNDRY_FUZZ_RUNS="${FOUNDRY_FUZZ_RUNS:-2000}"
+  export CLUSTER_KILL_ROUNDS="${CLUSTER_KILL_ROUNDS:-8}"
 fi
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -25,8 +27,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
+step "cargo clippy --all-targets -- -D warnings (and the node's fault-injection build)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p plasma-node --features byzantine --all-targets --locked -- -D warnings
 
 step "solidity: shared declarations compile"
 node scripts/check-solidity.js
@@ -43,5 +46,8 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12}; the bridge's tests run a real anvil)"
 cargo test --workspace --locked
+
+step "fault injection: a double-signing validator (plasmad built with --features byzantine)"
+cargo test -p plasma-node --features byzantine --test byzantine --locked
 
 step "ok"

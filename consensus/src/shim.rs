@@ -278,8 +278,9 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                 let _ = reply.send(());
             }
             AppMsg::Finalized { certificate, extensions: _, evidence, reply } => {
-                self.record_evidence(&evidence, certificate.height);
                 self.decide(certificate.clone()).await?;
+                // Recorded by the block that follows.
+                self.record_evidence(&evidence, certificate.height);
                 let next = if self.height > certificate.height {
                     Next::Start(self.height, self.params())
                 } else {

@@ -342,6 +342,8 @@ pub fn init(home: &Home, moniker: &str, listen: &str, rpc: &str) -> eyre::Result
         p2p: crate::config::P2pSection { listen: listen.into(), peers: vec![], tx_listen: None },
         consensus: Default::default(),
         rpc: crate::config::RpcSection { listen: rpc.into(), admin_token: random_token() },
+        #[cfg(feature = "byzantine")]
+        byzantine: None,
     };
     rpc.parse::<std::net::SocketAddr>().wrap_err("rpc listen address")?;
     cfg.save(&home.config())?;

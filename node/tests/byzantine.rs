@@ -30,6 +30,7 @@ fn a_double_signing_validator_is_recorded_as_evidence() {
     for (block, votes_at) in &recorded {
         assert!(votes_at < block, "evidence of height {votes_at} recorded in block {block}");
     }
+    drop(store);
     // Honest validators agree on the chain they built meanwhile.
     let common = top.min(cluster.nodes[1].store().head().height);
     let hashes = |i: usize| -> Vec<_> {
