@@ -124,7 +124,7 @@ pub fn load_config(home: &Home, o: &Overrides) -> Result<NodeConfig, ConfigError
         cfg.p2p.listen = l.clone();
     }
     if let Some(p) = &o.peers {
-        cfg.p2p.peers = p.clone();
+        cfg.p2p.peers = p.iter().filter(|a| !a.trim().is_empty()).cloned().collect();
     }
     if let Some(m) = &o.moniker {
         cfg.moniker = m.clone();

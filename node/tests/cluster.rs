@@ -253,3 +253,88 @@ fn validators_killed_repeatedly_under_load_lose_no_finalized_transaction() {
     assert_eq!(a.head.height, last);
     assert!(a == b, "state differs between nodes 0 and 1 at height {last}");
 }
+
+#[test]
+fn bad_api_input_gets_clear_errors_and_changes_nothing() {
+    use plasma_proto::v1::{GetBlockRequest, ShutdownRequest, StatusRequest};
+    use tonic::Code;
+    let mut cluster = Cluster::new(1, &[(alice().address(), 1_000)]);
+    cluster.start_all();
+    cluster.wait_height(&[0], 2, MINUTE);
+    let port = cluster.nodes[0].rpc;
+    let token = std::fs::read_to_string(cluster.nodes[0].home.join("config.toml"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("admin_token = ").map(|v| v.trim_matches('"').to_string()))
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let mut c = client(port).await;
+        let before = c.status(StatusRequest {}).await.unwrap().into_inner();
+
+        let e = c.submit_tx(SubmitTxRequest { tx: b"garbage".to_vec() }).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert!(e.message().starts_with("tx: "), "{}", e.message());
+        let e = c.submit_tx(SubmitTxRequest { tx: vec![0; 2 << 20] }).await.unwrap_err();
+        assert!(
+            matches!(e.code(), Code::OutOfRange | Code::ResourceExhausted | Code::InvalidArgument),
+            "{e:?}"
+        );
+        // A well-formed transfer signed by the wrong key.
+        let g = &cluster.genesis;
+        let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
+        let mallory = UserKey::from_seed(b"mallory");
+        let forged = testkit::transfer(
+            &domain,
+            &[(UtxoPos::new(1, 0, 0), &mallory)],
+            vec![Output::new(mallory.address(), Address::ZERO, U256::from(1_000))],
+        );
+        let e = c
+            .submit_tx(SubmitTxRequest { tx: alloy_sol_types::SolValue::abi_encode(&forged) })
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert!(e.message().contains("sign"), "{}", e.message());
+
+        let e = c.get_utxos(GetUtxosRequest { owner: vec![1, 2, 3] }).await.unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            (Code::InvalidArgument, "owner: 3 bytes, an address is 20")
+        );
+        let e = c.get_tx(GetTxRequest { tx_hash: vec![0; 31] }).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        let e = c.get_block(GetBlockRequest { height: 1 << 40 }).await.unwrap_err();
+        assert_eq!(e.code(), Code::NotFound);
+
+        // Admin calls: refused without the token or with a wrong one.
+        let e = c.shutdown(ShutdownRequest {}).await.unwrap_err();
+        assert_eq!(e.code(), Code::Unauthenticated);
+        let mut wrong = tonic::Request::new(ShutdownRequest {});
+        wrong.metadata_mut().insert("authorization", "Bearer nope".parse().unwrap());
+        assert_eq!(c.shutdown(wrong).await.unwrap_err().code(), Code::PermissionDenied);
+
+        // Nothing changed: alice still owns her deposit; the node still runs and advances.
+        let utxos = c
+            .get_utxos(GetUtxosRequest { owner: alice().address().to_vec() })
+            .await
+            .unwrap()
+            .into_inner()
+            .utxos;
+        assert_eq!(utxos.len(), 1);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = c.status(StatusRequest {}).await.unwrap().into_inner();
+        assert!(after.height > before.height);
+        assert_eq!(after.mempool_size, 0);
+
+        // With the token, the admin call works and the node stops.
+        let mut ok = tonic::Request::new(ShutdownRequest {});
+        ok.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        c.shutdown(ok).await.unwrap();
+    });
+    let child = cluster.nodes[0].child.as_mut().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "node did not stop on Shutdown");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
