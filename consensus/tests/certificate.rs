@@ -234,3 +234,21 @@ fn proposers_are_drawn_by_power() {
     let a = ctx.select_proposer(&set, Height(5), Round::new(0)).address();
     assert_eq!(a, ctx.select_proposer(&set, Height(5), Round::new(0)).address());
 }
+
+#[test]
+fn the_codec_is_strict() {
+    use bytes::Bytes;
+    use malachitebft_codec::Codec;
+    use plasma_consensus::codec::BorshCodec;
+    use plasma_consensus::context::ProposalPart;
+    let part = ProposalPart::Data(vec![1, 2, 3]);
+    let bytes = BorshCodec.encode(&part).unwrap();
+    assert_eq!(Codec::<ProposalPart>::decode(&BorshCodec, bytes.clone()).unwrap(), part);
+    let mut trailing = bytes.to_vec();
+    trailing.push(0);
+    assert!(Codec::<ProposalPart>::decode(&BorshCodec, Bytes::from(trailing)).is_err());
+    // A length prefix promising 4 GiB in a 9-byte message: refused, not allocated.
+    let lying = Bytes::from_static(&[1, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+    assert!(Codec::<ProposalPart>::decode(&BorshCodec, lying).is_err());
+    assert!(Codec::<ProposalPart>::decode(&BorshCodec, Bytes::from_static(&[9])).is_err());
+}

@@ -158,3 +158,62 @@ impl TxPool for Mempool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_sol_types::SolValue;
+    use plasma_ledger::{testkit, Address, Output, UtxoPos, U256};
+
+    fn spend(pos: UtxoPos, seed: &str, amount: u64) -> Bytes {
+        let key = testkit::user(seed);
+        let out = Output::new(Address::repeat_byte(9), Address::ZERO, U256::from(amount));
+        Bytes::from(testkit::transfer(&testkit::domain(), &[(pos, &key)], vec![out]).abi_encode())
+    }
+
+    #[test]
+    fn admits_in_order_and_refuses_duplicates_and_double_spends() {
+        let pool = Mempool::new(MempoolLimits::default());
+        let a = spend(UtxoPos::new(1, 0, 0), "a", 5);
+        let b = spend(UtxoPos::new(1, 1, 0), "b", 5);
+        let a_again = spend(UtxoPos::new(1, 0, 0), "a", 6); // same input, other tx
+        pool.insert(a.clone()).unwrap();
+        pool.insert(b.clone()).unwrap();
+        assert!(matches!(pool.insert(a.clone()), Err(MempoolError::Duplicate(_))));
+        assert!(matches!(pool.insert(a_again), Err(MempoolError::ConflictingSpend { .. })));
+        assert!(matches!(
+            pool.insert(Bytes::from_static(b"junk")),
+            Err(MempoolError::Malformed(_))
+        ));
+        assert_eq!(pool.reap(usize::MAX), vec![a.clone(), b.clone()]);
+        assert_eq!(pool.reap(a.len()), vec![a]);
+    }
+
+    #[test]
+    fn a_committed_block_evicts_what_it_includes_and_what_it_invalidates() {
+        let pool = Mempool::new(MempoolLimits::default());
+        let a = spend(UtxoPos::new(1, 0, 0), "a", 5);
+        let b = spend(UtxoPos::new(1, 1, 0), "b", 5);
+        let c = spend(UtxoPos::new(1, 2, 0), "c", 5);
+        for t in [&a, &b, &c] {
+            pool.insert(t.clone()).unwrap();
+        }
+        // The block holds `a` and another spend of `b`'s input.
+        let b_elsewhere = spend(UtxoPos::new(1, 1, 0), "b", 7);
+        pool.committed(2, &[a, b_elsewhere]);
+        assert_eq!(pool.reap(usize::MAX), vec![c.clone()]);
+        // The freed input can be spent again.
+        pool.insert(spend(UtxoPos::new(1, 1, 0), "b", 8)).unwrap();
+        assert_eq!(pool.len(), 2);
+    }
+
+    #[test]
+    fn limits_hold() {
+        let pool = Mempool::new(MempoolLimits { max_txs: 1, max_bytes: 1 << 20 });
+        pool.insert(spend(UtxoPos::new(1, 0, 0), "a", 5)).unwrap();
+        assert!(matches!(
+            pool.insert(spend(UtxoPos::new(1, 1, 0), "b", 5)),
+            Err(MempoolError::Full(1))
+        ));
+    }
+}
