@@ -86,6 +86,9 @@ pub struct RpcSection {
     pub listen: String,
     /// Bearer token of admin calls. Empty disables them.
     pub admin_token: String,
+    /// Prometheus metrics listen address (`GET /metrics`); none when absent.
+    #[serde(default)]
+    pub metrics: Option<String>,
 }
 
 /// `[p2p]`.

@@ -63,6 +63,8 @@ pub struct Overrides {
     pub moniker: Option<String>,
     /// `rpc.listen`.
     pub rpc: Option<String>,
+    /// `rpc.metrics`.
+    pub metrics: Option<String>,
 }
 
 /// The engine's view of the configuration.
@@ -131,6 +133,9 @@ pub fn load_config(home: &Home, o: &Overrides) -> Result<NodeConfig, ConfigError
     }
     if let Some(r) = &o.rpc {
         cfg.rpc.listen = r.clone();
+    }
+    if let Some(m) = &o.metrics {
+        cfg.rpc.metrics = Some(m.clone());
     }
     Ok(cfg)
 }
@@ -306,6 +311,16 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         }
     });
     info!(%rpc_addr, "gRPC API listening");
+    tokio::spawn(crate::metrics::NodeMetrics::register().follow(app.clone(), mempool.clone()));
+    if let Some(m) = &cfg.rpc.metrics {
+        let addr: std::net::SocketAddr = m.parse().wrap_err("rpc.metrics")?;
+        tokio::spawn(async move {
+            if let Err(e) = crate::metrics::serve(addr).await {
+                tracing::error!(error = %e, "metrics server stopped");
+            }
+        });
+        info!(%addr, "Prometheus metrics on /metrics");
+    }
 
     let mut shim = Shim::new(shim_cfg, app, mempool);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -341,7 +356,11 @@ pub fn init(home: &Home, moniker: &str, listen: &str, rpc: &str) -> eyre::Result
         moniker: moniker.into(),
         p2p: crate::config::P2pSection { listen: listen.into(), peers: vec![], tx_listen: None },
         consensus: Default::default(),
-        rpc: crate::config::RpcSection { listen: rpc.into(), admin_token: random_token() },
+        rpc: crate::config::RpcSection {
+            listen: rpc.into(),
+            admin_token: random_token(),
+            metrics: None,
+        },
         #[cfg(feature = "byzantine")]
         byzantine: None,
     };

@@ -16,6 +16,7 @@ pub mod config;
 pub mod daemon;
 pub mod gossip;
 pub mod mempool;
+pub mod metrics;
 pub mod rpc;
 pub mod store;
 

@@ -259,6 +259,12 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
     use plasma_proto::v1::{GetBlockRequest, ShutdownRequest, StatusRequest};
     use tonic::Code;
     let mut cluster = Cluster::new(1, &[(alice().address(), 1_000)]);
+    let metrics = common::free_port();
+    let config = cluster.nodes[0].home.join("config.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("admin_token =", &format!("metrics = \"127.0.0.1:{metrics}\"\nadmin_token ="));
+    std::fs::write(&config, text).unwrap();
     cluster.start_all();
     cluster.wait_height(&[0], 2, MINUTE);
     let port = cluster.nodes[0].rpc;
@@ -325,6 +331,28 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
         let after = c.status(StatusRequest {}).await.unwrap().into_inner();
         assert!(after.height > before.height);
         assert_eq!(after.mempool_size, 0);
+
+        // Prometheus metrics: the engine's and the node's.
+        let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", metrics)).await.unwrap();
+        tokio::io::AsyncWriteExt::write_all(&mut conn, b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut body = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut conn, &mut body).await.unwrap();
+        assert!(body.starts_with("HTTP/1.1 200 OK"), "{body}");
+        let committed = body
+            .lines()
+            .find(|l| l.starts_with("plasma_committed_txs_total"))
+            .expect("committed txs metric");
+        assert!(committed.ends_with(" 1"), "the genesis deposit: {committed}");
+        let height: u64 = body
+            .lines()
+            .find_map(|l| l.strip_prefix("plasma_height "))
+            .expect("height metric")
+            .parse()
+            .unwrap();
+        assert!(height >= 2);
+        assert!(body.contains("plasma_mempool_size") && body.contains("connected_peers"), "{body}");
 
         // With the token, the admin call works and the node stops.
         let mut ok = tonic::Request::new(ShutdownRequest {});

@@ -65,6 +65,9 @@ enum Command {
         /// Override rpc.listen.
         #[arg(long, env = "PLASMAD_RPC_LISTEN")]
         rpc: Option<String>,
+        /// Override rpc.metrics (Prometheus listen address).
+        #[arg(long, env = "PLASMAD_METRICS_LISTEN")]
+        metrics: Option<String>,
     },
     /// Serve the application on an ABCI 0.38 socket instead of running the built-in engine.
     Abci {
@@ -129,9 +132,9 @@ fn main() -> eyre::Result<()> {
             println!("genesis for chain {chain_id} written");
             Ok(())
         }
-        Command::Start { home, listen, peers, moniker, rpc } => {
+        Command::Start { home, listen, peers, moniker, rpc, metrics } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            rt.block_on(daemon::run(Home(home), Overrides { listen, peers, moniker, rpc }))
+            rt.block_on(daemon::run(Home(home), Overrides { listen, peers, moniker, rpc, metrics }))
         }
         Command::Abci { home, listen } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
