@@ -30,7 +30,7 @@ impl NodeMetrics {
             committed_txs: Counter::default(),
             height: Gauge::default(),
             mempool: Gauge::default(),
-            block_interval: Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0].into_iter()),
+            block_interval: Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0]),
         };
         SharedRegistry::global().with_prefix("plasma", |r| {
             r.register("committed_txs", "Transactions committed", m.committed_txs.clone());
