@@ -184,6 +184,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         .await
         .map_err(|e| eyre!("validator proof: {e}"))?;
     let proof_bytes = codec.encode(&proof)?;
+    let gossip_key = keypair.clone(); // one identity for consensus and transaction gossip
     let identity = NetworkIdentity::new_validator(
         cfg.moniker.clone(),
         keypair,
@@ -280,7 +281,6 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         },
         peers: cfg.p2p.peers.iter().map(|p| gossip_addr(p)).collect::<Result<_, _>>()?,
     };
-    let gossip_key = P2pKeyFile::load(&home.p2p_key())?;
     tokio::spawn({
         let (app, mempool) = (app.clone(), mempool.clone());
         async move {

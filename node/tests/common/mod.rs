@@ -189,11 +189,6 @@ impl Cluster {
             if which.iter().all(|i| self.nodes[*i].height() >= height) {
                 return;
             }
-            for i in which {
-                if let Some(c) = &self.nodes[*i].child {
-                    let _ = c; // running
-                }
-            }
             if Instant::now() > deadline {
                 let heights: Vec<_> = which.iter().map(|i| self.nodes[*i].height()).collect();
                 let tail = self.nodes[which[0]].all_logs();
