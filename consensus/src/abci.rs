@@ -8,7 +8,8 @@
 //! * `PrepareProposal`: the request's `txs` are mempool candidates; the response's `txs` are
 //!   the block: **`txs[0]` is the ABI-encoded `BlockHeader`**, **`txs[1]` the previous
 //!   block's commit** ([`encode_commit`]; empty at height 1), the rest its transactions in
-//!   tx-tree order. The block hash is `keccak256(txs[0])`.
+//!   tx-tree order. The block hash is `keccak256(txs[0])`. `max_tx_bytes` bounds the block
+//!   as streamed to peers ([`streamed_len`]); peers drop larger streams.
 //! * `ProcessProposal`: `txs` is such a block; `hash` is its block hash. The previous commit
 //!   must certify the parent.
 //! * `FinalizeBlock`: `txs[0]` is the block's own **commit** — the engine's commit
@@ -36,6 +37,23 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Query path returning a decided height's commit and block.
 pub const QUERY_COMMIT: &str = "/commit";
+
+/// Bytes of a block in the ABCI layout as its proposer streams it: the borsh list of its
+/// entries (a 4-byte count, then each entry with a 4-byte length).
+pub fn streamed_len(txs: &[Bytes]) -> usize {
+    4 + txs.iter().map(|t| 4 + t.len()).sum::<usize>()
+}
+
+/// The stream payload of a block in the ABCI layout.
+pub fn stream_encode(txs: &[Bytes]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(streamed_len(txs));
+    out.extend_from_slice(&(txs.len() as u32).to_le_bytes());
+    for t in txs {
+        out.extend_from_slice(&(t.len() as u32).to_le_bytes());
+        out.extend_from_slice(t);
+    }
+    out
+}
 
 /// A plasma application: an ABCI 2.0 service.
 pub trait Application:
@@ -103,4 +121,20 @@ impl DecidedBlock {
 pub async fn call<A: Application>(app: &mut A, request: Request) -> Result<Response, BoxError> {
     use tower::ServiceExt;
     app.ready().await?.call(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stream_payload_is_the_borsh_list() {
+        for txs in
+            [vec![], vec![Bytes::from_static(b"h")], vec![Bytes::new(), Bytes::from(vec![9; 300])]]
+        {
+            let borsh = borsh::to_vec(&txs.iter().map(|t| t.to_vec()).collect::<Vec<_>>()).unwrap();
+            assert_eq!(stream_encode(&txs), borsh);
+            assert_eq!(streamed_len(&txs), borsh.len());
+        }
+    }
 }

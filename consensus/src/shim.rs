@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tendermint::abci::types::{CommitInfo, Misbehavior, MisbehaviorKind, Validator as TmValidator};
 use tendermint::v0_38::abci::{request, response, Request, Response};
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 /// Where the proposer's block candidates come from, and where committed ones leave.
 pub trait TxPool: Send + Sync + 'static {
@@ -107,7 +107,22 @@ struct Stream {
     parts: BTreeMap<u64, ProposalPart>,
     fin_at: Option<u64>,
     bytes: usize,
+    started: Option<std::time::Instant>,
 }
+
+impl Stream {
+    /// The height the stream proposes for: its `Init`'s, or until that arrives the one its
+    /// id names (this node's proposers put the height first in the id).
+    fn height(&self, id: &StreamId) -> Option<u64> {
+        match self.parts.values().next() {
+            Some(ProposalPart::Init { height, .. }) => Some(height.0),
+            _ => id.to_bytes().get(..8).map(|b| u64::from_be_bytes(b.try_into().expect("8 bytes"))),
+        }
+    }
+}
+
+/// How long a stream may stay incomplete before it is dropped at the next commit.
+const STREAM_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Most streams reassembled at once (one per proposer and round in flight).
 const MAX_STREAMS: usize = 64;
@@ -359,8 +374,11 @@ impl<A: Application, P: TxPool> Shim<A, P> {
     ) -> Result<(), ShimError> {
         let Some((signer, me)) = self.config.signer.clone() else { return Ok(()) };
         let Some(candidate) = self.candidates.get(&(height, id)) else { return Ok(()) };
-        let encoded = borsh::to_vec(&candidate.txs.iter().map(|t| t.to_vec()).collect::<Vec<_>>())
-            .expect("in-memory borsh encoding does not fail");
+        let encoded = abci::stream_encode(&candidate.txs);
+        if encoded.len() > self.config.max_block_bytes {
+            // Peers will drop the stream: the application broke the PrepareProposal bound.
+            error!(%height, bytes = encoded.len(), limit = self.config.max_block_bytes, "proposal over the block size limit");
+        }
         let proposal =
             proposal_sign_bytes(self.config.chain_id, height.0, round, pol_round, id, me.0);
         let sig = signer.sign_bytes(
@@ -409,6 +427,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         }
         let limit = self.config.max_block_bytes + 4096;
         let stream = self.streams.entry(key.clone()).or_default();
+        stream.started.get_or_insert_with(std::time::Instant::now);
         match msg.content {
             StreamContent::Fin => stream.fin_at = Some(msg.sequence),
             StreamContent::Data(part) => {
@@ -603,7 +622,12 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         info!(%height, block = %cert.value_id, round = %cert.round, txs = candidate.txs.len().saturating_sub(2), signers = cert.commit_signatures.len(), "committed");
         self.pool.committed(height.0, candidate.txs.get(2..).unwrap_or_default());
         self.candidates.retain(|(h, _), _| *h > height);
-        self.streams.clear();
+        // Streams for the next height may already be arriving from a faster proposer: keep
+        // them, or the proposal would never complete here and the round would time out.
+        self.streams.retain(|(_, id), s| {
+            s.started.is_some_and(|t| t.elapsed() < STREAM_TTL)
+                && s.height(id).is_some_and(|h| h > height.0)
+        });
         self.height = Height(height.0 + 1);
         Ok(())
     }

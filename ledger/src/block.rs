@@ -5,9 +5,9 @@
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
 use crate::merkle::{self, leaf_hash};
-use crate::signing::SigningDomain;
-use crate::tx::{validate_transaction, TxError, ValidatedTx};
-use crate::types::{Block, DepositRecord, ExitRecord, Output, UtxoPos};
+use crate::signing::{Recover, Signers, SigningDomain};
+use crate::tx::{validate_transaction_with, TxError, ValidatedTx};
+use crate::types::{Block, DepositRecord, ExitRecord, Output, SignedTransaction, UtxoPos};
 use crate::view::{ChainHead, LedgerView, TxRef};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, HashMap};
@@ -188,6 +188,16 @@ pub fn apply_block(
     view: &impl LedgerView,
     block: &Block,
 ) -> Result<StateDelta, BlockError> {
+    apply_block_with(domain, view, block, &Recover)
+}
+
+/// [`apply_block`] with signers taken from `signers`.
+pub fn apply_block_with(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    block: &Block,
+    signers: &impl Signers,
+) -> Result<StateDelta, BlockError> {
     let header = &block.header;
     let head = view.head();
     if header.chainId != domain.chain_id {
@@ -218,54 +228,146 @@ pub fn apply_block(
         return Err(BlockError::TxRootMismatch { expected: root, got: header.txRoot });
     }
 
-    let first_nonce = view.next_deposit_nonce();
-    let mut overlay = Overlay {
-        base: view,
-        created: HashMap::with_capacity(block.transactions.len() * 2),
-        spent: HashMap::with_capacity(block.transactions.len()),
-        next_deposit_nonce: first_nonce,
-        escrow: BTreeMap::new(),
-        exits_paid: Vec::new(),
-    };
-    let mut tx_hashes = Vec::with_capacity(block.transactions.len());
-    for (index, stx) in block.transactions.iter().enumerate() {
-        let index = index as u32; // bounded by MAX_BLOCK_TXS
-        let valid = validate_transaction(domain, &overlay, stx)
+    let mut exec = Executor::new(view);
+    for stx in &block.transactions {
+        let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
+        exec.execute(domain, stx, signers)
             .map_err(|error| BlockError::InvalidTransaction { index, error })?;
-        tx_hashes.push(valid.hash);
-        overlay.record(TxRef { height, index }, valid);
     }
+    let first_nonce = view.next_deposit_nonce();
     if (header.depositNonceStart, header.depositNonceEnd)
-        != (first_nonce, overlay.next_deposit_nonce)
+        != (first_nonce, exec.overlay.next_deposit_nonce)
     {
         return Err(BlockError::DepositRangeMismatch {
             header_start: header.depositNonceStart,
             header_end: header.depositNonceEnd,
             body_start: first_nonce,
-            body_end: overlay.next_deposit_nonce,
+            body_end: exec.overlay.next_deposit_nonce,
         });
     }
+    Ok(exec.into_delta(header.hash()))
+}
 
-    let hash = header.hash();
-    let mut history = head.history;
-    history.push(hash);
-    let Overlay { mut created, spent, next_deposit_nonce, escrow, exits_paid, .. } = overlay;
-    for pos in spent.keys() {
-        created.remove(pos);
+/// Transactions executed in order over a view: the one path by which both a judged block
+/// and a built one reach their [`StateDelta`].
+struct Executor<'a, V> {
+    overlay: Overlay<'a, V>,
+    height: u64,
+    tx_hashes: Vec<B256>,
+}
+
+impl<'a, V: LedgerView> Executor<'a, V> {
+    fn new(view: &'a V) -> Self {
+        Self {
+            overlay: Overlay {
+                base: view,
+                created: HashMap::new(),
+                spent: HashMap::new(),
+                next_deposit_nonce: view.next_deposit_nonce(),
+                escrow: BTreeMap::new(),
+                exits_paid: Vec::new(),
+            },
+            height: view.head().height + 1,
+            tx_hashes: Vec::new(),
+        }
     }
-    let mut created: Vec<_> = created.into_iter().collect();
-    created.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut spent: Vec<_> = spent.into_iter().collect();
-    spent.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(StateDelta {
-        head: ChainHead { height, hash, history },
-        created,
-        spent,
-        tx_hashes,
-        next_deposit_nonce,
-        escrow,
-        exits_paid,
-    })
+
+    /// Validates `stx` as the next transaction and records its effects.
+    fn execute(
+        &mut self,
+        domain: &SigningDomain,
+        stx: &SignedTransaction,
+        signers: &impl Signers,
+    ) -> Result<(), TxError> {
+        let valid = validate_transaction_with(domain, &self.overlay, stx, signers)?;
+        let index = self.tx_hashes.len() as u32;
+        self.tx_hashes.push(valid.hash);
+        self.overlay.record(TxRef { height: self.height, index }, valid);
+        Ok(())
+    }
+
+    fn into_delta(self, hash: B256) -> StateDelta {
+        let head = self.overlay.base.head();
+        let mut history = head.history;
+        history.push(hash);
+        let Overlay { mut created, spent, next_deposit_nonce, escrow, exits_paid, .. } =
+            self.overlay;
+        for pos in spent.keys() {
+            created.remove(pos);
+        }
+        let mut created: Vec<_> = created.into_iter().collect();
+        created.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut spent: Vec<_> = spent.into_iter().collect();
+        spent.sort_by(|a, b| a.0.cmp(&b.0));
+        StateDelta {
+            head: ChainHead { height: self.height, hash, history },
+            created,
+            spent,
+            tx_hashes: self.tx_hashes,
+            next_deposit_nonce,
+            escrow,
+            exits_paid,
+        }
+    }
+}
+
+/// Why [`BlockBuilder::push`] left a candidate out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PushError {
+    /// The block holds [`MAX_BLOCK_TXS`] transactions.
+    #[error("the block holds {MAX_BLOCK_TXS} transactions")]
+    Full,
+    /// The candidate is invalid after the transactions kept before it.
+    #[error(transparent)]
+    Invalid(TxError),
+}
+
+/// Builds the next block one candidate at a time, keeping those valid after the ones kept
+/// before them: what a proposer runs over its mempool. Each candidate is judged once; the
+/// sealed block's delta is the one [`apply_block`] computes for it.
+pub struct BlockBuilder<'a, V> {
+    exec: Executor<'a, V>,
+    transactions: Vec<SignedTransaction>,
+}
+
+impl<'a, V: LedgerView> BlockBuilder<'a, V> {
+    /// A builder for the block that extends `view`'s head.
+    pub fn new(view: &'a V) -> Self {
+        Self { exec: Executor::new(view), transactions: Vec::new() }
+    }
+
+    /// Appends `stx` if it is valid after the transactions kept so far; otherwise leaves
+    /// the block unchanged and says why.
+    pub fn push(
+        &mut self,
+        domain: &SigningDomain,
+        stx: SignedTransaction,
+        signers: &impl Signers,
+    ) -> Result<(), PushError> {
+        if self.transactions.len() >= MAX_BLOCK_TXS {
+            return Err(PushError::Full);
+        }
+        self.exec.execute(domain, &stx, signers).map_err(PushError::Invalid)?;
+        self.transactions.push(stx);
+        Ok(())
+    }
+
+    /// Transactions kept so far.
+    pub fn len(&self) -> usize {
+        self.transactions.len()
+    }
+
+    /// Whether no transaction was kept.
+    pub fn is_empty(&self) -> bool {
+        self.transactions.is_empty()
+    }
+
+    /// Seals the kept transactions under a header with `params`.
+    pub fn seal(self, domain: &SigningDomain, params: &ProposalParams) -> (Block, StateDelta) {
+        let block = seal_block(domain, self.exec.overlay.base, self.transactions, params);
+        let delta = self.exec.into_delta(block.header.hash());
+        (block, delta)
+    }
 }
 
 /// Header fields the proposer chooses; the rest follow from the head and the body.
@@ -325,7 +427,18 @@ pub fn build_block(
     transactions: Vec<crate::types::SignedTransaction>,
     params: &ProposalParams,
 ) -> Result<(Block, StateDelta), BlockError> {
+    build_block_with(domain, view, transactions, params, &Recover)
+}
+
+/// [`build_block`] with signers taken from `signers`.
+pub fn build_block_with(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    transactions: Vec<crate::types::SignedTransaction>,
+    params: &ProposalParams,
+    signers: &impl Signers,
+) -> Result<(Block, StateDelta), BlockError> {
     let block = seal_block(domain, view, transactions, params);
-    let delta = apply_block(domain, view, &block)?;
+    let delta = apply_block_with(domain, view, &block, signers)?;
     Ok((block, delta))
 }

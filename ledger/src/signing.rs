@@ -130,6 +130,25 @@ pub fn hash_struct(tx: &Transaction) -> B256 {
     keccak256(data)
 }
 
+/// Where the signer of a signature comes from. Validation asks this instead of recovering
+/// directly, so that a node which already recovered a signature (at `CheckTx`, or in
+/// parallel before judging a block) need not do it again. An implementation must answer
+/// exactly what [`recover_signer`] would.
+pub trait Signers {
+    /// The address that produced `signature` over `digest`.
+    fn signer(&self, digest: &B256, signature: &[u8]) -> Result<Address, SignatureError>;
+}
+
+/// Recovers every signature, remembering nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recover;
+
+impl Signers for Recover {
+    fn signer(&self, digest: &B256, signature: &[u8]) -> Result<Address, SignatureError> {
+        recover_signer(digest, signature)
+    }
+}
+
 /// Recovers the address that produced `signature` over `digest`.
 pub fn recover_signer(digest: &B256, signature: &[u8]) -> Result<Address, SignatureError> {
     let sig: &[u8; SIGNATURE_LEN] =

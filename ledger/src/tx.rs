@@ -4,7 +4,7 @@
 //! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
 //! mempool that only wants the verdict).
 
-use crate::signing::{recover_signer, SignatureError, SigningDomain};
+use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
     TxKind, UtxoPos, MAX_INPUTS, MAX_OUTPUTS,
@@ -269,6 +269,7 @@ fn check_inputs(
     domain: &SigningDomain,
     view: &impl LedgerView,
     stx: &SignedTransaction,
+    signers: &impl Signers,
 ) -> Result<AssetSums, TxError> {
     let tx = &stx.transaction;
     if stx.signatures.len() != tx.inputs.len() {
@@ -291,7 +292,8 @@ fn check_inputs(
                 None => TxError::InputMissing { pos: pos.clone() },
             });
         };
-        let signer = recover_signer(&digest, sig)
+        let signer = signers
+            .signer(&digest, sig)
             .map_err(|error| TxError::BadSignature { input: i, error })?;
         if signer != spent.owner {
             return Err(TxError::WrongSigner { input: i, owner: spent.owner, signer });
@@ -319,6 +321,16 @@ pub fn validate_transaction(
     view: &impl LedgerView,
     stx: &SignedTransaction,
 ) -> Result<ValidatedTx, TxError> {
+    validate_transaction_with(domain, view, stx, &Recover)
+}
+
+/// [`validate_transaction`] with signers taken from `signers`.
+pub fn validate_transaction_with(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    stx: &SignedTransaction,
+    signers: &impl Signers,
+) -> Result<ValidatedTx, TxError> {
     let tx = &stx.transaction;
     let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
     check_shape(kind, stx)?;
@@ -338,7 +350,7 @@ pub fn validate_transaction(
             if !tx.data.is_empty() {
                 return Err(TxError::UnexpectedPayload(kind));
             }
-            let input_sums = check_inputs(domain, view, stx)?;
+            let input_sums = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
         }
         TxKind::DepositToChild => {
@@ -355,7 +367,7 @@ pub fn validate_transaction(
                 return Err(TxError::ZeroOwner { output: tx.outputs.len() });
             }
             output_sums.add(lock.token, lock.amount)?;
-            let input_sums = check_inputs(domain, view, stx)?;
+            let input_sums = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
             out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
         }

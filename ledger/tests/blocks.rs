@@ -1,6 +1,9 @@
 //! Block application: what a validator accepts and refuses, told as stories.
 
-use plasma_ledger::block::{build_block, seal_block, BlockError, ProposalParams};
+use plasma_ledger::block::{
+    build_block, seal_block, BlockBuilder, BlockError, ProposalParams, PushError,
+};
+use plasma_ledger::signing::Recover;
 use plasma_ledger::testkit::{self, deposit_tx, transfer, TestChain};
 use plasma_ledger::tx::TxError;
 use plasma_ledger::view::{LedgerView, TxRef};
@@ -247,4 +250,35 @@ fn build_block_refuses_what_apply_refuses() {
         build_block(d, &chain.state, vec![pay], &ProposalParams::default()),
         Err(BlockError::InvalidTransaction { index: 0, error: TxError::ValueMismatch { .. } })
     ));
+}
+
+#[test]
+fn builder_keeps_what_is_valid_after_what_it_kept_and_apply_agrees() {
+    let (chain, alice) = funded();
+    let bob = testkit::user("bob");
+    let d = &chain.domain;
+    let pay = transfer(d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(bob.address(), 100)]);
+    let double = transfer(d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(alice.address(), 100)]);
+    let onward = transfer(d, &[(UtxoPos::new(2, 0, 0), &bob)], vec![eth(alice.address(), 100)]);
+    let unbalanced = transfer(d, &[(UtxoPos::new(2, 1, 0), &alice)], vec![eth(bob.address(), 1)]);
+    let mut builder = BlockBuilder::new(&chain.state);
+    assert_eq!(builder.push(d, pay.clone(), &Recover), Ok(()));
+    assert!(matches!(
+        builder.push(d, double, &Recover),
+        Err(PushError::Invalid(TxError::InputSpent { .. }))
+    ));
+    assert_eq!(builder.push(d, onward.clone(), &Recover), Ok(()));
+    assert!(matches!(
+        builder.push(d, unbalanced, &Recover),
+        Err(PushError::Invalid(TxError::ValueMismatch { .. }))
+    ));
+    assert_eq!(builder.len(), 2);
+    let params = ProposalParams { timestamp: 9, ..Default::default() };
+    let (block, delta) = builder.seal(d, &params);
+    assert_eq!(block.transactions, vec![pay, onward]);
+    assert_eq!(apply_block(d, &chain.state, &block), Ok(delta.clone()));
+    assert_eq!(
+        build_block(d, &chain.state, block.transactions.clone(), &params),
+        Ok((block, delta))
+    );
 }

@@ -12,21 +12,21 @@
 //!   commit; `Commit` writes block, state changes, commit, certificate and evidence in one
 //!   atomic batch.
 
+use crate::signers::SignerCache;
 use crate::store::{Decision, Store, StoreError};
 use alloy_sol_types::SolValue;
 use bytes::Bytes;
 use plasma_consensus::abci::{self, BoxError, DecidedBlock, QUERY_COMMIT};
 use plasma_consensus::certificate;
 use plasma_consensus::ValidatorSet;
-use plasma_ledger::block::{build_block, BlockError, ProposalParams, StateDelta};
+use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
-use plasma_ledger::tx::{deposit_transaction, is_user_submittable};
+use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
 use plasma_ledger::{
-    validate_transaction, Address, Block, BlockHeader, CommitCertificate, LedgerView,
-    SignedTransaction, B256,
+    Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, B256,
 };
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 use std::task::{Context, Poll};
 use tendermint::abci::Code;
 use tendermint::v0_38::abci::{request, response, Request, Response};
@@ -34,6 +34,9 @@ use tracing::{debug, warn};
 
 /// Most deposits one block mints.
 const MAX_DEPOSITS_PER_BLOCK: u64 = 1024;
+
+/// An ABI-encoded header: twelve static words.
+const HEADER_BYTES: usize = 12 * 32;
 
 /// Why a request could not be served (the node, not the input, is at fault).
 #[derive(Debug, thiserror::Error)]
@@ -71,18 +74,31 @@ struct Staged {
     evidence: Vec<(Address, u64)>,
 }
 
-struct State {
-    store: Store,
-    domain: SigningDomain,
+/// What the consensus calls (Prepare, Process, Finalize, Commit) work on, one at a time.
+struct Rounds {
     validators: ValidatorSet,
     judged: HashMap<B256, Judged>,
     staged: Option<Staged>,
 }
 
+/// One consensus call's view of the application.
+struct State<'a> {
+    store: &'a RwLock<Store>,
+    domain: &'a SigningDomain,
+    signers: &'a SignerCache,
+    rounds: &'a mut Rounds,
+}
+
 /// The application service. Clones share one state.
+///
+/// The store sits behind a read-write lock of its own: `CheckTx` and the API read it while a
+/// block is being built or judged, and only `Commit` writes.
 #[derive(Clone)]
 pub struct PlasmaApp {
-    state: Arc<Mutex<State>>,
+    store: Arc<RwLock<Store>>,
+    domain: Arc<SigningDomain>,
+    signers: Arc<SignerCache>,
+    rounds: Arc<Mutex<Rounds>>,
     committed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
@@ -121,9 +137,15 @@ impl PlasmaApp {
     /// The application over `store` for the chain of `domain`, certified by `validators`.
     pub fn new(store: Store, domain: SigningDomain, validators: ValidatorSet) -> Self {
         let height = store.head().height;
-        let state = State { store, domain, validators, judged: HashMap::new(), staged: None };
+        let rounds = Rounds { validators, judged: HashMap::new(), staged: None };
         let (committed, _) = tokio::sync::watch::channel(height);
-        Self { state: Arc::new(Mutex::new(state)), committed: Arc::new(committed) }
+        Self {
+            store: Arc::new(RwLock::new(store)),
+            domain: Arc::new(domain),
+            signers: Arc::default(),
+            rounds: Arc::new(Mutex::new(rounds)),
+            committed: Arc::new(committed),
+        }
     }
 
     /// The committed height, updated at every commit.
@@ -133,7 +155,8 @@ impl PlasmaApp {
 
     /// `CheckTx` for a transaction from a user: `Err` with the reason if it is refused.
     pub fn check(&self, tx: &[u8]) -> Result<(), String> {
-        let res = self.lock().check_tx(tx).map_err(|e| e.to_string())?;
+        let res =
+            check_tx(&self.read(), &self.domain, &self.signers, tx).map_err(|e| e.to_string())?;
         if res.code.is_ok() {
             Ok(())
         } else {
@@ -141,26 +164,46 @@ impl PlasmaApp {
         }
     }
 
-    /// The chain's signing domain.
-    pub fn domain(&self) -> SigningDomain {
-        self.lock().domain.clone()
+    /// Recovers, on all cores, the signers of `txs` that later checks will ask for.
+    pub fn warm(&self, txs: &[SignedTransaction]) {
+        self.signers.warm(&self.domain, txs);
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock leaves no half-written state (writes are batches).
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    /// The chain's signing domain.
+    pub fn domain(&self) -> SigningDomain {
+        (*self.domain).clone()
+    }
+
+    // A panic while holding a lock leaves no half-written state (writes are batches).
+    fn read(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn rounds(&self) -> MutexGuard<'_, Rounds> {
+        self.rounds.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` with the store (for the API's reads).
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
-        f(&self.lock().store)
+        f(&self.read())
     }
 
     fn handle(&self, req: Request) -> Result<Response, AppError> {
-        let mut st = self.lock();
+        if let Request::CheckTx(req) = &req {
+            let res = check_tx(&self.read(), &self.domain, &self.signers, &req.tx)?;
+            return Ok(Response::CheckTx(res));
+        }
+        let mut rounds = self.rounds();
+        let mut st = State {
+            store: &self.store,
+            domain: &self.domain,
+            signers: &self.signers,
+            rounds: &mut rounds,
+        };
         Ok(match req {
             Request::Info(_) => {
-                let head = st.store.head();
+                let store = self.read();
+                let head = store.head();
                 Response::Info(response::Info {
                     data: "plasma".into(),
                     version: env!("CARGO_PKG_VERSION").into(),
@@ -173,12 +216,12 @@ impl PlasmaApp {
             Request::Echo(e) => Response::Echo(response::Echo { message: e.message }),
             Request::Flush => Response::Flush,
             Request::InitChain(_) => Response::InitChain(Default::default()),
-            Request::CheckTx(req) => Response::CheckTx(st.check_tx(&req.tx)?),
+            Request::CheckTx(_) => unreachable!("answered above"),
             Request::PrepareProposal(req) => Response::PrepareProposal(st.prepare(req)?),
             Request::ProcessProposal(req) => Response::ProcessProposal(st.process(req)?),
             Request::FinalizeBlock(req) => Response::FinalizeBlock(st.finalize(req)?),
             Request::Commit => {
-                let staged = st.staged.take().ok_or(AppError::NothingToCommit)?;
+                let staged = st.rounds.staged.take().ok_or(AppError::NothingToCommit)?;
                 let Staged { judged, commit, certificate, evidence } = staged;
                 let parent = judged.parent_commit.as_ref().map(|(c, cert)| (c.as_slice(), cert));
                 let decision = Decision {
@@ -187,8 +230,10 @@ impl PlasmaApp {
                     evidence: &evidence,
                     parent,
                 };
-                st.store.commit_decided(&judged.block, &judged.delta, Some(decision))?;
-                st.judged.clear();
+                let mut store = self.store.write().unwrap_or_else(|p| p.into_inner());
+                store.commit_decided(&judged.block, &judged.delta, Some(decision))?;
+                drop(store);
+                st.rounds.judged.clear();
                 self.committed.send_replace(judged.block.header.height);
                 Response::Commit(response::Commit {
                     data: Bytes::new(),
@@ -210,8 +255,13 @@ impl PlasmaApp {
     }
 }
 
-impl State {
-    fn check_tx(&self, bytes: &[u8]) -> Result<response::CheckTx, AppError> {
+fn check_tx(
+    store: &Store,
+    domain: &SigningDomain,
+    signers: &SignerCache,
+    bytes: &[u8],
+) -> Result<response::CheckTx, AppError> {
+    {
         let stx = match SignedTransaction::decode(bytes) {
             Ok(t) => t,
             Err(e) => return Ok(reject(1, e)),
@@ -228,91 +278,90 @@ impl State {
                 return Ok(reject(2, format!("unknown transaction kind {}", stx.transaction.kind)))
             }
         }
-        let view = self.store.view();
-        let verdict = validate_transaction(&self.domain, &view, &stx);
+        let view = store.view();
+        let verdict = validate_transaction_with(domain, &view, &stx, signers);
         view.finish()?;
         Ok(match verdict {
             Ok(_) => response::CheckTx::default(),
             Err(e) => reject(3, e),
         })
     }
+}
 
+fn read(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
+    store.read().unwrap_or_else(|p| p.into_inner())
+}
+
+impl State<'_> {
+    /// The proposer's block: the parent's pending deposits in nonce order, then every
+    /// candidate valid after those kept before it, within `max_tx_bytes` of encoded block
+    /// (the [`abci`] layout: a borsh list of the header, the parent's commit and every
+    /// transaction, each with its 4-byte length).
     fn prepare(
         &mut self,
         req: request::PrepareProposal,
     ) -> Result<response::PrepareProposal, AppError> {
-        let view = self.store.view();
-        let mut txs = Vec::new();
-        let first = view.next_deposit_nonce();
-        for nonce in first..first + MAX_DEPOSITS_PER_BLOCK {
-            match view.parent_deposit(nonce) {
-                Some(record) => txs.push(deposit_transaction(&record)),
-                None => break,
-            }
-        }
-        let mut used = HashSet::new();
-        let mut budget = usize::try_from(req.max_tx_bytes).unwrap_or(0);
-        for raw in &req.txs {
-            if raw.len() > budget {
-                break;
-            }
-            let Ok(stx) = SignedTransaction::decode(raw) else { continue };
-            if !stx.transaction.tx_kind().is_some_and(is_user_submittable) {
-                continue;
-            }
-            if stx.transaction.inputs.iter().any(|i| used.contains(&i.packed())) {
-                continue; // conflicts with a transaction already chosen
-            }
-            if validate_transaction(&self.domain, &view, &stx).is_err() {
-                continue;
-            }
-            used.extend(stx.transaction.inputs.iter().map(|i| i.packed()));
-            budget -= raw.len();
-            txs.push(stx);
-        }
-        view.finish()?;
-        let params = ProposalParams {
-            timestamp: req.time.unix_timestamp().max(0) as u64,
-            proposer: Address::from_slice(req.proposer_address.as_bytes()),
-            validator_set_hash: self.validators.ledger().hash(),
-            next_validator_set_hash: self.validators.ledger().hash(),
-            child_checkpoints_root: B256::ZERO,
-        };
-        let height = self.store.head().height;
-        let parent_commit = if height == 0 { None } else { self.store.commit_at(height)? };
+        let store = read(self.store);
+        let height = store.head().height;
+        let parent_commit = if height == 0 { None } else { store.commit_at(height)? };
         let parent_commit = match parent_commit {
             None => None,
             Some(bytes) => {
-                let cert = self.store.certificate(height)?.ok_or_else(|| AppError::Decided {
+                let cert = store.certificate(height)?.ok_or_else(|| AppError::Decided {
                     height,
                     reason: "stored commit without its certificate".into(),
                 })?;
                 Some((bytes, cert))
             }
         };
-        let judged = loop {
-            let view = self.store.view();
-            let built = build_block(&self.domain, &view, txs.clone(), &params);
-            view.finish()?;
-            match built {
-                Ok((block, delta)) => {
-                    break Judged { block, delta, parent_commit: parent_commit.clone() }
-                }
-                Err(BlockError::InvalidTransaction { index, error }) => {
-                    debug!(index, %error, "dropping a candidate that fails in the block");
-                    txs.remove(index as usize);
-                }
-                Err(e) => {
-                    return Err(AppError::Decided {
-                        height: self.store.head().height + 1,
-                        reason: format!("cannot build a block: {e}"),
-                    })
-                }
+        let carried_len = parent_commit.as_ref().map_or(0, |(c, _)| c.len());
+        let mut budget = usize::try_from(req.max_tx_bytes)
+            .unwrap_or(0)
+            .saturating_sub(4 + (4 + HEADER_BYTES) + (4 + carried_len));
+
+        let view = store.view();
+        let mut builder = BlockBuilder::new(&view);
+        let first = view.next_deposit_nonce();
+        for nonce in first..first + MAX_DEPOSITS_PER_BLOCK {
+            let Some(record) = view.parent_deposit(nonce) else { break };
+            let stx = deposit_transaction(&record);
+            let size = 4 + stx.abi_encoded_size();
+            if size > budget {
+                break;
             }
+            if let Err(e) = builder.push(self.domain, stx, self.signers) {
+                warn!(nonce, error = %e, "a recorded parent deposit does not mint");
+                break;
+            }
+            budget -= size;
+        }
+        for raw in &req.txs {
+            if 4 + raw.len() > budget {
+                break;
+            }
+            let Ok(stx) = SignedTransaction::decode(raw) else { continue };
+            if !stx.transaction.tx_kind().is_some_and(is_user_submittable) {
+                continue;
+            }
+            match builder.push(self.domain, stx, self.signers) {
+                Ok(()) => budget -= 4 + raw.len(),
+                Err(PushError::Full) => break,
+                Err(PushError::Invalid(error)) => debug!(%error, "candidate left out"),
+            }
+        }
+        let params = ProposalParams {
+            timestamp: req.time.unix_timestamp().max(0) as u64,
+            proposer: Address::from_slice(req.proposer_address.as_bytes()),
+            validator_set_hash: self.rounds.validators.ledger().hash(),
+            next_validator_set_hash: self.rounds.validators.ledger().hash(),
+            child_checkpoints_root: B256::ZERO,
         };
+        let (block, delta) = builder.seal(self.domain, &params);
+        view.finish()?;
+        let judged = Judged { block, delta, parent_commit };
         let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
         let out = block_txs(&judged.block, carried);
-        self.judged.insert(judged.block.header.hash(), judged);
+        self.rounds.judged.insert(judged.block.header.hash(), judged);
         Ok(response::PrepareProposal { txs: out })
     }
 
@@ -321,7 +370,8 @@ impl State {
         &self,
         carried: &[u8],
     ) -> Result<Option<(Vec<u8>, CommitCertificate)>, String> {
-        let head = self.store.head();
+        let store = read(self.store);
+        let head = store.head();
         if head.height == 0 {
             return if carried.is_empty() {
                 Ok(None)
@@ -330,7 +380,7 @@ impl State {
             };
         }
         let engine = abci::decode_commit(carried).map_err(|e| format!("parent commit: {e}"))?;
-        let cert = certificate::aggregate(self.domain.chain_id, &self.validators, &engine)
+        let cert = certificate::aggregate(self.domain.chain_id, &self.rounds.validators, &engine)
             .map_err(|e| format!("parent commit: {e}"))?;
         if cert.height != head.height || cert.blockHash != head.hash {
             return Err(format!(
@@ -347,23 +397,25 @@ impl State {
             Err(e) => return Ok(Err(e)),
         };
         let hash = block.header.hash();
-        if let Some(j) = self.judged.get(&hash) {
+        if let Some(j) = self.rounds.judged.get(&hash) {
             let same = j.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default()
                 == carried.as_ref();
             if same {
                 return Ok(Ok(hash));
             }
         }
-        if block.header.validatorSetHash != self.validators.ledger().hash() {
+        if block.header.validatorSetHash != self.rounds.validators.ledger().hash() {
             return Ok(Err("header names another validator set".into()));
         }
         let parent_commit = match self.parent_commit(&carried) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
-        match self.store.apply_block(&self.domain, &block)? {
+        self.signers.warm(self.domain, &block.transactions);
+        let verdict = read(self.store).apply_block_with(self.domain, &block, self.signers)?;
+        match verdict {
             Ok(delta) => {
-                self.judged.insert(hash, Judged { block, delta, parent_commit });
+                self.rounds.judged.insert(hash, Judged { block, delta, parent_commit });
                 Ok(Ok(hash))
             }
             Err(e) => Ok(Err(e.to_string())),
@@ -376,7 +428,7 @@ impl State {
     ) -> Result<response::ProcessProposal, AppError> {
         let claimed = B256::from_slice(req.hash.as_bytes());
         let verdict = self.judge(&req.txs)?.and_then(|hash| {
-            let header = &self.judged[&hash].block.header;
+            let header = &self.rounds.judged[&hash].block.header;
             if hash != claimed {
                 Err(format!("block hash {hash} is not the proposed {claimed}"))
             } else if header.proposer.as_slice() != req.proposer_address.as_bytes() {
@@ -402,8 +454,9 @@ impl State {
         let fail = |reason: String| AppError::Decided { height, reason };
         let (commit, block) = req.txs.split_first().ok_or_else(|| fail("no commit".into()))?;
         let cert = abci::decode_commit(commit).map_err(|e| fail(format!("commit: {e}")))?;
-        let certificate = certificate::aggregate(self.domain.chain_id, &self.validators, &cert)
-            .map_err(|e| fail(format!("certificate: {e}")))?;
+        let certificate =
+            certificate::aggregate(self.domain.chain_id, &self.rounds.validators, &cert)
+                .map_err(|e| fail(format!("certificate: {e}")))?;
         let hash = self.judge(block)?.map_err(fail)?;
         if certificate.blockHash != hash {
             return Err(fail(format!(
@@ -411,13 +464,14 @@ impl State {
                 certificate.blockHash
             )));
         }
-        let judged = self.judged[&hash].clone();
+        let judged = self.rounds.judged[&hash].clone();
         let evidence = req
             .misbehavior
             .iter()
             .map(|m| (Address::from_slice(m.validator.address.as_slice()), m.height.value()))
             .collect();
-        self.staged = Some(Staged { judged, commit: commit.to_vec(), certificate, evidence });
+        self.rounds.staged =
+            Some(Staged { judged, commit: commit.to_vec(), certificate, evidence });
         Ok(response::FinalizeBlock {
             events: Vec::new(),
             tx_results: Vec::new(),
@@ -433,21 +487,18 @@ impl State {
             log: log.into(),
             ..Default::default()
         };
+        let store = read(self.store);
         match q.path.as_str() {
             QUERY_COMMIT => {
                 let Ok(h) = <[u8; 8]>::try_from(q.data.as_ref()) else {
                     return Ok(not_found("data must be a height (8 bytes, big-endian)"));
                 };
                 let h = u64::from_be_bytes(h);
-                let (Some(block), Some(commit)) = (self.store.block(h)?, self.store.commit_at(h)?)
-                else {
+                let (Some(block), Some(commit)) = (store.block(h)?, store.commit_at(h)?) else {
                     return Ok(not_found("no such height"));
                 };
-                let carried = if h > 1 {
-                    self.store.commit_at(h - 1)?.unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
+                let carried =
+                    if h > 1 { store.commit_at(h - 1)?.unwrap_or_default() } else { Vec::new() };
                 let decided = DecidedBlock {
                     commit,
                     txs: block_txs(&block, &carried).into_iter().map(|b| b.to_vec()).collect(),

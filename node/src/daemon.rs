@@ -272,7 +272,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         });
     }
 
-    let (gossip_tx, gossip_rx) = tokio::sync::mpsc::channel(4096);
+    let (gossip_tx, gossip_rx) = tokio::sync::mpsc::channel(1 << 16);
     let gossip_cfg = crate::gossip::GossipConfig {
         chain_id,
         listen: match &cfg.p2p.tx_listen {

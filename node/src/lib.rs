@@ -18,6 +18,7 @@ pub mod gossip;
 pub mod mempool;
 pub mod metrics;
 pub mod rpc;
+pub mod signers;
 pub mod store;
 
 pub use store::{Store, StoreConfig, StoreError};

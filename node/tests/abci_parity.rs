@@ -266,3 +266,31 @@ async fn one_trace_in_process_and_over_the_socket() {
     assert_eq!(a.head.height, 2);
     assert_eq!(a.utxos[&UtxoPos::new(2, 0, 0)].owner, bob);
 }
+
+/// A proposal never outgrows `max_tx_bytes` once streamed (the borsh list of the header, the
+/// parent's commit and the transactions): peers drop larger streams, so an oversized block
+/// would stall the round.
+#[tokio::test]
+async fn prepared_blocks_fit_the_byte_limit() {
+    let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'p', i])).collect();
+    let alice = testkit::user("alice");
+    let g = genesis(&keys, alice.address());
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), &g);
+    let mut kept = Vec::new();
+    for limit in (0..2000).step_by(25) {
+        let Request::PrepareProposal(mut req) = prepare(1, vec![]) else { unreachable!() };
+        req.max_tx_bytes = limit;
+        let Response::PrepareProposal(res) =
+            app.clone().oneshot(Request::PrepareProposal(req)).await.unwrap()
+        else {
+            panic!("not a PrepareProposal answer")
+        };
+        let streamed = abci::streamed_len(&res.txs);
+        assert!(streamed as i64 <= limit || res.txs.len() == 2, "{streamed} > {limit}");
+        kept.push(res.txs.len() - 2);
+    }
+    assert_eq!(kept.first(), Some(&0), "no room: no deposit");
+    assert_eq!(kept.last(), Some(&2), "room: both deposits, in order");
+    assert!(kept.windows(2).all(|w| w[0] <= w[1]), "more room never keeps less: {kept:?}");
+}

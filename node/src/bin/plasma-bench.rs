@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Every sender owns one output and spends it to itself; when the block with its transfer
-//! arrives on the block stream, its new output is known and it sends again. Commit latency
+//! arrives on the block stream of the first validator, its new output is known and it sends
+//! again, to that validator (transaction gossip carries it to the others). Commit latency
 //! is submission → the block holding the transfer arriving on the stream.
 
 use alloy_sol_types::SolValue;
@@ -18,7 +19,7 @@ use plasma_ledger::{Address, Block, Output, UtxoPos, B256, U256};
 use plasma_node::config::{Genesis, GenesisDeposit};
 use plasma_node::daemon::{self, Home};
 use plasma_proto::v1::node_client::NodeClient;
-use plasma_proto::v1::{StreamBlocksRequest, SubmitTxRequest};
+use plasma_proto::v1::{StatusRequest, StreamBlocksRequest, SubmitTxRequest};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,6 +42,10 @@ struct Args {
     /// Submissions in flight at once.
     #[arg(long, default_value_t = 256)]
     in_flight: usize,
+    /// Open loop: submit at most this many transfers per second (default: as fast as the
+    /// senders' coins come back, which measures capacity; latency then includes queueing).
+    #[arg(long)]
+    rate: Option<u64>,
     /// Least time per block (ms).
     #[arg(long, default_value_t = 500)]
     block_time_ms: u64,
@@ -163,7 +168,7 @@ fn main() -> eyre::Result<()> {
         let log = std::fs::File::create(home.0.join("plasmad.log"))?;
         let child = Command::new(&plasmad)
             .args(["start", "--home", home.0.to_str().unwrap(), "--peers", &peers.join(",")])
-            .env("PLASMAD_LOG", "warn")
+            .env("PLASMAD_LOG", std::env::var("PLASMAD_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(log.try_clone()?)
             .stderr(log)
             .stdin(Stdio::null())
@@ -227,6 +232,25 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
             bail!("genesis deposits not minted after two minutes ({minted} of {})", users.len());
         }
     }
+    // Every validator connected and caught up before the load: a late starter catching up by
+    // sync under load would show its missed proposer turns as latency.
+    let settle = Instant::now();
+    loop {
+        let mut ready = true;
+        let mut h0 = None;
+        for c in &clients {
+            let s = c.clone().status(StatusRequest {}).await?.into_inner();
+            let h0 = *h0.get_or_insert(s.height);
+            ready &= s.peers as usize + 1 >= clients.len() && s.height + 1 >= h0;
+        }
+        if ready {
+            break;
+        }
+        if settle.elapsed() > Duration::from_secs(60) {
+            bail!("validators not all connected and caught up after a minute");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let idle_rss: Vec<f64> = nodes.children.iter().map(|c| rss_mb(c.id())).collect();
     eprintln!(
         "{} senders funded; idle RSS per validator: {:?} MB",
@@ -248,19 +272,28 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
     let mut latencies = Vec::new();
     let mut committed_in_window = 0u64;
     let mut peak_rss = vec![0f64; nodes.children.len()];
-    let mut next_client = 0;
     let mut rejected = 0u64;
     let (rej_tx, mut rej_rx) = mpsc::unbounded_channel::<(usize, UtxoPos)>();
+    // Token bucket for --rate: refilled every 10 ms, holding at most 50 ms of sends.
+    let mut tokens = 0f64;
+    let mut refill = tokio::time::interval(Duration::from_millis(10));
     loop {
+        let may_send = args.rate.is_none() || tokens >= 1.0;
         tokio::select! {
-            Some(u) = ready_rx.recv(), if Instant::now() < end => {
+            _ = refill.tick(), if args.rate.is_some() => {
+                let rate = args.rate.unwrap_or_default() as f64;
+                tokens = (tokens + rate / 100.0).min(rate / 20.0 + 1.0);
+            }
+            Some(u) = ready_rx.recv(), if may_send && Instant::now() < end => {
+                tokens -= 1.0;
                 let Some(pos) = coin[u].take() else { continue };
                 let user = &users[u];
                 let stx = plasma_ledger::testkit::transfer(&domain, &[(pos.clone(), user)], vec![Output::new(user.address(), Address::ZERO, U256::from(1_000_000u64))]);
                 let hash = stx.transaction.hash();
                 pending.lock().unwrap().insert(hash, Instant::now());
-                let mut client = clients[next_client % clients.len()].clone();
-                next_client += 1;
+                // The node whose stream told us the coin exists has committed it; others
+                // may not have yet. Gossip carries the transfer to every validator.
+                let mut client = clients[0].clone();
                 let permit = permits.clone().acquire_owned().await?;
                 let rej = rej_tx.clone();
                 let pending = pending.clone();
@@ -312,9 +345,10 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
     let tps = committed_in_window as f64 / args.seconds as f64;
     let rss = peak_rss.iter().copied().fold(0.0, f64::max);
     eprintln!(
-        "validators={} senders={} in_flight={} block_time_ms={} rejected={} idle_rss_mb={:.0}",
+        "validators={} senders={} rate={} in_flight={} block_time_ms={} rejected={} idle_rss_mb={:.0}",
         args.validators,
         args.senders,
+        args.rate.map_or("max".into(), |r| r.to_string()),
         args.in_flight,
         args.block_time_ms,
         rejected,
@@ -333,7 +367,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
 async fn futures_join(rpcs: &[u16]) -> eyre::Result<Vec<NodeClient<tonic::transport::Channel>>> {
     let mut out = Vec::new();
     for p in rpcs {
-        out.push(connect(*p).await?);
+        out.push(connect(*p).await?); // every node is up before the load starts
     }
     Ok(out)
 }

@@ -24,8 +24,9 @@
 mod keys;
 
 use alloy_sol_types::SolValue;
-use plasma_ledger::block::{apply_block, BlockError, StateDelta};
+use plasma_ledger::block::{apply_block_with, BlockError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
+use plasma_ledger::signing::{Recover, Signers};
 use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
 use plasma_ledger::{
     Address, Block, Checkpoint, CommitCertificate, DepositRecord, ExitRecord, Output, UtxoPos,
@@ -227,8 +228,18 @@ impl Store {
         domain: &SigningDomain,
         block: &Block,
     ) -> Result<Result<StateDelta, BlockError>, StoreError> {
+        self.apply_block_with(domain, block, &Recover)
+    }
+
+    /// [`Store::apply_block`] with signers taken from `signers`.
+    pub fn apply_block_with(
+        &self,
+        domain: &SigningDomain,
+        block: &Block,
+        signers: &impl Signers,
+    ) -> Result<Result<StateDelta, BlockError>, StoreError> {
         let view = self.view();
-        let verdict = apply_block(domain, &view, block);
+        let verdict = apply_block_with(domain, &view, block, signers);
         view.finish()?;
         Ok(verdict)
     }
