@@ -23,7 +23,7 @@ use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
 use plasma_ledger::{
-    Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, B256,
+    Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, TxError, B256,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
@@ -79,6 +79,9 @@ struct Rounds {
     validators: ValidatorSet,
     judged: HashMap<B256, Judged>,
     staged: Option<Staged>,
+    /// Fault injection: propose blocks that mint an unrecorded deposit.
+    #[cfg(feature = "byzantine")]
+    invalid_proposals: bool,
 }
 
 /// One consensus call's view of the application.
@@ -137,7 +140,13 @@ impl PlasmaApp {
     /// The application over `store` for the chain of `domain`, certified by `validators`.
     pub fn new(store: Store, domain: SigningDomain, validators: ValidatorSet) -> Self {
         let height = store.head().height;
-        let rounds = Rounds { validators, judged: HashMap::new(), staged: None };
+        let rounds = Rounds {
+            validators,
+            judged: HashMap::new(),
+            staged: None,
+            #[cfg(feature = "byzantine")]
+            invalid_proposals: false,
+        };
         let (committed, _) = tokio::sync::watch::channel(height);
         Self {
             store: Arc::new(RwLock::new(store)),
@@ -153,15 +162,17 @@ impl PlasmaApp {
         self.committed.subscribe()
     }
 
-    /// `CheckTx` for a transaction from a user: `Err` with the reason if it is refused.
-    pub fn check(&self, tx: &[u8]) -> Result<(), String> {
-        let res =
-            check_tx(&self.read(), &self.domain, &self.signers, tx).map_err(|e| e.to_string())?;
-        if res.code.is_ok() {
-            Ok(())
-        } else {
-            Err(res.log)
-        }
+    /// `CheckTx` for a transaction from a user or a peer: why it is refused, if it is.
+    pub fn check(&self, tx: &[u8]) -> Result<(), Refusal> {
+        verdict(&self.read(), &self.domain, &self.signers, tx)
+            .unwrap_or_else(|e| Err(Refusal::Node(e.to_string())))
+    }
+
+    /// Fault injection (tests only): from now on this node proposes blocks that mint a
+    /// deposit its parent never recorded, which honest validators must refuse.
+    #[cfg(feature = "byzantine")]
+    pub fn propose_invalid_blocks(&self) {
+        self.rounds().invalid_proposals = true;
     }
 
     /// Recovers, on all cores, the signers of `txs` that later checks will ask for.
@@ -255,37 +266,93 @@ impl PlasmaApp {
     }
 }
 
+/// Why `CheckTx` refused a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Not a transaction (ABCI code 1).
+    #[error("{0}")]
+    Malformed(String),
+    /// A kind only validators create (code 2).
+    #[error("{0}")]
+    NotSubmittable(String),
+    /// Invalid against the committed state (code 3). `permanent` is false when a later
+    /// state could differ (an input not yet created, or just spent by a racing block),
+    /// true when no state can make it valid (a bad signature, unbalanced value, …).
+    #[error("{reason}")]
+    Invalid {
+        /// The ledger's verdict.
+        reason: String,
+        /// Whether it can never become valid.
+        permanent: bool,
+    },
+    /// The node could not judge (its store failed).
+    #[error("node error: {0}")]
+    Node(String),
+}
+
+impl Refusal {
+    /// Whether the transaction can never become valid: a peer relaying it is at fault.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            Refusal::Malformed(_) | Refusal::NotSubmittable(_) => true,
+            Refusal::Invalid { permanent, .. } => *permanent,
+            Refusal::Node(_) => false,
+        }
+    }
+
+    fn code(&self) -> u32 {
+        match self {
+            Refusal::Malformed(_) => 1,
+            Refusal::NotSubmittable(_) => 2,
+            Refusal::Invalid { .. } => 3,
+            Refusal::Node(_) => 4,
+        }
+    }
+}
+
+fn verdict(
+    store: &Store,
+    domain: &SigningDomain,
+    signers: &SignerCache,
+    bytes: &[u8],
+) -> Result<Result<(), Refusal>, AppError> {
+    let stx = match SignedTransaction::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(Refusal::Malformed(e.to_string()))),
+    };
+    match stx.transaction.tx_kind() {
+        Some(kind) if is_user_submittable(kind) => {}
+        Some(kind) => {
+            let why = format!("{kind:?} transactions are created by the validators");
+            return Ok(Err(Refusal::NotSubmittable(why)));
+        }
+        None => {
+            let why = format!("unknown transaction kind {}", stx.transaction.kind);
+            return Ok(Err(Refusal::NotSubmittable(why)));
+        }
+    }
+    let view = store.view();
+    let verdict = validate_transaction_with(domain, &view, &stx, signers);
+    view.finish()?;
+    Ok(verdict.map(drop).map_err(|e| Refusal::Invalid {
+        permanent: !matches!(
+            e,
+            TxError::InputMissing { .. } | TxError::InputSpent { .. } | TxError::UnknownChild(_)
+        ),
+        reason: e.to_string(),
+    }))
+}
+
 fn check_tx(
     store: &Store,
     domain: &SigningDomain,
     signers: &SignerCache,
     bytes: &[u8],
 ) -> Result<response::CheckTx, AppError> {
-    {
-        let stx = match SignedTransaction::decode(bytes) {
-            Ok(t) => t,
-            Err(e) => return Ok(reject(1, e)),
-        };
-        match stx.transaction.tx_kind() {
-            Some(kind) if is_user_submittable(kind) => {}
-            Some(kind) => {
-                return Ok(reject(
-                    2,
-                    format!("{kind:?} transactions are created by the validators"),
-                ))
-            }
-            None => {
-                return Ok(reject(2, format!("unknown transaction kind {}", stx.transaction.kind)))
-            }
-        }
-        let view = store.view();
-        let verdict = validate_transaction_with(domain, &view, &stx, signers);
-        view.finish()?;
-        Ok(match verdict {
-            Ok(_) => response::CheckTx::default(),
-            Err(e) => reject(3, e),
-        })
-    }
+    Ok(match verdict(store, domain, signers, bytes)? {
+        Ok(()) => response::CheckTx::default(),
+        Err(refusal) => reject(refusal.code(), refusal),
+    })
 }
 
 fn read(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
@@ -357,6 +424,26 @@ impl State<'_> {
             child_checkpoints_root: B256::ZERO,
         };
         let (block, delta) = builder.seal(self.domain, &params);
+        #[cfg(feature = "byzantine")]
+        if self.rounds.invalid_proposals {
+            let carried = parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
+            let mut txs = block.transactions;
+            let forged = plasma_ledger::DepositRecord {
+                chainId: self.domain.chain_id,
+                nonce: delta.next_deposit_nonce,
+                depositor: params.proposer,
+                recipient: params.proposer,
+                token: Address::ZERO,
+                amount: plasma_ledger::U256::from(10u64).pow(plasma_ledger::U256::from(24u64)),
+            };
+            let deposit = plasma_ledger::TxKind::Deposit as u8;
+            let at = txs.iter().take_while(|t| t.transaction.kind == deposit).count();
+            txs.insert(at, deposit_transaction(&forged));
+            let forged = plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
+            view.finish()?;
+            warn!(height = forged.header.height, "proposing an invalid block (fault injection)");
+            return Ok(response::PrepareProposal { txs: block_txs(&forged, carried) });
+        }
         view.finish()?;
         let judged = Judged { block, delta, parent_commit };
         let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();

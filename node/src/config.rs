@@ -75,7 +75,21 @@ pub struct NodeConfig {
     /// Fault injection (builds with the `byzantine` feature only).
     #[cfg(feature = "byzantine")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub byzantine: Option<malachitebft_engine_byzantine::ByzantineConfig>,
+    pub byzantine: Option<ByzantineSection>,
+}
+
+/// `[byzantine]`: faults this node commits on purpose, for tests (`byzantine` feature only).
+#[cfg(feature = "byzantine")]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ByzantineSection {
+    /// Propose blocks that mint value from a deposit the parent never recorded; honest
+    /// validators must refuse them.
+    #[serde(default)]
+    pub invalid_proposals: bool,
+    /// The engine's own faults (Malachite's byzantine network proxy): `equivocate_votes`,
+    /// `drop_proposals`, …
+    #[serde(flatten)]
+    pub engine: malachitebft_engine_byzantine::ByzantineConfig,
 }
 
 /// `[rpc]`.

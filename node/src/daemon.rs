@@ -200,7 +200,15 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
     let wal = home.wal();
     std::fs::create_dir_all(wal.parent().expect("wal has a parent"))?;
     #[cfg(feature = "byzantine")]
-    let byzantine = cfg.byzantine.clone();
+    let byzantine = {
+        let section = cfg.byzantine.clone().unwrap_or_default();
+        if section.invalid_proposals {
+            tracing::warn!("BYZANTINE NODE: this node proposes invalid blocks on purpose");
+            app.propose_invalid_blocks();
+        }
+        let engine_faults = section.engine != Default::default();
+        engine_faults.then_some(section.engine)
+    };
     #[cfg(not(feature = "byzantine"))]
     let byzantine: Option<()> = None;
     let (mut channels, _engine) = match byzantine {

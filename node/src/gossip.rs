@@ -8,9 +8,10 @@
 //! once per transfer.
 //!
 //! A received transaction is admitted exactly like a submitted one (`CheckTx`, then the
-//! mempool's limits). A batch that does not decode, or holds a transaction that does not
-//! decode, is rejected (the sender is scored down by gossipsub and it is not forwarded); a
-//! batch none of whose transactions is new or still valid is ignored (not forwarded).
+//! mempool's limits). A batch that does not decode, or holds a transaction that no state
+//! can make valid (undecodable, forged signature, unbalanced, …), is rejected: gossipsub
+//! scores the sender down and does not forward it. A batch none of whose transactions is
+//! new or still valid is ignored (not forwarded); its valid transactions are still kept.
 
 use crate::app::PlasmaApp;
 use crate::mempool::Mempool;
@@ -105,7 +106,7 @@ type TxBehaviour =
     gossipsub::Behaviour<gossipsub::IdentityTransform, gossipsub::AllowAllSubscriptionFilter>;
 
 /// Admits a received batch: how many of its transactions were new and valid, or why the
-/// batch is malformed.
+/// batch is at fault (it does not decode, or holds a transaction no state makes valid).
 fn admit(app: &PlasmaApp, mempool: &Mempool, data: Bytes) -> Result<usize, String> {
     let batch = TxBatch::decode(&data).map_err(|e| e.to_string())?;
     let decoded = batch
@@ -116,13 +117,17 @@ fn admit(app: &PlasmaApp, mempool: &Mempool, data: Bytes) -> Result<usize, Strin
         .collect::<Result<Vec<_>, _>>()?;
     app.warm(&decoded); // recover every signer on all cores before the checks
     let mut admitted = 0;
-    for raw in batch.0 {
+    let mut fault = None;
+    for (i, raw) in batch.0.into_iter().enumerate() {
         match app.check(&raw) {
             Ok(()) => admitted += usize::from(mempool.insert(raw).is_ok()),
-            Err(reason) => debug!(%reason, "gossiped transaction refused"),
+            Err(refusal) if refusal.is_permanent() => {
+                fault.get_or_insert(format!("tx {i}: {refusal}"));
+            }
+            Err(refusal) => debug!(%refusal, "gossiped transaction not admitted"),
         }
     }
-    Ok(admitted)
+    fault.map_or(Ok(admitted), Err)
 }
 
 /// Where gossip listens and whom it dials.
@@ -209,7 +214,7 @@ pub async fn run(
                     tokio::task::spawn_blocking(move || {
                         let verdict = match admit(&app, &mempool, data) {
                             Err(reason) => {
-                                warn!(%propagation_source, %reason, "malformed transaction batch rejected");
+                                warn!(%propagation_source, %reason, "transaction batch rejected");
                                 MessageAcceptance::Reject
                             }
                             Ok(0) => MessageAcceptance::Ignore,

@@ -1,5 +1,8 @@
-//! A validator made to double-sign (fault injection, `byzantine` feature): the honest
-//! validators record the equivocation in a block, and agree on everything else.
+//! Byzantine validators (fault injection, `byzantine` feature):
+//! * one made to double-sign: the honest validators record the equivocation in a block, and
+//!   agree on everything else;
+//! * one that proposes invalid blocks (minting a deposit the parent never recorded): the
+//!   honest validators refuse every one of them, and the chain goes on without them.
 
 #![cfg(feature = "byzantine")]
 
@@ -37,4 +40,50 @@ fn a_double_signing_validator_is_recorded_as_evidence() {
         cluster.chain(i, common).iter().map(|(b, _)| b.header.hash()).collect()
     };
     assert_eq!(hashes(0), hashes(1));
+}
+
+#[test]
+fn invalid_proposals_are_refused_and_the_chain_goes_on() {
+    let mut cluster = Cluster::new(4, &[]);
+    let config = cluster.nodes[3].home.join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[byzantine]\ninvalid_proposals = true\n");
+    std::fs::write(&config, text).unwrap();
+    cluster.start_all();
+    // Proposers rotate by power: in 12 heights the byzantine one has its turns.
+    cluster.wait_height(&[0, 1, 2], 12, Duration::from_secs(120));
+    cluster.stop_all();
+
+    let forger = cluster.genesis.validators[3].operator;
+    let forged = cluster.nodes[3].all_logs().matches("proposing an invalid block").count();
+    assert!(forged > 0, "the byzantine validator never had a turn to propose");
+    for i in 0..3 {
+        let logs = cluster.nodes[i].all_logs();
+        assert!(
+            logs.contains("rejecting proposal")
+                && logs.contains("is not known final on the parent"),
+            "honest node {i} did not refuse the forged block with a reason"
+        );
+    }
+    let top = (0..3).map(|i| cluster.nodes[i].store().head().height).min().unwrap();
+    let chains: Vec<_> = (0..3).map(|i| cluster.chain(i, top)).collect();
+    // Same blocks; the same certificates below the top (the top one is each node's own quorum
+    // until the next block carries the chain's).
+    let below_top = |c: &[(plasma_ledger::Block, plasma_ledger::CommitCertificate)]| {
+        let blocks: Vec<_> = c.iter().map(|(b, _)| b.clone()).collect();
+        let certs: Vec<_> = c[..c.len() - 1].iter().map(|(_, cert)| cert.clone()).collect();
+        (blocks, certs)
+    };
+    for c in &chains[1..] {
+        assert!(below_top(c) == below_top(&chains[0]), "honest validators disagree");
+    }
+    for (block, _) in &chains[0] {
+        assert_ne!(block.header.proposer, forger, "a forged block was committed");
+        let minted: Vec<_> = block
+            .transactions
+            .iter()
+            .filter(|t| t.transaction.outputs.iter().any(|o| o.owner == forger))
+            .collect();
+        assert!(minted.is_empty(), "value minted to the forger at {}", block.header.height);
+    }
 }
