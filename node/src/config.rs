@@ -59,6 +59,45 @@ fn parse_hex<const N: usize>(path: &Path, what: &str, s: &str) -> Result<[u8; N]
         .map_err(|b: Vec<u8>| invalid(path, format!("{what}: {} bytes, expected {N}", b.len())))
 }
 
+/// Sets `dotted.key=value` in `table`, creating sections as needed.
+fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
+    let (key, value) = o.split_once('=').ok_or("expected key=value")?;
+    let path: Vec<&str> = key.trim().split('.').collect();
+    if path.iter().any(|p| p.is_empty()) {
+        return Err(format!("{key:?} is not a dotted key"));
+    }
+    let value = value.trim();
+    let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_string()));
+    let (last, sections) = path.split_last().expect("split yields one part");
+    let mut at = table;
+    for (i, section) in sections.iter().enumerate() {
+        let entry =
+            at.entry(section.to_string()).or_insert_with(|| toml::Value::Table(Default::default()));
+        at = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("{} is not a section", path[..=i].join(".")))?;
+    }
+    at.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// Overrides from the environment: `PLASMAD_CFG__<SECTION>__<KEY>=value` sets
+/// `section.key` (lower-cased), e.g. `PLASMAD_CFG__CONSENSUS__BLOCK_TIME_MS=250`.
+pub fn env_overrides(vars: impl IntoIterator<Item = (String, String)>) -> Vec<String> {
+    let mut out: Vec<String> = vars
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let key = k.strip_prefix("PLASMAD_CFG__")?;
+            Some(format!("{}={v}", key.split("__").collect::<Vec<_>>().join(".").to_lowercase()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// `config.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -173,7 +212,27 @@ impl ConsensusSection {
 impl NodeConfig {
     /// Loads and checks `config.toml`.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let cfg: Self = toml::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        Self::load_with(path, &[])
+    }
+
+    /// Loads `config.toml` with `overrides` applied, each `dotted.key=value` (the value in
+    /// TOML syntax — `250`, `true`, `["/ip4/…"]` — or else taken as a string). Any key of the
+    /// file can be overridden; an unknown key or a value of the wrong type is an error that
+    /// names it.
+    pub fn load_with(path: &Path, overrides: &[String]) -> Result<Self, ConfigError> {
+        let mut table: toml::Table = toml::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        for o in overrides {
+            apply_override(&mut table, o)
+                .map_err(|e| invalid(path, format!("override {o:?}: {e}")))?;
+        }
+        // Through text, so that an error shows the offending line and key.
+        let text = toml::to_string(&table).map_err(|e| invalid(path, e))?;
+        let cfg: Self = toml::from_str(&text).map_err(|e| invalid(path, e))?;
+        cfg.check(path)
+    }
+
+    fn check(self, path: &Path) -> Result<Self, ConfigError> {
+        let cfg = self;
         cfg.p2p
             .listen
             .parse::<plasma_consensus::engine::app::engine::network::Multiaddr>()
@@ -409,5 +468,83 @@ impl Genesis {
     /// Writes `genesis.json`.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         write(path, &serde_json::to_string_pretty(self).map_err(|e| invalid(path, e))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let cfg = NodeConfig {
+            moniker: "v0".into(),
+            p2p: P2pSection {
+                listen: "/ip4/127.0.0.1/tcp/26656".into(),
+                peers: vec![],
+                tx_listen: None,
+            },
+            consensus: Default::default(),
+            rpc: RpcSection {
+                listen: "127.0.0.1:9090".into(),
+                admin_token: "t".into(),
+                metrics: None,
+            },
+            #[cfg(feature = "byzantine")]
+            byzantine: None,
+        };
+        cfg.save(&path).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn any_key_can_be_overridden() {
+        let (_dir, path) = home();
+        let sets = [
+            "consensus.block_time_ms=250",
+            "consensus.vote_timeout_ms = 700",
+            "p2p.peers=[\"/ip4/127.0.0.1/tcp/1\", \"/ip4/127.0.0.1/tcp/2\"]",
+            "rpc.admin_token=s3cret",
+            "moniker=renamed",
+        ]
+        .map(String::from);
+        let cfg = NodeConfig::load_with(&path, &sets).unwrap();
+        assert_eq!(cfg.consensus.block_time_ms, 250);
+        assert_eq!(cfg.consensus.vote_timeout_ms, 700);
+        assert_eq!(cfg.p2p.peers.len(), 2);
+        assert_eq!(cfg.rpc.admin_token, "s3cret");
+        assert_eq!(cfg.moniker, "renamed");
+        let untouched = NodeConfig::load(&path).unwrap();
+        assert_eq!(cfg.consensus.propose_timeout_ms, untouched.consensus.propose_timeout_ms);
+    }
+
+    #[test]
+    fn bad_overrides_name_the_key() {
+        let (_dir, path) = home();
+        let err = |o: &str| NodeConfig::load_with(&path, &[o.to_string()]).unwrap_err().to_string();
+        assert!(
+            err("consensus.blok_time_ms=1").contains("blok_time_ms"),
+            "{}",
+            err("consensus.blok_time_ms=1")
+        );
+        assert!(err("consensus.block_time_ms=soon").contains("block_time_ms"));
+        assert!(err("moniker.x=1").contains("moniker is not a section"));
+        assert!(err("no-equals-sign").contains("expected key=value"));
+        assert!(err("consensus..x=1").contains("not a dotted key"));
+        assert!(err("consensus.vote_timeout_ms=0").contains("timeouts must be positive"));
+        assert!(err("rpc.listen=nowhere").contains("rpc.listen"));
+    }
+
+    #[test]
+    fn environment_names_map_to_dotted_keys() {
+        let vars = [
+            ("PLASMAD_CFG__CONSENSUS__BLOCK_TIME_MS", "250"),
+            ("PLASMAD_CFG__MONIKER", "n"),
+            ("PLASMAD_HOME", "/x"),
+            ("PATH", "/bin"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()));
+        assert_eq!(env_overrides(vars), ["consensus.block_time_ms=250", "moniker=n"]);
     }
 }

@@ -65,6 +65,8 @@ pub struct Overrides {
     pub rpc: Option<String>,
     /// `rpc.metrics`.
     pub metrics: Option<String>,
+    /// Any key, as `dotted.key=value` (after the environment's `PLASMAD_CFG__…`).
+    pub set: Vec<String>,
 }
 
 /// The engine's view of the configuration.
@@ -121,7 +123,9 @@ pub fn gossip_addr(consensus: &str) -> eyre::Result<Multiaddr> {
 
 /// Loads a node home's configuration with overrides applied.
 pub fn load_config(home: &Home, o: &Overrides) -> Result<NodeConfig, ConfigError> {
-    let mut cfg = NodeConfig::load(&home.config())?;
+    let mut sets = crate::config::env_overrides(std::env::vars());
+    sets.extend(o.set.iter().cloned());
+    let mut cfg = NodeConfig::load_with(&home.config(), &sets)?;
     if let Some(l) = &o.listen {
         cfg.p2p.listen = l.clone();
     }

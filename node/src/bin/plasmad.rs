@@ -68,6 +68,12 @@ enum Command {
         /// Override rpc.metrics (Prometheus listen address).
         #[arg(long, env = "PLASMAD_METRICS_LISTEN")]
         metrics: Option<String>,
+        /// Override any key of config.toml, `section.key=value` (repeatable; the value in
+        /// TOML syntax). The environment does the same with
+        /// `PLASMAD_CFG__SECTION__KEY=value`; flags win over the environment, which wins
+        /// over the file.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Serve the application on an ABCI 0.38 socket instead of running the built-in engine.
     Abci {
@@ -132,9 +138,10 @@ fn main() -> eyre::Result<()> {
             println!("genesis for chain {chain_id} written");
             Ok(())
         }
-        Command::Start { home, listen, peers, moniker, rpc, metrics } => {
+        Command::Start { home, listen, peers, moniker, rpc, metrics, set } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            rt.block_on(daemon::run(Home(home), Overrides { listen, peers, moniker, rpc, metrics }))
+            let overrides = Overrides { listen, peers, moniker, rpc, metrics, set };
+            rt.block_on(daemon::run(Home(home), overrides))
         }
         Command::Abci { home, listen } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
