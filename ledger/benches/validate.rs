@@ -2,7 +2,9 @@
 //!
 //! * `validate/transfer_1in` — full validation of signed one-input transfers (EIP-712 hash,
 //!   signature recovery, UTXO lookup, conservation) against an in-memory view;
-//! * `validate/recover_signer` — signature recovery alone, the bound on the above.
+//! * `validate/recover_signer` — signature recovery alone, the bound on the above;
+//! * `validate/sign_transfer` — a wallet signing a one-input transfer (EIP-712 digest and
+//!   secp256k1 signature): what a load generator pays per transfer.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use plasma_ledger::block::build_block;
@@ -52,6 +54,14 @@ fn bench(c: &mut Criterion) {
             },
             BatchSize::SmallInput,
         )
+    });
+    let key = testkit::user("bench-signer");
+    group.bench_function("sign_transfer", |b| {
+        b.iter(|| {
+            for tx in &transfers {
+                black_box(key.sign_tx(&d, &tx.transaction));
+            }
+        })
     });
     group.finish();
 }
