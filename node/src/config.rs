@@ -111,6 +111,10 @@ pub struct NodeConfig {
     pub consensus: ConsensusSection,
     /// gRPC API settings.
     pub rpc: RpcSection,
+    /// The parent chain this chain's deposits come from; none for a standalone chain
+    /// (genesis deposits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ParentSection>,
     /// Fault injection (builds with the `byzantine` feature only).
     #[cfg(feature = "byzantine")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,38 @@ pub struct ByzantineSection {
     /// `drop_proposals`, …
     #[serde(flatten)]
     pub engine: malachitebft_engine_byzantine::ByzantineConfig,
+}
+
+/// `[parent]`: the root contract on Ethereum (its address is the genesis
+/// `root_contract`, the chain id the genesis `chain_id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentSection {
+    /// JSON-RPC endpoint of an Ethereum node, e.g. `http://127.0.0.1:8545`.
+    pub rpc: String,
+    /// Parent blocks a deposit waits under the latest; absent: wait for the `finalized` tag.
+    #[serde(default)]
+    pub confirmations: Option<u64>,
+    /// The root contract's deployment block (deposits are searched from there on).
+    #[serde(default)]
+    pub start_block: u64,
+    /// How often to ask the parent (ms).
+    #[serde(default = "default_poll_ms")]
+    pub poll_ms: u64,
+}
+
+fn default_poll_ms() -> u64 {
+    1000
+}
+
+impl ParentSection {
+    /// The finality rule this section names.
+    pub fn finality(&self) -> plasma_bridge::Finality {
+        match self.confirmations {
+            Some(n) => plasma_bridge::Finality::Confirmations(n),
+            None => plasma_bridge::Finality::Finalized,
+        }
+    }
 }
 
 /// `[rpc]`.
@@ -245,6 +281,14 @@ impl NodeConfig {
             .listen
             .parse::<std::net::SocketAddr>()
             .map_err(|e| invalid(path, format!("rpc.listen: {e}")))?;
+        if let Some(p) = &cfg.parent {
+            if !(p.rpc.starts_with("http://") || p.rpc.starts_with("https://")) {
+                return Err(invalid(path, format!("parent.rpc {:?} is not an http(s) URL", p.rpc)));
+            }
+            if p.poll_ms == 0 {
+                return Err(invalid(path, "parent.poll_ms must be positive"));
+            }
+        }
         let c = &cfg.consensus;
         if c.propose_timeout_ms == 0 || c.vote_timeout_ms == 0 {
             return Err(invalid(path, "consensus timeouts must be positive"));
@@ -491,6 +535,7 @@ mod tests {
                 admin_token: "t".into(),
                 metrics: None,
             },
+            parent: None,
             #[cfg(feature = "byzantine")]
             byzantine: None,
         };

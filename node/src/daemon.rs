@@ -324,6 +324,25 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
     });
     info!(%rpc_addr, "gRPC API listening");
     tokio::spawn(crate::metrics::NodeMetrics::register().follow(app.clone(), mempool.clone()));
+    if let Some(p) = &cfg.parent {
+        if !genesis.genesis.deposits.is_empty() {
+            return Err(eyre!(
+                "genesis.json has deposits, but this chain's deposits come from its parent \
+                 (config [parent]): their nonces would collide"
+            ));
+        }
+        let root = genesis.genesis.root_contract;
+        let parent =
+            plasma_bridge::EthereumParent::connect(&p.rpc, root, p.finality(), p.start_block)
+                .map_err(|e| eyre!("parent: {e}"))?;
+        info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent's deposits");
+        tokio::spawn(crate::relayer::follow_deposits(
+            Arc::new(parent),
+            app.clone(),
+            chain_id,
+            std::time::Duration::from_millis(p.poll_ms),
+        ));
+    }
     if let Some(m) = &cfg.rpc.metrics {
         let addr: std::net::SocketAddr = m.parse().wrap_err("rpc.metrics")?;
         tokio::spawn(async move {
@@ -373,6 +392,7 @@ pub fn init(home: &Home, moniker: &str, listen: &str, rpc: &str) -> eyre::Result
             admin_token: random_token(),
             metrics: None,
         },
+        parent: None,
         #[cfg(feature = "byzantine")]
         byzantine: None,
     };

@@ -17,6 +17,7 @@ pub mod daemon;
 pub mod gossip;
 pub mod mempool;
 pub mod metrics;
+pub mod relayer;
 pub mod rpc;
 pub mod signers;
 pub mod store;

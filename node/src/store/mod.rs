@@ -332,6 +332,20 @@ impl Store {
         Ok(())
     }
 
+    /// The nonce after the highest parent deposit recorded (0 if none): where following the
+    /// parent resumes.
+    pub fn recorded_deposits_end(&self) -> Result<u64, StoreError> {
+        match self.db.iterator_cf(self.cf(DEPOSITS), rocksdb::IteratorMode::End).next() {
+            None => Ok(0),
+            Some(item) => {
+                let (k, _) = item?;
+                let nonce: [u8; 8] =
+                    k.as_ref().try_into().map_err(|_| corrupt(DEPOSITS, &k, "key layout"))?;
+                Ok(u64::from_be_bytes(nonce) + 1)
+            }
+        }
+    }
+
     /// Registers a child chain (its escrow starts empty).
     pub fn register_child(&self, child: u64) -> Result<(), StoreError> {
         self.db.put_cf_opt(self.cf(CHILDREN), child.to_be_bytes(), [], &self.write_opts)?;

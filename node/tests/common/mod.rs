@@ -81,6 +81,16 @@ pub struct Cluster {
 impl Cluster {
     /// `n` validators with fresh keys and one genesis deposit per `(recipient, amount)`.
     pub fn new(n: usize, deposits: &[(Address, u64)]) -> Self {
+        Self::with_genesis(n, deposits, 7, &[])
+    }
+
+    /// `n` validators of chain `chain_id`, with `extra` arguments to `plasmad genesis`.
+    pub fn with_genesis(
+        n: usize,
+        deposits: &[(Address, u64)],
+        chain_id: u64,
+        extra: &[&str],
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut nodes = Vec::new();
         for i in 0..n {
@@ -104,7 +114,8 @@ impl Cluster {
             tune(&home);
             nodes.push(Node { home, port, rpc, child: None, starts: 0 });
         }
-        let mut args = vec!["genesis".to_string(), "--chain-id".into(), "7".into()];
+        let mut args = vec!["genesis".to_string(), "--chain-id".into(), chain_id.to_string()];
+        args.extend(extra.iter().map(|a| a.to_string()));
         for node in &nodes {
             args.push("--validator".into());
             args.push(node.home.to_str().unwrap().into());

@@ -1,0 +1,163 @@
+//! The parent chain as a child sees it, whatever the parent is: today, where the child's
+//! deposits come from and when they are final.
+//!
+//! [`ParentChain`] is the interface; [`EthereumParent`] reads the root contract through an
+//! alloy provider and applies a finality rule (the `finalized` block tag, or a number of
+//! confirmations). It reports what the parent recorded and never judges it: minting is the
+//! ledger's business, in nonce order, against these records.
+
+use crate::bindings::PlasmaRoot;
+use alloy::eips::BlockNumberOrTag;
+use alloy::primitives::{Address, B256, U256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::Filter;
+use alloy::sol_types::SolEvent;
+use plasma_ledger::DepositRecord;
+
+/// Most deposits one query asks for.
+pub const MAX_DEPOSITS_PER_QUERY: usize = 256;
+
+/// When a parent block counts as final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finality {
+    /// The parent's `finalized` block (Ethereum's Casper finality).
+    Finalized,
+    /// The latest block minus this many (0: the latest itself, for a local devchain).
+    Confirmations(u64),
+}
+
+/// Why the parent could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ParentError {
+    /// The parent's node could not be reached or answered an error.
+    #[error("parent node: {0}")]
+    Transport(String),
+    /// The parent's node has no block with the `finalized` tag yet.
+    #[error("the parent has no finalized block yet")]
+    NoFinalizedBlock,
+    /// A deposit event that does not decode (a wrong contract address, most likely).
+    #[error("deposit event in parent block {block:?} does not decode: {reason}")]
+    Malformed {
+        /// Parent block of the log.
+        block: Option<u64>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What a child needs from its parent.
+#[async_trait::async_trait]
+pub trait ParentChain: Send + Sync {
+    /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
+    /// under the parent's rule: contiguous, in nonce order, at most `max` (capped at
+    /// [`MAX_DEPOSITS_PER_QUERY`]). Empty when deposit `from` is not final yet.
+    async fn final_deposits(
+        &self,
+        chain_id: u64,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<DepositRecord>, ParentError>;
+}
+
+/// The root contract on Ethereum (or anvil), read through `provider`.
+#[derive(Debug, Clone)]
+pub struct EthereumParent {
+    provider: DynProvider,
+    root: Address,
+    finality: Finality,
+    start_block: u64,
+}
+
+impl EthereumParent {
+    /// The root at `root`, with deposits searched from `start_block` (its deployment) on.
+    pub fn new(provider: DynProvider, root: Address, finality: Finality, start_block: u64) -> Self {
+        Self { provider, root, finality, start_block }
+    }
+
+    /// Connects over HTTP to the parent node at `url`.
+    pub fn connect(
+        url: &str,
+        root: Address,
+        finality: Finality,
+        start_block: u64,
+    ) -> Result<Self, ParentError> {
+        let url = url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
+        let provider = alloy::providers::ProviderBuilder::new().connect_http(url).erased();
+        Ok(Self::new(provider, root, finality, start_block))
+    }
+
+    /// The highest parent block that counts as final.
+    pub async fn final_block(&self) -> Result<u64, ParentError> {
+        let transport =
+            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
+        match self.finality {
+            Finality::Confirmations(n) => {
+                Ok(self.provider.get_block_number().await.map_err(transport)?.saturating_sub(n))
+            }
+            Finality::Finalized => self
+                .provider
+                .get_block_by_number(BlockNumberOrTag::Finalized)
+                .await
+                .map_err(transport)?
+                .map(|b| b.header.number)
+                .ok_or(ParentError::NoFinalizedBlock),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ParentChain for EthereumParent {
+    async fn final_deposits(
+        &self,
+        chain_id: u64,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<DepositRecord>, ParentError> {
+        let to = self.final_block().await?;
+        if to < self.start_block {
+            return Ok(Vec::new());
+        }
+        let max = max.clamp(1, MAX_DEPOSITS_PER_QUERY) as u64;
+        let nonces: Vec<B256> =
+            (from..from.saturating_add(max)).map(|n| B256::from(U256::from(n))).collect();
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(PlasmaRoot::Deposited::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .topic2(nonces)
+            .from_block(self.start_block)
+            .to_block(to);
+        let logs = self
+            .provider
+            .get_logs(&filter)
+            .await
+            .map_err(|e| ParentError::Transport(e.to_string()))?;
+        let mut records = logs
+            .iter()
+            .map(|log| {
+                let ev = log.log_decode::<PlasmaRoot::Deposited>().map_err(|e| {
+                    ParentError::Malformed { block: log.block_number, reason: e.to_string() }
+                })?;
+                let ev = ev.inner.data;
+                Ok(DepositRecord {
+                    chainId: ev.chainId,
+                    nonce: ev.nonce,
+                    depositor: ev.depositor,
+                    recipient: ev.recipient,
+                    token: ev.token,
+                    amount: ev.amount,
+                })
+            })
+            .collect::<Result<Vec<_>, ParentError>>()?;
+        records.sort_by_key(|r| r.nonce);
+        // Contiguous from `from`: nonces are recorded in order, so a gap means the rest is
+        // not final yet (or not there at all).
+        let contiguous = records
+            .iter()
+            .enumerate()
+            .take_while(|(i, r)| r.nonce == from + *i as u64 && r.chainId == chain_id)
+            .count();
+        records.truncate(contiguous);
+        Ok(records)
+    }
+}

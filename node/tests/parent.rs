@@ -1,0 +1,125 @@
+//! Deposits from the root contract on a real anvil reach the child chain: the validator
+//! follows the root under its finality rule, records each final deposit once, in nonce
+//! order, and mints it; a restart neither loses nor repeats one.
+
+mod common;
+
+use common::Cluster;
+use plasma_bridge::devchain::Devchain;
+use plasma_bridge::{ChainParams, Root};
+use plasma_ledger::{Address, U256};
+use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::GetUtxosRequest;
+use std::time::{Duration, Instant};
+
+const ETH: u64 = 1_000_000_000_000_000_000;
+
+/// Alice's outputs on the child: (height, index, amount), in position order.
+async fn coins(rpc: u16, owner: Address) -> Vec<(u64, u32, U256)> {
+    let since = Instant::now();
+    let mut c = loop {
+        match NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await {
+            Ok(c) => break c,
+            Err(e) if since.elapsed() > Duration::from_secs(30) => panic!("node API: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await, // restarting
+        }
+    };
+    let utxos = c.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
+    let mut out: Vec<_> = utxos
+        .utxos
+        .iter()
+        .map(|u| (u.height, u.tx_index, U256::from_be_slice(&u.amount)))
+        .collect();
+    out.sort();
+    out
+}
+
+async fn wait_coins(rpc: u16, owner: Address, n: usize) -> Vec<(u64, u32, U256)> {
+    let since = Instant::now();
+    loop {
+        let c = coins(rpc, owner).await;
+        if c.len() >= n {
+            return c;
+        }
+        assert!(since.elapsed() < Duration::from_secs(60), "{n} deposits not minted: {c:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[test]
+fn root_deposits_are_minted_once_in_order_after_finality() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dev = Devchain::start(3).expect("anvil (installed by scripts/setup.sh)");
+    let (root, chain_id) = rt.block_on(async {
+        let (root, _) =
+            Root::deploy(dev.provider.clone(), U256::from(ETH / 10), U256::ZERO).await.unwrap();
+        let params =
+            ChainParams { epoch_length: 16, exit_period: 60, min_stake: 1, max_validators: 16 };
+        let (id, _) = root.register_chain(dev.accounts[0], params).await.unwrap();
+        (root, id)
+    });
+    let alice = Address::repeat_byte(0xa1);
+    let root_address = root.address().to_string();
+    let mut cluster = Cluster::with_genesis(1, &[], chain_id, &["--root-contract", &root_address]);
+    let config = cluster.nodes[0].home.join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[parent]\nrpc = \"{}\"\nconfirmations = 2\npoll_ms = 200\n",
+        dev.anvil.endpoint()
+    ));
+    std::fs::write(&config, text).unwrap();
+    cluster.start_all();
+    cluster.wait_height(&[0], 2, Duration::from_secs(60));
+    let rpc = cluster.nodes[0].rpc;
+
+    rt.block_on(async {
+        let deposit = |amount: u64| {
+            let root = root.clone();
+            let from = dev.accounts[1];
+            async move {
+                root.deposit(from, chain_id, alice, Address::ZERO, U256::from(amount))
+                    .await
+                    .unwrap()
+                    .0
+            }
+        };
+        let first = deposit(ETH).await;
+        let second = deposit(2 * ETH).await;
+        assert_eq!((first.nonce, second.nonce), (0, 1));
+
+        // Not final yet (2 confirmations): nothing minted.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(coins(rpc, alice).await.is_empty(), "minted before the parent's finality");
+        for _ in 0..2 {
+            dev.warp(1).await.unwrap(); // one more block each
+        }
+        let minted = wait_coins(rpc, alice, 2).await;
+        let amounts: Vec<_> = minted.iter().map(|c| c.2).collect();
+        assert_eq!(amounts, [U256::from(ETH), U256::from(2 * ETH)], "nonce order");
+    });
+
+    // A restart resumes: no deposit repeated, a new one minted.
+    cluster.stop(0);
+    cluster.start(0);
+    rt.block_on(async {
+        let third = root
+            .deposit(dev.accounts[2], chain_id, alice, Address::ZERO, U256::from(3 * ETH))
+            .await
+            .unwrap()
+            .0;
+        assert_eq!(third.nonce, 2);
+        for _ in 0..2 {
+            dev.warp(1).await.unwrap();
+        }
+        let minted = wait_coins(rpc, alice, 3).await;
+        let amounts: Vec<_> = minted.iter().map(|c| c.2).collect();
+        assert_eq!(amounts, [U256::from(ETH), U256::from(2 * ETH), U256::from(3 * ETH)]);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(coins(rpc, alice).await.len(), 3, "a deposit was minted twice");
+        let locked = root.locked(chain_id, Address::ZERO).await.unwrap();
+        assert_eq!(locked, U256::from(6 * ETH), "the root's locked balance matches");
+    });
+    cluster.stop_all();
+    let logs = cluster.nodes[0].all_logs();
+    assert_eq!(logs.matches("parent deposit final; recorded").count(), 3, "{logs}");
+}
