@@ -28,6 +28,35 @@ pub enum DevchainError {
     },
 }
 
+/// A provider over HTTP at `url` whose wallet signs for every key of `secrets` (a call picks
+/// its sender with `from`). `None` if a secret is not a valid secp256k1 key or none is given.
+///
+/// Nonces are read from the node for every transaction: a cached nonce advances even when a
+/// send is refused at estimation, which would strand every later transaction.
+pub fn wallet_provider(
+    url: alloy::transports::http::reqwest::Url,
+    secrets: &[[u8; 32]],
+) -> Option<DynProvider> {
+    let signers: Vec<PrivateKeySigner> = secrets
+        .iter()
+        .map(|s| PrivateKeySigner::from_bytes(&(*s).into()).ok())
+        .collect::<Option<_>>()?;
+    let mut wallet = EthereumWallet::from(signers.first()?.clone());
+    for s in &signers[1..] {
+        wallet.register_signer(s.clone());
+    }
+    Some(
+        ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
+            .wallet(wallet)
+            .connect_http(url)
+            .erased(),
+    )
+}
+
 /// The pinned anvil: `$PLASMA_ANVIL`, else the npm package of this checkout.
 pub fn anvil_binary() -> PathBuf {
     std::env::var_os("PLASMA_ANVIL").map(PathBuf::from).unwrap_or_else(|| {
@@ -59,24 +88,34 @@ impl Devchain {
             .args(["--accounts", &accounts.to_string(), "--gas-limit", "60000000"])
             .try_spawn()
             .map_err(|e| DevchainError::Spawn(e.to_string()))?;
-        let signers: Vec<PrivateKeySigner> =
-            anvil.keys().iter().map(|k| PrivateKeySigner::from(k.clone())).collect();
-        let addresses: Vec<Address> = signers.iter().map(|s| s.address()).collect();
-        let mut wallet = EthereumWallet::from(signers[0].clone());
-        for s in &signers[1..] {
-            wallet.register_signer(s.clone());
-        }
-        // Nonces are read from the node for every transaction: a cached nonce advances even
-        // when a send is refused at estimation, which would strand every later transaction.
-        let provider = ProviderBuilder::new()
-            .disable_recommended_fillers()
-            .with_gas_estimation()
-            .with_simple_nonce_management()
-            .fetch_chain_id()
-            .wallet(wallet)
-            .connect_http(anvil.endpoint_url())
-            .erased();
+        let secrets: Vec<[u8; 32]> = anvil.keys().iter().map(|k| k.to_bytes().into()).collect();
+        let addresses: Vec<Address> = secrets
+            .iter()
+            .filter_map(|s| PrivateKeySigner::from_bytes(&(*s).into()).ok())
+            .map(|s| s.address())
+            .collect();
+        let provider = wallet_provider(anvil.endpoint_url(), &secrets)
+            .ok_or_else(|| DevchainError::Spawn("anvil returned unusable keys".into()))?;
         Ok(Self { anvil, provider, accounts: addresses })
+    }
+
+    /// Sends `wei` from the first account to `to`.
+    pub async fn fund(
+        &self,
+        to: Address,
+        wei: alloy::primitives::U256,
+    ) -> Result<(), DevchainError> {
+        let rpc = |e: &dyn std::fmt::Display| DevchainError::Rpc {
+            method: "eth_sendTransaction",
+            reason: e.to_string(),
+        };
+        let tx = alloy::rpc::types::TransactionRequest::default()
+            .from(self.accounts[0])
+            .to(to)
+            .value(wei);
+        let pending = self.provider.send_transaction(tx).await.map_err(|e| rpc(&e))?;
+        pending.get_receipt().await.map_err(|e| rpc(&e))?;
+        Ok(())
     }
 
     /// Account `i`'s key as a plasma user key (the same secp256k1 key signs on every level).

@@ -12,7 +12,7 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
-use plasma_ledger::DepositRecord;
+use plasma_ledger::{BlockHeader, CommitCertificate, DepositRecord};
 
 /// Most deposits one query asks for.
 pub const MAX_DEPOSITS_PER_QUERY: usize = 256;
@@ -35,6 +35,17 @@ pub enum ParentError {
     /// The parent's node has no block with the `finalized` tag yet.
     #[error("the parent has no finalized block yet")]
     NoFinalizedBlock,
+    /// The parent refused a submission.
+    #[error("the parent refused {call}: {reason}")]
+    Refused {
+        /// What was submitted.
+        call: &'static str,
+        /// The parent's reason.
+        reason: String,
+    },
+    /// A submission needs a sender, and none was configured.
+    #[error("no key to send transactions to the parent with")]
+    NoSender,
     /// A deposit event that does not decode (a wrong contract address, most likely).
     #[error("deposit event in parent block {block:?} does not decode: {reason}")]
     Malformed {
@@ -45,9 +56,31 @@ pub enum ParentError {
     },
 }
 
+/// What the parent holds about a child chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainState {
+    /// Blocks per epoch: checkpoints are due at heights that are multiples of it.
+    pub epoch_length: u64,
+    /// Height of the latest checkpoint the parent accepted (0: none).
+    pub last_checkpoint: u64,
+    /// Whether the parent froze the chain (after a fraud proof): exits only.
+    pub frozen: bool,
+}
+
 /// What a child needs from its parent.
 #[async_trait::async_trait]
 pub trait ParentChain: Send + Sync {
+    /// The parent's registry entry of `chain_id`.
+    async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError>;
+
+    /// Submits a checkpoint. A checkpoint at or below the parent's latest is not an error:
+    /// another validator got there first (`Ok(false)`); `Ok(true)` when this one landed.
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError>;
+
     /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
     /// under the parent's rule: contiguous, in nonce order, at most `max` (capped at
     /// [`MAX_DEPOSITS_PER_QUERY`]). Empty when deposit `from` is not final yet.
@@ -66,24 +99,43 @@ pub struct EthereumParent {
     root: Address,
     finality: Finality,
     start_block: u64,
+    sender: Option<Address>,
 }
 
 impl EthereumParent {
-    /// The root at `root`, with deposits searched from `start_block` (its deployment) on.
-    pub fn new(provider: DynProvider, root: Address, finality: Finality, start_block: u64) -> Self {
-        Self { provider, root, finality, start_block }
+    /// The root at `root`, with deposits searched from `start_block` (its deployment) on;
+    /// submissions go from `sender`, whose key `provider`'s wallet must hold.
+    pub fn new(
+        provider: DynProvider,
+        root: Address,
+        finality: Finality,
+        start_block: u64,
+        sender: Option<Address>,
+    ) -> Self {
+        Self { provider, root, finality, start_block, sender }
     }
 
-    /// Connects over HTTP to the parent node at `url`.
+    /// Connects over HTTP to the parent node at `url`; with `key` (a secp256k1 secret, the
+    /// validator's operator key) it can submit checkpoints, paying gas from that account.
     pub fn connect(
         url: &str,
         root: Address,
         finality: Finality,
         start_block: u64,
+        key: Option<[u8; 32]>,
     ) -> Result<Self, ParentError> {
-        let url = url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
-        let provider = alloy::providers::ProviderBuilder::new().connect_http(url).erased();
-        Ok(Self::new(provider, root, finality, start_block))
+        let parsed = url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
+        let (provider, sender) = match key {
+            None => (alloy::providers::ProviderBuilder::new().connect_http(parsed).erased(), None),
+            Some(k) => {
+                let signer = alloy::signers::local::PrivateKeySigner::from_bytes(&k.into())
+                    .map_err(|e| ParentError::Transport(format!("operator key: {e}")))?;
+                let provider = crate::devchain::wallet_provider(parsed, &[k])
+                    .ok_or_else(|| ParentError::Transport("operator key unusable".into()))?;
+                (provider, Some(signer.address()))
+            }
+        };
+        Ok(Self::new(provider, root, finality, start_block, sender))
     }
 
     /// The highest parent block that counts as final.
@@ -107,6 +159,44 @@ impl EthereumParent {
 
 #[async_trait::async_trait]
 impl ParentChain for EthereumParent {
+    async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError> {
+        let c = PlasmaRoot::new(self.root, &self.provider)
+            .chain(chain_id)
+            .call()
+            .await
+            .map_err(|e| ParentError::Transport(format!("chain({chain_id}): {e}")))?;
+        if c.epochLength == 0 {
+            return Err(ParentError::Refused {
+                call: "chain",
+                reason: format!("chain {chain_id} is not registered on the root"),
+            });
+        }
+        Ok(ChainState {
+            epoch_length: c.epochLength,
+            last_checkpoint: c.lastHeight,
+            frozen: c.frozen,
+        })
+    }
+
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        match root.submit_checkpoint(from, header, certificate).await {
+            Ok(_) => Ok(true),
+            Err(crate::RootError::Refused { reason, .. }) if reason.contains("NotNewer") => {
+                Ok(false)
+            }
+            Err(crate::RootError::Refused { call, reason }) => {
+                Err(ParentError::Refused { call, reason })
+            }
+            Err(e) => Err(ParentError::Transport(e.to_string())),
+        }
+    }
+
     async fn final_deposits(
         &self,
         chain_id: u64,

@@ -331,6 +331,8 @@ pub struct ValidatorKeys {
     pub bls: BlsSecretKey,
     /// Operator account key.
     pub operator: UserKey,
+    /// The operator key's secret (it also pays the parent's gas for checkpoints).
+    pub operator_secret: [u8; 32],
 }
 
 impl ValidatorKeys {
@@ -375,6 +377,7 @@ impl ValidatorKeys {
         Ok(Self {
             bls: BlsSecretKey::from_ikm(&ikm).expect("checked above"),
             operator: UserKey::from_bytes(op).expect("checked above"),
+            operator_secret: op,
         })
     }
 }

@@ -332,16 +332,17 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
             ));
         }
         let root = genesis.genesis.root_contract;
+        let key = is_validator.then_some(keys.operator_secret);
         let parent =
-            plasma_bridge::EthereumParent::connect(&p.rpc, root, p.finality(), p.start_block)
+            plasma_bridge::EthereumParent::connect(&p.rpc, root, p.finality(), p.start_block, key)
                 .map_err(|e| eyre!("parent: {e}"))?;
-        info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent's deposits");
-        tokio::spawn(crate::relayer::follow_deposits(
-            Arc::new(parent),
-            app.clone(),
-            chain_id,
-            std::time::Duration::from_millis(p.poll_ms),
-        ));
+        let parent: Arc<dyn plasma_bridge::ParentChain> = Arc::new(parent);
+        info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent");
+        let poll = std::time::Duration::from_millis(p.poll_ms);
+        tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
+        if is_validator {
+            tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
+        }
     }
     if let Some(m) = &cfg.rpc.metrics {
         let addr: std::net::SocketAddr = m.parse().wrap_err("rpc.metrics")?;

@@ -1,13 +1,18 @@
-//! Relaying from the parent: its final deposits, recorded in nonce order so that proposers
-//! mint them (`PrepareProposal`) and validators accept them (`ProcessProposal` refuses a
-//! deposit the node has not recorded, or one out of order).
+//! Relaying between the chain and its parent.
 //!
-//! Recording is idempotent (a record is keyed by its nonce and holds what the parent
-//! recorded), and following resumes from the highest recorded nonce, so a restart neither
-//! loses nor repeats a deposit.
+//! * Deposits down: the parent's final deposits, recorded in nonce order so that proposers
+//!   mint them (`PrepareProposal`) and validators accept them (`ProcessProposal` refuses a
+//!   deposit the node has not recorded, or one out of order). Recording is idempotent (a
+//!   record is keyed by its nonce and holds what the parent recorded), and following
+//!   resumes from the highest recorded nonce, so a restart neither loses nor repeats one.
+//! * Checkpoints up: every validator submits the latest epoch-end block with its
+//!   certificate once the parent's latest checkpoint is older. After downtime it submits
+//!   the latest, not every missed one; a checkpoint another validator landed first is
+//!   refused as not newer, which is harmless.
 
 use crate::app::PlasmaApp;
 use plasma_bridge::parent::{ParentChain, MAX_DEPOSITS_PER_QUERY};
+use plasma_ledger::Checkpoint;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::{info, warn};
@@ -64,4 +69,56 @@ pub async fn relay_once(
         info!(nonce = r.nonce, recipient = %r.recipient, token = %r.token, amount = %r.amount, "parent deposit final; recorded");
     }
     Ok(records.len())
+}
+
+/// Submits checkpoints of `chain_id` to `parent` every `poll`, forever.
+pub async fn follow_checkpoints(
+    parent: Arc<dyn ParentChain>,
+    app: PlasmaApp,
+    chain_id: u64,
+    poll: Duration,
+) {
+    let mut failing = false;
+    loop {
+        match checkpoint_once(parent.as_ref(), &app, chain_id).await {
+            Ok(_) => failing = false,
+            Err(e) => {
+                if !failing {
+                    warn!(error = %e, "checkpoint not submitted; retrying");
+                }
+                failing = true;
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// One round: submits the latest epoch-end checkpoint if the parent lacks it. Returns the
+/// height submitted, if this node landed one.
+pub async fn checkpoint_once(
+    parent: &dyn ParentChain,
+    app: &PlasmaApp,
+    chain_id: u64,
+) -> eyre::Result<Option<u64>> {
+    let state = parent.chain_state(chain_id).await?;
+    if state.frozen {
+        eyre::bail!("the parent froze chain {chain_id}: no more checkpoints");
+    }
+    let head = app.with_store(|s| s.head().height);
+    let due = head - head % state.epoch_length.max(1);
+    if due == 0 || due <= state.last_checkpoint {
+        return Ok(None);
+    }
+    let (block, certificate) = app.with_store(|s| -> eyre::Result<_> {
+        let block = s.block(due)?.ok_or_else(|| eyre::eyre!("block {due} missing"))?;
+        let cert = s.certificate(due)?.ok_or_else(|| eyre::eyre!("certificate {due} missing"))?;
+        Ok((block, cert))
+    })?;
+    let checkpoint = Checkpoint { header: block.header, certificate };
+    if parent.submit_checkpoint(&checkpoint.header, &checkpoint.certificate).await? {
+        info!(height = due, block = %checkpoint.header.hash(), "checkpoint submitted to the parent");
+        Ok(Some(due))
+    } else {
+        Ok(None)
+    }
 }

@@ -123,3 +123,102 @@ fn root_deposits_are_minted_once_in_order_after_finality() {
     let logs = cluster.nodes[0].all_logs();
     assert_eq!(logs.matches("parent deposit final; recorded").count(), 3, "{logs}");
 }
+
+/// Four validators bonded on the root (keys with proofs of possession, stake = power): the
+/// chain's checkpoints land on the root with their BLS certificates, epoch after epoch, and
+/// each is the block every validator holds at that height.
+#[test]
+fn checkpoints_land_on_the_root_epoch_after_epoch() {
+    const GWEI: u64 = 1_000_000_000;
+    const EPOCH: u64 = 4;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dev = Devchain::start(2).expect("anvil (installed by scripts/setup.sh)");
+    let (root, chain_id) = rt.block_on(async {
+        let (root, _) =
+            Root::deploy(dev.provider.clone(), U256::from(ETH / 10), U256::ZERO).await.unwrap();
+        let params = ChainParams {
+            epoch_length: EPOCH,
+            exit_period: 60,
+            min_stake: u128::from(100 * GWEI),
+            max_validators: 16,
+        };
+        let (id, _) = root.register_chain(dev.accounts[0], params).await.unwrap();
+        (root, id)
+    });
+    let root_address = root.address().to_string();
+    let mut cluster = Cluster::with_genesis(4, &[], chain_id, &["--root-contract", &root_address]);
+
+    // Each validator bonds its genesis key on the root, in genesis order, stake = power.
+    let keys: Vec<_> = cluster
+        .nodes
+        .iter()
+        .map(|n| plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rt.block_on(async {
+        let secrets: Vec<[u8; 32]> = keys.iter().map(|k| k.operator_secret).collect();
+        let operators =
+            plasma_bridge::devchain::wallet_provider(dev.anvil.endpoint_url(), &secrets).unwrap();
+        let bonding = Root::at(root.address(), operators);
+        for (k, v) in keys.iter().zip(&cluster.genesis.validators) {
+            let op = k.operator.address();
+            assert_eq!(op, v.operator);
+            dev.fund(op, U256::from(10 * ETH)).await.unwrap();
+            let stake = U256::from(v.power * GWEI);
+            bonding.bond(op, chain_id, &k.bls, stake).await.unwrap();
+        }
+        root.propose_configuration(dev.accounts[0], chain_id).await.unwrap();
+        let on_root = root.validators(chain_id, 1).await.unwrap();
+        let genesis_set = cluster.genesis.clone().check().unwrap().validators;
+        assert_eq!(
+            plasma_ledger::certificate::ValidatorSet::new(on_root).unwrap().hash(),
+            genesis_set.ledger().hash(),
+            "the root's configuration is the genesis set"
+        );
+    });
+
+    for node in &cluster.nodes {
+        let config = node.home.join("config.toml");
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(&format!(
+            "\n[parent]\nrpc = \"{}\"\nconfirmations = 0\npoll_ms = 300\n",
+            dev.anvil.endpoint()
+        ));
+        std::fs::write(&config, text).unwrap();
+    }
+    cluster.start_all();
+    let last = rt.block_on(async {
+        let since = Instant::now();
+        loop {
+            let c = root.contract().chain(chain_id).call().await.unwrap();
+            if c.lastHeight >= 3 * EPOCH {
+                return c.lastHeight;
+            }
+            assert!(
+                since.elapsed() < Duration::from_secs(120),
+                "checkpoints stalled at height {}",
+                c.lastHeight
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    });
+    assert_eq!(last % EPOCH, 0, "checkpoints are at epoch ends");
+    cluster.stop_all();
+    let chain = cluster.chain(0, last);
+    rt.block_on(async {
+        for h in (EPOCH..=last).step_by(EPOCH as usize) {
+            let on_root = root.checkpoint(chain_id, h).await.unwrap();
+            // Heights the relayers skipped (a later epoch landed first) stay empty.
+            if on_root != plasma_ledger::B256::ZERO {
+                assert_eq!(on_root, chain[h as usize - 1].0.header.hash(), "checkpoint {h}");
+            }
+        }
+        assert_eq!(
+            root.checkpoint(chain_id, last).await.unwrap(),
+            chain[last as usize - 1].0.header.hash()
+        );
+    });
+    let submitted: usize =
+        cluster.nodes.iter().map(|n| n.all_logs().matches("checkpoint submitted").count()).sum();
+    assert!(submitted >= 1, "no validator logged a submission");
+}
