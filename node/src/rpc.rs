@@ -234,11 +234,37 @@ impl Node for RpcState {
         let leaves: Vec<B256> =
             block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
         let proof = merkle::prove(&leaves, index, None).ok_or_else(|| internal("proof"))?;
+        let anchor = r.anchor_height;
+        let history_proof = if anchor == 0 || anchor == r.height {
+            Default::default()
+        } else {
+            if anchor < r.height {
+                return Err(bad(
+                    "anchor_height",
+                    format!("anchor {anchor} is before the block at {}", r.height),
+                ));
+            }
+            // Every block hash before the anchor: the anchor's history tree.
+            let hashes = self.app.with_store(|s| -> Result<Vec<B256>, Status> {
+                (1..anchor)
+                    .map(|h| {
+                        s.block(h)
+                            .map_err(internal)?
+                            .map(|b| b.header.hash())
+                            .ok_or_else(|| Status::not_found(format!("no block at height {h}")))
+                    })
+                    .collect()
+            })?;
+            if self.app.with_store(|s| s.head().height) < anchor {
+                return Err(Status::not_found(format!("no block at anchor height {anchor}")));
+            }
+            merkle::prove_history(&hashes, r.height).ok_or_else(|| internal("history proof"))?
+        };
         let inclusion = TxInclusion {
             signedTx: tx.clone(),
             header: block.header.clone(),
             txProof: proof,
-            historyProof: Default::default(),
+            historyProof: history_proof,
         };
         Ok(Response::new(pb::GetInclusionProofResponse { inclusion: inclusion.abi_encode() }))
     }

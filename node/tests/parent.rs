@@ -124,21 +124,28 @@ fn root_deposits_are_minted_once_in_order_after_finality() {
     assert_eq!(logs.matches("parent deposit final; recorded").count(), 3, "{logs}");
 }
 
-/// Four validators bonded on the root (keys with proofs of possession, stake = power): the
-/// chain's checkpoints land on the root with their BLS certificates, epoch after epoch, and
-/// each is the block every validator holds at that height.
-#[test]
-fn checkpoints_land_on_the_root_epoch_after_epoch() {
-    const GWEI: u64 = 1_000_000_000;
-    const EPOCH: u64 = 4;
+const GWEI: u64 = 1_000_000_000;
+
+/// A chain of `n` validators registered on a fresh root (epoch `epoch`, exit period
+/// `exit_period` s), each bonded with its genesis key in genesis order (stake = power), the
+/// genesis configuration proposed, and every node following the root (no confirmations).
+struct UnderRoot {
+    rt: tokio::runtime::Runtime,
+    dev: Devchain,
+    root: Root,
+    chain_id: u64,
+    cluster: Cluster,
+}
+
+fn under_root(n: usize, epoch: u64, exit_period: u64) -> UnderRoot {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let dev = Devchain::start(2).expect("anvil (installed by scripts/setup.sh)");
+    let dev = Devchain::start(3).expect("anvil (installed by scripts/setup.sh)");
     let (root, chain_id) = rt.block_on(async {
         let (root, _) =
             Root::deploy(dev.provider.clone(), U256::from(ETH / 10), U256::ZERO).await.unwrap();
         let params = ChainParams {
-            epoch_length: EPOCH,
-            exit_period: 60,
+            epoch_length: epoch,
+            exit_period,
             min_stake: u128::from(100 * GWEI),
             max_validators: 16,
         };
@@ -146,9 +153,7 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
         (root, id)
     });
     let root_address = root.address().to_string();
-    let mut cluster = Cluster::with_genesis(4, &[], chain_id, &["--root-contract", &root_address]);
-
-    // Each validator bonds its genesis key on the root, in genesis order, stake = power.
+    let cluster = Cluster::with_genesis(n, &[], chain_id, &["--root-contract", &root_address]);
     let keys: Vec<_> = cluster
         .nodes
         .iter()
@@ -164,8 +169,7 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
             let op = k.operator.address();
             assert_eq!(op, v.operator);
             dev.fund(op, U256::from(10 * ETH)).await.unwrap();
-            let stake = U256::from(v.power * GWEI);
-            bonding.bond(op, chain_id, &k.bls, stake).await.unwrap();
+            bonding.bond(op, chain_id, &k.bls, U256::from(v.power * GWEI)).await.unwrap();
         }
         root.propose_configuration(dev.accounts[0], chain_id).await.unwrap();
         let on_root = root.validators(chain_id, 1).await.unwrap();
@@ -176,7 +180,6 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
             "the root's configuration is the genesis set"
         );
     });
-
     for node in &cluster.nodes {
         let config = node.home.join("config.toml");
         let mut text = std::fs::read_to_string(&config).unwrap();
@@ -186,22 +189,35 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
         ));
         std::fs::write(&config, text).unwrap();
     }
-    cluster.start_all();
-    let last = rt.block_on(async {
-        let since = Instant::now();
-        loop {
-            let c = root.contract().chain(chain_id).call().await.unwrap();
-            if c.lastHeight >= 3 * EPOCH {
-                return c.lastHeight;
-            }
-            assert!(
-                since.elapsed() < Duration::from_secs(120),
-                "checkpoints stalled at height {}",
-                c.lastHeight
-            );
-            tokio::time::sleep(Duration::from_millis(300)).await;
+    UnderRoot { rt, dev, root, chain_id, cluster }
+}
+
+/// Waits until the root's latest checkpoint of `chain_id` is at least `height`; returns it.
+async fn checkpointed(root: &Root, chain_id: u64, height: u64) -> u64 {
+    let since = Instant::now();
+    loop {
+        let c = root.contract().chain(chain_id).call().await.unwrap();
+        if c.lastHeight >= height {
+            return c.lastHeight;
         }
-    });
+        assert!(
+            since.elapsed() < Duration::from_secs(120),
+            "checkpoints stalled at height {} (waiting for {height})",
+            c.lastHeight
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Four validators bonded on the root (keys with proofs of possession, stake = power): the
+/// chain's checkpoints land on the root with their BLS certificates, epoch after epoch, and
+/// each is the block every validator holds at that height.
+#[test]
+fn checkpoints_land_on_the_root_epoch_after_epoch() {
+    const EPOCH: u64 = 4;
+    let UnderRoot { rt, dev: _dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
+    cluster.start_all();
+    let last = rt.block_on(checkpointed(&root, chain_id, 3 * EPOCH));
     assert_eq!(last % EPOCH, 0, "checkpoints are at epoch ends");
     cluster.stop_all();
     let chain = cluster.chain(0, last);
@@ -213,12 +229,83 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
                 assert_eq!(on_root, chain[h as usize - 1].0.header.hash(), "checkpoint {h}");
             }
         }
-        assert_eq!(
-            root.checkpoint(chain_id, last).await.unwrap(),
-            chain[last as usize - 1].0.header.hash()
-        );
+        let top = root.checkpoint(chain_id, last).await.unwrap();
+        assert_eq!(top, chain[last as usize - 1].0.header.hash());
     });
     let submitted: usize =
         cluster.nodes.iter().map(|n| n.all_logs().matches("checkpoint submitted").count()).sum();
     assert!(submitted >= 1, "no validator logged a submission");
+}
+
+/// The round trip on one level: ETH deposited on the root reaches Alice on the chain; she
+/// pays Bob; once a checkpoint covers the payment, Bob exits his output on the root with the
+/// node's inclusion proof, waits out the exit period (anvil time warp), and withdraws it;
+/// the root's locked balance for the chain drops by exactly what left.
+#[test]
+fn value_goes_down_by_deposit_and_back_up_by_exit() {
+    use plasma_ledger::signing::SigningDomain;
+    use plasma_ledger::{testkit, Output, TxInclusion, UtxoPos};
+    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, SubmitTxRequest};
+    const EXIT_PERIOD: u64 = 60;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
+    cluster.start_all();
+    let rpc = cluster.nodes[0].rpc;
+    let alice = dev.user_key(1).unwrap();
+    let bob = dev.user_key(2).unwrap();
+    let g = cluster.genesis.clone();
+    let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
+    rt.block_on(async {
+        use alloy_sol_types::SolValue;
+        let locked_before = root.locked(chain_id, Address::ZERO).await.unwrap();
+        root.deposit(
+            alice.address(),
+            chain_id,
+            alice.address(),
+            Address::ZERO,
+            U256::from(5 * ETH),
+        )
+        .await
+        .unwrap();
+        let coin = wait_coins(rpc, alice.address(), 1).await[0];
+        assert_eq!(coin.2, U256::from(5 * ETH));
+        let pay = testkit::transfer(
+            &domain,
+            &[(UtxoPos::new(coin.0, coin.1, 0), &alice)],
+            vec![
+                Output::new(bob.address(), Address::ZERO, U256::from(2 * ETH)),
+                Output::new(alice.address(), Address::ZERO, U256::from(3 * ETH)),
+            ],
+        );
+        let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+        node.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
+        let bobs = wait_coins(rpc, bob.address(), 1).await[0];
+        let anchor = checkpointed(&root, chain_id, bobs.0).await;
+
+        let inclusion = node
+            .get_inclusion_proof(GetInclusionProofRequest {
+                height: bobs.0,
+                tx_index: bobs.1,
+                anchor_height: anchor,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .inclusion;
+        let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
+        let anchor_block =
+            node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner().block;
+        let anchor_header = plasma_ledger::Block::abi_decode(&anchor_block).unwrap().header;
+        let bond = root.exit_bond().await.unwrap();
+        let pos = UtxoPos::new(bobs.0, bobs.1, 0);
+        root.start_exit(bob.address(), &anchor_header, &pos, &inclusion, bond).await.unwrap();
+
+        dev.warp(3 * EXIT_PERIOD).await.unwrap();
+        root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
+        let owed = root.owed(bob.address(), Address::ZERO).await.unwrap();
+        assert_eq!(owed, U256::from(2 * ETH) + bond, "Bob is owed his output and his bond");
+        root.withdraw(bob.address(), Address::ZERO).await.unwrap();
+        let locked_after = root.locked(chain_id, Address::ZERO).await.unwrap();
+        assert_eq!(locked_after, locked_before + U256::from(3 * ETH), "only Alice's 3 ETH stay");
+    });
+    cluster.stop_all();
 }
