@@ -14,7 +14,7 @@ pub mod devchain;
 pub mod parent;
 mod root;
 
-pub use parent::{ChainState, EthereumParent, Finality, ParentChain, ParentError};
+pub use parent::{ChainState, EthereumParent, ExitClaim, Finality, ParentChain, ParentError};
 pub use root::{ChainParams, Deployment, Receipt, Root, RootError};
 
 use alloy::sol_types::SolValue;

@@ -12,7 +12,7 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
-use plasma_ledger::{BlockHeader, CommitCertificate, DepositRecord};
+use plasma_ledger::{BlockHeader, CommitCertificate, DepositRecord, SignedTransaction, UtxoPos};
 
 /// Most deposits one query asks for.
 pub const MAX_DEPOSITS_PER_QUERY: usize = 256;
@@ -67,6 +67,24 @@ pub struct ChainState {
     pub frozen: bool,
 }
 
+/// An exit started on the parent against one of this chain's outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitClaim {
+    /// The parent's id of the exit.
+    pub exit_id: B256,
+    /// The output claimed; `None` when the parent's transaction could not be read as a
+    /// direct `startExit` call (a deposit exit, or a call through another contract).
+    pub pos: Option<UtxoPos>,
+    /// Who exits.
+    pub owner: Address,
+    /// The asset.
+    pub token: Address,
+    /// The amount.
+    pub amount: U256,
+    /// Parent time from which it may be paid.
+    pub exitable_at: u64,
+}
+
 /// What a child needs from its parent.
 #[async_trait::async_trait]
 pub trait ParentChain: Send + Sync {
@@ -79,6 +97,25 @@ pub trait ParentChain: Send + Sync {
         &self,
         header: &BlockHeader,
         certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError>;
+
+    /// Exits of `chain_id` started in parent blocks `from_block..` up to the latest; returns
+    /// them and the next block to scan from.
+    async fn exits_started(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<ExitClaim>, u64), ParentError>;
+
+    /// Challenges the exit of the output at `exit_pos` with `spend`, which spends it as input
+    /// `input_index`. `Ok(false)` when the exit is no longer active (someone else challenged
+    /// it first).
+    async fn challenge_exit(
+        &self,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
     ) -> Result<bool, ParentError>;
 
     /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
@@ -176,6 +213,82 @@ impl ParentChain for EthereumParent {
             last_checkpoint: c.lastHeight,
             frozen: c.frozen,
         })
+    }
+
+    async fn exits_started(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
+        let transport =
+            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
+        let latest = self.provider.get_block_number().await.map_err(transport)?;
+        let from = from_block.max(self.start_block);
+        if from > latest {
+            return Ok((Vec::new(), from));
+        }
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(PlasmaRoot::ExitStarted::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from)
+            .to_block(latest);
+        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
+        let mut claims = Vec::with_capacity(logs.len());
+        for log in &logs {
+            let ev = log
+                .log_decode::<PlasmaRoot::ExitStarted>()
+                .map_err(|e| ParentError::Malformed {
+                    block: log.block_number,
+                    reason: e.to_string(),
+                })?
+                .inner
+                .data;
+            let pos = match log.transaction_hash {
+                None => None,
+                Some(hash) => self
+                    .provider
+                    .get_transaction_by_hash(hash)
+                    .await
+                    .map_err(transport)?
+                    .and_then(|tx| {
+                        use alloy::consensus::Transaction as _;
+                        use alloy::sol_types::SolCall;
+                        PlasmaRoot::startExitCall::abi_decode(tx.input()).ok()
+                    })
+                    .map(|call| crate::convert(&call.pos)),
+            };
+            claims.push(ExitClaim {
+                exit_id: ev.exitId,
+                pos,
+                owner: ev.owner,
+                token: ev.token,
+                amount: ev.amount,
+                exitable_at: ev.exitableAt,
+            });
+        }
+        Ok((claims, latest + 1))
+    }
+
+    async fn challenge_exit(
+        &self,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        match root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await {
+            Ok(_) => Ok(true),
+            Err(crate::RootError::Refused { reason, .. }) if reason.contains("NotActive") => {
+                Ok(false)
+            }
+            Err(crate::RootError::Refused { call, reason }) => {
+                Err(ParentError::Refused { call, reason })
+            }
+            Err(e) => Err(ParentError::Transport(e.to_string())),
+        }
     }
 
     async fn submit_checkpoint(

@@ -341,7 +341,9 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
         if is_validator {
-            tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
+            let (p, a) = (parent.clone(), app.clone());
+            tokio::spawn(crate::relayer::follow_checkpoints(p, a, chain_id, poll));
+            tokio::spawn(crate::watcher::watch_exits(parent, app.clone(), chain_id, poll));
         }
     }
     if let Some(m) = &cfg.rpc.metrics {

@@ -21,5 +21,6 @@ pub mod relayer;
 pub mod rpc;
 pub mod signers;
 pub mod store;
+pub mod watcher;
 
 pub use store::{Store, StoreConfig, StoreError};

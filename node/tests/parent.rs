@@ -309,3 +309,85 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
     });
     cluster.stop_all();
 }
+
+/// Bob exits an output he has already spent on the chain: the validators' watcher sees the
+/// exit on the root, finds the spend in its own blocks and challenges it without help; the
+/// exit is void, Bob's bond goes to the challenger and the chain's locked balance stays.
+#[test]
+fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
+    use plasma_ledger::signing::SigningDomain;
+    use plasma_ledger::{testkit, Output, TxInclusion, UtxoPos};
+    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, SubmitTxRequest};
+    const EXIT_PERIOD: u64 = 60;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
+    cluster.start_all();
+    let rpc = cluster.nodes[0].rpc;
+    let alice = dev.user_key(1).unwrap();
+    let bob = dev.user_key(2).unwrap();
+    let g = cluster.genesis.clone();
+    let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
+    rt.block_on(async {
+        use alloy_sol_types::SolValue;
+        root.deposit(
+            alice.address(),
+            chain_id,
+            alice.address(),
+            Address::ZERO,
+            U256::from(4 * ETH),
+        )
+        .await
+        .unwrap();
+        let coin = wait_coins(rpc, alice.address(), 1).await[0];
+        let eth = |who: &plasma_ledger::signing::UserKey| {
+            vec![Output::new(who.address(), Address::ZERO, U256::from(4 * ETH))]
+        };
+        let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+        let pay =
+            testkit::transfer(&domain, &[(UtxoPos::new(coin.0, coin.1, 0), &alice)], eth(&bob));
+        node.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
+        let bobs = wait_coins(rpc, bob.address(), 1).await[0];
+        let bobs_pos = UtxoPos::new(bobs.0, bobs.1, 0);
+        let anchor = checkpointed(&root, chain_id, bobs.0).await;
+        // Bob pays it all back to Alice: his output is spent.
+        let back = testkit::transfer(&domain, &[(bobs_pos.clone(), &bob)], eth(&alice));
+        node.submit_tx(SubmitTxRequest { tx: back.abi_encode() }).await.unwrap();
+        let since = Instant::now();
+        while !coins(rpc, bob.address()).await.is_empty() {
+            assert!(since.elapsed() < Duration::from_secs(30), "Bob's spend not committed");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // ... and still tries to exit it on the root.
+        let inclusion = node
+            .get_inclusion_proof(GetInclusionProofRequest {
+                height: bobs.0,
+                tx_index: bobs.1,
+                anchor_height: anchor,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .inclusion;
+        let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
+        let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
+        let anchor_header = plasma_ledger::Block::abi_decode(&block.block).unwrap().header;
+        let bond = root.exit_bond().await.unwrap();
+        root.start_exit(bob.address(), &anchor_header, &bobs_pos, &inclusion, bond).await.unwrap();
+
+        let since = Instant::now();
+        while !cluster.nodes[0].all_logs().contains("exit challenged; the bond is ours") {
+            assert!(
+                since.elapsed() < Duration::from_secs(30),
+                "no challenge:\n{}",
+                cluster.nodes[0].all_logs()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        dev.warp(3 * EXIT_PERIOD).await.unwrap();
+        root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
+        assert_eq!(root.owed(bob.address(), Address::ZERO).await.unwrap(), U256::ZERO);
+        assert_eq!(root.locked(chain_id, Address::ZERO).await.unwrap(), U256::from(4 * ETH));
+    });
+    cluster.stop_all();
+    let logs = cluster.nodes[0].all_logs();
+    assert!(logs.contains("alert=\"invalid_exit\""), "no invalid_exit alert");
+}

@@ -1,0 +1,121 @@
+//! The watcher: checks every exit started on the parent against this chain's own state and
+//! acts on the invalid ones without human help.
+//!
+//! An exit of an output this chain has seen spent is challenged with the spending
+//! transaction (the exiter's bond goes to the challenger). Findings are reported as typed
+//! alerts in the log (`alert = "invalid_exit"`, …). Every validator watches and challenges
+//! (paying the parent's gas from its operator account); a challenge another one landed
+//! first is harmless.
+
+use crate::app::PlasmaApp;
+use plasma_bridge::{ExitClaim, ParentChain};
+use plasma_ledger::LedgerView;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::{info, warn};
+
+/// What the watcher found about one exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The output is unspent here: an honest exit.
+    Honest,
+    /// The output was spent by transaction `(height, index)` as input `input`.
+    Spent {
+        /// Block of the spend.
+        height: u64,
+        /// Its index there.
+        index: u32,
+        /// Which input spends the exiting output.
+        input: u8,
+    },
+    /// The output is unknown here (a deposit exit, or a position this node does not hold).
+    Unknown,
+}
+
+/// Judges `claim` against the node's committed state.
+pub fn judge(app: &PlasmaApp, claim: &ExitClaim) -> eyre::Result<Verdict> {
+    let Some(pos) = &claim.pos else { return Ok(Verdict::Unknown) };
+    app.with_store(|s| -> eyre::Result<Verdict> {
+        let view = s.view();
+        let spent = view.spent_by(pos);
+        let unspent = view.unspent(pos).is_some();
+        view.finish()?;
+        let Some(at) = spent else {
+            return Ok(if unspent { Verdict::Honest } else { Verdict::Unknown });
+        };
+        let block = s
+            .block(at.height)?
+            .ok_or_else(|| eyre::eyre!("block {} of a recorded spend is missing", at.height))?;
+        let spend = block
+            .transactions
+            .get(at.index as usize)
+            .ok_or_else(|| eyre::eyre!("spend {}:{} is missing", at.height, at.index))?;
+        let input =
+            spend.transaction.inputs.iter().position(|i| i == pos).ok_or_else(|| {
+                eyre::eyre!("spend {}:{} does not spend {pos}", at.height, at.index)
+            })?;
+        Ok(Verdict::Spent { height: at.height, index: at.index, input: input as u8 })
+    })
+}
+
+/// Watches the exits of `chain_id` on `parent` every `poll`, forever.
+pub async fn watch_exits(
+    parent: Arc<dyn ParentChain>,
+    app: PlasmaApp,
+    chain_id: u64,
+    poll: Duration,
+) {
+    let mut next_block = 0;
+    let mut failing = false;
+    loop {
+        match watch_once(parent.as_ref(), &app, chain_id, next_block).await {
+            Ok(next) => {
+                next_block = next;
+                failing = false;
+            }
+            Err(e) => {
+                if !failing {
+                    warn!(error = %e, "cannot check the parent's exits; retrying");
+                }
+                failing = true;
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// One round over the exits started from parent block `from_block`; returns where to go on.
+pub async fn watch_once(
+    parent: &dyn ParentChain,
+    app: &PlasmaApp,
+    chain_id: u64,
+    from_block: u64,
+) -> eyre::Result<u64> {
+    let (claims, next) = parent.exits_started(chain_id, from_block).await?;
+    for claim in claims {
+        match judge(app, &claim)? {
+            Verdict::Honest => {
+                info!(exit = %claim.exit_id, owner = %claim.owner, amount = %claim.amount, "exit of an unspent output")
+            }
+            Verdict::Unknown => {
+                info!(exit = %claim.exit_id, owner = %claim.owner, "exit of an output this node cannot judge")
+            }
+            Verdict::Spent { height, index, input } => {
+                let pos = claim.pos.clone().expect("judged spent, so known");
+                warn!(alert = "invalid_exit", exit = %claim.exit_id, %pos, spent_in = %format!("{height}:{index}"), owner = %claim.owner, "exit of a spent output; challenging");
+                let spend = app
+                    .with_store(|s| s.block(height))?
+                    .and_then(|b| b.transactions.get(index as usize).cloned())
+                    .ok_or_else(|| eyre::eyre!("spend {height}:{index} vanished"))?;
+                match parent.challenge_exit(chain_id, &pos, &spend, input).await {
+                    Ok(true) => info!(exit = %claim.exit_id, "exit challenged; the bond is ours"),
+                    Ok(false) => info!(exit = %claim.exit_id, "exit already challenged"),
+                    Err(e) => {
+                        warn!(alert = "unchallenged_exit", exit = %claim.exit_id, error = %e, "challenge failed")
+                    }
+                }
+            }
+        }
+    }
+    Ok(next)
+}
