@@ -237,12 +237,31 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
     assert!(submitted >= 1, "no validator logged a submission");
 }
 
-/// The round trip on one level: ETH deposited on the root reaches Alice on the chain; she
-/// pays Bob; once a checkpoint covers the payment, Bob exits his output on the root with the
-/// node's inclusion proof, waits out the exit period (anvil time warp), and withdraws it;
-/// the root's locked balance for the chain drops by exactly what left.
+/// Alice's outputs on the child with their token: (height, index, output index, token,
+/// amount), in position order.
+async fn outputs(rpc: u16, owner: Address) -> Vec<(u64, u32, u8, Address, U256)> {
+    let mut c = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    let utxos = c.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
+    let mut out: Vec<_> = utxos
+        .utxos
+        .iter()
+        .map(|u| {
+            let token = Address::from_slice(&u.token);
+            (u.height, u.tx_index, u.output_index as u8, token, U256::from_be_slice(&u.amount))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The round trip on one level, ETH and an ERC-20: both deposited on the root reach Alice
+/// on the chain; she pays Bob part of each in one transfer; once a checkpoint covers it, Bob
+/// exits both outputs on the root with the node's inclusion proofs, waits out the exit
+/// period (anvil time warp) and withdraws them; the root's locked balances for the chain
+/// drop by exactly what left.
 #[test]
 fn value_goes_down_by_deposit_and_back_up_by_exit() {
+    use plasma_bridge::bindings::MockERC20;
     use plasma_ledger::signing::SigningDomain;
     use plasma_ledger::{testkit, Output, TxInclusion, UtxoPos};
     use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, SubmitTxRequest};
@@ -256,56 +275,74 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
     let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
     rt.block_on(async {
         use alloy_sol_types::SolValue;
-        let locked_before = root.locked(chain_id, Address::ZERO).await.unwrap();
-        root.deposit(
-            alice.address(),
-            chain_id,
-            alice.address(),
-            Address::ZERO,
-            U256::from(5 * ETH),
-        )
-        .await
-        .unwrap();
-        let coin = wait_coins(rpc, alice.address(), 1).await[0];
-        assert_eq!(coin.2, U256::from(5 * ETH));
+        let token = MockERC20::deploy(dev.provider.clone()).await.unwrap();
+        let erc20 = *token.address();
+        let a = alice.address();
+        token.mint(a, U256::from(1_000)).from(a).send().await.unwrap().get_receipt().await.unwrap();
+        let approve = token.approve(root.address(), U256::from(1_000)).from(a);
+        approve.send().await.unwrap().get_receipt().await.unwrap();
+        let locked = |t: Address| {
+            let root = root.clone();
+            async move { root.locked(chain_id, t).await.unwrap() }
+        };
+        let (eth_before, erc20_before) = (locked(Address::ZERO).await, locked(erc20).await);
+        root.deposit(a, chain_id, a, Address::ZERO, U256::from(5 * ETH)).await.unwrap();
+        root.deposit(a, chain_id, a, erc20, U256::from(1_000)).await.unwrap();
+        wait_coins(rpc, a, 2).await;
+        let coins = outputs(rpc, a).await;
+        let pos = |c: &(u64, u32, u8, Address, U256)| UtxoPos::new(c.0, c.1, c.2);
+        let (eth_coin, erc20_coin) = match coins[0].3 == Address::ZERO {
+            true => (&coins[0], &coins[1]),
+            false => (&coins[1], &coins[0]),
+        };
+        assert_eq!((eth_coin.4, erc20_coin.4), (U256::from(5 * ETH), U256::from(1_000)));
         let pay = testkit::transfer(
             &domain,
-            &[(UtxoPos::new(coin.0, coin.1, 0), &alice)],
+            &[(pos(eth_coin), &alice), (pos(erc20_coin), &alice)],
             vec![
                 Output::new(bob.address(), Address::ZERO, U256::from(2 * ETH)),
-                Output::new(alice.address(), Address::ZERO, U256::from(3 * ETH)),
+                Output::new(a, Address::ZERO, U256::from(3 * ETH)),
+                Output::new(bob.address(), erc20, U256::from(300)),
+                Output::new(a, erc20, U256::from(700)),
             ],
         );
         let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
         node.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
-        let bobs = wait_coins(rpc, bob.address(), 1).await[0];
-        let anchor = checkpointed(&root, chain_id, bobs.0).await;
-
-        let inclusion = node
-            .get_inclusion_proof(GetInclusionProofRequest {
-                height: bobs.0,
-                tx_index: bobs.1,
-                anchor_height: anchor,
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .inclusion;
-        let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
-        let anchor_block =
-            node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner().block;
-        let anchor_header = plasma_ledger::Block::abi_decode(&anchor_block).unwrap().header;
+        wait_coins(rpc, bob.address(), 2).await;
+        let bobs = outputs(rpc, bob.address()).await;
+        let anchor = checkpointed(&root, chain_id, bobs[0].0).await;
+        let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
+        let anchor_header = plasma_ledger::Block::abi_decode(&block.block).unwrap().header;
         let bond = root.exit_bond().await.unwrap();
-        let pos = UtxoPos::new(bobs.0, bobs.1, 0);
-        root.start_exit(bob.address(), &anchor_header, &pos, &inclusion, bond).await.unwrap();
+        for coin in &bobs {
+            let inclusion = node
+                .get_inclusion_proof(GetInclusionProofRequest {
+                    height: coin.0,
+                    tx_index: coin.1,
+                    anchor_height: anchor,
+                })
+                .await
+                .unwrap()
+                .into_inner()
+                .inclusion;
+            let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
+            root.start_exit(bob.address(), &anchor_header, &pos(coin), &inclusion, bond)
+                .await
+                .unwrap();
+        }
 
         dev.warp(3 * EXIT_PERIOD).await.unwrap();
         root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
+        root.process_exits(dev.accounts[0], chain_id, erc20, 10).await.unwrap();
         let owed = root.owed(bob.address(), Address::ZERO).await.unwrap();
-        assert_eq!(owed, U256::from(2 * ETH) + bond, "Bob is owed his output and his bond");
+        assert_eq!(owed, U256::from(2 * ETH) + bond + bond, "Bob's ETH and both bonds");
+        assert_eq!(root.owed(bob.address(), erc20).await.unwrap(), U256::from(300));
         root.withdraw(bob.address(), Address::ZERO).await.unwrap();
-        let locked_after = root.locked(chain_id, Address::ZERO).await.unwrap();
-        assert_eq!(locked_after, locked_before + U256::from(3 * ETH), "only Alice's 3 ETH stay");
+        root.withdraw(bob.address(), erc20).await.unwrap();
+        let bob_tokens = token.balanceOf(bob.address()).call().await.unwrap();
+        assert_eq!(bob_tokens, U256::from(300), "the tokens arrived in Bob's root account");
+        assert_eq!(locked(Address::ZERO).await, eth_before + U256::from(3 * ETH));
+        assert_eq!(locked(erc20).await, erc20_before + U256::from(700));
     });
     cluster.stop_all();
 }
