@@ -79,13 +79,24 @@ pub struct Devchain {
 impl Devchain {
     /// Starts anvil with `accounts` prefunded accounts (instant mining).
     pub fn start(accounts: u16) -> Result<Self, DevchainError> {
+        Self::start_with(accounts, None)
+    }
+
+    /// Starts anvil with `accounts` prefunded accounts, mining a block every `block_time`
+    /// seconds (instant mining when `None`).
+    pub fn start_with(accounts: u16, block_time: Option<u64>) -> Result<Self, DevchainError> {
         let bin = anvil_binary();
         if !bin.exists() {
             return Err(DevchainError::NoAnvil(bin));
         }
+        let mut args = vec!["--accounts".to_string(), accounts.to_string()];
+        args.extend(["--gas-limit".to_string(), "60000000".to_string()]);
+        if let Some(t) = block_time {
+            args.extend(["--block-time".to_string(), t.to_string()]);
+        }
         let anvil = Anvil::new()
             .path(bin)
-            .args(["--accounts", &accounts.to_string(), "--gas-limit", "60000000"])
+            .args(args)
             .try_spawn()
             .map_err(|e| DevchainError::Spawn(e.to_string()))?;
         let secrets: Vec<[u8; 32]> = anvil.keys().iter().map(|k| k.to_bytes().into()).collect();
@@ -141,6 +152,14 @@ impl Devchain {
             .await
             .map_err(rpc("evm_mine"))?;
         Ok(())
+    }
+
+    /// The latest block's number.
+    pub async fn block_number(&self) -> Result<u64, DevchainError> {
+        self.provider
+            .get_block_number()
+            .await
+            .map_err(|e| DevchainError::Rpc { method: "eth_blockNumber", reason: e.to_string() })
     }
 
     /// The latest block's timestamp.

@@ -1,0 +1,147 @@
+//! Deposit latency, root → chain: how long after the root finalizes a deposit its output is
+//! spendable on the chain.
+//!
+//! ```sh
+//! cargo build --release -p plasma-node --bins
+//! cargo run --release -p plasma-node --example deposit_latency -- [DEPOSITS] [CONFIRMATIONS]
+//! ```
+//!
+//! Starts anvil mining a block every second, deploys the root contracts, registers a chain
+//! and runs one `plasmad` validator following the root with `CONFIRMATIONS` (default 2) as
+//! its finality rule. Then makes `DEPOSITS` (default 20) deposits one after another and, for
+//! each, measures from the moment the root's head reaches the deposit's block plus
+//! `CONFIRMATIONS` (the deposit is final) to the minted output being visible in the chain's
+//! gRPC API. Ends with one line: `deposits=… p50_ms=… max_ms=… confirmations=…`.
+
+use eyre::{eyre, WrapErr};
+use plasma_bridge::devchain::Devchain;
+use plasma_bridge::{ChainParams, Root};
+use plasma_ledger::{Address, B256, U256};
+use plasma_node::config::Genesis;
+use plasma_node::daemon::{self, Home};
+use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::GetUtxosRequest;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").map_or(0, |l| l.local_addr().map_or(0, |a| a.port()))
+}
+
+fn main() -> eyre::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let deposits: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(20);
+    let confirmations: u64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(2);
+    if deposits == 0 {
+        return Err(eyre!("DEPOSITS must be positive"));
+    }
+    // target/release/examples/deposit_latency → target/release/plasmad
+    let plasmad = std::env::current_exe()?
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("plasmad"))
+        .ok_or_else(|| eyre!("no target directory"))?;
+    if !plasmad.exists() {
+        return Err(eyre!(
+            "{} not found: build it first (cargo build --release -p plasma-node --bins)",
+            plasmad.display()
+        ));
+    }
+    let rt = tokio::runtime::Runtime::new()?;
+    let dev = Devchain::start_with(2, Some(1)).wrap_err("anvil")?;
+    let (root, chain_id) = rt.block_on(async {
+        let (root, _) = Root::deploy(dev.provider.clone(), U256::from(1u64), U256::ZERO).await?;
+        let params =
+            ChainParams { epoch_length: 16, exit_period: 60, min_stake: 1, max_validators: 4 };
+        let (id, _) = root.register_chain(dev.accounts[0], params).await?;
+        Ok::<_, eyre::Report>((root, id))
+    })?;
+
+    let dir = std::env::temp_dir().join(format!("deposit-latency-{}", std::process::id()));
+    let home = Home(dir.join("v0"));
+    let port = loop {
+        let p = free_port();
+        if p != 0 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            break p;
+        }
+    };
+    let rpc = free_port();
+    daemon::init(&home, "v0", &format!("/ip4/127.0.0.1/tcp/{port}"), &format!("127.0.0.1:{rpc}"))?;
+    let mut cfg = std::fs::read_to_string(home.config())?
+        .replace("block_time_ms = 1000", "block_time_ms = 250");
+    cfg.push_str(&format!(
+        "\n[parent]\nrpc = \"{}\"\nconfirmations = {confirmations}\npoll_ms = 100\n",
+        dev.anvil.endpoint()
+    ));
+    std::fs::write(home.config(), cfg)?;
+    let genesis = Genesis {
+        chain_id,
+        root_chain_id: 31337,
+        root_contract: root.address(),
+        validators: vec![daemon::genesis_validator(&home.0, 100)?],
+        deposits: vec![],
+    };
+    genesis.save(&home.genesis())?;
+    let log = std::fs::File::create(dir.join("plasmad.log"))?;
+    let mut child = Command::new(&plasmad)
+        .arg("start")
+        .arg("--home")
+        .arg(&home.0)
+        .env("PLASMAD_LOG", "warn")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .wrap_err("starting plasmad")?;
+
+    let result = rt.block_on(async {
+        let url = format!("http://127.0.0.1:{rpc}");
+        let started = Instant::now();
+        let mut node = loop {
+            match NodeClient::connect(url.clone()).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        let mut latencies = Vec::new();
+        for i in 0..deposits {
+            let who = Address::from_word(B256::from(U256::from(0xa11ce + i)));
+            let (_, receipt) = root
+                .deposit(dev.accounts[1], chain_id, who, Address::ZERO, U256::from(1u64))
+                .await?;
+            let block = receipt.inner.block_number.ok_or_else(|| eyre!("receipt without block"))?;
+            // The deposit is final once the root's head is `confirmations` past its block.
+            while dev.block_number().await? < block + confirmations {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let final_at = Instant::now();
+            loop {
+                let utxos = node.get_utxos(GetUtxosRequest { owner: who.to_vec() }).await?;
+                if !utxos.into_inner().utxos.is_empty() {
+                    break;
+                }
+                if final_at.elapsed() > Duration::from_secs(60) {
+                    return Err(eyre!("deposit {i} not minted a minute after finality"));
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let ms = final_at.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("deposit {i}: spendable {ms:.0} ms after root finality");
+            latencies.push(ms);
+        }
+        Ok::<_, eyre::Report>(latencies)
+    });
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut latencies = result?;
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let p50 = latencies[latencies.len() / 2];
+    let max = latencies.last().copied().unwrap_or_default();
+    println!(
+        "deposits={} p50_ms={p50:.0} max_ms={max:.0} confirmations={confirmations}",
+        latencies.len()
+    );
+    Ok(())
+}
