@@ -99,6 +99,14 @@ pub trait ParentChain: Send + Sync {
         certificate: &CommitCertificate,
     ) -> Result<bool, ParentError>;
 
+    /// Checkpoints of `chain_id` (height, block hash) the parent accepted in its blocks
+    /// `from_block..` up to the latest; returns them and the next block to scan from.
+    async fn checkpoints_accepted(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<(u64, B256)>, u64), ParentError>;
+
     /// Exits of `chain_id` started in parent blocks `from_block..` up to the latest; returns
     /// them and the next block to scan from.
     async fn exits_started(
@@ -213,6 +221,42 @@ impl ParentChain for EthereumParent {
             last_checkpoint: c.lastHeight,
             frozen: c.frozen,
         })
+    }
+
+    async fn checkpoints_accepted(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
+        let transport =
+            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
+        let latest = self.provider.get_block_number().await.map_err(transport)?;
+        let from = from_block.max(self.start_block);
+        if from > latest {
+            return Ok((Vec::new(), from));
+        }
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(PlasmaRoot::CheckpointSubmitted::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from)
+            .to_block(latest);
+        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
+        let checkpoints = logs
+            .iter()
+            .map(|log| {
+                let ev = log
+                    .log_decode::<PlasmaRoot::CheckpointSubmitted>()
+                    .map_err(|e| ParentError::Malformed {
+                        block: log.block_number,
+                        reason: e.to_string(),
+                    })?
+                    .inner
+                    .data;
+                Ok((ev.height, ev.blockHash))
+            })
+            .collect::<Result<_, ParentError>>()?;
+        Ok((checkpoints, latest + 1))
     }
 
     async fn exits_started(

@@ -151,6 +151,14 @@ pub struct ParentSection {
     /// How often to ask the parent (ms).
     #[serde(default = "default_poll_ms")]
     pub poll_ms: u64,
+    /// How long the block of a checkpoint may stay out of this node's reach before the
+    /// watcher raises `block_withholding` (ms).
+    #[serde(default = "default_withholding_ms")]
+    pub withholding_timeout_ms: u64,
+}
+
+fn default_withholding_ms() -> u64 {
+    30_000
 }
 
 fn default_poll_ms() -> u64 {

@@ -340,10 +340,13 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent");
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
+        let withholding = std::time::Duration::from_millis(p.withholding_timeout_ms);
+        let (pa, a) = (parent.clone(), app.clone());
+        tokio::spawn(crate::watcher::watch_availability(pa, a, chain_id, poll, withholding));
+        let (pa, a) = (parent.clone(), app.clone());
+        tokio::spawn(crate::watcher::watch_exits(pa, a, chain_id, poll));
         if is_validator {
-            let (p, a) = (parent.clone(), app.clone());
-            tokio::spawn(crate::relayer::follow_checkpoints(p, a, chain_id, poll));
-            tokio::spawn(crate::watcher::watch_exits(parent, app.clone(), chain_id, poll));
+            tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
         }
     }
     if let Some(m) = &cfg.rpc.metrics {

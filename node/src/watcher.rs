@@ -1,17 +1,19 @@
 //! The watcher: checks every exit started on the parent against this chain's own state and
-//! acts on the invalid ones without human help.
+//! acts on the invalid ones without human help; checks that the block behind every
+//! checkpoint the parent accepts reaches this node.
 //!
 //! An exit of an output this chain has seen spent is challenged with the spending
 //! transaction (the exiter's bond goes to the challenger). Findings are reported as typed
-//! alerts in the log (`alert = "invalid_exit"`, …). Every validator watches and challenges
-//! (paying the parent's gas from its operator account); a challenge another one landed
-//! first is harmless.
+//! alerts in the log (`alert = "invalid_exit"`, …). Every node following a parent watches;
+//! validators also challenge (paying the parent's gas from their operator account), and a
+//! challenge another one landed first is harmless.
 
 use crate::app::PlasmaApp;
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tracing::{info, warn};
 
 /// What the watcher found about one exit.
@@ -118,4 +120,79 @@ pub async fn watch_once(
         }
     }
     Ok(next)
+}
+
+/// The state of the checkpoint-availability watch.
+#[derive(Debug, Default)]
+pub struct Availability {
+    next_block: u64,
+    /// Checkpoints whose block this node does not hold yet: height → (hash, first seen,
+    /// whether the alert was raised).
+    waiting: BTreeMap<u64, (plasma_ledger::B256, Instant, bool)>,
+}
+
+/// Watches that the block of every checkpoint of `chain_id` the parent accepts is held by
+/// this node within `timeout`: otherwise alert `block_withholding` (the validators certify
+/// blocks nobody else can see, so users must exit). A held block whose hash differs from
+/// the checkpoint's raises `invalid_checkpoint`.
+pub async fn watch_availability(
+    parent: Arc<dyn ParentChain>,
+    app: PlasmaApp,
+    chain_id: u64,
+    poll: Duration,
+    timeout: Duration,
+) {
+    let mut state = Availability::default();
+    let mut failing = false;
+    loop {
+        match availability_once(parent.as_ref(), &app, chain_id, &mut state, timeout).await {
+            Ok(()) => failing = false,
+            Err(e) => {
+                if !failing {
+                    warn!(error = %e, "cannot check the parent's checkpoints; retrying");
+                }
+                failing = true;
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// One round of [`watch_availability`].
+pub async fn availability_once(
+    parent: &dyn ParentChain,
+    app: &PlasmaApp,
+    chain_id: u64,
+    state: &mut Availability,
+    timeout: Duration,
+) -> eyre::Result<()> {
+    let (accepted, next) = parent.checkpoints_accepted(chain_id, state.next_block).await?;
+    state.next_block = next;
+    for (height, hash) in accepted {
+        state.waiting.entry(height).or_insert((hash, Instant::now(), false));
+    }
+    let mut settled = Vec::new();
+    for (height, (hash, since, alerted)) in state.waiting.iter_mut() {
+        match app.with_store(|s| s.block(*height))? {
+            Some(block) if block.header.hash() == *hash => {
+                if *alerted {
+                    info!(height, "the withheld block of a checkpoint is available now");
+                }
+                settled.push(*height);
+            }
+            Some(block) => {
+                warn!(alert = "invalid_checkpoint", height, checkpoint = %hash, ours = %block.header.hash(), "the parent holds a checkpoint of a block this chain did not decide");
+                settled.push(*height);
+            }
+            None if !*alerted && since.elapsed() >= timeout => {
+                warn!(alert = "block_withholding", height, checkpoint = %hash, waited_ms = since.elapsed().as_millis() as u64, "a checkpointed block is not available to this node; users should exit");
+                *alerted = true;
+            }
+            None => {}
+        }
+    }
+    for h in settled {
+        state.waiting.remove(&h);
+    }
+    Ok(())
 }

@@ -428,3 +428,34 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
     let logs = cluster.nodes[0].all_logs();
     assert!(logs.contains("alert=\"invalid_exit\""), "no invalid_exit alert");
 }
+
+/// Validator 3 is cut off (nobody can reach it, it reaches nobody) while the other three
+/// go on and checkpoint to the root: its watcher sees checkpoints of blocks it cannot get and
+/// raises `block_withholding`; the connected validators, which hold those blocks, do not.
+#[test]
+fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
+    let UnderRoot { rt, dev: _dev, root, chain_id, mut cluster } = under_root(4, 2, 60);
+    for i in 0..3 {
+        cluster.start(i);
+    }
+    let elsewhere = format!("/ip4/127.0.0.1/tcp/{}", common::free_port_pair());
+    cluster.start_with(
+        3,
+        &["--peers", "", "--listen", &elsewhere, "--set", "parent.withholding_timeout_ms=1500"],
+    );
+    rt.block_on(checkpointed(&root, chain_id, 6));
+    let since = Instant::now();
+    while !cluster.nodes[3].all_logs().contains("alert=\"block_withholding\"") {
+        assert!(
+            since.elapsed() < Duration::from_secs(30),
+            "no block_withholding alert on the cut-off validator:\n{}",
+            cluster.nodes[3].all_logs()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    cluster.stop_all();
+    for i in 0..3 {
+        let logs = cluster.nodes[i].all_logs();
+        assert!(!logs.contains("block_withholding"), "validator {i} holds the blocks:\n{logs}");
+    }
+}

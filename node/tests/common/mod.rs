@@ -144,12 +144,18 @@ impl Cluster {
 
     pub fn start(&mut self, i: usize) {
         let peers = self.peers_of(i);
+        self.start_with(i, &["--peers", &peers]);
+    }
+
+    /// Starts node `i` with `args` after `start --home <home>` (and no default peers).
+    pub fn start_with(&mut self, i: usize, args: &[&str]) {
         let node = &mut self.nodes[i];
         assert!(node.child.is_none(), "node {i} already running");
         node.starts += 1;
         let log = File::create(node.log()).unwrap();
         let child = Command::new(PLASMAD)
-            .args(["start", "--home", node.home.to_str().unwrap(), "--peers", &peers])
+            .args(["start", "--home", node.home.to_str().unwrap()])
+            .args(args)
             .env("PLASMAD_LOG", "info,libp2p=warn,ractor=warn,informalsystems_malachitebft=warn")
             .stdout(log.try_clone().unwrap())
             .stderr(log)
