@@ -56,6 +56,17 @@ pub enum ParentError {
     },
 }
 
+/// A provider over HTTP at `url` that signs with the secp256k1 secret `key`, and the
+/// address it sends from.
+pub fn connect_with_key(url: &str, key: [u8; 32]) -> Result<(DynProvider, Address), ParentError> {
+    let parsed = url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
+    let signer = alloy::signers::local::PrivateKeySigner::from_bytes(&key.into())
+        .map_err(|e| ParentError::Transport(format!("key: {e}")))?;
+    let provider = crate::devchain::wallet_provider(parsed, &[key])
+        .ok_or_else(|| ParentError::Transport("key unusable".into()))?;
+    Ok((provider, signer.address()))
+}
+
 /// What the parent holds about a child chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainState {
@@ -169,15 +180,15 @@ impl EthereumParent {
         start_block: u64,
         key: Option<[u8; 32]>,
     ) -> Result<Self, ParentError> {
-        let parsed = url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
         let (provider, sender) = match key {
-            None => (alloy::providers::ProviderBuilder::new().connect_http(parsed).erased(), None),
+            None => {
+                let parsed =
+                    url.parse().map_err(|e| ParentError::Transport(format!("{url:?}: {e}")))?;
+                (alloy::providers::ProviderBuilder::new().connect_http(parsed).erased(), None)
+            }
             Some(k) => {
-                let signer = alloy::signers::local::PrivateKeySigner::from_bytes(&k.into())
-                    .map_err(|e| ParentError::Transport(format!("operator key: {e}")))?;
-                let provider = crate::devchain::wallet_provider(parsed, &[k])
-                    .ok_or_else(|| ParentError::Transport("operator key unusable".into()))?;
-                (provider, Some(signer.address()))
+                let (provider, address) = connect_with_key(url, k)?;
+                (provider, Some(address))
             }
         };
         Ok(Self::new(provider, root, finality, start_block, sender))

@@ -213,6 +213,11 @@ impl UserKey {
         self.address
     }
 
+    /// The 32 secret bytes (to sign on the parent chain with the same key).
+    pub fn secret_bytes(&self) -> [u8; 32] {
+        self.secret.to_secret_bytes()
+    }
+
     /// Signs a digest: 65 bytes `r ‖ s ‖ v`, low `s`, `v ∈ {27, 28}`.
     pub fn sign_digest(&self, digest: &B256) -> [u8; SIGNATURE_LEN] {
         let sig = RecoverableSignature::sign_ecdsa_recoverable(

@@ -459,3 +459,72 @@ fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
         assert!(!logs.contains("block_withholding"), "validator {i} holds the blocks:\n{logs}");
     }
 }
+
+/// The `plasma` CLI's own path between the root and the chain: `deposit` waits until the
+/// chain minted it, `exit` proves the output under the root's latest checkpoint and starts
+/// the exit with its bond; after the exit period the owner is owed it back. Mistakes get one
+/// readable line.
+#[test]
+fn the_cli_deposits_from_the_root_and_exits_back() {
+    const EXIT_PERIOD: u64 = 60;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
+    cluster.start_all();
+    cluster.wait_height(&[0], 2, Duration::from_secs(60));
+    let rpc = format!("http://127.0.0.1:{}", cluster.nodes[0].rpc);
+    let parent = dev.anvil.endpoint();
+    let alice = dev.user_key(1).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("alice.json");
+    std::fs::write(
+        &wallet,
+        format!(
+            "{{\"secret\": \"{}\", \"address\": \"{}\"}}",
+            plasma_ledger::B256::from(alice.secret_bytes()).to_string().trim_start_matches("0x"),
+            alice.address()
+        ),
+    )
+    .unwrap();
+    let w = wallet.to_str().unwrap();
+    let plasma = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+            .args(["--rpc", &rpc])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = plasma(&[
+        "deposit",
+        "--key",
+        w,
+        "--parent-rpc",
+        &parent,
+        "--amount",
+        &(3 * ETH).to_string(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("nonce 0") && stdout.contains("minted for"), "{stdout}");
+    let coin = rt.block_on(coins(cluster.nodes[0].rpc, alice.address()))[0];
+    let utxo = format!("{}:{}:0", coin.0, coin.1);
+
+    let early = plasma(&["exit", "--key", w, "--parent-rpc", &parent, "--utxo", "999999:0:0"]);
+    let stderr = String::from_utf8_lossy(&early.stderr);
+    assert!(!early.status.success() && stderr.contains("is not checkpointed yet"), "{stderr}");
+    let bad = plasma(&["exit", "--key", w, "--parent-rpc", &parent, "--utxo", "1:x"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && stderr.contains("expected height:tx_index:output_index"));
+
+    rt.block_on(checkpointed(&root, chain_id, coin.0));
+    let out = plasma(&["exit", "--key", w, "--parent-rpc", &parent, "--utxo", &utxo]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("exit of") && stdout.contains("started under checkpoint"), "{stdout}");
+    rt.block_on(async {
+        dev.warp(3 * EXIT_PERIOD).await.unwrap();
+        root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
+        let bond = root.exit_bond().await.unwrap();
+        let owed = root.owed(alice.address(), Address::ZERO).await.unwrap();
+        assert_eq!(owed, U256::from(3 * ETH) + bond);
+    });
+    cluster.stop_all();
+}

@@ -58,6 +58,40 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Deposits from the parent (the root contract on Ethereum) into this chain.
+    Deposit {
+        /// Wallet key file: pays on the parent, and receives on this chain unless `--to`.
+        #[arg(long)]
+        key: PathBuf,
+        /// JSON-RPC endpoint of the parent.
+        #[arg(long, env = "PLASMA_PARENT_RPC")]
+        parent_rpc: String,
+        /// Amount, in the asset's smallest unit.
+        #[arg(long)]
+        amount: U256,
+        /// Asset (root token address); ETH when omitted. An ERC-20 is approved first.
+        #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
+        token: Address,
+        /// Recipient on this chain (default: the key's address).
+        #[arg(long)]
+        to: Option<Address>,
+        /// Return once the parent recorded it, without waiting for this chain to mint it.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Starts the exit of one of your outputs on the parent, proven under the parent's
+    /// latest checkpoint, with the exit bond attached.
+    Exit {
+        /// Wallet key file of the output's owner (pays the bond and gas on the parent).
+        #[arg(long)]
+        key: PathBuf,
+        /// JSON-RPC endpoint of the parent.
+        #[arg(long, env = "PLASMA_PARENT_RPC")]
+        parent_rpc: String,
+        /// The output, `height:tx_index:output_index`.
+        #[arg(long)]
+        utxo: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -158,9 +192,142 @@ fn main() -> eyre::Result<()> {
     }
 }
 
+/// The chain's root contract and chain id, as the node reports them.
+async fn root_of(
+    node: &mut NodeClient<tonic::transport::Channel>,
+    parent_rpc: &str,
+    key: &UserKey,
+) -> eyre::Result<(plasma_bridge::Root, u64, plasma_proto::v1::StatusResponse)> {
+    let status = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
+    if status.root_contract.len() != 20 {
+        bail!("the node reported a malformed root contract address");
+    }
+    let root = Address::from_slice(&status.root_contract);
+    let (provider, _) = plasma_bridge::parent::connect_with_key(parent_rpc, key.secret_bytes())
+        .map_err(|e| eyre!("parent at {parent_rpc}: {e}"))?;
+    Ok((plasma_bridge::Root::at(root, provider), status.chain_id, status))
+}
+
+fn parse_utxo(s: &str) -> eyre::Result<UtxoPos> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let [h, i, o] = parts.as_slice() else {
+        bail!("--utxo {s:?}: expected height:tx_index:output_index");
+    };
+    let bad = |what: &str| eyre!("--utxo {s:?}: {what} is not a number in range");
+    Ok(UtxoPos::new(
+        h.parse().map_err(|_| bad("height"))?,
+        i.parse().map_err(|_| bad("tx_index"))?,
+        o.parse().map_err(|_| bad("output_index"))?,
+    ))
+}
+
 async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
     let mut node = connect(rpc).await?;
     match command {
+        Command::Deposit { key, parent_rpc, amount, token, to, no_wait } => {
+            let key = load_wallet(&key)?;
+            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let recipient = to.unwrap_or(key.address());
+            if token != Address::ZERO {
+                let erc20 = plasma_bridge::bindings::MockERC20::new(token, root.provider().clone());
+                erc20
+                    .approve(root.address(), amount)
+                    .from(key.address())
+                    .send()
+                    .await
+                    .map_err(|e| eyre!("approving {token}: {e}"))?
+                    .get_receipt()
+                    .await
+                    .map_err(|e| eyre!("approving {token}: {e}"))?;
+            }
+            let before = node
+                .get_utxos(GetUtxosRequest { owner: recipient.to_vec() })
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .utxos
+                .len();
+            let (record, receipt) = root
+                .deposit(key.address(), chain_id, recipient, token, amount)
+                .await
+                .map_err(|e| eyre!("{e}"))?;
+            println!(
+                "deposit {} recorded on the parent (nonce {}, transaction 0x{})",
+                record.amount,
+                record.nonce,
+                hex::encode(receipt.tx_hash)
+            );
+            if !no_wait {
+                println!("waiting for the parent's finality and this chain to mint it…");
+                let deadline = Instant::now() + Duration::from_secs(600);
+                loop {
+                    let now = node
+                        .get_utxos(GetUtxosRequest { owner: recipient.to_vec() })
+                        .await
+                        .map_err(status_error)?
+                        .into_inner()
+                        .utxos
+                        .len();
+                    if now > before {
+                        println!("minted for {recipient}");
+                        break;
+                    }
+                    if Instant::now() > deadline {
+                        bail!("not minted after 10 minutes: is the chain following its parent?");
+                    }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
+        }
+        Command::Exit { key, parent_rpc, utxo } => {
+            let key = load_wallet(&key)?;
+            let pos = parse_utxo(&utxo)?;
+            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let chain = root
+                .contract()
+                .chain(chain_id)
+                .call()
+                .await
+                .map_err(|e| eyre!("reading chain {chain_id} on the parent: {e}"))?;
+            let anchor = chain.lastHeight;
+            if anchor < pos.blockHeight {
+                bail!(
+                    "block {} is not checkpointed yet (the parent's latest checkpoint is {anchor}); \
+                     try again after the next epoch",
+                    pos.blockHeight
+                );
+            }
+            let inclusion = node
+                .get_inclusion_proof(plasma_proto::v1::GetInclusionProofRequest {
+                    height: pos.blockHeight,
+                    tx_index: pos.txIndex,
+                    anchor_height: anchor,
+                })
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .inclusion;
+            let inclusion = plasma_ledger::TxInclusion::abi_decode(&inclusion)
+                .map_err(|e| eyre!("the node returned a malformed proof: {e}"))?;
+            let block = node
+                .get_block(plasma_proto::v1::GetBlockRequest { height: anchor })
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .block;
+            let anchor_header = plasma_ledger::Block::abi_decode(&block)
+                .map_err(|e| eyre!("the node returned a malformed block: {e}"))?
+                .header;
+            let bond = root.exit_bond().await.map_err(|e| eyre!("{e}"))?;
+            let receipt = root
+                .start_exit(key.address(), &anchor_header, &pos, &inclusion, bond)
+                .await
+                .map_err(|e| eyre!("{e}"))?;
+            println!(
+                "exit of {pos} started under checkpoint {anchor} (bond {bond} wei, transaction 0x{})",
+                hex::encode(receipt.tx_hash)
+            );
+        }
         Command::Status => {
             let s = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
             println!("chain      {} ({})", s.chain_id, s.moniker);
@@ -278,7 +445,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 }
             }
         }
-        Command::Keys { .. } => unreachable!("handled offline"),
+        Command::Keys { .. } => bail!("keys commands run offline"),
     }
     Ok(())
 }
