@@ -1,0 +1,120 @@
+//! The deposit relayer against a parent that misbehaves: what it records is exactly the
+//! contiguous run of final deposits after the last recorded one, and a parent answering
+//! out of order or for another chain records nothing.
+
+use plasma_bridge::parent::{ChainState, ExitClaim, ParentChain, ParentError};
+use plasma_ledger::bls::BlsSecretKey;
+use plasma_ledger::{
+    Address, BlockHeader, CommitCertificate, DepositRecord, SignedTransaction, UtxoPos, B256, U256,
+};
+use plasma_node::app::PlasmaApp;
+use plasma_node::config::{Genesis, GenesisValidator};
+use plasma_node::relayer::relay_once;
+use plasma_node::store::{Store, StoreConfig};
+use std::sync::Mutex;
+
+/// A parent that answers `final_deposits` from a script.
+struct Scripted(Mutex<Vec<Vec<DepositRecord>>>);
+
+#[async_trait::async_trait]
+impl ParentChain for Scripted {
+    async fn final_deposits(
+        &self,
+        _chain_id: u64,
+        _from: u64,
+        _max: usize,
+    ) -> Result<Vec<DepositRecord>, ParentError> {
+        let mut s = self.0.lock().unwrap();
+        if s.is_empty() {
+            return Err(ParentError::Transport("script exhausted".into()));
+        }
+        Ok(s.remove(0))
+    }
+    async fn chain_state(&self, _: u64) -> Result<ChainState, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn submit_checkpoint(
+        &self,
+        _: &BlockHeader,
+        _: &CommitCertificate,
+    ) -> Result<bool, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn checkpoints_accepted(
+        &self,
+        _: u64,
+        _: u64,
+    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn exits_started(&self, _: u64, _: u64) -> Result<(Vec<ExitClaim>, u64), ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn challenge_exit(
+        &self,
+        _: u64,
+        _: &UtxoPos,
+        _: &SignedTransaction,
+        _: u8,
+    ) -> Result<bool, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+}
+
+fn record(chain: u64, nonce: u64) -> DepositRecord {
+    DepositRecord {
+        chainId: chain,
+        nonce,
+        depositor: Address::repeat_byte(1),
+        recipient: Address::repeat_byte(2),
+        token: Address::ZERO,
+        amount: U256::from(nonce + 1),
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn app(dir: &std::path::Path) -> PlasmaApp {
+    let key = BlsSecretKey::from_seed(b"relayer");
+    let op = Address::with_last_byte(1);
+    let g = Genesis {
+        chain_id: 7,
+        root_chain_id: 31337,
+        root_contract: Address::repeat_byte(0xc0),
+        validators: vec![GenesisValidator {
+            operator: op,
+            bls_pubkey: hex(&key.public_key().to_eip2537()),
+            pop: hex(&key.proof_of_possession(op).to_eip2537()),
+            power: 10,
+        }],
+        deposits: vec![],
+    };
+    let loaded = g.check().unwrap();
+    let store = Store::open(dir, &StoreConfig::default()).unwrap();
+    PlasmaApp::new(store, loaded.domain, loaded.validators)
+}
+
+#[tokio::test]
+async fn only_the_contiguous_run_for_this_chain_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let parent = Scripted(Mutex::new(vec![
+        vec![record(7, 0), record(7, 1)],
+        vec![record(7, 3)], // skips nonce 2
+        vec![record(8, 2)], // another chain's
+        vec![],             // nothing final yet
+        vec![record(7, 2), record(7, 3)],
+    ]));
+    assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 2);
+    let e = relay_once(&parent, &app, 7).await.unwrap_err().to_string();
+    assert!(e.contains("deposit 3 of chain 7 where 2 of 7 was due"), "{e}");
+    let e = relay_once(&parent, &app, 7).await.unwrap_err().to_string();
+    assert!(e.contains("of chain 8"), "{e}");
+    assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 0);
+    assert_eq!(app.with_store(|s| s.recorded_deposits_end()).unwrap(), 2, "nothing recorded");
+    assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 2);
+    assert_eq!(app.with_store(|s| s.recorded_deposits_end()).unwrap(), 4);
+    assert!(relay_once(&parent, &app, 7).await.is_err(), "an unreachable parent is an error");
+}
