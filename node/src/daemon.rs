@@ -305,6 +305,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
     });
 
     let shutdown = Arc::new(tokio::sync::Notify::new());
+    let alerts = crate::alerts::Alerts::register();
     let rpc_addr: std::net::SocketAddr = cfg.rpc.listen.parse().wrap_err("rpc.listen")?;
     let rpc_state = crate::rpc::RpcState {
         app: app.clone(),
@@ -316,6 +317,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         moniker: cfg.moniker.clone(),
         admin_token: cfg.rpc.admin_token.clone(),
         shutdown: shutdown.clone(),
+        alerts: alerts.clone(),
     };
     tokio::spawn(async move {
         if let Err(e) = crate::rpc::serve(rpc_state, rpc_addr).await {
@@ -341,10 +343,10 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
         let withholding = std::time::Duration::from_millis(p.withholding_timeout_ms);
-        let (pa, a) = (parent.clone(), app.clone());
-        tokio::spawn(crate::watcher::watch_availability(pa, a, chain_id, poll, withholding));
-        let (pa, a) = (parent.clone(), app.clone());
-        tokio::spawn(crate::watcher::watch_exits(pa, a, chain_id, poll));
+        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+        tokio::spawn(crate::watcher::watch_availability(pa, a, al, chain_id, poll, withholding));
+        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+        tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
         if is_validator {
             tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
         }

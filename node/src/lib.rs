@@ -11,6 +11,7 @@
 //! [`LedgerView`]: plasma_ledger::LedgerView
 
 pub mod abci_server;
+pub mod alerts;
 pub mod app;
 pub mod config;
 pub mod daemon;

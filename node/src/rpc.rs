@@ -49,6 +49,8 @@ pub struct RpcState {
     pub admin_token: String,
     /// Triggered by `Shutdown`.
     pub shutdown: Arc<tokio::sync::Notify>,
+    /// The watcher's alerts.
+    pub alerts: crate::alerts::Alerts,
 }
 
 fn bad(field: &str, why: impl std::fmt::Display) -> Status {
@@ -97,6 +99,7 @@ impl RpcState {
 }
 
 type BlockStream = Pin<Box<dyn Stream<Item = Result<pb::GetBlockResponse, Status>> + Send>>;
+type AlertStream = Pin<Box<dyn Stream<Item = Result<pb::Alert, Status>> + Send>>;
 
 #[tonic::async_trait]
 impl Node for RpcState {
@@ -270,6 +273,25 @@ impl Node for RpcState {
     }
 
     type StreamBlocksStream = BlockStream;
+    type StreamAlertsStream = AlertStream;
+
+    async fn stream_alerts(
+        &self,
+        _req: Request<pb::StreamAlertsRequest>,
+    ) -> Result<Response<AlertStream>, Status> {
+        use tokio_stream::StreamExt as _;
+        let alerts = tokio_stream::wrappers::BroadcastStream::new(self.alerts.subscribe());
+        let stream = alerts.map(|a| match a {
+            Ok(a) => Ok(pb::Alert {
+                kind: a.kind.as_str().into(),
+                height: a.height,
+                detail: a.detail,
+                unix_time: a.unix_time,
+            }),
+            Err(e) => Err(Status::data_loss(format!("alerts missed: {e}"))),
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
 
     async fn stream_blocks(
         &self,

@@ -3,11 +3,12 @@
 //! checkpoint the parent accepts reaches this node.
 //!
 //! An exit of an output this chain has seen spent is challenged with the spending
-//! transaction (the exiter's bond goes to the challenger). Findings are reported as typed
-//! alerts in the log (`alert = "invalid_exit"`, …). Every node following a parent watches;
+//! transaction (the exiter's bond goes to the challenger). Findings are raised as typed
+//! [`Alerts`] (log, metric and the `StreamAlerts` API). Every node following a parent watches;
 //! validators also challenge (paying the parent's gas from their operator account), and a
 //! challenge another one landed first is harmless.
 
+use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
@@ -64,13 +65,14 @@ pub fn judge(app: &PlasmaApp, claim: &ExitClaim) -> eyre::Result<Verdict> {
 pub async fn watch_exits(
     parent: Arc<dyn ParentChain>,
     app: PlasmaApp,
+    alerts: Alerts,
     chain_id: u64,
     poll: Duration,
 ) {
     let mut next_block = 0;
     let mut failing = false;
     loop {
-        match watch_once(parent.as_ref(), &app, chain_id, next_block).await {
+        match watch_once(parent.as_ref(), &app, &alerts, chain_id, next_block).await {
             Ok(next) => {
                 next_block = next;
                 failing = false;
@@ -90,6 +92,7 @@ pub async fn watch_exits(
 pub async fn watch_once(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
+    alerts: &Alerts,
     chain_id: u64,
     from_block: u64,
 ) -> eyre::Result<u64> {
@@ -104,7 +107,11 @@ pub async fn watch_once(
             }
             Verdict::Spent { height, index, input } => {
                 let pos = claim.pos.clone().expect("judged spent, so known");
-                warn!(alert = "invalid_exit", exit = %claim.exit_id, %pos, spent_in = %format!("{height}:{index}"), owner = %claim.owner, "exit of a spent output; challenging");
+                let detail = format!(
+                    "exit {} of {pos} by {}: the output was spent in {height}:{index}; challenging",
+                    claim.exit_id, claim.owner
+                );
+                alerts.raise(AlertKind::InvalidExit, pos.blockHeight, detail);
                 let spend = app
                     .with_store(|s| s.block(height))?
                     .and_then(|b| b.transactions.get(index as usize).cloned())
@@ -113,7 +120,9 @@ pub async fn watch_once(
                     Ok(true) => info!(exit = %claim.exit_id, "exit challenged; the bond is ours"),
                     Ok(false) => info!(exit = %claim.exit_id, "exit already challenged"),
                     Err(e) => {
-                        warn!(alert = "unchallenged_exit", exit = %claim.exit_id, error = %e, "challenge failed")
+                        let detail =
+                            format!("exit {} of {pos}: challenge failed: {e}", claim.exit_id);
+                        alerts.raise(AlertKind::UnchallengedExit, pos.blockHeight, detail);
                     }
                 }
             }
@@ -138,6 +147,7 @@ pub struct Availability {
 pub async fn watch_availability(
     parent: Arc<dyn ParentChain>,
     app: PlasmaApp,
+    alerts: Alerts,
     chain_id: u64,
     poll: Duration,
     timeout: Duration,
@@ -145,7 +155,8 @@ pub async fn watch_availability(
     let mut state = Availability::default();
     let mut failing = false;
     loop {
-        match availability_once(parent.as_ref(), &app, chain_id, &mut state, timeout).await {
+        match availability_once(parent.as_ref(), &app, &alerts, chain_id, &mut state, timeout).await
+        {
             Ok(()) => failing = false,
             Err(e) => {
                 if !failing {
@@ -162,6 +173,7 @@ pub async fn watch_availability(
 pub async fn availability_once(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
+    alerts: &Alerts,
     chain_id: u64,
     state: &mut Availability,
     timeout: Duration,
@@ -181,11 +193,19 @@ pub async fn availability_once(
                 settled.push(*height);
             }
             Some(block) => {
-                warn!(alert = "invalid_checkpoint", height, checkpoint = %hash, ours = %block.header.hash(), "the parent holds a checkpoint of a block this chain did not decide");
+                let detail = format!(
+                    "the parent's checkpoint {height} is {hash}, this chain's block is {}",
+                    block.header.hash()
+                );
+                alerts.raise(AlertKind::InvalidCheckpoint, *height, detail);
                 settled.push(*height);
             }
             None if !*alerted && since.elapsed() >= timeout => {
-                warn!(alert = "block_withholding", height, checkpoint = %hash, waited_ms = since.elapsed().as_millis() as u64, "a checkpointed block is not available to this node; users should exit");
+                let detail = format!(
+                    "checkpoint {height} ({hash}) has no block here after {} ms; users should exit",
+                    since.elapsed().as_millis()
+                );
+                alerts.raise(AlertKind::BlockWithholding, *height, detail);
                 *alerted = true;
             }
             None => {}

@@ -408,7 +408,19 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
         let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
         let anchor_header = plasma_ledger::Block::abi_decode(&block.block).unwrap().header;
         let bond = root.exit_bond().await.unwrap();
+        let mut alerts = node
+            .stream_alerts(plasma_proto::v1::StreamAlertsRequest {})
+            .await
+            .unwrap()
+            .into_inner();
         root.start_exit(bob.address(), &anchor_header, &bobs_pos, &inclusion, bond).await.unwrap();
+        let alert = tokio::time::timeout(Duration::from_secs(30), alerts.message())
+            .await
+            .expect("an alert on the stream")
+            .unwrap()
+            .unwrap();
+        assert_eq!((alert.kind.as_str(), alert.height), ("invalid_exit", bobs.0), "{alert:?}");
+        assert!(alert.detail.contains("was spent in"), "{}", alert.detail);
 
         let since = Instant::now();
         while !cluster.nodes[0].all_logs().contains("exit challenged; the bond is ours") {
