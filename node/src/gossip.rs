@@ -10,7 +10,7 @@
 //! A received transaction is admitted exactly like a submitted one (`CheckTx`, then the
 //! mempool's limits). A batch that does not decode, or holds a transaction that no state
 //! can make valid (undecodable, forged signature, unbalanced, …), is rejected: gossipsub
-//! scores the sender down and does not forward it. A batch none of whose transactions is
+//! does not forward it (peer scoring is not configured, so the sender is not penalised). A batch none of whose transactions is
 //! new or still valid is ignored (not forwarded); its valid transactions are still kept.
 
 use crate::app::PlasmaApp;
