@@ -10,8 +10,9 @@
 //! A received transaction is admitted exactly like a submitted one (`CheckTx`, then the
 //! mempool's limits). A batch that does not decode, or holds a transaction that no state
 //! can make valid (undecodable, forged signature, unbalanced, …), is rejected: gossipsub
-//! does not forward it (peer scoring is not configured, so the sender is not penalised). A batch none of whose transactions is
-//! new or still valid is ignored (not forwarded); its valid transactions are still kept.
+//! does not forward it (peer scoring is not configured, so the sender is not penalised).
+//! A batch none of whose transactions is new or still valid is ignored (not forwarded);
+//! its valid transactions are still kept.
 
 use crate::app::PlasmaApp;
 use crate::mempool::Mempool;
