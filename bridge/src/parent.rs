@@ -196,8 +196,6 @@ impl EthereumParent {
 
     /// The highest parent block that counts as final.
     pub async fn final_block(&self) -> Result<u64, ParentError> {
-        let transport =
-            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
         match self.finality {
             Finality::Confirmations(n) => {
                 Ok(self.provider.get_block_number().await.map_err(transport)?.saturating_sub(n))
@@ -239,35 +237,9 @@ impl ParentChain for EthereumParent {
         chain_id: u64,
         from_block: u64,
     ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
-        let transport =
-            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
-        let latest = self.provider.get_block_number().await.map_err(transport)?;
-        let from = from_block.max(self.start_block);
-        if from > latest {
-            return Ok((Vec::new(), from));
-        }
-        let filter = Filter::new()
-            .address(self.root)
-            .event_signature(PlasmaRoot::CheckpointSubmitted::SIGNATURE_HASH)
-            .topic1(B256::from(U256::from(chain_id)))
-            .from_block(from)
-            .to_block(latest);
-        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
-        let checkpoints = logs
-            .iter()
-            .map(|log| {
-                let ev = log
-                    .log_decode::<PlasmaRoot::CheckpointSubmitted>()
-                    .map_err(|e| ParentError::Malformed {
-                        block: log.block_number,
-                        reason: e.to_string(),
-                    })?
-                    .inner
-                    .data;
-                Ok((ev.height, ev.blockHash))
-            })
-            .collect::<Result<_, ParentError>>()?;
-        Ok((checkpoints, latest + 1))
+        let (events, next) =
+            self.events_since::<PlasmaRoot::CheckpointSubmitted>(chain_id, from_block).await?;
+        Ok((events.into_iter().map(|(_, ev)| (ev.height, ev.blockHash)).collect(), next))
     }
 
     async fn exits_started(
@@ -275,31 +247,12 @@ impl ParentChain for EthereumParent {
         chain_id: u64,
         from_block: u64,
     ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
-        let transport =
-            |e: alloy::transports::TransportError| ParentError::Transport(e.to_string());
-        let latest = self.provider.get_block_number().await.map_err(transport)?;
-        let from = from_block.max(self.start_block);
-        if from > latest {
-            return Ok((Vec::new(), from));
-        }
-        let filter = Filter::new()
-            .address(self.root)
-            .event_signature(PlasmaRoot::ExitStarted::SIGNATURE_HASH)
-            .topic1(B256::from(U256::from(chain_id)))
-            .from_block(from)
-            .to_block(latest);
-        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
-        let mut claims = Vec::with_capacity(logs.len());
-        for log in &logs {
-            let ev = log
-                .log_decode::<PlasmaRoot::ExitStarted>()
-                .map_err(|e| ParentError::Malformed {
-                    block: log.block_number,
-                    reason: e.to_string(),
-                })?
-                .inner
-                .data;
-            let pos = match log.transaction_hash {
+        let (events, next) =
+            self.events_since::<PlasmaRoot::ExitStarted>(chain_id, from_block).await?;
+        let mut claims = Vec::with_capacity(events.len());
+        for (tx_hash, ev) in events {
+            // The event names the exit by id; the output it claims is in the call itself.
+            let pos = match tx_hash {
                 None => None,
                 Some(hash) => self
                     .provider
@@ -322,7 +275,7 @@ impl ParentChain for EthereumParent {
                 exitable_at: ev.exitableAt,
             });
         }
-        Ok((claims, latest + 1))
+        Ok((claims, next))
     }
 
     async fn challenge_exit(
@@ -334,16 +287,7 @@ impl ParentChain for EthereumParent {
     ) -> Result<bool, ParentError> {
         let from = self.sender.ok_or(ParentError::NoSender)?;
         let root = crate::Root::at(self.root, self.provider.clone());
-        match root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await {
-            Ok(_) => Ok(true),
-            Err(crate::RootError::Refused { reason, .. }) if reason.contains("NotActive") => {
-                Ok(false)
-            }
-            Err(crate::RootError::Refused { call, reason }) => {
-                Err(ParentError::Refused { call, reason })
-            }
-            Err(e) => Err(ParentError::Transport(e.to_string())),
-        }
+        landed(root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await, "NotActive")
     }
 
     async fn submit_checkpoint(
@@ -353,16 +297,7 @@ impl ParentChain for EthereumParent {
     ) -> Result<bool, ParentError> {
         let from = self.sender.ok_or(ParentError::NoSender)?;
         let root = crate::Root::at(self.root, self.provider.clone());
-        match root.submit_checkpoint(from, header, certificate).await {
-            Ok(_) => Ok(true),
-            Err(crate::RootError::Refused { reason, .. }) if reason.contains("NotNewer") => {
-                Ok(false)
-            }
-            Err(crate::RootError::Refused { call, reason }) => {
-                Err(ParentError::Refused { call, reason })
-            }
-            Err(e) => Err(ParentError::Transport(e.to_string())),
-        }
+        landed(root.submit_checkpoint(from, header, certificate).await, "NotNewer")
     }
 
     async fn final_deposits(
@@ -393,18 +328,7 @@ impl ParentChain for EthereumParent {
         let mut records = logs
             .iter()
             .map(|log| {
-                let ev = log.log_decode::<PlasmaRoot::Deposited>().map_err(|e| {
-                    ParentError::Malformed { block: log.block_number, reason: e.to_string() }
-                })?;
-                let ev = ev.inner.data;
-                Ok(DepositRecord {
-                    chainId: ev.chainId,
-                    nonce: ev.nonce,
-                    depositor: ev.depositor,
-                    recipient: ev.recipient,
-                    token: ev.token,
-                    amount: ev.amount,
-                })
+                decode::<PlasmaRoot::Deposited>(log).map(|ev| crate::root::deposit_record(&ev))
             })
             .collect::<Result<Vec<_>, ParentError>>()?;
         records.sort_by_key(|r| r.nonce);
@@ -417,5 +341,60 @@ impl ParentChain for EthereumParent {
             .count();
         records.truncate(contiguous);
         Ok(records)
+    }
+}
+
+fn transport(e: alloy::transports::TransportError) -> ParentError {
+    ParentError::Transport(e.to_string())
+}
+
+/// The event `E` a log carries.
+fn decode<E: SolEvent>(log: &alloy::rpc::types::Log) -> Result<E, ParentError> {
+    log.log_decode::<E>()
+        .map(|l| l.inner.data)
+        .map_err(|e| ParentError::Malformed { block: log.block_number, reason: e.to_string() })
+}
+
+/// A submission's outcome: `true` when it landed, `false` when the root refused it with
+/// `benign` (someone else did it first), an error otherwise.
+fn landed(
+    result: Result<crate::Receipt, crate::RootError>,
+    benign: &str,
+) -> Result<bool, ParentError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(crate::RootError::Refused { reason, .. }) if reason.contains(benign) => Ok(false),
+        Err(crate::RootError::Refused { call, reason }) => {
+            Err(ParentError::Refused { call, reason })
+        }
+        Err(e) => Err(ParentError::Transport(e.to_string())),
+    }
+}
+
+impl EthereumParent {
+    /// Events `E` of `chain_id` (its first indexed topic) from parent block `from_block` up
+    /// to the latest, each with its transaction; and the next block to scan from.
+    async fn events_since<E: SolEvent>(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<(Option<B256>, E)>, u64), ParentError> {
+        let latest = self.provider.get_block_number().await.map_err(transport)?;
+        let from = from_block.max(self.start_block);
+        if from > latest {
+            return Ok((Vec::new(), from));
+        }
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(E::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from)
+            .to_block(latest);
+        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
+        let events = logs
+            .iter()
+            .map(|log| Ok((log.transaction_hash, decode::<E>(log)?)))
+            .collect::<Result<_, ParentError>>()?;
+        Ok((events, latest + 1))
     }
 }

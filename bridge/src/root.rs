@@ -250,15 +250,7 @@ impl Root {
             builder = builder.value(amount);
         }
         let receipt = send(call, builder).await?;
-        let ev = event::<PlasmaRoot::Deposited>(call, &receipt)?;
-        let record = DepositRecord {
-            chainId: ev.chainId,
-            nonce: ev.nonce,
-            depositor: ev.depositor,
-            recipient: ev.recipient,
-            token: ev.token,
-            amount: ev.amount,
-        };
+        let record = deposit_record(&event::<PlasmaRoot::Deposited>(call, &receipt)?);
         Ok((record, receipt))
     }
 
@@ -395,6 +387,18 @@ async fn send<D: CallDecoder>(
         return Err(RootError::Reverted { call, tx_hash, gas_used });
     }
     Ok(Receipt { tx_hash, gas_used, inner })
+}
+
+/// The root's record of a deposit, from its `Deposited` event.
+pub(crate) fn deposit_record(ev: &PlasmaRoot::Deposited) -> DepositRecord {
+    DepositRecord {
+        chainId: ev.chainId,
+        nonce: ev.nonce,
+        depositor: ev.depositor,
+        recipient: ev.recipient,
+        token: ev.token,
+        amount: ev.amount,
+    }
 }
 
 /// The first `E` event of a successful call's receipt.

@@ -184,6 +184,18 @@ pub enum TxError {
     },
 }
 
+impl TxError {
+    /// Whether the verdict depends on the state it was reached against: an input not yet
+    /// created or already spent, a child not yet registered. Every other error holds
+    /// against any state (the transaction itself is wrong).
+    pub fn depends_on_state(&self) -> bool {
+        matches!(
+            self,
+            TxError::InputMissing { .. } | TxError::InputSpent { .. } | TxError::UnknownChild(_)
+        )
+    }
+}
+
 /// What a valid transaction does to the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidatedTx {

@@ -23,7 +23,7 @@ use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
 use plasma_ledger::{
-    Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, TxError, B256,
+    Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, B256,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
@@ -334,13 +334,9 @@ fn verdict(
     let view = store.view();
     let verdict = validate_transaction_with(domain, &view, &stx, signers);
     view.finish()?;
-    Ok(verdict.map(drop).map_err(|e| Refusal::Invalid {
-        permanent: !matches!(
-            e,
-            TxError::InputMissing { .. } | TxError::InputSpent { .. } | TxError::UnknownChild(_)
-        ),
-        reason: e.to_string(),
-    }))
+    Ok(verdict
+        .map(drop)
+        .map_err(|e| Refusal::Invalid { permanent: !e.depends_on_state(), reason: e.to_string() }))
 }
 
 fn check_tx(

@@ -126,6 +126,26 @@ fn root_deposits_are_minted_once_in_order_after_finality() {
 
 const GWEI: u64 = 1_000_000_000;
 
+/// What an exit of the output created by transaction `(height, index)` shows the root: its
+/// inclusion proven under the checkpointed block at `anchor`, and that block's header.
+async fn exit_evidence(
+    rpc: u16,
+    height: u64,
+    index: u32,
+    anchor: u64,
+) -> (plasma_ledger::TxInclusion, plasma_ledger::BlockHeader) {
+    use alloy_sol_types::SolValue;
+    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest};
+    let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    let request = GetInclusionProofRequest { height, tx_index: index, anchor_height: anchor };
+    let inclusion = node.get_inclusion_proof(request).await.unwrap().into_inner().inclusion;
+    let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
+    (
+        plasma_ledger::TxInclusion::abi_decode(&inclusion).unwrap(),
+        plasma_ledger::Block::abi_decode(&block.block).unwrap().header,
+    )
+}
+
 /// A chain of `n` validators registered on a fresh root (epoch `epoch`, exit period
 /// `exit_period` s), each bonded with its genesis key in genesis order (stake = power), the
 /// genesis configuration proposed, and every node following the root (no confirmations).
@@ -263,8 +283,8 @@ async fn outputs(rpc: u16, owner: Address) -> Vec<(u64, u32, u8, Address, U256)>
 fn value_goes_down_by_deposit_and_back_up_by_exit() {
     use plasma_bridge::bindings::MockERC20;
     use plasma_ledger::signing::SigningDomain;
-    use plasma_ledger::{testkit, Output, TxInclusion, UtxoPos};
-    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, SubmitTxRequest};
+    use plasma_ledger::{testkit, Output, UtxoPos};
+    use plasma_proto::v1::SubmitTxRequest;
     const EXIT_PERIOD: u64 = 60;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
     cluster.start_all();
@@ -311,21 +331,9 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
         wait_coins(rpc, bob.address(), 2).await;
         let bobs = outputs(rpc, bob.address()).await;
         let anchor = checkpointed(&root, chain_id, bobs[0].0).await;
-        let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
-        let anchor_header = plasma_ledger::Block::abi_decode(&block.block).unwrap().header;
         let bond = root.exit_bond().await.unwrap();
         for coin in &bobs {
-            let inclusion = node
-                .get_inclusion_proof(GetInclusionProofRequest {
-                    height: coin.0,
-                    tx_index: coin.1,
-                    anchor_height: anchor,
-                })
-                .await
-                .unwrap()
-                .into_inner()
-                .inclusion;
-            let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
+            let (inclusion, anchor_header) = exit_evidence(rpc, coin.0, coin.1, anchor).await;
             root.start_exit(bob.address(), &anchor_header, &pos(coin), &inclusion, bond)
                 .await
                 .unwrap();
@@ -353,8 +361,8 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
 #[test]
 fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
     use plasma_ledger::signing::SigningDomain;
-    use plasma_ledger::{testkit, Output, TxInclusion, UtxoPos};
-    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, SubmitTxRequest};
+    use plasma_ledger::{testkit, Output, UtxoPos};
+    use plasma_proto::v1::SubmitTxRequest;
     const EXIT_PERIOD: u64 = 60;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
     cluster.start_all();
@@ -394,19 +402,7 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         // ... and still tries to exit it on the root.
-        let inclusion = node
-            .get_inclusion_proof(GetInclusionProofRequest {
-                height: bobs.0,
-                tx_index: bobs.1,
-                anchor_height: anchor,
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .inclusion;
-        let inclusion = TxInclusion::abi_decode(&inclusion).unwrap();
-        let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
-        let anchor_header = plasma_ledger::Block::abi_decode(&block.block).unwrap().header;
+        let (inclusion, anchor_header) = exit_evidence(rpc, bobs.0, bobs.1, anchor).await;
         let bond = root.exit_bond().await.unwrap();
         let mut alerts = node
             .stream_alerts(plasma_proto::v1::StreamAlertsRequest {})

@@ -144,6 +144,15 @@ fn status_error(s: tonic::Status) -> eyre::Report {
     eyre!("{}", s.message())
 }
 
+/// The unspent outputs of `owner`.
+async fn utxos(
+    node: &mut NodeClient<tonic::transport::Channel>,
+    owner: Address,
+) -> eyre::Result<Vec<plasma_proto::v1::Utxo>> {
+    let r = node.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
+    Ok(r.map_err(status_error)?.into_inner().utxos)
+}
+
 fn main() -> eyre::Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -240,13 +249,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                     .await
                     .map_err(|e| eyre!("approving {token}: {e}"))?;
             }
-            let before = node
-                .get_utxos(GetUtxosRequest { owner: recipient.to_vec() })
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .utxos
-                .len();
+            let before = utxos(&mut node, recipient).await?.len();
             let (record, receipt) = root
                 .deposit(key.address(), chain_id, recipient, token, amount)
                 .await
@@ -261,13 +264,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 println!("waiting for the parent's finality and this chain to mint it…");
                 let deadline = Instant::now() + Duration::from_secs(600);
                 loop {
-                    let now = node
-                        .get_utxos(GetUtxosRequest { owner: recipient.to_vec() })
-                        .await
-                        .map_err(status_error)?
-                        .into_inner()
-                        .utxos
-                        .len();
+                    let now = utxos(&mut node, recipient).await?.len();
                     if now > before {
                         println!("minted for {recipient}");
                         break;
@@ -351,12 +348,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 (None, Some(k)) => load_wallet(&k)?.address(),
                 _ => bail!("give an address or --key, not both"),
             };
-            let utxos = node
-                .get_utxos(GetUtxosRequest { owner: who.to_vec() })
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .utxos;
+            let utxos = utxos(&mut node, who).await?;
             let mut totals = std::collections::BTreeMap::<Address, U256>::new();
             for u in &utxos {
                 *totals.entry(Address::from_slice(&u.token)).or_default() +=
@@ -382,12 +374,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 status.root_chain_id,
                 Address::from_slice(&status.root_contract),
             );
-            let utxos = node
-                .get_utxos(GetUtxosRequest { owner: key.address().to_vec() })
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .utxos;
+            let utxos = utxos(&mut node, key.address()).await?;
             let mut inputs = Vec::new();
             let mut have = U256::ZERO;
             for u in utxos.iter().filter(|u| Address::from_slice(&u.token) == token) {
