@@ -324,7 +324,13 @@ impl Node for RpcState {
         req: Request<pb::ShutdownRequest>,
     ) -> Result<Response<pb::ShutdownResponse>, Status> {
         self.authorize(&req)?;
-        self.shutdown.notify_one();
+        // Stop once this answer had time to leave: stopping at once can cut the connection
+        // before the caller learns that its request was accepted.
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            shutdown.notify_one();
+        });
         Ok(Response::new(pb::ShutdownResponse {}))
     }
 }
