@@ -12,7 +12,9 @@ use alloy::primitives::{Address, B256, U256};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
-use plasma_ledger::{BlockHeader, CommitCertificate, DepositRecord, SignedTransaction, UtxoPos};
+use plasma_ledger::{
+    BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
+};
 
 /// Most deposits one query asks for.
 pub const MAX_DEPOSITS_PER_QUERY: usize = 256;
@@ -76,6 +78,8 @@ pub struct ChainState {
     pub last_checkpoint: u64,
     /// Whether the parent froze the chain (after a fraud proof): exits only.
     pub frozen: bool,
+    /// First void height after a proven fraud (0: none): exits anchor below it.
+    pub rollback_height: u64,
 }
 
 /// An exit started on the parent against one of this chain's outputs.
@@ -136,6 +140,18 @@ pub trait ParentChain: Send + Sync {
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError>;
+
+    /// The checkpoint of `chain_id` at `height` as the parent accepted it (header and the
+    /// certificate it verified), or `None` if it accepted none there.
+    async fn checkpoint(
+        &self,
+        chain_id: u64,
+        height: u64,
+    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError>;
+
+    /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
+    /// frozen (another prover got there first).
+    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError>;
 
     /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
     /// under the parent's rule: contiguous, in nonce order, at most `max` (capped at
@@ -229,7 +245,57 @@ impl ParentChain for EthereumParent {
             epoch_length: c.epochLength,
             last_checkpoint: c.lastHeight,
             frozen: c.frozen,
+            rollback_height: c.rollbackHeight,
         })
+    }
+
+    async fn checkpoint(
+        &self,
+        chain_id: u64,
+        height: u64,
+    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
+        use alloy::consensus::Transaction as _;
+        use alloy::sol_types::SolCall;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        let stored = root
+            .checkpoint(chain_id, height)
+            .await
+            .map_err(|e| ParentError::Transport(e.to_string()))?;
+        if stored.is_zero() {
+            return Ok(None);
+        }
+        // The root keeps the header's hash; the header and certificate are in the call.
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(PlasmaRoot::CheckpointSubmitted::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .topic2(B256::from(U256::from(height)))
+            .from_block(self.start_block);
+        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
+        for log in logs.iter().rev() {
+            let Some(hash) = log.transaction_hash else { continue };
+            let Some(tx) = self.provider.get_transaction_by_hash(hash).await.map_err(transport)?
+            else {
+                continue;
+            };
+            let Ok(call) = PlasmaRoot::submitCheckpointCall::abi_decode(tx.input()) else {
+                continue; // submitted through another contract: not readable here
+            };
+            let header: BlockHeader = crate::convert(&call.header);
+            if header.chainId == chain_id && header.height == height && header.hash() == stored {
+                return Ok(Some((header, crate::convert(&call.certificate))));
+            }
+        }
+        Err(ParentError::Malformed {
+            block: None,
+            reason: format!("checkpoint {height} of chain {chain_id} is stored but no call to submitCheckpoint shows it"),
+        })
+    }
+
+    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        landed(root.prove_fraud(from, chain_id, proof).await, "ChainIsFrozen")
     }
 
     async fn checkpoints_accepted(

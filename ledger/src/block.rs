@@ -311,6 +311,39 @@ impl<'a, V: LedgerView> Executor<'a, V> {
     }
 }
 
+/// The effects of `block` taken as given: transactions that validate are applied as
+/// [`apply_block`] would, the others simply spend their inputs and create their outputs.
+///
+/// Fault injection for tests only (a byzantine validator that certifies invalid blocks
+/// must still follow the chain it forged). No honest code path calls it.
+#[cfg(feature = "fault-injection")]
+pub fn apply_block_unjudged(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    block: &Block,
+) -> StateDelta {
+    let mut exec = Executor::new(view);
+    for stx in &block.transactions {
+        if exec.execute(domain, stx, &Recover).is_ok() {
+            continue;
+        }
+        let tx = &stx.transaction;
+        let index = exec.tx_hashes.len() as u32;
+        let forced = ValidatedTx {
+            hash: tx.hash(),
+            kind: tx.tx_kind().unwrap_or(crate::types::TxKind::Transfer),
+            spends: tx.inputs.clone(),
+            creates: tx.outputs.clone(),
+            deposit_nonce: None,
+            escrow_credit: None,
+            escrow_debit: None,
+        };
+        exec.tx_hashes.push(forced.hash);
+        exec.overlay.record(TxRef { height: exec.height, index }, forced);
+    }
+    exec.into_delta(block.header.hash())
+}
+
 /// Why [`BlockBuilder::push`] left a candidate out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PushError {

@@ -160,6 +160,34 @@ pub fn verify_block_in_history(
         .map_err(InclusionError::History)
 }
 
+/// The inclusion of transaction `tx_index` of `block` under the checkpointed header at
+/// `anchor_height`, whose history tree holds `history` (the hashes of blocks
+/// `1..anchor_height`, at least). `None` if the index or the heights do not fit.
+pub fn prove_inclusion(
+    block: &crate::types::Block,
+    tx_index: u32,
+    history: &[B256],
+    anchor_height: u64,
+) -> Option<TxInclusion> {
+    let height = block.header.height;
+    let signed = block.transactions.get(tx_index as usize)?;
+    let leaves: Vec<B256> = block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
+    let history_proof = match anchor_height.cmp(&height) {
+        std::cmp::Ordering::Less => return None,
+        std::cmp::Ordering::Equal => Default::default(),
+        std::cmp::Ordering::Greater => {
+            let before = history.get(..usize::try_from(anchor_height - 1).ok()?)?;
+            merkle::prove_history(before, height)?
+        }
+    };
+    Some(TxInclusion {
+        signedTx: signed.clone(),
+        header: block.header.clone(),
+        txProof: merkle::prove(&leaves, tx_index as usize, None)?,
+        historyProof: history_proof,
+    })
+}
+
 /// Why an exit may not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExitError {

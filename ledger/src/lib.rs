@@ -25,7 +25,7 @@ pub mod view;
 pub use block::{apply_block, BlockError, StateDelta};
 pub use tx::{validate_transaction, TxError, ValidatedTx};
 pub use types::*;
-pub use view::{LedgerView, MemoryLedger};
+pub use view::{LedgerView, MemoryLedger, Stacked};
 
 /// Re-exported so that users of the ledger name the same primitive types.
 pub use alloy_primitives::{keccak256, Address, B256, U256};

@@ -6,7 +6,6 @@
 use crate::block::{build_block, seal_block, ProposalParams, StateDelta};
 use crate::bls::BlsSecretKey;
 use crate::certificate::{certify, ValidatorSet};
-use crate::merkle::{self, leaf_hash};
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
     Block, BlockHeader, CommitCertificate, DepositRecord, Output, SignedTransaction, Transaction,
@@ -223,22 +222,9 @@ impl TestChain {
     /// Inclusion of transaction `(height, index)` under the header at `anchor` (whose
     /// history root covers every block before it).
     pub fn inclusion_under(&self, height: u64, index: u32, anchor: u64) -> TxInclusion {
-        let block = &self.blocks[height as usize - 1];
-        let leaves: Vec<B256> =
-            block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-        let before_anchor = &self.blocks[..anchor as usize - 1];
-        let hashes: Vec<B256> = before_anchor.iter().map(|b| b.header.hash()).collect();
-        let history_proof = if height == anchor {
-            Default::default()
-        } else {
-            merkle::prove_history(&hashes, height).expect("height before anchor")
-        };
-        TxInclusion {
-            signedTx: block.transactions[index as usize].clone(),
-            header: block.header.clone(),
-            txProof: merkle::prove(&leaves, index as usize, None).expect("index in block"),
-            historyProof: history_proof,
-        }
+        let hashes: Vec<B256> = self.blocks.iter().map(|b| b.header.hash()).collect();
+        crate::exit::prove_inclusion(&self.blocks[height as usize - 1], index, &hashes, anchor)
+            .expect("a transaction of a block at or before the anchor")
     }
 }
 

@@ -103,6 +103,16 @@ impl BlockHeader {
     }
 }
 
+impl Block {
+    /// Decodes a block received from outside the process (at most
+    /// [`crate::block::MAX_BLOCK_TXS`] transactions of [`MAX_TX_BYTES`] each).
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        // Header, offsets and lengths, then each transaction with its offset word.
+        let max = 16 * 32 + crate::block::MAX_BLOCK_TXS * (MAX_TX_BYTES + 32);
+        decode("Block", bytes, max)
+    }
+}
+
 impl UtxoPos {
     /// Builds a position.
     pub const fn new(block_height: u64, tx_index: u32, output_index: u8) -> Self {

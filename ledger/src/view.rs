@@ -142,3 +142,129 @@ impl LedgerView for MemoryLedger {
         self.payable_exits.get(&(chain, *exit_id)).cloned()
     }
 }
+
+/// Blocks applied in memory on top of another view, which is left untouched: what a watcher
+/// judges a run of blocks against before (or instead of) committing them.
+#[derive(Debug)]
+pub struct Stacked<'a, V> {
+    base: &'a V,
+    head: Option<ChainHead>,
+    created: HashMap<UtxoPos, Output>,
+    spent: HashMap<UtxoPos, TxRef>,
+    next_deposit_nonce: Option<u64>,
+    escrow: BTreeMap<(u64, Address), U256>,
+    exits_paid: std::collections::HashSet<(u64, B256)>,
+}
+
+impl<'a, V: LedgerView> Stacked<'a, V> {
+    /// Nothing applied yet: reads are `base`'s.
+    pub fn new(base: &'a V) -> Self {
+        Self {
+            base,
+            head: None,
+            created: HashMap::new(),
+            spent: HashMap::new(),
+            next_deposit_nonce: None,
+            escrow: BTreeMap::new(),
+            exits_paid: Default::default(),
+        }
+    }
+
+    /// Applies a delta produced by [`crate::apply_block`] against this view.
+    pub fn apply(&mut self, delta: &StateDelta) {
+        self.head = Some(delta.head.clone());
+        for (pos, by) in &delta.spent {
+            self.created.remove(pos);
+            self.spent.insert(pos.clone(), *by);
+        }
+        for (pos, out) in &delta.created {
+            self.created.insert(pos.clone(), out.clone());
+        }
+        self.next_deposit_nonce = Some(delta.next_deposit_nonce);
+        self.escrow.extend(delta.escrow.iter().map(|(k, v)| (*k, *v)));
+        self.exits_paid.extend(delta.exits_paid.iter().copied());
+    }
+}
+
+impl<V: LedgerView> LedgerView for Stacked<'_, V> {
+    fn head(&self) -> ChainHead {
+        self.head.clone().unwrap_or_else(|| self.base.head())
+    }
+    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
+        if self.spent.contains_key(pos) {
+            return None;
+        }
+        self.created.get(pos).cloned().or_else(|| self.base.unspent(pos))
+    }
+    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
+        self.spent.get(pos).copied().or_else(|| self.base.spent_by(pos))
+    }
+    fn next_deposit_nonce(&self) -> u64 {
+        self.next_deposit_nonce.unwrap_or_else(|| self.base.next_deposit_nonce())
+    }
+    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
+        self.base.parent_deposit(nonce)
+    }
+    fn is_child(&self, chain: u64) -> bool {
+        self.base.is_child(chain)
+    }
+    fn escrow(&self, chain: u64, token: &Address) -> U256 {
+        self.escrow.get(&(chain, *token)).copied().unwrap_or_else(|| self.base.escrow(chain, token))
+    }
+    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
+        if self.exits_paid.contains(&(chain, *exit_id)) {
+            return None;
+        }
+        self.base.payable_exit(chain, exit_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::apply_block;
+
+    #[test]
+    fn stacked_blocks_judge_like_committed_ones() {
+        use crate::block::build_block;
+        use crate::testkit::{domain, Workload};
+        let domain = domain();
+        let load = Workload::new(4);
+        let mut base = MemoryLedger::default();
+        let deposits = load.deposits(&base, domain.chain_id, 8);
+        for r in &deposits {
+            base.parent_deposits.insert(r.nonce, r.clone());
+        }
+        // Four blocks: the mints, then transfers each spending what the one before made.
+        let mut committed = base.clone();
+        let mut blocks = Vec::new();
+        for height in 1..=4u64 {
+            let mints = if height == 1 { deposits.as_slice() } else { &[] };
+            let txs = load.block_txs(&domain, &committed, mints, 8);
+            let (block, delta) =
+                build_block(&domain, &committed, txs, &Workload::params(height)).expect("valid");
+            committed.apply(&delta);
+            blocks.push(block);
+        }
+        // Stacked on the untouched base, every block judges to the same delta.
+        let mut replay = base.clone();
+        let mut stacked = Stacked::new(&base);
+        for block in &blocks {
+            let a = apply_block(&domain, &replay, block).expect("valid on the committed state");
+            let b = apply_block(&domain, &stacked, block).expect("valid on the stack");
+            assert_eq!(a, b);
+            replay.apply(&a);
+            stacked.apply(&b);
+        }
+        assert_eq!(stacked.head(), committed.head());
+        assert_eq!(base.head().height, 0, "the base is untouched");
+        for (pos, out) in &committed.utxos {
+            assert_eq!(stacked.unspent(pos).as_ref(), Some(out));
+        }
+        for pos in base.utxos.keys().chain(replay.spent.keys()) {
+            assert_eq!(stacked.unspent(pos).is_some(), committed.utxos.contains_key(pos));
+        }
+        // A replay of the last block is refused on the stack as on the committed state.
+        assert!(apply_block(&domain, &stacked, &blocks[3]).is_err());
+    }
+}

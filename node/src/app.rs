@@ -82,6 +82,12 @@ struct Rounds {
     /// Fault injection: propose blocks that mint an unrecorded deposit.
     #[cfg(feature = "byzantine")]
     invalid_proposals: bool,
+    /// Fault injection: inflate the deposits minted to this key's address.
+    #[cfg(feature = "byzantine")]
+    inflate_with: Option<plasma_ledger::signing::UserKey>,
+    /// Fault injection: accept and commit blocks the ledger refuses.
+    #[cfg(feature = "byzantine")]
+    certify_invalid: bool,
 }
 
 /// One consensus call's view of the application.
@@ -146,6 +152,10 @@ impl PlasmaApp {
             staged: None,
             #[cfg(feature = "byzantine")]
             invalid_proposals: false,
+            #[cfg(feature = "byzantine")]
+            inflate_with: None,
+            #[cfg(feature = "byzantine")]
+            certify_invalid: false,
         };
         let (committed, _) = tokio::sync::watch::channel(height);
         Self {
@@ -173,6 +183,19 @@ impl PlasmaApp {
     #[cfg(feature = "byzantine")]
     pub fn propose_invalid_blocks(&self) {
         self.rounds().invalid_proposals = true;
+    }
+
+    /// Fault injection (tests only): as proposer, spend every deposit minted to `key`'s
+    /// address in a transfer that pays it a thousand times the amount.
+    #[cfg(feature = "byzantine")]
+    pub fn inflate_with(&self, key: plasma_ledger::signing::UserKey) {
+        self.rounds().inflate_with = Some(key);
+    }
+
+    /// Fault injection (tests only): vote for and commit blocks the ledger refuses.
+    #[cfg(feature = "byzantine")]
+    pub fn certify_invalid_blocks(&self) {
+        self.rounds().certify_invalid = true;
     }
 
     /// Recovers, on all cores, the signers of `txs` that later checks will ask for.
@@ -351,6 +374,39 @@ fn check_tx(
     })
 }
 
+/// Fault injection: a transfer of the first deposit minted to `key`'s address that pays it a
+/// thousand times the amount, signed by `key`.
+#[cfg(feature = "byzantine")]
+fn inflating_transfer(
+    store: &Store,
+    domain: &SigningDomain,
+    key: &plasma_ledger::signing::UserKey,
+) -> Result<Option<SignedTransaction>, StoreError> {
+    use plasma_ledger::{Output, Transaction, TxKind, U256};
+    for (pos, out) in store.utxos_of(&key.address(), 64)? {
+        let minted = store.block(pos.blockHeight)?.is_some_and(|b| {
+            b.transactions
+                .get(pos.txIndex as usize)
+                .is_some_and(|t| t.transaction.kind == TxKind::Deposit as u8)
+        });
+        if !minted {
+            continue;
+        }
+        let transaction = Transaction {
+            kind: TxKind::Transfer as u8,
+            inputs: vec![pos],
+            outputs: vec![Output::new(out.owner, out.token, out.amount * U256::from(1000))],
+            data: Default::default(),
+        };
+        let signature = key.sign_digest(&domain.signing_hash(&transaction));
+        return Ok(Some(SignedTransaction {
+            transaction,
+            signatures: vec![signature.to_vec().into()],
+        }));
+    }
+    Ok(None)
+}
+
 fn read(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
     store.read().unwrap_or_else(|p| p.into_inner())
 }
@@ -440,6 +496,25 @@ impl State<'_> {
             warn!(height = forged.header.height, "proposing an invalid block (fault injection)");
             return Ok(response::PrepareProposal { txs: block_txs(&forged, carried) });
         }
+        #[cfg(feature = "byzantine")]
+        let (block, delta) = match &self.rounds.inflate_with {
+            None => (block, delta),
+            Some(key) => match inflating_transfer(&store, self.domain, key)? {
+                None => (block, delta),
+                Some(stx) => {
+                    let mut txs = block.transactions;
+                    txs.push(stx);
+                    let forged = plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
+                    let delta =
+                        plasma_ledger::block::apply_block_unjudged(self.domain, &view, &forged);
+                    warn!(
+                        height = forged.header.height,
+                        "proposing an inflating block (fault injection)"
+                    );
+                    (forged, delta)
+                }
+            },
+        };
         view.finish()?;
         let judged = Judged { block, delta, parent_commit };
         let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
@@ -496,6 +571,18 @@ impl State<'_> {
         };
         self.signers.warm(self.domain, &block.transactions);
         let verdict = read(self.store).apply_block_with(self.domain, &block, self.signers)?;
+        #[cfg(feature = "byzantine")]
+        let verdict = match verdict {
+            Err(e) if self.rounds.certify_invalid => {
+                warn!(height = block.header.height, error = %e, "certifying an invalid block (fault injection)");
+                let store = read(self.store);
+                let view = store.view();
+                let delta = plasma_ledger::block::apply_block_unjudged(self.domain, &view, &block);
+                view.finish()?;
+                Ok(delta)
+            }
+            v => v,
+        };
         match verdict {
             Ok(delta) => {
                 self.rounds.judged.insert(hash, Judged { block, delta, parent_commit });

@@ -129,6 +129,14 @@ pub struct ByzantineSection {
     /// validators must refuse them.
     #[serde(default)]
     pub invalid_proposals: bool,
+    /// As proposer, spend every deposit minted to this validator's operator address in a
+    /// transfer that pays the operator a thousand times the amount (inflation).
+    #[serde(default)]
+    pub inflate: bool,
+    /// Vote for and commit blocks the ledger refuses (with other byzantine validators
+    /// holding two thirds of the power, they are finalized).
+    #[serde(default)]
+    pub certify_invalid: bool,
     /// The engine's own faults (Malachite's byzantine network proxy): `equivocate_votes`,
     /// `drop_proposals`, …
     #[serde(flatten)]
@@ -155,6 +163,11 @@ pub struct ParentSection {
     /// watcher raises `block_withholding` (ms).
     #[serde(default = "default_withholding_ms")]
     pub withholding_timeout_ms: u64,
+    /// gRPC endpoints (`http://host:port`) of other nodes of this chain. When this node
+    /// stays behind the parent's latest checkpoint for `withholding_timeout_ms`, the watcher
+    /// fetches the blocks up to it from them, judges them and proves fraud to the parent.
+    #[serde(default)]
+    pub block_sources: Vec<String>,
 }
 
 fn default_withholding_ms() -> u64 {

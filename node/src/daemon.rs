@@ -210,6 +210,16 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
             tracing::warn!("BYZANTINE NODE: this node proposes invalid blocks on purpose");
             app.propose_invalid_blocks();
         }
+        if section.inflate {
+            tracing::warn!("BYZANTINE NODE: this node inflates its operator's deposits");
+            let key = plasma_ledger::signing::UserKey::from_bytes(keys.operator_secret)
+                .ok_or_else(|| eyre!("operator key unusable"))?;
+            app.inflate_with(key);
+        }
+        if section.certify_invalid {
+            tracing::warn!("BYZANTINE NODE: this node certifies invalid blocks");
+            app.certify_invalid_blocks();
+        }
         let engine_faults = section.engine != Default::default();
         engine_faults.then_some(section.engine)
     };
@@ -347,6 +357,9 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         tokio::spawn(crate::watcher::watch_availability(pa, a, al, chain_id, poll, withholding));
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
+        let sources = crate::prover::BlockSources::new(p.block_sources.clone());
+        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+        tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
         if is_validator {
             tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
         }
@@ -363,12 +376,25 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
 
     let mut shim = Shim::new(shim_cfg, app, mempool);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
+    let halted = tokio::select! {
         r = shim.run(&mut channels) => r.map_err(|e| eyre!(e)),
-        _ = tokio::signal::ctrl_c() => { info!("interrupted; stopping"); Ok(()) }
-        _ = term.recv() => { info!("terminated; stopping"); Ok(()) }
-        _ = shutdown.notified() => { info!("shutdown requested over the API; stopping"); Ok(()) }
+        _ = tokio::signal::ctrl_c() => { info!("interrupted; stopping"); return Ok(()) }
+        _ = term.recv() => { info!("terminated; stopping"); return Ok(()) }
+        _ = shutdown.notified() => { info!("shutdown requested over the API; stopping"); return Ok(()) }
+    };
+    let Err(error) = halted else { return Ok(()) };
+    if cfg.parent.is_none() {
+        return Err(error);
     }
+    // Under a parent, a halted chain still owes its users their exits: keep serving proofs
+    // and watching (the watcher proves an invalid decided block) until told to stop.
+    tracing::error!(%error, "consensus halted; the API and the watcher keep running so that users can exit");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => info!("interrupted; stopping"),
+        _ = term.recv() => info!("terminated; stopping"),
+        _ = shutdown.notified() => info!("shutdown requested over the API; stopping"),
+    }
+    Ok(())
 }
 
 /// Opens a home's store (recording the genesis deposits on first use) as the application.

@@ -11,8 +11,8 @@ use crate::app::PlasmaApp;
 use crate::mempool::{Mempool, MempoolError};
 use alloy_sol_types::SolValue;
 use plasma_consensus::ValidatorSet;
-use plasma_ledger::merkle::{self, leaf_hash};
-use plasma_ledger::{Address, SignedTransaction, TxInclusion, B256};
+
+use plasma_ledger::{Address, SignedTransaction, B256};
 use plasma_proto::v1 as pb;
 use plasma_proto::v1::node_server::{Node, NodeServer};
 use std::net::SocketAddr;
@@ -227,48 +227,35 @@ impl Node for RpcState {
             .with_store(|s| s.block(r.height))
             .map_err(internal)?
             .ok_or_else(|| Status::not_found(format!("no block at height {}", r.height)))?;
-        let index = r.tx_index as usize;
-        let tx = block.transactions.get(index).ok_or_else(|| {
-            bad(
+        if r.tx_index as usize >= block.transactions.len() {
+            return Err(bad(
                 "tx_index",
                 format!("block {} has {} transactions", r.height, block.transactions.len()),
-            )
+            ));
+        }
+        let anchor = if r.anchor_height == 0 { r.height } else { r.anchor_height };
+        if anchor < r.height {
+            return Err(bad(
+                "anchor_height",
+                format!("anchor {anchor} is before the block at {}", r.height),
+            ));
+        }
+        if self.app.with_store(|s| s.head().height) < anchor {
+            return Err(Status::not_found(format!("no block at anchor height {anchor}")));
+        }
+        // Every block hash before the anchor: the anchor's history tree.
+        let hashes = self.app.with_store(|s| -> Result<Vec<B256>, Status> {
+            (1..anchor)
+                .map(|h| {
+                    s.block(h)
+                        .map_err(internal)?
+                        .map(|b| b.header.hash())
+                        .ok_or_else(|| Status::not_found(format!("no block at height {h}")))
+                })
+                .collect()
         })?;
-        let leaves: Vec<B256> =
-            block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-        let proof = merkle::prove(&leaves, index, None).ok_or_else(|| internal("proof"))?;
-        let anchor = r.anchor_height;
-        let history_proof = if anchor == 0 || anchor == r.height {
-            Default::default()
-        } else {
-            if anchor < r.height {
-                return Err(bad(
-                    "anchor_height",
-                    format!("anchor {anchor} is before the block at {}", r.height),
-                ));
-            }
-            // Every block hash before the anchor: the anchor's history tree.
-            let hashes = self.app.with_store(|s| -> Result<Vec<B256>, Status> {
-                (1..anchor)
-                    .map(|h| {
-                        s.block(h)
-                            .map_err(internal)?
-                            .map(|b| b.header.hash())
-                            .ok_or_else(|| Status::not_found(format!("no block at height {h}")))
-                    })
-                    .collect()
-            })?;
-            if self.app.with_store(|s| s.head().height) < anchor {
-                return Err(Status::not_found(format!("no block at anchor height {anchor}")));
-            }
-            merkle::prove_history(&hashes, r.height).ok_or_else(|| internal("history proof"))?
-        };
-        let inclusion = TxInclusion {
-            signedTx: tx.clone(),
-            header: block.header.clone(),
-            txProof: proof,
-            historyProof: history_proof,
-        };
+        let inclusion = plasma_ledger::exit::prove_inclusion(&block, r.tx_index, &hashes, anchor)
+            .ok_or_else(|| internal("inclusion proof"))?;
         Ok(Response::new(pb::GetInclusionProofResponse { inclusion: inclusion.abi_encode() }))
     }
 

@@ -5,7 +5,8 @@
 use plasma_bridge::parent::{ChainState, ExitClaim, ParentChain, ParentError};
 use plasma_ledger::bls::BlsSecretKey;
 use plasma_ledger::{
-    Address, BlockHeader, CommitCertificate, DepositRecord, SignedTransaction, UtxoPos, B256, U256,
+    Address, BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
+    B256, U256,
 };
 use plasma_node::app::PlasmaApp;
 use plasma_node::config::{Genesis, GenesisValidator};
@@ -57,6 +58,16 @@ impl ParentChain for Scripted {
         _: &SignedTransaction,
         _: u8,
     ) -> Result<bool, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn checkpoint(
+        &self,
+        _: u64,
+        _: u64,
+    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
+    async fn prove_fraud(&self, _: u64, _: &FraudProof) -> Result<bool, ParentError> {
         unimplemented!("not used by the deposit relayer")
     }
 }

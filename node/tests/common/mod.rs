@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
+pub mod root;
+
 use plasma_ledger::{Address, Block, CommitCertificate, U256};
 use plasma_node::config::Genesis;
 use plasma_node::store::{Store, StoreConfig};
@@ -248,6 +250,15 @@ impl Drop for Cluster {
                 let _ = c.kill();
                 let _ = c.wait();
             }
+        }
+        // A failed test keeps its nodes' logs for reading.
+        if std::thread::panicking() {
+            let keep = std::env::temp_dir().join(format!("plasma-failed-{}", std::process::id()));
+            let _ = std::fs::create_dir_all(&keep);
+            for (i, n) in self.nodes.iter().enumerate() {
+                let _ = std::fs::write(keep.join(format!("node{i}.log")), n.all_logs());
+            }
+            eprintln!("node logs kept in {}", keep.display());
         }
     }
 }
