@@ -14,6 +14,7 @@ use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use plasma_ledger::{
     BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
+    Validator,
 };
 
 /// Most deposits one query asks for.
@@ -148,6 +149,13 @@ pub trait ParentChain: Send + Sync {
         chain_id: u64,
         height: u64,
     ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError>;
+
+    /// The validator configuration the parent has pending for `chain_id` (proposed, not yet
+    /// acknowledged by a checkpoint), in its order; `None` if there is none.
+    async fn pending_validators(
+        &self,
+        chain_id: u64,
+    ) -> Result<Option<Vec<Validator>>, ParentError>;
 
     /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
     /// frozen (another prover got there first).
@@ -290,6 +298,27 @@ impl ParentChain for EthereumParent {
             block: None,
             reason: format!("checkpoint {height} of chain {chain_id} is stored but no call to submitCheckpoint shows it"),
         })
+    }
+
+    async fn pending_validators(
+        &self,
+        chain_id: u64,
+    ) -> Result<Option<Vec<Validator>>, ParentError> {
+        let root = crate::Root::at(self.root, self.provider.clone());
+        let c = root
+            .contract()
+            .chain(chain_id)
+            .call()
+            .await
+            .map_err(|e| ParentError::Transport(format!("chain({chain_id}): {e}")))?;
+        if c.pendingConfig == 0 {
+            return Ok(None);
+        }
+        let set = root
+            .validators(chain_id, c.pendingConfig)
+            .await
+            .map_err(|e| ParentError::Transport(e.to_string()))?;
+        Ok(Some(set))
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {

@@ -246,16 +246,35 @@ impl ValidatorSet {
         validators: Vec<LedgerValidator>,
         pops: &[BlsSignature],
     ) -> Result<Self, ValidatorSetError> {
+        Self::build(validators, Some(pops))
+    }
+
+    /// Builds a set the parent chain configured: the parent verified every key's proof of
+    /// possession when its validator bonded, so none is asked for here.
+    pub fn from_parent(validators: Vec<LedgerValidator>) -> Result<Self, ValidatorSetError> {
+        Self::build(validators, None)
+    }
+
+    fn build(
+        validators: Vec<LedgerValidator>,
+        pops: Option<&[BlsSignature]>,
+    ) -> Result<Self, ValidatorSetError> {
         let ledger = LedgerSet::new(validators)?;
         let mut members = Vec::with_capacity(ledger.validators().len());
         let mut total: VotingPower = 0;
         for (index, v) in ledger.validators().iter().enumerate() {
             let public_key = BlsPublicKey::from_eip2537(&v.blsPubkey)
                 .map_err(|error| CertificateError::ValidatorKey { index, error })?;
-            let proven =
-                pops.get(index).is_some_and(|pop| public_key.verify_possession(v.operator, pop));
-            if !proven {
-                return Err(ValidatorSetError::ProofOfPossession { index, operator: v.operator });
+            if let Some(pops) = pops {
+                let proven = pops
+                    .get(index)
+                    .is_some_and(|pop| public_key.verify_possession(v.operator, pop));
+                if !proven {
+                    return Err(ValidatorSetError::ProofOfPossession {
+                        index,
+                        operator: v.operator,
+                    });
+                }
             }
             if members.iter().any(|m: &Validator| m.address.0 == v.operator) {
                 return Err(ValidatorSetError::DuplicateOperator(v.operator));
@@ -283,6 +302,41 @@ impl ValidatorSet {
     /// Members in bitmap order.
     pub fn members(&self) -> &[Validator] {
         &self.members
+    }
+}
+
+/// Which validator set certifies which heights: the genesis set from height 1, then each
+/// set the chain adopted at an epoch end from the height after it. Clones share one
+/// schedule (the application extends it at commit; the engine's driver reads it).
+#[derive(Clone, Debug)]
+pub struct ValidatorSchedule {
+    sets: Arc<std::sync::RwLock<std::collections::BTreeMap<u64, ValidatorSet>>>,
+}
+
+impl ValidatorSchedule {
+    /// `genesis` certifies every height until a change.
+    pub fn new(genesis: ValidatorSet) -> Self {
+        let sets = std::collections::BTreeMap::from([(1, genesis)]);
+        Self { sets: Arc::new(std::sync::RwLock::new(sets)) }
+    }
+
+    /// The set that certifies `height` (heights below 1 read as 1).
+    pub fn at(&self, height: u64) -> ValidatorSet {
+        let sets = self.sets.read().unwrap_or_else(|p| p.into_inner());
+        let (_, set) = sets.range(..=height.max(1)).next_back().expect("the genesis set is at 1");
+        set.clone()
+    }
+
+    /// `set` certifies `from` and the heights after it (until a later change).
+    pub fn adopt(&self, from: u64, set: ValidatorSet) {
+        let mut sets = self.sets.write().unwrap_or_else(|p| p.into_inner());
+        sets.insert(from.max(1), set);
+    }
+
+    /// Every change after genesis: (first height, set).
+    pub fn changes(&self) -> Vec<(u64, ValidatorSet)> {
+        let sets = self.sets.read().unwrap_or_else(|p| p.into_inner());
+        sets.iter().skip(1).map(|(h, s)| (*h, s.clone())).collect()
     }
 }
 

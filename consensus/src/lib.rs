@@ -21,5 +21,7 @@ pub mod context;
 pub mod shim;
 pub mod signing;
 
-pub use context::{BlockHash, Height, PlasmaContext, ValidatorAddress, ValidatorSet};
+pub use context::{
+    BlockHash, Height, PlasmaContext, ValidatorAddress, ValidatorSchedule, ValidatorSet,
+};
 pub use malachitebft_app_channel as engine;

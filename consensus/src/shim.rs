@@ -17,7 +17,7 @@
 use crate::abci::{self, Application, DecidedBlock, QUERY_COMMIT};
 use crate::certificate;
 use crate::context::{
-    BlockHash, Height, PlasmaContext, ProposalPart, ValidatorAddress, ValidatorSet,
+    BlockHash, Height, PlasmaContext, ProposalPart, ValidatorAddress, ValidatorSchedule,
 };
 use crate::signing::{proposal_sign_bytes, stream_sign_bytes, BlsSigner, PROPOSAL_DST};
 use bytes::Bytes;
@@ -62,8 +62,9 @@ impl<T: TxPool + ?Sized> TxPool for std::sync::Arc<T> {
 pub struct ShimConfig {
     /// Chain id.
     pub chain_id: u64,
-    /// The validator set (fixed from genesis until the parent bridge changes it).
-    pub validators: ValidatorSet,
+    /// The validator sets by height (the application adopts the parent's changes at epoch
+    /// ends).
+    pub validators: ValidatorSchedule,
     /// This validator's signer and address; `None` on a full node.
     pub signer: Option<(BlsSigner, ValidatorAddress)>,
     /// Round timeouts.
@@ -179,9 +180,14 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         abci::call(&mut self.app, req).await.map_err(ShimError::App)
     }
 
+    /// Hash of the set that certifies `height`.
+    fn set_hash(&self, height: Height) -> B256 {
+        self.config.validators.at(height.0).ledger().hash()
+    }
+
     fn params(&self) -> HeightParams<PlasmaContext> {
         HeightParams::new(
-            self.config.validators.clone(),
+            self.config.validators.at(self.height.0),
             self.config.timeouts,
             Some(self.config.block_time),
         )
@@ -251,7 +257,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                         misbehavior: self.evidence.clone(),
                         height: tm_height(height),
                         time: unix_now(),
-                        next_validators_hash: tm_hash(self.config.validators.ledger().hash()),
+                        next_validators_hash: tm_hash(self.set_hash(height)),
                         proposer_address: tm_account(&me),
                     }))
                     .await?;
@@ -480,7 +486,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         if height < self.height {
             return Ok(None); // stale
         }
-        let set = &self.config.validators;
+        let set = &self.config.validators.at(height.0);
         let expected = PlasmaContext::new(self.config.chain_id).select_proposer(set, height, round);
         if expected.address != proposer {
             warn!(%peer, %height, %round, %proposer, "proposal stream from a validator that is not the round's proposer");
@@ -566,7 +572,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                 hash: tm_hash(id.0),
                 height: tm_height(height),
                 time: unix_now(),
-                next_validators_hash: tm_hash(self.config.validators.ledger().hash()),
+                next_validators_hash: tm_hash(self.set_hash(height)),
                 proposer_address: tm_account(proposer),
             }))
             .await?;
@@ -591,9 +597,11 @@ impl<A: Application, P: TxPool> Shim<A, P> {
             warn!(%height, block = %cert.value_id, "decided a block this node does not hold; sync will fetch it");
             return Ok(());
         };
-        if let Err(error) =
-            certificate::aggregate(self.config.chain_id, &self.config.validators, &cert)
-        {
+        if let Err(error) = certificate::aggregate(
+            self.config.chain_id,
+            &self.config.validators.at(height.0),
+            &cert,
+        ) {
             warn!(%height, %error, "decision's precommits do not make a certificate");
             return Ok(());
         }
@@ -609,7 +617,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                 hash: tm_hash(cert.value_id.0),
                 height: tm_height(height),
                 time: unix_now(),
-                next_validators_hash: tm_hash(self.config.validators.ledger().hash()),
+                next_validators_hash: tm_hash(self.set_hash(height)),
                 proposer_address: tm_account(&candidate.proposer),
             }))
             .await?;
@@ -633,10 +641,10 @@ impl<A: Application, P: TxPool> Shim<A, P> {
     }
 
     fn record_evidence(&mut self, evidence: &MisbehaviorEvidence<PlasmaContext>, height: Height) {
-        let total = self.config.validators.members().iter().map(|m| m.power).sum::<u64>();
+        let set = self.config.validators.at(height.0);
+        let total = set.members().iter().map(|m| m.power).sum::<u64>();
         for (address, votes) in evidence.votes.iter() {
-            let Some(v) = self.config.validators.members().iter().find(|m| m.address == *address)
-            else {
+            let Some(v) = set.members().iter().find(|m| m.address == *address) else {
                 continue;
             };
             warn!(validator = %address, %height, double_votes = votes.len(), "equivocation observed");

@@ -13,12 +13,12 @@
 //!   atomic batch.
 
 use crate::signers::SignerCache;
-use crate::store::{Decision, Store, StoreError};
+use crate::store::{Decision, PendingSet, Store, StoreError};
 use alloy_sol_types::SolValue;
 use bytes::Bytes;
 use plasma_consensus::abci::{self, BoxError, DecidedBlock, QUERY_COMMIT};
 use plasma_consensus::certificate;
-use plasma_consensus::ValidatorSet;
+use plasma_consensus::{ValidatorSchedule, ValidatorSet};
 use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 use std::task::{Context, Poll};
 use tendermint::abci::Code;
 use tendermint::v0_38::abci::{request, response, Request, Response};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 /// Most deposits one block mints.
 const MAX_DEPOSITS_PER_BLOCK: u64 = 1024;
@@ -56,6 +56,14 @@ pub enum AppError {
     /// `Commit` without a preceding `FinalizeBlock`.
     #[error("commit without a finalized block")]
     NothingToCommit,
+    /// A validator set the store recorded as adopted cannot be rebuilt.
+    #[error("the validator set adopted from height {from} is unusable: {reason}")]
+    AdoptedSet {
+        /// First height it certifies.
+        from: u64,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// A block judged valid, waiting for its decision, with the parent's commit it carries.
@@ -63,6 +71,8 @@ pub enum AppError {
 struct Judged {
     block: Block,
     delta: StateDelta,
+    /// The set the block adopts from the next height, when it changes.
+    adopts: Option<ValidatorSet>,
     /// The parent's commit as carried (empty at height 1) and its aggregate.
     parent_commit: Option<(Vec<u8>, CommitCertificate)>,
 }
@@ -76,7 +86,6 @@ struct Staged {
 
 /// What the consensus calls (Prepare, Process, Finalize, Commit) work on, one at a time.
 struct Rounds {
-    validators: ValidatorSet,
     judged: HashMap<B256, Judged>,
     staged: Option<Staged>,
     /// Fault injection: propose blocks that mint an unrecorded deposit.
@@ -95,6 +104,7 @@ struct State<'a> {
     store: &'a RwLock<Store>,
     domain: &'a SigningDomain,
     signers: &'a SignerCache,
+    schedule: &'a ValidatorSchedule,
     rounds: &'a mut Rounds,
 }
 
@@ -107,6 +117,7 @@ pub struct PlasmaApp {
     store: Arc<RwLock<Store>>,
     domain: Arc<SigningDomain>,
     signers: Arc<SignerCache>,
+    schedule: ValidatorSchedule,
     rounds: Arc<Mutex<Rounds>>,
     committed: Arc<tokio::sync::watch::Sender<u64>>,
 }
@@ -143,11 +154,21 @@ fn reject(code: u32, log: impl ToString) -> response::CheckTx {
 }
 
 impl PlasmaApp {
-    /// The application over `store` for the chain of `domain`, certified by `validators`.
-    pub fn new(store: Store, domain: SigningDomain, validators: ValidatorSet) -> Self {
+    /// The application over `store` for the chain of `domain`, certified by `genesis` and
+    /// then by the sets the chain adopted since (as the store recorded them).
+    pub fn new(
+        store: Store,
+        domain: SigningDomain,
+        genesis: ValidatorSet,
+    ) -> Result<Self, AppError> {
         let height = store.head().height;
+        let schedule = ValidatorSchedule::new(genesis);
+        for (from, set) in store.adopted_sets()? {
+            let set = ValidatorSet::from_parent(set)
+                .map_err(|e| AppError::AdoptedSet { from, reason: e.to_string() })?;
+            schedule.adopt(from, set);
+        }
         let rounds = Rounds {
-            validators,
             judged: HashMap::new(),
             staged: None,
             #[cfg(feature = "byzantine")]
@@ -158,13 +179,19 @@ impl PlasmaApp {
             certify_invalid: false,
         };
         let (committed, _) = tokio::sync::watch::channel(height);
-        Self {
+        Ok(Self {
             store: Arc::new(RwLock::new(store)),
             domain: Arc::new(domain),
             signers: Arc::default(),
+            schedule,
             rounds: Arc::new(Mutex::new(rounds)),
             committed: Arc::new(committed),
-        }
+        })
+    }
+
+    /// The validator sets by height, shared with consensus.
+    pub fn schedule(&self) -> ValidatorSchedule {
+        self.schedule.clone()
     }
 
     /// The committed height, updated at every commit.
@@ -232,6 +259,7 @@ impl PlasmaApp {
             store: &self.store,
             domain: &self.domain,
             signers: &self.signers,
+            schedule: &self.schedule,
             rounds: &mut rounds,
         };
         Ok(match req {
@@ -263,10 +291,16 @@ impl PlasmaApp {
                     certificate: &certificate,
                     evidence: &evidence,
                     parent,
+                    adopts: judged.adopts.as_ref().map(|s| s.ledger().validators()),
                 };
                 let mut store = self.store.write().unwrap_or_else(|p| p.into_inner());
                 store.commit_decided(&judged.block, &judged.delta, Some(decision))?;
                 drop(store);
+                let height = judged.block.header.height;
+                if let Some(set) = judged.adopts {
+                    info!(from = height + 1, set = %set.ledger().hash(), validators = set.members().len(), "validator set adopted from the parent");
+                    self.schedule.adopt(height + 1, set);
+                }
                 st.rounds.judged.clear();
                 self.committed.send_replace(judged.block.header.height);
                 Response::Commit(response::Commit {
@@ -407,6 +441,14 @@ fn inflating_transfer(
     Ok(None)
 }
 
+/// Whether the block at `height` adopts `pending` (instead of keeping `current`): only at
+/// the parent's epoch ends, and only a set that differs.
+fn adopts_at(pending: &PendingSet, height: u64, current: &ValidatorSet) -> bool {
+    pending.epoch_length > 0
+        && height % pending.epoch_length == 0
+        && pending.hash() != current.ledger().hash()
+}
+
 fn read(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
     store.read().unwrap_or_else(|p| p.into_inner())
 }
@@ -468,11 +510,24 @@ impl State<'_> {
                 Err(PushError::Invalid(error)) => debug!(%error, "candidate left out"),
             }
         }
+        let set = self.schedule.at(height + 1);
+        let (next_validator_set_hash, adopts) = match store.pending_set()? {
+            Some(p) if adopts_at(&p, height + 1, &set) => {
+                match ValidatorSet::from_parent(p.validators) {
+                    Ok(next) => (next.ledger().hash(), Some(next)),
+                    Err(error) => {
+                        warn!(%error, "the parent's pending validator set is unusable; keeping the current one");
+                        (set.ledger().hash(), None)
+                    }
+                }
+            }
+            _ => (set.ledger().hash(), None),
+        };
         let params = ProposalParams {
             timestamp: req.time.unix_timestamp().max(0) as u64,
             proposer: Address::from_slice(req.proposer_address.as_bytes()),
-            validator_set_hash: self.rounds.validators.ledger().hash(),
-            next_validator_set_hash: self.rounds.validators.ledger().hash(),
+            validator_set_hash: set.ledger().hash(),
+            next_validator_set_hash,
             child_checkpoints_root: B256::ZERO,
         };
         let (block, delta) = builder.seal(self.domain, &params);
@@ -516,7 +571,7 @@ impl State<'_> {
             },
         };
         view.finish()?;
-        let judged = Judged { block, delta, parent_commit };
+        let judged = Judged { block, delta, adopts, parent_commit };
         let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
         let out = block_txs(&judged.block, carried);
         self.rounds.judged.insert(judged.block.header.hash(), judged);
@@ -538,7 +593,8 @@ impl State<'_> {
             };
         }
         let engine = abci::decode_commit(carried).map_err(|e| format!("parent commit: {e}"))?;
-        let cert = certificate::aggregate(self.domain.chain_id, &self.rounds.validators, &engine)
+        let set = self.schedule.at(head.height);
+        let cert = certificate::aggregate(self.domain.chain_id, &set, &engine)
             .map_err(|e| format!("parent commit: {e}"))?;
         if cert.height != head.height || cert.blockHash != head.hash {
             return Err(format!(
@@ -562,9 +618,29 @@ impl State<'_> {
                 return Ok(Ok(hash));
             }
         }
-        if block.header.validatorSetHash != self.rounds.validators.ledger().hash() {
+        let height = block.header.height;
+        let set = self.schedule.at(height);
+        if block.header.validatorSetHash != set.ledger().hash() {
             return Ok(Err("header names another validator set".into()));
         }
+        let next = block.header.nextValidatorSetHash;
+        let adopts = if next == set.ledger().hash() {
+            None
+        } else {
+            match read(self.store).pending_set()? {
+                Some(p) if p.hash() == next && adopts_at(&p, height, &set) => {
+                    match ValidatorSet::from_parent(p.validators) {
+                        Ok(s) => Some(s),
+                        Err(e) => return Ok(Err(format!("the adopted validator set: {e}"))),
+                    }
+                }
+                _ => {
+                    return Ok(Err(format!(
+                        "header adopts validator set {next}, which is not the parent's pending configuration here at an epoch end"
+                    )))
+                }
+            }
+        };
         let parent_commit = match self.parent_commit(&carried) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
@@ -585,7 +661,7 @@ impl State<'_> {
         };
         match verdict {
             Ok(delta) => {
-                self.rounds.judged.insert(hash, Judged { block, delta, parent_commit });
+                self.rounds.judged.insert(hash, Judged { block, delta, adopts, parent_commit });
                 Ok(Ok(hash))
             }
             Err(e) => Ok(Err(e.to_string())),
@@ -625,7 +701,7 @@ impl State<'_> {
         let (commit, block) = req.txs.split_first().ok_or_else(|| fail("no commit".into()))?;
         let cert = abci::decode_commit(commit).map_err(|e| fail(format!("commit: {e}")))?;
         let certificate =
-            certificate::aggregate(self.domain.chain_id, &self.rounds.validators, &cert)
+            certificate::aggregate(self.domain.chain_id, &self.schedule.at(height), &cert)
                 .map_err(|e| fail(format!("certificate: {e}")))?;
         let hash = self.judge(block)?.map_err(fail)?;
         if certificate.blockHash != hash {

@@ -156,11 +156,13 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
     let keypair = P2pKeyFile::load(&home.p2p_key())?;
     let chain_id = genesis.genesis.chain_id;
     let address = ValidatorAddress(keys.operator.address());
-    let is_validator = genesis.validators.index_of(&address).is_some();
-    info!(moniker = %cfg.moniker, chain = chain_id, %address, validator = is_validator, peer = %keypair.public().to_peer_id(), "starting plasmad");
-
     let app = open_app(&home)?;
-    info!(height = app.with_store(|s| s.head().height), "store opened");
+    let head = app.with_store(|s| s.head().height);
+    // Any node may become a validator when the parent bonds it: every node runs consensus
+    // with its key and votes at the heights whose set includes it.
+    let is_validator = app.schedule().at(head + 1).index_of(&address).is_some();
+    info!(moniker = %cfg.moniker, chain = chain_id, %address, validator = is_validator, peer = %keypair.public().to_peer_id(), "starting plasmad");
+    info!(height = head, "store opened");
     let mempool = Arc::new(Mempool::new(MempoolLimits::default()));
 
     let mut p2p = mcfg::P2pConfig {
@@ -196,11 +198,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         proof_bytes,
     );
     let verifier = Box::new(BlsVerifier::new(chain_id));
-    let consensus = if is_validator {
-        ConsensusContext::new_validator(address, verifier, Box::new(signer.clone()))
-    } else {
-        ConsensusContext::new_full_node(address, verifier)
-    };
+    let consensus = ConsensusContext::new_validator(address, verifier, Box::new(signer.clone()));
     let wal = home.wal();
     std::fs::create_dir_all(wal.parent().expect("wal has a parent"))?;
     #[cfg(feature = "byzantine")]
@@ -268,8 +266,8 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
 
     let shim_cfg = ShimConfig {
         chain_id,
-        validators: genesis.validators.clone(),
-        signer: is_validator.then_some((signer, address)),
+        validators: app.schedule(),
+        signer: Some((signer, address)),
         timeouts: cfg.consensus.timeouts(),
         block_time: std::time::Duration::from_millis(cfg.consensus.block_time_ms),
         max_block_bytes: cfg.consensus.max_block_bytes,
@@ -322,8 +320,8 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         mempool: mempool.clone(),
         gossip: gossip_tx,
         peers,
-        validators: genesis.validators.clone(),
-        is_validator,
+        validators: app.schedule(),
+        address,
         moniker: cfg.moniker.clone(),
         admin_token: cfg.rpc.admin_token.clone(),
         shutdown: shutdown.clone(),
@@ -344,7 +342,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
             ));
         }
         let root = genesis.genesis.root_contract;
-        let key = is_validator.then_some(keys.operator_secret);
+        let key = Some(keys.operator_secret);
         let parent =
             plasma_bridge::EthereumParent::connect(&p.rpc, root, p.finality(), p.start_block, key)
                 .map_err(|e| eyre!("parent: {e}"))?;
@@ -360,9 +358,16 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         let sources = crate::prover::BlockSources::new(p.block_sources.clone());
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
-        if is_validator {
-            tokio::spawn(crate::relayer::follow_checkpoints(parent, app.clone(), chain_id, poll));
-        }
+        let (pa, a) = (parent.clone(), app.clone());
+        tokio::spawn(crate::relayer::follow_validator_sets(pa, a, chain_id, poll));
+        let operator = address.0;
+        tokio::spawn(crate::relayer::follow_checkpoints(
+            parent,
+            app.clone(),
+            chain_id,
+            operator,
+            poll,
+        ));
     }
     if let Some(m) = &cfg.rpc.metrics {
         let addr: std::net::SocketAddr = m.parse().wrap_err("rpc.metrics")?;
@@ -406,7 +411,7 @@ pub fn open_app(home: &Home) -> eyre::Result<PlasmaApp> {
             store.record_parent_deposit(&record)?;
         }
     }
-    Ok(PlasmaApp::new(store, genesis.domain, genesis.validators))
+    Ok(PlasmaApp::new(store, genesis.domain, genesis.validators)?)
 }
 
 /// Creates a node home: keys and a default `config.toml` (never overwriting).

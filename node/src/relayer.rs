@@ -11,8 +11,9 @@
 //!   refused as not newer, which is harmless.
 
 use crate::app::PlasmaApp;
+use crate::store::PendingSet;
 use plasma_bridge::parent::{ParentChain, MAX_DEPOSITS_PER_QUERY};
-use plasma_ledger::Checkpoint;
+use plasma_ledger::{Address, Checkpoint};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::{info, warn};
@@ -71,8 +72,9 @@ pub async fn relay_once(
     Ok(records.len())
 }
 
-/// Submits checkpoints of `chain_id` to `parent` every `poll`, forever.
-pub async fn follow_checkpoints(
+/// Follows the parent's pending validator configuration of `chain_id` every `poll`,
+/// forever: the set the next epoch-end block may adopt.
+pub async fn follow_validator_sets(
     parent: Arc<dyn ParentChain>,
     app: PlasmaApp,
     chain_id: u64,
@@ -80,6 +82,61 @@ pub async fn follow_checkpoints(
 ) {
     let mut failing = false;
     loop {
+        match validator_set_once(parent.as_ref(), &app, chain_id).await {
+            Ok(()) => failing = false,
+            Err(e) => {
+                if !failing {
+                    warn!(error = %e, "cannot read the parent's pending validator set; retrying");
+                }
+                failing = true;
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+/// One round of [`follow_validator_sets`]: records what the parent has pending (or that it
+/// has nothing pending), when that changed.
+pub async fn validator_set_once(
+    parent: &dyn ParentChain,
+    app: &PlasmaApp,
+    chain_id: u64,
+) -> eyre::Result<()> {
+    let state = parent.chain_state(chain_id).await?;
+    let pending = parent
+        .pending_validators(chain_id)
+        .await?
+        .map(|validators| PendingSet { epoch_length: state.epoch_length, validators });
+    if app.with_store(|s| s.pending_set())? != pending {
+        app.with_store(|s| s.record_pending_set(pending.as_ref()))?;
+        match &pending {
+            Some(p) => {
+                info!(set = %p.hash(), validators = p.validators.len(), "the parent has a pending validator set; the next epoch end adopts it")
+            }
+            None => info!("the parent has no pending validator set"),
+        }
+    }
+    Ok(())
+}
+
+/// Submits checkpoints of `chain_id` to `parent` every `poll`, forever, while `operator`
+/// is a member of the chain's current validator set.
+pub async fn follow_checkpoints(
+    parent: Arc<dyn ParentChain>,
+    app: PlasmaApp,
+    chain_id: u64,
+    operator: Address,
+    poll: Duration,
+) {
+    let mut failing = false;
+    loop {
+        let head = app.with_store(|s| s.head().height);
+        let member =
+            app.schedule().at(head).ledger().validators().iter().any(|v| v.operator == operator);
+        if !member {
+            tokio::time::sleep(poll).await;
+            continue;
+        }
         match checkpoint_once(parent.as_ref(), &app, chain_id).await {
             Ok(_) => failing = false,
             Err(e) => {
@@ -93,8 +150,10 @@ pub async fn follow_checkpoints(
     }
 }
 
-/// One round: submits the latest epoch-end checkpoint if the parent lacks it. Returns the
-/// height submitted, if this node landed one.
+/// One round: submits the latest epoch-end checkpoint if the parent lacks it — or, if an
+/// epoch end since the parent's latest adopts a new validator set, the first such one (the
+/// parent must see the change before certificates of the new set). Returns the height
+/// submitted, if this node landed one.
 pub async fn checkpoint_once(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
@@ -105,9 +164,20 @@ pub async fn checkpoint_once(
         eyre::bail!("the parent froze chain {chain_id}: no more checkpoints");
     }
     let head = app.with_store(|s| s.head().height);
-    let due = head - head % state.epoch_length.max(1);
-    if due == 0 || due <= state.last_checkpoint {
+    let epoch = state.epoch_length.max(1);
+    let latest = head - head % epoch;
+    if latest == 0 || latest <= state.last_checkpoint {
         return Ok(None);
+    }
+    let first = (state.last_checkpoint / epoch + 1) * epoch;
+    let mut due = latest;
+    for h in (first..latest).step_by(epoch as usize) {
+        let header =
+            app.with_store(|s| s.block(h))?.ok_or_else(|| eyre::eyre!("block {h} missing"))?.header;
+        if header.nextValidatorSetHash != header.validatorSetHash {
+            due = h;
+            break;
+        }
     }
     let (block, certificate) = app.with_store(|s| -> eyre::Result<_> {
         let block = s.block(due)?.ok_or_else(|| eyre::eyre!("block {due} missing"))?;

@@ -10,7 +10,7 @@
 use crate::app::PlasmaApp;
 use crate::mempool::{Mempool, MempoolError};
 use alloy_sol_types::SolValue;
-use plasma_consensus::ValidatorSet;
+use plasma_consensus::{ValidatorAddress, ValidatorSchedule};
 
 use plasma_ledger::{Address, SignedTransaction, B256};
 use plasma_proto::v1 as pb;
@@ -39,10 +39,10 @@ pub struct RpcState {
     pub gossip: mpsc::Sender<bytes::Bytes>,
     /// Connected peers, kept current by the node.
     pub peers: Arc<AtomicU32>,
-    /// The validator set.
-    pub validators: ValidatorSet,
-    /// Whether this node signs.
-    pub is_validator: bool,
+    /// The validator sets by height.
+    pub validators: ValidatorSchedule,
+    /// This node's operator address (it signs at heights whose set includes it).
+    pub address: ValidatorAddress,
     /// Node name.
     pub moniker: String,
     /// Bearer token of admin calls.
@@ -113,6 +113,7 @@ impl Node for RpcState {
             (head.height, head.hash, time)
         });
         let domain = self.app.domain();
+        let set = self.validators.at(height + 1);
         Ok(Response::new(pb::StatusResponse {
             chain_id: domain.chain_id,
             root_chain_id: domain.root_chain_id,
@@ -121,8 +122,7 @@ impl Node for RpcState {
             last_block_hash: hash.to_vec(),
             last_block_time: time,
             peers: self.peers.load(Ordering::Relaxed),
-            validators: self
-                .validators
+            validators: set
                 .ledger()
                 .validators()
                 .iter()
@@ -132,8 +132,8 @@ impl Node for RpcState {
                     power: v.power,
                 })
                 .collect(),
-            validator_set_hash: self.validators.ledger().hash().to_vec(),
-            role: if self.is_validator { "validator" } else { "full" }.into(),
+            validator_set_hash: set.ledger().hash().to_vec(),
+            role: if set.index_of(&self.address).is_some() { "validator" } else { "full" }.into(),
             moniker: self.moniker.clone(),
             mempool_size: self.mempool.len() as u32,
         }))

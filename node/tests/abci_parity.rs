@@ -55,7 +55,7 @@ fn app(dir: &std::path::Path, g: &Genesis) -> PlasmaApp {
     for r in g.deposit_records() {
         store.record_parent_deposit(&r).unwrap();
     }
-    PlasmaApp::new(store, loaded.domain, loaded.validators)
+    PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
 }
 
 async fn commit_for(keys: &[BlsSecretKey], height: u64, block: B256) -> Bytes {

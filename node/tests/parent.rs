@@ -380,3 +380,90 @@ fn the_cli_deposits_from_the_root_and_exits_back() {
     });
     cluster.stop_all();
 }
+
+/// A fifth validator bonds on the root after genesis and the root proposes the new
+/// configuration: the chain adopts it at the next epoch end (that block's
+/// `nextValidatorSetHash` names it, the root activates it when that checkpoint lands), the
+/// blocks after it are certified by the five, the newcomer among the signers, and the
+/// root accepts their checkpoints.
+#[test]
+fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
+    const EPOCH: u64 = 4;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
+    let newcomer = cluster.add_node();
+    let config = cluster.nodes[newcomer].home.join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[parent]\nrpc = \"{}\"\nconfirmations = 0\npoll_ms = 300\n",
+        dev.anvil.endpoint()
+    ));
+    std::fs::write(&config, text).unwrap();
+    cluster.start_all();
+    let genesis_hash = cluster.genesis.clone().check().unwrap().validators.ledger().hash();
+
+    let (new_hash, from) = rt.block_on(async {
+        // The chain runs on its genesis set for a while.
+        checkpointed(&root, chain_id, EPOCH).await;
+        let keys = plasma_node::config::ValidatorKeys::load(
+            &cluster.nodes[newcomer].home.join("keys/validator.json"),
+        )
+        .unwrap();
+        let op = keys.operator.address();
+        let wallet = plasma_bridge::devchain::wallet_provider(
+            dev.anvil.endpoint_url(),
+            &[keys.operator_secret],
+        )
+        .unwrap();
+        dev.fund(op, U256::from(10 * ETH)).await.unwrap();
+        let power = cluster.genesis.validators[0].power;
+        Root::at(root.address(), wallet)
+            .bond(op, chain_id, &keys.bls, U256::from(power * GWEI))
+            .await
+            .unwrap();
+        root.propose_configuration(dev.accounts[0], chain_id).await.unwrap();
+        let new_hash = plasma_ledger::certificate::ValidatorSet::new(
+            root.validators(chain_id, 2).await.unwrap(),
+        )
+        .unwrap()
+        .hash();
+        let since = Instant::now();
+        let from = loop {
+            let c = root.contract().chain(chain_id).call().await.unwrap();
+            if c.activeConfig == 2 {
+                break c.lastHeight + 1;
+            }
+            assert!(since.elapsed() < Duration::from_secs(90), "configuration 2 never activated");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        };
+        // Checkpoints certified by the new set land too.
+        checkpointed(&root, chain_id, from - 1 + 2 * EPOCH).await;
+        (new_hash, from)
+    });
+    assert_eq!(from % EPOCH, 1, "adopted right after an epoch end");
+    assert_ne!(new_hash, genesis_hash);
+    let top = from - 1 + 2 * EPOCH;
+    cluster.wait_height(&[0, newcomer], top, Duration::from_secs(60));
+    cluster.stop_all();
+
+    let chain = cluster.chain(0, top);
+    let header = |h: u64| &chain[h as usize - 1].0.header;
+    for h in 1..from {
+        assert_eq!(header(h).validatorSetHash, genesis_hash, "block {h} by the genesis set");
+    }
+    assert_eq!(header(from - 1).nextValidatorSetHash, new_hash, "the epoch end adopts the set");
+    for h in from..=top {
+        assert_eq!(header(h).validatorSetHash, new_hash, "block {h} by the new set");
+        assert_eq!(header(h).nextValidatorSetHash, new_hash);
+    }
+    // The newcomer (bit 4) signs certificates of the new set.
+    let signed_by_newcomer = (from..top)
+        .filter(|h| {
+            let bitmap = &chain[*h as usize - 1].1.signerBitmap;
+            bitmap.first().is_some_and(|b| b & (1 << 4) != 0)
+        })
+        .count();
+    assert!(signed_by_newcomer > 0, "the newcomer signed none of blocks {from}..{top}");
+    // It holds the same chain.
+    let its = cluster.chain(newcomer, top);
+    assert_eq!(its.last().unwrap().0.header.hash(), chain.last().unwrap().0.header.hash());
+}

@@ -6,7 +6,7 @@ use plasma_bridge::parent::{ChainState, ExitClaim, ParentChain, ParentError};
 use plasma_ledger::bls::BlsSecretKey;
 use plasma_ledger::{
     Address, BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
-    B256, U256,
+    Validator, B256, U256,
 };
 use plasma_node::app::PlasmaApp;
 use plasma_node::config::{Genesis, GenesisValidator};
@@ -67,6 +67,9 @@ impl ParentChain for Scripted {
     ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
         unimplemented!("not used by the deposit relayer")
     }
+    async fn pending_validators(&self, _: u64) -> Result<Option<Vec<Validator>>, ParentError> {
+        unimplemented!("not used by the deposit relayer")
+    }
     async fn prove_fraud(&self, _: u64, _: &FraudProof) -> Result<bool, ParentError> {
         unimplemented!("not used by the deposit relayer")
     }
@@ -104,7 +107,7 @@ fn app(dir: &std::path::Path) -> PlasmaApp {
     };
     let loaded = g.check().unwrap();
     let store = Store::open(dir, &StoreConfig::default()).unwrap();
-    PlasmaApp::new(store, loaded.domain, loaded.validators)
+    PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
 }
 
 #[tokio::test]

@@ -75,6 +75,17 @@ pub(crate) fn owned(owner: &Address, pos: &UtxoPos) -> [u8; 33] {
 pub(crate) const HEAD: &[u8] = b"head";
 /// Meta key of the next parent deposit nonce to mint.
 pub(crate) const NEXT_DEPOSIT: &[u8] = b"next_deposit_nonce";
+/// Meta key of the parent's pending validator configuration, as last recorded.
+pub(crate) const PENDING_SET: &[u8] = b"pending_set";
+/// Meta key prefix of an adopted validator set: `set/ ‖ first height (8 bytes, big-endian)`.
+pub(crate) const SET_PREFIX: &[u8] = b"set/";
+
+/// Meta key of the set adopted from height `from`.
+pub(crate) fn adopted_set(from: u64) -> Vec<u8> {
+    let mut k = SET_PREFIX.to_vec();
+    k.extend_from_slice(&from.to_be_bytes());
+    k
+}
 
 const HEAD_LEN: usize = 8 + 32 + 8 + 32 * HISTORY_DEPTH;
 

@@ -30,7 +30,7 @@ use plasma_ledger::signing::{Recover, Signers};
 use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
 use plasma_ledger::{
     Address, Block, Checkpoint, CommitCertificate, DepositRecord, ExitRecord, Output, UtxoPos,
-    B256, U256,
+    Validator, B256, U256,
 };
 use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Options, WriteBatch, WriteOptions, DB};
 use std::path::Path;
@@ -77,6 +77,26 @@ pub struct Decision<'a> {
     /// The parent's commit as this block carries it, and its aggregate: the chain's
     /// canonical certificate of the parent, replacing the one stored with it.
     pub parent: Option<(&'a [u8], &'a CommitCertificate)>,
+    /// The validator set this block adopts from the next height (its header's
+    /// `nextValidatorSetHash`), when it changes.
+    pub adopts: Option<&'a [Validator]>,
+}
+
+/// The parent's pending validator configuration of this chain, as the relayer recorded it:
+/// the set an epoch-end block may adopt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSet {
+    /// The chain's epoch length on the parent: a set changes only at multiples of it.
+    pub epoch_length: u64,
+    /// The set, in the parent's order.
+    pub validators: Vec<Validator>,
+}
+
+impl PendingSet {
+    /// The set's hash, as headers name it.
+    pub fn hash(&self) -> B256 {
+        Validator::set_hash(&self.validators)
+    }
 }
 
 /// Why the store failed. Every variant is an environmental or integrity problem, never a
@@ -305,6 +325,9 @@ impl Store {
             }
             batch.put_cf(self.cf(COMMITS), height.to_be_bytes(), d.commit);
             batch.put_cf(self.cf(CERTIFICATES), height.to_be_bytes(), d.certificate.abi_encode());
+            if let Some(set) = d.adopts {
+                batch.put_cf(self.cf(META), keys::adopted_set(height + 1), set.abi_encode());
+            }
             for (n, (who, at)) in d.evidence.iter().enumerate() {
                 let mut k = height.to_be_bytes().to_vec();
                 k.extend_from_slice(&(n as u32).to_be_bytes());
@@ -319,6 +342,47 @@ impl Store {
         self.head = delta.head.clone();
         self.next_deposit_nonce = delta.next_deposit_nonce;
         Ok(())
+    }
+
+    /// Records the parent's pending validator configuration (`None`: it has none).
+    pub fn record_pending_set(&self, pending: Option<&PendingSet>) -> Result<(), StoreError> {
+        let meta = self.cf(META);
+        match pending {
+            Some(p) => self.db.put_cf_opt(
+                meta,
+                keys::PENDING_SET,
+                (p.epoch_length, p.validators.clone()).abi_encode_params(),
+                &self.write_opts,
+            )?,
+            None => self.db.delete_cf_opt(meta, keys::PENDING_SET, &self.write_opts)?,
+        }
+        Ok(())
+    }
+
+    /// The parent's pending validator configuration as last recorded.
+    pub fn pending_set(&self) -> Result<Option<PendingSet>, StoreError> {
+        self.read_with(META, keys::PENDING_SET, |v| {
+            <(u64, Vec<Validator>)>::abi_decode_params(v)
+                .map(|(epoch_length, validators)| PendingSet { epoch_length, validators })
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// Every set adopted after genesis: (first height it certifies, set), in height order.
+    pub fn adopted_sets(&self) -> Result<Vec<(u64, Vec<Validator>)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.prefix_iterator_cf(self.cf(META), keys::SET_PREFIX) {
+            let (k, v) = item?;
+            if !k.starts_with(keys::SET_PREFIX) {
+                break;
+            }
+            let from: [u8; 8] = k[keys::SET_PREFIX.len()..]
+                .try_into()
+                .map_err(|_| corrupt(META, &k, "key layout"))?;
+            let set = Vec::<Validator>::abi_decode(&v).map_err(|e| corrupt(META, &k, e))?;
+            out.push((u64::from_be_bytes(from), set));
+        }
+        Ok(out)
     }
 
     /// Records a parent deposit the bridge saw finalized.

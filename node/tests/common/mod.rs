@@ -134,6 +134,34 @@ impl Cluster {
         Self { dir, nodes, genesis }
     }
 
+    /// A node with fresh keys that is not in the genesis set (the chain's genesis copied
+    /// in): a full node until its parent bonds it. Returns its index.
+    pub fn add_node(&mut self) -> usize {
+        let i = self.nodes.len();
+        let home = self.dir.path().join(format!("v{i}"));
+        let port = free_port_pair();
+        let rpc = free_port();
+        let listen = format!("/ip4/127.0.0.1/tcp/{port}");
+        let rpc_addr = format!("127.0.0.1:{rpc}");
+        let moniker = format!("v{i}");
+        let home_arg = home.to_str().unwrap();
+        run(&[
+            "init",
+            "--home",
+            home_arg,
+            "--moniker",
+            &moniker,
+            "--listen",
+            &listen,
+            "--rpc",
+            &rpc_addr,
+        ]);
+        tune(&home);
+        std::fs::copy(self.nodes[0].home.join("genesis.json"), home.join("genesis.json")).unwrap();
+        self.nodes.push(Node { home, port, rpc, child: None, starts: 0 });
+        i
+    }
+
     pub fn peers_of(&self, i: usize) -> String {
         self.nodes
             .iter()
