@@ -47,7 +47,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12}; the bridge's tests run a real anvil)"
 cargo test --workspace --locked
 
-step "fault injection: a double-signing validator and an invalid proposer (plasmad built with --features byzantine)"
-cargo test -p plasma-node --features byzantine --test byzantine --locked
+step "fault injection: double signing, an invalid proposer, an inflating majority proven to the root (plasmad built with --features byzantine)"
+cargo test -p plasma-node --features byzantine --test byzantine --test fraud --locked
 
 step "ok"

@@ -392,7 +392,15 @@ impl ParentChain for EthereumParent {
     ) -> Result<bool, ParentError> {
         let from = self.sender.ok_or(ParentError::NoSender)?;
         let root = crate::Root::at(self.root, self.provider.clone());
-        landed(root.submit_checkpoint(from, header, certificate).await, "NotNewer")
+        let result = root.submit_checkpoint(from, header, certificate).await;
+        if let Err(crate::RootError::Reverted { .. }) = &result {
+            // Mined but reverted: most often another validator's checkpoint landed between
+            // this one's estimate and its inclusion.
+            if self.chain_state(header.chainId).await?.last_checkpoint >= header.height {
+                return Ok(false);
+            }
+        }
+        landed(result, "NotNewer")
     }
 
     async fn final_deposits(

@@ -355,6 +355,32 @@ impl Root {
         send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
     }
 
+    /// The frauds proven against `chain_id` since root block `from_block`: (kind as the
+    /// contracts number it, height of the invalid block, prover), in order.
+    pub async fn frauds_proven(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<Vec<(u8, u64, Address)>, RootError> {
+        use alloy::providers::Provider;
+        let filter = alloy::rpc::types::Filter::new()
+            .address(*self.contract.address())
+            .event_signature(PlasmaRoot::FraudProven::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from_block);
+        let logs = self
+            .contract
+            .provider()
+            .get_logs(&filter)
+            .await
+            .map_err(|e| RootError::Transport { call: "getLogs", reason: e.to_string() })?;
+        Ok(logs
+            .iter()
+            .filter_map(|l| l.log_decode::<PlasmaRoot::FraudProven>().ok())
+            .map(|l| (l.inner.data.kind, l.inner.data.height, l.inner.data.prover))
+            .collect())
+    }
+
     /// What `account` may withdraw in `token`.
     pub async fn owed(&self, account: Address, token: Address) -> Result<U256, RootError> {
         self.contract.owed(account, token).call().await.map_err(|e| refused("owed", e))

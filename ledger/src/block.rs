@@ -329,12 +329,18 @@ pub fn apply_block_unjudged(
         }
         let tx = &stx.transaction;
         let index = exec.tx_hashes.len() as u32;
+        let kind = tx.tx_kind().unwrap_or(crate::types::TxKind::Transfer);
+        // A mint moves the nonce as far as its record says, whatever else is wrong with it.
+        let deposit_nonce = (kind == crate::types::TxKind::Deposit)
+            .then(|| crate::types::decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32).ok())
+            .flatten()
+            .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce.saturating_sub(1)));
         let forced = ValidatedTx {
             hash: tx.hash(),
-            kind: tx.tx_kind().unwrap_or(crate::types::TxKind::Transfer),
+            kind,
             spends: tx.inputs.clone(),
             creates: tx.outputs.clone(),
-            deposit_nonce: None,
+            deposit_nonce,
             escrow_credit: None,
             escrow_debit: None,
         };

@@ -445,7 +445,7 @@ fn inflating_transfer(
 /// the parent's epoch ends, and only a set that differs.
 fn adopts_at(pending: &PendingSet, height: u64, current: &ValidatorSet) -> bool {
     pending.epoch_length > 0
-        && height % pending.epoch_length == 0
+        && height.is_multiple_of(pending.epoch_length)
         && pending.hash() != current.ledger().hash()
 }
 

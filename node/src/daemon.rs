@@ -327,8 +327,13 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         shutdown: shutdown.clone(),
         alerts: alerts.clone(),
     };
+    // Bound here, so that a taken port stops the node with a message instead of leaving it
+    // running without its API.
+    let rpc_listener = tokio::net::TcpListener::bind(rpc_addr)
+        .await
+        .wrap_err_with(|| format!("rpc.listen {rpc_addr}: cannot listen"))?;
     tokio::spawn(async move {
-        if let Err(e) = crate::rpc::serve(rpc_state, rpc_addr).await {
+        if let Err(e) = crate::rpc::serve(rpc_state, rpc_listener).await {
             tracing::error!(error = %e, "gRPC server stopped");
         }
     });

@@ -15,7 +15,6 @@ use plasma_consensus::{ValidatorAddress, ValidatorSchedule};
 use plasma_ledger::{Address, SignedTransaction, B256};
 use plasma_proto::v1 as pb;
 use plasma_proto::v1::node_server::{Node, NodeServer};
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -323,7 +322,10 @@ impl Node for RpcState {
 }
 
 /// Serves the API on `addr` (with reflection and health) until the listener fails.
-pub async fn serve(state: RpcState, addr: SocketAddr) -> Result<(), tonic::transport::Error> {
+pub async fn serve(
+    state: RpcState,
+    listener: tokio::net::TcpListener,
+) -> Result<(), tonic::transport::Error> {
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(plasma_proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -335,6 +337,6 @@ pub async fn serve(state: RpcState, addr: SocketAddr) -> Result<(), tonic::trans
         .add_service(health_service)
         .add_service(reflection)
         .add_service(NodeServer::new(state).max_decoding_message_size(1 << 20))
-        .serve(addr)
+        .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
         .await
 }

@@ -12,11 +12,18 @@ use plasma_bridge::bindings::PlasmaRoot;
 use plasma_ledger::{Address, UtxoPos, U256};
 use std::time::{Duration, Instant};
 
-#[test]
-fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen() {
-    const EPOCH: u64 = 4;
-    const EXIT_PERIOD: u64 = 60;
-    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, EXIT_PERIOD);
+const EPOCH: u64 = 4;
+const EXIT_PERIOD: u64 = 60;
+
+/// One scenario at a time: each runs four validators and an anvil, and its timing (a grace
+/// period, block sources) should not depend on the other's load.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Four validators under a fresh root: 0, 1 and 2 certify invalid blocks (0 also commits
+/// `forger_fault`), 3 is honest and fetches blocks from the others' APIs.
+fn byzantine_majority(forger_fault: &str) -> UnderRoot {
+    let under = under_root(4, EPOCH, EXIT_PERIOD);
+    let cluster = &under.cluster;
     let sources: Vec<String> =
         (0..3).map(|i| format!("\"http://127.0.0.1:{}\"", cluster.nodes[i].rpc)).collect();
     let append = |i: usize, text: String| {
@@ -27,11 +34,102 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
     };
     // The honest validator (its config ends in `[parent]`) fetches blocks from the others.
     append(3, format!("block_sources = [{}]\nwithholding_timeout_ms = 3000\n", sources.join(", ")));
-    append(0, "\n[byzantine]\ncertify_invalid = true\ninflate = true\n".into());
+    append(0, format!("\n[byzantine]\ncertify_invalid = true\n{forger_fault} = true\n"));
     append(1, "\n[byzantine]\ncertify_invalid = true\n".into());
     append(2, "\n[byzantine]\ncertify_invalid = true\n".into());
+    under
+}
+
+/// The first block of the node at `rpc` that mints a deposit (in a test without deposits on
+/// the root, a forged one).
+async fn first_block_minting(rpc: u16) -> u64 {
+    use plasma_proto::v1::{node_client::NodeClient, GetBlockRequest};
+    let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    for height in 1.. {
+        let res =
+            node.get_block(GetBlockRequest { height }).await.expect("a forged block").into_inner();
+        let block = plasma_ledger::Block::decode(&res.block).unwrap();
+        if block
+            .transactions
+            .iter()
+            .any(|t| t.transaction.kind == plasma_ledger::TxKind::Deposit as u8)
+        {
+            return height;
+        }
+    }
+    unreachable!()
+}
+
+/// Waits until the root froze `chain_id`; returns its rollback height and latest checkpoint.
+async fn frozen(root: &plasma_bridge::Root, chain_id: u64) -> (u64, u64) {
+    let since = Instant::now();
+    loop {
+        let chain = root.contract().chain(chain_id).call().await.unwrap();
+        if chain.frozen {
+            return (chain.rollbackHeight, chain.lastHeight);
+        }
+        assert!(since.elapsed() < Duration::from_secs(180), "no fraud proof landed");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// The kind of the one fraud the root recorded against `chain_id`, proven by `prover`.
+async fn proven_kind(root: &plasma_bridge::Root, chain_id: u64, prover: Address) -> u8 {
+    let proven = root.frauds_proven(chain_id, 0).await.unwrap();
+    assert_eq!(proven.len(), 1, "one fraud proven: {proven:?}");
+    assert_eq!(proven[0].2, prover, "proven by the honest validator's watcher");
+    proven[0].0
+}
+
+/// Waits until honest node 3 reports the freeze, then checks that it raised `invalid_block`
+/// and proved the fraud itself.
+fn honest_watcher_proved_it(cluster: &common::Cluster) {
+    let since = Instant::now();
+    while !cluster.nodes[3].all_logs().contains("alert=\"chain_frozen\"") {
+        assert!(
+            since.elapsed() < Duration::from_secs(20),
+            "the honest watcher never saw the freeze"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let logs = cluster.nodes[3].all_logs();
+    assert!(logs.contains("alert=\"invalid_block\""), "the honest watcher raised invalid_block");
+    assert!(logs.contains("fraud proven to the parent"), "the honest watcher proved it");
+}
+
+/// Every byzantine signer lost its stake, the honest validator kept its own, and the prover
+/// (the honest validator's operator) was paid part of the slash.
+async fn slashed_and_rewarded(
+    root: &plasma_bridge::Root,
+    chain_id: u64,
+    operators: &[Address],
+    stake: U256,
+) {
+    for (i, op) in operators.iter().enumerate() {
+        let left = root.contract().stakeOf(chain_id, *op).call().await.unwrap().amount;
+        if i < 3 {
+            assert_eq!(left, U256::ZERO, "byzantine validator {i} slashed");
+        } else {
+            assert_eq!(left, stake, "the honest validator keeps its stake");
+        }
+    }
+    let reward = root.owed(operators[3], Address::ZERO).await.unwrap();
+    assert!(
+        reward > U256::ZERO && reward < stake * U256::from(3),
+        "prover rewarded from the slash: {reward}"
+    );
+}
+
+/// Validator 0 inflates a deposit to its operator; 0, 1, 2 certify it. The honest watcher
+/// proves inflation; the root rolls back to that block, slashes the three, pays the prover
+/// and freezes the chain; Alice and Carol exit their pre-fraud outputs in priority order
+/// under the last valid checkpoint, and the inflated output cannot exit.
+#[test]
+fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = byzantine_majority("inflate");
     let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
-    let (forger, prover) = (operators[0], operators[3]);
+    let forger = operators[0];
     let honest = cluster.nodes[3].rpc;
     cluster.start_all();
 
@@ -44,43 +142,21 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
         let a = wait_coins(honest, alice, 1).await[0];
         let c = wait_coins(honest, carol, 1).await[0];
         let pre = checkpointed(&root, chain_id, a.0.max(c.0)).await;
-        let stake_before = root.contract().stakeOf(chain_id, forger).call().await.unwrap().amount;
+        let stake = root.contract().stakeOf(chain_id, forger).call().await.unwrap().amount;
 
         // A deposit to the forger's operator address: its proposer turn inflates it.
         root.deposit(alice, chain_id, forger, Address::ZERO, U256::from(ETH)).await.unwrap();
-        let since = Instant::now();
-        let chain = loop {
-            let chain = root.contract().chain(chain_id).call().await.unwrap();
-            if chain.frozen {
-                break chain;
-            }
-            assert!(since.elapsed() < Duration::from_secs(180), "no fraud proof landed");
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        };
+        let (rollback, last) = frozen(&root, chain_id).await;
+        assert_eq!(proven_kind(&root, chain_id, operators[3]).await, 2, "proven as inflation");
 
         // The rollback is to the inflating block, which the byzantine nodes committed.
         let inflated = outputs(cluster.nodes[0].rpc, forger).await;
         let minted =
             inflated.iter().find(|o| o.4 == U256::from(ETH) * U256::from(1000)).expect("inflated");
-        assert_eq!(chain.rollbackHeight, minted.0, "rolled back to the inflating block");
-        assert!(chain.rollbackHeight > pre, "the pre-fraud checkpoint stays valid");
+        assert_eq!(rollback, minted.0, "rolled back to the inflating block");
+        assert!(rollback > pre, "the pre-fraud checkpoint stays valid");
 
-        // Every byzantine signer lost its stake; the honest one kept it; the prover is paid.
-        let mut slashed = U256::ZERO;
-        for (i, op) in operators.iter().enumerate() {
-            let stake = root.contract().stakeOf(chain_id, *op).call().await.unwrap().amount;
-            if i < 3 {
-                assert_eq!(stake, U256::ZERO, "byzantine validator {i} slashed");
-            } else {
-                assert!(stake > U256::ZERO, "the honest validator keeps its stake");
-            }
-        }
-        slashed += stake_before * U256::from(3);
-        let reward = root.owed(prover, Address::ZERO).await.unwrap();
-        assert!(
-            reward > U256::ZERO && reward < slashed,
-            "prover rewarded from the slash: {reward}"
-        );
+        slashed_and_rewarded(&root, chain_id, &operators, stake).await;
 
         // Honest users exit their pre-fraud outputs under the last valid checkpoint; the
         // inflated output cannot exit (its only anchors are void).
@@ -90,7 +166,7 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
             let pos = UtxoPos::new(coin.0, coin.1, 0);
             root.start_exit(owner, &anchor, &pos, &inclusion, bond).await.unwrap();
         }
-        let void = chain.lastHeight;
+        let void = last;
         let (inclusion, anchor) =
             exit_evidence(cluster.nodes[0].rpc, minted.0, minted.1, void).await;
         let pos = UtxoPos::new(minted.0, minted.1, minted.2);
@@ -118,19 +194,34 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
         assert_eq!(root.owed(alice, Address::ZERO).await.unwrap(), U256::from(ETH) + bond);
         assert_eq!(root.owed(carol, Address::ZERO).await.unwrap(), U256::from(2 * ETH) + bond);
     });
-    // The watcher reports the freeze on its next look at the root.
-    let since = Instant::now();
-    while !cluster.nodes[3].all_logs().contains("alert=\"chain_frozen\"") {
-        assert!(
-            since.elapsed() < Duration::from_secs(20),
-            "the honest watcher never saw the freeze"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    honest_watcher_proved_it(&cluster);
     cluster.stop_all();
-
-    let logs = cluster.nodes[3].all_logs();
-    assert!(logs.contains("alert=\"invalid_block\""), "the honest watcher raised invalid_block");
-    assert!(logs.contains("fraud proven to the parent"), "the honest watcher proved it");
     assert!(cluster.nodes[0].all_logs().contains("proposing an inflating block"));
+}
+
+/// Validator 0 proposes blocks minting a deposit the root never recorded; 0, 1, 2 certify
+/// the first. The honest watcher proves the deposit mismatch; the root rolls back to it,
+/// slashes the three, pays the prover and freezes the chain.
+#[test]
+fn a_forged_deposit_certified_by_three_of_four_is_proven_and_the_chain_frozen() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev: _dev, root, chain_id, mut cluster } =
+        byzantine_majority("invalid_proposals");
+    let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
+    let stake = U256::from(cluster.genesis.validators[0].power * GWEI);
+    cluster.start_all();
+    rt.block_on(async {
+        let (rollback, _) = frozen(&root, chain_id).await;
+        assert_eq!(
+            proven_kind(&root, chain_id, operators[3]).await,
+            4,
+            "proven as a deposit mismatch"
+        );
+        // The rollback is to the first forged block, which the byzantine nodes committed.
+        let forged = first_block_minting(cluster.nodes[0].rpc).await;
+        assert_eq!(rollback, forged, "rolled back to the first forged block");
+        slashed_and_rewarded(&root, chain_id, &operators, stake).await;
+    });
+    honest_watcher_proved_it(&cluster);
+    cluster.stop_all();
 }

@@ -396,6 +396,11 @@ impl Store {
         Ok(())
     }
 
+    /// The parent's record of deposit `nonce`, if recorded.
+    pub fn parent_deposit_record(&self, nonce: u64) -> Result<Option<DepositRecord>, StoreError> {
+        self.read(DEPOSITS, &nonce.to_be_bytes())
+    }
+
     /// The nonce after the highest parent deposit recorded (0 if none): where following the
     /// parent resumes.
     pub fn recorded_deposits_end(&self) -> Result<u64, StoreError> {
