@@ -467,3 +467,86 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
     let its = cluster.chain(newcomer, top);
     assert_eq!(its.last().unwrap().0.header.hash(), chain.last().unwrap().0.header.hash());
 }
+
+/// Validators are killed (`kill -9`) and restarted one after another while deposits arrive
+/// on the root and checkpoints go up: every deposit is minted exactly once, in nonce order,
+/// the root's checkpoints only ever move forward, and each is the chain's block.
+#[test]
+fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
+    const EPOCH: u64 = 4;
+    const ROUNDS: usize = 4;
+    const PER_ROUND: u64 = 3;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
+    cluster.start_all();
+    let alice = dev.user_key(1).unwrap().address();
+    let mut nonce = 0;
+    for round in 0..ROUNDS {
+        let victim = round % 4;
+        rt.block_on(async {
+            for _ in 0..PER_ROUND {
+                let amount = U256::from(1_000 + nonce);
+                let record = root.deposit(alice, chain_id, alice, Address::ZERO, amount).await;
+                assert_eq!(record.unwrap().0.nonce, nonce);
+                nonce += 1;
+                if nonce == 2 {
+                    cluster.kill(victim); // mid-flow: between two deposits
+                }
+            }
+        });
+        cluster.kill(victim);
+        std::thread::sleep(Duration::from_millis(1500));
+        cluster.start(victim);
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    let total = ROUNDS as u64 * PER_ROUND;
+    let minted = rt.block_on(async {
+        let minted = wait_coins(cluster.nodes[0].rpc, alice, total as usize).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        minted
+    });
+    let amounts: Vec<U256> = minted.iter().map(|c| c.2).collect();
+    let expected: Vec<U256> = (0..total).map(|n| U256::from(1_000 + n)).collect();
+    assert_eq!(amounts, expected, "each deposit minted once, in nonce order");
+    let last = rt.block_on(checkpointed(&root, chain_id, cluster.nodes[0].height()));
+    cluster.wait_height(&[0, 1, 2, 3], last, Duration::from_secs(60));
+    cluster.stop_all();
+
+    // No deposit minted twice anywhere in the chain (mints of spent outputs included).
+    let top = cluster.nodes[0].store().head().height;
+    let chain = cluster.chain(0, top);
+    let mut nonces = Vec::new();
+    for (block, _) in &chain {
+        for stx in &block.transactions {
+            if stx.transaction.kind == plasma_ledger::TxKind::Deposit as u8 {
+                use alloy_sol_types::SolValue;
+                nonces.push(
+                    plasma_ledger::DepositRecord::abi_decode(&stx.transaction.data).unwrap().nonce,
+                );
+            }
+        }
+    }
+    assert_eq!(nonces, (0..total).collect::<Vec<_>>(), "mints in the chain");
+    // The root's checkpoints, in the order it accepted them, move forward only, and each is
+    // the chain's block.
+    let accepted = rt.block_on(async {
+        use plasma_bridge::{EthereumParent, Finality, ParentChain};
+        let reader = EthereumParent::connect(
+            &dev.anvil.endpoint(),
+            root.address(),
+            Finality::Confirmations(0),
+            0,
+            None,
+        )
+        .unwrap();
+        reader.checkpoints_accepted(chain_id, 0).await.unwrap().0
+    });
+    assert!(accepted.len() >= 2, "checkpoints landed: {accepted:?}");
+    for pair in accepted.windows(2) {
+        assert!(pair[0].0 < pair[1].0, "checkpoint {} after {}", pair[1].0, pair[0].0);
+    }
+    for (height, hash) in &accepted {
+        assert_eq!(*hash, chain[*height as usize - 1].0.header.hash(), "checkpoint {height}");
+    }
+    let restarts: u32 = cluster.nodes.iter().map(|n| n.starts).sum();
+    assert_eq!(restarts, 4 + ROUNDS as u32);
+}
