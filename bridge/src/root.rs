@@ -381,6 +381,40 @@ impl Root {
             .collect())
     }
 
+    /// The checkpoints of `chain_id` accepted since root block `from_block`, in order: (height,
+    /// root block, gas the submitting transaction used).
+    pub async fn checkpoints_submitted(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<Vec<(u64, u64, u64)>, RootError> {
+        use alloy::providers::Provider;
+        let transport = |e: alloy::transports::TransportError| RootError::Transport {
+            call: "getLogs",
+            reason: e.to_string(),
+        };
+        let filter = alloy::rpc::types::Filter::new()
+            .address(*self.contract.address())
+            .event_signature(PlasmaRoot::CheckpointSubmitted::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from_block);
+        let provider = self.contract.provider();
+        let mut out = Vec::new();
+        for log in provider.get_logs(&filter).await.map_err(transport)? {
+            let (Some(tx), Some(block)) = (log.transaction_hash, log.block_number) else {
+                continue;
+            };
+            let Ok(ev) = log.log_decode::<PlasmaRoot::CheckpointSubmitted>() else { continue };
+            let gas = provider
+                .get_transaction_receipt(tx)
+                .await
+                .map_err(transport)?
+                .map_or(0, |r| r.gas_used);
+            out.push((ev.inner.data.height, block, gas));
+        }
+        Ok(out)
+    }
+
     /// What `account` may withdraw in `token`.
     pub async fn owed(&self, account: Address, token: Address) -> Result<U256, RootError> {
         self.contract.owed(account, token).call().await.map_err(|e| refused("owed", e))
