@@ -135,7 +135,23 @@ impl Devchain {
         UserKey::from_bytes(bytes)
     }
 
-    /// Moves the chain's clock forward by `seconds` and mines a block.
+    /// Sets the base fee of the next block (anvil): transactions priced for the current
+    /// one stay unmined until their fees are raised.
+    pub async fn set_next_base_fee(&self, wei: u128) -> Result<(), DevchainError> {
+        self.provider
+            .raw_request::<_, serde_json::Value>(
+                "anvil_setNextBlockBaseFeePerGas".into(),
+                (alloy::primitives::U256::from(wei),),
+            )
+            .await
+            .map_err(|e| DevchainError::Rpc {
+                method: "anvil_setNextBlockBaseFeePerGas",
+                reason: e.to_string(),
+            })?;
+        Ok(())
+    }
+
+    /// Advances the chain's clock by `seconds` and mines a block (anvil's time warp).
     pub async fn warp(&self, seconds: u64) -> Result<(), DevchainError> {
         let rpc = |method: &'static str| {
             move |e: alloy::transports::TransportError| DevchainError::Rpc {

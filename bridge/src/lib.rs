@@ -15,7 +15,7 @@ pub mod parent;
 mod root;
 
 pub use parent::{ChainState, EthereumParent, ExitClaim, Finality, ParentChain, ParentError};
-pub use root::{ChainParams, Deployment, Receipt, Root, RootError};
+pub use root::{ChainParams, Deployment, Receipt, Root, RootError, SendPolicy};
 
 use alloy::sol_types::SolValue;
 

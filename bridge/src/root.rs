@@ -55,8 +55,11 @@ pub enum RootError {
 /// A mined, successful transaction.
 #[derive(Debug, Clone)]
 pub struct Receipt {
-    /// Its hash.
+    /// Its hash (of the attempt that was mined).
     pub tx_hash: B256,
+    /// How many times it was priced: 1, plus one per replacement (of an attempt left unmined,
+    /// or refused as underpriced).
+    pub attempts: u32,
     /// Gas the whole transaction used.
     pub gas_used: u64,
     /// The full receipt (logs, block).
@@ -92,6 +95,30 @@ pub struct Deployment {
 #[derive(Debug, Clone)]
 pub struct Root {
     contract: PlasmaRoot::PlasmaRootInstance<DynProvider>,
+    policy: SendPolicy,
+}
+
+/// How the root's transactions get mined: one that waits longer than `resend_after` is sent
+/// again with the same nonce and fees raised by at least 1/8 (what nodes require of a
+/// replacement, and more if the parent's fees rose), at most `max_replacements` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendPolicy {
+    /// How long a transaction may stay unmined before it is replaced.
+    pub resend_after: std::time::Duration,
+    /// How often receipts are asked for.
+    pub poll: std::time::Duration,
+    /// Replacements before giving up.
+    pub max_replacements: u32,
+}
+
+impl Default for SendPolicy {
+    fn default() -> Self {
+        Self {
+            resend_after: std::time::Duration::from_secs(30),
+            poll: std::time::Duration::from_millis(200),
+            max_replacements: 5,
+        }
+    }
 }
 
 impl Root {
@@ -117,12 +144,12 @@ impl Root {
             module: *module.address(),
             verifier: *verifier.address(),
         };
-        Ok((Self { contract: root }, deployment))
+        Ok((Self { contract: root, policy: SendPolicy::default() }, deployment))
     }
 
     /// The root at `address`.
     pub fn at(address: Address, provider: DynProvider) -> Self {
-        Self { contract: PlasmaRoot::new(address, provider) }
+        Self { contract: PlasmaRoot::new(address, provider), policy: SendPolicy::default() }
     }
 
     /// The root's address.
@@ -153,7 +180,7 @@ impl Root {
             maxValidators: params.max_validators,
         };
         let call = "registerChain";
-        let receipt = send(call, self.contract.registerChain(p).from(from)).await?;
+        let receipt = self.send(call, self.contract.registerChain(p).from(from)).await?;
         let id = event::<PlasmaRoot::ChainRegistered>(call, &receipt)?.chainId;
         Ok((id, receipt))
     }
@@ -170,12 +197,12 @@ impl Root {
         let pop = key.proof_of_possession(operator).to_eip2537().to_vec();
         let call =
             self.contract.bond(chain_id, pubkey.into(), pop.into()).from(operator).value(stake);
-        send("bond", call).await
+        self.send("bond", call).await
     }
 
     /// Leaves the pending set of `chain_id`.
     pub async fn unbond(&self, operator: Address, chain_id: u64) -> Result<Receipt, RootError> {
-        send("unbond", self.contract.unbond(chain_id).from(operator)).await
+        self.send("unbond", self.contract.unbond(chain_id).from(operator)).await
     }
 
     /// Takes back an unbonded stake once it can no longer be slashed.
@@ -184,7 +211,7 @@ impl Root {
         operator: Address,
         chain_id: u64,
     ) -> Result<Receipt, RootError> {
-        send("withdrawStake", self.contract.withdrawStake(chain_id).from(operator)).await
+        self.send("withdrawStake", self.contract.withdrawStake(chain_id).from(operator)).await
     }
 
     /// Snapshots the pending set as the next configuration; returns its number.
@@ -194,7 +221,8 @@ impl Root {
         chain_id: u64,
     ) -> Result<(u32, Receipt), RootError> {
         let call = "proposeConfiguration";
-        let receipt = send(call, self.contract.proposeConfiguration(chain_id).from(from)).await?;
+        let receipt =
+            self.send(call, self.contract.proposeConfiguration(chain_id).from(from)).await?;
         let id = event::<PlasmaRoot::ConfigurationProposed>(call, &receipt)?.config;
         Ok((id, receipt))
     }
@@ -222,7 +250,7 @@ impl Root {
         certificate: &CommitCertificate,
     ) -> Result<Receipt, RootError> {
         let call = self.contract.submitCheckpoint(convert(header), convert(certificate)).from(from);
-        send("submitCheckpoint", call).await
+        self.send("submitCheckpoint", call).await
     }
 
     /// The checkpointed block hash at `height` (zero if none).
@@ -249,7 +277,7 @@ impl Root {
         if token == Address::ZERO {
             builder = builder.value(amount);
         }
-        let receipt = send(call, builder).await?;
+        let receipt = self.send(call, builder).await?;
         let record = deposit_record(&event::<PlasmaRoot::Deposited>(call, &receipt)?);
         Ok((record, receipt))
     }
@@ -268,7 +296,7 @@ impl Root {
             .startExit(convert(anchor), convert(pos), convert(inclusion))
             .from(from)
             .value(bond);
-        send("startExit", call).await
+        self.send("startExit", call).await
     }
 
     /// Starts an exit straight from the root's deposit record.
@@ -279,7 +307,7 @@ impl Root {
         bond: U256,
     ) -> Result<Receipt, RootError> {
         let call = self.contract.startDepositExit(convert(record)).from(from).value(bond);
-        send("startDepositExit", call).await
+        self.send("startDepositExit", call).await
     }
 
     /// Challenges the exit of the output at `exit_pos` with a signed spend of it.
@@ -296,7 +324,7 @@ impl Root {
             .contract
             .challengeExit(chain_id, convert(exit_pos), convert(spend), input_index, sender_data)
             .from(from);
-        send("challengeExit", call).await
+        self.send("challengeExit", call).await
     }
 
     /// Challenges an exit of deposit `nonce`: `minted` proves its output at `minted_pos`
@@ -325,7 +353,7 @@ impl Root {
                 sender_data,
             )
             .from(from);
-        send("challengeDepositExit", call).await
+        self.send("challengeDepositExit", call).await
     }
 
     /// Pays up to `max` mature exits of `token` on `chain_id`.
@@ -337,12 +365,12 @@ impl Root {
         max: u64,
     ) -> Result<Receipt, RootError> {
         let call = self.contract.processExits(chain_id, token, U256::from(max)).from(from);
-        send("processExits", call).await
+        self.send("processExits", call).await
     }
 
     /// Withdraws what `from` is owed in `token`.
     pub async fn withdraw(&self, from: Address, token: Address) -> Result<Receipt, RootError> {
-        send("withdraw", self.contract.withdraw(token).from(from)).await
+        self.send("withdraw", self.contract.withdraw(token).from(from)).await
     }
 
     /// Submits a fraud proof against `chain_id`.
@@ -352,7 +380,7 @@ impl Root {
         chain_id: u64,
         proof: &FraudProof,
     ) -> Result<Receipt, RootError> {
-        send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
+        self.send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
     }
 
     /// The frauds proven against `chain_id` since root block `from_block`: (kind as the
@@ -431,22 +459,118 @@ impl Root {
     }
 }
 
-/// Sends a call, waits for its receipt and turns failures into [`RootError`].
-async fn send<D: CallDecoder>(
-    call: &'static str,
-    builder: CallBuilder<&DynProvider, D>,
-) -> Result<Receipt, RootError> {
-    let pending = builder.send().await.map_err(|e| refused(call, e))?;
-    let inner = pending
-        .get_receipt()
-        .await
-        .map_err(|e| RootError::Transport { call, reason: e.to_string() })?;
-    let tx_hash = inner.transaction_hash;
-    let gas_used = inner.gas_used;
-    if !inner.status() {
-        return Err(RootError::Reverted { call, tx_hash, gas_used });
+impl Root {
+    /// The same root, sending under `policy`.
+    pub fn with_policy(mut self, policy: SendPolicy) -> Self {
+        self.policy = policy;
+        self
     }
-    Ok(Receipt { tx_hash, gas_used, inner })
+
+    /// Sends a call and waits for its receipt, replacing the transaction (same nonce, higher
+    /// fees) while it stays unmined; turns failures into [`RootError`]. A call the contract
+    /// would refuse is refused before anything is sent, with its decoded error.
+    async fn send<D: CallDecoder>(
+        &self,
+        call: &'static str,
+        builder: CallBuilder<&DynProvider, D>,
+    ) -> Result<Receipt, RootError> {
+        use alloy::network::TransactionBuilder;
+        use alloy::providers::Provider;
+        let transport = |e: alloy::transports::TransportError| RootError::Transport {
+            call,
+            reason: e.to_string(),
+        };
+        let gas = builder.estimate_gas().await.map_err(|e| refused(call, e))?;
+        let mut request = builder.into_transaction_request();
+        let provider = self.contract.provider();
+        let from = request
+            .from
+            .ok_or_else(|| RootError::Transport { call, reason: "no sender".into() })?;
+        let nonce = provider.get_transaction_count(from).pending().await.map_err(transport)?;
+        let fees = provider.estimate_eip1559_fees().await.map_err(transport)?;
+        request.set_gas_limit(gas);
+        request.set_nonce(nonce);
+        request.set_max_fee_per_gas(fees.max_fee_per_gas);
+        request.set_max_priority_fee_per_gas(fees.max_priority_fee_per_gas);
+        let mut sent: Vec<B256> = Vec::new();
+        for attempt in 0..=self.policy.max_replacements {
+            let wait = match provider.send_transaction(request.clone()).await {
+                Ok(pending) => {
+                    sent.push(*pending.tx_hash());
+                    self.policy.resend_after
+                }
+                // Priced under the parent's base fee: raise the fees at once.
+                Err(e) if underpriced(&e.to_string()) => {
+                    tracing::debug!(call, nonce, error = %e, "transaction underpriced");
+                    std::time::Duration::ZERO
+                }
+                // An earlier attempt may have been mined meanwhile ("nonce too low").
+                Err(e) if !sent.is_empty() => {
+                    tracing::debug!(call, nonce, error = %e, "replacement not accepted");
+                    self.policy.resend_after
+                }
+                Err(e) => return Err(transport(e)),
+            };
+            let deadline = std::time::Instant::now() + wait;
+            loop {
+                for hash in &sent {
+                    if let Some(inner) =
+                        provider.get_transaction_receipt(*hash).await.map_err(transport)?
+                    {
+                        let (tx_hash, gas_used) = (inner.transaction_hash, inner.gas_used);
+                        if !inner.status() {
+                            return Err(RootError::Reverted { call, tx_hash, gas_used });
+                        }
+                        let attempts = attempt + 1;
+                        return Ok(Receipt { tx_hash, attempts, gas_used, inner });
+                    }
+                }
+                if std::time::Instant::now() >= deadline {
+                    break;
+                }
+                tokio::time::sleep(self.policy.poll).await;
+            }
+            // At least 1/8 more than before, and enough for twice the base fee of the block
+            // being built (the parent may have announced a jump the estimate missed).
+            let fresh = provider.estimate_eip1559_fees().await.map_err(transport)?;
+            let bump = |old: Option<u128>, now: u128| {
+                let old = old.unwrap_or_default();
+                (old + old / 8 + 1).max(now)
+            };
+            let tip = bump(request.max_priority_fee_per_gas, fresh.max_priority_fee_per_gas);
+            let next_base = provider
+                .get_block_by_number(alloy::eips::BlockNumberOrTag::Pending)
+                .await
+                .map_err(transport)?
+                .and_then(|b| b.header.base_fee_per_gas)
+                .map_or(0, u128::from);
+            let floor = fresh.max_fee_per_gas.max(2 * next_base + tip);
+            let max_fee = bump(request.max_fee_per_gas, floor);
+            request.set_max_fee_per_gas(max_fee);
+            request.set_max_priority_fee_per_gas(tip.min(max_fee));
+            tracing::warn!(
+                call,
+                nonce,
+                attempt = attempt + 1,
+                max_fee,
+                "transaction not mined in time; replacing it with higher fees"
+            );
+        }
+        Err(RootError::Transport {
+            call,
+            reason: format!(
+                "not mined after {} replacements (nonce {nonce})",
+                self.policy.max_replacements
+            ),
+        })
+    }
+}
+
+/// Whether a node refused a transaction for its fees (the base fee rose, or a replacement
+/// did not raise them enough).
+fn underpriced(error: &str) -> bool {
+    let error = error.to_ascii_lowercase();
+    error.contains("base fee") || error.contains("underpriced")
 }
 
 /// The root's record of a deposit, from its `Deposited` event.

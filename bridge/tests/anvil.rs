@@ -323,3 +323,61 @@ async fn validator_set_spanning_key_chunks() {
         }
     }
 }
+
+/// A deposit is sent, then the parent's base fee jumps before it is mined, so it sits in
+/// the pool: after `resend_after` it is sent again with the same nonce and higher fees, and
+/// exactly one attempt is mined (one nonce used, one deposit recorded). A call priced under
+/// the base fee from the start is re-priced at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_transaction_is_replaced_with_higher_fees() {
+    use alloy::providers::Provider;
+    use plasma_bridge::SendPolicy;
+    let dev = Devchain::start(3).expect("anvil");
+    let (root, _) = Root::deploy(dev.provider.clone(), milli(1), U256::ZERO).await.unwrap();
+    let params =
+        ChainParams { epoch_length: 4, exit_period: EXIT_PERIOD, min_stake: 1, max_validators: 4 };
+    let (chain_id, _) = root.register_chain(dev.accounts[0], params).await.unwrap();
+    let policy = SendPolicy {
+        resend_after: std::time::Duration::from_secs(2),
+        poll: std::time::Duration::from_millis(100),
+        max_replacements: 5,
+    };
+    let root = root.with_policy(policy);
+    let rpc = |method: &'static str, params: serde_json::Value| {
+        let provider = dev.provider.clone();
+        async move {
+            provider.raw_request::<_, serde_json::Value>(method.into(), params).await.unwrap();
+        }
+    };
+    // Blocks only when the test mines them.
+    rpc("evm_setAutomine", serde_json::json!([false])).await;
+    let from = dev.accounts[1];
+    let nonce = dev.provider.get_transaction_count(from).await.unwrap();
+    let sending = tokio::spawn({
+        let root = root.clone();
+        async move { root.deposit(from, chain_id, from, ETH, ether(1)).await }
+    });
+    // Once the deposit waits in the pool, the next block's base fee jumps: it cannot be
+    // mined with the fees it was sent with.
+    while dev.provider.get_transaction_count(from).pending().await.unwrap() == nonce {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    dev.set_next_base_fee(500_000_000_000).await.unwrap(); // 500 gwei
+    rpc("evm_mine", serde_json::json!([])).await;
+    while !sending.is_finished() {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        rpc("evm_mine", serde_json::json!([])).await;
+    }
+    let (record, receipt) = sending.await.unwrap().unwrap();
+    assert!(receipt.attempts >= 2, "mined at the first attempt: the fee jump did not stall it");
+    assert_eq!(record.nonce, 0);
+    let used = dev.provider.get_transaction_count(from).await.unwrap();
+    assert_eq!(used, nonce + 1, "one nonce used");
+    assert_eq!(root.locked(chain_id, ETH).await.unwrap(), ether(1), "one deposit recorded");
+
+    // Priced under a base fee that jumped after the estimate: re-priced before it is sent.
+    rpc("evm_setAutomine", serde_json::json!([true])).await;
+    dev.set_next_base_fee(900_000_000_000).await.unwrap();
+    let (record, _) = root.deposit(from, chain_id, from, ETH, ether(1)).await.unwrap();
+    assert_eq!(record.nonce, 1);
+}
