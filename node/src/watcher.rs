@@ -131,6 +131,50 @@ pub async fn watch_once(
     Ok(next)
 }
 
+/// Two certified blocks at one height: the parent's checkpoint and this chain's own block.
+/// Whoever signed both equivocated; the proof (both certificates, checked here with the
+/// ledger's verifier first) slashes them and freezes the chain.
+async fn prove_equivocation(
+    parent: &dyn ParentChain,
+    app: &PlasmaApp,
+    alerts: &Alerts,
+    chain_id: u64,
+    height: u64,
+) -> eyre::Result<()> {
+    let Some((_, theirs)) = parent.checkpoint(chain_id, height).await? else {
+        eyre::bail!("checkpoint {height} vanished from the parent");
+    };
+    let ours = app
+        .with_store(|s| s.certificate(height))?
+        .ok_or_else(|| eyre::eyre!("certificate {height} missing"))?;
+    let set = app.schedule().at(height);
+    let verdict = plasma_ledger::fraud::verify_equivocation(set.ledger(), chain_id, &theirs, &ours)
+        .map_err(|e| eyre::eyre!("the two certificates do not prove equivocation: {e}"))?;
+    let culprits: Vec<String> = verdict
+        .culprits
+        .iter()
+        .filter_map(|i| set.ledger().validators().get(*i).map(|v| v.operator.to_string()))
+        .collect();
+    let detail =
+        format!("validators {} certified two blocks at height {height}", culprits.join(", "));
+    alerts.raise(AlertKind::Equivocation, height, detail);
+    let evidence = plasma_ledger::EquivocationEvidence { a: theirs, b: ours };
+    let proof = plasma_ledger::fraud::evidence::proof(
+        plasma_ledger::FraudKind::Equivocation,
+        &Default::default(),
+        &Default::default(),
+        &evidence,
+    );
+    match parent.prove_fraud(chain_id, &proof).await {
+        Ok(true) => {
+            info!(height, "equivocation proven to the parent; the chain is rolled back and frozen")
+        }
+        Ok(false) => info!(height, "equivocation already proven"),
+        Err(e) => warn!(height, error = %e, "equivocation proof refused"),
+    }
+    Ok(())
+}
+
 /// The state of the checkpoint-availability watch.
 #[derive(Debug, Default)]
 pub struct Availability {
@@ -198,6 +242,7 @@ pub async fn availability_once(
                     block.header.hash()
                 );
                 alerts.raise(AlertKind::InvalidCheckpoint, *height, detail);
+                prove_equivocation(parent, app, alerts, chain_id, *height).await?;
                 settled.push(*height);
             }
             None if !*alerted && since.elapsed() >= timeout => {

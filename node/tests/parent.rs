@@ -550,3 +550,68 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
     let restarts: u32 = cluster.nodes.iter().map(|n| n.starts).sum();
     assert_eq!(restarts, 4 + ROUNDS as u32);
 }
+
+/// Validators 0, 1 and 2 (their keys taken by the test) certify a second block for a future
+/// epoch end and land it on the root as a checkpoint. When the chain reaches that height,
+/// its watchers hold two certified blocks at one height and prove the equivocation without
+/// help: whoever signed both loses its stake, validator 3 keeps its own, the prover is
+/// paid, and the chain is frozen from that height.
+#[test]
+fn a_conflicting_checkpoint_is_proven_as_equivocation() {
+    use plasma_ledger::certificate::certify;
+    const EPOCH: u64 = 4;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
+    let keys: Vec<_> = cluster
+        .nodes
+        .iter()
+        .map(|n| {
+            plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")).unwrap()
+        })
+        .collect();
+    let genesis = cluster.genesis.clone().check().unwrap().validators;
+    let set = genesis.ledger().clone();
+    cluster.start_all();
+    let (forged_at, rollback) = rt.block_on(async {
+        let last = checkpointed(&root, chain_id, EPOCH).await;
+        let forged = plasma_ledger::BlockHeader {
+            chainId: chain_id,
+            height: last + 3 * EPOCH,
+            validatorSetHash: set.hash(),
+            nextValidatorSetHash: set.hash(),
+            txRoot: plasma_ledger::B256::repeat_byte(0xf0),
+            ..Default::default()
+        };
+        let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
+        let cert = certify(&set, &signers, &forged, 0).unwrap();
+        root.submit_checkpoint(dev.accounts[0], &forged, &cert).await.unwrap();
+        let since = Instant::now();
+        loop {
+            let c = root.contract().chain(chain_id).call().await.unwrap();
+            if c.frozen {
+                break (forged.height, c.rollbackHeight);
+            }
+            assert!(since.elapsed() < Duration::from_secs(90), "no equivocation proof landed");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    });
+    assert_eq!(rollback, forged_at, "rolled back from the equivocated height");
+    cluster.wait_height(&[0], forged_at, Duration::from_secs(30));
+    cluster.stop_all();
+    let ours = cluster.chain(0, forged_at).pop().unwrap().1;
+    let signed_ours = set.signers(&ours.signerBitmap).unwrap();
+    rt.block_on(async {
+        let proven = root.frauds_proven(chain_id, 0).await.unwrap();
+        assert_eq!(proven.len(), 1);
+        assert_eq!(proven[0].0, plasma_ledger::FraudKind::Equivocation as u8);
+        let prover = proven[0].2;
+        assert!(root.owed(prover, Address::ZERO).await.unwrap() > U256::ZERO, "prover paid");
+        for (i, v) in set.validators().iter().enumerate() {
+            let stake = root.contract().stakeOf(chain_id, v.operator).call().await.unwrap().amount;
+            let culprit = i < 3 && signed_ours.contains(&i);
+            assert_eq!(stake.is_zero(), culprit, "validator {i}: slashed iff it signed both");
+        }
+    });
+    let equivocation_alerts: usize =
+        cluster.nodes.iter().map(|n| n.all_logs().matches("alert=\"equivocation\"").count()).sum();
+    assert!(equivocation_alerts >= 1, "watchers raised equivocation");
+}
