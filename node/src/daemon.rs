@@ -356,11 +356,19 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
         let withholding = std::time::Duration::from_millis(p.withholding_timeout_ms);
-        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
-        tokio::spawn(crate::watcher::watch_availability(pa, a, al, chain_id, poll, withholding));
+        let sources = crate::prover::BlockSources::new(p.block_sources.clone());
+        let (pa, a, al, so) = (parent.clone(), app.clone(), alerts.clone(), sources.clone());
+        tokio::spawn(crate::watcher::watch_availability(
+            pa,
+            a,
+            al,
+            so,
+            chain_id,
+            poll,
+            withholding,
+        ));
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
-        let sources = crate::prover::BlockSources::new(p.block_sources.clone());
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
         let (pa, a) = (parent.clone(), app.clone());

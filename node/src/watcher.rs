@@ -10,6 +10,7 @@
 
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
+use crate::prover::BlockSources;
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
 use std::collections::BTreeMap;
@@ -131,6 +132,16 @@ pub async fn watch_once(
     Ok(next)
 }
 
+/// Whether one of `sources` serves block `height` with hash `hash` and its own body.
+async fn served(sources: &BlockSources, height: u64, hash: &plasma_ledger::B256) -> bool {
+    if sources.is_empty() {
+        return false;
+    }
+    sources.block(height).await.is_some_and(|b| {
+        b.header.hash() == *hash && plasma_ledger::block::tx_root(&b) == b.header.txRoot
+    })
+}
+
 /// Two certified blocks at one height: the parent's checkpoint and this chain's own block.
 /// Whoever signed both equivocated; the proof (both certificates, checked here with the
 /// ledger's verifier first) slashes them and freezes the chain.
@@ -184,14 +195,16 @@ pub struct Availability {
     waiting: BTreeMap<u64, (plasma_ledger::B256, Instant, bool)>,
 }
 
-/// Watches that the block of every checkpoint of `chain_id` the parent accepts is held by
-/// this node within `timeout`: otherwise alert `block_withholding` (the validators certify
-/// blocks nobody else can see, so users must exit). A held block whose hash differs from
-/// the checkpoint's raises `invalid_checkpoint`.
+/// Watches that the block of every checkpoint of `chain_id` the parent accepts is
+/// obtainable within `timeout` — held by this node, or served by one of `sources` with the
+/// checkpointed hash: otherwise alert `block_withholding` (the validators certify blocks
+/// nobody else can see, so users must exit). A held block whose hash differs from the
+/// checkpoint's raises `invalid_checkpoint` (and is proven as equivocation).
 pub async fn watch_availability(
     parent: Arc<dyn ParentChain>,
     app: PlasmaApp,
     alerts: Alerts,
+    sources: BlockSources,
     chain_id: u64,
     poll: Duration,
     timeout: Duration,
@@ -199,8 +212,16 @@ pub async fn watch_availability(
     let mut state = Availability::default();
     let mut failing = false;
     loop {
-        match availability_once(parent.as_ref(), &app, &alerts, chain_id, &mut state, timeout).await
-        {
+        let round = availability_once(
+            parent.as_ref(),
+            &app,
+            &alerts,
+            &sources,
+            chain_id,
+            &mut state,
+            timeout,
+        );
+        match round.await {
             Ok(()) => failing = false,
             Err(e) => {
                 if !failing {
@@ -218,6 +239,7 @@ pub async fn availability_once(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
     alerts: &Alerts,
+    sources: &BlockSources,
     chain_id: u64,
     state: &mut Availability,
     timeout: Duration,
@@ -243,6 +265,15 @@ pub async fn availability_once(
                 );
                 alerts.raise(AlertKind::InvalidCheckpoint, *height, detail);
                 prove_equivocation(parent, app, alerts, chain_id, *height).await?;
+                settled.push(*height);
+            }
+            None if served(sources, *height, hash).await => {
+                if *alerted {
+                    info!(
+                        height,
+                        "the withheld block of a checkpoint is served by the network now"
+                    );
+                }
                 settled.push(*height);
             }
             None if !*alerted && since.elapsed() >= timeout => {

@@ -95,6 +95,11 @@ fn honest_watcher_proved_it(cluster: &common::Cluster) {
     let logs = cluster.nodes[3].all_logs();
     assert!(logs.contains("alert=\"invalid_block\""), "the honest watcher raised invalid_block");
     assert!(logs.contains("fraud proven to the parent"), "the honest watcher proved it");
+    // The blocks were invalid, not withheld: its sources served every one of them.
+    assert!(
+        !logs.contains("alert=\"block_withholding\""),
+        "no withholding: the blocks were served"
+    );
 }
 
 /// Every byzantine signer lost its stake, the honest validator kept its own, and the prover

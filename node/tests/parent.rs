@@ -281,30 +281,70 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
     assert!(logs.contains("alert=\"invalid_exit\""), "no invalid_exit alert");
 }
 
-/// Validator 3 is cut off (nobody can reach it, it reaches nobody) while the other three
-/// go on and checkpoint to the root: its watcher sees checkpoints of blocks it cannot get and
-/// raises `block_withholding`; the connected validators, which hold those blocks, do not.
+/// Alice and Carol hold outputs covered by a checkpoint. Then validator 3 is cut off
+/// (nobody can reach it, it reaches nobody) while the other three go on and checkpoint to
+/// the root: its watcher sees checkpoints of blocks it cannot get and raises
+/// `block_withholding`; the connected validators, which hold those blocks, do not. With only
+/// the data validator 3 has, both users exit under the last checkpoint it holds, and the root
+/// pays them in priority order (the older output first).
 #[test]
 fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
-    let UnderRoot { rt, dev: _dev, root, chain_id, mut cluster } = under_root(4, 2, 60);
-    for i in 0..3 {
-        cluster.start(i);
-    }
+    const EXIT_PERIOD: u64 = 60;
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, 2, EXIT_PERIOD);
+    cluster.start_all();
+    let witness = cluster.nodes[3].rpc;
+    let alice = dev.user_key(1).unwrap().address();
+    let carol = dev.user_key(2).unwrap().address();
+    let (a, c, pre) = rt.block_on(async {
+        root.deposit(alice, chain_id, alice, Address::ZERO, U256::from(2 * ETH)).await.unwrap();
+        root.deposit(carol, chain_id, carol, Address::ZERO, U256::from(ETH)).await.unwrap();
+        let a = wait_coins(witness, alice, 1).await[0];
+        let c = wait_coins(witness, carol, 1).await[0];
+        (a, c, checkpointed(&root, chain_id, a.0.max(c.0)).await)
+    });
+    cluster.wait_height(&[3], pre, Duration::from_secs(30));
+    cluster.stop(3);
     let elsewhere = format!("/ip4/127.0.0.1/tcp/{}", common::free_port_pair());
     cluster.start_with(
         3,
         &["--peers", "", "--listen", &elsewhere, "--set", "parent.withholding_timeout_ms=1500"],
     );
-    rt.block_on(checkpointed(&root, chain_id, 6));
     let since = Instant::now();
     while !cluster.nodes[3].all_logs().contains("alert=\"block_withholding\"") {
         assert!(
-            since.elapsed() < Duration::from_secs(30),
+            since.elapsed() < Duration::from_secs(60),
             "no block_withholding alert on the cut-off validator:\n{}",
             cluster.nodes[3].all_logs()
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    rt.block_on(async {
+        let bond = root.exit_bond().await.unwrap();
+        // Carol first: the queue orders by priority, not by arrival.
+        for (owner, coin) in [(carol, c), (alice, a)] {
+            let (inclusion, anchor) = exit_evidence(witness, coin.0, coin.1, pre).await;
+            let pos = plasma_ledger::UtxoPos::new(coin.0, coin.1, 0);
+            root.start_exit(owner, &anchor, &pos, &inclusion, bond).await.unwrap();
+        }
+        dev.warp(3 * EXIT_PERIOD).await.unwrap();
+        let receipt =
+            root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
+        let paid: Vec<Address> = receipt
+            .inner
+            .inner
+            .logs()
+            .iter()
+            .filter_map(|l| {
+                l.log_decode::<plasma_bridge::bindings::PlasmaRoot::ExitProcessed>().ok()
+            })
+            .map(|l| l.inner.data.owner)
+            .collect();
+        let first = if (a.0, a.1) < (c.0, c.1) { alice } else { carol };
+        assert_eq!(paid.len(), 2, "both exits paid: {paid:?}");
+        assert_eq!(paid[0], first, "the older output is paid first");
+        assert_eq!(root.owed(alice, Address::ZERO).await.unwrap(), U256::from(2 * ETH) + bond);
+        assert_eq!(root.owed(carol, Address::ZERO).await.unwrap(), U256::from(ETH) + bond);
+    });
     cluster.stop_all();
     for i in 0..3 {
         let logs = cluster.nodes[i].all_logs();
