@@ -166,11 +166,36 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
         // Honest users exit their pre-fraud outputs under the last valid checkpoint; the
         // inflated output cannot exit (its only anchors are void).
         let bond = root.exit_bond().await.unwrap();
-        for (owner, coin) in [(alice, a), (carol, c)] {
-            let (inclusion, anchor) = exit_evidence(honest, coin.0, coin.1, pre).await;
-            let pos = UtxoPos::new(coin.0, coin.1, 0);
-            root.start_exit(owner, &anchor, &pos, &inclusion, bond).await.unwrap();
-        }
+        // Alice exits through the root contract directly, Carol with the CLI, which finds the
+        // last checkpoint before the rollback on its own.
+        let (inclusion, anchor) = exit_evidence(honest, a.0, a.1, pre).await;
+        let pos = UtxoPos::new(a.0, a.1, 0);
+        root.start_exit(alice, &anchor, &pos, &inclusion, bond).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let wallet = dir.path().join("carol.json");
+        let carol_key = dev.user_key(2).unwrap();
+        let secret = plasma_ledger::B256::from(carol_key.secret_bytes());
+        let json = format!(
+            "{{\"secret\": \"{}\", \"address\": \"{carol}\"}}",
+            secret.to_string().trim_start_matches("0x")
+        );
+        std::fs::write(&wallet, json).unwrap();
+        let exit = std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+            .args(["--rpc", &format!("http://127.0.0.1:{honest}"), "exit", "--key"])
+            .arg(&wallet)
+            .args(["--parent-rpc", &dev.anvil.endpoint(), "--utxo", &format!("{}:{}:0", c.0, c.1)])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&exit.stderr).to_string()
+            + &String::from_utf8_lossy(&exit.stdout);
+        assert!(exit.status.success(), "plasma exit: {said}");
+        let under: u64 = said
+            .split("started under checkpoint ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no anchor in: {said}"));
+        assert!(under >= pre && under < rollback, "anchored under a valid checkpoint: {said}");
         let void = last;
         let (inclusion, anchor) =
             exit_evidence(cluster.nodes[0].rpc, minted.0, minted.1, void).await;

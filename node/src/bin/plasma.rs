@@ -286,12 +286,47 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 .call()
                 .await
                 .map_err(|e| eyre!("reading chain {chain_id} on the parent: {e}"))?;
-            let anchor = chain.lastHeight;
+            let anchor = if chain.rollbackHeight == 0 {
+                chain.lastHeight
+            } else {
+                // Frozen after a fraud proof: checkpoints from the rollback height on are void,
+                // so the proof anchors under the last one before it.
+                let rollback = chain.rollbackHeight;
+                if pos.blockHeight >= rollback {
+                    bail!(
+                        "block {} is at or after block {rollback}, which the parent rolled back \
+                         after a fraud proof: this output cannot exit",
+                        pos.blockHeight
+                    );
+                }
+                let epoch = chain.epochLength.max(1);
+                let mut h = (rollback - 1) / epoch * epoch;
+                loop {
+                    if h < pos.blockHeight {
+                        bail!(
+                            "no checkpoint between block {} and the rollback at {rollback}: \
+                             this output cannot be proven on the parent",
+                            pos.blockHeight
+                        );
+                    }
+                    let stored = root.checkpoint(chain_id, h).await.map_err(|e| eyre!("{e}"))?;
+                    if !stored.is_zero() {
+                        break h;
+                    }
+                    h -= epoch;
+                }
+            };
             if anchor < pos.blockHeight {
                 bail!(
                     "block {} is not checkpointed yet (the parent's latest checkpoint is {anchor}); \
                      try again after the next epoch",
                     pos.blockHeight
+                );
+            }
+            if chain.frozen {
+                eprintln!(
+                    "chain {chain_id} is frozen (rolled back from block {}): exiting under checkpoint {anchor}",
+                    chain.rollbackHeight
                 );
             }
             let inclusion = node
