@@ -19,7 +19,8 @@ pub enum AlertKind {
     InvalidExit,
     /// An invalid exit that could not be challenged (no key, or the challenge failed).
     UnchallengedExit,
-    /// A validator signed two different votes for one height and round.
+    /// Validators signed two different blocks for one height (two certificates: the
+    /// parent's checkpoint and this chain's own block).
     Equivocation,
     /// The parent froze this chain (after a fraud proof): exits only.
     ChainFrozen,

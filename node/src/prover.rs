@@ -9,8 +9,11 @@
 //! who certified the anchor and freezes the chain. The alert `invalid_block` is raised in
 //! every case; `chain_frozen` once the parent froze the chain.
 //!
-//! Today proofs are built for inflation (a transfer that creates more than it spends); any
-//! other invalid block is reported by the alert and its log line, without a proof.
+//! Proofs are built for every fault inside a transaction that the parent's verifier judges:
+//! inflation, a spend without the owner's signature, a double spend (across blocks or within
+//! one transaction), a spend of an output that never existed, and a mint the parent never
+//! recorded or minted twice. Any other invalid block (a wrong history root, say) is reported
+//! by the alert and its log line, without a proof.
 
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;

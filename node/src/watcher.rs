@@ -1,6 +1,8 @@
 //! The watcher: checks every exit started on the parent against this chain's own state and
 //! acts on the invalid ones without human help; checks that the block behind every
-//! checkpoint the parent accepts reaches this node.
+//! checkpoint the parent accepts is obtainable, and that it is this chain's block (a
+//! conflicting checkpoint is proven as equivocation). Invalid blocks are the
+//! [`crate::prover`]'s.
 //!
 //! An exit of an output this chain has seen spent is challenged with the spending
 //! transaction (the exiter's bond goes to the challenger). Findings are raised as typed
