@@ -81,6 +81,10 @@ pub struct ChainState {
     pub frozen: bool,
     /// First void height after a proven fraud (0: none): exits anchor below it.
     pub rollback_height: u64,
+    /// Validator configurations the parent numbered for the chain so far (ids `1..=n`).
+    pub configurations: u32,
+    /// The configuration proposed and not yet acknowledged by a checkpoint (0: none).
+    pub pending_configuration: u32,
 }
 
 /// An exit started on the parent against one of this chain's outputs.
@@ -150,11 +154,12 @@ pub trait ParentChain: Send + Sync {
         height: u64,
     ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError>;
 
-    /// The validator configuration the parent has pending for `chain_id` (proposed, not yet
-    /// acknowledged by a checkpoint), in its order; `None` if there is none.
-    async fn pending_validators(
+    /// Validator configuration `id` of `chain_id` (its members in the parent's order), or
+    /// `None` if the parent numbered none so.
+    async fn configuration(
         &self,
         chain_id: u64,
+        id: u32,
     ) -> Result<Option<Vec<Validator>>, ParentError>;
 
     /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
@@ -254,6 +259,8 @@ impl ParentChain for EthereumParent {
             last_checkpoint: c.lastHeight,
             frozen: c.frozen,
             rollback_height: c.rollbackHeight,
+            configurations: c.configCount,
+            pending_configuration: c.pendingConfig,
         })
     }
 
@@ -300,25 +307,17 @@ impl ParentChain for EthereumParent {
         })
     }
 
-    async fn pending_validators(
+    async fn configuration(
         &self,
         chain_id: u64,
+        id: u32,
     ) -> Result<Option<Vec<Validator>>, ParentError> {
         let root = crate::Root::at(self.root, self.provider.clone());
-        let c = root
-            .contract()
-            .chain(chain_id)
-            .call()
-            .await
-            .map_err(|e| ParentError::Transport(format!("chain({chain_id}): {e}")))?;
-        if c.pendingConfig == 0 {
-            return Ok(None);
-        }
         let set = root
-            .validators(chain_id, c.pendingConfig)
+            .validators(chain_id, id)
             .await
             .map_err(|e| ParentError::Transport(e.to_string()))?;
-        Ok(Some(set))
+        Ok((!set.is_empty()).then_some(set))
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {

@@ -19,7 +19,7 @@ use plasma_consensus::signing::{BlsSigner, BlsVerifier};
 use plasma_consensus::{PlasmaContext, ValidatorAddress};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tracing::info;
+use tracing::{info, warn};
 
 /// The files of a node home.
 #[derive(Debug, Clone)]
@@ -371,6 +371,18 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
+        // The parent's validator configurations before consensus judges any block: a node
+        // syncing history must know every set the chain adopted on the way.
+        let first = crate::relayer::validator_set_once(parent.as_ref(), &app, chain_id);
+        match tokio::time::timeout(std::time::Duration::from_secs(10), first).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                warn!(error = %e, "the parent's validator configurations are not known yet; retrying")
+            }
+            Err(_) => {
+                warn!("the parent did not answer within 10 s; following it in the background")
+            }
+        }
         let (pa, a) = (parent.clone(), app.clone());
         tokio::spawn(crate::relayer::follow_validator_sets(pa, a, chain_id, poll));
         let operator = address.0;

@@ -95,18 +95,33 @@ pub async fn follow_validator_sets(
     }
 }
 
-/// One round of [`follow_validator_sets`]: records what the parent has pending (or that it
-/// has nothing pending), when that changed.
+/// One round of [`follow_validator_sets`]: records the parent's configurations not recorded
+/// yet (any of them may be adopted at an epoch end of the chain's history, which a node
+/// syncing later must judge) and what the parent has pending now, when that changed.
 pub async fn validator_set_once(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
     chain_id: u64,
 ) -> eyre::Result<()> {
     let state = parent.chain_state(chain_id).await?;
-    let pending = parent
-        .pending_validators(chain_id)
-        .await?
-        .map(|validators| PendingSet { epoch_length: state.epoch_length, validators });
+    for id in app.with_store(|s| s.configurations_end())?..=state.configurations {
+        let set = parent
+            .configuration(chain_id, id)
+            .await?
+            .ok_or_else(|| eyre::eyre!("the parent numbered configuration {id} but has none"))?;
+        app.with_store(|s| s.record_configuration(id, state.epoch_length, &set))?;
+    }
+    let pending = match state.pending_configuration {
+        0 => None,
+        id => {
+            let validators = app
+                .with_store(|s| s.configurations())?
+                .into_iter()
+                .find_map(|(i, set)| (i == id).then_some(set))
+                .ok_or_else(|| eyre::eyre!("pending configuration {id} not recorded"))?;
+            Some(PendingSet { epoch_length: state.epoch_length, validators })
+        }
+    };
     if app.with_store(|s| s.pending_set())? != pending {
         app.with_store(|s| s.record_pending_set(pending.as_ref()))?;
         match &pending {

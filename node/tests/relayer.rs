@@ -67,7 +67,7 @@ impl ParentChain for Scripted {
     ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
         unimplemented!("not used by the deposit relayer")
     }
-    async fn pending_validators(&self, _: u64) -> Result<Option<Vec<Validator>>, ParentError> {
+    async fn configuration(&self, _: u64, _: u32) -> Result<Option<Vec<Validator>>, ParentError> {
         unimplemented!("not used by the deposit relayer")
     }
     async fn prove_fraud(&self, _: u64, _: &FraudProof) -> Result<bool, ParentError> {

@@ -77,6 +77,18 @@ pub(crate) const HEAD: &[u8] = b"head";
 pub(crate) const NEXT_DEPOSIT: &[u8] = b"next_deposit_nonce";
 /// Meta key of the parent's pending validator configuration, as last recorded.
 pub(crate) const PENDING_SET: &[u8] = b"pending_set";
+/// Meta key of the chain's epoch length on its parent.
+pub(crate) const PARENT_EPOCH: &[u8] = b"parent_epoch";
+/// Meta key prefix of a parent configuration: `cfg/ ‖ id (4 bytes, big-endian)`.
+pub(crate) const CONFIG_PREFIX: &[u8] = b"cfg/";
+
+/// Meta key of parent configuration `id`.
+pub(crate) fn configuration(id: u32) -> Vec<u8> {
+    let mut k = CONFIG_PREFIX.to_vec();
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
 /// Meta key prefix of an adopted validator set: `set/ ‖ first height (8 bytes, big-endian)`.
 pub(crate) const SET_PREFIX: &[u8] = b"set/";
 

@@ -368,6 +368,56 @@ impl Store {
         })
     }
 
+    /// Records the parent's configuration `id` of this chain and the chain's epoch length
+    /// there (both immutable on the parent: recording twice is harmless).
+    pub fn record_configuration(
+        &self,
+        id: u32,
+        epoch_length: u64,
+        validators: &[Validator],
+    ) -> Result<(), StoreError> {
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(META), keys::configuration(id), validators.abi_encode());
+        batch.put_cf(self.cf(META), keys::PARENT_EPOCH, epoch_length.to_be_bytes());
+        self.db.write_opt(batch, &self.write_opts)?;
+        Ok(())
+    }
+
+    /// The id after the highest parent configuration recorded (1 if none).
+    pub fn configurations_end(&self) -> Result<u32, StoreError> {
+        Ok(self.configurations()?.last().map_or(1, |(id, _)| id + 1))
+    }
+
+    /// The parent's configurations of this chain recorded so far, by id.
+    pub fn configurations(&self) -> Result<Vec<(u32, Vec<Validator>)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.prefix_iterator_cf(self.cf(META), keys::CONFIG_PREFIX) {
+            let (k, v) = item?;
+            if !k.starts_with(keys::CONFIG_PREFIX) {
+                break;
+            }
+            let id: [u8; 4] = k[keys::CONFIG_PREFIX.len()..]
+                .try_into()
+                .map_err(|_| corrupt(META, &k, "key layout"))?;
+            let set = Vec::<Validator>::abi_decode(&v).map_err(|e| corrupt(META, &k, e))?;
+            out.push((u32::from_be_bytes(id), set));
+        }
+        Ok(out)
+    }
+
+    /// A recorded parent configuration whose set hash is `hash`.
+    pub fn configuration_by_hash(&self, hash: &B256) -> Result<Option<Vec<Validator>>, StoreError> {
+        let configs = self.configurations()?;
+        Ok(configs.into_iter().map(|(_, set)| set).find(|set| Validator::set_hash(set) == *hash))
+    }
+
+    /// The chain's epoch length on its parent, once a configuration was recorded.
+    pub fn parent_epoch_length(&self) -> Result<Option<u64>, StoreError> {
+        self.read_with(META, keys::PARENT_EPOCH, |v| {
+            <[u8; 8]>::try_from(v).map(u64::from_be_bytes).map_err(|_| "not 8 bytes".to_string())
+        })
+    }
+
     /// Every set adopted after genesis: (first height it certifies, set), in height order.
     pub fn adopted_sets(&self) -> Result<Vec<(u64, Vec<Validator>)>, StoreError> {
         let mut out = Vec::new();
