@@ -499,6 +499,30 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
     std::fs::write(&config, text).unwrap();
     cluster.start(latecomer);
     cluster.wait_height(&[0, newcomer, latecomer], top, Duration::from_secs(60));
+    // A light client follows the chain across the change from the nodes' APIs, checking
+    // every certificate itself (the stopped validator's API is unreachable and skipped) and
+    // taking the new set from the root by its hash.
+    let (light_head, light_set) = rt.block_on(async {
+        use plasma_bridge::light::{BlockSource, GrpcSource, LightClient};
+        use plasma_bridge::{EthereumParent, Finality};
+        let sources: Vec<Box<dyn BlockSource>> = [3, 0, newcomer]
+            .iter()
+            .map(|i| {
+                let url = format!("http://127.0.0.1:{}", cluster.nodes[*i].rpc);
+                Box::new(GrpcSource::new(url)) as Box<dyn BlockSource>
+            })
+            .collect();
+        let endpoint = dev.anvil.endpoint();
+        let parent =
+            EthereumParent::connect(&endpoint, root.address(), Finality::Confirmations(0), 0, None)
+                .unwrap();
+        let genesis = cluster.genesis.clone().check().unwrap().validators.ledger().clone();
+        let mut client = LightClient::new(chain_id, genesis, sources, Box::new((parent, chain_id)));
+        while client.head().0 < top {
+            client.next().await.unwrap().expect("a block the nodes hold");
+        }
+        (client.head(), client.validators().hash())
+    });
     cluster.stop_all();
 
     let chain = cluster.chain(0, top);
@@ -523,6 +547,8 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
             "block {h} signed by the stopped one"
         );
     }
+    assert_eq!(light_head, (top, header(top).hash()), "the light client's head");
+    assert_eq!(light_set, new_hash, "the light client adopted the new set");
     // The newcomer and the latecomer hold the same chain.
     for node in [newcomer, latecomer] {
         let its = cluster.chain(node, top);
