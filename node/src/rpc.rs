@@ -243,16 +243,11 @@ impl Node for RpcState {
             return Err(Status::not_found(format!("no block at anchor height {anchor}")));
         }
         // Every block hash before the anchor: the anchor's history tree.
-        let hashes = self.app.with_store(|s| -> Result<Vec<B256>, Status> {
-            (1..anchor)
-                .map(|h| {
-                    s.block(h)
-                        .map_err(internal)?
-                        .map(|b| b.header.hash())
-                        .ok_or_else(|| Status::not_found(format!("no block at height {h}")))
-                })
-                .collect()
-        })?;
+        let hashes = self
+            .app
+            .with_store(|s| s.block_hashes(anchor - 1))
+            .map_err(internal)?
+            .ok_or_else(|| Status::not_found(format!("blocks before {anchor} are missing")))?;
         let inclusion = plasma_ledger::exit::prove_inclusion(&block, r.tx_index, &hashes, anchor)
             .ok_or_else(|| internal("inclusion proof"))?;
         Ok(Response::new(pb::GetInclusionProofResponse { inclusion: inclusion.abi_encode() }))

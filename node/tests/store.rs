@@ -96,3 +96,21 @@ fn commit_refuses_a_delta_that_does_not_extend_the_head() {
     assert!(matches!(err, StoreError::NotNext { head: 2, got: 2, .. }), "{err}");
     assert!(store.snapshot().unwrap().utxos.contains_key(&UtxoPos::new(1, 0, 0)));
 }
+
+/// The hash index gives the hashes a history proof needs, equal to the blocks' own, and
+/// the history root over them is the one the next header committed to.
+#[test]
+fn block_hashes_are_the_blocks_and_make_their_history_root() {
+    let (_dir, mut store, mut model, work) = fresh(4);
+    grow(&mut store, &mut model, &work, 9, 5);
+    let hashes = store.block_hashes(9).unwrap().expect("all nine");
+    let own: Vec<_> = (1..=9).map(|h| store.block(h).unwrap().unwrap().header.hash()).collect();
+    assert_eq!(hashes, own);
+    let mut tree = plasma_ledger::merkle::HistoryTree::new();
+    for h in &hashes[..8] {
+        tree.push(*h);
+    }
+    assert_eq!(tree.root(), store.block(9).unwrap().unwrap().header.historyRoot);
+    assert_eq!(store.block_hashes(3).unwrap().unwrap(), own[..3]);
+    assert_eq!(store.block_hashes(10).unwrap(), None, "no block 10 yet");
+}

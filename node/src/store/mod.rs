@@ -49,7 +49,8 @@ const COMMITS: &str = "commits";
 const CERTIFICATES: &str = "certificates";
 const EVIDENCE: &str = "evidence";
 const OWNERS: &str = "owners";
-const FAMILIES: [&str; 13] = [
+const HASHES: &str = "hashes";
+const FAMILIES: [&str; 14] = [
     BLOCKS,
     TXS,
     UTXOS,
@@ -63,6 +64,7 @@ const FAMILIES: [&str; 13] = [
     CERTIFICATES,
     EVIDENCE,
     OWNERS,
+    HASHES,
 ];
 
 /// What consensus decided about a block, stored with it in the same batch.
@@ -291,6 +293,7 @@ impl Store {
         let mut batch = WriteBatch::default();
         let height = delta.head.height;
         batch.put_cf(self.cf(BLOCKS), height.to_be_bytes(), block.abi_encode());
+        batch.put_cf(self.cf(HASHES), height.to_be_bytes(), hash);
         for (index, tx_hash) in delta.tx_hashes.iter().enumerate() {
             let at = TxRef { height, index: index as u32 };
             batch.put_cf(self.cf(TXS), tx_hash, keys::tx_ref(&at));
@@ -493,6 +496,41 @@ impl Store {
     /// The committed block at `height`.
     pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
         self.read(BLOCKS, &height.to_be_bytes())
+    }
+
+    /// The hashes of blocks `1..=height` (what a history proof needs), from the hash index;
+    /// blocks committed before the index existed are read whole. `None` if one is missing.
+    pub fn block_hashes(&self, height: u64) -> Result<Option<Vec<B256>>, StoreError> {
+        let mut out = Vec::with_capacity(usize::try_from(height).unwrap_or(0));
+        let iter = self.db.iterator_cf(
+            self.cf(HASHES),
+            rocksdb::IteratorMode::From(&1u64.to_be_bytes(), rocksdb::Direction::Forward),
+        );
+        for item in iter {
+            let (k, v) = item?;
+            let at: [u8; 8] =
+                k.as_ref().try_into().map_err(|_| corrupt(HASHES, &k, "key layout"))?;
+            let at = u64::from_be_bytes(at);
+            if at > height {
+                break;
+            }
+            // Heights before the index existed: from the blocks themselves.
+            while (out.len() as u64) + 1 < at {
+                let h = out.len() as u64 + 1;
+                let Some(block) = self.block(h)? else { return Ok(None) };
+                out.push(block.header.hash());
+            }
+            if v.len() != 32 {
+                return Err(corrupt(HASHES, &k, "not 32 bytes"));
+            }
+            out.push(B256::from_slice(&v));
+        }
+        while (out.len() as u64) < height {
+            let h = out.len() as u64 + 1;
+            let Some(block) = self.block(h)? else { return Ok(None) };
+            out.push(block.header.hash());
+        }
+        Ok(Some(out))
     }
 
     /// The engine's commit for the block at `height`.
