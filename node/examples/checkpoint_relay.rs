@@ -16,6 +16,8 @@
 //! `checkpoints=… relay_p50_ms=… relay_max_ms=… gas_p50=… gas_max=…` and
 //! `exit startExit_gas=… processExits_gas=… withdraw_gas=…`.
 
+mod support;
+
 use alloy_sol_types::SolValue;
 use eyre::{eyre, WrapErr};
 use plasma_bridge::devchain::Devchain;
@@ -23,20 +25,14 @@ use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::{Address, UtxoPos, U256};
 use plasma_node::config::{Genesis, ValidatorKeys};
 use plasma_node::daemon::{self, Home};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, GetUtxosRequest, StatusRequest};
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const EPOCH: u64 = 4;
 const EXIT_PERIOD: u64 = 60;
 const POWER: u64 = 100;
 const GWEI: u64 = 1_000_000_000;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").map_or(0, |l| l.local_addr().map_or(0, |a| a.port()))
-}
 
 fn percentile(sorted: &[f64], p: usize) -> f64 {
     sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
@@ -47,29 +43,13 @@ fn main() -> eyre::Result<()> {
     if checkpoints == 0 {
         return Err(eyre!("CHECKPOINTS must be positive"));
     }
-    // target/release/examples/checkpoint_relay → target/release/plasmad
-    let plasmad = std::env::current_exe()?
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("plasmad"))
-        .ok_or_else(|| eyre!("no target directory"))?;
-    if !plasmad.exists() {
-        return Err(eyre!(
-            "{} not found: build it first (cargo build --release -p plasma-node --bins)",
-            plasmad.display()
-        ));
-    }
+    let plasmad = support::plasmad()?;
     let rt = tokio::runtime::Runtime::new()?;
     let dev = Devchain::start_with(3, Some(1)).wrap_err("anvil")?;
     let dir = std::env::temp_dir().join(format!("checkpoint-relay-{}", std::process::id()));
     let home = Home(dir.join("v0"));
-    let port = loop {
-        let p = free_port();
-        if p != 0 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
-            break p;
-        }
-    };
-    let rpc = free_port();
+    let port = support::free_port_pair();
+    let rpc = support::free_port();
     daemon::init(&home, "v0", &format!("/ip4/127.0.0.1/tcp/{port}"), &format!("127.0.0.1:{rpc}"))?;
 
     let (root, chain_id) = rt.block_on(async {
@@ -110,28 +90,11 @@ fn main() -> eyre::Result<()> {
         deposits: vec![],
     };
     genesis.save(&home.genesis())?;
-    let log = std::fs::File::create(dir.join("plasmad.log"))?;
-    let mut child = Command::new(&plasmad)
-        .arg("start")
-        .arg("--home")
-        .arg(&home.0)
-        .env("PLASMAD_LOG", "warn")
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .stdin(Stdio::null())
-        .spawn()
-        .wrap_err("starting plasmad")?;
+    let child = support::start(&plasmad, &home, &dir)?;
 
     let result = rt.block_on(async {
-        let url = format!("http://127.0.0.1:{rpc}");
         let started = Instant::now();
-        let mut node = loop {
-            match NodeClient::connect(url.clone()).await {
-                Ok(c) => break c,
-                Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        };
+        let mut node = support::connect(rpc).await?;
         let last_checkpoint = |root: Root| async move {
             root.contract().chain(chain_id).call().await.map(|c| c.lastHeight)
         };
@@ -207,8 +170,7 @@ fn main() -> eyre::Result<()> {
             [start.gas_used, process.gas_used, withdraw.gas_used],
         ))
     });
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let _ = child.wait();
+    support::stop(child);
     let _ = std::fs::remove_dir_all(&dir);
     let (mut latencies, mut gas, [start, process, withdraw]) = result?;
     latencies.sort_by(|a, b| a.total_cmp(b));

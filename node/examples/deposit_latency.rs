@@ -13,20 +13,16 @@
 //! `CONFIRMATIONS` (the deposit is final) to the minted output being visible in the chain's
 //! gRPC API. Ends with one line: `deposits=… p50_ms=… max_ms=… confirmations=…`.
 
+mod support;
+
 use eyre::{eyre, WrapErr};
 use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::{Address, B256, U256};
 use plasma_node::config::Genesis;
 use plasma_node::daemon::{self, Home};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::GetUtxosRequest;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").map_or(0, |l| l.local_addr().map_or(0, |a| a.port()))
-}
 
 fn main() -> eyre::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -35,18 +31,7 @@ fn main() -> eyre::Result<()> {
     if deposits == 0 {
         return Err(eyre!("DEPOSITS must be positive"));
     }
-    // target/release/examples/deposit_latency → target/release/plasmad
-    let plasmad = std::env::current_exe()?
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("plasmad"))
-        .ok_or_else(|| eyre!("no target directory"))?;
-    if !plasmad.exists() {
-        return Err(eyre!(
-            "{} not found: build it first (cargo build --release -p plasma-node --bins)",
-            plasmad.display()
-        ));
-    }
+    let plasmad = support::plasmad()?;
     let rt = tokio::runtime::Runtime::new()?;
     let dev = Devchain::start_with(2, Some(1)).wrap_err("anvil")?;
     let (root, chain_id) = rt.block_on(async {
@@ -59,13 +44,8 @@ fn main() -> eyre::Result<()> {
 
     let dir = std::env::temp_dir().join(format!("deposit-latency-{}", std::process::id()));
     let home = Home(dir.join("v0"));
-    let port = loop {
-        let p = free_port();
-        if p != 0 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
-            break p;
-        }
-    };
-    let rpc = free_port();
+    let port = support::free_port_pair();
+    let rpc = support::free_port();
     daemon::init(&home, "v0", &format!("/ip4/127.0.0.1/tcp/{port}"), &format!("127.0.0.1:{rpc}"))?;
     let mut cfg = std::fs::read_to_string(home.config())?
         .replace("block_time_ms = 1000", "block_time_ms = 250");
@@ -82,28 +62,10 @@ fn main() -> eyre::Result<()> {
         deposits: vec![],
     };
     genesis.save(&home.genesis())?;
-    let log = std::fs::File::create(dir.join("plasmad.log"))?;
-    let mut child = Command::new(&plasmad)
-        .arg("start")
-        .arg("--home")
-        .arg(&home.0)
-        .env("PLASMAD_LOG", "warn")
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .stdin(Stdio::null())
-        .spawn()
-        .wrap_err("starting plasmad")?;
+    let child = support::start(&plasmad, &home, &dir)?;
 
     let result = rt.block_on(async {
-        let url = format!("http://127.0.0.1:{rpc}");
-        let started = Instant::now();
-        let mut node = loop {
-            match NodeClient::connect(url.clone()).await {
-                Ok(c) => break c,
-                Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        };
+        let mut node = support::connect(rpc).await?;
         let mut latencies = Vec::new();
         for i in 0..deposits {
             let who = Address::from_word(B256::from(U256::from(0xa11ce + i)));
@@ -132,8 +94,7 @@ fn main() -> eyre::Result<()> {
         }
         Ok::<_, eyre::Report>(latencies)
     });
-    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    let _ = child.wait();
+    support::stop(child);
     let _ = std::fs::remove_dir_all(&dir);
     let mut latencies = result?;
     latencies.sort_by(|a, b| a.total_cmp(b));

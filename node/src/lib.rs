@@ -18,6 +18,7 @@ pub mod daemon;
 pub mod gossip;
 pub mod mempool;
 pub mod metrics;
+pub mod periodic;
 pub mod prover;
 pub mod relayer;
 pub mod rpc;

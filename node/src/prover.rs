@@ -17,6 +17,7 @@
 
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
+use crate::periodic::Quiet;
 use alloy_sol_types::SolValue;
 use plasma_bridge::ParentChain;
 use plasma_ledger::block::tx_root;
@@ -373,19 +374,10 @@ pub async fn watch_blocks(
     grace: Duration,
 ) {
     let mut state = BlockWatch::default();
-    let mut failing = false;
+    let mut quiet = Quiet::new("cannot check the blocks behind the parent's checkpoint");
     loop {
-        let round =
-            blocks_once(parent.as_ref(), &app, &alerts, &sources, chain_id, &mut state, grace);
-        match round.await {
-            Ok(()) => failing = false,
-            Err(e) => {
-                if !failing {
-                    warn!(error = %e, "cannot check the blocks behind the parent's checkpoint; retrying");
-                }
-                failing = true;
-            }
-        }
+        let (p, a) = (parent.as_ref(), &alerts);
+        quiet.outcome(blocks_once(p, &app, a, &sources, chain_id, &mut state, grace).await);
         tokio::time::sleep(poll).await;
     }
 }

@@ -11,12 +11,13 @@
 //!   refused as not newer, which is harmless.
 
 use crate::app::PlasmaApp;
+use crate::periodic::Quiet;
 use crate::store::PendingSet;
 use plasma_bridge::parent::{ParentChain, MAX_DEPOSITS_PER_QUERY};
 use plasma_ledger::{Address, Checkpoint};
 use std::sync::Arc;
 use std::time::Duration;
-use tracing::{info, warn};
+use tracing::info;
 
 /// Follows `parent`'s final deposits for `chain_id` every `poll`, forever.
 pub async fn follow_deposits(
@@ -25,24 +26,11 @@ pub async fn follow_deposits(
     chain_id: u64,
     poll: Duration,
 ) {
-    let mut unreachable = false;
+    let mut quiet = Quiet::new("cannot read the parent's deposits");
     loop {
-        match relay_once(parent.as_ref(), &app, chain_id).await {
-            Ok(n) => {
-                if unreachable {
-                    info!("parent reachable again");
-                    unreachable = false;
-                }
-                if n == MAX_DEPOSITS_PER_QUERY {
-                    continue; // more may be waiting
-                }
-            }
-            Err(e) => {
-                if !unreachable {
-                    warn!(error = %e, "cannot read the parent's deposits; retrying");
-                }
-                unreachable = true;
-            }
+        let round = relay_once(parent.as_ref(), &app, chain_id).await;
+        if quiet.outcome(round) == Some(MAX_DEPOSITS_PER_QUERY) {
+            continue; // a full page: more may be waiting
         }
         tokio::time::sleep(poll).await;
     }
@@ -80,17 +68,9 @@ pub async fn follow_validator_sets(
     chain_id: u64,
     poll: Duration,
 ) {
-    let mut failing = false;
+    let mut quiet = Quiet::new("cannot read the parent's validator configurations");
     loop {
-        match validator_set_once(parent.as_ref(), &app, chain_id).await {
-            Ok(()) => failing = false,
-            Err(e) => {
-                if !failing {
-                    warn!(error = %e, "cannot read the parent's pending validator set; retrying");
-                }
-                failing = true;
-            }
-        }
+        quiet.outcome(validator_set_once(parent.as_ref(), &app, chain_id).await);
         tokio::time::sleep(poll).await;
     }
 }
@@ -143,23 +123,12 @@ pub async fn follow_checkpoints(
     operator: Address,
     poll: Duration,
 ) {
-    let mut failing = false;
+    let mut quiet = Quiet::new("checkpoint not submitted");
     loop {
         let head = app.with_store(|s| s.head().height);
-        let member =
-            app.schedule().at(head).ledger().validators().iter().any(|v| v.operator == operator);
-        if !member {
-            tokio::time::sleep(poll).await;
-            continue;
-        }
-        match checkpoint_once(parent.as_ref(), &app, chain_id).await {
-            Ok(_) => failing = false,
-            Err(e) => {
-                if !failing {
-                    warn!(error = %e, "checkpoint not submitted; retrying");
-                }
-                failing = true;
-            }
+        let set = app.schedule().at(head);
+        if set.ledger().validators().iter().any(|v| v.operator == operator) {
+            quiet.outcome(checkpoint_once(parent.as_ref(), &app, chain_id).await);
         }
         tokio::time::sleep(poll).await;
     }

@@ -12,6 +12,7 @@
 
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
+use crate::periodic::Quiet;
 use crate::prover::BlockSources;
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
@@ -73,19 +74,11 @@ pub async fn watch_exits(
     poll: Duration,
 ) {
     let mut next_block = 0;
-    let mut failing = false;
+    let mut quiet = Quiet::new("cannot check the parent's exits");
     loop {
-        match watch_once(parent.as_ref(), &app, &alerts, chain_id, next_block).await {
-            Ok(next) => {
-                next_block = next;
-                failing = false;
-            }
-            Err(e) => {
-                if !failing {
-                    warn!(error = %e, "cannot check the parent's exits; retrying");
-                }
-                failing = true;
-            }
+        let round = watch_once(parent.as_ref(), &app, &alerts, chain_id, next_block).await;
+        if let Some(next) = quiet.outcome(round) {
+            next_block = next;
         }
         tokio::time::sleep(poll).await;
     }
@@ -212,26 +205,10 @@ pub async fn watch_availability(
     timeout: Duration,
 ) {
     let mut state = Availability::default();
-    let mut failing = false;
+    let mut quiet = Quiet::new("cannot check the parent's checkpoints");
     loop {
-        let round = availability_once(
-            parent.as_ref(),
-            &app,
-            &alerts,
-            &sources,
-            chain_id,
-            &mut state,
-            timeout,
-        );
-        match round.await {
-            Ok(()) => failing = false,
-            Err(e) => {
-                if !failing {
-                    warn!(error = %e, "cannot check the parent's checkpoints; retrying");
-                }
-                failing = true;
-            }
-        }
+        let (p, a) = (parent.as_ref(), &alerts);
+        quiet.outcome(availability_once(p, &app, a, &sources, chain_id, &mut state, timeout).await);
         tokio::time::sleep(poll).await;
     }
 }

@@ -60,19 +60,6 @@ async fn first_block_minting(rpc: u16) -> u64 {
     unreachable!()
 }
 
-/// Waits until the root froze `chain_id`; returns its rollback height and latest checkpoint.
-async fn frozen(root: &plasma_bridge::Root, chain_id: u64) -> (u64, u64) {
-    let since = Instant::now();
-    loop {
-        let chain = root.contract().chain(chain_id).call().await.unwrap();
-        if chain.frozen {
-            return (chain.rollbackHeight, chain.lastHeight);
-        }
-        assert!(since.elapsed() < Duration::from_secs(180), "no fraud proof landed");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 /// The kind of the one fraud the root recorded against `chain_id`, proven by `prover`.
 async fn proven_kind(root: &plasma_bridge::Root, chain_id: u64, prover: Address) -> u8 {
     let proven = root.frauds_proven(chain_id, 0).await.unwrap();

@@ -672,15 +672,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
         let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
         let cert = certify(&set, &signers, &forged, 0).unwrap();
         root.submit_checkpoint(dev.accounts[0], &forged, &cert).await.unwrap();
-        let since = Instant::now();
-        loop {
-            let c = root.contract().chain(chain_id).call().await.unwrap();
-            if c.frozen {
-                break (forged.height, c.rollbackHeight);
-            }
-            assert!(since.elapsed() < Duration::from_secs(90), "no equivocation proof landed");
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        (forged.height, frozen(&root, chain_id).await.0)
     });
     assert_eq!(rollback, forged_at, "rolled back from the equivocated height");
     cluster.wait_height(&[0], forged_at, Duration::from_secs(30));

@@ -84,6 +84,9 @@ pub struct Decision<'a> {
     pub adopts: Option<&'a [Validator]>,
 }
 
+/// A validator set stored under a fixed-width key (a configuration id, a first height).
+type KeyedSet<const N: usize> = ([u8; N], Vec<Validator>);
+
 /// The parent's pending validator configuration of this chain, as the relayer recorded it:
 /// the set an epoch-end block may adopt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,17 +396,22 @@ impl Store {
 
     /// The parent's configurations of this chain recorded so far, by id.
     pub fn configurations(&self) -> Result<Vec<(u32, Vec<Validator>)>, StoreError> {
+        let sets = self.sets_under(keys::CONFIG_PREFIX)?;
+        Ok(sets.into_iter().map(|(id, set)| (u32::from_be_bytes(id), set)).collect())
+    }
+
+    /// The validator sets stored in META under `prefix ‖ N-byte big-endian key`, in order.
+    fn sets_under<const N: usize>(&self, prefix: &[u8]) -> Result<Vec<KeyedSet<N>>, StoreError> {
         let mut out = Vec::new();
-        for item in self.db.prefix_iterator_cf(self.cf(META), keys::CONFIG_PREFIX) {
+        for item in self.db.prefix_iterator_cf(self.cf(META), prefix) {
             let (k, v) = item?;
-            if !k.starts_with(keys::CONFIG_PREFIX) {
+            if !k.starts_with(prefix) {
                 break;
             }
-            let id: [u8; 4] = k[keys::CONFIG_PREFIX.len()..]
-                .try_into()
-                .map_err(|_| corrupt(META, &k, "key layout"))?;
+            let key: [u8; N] =
+                k[prefix.len()..].try_into().map_err(|_| corrupt(META, &k, "key layout"))?;
             let set = Vec::<Validator>::abi_decode(&v).map_err(|e| corrupt(META, &k, e))?;
-            out.push((u32::from_be_bytes(id), set));
+            out.push((key, set));
         }
         Ok(out)
     }
@@ -423,19 +431,8 @@ impl Store {
 
     /// Every set adopted after genesis: (first height it certifies, set), in height order.
     pub fn adopted_sets(&self) -> Result<Vec<(u64, Vec<Validator>)>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.db.prefix_iterator_cf(self.cf(META), keys::SET_PREFIX) {
-            let (k, v) = item?;
-            if !k.starts_with(keys::SET_PREFIX) {
-                break;
-            }
-            let from: [u8; 8] = k[keys::SET_PREFIX.len()..]
-                .try_into()
-                .map_err(|_| corrupt(META, &k, "key layout"))?;
-            let set = Vec::<Validator>::abi_decode(&v).map_err(|e| corrupt(META, &k, e))?;
-            out.push((u64::from_be_bytes(from), set));
-        }
-        Ok(out)
+        let sets = self.sets_under(keys::SET_PREFIX)?;
+        Ok(sets.into_iter().map(|(from, set)| (u64::from_be_bytes(from), set)).collect())
     }
 
     /// Records a parent deposit the bridge saw finalized.

@@ -96,25 +96,7 @@ impl Cluster {
         let dir = tempfile::tempdir().unwrap();
         let mut nodes = Vec::new();
         for i in 0..n {
-            let home = dir.path().join(format!("v{i}"));
-            let port = free_port_pair();
-            let rpc = free_port();
-            let listen = format!("/ip4/127.0.0.1/tcp/{port}");
-            let rpc_addr = format!("127.0.0.1:{rpc}");
-            let moniker = format!("v{i}");
-            run(&[
-                "init",
-                "--home",
-                home.to_str().unwrap(),
-                "--moniker",
-                &moniker,
-                "--listen",
-                &listen,
-                "--rpc",
-                &rpc_addr,
-            ]);
-            tune(&home);
-            nodes.push(Node { home, port, rpc, child: None, starts: 0 });
+            nodes.push(init_node(dir.path(), i));
         }
         let mut args = vec!["genesis".to_string(), "--chain-id".into(), chain_id.to_string()];
         args.extend(extra.iter().map(|a| a.to_string()));
@@ -137,29 +119,11 @@ impl Cluster {
     /// A node with fresh keys that is not in the genesis set (the chain's genesis copied
     /// in): a full node until its parent bonds it. Returns its index.
     pub fn add_node(&mut self) -> usize {
-        let i = self.nodes.len();
-        let home = self.dir.path().join(format!("v{i}"));
-        let port = free_port_pair();
-        let rpc = free_port();
-        let listen = format!("/ip4/127.0.0.1/tcp/{port}");
-        let rpc_addr = format!("127.0.0.1:{rpc}");
-        let moniker = format!("v{i}");
-        let home_arg = home.to_str().unwrap();
-        run(&[
-            "init",
-            "--home",
-            home_arg,
-            "--moniker",
-            &moniker,
-            "--listen",
-            &listen,
-            "--rpc",
-            &rpc_addr,
-        ]);
-        tune(&home);
-        std::fs::copy(self.nodes[0].home.join("genesis.json"), home.join("genesis.json")).unwrap();
-        self.nodes.push(Node { home, port, rpc, child: None, starts: 0 });
-        i
+        let node = init_node(self.dir.path(), self.nodes.len());
+        std::fs::copy(self.nodes[0].home.join("genesis.json"), node.home.join("genesis.json"))
+            .unwrap();
+        self.nodes.push(node);
+        self.nodes.len() - 1
     }
 
     pub fn peers_of(&self, i: usize) -> String {
@@ -289,6 +253,30 @@ impl Drop for Cluster {
             eprintln!("node logs kept in {}", keep.display());
         }
     }
+}
+
+/// Node `i`'s home under `dir`: keys and config (`plasmad init`) on free ports, tuned.
+fn init_node(dir: &Path, i: usize) -> Node {
+    let home = dir.join(format!("v{i}"));
+    let port = free_port_pair();
+    let rpc = free_port();
+    let listen = format!("/ip4/127.0.0.1/tcp/{port}");
+    let rpc_addr = format!("127.0.0.1:{rpc}");
+    let moniker = format!("v{i}");
+    let home_arg = home.to_str().unwrap();
+    run(&[
+        "init",
+        "--home",
+        home_arg,
+        "--moniker",
+        &moniker,
+        "--listen",
+        &listen,
+        "--rpc",
+        &rpc_addr,
+    ]);
+    tune(&home);
+    Node { home, port, rpc, child: None, starts: 0 }
 }
 
 /// Short timeouts so that tests run quickly.

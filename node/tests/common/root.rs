@@ -163,3 +163,16 @@ pub async fn outputs(rpc: u16, owner: Address) -> Vec<(u64, u32, u8, Address, U2
     out.sort();
     out
 }
+
+/// Waits until the root froze `chain_id`; returns its rollback height and latest checkpoint.
+pub async fn frozen(root: &Root, chain_id: u64) -> (u64, u64) {
+    let since = Instant::now();
+    loop {
+        let chain = root.contract().chain(chain_id).call().await.unwrap();
+        if chain.frozen {
+            return (chain.rollbackHeight, chain.lastHeight);
+        }
+        assert!(since.elapsed() < Duration::from_secs(180), "no fraud proof landed");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

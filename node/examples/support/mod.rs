@@ -1,0 +1,74 @@
+//! What the examples share: finding the release `plasmad`, free ports, starting one node and
+//! reaching its API.
+
+use eyre::{eyre, WrapErr};
+use plasma_node::daemon::Home;
+use plasma_proto::v1::node_client::NodeClient;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The `plasmad` built next to this example (`target/release/examples/x` → `target/release`).
+pub(crate) fn plasmad() -> eyre::Result<PathBuf> {
+    let path = std::env::current_exe()?
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("plasmad"))
+        .ok_or_else(|| eyre!("no target directory"))?;
+    if !path.exists() {
+        return Err(eyre!(
+            "{} not found: build it first (cargo build --release -p plasma-node --bins)",
+            path.display()
+        ));
+    }
+    Ok(path)
+}
+
+/// A free port (0 if none could be bound).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").map_or(0, |l| l.local_addr().map_or(0, |a| a.port()))
+}
+
+/// A free port whose successor is free too (consensus and transaction gossip).
+pub(crate) fn free_port_pair() -> u16 {
+    loop {
+        let p = free_port();
+        if p != 0 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+/// Starts `plasmad` on `home`, logging (warnings only) to `dir/plasmad.log`.
+pub(crate) fn start(plasmad: &Path, home: &Home, dir: &Path) -> eyre::Result<Child> {
+    let log = std::fs::File::create(dir.join("plasmad.log"))?;
+    Command::new(plasmad)
+        .arg("start")
+        .arg("--home")
+        .arg(&home.0)
+        .env("PLASMAD_LOG", "warn")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .wrap_err("starting plasmad")
+}
+
+/// Stops the node (SIGTERM) and waits for it.
+pub(crate) fn stop(mut child: Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+}
+
+/// The node's API at `127.0.0.1:rpc`, once it answers (a minute at most).
+pub(crate) async fn connect(rpc: u16) -> eyre::Result<NodeClient<tonic::transport::Channel>> {
+    let url = format!("http://127.0.0.1:{rpc}");
+    let started = Instant::now();
+    loop {
+        match NodeClient::connect(url.clone()).await {
+            Ok(c) => return Ok(c),
+            Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
