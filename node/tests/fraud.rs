@@ -8,7 +8,6 @@
 mod common;
 
 use common::root::*;
-use plasma_bridge::bindings::PlasmaRoot;
 use plasma_ledger::{Address, UtxoPos, U256};
 use std::time::{Duration, Instant};
 
@@ -194,16 +193,7 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
         );
 
         dev.warp(3 * EXIT_PERIOD).await.unwrap();
-        let receipt =
-            root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
-        let paid: Vec<Address> = receipt
-            .inner
-            .inner
-            .logs()
-            .iter()
-            .filter_map(|l| l.log_decode::<PlasmaRoot::ExitProcessed>().ok())
-            .map(|l| l.inner.data.owner)
-            .collect();
+        let paid = process_eth_exits(&root, dev.accounts[0], chain_id).await;
         // Priority order: the older output first.
         let first = if (a.0, a.1) < (c.0, c.1) { alice } else { carol };
         assert_eq!(paid.len(), 2, "both honest exits paid: {paid:?}");

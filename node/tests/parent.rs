@@ -327,18 +327,7 @@ fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
             root.start_exit(owner, &anchor, &pos, &inclusion, bond).await.unwrap();
         }
         dev.warp(3 * EXIT_PERIOD).await.unwrap();
-        let receipt =
-            root.process_exits(dev.accounts[0], chain_id, Address::ZERO, 10).await.unwrap();
-        let paid: Vec<Address> = receipt
-            .inner
-            .inner
-            .logs()
-            .iter()
-            .filter_map(|l| {
-                l.log_decode::<plasma_bridge::bindings::PlasmaRoot::ExitProcessed>().ok()
-            })
-            .map(|l| l.inner.data.owner)
-            .collect();
+        let paid = process_eth_exits(&root, dev.accounts[0], chain_id).await;
         let first = if (a.0, a.1) < (c.0, c.1) { alice } else { carol };
         assert_eq!(paid.len(), 2, "both exits paid: {paid:?}");
         assert_eq!(paid[0], first, "the older output is paid first");

@@ -176,3 +176,15 @@ pub async fn frozen(root: &Root, chain_id: u64) -> (u64, u64) {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// Processes the ETH exits of `chain_id` after their period; returns the owners paid, in the
+/// order the root paid them.
+pub async fn process_eth_exits(root: &Root, from: Address, chain_id: u64) -> Vec<Address> {
+    use plasma_bridge::bindings::PlasmaRoot::ExitProcessed;
+    let receipt = root.process_exits(from, chain_id, Address::ZERO, 10).await.unwrap();
+    let logs = receipt.inner.inner.logs();
+    logs.iter()
+        .filter_map(|l| l.log_decode::<ExitProcessed>().ok())
+        .map(|l| l.inner.data.owner)
+        .collect()
+}
