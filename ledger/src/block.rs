@@ -7,10 +7,10 @@
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
 use crate::tx::{validate_transaction_with, TxError, ValidatedTx};
-use crate::types::{Block, DepositRecord, ExitRecord, Output, SignedTransaction, UtxoPos};
-use crate::view::{ChainHead, LedgerView, TxRef};
+use crate::types::{Block, DepositRecord, Output, SignedTransaction, UtxoPos};
+use crate::view::{ChainHead, LedgerView, Stacked, TxRef};
 use alloy_primitives::{Address, B256, U256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
 pub const MAX_BLOCK_TXS: usize = 1 << 16;
@@ -107,75 +107,6 @@ pub struct StateDelta {
     pub exits_paid: Vec<(u64, B256)>,
 }
 
-/// The view as the transactions before the current one left it.
-struct Overlay<'a, V> {
-    base: &'a V,
-    created: HashMap<UtxoPos, Output>,
-    spent: HashMap<UtxoPos, TxRef>,
-    next_deposit_nonce: u64,
-    escrow: BTreeMap<(u64, Address), U256>,
-    exits_paid: Vec<(u64, B256)>,
-}
-
-impl<V: LedgerView> LedgerView for Overlay<'_, V> {
-    fn head(&self) -> ChainHead {
-        self.base.head()
-    }
-    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
-        if self.spent.contains_key(pos) {
-            return None;
-        }
-        self.created.get(pos).cloned().or_else(|| self.base.unspent(pos))
-    }
-    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
-        self.spent.get(pos).copied().or_else(|| self.base.spent_by(pos))
-    }
-    fn next_deposit_nonce(&self) -> u64 {
-        self.next_deposit_nonce
-    }
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
-        self.base.parent_deposit(nonce)
-    }
-    fn is_child(&self, chain: u64) -> bool {
-        self.base.is_child(chain)
-    }
-    fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        match self.escrow.get(&(chain, *token)) {
-            Some(v) => *v,
-            None => self.base.escrow(chain, token),
-        }
-    }
-    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
-        if self.exits_paid.contains(&(chain, *exit_id)) {
-            return None;
-        }
-        self.base.payable_exit(chain, exit_id)
-    }
-}
-
-impl<V: LedgerView> Overlay<'_, V> {
-    fn record(&mut self, at: TxRef, tx: ValidatedTx) {
-        for pos in tx.spends {
-            self.spent.insert(pos, at);
-        }
-        for (i, out) in tx.creates.into_iter().enumerate() {
-            self.created.insert(UtxoPos::new(at.height, at.index, i as u8), out);
-        }
-        if let Some(nonce) = tx.deposit_nonce {
-            self.next_deposit_nonce = nonce + 1;
-        }
-        if let Some((chain, token, amount)) = tx.escrow_credit {
-            let balance = self.escrow(chain, &token).saturating_add(amount);
-            self.escrow.insert((chain, token), balance);
-        }
-        if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
-            let balance = self.escrow(chain, &token).saturating_sub(amount);
-            self.escrow.insert((chain, token), balance);
-            self.exits_paid.push((chain, exit_id));
-        }
-    }
-}
-
 /// Root of a block body's tx tree.
 pub fn tx_root(block: &Block) -> B256 {
     let leaves: Vec<B256> = block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
@@ -236,13 +167,13 @@ pub fn apply_block_with(
     }
     let first_nonce = view.next_deposit_nonce();
     if (header.depositNonceStart, header.depositNonceEnd)
-        != (first_nonce, exec.overlay.next_deposit_nonce)
+        != (first_nonce, exec.overlay.next_deposit_nonce())
     {
         return Err(BlockError::DepositRangeMismatch {
             header_start: header.depositNonceStart,
             header_end: header.depositNonceEnd,
             body_start: first_nonce,
-            body_end: exec.overlay.next_deposit_nonce,
+            body_end: exec.overlay.next_deposit_nonce(),
         });
     }
     Ok(exec.into_delta(header.hash()))
@@ -251,25 +182,14 @@ pub fn apply_block_with(
 /// Transactions executed in order over a view: the one path by which both a judged block
 /// and a built one reach their [`StateDelta`].
 struct Executor<'a, V> {
-    overlay: Overlay<'a, V>,
+    overlay: Stacked<'a, V>,
     height: u64,
     tx_hashes: Vec<B256>,
 }
 
 impl<'a, V: LedgerView> Executor<'a, V> {
     fn new(view: &'a V) -> Self {
-        Self {
-            overlay: Overlay {
-                base: view,
-                created: HashMap::new(),
-                spent: HashMap::new(),
-                next_deposit_nonce: view.next_deposit_nonce(),
-                escrow: BTreeMap::new(),
-                exits_paid: Vec::new(),
-            },
-            height: view.head().height + 1,
-            tx_hashes: Vec::new(),
-        }
+        Self { overlay: Stacked::new(view), height: view.head().height + 1, tx_hashes: Vec::new() }
     }
 
     /// Validates `stx` as the next transaction and records its effects.
@@ -290,8 +210,8 @@ impl<'a, V: LedgerView> Executor<'a, V> {
         let head = self.overlay.base.head();
         let mut history = head.history;
         history.push(hash);
-        let Overlay { mut created, spent, next_deposit_nonce, escrow, exits_paid, .. } =
-            self.overlay;
+        let next_deposit_nonce = self.overlay.next_deposit_nonce();
+        let Stacked { mut created, spent, escrow, exits_paid, .. } = self.overlay;
         for pos in spent.keys() {
             created.remove(pos);
         }
@@ -334,7 +254,7 @@ pub fn apply_block_unjudged(
         let deposit_nonce = (kind == crate::types::TxKind::Deposit)
             .then(|| crate::types::decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32).ok())
             .flatten()
-            .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce.saturating_sub(1)));
+            .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce().saturating_sub(1)));
         let forced = ValidatedTx {
             hash: tx.hash(),
             kind,

@@ -6,6 +6,7 @@
 
 use crate::block::StateDelta;
 use crate::merkle::HistoryTree;
+use crate::tx::ValidatedTx;
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, HashMap};
@@ -144,16 +145,18 @@ impl LedgerView for MemoryLedger {
 }
 
 /// Blocks applied in memory on top of another view, which is left untouched: what a watcher
-/// judges a run of blocks against before (or instead of) committing them.
+/// judges a run of blocks against before (or instead of) committing them, and what a block's
+/// own transactions are judged against as they are executed.
 #[derive(Debug)]
 pub struct Stacked<'a, V> {
-    base: &'a V,
+    pub(crate) base: &'a V,
     head: Option<ChainHead>,
-    created: HashMap<UtxoPos, Output>,
-    spent: HashMap<UtxoPos, TxRef>,
+    pub(crate) created: HashMap<UtxoPos, Output>,
+    pub(crate) spent: HashMap<UtxoPos, TxRef>,
     next_deposit_nonce: Option<u64>,
-    escrow: BTreeMap<(u64, Address), U256>,
-    exits_paid: std::collections::HashSet<(u64, B256)>,
+    pub(crate) escrow: BTreeMap<(u64, Address), U256>,
+    /// In the order they were paid.
+    pub(crate) exits_paid: Vec<(u64, B256)>,
 }
 
 impl<'a, V: LedgerView> Stacked<'a, V> {
@@ -166,7 +169,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             spent: HashMap::new(),
             next_deposit_nonce: None,
             escrow: BTreeMap::new(),
-            exits_paid: Default::default(),
+            exits_paid: Vec::new(),
         }
     }
 
@@ -182,7 +185,34 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         }
         self.next_deposit_nonce = Some(delta.next_deposit_nonce);
         self.escrow.extend(delta.escrow.iter().map(|(k, v)| (*k, *v)));
-        self.exits_paid.extend(delta.exits_paid.iter().copied());
+        for paid in &delta.exits_paid {
+            if !self.exits_paid.contains(paid) {
+                self.exits_paid.push(*paid);
+            }
+        }
+    }
+
+    /// Records what one valid transaction at `at` does (outputs it creates stay listed as
+    /// created even when a later transaction spends them; reads see them spent).
+    pub(crate) fn record(&mut self, at: TxRef, tx: ValidatedTx) {
+        for pos in tx.spends {
+            self.spent.insert(pos, at);
+        }
+        for (i, out) in tx.creates.into_iter().enumerate() {
+            self.created.insert(UtxoPos::new(at.height, at.index, i as u8), out);
+        }
+        if let Some(nonce) = tx.deposit_nonce {
+            self.next_deposit_nonce = Some(nonce + 1);
+        }
+        if let Some((chain, token, amount)) = tx.escrow_credit {
+            let balance = self.escrow(chain, &token).saturating_add(amount);
+            self.escrow.insert((chain, token), balance);
+        }
+        if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
+            let balance = self.escrow(chain, &token).saturating_sub(amount);
+            self.escrow.insert((chain, token), balance);
+            self.exits_paid.push((chain, exit_id));
+        }
     }
 }
 
