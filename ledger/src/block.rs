@@ -6,8 +6,8 @@
 
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
-use crate::tx::{validate_transaction_with, TxError, ValidatedTx};
-use crate::types::{Block, DepositRecord, Output, SignedTransaction, UtxoPos};
+use crate::tx::{validate_transaction_with, TxError};
+use crate::types::{Block, Output, SignedTransaction, UtxoPos};
 use crate::view::{ChainHead, LedgerView, Stacked, TxRef};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -252,10 +252,17 @@ pub fn apply_block_unjudged(
         let kind = tx.tx_kind().unwrap_or(crate::types::TxKind::Transfer);
         // A mint moves the nonce as far as its record says, whatever else is wrong with it.
         let deposit_nonce = (kind == crate::types::TxKind::Deposit)
-            .then(|| crate::types::decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32).ok())
+            .then(|| {
+                crate::types::decode::<crate::types::DepositRecord>(
+                    "DepositRecord",
+                    &tx.data,
+                    6 * 32,
+                )
+                .ok()
+            })
             .flatten()
             .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce().saturating_sub(1)));
-        let forced = ValidatedTx {
+        let forced = crate::tx::ValidatedTx {
             hash: tx.hash(),
             kind,
             spends: tx.inputs.clone(),
