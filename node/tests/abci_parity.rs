@@ -294,3 +294,43 @@ async fn prepared_blocks_fit_the_byte_limit() {
     assert_eq!(kept.last(), Some(&2), "room: both deposits, in order");
     assert!(kept.windows(2).all(|w| w[0] <= w[1]), "more room never keeps less: {kept:?}");
 }
+
+/// A block built by validator 1 and re-proposed in a later round by validator 2 (Tendermint
+/// re-proposes a value that gathered a polka) is accepted by a fresh validator; a block
+/// naming a proposer outside the set is refused.
+#[tokio::test]
+async fn a_block_re_proposed_by_another_round_proposer_is_accepted() {
+    let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'r', i])).collect();
+    let alice = testkit::user("alice");
+    let g = genesis(&keys, alice.address());
+    let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let builder = app(built_dir.path(), &g);
+    let judge = app(judge_dir.path(), &g);
+    let answer = |app: &PlasmaApp, req: Request| {
+        let app = app.clone();
+        async move { app.oneshot(req).await.unwrap() }
+    };
+    let prepared = |proposer: u8| {
+        let Request::PrepareProposal(mut req) = prepare(1, vec![]) else { unreachable!() };
+        req.proposer_address =
+            tendermint::account::Id::new(Address::with_last_byte(proposer).into_array());
+        Request::PrepareProposal(req)
+    };
+    let Response::PrepareProposal(built) = answer(&builder, prepared(1)).await else { panic!() };
+    let Request::ProcessProposal(mut later) = process(1, &built.txs) else { unreachable!() };
+    later.proposer_address = tendermint::account::Id::new(Address::with_last_byte(2).into_array());
+    let verdict = answer(&judge, Request::ProcessProposal(later)).await;
+    assert_eq!(verdict, Response::ProcessProposal(response_accept()), "re-proposal refused");
+
+    let Response::PrepareProposal(outsider) = answer(&builder, prepared(9)).await else { panic!() };
+    let verdict = answer(&judge, process(1, &outsider.txs)).await;
+    assert_ne!(
+        verdict,
+        Response::ProcessProposal(response_accept()),
+        "a non-member's block accepted"
+    );
+}
+
+fn response_accept() -> tendermint::v0_38::abci::response::ProcessProposal {
+    tendermint::v0_38::abci::response::ProcessProposal::Accept
+}
