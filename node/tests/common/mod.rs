@@ -15,19 +15,33 @@ use std::time::{Duration, Instant};
 
 pub const PLASMAD: &str = env!("CARGO_BIN_EXE_plasmad");
 
+/// Ports handed to nodes come from below Linux's ephemeral range (32768 and up), which the
+/// source ports of outgoing connections are drawn from: between the moment a port is picked
+/// here and the moment its node binds it, no connection of any process can take it. Each test
+/// process starts at its own offset and never hands out a port twice.
+const PORTS: std::ops::Range<u16> = 20_000..32_000;
+static NEXT_PORT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// `n` consecutive ports free right now.
+fn free_ports(n: u16) -> u16 {
+    let span = u32::from(PORTS.end - PORTS.start);
+    let offset = (std::process::id() % 97) * 120;
+    loop {
+        let k = NEXT_PORT.fetch_add(u32::from(n), std::sync::atomic::Ordering::Relaxed);
+        let port = PORTS.start + ((offset + k) % (span - u32::from(n))) as u16;
+        if (port..port + n).all(|p| TcpListener::bind(("127.0.0.1", p)).is_ok()) {
+            return port;
+        }
+    }
+}
+
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    free_ports(1)
 }
 
 /// A free port whose successor is free too (consensus and transaction gossip).
 pub fn free_port_pair() -> u16 {
-    loop {
-        let a = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = a.local_addr().unwrap().port();
-        if port < u16::MAX && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
-            return port;
-        }
-    }
+    free_ports(2)
 }
 
 fn run(args: &[&str]) {
