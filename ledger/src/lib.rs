@@ -15,6 +15,7 @@ pub mod certificate;
 pub mod exit;
 pub mod fraud;
 pub mod merkle;
+pub mod prove;
 pub mod signing;
 pub mod testkit;
 pub mod tx;

@@ -1,0 +1,479 @@
+//! Fraud proofs built from a run of certified blocks: the pure half of a watcher.
+//!
+//! A watcher that holds a chain's blocks up to a checkpoint (its own, or fetched from anyone)
+//! checks that they lead to the checkpointed header ([`check_links`]), finds the first one the
+//! rules refuse ([`first_invalid`]) and turns the refusal into the evidence the parent's
+//! verifier takes ([`build_proof`]), checked with this crate's own verifier first. Built for
+//! every fault inside a transaction: inflation, a spend without the owner's signature, a
+//! double spend (across blocks or within one transaction), a spend of an output that never
+//! existed, a mint the parent never recorded or minted twice.
+
+use crate::block::{apply_block, tx_root, BlockError};
+use crate::exit::prove_inclusion;
+use crate::fraud::{
+    evidence, verify_deposit_mismatch, verify_double_mint, verify_double_spend, verify_inflation,
+    verify_invalid_signature, verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
+};
+use crate::signing::SigningDomain;
+use crate::tx::TxError;
+use crate::types::{
+    Block, BlockHeader, CommitCertificate, DepositMismatchEvidence, DepositRecord,
+    FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
+    MerkleProof, MintProof, TxInclusion, TxKind, UtxoPos,
+};
+use crate::view::{ChainHead, LedgerView, Stacked};
+use alloy_primitives::B256;
+use alloy_sol_types::SolValue;
+
+/// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// A block is not at the next height.
+    #[error("block {index} is at height {got}, {expected} was due")]
+    Height {
+        /// Position in the run.
+        index: usize,
+        /// Due height.
+        expected: u64,
+        /// Its height.
+        got: u64,
+    },
+    /// A block does not extend the one before it.
+    #[error("block {height} does not extend {parent}")]
+    Parent {
+        /// Its height.
+        height: u64,
+        /// The hash it should name.
+        parent: B256,
+    },
+    /// A block's body is not the one its header commits to.
+    #[error("block {0}'s transactions are not its header's")]
+    Body(u64),
+    /// The run does not end at the checkpointed header.
+    #[error("the run ends at {got}, the checkpoint is {anchor}")]
+    Anchor {
+        /// The checkpoint's hash.
+        anchor: B256,
+        /// The run's last hash.
+        got: B256,
+    },
+}
+
+/// Checks that `blocks` extend `head` one height at a time, bodies matching their headers,
+/// and end exactly at the checkpointed `anchor`. Then every block is the one the anchor's
+/// certificate commits to, whoever served it.
+pub fn check_links(
+    head: &ChainHead,
+    blocks: &[Block],
+    anchor: &BlockHeader,
+) -> Result<(), LinkError> {
+    let mut parent = head.hash;
+    for (index, block) in blocks.iter().enumerate() {
+        let expected = head.height + 1 + index as u64;
+        let h = &block.header;
+        if h.height != expected {
+            return Err(LinkError::Height { index, expected, got: h.height });
+        }
+        if h.parentHash != parent {
+            return Err(LinkError::Parent { height: h.height, parent });
+        }
+        if tx_root(block) != h.txRoot {
+            return Err(LinkError::Body(h.height));
+        }
+        parent = h.hash();
+    }
+    if parent != anchor.hash() {
+        return Err(LinkError::Anchor { anchor: anchor.hash(), got: parent });
+    }
+    Ok(())
+}
+
+/// The first of `blocks` (a run extending `view`'s head) that the ledger refuses, with why.
+pub fn first_invalid<'b, V: LedgerView>(
+    domain: &crate::signing::SigningDomain,
+    view: &V,
+    blocks: &'b [Block],
+) -> Option<(&'b Block, BlockError)> {
+    let mut stacked = Stacked::new(view);
+    for block in blocks {
+        match apply_block(domain, &stacked, block) {
+            Ok(delta) => stacked.apply(&delta),
+            Err(e) => return Some((block, e)),
+        }
+    }
+    None
+}
+
+/// Why no proof could be built for an invalid block.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    /// The block is invalid in a way this node builds no proof for (yet).
+    #[error("no fraud proof is built for: {0}")]
+    Unsupported(String),
+    /// A block the evidence needs is not at hand.
+    #[error("block {0} is needed for the evidence and is not at hand")]
+    Missing(u64),
+    /// The ledger refuses the evidence (a bug here, or a block invalid in another way).
+    #[error("the evidence does not verify: {0}")]
+    Refuted(String),
+}
+
+/// What a proof is built from: the chain's blocks up to the anchor and the checkpoint.
+pub struct ProofContext<'a> {
+    /// The chain's signing domain.
+    pub domain: &'a SigningDomain,
+    /// Blocks `1..=anchor.height`, `blocks[h - 1]` at height `h`.
+    pub blocks: &'a [&'a Block],
+    /// The checkpointed header the evidence is proven under.
+    pub anchor: &'a BlockHeader,
+    /// Its certificate, as the parent accepted it.
+    pub certificate: &'a CommitCertificate,
+}
+
+impl ProofContext<'_> {
+    fn block(&self, height: u64) -> Result<&Block, ProofError> {
+        usize::try_from(height)
+            .ok()
+            .and_then(|h| h.checked_sub(1))
+            .and_then(|i| self.blocks.get(i))
+            .copied()
+            .ok_or(ProofError::Missing(height))
+    }
+
+    /// Transaction `index` of block `height`, proven under the anchor.
+    fn inclusion(&self, height: u64, index: u32) -> Result<TxInclusion, ProofError> {
+        let anchor = self.anchor.height;
+        let before = usize::try_from(anchor.saturating_sub(1)).unwrap_or(usize::MAX);
+        let history: Vec<B256> = self.blocks.iter().take(before).map(|b| b.header.hash()).collect();
+        prove_inclusion(self.block(height)?, index, &history, anchor)
+            .ok_or(ProofError::Missing(height))
+    }
+
+    /// Block `height`'s header proven in the anchor's history.
+    fn history_proof(&self, height: u64) -> Result<MerkleProof, ProofError> {
+        if height == self.anchor.height {
+            return Ok(MerkleProof::default());
+        }
+        let before = usize::try_from(self.anchor.height.saturating_sub(1)).unwrap_or(usize::MAX);
+        let history: Vec<B256> = self.blocks.iter().take(before).map(|b| b.header.hash()).collect();
+        crate::merkle::prove_history(&history, height).ok_or(ProofError::Missing(height))
+    }
+
+    /// Input `input` of transaction `(height, index)`, proven.
+    fn spend(&self, height: u64, index: u32, input: usize) -> Result<SpendEvidence, ProofError> {
+        let inclusion = self.inclusion(height, index)?;
+        Ok(SpendEvidence { height, tx_index: index, inclusion, input_index: input })
+    }
+
+    /// The first `Deposit` transaction at or after height 1 minting `nonce`, other than
+    /// `(height, index)`.
+    fn mint_of(&self, nonce: u64, not: (u64, u32)) -> Option<(u64, u32)> {
+        self.blocks.iter().find_map(|b| {
+            b.transactions.iter().enumerate().find_map(|(i, t)| {
+                let at = (b.header.height, i as u32);
+                let minted = t.transaction.tx_kind() == Some(TxKind::Deposit)
+                    && DepositRecord::abi_decode(&t.transaction.data)
+                        .is_ok_and(|r| r.nonce == nonce);
+                (minted && at != not).then_some(at)
+            })
+        })
+    }
+
+    fn proof(&self, kind: SolFraudKind, ev: &impl alloy_sol_types::SolValue) -> FraudProof {
+        evidence::proof(kind, self.anchor, self.certificate, ev)
+    }
+}
+
+/// The fraud proof for `bad`, refused with `error` (from [`first_invalid`]). `parent_record`
+/// is the parent's record of a deposit nonce as this node knows it. The proof is checked with
+/// the ledger's own verifier (the one the parent runs) before it is returned.
+pub fn build_proof(
+    cx: &ProofContext<'_>,
+    bad: &Block,
+    error: &BlockError,
+    parent_record: impl Fn(u64) -> Option<DepositRecord>,
+) -> Result<FraudProof, ProofError> {
+    let BlockError::InvalidTransaction { index, error } = error else {
+        return Err(ProofError::Unsupported(error.to_string()));
+    };
+    let (index, height) = (*index, bad.header.height);
+    let chain_id = cx.domain.chain_id;
+    let anchor = cx.anchor;
+    let tx = &bad.transactions.get(index as usize).ok_or(ProofError::Missing(height))?.transaction;
+    let input_of = |tx: &crate::Transaction, pos: &UtxoPos| {
+        tx.inputs.iter().position(|p| p == pos).ok_or(ProofError::Missing(height))
+    };
+    let refuted = |e: crate::fraud::FraudError| ProofError::Refuted(e.to_string());
+    match error {
+        TxError::ValueMismatch { .. } => {
+            let spend = cx.inclusion(height, index)?;
+            let inputs = tx
+                .inputs
+                .iter()
+                .map(|pos| cx.inclusion(pos.blockHeight, pos.txIndex))
+                .collect::<Result<Vec<_>, _>>()?;
+            verify_inflation(chain_id, anchor, height, index, &spend, &inputs).map_err(refuted)?;
+            let ev = InflationEvidence { height, txIndex: index, spend, inputs };
+            Ok(cx.proof(SolFraudKind::Inflation, &ev))
+        }
+        TxError::BadSignature { input, .. } | TxError::WrongSigner { input, .. } => {
+            let spend = cx.spend(height, index, *input)?;
+            let pos = tx.inputs.get(*input).ok_or(ProofError::Missing(height))?;
+            let creating = cx.inclusion(pos.blockHeight, pos.txIndex)?;
+            verify_invalid_signature(cx.domain, anchor, &spend, &creating).map_err(refuted)?;
+            let ev = InvalidSignatureEvidence { spend: (&spend).into(), creating };
+            Ok(cx.proof(SolFraudKind::InvalidSignature, &ev))
+        }
+        TxError::InputSpent { pos, spent_by } => {
+            let earlier = &cx.block(spent_by.height)?.transactions;
+            let earlier = &earlier
+                .get(spent_by.index as usize)
+                .ok_or(ProofError::Missing(spent_by.height))?
+                .transaction;
+            let a = cx.spend(spent_by.height, spent_by.index, input_of(earlier, pos)?)?;
+            let b = cx.spend(height, index, input_of(tx, pos)?)?;
+            verify_double_spend(chain_id, anchor, &a, &b).map_err(refuted)?;
+            Ok(cx.proof(SolFraudKind::DoubleSpend, &evidence::double_spend(&a, &b)))
+        }
+        TxError::DuplicateInput { pos } => {
+            let first = input_of(tx, pos)?;
+            let second = tx
+                .inputs
+                .iter()
+                .enumerate()
+                .skip(first + 1)
+                .find_map(|(i, p)| (p == pos).then_some(i))
+                .ok_or(ProofError::Missing(height))?;
+            let (a, b) = (cx.spend(height, index, first)?, cx.spend(height, index, second)?);
+            verify_double_spend(chain_id, anchor, &a, &b).map_err(refuted)?;
+            Ok(cx.proof(SolFraudKind::DoubleSpend, &evidence::double_spend(&a, &b)))
+        }
+        TxError::InputMissing { pos } => {
+            let spend = cx.spend(height, index, input_of(tx, pos)?)?;
+            let missing = if pos.blockHeight == 0
+                || (pos.blockHeight, pos.txIndex) >= (height, index)
+            {
+                MissingInput::NotYetCreated
+            } else {
+                let block = cx.block(pos.blockHeight)?;
+                let count = block.transactions.len() as u32;
+                if pos.txIndex < count {
+                    MissingInput::NoSuchOutput(cx.inclusion(pos.blockHeight, pos.txIndex)?)
+                } else if count > 0 {
+                    MissingInput::AfterLastTransaction(cx.inclusion(pos.blockHeight, count - 1)?)
+                } else {
+                    let header = block.header.clone();
+                    let proof = cx.history_proof(pos.blockHeight)?;
+                    MissingInput::EmptyBlock(header, proof)
+                }
+            };
+            verify_nonexistent_input(chain_id, anchor, &spend, &missing).map_err(refuted)?;
+            let ev = evidence::nonexistent_input(&spend, &missing);
+            Ok(cx.proof(SolFraudKind::NonexistentInput, &ev))
+        }
+        TxError::DepositOutOfOrder { expected, got } if got < expected => {
+            let first = cx.mint_of(*got, (height, index)).ok_or(ProofError::Missing(height))?;
+            let mint = |(h, i): (u64, u32)| -> Result<MintEvidence, ProofError> {
+                Ok(MintEvidence { height: h, tx_index: i, inclusion: cx.inclusion(h, i)? })
+            };
+            let (a, b) = (mint(first)?, mint((height, index))?);
+            verify_double_mint(chain_id, anchor, &a, &b).map_err(refuted)?;
+            Ok(cx.proof(SolFraudKind::DoubleMint, &evidence::double_mint(&a, &b)))
+        }
+        TxError::DepositUnknown { .. }
+        | TxError::DepositMismatch { .. }
+        | TxError::DepositWrongChain { .. }
+        | TxError::Payload(_)
+            if tx.tx_kind() == Some(TxKind::Deposit) =>
+        {
+            let minted = cx.inclusion(height, index)?;
+            let nonce = DepositRecord::abi_decode(&tx.data).map(|r| r.nonce).ok();
+            let record = nonce.and_then(&parent_record);
+            verify_deposit_mismatch(chain_id, anchor, height, index, &minted, &parent_record)
+                .map_err(refuted)?;
+            let ev = DepositMismatchEvidence {
+                minted: MintProof { height, txIndex: index, inclusion: minted },
+                parentRecord: record.unwrap_or_default(),
+            };
+            Ok(cx.proof(SolFraudKind::DepositMismatch, &ev))
+        }
+        other => Err(ProofError::Unsupported(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{self, TestChain};
+    use crate::{Output, U256};
+
+    /// Alice's deposit (block 1), her payment to herself (block 2), then `fraud` sealed
+    /// unchecked (block 3) and an empty checkpoint (block 4). Returns the chain and the
+    /// honest state after block 2.
+    fn with_fraud(
+        fraud: impl FnOnce(&TestChain) -> Vec<crate::SignedTransaction>,
+    ) -> (TestChain, TestChain) {
+        let alice = testkit::user("alice");
+        let mut chain = TestChain::new();
+        let token = crate::Address::ZERO;
+        let record = chain.record_deposit(alice.address(), token, 100);
+        chain.commit(vec![testkit::deposit_tx(&record)]);
+        let pay = testkit::transfer(
+            &chain.domain,
+            &[(UtxoPos::new(1, 0, 0), &alice)],
+            vec![Output::new(alice.address(), token, U256::from(100))],
+        );
+        chain.commit(vec![pay]);
+        let honest = chain.clone();
+        let txs = fraud(&chain);
+        chain.commit_unchecked(txs);
+        chain.commit_unchecked(Vec::new());
+        (chain, honest)
+    }
+
+    fn transfer_of(
+        chain: &TestChain,
+        inputs: Vec<UtxoPos>,
+        amount: u64,
+        signer: &str,
+    ) -> crate::SignedTransaction {
+        let alice = testkit::user("alice");
+        let out = Output::new(alice.address(), crate::Address::ZERO, U256::from(amount));
+        let tx = testkit::tx(TxKind::Transfer, inputs, vec![out], Vec::new());
+        let n = tx.inputs.len();
+        let key = testkit::user(signer);
+        testkit::sign(&chain.domain, tx, &vec![&key; n])
+    }
+
+    /// Finds the invalid block 3, builds the proof, and checks it is of `kind`.
+    fn proven(chain: &TestChain, honest: &TestChain, kind: SolFraudKind) -> FraudProof {
+        let run = &chain.blocks[2..];
+        let anchor = chain.tip().clone();
+        check_links(&honest.state.head, run, &anchor).expect("the run links to the anchor");
+        let (bad, error) =
+            first_invalid(&chain.domain, &honest.state, run).expect("block 3 is invalid");
+        assert_eq!(bad.header.height, 3);
+        let blocks: Vec<&Block> = chain.blocks.iter().collect();
+        let certificate =
+            CommitCertificate { height: 4, blockHash: anchor.hash(), ..Default::default() };
+        let cx = ProofContext {
+            domain: &chain.domain,
+            blocks: &blocks,
+            anchor: &anchor,
+            certificate: &certificate,
+        };
+        let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+        let proof = build_proof(&cx, bad, &error, records).expect("a proof");
+        assert_eq!(proof.kind, kind as u8, "{error}");
+        assert_eq!(proof.anchor, anchor);
+        proof
+    }
+
+    #[test]
+    fn inflation_is_proven() {
+        let (chain, honest) =
+            with_fraud(|c| vec![transfer_of(c, vec![UtxoPos::new(2, 0, 0)], 100_000, "alice")]);
+        let proof = proven(&chain, &honest, SolFraudKind::Inflation);
+        let ev = InflationEvidence::abi_decode(&proof.evidence).expect("evidence decodes");
+        let anchor = &proof.anchor;
+        let verdict =
+            verify_inflation(anchor.chainId, anchor, ev.height, ev.txIndex, &ev.spend, &ev.inputs)
+                .expect("inflation");
+        assert_eq!(verdict.height, 3);
+    }
+
+    #[test]
+    fn a_spend_signed_by_another_key_is_proven() {
+        let (chain, honest) =
+            with_fraud(|c| vec![transfer_of(c, vec![UtxoPos::new(2, 0, 0)], 100, "mallory")]);
+        proven(&chain, &honest, SolFraudKind::InvalidSignature);
+    }
+
+    #[test]
+    fn double_spends_are_proven_across_blocks_and_within_a_transaction() {
+        // Block 2 already spent 1:0:0.
+        let (chain, honest) =
+            with_fraud(|c| vec![transfer_of(c, vec![UtxoPos::new(1, 0, 0)], 100, "alice")]);
+        proven(&chain, &honest, SolFraudKind::DoubleSpend);
+        let twice = vec![UtxoPos::new(2, 0, 0), UtxoPos::new(2, 0, 0)];
+        let (chain, honest) = with_fraud(|c| vec![transfer_of(c, twice, 200, "alice")]);
+        proven(&chain, &honest, SolFraudKind::DoubleSpend);
+    }
+
+    #[test]
+    fn spends_of_outputs_that_never_existed_are_proven() {
+        for pos in [UtxoPos::new(2, 0, 5), UtxoPos::new(2, 7, 0), UtxoPos::new(3, 9, 0)] {
+            let (chain, honest) =
+                with_fraud(|c| vec![transfer_of(c, vec![pos.clone()], 100, "alice")]);
+            proven(&chain, &honest, SolFraudKind::NonexistentInput);
+        }
+    }
+
+    #[test]
+    fn forged_and_repeated_mints_are_proven() {
+        let alice = testkit::user("alice").address();
+        let forged = crate::DepositRecord {
+            chainId: testkit::domain().chain_id,
+            nonce: 1,
+            depositor: alice,
+            recipient: alice,
+            token: crate::Address::ZERO,
+            amount: U256::from(10u64.pow(18)),
+        };
+        let (chain, honest) = with_fraud(|_| vec![testkit::deposit_tx(&forged)]);
+        proven(&chain, &honest, SolFraudKind::DepositMismatch);
+        let (chain, honest) = with_fraud(|c| {
+            let first = c.blocks[0].transactions[0].clone();
+            vec![first]
+        });
+        proven(&chain, &honest, SolFraudKind::DoubleMint);
+    }
+
+    #[test]
+    fn a_run_that_does_not_reach_the_checkpoint_is_refused() {
+        let (chain, honest) =
+            with_fraud(|c| vec![transfer_of(c, vec![UtxoPos::new(2, 0, 0)], 100_000, "alice")]);
+        let run = &chain.blocks[2..];
+        // Another anchor: the run is not the certified history.
+        let mut other = chain.tip().clone();
+        other.timestamp += 1;
+        assert!(matches!(
+            check_links(&honest.state.head, run, &other),
+            Err(LinkError::Anchor { .. })
+        ));
+        // A gap.
+        let gapped = [chain.blocks[3].clone()];
+        assert!(matches!(
+            check_links(&honest.state.head, &gapped, chain.tip()),
+            Err(LinkError::Height { .. })
+        ));
+        // A body swapped under its header.
+        let mut swapped = run.to_vec();
+        swapped[0].transactions.clear();
+        assert_eq!(check_links(&honest.state.head, &swapped, chain.tip()), Err(LinkError::Body(3)));
+    }
+
+    #[test]
+    fn valid_runs_need_no_proof_and_unprovable_faults_get_none() {
+        let (chain, honest) =
+            with_fraud(|c| vec![transfer_of(c, vec![UtxoPos::new(2, 0, 0)], 100, "alice")]);
+        // Honest blocks stacked on the chain before them (the deposit recorded) are valid.
+        let mut genesis = TestChain::new();
+        genesis.record_deposit(testkit::user("alice").address(), crate::Address::ZERO, 100);
+        assert!(first_invalid(&chain.domain, &genesis.state, &honest.blocks).is_none());
+        // Block 3 here is valid too (it pays 100 for 100).
+        assert!(first_invalid(&chain.domain, &genesis.state, &chain.blocks).is_none());
+        // A fault outside the transactions is reported as unsupported, not misproven.
+        let error = BlockError::TxRootMismatch { expected: B256::ZERO, got: B256::ZERO };
+        let blocks: Vec<&Block> = chain.blocks.iter().collect();
+        let certificate = CommitCertificate::default();
+        let cx = ProofContext {
+            domain: &chain.domain,
+            blocks: &blocks,
+            anchor: chain.tip(),
+            certificate: &certificate,
+        };
+        let err = build_proof(&cx, &chain.blocks[2], &error, |_| None).expect_err("unsupported");
+        assert!(matches!(err, ProofError::Unsupported(_)));
+    }
+}
