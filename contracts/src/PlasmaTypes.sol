@@ -14,8 +14,10 @@ pragma solidity ^0.8.24;
 // * `blockHash = keccak256(abi.encode(BlockHeader))`. The first block of a chain has height 1.
 // * Assets are identified by their root token address; `address(0)` is ETH.
 
-/// What a transaction does. Stored as `uint8` in `Transaction.kind`; values 16 and above are
-/// reserved for system transactions (children's checkpoints, bonding, slashing).
+/// What a transaction does. Stored as `uint8` in `Transaction.kind`. Values 16 and above are
+/// system transactions of a plasma parent, valid by their content alone (no inputs, outputs
+/// or signatures, no fee): 16 registers a child (`data` = `ChildRegistration`), 17 accepts a
+/// child's checkpoint (`data` = `Checkpoint`).
 enum TxKind {
     Invalid,
     // Spends up to 4 signed inputs into up to 4 outputs; value is conserved per asset.
@@ -126,6 +128,25 @@ struct CommitCertificate {
     bytes32 blockHash;
     bytes signerBitmap;
     bytes aggregateSignature;
+}
+
+/// A child's parameters on a plasma parent.
+struct ChildParams {
+    /// Blocks per epoch: checkpoints are due at its multiples.
+    uint64 epochLength;
+    /// The exit (challenge) period P, in seconds.
+    uint64 exitPeriod;
+}
+
+/// Payload of a `RegisterChild` system transaction (kind 16) on a plasma parent: the child's
+/// parameters and first validator set, each validator's BLS key proven possessed by its
+/// operator (`proofsOfPossession[i]` for `validators[i]`, as `bond` checks on the root). The
+/// child's id is `childChainId(parent, registration)`; `salt` lets one set register twice.
+struct ChildRegistration {
+    uint64 salt;
+    ChildParams params;
+    Validator[] validators;
+    bytes[] proofsOfPossession;
 }
 
 /// A header with the certificate that commits it, as submitted to the parent.

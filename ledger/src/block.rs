@@ -4,10 +4,11 @@
 //! its own body (tx root, deposit range); every transaction is validated in order against the
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
+use crate::children::{checkpoints_root, ChildRecord};
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
 use crate::tx::{validate_transaction_with, TxError};
-use crate::types::{Block, Output, SignedTransaction, UtxoPos};
+use crate::types::{Block, DepositRecord, Output, SignedTransaction, UtxoPos};
 use crate::view::{ChainHead, LedgerView, Stacked, TxRef};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -78,6 +79,14 @@ pub enum BlockError {
     /// More transactions than a block may hold.
     #[error("{0} transactions exceed the block limit {MAX_BLOCK_TXS}")]
     TooManyTransactions(usize),
+    /// The child checkpoints root does not commit to the body's checkpoints.
+    #[error("child checkpoints root {got}, body's checkpoints give {expected:?}")]
+    ChildCheckpointsRootMismatch {
+        /// Root over the body's checkpoints (`None`: one does not decode).
+        expected: Option<B256>,
+        /// The header's root.
+        got: B256,
+    },
     /// A transaction is invalid.
     #[error("transaction {index}: {error}")]
     InvalidTransaction {
@@ -105,6 +114,10 @@ pub struct StateDelta {
     pub escrow: BTreeMap<(u64, Address), U256>,
     /// Child exits this block paid.
     pub exits_paid: Vec<(u64, B256)>,
+    /// Children's registry entries this block created or changed.
+    pub children: BTreeMap<u64, ChildRecord>,
+    /// Deposits this block locked for children, in order (each child's nonces ascending).
+    pub child_deposits: Vec<DepositRecord>,
 }
 
 /// Root of a block body's tx tree.
@@ -157,6 +170,13 @@ pub fn apply_block_with(
     let root = tx_root(block);
     if header.txRoot != root {
         return Err(BlockError::TxRootMismatch { expected: root, got: header.txRoot });
+    }
+    let checkpoints = checkpoints_root(&block.transactions);
+    if checkpoints != Some(header.childCheckpointsRoot) {
+        return Err(BlockError::ChildCheckpointsRootMismatch {
+            expected: checkpoints,
+            got: header.childCheckpointsRoot,
+        });
     }
 
     let mut exec = Executor::new(view);
@@ -211,7 +231,8 @@ impl<'a, V: LedgerView> Executor<'a, V> {
         let mut history = head.history;
         history.push(hash);
         let next_deposit_nonce = self.overlay.next_deposit_nonce();
-        let Stacked { mut created, spent, escrow, exits_paid, .. } = self.overlay;
+        let Stacked { mut created, spent, escrow, exits_paid, children, child_deposits, .. } =
+            self.overlay;
         for pos in spent.keys() {
             created.remove(pos);
         }
@@ -227,6 +248,8 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             next_deposit_nonce,
             escrow,
             exits_paid,
+            children,
+            child_deposits,
         }
     }
 }
@@ -264,12 +287,13 @@ pub fn apply_block_unjudged(
             .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce().saturating_sub(1)));
         let forced = crate::tx::ValidatedTx {
             hash: tx.hash(),
-            kind,
+            kind: tx.kind,
             spends: tx.inputs.clone(),
             creates: tx.outputs.clone(),
             deposit_nonce,
             escrow_credit: None,
             escrow_debit: None,
+            child: None,
         };
         exec.tx_hashes.push(forced.hash);
         exec.overlay.record(TxRef { height: exec.height, index }, forced);
@@ -347,8 +371,6 @@ pub struct ProposalParams {
     pub validator_set_hash: B256,
     /// Hash of the set that certifies the next block.
     pub next_validator_set_hash: B256,
-    /// Root of the children's checkpoints accepted in this block.
-    pub child_checkpoints_root: B256,
 }
 
 /// Seals `transactions` into the block that extends `view`'s head, without judging them
@@ -374,7 +396,8 @@ pub fn seal_block(
             depositNonceStart: start,
             depositNonceEnd: start + deposits,
             historyRoot: head.history.root(),
-            childCheckpointsRoot: params.child_checkpoints_root,
+            // A checkpoint that does not decode leaves the block invalid whatever this is.
+            childCheckpointsRoot: checkpoints_root(&transactions).unwrap_or_default(),
             validatorSetHash: params.validator_set_hash,
             nextValidatorSetHash: params.next_validator_set_hash,
             timestamp: params.timestamp,

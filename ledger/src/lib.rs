@@ -12,6 +12,7 @@
 pub mod block;
 pub mod bls;
 pub mod certificate;
+pub mod children;
 pub mod exit;
 pub mod fraud;
 pub mod merkle;

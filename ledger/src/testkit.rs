@@ -120,6 +120,7 @@ impl TestChain {
     pub fn new() -> Self {
         let mut state = MemoryLedger::default();
         state.children.insert(8, Default::default());
+        state.registry.insert(8, Default::default());
         Self {
             domain: domain(),
             state,

@@ -4,6 +4,7 @@
 //! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
 //! mempool that only wants the verdict).
 
+use crate::children::{self, ChildEffect};
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
@@ -182,6 +183,15 @@ pub enum TxError {
         /// Value asked.
         amount: U256,
     },
+    /// A system transaction (a child's registration or checkpoint) is invalid.
+    #[error(transparent)]
+    System(Box<crate::children::ChildError>),
+}
+
+impl From<crate::children::ChildError> for TxError {
+    fn from(e: crate::children::ChildError) -> Self {
+        TxError::System(Box::new(e))
+    }
 }
 
 impl TxError {
@@ -192,7 +202,7 @@ impl TxError {
         matches!(
             self,
             TxError::InputMissing { .. } | TxError::InputSpent { .. } | TxError::UnknownChild(_)
-        )
+        ) || matches!(self, TxError::System(e) if e.depends_on_state())
     }
 }
 
@@ -201,8 +211,8 @@ impl TxError {
 pub struct ValidatedTx {
     /// `keccak256(abi.encode(tx))`.
     pub hash: B256,
-    /// The kind.
-    pub kind: TxKind,
+    /// The kind (`Transaction.kind`; 16 and above are system kinds).
+    pub kind: u8,
     /// Outputs consumed.
     pub spends: Vec<UtxoPos>,
     /// Outputs created, in output order.
@@ -213,6 +223,8 @@ pub struct ValidatedTx {
     pub escrow_credit: Option<(u64, Address, U256)>,
     /// Escrow change: (child, token, amount removed) and the exit paid, for `ExitPayout`.
     pub escrow_debit: Option<(u64, Address, U256, B256)>,
+    /// What it changes in the registry of children (system kinds and `DepositToChild`).
+    pub child: Option<ChildEffect>,
 }
 
 /// Running per-asset sums; a transaction touches at most a handful of assets.
@@ -276,13 +288,14 @@ fn check_outputs(outputs: &[Output], sums: &mut AssetSums) -> Result<(), TxError
     Ok(())
 }
 
-/// Checks every signed input against the view and returns the per-asset input sums.
+/// Checks every signed input against the view and returns the per-asset input sums and the
+/// first input's owner.
 fn check_inputs(
     domain: &SigningDomain,
     view: &impl LedgerView,
     stx: &SignedTransaction,
     signers: &impl Signers,
-) -> Result<AssetSums, TxError> {
+) -> Result<(AssetSums, Address), TxError> {
     let tx = &stx.transaction;
     if stx.signatures.len() != tx.inputs.len() {
         return Err(TxError::SignatureCount {
@@ -297,6 +310,7 @@ fn check_inputs(
     }
     let digest = domain.signing_hash(tx);
     let mut sums = AssetSums::default();
+    let mut first_owner = Address::ZERO;
     for (i, (pos, sig)) in tx.inputs.iter().zip(&stx.signatures).enumerate() {
         let Some(spent) = view.unspent(pos) else {
             return Err(match view.spent_by(pos) {
@@ -311,8 +325,11 @@ fn check_inputs(
             return Err(TxError::WrongSigner { input: i, owner: spent.owner, signer });
         }
         sums.add(spent.token, spent.amount)?;
+        if i == 0 {
+            first_owner = spent.owner;
+        }
     }
-    Ok(sums)
+    Ok((sums, first_owner))
 }
 
 fn check_conserved(inputs: &AssetSums, outputs: &AssetSums) -> Result<(), TxError> {
@@ -344,17 +361,22 @@ pub fn validate_transaction_with(
     signers: &impl Signers,
 ) -> Result<ValidatedTx, TxError> {
     let tx = &stx.transaction;
-    let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
-    check_shape(kind, stx)?;
     let mut out = ValidatedTx {
         hash: tx.hash(),
-        kind,
+        kind: tx.kind,
         spends: tx.inputs.clone(),
         creates: tx.outputs.clone(),
         deposit_nonce: None,
         escrow_credit: None,
         escrow_debit: None,
+        child: None,
     };
+    if children::is_system(tx.kind) {
+        out.child = Some(children::validate_system(domain.chain_id, stx, |c| view.child(c))?);
+        return Ok(out);
+    }
+    let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
+    check_shape(kind, stx)?;
     let mut output_sums = AssetSums::default();
     check_outputs(&tx.outputs, &mut output_sums)?;
     match kind {
@@ -362,15 +384,14 @@ pub fn validate_transaction_with(
             if !tx.data.is_empty() {
                 return Err(TxError::UnexpectedPayload(kind));
             }
-            let input_sums = check_inputs(domain, view, stx, signers)?;
+            let (input_sums, _) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
         }
         TxKind::DepositToChild => {
             let lock: ChildDeposit =
                 decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
-            if !view.is_child(lock.childChainId) {
-                return Err(TxError::UnknownChild(lock.childChainId));
-            }
+            let child =
+                view.child(lock.childChainId).ok_or(TxError::UnknownChild(lock.childChainId))?;
             // The lock is judged like one more output, numbered after the real ones.
             if lock.amount.is_zero() {
                 return Err(TxError::ZeroAmount { output: tx.outputs.len() });
@@ -379,9 +400,18 @@ pub fn validate_transaction_with(
                 return Err(TxError::ZeroOwner { output: tx.outputs.len() });
             }
             output_sums.add(lock.token, lock.amount)?;
-            let input_sums = check_inputs(domain, view, stx, signers)?;
+            // The depositor is the first input's owner, who signed it.
+            let (input_sums, depositor) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
             out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
+            out.child = Some(ChildEffect::Deposited(DepositRecord {
+                chainId: lock.childChainId,
+                nonce: child.next_deposit_nonce,
+                depositor,
+                recipient: lock.recipient,
+                token: lock.token,
+                amount: lock.amount,
+            }));
         }
         TxKind::Deposit => {
             let record: DepositRecord =

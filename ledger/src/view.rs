@@ -5,6 +5,7 @@
 //! generator use.
 
 use crate::block::StateDelta;
+use crate::children::ChildRecord;
 use crate::merkle::HistoryTree;
 use crate::tx::ValidatedTx;
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos};
@@ -55,8 +56,12 @@ pub trait LedgerView {
     fn next_deposit_nonce(&self) -> u64;
     /// The parent's record of deposit `nonce`, once the parent has finalized it.
     fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord>;
+    /// The registry entry of child `chain`, if it is a registered child of this chain.
+    fn child(&self, chain: u64) -> Option<ChildRecord>;
     /// Whether `chain` is a registered child of this chain.
-    fn is_child(&self, chain: u64) -> bool;
+    fn is_child(&self, chain: u64) -> bool {
+        self.child(chain).is_some()
+    }
     /// Value of `token` locked in the escrow of child `chain`.
     fn escrow(&self, chain: u64, token: &Address) -> U256;
     /// A finalized, not yet paid exit of child `chain`.
@@ -76,7 +81,9 @@ pub struct MemoryLedger {
     pub next_deposit_nonce: u64,
     /// Parent deposit records known final.
     pub parent_deposits: BTreeMap<u64, DepositRecord>,
-    /// Registered children and their escrow per token.
+    /// Registered children's entries.
+    pub registry: BTreeMap<u64, ChildRecord>,
+    /// Children's escrow per token.
     pub children: BTreeMap<u64, BTreeMap<Address, U256>>,
     /// Finalized child exits awaiting payout, by (child, exit id).
     pub payable_exits: BTreeMap<(u64, B256), ExitRecord>,
@@ -99,6 +106,10 @@ impl MemoryLedger {
         }
         for key in &delta.exits_paid {
             self.payable_exits.remove(key);
+        }
+        for (chain, record) in &delta.children {
+            self.registry.insert(*chain, record.clone());
+            self.children.entry(*chain).or_default();
         }
     }
 
@@ -133,8 +144,8 @@ impl LedgerView for MemoryLedger {
     fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
         self.parent_deposits.get(&nonce).cloned()
     }
-    fn is_child(&self, chain: u64) -> bool {
-        self.children.contains_key(&chain)
+    fn child(&self, chain: u64) -> Option<ChildRecord> {
+        self.registry.get(&chain).cloned()
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.children.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
@@ -157,6 +168,10 @@ pub struct Stacked<'a, V> {
     pub(crate) escrow: BTreeMap<(u64, Address), U256>,
     /// In the order they were paid.
     pub(crate) exits_paid: Vec<(u64, B256)>,
+    /// Children's entries as changed on top of `base`.
+    pub(crate) children: BTreeMap<u64, ChildRecord>,
+    /// Deposits locked for children, in order.
+    pub(crate) child_deposits: Vec<DepositRecord>,
 }
 
 impl<'a, V: LedgerView> Stacked<'a, V> {
@@ -170,6 +185,8 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             next_deposit_nonce: None,
             escrow: BTreeMap::new(),
             exits_paid: Vec::new(),
+            children: BTreeMap::new(),
+            child_deposits: Vec::new(),
         }
     }
 
@@ -190,6 +207,8 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                 self.exits_paid.push(*paid);
             }
         }
+        self.children.extend(delta.children.iter().map(|(k, v)| (*k, v.clone())));
+        self.child_deposits.extend(delta.child_deposits.iter().cloned());
     }
 
     /// Records what one valid transaction at `at` does (outputs it creates stay listed as
@@ -213,6 +232,15 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             self.escrow.insert((chain, token), balance);
             self.exits_paid.push((chain, exit_id));
         }
+        if let Some(effect) = tx.child {
+            let chain = effect.chain();
+            if let Some(record) = effect.applied_to(self.child(chain)) {
+                self.children.insert(chain, record);
+            }
+            if let crate::children::ChildEffect::Deposited(d) = effect {
+                self.child_deposits.push(d);
+            }
+        }
     }
 }
 
@@ -235,8 +263,8 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
     fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
         self.base.parent_deposit(nonce)
     }
-    fn is_child(&self, chain: u64) -> bool {
-        self.base.is_child(chain)
+    fn child(&self, chain: u64) -> Option<ChildRecord> {
+        self.children.get(&chain).cloned().or_else(|| self.base.child(chain))
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.escrow.get(&(chain, *token)).copied().unwrap_or_else(|| self.base.escrow(chain, token))

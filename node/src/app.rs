@@ -20,6 +20,7 @@ use plasma_consensus::abci::{self, BoxError, DecidedBlock, QUERY_COMMIT};
 use plasma_consensus::certificate;
 use plasma_consensus::{ValidatorSchedule, ValidatorSet};
 use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
+use plasma_ledger::children;
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
 use plasma_ledger::{
@@ -379,6 +380,7 @@ fn verdict(
     };
     match stx.transaction.tx_kind() {
         Some(kind) if is_user_submittable(kind) => {}
+        None if children::is_system(stx.transaction.kind) => {}
         Some(kind) => {
             let why = format!("{kind:?} transactions are created by the validators");
             return Ok(Err(Refusal::NotSubmittable(why)));
@@ -501,7 +503,10 @@ impl State<'_> {
                 break;
             }
             let Ok(stx) = SignedTransaction::decode(raw) else { continue };
-            if !stx.transaction.tx_kind().is_some_and(is_user_submittable) {
+            let kind = stx.transaction.kind;
+            if !(stx.transaction.tx_kind().is_some_and(is_user_submittable)
+                || children::is_system(kind))
+            {
                 continue;
             }
             match builder.push(self.domain, stx, self.signers) {
@@ -528,7 +533,6 @@ impl State<'_> {
             proposer: Address::from_slice(req.proposer_address.as_bytes()),
             validator_set_hash: set.ledger().hash(),
             next_validator_set_hash,
-            child_checkpoints_root: B256::ZERO,
         };
         let (block, delta) = builder.seal(self.domain, &params);
         #[cfg(feature = "byzantine")]

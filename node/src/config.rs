@@ -168,6 +168,21 @@ pub struct ParentSection {
     /// fetches the blocks up to it from them, judges them and proves fraud to the parent.
     #[serde(default)]
     pub block_sources: Vec<String>,
+    /// Present when the parent is a plasma chain (itself a child of the root at `rpc`,
+    /// which registered its validator sets): deposits and checkpoints then go through it.
+    #[serde(default)]
+    pub plasma: Option<PlasmaParentSection>,
+}
+
+/// `[parent.plasma]`: a plasma chain as the parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasmaParentSection {
+    /// The parent chain's id.
+    pub chain_id: u64,
+    /// gRPC endpoints (`http://host:port`) of the parent's nodes. Their answers are verified
+    /// (commit certificates), never believed; one honest endpoint is enough.
+    pub endpoints: Vec<String>,
 }
 
 fn default_withholding_ms() -> u64 {

@@ -348,11 +348,40 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         }
         let root = genesis.genesis.root_contract;
         let key = Some(keys.operator_secret);
-        let parent =
+        let ethereum =
             plasma_bridge::EthereumParent::connect(&p.rpc, root, p.finality(), p.start_block, key)
                 .map_err(|e| eyre!("parent: {e}"))?;
-        let parent: Arc<dyn plasma_bridge::ParentChain> = Arc::new(parent);
-        info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent");
+        let parent: Arc<dyn plasma_bridge::ParentChain> = match &p.plasma {
+            None => {
+                info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent");
+                Arc::new(ethereum)
+            }
+            Some(pp) => {
+                let domain = plasma_ledger::signing::SigningDomain::new(
+                    pp.chain_id,
+                    genesis.genesis.root_chain_id,
+                    root,
+                );
+                // Until the parent serves its first block, there is nothing to follow.
+                let mut quiet = crate::periodic::Quiet::new("cannot reach the plasma parent");
+                let parent = loop {
+                    let sets = Box::new((ethereum.clone(), pp.chain_id));
+                    let endpoints = pp.endpoints.clone();
+                    let connect = plasma_bridge::PlasmaParent::connect(
+                        domain.clone(),
+                        chain_id,
+                        endpoints,
+                        sets,
+                    );
+                    if let Some(parent) = quiet.outcome(connect.await.map_err(|e| eyre!(e))) {
+                        break parent;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(p.poll_ms)).await;
+                };
+                info!(parent = pp.chain_id, endpoints = ?pp.endpoints, "following the plasma parent as a light client");
+                Arc::new(parent)
+            }
+        };
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
         let withholding = std::time::Duration::from_millis(p.withholding_timeout_ms);
@@ -367,10 +396,22 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
             poll,
             withholding,
         ));
-        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
-        tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
-        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
-        tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
+        if p.plasma.is_none() {
+            let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+            tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
+            let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+            tokio::spawn(crate::prover::watch_blocks(
+                pa,
+                a,
+                al,
+                sources,
+                chain_id,
+                poll,
+                withholding,
+            ));
+        } else {
+            warn!("a plasma parent runs no exit game or fraud proofs yet: exits and fraud are not watched");
+        }
         // The parent's validator configurations before consensus judges any block: a node
         // syncing history must know every set the chain adopted on the way.
         let first = crate::relayer::validator_set_once(parent.as_ref(), &app, chain_id);

@@ -159,6 +159,25 @@ impl Node for RpcState {
         Ok(Response::new(pb::SubmitTxResponse { tx_hash: stx.transaction.hash().to_vec() }))
     }
 
+    async fn get_child(
+        &self,
+        req: Request<pb::GetChildRequest>,
+    ) -> Result<Response<pb::GetChildResponse>, Status> {
+        let chain = req.into_inner().chain_id;
+        let record =
+            self.app.with_store(|s| s.child(chain)).map_err(internal)?.ok_or_else(|| {
+                Status::not_found(format!("chain {chain} is not a child of this chain"))
+            })?;
+        Ok(Response::new(pb::GetChildResponse {
+            epoch_length: record.params.epochLength,
+            exit_period: record.params.exitPeriod,
+            validators: record.validators.abi_encode(),
+            last_height: record.last_height,
+            last_hash: record.last_hash.to_vec(),
+            next_deposit_nonce: record.next_deposit_nonce,
+        }))
+    }
+
     async fn get_block(
         &self,
         req: Request<pb::GetBlockRequest>,

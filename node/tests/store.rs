@@ -45,8 +45,9 @@ fn reopen_restores_the_exact_state() {
     let mut model = MemoryLedger::default();
     {
         let mut store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
-        store.register_child(8).unwrap();
+        store.register_child(8, &Default::default()).unwrap();
         model.children.insert(8, Default::default());
+        model.registry.insert(8, Default::default());
         grow(&mut store, &mut model, &work, 12, 25);
         assert_eq!(store.snapshot().unwrap(), model);
     }

@@ -4,9 +4,11 @@
 //! positions, nonces). Verified structures are stored in their ABI encoding — the one
 //! encoding they have — and the few internal records in fixed-size layouts defined here.
 
+use alloy_sol_types::SolValue;
+use plasma_ledger::children::ChildRecord;
 use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
 use plasma_ledger::view::{ChainHead, TxRef};
-use plasma_ledger::{Address, UtxoPos, B256};
+use plasma_ledger::{Address, ChildParams, UtxoPos, Validator, B256};
 
 /// `height ‖ txIndex ‖ outputIndex`: 13 bytes.
 pub(crate) fn utxo(pos: &UtxoPos) -> [u8; 13] {
@@ -126,4 +128,18 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
         hash: B256::from_slice(&v[8..40]),
         history: HistoryTree::from_parts(u64::from_be_bytes(v[40..48].try_into().ok()?), frontier),
     })
+}
+
+/// A child's registry entry: `abi.encode(params, validators, lastHeight, lastHash,
+/// nextDepositNonce)`.
+pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
+    (r.params.clone(), r.validators.clone(), r.last_height, r.last_hash, r.next_deposit_nonce)
+        .abi_encode_params()
+}
+
+pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
+    type Layout = (ChildParams, Vec<Validator>, u64, B256, u64);
+    let (params, validators, last_height, last_hash, next_deposit_nonce) =
+        Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    Ok(ChildRecord { params, validators, last_height, last_hash, next_deposit_nonce })
 }

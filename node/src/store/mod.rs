@@ -11,7 +11,7 @@
 //! | `deposits`    | nonce                    | `abi.encode(DepositRecord)`     |
 //! | `checkpoints` | height                   | `abi.encode(Checkpoint)`        |
 //! | `exits`       | child ‖ exitId           | `abi.encode(ExitRecord)`        |
-//! | `children`    | child, child ‖ token     | registration, escrow balance    |
+//! | `children`    | child, child ‖ token     | registry entry, escrow balance  |
 //! | `meta`        | name                     | head, next deposit nonce        |
 //! | `commits`     | height                   | the engine's commit (precommits) |
 //! | `certificates`| height                   | `abi.encode(CommitCertificate)` |
@@ -25,6 +25,7 @@ mod keys;
 
 use alloy_sol_types::SolValue;
 use plasma_ledger::block::{apply_block_with, BlockError, StateDelta};
+use plasma_ledger::children::ChildRecord;
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::signing::{Recover, Signers};
 use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
@@ -320,6 +321,9 @@ impl Store {
                 balance.to_be_bytes::<32>(),
             );
         }
+        for (child, record) in &delta.children {
+            batch.put_cf(self.cf(CHILDREN), child.to_be_bytes(), keys::child_record(record));
+        }
         for (child, exit_id) in &delta.exits_paid {
             batch.delete_cf(self.cf(EXITS), keys::child_exit(*child, exit_id));
         }
@@ -465,10 +469,17 @@ impl Store {
         }
     }
 
-    /// Registers a child chain (its escrow starts empty).
-    pub fn register_child(&self, child: u64) -> Result<(), StoreError> {
-        self.db.put_cf_opt(self.cf(CHILDREN), child.to_be_bytes(), [], &self.write_opts)?;
+    /// Writes a child's registry entry outside a block (tests and fixtures; a running chain
+    /// registers children by system transactions).
+    pub fn register_child(&self, child: u64, record: &ChildRecord) -> Result<(), StoreError> {
+        let v = keys::child_record(record);
+        self.db.put_cf_opt(self.cf(CHILDREN), child.to_be_bytes(), v, &self.write_opts)?;
         Ok(())
+    }
+
+    /// The registry entry of child `chain`, if registered.
+    pub fn child(&self, chain: u64) -> Result<Option<ChildRecord>, StoreError> {
+        self.read_with(CHILDREN, &chain.to_be_bytes(), keys::child_record_from)
     }
 
     /// Records a finalized exit of a child, to be paid by an `ExitPayout` transaction.
@@ -614,7 +625,10 @@ impl Store {
             let (k, v) = item?;
             let child = keys::child_from(&k).ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?;
             let escrow = m.children.entry(child).or_default();
-            if k.len() == 28 {
+            if k.len() == 8 {
+                let record = keys::child_record_from(&v).map_err(|e| corrupt(CHILDREN, &k, e))?;
+                m.registry.insert(child, record);
+            } else if k.len() == 28 {
                 escrow.insert(
                     Address::from_slice(&k[8..]),
                     U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?,
@@ -681,8 +695,8 @@ impl LedgerView for StoreView<'_> {
     fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
         self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
     }
-    fn is_child(&self, chain: u64) -> bool {
-        self.keep(self.store.read_with(CHILDREN, &chain.to_be_bytes(), |_| Ok(()))).is_some()
+    fn child(&self, chain: u64) -> Option<ChildRecord> {
+        self.keep(self.store.child(chain))
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         let balance = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "balance".to_string());
@@ -751,7 +765,8 @@ mod tests {
         store.put_checkpoint(&cp).unwrap();
         assert_eq!(store.checkpoint(1).unwrap(), Some(cp));
         assert_eq!(store.checkpoint(2).unwrap(), None);
-        store.register_child(9).unwrap();
+        let record = ChildRecord { last_height: 3, ..Default::default() };
+        store.register_child(9, &record).unwrap();
         let exit = ExitRecord {
             exitId: B256::repeat_byte(3),
             amount: U256::from(5),
@@ -765,6 +780,7 @@ mod tests {
         view.finish().unwrap();
         let mut expected = model;
         expected.children.insert(9, Default::default());
+        expected.registry.insert(9, record);
         expected.payable_exits.insert((9, exit.exitId), exit);
         assert_eq!(store.snapshot().unwrap(), expected);
     }

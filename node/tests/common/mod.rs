@@ -107,11 +107,28 @@ impl Cluster {
         chain_id: u64,
         extra: &[&str],
     ) -> Self {
+        Self::with_genesis_by(n, deposits, |_| chain_id, extra)
+    }
+
+    /// Like [`Cluster::with_genesis`], with the chain id chosen from the validators' keys
+    /// (in genesis order) once they exist: a plasma parent names its child by them.
+    pub fn with_genesis_by(
+        n: usize,
+        deposits: &[(Address, u64)],
+        chain_id: impl FnOnce(&[plasma_node::config::ValidatorKeys]) -> u64,
+        extra: &[&str],
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut nodes = Vec::new();
         for i in 0..n {
             nodes.push(init_node(dir.path(), i));
         }
+        let keys: Vec<_> = nodes
+            .iter()
+            .map(|n| plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let chain_id = chain_id(&keys);
         let mut args = vec!["genesis".to_string(), "--chain-id".into(), chain_id.to_string()];
         args.extend(extra.iter().map(|a| a.to_string()));
         for node in &nodes {
@@ -257,12 +274,14 @@ impl Drop for Cluster {
                 let _ = c.wait();
             }
         }
-        // A failed test keeps its nodes' logs for reading.
-        if std::thread::panicking() {
+        // A failed test keeps its nodes' logs for reading (any test, with PLASMA_KEEP_LOGS).
+        if std::thread::panicking() || std::env::var_os("PLASMA_KEEP_LOGS").is_some() {
             let keep = std::env::temp_dir().join(format!("plasma-failed-{}", std::process::id()));
             let _ = std::fs::create_dir_all(&keep);
+            let chain = self.genesis.chain_id;
             for (i, n) in self.nodes.iter().enumerate() {
-                let _ = std::fs::write(keep.join(format!("node{i}.log")), n.all_logs());
+                let _ =
+                    std::fs::write(keep.join(format!("chain{chain}-node{i}.log")), n.all_logs());
             }
             eprintln!("node logs kept in {}", keep.display());
         }

@@ -1,0 +1,335 @@
+//! A plasma chain as the parent: [`PlasmaParent`] follows it as a light client and submits
+//! to it through any of its nodes' gRPC APIs.
+//!
+//! Everything the child learns about itself on the parent (its registration, the
+//! checkpoints the parent accepted, the deposits locked for it) is read from the parent's
+//! certified blocks ([`plasma_ledger::children::child_events`]), each checked by
+//! [`LightClient`]: no node's answer is believed on its word. A plasma parent's blocks are
+//! final once certified, so a deposit is final as soon as its block verifies.
+//!
+//! Submissions are system transactions ([`child_checkpoint_tx`]) handed to the first node
+//! that takes them; whether one landed is again read from a certified block.
+
+use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
+use crate::parent::{ChainState, ExitClaim, ParentChain, ParentError, MAX_DEPOSITS_PER_QUERY};
+use plasma_ledger::certificate::ValidatorSet;
+use plasma_ledger::children::{child_checkpoint_tx, child_events, record_of, ChildEvent};
+use plasma_ledger::signing::{Recover, SigningDomain};
+use plasma_ledger::{
+    BlockHeader, Checkpoint, CommitCertificate, DepositRecord, FraudProof, SignedTransaction,
+    UtxoPos, Validator, B256,
+};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::sync::Mutex;
+
+/// How long a submitted checkpoint is waited for in the parent's blocks.
+const LANDING_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What the child has read about itself from the parent's verified blocks.
+#[derive(Default)]
+struct Seen {
+    /// Its registration: parameters and validator set.
+    registration: Option<plasma_ledger::children::ChildRecord>,
+    /// Accepted checkpoints by height: the checkpoint and the parent height that accepted it.
+    checkpoints: BTreeMap<u64, (Checkpoint, u64)>,
+    /// Deposits locked for it, by nonce.
+    deposits: Vec<DepositRecord>,
+}
+
+struct Follower {
+    light: LightClient,
+    seen: Seen,
+}
+
+/// A plasma chain as the parent of chain `child`.
+pub struct PlasmaParent {
+    child: u64,
+    domain: SigningDomain,
+    endpoints: Vec<String>,
+    follower: Mutex<Follower>,
+}
+
+impl PlasmaParent {
+    /// Follows parent `domain.chain_id` for its child `child`, from the parent's genesis.
+    ///
+    /// The parent's first validator set is the one its own parent registered (`sets`) under
+    /// the hash its first block names: a source can only name a set `sets` vouches for, and
+    /// must then show that set's certificate.
+    pub async fn connect(
+        domain: SigningDomain,
+        child: u64,
+        endpoints: Vec<String>,
+        sets: Box<dyn SetSource>,
+    ) -> Result<Self, ParentError> {
+        if endpoints.is_empty() {
+            return Err(ParentError::Transport("no endpoint of the plasma parent".into()));
+        }
+        let sources: Vec<Box<dyn BlockSource>> = endpoints
+            .iter()
+            .map(|url| Box::new(GrpcSource::new(url.clone())) as Box<dyn BlockSource>)
+            .collect();
+        let mut named = None;
+        for source in &sources {
+            if let Ok(Some((block, _))) = source.block(1).await {
+                named = Some(block.header.validatorSetHash);
+                break;
+            }
+        }
+        let hash = named.ok_or_else(|| {
+            ParentError::Transport("no endpoint of the plasma parent serves its block 1".into())
+        })?;
+        let members =
+            sets.set_with_hash(hash).await.map_err(ParentError::Transport)?.ok_or_else(|| {
+                ParentError::Refused {
+                    call: "following the plasma parent",
+                    reason: format!("its first block names validator set {hash}, never registered"),
+                }
+            })?;
+        let genesis = ValidatorSet::new(members)
+            .map_err(|e| ParentError::Transport(format!("the parent's first set: {e}")))?;
+        let light = LightClient::new(domain.chain_id, genesis, sources, sets);
+        Ok(Self {
+            child,
+            domain,
+            endpoints,
+            follower: Mutex::new(Follower { light, seen: Seen::default() }),
+        })
+    }
+
+    /// The parent's chain id.
+    pub fn chain_id(&self) -> u64 {
+        self.domain.chain_id
+    }
+
+    /// The last verified parent block (height, hash).
+    pub async fn head(&self) -> (u64, B256) {
+        self.follower.lock().await.light.head()
+    }
+
+    /// Reads every parent block the sources have, verifying each.
+    async fn sync(&self) -> Result<(), ParentError> {
+        let mut f = self.follower.lock().await;
+        loop {
+            let block = match f.light.next().await {
+                Ok(Some(block)) => block,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(ParentError::Transport(e.to_string())),
+            };
+            let next_nonce = f.seen.deposits.len() as u64;
+            let at = block.header.height;
+            for event in child_events(&self.domain, &block, self.child, next_nonce, &Recover) {
+                match event {
+                    ChildEvent::Registered(reg) => f.seen.registration = Some(record_of(&reg)),
+                    ChildEvent::Checkpoint(cp) => {
+                        f.seen.checkpoints.insert(cp.header.height, (*cp, at));
+                    }
+                    ChildEvent::Deposit { record, .. } => f.seen.deposits.push(record),
+                }
+            }
+        }
+    }
+
+    fn check_chain(&self, chain_id: u64) -> Result<(), ParentError> {
+        if chain_id == self.child {
+            Ok(())
+        } else {
+            Err(ParentError::Refused {
+                call: "a query",
+                reason: format!("this follower reads chain {}, not {chain_id}", self.child),
+            })
+        }
+    }
+
+    /// Hands `stx` to the first endpoint that takes it. `Ok(false)` when every endpoint that
+    /// answered refused it as already pending or no longer valid.
+    async fn submit(&self, stx: &SignedTransaction) -> Result<bool, ParentError> {
+        use alloy::sol_types::SolValue;
+        use plasma_proto::v1::{node_client::NodeClient, SubmitTxRequest};
+        let mut last = String::from("no endpoint answered");
+        for url in &self.endpoints {
+            let mut client = match NodeClient::connect(url.clone()).await {
+                Ok(c) => c,
+                Err(e) => {
+                    last = format!("{url}: {e}");
+                    continue;
+                }
+            };
+            match client.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
+                Ok(_) => return Ok(true),
+                Err(s) if s.code() == tonic::Code::AlreadyExists => return Ok(false),
+                Err(s) if s.code() == tonic::Code::InvalidArgument => {
+                    tracing::debug!(%url, reason = s.message(), "the plasma parent refused a submission");
+                    return Ok(false);
+                }
+                Err(s) => last = format!("{url}: {}", s.message()),
+            }
+        }
+        Err(ParentError::Transport(last))
+    }
+}
+
+#[async_trait::async_trait]
+impl ParentChain for PlasmaParent {
+    async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        let record = f.seen.registration.as_ref().ok_or_else(|| ParentError::Refused {
+            call: "chain_state",
+            reason: format!(
+                "chain {chain_id} is not registered on plasma chain {}",
+                self.chain_id()
+            ),
+        })?;
+        Ok(ChainState {
+            epoch_length: record.params.epochLength,
+            last_checkpoint: f.seen.checkpoints.keys().next_back().copied().unwrap_or(0),
+            frozen: false,
+            rollback_height: 0,
+            configurations: 1,
+            pending_configuration: 0,
+        })
+    }
+
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError> {
+        self.check_chain(header.chainId)?;
+        let cp = Checkpoint { header: header.clone(), certificate: certificate.clone() };
+        let (height, hash) = (header.height, header.hash());
+        self.sync().await?;
+        if self.last_checkpoint().await >= height {
+            return Ok(false);
+        }
+        if !self.submit(&child_checkpoint_tx(&cp)).await? {
+            return Ok(false);
+        }
+        // Landed means: a certified parent block accepted this header.
+        let deadline = tokio::time::Instant::now() + LANDING_TIMEOUT;
+        while tokio::time::Instant::now() < deadline {
+            self.sync().await?;
+            let f = self.follower.lock().await;
+            if let Some((accepted, _)) = f.seen.checkpoints.get(&height) {
+                return Ok(accepted.header.hash() == hash);
+            }
+            if f.seen.checkpoints.keys().next_back().is_some_and(|h| *h > height) {
+                return Ok(false);
+            }
+            drop(f);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(ParentError::Transport(format!(
+            "checkpoint {height} not in a parent block after {LANDING_TIMEOUT:?}"
+        )))
+    }
+
+    async fn checkpoints_accepted(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        let found = f
+            .seen
+            .checkpoints
+            .iter()
+            .filter(|(_, (_, at))| *at >= from_block)
+            .map(|(height, (cp, _))| (*height, cp.header.hash()))
+            .collect();
+        Ok((found, f.light.head().0 + 1))
+    }
+
+    async fn exits_started(
+        &self,
+        chain_id: u64,
+        _from_block: u64,
+    ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
+        self.check_chain(chain_id)?;
+        Err(unsupported("exits"))
+    }
+
+    async fn challenge_exit(
+        &self,
+        _chain_id: u64,
+        _exit_pos: &UtxoPos,
+        _spend: &SignedTransaction,
+        _input_index: u8,
+    ) -> Result<bool, ParentError> {
+        Err(unsupported("exit challenges"))
+    }
+
+    async fn checkpoint(
+        &self,
+        chain_id: u64,
+        height: u64,
+    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        Ok(f.seen
+            .checkpoints
+            .get(&height)
+            .map(|(cp, _)| (cp.header.clone(), cp.certificate.clone())))
+    }
+
+    async fn configuration(
+        &self,
+        chain_id: u64,
+        id: u32,
+    ) -> Result<Option<Vec<Validator>>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        Ok(f.seen.registration.as_ref().filter(|_| id == 1).map(|r| r.validators.clone()))
+    }
+
+    async fn prove_fraud(&self, _chain_id: u64, _proof: &FraudProof) -> Result<bool, ParentError> {
+        Err(unsupported("fraud proofs"))
+    }
+
+    async fn final_deposits(
+        &self,
+        chain_id: u64,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<DepositRecord>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        let max = max.min(MAX_DEPOSITS_PER_QUERY);
+        Ok(f.seen.deposits.iter().skip(from as usize).take(max).cloned().collect())
+    }
+}
+
+impl PlasmaParent {
+    async fn last_checkpoint(&self) -> u64 {
+        let f = self.follower.lock().await;
+        f.seen.checkpoints.keys().next_back().copied().unwrap_or(0)
+    }
+}
+
+fn unsupported(what: &'static str) -> ParentError {
+    ParentError::Refused {
+        call: what,
+        reason: "a plasma parent does not run the exit game and fraud proofs natively yet".into(),
+    }
+}
+
+/// A plasma parent as the source of its child's validator sets: the set it registered.
+#[async_trait::async_trait]
+impl SetSource for std::sync::Arc<PlasmaParent> {
+    async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String> {
+        self.sync().await.map_err(|e| e.to_string())?;
+        let f = self.follower.lock().await;
+        Ok(f.seen
+            .registration
+            .as_ref()
+            .filter(|r| r.set_hash() == hash)
+            .map(|r| r.validators.clone()))
+    }
+}
