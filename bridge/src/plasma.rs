@@ -13,11 +13,13 @@
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{ChainState, ExitClaim, ParentChain, ParentError, MAX_DEPOSITS_PER_QUERY};
 use plasma_ledger::certificate::ValidatorSet;
-use plasma_ledger::children::{child_checkpoint_tx, child_events, record_of, ChildEvent};
+use plasma_ledger::children::{
+    challenge_child_exit_tx, child_checkpoint_tx, child_events, record_of, ChildEvent,
+};
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
-    BlockHeader, Checkpoint, CommitCertificate, DepositRecord, FraudProof, SignedTransaction,
-    UtxoPos, Validator, B256,
+    Address, BlockHeader, Checkpoint, ChildExitChallenge, CommitCertificate, DepositRecord,
+    FraudProof, SignedTransaction, UtxoPos, Validator, B256,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -35,6 +37,8 @@ struct Seen {
     checkpoints: BTreeMap<u64, (Checkpoint, u64)>,
     /// Deposits locked for it, by nonce.
     deposits: Vec<DepositRecord>,
+    /// Exits of its outputs started on the parent: the exit and the parent height.
+    exits: Vec<(ExitClaim, u64)>,
 }
 
 struct Follower {
@@ -46,12 +50,14 @@ struct Follower {
 pub struct PlasmaParent {
     child: u64,
     domain: SigningDomain,
+    beneficiary: Address,
     endpoints: Vec<String>,
     follower: Mutex<Follower>,
 }
 
 impl PlasmaParent {
     /// Follows parent `domain.chain_id` for its child `child`, from the parent's genesis.
+    /// Bonds of exits this follower challenges go to `beneficiary`.
     ///
     /// The parent's first validator set is the one its own parent registered (`sets`) under
     /// the hash its first block names: a source can only name a set `sets` vouches for, and
@@ -59,6 +65,7 @@ impl PlasmaParent {
     pub async fn connect(
         domain: SigningDomain,
         child: u64,
+        beneficiary: Address,
         endpoints: Vec<String>,
         sets: Box<dyn SetSource>,
     ) -> Result<Self, ParentError> {
@@ -92,6 +99,7 @@ impl PlasmaParent {
         Ok(Self {
             child,
             domain,
+            beneficiary,
             endpoints,
             follower: Mutex::new(Follower { light, seen: Seen::default() }),
         })
@@ -125,6 +133,20 @@ impl PlasmaParent {
                         f.seen.checkpoints.insert(cp.header.height, (*cp, at));
                     }
                     ChildEvent::Deposit { record, .. } => f.seen.deposits.push(record),
+                    ChildEvent::ExitStarted { claim, started_at } => {
+                        let period =
+                            f.seen.registration.as_ref().map_or(0, |r| r.params.exitPeriod);
+                        let record = claim.record(started_at, period);
+                        let exit = ExitClaim {
+                            exit_id: record.exitId,
+                            pos: Some(claim.pos.clone()),
+                            owner: record.owner,
+                            token: record.token,
+                            amount: record.amount,
+                            exitable_at: record.exitableAt,
+                        };
+                        f.seen.exits.push((exit, at));
+                    }
                 }
             }
         }
@@ -247,20 +269,42 @@ impl ParentChain for PlasmaParent {
     async fn exits_started(
         &self,
         chain_id: u64,
-        _from_block: u64,
+        from_block: u64,
     ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
         self.check_chain(chain_id)?;
-        Err(unsupported("exits"))
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        let found = f.seen.exits.iter().filter(|(_, at)| *at >= from_block).map(|(e, _)| e.clone());
+        Ok((found.collect(), f.light.head().0 + 1))
     }
 
     async fn challenge_exit(
         &self,
-        _chain_id: u64,
-        _exit_pos: &UtxoPos,
-        _spend: &SignedTransaction,
-        _input_index: u8,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
     ) -> Result<bool, ParentError> {
-        Err(unsupported("exit challenges"))
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let (exit_id, bond) = {
+            let f = self.follower.lock().await;
+            let exit = f.seen.exits.iter().find(|(e, _)| e.pos.as_ref() == Some(exit_pos));
+            let exit = exit.ok_or_else(|| ParentError::Refused {
+                call: "challenge_exit",
+                reason: format!("no exit of {exit_pos} on the parent"),
+            })?;
+            let bond = f.seen.registration.as_ref().map(|r| r.params.exitBond).unwrap_or_default();
+            (exit.0.exit_id, bond)
+        };
+        let challenge = ChildExitChallenge {
+            childChainId: chain_id,
+            exitId: exit_id,
+            spend: spend.clone(),
+            inputIndex: input_index,
+            beneficiary: self.beneficiary,
+        };
+        self.submit(&challenge_child_exit_tx(&challenge, bond)).await
     }
 
     async fn checkpoint(
@@ -316,7 +360,7 @@ impl PlasmaParent {
 fn unsupported(what: &'static str) -> ParentError {
     ParentError::Refused {
         call: what,
-        reason: "a plasma parent does not run the exit game and fraud proofs natively yet".into(),
+        reason: "a plasma parent does not judge fraud proofs natively yet".into(),
     }
 }
 

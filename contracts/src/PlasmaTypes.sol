@@ -17,7 +17,8 @@ pragma solidity ^0.8.24;
 /// What a transaction does. Stored as `uint8` in `Transaction.kind`. Values 16 and above are
 /// system transactions of a plasma parent, valid by their content alone (no inputs, outputs
 /// or signatures, no fee): 16 registers a child (`data` = `ChildRegistration`), 17 accepts a
-/// child's checkpoint (`data` = `Checkpoint`).
+/// child's checkpoint (`data` = `Checkpoint`), 18 challenges a child's exit and pays its bond
+/// to the beneficiary (`data` = `ChildExitChallenge`, the one output is the bond).
 enum TxKind {
     Invalid,
     // Spends up to 4 signed inputs into up to 4 outputs; value is conserved per asset.
@@ -29,7 +30,11 @@ enum TxKind {
     DepositToChild,
     // Credits a finalized exit of a child chain from that child's escrow
     // (`data` = `ExitPayoutClaim`).
-    ExitPayout
+    ExitPayout,
+    // Starts an exit of a child chain's output on this (plasma) parent: spends signed inputs
+    // that pay the exit bond, the first input's owner being the claimant
+    // (`data` = `ChildExitStart`).
+    StartChildExit
 }
 
 /// Position of an output: block height, index of the transaction in the block, output index.
@@ -136,6 +141,27 @@ struct ChildParams {
     uint64 epochLength;
     /// The exit (challenge) period P, in seconds.
     uint64 exitPeriod;
+    /// ETH an exit of the child's outputs bonds (paid to a successful challenger).
+    uint256 exitBond;
+}
+
+/// Payload of a `StartChildExit` transaction: the output at `pos` of child `childChainId`,
+/// included under `anchor`, a checkpoint the parent accepted.
+struct ChildExitStart {
+    uint64 childChainId;
+    BlockHeader anchor;
+    UtxoPos pos;
+    TxInclusion inclusion;
+}
+
+/// Payload of a challenge of a child's exit: `spend` spends the exiting output as input
+/// `inputIndex`, signed by its owner. The bond goes to `beneficiary`.
+struct ChildExitChallenge {
+    uint64 childChainId;
+    bytes32 exitId;
+    SignedTransaction spend;
+    uint8 inputIndex;
+    address beneficiary;
 }
 
 /// Payload of a `RegisterChild` system transaction (kind 16) on a plasma parent: the child's

@@ -4,7 +4,7 @@
 //! its own body (tx root, deposit range); every transaction is validated in order against the
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
-use crate::children::{checkpoints_root, ChildRecord};
+use crate::children::{checkpoints_root, ChildExit, ChildRecord};
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
 use crate::tx::{validate_transaction_with, TxError};
@@ -112,8 +112,10 @@ pub struct StateDelta {
     pub next_deposit_nonce: u64,
     /// New escrow balances of children, per (child, token).
     pub escrow: BTreeMap<(u64, Address), U256>,
-    /// Child exits this block paid.
-    pub exits_paid: Vec<(u64, B256)>,
+    /// Children's exits this block queued, challenged or paid.
+    pub child_exits: BTreeMap<(u64, B256), ChildExit>,
+    /// Children's checkpoints this block accepted: (child, height, block hash).
+    pub child_checkpoints: Vec<(u64, u64, B256)>,
     /// Children's registry entries this block created or changed.
     pub children: BTreeMap<u64, ChildRecord>,
     /// Deposits this block locked for children, in order (each child's nonces ascending).
@@ -179,7 +181,7 @@ pub fn apply_block_with(
         });
     }
 
-    let mut exec = Executor::new(view);
+    let mut exec = Executor::new(view, header.timestamp);
     for stx in &block.transactions {
         let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
         exec.execute(domain, stx, signers)
@@ -208,8 +210,10 @@ struct Executor<'a, V> {
 }
 
 impl<'a, V: LedgerView> Executor<'a, V> {
-    fn new(view: &'a V) -> Self {
-        Self { overlay: Stacked::new(view), height: view.head().height + 1, tx_hashes: Vec::new() }
+    fn new(view: &'a V, time: u64) -> Self {
+        let mut overlay = Stacked::new(view);
+        overlay.time = Some(time);
+        Self { overlay, height: view.head().height + 1, tx_hashes: Vec::new() }
     }
 
     /// Validates `stx` as the next transaction and records its effects.
@@ -231,8 +235,16 @@ impl<'a, V: LedgerView> Executor<'a, V> {
         let mut history = head.history;
         history.push(hash);
         let next_deposit_nonce = self.overlay.next_deposit_nonce();
-        let Stacked { mut created, spent, escrow, exits_paid, children, child_deposits, .. } =
-            self.overlay;
+        let Stacked {
+            mut created,
+            spent,
+            escrow,
+            child_exits,
+            child_checkpoints,
+            children,
+            child_deposits,
+            ..
+        } = self.overlay;
         for pos in spent.keys() {
             created.remove(pos);
         }
@@ -247,7 +259,8 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             tx_hashes: self.tx_hashes,
             next_deposit_nonce,
             escrow,
-            exits_paid,
+            child_exits,
+            child_checkpoints,
             children,
             child_deposits,
         }
@@ -265,7 +278,7 @@ pub fn apply_block_unjudged(
     view: &impl LedgerView,
     block: &Block,
 ) -> StateDelta {
-    let mut exec = Executor::new(view);
+    let mut exec = Executor::new(view, block.header.timestamp);
     for stx in &block.transactions {
         if exec.execute(domain, stx, &Recover).is_ok() {
             continue;
@@ -321,9 +334,10 @@ pub struct BlockBuilder<'a, V> {
 }
 
 impl<'a, V: LedgerView> BlockBuilder<'a, V> {
-    /// A builder for the block that extends `view`'s head.
-    pub fn new(view: &'a V) -> Self {
-        Self { exec: Executor::new(view), transactions: Vec::new() }
+    /// A builder for the block that extends `view`'s head, stamped `timestamp` (the time its
+    /// transactions are judged at).
+    pub fn new(view: &'a V, timestamp: u64) -> Self {
+        Self { exec: Executor::new(view, timestamp), transactions: Vec::new() }
     }
 
     /// Appends `stx` if it is valid after the transactions kept so far; otherwise leaves
@@ -352,9 +366,12 @@ impl<'a, V: LedgerView> BlockBuilder<'a, V> {
         self.transactions.is_empty()
     }
 
-    /// Seals the kept transactions under a header with `params`.
+    /// Seals the kept transactions under a header with `params`, stamped with the builder's
+    /// timestamp (whatever `params.timestamp` says).
     pub fn seal(self, domain: &SigningDomain, params: &ProposalParams) -> (Block, StateDelta) {
-        let block = seal_block(domain, self.exec.overlay.base, self.transactions, params);
+        let timestamp = self.exec.overlay.time.unwrap_or(params.timestamp);
+        let params = ProposalParams { timestamp, ..params.clone() };
+        let block = seal_block(domain, self.exec.overlay.base, self.transactions, &params);
         let delta = self.exec.into_delta(block.header.hash());
         (block, delta)
     }

@@ -13,19 +13,36 @@
 
 use crate::bls::{BlsPublicKey, BlsSignature};
 use crate::certificate::{CertificateError, ValidatorSet};
+use crate::exit::{verify_challenge, verify_exit_start, ChallengeError, ExitError};
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
-    decode, Block, Checkpoint, ChildDeposit, ChildParams, ChildRegistration, DecodeError,
-    DepositRecord, SignedTransaction, Transaction, TxKind, Validator,
+    decode, Block, Checkpoint, ChildDeposit, ChildExitChallenge, ChildExitStart, ChildParams,
+    ChildRegistration, DecodeError, DepositRecord, ExitRecord, Output, SignedTransaction,
+    Transaction, TxKind, Validator,
 };
-use alloy_primitives::{keccak256, B256};
+use crate::view::LedgerView;
+use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 /// `Transaction.kind` of a child's registration (`data` = [`ChildRegistration`]).
 pub const REGISTER_CHILD: u8 = 16;
 /// `Transaction.kind` of a child's checkpoint (`data` = [`Checkpoint`]).
 pub const CHILD_CHECKPOINT: u8 = 17;
+/// `Transaction.kind` of a challenge of a child's exit (`data` = [`ChildExitChallenge`]).
+pub const CHALLENGE_CHILD_EXIT: u8 = 18;
+
+/// An exit of a child's output on this chain, as the exit game keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildExit {
+    /// The claim: output, owner, amount, when it may be paid.
+    pub record: ExitRecord,
+    /// ETH bonded by the exiter (returned with the payout, or paid to a challenger).
+    pub bond: U256,
+    /// Queued: neither paid nor challenged yet. An inactive exit stays, so the output never
+    /// exits twice.
+    pub active: bool,
+}
 /// Most validators a child may register with (a registration must fit one transaction).
 pub const MAX_CHILD_VALIDATORS: usize = 16;
 
@@ -113,6 +130,32 @@ pub enum ChildError {
     /// The certificate does not certify the header.
     #[error("certificate: {0}")]
     Certificate(CertificateError),
+    /// An exit's anchor is not a checkpoint this chain accepted.
+    #[error("chain {chain} has no accepted checkpoint at {height} with this header")]
+    UnknownAnchor {
+        /// The child.
+        chain: u64,
+        /// The anchor's height.
+        height: u64,
+    },
+    /// The output's exit is not proven.
+    #[error("exit: {0}")]
+    Exit(ExitError),
+    /// The output exited (or tried to) before.
+    #[error("exit {0} was started before")]
+    AlreadyExited(B256),
+    /// The challenged exit is not queued.
+    #[error("exit {0} is not active")]
+    ExitNotActive(B256),
+    /// A challenge's output is not the exit's bond paid to its beneficiary.
+    #[error("a challenge pays exactly the exit's bond to its beneficiary")]
+    BondOutput,
+    /// The challenge does not show a spend of the exiting output by its owner.
+    #[error("challenge: {0}")]
+    Challenge(ChallengeError),
+    /// Time-bound rules judged outside a block.
+    #[error("no block time to judge an exit at")]
+    NoBlockTime,
 }
 
 impl ChildError {
@@ -125,6 +168,11 @@ impl ChildError {
                 | ChildError::UnknownChild(_)
                 | ChildError::NotNewer { .. }
                 | ChildError::WrongSet { .. }
+                | ChildError::UnknownAnchor { .. }
+                | ChildError::AlreadyExited(_)
+                | ChildError::ExitNotActive(_)
+                | ChildError::BondOutput
+                | ChildError::NoBlockTime
         )
     }
 }
@@ -150,6 +198,20 @@ pub enum ChildEffect {
     },
     /// Value was locked for the child under this record (its nonce is the child's next).
     Deposited(DepositRecord),
+    /// An exit of one of the child's outputs was queued.
+    ExitStarted {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit: ChildExit,
+    },
+    /// An exit was challenged: it leaves the queue and its bond goes to the challenger.
+    ExitChallenged {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit_id: B256,
+    },
 }
 
 impl ChildEffect {
@@ -166,15 +228,17 @@ impl ChildEffect {
                 r.next_deposit_nonce = d.nonce + 1;
                 r
             }),
+            ChildEffect::ExitStarted { .. } | ChildEffect::ExitChallenged { .. } => before,
         }
     }
 
     /// The child it concerns.
     pub fn chain(&self) -> u64 {
         match self {
-            ChildEffect::Registered { chain, .. } | ChildEffect::Checkpointed { chain, .. } => {
-                *chain
-            }
+            ChildEffect::Registered { chain, .. }
+            | ChildEffect::Checkpointed { chain, .. }
+            | ChildEffect::ExitStarted { chain, .. }
+            | ChildEffect::ExitChallenged { chain, .. } => *chain,
             ChildEffect::Deposited(d) => d.chainId,
         }
     }
@@ -200,6 +264,16 @@ pub fn child_checkpoint_tx(checkpoint: &Checkpoint) -> SignedTransaction {
     bare(CHILD_CHECKPOINT, checkpoint.abi_encode())
 }
 
+/// The system transaction that challenges a child's exit whose bond is `bond`, paying it to
+/// the challenge's beneficiary.
+pub fn challenge_child_exit_tx(challenge: &ChildExitChallenge, bond: U256) -> SignedTransaction {
+    let mut stx = bare(CHALLENGE_CHILD_EXIT, challenge.abi_encode());
+    if !bond.is_zero() {
+        stx.transaction.outputs = vec![Output::new(challenge.beneficiary, Address::ZERO, bond)];
+    }
+    stx
+}
+
 fn bare(kind: u8, data: Vec<u8>) -> SignedTransaction {
     SignedTransaction {
         transaction: Transaction { kind, inputs: vec![], outputs: vec![], data: data.into() },
@@ -212,33 +286,36 @@ pub fn is_system(kind: u8) -> bool {
     kind >= REGISTER_CHILD
 }
 
-/// Judges a system transaction on `parent` against the child's entry `lookup` returns.
+/// Judges a system transaction against `view`, on the chain of `domain` (the parent).
 pub fn validate_system(
-    parent: u64,
+    domain: &SigningDomain,
+    view: &impl LedgerView,
     stx: &SignedTransaction,
-    lookup: impl Fn(u64) -> Option<ChildRecord>,
 ) -> Result<ChildEffect, ChildError> {
     let tx = &stx.transaction;
-    if !tx.inputs.is_empty() || !tx.outputs.is_empty() || !stx.signatures.is_empty() {
+    let outputs_allowed = tx.kind == CHALLENGE_CHILD_EXIT;
+    if !tx.inputs.is_empty()
+        || !stx.signatures.is_empty()
+        || (!outputs_allowed && !tx.outputs.is_empty())
+    {
         return Err(ChildError::NotBare);
     }
+    let max = crate::types::MAX_TX_BYTES;
     match tx.kind {
         REGISTER_CHILD => {
-            let max = crate::types::MAX_TX_BYTES;
             let reg: ChildRegistration = decode("ChildRegistration", &tx.data, max)?;
-            let chain = child_chain_id(parent, &reg);
-            if lookup(chain).is_some() {
+            let chain = child_chain_id(domain.chain_id, &reg);
+            if view.child(chain).is_some() {
                 return Err(ChildError::AlreadyRegistered(chain));
             }
             let record = check_registration(&reg)?;
             Ok(ChildEffect::Registered { chain, record })
         }
         CHILD_CHECKPOINT => {
-            let max = crate::types::MAX_TX_BYTES;
             let checkpoint: Checkpoint = decode("Checkpoint", &tx.data, max)?;
             let header = &checkpoint.header;
             let chain = header.chainId;
-            let record = lookup(chain).ok_or(ChildError::UnknownChild(chain))?;
+            let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
             if header.height <= record.last_height {
                 return Err(ChildError::NotNewer {
                     chain,
@@ -254,8 +331,64 @@ pub fn validate_system(
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
             Ok(ChildEffect::Checkpointed { chain, height: header.height, hash: header.hash() })
         }
+        CHALLENGE_CHILD_EXIT => {
+            let c: ChildExitChallenge = decode("ChildExitChallenge", &tx.data, max)?;
+            let chain = c.childChainId;
+            view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+            let exit = view
+                .child_exit(chain, &c.exitId)
+                .filter(|e| e.active)
+                .ok_or(ChildError::ExitNotActive(c.exitId))?;
+            let expected: Vec<Output> = if exit.bond.is_zero() {
+                vec![]
+            } else {
+                vec![Output::new(c.beneficiary, Address::ZERO, exit.bond)]
+            };
+            if tx.outputs != expected || c.beneficiary == Address::ZERO {
+                return Err(ChildError::BondOutput);
+            }
+            let child_domain = child_domain(domain, chain);
+            verify_challenge(&child_domain, &exit.record, &c.spend, usize::from(c.inputIndex))
+                .map_err(ChildError::Challenge)?;
+            Ok(ChildEffect::ExitChallenged { chain, exit_id: c.exitId })
+        }
         other => Err(ChildError::UnknownKind(other)),
     }
+}
+
+/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
+pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
+    SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
+}
+
+/// Judges the payload of a `StartChildExit` by `claimant` (the first input's owner) and
+/// returns the child and the exit it queues; the caller judges the inputs that pay its bond.
+pub fn validate_exit_start(
+    view: &impl LedgerView,
+    payload: &[u8],
+    claimant: Address,
+) -> Result<(u64, ChildExit), ChildError> {
+    let start: ChildExitStart = decode("ChildExitStart", payload, crate::types::MAX_TX_BYTES)?;
+    let chain = start.childChainId;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    let anchor = &start.anchor;
+    let accepted = view.child_checkpoint(chain, anchor.height);
+    if anchor.chainId != chain || accepted != Some(anchor.hash()) {
+        return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
+    }
+    let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
+        .map_err(ChildError::Exit)?;
+    let exit_id = claim.key.exit_id();
+    if view.child_exit(chain, &exit_id).is_some() {
+        return Err(ChildError::AlreadyExited(exit_id));
+    }
+    let now = view.time().ok_or(ChildError::NoBlockTime)?;
+    let exit = ChildExit {
+        record: claim.record(now, record.params.exitPeriod),
+        bond: record.params.exitBond,
+        active: true,
+    };
+    Ok((chain, exit))
 }
 
 /// Checks a registration on its own and returns the entry it creates.
@@ -335,6 +468,26 @@ pub fn child_events(
                     events.push(ChildEvent::Checkpoint(Box::new(cp)));
                 }
             }
+            k if k == TxKind::StartChildExit as u8 => {
+                let Ok(start) = ChildExitStart::abi_decode(&tx.data) else { continue };
+                if start.childChainId != chain {
+                    continue;
+                }
+                let digest = domain.signing_hash(tx);
+                let Some(claimant) =
+                    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
+                else {
+                    continue;
+                };
+                let proven =
+                    verify_exit_start(chain, &start.anchor, &start.pos, &start.inclusion, claimant);
+                if let Ok(claim) = proven {
+                    events.push(ChildEvent::ExitStarted {
+                        claim,
+                        started_at: block.header.timestamp,
+                    });
+                }
+            }
             k if k == TxKind::DepositToChild as u8 => {
                 let Ok(lock) = ChildDeposit::abi_decode(&tx.data) else { continue };
                 if lock.childChainId != chain {
@@ -372,6 +525,13 @@ pub enum ChildEvent {
     Registered(ChildRegistration),
     /// A checkpoint was accepted.
     Checkpoint(Box<Checkpoint>),
+    /// An exit of one of the child's outputs was queued at `started_at` (parent time).
+    ExitStarted {
+        /// The proven claim.
+        claim: crate::exit::ExitClaim,
+        /// The parent block's time.
+        started_at: u64,
+    },
     /// Value was locked for the child.
     Deposit {
         /// The deposit as the child mints it.
@@ -406,7 +566,7 @@ mod tests {
         let (keys, set) = committee(n);
         ChildRegistration {
             salt,
-            params: ChildParams { epochLength: 4, exitPeriod: 60 },
+            params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
             validators: set.validators().to_vec(),
             proofsOfPossession: keys
                 .iter()
@@ -435,8 +595,7 @@ mod tests {
     /// Block `height` of a child chain `id` certified by `signers` of its committee.
     fn child_checkpoint(id: u64, blocks: u64, signers: &[usize]) -> Checkpoint {
         let (keys, set) = committee(4);
-        let mut domain = testkit::domain();
-        domain.chain_id = id;
+        let domain = child_domain(&testkit::domain(), id);
         let mut child = TestChain::with_domain(domain, set.hash());
         for _ in 0..blocks {
             child.commit(vec![]);
@@ -629,5 +788,196 @@ mod tests {
         assert!(
             child_events(&parent.domain, &block, id ^ 1, 0, &crate::signing::Recover).is_empty()
         );
+    }
+
+    /// The exit game on a plasma parent: a child whose block 1 mints 30 to Bob and block 2
+    /// moves it to Carol, checkpointed at 2; on the parent, Alice locked 30 for the child and
+    /// Bob and Carol hold 10 each to bond exits with.
+    struct Game {
+        parent: TestChain,
+        child: TestChain,
+        id: u64,
+        bob: crate::signing::UserKey,
+        carol: crate::signing::UserKey,
+    }
+
+    impl Game {
+        fn new() -> Self {
+            let (mut parent, id) = parent_with_child();
+            let (keys, set) = committee(4);
+            let domain = child_domain(&parent.domain, id);
+            let mut child = TestChain::with_domain(domain, set.hash());
+            let (alice, bob, carol) = (user("alice"), user("bob"), user("carol"));
+            let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
+            child.commit(vec![testkit::deposit_tx(&minted)]);
+            let pay = testkit::transfer(
+                &child.domain,
+                &[(UtxoPos::new(1, 0, 0), &bob)],
+                vec![Output::new(carol.address(), Address::ZERO, U256::from(30))],
+            );
+            child.commit(vec![pay]);
+            let signers: Vec<_> = keys.iter().enumerate().collect();
+            let certificate =
+                crate::certificate::certify(&set, &signers, child.tip(), 0).expect("certify");
+            let cp = Checkpoint { header: child.tip().clone(), certificate };
+            let funds: Vec<_> = [(&alice, 30u64), (&bob, 10), (&carol, 10)]
+                .iter()
+                .map(|(k, v)| parent.record_deposit(k.address(), Address::ZERO, *v))
+                .collect();
+            let mints = funds.iter().map(testkit::deposit_tx).collect();
+            parent.commit(mints); // block 2: alice 2:0:0, bob 2:1:0, carol 2:2:0
+            let lock = ChildDeposit {
+                childChainId: id,
+                recipient: bob.address(),
+                token: Address::ZERO,
+                amount: U256::from(30),
+            };
+            let lock = testkit::sign(
+                &parent.domain,
+                testkit::tx(
+                    TxKind::DepositToChild,
+                    vec![UtxoPos::new(2, 0, 0)],
+                    vec![],
+                    lock.abi_encode(),
+                ),
+                &[&alice],
+            );
+            parent.commit(vec![lock, child_checkpoint_tx(&cp)]);
+            Self { parent, child, id, bob, carol }
+        }
+
+        /// `who` starts an exit of the child's output at `pos`, bonding `bond_coin`.
+        fn start(
+            &self,
+            who: &crate::signing::UserKey,
+            pos: UtxoPos,
+            bond_coin: UtxoPos,
+        ) -> SignedTransaction {
+            let inclusion = self.child.inclusion(pos.blockHeight, pos.txIndex);
+            let start = ChildExitStart {
+                childChainId: self.id,
+                anchor: self.child.tip().clone(),
+                pos,
+                inclusion,
+            };
+            testkit::sign(
+                &self.parent.domain,
+                testkit::tx(TxKind::StartChildExit, vec![bond_coin], vec![], start.abi_encode()),
+                &[who],
+            )
+        }
+
+        fn exit_id(pos: &UtxoPos) -> B256 {
+            crate::exit::ExitKey::Output(pos.clone()).exit_id()
+        }
+    }
+
+    fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
+        match chain.try_commit(vec![stx]) {
+            Err(BlockError::InvalidTransaction { error, .. }) => error,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
+        let mut g = Game::new();
+        let value = g.parent.state.total_value();
+        let carols = UtxoPos::new(2, 0, 0);
+        g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
+        let id = Game::exit_id(&carols);
+        let exit = g.parent.state.child_exit(g.id, &id).expect("queued");
+        assert!(exit.active);
+        assert_eq!((exit.bond, exit.record.owner), (U256::from(10), g.carol.address()));
+        assert_eq!(g.parent.state.total_value(), value, "the bond is held, not lost");
+
+        // Not payable before its time; then paid with the bond back, from the escrow.
+        let payout = crate::tx::payout_transaction(g.id, &exit.record, exit.bond);
+        assert_eq!(
+            tx_refusal(&mut g.parent, payout.clone()),
+            TxError::ExitNotPayable { chain: g.id, exit_id: id }
+        );
+        let now = g.parent.tip().timestamp;
+        g.parent.clock_offset = exit.record.exitableAt - now;
+        let (_, delta) = g.parent.commit(vec![payout.clone()]);
+        assert!(!g.parent.state.child_exit(g.id, &id).expect("kept").active);
+        assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
+        let paid: Vec<_> = delta.created.iter().map(|(_, o)| (o.owner, o.amount)).collect();
+        assert_eq!(
+            paid,
+            [(g.carol.address(), U256::from(30)), (g.carol.address(), U256::from(10))]
+        );
+        assert_eq!(g.parent.state.total_value(), value);
+        assert_eq!(
+            tx_refusal(&mut g.parent, payout),
+            TxError::ExitNotPayable { chain: g.id, exit_id: id }
+        );
+        // A paid output never exits again.
+        let twice = g.start(&g.carol, carols, UtxoPos::new(g.parent.blocks.len() as u64, 0, 1));
+        assert!(matches!(
+            tx_refusal(&mut g.parent, twice),
+            TxError::System(e) if *e == ChildError::AlreadyExited(id)
+        ));
+    }
+
+    #[test]
+    fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger() {
+        let mut g = Game::new();
+        let value = g.parent.state.total_value();
+        // Bob exits the deposit he already paid to Carol (exit keyed by the deposit nonce).
+        let bobs = UtxoPos::new(1, 0, 0);
+        g.parent.commit(vec![g.start(&g.bob, bobs.clone(), UtxoPos::new(2, 1, 0))]);
+        let id = crate::exit::ExitKey::Deposit(0).exit_id();
+        assert!(g.parent.state.child_exit(g.id, &id).expect("queued").active);
+
+        let spend = g.child.blocks[1].transactions[0].clone();
+        let dave = Address::repeat_byte(0xda);
+        let challenge = |beneficiary: Address, bond: u64, spend: SignedTransaction| {
+            let c = ChildExitChallenge {
+                childChainId: g.id,
+                exitId: id,
+                spend,
+                inputIndex: 0,
+                beneficiary,
+            };
+            challenge_child_exit_tx(&c, U256::from(bond))
+        };
+        // A challenge that pays itself more than the bond, or shows no spend by Bob, fails.
+        assert!(matches!(
+            tx_refusal(&mut g.parent, challenge(dave, 11, spend.clone())),
+            TxError::System(e) if *e == ChildError::BondOutput
+        ));
+        let mut forged = spend.clone();
+        forged.signatures[0] =
+            testkit::sign(&g.child.domain, forged.transaction.clone(), &[&g.carol]).signatures[0]
+                .clone();
+        assert!(matches!(
+            tx_refusal(&mut g.parent, challenge(dave, 10, forged)),
+            TxError::System(e) if matches!(*e, ChildError::Challenge(_))
+        ));
+        let (_, delta) = g.parent.commit(vec![challenge(dave, 10, spend.clone())]);
+        assert!(!g.parent.state.child_exit(g.id, &id).expect("kept").active);
+        assert_eq!(delta.created.len(), 1);
+        assert_eq!(delta.created[0].1, Output::new(dave, Address::ZERO, U256::from(10)));
+        assert_eq!(g.parent.state.total_value(), value);
+        assert!(matches!(
+            tx_refusal(&mut g.parent, challenge(dave, 10, spend)),
+            TxError::System(e) if *e == ChildError::ExitNotActive(id)
+        ));
+        assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
+    }
+
+    #[test]
+    fn an_exit_must_be_proven_under_a_checkpoint_the_parent_accepted() {
+        let mut g = Game::new();
+        let mut stx = g.start(&g.carol, UtxoPos::new(2, 0, 0), UtxoPos::new(2, 2, 0));
+        let mut start = ChildExitStart::abi_decode(&stx.transaction.data).expect("payload");
+        start.anchor.timestamp += 1;
+        stx.transaction.data = start.abi_encode().into();
+        let stx = testkit::sign(&g.parent.domain, stx.transaction, &[&g.carol]);
+        assert!(matches!(
+            tx_refusal(&mut g.parent, stx),
+            TxError::System(e) if matches!(*e, ChildError::UnknownAnchor { height: 2, .. })
+        ));
     }
 }

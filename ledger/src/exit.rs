@@ -229,7 +229,12 @@ pub fn verify_exit_start(
 ) -> Result<ExitClaim, ExitError> {
     verify_inclusion(chain_id, anchor, inclusion, pos.blockHeight, pos.txIndex)?;
     let tx = &inclusion.signedTx.transaction;
-    let kind = tx.tx_kind().ok_or(ExitError::UnknownKind(tx.kind))?;
+    // Every kind that creates outputs, the challenge of a child's exit (its bond) included.
+    let kind = match tx.tx_kind() {
+        Some(kind) => Some(kind),
+        None if tx.kind == crate::children::CHALLENGE_CHILD_EXIT => None,
+        None => return Err(ExitError::UnknownKind(tx.kind)),
+    };
     let output = tx
         .outputs
         .get(usize::from(pos.outputIndex))
@@ -237,7 +242,7 @@ pub fn verify_exit_start(
     if output.owner != claimant {
         return Err(ExitError::NotOwner { owner: output.owner, claimant });
     }
-    let key = if kind == TxKind::Deposit {
+    let key = if kind == Some(TxKind::Deposit) {
         let record: DepositRecord =
             decode("DepositRecord", &tx.data, 6 * 32).map_err(ExitError::Payload)?;
         ExitKey::Deposit(record.nonce)
@@ -310,7 +315,10 @@ pub fn verify_challenge(
     input_index: usize,
 ) -> Result<(), ChallengeError> {
     let tx = &spend.transaction;
-    if !matches!(tx.tx_kind(), Some(TxKind::Transfer | TxKind::DepositToChild)) {
+    if !matches!(
+        tx.tx_kind(),
+        Some(TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit)
+    ) {
         return Err(ChallengeError::NotASpend(tx.kind));
     }
     if tx.inputs.get(input_index) != Some(&exit.utxoPos) {

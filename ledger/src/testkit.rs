@@ -106,6 +106,8 @@ pub struct TestChain {
     pub validator_set_hash: B256,
     /// Next-validator-set hash the next block's header carries.
     pub next_validator_set_hash: B256,
+    /// Seconds added to every later block's timestamp (blocks are 10 s apart from 1000).
+    pub clock_offset: u64,
     next_nonce_recorded: u64,
 }
 
@@ -127,6 +129,7 @@ impl TestChain {
             blocks: Vec::new(),
             validator_set_hash: committee_set_hash(),
             next_validator_set_hash: committee_set_hash(),
+            clock_offset: 0,
             next_nonce_recorded: 0,
         }
     }
@@ -139,6 +142,7 @@ impl TestChain {
             blocks: Vec::new(),
             validator_set_hash,
             next_validator_set_hash: validator_set_hash,
+            clock_offset: 0,
             next_nonce_recorded: 0,
         }
     }
@@ -151,7 +155,7 @@ impl TestChain {
 
     fn params(&self) -> ProposalParams {
         ProposalParams {
-            timestamp: 1_000 + self.blocks.len() as u64 * 10,
+            timestamp: 1_000 + self.blocks.len() as u64 * 10 + self.clock_offset,
             validator_set_hash: self.validator_set_hash,
             next_validator_set_hash: self.next_validator_set_hash,
             ..Default::default()

@@ -251,11 +251,10 @@ impl AssetSums {
 fn shape(kind: TxKind) -> ((usize, usize), (usize, usize)) {
     match kind {
         TxKind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        TxKind::DepositToChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
-        // Minted kinds: no inputs, one output, no signatures.
-        TxKind::Deposit | TxKind::ExitPayout | TxKind::Invalid | TxKind::__Invalid => {
-            ((0, 0), (1, 1))
-        }
+        TxKind::DepositToChild | TxKind::StartChildExit => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
+        // Minted kinds: no inputs, no signatures; a payout returns the exit bond too.
+        TxKind::ExitPayout => ((0, 0), (1, 2)),
+        TxKind::Deposit | TxKind::Invalid | TxKind::__Invalid => ((0, 0), (1, 1)),
     }
 }
 
@@ -372,7 +371,7 @@ pub fn validate_transaction_with(
         child: None,
     };
     if children::is_system(tx.kind) {
-        out.child = Some(children::validate_system(domain.chain_id, stx, |c| view.child(c))?);
+        out.child = Some(children::validate_system(domain, view, stx)?);
         return Ok(out);
     }
     let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
@@ -438,10 +437,17 @@ pub fn validate_transaction_with(
             let claim: ExitPayoutClaim =
                 decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
-            let exit = view
-                .payable_exit(chain, &exit_id)
-                .ok_or(TxError::ExitNotPayable { chain, exit_id })?;
-            if tx.outputs[0] != Output::new(exit.owner, exit.token, exit.amount) {
+            let not_payable = TxError::ExitNotPayable { chain, exit_id };
+            let held = view.child_exit(chain, &exit_id).filter(|e| e.active);
+            let held = held.ok_or_else(|| not_payable.clone())?;
+            let exit = &held.record;
+            // Paid in priority order, once matured at this block's time.
+            let now = view.time().ok_or_else(|| not_payable.clone())?;
+            let first = view.exit_queue(chain, &exit.token).into_iter().next();
+            if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
+                return Err(not_payable);
+            }
+            if tx.outputs != payout_outputs(exit, held.bond) {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
             let escrow = view.escrow(chain, &exit.token);
@@ -455,14 +461,50 @@ pub fn validate_transaction_with(
             }
             out.escrow_debit = Some((chain, exit.token, exit.amount, exit_id));
         }
+        TxKind::StartChildExit => {
+            let (input_sums, claimant) = check_inputs(domain, view, stx, signers)?;
+            let (chain, exit) = children::validate_exit_start(view, &tx.data, claimant)?;
+            // The bond is judged like one more output, in ETH.
+            output_sums.add(Address::ZERO, exit.bond)?;
+            check_conserved(&input_sums, &output_sums)?;
+            out.child = Some(ChildEffect::ExitStarted { chain, exit });
+        }
         TxKind::Invalid | TxKind::__Invalid => return Err(TxError::UnknownKind(tx.kind)),
     }
     Ok(out)
 }
 
+/// The outputs of the `ExitPayout` of `exit`: its amount to its owner, then the bond back.
+pub fn payout_outputs(exit: &crate::types::ExitRecord, bond: U256) -> Vec<Output> {
+    let mut outputs = vec![Output::new(exit.owner, exit.token, exit.amount)];
+    if !bond.is_zero() {
+        outputs.push(Output::new(exit.owner, Address::ZERO, bond));
+    }
+    outputs
+}
+
+/// The `ExitPayout` transaction that pays `exit` of child `chain` with its `bond` back.
+pub fn payout_transaction(
+    chain: u64,
+    exit: &crate::types::ExitRecord,
+    bond: U256,
+) -> SignedTransaction {
+    use alloy_sol_types::SolValue;
+    let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.exitId };
+    SignedTransaction {
+        transaction: crate::types::Transaction {
+            kind: TxKind::ExitPayout as u8,
+            inputs: vec![],
+            outputs: payout_outputs(exit, bond),
+            data: claim.abi_encode().into(),
+        },
+        signatures: vec![],
+    }
+}
+
 /// Whether users may submit transactions of `kind` (others are minted by the validators).
 pub fn is_user_submittable(kind: TxKind) -> bool {
-    matches!(kind, TxKind::Transfer | TxKind::DepositToChild)
+    matches!(kind, TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit)
 }
 
 /// The `Deposit` transaction that mints a parent's deposit record: one output to the

@@ -5,7 +5,7 @@
 //! generator use.
 
 use crate::block::StateDelta;
-use crate::children::ChildRecord;
+use crate::children::{ChildEffect, ChildExit, ChildRecord};
 use crate::merkle::HistoryTree;
 use crate::tx::ValidatedTx;
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos};
@@ -64,8 +64,22 @@ pub trait LedgerView {
     }
     /// Value of `token` locked in the escrow of child `chain`.
     fn escrow(&self, chain: u64, token: &Address) -> U256;
-    /// A finalized, not yet paid exit of child `chain`.
-    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord>;
+    /// Exit `exit_id` of child `chain`, active or not (an output exits once).
+    fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit>;
+    /// The active exits of child `chain` in `token`, in priority order (first pays first).
+    fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord>;
+    /// Block hash of child `chain`'s checkpoint this chain accepted at `height`.
+    fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256>;
+    /// The time transactions are judged at: the block's timestamp while a block is executed,
+    /// `None` outside one (time-bound transactions are then refused).
+    fn time(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// Sorts exits by queue priority `(exitableAt, utxoPos)`.
+pub fn by_priority(exits: &mut [ExitRecord]) {
+    exits.sort_by_key(|e| crate::exit::priority(e.exitableAt, &e.utxoPos));
 }
 
 /// A whole chain state in memory: the reference implementation of [`LedgerView`].
@@ -85,8 +99,10 @@ pub struct MemoryLedger {
     pub registry: BTreeMap<u64, ChildRecord>,
     /// Children's escrow per token.
     pub children: BTreeMap<u64, BTreeMap<Address, U256>>,
-    /// Finalized child exits awaiting payout, by (child, exit id).
-    pub payable_exits: BTreeMap<(u64, B256), ExitRecord>,
+    /// Children's exits by (child, exit id), active or not.
+    pub child_exits: BTreeMap<(u64, B256), ChildExit>,
+    /// Children's checkpoints accepted, by (child, height).
+    pub child_checkpoints: BTreeMap<(u64, u64), B256>,
 }
 
 impl MemoryLedger {
@@ -104,8 +120,11 @@ impl MemoryLedger {
         for ((chain, token), balance) in &delta.escrow {
             self.children.entry(*chain).or_default().insert(*token, *balance);
         }
-        for key in &delta.exits_paid {
-            self.payable_exits.remove(key);
+        for (key, exit) in &delta.child_exits {
+            self.child_exits.insert(*key, exit.clone());
+        }
+        for (chain, height, hash) in &delta.child_checkpoints {
+            self.child_checkpoints.insert((*chain, *height), *hash);
         }
         for (chain, record) in &delta.children {
             self.registry.insert(*chain, record.clone());
@@ -113,7 +132,7 @@ impl MemoryLedger {
         }
     }
 
-    /// Total unspent value per token plus value held in children's escrow.
+    /// Total unspent value per token plus value held in children's escrow and exit bonds.
     pub fn total_value(&self) -> BTreeMap<Address, U256> {
         let mut totals: BTreeMap<Address, U256> = BTreeMap::new();
         for out in self.utxos.values() {
@@ -123,6 +142,9 @@ impl MemoryLedger {
             for (token, amount) in escrow {
                 *totals.entry(*token).or_default() += *amount;
             }
+        }
+        for exit in self.child_exits.values().filter(|e| e.active) {
+            *totals.entry(Address::ZERO).or_default() += exit.bond;
         }
         totals
     }
@@ -150,8 +172,21 @@ impl LedgerView for MemoryLedger {
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.children.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
     }
-    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
-        self.payable_exits.get(&(chain, *exit_id)).cloned()
+    fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
+        self.child_exits.get(&(chain, *exit_id)).cloned()
+    }
+    fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord> {
+        let mut q: Vec<_> = self
+            .child_exits
+            .range((chain, B256::ZERO)..=(chain, B256::repeat_byte(0xff)))
+            .filter(|(_, e)| e.active && e.record.token == *token)
+            .map(|(_, e)| e.record.clone())
+            .collect();
+        by_priority(&mut q);
+        q
+    }
+    fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
+        self.child_checkpoints.get(&(chain, height)).copied()
     }
 }
 
@@ -166,8 +201,12 @@ pub struct Stacked<'a, V> {
     pub(crate) spent: HashMap<UtxoPos, TxRef>,
     next_deposit_nonce: Option<u64>,
     pub(crate) escrow: BTreeMap<(u64, Address), U256>,
-    /// In the order they were paid.
-    pub(crate) exits_paid: Vec<(u64, B256)>,
+    /// Children's exits as changed on top of `base`.
+    pub(crate) child_exits: BTreeMap<(u64, B256), ChildExit>,
+    /// Children's checkpoints accepted on top of `base`, in order.
+    pub(crate) child_checkpoints: Vec<(u64, u64, B256)>,
+    /// The block time transactions are judged at.
+    pub(crate) time: Option<u64>,
     /// Children's entries as changed on top of `base`.
     pub(crate) children: BTreeMap<u64, ChildRecord>,
     /// Deposits locked for children, in order.
@@ -184,7 +223,9 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             spent: HashMap::new(),
             next_deposit_nonce: None,
             escrow: BTreeMap::new(),
-            exits_paid: Vec::new(),
+            child_exits: BTreeMap::new(),
+            child_checkpoints: Vec::new(),
+            time: None,
             children: BTreeMap::new(),
             child_deposits: Vec::new(),
         }
@@ -202,11 +243,8 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         }
         self.next_deposit_nonce = Some(delta.next_deposit_nonce);
         self.escrow.extend(delta.escrow.iter().map(|(k, v)| (*k, *v)));
-        for paid in &delta.exits_paid {
-            if !self.exits_paid.contains(paid) {
-                self.exits_paid.push(*paid);
-            }
-        }
+        self.child_exits.extend(delta.child_exits.iter().map(|(k, v)| (*k, v.clone())));
+        self.child_checkpoints.extend(delta.child_checkpoints.iter().copied());
         self.children.extend(delta.children.iter().map(|(k, v)| (*k, v.clone())));
         self.child_deposits.extend(delta.child_deposits.iter().cloned());
     }
@@ -230,15 +268,31 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
             let balance = self.escrow(chain, &token).saturating_sub(amount);
             self.escrow.insert((chain, token), balance);
-            self.exits_paid.push((chain, exit_id));
+            if let Some(mut exit) = self.child_exit(chain, &exit_id) {
+                exit.active = false;
+                self.child_exits.insert((chain, exit_id), exit);
+            }
         }
         if let Some(effect) = tx.child {
             let chain = effect.chain();
             if let Some(record) = effect.applied_to(self.child(chain)) {
                 self.children.insert(chain, record);
             }
-            if let crate::children::ChildEffect::Deposited(d) = effect {
-                self.child_deposits.push(d);
+            match effect {
+                ChildEffect::Deposited(d) => self.child_deposits.push(d),
+                ChildEffect::Checkpointed { chain, height, hash } => {
+                    self.child_checkpoints.push((chain, height, hash));
+                }
+                ChildEffect::ExitStarted { chain, exit } => {
+                    self.child_exits.insert((chain, exit.record.exitId), exit);
+                }
+                ChildEffect::ExitChallenged { chain, exit_id } => {
+                    if let Some(mut exit) = self.child_exit(chain, &exit_id) {
+                        exit.active = false;
+                        self.child_exits.insert((chain, exit_id), exit);
+                    }
+                }
+                ChildEffect::Registered { .. } => {}
             }
         }
     }
@@ -269,11 +323,39 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.escrow.get(&(chain, *token)).copied().unwrap_or_else(|| self.base.escrow(chain, token))
     }
-    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
-        if self.exits_paid.contains(&(chain, *exit_id)) {
-            return None;
-        }
-        self.base.payable_exit(chain, exit_id)
+    fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
+        self.child_exits
+            .get(&(chain, *exit_id))
+            .cloned()
+            .or_else(|| self.base.child_exit(chain, exit_id))
+    }
+    fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord> {
+        let changed = |id: &B256| self.child_exits.contains_key(&(chain, *id));
+        let mut q: Vec<_> = self
+            .base
+            .exit_queue(chain, token)
+            .into_iter()
+            .filter(|e| !changed(&e.exitId))
+            .collect();
+        q.extend(
+            self.child_exits
+                .range((chain, B256::ZERO)..=(chain, B256::repeat_byte(0xff)))
+                .filter(|(_, e)| e.active && e.record.token == *token)
+                .map(|(_, e)| e.record.clone()),
+        );
+        by_priority(&mut q);
+        q
+    }
+    fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
+        self.child_checkpoints
+            .iter()
+            .rev()
+            .find(|(c, h, _)| (*c, *h) == (chain, height))
+            .map(|(_, _, hash)| *hash)
+            .or_else(|| self.base.child_checkpoint(chain, height))
+    }
+    fn time(&self) -> Option<u64> {
+        self.time.or_else(|| self.base.time())
     }
 }
 

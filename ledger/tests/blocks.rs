@@ -118,9 +118,9 @@ fn deposits_are_minted_in_order_exactly_as_recorded() {
 }
 
 #[test]
-fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
+fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
     use alloy_sol_types::SolValue;
-    use plasma_ledger::{ChildDeposit, ExitPayoutClaim, ExitRecord, TxKind};
+    use plasma_ledger::{ChildDeposit, ExitPayoutClaim, TxKind};
     let (mut chain, alice) = funded();
     let d = chain.domain.clone();
     let lock = ChildDeposit {
@@ -150,39 +150,26 @@ fn lock_into_child_moves_value_to_escrow_and_payout_takes_it_back() {
     assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::from(30));
     assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
 
+    // Nothing exited: no payout is owed (the exit game is tested in `children`).
     let exit_id = B256::repeat_byte(0xe1);
-    let record = ExitRecord {
-        exitId: exit_id,
-        owner: alice.address(),
-        token: Address::ZERO,
-        amount: U256::from(30),
-        ..Default::default()
-    };
-    chain.state.payable_exits.insert((8, exit_id), record);
     let claim = ExitPayoutClaim { childChainId: 8, exitId: exit_id };
-    let payout = |amount| plasma_ledger::SignedTransaction {
+    let payout = plasma_ledger::SignedTransaction {
         transaction: testkit::tx(
             TxKind::ExitPayout,
             vec![],
-            vec![eth(alice.address(), amount)],
+            vec![eth(alice.address(), 30)],
             claim.abi_encode(),
         ),
         signatures: vec![],
     };
     assert_eq!(
-        chain.try_commit(vec![payout(31)]).unwrap_err(),
-        BlockError::InvalidTransaction { index: 0, error: TxError::PayoutMismatch { exit_id } }
-    );
-    assert_eq!(
-        chain.try_commit(vec![payout(30), payout(30)]).unwrap_err(),
+        chain.try_commit(vec![payout]).unwrap_err(),
         BlockError::InvalidTransaction {
-            index: 1,
+            index: 0,
             error: TxError::ExitNotPayable { chain: 8, exit_id }
         }
     );
-    chain.commit(vec![payout(30)]);
-    assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::ZERO);
-    assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
+    assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::from(30));
 }
 
 #[test]
@@ -261,7 +248,7 @@ fn builder_keeps_what_is_valid_after_what_it_kept_and_apply_agrees() {
     let double = transfer(d, &[(UtxoPos::new(1, 0, 0), &alice)], vec![eth(alice.address(), 100)]);
     let onward = transfer(d, &[(UtxoPos::new(2, 0, 0), &bob)], vec![eth(alice.address(), 100)]);
     let unbalanced = transfer(d, &[(UtxoPos::new(2, 1, 0), &alice)], vec![eth(bob.address(), 1)]);
-    let mut builder = BlockBuilder::new(&chain.state);
+    let mut builder = BlockBuilder::new(&chain.state, 9);
     assert_eq!(builder.push(d, pay.clone(), &Recover), Ok(()));
     assert!(matches!(
         builder.push(d, double, &Recover),

@@ -390,7 +390,7 @@ fn verdict(
             return Ok(Err(Refusal::NotSubmittable(why)));
         }
     }
-    let view = store.view();
+    let view = store.view_at(unix_now());
     let verdict = validate_transaction_with(domain, &view, &stx, signers);
     view.finish()?;
     Ok(verdict
@@ -443,6 +443,32 @@ fn inflating_transfer(
     Ok(None)
 }
 
+/// This machine's clock, in Unix seconds.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// How far ahead of a validator's clock a proposed block's time may be (seconds).
+const MAX_CLOCK_DRIFT_S: u64 = 15;
+
+/// The payouts of every child exit matured at `now`, each child's queue per token in
+/// priority order, stopping at the first exit not yet matured.
+fn matured_payouts(store: &Store, now: u64) -> Result<Vec<SignedTransaction>, StoreError> {
+    let mut queues: std::collections::BTreeMap<(u64, Address), Vec<_>> = Default::default();
+    for (chain, exit) in store.active_exits()? {
+        queues.entry((chain, exit.record.token)).or_default().push(exit);
+    }
+    let mut payouts = Vec::new();
+    for ((chain, _), mut queue) in queues {
+        queue
+            .sort_by_key(|e| plasma_ledger::exit::priority(e.record.exitableAt, &e.record.utxoPos));
+        for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {
+            payouts.push(plasma_ledger::tx::payout_transaction(chain, &exit.record, exit.bond));
+        }
+    }
+    Ok(payouts)
+}
+
 /// Whether the block at `height` adopts `pending` (instead of keeping `current`): only at
 /// the parent's epoch ends, and only a set that differs.
 fn adopts_at(pending: &PendingSet, height: u64, current: &ValidatorSet) -> bool {
@@ -483,7 +509,8 @@ impl State<'_> {
             .saturating_sub(4 + (4 + HEADER_BYTES) + (4 + carried_len));
 
         let view = store.view();
-        let mut builder = BlockBuilder::new(&view);
+        let timestamp = req.time.unix_timestamp().max(0) as u64;
+        let mut builder = BlockBuilder::new(&view, timestamp);
         let first = view.next_deposit_nonce();
         for nonce in first..first + MAX_DEPOSITS_PER_BLOCK {
             let Some(record) = view.parent_deposit(nonce) else { break };
@@ -497,6 +524,18 @@ impl State<'_> {
                 break;
             }
             budget -= size;
+        }
+        // Children's exits that matured by this block's time, each queue in priority order.
+        for stx in matured_payouts(&store, timestamp)? {
+            let size = 4 + stx.abi_encoded_size();
+            if size > budget {
+                break;
+            }
+            match builder.push(self.domain, stx, self.signers) {
+                Ok(()) => budget -= size,
+                Err(PushError::Full) => break,
+                Err(PushError::Invalid(error)) => debug!(%error, "a matured exit is not payable"),
+            }
         }
         for raw in &req.txs {
             if 4 + raw.len() > budget {
@@ -529,7 +568,7 @@ impl State<'_> {
             _ => (set.ledger().hash(), None),
         };
         let params = ProposalParams {
-            timestamp: req.time.unix_timestamp().max(0) as u64,
+            timestamp,
             proposer: Address::from_slice(req.proposer_address.as_bytes()),
             validator_set_hash: set.ledger().hash(),
             next_validator_set_hash,
@@ -689,10 +728,18 @@ impl State<'_> {
             // (whose signature over the stream the shim checked) may be another member.
             let set = self.schedule.at(header.height);
             let member = set.ledger().validators().iter().any(|v| v.operator == header.proposer);
+            // Exits mature by block time: a block may not run ahead of this validator's clock
+            // (nor go back before its parent), or a proposer could pay exits early.
+            let now = unix_now();
+            let previous = self.parent_timestamp(header.height);
             if hash != claimed {
                 Err(format!("block hash {hash} is not the proposed {claimed}"))
             } else if !member {
                 Err(format!("header names proposer {}, not a validator", header.proposer))
+            } else if header.timestamp > now + MAX_CLOCK_DRIFT_S {
+                Err(format!("block time {} is ahead of this clock ({now})", header.timestamp))
+            } else if previous.is_some_and(|t| header.timestamp < t) {
+                Err(format!("block time {} is before its parent's", header.timestamp))
             } else {
                 Ok(())
             }
@@ -704,6 +751,12 @@ impl State<'_> {
                 response::ProcessProposal::Reject
             }
         })
+    }
+
+    /// Timestamp of the block before `height`, if this node has it.
+    fn parent_timestamp(&self, height: u64) -> Option<u64> {
+        let store = read(self.store);
+        store.block(height.checked_sub(1)?).ok().flatten().map(|b| b.header.timestamp)
     }
 
     fn finalize(

@@ -370,6 +370,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
                     let connect = plasma_bridge::PlasmaParent::connect(
                         domain.clone(),
                         chain_id,
+                        address.0,
                         endpoints,
                         sets,
                     );
@@ -396,9 +397,9 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
             poll,
             withholding,
         ));
+        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+        tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
         if p.plasma.is_none() {
-            let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
-            tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
             let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
             tokio::spawn(crate::prover::watch_blocks(
                 pa,
@@ -410,7 +411,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
                 withholding,
             ));
         } else {
-            warn!("a plasma parent runs no exit game or fraud proofs yet: exits and fraud are not watched");
+            warn!("a plasma parent judges no fraud proofs yet: this node's blocks are not re-proven to it");
         }
         // The parent's validator configurations before consensus judges any block: a node
         // syncing history must know every set the chain adopted on the way.

@@ -9,6 +9,7 @@
 
 use crate::app::PlasmaApp;
 use crate::mempool::{Mempool, MempoolError};
+use crate::store::StoreError;
 use alloy_sol_types::SolValue;
 use plasma_consensus::{ValidatorAddress, ValidatorSchedule};
 
@@ -164,10 +165,13 @@ impl Node for RpcState {
         req: Request<pb::GetChildRequest>,
     ) -> Result<Response<pb::GetChildResponse>, Status> {
         let chain = req.into_inner().chain_id;
-        let record =
-            self.app.with_store(|s| s.child(chain)).map_err(internal)?.ok_or_else(|| {
-                Status::not_found(format!("chain {chain} is not a child of this chain"))
-            })?;
+        let read = |s: &crate::store::Store| {
+            Ok::<_, StoreError>((s.child(chain)?, s.child_escrow(chain)?))
+        };
+        let (record, escrow) = self.app.with_store(read).map_err(internal)?;
+        let record = record.ok_or_else(|| {
+            Status::not_found(format!("chain {chain} is not a child of this chain"))
+        })?;
         Ok(Response::new(pb::GetChildResponse {
             epoch_length: record.params.epochLength,
             exit_period: record.params.exitPeriod,
@@ -175,6 +179,13 @@ impl Node for RpcState {
             last_height: record.last_height,
             last_hash: record.last_hash.to_vec(),
             next_deposit_nonce: record.next_deposit_nonce,
+            escrow: escrow
+                .into_iter()
+                .map(|(token, amount)| pb::Locked {
+                    token: token.to_vec(),
+                    amount: amount.to_be_bytes::<32>().to_vec(),
+                })
+                .collect(),
         }))
     }
 

@@ -9,6 +9,9 @@ import {PlasmaTx} from "./PlasmaTx.sol";
 /// @notice The exit rules of `ledger::exit` (Plasma MVP / MoreVP): inclusion under a
 /// checkpointed header, exit ids, `exitableAt`, priorities and challenges.
 library ExitGame {
+    /// `Transaction.kind` of a plasma parent's challenge of its child's exit (a system kind).
+    uint8 internal constant CHALLENGE_CHILD_EXIT = 18;
+
     /// The block is of another chain.
     error WrongChain(uint64 expected, uint64 got);
     /// The block is not at the claimed height, or is after the anchor.
@@ -112,7 +115,13 @@ library ExitGame {
     ) internal pure returns (Claim memory c) {
         verifyInclusion(chainId, anchor, inc, pos.blockHeight, pos.txIndex);
         Transaction calldata t = inc.signedTx.transaction;
-        if (t.kind == uint8(TxKind.Invalid) || t.kind > uint8(TxKind.ExitPayout)) revert UnknownKind(t.kind);
+        // Every kind that creates outputs: the user kinds, and the challenge of a child's exit
+        // (system kind 18, whose one output is the bond paid to the challenger).
+        if (
+            t.kind == uint8(TxKind.Invalid) || (t.kind > uint8(TxKind.StartChildExit) && t.kind != CHALLENGE_CHILD_EXIT)
+        ) {
+            revert UnknownKind(t.kind);
+        }
         if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
         Output calldata out = t.outputs[pos.outputIndex];
         if (out.owner != claimant) revert NotOwner(out.owner, claimant);
@@ -140,7 +149,10 @@ library ExitGame {
         uint256 inputIndex
     ) internal pure {
         Transaction calldata t = spend.transaction;
-        if (t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)) revert NotASpend(t.kind);
+        if (
+            t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)
+                && t.kind != uint8(TxKind.StartChildExit)
+        ) revert NotASpend(t.kind);
         if (inputIndex >= t.inputs.length || !_same(t.inputs[inputIndex], exitPos)) {
             revert NotSpendingExit(inputIndex);
         }

@@ -5,10 +5,10 @@
 //! encoding they have — and the few internal records in fixed-size layouts defined here.
 
 use alloy_sol_types::SolValue;
-use plasma_ledger::children::ChildRecord;
+use plasma_ledger::children::{ChildExit, ChildRecord};
 use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
 use plasma_ledger::view::{ChainHead, TxRef};
-use plasma_ledger::{Address, ChildParams, UtxoPos, Validator, B256};
+use plasma_ledger::{Address, ChildParams, ExitRecord, UtxoPos, Validator, B256, U256};
 
 /// `height ‖ txIndex ‖ outputIndex`: 13 bytes.
 pub(crate) fn utxo(pos: &UtxoPos) -> [u8; 13] {
@@ -142,4 +142,23 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     let (params, validators, last_height, last_hash, next_deposit_nonce) =
         Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
     Ok(ChildRecord { params, validators, last_height, last_hash, next_deposit_nonce })
+}
+
+/// `child ‖ height`: 16 bytes (a child's accepted checkpoint; the value is its block hash).
+pub(crate) fn child_checkpoint(child: u64, height: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&child.to_be_bytes());
+    k[8..].copy_from_slice(&height.to_be_bytes());
+    k
+}
+
+/// A child's exit: `abi.encode(record, bond, active)`.
+pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
+    (e.record.clone(), e.bond, e.active).abi_encode_params()
+}
+
+pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
+    let (record, bond, active) =
+        <(ExitRecord, U256, bool)>::abi_decode_params(v).map_err(|e| e.to_string())?;
+    Ok(ChildExit { record, bond, active })
 }

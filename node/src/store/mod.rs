@@ -25,7 +25,7 @@ mod keys;
 
 use alloy_sol_types::SolValue;
 use plasma_ledger::block::{apply_block_with, BlockError, StateDelta};
-use plasma_ledger::children::ChildRecord;
+use plasma_ledger::children::{ChildExit, ChildRecord};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::signing::{Recover, Signers};
 use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
@@ -244,7 +244,13 @@ impl Store {
     /// A read view for judging the next block. Read failures are kept, not turned into
     /// answers: check [`StoreView::finish`] before trusting a verdict reached through it.
     pub fn view(&self) -> StoreView<'_> {
-        StoreView { store: self, error: Mutex::new(None) }
+        StoreView { store: self, error: Mutex::new(None), time: None }
+    }
+
+    /// A view that judges time-bound transactions (exits) at `time`: what a mempool uses
+    /// (the block that includes one judges it again at its own time).
+    pub fn view_at(&self, time: u64) -> StoreView<'_> {
+        StoreView { store: self, error: Mutex::new(None), time: Some(time) }
     }
 
     /// Judges `block` against the stored state. The outer error is the store failing; the
@@ -324,8 +330,12 @@ impl Store {
         for (child, record) in &delta.children {
             batch.put_cf(self.cf(CHILDREN), child.to_be_bytes(), keys::child_record(record));
         }
-        for (child, exit_id) in &delta.exits_paid {
-            batch.delete_cf(self.cf(EXITS), keys::child_exit(*child, exit_id));
+        for ((child, exit_id), exit) in &delta.child_exits {
+            let v = keys::child_exit_value(exit);
+            batch.put_cf(self.cf(EXITS), keys::child_exit(*child, exit_id), v);
+        }
+        for (child, at, hash) in &delta.child_checkpoints {
+            batch.put_cf(self.cf(CHILDREN), keys::child_checkpoint(*child, *at), hash);
         }
         if let Some(d) = decision {
             if let Some((commit, cert)) = d.parent {
@@ -482,11 +492,58 @@ impl Store {
         self.read_with(CHILDREN, &chain.to_be_bytes(), keys::child_record_from)
     }
 
-    /// Records a finalized exit of a child, to be paid by an `ExitPayout` transaction.
-    pub fn add_payable_exit(&self, child: u64, exit: &ExitRecord) -> Result<(), StoreError> {
-        let k = keys::child_exit(child, &exit.exitId);
-        self.db.put_cf_opt(self.cf(EXITS), k, exit.abi_encode(), &self.write_opts)?;
-        Ok(())
+    /// Value locked in child `chain`'s escrow, per token.
+    pub fn child_escrow(&self, chain: u64) -> Result<Vec<(Address, U256)>, StoreError> {
+        let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(CHILDREN), mode) {
+            let (k, v) = item?;
+            if keys::child_from(&k) != Some(chain) {
+                break;
+            }
+            if k.len() == 28 {
+                let amount =
+                    U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?;
+                out.push((Address::from_slice(&k[8..]), amount));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Exit `exit_id` of child `chain`, active or not.
+    pub fn child_exit(&self, chain: u64, exit_id: &B256) -> Result<Option<ChildExit>, StoreError> {
+        self.read_with(EXITS, &keys::child_exit(chain, exit_id), keys::child_exit_from)
+    }
+
+    /// The active exits of child `chain` (every token), unordered.
+    pub fn active_child_exits(&self, chain: u64) -> Result<Vec<ChildExit>, StoreError> {
+        let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(EXITS), mode) {
+            let (k, v) = item?;
+            if keys::child_from(&k) != Some(chain) {
+                break;
+            }
+            let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
+            if exit.active {
+                out.push(exit);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every active exit of every child, by child: what the proposer pays from.
+    pub fn active_exits(&self) -> Result<Vec<(u64, ChildExit)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let child = keys::child_from(&k).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?;
+            let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
+            if exit.active {
+                out.push((child, exit));
+            }
+        }
+        Ok(out)
     }
 
     /// Stores a checkpoint of this chain (header and certificate).
@@ -628,6 +685,12 @@ impl Store {
             if k.len() == 8 {
                 let record = keys::child_record_from(&v).map_err(|e| corrupt(CHILDREN, &k, e))?;
                 m.registry.insert(child, record);
+            } else if k.len() == 16 {
+                let hash = B256::try_from(v.as_ref()).map_err(|e| corrupt(CHILDREN, &k, e))?;
+                m.child_checkpoints.insert(
+                    (child, u64::from_be_bytes(k[8..].try_into().unwrap_or_default())),
+                    hash,
+                );
             } else if k.len() == 28 {
                 escrow.insert(
                     Address::from_slice(&k[8..]),
@@ -638,8 +701,8 @@ impl Store {
         for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let child = keys::child_from(&k).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?;
-            let exit = ExitRecord::abi_decode(&v).map_err(|e| corrupt(EXITS, &k, e))?;
-            m.payable_exits.insert((child, exit.exitId), exit);
+            let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
+            m.child_exits.insert((child, exit.record.exitId), exit);
         }
         Ok(m)
     }
@@ -651,6 +714,7 @@ impl Store {
 pub struct StoreView<'a> {
     store: &'a Store,
     error: Mutex<Option<StoreError>>,
+    time: Option<u64>,
 }
 
 impl core::fmt::Debug for StoreView<'_> {
@@ -703,8 +767,22 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read_with(CHILDREN, &keys::escrow(chain, token), balance))
             .unwrap_or_default()
     }
-    fn payable_exit(&self, chain: u64, exit_id: &B256) -> Option<ExitRecord> {
-        self.keep(self.store.read(EXITS, &keys::child_exit(chain, exit_id)))
+    fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
+        self.keep(self.store.child_exit(chain, exit_id))
+    }
+    fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord> {
+        let exits = self.keep(self.store.active_child_exits(chain).map(Some)).unwrap_or_default();
+        let mut q: Vec<_> =
+            exits.into_iter().map(|e| e.record).filter(|r| r.token == *token).collect();
+        plasma_ledger::view::by_priority(&mut q);
+        q
+    }
+    fn time(&self) -> Option<u64> {
+        self.time
+    }
+    fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
+        let hash = |v: &[u8]| B256::try_from(v).map_err(|e| e.to_string());
+        self.keep(self.store.read_with(CHILDREN, &keys::child_checkpoint(chain, height), hash))
     }
 }
 
@@ -767,21 +845,32 @@ mod tests {
         assert_eq!(store.checkpoint(2).unwrap(), None);
         let record = ChildRecord { last_height: 3, ..Default::default() };
         store.register_child(9, &record).unwrap();
-        let exit = ExitRecord {
-            exitId: B256::repeat_byte(3),
-            amount: U256::from(5),
-            ..Default::default()
+        let exit = ChildExit {
+            record: ExitRecord {
+                exitId: B256::repeat_byte(3),
+                amount: U256::from(5),
+                ..Default::default()
+            },
+            bond: U256::from(1),
+            active: true,
         };
-        store.add_payable_exit(9, &exit).unwrap();
+        let k = keys::child_exit(9, &exit.record.exitId);
+        store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(&exit)).unwrap();
+        store.db.put_cf(store.cf(CHILDREN), keys::child_checkpoint(9, 3), [7u8; 32]).unwrap();
         let view = store.view();
         assert!(view.is_child(9) && !view.is_child(10));
-        assert_eq!(view.payable_exit(9, &exit.exitId), Some(exit.clone()));
+        assert_eq!(view.child(9), Some(record.clone()));
+        assert_eq!(view.child_exit(9, &exit.record.exitId), Some(exit.clone()));
+        assert_eq!(view.exit_queue(9, &Address::ZERO), vec![exit.record.clone()]);
+        assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
+        assert_eq!(view.child_checkpoint(9, 4), None);
         assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
         view.finish().unwrap();
         let mut expected = model;
         expected.children.insert(9, Default::default());
         expected.registry.insert(9, record);
-        expected.payable_exits.insert((9, exit.exitId), exit);
+        expected.child_exits.insert((9, exit.record.exitId), exit);
+        expected.child_checkpoints.insert((9, 3), B256::repeat_byte(7));
         assert_eq!(store.snapshot().unwrap(), expected);
     }
 }

@@ -77,7 +77,7 @@ pub struct UnderRoot {
 
 pub fn under_root(n: usize, epoch: u64, exit_period: u64) -> UnderRoot {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let dev = Devchain::start(3).expect("anvil (installed by scripts/setup.sh)");
+    let dev = Devchain::start(4).expect("anvil (installed by scripts/setup.sh)");
     let (root, chain_id) = rt.block_on(async {
         let (root, _) =
             Root::deploy(dev.provider.clone(), U256::from(ETH / 10), U256::ZERO).await.unwrap();
