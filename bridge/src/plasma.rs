@@ -7,19 +7,20 @@
 //! [`LightClient`]: no node's answer is believed on its word. A plasma parent's blocks are
 //! final once certified, so a deposit is final as soon as its block verifies.
 //!
-//! Submissions are system transactions ([`child_checkpoint_tx`]) handed to the first node
-//! that takes them; whether one landed is again read from a certified block.
+//! Submissions (checkpoints, exit challenges, fraud proofs) are system transactions handed to
+//! the first node that takes them; whether one landed is again read from a certified block.
 
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{ChainState, ExitClaim, ParentChain, ParentError, MAX_DEPOSITS_PER_QUERY};
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    challenge_child_exit_tx, child_checkpoint_tx, child_events, record_of, ChildEvent,
+    challenge_child_exit_tx, child_checkpoint_tx, child_events, convicted, prove_child_fraud_tx,
+    prover_reward, record_of, ChildEvent,
 };
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
-    Address, BlockHeader, Checkpoint, ChildExitChallenge, CommitCertificate, DepositRecord,
-    FraudProof, SignedTransaction, UtxoPos, Validator, B256,
+    Address, BlockHeader, Checkpoint, ChildExitChallenge, ChildFraudProof, CommitCertificate,
+    DepositRecord, FraudProof, SignedTransaction, UtxoPos, Validator, B256, U256,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -39,6 +40,10 @@ struct Seen {
     deposits: Vec<DepositRecord>,
     /// Exits of its outputs started on the parent: the exit and the parent height.
     exits: Vec<(ExitClaim, u64)>,
+    /// Its validators' stakes on the parent.
+    stakes: BTreeMap<Address, U256>,
+    /// First void height after a fraud proven on the parent (0: none).
+    rollback_height: u64,
 }
 
 struct Follower {
@@ -133,6 +138,11 @@ impl PlasmaParent {
                         f.seen.checkpoints.insert(cp.header.height, (*cp, at));
                     }
                     ChildEvent::Deposit { record, .. } => f.seen.deposits.push(record),
+                    ChildEvent::Staked { operator, amount } => {
+                        let stake = f.seen.stakes.entry(operator).or_default();
+                        *stake = stake.saturating_add(amount);
+                    }
+                    ChildEvent::FraudProven { height } => f.seen.rollback_height = height,
                     ChildEvent::ExitStarted { claim, started_at } => {
                         let period =
                             f.seen.registration.as_ref().map_or(0, |r| r.params.exitPeriod);
@@ -207,8 +217,8 @@ impl ParentChain for PlasmaParent {
         Ok(ChainState {
             epoch_length: record.params.epochLength,
             last_checkpoint: f.seen.checkpoints.keys().next_back().copied().unwrap_or(0),
-            frozen: false,
-            rollback_height: 0,
+            frozen: f.seen.rollback_height != 0,
+            rollback_height: f.seen.rollback_height,
             configurations: 1,
             pending_configuration: 0,
         })
@@ -332,8 +342,46 @@ impl ParentChain for PlasmaParent {
         Ok(f.seen.registration.as_ref().filter(|_| id == 1).map(|r| r.validators.clone()))
     }
 
-    async fn prove_fraud(&self, _chain_id: u64, _proof: &FraudProof) -> Result<bool, ParentError> {
-        Err(unsupported("fraud proofs"))
+    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let reward = {
+            let f = self.follower.lock().await;
+            if f.seen.rollback_height != 0 {
+                return Ok(false);
+            }
+            let record = f.seen.registration.as_ref().ok_or_else(|| ParentError::Refused {
+                call: "prove_fraud",
+                reason: format!("chain {chain_id} is not registered on the parent"),
+            })?;
+            let set = ValidatorSet::new(record.validators.clone())
+                .map_err(|e| ParentError::Transport(format!("the registered set: {e}")))?;
+            let convicted = convicted(&set, proof)
+                .map_err(|e| ParentError::Refused { call: "prove_fraud", reason: e.to_string() })?;
+            prover_reward(
+                convicted.iter().map(|op| f.seen.stakes.get(op).copied().unwrap_or_default()),
+            )
+        };
+        let fraud = ChildFraudProof {
+            childChainId: chain_id,
+            proof: proof.clone(),
+            prover: self.beneficiary,
+        };
+        if !self.submit(&prove_child_fraud_tx(&fraud, reward)).await? {
+            return Ok(false);
+        }
+        // Proven means: a certified parent block carries it.
+        let deadline = tokio::time::Instant::now() + LANDING_TIMEOUT;
+        while tokio::time::Instant::now() < deadline {
+            self.sync().await?;
+            if self.follower.lock().await.seen.rollback_height != 0 {
+                return Ok(true);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(ParentError::Transport(format!(
+            "fraud proof not in a parent block after {LANDING_TIMEOUT:?}"
+        )))
     }
 
     async fn final_deposits(
@@ -354,13 +402,6 @@ impl PlasmaParent {
     async fn last_checkpoint(&self) -> u64 {
         let f = self.follower.lock().await;
         f.seen.checkpoints.keys().next_back().copied().unwrap_or(0)
-    }
-}
-
-fn unsupported(what: &'static str) -> ParentError {
-    ParentError::Refused {
-        call: what,
-        reason: "a plasma parent does not judge fraud proofs natively yet".into(),
     }
 }
 

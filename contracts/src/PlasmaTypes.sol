@@ -18,7 +18,9 @@ pragma solidity ^0.8.24;
 /// system transactions of a plasma parent, valid by their content alone (no inputs, outputs
 /// or signatures, no fee): 16 registers a child (`data` = `ChildRegistration`), 17 accepts a
 /// child's checkpoint (`data` = `Checkpoint`), 18 challenges a child's exit and pays its bond
-/// to the beneficiary (`data` = `ChildExitChallenge`, the one output is the bond).
+/// to the beneficiary (`data` = `ChildExitChallenge`, the one output is the bond), 19 proves a
+/// child's fraud and pays the prover's reward (`data` = `ChildFraudProof`, the one output is
+/// the reward).
 enum TxKind {
     Invalid,
     // Spends up to 4 signed inputs into up to 4 outputs; value is conserved per asset.
@@ -34,7 +36,10 @@ enum TxKind {
     // Starts an exit of a child chain's output on this (plasma) parent: spends signed inputs
     // that pay the exit bond, the first input's owner being the claimant
     // (`data` = `ChildExitStart`).
-    StartChildExit
+    StartChildExit,
+    // Bonds ETH as the first input's owner's stake as a validator of a child chain on this
+    // (plasma) parent, slashed if it certifies fraud (`data` = `ChildStake`).
+    StakeChild
 }
 
 /// Position of an output: block height, index of the transaction in the block, output index.
@@ -152,6 +157,20 @@ struct ChildExitStart {
     BlockHeader anchor;
     UtxoPos pos;
     TxInclusion inclusion;
+}
+
+/// Payload of a `StakeChild` transaction: `amount` of ETH bonded for `childChainId`.
+struct ChildStake {
+    uint64 childChainId;
+    uint256 amount;
+}
+
+/// Payload of a fraud proof against a child on a plasma parent: the proof as the root takes
+/// it, and who is rewarded.
+struct ChildFraudProof {
+    uint64 childChainId;
+    FraudProof proof;
+    address prover;
 }
 
 /// Payload of a challenge of a child's exit: `spend` spends the exiting output as input

@@ -116,6 +116,8 @@ pub struct StateDelta {
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints this block accepted: (child, height, block hash).
     pub child_checkpoints: Vec<(u64, u64, B256)>,
+    /// Stakes of children's validators this block changed, by (child, operator).
+    pub child_stakes: BTreeMap<(u64, Address), U256>,
     /// Children's registry entries this block created or changed.
     pub children: BTreeMap<u64, ChildRecord>,
     /// Deposits this block locked for children, in order (each child's nonces ascending).
@@ -241,6 +243,7 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             escrow,
             child_exits,
             child_checkpoints,
+            child_stakes,
             children,
             child_deposits,
             ..
@@ -261,6 +264,7 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             escrow,
             child_exits,
             child_checkpoints,
+            child_stakes,
             children,
             child_deposits,
         }

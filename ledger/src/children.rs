@@ -17,9 +17,9 @@ use crate::exit::{verify_challenge, verify_exit_start, ChallengeError, ExitError
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
-    decode, Block, Checkpoint, ChildDeposit, ChildExitChallenge, ChildExitStart, ChildParams,
-    ChildRegistration, DecodeError, DepositRecord, ExitRecord, Output, SignedTransaction,
-    Transaction, TxKind, Validator,
+    decode, Block, Checkpoint, ChildDeposit, ChildExitChallenge, ChildExitStart, ChildFraudProof,
+    ChildParams, ChildRegistration, ChildStake, DecodeError, DepositRecord, ExitRecord, FraudProof,
+    Output, SignedTransaction, Transaction, TxKind, Validator,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -31,6 +31,10 @@ pub const REGISTER_CHILD: u8 = 16;
 pub const CHILD_CHECKPOINT: u8 = 17;
 /// `Transaction.kind` of a challenge of a child's exit (`data` = [`ChildExitChallenge`]).
 pub const CHALLENGE_CHILD_EXIT: u8 = 18;
+/// `Transaction.kind` of a fraud proof against a child (`data` = [`ChildFraudProof`]).
+pub const PROVE_CHILD_FRAUD: u8 = 19;
+/// Share of the slashed stake paid to the prover, in basis points (as on the root).
+pub const PROVER_REWARD_BPS: u64 = 5_000;
 
 /// An exit of a child's output on this chain, as the exit game keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +63,16 @@ pub struct ChildRecord {
     pub last_hash: B256,
     /// Nonce the next deposit into this child gets.
     pub next_deposit_nonce: u64,
+    /// First void height after a proven fraud (0: none). The child is frozen from then on:
+    /// no checkpoints, no deposits; exits anchor below it.
+    pub rollback_height: u64,
+}
+
+impl ChildRecord {
+    /// Whether a fraud proof froze the child.
+    pub fn frozen(&self) -> bool {
+        self.rollback_height != 0
+    }
 }
 
 impl ChildRecord {
@@ -156,6 +170,18 @@ pub enum ChildError {
     /// Time-bound rules judged outside a block.
     #[error("no block time to judge an exit at")]
     NoBlockTime,
+    /// A fraud proof froze the child: exits only.
+    #[error("chain {0} is frozen after a proven fraud")]
+    Frozen(u64),
+    /// The fraud proof does not convict.
+    #[error("fraud proof: {0}")]
+    Fraud(crate::fraud::FraudError),
+    /// A reward output other than the slashed stake's prover share.
+    #[error("a fraud proof pays exactly the prover's share of the slashed stake")]
+    RewardOutput,
+    /// Stake of zero.
+    #[error("stake must be positive")]
+    ZeroStake,
 }
 
 impl ChildError {
@@ -173,6 +199,8 @@ impl ChildError {
                 | ChildError::ExitNotActive(_)
                 | ChildError::BondOutput
                 | ChildError::NoBlockTime
+                | ChildError::Frozen(_)
+                | ChildError::RewardOutput
         )
     }
 }
@@ -212,6 +240,25 @@ pub enum ChildEffect {
         /// The exit.
         exit_id: B256,
     },
+    /// A validator of the child bonded stake.
+    Staked {
+        /// The child.
+        chain: u64,
+        /// Its operator.
+        operator: Address,
+        /// ETH added.
+        amount: U256,
+    },
+    /// Fraud was proven: the child rolls back to before `height` and freezes; the
+    /// `slashed` operators lose their stake (the prover's reward is the transaction's output).
+    FraudProven {
+        /// The child.
+        chain: u64,
+        /// The first invalid height.
+        height: u64,
+        /// Operators whose stake is taken.
+        slashed: Vec<Address>,
+    },
 }
 
 impl ChildEffect {
@@ -228,7 +275,13 @@ impl ChildEffect {
                 r.next_deposit_nonce = d.nonce + 1;
                 r
             }),
-            ChildEffect::ExitStarted { .. } | ChildEffect::ExitChallenged { .. } => before,
+            ChildEffect::FraudProven { height, .. } => before.map(|mut r| {
+                r.rollback_height = *height;
+                r
+            }),
+            ChildEffect::ExitStarted { .. }
+            | ChildEffect::ExitChallenged { .. }
+            | ChildEffect::Staked { .. } => before,
         }
     }
 
@@ -238,7 +291,9 @@ impl ChildEffect {
             ChildEffect::Registered { chain, .. }
             | ChildEffect::Checkpointed { chain, .. }
             | ChildEffect::ExitStarted { chain, .. }
-            | ChildEffect::ExitChallenged { chain, .. } => *chain,
+            | ChildEffect::ExitChallenged { chain, .. }
+            | ChildEffect::Staked { chain, .. }
+            | ChildEffect::FraudProven { chain, .. } => *chain,
             ChildEffect::Deposited(d) => d.chainId,
         }
     }
@@ -293,7 +348,7 @@ pub fn validate_system(
     stx: &SignedTransaction,
 ) -> Result<ChildEffect, ChildError> {
     let tx = &stx.transaction;
-    let outputs_allowed = tx.kind == CHALLENGE_CHILD_EXIT;
+    let outputs_allowed = tx.kind == CHALLENGE_CHILD_EXIT || tx.kind == PROVE_CHILD_FRAUD;
     if !tx.inputs.is_empty()
         || !stx.signatures.is_empty()
         || (!outputs_allowed && !tx.outputs.is_empty())
@@ -316,6 +371,9 @@ pub fn validate_system(
             let header = &checkpoint.header;
             let chain = header.chainId;
             let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+            if record.frozen() {
+                return Err(ChildError::Frozen(chain));
+            }
             if header.height <= record.last_height {
                 return Err(ChildError::NotNewer {
                     chain,
@@ -352,8 +410,109 @@ pub fn validate_system(
                 .map_err(ChildError::Challenge)?;
             Ok(ChildEffect::ExitChallenged { chain, exit_id: c.exitId })
         }
+        PROVE_CHILD_FRAUD => {
+            let c: ChildFraudProof = decode("ChildFraudProof", &tx.data, max)?;
+            let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
+            let reward = prover_reward(slashed.iter().map(|op| view.child_stake(chain, op)));
+            let expected = prove_child_fraud_tx(&c, reward).transaction.outputs;
+            if tx.outputs != expected || c.prover == Address::ZERO {
+                return Err(ChildError::RewardOutput);
+            }
+            Ok(ChildEffect::FraudProven { chain, height, slashed })
+        }
         other => Err(ChildError::UnknownKind(other)),
     }
+}
+
+/// What a fraud proof against a child convicts, as the root's `proveFraud` judges it: the
+/// first invalid height and the operators who lose their stake.
+fn judge_child_fraud(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    c: &ChildFraudProof,
+) -> Result<(u64, u64, Vec<Address>), ChildError> {
+    use crate::types::{EquivocationEvidence, FraudKind};
+    let chain = c.childChainId;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    if record.frozen() {
+        return Err(ChildError::Frozen(chain));
+    }
+    let set = ValidatorSet::new(record.validators.clone()).map_err(ChildError::Set)?;
+    let proof = &c.proof;
+    let fraud = ChildError::Fraud;
+    let height = if proof.kind == FraudKind::Equivocation as u8 {
+        let max = crate::types::MAX_TX_BYTES;
+        let e: EquivocationEvidence = decode("EquivocationEvidence", &proof.evidence, max)
+            .map_err(|e| fraud(crate::fraud::FraudError::Evidence(e)))?;
+        crate::fraud::verify_equivocation(&set, chain, &e.a, &e.b).map_err(fraud)?.height
+    } else {
+        let anchor = &proof.anchor;
+        let accepted = view.child_checkpoint(chain, anchor.height);
+        if anchor.chainId != chain || accepted != Some(anchor.hash()) {
+            return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
+        }
+        let checkpoint =
+            Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
+        set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
+        let child_domain = child_domain(domain, chain);
+        crate::fraud::judge(&child_domain, proof, |n| view.child_deposit(chain, n))
+            .map_err(fraud)?
+            .height
+    };
+    Ok((chain, height, convicted(&set, proof)?))
+}
+
+/// The operators a fraud proof convicts: those who certified its anchor, or for
+/// equivocation those who signed both certificates. Judging the proof is
+/// [`validate_system`]'s; this only reads the bitmaps.
+pub fn convicted(set: &ValidatorSet, proof: &FraudProof) -> Result<Vec<Address>, ChildError> {
+    use crate::types::{EquivocationEvidence, FraudKind};
+    let indices = if proof.kind == FraudKind::Equivocation as u8 {
+        let max = crate::types::MAX_TX_BYTES;
+        let e: EquivocationEvidence = decode("EquivocationEvidence", &proof.evidence, max)
+            .map_err(|e| ChildError::Fraud(crate::fraud::FraudError::Evidence(e)))?;
+        let a = set.signers(&e.a.signerBitmap).map_err(ChildError::Certificate)?;
+        let b = set.signers(&e.b.signerBitmap).map_err(ChildError::Certificate)?;
+        a.into_iter().filter(|i| b.contains(i)).collect()
+    } else {
+        set.signers(&proof.anchorCertificate.signerBitmap).map_err(ChildError::Certificate)?
+    };
+    Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
+}
+
+/// The prover's share of the stakes a fraud proof takes.
+pub fn prover_reward(slashed: impl IntoIterator<Item = U256>) -> U256 {
+    let taken = slashed.into_iter().fold(U256::ZERO, |sum, s| sum.saturating_add(s));
+    taken * U256::from(PROVER_REWARD_BPS) / U256::from(10_000u64)
+}
+
+/// The system transaction that proves `fraud`, paying `reward` (see [`prover_reward`]) to its
+/// prover.
+pub fn prove_child_fraud_tx(fraud: &ChildFraudProof, reward: U256) -> SignedTransaction {
+    let mut stx = bare(PROVE_CHILD_FRAUD, fraud.abi_encode());
+    if !reward.is_zero() {
+        stx.transaction.outputs = vec![Output::new(fraud.prover, Address::ZERO, reward)];
+    }
+    stx
+}
+
+/// Judges the payload of a `StakeChild` by `operator` (the first input's owner); the caller
+/// judges the inputs that pay it.
+pub fn validate_stake(
+    view: &impl LedgerView,
+    payload: &[u8],
+    operator: Address,
+) -> Result<ChildEffect, ChildError> {
+    let stake: ChildStake = decode("ChildStake", payload, 2 * 32)?;
+    let chain = stake.childChainId;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    if record.frozen() {
+        return Err(ChildError::Frozen(chain));
+    }
+    if stake.amount.is_zero() {
+        return Err(ChildError::ZeroStake);
+    }
+    Ok(ChildEffect::Staked { chain, operator, amount: stake.amount })
 }
 
 /// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
@@ -373,7 +532,8 @@ pub fn validate_exit_start(
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let anchor = &start.anchor;
     let accepted = view.child_checkpoint(chain, anchor.height);
-    if anchor.chainId != chain || accepted != Some(anchor.hash()) {
+    let void = record.frozen() && anchor.height >= record.rollback_height;
+    if anchor.chainId != chain || accepted != Some(anchor.hash()) || void {
         return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
     }
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
@@ -468,6 +628,37 @@ pub fn child_events(
                     events.push(ChildEvent::Checkpoint(Box::new(cp)));
                 }
             }
+            PROVE_CHILD_FRAUD => {
+                let Ok(c) = ChildFraudProof::abi_decode(&tx.data) else { continue };
+                if c.childChainId != chain {
+                    continue;
+                }
+                // Accepted, so it convicts; the height is its verdict's (a deposit mismatch
+                // convicts at the mint's height whatever the parent's record).
+                let height = if c.proof.kind == crate::types::FraudKind::Equivocation as u8 {
+                    crate::types::EquivocationEvidence::abi_decode(&c.proof.evidence)
+                        .map(|e| e.a.height)
+                        .ok()
+                } else {
+                    let child = child_domain(domain, chain);
+                    crate::fraud::judge(&child, &c.proof, |_| None).map(|v| v.height).ok()
+                };
+                if let Some(height) = height {
+                    events.push(ChildEvent::FraudProven { height });
+                }
+            }
+            k if k == TxKind::StakeChild as u8 => {
+                let Ok(stake) = ChildStake::abi_decode(&tx.data) else { continue };
+                if stake.childChainId != chain {
+                    continue;
+                }
+                let digest = domain.signing_hash(tx);
+                if let Some(operator) =
+                    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
+                {
+                    events.push(ChildEvent::Staked { operator, amount: stake.amount });
+                }
+            }
             k if k == TxKind::StartChildExit as u8 => {
                 let Ok(start) = ChildExitStart::abi_decode(&tx.data) else { continue };
                 if start.childChainId != chain {
@@ -525,6 +716,18 @@ pub enum ChildEvent {
     Registered(ChildRegistration),
     /// A checkpoint was accepted.
     Checkpoint(Box<Checkpoint>),
+    /// A validator of the child bonded stake.
+    Staked {
+        /// Its operator.
+        operator: Address,
+        /// ETH added.
+        amount: U256,
+    },
+    /// Fraud was proven: the child is frozen from `height` on (stakes it convicts are gone).
+    FraudProven {
+        /// The first invalid height.
+        height: u64,
+    },
     /// An exit of one of the child's outputs was queued at `started_at` (parent time).
     ExitStarted {
         /// The proven claim.
@@ -549,6 +752,7 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         last_height: 0,
         last_hash: B256::ZERO,
         next_deposit_nonce: 0,
+        rollback_height: 0,
     }
 }
 
@@ -979,5 +1183,171 @@ mod tests {
             tx_refusal(&mut g.parent, stx),
             TxError::System(e) if matches!(*e, ChildError::UnknownAnchor { height: 2, .. })
         ));
+    }
+
+    /// A parent whose child's four validators (operators with keys) staked 10 each; the
+    /// child's block 1 mints 30 to Bob, its block 2 (certified by 0, 1, 2 and checkpointed)
+    /// inflates it to 300. Returns the parent, the child, its id and the operators' keys.
+    fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
+        let (keys, _) = committee(4);
+        let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
+        let validators: Vec<Validator> = keys
+            .iter()
+            .zip(&ops)
+            .map(|(k, op)| Validator {
+                operator: op.address(),
+                blsPubkey: k.public_key().to_eip2537().to_vec().into(),
+                power: 100,
+            })
+            .collect();
+        let reg = ChildRegistration {
+            salt: 0,
+            params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
+            validators: validators.clone(),
+            proofsOfPossession: keys
+                .iter()
+                .zip(&ops)
+                .map(|(k, op)| k.proof_of_possession(op.address()).to_eip2537().to_vec().into())
+                .collect(),
+        };
+        let mut parent = TestChain::new();
+        let id = child_chain_id(parent.domain.chain_id, &reg);
+        parent.commit(vec![register_child_tx(&reg)]);
+        let funds: Vec<_> =
+            ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
+        parent.commit(funds.iter().map(testkit::deposit_tx).collect());
+        let stakes = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| {
+                let payload = ChildStake { childChainId: id, amount: U256::from(10) };
+                let change = vec![Output::new(op.address(), Address::ZERO, U256::from(15))];
+                let tx = testkit::tx(
+                    TxKind::StakeChild,
+                    vec![UtxoPos::new(2, i as u32, 0)],
+                    change,
+                    payload.abi_encode(),
+                );
+                testkit::sign(&parent.domain, tx, &[op])
+            })
+            .collect();
+        parent.commit(stakes);
+
+        let set = crate::certificate::ValidatorSet::new(validators).expect("set");
+        let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
+        let bob = user("bob");
+        let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
+        child.commit(vec![testkit::deposit_tx(&minted)]);
+        let inflate = testkit::transfer(
+            &child.domain,
+            &[(UtxoPos::new(1, 0, 0), &bob)],
+            vec![Output::new(bob.address(), Address::ZERO, U256::from(300))],
+        );
+        child.commit_unchecked(vec![inflate]);
+        let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
+        let certificate =
+            crate::certificate::certify(&set, &signers, child.tip(), 0).expect("certify");
+        let cp = Checkpoint { header: child.tip().clone(), certificate };
+        parent.commit(vec![child_checkpoint_tx(&cp)]);
+        (parent, child, id, ops)
+    }
+
+    fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) -> FraudProof {
+        let anchor = child.tip().clone();
+        let evidence = crate::types::InflationEvidence {
+            height: 2,
+            txIndex: 0,
+            spend: child.inclusion(2, 0),
+            inputs: vec![child.inclusion(1, 0)],
+        };
+        let checkpoint = parent.state.child_checkpoint(id, 2);
+        assert_eq!(checkpoint, Some(anchor.hash()), "the parent accepted the anchor");
+        let (keys, _) = committee(4);
+        let set_members = parent.state.child(id).expect("child").validators;
+        let set = crate::certificate::ValidatorSet::new(set_members).expect("set");
+        let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
+        let certificate = crate::certificate::certify(&set, &signers, &anchor, 0).expect("cert");
+        crate::fraud::evidence::proof(
+            crate::types::FraudKind::Inflation,
+            &anchor,
+            &certificate,
+            &evidence,
+        )
+    }
+
+    #[test]
+    fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover() {
+        let (mut parent, child, id, ops) = staked_child_with_inflation();
+        let value = parent.state.total_value()[&Address::ZERO];
+        assert_eq!(parent.state.child_stake(id, &ops[0].address()), U256::from(10));
+        let proof = inflation_proof(&child, &parent, id);
+        let dave = Address::repeat_byte(0xda);
+        let fraud = ChildFraudProof { childChainId: id, proof: proof.clone(), prover: dave };
+        // Three stakes of 10 taken, half to the prover: exactly 15, no more.
+        assert!(matches!(
+            tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(16))),
+            TxError::System(e) if *e == ChildError::RewardOutput
+        ));
+        let (_, delta) = parent.commit(vec![prove_child_fraud_tx(&fraud, U256::from(15))]);
+        let record = parent.state.child(id).expect("child");
+        assert_eq!(record.rollback_height, 2, "rolled back to the inflating block");
+        for (i, op) in ops.iter().enumerate() {
+            let left = parent.state.child_stake(id, &op.address());
+            assert_eq!(left, U256::from(if i < 3 { 0 } else { 10 }), "stake {i}");
+        }
+        assert_eq!(delta.created[0].1, Output::new(dave, Address::ZERO, U256::from(15)));
+        let burned = U256::from(15);
+        assert_eq!(parent.state.total_value()[&Address::ZERO], value - burned);
+
+        // Frozen: no second proof, no checkpoint, no deposit.
+        assert!(matches!(
+            tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::ZERO)),
+            TxError::System(e) if *e == ChildError::Frozen(id)
+        ));
+        let (keys, _) = committee(4);
+        let set = crate::certificate::ValidatorSet::new(record.validators.clone()).expect("set");
+        let mut later = child.clone();
+        later.commit_unchecked(vec![]);
+        let signers: Vec<_> = keys.iter().enumerate().collect();
+        let certificate = crate::certificate::certify(&set, &signers, later.tip(), 0).expect("c");
+        let cp = Checkpoint { header: later.tip().clone(), certificate };
+        assert!(matches!(
+            tx_refusal(&mut parent, child_checkpoint_tx(&cp)),
+            TxError::System(e) if *e == ChildError::Frozen(id)
+        ));
+        let lock = ChildDeposit {
+            childChainId: id,
+            recipient: dave,
+            token: Address::ZERO,
+            amount: U256::from(15),
+        };
+        let op3 = &ops[3];
+        let stake_change = UtxoPos::new(3, 3, 0);
+        let tx = testkit::tx(TxKind::DepositToChild, vec![stake_change], vec![], lock.abi_encode());
+        let signed = testkit::sign(&parent.domain, tx, &[op3]);
+        assert!(matches!(
+            tx_refusal(&mut parent, signed),
+            TxError::System(e) if *e == ChildError::Frozen(id)
+        ));
+    }
+
+    #[test]
+    fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
+        let (mut parent, child, id, _) = staked_child_with_inflation();
+        let mut proof = inflation_proof(&child, &parent, id);
+        // The deposit itself (block 1) conserves value: no inflation there.
+        let honest = crate::types::InflationEvidence {
+            height: 1,
+            txIndex: 0,
+            spend: child.inclusion(1, 0),
+            inputs: vec![],
+        };
+        proof.evidence = honest.abi_encode().into();
+        let fraud = ChildFraudProof { childChainId: id, proof, prover: Address::repeat_byte(1) };
+        assert!(matches!(
+            tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
+            TxError::System(e) if matches!(*e, ChildError::Fraud(_))
+        ));
+        assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);
     }
 }

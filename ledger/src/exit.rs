@@ -229,10 +229,17 @@ pub fn verify_exit_start(
 ) -> Result<ExitClaim, ExitError> {
     verify_inclusion(chain_id, anchor, inclusion, pos.blockHeight, pos.txIndex)?;
     let tx = &inclusion.signedTx.transaction;
-    // Every kind that creates outputs, the challenge of a child's exit (its bond) included.
+    // Every kind that creates outputs, a parent's challenge of a child's exit (the bond) and
+    // fraud proof against a child (the reward) included.
     let kind = match tx.tx_kind() {
         Some(kind) => Some(kind),
-        None if tx.kind == crate::children::CHALLENGE_CHILD_EXIT => None,
+        None if matches!(
+            tx.kind,
+            crate::children::CHALLENGE_CHILD_EXIT | crate::children::PROVE_CHILD_FRAUD
+        ) =>
+        {
+            None
+        }
         None => return Err(ExitError::UnknownKind(tx.kind)),
     };
     let output = tx
@@ -317,7 +324,9 @@ pub fn verify_challenge(
     let tx = &spend.transaction;
     if !matches!(
         tx.tx_kind(),
-        Some(TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit)
+        Some(
+            TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild
+        )
     ) {
         return Err(ChallengeError::NotASpend(tx.kind));
     }

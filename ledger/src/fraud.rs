@@ -99,6 +99,12 @@ pub enum FraudError {
     /// A certificate does not verify.
     #[error("certificate: {0}")]
     Certificate(#[from] CertificateError),
+    /// The proof names no kind of fraud.
+    #[error("no fraud kind {0}")]
+    NoSuchKind(u8),
+    /// The evidence does not decode as its kind's structure.
+    #[error("evidence: {0}")]
+    Evidence(DecodeError),
 }
 
 /// One input of an included transaction: the transaction, where it is, which input.
@@ -380,6 +386,91 @@ pub fn verify_equivocation(
     let culprits =
         set.signers(&a.signerBitmap)?.into_iter().filter(|i| signed_b.contains(i)).collect();
     Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
+}
+
+/// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
+/// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
+/// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
+/// parent accepted, and its certificate, are the parent's to check. `parent_record` is the
+/// parent's own record of a deposit nonce.
+pub fn judge(
+    domain: &SigningDomain,
+    proof: &crate::types::FraudProof,
+    parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
+) -> Result<FraudVerdict, FraudError> {
+    use crate::types::{
+        DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
+        InflationEvidence, InvalidSignatureEvidence, MintProof, MissingInputKind,
+        NonexistentInputEvidence, SpendProof,
+    };
+    let spend = |p: &SpendProof| SpendEvidence {
+        height: p.height,
+        tx_index: p.txIndex,
+        inclusion: p.inclusion.clone(),
+        input_index: usize::from(p.inputIndex),
+    };
+    let mint = |m: &MintProof| MintEvidence {
+        height: m.height,
+        tx_index: m.txIndex,
+        inclusion: m.inclusion.clone(),
+    };
+    let (chain_id, anchor, bytes) = (domain.chain_id, &proof.anchor, &proof.evidence[..]);
+    let max = 8 * crate::types::MAX_TX_BYTES;
+    let kind = Kind::try_from(proof.kind).map_err(|_| FraudError::NoSuchKind(proof.kind))?;
+    match kind {
+        Kind::DoubleSpend => {
+            let e: DoubleSpendEvidence =
+                decode("DoubleSpendEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_double_spend(chain_id, anchor, &spend(&e.a), &spend(&e.b))
+        }
+        Kind::InvalidSignature => {
+            let e: InvalidSignatureEvidence =
+                decode("InvalidSignatureEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_invalid_signature(domain, anchor, &spend(&e.spend), &e.creating)
+        }
+        Kind::Inflation => {
+            let e: InflationEvidence =
+                decode("InflationEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_inflation(chain_id, anchor, e.height, e.txIndex, &e.spend, &e.inputs)
+        }
+        Kind::NonexistentInput => {
+            let e: NonexistentInputEvidence =
+                decode("NonexistentInputEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            let how =
+                MissingInputKind::try_from(e.how).map_err(|_| FraudError::NoSuchKind(e.how))?;
+            let missing = match how {
+                MissingInputKind::NotYetCreated => MissingInput::NotYetCreated,
+                MissingInputKind::NoSuchOutput => MissingInput::NoSuchOutput(e.witness),
+                MissingInputKind::AfterLastTransaction => {
+                    MissingInput::AfterLastTransaction(e.witness)
+                }
+                MissingInputKind::EmptyBlock => {
+                    MissingInput::EmptyBlock(e.emptyHeader, e.emptyProof)
+                }
+                MissingInputKind::__Invalid => return Err(FraudError::NoSuchKind(e.how)),
+            };
+            verify_nonexistent_input(chain_id, anchor, &spend(&e.spend), &missing)
+        }
+        Kind::DepositMismatch => {
+            let e: DepositMismatchEvidence =
+                decode("DepositMismatchEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            let m = &e.minted;
+            verify_deposit_mismatch(
+                chain_id,
+                anchor,
+                m.height,
+                m.txIndex,
+                &m.inclusion,
+                parent_record,
+            )
+        }
+        Kind::DoubleMint => {
+            let e: DoubleMintEvidence =
+                decode("DoubleMintEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_double_mint(chain_id, anchor, &mint(&e.a), &mint(&e.b))
+        }
+        Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
+    }
 }
 
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the

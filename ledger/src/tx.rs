@@ -251,7 +251,9 @@ impl AssetSums {
 fn shape(kind: TxKind) -> ((usize, usize), (usize, usize)) {
     match kind {
         TxKind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        TxKind::DepositToChild | TxKind::StartChildExit => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
+        TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild => {
+            ((1, MAX_INPUTS), (0, MAX_OUTPUTS))
+        }
         // Minted kinds: no inputs, no signatures; a payout returns the exit bond too.
         TxKind::ExitPayout => ((0, 0), (1, 2)),
         TxKind::Deposit | TxKind::Invalid | TxKind::__Invalid => ((0, 0), (1, 1)),
@@ -391,6 +393,9 @@ pub fn validate_transaction_with(
                 decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
             let child =
                 view.child(lock.childChainId).ok_or(TxError::UnknownChild(lock.childChainId))?;
+            if child.frozen() {
+                return Err(children::ChildError::Frozen(lock.childChainId).into());
+            }
             // The lock is judged like one more output, numbered after the real ones.
             if lock.amount.is_zero() {
                 return Err(TxError::ZeroAmount { output: tx.outputs.len() });
@@ -469,6 +474,16 @@ pub fn validate_transaction_with(
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(ChildEffect::ExitStarted { chain, exit });
         }
+        TxKind::StakeChild => {
+            let (input_sums, operator) = check_inputs(domain, view, stx, signers)?;
+            let effect = children::validate_stake(view, &tx.data, operator)?;
+            if let ChildEffect::Staked { amount, .. } = &effect {
+                // The stake is judged like one more output, in ETH.
+                output_sums.add(Address::ZERO, *amount)?;
+            }
+            check_conserved(&input_sums, &output_sums)?;
+            out.child = Some(effect);
+        }
         TxKind::Invalid | TxKind::__Invalid => return Err(TxError::UnknownKind(tx.kind)),
     }
     Ok(out)
@@ -504,7 +519,10 @@ pub fn payout_transaction(
 
 /// Whether users may submit transactions of `kind` (others are minted by the validators).
 pub fn is_user_submittable(kind: TxKind) -> bool {
-    matches!(kind, TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit)
+    matches!(
+        kind,
+        TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild
+    )
 }
 
 /// The `Deposit` transaction that mints a parent's deposit record: one output to the

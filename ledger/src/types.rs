@@ -20,8 +20,9 @@ pub const MAX_INPUTS: usize = 4;
 /// Most outputs a transaction may create.
 pub const MAX_OUTPUTS: usize = 4;
 /// Largest ABI-encoded signed transaction accepted from outside (bytes): a child's
-/// registration, with its validators' keys and proofs of possession, is the largest.
-pub const MAX_TX_BYTES: usize = 16 * 1024;
+/// registration (keys and proofs of possession) or fraud proof (inclusion proofs) is the
+/// largest.
+pub const MAX_TX_BYTES: usize = 32 * 1024;
 /// Length of a user signature: r ‖ s ‖ v.
 pub const SIGNATURE_LEN: usize = 65;
 

@@ -70,6 +70,10 @@ pub trait LedgerView {
     fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord>;
     /// Block hash of child `chain`'s checkpoint this chain accepted at `height`.
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256>;
+    /// ETH `operator` has staked as a validator of child `chain`.
+    fn child_stake(&self, chain: u64, operator: &Address) -> U256;
+    /// This chain's record of deposit `nonce` into child `chain`.
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord>;
     /// The time transactions are judged at: the block's timestamp while a block is executed,
     /// `None` outside one (time-bound transactions are then refused).
     fn time(&self) -> Option<u64> {
@@ -103,6 +107,10 @@ pub struct MemoryLedger {
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints accepted, by (child, height).
     pub child_checkpoints: BTreeMap<(u64, u64), B256>,
+    /// Stakes of children's validators, by (child, operator).
+    pub child_stakes: BTreeMap<(u64, Address), U256>,
+    /// Deposits locked for children, by (child, nonce).
+    pub child_deposits: BTreeMap<(u64, u64), DepositRecord>,
 }
 
 impl MemoryLedger {
@@ -126,6 +134,12 @@ impl MemoryLedger {
         for (chain, height, hash) in &delta.child_checkpoints {
             self.child_checkpoints.insert((*chain, *height), *hash);
         }
+        for (key, stake) in &delta.child_stakes {
+            self.child_stakes.insert(*key, *stake);
+        }
+        for d in &delta.child_deposits {
+            self.child_deposits.insert((d.chainId, d.nonce), d.clone());
+        }
         for (chain, record) in &delta.children {
             self.registry.insert(*chain, record.clone());
             self.children.entry(*chain).or_default();
@@ -145,6 +159,9 @@ impl MemoryLedger {
         }
         for exit in self.child_exits.values().filter(|e| e.active) {
             *totals.entry(Address::ZERO).or_default() += exit.bond;
+        }
+        for stake in self.child_stakes.values() {
+            *totals.entry(Address::ZERO).or_default() += *stake;
         }
         totals
     }
@@ -188,6 +205,12 @@ impl LedgerView for MemoryLedger {
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
         self.child_checkpoints.get(&(chain, height)).copied()
     }
+    fn child_stake(&self, chain: u64, operator: &Address) -> U256 {
+        self.child_stakes.get(&(chain, *operator)).copied().unwrap_or_default()
+    }
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
+        self.child_deposits.get(&(chain, nonce)).cloned()
+    }
 }
 
 /// Blocks applied in memory on top of another view, which is left untouched: what a watcher
@@ -207,6 +230,8 @@ pub struct Stacked<'a, V> {
     pub(crate) child_checkpoints: Vec<(u64, u64, B256)>,
     /// The block time transactions are judged at.
     pub(crate) time: Option<u64>,
+    /// Stakes of children's validators as changed on top of `base`.
+    pub(crate) child_stakes: BTreeMap<(u64, Address), U256>,
     /// Children's entries as changed on top of `base`.
     pub(crate) children: BTreeMap<u64, ChildRecord>,
     /// Deposits locked for children, in order.
@@ -226,6 +251,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             child_exits: BTreeMap::new(),
             child_checkpoints: Vec::new(),
             time: None,
+            child_stakes: BTreeMap::new(),
             children: BTreeMap::new(),
             child_deposits: Vec::new(),
         }
@@ -245,6 +271,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         self.escrow.extend(delta.escrow.iter().map(|(k, v)| (*k, *v)));
         self.child_exits.extend(delta.child_exits.iter().map(|(k, v)| (*k, v.clone())));
         self.child_checkpoints.extend(delta.child_checkpoints.iter().copied());
+        self.child_stakes.extend(delta.child_stakes.iter().map(|(k, v)| (*k, *v)));
         self.children.extend(delta.children.iter().map(|(k, v)| (*k, v.clone())));
         self.child_deposits.extend(delta.child_deposits.iter().cloned());
     }
@@ -290,6 +317,15 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                     if let Some(mut exit) = self.child_exit(chain, &exit_id) {
                         exit.active = false;
                         self.child_exits.insert((chain, exit_id), exit);
+                    }
+                }
+                ChildEffect::Staked { chain, operator, amount } => {
+                    let stake = self.child_stake(chain, &operator).saturating_add(amount);
+                    self.child_stakes.insert((chain, operator), stake);
+                }
+                ChildEffect::FraudProven { chain, slashed, .. } => {
+                    for operator in slashed {
+                        self.child_stakes.insert((chain, operator), U256::ZERO);
                     }
                 }
                 ChildEffect::Registered { .. } => {}
@@ -356,6 +392,17 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
     }
     fn time(&self) -> Option<u64> {
         self.time.or_else(|| self.base.time())
+    }
+    fn child_stake(&self, chain: u64, operator: &Address) -> U256 {
+        let key = (chain, *operator);
+        self.child_stakes
+            .get(&key)
+            .copied()
+            .unwrap_or_else(|| self.base.child_stake(chain, operator))
+    }
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
+        let here = self.child_deposits.iter().find(|d| (d.chainId, d.nonce) == (chain, nonce));
+        here.cloned().or_else(|| self.base.child_deposit(chain, nonce))
     }
 }
 

@@ -399,20 +399,8 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         ));
         let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
         tokio::spawn(crate::watcher::watch_exits(pa, a, al, chain_id, poll));
-        if p.plasma.is_none() {
-            let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
-            tokio::spawn(crate::prover::watch_blocks(
-                pa,
-                a,
-                al,
-                sources,
-                chain_id,
-                poll,
-                withholding,
-            ));
-        } else {
-            warn!("a plasma parent judges no fraud proofs yet: this node's blocks are not re-proven to it");
-        }
+        let (pa, a, al) = (parent.clone(), app.clone(), alerts.clone());
+        tokio::spawn(crate::prover::watch_blocks(pa, a, al, sources, chain_id, poll, withholding));
         // The parent's validator configurations before consensus judges any block: a node
         // syncing history must know every set the chain adopted on the way.
         let first = crate::relayer::validator_set_once(parent.as_ref(), &app, chain_id);

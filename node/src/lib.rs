@@ -16,6 +16,7 @@ pub mod app;
 pub mod config;
 pub mod daemon;
 pub mod gossip;
+pub mod hops;
 pub mod mempool;
 pub mod metrics;
 pub mod periodic;

@@ -166,9 +166,13 @@ impl Node for RpcState {
     ) -> Result<Response<pb::GetChildResponse>, Status> {
         let chain = req.into_inner().chain_id;
         let read = |s: &crate::store::Store| {
-            Ok::<_, StoreError>((s.child(chain)?, s.child_escrow(chain)?))
+            Ok::<_, StoreError>((s.child(chain)?, s.child_escrow(chain)?, s.child_stakes(chain)?))
         };
-        let (record, escrow) = self.app.with_store(read).map_err(internal)?;
+        let (record, escrow, stakes) = self.app.with_store(read).map_err(internal)?;
+        let locked = |(token, amount): (Address, plasma_ledger::U256)| pb::Locked {
+            token: token.to_vec(),
+            amount: amount.to_be_bytes::<32>().to_vec(),
+        };
         let record = record.ok_or_else(|| {
             Status::not_found(format!("chain {chain} is not a child of this chain"))
         })?;
@@ -179,13 +183,10 @@ impl Node for RpcState {
             last_height: record.last_height,
             last_hash: record.last_hash.to_vec(),
             next_deposit_nonce: record.next_deposit_nonce,
-            escrow: escrow
-                .into_iter()
-                .map(|(token, amount)| pb::Locked {
-                    token: token.to_vec(),
-                    amount: amount.to_be_bytes::<32>().to_vec(),
-                })
-                .collect(),
+            escrow: escrow.into_iter().map(locked).collect(),
+            rollback_height: record.rollback_height,
+            stakes: stakes.into_iter().map(locked).collect(),
+            exit_bond: record.params.exitBond.to_be_bytes::<32>().to_vec(),
         }))
     }
 

@@ -18,7 +18,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tower::ServiceExt;
 
-const T0: i64 = 1_800_000_000;
+const T0: i64 = 1_700_000_000;
 
 fn genesis(keys: &[BlsSecretKey], alice: Address) -> Genesis {
     Genesis {
@@ -329,6 +329,34 @@ async fn a_block_re_proposed_by_another_round_proposer_is_accepted() {
         Response::ProcessProposal(response_accept()),
         "a non-member's block accepted"
     );
+}
+
+/// Exits mature by block time, so a block may not run ahead of a validator's clock: one
+/// stamped an hour ahead is refused, one stamped now is accepted.
+#[tokio::test]
+async fn a_block_stamped_ahead_of_the_validators_clock_is_refused() {
+    let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'c', i])).collect();
+    let g = genesis(&keys, testkit::user("alice").address());
+    let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (builder, judge) = (app(built_dir.path(), &g), app(judge_dir.path(), &g));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        as i64;
+    let stamped = |at: i64| {
+        let Request::PrepareProposal(mut req) = prepare(1, vec![]) else { unreachable!() };
+        req.time = tendermint::Time::from_unix_timestamp(at, 0).unwrap();
+        Request::PrepareProposal(req)
+    };
+    for (at, accepted) in [(now + 3600, false), (now, true)] {
+        let Response::PrepareProposal(built) = builder.clone().oneshot(stamped(at)).await.unwrap()
+        else {
+            panic!()
+        };
+        let Request::ProcessProposal(mut req) = process(1, &built.txs) else { unreachable!() };
+        req.time = tendermint::Time::from_unix_timestamp(at, 0).unwrap();
+        let verdict = judge.clone().oneshot(Request::ProcessProposal(req)).await.unwrap();
+        let accept = Response::ProcessProposal(response_accept());
+        assert_eq!(verdict == accept, accepted, "block stamped {}s from now", at - now);
+    }
 }
 
 fn response_accept() -> tendermint::v0_38::abci::response::ProcessProposal {

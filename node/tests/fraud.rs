@@ -22,21 +22,32 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// `forger_fault`), 3 is honest and fetches blocks from the others' APIs.
 fn byzantine_majority(forger_fault: &str) -> UnderRoot {
     let under = under_root(4, EPOCH, EXIT_PERIOD);
-    let cluster = &under.cluster;
+    make_byzantine(&under.cluster, forger_fault);
+    under
+}
+
+/// Makes validators 0, 1 and 2 of `cluster` certify invalid blocks (0 also commits
+/// `forger_fault`); 3 stays honest and fetches blocks from the others' APIs.
+fn make_byzantine(cluster: &common::Cluster, forger_fault: &str) {
     let sources: Vec<String> =
         (0..3).map(|i| format!("\"http://127.0.0.1:{}\"", cluster.nodes[i].rpc)).collect();
-    let append = |i: usize, text: String| {
+    let edit = |i: usize, f: &dyn Fn(String) -> String| {
         let config = cluster.nodes[i].home.join("config.toml");
-        let mut toml = std::fs::read_to_string(&config).unwrap();
-        toml.push_str(&text);
-        std::fs::write(&config, toml).unwrap();
+        let toml = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, f(toml)).unwrap();
     };
-    // The honest validator (its config ends in `[parent]`) fetches blocks from the others.
-    append(3, format!("block_sources = [{}]\nwithholding_timeout_ms = 3000\n", sources.join(", ")));
-    append(0, format!("\n[byzantine]\ncertify_invalid = true\n{forger_fault} = true\n"));
-    append(1, "\n[byzantine]\ncertify_invalid = true\n".into());
-    append(2, "\n[byzantine]\ncertify_invalid = true\n".into());
-    under
+    // The honest validator fetches blocks from the others: keys of `[parent]`, which is the
+    // config's last table or the one before `[parent.plasma]`.
+    let sourcing =
+        format!("block_sources = [{}]\nwithholding_timeout_ms = 3000\n", sources.join(", "));
+    edit(3, &|toml| match toml.find("\n[parent.plasma]") {
+        Some(at) => format!("{}\n{sourcing}{}", &toml[..at], &toml[at..]),
+        None => toml + &sourcing,
+    });
+    let fault = format!("\n[byzantine]\ncertify_invalid = true\n{forger_fault} = true\n");
+    edit(0, &|toml| toml + &fault);
+    edit(1, &|toml| toml + "\n[byzantine]\ncertify_invalid = true\n");
+    edit(2, &|toml| toml + "\n[byzantine]\ncertify_invalid = true\n");
 }
 
 /// The first block of the node at `rpc` that mints a deposit (in a test without deposits on
@@ -231,4 +242,190 @@ fn a_forged_deposit_certified_by_three_of_four_is_proven_and_the_chain_frozen() 
     });
     honest_watcher_proved_it(&cluster);
     cluster.stop_all();
+}
+
+/// The same one level down: B (four validators, three byzantine) under plasma chain A under
+/// the root. B's validators staked on A; 0 inflates a deposit A locked for its operator and
+/// 0, 1, 2 certify it. B's honest watcher proves inflation to A; A rolls B back to that
+/// block, takes the three stakes, pays the prover half and freezes B; Alice and Carol exit
+/// their pre-fraud outputs to A, paid in priority order with their bonds back, and the
+/// inflated output cannot exit.
+#[test]
+fn an_inflating_block_of_a_chain_under_a_plasma_parent_is_proven_to_it() {
+    use alloy_sol_types::SolValue;
+    use common::tree::*;
+    use plasma_ledger::{ChildExitStart, ChildParams, ChildStake, TxKind};
+    const B_EXIT_PERIOD: u64 = 4;
+    let bond = U256::from(ETH / 100);
+    let stake = U256::from(ETH / 2);
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev, root, chain_id: a_id, cluster: mut a } =
+        under_root(1, EPOCH, EXIT_PERIOD);
+    a.start_all();
+    let a_rpc = a.nodes[0].rpc;
+    let a_domain = domain_of(&a);
+    let params = ChildParams { epochLength: EPOCH, exitPeriod: B_EXIT_PERIOD, exitBond: bond };
+    let UnderPlasma { cluster: mut b, chain_id: b_id, registration, .. } =
+        under_plasma(&a, &dev.anvil.endpoint(), 4, params);
+    make_byzantine(&b, "inflate");
+    let operators: Vec<Address> = registration.validators.iter().map(|v| v.operator).collect();
+    let forger = operators[0];
+    let keys: Vec<_> = b
+        .nodes
+        .iter()
+        .map(|n| plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")))
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let alice = dev.user_key(1).unwrap();
+    let carol = dev.user_key(2).unwrap();
+    let funds = dev.accounts[0];
+
+    rt.block_on(async {
+        submit(a_rpc, &plasma_ledger::children::register_child_tx(&registration)).await;
+        wait_child(a_rpc, b_id, 60, "B never registered on A", |_| true).await;
+        // B's validators stake on A, from ETH the root sent them there.
+        for op in &operators {
+            root.deposit(funds, a_id, *op, Address::ZERO, U256::from(ETH)).await.unwrap();
+        }
+        for k in &keys {
+            let coin = wait_coins(a_rpc, k.operator.address(), 1).await[0];
+            let payload = ChildStake { childChainId: b_id, amount: stake }.abi_encode();
+            let tx = spend_into(&a_domain, &k.operator, coin, TxKind::StakeChild, stake, payload);
+            submit(a_rpc, &tx).await;
+        }
+        wait_child(a_rpc, b_id, 60, "the stakes never landed", |e| e.stakes.len() == 4).await;
+        // Alice and Carol get value on B through A; each keeps a coin on A to bond an exit.
+        for amount in [ETH, 2 * ETH, ETH / 10] {
+            let a = alice.address();
+            root.deposit(a, a_id, a, Address::ZERO, U256::from(amount)).await.unwrap();
+        }
+        let c = carol.address();
+        root.deposit(c, a_id, c, Address::ZERO, U256::from(ETH / 10)).await.unwrap();
+        let coins = wait_coins(a_rpc, alice.address(), 3).await;
+        let coin = |amount: u64| *coins.iter().find(|c| c.2 == U256::from(amount)).unwrap();
+        let to_alice =
+            lock_eth(&a_domain, &alice, coin(ETH), b_id, alice.address(), U256::from(ETH));
+        let to_carol = lock_eth(&a_domain, &alice, coin(2 * ETH), b_id, c, U256::from(2 * ETH));
+        submit(a_rpc, &to_alice).await;
+        submit(a_rpc, &to_carol).await;
+    });
+    b.start_all();
+    let honest = b.nodes[3].rpc;
+    rt.block_on(async {
+        let on_b_a = wait_coins(honest, alice.address(), 1).await[0];
+        let on_b_c = wait_coins(honest, carol.address(), 1).await[0];
+        let covered = on_b_a.0.max(on_b_c.0);
+        let pre = wait_child(a_rpc, b_id, 60, "B's blocks never checkpointed", |e| {
+            e.last_height >= covered
+        })
+        .await
+        .last_height;
+
+        // Alice locks a little for the forger's operator: its proposer turn inflates it.
+        root.deposit(alice.address(), a_id, alice.address(), Address::ZERO, U256::from(ETH / 2))
+            .await
+            .unwrap();
+        let half = U256::from(ETH / 2);
+        let fresh = loop {
+            let coins = coins(a_rpc, alice.address()).await;
+            if let Some(c) = coins.iter().find(|c| c.2 == half) {
+                break *c;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        submit(a_rpc, &lock_eth(&a_domain, &alice, fresh, b_id, forger, U256::from(ETH / 4))).await;
+        let frozen =
+            wait_child(a_rpc, b_id, 120, "B was never frozen on A", |e| e.rollback_height != 0)
+                .await;
+        let rollback = frozen.rollback_height;
+        let inflated = outputs(b.nodes[0].rpc, forger).await;
+        let minted = *inflated
+            .iter()
+            .find(|o| o.4 == U256::from(ETH / 4) * U256::from(1000))
+            .expect("the inflated output on the forger's node");
+        assert_eq!(rollback, minted.0, "rolled back to the inflating block");
+        assert!(rollback > pre, "the pre-fraud checkpoint stays valid");
+
+        // The three signers' stakes are gone, the honest one keeps its; half of the take
+        // paid the prover, the honest validator's operator, on A.
+        for l in &frozen.stakes {
+            let op = Address::from_slice(&l.token);
+            let left = U256::from_be_slice(&l.amount);
+            let expected = if op == operators[3] { stake } else { U256::ZERO };
+            assert_eq!(left, expected, "stake of {op} after the proof");
+        }
+        let reward = stake * U256::from(3) / U256::from(2);
+        let prover = outputs(a_rpc, operators[3]).await;
+        assert!(prover.iter().any(|o| o.4 == reward), "the prover's reward: {prover:?}");
+
+        // Honest exits anchor under the last valid checkpoint; the inflated one cannot.
+        let start = |who: &plasma_ledger::signing::UserKey, of: (u64, u32, U256), anchor: u64| {
+            let (who, a_domain) = (who.clone(), a_domain.clone());
+            async move {
+                let (inclusion, header) = exit_evidence(honest, of.0, of.1, anchor).await;
+                let bond_coin = *coins(a_rpc, who.address())
+                    .await
+                    .iter()
+                    .find(|c| c.2 == U256::from(ETH / 10))
+                    .expect("a bond coin on A");
+                let payload = ChildExitStart {
+                    childChainId: b_id,
+                    anchor: header,
+                    pos: UtxoPos::new(of.0, of.1, 0),
+                    inclusion,
+                };
+                let kind = TxKind::StartChildExit;
+                spend_into(&a_domain, &who, bond_coin, kind, bond, payload.abi_encode())
+            }
+        };
+        let (inclusion, header) =
+            exit_evidence(b.nodes[0].rpc, minted.0, minted.1, frozen.last_height).await;
+        let void = ChildExitStart {
+            childChainId: b_id,
+            anchor: header,
+            pos: UtxoPos::new(minted.0, minted.1, minted.2),
+            inclusion,
+        };
+        let forger_key = &keys[0].operator;
+        let forger_coin = *coins(a_rpc, forger).await.first().expect("change of the stake");
+        let void = spend_into(
+            &a_domain,
+            forger_key,
+            forger_coin,
+            TxKind::StartChildExit,
+            bond,
+            void.abi_encode(),
+        );
+        let refused = try_submit(a_rpc, &void).await.expect_err("a void anchor");
+        assert!(refused.message().contains("no accepted checkpoint"), "{refused:?}");
+        // The older output's exit starts first, so it is first in priority order whatever
+        // the parent's clock says: (exitable_at, position) orders it before the other.
+        let alice_older = (on_b_a.0, on_b_a.1) < (on_b_c.0, on_b_c.1);
+        let (older, newer) = match alice_older {
+            true => ((&alice, on_b_a), (&carol, on_b_c)),
+            false => ((&carol, on_b_c), (&alice, on_b_a)),
+        };
+        submit(a_rpc, &start(older.0, older.1, pre).await).await;
+        submit(a_rpc, &start(newer.0, newer.1, pre).await).await;
+
+        // Both paid on A after B's exit period, the older output first, bonds back.
+        let paid = |who: Address, amount: u64| async move {
+            let since = Instant::now();
+            loop {
+                let coins = outputs(a_rpc, who).await;
+                if let Some(c) = coins.iter().find(|c| c.4 == U256::from(amount)) {
+                    return (c.0, c.1);
+                }
+                assert!(since.elapsed() < Duration::from_secs(60), "{who} never paid");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        };
+        let at_a = paid(alice.address(), ETH).await;
+        let at_c = paid(carol.address(), 2 * ETH).await;
+        let older_first = if alice_older { at_a <= at_c } else { at_c <= at_a };
+        assert!(older_first, "paid in priority order: alice {at_a:?}, carol {at_c:?}");
+    });
+    honest_watcher_proved_it(&b);
+    b.stop_all();
+    a.stop_all();
 }

@@ -7,36 +7,13 @@ mod common;
 
 use alloy_sol_types::SolValue;
 use common::root::*;
-use common::Cluster;
+use common::tree::*;
 use plasma_bridge::bindings::MockERC20;
-use plasma_ledger::children::{child_chain_id, register_child_tx};
-use plasma_ledger::signing::SigningDomain;
-use plasma_ledger::{
-    testkit, Address, ChildDeposit, ChildParams, ChildRegistration, Output, TxKind, UtxoPos,
-    Validator, U256,
-};
+use plasma_ledger::children::register_child_tx;
+use plasma_ledger::{testkit, Address, ChildDeposit, ChildParams, Output, TxKind, UtxoPos, U256};
 use plasma_proto::v1::node_client::NodeClient;
-use plasma_proto::v1::{GetBlockRequest, GetChildRequest, GetChildResponse, SubmitTxRequest};
+use plasma_proto::v1::{GetBlockRequest, SubmitTxRequest};
 use std::time::{Duration, Instant};
-
-async fn child_on(rpc: u16, chain: u64) -> Option<GetChildResponse> {
-    let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.ok()?;
-    node.get_child(GetChildRequest { chain_id: chain }).await.ok().map(|r| r.into_inner())
-}
-
-async fn submit(rpc: u16, stx: &plasma_ledger::SignedTransaction) {
-    let since = Instant::now();
-    let mut node = loop {
-        match NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await {
-            Ok(node) => break node,
-            Err(e) if since.elapsed() > Duration::from_secs(30) => panic!("node API: {e}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await, // starting
-        }
-    };
-    if let Err(e) = node.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
-        panic!("kind {} refused: {}", stx.transaction.kind, e.message());
-    }
-}
 
 /// The one token other than ETH among `coins`.
 fn erc20_token(coins: &[(Address, U256)]) -> Address {
@@ -56,65 +33,16 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
     let UnderRoot { rt, dev, root, chain_id: a_id, cluster: mut a } = under_root(4, EPOCH, 60);
     a.start_all();
     let a_rpc = a.nodes[0].rpc;
-    let ga = a.genesis.clone();
-    let a_domain = SigningDomain::new(a_id, ga.root_chain_id, ga.root_contract);
+    let a_domain = domain_of(&a);
 
     // B's validators register on A with their keys and proofs of possession; A names B.
-    let mut registration = None;
-    let root_address = root.address().to_string();
-    let mut b = Cluster::with_genesis_by(
-        4,
-        &[],
-        |keys| {
-            let reg = ChildRegistration {
-                salt: 0,
-                params: ChildParams {
-                    epochLength: EPOCH,
-                    exitPeriod: B_EXIT_PERIOD,
-                    exitBond: U256::from(B_EXIT_BOND),
-                },
-                validators: keys
-                    .iter()
-                    .map(|k| Validator {
-                        operator: k.operator.address(),
-                        blsPubkey: k.bls.public_key().to_eip2537().to_vec().into(),
-                        power: 100,
-                    })
-                    .collect(),
-                proofsOfPossession: keys
-                    .iter()
-                    .map(|k| {
-                        k.bls.proof_of_possession(k.operator.address()).to_eip2537().to_vec().into()
-                    })
-                    .collect(),
-            };
-            let id = child_chain_id(a_id, &reg);
-            registration = Some(reg);
-            id
-        },
-        &["--root-contract", &root_address],
-    );
-    let registration = registration.unwrap();
-    let b_id = b.genesis.chain_id;
-    let gb = b.genesis.clone();
-    assert_eq!(
-        Validator::set_hash(&registration.validators),
-        gb.clone().check().unwrap().validators.ledger().hash(),
-        "B registers its genesis set"
-    );
-    let b_domain = SigningDomain::new(b_id, gb.root_chain_id, gb.root_contract);
-    let endpoints: Vec<_> =
-        a.nodes.iter().map(|n| format!("\"http://127.0.0.1:{}\"", n.rpc)).collect();
-    for node in &b.nodes {
-        let config = node.home.join("config.toml");
-        let mut text = std::fs::read_to_string(&config).unwrap();
-        text.push_str(&format!(
-            "\n[parent]\nrpc = \"{}\"\nconfirmations = 0\npoll_ms = 300\n\n[parent.plasma]\nchain_id = {a_id}\nendpoints = [{}]\n",
-            dev.anvil.endpoint(),
-            endpoints.join(", ")
-        ));
-        std::fs::write(&config, text).unwrap();
-    }
+    let params = ChildParams {
+        epochLength: EPOCH,
+        exitPeriod: B_EXIT_PERIOD,
+        exitBond: U256::from(B_EXIT_BOND),
+    };
+    let UnderPlasma { cluster: mut b, chain_id: b_id, registration, domain: b_domain } =
+        under_plasma(&a, &dev.anvil.endpoint(), 4, params);
 
     let alice = dev.user_key(1).unwrap();
     let bob = dev.user_key(2).unwrap();
@@ -122,11 +50,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
     let carol = carol_key.address();
     rt.block_on(async {
         submit(a_rpc, &register_child_tx(&registration)).await;
-        let since = Instant::now();
-        while child_on(a_rpc, b_id).await.is_none() {
-            assert!(since.elapsed() < Duration::from_secs(60), "B never registered on A");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        wait_child(a_rpc, b_id, 60, "B never registered on A", |_| true).await;
         let entry = child_on(a_rpc, b_id).await.unwrap();
         assert_eq!(entry.epoch_length, EPOCH);
         assert_eq!(entry.validators, registration.validators.abi_encode());
@@ -378,5 +302,122 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
         let _ = challenger;
     });
     b.stop_all();
+    a.stop_all();
+}
+
+/// The `plasma` CLI moves value root → A → B in one command and back B → A → root in
+/// another, per hop, each resumable from its journal: the deposit is killed once its first
+/// hop is on the root, and the rerun finishes it without depositing or locking twice.
+#[test]
+fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
+    const EPOCH: u64 = 4;
+    let bond = U256::from(ETH / 100);
+    let UnderRoot { rt, dev, root, chain_id: a_id, cluster: mut a } = under_root(1, EPOCH, 60);
+    a.start_all();
+    let a_rpc = a.nodes[0].rpc;
+    let params = ChildParams { epochLength: EPOCH, exitPeriod: 4, exitBond: bond };
+    let mut b = under_plasma(&a, &dev.anvil.endpoint(), 1, params);
+    rt.block_on(async {
+        submit(a_rpc, &register_child_tx(&b.registration)).await;
+        wait_child(a_rpc, b.chain_id, 60, "B never registered on A", |_| true).await;
+    });
+    b.cluster.start_all();
+    b.cluster.wait_height(&[0], 2, Duration::from_secs(60));
+    let b_rpc = b.cluster.nodes[0].rpc;
+    let bob = dev.user_key(2).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("bob.json");
+    let secret = plasma_ledger::B256::from(bob.secret_bytes()).to_string();
+    let json = format!(
+        "{{\"secret\": \"{}\", \"address\": \"{}\"}}",
+        secret.trim_start_matches("0x"),
+        bob.address()
+    );
+    std::fs::write(&wallet, json).unwrap();
+    let via = format!("http://127.0.0.1:{a_rpc}");
+    let anvil = dev.anvil.endpoint();
+    let plasma = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_plasma"));
+        c.args(["--rpc", &format!("http://127.0.0.1:{b_rpc}")]).args(args);
+        c
+    };
+    let journal = dir.path().join("deposit.json");
+    let amount = ETH.to_string();
+    let w = wallet.to_str().unwrap();
+    let j = journal.to_str().unwrap();
+    let deposit = [
+        "deposit",
+        "--key",
+        w,
+        "--parent-rpc",
+        &anvil,
+        "--amount",
+        &amount,
+        "--via",
+        &via,
+        "--state",
+        j,
+    ];
+
+    // Killed once the root recorded the first hop.
+    let log = dir.path().join("first.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut first =
+        plasma(&deposit).stdout(out.try_clone().unwrap()).stderr(out).spawn().unwrap();
+    let since = Instant::now();
+    while !std::fs::read_to_string(&journal).unwrap_or_default().contains("\"1.nonce\"") {
+        let said = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(since.elapsed() < Duration::from_secs(60), "the first hop never started: {said}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let out = plasma(&deposit).output().unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("hop 2/2") && said.contains("minted for"), "{said}");
+    rt.block_on(async {
+        let deposits = root.contract().chain(a_id).call().await.unwrap().depositCount;
+        assert_eq!(deposits, 1, "one root deposit into A");
+        let entry = child_on(a_rpc, b.chain_id).await.unwrap();
+        assert_eq!(entry.next_deposit_nonce, 1, "one lock into B");
+        let on_b = coins(b_rpc, bob.address()).await;
+        assert_eq!(on_b.len(), 1);
+        assert_eq!(on_b[0].2, U256::from(ETH));
+    });
+    // Run again, it has nothing left to do.
+    let again = plasma(&deposit).output().unwrap();
+    assert!(again.status.success());
+    rt.block_on(async {
+        assert_eq!(child_on(a_rpc, b.chain_id).await.unwrap().next_deposit_nonce, 1);
+    });
+
+    // Back up: Bob keeps a little ETH on A for the exit bond.
+    let coin = rt.block_on(coins(b_rpc, bob.address()))[0];
+    rt.block_on(async {
+        let tenth = U256::from(ETH / 10);
+        root.deposit(bob.address(), a_id, bob.address(), Address::ZERO, tenth).await.unwrap();
+        wait_coins(a_rpc, bob.address(), 1).await;
+    });
+    let utxo = format!("{}:{}:0", coin.0, coin.1);
+    let exit_journal = dir.path().join("exit.json");
+    let ej = exit_journal.to_str().unwrap();
+    let exit =
+        ["exit", "--key", w, "--parent-rpc", &anvil, "--utxo", &utxo, "--via", &via, "--state", ej];
+    let out = plasma(&exit).output().unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("hop 1/2") && said.contains("paid on chain"), "{said}");
+    assert!(said.contains("hop 2/2") && said.contains("started under checkpoint"), "{said}");
+    rt.block_on(async {
+        dev.warp(3 * 60).await.unwrap();
+        root.process_exits(dev.accounts[0], a_id, Address::ZERO, 10).await.unwrap();
+        let root_bond = root.exit_bond().await.unwrap();
+        let owed = root.owed(bob.address(), Address::ZERO).await.unwrap();
+        assert_eq!(owed, U256::from(ETH) + root_bond, "B's ether is Bob's on the root");
+    });
+    b.cluster.stop_all();
     a.stop_all();
 }

@@ -11,6 +11,8 @@ import {PlasmaTx} from "./PlasmaTx.sol";
 library ExitGame {
     /// `Transaction.kind` of a plasma parent's challenge of its child's exit (a system kind).
     uint8 internal constant CHALLENGE_CHILD_EXIT = 18;
+    /// `Transaction.kind` of a plasma parent's fraud proof against its child (a system kind).
+    uint8 internal constant PROVE_CHILD_FRAUD = 19;
 
     /// The block is of another chain.
     error WrongChain(uint64 expected, uint64 got);
@@ -115,13 +117,13 @@ library ExitGame {
     ) internal pure returns (Claim memory c) {
         verifyInclusion(chainId, anchor, inc, pos.blockHeight, pos.txIndex);
         Transaction calldata t = inc.signedTx.transaction;
-        // Every kind that creates outputs: the user kinds, and the challenge of a child's exit
-        // (system kind 18, whose one output is the bond paid to the challenger).
+        // Every kind that creates outputs: the user kinds, and a plasma parent's challenge of a
+        // child's exit and fraud proof against a child (system kinds 18 and 19, whose one
+        // output is the bond or reward they pay).
         if (
-            t.kind == uint8(TxKind.Invalid) || (t.kind > uint8(TxKind.StartChildExit) && t.kind != CHALLENGE_CHILD_EXIT)
-        ) {
-            revert UnknownKind(t.kind);
-        }
+            t.kind == uint8(TxKind.Invalid)
+                || (t.kind > uint8(TxKind.StakeChild) && t.kind != CHALLENGE_CHILD_EXIT && t.kind != PROVE_CHILD_FRAUD)
+        ) revert UnknownKind(t.kind);
         if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
         Output calldata out = t.outputs[pos.outputIndex];
         if (out.owner != claimant) revert NotOwner(out.owner, claimant);
@@ -151,7 +153,7 @@ library ExitGame {
         Transaction calldata t = spend.transaction;
         if (
             t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)
-                && t.kind != uint8(TxKind.StartChildExit)
+                && t.kind != uint8(TxKind.StartChildExit) && t.kind != uint8(TxKind.StakeChild)
         ) revert NotASpend(t.kind);
         if (inputIndex >= t.inputs.length || !_same(t.inputs[inputIndex], exitPos)) {
             revert NotSpendingExit(inputIndex);

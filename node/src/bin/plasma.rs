@@ -58,7 +58,8 @@ enum Command {
         #[arg(long)]
         no_wait: bool,
     },
-    /// Deposits from the parent (the root contract on Ethereum) into this chain.
+    /// Deposits from the root contract on Ethereum into this chain. With `--via`, through
+    /// each plasma chain in between, one hop at a time, resumable with `--state`.
     Deposit {
         /// Wallet key file: pays on the parent, and receives on this chain unless `--to`.
         #[arg(long)]
@@ -75,12 +76,21 @@ enum Command {
         /// Recipient on this chain (default: the key's address).
         #[arg(long)]
         to: Option<Address>,
-        /// Return once the parent recorded it, without waiting for this chain to mint it.
+        /// Return once the parent recorded it, without waiting for this chain to mint it
+        /// (one hop only).
         #[arg(long)]
         no_wait: bool,
+        /// gRPC endpoints of the plasma chains between the root and this chain, the root's
+        /// child first (repeat the flag).
+        #[arg(long)]
+        via: Vec<String>,
+        /// Journal of a multi-hop transfer: rerun with the same file to resume it.
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
-    /// Starts the exit of one of your outputs on the parent, proven under the parent's
-    /// latest checkpoint, with the exit bond attached.
+    /// Starts the exit of one of your outputs on the root, proven under the latest
+    /// checkpoint, with the exit bond attached. With `--via`, exits through each plasma chain
+    /// in between first (bonded, waiting out each exit period), resumable with `--state`.
     Exit {
         /// Wallet key file of the output's owner (pays the bond and gas on the parent).
         #[arg(long)]
@@ -91,6 +101,13 @@ enum Command {
         /// The output, `height:tx_index:output_index`.
         #[arg(long)]
         utxo: String,
+        /// gRPC endpoints of the plasma chains between the root and this chain, the root's
+        /// child first (repeat the flag).
+        #[arg(long)]
+        via: Vec<String>,
+        /// Journal of a multi-hop transfer: rerun with the same file to resume it.
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
 }
 
@@ -233,7 +250,25 @@ fn parse_utxo(s: &str) -> eyre::Result<UtxoPos> {
 async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
     let mut node = connect(rpc).await?;
     match command {
-        Command::Deposit { key, parent_rpc, amount, token, to, no_wait } => {
+        Command::Deposit { key, parent_rpc, amount, token, to, via, state, .. }
+            if !via.is_empty() =>
+        {
+            let key = load_wallet(&key)?;
+            let (root, _, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let recipient = to.unwrap_or(key.address());
+            let mut chains = via;
+            chains.push(rpc.to_string());
+            let transfer =
+                format!("deposit {amount} {token} to {recipient} via {}", chains.join(" "));
+            let mut journal = plasma_node::hops::Journal::open(state, transfer)?;
+            let progress = |line: String| println!("{line}");
+            let what = plasma_node::hops::Deposit { token, amount, recipient };
+            let at =
+                plasma_node::hops::deposit(&root, &key, what, &chains, &mut journal, &progress)
+                    .await?;
+            println!("minted for {recipient} at {at}");
+        }
+        Command::Deposit { key, parent_rpc, amount, token, to, no_wait, .. } => {
             let key = load_wallet(&key)?;
             let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
             let recipient = to.unwrap_or(key.address());
@@ -276,89 +311,17 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
                 }
             }
         }
-        Command::Exit { key, parent_rpc, utxo } => {
+        Command::Exit { key, parent_rpc, utxo, via, state } => {
             let key = load_wallet(&key)?;
             let pos = parse_utxo(&utxo)?;
-            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
-            let chain = root
-                .contract()
-                .chain(chain_id)
-                .call()
-                .await
-                .map_err(|e| eyre!("reading chain {chain_id} on the parent: {e}"))?;
-            let anchor = if chain.rollbackHeight == 0 {
-                chain.lastHeight
-            } else {
-                // Frozen after a fraud proof: checkpoints from the rollback height on are void,
-                // so the proof anchors under the last one before it.
-                let rollback = chain.rollbackHeight;
-                if pos.blockHeight >= rollback {
-                    bail!(
-                        "block {} is at or after block {rollback}, which the parent rolled back \
-                         after a fraud proof: this output cannot exit",
-                        pos.blockHeight
-                    );
-                }
-                let epoch = chain.epochLength.max(1);
-                let mut h = (rollback - 1) / epoch * epoch;
-                loop {
-                    if h < pos.blockHeight {
-                        bail!(
-                            "no checkpoint between block {} and the rollback at {rollback}: \
-                             this output cannot be proven on the parent",
-                            pos.blockHeight
-                        );
-                    }
-                    let stored = root.checkpoint(chain_id, h).await.map_err(|e| eyre!("{e}"))?;
-                    if !stored.is_zero() {
-                        break h;
-                    }
-                    h -= epoch;
-                }
-            };
-            if anchor < pos.blockHeight {
-                bail!(
-                    "block {} is not checkpointed yet (the parent's latest checkpoint is {anchor}); \
-                     try again after the next epoch",
-                    pos.blockHeight
-                );
-            }
-            if chain.frozen {
-                eprintln!(
-                    "chain {chain_id} is frozen (rolled back from block {}): exiting under checkpoint {anchor}",
-                    chain.rollbackHeight
-                );
-            }
-            let inclusion = node
-                .get_inclusion_proof(plasma_proto::v1::GetInclusionProofRequest {
-                    height: pos.blockHeight,
-                    tx_index: pos.txIndex,
-                    anchor_height: anchor,
-                })
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .inclusion;
-            let inclusion = plasma_ledger::TxInclusion::abi_decode(&inclusion)
-                .map_err(|e| eyre!("the node returned a malformed proof: {e}"))?;
-            let block = node
-                .get_block(plasma_proto::v1::GetBlockRequest { height: anchor })
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .block;
-            let anchor_header = plasma_ledger::Block::abi_decode(&block)
-                .map_err(|e| eyre!("the node returned a malformed block: {e}"))?
-                .header;
-            let bond = root.exit_bond().await.map_err(|e| eyre!("{e}"))?;
-            let receipt = root
-                .start_exit(key.address(), &anchor_header, &pos, &inclusion, bond)
-                .await
-                .map_err(|e| eyre!("{e}"))?;
-            println!(
-                "exit of {pos} started under checkpoint {anchor} (bond {bond} wei, transaction 0x{})",
-                hex::encode(receipt.tx_hash)
-            );
+            let (root, _, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            // This chain first, then its parents up to the root's child.
+            let mut chains = vec![rpc.to_string()];
+            chains.extend(via.into_iter().rev());
+            let transfer = format!("exit {pos} via {}", chains.join(" "));
+            let mut journal = plasma_node::hops::Journal::open(state, transfer)?;
+            let progress = |line: String| println!("{line}");
+            plasma_node::hops::exit(&root, &key, pos, &chains, &mut journal, &progress).await?;
         }
         Command::Status => {
             let s = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();

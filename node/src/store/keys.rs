@@ -44,7 +44,7 @@ pub(crate) fn tx_ref_from(v: &[u8]) -> Option<TxRef> {
     })
 }
 
-/// `child ‖ token`: 28 bytes (escrow balances).
+/// `child ‖ address`: 28 bytes (escrow balances by token, stakes by operator).
 pub(crate) fn escrow(child: u64, token: &Address) -> [u8; 28] {
     let mut k = [0u8; 28];
     k[..8].copy_from_slice(&child.to_be_bytes());
@@ -130,21 +130,29 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
     })
 }
 
-/// A child's registry entry: `abi.encode(params, validators, lastHeight, lastHash,
-/// nextDepositNonce)`.
+/// A child's registry entry: `abi.encode((params, validators, lastHeight, lastHash),
+/// nextDepositNonce, rollbackHeight)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
-    (r.params.clone(), r.validators.clone(), r.last_height, r.last_hash, r.next_deposit_nonce)
-        .abi_encode_params()
+    let fields = (r.params.clone(), r.validators.clone(), r.last_height, r.last_hash);
+    (fields, r.next_deposit_nonce, r.rollback_height).abi_encode_params()
 }
 
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
-    type Layout = (ChildParams, Vec<Validator>, u64, B256, u64);
-    let (params, validators, last_height, last_hash, next_deposit_nonce) =
+    type Layout = ((ChildParams, Vec<Validator>, u64, B256), u64, u64);
+    let ((params, validators, last_height, last_hash), next_deposit_nonce, rollback_height) =
         Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
-    Ok(ChildRecord { params, validators, last_height, last_hash, next_deposit_nonce })
+    Ok(ChildRecord {
+        params,
+        validators,
+        last_height,
+        last_hash,
+        next_deposit_nonce,
+        rollback_height,
+    })
 }
 
-/// `child ‖ height`: 16 bytes (a child's accepted checkpoint; the value is its block hash).
+/// `child ‖ number`: 16 bytes (a child's accepted checkpoint by height, its value the block
+/// hash; a deposit locked for a child, by nonce).
 pub(crate) fn child_checkpoint(child: u64, height: u64) -> [u8; 16] {
     let mut k = [0u8; 16];
     k[..8].copy_from_slice(&child.to_be_bytes());

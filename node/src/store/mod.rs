@@ -17,6 +17,8 @@
 //! | `certificates`| height                   | `abi.encode(CommitCertificate)` |
 //! | `evidence`    | height ‖ n               | equivocator ‖ height of the votes |
 //! | `owners`      | owner ‖ height ‖ txIndex ‖ output | (empty): the unspent outputs of an owner |
+//! | `stakes`      | child ‖ operator         | a child validator's stake (ETH) |
+//! | `child_deposits` | child ‖ nonce         | `abi.encode(DepositRecord)` locked for a child |
 //!
 //! A block is committed as one write batch (synced to disk by default), so after a crash at
 //! any moment the store holds the state after some whole number of blocks: never half a block.
@@ -51,7 +53,9 @@ const CERTIFICATES: &str = "certificates";
 const EVIDENCE: &str = "evidence";
 const OWNERS: &str = "owners";
 const HASHES: &str = "hashes";
-const FAMILIES: [&str; 14] = [
+const STAKES: &str = "stakes";
+const CHILD_DEPOSITS: &str = "child_deposits";
+const FAMILIES: [&str; 16] = [
     BLOCKS,
     TXS,
     UTXOS,
@@ -66,6 +70,8 @@ const FAMILIES: [&str; 14] = [
     EVIDENCE,
     OWNERS,
     HASHES,
+    STAKES,
+    CHILD_DEPOSITS,
 ];
 
 /// What consensus decided about a block, stored with it in the same batch.
@@ -337,6 +343,14 @@ impl Store {
         for (child, at, hash) in &delta.child_checkpoints {
             batch.put_cf(self.cf(CHILDREN), keys::child_checkpoint(*child, *at), hash);
         }
+        for ((child, operator), stake) in &delta.child_stakes {
+            let k = keys::escrow(*child, operator);
+            batch.put_cf(self.cf(STAKES), k, stake.to_be_bytes::<32>());
+        }
+        for d in &delta.child_deposits {
+            let k = keys::child_checkpoint(d.chainId, d.nonce);
+            batch.put_cf(self.cf(CHILD_DEPOSITS), k, d.abi_encode());
+        }
         if let Some(d) = decision {
             if let Some((commit, cert)) = d.parent {
                 let parent = (height - 1).to_be_bytes();
@@ -506,6 +520,21 @@ impl Store {
                     U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?;
                 out.push((Address::from_slice(&k[8..]), amount));
             }
+        }
+        Ok(out)
+    }
+
+    /// Stakes bonded for child `chain`'s validators, by operator.
+    pub fn child_stakes(&self, chain: u64) -> Result<Vec<(Address, U256)>, StoreError> {
+        let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(STAKES), mode) {
+            let (k, v) = item?;
+            if keys::child_from(&k) != Some(chain) {
+                break;
+            }
+            let stake = U256::try_from_be_slice(&v).ok_or_else(|| corrupt(STAKES, &k, "stake"))?;
+            out.push((Address::from_slice(&k[8..]), stake));
         }
         Ok(out)
     }
@@ -704,6 +733,17 @@ impl Store {
             let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
             m.child_exits.insert((child, exit.record.exitId), exit);
         }
+        for item in self.db.iterator_cf(self.cf(STAKES), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let child = keys::child_from(&k).ok_or_else(|| corrupt(STAKES, &k, "key layout"))?;
+            let stake = U256::try_from_be_slice(&v).ok_or_else(|| corrupt(STAKES, &k, "stake"))?;
+            m.child_stakes.insert((child, Address::from_slice(&k[8..])), stake);
+        }
+        for item in self.db.iterator_cf(self.cf(CHILD_DEPOSITS), rocksdb::IteratorMode::Start) {
+            let (k, v) = item?;
+            let d = DepositRecord::abi_decode(&v).map_err(|e| corrupt(CHILD_DEPOSITS, &k, e))?;
+            m.child_deposits.insert((d.chainId, d.nonce), d);
+        }
         Ok(m)
     }
 }
@@ -779,6 +819,14 @@ impl LedgerView for StoreView<'_> {
     }
     fn time(&self) -> Option<u64> {
         self.time
+    }
+    fn child_stake(&self, chain: u64, operator: &Address) -> U256 {
+        let stake = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "stake".to_string());
+        self.keep(self.store.read_with(STAKES, &keys::escrow(chain, operator), stake))
+            .unwrap_or_default()
+    }
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
+        self.keep(self.store.read(CHILD_DEPOSITS, &keys::child_checkpoint(chain, nonce)))
     }
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
         let hash = |v: &[u8]| B256::try_from(v).map_err(|e| e.to_string());

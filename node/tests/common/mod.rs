@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod root;
+pub mod tree;
 
 use plasma_ledger::{Address, Block, CommitCertificate, U256};
 use plasma_node::config::Genesis;
