@@ -362,8 +362,7 @@ fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
     // Killed once the root recorded the first hop.
     let log = dir.path().join("first.log");
     let out = std::fs::File::create(&log).unwrap();
-    let mut first =
-        plasma(&deposit).stdout(out.try_clone().unwrap()).stderr(out).spawn().unwrap();
+    let mut first = plasma(&deposit).stdout(out.try_clone().unwrap()).stderr(out).spawn().unwrap();
     let since = Instant::now();
     while !std::fs::read_to_string(&journal).unwrap_or_default().contains("\"1.nonce\"") {
         let said = std::fs::read_to_string(&log).unwrap_or_default();
