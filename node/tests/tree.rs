@@ -48,6 +48,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
     let bob = dev.user_key(2).unwrap();
     let carol_key = dev.user_key(3).unwrap();
     let carol = carol_key.address();
+    let mut locked_before = (U256::ZERO, U256::ZERO);
     rt.block_on(async {
         submit(a_rpc, &register_child_tx(&registration)).await;
         wait_child(a_rpc, b_id, 60, "B never registered on A", |_| true).await;
@@ -63,6 +64,10 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
         // ETH and an ERC-20 go from the root to Alice on A.
         let token = MockERC20::deploy(dev.provider.clone()).await.unwrap();
         let erc20 = *token.address();
+        locked_before = (
+            root.locked(a_id, Address::ZERO).await.unwrap(),
+            root.locked(a_id, erc20).await.unwrap(),
+        );
         let a_addr = alice.address();
         token
             .mint(a_addr, U256::from(1_000))
@@ -260,37 +265,54 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
             "two bonds back, the challenged one lost"
         );
 
-        // Carol's ETH and Bob's tokens go on from A to their root accounts.
-        let up = |who: Address, token: Address, amount: U256| {
-            let root = root.clone();
-            async move {
-                let coin = *outputs(a_rpc, who)
-                    .await
-                    .iter()
-                    .find(|c| c.3 == token && c.4 == amount)
-                    .unwrap();
-                let anchor = checkpointed(&root, a_id, coin.0).await;
-                let (inclusion, header) = exit_evidence(a_rpc, coin.0, coin.1, anchor).await;
-                let bond = root.exit_bond().await.unwrap();
-                root.start_exit(
-                    who,
-                    &header,
-                    &UtxoPos::new(coin.0, coin.1, coin.2),
-                    &inclusion,
-                    bond,
-                )
-                .await
-                .unwrap();
-            }
-        };
+        // Everything on A goes on to the root: the payouts, the change, the bonds returned and
+        // the challenger's reward. A's locked balances on the root end where they started.
         let erc20 = erc20_token(&bobs);
-        up(carol, Address::ZERO, U256::from(ETH)).await;
-        up(bob.address(), erc20, U256::from(400)).await;
-        dev.warp(3 * 60).await.unwrap();
-        root.process_exits(dev.accounts[0], a_id, Address::ZERO, 10).await.unwrap();
-        root.process_exits(dev.accounts[0], a_id, erc20, 10).await.unwrap();
+        let challenger_key = b
+            .nodes
+            .iter()
+            .map(|n| plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")))
+            .map(Result::unwrap)
+            .find(|k| k.operator.address() == challenger)
+            .unwrap();
+        dev.fund(challenger, U256::from(ETH)).await.unwrap();
+        let challenger_wallet = plasma_bridge::devchain::wallet_provider(
+            dev.anvil.endpoint_url(),
+            &[challenger_key.operator_secret],
+        )
+        .unwrap();
+        let as_challenger = plasma_bridge::Root::at(root.address(), challenger_wallet);
+        let holders = [
+            (alice.address(), &root),
+            (bob.address(), &root),
+            (carol, &root),
+            (challenger, &as_challenger),
+        ];
+        let mut everything = Vec::new();
+        for (who, via) in holders {
+            for coin in outputs(a_rpc, who).await {
+                everything.push((who, via, coin));
+            }
+        }
+        let newest = everything.iter().map(|(_, _, c)| c.0).max().unwrap();
+        let anchor = checkpointed(&root, a_id, newest).await;
         let root_bond = root.exit_bond().await.unwrap();
-        assert_eq!(root.owed(carol, Address::ZERO).await.unwrap(), U256::from(ETH) + root_bond);
+        for (who, via, coin) in &everything {
+            let (inclusion, header) = exit_evidence(a_rpc, coin.0, coin.1, anchor).await;
+            let pos = UtxoPos::new(coin.0, coin.1, coin.2);
+            via.start_exit(*who, &header, &pos, &inclusion, root_bond).await.unwrap();
+        }
+        dev.warp(3 * 60).await.unwrap();
+        root.process_exits(dev.accounts[0], a_id, Address::ZERO, 64).await.unwrap();
+        root.process_exits(dev.accounts[0], a_id, erc20, 64).await.unwrap();
+        assert_eq!(root.locked(a_id, Address::ZERO).await.unwrap(), locked_before.0);
+        assert_eq!(root.locked(a_id, erc20).await.unwrap(), locked_before.1);
+        let carol_eth: U256 = everything
+            .iter()
+            .filter(|(who, _, c)| *who == carol && c.3 == Address::ZERO)
+            .map(|(_, _, c)| c.4 + root_bond)
+            .sum();
+        assert_eq!(root.owed(carol, Address::ZERO).await.unwrap(), carol_eth);
         assert_eq!(root.owed(bob.address(), erc20).await.unwrap(), U256::from(400));
         root.withdraw(bob.address(), erc20).await.unwrap();
         let token = MockERC20::new(erc20, dev.provider.clone());
@@ -299,7 +321,6 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_mints_what_was_locked_for_i
             U256::from(400),
             "B's tokens reached Bob's root account"
         );
-        let _ = challenger;
     });
     b.stop_all();
     a.stop_all();
