@@ -31,6 +31,8 @@ type Node = NodeClient<tonic::transport::Channel>;
 
 /// How long one hop may wait for its effect (a mint, a checkpoint, a payout).
 const HOP_TIMEOUT: Duration = Duration::from_secs(900);
+/// How often a waiting hop asks a node again.
+const POLL: Duration = Duration::from_millis(100);
 
 /// What a multi-hop transfer has done so far, kept in a file (or only in memory).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -134,7 +136,7 @@ impl Chain {
             if Instant::now() > deadline {
                 bail!("nothing arrived on {} after {HOP_TIMEOUT:?}", self.rpc);
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 
@@ -439,7 +441,7 @@ async fn covering_checkpoint(
         if Instant::now() > deadline {
             bail!("block {height} of chain {child} not checkpointed on chain {} after {HOP_TIMEOUT:?}", parent.id);
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(POLL).await;
     }
 }
 
@@ -526,7 +528,7 @@ async fn root_exit(
                 pos.blockHeight
             );
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(POLL).await;
     };
     let (inclusion, header) = evidence(chain, pos, anchor).await?;
     let bond = root.exit_bond().await.map_err(|e| eyre!("{e}"))?;
