@@ -240,22 +240,16 @@ impl ParentChain for PlasmaParent {
             return Ok(false);
         }
         // Landed means: a certified parent block accepted this header.
-        let deadline = tokio::time::Instant::now() + LANDING_TIMEOUT;
-        while tokio::time::Instant::now() < deadline {
-            self.sync().await?;
-            let f = self.follower.lock().await;
-            if let Some((accepted, _)) = f.seen.checkpoints.get(&height) {
-                return Ok(accepted.header.hash() == hash);
+        self.until_seen(&format!("checkpoint {height}"), |seen| {
+            match seen.checkpoints.get(&height) {
+                Some((accepted, _)) => Some(accepted.header.hash() == hash),
+                None if seen.checkpoints.keys().next_back().is_some_and(|h| *h > height) => {
+                    Some(false)
+                }
+                None => None,
             }
-            if f.seen.checkpoints.keys().next_back().is_some_and(|h| *h > height) {
-                return Ok(false);
-            }
-            drop(f);
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        Err(ParentError::Transport(format!(
-            "checkpoint {height} not in a parent block after {LANDING_TIMEOUT:?}"
-        )))
+        })
+        .await
     }
 
     async fn checkpoints_accepted(
@@ -371,17 +365,7 @@ impl ParentChain for PlasmaParent {
             return Ok(false);
         }
         // Proven means: a certified parent block carries it.
-        let deadline = tokio::time::Instant::now() + LANDING_TIMEOUT;
-        while tokio::time::Instant::now() < deadline {
-            self.sync().await?;
-            if self.follower.lock().await.seen.rollback_height != 0 {
-                return Ok(true);
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        Err(ParentError::Transport(format!(
-            "fraud proof not in a parent block after {LANDING_TIMEOUT:?}"
-        )))
+        self.until_seen("the fraud proof", |seen| (seen.rollback_height != 0).then_some(true)).await
     }
 
     async fn final_deposits(
@@ -399,6 +383,26 @@ impl ParentChain for PlasmaParent {
 }
 
 impl PlasmaParent {
+    /// Follows the parent until `verdict` on what it has seen answers, for at most
+    /// [`LANDING_TIMEOUT`]; `what` names the submission in the timeout's error.
+    async fn until_seen(
+        &self,
+        what: &str,
+        verdict: impl Fn(&Seen) -> Option<bool>,
+    ) -> Result<bool, ParentError> {
+        let deadline = tokio::time::Instant::now() + LANDING_TIMEOUT;
+        while tokio::time::Instant::now() < deadline {
+            self.sync().await?;
+            if let Some(answer) = verdict(&self.follower.lock().await.seen) {
+                return Ok(answer);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(ParentError::Transport(format!(
+            "{what} not in a parent block after {LANDING_TIMEOUT:?}"
+        )))
+    }
+
     async fn last_checkpoint(&self) -> u64 {
         let f = self.follower.lock().await;
         f.seen.checkpoints.keys().next_back().copied().unwrap_or(0)

@@ -652,10 +652,7 @@ pub fn child_events(
                 if stake.childChainId != chain {
                     continue;
                 }
-                let digest = domain.signing_hash(tx);
-                if let Some(operator) =
-                    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
-                {
+                if let Some(operator) = first_signer(domain, stx, signers) {
                     events.push(ChildEvent::Staked { operator, amount: stake.amount });
                 }
             }
@@ -664,12 +661,7 @@ pub fn child_events(
                 if start.childChainId != chain {
                     continue;
                 }
-                let digest = domain.signing_hash(tx);
-                let Some(claimant) =
-                    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
-                else {
-                    continue;
-                };
+                let Some(claimant) = first_signer(domain, stx, signers) else { continue };
                 let proven =
                     verify_exit_start(chain, &start.anchor, &start.pos, &start.inclusion, claimant);
                 if let Ok(claim) = proven {
@@ -684,12 +676,7 @@ pub fn child_events(
                 if lock.childChainId != chain {
                     continue;
                 }
-                let digest = domain.signing_hash(tx);
-                let Some(depositor) =
-                    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
-                else {
-                    continue;
-                };
+                let Some(depositor) = first_signer(domain, stx, signers) else { continue };
                 events.push(ChildEvent::Deposit {
                     record: DepositRecord {
                         chainId: chain,
@@ -707,6 +694,16 @@ pub fn child_events(
         }
     }
     events
+}
+
+/// Who signed the first input of `stx` under `domain`: its owner, in a certified block.
+fn first_signer(
+    domain: &SigningDomain,
+    stx: &SignedTransaction,
+    signers: &impl Signers,
+) -> Option<Address> {
+    let digest = domain.signing_hash(&stx.transaction);
+    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
 }
 
 /// One thing a parent's block did for a child ([`child_events`]).

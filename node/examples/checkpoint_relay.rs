@@ -21,9 +21,9 @@ mod support;
 use alloy_sol_types::SolValue;
 use eyre::{eyre, WrapErr};
 use plasma_bridge::devchain::Devchain;
-use plasma_bridge::{ChainParams, Root};
+use plasma_bridge::Root;
 use plasma_ledger::{Address, UtxoPos, U256};
-use plasma_node::config::{Genesis, ValidatorKeys};
+use plasma_node::config::Genesis;
 use plasma_node::daemon::{self, Home};
 use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, GetUtxosRequest, StatusRequest};
 use std::collections::HashMap;
@@ -52,28 +52,8 @@ fn main() -> eyre::Result<()> {
     let rpc = support::free_port();
     daemon::init(&home, "v0", &format!("/ip4/127.0.0.1/tcp/{port}"), &format!("127.0.0.1:{rpc}"))?;
 
-    let (root, chain_id) = rt.block_on(async {
-        let (root, _) = Root::deploy(dev.provider.clone(), U256::from(GWEI), U256::ZERO).await?;
-        let params = ChainParams {
-            epoch_length: EPOCH,
-            exit_period: EXIT_PERIOD,
-            min_stake: 1,
-            max_validators: 4,
-        };
-        let (id, _) = root.register_chain(dev.accounts[0], params).await?;
-        // The validator bonds its key on the root; the root snapshots the configuration.
-        let keys = ValidatorKeys::load(&home.validator_key())?;
-        let op = keys.operator.address();
-        let wallet = plasma_bridge::devchain::wallet_provider(
-            dev.anvil.endpoint_url(),
-            &[keys.operator_secret],
-        )
-        .ok_or_else(|| eyre!("operator key"))?;
-        dev.fund(op, U256::from(10u64) * U256::from(GWEI) * U256::from(GWEI)).await?;
-        Root::at(root.address(), wallet).bond(op, id, &keys.bls, U256::from(POWER * GWEI)).await?;
-        root.propose_configuration(dev.accounts[0], id).await?;
-        Ok::<_, eyre::Report>((root, id))
-    })?;
+    let (root, chain_id) =
+        rt.block_on(support::root_with_chain(&dev, &home, EPOCH, EXIT_PERIOD, POWER))?;
 
     let mut cfg = std::fs::read_to_string(home.config())?
         .replace("block_time_ms = 1000", "block_time_ms = 250");

@@ -18,7 +18,6 @@ mod support;
 
 use eyre::{eyre, WrapErr};
 use plasma_bridge::devchain::Devchain;
-use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::children::{child_chain_id, register_child_tx};
 use plasma_ledger::{Address, ChildParams, ChildRegistration, U256};
 use plasma_node::config::{Genesis, ValidatorKeys};
@@ -66,23 +65,7 @@ fn main() -> eyre::Result<()> {
     let (a_home, a_rpc) = node_home(&dir, "a0", &to_root)?;
 
     // A under the root: registered, its validator bonded, the configuration proposed.
-    let (root, a_id) = rt.block_on(async {
-        let (root, _) = Root::deploy(dev.provider.clone(), U256::from(GWEI), U256::ZERO).await?;
-        let params =
-            ChainParams { epoch_length: EPOCH, exit_period: 60, min_stake: 1, max_validators: 4 };
-        let (id, _) = root.register_chain(dev.accounts[0], params).await?;
-        let keys = ValidatorKeys::load(&a_home.validator_key())?;
-        let op = keys.operator.address();
-        let wallet = plasma_bridge::devchain::wallet_provider(
-            dev.anvil.endpoint_url(),
-            &[keys.operator_secret],
-        )
-        .ok_or_else(|| eyre!("operator key"))?;
-        dev.fund(op, U256::from(10u64) * U256::from(GWEI) * U256::from(GWEI)).await?;
-        Root::at(root.address(), wallet).bond(op, id, &keys.bls, U256::from(POWER * GWEI)).await?;
-        root.propose_configuration(dev.accounts[0], id).await?;
-        Ok::<_, eyre::Report>((root, id))
-    })?;
+    let (root, a_id) = rt.block_on(support::root_with_chain(&dev, &a_home, EPOCH, 60, POWER))?;
     let genesis = |chain_id: u64, home: &Home| -> eyre::Result<()> {
         Genesis {
             chain_id,

@@ -1,5 +1,5 @@
 //! What the examples share: finding the release `plasmad`, free ports, starting one node and
-//! reaching its API.
+//! reaching its API, and a chain registered on a fresh root with one validator bonded.
 
 use eyre::{eyre, WrapErr};
 use plasma_node::daemon::Home;
@@ -71,4 +71,33 @@ pub(crate) async fn connect(rpc: u16) -> eyre::Result<NodeClient<tonic::transpor
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
+}
+
+/// Deploys the root contracts on `dev`, registers a chain (epoch `epoch`, exit period
+/// `exit_period` s), bonds the validator of `home` on it (stake = `power` gwei) and proposes
+/// the configuration: the root as one validator's chain needs it. Returns the root and the
+/// chain's id.
+#[allow(dead_code)] // `deposit_latency` registers a chain without a bonded validator
+pub(crate) async fn root_with_chain(
+    dev: &plasma_bridge::devchain::Devchain,
+    home: &Home,
+    epoch: u64,
+    exit_period: u64,
+    power: u64,
+) -> eyre::Result<(plasma_bridge::Root, u64)> {
+    use plasma_bridge::{ChainParams, Root};
+    use plasma_ledger::U256;
+    const GWEI: u64 = 1_000_000_000;
+    let (root, _) = Root::deploy(dev.provider.clone(), U256::from(GWEI), U256::ZERO).await?;
+    let params = ChainParams { epoch_length: epoch, exit_period, min_stake: 1, max_validators: 4 };
+    let (id, _) = root.register_chain(dev.accounts[0], params).await?;
+    let keys = plasma_node::config::ValidatorKeys::load(&home.validator_key())?;
+    let op = keys.operator.address();
+    let wallet =
+        plasma_bridge::devchain::wallet_provider(dev.anvil.endpoint_url(), &[keys.operator_secret])
+            .ok_or_else(|| eyre!("operator key"))?;
+    dev.fund(op, U256::from(10u64) * U256::from(GWEI) * U256::from(GWEI)).await?;
+    Root::at(root.address(), wallet).bond(op, id, &keys.bls, U256::from(power * GWEI)).await?;
+    root.propose_configuration(dev.accounts[0], id).await?;
+    Ok((root, id))
 }

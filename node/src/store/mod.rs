@@ -506,36 +506,46 @@ impl Store {
         self.read_with(CHILDREN, &chain.to_be_bytes(), keys::child_record_from)
     }
 
-    /// Value locked in child `chain`'s escrow, per token.
-    pub fn child_escrow(&self, chain: u64) -> Result<Vec<(Address, U256)>, StoreError> {
+    /// Calls `f` with every record of `family` whose key starts with child `chain`.
+    fn each_of_child(
+        &self,
+        family: &'static str,
+        chain: u64,
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
-        let mut out = Vec::new();
-        for item in self.db.iterator_cf(self.cf(CHILDREN), mode) {
+        for item in self.db.iterator_cf(self.cf(family), mode) {
             let (k, v) = item?;
             if keys::child_from(&k) != Some(chain) {
                 break;
             }
+            f(&k, &v)?;
+        }
+        Ok(())
+    }
+
+    /// Value locked in child `chain`'s escrow, per token.
+    pub fn child_escrow(&self, chain: u64) -> Result<Vec<(Address, U256)>, StoreError> {
+        let mut out = Vec::new();
+        self.each_of_child(CHILDREN, chain, |k, v| {
             if k.len() == 28 {
                 let amount =
-                    U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?;
+                    U256::try_from_be_slice(v).ok_or_else(|| corrupt(CHILDREN, k, "balance"))?;
                 out.push((Address::from_slice(&k[8..]), amount));
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
     /// Stakes bonded for child `chain`'s validators, by operator.
     pub fn child_stakes(&self, chain: u64) -> Result<Vec<(Address, U256)>, StoreError> {
-        let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
         let mut out = Vec::new();
-        for item in self.db.iterator_cf(self.cf(STAKES), mode) {
-            let (k, v) = item?;
-            if keys::child_from(&k) != Some(chain) {
-                break;
-            }
-            let stake = U256::try_from_be_slice(&v).ok_or_else(|| corrupt(STAKES, &k, "stake"))?;
+        self.each_of_child(STAKES, chain, |k, v| {
+            let stake = U256::try_from_be_slice(v).ok_or_else(|| corrupt(STAKES, k, "stake"))?;
             out.push((Address::from_slice(&k[8..]), stake));
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -546,18 +556,14 @@ impl Store {
 
     /// The active exits of child `chain` (every token), unordered.
     pub fn active_child_exits(&self, chain: u64) -> Result<Vec<ChildExit>, StoreError> {
-        let mode = rocksdb::IteratorMode::From(&chain.to_be_bytes(), rocksdb::Direction::Forward);
         let mut out = Vec::new();
-        for item in self.db.iterator_cf(self.cf(EXITS), mode) {
-            let (k, v) = item?;
-            if keys::child_from(&k) != Some(chain) {
-                break;
-            }
-            let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
+        self.each_of_child(EXITS, chain, |k, v| {
+            let exit = keys::child_exit_from(v).map_err(|e| corrupt(EXITS, k, e))?;
             if exit.active {
                 out.push(exit);
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
