@@ -515,6 +515,25 @@ pub fn validate_stake(
     Ok(ChildEffect::Staked { chain, operator, amount: stake.amount })
 }
 
+/// The payouts a proposer owes at block time `now` from the `active` exits of its children:
+/// each child's queue per token in priority order, up to its first exit not yet matured.
+pub fn matured_payouts(
+    active: impl IntoIterator<Item = (u64, ChildExit)>,
+    now: u64,
+) -> Vec<SignedTransaction> {
+    let mut queues: std::collections::BTreeMap<(u64, Address), Vec<ChildExit>> = Default::default();
+    for (chain, exit) in active {
+        queues.entry((chain, exit.record.token)).or_default().push(exit);
+    }
+    let mut payouts = Vec::new();
+    for ((chain, _), mut queue) in queues {
+        queue.sort_by_key(|e| crate::exit::priority(e.record.exitableAt, &e.record.utxoPos));
+        let matured = queue.iter().take_while(|e| e.record.exitableAt <= now);
+        payouts.extend(matured.map(|e| crate::tx::payout_transaction(chain, &e.record, e.bond)));
+    }
+    payouts
+}
+
 /// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
 pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
     SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
@@ -1346,5 +1365,39 @@ mod tests {
             TxError::System(e) if matches!(*e, ChildError::Fraud(_))
         ));
         assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);
+    }
+
+    #[test]
+    fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unripe() {
+        let exit = |pos: u64, at: u64, token: u8| ChildExit {
+            record: ExitRecord {
+                exitId: B256::with_last_byte(pos as u8),
+                utxoPos: UtxoPos::new(pos, 0, 0),
+                token: Address::with_last_byte(token),
+                exitableAt: at,
+                ..Default::default()
+            },
+            bond: U256::ZERO,
+            active: true,
+        };
+        // Chain 1's ETH queue in priority order is pos 2 (10), 5 (10), 7 (20), 9 (30); at 25
+        // the first three are paid and 9 waits. Its token queue pays pos 3; chain 2 waits.
+        let active = vec![
+            (1, exit(5, 10, 0)),
+            (1, exit(9, 30, 0)),
+            (1, exit(2, 10, 0)),
+            (1, exit(7, 20, 0)),
+            (2, exit(1, 50, 0)),
+            (1, exit(3, 5, 1)),
+        ];
+        let paid: Vec<(u64, u8)> = matured_payouts(active, 25)
+            .iter()
+            .map(|t| {
+                let claim = crate::types::ExitPayoutClaim::abi_decode(&t.transaction.data)
+                    .expect("a payout claim");
+                (claim.childChainId, claim.exitId[31])
+            })
+            .collect();
+        assert_eq!(paid, [(1, 2), (1, 5), (1, 7), (1, 3)]);
     }
 }

@@ -451,24 +451,6 @@ fn unix_now() -> u64 {
 /// How far ahead of a validator's clock a proposed block's time may be (seconds).
 const MAX_CLOCK_DRIFT_S: u64 = 15;
 
-/// The payouts of every child exit matured at `now`, each child's queue per token in
-/// priority order, stopping at the first exit not yet matured.
-fn matured_payouts(store: &Store, now: u64) -> Result<Vec<SignedTransaction>, StoreError> {
-    let mut queues: std::collections::BTreeMap<(u64, Address), Vec<_>> = Default::default();
-    for (chain, exit) in store.active_exits()? {
-        queues.entry((chain, exit.record.token)).or_default().push(exit);
-    }
-    let mut payouts = Vec::new();
-    for ((chain, _), mut queue) in queues {
-        queue
-            .sort_by_key(|e| plasma_ledger::exit::priority(e.record.exitableAt, &e.record.utxoPos));
-        for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {
-            payouts.push(plasma_ledger::tx::payout_transaction(chain, &exit.record, exit.bond));
-        }
-    }
-    Ok(payouts)
-}
-
 /// Whether the block at `height` adopts `pending` (instead of keeping `current`): only at
 /// the parent's epoch ends, and only a set that differs.
 fn adopts_at(pending: &PendingSet, height: u64, current: &ValidatorSet) -> bool {
@@ -526,7 +508,8 @@ impl State<'_> {
             budget -= size;
         }
         // Children's exits that matured by this block's time, each queue in priority order.
-        for stx in matured_payouts(&store, timestamp)? {
+        let matured = children::matured_payouts(store.active_exits()?, timestamp);
+        for stx in matured {
             let size = 4 + stx.abi_encoded_size();
             if size > budget {
                 break;
