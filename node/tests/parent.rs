@@ -666,13 +666,16 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     assert_eq!(rollback, forged_at, "rolled back from the equivocated height");
     cluster.wait_height(&[0], forged_at, Duration::from_secs(30));
     cluster.stop_all();
-    let ours = cluster.chain(0, forged_at).pop().unwrap().1;
+    let proven = rt.block_on(root.frauds_proven(chain_id, 0)).unwrap();
+    assert_eq!(proven.len(), 1);
+    assert_eq!(proven[0].0, plasma_ledger::FraudKind::Equivocation as u8);
+    let prover = proven[0].2;
+    // The proof carries the prover's own certificate of the height (each node keeps the first
+    // quorum it saw, so nodes' certificates may name different signers).
+    let by = set.validators().iter().position(|v| v.operator == prover).expect("a validator");
+    let ours = cluster.chain(by, forged_at).pop().unwrap().1;
     let signed_ours = set.signers(&ours.signerBitmap).unwrap();
     rt.block_on(async {
-        let proven = root.frauds_proven(chain_id, 0).await.unwrap();
-        assert_eq!(proven.len(), 1);
-        assert_eq!(proven[0].0, plasma_ledger::FraudKind::Equivocation as u8);
-        let prover = proven[0].2;
         assert!(root.owed(prover, Address::ZERO).await.unwrap() > U256::ZERO, "prover paid");
         for (i, v) in set.validators().iter().enumerate() {
             let stake = root.contract().stakeOf(chain_id, v.operator).call().await.unwrap().amount;
