@@ -409,6 +409,49 @@ impl Root {
             .collect())
     }
 
+    /// The fraud proofs that convicted `chain_id` since root block `from_block`, read back from
+    /// the calldata of the transactions that emitted `FraudProven`, in order. A proof submitted
+    /// through another contract (not a direct `proveFraud` call) has no calldata of its own to
+    /// decode and is left out.
+    pub async fn fraud_proofs(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<Vec<FraudProof>, RootError> {
+        use alloy::providers::Provider;
+        use alloy::sol_types::SolCall;
+        let transport = |call: &'static str| {
+            move |e: alloy::transports::TransportError| RootError::Transport {
+                call,
+                reason: e.to_string(),
+            }
+        };
+        let filter = alloy::rpc::types::Filter::new()
+            .address(*self.contract.address())
+            .event_signature(PlasmaRoot::FraudProven::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .from_block(from_block);
+        let provider = self.contract.provider();
+        let logs = provider.get_logs(&filter).await.map_err(transport("getLogs"))?;
+        let mut proofs = Vec::with_capacity(logs.len());
+        for hash in logs.iter().filter_map(|l| l.transaction_hash) {
+            let Some(tx) = provider
+                .get_transaction_by_hash(hash)
+                .await
+                .map_err(transport("getTransactionByHash"))?
+            else {
+                continue;
+            };
+            let input = alloy::consensus::Transaction::input(&tx);
+            if let Ok(call) = PlasmaRoot::proveFraudCall::abi_decode(input) {
+                if call.chainId == chain_id {
+                    proofs.push(convert(&call.proof));
+                }
+            }
+        }
+        Ok(proofs)
+    }
+
     /// The checkpoints of `chain_id` accepted since root block `from_block`, in order: (height,
     /// root block, gas the submitting transaction used).
     pub async fn checkpoints_submitted(

@@ -474,7 +474,9 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
     // One original validator stops: the other three hold 3/5 of the power, under the 2/3 a
     // commit needs, so the chain goes on only with the newcomer's votes.
     cluster.kill(3);
-    let down_at = cluster.nodes[0].height();
+    // Read once it is dead: a precommit it sent for height h counts only if live validators had
+    // entered h, i.e. committed h - 1, by then. So none carries its signature past `down_at + 1`.
+    let down_at = [0, 1, 2, newcomer].iter().map(|&i| cluster.nodes[i].height()).max().unwrap();
     let top = (down_at / EPOCH + 2) * EPOCH;
     rt.block_on(checkpointed(&root, chain_id, top));
     // A node that joins afterwards syncs the whole history, set change included.
@@ -524,7 +526,8 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
         assert_eq!(header(h).validatorSetHash, new_hash, "block {h} by the new set");
         assert_eq!(header(h).nextValidatorSetHash, new_hash);
     }
-    // Every block decided with validator 3 down carries the newcomer's (bit 4) signature.
+    // Every block decided with validator 3 down carries the newcomer's (bit 4) signature; only
+    // the one in flight as it died may carry its own.
     for h in down_at + 2..=top {
         let bitmap = &chain[h as usize - 1].1.signerBitmap;
         assert!(
@@ -635,6 +638,7 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
 /// paid, and the chain is frozen from that height.
 #[test]
 fn a_conflicting_checkpoint_is_proven_as_equivocation() {
+    use alloy_sol_types::SolValue;
     use plasma_ledger::certificate::certify;
     const EPOCH: u64 = 4;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
@@ -648,7 +652,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     let genesis = cluster.genesis.clone().check().unwrap().validators;
     let set = genesis.ledger().clone();
     cluster.start_all();
-    let (forged_at, rollback) = rt.block_on(async {
+    let (forged_at, forged_hash, rollback) = rt.block_on(async {
         let last = checkpointed(&root, chain_id, EPOCH).await;
         let forged = plasma_ledger::BlockHeader {
             chainId: chain_id,
@@ -661,7 +665,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
         let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
         let cert = certify(&set, &signers, &forged, 0).unwrap();
         root.submit_checkpoint(dev.accounts[0], &forged, &cert).await.unwrap();
-        (forged.height, frozen(&root, chain_id).await.0)
+        (forged.height, forged.hash(), frozen(&root, chain_id).await.0)
     });
     assert_eq!(rollback, forged_at, "rolled back from the equivocated height");
     cluster.wait_height(&[0], forged_at, Duration::from_secs(30));
@@ -670,16 +674,34 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     assert_eq!(proven.len(), 1);
     assert_eq!(proven[0].0, plasma_ledger::FraudKind::Equivocation as u8);
     let prover = proven[0].2;
-    // The proof carries the prover's own certificate of the height (each node keeps the first
-    // quorum it saw, so nodes' certificates may name different signers).
-    let by = set.validators().iter().position(|v| v.operator == prover).expect("a validator");
-    let ours = cluster.chain(by, forged_at).pop().unwrap().1;
-    let signed_ours = set.signers(&ours.signerBitmap).unwrap();
+    // Who signed both is read from the proof the root judged: its honest certificate is the
+    // prover's, and nodes keep the first quorum each saw, so it may name other signers than any
+    // one node's store.
+    let proofs = rt.block_on(root.fraud_proofs(chain_id, 0)).unwrap();
+    assert_eq!(proofs.len(), 1);
+    let evidence =
+        plasma_ledger::EquivocationEvidence::abi_decode(&proofs[0].evidence).expect("evidence");
+    let (forged, honest) = if evidence.a.blockHash == forged_hash {
+        (evidence.a, evidence.b)
+    } else {
+        (evidence.b, evidence.a)
+    };
+    assert_eq!(forged.blockHash, forged_hash, "the proof names the forged checkpoint");
+    let (block, _) = cluster.chain(0, forged_at).pop().unwrap();
+    assert_eq!(honest.blockHash, block.header.hash(), "and the chain's own block");
+    set.verify_certificate(chain_id, &honest).expect("an honest quorum");
+    let signed_both: Vec<usize> = set
+        .signers(&honest.signerBitmap)
+        .unwrap()
+        .into_iter()
+        .filter(|i| set.signers(&forged.signerBitmap).unwrap().contains(i))
+        .collect();
+    assert!(signed_both.len() >= 2, "quorums intersect in over a third: {signed_both:?}");
     rt.block_on(async {
         assert!(root.owed(prover, Address::ZERO).await.unwrap() > U256::ZERO, "prover paid");
         for (i, v) in set.validators().iter().enumerate() {
             let stake = root.contract().stakeOf(chain_id, v.operator).call().await.unwrap().amount;
-            let culprit = i < 3 && signed_ours.contains(&i);
+            let culprit = signed_both.contains(&i);
             assert_eq!(stake.is_zero(), culprit, "validator {i}: slashed iff it signed both");
         }
     });
