@@ -30,6 +30,7 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings (and the node's fault-injection build)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p plasma-node --features byzantine --all-targets --locked -- -D warnings
+cargo clippy -p plasma-devnet --features byzantine --all-targets --locked -- -D warnings
 
 step "solidity: shared declarations compile"
 node scripts/check-solidity.js
@@ -44,10 +45,14 @@ bash scripts/contracts.sh test
 step "cargo doc (documentation builds without warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12}; the bridge's tests run a real anvil)"
+step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRASH_ROUNDS:-12}; the bridge's tests run a real anvil, the devnet's boot trees of plasmad processes)"
 cargo test --workspace --locked
 
-step "fault injection: double signing, an invalid proposer, an inflating majority proven to the root (plasmad built with --features byzantine)"
+step "fault injection: double signing, an invalid proposer, an inflating majority proven to the root and to a plasma parent (plasmad built with --features byzantine)"
 cargo test -p plasma-node --features byzantine --test byzantine --test fraud --locked
+cargo build -p plasma-node --features byzantine --bins --locked
+cargo test -p plasma-devnet --features byzantine --test fraud --locked
+# Leave the ordinary plasmad for the devnet command and the next test run.
+cargo build -p plasma-node --bins --locked
 
 step "ok"

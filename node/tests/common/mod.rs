@@ -3,7 +3,6 @@
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod root;
-pub mod tree;
 
 use plasma_ledger::{Address, Block, CommitCertificate, U256};
 use plasma_node::config::Genesis;
@@ -108,28 +107,11 @@ impl Cluster {
         chain_id: u64,
         extra: &[&str],
     ) -> Self {
-        Self::with_genesis_by(n, deposits, |_| chain_id, extra)
-    }
-
-    /// Like [`Cluster::with_genesis`], with the chain id chosen from the validators' keys
-    /// (in genesis order) once they exist: a plasma parent names its child by them.
-    pub fn with_genesis_by(
-        n: usize,
-        deposits: &[(Address, u64)],
-        chain_id: impl FnOnce(&[plasma_node::config::ValidatorKeys]) -> u64,
-        extra: &[&str],
-    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut nodes = Vec::new();
         for i in 0..n {
             nodes.push(init_node(dir.path(), i));
         }
-        let keys: Vec<_> = nodes
-            .iter()
-            .map(|n| plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")))
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let chain_id = chain_id(&keys);
         let mut args = vec!["genesis".to_string(), "--chain-id".into(), chain_id.to_string()];
         args.extend(extra.iter().map(|a| a.to_string()));
         for node in &nodes {

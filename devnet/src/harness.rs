@@ -1,0 +1,276 @@
+//! The cross-chain harness: what scenarios do to a running devnet — read coins on any chain,
+//! submit transactions, move value between levels, wait for checkpoints, warp the root's
+//! clock — each with a bounded wait and a typed error instead of a hang.
+
+use crate::{Devnet, DevnetError};
+use alloy_sol_types::SolValue;
+use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::{
+    testkit, Address, BlockHeader, ChildDeposit, Output, SignedTransaction, TxInclusion, TxKind,
+    UtxoPos, U256,
+};
+use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::{
+    GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
+    StatusRequest, SubmitTxRequest,
+};
+use std::time::{Duration, Instant};
+use tonic::transport::Channel;
+
+/// One unspent output: where it is, and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Coin {
+    /// Block height of the transaction that created it.
+    pub height: u64,
+    /// That transaction's index in its block.
+    pub tx_index: u32,
+    /// The output's index in the transaction.
+    pub output: u8,
+    /// ETH (zero) or an ERC-20.
+    pub token: Address,
+    /// Amount in the token's base unit.
+    pub amount: U256,
+}
+
+impl Coin {
+    /// Its position, as inputs and exits name it.
+    pub fn pos(&self) -> UtxoPos {
+        UtxoPos::new(self.height, self.tx_index, self.output)
+    }
+}
+
+fn rpc_err(what: &'static str) -> impl Fn(tonic::Status) -> DevnetError {
+    move |s| DevnetError::Rpc { what, reason: s.message().to_string() }
+}
+
+impl Devnet {
+    /// A client of validator `k` of chain `i`, waiting (30 s at most) for its API to answer.
+    pub async fn client(&self, i: usize, k: usize) -> Result<NodeClient<Channel>, DevnetError> {
+        let url = self.state.chains[i].nodes[k].url();
+        let since = Instant::now();
+        loop {
+            match NodeClient::connect(url.clone()).await {
+                Ok(c) => return Ok(c),
+                Err(e) if since.elapsed() > Duration::from_secs(30) => {
+                    return Err(DevnetError::Rpc { what: "connect", reason: format!("{url}: {e}") })
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// The chain at `path`.
+    pub fn chain(&self, path: &str) -> Result<usize, DevnetError> {
+        self.state.find(path).ok_or_else(|| DevnetError::UnknownChain(path.into()))
+    }
+
+    /// The signing domain of chain `i`'s transactions.
+    pub fn domain(&self, i: usize) -> SigningDomain {
+        let root = &self.state.root;
+        SigningDomain::new(self.state.chains[i].chain_id, root.chain_id, root.contract)
+    }
+
+    /// `owner`'s unspent outputs on chain `i` (as its validator 0 sees them), in position
+    /// order.
+    pub async fn coins(&self, i: usize, owner: Address) -> Result<Vec<Coin>, DevnetError> {
+        let mut c = self.client(i, 0).await?;
+        let utxos = c
+            .get_utxos(GetUtxosRequest { owner: owner.to_vec() })
+            .await
+            .map_err(rpc_err("GetUtxos"))?
+            .into_inner();
+        let mut out: Vec<Coin> = utxos
+            .utxos
+            .iter()
+            .map(|u| Coin {
+                height: u.height,
+                tx_index: u.tx_index,
+                output: u.output_index as u8,
+                token: Address::try_from(u.token.as_slice()).unwrap_or_default(),
+                amount: U256::from_be_slice(&u.amount),
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Waits (`timeout`) until `owner` holds at least `n` outputs on chain `i`.
+    pub async fn wait_coins(
+        &self,
+        i: usize,
+        owner: Address,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Coin>, DevnetError> {
+        let since = Instant::now();
+        loop {
+            let coins = self.coins(i, owner).await?;
+            if coins.len() >= n {
+                return Ok(coins);
+            }
+            if since.elapsed() > timeout {
+                return Err(DevnetError::Timeout(format!(
+                    "{owner} holds {} outputs on {}, not {n}",
+                    coins.len(),
+                    self.state.chains[i].path
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Submits `stx` to chain `i` (validator 0); the node's refusal is an error.
+    pub async fn submit(&self, i: usize, stx: &SignedTransaction) -> Result<(), DevnetError> {
+        let mut c = self.client(i, 0).await?;
+        c.submit_tx(SubmitTxRequest { tx: stx.abi_encode() })
+            .await
+            .map(drop)
+            .map_err(rpc_err("SubmitTx"))
+    }
+
+    /// Chain `child`'s entry on its plasma parent.
+    pub async fn child_entry(&self, child: usize) -> Result<GetChildResponse, DevnetError> {
+        let chain = &self.state.chains[child];
+        let parent = chain.parent.ok_or_else(|| DevnetError::Rpc {
+            what: "GetChild",
+            reason: format!("{} hangs under the root, not a plasma chain", chain.path),
+        })?;
+        let mut c = self.client(parent, 0).await?;
+        c.get_child(GetChildRequest { chain_id: chain.chain_id })
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(rpc_err("GetChild"))
+    }
+
+    /// Waits (`timeout`) until chain `i`'s checkpoint on its parent reaches `height`;
+    /// returns it.
+    pub async fn wait_checkpoint(
+        &self,
+        i: usize,
+        height: u64,
+        timeout: Duration,
+    ) -> Result<u64, DevnetError> {
+        let since = Instant::now();
+        loop {
+            let now = self.checkpoint(i).await.map_or(0, |c| c.0);
+            if now >= height {
+                return Ok(now);
+            }
+            if since.elapsed() > timeout {
+                return Err(DevnetError::Timeout(format!(
+                    "{}'s checkpoints stalled at {now}, waiting for {height}",
+                    self.state.chains[i].path
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    /// What an exit of the output created by transaction `(height, tx_index)` on chain `i`
+    /// shows the parent: its inclusion proven under the checkpointed block at `anchor`, and
+    /// that block's header.
+    pub async fn exit_evidence(
+        &self,
+        i: usize,
+        height: u64,
+        tx_index: u32,
+        anchor: u64,
+    ) -> Result<(TxInclusion, BlockHeader), DevnetError> {
+        let mut c = self.client(i, 0).await?;
+        // The anchor is a checkpoint the parent accepted: another validator may have decided
+        // and submitted it a moment before this one stored it.
+        let since = Instant::now();
+        while c.status(StatusRequest {}).await.map_err(rpc_err("Status"))?.into_inner().height
+            < anchor
+        {
+            if since.elapsed() > Duration::from_secs(30) {
+                return Err(DevnetError::Timeout(format!(
+                    "{} validator 0 never reached the anchor {anchor}",
+                    self.state.chains[i].path
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let request = GetInclusionProofRequest { height, tx_index, anchor_height: anchor };
+        let inclusion = c
+            .get_inclusion_proof(request)
+            .await
+            .map_err(rpc_err("GetInclusionProof"))?
+            .into_inner()
+            .inclusion;
+        let block = c
+            .get_block(GetBlockRequest { height: anchor })
+            .await
+            .map_err(rpc_err("GetBlock"))?
+            .into_inner();
+        let bad = |what: &str| DevnetError::Rpc { what: "decode", reason: what.into() };
+        Ok((
+            TxInclusion::abi_decode(&inclusion).map_err(|_| bad("inclusion proof"))?,
+            plasma_ledger::Block::abi_decode(&block.block).map_err(|_| bad("block"))?.header,
+        ))
+    }
+
+    /// Sends `wei` ETH on the root from anvil's first account to `to`.
+    pub async fn fund(&self, to: Address, wei: U256) -> Result<(), DevnetError> {
+        use alloy::providers::Provider;
+        let provider = self.root.contract().provider();
+        let tx = alloy::rpc::types::TransactionRequest::default()
+            .from(self.operator())
+            .to(to)
+            .value(wei);
+        let failed = |e: &dyn std::fmt::Display| DevnetError::Root(format!("fund: {e}"));
+        let pending = provider.send_transaction(tx).await.map_err(|e| failed(&e))?;
+        pending.get_receipt().await.map_err(|e| failed(&e))?;
+        Ok(())
+    }
+
+    /// Advances the root's clock by `seconds` and mines a block (anvil's time warp).
+    pub async fn warp(&self, seconds: u64) -> Result<(), DevnetError> {
+        use alloy::providers::Provider;
+        let provider = self.root.contract().provider();
+        let failed = |e: &dyn std::fmt::Display| DevnetError::Root(format!("time warp: {e}"));
+        provider
+            .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (seconds,))
+            .await
+            .map_err(|e| failed(&e))?;
+        provider
+            .raw_request::<_, serde_json::Value>("evm_mine".into(), ())
+            .await
+            .map_err(|e| failed(&e))?;
+        Ok(())
+    }
+}
+
+/// `from` spends `coin` (ETH) on a chain of `domain` into a transaction of `kind` with
+/// `payload`, locking `locked` (a deposit into a child, a bond or a stake) and keeping the
+/// change.
+pub fn spend_into(
+    domain: &SigningDomain,
+    from: &UserKey,
+    coin: &Coin,
+    kind: TxKind,
+    locked: U256,
+    payload: Vec<u8>,
+) -> SignedTransaction {
+    let change = coin.amount.saturating_sub(locked);
+    let outputs = if change.is_zero() {
+        vec![]
+    } else {
+        vec![Output::new(from.address(), coin.token, change)]
+    };
+    testkit::sign(domain, testkit::tx(kind, vec![coin.pos()], outputs, payload), &[from])
+}
+
+/// Locks `amount` of `coin`'s token for `recipient` on child chain `child` (a deposit into
+/// its escrow on the parent of `domain`).
+pub fn lock_for_child(
+    domain: &SigningDomain,
+    from: &UserKey,
+    coin: &Coin,
+    child: u64,
+    recipient: Address,
+    amount: U256,
+) -> SignedTransaction {
+    let lock = ChildDeposit { childChainId: child, recipient, token: coin.token, amount };
+    spend_into(domain, from, coin, TxKind::DepositToChild, amount, lock.abi_encode())
+}

@@ -1,0 +1,785 @@
+//! Booting a tree: anvil, the root contracts, then each chain in topology order — keys,
+//! genesis, registration with its parent, one `plasmad` per validator — and the wait until
+//! every chain has checkpointed to its parent.
+
+use crate::process::{self, spawn_detached};
+use crate::state::{ChainState, NodeState, RootState, State};
+use crate::topology::{ChainSpec, Topology};
+use crate::DevnetError;
+use plasma_bridge::devchain::wallet_provider;
+use plasma_bridge::{ChainParams, Root};
+use plasma_ledger::children::{child_chain_id, register_child_tx};
+use plasma_ledger::{Address, ChildParams, ChildRegistration, Validator, U256};
+use plasma_node::config::{Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys};
+use plasma_node::daemon::{self, Home};
+use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::{GetChildRequest, StatusRequest, SubmitTxRequest};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const GWEI: u64 = 1_000_000_000;
+const ETH: u128 = 1_000_000_000_000_000_000;
+/// Power of every validator; its stake on the root is this many gwei.
+pub const POWER: u64 = 100;
+/// Bond of an exit at the root (wei).
+pub const ROOT_EXIT_BOND: u128 = ETH / 10;
+/// Bond of an exit at a plasma parent (wei).
+pub const CHILD_EXIT_BOND: u128 = ETH / 100;
+/// How long `up` waits for every chain's first checkpoint.
+const CHECKPOINT_TIMEOUT: Duration = Duration::from_secs(180);
+/// The log filter of every validator.
+const LOG_FILTER: &str = "info,libp2p=warn,ractor=warn,arc_malachitebft=warn";
+
+/// Where a devnet lives and what it runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Its data folder: keys, configs, chain data, logs, `devnet.json`.
+    pub dir: PathBuf,
+    /// First of its ports: anvil takes it, validator `k` (in topology order) takes
+    /// `base + 10 + 4k` (p2p), the next (transaction gossip), then gRPC and metrics.
+    pub base_port: u16,
+    /// The `plasmad` binary.
+    pub plasmad: PathBuf,
+    /// The `anvil` binary.
+    pub anvil: PathBuf,
+    /// Extra `--set key=value` overrides for every validator (tests shorten timeouts).
+    pub node_overrides: Vec<String>,
+}
+
+impl Options {
+    /// Defaults for `dir`: ports from 15000, `plasmad` next to this program, the pinned anvil.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            base_port: 15_000,
+            plasmad: default_plasmad(),
+            anvil: plasma_bridge::devchain::anvil_binary(),
+            node_overrides: Vec::new(),
+        }
+    }
+}
+
+/// `plasmad` next to the running program (`target/debug/plasma-devnet` → `target/debug/
+/// plasmad`; a test in `target/debug/deps/` → `target/debug/plasmad`), or `$PLASMAD_BIN`.
+pub fn default_plasmad() -> PathBuf {
+    if let Some(p) = std::env::var_os("PLASMAD_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap_or_default();
+    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.ends_with("deps") || dir.ends_with("examples") {
+        dir.pop();
+    }
+    dir.join("plasmad")
+}
+
+/// A running devnet. Dropping it stops every process it runs unless [`Devnet::detach`]ed
+/// (the `up` command detaches; tests do not).
+#[derive(Debug)]
+pub struct Devnet {
+    /// Its options.
+    pub options: Options,
+    /// What runs where.
+    pub state: State,
+    /// The root contract, through a provider signing for anvil's prefunded accounts.
+    pub root: Root,
+    attached: bool,
+}
+
+/// A step of `up`, for progress output.
+pub type Progress<'a> = &'a dyn Fn(&str);
+
+impl Devnet {
+    /// Boots `topology` afresh in `options.dir` (which must not hold a running devnet; its
+    /// old contents are removed).
+    pub async fn up(
+        topology: &Topology,
+        topology_text: &str,
+        options: Options,
+        progress: Progress<'_>,
+    ) -> Result<Self, DevnetError> {
+        if let Some(old) = State::load(&options.dir)? {
+            if old.running() {
+                return Err(DevnetError::Running(options.dir.clone()));
+            }
+        }
+        for (what, bin) in [("plasmad", &options.plasmad), ("anvil", &options.anvil)] {
+            if !bin.is_file() {
+                return Err(DevnetError::MissingTool { tool: what, path: bin.clone() });
+            }
+        }
+        let nodes: usize = topology.chains.iter().map(|c| c.validators).sum();
+        check_ports(options.base_port, nodes)?;
+        if options.dir.exists() {
+            std::fs::remove_dir_all(&options.dir).map_err(io("removing the old devnet"))?;
+        }
+        std::fs::create_dir_all(options.dir.join("root")).map_err(io("creating the data dir"))?;
+
+        let root_state = start_anvil(&options, topology.root.block_time).await?;
+        let mining = match topology.root.block_time {
+            0 => "a block per transaction".to_string(),
+            t => format!("a block every {t} s"),
+        };
+        progress(&format!("root: anvil on {} ({mining})", root_state.rpc));
+        let deployed = async {
+            let provider = provider(&root_state)?;
+            let deployed_at = {
+                use alloy::providers::Provider;
+                provider.get_block_number().await.map_err(root_err("eth_blockNumber"))?
+            };
+            let (root, _) = Root::deploy(provider, U256::from(ROOT_EXIT_BOND), U256::ZERO)
+                .await
+                .map_err(|e| DevnetError::Root(format!("deploying the contracts: {e}")))?;
+            Ok::<_, DevnetError>((root, deployed_at))
+        };
+        let (root, deployed_at) = match deployed.await {
+            Ok(d) => d,
+            Err(e) => {
+                if let Some(pid) = root_state.pid {
+                    process::stop(pid, &root_state.marker(), Duration::from_secs(5));
+                }
+                return Err(e);
+            }
+        };
+        progress(&format!("root: contracts deployed, PlasmaRoot at {}", root.address()));
+        let state = State {
+            topology: topology_text.to_string(),
+            base_port: options.base_port,
+            root: RootState { contract: root.address(), deployed_at, ..root_state },
+            chains: Vec::new(),
+        };
+        let mut devnet = Self { options, state, root, attached: true };
+        devnet.state.save(&devnet.options.dir)?;
+        let mut next_node = 0;
+        for (i, spec) in topology.chains.iter().enumerate() {
+            let chain = devnet.create_chain(topology, i, spec, next_node, progress).await?;
+            next_node += chain.nodes.len();
+            devnet.state.chains.push(chain);
+            devnet.state.save(&devnet.options.dir)?;
+            devnet.start_chain(i)?;
+            devnet.state.save(&devnet.options.dir)?;
+            if topology.chains.iter().any(|c| c.parent == Some(i)) {
+                // Its children register through it: it must be producing blocks.
+                devnet.wait_height(i, 1, Duration::from_secs(60)).await?;
+            }
+        }
+        devnet.wait_checkpointed(progress).await?;
+        Ok(devnet)
+    }
+
+    /// Starts again a devnet that `down` left in `dir`: anvil from its saved state, every
+    /// validator from its home; waits until every chain checkpoints anew.
+    pub async fn resume(options: Options, progress: Progress<'_>) -> Result<Self, DevnetError> {
+        let state = State::load(&options.dir)?.ok_or(DevnetError::NoDevnet(options.dir.clone()))?;
+        if state.running() {
+            return Err(DevnetError::Running(options.dir.clone()));
+        }
+        let nodes: usize = state.chains.iter().map(|c| c.nodes.len()).sum();
+        check_ports(state.base_port, nodes)?;
+        let topology = Topology::parse(&state.topology)?;
+        let options = Options { base_port: state.base_port, ..options };
+        let restarted = start_anvil(&options, topology.root.block_time).await?;
+        let provider = match provider(&restarted) {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(pid) = restarted.pid {
+                    process::stop(pid, &restarted.marker(), Duration::from_secs(5));
+                }
+                return Err(e);
+            }
+        };
+        let root = Root::at(state.root.contract, provider);
+        let root_state = RootState { pid: restarted.pid, ..state.root.clone() };
+        let mut devnet =
+            Self { options, state: State { root: root_state, ..state }, root, attached: true };
+        devnet.state.save(&devnet.options.dir)?;
+        progress(&format!("root: anvil on {} (state restored)", devnet.state.root.rpc));
+        // Where each chain's checkpoints stand now, read from its parent (a plasma parent
+        // is started, and answering, before its children).
+        let mut before = Vec::with_capacity(devnet.state.chains.len());
+        for i in 0..devnet.state.chains.len() {
+            let since = Instant::now();
+            let last = loop {
+                match devnet.checkpoint(i).await {
+                    Some((height, _)) => break height,
+                    None if since.elapsed() > Duration::from_secs(60) => {
+                        return Err(DevnetError::Timeout(format!(
+                            "the parent of {} does not answer",
+                            devnet.state.chains[i].path
+                        )))
+                    }
+                    None => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            };
+            before.push(last);
+            devnet.start_chain(i)?;
+        }
+        devnet.wait_checkpoints_after(&before, progress).await?;
+        Ok(devnet)
+    }
+
+    /// The devnet in `options.dir` as it is, starting and stopping nothing (dropping the
+    /// handle leaves it running).
+    pub fn open(options: Options) -> Result<Self, DevnetError> {
+        let state = State::load(&options.dir)?.ok_or(DevnetError::NoDevnet(options.dir.clone()))?;
+        let root = Root::at(state.root.contract, provider(&state.root)?);
+        Ok(Self { options, state, root, attached: false })
+    }
+
+    /// Leaves the processes running when this handle is dropped.
+    pub fn detach(mut self) {
+        self.attached = false;
+    }
+
+    async fn create_chain(
+        &mut self,
+        topology: &Topology,
+        i: usize,
+        spec: &ChainSpec,
+        first_node: usize,
+        progress: Progress<'_>,
+    ) -> Result<ChainState, DevnetError> {
+        let path = topology.path(i);
+        let dir = self.options.dir.join("chains").join(path.trim_start_matches('/'));
+        let mut nodes = Vec::with_capacity(spec.validators);
+        for k in 0..spec.validators {
+            let base = self.options.base_port + 10 + 4 * (first_node + k) as u16;
+            let node = NodeState {
+                moniker: format!("{}-v{k}", spec.name),
+                home: dir.join(format!("v{k}")),
+                p2p: base,
+                rpc: base + 2,
+                metrics: base + 3,
+                pid: None,
+            };
+            daemon::init(
+                &Home(node.home.clone()),
+                &node.moniker,
+                &format!("/ip4/127.0.0.1/tcp/{}", node.p2p),
+                &format!("127.0.0.1:{}", node.rpc),
+            )
+            .map_err(|e| DevnetError::Node { chain: path.clone(), reason: format!("{e:#}") })?;
+            nodes.push(node);
+        }
+        let keys: Vec<ValidatorKeys> = nodes
+            .iter()
+            .map(|n| ValidatorKeys::load(&Home(n.home.clone()).validator_key()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| DevnetError::Node { chain: path.clone(), reason: e.to_string() })?;
+        let chain_id = match spec.parent {
+            None => self.register_on_root(&path, spec, &keys).await?,
+            Some(p) => self.register_on_plasma(&path, p, spec, &keys).await?,
+        };
+        let root = &self.state.root;
+        let genesis = Genesis {
+            chain_id,
+            root_chain_id: root.chain_id,
+            root_contract: root.contract,
+            validators: nodes
+                .iter()
+                .map(|n| daemon::genesis_validator(&n.home, POWER))
+                .collect::<eyre::Result<_>>()
+                .map_err(|e| DevnetError::Node { chain: path.clone(), reason: format!("{e:#}") })?,
+            deposits: Vec::new(),
+        };
+        let node_err = |e: &dyn std::fmt::Display| DevnetError::Node {
+            chain: path.clone(),
+            reason: e.to_string(),
+        };
+        genesis.clone().check().map_err(|e| node_err(&e))?;
+        let plasma = spec.parent.map(|p| {
+            let parent = &self.state.chains[p];
+            PlasmaParentSection {
+                chain_id: parent.chain_id,
+                endpoints: parent.nodes.iter().map(NodeState::url).collect(),
+            }
+        });
+        for (k, node) in nodes.iter().enumerate() {
+            let home = Home(node.home.clone());
+            genesis.save(&home.genesis()).map_err(|e| node_err(&e))?;
+            let mut config = NodeConfig::load(&home.config()).map_err(|e| node_err(&e))?;
+            config.consensus.block_time_ms = spec.block_time_ms;
+            config.rpc.metrics = Some(format!("127.0.0.1:{}", node.metrics));
+            config.p2p.peers = nodes
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .map(|(_, n)| format!("/ip4/127.0.0.1/tcp/{}", n.p2p))
+                .collect();
+            config.parent = Some(ParentSection {
+                rpc: root.rpc.clone(),
+                confirmations: Some(0),
+                start_block: root.deployed_at,
+                poll_ms: 500,
+                withholding_timeout_ms: 30_000,
+                block_sources: nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, n)| n.url())
+                    .collect(),
+                plasma: plasma.clone(),
+            });
+            config.save(&home.config()).map_err(|e| node_err(&e))?;
+        }
+        progress(&format!(
+            "{path}: chain {chain_id}, {} validators, registered on {}",
+            nodes.len(),
+            spec.parent.map_or("the root".to_string(), |p| self.state.chains[p].path.clone())
+        ));
+        Ok(ChainState {
+            path,
+            chain_id,
+            parent: spec.parent,
+            epoch_length: spec.epoch_length,
+            exit_period: spec.exit_period,
+            nodes,
+        })
+    }
+
+    /// Registers a chain on the root, bonds every validator (stake = power gwei, funded from
+    /// anvil's first account) and proposes the configuration.
+    async fn register_on_root(
+        &self,
+        path: &str,
+        spec: &ChainSpec,
+        keys: &[ValidatorKeys],
+    ) -> Result<u64, DevnetError> {
+        let from = self.operator();
+        let params = ChainParams {
+            epoch_length: spec.epoch_length,
+            exit_period: spec.exit_period,
+            min_stake: u128::from(POWER * GWEI),
+            max_validators: crate::topology::MAX_VALIDATORS as u32,
+        };
+        let failed = |what: &str, e: &dyn std::fmt::Display| {
+            DevnetError::Root(format!("{path}: {what}: {e}"))
+        };
+        let (id, _) = self
+            .root
+            .register_chain(from, params)
+            .await
+            .map_err(|e| failed("registerChain", &e))?;
+        let secrets: Vec<[u8; 32]> = keys.iter().map(|k| k.operator_secret).collect();
+        let url = self.state.root.rpc.parse().map_err(|e| failed("rpc url", &e))?;
+        let operators = wallet_provider(url, &secrets)
+            .ok_or_else(|| failed("operator keys", &"not secp256k1 keys"))?;
+        let bonding = Root::at(self.root.address(), operators);
+        for k in keys {
+            let op = k.operator.address();
+            self.fund(op, U256::from(ETH)).await?;
+            bonding
+                .bond(op, id, &k.bls, U256::from(POWER * GWEI))
+                .await
+                .map_err(|e| failed("bond", &e))?;
+        }
+        self.root.propose_configuration(from, id).await.map_err(|e| failed("propose", &e))?;
+        Ok(id)
+    }
+
+    /// Registers a chain on its plasma parent by a `RegisterChild` system transaction (its
+    /// validators' keys and proofs of possession); the parent names it.
+    async fn register_on_plasma(
+        &self,
+        path: &str,
+        parent: usize,
+        spec: &ChainSpec,
+        keys: &[ValidatorKeys],
+    ) -> Result<u64, DevnetError> {
+        let registration = registration(keys, spec.epoch_length, spec.exit_period);
+        let parent = &self.state.chains[parent];
+        let id = child_chain_id(parent.chain_id, &registration);
+        let tx = alloy_sol_types::SolValue::abi_encode(&register_child_tx(&registration));
+        let failed = |e: String| DevnetError::Node { chain: path.into(), reason: e };
+        let since = Instant::now();
+        let mut last = String::new();
+        'registered: loop {
+            for node in &parent.nodes {
+                let Ok(mut client) = NodeClient::connect(node.url()).await else { continue };
+                let _ = client.submit_tx(SubmitTxRequest { tx: tx.clone() }).await;
+                match client.get_child(GetChildRequest { chain_id: id }).await {
+                    Ok(_) => break 'registered,
+                    Err(e) => last = e.message().to_string(),
+                }
+            }
+            if since.elapsed() > Duration::from_secs(60) {
+                return Err(failed(format!("{} never registered it: {last}", parent.path)));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        Ok(id)
+    }
+
+    /// The validator keys of chain `i`, in genesis order.
+    pub fn validator_keys(&self, i: usize) -> Result<Vec<ValidatorKeys>, DevnetError> {
+        let chain = &self.state.chains[i];
+        chain
+            .nodes
+            .iter()
+            .map(|n| ValidatorKeys::load(&Home(n.home.clone()).validator_key()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| DevnetError::Node { chain: chain.path.clone(), reason: e.to_string() })
+    }
+
+    /// The registration chain `i` was registered on its plasma parent with.
+    pub fn registration(&self, i: usize) -> Result<ChildRegistration, DevnetError> {
+        let chain = &self.state.chains[i];
+        Ok(registration(&self.validator_keys(i)?, chain.epoch_length, chain.exit_period))
+    }
+
+    /// Anvil's first account: deploys, registers, funds.
+    pub fn operator(&self) -> Address {
+        self.account(0).expect("anvil has accounts")
+    }
+
+    /// Anvil's prefunded account `i`.
+    pub fn account(&self, i: usize) -> Option<Address> {
+        self.user_key(i).map(|k| k.address())
+    }
+
+    /// Anvil's prefunded key `i` as a plasma user key (the same key signs on every level).
+    pub fn user_key(&self, i: usize) -> Option<plasma_ledger::signing::UserKey> {
+        let hex = self.state.root.keys.get(i)?;
+        let bytes: [u8; 32] = alloy::primitives::hex::decode(hex).ok()?.try_into().ok()?;
+        plasma_ledger::signing::UserKey::from_bytes(bytes)
+    }
+
+    /// Starts every validator of chain `i` that is not running.
+    pub fn start_chain(&mut self, i: usize) -> Result<(), DevnetError> {
+        for k in 0..self.state.chains[i].nodes.len() {
+            self.start_node(i, k)?;
+        }
+        Ok(())
+    }
+
+    /// Starts validator `k` of chain `i` (a no-op if it runs).
+    pub fn start_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
+        let node = &self.state.chains[i].nodes[k];
+        let home = node.home.display().to_string();
+        if node.pid.is_some_and(|p| process::is_ours(p, &home)) {
+            return Ok(());
+        }
+        let mut args = vec!["start".to_string(), "--home".into(), home];
+        for o in &self.options.node_overrides {
+            args.extend(["--set".to_string(), o.clone()]);
+        }
+        let pid = spawn_detached(
+            &self.options.plasmad,
+            &args,
+            &[("PLASMAD_LOG", LOG_FILTER)],
+            &node.log(),
+        )
+        .map_err(io("starting plasmad"))?
+        .id();
+        self.state.chains[i].nodes[k].pid = Some(pid);
+        self.state.save(&self.options.dir)
+    }
+
+    /// Stops validator `k` of chain `i` (SIGTERM, SIGKILL after 10 s).
+    pub fn stop_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
+        let node = &mut self.state.chains[i].nodes[k];
+        if let Some(pid) = node.pid.take() {
+            process::stop(pid, &node.home.display().to_string(), Duration::from_secs(10));
+        }
+        self.state.save(&self.options.dir)
+    }
+
+    /// Kills validator `k` of chain `i` (SIGKILL: a crash).
+    pub fn kill_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
+        let node = &mut self.state.chains[i].nodes[k];
+        if let Some(pid) = node.pid.take() {
+            process::kill(pid, &node.home.display().to_string());
+        }
+        self.state.save(&self.options.dir)
+    }
+
+    /// Stops every process (validators, children first, then anvil, which saves its state).
+    pub fn stop_all(&mut self) -> Result<usize, DevnetError> {
+        let stopped = stop_state(&mut self.state);
+        self.state.save(&self.options.dir)?;
+        Ok(stopped)
+    }
+
+    /// The highest block any validator of chain `i` reports.
+    pub async fn height(&self, i: usize) -> u64 {
+        let mut best = 0;
+        for node in &self.state.chains[i].nodes {
+            if let Ok(mut c) = NodeClient::connect(node.url()).await {
+                if let Ok(s) = c.status(StatusRequest {}).await {
+                    best = best.max(s.into_inner().height);
+                }
+            }
+        }
+        best
+    }
+
+    /// Waits until chain `i` reaches `height`.
+    pub async fn wait_height(
+        &self,
+        i: usize,
+        height: u64,
+        timeout: Duration,
+    ) -> Result<(), DevnetError> {
+        let since = Instant::now();
+        while self.height(i).await < height {
+            if since.elapsed() > timeout {
+                return Err(DevnetError::Timeout(format!(
+                    "{} did not reach height {height} in {} s (logs: {})",
+                    self.state.chains[i].path,
+                    timeout.as_secs(),
+                    self.state.chains[i].nodes[0].log().display()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(())
+    }
+
+    /// Chain `i`'s latest checkpoint on its parent and whether the parent froze it; `None`
+    /// when the parent cannot be reached (or has not registered it).
+    pub async fn checkpoint(&self, i: usize) -> Option<(u64, bool)> {
+        let chain = &self.state.chains[i];
+        match chain.parent {
+            None => {
+                let c = self.root.contract().chain(chain.chain_id).call().await.ok()?;
+                Some((c.lastHeight, c.frozen))
+            }
+            Some(p) => {
+                for node in &self.state.chains[p].nodes {
+                    let Ok(mut c) = NodeClient::connect(node.url()).await else { continue };
+                    if let Ok(r) = c.get_child(GetChildRequest { chain_id: chain.chain_id }).await {
+                        let r = r.into_inner();
+                        return Some((r.last_height, r.rollback_height != 0));
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    async fn wait_checkpointed(&self, progress: Progress<'_>) -> Result<(), DevnetError> {
+        self.wait_checkpoints_after(&vec![0; self.state.chains.len()], progress).await
+    }
+
+    /// Waits until every chain's checkpoint on its parent is past `before`.
+    async fn wait_checkpoints_after(
+        &self,
+        before: &[u64],
+        progress: Progress<'_>,
+    ) -> Result<(), DevnetError> {
+        let since = Instant::now();
+        let mut done = vec![false; self.state.chains.len()];
+        while done.iter().any(|d| !d) {
+            for (i, chain) in self.state.chains.iter().enumerate() {
+                if done[i] {
+                    continue;
+                }
+                if let Some((height, _)) = self.checkpoint(i).await {
+                    if height > before[i] {
+                        done[i] = true;
+                        let parent = chain
+                            .parent
+                            .map_or("the root".to_string(), |p| self.state.chains[p].path.clone());
+                        progress(&format!(
+                            "{}: checkpointed block {height} on {parent}",
+                            chain.path
+                        ));
+                    }
+                }
+            }
+            if since.elapsed() > CHECKPOINT_TIMEOUT {
+                let missing: Vec<_> = self
+                    .state
+                    .chains
+                    .iter()
+                    .zip(&done)
+                    .filter(|(_, d)| !**d)
+                    .map(|(c, _)| c.path.clone())
+                    .collect();
+                return Err(DevnetError::Timeout(format!(
+                    "no checkpoint from {} within {} s (see `plasma-devnet logs <chain>`)",
+                    missing.join(", "),
+                    CHECKPOINT_TIMEOUT.as_secs()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Devnet {
+    fn drop(&mut self) {
+        if self.attached {
+            let _ = self.stop_all();
+        }
+    }
+}
+
+/// What registers a chain of validators `keys` (equal power) on a plasma parent: their keys
+/// with proofs of possession, and the chain's parameters.
+pub fn registration(
+    keys: &[ValidatorKeys],
+    epoch_length: u64,
+    exit_period: u64,
+) -> ChildRegistration {
+    ChildRegistration {
+        salt: 0,
+        params: ChildParams {
+            epochLength: epoch_length,
+            exitPeriod: exit_period,
+            exitBond: U256::from(CHILD_EXIT_BOND),
+        },
+        validators: keys
+            .iter()
+            .map(|k| Validator {
+                operator: k.operator.address(),
+                blsPubkey: k.bls.public_key().to_eip2537().to_vec().into(),
+                power: POWER,
+            })
+            .collect(),
+        proofsOfPossession: keys
+            .iter()
+            .map(|k| k.bls.proof_of_possession(k.operator.address()).to_eip2537().to_vec().into())
+            .collect(),
+    }
+}
+
+/// Stops what `state` records as running: chains deepest first, then anvil. Returns how
+/// many processes were running.
+pub(crate) fn stop_state(state: &mut State) -> usize {
+    let mut stopped = 0;
+    for chain in state.chains.iter_mut().rev() {
+        for node in &mut chain.nodes {
+            if let Some(pid) = node.pid.take() {
+                let marker = node.home.display().to_string();
+                stopped += usize::from(process::stop(pid, &marker, Duration::from_secs(10)));
+            }
+        }
+    }
+    if let Some(pid) = state.root.pid.take() {
+        stopped += usize::from(process::stop(pid, &state.root.marker(), Duration::from_secs(10)));
+    }
+    stopped
+}
+
+/// Refuses to start if any port the devnet would bind is taken.
+fn check_ports(base: u16, nodes: usize) -> Result<(), DevnetError> {
+    let last = u32::from(base) + 10 + 4 * nodes as u32;
+    if last > u32::from(u16::MAX) {
+        return Err(DevnetError::Ports(format!(
+            "base port {base} leaves no room for {nodes} validators"
+        )));
+    }
+    let mut ports = vec![base];
+    for k in 0..nodes as u16 {
+        let p = base + 10 + 4 * k;
+        ports.extend([p, p + 1, p + 2, p + 3]);
+    }
+    for p in ports {
+        if std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
+            return Err(DevnetError::Ports(format!(
+                "port {p} is in use (another devnet? choose another --base-port)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Starts anvil on the base port (detached), with its state file in the data folder, and
+/// reads back its prefunded keys.
+async fn start_anvil(options: &Options, block_time: u64) -> Result<RootState, DevnetError> {
+    let dir = options.dir.join("root");
+    let state_file = dir.join("anvil-state.json");
+    let accounts_file = dir.join("anvil-accounts.json");
+    let log = dir.join("anvil.log");
+    let _ = std::fs::remove_file(&accounts_file);
+    let mut args: Vec<String> = [
+        "--port",
+        &options.base_port.to_string(),
+        "--accounts",
+        "10",
+        "--gas-limit",
+        "60000000",
+        "--config-out",
+        &accounts_file.display().to_string(),
+        "--state",
+        &state_file.display().to_string(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if block_time > 0 {
+        args.extend(["--block-time".to_string(), block_time.to_string()]);
+    }
+    let mut child =
+        spawn_detached(&options.anvil, &args, &[], &log).map_err(io("starting anvil"))?;
+    let pid = child.id();
+    let root = RootState {
+        pid: Some(pid),
+        rpc: format!("http://127.0.0.1:{}", options.base_port),
+        chain_id: 0,
+        contract: Address::ZERO,
+        deployed_at: 0,
+        keys: Vec::new(),
+        state_file,
+        log: log.clone(),
+    };
+    let since = Instant::now();
+    let keys = loop {
+        if let Ok(text) = std::fs::read_to_string(&accounts_file) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                if let Some(keys) = v["private_keys"].as_array() {
+                    break keys
+                        .iter()
+                        .filter_map(|k| k.as_str().map(String::from))
+                        .collect::<Vec<_>>();
+                }
+            }
+        }
+        let exited = child.try_wait().ok().flatten().is_some();
+        if exited || since.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let tail = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<_> = tail.lines().rev().take(5).collect();
+            return Err(DevnetError::Root(format!(
+                "anvil did not start: {}",
+                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let provider = provider(&RootState { keys: keys.clone(), ..root.clone() })?;
+    let chain_id = loop {
+        use alloy::providers::Provider;
+        match provider.get_chain_id().await {
+            Ok(id) => break id,
+            Err(e) if since.elapsed() > Duration::from_secs(30) => {
+                process::stop(pid, &root.marker(), Duration::from_secs(5));
+                return Err(DevnetError::Root(format!("anvil does not answer: {e}")));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    Ok(RootState { chain_id, keys, ..root })
+}
+
+/// A provider signing for every prefunded key of the root.
+fn provider(root: &RootState) -> Result<alloy::providers::DynProvider, DevnetError> {
+    let secrets: Vec<[u8; 32]> = root
+        .keys
+        .iter()
+        .filter_map(|k| alloy::primitives::hex::decode(k).ok()?.try_into().ok())
+        .collect();
+    let url = root.rpc.parse().map_err(|e| DevnetError::Root(format!("rpc url: {e}")))?;
+    wallet_provider(url, &secrets)
+        .ok_or_else(|| DevnetError::Root("anvil gave no usable keys".into()))
+}
+
+fn io(what: &'static str) -> impl Fn(std::io::Error) -> DevnetError {
+    move |e| DevnetError::Io { what, reason: e.to_string() }
+}
+
+fn root_err<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> DevnetError {
+    move |e| DevnetError::Root(format!("{what}: {e}"))
+}

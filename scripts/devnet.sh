@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's devnet command: installs what is missing, builds, and runs plasma-devnet.
+#
+#   bash scripts/devnet.sh up          # boot root → A → B, C; wait for every checkpoint
+#   bash scripts/devnet.sh status      # the tree: heights, checkpoints, frozen chains, alerts
+#   bash scripts/devnet.sh logs /A/B   # a chain's validator logs
+#   bash scripts/devnet.sh down        # stop it (data kept; --fresh removes it)
+#
+# Environment: CARGO_TARGET_DIR (default ~/.cache/plasma/target, shared with the tests),
+# PLASMA_DEVNET_DIR (default .devnet in the checkout).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/plasma/target}"
+export PLASMA_DEVNET_DIR="${PLASMA_DEVNET_DIR:-$PWD/.devnet}"
+
+if [ "${1:-}" = "up" ]; then
+  bash scripts/setup.sh
+  cargo build --quiet --locked -p plasma-node -p plasma-devnet --bins
+fi
+bin="$CARGO_TARGET_DIR/debug/plasma-devnet"
+[ -x "$bin" ] || { echo "devnet: not built yet; run: bash scripts/devnet.sh up" >&2; exit 1; }
+exec "$bin" "$@"
