@@ -10,7 +10,9 @@ use plasma_bridge::devchain::wallet_provider;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::children::{child_chain_id, register_child_tx};
 use plasma_ledger::{Address, ChildParams, ChildRegistration, Validator, U256};
-use plasma_node::config::{Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys};
+use plasma_node::config::{
+    AncestorSection, Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys,
+};
 use plasma_node::daemon::{self, Home};
 use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetChildRequest, StatusRequest, SubmitTxRequest};
@@ -109,7 +111,7 @@ impl Devnet {
             }
         }
         let nodes: usize = topology.chains.iter().map(|c| c.validators).sum();
-        check_ports(options.base_port, nodes)?;
+        check_ports(options.base_port, nodes, Duration::ZERO).await?;
         if options.dir.exists() {
             std::fs::remove_dir_all(&options.dir).map_err(io("removing the old devnet"))?;
         }
@@ -175,7 +177,7 @@ impl Devnet {
             return Err(DevnetError::Running(options.dir.clone()));
         }
         let nodes: usize = state.chains.iter().map(|c| c.nodes.len()).sum();
-        check_ports(state.base_port, nodes)?;
+        check_ports(state.base_port, nodes, Duration::from_secs(15)).await?;
         let topology = Topology::parse(&state.topology)?;
         let options = Options { base_port: state.base_port, ..options };
         let restarted = start_anvil(&options, topology.root.block_time).await?;
@@ -288,10 +290,21 @@ impl Devnet {
         };
         genesis.clone().check().map_err(|e| node_err(&e))?;
         let plasma = spec.parent.map(|p| {
-            let parent = &self.state.chains[p];
+            let chains = &self.state.chains;
+            let mut ancestors = Vec::new();
+            let mut above = chains[p].parent;
+            while let Some(a) = above {
+                ancestors.push(AncestorSection {
+                    chain_id: chains[a].chain_id,
+                    endpoints: chains[a].nodes.iter().map(NodeState::url).collect(),
+                });
+                above = chains[a].parent;
+            }
+            ancestors.reverse();
             PlasmaParentSection {
-                chain_id: parent.chain_id,
-                endpoints: parent.nodes.iter().map(NodeState::url).collect(),
+                chain_id: chains[p].chain_id,
+                endpoints: chains[p].nodes.iter().map(NodeState::url).collect(),
+                ancestors,
             }
         });
         for (k, node) in nodes.iter().enumerate() {
@@ -663,8 +676,10 @@ pub(crate) fn stop_state(state: &mut State) -> usize {
     stopped
 }
 
-/// Refuses to start if any port the devnet would bind is taken.
-fn check_ports(base: u16, nodes: usize) -> Result<(), DevnetError> {
+/// Refuses to start if any port the devnet would bind is taken, after waiting up to `grace`
+/// for it to be released (a process that just stopped may hold its sockets a moment: its
+/// main thread shows as exited before the last of its threads closes them).
+async fn check_ports(base: u16, nodes: usize, grace: Duration) -> Result<(), DevnetError> {
     let last = u32::from(base) + 10 + 4 * nodes as u32;
     if last > u32::from(u16::MAX) {
         return Err(DevnetError::Ports(format!(
@@ -676,11 +691,15 @@ fn check_ports(base: u16, nodes: usize) -> Result<(), DevnetError> {
         let p = base + 10 + 4 * k;
         ports.extend([p, p + 1, p + 2, p + 3]);
     }
+    let since = Instant::now();
     for p in ports {
-        if std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
-            return Err(DevnetError::Ports(format!(
-                "port {p} is in use (another devnet? choose another --base-port)"
-            )));
+        while std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
+            if since.elapsed() >= grace {
+                return Err(DevnetError::Ports(format!(
+                    "port {p} is in use (another devnet? choose another --base-port)"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
     Ok(())

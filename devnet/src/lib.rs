@@ -10,6 +10,7 @@
 pub mod harness;
 pub mod launch;
 pub mod process;
+pub mod scenarios;
 pub mod state;
 pub mod status;
 pub mod topology;
@@ -80,6 +81,22 @@ pub enum DevnetError {
         what: &'static str,
         /// The node's answer.
         reason: String,
+    },
+    /// A scenario found what it checks false, or could not run.
+    #[error("scenario {name}: {reason}")]
+    Scenario {
+        /// The scenario.
+        name: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// No scenario of this name.
+    #[error("no scenario {name:?}; known: {known}")]
+    UnknownScenario {
+        /// The name asked for.
+        name: String,
+        /// The names this version knows.
+        known: String,
     },
     /// No chain with this path.
     #[error("no chain {0:?} in this devnet (`plasma-devnet status` lists them)")]

@@ -45,6 +45,11 @@ enum Command {
         #[arg(long, short = 'f')]
         follow: bool,
     },
+    /// Run a cross-chain scenario against the running devnet and print what it measured.
+    Scenario {
+        /// Its name (`plasma-devnet scenario list` lists them).
+        name: String,
+    },
     /// Stop every process the devnet started (by recorded PID, nothing else).
     Down {
         /// Remove its data too.
@@ -144,6 +149,28 @@ fn run(cli: Cli) -> eyre::Result<()> {
                     }
                 }
             }
+        }
+        Command::Scenario { name } => {
+            if name == "list" {
+                for n in plasma_devnet::scenarios::NAMES {
+                    println!("{n}");
+                }
+                return Ok(());
+            }
+            let devnet = Devnet::open(Options::new(&cli.dir))?;
+            if !devnet.state.running() {
+                eyre::bail!(
+                    "the devnet in {} is stopped (start it: plasma-devnet up)",
+                    cli.dir.display()
+                );
+            }
+            let started = Instant::now();
+            let progress = |line: &str| {
+                eprintln!("[{:>5.1} s] {line}", started.elapsed().as_secs_f64());
+            };
+            let outcome = rt.block_on(plasma_devnet::scenarios::run(&devnet, &name, &progress))?;
+            println!("{}: ok: {}", outcome.name, outcome.summary);
+            Ok(())
         }
         Command::Down { fresh } => {
             let stopped = plasma_devnet::down(&cli.dir, fresh)?;

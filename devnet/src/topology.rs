@@ -28,6 +28,10 @@ use std::path::Path;
 /// The default tree: root → A (4 validators) → B (4) and C (3).
 pub const DEFAULT: &str = include_str!("../topologies/default.toml");
 
+/// The deepest a chain may hang below the root: each level's nodes follow every plasma chain
+/// above them as light clients.
+pub const MAX_DEPTH: usize = 4;
+
 /// The most validators a chain may have (the root contract's and the native parent's bound).
 pub const MAX_VALIDATORS: usize = 16;
 
@@ -74,11 +78,8 @@ pub enum TopologyError {
         /// What is allowed.
         range: &'static str,
     },
-    /// A chain too deep for this version.
-    #[error(
-        "topology: chain {0:?} is three levels below the root; a chain's parent must be the \
-         root or a chain directly under it"
-    )]
+    /// A chain deeper than [`MAX_DEPTH`].
+    #[error("topology: chain {0:?} would be more than {MAX_DEPTH} levels below the root")]
     TooDeep(String),
 }
 
@@ -215,7 +216,7 @@ impl Topology {
                     let index = chains.iter().position(|c| c.name == at).ok_or_else(|| {
                         TopologyError::UnknownParent { chain: name.clone(), parent: p.into() }
                     })?;
-                    if chains[index].parent.is_some() {
+                    if depth(&chains, index) + 1 > MAX_DEPTH {
                         return Err(TopologyError::TooDeep(name));
                     }
                     Some(index)
@@ -249,6 +250,11 @@ impl Topology {
             Some(p) => format!("{}/{}", self.path(p), self.chains[i].name),
         }
     }
+}
+
+/// How many levels below the root chain `i` hangs (1 for the root's children).
+fn depth(chains: &[ChainSpec], i: usize) -> usize {
+    1 + chains[i].parent.map_or(0, |p| depth(chains, p))
 }
 
 fn range(
@@ -306,10 +312,16 @@ mod tests {
         let twice =
             "[[chain]]\nname = \"a\"\nvalidators = 1\n[[chain]]\nname = \"a\"\nvalidators = 1\n";
         assert!(err(twice).contains("declared twice"));
-        let deep =
-            "[[chain]]\nname = \"a\"\nvalidators = 1\n[[chain]]\nname = \"b\"\nparent = \"a\"\n\
-                    validators = 1\n[[chain]]\nname = \"c\"\nparent = \"b\"\nvalidators = 1\n";
-        assert!(err(deep).contains("three levels"));
+        let mut deep = "[[chain]]\nname = \"c0\"\nvalidators = 1\n".to_string();
+        for i in 1..MAX_DEPTH {
+            deep +=
+                &format!("[[chain]]\nname = \"c{i}\"\nparent = \"c{}\"\nvalidators = 1\n", i - 1);
+        }
+        let t = Topology::parse(&deep).unwrap();
+        assert_eq!(t.path(MAX_DEPTH - 1), "/c0/c1/c2/c3");
+        deep +=
+            &format!("[[chain]]\nname = \"x\"\nparent = \"c{}\"\nvalidators = 1\n", MAX_DEPTH - 1);
+        assert!(err(&deep).contains("more than 4 levels"), "{}", err(&deep));
         assert!(err("[root]\nblock_time = 100\n[[chain]]\nname = \"a\"\nvalidators = 1\n")
             .contains("block_time = 100"));
         assert!(Topology::load(Path::new("/nonexistent/t.toml"))

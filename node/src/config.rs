@@ -178,11 +178,57 @@ pub struct ParentSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlasmaParentSection {
-    /// The parent chain's id.
+    /// The parent chain's id (a string when above TOML's integers: a plasma parent names its
+    /// children with the top bit set).
+    #[serde(with = "chain_id_toml")]
     pub chain_id: u64,
     /// gRPC endpoints (`http://host:port`) of the parent's nodes. Their answers are verified
     /// (commit certificates), never believed; one honest endpoint is enough.
     pub endpoints: Vec<String>,
+    /// When the parent is itself under a plasma chain: the chains between the root and the
+    /// parent, the root's child first (`[[parent.plasma.ancestors]]`). Each is followed as a
+    /// light client to learn the validator sets of the one below it, down to the parent's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestors: Vec<AncestorSection>,
+}
+
+/// `[[parent.plasma.ancestors]]`: a plasma chain above the parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AncestorSection {
+    /// Its chain id (a string when above TOML's integers).
+    #[serde(with = "chain_id_toml")]
+    pub chain_id: u64,
+    /// gRPC endpoints of its nodes (verified, never believed).
+    pub endpoints: Vec<String>,
+}
+
+/// A chain id in TOML, whose integers are signed 64-bit: an integer when it fits, else a
+/// decimal string (ids a plasma parent assigns have the top bit set). Both read back.
+mod chain_id_toml {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(id: &u64, s: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(*id) {
+            Ok(small) => s.serialize_i64(small),
+            Err(_) => s.serialize_str(&id.to_string()),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Id {
+            Number(u64),
+            Text(String),
+        }
+        match Id::deserialize(d)? {
+            Id::Number(n) => Ok(n),
+            Id::Text(t) => t.parse().map_err(|_| {
+                serde::de::Error::custom(format!("chain id {t:?} is not a 64-bit unsigned integer"))
+            }),
+        }
+    }
 }
 
 fn default_withholding_ms() -> u64 {
@@ -618,6 +664,35 @@ mod tests {
         assert!(err("consensus..x=1").contains("not a dotted key"));
         assert!(err("consensus.vote_timeout_ms=0").contains("timeouts must be positive"));
         assert!(err("rpc.listen=nowhere").contains("rpc.listen"));
+    }
+
+    #[test]
+    fn chain_ids_above_tomls_integers_round_trip_as_strings() {
+        let (_dir, path) = home();
+        let mut cfg = NodeConfig::load(&path).unwrap();
+        let deep = PlasmaParentSection {
+            chain_id: (1 << 63) | 12_345,
+            endpoints: vec!["http://127.0.0.1:9090".into()],
+            ancestors: vec![AncestorSection { chain_id: 7, endpoints: vec![] }],
+        };
+        cfg.parent = Some(ParentSection {
+            rpc: "http://127.0.0.1:8545".into(),
+            confirmations: Some(0),
+            start_block: 0,
+            poll_ms: 500,
+            withholding_timeout_ms: 30_000,
+            block_sources: vec![],
+            plasma: Some(deep.clone()),
+        });
+        cfg.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("chain_id = \"9223372036854788153\""), "{text}");
+        assert!(text.contains("chain_id = 7"), "small ids stay integers: {text}");
+        let back = NodeConfig::load(&path).unwrap();
+        assert_eq!(back.parent.unwrap().plasma.unwrap(), deep);
+        let bad = "chain_id = \"seven\"";
+        let err = NodeConfig::load_with(&path, &[format!("parent.plasma.{bad}")]).unwrap_err();
+        assert!(err.to_string().contains("not a 64-bit unsigned integer"), "{err}");
     }
 
     #[test]

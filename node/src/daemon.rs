@@ -365,15 +365,19 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
                 // Until the parent serves its first block, there is nothing to follow.
                 let mut quiet = crate::periodic::Quiet::new("cannot reach the plasma parent");
                 let parent = loop {
-                    let sets = Box::new((ethereum.clone(), pp.chain_id));
-                    let endpoints = pp.endpoints.clone();
-                    let connect = plasma_bridge::PlasmaParent::connect(
-                        domain.clone(),
-                        chain_id,
-                        address.0,
-                        endpoints,
-                        sets,
-                    );
+                    let connect = async {
+                        let root_chain_id = genesis.genesis.root_chain_id;
+                        let sets = parent_sets(&ethereum, root_chain_id, root, pp).await?;
+                        let endpoints = pp.endpoints.clone();
+                        plasma_bridge::PlasmaParent::connect(
+                            domain.clone(),
+                            chain_id,
+                            address.0,
+                            endpoints,
+                            sets,
+                        )
+                        .await
+                    };
                     if let Some(parent) = quiet.outcome(connect.await.map_err(|e| eyre!(e))) {
                         break parent;
                     }
@@ -467,6 +471,35 @@ pub fn open_app(home: &Home) -> eyre::Result<PlasmaApp> {
         }
     }
     Ok(PlasmaApp::new(store, genesis.domain, genesis.validators)?)
+}
+
+/// Where the validator sets of the plasma parent `pp` come from: the root's configurations
+/// when it hangs under the root; otherwise a light client of each ancestor, the root's child
+/// first, each learning the sets of the chain below it from the registry it keeps.
+async fn parent_sets(
+    ethereum: &plasma_bridge::EthereumParent,
+    root_chain_id: u64,
+    root: plasma_ledger::Address,
+    pp: &crate::config::PlasmaParentSection,
+) -> Result<Box<dyn plasma_bridge::light::SetSource>, plasma_bridge::ParentError> {
+    let top = pp.ancestors.first().map_or(pp.chain_id, |a| a.chain_id);
+    let mut sets: Box<dyn plasma_bridge::light::SetSource> = Box::new((ethereum.clone(), top));
+    for (k, ancestor) in pp.ancestors.iter().enumerate() {
+        let below = pp.ancestors.get(k + 1).map_or(pp.chain_id, |a| a.chain_id);
+        let domain =
+            plasma_ledger::signing::SigningDomain::new(ancestor.chain_id, root_chain_id, root);
+        // A follower only: it never submits, so it needs no beneficiary.
+        let follower = plasma_bridge::PlasmaParent::connect(
+            domain,
+            below,
+            plasma_ledger::Address::ZERO,
+            ancestor.endpoints.clone(),
+            sets,
+        )
+        .await?;
+        sets = Box::new(Arc::new(follower));
+    }
+    Ok(sets)
 }
 
 /// Creates a node home: keys and a default `config.toml` (never overwriting).

@@ -1,0 +1,91 @@
+//! Three levels of plasma chains: root → A → B → C. C's nodes follow B as a light client and
+//! learn B's validator sets by following A, whose own come from the root; C checkpoints to
+//! B, and value goes root → C and back C → root in single hops composed.
+
+mod common;
+
+use common::{boot, ETH};
+use plasma_ledger::{Address, U256};
+use plasma_node::hops::{self, Deposit, Journal};
+use std::time::Duration;
+
+const DEEP: &str = r#"
+[root]
+block_time = 0
+
+[defaults]
+epoch_length = 4
+block_time_ms = 300
+exit_period = 4
+
+[[chain]]
+name = "A"
+validators = 1
+exit_period = 60
+
+[[chain]]
+name = "B"
+parent = "A"
+validators = 1
+
+[[chain]]
+name = "C"
+parent = "B"
+validators = 2
+"#;
+
+#[test]
+fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_dir, devnet) = boot(&rt, DEEP);
+    let [a, b, c] = ["/A", "/A/B", "/A/B/C"].map(|p| devnet.chain(p).unwrap());
+    let url = |i: usize| devnet.state.chains[i].nodes[0].url();
+    let key = devnet.user_key(4).unwrap();
+    let me = key.address();
+    let say = |line: String| eprintln!("{line}");
+    rt.block_on(async {
+        // `up` returned: C's first checkpoint is on B.
+        let (on_b, frozen) = devnet.checkpoint(c).await.unwrap();
+        assert!(on_b >= 4 && !frozen, "C's checkpoint on B: {on_b}");
+        assert_eq!(devnet.child_entry(c).await.unwrap().epoch_length, 4);
+
+        // Down three hops.
+        let what = Deposit { token: Address::ZERO, amount: U256::from(ETH), recipient: me };
+        let mut journal = Journal::open(None, "down".into()).unwrap();
+        let chains = [url(a), url(b), url(c)];
+        let pos =
+            hops::deposit(&devnet.root, &key, what, &chains, &mut journal, &say).await.unwrap();
+        let on_c = devnet.coins(c, me).await.unwrap();
+        assert_eq!(on_c.len(), 1);
+        assert_eq!((on_c[0].pos(), on_c[0].amount), (pos.clone(), U256::from(ETH)));
+        // Exit bonds: a tenth on A and one on B.
+        let tenth = U256::from(ETH / 10);
+        let bond = Deposit { token: Address::ZERO, amount: tenth, recipient: me };
+        let mut journal = Journal::open(None, "bond".into()).unwrap();
+        hops::deposit(&devnet.root, &key, bond, &chains[..2], &mut journal, &say).await.unwrap();
+        let a_id = devnet.state.chains[a].chain_id;
+        devnet.root.deposit(me, a_id, me, Address::ZERO, tenth).await.unwrap();
+        devnet.wait_coins(a, me, 1, Duration::from_secs(60)).await.unwrap();
+
+        // Up three hops: B pays C's exit, A pays B's, the root A's.
+        let owed_before = devnet.root.owed(me, Address::ZERO).await.unwrap();
+        let mut journal = Journal::open(None, "up".into()).unwrap();
+        let up = [url(c), url(b), url(a)];
+        hops::exit(&devnet.root, &key, pos, &up, &mut journal, &say).await.unwrap();
+        devnet.warp(120).await.unwrap();
+        devnet.root.process_exits(devnet.operator(), a_id, Address::ZERO, 16).await.unwrap();
+        let root_bond = devnet.root.exit_bond().await.unwrap();
+        let owed = devnet.root.owed(me, Address::ZERO).await.unwrap();
+        assert_eq!(
+            owed - owed_before,
+            U256::from(ETH) + root_bond,
+            "C's ether is owed on the root"
+        );
+        // C's escrow on B is empty again; B's on A holds only the tenth still on B.
+        let held = |entry: plasma_proto::v1::GetChildResponse| -> U256 {
+            entry.escrow.iter().map(|l| U256::from_be_slice(&l.amount)).sum()
+        };
+        assert_eq!(held(devnet.child_entry(c).await.unwrap()), U256::ZERO);
+        assert_eq!(held(devnet.child_entry(b).await.unwrap()), tenth);
+    });
+}

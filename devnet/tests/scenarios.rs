@@ -1,0 +1,46 @@
+//! The named scenarios `plasma-devnet scenario` replays, run on a small tree.
+
+mod common;
+
+use common::boot;
+use plasma_devnet::scenarios::{self, NAMES};
+use plasma_devnet::DevnetError;
+
+const SMALL: &str = r#"
+[root]
+block_time = 0
+
+[defaults]
+epoch_length = 4
+block_time_ms = 300
+
+[[chain]]
+name = "A"
+validators = 1
+exit_period = 60
+
+[[chain]]
+name = "B"
+parent = "A"
+validators = 1
+exit_period = 4
+"#;
+
+#[test]
+fn value_goes_root_to_grandchild_and_back_by_the_named_scenarios() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_dir, devnet) = boot(&rt, SMALL);
+    let progress = |line: &str| eprintln!("scenario: {line}");
+    // Exiting before anything is on B says what to run first.
+    let early = rt.block_on(scenarios::run(&devnet, "exit_grandchild_to_root", &progress));
+    let early = early.unwrap_err().to_string();
+    assert!(early.contains("run deposit_root_to_grandchild first"), "{early}");
+    for name in NAMES {
+        let outcome = rt.block_on(scenarios::run(&devnet, name, &progress)).unwrap();
+        assert_eq!(outcome.name, *name);
+        eprintln!("{name}: {}", outcome.summary);
+    }
+    let unknown = rt.block_on(scenarios::run(&devnet, "teleport", &progress)).unwrap_err();
+    assert!(matches!(unknown, DevnetError::UnknownScenario { .. }));
+    assert!(unknown.to_string().contains("deposit_root_to_grandchild"), "{unknown}");
+}
