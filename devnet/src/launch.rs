@@ -323,7 +323,7 @@ impl Devnet {
                 rpc: root.rpc.clone(),
                 confirmations: Some(0),
                 start_block: root.deployed_at,
-                poll_ms: 500,
+                poll_ms: 200,
                 withholding_timeout_ms: 30_000,
                 block_sources: nodes
                     .iter()

@@ -157,7 +157,7 @@ fn run(cli: Cli) -> eyre::Result<()> {
                 }
                 return Ok(());
             }
-            let devnet = Devnet::open(Options::new(&cli.dir))?;
+            let mut devnet = Devnet::open(Options::new(&cli.dir))?;
             if !devnet.state.running() {
                 eyre::bail!(
                     "the devnet in {} is stopped (start it: plasma-devnet up)",
@@ -168,7 +168,8 @@ fn run(cli: Cli) -> eyre::Result<()> {
             let progress = |line: &str| {
                 eprintln!("[{:>5.1} s] {line}", started.elapsed().as_secs_f64());
             };
-            let outcome = rt.block_on(plasma_devnet::scenarios::run(&devnet, &name, &progress))?;
+            let outcome =
+                rt.block_on(plasma_devnet::scenarios::run(&mut devnet, &name, &progress))?;
             println!("{}: ok: {}", outcome.name, outcome.summary);
             Ok(())
         }

@@ -2,15 +2,24 @@
 //! and by `plasma-devnet scenario <name>` against a running one, for a demonstration. Each
 //! checks what it claims and reports its figures through `progress`.
 
+use crate::harness::{lock_for_child, spend_into, Coin};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
+use alloy_sol_types::SolValue;
 use plasma_ledger::signing::UserKey;
-use plasma_ledger::{Address, U256};
+use plasma_ledger::{testkit, Address, ChildExitStart, Output, TxKind, U256};
 use plasma_node::hops::{self, Deposit, Journal};
 use std::time::{Duration, Instant};
 
 /// The scenarios this version runs.
-pub const NAMES: &[&str] = &["deposit_root_to_grandchild", "exit_grandchild_to_root"];
+pub const NAMES: &[&str] = &[
+    "deposit_root_to_grandchild",
+    "exit_grandchild_to_root",
+    "sibling_transfer_via_parent",
+    "erc20_round_trip",
+    "spent_exit_challenged",
+    "validator_crash_restart_under_load",
+];
 
 /// What a scenario measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,13 +42,19 @@ fn failed(name: &str) -> impl Fn(eyre::Report) -> DevnetError + '_ {
 
 /// Runs scenario `name`.
 pub async fn run(
-    devnet: &Devnet,
+    devnet: &mut Devnet,
     name: &str,
     progress: Progress<'_>,
 ) -> Result<Outcome, DevnetError> {
     match name {
         "deposit_root_to_grandchild" => deposit_root_to_grandchild(devnet, progress).await,
         "exit_grandchild_to_root" => exit_grandchild_to_root(devnet, progress).await,
+        "sibling_transfer_via_parent" => sibling_transfer_via_parent(devnet, progress).await,
+        "erc20_round_trip" => erc20_round_trip(devnet, progress).await,
+        "spent_exit_challenged" => spent_exit_challenged(devnet, progress).await,
+        "validator_crash_restart_under_load" => {
+            validator_crash_restart_under_load(devnet, progress).await
+        }
         _ => Err(DevnetError::UnknownScenario { name: name.into(), known: NAMES.join(", ") }),
     }
 }
@@ -188,6 +203,392 @@ pub async fn exit_grandchild_to_root(
             coin.amount,
             devnet.state.chains[b].path,
             elapsed.as_secs()
+        ),
+    })
+}
+
+fn root_err(e: plasma_bridge::RootError) -> DevnetError {
+    DevnetError::Root(e.to_string())
+}
+
+fn check(name: &str, ok: bool, what: impl FnOnce() -> String) -> Result<(), DevnetError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(DevnetError::Scenario { name: name.into(), reason: what() })
+    }
+}
+
+/// Waits (a minute at most) for an output of `owner` on chain `i` that `fits` and is not
+/// among `before`.
+async fn arrival(
+    devnet: &Devnet,
+    i: usize,
+    owner: Address,
+    before: &[Coin],
+    fits: impl Fn(&Coin) -> bool,
+) -> Result<Coin, DevnetError> {
+    let since = Instant::now();
+    loop {
+        let coins = devnet.coins(i, owner).await?;
+        if let Some(c) = coins.iter().find(|c| !before.contains(c) && fits(c)) {
+            return Ok(*c);
+        }
+        if since.elapsed() > Duration::from_secs(60) {
+            return Err(DevnetError::Timeout(format!(
+                "no new output of {owner} on {} (it holds {coins:?})",
+                devnet.state.chains[i].path
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Two siblings under one plasma parent (B and C under A): 0.3 ETH deposited root → A → B
+/// leaves B by a bonded exit on A, paid after B's exit period, and is locked on A for C,
+/// where it is minted. Checks the amount at every step and reports the time B → C.
+pub async fn sibling_transfer_via_parent(
+    devnet: &Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    const NAME: &str = "sibling_transfer_via_parent";
+    let chains = &devnet.state.chains;
+    let pair = (0..chains.len()).find_map(|b| {
+        let parent = chains[b].parent?;
+        let c = (b + 1..chains.len()).find(|&c| chains[c].parent == Some(parent))?;
+        Some((b, c, parent))
+    });
+    let (b, c, a) = pair.ok_or_else(|| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: "the topology has no two chains under one plasma chain".into(),
+    })?;
+    let key = user(devnet)?;
+    let me = key.address();
+    let amount = U256::from(3 * ETH / 10);
+    let bond = devnet.registration(b)?.params.exitBond;
+    // Value on B, and a coin on A for the bond.
+    let mut journal = Journal::open(None, NAME.into()).map_err(failed(NAME))?;
+    let mut route = vec![];
+    let mut at = Some(b);
+    while let Some(i) = at {
+        route.push(chains[i].nodes[0].url());
+        at = chains[i].parent;
+    }
+    route.reverse();
+    let what = Deposit { token: Address::ZERO, amount, recipient: me };
+    let say = |line: String| progress(&line);
+    let on_b = hops::deposit(&devnet.root, &key, what, &route, &mut journal, &say)
+        .await
+        .map_err(failed(NAME))?;
+    let bond_on_a = {
+        let before = devnet.coins(a, me).await?;
+        let a_route = &route[..route.len() - 1];
+        let mut journal = Journal::open(None, format!("{NAME}/bond")).map_err(failed(NAME))?;
+        let what = Deposit { token: Address::ZERO, amount: U256::from(ETH / 10), recipient: me };
+        hops::deposit(&devnet.root, &key, what, a_route, &mut journal, &say)
+            .await
+            .map_err(failed(NAME))?;
+        arrival(devnet, a, me, &before, |c| c.amount == U256::from(ETH / 10)).await?
+    };
+    let coin = *devnet.coins(b, me).await?.iter().find(|c| c.pos() == on_b).ok_or_else(|| {
+        DevnetError::Scenario { name: NAME.into(), reason: format!("{on_b} not on B") }
+    })?;
+    let started = Instant::now();
+    // B → A: a bonded exit on A under a checkpoint of B covering the coin.
+    let anchor = devnet.wait_checkpoint(b, coin.height, Duration::from_secs(60)).await?;
+    let (inclusion, header) = devnet.exit_evidence(b, coin.height, coin.tx_index, anchor).await?;
+    let b_id = chains[b].chain_id;
+    let payload = ChildExitStart { childChainId: b_id, anchor: header, pos: coin.pos(), inclusion };
+    let before = devnet.coins(a, me).await?;
+    let exit = spend_into(
+        &devnet.domain(a),
+        &key,
+        &bond_on_a,
+        TxKind::StartChildExit,
+        bond,
+        payload.abi_encode(),
+    );
+    devnet.submit(a, &exit).await?;
+    progress(&format!(
+        "{}: exit of {} started on {} under checkpoint {anchor}; waiting {} s for the payout",
+        chains[b].path,
+        coin.pos(),
+        chains[a].path,
+        chains[b].exit_period
+    ));
+    let paid = arrival(devnet, a, me, &before, |c| c.amount == amount).await?;
+    progress(&format!("{}: paid {amount} wei at {}", chains[a].path, paid.pos()));
+    // A → C.
+    let before_c = devnet.coins(c, me).await?;
+    let c_id = chains[c].chain_id;
+    devnet.submit(a, &lock_for_child(&devnet.domain(a), &key, &paid, c_id, me, amount)).await?;
+    let minted = arrival(devnet, c, me, &before_c, |x| x.amount == amount).await?;
+    let elapsed = started.elapsed();
+    check(NAME, minted.token == Address::ZERO, || format!("minted {minted:?}"))?;
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!(
+            "{amount} wei {} → {} → {} in {} ms (B's exit period included)",
+            chains[b].path,
+            chains[a].path,
+            chains[c].path,
+            elapsed.as_millis()
+        ),
+    })
+}
+
+/// An ERC-20 deployed on the root goes to the first chain under the root and back: deposited,
+/// minted, exited under a checkpoint, processed after the period (the root's clock warped),
+/// withdrawn; the chain's locked balance ends where it started and the owner holds the
+/// tokens again.
+pub async fn erc20_round_trip(
+    devnet: &Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    const NAME: &str = "erc20_round_trip";
+    let a = (0..devnet.state.chains.len())
+        .find(|&i| devnet.state.chains[i].parent.is_none())
+        .expect("a topology has a chain under the root");
+    let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
+    let key = user(devnet)?;
+    let me = key.address();
+    let amount = U256::from(1_000u64);
+    let root = &devnet.root;
+    let provider = root.contract().provider().clone();
+    let failed_call =
+        |what: &str, e: &dyn std::fmt::Display| DevnetError::Root(format!("{what}: {e}"));
+    let token = plasma_bridge::bindings::MockERC20::deploy(provider)
+        .await
+        .map_err(|e| failed_call("deploying the token", &e))?;
+    let erc20 = *token.address();
+    let mint = token.mint(me, amount).from(me);
+    mint.send()
+        .await
+        .map_err(|e| failed_call("mint", &e))?
+        .get_receipt()
+        .await
+        .map_err(|e| failed_call("mint", &e))?;
+    let approve = token.approve(root.address(), amount).from(me);
+    approve
+        .send()
+        .await
+        .map_err(|e| failed_call("approve", &e))?
+        .get_receipt()
+        .await
+        .map_err(|e| failed_call("approve", &e))?;
+    progress(&format!("root: token {erc20} deployed, {amount} minted to {me}"));
+    let started = Instant::now();
+    let locked_before = root.locked(a_id, erc20).await.map_err(root_err)?;
+    let before = devnet.coins(a, me).await?;
+    root.deposit(me, a_id, me, erc20, amount).await.map_err(root_err)?;
+    let coin = arrival(devnet, a, me, &before, |c| c.token == erc20).await?;
+    check(NAME, coin.amount == amount, || format!("minted {coin:?}"))?;
+    progress(&format!("{path}: minted at {}", coin.pos()));
+    let anchor = devnet.wait_checkpoint(a, coin.height, Duration::from_secs(60)).await?;
+    let (inclusion, header) = devnet.exit_evidence(a, coin.height, coin.tx_index, anchor).await?;
+    let bond = root.exit_bond().await.map_err(root_err)?;
+    root.start_exit(me, &header, &coin.pos(), &inclusion, bond).await.map_err(root_err)?;
+    let period = devnet.state.chains[a].exit_period;
+    progress(&format!("root: exit started under checkpoint {anchor}; warping {} s", period + 60));
+    devnet.warp(period + 60).await?;
+    root.process_exits(devnet.operator(), a_id, erc20, 16).await.map_err(root_err)?;
+    let owed = root.owed(me, erc20).await.map_err(root_err)?;
+    check(NAME, owed == amount, || format!("the root owes {owed} tokens, not {amount}"))?;
+    root.withdraw(me, erc20).await.map_err(root_err)?;
+    let held = token.balanceOf(me).call().await.map_err(|e| failed_call("balanceOf", &e))?;
+    check(NAME, held == amount, || format!("{me} holds {held} tokens, not {amount}"))?;
+    let locked = root.locked(a_id, erc20).await.map_err(root_err)?;
+    check(NAME, locked == locked_before, || format!("{path} locks {locked}, not {locked_before}"))?;
+    let elapsed = started.elapsed();
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!("{amount} tokens root → {path} → root in {} ms", elapsed.as_millis()),
+    })
+}
+
+/// The first chain under the root.
+fn top_chain(devnet: &Devnet) -> usize {
+    (0..devnet.state.chains.len())
+        .find(|&i| devnet.state.chains[i].parent.is_none())
+        .expect("a topology has a chain under the root")
+}
+
+/// Who has challenged exits of `chain_id` on the root so far, in order.
+async fn challengers(devnet: &Devnet, chain_id: u64) -> Result<Vec<Address>, DevnetError> {
+    let logs = devnet
+        .root
+        .contract()
+        .ExitChallenged_filter()
+        .topic1(U256::from(chain_id))
+        .from_block(devnet.state.root.deployed_at)
+        .query()
+        .await
+        .map_err(|e| DevnetError::Root(format!("ExitChallenged events: {e}")))?;
+    Ok(logs.into_iter().map(|(e, _)| e.challenger).collect())
+}
+
+/// On the first chain under the root, the user pays a second account, which pays it all
+/// back and then tries to exit the output it spent; the chain's watchers challenge the exit
+/// on the root by themselves, taking the bond.
+pub async fn spent_exit_challenged(
+    devnet: &Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    const NAME: &str = "spent_exit_challenged";
+    let a = top_chain(devnet);
+    let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
+    let (alice, bob) = (
+        user(devnet)?,
+        devnet
+            .user_key(USER + 1)
+            .ok_or_else(|| DevnetError::Root(format!("anvil has no account {}", USER + 1)))?,
+    );
+    let amount = U256::from(ETH / 5);
+    let domain = devnet.domain(a);
+    let root = &devnet.root;
+    let before = devnet.coins(a, alice.address()).await?;
+    root.deposit(alice.address(), a_id, alice.address(), Address::ZERO, amount)
+        .await
+        .map_err(root_err)?;
+    let coin = arrival(devnet, a, alice.address(), &before, |c| c.amount == amount).await?;
+    let to = |who: &UserKey| vec![Output::new(who.address(), Address::ZERO, amount)];
+    let bobs_before = devnet.coins(a, bob.address()).await?;
+    devnet.submit(a, &testkit::transfer(&domain, &[(coin.pos(), &alice)], to(&bob))).await?;
+    let bobs = arrival(devnet, a, bob.address(), &bobs_before, |c| c.amount == amount).await?;
+    let anchor = devnet.wait_checkpoint(a, bobs.height, Duration::from_secs(60)).await?;
+    let (inclusion, header) = devnet.exit_evidence(a, bobs.height, bobs.tx_index, anchor).await?;
+    // Bob pays it all back: his output is spent ...
+    let alices = devnet.coins(a, alice.address()).await?;
+    devnet.submit(a, &testkit::transfer(&domain, &[(bobs.pos(), &bob)], to(&alice))).await?;
+    arrival(devnet, a, alice.address(), &alices, |c| c.amount == amount).await?;
+    // ... and still tries to exit it.
+    let challenged = challengers(devnet, a_id).await?.len();
+    let bond = root.exit_bond().await.map_err(root_err)?;
+    let started = Instant::now();
+    root.start_exit(bob.address(), &header, &bobs.pos(), &inclusion, bond)
+        .await
+        .map_err(root_err)?;
+    progress(&format!(
+        "root: exit of the spent {} of {path} started by {}",
+        bobs.pos(),
+        bob.address()
+    ));
+    let challenger = loop {
+        if let Some(by) = challengers(devnet, a_id).await?.get(challenged) {
+            break *by;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err(DevnetError::Scenario {
+                name: NAME.into(),
+                reason: "no watcher challenged the exit within a minute".into(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let operators: Vec<Address> =
+        devnet.validator_keys(a)?.iter().map(|k| k.operator.address()).collect();
+    check(NAME, operators.contains(&challenger), || {
+        format!("challenged by {challenger}, not one of {path}'s validators")
+    })?;
+    let elapsed = started.elapsed();
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!(
+            "the exit of a spent output of {path} was challenged by validator {challenger} in {} ms",
+            elapsed.as_millis()
+        ),
+    })
+}
+
+/// While transfers flow on the first chain under the root, each of its validators but the
+/// one serving the API is killed (SIGKILL) and restarted in turn: every transfer commits
+/// exactly once and the chain goes on checkpointing past where it was.
+pub async fn validator_crash_restart_under_load(
+    devnet: &mut Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    const NAME: &str = "validator_crash_restart_under_load";
+    let a = top_chain(devnet);
+    let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
+    let validators = devnet.state.chains[a].nodes.len();
+    if validators < 4 {
+        return Err(DevnetError::Scenario {
+            name: NAME.into(),
+            reason: format!("{path} has {validators} validators; one down needs at least 4"),
+        });
+    }
+    let key = user(devnet)?;
+    let me = key.address();
+    // An amount no other scenario uses, so that the coins of this one are told apart.
+    let amount = U256::from(ETH / 10 + 7_777);
+    let before = devnet.coins(a, me).await?;
+    devnet.root.deposit(me, a_id, me, Address::ZERO, amount).await.map_err(root_err)?;
+    let mut coin = arrival(devnet, a, me, &before, |c| c.amount == amount).await?;
+    let checkpoint_before = devnet.checkpoint(a).await.map_or(0, |c| c.0);
+    let domain = devnet.domain(a);
+    let started = Instant::now();
+    let mut transfers = 0;
+    for k in 1..validators {
+        devnet.kill_node(a, k)?;
+        progress(&format!("{path}: validator {k} killed"));
+        for _ in 0..3 {
+            // One wei away each time, the rest back to self: every step is a new coin.
+            let next = coin.amount - U256::from(1u64);
+            let pay = testkit::transfer(
+                &domain,
+                &[(coin.pos(), &key)],
+                vec![
+                    Output::new(me, Address::ZERO, next),
+                    Output::new(devnet.operator(), Address::ZERO, U256::from(1u64)),
+                ],
+            );
+            let held = devnet.coins(a, me).await?;
+            devnet.submit(a, &pay).await?;
+            coin = arrival(devnet, a, me, &held, |c| c.amount == next).await?;
+            transfers += 1;
+        }
+        devnet.start_node(a, k)?;
+        progress(&format!("{path}: validator {k} restarted; {transfers} transfers so far"));
+    }
+    let coins = devnet.coins(a, me).await?;
+    let last = amount - U256::from(transfers);
+    let ours: Vec<_> = coins.iter().filter(|c| c.amount >= last && c.amount <= amount).collect();
+    check(NAME, ours.len() == 1 && ours[0].amount == last, || {
+        format!("{me} should hold only the last of its {transfers} transfers: {ours:?}")
+    })?;
+    let height = devnet.height(a).await;
+    let landed = devnet.wait_checkpoint(a, checkpoint_before + 1, Duration::from_secs(120)).await?;
+    // Every validator is back: each reports the chain's height again.
+    for k in 0..validators {
+        let since = Instant::now();
+        loop {
+            let mut client = devnet.client(a, k).await?;
+            let h = client
+                .status(plasma_proto::v1::StatusRequest {})
+                .await
+                .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
+                .into_inner()
+                .height;
+            if h >= height {
+                break;
+            }
+            if since.elapsed() > Duration::from_secs(60) {
+                return Err(DevnetError::Timeout(format!("{path} validator {k} stuck at {h}")));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    let elapsed = started.elapsed();
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!(
+            "{transfers} transfers on {path} while {} validators were killed and restarted in \
+             turn; each committed once, checkpoints went on ({checkpoint_before} → {landed})",
+            validators - 1
         ),
     })
 }

@@ -16,7 +16,7 @@ block_time_ms = 300
 
 [[chain]]
 name = "A"
-validators = 1
+validators = 4
 exit_period = 60
 
 [[chain]]
@@ -24,23 +24,29 @@ name = "B"
 parent = "A"
 validators = 1
 exit_period = 4
+
+[[chain]]
+name = "C"
+parent = "A"
+validators = 1
+exit_period = 4
 "#;
 
 #[test]
-fn value_goes_root_to_grandchild_and_back_by_the_named_scenarios() {
+fn every_named_scenario_passes_on_a_small_tree() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, devnet) = boot(&rt, SMALL);
+    let (_dir, mut devnet) = boot(&rt, SMALL);
     let progress = |line: &str| eprintln!("scenario: {line}");
     // Exiting before anything is on B says what to run first.
-    let early = rt.block_on(scenarios::run(&devnet, "exit_grandchild_to_root", &progress));
+    let early = rt.block_on(scenarios::run(&mut devnet, "exit_grandchild_to_root", &progress));
     let early = early.unwrap_err().to_string();
     assert!(early.contains("run deposit_root_to_grandchild first"), "{early}");
     for name in NAMES {
-        let outcome = rt.block_on(scenarios::run(&devnet, name, &progress)).unwrap();
+        let outcome = rt.block_on(scenarios::run(&mut devnet, name, &progress)).unwrap();
         assert_eq!(outcome.name, *name);
         eprintln!("{name}: {}", outcome.summary);
     }
-    let unknown = rt.block_on(scenarios::run(&devnet, "teleport", &progress)).unwrap_err();
+    let unknown = rt.block_on(scenarios::run(&mut devnet, "teleport", &progress)).unwrap_err();
     assert!(matches!(unknown, DevnetError::UnknownScenario { .. }));
     assert!(unknown.to_string().contains("deposit_root_to_grandchild"), "{unknown}");
 }
