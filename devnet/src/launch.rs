@@ -457,6 +457,60 @@ impl Devnet {
         plasma_ledger::signing::UserKey::from_bytes(bytes)
     }
 
+    /// Adds a node with fresh keys to chain `i` (a full node until its parent adopts it into
+    /// the set): its home beside the others', the chain's genesis and parent configuration,
+    /// the next free ports. Not started. Returns its index in the chain.
+    pub async fn add_node(&mut self, i: usize) -> Result<usize, DevnetError> {
+        let total: usize = self.state.chains.iter().map(|c| c.nodes.len()).sum();
+        let base = self.state.base_port + 10 + 4 * total as u16;
+        let chain = &self.state.chains[i];
+        let k = chain.nodes.len();
+        let name = chain.path.rsplit('/').next().unwrap_or(&chain.path).to_string();
+        let first = &chain.nodes[0];
+        let home_dir = first.home.with_file_name(format!("v{k}"));
+        let node = NodeState {
+            moniker: format!("{name}-v{k}"),
+            home: home_dir,
+            p2p: base,
+            rpc: base + 2,
+            metrics: base + 3,
+            pid: None,
+        };
+        let node_err = |e: &dyn std::fmt::Display| DevnetError::Node {
+            chain: chain.path.clone(),
+            reason: e.to_string(),
+        };
+        for p in [base, base + 1, base + 2, base + 3] {
+            if std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
+                return Err(DevnetError::Ports(format!("port {p} for a new node is in use")));
+            }
+        }
+        let home = Home(node.home.clone());
+        daemon::init(
+            &home,
+            &node.moniker,
+            &format!("/ip4/127.0.0.1/tcp/{}", node.p2p),
+            &format!("127.0.0.1:{}", node.rpc),
+        )
+        .map_err(|e| node_err(&format!("{e:#}")))?;
+        let from = Home(first.home.clone());
+        std::fs::copy(from.genesis(), home.genesis()).map_err(|e| node_err(&e))?;
+        let template = NodeConfig::load(&from.config()).map_err(|e| node_err(&e))?;
+        let mut config = NodeConfig::load(&home.config()).map_err(|e| node_err(&e))?;
+        config.consensus = template.consensus;
+        config.rpc.metrics = Some(format!("127.0.0.1:{}", node.metrics));
+        config.p2p.peers =
+            chain.nodes.iter().map(|n| format!("/ip4/127.0.0.1/tcp/{}", n.p2p)).collect();
+        config.parent = template.parent.map(|p| ParentSection {
+            block_sources: chain.nodes.iter().map(NodeState::url).collect(),
+            ..p
+        });
+        config.save(&home.config()).map_err(|e| node_err(&e))?;
+        self.state.chains[i].nodes.push(node);
+        self.state.save(&self.options.dir)?;
+        Ok(k)
+    }
+
     /// Starts every validator of chain `i` that is not running.
     pub fn start_chain(&mut self, i: usize) -> Result<(), DevnetError> {
         for k in 0..self.state.chains[i].nodes.len() {

@@ -19,6 +19,8 @@ pub const NAMES: &[&str] = &[
     "erc20_round_trip",
     "spent_exit_challenged",
     "validator_crash_restart_under_load",
+    "validator_set_change",
+    "equivocation_slashed",
 ];
 
 /// What a scenario measured.
@@ -55,6 +57,8 @@ pub async fn run(
         "validator_crash_restart_under_load" => {
             validator_crash_restart_under_load(devnet, progress).await
         }
+        "validator_set_change" => validator_set_change(devnet, progress).await,
+        "equivocation_slashed" => equivocation_slashed(devnet, progress).await,
         _ => Err(DevnetError::UnknownScenario { name: name.into(), known: NAMES.join(", ") }),
     }
 }
@@ -589,6 +593,224 @@ pub async fn validator_crash_restart_under_load(
             "{transfers} transfers on {path} while {} validators were killed and restarted in \
              turn; each committed once, checkpoints went on ({checkpoint_before} → {landed})",
             validators - 1
+        ),
+    })
+}
+
+/// More than two thirds of the first chain's validators sign a second block at a height the
+/// chain has not reached, and it is submitted to the root as a checkpoint; when the chain
+/// gets there, its watchers prove the equivocation with their own certificate. The root
+/// freezes the chain from that height and takes the stake of everyone who signed both.
+/// Destructive: the chain stays frozen (exits only), so this scenario runs last.
+pub async fn equivocation_slashed(
+    devnet: &Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    use plasma_ledger::certificate::{certify, ValidatorSet};
+    const NAME: &str = "equivocation_slashed";
+    let a = top_chain(devnet);
+    let chain = &devnet.state.chains[a];
+    let (a_id, path) = (chain.chain_id, chain.path.clone());
+    let root = &devnet.root;
+    let on_root =
+        root.contract().chain(a_id).call().await.map_err(|e| DevnetError::Root(e.to_string()))?;
+    check(NAME, !on_root.frozen, || format!("{path} is frozen already"))?;
+    let members = root.validators(a_id, on_root.activeConfig).await.map_err(root_err)?;
+    let set = ValidatorSet::new(members.clone())
+        .map_err(|e| DevnetError::Root(format!("the configuration of {path}: {e}")))?;
+    let keys = devnet.validator_keys(a)?;
+    // The smallest quorum: more than two thirds of equal powers.
+    let quorum = members.len() * 2 / 3 + 1;
+    let signers: Vec<(usize, &plasma_ledger::bls::BlsSecretKey)> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            Some((i, &keys.iter().find(|k| k.operator.address() == m.operator)?.bls))
+        })
+        .take(quorum)
+        .collect();
+    check(NAME, signers.len() == quorum, || {
+        format!("the devnet holds {} of the keys", signers.len())
+    })?;
+    let forged = plasma_ledger::BlockHeader {
+        chainId: a_id,
+        height: on_root.lastHeight + 3 * chain.epoch_length,
+        validatorSetHash: set.hash(),
+        nextValidatorSetHash: set.hash(),
+        txRoot: plasma_ledger::B256::repeat_byte(0xf0),
+        ..Default::default()
+    };
+    let cert = certify(&set, &signers, &forged, 0).ok_or_else(|| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: "no certificate".into(),
+    })?;
+    let started = Instant::now();
+    root.submit_checkpoint(devnet.operator(), &forged, &cert).await.map_err(root_err)?;
+    progress(&format!(
+        "root: a second block {} of {path}, signed by {quorum} of its {} validators, accepted as a checkpoint",
+        forged.height,
+        members.len()
+    ));
+    let rollback = loop {
+        let c = root
+            .contract()
+            .chain(a_id)
+            .call()
+            .await
+            .map_err(|e| DevnetError::Root(e.to_string()))?;
+        if c.frozen {
+            break c.rollbackHeight;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Scenario {
+                name: NAME.into(),
+                reason: "the watchers never proved the equivocation".into(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let elapsed = started.elapsed();
+    check(NAME, rollback == forged.height, || {
+        format!("rolled back from {rollback}, not {}", forged.height)
+    })?;
+    let proofs = root.fraud_proofs(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
+    let proof = proofs.last().ok_or_else(|| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: "no fraud proof on the root".into(),
+    })?;
+    let evidence =
+        <plasma_ledger::EquivocationEvidence as SolValue>::abi_decode(&proof.evidence).map_err(
+            |e| DevnetError::Scenario { name: NAME.into(), reason: format!("evidence: {e}") },
+        )?;
+    check(NAME, proof.kind == plasma_ledger::FraudKind::Equivocation as u8, || {
+        format!("kind {}", proof.kind)
+    })?;
+    let signed =
+        |c: &plasma_ledger::CommitCertificate| set.signers(&c.signerBitmap).unwrap_or_default();
+    let (x, y) = (signed(&evidence.a), signed(&evidence.b));
+    let both: Vec<usize> = x.into_iter().filter(|i| y.contains(i)).collect();
+    for (i, m) in members.iter().enumerate() {
+        let stake = root
+            .contract()
+            .stakeOf(a_id, m.operator)
+            .call()
+            .await
+            .map_err(|e| DevnetError::Root(e.to_string()))?
+            .amount;
+        check(NAME, stake.is_zero() == both.contains(&i), || {
+            format!(
+                "validator {i} ({}): stake {stake}, signed both: {}",
+                m.operator,
+                both.contains(&i)
+            )
+        })?;
+    }
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!(
+            "{path} frozen from height {rollback} {} ms after the conflicting checkpoint; {} \
+             validators who signed both slashed",
+            elapsed.as_millis(),
+            both.len()
+        ),
+    })
+}
+
+/// A new validator joins the first chain under the root: a node with fresh keys starts as a
+/// full node, bonds on the root with its BLS key and proof of possession, and the root
+/// proposes the next configuration. The chain adopts it at its next epoch end (announced by
+/// `nextValidatorSetHash`, acknowledged by the root), and from then on the newcomer's
+/// precommits are in the chain's certificates.
+pub async fn validator_set_change(
+    devnet: &mut Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    use plasma_ledger::certificate::ValidatorSet;
+    const NAME: &str = "validator_set_change";
+    let a = top_chain(devnet);
+    let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
+    let contract_err = |e: alloy::contract::Error| DevnetError::Root(e.to_string());
+    let before = devnet.root.contract().chain(a_id).call().await.map_err(contract_err)?;
+    let k = devnet.add_node(a).await?;
+    devnet.start_node(a, k)?;
+    let keys = devnet.validator_keys(a)?;
+    let newcomer = &keys[k];
+    let op = newcomer.operator.address();
+    progress(&format!("{path}: node {k} started with operator {op}; bonding it on the root"));
+    devnet.fund(op, U256::from(ETH)).await?;
+    let url = devnet.state.root.rpc.parse().map_err(|e| DevnetError::Root(format!("{e}")))?;
+    let wallet = plasma_bridge::devchain::wallet_provider(url, &[newcomer.operator_secret])
+        .ok_or_else(|| DevnetError::Root("the operator key".into()))?;
+    let stake = U256::from(crate::launch::POWER) * U256::from(1_000_000_000u64);
+    plasma_bridge::Root::at(devnet.root.address(), wallet)
+        .bond(op, a_id, &newcomer.bls, stake)
+        .await
+        .map_err(root_err)?;
+    let started = Instant::now();
+    devnet.root.propose_configuration(devnet.operator(), a_id).await.map_err(root_err)?;
+    let next = before.activeConfig + 1;
+    let members = devnet.root.validators(a_id, next).await.map_err(root_err)?;
+    let set = ValidatorSet::new(members.clone()).map_err(|e| DevnetError::Root(e.to_string()))?;
+    let index =
+        members.iter().position(|m| m.operator == op).ok_or_else(|| DevnetError::Scenario {
+            name: NAME.into(),
+            reason: "the newcomer is not in the proposed set".into(),
+        })?;
+    let from = loop {
+        let c = devnet.root.contract().chain(a_id).call().await.map_err(contract_err)?;
+        if c.activeConfig == next {
+            break c.lastHeight + 1;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Timeout(format!("{path} never adopted configuration {next}")));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let adopted = started.elapsed();
+    progress(&format!("root: configuration {next} active for {path} from block {from}"));
+    // The newcomer signs: once it has caught up, a certificate carries its bit.
+    let mut client = devnet.client(a, 0).await?;
+    let mut height = from;
+    let first_signed = loop {
+        if started.elapsed() > Duration::from_secs(180) {
+            return Err(DevnetError::Timeout(format!(
+                "the newcomer signed none of blocks {from}..{height}"
+            )));
+        }
+        if devnet.height(a).await <= height {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        let block = client
+            .get_block(plasma_proto::v1::GetBlockRequest { height })
+            .await
+            .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?
+            .into_inner();
+        let cert = <plasma_ledger::CommitCertificate as SolValue>::abi_decode(&block.certificate)
+            .map_err(|e| DevnetError::Rpc {
+            what: "GetBlock",
+            reason: format!("certificate: {e}"),
+        })?;
+        let header = plasma_ledger::Block::abi_decode(&block.block)
+            .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("block: {e}") })?
+            .header;
+        check(NAME, header.validatorSetHash == set.hash(), || {
+            format!("block {height} is not by configuration {next}")
+        })?;
+        if set.signers(&cert.signerBitmap).unwrap_or_default().contains(&index) {
+            break height;
+        }
+        height += 1;
+    };
+    Ok(Outcome {
+        name: NAME,
+        elapsed: adopted,
+        summary: format!(
+            "{path} adopted a {}-validator set {} ms after the proposal, from block {from}; the \
+             newcomer's first precommit is in block {first_signed}'s certificate",
+            members.len(),
+            adopted.as_millis(),
         ),
     })
 }
