@@ -398,11 +398,36 @@ fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("hop 1/2") && said.contains("paid on chain"), "{said}");
     assert!(said.contains("hop 2/2") && said.contains("started under checkpoint"), "{said}");
-    rt.block_on(async {
+    // `withdraw` on A pays the matured exits and withdraws: nothing before the period ...
+    let a_url = devnet.state.chains[a].nodes[0].url();
+    let withdraw = || {
+        let out = std::process::Command::new(&cli)
+            .args(["--rpc", &a_url, "withdraw", "--key", w, "--parent-rpc", &anvil])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{said}");
+        said
+    };
+    let early = withdraw();
+    assert!(early.contains("nothing has matured yet"), "{early}");
+    // ... and B's ether, with the root's bond back, after it.
+    let (root_bond, balance_before) = rt.block_on(async {
+        use alloy::providers::Provider;
         devnet.warp(3 * 60).await.unwrap();
-        root.process_exits(devnet.operator(), a_id, Address::ZERO, 10).await.unwrap();
-        let root_bond = root.exit_bond().await.unwrap();
-        let owed = root.owed(bob.address(), Address::ZERO).await.unwrap();
-        assert_eq!(owed, U256::from(ETH) + root_bond, "B's ether is Bob's on the root");
+        let balance = root.contract().provider().get_balance(bob.address()).await.unwrap();
+        (root.exit_bond().await.unwrap(), balance)
+    });
+    let said = withdraw();
+    let expected = U256::from(ETH) + root_bond;
+    assert!(said.contains(&format!("withdrew {expected} ETH")), "{said}");
+    rt.block_on(async {
+        use alloy::providers::Provider;
+        let balance = root.contract().provider().get_balance(bob.address()).await.unwrap();
+        let gas = U256::from(ETH / 100);
+        assert!(balance + gas > balance_before + expected, "Bob's root account received it");
+        assert!(balance <= balance_before + expected, "and no more (gas paid)");
+        assert_eq!(root.owed(bob.address(), Address::ZERO).await.unwrap(), U256::ZERO);
     });
 }

@@ -109,6 +109,19 @@ enum Command {
         #[arg(long)]
         state: Option<PathBuf>,
     },
+    /// Pays out this chain's matured exits on the root (`processExits`, in priority order),
+    /// then withdraws what the root owes you. The node must be the root's child.
+    Withdraw {
+        /// Wallet key file of the exit's owner (pays the gas on the root).
+        #[arg(long)]
+        key: PathBuf,
+        /// JSON-RPC endpoint of the root.
+        #[arg(long, env = "PLASMA_PARENT_RPC")]
+        parent_rpc: String,
+        /// Asset (root token address); ETH when omitted.
+        #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
+        token: Address,
+    },
 }
 
 #[derive(Subcommand)]
@@ -322,6 +335,25 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
             let mut journal = plasma_node::hops::Journal::open(state, transfer)?;
             let progress = |line: String| println!("{line}");
             plasma_node::hops::exit(&root, &key, pos, &chains, &mut journal, &progress).await?;
+        }
+        Command::Withdraw { key, parent_rpc, token } => {
+            let key = load_wallet(&key)?;
+            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let me = key.address();
+            let name = if token == Address::ZERO { "ETH".to_string() } else { token.to_string() };
+            let paid = root.process_exits(me, chain_id, token, 16).await;
+            paid.map_err(|e| eyre!("paying out chain {chain_id}'s exits: {e}"))?;
+            let owed =
+                root.owed(me, token).await.map_err(|e| eyre!("reading what is owed: {e}"))?;
+            if owed.is_zero() {
+                println!(
+                    "the root owes {me} no {name}: nothing has matured yet (an exit pays once its \
+                     period is over), or it was withdrawn already"
+                );
+                return Ok(());
+            }
+            root.withdraw(me, token).await.map_err(|e| eyre!("withdrawing: {e}"))?;
+            println!("withdrew {owed} {name} to {me} on the root");
         }
         Command::Status => {
             let s = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
