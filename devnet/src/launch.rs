@@ -245,7 +245,7 @@ impl Devnet {
         let dir = self.options.dir.join("chains").join(path.trim_start_matches('/'));
         let mut nodes = Vec::with_capacity(spec.validators);
         for k in 0..spec.validators {
-            let base = self.options.base_port + 10 + 4 * (first_node + k) as u16;
+            let base = node_port(self.options.base_port, first_node + k);
             let node = NodeState {
                 moniker: format!("{}-v{k}", spec.name),
                 home: dir.join(format!("v{k}")),
@@ -462,7 +462,7 @@ impl Devnet {
     /// the next free ports. Not started. Returns its index in the chain.
     pub async fn add_node(&mut self, i: usize) -> Result<usize, DevnetError> {
         let total: usize = self.state.chains.iter().map(|c| c.nodes.len()).sum();
-        let base = self.state.base_port + 10 + 4 * total as u16;
+        let base = node_port(self.state.base_port, total);
         let chain = &self.state.chains[i];
         let k = chain.nodes.len();
         let name = chain.path.rsplit('/').next().unwrap_or(&chain.path).to_string();
@@ -522,11 +522,10 @@ impl Devnet {
     /// Starts validator `k` of chain `i` (a no-op if it runs).
     pub fn start_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
         let node = &self.state.chains[i].nodes[k];
-        let home = node.home.display().to_string();
-        if node.pid.is_some_and(|p| process::is_ours(p, &home)) {
+        if node.running() {
             return Ok(());
         }
-        let mut args = vec!["start".to_string(), "--home".into(), home];
+        let mut args = vec!["start".to_string(), "--home".into(), node.marker()];
         for o in &self.options.node_overrides {
             args.extend(["--set".to_string(), o.clone()]);
         }
@@ -546,7 +545,7 @@ impl Devnet {
     pub fn stop_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
         let node = &mut self.state.chains[i].nodes[k];
         if let Some(pid) = node.pid.take() {
-            process::stop(pid, &node.home.display().to_string(), Duration::from_secs(10));
+            process::stop(pid, &node.marker(), Duration::from_secs(10));
         }
         self.state.save(&self.options.dir)
     }
@@ -555,7 +554,7 @@ impl Devnet {
     pub fn kill_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
         let node = &mut self.state.chains[i].nodes[k];
         if let Some(pid) = node.pid.take() {
-            process::kill(pid, &node.home.display().to_string());
+            process::kill(pid, &node.marker());
         }
         self.state.save(&self.options.dir)
     }
@@ -719,8 +718,7 @@ pub(crate) fn stop_state(state: &mut State) -> usize {
     for chain in state.chains.iter_mut().rev() {
         for node in &mut chain.nodes {
             if let Some(pid) = node.pid.take() {
-                let marker = node.home.display().to_string();
-                stopped += usize::from(process::stop(pid, &marker, Duration::from_secs(10)));
+                stopped += usize::from(process::stop(pid, &node.marker(), Duration::from_secs(10)));
             }
         }
     }
@@ -728,6 +726,12 @@ pub(crate) fn stop_state(state: &mut State) -> usize {
         stopped += usize::from(process::stop(pid, &state.root.marker(), Duration::from_secs(10)));
     }
     stopped
+}
+
+/// The first of validator `k`'s four ports (p2p, transaction gossip, gRPC, metrics), `k`
+/// counting every validator of the devnet in topology order.
+fn node_port(base: u16, k: usize) -> u16 {
+    base + 10 + 4 * k as u16
 }
 
 /// Refuses to start if any port the devnet would bind is taken, after waiting up to `grace`
@@ -741,8 +745,8 @@ async fn check_ports(base: u16, nodes: usize, grace: Duration) -> Result<(), Dev
         )));
     }
     let mut ports = vec![base];
-    for k in 0..nodes as u16 {
-        let p = base + 10 + 4 * k;
+    for k in 0..nodes {
+        let p = node_port(base, k);
         ports.extend([p, p + 1, p + 2, p + 3]);
     }
     let since = Instant::now();

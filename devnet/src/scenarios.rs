@@ -419,6 +419,20 @@ fn top_chain(devnet: &Devnet) -> usize {
         .expect("a topology has a chain under the root")
 }
 
+/// The root's record of chain `chain_id`.
+async fn on_root(
+    devnet: &Devnet,
+    chain_id: u64,
+) -> Result<plasma_bridge::bindings::plasma_root::RootStorage::Chain, DevnetError> {
+    devnet
+        .root
+        .contract()
+        .chain(chain_id)
+        .call()
+        .await
+        .map_err(|e| DevnetError::Root(e.to_string()))
+}
+
 /// Who has challenged exits of `chain_id` on the root so far, in order.
 async fn challengers(devnet: &Devnet, chain_id: u64) -> Result<Vec<Address>, DevnetError> {
     let logs = devnet
@@ -612,10 +626,9 @@ pub async fn equivocation_slashed(
     let chain = &devnet.state.chains[a];
     let (a_id, path) = (chain.chain_id, chain.path.clone());
     let root = &devnet.root;
-    let on_root =
-        root.contract().chain(a_id).call().await.map_err(|e| DevnetError::Root(e.to_string()))?;
-    check(NAME, !on_root.frozen, || format!("{path} is frozen already"))?;
-    let members = root.validators(a_id, on_root.activeConfig).await.map_err(root_err)?;
+    let record = on_root(devnet, a_id).await?;
+    check(NAME, !record.frozen, || format!("{path} is frozen already"))?;
+    let members = root.validators(a_id, record.activeConfig).await.map_err(root_err)?;
     let set = ValidatorSet::new(members.clone())
         .map_err(|e| DevnetError::Root(format!("the configuration of {path}: {e}")))?;
     let keys = devnet.validator_keys(a)?;
@@ -634,7 +647,7 @@ pub async fn equivocation_slashed(
     })?;
     let forged = plasma_ledger::BlockHeader {
         chainId: a_id,
-        height: on_root.lastHeight + 3 * chain.epoch_length,
+        height: record.lastHeight + 3 * chain.epoch_length,
         validatorSetHash: set.hash(),
         nextValidatorSetHash: set.hash(),
         txRoot: plasma_ledger::B256::repeat_byte(0xf0),
@@ -730,8 +743,7 @@ pub async fn validator_set_change(
     const NAME: &str = "validator_set_change";
     let a = top_chain(devnet);
     let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
-    let contract_err = |e: alloy::contract::Error| DevnetError::Root(e.to_string());
-    let before = devnet.root.contract().chain(a_id).call().await.map_err(contract_err)?;
+    let before = on_root(devnet, a_id).await?;
     let k = devnet.add_node(a).await?;
     devnet.start_node(a, k)?;
     let keys = devnet.validator_keys(a)?;
@@ -758,7 +770,7 @@ pub async fn validator_set_change(
             reason: "the newcomer is not in the proposed set".into(),
         })?;
     let from = loop {
-        let c = devnet.root.contract().chain(a_id).call().await.map_err(contract_err)?;
+        let c = on_root(devnet, a_id).await?;
         if c.activeConfig == next {
             break c.lastHeight + 1;
         }

@@ -82,6 +82,16 @@ impl NodeState {
         self.home.join("plasmad.log")
     }
 
+    /// The argument that identifies its process among all (its home).
+    pub fn marker(&self) -> String {
+        self.home.display().to_string()
+    }
+
+    /// Whether the process recorded for it still runs.
+    pub fn running(&self) -> bool {
+        self.pid.is_some_and(|p| crate::process::is_ours(p, &self.marker()))
+    }
+
     /// `http://127.0.0.1:<rpc>`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.rpc)
@@ -135,9 +145,7 @@ impl State {
     /// Whether any process the devnet started still runs.
     pub fn running(&self) -> bool {
         self.root.pid.is_some_and(|p| crate::process::is_ours(p, &self.root.marker()))
-            || self.chains.iter().flat_map(|c| &c.nodes).any(|n| {
-                n.pid.is_some_and(|p| crate::process::is_ours(p, &n.home.display().to_string()))
-            })
+            || self.chains.iter().flat_map(|c| &c.nodes).any(NodeState::running)
     }
 }
 

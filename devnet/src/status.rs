@@ -1,7 +1,6 @@
 //! What a devnet looks like now: per chain its height, last checkpoint on its parent,
 //! whether it is frozen, which validators run and which alerts its watchers raised.
 
-use crate::process;
 use crate::Devnet;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,13 +55,7 @@ impl Devnet {
                 chain_id: chain.chain_id,
                 parent: chain.parent.map_or("root".into(), |p| self.state.chains[p].path.clone()),
                 validators: chain.nodes.len(),
-                running: chain
-                    .nodes
-                    .iter()
-                    .filter(|n| {
-                        n.pid.is_some_and(|p| process::is_ours(p, &n.home.display().to_string()))
-                    })
-                    .count(),
+                running: chain.nodes.iter().filter(|n| n.running()).count(),
                 height: self.height(i).await,
                 checkpoint,
                 frozen,

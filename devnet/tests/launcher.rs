@@ -31,7 +31,7 @@ fn pids(devnet: &Devnet) -> Vec<(u32, String)> {
     let mut out = vec![(devnet.state.root.pid.unwrap(), devnet.state.root.marker())];
     for chain in &devnet.state.chains {
         for n in &chain.nodes {
-            out.push((n.pid.unwrap(), n.home.display().to_string()));
+            out.push((n.pid.unwrap(), n.marker()));
         }
     }
     out
