@@ -790,7 +790,14 @@ pub async fn validator_set_change(
                 "the newcomer signed none of blocks {from}..{height}"
             )));
         }
-        if devnet.height(a).await <= height {
+        // The node asked for blocks must itself have them: the highest node may be ahead.
+        let known = client
+            .status(plasma_proto::v1::StatusRequest {})
+            .await
+            .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
+            .into_inner()
+            .height;
+        if known <= height {
             tokio::time::sleep(Duration::from_millis(200)).await;
             continue;
         }
