@@ -2,7 +2,12 @@
 //! descriptor set for server reflection.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = ["plasma/v1/node.proto"];
+    let files = [
+        "plasma/v1/node.proto",
+        "plasma/v1/chain.proto",
+        "plasma/v1/bridge.proto",
+        "plasma/v1/children.proto",
+    ];
     for f in files {
         println!("cargo:rerun-if-changed={f}");
     }

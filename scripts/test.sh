@@ -20,6 +20,8 @@ if [ "${CI:-}" = "true" ]; then
   export CRASH_ROUNDS="${CRASH_ROUNDS:-40}"
   export FOUNDRY_FUZZ_RUNS="${FOUNDRY_FUZZ_RUNS:-2000}"
   export CLUSTER_KILL_ROUNDS="${CLUSTER_KILL_ROUNDS:-8}"
+  # A fresh clone builds once: incremental state would only pile up in the shared target.
+  export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 fi
 
 step() { printf '\n==> %s\n' "$*"; }

@@ -47,8 +47,8 @@ impl GrpcSource {
 impl BlockSource for GrpcSource {
     async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
         use alloy::sol_types::SolValue;
-        use plasma_proto::v1::{node_client::NodeClient, GetBlockRequest};
-        let mut client = NodeClient::connect(self.url.clone()).await.map_err(|e| e.to_string())?;
+        use plasma_proto::v1::{chain_client::ChainClient, GetBlockRequest};
+        let mut client = ChainClient::connect(self.url.clone()).await.map_err(|e| e.to_string())?;
         let res = match client.get_block(GetBlockRequest { height }).await {
             Ok(r) => r.into_inner(),
             Err(s) if s.code() == tonic::Code::NotFound => return Ok(None),

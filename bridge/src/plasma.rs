@@ -177,10 +177,10 @@ impl PlasmaParent {
     /// answered refused it as already pending or no longer valid.
     async fn submit(&self, stx: &SignedTransaction) -> Result<bool, ParentError> {
         use alloy::sol_types::SolValue;
-        use plasma_proto::v1::{node_client::NodeClient, SubmitTxRequest};
+        use plasma_proto::v1::{chain_client::ChainClient, SubmitTxRequest};
         let mut last = String::from("no endpoint answered");
         for url in &self.endpoints {
-            let mut client = match NodeClient::connect(url.clone()).await {
+            let mut client = match ChainClient::connect(url.clone()).await {
                 Ok(c) => c,
                 Err(e) => {
                     last = format!("{url}: {e}");

@@ -490,6 +490,24 @@ impl Root {
         Ok(out)
     }
 
+    /// The root at `address`, over HTTP at `url`, for reading only (no key to send with).
+    pub fn read_only(url: &str, address: Address) -> Result<Self, RootError> {
+        use alloy::providers::Provider;
+        let transport = |reason: String| RootError::Transport { call: "connect", reason };
+        let parsed = url.parse().map_err(|e| transport(format!("{url:?}: {e}")))?;
+        let provider = alloy::providers::ProviderBuilder::new().connect_http(parsed).erased();
+        Ok(Self::at(address, provider))
+    }
+
+    /// The ETH balance of `account` on the root chain (not in the contract).
+    pub async fn eth_balance(&self, account: Address) -> Result<U256, RootError> {
+        use alloy::providers::Provider;
+        self.provider()
+            .get_balance(account)
+            .await
+            .map_err(|e| RootError::Transport { call: "eth_getBalance", reason: e.to_string() })
+    }
+
     /// What `account` may withdraw in `token`.
     pub async fn owed(&self, account: Address, token: Address) -> Result<U256, RootError> {
         self.contract.owed(account, token).call().await.map_err(|e| refused("owed", e))

@@ -58,7 +58,7 @@ fn main() -> eyre::Result<()> {
         while landed.iter().any(|l| l.range(last * epoch..).next().is_none()) {
             let now = Instant::now();
             for &i in &chains {
-                let height = clients[i].status(StatusRequest {}).await?.into_inner().height;
+                let height = clients[i].node.status(StatusRequest {}).await?.into_inner().height;
                 let end = height / epoch * epoch;
                 if end >= first * epoch {
                     committed[i].entry(end).or_insert(now);

@@ -9,13 +9,11 @@ use plasma_ledger::{
     testkit, Address, BlockHeader, ChildDeposit, Output, SignedTransaction, TxInclusion, TxKind,
     UtxoPos, U256,
 };
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{
     GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
     StatusRequest, SubmitTxRequest,
 };
 use std::time::{Duration, Instant};
-use tonic::transport::Channel;
 
 /// One unspent output: where it is, and what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,11 +43,11 @@ fn rpc_err(what: &'static str) -> impl Fn(tonic::Status) -> DevnetError {
 
 impl Devnet {
     /// A client of validator `k` of chain `i`, waiting (30 s at most) for its API to answer.
-    pub async fn client(&self, i: usize, k: usize) -> Result<NodeClient<Channel>, DevnetError> {
+    pub async fn client(&self, i: usize, k: usize) -> Result<plasma_proto::Client, DevnetError> {
         let url = self.state.chains[i].nodes[k].url();
         let since = Instant::now();
         loop {
-            match NodeClient::connect(url.clone()).await {
+            match plasma_proto::Client::connect(url.clone()).await {
                 Ok(c) => return Ok(c),
                 Err(e) if since.elapsed() > Duration::from_secs(30) => {
                     return Err(DevnetError::Rpc { what: "connect", reason: format!("{url}: {e}") })
@@ -75,6 +73,7 @@ impl Devnet {
     pub async fn coins(&self, i: usize, owner: Address) -> Result<Vec<Coin>, DevnetError> {
         let mut c = self.client(i, 0).await?;
         let utxos = c
+            .chain
             .get_utxos(GetUtxosRequest { owner: owner.to_vec() })
             .await
             .map_err(rpc_err("GetUtxos"))?
@@ -122,7 +121,8 @@ impl Devnet {
     /// Submits `stx` to chain `i` (validator 0); the node's refusal is an error.
     pub async fn submit(&self, i: usize, stx: &SignedTransaction) -> Result<(), DevnetError> {
         let mut c = self.client(i, 0).await?;
-        c.submit_tx(SubmitTxRequest { tx: stx.abi_encode() })
+        c.chain
+            .submit_tx(SubmitTxRequest { tx: stx.abi_encode() })
             .await
             .map(drop)
             .map_err(rpc_err("SubmitTx"))
@@ -136,7 +136,8 @@ impl Devnet {
             reason: format!("{} hangs under the root, not a plasma chain", chain.path),
         })?;
         let mut c = self.client(parent, 0).await?;
-        c.get_child(GetChildRequest { chain_id: chain.chain_id })
+        c.children
+            .get_child(GetChildRequest { chain_id: chain.chain_id })
             .await
             .map(tonic::Response::into_inner)
             .map_err(rpc_err("GetChild"))
@@ -180,7 +181,7 @@ impl Devnet {
         // The anchor is a checkpoint the parent accepted: another validator may have decided
         // and submitted it a moment before this one stored it.
         let since = Instant::now();
-        while c.status(StatusRequest {}).await.map_err(rpc_err("Status"))?.into_inner().height
+        while c.node.status(StatusRequest {}).await.map_err(rpc_err("Status"))?.into_inner().height
             < anchor
         {
             if since.elapsed() > Duration::from_secs(30) {
@@ -193,12 +194,14 @@ impl Devnet {
         }
         let request = GetInclusionProofRequest { height, tx_index, anchor_height: anchor };
         let inclusion = c
+            .chain
             .get_inclusion_proof(request)
             .await
             .map_err(rpc_err("GetInclusionProof"))?
             .into_inner()
             .inclusion;
         let block = c
+            .chain
             .get_block(GetBlockRequest { height: anchor })
             .await
             .map_err(rpc_err("GetBlock"))?

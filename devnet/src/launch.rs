@@ -14,7 +14,6 @@ use plasma_node::config::{
     AncestorSection, Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys,
 };
 use plasma_node::daemon::{self, Home};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetChildRequest, StatusRequest, SubmitTxRequest};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -408,9 +407,11 @@ impl Devnet {
         let mut last = String::new();
         'registered: loop {
             for node in &parent.nodes {
-                let Ok(mut client) = NodeClient::connect(node.url()).await else { continue };
-                let _ = client.submit_tx(SubmitTxRequest { tx: tx.clone() }).await;
-                match client.get_child(GetChildRequest { chain_id: id }).await {
+                let Ok(mut client) = plasma_proto::Client::connect(node.url()).await else {
+                    continue;
+                };
+                let _ = client.chain.submit_tx(SubmitTxRequest { tx: tx.clone() }).await;
+                match client.children.get_child(GetChildRequest { chain_id: id }).await {
                     Ok(_) => break 'registered,
                     Err(e) => last = e.message().to_string(),
                 }
@@ -570,8 +571,8 @@ impl Devnet {
     pub async fn height(&self, i: usize) -> u64 {
         let mut best = 0;
         for node in &self.state.chains[i].nodes {
-            if let Ok(mut c) = NodeClient::connect(node.url()).await {
-                if let Ok(s) = c.status(StatusRequest {}).await {
+            if let Ok(mut c) = plasma_proto::Client::connect(node.url()).await {
+                if let Ok(s) = c.node.status(StatusRequest {}).await {
                     best = best.max(s.into_inner().height);
                 }
             }
@@ -612,8 +613,12 @@ impl Devnet {
             }
             Some(p) => {
                 for node in &self.state.chains[p].nodes {
-                    let Ok(mut c) = NodeClient::connect(node.url()).await else { continue };
-                    if let Ok(r) = c.get_child(GetChildRequest { chain_id: chain.chain_id }).await {
+                    let Ok(mut c) = plasma_proto::Client::connect(node.url()).await else {
+                        continue;
+                    };
+                    if let Ok(r) =
+                        c.children.get_child(GetChildRequest { chain_id: chain.chain_id }).await
+                    {
                         let r = r.into_inner();
                         return Some((r.last_height, r.rollback_height != 0));
                     }

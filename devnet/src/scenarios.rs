@@ -585,6 +585,7 @@ pub async fn validator_crash_restart_under_load(
         loop {
             let mut client = devnet.client(a, k).await?;
             let h = client
+                .node
                 .status(plasma_proto::v1::StatusRequest {})
                 .await
                 .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
@@ -792,6 +793,7 @@ pub async fn validator_set_change(
         }
         // The node asked for blocks must itself have them: the highest node may be ahead.
         let known = client
+            .node
             .status(plasma_proto::v1::StatusRequest {})
             .await
             .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
@@ -802,6 +804,7 @@ pub async fn validator_set_change(
             continue;
         }
         let block = client
+            .chain
             .get_block(plasma_proto::v1::GetBlockRequest { height })
             .await
             .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?

@@ -42,7 +42,7 @@ exit_period = 4
 
 async fn block_hash(devnet: &Devnet, chain: usize, height: u64) -> Vec<u8> {
     let mut node = devnet.client(chain, 0).await.unwrap();
-    node.get_block(GetBlockRequest { height }).await.unwrap().into_inner().block_hash
+    node.chain.get_block(GetBlockRequest { height }).await.unwrap().into_inner().block_hash
 }
 
 fn eth(coins: &[Coin]) -> Coin {
@@ -77,7 +77,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
         // The same registration again is refused: A names each child once.
         let mut node = devnet.client(a, 0).await.unwrap();
         let again = SubmitTxRequest { tx: register_child_tx(&registration).abi_encode() };
-        let refused = node.submit_tx(again).await.unwrap_err();
+        let refused = node.chain.submit_tx(again).await.unwrap_err();
         assert!(refused.message().contains("already registered"), "{refused:?}");
 
         // ETH and an ERC-20 go from the root to Alice on A.
@@ -380,6 +380,74 @@ fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
         assert_eq!(devnet.child_entry(b).await.unwrap().next_deposit_nonce, 1);
     });
 
+    // Every level at once, and the tree as each node sees it (`--json`, for scripts).
+    let json = |rpc: &str, args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(&cli)
+            .args(["--rpc", rpc, "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(&said).unwrap_or_else(|e| panic!("{args:?}: {e}: {said}"))
+    };
+    let a_url = devnet.state.chains[a].nodes[0].url();
+    let b_id = devnet.state.chains[b].chain_id;
+    let balance = json(&b_url, &["balance", "--key", w, "--via", &via, "--parent-rpc", &anvil]);
+    let levels = balance["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 3, "root, A and B: {balance}");
+    assert_eq!(levels[0]["level"], "root");
+    assert_eq!(levels[1]["level"], format!("chain {a_id}"));
+    assert_eq!(levels[1]["balances"], serde_json::json!({}), "nothing stayed on A: {balance}");
+    assert_eq!(levels[2]["level"], format!("chain {b_id}"));
+    assert_eq!(levels[2]["balances"]["ETH"], ETH.to_string(), "{balance}");
+    let tree = json(&a_url, &["tree"]);
+    assert_eq!(tree["parent"]["kind"], "ethereum", "{tree}");
+    assert_eq!(tree["children"][0]["chain_id"], b_id, "{tree}");
+    assert_eq!(tree["children"][0]["escrow"][0], format!("{ETH} ETH"), "{tree}");
+    let tree = json(&b_url, &["tree"]);
+    assert_eq!(
+        (&tree["parent"]["kind"], &tree["parent"]["chain_id"]),
+        (&"plasma".into(), &a_id.into())
+    );
+    assert_eq!(json(&b_url, &["alerts"]), serde_json::json!({"alerts": []}));
+    // The bridge as B's node sees it: A's deposit minted, A's checkpoint of B, and what an
+    // exit of Bob's output would be proven with.
+    rt.block_on(async {
+        use plasma_proto::v1::{CheckpointRequest, DepositsRequest, ExitEvidenceRequest};
+        let mut node = plasma_proto::Client::connect(b_url.clone()).await.unwrap();
+        let deposits = node.bridge.deposits(DepositsRequest { from_nonce: 0, max: 0 }).await;
+        let deposits = deposits.unwrap().into_inner();
+        assert_eq!((deposits.deposits.len(), deposits.next_nonce), (1, 1));
+        assert!(deposits.deposits[0].minted);
+        assert_eq!(deposits.deposits[0].recipient, bob.address().to_vec());
+        let coin = devnet.coins(b, bob.address()).await.unwrap()[0];
+        devnet.wait_checkpoint(b, coin.height, MINUTE).await.unwrap();
+        let evidence = node
+            .bridge
+            .exit_evidence(ExitEvidenceRequest { height: coin.height, tx_index: coin.tx_index })
+            .await
+            .unwrap()
+            .into_inner();
+        let anchor = plasma_ledger::BlockHeader::abi_decode(&evidence.anchor).unwrap();
+        let latest = node.bridge.checkpoint(CheckpointRequest { height: 0 }).await.unwrap();
+        let latest = plasma_ledger::BlockHeader::abi_decode(&latest.into_inner().header).unwrap();
+        assert_eq!(anchor.chainId, b_id);
+        assert!(anchor.height >= coin.height && anchor.height <= latest.height);
+        let inclusion = plasma_ledger::TxInclusion::abi_decode(&evidence.inclusion).unwrap();
+        plasma_ledger::exit::verify_inclusion(
+            b_id,
+            &anchor,
+            &inclusion,
+            coin.height,
+            coin.tx_index,
+        )
+        .expect("the evidence proves Bob's output under the parent's checkpoint");
+        let beyond = ExitEvidenceRequest { height: latest.height + 1_000, tx_index: 0 };
+        let e = node.bridge.exit_evidence(beyond).await.unwrap_err();
+        assert_eq!(e.code(), tonic::Code::FailedPrecondition, "{e:?}");
+    });
+
     // Back up: Bob keeps a little ETH on A for the exit bond.
     let coin = rt.block_on(devnet.coins(b, bob.address())).unwrap()[0];
     rt.block_on(async {
@@ -398,8 +466,24 @@ fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
     assert!(out.status.success(), "{said}");
     assert!(said.contains("hop 1/2") && said.contains("paid on chain"), "{said}");
     assert!(said.contains("hop 2/2") && said.contains("started under checkpoint"), "{said}");
+    // A's node lists the exit on the root, judged honest (the output is unspent on A).
+    let since = Instant::now();
+    let exits = loop {
+        let exits = json(&a_url, &["exits"]);
+        if !exits["exits"].as_array().unwrap().is_empty() || since.elapsed() > MINUTE {
+            break exits;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let listed = exits["exits"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{exits}");
+    let owner = listed[0]["owner"].as_str().unwrap().to_lowercase();
+    assert_eq!(owner, bob.address().to_string().to_lowercase(), "{exits}");
+    assert_eq!(
+        (&listed[0]["verdict"], &listed[0]["amount"]),
+        (&"honest".into(), &ETH.to_string().into())
+    );
     // `withdraw` on A pays the matured exits and withdraws: nothing before the period ...
-    let a_url = devnet.state.chains[a].nodes[0].url();
     let withdraw = || {
         let out = std::process::Command::new(&cli)
             .args(["--rpc", &a_url, "withdraw", "--key", w, "--parent-rpc", &anvil])

@@ -83,7 +83,7 @@ fn main() -> eyre::Result<()> {
         let mut latencies = Vec::new();
         let mut last = 0;
         while latencies.len() < checkpoints {
-            let height = node.status(StatusRequest {}).await?.into_inner().height;
+            let height = node.node.status(StatusRequest {}).await?.into_inner().height;
             for h in 1..=height {
                 seen.entry(h).or_insert_with(Instant::now);
             }
@@ -116,7 +116,7 @@ fn main() -> eyre::Result<()> {
         let alice = dev.user_key(1).ok_or_else(|| eyre!("user key"))?.address();
         root.deposit(alice, chain_id, alice, Address::ZERO, U256::from(GWEI)).await?;
         let utxo = loop {
-            let utxos = node.get_utxos(GetUtxosRequest { owner: alice.to_vec() }).await?;
+            let utxos = node.chain.get_utxos(GetUtxosRequest { owner: alice.to_vec() }).await?;
             if let Some(u) = utxos.into_inner().utxos.first().cloned() {
                 break u;
             }
@@ -134,9 +134,10 @@ fn main() -> eyre::Result<()> {
             tx_index: utxo.tx_index,
             anchor_height: anchor,
         };
-        let inclusion = node.get_inclusion_proof(request).await?.into_inner().inclusion;
+        let inclusion = node.chain.get_inclusion_proof(request).await?.into_inner().inclusion;
         let inclusion = plasma_ledger::TxInclusion::abi_decode(&inclusion)?;
-        let block = node.get_block(GetBlockRequest { height: anchor }).await?.into_inner().block;
+        let block =
+            node.chain.get_block(GetBlockRequest { height: anchor }).await?.into_inner().block;
         let header = plasma_ledger::Block::decode(&block)?.header;
         let pos = UtxoPos::new(utxo.height, utxo.tx_index, utxo.output_index as u8);
         let bond = root.exit_bond().await?;

@@ -79,7 +79,7 @@ fn main() -> eyre::Result<()> {
             }
             let final_at = Instant::now();
             loop {
-                let utxos = node.get_utxos(GetUtxosRequest { owner: who.to_vec() }).await?;
+                let utxos = node.chain.get_utxos(GetUtxosRequest { owner: who.to_vec() }).await?;
                 if !utxos.into_inner().utxos.is_empty() {
                     break;
                 }

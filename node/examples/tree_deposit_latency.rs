@@ -108,12 +108,12 @@ fn main() -> eyre::Result<()> {
     let result = rt.block_on(async {
         use alloy_sol_types::SolValue;
         let mut a_node = support::connect(a_rpc).await?;
-        while a_node.status(StatusRequest {}).await?.into_inner().height < 1 {
+        while a_node.node.status(StatusRequest {}).await?.into_inner().height < 1 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let tx = register_child_tx(&registration).abi_encode();
-        a_node.submit_tx(SubmitTxRequest { tx }).await?;
-        while a_node.get_child(GetChildRequest { chain_id: b_id }).await.is_err() {
+        a_node.chain.submit_tx(SubmitTxRequest { tx }).await?;
+        while a_node.children.get_child(GetChildRequest { chain_id: b_id }).await.is_err() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Ok::<_, eyre::Report>(())
@@ -129,7 +129,7 @@ fn main() -> eyre::Result<()> {
 
     let result = rt.block_on(async {
         let mut b_node = support::connect(b_rpc).await?;
-        while b_node.status(StatusRequest {}).await?.into_inner().height < 1 {
+        while b_node.node.status(StatusRequest {}).await?.into_inner().height < 1 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let alice = dev.user_key(1).ok_or_else(|| eyre!("user key"))?;

@@ -1,12 +1,19 @@
-//! Typed alerts: what the watcher found, raised once each, three ways at once — a `warn`
-//! log line with `alert = "<kind>"`, the counter `plasma_alerts_total{kind}` and the gRPC
-//! stream `StreamAlerts`.
+//! Typed alerts: what the watcher found, raised once each, four ways at once — a `warn`
+//! log line with `alert = "<kind>"`, the counter `plasma_alerts_total{kind}`, the gRPC
+//! stream `StreamAlerts` and the recent history `Alerts`. The fraud proofs the node
+//! submitted are kept beside them (`FraudProofs`).
 
 use malachitebft_metrics::prometheus::metrics::counter::Counter;
 use malachitebft_metrics::prometheus::metrics::family::Family;
 use malachitebft_metrics::SharedRegistry;
+use plasma_ledger::FraudProof;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
 use tracing::warn;
+
+/// Most alerts the history keeps.
+pub const RECENT_ALERTS: usize = 256;
 
 /// What kind of trouble.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +68,29 @@ pub struct Alert {
 pub struct Alerts {
     stream: broadcast::Sender<Alert>,
     counts: Family<Vec<(String, String)>, Counter>,
+    recent: Arc<Mutex<VecDeque<Alert>>>,
+    proofs: Arc<Mutex<Vec<SubmittedProof>>>,
+}
+
+/// A fraud proof this node submitted to its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmittedProof {
+    /// First invalid height it proves (for equivocation: the height signed twice).
+    pub height: u64,
+    /// The proof.
+    pub proof: FraudProof,
+    /// The parent accepted it (`false`: another prover froze the chain first).
+    pub accepted: bool,
+    /// When it was submitted (Unix seconds).
+    pub unix_time: u64,
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Alerts {
@@ -76,7 +106,12 @@ impl Alerts {
     /// Alerts outside any registry (tests, tools).
     pub fn unregistered() -> Self {
         let (stream, _) = broadcast::channel(1024);
-        Self { stream, counts: Family::default() }
+        Self {
+            stream,
+            counts: Family::default(),
+            recent: Default::default(),
+            proofs: Default::default(),
+        }
     }
 
     /// Raises an alert: logs it, counts it and sends it to every subscriber.
@@ -84,10 +119,30 @@ impl Alerts {
         let detail = detail.into();
         warn!(alert = kind.as_str(), height, %detail, "alert");
         self.counts.get_or_create(&vec![("kind".into(), kind.as_str().into())]).inc();
-        let unix_time = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let _ = self.stream.send(Alert { kind, height, detail, unix_time });
+        let alert = Alert { kind, height, detail, unix_time: unix_now() };
+        {
+            let mut recent = lock(&self.recent);
+            if recent.len() == RECENT_ALERTS {
+                recent.pop_front();
+            }
+            recent.push_back(alert.clone());
+        }
+        let _ = self.stream.send(alert);
+    }
+
+    /// The most recent alerts (at most [`RECENT_ALERTS`]), oldest first.
+    pub fn recent(&self) -> Vec<Alert> {
+        lock(&self.recent).iter().cloned().collect()
+    }
+
+    /// Records a fraud proof submitted to the parent.
+    pub fn proof_submitted(&self, height: u64, proof: FraudProof, accepted: bool) {
+        lock(&self.proofs).push(SubmittedProof { height, proof, accepted, unix_time: unix_now() });
+    }
+
+    /// The fraud proofs this node submitted, in order.
+    pub fn proofs(&self) -> Vec<SubmittedProof> {
+        lock(&self.proofs).clone()
     }
 
     /// Alerts raised from now on.
@@ -114,5 +169,20 @@ mod tests {
         assert_eq!((got.kind, got.height), (AlertKind::InvalidExit, 7));
         assert_eq!(alerts.count(AlertKind::InvalidExit), 1);
         assert_eq!(alerts.count(AlertKind::BlockWithholding), 0);
+        assert_eq!(alerts.recent(), vec![got]);
+    }
+
+    #[test]
+    fn the_history_keeps_the_most_recent_alerts() {
+        let alerts = Alerts::unregistered();
+        for h in 0..RECENT_ALERTS as u64 + 10 {
+            alerts.raise(AlertKind::BlockWithholding, h, "out of reach");
+        }
+        let recent = alerts.recent();
+        assert_eq!(recent.len(), RECENT_ALERTS);
+        assert_eq!(
+            (recent[0].height, recent[RECENT_ALERTS - 1].height),
+            (10, RECENT_ALERTS as u64 + 9)
+        );
     }
 }

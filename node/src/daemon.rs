@@ -144,8 +144,20 @@ pub fn load_config(home: &Home, o: &Overrides) -> Result<NodeConfig, ConfigError
     Ok(cfg)
 }
 
-/// Runs the node at `home` until SIGINT/SIGTERM.
-pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
+/// The configuration as `Config` shows it: TOML, the admin token blanked.
+fn shown_config(cfg: &NodeConfig) -> String {
+    let mut shown = cfg.clone();
+    shown.rpc.admin_token = "(hidden)".into();
+    toml::to_string(&shown).unwrap_or_else(|e| format!("# not representable as TOML: {e}"))
+}
+
+/// Runs the node at `home` until SIGINT/SIGTERM; `log` switches the process's log filter
+/// (the API's `SetLogLevel`).
+pub async fn run(
+    home: Home,
+    overrides: Overrides,
+    log: Option<crate::rpc::LogControl>,
+) -> eyre::Result<()> {
     #[cfg(feature = "byzantine")]
     tracing::warn!(
         "this plasmad is built with the `byzantine` fault-injection feature: for tests only"
@@ -273,8 +285,8 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         max_block_bytes: cfg.consensus.max_block_bytes,
         part_bytes: cfg.consensus.part_bytes,
     };
-    // Connected consensus peers, for Status.
-    let peers = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    // Connected consensus peers, for the API.
+    let peers = Arc::new(std::sync::RwLock::new(Vec::new()));
     {
         let peers = peers.clone();
         let requests = channels.net_requests.clone();
@@ -283,7 +295,10 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
                 tokio::time::sleep(std::time::Duration::from_secs(2)).await;
                 match plasma_consensus::engine::NetworkRequest::dump_state(&requests).await {
                     Ok(Some(dump)) => {
-                        peers.store(dump.peers.len() as u32, std::sync::atomic::Ordering::Relaxed)
+                        let mut ids: Vec<String> =
+                            dump.peers.keys().map(|p| p.to_string()).collect();
+                        ids.sort();
+                        *peers.write().unwrap_or_else(|p| p.into_inner()) = ids;
                     }
                     Ok(None) => {}
                     Err(_) => return,
@@ -315,6 +330,7 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let alerts = crate::alerts::Alerts::register();
     let rpc_addr: std::net::SocketAddr = cfg.rpc.listen.parse().wrap_err("rpc.listen")?;
+    let rpc_parent = Arc::new(std::sync::OnceLock::new());
     let rpc_state = crate::rpc::RpcState {
         app: app.clone(),
         mempool: mempool.clone(),
@@ -324,8 +340,11 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
         address,
         moniker: cfg.moniker.clone(),
         admin_token: cfg.rpc.admin_token.clone(),
+        config_toml: shown_config(&cfg),
+        log,
         shutdown: shutdown.clone(),
         alerts: alerts.clone(),
+        parent: rpc_parent.clone(),
     };
     // Bound here, so that a taken port stops the node with a message instead of leaving it
     // running without its API.
@@ -387,6 +406,12 @@ pub async fn run(home: Home, overrides: Overrides) -> eyre::Result<()> {
                 Arc::new(parent)
             }
         };
+        let link = crate::rpc::ParentLink {
+            parent: parent.clone(),
+            kind: if p.plasma.is_some() { "plasma" } else { "ethereum" },
+            chain_id: p.plasma.as_ref().map_or(genesis.genesis.root_chain_id, |pp| pp.chain_id),
+        };
+        let _ = rpc_parent.set(link);
         let poll = std::time::Duration::from_millis(p.poll_ms);
         tokio::spawn(crate::relayer::follow_deposits(parent.clone(), app.clone(), chain_id, poll));
         let withholding = std::time::Duration::from_millis(p.withholding_timeout_ms);

@@ -17,7 +17,6 @@ use plasma_ledger::{
     Address, Block, ChildDeposit, ChildExitStart, Output, SignedTransaction, Transaction,
     TxInclusion, TxKind, UtxoPos, U256,
 };
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{
     GetBlockRequest, GetChildRequest, GetInclusionProofRequest, GetTxRequest, GetUtxosRequest,
     StatusRequest, SubmitTxRequest,
@@ -27,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-type Node = NodeClient<tonic::transport::Channel>;
+type Node = plasma_proto::Client;
 
 /// How long one hop may wait for its effect (a mint, a checkpoint, a payout).
 const HOP_TIMEOUT: Duration = Duration::from_secs(900);
@@ -83,7 +82,9 @@ impl Journal {
 }
 
 async fn connect(rpc: &str) -> eyre::Result<Node> {
-    NodeClient::connect(rpc.to_string()).await.wrap_err_with(|| format!("cannot reach {rpc}"))
+    plasma_proto::Client::connect(rpc.to_string())
+        .await
+        .wrap_err_with(|| format!("cannot reach {rpc}"))
 }
 
 /// A plasma chain's node, its chain id and signing domain.
@@ -97,7 +98,7 @@ struct Chain {
 impl Chain {
     async fn at(rpc: &str) -> eyre::Result<Self> {
         let mut node = connect(rpc).await?;
-        let s = node.status(StatusRequest {}).await.map_err(status)?.into_inner();
+        let s = node.node.status(StatusRequest {}).await.map_err(status)?.into_inner();
         if s.root_contract.len() != 20 {
             bail!("{rpc} reported a malformed root contract address");
         }
@@ -108,7 +109,7 @@ impl Chain {
 
     /// Unspent outputs of `owner`: (position, token, amount).
     async fn coins(&mut self, owner: Address) -> eyre::Result<Vec<(UtxoPos, Address, U256)>> {
-        let r = self.node.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
+        let r = self.node.chain.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
         let mut out = Vec::new();
         for u in r.map_err(status)?.into_inner().utxos {
             let index = u8::try_from(u.output_index).map_err(|_| eyre!("bad output index"))?;
@@ -147,10 +148,10 @@ impl Chain {
     /// Submits `stx` unless it is committed already (a resumed step).
     async fn submit_once(&mut self, stx: &SignedTransaction) -> eyre::Result<()> {
         let hash = stx.transaction.hash().to_vec();
-        if self.node.get_tx(GetTxRequest { tx_hash: hash }).await.is_ok() {
+        if self.node.chain.get_tx(GetTxRequest { tx_hash: hash }).await.is_ok() {
             return Ok(());
         }
-        match self.node.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
+        match self.node.chain.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
             Ok(_) => Ok(()),
             Err(s) if s.code() == tonic::Code::AlreadyExists => Ok(()),
             Err(s) => bail!("{} refused the transaction: {}", self.rpc, s.message()),
@@ -307,6 +308,7 @@ pub async fn exit(
             let (inclusion, header) = evidence(&mut here, &pos, anchor).await?;
             let entry = parent
                 .node
+                .children
                 .get_child(GetChildRequest { chain_id: here.id })
                 .await
                 .map_err(status)?
@@ -383,6 +385,7 @@ pub async fn exit(
 async fn exit_output(chain: &mut Chain, pos: &UtxoPos) -> eyre::Result<Output> {
     let block = chain
         .node
+        .chain
         .get_block(GetBlockRequest { height: pos.blockHeight })
         .await
         .map_err(status)?
@@ -411,6 +414,7 @@ async fn covering_checkpoint(
     loop {
         let entry = parent
             .node
+            .children
             .get_child(GetChildRequest { chain_id: child })
             .await
             .map_err(status)?
@@ -456,10 +460,12 @@ async fn evidence(
         tx_index: pos.txIndex,
         anchor_height: anchor,
     };
-    let inclusion = chain.node.get_inclusion_proof(request).await.map_err(status)?.into_inner();
+    let inclusion =
+        chain.node.chain.get_inclusion_proof(request).await.map_err(status)?.into_inner();
     let inclusion = TxInclusion::abi_decode(&inclusion.inclusion)
         .map_err(|e| eyre!("the node returned a malformed proof: {e}"))?;
-    let block = chain.node.get_block(GetBlockRequest { height: anchor }).await.map_err(status)?;
+    let block =
+        chain.node.chain.get_block(GetBlockRequest { height: anchor }).await.map_err(status)?;
     let header = Block::abi_decode(&block.into_inner().block)
         .map_err(|e| eyre!("the node returned a malformed block: {e}"))?
         .header;

@@ -20,7 +20,7 @@ use crate::periodic::Quiet;
 use plasma_bridge::ParentChain;
 use plasma_ledger::prove::{build_proof, check_links, first_invalid, ProofContext};
 use plasma_ledger::Block;
-use plasma_proto::v1::node_client::NodeClient;
+use plasma_proto::v1::chain_client::ChainClient;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,7 +47,7 @@ impl BlockSources {
     /// belongs to the chain is for [`check_links`] to say).
     pub async fn block(&self, height: u64) -> Option<Block> {
         for url in &self.endpoints {
-            let Ok(mut client) = NodeClient::connect(url.clone()).await else { continue };
+            let Ok(mut client) = ChainClient::connect(url.clone()).await else { continue };
             let req = plasma_proto::v1::GetBlockRequest { height };
             let Ok(res) = client.get_block(req).await else { continue };
             match Block::decode(&res.into_inner().block) {
@@ -180,7 +180,11 @@ pub async fn blocks_once(
             return Ok(());
         }
     };
-    match parent.prove_fraud(chain_id, &proof).await {
+    let submitted = parent.prove_fraud(chain_id, &proof).await;
+    if let Ok(accepted) = submitted {
+        alerts.proof_submitted(height, proof.clone(), accepted);
+    }
+    match submitted {
         Ok(true) => info!(
             height,
             anchor = at,

@@ -41,7 +41,14 @@ pub enum Verdict {
 
 /// Judges `claim` against the node's committed state.
 pub fn judge(app: &PlasmaApp, claim: &ExitClaim) -> eyre::Result<Verdict> {
-    let Some(pos) = &claim.pos else { return Ok(Verdict::Unknown) };
+    match &claim.pos {
+        Some(pos) => judge_output(app, pos),
+        None => Ok(Verdict::Unknown),
+    }
+}
+
+/// Judges an exit of the output at `pos` against the node's committed state.
+pub fn judge_output(app: &PlasmaApp, pos: &plasma_ledger::UtxoPos) -> eyre::Result<Verdict> {
     app.with_store(|s| -> eyre::Result<Verdict> {
         let view = s.view();
         let spent = view.spent_by(pos);
@@ -171,7 +178,11 @@ async fn prove_equivocation(
         &Default::default(),
         &evidence,
     );
-    match parent.prove_fraud(chain_id, &proof).await {
+    let submitted = parent.prove_fraud(chain_id, &proof).await;
+    if let Ok(accepted) = submitted {
+        alerts.proof_submitted(height, proof.clone(), accepted);
+    }
+    match submitted {
         Ok(true) => {
             info!(height, "equivocation proven to the parent; the chain is rolled back and frozen")
         }

@@ -5,7 +5,6 @@ mod common;
 use common::Cluster;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{testkit, Address, Output, TxKind, UtxoPos, U256};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, SubmitTxRequest};
 use std::time::Duration;
 
@@ -15,10 +14,10 @@ fn alice() -> UserKey {
     UserKey::from_seed(b"alice")
 }
 
-async fn client(port: u16) -> NodeClient<tonic::transport::Channel> {
+async fn client(port: u16) -> plasma_proto::Client {
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if let Ok(c) = NodeClient::connect(url.clone()).await {
+        if let Ok(c) = plasma_proto::Client::connect(url.clone()).await {
             return c;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -65,6 +64,7 @@ fn four_validators_finalize_identical_blocks_and_certificates() {
     let tx_hash = rt.block_on(async {
         let mut c0 = client(rpcs[0]).await;
         let utxos = c0
+            .chain
             .get_utxos(GetUtxosRequest { owner: alice().address().to_vec() })
             .await
             .unwrap()
@@ -82,10 +82,15 @@ fn four_validators_finalize_identical_blocks_and_certificates() {
         );
         let raw = alloy_sol_types::SolValue::abi_encode(&stx);
         let mut c1 = client(rpcs[1]).await;
-        let hash =
-            c1.submit_tx(SubmitTxRequest { tx: raw.clone() }).await.unwrap().into_inner().tx_hash;
+        let hash = c1
+            .chain
+            .submit_tx(SubmitTxRequest { tx: raw.clone() })
+            .await
+            .unwrap()
+            .into_inner()
+            .tx_hash;
         // The same transaction again: refused, as pending or spent.
-        assert!(c1.submit_tx(SubmitTxRequest { tx: raw }).await.is_err());
+        assert!(c1.chain.submit_tx(SubmitTxRequest { tx: raw }).await.is_err());
         hash
     });
     let deadline = std::time::Instant::now() + MINUTE;
@@ -98,7 +103,7 @@ fn four_validators_finalize_identical_blocks_and_certificates() {
             );
             for (i, port) in rpcs.iter().enumerate() {
                 let mut c = client(*port).await;
-                if let Ok(r) = c.get_tx(GetTxRequest { tx_hash: tx_hash.clone() }).await {
+                if let Ok(r) = c.chain.get_tx(GetTxRequest { tx_hash: tx_hash.clone() }).await {
                     found[i] = Some(r.into_inner().height);
                 }
             }
@@ -171,7 +176,7 @@ fn two_of_four_down_it_halts_without_forking_then_resumes() {
 /// refuses it.
 async fn submit(port: u16, stx: &plasma_ledger::SignedTransaction) -> Option<Vec<u8>> {
     let url = format!("http://127.0.0.1:{port}");
-    let mut c = match NodeClient::connect(url).await {
+    let mut c = match plasma_proto::Client::connect(url).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("node on {port} unreachable: {e}");
@@ -179,7 +184,7 @@ async fn submit(port: u16, stx: &plasma_ledger::SignedTransaction) -> Option<Vec
         }
     };
     let raw = alloy_sol_types::SolValue::abi_encode(stx);
-    match c.submit_tx(SubmitTxRequest { tx: raw }).await {
+    match c.chain.submit_tx(SubmitTxRequest { tx: raw }).await {
         Ok(r) => Some(r.into_inner().tx_hash),
         Err(e) => {
             eprintln!("node on {port} refused a transfer: {e:?}");
@@ -236,7 +241,7 @@ fn validators_killed_repeatedly_under_load_lose_no_finalized_transaction() {
     rt.block_on(async {
         let mut c = client(ports[0]).await;
         for hash in &submitted {
-            while c.get_tx(GetTxRequest { tx_hash: hash.clone() }).await.is_err() {
+            while c.chain.get_tx(GetTxRequest { tx_hash: hash.clone() }).await.is_err() {
                 assert!(
                     std::time::Instant::now() < deadline,
                     "transaction 0x{} never committed",
@@ -294,12 +299,12 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let mut c = client(port).await;
-        let before = c.status(StatusRequest {}).await.unwrap().into_inner();
+        let before = c.node.status(StatusRequest {}).await.unwrap().into_inner();
 
-        let e = c.submit_tx(SubmitTxRequest { tx: b"garbage".to_vec() }).await.unwrap_err();
+        let e = c.chain.submit_tx(SubmitTxRequest { tx: b"garbage".to_vec() }).await.unwrap_err();
         assert_eq!(e.code(), Code::InvalidArgument);
         assert!(e.message().starts_with("tx: "), "{}", e.message());
-        let e = c.submit_tx(SubmitTxRequest { tx: vec![0; 2 << 20] }).await.unwrap_err();
+        let e = c.chain.submit_tx(SubmitTxRequest { tx: vec![0; 2 << 20] }).await.unwrap_err();
         assert!(
             matches!(e.code(), Code::OutOfRange | Code::ResourceExhausted | Code::InvalidArgument),
             "{e:?}"
@@ -314,31 +319,33 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
             vec![Output::new(mallory.address(), Address::ZERO, U256::from(1_000))],
         );
         let e = c
+            .chain
             .submit_tx(SubmitTxRequest { tx: alloy_sol_types::SolValue::abi_encode(&forged) })
             .await
             .unwrap_err();
         assert_eq!(e.code(), Code::InvalidArgument);
         assert!(e.message().contains("sign"), "{}", e.message());
 
-        let e = c.get_utxos(GetUtxosRequest { owner: vec![1, 2, 3] }).await.unwrap_err();
+        let e = c.chain.get_utxos(GetUtxosRequest { owner: vec![1, 2, 3] }).await.unwrap_err();
         assert_eq!(
             (e.code(), e.message()),
             (Code::InvalidArgument, "owner: 3 bytes, an address is 20")
         );
-        let e = c.get_tx(GetTxRequest { tx_hash: vec![0; 31] }).await.unwrap_err();
+        let e = c.chain.get_tx(GetTxRequest { tx_hash: vec![0; 31] }).await.unwrap_err();
         assert_eq!(e.code(), Code::InvalidArgument);
-        let e = c.get_block(GetBlockRequest { height: 1 << 40 }).await.unwrap_err();
+        let e = c.chain.get_block(GetBlockRequest { height: 1 << 40 }).await.unwrap_err();
         assert_eq!(e.code(), Code::NotFound);
 
         // Admin calls: refused without the token or with a wrong one.
-        let e = c.shutdown(ShutdownRequest {}).await.unwrap_err();
+        let e = c.node.shutdown(ShutdownRequest {}).await.unwrap_err();
         assert_eq!(e.code(), Code::Unauthenticated);
         let mut wrong = tonic::Request::new(ShutdownRequest {});
         wrong.metadata_mut().insert("authorization", "Bearer nope".parse().unwrap());
-        assert_eq!(c.shutdown(wrong).await.unwrap_err().code(), Code::PermissionDenied);
+        assert_eq!(c.node.shutdown(wrong).await.unwrap_err().code(), Code::PermissionDenied);
 
         // Nothing changed: alice still owns her deposit; the node still runs and advances.
         let utxos = c
+            .chain
             .get_utxos(GetUtxosRequest { owner: alice().address().to_vec() })
             .await
             .unwrap()
@@ -346,7 +353,7 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
             .utxos;
         assert_eq!(utxos.len(), 1);
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let after = c.status(StatusRequest {}).await.unwrap().into_inner();
+        let after = c.node.status(StatusRequest {}).await.unwrap().into_inner();
         assert!(after.height > before.height);
         assert_eq!(after.mempool_size, 0);
 
@@ -372,10 +379,95 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
         assert!(height >= 2);
         assert!(body.contains("plasma_mempool_size") && body.contains("connected_peers"), "{body}");
 
+        // The rest of the API: peers, sets, the admin's config and log level, and the
+        // services a chain without parent or children answers with a clear refusal.
+        use plasma_proto::v1::{
+            ChallengeRequest, ConfigRequest, GetChildRequest, ListChildrenRequest,
+            ParentStateRequest, PeersRequest, SetLogLevelRequest, ValidatorSetRequest,
+        };
+        assert!(c.node.peers(PeersRequest {}).await.unwrap().into_inner().peers.is_empty());
+        let set = c.node.validator_set(ValidatorSetRequest { height: 0 }).await.unwrap();
+        let set = set.into_inner();
+        assert_eq!(
+            (set.validators.len(), set.validator_set_hash),
+            (1, before.validator_set_hash.clone())
+        );
+        assert!(set.height > before.height && set.total_power > 0);
+        let e = c.node.validator_set(ValidatorSetRequest { height: 1 << 40 }).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert!(e.message().starts_with("height: "), "{}", e.message());
+        fn with_token<T>(token: &str, r: T) -> tonic::Request<T> {
+            let mut r = tonic::Request::new(r);
+            r.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+            r
+        }
+        assert_eq!(
+            c.node.config(ConfigRequest {}).await.unwrap_err().code(),
+            Code::Unauthenticated
+        );
+        let shown =
+            c.node.config(with_token(&token, ConfigRequest {})).await.unwrap().into_inner().toml;
+        assert!(shown.contains(&format!("metrics = \"127.0.0.1:{metrics}\"")), "{shown}");
+        assert!(!shown.contains(&token) && shown.contains("admin_token = \"(hidden)\""), "{shown}");
+        let level = |f: &str| with_token(&token, SetLogLevelRequest { filter: f.into() });
+        let e = c.node.set_log_level(level("info,[[[")).await.unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+        let previous = c.node.set_log_level(level("debug")).await.unwrap().into_inner().previous;
+        assert!(previous.starts_with("info,"), "the filter the node started with: {previous}");
+        let back = c.node.set_log_level(level(&previous)).await.unwrap().into_inner().previous;
+        assert_eq!(back, "debug");
+        let e = c.bridge.parent_state(ParentStateRequest {}).await.unwrap_err();
+        assert_eq!(e.code(), Code::FailedPrecondition);
+        assert!(e.message().contains("no parent"), "{}", e.message());
+        let challenge = ChallengeRequest { height: 1, tx_index: 0, output_index: 300 };
+        let e = c.bridge.challenge(challenge).await.unwrap_err();
+        assert_eq!(e.code(), Code::Unauthenticated);
+        let e = c.bridge.challenge(with_token(&token, challenge)).await.unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            (Code::InvalidArgument, "output_index: 300 is over 255")
+        );
+        let children = c.children.list_children(ListChildrenRequest {}).await.unwrap();
+        assert!(children.into_inner().children.is_empty());
+        let e = c.children.get_child(GetChildRequest { chain_id: 7 }).await.unwrap_err();
+        assert_eq!(e.code(), Code::NotFound);
+
+        // grpcurl, through server reflection: every service listed; an admin call without
+        // the token refused.
+        let grpcurl = common::grpcurl();
+        let target = format!("127.0.0.1:{port}");
+        let out = std::process::Command::new(&grpcurl)
+            .args(["-plaintext", &target, "list"])
+            .output()
+            .unwrap();
+        let listed = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{listed}{}", String::from_utf8_lossy(&out.stderr));
+        for service in [
+            "plasma.v1.Node",
+            "plasma.v1.Chain",
+            "plasma.v1.Bridge",
+            "plasma.v1.Children",
+            "grpc.health.v1.Health",
+        ] {
+            assert!(listed.lines().any(|l| l == service), "{service} missing from:\n{listed}");
+        }
+        let out = std::process::Command::new(&grpcurl)
+            .args(["-plaintext", "-d", "{}", &target, "plasma.v1.Node/Config"])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && said.contains("Unauthenticated"), "{said}");
+        let out = std::process::Command::new(&grpcurl)
+            .args(["-plaintext", "-d", "{}", &target, "plasma.v1.Node/Status"])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && said.contains("\"role\": \"validator\""), "{said}");
+
         // With the token, the admin call works and the node stops.
         let mut ok = tonic::Request::new(ShutdownRequest {});
         ok.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-        c.shutdown(ok).await.unwrap();
+        c.node.shutdown(ok).await.unwrap();
     });
     let child = cluster.nodes[0].child.as_mut().unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);

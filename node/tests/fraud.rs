@@ -53,11 +53,15 @@ fn make_byzantine(cluster: &common::Cluster, forger_fault: &str) {
 /// The first block of the node at `rpc` that mints a deposit (in a test without deposits on
 /// the root, a forged one).
 async fn first_block_minting(rpc: u16) -> u64 {
-    use plasma_proto::v1::{node_client::NodeClient, GetBlockRequest};
-    let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    use plasma_proto::v1::GetBlockRequest;
+    let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
     for height in 1.. {
-        let res =
-            node.get_block(GetBlockRequest { height }).await.expect("a forged block").into_inner();
+        let res = node
+            .chain
+            .get_block(GetBlockRequest { height })
+            .await
+            .expect("a forged block")
+            .into_inner();
         let block = plasma_ledger::Block::decode(&res.block).unwrap();
         if block
             .transactions

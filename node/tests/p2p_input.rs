@@ -14,7 +14,6 @@ use libp2p::{identity::Keypair, noise, tcp, yamux, Multiaddr, SwarmBuilder};
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{testkit, Address, Output, UtxoPos, U256};
 use plasma_node::gossip::{TxBatch, MAX_BATCH_BYTES};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetUtxosRequest, StatusRequest};
 use std::time::{Duration, Instant};
 
@@ -66,8 +65,8 @@ async fn join(swarm: &mut libp2p::Swarm<Behaviour>, node: &Multiaddr, topic: &Id
 }
 
 async fn status(port: u16) -> plasma_proto::v1::StatusResponse {
-    let mut c = NodeClient::connect(format!("http://127.0.0.1:{port}")).await.unwrap();
-    c.status(StatusRequest {}).await.unwrap().into_inner()
+    let mut c = plasma_proto::Client::connect(format!("http://127.0.0.1:{port}")).await.unwrap();
+    c.node.status(StatusRequest {}).await.unwrap().into_inner()
 }
 
 #[test]
@@ -91,8 +90,9 @@ fn malformed_gossip_is_rejected_and_the_node_keeps_going() {
         let before = status(rpc).await;
 
         // Alice's genesis coin, and a transfer of it signed by someone else.
-        let mut c = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+        let mut c = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
         let utxos = c
+            .chain
             .get_utxos(GetUtxosRequest { owner: alice.address().to_vec() })
             .await
             .unwrap()
@@ -144,6 +144,7 @@ fn malformed_gossip_is_rejected_and_the_node_keeps_going() {
         loop {
             pump(&mut swarm, Duration::from_millis(300)).await;
             let left = c
+                .chain
                 .get_utxos(GetUtxosRequest { owner: alice.address().to_vec() })
                 .await
                 .unwrap()

@@ -9,7 +9,6 @@ use common::Cluster;
 use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::{Address, U256};
-use plasma_proto::v1::node_client::NodeClient;
 use std::time::{Duration, Instant};
 
 #[test]
@@ -170,8 +169,9 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
                 Output::new(a, erc20, U256::from(700)),
             ],
         );
-        let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
-        node.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
+        let mut node =
+            plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+        node.chain.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
         wait_coins(rpc, bob.address(), 2).await;
         let bobs = outputs(rpc, bob.address()).await;
         let anchor = checkpointed(&root, chain_id, bobs[0].0).await;
@@ -230,16 +230,17 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
         let eth = |who: &plasma_ledger::signing::UserKey| {
             vec![Output::new(who.address(), Address::ZERO, U256::from(4 * ETH))]
         };
-        let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+        let mut node =
+            plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
         let pay =
             testkit::transfer(&domain, &[(UtxoPos::new(coin.0, coin.1, 0), &alice)], eth(&bob));
-        node.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
+        node.chain.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
         let bobs = wait_coins(rpc, bob.address(), 1).await[0];
         let bobs_pos = UtxoPos::new(bobs.0, bobs.1, 0);
         let anchor = checkpointed(&root, chain_id, bobs.0).await;
         // Bob pays it all back to Alice: his output is spent.
         let back = testkit::transfer(&domain, &[(bobs_pos.clone(), &bob)], eth(&alice));
-        node.submit_tx(SubmitTxRequest { tx: back.abi_encode() }).await.unwrap();
+        node.chain.submit_tx(SubmitTxRequest { tx: back.abi_encode() }).await.unwrap();
         let since = Instant::now();
         while !coins(rpc, bob.address()).await.is_empty() {
             assert!(since.elapsed() < Duration::from_secs(30), "Bob's spend not committed");
@@ -249,6 +250,7 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
         let (inclusion, anchor_header) = exit_evidence(rpc, bobs.0, bobs.1, anchor).await;
         let bond = root.exit_bond().await.unwrap();
         let mut alerts = node
+            .bridge
             .stream_alerts(plasma_proto::v1::StreamAlertsRequest {})
             .await
             .unwrap()

@@ -3,7 +3,6 @@
 
 use eyre::{eyre, WrapErr};
 use plasma_node::daemon::Home;
-use plasma_proto::v1::node_client::NodeClient;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -61,11 +60,11 @@ pub(crate) fn stop(mut child: Child) {
 }
 
 /// The node's API at `127.0.0.1:rpc`, once it answers (a minute at most).
-pub(crate) async fn connect(rpc: u16) -> eyre::Result<NodeClient<tonic::transport::Channel>> {
+pub(crate) async fn connect(rpc: u16) -> eyre::Result<plasma_proto::Client> {
     let url = format!("http://127.0.0.1:{rpc}");
     let started = Instant::now();
     loop {
-        match NodeClient::connect(url.clone()).await {
+        match plasma_proto::Client::connect(url.clone()).await {
             Ok(c) => return Ok(c),
             Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,

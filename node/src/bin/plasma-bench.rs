@@ -18,7 +18,6 @@ use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{Address, Block, Output, UtxoPos, B256, U256};
 use plasma_node::config::{Genesis, GenesisDeposit};
 use plasma_node::daemon::{self, Home};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{StatusRequest, StreamBlocksRequest, SubmitTxRequest};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -192,10 +191,10 @@ fn tempdir() -> eyre::Result<PathBuf> {
     Ok(d)
 }
 
-async fn connect(port: u16) -> eyre::Result<NodeClient<tonic::transport::Channel>> {
+async fn connect(port: u16) -> eyre::Result<plasma_proto::Client> {
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..300 {
-        if let Ok(c) = NodeClient::connect(url.clone()).await {
+        if let Ok(c) = plasma_proto::Client::connect(url.clone()).await {
             return Ok(c);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -207,6 +206,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
     let domain = SigningDomain::new(7, 31337, Address::repeat_byte(0xc0));
     let mut stream = connect(rpcs[0])
         .await?
+        .chain
         .stream_blocks(StreamBlocksRequest { from_height: 1 })
         .await?
         .into_inner();
@@ -239,7 +239,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
         let mut ready = true;
         let mut h0 = None;
         for c in &clients {
-            let s = c.clone().status(StatusRequest {}).await?.into_inner();
+            let s = c.clone().node.status(StatusRequest {}).await?.into_inner();
             let h0 = *h0.get_or_insert(s.height);
             ready &= s.peers as usize + 1 >= clients.len() && s.height + 1 >= h0;
         }
@@ -298,7 +298,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
                 let rej = rej_tx.clone();
                 let pending = pending.clone();
                 tokio::spawn(async move {
-                    if client.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await.is_err() {
+                    if client.chain.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await.is_err() {
                         pending.lock().unwrap().remove(&hash);
                         let _ = rej.send((u, pos));
                     }
@@ -364,7 +364,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
     Ok(())
 }
 
-async fn futures_join(rpcs: &[u16]) -> eyre::Result<Vec<NodeClient<tonic::transport::Channel>>> {
+async fn futures_join(rpcs: &[u16]) -> eyre::Result<Vec<plasma_proto::Client>> {
     let mut out = Vec::new();
     for p in rpcs {
         out.push(connect(*p).await?); // every node is up before the load starts

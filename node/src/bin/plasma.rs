@@ -7,7 +7,6 @@ use eyre::{bail, eyre, WrapErr};
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{Address, Output, SignedTransaction, Transaction, TxKind, UtxoPos, U256};
 use plasma_node::config::{write, P2pKeyFile, ValidatorKeys};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -19,6 +18,12 @@ struct Cli {
     /// gRPC endpoint of the node.
     #[arg(long, global = true, env = "PLASMA_RPC", default_value = "http://127.0.0.1:9090")]
     rpc: String,
+    /// Print results as JSON (one object per line for `alerts --follow`), for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Admin token of the node (`rpc.admin_token` in its config), for admin calls.
+    #[arg(long, global = true, env = "PLASMA_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,13 +37,40 @@ enum Command {
     },
     /// The node's status: chain, height, peers, validators.
     Status,
-    /// Balances of an address, per asset.
+    /// Balances of an address, per asset, on every level at once: this chain, each chain
+    /// given with `--via`, and with `--parent-rpc` the root (the account's ETH and what the
+    /// root contract owes it).
     Balance {
         /// Address (0x…), or `--key` to use a wallet file's address.
         address: Option<Address>,
         /// Wallet key file.
         #[arg(long)]
         key: Option<PathBuf>,
+        /// gRPC endpoints of the plasma chains between the root and this chain, the root's
+        /// child first (repeat the flag).
+        #[arg(long)]
+        via: Vec<String>,
+        /// JSON-RPC endpoint of the root (Ethereum).
+        #[arg(long, env = "PLASMA_PARENT_RPC")]
+        parent_rpc: Option<String>,
+    },
+    /// Exits of this chain's outputs started on its parent: what is pending, when each
+    /// matures, and whether this node judges it honest or challengeable.
+    Exits,
+    /// Challenges the exit of an output this chain has seen spent (admin: the node pays the
+    /// parent's fee from its operator key and receives the exiter's bond).
+    Challenge {
+        /// The exiting output, `height:tx_index:output_index`.
+        #[arg(long)]
+        utxo: String,
+    },
+    /// This chain in its tree: its parent's record of it, and the children it hosts.
+    Tree,
+    /// The node watcher's recent alerts; with `--follow`, new ones as they are raised.
+    Alerts {
+        /// Keep printing alerts as they come.
+        #[arg(long, short)]
+        follow: bool,
     },
     /// Sends an amount to an address, with change back to the sender.
     Send {
@@ -164,8 +196,8 @@ fn load_wallet(path: &PathBuf) -> eyre::Result<UserKey> {
     Ok(key)
 }
 
-async fn connect(rpc: &str) -> eyre::Result<NodeClient<tonic::transport::Channel>> {
-    NodeClient::connect(rpc.to_string())
+async fn connect(rpc: &str) -> eyre::Result<plasma_proto::Client> {
+    plasma_proto::Client::connect(rpc.to_string())
         .await
         .wrap_err_with(|| format!("cannot reach the node at {rpc}"))
 }
@@ -176,10 +208,10 @@ fn status_error(s: tonic::Status) -> eyre::Report {
 
 /// The unspent outputs of `owner`.
 async fn utxos(
-    node: &mut NodeClient<tonic::transport::Channel>,
+    node: &mut plasma_proto::Client,
     owner: Address,
 ) -> eyre::Result<Vec<plasma_proto::v1::Utxo>> {
-    let r = node.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
+    let r = node.chain.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
     Ok(r.map_err(status_error)?.into_inner().utxos)
 }
 
@@ -224,20 +256,23 @@ fn main() -> eyre::Result<()> {
             println!("{}", key.address());
             Ok(())
         }
-        command => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?
-            .block_on(online(&cli.rpc, command)),
+        command => {
+            let out = Printer { json: cli.json, admin_token: cli.admin_token };
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(online(&cli.rpc, &out, command))
+        }
     }
 }
 
 /// The chain's root contract and chain id, as the node reports them.
 async fn root_of(
-    node: &mut NodeClient<tonic::transport::Channel>,
+    node: &mut plasma_proto::Client,
     parent_rpc: &str,
     key: &UserKey,
 ) -> eyre::Result<(plasma_bridge::Root, u64, plasma_proto::v1::StatusResponse)> {
-    let status = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
+    let status = node.node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
     if status.root_contract.len() != 20 {
         bail!("the node reported a malformed root contract address");
     }
@@ -260,7 +295,74 @@ fn parse_utxo(s: &str) -> eyre::Result<UtxoPos> {
     ))
 }
 
-async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
+/// How results are printed, and the admin token if one was given.
+struct Printer {
+    json: bool,
+    admin_token: Option<String>,
+}
+
+impl Printer {
+    /// Prints `value` as one line of JSON when `--json`, else the `human` lines.
+    fn show(&self, value: serde_json::Value, human: impl FnOnce() -> String) {
+        if self.json {
+            println!("{value}");
+        } else {
+            println!("{}", human());
+        }
+    }
+
+    /// `request` with the admin token attached.
+    fn admin<T>(&self, request: T) -> eyre::Result<tonic::Request<T>> {
+        let token = self.admin_token.as_deref().ok_or_else(|| {
+            eyre!("this is an admin call: pass --admin-token (or PLASMA_ADMIN_TOKEN), the node's rpc.admin_token")
+        })?;
+        let mut request = tonic::Request::new(request);
+        let value = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| eyre!("--admin-token: not a valid header value"))?;
+        request.metadata_mut().insert("authorization", value);
+        Ok(request)
+    }
+}
+
+fn asset(token: Address) -> String {
+    if token == Address::ZERO {
+        "ETH".into()
+    } else {
+        token.to_string()
+    }
+}
+
+/// Per-asset totals of `utxos`.
+fn totals(utxos: &[plasma_proto::v1::Utxo]) -> std::collections::BTreeMap<Address, U256> {
+    let mut totals = std::collections::BTreeMap::<Address, U256>::new();
+    for u in utxos {
+        *totals.entry(Address::from_slice(&u.token)).or_default() += U256::from_be_slice(&u.amount);
+    }
+    totals
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// `exitable_at` against this machine's clock: "in 42 s" or "matured".
+fn maturity(exitable_at: u64) -> String {
+    match exitable_at.checked_sub(unix_now()) {
+        Some(0) | None => "matured".into(),
+        Some(left) => format!("in {left} s"),
+    }
+}
+
+fn alert_json(a: &plasma_proto::v1::Alert) -> serde_json::Value {
+    serde_json::json!({"kind": a.kind, "height": a.height, "detail": a.detail, "unix_time": a.unix_time})
+}
+
+fn alert_line(a: &plasma_proto::v1::Alert) -> String {
+    format!("{} {:<18} height {:<6} {}", a.unix_time, a.kind, a.height, a.detail)
+}
+
+async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> {
     let mut node = connect(rpc).await?;
     match command {
         Command::Deposit { key, parent_rpc, amount, token, to, via, state, .. }
@@ -356,46 +458,290 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
             println!("withdrew {owed} {name} to {me} on the root");
         }
         Command::Status => {
-            let s = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
-            println!("chain      {} ({})", s.chain_id, s.moniker);
-            println!("height     {}", s.height);
-            println!("last block 0x{} at {}", hex::encode(&s.last_block_hash), s.last_block_time);
-            println!("role       {}", s.role);
-            println!("peers      {}", s.peers);
-            println!("mempool    {}", s.mempool_size);
-            println!(
-                "validators {} (set 0x{})",
-                s.validators.len(),
-                hex::encode(&s.validator_set_hash)
-            );
-            for v in s.validators {
-                println!("  {} power {}", Address::from_slice(&v.operator), v.power);
-            }
+            let s = node.node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
+            let validators: Vec<_> = s
+                .validators
+                .iter()
+                .map(|v| serde_json::json!({"operator": Address::from_slice(&v.operator), "power": v.power}))
+                .collect();
+            let json = serde_json::json!({
+                "chain_id": s.chain_id, "moniker": s.moniker, "height": s.height,
+                "last_block_hash": format!("0x{}", hex::encode(&s.last_block_hash)),
+                "last_block_time": s.last_block_time, "role": s.role, "peers": s.peers,
+                "mempool_size": s.mempool_size, "validators": validators,
+                "validator_set_hash": format!("0x{}", hex::encode(&s.validator_set_hash)),
+            });
+            out.show(json, || {
+                let mut text = format!(
+                    "chain      {} ({})\nheight     {}\nlast block 0x{} at {}\nrole       {}\n\
+                     peers      {}\nmempool    {}\nvalidators {} (set 0x{})",
+                    s.chain_id,
+                    s.moniker,
+                    s.height,
+                    hex::encode(&s.last_block_hash),
+                    s.last_block_time,
+                    s.role,
+                    s.peers,
+                    s.mempool_size,
+                    s.validators.len(),
+                    hex::encode(&s.validator_set_hash)
+                );
+                for v in &s.validators {
+                    text += &format!("\n  {} power {}", Address::from_slice(&v.operator), v.power);
+                }
+                text
+            });
         }
-        Command::Balance { address, key } => {
+        Command::Balance { address, key, via, parent_rpc } => {
             let who = match (address, key) {
                 (Some(a), None) => a,
                 (None, Some(k)) => load_wallet(&k)?.address(),
                 _ => bail!("give an address or --key, not both"),
             };
-            let utxos = utxos(&mut node, who).await?;
-            let mut totals = std::collections::BTreeMap::<Address, U256>::new();
-            for u in &utxos {
-                *totals.entry(Address::from_slice(&u.token)).or_default() +=
-                    U256::from_be_slice(&u.amount);
+            // Top down: the root, each chain from the root's child, then this chain.
+            let mut levels = Vec::new();
+            if let Some(url) = &parent_rpc {
+                let status = node.node.status(StatusRequest {}).await.map_err(status_error)?;
+                let root = Address::from_slice(&status.into_inner().root_contract);
+                let root = plasma_bridge::Root::read_only(url, root)
+                    .map_err(|e| eyre!("--parent-rpc: {e}"))?;
+                let account =
+                    root.eth_balance(who).await.map_err(|e| eyre!("root at {url}: {e}"))?;
+                let owed =
+                    root.owed(who, Address::ZERO).await.map_err(|e| eyre!("root at {url}: {e}"))?;
+                levels.push(serde_json::json!({
+                    "level": "root", "endpoint": url,
+                    "balances": {"ETH": account.to_string()}, "owed": {"ETH": owed.to_string()},
+                }));
             }
-            if totals.is_empty() {
-                println!("{who}: nothing");
+            let mut endpoints = via;
+            endpoints.push(rpc.to_string());
+            for url in &endpoints {
+                let mut chain = if url == rpc { node.clone() } else { connect(url).await? };
+                let id = chain
+                    .node
+                    .status(StatusRequest {})
+                    .await
+                    .map_err(status_error)?
+                    .into_inner()
+                    .chain_id;
+                let balances: serde_json::Map<_, _> = totals(&utxos(&mut chain, who).await?)
+                    .into_iter()
+                    .map(|(t, a)| (asset(t), serde_json::Value::String(a.to_string())))
+                    .collect();
+                levels.push(serde_json::json!({"level": format!("chain {id}"), "endpoint": url, "balances": balances}));
             }
-            for (token, amount) in totals {
-                let name =
-                    if token == Address::ZERO { "ETH".to_string() } else { token.to_string() };
-                println!("{amount} {name}");
+            let json = serde_json::json!({"address": who, "levels": levels});
+            out.show(json, || {
+                let mut text = format!("{who}");
+                for l in &levels {
+                    let mut parts: Vec<String> = l["balances"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| format!("{} {k}", v.as_str().unwrap_or_default()))
+                        .collect();
+                    if let Some(owed) = l["owed"]["ETH"].as_str().filter(|o| *o != "0") {
+                        parts.push(format!("(owed by the root contract: {owed} ETH)"));
+                    }
+                    let shown = if parts.is_empty() { "nothing".into() } else { parts.join(", ") };
+                    text += &format!("\n  {:<22} {shown}", l["level"].as_str().unwrap_or_default());
+                }
+                text
+            });
+        }
+        Command::Exits => {
+            let r = node
+                .bridge
+                .exits(plasma_proto::v1::ExitsRequest { from_parent_block: 0 })
+                .await
+                .map_err(status_error)?
+                .into_inner();
+            let exits: Vec<_> = r
+                .exits
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "exit_id": format!("0x{}", hex::encode(&e.exit_id)),
+                        "utxo": e.known.then(|| format!("{}:{}:{}", e.height, e.tx_index, e.output_index)),
+                        "owner": Address::from_slice(&e.owner), "token": Address::from_slice(&e.token),
+                        "amount": U256::from_be_slice(&e.amount).to_string(),
+                        "exitable_at": e.exitable_at, "verdict": e.verdict,
+                        "spent_in": (e.verdict == "spent").then(|| format!("{}:{}", e.spent_height, e.spent_index)),
+                    })
+                })
+                .collect();
+            out.show(serde_json::json!({"exits": exits}), || {
+                if r.exits.is_empty() {
+                    return "no exits of this chain's outputs on its parent".into();
+                }
+                let mut text = format!(
+                    "{:<12} {:<22} {:<28} {:<12} {}",
+                    "utxo", "owner", "amount", "matures", "verdict"
+                );
+                for e in &r.exits {
+                    let utxo = if e.known {
+                        format!("{}:{}:{}", e.height, e.tx_index, e.output_index)
+                    } else {
+                        "?".into()
+                    };
+                    let amount = format!(
+                        "{} {}",
+                        U256::from_be_slice(&e.amount),
+                        asset(Address::from_slice(&e.token))
+                    );
+                    let verdict = match e.verdict.as_str() {
+                        "spent" => {
+                            format!("spent in {}:{} (challengeable)", e.spent_height, e.spent_index)
+                        }
+                        v => v.to_string(),
+                    };
+                    let owner = Address::from_slice(&e.owner).to_string();
+                    text += &format!(
+                        "\n{utxo:<12} {:<22} {amount:<28} {:<12} {verdict}",
+                        &owner[..20],
+                        maturity(e.exitable_at)
+                    );
+                }
+                text
+            });
+        }
+        Command::Challenge { utxo } => {
+            let pos = parse_utxo(&utxo)?;
+            let request = out.admin(plasma_proto::v1::ChallengeRequest {
+                height: pos.blockHeight,
+                tx_index: pos.txIndex,
+                output_index: pos.outputIndex.into(),
+            })?;
+            let r = node.bridge.challenge(request).await.map_err(status_error)?.into_inner();
+            let json = serde_json::json!({
+                "utxo": utxo, "challenged": r.challenged,
+                "spent_in": format!("{}:{}", r.spent_height, r.spent_index),
+            });
+            out.show(json, || {
+                if r.challenged {
+                    format!("exit of {pos} challenged with its spend in {}:{}; the bond goes to the node's operator", r.spent_height, r.spent_index)
+                } else {
+                    format!("the exit of {pos} is no longer active (challenged already, or paid)")
+                }
+            });
+        }
+        Command::Tree => {
+            let s = node.node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
+            let parent = node.bridge.parent_state(plasma_proto::v1::ParentStateRequest {}).await;
+            let parent = match parent {
+                Ok(p) => Some(p.into_inner()),
+                Err(e) if e.code() == tonic::Code::FailedPrecondition => None,
+                Err(e) => return Err(status_error(e)),
+            };
+            let children = node
+                .children
+                .list_children(plasma_proto::v1::ListChildrenRequest {})
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .children;
+            let escrow = |l: &[plasma_proto::v1::Locked]| -> Vec<String> {
+                l.iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            U256::from_be_slice(&e.amount),
+                            asset(Address::from_slice(&e.token))
+                        )
+                    })
+                    .collect()
+            };
+            let json = serde_json::json!({
+                "parent": parent.as_ref().map(|p| serde_json::json!({
+                    "kind": p.parent_kind, "chain_id": p.parent_chain_id,
+                    "last_checkpoint": p.last_checkpoint, "frozen": p.frozen,
+                    "rollback_height": p.rollback_height, "epoch_length": p.epoch_length,
+                })),
+                "chain": {"chain_id": s.chain_id, "height": s.height, "validators": s.validators.len()},
+                "children": children.iter().map(|c| serde_json::json!({
+                    "chain_id": c.chain_id, "last_checkpoint": c.last_height,
+                    "frozen": c.frozen, "escrow": escrow(&c.escrow),
+                })).collect::<Vec<_>>(),
+            });
+            out.show(json, || {
+                let mut text = match &parent {
+                    Some(p) => format!(
+                        "{} {}\n└─ ",
+                        if p.parent_kind == "ethereum" {
+                            "root (Ethereum), chain".to_string()
+                        } else {
+                            "plasma chain".into()
+                        },
+                        p.parent_chain_id
+                    ),
+                    None => String::new(),
+                };
+                text += &format!(
+                    "chain {} — height {}, {} validators",
+                    s.chain_id,
+                    s.height,
+                    s.validators.len()
+                );
+                if let Some(p) = &parent {
+                    text += &format!(", checkpointed at {}", p.last_checkpoint);
+                    if p.frozen {
+                        text += &format!(", FROZEN (rolled back to {})", p.rollback_height);
+                    }
+                }
+                let indent = if parent.is_some() { "   " } else { "" };
+                for (i, c) in children.iter().enumerate() {
+                    let branch = if i + 1 == children.len() { "└─" } else { "├─" };
+                    let locked = escrow(&c.escrow);
+                    text += &format!(
+                        "\n{indent}{branch} chain {} — checkpointed at {}{}, escrow {}",
+                        c.chain_id,
+                        c.last_height,
+                        if c.frozen { ", FROZEN" } else { "" },
+                        if locked.is_empty() { "empty".into() } else { locked.join(", ") }
+                    );
+                }
+                text
+            });
+        }
+        Command::Alerts { follow } => {
+            // Subscribe first, so that nothing raised between the two calls is missed.
+            let stream = if follow {
+                let request = plasma_proto::v1::StreamAlertsRequest {};
+                Some(node.bridge.stream_alerts(request).await.map_err(status_error)?.into_inner())
+            } else {
+                None
+            };
+            let recent = node
+                .bridge
+                .alerts(plasma_proto::v1::AlertsRequest {})
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .alerts;
+            if out.json && !follow {
+                println!(
+                    "{}",
+                    serde_json::json!({"alerts": recent.iter().map(alert_json).collect::<Vec<_>>()})
+                );
+            } else {
+                if recent.is_empty() && !out.json {
+                    println!("no alerts");
+                }
+                for a in &recent {
+                    out.show(alert_json(a), || alert_line(a));
+                }
+            }
+            if let Some(mut stream) = stream {
+                while let Some(a) = stream.message().await.map_err(status_error)? {
+                    out.show(alert_json(&a), || alert_line(&a));
+                }
             }
         }
         Command::Send { key, to, amount, token, no_wait } => {
             let key = load_wallet(&key)?;
-            let status = node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
+            let status =
+                node.node.status(StatusRequest {}).await.map_err(status_error)?.into_inner();
             if status.root_contract.len() != 20 {
                 bail!("the node reported a malformed root contract address");
             }
@@ -437,6 +783,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
             let stx =
                 SignedTransaction { transaction: tx, signatures: vec![sig.to_vec().into(); n] };
             let hash = node
+                .chain
                 .submit_tx(SubmitTxRequest { tx: stx.abi_encode() })
                 .await
                 .map_err(status_error)?
@@ -446,7 +793,7 @@ async fn online(rpc: &str, command: Command) -> eyre::Result<()> {
             if !no_wait {
                 let deadline = Instant::now() + Duration::from_secs(60);
                 loop {
-                    match node.get_tx(GetTxRequest { tx_hash: hash.clone() }).await {
+                    match node.chain.get_tx(GetTxRequest { tx_hash: hash.clone() }).await {
                         Ok(r) => {
                             let r = r.into_inner();
                             println!("committed in block {} (index {})", r.height, r.index);

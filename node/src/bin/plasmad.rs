@@ -86,14 +86,29 @@ enum Command {
     },
 }
 
+/// Logs to stdout under `PLASMAD_LOG` (default `info,libp2p=warn,ractor=warn`); returns
+/// the switch the API's `SetLogLevel` replaces the filter with.
+fn init_logging() -> plasma_node::rpc::LogControl {
+    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::{reload, EnvFilter};
+    let initial =
+        std::env::var("PLASMAD_LOG").unwrap_or_else(|_| "info,libp2p=warn,ractor=warn".into());
+    let filter = EnvFilter::try_new(&initial).unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, handle) = reload::Layer::new(filter);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    tracing_subscriber::registry().with(filter).with(fmt).init();
+    let current = std::sync::Mutex::new(initial);
+    std::sync::Arc::new(move |wanted: &str| {
+        let next = EnvFilter::try_new(wanted).map_err(|e| e.to_string())?;
+        handle.reload(next).map_err(|e| e.to_string())?;
+        let mut current = current.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(std::mem::replace(&mut *current, wanted.to_string()))
+    })
+}
+
 fn main() -> eyre::Result<()> {
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PLASMAD_LOG")
-                .unwrap_or_else(|_| "info,libp2p=warn,ractor=warn".into()),
-        )
-        .init();
+    let log = init_logging();
     match Cli::parse().command {
         Command::Init { home, moniker, listen, rpc } => {
             daemon::init(&Home(home.clone()), &moniker, &listen, &rpc)?;
@@ -141,7 +156,7 @@ fn main() -> eyre::Result<()> {
         Command::Start { home, listen, peers, moniker, rpc, metrics, set } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             let overrides = Overrides { listen, peers, moniker, rpc, metrics, set };
-            rt.block_on(daemon::run(Home(home), overrides))
+            rt.block_on(daemon::run(Home(home), overrides, Some(log)))
         }
         Command::Abci { home, listen } => {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -506,6 +506,19 @@ impl Store {
         self.read_with(CHILDREN, &chain.to_be_bytes(), keys::child_record_from)
     }
 
+    /// Every registered child's chain id, in order.
+    pub fn children(&self) -> Result<Vec<u64>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.db.iterator_cf(self.cf(CHILDREN), rocksdb::IteratorMode::Start) {
+            let (k, _) = item?;
+            // The registry entry's key is the bare chain id; escrow entries extend it.
+            if let Ok(id) = <[u8; 8]>::try_from(&k[..]) {
+                out.push(u64::from_be_bytes(id));
+            }
+        }
+        Ok(out)
+    }
+
     /// Calls `f` with every record of `family` whose key starts with child `chain`.
     fn each_of_child(
         &self,

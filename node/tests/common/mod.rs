@@ -35,6 +35,20 @@ fn free_ports(n: u16) -> u16 {
     }
 }
 
+/// The grpcurl that `scripts/setup.sh` installs (`$GRPCURL`, else `$PLASMA_TOOLS/grpcurl`,
+/// else `~/.cache/plasma/tools/grpcurl`).
+#[allow(dead_code)]
+pub fn grpcurl() -> PathBuf {
+    let path = std::env::var_os("GRPCURL").map(PathBuf::from).unwrap_or_else(|| {
+        let tools = std::env::var_os("PLASMA_TOOLS").map(PathBuf::from).unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/plasma/tools")
+        });
+        tools.join("grpcurl")
+    });
+    assert!(path.exists(), "{} is missing: run scripts/setup.sh", path.display());
+    path
+}
+
 pub fn free_port() -> u16 {
     free_ports(1)
 }

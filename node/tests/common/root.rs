@@ -4,7 +4,6 @@ use super::Cluster;
 use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::{Address, U256};
-use plasma_proto::v1::node_client::NodeClient;
 use plasma_proto::v1::GetUtxosRequest;
 use std::time::{Duration, Instant};
 
@@ -14,13 +13,14 @@ pub const ETH: u64 = 1_000_000_000_000_000_000;
 pub async fn coins(rpc: u16, owner: Address) -> Vec<(u64, u32, U256)> {
     let since = Instant::now();
     let mut c = loop {
-        match NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await {
+        match plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await {
             Ok(c) => break c,
             Err(e) if since.elapsed() > Duration::from_secs(30) => panic!("node API: {e}"),
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await, // restarting
         }
     };
-    let utxos = c.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
+    let utxos =
+        c.chain.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
     let mut out: Vec<_> = utxos
         .utxos
         .iter()
@@ -54,10 +54,11 @@ pub async fn exit_evidence(
 ) -> (plasma_ledger::TxInclusion, plasma_ledger::BlockHeader) {
     use alloy_sol_types::SolValue;
     use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest};
-    let mut node = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
     let request = GetInclusionProofRequest { height, tx_index: index, anchor_height: anchor };
-    let inclusion = node.get_inclusion_proof(request).await.unwrap().into_inner().inclusion;
-    let block = node.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
+    let inclusion = node.chain.get_inclusion_proof(request).await.unwrap().into_inner().inclusion;
+    let block =
+        node.chain.get_block(GetBlockRequest { height: anchor }).await.unwrap().into_inner();
     (
         plasma_ledger::TxInclusion::abi_decode(&inclusion).unwrap(),
         plasma_ledger::Block::abi_decode(&block.block).unwrap().header,
@@ -150,8 +151,9 @@ pub async fn checkpointed(root: &Root, chain_id: u64, height: u64) -> u64 {
 /// Alice's outputs on the child with their token: (height, index, output index, token,
 /// amount), in position order.
 pub async fn outputs(rpc: u16, owner: Address) -> Vec<(u64, u32, u8, Address, U256)> {
-    let mut c = NodeClient::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
-    let utxos = c.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
+    let mut c = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    let utxos =
+        c.chain.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await.unwrap().into_inner();
     let mut out: Vec<_> = utxos
         .utxos
         .iter()

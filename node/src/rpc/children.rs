@@ -1,0 +1,127 @@
+//! `plasma.v1.Children`: the children this chain hosts — registry, escrow, checkpoints and
+//! open exits, as its committed state holds them.
+
+use super::{amount, internal, locked, RpcState};
+use crate::store::StoreError;
+use alloy_sol_types::SolValue;
+use plasma_ledger::LedgerView;
+use plasma_proto::v1 as pb;
+use plasma_proto::v1::children_server::Children;
+use tonic::{Request, Response, Status};
+
+fn not_a_child(chain: u64) -> Status {
+    Status::not_found(format!("chain {chain} is not a child of this chain"))
+}
+
+#[tonic::async_trait]
+impl Children for RpcState {
+    async fn list_children(
+        &self,
+        _: Request<pb::ListChildrenRequest>,
+    ) -> Result<Response<pb::ListChildrenResponse>, Status> {
+        let children = self
+            .app
+            .with_store(|s| -> Result<Vec<pb::ChildSummary>, StoreError> {
+                let mut out = Vec::new();
+                for chain in s.children()? {
+                    let Some(record) = s.child(chain)? else { continue };
+                    out.push(pb::ChildSummary {
+                        chain_id: chain,
+                        last_height: record.last_height,
+                        frozen: record.frozen(),
+                        escrow: s.child_escrow(chain)?.into_iter().map(locked).collect(),
+                    });
+                }
+                Ok(out)
+            })
+            .map_err(internal)?;
+        Ok(Response::new(pb::ListChildrenResponse { children }))
+    }
+
+    async fn get_child(
+        &self,
+        req: Request<pb::GetChildRequest>,
+    ) -> Result<Response<pb::GetChildResponse>, Status> {
+        let chain = req.into_inner().chain_id;
+        let read = |s: &crate::store::Store| {
+            Ok::<_, StoreError>((s.child(chain)?, s.child_escrow(chain)?, s.child_stakes(chain)?))
+        };
+        let (record, escrow, stakes) = self.app.with_store(read).map_err(internal)?;
+        let record = record.ok_or_else(|| not_a_child(chain))?;
+        Ok(Response::new(pb::GetChildResponse {
+            epoch_length: record.params.epochLength,
+            exit_period: record.params.exitPeriod,
+            validators: record.validators.abi_encode(),
+            last_height: record.last_height,
+            last_hash: record.last_hash.to_vec(),
+            next_deposit_nonce: record.next_deposit_nonce,
+            escrow: escrow.into_iter().map(locked).collect(),
+            rollback_height: record.rollback_height,
+            stakes: stakes.into_iter().map(locked).collect(),
+            exit_bond: amount(record.params.exitBond),
+        }))
+    }
+
+    async fn get_child_checkpoint(
+        &self,
+        req: Request<pb::GetChildCheckpointRequest>,
+    ) -> Result<Response<pb::GetChildCheckpointResponse>, Status> {
+        let r = req.into_inner();
+        let hash = self
+            .app
+            .with_store(|s| -> Result<_, StoreError> {
+                let view = s.view();
+                let known = view.child(r.chain_id).is_some();
+                let hash = view.child_checkpoint(r.chain_id, r.height);
+                view.finish()?;
+                Ok((known, hash))
+            })
+            .map_err(internal)?;
+        match hash {
+            (false, _) => Err(not_a_child(r.chain_id)),
+            (true, None) => Err(Status::not_found(format!(
+                "no checkpoint of chain {} at height {}",
+                r.chain_id, r.height
+            ))),
+            (true, Some(h)) => {
+                Ok(Response::new(pb::GetChildCheckpointResponse { block_hash: h.to_vec() }))
+            }
+        }
+    }
+
+    async fn child_exits(
+        &self,
+        req: Request<pb::ChildExitsRequest>,
+    ) -> Result<Response<pb::ChildExitsResponse>, Status> {
+        let chain = req.into_inner().chain_id;
+        let (known, mut exits) = self
+            .app
+            .with_store(|s| {
+                Ok::<_, StoreError>((s.child(chain)?.is_some(), s.active_child_exits(chain)?))
+            })
+            .map_err(internal)?;
+        if !known {
+            return Err(not_a_child(chain));
+        }
+        exits.sort_by_key(|e| {
+            (e.record.exitableAt, e.record.utxoPos.blockHeight, e.record.utxoPos.txIndex)
+        });
+        let exits = exits
+            .into_iter()
+            .map(|e| {
+                let r = e.record;
+                pb::ChildExit {
+                    exit_id: r.exitId.to_vec(),
+                    height: r.utxoPos.blockHeight,
+                    tx_index: r.utxoPos.txIndex,
+                    output_index: r.utxoPos.outputIndex.into(),
+                    owner: r.owner.to_vec(),
+                    token: r.token.to_vec(),
+                    amount: amount(r.amount),
+                    exitable_at: r.exitableAt,
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::ChildExitsResponse { exits }))
+    }
+}
