@@ -177,7 +177,20 @@ impl Devnet {
         tx_index: u32,
         anchor: u64,
     ) -> Result<(TxInclusion, BlockHeader), DevnetError> {
-        let mut c = self.client(i, 0).await?;
+        self.exit_evidence_from(i, 0, height, tx_index, anchor).await
+    }
+
+    /// [`Devnet::exit_evidence`] as validator `k` of chain `i` serves it (a user keeps the
+    /// data of the node it trusts).
+    pub async fn exit_evidence_from(
+        &self,
+        i: usize,
+        k: usize,
+        height: u64,
+        tx_index: u32,
+        anchor: u64,
+    ) -> Result<(TxInclusion, BlockHeader), DevnetError> {
+        let mut c = self.client(i, k).await?;
         // The anchor is a checkpoint the parent accepted: another validator may have decided
         // and submitted it a moment before this one stored it.
         let since = Instant::now();
@@ -186,7 +199,7 @@ impl Devnet {
         {
             if since.elapsed() > Duration::from_secs(30) {
                 return Err(DevnetError::Timeout(format!(
-                    "{} validator 0 never reached the anchor {anchor}",
+                    "{} validator {k} never reached the anchor {anchor}",
                     self.state.chains[i].path
                 )));
             }

@@ -522,6 +522,17 @@ impl Devnet {
 
     /// Starts validator `k` of chain `i` (a no-op if it runs).
     pub fn start_node(&mut self, i: usize, k: usize) -> Result<(), DevnetError> {
+        self.start_node_with(i, k, &[])
+    }
+
+    /// Starts validator `k` of chain `i` with `extra` arguments to `plasmad start` after the
+    /// devnet's own (`--listen …`, `--set key=value`); a no-op if it runs.
+    pub fn start_node_with(
+        &mut self,
+        i: usize,
+        k: usize,
+        extra: &[String],
+    ) -> Result<(), DevnetError> {
         let node = &self.state.chains[i].nodes[k];
         if node.running() {
             return Ok(());
@@ -530,6 +541,7 @@ impl Devnet {
         for o in &self.options.node_overrides {
             args.extend(["--set".to_string(), o.clone()]);
         }
+        args.extend(extra.iter().cloned());
         let pid = spawn_detached(
             &self.options.plasmad,
             &args,

@@ -155,6 +155,9 @@ fn run(cli: Cli) -> eyre::Result<()> {
                 for n in plasma_devnet::scenarios::NAMES {
                     println!("{n}");
                 }
+                for n in plasma_devnet::scenarios::FAULT_NAMES {
+                    println!("{n}  (byzantine validators: `bash scripts/devnet.sh up --byzantine`; freezes the chain)");
+                }
                 return Ok(());
             }
             let mut devnet = Devnet::open(Options::new(&cli.dir))?;

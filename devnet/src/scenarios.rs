@@ -20,8 +20,14 @@ pub const NAMES: &[&str] = &[
     "spent_exit_challenged",
     "validator_crash_restart_under_load",
     "validator_set_change",
+    "block_withholding_mass_exit",
     "equivocation_slashed",
 ];
+
+/// Scenarios whose validators misbehave on purpose: they need `plasmad` built with its
+/// `byzantine` feature (`bash scripts/devnet.sh up --byzantine`), and each freezes the
+/// plasma chain it runs on for good.
+pub const FAULT_NAMES: &[&str] = &["fraud_inflation_rollback_slash_freeze", "fraud_double_spend"];
 
 /// What a scenario measured.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +64,18 @@ pub async fn run(
             validator_crash_restart_under_load(devnet, progress).await
         }
         "validator_set_change" => validator_set_change(devnet, progress).await,
+        "block_withholding_mass_exit" => block_withholding_mass_exit(devnet, progress).await,
+        "fraud_inflation_rollback_slash_freeze" => {
+            fraud_rollback_slash_freeze(devnet, progress, Forgery::Inflate).await
+        }
+        "fraud_double_spend" => {
+            fraud_rollback_slash_freeze(devnet, progress, Forgery::DoubleSpend).await
+        }
         "equivocation_slashed" => equivocation_slashed(devnet, progress).await,
-        _ => Err(DevnetError::UnknownScenario { name: name.into(), known: NAMES.join(", ") }),
+        _ => Err(DevnetError::UnknownScenario {
+            name: name.into(),
+            known: NAMES.iter().chain(FAULT_NAMES).copied().collect::<Vec<_>>().join(", "),
+        }),
     }
 }
 
@@ -833,6 +849,589 @@ pub async fn validator_set_change(
              newcomer's first precommit is in block {first_signed}'s certificate",
             members.len(),
             adopted.as_millis(),
+        ),
+    })
+}
+
+/// Two loopback TCP ports in a row that nothing listens on (a node's p2p port and, next to
+/// it, its transaction gossip).
+fn free_port_pair() -> Result<u16, DevnetError> {
+    let io =
+        |e: std::io::Error| DevnetError::Io { what: "finding a free port", reason: e.to_string() };
+    for _ in 0..64 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(io)?
+            .port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return Ok(port);
+        }
+    }
+    Err(DevnetError::Timeout("no two free ports in a row on loopback".into()))
+}
+
+/// The kinds of the alerts validator `k` of chain `i` raised (its `Bridge.Alerts`).
+async fn alert_kinds(devnet: &Devnet, i: usize, k: usize) -> Result<Vec<String>, DevnetError> {
+    let mut c = devnet.client(i, k).await?;
+    let alerts = c
+        .bridge
+        .alerts(plasma_proto::v1::AlertsRequest {})
+        .await
+        .map_err(|e| DevnetError::Rpc { what: "Alerts", reason: e.message().into() })?;
+    Ok(alerts.into_inner().alerts.into_iter().map(|a| a.kind).collect())
+}
+
+/// Block withholding on the root's child A: its last validator is cut off (restarted on
+/// another port with no peers and no block sources, as a user's node the others keep blocks
+/// from), while the others go on and checkpoint to the root. The cut-off node's watcher sees
+/// checkpoints of blocks it cannot get and raises `block_withholding`; the connected
+/// validators, which hold those blocks, do not. Two users then exit everything they held
+/// under the last checkpoint the cut-off node has, the newer output first; after the exit
+/// period the root pays both in its priority order (`exitableAt`, then position: the older
+/// output first unless the root's clock, warped by earlier scenarios, puts `now + P` past
+/// both outputs' `outputTime + 2P`), bonds back. The node is reconnected at the end.
+pub async fn block_withholding_mass_exit(
+    devnet: &mut Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    const NAME: &str = "block_withholding_mass_exit";
+    let a = top_chain(devnet);
+    let (a_id, path) = (devnet.state.chains[a].chain_id, devnet.state.chains[a].path.clone());
+    let validators = devnet.state.chains[a].nodes.len();
+    check(NAME, validators >= 4, || {
+        format!("{path} has {validators} validators: the others must keep a quorum without one")
+    })?;
+    let k = validators - 1;
+    let users: Vec<UserKey> = (USER + 1..=USER + 2)
+        .map(|i| devnet.user_key(i).ok_or_else(|| DevnetError::Root(format!("no account {i}"))))
+        .collect::<Result<_, _>>()?;
+    // Value on A for both, the first twice the second, covered by a checkpoint.
+    let mut held = Vec::new();
+    for (n, key) in users.iter().enumerate() {
+        let amount = U256::from(ETH / 10) * U256::from(2 - n as u64);
+        let before = devnet.coins(a, key.address()).await?;
+        devnet
+            .root
+            .deposit(key.address(), a_id, key.address(), Address::ZERO, amount)
+            .await
+            .map_err(root_err)?;
+        held.push(arrival(devnet, a, key.address(), &before, |c| c.amount == amount).await?);
+    }
+    let covered = held.iter().map(|c| c.height).max().unwrap_or_default();
+    let pre = devnet.wait_checkpoint(a, covered, Duration::from_secs(60)).await?;
+    let since = Instant::now();
+    loop {
+        let mut c = devnet.client(a, k).await?;
+        let status = c.node.status(plasma_proto::v1::StatusRequest {}).await;
+        if status.is_ok_and(|s| s.into_inner().height >= pre) {
+            break;
+        }
+        if since.elapsed() > Duration::from_secs(60) {
+            return Err(DevnetError::Timeout(format!("{path} validator {k} never reached {pre}")));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Cut off: nobody reaches it, it reaches nobody, and it fetches no blocks.
+    devnet.stop_node(a, k)?;
+    let elsewhere = format!("/ip4/127.0.0.1/tcp/{}", free_port_pair()?);
+    let isolation: Vec<String> = [
+        "--peers",
+        "",
+        "--listen",
+        &elsewhere,
+        "--set",
+        "parent.block_sources=[]",
+        "--set",
+        "parent.withholding_timeout_ms=1500",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    devnet.start_node_with(a, k, &isolation)?;
+    progress(&format!("{path}: validator {k} cut off at checkpoint {pre}; the others go on"));
+    let started = Instant::now();
+    let raised = loop {
+        let kinds = alert_kinds(devnet, a, k).await.unwrap_or_default();
+        if kinds.iter().any(|kind| kind == "block_withholding") {
+            break started.elapsed();
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Timeout(format!(
+                "validator {k} of {path} raised no block_withholding (alerts: {kinds:?})"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    progress(&format!(
+        "{path}: validator {k} raised block_withholding {} ms after it was cut off",
+        raised.as_millis()
+    ));
+    for j in 0..k {
+        let kinds = alert_kinds(devnet, a, j).await?;
+        check(NAME, !kinds.iter().any(|kind| kind == "block_withholding"), || {
+            format!("validator {j} holds the blocks, yet raised block_withholding: {kinds:?}")
+        })?;
+    }
+    // Everyone exits with the data the cut-off node has, the newer output first.
+    let bond = devnet.root.exit_bond().await.map_err(root_err)?;
+    let mut owed = Vec::new();
+    let mut queue = Vec::new();
+    for (key, coin) in users.iter().zip(&held).rev() {
+        owed.push(devnet.root.owed(key.address(), Address::ZERO).await.map_err(root_err)?);
+        let (inclusion, anchor) =
+            devnet.exit_evidence_from(a, k, coin.height, coin.tx_index, pre).await?;
+        let receipt = devnet
+            .root
+            .start_exit(key.address(), &anchor, &coin.pos(), &inclusion, bond)
+            .await
+            .map_err(root_err)?;
+        use plasma_bridge::bindings::PlasmaRoot::ExitStarted;
+        let key_of = receipt
+            .inner
+            .inner
+            .logs()
+            .iter()
+            .find_map(|l| l.log_decode::<ExitStarted>().ok().map(|e| e.inner.data.queueKey));
+        let queue_key = key_of.ok_or_else(|| DevnetError::Root("no ExitStarted event".into()))?;
+        queue.push((queue_key, key.address()));
+    }
+    owed.reverse();
+    queue.sort();
+    let period = devnet.state.chains[a].exit_period;
+    progress(&format!(
+        "root: 2 exits started under checkpoint {pre}; warping {} s",
+        2 * period + 60
+    ));
+    devnet.warp(2 * period + 60).await?;
+    let receipt = devnet
+        .root
+        .process_exits(devnet.operator(), a_id, Address::ZERO, 16)
+        .await
+        .map_err(root_err)?;
+    use plasma_bridge::bindings::PlasmaRoot::ExitProcessed;
+    let paid: Vec<Address> = receipt
+        .inner
+        .inner
+        .logs()
+        .iter()
+        .filter_map(|l| l.log_decode::<ExitProcessed>().ok())
+        .map(|l| l.inner.data.owner)
+        .filter(|o| users.iter().any(|u| u.address() == *o))
+        .collect();
+    let expected: Vec<Address> = queue.iter().map(|(_, who)| *who).collect();
+    check(NAME, paid == expected, || {
+        format!("paid {paid:?}, the root's priority order is {expected:?}")
+    })?;
+    for ((key, coin), before) in users.iter().zip(&held).zip(&owed) {
+        let now = devnet.root.owed(key.address(), Address::ZERO).await.map_err(root_err)?;
+        check(NAME, now - *before == coin.amount + bond, || {
+            format!(
+                "{} is owed {} more, expected {} + bond {bond}",
+                key.address(),
+                now - *before,
+                coin.amount
+            )
+        })?;
+    }
+    // Reconnected, it catches up.
+    devnet.stop_node(a, k)?;
+    devnet.start_node(a, k)?;
+    Ok(Outcome {
+        name: NAME,
+        elapsed: raised,
+        summary: format!(
+            "{path} validator {k}, cut off, raised block_withholding after {} ms (the connected \
+             ones none); 2 users exited under checkpoint {pre} and were paid in priority order",
+            raised.as_millis()
+        ),
+    })
+}
+
+/// The invalid block a byzantine majority finalizes in a fraud scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Forgery {
+    /// A transfer paying a thousand times its input.
+    Inflate,
+    /// One output spent twice in one block.
+    DoubleSpend,
+}
+
+impl Forgery {
+    fn scenario(self) -> &'static str {
+        match self {
+            Forgery::Inflate => "fraud_inflation_rollback_slash_freeze",
+            Forgery::DoubleSpend => "fraud_double_spend",
+        }
+    }
+
+    /// The `[byzantine]` key of the forging validator.
+    fn fault(self) -> &'static str {
+        match self {
+            Forgery::Inflate => "inflate",
+            Forgery::DoubleSpend => "double_spend",
+        }
+    }
+
+    /// The block it forges, for people.
+    fn block(self) -> &'static str {
+        match self {
+            Forgery::Inflate => "an inflating",
+            Forgery::DoubleSpend => "a double-spending",
+        }
+    }
+
+    /// The fraud kind the proof must name (`Bridge.FraudProofs`).
+    fn kind(self) -> &'static str {
+        match self {
+            Forgery::Inflate => "inflation",
+            Forgery::DoubleSpend => "double_spend",
+        }
+    }
+}
+
+/// Fraud under a plasma parent, proven without human help. On the first chain under a plasma
+/// chain with 4 or more validators, all but the last are made byzantine (restarted to
+/// certify blocks the ledger refuses; the first also forges spends of what is deposited to
+/// its operator); they stake on the parent A first, and two users get value on the chain
+/// through A. A deposit to the forger lets it finalize an invalid block (an inflating
+/// transfer, or a double spend); the honest validator's watcher proves it to A, which rolls
+/// the chain back to that block, takes the signers' stakes, pays the prover half and freezes
+/// the chain. The forged output cannot exit; the honest users' pre-fraud outputs exit to A
+/// (bonded, the older first) and are paid in that order.
+async fn fraud_rollback_slash_freeze(
+    devnet: &mut Devnet,
+    progress: Progress<'_>,
+    forgery: Forgery,
+) -> Result<Outcome, DevnetError> {
+    let name = forgery.scenario();
+    let fail = |reason: String| DevnetError::Scenario { name: name.into(), reason };
+    let chains = &devnet.state.chains;
+    let b = (0..chains.len())
+        .find(|&i| chains[i].parent.is_some() && chains[i].nodes.len() >= 4)
+        .ok_or_else(|| {
+        fail("the topology has no chain of 4+ validators under a plasma chain".into())
+    })?;
+    let a = chains[b].parent.expect("found under a parent");
+    let (a_id, b_id) = (chains[a].chain_id, chains[b].chain_id);
+    let path = chains[b].path.clone();
+    let n = chains[b].nodes.len();
+    let honest = n - 1;
+    let log = std::fs::read_to_string(chains[b].nodes[0].log()).unwrap_or_default();
+    if !log.contains("built with the `byzantine` fault-injection feature") {
+        return Err(fail(format!(
+            "{} has no fault injection: boot the devnet with `bash scripts/devnet.sh up \
+             --byzantine` (plasmad built with --features byzantine)",
+            devnet.options.plasmad.display()
+        )));
+    }
+    if devnet.child_entry(b).await?.rollback_height != 0 {
+        return Err(fail(format!("{path} is frozen already: `down --fresh`, then `up`")));
+    }
+    let a_domain = devnet.domain(a);
+    let bond = devnet.registration(b)?.params.exitBond;
+    let stake = U256::from(ETH / 2);
+    let keys = devnet.validator_keys(b)?;
+    let operators: Vec<Address> = keys.iter().map(|k| k.operator.address()).collect();
+    let forger = operators[0];
+    let alice = devnet.user_key(USER + 3).ok_or_else(|| fail("no anvil account 8".into()))?;
+    let carol = devnet.user_key(USER + 4).ok_or_else(|| fail("no anvil account 9".into()))?;
+
+    let b_before_alice = devnet.coins(b, alice.address()).await?;
+    let b_before_carol = devnet.coins(b, carol.address()).await?;
+    // The validators turn byzantine at their next start: all but the last certify invalid
+    // blocks, the first forges; the last looks for the blocks it lacks after 3 s.
+    for k in 0..n {
+        devnet.stop_node(b, k)?;
+    }
+    for (k, node) in devnet.state.chains[b].nodes.iter().enumerate() {
+        let config = node.home.join("config.toml");
+        let io = |e: std::io::Error| DevnetError::Io {
+            what: "editing a node's config",
+            reason: e.to_string(),
+        };
+        let toml = std::fs::read_to_string(&config).map_err(io)?;
+        if toml.contains("[byzantine]") {
+            return Err(fail(format!(
+                "{path}'s validators are byzantine already: `down --fresh`, then `up`"
+            )));
+        }
+        let toml = match k {
+            _ if k == honest => {
+                toml.replace("withholding_timeout_ms = 30000", "withholding_timeout_ms = 3000")
+            }
+            0 => {
+                toml + &format!(
+                    "\n[byzantine]\ncertify_invalid = true\n{} = true\n",
+                    forgery.fault()
+                )
+            }
+            _ => toml + "\n[byzantine]\ncertify_invalid = true\n",
+        };
+        std::fs::write(&config, toml).map_err(io)?;
+    }
+    progress(&format!(
+        "{path}: validators 0..{honest} byzantine (0 forges: {}), {honest} honest",
+        forgery.fault()
+    ));
+    // Meanwhile they stake on A, and Alice and Carol get value on the chain through A.
+    let funds = devnet.operator();
+    let stakes_before = devnet.child_entry(b).await?.stakes;
+    let staked = |stakes: &[plasma_proto::v1::Locked], op: Address| {
+        stakes
+            .iter()
+            .find(|l| l.token == op.to_vec())
+            .map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount))
+    };
+    for k in &keys {
+        let op = k.operator.address();
+        let before = devnet.coins(a, op).await?;
+        devnet
+            .root
+            .deposit(funds, a_id, op, Address::ZERO, U256::from(ETH))
+            .await
+            .map_err(root_err)?;
+        let coin = arrival(devnet, a, op, &before, |c| c.amount == U256::from(ETH)).await?;
+        let payload = plasma_ledger::ChildStake { childChainId: b_id, amount: stake }.abi_encode();
+        devnet
+            .submit(
+                a,
+                &spend_into(&a_domain, &k.operator, &coin, TxKind::StakeChild, stake, payload),
+            )
+            .await?;
+    }
+    let since = Instant::now();
+    let stakes = loop {
+        let stakes = devnet.child_entry(b).await?.stakes;
+        if operators.iter().all(|op| staked(&stakes, *op) == staked(&stakes_before, *op) + stake) {
+            break stakes;
+        }
+        if since.elapsed() > Duration::from_secs(60) {
+            return Err(DevnetError::Timeout(format!(
+                "the stakes on {} never landed",
+                devnet.state.chains[a].path
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let mut on_a = Vec::new();
+    for (key, amounts) in [(&alice, &[ETH, 2 * ETH, ETH / 10][..]), (&carol, &[ETH / 10][..])] {
+        for amount in amounts {
+            let before = devnet.coins(a, key.address()).await?;
+            let amount = U256::from(*amount);
+            devnet
+                .root
+                .deposit(key.address(), a_id, key.address(), Address::ZERO, amount)
+                .await
+                .map_err(root_err)?;
+            on_a.push(arrival(devnet, a, key.address(), &before, |c| c.amount == amount).await?);
+        }
+    }
+    devnet
+        .submit(
+            a,
+            &lock_for_child(&a_domain, &alice, &on_a[0], b_id, alice.address(), U256::from(ETH)),
+        )
+        .await?;
+    devnet
+        .submit(
+            a,
+            &lock_for_child(
+                &a_domain,
+                &alice,
+                &on_a[1],
+                b_id,
+                carol.address(),
+                U256::from(2 * ETH),
+            ),
+        )
+        .await?;
+    devnet.start_chain(b)?;
+    let on_b_a =
+        arrival(devnet, b, alice.address(), &b_before_alice, |c| c.amount == U256::from(ETH))
+            .await?;
+    let on_b_c =
+        arrival(devnet, b, carol.address(), &b_before_carol, |c| c.amount == U256::from(2 * ETH))
+            .await?;
+    let pre = devnet
+        .wait_checkpoint(b, on_b_a.height.max(on_b_c.height), Duration::from_secs(60))
+        .await?;
+    progress(&format!(
+        "{path}: 1 ETH for Alice and 2 ETH for Carol, checkpointed on {} at {pre}",
+        devnet.state.chains[a].path
+    ));
+
+    // A deposit to the forger: its next proposer turn finalizes the invalid block.
+    let half = U256::from(ETH / 2);
+    let before = devnet.coins(a, alice.address()).await?;
+    devnet
+        .root
+        .deposit(alice.address(), a_id, alice.address(), Address::ZERO, half)
+        .await
+        .map_err(root_err)?;
+    let fresh = arrival(devnet, a, alice.address(), &before, |c| c.amount == half).await?;
+    let quarter = U256::from(ETH / 4);
+    devnet.submit(a, &lock_for_child(&a_domain, &alice, &fresh, b_id, forger, quarter)).await?;
+    let started = Instant::now();
+    let frozen = loop {
+        let entry = devnet.child_entry(b).await?;
+        if entry.rollback_height != 0 {
+            break entry;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Timeout(format!("{path} was never frozen on its parent")));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let proven = started.elapsed();
+    let rollback = frozen.rollback_height;
+    // The forged outputs, on the forger's own node (which committed the block).
+    let forged = devnet.coins(b, forger).await?;
+    let forged_height = match forgery {
+        Forgery::Inflate => forged.iter().find(|o| o.amount == quarter * U256::from(1000)),
+        Forgery::DoubleSpend => forged.iter().find(|o| o.amount == quarter - U256::from(1)),
+    }
+    .map(|o| (o.height, *o))
+    .ok_or_else(|| fail(format!("no forged output on the forger's node: {forged:?}")))?;
+    let (forged_height, forged_coin) = forged_height;
+    check(name, rollback == forged_height, || {
+        format!("rolled back to {rollback}, the forged block is {forged_height}")
+    })?;
+    check(name, rollback > pre, || {
+        format!("the rollback {rollback} voids the pre-fraud checkpoint {pre}")
+    })?;
+    progress(&format!(
+        "{}: {path} rolled back to {rollback} and frozen, {} ms after the deposit to the forger",
+        devnet.state.chains[a].path,
+        proven.as_millis()
+    ));
+    // The honest validator proved it, with the right kind of proof (its submission returns
+    // once it saw a certified parent block take it, a moment after the parent froze B).
+    let mut honest_node = devnet.client(b, honest).await?;
+    let since = Instant::now();
+    let proofs = loop {
+        let proofs = honest_node.bridge.fraud_proofs(plasma_proto::v1::FraudProofsRequest {});
+        let proofs = proofs
+            .await
+            .map_err(|e| DevnetError::Rpc { what: "FraudProofs", reason: e.message().into() })?
+            .into_inner()
+            .proofs;
+        if !proofs.is_empty() || since.elapsed() > Duration::from_secs(30) {
+            break proofs;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    check(
+        name,
+        proofs.iter().any(|p| p.accepted && p.kind == forgery.kind() && p.height == rollback),
+        || {
+            format!(
+                "the honest validator's proofs: {:?}",
+                proofs.iter().map(|p| (&p.kind, p.height, p.accepted)).collect::<Vec<_>>()
+            )
+        },
+    )?;
+    let kinds = alert_kinds(devnet, b, honest).await?;
+    check(
+        name,
+        kinds.iter().any(|k| k == "invalid_block")
+            && !kinds.iter().any(|k| k == "block_withholding"),
+        || format!("the honest watcher's alerts: {kinds:?}"),
+    )?;
+    // The signers lose their stakes, the honest one keeps its; half the take pays the prover.
+    let mut taken = Vec::new();
+    for op in &operators {
+        let (was, left) = (staked(&stakes, *op), staked(&frozen.stakes, *op));
+        let expected = if *op == operators[honest] { was } else { U256::ZERO };
+        check(name, left == expected, || {
+            format!("{op} has {left} staked after the proof, expected {expected}")
+        })?;
+        if *op != operators[honest] {
+            taken.push(was);
+        }
+    }
+    let reward = plasma_ledger::children::prover_reward(taken);
+    let prover = devnet.coins(a, operators[honest]).await?;
+    check(name, prover.iter().any(|o| o.amount == reward), || {
+        format!("no reward of {reward} for the prover: {prover:?}")
+    })?;
+    // The forged output cannot exit: no checkpoint covers it any more.
+    let (inclusion, header) = devnet
+        .exit_evidence(b, forged_coin.height, forged_coin.tx_index, frozen.last_height)
+        .await?;
+    let void =
+        ChildExitStart { childChainId: b_id, anchor: header, pos: forged_coin.pos(), inclusion };
+    let forger_coin = *devnet
+        .coins(a, forger)
+        .await?
+        .first()
+        .ok_or_else(|| fail("the forger holds nothing on A".into()))?;
+    let void = spend_into(
+        &a_domain,
+        &keys[0].operator,
+        &forger_coin,
+        TxKind::StartChildExit,
+        bond,
+        void.abi_encode(),
+    );
+    let refused = devnet.submit(a, &void).await;
+    check(
+        name,
+        refused.as_ref().is_err_and(|e| e.to_string().contains("no accepted checkpoint")),
+        || format!("an exit of the forged output under a void anchor: {refused:?}"),
+    )?;
+    // Honest exits under the last valid checkpoint, from the honest node's data, the older
+    // output first (so first in priority order whatever A's clock says).
+    let older_first = on_b_a.pos() < on_b_c.pos();
+    let order = if older_first {
+        [(&alice, on_b_a, ETH), (&carol, on_b_c, 2 * ETH)]
+    } else {
+        [(&carol, on_b_c, 2 * ETH), (&alice, on_b_a, ETH)]
+    };
+    let mut befores = Vec::new();
+    for (who, coin, _) in &order {
+        let (inclusion, header) =
+            devnet.exit_evidence_from(b, honest, coin.height, coin.tx_index, pre).await?;
+        let bond_coin = *devnet
+            .coins(a, who.address())
+            .await?
+            .iter()
+            .find(|c| c.amount == U256::from(ETH / 10))
+            .ok_or_else(|| fail(format!("{} has no bond coin on A", who.address())))?;
+        let payload =
+            ChildExitStart { childChainId: b_id, anchor: header, pos: coin.pos(), inclusion };
+        befores.push(devnet.coins(a, who.address()).await?);
+        devnet
+            .submit(
+                a,
+                &spend_into(
+                    &a_domain,
+                    who,
+                    &bond_coin,
+                    TxKind::StartChildExit,
+                    bond,
+                    payload.abi_encode(),
+                ),
+            )
+            .await?;
+    }
+    let mut paid_at = Vec::new();
+    for ((who, _, amount), before) in order.iter().zip(&befores) {
+        let paid =
+            arrival(devnet, a, who.address(), before, |c| c.amount == U256::from(*amount)).await?;
+        paid_at.push((paid.height, paid.tx_index));
+    }
+    check(name, paid_at[0] <= paid_at[1], || format!("paid out of priority order: {paid_at:?}"))?;
+    Ok(Outcome {
+        name,
+        elapsed: proven,
+        summary: format!(
+            "{path}: {} block at {rollback} proven by the honest watcher {} ms after the forger's \
+             deposit; rolled back, {} stakes slashed, {reward} wei to the prover, frozen; the \
+             forged output refused; 2 honest exits paid on {} in priority order",
+            forgery.block(),
+            proven.as_millis(),
+            honest,
+            devnet.state.chains[a].path
         ),
     })
 }

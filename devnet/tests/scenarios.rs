@@ -46,6 +46,10 @@ fn every_named_scenario_passes_on_a_small_tree() {
         assert_eq!(outcome.name, *name);
         eprintln!("{name}: {}", outcome.summary);
     }
+    // The fraud scenarios need a chain they can turn byzantine (and plasmad built for it).
+    let fraud = rt.block_on(scenarios::run(&mut devnet, "fraud_double_spend", &progress));
+    let fraud = fraud.unwrap_err().to_string();
+    assert!(fraud.contains("no chain of 4+ validators under a plasma chain"), "{fraud}");
     let unknown = rt.block_on(scenarios::run(&mut devnet, "teleport", &progress)).unwrap_err();
     assert!(matches!(unknown, DevnetError::UnknownScenario { .. }));
     assert!(unknown.to_string().contains("deposit_root_to_grandchild"), "{unknown}");

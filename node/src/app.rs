@@ -92,9 +92,9 @@ struct Rounds {
     /// Fault injection: propose blocks that mint an unrecorded deposit.
     #[cfg(feature = "byzantine")]
     invalid_proposals: bool,
-    /// Fault injection: inflate the deposits minted to this key's address.
+    /// Fault injection: forge spends of the deposits minted to this key's address.
     #[cfg(feature = "byzantine")]
-    inflate_with: Option<plasma_ledger::signing::UserKey>,
+    forge_with: Option<(plasma_ledger::signing::UserKey, Forgery)>,
     /// Fault injection: accept and commit blocks the ledger refuses.
     #[cfg(feature = "byzantine")]
     certify_invalid: bool,
@@ -175,7 +175,7 @@ impl PlasmaApp {
             #[cfg(feature = "byzantine")]
             invalid_proposals: false,
             #[cfg(feature = "byzantine")]
-            inflate_with: None,
+            forge_with: None,
             #[cfg(feature = "byzantine")]
             certify_invalid: false,
         };
@@ -214,10 +214,10 @@ impl PlasmaApp {
     }
 
     /// Fault injection (tests only): as proposer, spend every deposit minted to `key`'s
-    /// address in a transfer that pays it a thousand times the amount.
+    /// address in transfers the ledger refuses (see [`Forgery`]).
     #[cfg(feature = "byzantine")]
-    pub fn inflate_with(&self, key: plasma_ledger::signing::UserKey) {
-        self.rounds().inflate_with = Some(key);
+    pub fn forge_with(&self, key: plasma_ledger::signing::UserKey, forgery: Forgery) {
+        self.rounds().forge_with = Some((key, forgery));
     }
 
     /// Fault injection (tests only): vote for and commit blocks the ledger refuses.
@@ -410,14 +410,25 @@ fn check_tx(
     })
 }
 
-/// Fault injection: a transfer of the first deposit minted to `key`'s address that pays it a
-/// thousand times the amount, signed by `key`.
+/// How a byzantine proposer spends the deposits minted to its operator (fault injection).
 #[cfg(feature = "byzantine")]
-fn inflating_transfer(
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forgery {
+    /// One transfer paying a thousand times the amount.
+    Inflate,
+    /// Two transfers of the same output in one block, each paying the full amount.
+    DoubleSpend,
+}
+
+/// Fault injection: the forged transfers of the first deposit minted to `key`'s address,
+/// signed by `key` (none while it holds no minted deposit).
+#[cfg(feature = "byzantine")]
+fn forged_transfers(
     store: &Store,
     domain: &SigningDomain,
     key: &plasma_ledger::signing::UserKey,
-) -> Result<Option<SignedTransaction>, StoreError> {
+    forgery: Forgery,
+) -> Result<Vec<SignedTransaction>, StoreError> {
     use plasma_ledger::{Output, Transaction, TxKind, U256};
     for (pos, out) in store.utxos_of(&key.address(), 64)? {
         let minted = store.block(pos.blockHeight)?.is_some_and(|b| {
@@ -425,22 +436,30 @@ fn inflating_transfer(
                 .get(pos.txIndex as usize)
                 .is_some_and(|t| t.transaction.kind == TxKind::Deposit as u8)
         });
-        if !minted {
+        if !minted || out.amount < U256::from(2) {
             continue;
         }
-        let transaction = Transaction {
-            kind: TxKind::Transfer as u8,
-            inputs: vec![pos],
-            outputs: vec![Output::new(out.owner, out.token, out.amount * U256::from(1000))],
-            data: Default::default(),
+        let pay = |outputs: Vec<Output>| {
+            let transaction = Transaction {
+                kind: TxKind::Transfer as u8,
+                inputs: vec![pos.clone()],
+                outputs,
+                data: Default::default(),
+            };
+            let signature = key.sign_digest(&domain.signing_hash(&transaction));
+            SignedTransaction { transaction, signatures: vec![signature.to_vec().into()] }
         };
-        let signature = key.sign_digest(&domain.signing_hash(&transaction));
-        return Ok(Some(SignedTransaction {
-            transaction,
-            signatures: vec![signature.to_vec().into()],
-        }));
+        let whole = |amount| Output::new(out.owner, out.token, amount);
+        return Ok(match forgery {
+            Forgery::Inflate => vec![pay(vec![whole(out.amount * U256::from(1000))])],
+            // Two bodies, so two transaction hashes, each conserving value on its own.
+            Forgery::DoubleSpend => vec![
+                pay(vec![whole(out.amount)]),
+                pay(vec![whole(out.amount - U256::from(1)), whole(U256::from(1))]),
+            ],
+        });
     }
-    Ok(None)
+    Ok(vec![])
 }
 
 /// This machine's clock, in Unix seconds.
@@ -578,19 +597,20 @@ impl State<'_> {
             return Ok(response::PrepareProposal { txs: block_txs(&forged, carried) });
         }
         #[cfg(feature = "byzantine")]
-        let (block, delta) = match &self.rounds.inflate_with {
+        let (block, delta) = match &self.rounds.forge_with {
             None => (block, delta),
-            Some(key) => match inflating_transfer(&store, self.domain, key)? {
-                None => (block, delta),
-                Some(stx) => {
+            Some((key, forgery)) => match forged_transfers(&store, self.domain, key, *forgery)? {
+                forged if forged.is_empty() => (block, delta),
+                forged => {
                     let mut txs = block.transactions;
-                    txs.push(stx);
+                    txs.extend(forged);
                     let forged = plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
                     let delta =
                         plasma_ledger::block::apply_block_unjudged(self.domain, &view, &forged);
                     warn!(
                         height = forged.header.height,
-                        "proposing an inflating block (fault injection)"
+                        ?forgery,
+                        "proposing a block with forged spends (fault injection)"
                     );
                     (forged, delta)
                 }

@@ -133,6 +133,10 @@ pub struct ByzantineSection {
     /// transfer that pays the operator a thousand times the amount (inflation).
     #[serde(default)]
     pub inflate: bool,
+    /// As proposer, spend every deposit minted to this validator's operator address twice in
+    /// one block, each transfer paying the operator the full amount (a double spend).
+    #[serde(default)]
+    pub double_spend: bool,
     /// Vote for and commit blocks the ledger refuses (with other byzantine validators
     /// holding two thirds of the power, they are finalized).
     #[serde(default)]

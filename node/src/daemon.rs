@@ -220,11 +220,22 @@ pub async fn run(
             tracing::warn!("BYZANTINE NODE: this node proposes invalid blocks on purpose");
             app.propose_invalid_blocks();
         }
-        if section.inflate {
-            tracing::warn!("BYZANTINE NODE: this node inflates its operator's deposits");
+        let forgery = match (section.inflate, section.double_spend) {
+            (false, false) => None,
+            (true, false) => Some(crate::app::Forgery::Inflate),
+            (false, true) => Some(crate::app::Forgery::DoubleSpend),
+            (true, true) => {
+                return Err(eyre!("[byzantine]: inflate and double_spend exclude each other"))
+            }
+        };
+        if let Some(forgery) = forgery {
+            tracing::warn!(
+                ?forgery,
+                "BYZANTINE NODE: this node forges spends of its operator's deposits"
+            );
             let key = plasma_ledger::signing::UserKey::from_bytes(keys.operator_secret)
                 .ok_or_else(|| eyre!("operator key unusable"))?;
-            app.inflate_with(key);
+            app.forge_with(key, forgery);
         }
         if section.certify_invalid {
             tracing::warn!("BYZANTINE NODE: this node certifies invalid blocks");

@@ -58,8 +58,16 @@ fn keys_are_written_once_and_never_overwritten() {
     fails(plasma(None, &["keys", "new", "--out", v.to_str().unwrap()]), "refusing to overwrite");
 }
 
+/// What `balance` shows on the chain's own row (`<address>` first, then one row a level).
 fn balance(rpc: u16, who: &str) -> String {
-    ok(plasma(Some(rpc), &["balance", who])).trim().to_string()
+    chain_row(&ok(plasma(Some(rpc), &["balance", who])))
+}
+
+fn chain_row(shown: &str) -> String {
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 2, "the address, then chain 7's row: {shown}");
+    let row = lines[1].trim().strip_prefix("chain 7").unwrap_or_else(|| panic!("{shown}"));
+    row.trim().to_string()
 }
 
 #[test]
@@ -78,7 +86,9 @@ fn status_balance_and_send_over_the_api() {
     assert!(status.contains("role       validator"), "{status}");
     assert!(status.contains("validators 1"), "{status}");
 
-    assert_eq!(ok(plasma(Some(rpc), &["balance", "--key", w])).trim(), "1000 ETH");
+    let mine = ok(plasma(Some(rpc), &["balance", "--key", w]));
+    assert!(mine.starts_with(&alice), "{mine}");
+    assert_eq!(chain_row(&mine), "1000 ETH");
     assert!(balance(rpc, BOB).ends_with("nothing"));
 
     let sent = ok(plasma(Some(rpc), &["send", "--key", w, "--to", BOB, "--amount", "400"]));
