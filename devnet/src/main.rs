@@ -101,6 +101,11 @@ fn run(cli: Cli) -> eyre::Result<()> {
             let state = &devnet.state;
             print!("{}", status::table(&state.root.rpc, &state.root.contract.to_string(), &chains));
             let validators: usize = chains.iter().map(|c| c.validators).sum();
+            let tree = devnet.options.dir.join(plasma_devnet::state::TREE_FILE);
+            println!(
+                "the plasma CLI names these chains by path with: export PLASMA_TREE={}",
+                tree.display()
+            );
             println!(
                 "devnet up in {:.1} s: {} chains, {validators} validators, every chain checkpointed",
                 started.elapsed().as_secs_f64(),

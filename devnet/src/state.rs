@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The file's name in the devnet's data folder.
 pub const FILE: &str = "devnet.json";
+/// The routes file `plasma --tree` reads, beside it.
+pub const TREE_FILE: &str = "tree.json";
 
 /// Everything a devnet consists of.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -121,7 +123,28 @@ impl State {
         };
         let text = serde_json::to_string_pretty(self).expect("state serialises");
         std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)
+        std::fs::rename(&tmp, &path).map_err(io)?;
+        // The routes the `plasma` CLI takes with `--tree`.
+        let tree = serde_json::to_string_pretty(&self.tree()).expect("tree serialises");
+        let tmp = dir.join(format!("{TREE_FILE}.tmp"));
+        std::fs::write(&tmp, tree).map_err(io)?;
+        std::fs::rename(&tmp, dir.join(TREE_FILE)).map_err(io)
+    }
+
+    /// The tree as `plasma --tree` reads it: the root's endpoint and each chain's nodes.
+    pub fn tree(&self) -> plasma_node::hops::Tree {
+        plasma_node::hops::Tree {
+            root_rpc: self.root.rpc.clone(),
+            chains: self
+                .chains
+                .iter()
+                .map(|c| plasma_node::hops::TreeChain {
+                    path: c.path.clone(),
+                    chain_id: c.chain_id,
+                    endpoints: c.nodes.iter().map(NodeState::url).collect(),
+                })
+                .collect(),
+        }
     }
 
     /// The chain at `path` (`/A/B`, `A/B` or a unique bare name).

@@ -40,9 +40,20 @@ validators = 4
 exit_period = 4
 "#;
 
+/// The hash of block `height` as validator 0 stores it, once it has it (a checkpoint of the
+/// block may land on the parent a moment before validator 0 commits it).
 async fn block_hash(devnet: &Devnet, chain: usize, height: u64) -> Vec<u8> {
     let mut node = devnet.client(chain, 0).await.unwrap();
-    node.chain.get_block(GetBlockRequest { height }).await.unwrap().into_inner().block_hash
+    let since = Instant::now();
+    loop {
+        match node.chain.get_block(GetBlockRequest { height }).await {
+            Ok(block) => return block.into_inner().block_hash,
+            Err(e) if e.code() == tonic::Code::NotFound && since.elapsed() < MINUTE => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(e) => panic!("block {height}: {e:?}"),
+        }
+    }
 }
 
 fn eth(coins: &[Coin]) -> Coin {
@@ -401,6 +412,17 @@ fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
     assert_eq!(levels[1]["balances"], serde_json::json!({}), "nothing stayed on A: {balance}");
     assert_eq!(levels[2]["level"], format!("chain {b_id}"));
     assert_eq!(levels[2]["balances"]["ETH"], ETH.to_string(), "{balance}");
+    // With the devnet's tree file, every chain by its path, without naming any endpoint.
+    let tree_file = devnet.options.dir.join(plasma_devnet::state::TREE_FILE);
+    let by_tree = json(&b_url, &["--tree", tree_file.to_str().unwrap(), "balance", "--key", w]);
+    let named: Vec<&str> = by_tree["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["root", &format!("/A (chain {a_id})"), &format!("/A/B (chain {b_id})")]);
+    assert_eq!(by_tree["levels"][2]["balances"]["ETH"], ETH.to_string(), "{by_tree}");
     let tree = json(&a_url, &["tree"]);
     assert_eq!(tree["parent"]["kind"], "ethereum", "{tree}");
     assert_eq!(tree["children"][0]["chain_id"], b_id, "{tree}");

@@ -607,11 +607,15 @@ impl State<'_> {
                     let forged = plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
                     let delta =
                         plasma_ledger::block::apply_block_unjudged(self.domain, &view, &forged);
-                    warn!(
-                        height = forged.header.height,
-                        ?forgery,
-                        "proposing a block with forged spends (fault injection)"
-                    );
+                    let height = forged.header.height;
+                    match forgery {
+                        Forgery::Inflate => {
+                            warn!(height, "proposing an inflating block (fault injection)")
+                        }
+                        Forgery::DoubleSpend => {
+                            warn!(height, "proposing a double-spending block (fault injection)")
+                        }
+                    }
                     (forged, delta)
                 }
             },

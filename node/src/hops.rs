@@ -33,6 +33,65 @@ const HOP_TIMEOUT: Duration = Duration::from_secs(900);
 /// How often a waiting hop asks a node again.
 const POLL: Duration = Duration::from_millis(100);
 
+/// Where each plasma chain of a tree is served, by path (`/A`, `/A/B`): what `plasma --tree`
+/// reads, and `plasma-devnet` writes as `<dir>/tree.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tree {
+    /// The root chain's JSON-RPC endpoint (Ethereum).
+    pub root_rpc: String,
+    /// Every plasma chain, parents first.
+    pub chains: Vec<TreeChain>,
+}
+
+/// One chain of a [`Tree`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeChain {
+    /// `/A/B`: the root's child `A`, then its child `B`.
+    pub path: String,
+    /// The chain's id.
+    pub chain_id: u64,
+    /// gRPC endpoints of its nodes.
+    pub endpoints: Vec<String>,
+}
+
+impl Tree {
+    /// Reads a tree file.
+    pub fn load(path: &std::path::Path) -> eyre::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .wrap_err_with(|| format!("reading the tree file {}", path.display()))?;
+        serde_json::from_str(&text).wrap_err_with(|| format!("tree file {}", path.display()))
+    }
+
+    /// The chain at `path` (`/A/B`).
+    pub fn chain(&self, path: &str) -> eyre::Result<&TreeChain> {
+        let path = format!("/{}", path.trim_matches('/'));
+        self.chains.iter().find(|c| c.path == path).ok_or_else(|| {
+            let known: Vec<&str> = self.chains.iter().map(|c| c.path.as_str()).collect();
+            eyre!("no chain {path} in the tree (it has {})", known.join(", "))
+        })
+    }
+
+    /// A gRPC endpoint of every chain from the root's child down to `path`, in order.
+    pub fn route(&self, path: &str) -> eyre::Result<Vec<String>> {
+        let names: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if names.iter().any(|n| n.is_empty()) {
+            bail!("{path:?} is not a chain path (`/A/B`)");
+        }
+        (1..=names.len())
+            .map(|n| {
+                let chain = self.chain(&names[..n].join("/"))?;
+                chain
+                    .endpoints
+                    .first()
+                    .cloned()
+                    .ok_or_else(|| eyre!("{} has no endpoint", chain.path))
+            })
+            .collect()
+    }
+}
+
 /// What a multi-hop transfer has done so far, kept in a file (or only in memory).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Journal {
@@ -542,4 +601,45 @@ async fn root_exit(
         .await
         .map_err(|e| eyre!("{e}"))?;
     Ok(anchor)
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    fn tree() -> Tree {
+        let chain = |path: &str, id, port| TreeChain {
+            path: path.into(),
+            chain_id: id,
+            endpoints: vec![format!("http://127.0.0.1:{port}")],
+        };
+        Tree {
+            root_rpc: "http://127.0.0.1:8545".into(),
+            chains: vec![chain("/A", 1, 9090), chain("/A/B", u64::MAX - 1, 9091)],
+        }
+    }
+
+    #[test]
+    fn a_route_names_each_chain_from_the_roots_child_down() {
+        let t = tree();
+        assert_eq!(t.route("/A/B").unwrap(), ["http://127.0.0.1:9090", "http://127.0.0.1:9091"]);
+        assert_eq!(t.route("A").unwrap(), ["http://127.0.0.1:9090"]);
+        let text = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Tree>(&text).unwrap(),
+            t,
+            "ids above i64::MAX round-trip"
+        );
+    }
+
+    #[test]
+    fn unknown_or_malformed_paths_are_refused_with_the_known_ones() {
+        let t = tree();
+        let e = t.route("/A/C").unwrap_err().to_string();
+        assert!(e.contains("no chain /A/C") && e.contains("/A, /A/B"), "{e}");
+        assert!(t.route("//").unwrap_err().to_string().contains("not a chain path"));
+        assert!(
+            serde_json::from_str::<Tree>(r#"{"root_rpc": "x", "chains": [], "extra": 1}"#).is_err()
+        );
+    }
 }

@@ -24,6 +24,10 @@ struct Cli {
     /// Admin token of the node (`rpc.admin_token` in its config), for admin calls.
     #[arg(long, global = true, env = "PLASMA_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// A tree file (`plasma-devnet` writes `<dir>/tree.json`): chains are then named by path
+    /// (`deposit --to /A/B`, `exit --from /A/B`), and the root's endpoint comes from it.
+    #[arg(long, global = true, env = "PLASMA_TREE")]
+    tree: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,8 +42,8 @@ enum Command {
     /// The node's status: chain, height, peers, validators.
     Status,
     /// Balances of an address, per asset, on every level at once: this chain, each chain
-    /// given with `--via`, and with `--parent-rpc` the root (the account's ETH and what the
-    /// root contract owes it).
+    /// given with `--via` (with `--tree`: every chain of the tree), and the root (with
+    /// `--parent-rpc` or `--tree`: the account's ETH and what the root contract owes it).
     Balance {
         /// Address (0x…), or `--key` to use a wallet file's address.
         address: Option<Address>,
@@ -93,27 +97,31 @@ enum Command {
     /// Deposits from the root contract on Ethereum into this chain. With `--via`, through
     /// each plasma chain in between, one hop at a time, resumable with `--state`.
     Deposit {
-        /// Wallet key file: pays on the parent, and receives on this chain unless `--to`.
+        /// Wallet key file: pays on the parent, and receives unless `--recipient`.
         #[arg(long)]
         key: PathBuf,
-        /// JSON-RPC endpoint of the parent.
+        /// JSON-RPC endpoint of the root (default: the tree file's).
         #[arg(long, env = "PLASMA_PARENT_RPC")]
-        parent_rpc: String,
+        parent_rpc: Option<String>,
         /// Amount, in the asset's smallest unit.
         #[arg(long)]
         amount: U256,
         /// Asset (root token address); ETH when omitted. An ERC-20 is approved first.
         #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
         token: Address,
-        /// Recipient on this chain (default: the key's address).
+        /// Where to: a chain path (`/A/B`, with `--tree`), hop by hop from the root; or,
+        /// for compatibility, an address on this chain (as `--recipient`).
         #[arg(long)]
-        to: Option<Address>,
+        to: Option<String>,
+        /// Recipient on the destination chain (default: the key's address).
+        #[arg(long)]
+        recipient: Option<Address>,
         /// Return once the parent recorded it, without waiting for this chain to mint it
         /// (one hop only).
         #[arg(long)]
         no_wait: bool,
         /// gRPC endpoints of the plasma chains between the root and this chain, the root's
-        /// child first (repeat the flag).
+        /// child first (repeat the flag); `--to /A/B` finds them in the tree file.
         #[arg(long)]
         via: Vec<String>,
         /// Journal of a multi-hop transfer: rerun with the same file to resume it.
@@ -127,14 +135,20 @@ enum Command {
         /// Wallet key file of the output's owner (pays the bond and gas on the parent).
         #[arg(long)]
         key: PathBuf,
-        /// JSON-RPC endpoint of the parent.
+        /// JSON-RPC endpoint of the root (default: the tree file's).
         #[arg(long, env = "PLASMA_PARENT_RPC")]
-        parent_rpc: String,
+        parent_rpc: Option<String>,
         /// The output, `height:tx_index:output_index`.
         #[arg(long)]
         utxo: String,
+        /// The chain the output is on, by path (`/A/B`, with `--tree`; default: `--rpc`'s).
+        #[arg(long)]
+        from: Option<String>,
+        /// Where to: `root` (the only destination; exits climb every level to it).
+        #[arg(long, default_value = "root")]
+        to: String,
         /// gRPC endpoints of the plasma chains between the root and this chain, the root's
-        /// child first (repeat the flag).
+        /// child first (repeat the flag); `--from /A/B` finds them in the tree file.
         #[arg(long)]
         via: Vec<String>,
         /// Journal of a multi-hop transfer: rerun with the same file to resume it.
@@ -147,9 +161,9 @@ enum Command {
         /// Wallet key file of the exit's owner (pays the gas on the root).
         #[arg(long)]
         key: PathBuf,
-        /// JSON-RPC endpoint of the root.
+        /// JSON-RPC endpoint of the root (default: the tree file's).
         #[arg(long, env = "PLASMA_PARENT_RPC")]
-        parent_rpc: String,
+        parent_rpc: Option<String>,
         /// Asset (root token address); ETH when omitted.
         #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
         token: Address,
@@ -257,13 +271,131 @@ fn main() -> eyre::Result<()> {
             Ok(())
         }
         command => {
-            let out = Printer { json: cli.json, admin_token: cli.admin_token };
+            let tree = cli.tree.as_deref().map(plasma_node::hops::Tree::load).transpose()?;
+            let (rpc, command) = routed(cli.rpc, tree.as_ref(), command)?;
+            let out = Printer { json: cli.json, admin_token: cli.admin_token, tree };
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?
-                .block_on(online(&cli.rpc, &out, command))
+                .block_on(online(&rpc, &out, command))
         }
     }
+}
+
+/// `command` with the chains it names by path (`/A/B`) resolved through `tree` into the
+/// endpoint to talk to and the `--via` route, and the root's endpoint filled in from it.
+fn routed(
+    rpc: String,
+    tree: Option<&plasma_node::hops::Tree>,
+    command: Command,
+) -> eyre::Result<(String, Command)> {
+    let need_tree = |what: &str| {
+        tree.ok_or_else(|| {
+            eyre!("{what} names a chain by path: give the tree file (--tree or PLASMA_TREE)")
+        })
+    };
+    let root = |given: Option<String>| given.or_else(|| tree.map(|t| t.root_rpc.clone()));
+    // A route: the destination's endpoint, and the chains before it.
+    let split = |mut route: Vec<String>| {
+        let last = route.pop().expect("a route names one chain at least");
+        (last, route)
+    };
+    Ok(match command {
+        Command::Deposit { key, parent_rpc, amount, token, to, recipient, no_wait, via, state } => {
+            let (rpc, via, recipient) = match to {
+                Some(path) if path.starts_with('/') => {
+                    if !via.is_empty() {
+                        bail!("--to {path} finds the chains in between in the tree: drop --via");
+                    }
+                    let (rpc, via) = split(need_tree("--to")?.route(&path)?);
+                    (rpc, via, recipient)
+                }
+                Some(address) => {
+                    let parsed = address.parse().map_err(|_| {
+                        eyre!("--to {address:?}: neither a chain path (/A/B) nor an address")
+                    })?;
+                    if recipient.is_some() {
+                        bail!("--to {address} is a recipient already: drop --recipient");
+                    }
+                    (rpc, via, Some(parsed))
+                }
+                None => (rpc, via, recipient),
+            };
+            let parent_rpc = root(parent_rpc);
+            (
+                rpc,
+                Command::Deposit {
+                    key,
+                    parent_rpc,
+                    amount,
+                    token,
+                    to: None,
+                    recipient,
+                    no_wait,
+                    via,
+                    state,
+                },
+            )
+        }
+        Command::Exit { key, parent_rpc, utxo, from, to, via, state } => {
+            if to != "root" {
+                bail!("--to {to}: exits climb every level to the root (--to root); to move value to another chain, exit to the root and deposit from there");
+            }
+            let (rpc, via) = match from {
+                Some(path) => {
+                    if !via.is_empty() {
+                        bail!("--from {path} finds the chains in between in the tree: drop --via");
+                    }
+                    split(need_tree("--from")?.route(&path)?)
+                }
+                None => (rpc, via),
+            };
+            (
+                rpc,
+                Command::Exit {
+                    key,
+                    parent_rpc: root(parent_rpc),
+                    utxo,
+                    from: None,
+                    to,
+                    via,
+                    state,
+                },
+            )
+        }
+        Command::Withdraw { key, parent_rpc, token } => {
+            (rpc, Command::Withdraw { key, parent_rpc: root(parent_rpc), token })
+        }
+        Command::Balance { address, key, via, parent_rpc } => match tree {
+            Some(t) if via.is_empty() => {
+                let mut route: Vec<String> = t
+                    .chains
+                    .iter()
+                    .map(|c| {
+                        c.endpoints
+                            .first()
+                            .cloned()
+                            .ok_or_else(|| eyre!("{} has no endpoint", c.path))
+                    })
+                    .collect::<eyre::Result<_>>()?;
+                let (rpc, via) = match route.is_empty() {
+                    true => (rpc, vec![]),
+                    false => {
+                        let last = route.pop().expect("not empty");
+                        (last, route)
+                    }
+                };
+                (rpc, Command::Balance { address, key, via, parent_rpc: root(parent_rpc) })
+            }
+            _ => (rpc, Command::Balance { address, key, via, parent_rpc: root(parent_rpc) }),
+        },
+        other => (rpc, other),
+    })
+}
+
+/// The root's JSON-RPC endpoint, or what to give for it.
+fn root_rpc(given: Option<String>) -> eyre::Result<String> {
+    given.ok_or_else(|| eyre!("the root's endpoint is needed: --parent-rpc (or PLASMA_PARENT_RPC), or a tree file (--tree)"))
 }
 
 /// The chain's root contract and chain id, as the node reports them.
@@ -299,6 +431,7 @@ fn parse_utxo(s: &str) -> eyre::Result<UtxoPos> {
 struct Printer {
     json: bool,
     admin_token: Option<String>,
+    tree: Option<plasma_node::hops::Tree>,
 }
 
 impl Printer {
@@ -309,6 +442,12 @@ impl Printer {
         } else {
             println!("{}", human());
         }
+    }
+
+    /// Chain `id` as people know it: its path in the tree file, or its number.
+    fn chain(&self, id: u64) -> String {
+        let known = self.tree.as_ref().and_then(|t| t.chains.iter().find(|c| c.chain_id == id));
+        known.map_or_else(|| format!("chain {id}"), |c| format!("{} (chain {id})", c.path))
     }
 
     /// `request` with the admin token attached.
@@ -365,12 +504,12 @@ fn alert_line(a: &plasma_proto::v1::Alert) -> String {
 async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> {
     let mut node = connect(rpc).await?;
     match command {
-        Command::Deposit { key, parent_rpc, amount, token, to, via, state, .. }
+        Command::Deposit { key, parent_rpc, amount, token, recipient, via, state, .. }
             if !via.is_empty() =>
         {
             let key = load_wallet(&key)?;
-            let (root, _, _) = root_of(&mut node, &parent_rpc, &key).await?;
-            let recipient = to.unwrap_or(key.address());
+            let (root, _, _) = root_of(&mut node, &root_rpc(parent_rpc)?, &key).await?;
+            let recipient = recipient.unwrap_or(key.address());
             let mut chains = via;
             chains.push(rpc.to_string());
             let transfer =
@@ -383,10 +522,10 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                     .await?;
             println!("minted for {recipient} at {at}");
         }
-        Command::Deposit { key, parent_rpc, amount, token, to, no_wait, .. } => {
+        Command::Deposit { key, parent_rpc, amount, token, recipient, no_wait, .. } => {
             let key = load_wallet(&key)?;
-            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
-            let recipient = to.unwrap_or(key.address());
+            let (root, chain_id, _) = root_of(&mut node, &root_rpc(parent_rpc)?, &key).await?;
+            let recipient = recipient.unwrap_or(key.address());
             if token != Address::ZERO {
                 let erc20 = plasma_bridge::bindings::MockERC20::new(token, root.provider().clone());
                 erc20
@@ -426,10 +565,10 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                 }
             }
         }
-        Command::Exit { key, parent_rpc, utxo, via, state } => {
+        Command::Exit { key, parent_rpc, utxo, via, state, .. } => {
             let key = load_wallet(&key)?;
             let pos = parse_utxo(&utxo)?;
-            let (root, _, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let (root, _, _) = root_of(&mut node, &root_rpc(parent_rpc)?, &key).await?;
             // This chain first, then its parents up to the root's child.
             let mut chains = vec![rpc.to_string()];
             chains.extend(via.into_iter().rev());
@@ -440,7 +579,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
         }
         Command::Withdraw { key, parent_rpc, token } => {
             let key = load_wallet(&key)?;
-            let (root, chain_id, _) = root_of(&mut node, &parent_rpc, &key).await?;
+            let (root, chain_id, _) = root_of(&mut node, &root_rpc(parent_rpc)?, &key).await?;
             let me = key.address();
             let name = if token == Address::ZERO { "ETH".to_string() } else { token.to_string() };
             let paid = root.process_exits(me, chain_id, token, 16).await;
@@ -529,7 +668,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                     .into_iter()
                     .map(|(t, a)| (asset(t), serde_json::Value::String(a.to_string())))
                     .collect();
-                levels.push(serde_json::json!({"level": format!("chain {id}"), "endpoint": url, "balances": balances}));
+                levels.push(serde_json::json!({"level": out.chain(id), "chain_id": id, "endpoint": url, "balances": balances}));
             }
             let json = serde_json::json!({"address": who, "levels": levels});
             out.show(json, || {
@@ -545,7 +684,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                         parts.push(format!("(owed by the root contract: {owed} ETH)"));
                     }
                     let shown = if parts.is_empty() { "nothing".into() } else { parts.join(", ") };
-                    text += &format!("\n  {:<22} {shown}", l["level"].as_str().unwrap_or_default());
+                    text += &format!("\n  {:<30} {shown}", l["level"].as_str().unwrap_or_default());
                 }
                 text
             });
@@ -643,6 +782,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                 .children;
             let escrow = |l: &[plasma_proto::v1::Locked]| -> Vec<String> {
                 l.iter()
+                    .filter(|e| !U256::from_be_slice(&e.amount).is_zero())
                     .map(|e| {
                         format!(
                             "{} {}",
@@ -666,20 +806,15 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
             });
             out.show(json, || {
                 let mut text = match &parent {
-                    Some(p) => format!(
-                        "{} {}\n└─ ",
-                        if p.parent_kind == "ethereum" {
-                            "root (Ethereum), chain".to_string()
-                        } else {
-                            "plasma chain".into()
-                        },
-                        p.parent_chain_id
-                    ),
+                    Some(p) if p.parent_kind == "ethereum" => {
+                        format!("root (Ethereum, chain {})\n└─ ", p.parent_chain_id)
+                    }
+                    Some(p) => format!("{}\n└─ ", out.chain(p.parent_chain_id)),
                     None => String::new(),
                 };
                 text += &format!(
-                    "chain {} — height {}, {} validators",
-                    s.chain_id,
+                    "{} — height {}, {} validators",
+                    out.chain(s.chain_id),
                     s.height,
                     s.validators.len()
                 );
@@ -694,8 +829,8 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                     let branch = if i + 1 == children.len() { "└─" } else { "├─" };
                     let locked = escrow(&c.escrow);
                     text += &format!(
-                        "\n{indent}{branch} chain {} — checkpointed at {}{}, escrow {}",
-                        c.chain_id,
+                        "\n{indent}{branch} {} — checkpointed at {}{}, escrow {}",
+                        out.chain(c.chain_id),
                         c.last_height,
                         if c.frozen { ", FROZEN" } else { "" },
                         if locked.is_empty() { "empty".into() } else { locked.join(", ") }
