@@ -311,6 +311,21 @@ fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
         3,
         &["--peers", "", "--listen", &elsewhere, "--set", "parent.withholding_timeout_ms=1500"],
     );
+    // A user follows the cut-off node's alerts with the CLI, one JSON object a line, once
+    // the restarted node serves its API.
+    let since = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", witness)).is_err() {
+        assert!(since.elapsed() < Duration::from_secs(30), "validator 3's API never came up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let followed = tempfile::NamedTempFile::new().unwrap();
+    let appending = |p: &std::path::Path| std::fs::OpenOptions::new().append(true).open(p).unwrap();
+    let mut follow = std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+        .args(["--rpc", &format!("http://127.0.0.1:{witness}"), "--json", "alerts", "--follow"])
+        .stdout(appending(followed.path()))
+        .stderr(appending(followed.path()))
+        .spawn()
+        .unwrap();
     let since = Instant::now();
     while !cluster.nodes[3].all_logs().contains("alert=\"block_withholding\"") {
         assert!(
@@ -320,6 +335,18 @@ fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    let alert = loop {
+        let lines = std::fs::read_to_string(followed.path()).unwrap();
+        if let Some(line) = lines.lines().find(|l| l.contains("block_withholding")) {
+            break serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        assert!(since.elapsed() < Duration::from_secs(60), "`alerts --follow` printed: {lines}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    follow.kill().unwrap();
+    follow.wait().unwrap();
+    assert_eq!(alert["kind"], "block_withholding", "{alert}");
+    assert!(alert["height"].as_u64().unwrap() > pre, "a block after the cut: {alert}");
     rt.block_on(async {
         let bond = root.exit_bond().await.unwrap();
         // Carol first: the queue orders by priority, not by arrival.

@@ -868,8 +868,15 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
                 }
             }
             if let Some(mut stream) = stream {
+                // One raised between the subscription and the history is in both: shown once.
+                let shown: std::collections::HashSet<_> = recent
+                    .iter()
+                    .map(|a| (a.kind.clone(), a.height, a.detail.clone(), a.unix_time))
+                    .collect();
                 while let Some(a) = stream.message().await.map_err(status_error)? {
-                    out.show(alert_json(&a), || alert_line(&a));
+                    if !shown.contains(&(a.kind.clone(), a.height, a.detail.clone(), a.unix_time)) {
+                        out.show(alert_json(&a), || alert_line(&a));
+                    }
                 }
             }
         }
