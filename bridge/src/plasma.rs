@@ -14,8 +14,8 @@ use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{ChainState, ExitClaim, ParentChain, ParentError, MAX_DEPOSITS_PER_QUERY};
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    challenge_child_exit_tx, child_checkpoint_tx, child_events, convicted, prove_child_fraud_tx,
-    prover_reward, record_of, ChildEvent,
+    certifying_set, challenge_child_exit_tx, child_checkpoint_tx, child_events, convicted,
+    prove_child_fraud_tx, prover_reward, record_of, ChildError, ChildEvent, ChildRecord,
 };
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
@@ -32,8 +32,9 @@ const LANDING_TIMEOUT: Duration = Duration::from_secs(20);
 /// What the child has read about itself from the parent's verified blocks.
 #[derive(Default)]
 struct Seen {
-    /// Its registration: parameters and validator set.
-    registration: Option<plasma_ledger::children::ChildRecord>,
+    /// Its registry entry as the parent keeps it (parameters, validator configurations),
+    /// rebuilt from the parent's blocks by the ledger's own rules.
+    record: Option<ChildRecord>,
     /// Accepted checkpoints by height: the checkpoint and the parent height that accepted it.
     checkpoints: BTreeMap<u64, (Checkpoint, u64)>,
     /// Deposits locked for it, by nonce.
@@ -133,9 +134,24 @@ impl PlasmaParent {
             let at = block.header.height;
             for event in child_events(&self.domain, &block, self.child, next_nonce, &Recover) {
                 match event {
-                    ChildEvent::Registered(reg) => f.seen.registration = Some(record_of(&reg)),
+                    ChildEvent::Registered(reg) => f.seen.record = Some(record_of(&reg)),
                     ChildEvent::Checkpoint(cp) => {
-                        f.seen.checkpoints.insert(cp.header.height, (*cp, at));
+                        let h = &cp.header;
+                        if let Some(record) = f.seen.record.as_mut() {
+                            record.accept_checkpoint(h.height, h.hash(), h.nextValidatorSetHash);
+                        }
+                        f.seen.checkpoints.insert(h.height, (*cp, at));
+                    }
+                    ChildEvent::Bonded { validator, amount } => {
+                        let operator = validator.operator;
+                        if let Some(record) = f.seen.record.as_mut() {
+                            // The parent accepted it, so it extends the set it extended.
+                            if let Err(e) = record.bond(validator) {
+                                tracing::warn!(error = %e, "a certified bond does not apply to the followed record");
+                            }
+                        }
+                        let stake = f.seen.stakes.entry(operator).or_default();
+                        *stake = stake.saturating_add(amount);
                     }
                     ChildEvent::Deposit { record, .. } => f.seen.deposits.push(record),
                     ChildEvent::Staked { operator, amount } => {
@@ -144,8 +160,7 @@ impl PlasmaParent {
                     }
                     ChildEvent::FraudProven { height } => f.seen.rollback_height = height,
                     ChildEvent::ExitStarted { claim, started_at } => {
-                        let period =
-                            f.seen.registration.as_ref().map_or(0, |r| r.params.exitPeriod);
+                        let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
                         let record = claim.record(started_at, period);
                         let exit = ExitClaim {
                             exit_id: record.exitId,
@@ -207,7 +222,7 @@ impl ParentChain for PlasmaParent {
         self.check_chain(chain_id)?;
         self.sync().await?;
         let f = self.follower.lock().await;
-        let record = f.seen.registration.as_ref().ok_or_else(|| ParentError::Refused {
+        let record = f.seen.record.as_ref().ok_or_else(|| ParentError::Refused {
             call: "chain_state",
             reason: format!(
                 "chain {chain_id} is not registered on plasma chain {}",
@@ -219,8 +234,8 @@ impl ParentChain for PlasmaParent {
             last_checkpoint: f.seen.checkpoints.keys().next_back().copied().unwrap_or(0),
             frozen: f.seen.rollback_height != 0,
             rollback_height: f.seen.rollback_height,
-            configurations: 1,
-            pending_configuration: 0,
+            configurations: record.configurations.len() as u32,
+            pending_configuration: record.pending,
         })
     }
 
@@ -298,7 +313,7 @@ impl ParentChain for PlasmaParent {
                 call: "challenge_exit",
                 reason: format!("no exit of {exit_pos} on the parent"),
             })?;
-            let bond = f.seen.registration.as_ref().map(|r| r.params.exitBond).unwrap_or_default();
+            let bond = f.seen.record.as_ref().map(|r| r.params.exitBond).unwrap_or_default();
             (exit.0.exit_id, bond)
         };
         let challenge = ChildExitChallenge {
@@ -333,7 +348,7 @@ impl ParentChain for PlasmaParent {
         self.check_chain(chain_id)?;
         self.sync().await?;
         let f = self.follower.lock().await;
-        Ok(f.seen.registration.as_ref().filter(|_| id == 1).map(|r| r.validators.clone()))
+        Ok(f.seen.record.as_ref().and_then(|r| r.configuration(id)).map(|c| c.validators.clone()))
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
@@ -344,14 +359,14 @@ impl ParentChain for PlasmaParent {
             if f.seen.rollback_height != 0 {
                 return Ok(false);
             }
-            let record = f.seen.registration.as_ref().ok_or_else(|| ParentError::Refused {
+            let record = f.seen.record.as_ref().ok_or_else(|| ParentError::Refused {
                 call: "prove_fraud",
                 reason: format!("chain {chain_id} is not registered on the parent"),
             })?;
-            let set = ValidatorSet::new(record.validators.clone())
-                .map_err(|e| ParentError::Transport(format!("the registered set: {e}")))?;
-            let convicted = convicted(&set, proof)
-                .map_err(|e| ParentError::Refused { call: "prove_fraud", reason: e.to_string() })?;
+            let refused =
+                |e: ChildError| ParentError::Refused { call: "prove_fraud", reason: e.to_string() };
+            let set = certifying_set(record, proof).map_err(refused)?;
+            let convicted = convicted(&set, proof).map_err(refused)?;
             prover_reward(
                 convicted.iter().map(|op| f.seen.stakes.get(op).copied().unwrap_or_default()),
             )
@@ -409,16 +424,13 @@ impl PlasmaParent {
     }
 }
 
-/// A plasma parent as the source of its child's validator sets: the set it registered.
+/// A plasma parent as the source of its child's validator sets: every configuration it
+/// numbered (the registered set, then one per bond).
 #[async_trait::async_trait]
 impl SetSource for std::sync::Arc<PlasmaParent> {
     async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String> {
         self.sync().await.map_err(|e| e.to_string())?;
         let f = self.follower.lock().await;
-        Ok(f.seen
-            .registration
-            .as_ref()
-            .filter(|r| r.set_hash() == hash)
-            .map(|r| r.validators.clone()))
+        Ok(f.seen.record.as_ref().and_then(|r| r.configuration_with_hash(hash)).map(<[_]>::to_vec))
     }
 }

@@ -39,7 +39,10 @@ enum TxKind {
     StartChildExit,
     // Bonds ETH as the first input's owner's stake as a validator of a child chain on this
     // (plasma) parent, slashed if it certifies fraud (`data` = `ChildStake`).
-    StakeChild
+    StakeChild,
+    // Bonds ETH as the first input's owner's stake and joins the child's next validator
+    // configuration with a BLS key and its proof of possession (`data` = `ChildBond`).
+    BondChild
 }
 
 /// Position of an output: block height, index of the transaction in the block, output index.
@@ -163,6 +166,17 @@ struct ChildExitStart {
 struct ChildStake {
     uint64 childChainId;
     uint256 amount;
+}
+
+/// Payload of a `BondChild` transaction: `amount` of ETH bonded for `childChainId` by the
+/// operator (the first input's owner), who joins the child's next validator configuration
+/// with BLS key `blsPubkey` (EIP-2537 G2) and power `amount / 1 gwei`. `proofOfPossession` is
+/// the key's signature over `abi.encode(operator, blsPubkey)` with the PoP domain tag.
+struct ChildBond {
+    uint64 childChainId;
+    uint256 amount;
+    bytes blsPubkey;
+    bytes proofOfPossession;
 }
 
 /// Payload of a fraud proof against a child on a plasma parent: the proof as the root takes

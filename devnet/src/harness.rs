@@ -11,7 +11,7 @@ use plasma_ledger::{
 };
 use plasma_proto::v1::{
     GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
-    StatusRequest, SubmitTxRequest,
+    SubmitTxRequest,
 };
 use std::time::{Duration, Instant};
 
@@ -193,18 +193,13 @@ impl Devnet {
         let mut c = self.client(i, k).await?;
         // The anchor is a checkpoint the parent accepted: another validator may have decided
         // and submitted it a moment before this one stored it.
-        let since = Instant::now();
-        while c.node.status(StatusRequest {}).await.map_err(rpc_err("Status"))?.into_inner().height
-            < anchor
-        {
-            if since.elapsed() > Duration::from_secs(30) {
-                return Err(DevnetError::Timeout(format!(
-                    "{} validator {k} never reached the anchor {anchor}",
-                    self.state.chains[i].path
-                )));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        c.wait_height(anchor, Duration::from_secs(30)).await.map_err(|e| {
+            DevnetError::Timeout(format!(
+                "{} validator {k}: {}",
+                self.state.chains[i].path,
+                e.message()
+            ))
+        })?;
         let request = GetInclusionProofRequest { height, tx_index, anchor_height: anchor };
         let inclusion = c
             .chain

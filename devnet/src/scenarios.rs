@@ -20,6 +20,7 @@ pub const NAMES: &[&str] = &[
     "spent_exit_challenged",
     "validator_crash_restart_under_load",
     "validator_set_change",
+    "validator_set_change_under_plasma",
     "block_withholding_mass_exit",
     "equivocation_slashed",
 ];
@@ -64,6 +65,9 @@ pub async fn run(
             validator_crash_restart_under_load(devnet, progress).await
         }
         "validator_set_change" => validator_set_change(devnet, progress).await,
+        "validator_set_change_under_plasma" => {
+            validator_set_change_under_plasma(devnet, progress).await
+        }
         "block_withholding_mass_exit" => block_withholding_mass_exit(devnet, progress).await,
         "fraud_inflation_rollback_slash_freeze" => {
             fraud_rollback_slash_freeze(devnet, progress, Forgery::Inflate).await
@@ -597,24 +601,11 @@ pub async fn validator_crash_restart_under_load(
     let landed = devnet.wait_checkpoint(a, checkpoint_before + 1, Duration::from_secs(120)).await?;
     // Every validator is back: each reports the chain's height again.
     for k in 0..validators {
-        let since = Instant::now();
-        loop {
-            let mut client = devnet.client(a, k).await?;
-            let h = client
-                .node
-                .status(plasma_proto::v1::StatusRequest {})
-                .await
-                .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
-                .into_inner()
-                .height;
-            if h >= height {
-                break;
-            }
-            if since.elapsed() > Duration::from_secs(60) {
-                return Err(DevnetError::Timeout(format!("{path} validator {k} stuck at {h}")));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        let mut client = devnet.client(a, k).await?;
+        client
+            .wait_height(height, Duration::from_secs(60))
+            .await
+            .map_err(|e| DevnetError::Timeout(format!("{path} validator {k}: {}", e.message())))?;
     }
     let elapsed = started.elapsed();
     Ok(Outcome {
@@ -798,49 +789,7 @@ pub async fn validator_set_change(
     };
     let adopted = started.elapsed();
     progress(&format!("root: configuration {next} active for {path} from block {from}"));
-    // The newcomer signs: once it has caught up, a certificate carries its bit.
-    let mut client = devnet.client(a, 0).await?;
-    let mut height = from;
-    let first_signed = loop {
-        if started.elapsed() > Duration::from_secs(180) {
-            return Err(DevnetError::Timeout(format!(
-                "the newcomer signed none of blocks {from}..{height}"
-            )));
-        }
-        // The node asked for blocks must itself have them: the highest node may be ahead.
-        let known = client
-            .node
-            .status(plasma_proto::v1::StatusRequest {})
-            .await
-            .map_err(|e| DevnetError::Rpc { what: "Status", reason: e.message().into() })?
-            .into_inner()
-            .height;
-        if known <= height {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            continue;
-        }
-        let block = client
-            .chain
-            .get_block(plasma_proto::v1::GetBlockRequest { height })
-            .await
-            .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?
-            .into_inner();
-        let cert = <plasma_ledger::CommitCertificate as SolValue>::abi_decode(&block.certificate)
-            .map_err(|e| DevnetError::Rpc {
-            what: "GetBlock",
-            reason: format!("certificate: {e}"),
-        })?;
-        let header = plasma_ledger::Block::abi_decode(&block.block)
-            .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("block: {e}") })?
-            .header;
-        check(NAME, header.validatorSetHash == set.hash(), || {
-            format!("block {height} is not by configuration {next}")
-        })?;
-        if set.signers(&cert.signerBitmap).unwrap_or_default().contains(&index) {
-            break height;
-        }
-        height += 1;
-    };
+    let first_signed = newcomer_signs(devnet, a, &set, index, from, started).await?;
     Ok(Outcome {
         name: NAME,
         elapsed: adopted,
@@ -851,6 +800,190 @@ pub async fn validator_set_change(
             adopted.as_millis(),
         ),
     })
+}
+
+/// The first block from `from` on whose certificate carries member `index` of `set`, read
+/// from validator 0 of chain `i`; every block from `from` on must be by `set`. Gives up 180 s
+/// after `started`.
+async fn newcomer_signs(
+    devnet: &Devnet,
+    i: usize,
+    set: &plasma_ledger::certificate::ValidatorSet,
+    index: usize,
+    from: u64,
+    started: Instant,
+) -> Result<u64, DevnetError> {
+    const NAME: &str = "a newcomer's first precommit";
+    // Once it has caught up, a certificate carries its bit.
+    let mut client = devnet.client(i, 0).await?;
+    let mut height = from;
+    loop {
+        if started.elapsed() > Duration::from_secs(180) {
+            return Err(DevnetError::Timeout(format!(
+                "the newcomer signed none of blocks {from}..{height}"
+            )));
+        }
+        let (header, cert) = block_at(&mut client, height).await?;
+        check(NAME, header.validatorSetHash == set.hash(), || {
+            format!("block {height} is not by the new configuration")
+        })?;
+        if set.signers(&cert.signerBitmap).unwrap_or_default().contains(&index) {
+            return Ok(height);
+        }
+        height += 1;
+    }
+}
+
+/// The header and certificate of block `height`, as `client`'s node serves them.
+async fn block_at(
+    client: &mut plasma_proto::Client,
+    height: u64,
+) -> Result<(plasma_ledger::BlockHeader, plasma_ledger::CommitCertificate), DevnetError> {
+    // The node asked for a block must itself have it: the highest node may be ahead.
+    client
+        .wait_height(height, Duration::from_secs(60))
+        .await
+        .map_err(|e| DevnetError::Timeout(e.message().into()))?;
+    let block = client
+        .chain
+        .get_block(plasma_proto::v1::GetBlockRequest { height })
+        .await
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?
+        .into_inner();
+    let cert = <plasma_ledger::CommitCertificate as SolValue>::abi_decode(&block.certificate)
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("certificate: {e}") })?;
+    let header = plasma_ledger::Block::abi_decode(&block.block)
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("block: {e}") })?
+        .header;
+    Ok((header, cert))
+}
+
+/// A validator joins the grandchild B by bonding on its plasma parent A: a `BondChild` on A
+/// numbers B's next configuration, B adopts it at its next epoch end (A activates it from the
+/// checkpoint naming it), and the newcomer's precommits then count on A.
+pub async fn validator_set_change_under_plasma(
+    devnet: &mut Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    use plasma_ledger::certificate::ValidatorSet;
+    use plasma_ledger::children::POWER_UNIT;
+    const NAME: &str = "validator_set_change_under_plasma";
+    let (b, _) = grandchild(devnet)?;
+    let a = devnet.state.chains[b].parent.expect("a grandchild hangs under a plasma chain");
+    let (a_id, b_id) = (devnet.state.chains[a].chain_id, devnet.state.chains[b].chain_id);
+    let (a_path, b_path) =
+        (devnet.state.chains[a].path.clone(), devnet.state.chains[b].path.clone());
+    let before = devnet.child_entry(b).await?;
+    let k = devnet.add_node(b).await?;
+    devnet.start_node(b, k)?;
+    let newcomer = devnet.validator_keys(b)?.swap_remove(k);
+    let op = newcomer.operator.address();
+    progress(&format!("{b_path}: node {k} started with operator {op}; funding it on {a_path}"));
+    let coins = devnet.coins(a, op).await?;
+    let funds = U256::from(ETH / 10);
+    devnet
+        .root
+        .deposit(devnet.operator(), a_id, op, Address::ZERO, funds)
+        .await
+        .map_err(root_err)?;
+    let coin = arrival(devnet, a, op, &coins, |c| c.amount == funds).await?;
+    let stake = U256::from(crate::launch::POWER) * U256::from(POWER_UNIT);
+    let bond = plasma_ledger::ChildBond {
+        childChainId: b_id,
+        amount: stake,
+        blsPubkey: newcomer.bls.public_key().to_eip2537().to_vec().into(),
+        proofOfPossession: newcomer.bls.proof_of_possession(op).to_eip2537().to_vec().into(),
+    };
+    let tx = spend_into(
+        &devnet.domain(a),
+        &newcomer.operator,
+        &coin,
+        TxKind::BondChild,
+        stake,
+        bond.abi_encode(),
+    );
+    devnet.submit(a, &tx).await?;
+    let started = Instant::now();
+    progress(&format!("{a_path}: bonded {stake} wei for {b_path}; waiting for its next epoch end"));
+    let next = before.configurations + 1;
+    let entry = loop {
+        let entry = devnet.child_entry(b).await?;
+        if entry.active_configuration == next {
+            break entry;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Timeout(format!(
+                "{a_path} never activated configuration {next} of {b_path} (configurations {}, \
+                 active {}, pending {})",
+                entry.configurations, entry.active_configuration, entry.pending_configuration
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let adopted = started.elapsed();
+    let members = <Vec<plasma_ledger::Validator> as SolValue>::abi_decode(&entry.validators)
+        .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: format!("validators: {e}") })?;
+    check(NAME, members.len() == before_len(&before)? + 1, || {
+        format!("configuration {next} has {} members", members.len())
+    })?;
+    let index =
+        members.iter().position(|m| m.operator == op).ok_or_else(|| DevnetError::Scenario {
+            name: NAME.into(),
+            reason: "the newcomer is not in the activated configuration".into(),
+        })?;
+    let set = ValidatorSet::new(members).map_err(|e| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: format!("configuration {next}: {e}"),
+    })?;
+    // The first block by the new set: just above the epoch end whose checkpoint activated it.
+    let mut client = devnet.client(b, 0).await?;
+    let mut from = entry.last_height + 1;
+    while from > 1 && block_at(&mut client, from - 1).await?.0.validatorSetHash == set.hash() {
+        from -= 1;
+    }
+    let epoch = before.epoch_length;
+    check(NAME, (from - 1).is_multiple_of(epoch), || {
+        format!("{b_path} adopted the new set from block {from}, not after an epoch end")
+    })?;
+    progress(&format!("{a_path}: configuration {next} of {b_path} active from block {from}"));
+    let first_signed = newcomer_signs(devnet, b, &set, index, from, started).await?;
+    // A accepts certificates of the new set: a checkpoint at or above the newcomer's first.
+    let landed = loop {
+        let entry = devnet.child_entry(b).await?;
+        if entry.last_height >= first_signed {
+            break entry.last_height;
+        }
+        if started.elapsed() > Duration::from_secs(240) {
+            return Err(DevnetError::Timeout(format!(
+                "{a_path} accepted no checkpoint of {b_path} at or above {first_signed}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let staked = devnet.child_entry(b).await?.stakes;
+    let bonded = staked
+        .iter()
+        .find(|l| l.token == op.to_vec())
+        .map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount));
+    check(NAME, bonded == stake, || format!("the newcomer's stake on {a_path} is {bonded}"))?;
+    Ok(Outcome {
+        name: NAME,
+        elapsed: adopted,
+        summary: format!(
+            "{b_path} adopted a {}-validator set {} ms after the bond on {a_path}, from block \
+             {from}; the newcomer's first precommit is in block {first_signed}'s certificate; \
+             {a_path} accepted checkpoint {landed} under the new set",
+            set.validators().len(),
+            adopted.as_millis(),
+        ),
+    })
+}
+
+/// How many members the active configuration of a child entry has.
+fn before_len(entry: &plasma_proto::v1::GetChildResponse) -> Result<usize, DevnetError> {
+    <Vec<plasma_ledger::Validator> as SolValue>::abi_decode(&entry.validators)
+        .map(|v| v.len())
+        .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: format!("validators: {e}") })
 }
 
 /// Two loopback TCP ports in a row that nothing listens on (a node's p2p port and, next to
@@ -919,18 +1052,10 @@ pub async fn block_withholding_mass_exit(
     }
     let covered = held.iter().map(|c| c.height).max().unwrap_or_default();
     let pre = devnet.wait_checkpoint(a, covered, Duration::from_secs(60)).await?;
-    let since = Instant::now();
-    loop {
-        let mut c = devnet.client(a, k).await?;
-        let status = c.node.status(plasma_proto::v1::StatusRequest {}).await;
-        if status.is_ok_and(|s| s.into_inner().height >= pre) {
-            break;
-        }
-        if since.elapsed() > Duration::from_secs(60) {
-            return Err(DevnetError::Timeout(format!("{path} validator {k} never reached {pre}")));
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let mut c = devnet.client(a, k).await?;
+    c.wait_height(pre, Duration::from_secs(60))
+        .await
+        .map_err(|e| DevnetError::Timeout(format!("{path} validator {k}: {}", e.message())))?;
     // Cut off: nobody reaches it, it reaches nobody, and it fetches no blocks.
     devnet.stop_node(a, k)?;
     let elsewhere = format!("/ip4/127.0.0.1/tcp/{}", free_port_pair()?);

@@ -17,9 +17,9 @@ use crate::exit::{verify_challenge, verify_exit_start, ChallengeError, ExitError
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
-    decode, Block, Checkpoint, ChildDeposit, ChildExitChallenge, ChildExitStart, ChildFraudProof,
-    ChildParams, ChildRegistration, ChildStake, DecodeError, DepositRecord, ExitRecord, FraudProof,
-    Output, SignedTransaction, Transaction, TxKind, Validator,
+    decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildExitChallenge, ChildExitStart,
+    ChildFraudProof, ChildParams, ChildRegistration, ChildStake, DecodeError, DepositRecord,
+    ExitRecord, FraudProof, Output, SignedTransaction, Transaction, TxKind, Validator,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -50,13 +50,26 @@ pub struct ChildExit {
 /// Most validators a child may register with (a registration must fit one transaction).
 pub const MAX_CHILD_VALIDATORS: usize = 16;
 
+/// One numbered validator configuration of a child (ids count from 1, the registered set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildConfiguration {
+    /// Its members, in bitmap order.
+    pub validators: Vec<Validator>,
+    /// The first height it certifies (0: never activated, pending or superseded).
+    pub active_from: u64,
+}
+
 /// What a parent keeps of each registered child.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChildRecord {
     /// Epoch length and exit period.
     pub params: ChildParams,
-    /// The validator set whose certificates the parent accepts, in bitmap order.
-    pub validators: Vec<Validator>,
+    /// Every configuration numbered so far: id `i` is entry `i - 1`. The registered set is 1.
+    pub configurations: Vec<ChildConfiguration>,
+    /// The configuration whose certificates the parent accepts.
+    pub active: u32,
+    /// The configuration proposed by the latest bond and not yet acknowledged (0: none).
+    pub pending: u32,
     /// Height of the latest accepted checkpoint (0: none).
     pub last_height: u64,
     /// Block hash of the latest accepted checkpoint (zero: none).
@@ -73,12 +86,79 @@ impl ChildRecord {
     pub fn frozen(&self) -> bool {
         self.rollback_height != 0
     }
-}
 
-impl ChildRecord {
-    /// `keccak256(abi.encode(Validator[]))` of the accepted set.
+    /// Configuration `id`, if numbered.
+    pub fn configuration(&self, id: u32) -> Option<&ChildConfiguration> {
+        self.configurations.get((id as usize).checked_sub(1)?)
+    }
+
+    /// The active set, whose certificates the parent accepts, in bitmap order.
+    pub fn validators(&self) -> &[Validator] {
+        self.configuration(self.active).map_or(&[], |c| &c.validators)
+    }
+
+    /// `keccak256(abi.encode(Validator[]))` of the active set.
     pub fn set_hash(&self) -> B256 {
-        Validator::set_hash(&self.validators)
+        Validator::set_hash(self.validators())
+    }
+
+    /// The set a bond proposes, if one is pending.
+    pub fn pending_set(&self) -> Option<&[Validator]> {
+        self.configuration(self.pending).map(|c| c.validators.as_slice())
+    }
+
+    /// The set that certified `height`: the last activated configuration from at or below it.
+    pub fn set_at(&self, height: u64) -> &[Validator] {
+        self.configurations
+            .iter()
+            .filter(|c| c.active_from != 0 && c.active_from <= height)
+            .max_by_key(|c| c.active_from)
+            .map_or(self.validators(), |c| &c.validators)
+    }
+
+    /// The configuration whose set hash is `hash`, if any was numbered.
+    pub fn configuration_with_hash(&self, hash: B256) -> Option<&[Validator]> {
+        let found = self.configurations.iter().find(|c| Validator::set_hash(&c.validators) == hash);
+        found.map(|c| c.validators.as_slice())
+    }
+
+    /// Numbers the next configuration: the pending set (or else the active one) joined by
+    /// `validator`, which becomes the pending configuration (a pending one never acknowledged
+    /// is superseded). The root's `bond` followed by `proposeConfiguration`.
+    pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
+        let base = self.pending_set().unwrap_or(self.validators());
+        if let Some(i) = base
+            .iter()
+            .position(|v| v.operator == validator.operator || v.blsPubkey == validator.blsPubkey)
+        {
+            return Err(ChildError::AlreadyBonded(base[i].operator));
+        }
+        if base.len() >= MAX_CHILD_VALIDATORS {
+            return Err(ChildError::SetSize(base.len() + 1));
+        }
+        let mut validators = base.to_vec();
+        validators.push(validator);
+        self.configurations.push(ChildConfiguration { validators, active_from: 0 });
+        self.pending = self.configurations.len() as u32;
+        Ok(self.pending)
+    }
+
+    /// Records an accepted checkpoint of block `height` (hash `hash`) whose header names
+    /// `next_set` as the next validator set. At an epoch end that names the pending set, the
+    /// pending configuration becomes active from `height + 1`, as on the root.
+    pub fn accept_checkpoint(&mut self, height: u64, hash: B256, next_set: B256) {
+        self.last_height = height;
+        self.last_hash = hash;
+        let epoch = self.params.epochLength;
+        let names_pending = self.pending_set().is_some_and(|s| Validator::set_hash(s) == next_set);
+        if epoch != 0 && height.is_multiple_of(epoch) && names_pending {
+            let pending = self.pending;
+            if let Some(c) = self.configurations.get_mut(pending as usize - 1) {
+                c.active_from = height + 1;
+            }
+            self.active = pending;
+            self.pending = 0;
+        }
     }
 }
 
@@ -182,6 +262,15 @@ pub enum ChildError {
     /// Stake of zero.
     #[error("stake must be positive")]
     ZeroStake,
+    /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
+    #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
+    BondPower(U256),
+    /// The operator or its key is in the set the bond would extend.
+    #[error("operator {0} or its key is bonded already")]
+    AlreadyBonded(Address),
+    /// A bond's key or proof of possession does not check out.
+    #[error("invalid BLS key or proof of possession")]
+    BondPossession,
 }
 
 impl ChildError {
@@ -201,6 +290,8 @@ impl ChildError {
                 | ChildError::NoBlockTime
                 | ChildError::Frozen(_)
                 | ChildError::RewardOutput
+                | ChildError::AlreadyBonded(_)
+                | ChildError::SetSize(_)
         )
     }
 }
@@ -223,6 +314,9 @@ pub enum ChildEffect {
         height: u64,
         /// Its block hash.
         hash: B256,
+        /// The set its header names as the next (an epoch end naming the pending set
+        /// activates it).
+        next_set: B256,
     },
     /// Value was locked for the child under this record (its nonce is the child's next).
     Deposited(DepositRecord),
@@ -249,6 +343,15 @@ pub enum ChildEffect {
         /// ETH added.
         amount: U256,
     },
+    /// A validator bonded stake and a key: the child's next configuration includes it.
+    Bonded {
+        /// The child.
+        chain: u64,
+        /// The member it adds.
+        validator: Validator,
+        /// ETH bonded.
+        amount: U256,
+    },
     /// Fraud was proven: the child rolls back to before `height` and freezes; the
     /// `slashed` operators lose their stake (the prover's reward is the transaction's output).
     FraudProven {
@@ -266,9 +369,13 @@ impl ChildEffect {
     pub fn applied_to(&self, before: Option<ChildRecord>) -> Option<ChildRecord> {
         match self {
             ChildEffect::Registered { record, .. } => Some(record.clone()),
-            ChildEffect::Checkpointed { height, hash, .. } => before.map(|mut r| {
-                r.last_height = *height;
-                r.last_hash = *hash;
+            ChildEffect::Checkpointed { height, hash, next_set, .. } => before.map(|mut r| {
+                r.accept_checkpoint(*height, *hash, *next_set);
+                r
+            }),
+            ChildEffect::Bonded { validator, .. } => before.map(|mut r| {
+                // Judged by `validate_bond` against this very record: it cannot fail here.
+                let _ = r.bond(validator.clone());
                 r
             }),
             ChildEffect::Deposited(d) => before.map(|mut r| {
@@ -293,6 +400,7 @@ impl ChildEffect {
             | ChildEffect::ExitStarted { chain, .. }
             | ChildEffect::ExitChallenged { chain, .. }
             | ChildEffect::Staked { chain, .. }
+            | ChildEffect::Bonded { chain, .. }
             | ChildEffect::FraudProven { chain, .. } => *chain,
             ChildEffect::Deposited(d) => d.chainId,
         }
@@ -385,9 +493,14 @@ pub fn validate_system(
             if header.validatorSetHash != expected {
                 return Err(ChildError::WrongSet { expected, got: header.validatorSetHash });
             }
-            let set = ValidatorSet::new(record.validators).map_err(ChildError::Set)?;
+            let set = ValidatorSet::new(record.validators().to_vec()).map_err(ChildError::Set)?;
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
-            Ok(ChildEffect::Checkpointed { chain, height: header.height, hash: header.hash() })
+            Ok(ChildEffect::Checkpointed {
+                chain,
+                height: header.height,
+                hash: header.hash(),
+                next_set: header.nextValidatorSetHash,
+            })
         }
         CHALLENGE_CHILD_EXIT => {
             let c: ChildExitChallenge = decode("ChildExitChallenge", &tx.data, max)?;
@@ -437,8 +550,8 @@ fn judge_child_fraud(
     if record.frozen() {
         return Err(ChildError::Frozen(chain));
     }
-    let set = ValidatorSet::new(record.validators.clone()).map_err(ChildError::Set)?;
     let proof = &c.proof;
+    let set = certifying_set(&record, proof)?;
     let fraud = ChildError::Fraud;
     let height = if proof.kind == FraudKind::Equivocation as u8 {
         let max = crate::types::MAX_TX_BYTES;
@@ -460,6 +573,24 @@ fn judge_child_fraud(
             .height
     };
     Ok((chain, height, convicted(&set, proof)?))
+}
+
+/// The configuration of `record` that certified what `proof` shows: the one active at its
+/// anchor's height, or at the equivocation's height.
+pub fn certifying_set(
+    record: &ChildRecord,
+    proof: &FraudProof,
+) -> Result<ValidatorSet, ChildError> {
+    use crate::types::{EquivocationEvidence, FraudKind};
+    let height = if proof.kind == FraudKind::Equivocation as u8 {
+        let max = crate::types::MAX_TX_BYTES;
+        let e: EquivocationEvidence = decode("EquivocationEvidence", &proof.evidence, max)
+            .map_err(|e| ChildError::Fraud(crate::fraud::FraudError::Evidence(e)))?;
+        e.a.height
+    } else {
+        proof.anchor.height
+    };
+    ValidatorSet::new(record.set_at(height).to_vec()).map_err(ChildError::Set)
 }
 
 /// The operators a fraud proof convicts: those who certified its anchor, or for
@@ -513,6 +644,40 @@ pub fn validate_stake(
         return Err(ChildError::ZeroStake);
     }
     Ok(ChildEffect::Staked { chain, operator, amount: stake.amount })
+}
+
+/// One unit of a bonded validator's power, in wei (as on the root).
+pub const POWER_UNIT: u64 = 1_000_000_000;
+
+/// Judges the payload of a `BondChild` by `operator` (the first input's owner) and returns
+/// the member it adds to the child's next configuration; the caller judges the inputs that
+/// pay the stake.
+pub fn validate_bond(
+    view: &impl LedgerView,
+    payload: &[u8],
+    operator: Address,
+) -> Result<ChildEffect, ChildError> {
+    let bond: ChildBond = decode("ChildBond", payload, 1024)?;
+    let chain = bond.childChainId;
+    let mut record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    if record.frozen() {
+        return Err(ChildError::Frozen(chain));
+    }
+    let power = bond.amount / U256::from(POWER_UNIT);
+    let power = u64::try_from(power)
+        .ok()
+        .filter(|p| *p != 0 && bond.amount % U256::from(POWER_UNIT) == U256::ZERO)
+        .ok_or(ChildError::BondPower(bond.amount))?;
+    let key =
+        BlsPublicKey::from_eip2537(&bond.blsPubkey).map_err(|_| ChildError::BondPossession)?;
+    let pop = BlsSignature::from_eip2537(&bond.proofOfPossession)
+        .map_err(|_| ChildError::BondPossession)?;
+    if !key.verify_possession(operator, &pop) {
+        return Err(ChildError::BondPossession);
+    }
+    let validator = Validator { operator, blsPubkey: bond.blsPubkey, power };
+    record.bond(validator.clone())?;
+    Ok(ChildEffect::Bonded { chain, validator, amount: bond.amount })
 }
 
 /// The payouts a proposer owes at block time `now` from the `active` exits of its children:
@@ -675,6 +840,20 @@ pub fn child_events(
                     events.push(ChildEvent::Staked { operator, amount: stake.amount });
                 }
             }
+            k if k == TxKind::BondChild as u8 => {
+                let Ok(bond) = ChildBond::abi_decode(&tx.data) else { continue };
+                if bond.childChainId != chain {
+                    continue;
+                }
+                let Some(operator) = first_signer(domain, stx, signers) else { continue };
+                let power = bond.amount / U256::from(POWER_UNIT);
+                let validator = Validator {
+                    operator,
+                    blsPubkey: bond.blsPubkey,
+                    power: power.try_into().unwrap_or(u64::MAX),
+                };
+                events.push(ChildEvent::Bonded { validator, amount: bond.amount });
+            }
             k if k == TxKind::StartChildExit as u8 => {
                 let Ok(start) = ChildExitStart::abi_decode(&tx.data) else { continue };
                 if start.childChainId != chain {
@@ -739,6 +918,14 @@ pub enum ChildEvent {
         /// ETH added.
         amount: U256,
     },
+    /// A validator bonded stake and joined the child's next configuration
+    /// ([`ChildRecord::bond`]).
+    Bonded {
+        /// The member it adds.
+        validator: Validator,
+        /// ETH bonded.
+        amount: U256,
+    },
     /// Fraud was proven: the child is frozen from `height` on (stakes it convicts are gone).
     FraudProven {
         /// The first invalid height.
@@ -764,7 +951,12 @@ pub enum ChildEvent {
 pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
     ChildRecord {
         params: registration.params.clone(),
-        validators: registration.validators.clone(),
+        configurations: vec![ChildConfiguration {
+            validators: registration.validators.clone(),
+            active_from: 1,
+        }],
+        active: 1,
+        pending: 0,
         last_height: 0,
         last_hash: B256::ZERO,
         next_deposit_nonce: 0,
@@ -834,7 +1026,7 @@ mod tests {
         assert_ne!(id >> 63, 0, "plasma-assigned ids never meet the root's");
         let (_, delta) = parent.commit(vec![register_child_tx(&reg)]);
         let record = parent.state.child(id).expect("registered");
-        assert_eq!(record.validators, reg.validators);
+        assert_eq!(record.validators(), reg.validators);
         assert_eq!((record.last_height, record.next_deposit_nonce), (0, 0));
         assert_eq!(delta.children.get(&id), Some(&record));
         // The same registration again names the same id and is refused; a new salt is not.
@@ -1279,7 +1471,7 @@ mod tests {
         let checkpoint = parent.state.child_checkpoint(id, 2);
         assert_eq!(checkpoint, Some(anchor.hash()), "the parent accepted the anchor");
         let (keys, _) = committee(4);
-        let set_members = parent.state.child(id).expect("child").validators;
+        let set_members = parent.state.child(id).expect("child").validators().to_vec();
         let set = crate::certificate::ValidatorSet::new(set_members).expect("set");
         let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
         let certificate = crate::certificate::certify(&set, &signers, &anchor, 0).expect("cert");
@@ -1321,7 +1513,7 @@ mod tests {
             TxError::System(e) if *e == ChildError::Frozen(id)
         ));
         let (keys, _) = committee(4);
-        let set = crate::certificate::ValidatorSet::new(record.validators.clone()).expect("set");
+        let set = crate::certificate::ValidatorSet::new(record.validators().to_vec()).expect("set");
         let mut later = child.clone();
         later.commit_unchecked(vec![]);
         let signers: Vec<_> = keys.iter().enumerate().collect();
@@ -1365,6 +1557,122 @@ mod tests {
             TxError::System(e) if matches!(*e, ChildError::Fraud(_))
         ));
         assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);
+    }
+
+    /// The child of [`parent_with_child`] run for `blocks` blocks under its registered set,
+    /// the last of them naming `next` as the next set, then `after` more under `next`.
+    fn child_with_change(id: u64, blocks: u64, next: B256, after: u64) -> TestChain {
+        let (_, set) = committee(4);
+        let mut child = TestChain::with_domain(child_domain(&testkit::domain(), id), set.hash());
+        for h in 1..=blocks + after {
+            child.next_validator_set_hash = if h >= blocks { next } else { set.hash() };
+            child.commit(vec![]);
+            child.validator_set_hash = child.next_validator_set_hash;
+        }
+        child
+    }
+
+    fn checkpoint_of(
+        child: &TestChain,
+        height: u64,
+        set: &ValidatorSet,
+        keys: &[(usize, &crate::bls::BlsSecretKey)],
+    ) -> SignedTransaction {
+        let header = child.blocks[height as usize - 1].header.clone();
+        let certificate = crate::certificate::certify(set, keys, &header, 0).expect("certify");
+        child_checkpoint_tx(&Checkpoint { header, certificate })
+    }
+
+    #[test]
+    fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activates() {
+        use crate::bls::BlsSecretKey;
+        let (mut parent, id) = parent_with_child();
+        let (keys, old) = committee(4);
+        let dave = user("dave");
+        let dave_bls = BlsSecretKey::from_seed(b"validator-4");
+        let stake = 100 * POWER_UNIT;
+        let funds = parent.record_deposit(dave.address(), Address::ZERO, stake + 5);
+        parent.commit(vec![testkit::deposit_tx(&funds)]);
+        let bond_tx = |parent: &TestChain, amount: u64, pop_for: Address| {
+            let bond = ChildBond {
+                childChainId: id,
+                amount: U256::from(amount),
+                blsPubkey: dave_bls.public_key().to_eip2537().to_vec().into(),
+                proofOfPossession: dave_bls
+                    .proof_of_possession(pop_for)
+                    .to_eip2537()
+                    .to_vec()
+                    .into(),
+            };
+            let change = Output::new(dave.address(), Address::ZERO, U256::from(stake + 5 - amount));
+            let tx = testkit::tx(
+                TxKind::BondChild,
+                vec![UtxoPos::new(2, 0, 0)],
+                vec![change],
+                bond.abi_encode(),
+            );
+            testkit::sign(&parent.domain, tx, &[&dave])
+        };
+
+        // A proof of possession made for another operator, a stake that is not whole gwei,
+        // a key that is a member's already: refused, nothing changes.
+        let stranger = bond_tx(&parent, stake, Address::repeat_byte(9));
+        assert_eq!(refusal(&mut parent, stranger), ChildError::BondPossession);
+        let odd = bond_tx(&parent, stake - 1, dave.address());
+        assert_eq!(refusal(&mut parent, odd), ChildError::BondPower(U256::from(stake - 1)));
+        let mut record = parent.state.child(id).expect("child");
+        let member = record.validators()[1].clone();
+        let copy = Validator { operator: dave.address(), ..member.clone() };
+        assert_eq!(record.clone().bond(copy), Err(ChildError::AlreadyBonded(member.operator)));
+        assert_eq!((record.configurations.len(), record.pending), (1, 0));
+
+        let (block, _) = parent.commit(vec![bond_tx(&parent, stake, dave.address())]);
+        let after = parent.state.child(id).expect("child");
+        assert_eq!((after.configurations.len(), after.active, after.pending), (2, 1, 2));
+        let proposed = after.pending_set().expect("pending").to_vec();
+        assert_eq!(&proposed[..4], old.validators(), "the members keep their bitmap order");
+        assert_eq!((proposed[4].operator, proposed[4].power), (dave.address(), 100));
+        assert_eq!(parent.state.child_stake(id, &dave.address()), U256::from(stake));
+        // A follower of the parent reaches the very same record from the block.
+        let events = child_events(&parent.domain, &block, id, 0, &crate::signing::Recover);
+        let [ChildEvent::Bonded { validator, amount }] = &events[..] else {
+            panic!("one bond event, got {events:?}")
+        };
+        assert_eq!(*amount, U256::from(stake));
+        record.bond(validator.clone()).expect("the follower's bond");
+        assert_eq!(record, after);
+
+        // The child keeps its set through epoch end 4, adopts the new one at epoch end 8.
+        let new = ValidatorSet::new(proposed).expect("set");
+        let child = child_with_change(id, 8, new.hash(), 4);
+        let three: Vec<_> = keys.iter().enumerate().take(3).collect();
+        parent.commit(vec![checkpoint_of(&child, 4, &old, &three)]);
+        let r = parent.state.child(id).expect("child");
+        assert_eq!(
+            (r.active, r.pending, r.last_height),
+            (1, 2, 4),
+            "epoch end 4 names the old set"
+        );
+        // A header naming the pending set off an epoch end does not activate it.
+        let mut off_epoch = r.clone();
+        off_epoch.accept_checkpoint(7, B256::repeat_byte(7), new.hash());
+        assert_eq!((off_epoch.active, off_epoch.pending), (1, 2));
+        parent.commit(vec![checkpoint_of(&child, 8, &old, &three)]);
+        let r = parent.state.child(id).expect("child");
+        assert_eq!((r.active, r.pending), (2, 0));
+        assert_eq!(r.configuration(2).map(|c| c.active_from), Some(9));
+        assert_eq!(r.set_at(8), old.validators());
+        assert_eq!(r.set_at(9), new.validators());
+        // From block 9 on the new set certifies: the old members alone are not enough.
+        let old_only: Vec<_> = keys.iter().enumerate().take(4).skip(1).collect();
+        assert!(matches!(
+            refusal(&mut parent, checkpoint_of(&child, 12, &new, &old_only)),
+            ChildError::Certificate(CertificateError::InsufficientPower { .. })
+        ));
+        let mut with_dave: Vec<_> = keys.iter().enumerate().take(3).collect();
+        with_dave.push((4, &dave_bls));
+        parent.commit(vec![checkpoint_of(&child, 12, &new, &with_dave)]);
+        assert_eq!(parent.state.child(id).expect("child").last_height, 12);
     }
 
     #[test]

@@ -325,7 +325,11 @@ pub fn verify_challenge(
     if !matches!(
         tx.tx_kind(),
         Some(
-            TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild
+            TxKind::Transfer
+                | TxKind::DepositToChild
+                | TxKind::StartChildExit
+                | TxKind::StakeChild
+                | TxKind::BondChild
         )
     ) {
         return Err(ChallengeError::NotASpend(tx.kind));

@@ -251,9 +251,10 @@ impl AssetSums {
 fn shape(kind: TxKind) -> ((usize, usize), (usize, usize)) {
     match kind {
         TxKind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild => {
-            ((1, MAX_INPUTS), (0, MAX_OUTPUTS))
-        }
+        TxKind::DepositToChild
+        | TxKind::StartChildExit
+        | TxKind::StakeChild
+        | TxKind::BondChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
         // Minted kinds: no inputs, no signatures; a payout returns the exit bond too.
         TxKind::ExitPayout => ((0, 0), (1, 2)),
         TxKind::Deposit | TxKind::Invalid | TxKind::__Invalid => ((0, 0), (1, 1)),
@@ -484,6 +485,16 @@ pub fn validate_transaction_with(
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(effect);
         }
+        TxKind::BondChild => {
+            let (input_sums, operator) = check_inputs(domain, view, stx, signers)?;
+            let effect = children::validate_bond(view, &tx.data, operator)?;
+            if let ChildEffect::Bonded { amount, .. } = &effect {
+                // The stake is judged like one more output, in ETH.
+                output_sums.add(Address::ZERO, *amount)?;
+            }
+            check_conserved(&input_sums, &output_sums)?;
+            out.child = Some(effect);
+        }
         TxKind::Invalid | TxKind::__Invalid => return Err(TxError::UnknownKind(tx.kind)),
     }
     Ok(out)
@@ -521,7 +532,11 @@ pub fn payout_transaction(
 pub fn is_user_submittable(kind: TxKind) -> bool {
     matches!(
         kind,
-        TxKind::Transfer | TxKind::DepositToChild | TxKind::StartChildExit | TxKind::StakeChild
+        TxKind::Transfer
+            | TxKind::DepositToChild
+            | TxKind::StartChildExit
+            | TxKind::StakeChild
+            | TxKind::BondChild
     )
 }
 

@@ -8,7 +8,7 @@ use crate::block::StateDelta;
 use crate::children::{ChildEffect, ChildExit, ChildRecord};
 use crate::merkle::HistoryTree;
 use crate::tx::ValidatedTx;
-use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos};
+use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos, Validator};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, HashMap};
 
@@ -307,7 +307,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             }
             match effect {
                 ChildEffect::Deposited(d) => self.child_deposits.push(d),
-                ChildEffect::Checkpointed { chain, height, hash } => {
+                ChildEffect::Checkpointed { chain, height, hash, .. } => {
                     self.child_checkpoints.push((chain, height, hash));
                 }
                 ChildEffect::ExitStarted { chain, exit } => {
@@ -319,7 +319,8 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                         self.child_exits.insert((chain, exit_id), exit);
                     }
                 }
-                ChildEffect::Staked { chain, operator, amount } => {
+                ChildEffect::Staked { chain, operator, amount }
+                | ChildEffect::Bonded { chain, validator: Validator { operator, .. }, amount } => {
                     let stake = self.child_stake(chain, &operator).saturating_add(amount);
                     self.child_stakes.insert((chain, operator), stake);
                 }

@@ -516,15 +516,9 @@ async fn evidence(
 ) -> eyre::Result<(TxInclusion, plasma_ledger::BlockHeader)> {
     // The parent may accept a checkpoint a moment before the node asked has committed the
     // block: another validator decided and submitted it first.
-    let deadline = Instant::now() + HOP_TIMEOUT;
-    while chain.node.node.status(StatusRequest {}).await.map_err(status)?.into_inner().height
-        < anchor
-    {
-        if Instant::now() > deadline {
-            bail!("{} never reached the checkpointed block {anchor}", chain.rpc);
-        }
-        tokio::time::sleep(POLL).await;
-    }
+    chain.node.wait_height(anchor, HOP_TIMEOUT).await.map_err(|s| {
+        eyre!("{} never reached the checkpointed block {anchor}: {}", chain.rpc, s.message())
+    })?;
     let request = GetInclusionProofRequest {
         height: pos.blockHeight,
         tx_index: pos.txIndex,

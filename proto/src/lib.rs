@@ -40,4 +40,28 @@ impl Client {
             children: v1::children_client::ChildrenClient::new(channel),
         }
     }
+
+    /// Waits until the node has committed block `height`, asking its status every 100 ms;
+    /// returns the node's height. An error in between counts as "not yet" (the node may be
+    /// restarting); after `timeout`, `DeadlineExceeded` says how far it got.
+    pub async fn wait_height(
+        &mut self,
+        height: u64,
+        timeout: std::time::Duration,
+    ) -> Result<u64, tonic::Status> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let last = match self.node.status(v1::StatusRequest {}).await {
+                Ok(s) if s.get_ref().height >= height => return Ok(s.into_inner().height),
+                Ok(s) => format!("it is at {}", s.into_inner().height),
+                Err(e) => e.message().to_string(),
+            };
+            if tokio::time::Instant::now() >= deadline {
+                return Err(tonic::Status::deadline_exceeded(format!(
+                    "the node did not reach block {height} within {timeout:?}: {last}"
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
 }

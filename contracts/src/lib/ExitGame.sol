@@ -122,7 +122,7 @@ library ExitGame {
         // output is the bond or reward they pay).
         if (
             t.kind == uint8(TxKind.Invalid)
-                || (t.kind > uint8(TxKind.StakeChild) && t.kind != CHALLENGE_CHILD_EXIT && t.kind != PROVE_CHILD_FRAUD)
+                || (t.kind > uint8(TxKind.BondChild) && t.kind != CHALLENGE_CHILD_EXIT && t.kind != PROVE_CHILD_FRAUD)
         ) revert UnknownKind(t.kind);
         if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
         Output calldata out = t.outputs[pos.outputIndex];
@@ -154,6 +154,7 @@ library ExitGame {
         if (
             t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)
                 && t.kind != uint8(TxKind.StartChildExit) && t.kind != uint8(TxKind.StakeChild)
+                && t.kind != uint8(TxKind.BondChild)
         ) revert NotASpend(t.kind);
         if (inputIndex >= t.inputs.length || !_same(t.inputs[inputIndex], exitPos)) {
             revert NotSpendingExit(inputIndex);

@@ -51,7 +51,7 @@ impl Children for RpcState {
         Ok(Response::new(pb::GetChildResponse {
             epoch_length: record.params.epochLength,
             exit_period: record.params.exitPeriod,
-            validators: record.validators.abi_encode(),
+            validators: record.validators().to_vec().abi_encode(),
             last_height: record.last_height,
             last_hash: record.last_hash.to_vec(),
             next_deposit_nonce: record.next_deposit_nonce,
@@ -59,6 +59,13 @@ impl Children for RpcState {
             rollback_height: record.rollback_height,
             stakes: stakes.into_iter().map(locked).collect(),
             exit_bond: amount(record.params.exitBond),
+            configurations: record.configurations.len() as u32,
+            active_configuration: record.active,
+            pending_configuration: record.pending,
+            pending_validators: record
+                .pending_set()
+                .map(|s| s.to_vec().abi_encode())
+                .unwrap_or_default(),
         }))
     }
 

@@ -5,7 +5,7 @@
 //! encoding they have — and the few internal records in fixed-size layouts defined here.
 
 use alloy_sol_types::SolValue;
-use plasma_ledger::children::{ChildExit, ChildRecord};
+use plasma_ledger::children::{ChildConfiguration, ChildExit, ChildRecord};
 use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
 use plasma_ledger::view::{ChainHead, TxRef};
 use plasma_ledger::{Address, ChildParams, ExitRecord, UtxoPos, Validator, B256, U256};
@@ -130,24 +130,34 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
     })
 }
 
-/// A child's registry entry: `abi.encode((params, validators, lastHeight, lastHash),
-/// nextDepositNonce, rollbackHeight)`.
+/// A child's registry entry: `abi.encode((params, configurations, active, pending),
+/// (lastHeight, lastHash), nextDepositNonce, rollbackHeight)`, each configuration as
+/// `(validators, activeFrom)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
-    let fields = (r.params.clone(), r.validators.clone(), r.last_height, r.last_hash);
-    (fields, r.next_deposit_nonce, r.rollback_height).abi_encode_params()
+    let configurations: Vec<_> =
+        r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
+    let sets = (r.params.clone(), configurations, r.active, r.pending);
+    (sets, (r.last_height, r.last_hash), r.next_deposit_nonce, r.rollback_height)
+        .abi_encode_params()
 }
 
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
-    type Layout = ((ChildParams, Vec<Validator>, u64, B256), u64, u64);
-    let ((params, validators, last_height, last_hash), next_deposit_nonce, rollback_height) =
+    type Layout = ((ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32), (u64, B256), u64, u64);
+    let ((params, configurations, active, pending), (last_height, last_hash), nonce, rollback) =
         Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    let configurations = configurations
+        .into_iter()
+        .map(|(validators, active_from)| ChildConfiguration { validators, active_from })
+        .collect();
     Ok(ChildRecord {
         params,
-        validators,
+        configurations,
+        active,
+        pending,
         last_height,
         last_hash,
-        next_deposit_nonce,
-        rollback_height,
+        next_deposit_nonce: nonce,
+        rollback_height: rollback,
     })
 }
 

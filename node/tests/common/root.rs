@@ -53,15 +53,11 @@ pub async fn exit_evidence(
     anchor: u64,
 ) -> (plasma_ledger::TxInclusion, plasma_ledger::BlockHeader) {
     use alloy_sol_types::SolValue;
-    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, StatusRequest};
+    use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest};
     let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
     // The root may hold a checkpoint another validator submitted a moment before this node
     // committed the block.
-    let since = Instant::now();
-    while node.node.status(StatusRequest {}).await.unwrap().into_inner().height < anchor {
-        assert!(since.elapsed() < Duration::from_secs(30), "the node never reached {anchor}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    node.wait_height(anchor, Duration::from_secs(30)).await.unwrap();
     let request = GetInclusionProofRequest { height, tx_index: index, anchor_height: anchor };
     let inclusion = node.chain.get_inclusion_proof(request).await.unwrap().into_inner().inclusion;
     let block =
