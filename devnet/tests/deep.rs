@@ -1,6 +1,7 @@
 //! Three levels of plasma chains: root → A → B → C. C's nodes follow B as a light client and
 //! learn B's validator sets by following A, whose own come from the root; C checkpoints to
-//! B, and value goes root → C and back C → root in single hops composed.
+//! B, and value goes root → C and back C → root in single hops composed. When B's set
+//! changes (a validator bonds on A), C's nodes follow B across it.
 
 mod common;
 
@@ -37,9 +38,9 @@ validators = 2
 #[test]
 fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, devnet) = boot(&rt, DEEP);
+    let (_dir, mut devnet) = boot(&rt, DEEP);
     let [a, b, c] = ["/A", "/A/B", "/A/B/C"].map(|p| devnet.chain(p).unwrap());
-    let url = |i: usize| devnet.state.chains[i].nodes[0].url();
+    let [url_a, url_b, url_c] = [a, b, c].map(|i| devnet.state.chains[i].nodes[0].url());
     let key = devnet.user_key(4).unwrap();
     let me = key.address();
     let say = |line: String| eprintln!("{line}");
@@ -52,7 +53,7 @@ fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops(
         // Down three hops.
         let what = Deposit { token: Address::ZERO, amount: U256::from(ETH), recipient: me };
         let mut journal = Journal::open(None, "down".into()).unwrap();
-        let chains = [url(a), url(b), url(c)];
+        let chains = [url_a.clone(), url_b.clone(), url_c.clone()];
         let pos =
             hops::deposit(&devnet.root, &key, what, &chains, &mut journal, &say).await.unwrap();
         let on_c = devnet.coins(c, me).await.unwrap();
@@ -70,7 +71,7 @@ fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops(
         // Up three hops: B pays C's exit, A pays B's, the root A's.
         let owed_before = devnet.root.owed(me, Address::ZERO).await.unwrap();
         let mut journal = Journal::open(None, "up".into()).unwrap();
-        let up = [url(c), url(b), url(a)];
+        let up = [url_c, url_b, url_a];
         hops::exit(&devnet.root, &key, pos, &up, &mut journal, &say).await.unwrap();
         devnet.warp(120).await.unwrap();
         devnet.root.process_exits(devnet.operator(), a_id, Address::ZERO, 16).await.unwrap();
@@ -87,5 +88,37 @@ fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops(
         };
         assert_eq!(held(devnet.child_entry(c).await.unwrap()), U256::ZERO);
         assert_eq!(held(devnet.child_entry(b).await.unwrap()), tenth);
+
+        // A validator bonds for B on A and B adopts the set at its next epoch end. C's nodes
+        // learn B's new set by following A, so a deposit that enters C from a block of B's
+        // new set still arrives.
+        let progress = |line: &str| eprintln!("scenario: {line}");
+        let name = "validator_set_change_under_plasma";
+        let changed = plasma_devnet::scenarios::run(&mut devnet, name, &progress).await.unwrap();
+        eprintln!("{name}: {}", changed.summary);
+        let new_set = devnet.child_entry(b).await.unwrap().validators;
+        let b_head = devnet.height(b).await;
+        let what = Deposit { token: Address::ZERO, amount: tenth, recipient: me };
+        let mut journal = Journal::open(None, "again".into()).unwrap();
+        let pos =
+            hops::deposit(&devnet.root, &key, what, &chains, &mut journal, &say).await.unwrap();
+        assert!(devnet.coins(c, me).await.unwrap().iter().any(|c| c.pos() == pos));
+        // The deposit into C was locked in a block of B's new set.
+        let lock = devnet.child_entry(c).await.unwrap();
+        assert!(lock.next_deposit_nonce >= 2, "C's second deposit is recorded on B");
+        let mut b_node = devnet.client(b, 0).await.unwrap();
+        let block = b_node
+            .chain
+            .get_block(plasma_proto::v1::GetBlockRequest { height: b_head })
+            .await
+            .unwrap()
+            .into_inner();
+        let header = <plasma_ledger::Block as alloy_sol_types::SolValue>::abi_decode(&block.block)
+            .unwrap()
+            .header;
+        let members =
+            <Vec<plasma_ledger::Validator> as alloy_sol_types::SolValue>::abi_decode(&new_set)
+                .unwrap();
+        assert_eq!(header.validatorSetHash, plasma_ledger::Validator::set_hash(&members));
     });
 }
