@@ -886,26 +886,19 @@ pub async fn validator_set_change_under_plasma(
         .deposit(devnet.operator(), a_id, op, Address::ZERO, funds)
         .await
         .map_err(root_err)?;
-    let coin = arrival(devnet, a, op, &coins, |c| c.amount == funds).await?;
+    arrival(devnet, a, op, &coins, |c| c.amount == funds).await?;
     let stake = U256::from(crate::launch::POWER) * U256::from(POWER_UNIT);
-    let bond = plasma_ledger::ChildBond {
-        childChainId: b_id,
-        amount: stake,
-        blsPubkey: newcomer.bls.public_key().to_eip2537().to_vec().into(),
-        proofOfPossession: newcomer.bls.proof_of_possession(op).to_eip2537().to_vec().into(),
-    };
-    let tx = spend_into(
-        &devnet.domain(a),
-        &newcomer.operator,
-        &coin,
-        TxKind::BondChild,
-        stake,
-        bond.abi_encode(),
-    );
-    devnet.submit(a, &tx).await?;
+    let a_node = devnet.state.chains[a].nodes[0].url();
+    let proposed = plasma_node::bond::on_plasma_parent(&a_node, b_id, &newcomer, stake)
+        .await
+        .map_err(failed(NAME))?;
     let started = Instant::now();
-    progress(&format!("{a_path}: bonded {stake} wei for {b_path}; waiting for its next epoch end"));
+    progress(&format!(
+        "{a_path}: bonded {stake} wei for {b_path}, configuration {proposed} numbered; waiting \
+         for its next epoch end"
+    ));
     let next = before.configurations + 1;
+    check(NAME, proposed == next, || format!("the bond numbered {proposed}, not {next}"))?;
     let entry = loop {
         let entry = devnet.child_entry(b).await?;
         if entry.active_configuration == next {

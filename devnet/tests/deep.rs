@@ -120,5 +120,48 @@ fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops(
             <Vec<plasma_ledger::Validator> as alloy_sol_types::SolValue>::abi_decode(&new_set)
                 .unwrap();
         assert_eq!(header.validatorSetHash, plasma_ledger::Validator::set_hash(&members));
+
+        // A third validator joins C with the CLI: funded on B, it bonds there by path.
+        let k = devnet.add_node(c).await.unwrap();
+        devnet.start_node(c, k).unwrap();
+        let newcomer = devnet.validator_keys(c).unwrap().swap_remove(k);
+        let op = newcomer.operator.address();
+        let funds = Deposit { token: Address::ZERO, amount: tenth, recipient: op };
+        let mut journal = Journal::open(None, "stake".into()).unwrap();
+        hops::deposit(&devnet.root, &key, funds, &chains[..2], &mut journal, &say).await.unwrap();
+        let cli = devnet.options.plasmad.with_file_name("plasma");
+        let home = plasma_node::daemon::Home(devnet.state.chains[c].nodes[k].home.clone());
+        let tree = devnet.options.dir.join(plasma_devnet::state::TREE_FILE);
+        let bond = |stake: &str| {
+            std::process::Command::new(&cli)
+                .arg("--tree")
+                .arg(&tree)
+                .args(["--json", "bond", "--chain", "/A/B/C", "--stake", stake])
+                .arg("--validator-key")
+                .arg(home.validator_key())
+                .output()
+                .unwrap()
+        };
+        // A stake that is not whole gwei is refused before anything is sent.
+        let odd = bond("100000000001");
+        assert!(!odd.status.success());
+        assert!(String::from_utf8_lossy(&odd.stderr).contains("whole number of gwei"));
+        let out = bond("100000000000");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let result: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(result["configuration"], 2, "{result}");
+        assert_eq!(result["operator"].as_str().and_then(|a| a.parse().ok()), Some(op));
+        let adopted_at = result["adopted_by_checkpoint"].as_u64().expect("adopted");
+        let entry = devnet.child_entry(c).await.unwrap();
+        assert_eq!((entry.active_configuration, entry.pending_configuration), (2, 0));
+        let members = <Vec<plasma_ledger::Validator> as alloy_sol_types::SolValue>::abi_decode(
+            &entry.validators,
+        )
+        .unwrap();
+        assert_eq!(members.len(), 3);
+        assert_eq!(members[2].operator, op);
+        // C goes on checkpointing on B under its three-validator set.
+        devnet.wait_checkpoint(c, adopted_at + 8, Duration::from_secs(120)).await.unwrap();
     });
 }

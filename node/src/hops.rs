@@ -147,15 +147,15 @@ async fn connect(rpc: &str) -> eyre::Result<Node> {
 }
 
 /// A plasma chain's node, its chain id and signing domain.
-struct Chain {
-    rpc: String,
-    node: Node,
-    id: u64,
-    domain: SigningDomain,
+pub(crate) struct Chain {
+    pub(crate) rpc: String,
+    pub(crate) node: Node,
+    pub(crate) id: u64,
+    pub(crate) domain: SigningDomain,
 }
 
 impl Chain {
-    async fn at(rpc: &str) -> eyre::Result<Self> {
+    pub(crate) async fn at(rpc: &str) -> eyre::Result<Self> {
         let mut node = connect(rpc).await?;
         let s = node.node.status(StatusRequest {}).await.map_err(status)?.into_inner();
         if s.root_contract.len() != 20 {
@@ -167,7 +167,10 @@ impl Chain {
     }
 
     /// Unspent outputs of `owner`: (position, token, amount).
-    async fn coins(&mut self, owner: Address) -> eyre::Result<Vec<(UtxoPos, Address, U256)>> {
+    pub(crate) async fn coins(
+        &mut self,
+        owner: Address,
+    ) -> eyre::Result<Vec<(UtxoPos, Address, U256)>> {
         let r = self.node.chain.get_utxos(GetUtxosRequest { owner: owner.to_vec() }).await;
         let mut out = Vec::new();
         for u in r.map_err(status)?.into_inner().utxos {
@@ -205,7 +208,7 @@ impl Chain {
     }
 
     /// Submits `stx` unless it is committed already (a resumed step).
-    async fn submit_once(&mut self, stx: &SignedTransaction) -> eyre::Result<()> {
+    pub(crate) async fn submit_once(&mut self, stx: &SignedTransaction) -> eyre::Result<()> {
         let hash = stx.transaction.hash().to_vec();
         if self.node.chain.get_tx(GetTxRequest { tx_hash: hash }).await.is_ok() {
             return Ok(());
@@ -218,7 +221,7 @@ impl Chain {
     }
 }
 
-fn status(s: tonic::Status) -> eyre::Report {
+pub(crate) fn status(s: tonic::Status) -> eyre::Report {
     eyre!("{}", s.message())
 }
 

@@ -13,6 +13,7 @@
 pub mod abci_server;
 pub mod alerts;
 pub mod app;
+pub mod bond;
 pub mod config;
 pub mod daemon;
 pub mod gossip;

@@ -168,6 +168,33 @@ enum Command {
         #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
         token: Address,
     },
+    /// Bonds a validator for a chain on the chain's parent, which numbers the chain's next
+    /// validator configuration; the chain adopts it at its next epoch end. Under the root:
+    /// `bond` and `proposeConfiguration`; under a plasma chain: a `BondChild` there, paid
+    /// from the operator's ETH outputs on it.
+    Bond {
+        /// The validator's key file (`validator_key.json` in its node home, or `keys new`'s
+        /// `validator.json`): its operator pays and signs, its BLS key joins the set.
+        #[arg(long)]
+        validator_key: PathBuf,
+        /// Stake, in wei: a whole number of gwei (the validator's power is stake / 1 gwei).
+        #[arg(long)]
+        stake: U256,
+        /// The chain to join, by path (`/A/B`, with `--tree`; default: `--rpc`'s chain).
+        #[arg(long)]
+        chain: Option<String>,
+        /// gRPC endpoint of a node of the plasma parent (default: the tree file's).
+        #[arg(long)]
+        parent: Option<String>,
+        /// JSON-RPC endpoint of the root, for a chain under the root (default: the tree
+        /// file's).
+        #[arg(long, env = "PLASMA_PARENT_RPC")]
+        parent_rpc: Option<String>,
+        /// Return once the parent numbered the configuration, without waiting for the chain
+        /// to adopt it.
+        #[arg(long)]
+        no_wait: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -365,6 +392,18 @@ fn routed(
         }
         Command::Withdraw { key, parent_rpc, token } => {
             (rpc, Command::Withdraw { key, parent_rpc: root(parent_rpc), token })
+        }
+        Command::Bond { validator_key, stake, chain, parent, parent_rpc, no_wait } => {
+            let (rpc, parent) = match chain {
+                Some(path) => {
+                    let mut route = need_tree("--chain")?.route(&path)?;
+                    let rpc = route.pop().expect("a route names one chain at least");
+                    (rpc, parent.or(route.pop()))
+                }
+                None => (rpc, parent),
+            };
+            let parent_rpc = root(parent_rpc);
+            (rpc, Command::Bond { validator_key, stake, chain: None, parent, parent_rpc, no_wait })
         }
         Command::Balance { address, key, via, parent_rpc } => match tree {
             Some(t) if via.is_empty() => {
@@ -576,6 +615,65 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
             let mut journal = plasma_node::hops::Journal::open(state, transfer)?;
             let progress = |line: String| println!("{line}");
             plasma_node::hops::exit(&root, &key, pos, &chains, &mut journal, &progress).await?;
+        }
+        Command::Bond { validator_key, stake, parent, parent_rpc, no_wait, .. } => {
+            let keys = plasma_node::config::ValidatorKeys::load(&validator_key)?;
+            plasma_node::bond::check_stake(stake)?;
+            let state = node.bridge.parent_state(plasma_proto::v1::ParentStateRequest {}).await;
+            let state = state.map_err(status_error)?.into_inner();
+            let chain_id = node
+                .node
+                .status(StatusRequest {})
+                .await
+                .map_err(status_error)?
+                .into_inner()
+                .chain_id;
+            let (id, on) = if state.parent_kind == "plasma" {
+                let parent = parent.ok_or_else(|| {
+                    eyre!("{} hangs under plasma chain {}: give a node of it (--parent, or --chain with --tree)", out.chain(chain_id), state.parent_chain_id)
+                })?;
+                let id =
+                    plasma_node::bond::on_plasma_parent(&parent, chain_id, &keys, stake).await?;
+                (id, out.chain(state.parent_chain_id))
+            } else {
+                let (root, _, _) =
+                    root_of(&mut node, &root_rpc(parent_rpc)?, &keys.operator).await?;
+                (
+                    plasma_node::bond::on_root(&root, chain_id, &keys, stake).await?,
+                    "the root".into(),
+                )
+            };
+            let operator = keys.operator.address();
+            if !out.json {
+                println!(
+                    "{operator} bonded {stake} wei for {} on {on}: configuration {id} numbered",
+                    out.chain(chain_id)
+                );
+            }
+            let mut adopted = serde_json::Value::Null;
+            if !no_wait {
+                if !out.json {
+                    println!(
+                        "waiting for the chain's next epoch end (every {} blocks)…",
+                        state.epoch_length
+                    );
+                }
+                let at = plasma_node::bond::wait_adopted(&mut node, id, Duration::from_secs(600))
+                    .await?;
+                adopted = serde_json::json!(at);
+                if !out.json {
+                    println!("{} adopted configuration {id}; the parent's latest checkpoint is block {at}", out.chain(chain_id));
+                }
+            }
+            if out.json {
+                out.show(
+                    serde_json::json!({
+                        "chain_id": chain_id, "operator": operator, "stake": stake.to_string(),
+                        "configuration": id, "adopted_by_checkpoint": adopted,
+                    }),
+                    String::new,
+                );
+            }
         }
         Command::Withdraw { key, parent_rpc, token } => {
             let key = load_wallet(&key)?;
