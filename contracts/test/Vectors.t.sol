@@ -53,6 +53,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("Inclusion.WrongHeight")) return ExitGame.WrongHeight.selector;
         if (n == keccak256("NotSignedByOwner")) return ExitGame.NotSignedByOwner.selector;
         if (n == keccak256("NotSpendingExit")) return ExitGame.NotSpendingExit.selector;
+        if (n == keccak256("NotASpend")) return ExitGame.NotASpend.selector;
         if (n == keccak256("DifferentOutputs")) return FraudVerifier.DifferentOutputs.selector;
         if (n == keccak256("SignatureValid")) return FraudVerifier.SignatureValid.selector;
         if (n == keccak256("Conserved")) return FraudVerifier.Conserved.selector;

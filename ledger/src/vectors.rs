@@ -212,9 +212,18 @@ fn exits(world: &FraudWorld) -> Value {
         vec![crate::types::Output::new(alice.address(), Address::ZERO, U256::from(1))],
     );
     let forged = chain.blocks[3].transactions[world.forged as usize].clone();
+    // The same spend as each kind that spends signed inputs (a bond for a child's validator
+    // set is one), and as a kind no chain knows.
+    let as_kind = |kind: u8| {
+        let mut tx = spend_by_owner.transaction.clone();
+        tx.kind = kind;
+        testkit::sign(&chain.domain, tx, &[&alice])
+    };
     let mut challenges = Vec::new();
     for (name, spend, input) in [
         ("spent_by_owner", spend_by_owner.clone(), 0usize),
+        ("spent_by_owner_in_a_bond", as_kind(crate::types::TxKind::BondChild as u8), 0),
+        ("spent_by_an_unknown_kind", as_kind(crate::types::TxKind::BondChild as u8 + 1), 0),
         ("signed_by_other", forged, 0),
         ("input_index_wrong", spend_by_owner, 1),
     ] {
