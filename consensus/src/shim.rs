@@ -100,6 +100,30 @@ struct Candidate {
     proposer: ValidatorAddress,
     txs: Vec<Bytes>,
     validity: Validity,
+    /// Whether `validity` is final. The application may be unable to judge a block yet
+    /// (what it needs from its parent has not reached it): then a re-proposal is judged anew.
+    settled: bool,
+}
+
+/// The application's answer to `ProcessProposal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Accepted.
+    Valid,
+    /// Rejected.
+    Invalid,
+    /// Neither (`Unknown`): the application cannot judge it yet; asked again later.
+    NotYet,
+}
+
+impl Verdict {
+    fn validity(self) -> Validity {
+        if self == Verdict::Valid {
+            Validity::Valid
+        } else {
+            Validity::Invalid
+        }
+    }
 }
 
 /// Parts of one incoming stream.
@@ -277,6 +301,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                         proposer: me,
                         txs: txs.clone(),
                         validity: Validity::Valid,
+                        settled: true,
                     },
                 );
                 let _ = reply.send(LocallyProposedValue::new(height, round, id));
@@ -334,7 +359,13 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                             None => SyncedValueOutcome::PeerFault,
                             Some(hash) => {
                                 let id = BlockHash(hash);
-                                let validity = self.process(height, id, &txs, &proposer).await?;
+                                let verdict = self.process(height, id, &txs, &proposer).await?;
+                                if verdict == Verdict::NotYet {
+                                    // Sync asks again later, without blaming the peer.
+                                    let _ = reply.send(SyncedValueOutcome::LocalTransientError);
+                                    return Ok(());
+                                }
+                                let validity = verdict.validity();
                                 self.candidates.insert(
                                     (height, id),
                                     Candidate {
@@ -343,6 +374,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                                         proposer,
                                         txs,
                                         validity,
+                                        settled: true,
                                     },
                                 );
                                 SyncedValueOutcome::Verdict(ProposedValue {
@@ -519,18 +551,22 @@ impl<A: Application, P: TxPool> Shim<A, P> {
                     proposer,
                     txs,
                     validity: Validity::Invalid,
+                    settled: false,
                 };
                 self.pending.insert((height, id), c);
             }
             return Ok(None);
         }
-        let validity = match self.candidates.get(&(height, id)) {
-            Some(c) => c.validity, // already judged (e.g. a re-proposal)
-            None => self.process(height, id, &txs, &proposer).await?,
+        let (validity, settled) = match self.candidates.get(&(height, id)) {
+            Some(c) if c.settled => (c.validity, true), // already judged (e.g. a re-proposal)
+            _ => {
+                let verdict = self.process(height, id, &txs, &proposer).await?;
+                (verdict.validity(), verdict != Verdict::NotYet)
+            }
         };
         self.candidates.insert(
             (height, id),
-            Candidate { round, valid_round: pol_round, proposer, txs, validity },
+            Candidate { round, valid_round: pol_round, proposer, txs, validity, settled },
         );
         Ok(Some(ProposedValue {
             height,
@@ -550,7 +586,8 @@ impl<A: Application, P: TxPool> Shim<A, P> {
             if key.0 < height || self.candidates.contains_key(&key) {
                 continue;
             }
-            c.validity = self.process(key.0, key.1, &c.txs, &c.proposer).await?;
+            let verdict = self.process(key.0, key.1, &c.txs, &c.proposer).await?;
+            (c.validity, c.settled) = (verdict.validity(), verdict != Verdict::NotYet);
             self.candidates.insert(key, c);
         }
         Ok(())
@@ -563,7 +600,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         id: BlockHash,
         txs: &[Bytes],
         proposer: &ValidatorAddress,
-    ) -> Result<Validity, ShimError> {
+    ) -> Result<Verdict, ShimError> {
         let res = self
             .call(Request::ProcessProposal(request::ProcessProposal {
                 txs: txs.to_vec(),
@@ -577,10 +614,14 @@ impl<A: Application, P: TxPool> Shim<A, P> {
             }))
             .await?;
         match res {
-            Response::ProcessProposal(response::ProcessProposal::Accept) => Ok(Validity::Valid),
-            Response::ProcessProposal(_) => {
+            Response::ProcessProposal(response::ProcessProposal::Accept) => Ok(Verdict::Valid),
+            Response::ProcessProposal(response::ProcessProposal::Unknown) => {
+                debug!(%height, block = %id, "application cannot judge the proposal yet");
+                Ok(Verdict::NotYet)
+            }
+            Response::ProcessProposal(response::ProcessProposal::Reject) => {
                 warn!(%height, block = %id, "application rejected the proposal");
-                Ok(Validity::Invalid)
+                Ok(Verdict::Invalid)
             }
             _ => Err(ShimError::UnexpectedResponse("ProcessProposal")),
         }

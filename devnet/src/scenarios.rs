@@ -6,6 +6,7 @@ use crate::harness::{lock_for_child, spend_into, Coin};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
+use plasma_ledger::children::POWER_UNIT;
 use plasma_ledger::signing::UserKey;
 use plasma_ledger::{testkit, Address, ChildExitStart, Output, TxKind, U256};
 use plasma_node::hops::{self, Deposit, Journal};
@@ -762,14 +763,14 @@ pub async fn validator_set_change(
     let url = devnet.state.root.rpc.parse().map_err(|e| DevnetError::Root(format!("{e}")))?;
     let wallet = plasma_bridge::devchain::wallet_provider(url, &[newcomer.operator_secret])
         .ok_or_else(|| DevnetError::Root("the operator key".into()))?;
-    let stake = U256::from(crate::launch::POWER) * U256::from(1_000_000_000u64);
-    plasma_bridge::Root::at(devnet.root.address(), wallet)
-        .bond(op, a_id, &newcomer.bls, stake)
-        .await
-        .map_err(root_err)?;
+    let stake = U256::from(crate::launch::POWER) * U256::from(POWER_UNIT);
+    let root = plasma_bridge::Root::at(devnet.root.address(), wallet);
+    let next =
+        plasma_node::bond::on_root(&root, a_id, newcomer, stake).await.map_err(failed(NAME))?;
     let started = Instant::now();
-    devnet.root.propose_configuration(devnet.operator(), a_id).await.map_err(root_err)?;
-    let next = before.activeConfig + 1;
+    check(NAME, next > before.activeConfig, || {
+        format!("the bond proposed configuration {next}, not after {}", before.activeConfig)
+    })?;
     let members = devnet.root.validators(a_id, next).await.map_err(root_err)?;
     let set = ValidatorSet::new(members.clone()).map_err(|e| DevnetError::Root(e.to_string()))?;
     let index =
@@ -866,7 +867,6 @@ pub async fn validator_set_change_under_plasma(
     progress: Progress<'_>,
 ) -> Result<Outcome, DevnetError> {
     use plasma_ledger::certificate::ValidatorSet;
-    use plasma_ledger::children::POWER_UNIT;
     const NAME: &str = "validator_set_change_under_plasma";
     let (b, _) = grandchild(devnet)?;
     let a = devnet.state.chains[b].parent.expect("a grandchild hangs under a plasma chain");
@@ -878,7 +878,16 @@ pub async fn validator_set_change_under_plasma(
     devnet.start_node(b, k)?;
     let newcomer = devnet.validator_keys(b)?.swap_remove(k);
     let op = newcomer.operator.address();
-    progress(&format!("{b_path}: node {k} started with operator {op}; funding it on {a_path}"));
+    // An operator bonds once its node has caught up: from the next epoch end on, its votes
+    // may be needed (B may have fewer validators than a quorum without it).
+    let tip = devnet.height(b).await;
+    progress(&format!("{b_path}: node {k} started with operator {op}; syncing to block {tip}"));
+    let mut joining = devnet.client(b, k).await?;
+    joining
+        .wait_height(tip, Duration::from_secs(120))
+        .await
+        .map_err(|e| DevnetError::Timeout(format!("{b_path} node {k}: {}", e.message())))?;
+    progress(&format!("{b_path}: node {k} caught up; funding its operator on {a_path}"));
     let coins = devnet.coins(a, op).await?;
     let funds = U256::from(ETH / 10);
     devnet

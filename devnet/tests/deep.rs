@@ -129,6 +129,10 @@ fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops(
         let funds = Deposit { token: Address::ZERO, amount: tenth, recipient: op };
         let mut journal = Journal::open(None, "stake".into()).unwrap();
         hops::deposit(&devnet.root, &key, funds, &chains[..2], &mut journal, &say).await.unwrap();
+        // The operator bonds once its node has caught up (C needs all three votes after).
+        let tip = devnet.height(c).await;
+        let mut joining = devnet.client(c, k).await.unwrap();
+        joining.wait_height(tip, Duration::from_secs(120)).await.unwrap();
         let cli = devnet.options.plasmad.with_file_name("plasma");
         let home = plasma_node::daemon::Home(devnet.state.chains[c].nodes[k].home.clone());
         let tree = devnet.options.dir.join(plasma_devnet::state::TREE_FILE);

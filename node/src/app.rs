@@ -19,10 +19,12 @@ use bytes::Bytes;
 use plasma_consensus::abci::{self, BoxError, DecidedBlock, QUERY_COMMIT};
 use plasma_consensus::certificate;
 use plasma_consensus::{ValidatorSchedule, ValidatorSet};
-use plasma_ledger::block::{BlockBuilder, ProposalParams, PushError, StateDelta};
+use plasma_ledger::block::{BlockBuilder, BlockError, ProposalParams, PushError, StateDelta};
 use plasma_ledger::children;
 use plasma_ledger::signing::SigningDomain;
-use plasma_ledger::tx::{deposit_transaction, is_user_submittable, validate_transaction_with};
+use plasma_ledger::tx::{
+    deposit_transaction, is_user_submittable, validate_transaction_with, TxError,
+};
 use plasma_ledger::{
     Address, Block, BlockHeader, CommitCertificate, LedgerView, SignedTransaction, B256,
 };
@@ -470,6 +472,25 @@ fn unix_now() -> u64 {
 /// How far ahead of a validator's clock a proposed block's time may be (seconds).
 const MAX_CLOCK_DRIFT_S: u64 = 15;
 
+/// Why this node does not accept a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BlockRefusal {
+    /// It breaks a rule.
+    Invalid(String),
+    /// It needs what the node has not yet read from its parent (a validator configuration
+    /// it adopts, a deposit it mints): the same block may be accepted a moment later.
+    NotYet(String),
+}
+
+impl std::fmt::Display for BlockRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BlockRefusal::Invalid(reason) => f.write_str(reason),
+            BlockRefusal::NotYet(reason) => write!(f, "not yet: {reason}"),
+        }
+    }
+}
+
 /// Whether the block at `height` adopts `pending` (instead of keeping `current`): only at
 /// the parent's epoch ends, and only a set that differs.
 fn adopts_at(pending: &PendingSet, height: u64, current: &ValidatorSet) -> bool {
@@ -655,10 +676,10 @@ impl State<'_> {
         Ok(Some((carried.to_vec(), cert)))
     }
 
-    fn judge(&mut self, txs: &[Bytes]) -> Result<Result<B256, String>, AppError> {
+    fn judge(&mut self, txs: &[Bytes]) -> Result<Result<B256, BlockRefusal>, AppError> {
         let (block, carried) = match decode_block(txs) {
             Ok(b) => b,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Ok(Err(BlockRefusal::Invalid(e))),
         };
         let hash = block.header.hash();
         if let Some(j) = self.rounds.judged.get(&hash) {
@@ -671,7 +692,7 @@ impl State<'_> {
         let height = block.header.height;
         let set = self.schedule.at(height);
         if block.header.validatorSetHash != set.ledger().hash() {
-            return Ok(Err("header names another validator set".into()));
+            return Ok(Err(BlockRefusal::Invalid("header names another validator set".into())));
         }
         let next = block.header.nextValidatorSetHash;
         let adopts = if next == set.ledger().hash() {
@@ -686,19 +707,30 @@ impl State<'_> {
                 Some(members) if epoch > 0 && height.is_multiple_of(epoch) => {
                     match ValidatorSet::from_parent(members) {
                         Ok(s) => Some(s),
-                        Err(e) => return Ok(Err(format!("the adopted validator set: {e}"))),
+                        Err(e) => {
+                            return Ok(Err(BlockRefusal::Invalid(format!(
+                                "the adopted validator set: {e}"
+                            ))))
+                        }
                     }
                 }
-                _ => {
-                    return Ok(Err(format!(
-                        "header adopts validator set {next}, which is no configuration of the parent's at an epoch end here"
-                    )))
+                Some(_) => {
+                    return Ok(Err(BlockRefusal::Invalid(format!(
+                        "header adopts validator set {next} off an epoch end"
+                    ))))
+                }
+                // The parent may have numbered it a moment ago: this node has not read it yet.
+                None => {
+                    return Ok(Err(BlockRefusal::NotYet(format!(
+                        "header adopts validator set {next}, no configuration of the parent's \
+                         this node knows yet"
+                    ))))
                 }
             }
         };
         let parent_commit = match self.parent_commit(&carried) {
             Ok(p) => p,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => return Ok(Err(BlockRefusal::Invalid(e))),
         };
         self.signers.warm(self.domain, &block.transactions);
         let verdict = read(self.store).apply_block_with(self.domain, &block, self.signers)?;
@@ -719,7 +751,11 @@ impl State<'_> {
                 self.rounds.judged.insert(hash, Judged { block, delta, adopts, parent_commit });
                 Ok(Ok(hash))
             }
-            Err(e) => Ok(Err(e.to_string())),
+            // A deposit the parent has not shown this node as final yet.
+            Err(
+                e @ BlockError::InvalidTransaction { error: TxError::DepositUnknown { .. }, .. },
+            ) => Ok(Err(BlockRefusal::NotYet(e.to_string()))),
+            Err(e) => Ok(Err(BlockRefusal::Invalid(e.to_string()))),
         }
     }
 
@@ -739,23 +775,29 @@ impl State<'_> {
             // (nor go back before its parent), or a proposer could pay exits early.
             let now = unix_now();
             let previous = self.parent_timestamp(header.height);
-            if hash != claimed {
-                Err(format!("block hash {hash} is not the proposed {claimed}"))
+            let refused = if hash != claimed {
+                format!("block hash {hash} is not the proposed {claimed}")
             } else if !member {
-                Err(format!("header names proposer {}, not a validator", header.proposer))
+                format!("header names proposer {}, not a validator", header.proposer)
             } else if header.timestamp > now + MAX_CLOCK_DRIFT_S {
-                Err(format!("block time {} is ahead of this clock ({now})", header.timestamp))
+                format!("block time {} is ahead of this clock ({now})", header.timestamp)
             } else if previous.is_some_and(|t| header.timestamp < t) {
-                Err(format!("block time {} is before its parent's", header.timestamp))
+                format!("block time {} is before its parent's", header.timestamp)
             } else {
-                Ok(())
-            }
+                return Ok(());
+            };
+            Err(BlockRefusal::Invalid(refused))
         });
         Ok(match verdict {
             Ok(()) => response::ProcessProposal::Accept,
-            Err(reason) => {
+            Err(BlockRefusal::Invalid(reason)) => {
                 warn!(height = %req.height, %reason, "rejecting proposal");
                 response::ProcessProposal::Reject
+            }
+            // Neither accepted nor rejected: the engine asks again later.
+            Err(BlockRefusal::NotYet(reason)) => {
+                info!(height = %req.height, %reason, "cannot judge the proposal yet");
+                response::ProcessProposal::Unknown
             }
         })
     }
@@ -777,7 +819,7 @@ impl State<'_> {
         let certificate =
             certificate::aggregate(self.domain.chain_id, &self.schedule.at(height), &cert)
                 .map_err(|e| fail(format!("certificate: {e}")))?;
-        let hash = self.judge(block)?.map_err(fail)?;
+        let hash = self.judge(block)?.map_err(|r| fail(r.to_string()))?;
         if certificate.blockHash != hash {
             return Err(fail(format!(
                 "certificate is for {}, block is {hash}",

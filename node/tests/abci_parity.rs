@@ -362,3 +362,32 @@ async fn a_block_stamped_ahead_of_the_validators_clock_is_refused() {
 fn response_accept() -> tendermint::v0_38::abci::response::ProcessProposal {
     tendermint::v0_38::abci::response::ProcessProposal::Accept
 }
+
+/// A block that needs what this node has not read from its parent yet (here: a deposit it
+/// mints) is neither accepted nor rejected but left unjudged (`Unknown`), so the engine asks
+/// again; once the node has read the deposit, the same block is accepted.
+#[tokio::test]
+async fn a_block_minting_a_deposit_this_node_has_not_read_yet_is_judged_again_later() {
+    let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'd', i])).collect();
+    let g = genesis(&keys, testkit::user("alice").address());
+    let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let builder = app(built_dir.path(), &g);
+    let records = g.deposit_records();
+    let judge = {
+        let loaded = g.clone().check().unwrap();
+        let store = Store::open(judge_dir.path(), &StoreConfig::default()).unwrap();
+        store.record_parent_deposit(&records[0]).unwrap();
+        PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
+    };
+    let Response::PrepareProposal(built) =
+        builder.clone().oneshot(prepare(1, vec![])).await.unwrap()
+    else {
+        panic!()
+    };
+    let verdict = judge.clone().oneshot(process(1, &built.txs)).await.unwrap();
+    let unknown = tendermint::v0_38::abci::response::ProcessProposal::Unknown;
+    assert_eq!(verdict, Response::ProcessProposal(unknown), "deposit 1 is not known here yet");
+    judge.with_store(|s| s.record_parent_deposit(&records[1])).unwrap();
+    let verdict = judge.clone().oneshot(process(1, &built.txs)).await.unwrap();
+    assert_eq!(verdict, Response::ProcessProposal(response_accept()));
+}

@@ -171,7 +171,8 @@ enum Command {
     /// Bonds a validator for a chain on the chain's parent, which numbers the chain's next
     /// validator configuration; the chain adopts it at its next epoch end. Under the root:
     /// `bond` and `proposeConfiguration`; under a plasma chain: a `BondChild` there, paid
-    /// from the operator's ETH outputs on it.
+    /// from the operator's ETH outputs on it. Start the validator's node first and let it
+    /// catch up: once the chain adopts the set, its votes may be needed.
     Bond {
         /// The validator's key file (`validator_key.json` in its node home, or `keys new`'s
         /// `validator.json`): its operator pays and signs, its BLS key joins the set.
