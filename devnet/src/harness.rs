@@ -252,6 +252,12 @@ impl Devnet {
     }
 }
 
+/// The stake of `operator` in a child entry's `stakes` (zero when it has none).
+pub fn stake_of(stakes: &[plasma_proto::v1::Locked], operator: Address) -> U256 {
+    let found = stakes.iter().find(|l| l.token == operator.to_vec());
+    found.map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount))
+}
+
 /// `from` spends `coin` (ETH) on a chain of `domain` into a transaction of `kind` with
 /// `payload`, locking `locked` (a deposit into a child, a bond or a stake) and keeping the
 /// change.

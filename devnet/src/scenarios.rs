@@ -2,7 +2,7 @@
 //! and by `plasma-devnet scenario <name>` against a running one, for a demonstration. Each
 //! checks what it claims and reports its figures through `progress`.
 
-use crate::harness::{lock_for_child, spend_into, Coin};
+use crate::harness::{lock_for_child, spend_into, stake_of, Coin};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
@@ -962,11 +962,7 @@ pub async fn validator_set_change_under_plasma(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let staked = devnet.child_entry(b).await?.stakes;
-    let bonded = staked
-        .iter()
-        .find(|l| l.token == op.to_vec())
-        .map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount));
+    let bonded = stake_of(&devnet.child_entry(b).await?.stakes, op);
     check(NAME, bonded == stake, || format!("the newcomer's stake on {a_path} is {bonded}"))?;
     Ok(Outcome {
         name: NAME,
@@ -1303,12 +1299,6 @@ async fn fraud_rollback_slash_freeze(
     // Meanwhile they stake on A, and Alice and Carol get value on the chain through A.
     let funds = devnet.operator();
     let stakes_before = devnet.child_entry(b).await?.stakes;
-    let staked = |stakes: &[plasma_proto::v1::Locked], op: Address| {
-        stakes
-            .iter()
-            .find(|l| l.token == op.to_vec())
-            .map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount))
-    };
     for k in &keys {
         let op = k.operator.address();
         let before = devnet.coins(a, op).await?;
@@ -1329,7 +1319,10 @@ async fn fraud_rollback_slash_freeze(
     let since = Instant::now();
     let stakes = loop {
         let stakes = devnet.child_entry(b).await?.stakes;
-        if operators.iter().all(|op| staked(&stakes, *op) == staked(&stakes_before, *op) + stake) {
+        if operators
+            .iter()
+            .all(|op| stake_of(&stakes, *op) == stake_of(&stakes_before, *op) + stake)
+        {
             break stakes;
         }
         if since.elapsed() > Duration::from_secs(60) {
@@ -1467,7 +1460,7 @@ async fn fraud_rollback_slash_freeze(
     // The signers lose their stakes, the honest one keeps its; half the take pays the prover.
     let mut taken = Vec::new();
     for op in &operators {
-        let (was, left) = (staked(&stakes, *op), staked(&frozen.stakes, *op));
+        let (was, left) = (stake_of(&stakes, *op), stake_of(&frozen.stakes, *op));
         let expected = if *op == operators[honest] { was } else { U256::ZERO };
         check(name, left == expected, || {
             format!("{op} has {left} staked after the proof, expected {expected}")
