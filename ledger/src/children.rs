@@ -649,6 +649,16 @@ pub fn validate_stake(
 /// One unit of a bonded validator's power, in wei (as on the root).
 pub const POWER_UNIT: u64 = 1_000_000_000;
 
+/// The power a bond of `amount` wei buys: a whole number of [`POWER_UNIT`]s, 1..=`u64::MAX`.
+pub fn bond_power(amount: U256) -> Result<u64, ChildError> {
+    let unit = U256::from(POWER_UNIT);
+    let whole = amount % unit == U256::ZERO;
+    u64::try_from(amount / unit)
+        .ok()
+        .filter(|p| *p != 0 && whole)
+        .ok_or(ChildError::BondPower(amount))
+}
+
 /// Judges the payload of a `BondChild` by `operator` (the first input's owner) and returns
 /// the member it adds to the child's next configuration; the caller judges the inputs that
 /// pay the stake.
@@ -663,11 +673,7 @@ pub fn validate_bond(
     if record.frozen() {
         return Err(ChildError::Frozen(chain));
     }
-    let power = bond.amount / U256::from(POWER_UNIT);
-    let power = u64::try_from(power)
-        .ok()
-        .filter(|p| *p != 0 && bond.amount % U256::from(POWER_UNIT) == U256::ZERO)
-        .ok_or(ChildError::BondPower(bond.amount))?;
+    let power = bond_power(bond.amount)?;
     let key =
         BlsPublicKey::from_eip2537(&bond.blsPubkey).map_err(|_| ChildError::BondPossession)?;
     let pop = BlsSignature::from_eip2537(&bond.proofOfPossession)
@@ -846,12 +852,8 @@ pub fn child_events(
                     continue;
                 }
                 let Some(operator) = first_signer(domain, stx, signers) else { continue };
-                let power = bond.amount / U256::from(POWER_UNIT);
-                let validator = Validator {
-                    operator,
-                    blsPubkey: bond.blsPubkey,
-                    power: power.try_into().unwrap_or(u64::MAX),
-                };
+                let Ok(power) = bond_power(bond.amount) else { continue };
+                let validator = Validator { operator, blsPubkey: bond.blsPubkey, power };
                 events.push(ChildEvent::Bonded { validator, amount: bond.amount });
             }
             k if k == TxKind::StartChildExit as u8 => {

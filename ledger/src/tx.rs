@@ -475,20 +475,15 @@ pub fn validate_transaction_with(
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(ChildEffect::ExitStarted { chain, exit });
         }
-        TxKind::StakeChild => {
+        TxKind::StakeChild | TxKind::BondChild => {
             let (input_sums, operator) = check_inputs(domain, view, stx, signers)?;
-            let effect = children::validate_stake(view, &tx.data, operator)?;
-            if let ChildEffect::Staked { amount, .. } = &effect {
-                // The stake is judged like one more output, in ETH.
-                output_sums.add(Address::ZERO, *amount)?;
-            }
-            check_conserved(&input_sums, &output_sums)?;
-            out.child = Some(effect);
-        }
-        TxKind::BondChild => {
-            let (input_sums, operator) = check_inputs(domain, view, stx, signers)?;
-            let effect = children::validate_bond(view, &tx.data, operator)?;
-            if let ChildEffect::Bonded { amount, .. } = &effect {
+            let effect = if kind == TxKind::StakeChild {
+                children::validate_stake(view, &tx.data, operator)?
+            } else {
+                children::validate_bond(view, &tx.data, operator)?
+            };
+            if let ChildEffect::Staked { amount, .. } | ChildEffect::Bonded { amount, .. } = &effect
+            {
                 // The stake is judged like one more output, in ETH.
                 output_sums.add(Address::ZERO, *amount)?;
             }

@@ -11,26 +11,23 @@
 //! the key to that operator.
 
 use crate::config::ValidatorKeys;
-use crate::hops::{status, Chain};
+use crate::hops::{lock_eth, status, Chain};
 use alloy_sol_types::SolValue;
 use eyre::{bail, eyre};
-use plasma_ledger::children::POWER_UNIT;
-use plasma_ledger::{
-    Address, ChildBond, Output, SignedTransaction, Transaction, TxKind, Validator, U256,
-};
+use plasma_ledger::children::bond_power;
+use plasma_ledger::{ChildBond, TxKind, Validator, U256};
 use plasma_proto::v1::{GetChildRequest, ParentStateRequest};
 use std::time::{Duration, Instant};
 
 /// How often a wait asks a node again.
 const POLL: Duration = Duration::from_millis(200);
 
-/// Checks that `stake` buys a whole power of at least one (power is stake / 1 gwei).
+/// The power `stake` buys, by the ledger's rule (whole gwei, at least one), before anything
+/// is sent.
 pub fn check_stake(stake: U256) -> eyre::Result<u64> {
-    let unit = U256::from(POWER_UNIT);
-    if stake.is_zero() || stake % unit != U256::ZERO {
-        bail!("a stake is a whole number of gwei (power = stake / 1 gwei), not {stake} wei");
-    }
-    u64::try_from(stake / unit).map_err(|_| eyre!("a stake of {stake} wei is too large"))
+    bond_power(stake).map_err(|_| {
+        eyre!("a stake is a whole number of gwei (power = stake / 1 gwei), not {stake} wei")
+    })
 }
 
 /// Bonds `keys` for chain `chain_id` on its plasma parent, whose node is at `parent_rpc`,
@@ -50,36 +47,21 @@ pub async fn on_plasma_parent(
         eyre!("chain {chain_id} is not a child of chain {} ({})", parent.id, s.message())
     })?;
     let before = before.into_inner();
-    let coin = parent
-        .coins(operator)
-        .await?
-        .into_iter()
-        .filter(|(_, token, amount)| *token == Address::ZERO && *amount >= stake)
-        .min_by_key(|(_, _, amount)| *amount)
-        .ok_or_else(|| {
-            eyre!(
-                "operator {operator} holds no ETH output of {stake} wei or more on chain {}: \
+    let coin = parent.eth_coin(operator, stake).await?.ok_or_else(|| {
+        eyre!(
+            "operator {operator} holds no ETH output of {stake} wei or more on chain {}: \
                  deposit to it there first",
-                parent.id
-            )
-        })?;
+            parent.id
+        )
+    })?;
     let bond = ChildBond {
         childChainId: chain_id,
         amount: stake,
         blsPubkey: keys.bls.public_key().to_eip2537().to_vec().into(),
         proofOfPossession: keys.bls.proof_of_possession(operator).to_eip2537().to_vec().into(),
     };
-    let change = coin.2 - stake;
-    let outputs =
-        if change.is_zero() { vec![] } else { vec![Output::new(operator, Address::ZERO, change)] };
-    let transaction = Transaction {
-        kind: TxKind::BondChild as u8,
-        inputs: vec![coin.0],
-        outputs,
-        data: bond.abi_encode().into(),
-    };
-    let sig = keys.operator.sign_tx(&parent.domain, &transaction);
-    let stx = SignedTransaction { transaction, signatures: vec![sig.to_vec().into()] };
+    let stx =
+        lock_eth(&keys.operator, &parent.domain, coin, TxKind::BondChild, stake, bond.abi_encode());
     parent.submit_once(&stx).await?;
     // Committed means: the parent numbered a configuration that holds the operator.
     let deadline = Instant::now() + Duration::from_secs(60);

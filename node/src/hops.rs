@@ -203,6 +203,17 @@ impl Chain {
         }
     }
 
+    /// The smallest ETH output of `owner` holding `amount` or more: (position, amount).
+    pub(crate) async fn eth_coin(
+        &mut self,
+        owner: Address,
+        amount: U256,
+    ) -> eyre::Result<Option<(UtxoPos, U256)>> {
+        let coins = self.coins(owner).await?.into_iter();
+        let eth = coins.filter(|(_, token, held)| *token == Address::ZERO && *held >= amount);
+        Ok(eth.min_by_key(|(_, _, held)| *held).map(|(pos, _, held)| (pos, held)))
+    }
+
     async fn positions(&mut self, owner: Address) -> eyre::Result<BTreeSet<String>> {
         Ok(self.coins(owner).await?.into_iter().map(|(p, _, _)| p.to_string()).collect())
     }
@@ -219,6 +230,28 @@ impl Chain {
             Err(s) => bail!("{} refused the transaction: {}", self.rpc, s.message()),
         }
     }
+}
+
+/// `key` spends `coin` (ETH: position and amount) on the chain of `domain` into a transaction
+/// of `kind` carrying `payload` that locks `locked` wei (a bond or a stake), the change back
+/// to `key`.
+pub(crate) fn lock_eth(
+    key: &UserKey,
+    domain: &SigningDomain,
+    (pos, held): (UtxoPos, U256),
+    kind: TxKind,
+    locked: U256,
+    payload: Vec<u8>,
+) -> SignedTransaction {
+    let change = held.saturating_sub(locked);
+    let outputs = if change.is_zero() {
+        vec![]
+    } else {
+        vec![Output::new(key.address(), Address::ZERO, change)]
+    };
+    let tx = Transaction { kind: kind as u8, inputs: vec![pos], outputs, data: payload.into() };
+    let sig = key.sign_tx(domain, &tx);
+    SignedTransaction { transaction: tx, signatures: vec![sig.to_vec().into()] }
 }
 
 pub(crate) fn status(s: tonic::Status) -> eyre::Report {
@@ -377,36 +410,21 @@ pub async fn exit(
                 .into_inner();
             let bond = U256::from_be_slice(&entry.exit_bond);
             let before = parent.positions(key.address()).await?;
-            let bond_coin = parent
-                .coins(key.address())
-                .await?
-                .into_iter()
-                .filter(|(_, t, a)| *t == Address::ZERO && *a >= bond)
-                .min_by_key(|(_, _, a)| *a)
-                .ok_or_else(|| {
-                    eyre!("the exit bond is {bond} wei of ETH on chain {}: {} holds no such output there", parent.id, key.address())
-                })?;
+            let bond_coin = parent.eth_coin(key.address(), bond).await?.ok_or_else(|| {
+                eyre!(
+                    "the exit bond is {bond} wei of ETH on chain {}: {} holds no such output there",
+                    parent.id,
+                    key.address()
+                )
+            })?;
             let payload = ChildExitStart {
                 childChainId: here.id,
                 anchor: header,
                 pos: pos.clone(),
                 inclusion,
             };
-            let change = bond_coin.2 - bond;
-            let outputs = if change.is_zero() {
-                vec![]
-            } else {
-                vec![Output::new(key.address(), Address::ZERO, change)]
-            };
-            let start = Transaction {
-                kind: TxKind::StartChildExit as u8,
-                inputs: vec![bond_coin.0],
-                outputs,
-                data: payload.abi_encode().into(),
-            };
-            let sig = key.sign_tx(&parent.domain, &start);
-            let stx =
-                SignedTransaction { transaction: start, signatures: vec![sig.to_vec().into()] };
+            let kind = TxKind::StartChildExit;
+            let stx = lock_eth(key, &parent.domain, bond_coin, kind, bond, payload.abi_encode());
             journal.record(&step("before"), join(&before))?;
             parent.submit_once(&stx).await?;
             journal.record(&step("tx"), stx.transaction.hash())?;

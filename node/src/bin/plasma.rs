@@ -248,6 +248,11 @@ fn status_error(s: tonic::Status) -> eyre::Report {
     eyre!("{}", s.message())
 }
 
+/// The id of the node's chain.
+async fn chain_id(node: &mut plasma_proto::Client) -> eyre::Result<u64> {
+    Ok(node.node.status(StatusRequest {}).await.map_err(status_error)?.into_inner().chain_id)
+}
+
 /// The unspent outputs of `owner`.
 async fn utxos(
     node: &mut plasma_proto::Client,
@@ -622,13 +627,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
             plasma_node::bond::check_stake(stake)?;
             let state = node.bridge.parent_state(plasma_proto::v1::ParentStateRequest {}).await;
             let state = state.map_err(status_error)?.into_inner();
-            let chain_id = node
-                .node
-                .status(StatusRequest {})
-                .await
-                .map_err(status_error)?
-                .into_inner()
-                .chain_id;
+            let chain_id = chain_id(&mut node).await?;
             let (id, on) = if state.parent_kind == "plasma" {
                 let parent = parent.ok_or_else(|| {
                     eyre!("{} hangs under plasma chain {}: give a node of it (--parent, or --chain with --tree)", out.chain(chain_id), state.parent_chain_id)
@@ -756,13 +755,7 @@ async fn online(rpc: &str, out: &Printer, command: Command) -> eyre::Result<()> 
             endpoints.push(rpc.to_string());
             for url in &endpoints {
                 let mut chain = if url == rpc { node.clone() } else { connect(url).await? };
-                let id = chain
-                    .node
-                    .status(StatusRequest {})
-                    .await
-                    .map_err(status_error)?
-                    .into_inner()
-                    .chain_id;
+                let id = chain_id(&mut chain).await?;
                 let balances: serde_json::Map<_, _> = totals(&utxos(&mut chain, who).await?)
                     .into_iter()
                     .map(|(t, a)| (asset(t), serde_json::Value::String(a.to_string())))
