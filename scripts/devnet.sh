@@ -27,9 +27,9 @@ if [ "${1:-}" = "up" ]; then
   bash scripts/setup.sh
   if [ -n "$byzantine" ]; then
     cargo build --quiet --locked -p plasma-node --features byzantine --bins
-    cargo build --quiet --locked -p plasma-devnet --bins
+    cargo build --quiet --locked -p plasma-client -p plasma-devnet --bins
   else
-    cargo build --quiet --locked -p plasma-node -p plasma-devnet --bins
+    cargo build --quiet --locked -p plasma-node -p plasma-client -p plasma-devnet --bins
   fi
 fi
 bin="$CARGO_TARGET_DIR/debug/plasma-devnet"

@@ -51,6 +51,7 @@ step "cargo test --workspace (FUZZ_CASES=${FUZZ_CASES:-256}, CRASH_ROUNDS=${CRAS
 cargo test --workspace --locked
 
 step "fault injection: double signing, an invalid proposer, an inflating majority proven to the root and to a plasma parent (plasmad built with --features byzantine)"
+cargo build -p plasma-client --bins --locked   # the `plasma` CLI tests/fraud.rs runs (beside plasmad)
 cargo test -p plasma-node --features byzantine --test byzantine --test fraud --locked
 cargo build -p plasma-node --features byzantine --bins --locked
 cargo test -p plasma-devnet --features byzantine --test fraud --locked

@@ -13,9 +13,10 @@ use plasma_bridge::bindings::MockERC20;
 use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::bls::BlsSecretKey;
+use plasma_ledger::build::{deposit_transaction, transfer};
 use plasma_ledger::certificate::{certify, ValidatorSet};
 use plasma_ledger::signing::{SigningDomain, UserKey};
-use plasma_ledger::testkit::{deposit_tx, transfer, TestChain};
+use plasma_ledger::testkit::TestChain;
 use plasma_ledger::{DepositRecord, Output, UtxoPos};
 use std::error::Error;
 
@@ -108,7 +109,7 @@ async fn main() -> Res<()> {
         chain.add_parent_deposit(record.clone());
     }
     let start = chain.state.next_deposit_nonce;
-    let mints: Vec<_> = records[start as usize..2].iter().map(deposit_tx).collect();
+    let mints: Vec<_> = records[start as usize..2].iter().map(deposit_transaction).collect();
     chain.commit(mints);
     let minted_height = chain.tip().height;
     let splits: Vec<_> = (0..2)

@@ -19,7 +19,10 @@ pub mod parent;
 pub mod plasma;
 mod root;
 
-pub use parent::{ChainState, EthereumParent, ExitClaim, Finality, ParentChain, ParentError};
+pub use parent::{
+    ChainState, EthereumParent, ExitClaim, Finality, ParentChain, ParentDeposits, ParentError,
+    ParentReader, ParentSubmitter,
+};
 pub use plasma::PlasmaParent;
 pub use root::{ChainParams, Deployment, Receipt, Root, RootError, SendPolicy};
 

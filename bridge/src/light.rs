@@ -10,8 +10,8 @@
 //! (`nextValidatorSetHash`), the set is taken from a [`SetSource`] — the chain's own parent,
 //! which registered it — by its hash, and verifies the blocks after it.
 
-use plasma_ledger::block::tx_root;
 use plasma_ledger::certificate::ValidatorSet;
+use plasma_ledger::header::{check_link, check_named_set, LinkError};
 use plasma_ledger::{Block, CommitCertificate, Validator, B256};
 
 /// Where blocks come from: a node of the chain, or anything that claims to be one.
@@ -160,23 +160,21 @@ impl LightClient {
     pub fn verify(&self, block: &Block, cert: &CommitCertificate) -> Result<(), Refused> {
         let h = &block.header;
         let expected = self.head.0 + 1;
-        if h.chainId != self.chain_id || h.height != expected {
-            return Err(Refused::Position {
-                chain: h.chainId,
-                height: h.height,
-                expected,
-                chain_id: self.chain_id,
-            });
+        let position = Refused::Position {
+            chain: h.chainId,
+            height: h.height,
+            expected,
+            chain_id: self.chain_id,
+        };
+        if h.chainId != self.chain_id {
+            return Err(position);
         }
-        if h.parentHash != self.head.1 {
-            return Err(Refused::Parent);
-        }
-        if tx_root(block) != h.txRoot {
-            return Err(Refused::Body);
-        }
-        if h.validatorSetHash != self.set.hash() {
-            return Err(Refused::Set(h.validatorSetHash));
-        }
+        check_link(block, self.head.0, self.head.1).map_err(|e| match e {
+            LinkError::Height { .. } => position,
+            LinkError::Parent { .. } => Refused::Parent,
+            LinkError::Body(_) => Refused::Body,
+        })?;
+        check_named_set(h, self.set.hash()).map_err(|_| Refused::Set(h.validatorSetHash))?;
         if cert.height != h.height || cert.blockHash != h.hash() {
             return Err(Refused::CertificateMismatch);
         }
@@ -250,7 +248,7 @@ impl LightClient {
 #[async_trait::async_trait]
 impl SetSource for (crate::EthereumParent, u64) {
     async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String> {
-        use crate::ParentChain;
+        use crate::ParentReader;
         let (parent, chain_id) = self;
         let state = parent.chain_state(*chain_id).await.map_err(|e| e.to_string())?;
         for id in (1..=state.configurations).rev() {
@@ -386,7 +384,7 @@ mod tests {
             .unwrap()
             .0
             .transactions
-            .push(plasma_ledger::testkit::deposit_tx(&Default::default()));
+            .push(plasma_ledger::build::deposit_transaction(&Default::default()));
         let err = client(vec![], swapped).next().await.unwrap_err();
         assert!(format!("{err}").contains("transactions are not the header's"), "{err}");
         // A set change the parent never registered stops the client at the adopting block.

@@ -105,19 +105,12 @@ pub struct ExitClaim {
     pub exitable_at: u64,
 }
 
-/// What a child needs from its parent.
+/// What a child reads of its parent's record of it: its registry entry, the checkpoints and
+/// exits the parent accepted, and the validator configurations it numbered.
 #[async_trait::async_trait]
-pub trait ParentChain: Send + Sync {
+pub trait ParentReader: Send + Sync {
     /// The parent's registry entry of `chain_id`.
     async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError>;
-
-    /// Submits a checkpoint. A checkpoint at or below the parent's latest is not an error:
-    /// another validator got there first (`Ok(false)`); `Ok(true)` when this one landed.
-    async fn submit_checkpoint(
-        &self,
-        header: &BlockHeader,
-        certificate: &CommitCertificate,
-    ) -> Result<bool, ParentError>;
 
     /// Checkpoints of `chain_id` (height, block hash) the parent accepted in its blocks
     /// `from_block..` up to the latest; returns them and the next block to scan from.
@@ -135,17 +128,6 @@ pub trait ParentChain: Send + Sync {
         from_block: u64,
     ) -> Result<(Vec<ExitClaim>, u64), ParentError>;
 
-    /// Challenges the exit of the output at `exit_pos` with `spend`, which spends it as input
-    /// `input_index`. `Ok(false)` when the exit is no longer active (someone else challenged
-    /// it first).
-    async fn challenge_exit(
-        &self,
-        chain_id: u64,
-        exit_pos: &UtxoPos,
-        spend: &SignedTransaction,
-        input_index: u8,
-    ) -> Result<bool, ParentError>;
-
     /// The checkpoint of `chain_id` at `height` as the parent accepted it (header and the
     /// certificate it verified), or `None` if it accepted none there.
     async fn checkpoint(
@@ -161,11 +143,11 @@ pub trait ParentChain: Send + Sync {
         chain_id: u64,
         id: u32,
     ) -> Result<Option<Vec<Validator>>, ParentError>;
+}
 
-    /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
-    /// frozen (another prover got there first).
-    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError>;
-
+/// The parent as the source of a child's deposits, under the parent's finality rule.
+#[async_trait::async_trait]
+pub trait ParentDeposits: Send + Sync {
     /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
     /// under the parent's rule: contiguous, in nonce order, at most `max` (capped at
     /// [`MAX_DEPOSITS_PER_QUERY`]). Empty when deposit `from` is not final yet.
@@ -176,6 +158,40 @@ pub trait ParentChain: Send + Sync {
         max: usize,
     ) -> Result<Vec<DepositRecord>, ParentError>;
 }
+
+/// What a child's validators and watchers submit to its parent. Each submission is idempotent
+/// across submitters: `Ok(false)` when another got there first.
+#[async_trait::async_trait]
+pub trait ParentSubmitter: Send + Sync {
+    /// Submits a checkpoint. A checkpoint at or below the parent's latest is not an error:
+    /// another validator got there first (`Ok(false)`); `Ok(true)` when this one landed.
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError>;
+
+    /// Challenges the exit of the output at `exit_pos` with `spend`, which spends it as input
+    /// `input_index`. `Ok(false)` when the exit is no longer active (someone else challenged
+    /// it first).
+    async fn challenge_exit(
+        &self,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<bool, ParentError>;
+
+    /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
+    /// frozen (another prover got there first).
+    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError>;
+}
+
+/// A parent a node both follows and writes to: the root contracts on Ethereum or a plasma
+/// parent. Implemented by whatever implements the three parts.
+pub trait ParentChain: ParentReader + ParentDeposits + ParentSubmitter {}
+
+impl<T: ParentReader + ParentDeposits + ParentSubmitter + ?Sized> ParentChain for T {}
 
 /// The root contract on Ethereum (or anvil), read through `provider`.
 #[derive(Debug, Clone)]
@@ -241,7 +257,7 @@ impl EthereumParent {
 }
 
 #[async_trait::async_trait]
-impl ParentChain for EthereumParent {
+impl ParentReader for EthereumParent {
     async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError> {
         let c = PlasmaRoot::new(self.root, &self.provider)
             .chain(chain_id)
@@ -262,6 +278,52 @@ impl ParentChain for EthereumParent {
             configurations: c.configCount,
             pending_configuration: c.pendingConfig,
         })
+    }
+
+    async fn checkpoints_accepted(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
+        let (events, next) =
+            self.events_since::<PlasmaRoot::CheckpointSubmitted>(chain_id, from_block).await?;
+        Ok((events.into_iter().map(|(_, ev)| (ev.height, ev.blockHash)).collect(), next))
+    }
+
+    async fn exits_started(
+        &self,
+        chain_id: u64,
+        from_block: u64,
+    ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
+        let (events, next) =
+            self.events_since::<PlasmaRoot::ExitStarted>(chain_id, from_block).await?;
+        let mut claims = Vec::with_capacity(events.len());
+        for (tx_hash, ev) in events {
+            // The event names the exit by id; the output it claims is in the call itself.
+            let pos = match tx_hash {
+                None => None,
+                Some(hash) => self
+                    .provider
+                    .get_transaction_by_hash(hash)
+                    .await
+                    .map_err(transport)?
+                    .and_then(|tx| {
+                        use alloy::consensus::Transaction as _;
+                        use alloy::sol_types::SolCall;
+                        PlasmaRoot::startExitCall::abi_decode(tx.input()).ok()
+                    })
+                    .map(|call| crate::convert(&call.pos)),
+            };
+            claims.push(ExitClaim {
+                exit_id: ev.exitId,
+                pos,
+                owner: ev.owner,
+                token: ev.token,
+                amount: ev.amount,
+                exitable_at: ev.exitableAt,
+            });
+        }
+        Ok((claims, next))
     }
 
     async fn checkpoint(
@@ -319,89 +381,10 @@ impl ParentChain for EthereumParent {
             .map_err(|e| ParentError::Transport(e.to_string()))?;
         Ok((!set.is_empty()).then_some(set))
     }
+}
 
-    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
-        let from = self.sender.ok_or(ParentError::NoSender)?;
-        let root = crate::Root::at(self.root, self.provider.clone());
-        landed(root.prove_fraud(from, chain_id, proof).await, "ChainIsFrozen")
-    }
-
-    async fn checkpoints_accepted(
-        &self,
-        chain_id: u64,
-        from_block: u64,
-    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
-        let (events, next) =
-            self.events_since::<PlasmaRoot::CheckpointSubmitted>(chain_id, from_block).await?;
-        Ok((events.into_iter().map(|(_, ev)| (ev.height, ev.blockHash)).collect(), next))
-    }
-
-    async fn exits_started(
-        &self,
-        chain_id: u64,
-        from_block: u64,
-    ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
-        let (events, next) =
-            self.events_since::<PlasmaRoot::ExitStarted>(chain_id, from_block).await?;
-        let mut claims = Vec::with_capacity(events.len());
-        for (tx_hash, ev) in events {
-            // The event names the exit by id; the output it claims is in the call itself.
-            let pos = match tx_hash {
-                None => None,
-                Some(hash) => self
-                    .provider
-                    .get_transaction_by_hash(hash)
-                    .await
-                    .map_err(transport)?
-                    .and_then(|tx| {
-                        use alloy::consensus::Transaction as _;
-                        use alloy::sol_types::SolCall;
-                        PlasmaRoot::startExitCall::abi_decode(tx.input()).ok()
-                    })
-                    .map(|call| crate::convert(&call.pos)),
-            };
-            claims.push(ExitClaim {
-                exit_id: ev.exitId,
-                pos,
-                owner: ev.owner,
-                token: ev.token,
-                amount: ev.amount,
-                exitable_at: ev.exitableAt,
-            });
-        }
-        Ok((claims, next))
-    }
-
-    async fn challenge_exit(
-        &self,
-        chain_id: u64,
-        exit_pos: &UtxoPos,
-        spend: &SignedTransaction,
-        input_index: u8,
-    ) -> Result<bool, ParentError> {
-        let from = self.sender.ok_or(ParentError::NoSender)?;
-        let root = crate::Root::at(self.root, self.provider.clone());
-        landed(root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await, "NotActive")
-    }
-
-    async fn submit_checkpoint(
-        &self,
-        header: &BlockHeader,
-        certificate: &CommitCertificate,
-    ) -> Result<bool, ParentError> {
-        let from = self.sender.ok_or(ParentError::NoSender)?;
-        let root = crate::Root::at(self.root, self.provider.clone());
-        let result = root.submit_checkpoint(from, header, certificate).await;
-        if let Err(crate::RootError::Reverted { .. }) = &result {
-            // Mined but reverted: most often another validator's checkpoint landed between
-            // this one's estimate and its inclusion.
-            if self.chain_state(header.chainId).await?.last_checkpoint >= header.height {
-                return Ok(false);
-            }
-        }
-        landed(result, "NotNewer")
-    }
-
+#[async_trait::async_trait]
+impl ParentDeposits for EthereumParent {
     async fn final_deposits(
         &self,
         chain_id: u64,
@@ -443,6 +426,45 @@ impl ParentChain for EthereumParent {
             .count();
         records.truncate(contiguous);
         Ok(records)
+    }
+}
+
+#[async_trait::async_trait]
+impl ParentSubmitter for EthereumParent {
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        let result = root.submit_checkpoint(from, header, certificate).await;
+        if let Err(crate::RootError::Reverted { .. }) = &result {
+            // Mined but reverted: most often another validator's checkpoint landed between
+            // this one's estimate and its inclusion.
+            if self.chain_state(header.chainId).await?.last_checkpoint >= header.height {
+                return Ok(false);
+            }
+        }
+        landed(result, "NotNewer")
+    }
+
+    async fn challenge_exit(
+        &self,
+        chain_id: u64,
+        exit_pos: &UtxoPos,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        landed(root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await, "NotActive")
+    }
+
+    async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        landed(root.prove_fraud(from, chain_id, proof).await, "ChainIsFrozen")
     }
 }
 

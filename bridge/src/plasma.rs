@@ -11,11 +11,15 @@
 //! the first node that takes them; whether one landed is again read from a certified block.
 
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
-use crate::parent::{ChainState, ExitClaim, ParentChain, ParentError, MAX_DEPOSITS_PER_QUERY};
+use crate::parent::{
+    ChainState, ExitClaim, ParentDeposits, ParentError, ParentReader, ParentSubmitter,
+    MAX_DEPOSITS_PER_QUERY,
+};
+use plasma_ledger::build::{challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx};
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    certifying_set, challenge_child_exit_tx, child_checkpoint_tx, child_events, convicted,
-    prove_child_fraud_tx, prover_reward, record_of, ChildError, ChildEvent, ChildRecord,
+    certifying_set, child_events, convicted, prover_reward, record_of, ChildError, ChildEvent,
+    ChildRecord,
 };
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
@@ -217,7 +221,7 @@ impl PlasmaParent {
 }
 
 #[async_trait::async_trait]
-impl ParentChain for PlasmaParent {
+impl ParentReader for PlasmaParent {
     async fn chain_state(&self, chain_id: u64) -> Result<ChainState, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
@@ -237,34 +241,6 @@ impl ParentChain for PlasmaParent {
             configurations: record.configurations.len() as u32,
             pending_configuration: record.pending,
         })
-    }
-
-    async fn submit_checkpoint(
-        &self,
-        header: &BlockHeader,
-        certificate: &CommitCertificate,
-    ) -> Result<bool, ParentError> {
-        self.check_chain(header.chainId)?;
-        let cp = Checkpoint { header: header.clone(), certificate: certificate.clone() };
-        let (height, hash) = (header.height, header.hash());
-        self.sync().await?;
-        if self.last_checkpoint().await >= height {
-            return Ok(false);
-        }
-        if !self.submit(&child_checkpoint_tx(&cp)).await? {
-            return Ok(false);
-        }
-        // Landed means: a certified parent block accepted this header.
-        self.until_seen(&format!("checkpoint {height}"), |seen| {
-            match seen.checkpoints.get(&height) {
-                Some((accepted, _)) => Some(accepted.header.hash() == hash),
-                None if seen.checkpoints.keys().next_back().is_some_and(|h| *h > height) => {
-                    Some(false)
-                }
-                None => None,
-            }
-        })
-        .await
     }
 
     async fn checkpoints_accepted(
@@ -297,6 +273,78 @@ impl ParentChain for PlasmaParent {
         Ok((found.collect(), f.light.head().0 + 1))
     }
 
+    async fn checkpoint(
+        &self,
+        chain_id: u64,
+        height: u64,
+    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        Ok(f.seen
+            .checkpoints
+            .get(&height)
+            .map(|(cp, _)| (cp.header.clone(), cp.certificate.clone())))
+    }
+
+    async fn configuration(
+        &self,
+        chain_id: u64,
+        id: u32,
+    ) -> Result<Option<Vec<Validator>>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        Ok(f.seen.record.as_ref().and_then(|r| r.configuration(id)).map(|c| c.validators.clone()))
+    }
+}
+
+#[async_trait::async_trait]
+impl ParentDeposits for PlasmaParent {
+    async fn final_deposits(
+        &self,
+        chain_id: u64,
+        from: u64,
+        max: usize,
+    ) -> Result<Vec<DepositRecord>, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        let f = self.follower.lock().await;
+        let max = max.min(MAX_DEPOSITS_PER_QUERY);
+        Ok(f.seen.deposits.iter().skip(from as usize).take(max).cloned().collect())
+    }
+}
+
+#[async_trait::async_trait]
+impl ParentSubmitter for PlasmaParent {
+    async fn submit_checkpoint(
+        &self,
+        header: &BlockHeader,
+        certificate: &CommitCertificate,
+    ) -> Result<bool, ParentError> {
+        self.check_chain(header.chainId)?;
+        let cp = Checkpoint { header: header.clone(), certificate: certificate.clone() };
+        let (height, hash) = (header.height, header.hash());
+        self.sync().await?;
+        if self.last_checkpoint().await >= height {
+            return Ok(false);
+        }
+        if !self.submit(&child_checkpoint_tx(&cp)).await? {
+            return Ok(false);
+        }
+        // Landed means: a certified parent block accepted this header.
+        self.until_seen(&format!("checkpoint {height}"), |seen| {
+            match seen.checkpoints.get(&height) {
+                Some((accepted, _)) => Some(accepted.header.hash() == hash),
+                None if seen.checkpoints.keys().next_back().is_some_and(|h| *h > height) => {
+                    Some(false)
+                }
+                None => None,
+            }
+        })
+        .await
+    }
+
     async fn challenge_exit(
         &self,
         chain_id: u64,
@@ -324,31 +372,6 @@ impl ParentChain for PlasmaParent {
             beneficiary: self.beneficiary,
         };
         self.submit(&challenge_child_exit_tx(&challenge, bond)).await
-    }
-
-    async fn checkpoint(
-        &self,
-        chain_id: u64,
-        height: u64,
-    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
-        self.check_chain(chain_id)?;
-        self.sync().await?;
-        let f = self.follower.lock().await;
-        Ok(f.seen
-            .checkpoints
-            .get(&height)
-            .map(|(cp, _)| (cp.header.clone(), cp.certificate.clone())))
-    }
-
-    async fn configuration(
-        &self,
-        chain_id: u64,
-        id: u32,
-    ) -> Result<Option<Vec<Validator>>, ParentError> {
-        self.check_chain(chain_id)?;
-        self.sync().await?;
-        let f = self.follower.lock().await;
-        Ok(f.seen.record.as_ref().and_then(|r| r.configuration(id)).map(|c| c.validators.clone()))
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
@@ -381,19 +404,6 @@ impl ParentChain for PlasmaParent {
         }
         // Proven means: a certified parent block carries it.
         self.until_seen("the fraud proof", |seen| (seen.rollback_height != 0).then_some(true)).await
-    }
-
-    async fn final_deposits(
-        &self,
-        chain_id: u64,
-        from: u64,
-        max: usize,
-    ) -> Result<Vec<DepositRecord>, ParentError> {
-        self.check_chain(chain_id)?;
-        self.sync().await?;
-        let f = self.follower.lock().await;
-        let max = max.min(MAX_DEPOSITS_PER_QUERY);
-        Ok(f.seen.deposits.iter().skip(from as usize).take(max).cloned().collect())
     }
 }
 

@@ -8,9 +8,10 @@ use plasma_bridge::bindings::MockERC20;
 use plasma_bridge::devchain::Devchain;
 use plasma_bridge::{ChainParams, Root, RootError};
 use plasma_ledger::bls::BlsSecretKey;
+use plasma_ledger::build::{deposit_transaction, transfer};
 use plasma_ledger::certificate::{certify, ValidatorSet};
 use plasma_ledger::signing::SigningDomain;
-use plasma_ledger::testkit::{deposit_tx, transfer, TestChain};
+use plasma_ledger::testkit::TestChain;
 use plasma_ledger::{Output, UtxoPos};
 
 const ETH: Address = Address::ZERO;
@@ -119,7 +120,7 @@ async fn root_contracts_end_to_end_on_anvil() {
     let mut chain = TestChain::with_domain(domain.clone(), set.hash());
     chain.add_parent_deposit(eth_record.clone());
     chain.add_parent_deposit(token_record.clone());
-    chain.commit(vec![deposit_tx(&eth_record), deposit_tx(&token_record)]);
+    chain.commit(vec![deposit_transaction(&eth_record), deposit_transaction(&token_record)]);
     let alice_key = dev.user_key(5).expect("anvil account");
     assert_eq!(alice_key.address(), alice);
     let pay = transfer(

@@ -8,6 +8,7 @@
 //! ```
 
 use plasma_devnet::{Devnet, Options, Topology};
+use plasma_node::metrics::percentile;
 use plasma_proto::v1::StatusRequest;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -29,10 +30,6 @@ name = "B"
 parent = "A"
 validators = 1
 "#;
-
-fn percentile(sorted: &[u128], p: usize) -> u128 {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
 
 fn main() -> eyre::Result<()> {
     let epochs: u64 = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(20);

@@ -6,7 +6,7 @@ use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{
-    testkit, Address, BlockHeader, ChildDeposit, Output, SignedTransaction, TxInclusion, TxKind,
+    build, Address, BlockHeader, ChildDeposit, Kind, Output, SignedTransaction, TxInclusion,
     UtxoPos, U256,
 };
 use plasma_proto::v1::{
@@ -265,7 +265,7 @@ pub fn spend_into(
     domain: &SigningDomain,
     from: &UserKey,
     coin: &Coin,
-    kind: TxKind,
+    kind: Kind,
     locked: U256,
     payload: Vec<u8>,
 ) -> SignedTransaction {
@@ -275,7 +275,7 @@ pub fn spend_into(
     } else {
         vec![Output::new(from.address(), coin.token, change)]
     };
-    testkit::sign(domain, testkit::tx(kind, vec![coin.pos()], outputs, payload), &[from])
+    build::sign(domain, build::transaction(kind, vec![coin.pos()], outputs, payload), &[from])
 }
 
 /// Locks `amount` of `coin`'s token for `recipient` on child chain `child` (a deposit into
@@ -289,5 +289,5 @@ pub fn lock_for_child(
     amount: U256,
 ) -> SignedTransaction {
     let lock = ChildDeposit { childChainId: child, recipient, token: coin.token, amount };
-    spend_into(domain, from, coin, TxKind::DepositToChild, amount, lock.abi_encode())
+    spend_into(domain, from, coin, Kind::DepositToChild, amount, lock.abi_encode())
 }

@@ -157,10 +157,10 @@ fn run(cli: Cli) -> eyre::Result<()> {
         }
         Command::Scenario { name } => {
             if name == "list" {
-                for n in plasma_devnet::scenarios::NAMES {
+                for n in plasma_devnet::scenarios::names() {
                     println!("{n}");
                 }
-                for n in plasma_devnet::scenarios::FAULT_NAMES {
+                for n in plasma_devnet::scenarios::fault_names() {
                     println!("{n}  (byzantine validators: `bash scripts/devnet.sh up --byzantine`; freezes the chain)");
                 }
                 return Ok(());

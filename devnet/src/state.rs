@@ -113,32 +113,27 @@ impl State {
         }
     }
 
-    /// Writes `dir/devnet.json` (atomically: a crash leaves the old or the new file).
+    /// Writes `dir/devnet.json` and the tree file (each atomically: a crash leaves the old or
+    /// the new file).
     pub fn save(&self, dir: &Path) -> Result<(), crate::DevnetError> {
-        let path = dir.join(FILE);
-        let tmp = dir.join(format!("{FILE}.tmp"));
-        let io = |e: std::io::Error| crate::DevnetError::State {
-            path: path.clone(),
-            reason: e.to_string(),
+        let write = |path: PathBuf, text: String| {
+            plasma_client::keys::write(&path, &text)
+                .map_err(|e| crate::DevnetError::State { path, reason: e.to_string() })
         };
-        let text = serde_json::to_string_pretty(self).expect("state serialises");
-        std::fs::write(&tmp, text).map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
+        write(dir.join(FILE), serde_json::to_string_pretty(self).expect("state serialises"))?;
         // The routes the `plasma` CLI takes with `--tree`.
         let tree = serde_json::to_string_pretty(&self.tree()).expect("tree serialises");
-        let tmp = dir.join(format!("{TREE_FILE}.tmp"));
-        std::fs::write(&tmp, tree).map_err(io)?;
-        std::fs::rename(&tmp, dir.join(TREE_FILE)).map_err(io)
+        write(dir.join(TREE_FILE), tree)
     }
 
     /// The tree as `plasma --tree` reads it: the root's endpoint and each chain's nodes.
-    pub fn tree(&self) -> plasma_node::hops::Tree {
-        plasma_node::hops::Tree {
+    pub fn tree(&self) -> plasma_client::hops::Tree {
+        plasma_client::hops::Tree {
             root_rpc: self.root.rpc.clone(),
             chains: self
                 .chains
                 .iter()
-                .map(|c| plasma_node::hops::TreeChain {
+                .map(|c| plasma_client::hops::TreeChain {
                     path: c.path.clone(),
                     chain_id: c.chain_id,
                     endpoints: c.nodes.iter().map(NodeState::url).collect(),

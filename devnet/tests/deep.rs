@@ -6,8 +6,8 @@
 mod common;
 
 use common::{boot, ETH};
+use plasma_client::hops::{self, Deposit, Journal};
 use plasma_ledger::{Address, U256};
-use plasma_node::hops::{self, Deposit, Journal};
 use std::time::Duration;
 
 const DEEP: &str = r#"

@@ -11,7 +11,7 @@
 mod common;
 
 use common::boot;
-use plasma_devnet::scenarios::{self, FAULT_NAMES};
+use plasma_devnet::scenarios;
 
 const TREE: &str = r#"
 [root]
@@ -36,7 +36,7 @@ exit_period = 4
 #[test]
 fn each_fraud_scenario_is_proven_rolled_back_slashed_and_frozen() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    for name in FAULT_NAMES {
+    for name in scenarios::fault_names() {
         let (_dir, mut devnet) = boot(&rt, TREE);
         let progress = |line: &str| eprintln!("{name}: {line}");
         let outcome = rt.block_on(scenarios::run(&mut devnet, name, &progress));
@@ -45,7 +45,7 @@ fn each_fraud_scenario_is_proven_rolled_back_slashed_and_frozen() {
             let log = std::fs::read_to_string(devnet.state.chains[b].nodes[3].log());
             panic!("{name}: {e}\nhonest validator's log:\n{}", log.unwrap_or_default())
         });
-        assert_eq!(outcome.name, *name);
+        assert_eq!(outcome.name, name);
         eprintln!("{name}: {}", outcome.summary);
         // Run again on the frozen chain, it says why it cannot.
         let again = rt.block_on(scenarios::run(&mut devnet, name, &progress)).unwrap_err();

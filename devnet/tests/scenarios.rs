@@ -3,7 +3,7 @@
 mod common;
 
 use common::boot;
-use plasma_devnet::scenarios::{self, NAMES};
+use plasma_devnet::scenarios;
 use plasma_devnet::DevnetError;
 
 const SMALL: &str = r#"
@@ -43,10 +43,10 @@ fn every_named_scenario_passes_on_a_small_tree() {
     assert!(early.contains("run deposit_root_to_grandchild first"), "{early}");
     // `SCENARIOS=a,b` runs only those (while working on one).
     let only = std::env::var("SCENARIOS").unwrap_or_default();
-    let picked = |name: &&&str| only.is_empty() || only.split(',').any(|o| o == **name);
-    for name in NAMES.iter().filter(picked) {
+    let picked = |name: &&str| only.is_empty() || only.split(',').any(|o| o == *name);
+    for name in scenarios::names().filter(picked) {
         let outcome = rt.block_on(scenarios::run(&mut devnet, name, &progress)).unwrap();
-        assert_eq!(outcome.name, *name);
+        assert_eq!(outcome.name, name);
         eprintln!("{name}: {}", outcome.summary);
     }
     // The fraud scenarios need a chain they can turn byzantine (and plasmad built for it).

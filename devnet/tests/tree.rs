@@ -11,8 +11,8 @@ use common::{boot, ETH};
 use plasma_bridge::bindings::MockERC20;
 use plasma_devnet::harness::{lock_for_child, spend_into, Coin};
 use plasma_devnet::Devnet;
-use plasma_ledger::children::register_child_tx;
-use plasma_ledger::{testkit, Address, ChildExitStart, Output, TxKind, U256};
+use plasma_ledger::build::register_child_tx;
+use plasma_ledger::{build, Address, ChildExitStart, Kind, Output, U256};
 use plasma_proto::v1::{GetBlockRequest, SubmitTxRequest};
 use std::time::{Duration, Instant};
 
@@ -139,7 +139,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
         let tokens = *bobs.iter().find(|c| c.token == erc20).unwrap();
 
         // A transfer on B.
-        let pay = testkit::transfer(
+        let pay = build::transfer(
             &b_domain,
             &[(bob_eth.pos(), &bob)],
             vec![
@@ -179,7 +179,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
                     &a_domain,
                     &who,
                     &bond,
-                    TxKind::StartChildExit,
+                    Kind::StartChildExit,
                     b_bond,
                     payload.abi_encode(),
                 )

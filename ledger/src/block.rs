@@ -4,17 +4,17 @@
 //! its own body (tx root, deposit range); every transaction is validated in order against the
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
-use crate::children::{checkpoints_root, ChildExit, ChildRecord};
+use crate::children::checkpoints_root;
 use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
+pub use crate::state::StateDelta;
+use crate::state::{ChainHead, TxRef};
 use crate::tx::{validate_transaction_with, TxError};
-use crate::types::{Block, DepositRecord, Output, SignedTransaction, UtxoPos};
-use crate::view::{ChainHead, LedgerView, Stacked, TxRef};
-use alloy_primitives::{Address, B256, U256};
-use std::collections::BTreeMap;
+use crate::types::{Block, SignedTransaction};
+use crate::view::{LedgerView, Stacked};
+use alloy_primitives::{Address, B256};
 
-/// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
-pub const MAX_BLOCK_TXS: usize = 1 << 16;
+pub use crate::types::MAX_BLOCK_TXS;
 
 /// Why a block is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -95,33 +95,6 @@ pub enum BlockError {
         /// Why.
         error: TxError,
     },
-}
-
-/// Everything a valid block changes, ready to be written atomically.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateDelta {
-    /// The new head (this block).
-    pub head: ChainHead,
-    /// Outputs created and not spent within the block.
-    pub created: Vec<(UtxoPos, Output)>,
-    /// Outputs spent (including ones created earlier in the block), with their spender.
-    pub spent: Vec<(UtxoPos, TxRef)>,
-    /// Hashes of the block's transactions, in order.
-    pub tx_hashes: Vec<B256>,
-    /// Next parent deposit nonce after this block.
-    pub next_deposit_nonce: u64,
-    /// New escrow balances of children, per (child, token).
-    pub escrow: BTreeMap<(u64, Address), U256>,
-    /// Children's exits this block queued, challenged or paid.
-    pub child_exits: BTreeMap<(u64, B256), ChildExit>,
-    /// Children's checkpoints this block accepted: (child, height, block hash).
-    pub child_checkpoints: Vec<(u64, u64, B256)>,
-    /// Stakes of children's validators this block changed, by (child, operator).
-    pub child_stakes: BTreeMap<(u64, Address), U256>,
-    /// Children's registry entries this block created or changed.
-    pub children: BTreeMap<u64, ChildRecord>,
-    /// Deposits this block locked for children, in order (each child's nonces ascending).
-    pub child_deposits: Vec<DepositRecord>,
 }
 
 /// Root of a block body's tx tree.
@@ -244,7 +217,7 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             child_exits,
             child_checkpoints,
             child_stakes,
-            children,
+            registry,
             child_deposits,
             ..
         } = self.overlay;
@@ -265,7 +238,7 @@ impl<'a, V: LedgerView> Executor<'a, V> {
             child_exits,
             child_checkpoints,
             child_stakes,
-            children,
+            registry,
             child_deposits,
         }
     }
@@ -289,9 +262,9 @@ pub fn apply_block_unjudged(
         }
         let tx = &stx.transaction;
         let index = exec.tx_hashes.len() as u32;
-        let kind = tx.tx_kind().unwrap_or(crate::types::TxKind::Transfer);
+        let kind = tx.tx_kind().unwrap_or(crate::kind::Kind::Transfer);
         // A mint moves the nonce as far as its record says, whatever else is wrong with it.
-        let deposit_nonce = (kind == crate::types::TxKind::Deposit)
+        let deposit_nonce = (kind == crate::kind::Kind::Deposit)
             .then(|| {
                 crate::types::decode::<crate::types::DepositRecord>(
                     "DepositRecord",
@@ -406,7 +379,7 @@ pub fn seal_block(
     let start = view.next_deposit_nonce();
     let deposits = transactions
         .iter()
-        .filter(|t| t.transaction.tx_kind() == Some(crate::types::TxKind::Deposit))
+        .filter(|t| t.transaction.tx_kind() == Some(crate::kind::Kind::Deposit))
         .count() as u64;
     let mut block = Block {
         header: crate::types::BlockHeader {

@@ -6,11 +6,12 @@
 //!   parent's deposit record, so a deposit cannot exit twice, once from each;
 //! * an exit is challenged by any validly signed spend of its output — inclusion not needed.
 
+use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash, MerkleError};
 use crate::signing::{recover_signer, SignatureError, SigningDomain};
 use crate::types::{
     decode, BlockHeader, DecodeError, DepositRecord, ExitRecord, Output, SignedTransaction,
-    TxInclusion, TxKind, UtxoPos,
+    TxInclusion, UtxoPos,
 };
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
@@ -232,15 +233,10 @@ pub fn verify_exit_start(
     // Every kind that creates outputs, a parent's challenge of a child's exit (the bond) and
     // fraud proof against a child (the reward) included.
     let kind = match tx.tx_kind() {
-        Some(kind) => Some(kind),
-        None if matches!(
-            tx.kind,
-            crate::children::CHALLENGE_CHILD_EXIT | crate::children::PROVE_CHILD_FRAUD
-        ) =>
-        {
-            None
+        Some(Kind::RegisterChild | Kind::ChildCheckpoint) | None => {
+            return Err(ExitError::UnknownKind(tx.kind))
         }
-        None => return Err(ExitError::UnknownKind(tx.kind)),
+        Some(kind) => kind,
     };
     let output = tx
         .outputs
@@ -249,7 +245,7 @@ pub fn verify_exit_start(
     if output.owner != claimant {
         return Err(ExitError::NotOwner { owner: output.owner, claimant });
     }
-    let key = if kind == Some(TxKind::Deposit) {
+    let key = if kind == Kind::Deposit {
         let record: DepositRecord =
             decode("DepositRecord", &tx.data, 6 * 32).map_err(ExitError::Payload)?;
         ExitKey::Deposit(record.nonce)
@@ -322,16 +318,8 @@ pub fn verify_challenge(
     input_index: usize,
 ) -> Result<(), ChallengeError> {
     let tx = &spend.transaction;
-    if !matches!(
-        tx.tx_kind(),
-        Some(
-            TxKind::Transfer
-                | TxKind::DepositToChild
-                | TxKind::StartChildExit
-                | TxKind::StakeChild
-                | TxKind::BondChild
-        )
-    ) {
+    // The kinds users sign are exactly those that spend signed inputs.
+    if !tx.tx_kind().is_some_and(Kind::is_user_submittable) {
         return Err(ChallengeError::NotASpend(tx.kind));
     }
     if tx.inputs.get(input_index) != Some(&exit.utxoPos) {

@@ -7,11 +7,12 @@
 
 use crate::certificate::{CertificateError, ValidatorSet};
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
+use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, ChildDeposit, CommitCertificate, DecodeError, DepositRecord, MerkleProof,
-    Output, TxInclusion, TxKind, UtxoPos,
+    Output, TxInclusion, UtxoPos,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -206,8 +207,8 @@ pub fn verify_inflation(
 ) -> Result<FraudVerdict, FraudError> {
     let tx = included(chain_id, anchor, spend, height, tx_index)?;
     let lock = match tx.tx_kind() {
-        Some(TxKind::Transfer) => None,
-        Some(TxKind::DepositToChild) => {
+        Some(Kind::Transfer) => None,
+        Some(Kind::DepositToChild) => {
             match decode::<ChildDeposit>("ChildDeposit", &tx.data, 4 * 32) {
                 Ok(lock) => Some(lock),
                 // A block that accepted an undecodable lock is invalid; it is not inflation.
@@ -309,7 +310,7 @@ pub fn verify_deposit_mismatch(
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
 ) -> Result<FraudVerdict, FraudError> {
     let tx = included(chain_id, anchor, minted, height, tx_index)?;
-    if tx.tx_kind() != Some(TxKind::Deposit) {
+    if tx.tx_kind() != Some(Kind::Deposit) {
         return Err(FraudError::WrongKind(tx.kind));
     }
     let fraud = FraudVerdict::at(FraudKind::DepositMismatch, height);
@@ -342,7 +343,7 @@ pub struct MintEvidence {
 impl MintEvidence {
     fn nonce(&self, chain_id: u64, anchor: &BlockHeader) -> Result<u64, FraudError> {
         let tx = included(chain_id, anchor, &self.inclusion, self.height, self.tx_index)?;
-        if tx.tx_kind() != Some(TxKind::Deposit) {
+        if tx.tx_kind() != Some(Kind::Deposit) {
             return Err(FraudError::WrongKind(tx.kind));
         }
         // An undecodable record is a mismatch of its own, proven by `verify_deposit_mismatch`.
@@ -471,6 +472,17 @@ pub fn judge(
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }
+}
+
+/// The two certificates of an equivocation proof, strictly decoded; `None` when `proof` is of
+/// another kind. Judging them is [`verify_equivocation`]'s.
+pub fn equivocation_evidence(
+    proof: &crate::types::FraudProof,
+) -> Option<Result<crate::types::EquivocationEvidence, FraudError>> {
+    (proof.kind == crate::types::FraudKind::Equivocation as u8).then(|| {
+        decode("EquivocationEvidence", &proof.evidence, crate::types::MAX_TX_BYTES)
+            .map_err(FraudError::Evidence)
+    })
 }
 
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the

@@ -11,21 +11,29 @@
 
 pub mod block;
 pub mod bls;
+pub mod build;
 pub mod certificate;
 pub mod children;
 pub mod exit;
 pub mod fraud;
+pub mod header;
+pub mod kind;
 pub mod merkle;
 pub mod prove;
 pub mod signing;
+pub mod state;
+#[cfg(any(test, feature = "test-utils"))]
 pub mod testkit;
 pub mod tx;
 pub mod types;
+#[cfg(any(test, feature = "test-utils"))]
 pub mod vectors;
 pub mod view;
 
-pub use block::{apply_block, BlockError, StateDelta};
-pub use tx::{validate_transaction, TxError, ValidatedTx};
+pub use block::{apply_block, BlockError};
+pub use kind::Kind;
+pub use state::{StateDelta, ValidatedTx};
+pub use tx::{validate_transaction, TxError};
 pub use types::*;
 pub use view::{LedgerView, MemoryLedger, Stacked};
 

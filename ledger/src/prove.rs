@@ -8,18 +8,20 @@
 //! double spend (across blocks or within one transaction), a spend of an output that never
 //! existed, a mint the parent never recorded or minted twice.
 
-use crate::block::{apply_block, tx_root, BlockError};
+use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
 use crate::fraud::{
     evidence, verify_deposit_mismatch, verify_double_mint, verify_double_spend, verify_inflation,
     verify_invalid_signature, verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
 };
+use crate::header::{self, check_link};
+use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
     Block, BlockHeader, CommitCertificate, DepositMismatchEvidence, DepositRecord,
     FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
-    MerkleProof, MintProof, TxInclusion, TxKind, UtxoPos,
+    MerkleProof, MintProof, TxInclusion, UtxoPos,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -69,18 +71,15 @@ pub fn check_links(
 ) -> Result<(), LinkError> {
     let mut parent = head.hash;
     for (index, block) in blocks.iter().enumerate() {
-        let expected = head.height + 1 + index as u64;
-        let h = &block.header;
-        if h.height != expected {
-            return Err(LinkError::Height { index, expected, got: h.height });
-        }
-        if h.parentHash != parent {
-            return Err(LinkError::Parent { height: h.height, parent });
-        }
-        if tx_root(block) != h.txRoot {
-            return Err(LinkError::Body(h.height));
-        }
-        parent = h.hash();
+        let parent_height = head.height + index as u64;
+        check_link(block, parent_height, parent).map_err(|e| match e {
+            header::LinkError::Height { expected, got } => {
+                LinkError::Height { index, expected, got }
+            }
+            header::LinkError::Parent { height, parent } => LinkError::Parent { height, parent },
+            header::LinkError::Body(height) => LinkError::Body(height),
+        })?;
+        parent = block.header.hash();
     }
     if parent != anchor.hash() {
         return Err(LinkError::Anchor { anchor: anchor.hash(), got: parent });
@@ -171,7 +170,7 @@ impl ProofContext<'_> {
         self.blocks.iter().find_map(|b| {
             b.transactions.iter().enumerate().find_map(|(i, t)| {
                 let at = (b.header.height, i as u32);
-                let minted = t.transaction.tx_kind() == Some(TxKind::Deposit)
+                let minted = t.transaction.tx_kind() == Some(Kind::Deposit)
                     && DepositRecord::abi_decode(&t.transaction.data)
                         .is_ok_and(|r| r.nonce == nonce);
                 (minted && at != not).then_some(at)
@@ -284,7 +283,7 @@ pub fn build_proof(
         | TxError::DepositMismatch { .. }
         | TxError::DepositWrongChain { .. }
         | TxError::Payload(_)
-            if tx.tx_kind() == Some(TxKind::Deposit) =>
+            if tx.tx_kind() == Some(Kind::Deposit) =>
         {
             let minted = cx.inclusion(height, index)?;
             let nonce = DepositRecord::abi_decode(&tx.data).map(|r| r.nonce).ok();
@@ -304,6 +303,7 @@ pub fn build_proof(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build;
     use crate::testkit::{self, TestChain};
     use crate::{Output, U256};
 
@@ -317,8 +317,8 @@ mod tests {
         let mut chain = TestChain::new();
         let token = crate::Address::ZERO;
         let record = chain.record_deposit(alice.address(), token, 100);
-        chain.commit(vec![testkit::deposit_tx(&record)]);
-        let pay = testkit::transfer(
+        chain.commit(vec![build::deposit_transaction(&record)]);
+        let pay = build::transfer(
             &chain.domain,
             &[(UtxoPos::new(1, 0, 0), &alice)],
             vec![Output::new(alice.address(), token, U256::from(100))],
@@ -339,10 +339,10 @@ mod tests {
     ) -> crate::SignedTransaction {
         let alice = testkit::user("alice");
         let out = Output::new(alice.address(), crate::Address::ZERO, U256::from(amount));
-        let tx = testkit::tx(TxKind::Transfer, inputs, vec![out], Vec::new());
+        let tx = build::transaction(Kind::Transfer, inputs, vec![out], Vec::new());
         let n = tx.inputs.len();
         let key = testkit::user(signer);
-        testkit::sign(&chain.domain, tx, &vec![&key; n])
+        build::sign(&chain.domain, tx, &vec![&key; n])
     }
 
     /// Finds the invalid block 3, builds the proof, and checks it is of `kind`.
@@ -420,7 +420,7 @@ mod tests {
             token: crate::Address::ZERO,
             amount: U256::from(10u64.pow(18)),
         };
-        let (chain, honest) = with_fraud(|_| vec![testkit::deposit_tx(&forged)]);
+        let (chain, honest) = with_fraud(|_| vec![build::deposit_transaction(&forged)]);
         proven(&chain, &honest, SolFraudKind::DepositMismatch);
         let (chain, honest) = with_fraud(|c| {
             let first = c.blocks[0].transactions[0].clone();

@@ -240,7 +240,7 @@ impl UserKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::TxKind;
+    use crate::kind::Kind;
     use proptest::prelude::*;
 
     fn domain() -> SigningDomain {
@@ -249,7 +249,7 @@ mod tests {
 
     fn transfer() -> Transaction {
         Transaction {
-            kind: TxKind::Transfer as u8,
+            kind: Kind::Transfer as u8,
             inputs: vec![UtxoPos::new(1, 0, 0)],
             outputs: vec![Output::new(Address::repeat_byte(2), Address::ZERO, U256::from(5))],
             data: Default::default(),

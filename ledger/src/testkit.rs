@@ -5,14 +5,16 @@
 
 use crate::block::{build_block, seal_block, ProposalParams, StateDelta};
 use crate::bls::BlsSecretKey;
+use crate::build::{deposit_transaction, sign, transfer};
 use crate::certificate::{certify, ValidatorSet};
+use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Block, BlockHeader, CommitCertificate, DepositRecord, Output, SignedTransaction, Transaction,
-    TxInclusion, TxKind, UtxoPos, Validator,
+    Block, BlockHeader, CommitCertificate, DepositRecord, Output, SignedTransaction, TxInclusion,
+    UtxoPos, Validator,
 };
 use crate::view::MemoryLedger;
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 /// The plasma chain id of the fixtures.
@@ -32,33 +34,6 @@ pub fn domain() -> SigningDomain {
 /// A named user key (`keccak256(name)`).
 pub fn user(name: &str) -> UserKey {
     UserKey::from_seed(name.as_bytes())
-}
-
-/// A transaction of `kind` from its parts.
-pub fn tx(kind: TxKind, inputs: Vec<UtxoPos>, outputs: Vec<Output>, data: Vec<u8>) -> Transaction {
-    Transaction { kind: kind as u8, inputs, outputs, data: data.into() }
-}
-
-/// Signs `tx` with one key per input.
-pub fn sign(domain: &SigningDomain, tx: Transaction, keys: &[&UserKey]) -> SignedTransaction {
-    let signatures = keys.iter().map(|k| Bytes::from(k.sign_tx(domain, &tx).to_vec())).collect();
-    SignedTransaction { transaction: tx, signatures }
-}
-
-/// A signed transfer.
-pub fn transfer(
-    domain: &SigningDomain,
-    inputs: &[(UtxoPos, &UserKey)],
-    outputs: Vec<Output>,
-) -> SignedTransaction {
-    let keys: Vec<&UserKey> = inputs.iter().map(|(_, k)| *k).collect();
-    let t = tx(TxKind::Transfer, inputs.iter().map(|(p, _)| p.clone()).collect(), outputs, vec![]);
-    sign(domain, t, &keys)
-}
-
-/// The deposit transaction minting `record`.
-pub fn deposit_tx(record: &DepositRecord) -> SignedTransaction {
-    crate::tx::deposit_transaction(record)
 }
 
 /// A committee of `n` validators with equal power, and their keys.
@@ -121,7 +96,7 @@ impl TestChain {
     /// An empty chain with the fixtures' domain and child chain 8 registered.
     pub fn new() -> Self {
         let mut state = MemoryLedger::default();
-        state.children.insert(8, Default::default());
+        state.escrows.insert(8, Default::default());
         state.registry.insert(8, Default::default());
         Self {
             domain: domain(),
@@ -279,7 +254,7 @@ impl FraudWorld {
             chain.record_deposit(alice.address(), TOKEN, base / 2),
             chain.record_deposit(bob.address(), Address::ZERO, 30),
         ];
-        chain.commit(deposits.iter().map(deposit_tx).collect());
+        chain.commit(deposits.iter().map(deposit_transaction).collect());
         // 2: alice pays bob 60 of her ETH.
         let eth = |o: &UserKey, a: u64| Output::new(o.address(), Address::ZERO, U256::from(a));
         let t2 = transfer(
@@ -303,8 +278,8 @@ impl FraudWorld {
         let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
         let t3b = sign(
             &d,
-            tx(
-                TxKind::DepositToChild,
+            crate::build::transaction(
+                Kind::DepositToChild,
                 vec![UtxoPos::new(1, 1, 0)],
                 vec![change],
                 lock.abi_encode(),
@@ -323,8 +298,8 @@ impl FraudWorld {
         let after_last = transfer(&d, &[(UtxoPos::new(1, 3, 0), &mallory)], vec![eth(&mallory, 1)]);
         let mut fake = chain.record_deposit(mallory.address(), Address::ZERO, 10);
         fake.amount = U256::from(10_000); // the parent recorded 10
-        let bad_deposit = deposit_tx(&fake);
-        let double_mint = deposit_tx(&deposits[0]);
+        let bad_deposit = deposit_transaction(&fake);
+        let double_mint = deposit_transaction(&deposits[0]);
         chain.commit_unchecked(vec![
             bad_deposit,
             double_spend,
@@ -444,7 +419,7 @@ impl Workload {
         deposits: &[DepositRecord],
         transfers: usize,
     ) -> Vec<SignedTransaction> {
-        let mut txs: Vec<SignedTransaction> = deposits.iter().map(deposit_tx).collect();
+        let mut txs: Vec<SignedTransaction> = deposits.iter().map(deposit_transaction).collect();
         txs.extend(self.transfers(domain, state, transfers));
         txs
     }

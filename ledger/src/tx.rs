@@ -4,13 +4,17 @@
 //! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
 //! mempool that only wants the verdict).
 
-use crate::children::{self, ChildEffect};
+use crate::build::payout_outputs;
+use crate::children::{self, ChildEffect, ChildError};
+use crate::kind::{is_system_byte, Kind};
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
+use crate::state::TxRef;
+pub use crate::state::ValidatedTx;
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
-    TxKind, UtxoPos, MAX_INPUTS, MAX_OUTPUTS,
+    UtxoPos, MAX_INPUTS, MAX_OUTPUTS,
 };
-use crate::view::{LedgerView, TxRef};
+use crate::view::LedgerView;
 use alloy_primitives::{Address, B256, U256};
 
 /// Why a transaction is invalid. Each variant carries what is needed to act on it.
@@ -21,12 +25,12 @@ pub enum TxError {
     UnknownKind(u8),
     /// The kind is minted by validators and may not come from a user.
     #[error("{0:?} transactions are created by the validators, not submitted")]
-    NotSubmittable(TxKind),
+    NotSubmittable(Kind),
     /// Too few or too many inputs for the kind.
     #[error("{kind:?} takes {min}..={max} inputs, got {got}")]
     InputCount {
         /// Transaction kind.
-        kind: TxKind,
+        kind: Kind,
         /// Inputs given.
         got: usize,
         /// Fewest allowed.
@@ -38,7 +42,7 @@ pub enum TxError {
     #[error("{kind:?} takes {min}..={max} outputs, got {got}")]
     OutputCount {
         /// Transaction kind.
-        kind: TxKind,
+        kind: Kind,
         /// Outputs given.
         got: usize,
         /// Fewest allowed.
@@ -125,7 +129,7 @@ pub enum TxError {
     Payload(DecodeError),
     /// `data` must be empty for this kind.
     #[error("{0:?} transactions carry no payload")]
-    UnexpectedPayload(TxKind),
+    UnexpectedPayload(Kind),
     /// A deposit of another chain.
     #[error("deposit is for chain {got}, this is chain {expected}")]
     DepositWrongChain {
@@ -185,11 +189,11 @@ pub enum TxError {
     },
     /// A system transaction (a child's registration or checkpoint) is invalid.
     #[error(transparent)]
-    System(Box<crate::children::ChildError>),
+    System(Box<ChildError>),
 }
 
-impl From<crate::children::ChildError> for TxError {
-    fn from(e: crate::children::ChildError) -> Self {
+impl From<ChildError> for TxError {
+    fn from(e: ChildError) -> Self {
         TxError::System(Box::new(e))
     }
 }
@@ -204,27 +208,6 @@ impl TxError {
             TxError::InputMissing { .. } | TxError::InputSpent { .. } | TxError::UnknownChild(_)
         ) || matches!(self, TxError::System(e) if e.depends_on_state())
     }
-}
-
-/// What a valid transaction does to the state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidatedTx {
-    /// `keccak256(abi.encode(tx))`.
-    pub hash: B256,
-    /// The kind (`Transaction.kind`; 16 and above are system kinds).
-    pub kind: u8,
-    /// Outputs consumed.
-    pub spends: Vec<UtxoPos>,
-    /// Outputs created, in output order.
-    pub creates: Vec<Output>,
-    /// The parent deposit nonce this transaction mints.
-    pub deposit_nonce: Option<u64>,
-    /// Escrow change: (child, token, amount added) for `DepositToChild`.
-    pub escrow_credit: Option<(u64, Address, U256)>,
-    /// Escrow change: (child, token, amount removed) and the exit paid, for `ExitPayout`.
-    pub escrow_debit: Option<(u64, Address, U256, B256)>,
-    /// What it changes in the registry of children (system kinds and `DepositToChild`).
-    pub child: Option<ChildEffect>,
 }
 
 /// Running per-asset sums; a transaction touches at most a handful of assets.
@@ -248,20 +231,25 @@ impl AssetSums {
 }
 
 /// How many inputs and outputs a kind takes, as inclusive ranges.
-fn shape(kind: TxKind) -> ((usize, usize), (usize, usize)) {
+fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
     match kind {
-        TxKind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        TxKind::DepositToChild
-        | TxKind::StartChildExit
-        | TxKind::StakeChild
-        | TxKind::BondChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
+        Kind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
+        Kind::DepositToChild | Kind::StartChildExit | Kind::StakeChild | Kind::BondChild => {
+            ((1, MAX_INPUTS), (0, MAX_OUTPUTS))
+        }
         // Minted kinds: no inputs, no signatures; a payout returns the exit bond too.
-        TxKind::ExitPayout => ((0, 0), (1, 2)),
-        TxKind::Deposit | TxKind::Invalid | TxKind::__Invalid => ((0, 0), (1, 1)),
+        Kind::ExitPayout => ((0, 0), (1, 2)),
+        Kind::Deposit => ((0, 0), (1, 1)),
+        // System kinds are judged whole by `children::validate_system`: no inputs, at most the
+        // one output a challenge or a fraud proof pays.
+        Kind::RegisterChild
+        | Kind::ChildCheckpoint
+        | Kind::ChallengeChildExit
+        | Kind::ProveChildFraud => ((0, 0), (0, 1)),
     }
 }
 
-fn check_shape(kind: TxKind, stx: &SignedTransaction) -> Result<(), TxError> {
+fn check_shape(kind: Kind, stx: &SignedTransaction) -> Result<(), TxError> {
     let tx = &stx.transaction;
     let ((imin, imax), (omin, omax)) = shape(kind);
     let (inputs, outputs) = (tx.inputs.len(), tx.outputs.len());
@@ -346,7 +334,7 @@ fn check_conserved(inputs: &AssetSums, outputs: &AssetSums) -> Result<(), TxErro
 
 /// Validates `stx` against `view`. Minted kinds (`Deposit`, `ExitPayout`) are valid only as
 /// the next thing the chain owes (next deposit nonce, a payable exit); whether a user may
-/// submit them is the mempool's business ([`is_user_submittable`]).
+/// submit them is the mempool's business ([`Kind::is_user_submittable`]).
 pub fn validate_transaction(
     domain: &SigningDomain,
     view: &impl LedgerView,
@@ -373,7 +361,7 @@ pub fn validate_transaction_with(
         escrow_debit: None,
         child: None,
     };
-    if children::is_system(tx.kind) {
+    if is_system_byte(tx.kind) {
         out.child = Some(children::validate_system(domain, view, stx)?);
         return Ok(out);
     }
@@ -382,21 +370,20 @@ pub fn validate_transaction_with(
     let mut output_sums = AssetSums::default();
     check_outputs(&tx.outputs, &mut output_sums)?;
     match kind {
-        TxKind::Transfer => {
+        Kind::Transfer => {
             if !tx.data.is_empty() {
                 return Err(TxError::UnexpectedPayload(kind));
             }
             let (input_sums, _) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
         }
-        TxKind::DepositToChild => {
+        Kind::DepositToChild => {
             let lock: ChildDeposit =
                 decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
-            let child =
-                view.child(lock.childChainId).ok_or(TxError::UnknownChild(lock.childChainId))?;
-            if child.frozen() {
-                return Err(children::ChildError::Frozen(lock.childChainId).into());
-            }
+            let child = match children::live_child(view, lock.childChainId) {
+                Err(ChildError::UnknownChild(chain)) => return Err(TxError::UnknownChild(chain)),
+                judged => judged?,
+            };
             // The lock is judged like one more output, numbered after the real ones.
             if lock.amount.is_zero() {
                 return Err(TxError::ZeroAmount { output: tx.outputs.len() });
@@ -418,7 +405,7 @@ pub fn validate_transaction_with(
                 amount: lock.amount,
             }));
         }
-        TxKind::Deposit => {
+        Kind::Deposit => {
             let record: DepositRecord =
                 decode("DepositRecord", &tx.data, 6 * 32).map_err(TxError::Payload)?;
             if record.chainId != domain.chain_id {
@@ -439,7 +426,7 @@ pub fn validate_transaction_with(
             }
             out.deposit_nonce = Some(nonce);
         }
-        TxKind::ExitPayout => {
+        Kind::ExitPayout => {
             let claim: ExitPayoutClaim =
                 decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
@@ -467,7 +454,7 @@ pub fn validate_transaction_with(
             }
             out.escrow_debit = Some((chain, exit.token, exit.amount, exit_id));
         }
-        TxKind::StartChildExit => {
+        Kind::StartChildExit => {
             let (input_sums, claimant) = check_inputs(domain, view, stx, signers)?;
             let (chain, exit) = children::validate_exit_start(view, &tx.data, claimant)?;
             // The bond is judged like one more output, in ETH.
@@ -475,9 +462,9 @@ pub fn validate_transaction_with(
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(ChildEffect::ExitStarted { chain, exit });
         }
-        TxKind::StakeChild | TxKind::BondChild => {
+        Kind::StakeChild | Kind::BondChild => {
             let (input_sums, operator) = check_inputs(domain, view, stx, signers)?;
-            let effect = if kind == TxKind::StakeChild {
+            let effect = if kind == Kind::StakeChild {
                 children::validate_stake(view, &tx.data, operator)?
             } else {
                 children::validate_bond(view, &tx.data, operator)?
@@ -490,63 +477,11 @@ pub fn validate_transaction_with(
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(effect);
         }
-        TxKind::Invalid | TxKind::__Invalid => return Err(TxError::UnknownKind(tx.kind)),
+        // Judged above, whole.
+        Kind::RegisterChild
+        | Kind::ChildCheckpoint
+        | Kind::ChallengeChildExit
+        | Kind::ProveChildFraud => return Err(TxError::UnknownKind(tx.kind)),
     }
     Ok(out)
-}
-
-/// The outputs of the `ExitPayout` of `exit`: its amount to its owner, then the bond back.
-pub fn payout_outputs(exit: &crate::types::ExitRecord, bond: U256) -> Vec<Output> {
-    let mut outputs = vec![Output::new(exit.owner, exit.token, exit.amount)];
-    if !bond.is_zero() {
-        outputs.push(Output::new(exit.owner, Address::ZERO, bond));
-    }
-    outputs
-}
-
-/// The `ExitPayout` transaction that pays `exit` of child `chain` with its `bond` back.
-pub fn payout_transaction(
-    chain: u64,
-    exit: &crate::types::ExitRecord,
-    bond: U256,
-) -> SignedTransaction {
-    use alloy_sol_types::SolValue;
-    let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.exitId };
-    SignedTransaction {
-        transaction: crate::types::Transaction {
-            kind: TxKind::ExitPayout as u8,
-            inputs: vec![],
-            outputs: payout_outputs(exit, bond),
-            data: claim.abi_encode().into(),
-        },
-        signatures: vec![],
-    }
-}
-
-/// Whether users may submit transactions of `kind` (others are minted by the validators).
-pub fn is_user_submittable(kind: TxKind) -> bool {
-    matches!(
-        kind,
-        TxKind::Transfer
-            | TxKind::DepositToChild
-            | TxKind::StartChildExit
-            | TxKind::StakeChild
-            | TxKind::BondChild
-    )
-}
-
-/// The `Deposit` transaction that mints a parent's deposit record: one output to the
-/// recipient, the record as its data, no inputs and no signatures.
-pub fn deposit_transaction(record: &DepositRecord) -> SignedTransaction {
-    use alloy_sol_types::SolValue;
-    let output = Output::new(record.recipient, record.token, record.amount);
-    SignedTransaction {
-        transaction: crate::types::Transaction {
-            kind: TxKind::Deposit as u8,
-            inputs: vec![],
-            outputs: vec![output],
-            data: record.abi_encode().into(),
-        },
-        signatures: vec![],
-    }
 }

@@ -23,6 +23,8 @@ pub const MAX_OUTPUTS: usize = 4;
 /// registration (keys and proofs of possession) or fraud proof (inclusion proofs) is the
 /// largest.
 pub const MAX_TX_BYTES: usize = 32 * 1024;
+/// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
+pub const MAX_BLOCK_TXS: usize = 1 << 16;
 /// Length of a user signature: r ‖ s ‖ v.
 pub const SIGNATURE_LEN: usize = 65;
 
@@ -86,11 +88,6 @@ impl Transaction {
     pub fn hash(&self) -> B256 {
         keccak256(self.abi_encode())
     }
-
-    /// The transaction's kind, if it is one this ledger knows.
-    pub fn tx_kind(&self) -> Option<TxKind> {
-        TxKind::try_from(self.kind).ok().filter(|k| *k != TxKind::Invalid)
-    }
 }
 
 impl BlockHeader {
@@ -107,10 +104,10 @@ impl BlockHeader {
 
 impl Block {
     /// Decodes a block received from outside the process (at most
-    /// [`crate::block::MAX_BLOCK_TXS`] transactions of [`MAX_TX_BYTES`] each).
+    /// [`MAX_BLOCK_TXS`] transactions of [`MAX_TX_BYTES`] each).
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         // Header, offsets and lengths, then each transaction with its offset word.
-        let max = 16 * 32 + crate::block::MAX_BLOCK_TXS * (MAX_TX_BYTES + 32);
+        let max = 16 * 32 + MAX_BLOCK_TXS * (MAX_TX_BYTES + 32);
         decode("Block", bytes, max)
     }
 }

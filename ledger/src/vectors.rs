@@ -6,9 +6,11 @@
 //! `vm.parseJsonBytes` and `abi.decode`; every case names what the contract must answer.
 
 use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
+use crate::build;
 use crate::certificate::{certify, vote_sign_bytes, VoteType};
 use crate::exit::{self, ExitKey};
 use crate::fraud::{self, evidence as ev, MissingInput};
+use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash};
 use crate::signing::recover_signer;
 use crate::testkit::{self, FraudWorld};
@@ -206,7 +208,7 @@ fn exits(world: &FraudWorld) -> Value {
     // Alice's change (2,0,1) is spent by nobody honest; the forged spend in block 4 is signed
     // by mallory, which is no challenge. Alice's own signature on a spend is one.
     let alice = testkit::user(&format!("alice-{}", 0));
-    let spend_by_owner = testkit::transfer(
+    let spend_by_owner = build::transfer(
         &chain.domain,
         &[(UtxoPos::new(2, 0, 1), &alice)],
         vec![crate::types::Output::new(alice.address(), Address::ZERO, U256::from(1))],
@@ -217,13 +219,13 @@ fn exits(world: &FraudWorld) -> Value {
     let as_kind = |kind: u8| {
         let mut tx = spend_by_owner.transaction.clone();
         tx.kind = kind;
-        testkit::sign(&chain.domain, tx, &[&alice])
+        build::sign(&chain.domain, tx, &[&alice])
     };
     let mut challenges = Vec::new();
     for (name, spend, input) in [
         ("spent_by_owner", spend_by_owner.clone(), 0usize),
-        ("spent_by_owner_in_a_bond", as_kind(crate::types::TxKind::BondChild as u8), 0),
-        ("spent_by_an_unknown_kind", as_kind(crate::types::TxKind::BondChild as u8 + 1), 0),
+        ("spent_by_owner_in_a_bond", as_kind(Kind::BondChild as u8), 0),
+        ("spent_by_an_unknown_kind", as_kind(Kind::BondChild as u8 + 1), 0),
         ("signed_by_other", forged, 0),
         ("input_index_wrong", spend_by_owner, 1),
     ] {

@@ -4,45 +4,13 @@
 //! implements it, and so does [`MemoryLedger`], which tests, benchmarks and the vector
 //! generator use.
 
-use crate::block::StateDelta;
-use crate::children::{ChildEffect, ChildExit, ChildRecord};
-use crate::merkle::HistoryTree;
-use crate::tx::ValidatedTx;
+use crate::children::effect::ChildEffect;
+use crate::children::record::{ChildExit, ChildRecord};
+pub use crate::state::{ChainHead, TxRef};
+use crate::state::{StateDelta, ValidatedTx};
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos, Validator};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, HashMap};
-
-/// A transaction's place in the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TxRef {
-    /// Height of its block.
-    pub height: u64,
-    /// Index in the block.
-    pub index: u32,
-}
-
-impl core::fmt::Display for TxRef {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}:{}", self.height, self.index)
-    }
-}
-
-/// The tip of a chain: what the next block must extend.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainHead {
-    /// Height of the last committed block (0 before the first).
-    pub height: u64,
-    /// Hash of the last committed block (zero before the first).
-    pub hash: B256,
-    /// History tree over every committed block hash.
-    pub history: HistoryTree,
-}
-
-impl Default for ChainHead {
-    fn default() -> Self {
-        Self { height: 0, hash: B256::ZERO, history: HistoryTree::new() }
-    }
-}
 
 /// Read access to a chain's state, as block validation needs it.
 pub trait LedgerView {
@@ -102,7 +70,7 @@ pub struct MemoryLedger {
     /// Registered children's entries.
     pub registry: BTreeMap<u64, ChildRecord>,
     /// Children's escrow per token.
-    pub children: BTreeMap<u64, BTreeMap<Address, U256>>,
+    pub escrows: BTreeMap<u64, BTreeMap<Address, U256>>,
     /// Children's exits by (child, exit id), active or not.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints accepted, by (child, height).
@@ -126,7 +94,7 @@ impl MemoryLedger {
         }
         self.next_deposit_nonce = delta.next_deposit_nonce;
         for ((chain, token), balance) in &delta.escrow {
-            self.children.entry(*chain).or_default().insert(*token, *balance);
+            self.escrows.entry(*chain).or_default().insert(*token, *balance);
         }
         for (key, exit) in &delta.child_exits {
             self.child_exits.insert(*key, exit.clone());
@@ -140,9 +108,9 @@ impl MemoryLedger {
         for d in &delta.child_deposits {
             self.child_deposits.insert((d.chainId, d.nonce), d.clone());
         }
-        for (chain, record) in &delta.children {
+        for (chain, record) in &delta.registry {
             self.registry.insert(*chain, record.clone());
-            self.children.entry(*chain).or_default();
+            self.escrows.entry(*chain).or_default();
         }
     }
 
@@ -152,7 +120,7 @@ impl MemoryLedger {
         for out in self.utxos.values() {
             *totals.entry(out.token).or_default() += out.amount;
         }
-        for escrow in self.children.values() {
+        for escrow in self.escrows.values() {
             for (token, amount) in escrow {
                 *totals.entry(*token).or_default() += *amount;
             }
@@ -187,7 +155,7 @@ impl LedgerView for MemoryLedger {
         self.registry.get(&chain).cloned()
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        self.children.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
+        self.escrows.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
     }
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
         self.child_exits.get(&(chain, *exit_id)).cloned()
@@ -233,7 +201,7 @@ pub struct Stacked<'a, V> {
     /// Stakes of children's validators as changed on top of `base`.
     pub(crate) child_stakes: BTreeMap<(u64, Address), U256>,
     /// Children's entries as changed on top of `base`.
-    pub(crate) children: BTreeMap<u64, ChildRecord>,
+    pub(crate) registry: BTreeMap<u64, ChildRecord>,
     /// Deposits locked for children, in order.
     pub(crate) child_deposits: Vec<DepositRecord>,
 }
@@ -252,7 +220,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             child_checkpoints: Vec::new(),
             time: None,
             child_stakes: BTreeMap::new(),
-            children: BTreeMap::new(),
+            registry: BTreeMap::new(),
             child_deposits: Vec::new(),
         }
     }
@@ -272,7 +240,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         self.child_exits.extend(delta.child_exits.iter().map(|(k, v)| (*k, v.clone())));
         self.child_checkpoints.extend(delta.child_checkpoints.iter().copied());
         self.child_stakes.extend(delta.child_stakes.iter().map(|(k, v)| (*k, *v)));
-        self.children.extend(delta.children.iter().map(|(k, v)| (*k, v.clone())));
+        self.registry.extend(delta.registry.iter().map(|(k, v)| (*k, v.clone())));
         self.child_deposits.extend(delta.child_deposits.iter().cloned());
     }
 
@@ -303,7 +271,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         if let Some(effect) = tx.child {
             let chain = effect.chain();
             if let Some(record) = effect.applied_to(self.child(chain)) {
-                self.children.insert(chain, record);
+                self.registry.insert(chain, record);
             }
             match effect {
                 ChildEffect::Deposited(d) => self.child_deposits.push(d),
@@ -355,7 +323,7 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
         self.base.parent_deposit(nonce)
     }
     fn child(&self, chain: u64) -> Option<ChildRecord> {
-        self.children.get(&chain).cloned().or_else(|| self.base.child(chain))
+        self.registry.get(&chain).cloned().or_else(|| self.base.child(chain))
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.escrow.get(&(chain, *token)).copied().unwrap_or_else(|| self.base.escrow(chain, token))

@@ -25,6 +25,7 @@ use plasma_bridge::Root;
 use plasma_ledger::{Address, UtxoPos, U256};
 use plasma_node::config::Genesis;
 use plasma_node::daemon::{self, Home};
+use plasma_node::metrics::percentile;
 use plasma_proto::v1::{GetBlockRequest, GetInclusionProofRequest, GetUtxosRequest, StatusRequest};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -33,10 +34,6 @@ const EPOCH: u64 = 4;
 const EXIT_PERIOD: u64 = 60;
 const POWER: u64 = 100;
 const GWEI: u64 = 1_000_000_000;
-
-fn percentile(sorted: &[f64], p: usize) -> f64 {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
 
 fn main() -> eyre::Result<()> {
     let checkpoints: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(10);

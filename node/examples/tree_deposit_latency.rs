@@ -9,7 +9,7 @@
 //! (one validator, bonded on the root) and, on A, chain B (one validator, registered by a
 //! `RegisterChild` system transaction); both make blocks every 250 ms and follow their parent
 //! with no extra confirmations. Then makes `DEPOSITS` (default 10) deposits of ETH one after
-//! the other through `plasma_node::hops::deposit` — the root's `deposit` into A, then a
+//! the other through `plasma_client::hops::deposit` — the root's `deposit` into A, then a
 //! `DepositToChild` on A into B — and times each from the moment it is sent to the root until
 //! B's API shows the minted output, with the first hop's share (root → minted on A). Ends
 //! with `deposits=… p50_ms=… max_ms=… hop1_p50_ms=… hop2_p50_ms=…`.
@@ -18,11 +18,13 @@ mod support;
 
 use eyre::{eyre, WrapErr};
 use plasma_bridge::devchain::Devchain;
-use plasma_ledger::children::{child_chain_id, register_child_tx};
+use plasma_client::hops::{self, Journal};
+use plasma_ledger::build::register_child_tx;
+use plasma_ledger::children::child_chain_id;
 use plasma_ledger::{Address, ChildParams, ChildRegistration, U256};
 use plasma_node::config::{Genesis, ValidatorKeys};
 use plasma_node::daemon::{self, Home};
-use plasma_node::hops::{self, Journal};
+use plasma_node::metrics::percentile;
 use plasma_proto::v1::{GetChildRequest, StatusRequest, SubmitTxRequest};
 use std::cell::RefCell;
 use std::path::Path;
@@ -31,10 +33,6 @@ use std::time::{Duration, Instant};
 const EPOCH: u64 = 4;
 const POWER: u64 = 100;
 const GWEI: u64 = 1_000_000_000;
-
-fn percentile(sorted: &[f64], p: usize) -> f64 {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
 
 /// A fresh home for one validator, with fast blocks and `parent` appended to its config.
 fn node_home(dir: &Path, name: &str, parent: &str) -> eyre::Result<(Home, u16)> {

@@ -6,6 +6,7 @@
 use malachitebft_metrics::prometheus::metrics::counter::Counter;
 use malachitebft_metrics::prometheus::metrics::family::Family;
 use malachitebft_metrics::SharedRegistry;
+use plasma_client::util::unix_now;
 use plasma_ledger::FraudProof;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -83,10 +84,6 @@ pub struct SubmittedProof {
     pub accepted: bool,
     /// When it was submitted (Unix seconds).
     pub unix_time: u64,
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

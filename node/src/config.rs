@@ -7,57 +7,19 @@
 
 use alloy_primitives::hex;
 use plasma_consensus::ValidatorSet;
-use plasma_ledger::bls::{BlsPublicKey, BlsSecretKey, BlsSignature};
-use plasma_ledger::signing::{SigningDomain, UserKey};
+use plasma_ledger::bls::{BlsPublicKey, BlsSignature};
+use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::{Address, DepositRecord, Validator, U256};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-/// Why a node's files could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// A file could not be read or written.
-    #[error("{path}: {error}")]
-    Io {
-        /// Which file.
-        path: PathBuf,
-        /// Why.
-        error: std::io::Error,
-    },
-    /// A file does not parse or holds an invalid value.
-    #[error("{path}: {reason}")]
-    Invalid {
-        /// Which file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
+/// Why a node's files could not be used (the client's file errors: the key files are the
+/// client's too).
+pub use plasma_client::keys::FileError as ConfigError;
+pub use plasma_client::keys::{write, P2pKeyFile, ValidatorKeyFile, ValidatorKeys};
 
-fn invalid(path: &Path, reason: impl ToString) -> ConfigError {
-    ConfigError::Invalid { path: path.to_path_buf(), reason: reason.to_string() }
-}
-
-fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|error| ConfigError::Io { path: path.into(), error })
-}
-
-/// Writes `contents` to `path`, creating parent directories.
-pub fn write(path: &Path, contents: &str) -> Result<(), ConfigError> {
-    let io = |error| ConfigError::Io { path: path.into(), error };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
-    std::fs::write(path, contents).map_err(io)
-}
-
-fn parse_hex<const N: usize>(path: &Path, what: &str, s: &str) -> Result<[u8; N], ConfigError> {
-    let bytes = hex::decode(s).map_err(|e| invalid(path, format!("{what}: {e}")))?;
-    bytes
-        .try_into()
-        .map_err(|b: Vec<u8>| invalid(path, format!("{what}: {} bytes, expected {N}", b.len())))
-}
+use plasma_client::keys::read;
 
 /// Sets `dotted.key=value` in `table`, creating sections as needed.
 fn apply_override(table: &mut toml::Table, o: &str) -> Result<(), String> {
@@ -342,14 +304,15 @@ impl NodeConfig {
     /// file can be overridden; an unknown key or a value of the wrong type is an error that
     /// names it.
     pub fn load_with(path: &Path, overrides: &[String]) -> Result<Self, ConfigError> {
-        let mut table: toml::Table = toml::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
+        let mut table: toml::Table =
+            toml::from_str(&read(path)?).map_err(|e| ConfigError::invalid(path, e))?;
         for o in overrides {
             apply_override(&mut table, o)
-                .map_err(|e| invalid(path, format!("override {o:?}: {e}")))?;
+                .map_err(|e| ConfigError::invalid(path, format!("override {o:?}: {e}")))?;
         }
         // Through text, so that an error shows the offending line and key.
-        let text = toml::to_string(&table).map_err(|e| invalid(path, e))?;
-        let cfg: Self = toml::from_str(&text).map_err(|e| invalid(path, e))?;
+        let text = toml::to_string(&table).map_err(|e| ConfigError::invalid(path, e))?;
+        let cfg: Self = toml::from_str(&text).map_err(|e| ConfigError::invalid(path, e))?;
         cfg.check(path)
     }
 
@@ -358,29 +321,32 @@ impl NodeConfig {
         cfg.p2p
             .listen
             .parse::<plasma_consensus::engine::app::engine::network::Multiaddr>()
-            .map_err(|e| invalid(path, format!("p2p.listen: {e}")))?;
+            .map_err(|e| ConfigError::invalid(path, format!("p2p.listen: {e}")))?;
         for p in &cfg.p2p.peers {
             p.parse::<plasma_consensus::engine::app::engine::network::Multiaddr>()
-                .map_err(|e| invalid(path, format!("p2p.peers: {p:?}: {e}")))?;
+                .map_err(|e| ConfigError::invalid(path, format!("p2p.peers: {p:?}: {e}")))?;
         }
         cfg.rpc
             .listen
             .parse::<std::net::SocketAddr>()
-            .map_err(|e| invalid(path, format!("rpc.listen: {e}")))?;
+            .map_err(|e| ConfigError::invalid(path, format!("rpc.listen: {e}")))?;
         if let Some(p) = &cfg.parent {
             if !(p.rpc.starts_with("http://") || p.rpc.starts_with("https://")) {
-                return Err(invalid(path, format!("parent.rpc {:?} is not an http(s) URL", p.rpc)));
+                return Err(ConfigError::invalid(
+                    path,
+                    format!("parent.rpc {:?} is not an http(s) URL", p.rpc),
+                ));
             }
             if p.poll_ms == 0 {
-                return Err(invalid(path, "parent.poll_ms must be positive"));
+                return Err(ConfigError::invalid(path, "parent.poll_ms must be positive"));
             }
         }
         let c = &cfg.consensus;
         if c.propose_timeout_ms == 0 || c.vote_timeout_ms == 0 {
-            return Err(invalid(path, "consensus timeouts must be positive"));
+            return Err(ConfigError::invalid(path, "consensus timeouts must be positive"));
         }
         if c.part_bytes == 0 || c.max_block_bytes < 1024 {
-            return Err(invalid(
+            return Err(ConfigError::invalid(
                 path,
                 "consensus.part_bytes must be positive and max_block_bytes at least 1024",
             ));
@@ -390,109 +356,7 @@ impl NodeConfig {
 
     /// Writes `config.toml`.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
-        write(path, &toml::to_string_pretty(self).map_err(|e| invalid(path, e))?)
-    }
-}
-
-/// `keys/validator.json`: the validator's secrets, with the public parts for convenience.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValidatorKeyFile {
-    /// 32 bytes of BLS key material (IETF KeyGen input), hex.
-    pub bls_ikm: String,
-    /// The operator's secp256k1 secret key, hex.
-    pub operator_secret: String,
-    /// Operator address (derived).
-    pub operator: Address,
-    /// BLS public key, EIP-2537 G2 encoding, hex (derived).
-    pub bls_pubkey: String,
-    /// Proof of possession of the BLS key for the operator, EIP-2537 G1, hex (derived).
-    pub pop: String,
-}
-
-/// A validator's loaded keys.
-#[derive(Debug, Clone)]
-pub struct ValidatorKeys {
-    /// BLS signing key.
-    pub bls: BlsSecretKey,
-    /// Operator account key.
-    pub operator: UserKey,
-    /// The operator key's secret (it also pays the parent's gas for checkpoints).
-    pub operator_secret: [u8; 32],
-}
-
-impl ValidatorKeys {
-    /// The key file for keys made from `ikm` and `operator_secret`.
-    pub fn file(ikm: [u8; 32], operator_secret: [u8; 32]) -> Option<ValidatorKeyFile> {
-        let bls = BlsSecretKey::from_ikm(&ikm)?;
-        let operator = UserKey::from_bytes(operator_secret)?;
-        Some(ValidatorKeyFile {
-            bls_ikm: hex::encode(ikm),
-            operator_secret: hex::encode(operator_secret),
-            operator: operator.address(),
-            bls_pubkey: hex::encode(bls.public_key().to_eip2537()),
-            pop: hex::encode(bls.proof_of_possession(operator.address()).to_eip2537()),
-        })
-    }
-
-    /// Generates a new key file with fresh randomness.
-    pub fn new_file() -> ValidatorKeyFile {
-        use rand::RngCore;
-        loop {
-            let mut ikm = [0u8; 32];
-            let mut op = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut ikm);
-            rand::rngs::OsRng.fill_bytes(&mut op);
-            if let Some(f) = Self::file(ikm, op) {
-                return f;
-            }
-        }
-    }
-
-    /// Loads `keys/validator.json`, checking that the derived parts match the secrets.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let f: ValidatorKeyFile =
-            serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
-        let ikm = parse_hex::<32>(path, "bls_ikm", &f.bls_ikm)?;
-        let op = parse_hex::<32>(path, "operator_secret", &f.operator_secret)?;
-        let expected = Self::file(ikm, op)
-            .ok_or_else(|| invalid(path, "operator_secret is not a valid secp256k1 key"))?;
-        if expected.operator != f.operator || expected.bls_pubkey != f.bls_pubkey.to_lowercase() {
-            return Err(invalid(path, "operator or bls_pubkey do not match the secrets"));
-        }
-        Ok(Self {
-            bls: BlsSecretKey::from_ikm(&ikm).expect("checked above"),
-            operator: UserKey::from_bytes(op).expect("checked above"),
-            operator_secret: op,
-        })
-    }
-}
-
-/// `keys/p2p.json`: the node's ed25519 libp2p identity.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct P2pKeyFile {
-    /// 32-byte ed25519 secret, hex.
-    pub ed25519_secret: String,
-    /// Peer id (derived).
-    pub peer_id: String,
-}
-
-impl P2pKeyFile {
-    /// A fresh identity.
-    pub fn generate() -> Self {
-        use rand::RngCore;
-        let mut secret = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let kp = libp2p_identity::Keypair::ed25519_from_bytes(secret).expect("32 bytes");
-        Self { ed25519_secret: hex::encode(secret), peer_id: kp.public().to_peer_id().to_string() }
-    }
-
-    /// Loads the identity.
-    pub fn load(path: &Path) -> Result<libp2p_identity::Keypair, ConfigError> {
-        let f: Self = serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
-        let secret = parse_hex::<32>(path, "ed25519_secret", &f.ed25519_secret)?;
-        libp2p_identity::Keypair::ed25519_from_bytes(secret).map_err(|e| invalid(path, e))
+        write(path, &toml::to_string_pretty(self).map_err(|e| ConfigError::invalid(path, e))?)
     }
 }
 
@@ -554,8 +418,9 @@ pub struct LoadedGenesis {
 impl Genesis {
     /// Loads and checks a genesis file.
     pub fn load(path: &Path) -> Result<LoadedGenesis, ConfigError> {
-        let genesis: Genesis = serde_json::from_str(&read(path)?).map_err(|e| invalid(path, e))?;
-        genesis.check().map_err(|e| invalid(path, e))
+        let genesis: Genesis =
+            serde_json::from_str(&read(path)?).map_err(|e| ConfigError::invalid(path, e))?;
+        genesis.check().map_err(|e| ConfigError::invalid(path, e))
     }
 
     /// Checks the genesis: keys decode, proofs of possession verify, the set is valid.
@@ -600,13 +465,14 @@ impl Genesis {
 
     /// Writes `genesis.json`.
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
-        write(path, &serde_json::to_string_pretty(self).map_err(|e| invalid(path, e))?)
+        write(path, &serde_json::to_string_pretty(self).map_err(|e| ConfigError::invalid(path, e))?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn home() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();

@@ -13,11 +13,9 @@
 pub mod abci_server;
 pub mod alerts;
 pub mod app;
-pub mod bond;
 pub mod config;
 pub mod daemon;
 pub mod gossip;
-pub mod hops;
 pub mod mempool;
 pub mod metrics;
 pub mod periodic;

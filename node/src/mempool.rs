@@ -163,12 +163,12 @@ impl TxPool for Mempool {
 mod tests {
     use super::*;
     use alloy_sol_types::SolValue;
-    use plasma_ledger::{testkit, Address, Output, UtxoPos, U256};
+    use plasma_ledger::{build, testkit, Address, Output, UtxoPos, U256};
 
     fn spend(pos: UtxoPos, seed: &str, amount: u64) -> Bytes {
         let key = testkit::user(seed);
         let out = Output::new(Address::repeat_byte(9), Address::ZERO, U256::from(amount));
-        Bytes::from(testkit::transfer(&testkit::domain(), &[(pos, &key)], vec![out]).abi_encode())
+        Bytes::from(build::transfer(&testkit::domain(), &[(pos, &key)], vec![out]).abi_encode())
     }
 
     #[test]

@@ -91,3 +91,10 @@ pub async fn serve(addr: SocketAddr) -> std::io::Result<()> {
         });
     }
 }
+
+/// The `p`-th percentile (0..=100, nearest rank) of `sorted`, ascending; the default value of
+/// `T` for no samples. What the load generators and latency examples report.
+pub fn percentile<T: Copy + Default>(sorted: &[T], p: usize) -> T {
+    let rank = (sorted.len() * p.min(100) / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(rank).copied().unwrap_or_default()
+}

@@ -13,7 +13,7 @@
 use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
 use crate::store::PendingSet;
-use plasma_bridge::parent::{ParentChain, MAX_DEPOSITS_PER_QUERY};
+use plasma_bridge::parent::{ParentChain, ParentDeposits, MAX_DEPOSITS_PER_QUERY};
 use plasma_ledger::{Address, Checkpoint};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +38,7 @@ pub async fn follow_deposits(
 
 /// One round: records the final deposits after the last recorded one. Returns how many.
 pub async fn relay_once(
-    parent: &dyn ParentChain,
+    parent: &dyn ParentDeposits,
     app: &PlasmaApp,
     chain_id: u64,
 ) -> eyre::Result<usize> {

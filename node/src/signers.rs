@@ -131,7 +131,7 @@ impl Signers for SignerCache {
 mod tests {
     use super::*;
     use plasma_ledger::signing::{Recover, UserKey};
-    use plasma_ledger::{testkit, Output, UtxoPos, U256};
+    use plasma_ledger::{build, Output, UtxoPos, U256};
 
     fn domain() -> SigningDomain {
         SigningDomain::new(7, 31337, Address::repeat_byte(0xc0))
@@ -142,7 +142,7 @@ mod tests {
             .map(|i| {
                 let key = UserKey::from_seed(&i.to_be_bytes());
                 let out = Output::new(key.address(), Address::ZERO, U256::from(1u64));
-                testkit::transfer(&domain(), &[(UtxoPos::new(i + 1, 0, 0), &key)], vec![out])
+                build::transfer(&domain(), &[(UtxoPos::new(i + 1, 0, 0), &key)], vec![out])
             })
             .collect()
     }

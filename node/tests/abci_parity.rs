@@ -8,7 +8,7 @@ use plasma_consensus::abci::{self, DecidedBlock, QUERY_COMMIT};
 use plasma_consensus::signing::BlsSigner;
 use plasma_consensus::{BlockHash, Height, PlasmaContext, ValidatorAddress};
 use plasma_ledger::bls::BlsSecretKey;
-use plasma_ledger::{testkit, Address, Output, UtxoPos, B256, U256};
+use plasma_ledger::{build, testkit, Address, Output, UtxoPos, B256, U256};
 use plasma_node::app::PlasmaApp;
 use plasma_node::config::{Genesis, GenesisDeposit, GenesisValidator};
 use plasma_node::store::{Store, StoreConfig};
@@ -234,7 +234,7 @@ async fn one_trace_in_process_and_over_the_socket() {
     // Height 2: a transfer from Alice's first deposit output; junk beside it is dropped.
     let d = plasma_ledger::signing::SigningDomain::new(7, 31337, Address::repeat_byte(0xc0));
     let bob = Address::repeat_byte(0xb0);
-    let transfer = testkit::transfer(
+    let transfer = build::transfer(
         &d,
         &[(UtxoPos::new(1, 0, 0), &alice)],
         vec![

@@ -4,7 +4,7 @@ mod common;
 
 use common::Cluster;
 use plasma_ledger::signing::{SigningDomain, UserKey};
-use plasma_ledger::{testkit, Address, Output, TxKind, UtxoPos, U256};
+use plasma_ledger::{build, Address, Kind, Output, UtxoPos, U256};
 use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, SubmitTxRequest};
 use std::time::Duration;
 
@@ -72,7 +72,7 @@ fn four_validators_finalize_identical_blocks_and_certificates() {
             .utxos;
         assert_eq!(utxos.len(), 1, "alice's genesis deposit");
         let pos = UtxoPos::new(utxos[0].height, utxos[0].tx_index, utxos[0].output_index as u8);
-        let stx = testkit::transfer(
+        let stx = build::transfer(
             &domain,
             &[(pos, &alice())],
             vec![
@@ -122,7 +122,7 @@ fn four_validators_finalize_identical_blocks_and_certificates() {
     let store = cluster.nodes[2].store();
     let first = store.block(1).unwrap().unwrap();
     let kinds: Vec<_> = first.transactions.iter().map(|t| t.transaction.tx_kind()).collect();
-    assert_eq!(kinds, vec![Some(TxKind::Deposit), Some(TxKind::Deposit)]);
+    assert_eq!(kinds, vec![Some(Kind::Deposit), Some(Kind::Deposit)]);
     assert_eq!((first.header.depositNonceStart, first.header.depositNonceEnd), (0, 2));
     let snapshot = store.snapshot().unwrap();
     assert_eq!(snapshot.utxos[&UtxoPos::new(1, 1, 0)].owner, BOB);
@@ -212,7 +212,7 @@ fn validators_killed_repeatedly_under_load_lose_no_finalized_transaction() {
         cluster.kill(victim);
         // Load while the victim is down: each user spends its deposit (block 1, index = nonce).
         for (n, user) in users.iter().enumerate().skip(round * 16).take(16) {
-            let stx = testkit::transfer(
+            let stx = build::transfer(
                 &domain,
                 &[(UtxoPos::new(1, n as u32, 0), user)],
                 vec![Output::new(BOB, Address::ZERO, U256::from(1_000))],
@@ -313,7 +313,7 @@ fn bad_api_input_gets_clear_errors_and_changes_nothing() {
         let g = &cluster.genesis;
         let domain = SigningDomain::new(g.chain_id, g.root_chain_id, g.root_contract);
         let mallory = UserKey::from_seed(b"mallory");
-        let forged = testkit::transfer(
+        let forged = build::transfer(
             &domain,
             &[(UtxoPos::new(1, 0, 0), &mallory)],
             vec![Output::new(mallory.address(), Address::ZERO, U256::from(1_000))],

@@ -66,7 +66,7 @@ async fn first_block_minting(rpc: u16) -> u64 {
         if block
             .transactions
             .iter()
-            .any(|t| t.transaction.kind == plasma_ledger::TxKind::Deposit as u8)
+            .any(|t| t.transaction.kind == plasma_ledger::Kind::Deposit as u8)
         {
             return height;
         }
@@ -181,7 +181,7 @@ fn an_inflating_block_certified_by_three_of_four_is_proven_and_the_chain_frozen(
             secret.to_string().trim_start_matches("0x")
         );
         std::fs::write(&wallet, json).unwrap();
-        let exit = std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+        let exit = std::process::Command::new(common::plasma())
             .args(["--rpc", &format!("http://127.0.0.1:{honest}"), "exit", "--key"])
             .arg(&wallet)
             .args(["--parent-rpc", &dev.anvil.endpoint(), "--utxo", &format!("{}:{}:0", c.0, c.1)])

@@ -12,7 +12,7 @@ use libp2p::gossipsub::{self, IdentTopic, MessageAuthenticity, ValidationMode};
 use libp2p::swarm::SwarmEvent;
 use libp2p::{identity::Keypair, noise, tcp, yamux, Multiaddr, SwarmBuilder};
 use plasma_ledger::signing::{SigningDomain, UserKey};
-use plasma_ledger::{testkit, Address, Output, UtxoPos, U256};
+use plasma_ledger::{build, Address, Output, UtxoPos, U256};
 use plasma_node::gossip::{TxBatch, MAX_BATCH_BYTES};
 use plasma_proto::v1::{GetUtxosRequest, StatusRequest};
 use std::time::{Duration, Instant};
@@ -102,7 +102,7 @@ fn malformed_gossip_is_rejected_and_the_node_keeps_going() {
         let pos = UtxoPos::new(coin.height, coin.tx_index, coin.output_index as u8);
         let amount = U256::from_be_slice(&coin.amount);
         let pay = |key: &UserKey| {
-            testkit::transfer(
+            build::transfer(
                 &domain,
                 &[(pos.clone(), key)],
                 vec![Output::new(Address::repeat_byte(0xb0), Address::ZERO, amount)],

@@ -126,7 +126,7 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
 fn value_goes_down_by_deposit_and_back_up_by_exit() {
     use plasma_bridge::bindings::MockERC20;
     use plasma_ledger::signing::SigningDomain;
-    use plasma_ledger::{testkit, Output, UtxoPos};
+    use plasma_ledger::{build, Output, UtxoPos};
     use plasma_proto::v1::SubmitTxRequest;
     const EXIT_PERIOD: u64 = 60;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
@@ -159,7 +159,7 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
             false => (&coins[1], &coins[0]),
         };
         assert_eq!((eth_coin.4, erc20_coin.4), (U256::from(5 * ETH), U256::from(1_000)));
-        let pay = testkit::transfer(
+        let pay = build::transfer(
             &domain,
             &[(pos(eth_coin), &alice), (pos(erc20_coin), &alice)],
             vec![
@@ -205,7 +205,7 @@ fn value_goes_down_by_deposit_and_back_up_by_exit() {
 #[test]
 fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
     use plasma_ledger::signing::SigningDomain;
-    use plasma_ledger::{testkit, Output, UtxoPos};
+    use plasma_ledger::{build, Output, UtxoPos};
     use plasma_proto::v1::SubmitTxRequest;
     const EXIT_PERIOD: u64 = 60;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(1, 2, EXIT_PERIOD);
@@ -232,14 +232,13 @@ fn an_exit_of_a_spent_output_is_challenged_by_the_watcher() {
         };
         let mut node =
             plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
-        let pay =
-            testkit::transfer(&domain, &[(UtxoPos::new(coin.0, coin.1, 0), &alice)], eth(&bob));
+        let pay = build::transfer(&domain, &[(UtxoPos::new(coin.0, coin.1, 0), &alice)], eth(&bob));
         node.chain.submit_tx(SubmitTxRequest { tx: pay.abi_encode() }).await.unwrap();
         let bobs = wait_coins(rpc, bob.address(), 1).await[0];
         let bobs_pos = UtxoPos::new(bobs.0, bobs.1, 0);
         let anchor = checkpointed(&root, chain_id, bobs.0).await;
         // Bob pays it all back to Alice: his output is spent.
-        let back = testkit::transfer(&domain, &[(bobs_pos.clone(), &bob)], eth(&alice));
+        let back = build::transfer(&domain, &[(bobs_pos.clone(), &bob)], eth(&alice));
         node.chain.submit_tx(SubmitTxRequest { tx: back.abi_encode() }).await.unwrap();
         let since = Instant::now();
         while !coins(rpc, bob.address()).await.is_empty() {
@@ -320,7 +319,7 @@ fn checkpoints_of_blocks_out_of_reach_raise_block_withholding() {
     }
     let followed = tempfile::NamedTempFile::new().unwrap();
     let appending = |p: &std::path::Path| std::fs::OpenOptions::new().append(true).open(p).unwrap();
-    let mut follow = std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+    let mut follow = std::process::Command::new(common::plasma())
         .args(["--rpc", &format!("http://127.0.0.1:{witness}"), "--json", "alerts", "--follow"])
         .stdout(appending(followed.path()))
         .stderr(appending(followed.path()))
@@ -396,7 +395,7 @@ fn the_cli_deposits_from_the_root_and_exits_back() {
     .unwrap();
     let w = wallet.to_str().unwrap();
     let plasma = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_plasma"))
+        std::process::Command::new(common::plasma())
             .args(["--rpc", &rpc])
             .args(args)
             .output()
@@ -626,7 +625,7 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
     let mut nonces = Vec::new();
     for (block, _) in &chain {
         for stx in &block.transactions {
-            if stx.transaction.kind == plasma_ledger::TxKind::Deposit as u8 {
+            if stx.transaction.kind == plasma_ledger::Kind::Deposit as u8 {
                 use alloy_sol_types::SolValue;
                 nonces.push(
                     plasma_ledger::DepositRecord::abi_decode(&stx.transaction.data).unwrap().nonce,
@@ -638,7 +637,7 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
     // The root's checkpoints, in the order it accepted them, move forward only, and each is
     // the chain's block.
     let accepted = rt.block_on(async {
-        use plasma_bridge::{EthereumParent, Finality, ParentChain};
+        use plasma_bridge::{EthereumParent, Finality, ParentReader};
         let reader = EthereumParent::connect(
             &dev.anvil.endpoint(),
             root.address(),

@@ -2,12 +2,9 @@
 //! contiguous run of final deposits after the last recorded one, and a parent answering
 //! out of order or for another chain records nothing.
 
-use plasma_bridge::parent::{ChainState, ExitClaim, ParentChain, ParentError};
+use plasma_bridge::parent::{ParentDeposits, ParentError};
 use plasma_ledger::bls::BlsSecretKey;
-use plasma_ledger::{
-    Address, BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
-    Validator, B256, U256,
-};
+use plasma_ledger::{Address, DepositRecord, U256};
 use plasma_node::app::PlasmaApp;
 use plasma_node::config::{Genesis, GenesisValidator};
 use plasma_node::relayer::relay_once;
@@ -18,7 +15,7 @@ use std::sync::Mutex;
 struct Scripted(Mutex<Vec<Vec<DepositRecord>>>);
 
 #[async_trait::async_trait]
-impl ParentChain for Scripted {
+impl ParentDeposits for Scripted {
     async fn final_deposits(
         &self,
         _chain_id: u64,
@@ -30,48 +27,6 @@ impl ParentChain for Scripted {
             return Err(ParentError::Transport("script exhausted".into()));
         }
         Ok(s.remove(0))
-    }
-    async fn chain_state(&self, _: u64) -> Result<ChainState, ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn submit_checkpoint(
-        &self,
-        _: &BlockHeader,
-        _: &CommitCertificate,
-    ) -> Result<bool, ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn checkpoints_accepted(
-        &self,
-        _: u64,
-        _: u64,
-    ) -> Result<(Vec<(u64, B256)>, u64), ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn exits_started(&self, _: u64, _: u64) -> Result<(Vec<ExitClaim>, u64), ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn challenge_exit(
-        &self,
-        _: u64,
-        _: &UtxoPos,
-        _: &SignedTransaction,
-        _: u8,
-    ) -> Result<bool, ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn checkpoint(
-        &self,
-        _: u64,
-        _: u64,
-    ) -> Result<Option<(BlockHeader, CommitCertificate)>, ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn configuration(&self, _: u64, _: u32) -> Result<Option<Vec<Validator>>, ParentError> {
-        unimplemented!("not used by the deposit relayer")
-    }
-    async fn prove_fraud(&self, _: u64, _: &FraudProof) -> Result<bool, ParentError> {
-        unimplemented!("not used by the deposit relayer")
     }
 }
 

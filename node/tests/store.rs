@@ -1,6 +1,7 @@
 //! The RocksDB store judges like the in-memory model and restores exactly what it committed.
 
 use plasma_ledger::block::build_block;
+use plasma_ledger::build;
 use plasma_ledger::testkit::{self, Workload};
 use plasma_ledger::view::MemoryLedger;
 use plasma_ledger::{apply_block, Address, BlockError, UtxoPos};
@@ -46,7 +47,7 @@ fn reopen_restores_the_exact_state() {
     {
         let mut store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
         store.register_child(8, &Default::default()).unwrap();
-        model.children.insert(8, Default::default());
+        model.escrows.insert(8, Default::default());
         model.registry.insert(8, Default::default());
         grow(&mut store, &mut model, &work, 12, 25);
         assert_eq!(store.snapshot().unwrap(), model);
@@ -70,7 +71,7 @@ fn invalid_block_is_refused_and_changes_nothing() {
     let d = testkit::domain();
     let victim = model.utxos.keys().next().unwrap().clone();
     let thief = testkit::user("thief");
-    let steal = testkit::transfer(
+    let steal = build::transfer(
         &d,
         &[(victim.clone(), &thief)],
         vec![plasma_ledger::Output::new(

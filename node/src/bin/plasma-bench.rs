@@ -18,6 +18,7 @@ use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{Address, Block, Output, UtxoPos, B256, U256};
 use plasma_node::config::{Genesis, GenesisDeposit};
 use plasma_node::daemon::{self, Home};
+use plasma_node::metrics::percentile;
 use plasma_proto::v1::{StatusRequest, StreamBlocksRequest, SubmitTxRequest};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -78,13 +79,6 @@ fn rss_mb(pid: u32) -> f64 {
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn setup(
@@ -288,7 +282,7 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
                 tokens -= 1.0;
                 let Some(pos) = coin[u].take() else { continue };
                 let user = &users[u];
-                let stx = plasma_ledger::testkit::transfer(&domain, &[(pos.clone(), user)], vec![Output::new(user.address(), Address::ZERO, U256::from(1_000_000u64))]);
+                let stx = plasma_ledger::build::transfer(&domain, &[(pos.clone(), user)], vec![Output::new(user.address(), Address::ZERO, U256::from(1_000_000u64))]);
                 let hash = stx.transaction.hash();
                 pending.lock().unwrap().insert(hash, Instant::now());
                 // The node whose stream told us the coin exists has committed it; others
@@ -357,8 +351,8 @@ async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyr
     println!(
         "tps={:.0} p50_ms={:.0} p99_ms={:.0} rss_mb={:.0}",
         tps,
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99),
+        percentile(&latencies, 50),
+        percentile(&latencies, 99),
         rss
     );
     Ok(())

@@ -6,6 +6,7 @@ use super::{amount, bad, internal, RpcState};
 use crate::watcher::{judge_output, Verdict};
 use alloy_sol_types::SolValue;
 use plasma_bridge::ParentError;
+use plasma_ledger::header::last_checkpoint_before;
 use plasma_ledger::{FraudKind, LedgerView, UtxoPos};
 use plasma_proto::v1 as pb;
 use plasma_proto::v1::bridge_server::Bridge;
@@ -66,8 +67,7 @@ impl RpcState {
         let state = link.parent.chain_state(chain).await.map_err(parent_err)?;
         let mut at = state.last_checkpoint;
         if state.rollback_height != 0 && at >= state.rollback_height {
-            let epoch = state.epoch_length.max(1);
-            at = (state.rollback_height - 1) / epoch * epoch;
+            at = last_checkpoint_before(state.rollback_height, state.epoch_length).unwrap_or(0);
         }
         while at > 0 {
             if let Some((header, _)) =

@@ -44,8 +44,9 @@ pub(crate) fn tx_ref_from(v: &[u8]) -> Option<TxRef> {
     })
 }
 
-/// `child ‖ address`: 28 bytes (escrow balances by token, stakes by operator).
-pub(crate) fn escrow(child: u64, token: &Address) -> [u8; 28] {
+/// `child ‖ address`: 28 bytes (a child's escrow balance by token, its validators' stakes by
+/// operator).
+pub(crate) fn child_address(child: u64, token: &Address) -> [u8; 28] {
     let mut k = [0u8; 28];
     k[..8].copy_from_slice(&child.to_be_bytes());
     k[8..].copy_from_slice(token.as_slice());
@@ -163,10 +164,10 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
 
 /// `child ‖ number`: 16 bytes (a child's accepted checkpoint by height, its value the block
 /// hash; a deposit locked for a child, by nonce).
-pub(crate) fn child_checkpoint(child: u64, height: u64) -> [u8; 16] {
+pub(crate) fn child_number(child: u64, number: u64) -> [u8; 16] {
     let mut k = [0u8; 16];
     k[..8].copy_from_slice(&child.to_be_bytes());
-    k[8..].copy_from_slice(&height.to_be_bytes());
+    k[8..].copy_from_slice(&number.to_be_bytes());
     k
 }
 

@@ -24,20 +24,22 @@
 //! any moment the store holds the state after some whole number of blocks: never half a block.
 
 mod keys;
+mod view;
+
+pub use view::StoreView;
 
 use alloy_sol_types::SolValue;
 use plasma_ledger::block::{apply_block_with, BlockError, StateDelta};
 use plasma_ledger::children::{ChildExit, ChildRecord};
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::signing::{Recover, Signers};
-use plasma_ledger::view::{ChainHead, LedgerView, MemoryLedger, TxRef};
+use plasma_ledger::view::{ChainHead, MemoryLedger, TxRef};
 use plasma_ledger::{
-    Address, Block, Checkpoint, CommitCertificate, DepositRecord, ExitRecord, Output, UtxoPos,
-    Validator, B256, U256,
+    Address, Block, Checkpoint, CommitCertificate, DepositRecord, Output, UtxoPos, Validator, B256,
+    U256,
 };
 use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Options, WriteBatch, WriteOptions, DB};
 use std::path::Path;
-use std::sync::Mutex;
 
 const BLOCKS: &str = "blocks";
 const TXS: &str = "txs";
@@ -250,13 +252,13 @@ impl Store {
     /// A read view for judging the next block. Read failures are kept, not turned into
     /// answers: check [`StoreView::finish`] before trusting a verdict reached through it.
     pub fn view(&self) -> StoreView<'_> {
-        StoreView { store: self, error: Mutex::new(None), time: None }
+        StoreView::new(self, None)
     }
 
     /// A view that judges time-bound transactions (exits) at `time`: what a mempool uses
     /// (the block that includes one judges it again at its own time).
     pub fn view_at(&self, time: u64) -> StoreView<'_> {
-        StoreView { store: self, error: Mutex::new(None), time: Some(time) }
+        StoreView::new(self, Some(time))
     }
 
     /// Judges `block` against the stored state. The outer error is the store failing; the
@@ -329,11 +331,11 @@ impl Store {
         for ((child, token), balance) in &delta.escrow {
             batch.put_cf(
                 self.cf(CHILDREN),
-                keys::escrow(*child, token),
+                keys::child_address(*child, token),
                 balance.to_be_bytes::<32>(),
             );
         }
-        for (child, record) in &delta.children {
+        for (child, record) in &delta.registry {
             batch.put_cf(self.cf(CHILDREN), child.to_be_bytes(), keys::child_record(record));
         }
         for ((child, exit_id), exit) in &delta.child_exits {
@@ -341,14 +343,14 @@ impl Store {
             batch.put_cf(self.cf(EXITS), keys::child_exit(*child, exit_id), v);
         }
         for (child, at, hash) in &delta.child_checkpoints {
-            batch.put_cf(self.cf(CHILDREN), keys::child_checkpoint(*child, *at), hash);
+            batch.put_cf(self.cf(CHILDREN), keys::child_number(*child, *at), hash);
         }
         for ((child, operator), stake) in &delta.child_stakes {
-            let k = keys::escrow(*child, operator);
+            let k = keys::child_address(*child, operator);
             batch.put_cf(self.cf(STAKES), k, stake.to_be_bytes::<32>());
         }
         for d in &delta.child_deposits {
-            let k = keys::child_checkpoint(d.chainId, d.nonce);
+            let k = keys::child_number(d.chainId, d.nonce);
             batch.put_cf(self.cf(CHILD_DEPOSITS), k, d.abi_encode());
         }
         if let Some(d) = decision {
@@ -729,7 +731,7 @@ impl Store {
         for item in self.db.iterator_cf(self.cf(CHILDREN), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let child = keys::child_from(&k).ok_or_else(|| corrupt(CHILDREN, &k, "key layout"))?;
-            let escrow = m.children.entry(child).or_default();
+            let escrow = m.escrows.entry(child).or_default();
             if k.len() == 8 {
                 let record = keys::child_record_from(&v).map_err(|e| corrupt(CHILDREN, &k, e))?;
                 m.registry.insert(child, record);
@@ -767,177 +769,5 @@ impl Store {
     }
 }
 
-/// A read view of the store for one judging pass. The ledger's view answers without
-/// errors, so a failed read answers "absent" and is kept here; [`StoreView::finish`] turns
-/// it back into an error, and a verdict reached through a failed read must be discarded.
-pub struct StoreView<'a> {
-    store: &'a Store,
-    error: Mutex<Option<StoreError>>,
-    time: Option<u64>,
-}
-
-impl core::fmt::Debug for StoreView<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("StoreView").field("store", self.store).finish_non_exhaustive()
-    }
-}
-
-impl StoreView<'_> {
-    /// The first read failure of this pass, if any.
-    pub fn finish(self) -> Result<(), StoreError> {
-        match self.error.into_inner() {
-            Ok(None) => Ok(()),
-            Ok(Some(e)) => Err(e),
-            Err(poisoned) => poisoned.into_inner().map_or(Ok(()), Err),
-        }
-    }
-
-    fn keep<T>(&self, r: Result<Option<T>, StoreError>) -> Option<T> {
-        r.unwrap_or_else(|e| {
-            if let Ok(mut slot) = self.error.lock() {
-                slot.get_or_insert(e);
-            }
-            None
-        })
-    }
-}
-
-impl LedgerView for StoreView<'_> {
-    fn head(&self) -> ChainHead {
-        self.store.head.clone()
-    }
-    fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
-        self.keep(self.store.read(UTXOS, &keys::utxo(pos)))
-    }
-    fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef> {
-        self.keep(self.store.read_tx_ref(SPENT, &keys::utxo(pos)))
-    }
-    fn next_deposit_nonce(&self) -> u64 {
-        self.store.next_deposit_nonce
-    }
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
-        self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
-    }
-    fn child(&self, chain: u64) -> Option<ChildRecord> {
-        self.keep(self.store.child(chain))
-    }
-    fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        let balance = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "balance".to_string());
-        self.keep(self.store.read_with(CHILDREN, &keys::escrow(chain, token), balance))
-            .unwrap_or_default()
-    }
-    fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
-        self.keep(self.store.child_exit(chain, exit_id))
-    }
-    fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord> {
-        let exits = self.keep(self.store.active_child_exits(chain).map(Some)).unwrap_or_default();
-        let mut q: Vec<_> =
-            exits.into_iter().map(|e| e.record).filter(|r| r.token == *token).collect();
-        plasma_ledger::view::by_priority(&mut q);
-        q
-    }
-    fn time(&self) -> Option<u64> {
-        self.time
-    }
-    fn child_stake(&self, chain: u64, operator: &Address) -> U256 {
-        let stake = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "stake".to_string());
-        self.keep(self.store.read_with(STAKES, &keys::escrow(chain, operator), stake))
-            .unwrap_or_default()
-    }
-    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
-        self.keep(self.store.read(CHILD_DEPOSITS, &keys::child_checkpoint(chain, nonce)))
-    }
-    fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
-        let hash = |v: &[u8]| B256::try_from(v).map_err(|e| e.to_string());
-        self.keep(self.store.read_with(CHILDREN, &keys::child_checkpoint(chain, height), hash))
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use plasma_ledger::block::{build_block, seal_block};
-    use plasma_ledger::testkit::{self, Workload};
-
-    /// A store holding one block of deposits to the workload's users.
-    fn funded(dir: &Path) -> (Store, MemoryLedger, Workload) {
-        let d = testkit::domain();
-        let work = Workload::new(2);
-        let mut store = Store::open(dir, &StoreConfig::default()).unwrap();
-        let mut model = MemoryLedger::default();
-        let records = work.deposits(&model, d.chain_id, 2);
-        for r in &records {
-            store.record_parent_deposit(r).unwrap();
-            model.parent_deposits.insert(r.nonce, r.clone());
-        }
-        let txs = work.block_txs(&d, &model, &records, 0);
-        let (block, delta) = build_block(&d, &model, txs, &Workload::params(1)).unwrap();
-        store.commit(&block, &delta).unwrap();
-        model.apply(&delta);
-        (store, model, work)
-    }
-
-    #[test]
-    fn unreadable_input_voids_the_verdict() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, model, work) = funded(dir.path());
-        let d = testkit::domain();
-        let block = seal_block(&d, &model, work.transfers(&d, &model, 1), &Workload::params(2));
-        store.db.put_cf(store.cf(UTXOS), keys::utxo(&UtxoPos::new(1, 0, 0)), b"garbage").unwrap();
-        // Read as "absent", the spend would be judged `InputMissing`; the store says why not.
-        let err = store.apply_block(&d, &block).unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { family: UTXOS, .. }), "{err}");
-    }
-
-    #[test]
-    fn damaged_head_is_refused_at_open() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let (store, _, _) = funded(dir.path());
-            store.db.put_cf(store.cf(META), keys::HEAD, [1u8; 7]).unwrap();
-        }
-        let err = Store::open(dir.path(), &StoreConfig::default()).unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { family: META, .. }), "{err}");
-    }
-
-    #[test]
-    fn checkpoints_and_children_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, model, _) = funded(dir.path());
-        let header = store.block(1).unwrap().unwrap().header;
-        let (keys, set) = testkit::committee(4);
-        let cp = Checkpoint { certificate: testkit::certify_all(&set, &keys, &header), header };
-        store.put_checkpoint(&cp).unwrap();
-        assert_eq!(store.checkpoint(1).unwrap(), Some(cp));
-        assert_eq!(store.checkpoint(2).unwrap(), None);
-        let record = ChildRecord { last_height: 3, ..Default::default() };
-        store.register_child(9, &record).unwrap();
-        let exit = ChildExit {
-            record: ExitRecord {
-                exitId: B256::repeat_byte(3),
-                amount: U256::from(5),
-                ..Default::default()
-            },
-            bond: U256::from(1),
-            active: true,
-        };
-        let k = keys::child_exit(9, &exit.record.exitId);
-        store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(&exit)).unwrap();
-        store.db.put_cf(store.cf(CHILDREN), keys::child_checkpoint(9, 3), [7u8; 32]).unwrap();
-        let view = store.view();
-        assert!(view.is_child(9) && !view.is_child(10));
-        assert_eq!(view.child(9), Some(record.clone()));
-        assert_eq!(view.child_exit(9, &exit.record.exitId), Some(exit.clone()));
-        assert_eq!(view.exit_queue(9, &Address::ZERO), vec![exit.record.clone()]);
-        assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
-        assert_eq!(view.child_checkpoint(9, 4), None);
-        assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
-        view.finish().unwrap();
-        let mut expected = model;
-        expected.children.insert(9, Default::default());
-        expected.registry.insert(9, record);
-        expected.child_exits.insert((9, exit.record.exitId), exit);
-        expected.child_checkpoints.insert((9, 3), B256::repeat_byte(7));
-        assert_eq!(store.snapshot().unwrap(), expected);
-    }
-}
+mod tests;

@@ -15,6 +15,14 @@ use std::time::{Duration, Instant};
 
 pub const PLASMAD: &str = env!("CARGO_BIN_EXE_plasmad");
 
+/// The `plasma` CLI, a binary of `plasma-client` (so no `CARGO_BIN_EXE_plasma` here): next to
+/// `plasmad`, built by `cargo build`/`cargo test --workspace` or `cargo build -p plasma-client`.
+pub fn plasma() -> PathBuf {
+    let path = Path::new(PLASMAD).with_file_name("plasma");
+    assert!(path.exists(), "{} not found: cargo build -p plasma-client", path.display());
+    path
+}
+
 /// Ports handed to nodes come from below Linux's ephemeral range (32768 and up), which the
 /// source ports of outgoing connections are drawn from: between the moment a port is picked
 /// here and the moment its node binds it, no connection of any process can take it. Each test

@@ -8,7 +8,8 @@ use crate::topology::{ChainSpec, Topology};
 use crate::DevnetError;
 use plasma_bridge::devchain::wallet_provider;
 use plasma_bridge::{ChainParams, Root};
-use plasma_ledger::children::{child_chain_id, register_child_tx};
+use plasma_ledger::build::register_child_tx;
+use plasma_ledger::children::child_chain_id;
 use plasma_ledger::{Address, ChildParams, ChildRegistration, Validator, U256};
 use plasma_node::config::{
     AncestorSection, Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys,
@@ -17,6 +18,12 @@ use plasma_node::daemon::{self, Home};
 use plasma_proto::v1::{GetChildRequest, StatusRequest, SubmitTxRequest};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+mod anvil;
+mod register;
+
+use anvil::{provider, start_anvil};
+pub use register::registration;
 
 const GWEI: u64 = 1_000_000_000;
 const ETH: u128 = 1_000_000_000_000_000_000;
@@ -230,198 +237,6 @@ impl Devnet {
     /// Leaves the processes running when this handle is dropped.
     pub fn detach(mut self) {
         self.attached = false;
-    }
-
-    async fn create_chain(
-        &mut self,
-        topology: &Topology,
-        i: usize,
-        spec: &ChainSpec,
-        first_node: usize,
-        progress: Progress<'_>,
-    ) -> Result<ChainState, DevnetError> {
-        let path = topology.path(i);
-        let dir = self.options.dir.join("chains").join(path.trim_start_matches('/'));
-        let mut nodes = Vec::with_capacity(spec.validators);
-        for k in 0..spec.validators {
-            let base = node_port(self.options.base_port, first_node + k);
-            let node = NodeState {
-                moniker: format!("{}-v{k}", spec.name),
-                home: dir.join(format!("v{k}")),
-                p2p: base,
-                rpc: base + 2,
-                metrics: base + 3,
-                pid: None,
-            };
-            daemon::init(
-                &Home(node.home.clone()),
-                &node.moniker,
-                &format!("/ip4/127.0.0.1/tcp/{}", node.p2p),
-                &format!("127.0.0.1:{}", node.rpc),
-            )
-            .map_err(|e| DevnetError::Node { chain: path.clone(), reason: format!("{e:#}") })?;
-            nodes.push(node);
-        }
-        let keys: Vec<ValidatorKeys> = nodes
-            .iter()
-            .map(|n| ValidatorKeys::load(&Home(n.home.clone()).validator_key()))
-            .collect::<Result<_, _>>()
-            .map_err(|e| DevnetError::Node { chain: path.clone(), reason: e.to_string() })?;
-        let chain_id = match spec.parent {
-            None => self.register_on_root(&path, spec, &keys).await?,
-            Some(p) => self.register_on_plasma(&path, p, spec, &keys).await?,
-        };
-        let root = &self.state.root;
-        let genesis = Genesis {
-            chain_id,
-            root_chain_id: root.chain_id,
-            root_contract: root.contract,
-            validators: nodes
-                .iter()
-                .map(|n| daemon::genesis_validator(&n.home, POWER))
-                .collect::<eyre::Result<_>>()
-                .map_err(|e| DevnetError::Node { chain: path.clone(), reason: format!("{e:#}") })?,
-            deposits: Vec::new(),
-        };
-        let node_err = |e: &dyn std::fmt::Display| DevnetError::Node {
-            chain: path.clone(),
-            reason: e.to_string(),
-        };
-        genesis.clone().check().map_err(|e| node_err(&e))?;
-        let plasma = spec.parent.map(|p| {
-            let chains = &self.state.chains;
-            let mut ancestors = Vec::new();
-            let mut above = chains[p].parent;
-            while let Some(a) = above {
-                ancestors.push(AncestorSection {
-                    chain_id: chains[a].chain_id,
-                    endpoints: chains[a].nodes.iter().map(NodeState::url).collect(),
-                });
-                above = chains[a].parent;
-            }
-            ancestors.reverse();
-            PlasmaParentSection {
-                chain_id: chains[p].chain_id,
-                endpoints: chains[p].nodes.iter().map(NodeState::url).collect(),
-                ancestors,
-            }
-        });
-        for (k, node) in nodes.iter().enumerate() {
-            let home = Home(node.home.clone());
-            genesis.save(&home.genesis()).map_err(|e| node_err(&e))?;
-            let mut config = NodeConfig::load(&home.config()).map_err(|e| node_err(&e))?;
-            config.consensus.block_time_ms = spec.block_time_ms;
-            config.rpc.metrics = Some(format!("127.0.0.1:{}", node.metrics));
-            config.p2p.peers = nodes
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != k)
-                .map(|(_, n)| format!("/ip4/127.0.0.1/tcp/{}", n.p2p))
-                .collect();
-            config.parent = Some(ParentSection {
-                rpc: root.rpc.clone(),
-                confirmations: Some(0),
-                start_block: root.deployed_at,
-                poll_ms: 200,
-                withholding_timeout_ms: 30_000,
-                block_sources: nodes
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != k)
-                    .map(|(_, n)| n.url())
-                    .collect(),
-                plasma: plasma.clone(),
-            });
-            config.save(&home.config()).map_err(|e| node_err(&e))?;
-        }
-        progress(&format!(
-            "{path}: chain {chain_id}, {} validators, registered on {}",
-            nodes.len(),
-            spec.parent.map_or("the root".to_string(), |p| self.state.chains[p].path.clone())
-        ));
-        Ok(ChainState {
-            path,
-            chain_id,
-            parent: spec.parent,
-            epoch_length: spec.epoch_length,
-            exit_period: spec.exit_period,
-            nodes,
-        })
-    }
-
-    /// Registers a chain on the root, bonds every validator (stake = power gwei, funded from
-    /// anvil's first account) and proposes the configuration.
-    async fn register_on_root(
-        &self,
-        path: &str,
-        spec: &ChainSpec,
-        keys: &[ValidatorKeys],
-    ) -> Result<u64, DevnetError> {
-        let from = self.operator();
-        let params = ChainParams {
-            epoch_length: spec.epoch_length,
-            exit_period: spec.exit_period,
-            min_stake: u128::from(POWER * GWEI),
-            max_validators: crate::topology::MAX_VALIDATORS as u32,
-        };
-        let failed = |what: &str, e: &dyn std::fmt::Display| {
-            DevnetError::Root(format!("{path}: {what}: {e}"))
-        };
-        let (id, _) = self
-            .root
-            .register_chain(from, params)
-            .await
-            .map_err(|e| failed("registerChain", &e))?;
-        let secrets: Vec<[u8; 32]> = keys.iter().map(|k| k.operator_secret).collect();
-        let url = self.state.root.rpc.parse().map_err(|e| failed("rpc url", &e))?;
-        let operators = wallet_provider(url, &secrets)
-            .ok_or_else(|| failed("operator keys", &"not secp256k1 keys"))?;
-        let bonding = Root::at(self.root.address(), operators);
-        for k in keys {
-            let op = k.operator.address();
-            self.fund(op, U256::from(ETH)).await?;
-            bonding
-                .bond(op, id, &k.bls, U256::from(POWER * GWEI))
-                .await
-                .map_err(|e| failed("bond", &e))?;
-        }
-        self.root.propose_configuration(from, id).await.map_err(|e| failed("propose", &e))?;
-        Ok(id)
-    }
-
-    /// Registers a chain on its plasma parent by a `RegisterChild` system transaction (its
-    /// validators' keys and proofs of possession); the parent names it.
-    async fn register_on_plasma(
-        &self,
-        path: &str,
-        parent: usize,
-        spec: &ChainSpec,
-        keys: &[ValidatorKeys],
-    ) -> Result<u64, DevnetError> {
-        let registration = registration(keys, spec.epoch_length, spec.exit_period);
-        let parent = &self.state.chains[parent];
-        let id = child_chain_id(parent.chain_id, &registration);
-        let tx = alloy_sol_types::SolValue::abi_encode(&register_child_tx(&registration));
-        let failed = |e: String| DevnetError::Node { chain: path.into(), reason: e };
-        let since = Instant::now();
-        let mut last = String::new();
-        'registered: loop {
-            for node in &parent.nodes {
-                let Ok(mut client) = plasma_proto::Client::connect(node.url()).await else {
-                    continue;
-                };
-                let _ = client.chain.submit_tx(SubmitTxRequest { tx: tx.clone() }).await;
-                match client.children.get_child(GetChildRequest { chain_id: id }).await {
-                    Ok(_) => break 'registered,
-                    Err(e) => last = e.message().to_string(),
-                }
-            }
-            if since.elapsed() > Duration::from_secs(60) {
-                return Err(failed(format!("{} never registered it: {last}", parent.path)));
-            }
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
-        Ok(id)
     }
 
     /// The validator keys of chain `i`, in genesis order.
@@ -699,35 +514,6 @@ impl Drop for Devnet {
     }
 }
 
-/// What registers a chain of validators `keys` (equal power) on a plasma parent: their keys
-/// with proofs of possession, and the chain's parameters.
-pub fn registration(
-    keys: &[ValidatorKeys],
-    epoch_length: u64,
-    exit_period: u64,
-) -> ChildRegistration {
-    ChildRegistration {
-        salt: 0,
-        params: ChildParams {
-            epochLength: epoch_length,
-            exitPeriod: exit_period,
-            exitBond: U256::from(CHILD_EXIT_BOND),
-        },
-        validators: keys
-            .iter()
-            .map(|k| Validator {
-                operator: k.operator.address(),
-                blsPubkey: k.bls.public_key().to_eip2537().to_vec().into(),
-                power: POWER,
-            })
-            .collect(),
-        proofsOfPossession: keys
-            .iter()
-            .map(|k| k.bls.proof_of_possession(k.operator.address()).to_eip2537().to_vec().into())
-            .collect(),
-    }
-}
-
 /// Stops what `state` records as running: chains deepest first, then anvil. Returns how
 /// many processes were running.
 pub(crate) fn stop_state(state: &mut State) -> usize {
@@ -778,96 +564,6 @@ async fn check_ports(base: u16, nodes: usize, grace: Duration) -> Result<(), Dev
         }
     }
     Ok(())
-}
-
-/// Starts anvil on the base port (detached), with its state file in the data folder, and
-/// reads back its prefunded keys.
-async fn start_anvil(options: &Options, block_time: u64) -> Result<RootState, DevnetError> {
-    let dir = options.dir.join("root");
-    let state_file = dir.join("anvil-state.json");
-    let accounts_file = dir.join("anvil-accounts.json");
-    let log = dir.join("anvil.log");
-    let _ = std::fs::remove_file(&accounts_file);
-    let mut args: Vec<String> = [
-        "--port",
-        &options.base_port.to_string(),
-        "--accounts",
-        "10",
-        "--gas-limit",
-        "60000000",
-        "--config-out",
-        &accounts_file.display().to_string(),
-        "--state",
-        &state_file.display().to_string(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    if block_time > 0 {
-        args.extend(["--block-time".to_string(), block_time.to_string()]);
-    }
-    let mut child =
-        spawn_detached(&options.anvil, &args, &[], &log).map_err(io("starting anvil"))?;
-    let pid = child.id();
-    let root = RootState {
-        pid: Some(pid),
-        rpc: format!("http://127.0.0.1:{}", options.base_port),
-        chain_id: 0,
-        contract: Address::ZERO,
-        deployed_at: 0,
-        keys: Vec::new(),
-        state_file,
-        log: log.clone(),
-    };
-    let since = Instant::now();
-    let keys = loop {
-        if let Ok(text) = std::fs::read_to_string(&accounts_file) {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-                if let Some(keys) = v["private_keys"].as_array() {
-                    break keys
-                        .iter()
-                        .filter_map(|k| k.as_str().map(String::from))
-                        .collect::<Vec<_>>();
-                }
-            }
-        }
-        let exited = child.try_wait().ok().flatten().is_some();
-        if exited || since.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let tail = std::fs::read_to_string(&log).unwrap_or_default();
-            let tail: Vec<_> = tail.lines().rev().take(5).collect();
-            return Err(DevnetError::Root(format!(
-                "anvil did not start: {}",
-                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    let provider = provider(&RootState { keys: keys.clone(), ..root.clone() })?;
-    let chain_id = loop {
-        use alloy::providers::Provider;
-        match provider.get_chain_id().await {
-            Ok(id) => break id,
-            Err(e) if since.elapsed() > Duration::from_secs(30) => {
-                process::stop(pid, &root.marker(), Duration::from_secs(5));
-                return Err(DevnetError::Root(format!("anvil does not answer: {e}")));
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    };
-    Ok(RootState { chain_id, keys, ..root })
-}
-
-/// A provider signing for every prefunded key of the root.
-fn provider(root: &RootState) -> Result<alloy::providers::DynProvider, DevnetError> {
-    let secrets: Vec<[u8; 32]> = root
-        .keys
-        .iter()
-        .filter_map(|k| alloy::primitives::hex::decode(k).ok()?.try_into().ok())
-        .collect();
-    let url = root.rpc.parse().map_err(|e| DevnetError::Root(format!("rpc url: {e}")))?;
-    wallet_provider(url, &secrets)
-        .ok_or_else(|| DevnetError::Root("anvil gave no usable keys".into()))
 }
 
 fn io(what: &'static str) -> impl Fn(std::io::Error) -> DevnetError {

@@ -3,8 +3,10 @@
 use plasma_ledger::block::{
     build_block, seal_block, BlockBuilder, BlockError, ProposalParams, PushError,
 };
+use plasma_ledger::build;
+use plasma_ledger::build::{deposit_transaction, transfer};
 use plasma_ledger::signing::Recover;
-use plasma_ledger::testkit::{self, deposit_tx, transfer, TestChain};
+use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::TxError;
 use plasma_ledger::view::{LedgerView, TxRef};
 use plasma_ledger::{apply_block, Address, Output, UtxoPos, B256, U256};
@@ -18,7 +20,7 @@ fn funded() -> (TestChain, plasma_ledger::signing::UserKey) {
     let alice = testkit::user("alice");
     let mut chain = TestChain::new();
     let d = chain.record_deposit(alice.address(), Address::ZERO, 100);
-    chain.commit(vec![deposit_tx(&d)]);
+    chain.commit(vec![deposit_transaction(&d)]);
     (chain, alice)
 }
 
@@ -93,7 +95,7 @@ fn deposits_are_minted_in_order_exactly_as_recorded() {
     let alice = testkit::user("alice");
     let first = chain.record_deposit(alice.address(), Address::ZERO, 5);
     let second = chain.record_deposit(alice.address(), testkit::TOKEN, 6);
-    let out_of_order = chain.try_commit(vec![deposit_tx(&second)]).unwrap_err();
+    let out_of_order = chain.try_commit(vec![deposit_transaction(&second)]).unwrap_err();
     assert_eq!(
         out_of_order,
         BlockError::InvalidTransaction {
@@ -104,15 +106,16 @@ fn deposits_are_minted_in_order_exactly_as_recorded() {
     let mut inflated = first.clone();
     inflated.amount = U256::from(500);
     assert_eq!(
-        chain.try_commit(vec![deposit_tx(&inflated)]).unwrap_err(),
+        chain.try_commit(vec![deposit_transaction(&inflated)]).unwrap_err(),
         BlockError::InvalidTransaction { index: 0, error: TxError::DepositMismatch { nonce: 0 } }
     );
     let unknown = plasma_ledger::DepositRecord { nonce: 2, ..second.clone() };
-    let delta = chain.try_commit(vec![deposit_tx(&first), deposit_tx(&second)]).unwrap();
+    let delta =
+        chain.try_commit(vec![deposit_transaction(&first), deposit_transaction(&second)]).unwrap();
     assert_eq!(delta.next_deposit_nonce, 2);
     assert_eq!(chain.state.total_value()[&testkit::TOKEN], U256::from(6));
     assert_eq!(
-        chain.try_commit(vec![deposit_tx(&unknown)]).unwrap_err(),
+        chain.try_commit(vec![deposit_transaction(&unknown)]).unwrap_err(),
         BlockError::InvalidTransaction { index: 0, error: TxError::DepositUnknown { nonce: 2 } }
     );
 }
@@ -120,7 +123,7 @@ fn deposits_are_minted_in_order_exactly_as_recorded() {
 #[test]
 fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
     use alloy_sol_types::SolValue;
-    use plasma_ledger::{ChildDeposit, ExitPayoutClaim, TxKind};
+    use plasma_ledger::{ChildDeposit, ExitPayoutClaim, Kind};
     let (mut chain, alice) = funded();
     let d = chain.domain.clone();
     let lock = ChildDeposit {
@@ -129,24 +132,24 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
         token: Address::ZERO,
         amount: U256::from(30),
     };
-    let tx = testkit::tx(
-        TxKind::DepositToChild,
+    let tx = build::transaction(
+        Kind::DepositToChild,
         vec![UtxoPos::new(1, 0, 0)],
         vec![eth(alice.address(), 70)],
         lock.abi_encode(),
     );
     let unknown_child = ChildDeposit { childChainId: 9, ..lock.clone() };
-    let bad = testkit::tx(
-        TxKind::DepositToChild,
+    let bad = build::transaction(
+        Kind::DepositToChild,
         vec![UtxoPos::new(1, 0, 0)],
         vec![eth(alice.address(), 70)],
         unknown_child.abi_encode(),
     );
     assert_eq!(
-        chain.try_commit(vec![testkit::sign(&d, bad, &[&alice])]).unwrap_err(),
+        chain.try_commit(vec![build::sign(&d, bad, &[&alice])]).unwrap_err(),
         BlockError::InvalidTransaction { index: 0, error: TxError::UnknownChild(9) }
     );
-    chain.commit(vec![testkit::sign(&d, tx, &[&alice])]);
+    chain.commit(vec![build::sign(&d, tx, &[&alice])]);
     assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::from(30));
     assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(100));
 
@@ -154,8 +157,8 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
     let exit_id = B256::repeat_byte(0xe1);
     let claim = ExitPayoutClaim { childChainId: 8, exitId: exit_id };
     let payout = plasma_ledger::SignedTransaction {
-        transaction: testkit::tx(
-            TxKind::ExitPayout,
+        transaction: build::transaction(
+            Kind::ExitPayout,
             vec![],
             vec![eth(alice.address(), 30)],
             claim.abi_encode(),

@@ -10,24 +10,25 @@
 //! Either way the operator key pays and signs, and the BLS key's proof of possession binds
 //! the key to that operator.
 
-use crate::config::ValidatorKeys;
-use crate::hops::{lock_eth, status, Chain};
+use crate::convert;
+use crate::error::{Error, Result};
+use crate::hops::{lock_eth, Chain};
+use crate::keys::ValidatorKeys;
 use alloy_sol_types::SolValue;
-use eyre::{bail, eyre};
 use plasma_ledger::children::bond_power;
-use plasma_ledger::{ChildBond, TxKind, Validator, U256};
+use plasma_ledger::{Address, ChildBond, Kind, Validator, U256};
 use plasma_proto::v1::{GetChildRequest, ParentStateRequest};
 use std::time::{Duration, Instant};
 
 /// How often a wait asks a node again.
 const POLL: Duration = Duration::from_millis(200);
+/// How long a plasma parent may take to commit a bond.
+const COMMIT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The power `stake` buys, by the ledger's rule (whole gwei, at least one), before anything
 /// is sent.
-pub fn check_stake(stake: U256) -> eyre::Result<u64> {
-    bond_power(stake).map_err(|_| {
-        eyre!("a stake is a whole number of gwei (power = stake / 1 gwei), not {stake} wei")
-    })
+pub fn check_stake(stake: U256) -> Result<u64> {
+    bond_power(stake).map_err(|_| Error::Stake { stake })
 }
 
 /// Bonds `keys` for chain `chain_id` on its plasma parent, whose node is at `parent_rpc`,
@@ -38,21 +39,20 @@ pub async fn on_plasma_parent(
     chain_id: u64,
     keys: &ValidatorKeys,
     stake: U256,
-) -> eyre::Result<u32> {
+) -> Result<u32> {
     check_stake(stake)?;
     let operator = keys.operator.address();
     let mut parent = Chain::at(parent_rpc).await?;
     let mut children = parent.node.children.clone();
     let before = children.get_child(GetChildRequest { chain_id }).await.map_err(|s| {
-        eyre!("chain {chain_id} is not a child of chain {} ({})", parent.id, s.message())
+        Error::NotAChild { chain: chain_id, parent: parent.id, message: s.message().into() }
     })?;
     let before = before.into_inner();
-    let coin = parent.eth_coin(operator, stake).await?.ok_or_else(|| {
-        eyre!(
-            "operator {operator} holds no ETH output of {stake} wei or more on chain {}: \
-                 deposit to it there first",
-            parent.id
-        )
+    let coin = parent.eth_coin(operator, stake).await?.ok_or(Error::NoCoin {
+        owner: operator,
+        amount: stake,
+        chain: parent.id,
+        purpose: "the stake",
     })?;
     let bond = ChildBond {
         childChainId: chain_id,
@@ -61,28 +61,33 @@ pub async fn on_plasma_parent(
         proofOfPossession: keys.bls.proof_of_possession(operator).to_eip2537().to_vec().into(),
     };
     let stx =
-        lock_eth(&keys.operator, &parent.domain, coin, TxKind::BondChild, stake, bond.abi_encode());
+        lock_eth(&keys.operator, &parent.domain, coin, Kind::BondChild, stake, bond.abi_encode());
     parent.submit_once(&stx).await?;
     // Committed means: the parent numbered a configuration that holds the operator.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + COMMIT_TIMEOUT;
     loop {
-        let now = children.get_child(GetChildRequest { chain_id }).await.map_err(status)?;
-        let now = now.into_inner();
+        let now = children.get_child(GetChildRequest { chain_id }).await?.into_inner();
         if now.configurations > before.configurations {
-            let members = |abi: &[u8]| Vec::<Validator>::abi_decode(abi).unwrap_or_default();
-            let holds = |abi: &[u8]| members(abi).iter().any(|v| v.operator == operator);
-            if holds(&now.pending_validators) {
+            let pending = "GetChildResponse.pending_validators";
+            let pending = convert::optional_validator_set(pending, &now.pending_validators)?;
+            if pending.is_some_and(|set| holds(&set, operator)) {
                 return Ok(now.pending_configuration);
             }
-            if holds(&now.validators) {
+            let active = convert::validator_set("GetChildResponse.validators", &now.validators)?;
+            if holds(&active, operator) {
                 return Ok(now.active_configuration);
             }
         }
         if Instant::now() > deadline {
-            bail!("chain {} did not commit the bond within 60 s", parent.id);
+            let what = format!("chain {} to commit the bond", parent.id);
+            return Err(Error::Timeout { what, after: COMMIT_TIMEOUT });
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+fn holds(set: &[Validator], operator: Address) -> bool {
+    set.iter().any(|v| v.operator == operator)
 }
 
 /// Bonds `keys` for chain `chain_id` on the root with `stake` wei, then snapshots the pending
@@ -92,14 +97,14 @@ pub async fn on_root(
     chain_id: u64,
     keys: &ValidatorKeys,
     stake: U256,
-) -> eyre::Result<u32> {
+) -> Result<u32> {
     check_stake(stake)?;
     let operator = keys.operator.address();
-    root.bond(operator, chain_id, &keys.bls, stake).await.map_err(|e| eyre!("bond: {e}"))?;
+    root.bond(operator, chain_id, &keys.bls, stake).await.map_err(|e| Error::root("bond", e))?;
     let (id, _) = root
         .propose_configuration(operator, chain_id)
         .await
-        .map_err(|e| eyre!("proposeConfiguration: {e}"))?;
+        .map_err(|e| Error::root("proposeConfiguration", e))?;
     Ok(id)
 }
 
@@ -110,24 +115,22 @@ pub async fn wait_adopted(
     node: &mut plasma_proto::Client,
     id: u32,
     timeout: Duration,
-) -> eyre::Result<u64> {
+) -> Result<u64> {
     let deadline = Instant::now() + timeout;
     loop {
-        let s = node.bridge.parent_state(ParentStateRequest {}).await.map_err(status)?;
-        let s = s.into_inner();
+        let s = node.bridge.parent_state(ParentStateRequest {}).await?.into_inner();
         if s.configurations >= id && s.pending_configuration == 0 {
             return Ok(s.last_checkpoint);
         }
         if s.frozen {
-            bail!("the parent froze the chain before it adopted configuration {id}");
+            return Err(Error::Frozen { configuration: id });
         }
         if Instant::now() > deadline {
-            bail!(
-                "configuration {id} still pending after {timeout:?} (the parent numbered {}, \
-                 pending {})",
-                s.configurations,
-                s.pending_configuration
+            let what = format!(
+                "configuration {id} to be adopted (the parent numbered {}, pending {})",
+                s.configurations, s.pending_configuration
             );
+            return Err(Error::Timeout { what, after: timeout });
         }
         tokio::time::sleep(POLL).await;
     }

@@ -1,12 +1,13 @@
 //! The laws of the ledger, checked over generated histories and tampered evidence.
 
 use alloy_sol_types::SolValue;
+use plasma_ledger::build::{deposit_transaction, transfer};
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::exit::verify_inclusion;
 use plasma_ledger::fraud::{self, MissingInput};
 use plasma_ledger::merkle::{self, leaf_hash};
 use plasma_ledger::signing::{recover_signer, UserKey};
-use plasma_ledger::testkit::{self, deposit_tx, transfer, FraudWorld, TestChain};
+use plasma_ledger::testkit::{self, FraudWorld, TestChain};
 use plasma_ledger::tx::TxError;
 use plasma_ledger::types::decode;
 use plasma_ledger::{
@@ -99,7 +100,7 @@ impl History {
                     );
                     deposits += 1;
                     // Deposits must come in nonce order: put them first, in order.
-                    txs.insert(deposits - 1, deposit_tx(&r));
+                    txs.insert(deposits - 1, deposit_transaction(&r));
                 }
                 Step::Transfer { pick, to, split } => {
                     let Some((pos, out)) = self.nth_unspent(pick, &taken) else { continue };

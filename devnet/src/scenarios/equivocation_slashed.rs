@@ -1,0 +1,129 @@
+//! `equivocation_slashed`: a quorum of the first chain's validators signs a second block, the
+//! watchers prove the equivocation on the root, which freezes the chain and slashes the signers.
+
+use super::{check, on_root, root_err, top_chain, Outcome};
+use crate::launch::Progress;
+use crate::{Devnet, DevnetError};
+use alloy_sol_types::SolValue;
+use std::time::{Duration, Instant};
+
+/// The scenario's name.
+pub(super) const NAME: &str = "equivocation_slashed";
+
+/// More than two thirds of the first chain's validators sign a second block at a height the
+/// chain has not reached, and it is submitted to the root as a checkpoint; when the chain
+/// gets there, its watchers prove the equivocation with their own certificate. The root
+/// freezes the chain from that height and takes the stake of everyone who signed both.
+/// Destructive: the chain stays frozen (exits only), so this scenario runs last.
+pub async fn equivocation_slashed(
+    devnet: &Devnet,
+    progress: Progress<'_>,
+) -> Result<Outcome, DevnetError> {
+    use plasma_ledger::certificate::{certify, ValidatorSet};
+    let a = top_chain(devnet);
+    let chain = &devnet.state.chains[a];
+    let (a_id, path) = (chain.chain_id, chain.path.clone());
+    let root = &devnet.root;
+    let record = on_root(devnet, a_id).await?;
+    check(NAME, !record.frozen, || format!("{path} is frozen already"))?;
+    let members = root.validators(a_id, record.activeConfig).await.map_err(root_err)?;
+    let set = ValidatorSet::new(members.clone())
+        .map_err(|e| DevnetError::Root(format!("the configuration of {path}: {e}")))?;
+    let keys = devnet.validator_keys(a)?;
+    // The smallest quorum: more than two thirds of equal powers.
+    let quorum = members.len() * 2 / 3 + 1;
+    let signers: Vec<(usize, &plasma_ledger::bls::BlsSecretKey)> = members
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            Some((i, &keys.iter().find(|k| k.operator.address() == m.operator)?.bls))
+        })
+        .take(quorum)
+        .collect();
+    check(NAME, signers.len() == quorum, || {
+        format!("the devnet holds {} of the keys", signers.len())
+    })?;
+    let forged = plasma_ledger::BlockHeader {
+        chainId: a_id,
+        height: record.lastHeight + 3 * chain.epoch_length,
+        validatorSetHash: set.hash(),
+        nextValidatorSetHash: set.hash(),
+        txRoot: plasma_ledger::B256::repeat_byte(0xf0),
+        ..Default::default()
+    };
+    let cert = certify(&set, &signers, &forged, 0).ok_or_else(|| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: "no certificate".into(),
+    })?;
+    let started = Instant::now();
+    root.submit_checkpoint(devnet.operator(), &forged, &cert).await.map_err(root_err)?;
+    progress(&format!(
+        "root: a second block {} of {path}, signed by {quorum} of its {} validators, accepted as a checkpoint",
+        forged.height,
+        members.len()
+    ));
+    let rollback = loop {
+        let c = root
+            .contract()
+            .chain(a_id)
+            .call()
+            .await
+            .map_err(|e| DevnetError::Root(e.to_string()))?;
+        if c.frozen {
+            break c.rollbackHeight;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            return Err(DevnetError::Scenario {
+                name: NAME.into(),
+                reason: "the watchers never proved the equivocation".into(),
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let elapsed = started.elapsed();
+    check(NAME, rollback == forged.height, || {
+        format!("rolled back from {rollback}, not {}", forged.height)
+    })?;
+    let proofs = root.fraud_proofs(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
+    let proof = proofs.last().ok_or_else(|| DevnetError::Scenario {
+        name: NAME.into(),
+        reason: "no fraud proof on the root".into(),
+    })?;
+    let evidence =
+        <plasma_ledger::EquivocationEvidence as SolValue>::abi_decode(&proof.evidence).map_err(
+            |e| DevnetError::Scenario { name: NAME.into(), reason: format!("evidence: {e}") },
+        )?;
+    check(NAME, proof.kind == plasma_ledger::FraudKind::Equivocation as u8, || {
+        format!("kind {}", proof.kind)
+    })?;
+    let signed =
+        |c: &plasma_ledger::CommitCertificate| set.signers(&c.signerBitmap).unwrap_or_default();
+    let (x, y) = (signed(&evidence.a), signed(&evidence.b));
+    let both: Vec<usize> = x.into_iter().filter(|i| y.contains(i)).collect();
+    for (i, m) in members.iter().enumerate() {
+        let stake = root
+            .contract()
+            .stakeOf(a_id, m.operator)
+            .call()
+            .await
+            .map_err(|e| DevnetError::Root(e.to_string()))?
+            .amount;
+        check(NAME, stake.is_zero() == both.contains(&i), || {
+            format!(
+                "validator {i} ({}): stake {stake}, signed both: {}",
+                m.operator,
+                both.contains(&i)
+            )
+        })?;
+    }
+    Ok(Outcome {
+        name: NAME,
+        elapsed,
+        summary: format!(
+            "{path} frozen from height {rollback} {} ms after the conflicting checkpoint; {} \
+             validators who signed both slashed",
+            elapsed.as_millis(),
+            both.len()
+        ),
+    })
+}

@@ -1,0 +1,117 @@
+//! What a valid system transaction (or a child-facing user transaction) changes in the
+//! registry: returned by the judges, applied by whoever holds the state.
+
+use super::record::{ChildExit, ChildRecord};
+use crate::types::{DepositRecord, Validator};
+use alloy_primitives::{Address, B256, U256};
+
+/// What a valid system transaction (or a deposit into a child) changes in the registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildEffect {
+    /// A child joined with this record.
+    Registered {
+        /// Its id.
+        chain: u64,
+        /// Its entry.
+        record: ChildRecord,
+    },
+    /// A checkpoint was accepted.
+    Checkpointed {
+        /// The child.
+        chain: u64,
+        /// The checkpoint's height.
+        height: u64,
+        /// Its block hash.
+        hash: B256,
+        /// The set its header names as the next (an epoch end naming the pending set
+        /// activates it).
+        next_set: B256,
+    },
+    /// Value was locked for the child under this record (its nonce is the child's next).
+    Deposited(DepositRecord),
+    /// An exit of one of the child's outputs was queued.
+    ExitStarted {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit: ChildExit,
+    },
+    /// An exit was challenged: it leaves the queue and its bond goes to the challenger.
+    ExitChallenged {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit_id: B256,
+    },
+    /// A validator of the child bonded stake.
+    Staked {
+        /// The child.
+        chain: u64,
+        /// Its operator.
+        operator: Address,
+        /// ETH added.
+        amount: U256,
+    },
+    /// A validator bonded stake and a key: the child's next configuration includes it.
+    Bonded {
+        /// The child.
+        chain: u64,
+        /// The member it adds.
+        validator: Validator,
+        /// ETH bonded.
+        amount: U256,
+    },
+    /// Fraud was proven: the child rolls back to before `height` and freezes; the
+    /// `slashed` operators lose their stake (the prover's reward is the transaction's output).
+    FraudProven {
+        /// The child.
+        chain: u64,
+        /// The first invalid height.
+        height: u64,
+        /// Operators whose stake is taken.
+        slashed: Vec<Address>,
+    },
+}
+
+impl ChildEffect {
+    /// The record after this effect, given the one before (none before a registration).
+    pub fn applied_to(&self, before: Option<ChildRecord>) -> Option<ChildRecord> {
+        match self {
+            ChildEffect::Registered { record, .. } => Some(record.clone()),
+            ChildEffect::Checkpointed { height, hash, next_set, .. } => before.map(|mut r| {
+                r.accept_checkpoint(*height, *hash, *next_set);
+                r
+            }),
+            ChildEffect::Bonded { validator, .. } => before.map(|mut r| {
+                // Judged by `validate_bond` against this very record: it cannot fail here.
+                let _ = r.bond(validator.clone());
+                r
+            }),
+            ChildEffect::Deposited(d) => before.map(|mut r| {
+                r.next_deposit_nonce = d.nonce + 1;
+                r
+            }),
+            ChildEffect::FraudProven { height, .. } => before.map(|mut r| {
+                r.rollback_height = *height;
+                r
+            }),
+            ChildEffect::ExitStarted { .. }
+            | ChildEffect::ExitChallenged { .. }
+            | ChildEffect::Staked { .. } => before,
+        }
+    }
+
+    /// The child it concerns.
+    pub fn chain(&self) -> u64 {
+        match self {
+            ChildEffect::Registered { chain, .. }
+            | ChildEffect::Checkpointed { chain, .. }
+            | ChildEffect::ExitStarted { chain, .. }
+            | ChildEffect::ExitChallenged { chain, .. }
+            | ChildEffect::Staked { chain, .. }
+            | ChildEffect::Bonded { chain, .. }
+            | ChildEffect::FraudProven { chain, .. } => *chain,
+            ChildEffect::Deposited(d) => d.chainId,
+        }
+    }
+}

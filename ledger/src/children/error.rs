@@ -1,0 +1,143 @@
+//! Why a system transaction, or a child-facing payload of a user transaction, is invalid.
+
+use crate::certificate::CertificateError;
+use crate::exit::{ChallengeError, ExitError};
+use crate::types::DecodeError;
+use alloy_primitives::{Address, B256, U256};
+
+/// Most validators a child may register with (a registration must fit one transaction).
+pub const MAX_CHILD_VALIDATORS: usize = 16;
+
+/// Why a system transaction is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChildError {
+    /// `kind` is not a system kind this ledger knows.
+    #[error("unknown system transaction kind {0}")]
+    UnknownKind(u8),
+    /// System transactions carry only their payload.
+    #[error("a system transaction has no inputs, outputs or signatures")]
+    NotBare,
+    /// The payload does not decode.
+    #[error(transparent)]
+    Payload(#[from] DecodeError),
+    /// Epoch length or exit period is zero.
+    #[error("epoch length and exit period must be positive")]
+    BadParams,
+    /// The first set is empty or too large.
+    #[error("a child registers with 1..={MAX_CHILD_VALIDATORS} validators, got {0}")]
+    SetSize(usize),
+    /// One proof of possession per validator.
+    #[error("{proofs} proofs of possession for {validators} validators")]
+    ProofCount {
+        /// Validators.
+        validators: usize,
+        /// Proofs.
+        proofs: usize,
+    },
+    /// Two validators share an operator or a key.
+    #[error("validator {0} repeats an operator or a key")]
+    Duplicate(usize),
+    /// A validator's key or its proof of possession does not check out.
+    #[error("validator {0}: invalid BLS key or proof of possession")]
+    Possession(usize),
+    /// The set is unusable for certificates (zero power, bad key encoding).
+    #[error("validator set: {0}")]
+    Set(CertificateError),
+    /// The same registration was accepted before.
+    #[error("chain {0} is already registered")]
+    AlreadyRegistered(u64),
+    /// A checkpoint for a chain that is not a child.
+    #[error("chain {0} is not a registered child")]
+    UnknownChild(u64),
+    /// A checkpoint at or below the latest accepted one.
+    #[error("checkpoint of chain {chain} at {height} is not newer than {last}")]
+    NotNewer {
+        /// The child.
+        chain: u64,
+        /// The checkpoint's height.
+        height: u64,
+        /// The latest accepted height.
+        last: u64,
+    },
+    /// The header names another set than the one the parent accepts.
+    #[error("header names validator set {got}, the parent accepts {expected}")]
+    WrongSet {
+        /// The registered set's hash.
+        expected: B256,
+        /// The header's.
+        got: B256,
+    },
+    /// The certificate does not certify the header.
+    #[error("certificate: {0}")]
+    Certificate(CertificateError),
+    /// An exit's anchor is not a checkpoint this chain accepted.
+    #[error("chain {chain} has no accepted checkpoint at {height} with this header")]
+    UnknownAnchor {
+        /// The child.
+        chain: u64,
+        /// The anchor's height.
+        height: u64,
+    },
+    /// The output's exit is not proven.
+    #[error("exit: {0}")]
+    Exit(ExitError),
+    /// The output exited (or tried to) before.
+    #[error("exit {0} was started before")]
+    AlreadyExited(B256),
+    /// The challenged exit is not queued.
+    #[error("exit {0} is not active")]
+    ExitNotActive(B256),
+    /// A challenge's output is not the exit's bond paid to its beneficiary.
+    #[error("a challenge pays exactly the exit's bond to its beneficiary")]
+    BondOutput,
+    /// The challenge does not show a spend of the exiting output by its owner.
+    #[error("challenge: {0}")]
+    Challenge(ChallengeError),
+    /// Time-bound rules judged outside a block.
+    #[error("no block time to judge an exit at")]
+    NoBlockTime,
+    /// A fraud proof froze the child: exits only.
+    #[error("chain {0} is frozen after a proven fraud")]
+    Frozen(u64),
+    /// The fraud proof does not convict.
+    #[error("fraud proof: {0}")]
+    Fraud(crate::fraud::FraudError),
+    /// A reward output other than the slashed stake's prover share.
+    #[error("a fraud proof pays exactly the prover's share of the slashed stake")]
+    RewardOutput,
+    /// Stake of zero.
+    #[error("stake must be positive")]
+    ZeroStake,
+    /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
+    #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
+    BondPower(U256),
+    /// The operator or its key is in the set the bond would extend.
+    #[error("operator {0} or its key is bonded already")]
+    AlreadyBonded(Address),
+    /// A bond's key or proof of possession does not check out.
+    #[error("invalid BLS key or proof of possession")]
+    BondPossession,
+}
+
+impl ChildError {
+    /// Whether the verdict depends on the state (the child's registry entry), rather than on
+    /// the transaction alone.
+    pub fn depends_on_state(&self) -> bool {
+        matches!(
+            self,
+            ChildError::AlreadyRegistered(_)
+                | ChildError::UnknownChild(_)
+                | ChildError::NotNewer { .. }
+                | ChildError::WrongSet { .. }
+                | ChildError::UnknownAnchor { .. }
+                | ChildError::AlreadyExited(_)
+                | ChildError::ExitNotActive(_)
+                | ChildError::BondOutput
+                | ChildError::NoBlockTime
+                | ChildError::Frozen(_)
+                | ChildError::RewardOutput
+                | ChildError::AlreadyBonded(_)
+                | ChildError::SetSize(_)
+        )
+    }
+}

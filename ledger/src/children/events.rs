@@ -1,0 +1,183 @@
+//! What a certified block of a parent did for one child, read by whoever follows the parent
+//! as a light client: the system transactions of a certified block are exactly what the
+//! parent accepted, so a follower learns a child's registry, checkpoints, stakes, exits and
+//! deposits from certified blocks alone.
+
+use super::registry::{child_chain_id, child_domain};
+use super::stake::bond_power;
+use crate::exit::{verify_exit_start, ExitClaim};
+use crate::fraud::{equivocation_evidence, judge};
+use crate::kind::Kind;
+use crate::signing::{Signers, SigningDomain};
+use crate::types::{
+    decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildExitStart, ChildFraudProof,
+    ChildRegistration, ChildStake, DepositRecord, SignedTransaction, Validator, MAX_TX_BYTES,
+};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolType, SolValue};
+
+/// What one certified block of a parent did for child `chain`, in block order: read by
+/// whoever follows the parent as a light client. A deposit's nonce counts on from
+/// `next_nonce` (the child's next deposit nonce before this block); its depositor is the
+/// signer of the deposit's first input, recovered under the parent's `domain`.
+pub fn child_events(
+    domain: &SigningDomain,
+    block: &Block,
+    chain: u64,
+    mut next_nonce: u64,
+    signers: &impl Signers,
+) -> Vec<ChildEvent> {
+    let parent = block.header.chainId;
+    let mut events = Vec::new();
+    for (index, stx) in block.transactions.iter().enumerate() {
+        let tx = &stx.transaction;
+        match tx.tx_kind() {
+            Some(Kind::RegisterChild) => {
+                let Some(reg) = payload::<ChildRegistration>("ChildRegistration", tx) else {
+                    continue;
+                };
+                if child_chain_id(parent, &reg) == chain {
+                    events.push(ChildEvent::Registered(reg));
+                }
+            }
+            Some(Kind::ChildCheckpoint) => {
+                let Some(cp) = payload::<Checkpoint>("Checkpoint", tx) else { continue };
+                if cp.header.chainId == chain {
+                    events.push(ChildEvent::Checkpoint(Box::new(cp)));
+                }
+            }
+            Some(Kind::ProveChildFraud) => {
+                let Some(c) = payload::<ChildFraudProof>("ChildFraudProof", tx) else { continue };
+                if c.childChainId != chain {
+                    continue;
+                }
+                // Accepted, so it convicts; the height is its verdict's (a deposit mismatch
+                // convicts at the mint's height whatever the parent's record).
+                let height = match equivocation_evidence(&c.proof) {
+                    Some(e) => e.map(|e| e.a.height).ok(),
+                    None => {
+                        let child = child_domain(domain, chain);
+                        judge(&child, &c.proof, |_| None).map(|v| v.height).ok()
+                    }
+                };
+                if let Some(height) = height {
+                    events.push(ChildEvent::FraudProven { height });
+                }
+            }
+            Some(Kind::StakeChild) => {
+                let Some(stake) = payload::<ChildStake>("ChildStake", tx) else { continue };
+                if stake.childChainId != chain {
+                    continue;
+                }
+                if let Some(operator) = first_signer(domain, stx, signers) {
+                    events.push(ChildEvent::Staked { operator, amount: stake.amount });
+                }
+            }
+            Some(Kind::BondChild) => {
+                let Some(bond) = payload::<ChildBond>("ChildBond", tx) else { continue };
+                if bond.childChainId != chain {
+                    continue;
+                }
+                let Some(operator) = first_signer(domain, stx, signers) else { continue };
+                let Ok(power) = bond_power(bond.amount) else { continue };
+                let validator = Validator { operator, blsPubkey: bond.blsPubkey, power };
+                events.push(ChildEvent::Bonded { validator, amount: bond.amount });
+            }
+            Some(Kind::StartChildExit) => {
+                let Some(start) = payload::<ChildExitStart>("ChildExitStart", tx) else { continue };
+                if start.childChainId != chain {
+                    continue;
+                }
+                let Some(claimant) = first_signer(domain, stx, signers) else { continue };
+                let proven =
+                    verify_exit_start(chain, &start.anchor, &start.pos, &start.inclusion, claimant);
+                if let Ok(claim) = proven {
+                    events.push(ChildEvent::ExitStarted {
+                        claim,
+                        started_at: block.header.timestamp,
+                    });
+                }
+            }
+            Some(Kind::DepositToChild) => {
+                let Some(lock) = payload::<ChildDeposit>("ChildDeposit", tx) else { continue };
+                if lock.childChainId != chain {
+                    continue;
+                }
+                let Some(depositor) = first_signer(domain, stx, signers) else { continue };
+                events.push(ChildEvent::Deposit {
+                    record: DepositRecord {
+                        chainId: chain,
+                        nonce: next_nonce,
+                        depositor,
+                        recipient: lock.recipient,
+                        token: lock.token,
+                        amount: lock.amount,
+                    },
+                    tx_index: index as u32,
+                });
+                next_nonce += 1;
+            }
+            _ => {}
+        }
+    }
+    events
+}
+/// Who signed the first input of `stx` under `domain`: its owner, in a certified block.
+fn first_signer(
+    domain: &SigningDomain,
+    stx: &SignedTransaction,
+    signers: &impl Signers,
+) -> Option<Address> {
+    let digest = domain.signing_hash(&stx.transaction);
+    stx.signatures.first().and_then(|s| signers.signer(&digest, s).ok())
+}
+/// One thing a parent's block did for a child ([`child_events`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildEvent {
+    /// The child was registered.
+    Registered(ChildRegistration),
+    /// A checkpoint was accepted.
+    Checkpoint(Box<Checkpoint>),
+    /// A validator of the child bonded stake.
+    Staked {
+        /// Its operator.
+        operator: Address,
+        /// ETH added.
+        amount: U256,
+    },
+    /// A validator bonded stake and joined the child's next configuration
+    /// ([`ChildRecord::bond`]).
+    Bonded {
+        /// The member it adds.
+        validator: Validator,
+        /// ETH bonded.
+        amount: U256,
+    },
+    /// Fraud was proven: the child is frozen from `height` on (stakes it convicts are gone).
+    FraudProven {
+        /// The first invalid height.
+        height: u64,
+    },
+    /// An exit of one of the child's outputs was queued at `started_at` (parent time).
+    ExitStarted {
+        /// The proven claim.
+        claim: ExitClaim,
+        /// The parent block's time.
+        started_at: u64,
+    },
+    /// Value was locked for the child.
+    Deposit {
+        /// The deposit as the child mints it.
+        record: DepositRecord,
+        /// Where in the parent's block.
+        tx_index: u32,
+    },
+}
+
+/// The payload of an accepted transaction, strictly decoded as its judge decoded it.
+fn payload<T>(what: &'static str, tx: &crate::types::Transaction) -> Option<T>
+where
+    T: SolValue + From<<T::SolType as SolType>::RustType>,
+{
+    decode(what, &tx.data, MAX_TX_BYTES).ok()
+}

@@ -1,0 +1,107 @@
+//! Fraud proven against a child: the root's `proveFraud`, judged natively. A proof convicts
+//! the signers of the certificate it shows, freezes the child from the first invalid height
+//! and pays the prover a share of the stakes it takes.
+
+use super::effect::ChildEffect;
+use super::error::ChildError;
+use super::record::ChildRecord;
+use super::registry::{child_domain, live_child};
+use crate::build::prove_child_fraud_tx;
+use crate::certificate::ValidatorSet;
+use crate::fraud::{equivocation_evidence, judge, verify_equivocation};
+use crate::signing::SigningDomain;
+use crate::types::{decode, Checkpoint, ChildFraudProof, FraudProof, Output, MAX_TX_BYTES};
+use crate::view::LedgerView;
+use alloy_primitives::{Address, U256};
+
+/// Share of the slashed stake paid to the prover, in basis points (as on the root).
+pub const PROVER_REWARD_BPS: u64 = 5_000;
+
+/// Judges a `ProveChildFraud` (payload and `outputs`) on the chain of `domain`: the proof
+/// convicts, and the only output pays the prover's share of the stakes it takes.
+pub(super) fn validate_fraud_proof(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    payload: &[u8],
+    outputs: &[Output],
+) -> Result<ChildEffect, ChildError> {
+    let c: ChildFraudProof = decode("ChildFraudProof", payload, MAX_TX_BYTES)?;
+    let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
+    let reward = prover_reward(slashed.iter().map(|op| view.child_stake(chain, op)));
+    let expected = prove_child_fraud_tx(&c, reward).transaction.outputs;
+    if outputs != expected || c.prover == Address::ZERO {
+        return Err(ChildError::RewardOutput);
+    }
+    Ok(ChildEffect::FraudProven { chain, height, slashed })
+}
+
+/// What a fraud proof against a child convicts, as the root's `proveFraud` judges it: the
+/// first invalid height and the operators who lose their stake.
+fn judge_child_fraud(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    c: &ChildFraudProof,
+) -> Result<(u64, u64, Vec<Address>), ChildError> {
+    let chain = c.childChainId;
+    let record = live_child(view, chain)?;
+    let proof = &c.proof;
+    let set = certifying_set(&record, proof)?;
+    let height = match equivocation_evidence(proof) {
+        Some(e) => {
+            let e = e.map_err(ChildError::Fraud)?;
+            verify_equivocation(&set, chain, &e.a, &e.b).map_err(ChildError::Fraud)?.height
+        }
+        None => {
+            let anchor = &proof.anchor;
+            let accepted = view.child_checkpoint(chain, anchor.height);
+            if anchor.chainId != chain || accepted != Some(anchor.hash()) {
+                return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
+            }
+            let checkpoint =
+                Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
+            set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
+            let child_domain = child_domain(domain, chain);
+            judge(&child_domain, proof, |n| view.child_deposit(chain, n))
+                .map_err(ChildError::Fraud)?
+                .height
+        }
+    };
+    Ok((chain, height, convicted(&set, proof)?))
+}
+
+/// The configuration of `record` that certified what `proof` shows: the one active at its
+/// anchor's height, or at the equivocation's height.
+pub fn certifying_set(
+    record: &ChildRecord,
+    proof: &FraudProof,
+) -> Result<ValidatorSet, ChildError> {
+    let height = match equivocation_evidence(proof) {
+        Some(e) => e.map_err(ChildError::Fraud)?.a.height,
+        None => proof.anchor.height,
+    };
+    ValidatorSet::new(record.set_at(height).to_vec()).map_err(ChildError::Set)
+}
+
+/// The operators a fraud proof convicts: those who certified its anchor, or for
+/// equivocation those who signed both certificates. Judging the proof is
+/// [`super::validate_system`]'s; this only reads the bitmaps.
+pub fn convicted(set: &ValidatorSet, proof: &FraudProof) -> Result<Vec<Address>, ChildError> {
+    let indices = match equivocation_evidence(proof) {
+        Some(e) => {
+            let e = e.map_err(ChildError::Fraud)?;
+            let a = set.signers(&e.a.signerBitmap).map_err(ChildError::Certificate)?;
+            let b = set.signers(&e.b.signerBitmap).map_err(ChildError::Certificate)?;
+            a.into_iter().filter(|i| b.contains(i)).collect()
+        }
+        None => {
+            set.signers(&proof.anchorCertificate.signerBitmap).map_err(ChildError::Certificate)?
+        }
+    };
+    Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
+}
+
+/// The prover's share of the stakes a fraud proof takes.
+pub fn prover_reward(slashed: impl IntoIterator<Item = U256>) -> U256 {
+    let taken = slashed.into_iter().fold(U256::ZERO, |sum, s| sum.saturating_add(s));
+    taken * U256::from(PROVER_REWARD_BPS) / U256::from(10_000u64)
+}

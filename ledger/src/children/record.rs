@@ -1,0 +1,149 @@
+//! What a parent keeps of each registered child: its registry entry, its numbered validator
+//! configurations and the exits of its outputs. Plain data and the bookkeeping on it; the
+//! rules that change it live in the sibling modules.
+
+use super::error::ChildError;
+pub use super::error::MAX_CHILD_VALIDATORS;
+use crate::types::{ChildParams, ChildRegistration, ExitRecord, Validator};
+use alloy_primitives::{B256, U256};
+
+/// An exit of a child's output on this chain, as the exit game keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildExit {
+    /// The claim: output, owner, amount, when it may be paid.
+    pub record: ExitRecord,
+    /// ETH bonded by the exiter (returned with the payout, or paid to a challenger).
+    pub bond: U256,
+    /// Queued: neither paid nor challenged yet. An inactive exit stays, so the output never
+    /// exits twice.
+    pub active: bool,
+}
+
+/// One numbered validator configuration of a child (ids count from 1, the registered set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildConfiguration {
+    /// Its members, in bitmap order.
+    pub validators: Vec<Validator>,
+    /// The first height it certifies (0: never activated, pending or superseded).
+    pub active_from: u64,
+}
+
+/// What a parent keeps of each registered child.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChildRecord {
+    /// Epoch length and exit period.
+    pub params: ChildParams,
+    /// Every configuration numbered so far: id `i` is entry `i - 1`. The registered set is 1.
+    pub configurations: Vec<ChildConfiguration>,
+    /// The configuration whose certificates the parent accepts.
+    pub active: u32,
+    /// The configuration proposed by the latest bond and not yet acknowledged (0: none).
+    pub pending: u32,
+    /// Height of the latest accepted checkpoint (0: none).
+    pub last_height: u64,
+    /// Block hash of the latest accepted checkpoint (zero: none).
+    pub last_hash: B256,
+    /// Nonce the next deposit into this child gets.
+    pub next_deposit_nonce: u64,
+    /// First void height after a proven fraud (0: none). The child is frozen from then on:
+    /// no checkpoints, no deposits; exits anchor below it.
+    pub rollback_height: u64,
+}
+
+impl ChildRecord {
+    /// Whether a fraud proof froze the child.
+    pub fn frozen(&self) -> bool {
+        self.rollback_height != 0
+    }
+
+    /// Configuration `id`, if numbered.
+    pub fn configuration(&self, id: u32) -> Option<&ChildConfiguration> {
+        self.configurations.get((id as usize).checked_sub(1)?)
+    }
+
+    /// The active set, whose certificates the parent accepts, in bitmap order.
+    pub fn validators(&self) -> &[Validator] {
+        self.configuration(self.active).map_or(&[], |c| &c.validators)
+    }
+
+    /// `keccak256(abi.encode(Validator[]))` of the active set.
+    pub fn set_hash(&self) -> B256 {
+        Validator::set_hash(self.validators())
+    }
+
+    /// The set a bond proposes, if one is pending.
+    pub fn pending_set(&self) -> Option<&[Validator]> {
+        self.configuration(self.pending).map(|c| c.validators.as_slice())
+    }
+
+    /// The set that certified `height`: the last activated configuration from at or below it.
+    pub fn set_at(&self, height: u64) -> &[Validator] {
+        self.configurations
+            .iter()
+            .filter(|c| c.active_from != 0 && c.active_from <= height)
+            .max_by_key(|c| c.active_from)
+            .map_or(self.validators(), |c| &c.validators)
+    }
+
+    /// The configuration whose set hash is `hash`, if any was numbered.
+    pub fn configuration_with_hash(&self, hash: B256) -> Option<&[Validator]> {
+        let found = self.configurations.iter().find(|c| Validator::set_hash(&c.validators) == hash);
+        found.map(|c| c.validators.as_slice())
+    }
+
+    /// Numbers the next configuration: the pending set (or else the active one) joined by
+    /// `validator`, which becomes the pending configuration (a pending one never acknowledged
+    /// is superseded). The root's `bond` followed by `proposeConfiguration`.
+    pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
+        let base = self.pending_set().unwrap_or(self.validators());
+        if let Some(i) = base
+            .iter()
+            .position(|v| v.operator == validator.operator || v.blsPubkey == validator.blsPubkey)
+        {
+            return Err(ChildError::AlreadyBonded(base[i].operator));
+        }
+        if base.len() >= MAX_CHILD_VALIDATORS {
+            return Err(ChildError::SetSize(base.len() + 1));
+        }
+        let mut validators = base.to_vec();
+        validators.push(validator);
+        self.configurations.push(ChildConfiguration { validators, active_from: 0 });
+        self.pending = self.configurations.len() as u32;
+        Ok(self.pending)
+    }
+
+    /// Records an accepted checkpoint of block `height` (hash `hash`) whose header names
+    /// `next_set` as the next validator set. At an epoch end that names the pending set, the
+    /// pending configuration becomes active from `height + 1`, as on the root.
+    pub fn accept_checkpoint(&mut self, height: u64, hash: B256, next_set: B256) {
+        self.last_height = height;
+        self.last_hash = hash;
+        let epoch = self.params.epochLength;
+        let names_pending = self.pending_set().is_some_and(|s| Validator::set_hash(s) == next_set);
+        if epoch != 0 && height.is_multiple_of(epoch) && names_pending {
+            let pending = self.pending;
+            if let Some(c) = self.configurations.get_mut(pending as usize - 1) {
+                c.active_from = height + 1;
+            }
+            self.active = pending;
+            self.pending = 0;
+        }
+    }
+}
+
+/// The entry a registration creates, for one who read it from a certified block.
+pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
+    ChildRecord {
+        params: registration.params.clone(),
+        configurations: vec![ChildConfiguration {
+            validators: registration.validators.clone(),
+            active_from: 1,
+        }],
+        active: 1,
+        pending: 0,
+        last_height: 0,
+        last_hash: B256::ZERO,
+        next_deposit_nonce: 0,
+        rollback_height: 0,
+    }
+}

@@ -1,0 +1,136 @@
+//! Registration and checkpoints: the root contract's `registerChain` and `submitCheckpoint`,
+//! judged natively, and what a block commits to of the checkpoints it accepts.
+
+use super::effect::ChildEffect;
+use super::error::ChildError;
+use super::record::{record_of, ChildRecord, MAX_CHILD_VALIDATORS};
+use crate::bls::{BlsPublicKey, BlsSignature};
+use crate::certificate::ValidatorSet;
+use crate::kind::Kind;
+use crate::merkle::{self, leaf_hash};
+use crate::signing::SigningDomain;
+use crate::types::{decode, Checkpoint, ChildRegistration, SignedTransaction, MAX_TX_BYTES};
+use crate::view::LedgerView;
+use alloy_primitives::{keccak256, B256};
+use alloy_sol_types::SolValue;
+
+/// The id a registration gives its child on `parent`: the low 63 bits of
+/// `keccak256(abi.encode(parent, keccak256(abi.encode(registration))))`, with the top bit set
+/// so that it never meets the root's sequential ids. Known before the registration lands.
+pub fn child_chain_id(parent: u64, registration: &ChildRegistration) -> u64 {
+    let inner = keccak256(registration.abi_encode());
+    let word = keccak256((parent, inner).abi_encode());
+    let low = u64::from_be_bytes(word[24..].try_into().unwrap_or_default());
+    low | (1 << 63)
+}
+
+/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
+pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
+    SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
+}
+
+/// The registry entry of `chain`, if it is a registered child that no fraud proof froze: what
+/// every checkpoint, deposit, stake, bond and fraud proof needs first.
+pub fn live_child(view: &impl LedgerView, chain: u64) -> Result<ChildRecord, ChildError> {
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    if record.frozen() {
+        return Err(ChildError::Frozen(chain));
+    }
+    Ok(record)
+}
+
+/// Judges a `RegisterChild` payload on the chain of `domain`.
+pub(super) fn validate_registration(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    payload: &[u8],
+) -> Result<ChildEffect, ChildError> {
+    let reg: ChildRegistration = decode("ChildRegistration", payload, MAX_TX_BYTES)?;
+    let chain = child_chain_id(domain.chain_id, &reg);
+    if view.child(chain).is_some() {
+        return Err(ChildError::AlreadyRegistered(chain));
+    }
+    let record = check_registration(&reg)?;
+    Ok(ChildEffect::Registered { chain, record })
+}
+
+/// Checks a registration on its own and returns the entry it creates.
+fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError> {
+    if reg.params.epochLength == 0 || reg.params.exitPeriod == 0 {
+        return Err(ChildError::BadParams);
+    }
+    let n = reg.validators.len();
+    if n == 0 || n > MAX_CHILD_VALIDATORS {
+        return Err(ChildError::SetSize(n));
+    }
+    if reg.proofsOfPossession.len() != n {
+        return Err(ChildError::ProofCount { validators: n, proofs: reg.proofsOfPossession.len() });
+    }
+    for (i, v) in reg.validators.iter().enumerate() {
+        let earlier = &reg.validators[..i];
+        if earlier.iter().any(|e| e.operator == v.operator || e.blsPubkey == v.blsPubkey) {
+            return Err(ChildError::Duplicate(i));
+        }
+        let key =
+            BlsPublicKey::from_eip2537(&v.blsPubkey).map_err(|_| ChildError::Possession(i))?;
+        let pop = BlsSignature::from_eip2537(&reg.proofsOfPossession[i])
+            .map_err(|_| ChildError::Possession(i))?;
+        if !key.verify_possession(v.operator, &pop) {
+            return Err(ChildError::Possession(i));
+        }
+    }
+    ValidatorSet::new(reg.validators.clone()).map_err(ChildError::Set)?;
+    Ok(record_of(reg))
+}
+
+/// Judges a `ChildCheckpoint` payload: newer than the last accepted one, naming the active
+/// set, certified by more than two thirds of its power.
+pub(super) fn validate_checkpoint(
+    view: &impl LedgerView,
+    payload: &[u8],
+) -> Result<ChildEffect, ChildError> {
+    let checkpoint: Checkpoint = decode("Checkpoint", payload, MAX_TX_BYTES)?;
+    let header = &checkpoint.header;
+    let chain = header.chainId;
+    let record = live_child(view, chain)?;
+    if header.height <= record.last_height {
+        return Err(ChildError::NotNewer {
+            chain,
+            height: header.height,
+            last: record.last_height,
+        });
+    }
+    let expected = record.set_hash();
+    if header.validatorSetHash != expected {
+        return Err(ChildError::WrongSet { expected, got: header.validatorSetHash });
+    }
+    let set = ValidatorSet::new(record.validators().to_vec()).map_err(ChildError::Set)?;
+    set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
+    Ok(ChildEffect::Checkpointed {
+        chain,
+        height: header.height,
+        hash: header.hash(),
+        next_set: header.nextValidatorSetHash,
+    })
+}
+
+/// The leaf an accepted checkpoint contributes to its block's `childCheckpointsRoot`:
+/// `keccak256(0x00 ‖ abi.encode(chainId, height, blockHash))`.
+pub fn checkpoint_leaf(chain: u64, height: u64, hash: B256) -> B256 {
+    leaf_hash(&(chain, height, hash).abi_encode())
+}
+
+/// A block's `childCheckpointsRoot`: the Merkle root over the [`checkpoint_leaf`] of each
+/// checkpoint its body submits, in block order (in a valid block, each one was accepted);
+/// zero when there is none, and `None` when one does not decode (the block is invalid).
+pub fn checkpoints_root(transactions: &[SignedTransaction]) -> Option<B256> {
+    let mut leaves = Vec::new();
+    let submitted =
+        transactions.iter().filter(|t| t.transaction.kind == Kind::ChildCheckpoint.byte());
+    for stx in submitted {
+        let cp: Checkpoint = decode("Checkpoint", &stx.transaction.data, MAX_TX_BYTES).ok()?;
+        let h = &cp.header;
+        leaves.push(checkpoint_leaf(h.chainId, h.height, h.hash()));
+    }
+    Some(if leaves.is_empty() { B256::ZERO } else { merkle::root(&leaves) })
+}

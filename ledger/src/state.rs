@@ -1,0 +1,90 @@
+//! The chain's state as data: where a transaction sits, what the next block extends, and
+//! what a valid transaction or block changes. Produced by the rules (`tx`, `block`), applied
+//! by whoever holds the state (`view`'s implementations, the node's store) as one batch.
+
+use crate::children::effect::ChildEffect;
+use crate::children::record::{ChildExit, ChildRecord};
+use crate::merkle::HistoryTree;
+use crate::types::{DepositRecord, Output, UtxoPos};
+use alloy_primitives::{Address, B256, U256};
+use std::collections::BTreeMap;
+
+/// A transaction's place in the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxRef {
+    /// Height of its block.
+    pub height: u64,
+    /// Index in the block.
+    pub index: u32,
+}
+
+impl core::fmt::Display for TxRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}:{}", self.height, self.index)
+    }
+}
+
+/// The tip of a chain: what the next block must extend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainHead {
+    /// Height of the last committed block (0 before the first).
+    pub height: u64,
+    /// Hash of the last committed block (zero before the first).
+    pub hash: B256,
+    /// History tree over every committed block hash.
+    pub history: HistoryTree,
+}
+
+impl Default for ChainHead {
+    fn default() -> Self {
+        Self { height: 0, hash: B256::ZERO, history: HistoryTree::new() }
+    }
+}
+
+/// What a valid transaction does to the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatedTx {
+    /// `keccak256(abi.encode(tx))`.
+    pub hash: B256,
+    /// The kind (`Transaction.kind`; 16 and above are system kinds).
+    pub kind: u8,
+    /// Outputs consumed.
+    pub spends: Vec<UtxoPos>,
+    /// Outputs created, in output order.
+    pub creates: Vec<Output>,
+    /// The parent deposit nonce this transaction mints.
+    pub deposit_nonce: Option<u64>,
+    /// Escrow change: (child, token, amount added) for `DepositToChild`.
+    pub escrow_credit: Option<(u64, Address, U256)>,
+    /// Escrow change: (child, token, amount removed) and the exit paid, for `ExitPayout`.
+    pub escrow_debit: Option<(u64, Address, U256, B256)>,
+    /// What it changes in the registry of children (system kinds and `DepositToChild`).
+    pub child: Option<ChildEffect>,
+}
+
+/// Everything a valid block changes, ready to be written atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateDelta {
+    /// The new head (this block).
+    pub head: ChainHead,
+    /// Outputs created and not spent within the block.
+    pub created: Vec<(UtxoPos, Output)>,
+    /// Outputs spent (including ones created earlier in the block), with their spender.
+    pub spent: Vec<(UtxoPos, TxRef)>,
+    /// Hashes of the block's transactions, in order.
+    pub tx_hashes: Vec<B256>,
+    /// Next parent deposit nonce after this block.
+    pub next_deposit_nonce: u64,
+    /// New escrow balances of children, per (child, token).
+    pub escrow: BTreeMap<(u64, Address), U256>,
+    /// Children's exits this block queued, challenged or paid.
+    pub child_exits: BTreeMap<(u64, B256), ChildExit>,
+    /// Children's checkpoints this block accepted: (child, height, block hash).
+    pub child_checkpoints: Vec<(u64, u64, B256)>,
+    /// Stakes of children's validators this block changed, by (child, operator).
+    pub child_stakes: BTreeMap<(u64, Address), U256>,
+    /// Children's registry entries this block created or changed.
+    pub registry: BTreeMap<u64, ChildRecord>,
+    /// Deposits this block locked for children, in order (each child's nonces ascending).
+    pub child_deposits: Vec<DepositRecord>,
+}

@@ -1,0 +1,10 @@
+//! The ledger's integration tests, one binary: each module tests one part of the public API
+//! the way another crate uses it.
+
+mod abi;
+mod blocks;
+mod decoders;
+mod exits;
+mod layering;
+mod properties;
+mod vectors_fresh;
