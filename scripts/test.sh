@@ -52,9 +52,9 @@ cargo test --workspace --locked
 
 step "fault injection: double signing, an invalid proposer, an inflating majority proven to the root and to a plasma parent (plasmad built with --features byzantine)"
 cargo build -p plasma-client --bins --locked   # the `plasma` CLI tests/fraud.rs runs (beside plasmad)
-cargo test -p plasma-node --features byzantine --test byzantine --test fraud --locked
+cargo test -p plasma-node --features byzantine --test it --locked -- byzantine:: fraud::
 cargo build -p plasma-node --features byzantine --bins --locked
-cargo test -p plasma-devnet --features byzantine --test fraud --locked
+cargo test -p plasma-devnet --features byzantine --test it --locked -- fraud::
 # Leave the ordinary plasmad for the devnet command and the next test run.
 cargo build -p plasma-node --bins --locked
 

@@ -4,7 +4,7 @@
 //! transfer gossiped by the same peer afterwards — so the refusals are the checks at work,
 //! not a deaf node.
 
-mod common;
+use crate::common;
 
 use common::Cluster;
 use libp2p::futures::StreamExt;

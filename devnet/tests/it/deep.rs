@@ -3,42 +3,28 @@
 //! B, and value goes root → C and back C → root in single hops composed. When B's set
 //! changes (a validator bonds on A), C's nodes follow B across it.
 
-mod common;
+use crate::common::{boot, topology, Chain, ETH};
 
-use common::{boot, ETH};
 use plasma_client::hops::{self, Deposit, Journal};
 use plasma_ledger::{Address, U256};
 use std::time::Duration;
 
-const DEEP: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 4
-block_time_ms = 300
-exit_period = 4
-
-[[chain]]
-name = "A"
-validators = 1
-exit_period = 60
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 1
-
-[[chain]]
-name = "C"
-parent = "B"
-validators = 2
-"#;
+fn deep() -> String {
+    topology(
+        4,
+        Some(4),
+        &[
+            Chain("A", None, 1, Some(60)),
+            Chain("B", Some("A"), 1, None),
+            Chain("C", Some("B"), 2, None),
+        ],
+    )
+}
 
 #[test]
 fn a_great_grandchild_of_the_root_checkpoints_and_moves_value_across_three_hops() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, mut devnet) = boot(&rt, DEEP);
+    let (_dir, mut devnet) = boot(&rt, &deep());
     let [a, b, c] = ["/A", "/A/B", "/A/B/C"].map(|p| devnet.chain(p).unwrap());
     let [url_a, url_b, url_c] = [a, b, c].map(|i| devnet.state.chains[i].nodes[0].url());
     let key = devnet.user_key(4).unwrap();

@@ -1,41 +1,26 @@
 //! The named scenarios `plasma-devnet scenario` replays, run on a small tree.
 
-mod common;
+use crate::common::{boot, topology, Chain};
 
-use common::boot;
 use plasma_devnet::scenarios;
 use plasma_devnet::DevnetError;
 
-const SMALL: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 4
-block_time_ms = 300
-
-[[chain]]
-name = "A"
-validators = 4
-exit_period = 60
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 1
-exit_period = 4
-
-[[chain]]
-name = "C"
-parent = "A"
-validators = 1
-exit_period = 4
-"#;
+fn small() -> String {
+    topology(
+        4,
+        None,
+        &[
+            Chain("A", None, 4, Some(60)),
+            Chain("B", Some("A"), 1, Some(4)),
+            Chain("C", Some("A"), 1, Some(4)),
+        ],
+    )
+}
 
 #[test]
 fn every_named_scenario_passes_on_a_small_tree() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, mut devnet) = boot(&rt, SMALL);
+    let (_dir, mut devnet) = boot(&rt, &small());
     let progress = |line: &str| eprintln!("scenario: {line}");
     // Exiting before anything is on B says what to run first.
     let early = rt.block_on(scenarios::run(&mut devnet, "exit_grandchild_to_root", &progress));

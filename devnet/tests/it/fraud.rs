@@ -6,38 +6,19 @@
 //! takes the three stakes, pays the prover half and freezes B; the forged output cannot
 //! exit, and honest users' pre-fraud outputs exit to A in priority order.
 
-#![cfg(feature = "byzantine")]
+use crate::common::{boot, topology, Chain};
 
-mod common;
-
-use common::boot;
 use plasma_devnet::scenarios;
 
-const TREE: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 4
-block_time_ms = 300
-
-[[chain]]
-name = "A"
-validators = 1
-exit_period = 60
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 4
-exit_period = 4
-"#;
+fn tree() -> String {
+    topology(4, None, &[Chain("A", None, 1, Some(60)), Chain("B", Some("A"), 4, Some(4))])
+}
 
 #[test]
 fn each_fraud_scenario_is_proven_rolled_back_slashed_and_frozen() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     for name in scenarios::fault_names() {
-        let (_dir, mut devnet) = boot(&rt, TREE);
+        let (_dir, mut devnet) = boot(&rt, &tree());
         let progress = |line: &str| eprintln!("{name}: {line}");
         let outcome = rt.block_on(scenarios::run(&mut devnet, name, &progress));
         let outcome = outcome.unwrap_or_else(|e| {

@@ -4,9 +4,7 @@
 //! * one that proposes invalid blocks (minting a deposit the parent never recorded): the
 //!   honest validators refuse every one of them, and the chain goes on without them.
 
-#![cfg(feature = "byzantine")]
-
-mod common;
+use crate::common;
 
 use common::Cluster;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! The application answers one request trace identically in-process and over an ABCI socket
 //! (tower-abci), and ends in the same state.
 
+use crate::common;
 use bytes::Bytes;
 use malachitebft_core_types::{CommitCertificate, CommitSignature, Context, NilOrVal, Round};
 use malachitebft_signing::Signer;
@@ -32,8 +33,8 @@ fn genesis(keys: &[BlsSecretKey], alice: Address) -> Genesis {
                 let op = Address::with_last_byte(i as u8 + 1);
                 GenesisValidator {
                     operator: op,
-                    bls_pubkey: hex(&k.public_key().to_eip2537()),
-                    pop: hex(&k.proof_of_possession(op).to_eip2537()),
+                    bls_pubkey: alloy_primitives::hex::encode(k.public_key().to_eip2537()),
+                    pop: alloy_primitives::hex::encode(k.proof_of_possession(op).to_eip2537()),
                     power: 10,
                 }
             })
@@ -43,19 +44,6 @@ fn genesis(keys: &[BlsSecretKey], alice: Address) -> Genesis {
             GenesisDeposit { recipient: alice, token: Address::ZERO, amount: U256::from(7) },
         ],
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn app(dir: &std::path::Path, g: &Genesis) -> PlasmaApp {
-    let loaded = g.clone().check().unwrap();
-    let store = Store::open(dir, &StoreConfig::default()).unwrap();
-    for r in g.deposit_records() {
-        store.record_parent_deposit(&r).unwrap();
-    }
-    PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
 }
 
 async fn commit_for(keys: &[BlsSecretKey], height: u64, block: B256) -> Bytes {
@@ -179,8 +167,8 @@ async fn one_trace_in_process_and_over_the_socket() {
     let alice = plasma_ledger::signing::UserKey::from_seed(b"alice");
     let g = genesis(&keys, alice.address());
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let local = app(da.path(), &g);
-    let served = app(db.path(), &g);
+    let local = common::app(da.path(), &g);
+    let served = common::app(db.path(), &g);
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
@@ -276,7 +264,7 @@ async fn prepared_blocks_fit_the_byte_limit() {
     let alice = testkit::user("alice");
     let g = genesis(&keys, alice.address());
     let dir = tempfile::tempdir().unwrap();
-    let app = app(dir.path(), &g);
+    let app = common::app(dir.path(), &g);
     let mut kept = Vec::new();
     for limit in (0..2000).step_by(25) {
         let Request::PrepareProposal(mut req) = prepare(1, vec![]) else { unreachable!() };
@@ -304,8 +292,8 @@ async fn a_block_re_proposed_by_another_round_proposer_is_accepted() {
     let alice = testkit::user("alice");
     let g = genesis(&keys, alice.address());
     let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let builder = app(built_dir.path(), &g);
-    let judge = app(judge_dir.path(), &g);
+    let builder = common::app(built_dir.path(), &g);
+    let judge = common::app(judge_dir.path(), &g);
     let answer = |app: &PlasmaApp, req: Request| {
         let app = app.clone();
         async move { app.oneshot(req).await.unwrap() }
@@ -338,7 +326,7 @@ async fn a_block_stamped_ahead_of_the_validators_clock_is_refused() {
     let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'c', i])).collect();
     let g = genesis(&keys, testkit::user("alice").address());
     let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (builder, judge) = (app(built_dir.path(), &g), app(judge_dir.path(), &g));
+    let (builder, judge) = (common::app(built_dir.path(), &g), common::app(judge_dir.path(), &g));
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
         as i64;
     let stamped = |at: i64| {
@@ -371,7 +359,7 @@ async fn a_block_minting_a_deposit_this_node_has_not_read_yet_is_judged_again_la
     let keys: Vec<_> = (0..4).map(|i| BlsSecretKey::from_seed(&[b'd', i])).collect();
     let g = genesis(&keys, testkit::user("alice").address());
     let (built_dir, judge_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let builder = app(built_dir.path(), &g);
+    let builder = common::app(built_dir.path(), &g);
     let records = g.deposit_records();
     let judge = {
         let loaded = g.clone().check().unwrap();

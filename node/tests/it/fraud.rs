@@ -3,9 +3,7 @@
 //! inflates; the honest validator's watcher proves it; the root rolls the chain back, slashes
 //! the signers, rewards the prover and freezes the chain; honest users' pre-fraud funds exit.
 
-#![cfg(feature = "byzantine")]
-
-mod common;
+use crate::common;
 
 use common::root::*;
 use plasma_ledger::{Address, UtxoPos, U256};

@@ -4,10 +4,9 @@
 //! certificates, and mints what is locked for it on A, which itself came from the root; its
 //! funds exit B → A → root.
 
-mod common;
+use crate::common::{boot, topology, Chain, ETH};
 
 use alloy_sol_types::SolValue;
-use common::{boot, ETH};
 use plasma_bridge::bindings::MockERC20;
 use plasma_devnet::harness::{lock_for_child, spend_into, Coin};
 use plasma_devnet::Devnet;
@@ -20,25 +19,9 @@ const EPOCH: u64 = 4;
 const B_EXIT_PERIOD: u64 = 4;
 const MINUTE: Duration = Duration::from_secs(60);
 
-const TREE: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 4
-block_time_ms = 300
-
-[[chain]]
-name = "A"
-validators = 4
-exit_period = 60
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 4
-exit_period = 4
-"#;
+fn tree() -> String {
+    topology(4, None, &[Chain("A", None, 4, Some(60)), Chain("B", Some("A"), 4, Some(4))])
+}
 
 /// The hash of block `height` as validator 0 stores it, once it has it (a checkpoint of the
 /// block may land on the parent a moment before validator 0 commits it).
@@ -63,7 +46,7 @@ fn eth(coins: &[Coin]) -> Coin {
 #[test]
 fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_up() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, mut devnet) = boot(&rt, TREE);
+    let (_dir, mut devnet) = boot(&rt, &tree());
     let (a, b) = (devnet.chain("/A").unwrap(), devnet.chain("/A/B").unwrap());
     let (a_id, b_id) = (devnet.state.chains[a].chain_id, devnet.state.chains[b].chain_id);
     let (a_domain, b_domain) = (devnet.domain(a), devnet.domain(b));
@@ -293,25 +276,9 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
     });
 }
 
-const SMALL: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 4
-block_time_ms = 300
-
-[[chain]]
-name = "A"
-validators = 1
-exit_period = 60
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 1
-exit_period = 4
-"#;
+fn small() -> String {
+    topology(4, None, &[Chain("A", None, 1, Some(60)), Chain("B", Some("A"), 1, Some(4))])
+}
 
 /// The `plasma` CLI moves value root → A → B in one command and back B → A → root in
 /// another, per hop, each resumable from its journal: the deposit is killed once its first
@@ -319,7 +286,7 @@ exit_period = 4
 #[test]
 fn the_cli_deposits_to_a_grandchild_and_exits_back_resuming_after_a_kill() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (dir, devnet) = boot(&rt, SMALL);
+    let (dir, devnet) = boot(&rt, &small());
     let (a, b) = (devnet.chain("/A").unwrap(), devnet.chain("/A/B").unwrap());
     let a_id = devnet.state.chains[a].chain_id;
     let root = &devnet.root;

@@ -2,7 +2,7 @@
 //! follows the root under its finality rule, records each final deposit once, in nonce
 //! order, and mints it; a restart neither loses nor repeats one.
 
-mod common;
+use crate::common;
 
 use common::root::*;
 use common::Cluster;

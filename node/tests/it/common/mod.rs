@@ -331,3 +331,14 @@ fn tune(home: &Path) {
 pub fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18))
 }
+
+/// An application over a fresh store at `dir`, from `genesis`, with its deposits recorded as
+/// the parent's (so the first blocks mint them).
+pub fn app(dir: &Path, genesis: &Genesis) -> plasma_node::app::PlasmaApp {
+    let loaded = genesis.clone().check().unwrap();
+    let store = Store::open(dir, &StoreConfig::default()).unwrap();
+    for r in genesis.deposit_records() {
+        store.record_parent_deposit(&r).unwrap();
+    }
+    plasma_node::app::PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
+}

@@ -2,13 +2,13 @@
 //! contiguous run of final deposits after the last recorded one, and a parent answering
 //! out of order or for another chain records nothing.
 
+use crate::common;
 use plasma_bridge::parent::{ParentDeposits, ParentError};
 use plasma_ledger::bls::BlsSecretKey;
 use plasma_ledger::{Address, DepositRecord, U256};
 use plasma_node::app::PlasmaApp;
 use plasma_node::config::{Genesis, GenesisValidator};
 use plasma_node::relayer::relay_once;
-use plasma_node::store::{Store, StoreConfig};
 use std::sync::Mutex;
 
 /// A parent that answers `final_deposits` from a script.
@@ -41,10 +41,6 @@ fn record(chain: u64, nonce: u64) -> DepositRecord {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn app(dir: &std::path::Path) -> PlasmaApp {
     let key = BlsSecretKey::from_seed(b"relayer");
     let op = Address::with_last_byte(1);
@@ -54,15 +50,13 @@ fn app(dir: &std::path::Path) -> PlasmaApp {
         root_contract: Address::repeat_byte(0xc0),
         validators: vec![GenesisValidator {
             operator: op,
-            bls_pubkey: hex(&key.public_key().to_eip2537()),
-            pop: hex(&key.proof_of_possession(op).to_eip2537()),
+            bls_pubkey: alloy_primitives::hex::encode(key.public_key().to_eip2537()),
+            pop: alloy_primitives::hex::encode(key.proof_of_possession(op).to_eip2537()),
             power: 10,
         }],
         deposits: vec![],
     };
-    let loaded = g.check().unwrap();
-    let store = Store::open(dir, &StoreConfig::default()).unwrap();
-    PlasmaApp::new(store, loaded.domain, loaded.validators).unwrap()
+    common::app(dir, &g)
 }
 
 #[tokio::test]

@@ -2,30 +2,15 @@
 //! `down` stops exactly the processes it recorded, the next `up` resumes from the data left,
 //! and bad input at the command line is refused with a message.
 
-mod common;
+use crate::common::{boot, topology, Chain};
 
-use common::boot;
 use plasma_devnet::process::is_ours;
 use plasma_devnet::{status, Devnet, DevnetError, Options, Topology};
 use std::process::Command;
 
-const SMALL: &str = r#"
-[root]
-block_time = 0
-
-[defaults]
-epoch_length = 2
-block_time_ms = 300
-
-[[chain]]
-name = "A"
-validators = 1
-
-[[chain]]
-name = "B"
-parent = "A"
-validators = 1
-"#;
+fn small() -> String {
+    topology(2, None, &[Chain("A", None, 1, None), Chain("B", Some("A"), 1, None)])
+}
 
 fn pids(devnet: &Devnet) -> Vec<(u32, String)> {
     let mut out = vec![(devnet.state.root.pid.unwrap(), devnet.state.root.marker())];
@@ -40,7 +25,7 @@ fn pids(devnet: &Devnet) -> Vec<(u32, String)> {
 #[test]
 fn a_tree_boots_checkpoints_stops_by_pid_and_resumes_from_its_data() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (_dir, devnet) = boot(&rt, SMALL);
+    let (_dir, devnet) = boot(&rt, &small());
     let dir = devnet.options.dir.clone();
     let (a, b) = (devnet.chain("A").unwrap(), devnet.chain("/A/B").unwrap());
     assert_eq!(devnet.state.chains[b].parent, Some(a));
@@ -65,12 +50,12 @@ fn a_tree_boots_checkpoints_stops_by_pid_and_resumes_from_its_data() {
 
     // A second devnet in the same folder, or on the same ports, is refused.
     let again = Options { base_port: devnet.state.base_port, ..Options::new(&dir) };
-    let topology = Topology::parse(SMALL).unwrap();
-    let refused = rt.block_on(Devnet::up(&topology, SMALL, again, &|_| ())).unwrap_err();
+    let topology = Topology::parse(&small()).unwrap();
+    let refused = rt.block_on(Devnet::up(&topology, &small(), again, &|_| ())).unwrap_err();
     assert!(matches!(refused, DevnetError::Running(_)), "{refused}");
     let elsewhere =
         Options { base_port: devnet.state.base_port, ..Options::new(dir.with_extension("2")) };
-    let refused = rt.block_on(Devnet::up(&topology, SMALL, elsewhere, &|_| ())).unwrap_err();
+    let refused = rt.block_on(Devnet::up(&topology, &small(), elsewhere, &|_| ())).unwrap_err();
     assert!(matches!(refused, DevnetError::Ports(_)), "{refused}");
 
     // `down` (as another process would: from the folder alone) stops every recorded process.

@@ -1,6 +1,6 @@
 //! Four `plasmad` validator processes on loopback: blocks, certificates, faults.
 
-mod common;
+use crate::common;
 
 use common::Cluster;
 use plasma_ledger::signing::{SigningDomain, UserKey};

@@ -1,6 +1,6 @@
 //! Booting a small devnet for one test: its own data folder and its own ports.
 
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(unreachable_pub)]
 
 use plasma_devnet::{Devnet, DevnetError, Options, Topology};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -35,4 +35,30 @@ pub fn boot(rt: &tokio::runtime::Runtime, topology: &str) -> (tempfile::TempDir,
         }
     }
     panic!("no free ports for a devnet");
+}
+
+/// One chain of a test topology: name, parent (none: under the root), validators, and its
+/// exit period when not the topology's default.
+pub struct Chain(pub &'static str, pub Option<&'static str>, pub usize, pub Option<u64>);
+
+/// A topology file for a test: an instant-mining root, blocks every 300 ms, epochs of
+/// `epoch_length` blocks, `exit_period` as the default when given, then `chains` in order.
+pub fn topology(epoch_length: u64, exit_period: Option<u64>, chains: &[Chain]) -> String {
+    let mut toml = format!(
+        "[root]\nblock_time = 0\n\n[defaults]\nepoch_length = {epoch_length}\nblock_time_ms = 300\n"
+    );
+    if let Some(period) = exit_period {
+        toml += &format!("exit_period = {period}\n");
+    }
+    for Chain(name, parent, validators, exit_period) in chains {
+        toml += &format!("\n[[chain]]\nname = \"{name}\"\n");
+        if let Some(parent) = parent {
+            toml += &format!("parent = \"{parent}\"\n");
+        }
+        toml += &format!("validators = {validators}\n");
+        if let Some(period) = exit_period {
+            toml += &format!("exit_period = {period}\n");
+        }
+    }
+    toml
 }
