@@ -6,8 +6,7 @@ use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{
-    build, Address, BlockHeader, ChildDeposit, Kind, Output, SignedTransaction, TxInclusion,
-    UtxoPos, U256,
+    build, Address, BlockHeader, ChildDeposit, Kind, SignedTransaction, TxInclusion, UtxoPos, U256,
 };
 use plasma_proto::v1::{
     GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
@@ -269,13 +268,8 @@ pub fn spend_into(
     locked: U256,
     payload: Vec<u8>,
 ) -> SignedTransaction {
-    let change = coin.amount.saturating_sub(locked);
-    let outputs = if change.is_zero() {
-        vec![]
-    } else {
-        vec![Output::new(from.address(), coin.token, change)]
-    };
-    build::sign(domain, build::transaction(kind, vec![coin.pos()], outputs, payload), &[from])
+    let held = (coin.token, coin.amount);
+    build::spend_locking(domain, from, coin.pos(), held, kind, locked, payload)
 }
 
 /// Locks `amount` of `coin`'s token for `recipient` on child chain `child` (a deposit into

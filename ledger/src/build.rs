@@ -38,6 +38,25 @@ pub fn transfer(
     sign(domain, transaction(Kind::Transfer, positions, outputs, Bytes::new()), &keys)
 }
 
+/// `owner` spends its output at `pos`, holding `held` of `token`, into a transaction of
+/// `kind` carrying `payload` that locks `locked` of it (into a child's escrow, as an exit bond
+/// or as a stake): the change goes back to `owner`. The judge counts the lock as one more
+/// output, so value is conserved.
+pub fn spend_locking(
+    domain: &SigningDomain,
+    owner: &UserKey,
+    pos: UtxoPos,
+    (token, held): (Address, U256),
+    kind: Kind,
+    locked: U256,
+    payload: Vec<u8>,
+) -> SignedTransaction {
+    let change = held.saturating_sub(locked);
+    let outputs =
+        if change.is_zero() { vec![] } else { vec![Output::new(owner.address(), token, change)] };
+    sign(domain, transaction(kind, vec![pos], outputs, payload), &[owner])
+}
+
 /// A transaction with no inputs and hence no signatures: minted or system.
 fn unsigned(kind: Kind, outputs: Vec<Output>, data: Vec<u8>) -> SignedTransaction {
     SignedTransaction { transaction: transaction(kind, vec![], outputs, data), signatures: vec![] }

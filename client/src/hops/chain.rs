@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::util::connect;
 use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
-use plasma_ledger::{build, Address, Kind, Output, SignedTransaction, UtxoPos, U256};
+use plasma_ledger::{build, Address, Kind, SignedTransaction, UtxoPos, U256};
 use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest};
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -101,11 +101,5 @@ pub(crate) fn lock_eth(
     locked: U256,
     payload: Vec<u8>,
 ) -> SignedTransaction {
-    let change = held.saturating_sub(locked);
-    let outputs = if change.is_zero() {
-        vec![]
-    } else {
-        vec![Output::new(key.address(), Address::ZERO, change)]
-    };
-    build::sign(domain, build::transaction(kind, vec![pos], outputs, payload), &[key])
+    build::spend_locking(domain, key, pos, (Address::ZERO, held), kind, locked, payload)
 }
