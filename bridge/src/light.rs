@@ -46,7 +46,6 @@ impl GrpcSource {
 #[async_trait::async_trait]
 impl BlockSource for GrpcSource {
     async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
-        use alloy::sol_types::SolValue;
         use plasma_proto::v1::{chain_client::ChainClient, GetBlockRequest};
         let mut client = ChainClient::connect(self.url.clone()).await.map_err(|e| e.to_string())?;
         let res = match client.get_block(GetBlockRequest { height }).await {
@@ -55,8 +54,12 @@ impl BlockSource for GrpcSource {
             Err(s) => return Err(s.message().to_string()),
         };
         let block = Block::decode(&res.block).map_err(|e| format!("block: {e}"))?;
-        let cert = CommitCertificate::abi_decode(&res.certificate)
-            .map_err(|e| format!("certificate: {e}"))?;
+        let cert = plasma_ledger::types::decode(
+            "CommitCertificate",
+            &res.certificate,
+            plasma_ledger::types::MAX_TX_BYTES,
+        )
+        .map_err(|e| format!("certificate: {e}"))?;
         Ok(Some((block, cert)))
     }
 

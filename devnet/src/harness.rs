@@ -4,6 +4,7 @@
 
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
+use plasma_client::convert;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{
     build, Address, BlockHeader, ChildDeposit, Kind, SignedTransaction, TxInclusion, UtxoPos, U256,
@@ -77,17 +78,17 @@ impl Devnet {
             .await
             .map_err(rpc_err("GetUtxos"))?
             .into_inner();
-        let mut out: Vec<Coin> = utxos
-            .utxos
-            .iter()
-            .map(|u| Coin {
-                height: u.height,
-                tx_index: u.tx_index,
-                output: u.output_index as u8,
-                token: Address::try_from(u.token.as_slice()).unwrap_or_default(),
-                amount: U256::from_be_slice(&u.amount),
-            })
-            .collect();
+        let mut out = Vec::with_capacity(utxos.utxos.len());
+        for u in &utxos.utxos {
+            let c = convert::coin(u).map_err(untrusted)?;
+            out.push(Coin {
+                height: c.pos.blockHeight,
+                tx_index: c.pos.txIndex,
+                output: c.pos.outputIndex,
+                token: c.token,
+                amount: c.amount,
+            });
+        }
         out.sort();
         Ok(out)
     }
@@ -213,10 +214,10 @@ impl Devnet {
             .await
             .map_err(rpc_err("GetBlock"))?
             .into_inner();
-        let bad = |what: &str| DevnetError::Rpc { what: "decode", reason: what.into() };
         Ok((
-            TxInclusion::abi_decode(&inclusion).map_err(|_| bad("inclusion proof"))?,
-            plasma_ledger::Block::abi_decode(&block.block).map_err(|_| bad("block"))?.header,
+            convert::inclusion("GetInclusionProofResponse.inclusion", &inclusion)
+                .map_err(untrusted)?,
+            convert::block("GetBlockResponse.block", &block.block).map_err(untrusted)?.header,
         ))
     }
 
@@ -251,10 +252,24 @@ impl Devnet {
     }
 }
 
-/// The stake of `operator` in a child entry's `stakes` (zero when it has none).
-pub fn stake_of(stakes: &[plasma_proto::v1::Locked], operator: Address) -> U256 {
-    let found = stakes.iter().find(|l| l.token == operator.to_vec());
-    found.map_or(U256::ZERO, |l| U256::from_be_slice(&l.amount))
+/// The stake of `operator` in a child entry's `stakes` (zero when it has none; an error when
+/// the node answers a malformed entry).
+pub fn stake_of(
+    stakes: &[plasma_proto::v1::Locked],
+    operator: Address,
+) -> Result<U256, DevnetError> {
+    for entry in stakes {
+        let (holder, amount) = convert::locked(entry).map_err(untrusted)?;
+        if holder == operator {
+            return Ok(amount);
+        }
+    }
+    Ok(U256::ZERO)
+}
+
+/// A node's answer that does not convert into the ledger's types.
+fn untrusted(e: convert::ConvertError) -> DevnetError {
+    DevnetError::Rpc { what: "decode", reason: e.to_string() }
 }
 
 /// `from` spends `coin` (ETH) on a chain of `domain` into a transaction of `kind` with

@@ -157,10 +157,11 @@ pub(super) async fn fraud_rollback_slash_freeze(
     let since = Instant::now();
     let stakes = loop {
         let stakes = devnet.child_entry(b).await?.stakes;
-        if operators
-            .iter()
-            .all(|op| stake_of(&stakes, *op) == stake_of(&stakes_before, *op) + stake)
-        {
+        let mut all_staked = true;
+        for op in &operators {
+            all_staked &= stake_of(&stakes, *op)? == stake_of(&stakes_before, *op)? + stake;
+        }
+        if all_staked {
             break stakes;
         }
         if since.elapsed() > Duration::from_secs(60) {
@@ -298,7 +299,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
     // The signers lose their stakes, the honest one keeps its; half the take pays the prover.
     let mut taken = Vec::new();
     for op in &operators {
-        let (was, left) = (stake_of(&stakes, *op), stake_of(&frozen.stakes, *op));
+        let (was, left) = (stake_of(&stakes, *op)?, stake_of(&frozen.stakes, *op)?);
         let expected = if *op == operators[honest] { was } else { U256::ZERO };
         check(name, left == expected, || {
             format!("{op} has {left} staked after the proof, expected {expected}")

@@ -8,7 +8,6 @@
 use crate::harness::Coin;
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
-use alloy_sol_types::SolValue;
 use fraud::Forgery;
 use plasma_ledger::signing::UserKey;
 use plasma_ledger::Address;
@@ -308,10 +307,11 @@ async fn block_at(
         .await
         .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?
         .into_inner();
-    let cert = <plasma_ledger::CommitCertificate as SolValue>::abi_decode(&block.certificate)
+    let max = plasma_ledger::types::MAX_TX_BYTES;
+    let cert = plasma_ledger::types::decode("CommitCertificate", &block.certificate, max)
         .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("certificate: {e}") })?;
-    let header = plasma_ledger::Block::abi_decode(&block.block)
-        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: format!("block: {e}") })?
+    let header = plasma_client::convert::block("GetBlockResponse.block", &block.block)
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.to_string() })?
         .header;
     Ok((header, cert))
 }

@@ -5,7 +5,6 @@ use super::{arrival, block_at, check, failed, grandchild, newcomer_signs, root_e
 use crate::harness::stake_of;
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
-use alloy_sol_types::SolValue;
 use plasma_ledger::children::POWER_UNIT;
 use plasma_ledger::{Address, U256};
 use std::time::{Duration, Instant};
@@ -76,8 +75,7 @@ pub async fn validator_set_change_under_plasma(
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let adopted = started.elapsed();
-    let members = <Vec<plasma_ledger::Validator> as SolValue>::abi_decode(&entry.validators)
-        .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: format!("validators: {e}") })?;
+    let members = validators(&entry)?;
     check(NAME, members.len() == before_len(&before)? + 1, || {
         format!("configuration {next} has {} members", members.len())
     })?;
@@ -115,7 +113,7 @@ pub async fn validator_set_change_under_plasma(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let bonded = stake_of(&devnet.child_entry(b).await?.stakes, op);
+    let bonded = stake_of(&devnet.child_entry(b).await?.stakes, op)?;
     check(NAME, bonded == stake, || format!("the newcomer's stake on {a_path} is {bonded}"))?;
     Ok(Outcome {
         name: NAME,
@@ -132,7 +130,13 @@ pub async fn validator_set_change_under_plasma(
 
 /// How many members the active configuration of a child entry has.
 fn before_len(entry: &plasma_proto::v1::GetChildResponse) -> Result<usize, DevnetError> {
-    <Vec<plasma_ledger::Validator> as SolValue>::abi_decode(&entry.validators)
-        .map(|v| v.len())
-        .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: format!("validators: {e}") })
+    validators(entry).map(|v| v.len())
+}
+
+/// The active configuration's members of a child entry, checked.
+fn validators(
+    entry: &plasma_proto::v1::GetChildResponse,
+) -> Result<Vec<plasma_ledger::Validator>, DevnetError> {
+    plasma_client::convert::validator_set("GetChildResponse.validators", &entry.validators)
+        .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: e.to_string() })
 }
