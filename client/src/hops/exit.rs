@@ -112,12 +112,9 @@ fn before_rollback(height: u64, rollback: u64, epoch: u64, by: String) -> Result
     if height >= rollback {
         return Err(Error::RolledBack { height, rollback, by });
     }
-    let epoch = epoch.max(1);
-    let last = (rollback - 1) / epoch * epoch;
-    if last < height {
-        return Err(Error::NoCheckpointBefore { height, rollback });
-    }
-    Ok(last)
+    plasma_ledger::header::last_checkpoint_before(rollback, epoch)
+        .filter(|last| *last >= height)
+        .ok_or(Error::NoCheckpointBefore { height, rollback })
 }
 
 /// The latest checkpoint of `child` on `parent` at or above `height`, waited for.

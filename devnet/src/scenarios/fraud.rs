@@ -10,45 +10,46 @@ use alloy_sol_types::SolValue;
 use plasma_ledger::{Address, ChildExitStart, Kind, U256};
 use std::time::{Duration, Instant};
 
-/// The invalid block a byzantine majority finalizes in a fraud scenario.
+/// A fraud scenario, named by the invalid block a byzantine majority finalizes in it (the
+/// node's own `plasma_node::app::Forgery` is how its proposer forges that block).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Forgery {
+pub(super) enum FraudScenario {
     /// A transfer paying a thousand times its input.
     Inflate,
     /// One output spent twice in one block.
     DoubleSpend,
 }
 
-impl Forgery {
+impl FraudScenario {
     /// The scenario's name.
     pub(super) const fn scenario(self) -> &'static str {
         match self {
-            Forgery::Inflate => "fraud_inflation_rollback_slash_freeze",
-            Forgery::DoubleSpend => "fraud_double_spend",
+            FraudScenario::Inflate => "fraud_inflation_rollback_slash_freeze",
+            FraudScenario::DoubleSpend => "fraud_double_spend",
         }
     }
 
     /// The `[byzantine]` key of the forging validator.
     fn fault(self) -> &'static str {
         match self {
-            Forgery::Inflate => "inflate",
-            Forgery::DoubleSpend => "double_spend",
+            FraudScenario::Inflate => "inflate",
+            FraudScenario::DoubleSpend => "double_spend",
         }
     }
 
     /// The block it forges, for people.
     fn block(self) -> &'static str {
         match self {
-            Forgery::Inflate => "an inflating",
-            Forgery::DoubleSpend => "a double-spending",
+            FraudScenario::Inflate => "an inflating",
+            FraudScenario::DoubleSpend => "a double-spending",
         }
     }
 
     /// The fraud kind the proof must name (`Bridge.FraudProofs`).
     fn kind(self) -> &'static str {
         match self {
-            Forgery::Inflate => "inflation",
-            Forgery::DoubleSpend => "double_spend",
+            FraudScenario::Inflate => "inflation",
+            FraudScenario::DoubleSpend => "double_spend",
         }
     }
 }
@@ -65,7 +66,7 @@ impl Forgery {
 pub(super) async fn fraud_rollback_slash_freeze(
     devnet: &mut Devnet,
     progress: Progress<'_>,
-    forgery: Forgery,
+    forgery: FraudScenario,
 ) -> Result<Outcome, DevnetError> {
     let name = forgery.scenario();
     let fail = |reason: String| DevnetError::Scenario { name: name.into(), reason };
@@ -246,8 +247,8 @@ pub(super) async fn fraud_rollback_slash_freeze(
     // The forged outputs, on the forger's own node (which committed the block).
     let forged = devnet.coins(b, forger).await?;
     let forged_height = match forgery {
-        Forgery::Inflate => forged.iter().find(|o| o.amount == quarter * U256::from(1000)),
-        Forgery::DoubleSpend => forged.iter().find(|o| o.amount == quarter - U256::from(1)),
+        FraudScenario::Inflate => forged.iter().find(|o| o.amount == quarter * U256::from(1000)),
+        FraudScenario::DoubleSpend => forged.iter().find(|o| o.amount == quarter - U256::from(1)),
     }
     .map(|o| (o.height, *o))
     .ok_or_else(|| fail(format!("no forged output on the forger's node: {forged:?}")))?;

@@ -8,7 +8,7 @@
 use crate::harness::Coin;
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
-use fraud::Forgery;
+use fraud::FraudScenario;
 use plasma_ledger::signing::UserKey;
 use plasma_ledger::Address;
 use std::future::Future;
@@ -116,17 +116,21 @@ pub const SCENARIOS: &[Scenario] = &[
         run: |devnet, progress| Box::pin(equivocation_slashed(devnet, progress)),
     },
     Scenario {
-        name: Forgery::Inflate.scenario(),
+        name: FraudScenario::Inflate.scenario(),
         needs_faults: true,
         run: |devnet, progress| {
-            Box::pin(fraud::fraud_rollback_slash_freeze(devnet, progress, Forgery::Inflate))
+            Box::pin(fraud::fraud_rollback_slash_freeze(devnet, progress, FraudScenario::Inflate))
         },
     },
     Scenario {
-        name: Forgery::DoubleSpend.scenario(),
+        name: FraudScenario::DoubleSpend.scenario(),
         needs_faults: true,
         run: |devnet, progress| {
-            Box::pin(fraud::fraud_rollback_slash_freeze(devnet, progress, Forgery::DoubleSpend))
+            Box::pin(fraud::fraud_rollback_slash_freeze(
+                devnet,
+                progress,
+                FraudScenario::DoubleSpend,
+            ))
         },
     },
 ];

@@ -76,15 +76,15 @@ pub enum AppError {
     },
 }
 
-/// A block judged valid, waiting for its decision, with the parent's commit it carries.
+/// A block judged valid, waiting for its decision, with the previous block's commit it carries.
 #[derive(Clone)]
 struct Judged {
     block: Block,
     delta: StateDelta,
     /// The set the block adopts from the next height, when it changes.
     adopts: Option<ValidatorSet>,
-    /// The parent's commit as carried (empty at height 1) and its aggregate.
-    parent_commit: Option<(Vec<u8>, CommitCertificate)>,
+    /// The previous block's commit as carried (empty at height 1) and its aggregate.
+    last_commit: Option<(Vec<u8>, CommitCertificate)>,
 }
 
 struct Staged {
@@ -136,19 +136,19 @@ fn tx_bytes(stx: &SignedTransaction) -> Bytes {
     Bytes::from(stx.abi_encode())
 }
 
-/// The ABCI layout of a block: header, the parent's commit, then transactions.
-pub fn block_txs(block: &Block, parent_commit: &[u8]) -> Vec<Bytes> {
+/// The ABCI layout of a block: header, the previous block's commit, then transactions.
+pub fn block_txs(block: &Block, last_commit: &[u8]) -> Vec<Bytes> {
     let mut txs = Vec::with_capacity(block.transactions.len() + 2);
     txs.push(Bytes::from(block.header.abi_encode()));
-    txs.push(Bytes::copy_from_slice(parent_commit));
+    txs.push(Bytes::copy_from_slice(last_commit));
     txs.extend(block.transactions.iter().map(tx_bytes));
     txs
 }
 
-/// Decodes a block in the ABCI layout, strictly. Returns it and the carried parent commit.
+/// Decodes a block in the ABCI layout, strictly. Returns it and the carried last commit.
 pub fn decode_block(txs: &[Bytes]) -> Result<(Block, Bytes), String> {
-    let [header, parent_commit, body @ ..] = txs else {
-        return Err("a block needs a header and the parent's commit".into());
+    let [header, last_commit, body @ ..] = txs else {
+        return Err("a block needs a header and the previous block's commit".into());
     };
     let header = BlockHeader::decode(header).map_err(|e| e.to_string())?;
     let transactions = body
@@ -156,7 +156,7 @@ pub fn decode_block(txs: &[Bytes]) -> Result<(Block, Bytes), String> {
         .enumerate()
         .map(|(i, t)| SignedTransaction::decode(t).map_err(|e| format!("tx {i}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((Block { header, transactions }, parent_commit.clone()))
+    Ok((Block { header, transactions }, last_commit.clone()))
 }
 
 fn reject(code: u32, log: impl ToString) -> response::CheckTx {
@@ -295,12 +295,12 @@ impl PlasmaApp {
             Request::Commit => {
                 let staged = st.rounds.staged.take().ok_or(AppError::NothingToCommit)?;
                 let Staged { judged, commit, certificate, evidence } = staged;
-                let parent = judged.parent_commit.as_ref().map(|(c, cert)| (c.as_slice(), cert));
+                let last_commit = judged.last_commit.as_ref().map(|(c, cert)| (c.as_slice(), cert));
                 let decision = Decision {
                     commit: &commit,
                     certificate: &certificate,
                     evidence: &evidence,
-                    parent,
+                    last_commit,
                     adopts: judged.adopts.as_ref().map(|s| s.ledger().validators()),
                 };
                 let mut store = self.store.write().unwrap_or_else(|p| p.into_inner());

@@ -37,7 +37,7 @@ pub(super) fn read(store: &RwLock<Store>) -> RwLockReadGuard<'_, Store> {
 impl State<'_> {
     /// The proposer's block: the parent's pending deposits in nonce order, then every
     /// candidate valid after those kept before it, within `max_tx_bytes` of encoded block
-    /// (the [`abci`] layout: a borsh list of the header, the parent's commit and every
+    /// (the [`abci`] layout: a borsh list of the header, the previous block's commit and every
     /// transaction, each with its 4-byte length).
     pub(super) fn prepare(
         &mut self,
@@ -45,8 +45,8 @@ impl State<'_> {
     ) -> Result<response::PrepareProposal, AppError> {
         let store = read(self.store);
         let height = store.head().height;
-        let parent_commit = if height == 0 { None } else { store.commit_at(height)? };
-        let parent_commit = match parent_commit {
+        let last_commit = if height == 0 { None } else { store.commit_at(height)? };
+        let last_commit = match last_commit {
             None => None,
             Some(bytes) => {
                 let cert = store.certificate(height)?.ok_or_else(|| AppError::Decided {
@@ -56,7 +56,7 @@ impl State<'_> {
                 Some((bytes, cert))
             }
         };
-        let carried_len = parent_commit.as_ref().map_or(0, |(c, _)| c.len());
+        let carried_len = last_commit.as_ref().map_or(0, |(c, _)| c.len());
         let mut budget = usize::try_from(req.max_tx_bytes)
             .unwrap_or(0)
             .saturating_sub(4 + (4 + HEADER_BYTES) + (4 + carried_len));
@@ -130,7 +130,7 @@ impl State<'_> {
         let (block, delta) = builder.seal(self.domain, &params);
         #[cfg(feature = "byzantine")]
         if self.rounds.invalid_proposals {
-            let carried = parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
+            let carried = last_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
             let mut txs = block.transactions;
             let forged = plasma_ledger::DepositRecord {
                 chainId: self.domain.chain_id,
@@ -173,15 +173,15 @@ impl State<'_> {
             },
         };
         view.finish()?;
-        let judged = Judged { block, delta, adopts, parent_commit };
-        let carried = judged.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
+        let judged = Judged { block, delta, adopts, last_commit };
+        let carried = judged.last_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
         let out = block_txs(&judged.block, carried);
         self.rounds.judged.insert(judged.block.header.hash(), judged);
         Ok(response::PrepareProposal { txs: out })
     }
 
-    /// The carried parent commit, checked: it certifies the head this block extends.
-    pub(super) fn parent_commit(
+    /// The carried last commit, checked: it certifies the head this block extends.
+    pub(super) fn last_commit(
         &self,
         carried: &[u8],
     ) -> Result<Option<(Vec<u8>, CommitCertificate)>, String> {
@@ -194,13 +194,13 @@ impl State<'_> {
                 Err("a first block carries no commit".into())
             };
         }
-        let engine = abci::decode_commit(carried).map_err(|e| format!("parent commit: {e}"))?;
+        let engine = abci::decode_commit(carried).map_err(|e| format!("last commit: {e}"))?;
         let set = self.schedule.at(head.height);
         let cert = certificate::aggregate(self.domain.chain_id, &set, &engine)
-            .map_err(|e| format!("parent commit: {e}"))?;
+            .map_err(|e| format!("last commit: {e}"))?;
         if cert.height != head.height || cert.blockHash != head.hash {
             return Err(format!(
-                "parent commit certifies block {} at {}, not the head",
+                "last commit certifies block {} at {}, not the head",
                 cert.blockHash, cert.height
             ));
         }
@@ -214,7 +214,7 @@ impl State<'_> {
         };
         let hash = block.header.hash();
         if let Some(j) = self.rounds.judged.get(&hash) {
-            let same = j.parent_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default()
+            let same = j.last_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default()
                 == carried.as_ref();
             if same {
                 return Ok(Ok(hash));
@@ -246,7 +246,7 @@ impl State<'_> {
                 }
             },
         };
-        let parent_commit = match self.parent_commit(&carried) {
+        let last_commit = match self.last_commit(&carried) {
             Ok(p) => p,
             Err(e) => return Ok(Err(BlockRefusal::Invalid(e))),
         };
@@ -266,7 +266,7 @@ impl State<'_> {
         };
         match verdict {
             Ok(delta) => {
-                self.rounds.judged.insert(hash, Judged { block, delta, adopts, parent_commit });
+                self.rounds.judged.insert(hash, Judged { block, delta, adopts, last_commit });
                 Ok(Ok(hash))
             }
             // A deposit the parent has not shown this node as final yet.
@@ -294,7 +294,7 @@ impl State<'_> {
             let set = self.schedule.at(header.height);
             header::check_proposer(header, set.ledger().validators())
                 .and_then(|()| {
-                    let previous = self.parent_timestamp(header.height);
+                    let previous = self.previous_block_time(header.height);
                     header::check_time(header, previous, unix_now())
                 })
                 .map_err(|e| BlockRefusal::Invalid(e.to_string()))
@@ -314,7 +314,7 @@ impl State<'_> {
     }
 
     /// Timestamp of the block before `height`, if this node has it.
-    pub(super) fn parent_timestamp(&self, height: u64) -> Option<u64> {
+    pub(super) fn previous_block_time(&self, height: u64) -> Option<u64> {
         let store = read(self.store);
         store.block(height.checked_sub(1)?).ok().flatten().map(|b| b.header.timestamp)
     }

@@ -85,9 +85,9 @@ pub struct Decision<'a> {
     pub certificate: &'a CommitCertificate,
     /// Equivocations recorded in this block: `(validator, height of the double votes)`.
     pub evidence: &'a [(Address, u64)],
-    /// The parent's commit as this block carries it, and its aggregate: the chain's
-    /// canonical certificate of the parent, replacing the one stored with it.
-    pub parent: Option<(&'a [u8], &'a CommitCertificate)>,
+    /// The previous block's commit as this block carries it, and its aggregate: the chain's
+    /// canonical certificate of the previous block, replacing the one stored with it.
+    pub last_commit: Option<(&'a [u8], &'a CommitCertificate)>,
     /// The validator set this block adopts from the next height (its header's
     /// `nextValidatorSetHash`), when it changes.
     pub adopts: Option<&'a [Validator]>,
@@ -354,7 +354,7 @@ impl Store {
             batch.put_cf(self.cf(CHILD_DEPOSITS), k, d.abi_encode());
         }
         if let Some(d) = decision {
-            if let Some((commit, cert)) = d.parent {
+            if let Some((commit, cert)) = d.last_commit {
                 let parent = (height - 1).to_be_bytes();
                 batch.put_cf(self.cf(COMMITS), parent, commit);
                 batch.put_cf(self.cf(CERTIFICATES), parent, cert.abi_encode());

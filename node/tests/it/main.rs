@@ -6,6 +6,7 @@ mod common;
 mod abci_parity;
 #[cfg(feature = "byzantine")]
 mod byzantine;
+mod cli;
 mod cluster;
 mod crash;
 #[cfg(feature = "byzantine")]

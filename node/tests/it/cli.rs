@@ -1,18 +1,15 @@
 //! The `plasma` CLI against a running one-validator chain: keys, status, balance, send, and
 //! readable errors (exit status 1, one line saying what is wrong) for what users get wrong.
 
-mod common;
-
-use common::Cluster;
+use crate::common::{self, Cluster};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-const PLASMA: &str = env!("CARGO_BIN_EXE_plasma");
 const BOB: &str = "0xb0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
 
 fn plasma(rpc: Option<u16>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(PLASMA);
+    let mut cmd = Command::new(common::plasma());
     if let Some(port) = rpc {
         cmd.args(["--rpc", &format!("http://127.0.0.1:{port}")]);
     }
