@@ -24,6 +24,7 @@ pub mod relayer;
 pub mod rpc;
 pub mod signers;
 pub mod store;
+pub mod watch;
 pub mod watcher;
 
 pub use store::{Store, StoreConfig, StoreError};

@@ -14,16 +14,14 @@
 //! ledger builds no proof for (a wrong history root, say) is reported by the alert and its
 //! log line, without a proof.
 
-use crate::alerts::{AlertKind, Alerts};
-use crate::app::PlasmaApp;
+use crate::alerts::AlertKind;
 use crate::periodic::Quiet;
-use plasma_bridge::ParentChain;
+use crate::watch::Watch;
 use plasma_ledger::prove::{build_proof, check_links, first_invalid, ProofContext};
 use plasma_ledger::Block;
 use plasma_proto::v1::chain_client::ChainClient;
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tracing::{info, warn};
 
 /// Other nodes of this chain whose gRPC API serves blocks.
@@ -72,36 +70,21 @@ pub struct BlockWatch {
 }
 
 /// Every `poll`, forever: once this node has stayed behind the parent's latest checkpoint
-/// of `chain_id` for `grace`, fetches the blocks up to it from `sources`, judges them and
-/// proves the first invalid one to `parent`.
-pub async fn watch_blocks(
-    parent: Arc<dyn ParentChain>,
-    app: PlasmaApp,
-    alerts: Alerts,
-    sources: BlockSources,
-    chain_id: u64,
-    poll: Duration,
-    grace: Duration,
-) {
+/// for the withholding timeout, fetches the blocks up to it from the block sources, judges
+/// them and proves the first invalid one to the parent.
+pub async fn watch_blocks(watch: Watch) {
     let mut state = BlockWatch::default();
     let mut quiet = Quiet::new("cannot check the blocks behind the parent's checkpoint");
     loop {
-        let (p, a) = (parent.as_ref(), &alerts);
-        quiet.outcome(blocks_once(p, &app, a, &sources, chain_id, &mut state, grace).await);
-        tokio::time::sleep(poll).await;
+        quiet.outcome(blocks_once(&watch, &mut state).await);
+        tokio::time::sleep(watch.poll).await;
     }
 }
 
 /// One round of [`watch_blocks`].
-pub async fn blocks_once(
-    parent: &dyn ParentChain,
-    app: &PlasmaApp,
-    alerts: &Alerts,
-    sources: &BlockSources,
-    chain_id: u64,
-    state: &mut BlockWatch,
-    grace: Duration,
-) -> eyre::Result<()> {
+pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<()> {
+    let Watch { parent, app, alerts, sources, chain_id, withholding: grace, .. } = watch;
+    let (parent, chain_id, grace) = (parent.as_ref(), *chain_id, *grace);
     let chain = parent.chain_state(chain_id).await?;
     if chain.frozen {
         if !state.frozen {

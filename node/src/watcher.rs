@@ -14,11 +14,11 @@ use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
 use crate::prover::BlockSources;
+use crate::watch::Watch;
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tracing::{info, warn};
 
 /// What the watcher found about one exit.
@@ -73,21 +73,16 @@ pub fn judge_output(app: &PlasmaApp, pos: &plasma_ledger::UtxoPos) -> eyre::Resu
 }
 
 /// Watches the exits of `chain_id` on `parent` every `poll`, forever.
-pub async fn watch_exits(
-    parent: Arc<dyn ParentChain>,
-    app: PlasmaApp,
-    alerts: Alerts,
-    chain_id: u64,
-    poll: Duration,
-) {
+pub async fn watch_exits(watch: Watch) {
     let mut next_block = 0;
     let mut quiet = Quiet::new("cannot check the parent's exits");
     loop {
-        let round = watch_once(parent.as_ref(), &app, &alerts, chain_id, next_block).await;
+        let (parent, app, alerts) = (watch.parent.as_ref(), &watch.app, &watch.alerts);
+        let round = watch_once(parent, app, alerts, watch.chain_id, next_block).await;
         if let Some(next) = quiet.outcome(round) {
             next_block = next;
         }
-        tokio::time::sleep(poll).await;
+        tokio::time::sleep(watch.poll).await;
     }
 }
 
@@ -201,39 +196,24 @@ pub struct Availability {
     waiting: BTreeMap<u64, (plasma_ledger::B256, Instant, bool)>,
 }
 
-/// Watches that the block of every checkpoint of `chain_id` the parent accepts is
-/// obtainable within `timeout` — held by this node, or served by one of `sources` with the
+/// Watches that the block of every checkpoint the parent accepts is obtainable within the
+/// withholding timeout — held by this node, or served by one of the block sources with the
 /// checkpointed hash: otherwise alert `block_withholding` (the validators certify blocks
 /// nobody else can see, so users must exit). A held block whose hash differs from the
 /// checkpoint's raises `invalid_checkpoint` (and is proven as equivocation).
-pub async fn watch_availability(
-    parent: Arc<dyn ParentChain>,
-    app: PlasmaApp,
-    alerts: Alerts,
-    sources: BlockSources,
-    chain_id: u64,
-    poll: Duration,
-    timeout: Duration,
-) {
+pub async fn watch_availability(watch: Watch) {
     let mut state = Availability::default();
     let mut quiet = Quiet::new("cannot check the parent's checkpoints");
     loop {
-        let (p, a) = (parent.as_ref(), &alerts);
-        quiet.outcome(availability_once(p, &app, a, &sources, chain_id, &mut state, timeout).await);
-        tokio::time::sleep(poll).await;
+        quiet.outcome(availability_once(&watch, &mut state).await);
+        tokio::time::sleep(watch.poll).await;
     }
 }
 
 /// One round of [`watch_availability`].
-pub async fn availability_once(
-    parent: &dyn ParentChain,
-    app: &PlasmaApp,
-    alerts: &Alerts,
-    sources: &BlockSources,
-    chain_id: u64,
-    state: &mut Availability,
-    timeout: Duration,
-) -> eyre::Result<()> {
+pub async fn availability_once(watch: &Watch, state: &mut Availability) -> eyre::Result<()> {
+    let Watch { parent, app, alerts, sources, chain_id, withholding: timeout, .. } = watch;
+    let (parent, chain_id, timeout) = (parent.as_ref(), *chain_id, *timeout);
     let (accepted, next) = parent.checkpoints_accepted(chain_id, state.next_block).await?;
     state.next_block = next;
     for (height, hash) in accepted {

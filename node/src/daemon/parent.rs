@@ -4,11 +4,11 @@
 
 use super::services::Services;
 use super::Setup;
-use crate::alerts::Alerts;
 use crate::app::PlasmaApp;
 use crate::config::{ParentSection, PlasmaParentSection};
 use crate::prover::BlockSources;
 use crate::rpc::ParentLink;
+use crate::watch::Watch;
 use crate::{prover, relayer, watcher};
 use eyre::eyre;
 use plasma_bridge::{EthereumParent, ParentChain, ParentError, PlasmaParent};
@@ -35,16 +35,16 @@ pub(super) async fn start_parent_tasks(
         chain_id: p.plasma.as_ref().map_or(root_chain_id, |pp| pp.chain_id),
     };
     let _ = services.parent.set(link);
-    let tasks = ParentTasks {
+    let watch = Watch {
         parent,
         app: app.clone(),
         alerts: services.alerts.clone(),
         sources: BlockSources::new(p.block_sources.clone()),
         chain_id: setup.chain_id,
-        operator: setup.address.0,
         poll: Duration::from_millis(p.poll_ms),
         withholding: Duration::from_millis(p.withholding_timeout_ms),
     };
+    let tasks = ParentTasks { watch, operator: setup.address.0 };
     tasks.start().await;
     Ok(())
 }
@@ -105,24 +105,11 @@ async fn parent_sets(
 
 /// What the tasks following the parent need, built once; each task takes its own clones.
 struct ParentTasks {
-    /// The parent.
-    parent: Arc<dyn ParentChain>,
-    /// This chain's application: the store the tasks record into and judge against.
-    app: PlasmaApp,
-    /// Where the watchers and the prover raise alerts.
-    alerts: Alerts,
-    /// Other nodes serving this chain's blocks (`[parent] block_sources`).
-    sources: BlockSources,
-    /// This chain's id.
-    chain_id: u64,
+    /// What the watchers and the prover share (the parent, the app, alerts, block sources,
+    /// the chain's id and the timing); the relayers take the parts they use.
+    watch: Watch,
     /// This node's operator, who submits the checkpoints.
     operator: Address,
-    /// How often each task asks the parent (`[parent] poll_ms`).
-    poll: Duration,
-    /// How long the block behind a checkpoint may stay unobtainable, and this node behind
-    /// the parent's checkpoint, before the watcher and the prover act
-    /// (`[parent] withholding_timeout_ms`).
-    withholding: Duration,
 }
 
 impl ParentTasks {
@@ -141,51 +128,31 @@ impl ParentTasks {
 
     /// The parent's final deposits, recorded in nonce order.
     fn deposits(&self) -> impl Future<Output = ()> + Send + 'static {
-        relayer::follow_deposits(self.parent.clone(), self.app.clone(), self.chain_id, self.poll)
+        let w = &self.watch;
+        relayer::follow_deposits(w.parent.clone(), w.app.clone(), w.chain_id, w.poll)
     }
 
     /// The block behind every checkpoint, checked to be obtainable.
     fn availability(&self) -> impl Future<Output = ()> + Send + 'static {
-        watcher::watch_availability(
-            self.parent.clone(),
-            self.app.clone(),
-            self.alerts.clone(),
-            self.sources.clone(),
-            self.chain_id,
-            self.poll,
-            self.withholding,
-        )
+        watcher::watch_availability(self.watch.clone())
     }
 
     /// Every exit started on the parent, judged against this chain's blocks.
     fn exits(&self) -> impl Future<Output = ()> + Send + 'static {
-        watcher::watch_exits(
-            self.parent.clone(),
-            self.app.clone(),
-            self.alerts.clone(),
-            self.chain_id,
-            self.poll,
-        )
+        watcher::watch_exits(self.watch.clone())
     }
 
     /// The blocks up to the parent's checkpoint, fetched and judged when this node stays
     /// behind it; the first invalid one proven.
     fn blocks(&self) -> impl Future<Output = ()> + Send + 'static {
-        prover::watch_blocks(
-            self.parent.clone(),
-            self.app.clone(),
-            self.alerts.clone(),
-            self.sources.clone(),
-            self.chain_id,
-            self.poll,
-            self.withholding,
-        )
+        prover::watch_blocks(self.watch.clone())
     }
 
     /// The parent's validator configurations before consensus judges any block: a node
     /// syncing history must know every set the chain adopted on the way. Waits at most 10 s.
     async fn first_validator_sets(&self) {
-        let first = relayer::validator_set_once(self.parent.as_ref(), &self.app, self.chain_id);
+        let w = &self.watch;
+        let first = relayer::validator_set_once(w.parent.as_ref(), &w.app, w.chain_id);
         match tokio::time::timeout(Duration::from_secs(10), first).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
@@ -199,16 +166,13 @@ impl ParentTasks {
 
     /// The parent's pending validator sets, recorded for the next epoch end to adopt.
     fn validator_sets(&self) -> impl Future<Output = ()> + Send + 'static {
-        relayer::follow_validator_sets(
-            self.parent.clone(),
-            self.app.clone(),
-            self.chain_id,
-            self.poll,
-        )
+        let w = &self.watch;
+        relayer::follow_validator_sets(w.parent.clone(), w.app.clone(), w.chain_id, w.poll)
     }
 
     /// The latest epoch-end checkpoint, submitted with its certificate.
     fn checkpoints(self) -> impl Future<Output = ()> + Send + 'static {
-        relayer::follow_checkpoints(self.parent, self.app, self.chain_id, self.operator, self.poll)
+        let Watch { parent, app, chain_id, poll, .. } = self.watch;
+        relayer::follow_checkpoints(parent, app, chain_id, self.operator, poll)
     }
 }
