@@ -146,7 +146,7 @@ pub enum ChildEvent {
         amount: U256,
     },
     /// A validator bonded stake and joined the child's next configuration
-    /// ([`ChildRecord::bond`]).
+    /// ([`ChildRecord::bond`](super::record::ChildRecord::bond)).
     Bonded {
         /// The member it adds.
         validator: Validator,
