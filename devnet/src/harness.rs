@@ -45,16 +45,9 @@ impl Devnet {
     /// A client of validator `k` of chain `i`, waiting (30 s at most) for its API to answer.
     pub async fn client(&self, i: usize, k: usize) -> Result<plasma_proto::Client, DevnetError> {
         let url = self.state.chains[i].nodes[k].url();
-        let since = Instant::now();
-        loop {
-            match plasma_proto::Client::connect(url.clone()).await {
-                Ok(c) => return Ok(c),
-                Err(e) if since.elapsed() > Duration::from_secs(30) => {
-                    return Err(DevnetError::Rpc { what: "connect", reason: format!("{url}: {e}") })
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
+        plasma_proto::Client::connect_within(url.clone(), Duration::from_secs(30))
+            .await
+            .map_err(|e| DevnetError::Rpc { what: "connect", reason: format!("{url}: {e}") })
     }
 
     /// The chain at `path`.

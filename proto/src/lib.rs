@@ -31,6 +31,23 @@ impl Client {
         Ok(Self::new(channel))
     }
 
+    /// Connects to the node's API at `url` once it answers, trying every 100 ms for at most
+    /// `within` (a node just started takes a moment to listen); the last error after that.
+    pub async fn connect_within(
+        url: impl Into<String>,
+        within: std::time::Duration,
+    ) -> Result<Self, tonic::transport::Error> {
+        let url = url.into();
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match Self::connect(url.clone()).await {
+                Ok(client) => return Ok(client),
+                Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            }
+        }
+    }
+
     /// Clients of every service over `channel`.
     pub fn new(channel: tonic::transport::Channel) -> Self {
         Self {

@@ -5,7 +5,7 @@ use eyre::{eyre, WrapErr};
 use plasma_node::daemon::Home;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The `plasmad` built next to this example (`target/release/examples/x` → `target/release`).
 pub(crate) fn plasmad() -> eyre::Result<PathBuf> {
@@ -62,14 +62,7 @@ pub(crate) fn stop(mut child: Child) {
 /// The node's API at `127.0.0.1:rpc`, once it answers (a minute at most).
 pub(crate) async fn connect(rpc: u16) -> eyre::Result<plasma_proto::Client> {
     let url = format!("http://127.0.0.1:{rpc}");
-    let started = Instant::now();
-    loop {
-        match plasma_proto::Client::connect(url.clone()).await {
-            Ok(c) => return Ok(c),
-            Err(e) if started.elapsed() > Duration::from_secs(60) => return Err(e.into()),
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
+    Ok(plasma_proto::Client::connect_within(url, Duration::from_secs(60)).await?)
 }
 
 /// Deploys the root contracts on `dev`, registers a chain (epoch `epoch`, exit period

@@ -187,13 +187,10 @@ fn tempdir() -> eyre::Result<PathBuf> {
 
 async fn connect(port: u16) -> eyre::Result<plasma_proto::Client> {
     let url = format!("http://127.0.0.1:{port}");
-    for _ in 0..300 {
-        if let Ok(c) = plasma_proto::Client::connect(url.clone()).await {
-            return Ok(c);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(eyre!("no gRPC server at {url}"))
+    let within = Duration::from_secs(30);
+    plasma_proto::Client::connect_within(url.clone(), within)
+        .await
+        .map_err(|e| eyre!("no gRPC server at {url}: {e}"))
 }
 
 async fn run(args: &Args, rpcs: &[u16], users: &[UserKey], nodes: &Nodes) -> eyre::Result<()> {
