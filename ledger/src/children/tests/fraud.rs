@@ -1,0 +1,169 @@
+//! Fraud proven against a child: rollback, freeze, slashing and the prover's reward.
+
+use super::*;
+
+/// A parent whose child's four validators (operators with keys) staked 10 each; the
+/// child's block 1 mints 30 to Bob, its block 2 (certified by 0, 1, 2 and checkpointed)
+/// inflates it to 300. Returns the parent, the child, its id and the operators' keys.
+fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
+    let (keys, _) = committee(4);
+    let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
+    let validators: Vec<Validator> = keys
+        .iter()
+        .zip(&ops)
+        .map(|(k, op)| Validator {
+            operator: op.address(),
+            blsPubkey: k.public_key().to_eip2537().to_vec().into(),
+            power: 100,
+        })
+        .collect();
+    let reg = ChildRegistration {
+        salt: 0,
+        params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
+        validators: validators.clone(),
+        proofsOfPossession: keys
+            .iter()
+            .zip(&ops)
+            .map(|(k, op)| k.proof_of_possession(op.address()).to_eip2537().to_vec().into())
+            .collect(),
+    };
+    let mut parent = TestChain::new();
+    let id = child_chain_id(parent.domain.chain_id, &reg);
+    parent.commit(vec![register_child_tx(&reg)]);
+    let funds: Vec<_> =
+        ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
+    parent.commit(funds.iter().map(build::deposit_transaction).collect());
+    let stakes = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let payload = ChildStake { childChainId: id, amount: U256::from(10) };
+            let change = vec![Output::new(op.address(), Address::ZERO, U256::from(15))];
+            let tx = build::transaction(
+                Kind::StakeChild,
+                vec![UtxoPos::new(2, i as u32, 0)],
+                change,
+                payload.abi_encode(),
+            );
+            build::sign(&parent.domain, tx, &[op])
+        })
+        .collect();
+    parent.commit(stakes);
+
+    let set = crate::certificate::ValidatorSet::new(validators).expect("set");
+    let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
+    let bob = user("bob");
+    let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
+    child.commit(vec![build::deposit_transaction(&minted)]);
+    let inflate = build::transfer(
+        &child.domain,
+        &[(UtxoPos::new(1, 0, 0), &bob)],
+        vec![Output::new(bob.address(), Address::ZERO, U256::from(300))],
+    );
+    child.commit_unchecked(vec![inflate]);
+    let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let certificate = crate::certificate::certify(&set, &signers, child.tip(), 0).expect("certify");
+    let cp = Checkpoint { header: child.tip().clone(), certificate };
+    parent.commit(vec![child_checkpoint_tx(&cp)]);
+    (parent, child, id, ops)
+}
+
+fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) -> FraudProof {
+    let anchor = child.tip().clone();
+    let evidence = crate::types::InflationEvidence {
+        height: 2,
+        txIndex: 0,
+        spend: child.inclusion(2, 0),
+        inputs: vec![child.inclusion(1, 0)],
+    };
+    let checkpoint = parent.state.child_checkpoint(id, 2);
+    assert_eq!(checkpoint, Some(anchor.hash()), "the parent accepted the anchor");
+    let (keys, _) = committee(4);
+    let set_members = parent.state.child(id).expect("child").validators().to_vec();
+    let set = crate::certificate::ValidatorSet::new(set_members).expect("set");
+    let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let certificate = crate::certificate::certify(&set, &signers, &anchor, 0).expect("cert");
+    crate::fraud::evidence::proof(
+        crate::types::FraudKind::Inflation,
+        &anchor,
+        &certificate,
+        &evidence,
+    )
+}
+
+#[test]
+fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover() {
+    let (mut parent, child, id, ops) = staked_child_with_inflation();
+    let value = parent.state.total_value()[&Address::ZERO];
+    assert_eq!(parent.state.child_stake(id, &ops[0].address()), U256::from(10));
+    let proof = inflation_proof(&child, &parent, id);
+    let dave = Address::repeat_byte(0xda);
+    let fraud = ChildFraudProof { childChainId: id, proof: proof.clone(), prover: dave };
+    // Three stakes of 10 taken, half to the prover: exactly 15, no more.
+    assert!(matches!(
+        tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(16))),
+        TxError::System(e) if *e == ChildError::RewardOutput
+    ));
+    let (_, delta) = parent.commit(vec![prove_child_fraud_tx(&fraud, U256::from(15))]);
+    let record = parent.state.child(id).expect("child");
+    assert_eq!(record.rollback_height, 2, "rolled back to the inflating block");
+    for (i, op) in ops.iter().enumerate() {
+        let left = parent.state.child_stake(id, &op.address());
+        assert_eq!(left, U256::from(if i < 3 { 0 } else { 10 }), "stake {i}");
+    }
+    assert_eq!(delta.created[0].1, Output::new(dave, Address::ZERO, U256::from(15)));
+    let burned = U256::from(15);
+    assert_eq!(parent.state.total_value()[&Address::ZERO], value - burned);
+
+    // Frozen: no second proof, no checkpoint, no deposit.
+    assert!(matches!(
+        tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::ZERO)),
+        TxError::System(e) if *e == ChildError::Frozen(id)
+    ));
+    let (keys, _) = committee(4);
+    let set = crate::certificate::ValidatorSet::new(record.validators().to_vec()).expect("set");
+    let mut later = child.clone();
+    later.commit_unchecked(vec![]);
+    let signers: Vec<_> = keys.iter().enumerate().collect();
+    let certificate = crate::certificate::certify(&set, &signers, later.tip(), 0).expect("c");
+    let cp = Checkpoint { header: later.tip().clone(), certificate };
+    assert!(matches!(
+        tx_refusal(&mut parent, child_checkpoint_tx(&cp)),
+        TxError::System(e) if *e == ChildError::Frozen(id)
+    ));
+    let lock = ChildDeposit {
+        childChainId: id,
+        recipient: dave,
+        token: Address::ZERO,
+        amount: U256::from(15),
+    };
+    let op3 = &ops[3];
+    let stake_change = UtxoPos::new(3, 3, 0);
+    let tx =
+        build::transaction(Kind::DepositToChild, vec![stake_change], vec![], lock.abi_encode());
+    let signed = build::sign(&parent.domain, tx, &[op3]);
+    assert!(matches!(
+        tx_refusal(&mut parent, signed),
+        TxError::System(e) if *e == ChildError::Frozen(id)
+    ));
+}
+
+#[test]
+fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
+    let (mut parent, child, id, _) = staked_child_with_inflation();
+    let mut proof = inflation_proof(&child, &parent, id);
+    // The deposit itself (block 1) conserves value: no inflation there.
+    let honest = crate::types::InflationEvidence {
+        height: 1,
+        txIndex: 0,
+        spend: child.inclusion(1, 0),
+        inputs: vec![],
+    };
+    proof.evidence = honest.abi_encode().into();
+    let fraud = ChildFraudProof { childChainId: id, proof, prover: Address::repeat_byte(1) };
+    assert!(matches!(
+        tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
+        TxError::System(e) if matches!(*e, ChildError::Fraud(_))
+    ));
+    assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);
+}

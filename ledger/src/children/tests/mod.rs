@@ -1,0 +1,73 @@
+use super::*;
+use crate::block::{apply_block, BlockError};
+use crate::build::{
+    challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx, register_child_tx,
+};
+use crate::certificate::CertificateError;
+use crate::certificate::ValidatorSet;
+use crate::kind::Kind;
+use crate::testkit::{self, committee, user, TestChain, Workload};
+use crate::tx::TxError;
+use crate::types::*;
+use crate::types::{Output, UtxoPos};
+use crate::view::LedgerView;
+use crate::{build, merkle};
+use alloy_primitives::B256;
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolValue;
+
+fn registration(n: usize, salt: u64) -> ChildRegistration {
+    let (keys, set) = committee(n);
+    ChildRegistration {
+        salt,
+        params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
+        validators: set.validators().to_vec(),
+        proofsOfPossession: keys
+            .iter()
+            .zip(set.validators())
+            .map(|(k, v)| k.proof_of_possession(v.operator).to_eip2537().to_vec().into())
+            .collect(),
+    }
+}
+
+fn refusal(chain: &mut TestChain, stx: SignedTransaction) -> ChildError {
+    match chain.try_commit(vec![stx]) {
+        Err(BlockError::InvalidTransaction { error: TxError::System(e), .. }) => *e,
+        other => panic!("expected a system transaction refusal, got {other:?}"),
+    }
+}
+
+/// A parent with one registered child of four validators; returns the child's id.
+fn parent_with_child() -> (TestChain, u64) {
+    let mut parent = TestChain::new();
+    let reg = registration(4, 0);
+    let id = child_chain_id(parent.domain.chain_id, &reg);
+    parent.commit(vec![register_child_tx(&reg)]);
+    (parent, id)
+}
+
+/// Block `height` of a child chain `id` certified by `signers` of its committee.
+fn child_checkpoint(id: u64, blocks: u64, signers: &[usize]) -> Checkpoint {
+    let (keys, set) = committee(4);
+    let domain = child_domain(&testkit::domain(), id);
+    let mut child = TestChain::with_domain(domain, set.hash());
+    for _ in 0..blocks {
+        child.commit(vec![]);
+    }
+    let header = child.tip().clone();
+    let keys: Vec<_> = signers.iter().map(|i| (*i, &keys[*i])).collect();
+    let certificate = crate::certificate::certify(&set, &keys, &header, 0).expect("certify");
+    Checkpoint { header, certificate }
+}
+
+fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
+    match chain.try_commit(vec![stx]) {
+        Err(BlockError::InvalidTransaction { error, .. }) => error,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+mod exits;
+mod fraud;
+mod registry;
+mod stake;

@@ -1,0 +1,182 @@
+//! Registration, checkpoints and deposits into a child.
+
+use super::*;
+
+#[test]
+fn a_registration_creates_the_child_it_names() {
+    let mut parent = TestChain::new();
+    let reg = registration(4, 7);
+    let id = child_chain_id(parent.domain.chain_id, &reg);
+    assert_ne!(id >> 63, 0, "plasma-assigned ids never meet the root's");
+    let (_, delta) = parent.commit(vec![register_child_tx(&reg)]);
+    let record = parent.state.child(id).expect("registered");
+    assert_eq!(record.validators(), reg.validators);
+    assert_eq!((record.last_height, record.next_deposit_nonce), (0, 0));
+    assert_eq!(delta.registry.get(&id), Some(&record));
+    // The same registration again names the same id and is refused; a new salt is not.
+    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::AlreadyRegistered(id));
+    let other = registration(4, 8);
+    parent.commit(vec![register_child_tx(&other)]);
+    assert!(parent.state.is_child(child_chain_id(parent.domain.chain_id, &other)));
+}
+
+#[test]
+fn a_registration_without_possession_is_refused() {
+    let mut parent = TestChain::new();
+    // Validator 2's proof was made for another operator: a rogue-key attempt.
+    let mut reg = registration(4, 0);
+    let (keys, _) = committee(4);
+    reg.proofsOfPossession[2] =
+        keys[2].proof_of_possession(Address::repeat_byte(9)).to_eip2537().to_vec().into();
+    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::Possession(2));
+
+    let mut reg = registration(4, 0);
+    reg.validators[3].blsPubkey = reg.validators[1].blsPubkey.clone();
+    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::Duplicate(3));
+
+    let mut reg = registration(4, 0);
+    reg.proofsOfPossession.pop();
+    assert!(matches!(
+        refusal(&mut parent, register_child_tx(&reg)),
+        ChildError::ProofCount { validators: 4, proofs: 3 }
+    ));
+
+    let mut reg = registration(4, 0);
+    reg.params.epochLength = 0;
+    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);
+
+    let mut bare = register_child_tx(&registration(4, 0));
+    bare.signatures.push(vec![0u8; 65].into());
+    assert_eq!(refusal(&mut parent, bare), ChildError::NotBare);
+
+    let mut garbage = register_child_tx(&registration(4, 0));
+    garbage.transaction.data = vec![1, 2, 3].into();
+    assert!(matches!(refusal(&mut parent, garbage), ChildError::Payload(_)));
+    assert_eq!(parent.blocks.len(), 0, "nothing was committed");
+}
+
+#[test]
+fn a_checkpoint_is_accepted_only_newer_and_with_two_thirds_of_the_set() {
+    let (mut parent, id) = parent_with_child();
+    let cp = child_checkpoint(id, 4, &[0, 1, 2]);
+    let (block, delta) = parent.commit(vec![child_checkpoint_tx(&cp)]);
+    let record = parent.state.child(id).expect("child");
+    assert_eq!((record.last_height, record.last_hash), (4, cp.header.hash()));
+    assert_eq!(delta.registry[&id], record);
+    let leaf = checkpoint_leaf(id, 4, cp.header.hash());
+    assert_eq!(block.header.childCheckpointsRoot, merkle::root(&[leaf]));
+
+    // The same height again (other signers) is not newer.
+    let again = child_checkpoint(id, 4, &[1, 2, 3]);
+    assert_eq!(
+        refusal(&mut parent, child_checkpoint_tx(&again)),
+        ChildError::NotNewer { chain: id, height: 4, last: 4 }
+    );
+    // Two of four is not more than two thirds.
+    let weak = child_checkpoint(id, 8, &[0, 3]);
+    assert!(matches!(
+        refusal(&mut parent, child_checkpoint_tx(&weak)),
+        ChildError::Certificate(CertificateError::InsufficientPower { .. })
+    ));
+    // A certificate for another header.
+    let mut swapped = child_checkpoint(id, 8, &[0, 1, 2]);
+    swapped.header.timestamp += 1;
+    assert!(matches!(
+        refusal(&mut parent, child_checkpoint_tx(&swapped)),
+        ChildError::Certificate(CertificateError::HeaderMismatch { .. })
+    ));
+    // A header naming another set (certified by that other set).
+    let mut foreign = child_checkpoint(id, 8, &[0, 1, 2]);
+    foreign.header.validatorSetHash = B256::repeat_byte(1);
+    assert!(matches!(
+        refusal(&mut parent, child_checkpoint_tx(&foreign)),
+        ChildError::WrongSet { .. }
+    ));
+    // A chain that is not a child.
+    let stranger = child_checkpoint(id ^ 1, 8, &[0, 1, 2]);
+    assert_eq!(
+        refusal(&mut parent, child_checkpoint_tx(&stranger)),
+        ChildError::UnknownChild(id ^ 1)
+    );
+    // Two newer checkpoints in one block: both land, in order, under one root.
+    let c8 = child_checkpoint(id, 8, &[0, 1, 2]);
+    let c12 = child_checkpoint(id, 12, &[0, 1, 3]);
+    let (block, _) = parent.commit(vec![child_checkpoint_tx(&c8), child_checkpoint_tx(&c12)]);
+    assert_eq!(parent.state.child(id).expect("child").last_height, 12);
+    let leaves =
+        [checkpoint_leaf(id, 8, c8.header.hash()), checkpoint_leaf(id, 12, c12.header.hash())];
+    assert_eq!(block.header.childCheckpointsRoot, merkle::root(&leaves));
+}
+
+#[test]
+fn a_header_must_commit_to_the_checkpoints_its_body_submits() {
+    let (parent, id) = parent_with_child();
+    let cp = child_checkpoint(id, 4, &[0, 1, 2]);
+    let mut block = crate::block::seal_block(
+        &parent.domain,
+        &parent.state,
+        vec![child_checkpoint_tx(&cp)],
+        &Workload::params(2),
+    );
+    assert!(apply_block(&parent.domain, &parent.state, &block).is_ok());
+    block.header.childCheckpointsRoot = B256::ZERO;
+    assert!(matches!(
+        apply_block(&parent.domain, &parent.state, &block),
+        Err(BlockError::ChildCheckpointsRootMismatch { .. })
+    ));
+}
+
+#[test]
+fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
+    let (mut parent, id) = parent_with_child();
+    let alice = user("alice");
+    let funds = parent.record_deposit(alice.address(), Address::ZERO, 100);
+    parent.commit(vec![build::deposit_transaction(&funds)]);
+    let lock = |to: Address, amount: u64| ChildDeposit {
+        childChainId: id,
+        recipient: to,
+        token: Address::ZERO,
+        amount: U256::from(amount),
+    };
+    let bob = Address::repeat_byte(0xb0);
+    let first = build::sign(
+        &parent.domain,
+        build::transaction(
+            Kind::DepositToChild,
+            vec![UtxoPos::new(2, 0, 0)],
+            vec![Output::new(alice.address(), Address::ZERO, U256::from(70))],
+            lock(bob, 30).abi_encode(),
+        ),
+        &[&alice],
+    );
+    let second = build::sign(
+        &parent.domain,
+        build::transaction(
+            Kind::DepositToChild,
+            vec![UtxoPos::new(3, 0, 0)],
+            vec![],
+            lock(alice.address(), 70).abi_encode(),
+        ),
+        &[&alice],
+    );
+    let (block, delta) = parent.commit(vec![first, second]);
+    let nonces: Vec<_> = delta.child_deposits.iter().map(|d| (d.nonce, d.amount)).collect();
+    assert_eq!(nonces, [(0, U256::from(30)), (1, U256::from(70))]);
+    assert!(delta.child_deposits.iter().all(|d| d.depositor == alice.address()));
+    assert_eq!(delta.child_deposits[0].recipient, bob);
+    assert_eq!(parent.state.child(id).expect("child").next_deposit_nonce, 2);
+    assert_eq!(parent.state.escrow(id, &Address::ZERO), U256::from(100));
+
+    // A light client of the parent reads the very same records from the block.
+    let read = child_events(&parent.domain, &block, id, 0, &crate::signing::Recover);
+    let records: Vec<_> = read
+        .into_iter()
+        .map(|e| match e {
+            ChildEvent::Deposit { record, .. } => record,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(records, delta.child_deposits);
+    // Another child sees nothing.
+    assert!(child_events(&parent.domain, &block, id ^ 1, 0, &crate::signing::Recover).is_empty());
+}
