@@ -5,6 +5,7 @@ mod abi;
 mod blocks;
 mod decoders;
 mod exits;
+mod kinds;
 mod layering;
 mod properties;
 mod vectors_fresh;
