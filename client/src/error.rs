@@ -2,7 +2,6 @@
 
 use crate::convert::ConvertError;
 use crate::keys::FileError;
-use crate::util::BadUtxo;
 use plasma_ledger::{Address, UtxoPos, U256};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -186,3 +185,13 @@ impl Error {
 
 /// The client library's results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Text that is not an output position (`height:tx_index:output_index`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?}: {reason}")]
+pub struct BadUtxo {
+    /// What was given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}

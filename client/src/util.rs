@@ -1,7 +1,7 @@
 //! Small things every part of the client needs: reaching a node, reading an output position,
 //! the clock.
 
-use crate::error::Error;
+use crate::error::{BadUtxo, Error};
 use plasma_ledger::UtxoPos;
 
 /// Connects to the node whose gRPC API is at `endpoint` (`http://host:port`).
@@ -9,16 +9,6 @@ pub async fn connect(endpoint: &str) -> Result<plasma_proto::Client, Error> {
     plasma_proto::Client::connect(endpoint.to_string())
         .await
         .map_err(|source| Error::Connect { endpoint: endpoint.to_string(), source })
-}
-
-/// Text that is not an output position (`height:tx_index:output_index`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?}: {reason}")]
-pub struct BadUtxo {
-    /// What was given.
-    pub text: String,
-    /// What is wrong with it.
-    pub reason: &'static str,
 }
 
 /// Parses `height:tx_index:output_index` (how [`UtxoPos`] displays).

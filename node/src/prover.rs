@@ -19,44 +19,9 @@ use crate::periodic::Quiet;
 use crate::watch::Watch;
 use plasma_ledger::prove::{build_proof, check_links, first_invalid, ProofContext};
 use plasma_ledger::Block;
-use plasma_proto::v1::chain_client::ChainClient;
 use std::collections::BTreeSet;
 use std::time::Instant;
 use tracing::{info, warn};
-
-/// Other nodes of this chain whose gRPC API serves blocks.
-#[derive(Debug, Clone, Default)]
-pub struct BlockSources {
-    endpoints: Vec<String>,
-}
-
-impl BlockSources {
-    /// Sources at `endpoints` (`http://host:port`).
-    pub fn new(endpoints: Vec<String>) -> Self {
-        Self { endpoints }
-    }
-
-    /// Whether there is no source to ask.
-    pub fn is_empty(&self) -> bool {
-        self.endpoints.is_empty()
-    }
-
-    /// Block `height` from the first source that serves it (decoded strictly; whether it
-    /// belongs to the chain is for [`check_links`] to say).
-    pub async fn block(&self, height: u64) -> Option<Block> {
-        for url in &self.endpoints {
-            let Ok(mut client) = ChainClient::connect(url.clone()).await else { continue };
-            let req = plasma_proto::v1::GetBlockRequest { height };
-            let Ok(res) = client.get_block(req).await else { continue };
-            match Block::decode(&res.into_inner().block) {
-                Ok(block) if block.header.height == height => return Some(block),
-                Ok(_) => warn!(%url, height, "block source answered another height"),
-                Err(e) => warn!(%url, height, error = %e, "block source answered garbage"),
-            }
-        }
-        None
-    }
-}
 
 /// What [`watch_blocks`] remembers between rounds.
 #[derive(Debug, Default)]

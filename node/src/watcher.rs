@@ -13,8 +13,7 @@
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
-use crate::prover::BlockSources;
-use crate::watch::Watch;
+use crate::watch::{BlockSources, Watch};
 use plasma_bridge::{ExitClaim, ParentChain};
 use plasma_ledger::LedgerView;
 use std::collections::BTreeMap;
