@@ -19,7 +19,7 @@ use malachitebft_engine::util::streaming::StreamMessage;
 use malachitebft_sync::{RawDecidedValue, Request, Response, Status, ValueResponse};
 
 use crate::context::{BlockHash, Height, ProposalPart, ValidatorAddress};
-use crate::signing::Signature;
+use crate::scheme::Signature;
 
 /// Why bytes did not decode (or, never in practice, a value did not encode).
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,7 @@
 //! proposals and certificates name blocks by hash, which is also what the ledger's commit
 //! certificates and the parent's checkpoints sign.
 
-use crate::signing::{BlsScheme, Signature};
+use crate::scheme::{BlsScheme, Signature};
 use alloy_primitives::{keccak256, Address, B256};
 use borsh::{BorshDeserialize, BorshSerialize};
 use core::fmt;

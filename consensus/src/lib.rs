@@ -18,6 +18,7 @@ pub mod abci;
 pub mod certificate;
 pub mod codec;
 pub mod context;
+pub mod scheme;
 pub mod shim;
 pub mod signing;
 

@@ -10,15 +10,15 @@
 //! * vote extensions are disabled, but still get their own tag.
 
 use crate::context::{BlockHash, PlasmaContext, Proposal, Vote};
+pub use crate::scheme::{BlsScheme, Signature};
 use alloy_primitives::Address;
 use alloy_sol_types::SolValue;
 use async_trait::async_trait;
-use borsh::{BorshDeserialize, BorshSerialize};
 use malachitebft_core_types::{
-    NilOrVal, Round, SignedMessage, SigningScheme, ValidatorProof, VoteExtensionScope, VoteType,
+    NilOrVal, Round, SignedMessage, ValidatorProof, VoteExtensionScope, VoteType,
 };
 use malachitebft_signing::{Error, Signer, VerificationResult, Verifier};
-use plasma_ledger::bls::{BlsError, BlsPublicKey, BlsSecretKey, BlsSignature, G1_LEN, VOTE_DST};
+use plasma_ledger::bls::{BlsPublicKey, BlsSecretKey, VOTE_DST};
 use plasma_ledger::certificate::{vote_sign_bytes, VoteType as LedgerVoteType};
 use plasma_ledger::B256;
 
@@ -28,61 +28,6 @@ pub const PROPOSAL_DST: &[u8] = b"PLASMA_PROPOSAL_BLS12381G1_XMD:SHA-256_SSWU_RO
 pub const PEER_DST: &[u8] = b"PLASMA_PEER_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_";
 /// Domain tag of vote extensions.
 pub const EXTENSION_DST: &[u8] = b"PLASMA_EXTENSION_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_";
-
-/// An encoded BLS signature (EIP-2537 G1, 128 bytes), as it travels and is stored.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize)]
-pub struct Signature(pub [u8; G1_LEN]);
-
-impl core::fmt::Debug for Signature {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Signature({})", alloy_primitives::hex::encode(&self.0[16..24]))
-    }
-}
-
-impl From<BlsSignature> for Signature {
-    fn from(sig: BlsSignature) -> Self {
-        Self(sig.to_eip2537())
-    }
-}
-
-impl Signature {
-    /// Decodes and validates the point.
-    pub fn decode(&self) -> Result<BlsSignature, BlsError> {
-        BlsSignature::from_eip2537(&self.0)
-    }
-}
-
-/// The signing scheme Malachite is parameterised with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BlsScheme;
-
-impl SigningScheme for BlsScheme {
-    type DecodingError = BlsError;
-    type Signature = Signature;
-    type PublicKey = BlsPublicKey;
-    type PrivateKey = BlsSecretKey;
-
-    fn decode_signature(bytes: &[u8]) -> Result<Signature, BlsError> {
-        let array: [u8; G1_LEN] = bytes
-            .try_into()
-            .map_err(|_| BlsError::Length { got: bytes.len(), expected: G1_LEN })?;
-        let sig = Signature(array);
-        sig.decode()?;
-        Ok(sig)
-    }
-
-    fn encode_signature(signature: &Signature) -> Vec<u8> {
-        signature.0.to_vec()
-    }
-
-    fn decode_public_key(bytes: &[u8]) -> Result<BlsPublicKey, BlsError> {
-        BlsPublicKey::from_eip2537(bytes)
-    }
-
-    fn encode_public_key(public_key: &BlsPublicKey) -> Vec<u8> {
-        public_key.to_eip2537().to_vec()
-    }
-}
 
 fn round_u32(round: Round) -> u32 {
     round.as_u32().unwrap_or(u32::MAX)
