@@ -84,7 +84,17 @@ pub async fn equivocation_slashed(
     check(NAME, rollback == forged.height, || {
         format!("rolled back from {rollback}, not {}", forged.height)
     })?;
-    let proofs = root.fraud_proofs(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
+    // The freeze is read from the root's state, the proof from its logs: under load the
+    // logs may trail the state read by a block, so they are asked again for a while.
+    let asked = Instant::now();
+    let proofs = loop {
+        let proofs =
+            root.fraud_proofs(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
+        if !proofs.is_empty() || asked.elapsed() > Duration::from_secs(30) {
+            break proofs;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
     let proof = proofs.last().ok_or_else(|| DevnetError::Scenario {
         name: NAME.into(),
         reason: "no fraud proof on the root".into(),
