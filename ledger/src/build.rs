@@ -2,11 +2,12 @@
 //! wallet, a proposer, a relayer, a prover. Each builds exactly what the matching judge
 //! accepts; the judges (`tx`, `children`) call the same functions where they compare.
 
+use crate::bls::BlsSecretKey;
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Checkpoint, ChildExitChallenge, ChildFraudProof, ChildRegistration, DepositRecord,
-    ExitPayoutClaim, ExitRecord, Output, SignedTransaction, Transaction, UtxoPos,
+    Checkpoint, ChildExitChallenge, ChildFraudProof, ChildParams, ChildRegistration, DepositRecord,
+    ExitPayoutClaim, ExitRecord, Output, SignedTransaction, Transaction, UtxoPos, Validator,
 };
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -82,6 +83,29 @@ pub fn payout_outputs(exit: &ExitRecord, bond: U256) -> Vec<Output> {
 pub fn payout_transaction(chain: u64, exit: &ExitRecord, bond: U256) -> SignedTransaction {
     let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.exitId };
     unsigned(Kind::ExitPayout, payout_outputs(exit, bond), claim.abi_encode())
+}
+
+/// The registration of a child with `params` whose validators are `members` (operator, BLS
+/// key, power), in that order, each with its proof of possession; `salt` tells apart two
+/// registrations of the same set (the child's id depends on it).
+pub fn child_registration(
+    salt: u64,
+    params: ChildParams,
+    members: &[(Address, &BlsSecretKey, u64)],
+) -> ChildRegistration {
+    let validators = members
+        .iter()
+        .map(|(operator, key, power)| Validator {
+            operator: *operator,
+            blsPubkey: key.public_key().to_eip2537().to_vec().into(),
+            power: *power,
+        })
+        .collect();
+    let proofs = members
+        .iter()
+        .map(|(operator, key, _)| key.proof_of_possession(*operator).to_eip2537().to_vec().into())
+        .collect();
+    ChildRegistration { salt, params, validators, proofsOfPossession: proofs }
 }
 
 /// The system transaction that registers `registration`.

@@ -21,7 +21,7 @@ use plasma_bridge::devchain::Devchain;
 use plasma_client::hops::{self, Journal};
 use plasma_ledger::build::register_child_tx;
 use plasma_ledger::children::child_chain_id;
-use plasma_ledger::{Address, ChildParams, ChildRegistration, U256};
+use plasma_ledger::{Address, ChildParams, U256};
 use plasma_node::config::{Genesis, ValidatorKeys};
 use plasma_node::daemon::{self, Home};
 use plasma_node::metrics::percentile;
@@ -86,21 +86,9 @@ fn main() -> eyre::Result<()> {
     );
     let (b_home, b_rpc) = node_home(&dir, "b0", &to_a)?;
     let keys = ValidatorKeys::load(&b_home.validator_key())?;
-    let registration = ChildRegistration {
-        salt: 0,
-        params: ChildParams { epochLength: EPOCH, exitPeriod: 60, exitBond: U256::from(GWEI) },
-        validators: vec![plasma_ledger::Validator {
-            operator: keys.operator.address(),
-            blsPubkey: keys.bls.public_key().to_eip2537().to_vec().into(),
-            power: POWER,
-        }],
-        proofsOfPossession: vec![keys
-            .bls
-            .proof_of_possession(keys.operator.address())
-            .to_eip2537()
-            .to_vec()
-            .into()],
-    };
+    let params = ChildParams { epochLength: EPOCH, exitPeriod: 60, exitBond: U256::from(GWEI) };
+    let member = (keys.operator.address(), &keys.bls, POWER);
+    let registration = plasma_ledger::build::child_registration(0, params, &[member]);
     let b_id = child_chain_id(a_id, &registration);
     genesis(b_id, &b_home)?;
     let result = rt.block_on(async {

@@ -10,7 +10,7 @@ use plasma_bridge::devchain::wallet_provider;
 use plasma_bridge::{ChainParams, Root};
 use plasma_ledger::build::register_child_tx;
 use plasma_ledger::children::child_chain_id;
-use plasma_ledger::{Address, ChildParams, ChildRegistration, Validator, U256};
+use plasma_ledger::{Address, ChildParams, ChildRegistration, U256};
 use plasma_node::config::{
     AncestorSection, Genesis, NodeConfig, ParentSection, PlasmaParentSection, ValidatorKeys,
 };

@@ -205,24 +205,11 @@ pub fn registration(
     epoch_length: u64,
     exit_period: u64,
 ) -> ChildRegistration {
-    ChildRegistration {
-        salt: 0,
-        params: ChildParams {
-            epochLength: epoch_length,
-            exitPeriod: exit_period,
-            exitBond: U256::from(CHILD_EXIT_BOND),
-        },
-        validators: keys
-            .iter()
-            .map(|k| Validator {
-                operator: k.operator.address(),
-                blsPubkey: k.bls.public_key().to_eip2537().to_vec().into(),
-                power: POWER,
-            })
-            .collect(),
-        proofsOfPossession: keys
-            .iter()
-            .map(|k| k.bls.proof_of_possession(k.operator.address()).to_eip2537().to_vec().into())
-            .collect(),
-    }
+    let params = ChildParams {
+        epochLength: epoch_length,
+        exitPeriod: exit_period,
+        exitBond: U256::from(CHILD_EXIT_BOND),
+    };
+    let members: Vec<_> = keys.iter().map(|k| (k.operator.address(), &k.bls, POWER)).collect();
+    plasma_ledger::build::child_registration(0, params, &members)
 }

@@ -30,16 +30,10 @@ fn app(dir: &std::path::Path) -> PlasmaApp {
 
 fn registration() -> ChildRegistration {
     let (keys, set) = committee(4);
-    ChildRegistration {
-        salt: 1,
-        params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
-        validators: set.validators().to_vec(),
-        proofsOfPossession: keys
-            .iter()
-            .zip(set.validators())
-            .map(|(k, v)| k.proof_of_possession(v.operator).to_eip2537().to_vec().into())
-            .collect(),
-    }
+    let members: Vec<_> =
+        set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
+    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    plasma_ledger::build::child_registration(1, params, &members)
 }
 
 #[test]

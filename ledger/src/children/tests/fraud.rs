@@ -8,25 +8,10 @@ use super::*;
 fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
     let (keys, _) = committee(4);
     let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
-    let validators: Vec<Validator> = keys
-        .iter()
-        .zip(&ops)
-        .map(|(k, op)| Validator {
-            operator: op.address(),
-            blsPubkey: k.public_key().to_eip2537().to_vec().into(),
-            power: 100,
-        })
-        .collect();
-    let reg = ChildRegistration {
-        salt: 0,
-        params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
-        validators: validators.clone(),
-        proofsOfPossession: keys
-            .iter()
-            .zip(&ops)
-            .map(|(k, op)| k.proof_of_possession(op.address()).to_eip2537().to_vec().into())
-            .collect(),
-    };
+    let members: Vec<_> = ops.iter().zip(&keys).map(|(op, k)| (op.address(), k, 100)).collect();
+    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let reg = build::child_registration(0, params, &members);
+    let validators = reg.validators.clone();
     let mut parent = TestChain::new();
     let id = child_chain_id(parent.domain.chain_id, &reg);
     parent.commit(vec![register_child_tx(&reg)]);

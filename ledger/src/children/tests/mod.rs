@@ -18,16 +18,10 @@ use alloy_sol_types::SolValue;
 
 fn registration(n: usize, salt: u64) -> ChildRegistration {
     let (keys, set) = committee(n);
-    ChildRegistration {
-        salt,
-        params: ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) },
-        validators: set.validators().to_vec(),
-        proofsOfPossession: keys
-            .iter()
-            .zip(set.validators())
-            .map(|(k, v)| k.proof_of_possession(v.operator).to_eip2537().to_vec().into())
-            .collect(),
-    }
+    let members: Vec<_> =
+        set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
+    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    build::child_registration(salt, params, &members)
 }
 
 fn refusal(chain: &mut TestChain, stx: SignedTransaction) -> ChildError {
