@@ -20,8 +20,8 @@ pub mod plasma;
 mod root;
 
 pub use parent::{
-    ChainState, EthereumParent, ExitClaim, Finality, ParentChain, ParentDeposits, ParentError,
-    ParentReader, ParentSubmitter,
+    ChainState, DepositChallenge, EthereumParent, ExitClaim, ExitTarget, Finality, ParentChain,
+    ParentDeposits, ParentError, ParentReader, ParentSubmitter,
 };
 pub use plasma::PlasmaParent;
 pub use root::{ChainParams, Deployment, Receipt, Root, RootError, SendPolicy};

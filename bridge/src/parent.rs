@@ -13,8 +13,8 @@ use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::Filter;
 use alloy::sol_types::SolEvent;
 use plasma_ledger::{
-    BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
-    Validator,
+    BlockHeader, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, TxInclusion,
+    UtxoPos, Validator,
 };
 
 /// Most deposits one query asks for.
@@ -87,14 +87,64 @@ pub struct ChainState {
     pub pending_configuration: u32,
 }
 
-/// An exit started on the parent against one of this chain's outputs.
+/// What an exit started on the parent claims: an output, or a deposit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitTarget {
+    /// The output at this position (of any transaction but a deposit's mint).
+    Output(UtxoPos),
+    /// Deposit `nonce` of the parent's records: exited from the record itself (`minted` is
+    /// `None`), or from the output that minted it on the child.
+    Deposit {
+        /// The deposit's nonce.
+        nonce: u64,
+        /// Where the exit says the child minted it, when it exits from the minted output.
+        minted: Option<UtxoPos>,
+    },
+}
+
+impl ExitTarget {
+    /// The target a root queue key names. The root keys its queue by
+    /// `exitableAt << 192 | packed(pos) << 64 | tag` (`RootStorage`): the tag is
+    /// [`ROOT_DEPOSIT_TAG`]` | nonce` for an exit keyed by a deposit, and the anchor height
+    /// otherwise; an exit from a deposit record has a zero position. Read from the event, so
+    /// an exit started through any contract is judged like one started directly.
+    pub fn from_root_queue_key(key: U256) -> Self {
+        let limbs = key.as_limbs();
+        let tag = limbs[0];
+        let packed = u128::from(limbs[1]) | (u128::from(limbs[2]) << 64);
+        let pos = UtxoPos::new(
+            (packed >> 40) as u64,
+            ((packed >> 8) & u128::from(u32::MAX)) as u32,
+            (packed & 0xff) as u8,
+        );
+        if tag & ROOT_DEPOSIT_TAG == 0 {
+            return ExitTarget::Output(pos);
+        }
+        let minted = (pos != UtxoPos::default()).then_some(pos);
+        ExitTarget::Deposit { nonce: tag & !ROOT_DEPOSIT_TAG, minted }
+    }
+
+    /// The output an exit of a minted deposit or of an output names (`None` for an exit
+    /// from a deposit record).
+    pub fn pos(&self) -> Option<&UtxoPos> {
+        match self {
+            ExitTarget::Output(pos) | ExitTarget::Deposit { minted: Some(pos), .. } => Some(pos),
+            ExitTarget::Deposit { minted: None, .. } => None,
+        }
+    }
+}
+
+/// The bit of a root queue key's tag that marks an exit keyed by a deposit
+/// (`RootStorage.DEPOSIT_TAG`); the root keeps checkpoint heights below it.
+pub const ROOT_DEPOSIT_TAG: u64 = 1 << 63;
+
+/// An exit started on the parent against one of this chain's outputs or deposits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitClaim {
     /// The parent's id of the exit.
     pub exit_id: B256,
-    /// The output claimed; `None` when the parent's transaction could not be read as a
-    /// direct `startExit` call (a deposit exit, or a call through another contract).
-    pub pos: Option<UtxoPos>,
+    /// What it claims.
+    pub target: ExitTarget,
     /// Who exits.
     pub owner: Address,
     /// The asset.
@@ -103,6 +153,25 @@ pub struct ExitClaim {
     pub amount: U256,
     /// Parent time from which it may be paid.
     pub exitable_at: u64,
+}
+
+/// A challenge of an exit keyed by a deposit: the deposit was minted at `minted_pos`, shown
+/// by `minted` under the parent's checkpoint `anchor`, and `spend` spends that output as
+/// input `input_index`, signed by its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepositChallenge {
+    /// The deposit's nonce.
+    pub nonce: u64,
+    /// A checkpoint the parent accepted, at or above the mint.
+    pub anchor: BlockHeader,
+    /// Where the deposit was minted.
+    pub minted_pos: UtxoPos,
+    /// The minting transaction's inclusion under `anchor`.
+    pub minted: TxInclusion,
+    /// A signed spend of the minted output.
+    pub spend: SignedTransaction,
+    /// Which of its inputs is the minted output.
+    pub input_index: u8,
 }
 
 /// What a child reads of its parent's record of it: its registry entry, the checkpoints and
@@ -180,6 +249,15 @@ pub trait ParentSubmitter: Send + Sync {
         exit_pos: &UtxoPos,
         spend: &SignedTransaction,
         input_index: u8,
+    ) -> Result<bool, ParentError>;
+
+    /// Challenges the exit of deposit `challenge.nonce` (from the parent's record or from
+    /// its minted output) with a spend of the minted output. `Ok(false)` when the exit is no
+    /// longer active.
+    async fn challenge_deposit_exit(
+        &self,
+        chain_id: u64,
+        challenge: &DepositChallenge,
     ) -> Result<bool, ParentError>;
 
     /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
@@ -297,32 +375,18 @@ impl ParentReader for EthereumParent {
     ) -> Result<(Vec<ExitClaim>, u64), ParentError> {
         let (events, next) =
             self.events_since::<PlasmaRoot::ExitStarted>(chain_id, from_block).await?;
-        let mut claims = Vec::with_capacity(events.len());
-        for (tx_hash, ev) in events {
-            // The event names the exit by id; the output it claims is in the call itself.
-            let pos = match tx_hash {
-                None => None,
-                Some(hash) => self
-                    .provider
-                    .get_transaction_by_hash(hash)
-                    .await
-                    .map_err(transport)?
-                    .and_then(|tx| {
-                        use alloy::consensus::Transaction as _;
-                        use alloy::sol_types::SolCall;
-                        PlasmaRoot::startExitCall::abi_decode(tx.input()).ok()
-                    })
-                    .map(|call| crate::convert(&call.pos)),
-            };
-            claims.push(ExitClaim {
+        // The queue key names what the exit claims; no need to read the call.
+        let claims = events
+            .into_iter()
+            .map(|(_, ev)| ExitClaim {
                 exit_id: ev.exitId,
-                pos,
+                target: ExitTarget::from_root_queue_key(ev.queueKey),
                 owner: ev.owner,
                 token: ev.token,
                 amount: ev.amount,
                 exitable_at: ev.exitableAt,
-            });
-        }
+            })
+            .collect();
         Ok((claims, next))
     }
 
@@ -461,6 +525,26 @@ impl ParentSubmitter for EthereumParent {
         landed(root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await, "NotActive")
     }
 
+    async fn challenge_deposit_exit(
+        &self,
+        chain_id: u64,
+        c: &DepositChallenge,
+    ) -> Result<bool, ParentError> {
+        if c.anchor.chainId != chain_id {
+            return Err(ParentError::Refused {
+                call: "challengeDepositExit",
+                reason: format!("the anchor is of chain {}, not {chain_id}", c.anchor.chainId),
+            });
+        }
+        let from = self.sender.ok_or(ParentError::NoSender)?;
+        let root = crate::Root::at(self.root, self.provider.clone());
+        let (anchor, pos, spend) = (&c.anchor, &c.minted_pos, &c.spend);
+        let sent = root
+            .challenge_deposit_exit(from, c.nonce, anchor, pos, &c.minted, spend, c.input_index)
+            .await;
+        landed(sent, "NotActive")
+    }
+
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
         let from = self.sender.ok_or(ParentError::NoSender)?;
         let root = crate::Root::at(self.root, self.provider.clone());
@@ -520,5 +604,34 @@ impl EthereumParent {
             .map(|log| Ok((log.transaction_hash, decode::<E>(log)?)))
             .collect::<Result<_, ParentError>>()?;
         Ok((events, latest + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plasma_ledger::exit::priority;
+
+    /// The root's queue key: `priority << 64 | tag` (`PlasmaRoot._enqueue`).
+    fn root_key(exitable_at: u64, pos: &UtxoPos, tag: u64) -> U256 {
+        (priority(exitable_at, pos) << 64) | U256::from(tag)
+    }
+
+    #[test]
+    fn a_root_queue_key_names_the_output_or_the_deposit_an_exit_claims() {
+        let pos = UtxoPos::new(u64::from(u32::MAX) + 7, u32::MAX - 1, 3);
+        let anchor = (1 << 62) + 5;
+        let output = root_key(u64::MAX, &pos, anchor);
+        assert_eq!(ExitTarget::from_root_queue_key(output), ExitTarget::Output(pos.clone()));
+        let minted = root_key(9, &pos, ROOT_DEPOSIT_TAG | 41);
+        assert_eq!(
+            ExitTarget::from_root_queue_key(minted),
+            ExitTarget::Deposit { nonce: 41, minted: Some(pos) }
+        );
+        let record = root_key(9, &UtxoPos::default(), ROOT_DEPOSIT_TAG | (ROOT_DEPOSIT_TAG - 1));
+        assert_eq!(
+            ExitTarget::from_root_queue_key(record),
+            ExitTarget::Deposit { nonce: ROOT_DEPOSIT_TAG - 1, minted: None }
+        );
     }
 }

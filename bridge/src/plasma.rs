@@ -12,8 +12,8 @@
 
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{
-    ChainState, ExitClaim, ParentDeposits, ParentError, ParentReader, ParentSubmitter,
-    MAX_DEPOSITS_PER_QUERY,
+    ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError,
+    ParentReader, ParentSubmitter, MAX_DEPOSITS_PER_QUERY,
 };
 use plasma_ledger::build::{challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx};
 use plasma_ledger::certificate::ValidatorSet;
@@ -21,6 +21,7 @@ use plasma_ledger::children::{
     certifying_set, child_events, convicted, prover_reward, record_of, ChildError, ChildEvent,
     ChildRecord,
 };
+use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
     Address, BlockHeader, Checkpoint, ChildExitChallenge, ChildFraudProof, CommitCertificate,
@@ -166,9 +167,16 @@ impl PlasmaParent {
                     ChildEvent::ExitStarted { claim, started_at } => {
                         let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
                         let record = claim.record(started_at, period);
+                        let target = match claim.key {
+                            ExitKey::Output(pos) => ExitTarget::Output(pos),
+                            ExitKey::Deposit(nonce) => ExitTarget::Deposit {
+                                nonce,
+                                minted: (claim.pos != UtxoPos::default()).then_some(claim.pos),
+                            },
+                        };
                         let exit = ExitClaim {
                             exit_id: record.exitId,
-                            pos: Some(claim.pos.clone()),
+                            target,
                             owner: record.owner,
                             token: record.token,
                             amount: record.amount,
@@ -354,24 +362,28 @@ impl ParentSubmitter for PlasmaParent {
     ) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        let (exit_id, bond) = {
+        let exit_id = {
             let f = self.follower.lock().await;
-            let exit = f.seen.exits.iter().find(|(e, _)| e.pos.as_ref() == Some(exit_pos));
-            let exit = exit.ok_or_else(|| ParentError::Refused {
+            let exit = f.seen.exits.iter().rev().find(|(e, _)| e.target.pos() == Some(exit_pos));
+            exit.map(|(e, _)| e.exit_id).ok_or_else(|| ParentError::Refused {
                 call: "challenge_exit",
                 reason: format!("no exit of {exit_pos} on the parent"),
-            })?;
-            let bond = f.seen.record.as_ref().map(|r| r.params.exitBond).unwrap_or_default();
-            (exit.0.exit_id, bond)
+            })?
         };
-        let challenge = ChildExitChallenge {
-            childChainId: chain_id,
-            exitId: exit_id,
-            spend: spend.clone(),
-            inputIndex: input_index,
-            beneficiary: self.beneficiary,
-        };
-        self.submit(&challenge_child_exit_tx(&challenge, bond)).await
+        self.challenge(chain_id, exit_id, spend, input_index).await
+    }
+
+    async fn challenge_deposit_exit(
+        &self,
+        chain_id: u64,
+        c: &DepositChallenge,
+    ) -> Result<bool, ParentError> {
+        self.check_chain(chain_id)?;
+        self.sync().await?;
+        // A plasma parent keeps the minted output's position with the exit, so the spend
+        // alone challenges it.
+        let exit_id = ExitKey::Deposit(c.nonce).exit_id();
+        self.challenge(chain_id, exit_id, &c.spend, c.input_index).await
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
@@ -408,6 +420,29 @@ impl ParentSubmitter for PlasmaParent {
 }
 
 impl PlasmaParent {
+    /// Submits a challenge of exit `exit_id` with `spend`, whose input `input_index` is the
+    /// exiting output; the bond goes to this follower's beneficiary.
+    async fn challenge(
+        &self,
+        chain_id: u64,
+        exit_id: B256,
+        spend: &SignedTransaction,
+        input_index: u8,
+    ) -> Result<bool, ParentError> {
+        let bond = {
+            let f = self.follower.lock().await;
+            f.seen.record.as_ref().map(|r| r.params.exitBond).unwrap_or_default()
+        };
+        let challenge = ChildExitChallenge {
+            childChainId: chain_id,
+            exitId: exit_id,
+            spend: spend.clone(),
+            inputIndex: input_index,
+            beneficiary: self.beneficiary,
+        };
+        self.submit(&challenge_child_exit_tx(&challenge, bond)).await
+    }
+
     /// Follows the parent until `verdict` on what it has seen answers, for at most
     /// [`LANDING_TIMEOUT`]; `what` names the submission in the timeout's error.
     async fn until_seen(

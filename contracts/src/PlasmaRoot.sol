@@ -48,8 +48,8 @@ contract PlasmaRoot is RootStorage {
     /// @notice Registers a new child chain; returns its id.
     function registerChain(ChainParams calldata params) external returns (uint64 chainId) {
         if (
-            params.epochLength == 0 || params.exitPeriod == 0 || params.maxValidators == 0
-                || params.maxValidators > MAX_VALIDATORS
+            params.epochLength == 0 || params.epochLength > MAX_CHECKPOINT_GAP || params.exitPeriod == 0
+                || params.maxValidators == 0 || params.maxValidators > MAX_VALIDATORS
         ) revert BadParams();
         chainId = ++chainCount;
         Chain storage c = _chains[chainId];
@@ -134,13 +134,21 @@ contract PlasmaRoot is RootStorage {
 
     /// @notice Records a checkpoint of `header`, certified by `certificate`: more than 2/3
     /// of the active configuration's power signed its precommit (one aggregated BLS signature,
-    /// checked with one pairing against the aggregate key minus the non-signers' keys).
+    /// checked with one pairing against the aggregate key minus the non-signers' keys). Its
+    /// height is above the chain's last by at most `MAX_CHECKPOINT_GAP`, and at most
+    /// `MAX_CHECKPOINT_HEIGHT`.
     function submitCheckpoint(BlockHeader calldata header, CommitCertificate calldata certificate) external {
         uint64 chainId = header.chainId;
         Chain storage c = _chain(chainId);
         if (c.frozen) revert ChainIsFrozen(chainId);
         uint64 height = header.height;
-        if (height <= c.lastHeight) revert NotNewer(height, c.lastHeight);
+        uint64 last = c.lastHeight;
+        if (height <= last) revert NotNewer(height, last);
+        unchecked {
+            // last < height <= 2^64 - 1 and last <= MAX_CHECKPOINT_HEIGHT: neither wraps.
+            if (height - last > MAX_CHECKPOINT_GAP) revert TooFarAhead(height, last + MAX_CHECKPOINT_GAP);
+        }
+        if (height > MAX_CHECKPOINT_HEIGHT) revert HeightOutOfRange(height, MAX_CHECKPOINT_HEIGHT);
         uint32 cfgId = c.activeConfig;
         if (cfgId == 0) revert NoConfiguration();
         bytes32 blockHash = keccak256(abi.encode(header));

@@ -15,7 +15,8 @@ abstract contract RootStorage {
 
     /// Parameters of a chain, fixed at registration.
     struct ChainParams {
-        /// Blocks per epoch; validator configurations change only at epoch ends.
+        /// Blocks per epoch (at most `MAX_CHECKPOINT_GAP`); validator configurations change only at
+        /// epoch ends.
         uint64 epochLength;
         /// The exit (challenge) period P, in seconds.
         uint64 exitPeriod;
@@ -87,8 +88,23 @@ abstract contract RootStorage {
     uint88 internal constant LARGE_AMOUNT = type(uint88).max;
     /// Queue keys: `priority << 64 | tag`, where `priority` is the ledger's
     /// `exitableAt << 128 | packed(pos)` and `tag` is `DEPOSIT_TAG | nonce` for exits keyed by
-    /// a deposit, else the height of the checkpoint the exit was proven under.
+    /// a deposit, else the height of the checkpoint the exit was proven under (at most
+    /// `MAX_CHECKPOINT_HEIGHT`).
     uint256 internal constant DEPOSIT_TAG = 1 << 63;
+    /// How far past a chain's last checkpoint its next one may be, in blocks: `2^20`, the
+    /// ledger's `children::MAX_CHECKPOINT_GAP` (a ledger test reads this line). Unbounded, a
+    /// quorum's far-future header would stop every later checkpoint (`NotNewer`) for good;
+    /// bounded, it stalls them for at most this many blocks. An honest chain never comes near:
+    /// checkpoints are due every epoch (4 blocks on the devnet; the node's relayer submits the
+    /// latest epoch end), and 2^20 blocks are about 6 days at the devnet's 500 ms blocks and 12
+    /// days at the node's default of 1 s. No epoch may be longer, so that its ends stay within
+    /// reach.
+    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 20;
+    /// The highest checkpoint height, so that an anchor height in a queue key never carries
+    /// `DEPOSIT_TAG` (at the widest gaps, a chain gets there after 2^43 checkpoints). The tag
+    /// cannot move up instead: the key's higher bits are the ledger's priority, which orders
+    /// the queue.
+    uint64 internal constant MAX_CHECKPOINT_HEIGHT = uint64(DEPOSIT_TAG - 1);
 
     /// Largest configuration (the ledger's limit).
     uint256 public constant MAX_VALIDATORS = 256;
@@ -178,6 +194,8 @@ abstract contract RootStorage {
     error StakeLocked(uint64 until);
     error NoConfiguration();
     error NotNewer(uint64 height, uint64 last);
+    error TooFarAhead(uint64 height, uint64 limit);
+    error HeightOutOfRange(uint64 height, uint64 max);
     error HeaderMismatch();
     error WrongValidatorSet(bytes32 expected, bytes32 got);
     error BitmapLength(uint256 got, uint256 expected);

@@ -3,11 +3,12 @@
 //! accepts; the judges (`tx`, `children`) call the same functions where they compare.
 
 use crate::bls::BlsSecretKey;
+use crate::children::record::{ChildExit, Settlement};
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
     Checkpoint, ChildExitChallenge, ChildFraudProof, ChildParams, ChildRegistration, DepositRecord,
-    ExitPayoutClaim, ExitRecord, Output, SignedTransaction, Transaction, UtxoPos, Validator,
+    ExitPayoutClaim, Output, SignedTransaction, Transaction, UtxoPos, Validator,
 };
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -70,19 +71,36 @@ pub fn deposit_transaction(record: &DepositRecord) -> SignedTransaction {
     unsigned(Kind::Deposit, vec![output], record.abi_encode())
 }
 
-/// The outputs of the `ExitPayout` of `exit`: its amount to its owner, then the bond back.
-pub fn payout_outputs(exit: &ExitRecord, bond: U256) -> Vec<Output> {
-    let mut outputs = vec![Output::new(exit.owner, exit.token, exit.amount)];
-    if !bond.is_zero() {
-        outputs.push(Output::new(exit.owner, Address::ZERO, bond));
+/// The outputs of the `ExitPayout` that settles `exit`, due at the head of its queue, when
+/// the child's escrow holds `escrow` of its token and its rollback height is
+/// `rollback_height` ([`ChildExit::settlement`]): what it is paid to its owner (none when
+/// nothing: a cancellation, or an escrow drained by the exits ahead), then its bond back
+/// (none when zero). The one source of truth for the proposer and the judge.
+pub fn payout_outputs(exit: &ChildExit, escrow: U256, rollback_height: u64) -> Vec<Output> {
+    let owner = exit.record.owner;
+    let amount = match exit.settlement(escrow, rollback_height) {
+        Settlement::Paid(amount) => amount,
+        Settlement::Cancelled => U256::ZERO,
+    };
+    let mut outputs = Vec::with_capacity(2);
+    if !amount.is_zero() {
+        outputs.push(Output::new(owner, exit.record.token, amount));
     }
+    outputs.extend(paid(owner, exit.bond));
     outputs
 }
 
-/// The `ExitPayout` transaction that pays `exit` of child `chain` with its `bond` back.
-pub fn payout_transaction(chain: u64, exit: &ExitRecord, bond: U256) -> SignedTransaction {
-    let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.exitId };
-    unsigned(Kind::ExitPayout, payout_outputs(exit, bond), claim.abi_encode())
+/// The `ExitPayout` transaction that settles `exit` of child `chain` (see
+/// [`payout_outputs`]): a payout, or a cancellation that only returns the bond.
+pub fn payout_transaction(
+    chain: u64,
+    exit: &ChildExit,
+    escrow: U256,
+    rollback_height: u64,
+) -> SignedTransaction {
+    let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.record.exitId };
+    let outputs = payout_outputs(exit, escrow, rollback_height);
+    unsigned(Kind::ExitPayout, outputs, claim.abi_encode())
 }
 
 /// The registration of a child with `params` whose validators are `members` (operator, BLS

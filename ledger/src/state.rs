@@ -56,9 +56,12 @@ pub struct ValidatedTx {
     pub deposit_nonce: Option<u64>,
     /// Escrow change: (child, token, amount added) for `DepositToChild`.
     pub escrow_credit: Option<(u64, Address, U256)>,
-    /// Escrow change: (child, token, amount removed) and the exit paid, for `ExitPayout`.
+    /// Escrow change: (child, token, amount removed) and the exit paid, for an `ExitPayout`
+    /// that pays (the amount is what the escrow held of the exit's, possibly zero). One that
+    /// cancels the exit says so in `child` instead.
     pub escrow_debit: Option<(u64, Address, U256, B256)>,
-    /// What it changes in the registry of children (system kinds and `DepositToChild`).
+    /// What it changes in the registry of children (system kinds, `DepositToChild`,
+    /// `StartChildExit` and the others that lock stake, an `ExitPayout` that cancels).
     pub child: Option<ChildEffect>,
 }
 
@@ -77,7 +80,7 @@ pub struct StateDelta {
     pub next_deposit_nonce: u64,
     /// New escrow balances of children, per (child, token).
     pub escrow: BTreeMap<(u64, Address), U256>,
-    /// Children's exits this block queued, challenged or paid.
+    /// Children's exits this block queued, challenged, paid or cancelled.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints this block accepted: (child, height, block hash).
     pub child_checkpoints: Vec<(u64, u64, B256)>,

@@ -5,7 +5,7 @@
 //! mempool that only wants the verdict).
 
 use crate::build::payout_outputs;
-use crate::children::{self, ChildEffect, ChildError};
+use crate::children::{self, ChildEffect, ChildError, ChildExit, Settlement};
 use crate::kind::{is_system_byte, Kind};
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::state::TxRef;
@@ -161,7 +161,7 @@ pub enum TxError {
     /// Value sent to a chain that is not a registered child.
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
-    /// A payout of an exit that is not finalized, already paid, or unknown.
+    /// A payout of an exit that is not due, already settled, or unknown.
     #[error("exit {exit_id} of child {chain} is not payable")]
     ExitNotPayable {
         /// The child.
@@ -169,23 +169,12 @@ pub enum TxError {
         /// The exit.
         exit_id: B256,
     },
-    /// The payout output differs from the exit record.
+    /// The payout's outputs differ from what settling the exit pays
+    /// ([`crate::build::payout_outputs`]).
     #[error("payout output does not match exit {exit_id}")]
     PayoutMismatch {
         /// The exit.
         exit_id: B256,
-    },
-    /// A payout larger than the child's escrow.
-    #[error("child {chain} escrow holds {escrow} of {token}, payout needs {amount}")]
-    EscrowInsufficient {
-        /// The child.
-        chain: u64,
-        /// The asset.
-        token: Address,
-        /// Locked value.
-        escrow: U256,
-        /// Value asked.
-        amount: U256,
     },
     /// A system transaction (a child's registration or checkpoint) is invalid.
     #[error(transparent)]
@@ -237,8 +226,9 @@ fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
         Kind::DepositToChild | Kind::StartChildExit | Kind::StakeChild | Kind::BondChild => {
             ((1, MAX_INPUTS), (0, MAX_OUTPUTS))
         }
-        // Minted kinds: no inputs, no signatures; a payout returns the exit bond too.
-        Kind::ExitPayout => ((0, 0), (1, 2)),
+        // Minted kinds: no inputs, no signatures. A payout pays the exit (nothing when the
+        // escrow is drained, or the exit cancelled) and returns its bond (none when zero).
+        Kind::ExitPayout => ((0, 0), (0, 2)),
         Kind::Deposit => ((0, 0), (1, 1)),
         // System kinds are judged whole by `children::validate_system`: no inputs, at most the
         // one output a challenge or a fraud proof pays.
@@ -431,28 +421,30 @@ pub fn validate_transaction_with(
                 decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
             let not_payable = TxError::ExitNotPayable { chain, exit_id };
-            let held = view.child_exit(chain, &exit_id).filter(|e| e.active);
+            let held = view.child_exit(chain, &exit_id).filter(ChildExit::queued);
             let held = held.ok_or_else(|| not_payable.clone())?;
             let exit = &held.record;
-            // Paid in priority order, once matured at this block's time.
+            // Settled in priority order, once matured at this block's time.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
             let first = view.exit_queue(chain, &exit.token).into_iter().next();
             if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
                 return Err(not_payable);
             }
-            if tx.outputs != payout_outputs(exit, held.bond) {
+            // Paid what the escrow holds of it, or cancelled under a voided anchor: either
+            // way the queue moves on. The outputs say which, built as the proposer built them.
+            let escrow = view.escrow(chain, &exit.token);
+            let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
+            if tx.outputs != payout_outputs(&held, escrow, rollback) {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
-            let escrow = view.escrow(chain, &exit.token);
-            if escrow < exit.amount {
-                return Err(TxError::EscrowInsufficient {
-                    chain,
-                    token: exit.token,
-                    escrow,
-                    amount: exit.amount,
-                });
+            match held.settlement(escrow, rollback) {
+                Settlement::Paid(amount) => {
+                    out.escrow_debit = Some((chain, exit.token, amount, exit_id));
+                }
+                Settlement::Cancelled => {
+                    out.child = Some(ChildEffect::ExitCancelled { chain, exit_id });
+                }
             }
-            out.escrow_debit = Some((chain, exit.token, exit.amount, exit_id));
         }
         Kind::StartChildExit => {
             let (input_sums, claimant) = check_inputs(domain, view, stx, signers)?;

@@ -8,6 +8,7 @@
 use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
 use crate::build;
 use crate::certificate::{certify, vote_sign_bytes, VoteType};
+use crate::children::MAX_CHECKPOINT_GAP;
 use crate::exit::{self, ExitKey};
 use crate::fraud::{self, evidence as ev, MissingInput};
 use crate::kind::Kind;
@@ -522,7 +523,8 @@ fn certificates() -> Value {
 
 /// The world of `fraud.json` and `exits.json` as the root contract must hold it: the chain's
 /// validators (with proofs of possession), the deposits behind its mints, certified
-/// checkpoints of heights 3 (before the fraud) and 5 (the tip), and exits to start.
+/// checkpoints of heights 3 (before the fraud) and 5 (the tip), exits to start, and the tip's
+/// header certified at heights an honest chain never checkpoints (`jumps`).
 fn root_scenario(world: &FraudWorld) -> Value {
     let chain = &world.chain;
     let (keys, set) = testkit::committee(4);
@@ -552,6 +554,14 @@ fn root_scenario(world: &FraudWorld) -> Value {
         })
     };
     let tip = chain.tip().height;
+    // The tip's header at another height, certified by the whole committee: what a quorum
+    // could sign to move the root's checkpoints far ahead (its history still proves blocks).
+    let jump = |height: u64| {
+        let mut header = chain.tip().clone();
+        header.height = height;
+        json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, &header).abi_encode()) })
+    };
+    let tag = 1u64 << 63;
     json!({
         "chainId": chain.domain.chain_id,
         "rootChainId": chain.domain.root_chain_id,
@@ -561,6 +571,15 @@ fn root_scenario(world: &FraudWorld) -> Value {
         "validators": validators,
         "deposits": deposits,
         "checkpoints": [checkpoint(3), checkpoint(tip)],
+        "maxCheckpointGap": MAX_CHECKPOINT_GAP,
+        "jumps": {
+            // One block past the gap from checkpoint 3, and the widest jump from the tip.
+            "pastTheGap": jump(3 + MAX_CHECKPOINT_GAP + 1),
+            "widest": jump(tip + MAX_CHECKPOINT_GAP),
+            // The highest height a queue key carries as an anchor, and the deposit tag itself.
+            "highestAnchor": jump(tag - 1),
+            "depositTag": jump(tag),
+        },
         "badHeight": world.bad_height,
         // Carol's output of block 3: honest, exits before and after the fraud (anchor 3).
         "preFraudExit": exit(UtxoPos::new(3, 0, 0), 3),

@@ -5,7 +5,7 @@
 //! generator use.
 
 use crate::children::effect::ChildEffect;
-use crate::children::record::{ChildExit, ChildRecord};
+use crate::children::record::{ChildExit, ChildRecord, ExitStatus};
 pub use crate::state::{ChainHead, TxRef};
 use crate::state::{StateDelta, ValidatedTx};
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos, Validator};
@@ -32,9 +32,10 @@ pub trait LedgerView {
     }
     /// Value of `token` locked in the escrow of child `chain`.
     fn escrow(&self, chain: u64, token: &Address) -> U256;
-    /// Exit `exit_id` of child `chain`, active or not (an output exits once).
+    /// Exit `exit_id` of child `chain`, queued or settled (a paid or challenged output never
+    /// exits again).
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit>;
-    /// The active exits of child `chain` in `token`, in priority order (first pays first).
+    /// The queued exits of child `chain` in `token`, in priority order (first pays first).
     fn exit_queue(&self, chain: u64, token: &Address) -> Vec<ExitRecord>;
     /// Block hash of child `chain`'s checkpoint this chain accepted at `height`.
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256>;
@@ -71,7 +72,7 @@ pub struct MemoryLedger {
     pub registry: BTreeMap<u64, ChildRecord>,
     /// Children's escrow per token.
     pub escrows: BTreeMap<u64, BTreeMap<Address, U256>>,
-    /// Children's exits by (child, exit id), active or not.
+    /// Children's exits by (child, exit id), queued or settled.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints accepted, by (child, height).
     pub child_checkpoints: BTreeMap<(u64, u64), B256>,
@@ -125,7 +126,7 @@ impl MemoryLedger {
                 *totals.entry(*token).or_default() += *amount;
             }
         }
-        for exit in self.child_exits.values().filter(|e| e.active) {
+        for exit in self.child_exits.values().filter(|e| e.queued()) {
             *totals.entry(Address::ZERO).or_default() += exit.bond;
         }
         for stake in self.child_stakes.values() {
@@ -164,7 +165,7 @@ impl LedgerView for MemoryLedger {
         let mut q: Vec<_> = self
             .child_exits
             .range((chain, B256::ZERO)..=(chain, B256::repeat_byte(0xff)))
-            .filter(|(_, e)| e.active && e.record.token == *token)
+            .filter(|(_, e)| e.queued() && e.record.token == *token)
             .map(|(_, e)| e.record.clone())
             .collect();
         by_priority(&mut q);
@@ -263,10 +264,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
             let balance = self.escrow(chain, &token).saturating_sub(amount);
             self.escrow.insert((chain, token), balance);
-            if let Some(mut exit) = self.child_exit(chain, &exit_id) {
-                exit.active = false;
-                self.child_exits.insert((chain, exit_id), exit);
-            }
+            self.settle_exit(chain, exit_id, ExitStatus::Paid);
         }
         if let Some(effect) = tx.child {
             let chain = effect.chain();
@@ -282,10 +280,10 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                     self.child_exits.insert((chain, exit.record.exitId), exit);
                 }
                 ChildEffect::ExitChallenged { chain, exit_id } => {
-                    if let Some(mut exit) = self.child_exit(chain, &exit_id) {
-                        exit.active = false;
-                        self.child_exits.insert((chain, exit_id), exit);
-                    }
+                    self.settle_exit(chain, exit_id, ExitStatus::Challenged);
+                }
+                ChildEffect::ExitCancelled { chain, exit_id } => {
+                    self.settle_exit(chain, exit_id, ExitStatus::Cancelled);
                 }
                 ChildEffect::Staked { chain, operator, amount }
                 | ChildEffect::Bonded { chain, validator: Validator { operator, .. }, amount } => {
@@ -299,6 +297,14 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                 }
                 ChildEffect::Registered { .. } => {}
             }
+        }
+    }
+
+    /// Takes exit `exit_id` of child `chain` out of its queue with `status`.
+    fn settle_exit(&mut self, chain: u64, exit_id: B256, status: ExitStatus) {
+        if let Some(mut exit) = self.child_exit(chain, &exit_id) {
+            exit.status = status;
+            self.child_exits.insert((chain, exit_id), exit);
         }
     }
 }
@@ -345,7 +351,7 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
         q.extend(
             self.child_exits
                 .range((chain, B256::ZERO)..=(chain, B256::repeat_byte(0xff)))
-                .filter(|(_, e)| e.active && e.record.token == *token)
+                .filter(|(_, e)| e.queued() && e.record.token == *token)
                 .map(|(_, e)| e.record.clone()),
         );
         by_priority(&mut q);

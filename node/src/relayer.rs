@@ -14,6 +14,7 @@ use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
 use crate::store::PendingSet;
 use plasma_bridge::parent::{ParentChain, ParentDeposits, MAX_DEPOSITS_PER_QUERY};
+use plasma_ledger::children::MAX_CHECKPOINT_GAP;
 use plasma_ledger::{Address, Checkpoint};
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,6 +135,15 @@ pub async fn follow_checkpoints(
     }
 }
 
+/// The highest epoch end the parent would take as the next checkpoint: at or below `head`,
+/// and at most [`MAX_CHECKPOINT_GAP`] past the parent's `last` checkpoint (after a long
+/// outage the chain catches up in several checkpoints). An epoch is never longer than the gap,
+/// so one lies within reach.
+pub fn latest_epoch_end(head: u64, last: u64, epoch: u64) -> u64 {
+    let reach = head.min(last.saturating_add(MAX_CHECKPOINT_GAP));
+    reach - reach % epoch.max(1)
+}
+
 /// One round: submits the latest epoch-end checkpoint if the parent lacks it — or, if an
 /// epoch end since the parent's latest adopts a new validator set, the first such one (the
 /// parent must see the change before certificates of the new set). Returns the height
@@ -149,7 +159,7 @@ pub async fn checkpoint_once(
     }
     let head = app.with_store(|s| s.head().height);
     let epoch = state.epoch_length.max(1);
-    let latest = head - head % epoch;
+    let latest = latest_epoch_end(head, state.last_checkpoint, epoch);
     if latest == 0 || latest <= state.last_checkpoint {
         return Ok(None);
     }
@@ -174,5 +184,23 @@ pub async fn checkpoint_once(
         Ok(Some(due))
     } else {
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_long_outage_the_relayer_submits_an_epoch_end_the_parent_takes() {
+        // Today: the latest epoch end at or below the head.
+        assert_eq!(latest_epoch_end(23, 8, 4), 20);
+        assert_eq!(latest_epoch_end(3, 0, 4), 0);
+        // After an outage longer than the gap: the furthest epoch end within reach, so
+        // the chain catches up in steps instead of being refused for good.
+        let head = 5 * MAX_CHECKPOINT_GAP + 7;
+        let next = latest_epoch_end(head, 12, 10);
+        assert!(next > 12 && next - 12 <= MAX_CHECKPOINT_GAP && next % 10 == 0);
+        assert!(next + 10 > 12 + MAX_CHECKPOINT_GAP, "the furthest one: {next}");
     }
 }

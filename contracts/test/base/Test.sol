@@ -15,6 +15,8 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function etch(address target, bytes calldata code) external;
+    function store(address target, bytes32 slot, bytes32 value) external;
+    function load(address target, bytes32 slot) external view returns (bytes32);
     function assume(bool condition) external pure;
     function label(address account, string calldata name) external;
     function addr(uint256 privateKey) external pure returns (address);

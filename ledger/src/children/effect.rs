@@ -43,6 +43,14 @@ pub enum ChildEffect {
         /// The exit.
         exit_id: B256,
     },
+    /// An exit due under a voided checkpoint was cancelled: its bond went back to its
+    /// owner, nothing left the escrow, and its output may exit again.
+    ExitCancelled {
+        /// The child.
+        chain: u64,
+        /// The exit.
+        exit_id: B256,
+    },
     /// A validator of the child bonded stake.
     Staked {
         /// The child.
@@ -61,8 +69,9 @@ pub enum ChildEffect {
         /// ETH bonded.
         amount: U256,
     },
-    /// Fraud was proven: the child rolls back to before `height` and freezes; the
-    /// `slashed` operators lose their stake (the prover's reward is the transaction's output).
+    /// Fraud was proven: the child rolls back to before `height` (on a frozen child, a lower
+    /// height than before) and freezes; the `slashed` operators lose their stake (the
+    /// prover's reward is the transaction's output).
     FraudProven {
         /// The child.
         chain: u64,
@@ -97,6 +106,7 @@ impl ChildEffect {
             }),
             ChildEffect::ExitStarted { .. }
             | ChildEffect::ExitChallenged { .. }
+            | ChildEffect::ExitCancelled { .. }
             | ChildEffect::Staked { .. } => before,
         }
     }
@@ -108,6 +118,7 @@ impl ChildEffect {
             | ChildEffect::Checkpointed { chain, .. }
             | ChildEffect::ExitStarted { chain, .. }
             | ChildEffect::ExitChallenged { chain, .. }
+            | ChildEffect::ExitCancelled { chain, .. }
             | ChildEffect::Staked { chain, .. }
             | ChildEffect::Bonded { chain, .. }
             | ChildEffect::FraudProven { chain, .. } => *chain,

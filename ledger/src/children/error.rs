@@ -20,8 +20,9 @@ pub enum ChildError {
     /// The payload does not decode.
     #[error(transparent)]
     Payload(#[from] DecodeError),
-    /// Epoch length or exit period is zero.
-    #[error("epoch length and exit period must be positive")]
+    /// Epoch length or exit period is zero, or an epoch is longer than `MAX_CHECKPOINT_GAP`
+    /// (its ends would be out of any checkpoint's reach).
+    #[error("epoch length must be positive and at most the checkpoint gap, exit period positive")]
     BadParams,
     /// The first set is empty or too large.
     #[error("a child registers with 1..={MAX_CHILD_VALIDATORS} validators, got {0}")]
@@ -59,6 +60,16 @@ pub enum ChildError {
         /// The latest accepted height.
         last: u64,
     },
+    /// A checkpoint more than `MAX_CHECKPOINT_GAP` blocks past the latest accepted one.
+    #[error("checkpoint of chain {chain} at {height} is beyond {limit}, the farthest it may jump")]
+    TooFarAhead {
+        /// The child.
+        chain: u64,
+        /// The checkpoint's height.
+        height: u64,
+        /// The highest height the parent accepts next: the latest accepted one plus the gap.
+        limit: u64,
+    },
     /// The header names another set than the one the parent accepts.
     #[error("header names validator set {got}, the parent accepts {expected}")]
     WrongSet {
@@ -81,6 +92,15 @@ pub enum ChildError {
     /// The output's exit is not proven.
     #[error("exit: {0}")]
     Exit(ExitError),
+    /// An exit of more than the child's escrow holds of its token (nothing locked in that
+    /// token: any amount is too large), refused at the start as on the root.
+    #[error("exit of {amount} exceeds the {escrow} the child's escrow holds")]
+    AmountTooLarge {
+        /// The exit's amount.
+        amount: U256,
+        /// The child's escrow in the exit's token.
+        escrow: U256,
+    },
     /// The output exited (or tried to) before.
     #[error("exit {0} was started before")]
     AlreadyExited(B256),
@@ -128,8 +148,10 @@ impl ChildError {
             ChildError::AlreadyRegistered(_)
                 | ChildError::UnknownChild(_)
                 | ChildError::NotNewer { .. }
+                | ChildError::TooFarAhead { .. }
                 | ChildError::WrongSet { .. }
                 | ChildError::UnknownAnchor { .. }
+                | ChildError::AmountTooLarge { .. }
                 | ChildError::AlreadyExited(_)
                 | ChildError::ExitNotActive(_)
                 | ChildError::BondOutput

@@ -4,7 +4,7 @@
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
-use super::record::ChildExit;
+use super::record::{ChildExit, ExitStatus, Settlement};
 use super::registry::child_domain;
 use crate::build::payout_transaction;
 use crate::exit::{priority, verify_challenge, verify_exit_start};
@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 /// Judges the payload of a `StartChildExit` by `claimant` (the first input's owner) and
 /// returns the child and the exit it queues; the caller judges the inputs that pay its bond.
+/// As on the root, an exit of more than the child's escrow holds of its token is refused
+/// (it could never be paid in full), and an output whose exit was cancelled may exit again.
 pub fn validate_exit_start(
     view: &impl LedgerView,
     payload: &[u8],
@@ -35,14 +37,20 @@ pub fn validate_exit_start(
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
         .map_err(ChildError::Exit)?;
     let exit_id = claim.key.exit_id();
-    if view.child_exit(chain, &exit_id).is_some() {
+    let before = view.child_exit(chain, &exit_id);
+    if before.is_some_and(|e| e.status != ExitStatus::Cancelled) {
         return Err(ChildError::AlreadyExited(exit_id));
+    }
+    let (amount, escrow) = (claim.output.amount, view.escrow(chain, &claim.output.token));
+    if escrow.is_zero() || amount > escrow {
+        return Err(ChildError::AmountTooLarge { amount, escrow });
     }
     let now = view.time().ok_or(ChildError::NoBlockTime)?;
     let exit = ChildExit {
         record: claim.record(now, record.params.exitPeriod),
         bond: record.params.exitBond,
-        active: true,
+        anchor: anchor.height,
+        status: ExitStatus::Queued,
     };
     Ok((chain, exit))
 }
@@ -61,7 +69,7 @@ pub(super) fn validate_exit_challenge(
     view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let exit = view
         .child_exit(chain, &c.exitId)
-        .filter(|e| e.active)
+        .filter(ChildExit::queued)
         .ok_or(ChildError::ExitNotActive(c.exitId))?;
     let expected: Vec<Output> = if exit.bond.is_zero() {
         vec![]
@@ -77,21 +85,32 @@ pub(super) fn validate_exit_challenge(
     Ok(ChildEffect::ExitChallenged { chain, exit_id: c.exitId })
 }
 
-/// The payouts a proposer owes at block time `now` from the `active` exits of its children:
-/// each child's queue per token in priority order, up to its first exit not yet matured.
+/// The payouts a proposer owes at block time `now` from the `queued` exits of its children
+/// (others are skipped), judged against `view` as the block will be: each child's queue per
+/// token in priority order, up to its first exit not yet matured, each settled as
+/// [`ChildExit::settlement`] says (paid what the exits ahead left in the escrow, or
+/// cancelled under a voided anchor) by [`payout_transaction`], the one constructor
+/// `ExitPayout` is judged against.
 pub fn matured_payouts(
-    active: impl IntoIterator<Item = (u64, ChildExit)>,
+    view: &impl LedgerView,
+    queued: impl IntoIterator<Item = (u64, ChildExit)>,
     now: u64,
 ) -> Vec<SignedTransaction> {
     let mut queues: BTreeMap<(u64, Address), Vec<ChildExit>> = BTreeMap::new();
-    for (chain, exit) in active {
+    for (chain, exit) in queued.into_iter().filter(|(_, e)| e.queued()) {
         queues.entry((chain, exit.record.token)).or_default().push(exit);
     }
     let mut payouts = Vec::new();
-    for ((chain, _), mut queue) in queues {
+    for ((chain, token), mut queue) in queues {
         queue.sort_by_key(|e| priority(e.record.exitableAt, &e.record.utxoPos));
-        let matured = queue.iter().take_while(|e| e.record.exitableAt <= now);
-        payouts.extend(matured.map(|e| payout_transaction(chain, &e.record, e.bond)));
+        let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
+        let mut escrow = view.escrow(chain, &token);
+        for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {
+            payouts.push(payout_transaction(chain, exit, escrow, rollback));
+            if let Settlement::Paid(amount) = exit.settlement(escrow, rollback) {
+                escrow = escrow.saturating_sub(amount);
+            }
+        }
     }
     payouts
 }

@@ -1,11 +1,13 @@
 //! Fraud proven against a child: the root's `proveFraud`, judged natively. A proof convicts
 //! the signers of the certificate it shows, freezes the child from the first invalid height
-//! and pays the prover a share of the stakes it takes.
+//! and pays the prover a share of the stakes it takes. On a frozen child, only a proof of an
+//! earlier invalid block is heard: it lowers the rollback, so that whoever proves a later
+//! fraud first cannot keep the blocks before it standing.
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
 use super::record::ChildRecord;
-use super::registry::{child_domain, live_child};
+use super::registry::child_domain;
 use crate::build::prove_child_fraud_tx;
 use crate::certificate::ValidatorSet;
 use crate::fraud::{equivocation_evidence, judge, verify_equivocation};
@@ -36,15 +38,21 @@ pub(super) fn validate_fraud_proof(
 }
 
 /// What a fraud proof against a child convicts, as the root's `proveFraud` judges it: the
-/// first invalid height and the operators who lose their stake.
+/// first invalid height and the operators who lose their stake. On a frozen child the proof
+/// must show a height below the rollback (its anchor's, or the equivocation's): a checkpoint
+/// at or above it is void already.
 fn judge_child_fraud(
     domain: &SigningDomain,
     view: &impl LedgerView,
     c: &ChildFraudProof,
 ) -> Result<(u64, u64, Vec<Address>), ChildError> {
     let chain = c.childChainId;
-    let record = live_child(view, chain)?;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let proof = &c.proof;
+    let lowers = |height: u64| !record.frozen() || height < record.rollback_height;
+    if !lowers(shown_height(proof)?) {
+        return Err(ChildError::Frozen(chain));
+    }
     let set = certifying_set(&record, proof)?;
     let height = match equivocation_evidence(proof) {
         Some(e) => {
@@ -66,7 +74,19 @@ fn judge_child_fraud(
                 .height
         }
     };
+    // An invalid block sits at or below the anchor it is shown under: this only guards it.
+    if !lowers(height) {
+        return Err(ChildError::Frozen(chain));
+    }
     Ok((chain, height, convicted(&set, proof)?))
+}
+
+/// The height of the certified block `proof` shows: its anchor's, or the equivocation's.
+fn shown_height(proof: &FraudProof) -> Result<u64, ChildError> {
+    Ok(match equivocation_evidence(proof) {
+        Some(e) => e.map_err(ChildError::Fraud)?.a.height,
+        None => proof.anchor.height,
+    })
 }
 
 /// The configuration of `record` that certified what `proof` shows: the one active at its
@@ -75,10 +95,7 @@ pub fn certifying_set(
     record: &ChildRecord,
     proof: &FraudProof,
 ) -> Result<ValidatorSet, ChildError> {
-    let height = match equivocation_evidence(proof) {
-        Some(e) => e.map_err(ChildError::Fraud)?.a.height,
-        None => proof.anchor.height,
-    };
+    let height = shown_height(proof)?;
     ValidatorSet::new(record.set_at(height).to_vec()).map_err(ChildError::Set)
 }
 

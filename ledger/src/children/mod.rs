@@ -36,8 +36,13 @@ pub use error::ChildError;
 pub use events::{child_events, ChildEvent};
 pub use exits::{matured_payouts, validate_exit_start};
 pub use fraud::{certifying_set, convicted, prover_reward, PROVER_REWARD_BPS};
-pub use record::{record_of, ChildConfiguration, ChildExit, ChildRecord, MAX_CHILD_VALIDATORS};
-pub use registry::{checkpoint_leaf, checkpoints_root, child_chain_id, child_domain, live_child};
+pub use record::{
+    record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, Settlement,
+    MAX_CHILD_VALIDATORS,
+};
+pub use registry::{
+    checkpoint_leaf, checkpoints_root, child_chain_id, child_domain, live_child, MAX_CHECKPOINT_GAP,
+};
 pub use stake::{bond_power, validate_bond, validate_stake, POWER_UNIT};
 pub use system::validate_system;
 

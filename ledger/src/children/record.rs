@@ -12,11 +12,66 @@ use alloy_primitives::{B256, U256};
 pub struct ChildExit {
     /// The claim: output, owner, amount, when it may be paid.
     pub record: ExitRecord,
-    /// ETH bonded by the exiter (returned with the payout, or paid to a challenger).
+    /// ETH bonded by the exiter (returned with the payout or the cancellation, or paid to a
+    /// challenger).
     pub bond: U256,
-    /// Queued: neither paid nor challenged yet. An inactive exit stays, so the output never
-    /// exits twice.
-    pub active: bool,
+    /// Height of the accepted checkpoint the output was proven under. A proven fraud at or
+    /// below it voids the proof, and the exit is cancelled when due. 0: not proven under a
+    /// checkpoint (an exit from this chain's own deposit record), it stands whatever the
+    /// child's rollback.
+    pub anchor: u64,
+    /// Where it stands in the game. A settled exit stays, so that a paid or challenged
+    /// output never exits again.
+    pub status: ExitStatus,
+}
+
+/// Where a child's exit stands in the exit game (the root's `ExitStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Queued: neither paid, challenged nor cancelled yet.
+    Queued,
+    /// Paid from the child's escrow (in full, or what was left of it) with its bond back.
+    Paid,
+    /// Challenged: its bond went to the challenger.
+    Challenged,
+    /// Cancelled when due, its anchor voided by a proven fraud: its bond went back, nothing
+    /// left the escrow, and the output may exit again under a checkpoint that stands.
+    Cancelled,
+}
+
+/// How an exit due at the head of its queue leaves it: the root's `processExits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    /// Paid this much from the escrow (its amount, or all the escrow holds if less) and its
+    /// bond back.
+    Paid(U256),
+    /// Cancelled (its anchor is void): its bond back, nothing from the escrow.
+    Cancelled,
+}
+
+impl ChildExit {
+    /// Whether it waits in its queue.
+    pub fn queued(&self) -> bool {
+        self.status == ExitStatus::Queued
+    }
+
+    /// Whether a proven fraud voided the checkpoint it was proven under, given the child's
+    /// `rollback_height` (0: no fraud).
+    pub fn voided(&self, rollback_height: u64) -> bool {
+        rollback_height != 0 && self.anchor != 0 && self.anchor >= rollback_height
+    }
+
+    /// How it is settled once due at the head of its queue, when the child's escrow holds
+    /// `escrow` of its token and its rollback height is `rollback_height`. Exits ahead may
+    /// have drained the escrow since it started: it then pays what is left, and the queue
+    /// moves on.
+    pub fn settlement(&self, escrow: U256, rollback_height: u64) -> Settlement {
+        if self.voided(rollback_height) {
+            Settlement::Cancelled
+        } else {
+            Settlement::Paid(self.record.amount.min(escrow))
+        }
+    }
 }
 
 /// One numbered validator configuration of a child (ids count from 1, the registered set).
@@ -46,7 +101,8 @@ pub struct ChildRecord {
     /// Nonce the next deposit into this child gets.
     pub next_deposit_nonce: u64,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
-    /// no checkpoints, no deposits; exits anchor below it.
+    /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it
+    /// are cancelled. A proof of an earlier invalid block lowers it.
     pub rollback_height: u64,
 }
 

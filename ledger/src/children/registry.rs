@@ -14,6 +14,17 @@ use crate::view::LedgerView;
 use alloy_primitives::{keccak256, B256};
 use alloy_sol_types::SolValue;
 
+/// How far past its last accepted checkpoint a child's next one may be, in blocks: `2^20`.
+///
+/// Without a bound, a quorum that certifies a far-future header stops every later checkpoint
+/// (each is refused as not newer) for good; with it, such a header stalls them for at most
+/// this many blocks of the chain. An honest chain never comes near it: checkpoints are due
+/// every epoch (4 blocks on the devnet; the node's relayer submits the latest epoch end), and
+/// `2^20` blocks are about 6 days at the devnet's 500 ms blocks and 12 days at the node's
+/// default of 1 s. An epoch may not be longer, so that every epoch end stays within reach.
+/// The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_GAP`).
+pub const MAX_CHECKPOINT_GAP: u64 = 1 << 20;
+
 /// The id a registration gives its child on `parent`: the low 63 bits of
 /// `keccak256(abi.encode(parent, keccak256(abi.encode(registration))))`, with the top bit set
 /// so that it never meets the root's sequential ids. Known before the registration lands.
@@ -56,7 +67,10 @@ pub(super) fn validate_registration(
 
 /// Checks a registration on its own and returns the entry it creates.
 fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError> {
-    if reg.params.epochLength == 0 || reg.params.exitPeriod == 0 {
+    if reg.params.epochLength == 0
+        || reg.params.epochLength > MAX_CHECKPOINT_GAP
+        || reg.params.exitPeriod == 0
+    {
         return Err(ChildError::BadParams);
     }
     let n = reg.validators.len();
@@ -83,8 +97,9 @@ fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError
     Ok(record_of(reg))
 }
 
-/// Judges a `ChildCheckpoint` payload: newer than the last accepted one, naming the active
-/// set, certified by more than two thirds of its power.
+/// Judges a `ChildCheckpoint` payload: newer than the last accepted one by at most
+/// [`MAX_CHECKPOINT_GAP`], naming the active set, certified by more than two thirds of its
+/// power.
 pub(super) fn validate_checkpoint(
     view: &impl LedgerView,
     payload: &[u8],
@@ -99,6 +114,10 @@ pub(super) fn validate_checkpoint(
             height: header.height,
             last: record.last_height,
         });
+    }
+    let limit = record.last_height.saturating_add(MAX_CHECKPOINT_GAP);
+    if header.height > limit {
+        return Err(ChildError::TooFarAhead { chain, height: header.height, limit });
     }
     let expected = record.set_hash();
     if header.validatorSetHash != expected {

@@ -3,6 +3,7 @@
 
 mod abi;
 mod blocks;
+mod checkpoint_gap;
 mod decoders;
 mod exits;
 mod kinds;

@@ -78,8 +78,9 @@ impl State<'_> {
             }
             budget -= size;
         }
-        // Children's exits that matured by this block's time, each queue in priority order.
-        let matured = children::matured_payouts(store.active_exits()?, timestamp);
+        // Children's exits that matured by this block's time, each queue in priority order,
+        // paid (what the escrow holds) or cancelled (under a voided checkpoint).
+        let matured = children::matured_payouts(&view, store.active_exits()?, timestamp);
         for stx in matured {
             let size = 4 + stx.abi_encoded_size();
             if size > budget {

@@ -3,7 +3,7 @@
 //! one — and what the watcher found.
 
 use super::{amount, bad, internal, RpcState};
-use crate::watcher::{judge_output, Verdict};
+use crate::watcher::{judge, judge_output, Verdict};
 use alloy_sol_types::SolValue;
 use plasma_bridge::ParentError;
 use plasma_ledger::header::last_checkpoint_before;
@@ -171,19 +171,26 @@ impl Bridge for RpcState {
             link.parent.exits_started(self.chain_id(), from).await.map_err(parent_err)?;
         let mut exits = Vec::with_capacity(claims.len());
         for c in claims {
-            let verdict = match &c.pos {
-                Some(pos) => judge_output(&self.app, pos).map_err(internal)?,
-                None => Verdict::Unknown,
+            let verdict = judge(&self.app, &c.target).map_err(internal)?;
+            // A deposit's exit is shown at the output that minted it, when known.
+            let pos = match &verdict {
+                Verdict::Spent { pos, .. } => Some(pos.clone()),
+                _ => c.target.pos().cloned(),
             };
-            let pos = c.pos.clone().unwrap_or_default();
             let (name, spent_height, spent_index) = match verdict {
                 Verdict::Honest => ("honest", 0, 0),
                 Verdict::Unknown => ("unknown", 0, 0),
                 Verdict::Spent { height, index, .. } => ("spent", height, index),
             };
+            let known = pos.is_some();
+            let pos = pos.unwrap_or_default();
+            let deposit_nonce = match c.target {
+                plasma_bridge::ExitTarget::Deposit { nonce, .. } => Some(nonce),
+                plasma_bridge::ExitTarget::Output(_) => None,
+            };
             exits.push(pb::Exit {
                 exit_id: c.exit_id.to_vec(),
-                known: c.pos.is_some(),
+                known,
                 height: pos.blockHeight,
                 tx_index: pos.txIndex,
                 output_index: pos.outputIndex.into(),
@@ -194,6 +201,8 @@ impl Bridge for RpcState {
                 verdict: name.into(),
                 spent_height,
                 spent_index,
+                deposit: deposit_nonce.is_some(),
+                deposit_nonce: deposit_nonce.unwrap_or_default(),
             });
         }
         Ok(Response::new(pb::ExitsResponse { exits, next_parent_block: next }))
@@ -229,7 +238,7 @@ impl Bridge for RpcState {
         let pos = UtxoPos::new(r.height, r.tx_index, output);
         let link = self.parent()?;
         let (height, index, input) = match judge_output(&self.app, &pos).map_err(internal)? {
-            Verdict::Spent { height, index, input } => (height, index, input),
+            Verdict::Spent { height, index, input, .. } => (height, index, input),
             Verdict::Honest => {
                 return Err(Status::failed_precondition(format!(
                     "{pos} is unspent on this chain: an exit of it is honest"

@@ -5,7 +5,7 @@
 //! encoding they have — and the few internal records in fixed-size layouts defined here.
 
 use alloy_sol_types::SolValue;
-use plasma_ledger::children::{ChildConfiguration, ChildExit, ChildRecord};
+use plasma_ledger::children::{ChildConfiguration, ChildExit, ChildRecord, ExitStatus};
 use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
 use plasma_ledger::view::{ChainHead, TxRef};
 use plasma_ledger::{Address, ChildParams, ExitRecord, UtxoPos, Validator, B256, U256};
@@ -171,13 +171,35 @@ pub(crate) fn child_number(child: u64, number: u64) -> [u8; 16] {
     k
 }
 
-/// A child's exit: `abi.encode(record, bond, active)`.
+/// A child's exit: `abi.encode(record, bond, anchor, status)`, the status as a `uint32` (see
+/// [`exit_status_code`]).
 pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
-    (e.record.clone(), e.bond, e.active).abi_encode_params()
+    (e.record.clone(), e.bond, e.anchor, exit_status_code(e.status)).abi_encode_params()
 }
 
 pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
-    let (record, bond, active) =
-        <(ExitRecord, U256, bool)>::abi_decode_params(v).map_err(|e| e.to_string())?;
-    Ok(ChildExit { record, bond, active })
+    let (record, bond, anchor, status) =
+        <(ExitRecord, U256, u64, u32)>::abi_decode_params(v).map_err(|e| e.to_string())?;
+    let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
+    Ok(ChildExit { record, bond, anchor, status })
+}
+
+/// An exit's status as stored: 0 queued, 1 paid, 2 challenged, 3 cancelled.
+fn exit_status_code(status: ExitStatus) -> u32 {
+    match status {
+        ExitStatus::Queued => 0,
+        ExitStatus::Paid => 1,
+        ExitStatus::Challenged => 2,
+        ExitStatus::Cancelled => 3,
+    }
+}
+
+fn exit_status_from(code: u32) -> Option<ExitStatus> {
+    Some(match code {
+        0 => ExitStatus::Queued,
+        1 => ExitStatus::Paid,
+        2 => ExitStatus::Challenged,
+        3 => ExitStatus::Cancelled,
+        _ => return None,
+    })
 }

@@ -564,17 +564,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Exit `exit_id` of child `chain`, active or not.
+    /// Exit `exit_id` of child `chain`, queued or settled.
     pub fn child_exit(&self, chain: u64, exit_id: &B256) -> Result<Option<ChildExit>, StoreError> {
         self.read_with(EXITS, &keys::child_exit(chain, exit_id), keys::child_exit_from)
     }
 
-    /// The active exits of child `chain` (every token), unordered.
+    /// The active (queued) exits of child `chain` (every token), unordered.
     pub fn active_child_exits(&self, chain: u64) -> Result<Vec<ChildExit>, StoreError> {
         let mut out = Vec::new();
         self.each_of_child(EXITS, chain, |k, v| {
             let exit = keys::child_exit_from(v).map_err(|e| corrupt(EXITS, k, e))?;
-            if exit.active {
+            if exit.queued() {
                 out.push(exit);
             }
             Ok(())
@@ -582,14 +582,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Every active exit of every child, by child: what the proposer pays from.
+    /// Every active (queued) exit of every child, by child: what the proposer settles.
     pub fn active_exits(&self) -> Result<Vec<(u64, ChildExit)>, StoreError> {
         let mut out = Vec::new();
         for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let child = keys::child_from(&k).ok_or_else(|| corrupt(EXITS, &k, "key layout"))?;
             let exit = keys::child_exit_from(&v).map_err(|e| corrupt(EXITS, &k, e))?;
-            if exit.active {
+            if exit.queued() {
                 out.push((child, exit));
             }
         }

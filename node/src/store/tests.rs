@@ -1,5 +1,6 @@
 use super::*;
 use plasma_ledger::block::{build_block, seal_block};
+use plasma_ledger::children::ExitStatus;
 use plasma_ledger::testkit::{self, Workload};
 use plasma_ledger::{ExitRecord, LedgerView};
 
@@ -56,23 +57,29 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(store.checkpoint(2).unwrap(), None);
     let record = ChildRecord { last_height: 3, ..Default::default() };
     store.register_child(9, &record).unwrap();
-    let exit = ChildExit {
+    let exit = |id: u8, anchor: u64, status: ExitStatus| ChildExit {
         record: ExitRecord {
-            exitId: B256::repeat_byte(3),
+            exitId: B256::repeat_byte(id),
             amount: U256::from(5),
             ..Default::default()
         },
         bond: U256::from(1),
-        active: true,
+        anchor,
+        status,
     };
-    let k = keys::child_exit(9, &exit.record.exitId);
-    store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(&exit)).unwrap();
+    // A queued exit and a cancelled one (settled: kept, out of the queue).
+    let (queued, cancelled) = (exit(3, 3, ExitStatus::Queued), exit(4, 2, ExitStatus::Cancelled));
+    for e in [&queued, &cancelled] {
+        let k = keys::child_exit(9, &e.record.exitId);
+        store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(e)).unwrap();
+    }
     store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 3), [7u8; 32]).unwrap();
     let view = store.view();
     assert!(view.is_child(9) && !view.is_child(10));
     assert_eq!(view.child(9), Some(record.clone()));
-    assert_eq!(view.child_exit(9, &exit.record.exitId), Some(exit.clone()));
-    assert_eq!(view.exit_queue(9, &Address::ZERO), vec![exit.record.clone()]);
+    assert_eq!(view.child_exit(9, &queued.record.exitId), Some(queued.clone()));
+    assert_eq!(view.child_exit(9, &cancelled.record.exitId), Some(cancelled.clone()));
+    assert_eq!(view.exit_queue(9, &Address::ZERO), vec![queued.record.clone()]);
     assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
     assert_eq!(view.child_checkpoint(9, 4), None);
     assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
@@ -80,7 +87,32 @@ fn checkpoints_and_children_round_trip() {
     let mut expected = model;
     expected.escrows.insert(9, Default::default());
     expected.registry.insert(9, record);
-    expected.child_exits.insert((9, exit.record.exitId), exit);
+    expected.child_exits.insert((9, queued.record.exitId), queued);
+    expected.child_exits.insert((9, cancelled.record.exitId), cancelled);
     expected.child_checkpoints.insert((9, 3), B256::repeat_byte(7));
     assert_eq!(store.snapshot().unwrap(), expected);
+}
+
+#[test]
+fn a_child_exit_keeps_its_anchor_and_status_in_store() {
+    let statuses =
+        [ExitStatus::Queued, ExitStatus::Paid, ExitStatus::Challenged, ExitStatus::Cancelled];
+    for (i, status) in statuses.into_iter().enumerate() {
+        let exit = ChildExit {
+            record: ExitRecord { exitId: B256::repeat_byte(1), ..Default::default() },
+            bond: U256::from(10),
+            anchor: 40 + i as u64,
+            status,
+        };
+        let stored = keys::child_exit_value(&exit);
+        assert_eq!(keys::child_exit_from(&stored), Ok(exit));
+    }
+    let mut unknown = keys::child_exit_value(&ChildExit {
+        record: ExitRecord::default(),
+        bond: U256::ZERO,
+        anchor: 0,
+        status: ExitStatus::Queued,
+    });
+    *unknown.last_mut().expect("a status word") = 4;
+    assert!(keys::child_exit_from(&unknown).is_err(), "status 4 means nothing");
 }

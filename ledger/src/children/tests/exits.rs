@@ -2,15 +2,18 @@
 
 use super::*;
 
-/// The exit game on a plasma parent: a child whose block 1 mints 30 to Bob and block 2
-/// moves it to Carol, checkpointed at 2; on the parent, Alice locked 30 for the child and
-/// Bob and Carol hold 10 each to bond exits with.
+/// The exit game on a plasma parent: a child whose block 1 mints 30 to Bob and 1000 to
+/// Mallory and block 2 moves Bob's 30 to Carol, checkpointed at 2; on the parent, Alice
+/// locked 30 for the child, Bob, Carol and Mallory hold 10 each to bond exits with and Dave
+/// holds 10 (at 2:4:0) he may lock for the child.
 struct Game {
     parent: TestChain,
     child: TestChain,
     id: u64,
     bob: crate::signing::UserKey,
     carol: crate::signing::UserKey,
+    mallory: crate::signing::UserKey,
+    dave: crate::signing::UserKey,
 }
 
 impl Game {
@@ -20,8 +23,12 @@ impl Game {
         let domain = child_domain(&parent.domain, id);
         let mut child = TestChain::with_domain(domain, set.hash());
         let (alice, bob, carol) = (user("alice"), user("bob"), user("carol"));
-        let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
-        child.commit(vec![build::deposit_transaction(&minted)]);
+        let (mallory, dave) = (user("mallory"), user("dave"));
+        let minted = [
+            child.record_deposit(bob.address(), Address::ZERO, 30),
+            child.record_deposit(mallory.address(), Address::ZERO, 1000),
+        ];
+        child.commit(minted.iter().map(build::deposit_transaction).collect());
         let pay = build::transfer(
             &child.domain,
             &[(UtxoPos::new(1, 0, 0), &bob)],
@@ -32,30 +39,35 @@ impl Game {
         let certificate =
             crate::certificate::certify(&set, &signers, child.tip(), 0).expect("certify");
         let cp = Checkpoint { header: child.tip().clone(), certificate };
-        let funds: Vec<_> = [(&alice, 30u64), (&bob, 10), (&carol, 10)]
-            .iter()
-            .map(|(k, v)| parent.record_deposit(k.address(), Address::ZERO, *v))
-            .collect();
+        let funds: Vec<_> =
+            [(&alice, 30u64), (&bob, 10), (&carol, 10), (&mallory, 10), (&dave, 10)]
+                .iter()
+                .map(|(k, v)| parent.record_deposit(k.address(), Address::ZERO, *v))
+                .collect();
         let mints = funds.iter().map(build::deposit_transaction).collect();
-        parent.commit(mints); // block 2: alice 2:0:0, bob 2:1:0, carol 2:2:0
+        // Block 2: alice 2:0:0, bob 2:1:0, carol 2:2:0, mallory 2:3:0, dave 2:4:0.
+        parent.commit(mints);
+        let lock = Self::lock(&parent.domain, id, &alice, UtxoPos::new(2, 0, 0), 30);
+        parent.commit(vec![lock, child_checkpoint_tx(&cp)]);
+        Self { parent, child, id, bob, carol, mallory, dave }
+    }
+
+    /// `who` locks the whole `amount` of its ETH output at `coin` for child `id`.
+    fn lock(
+        domain: &crate::signing::SigningDomain,
+        id: u64,
+        who: &crate::signing::UserKey,
+        coin: UtxoPos,
+        amount: u64,
+    ) -> SignedTransaction {
         let lock = ChildDeposit {
             childChainId: id,
-            recipient: bob.address(),
+            recipient: who.address(),
             token: Address::ZERO,
-            amount: U256::from(30),
+            amount: U256::from(amount),
         };
-        let lock = build::sign(
-            &parent.domain,
-            build::transaction(
-                Kind::DepositToChild,
-                vec![UtxoPos::new(2, 0, 0)],
-                vec![],
-                lock.abi_encode(),
-            ),
-            &[&alice],
-        );
-        parent.commit(vec![lock, child_checkpoint_tx(&cp)]);
-        Self { parent, child, id, bob, carol }
+        let tx = build::transaction(Kind::DepositToChild, vec![coin], vec![], lock.abi_encode());
+        build::sign(domain, tx, &[who])
     }
 
     /// `who` starts an exit of the child's output at `pos`, bonding `bond_coin`.
@@ -92,12 +104,13 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
     let id = Game::exit_id(&carols);
     let exit = g.parent.state.child_exit(g.id, &id).expect("queued");
-    assert!(exit.active);
+    assert_eq!((exit.status, exit.anchor), (ExitStatus::Queued, 2));
     assert_eq!((exit.bond, exit.record.owner), (U256::from(10), g.carol.address()));
     assert_eq!(g.parent.state.total_value(), value, "the bond is held, not lost");
 
     // Not payable before its time; then paid with the bond back, from the escrow.
-    let payout = crate::build::payout_transaction(g.id, &exit.record, exit.bond);
+    let escrow = g.parent.state.escrow(g.id, &Address::ZERO);
+    let payout = crate::build::payout_transaction(g.id, &exit, escrow, 0);
     assert_eq!(
         tx_refusal(&mut g.parent, payout.clone()),
         TxError::ExitNotPayable { chain: g.id, exit_id: id }
@@ -105,7 +118,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     let now = g.parent.tip().timestamp;
     g.parent.clock_offset = exit.record.exitableAt - now;
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
-    assert!(!g.parent.state.child_exit(g.id, &id).expect("kept").active);
+    assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
     let paid: Vec<_> = delta.created.iter().map(|(_, o)| (o.owner, o.amount)).collect();
     assert_eq!(paid, [(g.carol.address(), U256::from(30)), (g.carol.address(), U256::from(10))]);
@@ -130,7 +143,7 @@ fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger()
     let bobs = UtxoPos::new(1, 0, 0);
     g.parent.commit(vec![g.start(&g.bob, bobs.clone(), UtxoPos::new(2, 1, 0))]);
     let id = crate::exit::ExitKey::Deposit(0).exit_id();
-    assert!(g.parent.state.child_exit(g.id, &id).expect("queued").active);
+    assert!(g.parent.state.child_exit(g.id, &id).expect("queued").queued());
 
     let spend = g.child.blocks[1].transactions[0].clone();
     let dave = Address::repeat_byte(0xda);
@@ -157,7 +170,8 @@ fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger()
         TxError::System(e) if matches!(*e, ChildError::Challenge(_))
     ));
     let (_, delta) = g.parent.commit(vec![challenge(dave, 10, spend.clone())]);
-    assert!(!g.parent.state.child_exit(g.id, &id).expect("kept").active);
+    let challenged = g.parent.state.child_exit(g.id, &id).expect("kept");
+    assert_eq!(challenged.status, ExitStatus::Challenged);
     assert_eq!(delta.created.len(), 1);
     assert_eq!(delta.created[0].1, Output::new(dave, Address::ZERO, U256::from(10)));
     assert_eq!(g.parent.state.total_value(), value);
@@ -193,11 +207,15 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
             ..Default::default()
         },
         bond: U256::ZERO,
-        active: true,
+        anchor: 1,
+        status: ExitStatus::Queued,
     };
     // Chain 1's ETH queue in priority order is pos 2 (10), 5 (10), 7 (20), 9 (30); at 25
-    // the first three are paid and 9 waits. Its token queue pays pos 3; chain 2 waits.
-    let active = vec![
+    // the first three are paid and 9 waits. Its token queue pays pos 3; chain 2 waits. Pos
+    // 4, paid before, is not owed again.
+    let settled = ChildExit { status: ExitStatus::Paid, ..exit(4, 1, 0) };
+    let queued = vec![
+        (1, settled),
         (1, exit(5, 10, 0)),
         (1, exit(9, 30, 0)),
         (1, exit(2, 10, 0)),
@@ -205,7 +223,8 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
         (2, exit(1, 50, 0)),
         (1, exit(3, 5, 1)),
     ];
-    let paid: Vec<(u64, u8)> = matured_payouts(active, 25)
+    let view = crate::view::MemoryLedger::default();
+    let paid: Vec<(u64, u8)> = matured_payouts(&view, queued, 25)
         .iter()
         .map(|t| {
             let claim = crate::types::ExitPayoutClaim::abi_decode(&t.transaction.data)
@@ -214,4 +233,88 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
         })
         .collect();
     assert_eq!(paid, [(1, 2), (1, 5), (1, 7), (1, 3)]);
+}
+
+#[test]
+fn a_huge_exit_cannot_take_the_head_of_the_queue_and_the_exit_behind_it_is_paid() {
+    let mut g = Game::new();
+    let value = g.parent.state.total_value();
+    // Mallory's child output of 1000 is older than Carol's, so its exit would head the
+    // queue; the parent holds 30 for the child. Refused at the start, as on the root.
+    let huge = g.start(&g.mallory, UtxoPos::new(1, 1, 0), UtxoPos::new(2, 3, 0));
+    assert!(matches!(
+        tx_refusal(&mut g.parent, huge),
+        TxError::System(e) if *e == ChildError::AmountTooLarge {
+            amount: U256::from(1000),
+            escrow: U256::from(30),
+        }
+    ));
+    // Carol's exit behind it is paid at its maturity: the proposer's block is valid.
+    let carols = UtxoPos::new(2, 0, 0);
+    g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
+    let exit = g.parent.state.child_exit(g.id, &Game::exit_id(&carols)).expect("queued");
+    advance_to(&mut g.parent, exit.record.exitableAt);
+    let delta = settle_matured(&mut g.parent).expect("the proposer's payouts are valid");
+    let eth = |v: u64| (Address::ZERO, U256::from(v));
+    assert_eq!(created_for(&delta, g.carol.address()), [eth(30), eth(10)]);
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
+    assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
+    assert_eq!(g.parent.state.total_value(), value);
+}
+
+#[test]
+fn an_exit_whose_escrow_was_drained_ahead_of_it_is_paid_what_is_left_and_the_queue_moves_on() {
+    let mut g = Game::new();
+    // Dave locks 10 more: the child's escrow holds 40. Bob exits the deposit he paid to
+    // Carol and nobody challenges: his 30 heads the queue, Carol's 30 follows. Each fits
+    // the escrow when it starts; together they do not.
+    let lock = Game::lock(&g.parent.domain, g.id, &g.dave, UtxoPos::new(2, 4, 0), 10);
+    g.parent.commit(vec![lock]);
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::from(40));
+    let value = g.parent.state.total_value();
+    let (bobs, carols) = (UtxoPos::new(1, 0, 0), UtxoPos::new(2, 0, 0));
+    g.parent.commit(vec![
+        g.start(&g.bob, bobs, UtxoPos::new(2, 1, 0)),
+        g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0)),
+    ]);
+    let queue = g.parent.state.exit_queue(g.id, &Address::ZERO);
+    let heads: Vec<_> = queue.iter().map(|e| (e.owner, e.amount)).collect();
+    let (bob, carol) = (g.bob.address(), g.carol.address());
+    assert_eq!(heads, [(bob, U256::from(30)), (carol, U256::from(30))]);
+    // Both matured: Bob takes 30, Carol the 10 left (the root's min(amount, locked)), both
+    // their bonds back, and nothing stays queued.
+    advance_to(&mut g.parent, queue[1].exitableAt);
+    let delta = settle_matured(&mut g.parent).expect("the proposer's payouts are valid");
+    let eth = |v: u64| (Address::ZERO, U256::from(v));
+    assert_eq!(created_for(&delta, bob), [eth(30), eth(10)]);
+    assert_eq!(created_for(&delta, carol), [eth(10), eth(10)]);
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
+    assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
+    assert_eq!(g.parent.state.total_value(), value);
+}
+
+#[test]
+fn a_settlement_pays_what_the_escrow_holds_or_only_the_bond_and_never_a_zero_output() {
+    let owner = Address::repeat_byte(0xca);
+    let exit = |bond: u64, anchor: u64| ChildExit {
+        record: ExitRecord { owner, amount: U256::from(30), ..Default::default() },
+        bond: U256::from(bond),
+        anchor,
+        status: ExitStatus::Queued,
+    };
+    let outputs = |exit: &ChildExit, escrow: u64, rollback: u64| -> Vec<u64> {
+        let outputs = build::payout_outputs(exit, U256::from(escrow), rollback);
+        assert!(outputs.iter().all(|o| o.owner == owner && !o.amount.is_zero()));
+        outputs.iter().map(|o| o.amount.to::<u64>()).collect()
+    };
+    let (bonded, unbonded) = (exit(10, 6), exit(0, 6));
+    assert_eq!(outputs(&bonded, 50, 0), [30, 10], "in full");
+    assert_eq!(outputs(&bonded, 12, 0), [12, 10], "what the exits ahead left");
+    assert_eq!(outputs(&bonded, 0, 0), [10], "a drained escrow: the bond only");
+    assert_eq!(outputs(&bonded, 50, 7), [30, 10], "anchored below the rollback: stands");
+    assert_eq!(outputs(&bonded, 50, 6), [10], "anchored at the rollback: cancelled");
+    assert_eq!(outputs(&exit(10, 0), 50, 1), [30, 10], "no anchor: stands");
+    assert!(outputs(&unbonded, 0, 0).is_empty() && outputs(&unbonded, 50, 4).is_empty());
+    assert_eq!(bonded.settlement(U256::from(50), 4), Settlement::Cancelled);
+    assert_eq!(bonded.settlement(U256::from(12), 0), Settlement::Paid(U256::from(12)));
 }

@@ -61,7 +61,33 @@ fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
     }
 }
 
+/// Moves `parent`'s clock so that its next block is stamped at `time` or later.
+fn advance_to(parent: &mut TestChain, time: u64) {
+    let unshifted = 1_000 + parent.blocks.len() as u64 * 10;
+    parent.clock_offset = parent.clock_offset.max(time.saturating_sub(unshifted));
+}
+
+/// The block a proposer makes from what [`matured_payouts`] owes at `parent`'s next block
+/// time, committed if valid.
+fn settle_matured(parent: &mut TestChain) -> Result<crate::block::StateDelta, BlockError> {
+    let now = 1_000 + parent.blocks.len() as u64 * 10 + parent.clock_offset;
+    let exits = parent.state.child_exits.iter().map(|((chain, _), e)| (*chain, e.clone()));
+    let payouts = matured_payouts(&parent.state, exits.collect::<Vec<_>>(), now);
+    parent.try_commit(payouts)
+}
+
+/// What a block created for `owner`: (token, amount) in output order.
+fn created_for(delta: &crate::block::StateDelta, owner: Address) -> Vec<(Address, U256)> {
+    delta
+        .created
+        .iter()
+        .filter(|(_, o)| o.owner == owner)
+        .map(|(_, o)| (o.token, o.amount))
+        .collect()
+}
+
 mod exits;
 mod fraud;
 mod registry;
+mod rollback;
 mod stake;

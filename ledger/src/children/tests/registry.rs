@@ -108,6 +108,52 @@ fn a_checkpoint_is_accepted_only_newer_and_with_two_thirds_of_the_set() {
     assert_eq!(block.header.childCheckpointsRoot, merkle::root(&leaves));
 }
 
+/// The child's header at `height` (its chain holds one block), certified by `signers`: what a
+/// quorum may sign for a height the chain has not reached.
+fn checkpoint_at(id: u64, height: u64, signers: &[usize]) -> Checkpoint {
+    let (keys, set) = committee(4);
+    let mut header = child_checkpoint(id, 1, signers).header;
+    header.height = height;
+    let keys: Vec<_> = signers.iter().map(|i| (*i, &keys[*i])).collect();
+    let certificate = crate::certificate::certify(&set, &keys, &header, 0).expect("certify");
+    Checkpoint { header, certificate }
+}
+
+#[test]
+fn a_far_future_checkpoint_cannot_block_the_child() {
+    let (mut parent, id) = parent_with_child();
+    parent.commit(vec![child_checkpoint_tx(&child_checkpoint(id, 4, &[0, 1, 2]))]);
+    // A quorum certifies a header one block past the gap: refused.
+    let far = checkpoint_at(id, 4 + MAX_CHECKPOINT_GAP + 1, &[0, 1, 2]);
+    assert_eq!(
+        refusal(&mut parent, child_checkpoint_tx(&far)),
+        ChildError::TooFarAhead {
+            chain: id,
+            height: far.header.height,
+            limit: 4 + MAX_CHECKPOINT_GAP
+        }
+    );
+    // The honest next checkpoint still lands.
+    let honest = child_checkpoint(id, 8, &[1, 2, 3]);
+    parent.commit(vec![child_checkpoint_tx(&honest)]);
+    assert_eq!(parent.state.child(id).expect("child").last_height, 8);
+    // The bound is inclusive: a jump of exactly the gap lands.
+    let widest = checkpoint_at(id, 8 + MAX_CHECKPOINT_GAP, &[0, 1, 3]);
+    parent.commit(vec![child_checkpoint_tx(&widest)]);
+    assert_eq!(parent.state.child(id).expect("child").last_height, 8 + MAX_CHECKPOINT_GAP);
+}
+
+#[test]
+fn an_epoch_longer_than_the_checkpoint_gap_is_refused() {
+    // Its epoch ends would lie beyond any checkpoint's reach: no set change could land.
+    let mut parent = TestChain::new();
+    let mut reg = registration(4, 0);
+    reg.params.epochLength = MAX_CHECKPOINT_GAP + 1;
+    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);
+    reg.params.epochLength = MAX_CHECKPOINT_GAP;
+    parent.commit(vec![register_child_tx(&reg)]);
+}
+
 #[test]
 fn a_header_must_commit_to_the_checkpoints_its_body_submits() {
     let (parent, id) = parent_with_child();

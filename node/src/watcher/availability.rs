@@ -1,132 +1,15 @@
-//! The watcher: checks every exit started on the parent against this chain's own state and
-//! acts on the invalid ones without human help; checks that the block behind every
-//! checkpoint the parent accepts is obtainable, and that it is this chain's block (a
-//! conflicting checkpoint is proven as equivocation). Invalid blocks are the
-//! [`crate::prover`]'s.
-//!
-//! An exit of an output this chain has seen spent is challenged with the spending
-//! transaction (the exiter's bond goes to the challenger). Findings are raised as typed
-//! [`Alerts`] (log, metric and the `StreamAlerts` API). Every node following a parent watches;
-//! validators also challenge (paying the parent's gas from their operator account), and a
-//! challenge another one landed first is harmless.
+//! The availability watch: the block behind every checkpoint the parent accepts must be
+//! obtainable, and be this chain's block (a conflicting checkpoint is proven as
+//! equivocation).
 
 use crate::alerts::{AlertKind, Alerts};
 use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
 use crate::watch::{BlockSources, Watch};
-use plasma_bridge::{ExitClaim, ParentChain};
-use plasma_ledger::LedgerView;
+use plasma_bridge::ParentChain;
 use std::collections::BTreeMap;
 use std::time::Instant;
 use tracing::{info, warn};
-
-/// What the watcher found about one exit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The output is unspent here: an honest exit.
-    Honest,
-    /// The output was spent by transaction `(height, index)` as input `input`.
-    Spent {
-        /// Block of the spend.
-        height: u64,
-        /// Its index there.
-        index: u32,
-        /// Which input spends the exiting output.
-        input: u8,
-    },
-    /// The output is unknown here (a deposit exit, or a position this node does not hold).
-    Unknown,
-}
-
-/// Judges `claim` against the node's committed state.
-pub fn judge(app: &PlasmaApp, claim: &ExitClaim) -> eyre::Result<Verdict> {
-    match &claim.pos {
-        Some(pos) => judge_output(app, pos),
-        None => Ok(Verdict::Unknown),
-    }
-}
-
-/// Judges an exit of the output at `pos` against the node's committed state.
-pub fn judge_output(app: &PlasmaApp, pos: &plasma_ledger::UtxoPos) -> eyre::Result<Verdict> {
-    app.with_store(|s| -> eyre::Result<Verdict> {
-        let view = s.view();
-        let spent = view.spent_by(pos);
-        let unspent = view.unspent(pos).is_some();
-        view.finish()?;
-        let Some(at) = spent else {
-            return Ok(if unspent { Verdict::Honest } else { Verdict::Unknown });
-        };
-        let block = s
-            .block(at.height)?
-            .ok_or_else(|| eyre::eyre!("block {} of a recorded spend is missing", at.height))?;
-        let spend = block
-            .transactions
-            .get(at.index as usize)
-            .ok_or_else(|| eyre::eyre!("spend {}:{} is missing", at.height, at.index))?;
-        let input =
-            spend.transaction.inputs.iter().position(|i| i == pos).ok_or_else(|| {
-                eyre::eyre!("spend {}:{} does not spend {pos}", at.height, at.index)
-            })?;
-        Ok(Verdict::Spent { height: at.height, index: at.index, input: input as u8 })
-    })
-}
-
-/// Watches the exits of `chain_id` on `parent` every `poll`, forever.
-pub async fn watch_exits(watch: Watch) {
-    let mut next_block = 0;
-    let mut quiet = Quiet::new("cannot check the parent's exits");
-    loop {
-        let (parent, app, alerts) = (watch.parent.as_ref(), &watch.app, &watch.alerts);
-        let round = watch_once(parent, app, alerts, watch.chain_id, next_block).await;
-        if let Some(next) = quiet.outcome(round) {
-            next_block = next;
-        }
-        tokio::time::sleep(watch.poll).await;
-    }
-}
-
-/// One round over the exits started from parent block `from_block`; returns where to go on.
-pub async fn watch_once(
-    parent: &dyn ParentChain,
-    app: &PlasmaApp,
-    alerts: &Alerts,
-    chain_id: u64,
-    from_block: u64,
-) -> eyre::Result<u64> {
-    let (claims, next) = parent.exits_started(chain_id, from_block).await?;
-    for claim in claims {
-        match judge(app, &claim)? {
-            Verdict::Honest => {
-                info!(exit = %claim.exit_id, owner = %claim.owner, amount = %claim.amount, "exit of an unspent output")
-            }
-            Verdict::Unknown => {
-                info!(exit = %claim.exit_id, owner = %claim.owner, "exit of an output this node cannot judge")
-            }
-            Verdict::Spent { height, index, input } => {
-                let pos = claim.pos.clone().expect("judged spent, so known");
-                let detail = format!(
-                    "exit {} of {pos} by {}: the output was spent in {height}:{index}; challenging",
-                    claim.exit_id, claim.owner
-                );
-                alerts.raise(AlertKind::InvalidExit, pos.blockHeight, detail);
-                let spend = app
-                    .with_store(|s| s.block(height))?
-                    .and_then(|b| b.transactions.get(index as usize).cloned())
-                    .ok_or_else(|| eyre::eyre!("spend {height}:{index} vanished"))?;
-                match parent.challenge_exit(chain_id, &pos, &spend, input).await {
-                    Ok(true) => info!(exit = %claim.exit_id, "exit challenged; the bond is ours"),
-                    Ok(false) => info!(exit = %claim.exit_id, "exit already challenged"),
-                    Err(e) => {
-                        let detail =
-                            format!("exit {} of {pos}: challenge failed: {e}", claim.exit_id);
-                        alerts.raise(AlertKind::UnchallengedExit, pos.blockHeight, detail);
-                    }
-                }
-            }
-        }
-    }
-    Ok(next)
-}
 
 /// Whether one of `sources` serves block `height` with hash `hash` and its own body.
 async fn served(sources: &BlockSources, height: u64, hash: &plasma_ledger::B256) -> bool {

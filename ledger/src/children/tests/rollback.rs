@@ -1,0 +1,306 @@
+//! Fraud proven against a child voids its checkpoints from the first invalid height on, as
+//! on the root: exits proven under them are cancelled when due (bond back, escrow kept), and
+//! a proof of an earlier invalid block lowers the rollback.
+
+use super::*;
+use crate::bls::BlsSecretKey;
+use crate::signing::UserKey;
+
+/// A staked child whose history goes bad twice. Child blocks: 1 mints 30 to Bob, 5 and 7 to
+/// Mallory; 2 moves Bob's 30 to Carol; 3 is empty; 4 inflates Mallory's 5 into 25 (4:0:0);
+/// 5 to 7 are empty; 8 inflates her 7 into 70. On the parent the child's four operators
+/// staked 10 each, Alice locked 30 for the child, Carol holds 10 at 2:5:0 and at 2:6:0 and
+/// Mallory 10 at 2:7:0 to bond exits with. No checkpoint is accepted yet.
+struct Rollback {
+    parent: TestChain,
+    child: TestChain,
+    id: u64,
+    keys: Vec<BlsSecretKey>,
+    set: ValidatorSet,
+    carol: UserKey,
+    mallory: UserKey,
+    ops: Vec<UserKey>,
+}
+
+impl Rollback {
+    fn new() -> Self {
+        let (keys, _) = committee(4);
+        let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
+        let members: Vec<_> = ops.iter().zip(&keys).map(|(o, k)| (o.address(), k, 100)).collect();
+        let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+        let reg = build::child_registration(0, params, &members);
+        let set = ValidatorSet::new(reg.validators.clone()).expect("set");
+        let mut parent = TestChain::new();
+        let id = child_chain_id(parent.domain.chain_id, &reg);
+        parent.commit(vec![register_child_tx(&reg)]);
+
+        let (alice, bob, carol, mallory) =
+            (user("alice"), user("bob"), user("carol"), user("mallory"));
+        let mut holders: Vec<(&UserKey, u64)> = ops.iter().map(|o| (o, 10)).collect();
+        holders.extend([(&alice, 30), (&carol, 10), (&carol, 10), (&mallory, 10)]);
+        let funds: Vec<_> = holders
+            .iter()
+            .map(|(k, v)| parent.record_deposit(k.address(), Address::ZERO, *v))
+            .collect();
+        parent.commit(funds.iter().map(build::deposit_transaction).collect());
+        // `who` locks all of its coin `i` of block 2 (holding `amount`).
+        let lock = |who: &UserKey, i: u32, amount: u64, kind: Kind, payload: Vec<u8>| {
+            let (coin, amount) = (UtxoPos::new(2, i, 0), U256::from(amount));
+            let held = (Address::ZERO, amount);
+            build::spend_locking(&parent.domain, who, coin, held, kind, amount, payload)
+        };
+        let stake = ChildStake { childChainId: id, amount: U256::from(10) };
+        let mut locks: Vec<_> = (0..4u32)
+            .map(|i| lock(&ops[i as usize], i, 10, Kind::StakeChild, stake.abi_encode()))
+            .collect();
+        let escrow = ChildDeposit {
+            childChainId: id,
+            recipient: alice.address(),
+            token: Address::ZERO,
+            amount: U256::from(30),
+        };
+        locks.push(lock(&alice, 4, 30, Kind::DepositToChild, escrow.abi_encode()));
+        parent.commit(locks);
+
+        let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
+        let minted = [
+            child.record_deposit(bob.address(), Address::ZERO, 30),
+            child.record_deposit(mallory.address(), Address::ZERO, 5),
+            child.record_deposit(mallory.address(), Address::ZERO, 7),
+        ];
+        child.commit(minted.iter().map(build::deposit_transaction).collect());
+        let eth =
+            |to: &UserKey, v: u64| vec![Output::new(to.address(), Address::ZERO, U256::from(v))];
+        child.commit(vec![build::transfer(
+            &child.domain,
+            &[(UtxoPos::new(1, 0, 0), &bob)],
+            eth(&carol, 30),
+        )]);
+        child.commit(vec![]);
+        let inflate = |child: &TestChain, coin: UtxoPos, into: u64| {
+            build::transfer(&child.domain, &[(coin, &mallory)], eth(&mallory, into))
+        };
+        let early = inflate(&child, UtxoPos::new(1, 1, 0), 25);
+        child.commit_unchecked(vec![early]);
+        for _ in 5..=7 {
+            child.commit(vec![]);
+        }
+        let late = inflate(&child, UtxoPos::new(1, 2, 0), 70);
+        child.commit_unchecked(vec![late]);
+        Self { parent, child, id, keys, set, carol, mallory, ops }
+    }
+
+    fn header(&self, height: u64) -> &BlockHeader {
+        &self.child.blocks[height as usize - 1].header
+    }
+
+    /// The child's block `height`, certified by its whole committee, submitted.
+    fn checkpoint(&self, height: u64) -> SignedTransaction {
+        let header = self.header(height).clone();
+        let certificate = testkit::certify_all(&self.set, &self.keys, &header);
+        child_checkpoint_tx(&Checkpoint { header, certificate })
+    }
+
+    /// `who` starts an exit of the child's output at `pos`, proven under the checkpoint at
+    /// `anchor`, bonding its coin at `bond_coin`.
+    fn start(
+        &self,
+        who: &UserKey,
+        pos: UtxoPos,
+        anchor: u64,
+        bond_coin: UtxoPos,
+    ) -> SignedTransaction {
+        let start = ChildExitStart {
+            childChainId: self.id,
+            anchor: self.header(anchor).clone(),
+            inclusion: self.child.inclusion_under(pos.blockHeight, pos.txIndex, anchor),
+            pos,
+        };
+        let tx =
+            build::transaction(Kind::StartChildExit, vec![bond_coin], vec![], start.abi_encode());
+        build::sign(&self.parent.domain, tx, &[who])
+    }
+
+    /// The proof that transaction 0 of block `height` inflates the output `input` creates,
+    /// shown under the checkpoint at `anchor` certified by `signers`; Dave proves it.
+    fn inflation(
+        &self,
+        height: u64,
+        input: (u64, u32),
+        anchor: u64,
+        signers: &[usize],
+    ) -> ChildFraudProof {
+        let evidence = InflationEvidence {
+            height,
+            txIndex: 0,
+            spend: self.child.inclusion_under(height, 0, anchor),
+            inputs: vec![self.child.inclusion_under(input.0, input.1, anchor)],
+        };
+        let header = self.header(anchor);
+        let proof = crate::fraud::evidence::proof(
+            FraudKind::Inflation,
+            header,
+            &self.certificate(header, signers),
+            &evidence,
+        );
+        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+    }
+
+    /// The proof that `signers_a` and `signers_b` certified two different blocks at `height`.
+    fn equivocation(
+        &self,
+        height: u64,
+        signers_a: &[usize],
+        signers_b: &[usize],
+    ) -> ChildFraudProof {
+        let header = self.header(height);
+        let mut twin = header.clone();
+        twin.timestamp += 1;
+        let a = self.certificate(header, signers_a);
+        let evidence = EquivocationEvidence { a: a.clone(), b: self.certificate(&twin, signers_b) };
+        let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, header, &a, &evidence);
+        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+    }
+
+    fn certificate(&self, header: &BlockHeader, signers: &[usize]) -> CommitCertificate {
+        let keys: Vec<_> = signers.iter().map(|i| (*i, &self.keys[*i])).collect();
+        crate::certificate::certify(&self.set, &keys, header, 0).expect("certify")
+    }
+
+    fn rollback_height(&self) -> u64 {
+        self.parent.state.child(self.id).expect("child").rollback_height
+    }
+
+    fn stakes(&self) -> Vec<U256> {
+        self.ops.iter().map(|o| self.parent.state.child_stake(self.id, &o.address())).collect()
+    }
+
+    fn escrow(&self) -> U256 {
+        self.parent.state.escrow(self.id, &Address::ZERO)
+    }
+}
+
+/// Who proves the frauds.
+fn dave() -> Address {
+    Address::repeat_byte(0xda)
+}
+
+fn eth(v: u64) -> (Address, U256) {
+    (Address::ZERO, U256::from(v))
+}
+
+#[test]
+fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_below() {
+    let mut w = Rollback::new();
+    w.parent.commit(vec![w.checkpoint(2), w.checkpoint(6)]);
+    // Carol proves her honest output under the latest checkpoint, 6.
+    let carols = UtxoPos::new(2, 0, 0);
+    w.parent.commit(vec![w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 5, 0))]);
+    let exit_id = crate::exit::ExitKey::Output(carols.clone()).exit_id();
+    let first = w.parent.state.child_exit(w.id, &exit_id).expect("queued");
+    // Block 4's inflation, shown under checkpoint 6, voids every checkpoint from 4 on.
+    let fraud = w.inflation(4, (1, 1), 6, &[0, 1, 2]);
+    w.parent.commit(vec![prove_child_fraud_tx(&fraud, U256::from(15))]);
+    assert_eq!(w.rollback_height(), 4);
+
+    // Due, the exit under 6 is cancelled: Carol gets her bond back and nothing from the
+    // escrow, which still holds all 30.
+    let value = w.parent.state.total_value();
+    advance_to(&mut w.parent, first.record.exitableAt);
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.carol.address()), [eth(10)]);
+    assert_eq!(w.escrow(), U256::from(30));
+    let cancelled = w.parent.state.child_exit(w.id, &exit_id).expect("kept");
+    assert_eq!(cancelled.status, ExitStatus::Cancelled);
+    assert!(w.parent.state.exit_queue(w.id, &Address::ZERO).is_empty());
+    assert_eq!(w.parent.state.total_value(), value);
+
+    // Not again under the voided checkpoint; under checkpoint 2 her output exits in full.
+    let void = w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 6, 0));
+    assert!(matches!(
+        tx_refusal(&mut w.parent, void),
+        TxError::System(e) if matches!(*e, ChildError::UnknownAnchor { height: 6, .. })
+    ));
+    w.parent.commit(vec![w.start(&w.carol, carols.clone(), 2, UtxoPos::new(2, 6, 0))]);
+    let again = w.parent.state.child_exit(w.id, &exit_id).expect("queued again");
+    assert_eq!((again.status, again.anchor), (ExitStatus::Queued, 2));
+    advance_to(&mut w.parent, again.record.exitableAt);
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
+    assert_eq!(w.escrow(), U256::ZERO);
+    let paid = w.parent.state.child_exit(w.id, &exit_id).expect("kept");
+    assert_eq!(paid.status, ExitStatus::Paid);
+    // Paid, the output never exits again.
+    let twice = w.start(&w.carol, carols, 2, UtxoPos::new(w.parent.blocks.len() as u64, 0, 1));
+    assert!(matches!(
+        tx_refusal(&mut w.parent, twice),
+        TxError::System(e) if *e == ChildError::AlreadyExited(exit_id)
+    ));
+    assert_eq!(w.parent.state.total_value(), value);
+}
+
+#[test]
+fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
+    let mut w = Rollback::new();
+    w.parent.commit(vec![w.checkpoint(6), w.checkpoint(8)]);
+    // Mallory exits the 25 block 4 inflated, under checkpoint 6.
+    let inflated = UtxoPos::new(4, 0, 0);
+    w.parent.commit(vec![w.start(&w.mallory, inflated, 6, UtxoPos::new(2, 7, 0))]);
+    let exit = w.parent.state.exit_queue(w.id, &Address::ZERO)[0].clone();
+    assert_eq!((exit.owner, exit.amount), (w.mallory.address(), U256::from(25)));
+
+    // A friend of hers proves block 8's fraud first: the rollback would stand at 8, above
+    // her anchor. Operators 0 to 2 lose their stakes, the prover half of them.
+    let late = w.inflation(8, (1, 2), 8, &[0, 1, 2]);
+    w.parent.commit(vec![prove_child_fraud_tx(&late, U256::from(15))]);
+    assert_eq!(w.rollback_height(), 8);
+    // Block 4's fraud, shown under checkpoint 6 (below the rollback), lowers it to 4. Of
+    // its signers only operator 3 still has a stake: the prover gets half of its 10.
+    let early = w.inflation(4, (1, 1), 6, &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&early, U256::from(5))])
+        .expect("a proof of an earlier block lowers the rollback");
+    assert_eq!(w.rollback_height(), 4);
+    assert_eq!(created_for(&delta, dave()), [eth(5)]);
+    assert_eq!(w.stakes(), [U256::ZERO; 4]);
+    // A proof that does not lower the rollback is refused: the child is frozen.
+    for again in [late, early] {
+        assert!(matches!(
+            tx_refusal(&mut w.parent, prove_child_fraud_tx(&again, U256::ZERO)),
+            TxError::System(e) if *e == ChildError::Frozen(w.id)
+        ));
+    }
+
+    // Due, Mallory's exit under checkpoint 6 is cancelled: her bond back, the escrow kept.
+    let value = w.parent.state.total_value();
+    advance_to(&mut w.parent, exit.exitableAt);
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
+    assert_eq!(w.escrow(), U256::from(30));
+    assert_eq!(w.parent.state.total_value(), value);
+}
+
+#[test]
+fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused() {
+    let mut w = Rollback::new();
+    w.parent.commit(vec![w.checkpoint(8)]);
+    let late = w.inflation(8, (1, 2), 8, &[0, 1, 2]);
+    w.parent.commit(vec![prove_child_fraud_tx(&late, U256::from(15))]);
+    assert_eq!(w.rollback_height(), 8);
+    // Two blocks at 8, the rollback height: nothing to lower, refused.
+    let at = w.equivocation(8, &[1, 2, 3], &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&at, U256::from(5))),
+        TxError::System(e) if *e == ChildError::Frozen(w.id)
+    ));
+    // Two blocks at 5: the rollback falls to 5; operator 3, who signed both, loses 10.
+    let below = w.equivocation(5, &[1, 2, 3], &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&below, U256::from(5))])
+        .expect("an equivocation below the rollback lowers it");
+    assert_eq!(w.rollback_height(), 5);
+    assert_eq!(created_for(&delta, dave()), [eth(5)]);
+    assert_eq!(w.stakes(), [U256::ZERO; 4]);
+}
