@@ -12,8 +12,8 @@
 
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{
-    ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError,
-    ParentReader, ParentSubmitter, MAX_DEPOSITS_PER_QUERY,
+    ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError, ParentReader,
+    ParentSubmitter, MAX_DEPOSITS_PER_QUERY,
 };
 use plasma_ledger::build::{challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx};
 use plasma_ledger::certificate::ValidatorSet;
