@@ -15,17 +15,21 @@ use crate::parent::{
     ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError, ParentReader,
     ParentSubmitter, MAX_DEPOSITS_PER_QUERY,
 };
-use plasma_ledger::build::{challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx};
+use plasma_ledger::build::{
+    challenge_child_deposit_exit_tx, challenge_child_exit_tx, child_checkpoint_tx,
+    prove_child_fraud_tx,
+};
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
     certifying_set, child_events, convicted, prover_reward, record_of, ChildError, ChildEvent,
-    ChildRecord,
+    ChildRecord, RecordedDeposit,
 };
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::{
-    Address, BlockHeader, Checkpoint, ChildExitChallenge, ChildFraudProof, CommitCertificate,
-    DepositRecord, FraudProof, SignedTransaction, UtxoPos, Validator, B256, U256,
+    Address, BlockHeader, Checkpoint, ChildDepositExitChallenge, ChildExitChallenge,
+    ChildFraudProof, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
+    Validator, B256, U256,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -42,8 +46,8 @@ struct Seen {
     record: Option<ChildRecord>,
     /// Accepted checkpoints by height: the checkpoint and the parent height that accepted it.
     checkpoints: BTreeMap<u64, (Checkpoint, u64)>,
-    /// Deposits locked for it, by nonce.
-    deposits: Vec<DepositRecord>,
+    /// Deposits locked for it, by nonce, with when the parent recorded each.
+    deposits: Vec<RecordedDeposit>,
     /// Exits of its outputs started on the parent: the exit and the parent height.
     exits: Vec<(ExitClaim, u64)>,
     /// Its validators' stakes on the parent.
@@ -135,9 +139,9 @@ impl PlasmaParent {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(ParentError::Transport(e.to_string())),
             };
-            let next_nonce = f.seen.deposits.len() as u64;
             let at = block.header.height;
-            for event in child_events(&self.domain, &block, self.child, next_nonce, &Recover) {
+            let events = child_events(&self.domain, &block, self.child, &f.seen.deposits, &Recover);
+            for event in events {
                 match event {
                     ChildEvent::Registered(reg) => f.seen.record = Some(record_of(&reg)),
                     ChildEvent::Checkpoint(cp) => {
@@ -158,7 +162,10 @@ impl PlasmaParent {
                         let stake = f.seen.stakes.entry(operator).or_default();
                         *stake = stake.saturating_add(amount);
                     }
-                    ChildEvent::Deposit { record, .. } => f.seen.deposits.push(record),
+                    ChildEvent::Deposit { record, .. } => {
+                        let recorded_at = block.header.timestamp;
+                        f.seen.deposits.push(RecordedDeposit { record, recorded_at });
+                    }
                     ChildEvent::Staked { operator, amount } => {
                         let stake = f.seen.stakes.entry(operator).or_default();
                         *stake = stake.saturating_add(amount);
@@ -319,7 +326,7 @@ impl ParentDeposits for PlasmaParent {
         self.sync().await?;
         let f = self.follower.lock().await;
         let max = max.min(MAX_DEPOSITS_PER_QUERY);
-        Ok(f.seen.deposits.iter().skip(from as usize).take(max).cloned().collect())
+        Ok(f.seen.deposits.iter().skip(from as usize).take(max).map(|d| d.record.clone()).collect())
     }
 }
 
@@ -380,10 +387,39 @@ impl ParentSubmitter for PlasmaParent {
     ) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        // A plasma parent keeps the minted output's position with the exit, so the spend
-        // alone challenges it.
         let exit_id = ExitKey::Deposit(c.nonce).exit_id();
-        self.challenge(chain_id, exit_id, &c.spend, c.input_index).await
+        let minted = {
+            let f = self.follower.lock().await;
+            let seen = f.seen.exits.iter().rev().find(|(e, _)| e.exit_id == exit_id);
+            match seen.map(|(e, _)| &e.target) {
+                Some(ExitTarget::Deposit { minted, .. }) => minted.clone(),
+                _ => {
+                    return Err(ParentError::Refused {
+                        call: "challenge_deposit_exit",
+                        reason: format!("no exit of deposit {} on the parent", c.nonce),
+                    })
+                }
+            }
+        };
+        if minted.is_some() {
+            // An exit of the minted output: the parent keeps its position with the exit, so
+            // the spend alone challenges it.
+            return self.challenge(chain_id, exit_id, &c.spend, c.input_index).await;
+        }
+        // An exit from the parent's record: the mint must be shown under a checkpoint the
+        // parent accepted, and its spend.
+        let challenge = ChildDepositExitChallenge {
+            childChainId: chain_id,
+            nonce: c.nonce,
+            anchor: c.anchor.clone(),
+            mintedPos: c.minted_pos.clone(),
+            minted: c.minted.clone(),
+            spend: c.spend.clone(),
+            inputIndex: c.input_index,
+            beneficiary: self.beneficiary,
+        };
+        let bond = self.exit_bond().await;
+        self.submit(&challenge_child_deposit_exit_tx(&challenge, bond)).await
     }
 
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
@@ -429,10 +465,7 @@ impl PlasmaParent {
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError> {
-        let bond = {
-            let f = self.follower.lock().await;
-            f.seen.record.as_ref().map(|r| r.params.exitBond).unwrap_or_default()
-        };
+        let bond = self.exit_bond().await;
         let challenge = ChildExitChallenge {
             childChainId: chain_id,
             exitId: exit_id,
@@ -461,6 +494,12 @@ impl PlasmaParent {
         Err(ParentError::Transport(format!(
             "{what} not in a parent block after {LANDING_TIMEOUT:?}"
         )))
+    }
+
+    /// The bond an exit of the child bonds (what a challenge pays its beneficiary).
+    async fn exit_bond(&self) -> U256 {
+        let f = self.follower.lock().await;
+        f.seen.record.as_ref().map(|r| r.params.exitBond).unwrap_or_default()
     }
 
     async fn last_checkpoint(&self) -> u64 {

@@ -117,6 +117,35 @@ pub enum Error {
         /// The position.
         pos: UtxoPos,
     },
+    /// The parent recorded no such deposit into the chain.
+    #[error("chain {chain}'s parent recorded no deposit {nonce} into it")]
+    UnknownDeposit {
+        /// The deposit's nonce.
+        nonce: u64,
+        /// The chain it would be into.
+        chain: u64,
+    },
+    /// Only a deposit's recipient exits it from the parent's record.
+    #[error("deposit {nonce} into chain {chain} is {recipient}'s, not {key}'s: only its recipient exits it")]
+    NotRecipient {
+        /// The deposit's nonce.
+        nonce: u64,
+        /// The chain it went into.
+        chain: u64,
+        /// Its recipient.
+        recipient: Address,
+        /// The key given.
+        key: Address,
+    },
+    /// The chain minted the deposit and its parent holds it standing (not frozen): an exit
+    /// from the record would be challenged once the minted output is spent.
+    #[error("chain {chain} minted deposit {nonce} and is not frozen: exit the output that minted it (--utxo) instead")]
+    DepositMinted {
+        /// The deposit's nonce.
+        nonce: u64,
+        /// The chain.
+        chain: u64,
+    },
     /// The output's block was rolled back after a fraud proof: it cannot exit.
     #[error("block {height} is at or after block {rollback}, which {by} rolled back after a fraud proof: this output cannot exit")]
     RolledBack {

@@ -82,24 +82,17 @@ contract FraudVerifier {
         return e.spend.height;
     }
 
-    /// @notice An included transaction's outputs (plus any value locked into a child) exceed
-    /// its inputs in some asset.
+    /// @notice An included transaction's outputs (plus what it locks into a child's escrow,
+    /// stakes or bonds) exceed its inputs in some asset. A `StartChildExit` or
+    /// `StartChildDepositExit` bonds the child's exit bond, which it does not carry: its
+    /// outputs alone must not exceed its inputs.
     function inflation(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
         external
         pure
         returns (uint64)
     {
         Transaction calldata t = _included(chainId, anchor, e.spend, e.height, e.txIndex);
-        bool lock;
-        ChildDeposit memory locked;
-        if (t.kind == uint8(TxKind.DepositToChild)) {
-            // A block that accepted an undecodable lock is invalid, but it is not inflation.
-            if (t.data.length != 4 * 32) revert WrongKind(t.kind);
-            locked = abi.decode(t.data, (ChildDeposit));
-            lock = true;
-        } else if (t.kind != uint8(TxKind.Transfer)) {
-            revert WrongKind(t.kind);
-        }
+        (bool lock, address lockedToken, uint256 lockedAmount) = _valueLocked(t);
         if (e.inputs.length != t.inputs.length) {
             revert InputProofMismatch(e.inputs.length < t.inputs.length ? e.inputs.length : t.inputs.length);
         }
@@ -110,7 +103,7 @@ contract FraudVerifier {
         uint256 distinct;
         for (uint256 i = 0; i < n; ++i) {
             (address token, uint256 amount) =
-                i < t.outputs.length ? (t.outputs[i].token, t.outputs[i].amount) : (locked.token, locked.amount);
+                i < t.outputs.length ? (t.outputs[i].token, t.outputs[i].amount) : (lockedToken, lockedAmount);
             uint256 j = _slot(tokens, distinct, token);
             if (j == distinct) tokens[distinct++] = token;
             unchecked {
@@ -249,6 +242,28 @@ contract FraudVerifier {
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
         if (t.kind != uint8(TxKind.Deposit) || !ok) revert WrongKind(t.kind);
         return record.nonce;
+    }
+
+    /// What `t` moves into its chain's books besides its outputs, as one more output: the lock
+    /// of a `DepositToChild`, the stake of a `StakeChild` or `BondChild` (ETH). The kinds that
+    /// spend nothing, and a payload the ledger would not decode, are not inflation's to judge.
+    function _valueLocked(Transaction calldata t) private pure returns (bool, address, uint256) {
+        uint8 kind = t.kind;
+        if (
+            kind == uint8(TxKind.Transfer) || kind == uint8(TxKind.StartChildExit)
+                || kind == uint8(TxKind.StartChildDepositExit)
+        ) return (false, address(0), 0);
+        if (kind == uint8(TxKind.DepositToChild)) {
+            if (t.data.length != 4 * 32) revert WrongKind(kind);
+            ChildDeposit memory lock = abi.decode(t.data, (ChildDeposit));
+            return (true, lock.token, lock.amount);
+        }
+        if (kind == uint8(TxKind.StakeChild)) {
+            if (t.data.length != 2 * 32) revert WrongKind(kind);
+            return (true, address(0), abi.decode(t.data, (ChildStake)).amount);
+        }
+        if (kind == uint8(TxKind.BondChild)) return (true, address(0), abi.decode(t.data, (ChildBond)).amount);
+        revert WrongKind(kind);
     }
 
     function _slot(address[] memory tokens, uint256 len, address token) private pure returns (uint256 j) {

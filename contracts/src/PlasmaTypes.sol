@@ -20,7 +20,9 @@ pragma solidity ^0.8.24;
 /// child's checkpoint (`data` = `Checkpoint`), 18 challenges a child's exit and pays its bond
 /// to the beneficiary (`data` = `ChildExitChallenge`, the one output is the bond), 19 proves a
 /// child's fraud and pays the prover's reward (`data` = `ChildFraudProof`, the one output is
-/// the reward).
+/// the reward), 20 challenges an exit of a deposit into a child (from the parent's record or
+/// from its minted output) with a spend of the minted output and pays its bond to the
+/// beneficiary (`data` = `ChildDepositExitChallenge`, the one output is the bond).
 enum TxKind {
     Invalid,
     // Spends up to 4 signed inputs into up to 4 outputs; value is conserved per asset.
@@ -42,7 +44,12 @@ enum TxKind {
     StakeChild,
     // Bonds ETH as the first input's owner's stake and joins the child's next validator
     // configuration with a BLS key and its proof of possession (`data` = `ChildBond`).
-    BondChild
+    BondChild,
+    // Starts an exit of a deposit into a child chain straight from this (plasma) parent's
+    // record of it, which the child may never have minted: spends signed inputs that pay the
+    // exit bond, the first input's owner being the claimant and the record's recipient
+    // (`data` = `ChildDepositExit`). The root's `startDepositExit`.
+    StartChildDepositExit
 }
 
 /// Position of an output: block height, index of the transaction in the block, output index.
@@ -162,6 +169,14 @@ struct ChildExitStart {
     TxInclusion inclusion;
 }
 
+/// Payload of a `StartChildDepositExit` transaction: deposit `nonce` into child
+/// `childChainId`, as the parent recorded it. The exit is keyed by the deposit, as an exit of
+/// its minted output is, so a deposit exits once.
+struct ChildDepositExit {
+    uint64 childChainId;
+    uint64 nonce;
+}
+
 /// Payload of a `StakeChild` transaction: `amount` of ETH bonded for `childChainId`.
 struct ChildStake {
     uint64 childChainId;
@@ -192,6 +207,22 @@ struct ChildFraudProof {
 struct ChildExitChallenge {
     uint64 childChainId;
     bytes32 exitId;
+    SignedTransaction spend;
+    uint8 inputIndex;
+    address beneficiary;
+}
+
+/// Payload of a challenge of an exit of deposit `nonce` into child `childChainId` (kind 20):
+/// `minted` proves the deposit's minted output at `mintedPos` under `anchor`, a checkpoint of
+/// the child the parent accepted and no fraud voided, and `spend` spends that output as input
+/// `inputIndex`, signed by its owner (it need not be in any block). The bond goes to
+/// `beneficiary`. The root's `challengeDepositExit`.
+struct ChildDepositExitChallenge {
+    uint64 childChainId;
+    uint64 nonce;
+    BlockHeader anchor;
+    UtxoPos mintedPos;
+    TxInclusion minted;
     SignedTransaction spend;
     uint8 inputIndex;
     address beneficiary;

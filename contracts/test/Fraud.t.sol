@@ -99,6 +99,22 @@ contract FraudTest is RootFixture {
         _convict("inflation", "inflation_honest", FraudVerifier.Conserved.selector, 4);
     }
 
+    /// A quorum that mints through a stake of a child's validator: its outputs and stake
+    /// exceed what it spends.
+    function test_fraud_inflation_through_a_stake() public {
+        _convict("inflation_stake", "inflation_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
+    /// ... through a validator bond into a child.
+    function test_fraud_inflation_through_a_bond() public {
+        _convict("inflation_bond", "inflation_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
+    /// ... through an exit start at this chain as a parent (its outputs alone exceed its inputs).
+    function test_fraud_inflation_through_an_exit_start() public {
+        _convict("inflation_exit_start", "inflation_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
     function test_fraud_nonexistent_input() public {
         _convict("nonexistent_input_no_such_output", "nonexistent_input_honest", FraudVerifier.InputExists.selector, 4);
     }

@@ -274,6 +274,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 8, "every fraud vector convicts");
+        assertEq(convicted, 11, "every fraud vector convicts");
     }
 }

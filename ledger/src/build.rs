@@ -7,8 +7,9 @@ use crate::children::record::{ChildExit, Settlement};
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Checkpoint, ChildExitChallenge, ChildFraudProof, ChildParams, ChildRegistration, DepositRecord,
-    ExitPayoutClaim, Output, SignedTransaction, Transaction, UtxoPos, Validator,
+    Checkpoint, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildFraudProof,
+    ChildParams, ChildRegistration, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
+    Transaction, UtxoPos, Validator,
 };
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -57,6 +58,21 @@ pub fn spend_locking(
     let outputs =
         if change.is_zero() { vec![] } else { vec![Output::new(owner.address(), token, change)] };
     sign(domain, transaction(kind, vec![pos], outputs, payload), &[owner])
+}
+
+/// `owner` starts the exit of deposit `exit.nonce` into child `exit.childChainId` from this
+/// chain's record of it (a `StartChildDepositExit`), bonding `bond` (the child's exit bond)
+/// from its ETH output at `pos` holding `held`; the change goes back to `owner`.
+pub fn child_deposit_exit_tx(
+    domain: &SigningDomain,
+    owner: &UserKey,
+    pos: UtxoPos,
+    held: U256,
+    exit: &ChildDepositExit,
+    bond: U256,
+) -> SignedTransaction {
+    let (kind, payload) = (Kind::StartChildDepositExit, exit.abi_encode());
+    spend_locking(domain, owner, pos, (Address::ZERO, held), kind, bond, payload)
 }
 
 /// A transaction with no inputs and hence no signatures: minted or system.
@@ -141,6 +157,16 @@ pub fn child_checkpoint_tx(checkpoint: &Checkpoint) -> SignedTransaction {
 pub fn challenge_child_exit_tx(challenge: &ChildExitChallenge, bond: U256) -> SignedTransaction {
     let outputs = paid(challenge.beneficiary, bond);
     unsigned(Kind::ChallengeChildExit, outputs, challenge.abi_encode())
+}
+
+/// The system transaction that challenges an exit of a deposit into a child (from the record
+/// or from its minted output) whose bond is `bond`, paying it to the challenge's beneficiary.
+pub fn challenge_child_deposit_exit_tx(
+    challenge: &ChildDepositExitChallenge,
+    bond: U256,
+) -> SignedTransaction {
+    let outputs = paid(challenge.beneficiary, bond);
+    unsigned(Kind::ChallengeChildDepositExit, outputs, challenge.abi_encode())
 }
 
 /// The system transaction that proves `fraud`, paying `reward` (see

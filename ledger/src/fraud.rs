@@ -11,8 +11,8 @@ use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
-    decode, BlockHeader, ChildDeposit, CommitCertificate, DecodeError, DepositRecord, MerkleProof,
-    Output, TxInclusion, UtxoPos,
+    decode, BlockHeader, ChildBond, ChildDeposit, ChildStake, CommitCertificate, DecodeError,
+    DepositRecord, MerkleProof, Output, TxInclusion, UtxoPos, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -195,8 +195,9 @@ pub fn verify_invalid_signature(
     Ok(FraudVerdict::at(FraudKind::InvalidSignature, spend.height))
 }
 
-/// Inflation: an included transaction's outputs exceed its inputs in some asset. `inputs[i]`
-/// is the inclusion of the transaction that created input `i`.
+/// Inflation: an included transaction's outputs (plus what it locks, stakes or bonds) exceed
+/// its inputs in some asset. `inputs[i]` is the inclusion of the transaction that created
+/// input `i`.
 pub fn verify_inflation(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -206,17 +207,7 @@ pub fn verify_inflation(
     inputs: &[TxInclusion],
 ) -> Result<FraudVerdict, FraudError> {
     let tx = included(chain_id, anchor, spend, height, tx_index)?;
-    let lock = match tx.tx_kind() {
-        Some(Kind::Transfer) => None,
-        Some(Kind::DepositToChild) => {
-            match decode::<ChildDeposit>("ChildDeposit", &tx.data, 4 * 32) {
-                Ok(lock) => Some(lock),
-                // A block that accepted an undecodable lock is invalid; it is not inflation.
-                Err(_) => return Err(FraudError::WrongKind(tx.kind)),
-            }
-        }
-        _ => return Err(FraudError::WrongKind(tx.kind)),
-    };
+    let lock = value_locked(tx)?;
     if inputs.len() != tx.inputs.len() {
         return Err(FraudError::InputProofMismatch(inputs.len().min(tx.inputs.len())));
     }
@@ -227,7 +218,7 @@ pub fn verify_inflation(
         *sum = sum.saturating_add(out.amount);
     }
     let mut produced: BTreeMap<Address, Option<U256>> = BTreeMap::new();
-    let locked = lock.iter().map(|l| (l.token, l.amount));
+    let locked = lock.into_iter();
     for (token, amount) in tx.outputs.iter().map(|o| (o.token, o.amount)).chain(locked) {
         let sum = produced.entry(token).or_insert(Some(U256::ZERO));
         *sum = sum.and_then(|s| s.checked_add(amount)); // overflow is unbounded creation
@@ -240,6 +231,34 @@ pub fn verify_inflation(
         return Err(FraudError::Conserved);
     }
     Ok(FraudVerdict::at(FraudKind::Inflation, height))
+}
+
+/// What a transaction that spends inputs moves into this chain's books besides its outputs,
+/// as one more output (asset, amount): the lock of a `DepositToChild`, the stake of a
+/// `StakeChild` or `BondChild`. A `StartChildExit` or `StartChildDepositExit` bonds the
+/// child's exit bond, a parameter of the parent's registry that the transaction does not
+/// carry: its outputs alone must not exceed its inputs. The kinds that spend nothing (`Deposit`, `ExitPayout`, system kinds)
+/// are not inflation's to judge, nor is a payload the ledger would not decode.
+fn value_locked(tx: &Transaction) -> Result<Option<(Address, U256)>, FraudError> {
+    let wrong = || FraudError::WrongKind(tx.kind);
+    Ok(match tx.tx_kind() {
+        Some(Kind::Transfer | Kind::StartChildExit | Kind::StartChildDepositExit) => None,
+        Some(Kind::DepositToChild) => {
+            let lock: ChildDeposit =
+                decode("ChildDeposit", &tx.data, 4 * 32).map_err(|_| wrong())?;
+            Some((lock.token, lock.amount))
+        }
+        Some(Kind::StakeChild) => {
+            let stake: ChildStake = decode("ChildStake", &tx.data, 2 * 32).map_err(|_| wrong())?;
+            Some((Address::ZERO, stake.amount))
+        }
+        Some(Kind::BondChild) => {
+            let bond: ChildBond =
+                decode("ChildBond", &tx.data, MAX_TX_BYTES).map_err(|_| wrong())?;
+            Some((Address::ZERO, bond.amount))
+        }
+        _ => return Err(wrong()),
+    })
 }
 
 /// How a challenger shows that an input does not exist.

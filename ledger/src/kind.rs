@@ -26,6 +26,9 @@ pub enum Kind {
     StakeChild = TxKind::StakeChild as u8,
     /// Bonds ETH and a BLS key: the child's next configuration includes the signer.
     BondChild = TxKind::BondChild as u8,
+    /// Starts an exit of a deposit into a child from this chain's record of it (the child may
+    /// never have minted it); the signed inputs pay the exit bond.
+    StartChildDepositExit = TxKind::StartChildDepositExit as u8,
     /// System: registers a child (`data` = `ChildRegistration`).
     RegisterChild = 16,
     /// System: submits a child's checkpoint (`data` = `Checkpoint`).
@@ -34,11 +37,14 @@ pub enum Kind {
     ChallengeChildExit = 18,
     /// System: proves fraud of a child, paying the prover (`data` = `ChildFraudProof`).
     ProveChildFraud = 19,
+    /// System: challenges an exit of a deposit into a child with a spend of its minted
+    /// output, paying its bond (`data` = `ChildDepositExitChallenge`).
+    ChallengeChildDepositExit = 20,
 }
 
 impl Kind {
     /// Every kind, in numeric order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Transfer,
         Kind::Deposit,
         Kind::DepositToChild,
@@ -46,10 +52,12 @@ impl Kind {
         Kind::StartChildExit,
         Kind::StakeChild,
         Kind::BondChild,
+        Kind::StartChildDepositExit,
         Kind::RegisterChild,
         Kind::ChildCheckpoint,
         Kind::ChallengeChildExit,
         Kind::ProveChildFraud,
+        Kind::ChallengeChildDepositExit,
     ];
 
     /// The kind numbered `byte`, if it is one this ledger knows.
@@ -78,6 +86,7 @@ impl Kind {
                 | Kind::StartChildExit
                 | Kind::StakeChild
                 | Kind::BondChild
+                | Kind::StartChildDepositExit
         )
     }
 }
@@ -118,8 +127,8 @@ mod tests {
     fn system_kinds_are_exactly_the_known_kinds_from_16() {
         let system: Vec<u8> =
             Kind::ALL.iter().filter(|k| k.is_system()).map(|k| k.byte()).collect();
-        assert_eq!(system, vec![16, 17, 18, 19]);
-        assert!(Kind::of(0).is_none() && Kind::of(8).is_none() && Kind::of(20).is_none());
-        assert!(is_system_byte(20) && !is_system_byte(15));
+        assert_eq!(system, vec![16, 17, 18, 19, 20]);
+        assert!(Kind::of(0).is_none() && Kind::of(9).is_none() && Kind::of(21).is_none());
+        assert!(is_system_byte(21) && !is_system_byte(15));
     }
 }

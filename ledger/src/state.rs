@@ -3,9 +3,9 @@
 //! by whoever holds the state (`view`'s implementations, the node's store) as one batch.
 
 use crate::children::effect::ChildEffect;
-use crate::children::record::{ChildExit, ChildRecord};
+use crate::children::record::{ChildExit, ChildRecord, RecordedDeposit};
 use crate::merkle::HistoryTree;
-use crate::types::{DepositRecord, Output, UtxoPos};
+use crate::types::{Output, UtxoPos};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
 
@@ -88,6 +88,7 @@ pub struct StateDelta {
     pub child_stakes: BTreeMap<(u64, Address), U256>,
     /// Children's registry entries this block created or changed.
     pub registry: BTreeMap<u64, ChildRecord>,
-    /// Deposits this block locked for children, in order (each child's nonces ascending).
-    pub child_deposits: Vec<DepositRecord>,
+    /// Deposits this block locked for children, in order (each child's nonces ascending),
+    /// recorded at its time.
+    pub child_deposits: Vec<RecordedDeposit>,
 }

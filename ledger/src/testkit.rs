@@ -225,6 +225,12 @@ pub struct FraudWorld {
     pub forged: u32,
     /// … a transfer creating more than it consumes.
     pub inflating: u32,
+    /// … a stake into child 8 whose change and stake exceed what it spends.
+    pub inflating_stake: u32,
+    /// … a validator bond into child 8 whose change and bond exceed what it spends.
+    pub inflating_bond: u32,
+    /// … an exit start at this chain as a parent whose outputs alone exceed what it spends.
+    pub inflating_exit_start: u32,
     /// … a spend of output index 5 of a two-output transaction.
     pub no_such_output: u32,
     /// … a spend of a transaction index past the end of block 1.
@@ -300,6 +306,30 @@ impl FraudWorld {
         fake.amount = U256::from(10_000); // the parent recorded 10
         let bad_deposit = deposit_transaction(&fake);
         let double_mint = deposit_transaction(&deposits[0]);
+        // Value created through the kinds that pay a parent's bookkeeping: alice's change of
+        // block 2 (base - 60) comes back whole, and a stake or bond of 1,000 on top.
+        let alices_change = UtxoPos::new(2, 0, 1);
+        let payload_tx = |kind: Kind, outputs: Vec<Output>, data: Vec<u8>| {
+            sign(
+                &d,
+                crate::build::transaction(kind, vec![alices_change.clone()], outputs, data),
+                &[&alice],
+            )
+        };
+        let stake = crate::types::ChildStake { childChainId: 8, amount: U256::from(1_000) };
+        let inflating_stake =
+            payload_tx(Kind::StakeChild, vec![eth(&alice, base - 60)], stake.abi_encode());
+        let bond = crate::types::ChildBond {
+            childChainId: 8,
+            amount: U256::from(1_000),
+            blsPubkey: vec![7; 256].into(),
+            proofOfPossession: vec![9; 128].into(),
+        };
+        let inflating_bond =
+            payload_tx(Kind::BondChild, vec![eth(&alice, base - 60)], bond.abi_encode());
+        let start = crate::types::ChildExitStart { childChainId: 8, ..Default::default() };
+        let inflating_exit_start =
+            payload_tx(Kind::StartChildExit, vec![eth(&alice, base)], start.abi_encode());
         chain.commit_unchecked(vec![
             bad_deposit,
             double_spend,
@@ -308,6 +338,9 @@ impl FraudWorld {
             no_such_output,
             after_last,
             double_mint,
+            inflating_stake,
+            inflating_bond,
+            inflating_exit_start,
         ]);
         chain.commit_unchecked(vec![]);
         Self {
@@ -320,6 +353,9 @@ impl FraudWorld {
             no_such_output: 4,
             after_last: 5,
             double_mint: 6,
+            inflating_stake: 7,
+            inflating_bond: 8,
+            inflating_exit_start: 9,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

@@ -223,9 +223,11 @@ impl AssetSums {
 fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
     match kind {
         Kind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        Kind::DepositToChild | Kind::StartChildExit | Kind::StakeChild | Kind::BondChild => {
-            ((1, MAX_INPUTS), (0, MAX_OUTPUTS))
-        }
+        Kind::DepositToChild
+        | Kind::StartChildExit
+        | Kind::StartChildDepositExit
+        | Kind::StakeChild
+        | Kind::BondChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
         // Minted kinds: no inputs, no signatures. A payout pays the exit (nothing when the
         // escrow is drained, or the exit cancelled) and returns its bond (none when zero).
         Kind::ExitPayout => ((0, 0), (0, 2)),
@@ -235,7 +237,8 @@ fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
         Kind::RegisterChild
         | Kind::ChildCheckpoint
         | Kind::ChallengeChildExit
-        | Kind::ProveChildFraud => ((0, 0), (0, 1)),
+        | Kind::ProveChildFraud
+        | Kind::ChallengeChildDepositExit => ((0, 0), (0, 1)),
     }
 }
 
@@ -446,9 +449,13 @@ pub fn validate_transaction_with(
                 }
             }
         }
-        Kind::StartChildExit => {
+        Kind::StartChildExit | Kind::StartChildDepositExit => {
             let (input_sums, claimant) = check_inputs(domain, view, stx, signers)?;
-            let (chain, exit) = children::validate_exit_start(view, &tx.data, claimant)?;
+            let (chain, exit) = if kind == Kind::StartChildExit {
+                children::validate_exit_start(view, &tx.data, claimant)?
+            } else {
+                children::validate_deposit_exit_start(view, &tx.data, claimant)?
+            };
             // The bond is judged like one more output, in ETH.
             output_sums.add(Address::ZERO, exit.bond)?;
             check_conserved(&input_sums, &output_sums)?;
@@ -473,7 +480,8 @@ pub fn validate_transaction_with(
         Kind::RegisterChild
         | Kind::ChildCheckpoint
         | Kind::ChallengeChildExit
-        | Kind::ProveChildFraud => return Err(TxError::UnknownKind(tx.kind)),
+        | Kind::ProveChildFraud
+        | Kind::ChallengeChildDepositExit => return Err(TxError::UnknownKind(tx.kind)),
     }
     Ok(out)
 }

@@ -216,7 +216,8 @@ fn exits(world: &FraudWorld) -> Value {
     );
     let forged = chain.blocks[3].transactions[world.forged as usize].clone();
     // The same spend as each kind that spends signed inputs (a bond for a child's validator
-    // set is one), and as a kind no chain knows.
+    // set is one, and so is a deposit-record exit's start on a plasma parent), and as a kind
+    // no chain knows.
     let as_kind = |kind: u8| {
         let mut tx = spend_by_owner.transaction.clone();
         tx.kind = kind;
@@ -226,7 +227,8 @@ fn exits(world: &FraudWorld) -> Value {
     for (name, spend, input) in [
         ("spent_by_owner", spend_by_owner.clone(), 0usize),
         ("spent_by_owner_in_a_bond", as_kind(Kind::BondChild as u8), 0),
-        ("spent_by_an_unknown_kind", as_kind(Kind::BondChild as u8 + 1), 0),
+        ("spent_by_owner_in_a_deposit_exit", as_kind(Kind::StartChildDepositExit as u8), 0),
+        ("spent_by_an_unknown_kind", as_kind(Kind::StartChildDepositExit as u8 + 1), 0),
         ("signed_by_other", forged, 0),
         ("input_index_wrong", spend_by_owner, 1),
     ] {
@@ -327,9 +329,13 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         fraud::verify_invalid_signature(d, anchor, &honest, creating),
     );
 
-    for (name, at) in
-        [("inflation", (bad, world.inflating)), ("inflation_honest", world.honest_other)]
-    {
+    for (name, at) in [
+        ("inflation", (bad, world.inflating)),
+        ("inflation_stake", (bad, world.inflating_stake)),
+        ("inflation_bond", (bad, world.inflating_bond)),
+        ("inflation_exit_start", (bad, world.inflating_exit_start)),
+        ("inflation_honest", world.honest_other),
+    ] {
         let incl = chain.inclusion(at.0, at.1);
         let inputs = world.input_inclusions(at);
         push(

@@ -5,7 +5,7 @@
 //! generator use.
 
 use crate::children::effect::ChildEffect;
-use crate::children::record::{ChildExit, ChildRecord, ExitStatus};
+use crate::children::record::{ChildExit, ChildRecord, ExitStatus, RecordedDeposit};
 pub use crate::state::{ChainHead, TxRef};
 use crate::state::{StateDelta, ValidatedTx};
 use crate::types::{DepositRecord, ExitRecord, Output, UtxoPos, Validator};
@@ -41,8 +41,8 @@ pub trait LedgerView {
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256>;
     /// ETH `operator` has staked as a validator of child `chain`.
     fn child_stake(&self, chain: u64, operator: &Address) -> U256;
-    /// This chain's record of deposit `nonce` into child `chain`.
-    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord>;
+    /// This chain's record of deposit `nonce` into child `chain`, and when it was recorded.
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<RecordedDeposit>;
     /// The time transactions are judged at: the block's timestamp while a block is executed,
     /// `None` outside one (time-bound transactions are then refused).
     fn time(&self) -> Option<u64> {
@@ -79,7 +79,7 @@ pub struct MemoryLedger {
     /// Stakes of children's validators, by (child, operator).
     pub child_stakes: BTreeMap<(u64, Address), U256>,
     /// Deposits locked for children, by (child, nonce).
-    pub child_deposits: BTreeMap<(u64, u64), DepositRecord>,
+    pub child_deposits: BTreeMap<(u64, u64), RecordedDeposit>,
 }
 
 impl MemoryLedger {
@@ -107,7 +107,7 @@ impl MemoryLedger {
             self.child_stakes.insert(*key, *stake);
         }
         for d in &delta.child_deposits {
-            self.child_deposits.insert((d.chainId, d.nonce), d.clone());
+            self.child_deposits.insert((d.record.chainId, d.record.nonce), d.clone());
         }
         for (chain, record) in &delta.registry {
             self.registry.insert(*chain, record.clone());
@@ -177,7 +177,7 @@ impl LedgerView for MemoryLedger {
     fn child_stake(&self, chain: u64, operator: &Address) -> U256 {
         self.child_stakes.get(&(chain, *operator)).copied().unwrap_or_default()
     }
-    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<RecordedDeposit> {
         self.child_deposits.get(&(chain, nonce)).cloned()
     }
 }
@@ -204,7 +204,7 @@ pub struct Stacked<'a, V> {
     /// Children's entries as changed on top of `base`.
     pub(crate) registry: BTreeMap<u64, ChildRecord>,
     /// Deposits locked for children, in order.
-    pub(crate) child_deposits: Vec<DepositRecord>,
+    pub(crate) child_deposits: Vec<RecordedDeposit>,
 }
 
 impl<'a, V: LedgerView> Stacked<'a, V> {
@@ -272,7 +272,11 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                 self.registry.insert(chain, record);
             }
             match effect {
-                ChildEffect::Deposited(d) => self.child_deposits.push(d),
+                ChildEffect::Deposited(record) => {
+                    // Recorded at the block's time (none outside a block: nothing commits).
+                    let recorded_at = self.time().unwrap_or_default();
+                    self.child_deposits.push(RecordedDeposit { record, recorded_at });
+                }
                 ChildEffect::Checkpointed { chain, height, hash, .. } => {
                     self.child_checkpoints.push((chain, height, hash));
                 }
@@ -375,8 +379,11 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
             .copied()
             .unwrap_or_else(|| self.base.child_stake(chain, operator))
     }
-    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
-        let here = self.child_deposits.iter().find(|d| (d.chainId, d.nonce) == (chain, nonce));
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<RecordedDeposit> {
+        let here = self
+            .child_deposits
+            .iter()
+            .find(|d| (d.record.chainId, d.record.nonce) == (chain, nonce));
         here.cloned().or_else(|| self.base.child_deposit(chain, nonce))
     }
 }

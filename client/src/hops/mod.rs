@@ -4,7 +4,10 @@
 //! * down ([`deposit`]): the root's `deposit` into the first plasma chain, then a
 //!   `DepositToChild` on each chain into the next, each waiting until the next chain minted it;
 //! * up ([`exit`]): a bonded `StartChildExit` on each plasma parent, waiting until the parent
-//!   paid it after the exit period, then the root's `startExit` of what the last one paid.
+//!   paid it after the exit period, then the root's `startExit` of what the last one paid;
+//! * out of a deposit never minted ([`deposit_exit`]): a bonded `StartChildDepositExit` on
+//!   the chain's plasma parent from its record, then up as above (the root's
+//!   `startDepositExit` when the parent is the root).
 //!
 //! Every step is written to a [`Journal`] before and after it is taken, so an interrupted
 //! transfer resumes where it stopped and never sends a step twice. Progress is reported per
@@ -13,12 +16,14 @@
 
 mod chain;
 mod deposit;
+mod deposit_exit;
 mod exit;
 mod journal;
 mod tree;
 
 pub(crate) use chain::{lock_eth, Chain};
 pub use deposit::{approve, deposit, Deposit};
+pub use deposit_exit::deposit_exit;
 pub use exit::exit;
 pub use journal::Journal;
 pub use tree::{Tree, TreeChain};

@@ -13,6 +13,9 @@ library ExitGame {
     uint8 internal constant CHALLENGE_CHILD_EXIT = 18;
     /// `Transaction.kind` of a plasma parent's fraud proof against its child (a system kind).
     uint8 internal constant PROVE_CHILD_FRAUD = 19;
+    /// `Transaction.kind` of a plasma parent's challenge of an exit of a deposit into its child
+    /// (a system kind).
+    uint8 internal constant CHALLENGE_CHILD_DEPOSIT_EXIT = 20;
 
     /// The block is of another chain.
     error WrongChain(uint64 expected, uint64 got);
@@ -117,12 +120,15 @@ library ExitGame {
     ) internal pure returns (Claim memory c) {
         verifyInclusion(chainId, anchor, inc, pos.blockHeight, pos.txIndex);
         Transaction calldata t = inc.signedTx.transaction;
-        // Every kind that creates outputs: the user kinds, and a plasma parent's challenge of a
-        // child's exit and fraud proof against a child (system kinds 18 and 19, whose one
-        // output is the bond or reward they pay).
+        // Every kind that creates outputs: the user kinds, and a plasma parent's challenges of
+        // a child's exits and fraud proof against a child (system kinds 18, 20 and 19, whose
+        // one output is the bond or reward they pay).
         if (
             t.kind == uint8(TxKind.Invalid)
-                || (t.kind > uint8(TxKind.BondChild) && t.kind != CHALLENGE_CHILD_EXIT && t.kind != PROVE_CHILD_FRAUD)
+                || (t.kind > uint8(TxKind.StartChildDepositExit)
+                    && t.kind != CHALLENGE_CHILD_EXIT
+                    && t.kind != PROVE_CHILD_FRAUD
+                    && t.kind != CHALLENGE_CHILD_DEPOSIT_EXIT)
         ) revert UnknownKind(t.kind);
         if (pos.outputIndex >= t.outputs.length) revert NoSuchOutput(t.outputs.length, pos.outputIndex);
         Output calldata out = t.outputs[pos.outputIndex];
@@ -154,7 +160,7 @@ library ExitGame {
         if (
             t.kind != uint8(TxKind.Transfer) && t.kind != uint8(TxKind.DepositToChild)
                 && t.kind != uint8(TxKind.StartChildExit) && t.kind != uint8(TxKind.StakeChild)
-                && t.kind != uint8(TxKind.BondChild)
+                && t.kind != uint8(TxKind.BondChild) && t.kind != uint8(TxKind.StartChildDepositExit)
         ) revert NotASpend(t.kind);
         if (inputIndex >= t.inputs.length || !_same(t.inputs[inputIndex], exitPos)) {
             revert NotSpendingExit(inputIndex);

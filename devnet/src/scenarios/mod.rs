@@ -22,6 +22,7 @@ mod erc20_round_trip;
 mod exit_grandchild_to_root;
 mod fraud;
 mod sibling_transfer_via_parent;
+mod spent_child_deposit_exit_challenged;
 mod spent_deposit_exit_challenged;
 mod spent_exit_challenged;
 mod validator_crash_restart_under_load;
@@ -34,6 +35,7 @@ pub use equivocation_slashed::equivocation_slashed;
 pub use erc20_round_trip::erc20_round_trip;
 pub use exit_grandchild_to_root::exit_grandchild_to_root;
 pub use sibling_transfer_via_parent::sibling_transfer_via_parent;
+pub use spent_child_deposit_exit_challenged::spent_child_deposit_exit_challenged;
 pub use spent_deposit_exit_challenged::spent_deposit_exit_challenged;
 pub use spent_exit_challenged::spent_exit_challenged;
 pub use validator_crash_restart_under_load::validator_crash_restart_under_load;
@@ -96,6 +98,11 @@ pub const SCENARIOS: &[Scenario] = &[
         name: spent_deposit_exit_challenged::NAME,
         needs_faults: false,
         run: |devnet, progress| Box::pin(spent_deposit_exit_challenged(devnet, progress)),
+    },
+    Scenario {
+        name: spent_child_deposit_exit_challenged::NAME,
+        needs_faults: false,
+        run: |devnet, progress| Box::pin(spent_child_deposit_exit_challenged(devnet, progress)),
     },
     Scenario {
         name: validator_crash_restart_under_load::NAME,

@@ -29,7 +29,8 @@ pub enum ChildEffect {
     },
     /// Value was locked for the child under this record (its nonce is the child's next).
     Deposited(DepositRecord),
-    /// An exit of one of the child's outputs was queued.
+    /// An exit of one of the child's outputs, or of a deposit into it from this chain's
+    /// record, was queued.
     ExitStarted {
         /// The child.
         chain: u64,

@@ -101,6 +101,14 @@ pub enum ChildError {
         /// The child's escrow in the exit's token.
         escrow: U256,
     },
+    /// An exit of a deposit into the child that this chain never recorded.
+    #[error("chain {chain} has no deposit {nonce} recorded here")]
+    UnknownDeposit {
+        /// The child.
+        chain: u64,
+        /// The deposit's nonce.
+        nonce: u64,
+    },
     /// The output exited (or tried to) before.
     #[error("exit {0} was started before")]
     AlreadyExited(B256),
@@ -152,6 +160,7 @@ impl ChildError {
                 | ChildError::WrongSet { .. }
                 | ChildError::UnknownAnchor { .. }
                 | ChildError::AmountTooLarge { .. }
+                | ChildError::UnknownDeposit { .. }
                 | ChildError::AlreadyExited(_)
                 | ChildError::ExitNotActive(_)
                 | ChildError::BondOutput

@@ -3,31 +3,37 @@
 //! parent accepted, so a follower learns a child's registry, checkpoints, stakes, exits and
 //! deposits from certified blocks alone.
 
+use super::record::RecordedDeposit;
 use super::registry::{child_chain_id, child_domain};
 use super::stake::bond_power;
-use crate::exit::{verify_exit_start, ExitClaim};
+use crate::exit::{deposit_exit, verify_exit_start, ExitClaim};
 use crate::fraud::{equivocation_evidence, judge};
 use crate::kind::Kind;
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
-    decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildExitStart, ChildFraudProof,
-    ChildRegistration, ChildStake, DepositRecord, SignedTransaction, Validator, MAX_TX_BYTES,
+    decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart,
+    ChildFraudProof, ChildRegistration, ChildStake, DepositRecord, SignedTransaction, Validator,
+    MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
 
 /// What one certified block of a parent did for child `chain`, in block order: read by
-/// whoever follows the parent as a light client. A deposit's nonce counts on from
-/// `next_nonce` (the child's next deposit nonce before this block); its depositor is the
-/// signer of the deposit's first input, recovered under the parent's `domain`.
+/// whoever follows the parent as a light client. `earlier` are the child's deposits the
+/// parent recorded before this block, by nonce: a deposit's nonce counts on from their
+/// number, and an exit from a deposit's record claims what the record (there or in this
+/// block) says, from when it was recorded. A deposit's depositor is the signer of its first
+/// input, recovered under the parent's `domain`.
 pub fn child_events(
     domain: &SigningDomain,
     block: &Block,
     chain: u64,
-    mut next_nonce: u64,
+    earlier: &[RecordedDeposit],
     signers: &impl Signers,
 ) -> Vec<ChildEvent> {
     let parent = block.header.chainId;
+    let mut next_nonce = earlier.len() as u64;
+    let mut recorded_here: Vec<RecordedDeposit> = Vec::new();
     let mut events = Vec::new();
     for (index, stx) in block.transactions.iter().enumerate() {
         let tx = &stx.transaction;
@@ -98,23 +104,47 @@ pub fn child_events(
                     });
                 }
             }
+            Some(Kind::StartChildDepositExit) => {
+                let Some(start) = payload::<ChildDepositExit>("ChildDepositExit", tx) else {
+                    continue;
+                };
+                if start.childChainId != chain {
+                    continue;
+                }
+                let Some(claimant) = first_signer(domain, stx, signers) else { continue };
+                let nonce = start.nonce;
+                let recorded = usize::try_from(nonce)
+                    .ok()
+                    .and_then(|n| earlier.get(n))
+                    .filter(|d| d.record.nonce == nonce)
+                    .or_else(|| recorded_here.iter().find(|d| d.record.nonce == nonce));
+                // Accepted, so the parent holds the record: the follower has it too, unless
+                // it was handed deposits out of order.
+                let Some(d) = recorded else { continue };
+                if let Ok(claim) = deposit_exit(&d.record, d.recorded_at, claimant) {
+                    events.push(ChildEvent::ExitStarted {
+                        claim,
+                        started_at: block.header.timestamp,
+                    });
+                }
+            }
             Some(Kind::DepositToChild) => {
                 let Some(lock) = payload::<ChildDeposit>("ChildDeposit", tx) else { continue };
                 if lock.childChainId != chain {
                     continue;
                 }
                 let Some(depositor) = first_signer(domain, stx, signers) else { continue };
-                events.push(ChildEvent::Deposit {
-                    record: DepositRecord {
-                        chainId: chain,
-                        nonce: next_nonce,
-                        depositor,
-                        recipient: lock.recipient,
-                        token: lock.token,
-                        amount: lock.amount,
-                    },
-                    tx_index: index as u32,
-                });
+                let record = DepositRecord {
+                    chainId: chain,
+                    nonce: next_nonce,
+                    depositor,
+                    recipient: lock.recipient,
+                    token: lock.token,
+                    amount: lock.amount,
+                };
+                let recorded_at = block.header.timestamp;
+                recorded_here.push(RecordedDeposit { record: record.clone(), recorded_at });
+                events.push(ChildEvent::Deposit { record, tx_index: index as u32 });
                 next_nonce += 1;
             }
             _ => {}
@@ -158,14 +188,15 @@ pub enum ChildEvent {
         /// The first invalid height.
         height: u64,
     },
-    /// An exit of one of the child's outputs was queued at `started_at` (parent time).
+    /// An exit of one of the child's outputs, or of a deposit from the parent's record (a
+    /// claim keyed by the deposit at position zero), was queued at `started_at` (parent time).
     ExitStarted {
         /// The proven claim.
         claim: ExitClaim,
         /// The parent block's time.
         started_at: u64,
     },
-    /// Value was locked for the child.
+    /// Value was locked for the child, at the block's time.
     Deposit {
         /// The deposit as the child mints it.
         record: DepositRecord,

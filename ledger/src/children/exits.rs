@@ -1,19 +1,25 @@
 //! The exit game at a plasma parent: an exit of a child's output is proven under a checkpoint
-//! this chain accepted, bonded, challenged by a spend of the output, and paid in priority
-//! order once matured. The root's `ExitGame`, judged natively.
+//! this chain accepted, or an exit of a deposit into the child is taken from this chain's own
+//! record of it; either is bonded, challenged by a spend of the output (the minted output,
+//! for a deposit), and paid in priority order once matured. The root's `ExitGame`, judged
+//! natively.
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
-use super::record::{ChildExit, ExitStatus, Settlement};
+use super::record::{ChildExit, ChildRecord, ExitStatus, Settlement};
 use super::registry::child_domain;
 use crate::build::payout_transaction;
-use crate::exit::{priority, verify_challenge, verify_exit_start};
+use crate::exit::{
+    deposit_exit, priority, verify_challenge, verify_deposit_exit_challenge, verify_exit_start,
+    ExitClaim, ExitKey,
+};
 use crate::signing::SigningDomain;
 use crate::types::{
-    decode, ChildExitChallenge, ChildExitStart, Output, SignedTransaction, MAX_TX_BYTES,
+    decode, BlockHeader, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge,
+    ChildExitStart, Output, SignedTransaction, MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
-use alloy_primitives::Address;
+use alloy_primitives::{Address, B256};
 use std::collections::BTreeMap;
 
 /// Judges the payload of a `StartChildExit` by `claimant` (the first input's owner) and
@@ -29,13 +35,66 @@ pub fn validate_exit_start(
     let chain = start.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let anchor = &start.anchor;
+    standing_anchor(view, chain, &record, anchor)?;
+    let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
+        .map_err(ChildError::Exit)?;
+    Ok((chain, queued(view, chain, &record, &claim, anchor.height)?))
+}
+
+/// Judges the payload of a `StartChildDepositExit` by `claimant` (the first input's owner),
+/// the root's `startDepositExit`: an exit of a deposit into the child straight from this
+/// chain's record of it, for value the child never minted (or minted in blocks a fraud
+/// voided). Returns the child and the exit it queues; the caller judges the inputs that pay
+/// its bond.
+///
+/// The exit is keyed by the deposit, like an exit of its minted output, so a deposit exits
+/// once whichever way; it is at position zero and anchored nowhere (it stands whatever the
+/// child's rollback), and may start on a frozen child: that is its point. It is paid from
+/// `exitable_at(recorded_at, now, P)`, the record's own time, as on the root: a deposit
+/// keeps its priority over what the child created after it.
+pub fn validate_deposit_exit_start(
+    view: &impl LedgerView,
+    payload: &[u8],
+    claimant: Address,
+) -> Result<(u64, ChildExit), ChildError> {
+    let start: ChildDepositExit = decode("ChildDepositExit", payload, 2 * 32)?;
+    let (chain, nonce) = (start.childChainId, start.nonce);
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    let deposit =
+        view.child_deposit(chain, nonce).ok_or(ChildError::UnknownDeposit { chain, nonce })?;
+    let claim =
+        deposit_exit(&deposit.record, deposit.recorded_at, claimant).map_err(ChildError::Exit)?;
+    Ok((chain, queued(view, chain, &record, &claim, 0)?))
+}
+
+/// Refuses `anchor` unless it is a checkpoint of `chain` this chain accepted and no proven
+/// fraud voided (one below the child's rollback height).
+fn standing_anchor(
+    view: &impl LedgerView,
+    chain: u64,
+    record: &ChildRecord,
+    anchor: &BlockHeader,
+) -> Result<(), ChildError> {
     let accepted = view.child_checkpoint(chain, anchor.height);
     let void = record.frozen() && anchor.height >= record.rollback_height;
     if anchor.chainId != chain || accepted != Some(anchor.hash()) || void {
         return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
     }
-    let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
-        .map_err(ChildError::Exit)?;
+    Ok(())
+}
+
+/// The exit `claim` queues on child `chain` (registry entry `record`), proven under the
+/// checkpoint at height `anchor` (0: from this chain's deposit record), started now. Refused
+/// as on the root's `_enqueue`: when an exit of the same id is queued or settled (a cancelled
+/// one does not count: its output may exit again), and when it claims more than the child's
+/// escrow holds of its token (it could never be paid in full).
+fn queued(
+    view: &impl LedgerView,
+    chain: u64,
+    record: &ChildRecord,
+    claim: &ExitClaim,
+    anchor: u64,
+) -> Result<ChildExit, ChildError> {
     let exit_id = claim.key.exit_id();
     let before = view.child_exit(chain, &exit_id);
     if before.is_some_and(|e| e.status != ExitStatus::Cancelled) {
@@ -46,13 +105,12 @@ pub fn validate_exit_start(
         return Err(ChildError::AmountTooLarge { amount, escrow });
     }
     let now = view.time().ok_or(ChildError::NoBlockTime)?;
-    let exit = ChildExit {
+    Ok(ChildExit {
         record: claim.record(now, record.params.exitPeriod),
         bond: record.params.exitBond,
-        anchor: anchor.height,
+        anchor,
         status: ExitStatus::Queued,
-    };
-    Ok((chain, exit))
+    })
 }
 
 /// Judges a `ChallengeChildExit` (payload and `outputs`) on the chain of `domain`: the exit is
@@ -67,22 +125,68 @@ pub(super) fn validate_exit_challenge(
     let c: ChildExitChallenge = decode("ChildExitChallenge", payload, MAX_TX_BYTES)?;
     let chain = c.childChainId;
     view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
-    let exit = view
-        .child_exit(chain, &c.exitId)
-        .filter(ChildExit::queued)
-        .ok_or(ChildError::ExitNotActive(c.exitId))?;
-    let expected: Vec<Output> = if exit.bond.is_zero() {
-        vec![]
-    } else {
-        vec![Output::new(c.beneficiary, Address::ZERO, exit.bond)]
-    };
-    if outputs != expected || c.beneficiary == Address::ZERO {
-        return Err(ChildError::BondOutput);
-    }
+    let exit = challenged(view, chain, c.exitId, outputs, c.beneficiary)?;
     let child_domain = child_domain(domain, chain);
     verify_challenge(&child_domain, &exit.record, &c.spend, usize::from(c.inputIndex))
         .map_err(ChildError::Challenge)?;
     Ok(ChildEffect::ExitChallenged { chain, exit_id: c.exitId })
+}
+
+/// Judges a `ChallengeChildDepositExit` (payload and `outputs`) on the chain of `domain`, the
+/// root's `challengeDepositExit`: an exit of the deposit (from the record or from its minted
+/// output) is queued, the deposit's minted output is proven under a checkpoint of the child
+/// this chain accepted and no fraud voided, a spend of it is signed by its owner, and the
+/// only output pays the exit's bond to the challenge's beneficiary.
+pub(super) fn validate_deposit_exit_challenge(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    payload: &[u8],
+    outputs: &[Output],
+) -> Result<ChildEffect, ChildError> {
+    let c: ChildDepositExitChallenge = decode("ChildDepositExitChallenge", payload, MAX_TX_BYTES)?;
+    let chain = c.childChainId;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    let exit_id = ExitKey::Deposit(c.nonce).exit_id();
+    let exit = challenged(view, chain, exit_id, outputs, c.beneficiary)?;
+    standing_anchor(view, chain, &record, &c.anchor)?;
+    let child_domain = child_domain(domain, chain);
+    let input = usize::from(c.inputIndex);
+    let (pos, minted) = (&c.mintedPos, &c.minted);
+    verify_deposit_exit_challenge(
+        &child_domain,
+        &c.anchor,
+        &exit.record,
+        pos,
+        minted,
+        &c.spend,
+        input,
+    )
+    .map_err(ChildError::Challenge)?;
+    Ok(ChildEffect::ExitChallenged { chain, exit_id })
+}
+
+/// The queued exit `exit_id` of `chain` a challenge pays the bond of, if `outputs` are exactly
+/// that bond paid to `beneficiary` (none for a zero bond).
+fn challenged(
+    view: &impl LedgerView,
+    chain: u64,
+    exit_id: B256,
+    outputs: &[Output],
+    beneficiary: Address,
+) -> Result<ChildExit, ChildError> {
+    let exit = view
+        .child_exit(chain, &exit_id)
+        .filter(ChildExit::queued)
+        .ok_or(ChildError::ExitNotActive(exit_id))?;
+    let expected: Vec<Output> = if exit.bond.is_zero() {
+        vec![]
+    } else {
+        vec![Output::new(beneficiary, Address::ZERO, exit.bond)]
+    };
+    if outputs != expected || beneficiary == Address::ZERO {
+        return Err(ChildError::BondOutput);
+    }
+    Ok(exit)
 }
 
 /// The payouts a proposer owes at block time `now` from the `queued` exits of its children

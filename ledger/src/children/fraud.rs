@@ -69,7 +69,7 @@ fn judge_child_fraud(
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
             let child_domain = child_domain(domain, chain);
-            judge(&child_domain, proof, |n| view.child_deposit(chain, n))
+            judge(&child_domain, proof, |n| view.child_deposit(chain, n).map(|d| d.record))
                 .map_err(ChildError::Fraud)?
                 .height
         }

@@ -12,7 +12,8 @@
 //! |--------------|------------------------------------------------------------------|
 //! | [`registry`] | `RegisterChild`, `ChildCheckpoint`; the block's checkpoints root |
 //! | [`stake`]    | `StakeChild`, `BondChild`                                        |
-//! | [`exits`]    | `StartChildExit`, `ChallengeChildExit`; matured payouts          |
+//! | [`exits`]    | `StartChildExit`, `StartChildDepositExit`, `ChallengeChildExit`, |
+//! |              | `ChallengeChildDepositExit`; matured payouts                     |
 //! | [`fraud`]    | `ProveChildFraud`: who is convicted, the prover's reward         |
 //! | [`system`]   | the shape of a system transaction, and which judge it goes to    |
 //! | [`events`]   | nothing: reads a certified block of the parent as a light client |
@@ -34,10 +35,10 @@ pub mod system;
 pub use effect::ChildEffect;
 pub use error::ChildError;
 pub use events::{child_events, ChildEvent};
-pub use exits::{matured_payouts, validate_exit_start};
+pub use exits::{matured_payouts, validate_deposit_exit_start, validate_exit_start};
 pub use fraud::{certifying_set, convicted, prover_reward, PROVER_REWARD_BPS};
 pub use record::{
-    record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, Settlement,
+    record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit, Settlement,
     MAX_CHILD_VALIDATORS,
 };
 pub use registry::{

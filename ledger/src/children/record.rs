@@ -4,7 +4,7 @@
 
 use super::error::ChildError;
 pub use super::error::MAX_CHILD_VALIDATORS;
-use crate::types::{ChildParams, ChildRegistration, ExitRecord, Validator};
+use crate::types::{ChildParams, ChildRegistration, DepositRecord, ExitRecord, Validator};
 use alloy_primitives::{B256, U256};
 
 /// An exit of a child's output on this chain, as the exit game keeps it.
@@ -23,6 +23,17 @@ pub struct ChildExit {
     /// Where it stands in the game. A settled exit stays, so that a paid or challenged
     /// output never exits again.
     pub status: ExitStatus,
+}
+
+/// A deposit this chain locked for a child, as it keeps it: the record the child mints, and
+/// when it was recorded (the block time of the `DepositToChild`), from which an exit straight
+/// from the record takes its priority, as the root's deposit commitment keeps `recordedAt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedDeposit {
+    /// The record.
+    pub record: DepositRecord,
+    /// When this chain recorded it.
+    pub recorded_at: u64,
 }
 
 /// Where a child's exit stands in the exit game (the root's `ExitStatus`).

@@ -5,7 +5,7 @@
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
-use super::exits::validate_exit_challenge;
+use super::exits::{validate_deposit_exit_challenge, validate_exit_challenge};
 use super::fraud::validate_fraud_proof;
 use super::registry::{validate_checkpoint, validate_registration};
 use crate::kind::Kind;
@@ -21,7 +21,10 @@ pub fn validate_system(
 ) -> Result<ChildEffect, ChildError> {
     let tx = &stx.transaction;
     let kind = Kind::of(tx.kind).filter(|k| k.is_system());
-    let outputs_allowed = matches!(kind, Some(Kind::ChallengeChildExit | Kind::ProveChildFraud));
+    let outputs_allowed = matches!(
+        kind,
+        Some(Kind::ChallengeChildExit | Kind::ChallengeChildDepositExit | Kind::ProveChildFraud)
+    );
     if !tx.inputs.is_empty()
         || !stx.signatures.is_empty()
         || (!outputs_allowed && !tx.outputs.is_empty())
@@ -35,6 +38,9 @@ pub fn validate_system(
             validate_exit_challenge(domain, view, &tx.data, &tx.outputs)
         }
         Some(Kind::ProveChildFraud) => validate_fraud_proof(domain, view, &tx.data, &tx.outputs),
+        Some(Kind::ChallengeChildDepositExit) => {
+            validate_deposit_exit_challenge(domain, view, &tx.data, &tx.outputs)
+        }
         _ => Err(ChildError::UnknownKind(tx.kind)),
     }
 }

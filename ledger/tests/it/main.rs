@@ -6,6 +6,7 @@ mod blocks;
 mod checkpoint_gap;
 mod decoders;
 mod exits;
+mod inflation;
 mod kinds;
 mod layering;
 mod properties;

@@ -44,10 +44,10 @@ fn anyone_may_submit_a_system_transaction_and_the_ledger_judges_it() {
     assert_eq!(app.check(&valid.abi_encode()), Ok(()));
 
     let mut unknown = valid.clone();
-    unknown.transaction.kind = 20;
+    unknown.transaction.kind = 21;
     let refused = app.check(&unknown.abi_encode()).unwrap_err();
     assert!(
-        matches!(&refused, Refusal::Invalid { permanent: true, reason } if reason.contains("unknown system transaction kind 20")),
+        matches!(&refused, Refusal::Invalid { permanent: true, reason } if reason.contains("unknown system transaction kind 21")),
         "{refused:?}"
     );
 }

@@ -5,10 +5,14 @@
 //! encoding they have — and the few internal records in fixed-size layouts defined here.
 
 use alloy_sol_types::SolValue;
-use plasma_ledger::children::{ChildConfiguration, ChildExit, ChildRecord, ExitStatus};
+use plasma_ledger::children::{
+    ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit,
+};
 use plasma_ledger::merkle::{HistoryTree, HISTORY_DEPTH};
 use plasma_ledger::view::{ChainHead, TxRef};
-use plasma_ledger::{Address, ChildParams, ExitRecord, UtxoPos, Validator, B256, U256};
+use plasma_ledger::{
+    Address, ChildParams, DepositRecord, ExitRecord, UtxoPos, Validator, B256, U256,
+};
 
 /// `height ‖ txIndex ‖ outputIndex`: 13 bytes.
 pub(crate) fn utxo(pos: &UtxoPos) -> [u8; 13] {
@@ -182,6 +186,17 @@ pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
         <(ExitRecord, U256, u64, u32)>::abi_decode_params(v).map_err(|e| e.to_string())?;
     let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
     Ok(ChildExit { record, bond, anchor, status })
+}
+
+/// A deposit locked for a child: `abi.encode(record, recordedAt)`.
+pub(crate) fn child_deposit_value(d: &RecordedDeposit) -> Vec<u8> {
+    (d.record.clone(), d.recorded_at).abi_encode_params()
+}
+
+pub(crate) fn child_deposit_from(v: &[u8]) -> Result<RecordedDeposit, String> {
+    let (record, recorded_at) =
+        <(DepositRecord, u64)>::abi_decode_params(v).map_err(|e| e.to_string())?;
+    Ok(RecordedDeposit { record, recorded_at })
 }
 
 /// An exit's status as stored: 0 queued, 1 paid, 2 challenged, 3 cancelled.

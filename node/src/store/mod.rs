@@ -18,7 +18,7 @@
 //! | `evidence`    | height ‖ n               | equivocator ‖ height of the votes |
 //! | `owners`      | owner ‖ height ‖ txIndex ‖ output | (empty): the unspent outputs of an owner |
 //! | `stakes`      | child ‖ operator         | a child validator's stake (ETH) |
-//! | `child_deposits` | child ‖ nonce         | `abi.encode(DepositRecord)` locked for a child |
+//! | `child_deposits` | child ‖ nonce         | `abi.encode(DepositRecord, recordedAt)` locked for a child |
 //!
 //! A block is committed as one write batch (synced to disk by default), so after a crash at
 //! any moment the store holds the state after some whole number of blocks: never half a block.
@@ -350,8 +350,8 @@ impl Store {
             batch.put_cf(self.cf(STAKES), k, stake.to_be_bytes::<32>());
         }
         for d in &delta.child_deposits {
-            let k = keys::child_number(d.chainId, d.nonce);
-            batch.put_cf(self.cf(CHILD_DEPOSITS), k, d.abi_encode());
+            let k = keys::child_number(d.record.chainId, d.record.nonce);
+            batch.put_cf(self.cf(CHILD_DEPOSITS), k, keys::child_deposit_value(d));
         }
         if let Some(d) = decision {
             if let Some((commit, cert)) = d.last_commit {
@@ -762,8 +762,8 @@ impl Store {
         }
         for item in self.db.iterator_cf(self.cf(CHILD_DEPOSITS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
-            let d = DepositRecord::abi_decode(&v).map_err(|e| corrupt(CHILD_DEPOSITS, &k, e))?;
-            m.child_deposits.insert((d.chainId, d.nonce), d);
+            let d = keys::child_deposit_from(&v).map_err(|e| corrupt(CHILD_DEPOSITS, &k, e))?;
+            m.child_deposits.insert((d.record.chainId, d.record.nonce), d);
         }
         Ok(m)
     }

@@ -1,6 +1,6 @@
 use super::*;
 use plasma_ledger::block::{build_block, seal_block};
-use plasma_ledger::children::ExitStatus;
+use plasma_ledger::children::{ExitStatus, RecordedDeposit};
 use plasma_ledger::testkit::{self, Workload};
 use plasma_ledger::{ExitRecord, LedgerView};
 
@@ -74,6 +74,13 @@ fn checkpoints_and_children_round_trip() {
         store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(e)).unwrap();
     }
     store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 3), [7u8; 32]).unwrap();
+    // A deposit locked for the child, with when it was recorded (a record exit's priority).
+    let deposit = RecordedDeposit {
+        record: DepositRecord { chainId: 9, nonce: 2, amount: U256::from(6), ..Default::default() },
+        recorded_at: 1_234,
+    };
+    let k = keys::child_number(9, 2);
+    store.db.put_cf(store.cf(CHILD_DEPOSITS), k, keys::child_deposit_value(&deposit)).unwrap();
     let view = store.view();
     assert!(view.is_child(9) && !view.is_child(10));
     assert_eq!(view.child(9), Some(record.clone()));
@@ -83,6 +90,8 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
     assert_eq!(view.child_checkpoint(9, 4), None);
     assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
+    assert_eq!(view.child_deposit(9, 2), Some(deposit.clone()));
+    assert_eq!(view.child_deposit(9, 3), None);
     view.finish().unwrap();
     let mut expected = model;
     expected.escrows.insert(9, Default::default());
@@ -90,6 +99,7 @@ fn checkpoints_and_children_round_trip() {
     expected.child_exits.insert((9, queued.record.exitId), queued);
     expected.child_exits.insert((9, cancelled.record.exitId), cancelled);
     expected.child_checkpoints.insert((9, 3), B256::repeat_byte(7));
+    expected.child_deposits.insert((9, 2), deposit);
     assert_eq!(store.snapshot().unwrap(), expected);
 }
 

@@ -2,7 +2,7 @@
 
 use super::keys;
 use super::{Store, StoreError, CHILDREN, CHILD_DEPOSITS, DEPOSITS, SPENT, STAKES, UTXOS};
-use plasma_ledger::children::{ChildExit, ChildRecord};
+use plasma_ledger::children::{ChildExit, ChildRecord, RecordedDeposit};
 use plasma_ledger::view::{ChainHead, LedgerView, TxRef};
 use plasma_ledger::{Address, DepositRecord, ExitRecord, Output, UtxoPos, B256, U256};
 use std::sync::Mutex;
@@ -89,8 +89,9 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read_with(STAKES, &keys::child_address(chain, operator), stake))
             .unwrap_or_default()
     }
-    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<DepositRecord> {
-        self.keep(self.store.read(CHILD_DEPOSITS, &keys::child_number(chain, nonce)))
+    fn child_deposit(&self, chain: u64, nonce: u64) -> Option<RecordedDeposit> {
+        let key = keys::child_number(chain, nonce);
+        self.keep(self.store.read_with(CHILD_DEPOSITS, &key, keys::child_deposit_from))
     }
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
         let hash = |v: &[u8]| B256::try_from(v).map_err(|e| e.to_string());

@@ -12,8 +12,10 @@ use crate::app::PlasmaApp;
 use crate::periodic::Quiet;
 use crate::watch::Watch;
 use crate::Store;
+use plasma_bridge::parent::ChainState;
 use plasma_bridge::{DepositChallenge, ExitClaim, ExitTarget, ParentChain};
 use plasma_client::util::unix_now;
+use plasma_ledger::header::last_checkpoint_before;
 use plasma_ledger::types::{decode, DepositRecord};
 use plasma_ledger::{Kind, LedgerView, SignedTransaction, UtxoPos, B256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -197,6 +199,19 @@ pub async fn exits_once(watch: &Watch, state: &mut ExitWatch) -> eyre::Result<()
     Ok(())
 }
 
+/// The heights of the checkpoints of a chain (as its parent holds it: `chain`) that may
+/// anchor the proof of its block `height`, best first: its latest, unless a proven fraud
+/// voided it; then, on a frozen chain, the epoch ends below the rollback, latest first (one
+/// may never have been accepted). None covers a block at or above the rollback.
+fn anchor_candidates(chain: &ChainState, height: u64) -> impl Iterator<Item = u64> {
+    let (last, rollback) = (chain.last_checkpoint, chain.rollback_height);
+    let epoch = chain.epoch_length.max(1);
+    let stands = rollback == 0 || last < rollback;
+    let first = if stands { Some(last) } else { last_checkpoint_before(rollback, epoch) };
+    std::iter::successors(first, move |h| if stands { None } else { h.checked_sub(epoch) })
+        .take_while(move |h| *h >= height && *h > 0)
+}
+
 /// Challenges `claim`, whose output `pos` was spent by `spend` as input `input`, with the
 /// call its target needs: a spend for an output; for a deposit, the mint proven under a
 /// checkpoint of the parent's and its spend. `None` when the parent has no usable
@@ -217,14 +232,18 @@ async fn challenge(
         ExitTarget::Deposit { nonce, .. } => *nonce,
     };
     let chain = parent.chain_state(chain_id).await?;
-    let at = chain.last_checkpoint;
-    let void = chain.rollback_height != 0 && at >= chain.rollback_height;
-    if at < pos.blockHeight || void || app.with_store(|s| s.head().height) < at {
+    let mut standing = None;
+    for at in anchor_candidates(&chain, pos.blockHeight) {
+        if let Some((header, _)) = parent.checkpoint(chain_id, at).await? {
+            standing = Some(header);
+            break;
+        }
+    }
+    let Some(anchor) = standing else { return Ok(None) };
+    let at = anchor.height;
+    if app.with_store(|s| s.head().height) < at {
         return Ok(None);
     }
-    let Some((anchor, _)) = parent.checkpoint(chain_id, at).await? else {
-        return Ok(None);
-    };
     let minted = app.with_store(|s| -> eyre::Result<_> {
         let block = s.block(pos.blockHeight)?.ok_or_else(|| eyre::eyre!("block missing"))?;
         let hashes = s.block_hashes(at - 1)?.ok_or_else(|| eyre::eyre!("blocks missing"))?;
@@ -243,4 +262,39 @@ async fn challenge(
         input_index: input,
     };
     Ok(Some(parent.challenge_deposit_exit(chain_id, &challenge).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(last: u64, rollback: u64) -> ChainState {
+        ChainState {
+            epoch_length: 4,
+            last_checkpoint: last,
+            frozen: rollback != 0,
+            rollback_height: rollback,
+            configurations: 1,
+            pending_configuration: 0,
+        }
+    }
+
+    #[test]
+    fn a_spent_mint_is_proven_under_a_checkpoint_that_stands_even_after_a_fraud_voided_the_latest()
+    {
+        let candidates = |last, rollback, mint| -> Vec<u64> {
+            anchor_candidates(&chain(last, rollback), mint).collect()
+        };
+        // Live chain: the latest, once it covers the mint.
+        assert_eq!(candidates(12, 0, 5), [12]);
+        assert!(candidates(4, 0, 5).is_empty(), "not checkpointed yet");
+        // Frozen below its latest: the latest stands.
+        assert_eq!(candidates(8, 10, 5), [8]);
+        // Frozen at 10 with checkpoint 16 void: the epoch ends 8, then 4, down to the mint.
+        assert_eq!(candidates(16, 10, 3), [8, 4]);
+        assert_eq!(candidates(16, 10, 5), [8]);
+        // A mint at or above the rollback is in void blocks: nothing proves it.
+        assert!(candidates(16, 10, 10).is_empty());
+        assert!(candidates(16, 3, 1).is_empty(), "no epoch end below the rollback");
+    }
 }

@@ -1,4 +1,5 @@
-//! `plasma exit`: an output's exit to the root, through each plasma parent on the way.
+//! `plasma exit`: an output's exit to the root, through each plasma parent on the way; or,
+//! with `--deposit`, a deposit's exit from its parent's record (value the chain never minted).
 
 use crate::{flags, rpc};
 use eyre::bail;
@@ -15,8 +16,15 @@ pub(crate) struct Args {
     #[arg(long, env = "PLASMA_PARENT_RPC")]
     parent_rpc: Option<String>,
     /// The output, `height:tx_index:output_index`.
-    #[arg(long)]
-    utxo: String,
+    #[arg(long, required_unless_present = "deposit", conflicts_with = "deposit")]
+    utxo: Option<String>,
+    /// Instead of an output: deposit NONCE into the chain, exited from its parent's record of
+    /// it, by its recipient (for value the chain never minted: it stalled, or a fraud proof
+    /// froze it). On a plasma parent a bonded `StartChildDepositExit` there, waited out until
+    /// paid, then on up to the root; under the root, the root's `startDepositExit`. Refused
+    /// for a deposit the chain minted while it is not frozen: exit that output with --utxo.
+    #[arg(long, value_name = "NONCE")]
+    deposit: Option<u64>,
     /// The chain the output is on, by path (`/A/B`, with `--tree`; default: `--rpc`'s).
     #[arg(long)]
     from: Option<String>,
@@ -52,22 +60,43 @@ impl Args {
     }
 }
 
-/// Exits `--utxo` hop by hop up to the root, journaled in `--state`.
+/// Exits `--utxo` (or `--deposit`) hop by hop up to the root, journaled in `--state`.
 pub(crate) async fn run(
     args: Args,
     rpc: &str,
     node: &mut plasma_proto::Client,
 ) -> eyre::Result<()> {
-    let Args { key, parent_rpc, utxo, via, state, .. } = args;
+    let Args { key, parent_rpc, utxo, deposit, via, state, .. } = args;
     let key = load_wallet(&key)?;
-    let pos = flags::utxo(&utxo)?;
+    let what = match (&utxo, deposit) {
+        (Some(utxo), _) => Exiting::Output(flags::utxo(utxo)?),
+        (None, Some(nonce)) => Exiting::Deposit(nonce),
+        (None, None) => bail!("give the output to exit (--utxo) or the deposit (--deposit)"),
+    };
     let (root, _) = rpc::root_of(node, &rpc::root_rpc(parent_rpc)?, &key).await?;
     // This chain first, then its parents up to the root's child.
     let mut chains = vec![rpc.to_string()];
     chains.extend(via.into_iter().rev());
-    let transfer = format!("exit {pos} via {}", chains.join(" "));
-    let mut journal = Journal::open(state, transfer)?;
     let progress = |line: String| println!("{line}");
-    hops::exit(&root, &key, pos, &chains, &mut journal, &progress).await?;
+    match what {
+        Exiting::Output(pos) => {
+            let transfer = format!("exit {pos} via {}", chains.join(" "));
+            let mut journal = Journal::open(state, transfer)?;
+            hops::exit(&root, &key, pos, &chains, &mut journal, &progress).await?;
+        }
+        Exiting::Deposit(nonce) => {
+            let transfer = format!("exit of deposit {nonce} via {}", chains.join(" "));
+            let mut journal = Journal::open(state, transfer)?;
+            hops::deposit_exit(&root, &key, nonce, &chains, &mut journal, &progress).await?;
+        }
+    }
     Ok(())
+}
+
+/// What `plasma exit` takes out.
+enum Exiting {
+    /// An output of the chain.
+    Output(plasma_ledger::UtxoPos),
+    /// A deposit into the chain, from its parent's record.
+    Deposit(u64),
 }

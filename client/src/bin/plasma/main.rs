@@ -76,6 +76,8 @@ enum Command {
     /// Starts the exit of one of your outputs on the root, proven under the latest
     /// checkpoint, with the exit bond attached. With `--via`, exits through each plasma chain
     /// in between first (bonded, waiting out each exit period), resumable with `--state`.
+    /// With `--deposit NONCE` instead of `--utxo`, exits a deposit into the chain from its
+    /// parent's record (value the chain never minted).
     Exit(exit::Args),
     /// Pays out this chain's matured exits on the root (`processExits`, in priority order),
     /// then withdraws what the root owes you. The node must be the root's child.

@@ -86,6 +86,7 @@ fn created_for(delta: &crate::block::StateDelta, owner: Address) -> Vec<(Address
         .collect()
 }
 
+mod deposit_exits;
 mod exits;
 mod fraud;
 mod registry;

@@ -206,15 +206,18 @@ fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
         &[&alice],
     );
     let (block, delta) = parent.commit(vec![first, second]);
-    let nonces: Vec<_> = delta.child_deposits.iter().map(|d| (d.nonce, d.amount)).collect();
+    let locked: Vec<_> = delta.child_deposits.iter().map(|d| d.record.clone()).collect();
+    let nonces: Vec<_> = locked.iter().map(|d| (d.nonce, d.amount)).collect();
     assert_eq!(nonces, [(0, U256::from(30)), (1, U256::from(70))]);
-    assert!(delta.child_deposits.iter().all(|d| d.depositor == alice.address()));
-    assert_eq!(delta.child_deposits[0].recipient, bob);
+    assert!(locked.iter().all(|d| d.depositor == alice.address()));
+    assert_eq!(locked[0].recipient, bob);
+    // Recorded at the block's time: an exit from the record takes its priority from it.
+    assert!(delta.child_deposits.iter().all(|d| d.recorded_at == block.header.timestamp));
     assert_eq!(parent.state.child(id).expect("child").next_deposit_nonce, 2);
     assert_eq!(parent.state.escrow(id, &Address::ZERO), U256::from(100));
 
     // A light client of the parent reads the very same records from the block.
-    let read = child_events(&parent.domain, &block, id, 0, &crate::signing::Recover);
+    let read = child_events(&parent.domain, &block, id, &[], &crate::signing::Recover);
     let records: Vec<_> = read
         .into_iter()
         .map(|e| match e {
@@ -222,7 +225,7 @@ fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
             other => panic!("unexpected {other:?}"),
         })
         .collect();
-    assert_eq!(records, delta.child_deposits);
+    assert_eq!(records, locked);
     // Another child sees nothing.
-    assert!(child_events(&parent.domain, &block, id ^ 1, 0, &crate::signing::Recover).is_empty());
+    assert!(child_events(&parent.domain, &block, id ^ 1, &[], &crate::signing::Recover).is_empty());
 }
