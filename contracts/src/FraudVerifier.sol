@@ -40,6 +40,10 @@ contract FraudVerifier {
     error WrongParentRecord(uint64 minted, uint64 given);
     /// Unknown `MissingInputKind`.
     error UnknownMissingInputKind(uint8 how);
+    /// The earlier checkpoint is not below the anchor.
+    error NotEarlier(uint64 earlier, uint64 anchor);
+    /// Honest: the later checkpoint's history holds the earlier checkpoint.
+    error HistoriesAgree();
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.
@@ -195,6 +199,24 @@ contract FraudVerifier {
         if (e.a.height == e.b.height && e.a.txIndex == e.b.txIndex) revert SameSpend();
         if (_mintNonce(chainId, anchor, e.a) != _mintNonce(chainId, anchor, e.b)) revert DifferentDeposits();
         return e.a.height > e.b.height ? e.a.height : e.b.height;
+    }
+
+    /// @notice Two checkpoints disagree about block h = `e.earlier.height`: the later `anchor`
+    /// proves through its history root that its own block at h is `e.shown`, not `e.earlier`.
+    /// Checkpoints up to h stand; the later fork is void from h + 1 on. The caller must confirm
+    /// that `e.earlier` is its stored checkpoint at h. Only the block at exactly h is shown: two
+    /// blocks at h whose histories differ below it differ themselves (a header commits to its
+    /// history root).
+    function conflictingCheckpoints(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        ConflictingCheckpointsEvidence calldata e
+    ) external pure returns (uint64) {
+        uint64 h = e.earlier.height;
+        if (h >= anchor.height) revert NotEarlier(h, anchor.height);
+        ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, h);
+        if (PlasmaTx.blockHash(e.shown) == PlasmaTx.blockHash(e.earlier)) revert HistoriesAgree();
+        return h + 1;
     }
 
     // ---- helpers --------------------------------------------------------------------

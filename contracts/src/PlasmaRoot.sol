@@ -136,7 +136,8 @@ contract PlasmaRoot is RootStorage {
     /// of the active configuration's power signed its precommit (one aggregated BLS signature,
     /// checked with one pairing against the aggregate key minus the non-signers' keys). Its
     /// height is above the chain's last by at most `MAX_CHECKPOINT_GAP`, and at most
-    /// `MAX_CHECKPOINT_HEIGHT`.
+    /// `MAX_CHECKPOINT_HEIGHT`. Its history is not checked against earlier checkpoints (the
+    /// root holds none): one that disagrees with them is proven `ConflictingCheckpoints`.
     function submitCheckpoint(BlockHeader calldata header, CommitCertificate calldata certificate) external {
         uint64 chainId = header.chainId;
         Chain storage c = _chain(chainId);
@@ -366,7 +367,8 @@ contract PlasmaRoot is RootStorage {
 
     // ---- fraud proofs -------------------------------------------------------------------
 
-    /// @notice Proves that chain `chainId` finalized an invalid block. On success every
+    /// @notice Proves that chain `chainId` finalized an invalid block, or two checkpoints that
+    /// disagree about a block (the later one's fork is the invalid one). On success every
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
     /// (or, for equivocation, who signed both certificates) lose their stake, the caller is
     /// owed `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only. Runs in

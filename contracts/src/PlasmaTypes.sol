@@ -290,7 +290,9 @@ enum FraudKind {
     NonexistentInput,
     DepositMismatch,
     DoubleMint,
-    Equivocation
+    Equivocation,
+    // Two checkpoints the parent accepted disagree about a block (`ConflictingCheckpointsEvidence`).
+    ConflictingCheckpoints
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -372,4 +374,16 @@ struct DoubleMintEvidence {
 struct EquivocationEvidence {
     CommitCertificate a;
     CommitCertificate b;
+}
+
+/// Two checkpoints the parent accepted that disagree about a block: `earlier` is the parent's
+/// stored checkpoint at height h, and the proof's anchor, a stored checkpoint above h, shows
+/// through its history root (`historyProof`) that its own block at h is `shown`, another
+/// block. Checkpoints up to h stand; the later fork is void from h + 1 on and the anchor
+/// certificate's signers are slashed. Only the later history's block at exactly the earlier
+/// checkpoint's height is shown: a disagreement below h would need both histories.
+struct ConflictingCheckpointsEvidence {
+    BlockHeader earlier;
+    BlockHeader shown;
+    MerkleProof historyProof;
 }

@@ -136,13 +136,14 @@ contract RootModule is RootStorage {
 
     // ---- fraud proofs -------------------------------------------------------------------
 
-    /// @notice Proves that chain `chainId` finalized an invalid block. On success every
+    /// @notice Proves that chain `chainId` finalized an invalid block, or two checkpoints that
+    /// disagree about a block (the later one's fork is the invalid one). On success every
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
     /// (or, for equivocation, who signed both certificates) lose their stake, the caller gets
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.Equivocation)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.ConflictingCheckpoints)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -202,6 +203,12 @@ contract RootModule is RootStorage {
                 (bool known,) = _knownDeposit(e.parentRecord);
                 if (!known || e.parentRecord.chainId != chainId) revert UnknownDeposit(lookup.nonce);
             }
+        } else if (kind == FraudKind.ConflictingCheckpoints) {
+            ConflictingCheckpointsEvidence memory e = abi.decode(ev, (ConflictingCheckpointsEvidence));
+            height = verifier.conflictingCheckpoints(chainId, anchor, e);
+            // The verdict relied on `e.earlier` being the root's checkpoint at its height.
+            uint64 h = e.earlier.height;
+            if (checkpoints[chainId][h] != keccak256(abi.encode(e.earlier))) revert UnknownAnchor(h);
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
         }

@@ -144,6 +144,60 @@ contract FraudTest is RootFixture {
         assertEq(_stake(3), STAKE, "signed one certificate only");
     }
 
+    /// Validators 1 to 3 certify a fork at 6 whose block 5 is not the checkpointed block 5 (it
+    /// shares blocks 1 to 3 with the chain, then pays Alice's change to Mallory in its own block
+    /// 4). The root accepts it, as it accepts any certified header; two checkpoints that
+    /// disagree about block 5 convict the later: the fork is void from 6 on, its signers lose
+    /// their stake, and its exits are cancelled while the chain's are paid.
+    function test_fork_between_checkpoints_is_fraud_and_the_later_signers_are_slashed() public {
+        (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
+        root.submitCheckpoint(fork, forkCert);
+        assertEq(root.chain(CHAIN).lastHeight, 6, "the fork's checkpoint landed");
+        // Mallory exits her output of the fork under its checkpoint; Carol exits her output of
+        // block 3 under the chain's checkpoint at 5.
+        ExitCase memory mallory = exitCase("fork.exit");
+        startExit(mallory);
+        ExitCase memory carol = exitCase("preFraudExit");
+        (carol.anchor,) = checkpoint(1);
+        carol.inclusion = _inclusionUnderTip();
+        startExit(carol);
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
+        assertEq(_stake(0), STAKE, "did not sign the fork");
+        for (uint256 v = 1; v < 4; ++v) {
+            assertEq(_stake(v), 0, "signed the fork");
+        }
+        assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+
+        // The fork proves nothing any more; due, Mallory gets her bond back and Carol is paid.
+        vm.deal(mallory.owner, BOND);
+        vm.prank(mallory.owner);
+        vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+        root.startExit{value: BOND}(mallory.anchor, mallory.pos, mallory.inclusion);
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, mallory.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Cancelled), "the fork's exit cancelled");
+        assertEq(root.owed(mallory.owner, address(0)), BOND, "bond returned, nothing paid");
+        assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "the chain's exit paid");
+    }
+
+    /// A later checkpoint whose history holds the earlier checkpoint's block (the fork agrees
+    /// with the chain up to 3) convicts nobody.
+    function test_later_checkpoint_whose_history_agrees_is_not_fraud() public {
+        (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
+        root.submitCheckpoint(fork, forkCert);
+        vm.prank(PROVER);
+        vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_honest"));
+        assertTrue(!root.chain(CHAIN).frozen, "honest evidence changes nothing");
+        assertEq(_stake(1), STAKE, "nobody slashed");
+    }
+
     function test_exit_proven_under_voided_checkpoint_is_cancelled_and_bond_returned() public {
         // Carol exits her honest output under the tip (which will be voided).
         ExitCase memory e = exitCase("preFraudExit");

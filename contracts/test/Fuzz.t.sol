@@ -50,7 +50,7 @@ contract FuzzTest is RootFixture {
     /// convict: the call reverts and the chain stays live.
     function testFuzz_garbage_evidence_never_convicts(uint8 kind, bytes calldata evidence) public {
         (BlockHeader memory tip, CommitCertificate memory cert) = checkpoint(1);
-        FraudProof memory p = FraudProof(kind % 8, tip, cert, evidence);
+        FraudProof memory p = FraudProof(kind % 9, tip, cert, evidence); // every kind, and one unknown
         (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
         assertTrue(!ok, "garbage convicted");
         assertTrue(!root.chain(CHAIN).frozen, "chain still live");
@@ -65,6 +65,28 @@ contract FuzzTest is RootFixture {
         ev[at % ev.length] ^= bytes1(mask | 1);
         (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
         if (ok) assertEq(root.chain(CHAIN).rollbackHeight, 4, "a tampered proof convicts only the real fraud");
+    }
+
+    /// The same for two conflicting checkpoints: a flipped byte never moves the rollback off
+    /// the height after the earlier checkpoint.
+    function testFuzz_tampered_conflicting_checkpoints_evidence(uint256 at, uint8 mask) public {
+        (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
+        root.submitCheckpoint(fork, forkCert);
+        string memory j = vm.readFile("test/vectors/fraud.json");
+        FraudProof memory p;
+        for (uint256 i = 0; vm.keyExistsJson(j, string.concat(".cases[", str(i), "]")); ++i) {
+            string memory k = string.concat(".cases[", str(i), "]");
+            if (
+                keccak256(bytes(vm.parseJsonString(j, string.concat(k, ".name"))))
+                    == keccak256("conflicting_checkpoints")
+            ) {
+                p = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".proof")), (FraudProof));
+            }
+        }
+        bytes memory ev = p.evidence;
+        ev[at % ev.length] ^= bytes1(mask | 1);
+        (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
+        if (ok) assertEq(root.chain(CHAIN).rollbackHeight, 6, "a tampered proof convicts only the real fork");
     }
 
     /// One flipped byte anywhere in a valid exit's calldata (after the selector) never starts

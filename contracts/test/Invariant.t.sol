@@ -3,129 +3,227 @@ pragma solidity ^0.8.28;
 
 import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {ExitGame} from "../src/lib/ExitGame.sol";
 import {RootFixture} from "./RootFixture.sol";
 import {Vm} from "./base/Test.sol";
 import {MockERC20} from "./mocks/Tokens.sol";
+import {RootHandler} from "./RootHandler.sol";
 
-/// Drives deposits, deposit exits (including repeated ones), time, processing and withdrawals
-/// with fuzzed arguments, and keeps the books a test can check against.
-contract RootHandler {
-    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
-    uint64 internal constant CHAIN = 7;
-
-    PlasmaRoot internal immutable root;
-    MockERC20 internal immutable token;
-    uint256 internal immutable bond;
-    address[] public actors;
-    DepositRecord[] internal records;
-    /// Everything deposited, per asset (index 0: ETH, 1: the token).
-    uint256[2] public deposited;
-    /// Everything withdrawn as exit payouts of the token.
-    uint256 public tokenWithdrawn;
-
-    constructor(PlasmaRoot root_, MockERC20 token_, uint256 bond_) {
-        root = root_;
-        token = token_;
-        bond = bond_;
-        for (uint256 i = 0; i < 5; ++i) {
-            actors.push(address(uint160(0xACC0 + i)));
-        }
-    }
-
-    function deposit(uint256 actorSeed, uint256 amount, bool useToken) external {
-        address a = actors[actorSeed % actors.length];
-        amount = 1 + amount % 1e24;
-        address asset = useToken ? address(token) : address(0);
-        uint64 nonce;
-        if (useToken) {
-            token.mint(a, amount);
-            vm.prank(a);
-            token.approve(address(root), amount);
-            vm.prank(a);
-            nonce = root.deposit(CHAIN, a, asset, amount);
-        } else {
-            vm.deal(a, a.balance + amount);
-            vm.prank(a);
-            nonce = root.deposit{value: amount}(CHAIN, a, asset, amount);
-        }
-        records.push(DepositRecord(CHAIN, nonce, a, a, asset, amount));
-        deposited[useToken ? 1 : 0] += amount;
-    }
-
-    /// Starts (or tries to restart) the exit of a recorded deposit.
-    function exitDeposit(uint256 seed) external {
-        if (records.length == 0) return;
-        DepositRecord memory r = records[seed % records.length];
-        vm.deal(r.recipient, r.recipient.balance + bond);
-        vm.prank(r.recipient);
-        try root.startDepositExit{value: bond}(r) {} catch {}
-    }
-
-    /// Tries to exit a deposit with an inflated amount (never recorded).
-    function exitForged(uint256 seed, uint256 extra) external {
-        if (records.length == 0) return;
-        DepositRecord memory r = records[seed % records.length];
-        r.amount += 1 + extra % 1e24;
-        vm.deal(r.recipient, r.recipient.balance + bond);
-        vm.prank(r.recipient);
-        try root.startDepositExit{value: bond}(r) {
-            revert("a forged record exited");
-        } catch {}
-    }
-
-    function warp(uint256 seconds_) external {
-        vm.warp(block.timestamp + seconds_ % (3 * 604_800));
-    }
-
-    function process(uint256 max, bool useToken) external {
-        root.processExits(CHAIN, useToken ? address(token) : address(0), max % 8);
-    }
-
-    function withdrawToken(uint256 actorSeed) external {
-        address a = actors[actorSeed % actors.length];
-        uint256 owed = root.owed(a, address(token));
-        if (owed == 0) return;
-        vm.prank(a);
-        root.withdraw(address(token));
-        tokenWithdrawn += owed;
-    }
-
-    function actorCount() external view returns (uint256) {
-        return actors.length;
-    }
-}
-
-/// Payouts per chain and token never exceed deposits; the root stays solvent.
+/// The books of the root, whatever anyone does in the exit game: per token, what is locked
+/// plus what was paid out equals what was deposited; the root holds exactly what it owes;
+/// no exit is paid twice, a challenged exit is never paid, an exit under a voided checkpoint
+/// is cancelled with its bond back.
 contract InvariantTest is RootFixture {
     RootHandler internal handler;
     MockERC20 internal tkn;
 
     function setUp() public {
-        deployRoot();
-        registerChains();
-        tkn = new MockERC20();
-        handler = new RootHandler(root, tkn, BOND);
+        setUpWorld();
+        tkn = MockERC20(token);
+        handler = new RootHandler(root, tkn);
         targetContract(address(handler));
     }
 
     function _owedTotal(address asset) internal view returns (uint256 total) {
-        for (uint256 i = 0; i < handler.actorCount(); ++i) {
-            total += root.owed(handler.actors(i), asset);
+        for (uint256 i = 0; i < handler.accountCount(); ++i) {
+            total += root.owed(handler.accounts(i), asset);
         }
-        total += root.owed(address(handler), asset);
     }
 
-    function invariant_token_payouts_never_exceed_deposits() public view {
-        uint256 paidOut = _owedTotal(address(tkn)) + handler.tokenWithdrawn();
-        assertLe(paidOut, handler.deposited(1), "token paid out <= deposited");
-        assertEq(root.locked(CHAIN, address(tkn)) + paidOut, handler.deposited(1), "locked + paid = deposited");
+    /// Exits whose bond the root still holds (neither challenged, paid nor cancelled).
+    function _startedExits() internal view returns (uint256 n) {
+        for (uint256 i = 0; i < handler.exitCount(); ++i) {
+            (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, handler.exitIds(i));
+            if (status == RootStorage.ExitStatus.Started) ++n;
+        }
+    }
+
+    function invariant_no_rule_broken() public view {
+        assertEq(handler.violations(), 0, string.concat("rule broken: ", handler.violation()));
+    }
+
+    /// The token only moves as deposits and exit payouts.
+    function invariant_token_locked_plus_paid_equals_deposited() public view {
+        uint256 locked = root.locked(CHAIN, address(tkn));
+        uint256 paid = _owedTotal(address(tkn)) + handler.withdrawn(1);
+        assertLe(paid, handler.deposited(1), "token paid out <= deposited");
+        assertEq(locked + paid, handler.deposited(1), "token: locked + owed + withdrawn = deposited");
+        assertEq(paid, handler.exitPayouts(1), "token: owed + withdrawn = exit payouts");
+        assertEq(tkn.balanceOf(address(root)), locked + _owedTotal(address(tkn)), "token: balance = locked + owed");
+    }
+
+    /// ETH owed and withdrawn mixes exit payouts with bonds back, bounties and prover rewards;
+    /// without those, it is what left `locked`.
+    function invariant_eth_locked_plus_paid_equals_deposited() public view {
+        uint256 credited = _owedTotal(address(0)) + handler.withdrawn(0);
+        uint256 other = handler.bondsCredited() + handler.proverRewards();
+        assertLe(other, credited, "ETH credited covers the bonds back and the prover rewards");
+        uint256 paid = credited - other;
+        assertLe(paid, handler.deposited(0), "ETH paid out <= deposited");
+        assertEq(root.locked(CHAIN, address(0)) + paid, handler.deposited(0), "ETH: locked + paid = deposited");
+        assertEq(paid, handler.exitPayouts(0), "ETH: credited - bonds - rewards = exit payouts");
+    }
+
+    /// The root holds exactly what it owes, and its balance is exactly the ETH that came in
+    /// minus the ETH that went out.
+    function invariant_eth_balance_is_exactly_what_the_root_owes() public view {
+        uint256 bondsHeld = _startedExits() * BOND;
         assertEq(
-            tkn.balanceOf(address(root)), root.locked(CHAIN, address(tkn)) + _owedTotal(address(tkn)), "token solvency"
+            address(root).balance,
+            root.locked(CHAIN, address(0)) + _owedTotal(address(0)) + handler.stakesHeld() + root.burned() + bondsHeld,
+            "ETH: balance = locked + owed + stakes + burned + bonds of started exits"
+        );
+        assertEq(
+            address(root).balance,
+            handler.deposited(0) + handler.stakesIn() + handler.bondsIn() - handler.withdrawn(0)
+                - handler.bondsToChallengers(),
+            "ETH: balance = deposits + stakes + bonds in - withdrawn - bonds to challengers"
+        );
+        assertEq(
+            handler.stakesHeld() + handler.proverRewards() + handler.burnedModel(),
+            handler.stakesIn(),
+            "stakes: held + rewarded + burned = bonded"
+        );
+        assertEq(root.burned(), handler.burnedModel(), "burned");
+        assertEq(
+            handler.bondsIn(),
+            bondsHeld + handler.bondsToChallengers() + handler.bondsCredited(),
+            "bonds: in = held + to challengers + credited back"
         );
     }
 
-    function invariant_eth_locked_never_exceeds_deposits_and_root_is_solvent() public view {
-        assertLe(root.locked(CHAIN, address(0)), handler.deposited(0), "ETH locked <= deposited");
-        assertGt(address(root).balance + 1, root.locked(CHAIN, address(0)) + _owedTotal(address(0)), "ETH solvency");
+    function _assertBooks() internal view {
+        invariant_no_rule_broken();
+        invariant_token_locked_plus_paid_equals_deposited();
+        invariant_eth_locked_plus_paid_equals_deposited();
+        invariant_eth_balance_is_exactly_what_the_root_owes();
+    }
+
+    function _status(bytes32 exitId) internal view returns (RootStorage.ExitStatus status) {
+        (, status,) = root.exitOf(CHAIN, exitId);
+    }
+
+    uint256 internal constant ALL = 8; // `process`: no limit
+    uint8 internal constant FRONT_RUN = 0; // `challenge` modes
+    uint8 internal constant AS_PICKED = 3;
+
+    /// One story through every path the fuzzer takes: deposits and their exits, output exits
+    /// (one started twice), challenges won and lost, a refused and a convicting fraud proof,
+    /// cancellation of exits under the voided tip, a restart under checkpoint 3, processing
+    /// and withdrawals by everyone; then who holds what.
+    function test_deposit_exit_challenge_fraud_process_withdraw_keeps_the_books() public {
+        address a0 = handler.actors(0);
+        address a1 = handler.actors(1);
+        address a2 = handler.actors(2);
+        address a3 = handler.actors(3);
+        handler.deposit(0, 1 ether - 1, false); // record 4: a0's 1 ether
+        handler.deposit(1, 5 ether - 1, true); // record 5: a1's 5e18 of the token
+        handler.exitDeposit(4);
+        handler.exitDeposit(5);
+        handler.exitDeposit(2); // Bob's deposit, minted and spent on the chain
+        handler.exitDeposit(2); // again: refused
+        handler.exitDeposit(3); // Dave's deposit (he also owns an output of the bad block)
+        handler.exitForged(0, 0);
+        handler.exitOutput(handler.caseIndex("start", "challengedExit"), true); // the second start is refused
+        handler.exitOutput(handler.caseIndex("start", "spentExit"), false);
+        handler.exitOutput(handler.caseIndex("start", "valid_output"), false); // Carol, under the tip
+        handler.exitOutput(handler.caseIndex("start", "postFraudExit"), false);
+        handler.exitForgedOutput(handler.caseIndex("forged", "not_owner")); // Dave claims Carol's output: refused
+        assertEq(handler.depositExitsStarted(), 4, "four deposit exits");
+        assertEq(handler.outputExitsStarted(), 4, "four output exits");
+        assertEq(handler.restartsRefused(), 1, "the second start refused");
+
+        handler.challenge(handler.caseIndex("challenge", "spent_by_owner"), 0, AS_PICKED); // by a0
+        handler.challenge(handler.caseIndex("challenge", "spentExit"), 5, AS_PICKED); // by the handler
+        handler.challenge(handler.caseIndex("challenge", "spentDeposit"), 1, FRONT_RUN); // front-run: refused
+        handler.challenge(handler.caseIndex("challenge", "spentDeposit"), 1, AS_PICKED); // by a1
+        handler.challenge(handler.caseIndex("challenge", "signed_by_other"), 0, AS_PICKED); // refused
+        assertEq(handler.challengesWon(), 3, "three challenges won");
+
+        handler.proveFraud(handler.caseIndex("fraud", "double_spend_honest"), 2); // refused
+        handler.proveFraud(handler.caseIndex("fraud", "double_spend"), 2); // by a2
+        assertEq(handler.fraudsProven(), 1, "one conviction");
+        assertTrue(root.chain(CHAIN).frozen, "frozen");
+        handler.deposit(4, 1, false); // refused: frozen
+        assertEq(handler.depositsMade(), 2, "no deposit after the freeze");
+        _assertBooks();
+
+        handler.warp(3 * PERIOD - 1);
+        handler.warp(3 * PERIOD - 1);
+        handler.process(3, ALL, false); // by a3
+        handler.process(3, ALL, true);
+        ExitCase memory carol = exitCase("preFraudExit");
+        assertEq(uint256(_status(carol.exitId)), uint256(RootStorage.ExitStatus.Cancelled), "under the tip: cancelled");
+        assertEq(uint256(_status(exitCase("postFraudExit").exitId)), uint256(RootStorage.ExitStatus.Cancelled), "bad");
+        assertEq(uint256(_status(exitCase("challengedExit").exitId)), uint256(RootStorage.ExitStatus.Challenged), "c");
+        assertEq(uint256(_status(ExitGame.depositExitId(2))), uint256(RootStorage.ExitStatus.Challenged), "Bob's");
+        assertEq(uint256(_status(ExitGame.depositExitId(3))), uint256(RootStorage.ExitStatus.Processed), "Dave's");
+        // Carol restarts under checkpoint 3, below the rollback, and is paid.
+        handler.exitOutput(handler.caseIndex("start", "preFraudExit"), false);
+        handler.warp(3 * PERIOD - 1);
+        handler.process(3, ALL, false);
+        assertEq(uint256(_status(carol.exitId)), uint256(RootStorage.ExitStatus.Processed), "restarted and paid");
+        assertEq(handler.exitsPaid(), 4, "a0's, a1's, Dave's deposit, Carol's");
+        assertEq(handler.exitsCancelled(), 2, "the two exits under the tip");
+        _assertBooks();
+
+        for (uint256 i = 0; i < handler.accountCount(); ++i) {
+            handler.withdraw(i, false, false);
+            handler.withdraw(i, true, false);
+        }
+        _assertBooks();
+        assertEq(_owedTotal(address(0)) + _owedTotal(address(tkn)), 0, "everything withdrawn");
+        assertEq(a0.balance, 1 ether + BOND + (BOND - BOUNTY), "a0: its deposit, its bond back, a challenge bond");
+        assertEq(tkn.balanceOf(a1), 5 ether, "a1: its tokens");
+        assertEq(a1.balance, BOND + (BOND - BOUNTY), "a1: a challenge bond, its bond back");
+        assertEq(a2.balance, 200 gwei, "a2: half of the four validators' 400 gwei");
+        assertEq(root.burned(), 200 gwei, "the other half burned");
+        assertEq(a3.balance, 4 * BOUNTY, "a3: four bounties");
+        assertEq(carol.owner.balance, carol.amount + BOND + (BOND - BOUNTY), "Carol: paid, both bonds back");
+        assertEq(exitCase("spentExit").owner.balance, BOND, "Bob: only the bond dealt for his refused restart");
+        // Dave also keeps the bond he was dealt for the vectors' `not_owner` start (refused).
+        assertEq(
+            exitCase("postFraudExit").owner.balance, 10 + 2 * BOND + (BOND - BOUNTY), "Dave: his deposit, both bonds"
+        );
+        assertEq(address(root).balance, 140 - 10 - 90 + 200 gwei, "left: unexited ETH and the burned stake");
+        assertEq(tkn.balanceOf(address(root)), 50, "left: the world's unexited token deposit");
+    }
+
+    /// The rollback's edge: equivocation at height 3 voids checkpoint 3 itself, so an exit
+    /// proven under it is cancelled (bond back, nothing paid) though it was valid when it started.
+    function test_exit_under_the_rollback_height_itself_is_cancelled() public {
+        ExitCase memory carol = exitCase("preFraudExit");
+        handler.exitOutput(handler.caseIndex("start", "preFraudExit"), false);
+        uint256 equivocation = handler.caseIndex("fraud", "equivocation");
+        handler.proveFraud(equivocation, 0);
+        assertEq(root.chain(CHAIN).rollbackHeight, carol.anchor.height, "rolled back to the exit's anchor");
+        handler.warp(3 * PERIOD - 1);
+        handler.process(0, ALL, false);
+        assertEq(uint256(_status(carol.exitId)), uint256(RootStorage.ExitStatus.Cancelled), "cancelled");
+        assertEq(root.owed(carol.owner, address(0)), BOND, "bond back, nothing paid");
+        assertEq(handler.exitsCancelled(), 1, "one cancellation");
+        _assertBooks();
+    }
+
+    /// How often each path succeeded in this run (forge reports calls, not outcomes).
+    function afterInvariant() public view {
+        _log("deposits made", handler.depositsMade());
+        _log("deposit exits started", handler.depositExitsStarted());
+        _log("output exits started", handler.outputExitsStarted());
+        _log("restarts refused", handler.restartsRefused());
+        _log("challenges won", handler.challengesWon());
+        _log("frauds proven", handler.fraudsProven());
+        _log("exits paid", handler.exitsPaid());
+        _log("exits cancelled", handler.exitsCancelled());
+        _log("withdrawals", handler.withdrawals());
+    }
+
+    /// Forge's `console.log(string, uint256)` (there is no forge-std here; the console has no
+    /// code, so a typed call would revert on the code-size check).
+    function _log(string memory label, uint256 value) internal view {
+        (bool ok,) = address(0x000000000000000000636F6e736F6c652e6c6f67)
+            .staticcall(abi.encodeWithSignature("log(string,uint256)", label, value));
+        (ok);
     }
 }

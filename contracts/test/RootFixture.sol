@@ -103,6 +103,15 @@ abstract contract RootFixture is Test {
         );
     }
 
+    /// The fork's checkpoint at 6 (`root.json`'s `fork`), certified by validators 1 to 3: its
+    /// block 5 is not the one checkpointed at 5.
+    function forkCheckpoint() internal view returns (BlockHeader memory, CommitCertificate memory) {
+        return (
+            abi.decode(vm.parseJsonBytes(world, ".fork.header"), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(world, ".fork.certificate"), (CommitCertificate))
+        );
+    }
+
     /// The whole world: deployed, registered, bonded, deposited, both checkpoints in, and
     /// the clock at the vectors' `now`.
     function setUpWorld() internal {
@@ -115,7 +124,8 @@ abstract contract RootFixture is Test {
         vm.warp(NOW);
     }
 
-    /// An exit described in root.json (`preFraudExit`, `postFraudExit`, `challengedExit`).
+    /// An exit described in root.json (`preFraudExit`, `postFraudExit`, `challengedExit`,
+    /// `fork.exit`).
     struct ExitCase {
         BlockHeader anchor;
         UtxoPos pos;

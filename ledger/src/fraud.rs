@@ -11,8 +11,9 @@ use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
-    decode, BlockHeader, ChildBond, ChildDeposit, ChildStake, CommitCertificate, DecodeError,
-    DepositRecord, MerkleProof, Output, TxInclusion, UtxoPos, MAX_TX_BYTES,
+    decode, BlockHeader, ChildBond, ChildDeposit, ChildStake, CommitCertificate,
+    ConflictingCheckpointsEvidence, DecodeError, DepositRecord, MerkleProof, Output, TxInclusion,
+    UtxoPos, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub enum FraudKind {
     DepositMismatch,
     /// Two blocks certified for one height.
     Equivocation,
+    /// Two checkpoints the parent accepted disagree about a block: the later one's history
+    /// holds another block at the earlier one's height.
+    ConflictingCheckpoints,
 }
 
 /// A proven fraud.
@@ -94,6 +98,20 @@ pub enum FraudError {
     /// Honest: the deposit matches the parent's record.
     #[error("the deposit matches the parent's record")]
     DepositMatches,
+    /// Honest: the later checkpoint's history holds the earlier checkpoint's block.
+    #[error("the later checkpoint's history holds the earlier checkpoint")]
+    HistoriesAgree,
+    /// The earlier checkpoint is not below the anchor.
+    #[error("checkpoint {earlier} is not below the anchor at {anchor}")]
+    NotEarlier {
+        /// The earlier checkpoint's height.
+        earlier: u64,
+        /// The anchor's height.
+        anchor: u64,
+    },
+    /// The parent accepted no such checkpoint at this height.
+    #[error("the parent holds no such checkpoint at height {0}")]
+    UnknownCheckpoint(u64),
     /// The certificates do not conflict.
     #[error("certificates are for different heights or the same block")]
     NotConflicting,
@@ -408,15 +426,48 @@ pub fn verify_equivocation(
     Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
 }
 
+/// Conflicting checkpoints: `e.earlier` is the parent's checkpoint at height h, and the
+/// anchor, a later checkpoint, proves through its history root that its own block at h is
+/// `e.shown`, another block. The two histories cannot both be the chain's: checkpoints up to
+/// h stand, and the later fork is void from h + 1 on (its certificate's signers are the
+/// culprits, as for every anchored kind). `accepted` is the parent's own lookup of the hash of
+/// its checkpoint at a height (`None` if it accepted none there).
+///
+/// Only the later history's block at exactly the earlier checkpoint's height is shown: a
+/// disagreement below h, where the earlier checkpoint's own history differs from the later
+/// one's, would need both histories. It needs no proof of its own: two blocks at h whose
+/// histories differ are different blocks (a header commits to its history root).
+pub fn verify_conflicting_checkpoints(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &ConflictingCheckpointsEvidence,
+    accepted: impl FnOnce(u64) -> Option<B256>,
+) -> Result<FraudVerdict, FraudError> {
+    let h = e.earlier.height;
+    if h >= anchor.height {
+        return Err(FraudError::NotEarlier { earlier: h, anchor: anchor.height });
+    }
+    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, h)?;
+    let earlier = e.earlier.hash();
+    if e.shown.hash() == earlier {
+        return Err(FraudError::HistoriesAgree);
+    }
+    if accepted(h) != Some(earlier) {
+        return Err(FraudError::UnknownCheckpoint(h));
+    }
+    Ok(FraudVerdict::at(FraudKind::ConflictingCheckpoints, h + 1))
+}
+
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
 /// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
 /// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
 /// parent accepted, and its certificate, are the parent's to check. `parent_record` is the
-/// parent's own record of a deposit nonce.
+/// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height.
 pub fn judge(
     domain: &SigningDomain,
     proof: &crate::types::FraudProof,
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
+    accepted: impl FnOnce(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
         DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
@@ -488,6 +539,12 @@ pub fn judge(
             let e: DoubleMintEvidence =
                 decode("DoubleMintEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_double_mint(chain_id, anchor, &mint(&e.a), &mint(&e.b))
+        }
+        Kind::ConflictingCheckpoints => {
+            let e: ConflictingCheckpointsEvidence =
+                decode("ConflictingCheckpointsEvidence", bytes, max)
+                    .map_err(FraudError::Evidence)?;
+            verify_conflicting_checkpoints(chain_id, anchor, &e, accepted)
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }

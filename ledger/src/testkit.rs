@@ -10,8 +10,8 @@ use crate::certificate::{certify, ValidatorSet};
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Block, BlockHeader, CommitCertificate, DepositRecord, Output, SignedTransaction, TxInclusion,
-    UtxoPos, Validator,
+    Block, BlockHeader, CommitCertificate, DepositRecord, MerkleProof, Output, SignedTransaction,
+    TxInclusion, UtxoPos, Validator,
 };
 use crate::view::MemoryLedger;
 use alloy_primitives::{Address, B256, U256};
@@ -194,6 +194,17 @@ impl TestChain {
         &self.blocks.last().expect("chain has blocks").header
     }
 
+    /// Proof that block `height` is in the history of the header at `anchor` (empty when
+    /// they are one block).
+    pub fn history_under(&self, height: u64, anchor: u64) -> MerkleProof {
+        if height == anchor {
+            return MerkleProof::default();
+        }
+        let hashes: Vec<B256> =
+            self.blocks[..anchor as usize - 1].iter().map(|b| b.header.hash()).collect();
+        crate::merkle::prove_history(&hashes, height).expect("a block before the anchor")
+    }
+
     /// Inclusion of transaction `(height, index)` under the tip.
     pub fn inclusion(&self, height: u64, index: u32) -> TxInclusion {
         self.inclusion_under(height, index, self.tip().height)
@@ -213,10 +224,16 @@ impl TestChain {
 ///
 /// Heights: 1 deposits; 2 a transfer; 3 a transfer and a lock into child 8; 4 (byzantine)
 /// the frauds; 5 empty (so block 4 is proven through the history tree).
+///
+/// `fork` is another history the same committee could certify, every block of it valid: blocks
+/// 1 to 3 as above, then its own 4, in which Alice's change of block 2 pays Mallory (4:0:0),
+/// and empty blocks 5 and 6. It agrees with the chain up to 3 and disagrees from 4 on.
 #[derive(Debug, Clone)]
 pub struct FraudWorld {
     /// The chain, blocks 1..=5.
     pub chain: TestChain,
+    /// A fork of the chain after block 3, blocks 1..=6.
+    pub fork: TestChain,
     /// The byzantine block's height.
     pub bad_height: u64,
     /// Index in block 4 of: a second spend of an output block 3 spent.
@@ -294,6 +311,16 @@ impl FraudWorld {
         );
         chain.commit(vec![t3, t3b]);
 
+        let mut fork = chain.clone();
+        let alices_change = UtxoPos::new(2, 0, 1);
+        fork.commit(vec![transfer(
+            &d,
+            &[(alices_change.clone(), &alice)],
+            vec![eth(&mallory, base - 60)],
+        )]);
+        fork.commit(vec![]);
+        fork.commit(vec![]);
+
         // 4: the byzantine block.
         let double_spend = transfer(&d, &[(UtxoPos::new(1, 2, 0), &bob)], vec![eth(&mallory, 30)]);
         let forged =
@@ -308,7 +335,6 @@ impl FraudWorld {
         let double_mint = deposit_transaction(&deposits[0]);
         // Value created through the kinds that pay a parent's bookkeeping: alice's change of
         // block 2 (base - 60) comes back whole, and a stake or bond of 1,000 on top.
-        let alices_change = UtxoPos::new(2, 0, 1);
         let payload_tx = |kind: Kind, outputs: Vec<Output>, data: Vec<u8>| {
             sign(
                 &d,
@@ -345,6 +371,7 @@ impl FraudWorld {
         chain.commit_unchecked(vec![]);
         Self {
             chain,
+            fork,
             bad_height: 4,
             bad_deposit: 0,
             double_spend: 1,

@@ -17,8 +17,9 @@ use crate::signing::recover_signer;
 use crate::testkit::{self, FraudWorld};
 use crate::tx::validate_transaction;
 use crate::types::{
-    DepositMismatchEvidence, EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind,
-    FraudProof, InflationEvidence, InvalidSignatureEvidence, MerkleProof, MintProof, UtxoPos,
+    ConflictingCheckpointsEvidence, DepositMismatchEvidence, EquivocationEvidence, ExitRecord,
+    FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
+    MerkleProof, MintProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
@@ -457,12 +458,64 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         fraud::verify_equivocation(&set, id, &cert_a, &cert_a),
     );
 
+    // Two checkpoints that disagree about a block: the fork's checkpoint at 6 (submitted by
+    // the case, certified by validators 1 to 3) against the root's checkpoints at 3 and 5.
+    let fork = &world.fork;
+    let later = fork_checkpoint(world);
+    let stored = |height: u64| match height {
+        6 => Some(later.header.hash()),
+        3 | 5 => Some(chain.blocks[height as usize - 1].header.hash()),
+        _ => None,
+    };
+    let header = |c: &testkit::TestChain, height: u64| c.blocks[height as usize - 1].header.clone();
+    let mut on_fork = Vec::new();
+    // (case, anchor's chain and height, the earlier checkpoint's height)
+    for (name, (anchor_chain, at), earlier) in [
+        ("conflicting_checkpoints", (fork, 6), 5),
+        ("conflicting_checkpoints_honest", (fork, 6), 3),
+        ("conflicting_checkpoints_not_checkpointed", (fork, 6), 4),
+        ("conflicting_checkpoints_not_earlier", (chain, 5), 5),
+    ] {
+        let anchor = header(anchor_chain, at);
+        let certificate = if at == 6 { later.certificate.clone() } else { anchor_cert.clone() };
+        let evidence = ConflictingCheckpointsEvidence {
+            earlier: header(chain, earlier),
+            shown: header(anchor_chain, earlier),
+            historyProof: anchor_chain.history_under(earlier, at),
+        };
+        let result = fraud::verify_conflicting_checkpoints(id, &anchor, &evidence, stored);
+        let proof =
+            ev::proof(SolFraudKind::ConflictingCheckpoints, &anchor, &certificate, &evidence);
+        let evidence_json = json!({ "earlier": h(evidence.earlier.abi_encode()), "shown": h(evidence.shown.abi_encode()), "historyProof": h(evidence.historyProof.abi_encode()) });
+        push(name, "ConflictingCheckpoints", evidence_json, proof, result);
+        if at == 6 {
+            on_fork.push(name);
+        }
+    }
+    // The fork's checkpoint, which the contract accepts before a proof anchored to it.
+    let submit = json!({ "header": h(later.header.abi_encode()), "certificate": h(later.certificate.abi_encode()) });
+    for case in &mut cases {
+        if on_fork.contains(&case["name"].as_str().unwrap_or_default()) {
+            case["checkpoint"] = submit.clone();
+        }
+    }
+
     json!({
         "domain": domain_json(),
         "anchor": h(anchor.abi_encode()),
         "validatorSet": h(set.validators().to_vec().abi_encode()),
         "cases": cases,
     })
+}
+
+/// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint
+/// whose history disagrees with the chain's checkpoint at 5 (and agrees with the one at 3).
+fn fork_checkpoint(world: &FraudWorld) -> crate::types::Checkpoint {
+    let (keys, set) = testkit::committee(4);
+    let header = world.fork.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    crate::types::Checkpoint { header, certificate }
 }
 
 fn certificates() -> Value {
@@ -529,8 +582,9 @@ fn certificates() -> Value {
 
 /// The world of `fraud.json` and `exits.json` as the root contract must hold it: the chain's
 /// validators (with proofs of possession), the deposits behind its mints, certified
-/// checkpoints of heights 3 (before the fraud) and 5 (the tip), exits to start, and the tip's
-/// header certified at heights an honest chain never checkpoints (`jumps`).
+/// checkpoints of heights 3 (before the fraud) and 5 (the tip), exits to start, the tip's
+/// header certified at heights an honest chain never checkpoints (`jumps`), and a checkpoint
+/// of the world's fork (`fork`).
 fn root_scenario(world: &FraudWorld) -> Value {
     let chain = &world.chain;
     let (keys, set) = testkit::committee(4);
@@ -549,7 +603,7 @@ fn root_scenario(world: &FraudWorld) -> Value {
         let header = &chain.blocks[height as usize - 1].header;
         json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, header).abi_encode()) })
     };
-    let exit = |pos: UtxoPos, anchor: u64| {
+    let exit_on = |chain: &testkit::TestChain, pos: UtxoPos, anchor: u64| {
         let incl = chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor);
         let out = &incl.signedTx.transaction.outputs[usize::from(pos.outputIndex)];
         json!({
@@ -559,6 +613,8 @@ fn root_scenario(world: &FraudWorld) -> Value {
             "exitId": ExitKey::Output(pos.clone()).exit_id().to_string(),
         })
     };
+    let exit = |pos: UtxoPos, anchor: u64| exit_on(chain, pos, anchor);
+    let fork = fork_checkpoint(world);
     let tip = chain.tip().height;
     // The tip's header at another height, certified by the whole committee: what a quorum
     // could sign to move the root's checkpoints far ahead (its history still proves blocks).
@@ -598,6 +654,14 @@ fn root_scenario(world: &FraudWorld) -> Value {
         "spentExitSpend": h(chain.blocks[2].transactions[0].abi_encode()),
         // Bob's deposit (nonce 2), minted at (1, 2, 0) and spent by that transfer (input 1).
         "spentDeposit": exit(UtxoPos::new(1, 2, 0), tip),
+        // The fork's checkpoint at 6, certified by validators 1 to 3, whose block 5 is not the
+        // chain's; and Mallory's output of its block 4, which only the fork proves.
+        "fork": {
+            "height": fork.header.height,
+            "header": h(fork.header.abi_encode()),
+            "certificate": h(fork.certificate.abi_encode()),
+            "exit": exit_on(&world.fork, UtxoPos::new(4, 0, 0), fork.header.height),
+        },
     })
 }
 

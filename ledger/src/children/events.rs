@@ -12,8 +12,8 @@ use crate::kind::Kind;
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
     decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart,
-    ChildFraudProof, ChildRegistration, ChildStake, DepositRecord, SignedTransaction, Validator,
-    MAX_TX_BYTES,
+    ChildFraudProof, ChildRegistration, ChildStake, ConflictingCheckpointsEvidence, DepositRecord,
+    SignedTransaction, Validator, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -57,13 +57,25 @@ pub fn child_events(
                 if c.childChainId != chain {
                     continue;
                 }
-                // Accepted, so it convicts; the height is its verdict's (a deposit mismatch
-                // convicts at the mint's height whatever the parent's record).
+                // Accepted, so it convicts; the height is its verdict's, and what the verdict
+                // looked up is the parent's: a deposit mismatch convicts at the mint's height
+                // whatever the parent's record, and the earlier of two conflicting checkpoints
+                // is the one the evidence names.
                 let height = match equivocation_evidence(&c.proof) {
                     Some(e) => e.map(|e| e.a.height).ok(),
                     None => {
                         let child = child_domain(domain, chain);
-                        judge(&child, &c.proof, |_| None).map(|v| v.height).ok()
+                        let named = |_| {
+                            let what = "ConflictingCheckpointsEvidence";
+                            decode::<ConflictingCheckpointsEvidence>(
+                                what,
+                                &c.proof.evidence,
+                                MAX_TX_BYTES,
+                            )
+                            .ok()
+                            .map(|e| e.earlier.hash())
+                        };
+                        judge(&child, &c.proof, |_| None, named).map(|v| v.height).ok()
                     }
                 };
                 if let Some(height) = height {

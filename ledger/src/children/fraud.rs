@@ -69,9 +69,9 @@ fn judge_child_fraud(
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
             let child_domain = child_domain(domain, chain);
-            judge(&child_domain, proof, |n| view.child_deposit(chain, n).map(|d| d.record))
-                .map_err(ChildError::Fraud)?
-                .height
+            let record = |n| view.child_deposit(chain, n).map(|d| d.record);
+            let accepted = |h| view.child_checkpoint(chain, h);
+            judge(&child_domain, proof, record, accepted).map_err(ChildError::Fraud)?.height
         }
     };
     // An invalid block sits at or below the anchor it is shown under: this only guards it.

@@ -99,7 +99,9 @@ fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError
 
 /// Judges a `ChildCheckpoint` payload: newer than the last accepted one by at most
 /// [`MAX_CHECKPOINT_GAP`], naming the active set, certified by more than two thirds of its
-/// power.
+/// power. Its history is not checked against earlier checkpoints (the parent holds none): one
+/// that disagrees with them is proven as conflicting checkpoints
+/// ([`crate::fraud::verify_conflicting_checkpoints`]).
 pub(super) fn validate_checkpoint(
     view: &impl LedgerView,
     payload: &[u8],

@@ -1,19 +1,24 @@
 //! Fraud proven against a child voids its checkpoints from the first invalid height on, as
 //! on the root: exits proven under them are cancelled when due (bond back, escrow kept), and
-//! a proof of an earlier invalid block lowers the rollback.
+//! a proof of an earlier invalid block lowers the rollback. Two accepted checkpoints that
+//! disagree about a block void the later one's fork.
 
 use super::*;
 use crate::bls::BlsSecretKey;
+use crate::fraud::FraudError;
 use crate::signing::UserKey;
 
 /// A staked child whose history goes bad twice. Child blocks: 1 mints 30 to Bob, 5 and 7 to
 /// Mallory; 2 moves Bob's 30 to Carol; 3 is empty; 4 inflates Mallory's 5 into 25 (4:0:0);
-/// 5 to 7 are empty; 8 inflates her 7 into 70. On the parent the child's four operators
-/// staked 10 each, Alice locked 30 for the child, Carol holds 10 at 2:5:0 and at 2:6:0 and
-/// Mallory 10 at 2:7:0 to bond exits with. No checkpoint is accepted yet.
+/// 5 to 7 are empty; 8 inflates her 7 into 70. `fork` is another history of the same chain,
+/// every block of it valid: block 1 as above, 2 empty, 3 moves Bob's 30 to Mallory (3:0:0)
+/// instead, 4 empty. On the parent the child's four operators staked 10 each, Alice locked
+/// 30 for the child, Carol holds 10 at 2:5:0 and at 2:6:0 and Mallory 10 at 2:7:0 to bond
+/// exits with. No checkpoint is accepted yet.
 struct Rollback {
     parent: TestChain,
     child: TestChain,
+    fork: TestChain,
     id: u64,
     keys: Vec<BlsSecretKey>,
     set: ValidatorSet,
@@ -71,11 +76,12 @@ impl Rollback {
         child.commit(minted.iter().map(build::deposit_transaction).collect());
         let eth =
             |to: &UserKey, v: u64| vec![Output::new(to.address(), Address::ZERO, U256::from(v))];
-        child.commit(vec![build::transfer(
-            &child.domain,
-            &[(UtxoPos::new(1, 0, 0), &bob)],
-            eth(&carol, 30),
-        )]);
+        let bobs = [(UtxoPos::new(1, 0, 0), &bob)];
+        let mut fork = child.clone();
+        fork.commit(vec![]);
+        fork.commit(vec![build::transfer(&fork.domain, &bobs, eth(&mallory, 30))]);
+        fork.commit(vec![]);
+        child.commit(vec![build::transfer(&child.domain, &bobs, eth(&carol, 30))]);
         child.commit(vec![]);
         let inflate = |child: &TestChain, coin: UtxoPos, into: u64| {
             build::transfer(&child.domain, &[(coin, &mallory)], eth(&mallory, into))
@@ -87,7 +93,7 @@ impl Rollback {
         }
         let late = inflate(&child, UtxoPos::new(1, 2, 0), 70);
         child.commit_unchecked(vec![late]);
-        Self { parent, child, id, keys, set, carol, mallory, ops }
+        Self { parent, child, fork, id, keys, set, carol, mallory, ops }
     }
 
     fn header(&self, height: u64) -> &BlockHeader {
@@ -101,6 +107,13 @@ impl Rollback {
         child_checkpoint_tx(&Checkpoint { header, certificate })
     }
 
+    /// The fork's block `height`, certified by `signers`, submitted.
+    fn fork_checkpoint(&self, height: u64, signers: &[usize]) -> SignedTransaction {
+        let header = self.fork.blocks[height as usize - 1].header.clone();
+        let certificate = self.certificate(&header, signers);
+        child_checkpoint_tx(&Checkpoint { header, certificate })
+    }
+
     /// `who` starts an exit of the child's output at `pos`, proven under the checkpoint at
     /// `anchor`, bonding its coin at `bond_coin`.
     fn start(
@@ -110,10 +123,22 @@ impl Rollback {
         anchor: u64,
         bond_coin: UtxoPos,
     ) -> SignedTransaction {
+        self.start_on(&self.child, who, pos, anchor, bond_coin)
+    }
+
+    /// [`Self::start`], proven in the history of `chain` (the child or its fork).
+    fn start_on(
+        &self,
+        chain: &TestChain,
+        who: &UserKey,
+        pos: UtxoPos,
+        anchor: u64,
+        bond_coin: UtxoPos,
+    ) -> SignedTransaction {
         let start = ChildExitStart {
             childChainId: self.id,
-            anchor: self.header(anchor).clone(),
-            inclusion: self.child.inclusion_under(pos.blockHeight, pos.txIndex, anchor),
+            anchor: chain.blocks[anchor as usize - 1].header.clone(),
+            inclusion: chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor),
             pos,
         };
         let tx =
@@ -159,6 +184,24 @@ impl Rollback {
         let a = self.certificate(header, signers_a);
         let evidence = EquivocationEvidence { a: a.clone(), b: self.certificate(&twin, signers_b) };
         let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, header, &a, &evidence);
+        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+    }
+
+    /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds a block
+    /// at `earlier` other than the child's checkpoint there; Dave proves it.
+    fn conflict(&self, earlier: u64, anchor: u64, signers: &[usize]) -> ChildFraudProof {
+        let header = &self.fork.blocks[anchor as usize - 1].header;
+        let evidence = ConflictingCheckpointsEvidence {
+            earlier: self.header(earlier).clone(),
+            shown: self.fork.blocks[earlier as usize - 1].header.clone(),
+            historyProof: self.fork.history_under(earlier, anchor),
+        };
+        let proof = crate::fraud::evidence::proof(
+            FraudKind::ConflictingCheckpoints,
+            header,
+            &self.certificate(header, signers),
+            &evidence,
+        );
         ChildFraudProof { childChainId: self.id, proof, prover: dave() }
     }
 
@@ -303,4 +346,60 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
     assert_eq!(w.rollback_height(), 5);
     assert_eq!(created_for(&delta, dave()), [eth(5)]);
     assert_eq!(w.stakes(), [U256::ZERO; 4]);
+}
+
+#[test]
+fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints blocks 1 and 2: Bob has paid Carol 30. She exits it
+    // under checkpoint 2.
+    w.parent.commit(vec![w.checkpoint(1), w.checkpoint(2)]);
+    let carols = UtxoPos::new(2, 0, 0);
+    w.parent.commit(vec![w.start(&w.carol, carols.clone(), 2, UtxoPos::new(2, 5, 0))]);
+    // Operators 1 to 3 certify the fork at 4, whose block 3 pays Bob's 30 to Mallory instead.
+    // A checkpoint proves only its certificate: the parent accepts it, and Mallory exits the
+    // same 30 under it.
+    w.parent.commit(vec![w.fork_checkpoint(4, &[1, 2, 3])]);
+    let mallorys = UtxoPos::new(3, 0, 0);
+    let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
+    w.parent.commit(vec![start]);
+    assert_eq!(w.parent.state.exit_queue(w.id, &Address::ZERO).len(), 2);
+
+    // Where the fork agrees with a checkpoint (block 1), it shows nothing.
+    let agreeing = w.conflict(1, 4, &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&agreeing, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
+    ));
+    // Its block 2 is not checkpoint 2's: checkpoints up to 2 stand, the fork is void from 3
+    // on. Its signers lose their stakes, operator 0 keeps its own; Dave gets half of 30.
+    let fork = w.conflict(2, 4, &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&fork, U256::from(15))])
+        .expect("two checkpoints that disagree about block 2 convict the later one");
+    assert_eq!(w.rollback_height(), 3);
+    assert_eq!(created_for(&delta, dave()), [eth(15)]);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    // A light client of the parent reads the same rollback from the certified block.
+    let block = w.parent.blocks.last().expect("the proof's block");
+    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    assert_eq!(read, [ChildEvent::FraudProven { height: 3 }]);
+    // Proven again, it lowers nothing: the child is frozen.
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
+        TxError::System(e) if *e == ChildError::Frozen(w.id)
+    ));
+
+    // Due, Mallory's exit under the fork is cancelled (her bond back) and Carol's is paid
+    // the whole escrow.
+    let due = w.parent.state.exit_queue(w.id, &Address::ZERO);
+    advance_to(&mut w.parent, due.iter().map(|e| e.exitableAt).max().unwrap_or_default());
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
+    assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
+    assert_eq!(w.escrow(), U256::ZERO);
+    let mallorys = crate::exit::ExitKey::Output(mallorys).exit_id();
+    let cancelled = w.parent.state.child_exit(w.id, &mallorys).expect("kept");
+    assert_eq!(cancelled.status, ExitStatus::Cancelled);
 }
