@@ -201,12 +201,13 @@ contract FraudVerifier {
         return e.a.height > e.b.height ? e.a.height : e.b.height;
     }
 
-    /// @notice Two checkpoints disagree about block h = `e.earlier.height`: the later `anchor`
-    /// proves through its history root that its own block at h is `e.shown`, not `e.earlier`.
-    /// Checkpoints up to h stand; the later fork is void from h + 1 on. The caller must confirm
-    /// that `e.earlier` is its stored checkpoint at h. Only the block at exactly h is shown: two
-    /// blocks at h whose histories differ below it differ themselves (a header commits to its
-    /// history root).
+    /// @notice Two checkpoints disagree about a block at height j <= h = `e.earlier.height`:
+    /// the later `anchor` proves through its history root that its own block at j is `e.shown`,
+    /// and `e.earlier` proves through its own that its block at j is `e.ours` (`e.earlier`
+    /// itself when j == h), another block. Checkpoints up to h stand; the later fork is void
+    /// from h + 1 on. The caller must confirm that `e.earlier` is its stored checkpoint at h.
+    /// Blocks below h are compared too: a history root is a Merkle root over arbitrary leaves,
+    /// so a fabricated one can hold the real checkpoint at h and fake blocks below it.
     function conflictingCheckpoints(
         uint64 chainId,
         BlockHeader calldata anchor,
@@ -214,8 +215,10 @@ contract FraudVerifier {
     ) external pure returns (uint64) {
         uint64 h = e.earlier.height;
         if (h >= anchor.height) revert NotEarlier(h, anchor.height);
-        ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, h);
-        if (PlasmaTx.blockHash(e.shown) == PlasmaTx.blockHash(e.earlier)) revert HistoriesAgree();
+        uint64 j = e.ours.height;
+        ExitGame.verifyBlockInHistory(chainId, e.earlier, e.ours, e.oursProof, j);
+        ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, j);
+        if (PlasmaTx.blockHash(e.shown) == PlasmaTx.blockHash(e.ours)) revert HistoriesAgree();
         return h + 1;
     }
 

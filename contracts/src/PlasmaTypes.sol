@@ -378,12 +378,17 @@ struct EquivocationEvidence {
 
 /// Two checkpoints the parent accepted that disagree about a block: `earlier` is the parent's
 /// stored checkpoint at height h, and the proof's anchor, a stored checkpoint above h, shows
-/// through its history root (`historyProof`) that its own block at h is `shown`, another
-/// block. Checkpoints up to h stand; the later fork is void from h + 1 on and the anchor
-/// certificate's signers are slashed. Only the later history's block at exactly the earlier
-/// checkpoint's height is shown: a disagreement below h would need both histories.
+/// through its history root (`historyProof`) that its own block at a height j <= h is
+/// `shown`, while `earlier` shows through its own history root (`oursProof`, empty when
+/// j == h: then `ours` is `earlier` itself) that its block at j is `ours`, another block.
+/// Checkpoints up to h stand; the later fork is void from h + 1 on and the anchor
+/// certificate's signers are slashed. Both histories are needed below h: a history root is a
+/// Merkle root over whatever leaves its signers chose, so an anchor may hold the real
+/// checkpoint at h and fabricated blocks below it.
 struct ConflictingCheckpointsEvidence {
     BlockHeader earlier;
+    BlockHeader ours;
+    MerkleProof oursProof;
     BlockHeader shown;
     MerkleProof historyProof;
 }

@@ -29,6 +29,15 @@ contract FraudTest is RootFixture {
         }
     }
 
+    function _case(string memory name) internal view returns (string memory k) {
+        for (uint256 i = 0;; ++i) {
+            k = string.concat(".cases[", str(i), "]");
+            if (keccak256(bytes(vm.parseJsonString(fraud, string.concat(k, ".name")))) == keccak256(bytes(name))) {
+                return k;
+            }
+        }
+    }
+
     function _stake(uint256 v) internal view returns (uint256 amount) {
         (amount,,) = root.stakeOf(CHAIN, validatorAt(v));
     }
@@ -196,6 +205,52 @@ contract FraudTest is RootFixture {
         root.proveFraud(CHAIN, _proof("conflicting_checkpoints_honest"));
         assertTrue(!root.chain(CHAIN).frozen, "honest evidence changes nothing");
         assertEq(_stake(1), STAKE, "nobody slashed");
+    }
+
+    /// Validators 1 to 3 certify a header at 6 whose history root holds the real blocks 1 and
+    /// 3 to 5 and a forged block 2 (a Merkle root over leaves of their choosing). Compared at 5,
+    /// the checkpointed block, it agrees with the chain; compared at 2, each block proven under
+    /// its own checkpoint's history, it does not: the anchor is void from 6 on and its signers
+    /// lose their stake.
+    function test_checkpoint_fabricating_history_below_an_earlier_one_is_fraud() public {
+        string memory k = _case("conflicting_checkpoints_below");
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
+        );
+        assertEq(root.chain(CHAIN).lastHeight, 6, "the fabricated checkpoint landed");
+        vm.prank(PROVER);
+        vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_below_seen_at_h"));
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_below"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fabricated one is void");
+        assertEq(_stake(0), STAKE, "did not sign the fabricated history");
+        for (uint256 v = 1; v < 4; ++v) {
+            assertEq(_stake(v), 0, "signed the fabricated history");
+        }
+        assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+    }
+
+    /// `ours` must be the stored earlier checkpoint's own block at j: the anchor's forged block
+    /// in its place is refused.
+    function test_conflicting_checkpoints_with_a_forged_block_of_ours_is_refused() public {
+        string memory k = _case("conflicting_checkpoints_below");
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
+        );
+        FraudProof memory p = _proof("conflicting_checkpoints_below");
+        ConflictingCheckpointsEvidence memory e = abi.decode(p.evidence, (ConflictingCheckpointsEvidence));
+        e.ours = e.shown;
+        p.evidence = abi.encode(e);
+        vm.prank(PROVER);
+        vm.expectRevert();
+        root.proveFraud(CHAIN, p);
+        assertTrue(!root.chain(CHAIN).frozen, "nothing proven");
     }
 
     function test_exit_proven_under_voided_checkpoint_is_cancelled_and_bond_returned() public {

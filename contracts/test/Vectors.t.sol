@@ -287,6 +287,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 12, "every fraud vector convicts");
+        assertEq(convicted, 13, "every fraud vector convicts");
     }
 }

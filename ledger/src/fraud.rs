@@ -35,7 +35,7 @@ pub enum FraudKind {
     /// Two blocks certified for one height.
     Equivocation,
     /// Two checkpoints the parent accepted disagree about a block: the later one's history
-    /// holds another block at the earlier one's height.
+    /// holds another block than the earlier one's history at a height up to the earlier one's.
     ConflictingCheckpoints,
 }
 
@@ -98,8 +98,8 @@ pub enum FraudError {
     /// Honest: the deposit matches the parent's record.
     #[error("the deposit matches the parent's record")]
     DepositMatches,
-    /// Honest: the later checkpoint's history holds the earlier checkpoint's block.
-    #[error("the later checkpoint's history holds the earlier checkpoint")]
+    /// Honest: the later checkpoint's history holds the earlier checkpoint's block there.
+    #[error("the later checkpoint's history holds the earlier checkpoint's block")]
     HistoriesAgree,
     /// The earlier checkpoint is not below the anchor.
     #[error("checkpoint {earlier} is not below the anchor at {anchor}")]
@@ -427,16 +427,17 @@ pub fn verify_equivocation(
 }
 
 /// Conflicting checkpoints: `e.earlier` is the parent's checkpoint at height h, and the
-/// anchor, a later checkpoint, proves through its history root that its own block at h is
-/// `e.shown`, another block. The two histories cannot both be the chain's: checkpoints up to
-/// h stand, and the later fork is void from h + 1 on (its certificate's signers are the
-/// culprits, as for every anchored kind). `accepted` is the parent's own lookup of the hash of
-/// its checkpoint at a height (`None` if it accepted none there).
+/// anchor, a later checkpoint, proves through its history root that its own block at a height
+/// j <= h is `e.shown`, while `e.earlier` proves through its own history root (`e.oursProof`)
+/// that its block at j is `e.ours` (`e.earlier` itself when j == h), another block. The two
+/// histories cannot both be the chain's: checkpoints up to h stand, and the later fork is void
+/// from h + 1 on (its certificate's signers are the culprits, as for every anchored kind).
+/// `accepted` is the parent's own lookup of the hash of its checkpoint at a height (`None` if
+/// it accepted none there).
 ///
-/// Only the later history's block at exactly the earlier checkpoint's height is shown: a
-/// disagreement below h, where the earlier checkpoint's own history differs from the later
-/// one's, would need both histories. It needs no proof of its own: two blocks at h whose
-/// histories differ are different blocks (a header commits to its history root).
+/// Blocks below h are compared too, each under its own checkpoint's history: a history root
+/// is a Merkle root over whatever leaves its signers chose, so an anchor may hold the real
+/// checkpoint at h and fabricated blocks below it.
 pub fn verify_conflicting_checkpoints(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -447,11 +448,13 @@ pub fn verify_conflicting_checkpoints(
     if h >= anchor.height {
         return Err(FraudError::NotEarlier { earlier: h, anchor: anchor.height });
     }
-    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, h)?;
-    let earlier = e.earlier.hash();
-    if e.shown.hash() == earlier {
+    let j = e.ours.height;
+    verify_block_in_history(chain_id, &e.earlier, &e.ours, &e.oursProof, j)?;
+    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, j)?;
+    if e.shown.hash() == e.ours.hash() {
         return Err(FraudError::HistoriesAgree);
     }
+    let earlier = e.earlier.hash();
     if accepted(h) != Some(earlier) {
         return Err(FraudError::UnknownCheckpoint(h));
     }

@@ -205,6 +205,22 @@ impl TestChain {
         crate::merkle::prove_history(&hashes, height).expect("a block before the anchor")
     }
 
+    /// This chain as a quorum that fabricates history would present it: block `height` is
+    /// replaced by a forged header (its timestamp moved), and the header at `anchor` commits,
+    /// through its history root, to the forged block instead of the real one. Every other
+    /// block, and every other leaf of the anchor's history, stays the real one.
+    pub fn fabricate(&self, height: u64, anchor: u64) -> TestChain {
+        assert!(0 < height && height < anchor, "a block below the anchor");
+        let mut fake = self.clone();
+        fake.blocks[height as usize - 1].header.timestamp += 1;
+        let mut tree = crate::merkle::HistoryTree::new();
+        for block in &fake.blocks[..anchor as usize - 1] {
+            tree.push(block.header.hash());
+        }
+        fake.blocks[anchor as usize - 1].header.historyRoot = tree.root();
+        fake
+    }
+
     /// Inclusion of transaction `(height, index)` under the tip.
     pub fn inclusion(&self, height: u64, index: u32) -> TxInclusion {
         self.inclusion_under(height, index, self.tip().height)

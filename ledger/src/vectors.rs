@@ -459,44 +459,63 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     );
 
     // Two checkpoints that disagree about a block: the fork's checkpoint at 6 (submitted by
-    // the case, certified by validators 1 to 3) against the root's checkpoints at 3 and 5.
+    // the case, certified by validators 1 to 3) against the root's checkpoints at 3 and 5;
+    // and a checkpoint at 6 (likewise) whose history root fabricates block 2 while it holds
+    // the real block 5, against the root's checkpoint at 5.
     let fork = &world.fork;
     let later = fork_checkpoint(world);
+    let fabricated = fabricated_checkpoint(world);
+    let fake = &fabricated.chain;
     let stored = |height: u64| match height {
         6 => Some(later.header.hash()),
         3 | 5 => Some(chain.blocks[height as usize - 1].header.hash()),
         _ => None,
     };
     let header = |c: &testkit::TestChain, height: u64| c.blocks[height as usize - 1].header.clone();
-    let mut on_fork = Vec::new();
-    // (case, anchor's chain and height, the earlier checkpoint's height)
-    for (name, (anchor_chain, at), earlier) in [
-        ("conflicting_checkpoints", (fork, 6), 5),
-        ("conflicting_checkpoints_honest", (fork, 6), 3),
-        ("conflicting_checkpoints_not_checkpointed", (fork, 6), 4),
-        ("conflicting_checkpoints_not_earlier", (chain, 5), 5),
+    let mut submitted = Vec::new();
+    // (case, anchor's chain and height, the earlier checkpoint's height, the compared height)
+    for (name, (anchor_chain, at), earlier, j) in [
+        ("conflicting_checkpoints", (fork, 6), 5, 5),
+        ("conflicting_checkpoints_honest", (fork, 6), 3, 3),
+        ("conflicting_checkpoints_not_checkpointed", (fork, 6), 4, 4),
+        ("conflicting_checkpoints_not_earlier", (chain, 5), 5, 5),
+        ("conflicting_checkpoints_below", (fake, 6), 5, 2),
+        ("conflicting_checkpoints_below_seen_at_h", (fake, 6), 5, 5),
     ] {
         let anchor = header(anchor_chain, at);
-        let certificate = if at == 6 { later.certificate.clone() } else { anchor_cert.clone() };
+        let checkpoint = match at {
+            6 if std::ptr::eq(anchor_chain, fake) => Some(&fabricated.checkpoint),
+            6 => Some(&later),
+            _ => None,
+        };
+        let certificate = checkpoint.map_or_else(|| anchor_cert.clone(), |c| c.certificate.clone());
         let evidence = ConflictingCheckpointsEvidence {
             earlier: header(chain, earlier),
-            shown: header(anchor_chain, earlier),
-            historyProof: anchor_chain.history_under(earlier, at),
+            ours: header(chain, j),
+            oursProof: chain.history_under(j, earlier),
+            shown: header(anchor_chain, j),
+            historyProof: anchor_chain.history_under(j, at),
         };
         let result = fraud::verify_conflicting_checkpoints(id, &anchor, &evidence, stored);
         let proof =
             ev::proof(SolFraudKind::ConflictingCheckpoints, &anchor, &certificate, &evidence);
-        let evidence_json = json!({ "earlier": h(evidence.earlier.abi_encode()), "shown": h(evidence.shown.abi_encode()), "historyProof": h(evidence.historyProof.abi_encode()) });
+        let evidence_json = json!({
+            "earlier": h(evidence.earlier.abi_encode()),
+            "ours": h(evidence.ours.abi_encode()),
+            "oursProof": h(evidence.oursProof.abi_encode()),
+            "shown": h(evidence.shown.abi_encode()),
+            "historyProof": h(evidence.historyProof.abi_encode()),
+        });
         push(name, "ConflictingCheckpoints", evidence_json, proof, result);
-        if at == 6 {
-            on_fork.push(name);
+        if let Some(c) = checkpoint {
+            submitted.push((name, c));
         }
     }
-    // The fork's checkpoint, which the contract accepts before a proof anchored to it.
-    let submit = json!({ "header": h(later.header.abi_encode()), "certificate": h(later.certificate.abi_encode()) });
+    // The checkpoint a case is anchored to, which the contract accepts before the proof.
     for case in &mut cases {
-        if on_fork.contains(&case["name"].as_str().unwrap_or_default()) {
-            case["checkpoint"] = submit.clone();
+        let name = case["name"].as_str().unwrap_or_default().to_owned();
+        if let Some((_, c)) = submitted.iter().find(|(n, _)| *n == name) {
+            case["checkpoint"] = json!({ "header": h(c.header.abi_encode()), "certificate": h(c.certificate.abi_encode()) });
         }
     }
 
@@ -506,6 +525,26 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "validatorSet": h(set.validators().to_vec().abi_encode()),
         "cases": cases,
     })
+}
+
+/// A checkpoint that fabricates history, and the chain as its signers present it.
+struct Fabricated {
+    chain: testkit::TestChain,
+    checkpoint: crate::types::Checkpoint,
+}
+
+/// The chain extended by an empty block 6, whose history root (certified by validators 1 to 3
+/// of the fixture committee) holds a forged block 2 and the real blocks 1 and 3 to 5: it
+/// agrees with the root's checkpoint at 5 there, and disagrees with its history at 2.
+fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
+    let (keys, set) = testkit::committee(4);
+    let mut extended = world.chain.clone();
+    extended.commit(vec![]);
+    let chain = extended.fabricate(2, 6);
+    let header = chain.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    Fabricated { chain, checkpoint: crate::types::Checkpoint { header, certificate } }
 }
 
 /// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint

@@ -330,25 +330,31 @@ proptest! {
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![1, 2]));
         prop_assert_eq!(fraud::verify_equivocation(&set, id, &ca, &ca), Err(fraud::FraudError::NotConflicting));
         // Conflicting checkpoints: the fork's checkpoint at 6 against one of the chain's at
-        // each height below it convicts from h + 1 exactly where the two disagree (from 4 on).
+        // each height h below it, compared at each height j <= h, convicts from h + 1 exactly
+        // where the two histories disagree (from 4 on).
         let fork = &w.fork;
         for h in 1..=5u64 {
-            let earlier = c.blocks[h as usize - 1].header.clone();
-            let hash = earlier.hash();
-            let e = plasma_ledger::ConflictingCheckpointsEvidence {
-                earlier,
-                shown: fork.blocks[h as usize - 1].header.clone(),
-                historyProof: fork.history_under(h, 6),
-            };
-            let verdict = fraud::verify_conflicting_checkpoints(id, fork.tip(), &e, |_| Some(hash));
-            let expected = match h {
-                1..=3 => Err(fraud::FraudError::HistoriesAgree),
-                _ => Ok((ConflictingCheckpoints, h + 1)),
-            };
-            prop_assert_eq!(verdict.map(|v| (v.kind, v.height)), expected);
-            // Not the parent's checkpoint at h: nothing is shown.
-            let unknown = fraud::verify_conflicting_checkpoints(id, fork.tip(), &e, |_| None);
-            prop_assert!(unknown.is_err());
+            for j in 1..=h {
+                let earlier = c.blocks[h as usize - 1].header.clone();
+                let hash = earlier.hash();
+                let e = plasma_ledger::ConflictingCheckpointsEvidence {
+                    earlier,
+                    ours: c.blocks[j as usize - 1].header.clone(),
+                    oursProof: c.history_under(j, h),
+                    shown: fork.blocks[j as usize - 1].header.clone(),
+                    historyProof: fork.history_under(j, 6),
+                };
+                let verdict =
+                    fraud::verify_conflicting_checkpoints(id, fork.tip(), &e, |_| Some(hash));
+                let expected = match j {
+                    1..=3 => Err(fraud::FraudError::HistoriesAgree),
+                    _ => Ok((ConflictingCheckpoints, h + 1)),
+                };
+                prop_assert_eq!(verdict.map(|v| (v.kind, v.height)), expected);
+                // Not the parent's checkpoint at h: nothing is shown.
+                let unknown = fraud::verify_conflicting_checkpoints(id, fork.tip(), &e, |_| None);
+                prop_assert!(unknown.is_err());
+            }
         }
     }
 }

@@ -190,11 +190,25 @@ impl Rollback {
     /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds a block
     /// at `earlier` other than the child's checkpoint there; Dave proves it.
     fn conflict(&self, earlier: u64, anchor: u64, signers: &[usize]) -> ChildFraudProof {
-        let header = &self.fork.blocks[anchor as usize - 1].header;
+        self.conflict_on(&self.fork, (earlier, earlier), anchor, signers)
+    }
+
+    /// The proof that `chain`'s checkpoint at `anchor`, certified by `signers`, holds a block
+    /// at `j` other than the one the child's checkpoint at `earlier` holds there; Dave proves it.
+    fn conflict_on(
+        &self,
+        chain: &TestChain,
+        (earlier, j): (u64, u64),
+        anchor: u64,
+        signers: &[usize],
+    ) -> ChildFraudProof {
+        let header = &chain.blocks[anchor as usize - 1].header;
         let evidence = ConflictingCheckpointsEvidence {
             earlier: self.header(earlier).clone(),
-            shown: self.fork.blocks[earlier as usize - 1].header.clone(),
-            historyProof: self.fork.history_under(earlier, anchor),
+            ours: self.header(j).clone(),
+            oursProof: self.child.history_under(j, earlier),
+            shown: chain.blocks[j as usize - 1].header.clone(),
+            historyProof: chain.history_under(j, anchor),
         };
         let proof = crate::fraud::evidence::proof(
             FraudKind::ConflictingCheckpoints,
@@ -402,4 +416,44 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     let mallorys = crate::exit::ExitKey::Output(mallorys).exit_id();
     let cancelled = w.parent.state.child_exit(w.id, &mallorys).expect("kept");
     assert_eq!(cancelled.status, ExitStatus::Cancelled);
+}
+
+#[test]
+fn a_checkpoint_whose_history_fabricates_a_block_below_an_earlier_one_is_fraud() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints block 2: Bob has paid Carol 30.
+    w.parent.commit(vec![w.checkpoint(2)]);
+    // Operators 1 to 3 certify block 4 with a history root over a forged block 1 and the real
+    // blocks 2 and 3: the anchor agrees with checkpoint 2 at 2, and not at 1. A checkpoint
+    // proves only its certificate: the parent accepts it.
+    let fake = w.child.fabricate(1, 4);
+    let anchor = fake.blocks[3].header.clone();
+    let certificate = w.certificate(&anchor, &[1, 2, 3]);
+    w.parent.commit(vec![child_checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
+
+    // Compared at 2 only, the two histories agree: nothing is shown.
+    let at_h = w.conflict_on(&fake, (2, 2), 4, &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&at_h, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
+    ));
+    // Compared at 1, under each checkpoint's own history, they differ: checkpoints up to 2
+    // stand, the anchor is void from 3 on, and its signers lose their stakes.
+    let below = w.conflict_on(&fake, (2, 1), 4, &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&below, U256::from(15))])
+        .expect("a fabricated block below checkpoint 2 convicts the anchor");
+    assert_eq!(w.rollback_height(), 3);
+    assert_eq!(created_for(&delta, dave()), [eth(15)]);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    // The earlier checkpoint's own block at 1 is what `ours` must be: a forged one is refused.
+    let mut forged = w.conflict_on(&fake, (2, 1), 4, &[1, 2, 3]);
+    let mut e: ConflictingCheckpointsEvidence =
+        crate::types::decode("ConflictingCheckpointsEvidence", &forged.proof.evidence, 1 << 16)
+            .expect("evidence");
+    e.ours = e.shown.clone();
+    forged.proof.evidence = e.abi_encode().into();
+    let judged = crate::fraud::judge(&w.child.domain, &forged.proof, |_| None, |_| None);
+    assert!(matches!(judged, Err(FraudError::Inclusion(_))));
 }
