@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "./PlasmaTypes.sol";
 import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
+import {Merkle} from "./lib/Merkle.sol";
 
 /// @title FraudVerifier
 /// @notice Stateless judge of fraud evidence, one function per kind, mirroring
@@ -44,6 +45,10 @@ contract FraudVerifier {
     error NotEarlier(uint64 earlier, uint64 anchor);
     /// Honest: the later checkpoint's history holds the earlier checkpoint.
     error HistoriesAgree();
+    /// The witness is not below the broken header.
+    error NotBelow(uint64 witness, uint64 broken);
+    /// A parent link is only compared between neighbouring heights.
+    error NotParent(uint64 witness, uint64 broken);
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.
@@ -220,6 +225,32 @@ contract FraudVerifier {
         ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, j);
         if (PlasmaTx.blockHash(e.shown) == PlasmaTx.blockHash(e.ours)) revert HistoriesAgree();
         return h + 1;
+    }
+
+    /// @notice The anchor's history contradicts itself: it holds `e.broken` at height b and
+    /// `e.witness` at k < b, and `e.broken` names another block at k: its parent hash (k ==
+    /// b - 1, `e.other` zero) or the leaf `e.other` that `e.underBroken` proves at k under its
+    /// own history root. Returns k, the height the chain rolls back to. The caller must
+    /// confirm that it holds no checkpoint at a height from k up to the anchor's.
+    function brokenHistory(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        uint64 b = e.broken.height;
+        uint64 k = e.witness.height;
+        if (k >= b) revert NotBelow(k, b);
+        ExitGame.verifyBlockInHistory(chainId, anchor, e.broken, e.brokenProof, b);
+        ExitGame.verifyBlockInHistory(chainId, anchor, e.witness, e.witnessProof, k);
+        bytes32 witness = PlasmaTx.blockHash(e.witness);
+        if (e.other == 0) {
+            if (k + 1 != b) revert NotParent(k, b);
+            if (e.broken.parentHash == witness) revert HistoriesAgree();
+        } else {
+            if (e.other == witness) revert HistoriesAgree();
+            Merkle.verifyHistory(e.other, k, e.underBroken, e.broken.historyRoot);
+        }
+        return k;
     }
 
     // ---- helpers --------------------------------------------------------------------

@@ -292,7 +292,9 @@ enum FraudKind {
     DoubleMint,
     Equivocation,
     // Two checkpoints the parent accepted disagree about a block (`ConflictingCheckpointsEvidence`).
-    ConflictingCheckpoints
+    ConflictingCheckpoints,
+    // A checkpoint whose history contradicts itself (`BrokenHistoryEvidence`).
+    BrokenHistory
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -391,4 +393,22 @@ struct ConflictingCheckpointsEvidence {
     MerkleProof oursProof;
     BlockHeader shown;
     MerkleProof historyProof;
+}
+
+/// A checkpoint whose history contradicts itself: `broken` (height b) and `witness` (height
+/// k < b) are both proven under the anchor's history root (`brokenProof` empty when b is the
+/// anchor's height: then `broken` is the anchor), and `broken` says otherwise about block k.
+/// Either `other` is zero, k == b - 1 and `broken.parentHash` is not `witness`'s hash; or
+/// `underBroken` proves under `broken.historyRoot` that its block at k is `other`, another
+/// hash. An honest chain's headers agree with each other, so the anchor's signers certified
+/// a fabricated history: the chain rolls back to k and they are slashed. Only for k above
+/// every checkpoint the parent holds below the anchor: below one, conflicting checkpoints
+/// prove the fabrication without voiding that checkpoint.
+struct BrokenHistoryEvidence {
+    BlockHeader broken;
+    MerkleProof brokenProof;
+    BlockHeader witness;
+    MerkleProof witnessProof;
+    bytes32 other;
+    MerkleProof underBroken;
 }

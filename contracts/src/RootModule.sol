@@ -143,7 +143,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.ConflictingCheckpoints)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.BrokenHistory)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -209,6 +209,13 @@ contract RootModule is RootStorage {
             // The verdict relied on `e.earlier` being the root's checkpoint at its height.
             uint64 h = e.earlier.height;
             if (checkpoints[chainId][h] != keccak256(abi.encode(e.earlier))) revert UnknownAnchor(h);
+        } else if (kind == FraudKind.BrokenHistory) {
+            height = verifier.brokenHistory(chainId, anchor, abi.decode(ev, (BrokenHistoryEvidence)));
+            // Below a checkpoint the root holds, conflicting checkpoints prove the fabrication
+            // without voiding that checkpoint.
+            for (uint64 h = height; h < anchor.height; ++h) {
+                if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);
+            }
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
         }

@@ -214,6 +214,7 @@ abstract contract RootStorage {
     error SenderDataMismatch();
     error NotConflicting();
     error NoSuchKind(uint8 kind);
+    error CheckpointBelow(uint64 height);
     error NothingOwed();
     error TransferFailed();
     error Reentrancy();

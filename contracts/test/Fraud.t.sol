@@ -235,6 +235,58 @@ contract FraudTest is RootFixture {
         assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
     }
 
+    /// Validators 1 to 3 certify a header at 8 whose history root holds a forged block 6 above
+    /// the root's last checkpoint (5): no stored checkpoint disagrees with it, but the real block
+    /// 7 it also holds links to the real 6, by its parent hash and in its own history. Either
+    /// contradiction convicts: the chain rolls back to 6 and the anchor's signers lose their
+    /// stake.
+    function test_checkpoint_whose_history_contradicts_itself_is_fraud() public {
+        string memory k = _case("broken_history");
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
+        );
+        assertEq(root.chain(CHAIN).lastHeight, 8, "the fabricated checkpoint landed");
+        uint256 snap = vm.snapshotState();
+        for (uint256 i = 0; i < 2; ++i) {
+            vm.prank(PROVER);
+            root.proveFraud(CHAIN, _proof(i == 0 ? "broken_history" : "broken_history_under"));
+            RootStorage.Chain memory c = root.chain(CHAIN);
+            assertTrue(c.frozen, "frozen");
+            assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the forged block is void");
+            assertEq(_stake(0), STAKE, "did not sign the fabricated history");
+            for (uint256 v = 1; v < 4; ++v) {
+                assertEq(_stake(v), 0, "signed the fabricated history");
+            }
+            assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+            vm.revertToState(snap);
+        }
+    }
+
+    /// An honest checkpoint's history agrees with itself: block 5 links to block 4.
+    function test_checkpoint_whose_history_agrees_with_itself_is_not_fraud() public {
+        vm.prank(PROVER);
+        vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
+        root.proveFraud(CHAIN, _proof("broken_history_honest"));
+        assertTrue(!root.chain(CHAIN).frozen, "honest evidence changes nothing");
+        assertEq(_stake(1), STAKE, "nobody slashed");
+    }
+
+    /// A contradiction below a stored checkpoint (the real block 3 over the forged block 2 of
+    /// the checkpoint at 6) would void the checkpoint at 3: refused, conflicting checkpoints
+    /// prove that fabrication from 6 on.
+    function test_broken_history_below_a_stored_checkpoint_is_refused() public {
+        string memory k = _case("broken_history_below_checkpoint");
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
+        );
+        vm.prank(PROVER);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.CheckpointBelow.selector, uint64(3)));
+        root.proveFraud(CHAIN, _proof("broken_history_below_checkpoint"));
+        assertTrue(!root.chain(CHAIN).frozen, "refused evidence changes nothing");
+    }
+
     /// `ours` must be the stored earlier checkpoint's own block at j: the anchor's forged block
     /// in its place is refused.
     function test_conflicting_checkpoints_with_a_forged_block_of_ours_is_refused() public {

@@ -65,6 +65,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotEarlier")) return FraudVerifier.NotEarlier.selector;
         // The root names the earlier checkpoint as it names an anchor it does not hold.
         if (n == keccak256("UnknownCheckpoint")) return RootStorage.UnknownAnchor.selector;
+        if (n == keccak256("CheckpointBelow")) return RootStorage.CheckpointBelow.selector;
         if (n == keccak256("NotConflicting")) return RootStorage.NotConflicting.selector;
         if (n == keccak256("InsufficientPower")) return RootStorage.InsufficientPower.selector;
         if (n == keccak256("BadSignature")) return RootStorage.BadSignature.selector;
@@ -287,6 +288,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 13, "every fraud vector convicts");
+        assertEq(convicted, 15, "every fraud vector convicts");
     }
 }

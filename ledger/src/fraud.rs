@@ -11,9 +11,9 @@ use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
-    decode, BlockHeader, ChildBond, ChildDeposit, ChildStake, CommitCertificate,
-    ConflictingCheckpointsEvidence, DecodeError, DepositRecord, MerkleProof, Output, TxInclusion,
-    UtxoPos, MAX_TX_BYTES,
+    decode, BlockHeader, BrokenHistoryEvidence, ChildBond, ChildDeposit, ChildStake,
+    CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord, MerkleProof,
+    Output, TxInclusion, UtxoPos, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -37,6 +37,9 @@ pub enum FraudKind {
     /// Two checkpoints the parent accepted disagree about a block: the later one's history
     /// holds another block than the earlier one's history at a height up to the earlier one's.
     ConflictingCheckpoints,
+    /// A checkpoint whose history contradicts itself: a header in it names another block at a
+    /// lower height (its parent, or a leaf of its own history) than the history holds there.
+    BrokenHistory,
 }
 
 /// A proven fraud.
@@ -109,6 +112,26 @@ pub enum FraudError {
         /// The anchor's height.
         anchor: u64,
     },
+    /// The witness is not below the broken header.
+    #[error("the witness at {witness} is not below the broken header at {broken}")]
+    NotBelow {
+        /// The witness's height.
+        witness: u64,
+        /// The broken header's height.
+        broken: u64,
+    },
+    /// A parent link is only compared between neighbouring heights.
+    #[error("the witness at {witness} is not the parent of the broken header at {broken}")]
+    NotParent {
+        /// The witness's height.
+        witness: u64,
+        /// The broken header's height.
+        broken: u64,
+    },
+    /// The parent holds a checkpoint at or above the contradicted height and below the anchor:
+    /// conflicting checkpoints prove the fabrication without voiding it.
+    #[error("the parent holds a checkpoint at {0}, between the contradiction and the anchor")]
+    CheckpointBelow(u64),
     /// The parent accepted no such checkpoint at this height.
     #[error("the parent holds no such checkpoint at height {0}")]
     UnknownCheckpoint(u64),
@@ -461,6 +484,46 @@ pub fn verify_conflicting_checkpoints(
     Ok(FraudVerdict::at(FraudKind::ConflictingCheckpoints, h + 1))
 }
 
+/// Broken history: the anchor's history holds `e.broken` at height b and `e.witness` at
+/// k < b, and `e.broken` names another block at k: its parent hash (k == b - 1, `e.other`
+/// zero) or the leaf `e.other` that `e.underBroken` proves at k under its own history root.
+/// An honest chain's headers agree with each other, so the anchor's signers certified a
+/// fabricated history; the chain rolls back to k. `accepted` is the parent's own lookup of its
+/// checkpoint at a height: one at a height from k up to the anchor's refuses the proof
+/// (conflicting checkpoints prove that fabrication without voiding the checkpoint).
+pub fn verify_broken_history(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &BrokenHistoryEvidence,
+    mut accepted: impl FnMut(u64) -> Option<B256>,
+) -> Result<FraudVerdict, FraudError> {
+    let (b, k) = (e.broken.height, e.witness.height);
+    if k >= b {
+        return Err(FraudError::NotBelow { witness: k, broken: b });
+    }
+    verify_block_in_history(chain_id, anchor, &e.broken, &e.brokenProof, b)?;
+    verify_block_in_history(chain_id, anchor, &e.witness, &e.witnessProof, k)?;
+    let witness = e.witness.hash();
+    if e.other == B256::ZERO {
+        if k + 1 != b {
+            return Err(FraudError::NotParent { witness: k, broken: b });
+        }
+        if e.broken.parentHash == witness {
+            return Err(FraudError::HistoriesAgree);
+        }
+    } else {
+        if e.other == witness {
+            return Err(FraudError::HistoriesAgree);
+        }
+        crate::merkle::verify_history(e.other, k, &e.underBroken, e.broken.historyRoot)
+            .map_err(InclusionError::History)?;
+    }
+    if let Some(h) = (k..anchor.height).find(|&h| accepted(h).is_some()) {
+        return Err(FraudError::CheckpointBelow(h));
+    }
+    Ok(FraudVerdict::at(FraudKind::BrokenHistory, k))
+}
+
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
 /// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
 /// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
@@ -470,7 +533,7 @@ pub fn judge(
     domain: &SigningDomain,
     proof: &crate::types::FraudProof,
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
-    accepted: impl FnOnce(u64) -> Option<B256>,
+    accepted: impl FnMut(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
         DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
@@ -548,6 +611,11 @@ pub fn judge(
                 decode("ConflictingCheckpointsEvidence", bytes, max)
                     .map_err(FraudError::Evidence)?;
             verify_conflicting_checkpoints(chain_id, anchor, &e, accepted)
+        }
+        Kind::BrokenHistory => {
+            let e: BrokenHistoryEvidence =
+                decode("BrokenHistoryEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_broken_history(chain_id, anchor, &e, accepted)
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }

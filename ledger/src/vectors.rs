@@ -17,9 +17,9 @@ use crate::signing::recover_signer;
 use crate::testkit::{self, FraudWorld};
 use crate::tx::validate_transaction;
 use crate::types::{
-    ConflictingCheckpointsEvidence, DepositMismatchEvidence, EquivocationEvidence, ExitRecord,
-    FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
-    MerkleProof, MintProof, UtxoPos,
+    BrokenHistoryEvidence, ConflictingCheckpointsEvidence, DepositMismatchEvidence,
+    EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
+    InvalidSignatureEvidence, MerkleProof, MintProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
@@ -511,6 +511,50 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             submitted.push((name, c));
         }
     }
+    // A checkpoint whose history contradicts itself above every checkpoint the root holds: the
+    // chain extended to 8, whose block 8 (certified by validators 1 to 3) holds a forged block
+    // 6 under the real block 7, which links to the real 6 (by its parent hash, and in its own
+    // history). Below the root's checkpoint at 3, the same contradiction (the real 3 over the
+    // forged 2 of the checkpoint at 6) is refused: conflicting checkpoints prove it.
+    let broken = fabricate_at(world, 6, 8);
+    let real = &broken.real;
+    let broken_chain = &broken.chain;
+    let real_six = header(real, 6).hash();
+    // (case, anchor's chain, checkpoint, broken height, witness height, the other leaf)
+    for (name, (anchor_chain, checkpoint), b, k, other) in [
+        ("broken_history", (broken_chain, Some(&broken.checkpoint)), 7, 6, None),
+        ("broken_history_under", (broken_chain, Some(&broken.checkpoint)), 7, 6, Some(real_six)),
+        ("broken_history_honest", (chain, None), 5, 4, None),
+        ("broken_history_below_checkpoint", (fake, Some(&fabricated.checkpoint)), 3, 2, None),
+    ] {
+        let at = anchor_chain.tip().height.min(checkpoint.map_or(5, |c| c.header.height));
+        let anchor = header(anchor_chain, at);
+        let certificate = checkpoint.map_or_else(|| anchor_cert.clone(), |c| c.certificate.clone());
+        let evidence = BrokenHistoryEvidence {
+            broken: header(anchor_chain, b),
+            brokenProof: anchor_chain.history_under(b, at),
+            witness: header(anchor_chain, k),
+            witnessProof: anchor_chain.history_under(k, at),
+            other: other.unwrap_or_default(),
+            underBroken: other.map(|_| real.history_under(k, b)).unwrap_or_default(),
+        };
+        // What the root holds when the case runs: its own checkpoints, not the fork's at 6.
+        let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
+        let result = fraud::verify_broken_history(id, &anchor, &evidence, held);
+        let proof = ev::proof(SolFraudKind::BrokenHistory, &anchor, &certificate, &evidence);
+        let evidence_json = json!({
+            "broken": h(evidence.broken.abi_encode()),
+            "brokenProof": h(evidence.brokenProof.abi_encode()),
+            "witness": h(evidence.witness.abi_encode()),
+            "witnessProof": h(evidence.witnessProof.abi_encode()),
+            "other": evidence.other.to_string(),
+            "underBroken": h(evidence.underBroken.abi_encode()),
+        });
+        push(name, "BrokenHistory", evidence_json, proof, result);
+        if let Some(c) = checkpoint {
+            submitted.push((name, c));
+        }
+    }
     // The checkpoint a case is anchored to, which the contract accepts before the proof.
     for case in &mut cases {
         let name = case["name"].as_str().unwrap_or_default().to_owned();
@@ -527,9 +571,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     })
 }
 
-/// A checkpoint that fabricates history, and the chain as its signers present it.
+/// A checkpoint that fabricates history, the chain as its signers present it, and the real
+/// one.
 struct Fabricated {
     chain: testkit::TestChain,
+    real: testkit::TestChain,
     checkpoint: crate::types::Checkpoint,
 }
 
@@ -537,14 +583,22 @@ struct Fabricated {
 /// of the fixture committee) holds a forged block 2 and the real blocks 1 and 3 to 5: it
 /// agrees with the root's checkpoint at 5 there, and disagrees with its history at 2.
 fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
+    fabricate_at(world, 2, 6)
+}
+
+/// The chain extended by empty blocks to `anchor`, whose history root (certified by
+/// validators 1 to 3 of the fixture committee) holds a forged block at `height`.
+fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabricated {
     let (keys, set) = testkit::committee(4);
-    let mut extended = world.chain.clone();
-    extended.commit(vec![]);
-    let chain = extended.fabricate(2, 6);
+    let mut real = world.chain.clone();
+    while real.tip().height < anchor {
+        real.commit(vec![]);
+    }
+    let chain = real.fabricate(height, anchor);
     let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let certificate = certify(&set, &signers, &header, 0).expect("certificate");
-    Fabricated { chain, checkpoint: crate::types::Checkpoint { header, certificate } }
+    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
 }
 
 /// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint

@@ -13,7 +13,7 @@ use crate::signing::{Signers, SigningDomain};
 use crate::types::{
     decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart,
     ChildFraudProof, ChildRegistration, ChildStake, ConflictingCheckpointsEvidence, DepositRecord,
-    SignedTransaction, Validator, MAX_TX_BYTES,
+    FraudKind as SolFraudKind, SignedTransaction, Validator, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -60,12 +60,18 @@ pub fn child_events(
                 // Accepted, so it convicts; the height is its verdict's, and what the verdict
                 // looked up is the parent's: a deposit mismatch convicts at the mint's height
                 // whatever the parent's record, and the earlier of two conflicting checkpoints
-                // is the one the evidence names.
+                // is the one the evidence names; a broken history's was above every
+                // checkpoint the parent held.
                 let height = match equivocation_evidence(&c.proof) {
                     Some(e) => e.map(|e| e.a.height).ok(),
                     None => {
                         let child = child_domain(domain, chain);
+                        let conflicting =
+                            c.proof.kind == SolFraudKind::ConflictingCheckpoints as u8;
                         let named = |_| {
+                            if !conflicting {
+                                return None;
+                            }
                             let what = "ConflictingCheckpointsEvidence";
                             decode::<ConflictingCheckpointsEvidence>(
                                 what,

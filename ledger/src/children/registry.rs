@@ -101,7 +101,8 @@ fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError
 /// [`MAX_CHECKPOINT_GAP`], naming the active set, certified by more than two thirds of its
 /// power. Its history is not checked against earlier checkpoints (the parent holds none): one
 /// that disagrees with them is proven as conflicting checkpoints
-/// ([`crate::fraud::verify_conflicting_checkpoints`]).
+/// ([`crate::fraud::verify_conflicting_checkpoints`]), and one whose history contradicts
+/// itself above them as broken history ([`crate::fraud::verify_broken_history`]).
 pub(super) fn validate_checkpoint(
     view: &impl LedgerView,
     payload: &[u8],

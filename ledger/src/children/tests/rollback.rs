@@ -457,3 +457,59 @@ fn a_checkpoint_whose_history_fabricates_a_block_below_an_earlier_one_is_fraud()
     let judged = crate::fraud::judge(&w.child.domain, &forged.proof, |_| None, |_| None);
     assert!(matches!(judged, Err(FraudError::Inclusion(_))));
 }
+
+#[test]
+fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints block 2. Operators 1 to 3 certify block 6 with a
+    // history root over a forged block 4 and the real blocks 1 to 3 and 5: above checkpoint 2,
+    // which it agrees with, so no two checkpoints disagree. The parent accepts it.
+    w.parent.commit(vec![w.checkpoint(2)]);
+    let fake = w.child.fabricate(4, 6);
+    let anchor = fake.blocks[5].header.clone();
+    let certificate = w.certificate(&anchor, &[1, 2, 3]);
+    w.parent.commit(vec![child_checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
+    let conflicting = w.conflict_on(&fake, (2, 2), 6, &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&conflicting, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
+    ));
+    let broken = |chain: &TestChain, (b, k): (u64, u64), anchor: u64, signers: &[usize]| {
+        let header = &chain.blocks[anchor as usize - 1].header;
+        let evidence = BrokenHistoryEvidence {
+            broken: chain.blocks[b as usize - 1].header.clone(),
+            brokenProof: chain.history_under(b, anchor),
+            witness: chain.blocks[k as usize - 1].header.clone(),
+            witnessProof: chain.history_under(k, anchor),
+            other: Default::default(),
+            underBroken: Default::default(),
+        };
+        let proof = crate::fraud::evidence::proof(
+            FraudKind::BrokenHistory,
+            header,
+            &w.certificate(header, signers),
+            &evidence,
+        );
+        ChildFraudProof { childChainId: w.id, proof, prover: dave() }
+    };
+    // The honest checkpoint's history agrees with itself: block 2 links to block 1.
+    let honest = broken(&w.child, (2, 1), 2, &[0, 1, 2, 3]);
+    let fraud = broken(&fake, (5, 4), 6, &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
+    ));
+    // The real block 5 it holds links to the real block 4, not the forged one: the chain rolls
+    // back to 4, the anchor's signers lose their stakes, Dave gets half of 30.
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&fraud, U256::from(15))])
+        .expect("a history that contradicts itself convicts the anchor");
+    assert_eq!(w.rollback_height(), 4);
+    assert_eq!(created_for(&delta, dave()), [eth(15)]);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    // A light client of the parent reads the same rollback from the certified block.
+    let block = w.parent.blocks.last().expect("the proof's block");
+    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    assert_eq!(read, [ChildEvent::FraudProven { height: 4 }]);
+}
