@@ -29,6 +29,25 @@ contract FraudTest is RootFixture {
         }
     }
 
+    /// Submits the checkpoint fraud case `name` is anchored to (`.checkpoint` in fraud.json).
+    function _submitCheckpointOf(string memory name) internal {
+        string memory k = _case(name);
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
+        );
+    }
+
+    /// Validators 1 to 3 (who certified the fork or the fabricated history) lost their stake,
+    /// validator 0 kept its own, and the prover is owed half of what was taken.
+    function _assertOnlyValidators1To3Slashed() internal view {
+        assertEq(_stake(0), STAKE, "did not sign the conflicting history");
+        for (uint256 v = 1; v < 4; ++v) {
+            assertEq(_stake(v), 0, "signed the conflicting history");
+        }
+        assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+    }
+
     function _case(string memory name) internal view returns (string memory k) {
         for (uint256 i = 0;; ++i) {
             k = string.concat(".cases[", str(i), "]");
@@ -176,11 +195,7 @@ contract FraudTest is RootFixture {
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
-        assertEq(_stake(0), STAKE, "did not sign the fork");
-        for (uint256 v = 1; v < 4; ++v) {
-            assertEq(_stake(v), 0, "signed the fork");
-        }
-        assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+        _assertOnlyValidators1To3Slashed();
 
         // The fork proves nothing any more; due, Mallory gets her bond back and Carol is paid.
         vm.deal(mallory.owner, BOND);
@@ -213,11 +228,7 @@ contract FraudTest is RootFixture {
     /// its own checkpoint's history, it does not: the anchor is void from 6 on and its signers
     /// lose their stake.
     function test_checkpoint_fabricating_history_below_an_earlier_one_is_fraud() public {
-        string memory k = _case("conflicting_checkpoints_below");
-        root.submitCheckpoint(
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
-        );
+        _submitCheckpointOf("conflicting_checkpoints_below");
         assertEq(root.chain(CHAIN).lastHeight, 6, "the fabricated checkpoint landed");
         vm.prank(PROVER);
         vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
@@ -228,11 +239,7 @@ contract FraudTest is RootFixture {
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fabricated one is void");
-        assertEq(_stake(0), STAKE, "did not sign the fabricated history");
-        for (uint256 v = 1; v < 4; ++v) {
-            assertEq(_stake(v), 0, "signed the fabricated history");
-        }
-        assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+        _assertOnlyValidators1To3Slashed();
     }
 
     /// Validators 1 to 3 certify a header at 8 whose history root holds a forged block 6 above
@@ -241,11 +248,7 @@ contract FraudTest is RootFixture {
     /// contradiction convicts: the chain rolls back to 6 and the anchor's signers lose their
     /// stake.
     function test_checkpoint_whose_history_contradicts_itself_is_fraud() public {
-        string memory k = _case("broken_history");
-        root.submitCheckpoint(
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
-        );
+        _submitCheckpointOf("broken_history");
         assertEq(root.chain(CHAIN).lastHeight, 8, "the fabricated checkpoint landed");
         uint256 snap = vm.snapshotState();
         for (uint256 i = 0; i < 2; ++i) {
@@ -254,11 +257,7 @@ contract FraudTest is RootFixture {
             RootStorage.Chain memory c = root.chain(CHAIN);
             assertTrue(c.frozen, "frozen");
             assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the forged block is void");
-            assertEq(_stake(0), STAKE, "did not sign the fabricated history");
-            for (uint256 v = 1; v < 4; ++v) {
-                assertEq(_stake(v), 0, "signed the fabricated history");
-            }
-            assertEq(root.owed(PROVER, address(0)), 3 * STAKE / 2, "prover rewarded half the slashed stake");
+            _assertOnlyValidators1To3Slashed();
             vm.revertToState(snap);
         }
     }
@@ -276,11 +275,7 @@ contract FraudTest is RootFixture {
     /// the checkpoint at 6) would void the checkpoint at 3: refused, conflicting checkpoints
     /// prove that fabrication from 6 on.
     function test_broken_history_below_a_stored_checkpoint_is_refused() public {
-        string memory k = _case("broken_history_below_checkpoint");
-        root.submitCheckpoint(
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
-        );
+        _submitCheckpointOf("broken_history_below_checkpoint");
         vm.prank(PROVER);
         vm.expectRevert(abi.encodeWithSelector(RootStorage.CheckpointBelow.selector, uint64(3)));
         root.proveFraud(CHAIN, _proof("broken_history_below_checkpoint"));
@@ -290,11 +285,7 @@ contract FraudTest is RootFixture {
     /// `ours` must be the stored earlier checkpoint's own block at j: the anchor's forged block
     /// in its place is refused.
     function test_conflicting_checkpoints_with_a_forged_block_of_ours_is_refused() public {
-        string memory k = _case("conflicting_checkpoints_below");
-        root.submitCheckpoint(
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.header")), (BlockHeader)),
-            abi.decode(vm.parseJsonBytes(fraud, string.concat(k, ".checkpoint.certificate")), (CommitCertificate))
-        );
+        _submitCheckpointOf("conflicting_checkpoints_below");
         FraudProof memory p = _proof("conflicting_checkpoints_below");
         ConflictingCheckpointsEvidence memory e = abi.decode(p.evidence, (ConflictingCheckpointsEvidence));
         e.ours = e.shown;
