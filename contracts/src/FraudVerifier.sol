@@ -49,6 +49,13 @@ contract FraudVerifier {
     error NotBelow(uint64 witness, uint64 broken);
     /// A parent link is only compared between neighbouring heights.
     error NotParent(uint64 witness, uint64 broken);
+    /// Honest: the transaction is well formed.
+    error WellFormed();
+
+    /// The most a transaction's payload may take (`ledger::types::MAX_TX_BYTES`).
+    uint256 internal constant MAX_TX_BYTES = 32 * 1024;
+    /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
+    uint256 internal constant MAX_BOND_BYTES = 1024;
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.
@@ -134,6 +141,131 @@ contract FraudVerifier {
             if (produced[j] > consumed[j]) return e.height;
         }
         revert Conserved();
+    }
+
+    /// @notice An included transaction is invalid for its form alone, whatever the chain's
+    /// state (`ledger::form::check_form`): an unknown kind; inputs, outputs or signatures in
+    /// numbers its kind does not take; an output of zero or to the zero address; an asset's
+    /// outputs (with what it locks, stakes or bonds) summing past 2^256; a payload that is not
+    /// the canonical encoding its kind takes, or a lock of zero or to the zero address.
+    function malformedTransaction(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        MalformedTransactionEvidence calldata e
+    ) external view returns (uint64) {
+        SignedTransaction calldata stx = e.inclusion.signedTx;
+        _included(chainId, anchor, e.inclusion, e.height, e.txIndex);
+        if (_wellFormed(stx)) revert WellFormed();
+        return e.height;
+    }
+
+    /// @notice Decodes `data` as the payload of a transaction of `kind` (a user or minted kind)
+    /// and reports whether it is that payload's canonical encoding, with what the transaction
+    /// locks, stakes or bonds beside its outputs (`amount` of `token`, to `recipient` for a
+    /// lock into a child). Reverts if `data` does not decode. External so that
+    /// `malformedTransaction` can call it in a `try`.
+    function decodePayload(uint8 kind, bytes calldata data)
+        external
+        pure
+        returns (bool canonical, address token, uint256 amount, address recipient)
+    {
+        bytes memory again;
+        if (kind == uint8(TxKind.Transfer)) {
+            again = "";
+        } else if (kind == uint8(TxKind.DepositToChild)) {
+            ChildDeposit memory lock = abi.decode(data, (ChildDeposit));
+            (token, amount, recipient) = (lock.token, lock.amount, lock.recipient);
+            again = abi.encode(lock);
+        } else if (kind == uint8(TxKind.Deposit)) {
+            again = abi.encode(abi.decode(data, (DepositRecord)));
+        } else if (kind == uint8(TxKind.ExitPayout)) {
+            again = abi.encode(abi.decode(data, (ExitPayoutClaim)));
+        } else if (kind == uint8(TxKind.StartChildExit)) {
+            if (data.length > MAX_TX_BYTES) return (false, token, amount, recipient);
+            again = abi.encode(abi.decode(data, (ChildExitStart)));
+        } else if (kind == uint8(TxKind.StartChildDepositExit)) {
+            again = abi.encode(abi.decode(data, (ChildDepositExit)));
+        } else if (kind == uint8(TxKind.StakeChild)) {
+            ChildStake memory stake = abi.decode(data, (ChildStake));
+            amount = stake.amount;
+            again = abi.encode(stake);
+        } else if (kind == uint8(TxKind.BondChild)) {
+            if (data.length > MAX_BOND_BYTES) return (false, token, amount, recipient);
+            ChildBond memory bond = abi.decode(data, (ChildBond));
+            amount = bond.amount;
+            again = abi.encode(bond);
+        } else {
+            revert WrongKind(kind);
+        }
+        canonical = keccak256(again) == keccak256(data);
+    }
+
+    /// `ledger::form::check_form`: whether `stx` has a form some state could accept.
+    function _wellFormed(SignedTransaction calldata stx) private view returns (bool) {
+        Transaction calldata t = stx.transaction;
+        (bool known, uint256 imin, uint256 imax, uint256 omin, uint256 omax) = _shape(t.kind);
+        uint256 n = t.inputs.length;
+        uint256 m = t.outputs.length;
+        if (!known || n < imin || n > imax || m < omin || m > omax || stx.signatures.length != n) return false;
+        // A system kind's outputs and payload are judged against the parent's state.
+        if (t.kind >= ExitGame.REGISTER_CHILD) return true;
+        address[] memory tokens = new address[](m + 1);
+        uint256[] memory sums = new uint256[](m + 1);
+        uint256 distinct;
+        bool ok;
+        for (uint256 i = 0; i < m; ++i) {
+            Output calldata out = t.outputs[i];
+            if (out.amount == 0 || out.owner == address(0)) return false;
+            (distinct, ok) = _add(tokens, sums, distinct, out.token, out.amount);
+            if (!ok) return false;
+        }
+        try this.decodePayload(t.kind, t.data) returns (
+            bool canonical, address token, uint256 amount, address recipient
+        ) {
+            if (!canonical) return false;
+            if (t.kind == uint8(TxKind.DepositToChild) && (amount == 0 || recipient == address(0))) return false;
+            (, ok) = _add(tokens, sums, distinct, token, amount);
+            return ok;
+        } catch {
+            return false;
+        }
+    }
+
+    /// The inputs and outputs kind `kind` takes, as inclusive ranges (`ledger::form::shape`).
+    function _shape(uint8 kind)
+        private
+        pure
+        returns (bool known, uint256 imin, uint256 imax, uint256 omin, uint256 omax)
+    {
+        if (kind == uint8(TxKind.Transfer)) return (true, 1, 4, 1, 4);
+        if (
+            kind == uint8(TxKind.DepositToChild) || kind == uint8(TxKind.StartChildExit)
+                || kind == uint8(TxKind.StartChildDepositExit) || kind == uint8(TxKind.StakeChild)
+                || kind == uint8(TxKind.BondChild)
+        ) return (true, 1, 4, 0, 4);
+        if (kind == uint8(TxKind.ExitPayout)) return (true, 0, 0, 0, 2);
+        if (kind == uint8(TxKind.Deposit)) return (true, 0, 0, 1, 1);
+        if (kind == ExitGame.REGISTER_CHILD || kind == ExitGame.CHILD_CHECKPOINT) return (true, 0, 0, 0, 0);
+        if (
+            kind == ExitGame.CHALLENGE_CHILD_EXIT || kind == ExitGame.PROVE_CHILD_FRAUD
+                || kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT
+        ) return (true, 0, 0, 0, 1);
+    }
+
+    /// Adds `amount` of `token` to the running sums; `ok` is false if a sum passes 2^256.
+    function _add(address[] memory tokens, uint256[] memory sums, uint256 distinct, address token, uint256 amount)
+        private
+        pure
+        returns (uint256, bool ok)
+    {
+        uint256 j = _slot(tokens, distinct, token);
+        if (j == distinct) tokens[distinct++] = token;
+        unchecked {
+            uint256 sum = sums[j] + amount;
+            if (sum < amount) return (distinct, false);
+            sums[j] = sum;
+        }
+        return (distinct, true);
     }
 
     /// @notice An included transaction spends an output that was never created.

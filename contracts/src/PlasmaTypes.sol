@@ -294,7 +294,10 @@ enum FraudKind {
     // Two checkpoints the parent accepted disagree about a block (`ConflictingCheckpointsEvidence`).
     ConflictingCheckpoints,
     // A checkpoint whose history contradicts itself (`BrokenHistoryEvidence`).
-    BrokenHistory
+    BrokenHistory,
+    // An included transaction the ledger refuses for its form alone
+    // (`MalformedTransactionEvidence`).
+    MalformedTransaction
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -411,4 +414,14 @@ struct BrokenHistoryEvidence {
     MerkleProof witnessProof;
     bytes32 other;
     MerkleProof underBroken;
+}
+
+/// An included transaction that is refused for its form alone, whatever the chain's state: an
+/// unknown kind, a wrong number of inputs, outputs or signatures for its kind, an output of
+/// zero or to the zero address, amounts that overflow, or a payload that is not the canonical
+/// encoding its kind takes (`ledger::tx::check_form`).
+struct MalformedTransactionEvidence {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion inclusion;
 }

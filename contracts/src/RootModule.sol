@@ -143,7 +143,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.BrokenHistory)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.MalformedTransaction)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -216,6 +216,8 @@ contract RootModule is RootStorage {
             for (uint64 h = height; h < anchor.height; ++h) {
                 if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);
             }
+        } else if (kind == FraudKind.MalformedTransaction) {
+            height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
         }

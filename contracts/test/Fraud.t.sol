@@ -143,6 +143,13 @@ contract FraudTest is RootFixture {
         _convict("inflation_exit_start", "inflation_honest", FraudVerifier.Conserved.selector, 4);
     }
 
+    /// A quorum that mints 1,000 behind a stake payload nobody can decode: inflation cannot be
+    /// judged, the transaction's form convicts the block. (Every other way to be malformed,
+    /// and the well-formed counterparts, are the `malformed_*` cases of Vectors.t.sol.)
+    function test_fraud_malformed_stake_payload_that_mints() public {
+        _convict("malformed_stake_payload", "malformed_honest_bond", FraudVerifier.WellFormed.selector, 4);
+    }
+
     function test_fraud_nonexistent_input() public {
         _convict("nonexistent_input_no_such_output", "nonexistent_input_honest", FraudVerifier.InputExists.selector, 4);
     }

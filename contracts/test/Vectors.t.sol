@@ -57,6 +57,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("DifferentOutputs")) return FraudVerifier.DifferentOutputs.selector;
         if (n == keccak256("SignatureValid")) return FraudVerifier.SignatureValid.selector;
         if (n == keccak256("Conserved")) return FraudVerifier.Conserved.selector;
+        if (n == keccak256("WellFormed")) return FraudVerifier.WellFormed.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
         if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
@@ -288,6 +289,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 15, "every fraud vector convicts");
+        assertEq(convicted, 25, "every fraud vector convicts");
     }
 }

@@ -40,6 +40,8 @@ pub enum FraudKind {
     /// A checkpoint whose history contradicts itself: a header in it names another block at a
     /// lower height (its parent, or a leaf of its own history) than the history holds there.
     BrokenHistory,
+    /// An included transaction invalid for its form alone ([`crate::form::check_form`]).
+    MalformedTransaction,
 }
 
 /// A proven fraud.
@@ -89,6 +91,9 @@ pub enum FraudError {
     /// Honest: no asset gains value.
     #[error("no asset gains value")]
     Conserved,
+    /// Honest: the transaction is well formed.
+    #[error("the transaction is well formed")]
+    WellFormed,
     /// Honest: the input exists.
     #[error("the input exists")]
     InputExists,
@@ -234,6 +239,22 @@ pub fn verify_invalid_signature(
         return Err(FraudError::SignatureValid);
     }
     Ok(FraudVerdict::at(FraudKind::InvalidSignature, spend.height))
+}
+
+/// Malformed transaction: an included transaction is invalid whatever the chain's state
+/// ([`crate::form::check_form`]: its kind, shape, outputs or payload).
+pub fn verify_malformed(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    height: u64,
+    tx_index: u32,
+    inclusion: &TxInclusion,
+) -> Result<FraudVerdict, FraudError> {
+    included(chain_id, anchor, inclusion, height, tx_index)?;
+    match crate::form::check_form(&inclusion.signedTx) {
+        Ok(_) => Err(FraudError::WellFormed),
+        Err(_) => Ok(FraudVerdict::at(FraudKind::MalformedTransaction, height)),
+    }
 }
 
 /// Inflation: an included transaction's outputs (plus what it locks, stakes or bonds) exceed
@@ -537,8 +558,8 @@ pub fn judge(
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
         DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
-        InflationEvidence, InvalidSignatureEvidence, MintProof, MissingInputKind,
-        NonexistentInputEvidence, SpendProof,
+        InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof,
+        MissingInputKind, NonexistentInputEvidence, SpendProof,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -616,6 +637,11 @@ pub fn judge(
             let e: BrokenHistoryEvidence =
                 decode("BrokenHistoryEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_broken_history(chain_id, anchor, &e, accepted)
+        }
+        Kind::MalformedTransaction => {
+            let e: MalformedTransactionEvidence =
+                decode("MalformedTransactionEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_malformed(chain_id, anchor, e.height, e.txIndex, &e.inclusion)
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }

@@ -15,6 +15,7 @@ pub mod build;
 pub mod certificate;
 pub mod children;
 pub mod exit;
+pub mod form;
 pub mod fraud;
 pub mod header;
 pub mod kind;

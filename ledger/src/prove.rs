@@ -12,7 +12,8 @@ use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
 use crate::fraud::{
     evidence, verify_deposit_mismatch, verify_double_mint, verify_double_spend, verify_inflation,
-    verify_invalid_signature, verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
+    verify_invalid_signature, verify_malformed, verify_nonexistent_input, MintEvidence,
+    MissingInput, SpendEvidence,
 };
 use crate::header::{self, check_link};
 use crate::kind::Kind;
@@ -21,7 +22,7 @@ use crate::tx::TxError;
 use crate::types::{
     Block, BlockHeader, CommitCertificate, DepositMismatchEvidence, DepositRecord,
     FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
-    MerkleProof, MintProof, TxInclusion, UtxoPos,
+    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -279,10 +280,15 @@ pub fn build_proof(
             verify_double_mint(chain_id, anchor, &a, &b).map_err(refuted)?;
             Ok(cx.proof(SolFraudKind::DoubleMint, &evidence::double_mint(&a, &b)))
         }
+        TxError::Form(_) => {
+            let inclusion = cx.inclusion(height, index)?;
+            verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;
+            let ev = MalformedTransactionEvidence { height, txIndex: index, inclusion };
+            Ok(cx.proof(SolFraudKind::MalformedTransaction, &ev))
+        }
         TxError::DepositUnknown { .. }
         | TxError::DepositMismatch { .. }
         | TxError::DepositWrongChain { .. }
-        | TxError::Payload(_)
             if tx.tx_kind() == Some(Kind::Deposit) =>
         {
             let minted = cx.inclusion(height, index)?;
@@ -427,6 +433,23 @@ mod tests {
             vec![first]
         });
         proven(&chain, &honest, SolFraudKind::DoubleMint);
+    }
+
+    #[test]
+    fn a_malformed_transaction_is_proven_by_its_form() {
+        let (chain, honest) = with_fraud(|c| {
+            let mut stake = transfer_of(c, vec![UtxoPos::new(2, 0, 0)], 1_100, "alice");
+            stake.transaction.kind = Kind::StakeChild as u8;
+            stake.transaction.data = vec![1, 2, 3].into();
+            let key = testkit::user("alice");
+            vec![build::sign(&c.domain, stake.transaction, &[&key])]
+        });
+        let proof = proven(&chain, &honest, SolFraudKind::MalformedTransaction);
+        let ev = MalformedTransactionEvidence::abi_decode(&proof.evidence).expect("decodes");
+        let anchor = &proof.anchor;
+        let verdict =
+            verify_malformed(anchor.chainId, anchor, ev.height, ev.txIndex, &ev.inclusion);
+        assert_eq!(verdict.map(|v| v.height), Ok(3));
     }
 
     #[test]

@@ -272,6 +272,9 @@ pub struct FraudWorld {
     pub bad_deposit: u32,
     /// … a second mint of deposit 0 (first minted in block 1).
     pub double_mint: u32,
+    /// … transactions invalid for their form alone, by name: each spends Alice's change of
+    /// block 2 (the stake mints 1,000 behind a payload nobody can read).
+    pub malformed: Vec<(&'static str, u32)>,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -372,7 +375,8 @@ impl FraudWorld {
         let start = crate::types::ChildExitStart { childChainId: 8, ..Default::default() };
         let inflating_exit_start =
             payload_tx(Kind::StartChildExit, vec![eth(&alice, base)], start.abi_encode());
-        chain.commit_unchecked(vec![
+        let malformed = malformed_transactions(&d, &alice, &alices_change, base - 60, &bond);
+        let mut frauds = vec![
             bad_deposit,
             double_spend,
             forged,
@@ -383,7 +387,11 @@ impl FraudWorld {
             inflating_stake,
             inflating_bond,
             inflating_exit_start,
-        ]);
+        ];
+        let first = frauds.len() as u32;
+        let names = malformed.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        frauds.extend(malformed.into_iter().map(|(_, tx)| tx));
+        chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
             chain,
@@ -399,6 +407,7 @@ impl FraudWorld {
             inflating_stake: 7,
             inflating_bond: 8,
             inflating_exit_start: 9,
+            malformed: names.into_iter().zip(first..).collect(),
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }
@@ -507,4 +516,60 @@ impl Workload {
     pub fn params(height: u64) -> ProposalParams {
         ProposalParams { timestamp: 1_700_000_000 + height, ..Default::default() }
     }
+}
+
+/// One transaction of each way to be malformed ([`crate::form::check_form`]), each spending
+/// `coin` (worth `value`, owned by `owner`) and signed by `owner` unless that is the fault.
+fn malformed_transactions(
+    d: &SigningDomain,
+    owner: &UserKey,
+    coin: &UtxoPos,
+    value: u64,
+    bond: &crate::types::ChildBond,
+) -> Vec<(&'static str, SignedTransaction)> {
+    let to = |a: u64| Output::new(owner.address(), Address::ZERO, U256::from(a));
+    let signed = |kind: u8, outputs: Vec<Output>, data: Vec<u8>| {
+        let mut tx = crate::build::transaction(Kind::Transfer, vec![coin.clone()], outputs, data);
+        tx.kind = kind;
+        sign(d, tx, &[owner])
+    };
+    let transfer = Kind::Transfer as u8;
+    let mut unsigned = signed(transfer, vec![to(value)], vec![]);
+    unsigned.signatures.clear();
+    let mut bond_bytes = bond.abi_encode();
+    bond_bytes.extend([0; 32]); // canonical, then one more word
+    let lock = crate::types::ChildDeposit {
+        childChainId: 8,
+        recipient: Address::ZERO,
+        token: Address::ZERO,
+        amount: U256::from(1),
+    };
+    vec![
+        ("stake_payload", signed(Kind::StakeChild as u8, vec![to(value + 1_000)], vec![1, 2, 3])),
+        ("unknown_kind", signed(9, vec![to(value)], vec![])),
+        ("zero_output", signed(transfer, vec![to(value), to(0)], vec![])),
+        ("ownerless_output", {
+            signed(
+                transfer,
+                vec![Output::new(Address::ZERO, Address::ZERO, U256::from(value))],
+                vec![],
+            )
+        }),
+        ("transfer_payload", signed(transfer, vec![to(value)], vec![0; 32])),
+        ("too_many_outputs", signed(transfer, vec![to(1); 5], vec![])),
+        ("unsigned", unsigned),
+        (
+            "overflow",
+            signed(
+                transfer,
+                vec![to(1), Output::new(owner.address(), Address::ZERO, U256::MAX)],
+                vec![],
+            ),
+        ),
+        ("bond_trailing_bytes", signed(Kind::BondChild as u8, vec![to(1)], bond_bytes)),
+        (
+            "lock_to_nobody",
+            signed(Kind::DepositToChild as u8, vec![to(value - 1)], lock.abi_encode()),
+        ),
+    ]
 }

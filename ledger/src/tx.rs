@@ -6,13 +6,15 @@
 
 use crate::build::payout_outputs;
 use crate::children::{self, ChildEffect, ChildError, ChildExit, Settlement};
-use crate::kind::{is_system_byte, Kind};
+pub use crate::form::{check_form, FormError};
+use crate::form::{output_sums, AssetSums};
+use crate::kind::Kind;
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::state::TxRef;
 pub use crate::state::ValidatedTx;
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
-    UtxoPos, MAX_INPUTS, MAX_OUTPUTS,
+    UtxoPos,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256, U256};
@@ -20,44 +22,9 @@ use alloy_primitives::{Address, B256, U256};
 /// Why a transaction is invalid. Each variant carries what is needed to act on it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TxError {
-    /// `kind` is not a kind this ledger knows.
-    #[error("unknown transaction kind {0}")]
-    UnknownKind(u8),
-    /// The kind is minted by validators and may not come from a user.
-    #[error("{0:?} transactions are created by the validators, not submitted")]
-    NotSubmittable(Kind),
-    /// Too few or too many inputs for the kind.
-    #[error("{kind:?} takes {min}..={max} inputs, got {got}")]
-    InputCount {
-        /// Transaction kind.
-        kind: Kind,
-        /// Inputs given.
-        got: usize,
-        /// Fewest allowed.
-        min: usize,
-        /// Most allowed.
-        max: usize,
-    },
-    /// Too few or too many outputs for the kind.
-    #[error("{kind:?} takes {min}..={max} outputs, got {got}")]
-    OutputCount {
-        /// Transaction kind.
-        kind: Kind,
-        /// Outputs given.
-        got: usize,
-        /// Fewest allowed.
-        min: usize,
-        /// Most allowed.
-        max: usize,
-    },
-    /// There must be exactly one signature per input.
-    #[error("{signatures} signatures for {inputs} inputs")]
-    SignatureCount {
-        /// Inputs.
-        inputs: usize,
-        /// Signatures.
-        signatures: usize,
-    },
+    /// Invalid for its form alone, whatever the state ([`check_form`]).
+    #[error(transparent)]
+    Form(#[from] FormError),
     /// The same output is spent twice by one transaction.
     #[error("input {pos} appears twice")]
     DuplicateInput {
@@ -96,18 +63,6 @@ pub enum TxError {
         /// Address the signature recovers.
         signer: Address,
     },
-    /// An output (or deposit) of zero value.
-    #[error("output {output} has zero amount")]
-    ZeroAmount {
-        /// Output index.
-        output: usize,
-    },
-    /// An output to the zero address, which nobody can spend.
-    #[error("output {output} is owned by the zero address")]
-    ZeroOwner {
-        /// Output index.
-        output: usize,
-    },
     /// Value of an asset is not conserved.
     #[error("asset {token}: inputs {inputs} != outputs {outputs}")]
     ValueMismatch {
@@ -127,9 +82,6 @@ pub enum TxError {
     /// `data` is not the payload the kind requires.
     #[error("payload: {0}")]
     Payload(DecodeError),
-    /// `data` must be empty for this kind.
-    #[error("{0:?} transactions carry no payload")]
-    UnexpectedPayload(Kind),
     /// A deposit of another chain.
     #[error("deposit is for chain {got}, this is chain {expected}")]
     DepositWrongChain {
@@ -199,78 +151,6 @@ impl TxError {
     }
 }
 
-/// Running per-asset sums; a transaction touches at most a handful of assets.
-#[derive(Default)]
-struct AssetSums(Vec<(Address, U256)>);
-
-impl AssetSums {
-    fn add(&mut self, token: Address, amount: U256) -> Result<(), TxError> {
-        match self.0.iter_mut().find(|(t, _)| *t == token) {
-            Some((_, sum)) => {
-                *sum = sum.checked_add(amount).ok_or(TxError::Overflow { token })?;
-            }
-            None => self.0.push((token, amount)),
-        }
-        Ok(())
-    }
-
-    fn get(&self, token: &Address) -> U256 {
-        self.0.iter().find(|(t, _)| t == token).map(|(_, v)| *v).unwrap_or_default()
-    }
-}
-
-/// How many inputs and outputs a kind takes, as inclusive ranges.
-fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
-    match kind {
-        Kind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
-        Kind::DepositToChild
-        | Kind::StartChildExit
-        | Kind::StartChildDepositExit
-        | Kind::StakeChild
-        | Kind::BondChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
-        // Minted kinds: no inputs, no signatures. A payout pays the exit (nothing when the
-        // escrow is drained, or the exit cancelled) and returns its bond (none when zero).
-        Kind::ExitPayout => ((0, 0), (0, 2)),
-        Kind::Deposit => ((0, 0), (1, 1)),
-        // System kinds are judged whole by `children::validate_system`: no inputs, at most the
-        // one output a challenge or a fraud proof pays.
-        Kind::RegisterChild
-        | Kind::ChildCheckpoint
-        | Kind::ChallengeChildExit
-        | Kind::ProveChildFraud
-        | Kind::ChallengeChildDepositExit => ((0, 0), (0, 1)),
-    }
-}
-
-fn check_shape(kind: Kind, stx: &SignedTransaction) -> Result<(), TxError> {
-    let tx = &stx.transaction;
-    let ((imin, imax), (omin, omax)) = shape(kind);
-    let (inputs, outputs) = (tx.inputs.len(), tx.outputs.len());
-    if !(imin..=imax).contains(&inputs) {
-        return Err(TxError::InputCount { kind, got: inputs, min: imin, max: imax });
-    }
-    if !(omin..=omax).contains(&outputs) {
-        return Err(TxError::OutputCount { kind, got: outputs, min: omin, max: omax });
-    }
-    if imax == 0 && !stx.signatures.is_empty() {
-        return Err(TxError::SignatureCount { inputs: 0, signatures: stx.signatures.len() });
-    }
-    Ok(())
-}
-
-fn check_outputs(outputs: &[Output], sums: &mut AssetSums) -> Result<(), TxError> {
-    for (i, out) in outputs.iter().enumerate() {
-        if out.amount.is_zero() {
-            return Err(TxError::ZeroAmount { output: i });
-        }
-        if out.owner == Address::ZERO {
-            return Err(TxError::ZeroOwner { output: i });
-        }
-        sums.add(out.token, out.amount)?;
-    }
-    Ok(())
-}
-
 /// Checks every signed input against the view and returns the per-asset input sums and the
 /// first input's owner.
 fn check_inputs(
@@ -279,13 +159,8 @@ fn check_inputs(
     stx: &SignedTransaction,
     signers: &impl Signers,
 ) -> Result<(AssetSums, Address), TxError> {
+    // One signature per input: `check_form` has seen to it.
     let tx = &stx.transaction;
-    if stx.signatures.len() != tx.inputs.len() {
-        return Err(TxError::SignatureCount {
-            inputs: tx.inputs.len(),
-            signatures: stx.signatures.len(),
-        });
-    }
     for (i, pos) in tx.inputs.iter().enumerate() {
         if tx.inputs[..i].contains(pos) {
             return Err(TxError::DuplicateInput { pos: pos.clone() });
@@ -307,7 +182,7 @@ fn check_inputs(
         if signer != spent.owner {
             return Err(TxError::WrongSigner { input: i, owner: spent.owner, signer });
         }
-        sums.add(spent.token, spent.amount)?;
+        sums.add(spent.token, spent.amount).ok_or(TxError::Overflow { token: spent.token })?;
         if i == 0 {
             first_owner = spent.owner;
         }
@@ -316,7 +191,7 @@ fn check_inputs(
 }
 
 fn check_conserved(inputs: &AssetSums, outputs: &AssetSums) -> Result<(), TxError> {
-    for token in inputs.0.iter().chain(&outputs.0).map(|(t, _)| t) {
+    for token in inputs.tokens().chain(outputs.tokens()) {
         let (i, o) = (inputs.get(token), outputs.get(token));
         if i != o {
             return Err(TxError::ValueMismatch { token: *token, inputs: i, outputs: o });
@@ -354,19 +229,15 @@ pub fn validate_transaction_with(
         escrow_debit: None,
         child: None,
     };
-    if is_system_byte(tx.kind) {
+    let kind = check_form(stx)?;
+    if kind.is_system() {
         out.child = Some(children::validate_system(domain, view, stx)?);
         return Ok(out);
     }
-    let kind = tx.tx_kind().ok_or(TxError::UnknownKind(tx.kind))?;
-    check_shape(kind, stx)?;
-    let mut output_sums = AssetSums::default();
-    check_outputs(&tx.outputs, &mut output_sums)?;
+    let mut output_sums = output_sums(&tx.outputs)?;
+    let overflow = |token| TxError::Overflow { token };
     match kind {
         Kind::Transfer => {
-            if !tx.data.is_empty() {
-                return Err(TxError::UnexpectedPayload(kind));
-            }
             let (input_sums, _) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
         }
@@ -377,14 +248,7 @@ pub fn validate_transaction_with(
                 Err(ChildError::UnknownChild(chain)) => return Err(TxError::UnknownChild(chain)),
                 judged => judged?,
             };
-            // The lock is judged like one more output, numbered after the real ones.
-            if lock.amount.is_zero() {
-                return Err(TxError::ZeroAmount { output: tx.outputs.len() });
-            }
-            if lock.recipient == Address::ZERO {
-                return Err(TxError::ZeroOwner { output: tx.outputs.len() });
-            }
-            output_sums.add(lock.token, lock.amount)?;
+            output_sums.add(lock.token, lock.amount).ok_or(overflow(lock.token))?;
             // The depositor is the first input's owner, who signed it.
             let (input_sums, depositor) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
@@ -457,7 +321,7 @@ pub fn validate_transaction_with(
                 children::validate_deposit_exit_start(view, &tx.data, claimant)?
             };
             // The bond is judged like one more output, in ETH.
-            output_sums.add(Address::ZERO, exit.bond)?;
+            output_sums.add(Address::ZERO, exit.bond).ok_or(overflow(Address::ZERO))?;
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(ChildEffect::ExitStarted { chain, exit });
         }
@@ -471,7 +335,7 @@ pub fn validate_transaction_with(
             if let ChildEffect::Staked { amount, .. } | ChildEffect::Bonded { amount, .. } = &effect
             {
                 // The stake is judged like one more output, in ETH.
-                output_sums.add(Address::ZERO, *amount)?;
+                output_sums.add(Address::ZERO, *amount).ok_or(overflow(Address::ZERO))?;
             }
             check_conserved(&input_sums, &output_sums)?;
             out.child = Some(effect);
@@ -481,7 +345,7 @@ pub fn validate_transaction_with(
         | Kind::ChildCheckpoint
         | Kind::ChallengeChildExit
         | Kind::ProveChildFraud
-        | Kind::ChallengeChildDepositExit => return Err(TxError::UnknownKind(tx.kind)),
+        | Kind::ChallengeChildDepositExit => return Err(FormError::UnknownKind(tx.kind).into()),
     }
     Ok(out)
 }

@@ -19,7 +19,7 @@ use crate::tx::validate_transaction;
 use crate::types::{
     BrokenHistoryEvidence, ConflictingCheckpointsEvidence, DepositMismatchEvidence,
     EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
-    InvalidSignatureEvidence, MerkleProof, MintProof, UtxoPos,
+    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
@@ -385,6 +385,31 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
                 ev::nonexistent_input(&spend, &evidence).abi_encode()
             }),
             fraud::verify_nonexistent_input(id, anchor, &spend, &evidence),
+        );
+    }
+
+    let malformed =
+        world.malformed.iter().map(|(name, index)| (format!("malformed_{name}"), (bad, *index)));
+    let honest = [
+        ("malformed_honest_transfer", world.honest_other),
+        ("malformed_honest_bond", (bad, world.inflating_bond)),
+        ("malformed_honest_exit_start", (bad, world.inflating_exit_start)),
+    ];
+    for (name, at) in malformed.chain(honest.map(|(n, at)| (n.to_owned(), at))) {
+        let incl = chain.inclusion(at.0, at.1);
+        push(
+            &name,
+            "MalformedTransaction",
+            json!({ "height": at.0, "txIndex": at.1, "inclusion": h(incl.abi_encode()) }),
+            prove(SolFraudKind::MalformedTransaction, &|| {
+                MalformedTransactionEvidence {
+                    height: at.0,
+                    txIndex: at.1,
+                    inclusion: incl.clone(),
+                }
+                .abi_encode()
+            }),
+            fraud::verify_malformed(id, anchor, at.0, at.1, &incl),
         );
     }
 

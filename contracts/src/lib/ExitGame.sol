@@ -9,6 +9,10 @@ import {PlasmaTx} from "./PlasmaTx.sol";
 /// @notice The exit rules of `ledger::exit` (Plasma MVP / MoreVP): inclusion under a
 /// checkpointed header, exit ids, `exitableAt`, priorities and challenges.
 library ExitGame {
+    /// `Transaction.kind` of a plasma parent's registration of a child (a system kind).
+    uint8 internal constant REGISTER_CHILD = 16;
+    /// `Transaction.kind` of a plasma parent's acceptance of a child's checkpoint (a system kind).
+    uint8 internal constant CHILD_CHECKPOINT = 17;
     /// `Transaction.kind` of a plasma parent's challenge of its child's exit (a system kind).
     uint8 internal constant CHALLENGE_CHILD_EXIT = 18;
     /// `Transaction.kind` of a plasma parent's fraud proof against its child (a system kind).

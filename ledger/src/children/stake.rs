@@ -46,7 +46,7 @@ pub fn validate_bond(
     payload: &[u8],
     operator: Address,
 ) -> Result<ChildEffect, ChildError> {
-    let bond: ChildBond = decode("ChildBond", payload, 1024)?;
+    let bond: ChildBond = decode("ChildBond", payload, crate::form::MAX_BOND_BYTES)?;
     let chain = bond.childChainId;
     let mut record = live_child(view, chain)?;
     let power = bond_power(bond.amount)?;

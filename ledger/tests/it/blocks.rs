@@ -7,7 +7,7 @@ use plasma_ledger::build;
 use plasma_ledger::build::{deposit_transaction, transfer};
 use plasma_ledger::signing::Recover;
 use plasma_ledger::testkit::{self, TestChain};
-use plasma_ledger::tx::TxError;
+use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::view::{LedgerView, TxRef};
 use plasma_ledger::{apply_block, Address, Output, UtxoPos, B256, U256};
 
@@ -213,22 +213,25 @@ fn transfer_errors_name_what_is_wrong() {
             &[(p.clone(), &alice)],
             vec![eth(alice.address(), 100), eth(Address::ZERO, 0)]
         )),
-        TxError::ZeroAmount { output: 1 }
+        TxError::Form(FormError::ZeroAmount { output: 1 })
     );
     let five = vec![eth(alice.address(), 20); 5];
     assert!(matches!(
         check(transfer(d, &[(p.clone(), &alice)], five)),
-        TxError::OutputCount { got: 5, .. }
+        TxError::Form(FormError::OutputCount { got: 5, .. })
     ));
     let overflow =
         vec![Output::new(alice.address(), Address::ZERO, U256::MAX), eth(alice.address(), 1)];
     assert_eq!(
         check(transfer(d, &[(p.clone(), &alice)], overflow)),
-        TxError::Overflow { token: Address::ZERO }
+        TxError::Form(FormError::Overflow { token: Address::ZERO })
     );
     let mut unsigned = transfer(d, &[(p, &alice)], vec![eth(alice.address(), 100)]);
     unsigned.signatures.clear();
-    assert_eq!(check(unsigned), TxError::SignatureCount { inputs: 1, signatures: 0 });
+    assert_eq!(
+        check(unsigned),
+        TxError::Form(FormError::SignatureCount { inputs: 1, signatures: 0 })
+    );
 }
 
 #[test]

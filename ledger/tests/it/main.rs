@@ -9,5 +9,6 @@ mod exits;
 mod inflation;
 mod kinds;
 mod layering;
+mod malformed;
 mod properties;
 mod vectors_fresh;

@@ -390,8 +390,6 @@ fn verdict(
     match stx.transaction.tx_kind() {
         // Users' kinds, and system transactions: anyone may submit one, valid by its content.
         Some(kind) if kind.is_user_submittable() || kind.is_system() => {}
-        // A system kind this ledger does not know: the ledger's judge names it.
-        None if plasma_ledger::kind::is_system_byte(stx.transaction.kind) => {}
         Some(kind) => {
             let why = format!("{kind:?} transactions are created by the validators");
             return Ok(Err(Refusal::NotSubmittable(why)));

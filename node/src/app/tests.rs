@@ -47,7 +47,7 @@ fn anyone_may_submit_a_system_transaction_and_the_ledger_judges_it() {
     unknown.transaction.kind = 21;
     let refused = app.check(&unknown.abi_encode()).unwrap_err();
     assert!(
-        matches!(&refused, Refusal::Invalid { permanent: true, reason } if reason.contains("unknown system transaction kind 21")),
+        matches!(&refused, Refusal::NotSubmittable(reason) if reason.contains("unknown transaction kind 21")),
         "{refused:?}"
     );
 }

@@ -45,9 +45,19 @@ fn a_registration_without_possession_is_refused() {
     reg.params.epochLength = 0;
     assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);
 
+    // A signed system transaction is malformed before it is judged as one.
     let mut bare = register_child_tx(&registration(4, 0));
     bare.signatures.push(vec![0u8; 65].into());
-    assert_eq!(refusal(&mut parent, bare), ChildError::NotBare);
+    assert!(matches!(
+        parent.try_commit(vec![bare]),
+        Err(BlockError::InvalidTransaction {
+            error: TxError::Form(crate::form::FormError::SignatureCount {
+                inputs: 0,
+                signatures: 1
+            }),
+            ..
+        })
+    ));
 
     let mut garbage = register_child_tx(&registration(4, 0));
     garbage.transaction.data = vec![1, 2, 3].into();

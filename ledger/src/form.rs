@@ -1,0 +1,223 @@
+//! The form of a transaction: what makes it invalid whatever the chain's state.
+//!
+//! [`check_form`] is the first thing [`crate::tx::validate_transaction`] asks, and the whole of
+//! what a `MalformedTransaction` fraud proof convicts by ([`crate::fraud::verify_malformed`];
+//! `FraudVerifier.malformedTransaction` mirrors it): a quorum that includes a transaction
+//! refused here is provably at fault from the transaction alone. It reads only the
+//! transaction, so it imports nothing of the rules that read state.
+
+use crate::kind::Kind;
+use crate::types::{
+    decode, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart, ChildStake, DecodeError,
+    DepositRecord, ExitPayoutClaim, Output, SignedTransaction, MAX_INPUTS, MAX_OUTPUTS,
+    MAX_TX_BYTES,
+};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolType, SolValue};
+
+/// The most a `BondChild` payload may take.
+pub const MAX_BOND_BYTES: usize = 1024;
+
+/// Why a transaction is malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    /// `kind` is not a kind this ledger knows.
+    #[error("unknown transaction kind {0}")]
+    UnknownKind(u8),
+    /// Too few or too many inputs for the kind.
+    #[error("{kind:?} takes {min}..={max} inputs, got {got}")]
+    InputCount {
+        /// Transaction kind.
+        kind: Kind,
+        /// Inputs given.
+        got: usize,
+        /// Fewest allowed.
+        min: usize,
+        /// Most allowed.
+        max: usize,
+    },
+    /// Too few or too many outputs for the kind.
+    #[error("{kind:?} takes {min}..={max} outputs, got {got}")]
+    OutputCount {
+        /// Transaction kind.
+        kind: Kind,
+        /// Outputs given.
+        got: usize,
+        /// Fewest allowed.
+        min: usize,
+        /// Most allowed.
+        max: usize,
+    },
+    /// There must be exactly one signature per input.
+    #[error("{signatures} signatures for {inputs} inputs")]
+    SignatureCount {
+        /// Inputs.
+        inputs: usize,
+        /// Signatures.
+        signatures: usize,
+    },
+    /// An output (or a lock into a child) of zero value.
+    #[error("output {output} has zero amount")]
+    ZeroAmount {
+        /// Output index (a lock is numbered after the outputs).
+        output: usize,
+    },
+    /// An output to the zero address, which nobody can spend.
+    #[error("output {output} is owned by the zero address")]
+    ZeroOwner {
+        /// Output index (a lock is numbered after the outputs).
+        output: usize,
+    },
+    /// The outputs of an asset (with what the transaction locks, stakes or bonds) sum past
+    /// 2^256.
+    #[error("asset {token}: outputs overflow")]
+    Overflow {
+        /// The asset.
+        token: Address,
+    },
+    /// `data` is not the canonical encoding of the payload the kind takes.
+    #[error("payload: {0}")]
+    Payload(DecodeError),
+    /// `data` must be empty for this kind.
+    #[error("{0:?} transactions carry no payload")]
+    UnexpectedPayload(Kind),
+}
+
+/// Running per-asset sums; a transaction touches at most a handful of assets.
+#[derive(Debug, Default)]
+pub(crate) struct AssetSums(Vec<(Address, U256)>);
+
+impl AssetSums {
+    /// Adds `amount` of `token`; `None` if the sum passes 2^256.
+    pub(crate) fn add(&mut self, token: Address, amount: U256) -> Option<()> {
+        match self.0.iter_mut().find(|(t, _)| *t == token) {
+            Some((_, sum)) => *sum = sum.checked_add(amount)?,
+            None => self.0.push((token, amount)),
+        }
+        Some(())
+    }
+
+    /// The sum of `token`.
+    pub(crate) fn get(&self, token: &Address) -> U256 {
+        self.0.iter().find(|(t, _)| t == token).map(|(_, v)| *v).unwrap_or_default()
+    }
+
+    /// Every asset summed.
+    pub(crate) fn tokens(&self) -> impl Iterator<Item = &Address> {
+        self.0.iter().map(|(t, _)| t)
+    }
+}
+
+/// How many inputs and outputs a kind takes, as inclusive ranges.
+pub fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
+    match kind {
+        Kind::Transfer => ((1, MAX_INPUTS), (1, MAX_OUTPUTS)),
+        Kind::DepositToChild
+        | Kind::StartChildExit
+        | Kind::StartChildDepositExit
+        | Kind::StakeChild
+        | Kind::BondChild => ((1, MAX_INPUTS), (0, MAX_OUTPUTS)),
+        // Minted kinds: no inputs, no signatures. A payout pays the exit (nothing when the
+        // escrow is drained, or the exit cancelled) and returns its bond (none when zero).
+        Kind::ExitPayout => ((0, 0), (0, 2)),
+        Kind::Deposit => ((0, 0), (1, 1)),
+        // System kinds are judged whole by `children::validate_system`: no inputs, and no
+        // outputs but the one a challenge or a fraud proof pays.
+        Kind::RegisterChild | Kind::ChildCheckpoint => ((0, 0), (0, 0)),
+        Kind::ChallengeChildExit | Kind::ProveChildFraud | Kind::ChallengeChildDepositExit => {
+            ((0, 0), (0, 1))
+        }
+    }
+}
+
+/// Checks the form of `stx` and returns its kind: a known kind; inputs, outputs and
+/// signatures in the numbers the kind takes (one signature per input, none for minted and
+/// system kinds); every output of a non-zero amount to a non-zero owner, and no asset's
+/// outputs (with what the transaction locks, stakes or bonds) summing past 2^256; the payload
+/// the kind takes in its canonical encoding, and a lock into a child of a non-zero amount to
+/// a non-zero recipient. A system kind's outputs and payload are judged whole by
+/// `children::validate_system`, against the state; here only its kind and shape.
+pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
+    let tx = &stx.transaction;
+    let kind = tx.tx_kind().ok_or(FormError::UnknownKind(tx.kind))?;
+    let ((imin, imax), (omin, omax)) = shape(kind);
+    let (inputs, outputs, signatures) = (tx.inputs.len(), tx.outputs.len(), stx.signatures.len());
+    if !(imin..=imax).contains(&inputs) {
+        return Err(FormError::InputCount { kind, got: inputs, min: imin, max: imax });
+    }
+    if !(omin..=omax).contains(&outputs) {
+        return Err(FormError::OutputCount { kind, got: outputs, min: omin, max: omax });
+    }
+    if signatures != inputs {
+        return Err(FormError::SignatureCount { inputs, signatures });
+    }
+    if kind.is_system() {
+        return Ok(kind);
+    }
+    let mut sums = output_sums(&tx.outputs)?;
+    let mut add = |token, amount| sums.add(token, amount).ok_or(FormError::Overflow { token });
+    let data = &tx.data[..];
+    match kind {
+        Kind::Transfer if !data.is_empty() => return Err(FormError::UnexpectedPayload(kind)),
+        Kind::DepositToChild => {
+            let lock: ChildDeposit = canonical("ChildDeposit", data, 4 * 32)?;
+            // The lock is judged like one more output, numbered after the real ones.
+            if lock.amount.is_zero() {
+                return Err(FormError::ZeroAmount { output: outputs });
+            }
+            if lock.recipient == Address::ZERO {
+                return Err(FormError::ZeroOwner { output: outputs });
+            }
+            add(lock.token, lock.amount)?;
+        }
+        Kind::Deposit => {
+            canonical::<DepositRecord>("DepositRecord", data, 6 * 32)?;
+        }
+        Kind::ExitPayout => {
+            canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, 2 * 32)?;
+        }
+        Kind::StartChildExit => {
+            canonical::<ChildExitStart>("ChildExitStart", data, MAX_TX_BYTES)?;
+        }
+        Kind::StartChildDepositExit => {
+            canonical::<ChildDepositExit>("ChildDepositExit", data, 2 * 32)?;
+        }
+        Kind::StakeChild => {
+            add(Address::ZERO, canonical::<ChildStake>("ChildStake", data, 2 * 32)?.amount)?
+        }
+        Kind::BondChild => {
+            add(Address::ZERO, canonical::<ChildBond>("ChildBond", data, MAX_BOND_BYTES)?.amount)?
+        }
+        _ => {}
+    }
+    Ok(kind)
+}
+
+/// The outputs summed per asset, each of a non-zero amount to a non-zero owner.
+pub(crate) fn output_sums(outputs: &[Output]) -> Result<AssetSums, FormError> {
+    let mut sums = AssetSums::default();
+    for (i, out) in outputs.iter().enumerate() {
+        if out.amount.is_zero() {
+            return Err(FormError::ZeroAmount { output: i });
+        }
+        if out.owner == Address::ZERO {
+            return Err(FormError::ZeroOwner { output: i });
+        }
+        sums.add(out.token, out.amount).ok_or(FormError::Overflow { token: out.token })?;
+    }
+    Ok(sums)
+}
+
+/// `data` decoded as `T`, refused unless it is exactly `T`'s canonical encoding (the root
+/// re-encodes what it decodes and compares, so both draw the same line).
+fn canonical<T>(what: &'static str, data: &[u8], max: usize) -> Result<T, FormError>
+where
+    T: SolValue + From<<T::SolType as SolType>::RustType>,
+{
+    let value: T = decode(what, data, max).map_err(FormError::Payload)?;
+    if value.abi_encode() != data {
+        let reason = "not the canonical encoding".to_owned();
+        return Err(FormError::Payload(DecodeError::Abi { what, reason }));
+    }
+    Ok(value)
+}
