@@ -4,6 +4,7 @@
 mod abi;
 mod blocks;
 mod checkpoint_gap;
+mod completeness;
 mod decoders;
 mod exits;
 mod inflation;
