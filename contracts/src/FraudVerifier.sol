@@ -148,11 +148,11 @@ contract FraudVerifier {
     /// numbers its kind does not take; an output of zero or to the zero address; an asset's
     /// outputs (with what it locks, stakes or bonds) summing past 2^256; a payload that is not
     /// the canonical encoding its kind takes, or a lock of zero or to the zero address.
-    function malformedTransaction(
-        uint64 chainId,
-        BlockHeader calldata anchor,
-        MalformedTransactionEvidence calldata e
-    ) external view returns (uint64) {
+    function malformedTransaction(uint64 chainId, BlockHeader calldata anchor, MalformedTransactionEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
         SignedTransaction calldata stx = e.inclusion.signedTx;
         _included(chainId, anchor, e.inclusion, e.height, e.txIndex);
         if (_wellFormed(stx)) revert WellFormed();
@@ -316,6 +316,11 @@ contract FraudVerifier {
         height = m.height;
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
         if (!ok) return (height, lookup); // an undecodable mint matches no record
+        // A mint outside its header's deposit range.
+        BlockHeader calldata header = m.inclusion.header;
+        if (record.nonce < header.depositNonceStart || record.nonce >= header.depositNonceEnd) {
+            return (height, lookup);
+        }
         if (record.nonce >= depositCount) return (height, lookup); // the parent has no such deposit
         if (e.parentRecord.nonce != record.nonce) revert WrongParentRecord(record.nonce, e.parentRecord.nonce);
         lookup = ParentLookup({known: true, nonce: record.nonce});
@@ -362,8 +367,11 @@ contract FraudVerifier {
     /// @notice The anchor's history contradicts itself: it holds `e.broken` at height b and
     /// `e.witness` at k < b, and `e.broken` names another block at k: its parent hash (k ==
     /// b - 1, `e.other` zero) or the leaf `e.other` that `e.underBroken` proves at k under its
-    /// own history root. Returns k, the height the chain rolls back to. The caller must
-    /// confirm that it holds no checkpoint at a height from k up to the anchor's.
+    /// own history root; returns k. Or `e.broken` names its parent `e.witness` but breaks
+    /// what a header owes its parent: a time before the parent's, deposits that do not start
+    /// where the parent's ended, or a deposit range that ends before it starts; returns b.
+    /// The chain rolls back to the height returned; the caller must confirm that it holds no
+    /// checkpoint at a height from there up to the anchor's.
     function brokenHistory(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
         external
         pure
@@ -377,7 +385,13 @@ contract FraudVerifier {
         bytes32 witness = PlasmaTx.blockHash(e.witness);
         if (e.other == 0) {
             if (k + 1 != b) revert NotParent(k, b);
-            if (e.broken.parentHash == witness) revert HistoriesAgree();
+            if (e.broken.parentHash != witness) return k;
+            BlockHeader calldata h = e.broken;
+            if (
+                h.timestamp < e.witness.timestamp || h.depositNonceStart != e.witness.depositNonceEnd
+                    || h.depositNonceEnd < h.depositNonceStart
+            ) return b;
+            revert HistoriesAgree();
         } else {
             if (e.other == witness) revert HistoriesAgree();
             Merkle.verifyHistory(e.other, k, e.underBroken, e.broken.historyRoot);

@@ -269,7 +269,33 @@ contract FraudTest is RootFixture {
         }
     }
 
-    /// An honest checkpoint's history agrees with itself: block 5 links to block 4.
+    /// A certified header that goes back in time before its parent: the chain rolls back to
+    /// it and its signers lose their stake (a quorum cannot push outputs' exit times out of
+    /// reach by a far-future block and then resume at the real time).
+    function test_header_before_its_parent_in_time_is_fraud() public {
+        _submitCheckpointOf("broken_history_time");
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("broken_history_time"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 8, "the block before its parent is void");
+        _assertOnlyValidators1To3Slashed();
+    }
+
+    /// A mint outside its header's deposit range, however well it matches the root's record:
+    /// a watcher that finds mints by the headers' ranges would miss it, so it is fraud.
+    function test_mint_outside_its_headers_deposit_range_is_fraud() public {
+        _submitCheckpointOf("deposit_mismatch_out_of_range");
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("deposit_mismatch_out_of_range"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 6, "the block minting outside its range is void");
+        _assertOnlyValidators1To3Slashed();
+    }
+
+    /// An honest checkpoint's history agrees with itself: block 3 links to block 2, after it in
+    /// time, its deposits starting where block 2's ended.
     function test_checkpoint_whose_history_agrees_with_itself_is_not_fraud() public {
         vm.prank(PROVER);
         vm.expectRevert(FraudVerifier.HistoriesAgree.selector);

@@ -399,6 +399,11 @@ pub fn verify_deposit_mismatch(
         Ok(r) => r,
         Err(DecodeError::Abi { .. } | DecodeError::TooLarge { .. }) => return Ok(fraud),
     };
+    // A mint outside its header's deposit range.
+    let header = &minted.header;
+    if !(header.depositNonceStart..header.depositNonceEnd).contains(&record.nonce) {
+        return Ok(fraud);
+    }
     let expected_output = Output::new(record.recipient, record.token, record.amount);
     let matches = record.chainId == chain_id
         && parent_record(record.nonce).as_ref() == Some(&record)
@@ -509,9 +514,14 @@ pub fn verify_conflicting_checkpoints(
 /// k < b, and `e.broken` names another block at k: its parent hash (k == b - 1, `e.other`
 /// zero) or the leaf `e.other` that `e.underBroken` proves at k under its own history root.
 /// An honest chain's headers agree with each other, so the anchor's signers certified a
-/// fabricated history; the chain rolls back to k. `accepted` is the parent's own lookup of its
-/// checkpoint at a height: one at a height from k up to the anchor's refuses the proof
-/// (conflicting checkpoints prove that fabrication without voiding the checkpoint).
+/// fabricated history; the chain rolls back to k. Or `e.broken` names its parent `e.witness`
+/// but breaks what a header owes its parent ([`crate::header::check_time`] and the deposit
+/// range [`crate::block::apply_block`] checks): a time before the parent's, deposits that do
+/// not start where the parent's ended, or a range that ends before it starts; the chain rolls
+/// back to b. `accepted` is the parent's own lookup of its checkpoint at a height: one from
+/// the rollback height up to the anchor's refuses the proof (conflicting checkpoints prove a
+/// fabrication below it without voiding the checkpoint; a fault at or below a checkpoint is
+/// proven under that checkpoint).
 pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -525,11 +535,19 @@ pub fn verify_broken_history(
     verify_block_in_history(chain_id, anchor, &e.broken, &e.brokenProof, b)?;
     verify_block_in_history(chain_id, anchor, &e.witness, &e.witnessProof, k)?;
     let witness = e.witness.hash();
-    if e.other == B256::ZERO {
+    let height = if e.other == B256::ZERO {
         if k + 1 != b {
             return Err(FraudError::NotParent { witness: k, broken: b });
         }
-        if e.broken.parentHash == witness {
+        let h = &e.broken;
+        if h.parentHash != witness {
+            k
+        } else if h.timestamp < e.witness.timestamp
+            || h.depositNonceStart != e.witness.depositNonceEnd
+            || h.depositNonceEnd < h.depositNonceStart
+        {
+            b
+        } else {
             return Err(FraudError::HistoriesAgree);
         }
     } else {
@@ -538,11 +556,12 @@ pub fn verify_broken_history(
         }
         crate::merkle::verify_history(e.other, k, &e.underBroken, e.broken.historyRoot)
             .map_err(InclusionError::History)?;
-    }
-    if let Some(h) = (k..anchor.height).find(|&h| accepted(h).is_some()) {
+        k
+    };
+    if let Some(h) = (height..anchor.height).find(|&h| accepted(h).is_some()) {
         return Err(FraudError::CheckpointBelow(h));
     }
-    Ok(FraudVerdict::at(FraudKind::BrokenHistory, k))
+    Ok(FraudVerdict::at(FraudKind::BrokenHistory, height))
 }
 
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:

@@ -11,18 +11,19 @@
 use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
 use crate::fraud::{
-    evidence, verify_deposit_mismatch, verify_double_mint, verify_double_spend, verify_inflation,
-    verify_invalid_signature, verify_malformed, verify_nonexistent_input, MintEvidence,
-    MissingInput, SpendEvidence,
+    evidence, verify_broken_history, verify_deposit_mismatch, verify_double_mint,
+    verify_double_spend, verify_inflation, verify_invalid_signature, verify_malformed,
+    verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
 };
 use crate::header::{self, check_link};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
-    Block, BlockHeader, CommitCertificate, DepositMismatchEvidence, DepositRecord,
-    FraudKind as SolFraudKind, FraudProof, InflationEvidence, InvalidSignatureEvidence,
-    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos,
+    Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositMismatchEvidence,
+    DepositRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
+    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion,
+    UtxoPos,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -184,6 +185,23 @@ impl ProofContext<'_> {
     }
 }
 
+/// Broken history between `bad` and its parent, which the context holds.
+fn parent_link(cx: &ProofContext<'_>, bad: &Block) -> Result<FraudProof, ProofError> {
+    let b = bad.header.height;
+    let k = b.checked_sub(1).filter(|k| *k > 0).ok_or(ProofError::Missing(0))?;
+    let ev = BrokenHistoryEvidence {
+        broken: bad.header.clone(),
+        brokenProof: cx.history_proof(b)?,
+        witness: cx.block(k)?.header.clone(),
+        witnessProof: cx.history_proof(k)?,
+        other: B256::ZERO,
+        underBroken: MerkleProof::default(),
+    };
+    verify_broken_history(cx.domain.chain_id, cx.anchor, &ev, |_| None)
+        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    Ok(cx.proof(SolFraudKind::BrokenHistory, &ev))
+}
+
 /// The fraud proof for `bad`, refused with `error` (from [`first_invalid`]). `parent_record`
 /// is the parent's record of a deposit nonce as this node knows it. The proof is checked with
 /// the ledger's own verifier (the one the parent runs) before it is returned.
@@ -193,17 +211,46 @@ pub fn build_proof(
     error: &BlockError,
     parent_record: impl Fn(u64) -> Option<DepositRecord>,
 ) -> Result<FraudProof, ProofError> {
-    let BlockError::InvalidTransaction { index, error } = error else {
-        return Err(ProofError::Unsupported(error.to_string()));
+    let (height, chain_id, anchor) = (bad.header.height, cx.domain.chain_id, cx.anchor);
+    let refuted = |e: crate::fraud::FraudError| ProofError::Refuted(e.to_string());
+    let (index, error) = match error {
+        BlockError::InvalidTransaction { index, error } => (*index, error),
+        // The header breaks what it owes its parent (which the node applied: its deposits
+        // ended where this block's body starts).
+        BlockError::WrongParent { .. } => return parent_link(cx, bad),
+        BlockError::DepositRangeMismatch { header_start, body_start, .. }
+            if header_start != body_start =>
+        {
+            return parent_link(cx, bad)
+        }
+        // The body mints past the header's range: the first such mint is outside it.
+        BlockError::DepositRangeMismatch { header_start, header_end, .. } => {
+            let outside = bad.transactions.iter().position(|t| {
+                t.transaction.tx_kind() == Some(Kind::Deposit)
+                    && DepositRecord::abi_decode(&t.transaction.data)
+                        .is_ok_and(|r| !(*header_start..*header_end).contains(&r.nonce))
+            });
+            let index = outside.ok_or_else(|| ProofError::Unsupported(error.to_string()))?;
+            let index = u32::try_from(index).map_err(|_| ProofError::Missing(height))?;
+            let minted = cx.inclusion(height, index)?;
+            let record =
+                DepositRecord::abi_decode(&bad.transactions[index as usize].transaction.data)
+                    .ok()
+                    .and_then(|r| parent_record(r.nonce));
+            verify_deposit_mismatch(chain_id, anchor, height, index, &minted, &parent_record)
+                .map_err(refuted)?;
+            let ev = DepositMismatchEvidence {
+                minted: MintProof { height, txIndex: index, inclusion: minted },
+                parentRecord: record.unwrap_or_default(),
+            };
+            return Ok(cx.proof(SolFraudKind::DepositMismatch, &ev));
+        }
+        other => return Err(ProofError::Unsupported(other.to_string())),
     };
-    let (index, height) = (*index, bad.header.height);
-    let chain_id = cx.domain.chain_id;
-    let anchor = cx.anchor;
     let tx = &bad.transactions.get(index as usize).ok_or(ProofError::Missing(height))?.transaction;
     let input_of = |tx: &crate::Transaction, pos: &UtxoPos| {
         tx.inputs.iter().position(|p| p == pos).ok_or(ProofError::Missing(height))
     };
-    let refuted = |e: crate::fraud::FraudError| ProofError::Refuted(e.to_string());
     match error {
         TxError::ValueMismatch { .. } => {
             let spend = cx.inclusion(height, index)?;

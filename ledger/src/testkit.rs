@@ -180,7 +180,18 @@ impl TestChain {
     /// Commits a block without judging it, as a byzantine proposer would; the state moves
     /// only its head (the honest rules would have refused the block).
     pub fn commit_unchecked(&mut self, txs: Vec<SignedTransaction>) -> Block {
-        let block = seal_block(&self.domain, &self.state, txs, &self.params());
+        self.commit_edited(txs, |_| {})
+    }
+
+    /// [`Self::commit_unchecked`] with the sealed header edited by `edit` first (its tx root
+    /// and history stay what the body and the chain give).
+    pub fn commit_edited(
+        &mut self,
+        txs: Vec<SignedTransaction>,
+        edit: impl FnOnce(&mut BlockHeader),
+    ) -> Block {
+        let mut block = seal_block(&self.domain, &self.state, txs, &self.params());
+        edit(&mut block.header);
         let hash = block.header.hash();
         self.state.head.height = block.header.height;
         self.state.head.hash = hash;

@@ -542,6 +542,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     // history). Below the root's checkpoint at 3, the same contradiction (the real 3 over the
     // forged 2 of the checkpoint at 6) is refused: conflicting checkpoints prove it.
     let broken = fabricate_at(world, 6, 8);
+    let headers = broken_headers(world);
     let real = &broken.real;
     let broken_chain = &broken.chain;
     let real_six = header(real, 6).hash();
@@ -549,7 +550,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, (anchor_chain, checkpoint), b, k, other) in [
         ("broken_history", (broken_chain, Some(&broken.checkpoint)), 7, 6, None),
         ("broken_history_under", (broken_chain, Some(&broken.checkpoint)), 7, 6, Some(real_six)),
-        ("broken_history_honest", (chain, None), 5, 4, None),
+        ("broken_history_honest", (chain, None), 3, 2, None),
+        // The byzantine block 4 mints two deposits the state never took: block 5's deposits
+        // do not start where block 4's ended.
+        ("broken_history_deposit_range", (chain, None), 5, 4, None),
+        ("broken_history_time", (&headers.chain, Some(&headers.checkpoint)), 8, 7, None),
         ("broken_history_below_checkpoint", (fake, Some(&fabricated.checkpoint)), 3, 2, None),
     ] {
         let at = anchor_chain.tip().height.min(checkpoint.map_or(5, |c| c.header.height));
@@ -580,6 +585,26 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             submitted.push((name, c));
         }
     }
+    // Deposit 3 minted in block 6 as the parent recorded it, outside the range its header
+    // declares (a watcher looking for the mint by the headers' ranges would not find it).
+    let records = &chain.state.parent_deposits;
+    let anchor = headers.chain.tip().clone();
+    let minted = headers.chain.inclusion_under(6, 0, 8);
+    let evidence = DepositMismatchEvidence {
+        minted: MintProof { height: 6, txIndex: 0, inclusion: minted.clone() },
+        parentRecord: records[&3].clone(),
+    };
+    let result =
+        fraud::verify_deposit_mismatch(id, &anchor, 6, 0, &minted, |n| records.get(&n).cloned());
+    let certificate = &headers.checkpoint.certificate;
+    push(
+        "deposit_mismatch_out_of_range",
+        "DepositMismatch",
+        json!({ "height": 6, "txIndex": 0, "minted": h(minted.abi_encode()), "parentRecord": h(records[&3].abi_encode()) }),
+        ev::proof(SolFraudKind::DepositMismatch, &anchor, certificate, &evidence),
+        result,
+    );
+    submitted.push(("deposit_mismatch_out_of_range", &headers.checkpoint));
     // The checkpoint a case is anchored to, which the contract accepts before the proof.
     for case in &mut cases {
         let name = case["name"].as_str().unwrap_or_default().to_owned();
@@ -609,6 +634,28 @@ struct Fabricated {
 /// agrees with the root's checkpoint at 5 there, and disagrees with its history at 2.
 fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
     fabricate_at(world, 2, 6)
+}
+
+/// The chain extended by three blocks whose headers break what they owe their parents,
+/// certified at 8 by validators 1 to 3 of the fixture committee: block 6 mints deposit 3 (as
+/// the parent recorded it) but its header's range is empty, [3, 3); block 7 is 1,000 s ahead;
+/// block 8 goes back before it.
+fn broken_headers(world: &FraudWorld) -> Fabricated {
+    let (keys, set) = testkit::committee(4);
+    let mut chain = world.chain.clone();
+    let record = chain.state.parent_deposits[&3].clone();
+    chain.commit_edited(vec![crate::build::deposit_transaction(&record)], |h| {
+        h.depositNonceEnd = h.depositNonceStart;
+    });
+    chain.clock_offset = 1_000;
+    chain.commit_unchecked(vec![]);
+    chain.clock_offset = 0;
+    chain.commit_unchecked(vec![]);
+    let header = chain.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    let real = world.chain.clone();
+    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
 }
 
 /// The chain extended by empty blocks to `anchor`, whose history root (certified by

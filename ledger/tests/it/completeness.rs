@@ -16,12 +16,13 @@ use plasma_ledger::block::BlockError;
 use plasma_ledger::build::{self, deposit_transaction};
 use plasma_ledger::children::ChildError;
 use plasma_ledger::fraud::{self, FraudKind};
+use plasma_ledger::header::{check_time, HeaderError, LinkError};
 use plasma_ledger::prove::{build_proof, first_invalid, ProofContext};
 use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::{
-    Address, Block, CommitCertificate, DepositRecord, Kind, Output, SignedTransaction, UtxoPos,
-    U256,
+    Address, Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositRecord, Kind,
+    Output, SignedTransaction, UtxoPos, B256, U256,
 };
 
 /// What the law says of one refusal.
@@ -41,15 +42,49 @@ fn verdict(e: &BlockError) -> Verdict {
     match e {
         BlockError::WrongChain { .. } => NoExit("an inclusion proof needs the chain's own id"),
         BlockError::WrongHeight { .. } => NoExit("an inclusion proof needs the header's height"),
-        BlockError::WrongParent { .. } | BlockError::HistoryRootMismatch { .. } => {
-            Convicted(FraudKind::BrokenHistory)
+        BlockError::WrongParent { .. } => Convicted(FraudKind::BrokenHistory),
+        BlockError::HistoryRootMismatch { .. } => {
+            Open("a history root is convicted only where a header it holds contradicts it")
         }
         BlockError::TxRootMismatch { .. } => NotAFault("the header commits to its body"),
-        BlockError::DepositRangeMismatch { .. } => Open(HEADER),
+        // The parent was applied, so its deposits end where this body's start.
+        BlockError::DepositRangeMismatch { header_start, body_start, .. }
+            if header_start != body_start =>
+        {
+            Convicted(FraudKind::BrokenHistory)
+        }
+        BlockError::DepositRangeMismatch { header_end, body_end, .. } if body_end > header_end => {
+            Convicted(FraudKind::DepositMismatch)
+        }
+        BlockError::DepositRangeMismatch { .. } => {
+            Open("a range claiming deposits the body does not mint (they exit from the record)")
+        }
         BlockError::HistoryFull(_) => Open(HEADER),
         BlockError::TooManyTransactions(_) => Open(HEADER),
         BlockError::ChildCheckpointsRootMismatch { .. } => Open(HEADER),
         BlockError::InvalidTransaction { error, .. } => tx_verdict(error),
+    }
+}
+
+/// The header against the schedule and the clock (`header::check_*`), which a node judges
+/// beside `apply_block`.
+fn header_verdict(e: &HeaderError) -> Verdict {
+    match e {
+        HeaderError::WrongSet { .. } | HeaderError::AdoptionOffEpoch { .. } => {
+            Open("set hashes: the parent judges certificates by its own configurations")
+        }
+        HeaderError::ProposerNotMember(_) => Open(HEADER),
+        HeaderError::AheadOfClock { .. } => Open("a time ahead of the clock"),
+        HeaderError::BeforeParent { .. } => Convicted(FraudKind::BrokenHistory),
+    }
+}
+
+/// A served block against the one before it (`header::check_link`).
+fn link_verdict(e: &LinkError) -> Verdict {
+    match e {
+        LinkError::Height { .. } => NoExit("an inclusion proof needs the header's height"),
+        LinkError::Parent { .. } => Convicted(FraudKind::BrokenHistory),
+        LinkError::Body(_) => NotAFault("the header commits to its body"),
     }
 }
 
@@ -136,18 +171,23 @@ fn child_verdict(e: &ChildError) -> Verdict {
     }
 }
 
-/// Alice's deposit (block 1) and her payment to herself (block 2), then `fraud` sealed
-/// unchecked as block 3 and an empty block 4 as the checkpoint. Returns the chain and the
-/// state before block 3.
-fn with_fraud(fraud: impl FnOnce(&TestChain) -> Vec<SignedTransaction>) -> (TestChain, TestChain) {
+/// Alice's deposit (block 1) and her payment to herself (block 2), deposit 1 recorded by the
+/// parent, then `fraud` sealed unchecked as block 3 with its header edited by `edit`, and an
+/// empty block 4 as the checkpoint. Returns the chain and the state before block 3.
+fn with_header_fault(
+    fraud: impl FnOnce(&TestChain) -> Vec<SignedTransaction>,
+    edit: impl FnOnce(&mut BlockHeader),
+) -> (TestChain, TestChain) {
     let alice = testkit::user("alice");
     let mut chain = TestChain::new();
     let record = chain.record_deposit(alice.address(), Address::ZERO, 100);
     chain.commit(vec![deposit_transaction(&record)]);
     chain.commit(vec![transfer(&chain, vec![UtxoPos::new(1, 0, 0)], vec![100], "alice")]);
+    // Deposit 1 is recorded by the parent and not minted yet.
+    chain.record_deposit(alice.address(), Address::ZERO, 50);
     let honest = chain.clone();
     let txs = fraud(&chain);
-    chain.commit_unchecked(txs);
+    chain.commit_edited(txs, edit);
     chain.commit_unchecked(Vec::new());
     (chain, honest)
 }
@@ -255,11 +295,32 @@ fn cases() -> Vec<(&'static str, Fault)> {
     ]
 }
 
+/// A header edit of block 3.
+type HeaderFault = fn(&mut BlockHeader);
+
+/// Block 3 of each case carries one fault in its header (and, for the mint, its body).
+fn header_cases() -> Vec<(&'static str, Fault, HeaderFault)> {
+    let none: Fault = Box::new(|_| vec![]);
+    vec![
+        ("wrong parent", none, |h| h.parentHash = B256::repeat_byte(1)),
+        ("deposits not starting where the parent's ended", Box::new(|_| vec![]), |h| {
+            h.depositNonceStart += 1;
+            h.depositNonceEnd += 1;
+        }),
+        (
+            "a mint outside its header's range",
+            Box::new(|c| vec![deposit_transaction(&c.state.parent_deposits[&1])]),
+            |h| h.depositNonceEnd = h.depositNonceStart,
+        ),
+    ]
+}
+
 #[test]
 fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
     let mut convicted = 0;
-    for (name, fraud) in cases() {
-        let (chain, honest) = with_fraud(|c| fraud(c));
+    let tx_faults = cases().into_iter().map(|(name, fault)| (name, fault, (|_| {}) as HeaderFault));
+    for (name, fraud, edit) in tx_faults.chain(header_cases()) {
+        let (chain, honest) = with_header_fault(|c| fraud(c), edit);
         let run = &chain.blocks[2..];
         let (bad, error) = first_invalid(&chain.domain, &honest.state, run)
             .unwrap_or_else(|| panic!("{name}: valid"));
@@ -282,10 +343,39 @@ fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
             .unwrap_or_else(|e| panic!("{name}: {error} has no proof: {e}"));
         let judged = fraud::judge(&chain.domain, &proof, records, |_| None)
             .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
-        assert_eq!((judged.kind, judged.height), (kind, 3), "{name}: {error}");
+        // A header naming another parent voids the block it contradicts: its parent, as a
+        // fabricated history would hold it.
+        let height = if matches!(error, BlockError::WrongParent { .. }) { 2 } else { 3 };
+        assert_eq!((judged.kind, judged.height), (kind, height), "{name}: {error}");
         convicted += 1;
     }
-    assert_eq!(convicted, cases().len());
+    assert_eq!(convicted, cases().len() + header_cases().len());
+}
+
+#[test]
+fn a_header_before_its_parent_in_time_is_convicted() {
+    let (chain, _) = with_header_fault(|_| vec![], |h| h.timestamp -= 100);
+    let (parent, bad) = (&chain.blocks[1].header, &chain.blocks[2].header);
+    let refusal = check_time(bad, Some(parent.timestamp), bad.timestamp).expect_err("before");
+    let Convicted(kind) = header_verdict(&refusal) else {
+        panic!("{refusal} is not classified convicted");
+    };
+    let evidence = BrokenHistoryEvidence {
+        broken: bad.clone(),
+        brokenProof: chain.history_under(3, 4),
+        witness: parent.clone(),
+        witnessProof: chain.history_under(2, 4),
+        ..Default::default()
+    };
+    let proof = fraud::evidence::proof(
+        plasma_ledger::FraudKind::BrokenHistory,
+        chain.tip(),
+        &CommitCertificate::default(),
+        &evidence,
+    );
+    let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None).expect("convicted");
+    assert_eq!((judged.kind, judged.height), (kind, 3));
+    assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
 }
 
 #[test]
