@@ -136,7 +136,8 @@ contract PlasmaRoot is RootStorage {
     /// of the active configuration's power signed its precommit (one aggregated BLS signature,
     /// checked with one pairing against the aggregate key minus the non-signers' keys). Its
     /// height is above the chain's last by at most `MAX_CHECKPOINT_GAP`, and at most
-    /// `MAX_CHECKPOINT_HEIGHT`. Its history is not checked against earlier checkpoints (the
+    /// `MAX_CHECKPOINT_HEIGHT`, and its time at most `MAX_CLOCK_DRIFT` ahead of the root's
+    /// clock. Its history is not checked against earlier checkpoints (the
     /// root holds none): one that disagrees with them is proven `ConflictingCheckpoints`.
     function submitCheckpoint(BlockHeader calldata header, CommitCertificate calldata certificate) external {
         uint64 chainId = header.chainId;
@@ -150,6 +151,9 @@ contract PlasmaRoot is RootStorage {
             if (height - last > MAX_CHECKPOINT_GAP) revert TooFarAhead(height, last + MAX_CHECKPOINT_GAP);
         }
         if (height > MAX_CHECKPOINT_HEIGHT) revert HeightOutOfRange(height, MAX_CHECKPOINT_HEIGHT);
+        if (header.timestamp > block.timestamp + MAX_CLOCK_DRIFT) {
+            revert AheadOfClock(header.timestamp, block.timestamp);
+        }
         uint32 cfgId = c.activeConfig;
         if (cfgId == 0) revert NoConfiguration();
         bytes32 blockHash = keccak256(abi.encode(header));

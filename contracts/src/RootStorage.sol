@@ -105,6 +105,12 @@ abstract contract RootStorage {
     /// cannot move up instead: the key's higher bits are the ledger's priority, which orders
     /// the queue.
     uint64 internal constant MAX_CHECKPOINT_HEIGHT = uint64(DEPOSIT_TAG - 1);
+    /// How far ahead of the root's clock a checkpoint's time may be, in seconds
+    /// (`ledger::types::MAX_CLOCK_DRIFT_S`). A header's time never goes back before its
+    /// parent's (broken history otherwise), so every block under a checkpoint is timed at most
+    /// this far ahead of the root when it lands: no quorum can push outputs' exit times out of
+    /// reach.
+    uint64 internal constant MAX_CLOCK_DRIFT = 15;
 
     /// Largest configuration (the ledger's limit).
     uint256 public constant MAX_VALIDATORS = 256;
@@ -195,6 +201,8 @@ abstract contract RootStorage {
     error NoConfiguration();
     error NotNewer(uint64 height, uint64 last);
     error TooFarAhead(uint64 height, uint64 limit);
+    /// A checkpoint timed ahead of the root's clock by more than `MAX_CLOCK_DRIFT`.
+    error AheadOfClock(uint64 time, uint256 now);
     error HeightOutOfRange(uint64 height, uint64 max);
     error HeaderMismatch();
     error WrongValidatorSet(bytes32 expected, bytes32 got);

@@ -45,6 +45,20 @@ contract CheckpointsTest is RootFixture {
         assertEq(root.chain(CHAIN).lastHeight, height, "the chain's core slot moved");
     }
 
+    /// A quorum that stamps a checkpoint ahead of the root's clock would push its outputs'
+    /// exits out of reach (an exit waits two periods from its output's time): refused beyond
+    /// the drift a header may have, accepted within it.
+    function test_checkpoint_timed_ahead_of_the_root_clock_is_refused() public {
+        (BlockHeader memory tip, CommitCertificate memory cert) = checkpoint(1);
+        vm.warp(tip.timestamp - 16);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.AheadOfClock.selector, tip.timestamp, tip.timestamp - 16));
+        root.submitCheckpoint(tip, cert);
+        assertEq(root.chain(CHAIN).lastHeight, 3, "nothing landed");
+        vm.warp(tip.timestamp - 15);
+        root.submitCheckpoint(tip, cert);
+        assertEq(root.chain(CHAIN).lastHeight, 5, "within the drift it lands");
+    }
+
     function test_far_future_checkpoint_cannot_block_the_chain() public {
         // A quorum certifies a header one block past the gap: refused, nothing stored.
         (BlockHeader memory far, CommitCertificate memory farCert) = _jump("pastTheGap");

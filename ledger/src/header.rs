@@ -11,9 +11,7 @@ use crate::block::tx_root;
 use crate::types::{Block, BlockHeader, Validator};
 use alloy_primitives::{Address, B256};
 
-/// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by
-/// block time, so a block running ahead of the validators' clocks would pay exits early.
-pub const MAX_CLOCK_DRIFT_S: u64 = 15;
+pub use crate::types::MAX_CLOCK_DRIFT_S;
 
 /// Why a header breaks a rule of the schedule or the clock.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

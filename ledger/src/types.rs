@@ -23,6 +23,11 @@ pub const MAX_OUTPUTS: usize = 4;
 /// registration (keys and proofs of possession) or fraud proof (inclusion proofs) is the
 /// largest.
 pub const MAX_TX_BYTES: usize = 32 * 1024;
+/// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by
+/// block time, so a block running ahead of the validators' clocks would pay exits early; a
+/// parent refuses a checkpoint timed this far ahead of its own block (`RootStorage`'s
+/// `MAX_CLOCK_DRIFT`).
+pub const MAX_CLOCK_DRIFT_S: u64 = 15;
 /// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
 pub const MAX_BLOCK_TXS: usize = 1 << 16;
 /// Length of a user signature: r ‖ s ‖ v.

@@ -70,6 +70,18 @@ pub enum ChildError {
         /// The highest height the parent accepts next: the latest accepted one plus the gap.
         limit: u64,
     },
+    /// A checkpoint timed ahead of the parent's block by more than a header's clock drift
+    /// (`header::MAX_CLOCK_DRIFT_S`): its outputs would wait for their exits past any real
+    /// time.
+    #[error("checkpoint of chain {chain} is timed {time}, ahead of the parent's {now}")]
+    AheadOfClock {
+        /// The child.
+        chain: u64,
+        /// The checkpoint's time.
+        time: u64,
+        /// The parent block's time.
+        now: u64,
+    },
     /// The header names another set than the one the parent accepts.
     #[error("header names validator set {got}, the parent accepts {expected}")]
     WrongSet {
@@ -157,6 +169,7 @@ impl ChildError {
                 | ChildError::UnknownChild(_)
                 | ChildError::NotNewer { .. }
                 | ChildError::TooFarAhead { .. }
+                | ChildError::AheadOfClock { .. }
                 | ChildError::WrongSet { .. }
                 | ChildError::UnknownAnchor { .. }
                 | ChildError::AmountTooLarge { .. }

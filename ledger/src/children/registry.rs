@@ -9,7 +9,9 @@ use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash};
 use crate::signing::SigningDomain;
-use crate::types::{decode, Checkpoint, ChildRegistration, SignedTransaction, MAX_TX_BYTES};
+use crate::types::{
+    decode, Checkpoint, ChildRegistration, SignedTransaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+};
 use crate::view::LedgerView;
 use alloy_primitives::{keccak256, B256};
 use alloy_sol_types::SolValue;
@@ -121,6 +123,10 @@ pub(super) fn validate_checkpoint(
     let limit = record.last_height.saturating_add(MAX_CHECKPOINT_GAP);
     if header.height > limit {
         return Err(ChildError::TooFarAhead { chain, height: header.height, limit });
+    }
+    let now = view.time().ok_or(ChildError::NoBlockTime)?;
+    if header.timestamp > now.saturating_add(MAX_CLOCK_DRIFT_S) {
+        return Err(ChildError::AheadOfClock { chain, time: header.timestamp, now });
     }
     let expected = record.set_hash();
     if header.validatorSetHash != expected {

@@ -74,7 +74,12 @@ fn header_verdict(e: &HeaderError) -> Verdict {
             Open("set hashes: the parent judges certificates by its own configurations")
         }
         HeaderError::ProposerNotMember(_) => Open(HEADER),
-        HeaderError::AheadOfClock { .. } => Open("a time ahead of the clock"),
+        // Times only grow up to the checkpoint's (a header before its parent is broken
+        // history), and a parent refuses a checkpoint ahead of its own clock: the lead is
+        // bounded, not proven.
+        HeaderError::AheadOfClock { .. } => {
+            Open("a time ahead of the clock, up to the checkpoint's")
+        }
         HeaderError::BeforeParent { .. } => Convicted(FraudKind::BrokenHistory),
     }
 }
@@ -150,6 +155,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::UnknownChild(_)
         | ChildError::NotNewer { .. }
         | ChildError::TooFarAhead { .. }
+        | ChildError::AheadOfClock { .. }
         | ChildError::WrongSet { .. }
         | ChildError::Certificate(_)
         | ChildError::UnknownAnchor { .. }

@@ -116,7 +116,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
         TxError::ExitNotPayable { chain: g.id, exit_id: id }
     );
     let now = g.parent.tip().timestamp;
-    g.parent.clock_offset = exit.record.exitableAt - now;
+    g.parent.clock_offset += exit.record.exitableAt - now;
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);

@@ -12,7 +12,7 @@ fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signi
     let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
     let reg = build::child_registration(0, params, &members);
     let validators = reg.validators.clone();
-    let mut parent = TestChain::new();
+    let mut parent = parent_chain();
     let id = child_chain_id(parent.domain.chain_id, &reg);
     parent.commit(vec![register_child_tx(&reg)]);
     let funds: Vec<_> =

@@ -33,7 +33,7 @@ fn refusal(chain: &mut TestChain, stx: SignedTransaction) -> ChildError {
 
 /// A parent with one registered child of four validators; returns the child's id.
 fn parent_with_child() -> (TestChain, u64) {
-    let mut parent = TestChain::new();
+    let mut parent = parent_chain();
     let reg = registration(4, 0);
     let id = child_chain_id(parent.domain.chain_id, &reg);
     parent.commit(vec![register_child_tx(&reg)]);
@@ -59,6 +59,14 @@ fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
         Err(BlockError::InvalidTransaction { error, .. }) => error,
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// A parent chain, its clock a day ahead of its children's (test chains all start their
+/// clocks at 1,000 s): a parent refuses a checkpoint timed ahead of its own block.
+fn parent_chain() -> TestChain {
+    let mut parent = TestChain::new();
+    parent.clock_offset = 86_400;
+    parent
 }
 
 /// Moves `parent`'s clock so that its next block is stamped at `time` or later.

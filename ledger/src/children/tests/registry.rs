@@ -1,10 +1,11 @@
 //! Registration, checkpoints and deposits into a child.
 
 use super::*;
+use crate::header::MAX_CLOCK_DRIFT_S;
 
 #[test]
 fn a_registration_creates_the_child_it_names() {
-    let mut parent = TestChain::new();
+    let mut parent = parent_chain();
     let reg = registration(4, 7);
     let id = child_chain_id(parent.domain.chain_id, &reg);
     assert_ne!(id >> 63, 0, "plasma-assigned ids never meet the root's");
@@ -22,7 +23,7 @@ fn a_registration_creates_the_child_it_names() {
 
 #[test]
 fn a_registration_without_possession_is_refused() {
-    let mut parent = TestChain::new();
+    let mut parent = parent_chain();
     // Validator 2's proof was made for another operator: a rogue-key attempt.
     let mut reg = registration(4, 0);
     let (keys, _) = committee(4);
@@ -153,10 +154,36 @@ fn a_far_future_checkpoint_cannot_block_the_child() {
     assert_eq!(parent.state.child(id).expect("child").last_height, 8 + MAX_CHECKPOINT_GAP);
 }
 
+/// A quorum that stamps a checkpoint far in the future would push every output of it out of
+/// exit reach (an exit waits two periods from its output's time): the parent refuses a
+/// checkpoint timed ahead of its own block by more than the clock drift a header may have.
+#[test]
+fn a_checkpoint_timed_ahead_of_the_parent_is_refused() {
+    let (mut parent, id) = parent_with_child();
+    let now = 1_000 + parent.blocks.len() as u64 * 10 + parent.clock_offset;
+    let (keys, set) = committee(4);
+    let timed = |time: u64| {
+        let mut header = child_checkpoint(id, 4, &[0, 1, 2]).header;
+        header.timestamp = time;
+        let signers: Vec<_> = [0, 1, 2].iter().map(|i| (*i, &keys[*i])).collect();
+        let certificate = crate::certificate::certify(&set, &signers, &header, 0).expect("cert");
+        Checkpoint { header, certificate }
+    };
+    let ahead = timed(now + MAX_CLOCK_DRIFT_S + 1);
+    assert_eq!(
+        refusal(&mut parent, child_checkpoint_tx(&ahead)),
+        ChildError::AheadOfClock { chain: id, time: now + MAX_CLOCK_DRIFT_S + 1, now }
+    );
+    assert_eq!(parent.state.child(id).expect("child").last_height, 0, "nothing landed");
+    // Within the drift it lands.
+    parent.commit(vec![child_checkpoint_tx(&timed(now + MAX_CLOCK_DRIFT_S))]);
+    assert_eq!(parent.state.child(id).expect("child").last_height, 4);
+}
+
 #[test]
 fn an_epoch_longer_than_the_checkpoint_gap_is_refused() {
     // Its epoch ends would lie beyond any checkpoint's reach: no set change could land.
-    let mut parent = TestChain::new();
+    let mut parent = parent_chain();
     let mut reg = registration(4, 0);
     reg.params.epochLength = MAX_CHECKPOINT_GAP + 1;
     assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);

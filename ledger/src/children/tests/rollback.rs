@@ -35,7 +35,7 @@ impl Rollback {
         let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
         let reg = build::child_registration(0, params, &members);
         let set = ValidatorSet::new(reg.validators.clone()).expect("set");
-        let mut parent = TestChain::new();
+        let mut parent = parent_chain();
         let id = child_chain_id(parent.domain.chain_id, &reg);
         parent.commit(vec![register_child_tx(&reg)]);
 
