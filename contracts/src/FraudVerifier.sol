@@ -99,7 +99,8 @@ contract FraudVerifier {
     }
 
     /// @notice An included transaction's outputs (plus what it locks into a child's escrow,
-    /// stakes or bonds) exceed its inputs in some asset. A `StartChildExit` or
+    /// stakes or bonds) differ from its inputs in some asset: more is inflation, less is value
+    /// destroyed, both refused by the ledger. A `StartChildExit` or
     /// `StartChildDepositExit` bonds the child's exit bond, which it does not carry: its
     /// outputs alone must not exceed its inputs.
     function inflation(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
@@ -128,6 +129,8 @@ contract FraudVerifier {
                 produced[j] = sum;
             }
         }
+        // An exit start bonds ETH the transaction does not carry: its ETH may fall short.
+        bool bonds = t.kind == uint8(TxKind.StartChildExit) || t.kind == uint8(TxKind.StartChildDepositExit);
         uint256[] memory consumed = new uint256[](distinct);
         for (uint256 i = 0; i < t.inputs.length; ++i) {
             Output memory out = _provenOutput(chainId, anchor, t.inputs[i], e.inputs[i], i);
@@ -135,10 +138,13 @@ contract FraudVerifier {
             if (j < distinct) {
                 uint256 sum = consumed[j] + out.amount;
                 consumed[j] = sum < out.amount ? type(uint256).max : sum; // saturating
+            } else if (out.amount != 0 && !(bonds && out.token == address(0))) {
+                return e.height; // an asset spent and not put out at all
             }
         }
         for (uint256 j = 0; j < distinct; ++j) {
             if (produced[j] > consumed[j]) return e.height;
+            if (produced[j] < consumed[j] && !(bonds && tokens[j] == address(0))) return e.height;
         }
         revert Conserved();
     }

@@ -143,6 +143,12 @@ contract FraudTest is RootFixture {
         _convict("inflation_exit_start", "inflation_honest", FraudVerifier.Conserved.selector, 4);
     }
 
+    /// Value destroyed is refused like value created: a transfer putting out less than it
+    /// spends convicts its block.
+    function test_fraud_value_destroyed() public {
+        _convict("inflation_burn", "inflation_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
     /// A quorum that mints 1,000 behind a stake payload nobody can decode: inflation cannot be
     /// judged, the transaction's form convicts the block. (Every other way to be malformed,
     /// and the well-formed counterparts, are the `malformed_*` cases of Vectors.t.sol.)

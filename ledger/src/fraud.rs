@@ -25,7 +25,8 @@ pub enum FraudKind {
     DoubleSpend,
     /// An input spent without its owner's valid signature.
     InvalidSignature,
-    /// A transaction creates more of an asset than it consumes.
+    /// A transaction creates more of an asset than it consumes (or destroys some of it: value
+    /// is conserved exactly, but for the ETH an exit start bonds).
     Inflation,
     /// A transaction spends an output that does not exist.
     NonexistentInput,
@@ -257,9 +258,10 @@ pub fn verify_malformed(
     }
 }
 
-/// Inflation: an included transaction's outputs (plus what it locks, stakes or bonds) exceed
-/// its inputs in some asset. `inputs[i]` is the inclusion of the transaction that created
-/// input `i`.
+/// Inflation: an included transaction's outputs (plus what it locks, stakes or bonds) differ
+/// from its inputs in some asset — more is value created, less is value destroyed, and the
+/// ledger refuses both (but for the ETH an exit start bonds, which it does not carry).
+/// `inputs[i]` is the inclusion of the transaction that created input `i`.
 pub fn verify_inflation(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -285,11 +287,18 @@ pub fn verify_inflation(
         let sum = produced.entry(token).or_insert(Some(U256::ZERO));
         *sum = sum.and_then(|s| s.checked_add(amount)); // overflow is unbounded creation
     }
+    // An exit start bonds ETH the transaction does not carry: its ETH may fall short.
+    let bonds = matches!(tx.tx_kind(), Some(Kind::StartChildExit | Kind::StartChildDepositExit));
+    let must_balance = |token: &Address| !(bonds && *token == Address::ZERO);
     let inflates = produced.iter().any(|(token, out)| match out {
         None => true,
         Some(out) => *out > consumed.get(token).copied().unwrap_or_default(),
     });
-    if !inflates {
+    let destroys = consumed.iter().any(|(token, amount)| {
+        let out = produced.get(token).copied().flatten().unwrap_or_default();
+        out < *amount && must_balance(token)
+    });
+    if !inflates && !destroys {
         return Err(FraudError::Conserved);
     }
     Ok(FraudVerdict::at(FraudKind::Inflation, height))

@@ -283,6 +283,8 @@ pub struct FraudWorld {
     pub bad_deposit: u32,
     /// … a second mint of deposit 0 (first minted in block 1).
     pub double_mint: u32,
+    /// … a transfer that puts out less than it spends (value destroyed).
+    pub burning: u32,
     /// … transactions invalid for their form alone, by name: each spends Alice's change of
     /// block 2 (the stake mints 1,000 behind a payload nobody can read).
     pub malformed: Vec<(&'static str, u32)>,
@@ -399,6 +401,8 @@ impl FraudWorld {
             inflating_bond,
             inflating_exit_start,
         ];
+        let burning = frauds.len() as u32;
+        frauds.push(transfer(&d, &[(alices_change.clone(), &alice)], vec![eth(&alice, 1)]));
         let first = frauds.len() as u32;
         let names = malformed.iter().map(|(n, _)| *n).collect::<Vec<_>>();
         frauds.extend(malformed.into_iter().map(|(_, tx)| tx));
@@ -418,6 +422,7 @@ impl FraudWorld {
             inflating_stake: 7,
             inflating_bond: 8,
             inflating_exit_start: 9,
+            burning,
             malformed: names.into_iter().zip(first..).collect(),
             honest_transfer: (2, 0),
             honest_other: (3, 0),

@@ -335,6 +335,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         ("inflation_stake", (bad, world.inflating_stake)),
         ("inflation_bond", (bad, world.inflating_bond)),
         ("inflation_exit_start", (bad, world.inflating_exit_start)),
+        ("inflation_burn", (bad, world.burning)),
         ("inflation_honest", world.honest_other),
     ] {
         let incl = chain.inclusion(at.0, at.1);

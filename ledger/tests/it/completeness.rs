@@ -38,7 +38,7 @@ use Verdict::*;
 const HEADER: &str = "a header field no fraud kind judges yet";
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 
-fn verdict(e: &BlockError) -> Verdict {
+fn verdict(e: &BlockError, block: &Block) -> Verdict {
     match e {
         BlockError::WrongChain { .. } => NoExit("an inclusion proof needs the chain's own id"),
         BlockError::WrongHeight { .. } => NoExit("an inclusion proof needs the header's height"),
@@ -62,7 +62,12 @@ fn verdict(e: &BlockError) -> Verdict {
         BlockError::HistoryFull(_) => Open(HEADER),
         BlockError::TooManyTransactions(_) => Open(HEADER),
         BlockError::ChildCheckpointsRootMismatch { .. } => Open(HEADER),
-        BlockError::InvalidTransaction { error, .. } => tx_verdict(error),
+        BlockError::InvalidTransaction { error, index } => {
+            let kind =
+                block.transactions.get(*index as usize).and_then(|t| t.transaction.tx_kind());
+            let bonds = matches!(kind, Some(Kind::StartChildExit | Kind::StartChildDepositExit));
+            tx_verdict(error, bonds)
+        }
     }
 }
 
@@ -93,7 +98,8 @@ fn link_verdict(e: &LinkError) -> Verdict {
     }
 }
 
-fn tx_verdict(e: &TxError) -> Verdict {
+/// `bonds`: the transaction is an exit start, which bonds ETH it does not carry.
+fn tx_verdict(e: &TxError, bonds: bool) -> Verdict {
     match e {
         TxError::Form(f) => form_verdict(f),
         TxError::DuplicateInput { .. } | TxError::InputSpent { .. } => {
@@ -103,10 +109,10 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::BadSignature { .. } | TxError::WrongSigner { .. } => {
             Convicted(FraudKind::InvalidSignature)
         }
-        TxError::ValueMismatch { inputs, outputs, .. } if outputs > inputs => {
-            Convicted(FraudKind::Inflation)
-        }
-        TxError::ValueMismatch { .. } => Open("less value out than in (burnt by its signers)"),
+        // An exit start's bond is the parent's parameter, not in the transaction: its ETH
+        // out may fall short of its ETH in, by the bond or by more.
+        TxError::ValueMismatch { token, .. } if bonds && token.is_zero() => Open(BOOKKEEPING),
+        TxError::ValueMismatch { .. } => Convicted(FraudKind::Inflation),
         TxError::Overflow { .. } => NotAFault("inputs past 2^256 follow an earlier inflation"),
         TxError::Payload(_) => NotAFault("check_form refuses a payload first"),
         TxError::DepositWrongChain { .. }
@@ -258,6 +264,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
             Box::new(|c| vec![transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![100_000], "alice")]),
         ),
         (
+            "value destroyed",
+            Box::new(|c| vec![transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![1], "alice")]),
+        ),
+        (
             "forged deposit",
             Box::new(|_| {
                 let alice = testkit::user("alice").address();
@@ -331,8 +341,8 @@ fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
         let (bad, error) = first_invalid(&chain.domain, &honest.state, run)
             .unwrap_or_else(|| panic!("{name}: valid"));
         assert_eq!(bad.header.height, 3, "{name}");
-        let Convicted(kind) = verdict(&error) else {
-            panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error));
+        let Convicted(kind) = verdict(&error, bad) else {
+            panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error, bad));
         };
         let anchor = chain.tip().clone();
         let blocks: Vec<&Block> = chain.blocks.iter().collect();
@@ -395,6 +405,7 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
         inputs: U256::from(2),
         outputs: U256::from(1),
     };
-    assert!(matches!(tx_verdict(&burn), Open(_)));
+    assert_eq!(tx_verdict(&burn, false), Convicted(FraudKind::Inflation), "value destroyed");
+    assert_eq!(tx_verdict(&burn, true), Open(BOOKKEEPING), "an exit start's bond");
     assert!(matches!(child_verdict(&ChildError::ZeroStake), Open(BOOKKEEPING)));
 }

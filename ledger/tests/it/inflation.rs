@@ -58,12 +58,15 @@ fn a_stake_or_bond_paid_in_full_by_its_inputs_is_not_inflation() {
     let paid = |kind: Kind, data: Vec<u8>| {
         sign(&d, transaction(kind, vec![coin.clone()], change.clone(), data), &[&alice])
     };
+    // An exit start's outputs fall short of its inputs by the bond it pays the parent.
+    let start = plasma_ledger::ChildExitStart { childChainId: 8, ..Default::default() };
     chain.commit_unchecked(vec![
         paid(Kind::StakeChild, stake.abi_encode()),
         paid(Kind::BondChild, bond.abi_encode()),
+        paid(Kind::StartChildExit, start.abi_encode()),
     ]);
     let creating = vec![chain.inclusion(1, 0)];
-    for index in [0, 1] {
+    for index in [0, 1, 2] {
         let verdict = fraud::verify_inflation(
             d.chain_id,
             chain.tip(),
@@ -74,4 +77,14 @@ fn a_stake_or_bond_paid_in_full_by_its_inputs_is_not_inflation() {
         );
         assert_eq!(verdict, Err(FraudError::Conserved), "tx {index} pays its stake in full");
     }
+}
+
+#[test]
+fn a_transfer_that_destroys_value_is_convicted_like_one_that_creates_it() {
+    let world = FraudWorld::new(12);
+    let verdict = judged(&world, world.burning);
+    assert!(
+        matches!(&verdict, Ok(v) if v.kind == FraudKind::Inflation && v.height == world.bad_height),
+        "outputs below inputs: {verdict:?}"
+    );
 }
