@@ -54,6 +54,8 @@ contract FraudVerifier {
 
     /// The most a transaction's payload may take (`ledger::types::MAX_TX_BYTES`).
     uint256 internal constant MAX_TX_BYTES = 32 * 1024;
+    /// The most transactions a block may hold (`ledger::types::MAX_BLOCK_TXS`).
+    uint256 internal constant MAX_BLOCK_TXS = 1 << 16;
     /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
     uint256 internal constant MAX_BOND_BYTES = 1024;
 
@@ -153,7 +155,8 @@ contract FraudVerifier {
     /// state (`ledger::form::check_form`): an unknown kind; inputs, outputs or signatures in
     /// numbers its kind does not take; an output of zero or to the zero address; an asset's
     /// outputs (with what it locks, stakes or bonds) summing past 2^256; a payload that is not
-    /// the canonical encoding its kind takes, or a lock of zero or to the zero address.
+    /// the canonical encoding its kind takes, or a lock of zero or to the zero address. Or it
+    /// sits at an index past the most transactions a block may hold.
     function malformedTransaction(uint64 chainId, BlockHeader calldata anchor, MalformedTransactionEvidence calldata e)
         external
         view
@@ -161,6 +164,7 @@ contract FraudVerifier {
     {
         SignedTransaction calldata stx = e.inclusion.signedTx;
         _included(chainId, anchor, e.inclusion, e.height, e.txIndex);
+        if (e.txIndex >= MAX_BLOCK_TXS) return e.height; // past the most a block may hold
         if (_wellFormed(stx)) revert WellFormed();
         return e.height;
     }

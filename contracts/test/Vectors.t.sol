@@ -289,6 +289,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 29, "every fraud vector convicts");
+        assertEq(convicted, 30, "every fraud vector convicts");
     }
 }

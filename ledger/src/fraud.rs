@@ -13,7 +13,7 @@ use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, BrokenHistoryEvidence, ChildBond, ChildDeposit, ChildStake,
     CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord, MerkleProof,
-    Output, TxInclusion, UtxoPos, MAX_TX_BYTES,
+    Output, TxInclusion, UtxoPos, MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -243,7 +243,8 @@ pub fn verify_invalid_signature(
 }
 
 /// Malformed transaction: an included transaction is invalid whatever the chain's state
-/// ([`crate::form::check_form`]: its kind, shape, outputs or payload).
+/// ([`crate::form::check_form`]: its kind, shape, outputs or payload), or sits at an index
+/// past the most transactions a block may hold ([`MAX_BLOCK_TXS`]).
 pub fn verify_malformed(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -252,6 +253,9 @@ pub fn verify_malformed(
     inclusion: &TxInclusion,
 ) -> Result<FraudVerdict, FraudError> {
     included(chain_id, anchor, inclusion, height, tx_index)?;
+    if usize::try_from(tx_index).map_or(true, |i| i >= MAX_BLOCK_TXS) {
+        return Ok(FraudVerdict::at(FraudKind::MalformedTransaction, height));
+    }
     match crate::form::check_form(&inclusion.signedTx) {
         Ok(_) => Err(FraudError::WellFormed),
         Err(_) => Ok(FraudVerdict::at(FraudKind::MalformedTransaction, height)),

@@ -23,7 +23,7 @@ use crate::types::{
     Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositMismatchEvidence,
     DepositRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
     InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion,
-    UtxoPos,
+    UtxoPos, MAX_BLOCK_TXS,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -244,6 +244,14 @@ pub fn build_proof(
                 parentRecord: record.unwrap_or_default(),
             };
             return Ok(cx.proof(SolFraudKind::DepositMismatch, &ev));
+        }
+        // The first transaction past the limit is malformed by its index.
+        BlockError::TooManyTransactions(_) => {
+            let index = u32::try_from(MAX_BLOCK_TXS).map_err(|_| ProofError::Missing(height))?;
+            let inclusion = cx.inclusion(height, index)?;
+            verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;
+            let ev = MalformedTransactionEvidence { height, txIndex: index, inclusion };
+            return Ok(cx.proof(SolFraudKind::MalformedTransaction, &ev));
         }
         other => return Err(ProofError::Unsupported(other.to_string())),
     };

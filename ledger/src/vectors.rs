@@ -590,7 +590,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     // declares (a watcher looking for the mint by the headers' ranges would not find it).
     let records = &chain.state.parent_deposits;
     let anchor = headers.chain.tip().clone();
-    let minted = headers.chain.inclusion_under(6, 0, 8);
+    let minted = headers.chain.inclusion_under(6, 0, 9);
     let evidence = DepositMismatchEvidence {
         minted: MintProof { height: 6, txIndex: 0, inclusion: minted.clone() },
         parentRecord: records[&3].clone(),
@@ -606,6 +606,20 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         result,
     );
     submitted.push(("deposit_mismatch_out_of_range", &headers.checkpoint));
+    // Block 9's transaction 2^16: past the most a block may hold.
+    let (mut inclusion, _) = past_the_limit(world);
+    inclusion.header = anchor.clone();
+    let index = crate::types::MAX_BLOCK_TXS as u32;
+    let evidence = MalformedTransactionEvidence { height: 9, txIndex: index, inclusion };
+    let result = fraud::verify_malformed(id, &anchor, 9, index, &evidence.inclusion);
+    push(
+        "malformed_past_the_block_limit",
+        "MalformedTransaction",
+        json!({ "height": 9, "txIndex": index, "inclusion": h(evidence.inclusion.abi_encode()) }),
+        ev::proof(SolFraudKind::MalformedTransaction, &anchor, certificate, &evidence),
+        result,
+    );
+    submitted.push(("malformed_past_the_block_limit", &headers.checkpoint));
     // The checkpoint a case is anchored to, which the contract accepts before the proof.
     for case in &mut cases {
         let name = case["name"].as_str().unwrap_or_default().to_owned();
@@ -637,10 +651,10 @@ fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
     fabricate_at(world, 2, 6)
 }
 
-/// The chain extended by three blocks whose headers break what they owe their parents,
-/// certified at 8 by validators 1 to 3 of the fixture committee: block 6 mints deposit 3 (as
-/// the parent recorded it) but its header's range is empty, [3, 3); block 7 is 1,000 s ahead;
-/// block 8 goes back before it.
+/// The chain extended by four blocks whose headers break what they owe, certified at 9 by
+/// validators 1 to 3 of the fixture committee: block 6 mints deposit 3 (as the parent
+/// recorded it) but its header's range is empty, [3, 3); block 7 is 1,000 s ahead; block 8
+/// goes back before it; block 9 commits to a transaction past the most a block may hold.
 fn broken_headers(world: &FraudWorld) -> Fabricated {
     let (keys, set) = testkit::committee(4);
     let mut chain = world.chain.clone();
@@ -652,11 +666,26 @@ fn broken_headers(world: &FraudWorld) -> Fabricated {
     chain.commit_unchecked(vec![]);
     chain.clock_offset = 0;
     chain.commit_unchecked(vec![]);
+    let (_, root) = past_the_limit(world);
+    chain.commit_edited(vec![], |h| h.txRoot = root);
     let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let certificate = certify(&set, &signers, &header, 0).expect("certificate");
     let real = world.chain.clone();
     Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
+}
+
+/// Block 2's transfer as transaction 2^16 of a tree (past the most a block may hold), and
+/// that tree's root, which block 9 of [`broken_headers`] commits to.
+fn past_the_limit(world: &FraudWorld) -> (crate::types::TxInclusion, B256) {
+    let signed = world.chain.blocks[1].transactions[0].clone();
+    let index = crate::types::MAX_BLOCK_TXS as u64;
+    let proof = MerkleProof { index, siblings: vec![B256::ZERO; 17] };
+    let leaf = crate::merkle::leaf_hash(&signed.leaf_bytes());
+    let root = crate::merkle::compute_root(leaf, &proof).expect("a 17-level proof");
+    let inclusion =
+        crate::types::TxInclusion { signedTx: signed, txProof: proof, ..Default::default() };
+    (inclusion, root)
 }
 
 /// The chain extended by empty blocks to `anchor`, whose history root (certified by

@@ -60,7 +60,7 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
             Open("a range claiming deposits the body does not mint (they exit from the record)")
         }
         BlockError::HistoryFull(_) => Open(HEADER),
-        BlockError::TooManyTransactions(_) => Open(HEADER),
+        BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
         BlockError::ChildCheckpointsRootMismatch { .. } => Open(HEADER),
         BlockError::InvalidTransaction { error, index } => {
             let kind =
@@ -311,6 +311,14 @@ fn cases() -> Vec<(&'static str, Fault)> {
     ]
 }
 
+/// One more transaction than a block may hold (the same one: the count is judged first).
+fn too_many() -> Fault {
+    Box::new(|c| {
+        let t = transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![100], "alice");
+        vec![t; plasma_ledger::MAX_BLOCK_TXS + 1]
+    })
+}
+
 /// A header edit of block 3.
 type HeaderFault = fn(&mut BlockHeader);
 
@@ -323,6 +331,7 @@ fn header_cases() -> Vec<(&'static str, Fault, HeaderFault)> {
             h.depositNonceStart += 1;
             h.depositNonceEnd += 1;
         }),
+        ("more transactions than a block may hold", too_many(), |_| {}),
         (
             "a mint outside its header's range",
             Box::new(|c| vec![deposit_transaction(&c.state.parent_deposits[&1])]),
