@@ -99,6 +99,11 @@ pub struct ByzantineSection {
     /// one block, each transfer paying the operator the full amount (a double spend).
     #[serde(default)]
     pub double_spend: bool,
+    /// As proposer, spend every deposit minted to this validator's operator address in a
+    /// stake whose payload does not decode, paying the operator a thousand times the amount
+    /// (value minted where no one can read what the stake locks: a malformed transaction).
+    #[serde(default)]
+    pub malformed_stake: bool,
     /// Vote for and commit blocks the ledger refuses (with other byzantine validators
     /// holding two thirds of the power, they are finalized).
     #[serde(default)]

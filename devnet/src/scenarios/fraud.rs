@@ -1,4 +1,5 @@
-//! The fault scenarios `fraud_inflation_rollback_slash_freeze` and `fraud_double_spend`: a
+//! The fault scenarios `fraud_inflation_rollback_slash_freeze`, `fraud_double_spend` and
+//! `fraud_malformed_stake`: a
 //! byzantine majority of a chain under a plasma parent finalizes an invalid block; the honest
 //! watcher proves it, and the parent rolls the chain back, slashes the signers and freezes it.
 
@@ -18,6 +19,8 @@ pub(super) enum FraudScenario {
     Inflate,
     /// One output spent twice in one block.
     DoubleSpend,
+    /// A stake whose payload does not decode, paying a thousand times its input.
+    MalformedStake,
 }
 
 impl FraudScenario {
@@ -26,6 +29,7 @@ impl FraudScenario {
         match self {
             FraudScenario::Inflate => "fraud_inflation_rollback_slash_freeze",
             FraudScenario::DoubleSpend => "fraud_double_spend",
+            FraudScenario::MalformedStake => "fraud_malformed_stake",
         }
     }
 
@@ -34,6 +38,7 @@ impl FraudScenario {
         match self {
             FraudScenario::Inflate => "inflate",
             FraudScenario::DoubleSpend => "double_spend",
+            FraudScenario::MalformedStake => "malformed_stake",
         }
     }
 
@@ -42,6 +47,7 @@ impl FraudScenario {
         match self {
             FraudScenario::Inflate => "an inflating",
             FraudScenario::DoubleSpend => "a double-spending",
+            FraudScenario::MalformedStake => "a malformed-stake",
         }
     }
 
@@ -50,6 +56,7 @@ impl FraudScenario {
         match self {
             FraudScenario::Inflate => "inflation",
             FraudScenario::DoubleSpend => "double_spend",
+            FraudScenario::MalformedStake => "malformed_transaction",
         }
     }
 }
@@ -247,7 +254,9 @@ pub(super) async fn fraud_rollback_slash_freeze(
     // The forged outputs, on the forger's own node (which committed the block).
     let forged = devnet.coins(b, forger).await?;
     let forged_height = match forgery {
-        FraudScenario::Inflate => forged.iter().find(|o| o.amount == quarter * U256::from(1000)),
+        FraudScenario::Inflate | FraudScenario::MalformedStake => {
+            forged.iter().find(|o| o.amount == quarter * U256::from(1000))
+        }
         FraudScenario::DoubleSpend => forged.iter().find(|o| o.amount == quarter - U256::from(1)),
     }
     .map(|o| (o.height, *o))

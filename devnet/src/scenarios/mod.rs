@@ -147,6 +147,17 @@ pub const SCENARIOS: &[Scenario] = &[
             ))
         },
     },
+    Scenario {
+        name: FraudScenario::MalformedStake.scenario(),
+        needs_faults: true,
+        run: |devnet, progress| {
+            Box::pin(fraud::fraud_rollback_slash_freeze(
+                devnet,
+                progress,
+                FraudScenario::MalformedStake,
+            ))
+        },
+    },
 ];
 
 /// The scenarios that need no fault injection, in order.

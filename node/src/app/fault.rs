@@ -10,6 +10,8 @@ pub enum Forgery {
     Inflate,
     /// Two transfers of the same output in one block, each paying the full amount.
     DoubleSpend,
+    /// One stake whose payload does not decode, paying a thousand times the amount.
+    MalformedStake,
 }
 
 /// Fault injection: the forged transfers of the first deposit minted to `key`'s address,
@@ -30,19 +32,25 @@ pub(super) fn forged_transfers(
         if !minted || out.amount < U256::from(2) {
             continue;
         }
-        let pay = |outputs: Vec<Output>| {
+        let spend = |kind: Kind, outputs: Vec<Output>, data: Vec<u8>| {
             let transaction = Transaction {
-                kind: Kind::Transfer as u8,
+                kind: kind as u8,
                 inputs: vec![pos.clone()],
                 outputs,
-                data: Default::default(),
+                data: data.into(),
             };
             let signature = key.sign_digest(&domain.signing_hash(&transaction));
             SignedTransaction { transaction, signatures: vec![signature.to_vec().into()] }
         };
+        let pay = |outputs: Vec<Output>| spend(Kind::Transfer, outputs, Vec::new());
         let whole = |amount| Output::new(out.owner, out.token, amount);
         return Ok(match forgery {
             Forgery::Inflate => vec![pay(vec![whole(out.amount * U256::from(1000))])],
+            // Three bytes no verifier can read as a `ChildStake`.
+            Forgery::MalformedStake => {
+                let minted = vec![whole(out.amount * U256::from(1000))];
+                vec![spend(Kind::StakeChild, minted, vec![1, 2, 3])]
+            }
             // Two bodies, so two transaction hashes, each conserving value on its own.
             Forgery::DoubleSpend => vec![
                 pay(vec![whole(out.amount)]),

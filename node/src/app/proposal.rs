@@ -168,6 +168,9 @@ impl State<'_> {
                         Forgery::DoubleSpend => {
                             warn!(height, "proposing a double-spending block (fault injection)")
                         }
+                        Forgery::MalformedStake => {
+                            warn!(height, "proposing a malformed stake (fault injection)")
+                        }
                     }
                     (forged, delta)
                 }

@@ -161,14 +161,19 @@ fn byzantine_faults(
         tracing::warn!("BYZANTINE NODE: this node proposes invalid blocks on purpose");
         app.propose_invalid_blocks();
     }
-    let forgery = match (section.inflate, section.double_spend) {
-        (false, false) => None,
-        (true, false) => Some(crate::app::Forgery::Inflate),
-        (false, true) => Some(crate::app::Forgery::DoubleSpend),
-        (true, true) => {
-            return Err(eyre!("[byzantine]: inflate and double_spend exclude each other"))
-        }
-    };
+    use crate::app::Forgery;
+    let armed = [
+        (section.inflate, Forgery::Inflate),
+        (section.double_spend, Forgery::DoubleSpend),
+        (section.malformed_stake, Forgery::MalformedStake),
+    ];
+    let mut chosen = armed.iter().filter(|(on, _)| *on).map(|(_, f)| *f);
+    let forgery = chosen.next();
+    if chosen.next().is_some() {
+        return Err(eyre!(
+            "[byzantine]: inflate, double_spend and malformed_stake exclude each other"
+        ));
+    }
     if let Some(forgery) = forgery {
         tracing::warn!(
             ?forgery,
