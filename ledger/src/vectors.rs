@@ -604,8 +604,13 @@ fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabricated {
 /// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint
 /// whose history disagrees with the chain's checkpoint at 5 (and agrees with the one at 3).
 fn fork_checkpoint(world: &FraudWorld) -> crate::types::Checkpoint {
+    tip_certified_by_1_to_3(&world.fork)
+}
+
+/// The tip of `chain`, certified by validators 1 to 3 of the fixture committee.
+fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::types::Checkpoint {
     let (keys, set) = testkit::committee(4);
-    let header = world.fork.tip().clone();
+    let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let certificate = certify(&set, &signers, &header, 0).expect("certificate");
     crate::types::Checkpoint { header, certificate }
@@ -755,6 +760,48 @@ fn root_scenario(world: &FraudWorld) -> Value {
             "certificate": h(fork.certificate.abi_encode()),
             "exit": exit_on(&world.fork, UtxoPos::new(4, 0, 0), fork.header.height),
         },
+        // The other fork's checkpoint at 6 (validators 1 to 3), whose block 3 pays Mallory at
+        // 3:0:0 where the chain's pays Carol (`preFraudExit`); Mallory's exit of it; and the
+        // proof that convicts it against the chain's checkpoint at 5, compared at 3.
+        "forkAt3": forked_position(world, &exit_on),
+    })
+}
+
+/// The `forkAt3` case of `root.json`.
+fn forked_position(
+    world: &FraudWorld,
+    exit_on: &dyn Fn(&testkit::TestChain, UtxoPos, u64) -> Value,
+) -> Value {
+    let (chain, fork) = (&world.chain, &world.fork_at_3);
+    let later = tip_certified_by_1_to_3(fork);
+    let header = |c: &testkit::TestChain, height: u64| c.blocks[height as usize - 1].header.clone();
+    let evidence = ConflictingCheckpointsEvidence {
+        earlier: header(chain, 5),
+        ours: header(chain, 3),
+        oursProof: chain.history_under(3, 5),
+        shown: header(fork, 3),
+        historyProof: fork.history_under(3, 6),
+    };
+    let stored = |h: u64| Some(header(chain, h).hash());
+    let verdict = fraud::verify_conflicting_checkpoints(
+        chain.domain.chain_id,
+        &later.header,
+        &evidence,
+        stored,
+    )
+    .expect("the fork at 3 convicts");
+    let proof = ev::proof(
+        SolFraudKind::ConflictingCheckpoints,
+        &later.header,
+        &later.certificate,
+        &evidence,
+    );
+    json!({
+        "header": h(later.header.abi_encode()),
+        "certificate": h(later.certificate.abi_encode()),
+        "exit": exit_on(fork, UtxoPos::new(3, 0, 0), 6),
+        "proof": h(proof.abi_encode()),
+        "rollbackHeight": verdict.height,
     })
 }
 
