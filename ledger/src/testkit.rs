@@ -221,6 +221,14 @@ impl TestChain {
         fake
     }
 
+    /// The exit id of the output at `pos`, keyed by its transaction (the output of a
+    /// `Deposit` exits under its deposit's id instead).
+    pub fn output_exit_id(&self, pos: &UtxoPos) -> B256 {
+        let block = &self.blocks[pos.blockHeight as usize - 1];
+        let tx = &block.transactions[pos.txIndex as usize].transaction;
+        crate::exit::ExitKey::output(tx, pos.outputIndex).exit_id()
+    }
+
     /// Inclusion of transaction `(height, index)` under the tip.
     pub fn inclusion(&self, height: u64, index: u32) -> TxInclusion {
         self.inclusion_under(height, index, self.tip().height)
