@@ -132,12 +132,16 @@ async fn main() -> Res<()> {
         .await?;
     let queue_len = |n: usize| if n == 0 { "empty" } else { "nonEmpty" };
     let mut started = 0;
+    let mut challenged_key = U256::ZERO;
     for (i, user) in users[..2].iter().enumerate() {
         for out in 0..2u8 {
             let pos = UtxoPos::new(anchor.height, i as u32, out);
             let r = root
                 .start_exit(*user, &anchor, &pos, &chain.inclusion(anchor.height, i as u32), bond)
                 .await?;
+            if (i, out) == (0, 1) {
+                challenged_key = plasma_bridge::exit_started(&r)?.queueKey;
+            }
             println!("startExit queue={} gasUsed={}", queue_len(started), r.gas_used);
             report.worst_start_exit = report.worst_start_exit.max(r.gas_used);
             started += 1;
@@ -158,9 +162,7 @@ async fn main() -> Res<()> {
         &[(UtxoPos::new(anchor.height, 0, 1), &user_keys[0])],
         vec![Output::new(users[1], Address::ZERO, U256::from(1))],
     );
-    let r = root
-        .challenge_exit(users[5], chain_id, &UtxoPos::new(anchor.height, 0, 1), &spend, 0)
-        .await?;
+    let r = root.challenge_exit(users[5], chain_id, challenged_key, &spend, 0).await?;
     println!("challengeExit gasUsed={}", r.gas_used);
 
     // Processing: one exit alone, then the rest in one call (each owner credited for the

@@ -24,7 +24,7 @@ pub use parent::{
     ParentDeposits, ParentError, ParentReader, ParentSubmitter,
 };
 pub use plasma::PlasmaParent;
-pub use root::{ChainParams, Deployment, Receipt, Root, RootError, SendPolicy};
+pub use root::{exit_started, ChainParams, Deployment, Receipt, Root, RootError, SendPolicy};
 
 use alloy::sol_types::SolValue;
 

@@ -240,13 +240,14 @@ pub trait ParentSubmitter: Send + Sync {
         certificate: &CommitCertificate,
     ) -> Result<bool, ParentError>;
 
-    /// Challenges the exit of the output at `exit_pos` with `spend`, which spends it as input
-    /// `input_index`. `Ok(false)` when the exit is no longer active (someone else challenged
-    /// it first).
+    /// Challenges exit `exit_id` of an output with `spend`, which spends the output at the
+    /// position the exit claims as input `input_index`. The exit is named by its id, not by
+    /// that position: exits of outputs of two histories may claim one position. `Ok(false)`
+    /// when the exit is no longer active (someone else challenged it first).
     async fn challenge_exit(
         &self,
         chain_id: u64,
-        exit_pos: &UtxoPos,
+        exit_id: B256,
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError>;
@@ -516,13 +517,17 @@ impl ParentSubmitter for EthereumParent {
     async fn challenge_exit(
         &self,
         chain_id: u64,
-        exit_pos: &UtxoPos,
+        exit_id: B256,
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError> {
         let from = self.sender.ok_or(ParentError::NoSender)?;
+        let queue_key = self.queue_key(chain_id, exit_id).await?;
         let root = crate::Root::at(self.root, self.provider.clone());
-        landed(root.challenge_exit(from, chain_id, exit_pos, spend, input_index).await, "NotActive")
+        landed(
+            root.challenge_exit(from, chain_id, queue_key, spend, input_index).await,
+            "NotActive",
+        )
     }
 
     async fn challenge_deposit_exit(
@@ -580,6 +585,27 @@ fn landed(
 }
 
 impl EthereumParent {
+    /// The queue key under which the root last queued exit `exit_id` of an output of
+    /// `chain_id` (the root names such an exit by it), from its `ExitStarted` events.
+    async fn queue_key(&self, chain_id: u64, exit_id: B256) -> Result<U256, ParentError> {
+        let filter = Filter::new()
+            .address(self.root)
+            .event_signature(PlasmaRoot::ExitStarted::SIGNATURE_HASH)
+            .topic1(B256::from(U256::from(chain_id)))
+            .topic2(exit_id)
+            .from_block(self.start_block);
+        let logs = self.provider.get_logs(&filter).await.map_err(transport)?;
+        let refused = |reason: String| ParentError::Refused { call: "challengeExit", reason };
+        let last = logs.last().ok_or_else(|| refused(format!("no exit {exit_id} on the root")))?;
+        let key = decode::<PlasmaRoot::ExitStarted>(last)?.queueKey;
+        if key.as_limbs()[0] & ROOT_DEPOSIT_TAG != 0 {
+            return Err(refused(format!(
+                "exit {exit_id} is keyed by a deposit: it is challenged with the mint's proof"
+            )));
+        }
+        Ok(key)
+    }
+
     /// Events `E` of `chain_id` (its first indexed topic) from parent block `from_block` up
     /// to the latest, each with its transaction; and the next block to scan from.
     async fn events_since<E: SolEvent>(

@@ -175,7 +175,7 @@ impl PlasmaParent {
                         let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
                         let record = claim.record(started_at, period);
                         let target = match claim.key {
-                            ExitKey::Output(pos) => ExitTarget::Output(pos),
+                            ExitKey::Output { .. } => ExitTarget::Output(claim.pos),
                             ExitKey::Deposit(nonce) => ExitTarget::Deposit {
                                 nonce,
                                 minted: (claim.pos != UtxoPos::default()).then_some(claim.pos),
@@ -363,20 +363,22 @@ impl ParentSubmitter for PlasmaParent {
     async fn challenge_exit(
         &self,
         chain_id: u64,
-        exit_pos: &UtxoPos,
+        exit_id: B256,
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        let exit_id = {
+        {
             let f = self.follower.lock().await;
-            let exit = f.seen.exits.iter().rev().find(|(e, _)| e.target.pos() == Some(exit_pos));
-            exit.map(|(e, _)| e.exit_id).ok_or_else(|| ParentError::Refused {
-                call: "challenge_exit",
-                reason: format!("no exit of {exit_pos} on the parent"),
-            })?
-        };
+            if !f.seen.exits.iter().any(|(e, _)| e.exit_id == exit_id) {
+                return Err(ParentError::Refused {
+                    call: "challenge_exit",
+                    reason: format!("no exit {exit_id} on the parent"),
+                });
+            }
+        }
+        // The parent keeps the exit's position with it: the spend is judged against that.
         self.challenge(chain_id, exit_id, spend, input_index).await
     }
 

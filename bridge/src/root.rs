@@ -310,19 +310,20 @@ impl Root {
         self.send("startDepositExit", call).await
     }
 
-    /// Challenges the exit of the output at `exit_pos` with a signed spend of it.
+    /// Challenges the exit of an output queued under `queue_key` (its [`exit_started`]
+    /// event's) with a signed spend of the output at the position the key names.
     pub async fn challenge_exit(
         &self,
         from: Address,
         chain_id: u64,
-        exit_pos: &UtxoPos,
+        queue_key: U256,
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<Receipt, RootError> {
         let sender_data = alloy::primitives::keccak256(from.as_slice());
         let call = self
             .contract
-            .challengeExit(chain_id, convert(exit_pos), convert(spend), input_index, sender_data)
+            .challengeExit(chain_id, queue_key, convert(spend), input_index, sender_data)
             .from(from);
         self.send("challengeExit", call).await
     }
@@ -654,6 +655,12 @@ pub(crate) fn deposit_record(ev: &PlasmaRoot::Deposited) -> DepositRecord {
 }
 
 /// The first `E` event of a successful call's receipt.
+/// The `ExitStarted` event of a `startExit` or `startDepositExit` receipt: the exit's id, and
+/// the queue key by which `challengeExit` names an exit of an output.
+pub fn exit_started(receipt: &Receipt) -> Result<PlasmaRoot::ExitStarted, RootError> {
+    event("startExit", receipt)
+}
+
 fn event<E: SolEvent>(call: &'static str, receipt: &Receipt) -> Result<E, RootError> {
     receipt
         .inner

@@ -170,6 +170,8 @@ async fn root_contracts_end_to_end_on_anvil() {
         .await
         .expect("alice exits her change");
     eprintln!("startExit (queue not empty) gasUsed={}", r.gas_used);
+    let alices = plasma_bridge::exit_started(&r).expect("ExitStarted");
+    assert_eq!(alices.exitId, chain.output_exit_id(&UtxoPos::new(2, 0, 1)), "the ledger's exit id");
     let spend = transfer(
         &domain,
         &[(UtxoPos::new(2, 0, 1), &alice_key)],
@@ -178,7 +180,7 @@ async fn root_contracts_end_to_end_on_anvil() {
     let before = root.owed(relayer, ETH).await.unwrap();
     let relayer_balance = dev_balance(&dev, relayer).await;
     let r = root
-        .challenge_exit(relayer, chain_id, &UtxoPos::new(2, 0, 1), &spend, 0)
+        .challenge_exit(relayer, chain_id, alices.queueKey, &spend, 0)
         .await
         .expect("challenge");
     eprintln!("challengeExit gasUsed={}", r.gas_used);

@@ -220,7 +220,9 @@ contract PlasmaRoot is RootStorage {
         payable
     {
         uint64 chainId = anchor.chainId;
-        Chain storage c = _chain(chainId);
+        // No registration is read: a chain the root never registered has no checkpoint, so
+        // `_checkAnchor` refuses its anchor (one storage read less on every exit).
+        Chain storage c = _chains[chainId];
         _checkAnchor(c, chainId, anchor);
         ExitGame.Claim memory claim = ExitGame.verifyExitStart(chainId, anchor, pos, inclusion, msg.sender);
         if (claim.isDeposit) {
@@ -269,23 +271,24 @@ contract PlasmaRoot is RootStorage {
         _exits[chainId][claim.exitId] =
             Exit({owner: msg.sender, status: ExitStatus.Started, amount: large ? LARGE_AMOUNT : uint88(amount)});
         if (large) _largeAmounts[chainId][claim.exitId] = amount;
+        if (!claim.isDeposit) _outputExitIds[chainId][key] = claim.exitId;
         _queues[chainId][token].push(key);
         emit ExitStarted(chainId, claim.exitId, msg.sender, token, amount, exitableAt, key);
     }
 
-    /// @notice Challenges the exit of the output at `exitPos` with `spend`, a transaction
-    /// whose input `inputIndex` spends it, signed by the exit's owner (it need not be in any
-    /// block). `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied
-    /// challenge pays nobody but its author. The bond goes to the challenger. Runs in
-    /// `RootModule`.
+    /// @notice Challenges the queued exit of an output under `queueKey` (its `ExitStarted`
+    /// event's) with `spend`, a transaction whose input `inputIndex` spends the output at the
+    /// position the key names, signed by the exit's owner (it need not be in any block).
+    /// `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied challenge
+    /// pays nobody but its author. The bond goes to the challenger. Runs in `RootModule`.
     function challengeExit(
         uint64 chainId,
-        UtxoPos calldata exitPos,
+        uint256 queueKey,
         SignedTransaction calldata spend,
         uint8 inputIndex,
         bytes32 senderData
     ) external nonReentrant {
-        (chainId, exitPos, spend, inputIndex, senderData);
+        (chainId, queueKey, spend, inputIndex, senderData);
         _delegate();
     }
 
@@ -319,7 +322,7 @@ contract PlasmaRoot is RootStorage {
             if (key >> 192 > block.timestamp) break;
             q.pop();
             ++processed;
-            bytes32 exitId = _exitIdOfKey(key);
+            bytes32 exitId = _popExitId(chainId, key);
             Exit storage e = _exits[chainId][exitId];
             Exit memory x = e;
             if (x.status != ExitStatus.Started) continue; // challenged while queued
@@ -350,13 +353,11 @@ contract PlasmaRoot is RootStorage {
         if (bounties != 0) owed[msg.sender][address(0)] += bounties;
     }
 
-    /// The exit id a queue key stands for.
-    function _exitIdOfKey(uint256 key) internal pure returns (bytes32) {
+    /// The exit id a queue key just popped stands for; an output exit's entry is cleared.
+    function _popExitId(uint64 chainId, uint256 key) internal returns (bytes32 exitId) {
         if (key & DEPOSIT_TAG != 0) return ExitGame.depositExitId(uint64(key & (DEPOSIT_TAG - 1)));
-        uint256 packed = (key >> 64) & type(uint128).max;
-        return ExitGame.outputExitId(
-            UtxoPos(uint64(packed >> 40), uint32((packed >> 8) & type(uint32).max), uint8(packed & 0xff))
-        );
+        exitId = _outputExitIds[chainId][key];
+        delete _outputExitIds[chainId][key];
     }
 
     /// @notice Sends the caller what it is owed in `token`.

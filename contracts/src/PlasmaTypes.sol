@@ -202,8 +202,9 @@ struct ChildFraudProof {
     address prover;
 }
 
-/// Payload of a challenge of a child's exit: `spend` spends the exiting output as input
-/// `inputIndex`, signed by its owner. The bond goes to `beneficiary`.
+/// Payload of a challenge of a child's exit `exitId`: `spend` spends, as input `inputIndex`,
+/// the output at the position that exit recorded, signed by its owner. The bond goes to
+/// `beneficiary`.
 struct ChildExitChallenge {
     uint64 childChainId;
     bytes32 exitId;

@@ -34,20 +34,26 @@ contract RootModule is RootStorage {
 
     // ---- challenges ---------------------------------------------------------------------
 
-    /// @notice Challenges the exit of the output at `exitPos` with `spend`, a transaction
-    /// whose input `inputIndex` spends it, signed by the exit's owner (it need not be in any
-    /// block). `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied
-    /// challenge pays nobody but its author. The bond goes to the challenger.
+    /// @notice Challenges the queued exit of an output under `queueKey` (its `ExitStarted`
+    /// event's) with `spend`, a transaction whose input `inputIndex` spends the output at the
+    /// position the key names, signed by the exit's owner (it need not be in any block).
+    /// `senderData` must be `keccak256(abi.encodePacked(msg.sender))`, so a copied challenge
+    /// pays nobody but its author. The bond goes to the challenger. A deposit-keyed exit is
+    /// challenged by `challengeDepositExit`.
     function challengeExit(
         uint64 chainId,
-        UtxoPos calldata exitPos,
+        uint256 queueKey,
         SignedTransaction calldata spend,
         uint8 inputIndex,
         bytes32 senderData
     ) external {
-        bytes32 exitId = ExitGame.outputExitId(exitPos);
+        // The key names one queued exit, and the position its spend must spend: several exits
+        // may claim outputs at one position (of other histories), each under its own key.
+        bytes32 exitId = _outputExitIds[chainId][queueKey];
         Exit storage e = _activeExit(chainId, exitId, senderData);
-        ExitGame.verifyChallenge(PlasmaTx.domainSeparator(chainId, address(this)), exitPos, e.owner, spend, inputIndex);
+        ExitGame.verifyChallenge(
+            PlasmaTx.domainSeparator(chainId, address(this)), _positionOfKey(queueKey), e.owner, spend, inputIndex
+        );
         _challenged(chainId, exitId, e);
     }
 

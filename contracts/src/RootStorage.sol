@@ -146,6 +146,11 @@ abstract contract RootStorage {
     uint256 public burned;
     /// Exit amounts of 2^88 - 1 and more.
     mapping(uint64 => mapping(bytes32 => uint256)) internal _largeAmounts;
+    /// The id of each queued exit of an output, by chain and queue key, while it is queued: its
+    /// key names the output's position and anchor, not its transaction (a deposit-keyed exit's
+    /// id follows from its key). Distinct exits of a chain have distinct keys: one position
+    /// under one anchor is one transaction's output.
+    mapping(uint64 => mapping(uint256 => bytes32)) internal _outputExitIds;
 
     // ---- events -------------------------------------------------------------------------
 
@@ -167,6 +172,8 @@ abstract contract RootStorage {
         uint256 amount,
         uint64 recordedAt
     );
+    /// An exit was queued under `queueKey` (`priority << 64 | tag`), by which `challengeExit`
+    /// names an exit of an output.
     event ExitStarted(
         uint64 indexed chainId,
         bytes32 indexed exitId,
@@ -313,6 +320,12 @@ abstract contract RootStorage {
         if (stored == 0 || stored != keccak256(abi.encode(anchor))) revert UnknownAnchor(h);
         uint64 rollback = c.rollbackHeight;
         if (rollback != 0 && h >= rollback) revert UnknownAnchor(h);
+    }
+
+    /// The output position a queue key carries (`packed(pos)` in bits 64 to 191).
+    function _positionOfKey(uint256 key) internal pure returns (UtxoPos memory) {
+        uint256 packed = (key >> 64) & type(uint128).max;
+        return UtxoPos(uint64(packed >> 40), uint32((packed >> 8) & type(uint32).max), uint8(packed & 0xff));
     }
 
     function _sendEth(address to, uint256 amount) internal {

@@ -30,6 +30,10 @@ contract ExitGameHarness {
     function signingHash(bytes32 separator, Transaction calldata t) external pure returns (bytes32) {
         return PlasmaTx.signingHash(separator, t);
     }
+
+    function hashStruct(Transaction calldata t) external pure returns (bytes32) {
+        return PlasmaTx.hashStruct(t);
+    }
 }
 
 /// Which kinds of a plasma chain's transactions the root lets exit and takes as challenges:
@@ -86,7 +90,9 @@ contract ExitGameKindsTest is Test {
             ExitGame.Claim memory c = game.exitStart(anchor, pos, inc, alice);
             assertEq(c.output.owner, alice, string.concat("owner of kind ", str(k)));
             assertEq(c.output.amount, 10, string.concat("amount of kind ", str(k)));
-            bytes32 id = kind == uint8(TxKind.Deposit) ? ExitGame.depositExitId(3) : ExitGame.outputExitId(pos);
+            bytes32 id = kind == uint8(TxKind.Deposit)
+                ? ExitGame.depositExitId(3)
+                : ExitGame.outputExitId(game.hashStruct(inc.signedTx.transaction), pos.outputIndex);
             assertEq(c.exitId, id, string.concat("exit id of kind ", str(k)));
         }
     }

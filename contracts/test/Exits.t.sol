@@ -147,9 +147,9 @@ contract ExitsTest is RootFixture {
 
     function test_exit_of_spent_output_challenged_bond_to_challenger_not_restartable() public {
         ExitCase memory e = exitCase("spentExit");
-        startExit(e);
+        uint256 key = startExit(e);
         vm.prank(CHALLENGER);
-        root.challengeExit(CHAIN, e.pos, _spentExitSpend(), 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 0, _senderData(CHALLENGER));
         assertEq(CHALLENGER.balance, BOND, "bond to the challenger");
         assertEq(uint256(_status(e.exitId)), uint256(RootStorage.ExitStatus.Challenged), "challenged");
         vm.deal(e.owner, BOND);
@@ -165,11 +165,11 @@ contract ExitsTest is RootFixture {
     function test_challenge_with_tx_in_flight_succeeds() public {
         string memory j = vm.readFile("test/vectors/exits.json");
         ExitCase memory e = exitCase("challengedExit");
-        startExit(e);
+        uint256 key = startExit(e);
         // spent_by_owner: signed by the owner, in no block.
         SignedTransaction memory spend = abi.decode(vm.parseJsonBytes(j, ".challenges[0].spend"), (SignedTransaction));
         vm.prank(CHALLENGER);
-        root.challengeExit(CHAIN, e.pos, spend, 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, spend, 0, _senderData(CHALLENGER));
         assertEq(CHALLENGER.balance, BOND, "bond to the challenger");
     }
 
@@ -188,47 +188,73 @@ contract ExitsTest is RootFixture {
 
     function test_challenge_with_wrong_input_index_fails() public {
         ExitCase memory e = exitCase("spentExit");
-        startExit(e);
+        uint256 key = startExit(e);
         vm.prank(CHALLENGER);
         vm.expectPartialRevert(ExitGame.NotSpendingExit.selector);
-        root.challengeExit(CHAIN, e.pos, _spentExitSpend(), 1, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 1, _senderData(CHALLENGER));
     }
 
     function test_challenge_with_unrelated_tx_fails() public {
         ExitCase memory e = exitCase("spentExit");
-        startExit(e);
+        uint256 key = startExit(e);
         // The transaction that created the output does not spend it.
         SignedTransaction memory unrelated = e.inclusion.signedTx;
         vm.prank(CHALLENGER);
         vm.expectPartialRevert(ExitGame.NotSpendingExit.selector);
-        root.challengeExit(CHAIN, e.pos, unrelated, 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, unrelated, 0, _senderData(CHALLENGER));
     }
 
     function test_challenge_with_bad_signature_fails() public {
         ExitCase memory e = exitCase("spentExit");
-        startExit(e);
+        uint256 key = startExit(e);
         SignedTransaction memory spend = _spentExitSpend();
         bytes memory sig = spend.signatures[0];
         sig[5] ^= 0x01;
         vm.prank(CHALLENGER);
         vm.expectPartialRevert(ExitGame.NotSignedByOwner.selector);
-        root.challengeExit(CHAIN, e.pos, spend, 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, spend, 0, _senderData(CHALLENGER));
     }
 
     function test_challenge_of_never_started_exit_fails() public {
         ExitCase memory e = exitCase("spentExit");
+        // The key its exit would be queued under, were it started now.
+        uint64 exitableAt = ExitGame.exitableAt(e.inclusion.header.timestamp, uint64(block.timestamp), PERIOD);
+        uint256 key = ExitGame.priority(exitableAt, e.pos) << 64 | e.anchor.height;
         vm.prank(CHALLENGER);
         vm.expectPartialRevert(RootStorage.NotActive.selector);
-        root.challengeExit(CHAIN, e.pos, _spentExitSpend(), 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 0, _senderData(CHALLENGER));
+    }
+
+    /// An exit keyed by a deposit is challenged with the proof of its mint
+    /// (`challengeDepositExit`); its queue key names no exit of an output.
+    function test_challenge_exit_does_not_reach_a_deposit_keyed_exit() public {
+        ExitCase memory e = exitCase("spentDeposit");
+        uint256 key = startExit(e);
+        vm.prank(CHALLENGER);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.NotActive.selector, bytes32(0)));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 1, _senderData(CHALLENGER));
+        assertEq(uint256(_status(ExitGame.depositExitId(2))), uint256(RootStorage.ExitStatus.Started), "stands");
+    }
+
+    /// Once popped (paid, cancelled or skipped), an exit's key names nothing any more.
+    function test_a_processed_exit_can_no_longer_be_challenged() public {
+        ExitCase memory e = exitCase("spentExit");
+        uint256 key = startExit(e);
+        vm.warp(block.timestamp + 2 * PERIOD);
+        assertEq(root.processExits(CHAIN, address(0), 10), 1, "paid");
+        vm.prank(CHALLENGER);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.NotActive.selector, bytes32(0)));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 0, _senderData(CHALLENGER));
+        assertEq(uint256(_status(e.exitId)), uint256(RootStorage.ExitStatus.Processed), "stays paid");
     }
 
     function test_front_run_challenge_pays_nobody_but_its_author() public {
         ExitCase memory e = exitCase("spentExit");
-        startExit(e);
+        uint256 key = startExit(e);
         // A front-runner replays the challenger's calldata from its own address.
         vm.prank(address(0xF40));
         vm.expectRevert(RootStorage.SenderDataMismatch.selector);
-        root.challengeExit(CHAIN, e.pos, _spentExitSpend(), 0, _senderData(CHALLENGER));
+        root.challengeExit(CHAIN, key, _spentExitSpend(), 0, _senderData(CHALLENGER));
     }
 
     // ---- processing -----------------------------------------------------------------------

@@ -223,6 +223,40 @@ contract FraudTest is RootFixture {
         assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "the chain's exit paid");
     }
 
+    /// Validators 1 to 3 certify a fork at 6 whose block 3 pays Alice's change to Mallory at
+    /// 3:0:0, where the chain's block 3 pays Carol. Mallory exits the fork's output first,
+    /// under its checkpoint; Carol's exit of the chain's output at the same position, under the
+    /// chain's checkpoint at 3, must still start: an exit claims a transaction's output, not a
+    /// position. Once the conflicting checkpoints are proven, Mallory's exit is cancelled (her
+    /// bond back, nothing paid) and Carol is paid: the chain's ETH goes down by her amount alone.
+    function test_forked_position_exit_does_not_block_honest_exit() public {
+        root.submitCheckpoint(
+            abi.decode(vm.parseJsonBytes(world, ".forkAt3.header"), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(world, ".forkAt3.certificate"), (CommitCertificate))
+        );
+        ExitCase memory mallory = exitCase("forkAt3.exit");
+        ExitCase memory carol = exitCase("preFraudExit");
+        assertEq(abi.encode(mallory.pos), abi.encode(carol.pos), "one position, two forks");
+        assertTrue(mallory.owner != carol.owner, "paying different owners");
+        startExit(mallory);
+        startExit(carol);
+        uint256 lockedBefore = root.locked(CHAIN, address(0));
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, abi.decode(vm.parseJsonBytes(world, ".forkAt3.proof"), (FraudProof)));
+        assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
+        vm.warp(block.timestamp + 2 * PERIOD);
+        assertEq(root.processExits(CHAIN, address(0), 10), 2, "both exits leave the queue");
+
+        (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, mallory.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Cancelled), "the fork's exit cancelled");
+        assertEq(root.owed(mallory.owner, address(0)), BOND, "Mallory: bond returned, nothing paid");
+        (, status,) = root.exitOf(CHAIN, carol.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Processed), "the chain's exit paid");
+        assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "Carol: her output and bond");
+        assertEq(root.locked(CHAIN, address(0)), lockedBefore - carol.amount, "only Carol's output left the chain");
+    }
+
     /// A later checkpoint whose history holds the earlier checkpoint's block (the fork agrees
     /// with the chain up to 3) convicts nobody.
     function test_later_checkpoint_whose_history_agrees_is_not_fraud() public {

@@ -5,12 +5,52 @@ import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
+import {PlasmaTx} from "../src/lib/PlasmaTx.sol";
 import {ExitQueue} from "../src/lib/ExitQueue.sol";
 import {RootFixture} from "./RootFixture.sol";
 
 contract MerkleHarness {
     function computeRoot(bytes32 leaf, MerkleProof calldata proof) external pure returns (bytes32) {
         return Merkle.computeRoot(leaf, proof);
+    }
+}
+
+/// `PlasmaTx.hashStruct` and `blockHash`, and the plain Solidity they must equal (for the
+/// transaction, arrays of the element hashes as EIP-712 spells it), every field read through
+/// Solidity's checked calldata access.
+contract TxHashHarness {
+    function blockHash(BlockHeader calldata h) external pure returns (bytes32) {
+        return PlasmaTx.blockHash(h);
+    }
+
+    function plainBlockHash(BlockHeader calldata h) external pure returns (bytes32) {
+        return keccak256(abi.encode(h));
+    }
+
+    function hashStruct(Transaction calldata t) external pure returns (bytes32) {
+        return PlasmaTx.hashStruct(t);
+    }
+
+    function plain(Transaction calldata t) external pure returns (bytes32) {
+        bytes32[] memory ins = new bytes32[](t.inputs.length);
+        for (uint256 i = 0; i < ins.length; ++i) {
+            UtxoPos calldata p = t.inputs[i];
+            ins[i] = keccak256(abi.encode(PlasmaTx.UTXO_POS_TYPEHASH, p.blockHeight, p.txIndex, p.outputIndex));
+        }
+        bytes32[] memory outs = new bytes32[](t.outputs.length);
+        for (uint256 i = 0; i < outs.length; ++i) {
+            Output calldata o = t.outputs[i];
+            outs[i] = keccak256(abi.encode(PlasmaTx.OUTPUT_TYPEHASH, o.owner, o.token, o.amount));
+        }
+        return keccak256(
+            abi.encode(
+                PlasmaTx.TX_TYPEHASH,
+                t.kind,
+                keccak256(abi.encodePacked(ins)),
+                keccak256(abi.encodePacked(outs)),
+                keccak256(t.data)
+            )
+        );
     }
 }
 
@@ -44,6 +84,69 @@ contract FuzzTest is RootFixture {
     function setUp() public {
         setUpWorld();
         merkle = new MerkleHarness();
+    }
+
+    /// The transaction hash signatures and output exit ids are made of is EIP-712's
+    /// `hashStruct`, whatever the transaction.
+    function testFuzz_hashStruct_is_eip712(Transaction memory t) public {
+        TxHashHarness h = new TxHashHarness();
+        assertEq(h.hashStruct(t), h.plain(t), "hashStruct");
+    }
+
+    /// A field out of its type's range (dirty high bits in the calldata) is refused, as by
+    /// Solidity's own decoding, never hashed.
+    function test_hashStruct_refuses_out_of_range_fields() public {
+        TxHashHarness h = new TxHashHarness();
+        Transaction memory t;
+        t.kind = 1;
+        t.inputs = new UtxoPos[](1);
+        t.inputs[0] = UtxoPos(3, 1, 2);
+        t.outputs = new Output[](1);
+        t.outputs[0] = Output(address(0xA11CE), address(0), 7);
+        bytes[2] memory calls = [abi.encodeCall(h.hashStruct, (t)), abi.encodeCall(h.plain, (t))];
+        // Words of the encoding after the selector: head, kind, three offsets, inputs (length,
+        // height, txIndex, outputIndex), outputs (length, owner, token, amount), data.
+        uint256[5] memory fields = [uint256(7), 8, 9, 11, 12];
+        uint256[5] memory dirt = [uint256(1) << 64, 1 << 32, 1 << 8, 1 << 160, 1 << 160];
+        for (uint256 c = 0; c < 2; ++c) {
+            (bool ok,) = address(h).call(calls[c]);
+            assertTrue(ok, "clean calldata hashes");
+            for (uint256 k = 0; k < fields.length; ++k) {
+                bytes memory dirty = bytes.concat(calls[c]);
+                uint256 at = 4 + 32 * (fields[k] - 1);
+                uint256 bits = dirt[k];
+                assembly ("memory-safe") {
+                    let w := add(add(dirty, 0x20), at)
+                    mstore(w, or(mload(w), bits))
+                }
+                (ok,) = address(h).call(dirty);
+                assertTrue(!ok, "a dirty field is refused");
+            }
+        }
+    }
+
+    /// A block's hash is `keccak256(abi.encode(header))`, whatever the header; a field out of
+    /// its type's range is refused, as by Solidity's own decoding.
+    function testFuzz_blockHash_is_the_abi_encoding(BlockHeader memory header, uint8 field, uint8 bit) public {
+        TxHashHarness h = new TxHashHarness();
+        assertEq(h.blockHash(header), h.plainBlockHash(header), "blockHash");
+        // The narrower fields (words 0, 1, 4, 5, 10: uint64; 11: address) with a bit set above
+        // their width.
+        uint8[6] memory words = [0, 1, 4, 5, 10, 11];
+        uint256 word = words[field % 6];
+        uint256 width = word == 11 ? 160 : 64;
+        uint256 dirt = 1 << (width + bit % (256 - width));
+        bytes[2] memory calls = [abi.encodeCall(h.blockHash, (header)), abi.encodeCall(h.plainBlockHash, (header))];
+        for (uint256 c = 0; c < 2; ++c) {
+            bytes memory dirty = calls[c];
+            uint256 at = 4 + 32 * word;
+            assembly ("memory-safe") {
+                let w := add(add(dirty, 0x20), at)
+                mstore(w, or(mload(w), dirt))
+            }
+            (bool ok,) = address(h).call(dirty);
+            assertTrue(!ok, "a dirty field is refused");
+        }
     }
 
     /// Arbitrary bytes as evidence of any kind, under a genuine anchor and certificate, never

@@ -6,7 +6,7 @@ import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {RootModule} from "../src/RootModule.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
-import {Test} from "./base/Test.sol";
+import {Test, Vm} from "./base/Test.sol";
 import {MockERC20} from "./mocks/Tokens.sol";
 
 /// The world of the shared vectors (`test/vectors/root.json`), on a real `PlasmaRoot`: chain 7
@@ -148,11 +148,25 @@ abstract contract RootFixture is Test {
         e.exitId = vm.parseJsonBytes32(world, string.concat(k, ".exitId"));
     }
 
-    /// Starts `e` as its owner with the right bond.
-    function startExit(ExitCase memory e) internal {
+    /// Starts `e` as its owner with the right bond; returns its queue key.
+    function startExit(ExitCase memory e) internal returns (uint256 queueKey) {
         vm.deal(e.owner, e.owner.balance + BOND);
+        vm.recordLogs();
         vm.prank(e.owner);
         root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        return startedKey();
+    }
+
+    /// The queue key of the last `ExitStarted` among the logs recorded since `vm.recordLogs()`.
+    function startedKey() internal returns (uint256 queueKey) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = logs.length; i > 0; --i) {
+            if (logs[i - 1].topics[0] == RootStorage.ExitStarted.selector) {
+                (,,,, queueKey) = abi.decode(logs[i - 1].data, (address, address, uint256, uint64, uint256));
+                return queueKey;
+            }
+        }
+        revert("no ExitStarted");
     }
 
     function validatorAt(uint256 i) internal view returns (address) {

@@ -5,13 +5,22 @@ import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
+import {PlasmaTx} from "../src/lib/PlasmaTx.sol";
 import {Vm} from "./base/Test.sol";
 import {MockERC20} from "./mocks/Tokens.sol";
 
+/// An output's exit id as the root derives it from calldata (`PlasmaTx.hashStruct`).
+contract OutputIds {
+    function idOf(Transaction calldata t, uint8 outputIndex) external pure returns (bytes32) {
+        return ExitGame.outputExitId(PlasmaTx.hashStruct(t), outputIndex);
+    }
+}
+
 /// Drives the whole exit game of the shared vectors' world with fuzzed arguments: deposits,
 /// deposit-record exits (honest, repeated and forged), output exits from the vectors' exit
-/// cases (proven under checkpoints 3 and 5), the vectors' challenges, the vectors' fraud
-/// cases, time, processing and withdrawals, by any account. It keeps the books the invariants
+/// cases (proven under checkpoints 3 and 5, and under the checkpoints of two forks at 6, one of
+/// which holds another transaction at Carol's position), the vectors' challenges, the vectors'
+/// fraud cases, time, processing and withdrawals, by any account. It keeps the books the invariants
 /// check, and a model of every exit's status; a call that breaks a rule is recorded in
 /// `violation` (a reverting handler call would only be counted, not failed, as
 /// `fail_on_revert` is off).
@@ -23,6 +32,7 @@ contract RootHandler {
 
     PlasmaRoot internal immutable root;
     MockERC20 internal immutable token;
+    OutputIds internal immutable outputIds;
     uint256 internal immutable bond;
     uint256 internal immutable bounty;
 
@@ -47,14 +57,14 @@ contract RootHandler {
         bytes32 exitId;
         bool byDeposit; // `challengeDepositExit` (else `challengeExit`)
         bool valid;
-        bytes args; // the call's arguments but `senderData`
+        bytes args; // the call's arguments but `senderData` (and, for `challengeExit`, the key)
     }
 
     Challenge[] internal challenges;
 
     /// The vectors' fraud cases: proof, whether it convicts, and the height it rolls back to.
     bytes[] internal fraudProofs;
-    /// How often the fork's checkpoint landed.
+    /// How often a fork's checkpoint landed.
     uint256 public forksCheckpointed;
     bool[] internal fraudConvicts;
     uint64[] internal fraudHeights;
@@ -67,6 +77,7 @@ contract RootHandler {
         address asset;
         uint256 amount;
         uint64 anchorHeight; // 0: keyed by a deposit (never cancelled)
+        uint256 queueKey; // of its latest start
     }
 
     bytes32[] public exitIds;
@@ -109,6 +120,7 @@ contract RootHandler {
     constructor(PlasmaRoot root_, MockERC20 token_) {
         root = root_;
         token = token_;
+        outputIds = new OutputIds();
         bond = root_.exitBond();
         bounty = root_.processBounty();
         for (uint256 i = 0; i < 5; ++i) {
@@ -118,7 +130,7 @@ contract RootHandler {
         accounts.push(address(this));
         _readWorld(vm.readFile("test/vectors/root.json"));
         _readExits(vm.readFile("test/vectors/root.json"), vm.readFile("test/vectors/exits.json"));
-        _readFraud(vm.readFile("test/vectors/fraud.json"));
+        _readFraud(vm.readFile("test/vectors/fraud.json"), vm.readFile("test/vectors/root.json"));
         deposited[ETH] = root.locked(CHAIN, address(0));
         deposited[TOKEN] = root.locked(CHAIN, address(token));
         stakesIn = _stakes();
@@ -193,11 +205,15 @@ contract RootHandler {
         Output memory out = inc.signedTx.transaction.outputs[pos.outputIndex];
         (bytes32 id, bool byDeposit) = _outputExitId(pos, inc);
         for (uint256 k = 0; k < (twice ? 2 : 1); ++k) {
-            bool startable = _startable(id) && _anchorLive(anchor.height) && root.locked(CHAIN, out.token) >= out.amount;
+            bool startable = _startable(id) && _anchorLive(anchor.height)
+                && root.checkpoints(CHAIN, anchor.height) == keccak256(abi.encode(anchor))
+                && root.locked(CHAIN, out.token) >= out.amount;
             vm.deal(owner, owner.balance + bond);
+            vm.recordLogs();
             vm.prank(owner);
             try root.startExit{value: bond}(anchor, pos, inc) {
                 _started(id, owner, out.token, out.amount, byDeposit ? 0 : anchor.height, startable);
+                tracked[id].queueKey = _startedKey();
                 ++outputExitsStarted;
             } catch {
                 _refused(startable);
@@ -288,12 +304,16 @@ contract RootHandler {
         }
     }
 
-    /// Submits the vectors' fork: a checkpoint at 6 whose history disagrees with checkpoint 5,
-    /// certified by three of the four validators (it lands while the chain is live).
-    function checkpointFork() external checked {
+    /// Submits one of the vectors' forks: a checkpoint at 6 whose history disagrees with
+    /// checkpoint 5, certified by three of the four validators (it lands while the chain is
+    /// live, if the other has not); `atThree`: the one that holds another transaction at Carol's
+    /// position.
+    function checkpointFork(bool atThree) external checked {
         string memory world = vm.readFile("test/vectors/root.json");
-        BlockHeader memory header = abi.decode(vm.parseJsonBytes(world, ".fork.header"), (BlockHeader));
-        CommitCertificate memory cert = abi.decode(vm.parseJsonBytes(world, ".fork.certificate"), (CommitCertificate));
+        string memory k = atThree ? ".forkAt3" : ".fork";
+        BlockHeader memory header = abi.decode(vm.parseJsonBytes(world, string.concat(k, ".header")), (BlockHeader));
+        CommitCertificate memory cert =
+            abi.decode(vm.parseJsonBytes(world, string.concat(k, ".certificate")), (CommitCertificate));
         try root.submitCheckpoint(header, cert) {
             ++forksCheckpointed;
         } catch {}
@@ -463,12 +483,22 @@ contract RootHandler {
         return rollback == 0 || height < rollback;
     }
 
-    function _outputExitId(UtxoPos memory pos, TxInclusion memory inc) internal pure returns (bytes32, bool) {
+    function _outputExitId(UtxoPos memory pos, TxInclusion memory inc) internal view returns (bytes32, bool) {
         Transaction memory t = inc.signedTx.transaction;
         if (t.kind == uint8(TxKind.Deposit)) {
             return (ExitGame.depositExitId(abi.decode(t.data, (DepositRecord)).nonce), true);
         }
-        return (ExitGame.outputExitId(pos), false);
+        return (outputIds.idOf(t, pos.outputIndex), false);
+    }
+
+    /// The queue key of the `ExitStarted` among the logs recorded since `vm.recordLogs()`.
+    function _startedKey() internal returns (uint256 queueKey) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = 0; i < logs.length; ++i) {
+            if (logs[i].topics[0] == RootStorage.ExitStarted.selector) {
+                (,,,, queueKey) = abi.decode(logs[i].data, (address, address, uint256, uint64, uint256));
+            }
+        }
     }
 
     function _challengeAnchorHeight(Challenge memory c) internal pure returns (uint64) {
@@ -493,10 +523,9 @@ contract RootHandler {
                 return false;
             }
         }
-        (UtxoPos memory exitPos, SignedTransaction memory s, uint8 index) =
-            abi.decode(c.args, (UtxoPos, SignedTransaction, uint8));
+        (SignedTransaction memory s, uint8 index) = abi.decode(c.args, (SignedTransaction, uint8));
         if (challenger != address(this)) vm.prank(challenger);
-        try root.challengeExit(CHAIN, exitPos, s, index, senderData) {
+        try root.challengeExit(CHAIN, tracked[c.exitId].queueKey, s, index, senderData) {
             return true;
         } catch {
             return false;
@@ -579,7 +608,8 @@ contract RootHandler {
     }
 
     function _readExits(string memory world, string memory exits) internal {
-        string[5] memory names = ["preFraudExit", "postFraudExit", "challengedExit", "spentExit", "spentDeposit"];
+        string[6] memory names =
+            ["preFraudExit", "postFraudExit", "challengedExit", "spentExit", "spentDeposit", "forkAt3.exit"];
         for (uint256 i = 0; i < names.length; ++i) {
             string memory k = string.concat(".", names[i]);
             outputStarts.push(
@@ -629,7 +659,6 @@ contract RootHandler {
                     false,
                     vm.parseJsonBool(exits, _at(".challenges", i, "expect.ok")),
                     abi.encode(
-                        target.utxoPos,
                         abi.decode(vm.parseJsonBytes(exits, _at(".challenges", i, "spend")), (SignedTransaction)),
                         uint8(vm.parseJsonUint(exits, _at(".challenges", i, "inputIndex")))
                     )
@@ -639,16 +668,13 @@ contract RootHandler {
         }
         // root.json's spend of Bob's output (input 0) and of his minted deposit (input 1).
         SignedTransaction memory spend = abi.decode(vm.parseJsonBytes(world, ".spentExitSpend"), (SignedTransaction));
-        UtxoPos memory spentPos = abi.decode(vm.parseJsonBytes(world, ".spentExit.utxoPos"), (UtxoPos));
-        bytes32 spentId = ExitGame.outputExitId(spentPos);
-        challenges.push(Challenge(spentId, false, true, abi.encode(spentPos, spend, uint8(0))));
+        bytes32 spentId = vm.parseJsonBytes32(world, ".spentExit.exitId");
+        challenges.push(Challenge(spentId, false, true, abi.encode(spend, uint8(0))));
         _name("challenge", "spentExit", challenges.length - 1);
-        challenges.push(Challenge(spentId, false, false, abi.encode(spentPos, spend, uint8(1))));
+        challenges.push(Challenge(spentId, false, false, abi.encode(spend, uint8(1))));
         _name("challenge", "spentExit_other_input", challenges.length - 1);
-        UtxoPos memory honestPos = abi.decode(vm.parseJsonBytes(world, ".preFraudExit.utxoPos"), (UtxoPos));
-        challenges.push(
-            Challenge(ExitGame.outputExitId(honestPos), false, false, abi.encode(honestPos, spend, uint8(0)))
-        );
+        bytes32 honestId = vm.parseJsonBytes32(world, ".preFraudExit.exitId");
+        challenges.push(Challenge(honestId, false, false, abi.encode(spend, uint8(0))));
         _name("challenge", "preFraudExit_unrelated_spend", challenges.length - 1);
         TxInclusion memory minted = abi.decode(vm.parseJsonBytes(world, ".spentDeposit.inclusion"), (TxInclusion));
         uint64 nonce = abi.decode(minted.signedTx.transaction.data, (DepositRecord)).nonce;
@@ -670,7 +696,7 @@ contract RootHandler {
         _name("challenge", "spentDeposit", challenges.length - 1);
     }
 
-    function _readFraud(string memory fraud) internal {
+    function _readFraud(string memory fraud, string memory world) internal {
         for (uint256 i = 0; vm.keyExistsJson(fraud, _at(".cases", i, "name")); ++i) {
             fraudProofs.push(vm.parseJsonBytes(fraud, _at(".cases", i, "proof")));
             bool convicts = vm.parseJsonBool(fraud, _at(".cases", i, "expect.ok"));
@@ -678,6 +704,11 @@ contract RootHandler {
             fraudHeights.push(convicts ? uint64(vm.parseJsonUint(fraud, _at(".cases", i, "expect.result.height"))) : 0);
             _name("fraud", vm.parseJsonString(fraud, _at(".cases", i, "name")), i);
         }
+        // root.json's proof against the fork that holds another transaction at Carol's position.
+        fraudProofs.push(vm.parseJsonBytes(world, ".forkAt3.proof"));
+        fraudConvicts.push(true);
+        fraudHeights.push(uint64(vm.parseJsonUint(world, ".forkAt3.rollbackHeight")));
+        _name("fraud", "forkAt3", fraudProofs.length - 1);
     }
 
     /// Case indices by kind and name, plus one (for the story test).

@@ -191,8 +191,11 @@ contract VectorsTest is RootFixture {
             uint256 p = ExitGame.priority(uint64(vm.parseJsonUint(j, string.concat(k, ".exitableAt"))), pos);
             assertEq(bytes32(p), vm.parseJsonBytes32(j, string.concat(k, ".priority")), "priority");
         }
-        UtxoPos memory carol = abi.decode(vm.parseJsonBytes(j, ".exitIds[0].utxoPos"), (UtxoPos));
-        assertEq(ExitGame.outputExitId(carol), vm.parseJsonBytes32(j, ".exitIds[0].exitId"), "output exit id");
+        bytes32 carolsTx = vm.parseJsonBytes32(j, ".exitIds[0].txHash");
+        uint8 index = uint8(vm.parseJsonUint(j, ".exitIds[0].outputIndex"));
+        TxInclusion memory carols = abi.decode(vm.parseJsonBytes(j, ".starts[0].inclusion"), (TxInclusion));
+        assertEq(lib.hashStruct(carols.signedTx.transaction), carolsTx, "an output exit names its tx's hashStruct");
+        assertEq(ExitGame.outputExitId(carolsTx, index), vm.parseJsonBytes32(j, ".exitIds[0].exitId"), "output exit id");
         assertEq(ExitGame.depositExitId(0), vm.parseJsonBytes32(j, ".exitIds[1].exitId"), "deposit exit id");
     }
 
@@ -226,7 +229,7 @@ contract VectorsTest is RootFixture {
     function test_exit_challenges() public {
         string memory j = vm.readFile("test/vectors/exits.json");
         ExitCase memory e = exitCase("challengedExit");
-        startExit(e);
+        uint256 key = startExit(e);
         for (uint256 i = 0; vm.keyExistsJson(j, c("challenges", i)); ++i) {
             string memory k = c("challenges", i);
             ExitRecord memory exit_ = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".exit")), (ExitRecord));
@@ -238,7 +241,7 @@ contract VectorsTest is RootFixture {
             address challenger = address(0xC4A1);
             expectOutcome(j, k);
             vm.prank(challenger);
-            root.challengeExit(CHAIN, exit_.utxoPos, spend, input, keccak256(abi.encodePacked(challenger)));
+            root.challengeExit(CHAIN, key, spend, input, keccak256(abi.encodePacked(challenger)));
             if (isOk(j, k)) {
                 assertEq(challenger.balance, BOND, "bond to challenger");
                 (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, e.exitId);

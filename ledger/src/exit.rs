@@ -2,16 +2,18 @@
 //!
 //! * an output exits after `exitable_at = max(output_time + 2P, now + P)`;
 //! * exits pay in priority order `(exitable_at, utxo position)`, packed into one `uint256`;
-//! * one exit per output: an output of a `Deposit` transaction has the same exit id as the
-//!   parent's deposit record, so a deposit cannot exit twice, once from each;
+//! * one exit per output, named by its transaction and index (MoreVP), not by its position:
+//!   two histories a quorum certified may hold other transactions at one position, and the
+//!   exit of one must not block the other's; an output of a `Deposit` transaction has the same
+//!   exit id as the parent's deposit record, so a deposit cannot exit twice, once from each;
 //! * an exit is challenged by any validly signed spend of its output — inclusion not needed.
 
 use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash, MerkleError};
-use crate::signing::{recover_signer, SignatureError, SigningDomain};
+use crate::signing::{hash_struct, recover_signer, SignatureError, SigningDomain};
 use crate::types::{
     decode, BlockHeader, DecodeError, DepositRecord, ExitRecord, Output, SignedTransaction,
-    TxInclusion, UtxoPos,
+    Transaction, TxInclusion, UtxoPos,
 };
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
@@ -26,20 +28,43 @@ pub fn priority(exitable_at: u64, pos: &UtxoPos) -> U256 {
     (U256::from(exitable_at) << 128) | U256::from(pos.packed())
 }
 
-/// What an exit is keyed by: the output, or for deposits the parent's deposit nonce.
+/// The order exits pay in: [`priority`], then the exit id. Exits of one priority (outputs at
+/// one position in two histories, deposits recorded at one time) are paid in one order by
+/// every node, whatever order its store lists them in.
+pub fn queue_order(exit: &ExitRecord) -> (U256, B256) {
+    (priority(exit.exitableAt, &exit.utxoPos), exit.exitId)
+}
+
+/// What an exit is keyed by: a transaction's output, or for deposits the parent's deposit
+/// nonce.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExitKey {
-    /// A transaction output.
-    Output(UtxoPos),
+    /// Output `index` of the transaction whose EIP-712 `hashStruct` is `tx` (signatures and
+    /// signing domain left out: the transaction, whoever signed it and wherever).
+    Output {
+        /// The transaction's [`hash_struct`].
+        tx: B256,
+        /// Which of its outputs.
+        index: u8,
+    },
     /// A parent deposit (exited from the record or from its minted output).
     Deposit(u64),
 }
 
 impl ExitKey {
-    /// `keccak256(abi.encode(uint8(0), pos))` or `keccak256(abi.encode(uint8(1), nonce))`.
+    /// The key of output `index` of `tx`.
+    pub fn output(tx: &Transaction, index: u8) -> Self {
+        ExitKey::Output { tx: hash_struct(tx), index }
+    }
+
+    /// `keccak256(abi.encode(uint256(0), tx, uint256(index)))` or
+    /// `keccak256(abi.encode(uint256(1), uint64(nonce)))`: the root's `ExitGame.outputExitId`
+    /// and `depositExitId`.
     pub fn exit_id(&self) -> B256 {
         match self {
-            ExitKey::Output(pos) => keccak256((U256::ZERO, pos.clone()).abi_encode_params()),
+            ExitKey::Output { tx, index } => {
+                keccak256((U256::ZERO, *tx, U256::from(*index)).abi_encode_params())
+            }
             ExitKey::Deposit(nonce) => keccak256((U256::from(1), *nonce).abi_encode_params()),
         }
     }
@@ -250,7 +275,7 @@ pub fn verify_exit_start(
             decode("DepositRecord", &tx.data, 6 * 32).map_err(ExitError::Payload)?;
         ExitKey::Deposit(record.nonce)
     } else {
-        ExitKey::Output(pos.clone())
+        ExitKey::output(tx, pos.outputIndex)
     };
     Ok(ExitClaim {
         key,

@@ -232,6 +232,14 @@ impl TestChain {
         fake
     }
 
+    /// The exit id of the output at `pos`, keyed by its transaction (the output of a
+    /// `Deposit` exits under its deposit's id instead).
+    pub fn output_exit_id(&self, pos: &UtxoPos) -> B256 {
+        let block = &self.blocks[pos.blockHeight as usize - 1];
+        let tx = &block.transactions[pos.txIndex as usize].transaction;
+        crate::exit::ExitKey::output(tx, pos.outputIndex).exit_id()
+    }
+
     /// Inclusion of transaction `(height, index)` under the tip.
     pub fn inclusion(&self, height: u64, index: u32) -> TxInclusion {
         self.inclusion_under(height, index, self.tip().height)
@@ -255,12 +263,18 @@ impl TestChain {
 /// `fork` is another history the same committee could certify, every block of it valid: blocks
 /// 1 to 3 as above, then its own 4, in which Alice's change of block 2 pays Mallory (4:0:0),
 /// and empty blocks 5 and 6. It agrees with the chain up to 3 and disagrees from 4 on.
+///
+/// `fork_at_3` is a third history, every block of it valid: blocks 1 and 2 as above, then its
+/// own 3, in which Alice's change of block 2 pays Mallory at 3:0:0 — the position where the
+/// chain pays Carol — and empty blocks 4 to 6.
 #[derive(Debug, Clone)]
 pub struct FraudWorld {
     /// The chain, blocks 1..=5.
     pub chain: TestChain,
     /// A fork of the chain after block 3, blocks 1..=6.
     pub fork: TestChain,
+    /// A fork of the chain after block 2, blocks 1..=6.
+    pub fork_at_3: TestChain,
     /// The byzantine block's height.
     pub bad_height: u64,
     /// Index in block 4 of: a second spend of an output block 3 spent.
@@ -318,6 +332,14 @@ impl FraudWorld {
             vec![eth(&bob, 60), eth(&alice, base - 60)],
         );
         chain.commit(vec![t2]);
+        let alices_change = UtxoPos::new(2, 0, 1);
+        let pay_mallory =
+            || transfer(&d, &[(alices_change.clone(), &alice)], vec![eth(&mallory, base - 60)]);
+        let mut fork_at_3 = chain.clone();
+        fork_at_3.commit(vec![pay_mallory()]);
+        for _ in 4..=6 {
+            fork_at_3.commit(vec![]);
+        }
         // 3: bob pays carol everything; alice locks 20 tokens into child 8.
         let t3 = transfer(
             &d,
@@ -344,12 +366,7 @@ impl FraudWorld {
         chain.commit(vec![t3, t3b]);
 
         let mut fork = chain.clone();
-        let alices_change = UtxoPos::new(2, 0, 1);
-        fork.commit(vec![transfer(
-            &d,
-            &[(alices_change.clone(), &alice)],
-            vec![eth(&mallory, base - 60)],
-        )]);
+        fork.commit(vec![pay_mallory()]);
         fork.commit(vec![]);
         fork.commit(vec![]);
 
@@ -411,6 +428,7 @@ impl FraudWorld {
         Self {
             chain,
             fork,
+            fork_at_3,
             bad_height: 4,
             bad_deposit: 0,
             double_spend: 1,

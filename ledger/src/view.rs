@@ -50,9 +50,10 @@ pub trait LedgerView {
     }
 }
 
-/// Sorts exits by queue priority `(exitableAt, utxoPos)`.
+/// Sorts exits in the order they pay: queue priority `(exitableAt, utxoPos)`, then exit id
+/// ([`crate::exit::queue_order`]).
 pub fn by_priority(exits: &mut [ExitRecord]) {
-    exits.sort_by_key(|e| crate::exit::priority(e.exitableAt, &e.utxoPos));
+    exits.sort_by_key(crate::exit::queue_order);
 }
 
 /// A whole chain state in memory: the reference implementation of [`LedgerView`].

@@ -69,9 +69,11 @@ library ExitGame {
         return (uint256(exitableAt_) << 128) | PlasmaTx.packed(pos);
     }
 
-    /// @notice Exit id of a transaction output.
-    function outputExitId(UtxoPos memory pos) internal pure returns (bytes32) {
-        return keccak256(abi.encode(uint256(0), pos));
+    /// @notice Exit id of output `outputIndex` of the transaction whose EIP-712 `hashStruct` is
+    /// `txHash` (MoreVP): the transaction's output, not the position's, so that two histories a
+    /// quorum certified with other transactions at one position cannot block each other's exits.
+    function outputExitId(bytes32 txHash, uint8 outputIndex) internal pure returns (bytes32) {
+        return keccak256(abi.encode(uint256(0), txHash, uint256(outputIndex)));
     }
 
     /// @notice Exit id of a parent deposit (from its record or from its minted output).
@@ -147,7 +149,7 @@ library ExitGame {
             c.depositNonce = record.nonce;
             c.exitId = depositExitId(record.nonce);
         } else {
-            c.exitId = outputExitId(pos);
+            c.exitId = outputExitId(PlasmaTx.hashStruct(t), pos.outputIndex);
         }
     }
 
@@ -155,7 +157,7 @@ library ExitGame {
     /// `owner` in the chain's signing domain. The spend need not be in any block.
     function verifyChallenge(
         bytes32 separator,
-        UtxoPos calldata exitPos,
+        UtxoPos memory exitPos,
         address owner,
         SignedTransaction calldata spend,
         uint256 inputIndex
@@ -176,7 +178,7 @@ library ExitGame {
         if (signer != owner) revert NotSignedByOwner(owner, signer);
     }
 
-    function _same(UtxoPos calldata a, UtxoPos calldata b) private pure returns (bool) {
+    function _same(UtxoPos calldata a, UtxoPos memory b) private pure returns (bool) {
         return a.blockHeight == b.blockHeight && a.txIndex == b.txIndex && a.outputIndex == b.outputIndex;
     }
 }

@@ -30,26 +30,57 @@ library PlasmaTx {
     }
 
     /// @notice EIP-712 `hashStruct(tx)`.
+    /// @dev Each input and output is hashed from one scratch area past the free memory
+    /// pointer, read straight from calldata: no array is allocated (this runs in every
+    /// `startExit`). A field out of its type's range reverts, as Solidity's own decoding would.
     function hashStruct(Transaction calldata t) internal pure returns (bytes32) {
-        bytes32[] memory ins = new bytes32[](t.inputs.length);
-        for (uint256 i = 0; i < ins.length; ++i) {
-            UtxoPos calldata p = t.inputs[i];
-            ins[i] = keccak256(abi.encode(UTXO_POS_TYPEHASH, p.blockHeight, p.txIndex, p.outputIndex));
+        UtxoPos[] calldata ins = t.inputs;
+        Output[] calldata outs = t.outputs;
+        bytes calldata data = t.data;
+        uint8 kind = t.kind;
+        bytes32 posType = UTXO_POS_TYPEHASH;
+        bytes32 outType = OUTPUT_TYPEHASH;
+        bytes32 txType = TX_TYPEHASH;
+        bytes32 h;
+        assembly ("memory-safe") {
+            // [0, 0x80): one element's encoding; from 0x80: the element hashes, packed.
+            let scratch := mload(0x40)
+            let hashes := add(scratch, 0x80)
+            mstore(scratch, posType)
+            for { let i := 0 } lt(i, ins.length) { i := add(i, 1) } {
+                let p := add(ins.offset, mul(i, 0x60))
+                let height := calldataload(p)
+                let txIndex := calldataload(add(p, 0x20))
+                let outputIndex := calldataload(add(p, 0x40))
+                if or(or(shr(64, height), shr(32, txIndex)), shr(8, outputIndex)) { revert(0, 0) }
+                mstore(add(scratch, 0x20), height)
+                mstore(add(scratch, 0x40), txIndex)
+                mstore(add(scratch, 0x60), outputIndex)
+                mstore(add(hashes, mul(i, 0x20)), keccak256(scratch, 0x80))
+            }
+            let insHash := keccak256(hashes, mul(ins.length, 0x20))
+            mstore(scratch, outType)
+            for { let i := 0 } lt(i, outs.length) { i := add(i, 1) } {
+                let o := add(outs.offset, mul(i, 0x60))
+                let owner := calldataload(o)
+                let token := calldataload(add(o, 0x20))
+                if or(shr(160, owner), shr(160, token)) { revert(0, 0) }
+                mstore(add(scratch, 0x20), owner)
+                mstore(add(scratch, 0x40), token)
+                mstore(add(scratch, 0x60), calldataload(add(o, 0x40)))
+                mstore(add(hashes, mul(i, 0x20)), keccak256(scratch, 0x80))
+            }
+            let outsHash := keccak256(hashes, mul(outs.length, 0x20))
+            calldatacopy(scratch, data.offset, data.length)
+            let dataHash := keccak256(scratch, data.length)
+            mstore(scratch, txType)
+            mstore(add(scratch, 0x20), kind)
+            mstore(add(scratch, 0x40), insHash)
+            mstore(add(scratch, 0x60), outsHash)
+            mstore(add(scratch, 0x80), dataHash)
+            h := keccak256(scratch, 0xa0)
         }
-        bytes32[] memory outs = new bytes32[](t.outputs.length);
-        for (uint256 i = 0; i < outs.length; ++i) {
-            Output calldata o = t.outputs[i];
-            outs[i] = keccak256(abi.encode(OUTPUT_TYPEHASH, o.owner, o.token, o.amount));
-        }
-        return keccak256(
-            abi.encode(
-                TX_TYPEHASH,
-                t.kind,
-                keccak256(abi.encodePacked(ins)),
-                keccak256(abi.encodePacked(outs)),
-                keccak256(t.data)
-            )
-        );
+        return h;
     }
 
     /// @notice The digest an input owner signs.
@@ -75,8 +106,20 @@ library PlasmaTx {
     }
 
     /// @notice `keccak256(abi.encode(header))`.
-    function blockHash(BlockHeader calldata h) internal pure returns (bytes32) {
-        return keccak256(abi.encode(h));
+    /// @dev The header is static, twelve words: hashed as calldata holds it, once its
+    /// narrower fields are checked in range, as Solidity's own decoding would (every exit
+    /// hashes two or three headers).
+    function blockHash(BlockHeader calldata h) internal pure returns (bytes32 r) {
+        assembly ("memory-safe") {
+            // chainId, height, depositNonceStart, depositNonceEnd, timestamp: uint64;
+            // proposer: address.
+            let wide := or(or(calldataload(h), calldataload(add(h, 0x20))), calldataload(add(h, 0x80)))
+            wide := or(or(wide, calldataload(add(h, 0xa0))), calldataload(add(h, 0x140)))
+            if or(shr(64, wide), shr(160, calldataload(add(h, 0x160)))) { revert(0, 0) }
+            let m := mload(0x40)
+            calldatacopy(m, h, 0x180)
+            r := keccak256(m, 0x180)
+        }
     }
 
     /// @notice `height << 40 | txIndex << 8 | outputIndex`.

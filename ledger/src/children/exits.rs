@@ -10,7 +10,7 @@ use super::record::{ChildExit, ChildRecord, ExitStatus, Settlement};
 use super::registry::child_domain;
 use crate::build::payout_transaction;
 use crate::exit::{
-    deposit_exit, priority, verify_challenge, verify_deposit_exit_challenge, verify_exit_start,
+    deposit_exit, queue_order, verify_challenge, verify_deposit_exit_challenge, verify_exit_start,
     ExitClaim, ExitKey,
 };
 use crate::signing::SigningDomain;
@@ -113,9 +113,11 @@ fn queued(
     })
 }
 
-/// Judges a `ChallengeChildExit` (payload and `outputs`) on the chain of `domain`: the exit is
-/// queued, the challenge shows its output spent by its owner, and the only output pays the
-/// exit's bond to the challenge's beneficiary.
+/// Judges a `ChallengeChildExit` (payload and `outputs`) on the chain of `domain`: the exit the
+/// payload names is queued, the challenge shows the output at the position that exit recorded
+/// spent by its owner, and the only output pays the exit's bond to the challenge's
+/// beneficiary. The exit is named by its id, not by a position: exits of outputs of two
+/// histories may share one.
 pub(super) fn validate_exit_challenge(
     domain: &SigningDomain,
     view: &impl LedgerView,
@@ -206,7 +208,7 @@ pub fn matured_payouts(
     }
     let mut payouts = Vec::new();
     for ((chain, token), mut queue) in queues {
-        queue.sort_by_key(|e| priority(e.record.exitableAt, &e.record.utxoPos));
+        queue.sort_by_key(|e| queue_order(&e.record));
         let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
         let mut escrow = view.escrow(chain, &token);
         for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {

@@ -141,5 +141,7 @@ fn exit_record_carries_the_claimed_output() {
         (exit.owner, exit.token, exit.amount, exit.exitableAt),
         (carol, Address::ZERO, U256::from(90), 11 * WEEK)
     );
-    assert_eq!(exit.exitId, ExitKey::Output(UtxoPos::new(3, 0, 0)).exit_id());
+    let carols = &c.blocks[2].transactions[0].transaction;
+    assert_eq!(exit.exitId, ExitKey::output(carols, 0).exit_id());
+    assert_eq!(exit.exitId, c.output_exit_id(&UtxoPos::new(3, 0, 0)));
 }

@@ -251,15 +251,26 @@ impl Bridge for RpcState {
                 return Err(Status::not_found(format!("this node holds no output {pos}")))
             }
         };
-        let spend = self
-            .app
-            .with_store(|s| s.block(height))
-            .map_err(internal)?
-            .and_then(|b| b.transactions.get(index as usize).cloned())
-            .ok_or_else(|| internal(format!("spend {height}:{index} is missing")))?;
+        let tx_at = |h: u64, i: u32| -> Result<plasma_ledger::SignedTransaction, Status> {
+            self.app
+                .with_store(|s| s.block(h))
+                .map_err(internal)?
+                .and_then(|b| b.transactions.get(i as usize).cloned())
+                .ok_or_else(|| internal(format!("transaction {h}:{i} is missing")))
+        };
+        let spend = tx_at(height, index)?;
+        // The exit of this chain's output there: exits are named by their transaction's
+        // output, and another history may hold another one at the same position.
+        let created = tx_at(pos.blockHeight, pos.txIndex)?.transaction;
+        if created.kind == plasma_ledger::Kind::Deposit.byte() {
+            return Err(Status::failed_precondition(format!(
+                "{pos} is a deposit's mint: an exit of it is challenged with the mint's proof, which the exit watch submits"
+            )));
+        }
+        let exit_id = plasma_ledger::exit::ExitKey::output(&created, output).exit_id();
         let challenged = link
             .parent
-            .challenge_exit(self.chain_id(), &pos, &spend, input)
+            .challenge_exit(self.chain_id(), exit_id, &spend, input)
             .await
             .map_err(parent_err)?;
         Ok(Response::new(pb::ChallengeResponse {

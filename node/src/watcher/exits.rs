@@ -227,7 +227,7 @@ async fn challenge(
 ) -> eyre::Result<Option<bool>> {
     let nonce = match &claim.target {
         ExitTarget::Output(_) => {
-            return Ok(Some(parent.challenge_exit(chain_id, pos, &spend, input).await?))
+            return Ok(Some(parent.challenge_exit(chain_id, claim.exit_id, &spend, input).await?))
         }
         ExitTarget::Deposit { nonce, .. } => *nonce,
     };

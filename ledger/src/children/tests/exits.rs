@@ -91,8 +91,8 @@ impl Game {
         )
     }
 
-    fn exit_id(pos: &UtxoPos) -> B256 {
-        crate::exit::ExitKey::Output(pos.clone()).exit_id()
+    fn exit_id(&self, pos: &UtxoPos) -> B256 {
+        self.child.output_exit_id(pos)
     }
 }
 
@@ -102,7 +102,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     let value = g.parent.state.total_value();
     let carols = UtxoPos::new(2, 0, 0);
     g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
-    let id = Game::exit_id(&carols);
+    let id = g.exit_id(&carols);
     let exit = g.parent.state.child_exit(g.id, &id).expect("queued");
     assert_eq!((exit.status, exit.anchor), (ExitStatus::Queued, 2));
     assert_eq!((exit.bond, exit.record.owner), (U256::from(10), g.carol.address()));
@@ -252,7 +252,7 @@ fn a_huge_exit_cannot_take_the_head_of_the_queue_and_the_exit_behind_it_is_paid(
     // Carol's exit behind it is paid at its maturity: the proposer's block is valid.
     let carols = UtxoPos::new(2, 0, 0);
     g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
-    let exit = g.parent.state.child_exit(g.id, &Game::exit_id(&carols)).expect("queued");
+    let exit = g.parent.state.child_exit(g.id, &g.exit_id(&carols)).expect("queued");
     advance_to(&mut g.parent, exit.record.exitableAt);
     let delta = settle_matured(&mut g.parent).expect("the proposer's payouts are valid");
     let eth = |v: u64| (Address::ZERO, U256::from(v));

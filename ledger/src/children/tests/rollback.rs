@@ -14,11 +14,14 @@ use crate::signing::UserKey;
 /// every block of it valid: block 1 as above, 2 empty, 3 moves Bob's 30 to Mallory (3:0:0)
 /// instead, 4 empty. On the parent the child's four operators staked 10 each, Alice locked
 /// 30 for the child, Carol holds 10 at 2:5:0 and at 2:6:0 and Mallory 10 at 2:7:0 to bond
-/// exits with. No checkpoint is accepted yet.
+/// exits with. No checkpoint is accepted yet. `fork_at_2` is a third history, every block
+/// of it valid: block 1 as above, then its own 2, which moves Bob's 30 to Mallory at 2:0:0 —
+/// the position where the child pays Carol — and empty blocks 3 and 4.
 struct Rollback {
     parent: TestChain,
     child: TestChain,
     fork: TestChain,
+    fork_at_2: TestChain,
     id: u64,
     keys: Vec<BlsSecretKey>,
     set: ValidatorSet,
@@ -78,9 +81,13 @@ impl Rollback {
             |to: &UserKey, v: u64| vec![Output::new(to.address(), Address::ZERO, U256::from(v))];
         let bobs = [(UtxoPos::new(1, 0, 0), &bob)];
         let mut fork = child.clone();
+        let mut fork_at_2 = child.clone();
         fork.commit(vec![]);
         fork.commit(vec![build::transfer(&fork.domain, &bobs, eth(&mallory, 30))]);
         fork.commit(vec![]);
+        fork_at_2.commit(vec![build::transfer(&fork.domain, &bobs, eth(&mallory, 30))]);
+        fork_at_2.commit(vec![]);
+        fork_at_2.commit(vec![]);
         child.commit(vec![build::transfer(&child.domain, &bobs, eth(&carol, 30))]);
         child.commit(vec![]);
         let inflate = |child: &TestChain, coin: UtxoPos, into: u64| {
@@ -93,7 +100,7 @@ impl Rollback {
         }
         let late = inflate(&child, UtxoPos::new(1, 2, 0), 70);
         child.commit_unchecked(vec![late]);
-        Self { parent, child, fork, id, keys, set, carol, mallory, ops }
+        Self { parent, child, fork, fork_at_2, id, keys, set, carol, mallory, ops }
     }
 
     fn header(&self, height: u64) -> &BlockHeader {
@@ -109,7 +116,17 @@ impl Rollback {
 
     /// The fork's block `height`, certified by `signers`, submitted.
     fn fork_checkpoint(&self, height: u64, signers: &[usize]) -> SignedTransaction {
-        let header = self.fork.blocks[height as usize - 1].header.clone();
+        self.checkpoint_on(&self.fork, height, signers)
+    }
+
+    /// Block `height` of `chain` (the child or a fork), certified by `signers`, submitted.
+    fn checkpoint_on(
+        &self,
+        chain: &TestChain,
+        height: u64,
+        signers: &[usize],
+    ) -> SignedTransaction {
+        let header = chain.blocks[height as usize - 1].header.clone();
         let certificate = self.certificate(&header, signers);
         child_checkpoint_tx(&Checkpoint { header, certificate })
     }
@@ -253,7 +270,7 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     // Carol proves her honest output under the latest checkpoint, 6.
     let carols = UtxoPos::new(2, 0, 0);
     w.parent.commit(vec![w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 5, 0))]);
-    let exit_id = crate::exit::ExitKey::Output(carols.clone()).exit_id();
+    let exit_id = w.child.output_exit_id(&carols);
     let first = w.parent.state.child_exit(w.id, &exit_id).expect("queued");
     // Block 4's inflation, shown under checkpoint 6, voids every checkpoint from 4 on.
     let fraud = w.inflation(4, (1, 1), 6, &[0, 1, 2]);
@@ -413,9 +430,49 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
     assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
     assert_eq!(w.escrow(), U256::ZERO);
-    let mallorys = crate::exit::ExitKey::Output(mallorys).exit_id();
+    let mallorys = w.fork.output_exit_id(&mallorys);
     let cancelled = w.parent.state.child_exit(w.id, &mallorys).expect("kept");
     assert_eq!(cancelled.status, ExitStatus::Cancelled);
+}
+
+#[test]
+fn an_exit_of_a_forks_output_does_not_block_the_honest_exit_at_the_same_position() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints block 2: Bob has paid Carol 30 at 2:0:0. Operators 1 to
+    // 3 certify the other fork at 4, whose block 2 pays the same 30 to Mallory at 2:0:0.
+    w.parent.commit(vec![w.checkpoint(2)]);
+    w.parent.commit(vec![w.checkpoint_on(&w.fork_at_2, 4, &[1, 2, 3])]);
+    let pos = UtxoPos::new(2, 0, 0);
+    // Mallory exits the fork's output first; Carol's exit of the child's output at the same
+    // position, under checkpoint 2, still starts: an exit claims a transaction's output.
+    let mallorys = w.start_on(&w.fork_at_2, &w.mallory, pos.clone(), 4, UtxoPos::new(2, 7, 0));
+    w.parent.commit(vec![mallorys]);
+    w.parent.commit(vec![w.start(&w.carol, pos, 2, UtxoPos::new(2, 5, 0))]);
+    let queue = w.parent.state.exit_queue(w.id, &Address::ZERO);
+    let owners: Vec<_> = queue.iter().map(|e| (e.owner, e.amount)).collect();
+    assert!(owners.contains(&(w.mallory.address(), U256::from(30))), "{owners:?}");
+    assert!(owners.contains(&(w.carol.address(), U256::from(30))), "{owners:?}");
+
+    // The fork's block 2 is not checkpoint 2's: the fork is void from 3 on.
+    let fork = w.conflict_on(&w.fork_at_2, (2, 2), 4, &[1, 2, 3]);
+    w.parent.commit(vec![prove_child_fraud_tx(&fork, U256::from(15))]);
+    assert_eq!(w.rollback_height(), 3);
+
+    // Due, Mallory's exit is cancelled (her bond back, nothing from the escrow) and Carol's is
+    // paid the whole escrow: only her 30 leaves it.
+    let value = w.parent.state.total_value();
+    advance_to(&mut w.parent, queue.iter().map(|e| e.exitableAt).max().unwrap_or_default());
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
+    assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
+    assert_eq!(w.escrow(), U256::ZERO);
+    assert_eq!(w.parent.state.total_value(), value);
+    let status = |owner: Address| {
+        let exit = queue.iter().find(|e| e.owner == owner).expect("queued");
+        w.parent.state.child_exit(w.id, &exit.exitId).expect("kept").status
+    };
+    assert_eq!(status(w.mallory.address()), ExitStatus::Cancelled);
+    assert_eq!(status(w.carol.address()), ExitStatus::Paid);
 }
 
 #[test]

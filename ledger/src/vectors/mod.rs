@@ -8,7 +8,6 @@
 use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
 use crate::build;
 use crate::certificate::{certify, vote_sign_bytes, VoteType};
-use crate::children::MAX_CHECKPOINT_GAP;
 use crate::exit::{self, ExitKey};
 use crate::fraud::{self, evidence as ev, MissingInput};
 use crate::kind::Kind;
@@ -24,6 +23,8 @@ use crate::types::{
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use serde_json::{json, Value};
+
+mod root;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
     hex::encode_prefixed(bytes)
@@ -72,7 +73,7 @@ fn encoding(world: &FraudWorld) -> Value {
     let (keys, set) = testkit::committee(4);
     let cert = testkit::certify_all(&set, &keys, &b3.header);
     let exit = ExitRecord {
-        exitId: ExitKey::Output(UtxoPos::new(3, 0, 0)).exit_id(),
+        exitId: ExitKey::output(&stx.transaction, 0).exit_id(),
         utxoPos: UtxoPos::new(3, 0, 0),
         owner: stx.transaction.outputs[0].owner,
         token: Address::ZERO,
@@ -174,6 +175,7 @@ fn exits(world: &FraudWorld) -> Value {
     let now = 2_000_000u64;
     let carol_pos = UtxoPos::new(3, 0, 0);
     let carol = chain.blocks[2].transactions[0].transaction.outputs[0].owner;
+    let carol_tx = crate::signing::hash_struct(&chain.blocks[2].transactions[0].transaction);
     let mallory = chain.blocks[3].transactions[1].transaction.outputs[0].owner;
     let mut starts = Vec::new();
     for (name, pos, incl, claimant) in [
@@ -257,7 +259,7 @@ fn exits(world: &FraudWorld) -> Value {
         "starts": starts, "challenges": challenges,
         "exitableAt": timing, "priority": priority,
         "exitIds": [
-            { "key": "output", "utxoPos": h(carol_pos.abi_encode()), "exitId": ExitKey::Output(carol_pos.clone()).exit_id().to_string() },
+            { "key": "output", "utxoPos": h(carol_pos.abi_encode()), "txHash": carol_tx.to_string(), "outputIndex": 0, "exitId": ExitKey::Output { tx: carol_tx, index: 0 }.exit_id().to_string() },
             { "key": "deposit", "nonce": 0, "exitId": ExitKey::Deposit(0).exit_id().to_string() },
         ],
     })
@@ -706,8 +708,13 @@ fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabricated {
 /// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint
 /// whose history disagrees with the chain's checkpoint at 5 (and agrees with the one at 3).
 fn fork_checkpoint(world: &FraudWorld) -> crate::types::Checkpoint {
+    tip_certified_by_1_to_3(&world.fork)
+}
+
+/// The tip of `chain`, certified by validators 1 to 3 of the fixture committee.
+fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::types::Checkpoint {
     let (keys, set) = testkit::committee(4);
-    let header = world.fork.tip().clone();
+    let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let certificate = certify(&set, &signers, &header, 0).expect("certificate");
     crate::types::Checkpoint { header, certificate }
@@ -775,91 +782,6 @@ fn certificates() -> Value {
     })
 }
 
-/// The world of `fraud.json` and `exits.json` as the root contract must hold it: the chain's
-/// validators (with proofs of possession), the deposits behind its mints, certified
-/// checkpoints of heights 3 (before the fraud) and 5 (the tip), exits to start, the tip's
-/// header certified at heights an honest chain never checkpoints (`jumps`), and a checkpoint
-/// of the world's fork (`fork`).
-fn root_scenario(world: &FraudWorld) -> Value {
-    let chain = &world.chain;
-    let (keys, set) = testkit::committee(4);
-    let validators: Vec<Value> = keys
-        .iter()
-        .zip(set.validators())
-        .map(|(k, v)| json!({ "operator": v.operator.to_string(), "blsPubkey": h(&v.blsPubkey), "pop": h(k.proof_of_possession(v.operator).to_eip2537()), "power": v.power }))
-        .collect();
-    let deposits: Vec<Value> = chain
-        .state
-        .parent_deposits
-        .values()
-        .map(|r| json!({ "nonce": r.nonce, "depositor": r.depositor.to_string(), "recipient": r.recipient.to_string(), "token": r.token.to_string(), "amount": r.amount.to_string() }))
-        .collect();
-    let checkpoint = |height: u64| {
-        let header = &chain.blocks[height as usize - 1].header;
-        json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, header).abi_encode()) })
-    };
-    let exit_on = |chain: &testkit::TestChain, pos: UtxoPos, anchor: u64| {
-        let incl = chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor);
-        let out = &incl.signedTx.transaction.outputs[usize::from(pos.outputIndex)];
-        json!({
-            "anchorHeight": anchor, "anchor": h(chain.blocks[anchor as usize - 1].header.abi_encode()),
-            "utxoPos": h(pos.abi_encode()), "inclusion": h(incl.abi_encode()),
-            "owner": out.owner.to_string(), "token": out.token.to_string(), "amount": out.amount.to_string(),
-            "exitId": ExitKey::Output(pos.clone()).exit_id().to_string(),
-        })
-    };
-    let exit = |pos: UtxoPos, anchor: u64| exit_on(chain, pos, anchor);
-    let fork = fork_checkpoint(world);
-    let tip = chain.tip().height;
-    // The tip's header at another height, certified by the whole committee: what a quorum
-    // could sign to move the root's checkpoints far ahead (its history still proves blocks).
-    let jump = |height: u64| {
-        let mut header = chain.tip().clone();
-        header.height = height;
-        json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, &header).abi_encode()) })
-    };
-    let tag = 1u64 << 63;
-    json!({
-        "chainId": chain.domain.chain_id,
-        "rootChainId": chain.domain.root_chain_id,
-        "rootContract": chain.domain.root_contract.to_string(),
-        "token": testkit::TOKEN.to_string(),
-        "validatorSetHash": set.hash().to_string(),
-        "validators": validators,
-        "deposits": deposits,
-        "checkpoints": [checkpoint(3), checkpoint(tip)],
-        "maxCheckpointGap": MAX_CHECKPOINT_GAP,
-        "jumps": {
-            // One block past the gap from checkpoint 3, and the widest jump from the tip.
-            "pastTheGap": jump(3 + MAX_CHECKPOINT_GAP + 1),
-            "widest": jump(tip + MAX_CHECKPOINT_GAP),
-            // The highest height a queue key carries as an anchor, and the deposit tag itself.
-            "highestAnchor": jump(tag - 1),
-            "depositTag": jump(tag),
-        },
-        "badHeight": world.bad_height,
-        // Carol's output of block 3: honest, exits before and after the fraud (anchor 3).
-        "preFraudExit": exit(UtxoPos::new(3, 0, 0), 3),
-        // Mallory's output of the byzantine block: only the voided anchor proves it.
-        "postFraudExit": exit(UtxoPos::new(world.bad_height, world.double_spend, 0), tip),
-        // Alice's change of block 2, which `exits.json` challenges.
-        "challengedExit": exit(UtxoPos::new(2, 0, 1), tip),
-        // Bob's payment of block 2, spent (input 0) by the included transfer of block 3.
-        "spentExit": exit(UtxoPos::new(2, 0, 0), tip),
-        "spentExitSpend": h(chain.blocks[2].transactions[0].abi_encode()),
-        // Bob's deposit (nonce 2), minted at (1, 2, 0) and spent by that transfer (input 1).
-        "spentDeposit": exit(UtxoPos::new(1, 2, 0), tip),
-        // The fork's checkpoint at 6, certified by validators 1 to 3, whose block 5 is not the
-        // chain's; and Mallory's output of its block 4, which only the fork proves.
-        "fork": {
-            "height": fork.header.height,
-            "header": h(fork.header.abi_encode()),
-            "certificate": h(fork.certificate.abi_encode()),
-            "exit": exit_on(&world.fork, UtxoPos::new(4, 0, 0), fork.header.height),
-        },
-    })
-}
-
 /// Every vector file: `(file name, contents)`.
 pub fn all() -> Vec<(&'static str, Value)> {
     let world = FraudWorld::new(0);
@@ -870,7 +792,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("exits.json", exits(&world)),
         ("fraud.json", fraud_vectors(&world)),
         ("certificates.json", certificates()),
-        ("root.json", root_scenario(&world)),
+        ("root.json", root::root_scenario(&world)),
     ]
 }
 
