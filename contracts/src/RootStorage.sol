@@ -5,6 +5,7 @@ import "./PlasmaTypes.sol";
 import {BLS} from "./lib/BLS.sol";
 import {ExitQueue} from "./lib/ExitQueue.sol";
 import {KeyStore} from "./lib/KeyStore.sol";
+import {Merkle} from "./lib/Merkle.sol";
 
 /// @title RootStorage
 /// @notice The state of the root contract, its events and errors, and the checks both of its
@@ -100,11 +101,12 @@ abstract contract RootStorage {
     /// days at the node's default of 1 s. No epoch may be longer, so that its ends stay within
     /// reach.
     uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 20;
-    /// The highest checkpoint height, so that an anchor height in a queue key never carries
-    /// `DEPOSIT_TAG` (at the widest gaps, a chain gets there after 2^43 checkpoints). The tag
-    /// cannot move up instead: the key's higher bits are the ledger's priority, which orders
-    /// the queue.
-    uint64 internal constant MAX_CHECKPOINT_HEIGHT = uint64(DEPOSIT_TAG - 1);
+    /// The highest checkpoint height: the history tree's last leaf (the ledger's
+    /// `children::MAX_CHECKPOINT_HEIGHT`). A block above it is in no history an anchor can
+    /// prove, so its outputs cannot exit, unless it were an anchor itself; refused here, it
+    /// never is. 68 years of 500 ms blocks; far below `DEPOSIT_TAG`, so an anchor height in a
+    /// queue key never reads as a deposit's.
+    uint64 internal constant MAX_CHECKPOINT_HEIGHT = uint64((1 << Merkle.HISTORY_DEPTH) - 1);
     /// How far ahead of the root's clock a checkpoint's time may be, in seconds
     /// (`ledger::types::MAX_CLOCK_DRIFT_S`). A header's time never goes back before its
     /// parent's (broken history otherwise), so every block under a checkpoint is timed at most

@@ -76,23 +76,30 @@ contract CheckpointsTest is RootFixture {
         assertEq(root.chain(CHAIN).lastHeight, widest.height, "the widest jump lands");
     }
 
-    function test_anchor_height_never_reaches_deposit_tag() public {
-        // A chain that has come within two blocks of the tag (2^43 checkpoints at the widest).
-        _setLastHeight(DEPOSIT_TAG - 2);
-        // A quorum's checkpoint at the tag itself is refused, though within the gap.
-        (BlockHeader memory tagged, CommitCertificate memory tagCert) = _jump("depositTag");
-        assertEq(tagged.height, DEPOSIT_TAG, "at the tag");
-        vm.expectRevert(abi.encodeWithSelector(RootStorage.HeightOutOfRange.selector, DEPOSIT_TAG, DEPOSIT_TAG - 1));
-        root.submitCheckpoint(tagged, tagCert);
+    /// A block past the history tree's last leaf (2^32 - 1) cannot be proven in any history,
+    /// nor be a checkpoint: its outputs cannot exit. (A checkpoint there could prove its own
+    /// outputs, and the ledger refuses every block that high.) Anchor heights stay far below
+    /// the root's deposit tag too.
+    function test_checkpoint_heights_stop_where_the_history_tree_ends() public {
+        uint64 highestHeight = (uint64(1) << 32) - 1;
+        // A chain that has come within two blocks of the end (2^12 checkpoints at the widest).
+        _setLastHeight(highestHeight - 1);
+        // A quorum's checkpoint one past the end is refused, though within the gap.
+        (BlockHeader memory past, CommitCertificate memory pastCert) = _jump("pastTheHighest");
+        assertEq(past.height, highestHeight + 1, "one past the end");
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.HeightOutOfRange.selector, past.height, highestHeight));
+        root.submitCheckpoint(past, pastCert);
+        assertEq(root.checkpoints(CHAIN, past.height), bytes32(0), "not stored");
         // The highest anchor lands; Alice proves her change of block 2 under it.
         (BlockHeader memory highest, CommitCertificate memory highestCert) = _jump("highestAnchor");
+        assertEq(highest.height, highestHeight, "the last leaf");
         root.submitCheckpoint(highest, highestCert);
         ExitCase memory e = exitCase("challengedExit");
         e.anchor = highest;
         startExit(e);
         uint256 key = root.nextExitKey(CHAIN, address(0));
         assertEq(key & DEPOSIT_TAG, 0, "her key does not read as a deposit's");
-        assertEq(uint64(key), DEPOSIT_TAG - 1, "its tag is her anchor's height");
+        assertEq(uint64(key), highestHeight, "its tag is her anchor's height");
         // Her exit, not a deposit's, is the one paid.
         vm.warp(block.timestamp + 2 * PERIOD);
         root.processExits(CHAIN, address(0), 10);

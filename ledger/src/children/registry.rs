@@ -27,6 +27,12 @@ use alloy_sol_types::SolValue;
 /// The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_GAP`).
 pub const MAX_CHECKPOINT_GAP: u64 = 1 << 20;
 
+/// The highest height a parent checkpoints: the history tree's last leaf. A block above it is
+/// in no history a checkpoint can prove (and the ledger refuses it: `BlockError::HistoryFull`),
+/// so its outputs cannot exit, unless it were a checkpoint itself. At 500 ms blocks it is 68
+/// years away. The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_HEIGHT`).
+pub const MAX_CHECKPOINT_HEIGHT: u64 = (1 << merkle::HISTORY_DEPTH) - 1;
+
 /// The id a registration gives its child on `parent`: the low 63 bits of
 /// `keccak256(abi.encode(parent, keccak256(abi.encode(registration))))`, with the top bit set
 /// so that it never meets the root's sequential ids. Known before the registration lands.
@@ -123,6 +129,10 @@ pub(super) fn validate_checkpoint(
     let limit = record.last_height.saturating_add(MAX_CHECKPOINT_GAP);
     if header.height > limit {
         return Err(ChildError::TooFarAhead { chain, height: header.height, limit });
+    }
+    if header.height > MAX_CHECKPOINT_HEIGHT {
+        let (height, max) = (header.height, MAX_CHECKPOINT_HEIGHT);
+        return Err(ChildError::HeightOutOfRange { chain, height, max });
     }
     let now = view.time().ok_or(ChildError::NoBlockTime)?;
     if header.timestamp > now.saturating_add(MAX_CLOCK_DRIFT_S) {

@@ -58,6 +58,7 @@ pub(super) fn root_scenario(world: &FraudWorld) -> Value {
         json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, &header).abi_encode()) })
     };
     let tag = 1u64 << 63;
+    let highest = (1u64 << crate::merkle::HISTORY_DEPTH) - 1;
     json!({
         "chainId": chain.domain.chain_id,
         "rootChainId": chain.domain.root_chain_id,
@@ -72,8 +73,10 @@ pub(super) fn root_scenario(world: &FraudWorld) -> Value {
             // One block past the gap from checkpoint 3, and the widest jump from the tip.
             "pastTheGap": jump(3 + MAX_CHECKPOINT_GAP + 1),
             "widest": jump(tip + MAX_CHECKPOINT_GAP),
-            // The highest height a queue key carries as an anchor, and the deposit tag itself.
-            "highestAnchor": jump(tag - 1),
+            // The highest height the history tree holds (the highest anchor), one past it, and
+            // the root's deposit tag.
+            "highestAnchor": jump(highest),
+            "pastTheHighest": jump(highest + 1),
             "depositTag": jump(tag),
         },
         "badHeight": world.bad_height,

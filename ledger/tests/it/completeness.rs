@@ -59,7 +59,8 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
         BlockError::DepositRangeMismatch { .. } => {
             Open("a range claiming deposits the body does not mint (they exit from the record)")
         }
-        BlockError::HistoryFull(_) => Open(HEADER),
+        // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
+        BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
         BlockError::ChildCheckpointsRootMismatch { .. } => Open(HEADER),
         BlockError::InvalidTransaction { error, index } => {
@@ -162,6 +163,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::NotNewer { .. }
         | ChildError::TooFarAhead { .. }
         | ChildError::AheadOfClock { .. }
+        | ChildError::HeightOutOfRange { .. }
         | ChildError::WrongSet { .. }
         | ChildError::Certificate(_)
         | ChildError::UnknownAnchor { .. }

@@ -1,6 +1,7 @@
 //! Registration, checkpoints and deposits into a child.
 
 use super::*;
+use crate::children::MAX_CHECKPOINT_HEIGHT;
 use crate::header::MAX_CLOCK_DRIFT_S;
 
 #[test]
@@ -178,6 +179,24 @@ fn a_checkpoint_timed_ahead_of_the_parent_is_refused() {
     // Within the drift it lands.
     parent.commit(vec![child_checkpoint_tx(&timed(now + MAX_CLOCK_DRIFT_S))]);
     assert_eq!(parent.state.child(id).expect("child").last_height, 4);
+}
+
+/// A block past the history tree's last leaf (2^32 - 1) is in no history a checkpoint can
+/// prove: as a checkpoint it could prove its own outputs, so the parent refuses it.
+#[test]
+fn a_checkpoint_past_the_history_tree_is_refused() {
+    let (mut parent, id) = parent_with_child();
+    let highest = (1u64 << crate::merkle::HISTORY_DEPTH) - 1;
+    assert_eq!(highest, MAX_CHECKPOINT_HEIGHT);
+    // As if the child had come within two blocks of the end.
+    parent.state.registry.get_mut(&id).expect("child").last_height = highest - 1;
+    let past = checkpoint_at(id, highest + 1, &[0, 1, 2]);
+    assert_eq!(
+        refusal(&mut parent, child_checkpoint_tx(&past)),
+        ChildError::HeightOutOfRange { chain: id, height: highest + 1, max: MAX_CHECKPOINT_HEIGHT }
+    );
+    parent.commit(vec![child_checkpoint_tx(&checkpoint_at(id, highest, &[0, 1, 2]))]);
+    assert_eq!(parent.state.child(id).expect("child").last_height, highest);
 }
 
 #[test]
