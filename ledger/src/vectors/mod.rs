@@ -22,8 +22,13 @@ use crate::types::{
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
+use fabricated::{
+    broken_headers, fabricate_at, fabricated_checkpoint, fork_checkpoint, past_the_limit,
+    tip_certified_by_1_to_3,
+};
 use serde_json::{json, Value};
 
+mod fabricated;
 mod root;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
@@ -636,88 +641,6 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "validatorSet": h(set.validators().to_vec().abi_encode()),
         "cases": cases,
     })
-}
-
-/// A checkpoint that fabricates history, the chain as its signers present it, and the real
-/// one.
-struct Fabricated {
-    chain: testkit::TestChain,
-    real: testkit::TestChain,
-    checkpoint: crate::types::Checkpoint,
-}
-
-/// The chain extended by an empty block 6, whose history root (certified by validators 1 to 3
-/// of the fixture committee) holds a forged block 2 and the real blocks 1 and 3 to 5: it
-/// agrees with the root's checkpoint at 5 there, and disagrees with its history at 2.
-fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
-    fabricate_at(world, 2, 6)
-}
-
-/// The chain extended by four blocks whose headers break what they owe, certified at 9 by
-/// validators 1 to 3 of the fixture committee: block 6 mints deposit 3 (as the parent
-/// recorded it) but its header's range is empty, [3, 3); block 7 is 1,000 s ahead; block 8
-/// goes back before it; block 9 commits to a transaction past the most a block may hold.
-fn broken_headers(world: &FraudWorld) -> Fabricated {
-    let (keys, set) = testkit::committee(4);
-    let mut chain = world.chain.clone();
-    let record = chain.state.parent_deposits[&3].clone();
-    chain.commit_edited(vec![crate::build::deposit_transaction(&record)], |h| {
-        h.depositNonceEnd = h.depositNonceStart;
-    });
-    chain.clock_offset = 1_000;
-    chain.commit_unchecked(vec![]);
-    chain.clock_offset = 0;
-    chain.commit_unchecked(vec![]);
-    let (_, root) = past_the_limit(world);
-    chain.commit_edited(vec![], |h| h.txRoot = root);
-    let header = chain.tip().clone();
-    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
-    let real = world.chain.clone();
-    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
-}
-
-/// Block 2's transfer as transaction 2^16 of a tree (past the most a block may hold), and
-/// that tree's root, which block 9 of [`broken_headers`] commits to.
-fn past_the_limit(world: &FraudWorld) -> (crate::types::TxInclusion, B256) {
-    let signed = world.chain.blocks[1].transactions[0].clone();
-    let index = crate::types::MAX_BLOCK_TXS as u64;
-    let proof = MerkleProof { index, siblings: vec![B256::ZERO; 17] };
-    let leaf = crate::merkle::leaf_hash(&signed.leaf_bytes());
-    let root = crate::merkle::compute_root(leaf, &proof).expect("a 17-level proof");
-    let inclusion =
-        crate::types::TxInclusion { signedTx: signed, txProof: proof, ..Default::default() };
-    (inclusion, root)
-}
-
-/// The chain extended by empty blocks to `anchor`, whose history root (certified by
-/// validators 1 to 3 of the fixture committee) holds a forged block at `height`.
-fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabricated {
-    let (keys, set) = testkit::committee(4);
-    let mut real = world.chain.clone();
-    while real.tip().height < anchor {
-        real.commit(vec![]);
-    }
-    let chain = real.fabricate(height, anchor);
-    let header = chain.tip().clone();
-    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
-    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
-}
-
-/// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint
-/// whose history disagrees with the chain's checkpoint at 5 (and agrees with the one at 3).
-fn fork_checkpoint(world: &FraudWorld) -> crate::types::Checkpoint {
-    tip_certified_by_1_to_3(&world.fork)
-}
-
-/// The tip of `chain`, certified by validators 1 to 3 of the fixture committee.
-fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::types::Checkpoint {
-    let (keys, set) = testkit::committee(4);
-    let header = chain.tip().clone();
-    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
-    crate::types::Checkpoint { header, certificate }
 }
 
 fn certificates() -> Value {

@@ -1,0 +1,89 @@
+//! The fabricated and broken histories the fraud vectors prove: checkpoints a quorum could
+//! certify over a fork, a forged block or headers that break what they owe their parents.
+
+use crate::certificate::certify;
+use crate::testkit::{self, FraudWorld};
+use crate::types::MerkleProof;
+use alloy_primitives::B256;
+
+/// A checkpoint that fabricates history, the chain as its signers present it, and the real
+/// one.
+pub(super) struct Fabricated {
+    pub(super) chain: testkit::TestChain,
+    pub(super) real: testkit::TestChain,
+    pub(super) checkpoint: crate::types::Checkpoint,
+}
+
+/// The chain extended by an empty block 6, whose history root (certified by validators 1 to 3
+/// of the fixture committee) holds a forged block 2 and the real blocks 1 and 3 to 5: it
+/// agrees with the root's checkpoint at 5 there, and disagrees with its history at 2.
+pub(super) fn fabricated_checkpoint(world: &FraudWorld) -> Fabricated {
+    fabricate_at(world, 2, 6)
+}
+
+/// The chain extended by four blocks whose headers break what they owe, certified at 9 by
+/// validators 1 to 3 of the fixture committee: block 6 mints deposit 3 (as the parent
+/// recorded it) but its header's range is empty, [3, 3); block 7 is 1,000 s ahead; block 8
+/// goes back before it; block 9 commits to a transaction past the most a block may hold.
+pub(super) fn broken_headers(world: &FraudWorld) -> Fabricated {
+    let (keys, set) = testkit::committee(4);
+    let mut chain = world.chain.clone();
+    let record = chain.state.parent_deposits[&3].clone();
+    chain.commit_edited(vec![crate::build::deposit_transaction(&record)], |h| {
+        h.depositNonceEnd = h.depositNonceStart;
+    });
+    chain.clock_offset = 1_000;
+    chain.commit_unchecked(vec![]);
+    chain.clock_offset = 0;
+    chain.commit_unchecked(vec![]);
+    let (_, root) = past_the_limit(world);
+    chain.commit_edited(vec![], |h| h.txRoot = root);
+    let header = chain.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    let real = world.chain.clone();
+    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
+}
+
+/// Block 2's transfer as transaction 2^16 of a tree (past the most a block may hold), and
+/// that tree's root, which block 9 of [`broken_headers`] commits to.
+pub(super) fn past_the_limit(world: &FraudWorld) -> (crate::types::TxInclusion, B256) {
+    let signed = world.chain.blocks[1].transactions[0].clone();
+    let index = crate::types::MAX_BLOCK_TXS as u64;
+    let proof = MerkleProof { index, siblings: vec![B256::ZERO; 17] };
+    let leaf = crate::merkle::leaf_hash(&signed.leaf_bytes());
+    let root = crate::merkle::compute_root(leaf, &proof).expect("a 17-level proof");
+    let inclusion =
+        crate::types::TxInclusion { signedTx: signed, txProof: proof, ..Default::default() };
+    (inclusion, root)
+}
+
+/// The chain extended by empty blocks to `anchor`, whose history root (certified by
+/// validators 1 to 3 of the fixture committee) holds a forged block at `height`.
+pub(super) fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabricated {
+    let (keys, set) = testkit::committee(4);
+    let mut real = world.chain.clone();
+    while real.tip().height < anchor {
+        real.commit(vec![]);
+    }
+    let chain = real.fabricate(height, anchor);
+    let header = chain.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
+}
+
+/// The fork's block 6, certified by validators 1 to 3 of the fixture committee: a checkpoint
+/// whose history disagrees with the chain's checkpoint at 5 (and agrees with the one at 3).
+pub(super) fn fork_checkpoint(world: &FraudWorld) -> crate::types::Checkpoint {
+    tip_certified_by_1_to_3(&world.fork)
+}
+
+/// The tip of `chain`, certified by validators 1 to 3 of the fixture committee.
+pub(super) fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::types::Checkpoint {
+    let (keys, set) = testkit::committee(4);
+    let header = chain.tip().clone();
+    let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    crate::types::Checkpoint { header, certificate }
+}
