@@ -313,24 +313,24 @@ contract FraudTest is RootFixture {
     /// it and its signers lose their stake (a quorum cannot push outputs' exit times out of
     /// reach by a far-future block and then resume at the real time).
     function test_header_before_its_parent_in_time_is_fraud() public {
-        _submitCheckpointOf("broken_history_time");
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("broken_history_time"));
-        RootStorage.Chain memory c = root.chain(CHAIN);
-        assertTrue(c.frozen, "frozen");
-        assertEq(c.rollbackHeight, 8, "the block before its parent is void");
-        _assertOnlyValidators1To3Slashed();
+        _convictUnderItsCheckpoint("broken_history_time", 8, "the block before its parent is void");
     }
 
     /// A mint outside its header's deposit range, however well it matches the root's record:
     /// a watcher that finds mints by the headers' ranges would miss it, so it is fraud.
     function test_mint_outside_its_headers_deposit_range_is_fraud() public {
-        _submitCheckpointOf("deposit_mismatch_out_of_range");
+        _convictUnderItsCheckpoint("deposit_mismatch_out_of_range", 6, "the mint outside its range is void");
+    }
+
+    /// Case `name`, anchored to a checkpoint certified by validators 1 to 3: the root takes
+    /// the checkpoint, then the proof freezes the chain from `rollback` and slashes exactly them.
+    function _convictUnderItsCheckpoint(string memory name, uint64 rollback, string memory why) internal {
+        _submitCheckpointOf(name);
         vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("deposit_mismatch_out_of_range"));
+        root.proveFraud(CHAIN, _proof(name));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
-        assertEq(c.rollbackHeight, 6, "the block minting outside its range is void");
+        assertEq(c.rollbackHeight, rollback, why);
         _assertOnlyValidators1To3Slashed();
     }
 
