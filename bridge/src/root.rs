@@ -548,8 +548,11 @@ impl Root {
         };
         let estimate = builder.estimate_gas().await.map_err(|e| refused(call, e))?;
         let mut request = builder.into_transaction_request();
-        // A limit the caller set is a floor: the estimate may have been taken against a state
-        // the transaction will not meet.
+        // The estimate is taken against the state and clock of the block before the one the
+        // transaction lands in: an exit's queue key holds `now`, so a second later it may sort
+        // past more queued exits and walk further. A fifth more covers such drift (only gas
+        // used is paid). A limit the caller set is a floor.
+        let estimate = estimate.saturating_add(estimate / 5);
         let gas = request.gas.map_or(estimate, |floor| floor.max(estimate));
         let provider = self.contract.provider();
         let from = request
