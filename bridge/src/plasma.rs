@@ -21,8 +21,8 @@ use plasma_ledger::build::{
 };
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    certifying_set, child_events, convicted, prover_reward, record_of, ChildError, ChildEvent,
-    ChildRecord, RecordedDeposit,
+    child_events, convicted, prover_reward, record_of, ChildError, ChildEvent, ChildRecord,
+    RecordedDeposit,
 };
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::{Recover, SigningDomain};
@@ -438,8 +438,7 @@ impl ParentSubmitter for PlasmaParent {
             })?;
             let refused =
                 |e: ChildError| ParentError::Refused { call: "prove_fraud", reason: e.to_string() };
-            let set = certifying_set(record, proof).map_err(refused)?;
-            let convicted = convicted(&set, proof).map_err(refused)?;
+            let convicted = convicted(record, proof).map_err(refused)?;
             prover_reward(
                 convicted.iter().map(|op| f.seen.stakes.get(op).copied().unwrap_or_default()),
             )

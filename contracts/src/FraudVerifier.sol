@@ -374,6 +374,23 @@ contract FraudVerifier {
         return h + 1;
     }
 
+    /// @notice The anchor's history holds `e.shown` at a height j below the anchor, and
+    /// `e.certified` certifies another block at j: quorums signed two blocks for one height,
+    /// one directly and one through a history root. Returns j, where the chain rolls back to.
+    /// The caller must verify `e.certified` against the configuration that certified j, slash
+    /// who signed both it and the anchor, and confirm that it holds no checkpoint at a height
+    /// from j up to the anchor's.
+    function historyEquivocation(uint64 chainId, BlockHeader calldata anchor, HistoryEquivocationEvidence calldata e)
+        external
+        pure
+        returns (uint64 j)
+    {
+        j = e.certified.height;
+        if (j >= anchor.height) revert NotEarlier(j, anchor.height);
+        ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, j);
+        if (PlasmaTx.blockHash(e.shown) == e.certified.blockHash) revert HistoriesAgree();
+    }
+
     /// @notice The anchor's history contradicts itself: it holds `e.broken` at height b and
     /// `e.witness` at k < b, and `e.broken` names another block at k: its parent hash (k ==
     /// b - 1, `e.other` zero) or the leaf `e.other` that `e.underBroken` proves at k under its

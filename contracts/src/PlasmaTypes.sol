@@ -298,7 +298,10 @@ enum FraudKind {
     BrokenHistory,
     // An included transaction the ledger refuses for its form alone
     // (`MalformedTransactionEvidence`).
-    MalformedTransaction
+    MalformedTransaction,
+    // A checkpoint whose history holds another block than the chain's validators certified at
+    // a height below it (`HistoryEquivocationEvidence`).
+    HistoryEquivocation
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -415,6 +418,22 @@ struct BrokenHistoryEvidence {
     MerkleProof witnessProof;
     bytes32 other;
     MerkleProof underBroken;
+}
+
+/// A checkpoint whose history holds another block than one the chain's validators certified:
+/// `certified` is a commit certificate (of the configuration active at its height j, below
+/// the anchor's) for one block at j, and the anchor's history holds `shown` at j
+/// (`historyProof`), another block. Quorums signed two blocks for one height, one directly and
+/// one through a history root, so at least a third of the power signed both (by operator,
+/// whichever configurations certified the two): the chain rolls back to j, and who signed
+/// both lose their stake. Only for j above every checkpoint the parent holds below the anchor:
+/// below one, that checkpoint's own history convicts one of the two (conflicting
+/// checkpoints, or this kind under it). A fabricated history root is proven so wherever it
+/// is exploited: an exit of a block it fabricates reveals that block and its path.
+struct HistoryEquivocationEvidence {
+    CommitCertificate certified;
+    BlockHeader shown;
+    MerkleProof historyProof;
 }
 
 /// An included transaction that is refused for its form alone, whatever the chain's state: an

@@ -149,7 +149,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.MalformedTransaction)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.HistoryEquivocation)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -173,6 +173,10 @@ contract RootModule is RootStorage {
             _verifyCertificate(chainId, cfgId, cert);
             culprits = cert.signerBitmap;
             height = _judge(c, chainId, kind, proof.anchor, proof.evidence);
+            if (kind == FraudKind.HistoryEquivocation) {
+                CommitCertificate memory certified = abi.decode(proof.evidence, (HistoryEquivocationEvidence)).certified;
+                culprits = _signedBoth(chainId, c, cfgId, culprits, certified);
+            }
         }
         c.rollbackHeight = height;
         c.frozen = true;
@@ -217,15 +221,66 @@ contract RootModule is RootStorage {
             if (checkpoints[chainId][h] != keccak256(abi.encode(e.earlier))) revert UnknownAnchor(h);
         } else if (kind == FraudKind.BrokenHistory) {
             height = verifier.brokenHistory(chainId, anchor, abi.decode(ev, (BrokenHistoryEvidence)));
-            // Below a checkpoint the root holds, conflicting checkpoints prove the fabrication
-            // without voiding that checkpoint.
-            for (uint64 h = height; h < anchor.height; ++h) {
-                if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);
-            }
+            _noCheckpointFrom(chainId, height, anchor.height);
+        } else if (kind == FraudKind.HistoryEquivocation) {
+            height = verifier.historyEquivocation(chainId, anchor, abi.decode(ev, (HistoryEquivocationEvidence)));
+            _noCheckpointFrom(chainId, height, anchor.height);
         } else if (kind == FraudKind.MalformedTransaction) {
             height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
+        }
+    }
+
+    /// Below a checkpoint the root holds, that checkpoint's own history proves a fabrication
+    /// without voiding it (conflicting checkpoints, or the same kind under it).
+    function _noCheckpointFrom(uint64 chainId, uint64 height, uint64 anchorHeight) internal view {
+        for (uint64 h = height; h < anchorHeight; ++h) {
+            if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);
+        }
+    }
+
+    /// Who signed both the anchor's certificate (`bitmap`, of configuration `cfgId`) and
+    /// `certified`, the certificate of a block below it, as a bitmap of `cfgId`. `certified` is
+    /// verified against the configuration that certified its height, and signers are matched
+    /// by operator (the two may be of different configurations).
+    function _signedBoth(
+        uint64 chainId,
+        Chain storage c,
+        uint32 cfgId,
+        bytes memory bitmap,
+        CommitCertificate memory certified
+    ) internal view returns (bytes memory both) {
+        uint32 other = _configAt(chainId, c, certified.height);
+        _verifyCertificate(chainId, other, certified);
+        address[] memory signed = _signers(chainId, other, certified.signerBitmap);
+        both = new bytes(bitmap.length);
+        Config storage cfg = _configs[chainId][cfgId];
+        address chunk0 = cfg.chunk0;
+        for (uint256 i = 0; i < cfg.size; ++i) {
+            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
+            address op = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
+            for (uint256 k = 0; k < signed.length; ++k) {
+                if (signed[k] == op) {
+                    both[i / 8] |= bytes1(uint8(1) << uint8(i % 8));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The operators of configuration `cfgId` whose bits `bitmap` sets.
+    function _signers(uint64 chainId, uint32 cfgId, bytes memory bitmap) internal view returns (address[] memory ops) {
+        Config storage cfg = _configs[chainId][cfgId];
+        (address chunk0, uint256 n) = (cfg.chunk0, cfg.size);
+        ops = new address[](n);
+        uint256 count;
+        for (uint256 i = 0; i < n; ++i) {
+            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
+            ops[count++] = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
+        }
+        assembly {
+            mstore(ops, count)
         }
     }
 

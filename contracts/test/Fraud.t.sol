@@ -309,6 +309,41 @@ contract FraudTest is RootFixture {
         }
     }
 
+    /// Validators 0 to 2 certify the chain's block 6, and nobody checkpoints it; validators 1
+    /// to 3 certify a fork at 8 whose block 6 is another (it pays Carol's output to Mallory). The
+    /// fork agrees with every checkpoint the root holds and its history holds together, so the
+    /// root accepts it and Mallory exits under it. The chain's certificate of its block 6
+    /// against the fork's history convicts: the chain rolls back to 6, who signed both (1 and
+    /// 2) lose their stake, and Mallory's exit is cancelled: her bond back, nothing paid.
+    function test_fork_above_the_last_checkpoint_against_a_certified_block_is_fraud() public {
+        _submitCheckpointOf("history_equivocation");
+        assertEq(root.chain(CHAIN).lastHeight, 8, "the fork's checkpoint landed");
+        ExitCase memory mallory = exitCase("historyFork.exit");
+        startExit(mallory);
+        uint256 lockedBefore = root.locked(CHAIN, address(0));
+        vm.prank(PROVER);
+        vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
+        root.proveFraud(CHAIN, _proof("history_equivocation_honest"));
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("history_equivocation"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
+        assertEq(_stake(0), STAKE, "signed the chain's block only");
+        assertEq(_stake(1), 0, "signed both");
+        assertEq(_stake(2), 0, "signed both");
+        assertEq(_stake(3), STAKE, "signed the fork only");
+        assertEq(root.owed(PROVER, address(0)), STAKE, "prover rewarded half the two stakes");
+
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, mallory.exitId);
+        assertEq(uint256(status), uint256(RootStorage.ExitStatus.Cancelled), "the fork's exit cancelled");
+        assertEq(root.owed(mallory.owner, address(0)), BOND, "bond returned, nothing paid");
+        assertEq(root.locked(CHAIN, address(0)), lockedBefore, "nothing left the chain");
+    }
+
     /// A certified header that goes back in time before its parent: the chain rolls back to
     /// it and its signers lose their stake (a quorum cannot push outputs' exit times out of
     /// reach by a far-future block and then resume at the real time).

@@ -274,11 +274,17 @@ contract VectorsTest is RootFixture {
                 RootStorage.Chain memory ch = root.chain(CHAIN);
                 assertTrue(ch.frozen, string.concat(vm.parseJsonString(j, string.concat(k, ".name")), ": frozen"));
                 assertEq(ch.rollbackHeight, height, "rolled back to the ledger's height");
-                if (proof.kind == uint8(FraudKind.Equivocation)) {
-                    // Culprits [1, 2] lose their stake; 0 and 3 keep it.
+                if (proof.kind == uint8(FraudKind.Equivocation) || proof.kind == uint8(FraudKind.HistoryEquivocation)) {
+                    // Who signed both certificates lose their stake; the others keep it.
+                    uint256[] memory culprits = vm.parseJsonUintArray(j, string.concat(k, ".expect.result.culprits"));
+                    assertGt(culprits.length, 0, "an equivocation names its culprits");
                     for (uint256 v = 0; v < 4; ++v) {
                         (uint256 stake,,) = root.stakeOf(CHAIN, validatorAt(v));
-                        assertEq(stake == 0, v == 1 || v == 2, "slashed exactly the culprits");
+                        bool culprit;
+                        for (uint256 i = 0; i < culprits.length; ++i) {
+                            culprit = culprit || culprits[i] == v;
+                        }
+                        assertEq(stake == 0, culprit, "slashed exactly the culprits");
                     }
                 } else {
                     bytes memory signers = proof.anchorCertificate.signerBitmap;
@@ -292,6 +298,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 30, "every fraud vector convicts");
+        assertEq(convicted, 31, "every fraud vector convicts");
     }
 }

@@ -12,8 +12,9 @@ use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, BrokenHistoryEvidence, ChildBond, ChildDeposit, ChildStake,
-    CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord, MerkleProof,
-    Output, TxInclusion, UtxoPos, MAX_BLOCK_TXS, MAX_TX_BYTES,
+    CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
+    HistoryEquivocationEvidence, MerkleProof, Output, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
+    MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -43,6 +44,9 @@ pub enum FraudKind {
     BrokenHistory,
     /// An included transaction invalid for its form alone ([`crate::form::check_form`]).
     MalformedTransaction,
+    /// A checkpoint whose history holds another block at a height below it than the chain's
+    /// validators certified there.
+    HistoryEquivocation,
 }
 
 /// A proven fraud.
@@ -539,7 +543,7 @@ pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,
     e: &BrokenHistoryEvidence,
-    mut accepted: impl FnMut(u64) -> Option<B256>,
+    accepted: impl FnMut(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     let (b, k) = (e.broken.height, e.witness.height);
     if k >= b {
@@ -571,10 +575,48 @@ pub fn verify_broken_history(
             .map_err(InclusionError::History)?;
         k
     };
-    if let Some(h) = (height..anchor.height).find(|&h| accepted(h).is_some()) {
-        return Err(FraudError::CheckpointBelow(h));
-    }
+    no_checkpoint_from(height, anchor, accepted)?;
     Ok(FraudVerdict::at(FraudKind::BrokenHistory, height))
+}
+
+/// History equivocation: the anchor's history holds `e.shown` at a height j below the anchor,
+/// and `e.certified` certifies another block at j. Two quorums signed two blocks for one
+/// height, one directly and one through a history root; the chain rolls back to j. Whether
+/// `e.certified` is a certificate of the configuration that certified j, and who signed both
+/// it and the anchor (the culprits, [`crate::children::convicted`]), are the parent's to
+/// check, as for the anchor's certificate. `accepted` is the parent's own lookup of its
+/// checkpoint at a height: one from j up to the anchor's refuses the proof (that checkpoint's
+/// own history convicts one of the two without voiding it: conflicting checkpoints, or this
+/// kind under it).
+pub fn verify_history_equivocation(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &HistoryEquivocationEvidence,
+    accepted: impl FnMut(u64) -> Option<B256>,
+) -> Result<FraudVerdict, FraudError> {
+    let j = e.certified.height;
+    if j >= anchor.height {
+        return Err(FraudError::NotEarlier { earlier: j, anchor: anchor.height });
+    }
+    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, j)?;
+    if e.shown.hash() == e.certified.blockHash {
+        return Err(FraudError::HistoriesAgree);
+    }
+    no_checkpoint_from(j, anchor, accepted)?;
+    Ok(FraudVerdict::at(FraudKind::HistoryEquivocation, j))
+}
+
+/// Refuses a rollback to `height` when the parent holds a checkpoint from there up to the
+/// anchor's height (a fault at or below a checkpoint is proven under that checkpoint).
+fn no_checkpoint_from(
+    height: u64,
+    anchor: &BlockHeader,
+    mut accepted: impl FnMut(u64) -> Option<B256>,
+) -> Result<(), FraudError> {
+    match (height..anchor.height).find(|&h| accepted(h).is_some()) {
+        Some(h) => Err(FraudError::CheckpointBelow(h)),
+        None => Ok(()),
+    }
 }
 
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
@@ -675,6 +717,11 @@ pub fn judge(
                 decode("MalformedTransactionEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_malformed(chain_id, anchor, e.height, e.txIndex, &e.inclusion)
         }
+        Kind::HistoryEquivocation => {
+            let e: HistoryEquivocationEvidence =
+                decode("HistoryEquivocationEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_history_equivocation(chain_id, anchor, &e, accepted)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }
 }
@@ -690,87 +737,18 @@ pub fn equivocation_evidence(
     })
 }
 
+/// The evidence of a history-equivocation proof, strictly decoded; `None` when `proof` is of
+/// another kind. Its certificate and culprits are the parent's to judge
+/// ([`verify_history_equivocation`]).
+pub fn history_equivocation_evidence(
+    proof: &crate::types::FraudProof,
+) -> Option<Result<HistoryEquivocationEvidence, FraudError>> {
+    (proof.kind == crate::types::FraudKind::HistoryEquivocation as u8).then(|| {
+        decode("HistoryEquivocationEvidence", &proof.evidence, 8 * crate::types::MAX_TX_BYTES)
+            .map_err(FraudError::Evidence)
+    })
+}
+
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
-pub mod evidence {
-    use super::{MintEvidence, MissingInput, SpendEvidence};
-    use crate::types::{
-        self, BlockHeader, CommitCertificate, DoubleMintEvidence, DoubleSpendEvidence, FraudProof,
-        MerkleProof, MintProof, MissingInputKind, NonexistentInputEvidence, SpendProof,
-        TxInclusion,
-    };
-    use alloy_sol_types::SolValue;
-
-    impl From<&SpendEvidence> for SpendProof {
-        fn from(s: &SpendEvidence) -> Self {
-            SpendProof {
-                height: s.height,
-                txIndex: s.tx_index,
-                inclusion: s.inclusion.clone(),
-                inputIndex: u8::try_from(s.input_index).unwrap_or(u8::MAX),
-            }
-        }
-    }
-
-    impl From<&MintEvidence> for MintProof {
-        fn from(m: &MintEvidence) -> Self {
-            MintProof { height: m.height, txIndex: m.tx_index, inclusion: m.inclusion.clone() }
-        }
-    }
-
-    /// Two spends of one output.
-    pub fn double_spend(a: &SpendEvidence, b: &SpendEvidence) -> DoubleSpendEvidence {
-        DoubleSpendEvidence { a: a.into(), b: b.into() }
-    }
-
-    /// Two mints of one deposit.
-    pub fn double_mint(a: &MintEvidence, b: &MintEvidence) -> DoubleMintEvidence {
-        DoubleMintEvidence { a: a.into(), b: b.into() }
-    }
-
-    /// A spend of a nonexistent input and how its absence is shown.
-    pub fn nonexistent_input(
-        spend: &SpendEvidence,
-        missing: &MissingInput,
-    ) -> NonexistentInputEvidence {
-        let (how, witness, header, proof) = match missing {
-            MissingInput::NotYetCreated => {
-                (MissingInputKind::NotYetCreated, TxInclusion::default(), None, None)
-            }
-            MissingInput::NoSuchOutput(t) => {
-                (MissingInputKind::NoSuchOutput, t.clone(), None, None)
-            }
-            MissingInput::AfterLastTransaction(t) => {
-                (MissingInputKind::AfterLastTransaction, t.clone(), None, None)
-            }
-            MissingInput::EmptyBlock(h, p) => (
-                MissingInputKind::EmptyBlock,
-                TxInclusion::default(),
-                Some(h.clone()),
-                Some(p.clone()),
-            ),
-        };
-        NonexistentInputEvidence {
-            spend: spend.into(),
-            how: how as u8,
-            witness,
-            emptyHeader: header.unwrap_or_default(),
-            emptyProof: proof.unwrap_or_else(MerkleProof::default),
-        }
-    }
-
-    /// A fraud proof of `kind` anchored to the checkpoint (`anchor`, `certificate`).
-    pub fn proof(
-        kind: types::FraudKind,
-        anchor: &BlockHeader,
-        certificate: &CommitCertificate,
-        evidence: &impl SolValue,
-    ) -> FraudProof {
-        FraudProof {
-            kind: kind as u8,
-            anchor: anchor.clone(),
-            anchorCertificate: certificate.clone(),
-            evidence: evidence.abi_encode().into(),
-        }
-    }
-}
+pub mod evidence;

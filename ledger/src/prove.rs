@@ -12,8 +12,8 @@ use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
 use crate::fraud::{
     evidence, verify_broken_history, verify_deposit_mismatch, verify_double_mint,
-    verify_double_spend, verify_inflation, verify_invalid_signature, verify_malformed,
-    verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
+    verify_double_spend, verify_history_equivocation, verify_inflation, verify_invalid_signature,
+    verify_malformed, verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
 };
 use crate::header::{self, check_link};
 use crate::kind::Kind;
@@ -21,9 +21,9 @@ use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
     Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositMismatchEvidence,
-    DepositRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
-    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion,
-    UtxoPos, MAX_BLOCK_TXS,
+    DepositRecord, FraudKind as SolFraudKind, FraudProof, HistoryEquivocationEvidence,
+    InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof,
+    MintProof, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -200,6 +200,28 @@ fn parent_link(cx: &ProofContext<'_>, bad: &Block) -> Result<FraudProof, ProofEr
     verify_broken_history(cx.domain.chain_id, cx.anchor, &ev, |_| None)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(cx.proof(SolFraudKind::BrokenHistory, &ev))
+}
+
+/// A history equivocation: the parent's checkpoint `anchor` (certified by `certificate`) holds
+/// `shown` at a height below it, proven by `path` (what an exit proven through that block
+/// reveals), where this chain's validators certified another block (`ours`: this node's
+/// certificate of its own block there). Checked with the ledger's own verifier before it is
+/// returned; whether a checkpoint below the anchor holds the height is the parent's to judge.
+pub fn history_equivocation(
+    chain_id: u64,
+    (anchor, certificate): (&BlockHeader, &CommitCertificate),
+    shown: &BlockHeader,
+    path: &MerkleProof,
+    ours: &CommitCertificate,
+) -> Result<FraudProof, ProofError> {
+    let ev = HistoryEquivocationEvidence {
+        certified: ours.clone(),
+        shown: shown.clone(),
+        historyProof: path.clone(),
+    };
+    verify_history_equivocation(chain_id, anchor, &ev, |_| None)
+        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    Ok(evidence::proof(SolFraudKind::HistoryEquivocation, anchor, certificate, &ev))
 }
 
 /// The fraud proof for `bad`, refused with `error` (from [`first_invalid`]). `parent_record`

@@ -10,7 +10,9 @@ use super::record::ChildRecord;
 use super::registry::child_domain;
 use crate::build::prove_child_fraud_tx;
 use crate::certificate::ValidatorSet;
-use crate::fraud::{equivocation_evidence, judge, verify_equivocation};
+use crate::fraud::{
+    equivocation_evidence, history_equivocation_evidence, judge, verify_equivocation,
+};
 use crate::signing::SigningDomain;
 use crate::types::{decode, Checkpoint, ChildFraudProof, FraudProof, Output, MAX_TX_BYTES};
 use crate::view::LedgerView;
@@ -69,16 +71,25 @@ fn judge_child_fraud(
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
             let child_domain = child_domain(domain, chain);
-            let record = |n| view.child_deposit(chain, n).map(|d| d.record);
+            let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
             let accepted = |h| view.child_checkpoint(chain, h);
-            judge(&child_domain, proof, record, accepted).map_err(ChildError::Fraud)?.height
+            let height =
+                judge(&child_domain, proof, deposit, accepted).map_err(ChildError::Fraud)?.height;
+            // A history equivocation's other certificate is of the set that certified its height.
+            if let Some(e) = history_equivocation_evidence(proof) {
+                let certified = e.map_err(ChildError::Fraud)?.certified;
+                certified_set(&record, height)?
+                    .verify_certificate(chain, &certified)
+                    .map_err(|e| ChildError::Fraud(e.into()))?;
+            }
+            height
         }
     };
     // An invalid block sits at or below the anchor it is shown under: this only guards it.
     if !lowers(height) {
         return Err(ChildError::Frozen(chain));
     }
-    Ok((chain, height, convicted(&set, proof)?))
+    Ok((chain, height, convicted(&record, proof)?))
 }
 
 /// The height of the certified block `proof` shows: its anchor's, or the equivocation's.
@@ -95,26 +106,42 @@ pub fn certifying_set(
     record: &ChildRecord,
     proof: &FraudProof,
 ) -> Result<ValidatorSet, ChildError> {
-    let height = shown_height(proof)?;
+    certified_set(record, shown_height(proof)?)
+}
+
+/// The configuration of `record` that certified `height`.
+fn certified_set(record: &ChildRecord, height: u64) -> Result<ValidatorSet, ChildError> {
     ValidatorSet::new(record.set_at(height).to_vec()).map_err(ChildError::Set)
 }
 
-/// The operators a fraud proof convicts: those who certified its anchor, or for
-/// equivocation those who signed both certificates. Judging the proof is
+/// The operators a fraud proof against the child of `record` convicts: those who certified its
+/// anchor; for equivocation, those who signed both certificates; for a history equivocation,
+/// those who signed both the anchor and the certificate of the block its history contradicts,
+/// matched by operator (two configurations may have certified them). Judging the proof is
 /// [`super::validate_system`]'s; this only reads the bitmaps.
-pub fn convicted(set: &ValidatorSet, proof: &FraudProof) -> Result<Vec<Address>, ChildError> {
-    let indices = match equivocation_evidence(proof) {
-        Some(e) => {
-            let e = e.map_err(ChildError::Fraud)?;
-            let a = set.signers(&e.a.signerBitmap).map_err(ChildError::Certificate)?;
-            let b = set.signers(&e.b.signerBitmap).map_err(ChildError::Certificate)?;
-            a.into_iter().filter(|i| b.contains(i)).collect()
-        }
-        None => {
-            set.signers(&proof.anchorCertificate.signerBitmap).map_err(ChildError::Certificate)?
-        }
+pub fn convicted(record: &ChildRecord, proof: &FraudProof) -> Result<Vec<Address>, ChildError> {
+    let set = certifying_set(record, proof)?;
+    let operators = |set: &ValidatorSet, bitmap: &[u8]| -> Result<Vec<Address>, ChildError> {
+        let indices = set.signers(bitmap).map_err(ChildError::Certificate)?;
+        Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
     };
-    Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
+    if let Some(e) = equivocation_evidence(proof) {
+        let e = e.map_err(ChildError::Fraud)?;
+        let a = set.signers(&e.a.signerBitmap).map_err(ChildError::Certificate)?;
+        let b = set.signers(&e.b.signerBitmap).map_err(ChildError::Certificate)?;
+        let both = a.into_iter().filter(|i| b.contains(i));
+        return Ok(both.filter_map(|i| set.validators().get(i)).map(|v| v.operator).collect());
+    }
+    let anchor = operators(&set, &proof.anchorCertificate.signerBitmap)?;
+    match history_equivocation_evidence(proof) {
+        Some(e) => {
+            let certified = e.map_err(ChildError::Fraud)?.certified;
+            let other = certified_set(record, certified.height)?;
+            let signed = operators(&other, &certified.signerBitmap)?;
+            Ok(anchor.into_iter().filter(|op| signed.contains(op)).collect())
+        }
+        None => Ok(anchor),
+    }
 }
 
 /// The prover's share of the stakes a fraud proof takes.

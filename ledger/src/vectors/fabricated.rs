@@ -87,3 +87,40 @@ pub(super) fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::type
     let certificate = certify(&set, &signers, &header, 0).expect("certificate");
     crate::types::Checkpoint { header, certificate }
 }
+
+/// A fork above the root's last checkpoint (5), and the chain's own certificate of the block
+/// it replaces. The chain's block 6 is empty, certified by validators 0 to 2 and never
+/// checkpointed; the fork's block 6 moves Carol's output of block 3 to Mallory (a payment Carol
+/// signed, which the chain never included) and its block 8, over an empty 7, is certified by
+/// validators 1 to 3. The fork's history
+/// holds together and agrees with every checkpoint the root holds: only the chain's
+/// certificate of its block 6 contradicts it.
+pub(super) struct CertifiedFork {
+    pub(super) fork: testkit::TestChain,
+    pub(super) checkpoint: crate::types::Checkpoint,
+    /// The chain's block 6, certified by validators 0 to 2.
+    pub(super) certified: crate::types::CommitCertificate,
+    /// The fork's own block 6, certified likewise (it agrees with the fork).
+    pub(super) agreeing: crate::types::CommitCertificate,
+}
+
+/// See [`CertifiedFork`].
+pub(super) fn certified_fork(world: &FraudWorld) -> CertifiedFork {
+    let (keys, set) = testkit::committee(4);
+    let by_0_to_2: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let mut real = world.chain.clone();
+    real.commit(vec![]);
+    let certified = certify(&set, &by_0_to_2, real.tip(), 0).expect("certificate");
+    let mut fork = world.chain.clone();
+    let carols = crate::types::UtxoPos::new(3, 0, 0);
+    let paid = world.chain.blocks[2].transactions[0].transaction.outputs[0].clone();
+    let to_mallory = crate::types::Output { owner: testkit::user("mallory-0").address(), ..paid };
+    let (carol, domain) = (testkit::user("carol-0"), &fork.domain);
+    let payment = crate::build::transfer(domain, &[(carols, &carol)], vec![to_mallory]);
+    fork.commit_unchecked(vec![payment]);
+    let agreeing = certify(&set, &by_0_to_2, fork.tip(), 0).expect("certificate");
+    fork.commit_unchecked(vec![]);
+    fork.commit_unchecked(vec![]);
+    let checkpoint = tip_certified_by_1_to_3(&fork);
+    CertifiedFork { fork, checkpoint, certified, agreeing }
+}

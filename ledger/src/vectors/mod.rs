@@ -17,14 +17,15 @@ use crate::testkit::{self, FraudWorld};
 use crate::tx::validate_transaction;
 use crate::types::{
     BrokenHistoryEvidence, ConflictingCheckpointsEvidence, DepositMismatchEvidence,
-    EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof, InflationEvidence,
-    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof, UtxoPos,
+    EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof,
+    HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
+    MalformedTransactionEvidence, MerkleProof, MintProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use fabricated::{
-    broken_headers, fabricate_at, fabricated_checkpoint, fork_checkpoint, past_the_limit,
-    tip_certified_by_1_to_3,
+    broken_headers, certified_fork, fabricate_at, fabricated_checkpoint, fork_checkpoint,
+    past_the_limit, tip_certified_by_1_to_3,
 };
 use serde_json::{json, Value};
 
@@ -592,6 +593,40 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         if let Some(c) = checkpoint {
             submitted.push((name, c));
         }
+    }
+    // A fork above every checkpoint the root holds, against the chain's certificate of the
+    // block it replaces (validators 0 to 2 signed it, 1 to 3 the fork: 1 and 2 signed both);
+    // the fork's own block is no contradiction; below the root's checkpoint at 3, the
+    // fabricated checkpoint at 6 is proven by conflicting checkpoints instead.
+    let forked = certified_fork(world);
+    let culprits = |v: fraud::FraudVerdict| fraud::FraudVerdict { culprits: vec![1, 2], ..v };
+    let real_two = testkit::certify_all(&set, &keys, &header(chain, 2));
+    for (name, (anchor_chain, checkpoint), certified) in [
+        ("history_equivocation", (&forked.fork, &forked.checkpoint), &forked.certified),
+        ("history_equivocation_honest", (&forked.fork, &forked.checkpoint), &forked.agreeing),
+        ("history_equivocation_below_checkpoint", (fake, &fabricated.checkpoint), &real_two),
+    ] {
+        let (anchor, j) = (checkpoint.header.clone(), certified.height);
+        let evidence = HistoryEquivocationEvidence {
+            certified: certified.clone(),
+            shown: header(anchor_chain, j),
+            historyProof: anchor_chain.history_under(j, anchor.height),
+        };
+        let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
+        let result = fraud::verify_history_equivocation(id, &anchor, &evidence, held);
+        let proof = ev::proof(
+            SolFraudKind::HistoryEquivocation,
+            &anchor,
+            &checkpoint.certificate,
+            &evidence,
+        );
+        let evidence_json = json!({
+            "certified": h(evidence.certified.abi_encode()),
+            "shown": h(evidence.shown.abi_encode()),
+            "historyProof": h(evidence.historyProof.abi_encode()),
+        });
+        push(name, "HistoryEquivocation", evidence_json, proof, result.map(culprits));
+        submitted.push((name, checkpoint));
     }
     // Deposit 3 minted in block 6 as the parent recorded it, outside the range its header
     // declares (a watcher looking for the mint by the headers' ranges would not find it).

@@ -1,6 +1,6 @@
 //! `root.json`: the world of the other vector files as the root contract must hold it.
 
-use super::{fork_checkpoint, h, tip_certified_by_1_to_3};
+use super::{certified_fork, fork_checkpoint, h, tip_certified_by_1_to_3};
 use crate::children::MAX_CHECKPOINT_GAP;
 use crate::exit;
 use crate::fraud::{self, evidence as ev};
@@ -103,6 +103,9 @@ pub(super) fn root_scenario(world: &FraudWorld) -> Value {
         // 3:0:0 where the chain's pays Carol (`preFraudExit`); Mallory's exit of it; and the
         // proof that convicts it against the chain's checkpoint at 5, compared at 3.
         "forkAt3": forked_position(world, &exit_on),
+        // Mallory's output of block 6 of the fork that `fraud.json`'s `history_equivocation`
+        // convicts (Carol's payment to her), exited under the fork's checkpoint at 8.
+        "historyFork": { "exit": exit_on(&certified_fork(world).fork, UtxoPos::new(6, 0, 0), 8) },
     })
 }
 

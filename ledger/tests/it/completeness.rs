@@ -17,7 +17,7 @@ use plasma_ledger::build::{self, deposit_transaction};
 use plasma_ledger::children::ChildError;
 use plasma_ledger::fraud::{self, FraudKind};
 use plasma_ledger::header::{check_time, HeaderError, LinkError};
-use plasma_ledger::prove::{build_proof, first_invalid, ProofContext};
+use plasma_ledger::prove::{build_proof, first_invalid, history_equivocation, ProofContext};
 use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::{
@@ -43,9 +43,9 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
         BlockError::WrongChain { .. } => NoExit("an inclusion proof needs the chain's own id"),
         BlockError::WrongHeight { .. } => NoExit("an inclusion proof needs the header's height"),
         BlockError::WrongParent { .. } => Convicted(FraudKind::BrokenHistory),
-        BlockError::HistoryRootMismatch { .. } => {
-            Open("a history root is convicted only where a header it holds contradicts it")
-        }
+        // A leaf the root fabricates is proven against this chain's certificate of its own
+        // block there; no exit uses the leaf without revealing it and its path.
+        BlockError::HistoryRootMismatch { .. } => Convicted(FraudKind::HistoryEquivocation),
         BlockError::TxRootMismatch { .. } => NotAFault("the header commits to its body"),
         // The parent was applied, so its deposits end where this body's start.
         BlockError::DepositRangeMismatch { header_start, body_start, .. }
@@ -80,11 +80,11 @@ fn header_verdict(e: &HeaderError) -> Verdict {
             Open("set hashes: the parent judges certificates by its own configurations")
         }
         HeaderError::ProposerNotMember(_) => Open(HEADER),
-        // Times only grow up to the checkpoint's (a header before its parent is broken
-        // history), and a parent refuses a checkpoint ahead of its own clock: the lead is
-        // bounded, not proven.
+        // The judge's clock, not the block's content: a parent judges the one time it sees
+        // against its own clock (a checkpoint timed ahead of it is refused), and the times
+        // beneath only grow up to it (a header before its parent is broken history).
         HeaderError::AheadOfClock { .. } => {
-            Open("a time ahead of the clock, up to the checkpoint's")
+            NotAFault("judged against a node's clock; a parent bounds it at the checkpoint")
         }
         HeaderError::BeforeParent { .. } => Convicted(FraudKind::BrokenHistory),
     }
@@ -403,6 +403,31 @@ fn a_header_before_its_parent_in_time_is_convicted() {
     let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None).expect("convicted");
     assert_eq!((judged.kind, judged.height), (kind, 3));
     assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
+}
+
+/// A history root over a forged block 2: the node's own certificate of its block 2 convicts
+/// it, once an exit through the forged block reveals the block and its path.
+#[test]
+fn a_history_root_fabricating_a_block_is_convicted_once_a_path_is_revealed() {
+    let (chain, honest) = with_header_fault(|_| vec![], |_| {});
+    let fake = chain.fabricate(2, 3);
+    let (bad, error) = first_invalid(&chain.domain, &honest.state, &fake.blocks[2..3])
+        .expect("a history root over a forged block");
+    let Convicted(kind) = verdict(&error, bad) else {
+        panic!("{error} is classified {:?}, not convicted", verdict(&error, bad));
+    };
+    let (keys, set) = testkit::committee(4);
+    let ours = testkit::certify_all(&set, &keys, &chain.blocks[1].header);
+    let anchor = (&bad.header, &testkit::certify_all(&set, &keys, &bad.header));
+    let (forged, path) = (&fake.blocks[1].header, fake.history_under(2, 3));
+    let proof = history_equivocation(chain.domain.chain_id, anchor, forged, &path, &ours)
+        .expect("the revealed leaf contradicts the certified block");
+    let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None).expect("convicted");
+    assert_eq!((judged.kind, judged.height), (kind, 2));
+    // The block it forged, certified, is no contradiction.
+    let theirs = testkit::certify_all(&set, &keys, forged);
+    let agreeing = history_equivocation(chain.domain.chain_id, anchor, forged, &path, &theirs);
+    assert!(agreeing.is_err(), "a certificate of the block the history holds convicts nobody");
 }
 
 #[test]

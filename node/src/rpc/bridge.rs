@@ -33,7 +33,7 @@ fn parent_err(e: ParentError) -> Status {
 
 /// The name of a fraud kind as the API spells it.
 fn fraud_kind_name(kind: u8) -> &'static str {
-    const KINDS: [(FraudKind, &str); 10] = [
+    const KINDS: [(FraudKind, &str); 11] = [
         (FraudKind::DoubleSpend, "double_spend"),
         (FraudKind::InvalidSignature, "invalid_signature"),
         (FraudKind::Inflation, "inflation"),
@@ -44,6 +44,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         (FraudKind::ConflictingCheckpoints, "conflicting_checkpoints"),
         (FraudKind::BrokenHistory, "broken_history"),
         (FraudKind::MalformedTransaction, "malformed_transaction"),
+        (FraudKind::HistoryEquivocation, "history_equivocation"),
     ];
     KINDS.iter().find(|(k, _)| *k as u8 == kind).map_or("unknown", |(_, n)| n)
 }

@@ -152,3 +152,41 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
     ));
     assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);
 }
+
+/// Who signed both sides of a history equivocation is matched by operator: the anchor and the
+/// contradicted block may be certified by configurations that order their members otherwise.
+#[test]
+fn a_history_equivocation_convicts_by_operator_across_configurations() {
+    use crate::children::{convicted, record_of, ChildConfiguration};
+    let reg = registration(4, 0);
+    let mut record = record_of(&reg);
+    let mut reversed = reg.validators.clone();
+    reversed.reverse();
+    record.configurations.push(ChildConfiguration { validators: reversed, active_from: 5 });
+    record.active = 2;
+    let ops: Vec<Address> = reg.validators.iter().map(|v| v.operator).collect();
+    // Block 2 (configuration 1) signed by operators 0 to 2; the anchor at 8 (configuration 2,
+    // members reversed) by its members 0 to 2, who are operators 3, 2 and 1.
+    let bitmap = |bits: u8| alloy_primitives::Bytes::from(vec![bits]);
+    let certified =
+        CommitCertificate { height: 2, signerBitmap: bitmap(0b0111), ..Default::default() };
+    let evidence = HistoryEquivocationEvidence { certified, ..Default::default() };
+    let mut proof = crate::fraud::evidence::proof(
+        FraudKind::HistoryEquivocation,
+        &BlockHeader { height: 8, ..Default::default() },
+        &CommitCertificate { height: 8, signerBitmap: bitmap(0b0111), ..Default::default() },
+        &evidence,
+    );
+    let mut culprits = convicted(&record, &proof).expect("bitmaps of both sets");
+    culprits.sort();
+    let mut both = vec![ops[1], ops[2]];
+    both.sort();
+    assert_eq!(culprits, both, "operators 1 and 2 signed both; 0 and 3 one side each");
+    // Any other kind convicts the anchor's signers.
+    proof.kind = FraudKind::Inflation as u8;
+    let mut anchor = convicted(&record, &proof).expect("bitmap");
+    anchor.sort();
+    let mut expected = vec![ops[3], ops[2], ops[1]];
+    expected.sort();
+    assert_eq!(anchor, expected);
+}

@@ -236,6 +236,30 @@ impl Rollback {
         ChildFraudProof { childChainId: self.id, proof, prover: dave() }
     }
 
+    /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds at the
+    /// height of `certified` (a certificate of one block there) another block; Dave proves it.
+    fn history_equivocation(
+        &self,
+        certified: &CommitCertificate,
+        anchor: u64,
+        signers: &[usize],
+    ) -> ChildFraudProof {
+        let (fork, j) = (&self.fork, certified.height);
+        let header = &fork.blocks[anchor as usize - 1].header;
+        let evidence = HistoryEquivocationEvidence {
+            certified: certified.clone(),
+            shown: fork.blocks[j as usize - 1].header.clone(),
+            historyProof: fork.history_under(j, anchor),
+        };
+        let proof = crate::fraud::evidence::proof(
+            FraudKind::HistoryEquivocation,
+            header,
+            &self.certificate(header, signers),
+            &evidence,
+        );
+        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+    }
+
     fn certificate(&self, header: &BlockHeader, signers: &[usize]) -> CommitCertificate {
         let keys: Vec<_> = signers.iter().map(|i| (*i, &self.keys[*i])).collect();
         crate::certificate::certify(&self.set, &keys, header, 0).expect("certify")
@@ -569,4 +593,53 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
     assert_eq!(read, [ChildEvent::FraudProven { height: 4 }]);
+}
+
+#[test]
+fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancelled() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints block 1 and certifies the child's block 2 (Bob pays
+    // Carol 30), then stops: block 2 is never checkpointed. Operators 1 to 3 certify the fork
+    // at 4 instead, whose block 2 is empty and whose block 3 pays Bob's 30 to Mallory. It
+    // agrees with the only checkpoint the parent holds, and its history holds together: the
+    // parent accepts it, and Mallory exits the 30 under it.
+    w.parent.commit(vec![w.checkpoint(1)]);
+    w.parent.commit(vec![w.fork_checkpoint(4, &[1, 2, 3])]);
+    let mallorys = UtxoPos::new(3, 0, 0);
+    let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
+    w.parent.commit(vec![start]);
+
+    // A certificate of the fork's own block 2 shows nothing.
+    let agreeing = w.certificate(&w.fork.blocks[1].header, &[0, 1, 2, 3]);
+    let honest = w.history_equivocation(&agreeing, 4, &[1, 2, 3]);
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
+    ));
+    // The child's certificate of its block 2 and the fork's block 2 in the anchor's history:
+    // two blocks signed for one height. The child rolls back to 2; who signed both
+    // (operators 1 to 3) lose their stakes, operator 0 keeps its own; Dave gets half of 30.
+    let certified = w.certificate(w.header(2), &[0, 1, 2, 3]);
+    let fraud = w.history_equivocation(&certified, 4, &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&fraud, U256::from(15))])
+        .expect("a history holding another block than the certified one convicts");
+    assert_eq!(w.rollback_height(), 2);
+    assert_eq!(created_for(&delta, dave()), [eth(15)]);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    let block = w.parent.blocks.last().expect("the proof's block");
+    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    assert_eq!(read, [ChildEvent::FraudProven { height: 2 }]);
+
+    // Due, Mallory's exit under the fork is cancelled: her bond back, and the escrow keeps
+    // the 30 Alice locked.
+    let due = w.parent.state.exit_queue(w.id, &Address::ZERO);
+    advance_to(&mut w.parent, due.iter().map(|e| e.exitableAt).max().unwrap_or_default());
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
+    assert_eq!(w.escrow(), U256::from(30));
+    let mallorys = w.fork.output_exit_id(&mallorys);
+    let cancelled = w.parent.state.child_exit(w.id, &mallorys).expect("kept");
+    assert_eq!(cancelled.status, ExitStatus::Cancelled);
 }
