@@ -221,19 +221,21 @@ contract RootModule is RootStorage {
             if (checkpoints[chainId][h] != keccak256(abi.encode(e.earlier))) revert UnknownAnchor(h);
         } else if (kind == FraudKind.BrokenHistory) {
             height = verifier.brokenHistory(chainId, anchor, abi.decode(ev, (BrokenHistoryEvidence)));
-            _noCheckpointFrom(chainId, height, anchor.height);
         } else if (kind == FraudKind.HistoryEquivocation) {
             height = verifier.historyEquivocation(chainId, anchor, abi.decode(ev, (HistoryEquivocationEvidence)));
-            _noCheckpointFrom(chainId, height, anchor.height);
         } else if (kind == FraudKind.MalformedTransaction) {
             height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
         }
+        _noCheckpointFrom(chainId, height, anchor.height);
     }
 
-    /// Below a checkpoint the root holds, that checkpoint's own history proves a fabrication
-    /// without voiding it (conflicting checkpoints, or the same kind under it).
+    /// Every anchored proof is shown under the lowest checkpoint at or above the block it
+    /// voids: that checkpoint's own history holds the block (the proof is made under it) or
+    /// another (the two checkpoints conflict, proven from just above it). A fork's fault below
+    /// an honest checkpoint, proven under the fork's anchor, would void the honest checkpoint
+    /// and every exit under it.
     function _noCheckpointFrom(uint64 chainId, uint64 height, uint64 anchorHeight) internal view {
         for (uint64 h = height; h < anchorHeight; ++h) {
             if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);

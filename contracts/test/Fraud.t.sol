@@ -344,6 +344,28 @@ contract FraudTest is RootFixture {
         assertEq(root.locked(CHAIN, address(0)), lockedBefore, "nothing left the chain");
     }
 
+    /// Validators 1 to 3 certify a fork at 6 whose block 2 inflates Alice's deposit tenfold,
+    /// below the root's honest checkpoints at 3 and 5. Proven under the fork's own checkpoint,
+    /// the inflation would roll the chain back to 2 and void those checkpoints, and with them
+    /// Carol's exit under 3: the root refuses it. The fork is convicted against the highest
+    /// checkpoint below it instead: void from 6 on, and Carol is paid.
+    function test_a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() public {
+        _submitCheckpointOf("inflation_in_a_fork_below_a_checkpoint");
+        ExitCase memory carol = exitCase("preFraudExit");
+        startExit(carol);
+        vm.prank(PROVER);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.CheckpointBelow.selector, 3));
+        root.proveFraud(CHAIN, _proof("inflation_in_a_fork_below_a_checkpoint"));
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_inflating_fork"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
+        _assertOnlyValidators1To3Slashed();
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "Carol's exit under 3 paid");
+    }
+
     /// A certified header that goes back in time before its parent: the chain rolls back to
     /// it and its signers lose their stake (a quorum cannot push outputs' exit times out of
     /// reach by a far-future block and then resume at the real time).

@@ -298,6 +298,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 31, "every fraud vector convicts");
+        assertEq(convicted, 32, "every fraud vector convicts");
     }
 }

@@ -543,7 +543,6 @@ pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,
     e: &BrokenHistoryEvidence,
-    accepted: impl FnMut(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     let (b, k) = (e.broken.height, e.witness.height);
     if k >= b {
@@ -575,7 +574,6 @@ pub fn verify_broken_history(
             .map_err(InclusionError::History)?;
         k
     };
-    no_checkpoint_from(height, anchor, accepted)?;
     Ok(FraudVerdict::at(FraudKind::BrokenHistory, height))
 }
 
@@ -592,7 +590,6 @@ pub fn verify_history_equivocation(
     chain_id: u64,
     anchor: &BlockHeader,
     e: &HistoryEquivocationEvidence,
-    accepted: impl FnMut(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     let j = e.certified.height;
     if j >= anchor.height {
@@ -602,12 +599,15 @@ pub fn verify_history_equivocation(
     if e.shown.hash() == e.certified.blockHash {
         return Err(FraudError::HistoriesAgree);
     }
-    no_checkpoint_from(j, anchor, accepted)?;
     Ok(FraudVerdict::at(FraudKind::HistoryEquivocation, j))
 }
 
 /// Refuses a rollback to `height` when the parent holds a checkpoint from there up to the
-/// anchor's height (a fault at or below a checkpoint is proven under that checkpoint).
+/// anchor's height: every anchored proof is shown under the lowest checkpoint at or above the
+/// block it voids. That checkpoint's own history holds the block (and the proof is made under
+/// it) or holds another (and the two checkpoints conflict: proven from just above it). A
+/// fork's fault below an honest checkpoint, proven under the fork's own anchor, would void the
+/// honest checkpoint and every exit under it.
 fn no_checkpoint_from(
     height: u64,
     anchor: &BlockHeader,
@@ -623,12 +623,14 @@ fn no_checkpoint_from(
 /// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
 /// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
 /// parent accepted, and its certificate, are the parent's to check. `parent_record` is the
-/// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height.
+/// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height:
+/// a checkpoint from the verdict's height up to the anchor's refuses any proof
+/// ([`no_checkpoint_from`]).
 pub fn judge(
     domain: &SigningDomain,
     proof: &crate::types::FraudProof,
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
-    accepted: impl FnMut(u64) -> Option<B256>,
+    mut accepted: impl FnMut(u64) -> Option<B256>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
         DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
@@ -649,7 +651,7 @@ pub fn judge(
     let (chain_id, anchor, bytes) = (domain.chain_id, &proof.anchor, &proof.evidence[..]);
     let max = 8 * crate::types::MAX_TX_BYTES;
     let kind = Kind::try_from(proof.kind).map_err(|_| FraudError::NoSuchKind(proof.kind))?;
-    match kind {
+    let verdict = match kind {
         Kind::DoubleSpend => {
             let e: DoubleSpendEvidence =
                 decode("DoubleSpendEvidence", bytes, max).map_err(FraudError::Evidence)?;
@@ -705,12 +707,12 @@ pub fn judge(
             let e: ConflictingCheckpointsEvidence =
                 decode("ConflictingCheckpointsEvidence", bytes, max)
                     .map_err(FraudError::Evidence)?;
-            verify_conflicting_checkpoints(chain_id, anchor, &e, accepted)
+            verify_conflicting_checkpoints(chain_id, anchor, &e, &mut accepted)
         }
         Kind::BrokenHistory => {
             let e: BrokenHistoryEvidence =
                 decode("BrokenHistoryEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            verify_broken_history(chain_id, anchor, &e, accepted)
+            verify_broken_history(chain_id, anchor, &e)
         }
         Kind::MalformedTransaction => {
             let e: MalformedTransactionEvidence =
@@ -720,10 +722,12 @@ pub fn judge(
         Kind::HistoryEquivocation => {
             let e: HistoryEquivocationEvidence =
                 decode("HistoryEquivocationEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            verify_history_equivocation(chain_id, anchor, &e, accepted)
+            verify_history_equivocation(chain_id, anchor, &e)
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
-    }
+    }?;
+    no_checkpoint_from(verdict.height, anchor, accepted)?;
+    Ok(verdict)
 }
 
 /// The two certificates of an equivocation proof, strictly decoded; `None` when `proof` is of

@@ -197,7 +197,7 @@ fn parent_link(cx: &ProofContext<'_>, bad: &Block) -> Result<FraudProof, ProofEr
         other: B256::ZERO,
         underBroken: MerkleProof::default(),
     };
-    verify_broken_history(cx.domain.chain_id, cx.anchor, &ev, |_| None)
+    verify_broken_history(cx.domain.chain_id, cx.anchor, &ev)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(cx.proof(SolFraudKind::BrokenHistory, &ev))
 }
@@ -206,7 +206,8 @@ fn parent_link(cx: &ProofContext<'_>, bad: &Block) -> Result<FraudProof, ProofEr
 /// `shown` at a height below it, proven by `path` (what an exit proven through that block
 /// reveals), where this chain's validators certified another block (`ours`: this node's
 /// certificate of its own block there). Checked with the ledger's own verifier before it is
-/// returned; whether a checkpoint below the anchor holds the height is the parent's to judge.
+/// returned; whether a checkpoint between the height and the anchor refuses it is the
+/// parent's to judge.
 pub fn history_equivocation(
     chain_id: u64,
     (anchor, certificate): (&BlockHeader, &CommitCertificate),
@@ -219,7 +220,7 @@ pub fn history_equivocation(
         shown: shown.clone(),
         historyProof: path.clone(),
     };
-    verify_history_equivocation(chain_id, anchor, &ev, |_| None)
+    verify_history_equivocation(chain_id, anchor, &ev)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(evidence::proof(SolFraudKind::HistoryEquivocation, anchor, certificate, &ev))
 }

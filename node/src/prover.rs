@@ -118,6 +118,19 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
             .collect()
     })?;
     let all: Vec<&Block> = own.iter().chain(&fetched).collect();
+    // The parent refuses a proof that would roll back below a checkpoint it holds: the proof
+    // is anchored at the lowest checkpoint at or above the bad block.
+    let mut anchored = None;
+    for h in anchor_heights(height, at, chain.epoch_length) {
+        if h == at {
+            break;
+        }
+        if let Some(found) = parent.checkpoint(chain_id, h).await? {
+            anchored = Some(found);
+            break;
+        }
+    }
+    let (anchor, certificate) = anchored.unwrap_or((anchor, certificate));
     let cx =
         ProofContext { domain: &domain, blocks: &all, anchor: &anchor, certificate: &certificate };
     let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
@@ -135,7 +148,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     match submitted {
         Ok(true) => info!(
             height,
-            anchor = at,
+            anchor = anchor.height,
             "fraud proven to the parent; the chain is rolled back and frozen"
         ),
         Ok(false) => info!(height, "fraud already proven by another watcher"),
@@ -145,4 +158,31 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         }
     }
     Ok(())
+}
+
+/// Where the checkpoint a proof of the block at `bad` is anchored may be, lowest first: the
+/// epoch ends (where honest relayers checkpoint) from `bad` up to `at`, the parent's latest
+/// checkpoint, which ends the list.
+fn anchor_heights(bad: u64, at: u64, epoch: u64) -> impl Iterator<Item = u64> {
+    let epoch = epoch.max(1);
+    let first = bad.div_ceil(epoch).saturating_mul(epoch);
+    let ends = (0..).map_while(move |i: u64| {
+        let h = first.checked_add(i.checked_mul(epoch)?)?;
+        (h < at).then_some(h)
+    });
+    ends.chain(std::iter::once(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::anchor_heights;
+
+    #[test]
+    fn a_proof_is_anchored_at_the_lowest_checkpoint_at_or_above_the_bad_block() {
+        let heights = |bad, at, epoch| anchor_heights(bad, at, epoch).collect::<Vec<_>>();
+        assert_eq!(heights(5, 16, 4), [8, 12, 16], "the epoch ends from the bad block on");
+        assert_eq!(heights(8, 16, 4), [8, 12, 16], "an epoch end at the bad block itself");
+        assert_eq!(heights(14, 16, 4), [16], "only the latest");
+        assert_eq!(heights(3, 5, 0), [3, 4, 5], "no epoch: every height");
+    }
 }

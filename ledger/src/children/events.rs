@@ -60,27 +60,24 @@ pub fn child_events(
                 // Accepted, so it convicts; the height is its verdict's, and what the verdict
                 // looked up is the parent's: a deposit mismatch convicts at the mint's height
                 // whatever the parent's record, and the earlier of two conflicting checkpoints
-                // is the one the evidence names; a broken history's was above every
-                // checkpoint the parent held.
+                // is the one the evidence names; every verdict was below every checkpoint the
+                // parent held above it (up to the anchor).
                 let height = match equivocation_evidence(&c.proof) {
                     Some(e) => e.map(|e| e.a.height).ok(),
                     None => {
                         let child = child_domain(domain, chain);
                         let conflicting =
                             c.proof.kind == SolFraudKind::ConflictingCheckpoints as u8;
-                        let named = |_| {
-                            if !conflicting {
-                                return None;
-                            }
-                            let what = "ConflictingCheckpointsEvidence";
-                            decode::<ConflictingCheckpointsEvidence>(
-                                what,
-                                &c.proof.evidence,
-                                MAX_TX_BYTES,
-                            )
-                            .ok()
-                            .map(|e| e.earlier.hash())
-                        };
+                        let earlier = conflicting
+                            .then(|| {
+                                let what = "ConflictingCheckpointsEvidence";
+                                let bytes = &c.proof.evidence;
+                                decode::<ConflictingCheckpointsEvidence>(what, bytes, MAX_TX_BYTES)
+                                    .ok()
+                            })
+                            .flatten()
+                            .map(|e| (e.earlier.height, e.earlier.hash()));
+                        let named = |h| earlier.filter(|(at, _)| *at == h).map(|(_, hash)| hash);
                         judge(&child, &c.proof, |_| None, named).map(|v| v.height).ok()
                     }
                 };

@@ -4,7 +4,7 @@
 use crate::certificate::certify;
 use crate::testkit::{self, FraudWorld};
 use crate::types::MerkleProof;
-use alloy_primitives::B256;
+use alloy_primitives::{B256, U256};
 
 /// A checkpoint that fabricates history, the chain as its signers present it, and the real
 /// one.
@@ -123,4 +123,28 @@ pub(super) fn certified_fork(world: &FraudWorld) -> CertifiedFork {
     fork.commit_unchecked(vec![]);
     let checkpoint = tip_certified_by_1_to_3(&fork);
     CertifiedFork { fork, checkpoint, certified, agreeing }
+}
+
+/// A fork of the chain after block 1 whose own block 2 inflates (Alice's ETH deposit paid to
+/// her tenfold), over empty blocks up to 6 certified by validators 1 to 3: an invalid block
+/// below the root's honest checkpoints at 3 and 5, in a history neither of them holds.
+pub(super) fn inflating_fork(world: &FraudWorld) -> (testkit::TestChain, crate::types::Checkpoint) {
+    let mut fork = world.chain.clone();
+    fork.blocks.truncate(1);
+    let first = fork.blocks[0].header.hash();
+    let mut history = crate::merkle::HistoryTree::new();
+    history.push(first);
+    fork.state.head = crate::state::ChainHead { height: 1, hash: first, history };
+    let deposit = &world.chain.blocks[0].transactions[0].transaction.outputs[0];
+    let tenfold =
+        crate::types::Output { amount: deposit.amount * U256::from(10), ..deposit.clone() };
+    let alices = crate::types::UtxoPos::new(1, 0, 0);
+    let alice = testkit::user("alice-0");
+    let payment = crate::build::transfer(&fork.domain, &[(alices, &alice)], vec![tenfold]);
+    fork.commit_unchecked(vec![payment]);
+    while fork.tip().height < 6 {
+        fork.commit_unchecked(vec![]);
+    }
+    let checkpoint = tip_certified_by_1_to_3(&fork);
+    (fork, checkpoint)
 }

@@ -25,7 +25,7 @@ use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use fabricated::{
     broken_headers, certified_fork, fabricate_at, fabricated_checkpoint, fork_checkpoint,
-    past_the_limit, tip_certified_by_1_to_3,
+    inflating_fork, past_the_limit, tip_certified_by_1_to_3,
 };
 use serde_json::{json, Value};
 
@@ -500,6 +500,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let later = fork_checkpoint(world);
     let fabricated = fabricated_checkpoint(world);
     let fake = &fabricated.chain;
+    let (inflating, inflating_checkpoint) = inflating_fork(world);
     let stored = |height: u64| match height {
         6 => Some(later.header.hash()),
         3 | 5 => Some(chain.blocks[height as usize - 1].header.hash()),
@@ -515,10 +516,13 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         ("conflicting_checkpoints_not_earlier", (chain, 5), 5, 5),
         ("conflicting_checkpoints_below", (fake, 6), 5, 2),
         ("conflicting_checkpoints_below_seen_at_h", (fake, 6), 5, 5),
+        // A fork whose block 2 inflates, against the highest checkpoint below it.
+        ("conflicting_checkpoints_inflating_fork", (&inflating, 6), 5, 2),
     ] {
         let anchor = header(anchor_chain, at);
         let checkpoint = match at {
             6 if std::ptr::eq(anchor_chain, fake) => Some(&fabricated.checkpoint),
+            6 if std::ptr::eq(anchor_chain, &inflating) => Some(&inflating_checkpoint),
             6 => Some(&later),
             _ => None,
         };
@@ -530,9 +534,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             shown: header(anchor_chain, j),
             historyProof: anchor_chain.history_under(j, at),
         };
-        let result = fraud::verify_conflicting_checkpoints(id, &anchor, &evidence, stored);
         let proof =
             ev::proof(SolFraudKind::ConflictingCheckpoints, &anchor, &certificate, &evidence);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, stored);
         let evidence_json = json!({
             "earlier": h(evidence.earlier.abi_encode()),
             "ours": h(evidence.ours.abi_encode()),
@@ -545,6 +549,20 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             submitted.push((name, c));
         }
     }
+    // The fork's inflation, proven under its own checkpoint: it would roll the chain back to
+    // 2, voiding the root's honest checkpoints at 3 and 5 (and every exit under them), so
+    // it is refused; the conflicting checkpoints above convict the fork instead.
+    let incl = inflating.inclusion_under(2, 0, 6);
+    let inputs = vec![inflating.inclusion_under(1, 0, 6)];
+    let evidence = InflationEvidence { height: 2, txIndex: 0, spend: incl, inputs };
+    let (anchor, certificate) = (&inflating_checkpoint.header, &inflating_checkpoint.certificate);
+    let proof = ev::proof(SolFraudKind::Inflation, anchor, certificate, &evidence);
+    let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
+    let records = |n: u64| chain.state.parent_deposits.get(&n).cloned();
+    let result = fraud::judge(&chain.domain, &proof, records, held);
+    let evidence_json = json!({ "height": 2, "txIndex": 0, "spend": h(evidence.spend.abi_encode()), "inputs": evidence.inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() });
+    push("inflation_in_a_fork_below_a_checkpoint", "Inflation", evidence_json, proof, result);
+    submitted.push(("inflation_in_a_fork_below_a_checkpoint", &inflating_checkpoint));
     // A checkpoint whose history contradicts itself above every checkpoint the root holds: the
     // chain extended to 8, whose block 8 (certified by validators 1 to 3) holds a forged block
     // 6 under the real block 7, which links to the real 6 (by its parent hash, and in its own
@@ -579,8 +597,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         };
         // What the root holds when the case runs: its own checkpoints, not the fork's at 6.
         let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
-        let result = fraud::verify_broken_history(id, &anchor, &evidence, held);
         let proof = ev::proof(SolFraudKind::BrokenHistory, &anchor, &certificate, &evidence);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, held);
         let evidence_json = json!({
             "broken": h(evidence.broken.abi_encode()),
             "brokenProof": h(evidence.brokenProof.abi_encode()),
@@ -613,13 +631,13 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             historyProof: anchor_chain.history_under(j, anchor.height),
         };
         let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
-        let result = fraud::verify_history_equivocation(id, &anchor, &evidence, held);
         let proof = ev::proof(
             SolFraudKind::HistoryEquivocation,
             &anchor,
             &checkpoint.certificate,
             &evidence,
         );
+        let result = fraud::judge(&chain.domain, &proof, |_| None, held);
         let evidence_json = json!({
             "certified": h(evidence.certified.abi_encode()),
             "shown": h(evidence.shown.abi_encode()),

@@ -643,3 +643,60 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     let cancelled = w.parent.state.child_exit(w.id, &mallorys).expect("kept");
     assert_eq!(cancelled.status, ExitStatus::Cancelled);
 }
+
+#[test]
+fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints blocks 1 and 2: Bob has paid Carol 30, and she exits it
+    // under checkpoint 2. Operators 1 to 3 certify a fork at 4 whose own block 2 inflates
+    // Mallory's 5 into 500; the parent accepts it (a checkpoint proves only its certificate).
+    w.parent.commit(vec![w.checkpoint(1), w.checkpoint(2)]);
+    let carols = UtxoPos::new(2, 0, 0);
+    w.parent.commit(vec![w.start(&w.carol, carols, 2, UtxoPos::new(2, 5, 0))]);
+    let mut fork = w.child.clone();
+    fork.blocks.truncate(1);
+    let first = fork.blocks[0].header.hash();
+    let mut history = merkle::HistoryTree::new();
+    history.push(first);
+    fork.state.head = crate::state::ChainHead { height: 1, hash: first, history };
+    let mallorys = Output::new(w.mallory.address(), Address::ZERO, U256::from(500));
+    let inflating =
+        build::transfer(&fork.domain, &[(UtxoPos::new(1, 1, 0), &w.mallory)], vec![mallorys]);
+    fork.commit_unchecked(vec![inflating]);
+    fork.commit_unchecked(vec![]);
+    fork.commit_unchecked(vec![]);
+    w.parent.commit(vec![w.checkpoint_on(&fork, 4, &[1, 2, 3])]);
+
+    // Proven under the fork's own checkpoint, the inflation would roll the child back to 2,
+    // voiding checkpoint 2 and Carol's exit under it: refused.
+    let header = &fork.blocks[3].header;
+    let evidence = InflationEvidence {
+        height: 2,
+        txIndex: 0,
+        spend: fork.inclusion_under(2, 0, 4),
+        inputs: vec![fork.inclusion_under(1, 1, 4)],
+    };
+    let proof = crate::fraud::evidence::proof(
+        FraudKind::Inflation,
+        header,
+        &w.certificate(header, &[1, 2, 3]),
+        &evidence,
+    );
+    let inflation = ChildFraudProof { childChainId: w.id, proof, prover: dave() };
+    assert!(matches!(
+        tx_refusal(&mut w.parent, prove_child_fraud_tx(&inflation, U256::from(15))),
+        TxError::System(e) if *e == ChildError::Fraud(FraudError::CheckpointBelow(2))
+    ));
+    // Against checkpoint 2, the fork's block 2 is another: it is void from 3 on, its signers
+    // lose their stakes, and Carol is paid her 30 when due.
+    let conflict = w.conflict_on(&fork, (2, 2), 4, &[1, 2, 3]);
+    w.parent
+        .try_commit(vec![prove_child_fraud_tx(&conflict, U256::from(15))])
+        .expect("the fork conflicts with checkpoint 2");
+    assert_eq!(w.rollback_height(), 3);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    let due = w.parent.state.exit_queue(w.id, &Address::ZERO);
+    advance_to(&mut w.parent, due.iter().map(|e| e.exitableAt).max().unwrap_or_default());
+    let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
+}
