@@ -45,6 +45,9 @@ contract FraudVerifier {
     error NotEarlier(uint64 earlier, uint64 anchor);
     /// Honest: the later checkpoint's history holds the earlier checkpoint.
     error HistoriesAgree();
+    /// Honest: the header names its set, changes it only at an epoch end, and its proposer is a
+    /// member.
+    error ScheduleKept();
     /// The witness is not below the broken header.
     error NotBelow(uint64 witness, uint64 broken);
     /// A parent link is only compared between neighbouring heights.
@@ -389,6 +392,35 @@ contract FraudVerifier {
         if (j >= anchor.height) revert NotEarlier(j, anchor.height);
         ExitGame.verifyBlockInHistory(chainId, anchor, e.shown, e.historyProof, j);
         if (PlasmaTx.blockHash(e.shown) == e.certified.blockHash) revert HistoriesAgree();
+    }
+
+    /// @notice The header of `ev` (`BrokenScheduleEvidence`, height j in the anchor's history)
+    /// breaks the validator schedule against the set it shows: it names another set, changes
+    /// its set off an epoch end of `epoch` blocks, or names a proposer outside it. Returns j and
+    /// the shown set's hash; the caller must confirm that hash is its configuration's at j.
+    function brokenSchedule(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev, uint64 epoch)
+        external
+        view
+        returns (uint64 j, bytes32 shown)
+    {
+        return this.scheduleOf(chainId, anchor, abi.decode(ev, (BrokenScheduleEvidence)), epoch);
+    }
+
+    /// @notice `brokenSchedule`, on the decoded evidence.
+    function scheduleOf(uint64 chainId, BlockHeader calldata anchor, BrokenScheduleEvidence calldata e, uint64 epoch)
+        external
+        pure
+        returns (uint64 j, bytes32 shown)
+    {
+        BlockHeader calldata h = e.header;
+        j = h.height;
+        ExitGame.verifyBlockInHistory(chainId, anchor, h, e.historyProof, j);
+        shown = keccak256(abi.encode(e.set));
+        bool epochEnd = epoch > 0 && j % epoch == 0;
+        if (h.validatorSetHash != shown || (h.nextValidatorSetHash != shown && !epochEnd)) return (j, shown);
+        for (uint256 i = 0; i < e.set.length; ++i) {
+            if (e.set[i].operator == h.proposer) revert ScheduleKept();
+        }
     }
 
     /// @notice The anchor's history contradicts itself: it holds `e.broken` at height b and

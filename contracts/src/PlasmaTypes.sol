@@ -301,7 +301,9 @@ enum FraudKind {
     MalformedTransaction,
     // A checkpoint whose history holds another block than the chain's validators certified at
     // a height below it (`HistoryEquivocationEvidence`).
-    HistoryEquivocation
+    HistoryEquivocation,
+    // A header that breaks the validator schedule (`BrokenScheduleEvidence`).
+    BrokenSchedule
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -434,6 +436,18 @@ struct HistoryEquivocationEvidence {
     CommitCertificate certified;
     BlockHeader shown;
     MerkleProof historyProof;
+}
+
+/// A header that breaks the validator schedule: `header` (height j, proven under the anchor's
+/// history root; the anchor itself with an empty proof) names another validator set than
+/// `set`, or names another next set than its own at a height that is not an epoch end, or
+/// names a proposer that is not a member of `set`. `set` is the configuration the parent
+/// holds active at j (the parent checks its hash). The chain rolls back to j and the anchor's
+/// signers are slashed.
+struct BrokenScheduleEvidence {
+    BlockHeader header;
+    MerkleProof historyProof;
+    Validator[] set;
 }
 
 /// An included transaction that is refused for its form alone, whatever the chain's state: an

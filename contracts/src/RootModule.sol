@@ -149,7 +149,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.HistoryEquivocation)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.BrokenSchedule)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -161,8 +161,7 @@ contract RootModule is RootStorage {
             if (c.rollbackHeight != 0 && height >= c.rollbackHeight) revert ChainIsFrozen(chainId);
             cfgId = _configAt(chainId, c, height);
             _verifyCertificate(chainId, cfgId, e.a);
-            _verifyCertificate(chainId, cfgId, e.b);
-            culprits = _and(e.a.signerBitmap, e.b.signerBitmap);
+            culprits = _signedBoth(chainId, c, cfgId, e.a.signerBitmap, e.b);
         } else {
             _checkAnchor(c, chainId, proof.anchor);
             CommitCertificate calldata cert = proof.anchorCertificate;
@@ -223,6 +222,10 @@ contract RootModule is RootStorage {
             height = verifier.brokenHistory(chainId, anchor, abi.decode(ev, (BrokenHistoryEvidence)));
         } else if (kind == FraudKind.HistoryEquivocation) {
             height = verifier.historyEquivocation(chainId, anchor, abi.decode(ev, (HistoryEquivocationEvidence)));
+        } else if (kind == FraudKind.BrokenSchedule) {
+            bytes32 shown;
+            (height, shown) = verifier.brokenSchedule(chainId, anchor, ev, c.epochLength);
+            if (_configs[chainId][_configAt(chainId, c, height)].setHash != shown) revert NotTheSchedule(height);
         } else if (kind == FraudKind.MalformedTransaction) {
             height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {
@@ -306,13 +309,6 @@ contract RootModule is RootStorage {
         reward = slashed * PROVER_REWARD_BPS / 10_000;
         burned += slashed - reward;
         if (reward != 0) owed[msg.sender][address(0)] += reward;
-    }
-
-    function _and(bytes memory a, bytes memory b) internal pure returns (bytes memory r) {
-        r = new bytes(a.length);
-        for (uint256 i = 0; i < a.length; ++i) {
-            r[i] = a[i] & b[i];
-        }
     }
 
     /// The configuration that certifies `height`.

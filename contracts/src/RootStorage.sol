@@ -232,6 +232,8 @@ abstract contract RootStorage {
     error NotConflicting();
     error NoSuchKind(uint8 kind);
     error CheckpointBelow(uint64 height);
+    /// A broken-schedule proof shows another set than the configuration active at the height.
+    error NotTheSchedule(uint64 height);
     error NothingOwed();
     error TransferFailed();
     error Reentrancy();

@@ -379,6 +379,29 @@ contract FraudTest is RootFixture {
         _convictUnderItsCheckpoint("deposit_mismatch_out_of_range", 6, "the mint outside its range is void");
     }
 
+    /// A header under a certified checkpoint that names another validator set than the
+    /// root's configuration at its height: the chain rolls back to it and the checkpoint's
+    /// signers lose their stake.
+    function test_header_naming_another_validator_set_is_fraud() public {
+        _convictUnderItsCheckpoint("broken_schedule_set", 6, "the header naming another set is void");
+    }
+
+    /// A set the prover picks, against which the header would break the schedule, is not the
+    /// root's configuration: refused, nothing changes.
+    function test_a_schedule_proof_against_a_set_of_the_provers_choosing_is_refused() public {
+        _submitCheckpointOf("broken_schedule_not_the_roots_set");
+        FraudProof memory proof = _proof("broken_schedule_not_the_roots_set");
+        vm.prank(PROVER);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.NotTheSchedule.selector, 6));
+        root.proveFraud(CHAIN, proof);
+        assertTrue(!root.chain(CHAIN).frozen, "nothing proven");
+    }
+
+    /// A header under a certified checkpoint whose proposer is not a validator: the same.
+    function test_header_naming_a_proposer_outside_the_set_is_fraud() public {
+        _convictUnderItsCheckpoint("broken_schedule_proposer", 7, "the header naming an outsider is void");
+    }
+
     /// Case `name`, anchored to a checkpoint certified by validators 1 to 3: the root takes
     /// the checkpoint, then the proof freezes the chain from `rollback` and slashes exactly them.
     function _convictUnderItsCheckpoint(string memory name, uint64 rollback, string memory why) internal {

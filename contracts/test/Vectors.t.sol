@@ -67,6 +67,8 @@ contract VectorsTest is RootFixture {
         // The root names the earlier checkpoint as it names an anchor it does not hold.
         if (n == keccak256("UnknownCheckpoint")) return RootStorage.UnknownAnchor.selector;
         if (n == keccak256("CheckpointBelow")) return RootStorage.CheckpointBelow.selector;
+        if (n == keccak256("NotTheSchedule")) return RootStorage.NotTheSchedule.selector;
+        if (n == keccak256("ScheduleKept")) return FraudVerifier.ScheduleKept.selector;
         if (n == keccak256("NotConflicting")) return RootStorage.NotConflicting.selector;
         if (n == keccak256("InsufficientPower")) return RootStorage.InsufficientPower.selector;
         if (n == keccak256("BadSignature")) return RootStorage.BadSignature.selector;
@@ -298,6 +300,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 32, "every fraud vector convicts");
+        assertEq(convicted, 34, "every fraud vector convicts");
     }
 }

@@ -5,7 +5,6 @@
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
 use crate::children::checkpoints_root;
-use crate::merkle::{self, leaf_hash};
 use crate::signing::{Recover, Signers, SigningDomain};
 pub use crate::state::StateDelta;
 use crate::state::{ChainHead, TxRef};
@@ -97,11 +96,7 @@ pub enum BlockError {
     },
 }
 
-/// Root of a block body's tx tree.
-pub fn tx_root(block: &Block) -> B256 {
-    let leaves: Vec<B256> = block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-    merkle::root(&leaves)
-}
+pub use crate::merkle::tx_root;
 
 /// Judges `block` against `view`; on success returns what it changes.
 pub fn apply_block(

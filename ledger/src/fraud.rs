@@ -11,8 +11,8 @@ use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::Transaction;
 use crate::types::{
-    decode, BlockHeader, BrokenHistoryEvidence, ChildBond, ChildDeposit, ChildStake,
-    CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
+    decode, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildBond, ChildDeposit,
+    ChildStake, CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
     HistoryEquivocationEvidence, MerkleProof, Output, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
     MAX_TX_BYTES,
 };
@@ -47,6 +47,9 @@ pub enum FraudKind {
     /// A checkpoint whose history holds another block at a height below it than the chain's
     /// validators certified there.
     HistoryEquivocation,
+    /// A header that breaks the validator schedule: another set than the one that certifies
+    /// its height, a set change off an epoch end, or a proposer who is not a member.
+    BrokenSchedule,
 }
 
 /// A proven fraud.
@@ -145,6 +148,13 @@ pub enum FraudError {
     /// The parent accepted no such checkpoint at this height.
     #[error("the parent holds no such checkpoint at height {0}")]
     UnknownCheckpoint(u64),
+    /// The set the evidence shows is not the one the parent holds active at the header's height.
+    #[error("the set shown is not the parent's configuration at height {0}")]
+    NotTheSchedule(u64),
+    /// Honest: the header names the scheduled set, changes it only at an epoch end, and its
+    /// proposer is a member.
+    #[error("the header keeps the validator schedule")]
+    ScheduleKept,
     /// The certificates do not conflict.
     #[error("certificates are for different heights or the same block")]
     NotConflicting,
@@ -492,145 +502,20 @@ pub fn verify_equivocation(
     Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
 }
 
-/// Conflicting checkpoints: `e.earlier` is the parent's checkpoint at height h, and the
-/// anchor, a later checkpoint, proves through its history root that its own block at a height
-/// j <= h is `e.shown`, while `e.earlier` proves through its own history root (`e.oursProof`)
-/// that its block at j is `e.ours` (`e.earlier` itself when j == h), another block. The two
-/// histories cannot both be the chain's: checkpoints up to h stand, and the later fork is void
-/// from h + 1 on (its certificate's signers are the culprits, as for every anchored kind).
-/// `accepted` is the parent's own lookup of the hash of its checkpoint at a height (`None` if
-/// it accepted none there).
-///
-/// Blocks below h are compared too, each under its own checkpoint's history: a history root
-/// is a Merkle root over whatever leaves its signers chose, so an anchor may hold the real
-/// checkpoint at h and fabricated blocks below it.
-pub fn verify_conflicting_checkpoints(
-    chain_id: u64,
-    anchor: &BlockHeader,
-    e: &ConflictingCheckpointsEvidence,
-    accepted: impl FnOnce(u64) -> Option<B256>,
-) -> Result<FraudVerdict, FraudError> {
-    let h = e.earlier.height;
-    if h >= anchor.height {
-        return Err(FraudError::NotEarlier { earlier: h, anchor: anchor.height });
-    }
-    let j = e.ours.height;
-    verify_block_in_history(chain_id, &e.earlier, &e.ours, &e.oursProof, j)?;
-    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, j)?;
-    if e.shown.hash() == e.ours.hash() {
-        return Err(FraudError::HistoriesAgree);
-    }
-    let earlier = e.earlier.hash();
-    if accepted(h) != Some(earlier) {
-        return Err(FraudError::UnknownCheckpoint(h));
-    }
-    Ok(FraudVerdict::at(FraudKind::ConflictingCheckpoints, h + 1))
-}
-
-/// Broken history: the anchor's history holds `e.broken` at height b and `e.witness` at
-/// k < b, and `e.broken` names another block at k: its parent hash (k == b - 1, `e.other`
-/// zero) or the leaf `e.other` that `e.underBroken` proves at k under its own history root.
-/// An honest chain's headers agree with each other, so the anchor's signers certified a
-/// fabricated history; the chain rolls back to k. Or `e.broken` names its parent `e.witness`
-/// but breaks what a header owes its parent ([`crate::header::check_time`] and the deposit
-/// range [`crate::block::apply_block`] checks): a time before the parent's, deposits that do
-/// not start where the parent's ended, or a range that ends before it starts; the chain rolls
-/// back to b. `accepted` is the parent's own lookup of its checkpoint at a height: one from
-/// the rollback height up to the anchor's refuses the proof (conflicting checkpoints prove a
-/// fabrication below it without voiding the checkpoint; a fault at or below a checkpoint is
-/// proven under that checkpoint).
-pub fn verify_broken_history(
-    chain_id: u64,
-    anchor: &BlockHeader,
-    e: &BrokenHistoryEvidence,
-) -> Result<FraudVerdict, FraudError> {
-    let (b, k) = (e.broken.height, e.witness.height);
-    if k >= b {
-        return Err(FraudError::NotBelow { witness: k, broken: b });
-    }
-    verify_block_in_history(chain_id, anchor, &e.broken, &e.brokenProof, b)?;
-    verify_block_in_history(chain_id, anchor, &e.witness, &e.witnessProof, k)?;
-    let witness = e.witness.hash();
-    let height = if e.other == B256::ZERO {
-        if k + 1 != b {
-            return Err(FraudError::NotParent { witness: k, broken: b });
-        }
-        let h = &e.broken;
-        if h.parentHash != witness {
-            k
-        } else if h.timestamp < e.witness.timestamp
-            || h.depositNonceStart != e.witness.depositNonceEnd
-            || h.depositNonceEnd < h.depositNonceStart
-        {
-            b
-        } else {
-            return Err(FraudError::HistoriesAgree);
-        }
-    } else {
-        if e.other == witness {
-            return Err(FraudError::HistoriesAgree);
-        }
-        crate::merkle::verify_history(e.other, k, &e.underBroken, e.broken.historyRoot)
-            .map_err(InclusionError::History)?;
-        k
-    };
-    Ok(FraudVerdict::at(FraudKind::BrokenHistory, height))
-}
-
-/// History equivocation: the anchor's history holds `e.shown` at a height j below the anchor,
-/// and `e.certified` certifies another block at j. Two quorums signed two blocks for one
-/// height, one directly and one through a history root; the chain rolls back to j. Whether
-/// `e.certified` is a certificate of the configuration that certified j, and who signed both
-/// it and the anchor (the culprits, [`crate::children::convicted`]), are the parent's to
-/// check, as for the anchor's certificate. `accepted` is the parent's own lookup of its
-/// checkpoint at a height: one from j up to the anchor's refuses the proof (that checkpoint's
-/// own history convicts one of the two without voiding it: conflicting checkpoints, or this
-/// kind under it).
-pub fn verify_history_equivocation(
-    chain_id: u64,
-    anchor: &BlockHeader,
-    e: &HistoryEquivocationEvidence,
-) -> Result<FraudVerdict, FraudError> {
-    let j = e.certified.height;
-    if j >= anchor.height {
-        return Err(FraudError::NotEarlier { earlier: j, anchor: anchor.height });
-    }
-    verify_block_in_history(chain_id, anchor, &e.shown, &e.historyProof, j)?;
-    if e.shown.hash() == e.certified.blockHash {
-        return Err(FraudError::HistoriesAgree);
-    }
-    Ok(FraudVerdict::at(FraudKind::HistoryEquivocation, j))
-}
-
-/// Refuses a rollback to `height` when the parent holds a checkpoint from there up to the
-/// anchor's height: every anchored proof is shown under the lowest checkpoint at or above the
-/// block it voids. That checkpoint's own history holds the block (and the proof is made under
-/// it) or holds another (and the two checkpoints conflict: proven from just above it). A
-/// fork's fault below an honest checkpoint, proven under the fork's own anchor, would void the
-/// honest checkpoint and every exit under it.
-fn no_checkpoint_from(
-    height: u64,
-    anchor: &BlockHeader,
-    mut accepted: impl FnMut(u64) -> Option<B256>,
-) -> Result<(), FraudError> {
-    match (height..anchor.height).find(|&h| accepted(h).is_some()) {
-        Some(h) => Err(FraudError::CheckpointBelow(h)),
-        None => Ok(()),
-    }
-}
-
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
 /// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
 /// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
 /// parent accepted, and its certificate, are the parent's to check. `parent_record` is the
-/// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height:
-/// a checkpoint from the verdict's height up to the anchor's refuses any proof
-/// ([`no_checkpoint_from`]).
+/// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height
+/// (one from the verdict's height up to the anchor's refuses any proof:
+/// `no_checkpoint_from`), `schedule` the hash of its configuration active at a height and
+/// the chain's epoch length.
 pub fn judge(
     domain: &SigningDomain,
     proof: &crate::types::FraudProof,
     parent_record: impl FnOnce(u64) -> Option<DepositRecord>,
     mut accepted: impl FnMut(u64) -> Option<B256>,
+    schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
         DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
@@ -724,6 +609,13 @@ pub fn judge(
                 decode("HistoryEquivocationEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_history_equivocation(chain_id, anchor, &e)
         }
+        Kind::BrokenSchedule => {
+            let e: BrokenScheduleEvidence =
+                decode("BrokenScheduleEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            let j = e.header.height;
+            let scheduled = schedule(j).ok_or(FraudError::NotTheSchedule(j))?;
+            verify_broken_schedule(chain_id, anchor, &e, scheduled)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -756,3 +648,10 @@ pub fn history_equivocation_evidence(
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
+mod history;
+
+use history::no_checkpoint_from;
+pub use history::{
+    verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
+    verify_history_equivocation,
+};

@@ -7,7 +7,7 @@
 //! Each rule is a free function over plain data, so a caller brings what it knows (the
 //! scheduled set, the parent's epoch length, its clock) and gets a typed verdict.
 
-use crate::block::tx_root;
+use crate::merkle::tx_root;
 use crate::types::{Block, BlockHeader, Validator};
 use alloy_primitives::{Address, B256};
 

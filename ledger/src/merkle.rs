@@ -11,7 +11,7 @@
 //! Tx trees have the smallest depth that holds their leaves; the history tree of block hashes
 //! has the fixed depth [`HISTORY_DEPTH`] and leaf index = block height.
 
-use crate::types::MerkleProof;
+use crate::types::{Block, MerkleProof};
 use alloy_primitives::{keccak256, B256};
 
 /// Depth of the history tree: room for 2^32 blocks.
@@ -247,6 +247,12 @@ pub fn prove_history(block_hashes: &[B256], height: u64) -> Option<MerkleProof> 
     leaves.push(B256::ZERO);
     leaves.extend(block_hashes.iter().map(|h| leaf_hash(h.as_slice())));
     prove(&leaves, usize::try_from(height).ok()?, Some(HISTORY_DEPTH))
+}
+
+/// Root of a block body's tx tree.
+pub fn tx_root(block: &Block) -> B256 {
+    let leaves: Vec<B256> = block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
+    root(&leaves)
 }
 
 #[cfg(test)]

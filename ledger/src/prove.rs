@@ -11,19 +11,20 @@
 use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
 use crate::fraud::{
-    evidence, verify_broken_history, verify_deposit_mismatch, verify_double_mint,
-    verify_double_spend, verify_history_equivocation, verify_inflation, verify_invalid_signature,
-    verify_malformed, verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
+    evidence, verify_broken_history, verify_broken_schedule, verify_deposit_mismatch,
+    verify_double_mint, verify_double_spend, verify_history_equivocation, verify_inflation,
+    verify_invalid_signature, verify_malformed, verify_nonexistent_input, MintEvidence,
+    MissingInput, SpendEvidence,
 };
 use crate::header::{self, check_link};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
-    Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositMismatchEvidence,
-    DepositRecord, FraudKind as SolFraudKind, FraudProof, HistoryEquivocationEvidence,
-    InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof,
-    MintProof, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
+    Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, CommitCertificate,
+    DepositMismatchEvidence, DepositRecord, FraudKind as SolFraudKind, FraudProof,
+    HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
+    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -223,6 +224,28 @@ pub fn history_equivocation(
     verify_history_equivocation(chain_id, anchor, &ev)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(evidence::proof(SolFraudKind::HistoryEquivocation, anchor, certificate, &ev))
+}
+
+/// A broken schedule: the context's block at `height` breaks the validator schedule
+/// ([`crate::header::check_validator_sets`], [`crate::header::check_proposer`]) against `set`,
+/// the parent's configuration at that height, whose epochs are `epoch` blocks long. Checked
+/// with the ledger's own verifier (but for whether `set` is the parent's, which is the
+/// parent's to judge) before it is returned.
+pub fn broken_schedule(
+    cx: &ProofContext<'_>,
+    height: u64,
+    set: &[crate::types::Validator],
+    epoch: u64,
+) -> Result<FraudProof, ProofError> {
+    let ev = BrokenScheduleEvidence {
+        header: cx.block(height)?.header.clone(),
+        historyProof: cx.history_proof(height)?,
+        set: set.to_vec(),
+    };
+    let scheduled = (crate::types::Validator::set_hash(set), epoch);
+    verify_broken_schedule(cx.domain.chain_id, cx.anchor, &ev, scheduled)
+        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    Ok(cx.proof(SolFraudKind::BrokenSchedule, &ev))
 }
 
 /// The fraud proof for `bad`, refused with `error` (from [`first_invalid`]). `parent_record`

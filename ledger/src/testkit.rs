@@ -83,6 +83,9 @@ pub struct TestChain {
     pub next_validator_set_hash: B256,
     /// Seconds added to every later block's timestamp (blocks are 10 s apart from 1000).
     pub clock_offset: u64,
+    /// The proposer the next block's header names: the fixture committee's first member
+    /// (zero for [`Self::with_domain`], whose set the chain does not know).
+    pub proposer: Address,
     next_nonce_recorded: u64,
 }
 
@@ -105,6 +108,7 @@ impl TestChain {
             validator_set_hash: committee_set_hash(),
             next_validator_set_hash: committee_set_hash(),
             clock_offset: 0,
+            proposer: Address::with_last_byte(1),
             next_nonce_recorded: 0,
         }
     }
@@ -118,6 +122,7 @@ impl TestChain {
             validator_set_hash,
             next_validator_set_hash: validator_set_hash,
             clock_offset: 0,
+            proposer: Address::ZERO,
             next_nonce_recorded: 0,
         }
     }
@@ -131,9 +136,9 @@ impl TestChain {
     fn params(&self) -> ProposalParams {
         ProposalParams {
             timestamp: 1_000 + self.blocks.len() as u64 * 10 + self.clock_offset,
+            proposer: self.proposer,
             validator_set_hash: self.validator_set_hash,
             next_validator_set_hash: self.next_validator_set_hash,
-            ..Default::default()
         }
     }
 

@@ -11,9 +11,9 @@ use crate::fraud::{equivocation_evidence, judge};
 use crate::kind::Kind;
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
-    decode, Block, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart,
-    ChildFraudProof, ChildRegistration, ChildStake, ConflictingCheckpointsEvidence, DepositRecord,
-    FraudKind as SolFraudKind, SignedTransaction, Validator, MAX_TX_BYTES,
+    decode, Block, BrokenScheduleEvidence, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit,
+    ChildExitStart, ChildFraudProof, ChildRegistration, ChildStake, ConflictingCheckpointsEvidence,
+    DepositRecord, FraudKind as SolFraudKind, SignedTransaction, Validator, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -78,7 +78,19 @@ pub fn child_events(
                             .flatten()
                             .map(|e| (e.earlier.height, e.earlier.hash()));
                         let named = |h| earlier.filter(|(at, _)| *at == h).map(|(_, hash)| hash);
-                        judge(&child, &c.proof, |_| None, named).map(|v| v.height).ok()
+                        // A broken schedule was judged against the set it shows (the parent
+                        // checked it); with no epoch end, every fault stays one.
+                        let shown = |_| {
+                            let what = "BrokenScheduleEvidence";
+                            decode::<BrokenScheduleEvidence>(
+                                what,
+                                &c.proof.evidence,
+                                8 * MAX_TX_BYTES,
+                            )
+                            .ok()
+                            .map(|e| (Validator::set_hash(&e.set), 0))
+                        };
+                        judge(&child, &c.proof, |_| None, named, shown).map(|v| v.height).ok()
                     }
                 };
                 if let Some(height) = height {

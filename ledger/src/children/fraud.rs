@@ -14,7 +14,9 @@ use crate::fraud::{
     equivocation_evidence, history_equivocation_evidence, judge, verify_equivocation,
 };
 use crate::signing::SigningDomain;
-use crate::types::{decode, Checkpoint, ChildFraudProof, FraudProof, Output, MAX_TX_BYTES};
+use crate::types::{
+    decode, Checkpoint, ChildFraudProof, FraudProof, Output, Validator, MAX_TX_BYTES,
+};
 use crate::view::LedgerView;
 use alloy_primitives::{Address, U256};
 
@@ -73,8 +75,11 @@ fn judge_child_fraud(
             let child_domain = child_domain(domain, chain);
             let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
             let accepted = |h| view.child_checkpoint(chain, h);
-            let height =
-                judge(&child_domain, proof, deposit, accepted).map_err(ChildError::Fraud)?.height;
+            let epoch = record.params.epochLength;
+            let schedule = |h| Some((Validator::set_hash(record.set_at(h)), epoch));
+            let height = judge(&child_domain, proof, deposit, accepted, schedule)
+                .map_err(ChildError::Fraud)?
+                .height;
             // A history equivocation's other certificate is of the set that certified its height.
             if let Some(e) = history_equivocation_evidence(proof) {
                 let certified = e.map_err(ChildError::Fraud)?.certified;

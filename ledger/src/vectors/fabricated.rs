@@ -148,3 +148,32 @@ pub(super) fn inflating_fork(world: &FraudWorld) -> (testkit::TestChain, crate::
     let checkpoint = tip_certified_by_1_to_3(&fork);
     (fork, checkpoint)
 }
+
+/// The chain extended by blocks 6 to 9, certified at 9 by validators 1 to 3, and evidence that
+/// a header among them breaks the validator schedule (`set` is the root's configuration):
+/// block 6 names another set, block 7 a proposer outside the set, block 8 adopts another set
+/// at an epoch end (the root's epochs are one block: allowed).
+pub(super) fn broken_schedule(
+    world: &FraudWorld,
+    set: &[crate::types::Validator],
+) -> (crate::types::Checkpoint, Vec<(&'static str, crate::types::BrokenScheduleEvidence)>) {
+    let mut chain = world.chain.clone();
+    chain.commit_edited(vec![], |h| h.validatorSetHash = B256::repeat_byte(7));
+    chain.commit_edited(vec![], |h| h.proposer = alloy_primitives::Address::repeat_byte(0x66));
+    chain.commit_edited(vec![], |h| h.nextValidatorSetHash = B256::repeat_byte(7));
+    chain.commit_unchecked(vec![]);
+    let checkpoint = tip_certified_by_1_to_3(&chain);
+    let evidence =
+        |height: u64, set: &[crate::types::Validator]| crate::types::BrokenScheduleEvidence {
+            header: chain.blocks[height as usize - 1].header.clone(),
+            historyProof: chain.history_under(height, 9),
+            set: set.to_vec(),
+        };
+    let cases = vec![
+        ("broken_schedule_set", evidence(6, set)),
+        ("broken_schedule_proposer", evidence(7, set)),
+        ("broken_schedule_adoption_at_an_epoch_end", evidence(8, set)),
+        ("broken_schedule_not_the_roots_set", evidence(6, &set[1..])),
+    ];
+    (checkpoint, cases)
+}

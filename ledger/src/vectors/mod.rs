@@ -24,8 +24,8 @@ use crate::types::{
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use fabricated::{
-    broken_headers, certified_fork, fabricate_at, fabricated_checkpoint, fork_checkpoint,
-    inflating_fork, past_the_limit, tip_certified_by_1_to_3,
+    broken_headers, broken_schedule, certified_fork, fabricate_at, fabricated_checkpoint,
+    fork_checkpoint, inflating_fork, past_the_limit, tip_certified_by_1_to_3,
 };
 use serde_json::{json, Value};
 
@@ -501,6 +501,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let fabricated = fabricated_checkpoint(world);
     let fake = &fabricated.chain;
     let (inflating, inflating_checkpoint) = inflating_fork(world);
+    // The root's schedule: the fixture committee from height 1, epochs of one block (as
+    // `RootFixture` registers the chain).
+    let schedule = |_| Some((set.hash(), 1));
     let stored = |height: u64| match height {
         6 => Some(later.header.hash()),
         3 | 5 => Some(chain.blocks[height as usize - 1].header.hash()),
@@ -536,7 +539,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         };
         let proof =
             ev::proof(SolFraudKind::ConflictingCheckpoints, &anchor, &certificate, &evidence);
-        let result = fraud::judge(&chain.domain, &proof, |_| None, stored);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, stored, schedule);
         let evidence_json = json!({
             "earlier": h(evidence.earlier.abi_encode()),
             "ours": h(evidence.ours.abi_encode()),
@@ -559,7 +562,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let proof = ev::proof(SolFraudKind::Inflation, anchor, certificate, &evidence);
     let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
     let records = |n: u64| chain.state.parent_deposits.get(&n).cloned();
-    let result = fraud::judge(&chain.domain, &proof, records, held);
+    let result = fraud::judge(&chain.domain, &proof, records, held, schedule);
     let evidence_json = json!({ "height": 2, "txIndex": 0, "spend": h(evidence.spend.abi_encode()), "inputs": evidence.inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() });
     push("inflation_in_a_fork_below_a_checkpoint", "Inflation", evidence_json, proof, result);
     submitted.push(("inflation_in_a_fork_below_a_checkpoint", &inflating_checkpoint));
@@ -598,7 +601,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         // What the root holds when the case runs: its own checkpoints, not the fork's at 6.
         let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
         let proof = ev::proof(SolFraudKind::BrokenHistory, &anchor, &certificate, &evidence);
-        let result = fraud::judge(&chain.domain, &proof, |_| None, held);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, held, schedule);
         let evidence_json = json!({
             "broken": h(evidence.broken.abi_encode()),
             "brokenProof": h(evidence.brokenProof.abi_encode()),
@@ -637,7 +640,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             &checkpoint.certificate,
             &evidence,
         );
-        let result = fraud::judge(&chain.domain, &proof, |_| None, held);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, held, schedule);
         let evidence_json = json!({
             "certified": h(evidence.certified.abi_encode()),
             "shown": h(evidence.shown.abi_encode()),
@@ -645,6 +648,17 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         });
         push(name, "HistoryEquivocation", evidence_json, proof, result.map(culprits));
         submitted.push((name, checkpoint));
+    }
+    // Headers that break the validator schedule, under a checkpoint at 9 (validators 1 to 3).
+    let (schedule_checkpoint, schedule_cases) = broken_schedule(world, set.validators());
+    for (name, evidence) in schedule_cases {
+        let cp = &schedule_checkpoint;
+        let proof = ev::proof(SolFraudKind::BrokenSchedule, &cp.header, &cp.certificate, &evidence);
+        let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
+        let result = fraud::judge(&chain.domain, &proof, |_| None, held, schedule);
+        let evidence_json = json!({ "header": h(evidence.header.abi_encode()), "historyProof": h(evidence.historyProof.abi_encode()), "set": h(evidence.set.abi_encode()) });
+        push(name, "BrokenSchedule", evidence_json, proof, result);
+        submitted.push((name, &schedule_checkpoint));
     }
     // Deposit 3 minted in block 6 as the parent recorded it, outside the range its header
     // declares (a watcher looking for the mint by the headers' ranges would not find it).

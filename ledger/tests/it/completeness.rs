@@ -16,8 +16,12 @@ use plasma_ledger::block::BlockError;
 use plasma_ledger::build::{self, deposit_transaction};
 use plasma_ledger::children::ChildError;
 use plasma_ledger::fraud::{self, FraudKind};
-use plasma_ledger::header::{check_time, HeaderError, LinkError};
-use plasma_ledger::prove::{build_proof, first_invalid, history_equivocation, ProofContext};
+use plasma_ledger::header::{
+    check_proposer, check_time, check_validator_sets, HeaderError, LinkError,
+};
+use plasma_ledger::prove::{
+    broken_schedule, build_proof, first_invalid, history_equivocation, ProofContext,
+};
 use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::{
@@ -76,10 +80,9 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
 /// beside `apply_block`.
 fn header_verdict(e: &HeaderError) -> Verdict {
     match e {
-        HeaderError::WrongSet { .. } | HeaderError::AdoptionOffEpoch { .. } => {
-            Open("set hashes: the parent judges certificates by its own configurations")
-        }
-        HeaderError::ProposerNotMember(_) => Open(HEADER),
+        HeaderError::WrongSet { .. }
+        | HeaderError::AdoptionOffEpoch { .. }
+        | HeaderError::ProposerNotMember(_) => Convicted(FraudKind::BrokenSchedule),
         // The judge's clock, not the block's content: a parent judges the one time it sees
         // against its own clock (a checkpoint timed ahead of it is refused), and the times
         // beneath only grow up to it (a header before its parent is broken history).
@@ -368,7 +371,7 @@ fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
         let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
         let proof = build_proof(&cx, bad, &error, records)
             .unwrap_or_else(|e| panic!("{name}: {error} has no proof: {e}"));
-        let judged = fraud::judge(&chain.domain, &proof, records, |_| None)
+        let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
             .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
         // A header naming another parent voids the block it contradicts: its parent, as a
         // fabricated history would hold it.
@@ -400,7 +403,8 @@ fn a_header_before_its_parent_in_time_is_convicted() {
         &CommitCertificate::default(),
         &evidence,
     );
-    let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None).expect("convicted");
+    let judged =
+        fraud::judge(&chain.domain, &proof, |_| None, |_| None, |_| None).expect("convicted");
     assert_eq!((judged.kind, judged.height), (kind, 3));
     assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
 }
@@ -422,12 +426,51 @@ fn a_history_root_fabricating_a_block_is_convicted_once_a_path_is_revealed() {
     let (forged, path) = (&fake.blocks[1].header, fake.history_under(2, 3));
     let proof = history_equivocation(chain.domain.chain_id, anchor, forged, &path, &ours)
         .expect("the revealed leaf contradicts the certified block");
-    let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None).expect("convicted");
+    let judged =
+        fraud::judge(&chain.domain, &proof, |_| None, |_| None, |_| None).expect("convicted");
     assert_eq!((judged.kind, judged.height), (kind, 2));
     // The block it forged, certified, is no contradiction.
     let theirs = testkit::certify_all(&set, &keys, forged);
     let agreeing = history_equivocation(chain.domain.chain_id, anchor, forged, &path, &theirs);
     assert!(agreeing.is_err(), "a certificate of the block the history holds convicts nobody");
+}
+
+/// A header that breaks the validator schedule — another set, a set change off an epoch end, a
+/// proposer outside the set — is refused by the header rules a node runs beside
+/// `apply_block`, and the prover's evidence convicts it against the parent's configuration.
+#[test]
+fn a_header_breaking_the_validator_schedule_is_convicted() {
+    let (_, set) = testkit::committee(4);
+    let faults: [(&str, HeaderFault); 3] = [
+        ("another set", |h| h.validatorSetHash = B256::repeat_byte(7)),
+        ("a set change off an epoch end", |h| h.nextValidatorSetHash = B256::repeat_byte(7)),
+        ("a proposer outside the set", |h| h.proposer = Address::repeat_byte(0x66)),
+    ];
+    for (name, edit) in faults {
+        let (chain, _) = with_header_fault(|_| vec![], edit);
+        let bad = &chain.blocks[2].header;
+        let refusal = check_validator_sets(bad, set.hash(), 4)
+            .err()
+            .or_else(|| check_proposer(bad, set.validators()).err())
+            .unwrap_or_else(|| panic!("{name}: keeps the schedule"));
+        let Convicted(kind) = header_verdict(&refusal) else {
+            panic!("{name}: {refusal} is not classified convicted");
+        };
+        let blocks: Vec<&Block> = chain.blocks.iter().collect();
+        let certificate = CommitCertificate::default();
+        let cx = ProofContext {
+            domain: &chain.domain,
+            blocks: &blocks,
+            anchor: chain.tip(),
+            certificate: &certificate,
+        };
+        let proof = broken_schedule(&cx, 3, set.validators(), 4)
+            .unwrap_or_else(|e| panic!("{name}: no proof: {e}"));
+        let schedule = |_| Some((set.hash(), 4));
+        let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None, schedule)
+            .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
+        assert_eq!((judged.kind, judged.height), (kind, 3), "{name}");
+    }
 }
 
 #[test]

@@ -28,7 +28,7 @@ fn judged(chain: &TestChain, height: u64, index: u32) -> Result<fraud::FraudVerd
         evidence: evidence.abi_encode().into(),
         ..Default::default()
     };
-    fraud::judge(&chain.domain, &proof, |_| None, |_| None)
+    fraud::judge(&chain.domain, &proof, |_| None, |_| None, |_| None)
 }
 
 #[test]

@@ -6,37 +6,7 @@ use super::*;
 /// child's block 1 mints 30 to Bob, its block 2 (certified by 0, 1, 2 and checkpointed)
 /// inflates it to 300. Returns the parent, the child, its id and the operators' keys.
 fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
-    let (keys, _) = committee(4);
-    let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
-    let members: Vec<_> = ops.iter().zip(&keys).map(|(op, k)| (op.address(), k, 100)).collect();
-    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
-    let reg = build::child_registration(0, params, &members);
-    let validators = reg.validators.clone();
-    let mut parent = parent_chain();
-    let id = child_chain_id(parent.domain.chain_id, &reg);
-    parent.commit(vec![register_child_tx(&reg)]);
-    let funds: Vec<_> =
-        ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
-    parent.commit(funds.iter().map(build::deposit_transaction).collect());
-    let stakes = ops
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            let payload = ChildStake { childChainId: id, amount: U256::from(10) };
-            let change = vec![Output::new(op.address(), Address::ZERO, U256::from(15))];
-            let tx = build::transaction(
-                Kind::StakeChild,
-                vec![UtxoPos::new(2, i as u32, 0)],
-                change,
-                payload.abi_encode(),
-            );
-            build::sign(&parent.domain, tx, &[op])
-        })
-        .collect();
-    parent.commit(stakes);
-
-    let set = crate::certificate::ValidatorSet::new(validators).expect("set");
-    let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
+    let StakedChild { mut parent, mut child, id, set, keys, ops } = staked_child();
     let bob = user("bob");
     let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
     child.commit(vec![build::deposit_transaction(&minted)]);

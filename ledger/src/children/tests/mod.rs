@@ -61,6 +61,51 @@ fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
     }
 }
 
+/// A parent whose child (epochs of 4 blocks) has four validators, operators with keys, who
+/// staked 10 each; the child has no block yet and its headers name operator 0 as proposer.
+struct StakedChild {
+    parent: TestChain,
+    child: TestChain,
+    id: u64,
+    set: ValidatorSet,
+    keys: Vec<crate::bls::BlsSecretKey>,
+    ops: Vec<crate::signing::UserKey>,
+}
+
+fn staked_child() -> StakedChild {
+    let (keys, _) = committee(4);
+    let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
+    let members: Vec<_> = ops.iter().zip(&keys).map(|(op, k)| (op.address(), k, 100)).collect();
+    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let reg = build::child_registration(0, params, &members);
+    let set = ValidatorSet::new(reg.validators.clone()).expect("set");
+    let mut parent = parent_chain();
+    let id = child_chain_id(parent.domain.chain_id, &reg);
+    parent.commit(vec![register_child_tx(&reg)]);
+    let funds: Vec<_> =
+        ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
+    parent.commit(funds.iter().map(build::deposit_transaction).collect());
+    let stakes = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let payload = ChildStake { childChainId: id, amount: U256::from(10) };
+            let change = vec![Output::new(op.address(), Address::ZERO, U256::from(15))];
+            let tx = build::transaction(
+                Kind::StakeChild,
+                vec![UtxoPos::new(2, i as u32, 0)],
+                change,
+                payload.abi_encode(),
+            );
+            build::sign(&parent.domain, tx, &[op])
+        })
+        .collect();
+    parent.commit(stakes);
+    let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
+    child.proposer = ops[0].address();
+    StakedChild { parent, child, id, set, keys, ops }
+}
+
 /// A parent chain, its clock a day ahead of its children's (test chains all start their
 /// clocks at 1,000 s): a parent refuses a checkpoint timed ahead of its own block.
 fn parent_chain() -> TestChain {
@@ -99,4 +144,5 @@ mod exits;
 mod fraud;
 mod registry;
 mod rollback;
+mod schedule;
 mod stake;

@@ -535,7 +535,7 @@ fn a_checkpoint_whose_history_fabricates_a_block_below_an_earlier_one_is_fraud()
             .expect("evidence");
     e.ours = e.shown.clone();
     forged.proof.evidence = e.abi_encode().into();
-    let judged = crate::fraud::judge(&w.child.domain, &forged.proof, |_| None, |_| None);
+    let judged = crate::fraud::judge(&w.child.domain, &forged.proof, |_| None, |_| None, |_| None);
     assert!(matches!(judged, Err(FraudError::Inclusion(_))));
 }
 
