@@ -2,11 +2,13 @@
 //!
 //! A watcher that holds a chain's blocks up to a checkpoint (its own, or fetched from anyone)
 //! checks that they lead to the checkpointed header ([`check_links`]), finds the first one the
-//! rules refuse ([`first_invalid`]) and turns the refusal into the evidence the parent's
-//! verifier takes ([`build_proof`]), checked with this crate's own verifier first. Built for
-//! every fault inside a transaction: inflation, a spend without the owner's signature, a
-//! double spend (across blocks or within one transaction), a spend of an output that never
-//! existed, a mint the parent never recorded or minted twice.
+//! rules refuse ([`first_invalid`], and [`first_broken_header`] for the header rules a node runs
+//! beside them) and turns the refusal into the evidence the parent's verifier takes
+//! ([`build_proof`], [`build_header_proof`]), checked with this crate's own verifier first.
+//! Built for every fault inside a transaction: inflation, a spend without the owner's
+//! signature, a double spend (across blocks or within one transaction), a spend of an output
+//! that never existed, a mint the parent never recorded or minted twice; and for headers that
+//! break their parent link, their time or the validator schedule.
 
 use crate::block::{apply_block, BlockError};
 use crate::exit::prove_inclusion;
@@ -16,7 +18,7 @@ use crate::fraud::{
     verify_invalid_signature, verify_malformed, verify_nonexistent_input, MintEvidence,
     MissingInput, SpendEvidence,
 };
-use crate::header::{self, check_link};
+use crate::header::{self, check_link, HeaderError, NextSet};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::tx::TxError;
@@ -24,7 +26,8 @@ use crate::types::{
     Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, CommitCertificate,
     DepositMismatchEvidence, DepositRecord, FraudKind as SolFraudKind, FraudProof,
     HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
-    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
+    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos, Validator,
+    MAX_BLOCK_TXS,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -104,6 +107,65 @@ pub fn first_invalid<'b, V: LedgerView>(
         }
     }
     None
+}
+
+/// What the parent holds of a chain's validator schedule, for judging a run of its headers.
+pub struct Schedule<'a> {
+    /// The set that certifies the run's first block.
+    pub first: Vec<Validator>,
+    /// Blocks per epoch (0: the set never changes).
+    pub epoch: u64,
+    /// The configuration the parent numbered with a set hash, for a header that adopts it.
+    pub by_hash: &'a dyn Fn(B256) -> Option<Vec<Validator>>,
+}
+
+/// The first of `blocks` (a run after the header `parent`) whose header breaks what a node
+/// judges beside `apply_block` ([`crate::header`]): a time before its parent's, or the
+/// validator schedule, followed through the sets the run adopts at its epoch ends. Returns
+/// the block, why, and the set that certifies it. A header adopting a set the parent never
+/// numbered ends the search: no later header can be judged.
+pub fn first_broken_header<'b>(
+    parent: Option<&BlockHeader>,
+    blocks: &'b [Block],
+    schedule: &Schedule<'_>,
+) -> Option<(&'b Block, HeaderError, Vec<Validator>)> {
+    let mut previous = parent.map(|p| p.timestamp);
+    let mut set = schedule.first.clone();
+    for block in blocks {
+        let h = &block.header;
+        let judged = header::check_time(h, previous, u64::MAX)
+            .and_then(|()| {
+                header::check_validator_sets(h, Validator::set_hash(&set), schedule.epoch)
+            })
+            .and_then(|next| header::check_proposer(h, &set).map(|()| next));
+        match judged {
+            Err(e) => return Some((block, e, set)),
+            Ok(NextSet::Same) => {}
+            Ok(NextSet::Adopts(next)) => set = (schedule.by_hash)(next)?,
+        }
+        previous = Some(h.timestamp);
+    }
+    None
+}
+
+/// The fraud proof for `bad`, whose header [`first_broken_header`] refused with `error`
+/// against `set`, in a chain whose epochs are `epoch` blocks long: broken history for a time
+/// before its parent's, broken schedule otherwise. A time ahead of a clock is no fault of
+/// the block's content: no proof.
+pub fn build_header_proof(
+    cx: &ProofContext<'_>,
+    bad: &Block,
+    error: &HeaderError,
+    set: &[Validator],
+    epoch: u64,
+) -> Result<FraudProof, ProofError> {
+    match error {
+        HeaderError::BeforeParent { .. } => parent_link(cx, bad),
+        HeaderError::WrongSet { .. }
+        | HeaderError::AdoptionOffEpoch { .. }
+        | HeaderError::ProposerNotMember(_) => broken_schedule(cx, bad.header.height, set, epoch),
+        HeaderError::AheadOfClock { .. } => Err(ProofError::Unsupported(error.to_string())),
+    }
 }
 
 /// Why no proof could be built for an invalid block.
@@ -234,7 +296,7 @@ pub fn history_equivocation(
 pub fn broken_schedule(
     cx: &ProofContext<'_>,
     height: u64,
-    set: &[crate::types::Validator],
+    set: &[Validator],
     epoch: u64,
 ) -> Result<FraudProof, ProofError> {
     let ev = BrokenScheduleEvidence {
@@ -242,7 +304,7 @@ pub fn broken_schedule(
         historyProof: cx.history_proof(height)?,
         set: set.to_vec(),
     };
-    let scheduled = (crate::types::Validator::set_hash(set), epoch);
+    let scheduled = (Validator::set_hash(set), epoch);
     verify_broken_schedule(cx.domain.chain_id, cx.anchor, &ev, scheduled)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(cx.proof(SolFraudKind::BrokenSchedule, &ev))

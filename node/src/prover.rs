@@ -10,18 +10,40 @@
 //! every case; `chain_frozen` once the parent froze the chain.
 //!
 //! The rules (links, judgement, evidence) are the ledger's [`plasma_ledger::prove`]; this
-//! module fetches, keeps state between rounds and talks to the parent. An invalid block the
-//! ledger builds no proof for (a wrong history root, say) is reported by the alert and its
-//! log line, without a proof.
+//! module fetches, keeps state between rounds and talks to the parent. Blocks are judged by
+//! `apply_block` and by the header rules a node runs beside it (times, the validator
+//! schedule); the lowest invalid one is proven. An invalid block the ledger builds no proof
+//! for (a wrong history root, say) is reported by the alert and its log line, without a proof.
 
 use crate::alerts::AlertKind;
 use crate::periodic::Quiet;
 use crate::watch::Watch;
-use plasma_ledger::prove::{build_proof, check_links, first_invalid, ProofContext};
-use plasma_ledger::Block;
+use plasma_ledger::block::BlockError;
+use plasma_ledger::header::HeaderError;
+use plasma_ledger::prove::{
+    build_header_proof, build_proof, check_links, first_broken_header, first_invalid, ProofContext,
+    Schedule,
+};
+use plasma_ledger::{Block, Validator, B256};
 use std::collections::BTreeSet;
 use std::time::Instant;
 use tracing::{info, warn};
+
+/// Why a fetched block is invalid: its body (`apply_block`), or its header against the
+/// validator schedule or its parent's time (with the set that certifies it).
+enum Fault {
+    Body(BlockError),
+    Header(HeaderError, Vec<Validator>),
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Body(e) => e.fmt(f),
+            Fault::Header(e, _) => e.fmt(f),
+        }
+    }
+}
 
 /// What [`watch_blocks`] remembers between rounds.
 #[derive(Debug, Default)]
@@ -89,13 +111,30 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     }
     check_links(&head, &fetched, &anchor)?;
     let domain = app.domain();
-    let verdict = app.with_store(|s| -> eyre::Result<_> {
+    let body = app.with_store(|s| -> eyre::Result<_> {
         let view = s.view();
         let found = first_invalid(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e));
         view.finish()?;
         Ok(found)
     })?;
-    let Some((bad, error)) = verdict else {
+    // What the node judges beside `apply_block`: times and the validator schedule.
+    let (parent_header, epoch) = app.with_store(|s| -> eyre::Result<_> {
+        let parent_header = s.block(head.height)?.map(|b| b.header);
+        Ok((parent_header, s.parent_epoch_length()?.unwrap_or(0)))
+    })?;
+    let header = {
+        let by_hash = |h: B256| app.with_store(|s| s.configuration_by_hash(&h).ok().flatten());
+        let first = app.schedule().at(head.height + 1).ledger().validators().to_vec();
+        let schedule = Schedule { first, epoch, by_hash: &by_hash };
+        first_broken_header(parent_header.as_ref(), &fetched, &schedule)
+            .map(|(b, e, set)| (b.clone(), Fault::Header(e, set)))
+    };
+    let body = body.map(|(b, e)| (b, Fault::Body(e)));
+    let verdict = match (body, header) {
+        (Some(b), Some(h)) => Some(if h.0.header.height < b.0.header.height { h } else { b }),
+        (b, h) => b.or(h),
+    };
+    let Some((bad, fault)) = verdict else {
         info!(
             from = head.height + 1,
             to = at,
@@ -110,7 +149,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     alerts.raise(
         AlertKind::InvalidBlock,
         height,
-        format!("block {height} ({}) under checkpoint {at} is invalid: {error}", bad.header.hash()),
+        format!("block {height} ({}) under checkpoint {at} is invalid: {fault}", bad.header.hash()),
     );
     let own = app.with_store(|s| -> eyre::Result<Vec<Block>> {
         (1..=head.height)
@@ -134,7 +173,11 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     let cx =
         ProofContext { domain: &domain, blocks: &all, anchor: &anchor, certificate: &certificate };
     let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
-    let proof = match build_proof(&cx, &bad, &error, recorded) {
+    let built = match &fault {
+        Fault::Body(error) => build_proof(&cx, &bad, error, recorded),
+        Fault::Header(error, set) => build_header_proof(&cx, &bad, error, set, epoch),
+    };
+    let proof = match built {
         Ok(p) => p,
         Err(e) => {
             warn!(height, error = %e, "invalid block left without a fraud proof");

@@ -16,17 +16,16 @@ use plasma_ledger::block::BlockError;
 use plasma_ledger::build::{self, deposit_transaction};
 use plasma_ledger::children::ChildError;
 use plasma_ledger::fraud::{self, FraudKind};
-use plasma_ledger::header::{
-    check_proposer, check_time, check_validator_sets, HeaderError, LinkError,
-};
+use plasma_ledger::header::{HeaderError, LinkError};
 use plasma_ledger::prove::{
-    broken_schedule, build_proof, first_invalid, history_equivocation, ProofContext,
+    build_header_proof, build_proof, first_broken_header, first_invalid, history_equivocation,
+    ProofContext, Schedule,
 };
 use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::{
-    Address, Block, BlockHeader, BrokenHistoryEvidence, CommitCertificate, DepositRecord, Kind,
-    Output, SignedTransaction, UtxoPos, B256, U256,
+    Address, Block, BlockHeader, CommitCertificate, DepositRecord, Kind, Output, SignedTransaction,
+    UtxoPos, B256, U256,
 };
 
 /// What the law says of one refusal.
@@ -382,33 +381,6 @@ fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
     assert_eq!(convicted, cases().len() + header_cases().len());
 }
 
-#[test]
-fn a_header_before_its_parent_in_time_is_convicted() {
-    let (chain, _) = with_header_fault(|_| vec![], |h| h.timestamp -= 100);
-    let (parent, bad) = (&chain.blocks[1].header, &chain.blocks[2].header);
-    let refusal = check_time(bad, Some(parent.timestamp), bad.timestamp).expect_err("before");
-    let Convicted(kind) = header_verdict(&refusal) else {
-        panic!("{refusal} is not classified convicted");
-    };
-    let evidence = BrokenHistoryEvidence {
-        broken: bad.clone(),
-        brokenProof: chain.history_under(3, 4),
-        witness: parent.clone(),
-        witnessProof: chain.history_under(2, 4),
-        ..Default::default()
-    };
-    let proof = fraud::evidence::proof(
-        plasma_ledger::FraudKind::BrokenHistory,
-        chain.tip(),
-        &CommitCertificate::default(),
-        &evidence,
-    );
-    let judged =
-        fraud::judge(&chain.domain, &proof, |_| None, |_| None, |_| None).expect("convicted");
-    assert_eq!((judged.kind, judged.height), (kind, 3));
-    assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
-}
-
 /// A history root over a forged block 2: the node's own certificate of its block 2 convicts
 /// it, once an exit through the forged block reveals the block and its path.
 #[test]
@@ -435,24 +407,27 @@ fn a_history_root_fabricating_a_block_is_convicted_once_a_path_is_revealed() {
     assert!(agreeing.is_err(), "a certificate of the block the history holds convicts nobody");
 }
 
-/// A header that breaks the validator schedule — another set, a set change off an epoch end, a
-/// proposer outside the set — is refused by the header rules a node runs beside
-/// `apply_block`, and the prover's evidence convicts it against the parent's configuration.
+/// A header that breaks what a node judges beside `apply_block` — a time before its parent's,
+/// another set, a set change off an epoch end, a proposer outside the set — is found by the
+/// watcher's `first_broken_header`, and the proof `build_header_proof` makes of it convicts it
+/// against the parent's configuration.
 #[test]
-fn a_header_breaking_the_validator_schedule_is_convicted() {
+fn a_header_breaking_the_schedule_or_going_back_in_time_is_convicted() {
     let (_, set) = testkit::committee(4);
-    let faults: [(&str, HeaderFault); 3] = [
+    let faults: [(&str, HeaderFault); 4] = [
+        ("a time before its parent's", |h| h.timestamp -= 100),
         ("another set", |h| h.validatorSetHash = B256::repeat_byte(7)),
         ("a set change off an epoch end", |h| h.nextValidatorSetHash = B256::repeat_byte(7)),
         ("a proposer outside the set", |h| h.proposer = Address::repeat_byte(0x66)),
     ];
+    let by_hash = |_| None;
+    let schedule = Schedule { first: set.validators().to_vec(), epoch: 4, by_hash: &by_hash };
     for (name, edit) in faults {
         let (chain, _) = with_header_fault(|_| vec![], edit);
-        let bad = &chain.blocks[2].header;
-        let refusal = check_validator_sets(bad, set.hash(), 4)
-            .err()
-            .or_else(|| check_proposer(bad, set.validators()).err())
+        let (parent, run) = (&chain.blocks[1].header, &chain.blocks[2..]);
+        let (bad, refusal, shown) = first_broken_header(Some(parent), run, &schedule)
             .unwrap_or_else(|| panic!("{name}: keeps the schedule"));
+        assert_eq!(bad.header.height, 3, "{name}");
         let Convicted(kind) = header_verdict(&refusal) else {
             panic!("{name}: {refusal} is not classified convicted");
         };
@@ -464,13 +439,18 @@ fn a_header_breaking_the_validator_schedule_is_convicted() {
             anchor: chain.tip(),
             certificate: &certificate,
         };
-        let proof = broken_schedule(&cx, 3, set.validators(), 4)
+        let proof = build_header_proof(&cx, bad, &refusal, &shown, 4)
             .unwrap_or_else(|e| panic!("{name}: no proof: {e}"));
-        let schedule = |_| Some((set.hash(), 4));
-        let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None, schedule)
+        let parents = |_| Some((set.hash(), 4));
+        let judged = fraud::judge(&chain.domain, &proof, |_| None, |_| None, parents)
             .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
         assert_eq!((judged.kind, judged.height), (kind, 3), "{name}");
     }
+    // An honest run keeps it.
+    let (chain, _) = with_header_fault(|_| vec![], |_| {});
+    let (parent, run) = (&chain.blocks[1].header, &chain.blocks[2..]);
+    assert!(first_broken_header(Some(parent), run, &schedule).is_none());
+    assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
 }
 
 #[test]
