@@ -172,8 +172,8 @@ contract FraudVerifier {
         return e.height;
     }
 
-    /// @notice Decodes `data` as the payload of a transaction of `kind` (a user or minted kind)
-    /// and reports whether it is that payload's canonical encoding, with what the transaction
+    /// @notice Decodes `data` as the payload of a transaction of `kind` (a user, minted or
+    /// system kind) and reports whether it is that payload's canonical encoding, with what the transaction
     /// locks, stakes or bonds beside its outputs (`amount` of `token`, to `recipient` for a
     /// lock into a child). Reverts if `data` does not decode. External so that
     /// `malformedTransaction` can call it in a `try`.
@@ -207,10 +207,22 @@ contract FraudVerifier {
             ChildBond memory bond = abi.decode(data, (ChildBond));
             amount = bond.amount;
             again = abi.encode(bond);
+        } else if (kind >= ExitGame.REGISTER_CHILD && kind <= ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
+            if (data.length > MAX_TX_BYTES) return (false, token, amount, recipient);
+            again = _systemPayload(kind, data);
         } else {
             revert WrongKind(kind);
         }
         canonical = keccak256(again) == keccak256(data);
+    }
+
+    /// The payload of system kind `kind`, decoded and encoded again.
+    function _systemPayload(uint8 kind, bytes calldata data) private pure returns (bytes memory) {
+        if (kind == ExitGame.REGISTER_CHILD) return abi.encode(abi.decode(data, (ChildRegistration)));
+        if (kind == ExitGame.CHILD_CHECKPOINT) return abi.encode(abi.decode(data, (Checkpoint)));
+        if (kind == ExitGame.CHALLENGE_CHILD_EXIT) return abi.encode(abi.decode(data, (ChildExitChallenge)));
+        if (kind == ExitGame.PROVE_CHILD_FRAUD) return abi.encode(abi.decode(data, (ChildFraudProof)));
+        return abi.encode(abi.decode(data, (ChildDepositExitChallenge)));
     }
 
     /// `ledger::form::check_form`: whether `stx` has a form some state could accept.
@@ -220,8 +232,15 @@ contract FraudVerifier {
         uint256 n = t.inputs.length;
         uint256 m = t.outputs.length;
         if (!known || n < imin || n > imax || m < omin || m > omax || stx.signatures.length != n) return false;
-        // A system kind's outputs and payload are judged against the parent's state.
-        if (t.kind >= ExitGame.REGISTER_CHILD) return true;
+        // A system kind's payload must decode canonically; what it says, and its outputs, are
+        // judged against the parent's state.
+        if (t.kind >= ExitGame.REGISTER_CHILD) {
+            try this.decodePayload(t.kind, t.data) returns (bool canonical, address, uint256, address) {
+                return canonical;
+            } catch {
+                return false;
+            }
+        }
         address[] memory tokens = new address[](m + 1);
         uint256[] memory sums = new uint256[](m + 1);
         uint256 distinct;
@@ -237,6 +256,7 @@ contract FraudVerifier {
         ) {
             if (!canonical) return false;
             if (t.kind == uint8(TxKind.DepositToChild) && (amount == 0 || recipient == address(0))) return false;
+            if (t.kind == uint8(TxKind.StakeChild) && amount == 0) return false;
             (, ok) = _add(tokens, sums, distinct, token, amount);
             return ok;
         } catch {

@@ -143,19 +143,19 @@ pub fn apply_block_with(
     if header.txRoot != root {
         return Err(BlockError::TxRootMismatch { expected: root, got: header.txRoot });
     }
+    let mut exec = Executor::new(view, header.timestamp);
+    for stx in &block.transactions {
+        let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
+        exec.execute(domain, stx, signers)
+            .map_err(|error| BlockError::InvalidTransaction { index, error })?;
+    }
+    // After the transactions: a checkpoint's payload that does not decode is malformed.
     let checkpoints = checkpoints_root(&block.transactions);
     if checkpoints != Some(header.childCheckpointsRoot) {
         return Err(BlockError::ChildCheckpointsRootMismatch {
             expected: checkpoints,
             got: header.childCheckpointsRoot,
         });
-    }
-
-    let mut exec = Executor::new(view, header.timestamp);
-    for stx in &block.transactions {
-        let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
-        exec.execute(domain, stx, signers)
-            .map_err(|error| BlockError::InvalidTransaction { index, error })?;
     }
     let first_nonce = view.next_deposit_nonce();
     if (header.depositNonceStart, header.depositNonceEnd)

@@ -8,9 +8,10 @@
 
 use crate::kind::Kind;
 use crate::types::{
-    decode, ChildBond, ChildDeposit, ChildDepositExit, ChildExitStart, ChildStake, DecodeError,
-    DepositRecord, ExitPayoutClaim, Output, SignedTransaction, MAX_INPUTS, MAX_OUTPUTS,
-    MAX_TX_BYTES,
+    decode, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildDepositExitChallenge,
+    ChildExitChallenge, ChildExitStart, ChildFraudProof, ChildRegistration, ChildStake,
+    DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction, MAX_INPUTS,
+    MAX_OUTPUTS, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -135,8 +136,9 @@ pub fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
 /// system kinds); every output of a non-zero amount to a non-zero owner, and no asset's
 /// outputs (with what the transaction locks, stakes or bonds) summing past 2^256; the payload
 /// the kind takes in its canonical encoding, and a lock into a child of a non-zero amount to
-/// a non-zero recipient. A system kind's outputs and payload are judged whole by
-/// `children::validate_system`, against the state; here only its kind and shape.
+/// a non-zero recipient, a stake of a non-zero amount. A system kind's payload must be its
+/// kind's canonical encoding; what it says, and its outputs, are judged whole by
+/// `children::validate_system`, against the state.
 pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
     let tx = &stx.transaction;
     let kind = tx.tx_kind().ok_or(FormError::UnknownKind(tx.kind))?;
@@ -152,6 +154,7 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
         return Err(FormError::SignatureCount { inputs, signatures });
     }
     if kind.is_system() {
+        system_payload(kind, &tx.data)?;
         return Ok(kind);
     }
     let mut sums = output_sums(&tx.outputs)?;
@@ -183,7 +186,12 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             canonical::<ChildDepositExit>("ChildDepositExit", data, 2 * 32)?;
         }
         Kind::StakeChild => {
-            add(Address::ZERO, canonical::<ChildStake>("ChildStake", data, 2 * 32)?.amount)?
+            let stake: ChildStake = canonical("ChildStake", data, 2 * 32)?;
+            // The stake is judged like one more output, numbered after the real ones.
+            if stake.amount.is_zero() {
+                return Err(FormError::ZeroAmount { output: outputs });
+            }
+            add(Address::ZERO, stake.amount)?
         }
         Kind::BondChild => {
             add(Address::ZERO, canonical::<ChildBond>("ChildBond", data, MAX_BOND_BYTES)?.amount)?
@@ -191,6 +199,27 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
         _ => {}
     }
     Ok(kind)
+}
+
+/// The payload of system kind `kind`, in its canonical encoding: what it says is judged
+/// against the state by `children::validate_system`.
+fn system_payload(kind: Kind, data: &[u8]) -> Result<(), FormError> {
+    let max = MAX_TX_BYTES;
+    match kind {
+        Kind::RegisterChild => {
+            drop(canonical::<ChildRegistration>("ChildRegistration", data, max)?)
+        }
+        Kind::ChildCheckpoint => drop(canonical::<Checkpoint>("Checkpoint", data, max)?),
+        Kind::ChallengeChildExit => {
+            drop(canonical::<ChildExitChallenge>("ChildExitChallenge", data, max)?)
+        }
+        Kind::ProveChildFraud => drop(canonical::<ChildFraudProof>("ChildFraudProof", data, max)?),
+        Kind::ChallengeChildDepositExit => {
+            drop(canonical::<ChildDepositExitChallenge>("ChildDepositExitChallenge", data, max)?)
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The outputs summed per asset, each of a non-zero amount to a non-zero owner.

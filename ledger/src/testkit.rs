@@ -307,6 +307,8 @@ pub struct FraudWorld {
     /// … transactions invalid for their form alone, by name: each spends Alice's change of
     /// block 2 (the stake mints 1,000 behind a payload nobody can read).
     pub malformed: Vec<(&'static str, u32)>,
+    /// … a checkpoint system transaction, well formed (but for a checkpoint nobody certified).
+    pub well_formed_checkpoint: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -428,6 +430,10 @@ impl FraudWorld {
         let first = frauds.len() as u32;
         let names = malformed.iter().map(|(n, _)| *n).collect::<Vec<_>>();
         frauds.extend(malformed.into_iter().map(|(_, tx)| tx));
+        // A checkpoint of child 8 the chain never accepted: refused by the state, well formed.
+        let well_formed_checkpoint = frauds.len() as u32;
+        let checkpoint = crate::types::Checkpoint::default();
+        frauds.push(crate::build::child_checkpoint_tx(&checkpoint));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -447,6 +453,7 @@ impl FraudWorld {
             inflating_exit_start: 9,
             burning,
             malformed: names.into_iter().zip(first..).collect(),
+            well_formed_checkpoint,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }
@@ -610,5 +617,14 @@ fn malformed_transactions(
             "lock_to_nobody",
             signed(Kind::DepositToChild as u8, vec![to(value - 1)], lock.abi_encode()),
         ),
+        ("zero_stake", {
+            let stake = crate::types::ChildStake { childChainId: 8, amount: U256::ZERO };
+            signed(Kind::StakeChild as u8, vec![to(value)], stake.abi_encode())
+        }),
+        ("checkpoint_payload", {
+            let garbage =
+                crate::build::transaction(Kind::ChildCheckpoint, vec![], vec![], vec![1, 2, 3]);
+            SignedTransaction { transaction: garbage, signatures: vec![] }
+        }),
     ]
 }

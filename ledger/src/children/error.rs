@@ -155,9 +155,6 @@ pub enum ChildError {
     /// A reward output other than the slashed stake's prover share.
     #[error("a fraud proof pays exactly the prover's share of the slashed stake")]
     RewardOutput,
-    /// Stake of zero.
-    #[error("stake must be positive")]
-    ZeroStake,
     /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
     #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
     BondPower(U256),

@@ -32,9 +32,7 @@ pub fn validate_stake(
     let stake: ChildStake = decode("ChildStake", payload, 2 * 32)?;
     let chain = stake.childChainId;
     live_child(view, chain)?;
-    if stake.amount.is_zero() {
-        return Err(ChildError::ZeroStake);
-    }
+    // A stake of zero is malformed (`crate::form::check_form`).
     Ok(ChildEffect::Staked { chain, operator, amount: stake.amount })
 }
 

@@ -12,6 +12,7 @@
 //!   refusal another check always makes first);
 //! * `Open(why)`: not yet provable — each is listed under "Not proven yet" in the README.
 
+use alloy_sol_types::SolValue;
 use plasma_ledger::block::BlockError;
 use plasma_ledger::build::{self, deposit_transaction};
 use plasma_ledger::children::ChildError;
@@ -153,8 +154,8 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::UnknownKind(_) | ChildError::NotBare => {
             NotAFault("check_form refuses the kind and shape first")
         }
-        ChildError::Payload(_)
-        | ChildError::BadParams
+        ChildError::Payload(_) => NotAFault("check_form refuses a payload first"),
+        ChildError::BadParams
         | ChildError::SetSize(_)
         | ChildError::ProofCount { .. }
         | ChildError::Duplicate(_)
@@ -180,7 +181,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::Frozen(_)
         | ChildError::Fraud(_)
         | ChildError::RewardOutput
-        | ChildError::ZeroStake
         | ChildError::BondPower(_)
         | ChildError::AlreadyBonded(_)
         | ChildError::BondPossession => Open(BOOKKEEPING),
@@ -303,6 +303,21 @@ fn cases() -> Vec<(&'static str, Fault)> {
                 t.transaction.outputs[0].amount = U256::from(1_100);
                 t.transaction.data = vec![1, 2, 3].into();
             })),
+        ),
+        (
+            "zero stake",
+            Box::new(edit(|t| {
+                t.transaction.kind = Kind::StakeChild as u8;
+                let stake = plasma_ledger::ChildStake { childChainId: 8, amount: U256::ZERO };
+                t.transaction.data = stake.abi_encode().into();
+            })),
+        ),
+        (
+            "undecodable system payload",
+            Box::new(|_| {
+                let tx = build::transaction(Kind::ChildCheckpoint, vec![], vec![], vec![1, 2, 3]);
+                vec![SignedTransaction { transaction: tx, signatures: vec![] }]
+            }),
         ),
         (
             "overflow",
@@ -466,5 +481,5 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
     };
     assert_eq!(tx_verdict(&burn, false), Convicted(FraudKind::Inflation), "value destroyed");
     assert_eq!(tx_verdict(&burn, true), Open(BOOKKEEPING), "an exit start's bond");
-    assert!(matches!(child_verdict(&ChildError::ZeroStake), Open(BOOKKEEPING)));
+    assert!(matches!(child_verdict(&ChildError::AlreadyBonded(Address::ZERO)), Open(BOOKKEEPING)));
 }

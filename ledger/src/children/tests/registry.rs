@@ -61,9 +61,16 @@ fn a_registration_without_possession_is_refused() {
         })
     ));
 
+    // An undecodable payload is malformed, provable from the transaction alone.
     let mut garbage = register_child_tx(&registration(4, 0));
     garbage.transaction.data = vec![1, 2, 3].into();
-    assert!(matches!(refusal(&mut parent, garbage), ChildError::Payload(_)));
+    assert!(matches!(
+        parent.try_commit(vec![garbage]),
+        Err(BlockError::InvalidTransaction {
+            error: TxError::Form(crate::form::FormError::Payload(_)),
+            ..
+        })
+    ));
     assert_eq!(parent.blocks.len(), 0, "nothing was committed");
 }
 
