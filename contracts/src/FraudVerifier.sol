@@ -61,6 +61,8 @@ contract FraudVerifier {
     uint256 internal constant MAX_BLOCK_TXS = 1 << 16;
     /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
     uint256 internal constant MAX_BOND_BYTES = 1024;
+    /// One unit of a bonded validator's power (`ledger::types::POWER_UNIT`).
+    uint256 internal constant POWER_UNIT = 1 gwei;
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.
@@ -219,7 +221,12 @@ contract FraudVerifier {
     /// The payload of system kind `kind`, decoded and encoded again.
     function _systemPayload(uint8 kind, bytes calldata data) private pure returns (bytes memory) {
         if (kind == ExitGame.REGISTER_CHILD) return abi.encode(abi.decode(data, (ChildRegistration)));
-        if (kind == ExitGame.CHILD_CHECKPOINT) return abi.encode(abi.decode(data, (Checkpoint)));
+        if (kind == ExitGame.CHILD_CHECKPOINT) {
+            Checkpoint memory cp = abi.decode(data, (Checkpoint));
+            // Past the history tree's last leaf: refused as a payload that does not decode.
+            if (cp.header.height >> Merkle.HISTORY_DEPTH != 0) return "";
+            return abi.encode(cp);
+        }
         if (kind == ExitGame.CHALLENGE_CHILD_EXIT) return abi.encode(abi.decode(data, (ChildExitChallenge)));
         if (kind == ExitGame.PROVE_CHILD_FRAUD) return abi.encode(abi.decode(data, (ChildFraudProof)));
         return abi.encode(abi.decode(data, (ChildDepositExitChallenge)));
@@ -257,6 +264,11 @@ contract FraudVerifier {
             if (!canonical) return false;
             if (t.kind == uint8(TxKind.DepositToChild) && (amount == 0 || recipient == address(0))) return false;
             if (t.kind == uint8(TxKind.StakeChild) && amount == 0) return false;
+            // A bond buys a whole number of power units, 1 to 2^64 - 1 (`types::power_of`).
+            if (
+                t.kind == uint8(TxKind.BondChild)
+                    && (amount % POWER_UNIT != 0 || amount / POWER_UNIT == 0 || amount / POWER_UNIT > type(uint64).max)
+            ) return false;
             (, ok) = _add(tokens, sums, distinct, token, amount);
             return ok;
         } catch {

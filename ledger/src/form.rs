@@ -79,6 +79,12 @@ pub enum FormError {
     /// `data` is not the canonical encoding of the payload the kind takes.
     #[error("payload: {0}")]
     Payload(DecodeError),
+    /// A bond that buys no power: not a whole number of gwei from 1 to `u64::MAX`.
+    #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
+    BondPower(U256),
+    /// A checkpoint of a height past the history tree's last leaf (2^32 - 1).
+    #[error("checkpoint height {0} is past the history tree")]
+    HeightOutOfRange(u64),
     /// `data` must be empty for this kind.
     #[error("{0:?} transactions carry no payload")]
     UnexpectedPayload(Kind),
@@ -194,7 +200,11 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             add(Address::ZERO, stake.amount)?
         }
         Kind::BondChild => {
-            add(Address::ZERO, canonical::<ChildBond>("ChildBond", data, MAX_BOND_BYTES)?.amount)?
+            let bond: ChildBond = canonical("ChildBond", data, MAX_BOND_BYTES)?;
+            if crate::types::power_of(bond.amount).is_none() {
+                return Err(FormError::BondPower(bond.amount));
+            }
+            add(Address::ZERO, bond.amount)?
         }
         _ => {}
     }
@@ -209,7 +219,13 @@ fn system_payload(kind: Kind, data: &[u8]) -> Result<(), FormError> {
         Kind::RegisterChild => {
             drop(canonical::<ChildRegistration>("ChildRegistration", data, max)?)
         }
-        Kind::ChildCheckpoint => drop(canonical::<Checkpoint>("Checkpoint", data, max)?),
+        Kind::ChildCheckpoint => {
+            let height = canonical::<Checkpoint>("Checkpoint", data, max)?.header.height;
+            // Above the history tree's last leaf, no block is in a provable history.
+            if height >> crate::merkle::HISTORY_DEPTH != 0 {
+                return Err(FormError::HeightOutOfRange(height));
+            }
+        }
         Kind::ChallengeChildExit => {
             drop(canonical::<ChildExitChallenge>("ChildExitChallenge", data, max)?)
         }

@@ -390,7 +390,7 @@ impl FraudWorld {
         let bad_deposit = deposit_transaction(&fake);
         let double_mint = deposit_transaction(&deposits[0]);
         // Value created through the kinds that pay a parent's bookkeeping: alice's change of
-        // block 2 (base - 60) comes back whole, and a stake or bond of 1,000 on top.
+        // block 2 (base - 60) comes back whole, and a stake of 1,000 wei or a bond of 1,000 gwei on top.
         let payload_tx = |kind: Kind, outputs: Vec<Output>, data: Vec<u8>| {
             sign(
                 &d,
@@ -403,7 +403,7 @@ impl FraudWorld {
             payload_tx(Kind::StakeChild, vec![eth(&alice, base - 60)], stake.abi_encode());
         let bond = crate::types::ChildBond {
             childChainId: 8,
-            amount: U256::from(1_000),
+            amount: U256::from(1_000 * crate::types::POWER_UNIT),
             blsPubkey: vec![7; 256].into(),
             proofOfPossession: vec![9; 128].into(),
         };
@@ -620,6 +620,16 @@ fn malformed_transactions(
         ("zero_stake", {
             let stake = crate::types::ChildStake { childChainId: 8, amount: U256::ZERO };
             signed(Kind::StakeChild as u8, vec![to(value)], stake.abi_encode())
+        }),
+        ("bond_power", {
+            let short =
+                crate::types::ChildBond { amount: bond.amount - U256::from(1), ..bond.clone() };
+            signed(Kind::BondChild as u8, vec![to(1)], short.abi_encode())
+        }),
+        ("checkpoint_height", {
+            let mut checkpoint = crate::types::Checkpoint::default();
+            checkpoint.header.height = 1 << 32;
+            crate::build::child_checkpoint_tx(&checkpoint)
         }),
         ("checkpoint_payload", {
             let garbage =

@@ -28,6 +28,16 @@ pub const MAX_TX_BYTES: usize = 32 * 1024;
 /// parent refuses a checkpoint timed this far ahead of its own block (`RootStorage`'s
 /// `MAX_CLOCK_DRIFT`).
 pub const MAX_CLOCK_DRIFT_S: u64 = 15;
+/// One unit of a bonded validator's power, in wei (as on the root).
+pub const POWER_UNIT: u64 = 1_000_000_000;
+
+/// The power a bond of `amount` wei buys: a whole number of [`POWER_UNIT`]s, 1..=`u64::MAX`.
+pub fn power_of(amount: U256) -> Option<u64> {
+    let unit = U256::from(POWER_UNIT);
+    let whole = amount % unit == U256::ZERO;
+    u64::try_from(amount / unit).ok().filter(|p| *p != 0 && whole)
+}
+
 /// Most transactions one block may hold (tx indexes are `uint32`; this bounds work).
 pub const MAX_BLOCK_TXS: usize = 1 << 16;
 /// Length of a user signature: r ‖ s ‖ v.

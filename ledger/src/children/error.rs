@@ -70,16 +70,6 @@ pub enum ChildError {
         /// The highest height the parent accepts next: the latest accepted one plus the gap.
         limit: u64,
     },
-    /// A checkpoint above the history tree's last leaf (`MAX_CHECKPOINT_HEIGHT`).
-    #[error("checkpoint of chain {chain} at {height} is above {max}, the highest a history holds")]
-    HeightOutOfRange {
-        /// The child.
-        chain: u64,
-        /// The checkpoint's height.
-        height: u64,
-        /// The highest height a parent checkpoints.
-        max: u64,
-    },
     /// A checkpoint timed ahead of the parent's block by more than a header's clock drift
     /// (`header::MAX_CLOCK_DRIFT_S`): its outputs would wait for their exits past any real
     /// time.
@@ -177,7 +167,6 @@ impl ChildError {
                 | ChildError::NotNewer { .. }
                 | ChildError::TooFarAhead { .. }
                 | ChildError::AheadOfClock { .. }
-                | ChildError::HeightOutOfRange { .. }
                 | ChildError::WrongSet { .. }
                 | ChildError::UnknownAnchor { .. }
                 | ChildError::AmountTooLarge { .. }

@@ -130,10 +130,7 @@ pub(super) fn validate_checkpoint(
     if header.height > limit {
         return Err(ChildError::TooFarAhead { chain, height: header.height, limit });
     }
-    if header.height > MAX_CHECKPOINT_HEIGHT {
-        let (height, max) = (header.height, MAX_CHECKPOINT_HEIGHT);
-        return Err(ChildError::HeightOutOfRange { chain, height, max });
-    }
+    // A height past MAX_CHECKPOINT_HEIGHT is malformed (`crate::form::check_form`).
     let now = view.time().ok_or(ChildError::NoBlockTime)?;
     if header.timestamp > now.saturating_add(MAX_CLOCK_DRIFT_S) {
         return Err(ChildError::AheadOfClock { chain, time: header.timestamp, now });

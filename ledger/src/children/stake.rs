@@ -9,17 +9,12 @@ use crate::types::{decode, ChildBond, ChildStake, Validator};
 use crate::view::LedgerView;
 use alloy_primitives::{Address, U256};
 
-/// One unit of a bonded validator's power, in wei (as on the root).
-pub const POWER_UNIT: u64 = 1_000_000_000;
+pub use crate::types::POWER_UNIT;
 
-/// The power a bond of `amount` wei buys: a whole number of [`POWER_UNIT`]s, 1..=`u64::MAX`.
+/// The power a bond of `amount` wei buys ([`crate::types::power_of`]; a bond that buys none is
+/// malformed, `crate::form::check_form`).
 pub fn bond_power(amount: U256) -> Result<u64, ChildError> {
-    let unit = U256::from(POWER_UNIT);
-    let whole = amount % unit == U256::ZERO;
-    u64::try_from(amount / unit)
-        .ok()
-        .filter(|p| *p != 0 && whole)
-        .ok_or(ChildError::BondPower(amount))
+    crate::types::power_of(amount).ok_or(ChildError::BondPower(amount))
 }
 
 /// Judges the payload of a `StakeChild` by `operator` (the first input's owner); the caller

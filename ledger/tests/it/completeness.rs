@@ -145,7 +145,9 @@ fn form_verdict(e: &FormError) -> Verdict {
         | FormError::ZeroOwner { .. }
         | FormError::Overflow { .. }
         | FormError::Payload(_)
-        | FormError::UnexpectedPayload(_) => Convicted(FraudKind::MalformedTransaction),
+        | FormError::UnexpectedPayload(_)
+        | FormError::BondPower(_)
+        | FormError::HeightOutOfRange(_) => Convicted(FraudKind::MalformedTransaction),
     }
 }
 
@@ -155,6 +157,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
             NotAFault("check_form refuses the kind and shape first")
         }
         ChildError::Payload(_) => NotAFault("check_form refuses a payload first"),
+        ChildError::BondPower(_) => NotAFault("check_form refuses a bond that buys no power"),
         ChildError::BadParams
         | ChildError::SetSize(_)
         | ChildError::ProofCount { .. }
@@ -166,7 +169,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::NotNewer { .. }
         | ChildError::TooFarAhead { .. }
         | ChildError::AheadOfClock { .. }
-        | ChildError::HeightOutOfRange { .. }
         | ChildError::WrongSet { .. }
         | ChildError::Certificate(_)
         | ChildError::UnknownAnchor { .. }
@@ -181,7 +183,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::Frozen(_)
         | ChildError::Fraud(_)
         | ChildError::RewardOutput
-        | ChildError::BondPower(_)
         | ChildError::AlreadyBonded(_)
         | ChildError::BondPossession => Open(BOOKKEEPING),
     }
@@ -311,6 +312,14 @@ fn cases() -> Vec<(&'static str, Fault)> {
                 let stake = plasma_ledger::ChildStake { childChainId: 8, amount: U256::ZERO };
                 t.transaction.data = stake.abi_encode().into();
             })),
+        ),
+        (
+            "checkpoint past the history tree",
+            Box::new(|_| {
+                let mut checkpoint = plasma_ledger::Checkpoint::default();
+                checkpoint.header.height = 1 << 32;
+                vec![build::child_checkpoint_tx(&checkpoint)]
+            }),
         ),
         (
             "undecodable system payload",
