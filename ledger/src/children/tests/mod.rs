@@ -1,11 +1,13 @@
 use super::*;
 use crate::block::{apply_block, BlockError};
+use crate::bls::BlsSecretKey;
 use crate::build::{
     challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx, register_child_tx,
 };
 use crate::certificate::CertificateError;
 use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
+use crate::signing::UserKey;
 use crate::testkit::{self, committee, user, TestChain, Workload};
 use crate::tx::TxError;
 use crate::types::*;
@@ -68,11 +70,14 @@ struct StakedChild {
     child: TestChain,
     id: u64,
     set: ValidatorSet,
-    keys: Vec<crate::bls::BlsSecretKey>,
-    ops: Vec<crate::signing::UserKey>,
+    keys: Vec<BlsSecretKey>,
+    ops: Vec<UserKey>,
 }
 
-fn staked_child() -> StakedChild {
+/// A parent that registered a child (epochs of 4 blocks, exit period 60, bond 10) of four
+/// validators, operators with keys: the parent, the child's id, its set, the keys and the
+/// operators.
+fn registered_child() -> (TestChain, u64, ValidatorSet, Vec<BlsSecretKey>, Vec<UserKey>) {
     let (keys, _) = committee(4);
     let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
     let members: Vec<_> = ops.iter().zip(&keys).map(|(op, k)| (op.address(), k, 100)).collect();
@@ -82,6 +87,11 @@ fn staked_child() -> StakedChild {
     let mut parent = parent_chain();
     let id = child_chain_id(parent.domain.chain_id, &reg);
     parent.commit(vec![register_child_tx(&reg)]);
+    (parent, id, set, keys, ops)
+}
+
+fn staked_child() -> StakedChild {
+    let (mut parent, id, set, keys, ops) = registered_child();
     let funds: Vec<_> =
         ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
     parent.commit(funds.iter().map(build::deposit_transaction).collect());

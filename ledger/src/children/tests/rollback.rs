@@ -4,9 +4,7 @@
 //! disagree about a block void the later one's fork.
 
 use super::*;
-use crate::bls::BlsSecretKey;
 use crate::fraud::FraudError;
-use crate::signing::UserKey;
 
 /// A staked child whose history goes bad twice. Child blocks: 1 mints 30 to Bob, 5 and 7 to
 /// Mallory; 2 moves Bob's 30 to Carol; 3 is empty; 4 inflates Mallory's 5 into 25 (4:0:0);
@@ -32,15 +30,7 @@ struct Rollback {
 
 impl Rollback {
     fn new() -> Self {
-        let (keys, _) = committee(4);
-        let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
-        let members: Vec<_> = ops.iter().zip(&keys).map(|(o, k)| (o.address(), k, 100)).collect();
-        let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
-        let reg = build::child_registration(0, params, &members);
-        let set = ValidatorSet::new(reg.validators.clone()).expect("set");
-        let mut parent = parent_chain();
-        let id = child_chain_id(parent.domain.chain_id, &reg);
-        parent.commit(vec![register_child_tx(&reg)]);
+        let (mut parent, id, set, keys, ops) = registered_child();
 
         let (alice, bob, carol, mallory) =
             (user("alice"), user("bob"), user("carol"), user("mallory"));
