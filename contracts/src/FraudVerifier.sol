@@ -54,6 +54,8 @@ contract FraudVerifier {
     error NotParent(uint64 witness, uint64 broken);
     /// Honest: the transaction is well formed.
     error WellFormed();
+    /// The payload check ran out of gas: no verdict (send the proof with more gas).
+    error PayloadCheckOutOfGas();
 
     /// The most a transaction's payload may take (`ledger::types::MAX_TX_BYTES`).
     uint256 internal constant MAX_TX_BYTES = 32 * 1024;
@@ -242,9 +244,11 @@ contract FraudVerifier {
         // A system kind's payload must decode canonically; what it says, and its outputs, are
         // judged against the parent's state.
         if (t.kind >= ExitGame.REGISTER_CHILD) {
+            uint256 before = gasleft();
             try this.decodePayload(t.kind, t.data) returns (bool canonical, address, uint256, address) {
                 return canonical;
             } catch {
+                _notOutOfGas(before);
                 return false;
             }
         }
@@ -258,6 +262,7 @@ contract FraudVerifier {
             (distinct, ok) = _add(tokens, sums, distinct, out.token, out.amount);
             if (!ok) return false;
         }
+        uint256 gasBefore = gasleft();
         try this.decodePayload(t.kind, t.data) returns (
             bool canonical, address token, uint256 amount, address recipient
         ) {
@@ -272,8 +277,16 @@ contract FraudVerifier {
             (, ok) = _add(tokens, sums, distinct, token, amount);
             return ok;
         } catch {
+            _notOutOfGas(gasBefore);
             return false;
         }
+    }
+
+    /// A call that ran out of gas leaves at most 1/64 of what there was before it (EIP-150):
+    /// that is no verdict on the payload, or a prover could convict an honest block by
+    /// choosing the gas of its proof.
+    function _notOutOfGas(uint256 before) private view {
+        if (gasleft() <= before / 64) revert PayloadCheckOutOfGas();
     }
 
     /// The inputs and outputs kind `kind` takes, as inclusive ranges (`ledger::form::shape`).

@@ -156,6 +156,21 @@ contract FraudTest is RootFixture {
         _convict("malformed_stake_payload", "malformed_honest_bond", FraudVerifier.WellFormed.selector, 4);
     }
 
+    /// A malformed-transaction proof of a well-formed transaction, sent with just too little gas
+    /// for the check of its payload (an external call in a `try`): running out of gas there
+    /// must not read as "malformed", or anyone could convict an honest block by choosing the
+    /// gas of the proof.
+    function test_out_of_gas_in_the_payload_check_never_convicts() public {
+        FraudProof memory proof = _proof("malformed_honest_registration");
+        MalformedTransactionEvidence memory e = abi.decode(proof.evidence, (MalformedTransactionEvidence));
+        FraudVerifier verifier = new FraudVerifier();
+        for (uint256 g = 50_000; g < 1_500_000; g += 5_000) {
+            try verifier.malformedTransaction{gas: g}(CHAIN, proof.anchor, e) returns (uint64) {
+                revert(string.concat("a well-formed transaction convicted with gas ", str(g)));
+            } catch {}
+        }
+    }
+
     function test_fraud_nonexistent_input() public {
         _convict("nonexistent_input_no_such_output", "nonexistent_input_honest", FraudVerifier.InputExists.selector, 4);
     }

@@ -309,6 +309,8 @@ pub struct FraudWorld {
     pub malformed: Vec<(&'static str, u32)>,
     /// … a checkpoint system transaction, well formed (but for a checkpoint nobody certified).
     pub well_formed_checkpoint: u32,
+    /// … a registration of 48 validators, well formed, whose payload is dear to decode.
+    pub well_formed_registration: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -434,6 +436,19 @@ impl FraudWorld {
         let well_formed_checkpoint = frauds.len() as u32;
         let checkpoint = crate::types::Checkpoint::default();
         frauds.push(crate::build::child_checkpoint_tx(&checkpoint));
+        // A registration of 48 validators: well formed, and its payload (26 KB) is dear to
+        // decode.
+        let well_formed_registration = frauds.len() as u32;
+        let (keys, _) = committee(48);
+        let members: Vec<_> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
+            .collect();
+        let params =
+            crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
+        let registration = crate::build::child_registration(0, params, &members);
+        frauds.push(crate::build::register_child_tx(&registration));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -454,6 +469,7 @@ impl FraudWorld {
             burning,
             malformed: names.into_iter().zip(first..).collect(),
             well_formed_checkpoint,
+            well_formed_registration,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

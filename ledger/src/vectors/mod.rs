@@ -404,6 +404,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         ("malformed_honest_bond", (bad, world.inflating_bond)),
         ("malformed_honest_exit_start", (bad, world.inflating_exit_start)),
         ("malformed_honest_checkpoint", (bad, world.well_formed_checkpoint)),
+        ("malformed_honest_registration", (bad, world.well_formed_registration)),
     ];
     for (name, at) in malformed.chain(honest.map(|(n, at)| (n.to_owned(), at))) {
         let incl = chain.inclusion(at.0, at.1);
