@@ -627,10 +627,8 @@ pub fn judge(
 pub fn equivocation_evidence(
     proof: &crate::types::FraudProof,
 ) -> Option<Result<crate::types::EquivocationEvidence, FraudError>> {
-    (proof.kind == crate::types::FraudKind::Equivocation as u8).then(|| {
-        decode("EquivocationEvidence", &proof.evidence, crate::types::MAX_TX_BYTES)
-            .map_err(FraudError::Evidence)
-    })
+    let (kind, max) = (crate::types::FraudKind::Equivocation, crate::types::MAX_TX_BYTES);
+    evidence_of(proof, kind, "EquivocationEvidence", max)
 }
 
 /// The evidence of a history-equivocation proof, strictly decoded; `None` when `proof` is of
@@ -639,10 +637,23 @@ pub fn equivocation_evidence(
 pub fn history_equivocation_evidence(
     proof: &crate::types::FraudProof,
 ) -> Option<Result<HistoryEquivocationEvidence, FraudError>> {
-    (proof.kind == crate::types::FraudKind::HistoryEquivocation as u8).then(|| {
-        decode("HistoryEquivocationEvidence", &proof.evidence, 8 * crate::types::MAX_TX_BYTES)
-            .map_err(FraudError::Evidence)
-    })
+    let (kind, max) =
+        (crate::types::FraudKind::HistoryEquivocation, 8 * crate::types::MAX_TX_BYTES);
+    evidence_of(proof, kind, "HistoryEquivocationEvidence", max)
+}
+
+/// The evidence of `proof`, decoded as `T` (`what`, at most `max` bytes) when it is of `kind`.
+fn evidence_of<T>(
+    proof: &crate::types::FraudProof,
+    kind: crate::types::FraudKind,
+    what: &'static str,
+    max: usize,
+) -> Option<Result<T, FraudError>>
+where
+    T: alloy_sol_types::SolValue + From<<T::SolType as alloy_sol_types::SolType>::RustType>,
+{
+    (proof.kind == kind as u8)
+        .then(|| decode(what, &proof.evidence, max).map_err(FraudError::Evidence))
 }
 
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
