@@ -114,7 +114,6 @@ struct BlockHeader {
     uint64 depositNonceStart;
     uint64 depositNonceEnd;
     bytes32 historyRoot;
-    bytes32 childCheckpointsRoot;
     bytes32 validatorSetHash;
     bytes32 nextValidatorSetHash;
     uint64 timestamp;

@@ -4,7 +4,6 @@
 //! its own body (tx root, deposit range); every transaction is validated in order against the
 //! state as the transactions before it left it, so a block may spend outputs it creates.
 
-use crate::children::checkpoints_root;
 use crate::signing::{Recover, Signers, SigningDomain};
 pub use crate::state::StateDelta;
 use crate::state::{ChainHead, TxRef};
@@ -78,14 +77,6 @@ pub enum BlockError {
     /// More transactions than a block may hold.
     #[error("{0} transactions exceed the block limit {MAX_BLOCK_TXS}")]
     TooManyTransactions(usize),
-    /// The child checkpoints root does not commit to the body's checkpoints.
-    #[error("child checkpoints root {got}, body's checkpoints give {expected:?}")]
-    ChildCheckpointsRootMismatch {
-        /// Root over the body's checkpoints (`None`: one does not decode).
-        expected: Option<B256>,
-        /// The header's root.
-        got: B256,
-    },
     /// A transaction is invalid.
     #[error("transaction {index}: {error}")]
     InvalidTransaction {
@@ -148,14 +139,6 @@ pub fn apply_block_with(
         let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
         exec.execute(domain, stx, signers)
             .map_err(|error| BlockError::InvalidTransaction { index, error })?;
-    }
-    // After the transactions: a checkpoint's payload that does not decode is malformed.
-    let checkpoints = checkpoints_root(&block.transactions);
-    if checkpoints != Some(header.childCheckpointsRoot) {
-        return Err(BlockError::ChildCheckpointsRootMismatch {
-            expected: checkpoints,
-            got: header.childCheckpointsRoot,
-        });
     }
     let first_nonce = view.next_deposit_nonce();
     if (header.depositNonceStart, header.depositNonceEnd)
@@ -385,8 +368,6 @@ pub fn seal_block(
             depositNonceStart: start,
             depositNonceEnd: start + deposits,
             historyRoot: head.history.root(),
-            // A checkpoint that does not decode leaves the block invalid whatever this is.
-            childCheckpointsRoot: checkpoints_root(&transactions).unwrap_or_default(),
             validatorSetHash: params.validator_set_hash,
             nextValidatorSetHash: params.next_validator_set_hash,
             timestamp: params.timestamp,

@@ -113,7 +113,7 @@ impl BlockHeader {
 
     /// Decodes a header received from outside the process.
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        decode("BlockHeader", bytes, 12 * 32)
+        decode("BlockHeader", bytes, 11 * 32)
     }
 }
 

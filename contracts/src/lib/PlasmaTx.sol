@@ -106,7 +106,7 @@ library PlasmaTx {
     }
 
     /// @notice `keccak256(abi.encode(header))`.
-    /// @dev The header is static, twelve words: hashed as calldata holds it, once its
+    /// @dev The header is static, eleven words: hashed as calldata holds it, once its
     /// narrower fields are checked in range, as Solidity's own decoding would (every exit
     /// hashes two or three headers).
     function blockHash(BlockHeader calldata h) internal pure returns (bytes32 r) {
@@ -114,11 +114,11 @@ library PlasmaTx {
             // chainId, height, depositNonceStart, depositNonceEnd, timestamp: uint64;
             // proposer: address.
             let wide := or(or(calldataload(h), calldataload(add(h, 0x20))), calldataload(add(h, 0x80)))
-            wide := or(or(wide, calldataload(add(h, 0xa0))), calldataload(add(h, 0x140)))
-            if or(shr(64, wide), shr(160, calldataload(add(h, 0x160)))) { revert(0, 0) }
+            wide := or(or(wide, calldataload(add(h, 0xa0))), calldataload(add(h, 0x120)))
+            if or(shr(64, wide), shr(160, calldataload(add(h, 0x140)))) { revert(0, 0) }
             let m := mload(0x40)
-            calldatacopy(m, h, 0x180)
-            r := keccak256(m, 0x180)
+            calldatacopy(m, h, 0x160)
+            r := keccak256(m, 0x160)
         }
     }
 

@@ -42,8 +42,7 @@ pub use record::{
     MAX_CHILD_VALIDATORS,
 };
 pub use registry::{
-    checkpoint_leaf, checkpoints_root, child_chain_id, child_domain, live_child,
-    MAX_CHECKPOINT_GAP, MAX_CHECKPOINT_HEIGHT,
+    child_chain_id, child_domain, live_child, MAX_CHECKPOINT_GAP, MAX_CHECKPOINT_HEIGHT,
 };
 pub use stake::{bond_power, validate_bond, validate_stake, POWER_UNIT};
 pub use system::validate_system;

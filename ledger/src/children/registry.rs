@@ -1,19 +1,16 @@
 //! Registration and checkpoints: the root contract's `registerChain` and `submitCheckpoint`,
-//! judged natively, and what a block commits to of the checkpoints it accepts.
+//! judged natively.
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
 use super::record::{record_of, ChildRecord, MAX_CHILD_VALIDATORS};
 use crate::bls::{BlsPublicKey, BlsSignature};
 use crate::certificate::ValidatorSet;
-use crate::kind::Kind;
-use crate::merkle::{self, leaf_hash};
+use crate::merkle;
 use crate::signing::SigningDomain;
-use crate::types::{
-    decode, Checkpoint, ChildRegistration, SignedTransaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
-};
+use crate::types::{decode, Checkpoint, ChildRegistration, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES};
 use crate::view::LedgerView;
-use alloy_primitives::{keccak256, B256};
+use alloy_primitives::keccak256;
 use alloy_sol_types::SolValue;
 
 /// How far past its last accepted checkpoint a child's next one may be, in blocks: `2^20`.
@@ -147,25 +144,4 @@ pub(super) fn validate_checkpoint(
         hash: header.hash(),
         next_set: header.nextValidatorSetHash,
     })
-}
-
-/// The leaf an accepted checkpoint contributes to its block's `childCheckpointsRoot`:
-/// `keccak256(0x00 ‖ abi.encode(chainId, height, blockHash))`.
-pub fn checkpoint_leaf(chain: u64, height: u64, hash: B256) -> B256 {
-    leaf_hash(&(chain, height, hash).abi_encode())
-}
-
-/// A block's `childCheckpointsRoot`: the Merkle root over the [`checkpoint_leaf`] of each
-/// checkpoint its body submits, in block order (in a valid block, each one was accepted);
-/// zero when there is none, and `None` when one does not decode (the block is invalid).
-pub fn checkpoints_root(transactions: &[SignedTransaction]) -> Option<B256> {
-    let mut leaves = Vec::new();
-    let submitted =
-        transactions.iter().filter(|t| t.transaction.kind == Kind::ChildCheckpoint.byte());
-    for stx in submitted {
-        let cp: Checkpoint = decode("Checkpoint", &stx.transaction.data, MAX_TX_BYTES).ok()?;
-        let h = &cp.header;
-        leaves.push(checkpoint_leaf(h.chainId, h.height, h.hash()));
-    }
-    Some(if leaves.is_empty() { B256::ZERO } else { merkle::root(&leaves) })
 }

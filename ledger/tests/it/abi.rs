@@ -93,7 +93,7 @@ fn signed_transaction_nests_transaction_then_signatures() {
 }
 
 #[test]
-fn header_is_twelve_static_words() {
+fn header_is_eleven_static_words() {
     let header = BlockHeader {
         chainId: 7,
         height: 9,
@@ -102,7 +102,6 @@ fn header_is_twelve_static_words() {
         depositNonceStart: 3,
         depositNonceEnd: 4,
         historyRoot: B256::repeat_byte(5),
-        childCheckpointsRoot: B256::repeat_byte(6),
         validatorSetHash: B256::repeat_byte(7),
         nextValidatorSetHash: B256::repeat_byte(8),
         timestamp: 1_700_000_000,
@@ -116,7 +115,6 @@ fn header_is_twelve_static_words() {
         word(3),
         word(4),
         [5; 32],
-        [6; 32],
         [7; 32],
         [8; 32],
         word(1_700_000_000),

@@ -39,7 +39,6 @@ enum Verdict {
 }
 use Verdict::*;
 
-const HEADER: &str = "a header field no fraud kind judges yet";
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 
 fn verdict(e: &BlockError, block: &Block) -> Verdict {
@@ -66,7 +65,6 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
         // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
         BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
-        BlockError::ChildCheckpointsRootMismatch { .. } => Open(HEADER),
         BlockError::InvalidTransaction { error, index } => {
             let kind =
                 block.transactions.get(*index as usize).and_then(|t| t.transaction.tx_kind());

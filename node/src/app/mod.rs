@@ -45,8 +45,8 @@ pub use fault::Forgery;
 /// Most deposits one block mints.
 const MAX_DEPOSITS_PER_BLOCK: u64 = 1024;
 
-/// An ABI-encoded header: twelve static words.
-const HEADER_BYTES: usize = 12 * 32;
+/// An ABI-encoded header: eleven static words.
+const HEADER_BYTES: usize = 11 * 32;
 
 /// Why a request could not be served (the node, not the input, is at fault).
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::block::{apply_block, BlockError};
+use crate::block::BlockError;
 use crate::bls::BlsSecretKey;
 use crate::build::{
     challenge_child_exit_tx, child_checkpoint_tx, prove_child_fraud_tx, register_child_tx,
@@ -8,7 +8,7 @@ use crate::certificate::CertificateError;
 use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
 use crate::signing::UserKey;
-use crate::testkit::{self, committee, user, TestChain, Workload};
+use crate::testkit::{self, committee, user, TestChain};
 use crate::tx::TxError;
 use crate::types::*;
 use crate::types::{Output, UtxoPos};
