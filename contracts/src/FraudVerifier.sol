@@ -5,6 +5,7 @@ import "./PlasmaTypes.sol";
 import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {Merkle} from "./lib/Merkle.sol";
+import {BLS} from "./lib/BLS.sol";
 
 /// @title FraudVerifier
 /// @notice Stateless judge of fraud evidence, one function per kind, mirroring
@@ -65,6 +66,10 @@ contract FraudVerifier {
     uint256 internal constant MAX_BOND_BYTES = 1024;
     /// One unit of a bonded validator's power (`ledger::types::POWER_UNIT`).
     uint256 internal constant POWER_UNIT = 1 gwei;
+    /// Most validators a child registers with (`ledger::registration::MAX_CHILD_VALIDATORS`).
+    uint256 internal constant MAX_CHILD_VALIDATORS = 16;
+    /// Longest epoch a child registers with (`ledger::registration::MAX_CHECKPOINT_GAP`).
+    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 20;
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.
@@ -246,11 +251,15 @@ contract FraudVerifier {
         if (t.kind >= ExitGame.REGISTER_CHILD) {
             uint256 before = gasleft();
             try this.decodePayload(t.kind, t.data) returns (bool canonical, address, uint256, address) {
-                return canonical;
+                if (!canonical) return false;
             } catch {
                 _notOutOfGas(before);
                 return false;
             }
+            // Checked outside the `try`: running out of gas here reverts the proof, never
+            // convicts.
+            if (t.kind == ExitGame.REGISTER_CHILD) return _registrationHolds(abi.decode(t.data, (ChildRegistration)));
+            return true;
         }
         address[] memory tokens = new address[](m + 1);
         uint256[] memory sums = new uint256[](m + 1);
@@ -280,6 +289,39 @@ contract FraudVerifier {
             _notOutOfGas(gasBefore);
             return false;
         }
+    }
+
+    /// `ledger::registration::check_registration`: parameters in range, 1 to
+    /// `MAX_CHILD_VALIDATORS` validators with one proof of possession each, no operator or key
+    /// twice, no validator without power, and every key's proof of possession checking out.
+    function _registrationHolds(ChildRegistration memory r) private view returns (bool) {
+        ChildParams memory p = r.params;
+        if (p.epochLength == 0 || p.epochLength > MAX_CHECKPOINT_GAP || p.exitPeriod == 0) return false;
+        uint256 n = r.validators.length;
+        if (n == 0 || n > MAX_CHILD_VALIDATORS || r.proofsOfPossession.length != n) return false;
+        for (uint256 i = 0; i < n; ++i) {
+            Validator memory v = r.validators[i];
+            if (v.power == 0) return false;
+            bytes32 key = keccak256(v.blsPubkey);
+            for (uint256 j = 0; j < i; ++j) {
+                if (r.validators[j].operator == v.operator || keccak256(r.validators[j].blsPubkey) == key) {
+                    return false;
+                }
+            }
+            if (!_possessed(v.operator, v.blsPubkey, r.proofsOfPossession[i])) return false;
+        }
+        return true;
+    }
+
+    /// Whether `pop` proves `key` possessed by `operator`: both valid points other than the
+    /// point at infinity, and `pop` a signature by `key` of `abi.encode(operator, key)` (what
+    /// `PlasmaRoot.bond` checks, and `ledger::bls::BlsPublicKey::verify_possession`).
+    function _possessed(address operator, bytes memory key, bytes memory pop) private view returns (bool) {
+        if (key.length != BLS.G2_LEN || pop.length != BLS.G1_LEN) return false;
+        if (BLS.isInfinity(key) || BLS.isInfinity(pop)) return false;
+        bytes memory h = BLS.hashToG1(abi.encode(operator, key), BLS.POP_DST);
+        (bool valid, bool holds) = BLS.tryPairing2(pop, h, key);
+        return valid && holds;
     }
 
     /// A call that ran out of gas leaves at most 1/64 of what there was before it (EIP-150):

@@ -164,7 +164,16 @@ contract FraudTest is RootFixture {
         FraudProof memory proof = _proof("malformed_honest_registration");
         MalformedTransactionEvidence memory e = abi.decode(proof.evidence, (MalformedTransactionEvidence));
         FraudVerifier verifier = new FraudVerifier();
-        for (uint256 g = 50_000; g < 1_500_000; g += 5_000) {
+        // Its whole check (a pairing per proof of possession), then every gas below it.
+        uint256 before = gasleft();
+        try verifier.malformedTransaction(CHAIN, proof.anchor, e) returns (uint64) {
+            revert("a well-formed registration convicted");
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), FraudVerifier.WellFormed.selector, "judged well formed");
+        }
+        uint256 whole = before - gasleft();
+        assertGt(whole, 16 * 100_000, "sixteen pairings");
+        for (uint256 g = 50_000; g < whole + 50_000; g += 5_000) {
             try verifier.malformedTransaction{gas: g}(CHAIN, proof.anchor, e) returns (uint64) {
                 revert(string.concat("a well-formed transaction convicted with gas ", str(g)));
             } catch {}

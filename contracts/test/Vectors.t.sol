@@ -300,6 +300,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 38, "every fraud vector convicts");
+        assertEq(convicted, 47, "every fraud vector convicts");
     }
 }

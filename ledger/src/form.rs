@@ -7,6 +7,7 @@
 //! transaction, so it imports nothing of the rules that read state.
 
 use crate::kind::Kind;
+use crate::registration::{check_registration, RegistrationError};
 use crate::types::{
     decode, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildDepositExitChallenge,
     ChildExitChallenge, ChildExitStart, ChildFraudProof, ChildRegistration, ChildStake,
@@ -85,6 +86,9 @@ pub enum FormError {
     /// A checkpoint of a height past the history tree's last leaf (2^32 - 1).
     #[error("checkpoint height {0} is past the history tree")]
     HeightOutOfRange(u64),
+    /// A child's registration refused on its own (`crate::registration`).
+    #[error("registration: {0}")]
+    Registration(RegistrationError),
     /// `data` must be empty for this kind.
     #[error("{0:?} transactions carry no payload")]
     UnexpectedPayload(Kind),
@@ -143,8 +147,9 @@ pub fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
 /// outputs (with what the transaction locks, stakes or bonds) summing past 2^256; the payload
 /// the kind takes in its canonical encoding, and a lock into a child of a non-zero amount to
 /// a non-zero recipient, a stake of a non-zero amount. A system kind's payload must be its
-/// kind's canonical encoding; what it says, and its outputs, are judged whole by
-/// `children::validate_system`, against the state.
+/// kind's canonical encoding, a child's checkpoint within the history tree, a child's
+/// registration one [`check_registration`] accepts; the rest of what it says, and its outputs,
+/// are judged whole by `children::validate_system`, against the state.
 pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
     let tx = &stx.transaction;
     let kind = tx.tx_kind().ok_or(FormError::UnknownKind(tx.kind))?;
@@ -217,7 +222,8 @@ fn system_payload(kind: Kind, data: &[u8]) -> Result<(), FormError> {
     let max = MAX_TX_BYTES;
     match kind {
         Kind::RegisterChild => {
-            drop(canonical::<ChildRegistration>("ChildRegistration", data, max)?)
+            let reg = canonical::<ChildRegistration>("ChildRegistration", data, max)?;
+            check_registration(&reg).map_err(FormError::Registration)?;
         }
         Kind::ChildCheckpoint => {
             let height = canonical::<Checkpoint>("Checkpoint", data, max)?.header.height;

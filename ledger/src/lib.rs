@@ -21,6 +21,7 @@ pub mod header;
 pub mod kind;
 pub mod merkle;
 pub mod prove;
+pub mod registration;
 pub mod signing;
 pub mod state;
 #[cfg(any(test, feature = "test-utils"))]

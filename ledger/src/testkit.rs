@@ -8,6 +8,7 @@ use crate::bls::BlsSecretKey;
 use crate::build::{deposit_transaction, sign, transfer};
 use crate::certificate::{certify, ValidatorSet};
 use crate::kind::Kind;
+use crate::registration::{MAX_CHECKPOINT_GAP, MAX_CHILD_VALIDATORS};
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
     Block, BlockHeader, CommitCertificate, DepositRecord, MerkleProof, Output, SignedTransaction,
@@ -436,19 +437,10 @@ impl FraudWorld {
         let well_formed_checkpoint = frauds.len() as u32;
         let checkpoint = crate::types::Checkpoint::default();
         frauds.push(crate::build::child_checkpoint_tx(&checkpoint));
-        // A registration of 48 validators: well formed, and its payload (26 KB) is dear to
-        // decode.
+        // A registration of the most validators a child may have: well formed, and dear to
+        // check (a proof of possession each).
         let well_formed_registration = frauds.len() as u32;
-        let (keys, _) = committee(48);
-        let members: Vec<_> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
-            .collect();
-        let params =
-            crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
-        let registration = crate::build::child_registration(0, params, &members);
-        frauds.push(crate::build::register_child_tx(&registration));
+        frauds.push(crate::build::register_child_tx(&registration(MAX_CHILD_VALIDATORS)));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -652,5 +644,47 @@ fn malformed_transactions(
                 crate::build::transaction(Kind::ChildCheckpoint, vec![], vec![], vec![1, 2, 3]);
             SignedTransaction { transaction: garbage, signatures: vec![] }
         }),
+        ("registration_rogue_key", bad_registration(|r| r.proofsOfPossession.swap(0, 1))),
+        (
+            "registration_infinity_key",
+            bad_registration(|r| r.validators[1].blsPubkey = vec![0; 256].into()),
+        ),
+        (
+            "registration_duplicate_key",
+            bad_registration(|r| r.validators[2].blsPubkey = r.validators[0].blsPubkey.clone()),
+        ),
+        (
+            "registration_duplicate_operator",
+            bad_registration(|r| r.validators[3].operator = r.validators[1].operator),
+        ),
+        ("registration_zero_power", bad_registration(|r| r.validators[2].power = 0)),
+        ("registration_proof_count", bad_registration(|r| drop(r.proofsOfPossession.pop()))),
+        ("registration_params", bad_registration(|r| r.params.exitPeriod = 0)),
+        ("registration_epoch_past_the_gap", {
+            bad_registration(|r| r.params.epochLength = MAX_CHECKPOINT_GAP + 1)
+        }),
+        ("registration_too_large", {
+            crate::build::register_child_tx(&registration(MAX_CHILD_VALIDATORS + 1))
+        }),
     ]
+}
+
+/// A registration of `n` validators, operators `0x…01` on, each with its proof of possession.
+fn registration(n: usize) -> crate::types::ChildRegistration {
+    let (keys, _) = committee(n);
+    let members: Vec<_> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
+        .collect();
+    let params =
+        crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
+    crate::build::child_registration(0, params, &members)
+}
+
+/// A registration of four validators with `fault`, which makes it malformed.
+fn bad_registration(fault: impl FnOnce(&mut crate::types::ChildRegistration)) -> SignedTransaction {
+    let mut reg = registration(4);
+    fault(&mut reg);
+    crate::build::register_child_tx(&reg)
 }

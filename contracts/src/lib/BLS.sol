@@ -42,6 +42,12 @@ library BLS {
     error BlsPrecompileFailed(address precompile);
     /// A point has the wrong encoded length.
     error BlsLength(uint256 got, uint256 expected);
+    /// Too little gas left for `tryPairing2` to tell a refused point from a starved call.
+    error BlsOutOfGas();
+
+    /// Gas `tryPairing2` needs left before its call: twice the two-pair pairing's cost
+    /// (EIP-2537: 32,600 per pair + 37,700), so the precompile is never starved when it refuses.
+    uint256 internal constant PAIRING2_GAS_FLOOR = 2 * (2 * 32_600 + 37_700);
 
     /// @notice `e(signature, -g2) · e(H(message), key) == 1`: the signature verifies.
     /// @dev Reverts with `BlsPrecompileFailed` if a point is malformed or outside its subgroup
@@ -59,7 +65,39 @@ library BLS {
 
     /// @notice `e(sig, -g2) · e(h, key) == 1` for already encoded points.
     function pairing2(bytes memory sig, bytes memory h, bytes memory key) internal view returns (bool ok) {
-        bytes memory input = new bytes(768);
+        bytes memory out = _call(PAIRING, _pairing2Input(sig, h, key), 32);
+        assembly ("memory-safe") {
+            ok := eq(mload(add(out, 32)), 1)
+        }
+    }
+
+    /// @notice `pairing2` that reports a point the precompile refuses (malformed, off the curve
+    /// or outside its subgroup) as `valid = false` instead of reverting. Reverts `BlsOutOfGas`
+    /// unless `PAIRING2_GAS_FLOOR` is left, so a refusal is the points', never the caller's gas.
+    function tryPairing2(bytes memory sig, bytes memory h, bytes memory key)
+        internal
+        view
+        returns (bool valid, bool holds)
+    {
+        bytes memory input = _pairing2Input(sig, h, key);
+        if (gasleft() < PAIRING2_GAS_FLOOR) revert BlsOutOfGas();
+        (address pairing, uint256 out) = (PAIRING, 0);
+        assembly ("memory-safe") {
+            mstore(0, 0)
+            valid := staticcall(gas(), pairing, add(input, 32), 768, 0, 32)
+            if iszero(eq(returndatasize(), 32)) { valid := 0 }
+            out := mload(0)
+        }
+        holds = valid && out == 1;
+    }
+
+    /// The pairing precompile's input for `e(sig, -g2) · e(h, key)`.
+    function _pairing2Input(bytes memory sig, bytes memory h, bytes memory key)
+        private
+        pure
+        returns (bytes memory input)
+    {
+        input = new bytes(768);
         assembly ("memory-safe") {
             let p := add(input, 32)
             mcopy(p, add(sig, 32), 128)
@@ -73,10 +111,6 @@ library BLS {
             mstore(add(p, 352), NG2_YC1_LO)
             mcopy(add(p, 384), add(h, 32), 128)
             mcopy(add(p, 512), add(key, 32), 256)
-        }
-        bytes memory out = _call(PAIRING, input, 32);
-        assembly ("memory-safe") {
-            ok := eq(mload(add(out, 32)), 1)
         }
     }
 

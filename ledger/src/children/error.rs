@@ -5,8 +5,7 @@ use crate::exit::{ChallengeError, ExitError};
 use crate::types::DecodeError;
 use alloy_primitives::{Address, B256, U256};
 
-/// Most validators a child may register with (a registration must fit one transaction).
-pub const MAX_CHILD_VALIDATORS: usize = 16;
+pub use crate::registration::MAX_CHILD_VALIDATORS;
 
 /// Why a system transaction is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,28 +19,13 @@ pub enum ChildError {
     /// The payload does not decode.
     #[error(transparent)]
     Payload(#[from] DecodeError),
-    /// Epoch length or exit period is zero, or an epoch is longer than `MAX_CHECKPOINT_GAP`
-    /// (its ends would be out of any checkpoint's reach).
-    #[error("epoch length must be positive and at most the checkpoint gap, exit period positive")]
-    BadParams,
-    /// The first set is empty or too large.
-    #[error("a child registers with 1..={MAX_CHILD_VALIDATORS} validators, got {0}")]
+    /// A bond would make the next configuration larger than a child's set may be.
+    #[error(
+        "a child's set holds at most {MAX_CHILD_VALIDATORS} validators; a bond would make it {0}"
+    )]
     SetSize(usize),
-    /// One proof of possession per validator.
-    #[error("{proofs} proofs of possession for {validators} validators")]
-    ProofCount {
-        /// Validators.
-        validators: usize,
-        /// Proofs.
-        proofs: usize,
-    },
-    /// Two validators share an operator or a key.
-    #[error("validator {0} repeats an operator or a key")]
-    Duplicate(usize),
-    /// A validator's key or its proof of possession does not check out.
-    #[error("validator {0}: invalid BLS key or proof of possession")]
-    Possession(usize),
-    /// The set is unusable for certificates (zero power, bad key encoding).
+    /// A stored set is unusable for certificates (zero power, bad key encoding). A registration
+    /// or bond that names one is refused first (`crate::registration`, `validate_bond`).
     #[error("validator set: {0}")]
     Set(CertificateError),
     /// The same registration was accepted before.

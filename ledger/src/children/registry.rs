@@ -3,26 +3,15 @@
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
-use super::record::{record_of, ChildRecord, MAX_CHILD_VALIDATORS};
-use crate::bls::{BlsPublicKey, BlsSignature};
+use super::record::{record_of, ChildRecord};
 use crate::certificate::ValidatorSet;
 use crate::merkle;
+use crate::registration::MAX_CHECKPOINT_GAP;
 use crate::signing::SigningDomain;
 use crate::types::{decode, Checkpoint, ChildRegistration, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES};
 use crate::view::LedgerView;
 use alloy_primitives::keccak256;
 use alloy_sol_types::SolValue;
-
-/// How far past its last accepted checkpoint a child's next one may be, in blocks: `2^20`.
-///
-/// Without a bound, a quorum that certifies a far-future header stops every later checkpoint
-/// (each is refused as not newer) for good; with it, such a header stalls them for at most
-/// this many blocks of the chain. An honest chain never comes near it: checkpoints are due
-/// every epoch (4 blocks on the devnet; the node's relayer submits the latest epoch end), and
-/// `2^20` blocks are about 6 days at the devnet's 500 ms blocks and 12 days at the node's
-/// default of 1 s. An epoch may not be longer, so that every epoch end stays within reach.
-/// The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_GAP`).
-pub const MAX_CHECKPOINT_GAP: u64 = 1 << 20;
 
 /// The highest height a parent checkpoints: the history tree's last leaf. A block above it is
 /// in no history a checkpoint can prove (and the ledger refuses it: `BlockError::HistoryFull`),
@@ -66,40 +55,8 @@ pub(super) fn validate_registration(
     if view.child(chain).is_some() {
         return Err(ChildError::AlreadyRegistered(chain));
     }
-    let record = check_registration(&reg)?;
-    Ok(ChildEffect::Registered { chain, record })
-}
-
-/// Checks a registration on its own and returns the entry it creates.
-fn check_registration(reg: &ChildRegistration) -> Result<ChildRecord, ChildError> {
-    if reg.params.epochLength == 0
-        || reg.params.epochLength > MAX_CHECKPOINT_GAP
-        || reg.params.exitPeriod == 0
-    {
-        return Err(ChildError::BadParams);
-    }
-    let n = reg.validators.len();
-    if n == 0 || n > MAX_CHILD_VALIDATORS {
-        return Err(ChildError::SetSize(n));
-    }
-    if reg.proofsOfPossession.len() != n {
-        return Err(ChildError::ProofCount { validators: n, proofs: reg.proofsOfPossession.len() });
-    }
-    for (i, v) in reg.validators.iter().enumerate() {
-        let earlier = &reg.validators[..i];
-        if earlier.iter().any(|e| e.operator == v.operator || e.blsPubkey == v.blsPubkey) {
-            return Err(ChildError::Duplicate(i));
-        }
-        let key =
-            BlsPublicKey::from_eip2537(&v.blsPubkey).map_err(|_| ChildError::Possession(i))?;
-        let pop = BlsSignature::from_eip2537(&reg.proofsOfPossession[i])
-            .map_err(|_| ChildError::Possession(i))?;
-        if !key.verify_possession(v.operator, &pop) {
-            return Err(ChildError::Possession(i));
-        }
-    }
-    ValidatorSet::new(reg.validators.clone()).map_err(ChildError::Set)?;
-    Ok(record_of(reg))
+    // A registration refused on its own is malformed (`crate::registration`).
+    Ok(ChildEffect::Registered { chain, record: record_of(&reg) })
 }
 
 /// Judges a `ChildCheckpoint` payload: newer than the last accepted one by at most

@@ -145,7 +145,8 @@ fn form_verdict(e: &FormError) -> Verdict {
         | FormError::Payload(_)
         | FormError::UnexpectedPayload(_)
         | FormError::BondPower(_)
-        | FormError::HeightOutOfRange(_) => Convicted(FraudKind::MalformedTransaction),
+        | FormError::HeightOutOfRange(_)
+        | FormError::Registration(_) => Convicted(FraudKind::MalformedTransaction),
     }
 }
 
@@ -156,12 +157,10 @@ fn child_verdict(e: &ChildError) -> Verdict {
         }
         ChildError::Payload(_) => NotAFault("check_form refuses a payload first"),
         ChildError::BondPower(_) => NotAFault("check_form refuses a bond that buys no power"),
-        ChildError::BadParams
-        | ChildError::SetSize(_)
-        | ChildError::ProofCount { .. }
-        | ChildError::Duplicate(_)
-        | ChildError::Possession(_)
-        | ChildError::Set(_)
+        ChildError::Set(_) => {
+            NotAFault("a set is checked whole when it registers, and each member when it bonds")
+        }
+        ChildError::SetSize(_)
         | ChildError::AlreadyRegistered(_)
         | ChildError::UnknownChild(_)
         | ChildError::NotNewer { .. }
@@ -317,6 +316,28 @@ fn cases() -> Vec<(&'static str, Fault)> {
                 let mut checkpoint = plasma_ledger::Checkpoint::default();
                 checkpoint.header.height = 1 << 32;
                 vec![build::child_checkpoint_tx(&checkpoint)]
+            }),
+        ),
+        (
+            "rogue-key registration",
+            Box::new(|_| {
+                // Validator 1's proof of possession is validator 0's: a key its operator
+                // need not hold, which could cancel the others' out of an aggregate.
+                let (keys, set) = testkit::committee(4);
+                let members: Vec<_> = set
+                    .validators()
+                    .iter()
+                    .zip(&keys)
+                    .map(|(v, k)| (v.operator, k, v.power))
+                    .collect();
+                let params = plasma_ledger::ChildParams {
+                    epochLength: 4,
+                    exitPeriod: 60,
+                    exitBond: U256::from(10),
+                };
+                let mut reg = build::child_registration(0, params, &members);
+                reg.proofsOfPossession[1] = reg.proofsOfPossession[0].clone();
+                vec![build::register_child_tx(&reg)]
             }),
         ),
         (

@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::children::MAX_CHECKPOINT_HEIGHT;
+use crate::form::FormError;
 use crate::header::MAX_CLOCK_DRIFT_S;
+use crate::registration::{RegistrationError, MAX_CHILD_VALIDATORS};
 
 #[test]
 fn a_registration_creates_the_child_it_names() {
@@ -22,30 +24,63 @@ fn a_registration_creates_the_child_it_names() {
     assert!(parent.state.is_child(child_chain_id(parent.domain.chain_id, &other)));
 }
 
+/// What the form rule says of a registration (`crate::registration`): refused whatever the
+/// state, so provable from the transaction alone.
+fn malformed(chain: &mut TestChain, reg: &ChildRegistration) -> RegistrationError {
+    match tx_refusal(chain, register_child_tx(reg)) {
+        TxError::Form(FormError::Registration(e)) => e,
+        other => panic!("expected a malformed registration, got {other:?}"),
+    }
+}
+
 #[test]
-fn a_registration_without_possession_is_refused() {
+fn a_registration_without_possession_is_malformed() {
     let mut parent = parent_chain();
     // Validator 2's proof was made for another operator: a rogue-key attempt.
     let mut reg = registration(4, 0);
     let (keys, _) = committee(4);
     reg.proofsOfPossession[2] =
         keys[2].proof_of_possession(Address::repeat_byte(9)).to_eip2537().to_vec().into();
-    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::Possession(2));
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::Possession(2));
+    // The point at infinity is no key, and proves nothing.
+    let mut reg = registration(4, 0);
+    reg.validators[1].blsPubkey = vec![0u8; 256].into();
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::Possession(1));
+    let mut reg = registration(4, 0);
+    reg.proofsOfPossession[0] = vec![0u8; 128].into();
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::Possession(0));
 
     let mut reg = registration(4, 0);
     reg.validators[3].blsPubkey = reg.validators[1].blsPubkey.clone();
-    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::Duplicate(3));
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::Duplicate(3));
+    let mut reg = registration(4, 0);
+    reg.validators[2].operator = reg.validators[0].operator;
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::Duplicate(2));
 
     let mut reg = registration(4, 0);
     reg.proofsOfPossession.pop();
-    assert!(matches!(
-        refusal(&mut parent, register_child_tx(&reg)),
-        ChildError::ProofCount { validators: 4, proofs: 3 }
-    ));
+    assert_eq!(
+        malformed(&mut parent, &reg),
+        RegistrationError::ProofCount { validators: 4, proofs: 3 }
+    );
+    let mut reg = registration(4, 0);
+    reg.validators[1].power = 0;
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::ZeroPower(1));
+    let mut reg = registration(4, 0);
+    reg.validators.clear();
+    reg.proofsOfPossession.clear();
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::SetSize(0));
+    let reg = registration(MAX_CHILD_VALIDATORS + 1, 0);
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::SetSize(MAX_CHILD_VALIDATORS + 1));
 
     let mut reg = registration(4, 0);
     reg.params.epochLength = 0;
-    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::BadParams);
+    let mut reg = registration(4, 0);
+    reg.params.exitPeriod = 0;
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::BadParams);
+    // The most validators a child may register with.
+    parent.commit(vec![register_child_tx(&registration(MAX_CHILD_VALIDATORS, 0))]);
 
     // A signed system transaction is malformed before it is judged as one.
     let mut bare = register_child_tx(&registration(4, 0));
@@ -71,7 +106,7 @@ fn a_registration_without_possession_is_refused() {
             ..
         })
     ));
-    assert_eq!(parent.blocks.len(), 0, "nothing was committed");
+    assert_eq!(parent.blocks.len(), 1, "only the valid registration was committed");
 }
 
 #[test]
@@ -212,7 +247,7 @@ fn an_epoch_longer_than_the_checkpoint_gap_is_refused() {
     let mut parent = parent_chain();
     let mut reg = registration(4, 0);
     reg.params.epochLength = MAX_CHECKPOINT_GAP + 1;
-    assert_eq!(refusal(&mut parent, register_child_tx(&reg)), ChildError::BadParams);
+    assert_eq!(malformed(&mut parent, &reg), RegistrationError::BadParams);
     reg.params.epochLength = MAX_CHECKPOINT_GAP;
     parent.commit(vec![register_child_tx(&reg)]);
 }
