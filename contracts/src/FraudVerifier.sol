@@ -69,7 +69,7 @@ contract FraudVerifier {
     /// Most validators a child registers with (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
     /// Longest epoch a child registers with (`ledger::registration::MAX_CHECKPOINT_GAP`).
-    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 20;
+    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
 
     /// What a deposit-mismatch verdict relied on from the parent: the record of `nonce`
     /// (when `known`), which the parent must confirm against its own storage.

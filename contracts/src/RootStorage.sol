@@ -92,15 +92,15 @@ abstract contract RootStorage {
     /// a deposit, else the height of the checkpoint the exit was proven under (at most
     /// `MAX_CHECKPOINT_HEIGHT`).
     uint256 internal constant DEPOSIT_TAG = 1 << 63;
-    /// How far past a chain's last checkpoint its next one may be, in blocks: `2^20`, the
-    /// ledger's `children::MAX_CHECKPOINT_GAP` (a ledger test reads this line). Unbounded, a
-    /// quorum's far-future header would stop every later checkpoint (`NotNewer`) for good;
-    /// bounded, it stalls them for at most this many blocks. An honest chain never comes near:
-    /// checkpoints are due every epoch (4 blocks on the devnet; the node's relayer submits the
-    /// latest epoch end), and 2^20 blocks are about 6 days at the devnet's 500 ms blocks and 12
-    /// days at the node's default of 1 s. No epoch may be longer, so that its ends stay within
-    /// reach.
-    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 20;
+    /// How far past a chain's last checkpoint its next one may be, in blocks: `2^12`, the
+    /// ledger's `registration::MAX_CHECKPOINT_GAP` (a ledger test reads this line). Unbounded,
+    /// a quorum's far-future header would stop every later checkpoint (`NotNewer`) for good;
+    /// bounded, it stalls them for at most this many blocks. Every anchored proof reads a slot
+    /// per height between its verdict and its anchor (`CheckpointBelow`), about 9.8M gas
+    /// across the widest gap, so a proof under it still fits a block. Checkpoints are due
+    /// every epoch; an honest chain comes near only when catching up after an outage, one gap
+    /// at a time. No epoch may be longer, so that its ends stay within reach.
+    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
     /// The highest checkpoint height: the history tree's last leaf (the ledger's
     /// `children::MAX_CHECKPOINT_HEIGHT`). A block above it is in no history an anchor can
     /// prove, so its outputs cannot exit, unless it were an anchor itself; refused here, it

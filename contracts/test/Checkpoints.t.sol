@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {RootFixture} from "./RootFixture.sol";
+import {RootModule} from "../src/RootModule.sol";
+import {FraudVerifier} from "../src/FraudVerifier.sol";
 
 /// How far a quorum can move a chain's checkpoints: a certified header far ahead of the chain
 /// must neither block the honest checkpoints after it nor reach the heights the exit queue
@@ -113,5 +115,28 @@ contract CheckpointsTest is RootFixture {
         vm.expectRevert(RootStorage.BadParams.selector);
         root.registerChain(RootStorage.ChainParams(gap + 1, 60, 1 gwei, 4));
         root.registerChain(RootStorage.ChainParams(gap, 60, 1 gwei, 4));
+    }
+
+    /// Every anchored proof reads one slot per height from the block it voids up to its anchor
+    /// (`CheckpointBelow`), and a quorum chooses how far apart its checkpoints are, up to the
+    /// gap: a proof under the widest gap must still fit a block, or the fraud it proves is
+    /// beyond proof.
+    function test_a_proof_under_the_widest_gap_fits_a_block() public {
+        GapProbe probe = new GapProbe(new FraudVerifier());
+        uint256 before = gasleft();
+        probe.noCheckpointFrom(CHAIN, 1, 1 + gap);
+        uint256 used = before - gasleft();
+        // Well inside a 30M-gas block, beside the proof itself.
+        assertLe(used, 12_000_000, string.concat("gas to read the widest gap: ", vm.toString(used)));
+    }
+}
+
+/// The module's check that no checkpoint lies between a proof's verdict and its anchor,
+/// exposed (over empty storage: every slot read, none found).
+contract GapProbe is RootModule {
+    constructor(FraudVerifier verifier_) RootModule(verifier_, 1, 0) {}
+
+    function noCheckpointFrom(uint64 chainId, uint64 height, uint64 anchorHeight) external view {
+        _noCheckpointFrom(chainId, height, anchorHeight);
     }
 }

@@ -13,16 +13,21 @@ use crate::types::ChildRegistration;
 /// Most validators a child may register with (a registration must fit one transaction).
 pub const MAX_CHILD_VALIDATORS: usize = 16;
 
-/// How far past its last accepted checkpoint a child's next one may be, in blocks: `2^20`.
+/// How far past its last accepted checkpoint a child's next one may be, in blocks: `2^12`.
 ///
 /// Without a bound, a quorum that certifies a far-future header stops every later checkpoint
 /// (each is refused as not newer) for good; with it, such a header stalls them for at most
-/// this many blocks of the chain. An honest chain never comes near it: checkpoints are due
-/// every epoch (4 blocks on the devnet; the node's relayer submits the latest epoch end), and
-/// `2^20` blocks are about 6 days at the devnet's 500 ms blocks and 12 days at the node's
-/// default of 1 s. An epoch may not be longer, so that every epoch end stays within reach.
-/// The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_GAP`).
-pub const MAX_CHECKPOINT_GAP: u64 = 1 << 20;
+/// this many blocks of the chain (34 minutes at the devnet's 500 ms blocks). And every proof
+/// of fraud reads, at the root, one slot per height from the block it voids up to its anchor
+/// (no checkpoint may lie between): a quorum that spaces its checkpoints this far apart makes
+/// that read cost about 9.8 million gas, which still fits a block (`Checkpoints.t.sol`
+/// `test_a_proof_under_the_widest_gap_fits_a_block`; at `2^20` it cost 2.5 billion, and
+/// such a fraud was beyond proof). Checkpoints are due every epoch (4 blocks on the devnet),
+/// so an honest chain never comes near it but after an outage of its parent, when the
+/// node's relayer catches up by the furthest epoch end in reach, one gap at a time. An epoch
+/// may not be longer, so that every epoch end stays within reach. The root contract enforces
+/// the same number (`RootStorage.MAX_CHECKPOINT_GAP`).
+pub const MAX_CHECKPOINT_GAP: u64 = 1 << 12;
 
 /// Why a registration is refused on its own.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
