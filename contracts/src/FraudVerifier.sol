@@ -55,6 +55,10 @@ contract FraudVerifier {
     error NotParent(uint64 witness, uint64 broken);
     /// Honest: the transaction is well formed.
     error WellFormed();
+    /// The registration shown registers another child than the exit start names.
+    error NotTheChild(uint64 named, uint64 registered);
+    /// Only an exit start bonds, and at most one registration shows its bond.
+    error UnexpectedRegistration();
     /// The payload check ran out of gas: no verdict (send the proof with more gas).
     error PayloadCheckOutOfGas();
 
@@ -112,11 +116,21 @@ contract FraudVerifier {
         return e.spend.height;
     }
 
+    /// @notice `inflation`, on the ABI encoding of its evidence (what `RootModule` holds).
+    function inflationOf(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.inflation(chainId, anchor, abi.decode(ev, (InflationEvidence)));
+    }
+
     /// @notice An included transaction's outputs (plus what it locks into a child's escrow,
     /// stakes or bonds) differ from its inputs in some asset: more is inflation, less is value
-    /// destroyed, both refused by the ledger. A `StartChildExit` or
-    /// `StartChildDepositExit` bonds the child's exit bond, which it does not carry: its
-    /// outputs alone must not exceed its inputs.
+    /// destroyed, both refused by the ledger. A `StartChildExit` or `StartChildDepositExit`
+    /// bonds its child's exit bond, which it does not carry: shown by the child's registration
+    /// (`e.registration`), its ETH must balance with the bond; unshown, its outputs alone must
+    /// not exceed its inputs.
     function inflation(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
         external
         pure
@@ -127,10 +141,15 @@ contract FraudVerifier {
         if (e.inputs.length != t.inputs.length) {
             revert InputProofMismatch(e.inputs.length < t.inputs.length ? e.inputs.length : t.inputs.length);
         }
-        // Assets in play: at most 4 inputs + 4 outputs + 1 lock, so linear scans are cheap.
+        bool bonds = t.kind == uint8(TxKind.StartChildExit) || t.kind == uint8(TxKind.StartChildDepositExit);
+        bool shown = e.registration.length != 0;
+        if (shown && (!bonds || e.registration.length > 1)) revert UnexpectedRegistration();
+        uint256 bond = shown ? _exitBond(chainId, anchor, t, e.registration[0]) : 0;
+        // Assets in play: at most 4 inputs + 4 outputs + 1 lock (+ a bond in ETH), so linear
+        // scans are cheap.
         uint256 n = t.outputs.length + (lock ? 1 : 0);
-        address[] memory tokens = new address[](n);
-        uint256[] memory produced = new uint256[](n);
+        address[] memory tokens = new address[](n + 1);
+        uint256[] memory produced = new uint256[](n + 1);
         uint256 distinct;
         for (uint256 i = 0; i < n; ++i) {
             (address token, uint256 amount) =
@@ -143,8 +162,17 @@ contract FraudVerifier {
                 produced[j] = sum;
             }
         }
-        // An exit start bonds ETH the transaction does not carry: its ETH may fall short.
-        bool bonds = t.kind == uint8(TxKind.StartChildExit) || t.kind == uint8(TxKind.StartChildDepositExit);
+        if (shown) {
+            uint256 j = _slot(tokens, distinct, address(0));
+            if (j == distinct) tokens[distinct++] = address(0);
+            unchecked {
+                uint256 sum = produced[j] + bond;
+                if (sum < bond) return e.height;
+                produced[j] = sum;
+            }
+        }
+        // Unshown, an exit start's ETH may fall short by the bond it pays.
+        bool mayFallShort = bonds && !shown;
         uint256[] memory consumed = new uint256[](distinct);
         for (uint256 i = 0; i < t.inputs.length; ++i) {
             Output memory out = _provenOutput(chainId, anchor, t.inputs[i], e.inputs[i], i);
@@ -152,13 +180,13 @@ contract FraudVerifier {
             if (j < distinct) {
                 uint256 sum = consumed[j] + out.amount;
                 consumed[j] = sum < out.amount ? type(uint256).max : sum; // saturating
-            } else if (out.amount != 0 && !(bonds && out.token == address(0))) {
+            } else if (out.amount != 0 && !(mayFallShort && out.token == address(0))) {
                 return e.height; // an asset spent and not put out at all
             }
         }
         for (uint256 j = 0; j < distinct; ++j) {
             if (produced[j] > consumed[j]) return e.height;
-            if (produced[j] < consumed[j] && !(bonds && tokens[j] == address(0))) return e.height;
+            if (produced[j] < consumed[j] && !(mayFallShort && tokens[j] == address(0))) return e.height;
         }
         revert Conserved();
     }
@@ -546,6 +574,28 @@ contract FraudVerifier {
     }
 
     // ---- helpers --------------------------------------------------------------------
+
+    /// The exit bond the exit start `t` owes: the `exitBond` of the registration `r` shows,
+    /// included under `anchor`, which must register the child `t` names
+    /// (`ledger::fraud::bond::exit_bond`).
+    function _exitBond(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        Transaction calldata t,
+        RegistrationProof calldata r
+    ) private pure returns (uint256) {
+        Transaction calldata reg = _included(chainId, anchor, r.inclusion, r.height, r.txIndex);
+        if (reg.kind != ExitGame.REGISTER_CHILD) revert WrongKind(reg.kind);
+        ChildRegistration memory registration = abi.decode(reg.data, (ChildRegistration));
+        uint64 named = t.kind == uint8(TxKind.StartChildExit)
+            ? abi.decode(t.data, (ChildExitStart)).childChainId
+            : abi.decode(t.data, (ChildDepositExit)).childChainId;
+        // `ledger::registration::child_chain_id`.
+        bytes32 inner = keccak256(abi.encode(registration));
+        uint64 registered = uint64(uint256(keccak256(abi.encode(chainId, inner)))) | uint64(1 << 63);
+        if (named != registered) revert NotTheChild(named, registered);
+        return registration.params.exitBond;
+    }
 
     function _included(
         uint64 chainId,

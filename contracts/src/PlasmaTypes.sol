@@ -341,12 +341,24 @@ struct InvalidSignatureEvidence {
     TxInclusion creating;
 }
 
-/// A transaction and, for each of its inputs, the transaction that created it.
+/// A transaction and, for each of its inputs, the transaction that created it. An exit
+/// start (`StartChildExit`, `StartChildDepositExit`) bonds its child's exit bond, which it does
+/// not carry: with `registration` (at most one), the registration of that child under the
+/// anchor, the bond is known and the ETH must balance with it; without, its ETH may fall short
+/// by any bond.
 struct InflationEvidence {
     uint64 height;
     uint32 txIndex;
     TxInclusion spend;
     TxInclusion[] inputs;
+    RegistrationProof[] registration;
+}
+
+/// An included `RegisterChild` transaction: `inclusion` at (`height`, `txIndex`).
+struct RegistrationProof {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion inclusion;
 }
 
 /// How a nonexistent input is shown (`NonexistentInputEvidence.how`).

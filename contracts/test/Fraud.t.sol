@@ -143,6 +143,13 @@ contract FraudTest is RootFixture {
         _convict("inflation_exit_start", "inflation_honest", FraudVerifier.Conserved.selector, 4);
     }
 
+    /// An exit start at a plasma parent that keeps the ETH its child's exit bond should take:
+    /// the child's registration, included under the anchor, shows the bond, and the proof
+    /// convicts; the same start paying the bond is conserved.
+    function test_fraud_an_exit_start_that_keeps_its_bond() public {
+        _convict("inflation_unpaid_exit_bond", "inflation_paid_exit_bond_honest", FraudVerifier.Conserved.selector, 4);
+    }
+
     /// Value destroyed is refused like value created: a transfer putting out less than it
     /// spends convicts its block.
     function test_fraud_value_destroyed() public {

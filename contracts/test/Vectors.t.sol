@@ -58,6 +58,8 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("SignatureValid")) return FraudVerifier.SignatureValid.selector;
         if (n == keccak256("Conserved")) return FraudVerifier.Conserved.selector;
         if (n == keccak256("WellFormed")) return FraudVerifier.WellFormed.selector;
+        if (n == keccak256("NotTheChild")) return FraudVerifier.NotTheChild.selector;
+        if (n == keccak256("UnexpectedRegistration")) return FraudVerifier.UnexpectedRegistration.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
         if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
@@ -300,6 +302,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 47, "every fraud vector convicts");
+        assertEq(convicted, 48, "every fraud vector convicts");
     }
 }

@@ -13,8 +13,8 @@ use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildBond, ChildDeposit,
     ChildStake, CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
-    HistoryEquivocationEvidence, MerkleProof, Output, TxInclusion, UtxoPos, MAX_BLOCK_TXS,
-    MAX_TX_BYTES,
+    HistoryEquivocationEvidence, InflationEvidence, MerkleProof, Output, TxInclusion, UtxoPos,
+    MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
@@ -99,6 +99,17 @@ pub enum FraudError {
     /// Honest: no asset gains value.
     #[error("no asset gains value")]
     Conserved,
+    /// The registration shown registers another child than the exit start names.
+    #[error("the exit start names child {named}, the registration shown registers {registered}")]
+    NotTheChild {
+        /// The child the exit start names.
+        named: u64,
+        /// The child the registration registers.
+        registered: u64,
+    },
+    /// Only an exit start bonds, and at most one registration shows its bond.
+    #[error("a registration shows the bond of one exit start, and of nothing else")]
+    UnexpectedRegistration,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -278,21 +289,29 @@ pub fn verify_malformed(
 
 /// Inflation: an included transaction's outputs (plus what it locks, stakes or bonds) differ
 /// from its inputs in some asset — more is value created, less is value destroyed, and the
-/// ledger refuses both (but for the ETH an exit start bonds, which it does not carry).
-/// `inputs[i]` is the inclusion of the transaction that created input `i`.
+/// ledger refuses both. `e.inputs[i]` is the inclusion of the transaction that created input
+/// `i`. An exit start bonds its child's exit bond, which it does not carry: shown by the
+/// child's registration (`e.registration`), the ETH must balance with the bond; unshown, its
+/// ETH may fall short by any bond.
 pub fn verify_inflation(
     chain_id: u64,
     anchor: &BlockHeader,
-    height: u64,
-    tx_index: u32,
-    spend: &TxInclusion,
-    inputs: &[TxInclusion],
+    e: &InflationEvidence,
 ) -> Result<FraudVerdict, FraudError> {
-    let tx = included(chain_id, anchor, spend, height, tx_index)?;
+    let (height, tx_index, inputs) = (e.height, e.txIndex, &e.inputs);
+    let tx = included(chain_id, anchor, &e.spend, height, tx_index)?;
     let lock = value_locked(tx)?;
     if inputs.len() != tx.inputs.len() {
         return Err(FraudError::InputProofMismatch(inputs.len().min(tx.inputs.len())));
     }
+    // An exit start bonds ETH the transaction does not carry: the registration of its child
+    // shows how much; unshown, its ETH may fall short.
+    let bonds = matches!(tx.tx_kind(), Some(Kind::StartChildExit | Kind::StartChildDepositExit));
+    let bond = match e.registration.as_slice() {
+        [] => None,
+        [registration] if bonds => Some(bond::exit_bond(chain_id, anchor, tx, registration)?),
+        _ => return Err(FraudError::UnexpectedRegistration),
+    };
     let mut consumed: BTreeMap<Address, U256> = BTreeMap::new();
     for (i, (pos, creating)) in tx.inputs.iter().zip(inputs).enumerate() {
         let out = proven_output(chain_id, anchor, pos, creating, i)?;
@@ -305,9 +324,11 @@ pub fn verify_inflation(
         let sum = produced.entry(token).or_insert(Some(U256::ZERO));
         *sum = sum.and_then(|s| s.checked_add(amount)); // overflow is unbounded creation
     }
-    // An exit start bonds ETH the transaction does not carry: its ETH may fall short.
-    let bonds = matches!(tx.tx_kind(), Some(Kind::StartChildExit | Kind::StartChildDepositExit));
-    let must_balance = |token: &Address| !(bonds && *token == Address::ZERO);
+    if let Some(bond) = bond {
+        let sum = produced.entry(Address::ZERO).or_insert(Some(U256::ZERO));
+        *sum = sum.and_then(|s| s.checked_add(bond));
+    }
+    let must_balance = |token: &Address| !(bonds && bond.is_none() && *token == Address::ZERO);
     let inflates = produced.iter().any(|(token, out)| match out {
         None => true,
         Some(out) => *out > consumed.get(token).copied().unwrap_or_default(),
@@ -550,7 +571,7 @@ pub fn judge(
         Kind::Inflation => {
             let e: InflationEvidence =
                 decode("InflationEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            verify_inflation(chain_id, anchor, e.height, e.txIndex, &e.spend, &e.inputs)
+            verify_inflation(chain_id, anchor, &e)
         }
         Kind::NonexistentInput => {
             let e: NonexistentInputEvidence =
@@ -658,6 +679,7 @@ where
 
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
+pub(crate) mod bond;
 pub mod evidence;
 mod history;
 

@@ -20,14 +20,15 @@ use crate::fraud::{
 };
 use crate::header::{self, check_link, HeaderError, NextSet};
 use crate::kind::Kind;
+use crate::registration::child_chain_id;
 use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
-    Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, CommitCertificate,
-    DepositMismatchEvidence, DepositRecord, FraudKind as SolFraudKind, FraudProof,
-    HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
-    MalformedTransactionEvidence, MerkleProof, MintProof, TxInclusion, UtxoPos, Validator,
-    MAX_BLOCK_TXS,
+    decode, Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildRegistration,
+    CommitCertificate, DepositMismatchEvidence, DepositRecord, FraudKind as SolFraudKind,
+    FraudProof, HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
+    MalformedTransactionEvidence, MerkleProof, MintProof, RegistrationProof, TxInclusion, UtxoPos,
+    Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -213,6 +214,26 @@ impl ProofContext<'_> {
             .ok_or(ProofError::Missing(height))
     }
 
+    /// The registration of child `chain` of this chain, proven under the anchor.
+    fn registration(&self, chain: u64) -> Result<RegistrationProof, ProofError> {
+        let registers = |stx: &crate::SignedTransaction| {
+            let tx = &stx.transaction;
+            tx.tx_kind() == Some(Kind::RegisterChild)
+                && decode::<ChildRegistration>("ChildRegistration", &tx.data, MAX_TX_BYTES)
+                    .is_ok_and(|r| child_chain_id(self.domain.chain_id, &r) == chain)
+        };
+        let (height, index) = self
+            .blocks
+            .iter()
+            .find_map(|b| {
+                let index = b.transactions.iter().position(registers)?;
+                Some((b.header.height, index as u32))
+            })
+            .ok_or(ProofError::Unsupported(format!("no registration of child {chain}")))?;
+        let inclusion = self.inclusion(height, index)?;
+        Ok(RegistrationProof { height, txIndex: index, inclusion })
+    }
+
     /// Block `height`'s header proven in the anchor's history.
     fn history_proof(&self, height: u64) -> Result<MerkleProof, ProofError> {
         if height == self.anchor.height {
@@ -375,8 +396,11 @@ pub fn build_proof(
                 .iter()
                 .map(|pos| cx.inclusion(pos.blockHeight, pos.txIndex))
                 .collect::<Result<Vec<_>, _>>()?;
-            verify_inflation(chain_id, anchor, height, index, &spend, &inputs).map_err(refuted)?;
-            let ev = InflationEvidence { height, txIndex: index, spend, inputs };
+            // An exit start's bond is its child's, shown by the child's registration.
+            let child = crate::fraud::bond::exit_start_child(tx);
+            let registration = child.map(|c| cx.registration(c)).transpose()?.into_iter().collect();
+            let ev = InflationEvidence { height, txIndex: index, spend, inputs, registration };
+            verify_inflation(chain_id, anchor, &ev).map_err(refuted)?;
             Ok(cx.proof(SolFraudKind::Inflation, &ev))
         }
         TxError::BadSignature { input, .. } | TxError::WrongSigner { input, .. } => {
@@ -545,9 +569,7 @@ mod tests {
         let proof = proven(&chain, &honest, SolFraudKind::Inflation);
         let ev = InflationEvidence::abi_decode(&proof.evidence).expect("evidence decodes");
         let anchor = &proof.anchor;
-        let verdict =
-            verify_inflation(anchor.chainId, anchor, ev.height, ev.txIndex, &ev.spend, &ev.inputs)
-                .expect("inflation");
+        let verdict = verify_inflation(anchor.chainId, anchor, &ev).expect("inflation");
         assert_eq!(verdict.height, 3);
     }
 

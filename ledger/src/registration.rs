@@ -9,6 +9,8 @@
 
 use crate::bls::{BlsPublicKey, BlsSignature};
 use crate::types::ChildRegistration;
+use alloy_primitives::keccak256;
+use alloy_sol_types::SolValue;
 
 /// Most validators a child may register with (a registration must fit one transaction).
 pub const MAX_CHILD_VALIDATORS: usize = 16;
@@ -95,4 +97,14 @@ pub fn check_registration(reg: &ChildRegistration) -> Result<(), RegistrationErr
         }
     }
     Ok(())
+}
+
+/// The id a registration gives its child on `parent`: the low 63 bits of
+/// `keccak256(abi.encode(parent, keccak256(abi.encode(registration))))`, with the top bit set
+/// so that it never meets the root's sequential ids. Known before the registration lands.
+pub fn child_chain_id(parent: u64, registration: &ChildRegistration) -> u64 {
+    let inner = keccak256(registration.abi_encode());
+    let word = keccak256((parent, inner).abi_encode());
+    let low = u64::from_be_bytes(word[24..].try_into().unwrap_or_default());
+    low | (1 << 63)
 }

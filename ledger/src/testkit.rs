@@ -310,8 +310,13 @@ pub struct FraudWorld {
     pub malformed: Vec<(&'static str, u32)>,
     /// … a checkpoint system transaction, well formed (but for a checkpoint nobody certified).
     pub well_formed_checkpoint: u32,
-    /// … a registration of 48 validators, well formed, whose payload is dear to decode.
+    /// … a registration of 16 validators, well formed, dear to check; its child's exit bond is
+    /// 1 wei.
     pub well_formed_registration: u32,
+    /// … an exit start of a deposit into that child that keeps all its ETH: the bond unpaid.
+    pub unbonded_exit_start: u32,
+    /// … the same exit start paying the bond out of its ETH.
+    pub bonded_exit_start: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -440,7 +445,16 @@ impl FraudWorld {
         // A registration of the most validators a child may have: well formed, and dear to
         // check (a proof of possession each).
         let well_formed_registration = frauds.len() as u32;
-        frauds.push(crate::build::register_child_tx(&registration(MAX_CHILD_VALIDATORS)));
+        let registered = registration(MAX_CHILD_VALIDATORS);
+        frauds.push(crate::build::register_child_tx(&registered));
+        let child = crate::registration::child_chain_id(d.chain_id, &registered);
+        let start = crate::types::ChildDepositExit { childChainId: child, nonce: 0 }.abi_encode();
+        let unbonded_exit_start = frauds.len() as u32;
+        let keeps = vec![eth(&alice, base - 60)];
+        frauds.push(payload_tx(Kind::StartChildDepositExit, keeps, start.clone()));
+        let bonded_exit_start = frauds.len() as u32;
+        let pays = vec![eth(&alice, base - 61)];
+        frauds.push(payload_tx(Kind::StartChildDepositExit, pays, start));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -462,6 +476,8 @@ impl FraudWorld {
             malformed: names.into_iter().zip(first..).collect(),
             well_formed_checkpoint,
             well_formed_registration,
+            unbonded_exit_start,
+            bonded_exit_start,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }
@@ -485,6 +501,28 @@ impl FraudWorld {
             .iter()
             .map(|p| self.chain.inclusion(p.blockHeight, p.txIndex))
             .collect()
+    }
+
+    /// Inflation evidence for transaction `(height, index)` under the tip, with the
+    /// registration that sets the exit bond of the world's child when `bond_shown`.
+    pub fn inflation_evidence(
+        &self,
+        (height, index): (u64, u32),
+        bond_shown: bool,
+    ) -> crate::types::InflationEvidence {
+        let reg = (self.bad_height, self.well_formed_registration);
+        let registration = crate::types::RegistrationProof {
+            height: reg.0,
+            txIndex: reg.1,
+            inclusion: self.chain.inclusion(reg.0, reg.1),
+        };
+        crate::types::InflationEvidence {
+            height,
+            txIndex: index,
+            spend: self.chain.inclusion(height, index),
+            inputs: self.input_inclusions((height, index)),
+            registration: if bond_shown { vec![registration] } else { Vec::new() },
+        }
     }
 }
 

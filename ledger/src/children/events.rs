@@ -4,11 +4,12 @@
 //! deposits from certified blocks alone.
 
 use super::record::RecordedDeposit;
-use super::registry::{child_chain_id, child_domain};
+use super::registry::child_domain;
 use super::stake::bond_power;
 use crate::exit::{deposit_exit, verify_exit_start, ExitClaim};
 use crate::fraud::{equivocation_evidence, judge};
 use crate::kind::Kind;
+use crate::registration::child_chain_id;
 use crate::signing::{Signers, SigningDomain};
 use crate::types::{
     decode, Block, BrokenScheduleEvidence, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit,

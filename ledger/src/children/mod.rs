@@ -32,6 +32,7 @@ pub mod registry;
 pub mod stake;
 pub mod system;
 
+pub use crate::registration::child_chain_id;
 pub use crate::registration::MAX_CHECKPOINT_GAP;
 pub use effect::ChildEffect;
 pub use error::ChildError;
@@ -42,7 +43,7 @@ pub use record::{
     record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit, Settlement,
     MAX_CHILD_VALIDATORS,
 };
-pub use registry::{child_chain_id, child_domain, live_child, MAX_CHECKPOINT_HEIGHT};
+pub use registry::{child_domain, live_child, MAX_CHECKPOINT_HEIGHT};
 pub use stake::{bond_power, validate_bond, validate_stake, POWER_UNIT};
 pub use system::validate_system;
 

@@ -6,28 +6,16 @@ use super::error::ChildError;
 use super::record::{record_of, ChildRecord};
 use crate::certificate::ValidatorSet;
 use crate::merkle;
-use crate::registration::MAX_CHECKPOINT_GAP;
+use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
 use crate::signing::SigningDomain;
 use crate::types::{decode, Checkpoint, ChildRegistration, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES};
 use crate::view::LedgerView;
-use alloy_primitives::keccak256;
-use alloy_sol_types::SolValue;
 
 /// The highest height a parent checkpoints: the history tree's last leaf. A block above it is
 /// in no history a checkpoint can prove (and the ledger refuses it: `BlockError::HistoryFull`),
 /// so its outputs cannot exit, unless it were a checkpoint itself. At 500 ms blocks it is 68
 /// years away. The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_HEIGHT`).
 pub const MAX_CHECKPOINT_HEIGHT: u64 = (1 << merkle::HISTORY_DEPTH) - 1;
-
-/// The id a registration gives its child on `parent`: the low 63 bits of
-/// `keccak256(abi.encode(parent, keccak256(abi.encode(registration))))`, with the top bit set
-/// so that it never meets the root's sequential ids. Known before the registration lands.
-pub fn child_chain_id(parent: u64, registration: &ChildRegistration) -> u64 {
-    let inner = keccak256(registration.abi_encode());
-    let word = keccak256((parent, inner).abi_encode());
-    let low = u64::from_be_bytes(word[24..].try_into().unwrap_or_default());
-    low | (1 << 63)
-}
 
 /// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
 pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {

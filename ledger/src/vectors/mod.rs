@@ -18,7 +18,7 @@ use crate::types::{
     BrokenHistoryEvidence, ConflictingCheckpointsEvidence, DepositMismatchEvidence,
     EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof,
     HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
-    MalformedTransactionEvidence, MerkleProof, MintProof, UtxoPos,
+    MalformedTransactionEvidence, MerkleProof, MintProof, RegistrationProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
@@ -338,30 +338,43 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         fraud::verify_invalid_signature(d, anchor, &honest, creating),
     );
 
-    for (name, at) in [
-        ("inflation", (bad, world.inflating)),
-        ("inflation_stake", (bad, world.inflating_stake)),
-        ("inflation_bond", (bad, world.inflating_bond)),
-        ("inflation_exit_start", (bad, world.inflating_exit_start)),
-        ("inflation_burn", (bad, world.burning)),
-        ("inflation_honest", world.honest_other),
+    // The registration that sets the bond of the exit starts below.
+    let reg_at = (bad, world.well_formed_registration);
+    let registration = vec![RegistrationProof {
+        height: reg_at.0,
+        txIndex: reg_at.1,
+        inclusion: chain.inclusion(reg_at.0, reg_at.1),
+    }];
+    for (name, at, shown) in [
+        ("inflation", (bad, world.inflating), false),
+        ("inflation_stake", (bad, world.inflating_stake), false),
+        ("inflation_bond", (bad, world.inflating_bond), false),
+        ("inflation_exit_start", (bad, world.inflating_exit_start), false),
+        ("inflation_burn", (bad, world.burning), false),
+        ("inflation_honest", world.honest_other, false),
+        ("inflation_unpaid_exit_bond", (bad, world.unbonded_exit_start), true),
+        ("inflation_unpaid_exit_bond_unshown", (bad, world.unbonded_exit_start), false),
+        ("inflation_paid_exit_bond_honest", (bad, world.bonded_exit_start), true),
+        ("inflation_registration_of_a_transfer", (bad, world.burning), true),
+        (
+            "inflation_exit_start_under_another_childs_registration",
+            (bad, world.inflating_exit_start),
+            true,
+        ),
     ] {
-        let incl = chain.inclusion(at.0, at.1);
-        let inputs = world.input_inclusions(at);
+        let evidence = InflationEvidence {
+            height: at.0,
+            txIndex: at.1,
+            spend: chain.inclusion(at.0, at.1),
+            inputs: world.input_inclusions(at),
+            registration: if shown { registration.clone() } else { Vec::new() },
+        };
         push(
             name,
             "Inflation",
-            json!({ "height": at.0, "txIndex": at.1, "spend": h(incl.abi_encode()), "inputs": inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() }),
-            prove(SolFraudKind::Inflation, &|| {
-                InflationEvidence {
-                    height: at.0,
-                    txIndex: at.1,
-                    spend: incl.clone(),
-                    inputs: inputs.clone(),
-                }
-                .abi_encode()
-            }),
-            fraud::verify_inflation(id, anchor, at.0, at.1, &incl, &inputs),
+            json!({ "evidence": h(evidence.abi_encode()) }),
+            prove(SolFraudKind::Inflation, &|| evidence.abi_encode()),
+            fraud::verify_inflation(id, anchor, &evidence),
         );
     }
 
@@ -559,13 +572,14 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     // it is refused; the conflicting checkpoints above convict the fork instead.
     let incl = inflating.inclusion_under(2, 0, 6);
     let inputs = vec![inflating.inclusion_under(1, 0, 6)];
-    let evidence = InflationEvidence { height: 2, txIndex: 0, spend: incl, inputs };
+    let evidence =
+        InflationEvidence { height: 2, txIndex: 0, spend: incl, inputs, registration: vec![] };
     let (anchor, certificate) = (&inflating_checkpoint.header, &inflating_checkpoint.certificate);
     let proof = ev::proof(SolFraudKind::Inflation, anchor, certificate, &evidence);
     let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
     let records = |n: u64| chain.state.parent_deposits.get(&n).cloned();
     let result = fraud::judge(&chain.domain, &proof, records, held, schedule);
-    let evidence_json = json!({ "height": 2, "txIndex": 0, "spend": h(evidence.spend.abi_encode()), "inputs": evidence.inputs.iter().map(|i| h(i.abi_encode())).collect::<Vec<_>>() });
+    let evidence_json = json!({ "evidence": h(evidence.abi_encode()) });
     push("inflation_in_a_fork_below_a_checkpoint", "Inflation", evidence_json, proof, result);
     submitted.push(("inflation_in_a_fork_below_a_checkpoint", &inflating_checkpoint));
     // A checkpoint whose history contradicts itself above every checkpoint the root holds: the

@@ -41,7 +41,7 @@ use Verdict::*;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 
-fn verdict(e: &BlockError, block: &Block) -> Verdict {
+fn verdict(e: &BlockError) -> Verdict {
     match e {
         BlockError::WrongChain { .. } => NoExit("an inclusion proof needs the chain's own id"),
         BlockError::WrongHeight { .. } => NoExit("an inclusion proof needs the header's height"),
@@ -65,12 +65,7 @@ fn verdict(e: &BlockError, block: &Block) -> Verdict {
         // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
         BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
-        BlockError::InvalidTransaction { error, index } => {
-            let kind =
-                block.transactions.get(*index as usize).and_then(|t| t.transaction.tx_kind());
-            let bonds = matches!(kind, Some(Kind::StartChildExit | Kind::StartChildDepositExit));
-            tx_verdict(error, bonds)
-        }
+        BlockError::InvalidTransaction { error, .. } => tx_verdict(error),
     }
 }
 
@@ -100,8 +95,7 @@ fn link_verdict(e: &LinkError) -> Verdict {
     }
 }
 
-/// `bonds`: the transaction is an exit start, which bonds ETH it does not carry.
-fn tx_verdict(e: &TxError, bonds: bool) -> Verdict {
+fn tx_verdict(e: &TxError) -> Verdict {
     match e {
         TxError::Form(f) => form_verdict(f),
         TxError::DuplicateInput { .. } | TxError::InputSpent { .. } => {
@@ -111,9 +105,7 @@ fn tx_verdict(e: &TxError, bonds: bool) -> Verdict {
         TxError::BadSignature { .. } | TxError::WrongSigner { .. } => {
             Convicted(FraudKind::InvalidSignature)
         }
-        // An exit start's bond is the parent's parameter, not in the transaction: its ETH
-        // out may fall short of its ETH in, by the bond or by more.
-        TxError::ValueMismatch { token, .. } if bonds && token.is_zero() => Open(BOOKKEEPING),
+        // An exit start's bond is its child's, which the child's registration shows.
         TxError::ValueMismatch { .. } => Convicted(FraudKind::Inflation),
         TxError::Overflow { .. } => NotAFault("inputs past 2^256 follow an earlier inflation"),
         TxError::Payload(_) => NotAFault("check_form refuses a payload first"),
@@ -319,23 +311,47 @@ fn cases() -> Vec<(&'static str, Fault)> {
             }),
         ),
         (
+            "an exit start that keeps its bond",
+            Box::new(|c| {
+                // Alice locks 40 of her 100 into a child registered in the same block, and
+                // starts the exit of that deposit from the record, keeping all 60 of her
+                // change: the child's exit bond (10) is unpaid.
+                let alice = testkit::user("alice");
+                let reg = registration(0);
+                let child = plasma_ledger::children::child_chain_id(c.domain.chain_id, &reg);
+                let lock = plasma_ledger::ChildDeposit {
+                    childChainId: child,
+                    recipient: alice.address(),
+                    token: Address::ZERO,
+                    amount: U256::from(40),
+                };
+                let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
+                let deposit = build::transaction(
+                    Kind::DepositToChild,
+                    vec![UtxoPos::new(2, 0, 0)],
+                    change.clone(),
+                    lock.abi_encode(),
+                );
+                let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+                let exit = build::transaction(
+                    Kind::StartChildDepositExit,
+                    vec![UtxoPos::new(3, 1, 0)],
+                    change,
+                    start.abi_encode(),
+                );
+                vec![
+                    build::register_child_tx(&reg),
+                    build::sign(&c.domain, deposit, &[&alice]),
+                    build::sign(&c.domain, exit, &[&alice]),
+                ]
+            }),
+        ),
+        (
             "rogue-key registration",
             Box::new(|_| {
                 // Validator 1's proof of possession is validator 0's: a key its operator
                 // need not hold, which could cancel the others' out of an aggregate.
-                let (keys, set) = testkit::committee(4);
-                let members: Vec<_> = set
-                    .validators()
-                    .iter()
-                    .zip(&keys)
-                    .map(|(v, k)| (v.operator, k, v.power))
-                    .collect();
-                let params = plasma_ledger::ChildParams {
-                    epochLength: 4,
-                    exitPeriod: 60,
-                    exitBond: U256::from(10),
-                };
-                let mut reg = build::child_registration(0, params, &members);
+                let mut reg = registration(0);
                 reg.proofsOfPossession[1] = reg.proofsOfPossession[0].clone();
                 vec![build::register_child_tx(&reg)]
             }),
@@ -356,6 +372,16 @@ fn cases() -> Vec<(&'static str, Fault)> {
             })),
         ),
     ]
+}
+
+/// A child of four validators, epochs of 4 blocks, an exit bond of 10.
+fn registration(salt: u64) -> plasma_ledger::ChildRegistration {
+    let (keys, set) = testkit::committee(4);
+    let members: Vec<_> =
+        set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
+    let params =
+        plasma_ledger::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    build::child_registration(salt, params, &members)
 }
 
 /// One more transaction than a block may hold (the same one: the count is judged first).
@@ -397,8 +423,8 @@ fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
         let (bad, error) = first_invalid(&chain.domain, &honest.state, run)
             .unwrap_or_else(|| panic!("{name}: valid"));
         assert_eq!(bad.header.height, 3, "{name}");
-        let Convicted(kind) = verdict(&error, bad) else {
-            panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error, bad));
+        let Convicted(kind) = verdict(&error) else {
+            panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error));
         };
         let anchor = chain.tip().clone();
         let blocks: Vec<&Block> = chain.blocks.iter().collect();
@@ -432,8 +458,8 @@ fn a_history_root_fabricating_a_block_is_convicted_once_a_path_is_revealed() {
     let fake = chain.fabricate(2, 3);
     let (bad, error) = first_invalid(&chain.domain, &honest.state, &fake.blocks[2..3])
         .expect("a history root over a forged block");
-    let Convicted(kind) = verdict(&error, bad) else {
-        panic!("{error} is classified {:?}, not convicted", verdict(&error, bad));
+    let Convicted(kind) = verdict(&error) else {
+        panic!("{error} is classified {:?}, not convicted", verdict(&error));
     };
     let (keys, set) = testkit::committee(4);
     let ours = testkit::certify_all(&set, &keys, &chain.blocks[1].header);
@@ -507,7 +533,10 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
         inputs: U256::from(2),
         outputs: U256::from(1),
     };
-    assert_eq!(tx_verdict(&burn, false), Convicted(FraudKind::Inflation), "value destroyed");
-    assert_eq!(tx_verdict(&burn, true), Open(BOOKKEEPING), "an exit start's bond");
+    assert_eq!(
+        tx_verdict(&burn),
+        Convicted(FraudKind::Inflation),
+        "value destroyed, or a bond unpaid"
+    );
     assert!(matches!(child_verdict(&ChildError::AlreadyBonded(Address::ZERO)), Open(BOOKKEEPING)));
 }

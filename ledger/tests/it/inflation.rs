@@ -11,16 +11,8 @@ use plasma_ledger::{Address, ChildBond, ChildStake, Kind, Output, UtxoPos, U256}
 
 fn judged(world: &FraudWorld, index: u32) -> Result<fraud::FraudVerdict, FraudError> {
     let c = &world.chain;
-    let at = (world.bad_height, index);
-    let inputs = world.input_inclusions(at);
-    fraud::verify_inflation(
-        c.domain.chain_id,
-        c.tip(),
-        at.0,
-        at.1,
-        &c.inclusion(at.0, at.1),
-        &inputs,
-    )
+    let evidence = world.inflation_evidence((world.bad_height, index), false);
+    fraud::verify_inflation(c.domain.chain_id, c.tip(), &evidence)
 }
 
 #[test]
@@ -67,14 +59,14 @@ fn a_stake_or_bond_paid_in_full_by_its_inputs_is_not_inflation() {
     ]);
     let creating = vec![chain.inclusion(1, 0)];
     for index in [0, 1, 2] {
-        let verdict = fraud::verify_inflation(
-            d.chain_id,
-            chain.tip(),
-            2,
-            index,
-            &chain.inclusion(2, index),
-            &creating,
-        );
+        let evidence = plasma_ledger::InflationEvidence {
+            height: 2,
+            txIndex: index,
+            spend: chain.inclusion(2, index),
+            inputs: creating.clone(),
+            registration: vec![],
+        };
+        let verdict = fraud::verify_inflation(d.chain_id, chain.tip(), &evidence);
         assert_eq!(verdict, Err(FraudError::Conserved), "tx {index} pays its stake in full");
     }
 }

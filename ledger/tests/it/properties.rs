@@ -297,9 +297,9 @@ proptest! {
         prop_assert_eq!(fraud::verify_invalid_signature(d, anchor, &w.spend(honest, 0), &w.input_inclusions(honest)[0]), Err(fraud::FraudError::SignatureValid));
         // Inflation.
         let infl = (bad, w.inflating);
-        prop_assert!(convicted(fraud::verify_inflation(id, anchor, infl.0, infl.1, &c.inclusion(infl.0, infl.1), &w.input_inclusions(infl)), Inflation));
+        prop_assert!(convicted(fraud::verify_inflation(id, anchor, &w.inflation_evidence(infl, false)), Inflation));
         let ok = w.honest_other;
-        prop_assert_eq!(fraud::verify_inflation(id, anchor, ok.0, ok.1, &c.inclusion(ok.0, ok.1), &w.input_inclusions(ok)), Err(fraud::FraudError::Conserved));
+        prop_assert_eq!(fraud::verify_inflation(id, anchor, &w.inflation_evidence(ok, false)), Err(fraud::FraudError::Conserved));
         // Nonexistent input, both ways of showing it.
         let no_out = w.spend((bad, w.no_such_output), 0);
         prop_assert!(convicted(fraud::verify_nonexistent_input(id, anchor, &no_out, &MissingInput::NoSuchOutput(c.inclusion(2, 0))), NonexistentInput));

@@ -408,14 +408,14 @@ fn a_deposit_record_exit_start_that_mints_value_is_proven_inflation() {
         exit.abi_encode(),
     );
     chain.commit_unchecked(vec![build::sign(&chain.domain, tx, &[&alice])]);
-    let verdict = crate::fraud::verify_inflation(
-        chain.domain.chain_id,
-        chain.tip(),
-        2,
-        0,
-        &chain.inclusion(2, 0),
-        &[chain.inclusion(1, 0)],
-    );
+    let evidence = crate::types::InflationEvidence {
+        height: 2,
+        txIndex: 0,
+        spend: chain.inclusion(2, 0),
+        inputs: vec![chain.inclusion(1, 0)],
+        registration: vec![],
+    };
+    let verdict = crate::fraud::verify_inflation(chain.domain.chain_id, chain.tip(), &evidence);
     assert!(
         matches!(verdict, Ok(v) if v.kind == crate::fraud::FraudKind::Inflation && v.height == 2)
     );

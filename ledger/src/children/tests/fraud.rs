@@ -30,6 +30,7 @@ fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) -> FraudProof
         txIndex: 0,
         spend: child.inclusion(2, 0),
         inputs: vec![child.inclusion(1, 0)],
+        registration: vec![],
     };
     let checkpoint = parent.state.child_checkpoint(id, 2);
     assert_eq!(checkpoint, Some(anchor.hash()), "the parent accepted the anchor");
@@ -113,6 +114,7 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
         txIndex: 0,
         spend: child.inclusion(1, 0),
         inputs: vec![],
+        registration: vec![],
     };
     proof.evidence = honest.abi_encode().into();
     let fraud = ChildFraudProof { childChainId: id, proof, prover: Address::repeat_byte(1) };

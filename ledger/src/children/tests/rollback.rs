@@ -167,6 +167,7 @@ impl Rollback {
             txIndex: 0,
             spend: self.child.inclusion_under(height, 0, anchor),
             inputs: vec![self.child.inclusion_under(input.0, input.1, anchor)],
+            registration: vec![],
         };
         let header = self.header(anchor);
         let proof = crate::fraud::evidence::proof(
@@ -665,6 +666,7 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
         txIndex: 0,
         spend: fork.inclusion_under(2, 0, 4),
         inputs: vec![fork.inclusion_under(1, 1, 4)],
+        registration: vec![],
     };
     let proof = crate::fraud::evidence::proof(
         FraudKind::Inflation,
