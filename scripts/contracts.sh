@@ -16,7 +16,7 @@ export PATH="$bin:$here/node_modules/@foundry-rs/anvil-linux-amd64/bin:$PATH"
 cd "$here/contracts"
 
 # What the bridge binds: deployable contracts and the test token its examples use.
-artifacts=(PlasmaRoot RootModule FraudVerifier MockERC20)
+artifacts=(PlasmaRoot RootModule FraudVerifier FormVerifier MockERC20)
 
 extract() { # $1: output directory
   mkdir -p "$1"
@@ -28,6 +28,15 @@ extract() { # $1: output directory
       process.stdout.write(JSON.stringify(out, null, 1) + "\n");
     ' "$PWD/$src" > "$1/$name.json"
   done
+  # EIP-170: no chain deploys more than 24,576 bytes of code (anvil refuses it too).
+  node -e '
+    let over = false;
+    for (const f of process.argv.slice(1)) {
+      const size = (require(f).deployedBytecode.object.length - 2) / 2;
+      if (size > 24576) { console.error(`contracts: ${f} deploys ${size} bytes, past the 24,576 a contract may hold`); over = true; }
+    }
+    process.exit(over ? 1 : 0);
+  ' $(for name in "${artifacts[@]}"; do echo "$PWD/$1/$name.json"; done)
 }
 
 case "${1:-}" in

@@ -33,6 +33,16 @@ pub mod fraud_verifier {
     );
 }
 
+/// `FormVerifier`: the judge of a transaction's form, which `FraudVerifier` asks.
+pub mod form_verifier {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        FormVerifier,
+        "../contracts/artifacts/FormVerifier.json"
+    );
+}
+
 /// `MockERC20`: a mintable ERC-20 for tests and demonstrations.
 pub mod mock_erc20 {
     alloy::sol!(
@@ -43,6 +53,7 @@ pub mod mock_erc20 {
     );
 }
 
+pub use form_verifier::FormVerifier;
 pub use fraud_verifier::FraudVerifier;
 pub use mock_erc20::MockERC20;
 pub use plasma_root::PlasmaRoot;

@@ -1,6 +1,6 @@
 //! A deployed `PlasmaRoot`, with typed calls in the ledger's types.
 
-use crate::bindings::{FraudVerifier, PlasmaRoot, RootModule};
+use crate::bindings::{FormVerifier, FraudVerifier, PlasmaRoot, RootModule};
 use crate::convert;
 use alloy::contract::{CallBuilder, CallDecoder, Error as ContractError};
 use alloy::primitives::{Address, B256, U256};
@@ -122,14 +122,17 @@ impl Default for SendPolicy {
 }
 
 impl Root {
-    /// Deploys `FraudVerifier`, `RootModule` (which holds the exit bond and the processing
-    /// bounty) and `PlasmaRoot` from the provider's default sender.
+    /// Deploys `FormVerifier`, `FraudVerifier`, `RootModule` (which holds the exit bond and
+    /// the processing bounty) and `PlasmaRoot` from the provider's default sender.
     pub async fn deploy(
         provider: DynProvider,
         exit_bond: U256,
         process_bounty: U256,
     ) -> Result<(Self, Deployment), RootError> {
-        let verifier = FraudVerifier::deploy(provider.clone())
+        let form = FormVerifier::deploy(provider.clone())
+            .await
+            .map_err(|e| refused("deploy FormVerifier", e))?;
+        let verifier = FraudVerifier::deploy(provider.clone(), *form.address())
             .await
             .map_err(|e| refused("deploy FraudVerifier", e))?;
         let module =

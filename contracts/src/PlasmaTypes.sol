@@ -302,7 +302,9 @@ enum FraudKind {
     // a height below it (`HistoryEquivocationEvidence`).
     HistoryEquivocation,
     // A header that breaks the validator schedule (`BrokenScheduleEvidence`).
-    BrokenSchedule
+    BrokenSchedule,
+    // One child registered twice (`DoubleRegistrationEvidence`).
+    DoubleRegistration
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -359,6 +361,13 @@ struct RegistrationProof {
     uint64 height;
     uint32 txIndex;
     TxInclusion inclusion;
+}
+
+/// Two included registrations of one child (the same payload: a registration names its
+/// child); the later block is invalid.
+struct DoubleRegistrationEvidence {
+    RegistrationProof a;
+    RegistrationProof b;
 }
 
 /// How a nonexistent input is shown (`NonexistentInputEvidence.how`).

@@ -6,6 +6,7 @@ import {RootStorage} from "../src/RootStorage.sol";
 import {RootFixture} from "./RootFixture.sol";
 import {RootModule} from "../src/RootModule.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {FormVerifier} from "../src/FormVerifier.sol";
 
 /// How far a quorum can move a chain's checkpoints: a certified header far ahead of the chain
 /// must neither block the honest checkpoints after it nor reach the heights the exit queue
@@ -122,7 +123,7 @@ contract CheckpointsTest is RootFixture {
     /// gap: a proof under the widest gap must still fit a block, or the fraud it proves is
     /// beyond proof.
     function test_a_proof_under_the_widest_gap_fits_a_block() public {
-        GapProbe probe = new GapProbe(new FraudVerifier());
+        GapProbe probe = new GapProbe(new FraudVerifier(new FormVerifier()));
         uint256 before = gasleft();
         probe.noCheckpointFrom(CHAIN, 1, 1 + gap);
         uint256 used = before - gasleft();

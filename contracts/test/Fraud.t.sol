@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {FormVerifier} from "../src/FormVerifier.sol";
 import {RootFixture} from "./RootFixture.sol";
 
 /// One test per kind of fraud: the honest counterpart is refused and changes nothing; the real
@@ -143,6 +144,13 @@ contract FraudTest is RootFixture {
         _convict("inflation_exit_start", "inflation_honest", FraudVerifier.Conserved.selector, 4);
     }
 
+    /// One child registered twice at a plasma parent: registered again, its record would start
+    /// over (its first set, no checkpoint, not frozen), and that set could checkpoint a fork of
+    /// it. The second registration convicts its block; two children's registrations do not.
+    function test_fraud_a_child_registered_twice() public {
+        _convict("double_registration", "double_registration_honest", FraudVerifier.DifferentChildren.selector, 4);
+    }
+
     /// An exit start at a plasma parent that keeps the ETH its child's exit bond should take:
     /// the child's registration, included under the anchor, shows the bond, and the proof
     /// convicts; the same start paying the bond is conserved.
@@ -170,7 +178,7 @@ contract FraudTest is RootFixture {
     function test_out_of_gas_in_the_payload_check_never_convicts() public {
         FraudProof memory proof = _proof("malformed_honest_registration");
         MalformedTransactionEvidence memory e = abi.decode(proof.evidence, (MalformedTransactionEvidence));
-        FraudVerifier verifier = new FraudVerifier();
+        FraudVerifier verifier = new FraudVerifier(new FormVerifier());
         // Its whole check (a pairing per proof of possession), then every gas below it.
         uint256 before = gasleft();
         try verifier.malformedTransaction(CHAIN, proof.anchor, e) returns (uint64) {

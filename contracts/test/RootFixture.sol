@@ -6,6 +6,7 @@ import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {RootModule} from "../src/RootModule.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {FormVerifier} from "../src/FormVerifier.sol";
 import {Test, Vm} from "./base/Test.sol";
 import {MockERC20} from "./mocks/Tokens.sol";
 
@@ -26,7 +27,7 @@ abstract contract RootFixture is Test {
     /// Deploys the root at the vectors' address (their EIP-712 domain names it).
     function deployRoot() internal {
         world = vm.readFile("test/vectors/root.json");
-        FraudVerifier verifier = new FraudVerifier();
+        FraudVerifier verifier = new FraudVerifier(new FormVerifier());
         RootModule module = new RootModule(verifier, BOND, BOUNTY);
         PlasmaRoot impl = new PlasmaRoot(module);
         address at = vm.parseJsonAddress(world, ".rootContract");

@@ -60,6 +60,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("WellFormed")) return FraudVerifier.WellFormed.selector;
         if (n == keccak256("NotTheChild")) return FraudVerifier.NotTheChild.selector;
         if (n == keccak256("UnexpectedRegistration")) return FraudVerifier.UnexpectedRegistration.selector;
+        if (n == keccak256("DifferentChildren")) return FraudVerifier.DifferentChildren.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
         if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
@@ -302,6 +303,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 48, "every fraud vector convicts");
+        assertEq(convicted, 49, "every fraud vector convicts");
     }
 }

@@ -50,6 +50,8 @@ pub enum FraudKind {
     /// A header that breaks the validator schedule: another set than the one that certifies
     /// its height, a set change off an epoch end, or a proposer who is not a member.
     BrokenSchedule,
+    /// One child registered by two transactions.
+    DoubleRegistration,
 }
 
 /// A proven fraud.
@@ -110,6 +112,9 @@ pub enum FraudError {
     /// Only an exit start bonds, and at most one registration shows its bond.
     #[error("a registration shows the bond of one exit start, and of nothing else")]
     UnexpectedRegistration,
+    /// Honest: the two registrations register different children.
+    #[error("the registrations are of different children")]
+    DifferentChildren,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -309,7 +314,7 @@ pub fn verify_inflation(
     let bonds = matches!(tx.tx_kind(), Some(Kind::StartChildExit | Kind::StartChildDepositExit));
     let bond = match e.registration.as_slice() {
         [] => None,
-        [registration] if bonds => Some(bond::exit_bond(chain_id, anchor, tx, registration)?),
+        [registration] if bonds => Some(registered::exit_bond(chain_id, anchor, tx, registration)?),
         _ => return Err(FraudError::UnexpectedRegistration),
     };
     let mut consumed: BTreeMap<Address, U256> = BTreeMap::new();
@@ -539,9 +544,10 @@ pub fn judge(
     schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
-        DepositMismatchEvidence, DoubleMintEvidence, DoubleSpendEvidence, FraudKind as Kind,
-        InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof,
-        MissingInputKind, NonexistentInputEvidence, SpendProof,
+        DepositMismatchEvidence, DoubleMintEvidence, DoubleRegistrationEvidence,
+        DoubleSpendEvidence, FraudKind as Kind, InflationEvidence, InvalidSignatureEvidence,
+        MalformedTransactionEvidence, MintProof, MissingInputKind, NonexistentInputEvidence,
+        SpendProof,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -637,6 +643,11 @@ pub fn judge(
             let scheduled = schedule(j).ok_or(FraudError::NotTheSchedule(j))?;
             verify_broken_schedule(chain_id, anchor, &e, scheduled)
         }
+        Kind::DoubleRegistration => {
+            let e: DoubleRegistrationEvidence =
+                decode("DoubleRegistrationEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_double_registration(chain_id, anchor, &e.a, &e.b)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -679,12 +690,13 @@ where
 
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
-pub(crate) mod bond;
 pub mod evidence;
 mod history;
+pub(crate) mod registered;
 
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
     verify_history_equivocation,
 };
+pub use registered::verify_double_registration;

@@ -11,12 +11,13 @@
 //! break their parent link, their time or the validator schedule.
 
 use crate::block::{apply_block, BlockError};
+use crate::children::ChildError;
 use crate::exit::prove_inclusion;
 use crate::fraud::{
     evidence, verify_broken_history, verify_broken_schedule, verify_deposit_mismatch,
-    verify_double_mint, verify_double_spend, verify_history_equivocation, verify_inflation,
-    verify_invalid_signature, verify_malformed, verify_nonexistent_input, MintEvidence,
-    MissingInput, SpendEvidence,
+    verify_double_mint, verify_double_registration, verify_double_spend,
+    verify_history_equivocation, verify_inflation, verify_invalid_signature, verify_malformed,
+    verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
 };
 use crate::header::{self, check_link, HeaderError, NextSet};
 use crate::kind::Kind;
@@ -25,10 +26,10 @@ use crate::signing::SigningDomain;
 use crate::tx::TxError;
 use crate::types::{
     decode, Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildRegistration,
-    CommitCertificate, DepositMismatchEvidence, DepositRecord, FraudKind as SolFraudKind,
-    FraudProof, HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
-    MalformedTransactionEvidence, MerkleProof, MintProof, RegistrationProof, TxInclusion, UtxoPos,
-    Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
+    CommitCertificate, DepositMismatchEvidence, DepositRecord, DoubleRegistrationEvidence,
+    FraudKind as SolFraudKind, FraudProof, HistoryEquivocationEvidence, InflationEvidence,
+    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof,
+    RegistrationProof, TxInclusion, UtxoPos, Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -397,7 +398,7 @@ pub fn build_proof(
                 .map(|pos| cx.inclusion(pos.blockHeight, pos.txIndex))
                 .collect::<Result<Vec<_>, _>>()?;
             // An exit start's bond is its child's, shown by the child's registration.
-            let child = crate::fraud::bond::exit_start_child(tx);
+            let child = crate::fraud::registered::exit_start_child(tx);
             let registration = child.map(|c| cx.registration(c)).transpose()?.into_iter().collect();
             let ev = InflationEvidence { height, txIndex: index, spend, inputs, registration };
             verify_inflation(chain_id, anchor, &ev).map_err(refuted)?;
@@ -467,6 +468,18 @@ pub fn build_proof(
             verify_double_mint(chain_id, anchor, &a, &b).map_err(refuted)?;
             Ok(cx.proof(SolFraudKind::DoubleMint, &evidence::double_mint(&a, &b)))
         }
+        TxError::System(system) => match &**system {
+            // The child's first registration, and this one.
+            ChildError::AlreadyRegistered(child) => {
+                let first = cx.registration(*child)?;
+                let inclusion = cx.inclusion(height, index)?;
+                let again = RegistrationProof { height, txIndex: index, inclusion };
+                verify_double_registration(chain_id, anchor, &first, &again).map_err(refuted)?;
+                let ev = DoubleRegistrationEvidence { a: first, b: again };
+                Ok(cx.proof(SolFraudKind::DoubleRegistration, &ev))
+            }
+            other => Err(ProofError::Unsupported(other.to_string())),
+        },
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

@@ -317,6 +317,10 @@ pub struct FraudWorld {
     pub unbonded_exit_start: u32,
     /// … the same exit start paying the bond out of its ETH.
     pub bonded_exit_start: u32,
+    /// … the registration of `well_formed_registration` again.
+    pub registered_again: u32,
+    /// … a registration of another child.
+    pub another_registration: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -455,6 +459,11 @@ impl FraudWorld {
         let bonded_exit_start = frauds.len() as u32;
         let pays = vec![eth(&alice, base - 61)];
         frauds.push(payload_tx(Kind::StartChildDepositExit, pays, start));
+        // That child registered again, and another child registered.
+        let registered_again = frauds.len() as u32;
+        frauds.push(crate::build::register_child_tx(&registered));
+        let another_registration = frauds.len() as u32;
+        frauds.push(crate::build::register_child_tx(&registration(4)));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -478,6 +487,8 @@ impl FraudWorld {
             well_formed_registration,
             unbonded_exit_start,
             bonded_exit_start,
+            registered_again,
+            another_registration,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

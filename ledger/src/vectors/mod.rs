@@ -16,8 +16,8 @@ use crate::testkit::{self, FraudWorld};
 use crate::tx::validate_transaction;
 use crate::types::{
     BrokenHistoryEvidence, ConflictingCheckpointsEvidence, DepositMismatchEvidence,
-    EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind, FraudProof,
-    HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
+    DoubleRegistrationEvidence, EquivocationEvidence, ExitRecord, FraudKind as SolFraudKind,
+    FraudProof, HistoryEquivocationEvidence, InflationEvidence, InvalidSignatureEvidence,
     MalformedTransactionEvidence, MerkleProof, MintProof, RegistrationProof, UtxoPos,
 };
 use alloy_primitives::{hex, Address, B256, U256};
@@ -478,6 +478,26 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             json!([mint_json(&a), mint_json(&b)]),
             prove(SolFraudKind::DoubleMint, &|| ev::double_mint(&a, &b).abi_encode()),
             fraud::verify_double_mint(id, anchor, &a, &b),
+        );
+    }
+
+    let registered = |index: u32| RegistrationProof {
+        height: bad,
+        txIndex: index,
+        inclusion: chain.inclusion(bad, index),
+    };
+    let first = registered(world.well_formed_registration);
+    for (name, again) in [
+        ("double_registration", registered(world.registered_again)),
+        ("double_registration_honest", registered(world.another_registration)),
+    ] {
+        let evidence = DoubleRegistrationEvidence { a: first.clone(), b: again };
+        push(
+            name,
+            "DoubleRegistration",
+            json!({ "evidence": h(evidence.abi_encode()) }),
+            prove(SolFraudKind::DoubleRegistration, &|| evidence.abi_encode()),
+            fraud::verify_double_registration(id, anchor, &evidence.a, &evidence.b),
         );
     }
 

@@ -1,6 +1,6 @@
 //! The contracts bound what the ledger bounds with the ledger's numbers: how far a checkpoint
 //! may jump (`plasma_ledger::registration::MAX_CHECKPOINT_GAP`, which `RootStorage` enforces
-//! on checkpoints and `FraudVerifier` on a plasma parent's registrations) and how many
+//! on checkpoints and `FormVerifier` on a plasma parent's registrations) and how many
 //! validators a child registers with (`MAX_CHILD_VALIDATORS`), so that the root and a plasma
 //! parent accept the same, or this test fails.
 
@@ -27,7 +27,7 @@ fn contract(name: &str) -> String {
 
 #[test]
 fn the_contracts_bounds_are_the_ledgers() {
-    for file in ["RootStorage", "FraudVerifier"] {
+    for file in ["RootStorage", "FormVerifier"] {
         assert_eq!(
             declared(&contract(file), "MAX_CHECKPOINT_GAP"),
             Some(MAX_CHECKPOINT_GAP),
@@ -35,8 +35,8 @@ fn the_contracts_bounds_are_the_ledgers() {
         );
     }
     assert_eq!(
-        declared(&contract("FraudVerifier"), "MAX_CHILD_VALIDATORS"),
+        declared(&contract("FormVerifier"), "MAX_CHILD_VALIDATORS"),
         Some(MAX_CHILD_VALIDATORS as u64),
-        "FraudVerifier.sol must declare MAX_CHILD_VALIDATORS as the ledger's"
+        "FormVerifier.sol must declare MAX_CHILD_VALIDATORS as the ledger's"
     );
 }

@@ -152,8 +152,8 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::Set(_) => {
             NotAFault("a set is checked whole when it registers, and each member when it bonds")
         }
+        ChildError::AlreadyRegistered(_) => Convicted(FraudKind::DoubleRegistration),
         ChildError::SetSize(_)
-        | ChildError::AlreadyRegistered(_)
         | ChildError::UnknownChild(_)
         | ChildError::NotNewer { .. }
         | ChildError::TooFarAhead { .. }
@@ -345,6 +345,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
                     build::sign(&c.domain, exit, &[&alice]),
                 ]
             }),
+        ),
+        (
+            "a child registered twice",
+            Box::new(|_| vec![build::register_child_tx(&registration(0)); 2]),
         ),
         (
             "rogue-key registration",
