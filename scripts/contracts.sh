@@ -36,7 +36,7 @@ extract() { # $1: output directory
       if (size > 24576) { console.error(`contracts: ${f} deploys ${size} bytes, past the 24,576 a contract may hold`); over = true; }
     }
     process.exit(over ? 1 : 0);
-  ' $(for name in "${artifacts[@]}"; do echo "$PWD/$1/$name.json"; done)
+  ' $(dir=$(cd "$1" && pwd); for name in "${artifacts[@]}"; do echo "$dir/$name.json"; done)
 }
 
 case "${1:-}" in
