@@ -114,22 +114,19 @@ contract FraudVerifier {
         return e.spend.height;
     }
 
-    /// @notice `inflation`, on the ABI encoding of its evidence (what `RootModule` holds).
-    function inflationOf(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
-        external
-        view
-        returns (uint64)
-    {
-        return this.inflation(chainId, anchor, abi.decode(ev, (InflationEvidence)));
-    }
-
     /// @notice An included transaction's outputs (plus what it locks into a child's escrow,
     /// stakes or bonds) differ from its inputs in some asset: more is inflation, less is value
     /// destroyed, both refused by the ledger. A `StartChildExit` or `StartChildDepositExit`
     /// bonds its child's exit bond, which it does not carry: shown by the child's registration
-    /// (`e.registration`), its ETH must balance with the bond; unshown, its outputs alone must
-    /// not exceed its inputs.
-    function inflation(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
+    /// (`InflationEvidence.registration`), its ETH must balance with the bond; unshown, its
+    /// outputs alone must not exceed its inputs. `ev` is the evidence's ABI encoding (what
+    /// `RootModule` holds).
+    function inflation(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev) external view returns (uint64) {
+        return this.inflationOf(chainId, anchor, abi.decode(ev, (InflationEvidence)));
+    }
+
+    /// @notice `inflation`, on the decoded evidence.
+    function inflationOf(uint64 chainId, BlockHeader calldata anchor, InflationEvidence calldata e)
         external
         pure
         returns (uint64)

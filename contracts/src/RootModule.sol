@@ -200,7 +200,7 @@ contract RootModule is RootStorage {
                 abi.decode(ev, (InvalidSignatureEvidence))
             );
         } else if (kind == FraudKind.Inflation) {
-            height = verifier.inflationOf(chainId, anchor, ev);
+            height = verifier.inflation(chainId, anchor, ev);
         } else if (kind == FraudKind.NonexistentInput) {
             height = verifier.nonexistentInput(chainId, anchor, abi.decode(ev, (NonexistentInputEvidence)));
         } else if (kind == FraudKind.DepositMismatch) {
