@@ -177,7 +177,7 @@ impl Bridge for RpcState {
             link.parent.exits_started(self.chain_id(), from).await.map_err(parent_err)?;
         let mut exits = Vec::with_capacity(claims.len());
         for c in claims {
-            let verdict = judge(&self.app, &c.target).map_err(internal)?;
+            let verdict = judge(&self.app, &c).map_err(internal)?;
             // A deposit's exit is shown at the output that minted it, when known.
             let pos = match &verdict {
                 Verdict::Spent { pos, .. } => Some(pos.clone()),
@@ -186,6 +186,7 @@ impl Bridge for RpcState {
             let (name, spent_height, spent_index) = match verdict {
                 Verdict::Honest => ("honest", 0, 0),
                 Verdict::Unknown => ("unknown", 0, 0),
+                Verdict::Forged { .. } => ("forged", 0, 0),
                 Verdict::Spent { height, index, .. } => ("spent", height, index),
             };
             let known = pos.is_some();
@@ -252,6 +253,11 @@ impl Bridge for RpcState {
             }
             Verdict::Unknown => {
                 return Err(Status::not_found(format!("this node holds no output {pos}")))
+            }
+            Verdict::Forged { pos } => {
+                return Err(Status::failed_precondition(format!(
+                    "an exit of {pos} claims another output than this chain holds: no spend challenges it"
+                )))
             }
         };
         let tx_at = |h: u64, i: u32| -> Result<plasma_ledger::SignedTransaction, Status> {

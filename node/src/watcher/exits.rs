@@ -15,6 +15,7 @@ use crate::Store;
 use plasma_bridge::parent::ChainState;
 use plasma_bridge::{DepositChallenge, ExitClaim, ExitTarget, ParentChain};
 use plasma_client::util::unix_now;
+use plasma_ledger::exit::ExitKey;
 use plasma_ledger::header::last_checkpoint_before;
 use plasma_ledger::types::{decode, DepositRecord};
 use plasma_ledger::{Kind, LedgerView, SignedTransaction, UtxoPos, B256};
@@ -41,12 +42,30 @@ pub enum Verdict {
     /// The output is unknown here (a deposit not minted yet, or a position this node does
     /// not hold).
     Unknown,
+    /// The exit claims another output than the one this chain holds at `pos` (or one where
+    /// this chain's block has none): the history it was proven through is not this chain's,
+    /// and the chain's own certificate of its block at that height contradicts it.
+    Forged {
+        /// The position the exit claims.
+        pos: UtxoPos,
+    },
 }
 
-/// Judges an exit of `target` against the node's committed state.
-pub fn judge(app: &PlasmaApp, target: &ExitTarget) -> eyre::Result<Verdict> {
-    let pos = match target {
-        ExitTarget::Output(pos) => pos.clone(),
+/// Judges `claim` against the node's committed state.
+pub fn judge(app: &PlasmaApp, claim: &ExitClaim) -> eyre::Result<Verdict> {
+    let pos = match &claim.target {
+        ExitTarget::Output(pos) => {
+            let ours = app.with_store(|s| -> eyre::Result<_> {
+                let block = s.block(pos.blockHeight)?;
+                Ok(block.map(|b| b.transactions.get(pos.txIndex as usize).cloned()))
+            })?;
+            match ours {
+                Some(ours) if claims_another_output(ours.as_ref(), pos, claim.exit_id) => {
+                    return Ok(Verdict::Forged { pos: pos.clone() })
+                }
+                _ => pos.clone(),
+            }
+        }
         ExitTarget::Deposit { minted: Some(pos), .. } => pos.clone(),
         ExitTarget::Deposit { nonce, minted: None } => {
             match app.with_store(|s| minted_at(s, *nonce))? {
@@ -56,6 +75,23 @@ pub fn judge(app: &PlasmaApp, target: &ExitTarget) -> eyre::Result<Verdict> {
         }
     };
     judge_output(app, &pos)
+}
+
+/// Whether an exit of id `exit_id` of the output at `pos` claims another output than this
+/// chain's transaction there (`ours`; `None`: the block holds no transaction at that index):
+/// an output's exit id names its transaction (`ExitKey::output`), so the same position in
+/// another history is another exit.
+pub fn claims_another_output(
+    ours: Option<&SignedTransaction>,
+    pos: &UtxoPos,
+    exit_id: B256,
+) -> bool {
+    match ours.map(|s| &s.transaction) {
+        Some(tx) if usize::from(pos.outputIndex) < tx.outputs.len() => {
+            ExitKey::output(tx, pos.outputIndex).exit_id() != exit_id
+        }
+        _ => true,
+    }
 }
 
 /// Judges an exit of the output at `pos` against the node's committed state.
@@ -160,7 +196,17 @@ pub async fn exits_once(watch: &Watch, state: &mut ExitWatch) -> eyre::Result<()
     let now = unix_now();
     let mut settled = Vec::new();
     for (id, claim) in &state.open {
-        let Verdict::Spent { pos, height, index, input } = judge(app, &claim.target)? else {
+        let verdict = judge(app, claim)?;
+        let Verdict::Spent { pos, height, index, input } = verdict else {
+            if let Verdict::Forged { pos } = &verdict {
+                if state.reported.insert(*id) {
+                    let detail = format!(
+                        "exit {id} by {} claims {pos}, where this chain holds another output: it was proven through another history; prove the anchor's fraud with this chain's certificate at {}",
+                        claim.owner, pos.blockHeight
+                    );
+                    alerts.raise(AlertKind::InvalidExit, pos.blockHeight, detail);
+                }
+            }
             if claim.exitable_at < now {
                 settled.push(*id); // its exit period is over: payable, nothing left to watch
             }
@@ -277,6 +323,29 @@ mod tests {
             configurations: 1,
             pending_configuration: 0,
         }
+    }
+
+    /// A forged history can put another transaction at a position this chain holds: its exit
+    /// of that position names another output (the exit id names the transaction), and is
+    /// forged, whoever owns the output here.
+    #[test]
+    fn an_exit_of_another_transaction_at_one_of_our_positions_is_forged() {
+        use plasma_ledger::testkit::user;
+        use plasma_ledger::{Address, Kind, Output, U256};
+        let alice = user("alice").address();
+        let pay = |amount: u64| {
+            let out = vec![Output::new(alice, Address::ZERO, U256::from(amount))];
+            let tx = plasma_ledger::build::transaction(Kind::Transfer, vec![], out, vec![]);
+            SignedTransaction { transaction: tx, signatures: vec![] }
+        };
+        let (ours, theirs) = (pay(10), pay(1_000));
+        let pos = UtxoPos::new(4, 0, 0);
+        let id = |stx: &SignedTransaction, i| ExitKey::output(&stx.transaction, i).exit_id();
+        assert!(!claims_another_output(Some(&ours), &pos, id(&ours, 0)), "our own output");
+        assert!(claims_another_output(Some(&ours), &pos, id(&theirs, 0)), "a forged transaction");
+        let past = UtxoPos::new(4, 0, 1);
+        assert!(claims_another_output(Some(&ours), &past, id(&ours, 1)), "past our outputs");
+        assert!(claims_another_output(None, &pos, id(&ours, 0)), "past our block's transactions");
     }
 
     #[test]

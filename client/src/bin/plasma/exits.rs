@@ -40,6 +40,7 @@ pub(crate) async fn run(node: &mut plasma_proto::Client, out: &Printer) -> eyre:
             let amount = format!("{} {}", p.amount, asset(p.token));
             let verdict = match e.verdict.as_str() {
                 "spent" => format!("spent in {}:{} (challengeable)", e.spent_height, e.spent_index),
+                "forged" => "forged (another history: prove fraud)".to_string(),
                 v => v.to_string(),
             };
             let owner = p.owner.to_string();
