@@ -99,6 +99,8 @@ fn checkpoints_land_on_the_root_epoch_after_epoch() {
     cluster.start_all();
     let last = rt.block_on(checkpointed(&root, chain_id, 3 * EPOCH));
     assert_eq!(last % EPOCH, 0, "checkpoints are at epoch ends");
+    // A quorum certified and checkpointed `last`; node 0 may still be committing it.
+    cluster.wait_height(&[0], last, Duration::from_secs(30));
     cluster.stop_all();
     let chain = cluster.chain(0, last);
     rt.block_on(async {
