@@ -70,6 +70,13 @@ impl ExitKey {
     }
 }
 
+/// Whether exit `exit_id` is of output `index` of `tx`. An output's exit id names its
+/// transaction ([`ExitKey::output`]), so an exit proven through another history, of another
+/// transaction at the same position, is not.
+pub fn exits_output(tx: &Transaction, index: u8, exit_id: B256) -> bool {
+    usize::from(index) < tx.outputs.len() && ExitKey::output(tx, index).exit_id() == exit_id
+}
+
 /// A proven claim to an output, ready to be queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExitClaim {
@@ -380,4 +387,25 @@ pub fn verify_deposit_exit_challenge(
     }
     let at_output = ExitRecord { utxoPos: minted_pos.clone(), ..exit.clone() };
     verify_challenge(domain, &at_output, spend, input_index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A forged history can put another transaction at a position the chain holds: its exit
+    /// of that position names another output, whoever owns the output here.
+    #[test]
+    fn an_exit_of_another_transaction_at_the_same_position_is_not_of_our_output() {
+        let alice = crate::testkit::user("alice").address();
+        let pay = |amount: u64| {
+            let out = vec![Output::new(alice, Address::ZERO, U256::from(amount))];
+            crate::build::transaction(Kind::Transfer, vec![], out, vec![])
+        };
+        let (ours, theirs) = (pay(10), pay(1_000));
+        let id = |tx: &Transaction, i| ExitKey::output(tx, i).exit_id();
+        assert!(exits_output(&ours, 0, id(&ours, 0)), "our own output");
+        assert!(!exits_output(&ours, 0, id(&theirs, 0)), "a forged transaction");
+        assert!(!exits_output(&ours, 1, id(&ours, 1)), "past our outputs");
+    }
 }
