@@ -156,15 +156,15 @@ contract FormVerifier {
                     return false;
                 }
             }
-            if (!_possessed(v.operator, v.blsPubkey, r.proofsOfPossession[i])) return false;
+            if (!possessed(v.operator, v.blsPubkey, r.proofsOfPossession[i])) return false;
         }
         return true;
     }
 
-    /// Whether `pop` proves `key` possessed by `operator`: both valid points other than the
+    /// @notice Whether `pop` proves `key` possessed by `operator`: both valid points other than the
     /// point at infinity, and `pop` a signature by `key` of `abi.encode(operator, key)` (what
     /// `PlasmaRoot.bond` checks, and `ledger::bls::BlsPublicKey::verify_possession`).
-    function _possessed(address operator, bytes memory key, bytes memory pop) private view returns (bool) {
+    function possessed(address operator, bytes memory key, bytes memory pop) public view returns (bool) {
         if (key.length != BLS.G2_LEN || pop.length != BLS.G1_LEN) return false;
         if (BLS.isInfinity(key) || BLS.isInfinity(pop)) return false;
         bytes memory h = BLS.hashToG1(abi.encode(operator, key), BLS.POP_DST);

@@ -304,7 +304,10 @@ enum FraudKind {
     // A header that breaks the validator schedule (`BrokenScheduleEvidence`).
     BrokenSchedule,
     // One child registered twice (`DoubleRegistrationEvidence`).
-    DoubleRegistration
+    DoubleRegistration,
+    // A child transaction the child's record, as included transactions show it, refuses
+    // (`ChildRecordEvidence`).
+    ChildRecord
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -368,6 +371,27 @@ struct RegistrationProof {
 struct DoubleRegistrationEvidence {
     RegistrationProof a;
     RegistrationProof b;
+}
+
+/// An included transaction: `inclusion` at (`height`, `txIndex`).
+struct IncludedTx {
+    uint64 height;
+    uint32 txIndex;
+    TxInclusion inclusion;
+}
+
+/// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the
+/// parent's record of the child refuses, as transactions included before it show that record:
+/// the child's `registration`, then `earlier` in order (bonds, checkpoints and fraud proofs of
+/// the child). A parent's record of a child only grows (members join, the last checkpoint
+/// rises, a fraud proof freezes it for good), so what they show still holds at `refused`:
+/// a bond of a member's operator or key, past `MAX_CHILD_VALIDATORS` members or without a
+/// proof of possession of its key; a checkpoint not above one shown; anything but a fraud
+/// proof after a fraud proof. The later block is invalid.
+struct ChildRecordEvidence {
+    RegistrationProof registration;
+    IncludedTx[] earlier;
+    IncludedTx refused;
 }
 
 /// How a nonexistent input is shown (`NonexistentInputEvidence.how`).

@@ -151,6 +151,61 @@ contract FraudTest is RootFixture {
         _convict("double_registration", "double_registration_honest", FraudVerifier.DifferentChildren.selector, 4);
     }
 
+    /// A plasma parent's quorum adds a 17th validator to a child (the set a checkpoint's
+    /// certificate is checked against grows past what the child may hold): the child's
+    /// registration of 16, included earlier, convicts; a bond into a child of four does not.
+    function test_fraud_a_bond_past_sixteen_validators() public {
+        _convict(
+            "child_record_bond_past_sixteen", "child_record_fresh_bond_honest", FraudVerifier.RecordAllows.selector, 4
+        );
+    }
+
+    /// The dearest child-record proof (a registration of 16 validators, a bond's operator
+    /// recovered) costs well under a tenth of a block.
+    function test_a_child_record_proof_of_a_full_set_fits_a_block() public {
+        FraudProof memory proof = _proof("child_record_bond_past_sixteen");
+        vm.prank(PROVER);
+        uint256 before = gasleft();
+        root.proveFraud(CHAIN, proof);
+        uint256 used = before - gasleft();
+        assertTrue(root.chain(CHAIN).frozen, "convicted");
+        assertLe(used, 2_000_000, string.concat("gas of a child-record proof of 16 members: ", vm.toString(used)));
+    }
+
+    /// ... bonds one operator twice, which would double its power in the child's set: its
+    /// earlier bond, shown, convicts; unshown, the second bond alone is allowed.
+    function test_fraud_an_operator_bonded_twice() public {
+        _convict(
+            "child_record_operator_bonded_twice",
+            "child_record_second_bond_unshown_honest",
+            FraudVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
+    /// ... accepts a child's checkpoint at a height it already checkpointed (a second history
+    /// for that height, with its own exits): the earlier checkpoint convicts; a higher one is
+    /// allowed.
+    function test_fraud_a_child_checkpoint_not_newer_than_the_last() public {
+        _convict(
+            "child_record_checkpoint_not_newer",
+            "child_record_newer_checkpoint_honest",
+            FraudVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
+    /// ... takes a deposit into a child a fraud proof froze (value into a chain that can only
+    /// exit): the fraud proof, included earlier, convicts; without it the deposit is allowed.
+    function test_fraud_a_deposit_into_a_frozen_child() public {
+        _convict(
+            "child_record_deposit_into_frozen",
+            "child_record_deposit_unfrozen_honest",
+            FraudVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
     /// An exit start at a plasma parent that keeps the ETH its child's exit bond should take:
     /// the child's registration, included under the anchor, shows the bond, and the proof
     /// convicts; the same start paying the bond is conserved.

@@ -61,6 +61,9 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotTheChild")) return FraudVerifier.NotTheChild.selector;
         if (n == keccak256("UnexpectedRegistration")) return FraudVerifier.UnexpectedRegistration.selector;
         if (n == keccak256("DifferentChildren")) return FraudVerifier.DifferentChildren.selector;
+        if (n == keccak256("RecordAllows")) return FraudVerifier.RecordAllows.selector;
+        if (n == keccak256("OutOfOrder")) return FraudVerifier.OutOfOrder.selector;
+        if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
         if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
@@ -303,6 +306,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 49, "every fraud vector convicts");
+        assertEq(convicted, 54, "every fraud vector convicts");
     }
 }

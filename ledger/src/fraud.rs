@@ -52,6 +52,9 @@ pub enum FraudKind {
     BrokenSchedule,
     /// One child registered by two transactions.
     DoubleRegistration,
+    /// A child transaction that the child's record, as included transactions show it,
+    /// refuses ([`verify_child_record`]).
+    ChildRecord,
 }
 
 /// A proven fraud.
@@ -115,6 +118,21 @@ pub enum FraudError {
     /// Honest: the two registrations register different children.
     #[error("the registrations are of different children")]
     DifferentChildren,
+    /// A transaction shown of a child's record is not after the one shown before it.
+    #[error("the transaction at ({height}, {index}) is not after the one shown before it")]
+    OutOfOrder {
+        /// Its block's height.
+        height: u64,
+        /// Its index in the block.
+        index: u32,
+    },
+    /// The bond's first input carries no signature its operator can be recovered from: prove
+    /// an invalid signature instead.
+    #[error("no operator can be recovered from the bond's first signature")]
+    NoOperator,
+    /// Honest: the child's record, as shown, allows the transaction.
+    #[error("the child's record shown allows the transaction")]
+    RecordAllows,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -544,10 +562,10 @@ pub fn judge(
     schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
-        DepositMismatchEvidence, DoubleMintEvidence, DoubleRegistrationEvidence,
-        DoubleSpendEvidence, FraudKind as Kind, InflationEvidence, InvalidSignatureEvidence,
-        MalformedTransactionEvidence, MintProof, MissingInputKind, NonexistentInputEvidence,
-        SpendProof,
+        ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
+        DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
+        InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof, MissingInputKind,
+        NonexistentInputEvidence, SpendProof,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -648,6 +666,11 @@ pub fn judge(
                 decode("DoubleRegistrationEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_double_registration(chain_id, anchor, &e.a, &e.b)
         }
+        Kind::ChildRecord => {
+            let e: ChildRecordEvidence =
+                decode("ChildRecordEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_child_record(domain, anchor, &e)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -692,6 +715,7 @@ where
 /// verifiers above take.
 pub mod evidence;
 mod history;
+pub(crate) mod record;
 pub(crate) mod registered;
 
 use history::no_checkpoint_from;
@@ -699,4 +723,5 @@ pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
     verify_history_equivocation,
 };
+pub use record::verify_child_record;
 pub use registered::verify_double_registration;

@@ -35,6 +35,8 @@ use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
+mod record;
+
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
@@ -478,6 +480,13 @@ pub fn build_proof(
                 let ev = DoubleRegistrationEvidence { a: first, b: again };
                 Ok(cx.proof(SolFraudKind::DoubleRegistration, &ev))
             }
+            // What the child's registration and earlier transactions show of its record
+            // refuses this one.
+            ChildError::AlreadyBonded(_)
+            | ChildError::SetSize(_)
+            | ChildError::BondPossession
+            | ChildError::NotNewer { .. }
+            | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             other => Err(ProofError::Unsupported(other.to_string())),
         },
         TxError::Form(_) => {

@@ -18,6 +18,10 @@ use crate::view::MemoryLedger;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
+mod child_record;
+use child_record::child_record_txs;
+pub use child_record::ChildRecordTx;
+
 /// The plasma chain id of the fixtures.
 pub const CHAIN_ID: u64 = 7;
 /// The root chain id of the fixtures (anvil's).
@@ -319,8 +323,11 @@ pub struct FraudWorld {
     pub bonded_exit_start: u32,
     /// … the registration of `well_formed_registration` again.
     pub registered_again: u32,
-    /// … a registration of another child.
+    /// … a registration of another child, of four validators.
     pub another_registration: u32,
+    /// … from here, transactions of the two children that their records refuse or allow,
+    /// in the order of [`ChildRecordTx`].
+    pub record: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -463,7 +470,12 @@ impl FraudWorld {
         let registered_again = frauds.len() as u32;
         frauds.push(crate::build::register_child_tx(&registered));
         let another_registration = frauds.len() as u32;
-        frauds.push(crate::build::register_child_tx(&registration(4)));
+        let another = registration(4);
+        frauds.push(crate::build::register_child_tx(&another));
+        let small = crate::registration::child_chain_id(d.chain_id, &another);
+        let record_txs = child_record_txs(&d, &alice, &alices_change, child, small);
+        let record = frauds.len() as u32;
+        frauds.extend(record_txs);
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -489,6 +501,7 @@ impl FraudWorld {
             bonded_exit_start,
             registered_again,
             another_registration,
+            record,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

@@ -123,6 +123,17 @@ pub enum ChildError {
     /// A fraud proof froze the child: exits only.
     #[error("chain {0} is frozen after a proven fraud")]
     Frozen(u64),
+    /// A fraud proof against a frozen child that shows nothing below its rollback: only a
+    /// proof of an earlier block is heard, and it lowers the rollback.
+    #[error("chain {chain} is frozen from {rollback}: a proof at {height} lowers nothing")]
+    NotBelowRollback {
+        /// The child.
+        chain: u64,
+        /// The height the proof shows (its anchor's, the equivocation's, or its verdict's).
+        height: u64,
+        /// The child's rollback height.
+        rollback: u64,
+    },
     /// The fraud proof does not convict.
     #[error("fraud proof: {0}")]
     Fraud(crate::fraud::FraudError),
@@ -160,6 +171,7 @@ impl ChildError {
                 | ChildError::BondOutput
                 | ChildError::NoBlockTime
                 | ChildError::Frozen(_)
+                | ChildError::NotBelowRollback { .. }
                 | ChildError::RewardOutput
                 | ChildError::AlreadyBonded(_)
                 | ChildError::SetSize(_)

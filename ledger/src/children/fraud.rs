@@ -53,9 +53,12 @@ fn judge_child_fraud(
     let chain = c.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let proof = &c.proof;
-    let lowers = |height: u64| !record.frozen() || height < record.rollback_height;
-    if !lowers(shown_height(proof)?) {
-        return Err(ChildError::Frozen(chain));
+    let rollback = record.rollback_height;
+    let lowers = |height: u64| !record.frozen() || height < rollback;
+    let not_below = |height| ChildError::NotBelowRollback { chain, height, rollback };
+    let shown = shown_height(proof)?;
+    if !lowers(shown) {
+        return Err(not_below(shown));
     }
     let set = certifying_set(&record, proof)?;
     let height = match equivocation_evidence(proof) {
@@ -92,7 +95,7 @@ fn judge_child_fraud(
     };
     // An invalid block sits at or below the anchor it is shown under: this only guards it.
     if !lowers(height) {
-        return Err(ChildError::Frozen(chain));
+        return Err(not_below(height));
     }
     Ok((chain, height, convicted(&record, proof)?))
 }

@@ -30,6 +30,7 @@ use serde_json::{json, Value};
 
 mod certificates;
 mod fabricated;
+mod record;
 mod root;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
@@ -498,6 +499,16 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             json!({ "evidence": h(evidence.abi_encode()) }),
             prove(SolFraudKind::DoubleRegistration, &|| evidence.abi_encode()),
             fraud::verify_double_registration(id, anchor, &evidence.a, &evidence.b),
+        );
+    }
+
+    for (name, evidence, result) in record::cases(world) {
+        push(
+            name,
+            "ChildRecord",
+            json!({ "evidence": h(evidence.abi_encode()) }),
+            prove(SolFraudKind::ChildRecord, &|| evidence.abi_encode()),
+            result,
         );
     }
 

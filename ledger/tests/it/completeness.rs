@@ -154,8 +154,11 @@ fn child_verdict(e: &ChildError) -> Verdict {
         }
         ChildError::AlreadyRegistered(_) => Convicted(FraudKind::DoubleRegistration),
         ChildError::SetSize(_)
-        | ChildError::UnknownChild(_)
+        | ChildError::AlreadyBonded(_)
+        | ChildError::BondPossession
         | ChildError::NotNewer { .. }
+        | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
+        ChildError::UnknownChild(_)
         | ChildError::TooFarAhead { .. }
         | ChildError::AheadOfClock { .. }
         | ChildError::WrongSet { .. }
@@ -169,11 +172,9 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::BondOutput
         | ChildError::Challenge(_)
         | ChildError::NoBlockTime
-        | ChildError::Frozen(_)
+        | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
-        | ChildError::RewardOutput
-        | ChildError::AlreadyBonded(_)
-        | ChildError::BondPossession => Open(BOOKKEEPING),
+        | ChildError::RewardOutput => Open(BOOKKEEPING),
     }
 }
 
@@ -351,6 +352,35 @@ fn cases() -> Vec<(&'static str, Fault)> {
             Box::new(|_| vec![build::register_child_tx(&registration(0)); 2]),
         ),
         (
+            "a key bonded twice",
+            // Alice bonds with validator 0's key (she holds it here, and proves it): the
+            // child has that key already.
+            Box::new(|c| child_then(c, 4, |c, _| vec![bond(c, 0, None)])),
+        ),
+        (
+            "a bond without a proof of possession",
+            Box::new(|c| child_then(c, 4, |c, _| vec![bond(c, 4, Some(0))])),
+        ),
+        (
+            "a bond past sixteen validators",
+            Box::new(|c| child_then(c, 16, |c, _| vec![bond(c, 16, None)])),
+        ),
+        (
+            "a checkpoint not newer than the last",
+            Box::new(|c| {
+                child_then(c, 4, |_, child| {
+                    let checkpoint = child_checkpoint(child, 1, 0);
+                    vec![checkpoint.clone(), checkpoint]
+                })
+            }),
+        ),
+        (
+            "a deposit into a frozen child",
+            Box::new(|c| {
+                child_then(c, 4, |c, child| vec![equivocation_proof(child), lock(c, child)])
+            }),
+        ),
+        (
             "rogue-key registration",
             Box::new(|_| {
                 // Validator 1's proof of possession is validator 0's: a key its operator
@@ -380,12 +410,111 @@ fn cases() -> Vec<(&'static str, Fault)> {
 
 /// A child of four validators, epochs of 4 blocks, an exit bond of 10.
 fn registration(salt: u64) -> plasma_ledger::ChildRegistration {
-    let (keys, set) = testkit::committee(4);
+    registration_of(4, salt)
+}
+
+/// A child of `n` validators, epochs of 4 blocks, an exit bond of 10.
+fn registration_of(n: usize, salt: u64) -> plasma_ledger::ChildRegistration {
+    let (keys, set) = testkit::committee(n);
     let members: Vec<_> =
         set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
     let params =
         plasma_ledger::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
     build::child_registration(salt, params, &members)
+}
+
+/// A child of `n` validators registered in block 3, then what `then` adds for it (given the
+/// child's id).
+fn child_then(
+    c: &TestChain,
+    n: usize,
+    then: impl FnOnce(&TestChain, u64) -> Vec<SignedTransaction>,
+) -> Vec<SignedTransaction> {
+    let reg = registration_of(n, 0);
+    let child = plasma_ledger::children::child_chain_id(c.domain.chain_id, &reg);
+    let mut txs = vec![build::register_child_tx(&reg)];
+    txs.extend(then(c, child));
+    txs
+}
+
+/// Alice's bond of 1 gwei into the child of [`child_then`] with validator `key`'s BLS key,
+/// proven possessed by her (or, with `Some(other)`, a proof by validator `other`'s key).
+fn bond(c: &TestChain, key: usize, pop_by: Option<usize>) -> SignedTransaction {
+    let alice = testkit::user("alice");
+    let (keys, _) = testkit::committee(key.max(pop_by.unwrap_or(0)) + 1);
+    let reg = registration_of(if key >= 16 { 16 } else { 4 }, 0);
+    let child = plasma_ledger::children::child_chain_id(c.domain.chain_id, &reg);
+    let payload = plasma_ledger::ChildBond {
+        childChainId: child,
+        amount: U256::from(plasma_ledger::POWER_UNIT),
+        blsPubkey: keys[key].public_key().to_eip2537().to_vec().into(),
+        proofOfPossession: keys[pop_by.unwrap_or(key)]
+            .proof_of_possession(alice.address())
+            .to_eip2537()
+            .to_vec()
+            .into(),
+    };
+    let tx = build::transaction(
+        Kind::BondChild,
+        vec![UtxoPos::new(2, 0, 0)],
+        vec![],
+        payload.abi_encode(),
+    );
+    build::sign(&c.domain, tx, &[&alice])
+}
+
+/// Block `height` of `child` (its first four validators' chain), certified by all of them,
+/// its time moved by `skew` (two blocks at one height).
+fn child_header(child: u64, height: u64, skew: u64) -> (BlockHeader, CommitCertificate) {
+    let (keys, set) = testkit::committee(4);
+    let domain = plasma_ledger::children::child_domain(&testkit::domain(), child);
+    let mut chain = TestChain::with_domain(domain, set.hash());
+    for _ in 0..height {
+        chain.commit(vec![]);
+    }
+    let mut header = chain.tip().clone();
+    header.timestamp += skew;
+    let certificate = testkit::certify_all(&set, &keys, &header);
+    (header, certificate)
+}
+
+/// The checkpoint of block `height` of `child`.
+fn child_checkpoint(child: u64, height: u64, skew: u64) -> SignedTransaction {
+    let (header, certificate) = child_header(child, height, skew);
+    build::child_checkpoint_tx(&plasma_ledger::Checkpoint { header, certificate })
+}
+
+/// A proof that `child`'s validators certified two blocks at height 1: it freezes the child.
+fn equivocation_proof(child: u64) -> SignedTransaction {
+    let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
+    let evidence = plasma_ledger::EquivocationEvidence { a, b };
+    let proof = plasma_ledger::FraudProof {
+        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
+        evidence: evidence.abi_encode().into(),
+        ..Default::default()
+    };
+    let prover = testkit::user("alice").address();
+    let c = plasma_ledger::ChildFraudProof { childChainId: child, proof, prover };
+    build::prove_child_fraud_tx(&c, U256::ZERO)
+}
+
+/// Alice's lock of 40 of her 100 into `child`, 60 back.
+fn lock(c: &TestChain, child: u64) -> SignedTransaction {
+    let alice = testkit::user("alice");
+    let lock = plasma_ledger::ChildDeposit {
+        childChainId: child,
+        recipient: alice.address(),
+        token: Address::ZERO,
+        amount: U256::from(40),
+    };
+    let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
+    let tx = build::transaction(
+        Kind::DepositToChild,
+        vec![UtxoPos::new(2, 0, 0)],
+        change,
+        lock.abi_encode(),
+    );
+    build::sign(&c.domain, tx, &[&alice])
 }
 
 /// One more transaction than a block may hold (the same one: the count is judged first).
@@ -542,5 +671,8 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
         Convicted(FraudKind::Inflation),
         "value destroyed, or a bond unpaid"
     );
-    assert!(matches!(child_verdict(&ChildError::AlreadyBonded(Address::ZERO)), Open(BOOKKEEPING)));
+    let rebonded = ChildError::AlreadyBonded(Address::ZERO);
+    assert_eq!(child_verdict(&rebonded), Convicted(FraudKind::ChildRecord));
+    let wrong_set = ChildError::WrongSet { expected: B256::ZERO, got: B256::ZERO };
+    assert!(matches!(child_verdict(&wrong_set), Open(BOOKKEEPING)));
 }

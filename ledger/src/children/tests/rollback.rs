@@ -357,7 +357,7 @@ fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
     for again in [late, early] {
         assert!(matches!(
             tx_refusal(&mut w.parent, prove_child_fraud_tx(&again, U256::ZERO)),
-            TxError::System(e) if *e == ChildError::Frozen(w.id)
+            TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 4, .. })
         ));
     }
 
@@ -381,7 +381,8 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
     let at = w.equivocation(8, &[1, 2, 3], &[1, 2, 3]);
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&at, U256::from(5))),
-        TxError::System(e) if *e == ChildError::Frozen(w.id)
+        TxError::System(e)
+            if *e == ChildError::NotBelowRollback { chain: w.id, height: 8, rollback: 8 }
     ));
     // Two blocks at 5: the rollback falls to 5; operator 3, who signed both, loses 10.
     let below = w.equivocation(5, &[1, 2, 3], &[1, 2, 3]);
@@ -434,7 +435,7 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // Proven again, it lowers nothing: the child is frozen.
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
-        TxError::System(e) if *e == ChildError::Frozen(w.id)
+        TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 3, .. })
     ));
 
     // Due, Mallory's exit under the fork is cancelled (her bond back) and Carol's is paid

@@ -1,0 +1,172 @@
+//! What a child's transactions, included under the anchor, show of a plasma parent's record
+//! of that child, and the transactions that record refuses.
+//!
+//! The record only grows. Members join (registration, then one per bond) and never leave, the
+//! last accepted checkpoint only rises, and a proven fraud freezes the child for good. So a
+//! registration and some later transactions of the child, all included, show a lower bound of
+//! the record that still holds at any later transaction. Shown that way, a bond of a member's
+//! operator or key (`ChildError::AlreadyBonded`), past [`MAX_CHILD_VALIDATORS`] members
+//! (`SetSize`) or without a proof of possession of its key (`BondPossession`), a checkpoint
+//! not above one shown (`NotNewer`), and a checkpoint, deposit, stake or bond after a fraud
+//! proof (`Frozen`) are refused whatever else the parent holds: no state of the parent is
+//! needed to prove them.
+
+use super::registered::registered;
+use super::{included, FraudError, FraudKind, FraudVerdict};
+use crate::bls::{BlsPublicKey, BlsSignature};
+use crate::form::MAX_BOND_BYTES;
+use crate::kind::Kind;
+use crate::registration::MAX_CHILD_VALIDATORS;
+use crate::signing::{recover_signer, SigningDomain};
+use crate::types::{
+    decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildFraudProof, ChildRecordEvidence,
+    ChildStake, IncludedTx, SignedTransaction, Transaction, MAX_TX_BYTES,
+};
+use alloy_primitives::{Address, Bytes};
+
+/// A transaction of a child, as its record reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ChildTx {
+    /// A validator bond (`BondChild`).
+    Bond(ChildBond),
+    /// A checkpoint of the child's block at this height (`ChildCheckpoint`).
+    Checkpoint(u64),
+    /// A fraud proof against the child (`ProveChildFraud`).
+    FraudProof,
+    /// A deposit into the child (`DepositToChild`).
+    Deposit,
+    /// A stake for the child (`StakeChild`).
+    Stake,
+}
+
+/// The child `tx` is a transaction of, and what it is to the child's record (`None`: no such
+/// kind, or a payload the ledger does not decode, which is malformed).
+pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
+    let data = &tx.data;
+    Some(match tx.tx_kind()? {
+        Kind::BondChild => {
+            let bond: ChildBond = decode("ChildBond", data, MAX_BOND_BYTES).ok()?;
+            (bond.childChainId, ChildTx::Bond(bond))
+        }
+        Kind::ChildCheckpoint => {
+            let header = decode::<Checkpoint>("Checkpoint", data, MAX_TX_BYTES).ok()?.header;
+            (header.chainId, ChildTx::Checkpoint(header.height))
+        }
+        Kind::ProveChildFraud => {
+            let proof: ChildFraudProof = decode("ChildFraudProof", data, MAX_TX_BYTES).ok()?;
+            (proof.childChainId, ChildTx::FraudProof)
+        }
+        Kind::DepositToChild => (
+            decode::<ChildDeposit>("ChildDeposit", data, 4 * 32).ok()?.childChainId,
+            ChildTx::Deposit,
+        ),
+        Kind::StakeChild => {
+            (decode::<ChildStake>("ChildStake", data, 2 * 32).ok()?.childChainId, ChildTx::Stake)
+        }
+        _ => return None,
+    })
+}
+
+/// A lower bound of a parent's record of a child, from included transactions.
+struct Shown {
+    /// Operators and BLS keys of the members.
+    members: Vec<(Address, Bytes)>,
+    /// The highest checkpoint shown (0: none).
+    highest_checkpoint: u64,
+    /// Whether a fraud proof against the child is shown.
+    frozen: bool,
+}
+
+impl Shown {
+    /// Whether the record refuses the bond `bond` by `operator`.
+    fn refuses_bond(&self, operator: Address, bond: &ChildBond) -> bool {
+        let key = &bond.blsPubkey;
+        self.frozen
+            || self.members.iter().any(|(op, k)| *op == operator || k == key)
+            || self.members.len() >= MAX_CHILD_VALIDATORS
+            || !possessed(operator, bond)
+    }
+}
+
+/// Whether `bond` proves its key possessed by `operator` (`children::validate_bond`).
+fn possessed(operator: Address, bond: &ChildBond) -> bool {
+    let key = BlsPublicKey::from_eip2537(&bond.blsPubkey);
+    let pop = BlsSignature::from_eip2537(&bond.proofOfPossession);
+    matches!((key, pop), (Ok(key), Ok(pop)) if key.verify_possession(operator, &pop))
+}
+
+/// The operator of a bond: who signed its first input (its owner, or the block holds an
+/// invalid signature, proven as such).
+fn operator(domain: &SigningDomain, stx: &SignedTransaction) -> Result<Address, FraudError> {
+    let signature = stx.signatures.first().ok_or(FraudError::NoOperator)?;
+    recover_signer(&domain.signing_hash(&stx.transaction), signature)
+        .map_err(|_| FraudError::NoOperator)
+}
+
+/// The transaction `shown` proves included under `anchor`, if it comes after `after` (then
+/// `after` moves to it), and what it is to the record of child `child`.
+fn next<'a>(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    shown: &'a IncludedTx,
+    after: &mut (u64, u32),
+    child: u64,
+) -> Result<(&'a SignedTransaction, ChildTx), FraudError> {
+    let IncludedTx { height, txIndex, inclusion } = shown;
+    if (*height, *txIndex) <= *after {
+        return Err(FraudError::OutOfOrder { height: *height, index: *txIndex });
+    }
+    *after = (*height, *txIndex);
+    let tx = included(chain_id, anchor, inclusion, *height, *txIndex)?;
+    let (named, read) = child_tx(tx).ok_or(FraudError::WrongKind(tx.kind))?;
+    if named != child {
+        return Err(FraudError::NotTheChild { named, registered: child });
+    }
+    Ok((&inclusion.signedTx, read))
+}
+
+/// Child record: a transaction of a child that the parent's record of it refuses, as the
+/// child's registration and earlier included transactions of the child show that record
+/// (the module's doc). The block holding the refused transaction is invalid.
+pub fn verify_child_record(
+    domain: &SigningDomain,
+    anchor: &BlockHeader,
+    e: &ChildRecordEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    let chain_id = domain.chain_id;
+    let (child, registration) = registered(chain_id, anchor, &e.registration)?;
+    let mut shown = Shown {
+        members: registration
+            .validators
+            .iter()
+            .map(|v| (v.operator, v.blsPubkey.clone()))
+            .collect(),
+        highest_checkpoint: 0,
+        frozen: false,
+    };
+    let mut after = (e.registration.height, e.registration.txIndex);
+    for earlier in &e.earlier {
+        let (stx, read) = next(chain_id, anchor, earlier, &mut after, child)?;
+        match read {
+            ChildTx::Bond(bond) => shown.members.push((operator(domain, stx)?, bond.blsPubkey)),
+            ChildTx::Checkpoint(height) => {
+                shown.highest_checkpoint = shown.highest_checkpoint.max(height)
+            }
+            ChildTx::FraudProof => shown.frozen = true,
+            ChildTx::Deposit | ChildTx::Stake => {
+                return Err(FraudError::WrongKind(stx.transaction.kind))
+            }
+        }
+    }
+    let (stx, read) = next(chain_id, anchor, &e.refused, &mut after, child)?;
+    let refused = match &read {
+        ChildTx::Bond(bond) => shown.refuses_bond(operator(domain, stx)?, bond),
+        ChildTx::Checkpoint(height) => shown.frozen || *height <= shown.highest_checkpoint,
+        ChildTx::Deposit | ChildTx::Stake => shown.frozen,
+        ChildTx::FraudProof => return Err(FraudError::WrongKind(stx.transaction.kind)),
+    };
+    if !refused {
+        return Err(FraudError::RecordAllows);
+    }
+    Ok(FraudVerdict::at(FraudKind::ChildRecord, e.refused.height))
+}

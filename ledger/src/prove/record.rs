@@ -1,0 +1,61 @@
+//! The proof of a child transaction its record refuses
+//! ([`crate::fraud::verify_child_record`]): the child's registration and the earlier
+//! transactions of the child that show why.
+
+use super::{ProofContext, ProofError};
+use crate::fraud::record::{child_tx, ChildTx};
+use crate::fraud::verify_child_record;
+use crate::types::{ChildRecordEvidence, FraudKind as SolFraudKind, FraudProof, IncludedTx};
+
+/// The proof that transaction `index` of block `height`, a transaction of a child, is one the
+/// child's record refuses. It shows, before it: every bond of the child (members and their
+/// number), the first fraud proof against it (frozen), and, for a checkpoint, the first
+/// checkpoint at or above its height.
+pub(super) fn child_record_proof(
+    cx: &ProofContext<'_>,
+    height: u64,
+    index: u32,
+) -> Result<FraudProof, ProofError> {
+    let block = cx.block(height)?;
+    let refused = &block.transactions.get(index as usize).ok_or(ProofError::Missing(height))?;
+    let (child, read) = child_tx(&refused.transaction)
+        .ok_or_else(|| ProofError::Unsupported("not a transaction of a child".into()))?;
+    let checkpoint = match read {
+        ChildTx::Checkpoint(h) => Some(h),
+        _ => None,
+    };
+    let registration = cx.registration(child)?;
+    let first = (registration.height, registration.txIndex);
+    let (mut frozen, mut newer) = (false, false);
+    let mut earlier = Vec::new();
+    for b in cx.blocks.iter().take_while(|b| b.header.height <= height) {
+        let at = b.header.height;
+        for (i, stx) in b.transactions.iter().enumerate() {
+            let position = (at, i as u32);
+            if position <= first || position >= (height, index) {
+                continue;
+            }
+            let shows = match child_tx(&stx.transaction) {
+                Some((c, ChildTx::Bond(_))) => c == child,
+                Some((c, ChildTx::FraudProof)) if c == child && !frozen => {
+                    frozen = true;
+                    true
+                }
+                Some((c, ChildTx::Checkpoint(h))) if c == child && !newer => {
+                    newer = checkpoint.is_some_and(|mine| h >= mine);
+                    newer
+                }
+                _ => false,
+            };
+            if shows {
+                let inclusion = cx.inclusion(at, i as u32)?;
+                earlier.push(IncludedTx { height: at, txIndex: i as u32, inclusion });
+            }
+        }
+    }
+    let refused = IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? };
+    let ev = ChildRecordEvidence { registration, earlier, refused };
+    verify_child_record(cx.domain, cx.anchor, &ev)
+        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    Ok(cx.proof(SolFraudKind::ChildRecord, &ev))
+}

@@ -1,0 +1,98 @@
+//! The transactions of the fraud world's two children that the child-record vectors judge.
+
+use super::committee;
+use crate::build::sign;
+use crate::kind::Kind;
+use crate::registration::MAX_CHILD_VALIDATORS;
+use crate::signing::{SigningDomain, UserKey};
+use crate::types::{SignedTransaction, UtxoPos};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolValue;
+
+/// The transactions of the world's two children (`full`, of 16 validators, and `small`, of
+/// four) that the child-record vectors judge, in the order of [`ChildRecordTx`].
+pub(super) fn child_record_txs(
+    d: &SigningDomain,
+    alice: &UserKey,
+    input: &UtxoPos,
+    full: u64,
+    small: u64,
+) -> Vec<SignedTransaction> {
+    let (keys, _) = committee(MAX_CHILD_VALIDATORS + 2);
+    let fresh = &keys[MAX_CHILD_VALIDATORS];
+    let bond = |child: u64, key: &crate::bls::BlsSecretKey| {
+        let payload = crate::types::ChildBond {
+            childChainId: child,
+            amount: U256::from(crate::types::POWER_UNIT),
+            blsPubkey: key.public_key().to_eip2537().to_vec().into(),
+            proofOfPossession: key
+                .proof_of_possession(alice.address())
+                .to_eip2537()
+                .to_vec()
+                .into(),
+        };
+        let tx = crate::build::transaction(
+            Kind::BondChild,
+            vec![input.clone()],
+            vec![],
+            payload.abi_encode(),
+        );
+        sign(d, tx, &[alice])
+    };
+    let checkpoint = |height: u64| {
+        let mut checkpoint = crate::types::Checkpoint::default();
+        (checkpoint.header.chainId, checkpoint.header.height) = (small, height);
+        crate::build::child_checkpoint_tx(&checkpoint)
+    };
+    let fraud = crate::types::ChildFraudProof {
+        childChainId: small,
+        prover: alice.address(),
+        ..Default::default()
+    };
+    let lock = crate::types::ChildDeposit {
+        childChainId: small,
+        recipient: alice.address(),
+        token: Address::ZERO,
+        amount: U256::from(1),
+    };
+    let deposit = crate::build::transaction(
+        Kind::DepositToChild,
+        vec![input.clone()],
+        vec![],
+        lock.abi_encode(),
+    );
+    vec![
+        bond(full, fresh),
+        bond(small, &keys[0]),
+        bond(small, fresh),
+        checkpoint(5),
+        checkpoint(5),
+        checkpoint(6),
+        crate::build::prove_child_fraud_tx(&fraud, U256::ZERO),
+        sign(d, deposit, &[alice]),
+        bond(small, &keys[MAX_CHILD_VALIDATORS + 1]),
+    ]
+}
+
+/// The transactions [`FraudWorld::record`] starts, by offset.
+#[derive(Debug, Clone, Copy)]
+pub enum ChildRecordTx {
+    /// Alice's bond of a fresh key into the child of 16 validators.
+    BondIntoFull,
+    /// Her bond of a member's key into the child of four.
+    BondOfMemberKey,
+    /// Her bond of a fresh key into the child of four.
+    FreshBond,
+    /// A checkpoint of the child of four at height 5.
+    Checkpoint5,
+    /// The same again.
+    Checkpoint5Again,
+    /// A checkpoint of it at height 6.
+    Checkpoint6,
+    /// A fraud proof against it.
+    FraudProof,
+    /// Alice's deposit into it.
+    Deposit,
+    /// Her bond of another fresh key into it.
+    SecondBond,
+}

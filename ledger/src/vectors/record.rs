@@ -1,0 +1,64 @@
+//! Child-record vectors: transactions of the world's two children that what their
+//! registrations and earlier transactions show of their records refuses, or allows.
+
+use crate::fraud::{self, FraudError, FraudVerdict};
+use crate::testkit::{ChildRecordTx as T, FraudWorld};
+use crate::types::{ChildRecordEvidence, IncludedTx, RegistrationProof};
+
+/// `(name, evidence, the ledger's verdict)` for each case.
+pub(super) fn cases(
+    world: &FraudWorld,
+) -> Vec<(&'static str, ChildRecordEvidence, Result<FraudVerdict, FraudError>)> {
+    let (chain, bad) = (&world.chain, world.bad_height);
+    let at = |index: u32| IncludedTx {
+        height: bad,
+        txIndex: index,
+        inclusion: chain.inclusion(bad, index),
+    };
+    let tx = |t: T| at(world.record + t as u32);
+    let registration = |index: u32| {
+        let IncludedTx { height, txIndex, inclusion } = at(index);
+        RegistrationProof { height, txIndex, inclusion }
+    };
+    let (full, small) = (world.well_formed_registration, world.another_registration);
+    let evidence = |reg: u32, earlier: &[T], refused: IncludedTx| ChildRecordEvidence {
+        registration: registration(reg),
+        earlier: earlier.iter().map(|t| tx(*t)).collect(),
+        refused,
+    };
+    let all = [
+        ("child_record_bond_past_sixteen", evidence(full, &[], tx(T::BondIntoFull))),
+        ("child_record_bond_of_a_members_key", evidence(small, &[], tx(T::BondOfMemberKey))),
+        ("child_record_fresh_bond_honest", evidence(small, &[], tx(T::FreshBond))),
+        (
+            "child_record_operator_bonded_twice",
+            evidence(small, &[T::FreshBond, T::Checkpoint5], tx(T::SecondBond)),
+        ),
+        ("child_record_second_bond_unshown_honest", evidence(small, &[], tx(T::SecondBond))),
+        (
+            "child_record_checkpoint_not_newer",
+            evidence(small, &[T::Checkpoint5], tx(T::Checkpoint5Again)),
+        ),
+        (
+            "child_record_newer_checkpoint_honest",
+            evidence(small, &[T::Checkpoint5], tx(T::Checkpoint6)),
+        ),
+        ("child_record_deposit_into_frozen", evidence(small, &[T::FraudProof], tx(T::Deposit))),
+        (
+            "child_record_deposit_unfrozen_honest",
+            evidence(small, &[T::Checkpoint6], tx(T::Deposit)),
+        ),
+        (
+            "child_record_out_of_order",
+            evidence(small, &[T::Checkpoint6, T::Checkpoint5], tx(T::Deposit)),
+        ),
+        ("child_record_another_childs_bond", evidence(small, &[], tx(T::BondIntoFull))),
+        ("child_record_not_a_child_transaction", evidence(full, &[], at(world.registered_again))),
+    ];
+    all.into_iter()
+        .map(|(name, e)| {
+            let verdict = fraud::verify_child_record(&chain.domain, chain.tip(), &e);
+            (name, e, verdict)
+        })
+        .collect()
+}
