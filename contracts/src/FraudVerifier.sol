@@ -78,6 +78,9 @@ contract FraudVerifier {
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
+    /// How far a checkpoint's time may run ahead of the block that accepts it, in seconds
+    /// (`ledger::types::MAX_CLOCK_DRIFT_S`).
+    uint256 internal constant MAX_CLOCK_DRIFT = 15;
 
     /// The most transactions a block may hold (`ledger::types::MAX_BLOCK_TXS`).
     uint256 internal constant MAX_BLOCK_TXS = 1 << 16;
@@ -361,7 +364,9 @@ contract FraudVerifier {
         if (k == uint8(TxKind.BondChild)) {
             refused = shown.frozen || _refusesBond(shown, _operator(separator, e.refused.inclusion.signedTx), r);
         } else if (k == ExitGame.CHILD_CHECKPOINT) {
-            refused = shown.frozen || abi.decode(r.data, (Checkpoint)).header.height <= shown.highestCheckpoint;
+            BlockHeader memory h = abi.decode(r.data, (Checkpoint)).header;
+            refused = shown.frozen || h.height <= shown.highestCheckpoint
+                || h.timestamp > e.refused.inclusion.header.timestamp + MAX_CLOCK_DRIFT;
         } else if (k == uint8(TxKind.DepositToChild) || k == uint8(TxKind.StakeChild)) {
             refused = shown.frozen;
         } else {

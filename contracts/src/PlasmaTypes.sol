@@ -386,8 +386,9 @@ struct IncludedTx {
 /// the child). A parent's record of a child only grows (members join, the last checkpoint
 /// rises, a fraud proof freezes it for good), so what they show still holds at `refused`:
 /// a bond of a member's operator or key, past `MAX_CHILD_VALIDATORS` members or without a
-/// proof of possession of its key; a checkpoint not above one shown; anything but a fraud
-/// proof after a fraud proof. The later block is invalid.
+/// proof of possession of its key; a checkpoint not above one shown, or stamped more than
+/// `MAX_CLOCK_DRIFT` after the block that accepts it; anything but a fraud proof after a
+/// fraud proof. The later block is invalid.
 struct ChildRecordEvidence {
     RegistrationProof registration;
     IncludedTx[] earlier;

@@ -195,6 +195,17 @@ contract FraudTest is RootFixture {
         );
     }
 
+    /// ... accepts a child's checkpoint timed far ahead of its own block (the child's exits
+    /// would mature early): the block's header, in the proof, convicts it.
+    function test_fraud_a_child_checkpoint_ahead_of_the_block_accepting_it() public {
+        _convict(
+            "child_record_checkpoint_ahead_of_its_block",
+            "child_record_newer_checkpoint_honest",
+            FraudVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
     /// ... takes a deposit into a child a fraud proof froze (value into a chain that can only
     /// exit): the fraud proof, included earlier, convicts; without it the deposit is allowed.
     function test_fraud_a_deposit_into_a_frozen_child() public {

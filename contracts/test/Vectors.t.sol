@@ -306,6 +306,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 54, "every fraud vector convicts");
+        assertEq(convicted, 55, "every fraud vector convicts");
     }
 }

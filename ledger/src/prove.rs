@@ -486,6 +486,7 @@ pub fn build_proof(
             | ChildError::SetSize(_)
             | ChildError::BondPossession
             | ChildError::NotNewer { .. }
+            | ChildError::AheadOfClock { .. }
             | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             other => Err(ProofError::Unsupported(other.to_string())),
         },

@@ -9,7 +9,8 @@
 //! (`SetSize`) or without a proof of possession of its key (`BondPossession`), a checkpoint
 //! not above one shown (`NotNewer`), and a checkpoint, deposit, stake or bond after a fraud
 //! proof (`Frozen`) are refused whatever else the parent holds: no state of the parent is
-//! needed to prove them.
+//! needed to prove them. Nor is it for a checkpoint stamped more than `MAX_CLOCK_DRIFT_S`
+//! after the block that accepts it (`AheadOfClock`): the block's time is in its header.
 
 use super::registered::registered;
 use super::{included, FraudError, FraudKind, FraudVerdict};
@@ -20,7 +21,7 @@ use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildFraudProof, ChildRecordEvidence,
-    ChildStake, IncludedTx, SignedTransaction, Transaction, MAX_TX_BYTES,
+    ChildStake, IncludedTx, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -29,8 +30,14 @@ use alloy_primitives::{Address, Bytes};
 pub(crate) enum ChildTx {
     /// A validator bond (`BondChild`).
     Bond(ChildBond),
-    /// A checkpoint of the child's block at this height (`ChildCheckpoint`).
-    Checkpoint(u64),
+    /// A checkpoint of the child's block at this height, stamped this time
+    /// (`ChildCheckpoint`).
+    Checkpoint {
+        /// The checkpointed block's height.
+        height: u64,
+        /// Its time.
+        time: u64,
+    },
     /// A fraud proof against the child (`ProveChildFraud`).
     FraudProof,
     /// A deposit into the child (`DepositToChild`).
@@ -50,7 +57,8 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
         }
         Kind::ChildCheckpoint => {
             let header = decode::<Checkpoint>("Checkpoint", data, MAX_TX_BYTES).ok()?.header;
-            (header.chainId, ChildTx::Checkpoint(header.height))
+            let (height, time) = (header.height, header.timestamp);
+            (header.chainId, ChildTx::Checkpoint { height, time })
         }
         Kind::ProveChildFraud => {
             let proof: ChildFraudProof = decode("ChildFraudProof", data, MAX_TX_BYTES).ok()?;
@@ -149,7 +157,7 @@ pub fn verify_child_record(
         let (stx, read) = next(chain_id, anchor, earlier, &mut after, child)?;
         match read {
             ChildTx::Bond(bond) => shown.members.push((operator(domain, stx)?, bond.blsPubkey)),
-            ChildTx::Checkpoint(height) => {
+            ChildTx::Checkpoint { height, .. } => {
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }
             ChildTx::FraudProof => shown.frozen = true,
@@ -161,7 +169,12 @@ pub fn verify_child_record(
     let (stx, read) = next(chain_id, anchor, &e.refused, &mut after, child)?;
     let refused = match &read {
         ChildTx::Bond(bond) => shown.refuses_bond(operator(domain, stx)?, bond),
-        ChildTx::Checkpoint(height) => shown.frozen || *height <= shown.highest_checkpoint,
+        ChildTx::Checkpoint { height, time } => {
+            let now = e.refused.inclusion.header.timestamp;
+            shown.frozen
+                || *height <= shown.highest_checkpoint
+                || *time > now.saturating_add(MAX_CLOCK_DRIFT_S)
+        }
         ChildTx::Deposit | ChildTx::Stake => shown.frozen,
         ChildTx::FraudProof => return Err(FraudError::WrongKind(stx.transaction.kind)),
     };

@@ -21,7 +21,7 @@ pub(super) fn child_record_proof(
     let (child, read) = child_tx(&refused.transaction)
         .ok_or_else(|| ProofError::Unsupported("not a transaction of a child".into()))?;
     let checkpoint = match read {
-        ChildTx::Checkpoint(h) => Some(h),
+        ChildTx::Checkpoint { height, .. } => Some(height),
         _ => None,
     };
     let registration = cx.registration(child)?;
@@ -41,7 +41,7 @@ pub(super) fn child_record_proof(
                     frozen = true;
                     true
                 }
-                Some((c, ChildTx::Checkpoint(h))) if c == child && !newer => {
+                Some((c, ChildTx::Checkpoint { height: h, .. })) if c == child && !newer => {
                     newer = checkpoint.is_some_and(|mine| h >= mine);
                     newer
                 }

@@ -39,9 +39,10 @@ pub(super) fn child_record_txs(
         );
         sign(d, tx, &[alice])
     };
-    let checkpoint = |height: u64| {
+    let checkpoint = |height: u64, timestamp: u64| {
         let mut checkpoint = crate::types::Checkpoint::default();
-        (checkpoint.header.chainId, checkpoint.header.height) = (small, height);
+        let header = &mut checkpoint.header;
+        (header.chainId, header.height, header.timestamp) = (small, height, timestamp);
         crate::build::child_checkpoint_tx(&checkpoint)
     };
     let fraud = crate::types::ChildFraudProof {
@@ -65,12 +66,13 @@ pub(super) fn child_record_txs(
         bond(full, fresh),
         bond(small, &keys[0]),
         bond(small, fresh),
-        checkpoint(5),
-        checkpoint(5),
-        checkpoint(6),
+        checkpoint(5, 0),
+        checkpoint(5, 0),
+        checkpoint(6, 0),
         crate::build::prove_child_fraud_tx(&fraud, U256::ZERO),
         sign(d, deposit, &[alice]),
         bond(small, &keys[MAX_CHILD_VALIDATORS + 1]),
+        checkpoint(7, 1 << 40),
     ]
 }
 
@@ -95,4 +97,6 @@ pub enum ChildRecordTx {
     Deposit,
     /// Her bond of another fresh key into it.
     SecondBond,
+    /// A checkpoint of it at height 7, timed 2^40 s (far ahead of the block).
+    CheckpointAhead,
 }

@@ -43,6 +43,10 @@ pub(super) fn cases(
             "child_record_newer_checkpoint_honest",
             evidence(small, &[T::Checkpoint5], tx(T::Checkpoint6)),
         ),
+        (
+            "child_record_checkpoint_ahead_of_its_block",
+            evidence(small, &[T::Checkpoint5], tx(T::CheckpointAhead)),
+        ),
         ("child_record_deposit_into_frozen", evidence(small, &[T::FraudProof], tx(T::Deposit))),
         (
             "child_record_deposit_unfrozen_honest",

@@ -157,10 +157,11 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::AlreadyBonded(_)
         | ChildError::BondPossession
         | ChildError::NotNewer { .. }
+        | ChildError::AheadOfClock { .. }
         | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
+        ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::UnknownChild(_)
         | ChildError::TooFarAhead { .. }
-        | ChildError::AheadOfClock { .. }
         | ChildError::WrongSet { .. }
         | ChildError::Certificate(_)
         | ChildError::UnknownAnchor { .. }
@@ -171,7 +172,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::ExitNotActive(_)
         | ChildError::BondOutput
         | ChildError::Challenge(_)
-        | ChildError::NoBlockTime
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
         | ChildError::RewardOutput => Open(BOOKKEEPING),
@@ -375,6 +375,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
             }),
         ),
         (
+            "a checkpoint timed ahead of the block accepting it",
+            Box::new(|c| child_then(c, 4, |_, child| vec![child_checkpoint(child, 1, 1_000)])),
+        ),
+        (
             "a deposit into a frozen child",
             Box::new(|c| {
                 child_then(c, 4, |c, child| vec![equivocation_proof(child), lock(c, child)])
@@ -464,7 +468,7 @@ fn bond(c: &TestChain, key: usize, pop_by: Option<usize>) -> SignedTransaction {
 }
 
 /// Block `height` of `child` (its first four validators' chain), certified by all of them,
-/// its time moved by `skew` (two blocks at one height).
+/// its time moved by `skew` (two blocks at one height, or a block timed ahead).
 fn child_header(child: u64, height: u64, skew: u64) -> (BlockHeader, CommitCertificate) {
     let (keys, set) = testkit::committee(4);
     let domain = plasma_ledger::children::child_domain(&testkit::domain(), child);
