@@ -15,8 +15,9 @@ bin="$here/node_modules/@foundry-rs/forge-linux-amd64/bin"
 export PATH="$bin:$here/node_modules/@foundry-rs/anvil-linux-amd64/bin:$PATH"
 cd "$here/contracts"
 
-# What the bridge binds: deployable contracts and the test token its examples use.
-artifacts=(PlasmaRoot RootModule FraudVerifier FormVerifier MockERC20)
+# What the bridge binds (deployable contracts and the test token its examples use), and the
+# verifier FraudVerifier creates (listed for the size check).
+artifacts=(PlasmaRoot RootModule FraudVerifier FormVerifier ChildVerifier MockERC20)
 
 extract() { # $1: output directory
   mkdir -p "$1"
@@ -28,12 +29,16 @@ extract() { # $1: output directory
       process.stdout.write(JSON.stringify(out, null, 1) + "\n");
     ' "$PWD/$src" > "$1/$name.json"
   done
-  # EIP-170: no chain deploys more than 24,576 bytes of code (anvil refuses it too).
+  # EIP-170: no chain deploys more than 24,576 bytes of code (anvil refuses it too); EIP-3860:
+  # nor runs more than 49,152 bytes of creation code.
   node -e '
     let over = false;
     for (const f of process.argv.slice(1)) {
-      const size = (require(f).deployedBytecode.object.length - 2) / 2;
+      const a = require(f);
+      const size = (a.deployedBytecode.object.length - 2) / 2;
+      const init = (a.bytecode.object.length - 2) / 2;
       if (size > 24576) { console.error(`contracts: ${f} deploys ${size} bytes, past the 24,576 a contract may hold`); over = true; }
+      if (init > 49152) { console.error(`contracts: ${f} creates from ${init} bytes, past the 49,152 creation code may take`); over = true; }
     }
     process.exit(over ? 1 : 0);
   ' $(dir=$(cd "$1" && pwd); for name in "${artifacts[@]}"; do echo "$dir/$name.json"; done)

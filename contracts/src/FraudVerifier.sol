@@ -6,6 +6,7 @@ import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {Merkle} from "./lib/Merkle.sol";
 import {FormVerifier} from "./FormVerifier.sol";
+import {ChildVerifier} from "./ChildVerifier.sol";
 
 /// @title FraudVerifier
 /// @notice Stateless judge of fraud evidence, one function per kind, mirroring
@@ -16,10 +17,14 @@ import {FormVerifier} from "./FormVerifier.sol";
 contract FraudVerifier {
     /// The judge of a transaction's form (`malformedTransaction` asks it).
     FormVerifier public immutable form;
+    /// The judge of the kinds about a plasma parent's record of its children, created with
+    /// this contract (both would not fit one).
+    ChildVerifier public immutable child;
 
     /// @param form_ The deployed `FormVerifier`.
     constructor(FormVerifier form_) {
         form = form_;
+        child = new ChildVerifier(form_);
     }
 
     /// Both spends are the same input of the same transaction.
@@ -69,18 +74,6 @@ contract FraudVerifier {
     error UnexpectedRegistration();
     /// The two registrations register different children.
     error DifferentChildren();
-    /// A transaction shown of a child's record is not after the one shown before it.
-    error OutOfOrder(uint64 height, uint32 txIndex);
-    /// No operator is recovered from the bond's first signature: prove an invalid signature.
-    error NoOperator();
-    /// Honest: the child's record, as shown, allows the transaction.
-    error RecordAllows();
-
-    /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
-    uint256 internal constant MAX_CHILD_VALIDATORS = 16;
-    /// How far a checkpoint's time may run ahead of the block that accepts it, in seconds
-    /// (`ledger::types::MAX_CLOCK_DRIFT_S`).
-    uint256 internal constant MAX_CLOCK_DRIFT = 15;
 
     /// The most transactions a block may hold (`ledger::types::MAX_BLOCK_TXS`).
     uint256 internal constant MAX_BLOCK_TXS = 1 << 16;
@@ -297,83 +290,30 @@ contract FraudVerifier {
         returns (uint64)
     {
         if (e.a.height == e.b.height && e.a.txIndex == e.b.txIndex) revert SameSpend();
-        (uint64 a,) = _registered(chainId, anchor, e.a);
-        (uint64 b,) = _registered(chainId, anchor, e.b);
+        (uint64 a,) = ExitGame.registered(chainId, anchor, e.a);
+        (uint64 b,) = ExitGame.registered(chainId, anchor, e.b);
         if (a != b) revert DifferentChildren();
         return e.a.height > e.b.height ? e.a.height : e.b.height;
     }
 
     /// @notice A child's transaction that the parent's record of the child refuses, as the
-    /// child's registration and earlier included transactions of it show the record (`ev`, the
-    /// ABI encoding of `ChildRecordEvidence`; `ledger::fraud::verify_child_record`): the
-    /// record only grows, so what they show still holds. `separator` is the chain's signing
-    /// domain, from which a bond's operator (its first input's signer) is recovered.
+    /// child's registration and earlier included transactions show it: `ChildVerifier.childRecord`.
     function childRecord(uint64 chainId, bytes32 separator, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
         returns (uint64)
     {
-        return this.childRecordOf(chainId, separator, anchor, abi.decode(ev, (ChildRecordEvidence)));
+        return child.childRecord(chainId, separator, anchor, ev);
     }
 
-    /// What transactions of a child show of the parent's record of it.
-    struct Shown {
-        address[] operators;
-        bytes32[] keys;
-        uint256 members;
-        uint64 highestCheckpoint;
-        bool frozen;
-    }
-
-    /// @notice `childRecord`, on the decoded evidence.
-    function childRecordOf(
-        uint64 chainId,
-        bytes32 separator,
-        BlockHeader calldata anchor,
-        ChildRecordEvidence calldata e
-    ) external view returns (uint64) {
-        (uint64 child, ChildRegistration memory reg) = _registered(chainId, anchor, e.registration);
-        uint256 n = reg.validators.length;
-        uint256 cap = n + e.earlier.length;
-        Shown memory shown = Shown(new address[](cap), new bytes32[](cap), n, 0, false);
-        for (uint256 i = 0; i < n; ++i) {
-            (shown.operators[i], shown.keys[i]) = (reg.validators[i].operator, keccak256(reg.validators[i].blsPubkey));
-        }
-        uint256 after_ = _position(e.registration.height, e.registration.txIndex);
-        for (uint256 i = 0; i < e.earlier.length; ++i) {
-            IncludedTx calldata x = e.earlier[i];
-            after_ = _after(after_, x);
-            Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
-            uint8 kind = _childKind(t, child);
-            if (kind == uint8(TxKind.BondChild)) {
-                shown.operators[shown.members] = _operator(separator, x.inclusion.signedTx);
-                shown.keys[shown.members++] = keccak256(abi.decode(t.data, (ChildBond)).blsPubkey);
-            } else if (kind == ExitGame.CHILD_CHECKPOINT) {
-                uint64 h = abi.decode(t.data, (Checkpoint)).header.height;
-                if (h > shown.highestCheckpoint) shown.highestCheckpoint = h;
-            } else if (kind == ExitGame.PROVE_CHILD_FRAUD) {
-                shown.frozen = true;
-            } else {
-                revert WrongKind(kind);
-            }
-        }
-        _after(after_, e.refused);
-        Transaction calldata r = _included(chainId, anchor, e.refused.inclusion, e.refused.height, e.refused.txIndex);
-        uint8 k = _childKind(r, child);
-        bool refused;
-        if (k == uint8(TxKind.BondChild)) {
-            refused = shown.frozen || _refusesBond(shown, _operator(separator, e.refused.inclusion.signedTx), r);
-        } else if (k == ExitGame.CHILD_CHECKPOINT) {
-            BlockHeader memory h = abi.decode(r.data, (Checkpoint)).header;
-            refused = shown.frozen || h.height <= shown.highestCheckpoint
-                || h.timestamp > e.refused.inclusion.header.timestamp + MAX_CLOCK_DRIFT;
-        } else if (k == uint8(TxKind.DepositToChild) || k == uint8(TxKind.StakeChild)) {
-            refused = shown.frozen;
-        } else {
-            revert WrongKind(k);
-        }
-        if (!refused) revert RecordAllows();
-        return e.refused.height;
+    /// @notice A child checkpoint its certificate does not certify against the set its header
+    /// names: `ChildVerifier.uncertifiedCheckpoint`.
+    function uncertifiedCheckpoint(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return child.uncertifiedCheckpoint(chainId, anchor, ev);
     }
 
     /// @notice One parent deposit minted by two included transactions; the later block is
@@ -501,77 +441,12 @@ contract FraudVerifier {
         Transaction calldata t,
         RegistrationProof calldata r
     ) private pure returns (uint256) {
-        (uint64 registered, ChildRegistration memory registration) = _registered(chainId, anchor, r);
+        (uint64 registered, ChildRegistration memory registration) = ExitGame.registered(chainId, anchor, r);
         uint64 named = t.kind == uint8(TxKind.StartChildExit)
             ? abi.decode(t.data, (ChildExitStart)).childChainId
             : abi.decode(t.data, (ChildDepositExit)).childChainId;
         if (named != registered) revert NotTheChild(named, registered);
         return registration.params.exitBond;
-    }
-
-    /// The child the registration `r`, included under `anchor`, registers
-    /// (`ledger::registration::child_chain_id`), and the registration.
-    function _registered(uint64 chainId, BlockHeader calldata anchor, RegistrationProof calldata r)
-        private
-        pure
-        returns (uint64 child, ChildRegistration memory registration)
-    {
-        Transaction calldata reg = _included(chainId, anchor, r.inclusion, r.height, r.txIndex);
-        if (reg.kind != ExitGame.REGISTER_CHILD) revert WrongKind(reg.kind);
-        registration = abi.decode(reg.data, (ChildRegistration));
-        bytes32 inner = keccak256(abi.encode(registration));
-        child = uint64(uint256(keccak256(abi.encode(chainId, inner)))) | uint64(1 << 63);
-    }
-
-    /// Whether a bond by `operator` (`t`) joins a set that holds its operator or key, that is
-    /// full, or without a proof of possession of its key.
-    function _refusesBond(Shown memory shown, address operator, Transaction calldata t) private view returns (bool) {
-        ChildBond memory bond = abi.decode(t.data, (ChildBond));
-        bytes32 key = keccak256(bond.blsPubkey);
-        for (uint256 i = 0; i < shown.members; ++i) {
-            if (shown.operators[i] == operator || shown.keys[i] == key) return true;
-        }
-        return
-            shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
-    }
-
-    /// The kind of `t`, a transaction of child `child` (`ledger::fraud::record::child_tx`).
-    function _childKind(Transaction calldata t, uint64 child) private pure returns (uint8 kind) {
-        kind = t.kind;
-        uint64 named;
-        if (kind == uint8(TxKind.BondChild)) {
-            named = abi.decode(t.data, (ChildBond)).childChainId;
-        } else if (kind == ExitGame.CHILD_CHECKPOINT) {
-            named = abi.decode(t.data, (Checkpoint)).header.chainId;
-        } else if (kind == ExitGame.PROVE_CHILD_FRAUD) {
-            named = abi.decode(t.data, (ChildFraudProof)).childChainId;
-        } else if (kind == uint8(TxKind.DepositToChild)) {
-            named = abi.decode(t.data, (ChildDeposit)).childChainId;
-        } else if (kind == uint8(TxKind.StakeChild)) {
-            named = abi.decode(t.data, (ChildStake)).childChainId;
-        } else {
-            revert WrongKind(kind);
-        }
-        if (named != child) revert NotTheChild(named, child);
-    }
-
-    /// A bond's operator: who signed its first input.
-    function _operator(bytes32 separator, SignedTransaction calldata stx) private pure returns (address op) {
-        if (stx.signatures.length != 0) {
-            op = PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
-        }
-        if (op == address(0)) revert NoOperator();
-    }
-
-    /// `(height, txIndex)` as one number that orders positions.
-    function _position(uint64 height, uint32 txIndex) private pure returns (uint256) {
-        return (uint256(height) << 32) | txIndex;
-    }
-
-    /// The position of `x`, which must come after `prev`.
-    function _after(uint256 prev, IncludedTx calldata x) private pure returns (uint256 p) {
-        p = _position(x.height, x.txIndex);
-        if (p <= prev) revert OutOfOrder(x.height, x.txIndex);
     }
 
     function _included(

@@ -307,7 +307,10 @@ enum FraudKind {
     DoubleRegistration,
     // A child transaction the child's record, as included transactions show it, refuses
     // (`ChildRecordEvidence`).
-    ChildRecord
+    ChildRecord,
+    // A child checkpoint whose certificate does not certify it against the set its header
+    // names (`UncertifiedCheckpointEvidence`).
+    UncertifiedCheckpoint
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -393,6 +396,15 @@ struct ChildRecordEvidence {
     RegistrationProof registration;
     IncludedTx[] earlier;
     IncludedTx refused;
+}
+
+/// An included `ChildCheckpoint` (`checkpoint`) and the set its header names (`namedSet`,
+/// whose hash is the header's `validatorSetHash`), against which its certificate does not
+/// certify it. Whether the header names the child's active set (then the certificate fails
+/// the parent's check) or another (the parent refuses the header), the block is invalid.
+struct UncertifiedCheckpointEvidence {
+    IncludedTx checkpoint;
+    Validator[] namedSet;
 }
 
 /// How a nonexistent input is shown (`NonexistentInputEvidence.how`).

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {ChildVerifier} from "../src/ChildVerifier.sol";
 import {FormVerifier} from "../src/FormVerifier.sol";
 import {RootFixture} from "./RootFixture.sol";
 
@@ -156,7 +157,7 @@ contract FraudTest is RootFixture {
     /// registration of 16, included earlier, convicts; a bond into a child of four does not.
     function test_fraud_a_bond_past_sixteen_validators() public {
         _convict(
-            "child_record_bond_past_sixteen", "child_record_fresh_bond_honest", FraudVerifier.RecordAllows.selector, 4
+            "child_record_bond_past_sixteen", "child_record_fresh_bond_honest", ChildVerifier.RecordAllows.selector, 4
         );
     }
 
@@ -178,7 +179,7 @@ contract FraudTest is RootFixture {
         _convict(
             "child_record_operator_bonded_twice",
             "child_record_second_bond_unshown_honest",
-            FraudVerifier.RecordAllows.selector,
+            ChildVerifier.RecordAllows.selector,
             4
         );
     }
@@ -190,7 +191,7 @@ contract FraudTest is RootFixture {
         _convict(
             "child_record_checkpoint_not_newer",
             "child_record_newer_checkpoint_honest",
-            FraudVerifier.RecordAllows.selector,
+            ChildVerifier.RecordAllows.selector,
             4
         );
     }
@@ -201,9 +202,16 @@ contract FraudTest is RootFixture {
         _convict(
             "child_record_checkpoint_ahead_of_its_block",
             "child_record_newer_checkpoint_honest",
-            FraudVerifier.RecordAllows.selector,
+            ChildVerifier.RecordAllows.selector,
             4
         );
+    }
+
+    /// ... accepts a child's checkpoint that half its validators signed (a fork of the child,
+    /// whose exits would drain its escrow): the set its header names, shown, convicts it; the
+    /// same set's full certificate of the next checkpoint does not.
+    function test_fraud_a_child_checkpoint_its_certificate_does_not_certify() public {
+        _convict("uncertified_checkpoint", "uncertified_checkpoint_honest", ChildVerifier.Certified.selector, 4);
     }
 
     /// ... takes a deposit into a child a fraud proof froze (value into a chain that can only
@@ -212,7 +220,7 @@ contract FraudTest is RootFixture {
         _convict(
             "child_record_deposit_into_frozen",
             "child_record_deposit_unfrozen_honest",
-            FraudVerifier.RecordAllows.selector,
+            ChildVerifier.RecordAllows.selector,
             4
         );
     }

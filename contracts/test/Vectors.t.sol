@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
+import {ChildVerifier} from "../src/ChildVerifier.sol";
 import {BLS} from "../src/lib/BLS.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
@@ -61,8 +62,10 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotTheChild")) return FraudVerifier.NotTheChild.selector;
         if (n == keccak256("UnexpectedRegistration")) return FraudVerifier.UnexpectedRegistration.selector;
         if (n == keccak256("DifferentChildren")) return FraudVerifier.DifferentChildren.selector;
-        if (n == keccak256("RecordAllows")) return FraudVerifier.RecordAllows.selector;
-        if (n == keccak256("OutOfOrder")) return FraudVerifier.OutOfOrder.selector;
+        if (n == keccak256("RecordAllows")) return ChildVerifier.RecordAllows.selector;
+        if (n == keccak256("OutOfOrder")) return ChildVerifier.OutOfOrder.selector;
+        if (n == keccak256("Certified")) return ChildVerifier.Certified.selector;
+        if (n == keccak256("NotTheNamedSet")) return ChildVerifier.NotTheNamedSet.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
@@ -306,6 +309,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 55, "every fraud vector convicts");
+        assertEq(convicted, 56, "every fraud vector convicts");
     }
 }

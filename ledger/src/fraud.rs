@@ -55,6 +55,9 @@ pub enum FraudKind {
     /// A child transaction that the child's record, as included transactions show it,
     /// refuses ([`verify_child_record`]).
     ChildRecord,
+    /// A child checkpoint whose certificate does not certify it against the set its header
+    /// names ([`verify_uncertified_checkpoint`]).
+    UncertifiedCheckpoint,
 }
 
 /// A proven fraud.
@@ -133,6 +136,12 @@ pub enum FraudError {
     /// Honest: the child's record, as shown, allows the transaction.
     #[error("the child's record shown allows the transaction")]
     RecordAllows,
+    /// The set shown is not the one the checkpoint's header names.
+    #[error("the set shown is not the one the header names")]
+    NotTheNamedSet,
+    /// Honest: the certificate certifies the checkpoint against the set its header names.
+    #[error("the certificate certifies the checkpoint")]
+    Certified,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -565,7 +574,7 @@ pub fn judge(
         ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
         DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
         InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof, MissingInputKind,
-        NonexistentInputEvidence, SpendProof,
+        NonexistentInputEvidence, SpendProof, UncertifiedCheckpointEvidence,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -671,6 +680,12 @@ pub fn judge(
                 decode("ChildRecordEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_child_record(domain, anchor, &e)
         }
+        Kind::UncertifiedCheckpoint => {
+            let e: UncertifiedCheckpointEvidence =
+                decode("UncertifiedCheckpointEvidence", bytes, max)
+                    .map_err(FraudError::Evidence)?;
+            verify_uncertified_checkpoint(chain_id, anchor, &e)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -711,6 +726,7 @@ where
         .then(|| decode(what, &proof.evidence, max).map_err(FraudError::Evidence))
 }
 
+mod certified;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
@@ -718,6 +734,7 @@ mod history;
 pub(crate) mod record;
 pub(crate) mod registered;
 
+pub use certified::verify_uncertified_checkpoint;
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,

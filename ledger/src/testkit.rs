@@ -473,7 +473,8 @@ impl FraudWorld {
         let another = registration(4);
         frauds.push(crate::build::register_child_tx(&another));
         let small = crate::registration::child_chain_id(d.chain_id, &another);
-        let record_txs = child_record_txs(&d, &alice, &alices_change, child, small);
+        let record_txs =
+            child_record_txs(&d, &alice, &alices_change, child, small, &another.validators);
         let record = frauds.len() as u32;
         frauds.extend(record_txs);
         chain.commit_unchecked(frauds);

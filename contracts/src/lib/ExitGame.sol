@@ -45,6 +45,8 @@ library ExitGame {
     error NotSignedByOwner(address owner, address signer);
     /// The proven output is not the deposit being exited.
     error NotTheDeposit();
+    /// The transaction shown is not of the kind the evidence needs.
+    error WrongKind(uint8 kind);
 
     /// A proven claim to an output, ready to be queued.
     struct Claim {
@@ -114,6 +116,21 @@ library ExitGame {
         verifyBlockInHistory(chainId, anchor, inc.header, inc.historyProof, height);
         if (inc.txProof.index != txIndex) revert WrongIndex(txIndex, inc.txProof.index);
         Merkle.verify(Merkle.leafHash(abi.encode(inc.signedTx)), inc.txProof, inc.header.txRoot);
+    }
+
+    /// @notice The child the registration `r`, included under `anchor` in the chain of
+    /// `chainId`, registers (`ledger::registration::child_chain_id`), and the registration.
+    function registered(uint64 chainId, BlockHeader calldata anchor, RegistrationProof calldata r)
+        internal
+        pure
+        returns (uint64 child, ChildRegistration memory registration)
+    {
+        verifyInclusion(chainId, anchor, r.inclusion, r.height, r.txIndex);
+        Transaction calldata reg = r.inclusion.signedTx.transaction;
+        if (reg.kind != REGISTER_CHILD) revert WrongKind(reg.kind);
+        registration = abi.decode(reg.data, (ChildRegistration));
+        bytes32 inner = keccak256(abi.encode(registration));
+        child = uint64(uint256(keccak256(abi.encode(chainId, inner)))) | uint64(1 << 63);
     }
 
     /// @notice The claim of `claimant` to the output at `pos`, proven under `anchor`.

@@ -105,7 +105,10 @@ fn possessed(operator: Address, bond: &ChildBond) -> bool {
 
 /// The operator of a bond: who signed its first input (its owner, or the block holds an
 /// invalid signature, proven as such).
-fn operator(domain: &SigningDomain, stx: &SignedTransaction) -> Result<Address, FraudError> {
+pub(crate) fn operator(
+    domain: &SigningDomain,
+    stx: &SignedTransaction,
+) -> Result<Address, FraudError> {
     let signature = stx.signatures.first().ok_or(FraudError::NoOperator)?;
     recover_signer(&domain.signing_hash(&stx.transaction), signature)
         .map_err(|_| FraudError::NoOperator)

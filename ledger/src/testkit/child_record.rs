@@ -17,6 +17,7 @@ pub(super) fn child_record_txs(
     input: &UtxoPos,
     full: u64,
     small: u64,
+    small_set: &[crate::types::Validator],
 ) -> Vec<SignedTransaction> {
     let (keys, _) = committee(MAX_CHILD_VALIDATORS + 2);
     let fresh = &keys[MAX_CHILD_VALIDATORS];
@@ -73,6 +74,8 @@ pub(super) fn child_record_txs(
         sign(d, deposit, &[alice]),
         bond(small, &keys[MAX_CHILD_VALIDATORS + 1]),
         checkpoint(7, 1 << 40),
+        certified_checkpoint(small, small_set, 8, 4),
+        certified_checkpoint(small, small_set, 9, 2),
     ]
 }
 
@@ -99,4 +102,27 @@ pub enum ChildRecordTx {
     SecondBond,
     /// A checkpoint of it at height 7, timed 2^40 s (far ahead of the block).
     CheckpointAhead,
+    /// A checkpoint of it at height 8 naming its set, signed by all four.
+    Certified,
+    /// One at height 9 naming its set, signed by two of four: half the power.
+    Uncertified,
+}
+
+/// A checkpoint of `child` at `height` whose header names `set`, signed by its first
+/// `signers` members.
+fn certified_checkpoint(
+    child: u64,
+    set: &[crate::types::Validator],
+    height: u64,
+    signers: usize,
+) -> SignedTransaction {
+    let (keys, _) = committee(set.len());
+    let set = crate::certificate::ValidatorSet::new(set.to_vec()).expect("a registered set");
+    let mut checkpoint = crate::types::Checkpoint::default();
+    let header = &mut checkpoint.header;
+    (header.chainId, header.height, header.validatorSetHash) = (child, height, set.hash());
+    let signing: Vec<_> = keys.iter().enumerate().take(signers).collect();
+    let certificate = crate::certificate::certify(&set, &signing, &checkpoint.header, 0);
+    checkpoint.certificate = certificate.expect("a certificate of its signers");
+    crate::build::child_checkpoint_tx(&checkpoint)
 }

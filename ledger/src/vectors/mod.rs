@@ -511,6 +511,15 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             result,
         );
     }
+    for (name, evidence, result) in record::uncertified_cases(world) {
+        push(
+            name,
+            "UncertifiedCheckpoint",
+            json!({ "evidence": h(evidence.abi_encode()) }),
+            prove(SolFraudKind::UncertifiedCheckpoint, &|| evidence.abi_encode()),
+            result,
+        );
+    }
 
     let honest_header = chain.blocks[2].header.clone();
     let mut twin = honest_header.clone();

@@ -3,7 +3,10 @@
 
 use crate::fraud::{self, FraudError, FraudVerdict};
 use crate::testkit::{ChildRecordTx as T, FraudWorld};
-use crate::types::{ChildRecordEvidence, IncludedTx, RegistrationProof};
+use crate::types::{
+    ChildRecordEvidence, ChildRegistration, IncludedTx, RegistrationProof,
+    UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
+};
 
 /// `(name, evidence, the ledger's verdict)` for each case.
 pub(super) fn cases(
@@ -62,6 +65,44 @@ pub(super) fn cases(
     all.into_iter()
         .map(|(name, e)| {
             let verdict = fraud::verify_child_record(&chain.domain, chain.tip(), &e);
+            (name, e, verdict)
+        })
+        .collect()
+}
+
+/// `(name, evidence, the ledger's verdict)` for uncertified checkpoints of the world's child
+/// of four: one its four sign (honest), one two sign, and the first shown with another set.
+pub(super) fn uncertified_cases(
+    world: &FraudWorld,
+) -> Vec<(&'static str, UncertifiedCheckpointEvidence, Result<FraudVerdict, FraudError>)> {
+    let (chain, bad) = (&world.chain, world.bad_height);
+    let at = |t: T| {
+        let index = world.record + t as u32;
+        IncludedTx { height: bad, txIndex: index, inclusion: chain.inclusion(bad, index) }
+    };
+    let registration = &chain.blocks[bad as usize - 1].transactions
+        [world.another_registration as usize]
+        .transaction;
+    let set: Vec<Validator> = crate::types::decode::<ChildRegistration>(
+        "ChildRegistration",
+        &registration.data,
+        MAX_TX_BYTES,
+    )
+    .map(|r| r.validators)
+    .unwrap_or_default();
+    let evidence = |t: T, named: &[Validator]| UncertifiedCheckpointEvidence {
+        checkpoint: at(t),
+        namedSet: named.to_vec(),
+    };
+    let all = [
+        ("uncertified_checkpoint", evidence(T::Uncertified, &set)),
+        ("uncertified_checkpoint_honest", evidence(T::Certified, &set)),
+        ("uncertified_checkpoint_other_set", evidence(T::Uncertified, &set[..3])),
+    ];
+    all.into_iter()
+        .map(|(name, e)| {
+            let verdict =
+                fraud::verify_uncertified_checkpoint(chain.domain.chain_id, chain.tip(), &e);
             (name, e, verdict)
         })
         .collect()

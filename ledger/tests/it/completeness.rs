@@ -160,10 +160,10 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::AheadOfClock { .. }
         | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
+        ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
         ChildError::UnknownChild(_)
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. }
-        | ChildError::Certificate(_)
         | ChildError::UnknownAnchor { .. }
         | ChildError::Exit(_)
         | ChildError::AmountTooLarge { .. }
@@ -371,6 +371,21 @@ fn cases() -> Vec<(&'static str, Fault)> {
                 child_then(c, 4, |_, child| {
                     let checkpoint = child_checkpoint(child, 1, 0);
                     vec![checkpoint.clone(), checkpoint]
+                })
+            }),
+        ),
+        (
+            "a checkpoint two thirds do not sign",
+            Box::new(|c| {
+                child_then(c, 4, |_, child| {
+                    let (header, mut certificate) = child_header(child, 1, 0);
+                    // Validators 0 and 1 of four: half the power.
+                    let (keys, set) = testkit::committee(4);
+                    let two: Vec<_> = keys.iter().enumerate().take(2).collect();
+                    let weak = plasma_ledger::certificate::certify(&set, &two, &header, 0);
+                    certificate = weak.unwrap_or(certificate);
+                    let checkpoint = plasma_ledger::Checkpoint { header, certificate };
+                    vec![build::child_checkpoint_tx(&checkpoint)]
                 })
             }),
         ),

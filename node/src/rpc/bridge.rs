@@ -33,7 +33,7 @@ fn parent_err(e: ParentError) -> Status {
 
 /// The name of a fraud kind as the API spells it.
 fn fraud_kind_name(kind: u8) -> &'static str {
-    const KINDS: [(FraudKind, &str); 14] = [
+    const KINDS: [(FraudKind, &str); 15] = [
         (FraudKind::DoubleSpend, "double_spend"),
         (FraudKind::InvalidSignature, "invalid_signature"),
         (FraudKind::Inflation, "inflation"),
@@ -48,6 +48,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         (FraudKind::BrokenSchedule, "broken_schedule"),
         (FraudKind::DoubleRegistration, "double_registration"),
         (FraudKind::ChildRecord, "child_record"),
+        (FraudKind::UncertifiedCheckpoint, "uncertified_checkpoint"),
     ];
     KINDS.iter().find(|(k, _)| *k as u8 == kind).map_or("unknown", |(_, n)| n)
 }

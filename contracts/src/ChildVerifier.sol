@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "./PlasmaTypes.sol";
+import {ExitGame} from "./lib/ExitGame.sol";
+import {PlasmaTx} from "./lib/PlasmaTx.sol";
+import {BLS} from "./lib/BLS.sol";
+import {FormVerifier} from "./FormVerifier.sol";
+
+/// @title ChildVerifier
+/// @notice Stateless judge of the fraud kinds about a plasma parent's record of its children,
+/// mirroring `ledger::fraud::{record, certified}`: a child's transaction the record refuses,
+/// as the child's registration and earlier included transactions show it (the record only
+/// grows), and a child checkpoint its certificate does not certify against the set its header
+/// names. `FraudVerifier` creates it and hands it the evidence.
+contract ChildVerifier {
+    /// The judge of a bond's proof of possession.
+    FormVerifier public immutable form;
+
+    /// @param form_ The deployed `FormVerifier`.
+    constructor(FormVerifier form_) {
+        form = form_;
+    }
+
+    /// The transaction's kind is not one this evidence takes.
+    error WrongKind(uint8 kind);
+    /// The transaction names another child than the registration shown registers.
+    error NotTheChild(uint64 named, uint64 registered);
+    /// A transaction shown of a child's record is not after the one shown before it.
+    error OutOfOrder(uint64 height, uint32 txIndex);
+    /// No operator is recovered from the bond's first signature: prove an invalid signature.
+    error NoOperator();
+    /// Honest: the child's record, as shown, allows the transaction.
+    error RecordAllows();
+    /// The set shown is not the one the checkpoint's header names.
+    error NotTheNamedSet();
+    /// Honest: the certificate certifies the checkpoint against the set its header names.
+    error Certified();
+
+    /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
+    uint256 internal constant MAX_CHILD_VALIDATORS = 16;
+    /// How far a checkpoint's time may run ahead of the block that accepts it, in seconds
+    /// (`ledger::types::MAX_CLOCK_DRIFT_S`).
+    uint256 internal constant MAX_CLOCK_DRIFT = 15;
+    /// Most members a set may hold (`ledger::certificate::MAX_VALIDATORS`).
+    uint256 internal constant MAX_VALIDATORS = 256;
+    /// The vote type a commit certificate aggregates (`RootStorage.PRECOMMIT`).
+    uint8 internal constant PRECOMMIT = 2;
+
+    /// @notice A child's transaction that the parent's record of the child refuses, as the
+    /// child's registration and earlier included transactions of it show the record (`ev`, the
+    /// ABI encoding of `ChildRecordEvidence`; `ledger::fraud::verify_child_record`): the
+    /// record only grows, so what they show still holds. `separator` is the chain's signing
+    /// domain, from which a bond's operator (its first input's signer) is recovered.
+    function childRecord(uint64 chainId, bytes32 separator, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.childRecordOf(chainId, separator, anchor, abi.decode(ev, (ChildRecordEvidence)));
+    }
+
+    /// What transactions of a child show of the parent's record of it.
+    struct Shown {
+        address[] operators;
+        bytes32[] keys;
+        uint256 members;
+        uint64 highestCheckpoint;
+        bool frozen;
+    }
+
+    /// @notice `childRecord`, on the decoded evidence.
+    function childRecordOf(
+        uint64 chainId,
+        bytes32 separator,
+        BlockHeader calldata anchor,
+        ChildRecordEvidence calldata e
+    ) external view returns (uint64) {
+        (uint64 child, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
+        uint256 n = reg.validators.length;
+        uint256 cap = n + e.earlier.length;
+        Shown memory shown = Shown(new address[](cap), new bytes32[](cap), n, 0, false);
+        for (uint256 i = 0; i < n; ++i) {
+            (shown.operators[i], shown.keys[i]) = (reg.validators[i].operator, keccak256(reg.validators[i].blsPubkey));
+        }
+        uint256 after_ = _position(e.registration.height, e.registration.txIndex);
+        for (uint256 i = 0; i < e.earlier.length; ++i) {
+            IncludedTx calldata x = e.earlier[i];
+            after_ = _after(after_, x);
+            Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+            uint8 kind = _childKind(t, child);
+            if (kind == uint8(TxKind.BondChild)) {
+                shown.operators[shown.members] = _operator(separator, x.inclusion.signedTx);
+                shown.keys[shown.members++] = keccak256(abi.decode(t.data, (ChildBond)).blsPubkey);
+            } else if (kind == ExitGame.CHILD_CHECKPOINT) {
+                uint64 h = abi.decode(t.data, (Checkpoint)).header.height;
+                if (h > shown.highestCheckpoint) shown.highestCheckpoint = h;
+            } else if (kind == ExitGame.PROVE_CHILD_FRAUD) {
+                shown.frozen = true;
+            } else {
+                revert WrongKind(kind);
+            }
+        }
+        _after(after_, e.refused);
+        Transaction calldata r = _included(chainId, anchor, e.refused.inclusion, e.refused.height, e.refused.txIndex);
+        uint8 k = _childKind(r, child);
+        bool refused;
+        if (k == uint8(TxKind.BondChild)) {
+            refused = shown.frozen || _refusesBond(shown, _operator(separator, e.refused.inclusion.signedTx), r);
+        } else if (k == ExitGame.CHILD_CHECKPOINT) {
+            BlockHeader memory h = abi.decode(r.data, (Checkpoint)).header;
+            refused = shown.frozen || h.height <= shown.highestCheckpoint
+                || h.timestamp > e.refused.inclusion.header.timestamp + MAX_CLOCK_DRIFT;
+        } else if (k == uint8(TxKind.DepositToChild) || k == uint8(TxKind.StakeChild)) {
+            refused = shown.frozen;
+        } else {
+            revert WrongKind(k);
+        }
+        if (!refused) revert RecordAllows();
+        return e.refused.height;
+    }
+
+    /// @notice A child checkpoint, included, that its certificate does not certify against the
+    /// set its header names (`ev`, the ABI encoding of `UncertifiedCheckpointEvidence`;
+    /// `ledger::fraud::verify_uncertified_checkpoint`): whether that set is the child's active
+    /// one or not, the parent had to refuse it.
+    function uncertifiedCheckpoint(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.uncertifiedCheckpointOf(chainId, anchor, abi.decode(ev, (UncertifiedCheckpointEvidence)));
+    }
+
+    /// @notice `uncertifiedCheckpoint`, on the decoded evidence.
+    function uncertifiedCheckpointOf(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        UncertifiedCheckpointEvidence calldata e
+    ) external view returns (uint64) {
+        IncludedTx calldata x = e.checkpoint;
+        Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
+        Checkpoint memory cp = abi.decode(t.data, (Checkpoint));
+        if (keccak256(abi.encode(e.namedSet)) != cp.header.validatorSetHash) revert NotTheNamedSet();
+        if (_certifies(e.namedSet, cp)) revert Certified();
+        return x.height;
+    }
+
+    /// Whether `cp`'s certificate certifies its header against `set`
+    /// (`ledger::certificate::ValidatorSet::verify_checkpoint`; a set that is no set certifies
+    /// nothing).
+    function _certifies(Validator[] calldata set, Checkpoint memory cp) private view returns (bool) {
+        CommitCertificate memory c = cp.certificate;
+        uint256 n = set.length;
+        bytes memory bitmap = c.signerBitmap;
+        if (c.height != cp.header.height || c.blockHash != keccak256(abi.encode(cp.header))) return false;
+        if (n == 0 || n > MAX_VALIDATORS || bitmap.length != (n + 7) / 8) return false;
+        if (n % 8 != 0 && uint8(bitmap[n / 8]) >> (n % 8) != 0) return false;
+        uint256 total;
+        uint256 signed;
+        bytes memory apk;
+        for (uint256 i = 0; i < n; ++i) {
+            Validator calldata v = set[i];
+            if (v.power == 0 || v.blsPubkey.length != BLS.G2_LEN) return false;
+            total += v.power;
+            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 1) {
+                signed += v.power;
+                apk = apk.length == 0 ? v.blsPubkey : BLS.g2Add(apk, v.blsPubkey);
+            }
+        }
+        if (3 * signed <= 2 * total || c.aggregateSignature.length != BLS.G1_LEN) return false;
+        bytes memory message = abi.encode(Vote(cp.header.chainId, c.height, c.round, PRECOMMIT, c.blockHash));
+        (bool valid, bool holds) = BLS.tryPairing2(c.aggregateSignature, BLS.hashToG1(message, BLS.VOTE_DST), apk);
+        return valid && holds;
+    }
+
+    /// Whether a bond by `operator` (`t`) joins a set that holds its operator or key, that is
+    /// full, or without a proof of possession of its key.
+    function _refusesBond(Shown memory shown, address operator, Transaction calldata t) private view returns (bool) {
+        ChildBond memory bond = abi.decode(t.data, (ChildBond));
+        bytes32 key = keccak256(bond.blsPubkey);
+        for (uint256 i = 0; i < shown.members; ++i) {
+            if (shown.operators[i] == operator || shown.keys[i] == key) return true;
+        }
+        return
+            shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
+    }
+
+    /// The kind of `t`, a transaction of child `child` (`ledger::fraud::record::child_tx`).
+    function _childKind(Transaction calldata t, uint64 child) private pure returns (uint8 kind) {
+        kind = t.kind;
+        uint64 named;
+        if (kind == uint8(TxKind.BondChild)) {
+            named = abi.decode(t.data, (ChildBond)).childChainId;
+        } else if (kind == ExitGame.CHILD_CHECKPOINT) {
+            named = abi.decode(t.data, (Checkpoint)).header.chainId;
+        } else if (kind == ExitGame.PROVE_CHILD_FRAUD) {
+            named = abi.decode(t.data, (ChildFraudProof)).childChainId;
+        } else if (kind == uint8(TxKind.DepositToChild)) {
+            named = abi.decode(t.data, (ChildDeposit)).childChainId;
+        } else if (kind == uint8(TxKind.StakeChild)) {
+            named = abi.decode(t.data, (ChildStake)).childChainId;
+        } else {
+            revert WrongKind(kind);
+        }
+        if (named != child) revert NotTheChild(named, child);
+    }
+
+    /// A bond's operator: who signed its first input.
+    function _operator(bytes32 separator, SignedTransaction calldata stx) private pure returns (address op) {
+        if (stx.signatures.length != 0) {
+            op = PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
+        }
+        if (op == address(0)) revert NoOperator();
+    }
+
+    /// `(height, txIndex)` as one number that orders positions.
+    function _position(uint64 height, uint32 txIndex) private pure returns (uint256) {
+        return (uint256(height) << 32) | txIndex;
+    }
+
+    /// The position of `x`, which must come after `prev`.
+    function _after(uint256 prev, IncludedTx calldata x) private pure returns (uint256 p) {
+        p = _position(x.height, x.txIndex);
+        if (p <= prev) revert OutOfOrder(x.height, x.txIndex);
+    }
+
+    function _included(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        TxInclusion calldata inc,
+        uint64 height,
+        uint32 txIndex
+    ) private pure returns (Transaction calldata) {
+        ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
+        return inc.signedTx.transaction;
+    }
+}

@@ -1,0 +1,46 @@
+//! A child checkpoint its own certificate does not certify.
+//!
+//! A plasma parent accepts a child's checkpoint only when its header names the child's active
+//! set (`ChildError::WrongSet`) and a certificate of more than two thirds of that set's power
+//! signs it (`ChildError::Certificate`). The set a header names is committed by its hash, so
+//! shown its preimage, whether the certificate holds needs nothing of the parent's state: if
+//! the header names the active set, a certificate that fails is the parent's refusal; if it
+//! names another, the parent refuses the header. Either way the block that accepted it is
+//! invalid.
+
+use super::{included, FraudError, FraudKind, FraudVerdict};
+use crate::certificate::ValidatorSet;
+use crate::kind::Kind;
+use crate::types::{
+    decode, BlockHeader, Checkpoint, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
+};
+
+/// Uncertified checkpoint: an included `ChildCheckpoint` whose certificate does not certify
+/// its header against `e.namedSet`, the set the header names (the module's doc).
+pub fn verify_uncertified_checkpoint(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &UncertifiedCheckpointEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    let shown = &e.checkpoint;
+    let tx = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
+    if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
+        return Err(FraudError::WrongKind(tx.kind));
+    }
+    let checkpoint: Checkpoint =
+        decode("Checkpoint", &tx.data, MAX_TX_BYTES).map_err(|_| FraudError::WrongKind(tx.kind))?;
+    let named = checkpoint.header.validatorSetHash;
+    if Validator::set_hash(&e.namedSet) != named {
+        return Err(FraudError::NotTheNamedSet);
+    }
+    if certifies(&e.namedSet, &checkpoint) {
+        return Err(FraudError::Certified);
+    }
+    Ok(FraudVerdict::at(FraudKind::UncertifiedCheckpoint, shown.height))
+}
+
+/// Whether `checkpoint`'s certificate certifies its header against `set`, as a parent whose
+/// active set it is checks it (a set that is no set certifies nothing).
+fn certifies(set: &[Validator], checkpoint: &Checkpoint) -> bool {
+    ValidatorSet::new(set.to_vec()).is_ok_and(|set| set.verify_checkpoint(checkpoint).is_ok())
+}
