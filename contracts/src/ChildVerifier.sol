@@ -114,7 +114,8 @@ contract ChildVerifier {
         } else if (k == uint8(TxKind.DepositToChild) || k == uint8(TxKind.StakeChild)) {
             refused = shown.frozen;
         } else {
-            revert WrongKind(k);
+            // A challenge pays exactly the exit's bond, the child's for good, to a beneficiary.
+            refused = !_paysBond(r, k, reg.params.exitBond);
         }
         if (!refused) revert RecordAllows();
         return e.refused.height;
@@ -187,6 +188,18 @@ contract ChildVerifier {
             shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
     }
 
+    /// Whether the challenge `t` (of kind `kind`) pays exactly `bond` in ETH to its
+    /// beneficiary, and names one (`children::exits::challenged`).
+    function _paysBond(Transaction calldata t, uint8 kind, uint256 bond) private pure returns (bool) {
+        address beneficiary = kind == ExitGame.CHALLENGE_CHILD_EXIT
+            ? abi.decode(t.data, (ChildExitChallenge)).beneficiary
+            : abi.decode(t.data, (ChildDepositExitChallenge)).beneficiary;
+        if (beneficiary == address(0)) return false;
+        if (bond == 0) return t.outputs.length == 0;
+        return t.outputs.length == 1 && t.outputs[0].owner == beneficiary && t.outputs[0].token == address(0)
+            && t.outputs[0].amount == bond;
+    }
+
     /// The kind of `t`, a transaction of child `child` (`ledger::fraud::record::child_tx`).
     function _childKind(Transaction calldata t, uint64 child) private pure returns (uint8 kind) {
         kind = t.kind;
@@ -201,6 +214,10 @@ contract ChildVerifier {
             named = abi.decode(t.data, (ChildDeposit)).childChainId;
         } else if (kind == uint8(TxKind.StakeChild)) {
             named = abi.decode(t.data, (ChildStake)).childChainId;
+        } else if (kind == ExitGame.CHALLENGE_CHILD_EXIT) {
+            named = abi.decode(t.data, (ChildExitChallenge)).childChainId;
+        } else if (kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
+            named = abi.decode(t.data, (ChildDepositExitChallenge)).childChainId;
         } else {
             revert WrongKind(kind);
         }

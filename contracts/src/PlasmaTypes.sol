@@ -391,7 +391,8 @@ struct IncludedTx {
 /// a bond of a member's operator or key, past `MAX_CHILD_VALIDATORS` members or without a
 /// proof of possession of its key; a checkpoint not above one shown, or stamped more than
 /// `MAX_CLOCK_DRIFT` after the block that accepts it; anything but a fraud proof after a
-/// fraud proof. The later block is invalid.
+/// fraud proof; an exit challenge that pays other than the child's exit bond (its
+/// registration's, for good) to a beneficiary. The later block is invalid.
 struct ChildRecordEvidence {
     RegistrationProof registration;
     IncludedTx[] earlier;

@@ -214,6 +214,18 @@ contract FraudTest is RootFixture {
         _convict("uncertified_checkpoint", "uncertified_checkpoint_honest", ChildVerifier.Certified.selector, 4);
     }
 
+    /// ... includes a challenge of a child's exit that pays the challenger more than the exit's
+    /// bond (ETH out of nothing): the child's registration, which sets the bond for good,
+    /// convicts; a challenge paying the bond does not.
+    function test_fraud_a_challenge_paying_more_than_the_exit_bond() public {
+        _convict(
+            "child_record_challenge_paying_more",
+            "child_record_challenge_paying_the_bond_honest",
+            ChildVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
     /// ... takes a deposit into a child a fraud proof froze (value into a chain that can only
     /// exit): the fraud proof, included earlier, convicts; without it the deposit is allowed.
     function test_fraud_a_deposit_into_a_frozen_child() public {

@@ -487,6 +487,7 @@ pub fn build_proof(
             | ChildError::BondPossession
             | ChildError::NotNewer { .. }
             | ChildError::AheadOfClock { .. }
+            | ChildError::BondOutput
             | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
             other => Err(ProofError::Unsupported(other.to_string())),

@@ -10,7 +10,9 @@
 //! not above one shown (`NotNewer`), and a checkpoint, deposit, stake or bond after a fraud
 //! proof (`Frozen`) are refused whatever else the parent holds: no state of the parent is
 //! needed to prove them. Nor is it for a checkpoint stamped more than `MAX_CLOCK_DRIFT_S`
-//! after the block that accepts it (`AheadOfClock`): the block's time is in its header.
+//! after the block that accepts it (`AheadOfClock`): the block's time is in its header; nor
+//! for an exit challenge that pays other than the child's exit bond, which its registration
+//! sets for good, to its beneficiary (`BondOutput`).
 
 use super::registered::registered;
 use super::{included, FraudError, FraudKind, FraudVerdict};
@@ -20,8 +22,9 @@ use crate::kind::Kind;
 use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
-    decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildFraudProof, ChildRecordEvidence,
-    ChildStake, IncludedTx, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildDepositExitChallenge,
+    ChildExitChallenge, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, Output,
+    SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -44,6 +47,9 @@ pub(crate) enum ChildTx {
     Deposit,
     /// A stake for the child (`StakeChild`).
     Stake,
+    /// A challenge of an exit of the child's output or deposit, paying the exit's bond to
+    /// this beneficiary (`ChallengeChildExit`, `ChallengeChildDepositExit`).
+    Challenge(Address),
 }
 
 /// The child `tx` is a transaction of, and what it is to the child's record (`None`: no such
@@ -68,6 +74,15 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
             decode::<ChildDeposit>("ChildDeposit", data, 4 * 32).ok()?.childChainId,
             ChildTx::Deposit,
         ),
+        Kind::ChallengeChildExit => {
+            let c: ChildExitChallenge = decode("ChildExitChallenge", data, MAX_TX_BYTES).ok()?;
+            (c.childChainId, ChildTx::Challenge(c.beneficiary))
+        }
+        Kind::ChallengeChildDepositExit => {
+            let c: ChildDepositExitChallenge =
+                decode("ChildDepositExitChallenge", data, MAX_TX_BYTES).ok()?;
+            (c.childChainId, ChildTx::Challenge(c.beneficiary))
+        }
         Kind::StakeChild => {
             (decode::<ChildStake>("ChildStake", data, 2 * 32).ok()?.childChainId, ChildTx::Stake)
         }
@@ -164,7 +179,7 @@ pub fn verify_child_record(
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }
             ChildTx::FraudProof => shown.frozen = true,
-            ChildTx::Deposit | ChildTx::Stake => {
+            ChildTx::Deposit | ChildTx::Stake | ChildTx::Challenge(_) => {
                 return Err(FraudError::WrongKind(stx.transaction.kind))
             }
         }
@@ -179,6 +194,13 @@ pub fn verify_child_record(
                 || *time > now.saturating_add(MAX_CLOCK_DRIFT_S)
         }
         ChildTx::Deposit | ChildTx::Stake => shown.frozen,
+        // A challenge pays exactly the exit's bond, the child's (its parameters never
+        // change), to a beneficiary.
+        ChildTx::Challenge(beneficiary) => {
+            let bond = registration.params.exitBond;
+            let paid = (!bond.is_zero()).then(|| Output::new(*beneficiary, Address::ZERO, bond));
+            beneficiary.is_zero() || stx.transaction.outputs != paid.into_iter().collect::<Vec<_>>()
+        }
         ChildTx::FraudProof => return Err(FraudError::WrongKind(stx.transaction.kind)),
     };
     if !refused {

@@ -76,6 +76,8 @@ pub(super) fn child_record_txs(
         checkpoint(7, 1 << 40),
         certified_checkpoint(small, small_set, 8, 4),
         certified_checkpoint(small, small_set, 9, 2),
+        challenge(small, alice, 1),
+        challenge(small, alice, 2),
     ]
 }
 
@@ -106,6 +108,10 @@ pub enum ChildRecordTx {
     Certified,
     /// One at height 9 naming its set, signed by two of four: half the power.
     Uncertified,
+    /// A challenge of an exit of the child of four paying its exit bond (1 wei) to Alice.
+    ChallengePayingTheBond,
+    /// One paying her 2 wei.
+    ChallengePayingMore,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first
@@ -125,4 +131,14 @@ fn certified_checkpoint(
     let certificate = crate::certificate::certify(&set, &signing, &checkpoint.header, 0);
     checkpoint.certificate = certificate.expect("a certificate of its signers");
     crate::build::child_checkpoint_tx(&checkpoint)
+}
+
+/// A challenge of an exit of `child`'s output paying `paid` wei to `beneficiary`.
+fn challenge(child: u64, beneficiary: &UserKey, paid: u64) -> SignedTransaction {
+    let challenge = crate::types::ChildExitChallenge {
+        childChainId: child,
+        beneficiary: beneficiary.address(),
+        ..Default::default()
+    };
+    crate::build::challenge_child_exit_tx(&challenge, U256::from(paid))
 }

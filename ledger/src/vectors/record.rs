@@ -50,6 +50,11 @@ pub(super) fn cases(
             "child_record_checkpoint_ahead_of_its_block",
             evidence(small, &[T::Checkpoint5], tx(T::CheckpointAhead)),
         ),
+        ("child_record_challenge_paying_more", evidence(small, &[], tx(T::ChallengePayingMore))),
+        (
+            "child_record_challenge_paying_the_bond_honest",
+            evidence(small, &[], tx(T::ChallengePayingTheBond)),
+        ),
         ("child_record_deposit_into_frozen", evidence(small, &[T::FraudProof], tx(T::Deposit))),
         (
             "child_record_deposit_unfrozen_honest",

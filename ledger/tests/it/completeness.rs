@@ -158,6 +158,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::BondPossession
         | ChildError::NotNewer { .. }
         | ChildError::AheadOfClock { .. }
+        | ChildError::BondOutput
         | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
@@ -170,7 +171,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::UnknownDeposit { .. }
         | ChildError::AlreadyExited(_)
         | ChildError::ExitNotActive(_)
-        | ChildError::BondOutput
         | ChildError::Challenge(_)
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
@@ -345,6 +345,32 @@ fn cases() -> Vec<(&'static str, Fault)> {
                     build::sign(&c.domain, deposit, &[&alice]),
                     build::sign(&c.domain, exit, &[&alice]),
                 ]
+            }),
+        ),
+        (
+            "a challenge paying more than the exit's bond",
+            Box::new(|c| {
+                // Alice locks 40 into a child (exit bond 10) and exits the deposit from the
+                // record, paying the bond; its challenge pays the beneficiary 11.
+                let alice = testkit::user("alice");
+                child_then(c, 4, |c, child| {
+                    let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+                    let exit = build::transaction(
+                        Kind::StartChildDepositExit,
+                        vec![UtxoPos::new(3, 1, 0)],
+                        vec![Output::new(alice.address(), Address::ZERO, U256::from(50))],
+                        start.abi_encode(),
+                    );
+                    let challenge = plasma_ledger::ChildDepositExitChallenge {
+                        childChainId: child,
+                        beneficiary: alice.address(),
+                        ..Default::default()
+                    };
+                    let mut challenge =
+                        build::challenge_child_deposit_exit_tx(&challenge, U256::from(10));
+                    challenge.transaction.outputs[0].amount = U256::from(11);
+                    vec![lock(c, child), build::sign(&c.domain, exit, &[&alice]), challenge]
+                })
             }),
         ),
         (
