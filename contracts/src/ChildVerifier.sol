@@ -36,6 +36,8 @@ contract ChildVerifier {
     error NotTheNamedSet();
     /// Honest: the certificate certifies the checkpoint against the set its header names.
     error Certified();
+    /// The exit start's claim check ran out of gas: no verdict (send the proof with more gas).
+    error ClaimCheckOutOfGas();
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -113,9 +115,14 @@ contract ChildVerifier {
                 || h.timestamp > e.refused.inclusion.header.timestamp + MAX_CLOCK_DRIFT;
         } else if (k == uint8(TxKind.DepositToChild) || k == uint8(TxKind.StakeChild)) {
             refused = shown.frozen;
-        } else {
+        } else if (k == ExitGame.CHALLENGE_CHILD_EXIT || k == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
             // A challenge pays exactly the exit's bond, the child's for good, to a beneficiary.
             refused = !_paysBond(r, k, reg.params.exitBond);
+        } else if (k == uint8(TxKind.StartChildExit)) {
+            // Its claim is proven under the anchor it names, by who signed its first input.
+            refused = !_claimHolds(r, _operator(separator, e.refused.inclusion.signedTx));
+        } else {
+            revert WrongKind(k);
         }
         if (!refused) revert RecordAllows();
         return e.refused.height;
@@ -188,6 +195,25 @@ contract ChildVerifier {
             shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
     }
 
+    /// @notice Reverts unless `start`'s claim is proven under its own anchor by `claimant`
+    /// (`ExitGame.verifyExitStart`). External for `childRecordOf`'s `try`.
+    function exitClaim(ChildExitStart calldata start, address claimant) external pure {
+        ExitGame.verifyExitStart(start.childChainId, start.anchor, start.pos, start.inclusion, claimant);
+    }
+
+    /// Whether the exit start `t`'s claim is proven under its own anchor by `claimant`. A check
+    /// that ran out of gas is no verdict (the prover chooses the gas).
+    function _claimHolds(Transaction calldata t, address claimant) private view returns (bool) {
+        ChildExitStart memory start = abi.decode(t.data, (ChildExitStart));
+        uint256 before = gasleft();
+        try this.exitClaim(start, claimant) {
+            return true;
+        } catch {
+            if (gasleft() <= before / 64) revert ClaimCheckOutOfGas();
+            return false;
+        }
+    }
+
     /// Whether the challenge `t` (of kind `kind`) pays exactly `bond` in ETH to its
     /// beneficiary, and names one (`children::exits::challenged`).
     function _paysBond(Transaction calldata t, uint8 kind, uint256 bond) private pure returns (bool) {
@@ -216,6 +242,8 @@ contract ChildVerifier {
             named = abi.decode(t.data, (ChildStake)).childChainId;
         } else if (kind == ExitGame.CHALLENGE_CHILD_EXIT) {
             named = abi.decode(t.data, (ChildExitChallenge)).childChainId;
+        } else if (kind == uint8(TxKind.StartChildExit)) {
+            named = abi.decode(t.data, (ChildExitStart)).childChainId;
         } else if (kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
             named = abi.decode(t.data, (ChildDepositExitChallenge)).childChainId;
         } else {

@@ -392,7 +392,9 @@ struct IncludedTx {
 /// proof of possession of its key; a checkpoint not above one shown, or stamped more than
 /// `MAX_CLOCK_DRIFT` after the block that accepts it; anything but a fraud proof after a
 /// fraud proof; an exit challenge that pays other than the child's exit bond (its
-/// registration's, for good) to a beneficiary. The later block is invalid.
+/// registration's, for good) to a beneficiary; an exit start whose claim its own anchor,
+/// inclusion and claimant (its first input's signer) do not prove. The later block is
+/// invalid.
 struct ChildRecordEvidence {
     RegistrationProof registration;
     IncludedTx[] earlier;

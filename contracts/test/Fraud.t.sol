@@ -226,6 +226,18 @@ contract FraudTest is RootFixture {
         );
     }
 
+    /// ... starts an exit of a child's output that its own anchor does not hold (paid from the
+    /// child's escrow, it would take the child's users' value): the exit start, shown, convicts;
+    /// one whose claim its anchor proves does not.
+    function test_fraud_an_exit_start_its_anchor_does_not_prove() public {
+        _convict(
+            "child_record_exit_start_of_nothing",
+            "child_record_exit_start_honest",
+            ChildVerifier.RecordAllows.selector,
+            4
+        );
+    }
+
     /// ... takes a deposit into a child a fraud proof froze (value into a chain that can only
     /// exit): the fraud proof, included earlier, convicts; without it the deposit is allowed.
     function test_fraud_a_deposit_into_a_frozen_child() public {

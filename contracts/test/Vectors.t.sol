@@ -309,6 +309,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 57, "every fraud vector convicts");
+        assertEq(convicted, 58, "every fraud vector convicts");
     }
 }

@@ -488,6 +488,7 @@ pub fn build_proof(
             | ChildError::NotNewer { .. }
             | ChildError::AheadOfClock { .. }
             | ChildError::BondOutput
+            | ChildError::Exit(_)
             | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
             other => Err(ProofError::Unsupported(other.to_string())),

@@ -85,9 +85,12 @@ pub enum ChildError {
         /// The anchor's height.
         height: u64,
     },
-    /// The output's exit is not proven.
+    /// The output's exit is not proven under the anchor it names.
     #[error("exit: {0}")]
     Exit(ExitError),
+    /// The deposit's exit is not its recipient's.
+    #[error("deposit exit: {0}")]
+    DepositExit(ExitError),
     /// An exit of more than the child's escrow holds of its token (nothing locked in that
     /// token: any amount is too large), refused at the start as on the root.
     #[error("exit of {amount} exceeds the {escrow} the child's escrow holds")]

@@ -62,8 +62,8 @@ pub fn validate_deposit_exit_start(
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let deposit =
         view.child_deposit(chain, nonce).ok_or(ChildError::UnknownDeposit { chain, nonce })?;
-    let claim =
-        deposit_exit(&deposit.record, deposit.recorded_at, claimant).map_err(ChildError::Exit)?;
+    let claim = deposit_exit(&deposit.record, deposit.recorded_at, claimant)
+        .map_err(ChildError::DepositExit)?;
     Ok((chain, queued(view, chain, &record, &claim, 0)?))
 }
 

@@ -12,19 +12,21 @@
 //! needed to prove them. Nor is it for a checkpoint stamped more than `MAX_CLOCK_DRIFT_S`
 //! after the block that accepts it (`AheadOfClock`): the block's time is in its header; nor
 //! for an exit challenge that pays other than the child's exit bond, which its registration
-//! sets for good, to its beneficiary (`BondOutput`).
+//! sets for good, to its beneficiary (`BondOutput`), nor for an exit start whose claim its
+//! own anchor, inclusion and claimant do not prove (`Exit`).
 
 use super::registered::registered;
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::bls::{BlsPublicKey, BlsSignature};
+use crate::exit::verify_exit_start;
 use crate::form::MAX_BOND_BYTES;
 use crate::kind::Kind;
 use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildDepositExitChallenge,
-    ChildExitChallenge, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, Output,
-    SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    ChildExitChallenge, ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake,
+    IncludedTx, Output, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -50,6 +52,8 @@ pub(crate) enum ChildTx {
     /// A challenge of an exit of the child's output or deposit, paying the exit's bond to
     /// this beneficiary (`ChallengeChildExit`, `ChallengeChildDepositExit`).
     Challenge(Address),
+    /// The start of an exit of the child's output (`StartChildExit`).
+    ExitStart(Box<ChildExitStart>),
 }
 
 /// The child `tx` is a transaction of, and what it is to the child's record (`None`: no such
@@ -82,6 +86,10 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
             let c: ChildDepositExitChallenge =
                 decode("ChildDepositExitChallenge", data, MAX_TX_BYTES).ok()?;
             (c.childChainId, ChildTx::Challenge(c.beneficiary))
+        }
+        Kind::StartChildExit => {
+            let start: ChildExitStart = decode("ChildExitStart", data, MAX_TX_BYTES).ok()?;
+            (start.childChainId, ChildTx::ExitStart(Box::new(start)))
         }
         Kind::StakeChild => {
             (decode::<ChildStake>("ChildStake", data, 2 * 32).ok()?.childChainId, ChildTx::Stake)
@@ -179,7 +187,7 @@ pub fn verify_child_record(
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }
             ChildTx::FraudProof => shown.frozen = true,
-            ChildTx::Deposit | ChildTx::Stake | ChildTx::Challenge(_) => {
+            ChildTx::Deposit | ChildTx::Stake | ChildTx::Challenge(_) | ChildTx::ExitStart(_) => {
                 return Err(FraudError::WrongKind(stx.transaction.kind))
             }
         }
@@ -194,6 +202,12 @@ pub fn verify_child_record(
                 || *time > now.saturating_add(MAX_CLOCK_DRIFT_S)
         }
         ChildTx::Deposit | ChildTx::Stake => shown.frozen,
+        // Its claim is proven under the anchor it names, by its claimant (who signed its
+        // first input), whatever else the parent holds.
+        ChildTx::ExitStart(s) => {
+            let claimant = operator(domain, stx)?;
+            verify_exit_start(s.childChainId, &s.anchor, &s.pos, &s.inclusion, claimant).is_err()
+        }
         // A challenge pays exactly the exit's bond, the child's (its parameters never
         // change), to a beneficiary.
         ChildTx::Challenge(beneficiary) => {

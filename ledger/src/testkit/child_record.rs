@@ -78,6 +78,8 @@ pub(super) fn child_record_txs(
         certified_checkpoint(small, small_set, 9, 2),
         challenge(small, alice, 1),
         challenge(small, alice, 2),
+        exit_start(d, alice, input, small, 0),
+        exit_start(d, alice, input, small, 1),
     ]
 }
 
@@ -112,6 +114,10 @@ pub enum ChildRecordTx {
     ChallengePayingTheBond,
     /// One paying her 2 wei.
     ChallengePayingMore,
+    /// Alice's exit of her output of the child of four, proven under its block 1.
+    ExitStart,
+    /// Her exit of an output index that block's deposit does not have.
+    ExitStartOfNothing,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first
@@ -141,4 +147,34 @@ fn challenge(child: u64, beneficiary: &UserKey, paid: u64) -> SignedTransaction 
         ..Default::default()
     };
     crate::build::challenge_child_exit_tx(&challenge, U256::from(paid))
+}
+
+/// Alice's exit start of output `index` of a deposit of 5 wei to her, minted in block 1 of
+/// `child` and proven under it.
+fn exit_start(
+    d: &SigningDomain,
+    alice: &UserKey,
+    input: &UtxoPos,
+    child: u64,
+    index: u8,
+) -> SignedTransaction {
+    let mut chain = super::TestChain::with_domain(
+        crate::children::child_domain(d, child),
+        super::committee_set_hash(),
+    );
+    let minted = chain.record_deposit(alice.address(), Address::ZERO, 5);
+    chain.commit(vec![crate::build::deposit_transaction(&minted)]);
+    let start = crate::types::ChildExitStart {
+        childChainId: child,
+        anchor: chain.tip().clone(),
+        pos: UtxoPos::new(1, 0, index),
+        inclusion: chain.inclusion(1, 0),
+    };
+    let tx = crate::build::transaction(
+        Kind::StartChildExit,
+        vec![input.clone()],
+        vec![],
+        start.abi_encode(),
+    );
+    sign(d, tx, &[alice])
 }

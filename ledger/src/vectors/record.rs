@@ -55,6 +55,8 @@ pub(super) fn cases(
             "child_record_challenge_paying_the_bond_honest",
             evidence(small, &[], tx(T::ChallengePayingTheBond)),
         ),
+        ("child_record_exit_start_of_nothing", evidence(small, &[], tx(T::ExitStartOfNothing))),
+        ("child_record_exit_start_honest", evidence(small, &[], tx(T::ExitStart))),
         ("child_record_deposit_into_frozen", evidence(small, &[T::FraudProof], tx(T::Deposit))),
         (
             "child_record_deposit_unfrozen_honest",
@@ -65,7 +67,10 @@ pub(super) fn cases(
             evidence(small, &[T::Checkpoint6, T::Checkpoint5], tx(T::Deposit)),
         ),
         ("child_record_another_childs_bond", evidence(small, &[], tx(T::BondIntoFull))),
-        ("child_record_not_a_child_transaction", evidence(full, &[], at(world.registered_again))),
+        (
+            "child_record_not_a_child_transaction",
+            evidence(full, &[], at(world.another_registration)),
+        ),
     ];
     all.into_iter()
         .map(|(name, e)| {

@@ -159,6 +159,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::NotNewer { .. }
         | ChildError::AheadOfClock { .. }
         | ChildError::BondOutput
+        | ChildError::Exit(_)
         | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
@@ -166,7 +167,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. }
         | ChildError::UnknownAnchor { .. }
-        | ChildError::Exit(_)
+        | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
         | ChildError::UnknownDeposit { .. }
         | ChildError::AlreadyExited(_)
@@ -370,6 +371,30 @@ fn cases() -> Vec<(&'static str, Fault)> {
                         build::challenge_child_deposit_exit_tx(&challenge, U256::from(10));
                     challenge.transaction.outputs[0].amount = U256::from(11);
                     vec![lock(c, child), build::sign(&c.domain, exit, &[&alice]), challenge]
+                })
+            }),
+        ),
+        (
+            "an exit start its own anchor does not prove",
+            Box::new(|c| {
+                // Under the child's accepted checkpoint of block 1 (empty), Alice claims an
+                // output of it that is not there.
+                child_then(c, 4, |c, child| {
+                    let alice = testkit::user("alice");
+                    let anchor = child_header(child, 1, 0).0;
+                    let start = plasma_ledger::ChildExitStart {
+                        childChainId: child,
+                        anchor,
+                        pos: UtxoPos::new(1, 0, 0),
+                        ..Default::default()
+                    };
+                    let exit = build::transaction(
+                        Kind::StartChildExit,
+                        vec![UtxoPos::new(2, 0, 0)],
+                        vec![Output::new(alice.address(), Address::ZERO, U256::from(90))],
+                        start.abi_encode(),
+                    );
+                    vec![child_checkpoint(child, 1, 0), build::sign(&c.domain, exit, &[&alice])]
                 })
             }),
         ),

@@ -353,7 +353,7 @@ fn a_record_exit_is_started_by_the_recipient_of_a_recorded_deposit_bonding_the_c
     let by_bob = w.record_exit(&w.bob, 1, bobs_coin);
     assert!(matches!(
         refused_as(tx_refusal(&mut w.parent, by_bob)),
-        ChildError::Exit(crate::exit::ExitError::NotOwner { owner, claimant })
+        ChildError::DepositExit(crate::exit::ExitError::NotOwner { owner, claimant })
             if owner == w.alice.address() && claimant == w.bob.address()
     ));
     let unknown = w.record_exit(&w.alice, 2, UtxoPos::new(2, 2, 0));
