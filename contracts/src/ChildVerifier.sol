@@ -92,7 +92,7 @@ contract ChildVerifier {
             Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
             uint8 kind = _childKind(t, child);
             if (kind == uint8(TxKind.BondChild)) {
-                shown.operators[shown.members] = _operator(separator, x.inclusion.signedTx);
+                shown.operators[shown.members] = _firstSigner(separator, x.inclusion.signedTx);
                 shown.keys[shown.members++] = keccak256(abi.decode(t.data, (ChildBond)).blsPubkey);
             } else if (kind == ExitGame.CHILD_CHECKPOINT) {
                 uint64 h = abi.decode(t.data, (Checkpoint)).header.height;
@@ -108,7 +108,7 @@ contract ChildVerifier {
         uint8 k = _childKind(r, child);
         bool refused;
         if (k == uint8(TxKind.BondChild)) {
-            refused = shown.frozen || _refusesBond(shown, _operator(separator, e.refused.inclusion.signedTx), r);
+            refused = shown.frozen || _refusesBond(shown, _firstSigner(separator, e.refused.inclusion.signedTx), r);
         } else if (k == ExitGame.CHILD_CHECKPOINT) {
             BlockHeader memory h = abi.decode(r.data, (Checkpoint)).header;
             refused = shown.frozen || h.height <= shown.highestCheckpoint
@@ -120,7 +120,7 @@ contract ChildVerifier {
             refused = !_paysBond(r, k, reg.params.exitBond);
         } else if (k == uint8(TxKind.StartChildExit)) {
             // Its claim is proven under the anchor it names, by who signed its first input.
-            refused = !_claimHolds(r, _operator(separator, e.refused.inclusion.signedTx));
+            refused = !_claimHolds(r, _firstSigner(separator, e.refused.inclusion.signedTx));
         } else {
             revert WrongKind(k);
         }
@@ -252,8 +252,8 @@ contract ChildVerifier {
         if (named != child) revert NotTheChild(named, child);
     }
 
-    /// A bond's operator: who signed its first input.
-    function _operator(bytes32 separator, SignedTransaction calldata stx) private pure returns (address op) {
+    /// Who signed `stx`'s first input: a bond's operator, an exit start's claimant.
+    function _firstSigner(bytes32 separator, SignedTransaction calldata stx) private pure returns (address op) {
         if (stx.signatures.length != 0) {
             op = PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
         }

@@ -2,18 +2,20 @@
 //! of that child, and the transactions that record refuses.
 //!
 //! The record only grows. Members join (registration, then one per bond) and never leave, the
-//! last accepted checkpoint only rises, and a proven fraud freezes the child for good. So a
-//! registration and some later transactions of the child, all included, show a lower bound of
-//! the record that still holds at any later transaction. Shown that way, a bond of a member's
-//! operator or key (`ChildError::AlreadyBonded`), past [`MAX_CHILD_VALIDATORS`] members
-//! (`SetSize`) or without a proof of possession of its key (`BondPossession`), a checkpoint
-//! not above one shown (`NotNewer`), and a checkpoint, deposit, stake or bond after a fraud
-//! proof (`Frozen`) are refused whatever else the parent holds: no state of the parent is
-//! needed to prove them. Nor is it for a checkpoint stamped more than `MAX_CLOCK_DRIFT_S`
-//! after the block that accepts it (`AheadOfClock`): the block's time is in its header; nor
-//! for an exit challenge that pays other than the child's exit bond, which its registration
-//! sets for good, to its beneficiary (`BondOutput`), nor for an exit start whose claim its
-//! own anchor, inclusion and claimant do not prove (`Exit`).
+//! last accepted checkpoint only rises, a proven fraud freezes the child for good, and the
+//! registration's parameters never change. So a registration and some later transactions of
+//! the child, all included, show a lower bound of the record that still holds at any later
+//! transaction, and prove, with no state of the parent, that it refuses:
+//!
+//! * a bond of a member's operator or key (`ChildError::AlreadyBonded`), past
+//!   [`MAX_CHILD_VALIDATORS`] members (`SetSize`) or without a proof of possession of its key
+//!   (`BondPossession`);
+//! * a checkpoint not above one shown (`NotNewer`), or stamped more than `MAX_CLOCK_DRIFT_S`
+//!   after the block that accepts it, whose header the proof holds (`AheadOfClock`);
+//! * a checkpoint, deposit, stake or bond after a fraud proof (`Frozen`);
+//! * an exit challenge paying other than the registration's exit bond to a beneficiary
+//!   (`BondOutput`);
+//! * an exit start whose claim its own anchor, inclusion and claimant do not prove (`Exit`).
 
 use super::registered::registered;
 use super::{included, FraudError, FraudKind, FraudVerdict};
@@ -126,9 +128,9 @@ fn possessed(operator: Address, bond: &ChildBond) -> bool {
     matches!((key, pop), (Ok(key), Ok(pop)) if key.verify_possession(operator, &pop))
 }
 
-/// The operator of a bond: who signed its first input (its owner, or the block holds an
-/// invalid signature, proven as such).
-pub(crate) fn operator(
+/// Who signed a transaction's first input, its owner (or the block holds an invalid
+/// signature, proven as such): a bond's operator, an exit start's claimant.
+pub(crate) fn first_signer(
     domain: &SigningDomain,
     stx: &SignedTransaction,
 ) -> Result<Address, FraudError> {
@@ -182,7 +184,7 @@ pub fn verify_child_record(
     for earlier in &e.earlier {
         let (stx, read) = next(chain_id, anchor, earlier, &mut after, child)?;
         match read {
-            ChildTx::Bond(bond) => shown.members.push((operator(domain, stx)?, bond.blsPubkey)),
+            ChildTx::Bond(bond) => shown.members.push((first_signer(domain, stx)?, bond.blsPubkey)),
             ChildTx::Checkpoint { height, .. } => {
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }
@@ -194,7 +196,7 @@ pub fn verify_child_record(
     }
     let (stx, read) = next(chain_id, anchor, &e.refused, &mut after, child)?;
     let refused = match &read {
-        ChildTx::Bond(bond) => shown.refuses_bond(operator(domain, stx)?, bond),
+        ChildTx::Bond(bond) => shown.refuses_bond(first_signer(domain, stx)?, bond),
         ChildTx::Checkpoint { height, time } => {
             let now = e.refused.inclusion.header.timestamp;
             shown.frozen
@@ -205,7 +207,7 @@ pub fn verify_child_record(
         // Its claim is proven under the anchor it names, by its claimant (who signed its
         // first input), whatever else the parent holds.
         ChildTx::ExitStart(s) => {
-            let claimant = operator(domain, stx)?;
+            let claimant = first_signer(domain, stx)?;
             verify_exit_start(s.childChainId, &s.anchor, &s.pos, &s.inclusion, claimant).is_err()
         }
         // A challenge pays exactly the exit's bond, the child's (its parameters never

@@ -4,7 +4,7 @@
 //! not certify ([`crate::fraud::verify_uncertified_checkpoint`]).
 
 use super::{ProofContext, ProofError};
-use crate::fraud::record::{child_tx, operator, ChildTx};
+use crate::fraud::record::{child_tx, first_signer, ChildTx};
 use crate::fraud::{verify_child_record, verify_uncertified_checkpoint};
 use crate::types::{
     decode, power_of, Checkpoint, ChildRecordEvidence, ChildRegistration,
@@ -94,7 +94,7 @@ pub(super) fn uncertified_checkpoint_proof(
                 continue;
             }
             let Some((c, ChildTx::Bond(bond))) = child_tx(&stx.transaction) else { continue };
-            let (Ok(operator), Some(power)) = (operator(cx.domain, stx), power_of(bond.amount))
+            let (Ok(operator), Some(power)) = (first_signer(cx.domain, stx), power_of(bond.amount))
             else {
                 continue;
             };
