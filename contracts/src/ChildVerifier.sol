@@ -89,7 +89,7 @@ contract ChildVerifier {
         for (uint256 i = 0; i < e.earlier.length; ++i) {
             IncludedTx calldata x = e.earlier[i];
             after_ = _after(after_, x);
-            Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+            Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
             uint8 kind = _childKind(t, child);
             if (kind == uint8(TxKind.BondChild)) {
                 shown.operators[shown.members] = _firstSigner(separator, x.inclusion.signedTx);
@@ -104,7 +104,8 @@ contract ChildVerifier {
             }
         }
         _after(after_, e.refused);
-        Transaction calldata r = _included(chainId, anchor, e.refused.inclusion, e.refused.height, e.refused.txIndex);
+        Transaction calldata r =
+            ExitGame.included(chainId, anchor, e.refused.inclusion, e.refused.height, e.refused.txIndex);
         uint8 k = _childKind(r, child);
         bool refused;
         if (k == uint8(TxKind.BondChild)) {
@@ -147,7 +148,7 @@ contract ChildVerifier {
         UncertifiedCheckpointEvidence calldata e
     ) external view returns (uint64) {
         IncludedTx calldata x = e.checkpoint;
-        Transaction calldata t = _included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
         if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
         Checkpoint memory cp = abi.decode(t.data, (Checkpoint));
         if (keccak256(abi.encode(e.namedSet)) != cp.header.validatorSetHash) revert NotTheNamedSet();
@@ -269,16 +270,5 @@ contract ChildVerifier {
     function _after(uint256 prev, IncludedTx calldata x) private pure returns (uint256 p) {
         p = _position(x.height, x.txIndex);
         if (p <= prev) revert OutOfOrder(x.height, x.txIndex);
-    }
-
-    function _included(
-        uint64 chainId,
-        BlockHeader calldata anchor,
-        TxInclusion calldata inc,
-        uint64 height,
-        uint32 txIndex
-    ) private pure returns (Transaction calldata) {
-        ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
-        return inc.signedTx.transaction;
     }
 }

@@ -136,7 +136,7 @@ contract FraudVerifier {
         pure
         returns (uint64)
     {
-        Transaction calldata t = _included(chainId, anchor, e.spend, e.height, e.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, e.spend, e.height, e.txIndex);
         (bool lock, address lockedToken, uint256 lockedAmount) = _valueLocked(t);
         if (e.inputs.length != t.inputs.length) {
             revert InputProofMismatch(e.inputs.length < t.inputs.length ? e.inputs.length : t.inputs.length);
@@ -203,7 +203,7 @@ contract FraudVerifier {
         returns (uint64)
     {
         SignedTransaction calldata stx = e.inclusion.signedTx;
-        _included(chainId, anchor, e.inclusion, e.height, e.txIndex);
+        ExitGame.included(chainId, anchor, e.inclusion, e.height, e.txIndex);
         if (e.txIndex >= MAX_BLOCK_TXS) return e.height; // past the most a block may hold
         if (form.wellFormed(stx)) revert WellFormed();
         return e.height;
@@ -221,12 +221,12 @@ contract FraudVerifier {
             missing = pos.blockHeight == 0 || pos.blockHeight > e.spend.height
                 || (pos.blockHeight == e.spend.height && pos.txIndex >= e.spend.txIndex);
         } else if (e.how == uint8(MissingInputKind.NoSuchOutput)) {
-            Transaction calldata creating = _included(chainId, anchor, e.witness, pos.blockHeight, pos.txIndex);
+            Transaction calldata creating = ExitGame.included(chainId, anchor, e.witness, pos.blockHeight, pos.txIndex);
             missing = creating.outputs.length <= pos.outputIndex;
         } else if (e.how == uint8(MissingInputKind.AfterLastTransaction)) {
             uint64 index = e.witness.txProof.index;
             if (index > type(uint32).max) revert NotLastTransaction();
-            _included(chainId, anchor, e.witness, pos.blockHeight, uint32(index));
+            ExitGame.included(chainId, anchor, e.witness, pos.blockHeight, uint32(index));
             bytes32[] calldata siblings = e.witness.txProof.siblings;
             for (uint256 level = 0; level < siblings.length; ++level) {
                 if ((index >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
@@ -252,7 +252,7 @@ contract FraudVerifier {
         DepositMismatchEvidence calldata e
     ) external pure returns (uint64 height, ParentLookup memory lookup) {
         MintProof calldata m = e.minted;
-        Transaction calldata t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, m.inclusion, m.height, m.txIndex);
         if (t.kind != uint8(TxKind.Deposit)) revert WrongKind(t.kind);
         height = m.height;
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
@@ -449,23 +449,12 @@ contract FraudVerifier {
         return registration.params.exitBond;
     }
 
-    function _included(
-        uint64 chainId,
-        BlockHeader calldata anchor,
-        TxInclusion calldata inc,
-        uint64 height,
-        uint32 txIndex
-    ) private pure returns (Transaction calldata) {
-        ExitGame.verifyInclusion(chainId, anchor, inc, height, txIndex);
-        return inc.signedTx.transaction;
-    }
-
     function _spent(uint64 chainId, BlockHeader calldata anchor, SpendProof calldata s)
         private
         pure
         returns (UtxoPos memory)
     {
-        Transaction calldata t = _included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
         if (s.inputIndex >= t.inputs.length) revert NoSuchInput(s.inputIndex);
         return t.inputs[s.inputIndex];
     }
@@ -477,7 +466,7 @@ contract FraudVerifier {
         TxInclusion calldata creating,
         uint256 input
     ) private pure returns (Output memory) {
-        Transaction calldata t = _included(chainId, anchor, creating, pos.blockHeight, pos.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, creating, pos.blockHeight, pos.txIndex);
         if (pos.outputIndex >= t.outputs.length) revert InputMissing(input);
         return t.outputs[pos.outputIndex];
     }
@@ -487,7 +476,7 @@ contract FraudVerifier {
         pure
         returns (uint64)
     {
-        Transaction calldata t = _included(chainId, anchor, m.inclusion, m.height, m.txIndex);
+        Transaction calldata t = ExitGame.included(chainId, anchor, m.inclusion, m.height, m.txIndex);
         // An undecodable record is a mismatch of its own, proven by `depositMismatch`.
         (bool ok, DepositRecord memory record) = PlasmaTx.tryDecodeDepositRecord(t.data);
         if (t.kind != uint8(TxKind.Deposit) || !ok) revert WrongKind(t.kind);

@@ -118,6 +118,19 @@ library ExitGame {
         Merkle.verify(Merkle.leafHash(abi.encode(inc.signedTx)), inc.txProof, inc.header.txRoot);
     }
 
+    /// @notice The transaction `inc` shows at `(height, txIndex)` under `anchor`; reverts
+    /// unless it does.
+    function included(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        TxInclusion calldata inc,
+        uint64 height,
+        uint32 txIndex
+    ) internal pure returns (Transaction calldata) {
+        verifyInclusion(chainId, anchor, inc, height, txIndex);
+        return inc.signedTx.transaction;
+    }
+
     /// @notice The child the registration `r`, included under `anchor` in the chain of
     /// `chainId`, registers (`ledger::registration::child_chain_id`), and the registration.
     function registered(uint64 chainId, BlockHeader calldata anchor, RegistrationProof calldata r)

@@ -314,38 +314,11 @@ fn cases() -> Vec<(&'static str, Fault)> {
         ),
         (
             "an exit start that keeps its bond",
+            // Alice locks 40 of her 100 into a child registered in the same block, and starts
+            // the exit of that deposit from the record, keeping all 60 of her change: the
+            // child's exit bond (10) is unpaid.
             Box::new(|c| {
-                // Alice locks 40 of her 100 into a child registered in the same block, and
-                // starts the exit of that deposit from the record, keeping all 60 of her
-                // change: the child's exit bond (10) is unpaid.
-                let alice = testkit::user("alice");
-                let reg = registration(0);
-                let child = plasma_ledger::children::child_chain_id(c.domain.chain_id, &reg);
-                let lock = plasma_ledger::ChildDeposit {
-                    childChainId: child,
-                    recipient: alice.address(),
-                    token: Address::ZERO,
-                    amount: U256::from(40),
-                };
-                let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
-                let deposit = build::transaction(
-                    Kind::DepositToChild,
-                    vec![UtxoPos::new(2, 0, 0)],
-                    change.clone(),
-                    lock.abi_encode(),
-                );
-                let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
-                let exit = build::transaction(
-                    Kind::StartChildDepositExit,
-                    vec![UtxoPos::new(3, 1, 0)],
-                    change,
-                    start.abi_encode(),
-                );
-                vec![
-                    build::register_child_tx(&reg),
-                    build::sign(&c.domain, deposit, &[&alice]),
-                    build::sign(&c.domain, exit, &[&alice]),
-                ]
+                child_then(c, 4, |c, child| vec![lock(c, child), deposit_exit(c, child, 60)])
             }),
         ),
         (
@@ -355,13 +328,6 @@ fn cases() -> Vec<(&'static str, Fault)> {
                 // record, paying the bond; its challenge pays the beneficiary 11.
                 let alice = testkit::user("alice");
                 child_then(c, 4, |c, child| {
-                    let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
-                    let exit = build::transaction(
-                        Kind::StartChildDepositExit,
-                        vec![UtxoPos::new(3, 1, 0)],
-                        vec![Output::new(alice.address(), Address::ZERO, U256::from(50))],
-                        start.abi_encode(),
-                    );
                     let challenge = plasma_ledger::ChildDepositExitChallenge {
                         childChainId: child,
                         beneficiary: alice.address(),
@@ -370,7 +336,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
                     let mut challenge =
                         build::challenge_child_deposit_exit_tx(&challenge, U256::from(10));
                     challenge.transaction.outputs[0].amount = U256::from(11);
-                    vec![lock(c, child), build::sign(&c.domain, exit, &[&alice]), challenge]
+                    vec![lock(c, child), deposit_exit(c, child, 50), challenge]
                 })
             }),
         ),
@@ -583,6 +549,20 @@ fn lock(c: &TestChain, child: u64) -> SignedTransaction {
         vec![UtxoPos::new(2, 0, 0)],
         change,
         lock.abi_encode(),
+    );
+    build::sign(&c.domain, tx, &[&alice])
+}
+
+/// Alice's exit of her deposit 0 into `child` from the record, paid from her change of the
+/// lock of [`lock`] (the block's second transaction), `keep` of it back.
+fn deposit_exit(c: &TestChain, child: u64, keep: u64) -> SignedTransaction {
+    let alice = testkit::user("alice");
+    let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+    let tx = build::transaction(
+        Kind::StartChildDepositExit,
+        vec![UtxoPos::new(3, 1, 0)],
+        vec![Output::new(alice.address(), Address::ZERO, U256::from(keep))],
+        start.abi_encode(),
     );
     build::sign(&c.domain, tx, &[&alice])
 }
