@@ -17,7 +17,7 @@ use alloy_primitives::U256;
 
 /// The child `registration` (included under `anchor` in the chain of `chain_id`) registers,
 /// and its payload.
-pub(super) fn registered(
+pub(crate) fn registered(
     chain_id: u64,
     anchor: &BlockHeader,
     registration: &RegistrationProof,

@@ -5,12 +5,47 @@
 
 use super::{ProofContext, ProofError};
 use crate::fraud::record::{child_tx, first_signer, ChildTx};
-use crate::fraud::{verify_child_record, verify_uncertified_checkpoint};
+use crate::fraud::registered::registered;
+use crate::fraud::{verify_child_record, verify_uncertified_checkpoint, FraudError};
 use crate::types::{
-    decode, power_of, Checkpoint, ChildRecordEvidence, ChildRegistration,
-    FraudKind as SolFraudKind, FraudProof, IncludedTx, UncertifiedCheckpointEvidence, Validator,
+    decode, power_of, Block, Checkpoint, ChildRecordEvidence, FraudKind as SolFraudKind,
+    FraudProof, IncludedTx, SignedTransaction, UncertifiedCheckpointEvidence, Validator,
     MAX_TX_BYTES,
 };
+
+/// A position in the chain: `(height, transaction index)`.
+type Position = (u64, u32);
+
+/// The transactions of `child` strictly between positions `from` and `to`, in chain order,
+/// as its record reads them.
+fn child_txs_between<'a>(
+    blocks: &'a [&'a Block],
+    child: u64,
+    from: Position,
+    to: Position,
+) -> impl Iterator<Item = (Position, &'a SignedTransaction, ChildTx)> + 'a {
+    blocks
+        .iter()
+        .take_while(move |b| b.header.height <= to.0)
+        .flat_map(|b| {
+            let at = b.header.height;
+            b.transactions.iter().enumerate().map(move |(i, stx)| ((at, i as u32), stx))
+        })
+        .filter(move |(p, _)| *p > from && *p < to)
+        .filter_map(move |(p, stx)| match child_tx(&stx.transaction)? {
+            (c, read) if c == child => Some((p, stx, read)),
+            _ => None,
+        })
+}
+
+/// The transaction at `(height, index)`, proven under the anchor.
+fn included_at(cx: &ProofContext<'_>, (height, index): Position) -> Result<IncludedTx, ProofError> {
+    Ok(IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? })
+}
+
+fn refuted(e: FraudError) -> ProofError {
+    ProofError::Refuted(e.to_string())
+}
 
 /// The proof that transaction `index` of block `height`, a transaction of a child, is one the
 /// child's record refuses. It shows, before it: every bond of the child (members and their
@@ -33,35 +68,23 @@ pub(super) fn child_record_proof(
     let first = (registration.height, registration.txIndex);
     let (mut frozen, mut newer) = (false, false);
     let mut earlier = Vec::new();
-    for b in cx.blocks.iter().take_while(|b| b.header.height <= height) {
-        let at = b.header.height;
-        for (i, stx) in b.transactions.iter().enumerate() {
-            let position = (at, i as u32);
-            if position <= first || position >= (height, index) {
-                continue;
+    for (at, _, read) in child_txs_between(cx.blocks, child, first, (height, index)) {
+        let shows = match read {
+            ChildTx::Bond(_) => true,
+            ChildTx::FraudProof => !std::mem::replace(&mut frozen, true),
+            ChildTx::Checkpoint { height: h, .. } if !newer => {
+                newer = checkpoint.is_some_and(|mine| h >= mine);
+                newer
             }
-            let shows = match child_tx(&stx.transaction) {
-                Some((c, ChildTx::Bond(_))) => c == child,
-                Some((c, ChildTx::FraudProof)) if c == child && !frozen => {
-                    frozen = true;
-                    true
-                }
-                Some((c, ChildTx::Checkpoint { height: h, .. })) if c == child && !newer => {
-                    newer = checkpoint.is_some_and(|mine| h >= mine);
-                    newer
-                }
-                _ => false,
-            };
-            if shows {
-                let inclusion = cx.inclusion(at, i as u32)?;
-                earlier.push(IncludedTx { height: at, txIndex: i as u32, inclusion });
-            }
+            _ => false,
+        };
+        if shows {
+            earlier.push(included_at(cx, at)?);
         }
     }
-    let refused = IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? };
+    let refused = included_at(cx, (height, index))?;
     let ev = ChildRecordEvidence { registration, earlier, refused };
-    verify_child_record(cx.domain, cx.anchor, &ev)
-        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    verify_child_record(cx.domain, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::ChildRecord, &ev))
 }
 
@@ -76,43 +99,44 @@ pub(super) fn uncertified_checkpoint_proof(
 ) -> Result<FraudProof, ProofError> {
     let block = cx.block(height)?;
     let tx = &block.transactions.get(index as usize).ok_or(ProofError::Missing(height))?;
-    let header = decode::<Checkpoint>("Checkpoint", &tx.transaction.data, MAX_TX_BYTES)
+    let Some((child, ChildTx::Checkpoint { height: checkpointed, .. })) = child_tx(&tx.transaction)
+    else {
+        return Err(ProofError::Unsupported("not a child's checkpoint".into()));
+    };
+    let named = decode::<Checkpoint>("Checkpoint", &tx.transaction.data, MAX_TX_BYTES)
         .map_err(|e| ProofError::Unsupported(e.to_string()))?
-        .header;
-    let child = header.chainId;
+        .header
+        .validatorSetHash;
     let registration = cx.registration(child)?;
-    let reg = &registration.inclusion.signedTx.transaction;
-    let mut set = decode::<ChildRegistration>("ChildRegistration", &reg.data, MAX_TX_BYTES)
-        .map_err(|e| ProofError::Unsupported(e.to_string()))?
-        .validators;
+    let (_, reg) = registered(cx.domain.chain_id, cx.anchor, &registration).map_err(refuted)?;
     let first = (registration.height, registration.txIndex);
-    let mut named = (Validator::set_hash(&set) == header.validatorSetHash).then(|| set.clone());
-    for b in cx.blocks.iter().take_while(|b| b.header.height <= height) {
-        for (i, stx) in b.transactions.iter().enumerate() {
-            let position = (b.header.height, i as u32);
-            if named.is_some() || position <= first || position >= (height, index) {
-                continue;
+    let members =
+        child_txs_between(cx.blocks, child, first, (height, index)).filter_map(|(_, stx, read)| {
+            match read {
+                ChildTx::Bond(bond) => Some(Validator {
+                    operator: first_signer(cx.domain, stx).ok()?,
+                    power: power_of(bond.amount)?,
+                    blsPubkey: bond.blsPubkey,
+                }),
+                _ => None,
             }
-            let Some((c, ChildTx::Bond(bond))) = child_tx(&stx.transaction) else { continue };
-            let (Ok(operator), Some(power)) = (first_signer(cx.domain, stx), power_of(bond.amount))
-            else {
-                continue;
-            };
-            if c == child {
-                set.push(Validator { operator, blsPubkey: bond.blsPubkey, power });
-                named = (Validator::set_hash(&set) == header.validatorSetHash).then(|| set.clone());
-            }
-        }
-    }
-    let named_set = named.ok_or_else(|| {
-        ProofError::Unsupported(format!(
-            "the set checkpoint {} names is none of child {child}'s",
-            header.height
-        ))
-    })?;
-    let checkpoint = IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? };
-    let ev = UncertifiedCheckpointEvidence { checkpoint, namedSet: named_set };
-    verify_uncertified_checkpoint(cx.domain.chain_id, cx.anchor, &ev)
-        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+        });
+    // The registered set, then each bond's set in turn: the first the header names.
+    let mut set = reg.validators;
+    let named_set = std::iter::once(None)
+        .chain(members.map(Some))
+        .find_map(|member| {
+            set.extend(member);
+            (Validator::set_hash(&set) == named).then(|| set.clone())
+        })
+        .ok_or_else(|| {
+            let why = format!("the set checkpoint {checkpointed} names is none of child {child}'s");
+            ProofError::Unsupported(why)
+        })?;
+    let ev = UncertifiedCheckpointEvidence {
+        checkpoint: included_at(cx, (height, index))?,
+        namedSet: named_set,
+    };
+    verify_uncertified_checkpoint(cx.domain.chain_id, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::UncertifiedCheckpoint, &ev))
 }
