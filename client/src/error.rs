@@ -188,6 +188,19 @@ pub enum Error {
         /// The parent's answer.
         message: String,
     },
+    /// A parent's node answered with an acceptance of a child's checkpoint that does not show
+    /// it (an exit under it would be refused).
+    #[error("chain {parent}'s node shows no acceptance of chain {child}'s checkpoint at {height}: {reason}")]
+    NotAccepted {
+        /// The parent.
+        parent: u64,
+        /// The child.
+        child: u64,
+        /// The checkpoint's height.
+        height: u64,
+        /// What the acceptance fails.
+        reason: plasma_ledger::acceptance::AcceptanceError,
+    },
     /// The parent froze the chain while a configuration waited to be adopted.
     #[error("the parent froze the chain before it adopted configuration {configuration}")]
     Frozen {

@@ -6,6 +6,7 @@ import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {BLS} from "./lib/BLS.sol";
 import {FormVerifier} from "./FormVerifier.sol";
+import {Merkle} from "./lib/Merkle.sol";
 
 /// @title ChildVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's record of its children,
@@ -38,6 +39,10 @@ contract ChildVerifier {
     error Certified();
     /// The exit start's claim check ran out of gas: no verdict (send the proof with more gas).
     error ClaimCheckOutOfGas();
+    /// The acceptance does not show the anchor accepted (`acceptance`'s only revert).
+    error NotAccepted();
+    /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
+    error Accepted();
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -194,6 +199,61 @@ contract ChildVerifier {
         }
         return
             shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
+    }
+
+    /// @notice An exit start of a child's output whose acceptance does not show its anchor
+    /// accepted in an earlier block of the parent (`ev`, the ABI encoding of
+    /// `UnacceptedAnchorEvidence`; `ledger::fraud::verify_unaccepted_anchor`): the parent's
+    /// block at the acceptance's height is proven in the anchor's history, and the
+    /// acceptance judged against it.
+    function unacceptedAnchor(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unacceptedAnchorOf(chainId, anchor, abi.decode(ev, (UnacceptedAnchorEvidence)));
+    }
+
+    /// @notice `unacceptedAnchor`, on the decoded evidence.
+    function unacceptedAnchorOf(uint64 chainId, BlockHeader calldata anchor, UnacceptedAnchorEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
+        IncludedTx calldata s = e.start;
+        Transaction calldata t = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        if (t.kind != uint8(TxKind.StartChildExit)) revert WrongKind(t.kind);
+        ChildExitStart memory start = abi.decode(t.data, (ChildExitStart));
+        uint64 named = start.acceptance.header.height;
+        bool known = named != 0 && named < s.height;
+        if (known) Merkle.verifyHistory(e.blockHash, named, e.historyProof, anchor.historyRoot);
+        uint256 before = gasleft();
+        try this.acceptance(chainId, start.anchor, start.acceptance, known ? e.blockHash : bytes32(0), known) {
+            revert Accepted();
+        } catch {
+            if (gasleft() <= before / 64) revert ClaimCheckOutOfGas();
+        }
+        return s.height;
+    }
+
+    /// @notice Reverts unless `a` shows `anchor` accepted by chain `chainId` in its block
+    /// `blockHash` (`known`: the chain has a block at that height below the judging one)
+    /// (`ledger::acceptance::verify_acceptance`). External for `unacceptedAnchorOf`'s `try`.
+    function acceptance(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        Acceptance calldata a,
+        bytes32 blockHash,
+        bool known
+    ) external pure {
+        if (a.header.chainId != chainId || !known || PlasmaTx.blockHash(a.header) != blockHash) {
+            revert NotAccepted();
+        }
+        Merkle.verify(Merkle.leafHash(abi.encode(a.checkpoint)), a.txProof, a.header.txRoot);
+        Transaction calldata t = a.checkpoint.transaction;
+        if (t.kind != ExitGame.CHILD_CHECKPOINT) revert NotAccepted();
+        Checkpoint memory c = abi.decode(t.data, (Checkpoint));
+        if (keccak256(abi.encode(c.header)) != PlasmaTx.blockHash(anchor)) revert NotAccepted();
     }
 
     /// @notice Reverts unless `start`'s claim is proven under its own anchor by `claimant`

@@ -296,24 +296,21 @@ contract FraudVerifier {
         return e.a.height > e.b.height ? e.a.height : e.b.height;
     }
 
-    /// @notice A child's transaction that the parent's record of the child refuses, as the
-    /// child's registration and earlier included transactions show it: `ChildVerifier.childRecord`.
-    function childRecord(uint64 chainId, bytes32 separator, BlockHeader calldata anchor, bytes calldata ev)
-        external
-        view
-        returns (uint64)
-    {
-        return child.childRecord(chainId, separator, anchor, ev);
-    }
-
-    /// @notice A child checkpoint its certificate does not certify against the set its header
-    /// names: `ChildVerifier.uncertifiedCheckpoint`.
-    function uncertifiedCheckpoint(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
-        external
-        view
-        returns (uint64)
-    {
-        return child.uncertifiedCheckpoint(chainId, anchor, ev);
+    /// @notice The kinds about a plasma parent's record of its children (`kind` from
+    /// `ChildRecord` on), judged by `ChildVerifier`: a child's transaction the record refuses
+    /// (`childRecord`), a child checkpoint its certificate does not certify
+    /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
+    /// (`unacceptedAnchor`). `separator` is the chain's signing domain.
+    function childKind(
+        FraudKind kind,
+        uint64 chainId,
+        bytes32 separator,
+        BlockHeader calldata anchor,
+        bytes calldata ev
+    ) external view returns (uint64) {
+        if (kind == FraudKind.ChildRecord) return child.childRecord(chainId, separator, anchor, ev);
+        if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
+        return child.unacceptedAnchor(chainId, anchor, ev);
     }
 
     /// @notice One parent deposit minted by two included transactions; the later block is

@@ -159,13 +159,25 @@ struct ChildParams {
     uint256 exitBond;
 }
 
+/// Where a parent accepted a child's checkpoint: the `ChildCheckpoint` transaction
+/// `checkpoint` at index `txProof.index` of the parent's own block `header`, below the block
+/// that judges it. An exit shows where its anchor was accepted, so that a parent that pays an
+/// exit under a checkpoint it never accepted is proven so from its certified history alone
+/// (`UnacceptedAnchorEvidence`).
+struct Acceptance {
+    BlockHeader header;
+    MerkleProof txProof;
+    SignedTransaction checkpoint;
+}
+
 /// Payload of a `StartChildExit` transaction: the output at `pos` of child `childChainId`,
-/// included under `anchor`, a checkpoint the parent accepted.
+/// included under `anchor`, a checkpoint the parent accepted where `acceptance` shows.
 struct ChildExitStart {
     uint64 childChainId;
     BlockHeader anchor;
     UtxoPos pos;
     TxInclusion inclusion;
+    Acceptance acceptance;
 }
 
 /// Payload of a `StartChildDepositExit` transaction: deposit `nonce` into child
@@ -310,7 +322,10 @@ enum FraudKind {
     ChildRecord,
     // A child checkpoint whose certificate does not certify it against the set its header
     // names (`UncertifiedCheckpointEvidence`).
-    UncertifiedCheckpoint
+    UncertifiedCheckpoint,
+    // An exit started under a child checkpoint the parent's history shows it never accepted
+    // (`UnacceptedAnchorEvidence`).
+    UnacceptedAnchor
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -408,6 +423,16 @@ struct ChildRecordEvidence {
 struct UncertifiedCheckpointEvidence {
     IncludedTx checkpoint;
     Validator[] namedSet;
+}
+
+/// An included `StartChildExit` (`start`) whose acceptance does not show its anchor accepted
+/// in an earlier block of the parent: `blockHash`, proven by `historyProof` under the proof's
+/// anchor, is the parent's block at the acceptance's height (unused when that height is not
+/// below the start's block, which no acceptance may name).
+struct UnacceptedAnchorEvidence {
+    IncludedTx start;
+    bytes32 blockHash;
+    MerkleProof historyProof;
 }
 
 /// How a nonexistent input is shown (`NonexistentInputEvidence.how`).

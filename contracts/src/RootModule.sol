@@ -149,7 +149,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.UncertifiedCheckpoint)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.UnacceptedAnchor)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -228,10 +228,8 @@ contract RootModule is RootStorage {
             if (_configs[chainId][_configAt(chainId, c, height)].setHash != shown) revert NotTheSchedule(height);
         } else if (kind == FraudKind.DoubleRegistration) {
             height = verifier.doubleRegistration(chainId, anchor, ev);
-        } else if (kind == FraudKind.ChildRecord) {
-            height = verifier.childRecord(chainId, PlasmaTx.domainSeparator(chainId, address(this)), anchor, ev);
-        } else if (kind == FraudKind.UncertifiedCheckpoint) {
-            height = verifier.uncertifiedCheckpoint(chainId, anchor, ev);
+        } else if (kind >= FraudKind.ChildRecord) {
+            height = verifier.childKind(kind, chainId, PlasmaTx.domainSeparator(chainId, address(this)), anchor, ev);
         } else if (kind == FraudKind.MalformedTransaction) {
             height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {

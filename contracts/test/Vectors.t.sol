@@ -66,6 +66,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("OutOfOrder")) return ChildVerifier.OutOfOrder.selector;
         if (n == keccak256("Certified")) return ChildVerifier.Certified.selector;
         if (n == keccak256("NotTheNamedSet")) return ChildVerifier.NotTheNamedSet.selector;
+        if (n == keccak256("Accepted")) return ChildVerifier.Accepted.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
@@ -309,6 +310,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 58, "every fraud vector convicts");
+        assertEq(convicted, 63, "every fraud vector convicts");
     }
 }

@@ -7,7 +7,8 @@ use alloy_sol_types::SolValue;
 use plasma_client::convert;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{
-    build, Address, BlockHeader, ChildDeposit, Kind, SignedTransaction, TxInclusion, UtxoPos, U256,
+    build, Address, BlockHeader, ChildDeposit, ChildExitStart, Kind, SignedTransaction,
+    TxInclusion, UtxoPos, U256,
 };
 use plasma_proto::v1::{
     GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
@@ -212,6 +213,32 @@ impl Devnet {
                 .map_err(untrusted)?,
             convert::block("GetBlockResponse.block", &block.block).map_err(untrusted)?.header,
         ))
+    }
+
+    /// The payload of an exit on chain `parent` of the output at `pos` of its child `i`,
+    /// proven under the child's checkpoint at `anchor` from validator `k`'s data, with where
+    /// the parent accepted that checkpoint (as its first validator serves it).
+    pub async fn child_exit_start(
+        &self,
+        parent: usize,
+        (i, k): (usize, usize),
+        pos: UtxoPos,
+        anchor: u64,
+    ) -> Result<ChildExitStart, DevnetError> {
+        let (inclusion, header) =
+            self.exit_evidence_from(i, k, pos.blockHeight, pos.txIndex, anchor).await?;
+        let mut node = self.client(parent, 0).await?;
+        let parent_id = self.state.chains[parent].chain_id;
+        let acceptance = plasma_client::hops::acceptance(&mut node, parent_id, &header)
+            .await
+            .map_err(|e| DevnetError::Rpc { what: "GetChildCheckpoint", reason: e.to_string() })?;
+        Ok(ChildExitStart {
+            childChainId: header.chainId,
+            anchor: header,
+            pos,
+            inclusion,
+            acceptance,
+        })
     }
 
     /// Sends `wei` ETH on the root from anvil's first account to `to`.

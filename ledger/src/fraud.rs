@@ -58,6 +58,9 @@ pub enum FraudKind {
     /// A child checkpoint whose certificate does not certify it against the set its header
     /// names ([`verify_uncertified_checkpoint`]).
     UncertifiedCheckpoint,
+    /// An exit started under a child checkpoint the parent's history shows it never accepted
+    /// ([`verify_unaccepted_anchor`]).
+    UnacceptedAnchor,
 }
 
 /// A proven fraud.
@@ -142,6 +145,9 @@ pub enum FraudError {
     /// Honest: the certificate certifies the checkpoint against the set its header names.
     #[error("the certificate certifies the checkpoint")]
     Certified,
+    /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
+    #[error("the exit start shows its anchor accepted")]
+    Accepted,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -574,7 +580,8 @@ pub fn judge(
         ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
         DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
         InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof, MissingInputKind,
-        NonexistentInputEvidence, SpendProof, UncertifiedCheckpointEvidence,
+        NonexistentInputEvidence, SpendProof, UnacceptedAnchorEvidence,
+        UncertifiedCheckpointEvidence,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -686,6 +693,11 @@ pub fn judge(
                     .map_err(FraudError::Evidence)?;
             verify_uncertified_checkpoint(chain_id, anchor, &e)
         }
+        Kind::UnacceptedAnchor => {
+            let e: UnacceptedAnchorEvidence =
+                decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_unaccepted_anchor(chain_id, anchor, &e)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -726,6 +738,7 @@ where
         .then(|| decode(what, &proof.evidence, max).map_err(FraudError::Evidence))
 }
 
+mod accepted;
 mod certified;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
@@ -734,6 +747,7 @@ mod history;
 pub(crate) mod record;
 pub(crate) mod registered;
 
+pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
 use history::no_checkpoint_from;
 pub use history::{

@@ -9,6 +9,7 @@
 //! It must not do IO, spawn tasks or read a clock: time arrives as an argument, state arrives
 //! through [`LedgerView`], and results leave as values ([`StateDelta`], verdicts, errors).
 
+pub mod acceptance;
 pub mod block;
 pub mod bls;
 pub mod build;

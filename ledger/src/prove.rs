@@ -35,6 +35,7 @@ use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
+mod accepted;
 mod record;
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
@@ -491,6 +492,7 @@ pub fn build_proof(
             | ChildError::Exit(_)
             | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
+            ChildError::Unaccepted { .. } => accepted::unaccepted_anchor_proof(cx, height, index),
             other => Err(ProofError::Unsupported(other.to_string())),
         },
         TxError::Form(_) => {

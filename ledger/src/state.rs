@@ -82,8 +82,9 @@ pub struct StateDelta {
     pub escrow: BTreeMap<(u64, Address), U256>,
     /// Children's exits this block queued, challenged, paid or cancelled.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
-    /// Children's checkpoints this block accepted: (child, height, block hash).
-    pub child_checkpoints: Vec<(u64, u64, B256)>,
+    /// Children's checkpoints this block accepted: (child, height, block hash, the accepting
+    /// transaction's place, from which an exit's [`crate::types::Acceptance`] is built).
+    pub child_checkpoints: Vec<(u64, u64, B256, TxRef)>,
     /// Stakes of children's validators this block changed, by (child, operator).
     pub child_stakes: BTreeMap<(u64, Address), U256>,
     /// Children's registry entries this block created or changed.

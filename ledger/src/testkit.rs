@@ -11,13 +11,14 @@ use crate::kind::Kind;
 use crate::registration::{MAX_CHECKPOINT_GAP, MAX_CHILD_VALIDATORS};
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Block, BlockHeader, CommitCertificate, DepositRecord, MerkleProof, Output, SignedTransaction,
-    TxInclusion, UtxoPos, Validator,
+    Block, BlockHeader, Checkpoint, CommitCertificate, DepositRecord, MerkleProof, Output,
+    SignedTransaction, TxInclusion, UtxoPos, Validator,
 };
 use crate::view::MemoryLedger;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
+pub mod accepted;
 mod child_record;
 use child_record::child_record_txs;
 pub use child_record::ChildRecordTx;
@@ -206,6 +207,7 @@ impl TestChain {
         self.state.head.height = block.header.height;
         self.state.head.hash = hash;
         self.state.head.history.push(hash);
+        self.state.block_hashes.insert(block.header.height, hash);
         self.blocks.push(block.clone());
         block
     }
@@ -255,6 +257,23 @@ impl TestChain {
         self.inclusion_under(height, index, self.tip().height)
     }
 
+    /// Where this chain accepted the child checkpoint of `anchor` (its `ChildCheckpoint`), or
+    /// an empty acceptance, which shows nothing accepted, when it accepted none.
+    pub fn acceptance(&self, anchor: &BlockHeader) -> crate::types::Acceptance {
+        let accepts = |tx: &SignedTransaction| {
+            tx.transaction.tx_kind() == Some(Kind::ChildCheckpoint)
+                && Checkpoint::abi_decode(&tx.transaction.data)
+                    .is_ok_and(|c| c.header.hash() == anchor.hash())
+        };
+        let found = self.blocks.iter().find_map(|b| {
+            let i = b.transactions.iter().position(accepts)?;
+            Some((b.header.height, i as u32))
+        });
+        found.map_or_else(Default::default, |(height, index)| {
+            crate::acceptance::acceptance_of(self.inclusion_under(height, index, height))
+        })
+    }
+
     /// Inclusion of transaction `(height, index)` under the header at `anchor` (whose
     /// history root covers every block before it).
     pub fn inclusion_under(&self, height: u64, index: u32, anchor: u64) -> TxInclusion {
@@ -267,8 +286,9 @@ impl TestChain {
 /// A chain with an honest history and one byzantine block holding one fraud of every kind,
 /// with the evidence for each and an honest counterpart that must be refused.
 ///
-/// Heights: 1 deposits; 2 a transfer; 3 a transfer and a lock into child 8; 4 (byzantine)
-/// the frauds; 5 empty (so block 4 is proven through the history tree).
+/// Heights: 1 deposits; 2 a transfer; 3 a transfer, a lock into child 8, and a registration
+/// of another child with its first checkpoint (3:2, 3:3); 4 (byzantine) the frauds; 5 empty
+/// (so block 4 is proven through the history tree).
 ///
 /// `fork` is another history the same committee could certify, every block of it valid: blocks
 /// 1 to 3 as above, then its own 4, in which Alice's change of block 2 pays Mallory (4:0:0),
@@ -328,6 +348,9 @@ pub struct FraudWorld {
     /// … from here, transactions of the two children that their records refuse or allow,
     /// in the order of [`ChildRecordTx`].
     pub record: u32,
+    /// Index of the first exit start of [`accepted::ACCEPTANCE_CASES`] (the honest one),
+    /// the others following in order; their anchor is accepted at 3:3.
+    pub unaccepted: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -389,7 +412,8 @@ impl FraudWorld {
             ),
             &[&alice],
         );
-        chain.commit(vec![t3, t3b]);
+        let (accepting, accepted_anchor) = accepted::accepted_checkpoint(&d);
+        chain.commit([vec![t3, t3b], accepting.to_vec()].concat());
 
         let mut fork = chain.clone();
         fork.commit(vec![pay_mallory()]);
@@ -477,6 +501,8 @@ impl FraudWorld {
             child_record_txs(&d, &alice, &alices_change, child, small, &another.validators);
         let record = frauds.len() as u32;
         frauds.extend(record_txs);
+        let unaccepted = frauds.len() as u32;
+        frauds.extend(accepted::exit_starts(&chain, &alice, &alices_change, &accepted_anchor));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -503,6 +529,7 @@ impl FraudWorld {
             registered_again,
             another_registration,
             record,
+            unaccepted,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

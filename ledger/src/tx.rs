@@ -316,7 +316,7 @@ pub fn validate_transaction_with(
         Kind::StartChildExit | Kind::StartChildDepositExit => {
             let (input_sums, claimant) = check_inputs(domain, view, stx, signers)?;
             let (chain, exit) = if kind == Kind::StartChildExit {
-                children::validate_exit_start(view, &tx.data, claimant)?
+                children::validate_exit_start(domain.chain_id, view, &tx.data, claimant)?
             } else {
                 children::validate_deposit_exit_start(view, &tx.data, claimant)?
             };

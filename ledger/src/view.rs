@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 pub trait LedgerView {
     /// The last committed block.
     fn head(&self) -> ChainHead;
+    /// Hash of this chain's committed block at `height` (`None` above the head, and at 0).
+    fn block_hash(&self, height: u64) -> Option<B256>;
     /// The output at `pos` if it exists and is unspent.
     fn unspent(&self, pos: &UtxoPos) -> Option<Output>;
     /// The transaction that spent the output at `pos`, if any (to explain rejections).
@@ -61,6 +63,8 @@ pub fn by_priority(exits: &mut [ExitRecord]) {
 pub struct MemoryLedger {
     /// Last committed block.
     pub head: ChainHead,
+    /// Hashes of the committed blocks, by height.
+    pub block_hashes: BTreeMap<u64, B256>,
     /// Unspent outputs.
     pub utxos: BTreeMap<UtxoPos, Output>,
     /// Spent outputs and who spent them.
@@ -87,6 +91,7 @@ impl MemoryLedger {
     /// Applies a delta produced by [`crate::apply_block`] against this state.
     pub fn apply(&mut self, delta: &StateDelta) {
         self.head = delta.head.clone();
+        self.block_hashes.insert(delta.head.height, delta.head.hash);
         for (pos, by) in &delta.spent {
             self.utxos.remove(pos);
             self.spent.insert(pos.clone(), *by);
@@ -101,7 +106,7 @@ impl MemoryLedger {
         for (key, exit) in &delta.child_exits {
             self.child_exits.insert(*key, exit.clone());
         }
-        for (chain, height, hash) in &delta.child_checkpoints {
+        for (chain, height, hash, _) in &delta.child_checkpoints {
             self.child_checkpoints.insert((*chain, *height), *hash);
         }
         for (key, stake) in &delta.child_stakes {
@@ -140,6 +145,9 @@ impl MemoryLedger {
 impl LedgerView for MemoryLedger {
     fn head(&self) -> ChainHead {
         self.head.clone()
+    }
+    fn block_hash(&self, height: u64) -> Option<B256> {
+        self.block_hashes.get(&height).copied()
     }
     fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
         self.utxos.get(pos).cloned()
@@ -190,14 +198,17 @@ impl LedgerView for MemoryLedger {
 pub struct Stacked<'a, V> {
     pub(crate) base: &'a V,
     head: Option<ChainHead>,
+    /// Hashes of the blocks applied on top of `base`, by height.
+    block_hashes: BTreeMap<u64, B256>,
     pub(crate) created: HashMap<UtxoPos, Output>,
     pub(crate) spent: HashMap<UtxoPos, TxRef>,
     next_deposit_nonce: Option<u64>,
     pub(crate) escrow: BTreeMap<(u64, Address), U256>,
     /// Children's exits as changed on top of `base`.
     pub(crate) child_exits: BTreeMap<(u64, B256), ChildExit>,
-    /// Children's checkpoints accepted on top of `base`, in order.
-    pub(crate) child_checkpoints: Vec<(u64, u64, B256)>,
+    /// Children's checkpoints accepted on top of `base`, in order: (child, height, hash,
+    /// where).
+    pub(crate) child_checkpoints: Vec<(u64, u64, B256, TxRef)>,
     /// The block time transactions are judged at.
     pub(crate) time: Option<u64>,
     /// Stakes of children's validators as changed on top of `base`.
@@ -214,6 +225,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         Self {
             base,
             head: None,
+            block_hashes: BTreeMap::new(),
             created: HashMap::new(),
             spent: HashMap::new(),
             next_deposit_nonce: None,
@@ -230,6 +242,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
     /// Applies a delta produced by [`crate::apply_block`] against this view.
     pub fn apply(&mut self, delta: &StateDelta) {
         self.head = Some(delta.head.clone());
+        self.block_hashes.insert(delta.head.height, delta.head.hash);
         for (pos, by) in &delta.spent {
             self.created.remove(pos);
             self.spent.insert(pos.clone(), *by);
@@ -279,7 +292,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                     self.child_deposits.push(RecordedDeposit { record, recorded_at });
                 }
                 ChildEffect::Checkpointed { chain, height, hash, .. } => {
-                    self.child_checkpoints.push((chain, height, hash));
+                    self.child_checkpoints.push((chain, height, hash, at));
                 }
                 ChildEffect::ExitStarted { chain, exit } => {
                     self.child_exits.insert((chain, exit.record.exitId), exit);
@@ -317,6 +330,9 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
 impl<V: LedgerView> LedgerView for Stacked<'_, V> {
     fn head(&self) -> ChainHead {
         self.head.clone().unwrap_or_else(|| self.base.head())
+    }
+    fn block_hash(&self, height: u64) -> Option<B256> {
+        self.block_hashes.get(&height).copied().or_else(|| self.base.block_hash(height))
     }
     fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
         if self.spent.contains_key(pos) {
@@ -366,8 +382,8 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
         self.child_checkpoints
             .iter()
             .rev()
-            .find(|(c, h, _)| (*c, *h) == (chain, height))
-            .map(|(_, _, hash)| *hash)
+            .find(|(c, h, ..)| (*c, *h) == (chain, height))
+            .map(|(_, _, hash, _)| *hash)
             .or_else(|| self.base.child_checkpoint(chain, height))
     }
     fn time(&self) -> Option<u64> {

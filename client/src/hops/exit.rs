@@ -5,9 +5,12 @@ use super::{lock_eth, Chain, Journal, HOP_TIMEOUT, POLL};
 use crate::convert;
 use crate::error::{Error, Result};
 use alloy_sol_types::SolValue;
+use plasma_ledger::acceptance::{acceptance_of, verify_acceptance};
 use plasma_ledger::signing::UserKey;
-use plasma_ledger::{BlockHeader, ChildExitStart, Kind, Output, TxInclusion, UtxoPos};
-use plasma_proto::v1::{GetBlockRequest, GetChildRequest, GetInclusionProofRequest};
+use plasma_ledger::{Acceptance, BlockHeader, ChildExitStart, Kind, Output, TxInclusion, UtxoPos};
+use plasma_proto::v1::{
+    GetBlockRequest, GetChildCheckpointRequest, GetChildRequest, GetInclusionProofRequest,
+};
 use std::time::Instant;
 
 /// Exits the output at `pos` of `key` on the first of `chains` (gRPC endpoints, that chain
@@ -41,6 +44,7 @@ pub async fn exit(
             let anchor =
                 covering_checkpoint(&mut parent, here.id, pos.blockHeight, progress).await?;
             let (inclusion, header) = evidence(&mut here, &pos, anchor).await?;
+            let acceptance = acceptance(&mut parent.node, parent.id, &header).await?;
             let request = GetChildRequest { chain_id: here.id };
             let entry = parent.node.children.get_child(request).await?.into_inner();
             let bond = convert::u256("GetChildResponse.exit_bond", &entry.exit_bond)?;
@@ -56,6 +60,7 @@ pub async fn exit(
                 anchor: header,
                 pos: pos.clone(),
                 inclusion,
+                acceptance,
             };
             let kind = Kind::StartChildExit;
             let stx = lock_eth(key, &parent.domain, bond_coin, kind, bond, payload.abi_encode());
@@ -175,6 +180,31 @@ async fn evidence(
     let block = chain.node.chain.get_block(GetBlockRequest { height: anchor }).await?;
     let header = convert::block("GetBlockResponse.block", &block.into_inner().block)?.header;
     Ok((inclusion, header))
+}
+
+/// Where the parent `parent` (its node `node`) accepted the child checkpoint `anchor`: its
+/// `ChildCheckpoint` transaction proven in the parent's block, as an exit under `anchor`
+/// shows it. Checked against the block the node serves, so that a node that answers with
+/// something else fails here rather than in a refused exit.
+pub async fn acceptance(
+    node: &mut plasma_proto::Client,
+    parent: u64,
+    anchor: &BlockHeader,
+) -> Result<Acceptance> {
+    let (child, height) = (anchor.chainId, anchor.height);
+    let request = GetChildCheckpointRequest { chain_id: child, height };
+    let at = node.children.get_child_checkpoint(request).await?.into_inner();
+    let (height_at, index) = (at.accepted_height, at.accepted_index);
+    let request =
+        GetInclusionProofRequest { height: height_at, tx_index: index, anchor_height: height_at };
+    let inclusion = node.chain.get_inclusion_proof(request).await?.into_inner();
+    let inclusion =
+        convert::inclusion("GetInclusionProofResponse.inclusion", &inclusion.inclusion)?;
+    let acceptance = acceptance_of(inclusion);
+    let served = Some(acceptance.header.hash());
+    verify_acceptance(parent, anchor, &acceptance, served)
+        .map_err(|reason| Error::NotAccepted { parent, child, height, reason })?;
+    Ok(acceptance)
 }
 
 /// Starts the exit of `pos` on the root under the chain's latest usable checkpoint (the last

@@ -24,7 +24,7 @@ mod tree;
 pub(crate) use chain::{lock_eth, Chain};
 pub use deposit::{approve, deposit, Deposit};
 pub use deposit_exit::deposit_exit;
-pub use exit::exit;
+pub use exit::{acceptance, exit};
 pub use journal::Journal;
 pub use tree::{Tree, TreeChain};
 

@@ -8,7 +8,7 @@ use crate::harness::{lock_for_child, spend_into, stake_of};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
-use plasma_ledger::{Address, ChildExitStart, Kind, U256};
+use plasma_ledger::{Address, Kind, U256};
 use std::time::{Duration, Instant};
 
 /// A fraud scenario, named by the invalid block a byzantine majority finalizes in it (the
@@ -324,11 +324,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
         format!("no reward of {reward} for the prover: {prover:?}")
     })?;
     // The forged output cannot exit: no checkpoint covers it any more.
-    let (inclusion, header) = devnet
-        .exit_evidence(b, forged_coin.height, forged_coin.tx_index, frozen.last_height)
-        .await?;
-    let void =
-        ChildExitStart { childChainId: b_id, anchor: header, pos: forged_coin.pos(), inclusion };
+    let void = devnet.child_exit_start(a, (b, 0), forged_coin.pos(), frozen.last_height).await?;
     let forger_coin = *devnet
         .coins(a, forger)
         .await?
@@ -345,7 +341,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
     let refused = devnet.submit(a, &void).await;
     check(
         name,
-        refused.as_ref().is_err_and(|e| e.to_string().contains("no accepted checkpoint")),
+        refused.as_ref().is_err_and(|e| e.to_string().contains("is void: a fraud was proven")),
         || format!("an exit of the forged output under a void anchor: {refused:?}"),
     )?;
     // Honest exits under the last valid checkpoint, from the honest node's data, the older
@@ -358,16 +354,13 @@ pub(super) async fn fraud_rollback_slash_freeze(
     };
     let mut befores = Vec::new();
     for (who, coin, _) in &order {
-        let (inclusion, header) =
-            devnet.exit_evidence_from(b, honest, coin.height, coin.tx_index, pre).await?;
         let bond_coin = *devnet
             .coins(a, who.address())
             .await?
             .iter()
             .find(|c| c.amount == U256::from(ETH / 10))
             .ok_or_else(|| fail(format!("{} has no bond coin on A", who.address())))?;
-        let payload =
-            ChildExitStart { childChainId: b_id, anchor: header, pos: coin.pos(), inclusion };
+        let payload = devnet.child_exit_start(a, (b, honest), coin.pos(), pre).await?;
         befores.push(devnet.coins(a, who.address()).await?);
         devnet
             .submit(

@@ -7,7 +7,7 @@ use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
 use plasma_client::hops::{self, Deposit, Journal};
-use plasma_ledger::{Address, ChildExitStart, Kind, U256};
+use plasma_ledger::{Address, Kind, U256};
 use std::time::{Duration, Instant};
 
 /// The scenario's name.
@@ -64,9 +64,7 @@ pub async fn sibling_transfer_via_parent(
     let started = Instant::now();
     // B → A: a bonded exit on A under a checkpoint of B covering the coin.
     let anchor = devnet.wait_checkpoint(b, coin.height, Duration::from_secs(60)).await?;
-    let (inclusion, header) = devnet.exit_evidence(b, coin.height, coin.tx_index, anchor).await?;
-    let b_id = chains[b].chain_id;
-    let payload = ChildExitStart { childChainId: b_id, anchor: header, pos: coin.pos(), inclusion };
+    let payload = devnet.child_exit_start(a, (b, 0), coin.pos(), anchor).await?;
     let before = devnet.coins(a, me).await?;
     let exit = spend_into(
         &devnet.domain(a),

@@ -11,7 +11,7 @@ use plasma_bridge::bindings::MockERC20;
 use plasma_devnet::harness::{lock_for_child, spend_into, Coin};
 use plasma_devnet::Devnet;
 use plasma_ledger::build::register_child_tx;
-use plasma_ledger::{build, Address, ChildExitStart, Kind, Output, U256};
+use plasma_ledger::{build, Address, Kind, Output, U256};
 use plasma_proto::v1::{GetBlockRequest, SubmitTxRequest};
 use std::time::{Duration, Instant};
 
@@ -154,10 +154,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
         let start = |who: plasma_ledger::signing::UserKey, bond: Coin, of: Coin| {
             let (devnet, a_domain) = (&devnet, a_domain.clone());
             async move {
-                let (inclusion, header) =
-                    devnet.exit_evidence(b, of.height, of.tx_index, anchor).await.unwrap();
-                let payload =
-                    ChildExitStart { childChainId: b_id, anchor: header, pos: of.pos(), inclusion };
+                let payload = devnet.child_exit_start(a, (b, 0), of.pos(), anchor).await.unwrap();
                 spend_into(
                     &a_domain,
                     &who,

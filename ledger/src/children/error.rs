@@ -1,5 +1,6 @@
 //! Why a system transaction, or a child-facing payload of a user transaction, is invalid.
 
+use crate::acceptance::AcceptanceError;
 use crate::certificate::CertificateError;
 use crate::exit::{ChallengeError, ExitError};
 use crate::types::DecodeError;
@@ -85,6 +86,27 @@ pub enum ChildError {
         /// The anchor's height.
         height: u64,
     },
+    /// The exit's acceptance does not show its anchor accepted by this chain
+    /// ([`crate::acceptance::verify_acceptance`]).
+    #[error("chain {chain}'s checkpoint at {height}: {error}")]
+    Unaccepted {
+        /// The child.
+        chain: u64,
+        /// The anchor's height.
+        height: u64,
+        /// What the acceptance fails.
+        error: AcceptanceError,
+    },
+    /// An exit's anchor is at or above the child's rollback: a proven fraud voided it.
+    #[error("chain {chain}'s checkpoint at {height} is void: a fraud was proven at {rollback}")]
+    VoidAnchor {
+        /// The child.
+        chain: u64,
+        /// The anchor's height.
+        height: u64,
+        /// The child's rollback height.
+        rollback: u64,
+    },
     /// The output's exit is not proven under the anchor it names.
     #[error("exit: {0}")]
     Exit(ExitError),
@@ -167,6 +189,8 @@ impl ChildError {
                 | ChildError::AheadOfClock { .. }
                 | ChildError::WrongSet { .. }
                 | ChildError::UnknownAnchor { .. }
+                | ChildError::Unaccepted { .. }
+                | ChildError::VoidAnchor { .. }
                 | ChildError::AmountTooLarge { .. }
                 | ChildError::UnknownDeposit { .. }
                 | ChildError::AlreadyExited(_)

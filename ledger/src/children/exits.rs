@@ -8,6 +8,7 @@ use super::effect::ChildEffect;
 use super::error::ChildError;
 use super::record::{ChildExit, ChildRecord, ExitStatus, Settlement};
 use super::registry::child_domain;
+use crate::acceptance::{acceptance_height, verify_acceptance};
 use crate::build::payout_transaction;
 use crate::exit::{
     deposit_exit, queue_order, verify_challenge, verify_deposit_exit_challenge, verify_exit_start,
@@ -22,11 +23,15 @@ use crate::view::LedgerView;
 use alloy_primitives::{Address, B256};
 use std::collections::BTreeMap;
 
-/// Judges the payload of a `StartChildExit` by `claimant` (the first input's owner) and
-/// returns the child and the exit it queues; the caller judges the inputs that pay its bond.
-/// As on the root, an exit of more than the child's escrow holds of its token is refused
-/// (it could never be paid in full), and an output whose exit was cancelled may exit again.
+/// Judges the payload of a `StartChildExit` by `claimant` (the first input's owner) on chain
+/// `chain_id` and returns the child and the exit it queues; the caller judges the inputs that
+/// pay its bond. The anchor stands on the acceptance the start shows, one of this chain's
+/// earlier blocks holding its checkpoint, so that a parent paying an exit under a checkpoint
+/// it never accepted is proven so from its history. As on the root, an exit of more than the
+/// child's escrow holds of its token is refused (it could never be paid in full), and an
+/// output whose exit was cancelled may exit again.
 pub fn validate_exit_start(
+    chain_id: u64,
     view: &impl LedgerView,
     payload: &[u8],
     claimant: Address,
@@ -35,7 +40,11 @@ pub fn validate_exit_start(
     let chain = start.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let anchor = &start.anchor;
-    standing_anchor(view, chain, &record, anchor)?;
+    let judging = view.head().height + 1;
+    let block_hash = acceptance_height(&start.acceptance, judging).and_then(|h| view.block_hash(h));
+    verify_acceptance(chain_id, anchor, &start.acceptance, block_hash)
+        .map_err(|error| ChildError::Unaccepted { chain, height: anchor.height, error })?;
+    not_void(chain, &record, anchor.height)?;
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
         .map_err(ChildError::Exit)?;
     Ok((chain, queued(view, chain, &record, &claim, anchor.height)?))
@@ -68,7 +77,7 @@ pub fn validate_deposit_exit_start(
 }
 
 /// Refuses `anchor` unless it is a checkpoint of `chain` this chain accepted and no proven
-/// fraud voided (one below the child's rollback height).
+/// fraud voided.
 fn standing_anchor(
     view: &impl LedgerView,
     chain: u64,
@@ -76,9 +85,17 @@ fn standing_anchor(
     anchor: &BlockHeader,
 ) -> Result<(), ChildError> {
     let accepted = view.child_checkpoint(chain, anchor.height);
-    let void = record.frozen() && anchor.height >= record.rollback_height;
-    if anchor.chainId != chain || accepted != Some(anchor.hash()) || void {
+    if anchor.chainId != chain || accepted != Some(anchor.hash()) {
         return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
+    }
+    not_void(chain, record, anchor.height)
+}
+
+/// Refuses an anchor at `height` at or above the child's rollback: a proven fraud voided it.
+fn not_void(chain: u64, record: &ChildRecord, height: u64) -> Result<(), ChildError> {
+    let rollback = record.rollback_height;
+    if record.frozen() && height >= rollback {
+        return Err(ChildError::VoidAnchor { chain, height, rollback });
     }
     Ok(())
 }

@@ -169,6 +169,7 @@ fn exit_start(
         anchor: chain.tip().clone(),
         pos: UtxoPos::new(1, 0, index),
         inclusion: chain.inclusion(1, 0),
+        acceptance: Default::default(),
     };
     let tx = crate::build::transaction(
         Kind::StartChildExit,

@@ -514,13 +514,12 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         );
     }
     for (name, evidence, result) in record::uncertified_cases(world) {
-        push(
-            name,
-            "UncertifiedCheckpoint",
-            Value::Null,
-            prove(SolFraudKind::UncertifiedCheckpoint, &|| evidence.abi_encode()),
-            result,
-        );
+        let proof = prove(SolFraudKind::UncertifiedCheckpoint, &|| evidence.abi_encode());
+        push(name, "UncertifiedCheckpoint", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in record::unaccepted_cases(world) {
+        let proof = prove(SolFraudKind::UnacceptedAnchor, &|| evidence.abi_encode());
+        push(&name, "UnacceptedAnchor", Value::Null, proof, result);
     }
 
     let honest_header = chain.blocks[2].header.clone();

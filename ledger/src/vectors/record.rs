@@ -1,11 +1,13 @@
 //! Child-record vectors: transactions of the world's two children that what their
 //! registrations and earlier transactions show of their records refuses, or allows.
 
+use crate::acceptance::acceptance_height;
 use crate::fraud::{self, FraudError, FraudVerdict};
+use crate::testkit::accepted::ACCEPTANCE_CASES;
 use crate::testkit::{ChildRecordTx as T, FraudWorld};
 use crate::types::{
-    ChildRecordEvidence, ChildRegistration, IncludedTx, RegistrationProof,
-    UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
+    ChildExitStart, ChildRecordEvidence, ChildRegistration, IncludedTx, RegistrationProof,
+    UnacceptedAnchorEvidence, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
 };
 
 /// `(name, evidence, the ledger's verdict)` for each case.
@@ -113,6 +115,44 @@ pub(super) fn uncertified_cases(
         .map(|(name, e)| {
             let verdict =
                 fraud::verify_uncertified_checkpoint(chain.domain.chain_id, chain.tip(), &e);
+            (name, e, verdict)
+        })
+        .collect()
+}
+
+/// `(name, evidence, the ledger's verdict)` for each exit start of the world under a child
+/// checkpoint, in the order of [`ACCEPTANCE_CASES`]: the first honest, the others showing an
+/// acceptance the chain refuses. The block at the acceptance's height, when below the start's,
+/// is the chain's real block there, proven in the tip's history.
+pub(super) fn unaccepted_cases(
+    world: &FraudWorld,
+) -> Vec<(String, UnacceptedAnchorEvidence, Result<FraudVerdict, FraudError>)> {
+    let (chain, bad) = (&world.chain, world.bad_height);
+    let tip = chain.tip();
+    (world.unaccepted..)
+        .zip(ACCEPTANCE_CASES)
+        .map(|(index, case)| {
+            let inclusion = chain.inclusion(bad, index);
+            let start: Option<ChildExitStart> = crate::types::decode(
+                "ChildExitStart",
+                &inclusion.signedTx.transaction.data,
+                MAX_TX_BYTES,
+            )
+            .ok();
+            let mut e = UnacceptedAnchorEvidence {
+                start: IncludedTx { height: bad, txIndex: index, inclusion },
+                ..Default::default()
+            };
+            let named = start.and_then(|s| acceptance_height(&s.acceptance, bad));
+            if let Some(height) = named {
+                e.blockHash = chain.blocks[height as usize - 1].header.hash();
+                e.historyProof = chain.history_under(height, tip.height);
+            }
+            let verdict = fraud::verify_unaccepted_anchor(chain.domain.chain_id, tip, &e);
+            let name = match case {
+                "accepted" => "unaccepted_anchor_honest".to_string(),
+                other => format!("unaccepted_anchor_{other}"),
+            };
             (name, e, verdict)
         })
         .collect()

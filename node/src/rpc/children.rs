@@ -4,7 +4,6 @@
 use super::{amount, internal, locked, RpcState};
 use crate::store::StoreError;
 use alloy_sol_types::SolValue;
-use plasma_ledger::LedgerView;
 use plasma_proto::v1 as pb;
 use plasma_proto::v1::children_server::Children;
 use tonic::{Request, Response, Status};
@@ -74,25 +73,23 @@ impl Children for RpcState {
         req: Request<pb::GetChildCheckpointRequest>,
     ) -> Result<Response<pb::GetChildCheckpointResponse>, Status> {
         let r = req.into_inner();
-        let hash = self
+        let accepted = self
             .app
             .with_store(|s| -> Result<_, StoreError> {
-                let view = s.view();
-                let known = view.child(r.chain_id).is_some();
-                let hash = view.child_checkpoint(r.chain_id, r.height);
-                view.finish()?;
-                Ok((known, hash))
+                Ok((s.child(r.chain_id)?.is_some(), s.child_checkpoint(r.chain_id, r.height)?))
             })
             .map_err(internal)?;
-        match hash {
+        match accepted {
             (false, _) => Err(not_a_child(r.chain_id)),
             (true, None) => Err(Status::not_found(format!(
                 "no checkpoint of chain {} at height {}",
                 r.chain_id, r.height
             ))),
-            (true, Some(h)) => {
-                Ok(Response::new(pb::GetChildCheckpointResponse { block_hash: h.to_vec() }))
-            }
+            (true, Some((hash, at))) => Ok(Response::new(pb::GetChildCheckpointResponse {
+                block_hash: hash.to_vec(),
+                accepted_height: at.height,
+                accepted_index: at.index,
+            })),
         }
     }
 

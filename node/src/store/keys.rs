@@ -166,13 +166,25 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     })
 }
 
-/// `child ‖ number`: 16 bytes (a child's accepted checkpoint by height, its value the block
-/// hash; a deposit locked for a child, by nonce).
+/// `child ‖ number`: 16 bytes (a child's accepted checkpoint by height, its value
+/// [`child_checkpoint_value`]; a deposit locked for a child, by nonce).
 pub(crate) fn child_number(child: u64, number: u64) -> [u8; 16] {
     let mut k = [0u8; 16];
     k[..8].copy_from_slice(&child.to_be_bytes());
     k[8..].copy_from_slice(&number.to_be_bytes());
     k
+}
+
+/// A child's accepted checkpoint: its block hash, then where this chain accepted it (height
+/// and transaction index, big-endian): 44 bytes.
+pub(crate) fn child_checkpoint_value(hash: &B256, at: TxRef) -> Vec<u8> {
+    [hash.as_slice(), &tx_ref(&at)].concat()
+}
+
+pub(crate) fn child_checkpoint_from(v: &[u8]) -> Result<(B256, TxRef), String> {
+    let bad = || format!("{} bytes, not a hash and a place (44)", v.len());
+    let (hash, at) = (v.get(..32).ok_or_else(bad)?, v.get(32..).ok_or_else(bad)?);
+    Ok((B256::from_slice(hash), tx_ref_from(at).ok_or_else(bad)?))
 }
 
 /// A child's exit: `abi.encode(record, bond, anchor, status)`, the status as a `uint32` (see

@@ -342,8 +342,9 @@ impl Store {
             let v = keys::child_exit_value(exit);
             batch.put_cf(self.cf(EXITS), keys::child_exit(*child, exit_id), v);
         }
-        for (child, at, hash) in &delta.child_checkpoints {
-            batch.put_cf(self.cf(CHILDREN), keys::child_number(*child, *at), hash);
+        for (child, height, hash, at) in &delta.child_checkpoints {
+            let value = keys::child_checkpoint_value(hash, *at);
+            batch.put_cf(self.cf(CHILDREN), keys::child_number(*child, *height), value);
         }
         for ((child, operator), stake) in &delta.child_stakes {
             let k = keys::child_address(*child, operator);
@@ -508,6 +509,16 @@ impl Store {
         self.read_with(CHILDREN, &chain.to_be_bytes(), keys::child_record_from)
     }
 
+    /// Child `chain`'s checkpoint this chain accepted at `height`: its block hash and the
+    /// accepting transaction's place.
+    pub fn child_checkpoint(
+        &self,
+        chain: u64,
+        height: u64,
+    ) -> Result<Option<(B256, TxRef)>, StoreError> {
+        self.read_with(CHILDREN, &keys::child_number(chain, height), keys::child_checkpoint_from)
+    }
+
     /// Every registered child's chain id, in order.
     pub fn children(&self) -> Result<Vec<u64>, StoreError> {
         let mut out = Vec::new();
@@ -613,6 +624,18 @@ impl Store {
         self.read(BLOCKS, &height.to_be_bytes())
     }
 
+    /// The hash of the committed block at `height`, from the hash index (or the block, if
+    /// committed before the index existed).
+    pub fn block_hash(&self, height: u64) -> Result<Option<B256>, StoreError> {
+        let indexed = self.read_with(HASHES, &height.to_be_bytes(), |v| {
+            B256::try_from(v).map_err(|_| "not 32 bytes".to_string())
+        })?;
+        match indexed {
+            Some(hash) => Ok(Some(hash)),
+            None => Ok(self.block(height)?.map(|b| b.header.hash())),
+        }
+    }
+
     /// The hashes of blocks `1..=height` (what a history proof needs), from the hash index;
     /// blocks committed before the index existed are read whole. `None` if one is missing.
     pub fn block_hashes(&self, height: u64) -> Result<Option<Vec<B256>>, StoreError> {
@@ -710,6 +733,8 @@ impl Store {
             next_deposit_nonce: self.next_deposit_nonce,
             ..Default::default()
         };
+        let hashes = self.block_hashes(self.head.height)?.unwrap_or_default();
+        m.block_hashes = (1..).zip(hashes).collect();
         for item in self.db.iterator_cf(self.cf(UTXOS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;
             let pos = keys::utxo_from(&k).ok_or_else(|| corrupt(UTXOS, &k, "key layout"))?;
@@ -736,7 +761,8 @@ impl Store {
                 let record = keys::child_record_from(&v).map_err(|e| corrupt(CHILDREN, &k, e))?;
                 m.registry.insert(child, record);
             } else if k.len() == 16 {
-                let hash = B256::try_from(v.as_ref()).map_err(|e| corrupt(CHILDREN, &k, e))?;
+                let (hash, _) =
+                    keys::child_checkpoint_from(&v).map_err(|e| corrupt(CHILDREN, &k, e))?;
                 m.child_checkpoints.insert(
                     (child, u64::from_be_bytes(k[8..].try_into().unwrap_or_default())),
                     hash,

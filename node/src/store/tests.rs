@@ -73,7 +73,10 @@ fn checkpoints_and_children_round_trip() {
         let k = keys::child_exit(9, &e.record.exitId);
         store.db.put_cf(store.cf(EXITS), k, keys::child_exit_value(e)).unwrap();
     }
-    store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 3), [7u8; 32]).unwrap();
+    // A checkpoint of the child accepted by transaction 2 of block 5.
+    let accepted = (B256::repeat_byte(7), TxRef { height: 5, index: 2 });
+    let value = keys::child_checkpoint_value(&accepted.0, accepted.1);
+    store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 3), value).unwrap();
     // A deposit locked for the child, with when it was recorded (a record exit's priority).
     let deposit = RecordedDeposit {
         record: DepositRecord { chainId: 9, nonce: 2, amount: U256::from(6), ..Default::default() },
@@ -89,6 +92,7 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(view.exit_queue(9, &Address::ZERO), vec![queued.record.clone()]);
     assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
     assert_eq!(view.child_checkpoint(9, 4), None);
+    assert_eq!(store.child_checkpoint(9, 3).unwrap(), Some(accepted));
     assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
     assert_eq!(view.child_deposit(9, 2), Some(deposit.clone()));
     assert_eq!(view.child_deposit(9, 3), None);

@@ -51,6 +51,9 @@ impl LedgerView for StoreView<'_> {
     fn head(&self) -> ChainHead {
         self.store.head.clone()
     }
+    fn block_hash(&self, height: u64) -> Option<B256> {
+        self.keep(self.store.block_hash(height))
+    }
     fn unspent(&self, pos: &UtxoPos) -> Option<Output> {
         self.keep(self.store.read(UTXOS, &keys::utxo(pos)))
     }
@@ -94,7 +97,6 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.read_with(CHILD_DEPOSITS, &key, keys::child_deposit_from))
     }
     fn child_checkpoint(&self, chain: u64, height: u64) -> Option<B256> {
-        let hash = |v: &[u8]| B256::try_from(v).map_err(|e| e.to_string());
-        self.keep(self.store.read_with(CHILDREN, &keys::child_number(chain, height), hash))
+        self.keep(self.store.child_checkpoint(chain, height)).map(|(hash, _)| hash)
     }
 }

@@ -1,6 +1,7 @@
 //! The exit game at a plasma parent: bonded starts, challenges, payouts in priority order.
 
 use super::*;
+use crate::acceptance::AcceptanceError;
 
 /// The exit game on a plasma parent: a child whose block 1 mints 30 to Bob and 1000 to
 /// Mallory and block 2 moves Bob's 30 to Carol, checkpointed at 2; on the parent, Alice
@@ -83,6 +84,7 @@ impl Game {
             anchor: self.child.tip().clone(),
             pos,
             inclusion,
+            acceptance: self.parent.acceptance(self.child.tip()),
         };
         build::sign(
             &self.parent.domain,
@@ -182,18 +184,43 @@ fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger()
     assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
 }
 
+/// Mallory's exit under a header of the child the parent never accepted (the tip with its
+/// time moved), showing as its acceptance the parent's real checkpoint of the tip, or that
+/// checkpoint in a block the parent never made, or a block of the parent not yet made: each
+/// is refused, and the escrow keeps Alice's 30.
 #[test]
-fn an_exit_must_be_proven_under_a_checkpoint_the_parent_accepted() {
+fn an_exit_under_a_checkpoint_the_parent_never_accepted_is_refused_whatever_it_shows() {
     let mut g = Game::new();
-    let mut stx = g.start(&g.carol, UtxoPos::new(2, 0, 0), UtxoPos::new(2, 2, 0));
-    let mut start = ChildExitStart::abi_decode(&stx.transaction.data).expect("payload");
-    start.anchor.timestamp += 1;
-    stx.transaction.data = start.abi_encode().into();
-    let stx = build::sign(&g.parent.domain, stx.transaction, &[&g.carol]);
-    assert!(matches!(
-        tx_refusal(&mut g.parent, stx),
-        TxError::System(e) if matches!(*e, ChildError::UnknownAnchor { height: 2, .. })
-    ));
+    let honest = g.start(&g.mallory, UtxoPos::new(2, 0, 0), UtxoPos::new(2, 3, 0));
+    let honest = ChildExitStart::abi_decode(&honest.transaction.data).expect("payload");
+    let forge = |g: &Game, edit: fn(&mut ChildExitStart)| {
+        let mut start = honest.clone();
+        edit(&mut start);
+        let tx = build::transaction(
+            Kind::StartChildExit,
+            vec![UtxoPos::new(2, 3, 0)],
+            vec![],
+            start.abi_encode(),
+        );
+        build::sign(&g.parent.domain, tx, &[&g.mallory])
+    };
+    let refused = |g: &mut Game, stx| match tx_refusal(&mut g.parent, stx) {
+        TxError::System(e) => match *e {
+            ChildError::Unaccepted { height: 2, error, .. } => error,
+            other => panic!("refused for {other}"),
+        },
+        other => panic!("refused for {other}"),
+    };
+    let other_header = forge(&g, |s| s.anchor.timestamp += 1);
+    assert_eq!(refused(&mut g, other_header), AcceptanceError::OtherCheckpoint);
+    let other_block = forge(&g, |s| s.acceptance.header.timestamp += 1);
+    assert_eq!(refused(&mut g, other_block), AcceptanceError::NotThisChainsBlock { height: 3 });
+    let not_yet = forge(&g, |s| s.acceptance.header.height = 4);
+    assert_eq!(refused(&mut g, not_yet), AcceptanceError::NotThisChainsBlock { height: 4 });
+    let not_included = forge(&g, |s| s.acceptance.txProof.index ^= 1);
+    assert_eq!(refused(&mut g, not_included), AcceptanceError::NotIncluded { index: 0 });
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::from(30));
+    assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
 }
 
 #[test]

@@ -142,10 +142,12 @@ impl Rollback {
         anchor: u64,
         bond_coin: UtxoPos,
     ) -> SignedTransaction {
+        let anchor = chain.blocks[anchor as usize - 1].header.clone();
         let start = ChildExitStart {
             childChainId: self.id,
-            anchor: chain.blocks[anchor as usize - 1].header.clone(),
-            inclusion: chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor),
+            acceptance: self.parent.acceptance(&anchor),
+            inclusion: chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor.height),
+            anchor,
             pos,
         };
         let tx =
@@ -308,7 +310,7 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     let void = w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 6, 0));
     assert!(matches!(
         tx_refusal(&mut w.parent, void),
-        TxError::System(e) if matches!(*e, ChildError::UnknownAnchor { height: 6, .. })
+        TxError::System(e) if matches!(*e, ChildError::VoidAnchor { height: 6, .. })
     ));
     w.parent.commit(vec![w.start(&w.carol, carols.clone(), 2, UtxoPos::new(2, 6, 0))]);
     let again = w.parent.state.child_exit(w.id, &exit_id).expect("queued again");

@@ -39,6 +39,8 @@ enum Verdict {
 }
 use Verdict::*;
 
+mod exits;
+
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 
 fn verdict(e: &BlockError) -> Verdict {
@@ -163,10 +165,12 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
+        ChildError::Unaccepted { .. } => Convicted(FraudKind::UnacceptedAnchor),
         ChildError::UnknownChild(_)
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. }
         | ChildError::UnknownAnchor { .. }
+        | ChildError::VoidAnchor { .. }
         | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
         | ChildError::UnknownDeposit { .. }
@@ -186,18 +190,24 @@ fn with_header_fault(
     fraud: impl FnOnce(&TestChain) -> Vec<SignedTransaction>,
     edit: impl FnOnce(&mut BlockHeader),
 ) -> (TestChain, TestChain) {
-    let alice = testkit::user("alice");
-    let mut chain = TestChain::new();
-    let record = chain.record_deposit(alice.address(), Address::ZERO, 100);
-    chain.commit(vec![deposit_transaction(&record)]);
-    chain.commit(vec![transfer(&chain, vec![UtxoPos::new(1, 0, 0)], vec![100], "alice")]);
-    // Deposit 1 is recorded by the parent and not minted yet.
-    chain.record_deposit(alice.address(), Address::ZERO, 50);
+    let mut chain = honest_start();
     let honest = chain.clone();
     let txs = fraud(&chain);
     chain.commit_edited(txs, edit);
     chain.commit_unchecked(Vec::new());
     (chain, honest)
+}
+
+/// Alice's deposit of 100 (block 1) and her payment of it to herself (block 2, 2:0:0), and
+/// deposit 1 recorded by the parent, not minted yet.
+fn honest_start() -> TestChain {
+    let alice = testkit::user("alice");
+    let mut chain = TestChain::new();
+    let record = chain.record_deposit(alice.address(), Address::ZERO, 100);
+    chain.commit(vec![deposit_transaction(&record)]);
+    chain.commit(vec![transfer(&chain, vec![UtxoPos::new(1, 0, 0)], vec![100], "alice")]);
+    chain.record_deposit(alice.address(), Address::ZERO, 50);
+    chain
 }
 
 fn transfer(
@@ -337,30 +347,6 @@ fn cases() -> Vec<(&'static str, Fault)> {
                         build::challenge_child_deposit_exit_tx(&challenge, U256::from(10));
                     challenge.transaction.outputs[0].amount = U256::from(11);
                     vec![lock(c, child), deposit_exit(c, child, 50), challenge]
-                })
-            }),
-        ),
-        (
-            "an exit start its own anchor does not prove",
-            Box::new(|c| {
-                // Under the child's accepted checkpoint of block 1 (empty), Alice claims an
-                // output of it that is not there.
-                child_then(c, 4, |c, child| {
-                    let alice = testkit::user("alice");
-                    let anchor = child_header(child, 1, 0).0;
-                    let start = plasma_ledger::ChildExitStart {
-                        childChainId: child,
-                        anchor,
-                        pos: UtxoPos::new(1, 0, 0),
-                        ..Default::default()
-                    };
-                    let exit = build::transaction(
-                        Kind::StartChildExit,
-                        vec![UtxoPos::new(2, 0, 0)],
-                        vec![Output::new(alice.address(), Address::ZERO, U256::from(90))],
-                        start.abi_encode(),
-                    );
-                    vec![child_checkpoint(child, 1, 0), build::sign(&c.domain, exit, &[&alice])]
                 })
             }),
         ),
@@ -598,39 +584,53 @@ fn header_cases() -> Vec<(&'static str, Fault, HeaderFault)> {
 
 #[test]
 fn every_provable_refusal_is_convicted_by_the_proof_the_watcher_builds() {
-    let mut convicted = 0;
     let tx_faults = cases().into_iter().map(|(name, fault)| (name, fault, (|_| {}) as HeaderFault));
+    let mut convicted = 0;
     for (name, fraud, edit) in tx_faults.chain(header_cases()) {
         let (chain, honest) = with_header_fault(|c| fraud(c), edit);
-        let run = &chain.blocks[2..];
-        let (bad, error) = first_invalid(&chain.domain, &honest.state, run)
-            .unwrap_or_else(|| panic!("{name}: valid"));
-        assert_eq!(bad.header.height, 3, "{name}");
-        let Convicted(kind) = verdict(&error) else {
-            panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error));
-        };
-        let anchor = chain.tip().clone();
-        let blocks: Vec<&Block> = chain.blocks.iter().collect();
-        let certificate =
-            CommitCertificate { height: 4, blockHash: anchor.hash(), ..Default::default() };
-        let cx = ProofContext {
-            domain: &chain.domain,
-            blocks: &blocks,
-            anchor: &anchor,
-            certificate: &certificate,
-        };
-        let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
-        let proof = build_proof(&cx, bad, &error, records)
-            .unwrap_or_else(|e| panic!("{name}: {error} has no proof: {e}"));
-        let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
-            .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
         // A header naming another parent voids the block it contradicts: its parent, as a
         // fabricated history would hold it.
-        let height = if matches!(error, BlockError::WrongParent { .. }) { 2 } else { 3 };
-        assert_eq!((judged.kind, judged.height), (kind, height), "{name}: {error}");
+        let voided =
+            |e: &BlockError| if matches!(e, BlockError::WrongParent { .. }) { 2 } else { 3 };
+        assert_convicted(name, &chain, &honest, 3, voided);
         convicted += 1;
     }
     assert_eq!(convicted, cases().len() + header_cases().len());
+}
+
+/// Checks that the first invalid block of `chain` after the state of `honest` is block
+/// `height`, that its refusal is classified convicted, and that the proof the watcher builds
+/// from it, under `chain`'s tip, convicts it at the height `voided` says.
+fn assert_convicted(
+    name: &str,
+    chain: &TestChain,
+    honest: &TestChain,
+    height: u64,
+    voided: impl Fn(&BlockError) -> u64,
+) {
+    let run = &chain.blocks[height as usize - 1..];
+    let (bad, error) =
+        first_invalid(&chain.domain, &honest.state, run).unwrap_or_else(|| panic!("{name}: valid"));
+    assert_eq!(bad.header.height, height, "{name}");
+    let Convicted(kind) = verdict(&error) else {
+        panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error));
+    };
+    let anchor = chain.tip().clone();
+    let blocks: Vec<&Block> = chain.blocks.iter().collect();
+    let certificate =
+        CommitCertificate { height: anchor.height, blockHash: anchor.hash(), ..Default::default() };
+    let cx = ProofContext {
+        domain: &chain.domain,
+        blocks: &blocks,
+        anchor: &anchor,
+        certificate: &certificate,
+    };
+    let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+    let proof = build_proof(&cx, bad, &error, records)
+        .unwrap_or_else(|e| panic!("{name}: {error} has no proof: {e}"));
+    let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
+        .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
+    assert_eq!((judged.kind, judged.height), (kind, voided(&error)), "{name}: {error}");
 }
 
 /// A history root over a forged block 2: the node's own certificate of its block 2 convicts

@@ -1,0 +1,79 @@
+//! The fraud world's child whose checkpoint block 3 accepts, and the exit starts under it that
+//! the unaccepted-anchor vectors judge.
+
+use super::{committee, TestChain};
+use crate::acceptance::acceptance_of;
+use crate::build::sign;
+use crate::kind::Kind;
+use crate::signing::{SigningDomain, UserKey};
+use crate::types::{BlockHeader, ChildExitStart, SignedTransaction, UtxoPos};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolValue;
+
+/// The exit starts [`exit_starts`] makes, in order: the first is honest, each other shows an
+/// acceptance its chain refuses.
+pub const ACCEPTANCE_CASES: [&str; 6] = [
+    "accepted",
+    "other_checkpoint",
+    "not_a_checkpoint",
+    "other_block",
+    "not_earlier",
+    "other_chain",
+];
+
+/// A child of four validators (salted apart from the world's others), its registration and
+/// its checkpoint of block 1 certified by all four: what block 3 accepts. Returns the two
+/// transactions and the checkpointed header.
+pub(super) fn accepted_checkpoint(d: &SigningDomain) -> ([SignedTransaction; 2], BlockHeader) {
+    let (keys, set) = committee(4);
+    let members: Vec<_> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
+        .collect();
+    let params =
+        crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
+    let registration = crate::build::child_registration(1, params, &members);
+    let child = crate::registration::child_chain_id(d.chain_id, &registration);
+    let mut checkpoint = crate::types::Checkpoint::default();
+    let header = &mut checkpoint.header;
+    (header.chainId, header.height) = (child, 1);
+    header.validatorSetHash = crate::types::Validator::set_hash(&registration.validators);
+    let signers: Vec<_> = keys.iter().enumerate().collect();
+    checkpoint.certificate =
+        crate::certificate::certify(&set, &signers, &checkpoint.header, 0).expect("certified");
+    let txs = [
+        crate::build::register_child_tx(&registration),
+        crate::build::child_checkpoint_tx(&checkpoint),
+    ];
+    (txs, checkpoint.header)
+}
+
+/// Alice's exit starts under `anchor`, which `chain` accepted in block 3 where it also holds
+/// a transfer at 3:0, each bonding `input`, in the order of [`ACCEPTANCE_CASES`].
+pub(super) fn exit_starts(
+    chain: &TestChain,
+    alice: &UserKey,
+    input: &UtxoPos,
+    anchor: &BlockHeader,
+) -> Vec<SignedTransaction> {
+    let accepted = chain.acceptance(anchor);
+    let start = ChildExitStart {
+        childChainId: anchor.chainId,
+        anchor: anchor.clone(),
+        acceptance: accepted.clone(),
+        ..Default::default()
+    };
+    let mut cases = vec![start.clone(); ACCEPTANCE_CASES.len()];
+    cases[1].anchor.timestamp += 1;
+    cases[2].acceptance = acceptance_of(chain.inclusion_under(3, 0, 3));
+    cases[3].acceptance.header.timestamp += 1;
+    cases[4].acceptance.header.height = 4;
+    cases[5].acceptance.header.chainId += 1;
+    let sign_start = |start: &ChildExitStart| {
+        let data = start.abi_encode();
+        let tx = crate::build::transaction(Kind::StartChildExit, vec![input.clone()], vec![], data);
+        sign(&chain.domain, tx, &[alice])
+    };
+    cases.iter().map(sign_start).collect()
+}
