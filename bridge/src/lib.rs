@@ -12,6 +12,7 @@
 //! own types ([`plasma_ledger::BlockHeader`], [`plasma_ledger::TxInclusion`], …): the ABI is
 //! the same, so they convert losslessly through their encoding.
 
+pub mod acceptance;
 pub mod bindings;
 pub mod devchain;
 pub mod light;

@@ -10,6 +10,7 @@
 //! Submissions (checkpoints, exit challenges, fraud proofs) are system transactions handed to
 //! the first node that takes them; whether one landed is again read from a certified block.
 
+use crate::acceptance::fetch_acceptance;
 use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
 use crate::parent::{
     ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError, ParentReader,
@@ -26,8 +27,9 @@ use plasma_ledger::children::{
 };
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::{Recover, SigningDomain};
+use plasma_ledger::types::FraudKind;
 use plasma_ledger::{
-    Address, BlockHeader, Checkpoint, ChildDepositExitChallenge, ChildExitChallenge,
+    Acceptance, Address, BlockHeader, Checkpoint, ChildDepositExitChallenge, ChildExitChallenge,
     ChildFraudProof, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
     Validator, B256, U256,
 };
@@ -205,6 +207,26 @@ impl PlasmaParent {
                 reason: format!("this follower reads chain {}, not {chain_id}", self.child),
             })
         }
+    }
+
+    /// Where the parent accepted the child checkpoint `anchor`, as the first endpoint that
+    /// shows it serves it.
+    async fn acceptance(&self, anchor: &BlockHeader) -> Result<Acceptance, ParentError> {
+        let mut last = String::from("no endpoint answered");
+        for url in &self.endpoints {
+            let mut node = match plasma_proto::Client::connect(url.clone()).await {
+                Ok(node) => node,
+                Err(e) => {
+                    last = format!("{url}: {e}");
+                    continue;
+                }
+            };
+            match fetch_acceptance(&mut node, self.domain.chain_id, anchor).await {
+                Ok(acceptance) => return Ok(acceptance),
+                Err(e) => last = format!("{url}: {e}"),
+            }
+        }
+        Err(ParentError::Transport(last))
     }
 
     /// Hands `stx` to the first endpoint that takes it. `Ok(false)` when every endpoint that
@@ -409,7 +431,8 @@ impl ParentSubmitter for PlasmaParent {
             return self.challenge(chain_id, exit_id, &c.spend, c.input_index).await;
         }
         // An exit from the parent's record: the mint must be shown under a checkpoint the
-        // parent accepted, and its spend.
+        // parent accepted, where it accepted it, and its spend.
+        let acceptance = self.acceptance(&c.anchor).await?;
         let challenge = ChildDepositExitChallenge {
             childChainId: chain_id,
             nonce: c.nonce,
@@ -419,6 +442,7 @@ impl ParentSubmitter for PlasmaParent {
             spend: c.spend.clone(),
             inputIndex: c.input_index,
             beneficiary: self.beneficiary,
+            acceptance,
         };
         let bond = self.exit_bond().await;
         self.submit(&challenge_child_deposit_exit_tx(&challenge, bond)).await
@@ -443,10 +467,17 @@ impl ParentSubmitter for PlasmaParent {
                 convicted.iter().map(|op| f.seen.stakes.get(op).copied().unwrap_or_default()),
             )
         };
+        // Where the parent accepted the proof's anchor (an equivocation has none).
+        let acceptance = if proof.kind == FraudKind::Equivocation as u8 {
+            Acceptance::default()
+        } else {
+            self.acceptance(&proof.anchor).await?
+        };
         let fraud = ChildFraudProof {
             childChainId: chain_id,
             proof: proof.clone(),
             prover: self.beneficiary,
+            acceptance,
         };
         if !self.submit(&prove_child_fraud_tx(&fraud, reward)).await? {
             return Ok(false);

@@ -198,8 +198,8 @@ pub enum Error {
         child: u64,
         /// The checkpoint's height.
         height: u64,
-        /// What the acceptance fails.
-        reason: plasma_ledger::acceptance::AcceptanceError,
+        /// Why.
+        reason: plasma_bridge::acceptance::AcceptanceFetchError,
     },
     /// The parent froze the chain while a configuration waited to be adopted.
     #[error("the parent froze the chain before it adopted configuration {configuration}")]

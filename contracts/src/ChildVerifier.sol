@@ -201,8 +201,9 @@ contract ChildVerifier {
             shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
     }
 
-    /// @notice An exit start of a child's output whose acceptance does not show its anchor
-    /// accepted in an earlier block of the parent (`ev`, the ABI encoding of
+    /// @notice An exit start of a child's output, or a challenge of an exit of a deposit into
+    /// the child, whose acceptance does not show its anchor accepted in an earlier block of the
+    /// parent (`ev`, the ABI encoding of
     /// `UnacceptedAnchorEvidence`; `ledger::fraud::verify_unaccepted_anchor`): the parent's
     /// block at the acceptance's height is proven in the anchor's history, and the
     /// acceptance judged against it.
@@ -222,13 +223,12 @@ contract ChildVerifier {
     {
         IncludedTx calldata s = e.start;
         Transaction calldata t = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
-        if (t.kind != uint8(TxKind.StartChildExit)) revert WrongKind(t.kind);
-        ChildExitStart memory start = abi.decode(t.data, (ChildExitStart));
-        uint64 named = start.acceptance.header.height;
+        (uint64 childId, BlockHeader memory childAnchor, Acceptance memory a) = _anchored(t);
+        uint64 named = a.header.height;
         bool known = named != 0 && named < s.height;
         if (known) Merkle.verifyHistory(e.blockHash, named, e.historyProof, anchor.historyRoot);
         uint256 before = gasleft();
-        try this.acceptance(chainId, start.anchor, start.acceptance, known ? e.blockHash : bytes32(0), known) {
+        try this.acceptance(chainId, childId, childAnchor, a, known ? e.blockHash : bytes32(0), known) {
             revert Accepted();
         } catch {
             if (gasleft() <= before / 64) revert ClaimCheckOutOfGas();
@@ -236,17 +236,41 @@ contract ChildVerifier {
         return s.height;
     }
 
-    /// @notice Reverts unless `a` shows `anchor` accepted by chain `chainId` in its block
-    /// `blockHash` (`known`: the chain has a block at that height below the judging one)
-    /// (`ledger::acceptance::verify_acceptance`). External for `unacceptedAnchorOf`'s `try`.
+    /// The child `t` names, the child checkpoint it stands on and where it shows the parent
+    /// accepted it: an exit start's anchor, a deposit-exit challenge's, or an anchored fraud
+    /// proof's (`ledger::fraud::accepted::anchored`).
+    function _anchored(Transaction calldata t) private pure returns (uint64, BlockHeader memory, Acceptance memory) {
+        if (t.kind == uint8(TxKind.StartChildExit)) {
+            ChildExitStart memory start = abi.decode(t.data, (ChildExitStart));
+            return (start.childChainId, start.anchor, start.acceptance);
+        }
+        if (t.kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
+            ChildDepositExitChallenge memory c = abi.decode(t.data, (ChildDepositExitChallenge));
+            return (c.childChainId, c.anchor, c.acceptance);
+        }
+        if (t.kind == ExitGame.PROVE_CHILD_FRAUD) {
+            ChildFraudProof memory f = abi.decode(t.data, (ChildFraudProof));
+            if (f.proof.kind != uint8(FraudKind.Equivocation)) return (f.childChainId, f.proof.anchor, f.acceptance);
+        }
+        revert WrongKind(t.kind);
+    }
+
+    /// @notice Reverts unless `a` shows `anchor`, a block of `child`, accepted by chain
+    /// `chainId` in its block `blockHash` (`known`: the chain has a block at that height below
+    /// the judging one) (`ledger::acceptance::verify_acceptance`). External for
+    /// `unacceptedAnchorOf`'s `try`.
     function acceptance(
         uint64 chainId,
+        uint64 child,
         BlockHeader calldata anchor,
         Acceptance calldata a,
         bytes32 blockHash,
         bool known
     ) external pure {
-        if (a.header.chainId != chainId || !known || PlasmaTx.blockHash(a.header) != blockHash) {
+        if (
+            anchor.chainId != child || a.header.chainId != chainId || !known
+                || PlasmaTx.blockHash(a.header) != blockHash
+        ) {
             revert NotAccepted();
         }
         Merkle.verify(Merkle.leafHash(abi.encode(a.checkpoint)), a.txProof, a.header.txRoot);

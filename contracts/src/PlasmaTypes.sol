@@ -206,11 +206,13 @@ struct ChildBond {
 }
 
 /// Payload of a fraud proof against a child on a plasma parent: the proof as the root takes
-/// it, and who is rewarded.
+/// it, who is rewarded, and where the parent accepted the proof's anchor (not read for an
+/// equivocation, which has none).
 struct ChildFraudProof {
     uint64 childChainId;
     FraudProof proof;
     address prover;
+    Acceptance acceptance;
 }
 
 /// Payload of a challenge of a child's exit `exitId`: `spend` spends, as input `inputIndex`,
@@ -226,9 +228,9 @@ struct ChildExitChallenge {
 
 /// Payload of a challenge of an exit of deposit `nonce` into child `childChainId` (kind 20):
 /// `minted` proves the deposit's minted output at `mintedPos` under `anchor`, a checkpoint of
-/// the child the parent accepted and no fraud voided, and `spend` spends that output as input
-/// `inputIndex`, signed by its owner (it need not be in any block). The bond goes to
-/// `beneficiary`. The root's `challengeDepositExit`.
+/// the child the parent accepted where `acceptance` shows and no fraud voided, and `spend`
+/// spends that output as input `inputIndex`, signed by its owner (it need not be in any
+/// block). The bond goes to `beneficiary`. The root's `challengeDepositExit`.
 struct ChildDepositExitChallenge {
     uint64 childChainId;
     uint64 nonce;
@@ -238,6 +240,7 @@ struct ChildDepositExitChallenge {
     SignedTransaction spend;
     uint8 inputIndex;
     address beneficiary;
+    Acceptance acceptance;
 }
 
 /// Payload of a `RegisterChild` system transaction (kind 16) on a plasma parent: the child's
@@ -323,8 +326,8 @@ enum FraudKind {
     // A child checkpoint whose certificate does not certify it against the set its header
     // names (`UncertifiedCheckpointEvidence`).
     UncertifiedCheckpoint,
-    // An exit started under a child checkpoint the parent's history shows it never accepted
-    // (`UnacceptedAnchorEvidence`).
+    // An exit started, a deposit exit challenged or a fraud proof heard under a child
+    // checkpoint the parent's history shows it never accepted (`UnacceptedAnchorEvidence`).
     UnacceptedAnchor
 }
 
@@ -425,8 +428,9 @@ struct UncertifiedCheckpointEvidence {
     Validator[] namedSet;
 }
 
-/// An included `StartChildExit` (`start`) whose acceptance does not show its anchor accepted
-/// in an earlier block of the parent: `blockHash`, proven by `historyProof` under the proof's
+/// An included `StartChildExit`, `ChallengeChildDepositExit` or anchored `ProveChildFraud`
+/// (`start`) whose acceptance does not show its anchor accepted in an earlier block of the
+/// parent: `blockHash`, proven by `historyProof` under the proof's
 /// anchor, is the parent's block at the acceptance's height (unused when that height is not
 /// below the start's block, which no acceptance may name).
 struct UnacceptedAnchorEvidence {

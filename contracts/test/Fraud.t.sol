@@ -173,6 +173,37 @@ contract FraudTest is RootFixture {
         assertLe(used, 2_000_000, string.concat("gas of a child-record proof of 16 members: ", vm.toString(used)));
     }
 
+    /// ... starts an exit of a child's output under a checkpoint it never accepted, showing
+    /// where it accepted another (the escrow would pay a claim nobody certified): the start's
+    /// acceptance, judged against the chain's certified history, convicts; an exit showing
+    /// where its own checkpoint was accepted is allowed.
+    function test_fraud_an_exit_under_a_checkpoint_the_parent_never_accepted() public {
+        _convict("unaccepted_anchor_other_checkpoint", "unaccepted_anchor_honest", ChildVerifier.Accepted.selector, 4);
+    }
+
+    /// ... challenges a deposit's exit under a checkpoint it never accepted (the challenger
+    /// would take the deposit's exit and its bond): convicted likewise.
+    function test_fraud_a_deposit_exit_challenged_under_a_checkpoint_the_parent_never_accepted() public {
+        _convict(
+            "unaccepted_anchor_challenge_other_checkpoint",
+            "unaccepted_anchor_challenge_honest",
+            ChildVerifier.Accepted.selector,
+            4
+        );
+    }
+
+    /// The dearest unaccepted-anchor proof: the acceptance's block, proven in the anchor's
+    /// history, is not the chain's block there.
+    function test_an_unaccepted_anchor_proof_fits_a_block() public {
+        FraudProof memory proof = _proof("unaccepted_anchor_other_block");
+        vm.prank(PROVER);
+        uint256 before = gasleft();
+        root.proveFraud(CHAIN, proof);
+        uint256 used = before - gasleft();
+        assertTrue(root.chain(CHAIN).frozen, "convicted");
+        assertLe(used, 2_000_000, string.concat("gas of an unaccepted-anchor proof: ", vm.toString(used)));
+    }
+
     /// ... bonds one operator twice, which would double its power in the child's set: its
     /// earlier bond, shown, convicts; unshown, the second bond alone is allowed.
     function test_fraud_an_operator_bonded_twice() public {

@@ -43,18 +43,31 @@ pub enum AcceptanceError {
     /// The accepting transaction checkpoints another header than the exit's anchor.
     #[error("the accepting transaction checkpoints another header than the anchor")]
     OtherCheckpoint,
+    /// The anchor is a block of another chain than the child the transaction names.
+    #[error("the anchor is a block of chain {got}, not of the child {expected}")]
+    OtherChild {
+        /// The child the transaction names.
+        expected: u64,
+        /// The anchor's chain.
+        got: u64,
+    },
 }
 
-/// Checks that `acceptance` shows `anchor` accepted by chain `chain_id` in a block whose hash
-/// is `block_hash` (the chain's block at the acceptance's height, `None` when that height is
-/// not below the judging block or is 0). The acceptance's block must be that block, hold the
-/// accepting transaction, and that transaction must be the `ChildCheckpoint` of `anchor`.
+/// Checks that `acceptance` shows `anchor`, a block of `child`, accepted by chain `chain_id`
+/// in a block whose hash is `block_hash` (the chain's block at the acceptance's height, `None`
+/// when that height is not below the judging block or is 0). The acceptance's block must be
+/// that block, hold the accepting transaction, and that transaction must be the
+/// `ChildCheckpoint` of `anchor`.
 pub fn verify_acceptance(
     chain_id: u64,
+    child: u64,
     anchor: &BlockHeader,
     acceptance: &Acceptance,
     block_hash: Option<B256>,
 ) -> Result<(), AcceptanceError> {
+    if anchor.chainId != child {
+        return Err(AcceptanceError::OtherChild { expected: child, got: anchor.chainId });
+    }
     let header = &acceptance.header;
     if header.chainId != chain_id {
         return Err(AcceptanceError::OtherChain { expected: chain_id, got: header.chainId });

@@ -738,7 +738,7 @@ where
         .then(|| decode(what, &proof.evidence, max).map_err(FraudError::Evidence))
 }
 
-mod accepted;
+pub(crate) mod accepted;
 mod certified;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.

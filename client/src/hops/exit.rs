@@ -5,12 +5,10 @@ use super::{lock_eth, Chain, Journal, HOP_TIMEOUT, POLL};
 use crate::convert;
 use crate::error::{Error, Result};
 use alloy_sol_types::SolValue;
-use plasma_ledger::acceptance::{acceptance_of, verify_acceptance};
+use plasma_bridge::acceptance::fetch_acceptance;
 use plasma_ledger::signing::UserKey;
 use plasma_ledger::{Acceptance, BlockHeader, ChildExitStart, Kind, Output, TxInclusion, UtxoPos};
-use plasma_proto::v1::{
-    GetBlockRequest, GetChildCheckpointRequest, GetChildRequest, GetInclusionProofRequest,
-};
+use plasma_proto::v1::{GetBlockRequest, GetChildRequest, GetInclusionProofRequest};
 use std::time::Instant;
 
 /// Exits the output at `pos` of `key` on the first of `chains` (gRPC endpoints, that chain
@@ -182,29 +180,20 @@ async fn evidence(
     Ok((inclusion, header))
 }
 
-/// Where the parent `parent` (its node `node`) accepted the child checkpoint `anchor`: its
-/// `ChildCheckpoint` transaction proven in the parent's block, as an exit under `anchor`
-/// shows it. Checked against the block the node serves, so that a node that answers with
-/// something else fails here rather than in a refused exit.
+/// Where the parent `parent` (its node `node`) accepted the child checkpoint `anchor`, as an
+/// exit under it shows it ([`fetch_acceptance`], checked against the block the node serves).
 pub async fn acceptance(
     node: &mut plasma_proto::Client,
     parent: u64,
     anchor: &BlockHeader,
 ) -> Result<Acceptance> {
     let (child, height) = (anchor.chainId, anchor.height);
-    let request = GetChildCheckpointRequest { chain_id: child, height };
-    let at = node.children.get_child_checkpoint(request).await?.into_inner();
-    let (height_at, index) = (at.accepted_height, at.accepted_index);
-    let request =
-        GetInclusionProofRequest { height: height_at, tx_index: index, anchor_height: height_at };
-    let inclusion = node.chain.get_inclusion_proof(request).await?.into_inner();
-    let inclusion =
-        convert::inclusion("GetInclusionProofResponse.inclusion", &inclusion.inclusion)?;
-    let acceptance = acceptance_of(inclusion);
-    let served = Some(acceptance.header.hash());
-    verify_acceptance(parent, anchor, &acceptance, served)
-        .map_err(|reason| Error::NotAccepted { parent, child, height, reason })?;
-    Ok(acceptance)
+    fetch_acceptance(node, parent, anchor).await.map_err(|reason| Error::NotAccepted {
+        parent,
+        child,
+        height,
+        reason,
+    })
 }
 
 /// Starts the exit of `pos` on the root under the chain's latest usable checkpoint (the last

@@ -78,14 +78,6 @@ pub enum ChildError {
     /// The certificate does not certify the header.
     #[error("certificate: {0}")]
     Certificate(CertificateError),
-    /// An exit's anchor is not a checkpoint this chain accepted.
-    #[error("chain {chain} has no accepted checkpoint at {height} with this header")]
-    UnknownAnchor {
-        /// The child.
-        chain: u64,
-        /// The anchor's height.
-        height: u64,
-    },
     /// The exit's acceptance does not show its anchor accepted by this chain
     /// ([`crate::acceptance::verify_acceptance`]).
     #[error("chain {chain}'s checkpoint at {height}: {error}")]
@@ -188,7 +180,6 @@ impl ChildError {
                 | ChildError::TooFarAhead { .. }
                 | ChildError::AheadOfClock { .. }
                 | ChildError::WrongSet { .. }
-                | ChildError::UnknownAnchor { .. }
                 | ChildError::Unaccepted { .. }
                 | ChildError::VoidAnchor { .. }
                 | ChildError::AmountTooLarge { .. }

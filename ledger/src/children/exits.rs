@@ -16,8 +16,8 @@ use crate::exit::{
 };
 use crate::signing::SigningDomain;
 use crate::types::{
-    decode, BlockHeader, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge,
-    ChildExitStart, Output, SignedTransaction, MAX_TX_BYTES,
+    decode, Acceptance, BlockHeader, ChildDepositExit, ChildDepositExitChallenge,
+    ChildExitChallenge, ChildExitStart, Output, SignedTransaction, MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256};
@@ -40,10 +40,7 @@ pub fn validate_exit_start(
     let chain = start.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let anchor = &start.anchor;
-    let judging = view.head().height + 1;
-    let block_hash = acceptance_height(&start.acceptance, judging).and_then(|h| view.block_hash(h));
-    verify_acceptance(chain_id, anchor, &start.acceptance, block_hash)
-        .map_err(|error| ChildError::Unaccepted { chain, height: anchor.height, error })?;
+    accepted(chain_id, view, chain, anchor, &start.acceptance)?;
     not_void(chain, &record, anchor.height)?;
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
         .map_err(ChildError::Exit)?;
@@ -76,19 +73,19 @@ pub fn validate_deposit_exit_start(
     Ok((chain, queued(view, chain, &record, &claim, 0)?))
 }
 
-/// Refuses `anchor` unless it is a checkpoint of `chain` this chain accepted and no proven
-/// fraud voided.
-fn standing_anchor(
+/// Refuses `anchor`, a checkpoint of child `chain`, unless `acceptance` shows this chain
+/// (`chain_id`) accepted it in one of its earlier blocks, as `view` holds them.
+pub(super) fn accepted(
+    chain_id: u64,
     view: &impl LedgerView,
     chain: u64,
-    record: &ChildRecord,
     anchor: &BlockHeader,
+    acceptance: &Acceptance,
 ) -> Result<(), ChildError> {
-    let accepted = view.child_checkpoint(chain, anchor.height);
-    if anchor.chainId != chain || accepted != Some(anchor.hash()) {
-        return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
-    }
-    not_void(chain, record, anchor.height)
+    let judging = view.head().height + 1;
+    let block_hash = acceptance_height(acceptance, judging).and_then(|h| view.block_hash(h));
+    verify_acceptance(chain_id, chain, anchor, acceptance, block_hash)
+        .map_err(|error| ChildError::Unaccepted { chain, height: anchor.height, error })
 }
 
 /// Refuses an anchor at `height` at or above the child's rollback: a proven fraud voided it.
@@ -154,7 +151,7 @@ pub(super) fn validate_exit_challenge(
 /// Judges a `ChallengeChildDepositExit` (payload and `outputs`) on the chain of `domain`, the
 /// root's `challengeDepositExit`: an exit of the deposit (from the record or from its minted
 /// output) is queued, the deposit's minted output is proven under a checkpoint of the child
-/// this chain accepted and no fraud voided, a spend of it is signed by its owner, and the
+/// that this chain accepted (as the challenge's acceptance shows) and no fraud voided, a spend of it is signed by its owner, and the
 /// only output pays the exit's bond to the challenge's beneficiary.
 pub(super) fn validate_deposit_exit_challenge(
     domain: &SigningDomain,
@@ -167,7 +164,8 @@ pub(super) fn validate_deposit_exit_challenge(
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let exit_id = ExitKey::Deposit(c.nonce).exit_id();
     let exit = challenged(view, chain, exit_id, outputs, c.beneficiary)?;
-    standing_anchor(view, chain, &record, &c.anchor)?;
+    accepted(domain.chain_id, view, chain, &c.anchor, &c.acceptance)?;
+    not_void(chain, &record, c.anchor.height)?;
     let child_domain = child_domain(domain, chain);
     let input = usize::from(c.inputIndex);
     let (pos, minted) = (&c.mintedPos, &c.minted);

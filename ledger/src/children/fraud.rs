@@ -6,6 +6,7 @@
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
+use super::exits::accepted;
 use super::record::ChildRecord;
 use super::registry::child_domain;
 use crate::build::prove_child_fraud_tx;
@@ -68,10 +69,7 @@ fn judge_child_fraud(
         }
         None => {
             let anchor = &proof.anchor;
-            let accepted = view.child_checkpoint(chain, anchor.height);
-            if anchor.chainId != chain || accepted != Some(anchor.hash()) {
-                return Err(ChildError::UnknownAnchor { chain, height: anchor.height });
-            }
+            accepted(domain.chain_id, view, chain, anchor, &c.acceptance)?;
             let checkpoint =
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;

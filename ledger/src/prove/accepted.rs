@@ -3,14 +3,12 @@
 
 use super::{ProofContext, ProofError};
 use crate::acceptance::acceptance_height;
+use crate::fraud::accepted::anchored;
 use crate::fraud::verify_unaccepted_anchor;
-use crate::types::{
-    decode, ChildExitStart, FraudKind as SolFraudKind, FraudProof, IncludedTx,
-    UnacceptedAnchorEvidence, MAX_TX_BYTES,
-};
+use crate::types::{FraudKind as SolFraudKind, FraudProof, IncludedTx, UnacceptedAnchorEvidence};
 
-/// The proof that transaction `index` of block `height`, a `StartChildExit`, shows no
-/// acceptance of its anchor: the start, and this chain's block at the height its acceptance
+/// The proof that transaction `index` of block `height`, a `StartChildExit`, a
+/// `ChallengeChildDepositExit` or an anchored `ProveChildFraud`, shows no acceptance of its anchor: the start, and this chain's block at the height its acceptance
 /// names, proven in the anchor's history (none when it names no earlier block).
 pub(super) fn unaccepted_anchor_proof(
     cx: &ProofContext<'_>,
@@ -18,14 +16,13 @@ pub(super) fn unaccepted_anchor_proof(
     index: u32,
 ) -> Result<FraudProof, ProofError> {
     let inclusion = cx.inclusion(height, index)?;
-    let data = &inclusion.signedTx.transaction.data;
-    let start: ChildExitStart = decode("ChildExitStart", data, MAX_TX_BYTES)
+    let (_, _, acceptance) = anchored(&inclusion.signedTx.transaction)
         .map_err(|e| ProofError::Unsupported(e.to_string()))?;
     let mut ev = UnacceptedAnchorEvidence {
         start: IncludedTx { height, txIndex: index, inclusion },
         ..Default::default()
     };
-    if let Some(named) = acceptance_height(&start.acceptance, height) {
+    if let Some(named) = acceptance_height(&acceptance, height) {
         ev.blockHash = cx.block(named)?.header.hash();
         ev.historyProof = cx.history_proof(named)?;
     }

@@ -10,15 +10,20 @@ use crate::types::{BlockHeader, ChildExitStart, SignedTransaction, UtxoPos};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolValue;
 
-/// The exit starts [`exit_starts`] makes, in order: the first is honest, each other shows an
-/// acceptance its chain refuses.
-pub const ACCEPTANCE_CASES: [&str; 6] = [
-    "accepted",
+/// The transactions [`exit_starts`] makes, in order: exit starts (the first honest, each
+/// other showing an acceptance its chain refuses), then deposit-exit challenges and fraud
+/// proofs against the child (likewise).
+pub const ACCEPTANCE_CASES: [&str; 10] = [
+    "honest",
     "other_checkpoint",
     "not_a_checkpoint",
     "other_block",
     "not_earlier",
     "other_chain",
+    "challenge_honest",
+    "challenge_other_checkpoint",
+    "fraud_proof_honest",
+    "fraud_proof_other_checkpoint",
 ];
 
 /// A child of four validators (salted apart from the world's others), its registration and
@@ -50,7 +55,8 @@ pub(super) fn accepted_checkpoint(d: &SigningDomain) -> ([SignedTransaction; 2],
 }
 
 /// Alice's exit starts under `anchor`, which `chain` accepted in block 3 where it also holds
-/// a transfer at 3:0, each bonding `input`, in the order of [`ACCEPTANCE_CASES`].
+/// a transfer at 3:0, each bonding `input`, then challenges of an exit of deposit 0 into the
+/// child and fraud proofs against it, under it, in the order of [`ACCEPTANCE_CASES`].
 pub(super) fn exit_starts(
     chain: &TestChain,
     alice: &UserKey,
@@ -64,7 +70,7 @@ pub(super) fn exit_starts(
         acceptance: accepted.clone(),
         ..Default::default()
     };
-    let mut cases = vec![start.clone(); ACCEPTANCE_CASES.len()];
+    let mut cases = vec![start.clone(); 6];
     cases[1].anchor.timestamp += 1;
     cases[2].acceptance = acceptance_of(chain.inclusion_under(3, 0, 3));
     cases[3].acceptance.header.timestamp += 1;
@@ -75,5 +81,28 @@ pub(super) fn exit_starts(
         let tx = crate::build::transaction(Kind::StartChildExit, vec![input.clone()], vec![], data);
         sign(&chain.domain, tx, &[alice])
     };
-    cases.iter().map(sign_start).collect()
+    let challenge = |anchor: BlockHeader| {
+        let c = crate::types::ChildDepositExitChallenge {
+            childChainId: anchor.chainId,
+            anchor,
+            acceptance: accepted.clone(),
+            beneficiary: alice.address(),
+            ..Default::default()
+        };
+        crate::build::challenge_child_deposit_exit_tx(&c, U256::from(1))
+    };
+    let fraud_proof = |anchor: BlockHeader| {
+        let c = crate::types::ChildFraudProof {
+            childChainId: anchor.chainId,
+            proof: crate::types::FraudProof { anchor, ..Default::default() },
+            prover: alice.address(),
+            acceptance: accepted.clone(),
+        };
+        crate::build::prove_child_fraud_tx(&c, U256::ZERO)
+    };
+    let mut other = anchor.clone();
+    other.timestamp += 1;
+    let challenges = [challenge(anchor.clone()), challenge(other.clone())];
+    let proofs = [fraud_proof(anchor.clone()), fraud_proof(other)];
+    cases.iter().map(sign_start).chain(challenges).chain(proofs).collect()
 }

@@ -2,11 +2,12 @@
 //! registrations and earlier transactions show of their records refuses, or allows.
 
 use crate::acceptance::acceptance_height;
+use crate::fraud::accepted::anchored;
 use crate::fraud::{self, FraudError, FraudVerdict};
 use crate::testkit::accepted::ACCEPTANCE_CASES;
 use crate::testkit::{ChildRecordTx as T, FraudWorld};
 use crate::types::{
-    ChildExitStart, ChildRecordEvidence, ChildRegistration, IncludedTx, RegistrationProof,
+    ChildRecordEvidence, ChildRegistration, IncludedTx, RegistrationProof,
     UnacceptedAnchorEvidence, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
 };
 
@@ -133,27 +134,18 @@ pub(super) fn unaccepted_cases(
         .zip(ACCEPTANCE_CASES)
         .map(|(index, case)| {
             let inclusion = chain.inclusion(bad, index);
-            let start: Option<ChildExitStart> = crate::types::decode(
-                "ChildExitStart",
-                &inclusion.signedTx.transaction.data,
-                MAX_TX_BYTES,
-            )
-            .ok();
+            let anchored = anchored(&inclusion.signedTx.transaction).ok();
             let mut e = UnacceptedAnchorEvidence {
                 start: IncludedTx { height: bad, txIndex: index, inclusion },
                 ..Default::default()
             };
-            let named = start.and_then(|s| acceptance_height(&s.acceptance, bad));
+            let named = anchored.and_then(|(_, _, a)| acceptance_height(&a, bad));
             if let Some(height) = named {
                 e.blockHash = chain.blocks[height as usize - 1].header.hash();
                 e.historyProof = chain.history_under(height, tip.height);
             }
             let verdict = fraud::verify_unaccepted_anchor(chain.domain.chain_id, tip, &e);
-            let name = match case {
-                "accepted" => "unaccepted_anchor_honest".to_string(),
-                other => format!("unaccepted_anchor_{other}"),
-            };
-            (name, e, verdict)
+            (format!("unaccepted_anchor_{case}"), e, verdict)
         })
         .collect()
 }

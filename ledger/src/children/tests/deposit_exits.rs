@@ -4,6 +4,7 @@
 //! `challengeDepositExit`, judged natively.
 
 use super::*;
+use crate::acceptance::AcceptanceError;
 use crate::exit::{ExitClaim, ExitKey};
 use crate::signing::UserKey;
 
@@ -108,6 +109,7 @@ impl Locked {
             childChainId: self.id,
             nonce: 0,
             minted: self.child.inclusion_under(1, 0, anchor.height),
+            acceptance: self.parent.acceptance(&anchor),
             anchor,
             mintedPos: UtxoPos::new(1, 0, 0),
             spend,
@@ -135,7 +137,12 @@ impl Locked {
         let evidence =
             EquivocationEvidence { a: a.clone(), b: testkit::certify_all(&set, &keys, &twin) };
         let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, &header, &a, &evidence);
-        let fraud = ChildFraudProof { childChainId: self.id, proof, prover: dave() };
+        let fraud = ChildFraudProof {
+            childChainId: self.id,
+            acceptance: self.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        };
         self.parent.commit(vec![prove_child_fraud_tx(&fraud, U256::ZERO)]);
         assert_eq!(self.parent.state.child(self.id).expect("child").rollback_height, height);
     }
@@ -301,20 +308,21 @@ fn a_challenge_of_a_record_exit_needs_the_mint_under_a_standing_checkpoint_and_t
     let mut w = Locked::new();
     w.parent.commit(vec![w.record_exit(&w.alice, 0, UtxoPos::new(2, 2, 0))]);
     let id = ExitKey::Deposit(0).exit_id();
-    // A header the parent never accepted as a checkpoint: the child's block 3, or block 2
-    // altered.
+    // A header the parent never accepted as a checkpoint: the child's block 3 (no acceptance
+    // to show), or block 2 altered (showing where the parent accepted the real one).
     w.child.commit(vec![]);
     let unknown = w.challenge(w.header(3).clone(), w.spend());
-    assert_eq!(
-        refused_as(tx_refusal(&mut w.parent, unknown)),
-        ChildError::UnknownAnchor { chain: w.id, height: 3 }
-    );
-    let mut altered = w.header(2).clone();
-    altered.timestamp += 1;
-    let unknown = w.challenge(altered, w.spend());
     assert!(matches!(
         refused_as(tx_refusal(&mut w.parent, unknown)),
-        ChildError::UnknownAnchor { height: 2, .. }
+        ChildError::Unaccepted { chain, height: 3, .. } if chain == w.id
+    ));
+    let mut altered = w.challenge(w.header(2).clone(), w.spend());
+    let mut payload = ChildDepositExitChallenge::abi_decode(&altered.transaction.data).unwrap();
+    payload.anchor.timestamp += 1;
+    altered.transaction.data = payload.abi_encode().into();
+    assert!(matches!(
+        refused_as(tx_refusal(&mut w.parent, altered)),
+        ChildError::Unaccepted { height: 2, error: AcceptanceError::OtherCheckpoint, .. }
     ));
     // A spend of the mint signed by Bob, not Alice.
     let mut forged = w.spend();

@@ -54,7 +54,12 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
     assert_eq!(parent.state.child_stake(id, &ops[0].address()), U256::from(10));
     let proof = inflation_proof(&child, &parent, id);
     let dave = Address::repeat_byte(0xda);
-    let fraud = ChildFraudProof { childChainId: id, proof: proof.clone(), prover: dave };
+    let fraud = ChildFraudProof {
+        childChainId: id,
+        acceptance: parent.acceptance(&proof.anchor),
+        proof: proof.clone(),
+        prover: dave,
+    };
     // Three stakes of 10 taken, half to the prover: exactly 15, no more.
     assert!(matches!(
         tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(16))),
@@ -117,7 +122,12 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
         registration: vec![],
     };
     proof.evidence = honest.abi_encode().into();
-    let fraud = ChildFraudProof { childChainId: id, proof, prover: Address::repeat_byte(1) };
+    let fraud = ChildFraudProof {
+        childChainId: id,
+        acceptance: parent.acceptance(&proof.anchor),
+        proof,
+        prover: Address::repeat_byte(1),
+    };
     assert!(matches!(
         tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
         TxError::System(e) if matches!(*e, ChildError::Fraud(_))

@@ -178,7 +178,12 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+        ChildFraudProof {
+            childChainId: self.id,
+            acceptance: self.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        }
     }
 
     /// The proof that `signers_a` and `signers_b` certified two different blocks at `height`.
@@ -194,7 +199,12 @@ impl Rollback {
         let a = self.certificate(header, signers_a);
         let evidence = EquivocationEvidence { a: a.clone(), b: self.certificate(&twin, signers_b) };
         let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, header, &a, &evidence);
-        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+        ChildFraudProof {
+            childChainId: self.id,
+            acceptance: self.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        }
     }
 
     /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds a block
@@ -226,7 +236,12 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+        ChildFraudProof {
+            childChainId: self.id,
+            acceptance: self.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        }
     }
 
     /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds at the
@@ -250,7 +265,12 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof { childChainId: self.id, proof, prover: dave() }
+        ChildFraudProof {
+            childChainId: self.id,
+            acceptance: self.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        }
     }
 
     fn certificate(&self, header: &BlockHeader, signers: &[usize]) -> CommitCertificate {
@@ -565,7 +585,12 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
             &w.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof { childChainId: w.id, proof, prover: dave() }
+        ChildFraudProof {
+            childChainId: w.id,
+            acceptance: w.parent.acceptance(&proof.anchor),
+            proof,
+            prover: dave(),
+        }
     };
     // The honest checkpoint's history agrees with itself: block 2 links to block 1.
     let honest = broken(&w.child, (2, 1), 2, &[0, 1, 2, 3]);
@@ -677,7 +702,12 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
         &w.certificate(header, &[1, 2, 3]),
         &evidence,
     );
-    let inflation = ChildFraudProof { childChainId: w.id, proof, prover: dave() };
+    let inflation = ChildFraudProof {
+        childChainId: w.id,
+        acceptance: w.parent.acceptance(&proof.anchor),
+        proof,
+        prover: dave(),
+    };
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&inflation, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::CheckpointBelow(2))

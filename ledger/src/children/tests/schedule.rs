@@ -29,7 +29,12 @@ fn checkpointed_with(
     };
     let proof =
         crate::fraud::evidence::proof(FraudKind::BrokenSchedule, &anchor, &certificate, &evidence);
-    let fraud = ChildFraudProof { childChainId: w.id, proof, prover: Address::repeat_byte(0xda) };
+    let fraud = ChildFraudProof {
+        childChainId: w.id,
+        acceptance: w.parent.acceptance(&proof.anchor),
+        proof,
+        prover: Address::repeat_byte(0xda),
+    };
     (w, fraud)
 }
 

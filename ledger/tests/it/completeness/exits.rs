@@ -1,44 +1,56 @@
-//! The law's cases about an exit a plasma parent starts under a child's checkpoint. The
-//! checkpoint is accepted in block 3 and the exit starts in block 4, so that the start's
-//! acceptance can name an earlier block, as it must.
+//! The law's cases about an exit a plasma parent starts, a deposit exit it lets be
+//! challenged, or a fraud proof it hears, under a child's checkpoint. The checkpoint is accepted in block 3 and the
+//! transaction is in block 4, so that its acceptance can name an earlier block, as it must.
 
 use super::*;
 use plasma_ledger::acceptance::acceptance_of;
 use plasma_ledger::{Acceptance, ChildExitStart};
 
 /// Blocks 1 and 2 as [`honest_start`]'s; block 3 registers a child of four validators (exit
-/// bond 10), accepts its checkpoint of block 1 (at 3:1) and holds Alice's lock of 40 into it
-/// (3:2, her change of 60 at 3:2:0); then `fraud`'s transactions, given the child, are sealed
-/// unchecked as block 4, and an empty block 5 is the checkpoint. Returns the chain and the
-/// state before block 4.
+/// bond 10), accepts its checkpoint of block 1 (at 3:1), holds Alice's lock of 40 into it
+/// (3:2) and her exit of that deposit from the record, bonding 10 of her change (3:3, her 50
+/// back at 3:3:0); then `fraud`'s transaction, given the child, is sealed unchecked as block
+/// 4, and an empty block 5 is the checkpoint. Returns the chain and the state before block 4.
 fn after_acceptance(
-    fraud: impl FnOnce(&TestChain, u64) -> Vec<SignedTransaction>,
+    fraud: impl FnOnce(&TestChain, u64) -> SignedTransaction,
 ) -> (TestChain, TestChain) {
     let mut chain = honest_start();
     let setup = chain.clone();
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
-    let accepted =
-        child_then(&setup, 4, |c, child| vec![child_checkpoint(child, 1, 0), lock(c, child)]);
+    let accepted = child_then(&setup, 4, |c, child| {
+        let record_exit = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+        vec![
+            child_checkpoint(child, 1, 0),
+            lock(c, child),
+            alices(c, Kind::StartChildDepositExit, (3, 2), 50, record_exit.abi_encode()),
+        ]
+    });
     chain.commit(accepted);
     let honest = chain.clone();
-    let txs = fraud(&chain, child);
-    chain.commit_unchecked(txs);
+    let tx = fraud(&chain, child);
+    chain.commit_unchecked(vec![tx]);
     chain.commit_unchecked(Vec::new());
     (chain, honest)
 }
 
-/// Alice's start of the exit `start` describes, bonding 10 of her change of 60 at 3:2:0 and
-/// taking 50 back.
-fn exit(chain: &TestChain, start: &ChildExitStart) -> SignedTransaction {
+/// Alice's transaction of `kind` and `payload` spending her ETH output at `coin`, `keep` of it
+/// back.
+fn alices(
+    c: &TestChain,
+    kind: Kind,
+    (height, index): (u64, u32),
+    keep: u64,
+    payload: Vec<u8>,
+) -> SignedTransaction {
     let alice = testkit::user("alice");
-    let change = Output::new(alice.address(), Address::ZERO, U256::from(50));
-    let tx = build::transaction(
-        Kind::StartChildExit,
-        vec![UtxoPos::new(3, 2, 0)],
-        vec![change],
-        start.abi_encode(),
-    );
-    build::sign(&chain.domain, tx, &[&alice])
+    let change = Output::new(alice.address(), Address::ZERO, U256::from(keep));
+    let tx = build::transaction(kind, vec![UtxoPos::new(height, index, 0)], vec![change], payload);
+    build::sign(&c.domain, tx, &[&alice])
+}
+
+/// Alice's start of the exit `start` describes, bonding 10 of her 50 at 3:3:0.
+fn exit(chain: &TestChain, start: &ChildExitStart) -> SignedTransaction {
+    alices(chain, Kind::StartChildExit, (3, 3), 40, start.abi_encode())
 }
 
 /// An exit of output 1:0:0 of `child` under `anchor`, as `acceptance` shows it accepted.
@@ -58,8 +70,8 @@ fn accepted(chain: &TestChain, child: u64) -> (Acceptance, BlockHeader) {
     (chain.acceptance(&anchor), anchor)
 }
 
-/// What block 4 starts in one case, given the chain after block 3 and the child.
-type ExitFault = fn(&TestChain, u64) -> ChildExitStart;
+/// What block 4 holds in one case, given the chain after block 3 and the child.
+type ExitFault = fn(&TestChain, u64) -> SignedTransaction;
 
 fn exit_cases() -> Vec<(&'static str, ExitFault)> {
     vec![
@@ -69,7 +81,7 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
             "an exit start its own anchor does not prove",
             |chain, child| {
                 let (acceptance, anchor) = accepted(chain, child);
-                start(child, anchor, acceptance)
+                exit(chain, &start(child, anchor, acceptance))
             },
         ),
         (
@@ -78,36 +90,73 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
             "an exit under a checkpoint the parent never accepted",
             |chain, child| {
                 let (acceptance, _) = accepted(chain, child);
-                start(child, child_header(child, 2, 0).0, acceptance)
+                exit(chain, &start(child, child_header(child, 2, 0).0, acceptance))
             },
         ),
         ("an acceptance that is no checkpoint", |chain, child| {
             // The lock at 3:2, in the parent's own block 3.
             let lock = acceptance_of(chain.inclusion_under(3, 2, 3));
-            start(child, child_header(child, 1, 0).0, lock)
+            exit(chain, &start(child, child_header(child, 1, 0).0, lock))
         }),
         ("an acceptance in a block the parent never made", |chain, child| {
             let (mut acceptance, anchor) = accepted(chain, child);
             acceptance.header.timestamp += 1;
-            start(child, anchor, acceptance)
+            exit(chain, &start(child, anchor, acceptance))
         }),
         ("an acceptance in a block not below the start's", |chain, child| {
             let (mut acceptance, anchor) = accepted(chain, child);
             acceptance.header.height = 4;
-            start(child, anchor, acceptance)
+            exit(chain, &start(child, anchor, acceptance))
         }),
         ("an acceptance in another chain's block", |chain, child| {
             let (mut acceptance, anchor) = accepted(chain, child);
             acceptance.header.chainId += 1;
-            start(child, anchor, acceptance)
+            exit(chain, &start(child, anchor, acceptance))
         }),
+        (
+            // Alice's queued exit of her deposit, challenged under block 2 of the child, which
+            // the parent never accepted: the challenge would take her deposit's exit and bond.
+            "a deposit exit challenged under a checkpoint the parent never accepted",
+            |chain, child| {
+                let (acceptance, _) = accepted(chain, child);
+                let challenge = plasma_ledger::ChildDepositExitChallenge {
+                    childChainId: child,
+                    nonce: 0,
+                    anchor: child_header(child, 2, 0).0,
+                    beneficiary: testkit::user("mallory").address(),
+                    acceptance,
+                    ..Default::default()
+                };
+                build::challenge_child_deposit_exit_tx(&challenge, U256::from(10))
+            },
+        ),
+        (
+            // A fraud proof against the child anchored at block 2 of it, which the parent
+            // never accepted: it would freeze the child and take its validators' stakes.
+            "a fraud proof heard under a checkpoint the parent never accepted",
+            |chain, child| {
+                let (acceptance, _) = accepted(chain, child);
+                let proof = plasma_ledger::FraudProof {
+                    anchor: child_header(child, 2, 0).0,
+                    ..Default::default()
+                };
+                let prover = testkit::user("mallory").address();
+                let c = plasma_ledger::ChildFraudProof {
+                    childChainId: child,
+                    proof,
+                    prover,
+                    acceptance,
+                };
+                build::prove_child_fraud_tx(&c, U256::ZERO)
+            },
+        ),
     ]
 }
 
 #[test]
-fn every_exit_start_the_parent_must_refuse_is_convicted_by_the_watchers_proof() {
+fn every_exit_and_challenge_the_parent_must_refuse_is_convicted_by_the_watchers_proof() {
     for (name, fault) in exit_cases() {
-        let (chain, honest) = after_acceptance(|c, child| vec![exit(c, &fault(c, child))]);
+        let (chain, honest) = after_acceptance(fault);
         assert_convicted(name, &chain, &honest, 4, |_| 4);
     }
 }

@@ -169,7 +169,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::UnknownChild(_)
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. }
-        | ChildError::UnknownAnchor { .. }
         | ChildError::VoidAnchor { .. }
         | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
@@ -516,7 +515,8 @@ fn equivocation_proof(child: u64) -> SignedTransaction {
         ..Default::default()
     };
     let prover = testkit::user("alice").address();
-    let c = plasma_ledger::ChildFraudProof { childChainId: child, proof, prover };
+    let c =
+        plasma_ledger::ChildFraudProof { childChainId: child, proof, prover, ..Default::default() };
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 
