@@ -10,10 +10,11 @@ import {Merkle} from "./lib/Merkle.sol";
 
 /// @title ChildVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's record of its children,
-/// mirroring `ledger::fraud::{record, certified}`: a child's transaction the record refuses,
-/// as the child's registration and earlier included transactions show it (the record only
-/// grows), and a child checkpoint its certificate does not certify against the set its header
-/// names. `FraudVerifier` creates it and hands it the evidence.
+/// mirroring `ledger::fraud::{record, certified, accepted}`: a child's transaction the record
+/// refuses, as the child's registration and earlier included transactions show it (the record
+/// only grows), a child checkpoint its certificate does not certify against the set its header
+/// names, and a transaction standing on a child checkpoint the parent's history shows it never
+/// accepted. `FraudVerifier` creates it and hands it the evidence.
 contract ChildVerifier {
     /// The judge of a bond's proof of possession.
     FormVerifier public immutable form;
@@ -202,11 +203,11 @@ contract ChildVerifier {
     }
 
     /// @notice An exit start of a child's output, or a challenge of an exit of a deposit into
-    /// the child, whose acceptance does not show its anchor accepted in an earlier block of the
-    /// parent (`ev`, the ABI encoding of
+    /// the child, or a fraud proof against it, whose acceptance does not show its anchor
+    /// accepted in an earlier block of the parent (`ev`, the ABI encoding of
     /// `UnacceptedAnchorEvidence`; `ledger::fraud::verify_unaccepted_anchor`): the parent's
-    /// block at the acceptance's height is proven in the anchor's history, and the
-    /// acceptance judged against it.
+    /// block at the acceptance's height is proven in the anchor's history, and the acceptance
+    /// judged against it.
     function unacceptedAnchor(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view

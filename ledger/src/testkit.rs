@@ -761,6 +761,11 @@ fn malformed_transactions(
 
 /// A registration of `n` validators, operators `0x…01` on, each with its proof of possession.
 fn registration(n: usize) -> crate::types::ChildRegistration {
+    salted_registration(n, 0)
+}
+
+/// [`registration`] with `salt`, which makes another child of the same set.
+fn salted_registration(n: usize, salt: u64) -> crate::types::ChildRegistration {
     let (keys, _) = committee(n);
     let members: Vec<_> = keys
         .iter()
@@ -769,7 +774,7 @@ fn registration(n: usize) -> crate::types::ChildRegistration {
         .collect();
     let params =
         crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
-    crate::build::child_registration(0, params, &members)
+    crate::build::child_registration(salt, params, &members)
 }
 
 /// A registration of four validators with `fault`, which makes it malformed.

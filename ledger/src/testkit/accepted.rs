@@ -1,13 +1,13 @@
 //! The fraud world's child whose checkpoint block 3 accepts, and the exit starts under it that
 //! the unaccepted-anchor vectors judge.
 
-use super::{committee, TestChain};
+use super::{committee, salted_registration, TestChain};
 use crate::acceptance::acceptance_of;
 use crate::build::sign;
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{BlockHeader, ChildExitStart, SignedTransaction, UtxoPos};
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use alloy_sol_types::SolValue;
 
 /// The transactions [`exit_starts`] makes, in order: exit starts (the first honest, each
@@ -31,14 +31,7 @@ pub const ACCEPTANCE_CASES: [&str; 10] = [
 /// transactions and the checkpointed header.
 pub(super) fn accepted_checkpoint(d: &SigningDomain) -> ([SignedTransaction; 2], BlockHeader) {
     let (keys, set) = committee(4);
-    let members: Vec<_> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
-        .collect();
-    let params =
-        crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
-    let registration = crate::build::child_registration(1, params, &members);
+    let registration = salted_registration(4, 1);
     let child = crate::registration::child_chain_id(d.chain_id, &registration);
     let mut checkpoint = crate::types::Checkpoint::default();
     let header = &mut checkpoint.header;
