@@ -22,9 +22,10 @@ pub enum AcceptanceFetchError {
 }
 
 /// Where chain `parent`, whose node is `node`, accepted the child checkpoint `anchor`: the
-/// parent's `ChildCheckpoint` transaction proven in its block. Checked against that block as
-/// the node serves it, so that a node answering something else fails here, not in a refused
-/// transaction.
+/// parent's `ChildCheckpoint` transaction proven in its block. The transaction is checked to
+/// be in the header the node serves and to checkpoint `anchor`, so that a node answering
+/// another transaction fails here, not in a refused one; whether the header is the parent's
+/// block is the parent's own check when the transaction comes to it.
 pub async fn fetch_acceptance(
     node: &mut plasma_proto::Client,
     parent: u64,
@@ -34,6 +35,7 @@ pub async fn fetch_acceptance(
     let node_error = |s: tonic::Status| AcceptanceFetchError::Node(s.message().to_string());
     let at = node.children.get_child_checkpoint(request).await.map_err(node_error)?.into_inner();
     let (height, tx_index) = (at.accepted_height, at.accepted_index);
+    // Anchored at its own block: no history proof (the acceptance carries none).
     let request = GetInclusionProofRequest { height, tx_index, anchor_height: height };
     let bytes =
         node.chain.get_inclusion_proof(request).await.map_err(node_error)?.into_inner().inclusion;

@@ -35,6 +35,8 @@ contract FraudVerifier {
     error NoSuchInput(uint256 index);
     /// The transaction's kind cannot commit this fraud.
     error WrongKind(uint8 kind);
+    /// `childKind` was handed a kind that is not about a parent's record of its children.
+    error NotAChildKind(uint8 kind);
     /// The input proofs do not match the transaction's inputs.
     error InputProofMismatch(uint256 index);
     /// The creating transaction has no such output: prove a nonexistent input instead.
@@ -310,7 +312,8 @@ contract FraudVerifier {
     ) external view returns (uint64) {
         if (kind == FraudKind.ChildRecord) return child.childRecord(chainId, separator, anchor, ev);
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
-        return child.unacceptedAnchor(chainId, anchor, ev);
+        if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
+        revert NotAChildKind(uint8(kind));
     }
 
     /// @notice One parent deposit minted by two included transactions; the later block is

@@ -310,6 +310,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 65, "every fraud vector convicts");
+        assertEq(convicted, 68, "every fraud vector convicts");
     }
 }

@@ -37,7 +37,8 @@ pub enum AcceptanceError {
         /// The index it claims.
         index: u64,
     },
-    /// The accepting transaction is not a child checkpoint.
+    /// The accepting transaction is not a child checkpoint (or its payload does not decode as
+    /// one).
     #[error("the accepting transaction (kind {0}) is not a child checkpoint")]
     NotACheckpoint(u8),
     /// The accepting transaction checkpoints another header than the exit's anchor.

@@ -150,9 +150,9 @@ pub(super) fn validate_exit_challenge(
 
 /// Judges a `ChallengeChildDepositExit` (payload and `outputs`) on the chain of `domain`, the
 /// root's `challengeDepositExit`: an exit of the deposit (from the record or from its minted
-/// output) is queued, the deposit's minted output is proven under a checkpoint of the child
-/// that this chain accepted (as the challenge's acceptance shows) and no fraud voided, a spend of it is signed by its owner, and the
-/// only output pays the exit's bond to the challenge's beneficiary.
+/// output) is queued, the deposit's minted output is proven under a checkpoint of the child that
+/// this chain accepted (as the challenge's acceptance shows) and no fraud voided, a spend of it is
+/// signed by its owner, and the only output pays the exit's bond to the challenge's beneficiary.
 pub(super) fn validate_deposit_exit_challenge(
     domain: &SigningDomain,
     view: &impl LedgerView,

@@ -75,10 +75,10 @@ fn judge_child_fraud(
             set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
             let child_domain = child_domain(domain, chain);
             let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
-            let accepted = |h| view.child_checkpoint(chain, h);
+            let accepted_at = |h| view.child_checkpoint(chain, h);
             let epoch = record.params.epochLength;
             let schedule = |h| Some((Validator::set_hash(record.set_at(h)), epoch));
-            let height = judge(&child_domain, proof, deposit, accepted, schedule)
+            let height = judge(&child_domain, proof, deposit, accepted_at, schedule)
                 .map_err(ChildError::Fraud)?
                 .height;
             // A history equivocation's other certificate is of the set that certified its height.

@@ -1,11 +1,11 @@
-//! An exit a plasma parent started, a deposit exit it let be challenged, or a fraud proof it
-//! heard against a child, under a child checkpoint it never accepted.
+//! An exit a plasma parent started, a deposit exit it let be challenged, or a fraud proof it heard
+//! against a child, under a child checkpoint it never accepted.
 //!
-//! A `StartChildExit`, a `ChallengeChildDepositExit` and an anchored `ProveChildFraud` show
-//! where the parent accepted their anchor: the parent's own `ChildCheckpoint` transaction of it, in an earlier block
-//! ([`crate::acceptance`]). The parent checks the block against its own chain; shown the
-//! parent's block at that height under the certified anchor, anyone checks the same rule, so
-//! a transaction the parent had to refuse for it is proven with nothing of the parent's state.
+//! A `StartChildExit`, a `ChallengeChildDepositExit` and an anchored `ProveChildFraud` show where
+//! the parent accepted their anchor: the parent's own `ChildCheckpoint` transaction of it, in an
+//! earlier block ([`crate::acceptance`]). The parent checks the block against its own chain; shown
+//! the parent's block at that height under the certified anchor, anyone checks the same rule, so a
+//! transaction the parent had to refuse for it is proven with nothing of the parent's state.
 
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::acceptance::{acceptance_height, verify_acceptance};
@@ -18,8 +18,8 @@ use crate::types::{
 };
 
 /// Unaccepted anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or anchored
-/// `ProveChildFraud` whose acceptance fails [`verify_acceptance`] against the parent's block at its height,
-/// `e.blockHash`, proven under `anchor` by `e.historyProof` (not read when the acceptance
+/// `ProveChildFraud` whose acceptance fails [`verify_acceptance`] against the parent's block at its
+/// height, `e.blockHash`, proven under `anchor` by `e.historyProof` (not read when the acceptance
 /// names no earlier block).
 pub fn verify_unaccepted_anchor(
     chain_id: u64,

@@ -8,8 +8,9 @@ use crate::fraud::verify_unaccepted_anchor;
 use crate::types::{FraudKind as SolFraudKind, FraudProof, IncludedTx, UnacceptedAnchorEvidence};
 
 /// The proof that transaction `index` of block `height`, a `StartChildExit`, a
-/// `ChallengeChildDepositExit` or an anchored `ProveChildFraud`, shows no acceptance of its anchor: the start, and this chain's block at the height its acceptance
-/// names, proven in the anchor's history (none when it names no earlier block).
+/// `ChallengeChildDepositExit` or an anchored `ProveChildFraud`, shows no acceptance of its anchor:
+/// the start, and this chain's block at the height its acceptance names, proven in the anchor's
+/// history (none when it names no earlier block).
 pub(super) fn unaccepted_anchor_proof(
     cx: &ProofContext<'_>,
     height: u64,

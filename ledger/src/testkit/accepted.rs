@@ -13,17 +13,21 @@ use alloy_sol_types::SolValue;
 /// The transactions [`exit_starts`] makes, in order: exit starts (the first honest, each
 /// other showing an acceptance its chain refuses), then deposit-exit challenges and fraud
 /// proofs against the child (likewise).
-pub const ACCEPTANCE_CASES: [&str; 10] = [
+pub const ACCEPTANCE_CASES: [&str; 14] = [
     "honest",
     "other_checkpoint",
     "not_a_checkpoint",
     "other_block",
     "not_earlier",
     "other_chain",
+    "not_included",
+    "other_child",
+    "block_zero",
     "challenge_honest",
     "challenge_other_checkpoint",
     "fraud_proof_honest",
     "fraud_proof_other_checkpoint",
+    "fraud_proof_equivocation",
 ];
 
 /// A child of four validators (salted apart from the world's others), its registration and
@@ -63,12 +67,15 @@ pub(super) fn exit_starts(
         acceptance: accepted.clone(),
         ..Default::default()
     };
-    let mut cases = vec![start.clone(); 6];
+    let mut cases = vec![start.clone(); 9];
     cases[1].anchor.timestamp += 1;
     cases[2].acceptance = acceptance_of(chain.inclusion_under(3, 0, 3));
     cases[3].acceptance.header.timestamp += 1;
     cases[4].acceptance.header.height = 4;
     cases[5].acceptance.header.chainId += 1;
+    cases[6].acceptance.txProof.index ^= 1;
+    cases[7].childChainId ^= 1;
+    cases[8].acceptance.header.height = 0;
     let sign_start = |start: &ChildExitStart| {
         let data = start.abi_encode();
         let tx = crate::build::transaction(Kind::StartChildExit, vec![input.clone()], vec![], data);
@@ -84,10 +91,10 @@ pub(super) fn exit_starts(
         };
         crate::build::challenge_child_deposit_exit_tx(&c, U256::from(1))
     };
-    let fraud_proof = |anchor: BlockHeader| {
+    let fraud_proof = |anchor: BlockHeader, kind: crate::types::FraudKind| {
         let c = crate::types::ChildFraudProof {
             childChainId: anchor.chainId,
-            proof: crate::types::FraudProof { anchor, ..Default::default() },
+            proof: crate::types::FraudProof { kind: kind as u8, anchor, ..Default::default() },
             prover: alice.address(),
             acceptance: accepted.clone(),
         };
@@ -96,6 +103,12 @@ pub(super) fn exit_starts(
     let mut other = anchor.clone();
     other.timestamp += 1;
     let challenges = [challenge(anchor.clone()), challenge(other.clone())];
-    let proofs = [fraud_proof(anchor.clone()), fraud_proof(other)];
+    use crate::types::FraudKind::{DoubleSpend, Equivocation};
+    let proofs = [
+        fraud_proof(anchor.clone(), DoubleSpend),
+        fraud_proof(other, DoubleSpend),
+        // An equivocation has no anchor: nothing to show accepted.
+        fraud_proof(anchor.clone(), Equivocation),
+    ];
     cases.iter().map(sign_start).chain(challenges).chain(proofs).collect()
 }

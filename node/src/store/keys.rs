@@ -181,10 +181,14 @@ pub(crate) fn child_checkpoint_value(hash: &B256, at: TxRef) -> Vec<u8> {
     [hash.as_slice(), &tx_ref(&at)].concat()
 }
 
+/// [`child_checkpoint_value`] read back. A value of 32 bytes, stored before the place was
+/// kept, reads with the place `0:0`, which no block holds: an acceptance asked of it fails as
+/// unknown rather than the store as corrupt.
 pub(crate) fn child_checkpoint_from(v: &[u8]) -> Result<(B256, TxRef), String> {
     let bad = || format!("{} bytes, not a hash and a place (44)", v.len());
     let (hash, at) = (v.get(..32).ok_or_else(bad)?, v.get(32..).ok_or_else(bad)?);
-    Ok((B256::from_slice(hash), tx_ref_from(at).ok_or_else(bad)?))
+    let at = if at.is_empty() { Some(TxRef { height: 0, index: 0 }) } else { tx_ref_from(at) };
+    Ok((B256::from_slice(hash), at.ok_or_else(bad)?))
 }
 
 /// A child's exit: `abi.encode(record, bond, anchor, status)`, the status as a `uint32` (see

@@ -733,7 +733,10 @@ impl Store {
             next_deposit_nonce: self.next_deposit_nonce,
             ..Default::default()
         };
-        let hashes = self.block_hashes(self.head.height)?.unwrap_or_default();
+        let height = self.head.height;
+        let hashes = self.block_hashes(height)?.ok_or_else(|| {
+            corrupt(HASHES, &height.to_be_bytes(), "a block below the head is missing")
+        })?;
         m.block_hashes = (1..).zip(hashes).collect();
         for item in self.db.iterator_cf(self.cf(UTXOS), rocksdb::IteratorMode::Start) {
             let (k, v) = item?;

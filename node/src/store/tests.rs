@@ -77,6 +77,8 @@ fn checkpoints_and_children_round_trip() {
     let accepted = (B256::repeat_byte(7), TxRef { height: 5, index: 2 });
     let value = keys::child_checkpoint_value(&accepted.0, accepted.1);
     store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 3), value).unwrap();
+    // One stored before the place was kept (its hash alone) reads with the place 0:0.
+    store.db.put_cf(store.cf(CHILDREN), keys::child_number(9, 1), [8u8; 32]).unwrap();
     // A deposit locked for the child, with when it was recorded (a record exit's priority).
     let deposit = RecordedDeposit {
         record: DepositRecord { chainId: 9, nonce: 2, amount: U256::from(6), ..Default::default() },
@@ -93,6 +95,8 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(view.child_checkpoint(9, 3), Some(B256::repeat_byte(7)));
     assert_eq!(view.child_checkpoint(9, 4), None);
     assert_eq!(store.child_checkpoint(9, 3).unwrap(), Some(accepted));
+    let unplaced = (B256::repeat_byte(8), TxRef { height: 0, index: 0 });
+    assert_eq!(store.child_checkpoint(9, 1).unwrap(), Some(unplaced));
     assert_eq!(view.escrow(9, &Address::ZERO), U256::ZERO);
     assert_eq!(view.child_deposit(9, 2), Some(deposit.clone()));
     assert_eq!(view.child_deposit(9, 3), None);
@@ -103,6 +107,7 @@ fn checkpoints_and_children_round_trip() {
     expected.child_exits.insert((9, queued.record.exitId), queued);
     expected.child_exits.insert((9, cancelled.record.exitId), cancelled);
     expected.child_checkpoints.insert((9, 3), B256::repeat_byte(7));
+    expected.child_checkpoints.insert((9, 1), B256::repeat_byte(8));
     expected.child_deposits.insert((9, 2), deposit);
     assert_eq!(store.snapshot().unwrap(), expected);
 }

@@ -1,5 +1,5 @@
-//! The law's cases about an exit a plasma parent starts, a deposit exit it lets be
-//! challenged, or a fraud proof it hears, under a child's checkpoint. The checkpoint is accepted in block 3 and the
+//! The law's cases about an exit a plasma parent starts, a deposit exit it lets be challenged, or a
+//! fraud proof it hears, under a child's checkpoint. The checkpoint is accepted in block 3 and the
 //! transaction is in block 4, so that its acceptance can name an earlier block, as it must.
 
 use super::*;
