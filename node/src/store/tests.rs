@@ -2,6 +2,7 @@ use super::*;
 use plasma_ledger::block::{build_block, seal_block};
 use plasma_ledger::children::{ExitStatus, RecordedDeposit};
 use plasma_ledger::testkit::{self, Workload};
+use plasma_ledger::view::MemoryLedger;
 use plasma_ledger::{ExitRecord, LedgerView};
 
 /// A store holding one block of deposits to the workload's users.
