@@ -145,11 +145,14 @@ impl PlasmaParent {
             let events = child_events(&self.domain, &block, self.child, &f.seen.deposits, &Recover);
             for event in events {
                 match event {
-                    ChildEvent::Registered(reg) => f.seen.record = Some(record_of(&reg)),
-                    ChildEvent::Checkpoint(cp) => {
+                    ChildEvent::Registered(reg, placed) => {
+                        f.seen.record = Some(ChildRecord { last_ref: placed, ..record_of(&reg) });
+                    }
+                    ChildEvent::Checkpoint(cp, placed) => {
                         let h = &cp.header;
                         if let Some(record) = f.seen.record.as_mut() {
                             record.accept_checkpoint(h.height, h.hash(), h.nextValidatorSetHash);
+                            record.last_ref = placed;
                         }
                         f.seen.checkpoints.insert(h.height, (*cp, at));
                     }
@@ -366,7 +369,13 @@ impl ParentSubmitter for PlasmaParent {
         if self.last_checkpoint().await >= height {
             return Ok(false);
         }
-        if !self.submit(&child_checkpoint_tx(&cp)).await? {
+        // It follows the child's latest checkpoint the parent accepted, or its registration.
+        let previous = self.follower.lock().await.seen.record.as_ref().map(|r| r.last_ref);
+        let previous = previous.ok_or_else(|| ParentError::Refused {
+            call: "submitting a checkpoint",
+            reason: format!("chain {} is not registered on the parent", self.child),
+        })?;
+        if !self.submit(&child_checkpoint_tx(&cp, previous)).await? {
             return Ok(false);
         }
         // Landed means: a certified parent block accepted this header.

@@ -76,9 +76,9 @@ contract FormVerifier {
     function _systemPayload(uint8 kind, bytes calldata data) private pure returns (bytes memory) {
         if (kind == ExitGame.REGISTER_CHILD) return abi.encode(abi.decode(data, (ChildRegistration)));
         if (kind == ExitGame.CHILD_CHECKPOINT) {
-            Checkpoint memory cp = abi.decode(data, (Checkpoint));
+            LinkedCheckpoint memory cp = abi.decode(data, (LinkedCheckpoint));
             // Past the history tree's last leaf: refused as a payload that does not decode.
-            if (cp.header.height >> Merkle.HISTORY_DEPTH != 0) return "";
+            if (cp.checkpoint.header.height >> Merkle.HISTORY_DEPTH != 0) return "";
             return abi.encode(cp);
         }
         if (kind == ExitGame.CHALLENGE_CHILD_EXIT) return abi.encode(abi.decode(data, (ChildExitChallenge)));

@@ -302,7 +302,8 @@ contract FraudVerifier {
     /// `ChildRecord` on), judged by `ChildVerifier`: a child's transaction the record refuses
     /// (`childRecord`), a child checkpoint its certificate does not certify
     /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
-    /// (`unacceptedAnchor`). `separator` is the chain's signing domain.
+    /// (`unacceptedAnchor`), a child checkpoint that cannot follow what its link names
+    /// (`checkpointSuccession`). `separator` is the chain's signing domain.
     function childKind(
         FraudKind kind,
         uint64 chainId,
@@ -313,6 +314,7 @@ contract FraudVerifier {
         if (kind == FraudKind.ChildRecord) return child.childRecord(chainId, separator, anchor, ev);
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
+        if (kind == FraudKind.CheckpointSuccession) return child.checkpointSuccession(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

@@ -260,6 +260,18 @@ struct Checkpoint {
     CommitCertificate certificate;
 }
 
+/// Payload of a `ChildCheckpoint` system transaction on a plasma parent: the child's
+/// checkpoint, and where the parent accepted what it follows (`previousHeight`,
+/// `previousIndex`): the child's latest accepted `ChildCheckpoint` transaction, or its
+/// `RegisterChild` for the first. The parent refuses any other link, so a child's accepted
+/// checkpoints form one chain from its registration, and the set each must name follows from
+/// the one before, which a proof can show from the parent's history alone.
+struct LinkedCheckpoint {
+    Checkpoint checkpoint;
+    uint64 previousHeight;
+    uint32 previousIndex;
+}
+
 /// A binary Merkle proof. `index` must be below 2^siblings.length.
 struct MerkleProof {
     uint64 index;
@@ -328,7 +340,9 @@ enum FraudKind {
     UncertifiedCheckpoint,
     // An exit started, a deposit exit challenged or a fraud proof heard under a child
     // checkpoint the parent's history shows it never accepted (`UnacceptedAnchorEvidence`).
-    UnacceptedAnchor
+    UnacceptedAnchor,
+    // A child checkpoint that cannot follow what its link names (`CheckpointSuccessionEvidence`).
+    CheckpointSuccession
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -399,6 +413,25 @@ struct IncludedTx {
     uint64 height;
     uint32 txIndex;
     TxInclusion inclusion;
+}
+
+/// A child checkpoint, included (`checkpoint`), that cannot follow what its link names
+/// (`LinkedCheckpoint`), which the parent had to refuse; `shows` says how `shown` proves it:
+/// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is no `RegisterChild`
+///   or `ChildCheckpoint` of the same child, or one the checkpoint cannot follow: it is not
+///   newer, more than `MAX_CHECKPOINT_GAP` past it, or names a set other than the two it leaves
+///   room for (the set it named and the next it named; the registered set);
+/// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the checkpoint, at height 0,
+///   or `shown.inclusion` holds the block at its height (header and history proof) and a
+///   `txProof` of `leaf` under its `txRoot`: a zero leaf at the link's index, or any leaf of a
+///   tree too shallow to hold the index;
+/// * `SHOWS_LATER` (2): `shown` is a `RegisterChild` or `ChildCheckpoint` of the same child
+///   between the link and the checkpoint, so the link is not the latest.
+struct CheckpointSuccessionEvidence {
+    IncludedTx checkpoint;
+    uint8 shows;
+    IncludedTx shown;
+    bytes32 leaf;
 }
 
 /// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the

@@ -204,6 +204,53 @@ contract FraudTest is RootFixture {
         assertLe(used, 2_000_000, string.concat("gas of an unaccepted-anchor proof: ", vm.toString(used)));
     }
 
+    /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own
+    /// certificate certifies it, and an exit under it would show a valid acceptance, paying
+    /// the quorum from the child's escrow): the checkpoint it links to, shown, convicts; the
+    /// checkpoint that follows it honestly does not.
+    function test_fraud_a_child_checkpoint_naming_a_set_of_its_own() public {
+        _convict(
+            "checkpoint_succession_names_a_set_of_its_own",
+            "checkpoint_succession_follows",
+            ChildVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... accepts a checkpoint of its child linked past the latest accepted one (to judge it
+    /// against an older set): the latest, between them, convicts; a registration before the
+    /// link does not.
+    function test_fraud_a_child_checkpoint_skipping_the_latest() public {
+        _convict(
+            "checkpoint_succession_skips_the_latest",
+            "checkpoint_succession_follows_no_later",
+            ChildVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... accepts a checkpoint of its child linked to an empty slot of a block: the block's
+    /// zero leaf there convicts; a proof of the slot holding a transaction does not.
+    function test_fraud_a_child_checkpoint_linked_to_nothing() public {
+        _convict(
+            "checkpoint_succession_links_an_empty_slot",
+            "checkpoint_succession_follows_something_there",
+            ChildVerifier.SomethingThere.selector,
+            4
+        );
+    }
+
+    /// A checkpoint-succession proof costs what a block holds.
+    function test_a_checkpoint_succession_proof_fits_a_block() public {
+        FraudProof memory proof = _proof("checkpoint_succession_names_a_set_of_its_own");
+        vm.prank(PROVER);
+        uint256 before = gasleft();
+        root.proveFraud(CHAIN, proof);
+        uint256 used = before - gasleft();
+        assertTrue(root.chain(CHAIN).frozen, "convicted");
+        assertLe(used, 2_000_000, string.concat("gas of a checkpoint-succession proof: ", vm.toString(used)));
+    }
+
     /// ... bonds one operator twice, which would double its power in the child's set: its
     /// earlier bond, shown, convicts; unshown, the second bond alone is allowed.
     function test_fraud_an_operator_bonded_twice() public {

@@ -67,6 +67,10 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("Certified")) return ChildVerifier.Certified.selector;
         if (n == keccak256("NotTheNamedSet")) return ChildVerifier.NotTheNamedSet.selector;
         if (n == keccak256("Accepted")) return ChildVerifier.Accepted.selector;
+        if (n == keccak256("Follows")) return ChildVerifier.Follows.selector;
+        if (n == keccak256("SomethingThere")) return ChildVerifier.SomethingThere.selector;
+        if (n == keccak256("NotLater")) return ChildVerifier.NotLater.selector;
+        if (n == keccak256("NoSuchShowing")) return ChildVerifier.NoSuchShowing.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
@@ -310,6 +314,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 68, "every fraud vector convicts");
+        assertEq(convicted, 75, "every fraud vector convicts");
     }
 }

@@ -10,7 +10,7 @@
 
 use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash};
-use crate::types::{decode, Acceptance, BlockHeader, Checkpoint, TxInclusion, MAX_TX_BYTES};
+use crate::types::{decode, Acceptance, BlockHeader, LinkedCheckpoint, TxInclusion, MAX_TX_BYTES};
 use alloy_primitives::B256;
 
 /// Why an acceptance does not show an exit's anchor accepted.
@@ -84,8 +84,9 @@ pub fn verify_acceptance(
     if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
         return Err(AcceptanceError::NotACheckpoint(tx.kind));
     }
-    let checkpoint: Checkpoint = decode("Checkpoint", &tx.data, MAX_TX_BYTES)
-        .map_err(|_| AcceptanceError::NotACheckpoint(tx.kind))?;
+    let checkpoint = decode::<LinkedCheckpoint>("LinkedCheckpoint", &tx.data, MAX_TX_BYTES)
+        .map_err(|_| AcceptanceError::NotACheckpoint(tx.kind))?
+        .checkpoint;
     if checkpoint.header.hash() != anchor.hash() {
         return Err(AcceptanceError::OtherCheckpoint);
     }

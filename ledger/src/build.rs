@@ -6,10 +6,11 @@ use crate::bls::BlsSecretKey;
 use crate::children::record::{ChildExit, Settlement};
 use crate::kind::Kind;
 use crate::signing::{SigningDomain, UserKey};
+use crate::state::TxRef;
 use crate::types::{
     Checkpoint, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildFraudProof,
-    ChildParams, ChildRegistration, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
-    Transaction, UtxoPos, Validator,
+    ChildParams, ChildRegistration, DepositRecord, ExitPayoutClaim, LinkedCheckpoint, Output,
+    SignedTransaction, Transaction, UtxoPos, Validator,
 };
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -147,9 +148,16 @@ pub fn register_child_tx(registration: &ChildRegistration) -> SignedTransaction 
     unsigned(Kind::RegisterChild, vec![], registration.abi_encode())
 }
 
-/// The system transaction that submits `checkpoint` to the parent.
-pub fn child_checkpoint_tx(checkpoint: &Checkpoint) -> SignedTransaction {
-    unsigned(Kind::ChildCheckpoint, vec![], checkpoint.abi_encode())
+/// The system transaction that submits `checkpoint` to the parent, following the child's
+/// checkpoint (or registration) the parent accepted at `previous`: the child record's
+/// `last_ref`.
+pub fn child_checkpoint_tx(checkpoint: &Checkpoint, previous: TxRef) -> SignedTransaction {
+    let linked = LinkedCheckpoint {
+        checkpoint: checkpoint.clone(),
+        previousHeight: previous.height,
+        previousIndex: previous.index,
+    };
+    unsigned(Kind::ChildCheckpoint, vec![], linked.abi_encode())
 }
 
 /// The system transaction that challenges a child's exit whose bond is `bond`, paying it to

@@ -9,10 +9,10 @@
 use crate::kind::Kind;
 use crate::registration::{check_registration, RegistrationError};
 use crate::types::{
-    decode, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit, ChildDepositExitChallenge,
+    decode, ChildBond, ChildDeposit, ChildDepositExit, ChildDepositExitChallenge,
     ChildExitChallenge, ChildExitStart, ChildFraudProof, ChildRegistration, ChildStake,
-    DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction, MAX_INPUTS,
-    MAX_OUTPUTS, MAX_TX_BYTES,
+    DecodeError, DepositRecord, ExitPayoutClaim, LinkedCheckpoint, Output, SignedTransaction,
+    MAX_INPUTS, MAX_OUTPUTS, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -226,7 +226,8 @@ fn system_payload(kind: Kind, data: &[u8]) -> Result<(), FormError> {
             check_registration(&reg).map_err(FormError::Registration)?;
         }
         Kind::ChildCheckpoint => {
-            let height = canonical::<Checkpoint>("Checkpoint", data, max)?.header.height;
+            let linked = canonical::<LinkedCheckpoint>("LinkedCheckpoint", data, max)?;
+            let height = linked.checkpoint.header.height;
             // Above the history tree's last leaf, no block is in a provable history.
             if height >> crate::merkle::HISTORY_DEPTH != 0 {
                 return Err(FormError::HeightOutOfRange(height));

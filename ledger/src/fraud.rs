@@ -61,6 +61,9 @@ pub enum FraudKind {
     /// An exit started under a child checkpoint the parent's history shows it never accepted
     /// ([`verify_unaccepted_anchor`]).
     UnacceptedAnchor,
+    /// A child checkpoint that cannot follow what its link names
+    /// ([`verify_checkpoint_succession`]).
+    CheckpointSuccession,
 }
 
 /// A proven fraud.
@@ -148,6 +151,19 @@ pub enum FraudError {
     /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
     #[error("the exit start shows its anchor accepted")]
     Accepted,
+    /// Honest: the checkpoint may follow what its link names.
+    #[error("the checkpoint may follow the transaction its link names")]
+    Follows,
+    /// Honest: the block at the link holds a transaction there.
+    #[error("the proof does not show the link's place empty")]
+    SomethingThere,
+    /// The transaction shown is no registration or checkpoint of the child between the link
+    /// and the checkpoint.
+    #[error("the transaction shown is not the child's, between the link and the checkpoint")]
+    NotLater,
+    /// The evidence says it shows something no succession proof shows.
+    #[error("no succession showing {0}")]
+    NoSuchShowing(u8),
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,
@@ -577,10 +593,10 @@ pub fn judge(
     schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
-        ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
-        DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
-        InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof, MissingInputKind,
-        NonexistentInputEvidence, SpendProof, UnacceptedAnchorEvidence,
+        CheckpointSuccessionEvidence, ChildRecordEvidence, DepositMismatchEvidence,
+        DoubleMintEvidence, DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind,
+        InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof,
+        MissingInputKind, NonexistentInputEvidence, SpendProof, UnacceptedAnchorEvidence,
         UncertifiedCheckpointEvidence,
     };
     let spend = |p: &SpendProof| SpendEvidence {
@@ -698,6 +714,11 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
+        Kind::CheckpointSuccession => {
+            let e: CheckpointSuccessionEvidence =
+                decode("CheckpointSuccessionEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_checkpoint_succession(chain_id, anchor, &e)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -746,6 +767,7 @@ pub mod evidence;
 mod history;
 pub(crate) mod record;
 pub(crate) mod registered;
+pub(crate) mod succession;
 
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
@@ -756,3 +778,4 @@ pub use history::{
 };
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;
+pub use succession::{verify_checkpoint_succession, Shows};

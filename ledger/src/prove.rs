@@ -37,6 +37,7 @@ use alloy_sol_types::SolValue;
 
 mod accepted;
 mod record;
+mod succession;
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -493,6 +494,11 @@ pub fn build_proof(
             | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
             ChildError::Unaccepted { .. } => accepted::unaccepted_anchor_proof(cx, height, index),
+            ChildError::NotFollowing { .. }
+            | ChildError::TooFarAhead { .. }
+            | ChildError::WrongSet { .. } => {
+                succession::checkpoint_succession_proof(cx, height, index)
+            }
             other => Err(ProofError::Unsupported(other.to_string())),
         },
         TxError::Form(_) => {

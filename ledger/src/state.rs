@@ -5,24 +5,10 @@
 use crate::children::effect::ChildEffect;
 use crate::children::record::{ChildExit, ChildRecord, RecordedDeposit};
 use crate::merkle::HistoryTree;
+pub use crate::types::TxRef;
 use crate::types::{Output, UtxoPos};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
-
-/// A transaction's place in the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TxRef {
-    /// Height of its block.
-    pub height: u64,
-    /// Index in the block.
-    pub index: u32,
-}
-
-impl core::fmt::Display for TxRef {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{}:{}", self.height, self.index)
-    }
-}
 
 /// The tip of a chain: what the next block must extend.
 #[derive(Debug, Clone, PartialEq, Eq)]

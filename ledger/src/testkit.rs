@@ -11,8 +11,8 @@ use crate::kind::Kind;
 use crate::registration::{MAX_CHECKPOINT_GAP, MAX_CHILD_VALIDATORS};
 use crate::signing::{SigningDomain, UserKey};
 use crate::types::{
-    Block, BlockHeader, Checkpoint, CommitCertificate, DepositRecord, MerkleProof, Output,
-    SignedTransaction, TxInclusion, UtxoPos, Validator,
+    Block, BlockHeader, CommitCertificate, DepositRecord, MerkleProof, Output, SignedTransaction,
+    TxInclusion, UtxoPos, Validator,
 };
 use crate::view::MemoryLedger;
 use alloy_primitives::{Address, B256, U256};
@@ -20,6 +20,7 @@ use alloy_sol_types::SolValue;
 
 pub mod accepted;
 mod child_record;
+pub mod succession;
 use child_record::child_record_txs;
 pub use child_record::ChildRecordTx;
 
@@ -262,8 +263,8 @@ impl TestChain {
     pub fn acceptance(&self, anchor: &BlockHeader) -> crate::types::Acceptance {
         let accepts = |tx: &SignedTransaction| {
             tx.transaction.tx_kind() == Some(Kind::ChildCheckpoint)
-                && Checkpoint::abi_decode(&tx.transaction.data)
-                    .is_ok_and(|c| c.header.hash() == anchor.hash())
+                && crate::types::LinkedCheckpoint::abi_decode(&tx.transaction.data)
+                    .is_ok_and(|c| c.checkpoint.header.hash() == anchor.hash())
         };
         let found = self.blocks.iter().find_map(|b| {
             let i = b.transactions.iter().position(accepts)?;
@@ -351,6 +352,8 @@ pub struct FraudWorld {
     /// Index of the first exit start of [`accepted::ACCEPTANCE_CASES`] (the honest one),
     /// the others following in order; their anchor is accepted at 3:3.
     pub unaccepted: u32,
+    /// Index of the first checkpoint of [`succession::SUCCESSION_CASES`] (the honest one).
+    pub succession: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -412,7 +415,8 @@ impl FraudWorld {
             ),
             &[&alice],
         );
-        let (accepting, accepted_anchor) = accepted::accepted_checkpoint(&d);
+        let registered_at = crate::state::TxRef { height: 3, index: 2 };
+        let (accepting, accepted_anchor) = accepted::accepted_checkpoint(&d, registered_at);
         chain.commit([vec![t3, t3b], accepting.to_vec()].concat());
 
         let mut fork = chain.clone();
@@ -476,7 +480,7 @@ impl FraudWorld {
         // A checkpoint of child 8 the chain never accepted: refused by the state, well formed.
         let well_formed_checkpoint = frauds.len() as u32;
         let checkpoint = crate::types::Checkpoint::default();
-        frauds.push(crate::build::child_checkpoint_tx(&checkpoint));
+        frauds.push(crate::build::child_checkpoint_tx(&checkpoint, Default::default()));
         // A registration of the most validators a child may have: well formed, and dear to
         // check (a proof of possession each).
         let well_formed_registration = frauds.len() as u32;
@@ -503,6 +507,10 @@ impl FraudWorld {
         frauds.extend(record_txs);
         let unaccepted = frauds.len() as u32;
         frauds.extend(accepted::exit_starts(&chain, &alice, &alices_change, &accepted_anchor));
+        let succession = frauds.len() as u32;
+        let (child_of_3, registered_set) =
+            (accepted_anchor.chainId, accepted_anchor.validatorSetHash);
+        frauds.extend(succession::succession_txs(child_of_3, registered_set));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -530,6 +538,7 @@ impl FraudWorld {
             another_registration,
             record,
             unaccepted,
+            succession,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }
@@ -727,7 +736,7 @@ fn malformed_transactions(
         ("checkpoint_height", {
             let mut checkpoint = crate::types::Checkpoint::default();
             checkpoint.header.height = 1 << 32;
-            crate::build::child_checkpoint_tx(&checkpoint)
+            crate::build::child_checkpoint_tx(&checkpoint, Default::default())
         }),
         ("checkpoint_payload", {
             let garbage =

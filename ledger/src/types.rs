@@ -173,3 +173,18 @@ impl Validator {
         keccak256(validators.to_vec().abi_encode())
     }
 }
+
+/// A transaction's place in the chain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxRef {
+    /// Height of its block.
+    pub height: u64,
+    /// Index in the block.
+    pub index: u32,
+}
+
+impl core::fmt::Display for TxRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}:{}", self.height, self.index)
+    }
+}

@@ -282,7 +282,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         }
         if let Some(effect) = tx.child {
             let chain = effect.chain();
-            if let Some(record) = effect.applied_to(self.child(chain)) {
+            if let Some(record) = effect.applied_to(self.child(chain), at) {
                 self.registry.insert(chain, record);
             }
             match effect {

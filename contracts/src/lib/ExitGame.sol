@@ -142,8 +142,14 @@ library ExitGame {
         Transaction calldata reg = r.inclusion.signedTx.transaction;
         if (reg.kind != REGISTER_CHILD) revert WrongKind(reg.kind);
         registration = abi.decode(reg.data, (ChildRegistration));
+        child = childChainId(chainId, registration);
+    }
+
+    /// @notice The id of the child `registration` registers on the chain of `chainId`
+    /// (`ledger::registration::child_chain_id`).
+    function childChainId(uint64 chainId, ChildRegistration memory registration) internal pure returns (uint64) {
         bytes32 inner = keccak256(abi.encode(registration));
-        child = uint64(uint256(keccak256(abi.encode(chainId, inner)))) | uint64(1 << 63);
+        return uint64(uint256(keccak256(abi.encode(chainId, inner)))) | uint64(1 << 63);
     }
 
     /// @notice The claim of `claimant` to the output at `pos`, proven under `anchor`.

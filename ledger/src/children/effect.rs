@@ -2,6 +2,7 @@
 //! registry: returned by the judges, applied by whoever holds the state.
 
 use super::record::{ChildExit, ChildRecord};
+use crate::types::TxRef;
 use crate::types::{DepositRecord, Validator};
 use alloy_primitives::{Address, B256, U256};
 
@@ -84,12 +85,16 @@ pub enum ChildEffect {
 }
 
 impl ChildEffect {
-    /// The record after this effect, given the one before (none before a registration).
-    pub fn applied_to(&self, before: Option<ChildRecord>) -> Option<ChildRecord> {
+    /// The record after this effect of the transaction at `at`, given the one before (none
+    /// before a registration).
+    pub fn applied_to(&self, before: Option<ChildRecord>, at: TxRef) -> Option<ChildRecord> {
         match self {
-            ChildEffect::Registered { record, .. } => Some(record.clone()),
+            ChildEffect::Registered { record, .. } => {
+                Some(ChildRecord { last_ref: at, ..record.clone() })
+            }
             ChildEffect::Checkpointed { height, hash, next_set, .. } => before.map(|mut r| {
                 r.accept_checkpoint(*height, *hash, *next_set);
+                r.last_ref = at;
                 r
             }),
             ChildEffect::Bonded { validator, .. } => before.map(|mut r| {

@@ -4,6 +4,7 @@ use crate::acceptance::AcceptanceError;
 use crate::certificate::CertificateError;
 use crate::exit::{ChallengeError, ExitError};
 use crate::types::DecodeError;
+use crate::types::TxRef;
 use alloy_primitives::{Address, B256, U256};
 
 pub use crate::registration::MAX_CHILD_VALIDATORS;
@@ -45,6 +46,19 @@ pub enum ChildError {
         /// The latest accepted height.
         last: u64,
     },
+    /// A checkpoint that does not follow the child's latest accepted one (or its registration,
+    /// before any): its link names another transaction of this chain.
+    #[error(
+        "checkpoint of chain {chain} follows {got}, the child's latest accepted is at {expected}"
+    )]
+    NotFollowing {
+        /// The child.
+        chain: u64,
+        /// Where this chain accepted the child's latest checkpoint, or registered it.
+        expected: TxRef,
+        /// The link the checkpoint names.
+        got: TxRef,
+    },
     /// A checkpoint more than `MAX_CHECKPOINT_GAP` blocks past the latest accepted one.
     #[error("checkpoint of chain {chain} at {height} is beyond {limit}, the farthest it may jump")]
     TooFarAhead {
@@ -67,7 +81,18 @@ pub enum ChildError {
         /// The parent block's time.
         now: u64,
     },
-    /// The header names another set than the one the parent accepts.
+    /// The header names the set the latest accepted checkpoint named, or the next it named,
+    /// but not the active one: the parent activated the other (or kept the old one) by its
+    /// bonds and the child's epochs.
+    #[error("checkpoint of chain {chain} names validator set {named}, which the parent did not keep active")]
+    InactiveSet {
+        /// The child.
+        chain: u64,
+        /// The set the header names.
+        named: B256,
+    },
+    /// The header names a set other than the active one, and other than both the latest
+    /// accepted checkpoint named (as its own and as the next).
     #[error("header names validator set {got}, the parent accepts {expected}")]
     WrongSet {
         /// The registered set's hash.
@@ -177,9 +202,11 @@ impl ChildError {
             ChildError::AlreadyRegistered(_)
                 | ChildError::UnknownChild(_)
                 | ChildError::NotNewer { .. }
+                | ChildError::NotFollowing { .. }
                 | ChildError::TooFarAhead { .. }
                 | ChildError::AheadOfClock { .. }
                 | ChildError::WrongSet { .. }
+                | ChildError::InactiveSet { .. }
                 | ChildError::Unaccepted { .. }
                 | ChildError::VoidAnchor { .. }
                 | ChildError::AmountTooLarge { .. }

@@ -11,10 +11,12 @@ use crate::fraud::{equivocation_evidence, judge};
 use crate::kind::Kind;
 use crate::registration::child_chain_id;
 use crate::signing::{Signers, SigningDomain};
+use crate::types::TxRef;
 use crate::types::{
     decode, Block, BrokenScheduleEvidence, Checkpoint, ChildBond, ChildDeposit, ChildDepositExit,
     ChildExitStart, ChildFraudProof, ChildRegistration, ChildStake, ConflictingCheckpointsEvidence,
-    DepositRecord, FraudKind as SolFraudKind, SignedTransaction, Validator, MAX_TX_BYTES,
+    DepositRecord, FraudKind as SolFraudKind, LinkedCheckpoint, SignedTransaction, Validator,
+    MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
@@ -44,13 +46,18 @@ pub fn child_events(
                     continue;
                 };
                 if child_chain_id(parent, &reg) == chain {
-                    events.push(ChildEvent::Registered(reg));
+                    let at = TxRef { height: block.header.height, index: index as u32 };
+                    events.push(ChildEvent::Registered(reg, at));
                 }
             }
             Some(Kind::ChildCheckpoint) => {
-                let Some(cp) = payload::<Checkpoint>("Checkpoint", tx) else { continue };
+                let Some(linked) = payload::<LinkedCheckpoint>("LinkedCheckpoint", tx) else {
+                    continue;
+                };
+                let cp = linked.checkpoint;
                 if cp.header.chainId == chain {
-                    events.push(ChildEvent::Checkpoint(Box::new(cp)));
+                    let at = TxRef { height: block.header.height, index: index as u32 };
+                    events.push(ChildEvent::Checkpoint(Box::new(cp), at));
                 }
             }
             Some(Kind::ProveChildFraud) => {
@@ -192,10 +199,10 @@ fn first_signer(
 /// One thing a parent's block did for a child ([`child_events`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChildEvent {
-    /// The child was registered.
-    Registered(ChildRegistration),
-    /// A checkpoint was accepted.
-    Checkpoint(Box<Checkpoint>),
+    /// The child was registered, by the transaction at this place.
+    Registered(ChildRegistration, TxRef),
+    /// A checkpoint was accepted, by the transaction at this place.
+    Checkpoint(Box<Checkpoint>, TxRef),
     /// A validator of the child bonded stake.
     Staked {
         /// Its operator.

@@ -4,7 +4,7 @@
 
 use super::error::ChildError;
 pub use super::error::MAX_CHILD_VALIDATORS;
-use crate::types::{ChildParams, ChildRegistration, DepositRecord, ExitRecord, Validator};
+use crate::types::{ChildParams, ChildRegistration, DepositRecord, ExitRecord, TxRef, Validator};
 use alloy_primitives::{B256, U256};
 
 /// An exit of a child's output on this chain, as the exit game keeps it.
@@ -107,8 +107,16 @@ pub struct ChildRecord {
     pub pending: u32,
     /// Height of the latest accepted checkpoint (0: none).
     pub last_height: u64,
+    /// Where this chain accepted the latest checkpoint, or registered the child before any:
+    /// the link the next checkpoint must name.
+    pub last_ref: TxRef,
     /// Block hash of the latest accepted checkpoint (zero: none).
     pub last_hash: B256,
+    /// The set the latest accepted checkpoint named (the registered set before any).
+    pub last_named_set: B256,
+    /// The set it named as the next (the registered set before any). The active set is
+    /// always one of the two, so the set a checkpoint may name is shown by the one it follows.
+    pub last_next_set: B256,
     /// Nonce the next deposit into this child gets.
     pub next_deposit_nonce: u64,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
@@ -185,6 +193,9 @@ impl ChildRecord {
     pub fn accept_checkpoint(&mut self, height: u64, hash: B256, next_set: B256) {
         self.last_height = height;
         self.last_hash = hash;
+        // It was accepted naming the active set.
+        self.last_named_set = self.set_hash();
+        self.last_next_set = next_set;
         let epoch = self.params.epochLength;
         let names_pending = self.pending_set().is_some_and(|s| Validator::set_hash(s) == next_set);
         if epoch != 0 && height.is_multiple_of(epoch) && names_pending {
@@ -200,6 +211,7 @@ impl ChildRecord {
 
 /// The entry a registration creates, for one who read it from a certified block.
 pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
+    let registered = Validator::set_hash(&registration.validators);
     ChildRecord {
         params: registration.params.clone(),
         configurations: vec![ChildConfiguration {
@@ -209,7 +221,10 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         active: 1,
         pending: 0,
         last_height: 0,
+        last_ref: TxRef::default(),
         last_hash: B256::ZERO,
+        last_named_set: registered,
+        last_next_set: registered,
         next_deposit_nonce: 0,
         rollback_height: 0,
     }

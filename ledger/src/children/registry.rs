@@ -8,7 +8,8 @@ use crate::certificate::ValidatorSet;
 use crate::merkle;
 use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
 use crate::signing::SigningDomain;
-use crate::types::{decode, Checkpoint, ChildRegistration, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES};
+use crate::state::TxRef;
+use crate::types::{decode, ChildRegistration, LinkedCheckpoint, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES};
 use crate::view::LedgerView;
 
 /// The highest height a parent checkpoints: the history tree's last leaf. A block above it is
@@ -47,17 +48,18 @@ pub(super) fn validate_registration(
     Ok(ChildEffect::Registered { chain, record: record_of(&reg) })
 }
 
-/// Judges a `ChildCheckpoint` payload: newer than the last accepted one by at most
-/// [`MAX_CHECKPOINT_GAP`], naming the active set, certified by more than two thirds of its
-/// power. Its history is not checked against earlier checkpoints (the parent holds none): one
-/// that disagrees with them is proven as conflicting checkpoints
-/// ([`crate::fraud::verify_conflicting_checkpoints`]), and one whose history contradicts
-/// itself above them as broken history ([`crate::fraud::verify_broken_history`]).
+/// Judges a `ChildCheckpoint` payload: linked to the child's latest accepted checkpoint (or
+/// its registration), newer than it by at most [`MAX_CHECKPOINT_GAP`], naming the active set,
+/// certified by more than two thirds of its power. Its history is not checked against earlier
+/// checkpoints (the parent holds none): one that disagrees with them is proven as conflicting
+/// checkpoints ([`crate::fraud::verify_conflicting_checkpoints`]), and one whose history
+/// contradicts itself above them as broken history ([`crate::fraud::verify_broken_history`]).
 pub(super) fn validate_checkpoint(
     view: &impl LedgerView,
     payload: &[u8],
 ) -> Result<ChildEffect, ChildError> {
-    let checkpoint: Checkpoint = decode("Checkpoint", payload, MAX_TX_BYTES)?;
+    let linked: LinkedCheckpoint = decode("LinkedCheckpoint", payload, MAX_TX_BYTES)?;
+    let checkpoint = &linked.checkpoint;
     let header = &checkpoint.header;
     let chain = header.chainId;
     let record = live_child(view, chain)?;
@@ -77,12 +79,21 @@ pub(super) fn validate_checkpoint(
     if header.timestamp > now.saturating_add(MAX_CLOCK_DRIFT_S) {
         return Err(ChildError::AheadOfClock { chain, time: header.timestamp, now });
     }
-    let expected = record.set_hash();
-    if header.validatorSetHash != expected {
-        return Err(ChildError::WrongSet { expected, got: header.validatorSetHash });
+    let link = TxRef { height: linked.previousHeight, index: linked.previousIndex };
+    if link != record.last_ref {
+        return Err(ChildError::NotFollowing { chain, expected: record.last_ref, got: link });
+    }
+    let (expected, named) = (record.set_hash(), header.validatorSetHash);
+    if named != expected {
+        // The active set is one of the two the latest checkpoint named: which one is the
+        // parent's bookkeeping; a set it named neither is shown by the checkpoint it follows.
+        if named == record.last_named_set || named == record.last_next_set {
+            return Err(ChildError::InactiveSet { chain, named });
+        }
+        return Err(ChildError::WrongSet { expected, got: named });
     }
     let set = ValidatorSet::new(record.validators().to_vec()).map_err(ChildError::Set)?;
-    set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
+    set.verify_checkpoint(checkpoint).map_err(ChildError::Certificate)?;
     Ok(ChildEffect::Checkpointed {
         chain,
         height: header.height,

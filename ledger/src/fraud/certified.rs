@@ -12,7 +12,8 @@ use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
 use crate::types::{
-    decode, BlockHeader, Checkpoint, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
+    decode, BlockHeader, Checkpoint, LinkedCheckpoint, UncertifiedCheckpointEvidence, Validator,
+    MAX_TX_BYTES,
 };
 
 /// Uncertified checkpoint: an included `ChildCheckpoint` whose certificate does not certify
@@ -27,8 +28,9 @@ pub fn verify_uncertified_checkpoint(
     if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
         return Err(FraudError::WrongKind(tx.kind));
     }
-    let checkpoint: Checkpoint =
-        decode("Checkpoint", &tx.data, MAX_TX_BYTES).map_err(|_| FraudError::WrongKind(tx.kind))?;
+    let checkpoint = decode::<LinkedCheckpoint>("LinkedCheckpoint", &tx.data, MAX_TX_BYTES)
+        .map_err(|_| FraudError::WrongKind(tx.kind))?
+        .checkpoint;
     let named = checkpoint.header.validatorSetHash;
     if Validator::set_hash(&e.namedSet) != named {
         return Err(FraudError::NotTheNamedSet);

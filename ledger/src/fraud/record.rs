@@ -26,9 +26,9 @@ use crate::kind::Kind;
 use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
-    decode, BlockHeader, Checkpoint, ChildBond, ChildDeposit, ChildDepositExitChallenge,
-    ChildExitChallenge, ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake,
-    IncludedTx, Output, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    decode, BlockHeader, ChildBond, ChildDeposit, ChildDepositExitChallenge, ChildExitChallenge,
+    ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, LinkedCheckpoint,
+    Output, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -68,7 +68,8 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
             (bond.childChainId, ChildTx::Bond(bond))
         }
         Kind::ChildCheckpoint => {
-            let header = decode::<Checkpoint>("Checkpoint", data, MAX_TX_BYTES).ok()?.header;
+            let linked = decode::<LinkedCheckpoint>("LinkedCheckpoint", data, MAX_TX_BYTES).ok()?;
+            let header = linked.checkpoint.header;
             let (height, time) = (header.height, header.timestamp);
             (header.chainId, ChildTx::Checkpoint { height, time })
         }

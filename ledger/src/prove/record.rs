@@ -8,8 +8,8 @@ use crate::fraud::record::{child_tx, first_signer, ChildTx};
 use crate::fraud::registered::registered;
 use crate::fraud::{verify_child_record, verify_uncertified_checkpoint, FraudError};
 use crate::types::{
-    decode, power_of, Block, Checkpoint, ChildRecordEvidence, FraudKind as SolFraudKind,
-    FraudProof, IncludedTx, SignedTransaction, UncertifiedCheckpointEvidence, Validator,
+    decode, power_of, Block, ChildRecordEvidence, FraudKind as SolFraudKind, FraudProof,
+    IncludedTx, LinkedCheckpoint, SignedTransaction, UncertifiedCheckpointEvidence, Validator,
     MAX_TX_BYTES,
 };
 
@@ -103,8 +103,9 @@ pub(super) fn uncertified_checkpoint_proof(
     else {
         return Err(ProofError::Unsupported("not a child's checkpoint".into()));
     };
-    let named = decode::<Checkpoint>("Checkpoint", &tx.transaction.data, MAX_TX_BYTES)
+    let named = decode::<LinkedCheckpoint>("LinkedCheckpoint", &tx.transaction.data, MAX_TX_BYTES)
         .map_err(|e| ProofError::Unsupported(e.to_string()))?
+        .checkpoint
         .header
         .validatorSetHash;
     let registration = cx.registration(child)?;

@@ -32,8 +32,12 @@ pub const ACCEPTANCE_CASES: [&str; 14] = [
 
 /// A child of four validators (salted apart from the world's others), its registration and
 /// its checkpoint of block 1 certified by all four: what block 3 accepts. Returns the two
-/// transactions and the checkpointed header.
-pub(super) fn accepted_checkpoint(d: &SigningDomain) -> ([SignedTransaction; 2], BlockHeader) {
+/// transactions and the checkpointed header. The registration lands at `at`, the checkpoint
+/// right after it.
+pub(super) fn accepted_checkpoint(
+    d: &SigningDomain,
+    at: crate::state::TxRef,
+) -> ([SignedTransaction; 2], BlockHeader) {
     let (keys, set) = committee(4);
     let registration = salted_registration(4, 1);
     let child = crate::registration::child_chain_id(d.chain_id, &registration);
@@ -46,7 +50,7 @@ pub(super) fn accepted_checkpoint(d: &SigningDomain) -> ([SignedTransaction; 2],
         crate::certificate::certify(&set, &signers, &checkpoint.header, 0).expect("certified");
     let txs = [
         crate::build::register_child_tx(&registration),
-        crate::build::child_checkpoint_tx(&checkpoint),
+        crate::build::child_checkpoint_tx(&checkpoint, at),
     ];
     (txs, checkpoint.header)
 }

@@ -44,7 +44,7 @@ pub(super) fn child_record_txs(
         let mut checkpoint = crate::types::Checkpoint::default();
         let header = &mut checkpoint.header;
         (header.chainId, header.height, header.timestamp) = (small, height, timestamp);
-        crate::build::child_checkpoint_tx(&checkpoint)
+        crate::build::child_checkpoint_tx(&checkpoint, Default::default())
     };
     let fraud = crate::types::ChildFraudProof {
         childChainId: small,
@@ -136,7 +136,7 @@ fn certified_checkpoint(
     let signing: Vec<_> = keys.iter().enumerate().take(signers).collect();
     let certificate = crate::certificate::certify(&set, &signing, &checkpoint.header, 0);
     checkpoint.certificate = certificate.expect("a certificate of its signers");
-    crate::build::child_checkpoint_tx(&checkpoint)
+    crate::build::child_checkpoint_tx(&checkpoint, Default::default())
 }
 
 /// A challenge of an exit of `child`'s output paying `paid` wei to `beneficiary`.

@@ -32,6 +32,7 @@ mod certificates;
 mod fabricated;
 mod record;
 mod root;
+mod succession;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
     hex::encode_prefixed(bytes)
@@ -520,6 +521,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in record::unaccepted_cases(world) {
         let proof = prove(SolFraudKind::UnacceptedAnchor, &|| evidence.abi_encode());
         push(&name, "UnacceptedAnchor", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in succession::cases(world) {
+        let proof = prove(SolFraudKind::CheckpointSuccession, &|| evidence.abi_encode());
+        push(&name, "CheckpointSuccession", Value::Null, proof, result);
     }
 
     let honest_header = chain.blocks[2].header.clone();

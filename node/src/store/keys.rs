@@ -136,20 +136,25 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
 }
 
 /// A child's registry entry: `abi.encode((params, configurations, active, pending),
-/// (lastHeight, lastHash), nextDepositNonce, rollbackHeight)`, each configuration as
-/// `(validators, activeFrom)`.
+/// (lastHeight, lastHash, lastRefHeight, lastRefIndex, lastNamedSet, lastNextSet),
+/// nextDepositNonce, rollbackHeight)`, each configuration as `(validators, activeFrom)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let configurations: Vec<_> =
         r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
     let sets = (r.params.clone(), configurations, r.active, r.pending);
-    (sets, (r.last_height, r.last_hash), r.next_deposit_nonce, r.rollback_height)
-        .abi_encode_params()
+    let (link, named) =
+        ((r.last_ref.height, r.last_ref.index), (r.last_named_set, r.last_next_set));
+    let last = (r.last_height, r.last_hash, link.0, link.1, named.0, named.1);
+    (sets, last, r.next_deposit_nonce, r.rollback_height).abi_encode_params()
 }
 
+/// [`child_record`], read back.
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
-    type Layout = ((ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32), (u64, B256), u64, u64);
-    let ((params, configurations, active, pending), (last_height, last_hash), nonce, rollback) =
+    type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
+    type Layout = (Sets, (u64, B256, u64, u32, B256, B256), u64, u64);
+    let ((params, configurations, active, pending), last, nonce, rollback) =
         Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    let (last_height, last_hash, ref_height, ref_index, last_named_set, last_next_set) = last;
     let configurations = configurations
         .into_iter()
         .map(|(validators, active_from)| ChildConfiguration { validators, active_from })
@@ -161,6 +166,9 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
         pending,
         last_height,
         last_hash,
+        last_ref: TxRef { height: ref_height, index: ref_index },
+        last_named_set,
+        last_next_set,
         next_deposit_nonce: nonce,
         rollback_height: rollback,
     })

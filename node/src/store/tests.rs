@@ -1,6 +1,6 @@
 use super::*;
 use plasma_ledger::block::{build_block, seal_block};
-use plasma_ledger::children::{ExitStatus, RecordedDeposit};
+use plasma_ledger::children::{record_of, ExitStatus, RecordedDeposit};
 use plasma_ledger::testkit::{self, Workload};
 use plasma_ledger::view::MemoryLedger;
 use plasma_ledger::{ExitRecord, LedgerView};
@@ -56,7 +56,8 @@ fn checkpoints_and_children_round_trip() {
     store.put_checkpoint(&cp).unwrap();
     assert_eq!(store.checkpoint(1).unwrap(), Some(cp));
     assert_eq!(store.checkpoint(2).unwrap(), None);
-    let record = ChildRecord { last_height: 3, ..Default::default() };
+    let last_ref = TxRef { height: 5, index: 2 };
+    let record = ChildRecord { last_height: 3, last_ref, ..record_of(&Default::default()) };
     store.register_child(9, &record).unwrap();
     let exit = |id: u8, anchor: u64, status: ExitStatus| ChildExit {
         record: ExitRecord {

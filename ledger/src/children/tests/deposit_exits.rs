@@ -76,7 +76,7 @@ impl Locked {
         let (keys, set) = committee(4);
         let header = self.header(height).clone();
         let certificate = testkit::certify_all(&set, &keys, &header);
-        child_checkpoint_tx(&Checkpoint { header, certificate })
+        self.parent.checkpoint_tx(&Checkpoint { header, certificate })
     }
 
     /// `who` starts an exit of deposit `nonce` from the parent's record, bonding all of its

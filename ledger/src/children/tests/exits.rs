@@ -49,7 +49,7 @@ impl Game {
         // Block 2: alice 2:0:0, bob 2:1:0, carol 2:2:0, mallory 2:3:0, dave 2:4:0.
         parent.commit(mints);
         let lock = Self::lock(&parent.domain, id, &alice, UtxoPos::new(2, 0, 0), 30);
-        parent.commit(vec![lock, child_checkpoint_tx(&cp)]);
+        parent.commit(vec![lock, parent.checkpoint_tx(&cp)]);
         Self { parent, child, id, bob, carol, mallory, dave }
     }
 

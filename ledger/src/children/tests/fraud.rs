@@ -19,7 +19,7 @@ fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signi
     let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
     let certificate = crate::certificate::certify(&set, &signers, child.tip(), 0).expect("certify");
     let cp = Checkpoint { header: child.tip().clone(), certificate };
-    parent.commit(vec![child_checkpoint_tx(&cp)]);
+    parent.commit(vec![parent.checkpoint_tx(&cp)]);
     (parent, child, id, ops)
 }
 
@@ -88,8 +88,9 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
     let signers: Vec<_> = keys.iter().enumerate().collect();
     let certificate = crate::certificate::certify(&set, &signers, later.tip(), 0).expect("c");
     let cp = Checkpoint { header: later.tip().clone(), certificate };
+    let tx = parent.checkpoint_tx(&cp);
     assert!(matches!(
-        tx_refusal(&mut parent, child_checkpoint_tx(&cp)),
+        tx_refusal(&mut parent, tx),
         TxError::System(e) if *e == ChildError::Frozen(id)
     ));
     let lock = ChildDeposit {

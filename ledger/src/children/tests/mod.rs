@@ -33,6 +33,12 @@ fn refusal(chain: &mut TestChain, stx: SignedTransaction) -> ChildError {
     }
 }
 
+/// Why `chain` refuses `checkpoint`, linked as its state says it must be.
+fn checkpoint_refusal(chain: &mut TestChain, checkpoint: &Checkpoint) -> ChildError {
+    let tx = chain.checkpoint_tx(checkpoint);
+    refusal(chain, tx)
+}
+
 /// A parent with one registered child of four validators; returns the child's id.
 fn parent_with_child() -> (TestChain, u64) {
     let mut parent = parent_chain();

@@ -5,6 +5,7 @@ use crate::children::MAX_CHECKPOINT_HEIGHT;
 use crate::form::FormError;
 use crate::header::MAX_CLOCK_DRIFT_S;
 use crate::registration::{RegistrationError, MAX_CHILD_VALIDATORS};
+use crate::types::TxRef;
 
 #[test]
 fn a_registration_creates_the_child_it_names() {
@@ -113,7 +114,7 @@ fn a_registration_without_possession_is_malformed() {
 fn a_checkpoint_is_accepted_only_newer_and_with_two_thirds_of_the_set() {
     let (mut parent, id) = parent_with_child();
     let cp = child_checkpoint(id, 4, &[0, 1, 2]);
-    let (_, delta) = parent.commit(vec![child_checkpoint_tx(&cp)]);
+    let (_, delta) = parent.commit(vec![parent.checkpoint_tx(&cp)]);
     let record = parent.state.child(id).expect("child");
     assert_eq!((record.last_height, record.last_hash), (4, cp.header.hash()));
     assert_eq!(delta.registry[&id], record);
@@ -121,41 +122,59 @@ fn a_checkpoint_is_accepted_only_newer_and_with_two_thirds_of_the_set() {
     // The same height again (other signers) is not newer.
     let again = child_checkpoint(id, 4, &[1, 2, 3]);
     assert_eq!(
-        refusal(&mut parent, child_checkpoint_tx(&again)),
+        checkpoint_refusal(&mut parent, &again),
         ChildError::NotNewer { chain: id, height: 4, last: 4 }
     );
     // Two of four is not more than two thirds.
     let weak = child_checkpoint(id, 8, &[0, 3]);
     assert!(matches!(
-        refusal(&mut parent, child_checkpoint_tx(&weak)),
+        checkpoint_refusal(&mut parent, &weak),
         ChildError::Certificate(CertificateError::InsufficientPower { .. })
     ));
     // A certificate for another header.
     let mut swapped = child_checkpoint(id, 8, &[0, 1, 2]);
     swapped.header.timestamp += 1;
     assert!(matches!(
-        refusal(&mut parent, child_checkpoint_tx(&swapped)),
+        checkpoint_refusal(&mut parent, &swapped),
         ChildError::Certificate(CertificateError::HeaderMismatch { .. })
     ));
     // A header naming another set (certified by that other set).
     let mut foreign = child_checkpoint(id, 8, &[0, 1, 2]);
     foreign.header.validatorSetHash = B256::repeat_byte(1);
-    assert!(matches!(
-        refusal(&mut parent, child_checkpoint_tx(&foreign)),
-        ChildError::WrongSet { .. }
-    ));
+    assert!(matches!(checkpoint_refusal(&mut parent, &foreign), ChildError::WrongSet { .. }));
     // A chain that is not a child.
     let stranger = child_checkpoint(id ^ 1, 8, &[0, 1, 2]);
-    assert_eq!(
-        refusal(&mut parent, child_checkpoint_tx(&stranger)),
-        ChildError::UnknownChild(id ^ 1)
-    );
+    assert_eq!(checkpoint_refusal(&mut parent, &stranger), ChildError::UnknownChild(id ^ 1));
     // Two newer checkpoints in one block: both land, in order.
     let c8 = child_checkpoint(id, 8, &[0, 1, 2]);
     let c12 = child_checkpoint(id, 12, &[0, 1, 3]);
-    parent.commit(vec![child_checkpoint_tx(&c8), child_checkpoint_tx(&c12)]);
+    // The second follows the first, at index 0 of the same block.
+    let first = TxRef { height: parent.tip().height + 1, index: 0 };
+    parent.commit(vec![parent.checkpoint_tx(&c8), child_checkpoint_tx(&c12, first)]);
     let record = parent.state.child(id).expect("child");
     assert_eq!((record.last_height, record.last_hash), (12, c12.header.hash()));
+}
+
+#[test]
+fn a_checkpoint_that_skips_the_latest_accepted_one_is_refused_and_changes_nothing() {
+    let (mut parent, id) = parent_with_child();
+    let registered = parent.state.child(id).expect("child").last_ref;
+    assert_eq!(registered, TxRef { height: 1, index: 0 }, "the registration is the first link");
+    let c4 = child_checkpoint(id, 4, &[0, 1, 2]);
+    parent.commit(vec![parent.checkpoint_tx(&c4)]);
+    let accepted = parent.state.child(id).expect("child");
+    assert_eq!(accepted.last_ref, TxRef { height: 2, index: 0 }, "the checkpoint is the next");
+
+    // A valid certificate of a newer block, linked past the accepted checkpoint to the
+    // registration, to nothing, and to a transaction ahead of it: each refused.
+    let c8 = child_checkpoint(id, 8, &[0, 1, 2]);
+    for stale in [registered, TxRef::default(), TxRef { height: 3, index: 0 }] {
+        let error = refusal(&mut parent, child_checkpoint_tx(&c8, stale));
+        let expected = TxRef { height: 2, index: 0 };
+        assert_eq!(error, ChildError::NotFollowing { chain: id, expected, got: stale });
+    }
+    assert_eq!(parent.state.child(id), Some(accepted), "the record is untouched");
+    assert_eq!(parent.blocks.len(), 2, "no block accepted a skipping checkpoint");
 }
 
 /// The child's header at `height` (its chain holds one block), certified by `signers`: what a
@@ -172,11 +191,11 @@ fn checkpoint_at(id: u64, height: u64, signers: &[usize]) -> Checkpoint {
 #[test]
 fn a_far_future_checkpoint_cannot_block_the_child() {
     let (mut parent, id) = parent_with_child();
-    parent.commit(vec![child_checkpoint_tx(&child_checkpoint(id, 4, &[0, 1, 2]))]);
+    parent.commit(vec![parent.checkpoint_tx(&child_checkpoint(id, 4, &[0, 1, 2]))]);
     // A quorum certifies a header one block past the gap: refused.
     let far = checkpoint_at(id, 4 + MAX_CHECKPOINT_GAP + 1, &[0, 1, 2]);
     assert_eq!(
-        refusal(&mut parent, child_checkpoint_tx(&far)),
+        checkpoint_refusal(&mut parent, &far),
         ChildError::TooFarAhead {
             chain: id,
             height: far.header.height,
@@ -185,11 +204,11 @@ fn a_far_future_checkpoint_cannot_block_the_child() {
     );
     // The honest next checkpoint still lands.
     let honest = child_checkpoint(id, 8, &[1, 2, 3]);
-    parent.commit(vec![child_checkpoint_tx(&honest)]);
+    parent.commit(vec![parent.checkpoint_tx(&honest)]);
     assert_eq!(parent.state.child(id).expect("child").last_height, 8);
     // The bound is inclusive: a jump of exactly the gap lands.
     let widest = checkpoint_at(id, 8 + MAX_CHECKPOINT_GAP, &[0, 1, 3]);
-    parent.commit(vec![child_checkpoint_tx(&widest)]);
+    parent.commit(vec![parent.checkpoint_tx(&widest)]);
     assert_eq!(parent.state.child(id).expect("child").last_height, 8 + MAX_CHECKPOINT_GAP);
 }
 
@@ -210,12 +229,12 @@ fn a_checkpoint_timed_ahead_of_the_parent_is_refused() {
     };
     let ahead = timed(now + MAX_CLOCK_DRIFT_S + 1);
     assert_eq!(
-        refusal(&mut parent, child_checkpoint_tx(&ahead)),
+        checkpoint_refusal(&mut parent, &ahead),
         ChildError::AheadOfClock { chain: id, time: now + MAX_CLOCK_DRIFT_S + 1, now }
     );
     assert_eq!(parent.state.child(id).expect("child").last_height, 0, "nothing landed");
     // Within the drift it lands.
-    parent.commit(vec![child_checkpoint_tx(&timed(now + MAX_CLOCK_DRIFT_S))]);
+    parent.commit(vec![parent.checkpoint_tx(&timed(now + MAX_CLOCK_DRIFT_S))]);
     assert_eq!(parent.state.child(id).expect("child").last_height, 4);
 }
 
@@ -231,13 +250,13 @@ fn a_checkpoint_past_the_history_tree_is_refused() {
     let past = checkpoint_at(id, highest + 1, &[0, 1, 2]);
     // Malformed: no state could accept it, so it is provable from the transaction alone.
     assert!(matches!(
-        parent.try_commit(vec![child_checkpoint_tx(&past)]),
+        parent.try_commit(vec![parent.checkpoint_tx(&past)]),
         Err(BlockError::InvalidTransaction {
             error: TxError::Form(crate::form::FormError::HeightOutOfRange(h)),
             ..
         }) if h == highest + 1
     ));
-    parent.commit(vec![child_checkpoint_tx(&checkpoint_at(id, highest, &[0, 1, 2]))]);
+    parent.commit(vec![parent.checkpoint_tx(&checkpoint_at(id, highest, &[0, 1, 2]))]);
     assert_eq!(parent.state.child(id).expect("child").last_height, highest);
 }
 

@@ -101,7 +101,7 @@ impl Rollback {
     fn checkpoint(&self, height: u64) -> SignedTransaction {
         let header = self.header(height).clone();
         let certificate = testkit::certify_all(&self.set, &self.keys, &header);
-        child_checkpoint_tx(&Checkpoint { header, certificate })
+        self.parent.checkpoint_tx(&Checkpoint { header, certificate })
     }
 
     /// The fork's block `height`, certified by `signers`, submitted.
@@ -118,7 +118,7 @@ impl Rollback {
     ) -> SignedTransaction {
         let header = chain.blocks[height as usize - 1].header.clone();
         let certificate = self.certificate(&header, signers);
-        child_checkpoint_tx(&Checkpoint { header, certificate })
+        self.parent.checkpoint_tx(&Checkpoint { header, certificate })
     }
 
     /// `who` starts an exit of the child's output at `pos`, proven under the checkpoint at
@@ -303,7 +303,7 @@ fn eth(v: u64) -> (Address, U256) {
 #[test]
 fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_below() {
     let mut w = Rollback::new();
-    w.parent.commit(vec![w.checkpoint(2), w.checkpoint(6)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(2), w.checkpoint(6)]));
     // Carol proves her honest output under the latest checkpoint, 6.
     let carols = UtxoPos::new(2, 0, 0);
     w.parent.commit(vec![w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 5, 0))]);
@@ -353,7 +353,7 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
 #[test]
 fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
     let mut w = Rollback::new();
-    w.parent.commit(vec![w.checkpoint(6), w.checkpoint(8)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(6), w.checkpoint(8)]));
     // Mallory exits the 25 block 4 inflated, under checkpoint 6.
     let inflated = UtxoPos::new(4, 0, 0);
     w.parent.commit(vec![w.start(&w.mallory, inflated, 6, UtxoPos::new(2, 7, 0))]);
@@ -395,7 +395,7 @@ fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
 #[test]
 fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused() {
     let mut w = Rollback::new();
-    w.parent.commit(vec![w.checkpoint(8)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(8)]));
     let late = w.inflation(8, (1, 2), 8, &[0, 1, 2]);
     w.parent.commit(vec![prove_child_fraud_tx(&late, U256::from(15))]);
     assert_eq!(w.rollback_height(), 8);
@@ -422,13 +422,13 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     let mut w = Rollback::new();
     // The whole committee checkpoints blocks 1 and 2: Bob has paid Carol 30. She exits it
     // under checkpoint 2.
-    w.parent.commit(vec![w.checkpoint(1), w.checkpoint(2)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(1), w.checkpoint(2)]));
     let carols = UtxoPos::new(2, 0, 0);
     w.parent.commit(vec![w.start(&w.carol, carols.clone(), 2, UtxoPos::new(2, 5, 0))]);
     // Operators 1 to 3 certify the fork at 4, whose block 3 pays Bob's 30 to Mallory instead.
     // A checkpoint proves only its certificate: the parent accepts it, and Mallory exits the
     // same 30 under it.
-    w.parent.commit(vec![w.fork_checkpoint(4, &[1, 2, 3])]);
+    w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
     let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
     w.parent.commit(vec![start]);
@@ -478,8 +478,8 @@ fn an_exit_of_a_forks_output_does_not_block_the_honest_exit_at_the_same_position
     let mut w = Rollback::new();
     // The whole committee checkpoints block 2: Bob has paid Carol 30 at 2:0:0. Operators 1 to
     // 3 certify the other fork at 4, whose block 2 pays the same 30 to Mallory at 2:0:0.
-    w.parent.commit(vec![w.checkpoint(2)]);
-    w.parent.commit(vec![w.checkpoint_on(&w.fork_at_2, 4, &[1, 2, 3])]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(2)]));
+    w.parent.commit(w.parent.linked(vec![w.checkpoint_on(&w.fork_at_2, 4, &[1, 2, 3])]));
     let pos = UtxoPos::new(2, 0, 0);
     // Mallory exits the fork's output first; Carol's exit of the child's output at the same
     // position, under checkpoint 2, still starts: an exit claims a transaction's output.
@@ -517,14 +517,14 @@ fn an_exit_of_a_forks_output_does_not_block_the_honest_exit_at_the_same_position
 fn a_checkpoint_whose_history_fabricates_a_block_below_an_earlier_one_is_fraud() {
     let mut w = Rollback::new();
     // The whole committee checkpoints block 2: Bob has paid Carol 30.
-    w.parent.commit(vec![w.checkpoint(2)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(2)]));
     // Operators 1 to 3 certify block 4 with a history root over a forged block 1 and the real
     // blocks 2 and 3: the anchor agrees with checkpoint 2 at 2, and not at 1. A checkpoint
     // proves only its certificate: the parent accepts it.
     let fake = w.child.fabricate(1, 4);
     let anchor = fake.blocks[3].header.clone();
     let certificate = w.certificate(&anchor, &[1, 2, 3]);
-    w.parent.commit(vec![child_checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
+    w.parent.commit(vec![w.parent.checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
 
     // Compared at 2 only, the two histories agree: nothing is shown.
     let at_h = w.conflict_on(&fake, (2, 2), 4, &[1, 2, 3]);
@@ -559,11 +559,11 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     // The whole committee checkpoints block 2. Operators 1 to 3 certify block 6 with a
     // history root over a forged block 4 and the real blocks 1 to 3 and 5: above checkpoint 2,
     // which it agrees with, so no two checkpoints disagree. The parent accepts it.
-    w.parent.commit(vec![w.checkpoint(2)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(2)]));
     let fake = w.child.fabricate(4, 6);
     let anchor = fake.blocks[5].header.clone();
     let certificate = w.certificate(&anchor, &[1, 2, 3]);
-    w.parent.commit(vec![child_checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
+    w.parent.commit(vec![w.parent.checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
     let conflicting = w.conflict_on(&fake, (2, 2), 6, &[1, 2, 3]);
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&conflicting, U256::from(15))),
@@ -622,8 +622,8 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     // at 4 instead, whose block 2 is empty and whose block 3 pays Bob's 30 to Mallory. It
     // agrees with the only checkpoint the parent holds, and its history holds together: the
     // parent accepts it, and Mallory exits the 30 under it.
-    w.parent.commit(vec![w.checkpoint(1)]);
-    w.parent.commit(vec![w.fork_checkpoint(4, &[1, 2, 3])]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(1)]));
+    w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
     let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
     w.parent.commit(vec![start]);
@@ -669,7 +669,7 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
     // The whole committee checkpoints blocks 1 and 2: Bob has paid Carol 30, and she exits it
     // under checkpoint 2. Operators 1 to 3 certify a fork at 4 whose own block 2 inflates
     // Mallory's 5 into 500; the parent accepts it (a checkpoint proves only its certificate).
-    w.parent.commit(vec![w.checkpoint(1), w.checkpoint(2)]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(1), w.checkpoint(2)]));
     let carols = UtxoPos::new(2, 0, 0);
     w.parent.commit(vec![w.start(&w.carol, carols, 2, UtxoPos::new(2, 5, 0))]);
     let mut fork = w.child.clone();
@@ -684,7 +684,7 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
     fork.commit_unchecked(vec![inflating]);
     fork.commit_unchecked(vec![]);
     fork.commit_unchecked(vec![]);
-    w.parent.commit(vec![w.checkpoint_on(&fork, 4, &[1, 2, 3])]);
+    w.parent.commit(w.parent.linked(vec![w.checkpoint_on(&fork, 4, &[1, 2, 3])]));
 
     // Proven under the fork's own checkpoint, the inflation would roll the child back to 2,
     // voiding checkpoint 2 and Carol's exit under it: refused.

@@ -21,7 +21,7 @@ fn checkpointed_with(
     let anchor = w.child.tip().clone();
     let certificate = crate::certificate::certify(&w.set, &signers, &anchor, 0).expect("cert");
     let checkpoint = Checkpoint { header: anchor.clone(), certificate: certificate.clone() };
-    w.parent.commit(vec![child_checkpoint_tx(&checkpoint)]);
+    w.parent.commit(vec![w.parent.checkpoint_tx(&checkpoint)]);
     let evidence = BrokenScheduleEvidence {
         header: w.child.blocks[1].header.clone(),
         historyProof: w.child.history_under(2, 4),

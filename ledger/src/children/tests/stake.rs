@@ -16,6 +16,7 @@ fn child_with_change(id: u64, blocks: u64, next: B256, after: u64) -> TestChain 
 }
 
 fn checkpoint_of(
+    parent: &TestChain,
     child: &TestChain,
     height: u64,
     set: &ValidatorSet,
@@ -23,7 +24,7 @@ fn checkpoint_of(
 ) -> SignedTransaction {
     let header = child.blocks[height as usize - 1].header.clone();
     let certificate = crate::certificate::certify(set, keys, &header, 0).expect("certify");
-    child_checkpoint_tx(&Checkpoint { header, certificate })
+    parent.checkpoint_tx(&Checkpoint { header, certificate })
 }
 
 #[test]
@@ -91,14 +92,14 @@ fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activa
     let new = ValidatorSet::new(proposed).expect("set");
     let child = child_with_change(id, 8, new.hash(), 4);
     let three: Vec<_> = keys.iter().enumerate().take(3).collect();
-    parent.commit(vec![checkpoint_of(&child, 4, &old, &three)]);
+    parent.commit(vec![checkpoint_of(&parent, &child, 4, &old, &three)]);
     let r = parent.state.child(id).expect("child");
     assert_eq!((r.active, r.pending, r.last_height), (1, 2, 4), "epoch end 4 names the old set");
     // A header naming the pending set off an epoch end does not activate it.
     let mut off_epoch = r.clone();
     off_epoch.accept_checkpoint(7, B256::repeat_byte(7), new.hash());
     assert_eq!((off_epoch.active, off_epoch.pending), (1, 2));
-    parent.commit(vec![checkpoint_of(&child, 8, &old, &three)]);
+    parent.commit(vec![checkpoint_of(&parent, &child, 8, &old, &three)]);
     let r = parent.state.child(id).expect("child");
     assert_eq!((r.active, r.pending), (2, 0));
     assert_eq!(r.configuration(2).map(|c| c.active_from), Some(9));
@@ -107,11 +108,14 @@ fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activa
     // From block 9 on the new set certifies: the old members alone are not enough.
     let old_only: Vec<_> = keys.iter().enumerate().take(4).skip(1).collect();
     assert!(matches!(
-        refusal(&mut parent, checkpoint_of(&child, 12, &new, &old_only)),
+        {
+            let tx = checkpoint_of(&parent, &child, 12, &new, &old_only);
+            refusal(&mut parent, tx)
+        },
         ChildError::Certificate(CertificateError::InsufficientPower { .. })
     ));
     let mut with_dave: Vec<_> = keys.iter().enumerate().take(3).collect();
     with_dave.push((4, &dave_bls));
-    parent.commit(vec![checkpoint_of(&child, 12, &new, &with_dave)]);
+    parent.commit(vec![checkpoint_of(&parent, &child, 12, &new, &with_dave)]);
     assert_eq!(parent.state.child(id).expect("child").last_height, 12);
 }

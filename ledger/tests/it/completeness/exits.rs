@@ -20,7 +20,7 @@ fn after_acceptance(
     let accepted = child_then(&setup, 4, |c, child| {
         let record_exit = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
         vec![
-            child_checkpoint(child, 1, 0),
+            child_checkpoint(c, child, 1, 0),
             lock(c, child),
             alices(c, Kind::StartChildDepositExit, (3, 2), 50, record_exit.abi_encode()),
         ]

@@ -26,7 +26,7 @@ use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};
 use plasma_ledger::{
     Address, Block, BlockHeader, CommitCertificate, DepositRecord, Kind, Output, SignedTransaction,
-    UtxoPos, B256, U256,
+    TxRef, UtxoPos, B256, U256,
 };
 
 /// What the law says of one refusal.
@@ -166,9 +166,11 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
         ChildError::Unaccepted { .. } => Convicted(FraudKind::UnacceptedAnchor),
-        ChildError::UnknownChild(_)
+        ChildError::NotFollowing { .. }
         | ChildError::TooFarAhead { .. }
-        | ChildError::WrongSet { .. }
+        | ChildError::WrongSet { .. } => Convicted(FraudKind::CheckpointSuccession),
+        ChildError::UnknownChild(_)
+        | ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
         | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
@@ -318,7 +320,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
             Box::new(|_| {
                 let mut checkpoint = plasma_ledger::Checkpoint::default();
                 checkpoint.header.height = 1 << 32;
-                vec![build::child_checkpoint_tx(&checkpoint)]
+                vec![build::child_checkpoint_tx(&checkpoint, Default::default())]
             }),
         ),
         (
@@ -370,8 +372,8 @@ fn cases() -> Vec<(&'static str, Fault)> {
         (
             "a checkpoint not newer than the last",
             Box::new(|c| {
-                child_then(c, 4, |_, child| {
-                    let checkpoint = child_checkpoint(child, 1, 0);
+                child_then(c, 4, |c, child| {
+                    let checkpoint = child_checkpoint(c, child, 1, 0);
                     vec![checkpoint.clone(), checkpoint]
                 })
             }),
@@ -379,7 +381,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
         (
             "a checkpoint two thirds do not sign",
             Box::new(|c| {
-                child_then(c, 4, |_, child| {
+                child_then(c, 4, |c, child| {
                     let (header, mut certificate) = child_header(child, 1, 0);
                     // Validators 0 and 1 of four: half the power.
                     let (keys, set) = testkit::committee(4);
@@ -387,13 +389,64 @@ fn cases() -> Vec<(&'static str, Fault)> {
                     let weak = plasma_ledger::certificate::certify(&set, &two, &header, 0);
                     certificate = weak.unwrap_or(certificate);
                     let checkpoint = plasma_ledger::Checkpoint { header, certificate };
-                    vec![build::child_checkpoint_tx(&checkpoint)]
+                    vec![first_checkpoint(c, &checkpoint)]
                 })
             }),
         ),
         (
             "a checkpoint timed ahead of the block accepting it",
-            Box::new(|c| child_then(c, 4, |_, child| vec![child_checkpoint(child, 1, 1_000)])),
+            Box::new(|c| child_then(c, 4, |c, child| vec![child_checkpoint(c, child, 1, 1_000)])),
+        ),
+        (
+            "a checkpoint linked past the latest accepted, to the registration",
+            Box::new(|c| {
+                child_then(c, 4, |c, child| {
+                    let first = child_checkpoint(c, child, 1, 0);
+                    let (header, certificate) = child_header(child, 2, 0);
+                    vec![
+                        first,
+                        first_checkpoint(c, &plasma_ledger::Checkpoint { header, certificate }),
+                    ]
+                })
+            }),
+        ),
+        (
+            "a checkpoint linked to a transfer",
+            Box::new(|c| {
+                child_then(c, 4, |c, child| {
+                    let paying = transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![100], "alice");
+                    let (header, certificate) = child_header(child, 1, 0);
+                    let checkpoint = plasma_ledger::Checkpoint { header, certificate };
+                    let to_the_transfer = TxRef { height: c.tip().height + 1, index: 1 };
+                    vec![paying, build::child_checkpoint_tx(&checkpoint, to_the_transfer)]
+                })
+            }),
+        ),
+        (
+            "a checkpoint naming a set of its signers' own",
+            // Three of the four sign as a set of three: the quorum of a set the parent never
+            // activated, whose exits would drain the child's escrow.
+            Box::new(|c| {
+                child_then(c, 4, |c, child| {
+                    let (keys, set) = testkit::committee(3);
+                    let (mut header, _) = child_header(child, 1, 0);
+                    header.validatorSetHash = set.hash();
+                    let certificate = testkit::certify_all(&set, &keys, &header);
+                    vec![first_checkpoint(c, &plasma_ledger::Checkpoint { header, certificate })]
+                })
+            }),
+        ),
+        (
+            "a checkpoint further ahead than the gap",
+            Box::new(|c| {
+                child_then(c, 4, |c, child| {
+                    let (keys, set) = testkit::committee(4);
+                    let (mut header, _) = child_header(child, 1, 0);
+                    header.height = plasma_ledger::registration::MAX_CHECKPOINT_GAP + 1;
+                    let certificate = testkit::certify_all(&set, &keys, &header);
+                    vec![first_checkpoint(c, &plasma_ledger::Checkpoint { header, certificate })]
+                })
+            }),
         ),
         (
             "a deposit into a frozen child",
@@ -499,10 +552,18 @@ fn child_header(child: u64, height: u64, skew: u64) -> (BlockHeader, CommitCerti
     (header, certificate)
 }
 
-/// The checkpoint of block `height` of `child`.
-fn child_checkpoint(child: u64, height: u64, skew: u64) -> SignedTransaction {
+/// The checkpoint of block `height` of `child`, the first after its registration by
+/// [`child_then`] on `c`.
+fn child_checkpoint(c: &TestChain, child: u64, height: u64, skew: u64) -> SignedTransaction {
     let (header, certificate) = child_header(child, height, skew);
-    build::child_checkpoint_tx(&plasma_ledger::Checkpoint { header, certificate })
+    first_checkpoint(c, &plasma_ledger::Checkpoint { header, certificate })
+}
+
+/// `checkpoint` linked as the first of the child [`child_then`] registers on `c` (at index 0
+/// of the next block).
+fn first_checkpoint(c: &TestChain, checkpoint: &plasma_ledger::Checkpoint) -> SignedTransaction {
+    let registered = TxRef { height: c.tip().height + 1, index: 0 };
+    build::child_checkpoint_tx(checkpoint, registered)
 }
 
 /// A proof that `child`'s validators certified two blocks at height 1: it freezes the child.
@@ -724,5 +785,7 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
     let rebonded = ChildError::AlreadyBonded(Address::ZERO);
     assert_eq!(child_verdict(&rebonded), Convicted(FraudKind::ChildRecord));
     let wrong_set = ChildError::WrongSet { expected: B256::ZERO, got: B256::ZERO };
-    assert!(matches!(child_verdict(&wrong_set), Open(BOOKKEEPING)));
+    assert_eq!(child_verdict(&wrong_set), Convicted(FraudKind::CheckpointSuccession));
+    let inactive = ChildError::InactiveSet { chain: 9, named: B256::ZERO };
+    assert!(matches!(child_verdict(&inactive), Open(BOOKKEEPING)));
 }

@@ -1,0 +1,138 @@
+//! A child checkpoint that cannot follow what its link names.
+//!
+//! Each `ChildCheckpoint` names where the parent accepted what it follows
+//! (`LinkedCheckpoint`): the child's latest accepted checkpoint, or its registration before
+//! any. The parent refuses any other link, and a checkpoint not newer than what it follows,
+//! more than [`MAX_CHECKPOINT_GAP`] past it, or naming a set other than the two it leaves room
+//! for: the set it named and the next it named (the registered set, after the registration);
+//! the active set is always one of them ([`crate::children::ChildRecord`]). So a quorum that
+//! has the parent accept a checkpoint naming a set of its own, to exit the child's escrow
+//! under it, is proven from the parent's history alone, by what the link names
+//! ([`Shows`]).
+
+use super::{included, FraudError, FraudKind, FraudVerdict};
+use crate::exit::{verify_block_in_history, InclusionError};
+use crate::kind::Kind;
+use crate::merkle;
+use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
+use crate::types::{
+    decode, BlockHeader, CheckpointSuccessionEvidence, ChildRegistration, LinkedCheckpoint,
+    Transaction, TxRef, Validator, MAX_TX_BYTES,
+};
+use alloy_primitives::B256;
+
+/// How [`CheckpointSuccessionEvidence::shown`] proves the checkpoint refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Shows {
+    /// The transaction at the link: no checkpoint or registration of the child, or one the
+    /// checkpoint cannot follow.
+    Linked = 0,
+    /// Nothing at the link: it is not below the checkpoint, at height 0, or its block holds
+    /// no transaction there.
+    Nothing = 1,
+    /// A checkpoint or registration of the child between the link and the checkpoint.
+    Later = 2,
+}
+
+/// What a checkpoint may follow: the height it must be newer than and the sets it may name.
+pub(crate) struct Predecessor {
+    height: u64,
+    sets: [B256; 2],
+}
+
+/// The child of `tx`, when it is a registration or a checkpoint of one, and what a checkpoint
+/// following it may name (`None` for another kind). A payload that does not decode is no
+/// evidence (the contract's decoding reverts): its block is proven malformed instead.
+pub(crate) fn predecessor(
+    chain_id: u64,
+    tx: &Transaction,
+) -> Result<Option<(u64, Predecessor)>, FraudError> {
+    let undecodable = |_| FraudError::WrongKind(tx.kind);
+    Ok(match tx.tx_kind() {
+        Some(Kind::RegisterChild) => {
+            let reg: ChildRegistration =
+                decode("ChildRegistration", &tx.data, MAX_TX_BYTES).map_err(undecodable)?;
+            let set = Validator::set_hash(&reg.validators);
+            Some((child_chain_id(chain_id, &reg), Predecessor { height: 0, sets: [set; 2] }))
+        }
+        Some(Kind::ChildCheckpoint) => {
+            let linked: LinkedCheckpoint =
+                decode("LinkedCheckpoint", &tx.data, MAX_TX_BYTES).map_err(undecodable)?;
+            let h = linked.checkpoint.header;
+            let sets = [h.validatorSetHash, h.nextValidatorSetHash];
+            Some((h.chainId, Predecessor { height: h.height, sets }))
+        }
+        _ => None,
+    })
+}
+
+/// Checkpoint succession: an included `ChildCheckpoint` that cannot follow what its link names
+/// (the module's doc).
+pub fn verify_checkpoint_succession(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &CheckpointSuccessionEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    let c = &e.checkpoint;
+    let tx = included(chain_id, anchor, &c.inclusion, c.height, c.txIndex)?;
+    if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
+        return Err(FraudError::WrongKind(tx.kind));
+    }
+    let linked: LinkedCheckpoint = decode("LinkedCheckpoint", &tx.data, MAX_TX_BYTES)
+        .map_err(|_| FraudError::WrongKind(tx.kind))?;
+    let header = &linked.checkpoint.header;
+    let child = header.chainId;
+    let link = TxRef { height: linked.previousHeight, index: linked.previousIndex };
+    let at = TxRef { height: c.height, index: c.txIndex };
+    let convicted = Ok(FraudVerdict::at(FraudKind::CheckpointSuccession, c.height));
+    // Nothing this chain accepted before the checkpoint is at a link at or after it, or at
+    // height 0, whatever the evidence shows.
+    if link >= at || link.height == 0 {
+        return convicted;
+    }
+    let shown = &e.shown;
+    match e.shows {
+        s if s == Shows::Linked as u8 => {
+            let linked_tx = included(chain_id, anchor, &shown.inclusion, link.height, link.index)?;
+            let Some((of, before)) = predecessor(chain_id, linked_tx)? else { return convicted };
+            let newer = header.height > before.height;
+            let close = header.height <= before.height.saturating_add(MAX_CHECKPOINT_GAP);
+            let room = before.sets.contains(&header.validatorSetHash);
+            if of != child || !newer || !close || !room {
+                return convicted;
+            }
+            Err(FraudError::Follows)
+        }
+        s if s == Shows::Nothing as u8 => {
+            let block = &shown.inclusion.header;
+            let proof = &shown.inclusion.txProof;
+            verify_block_in_history(
+                chain_id,
+                anchor,
+                block,
+                &shown.inclusion.historyProof,
+                link.height,
+            )?;
+            merkle::verify(e.leaf, proof, block.txRoot).map_err(InclusionError::Tx)?;
+            let empty_there = e.leaf.is_zero() && proof.index == u64::from(link.index);
+            let too_shallow = u64::from(link.index)
+                .checked_shr(proof.siblings.len() as u32)
+                .is_some_and(|high| high != 0);
+            if empty_there || too_shallow {
+                return convicted;
+            }
+            Err(FraudError::SomethingThere)
+        }
+        s if s == Shows::Later as u8 => {
+            let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
+            let between = TxRef { height: shown.height, index: shown.txIndex };
+            let of = predecessor(chain_id, later)?.map(|(of, _)| of);
+            if of == Some(child) && link < between && between < at {
+                return convicted;
+            }
+            Err(FraudError::NotLater)
+        }
+        other => Err(FraudError::NoSuchShowing(other)),
+    }
+}
