@@ -49,6 +49,8 @@ contract ChildVerifier {
     error Follows();
     /// Honest: the block at the link holds a transaction there.
     error SomethingThere();
+    /// The transaction shown is not its block's last: a sibling right of its path is not empty.
+    error NotLastTransaction();
     /// The transaction shown is no registration or checkpoint of the child between the link
     /// and the checkpoint.
     error NotLater();
@@ -337,12 +339,20 @@ contract ChildVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
+            // An empty block holds nothing; else its last transaction ends it before the link.
             TxInclusion calldata b = s.inclusion;
-            ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, c.previousHeight);
-            Merkle.verify(e.leaf, b.txProof, b.header.txRoot);
-            bool emptyThere = e.leaf == bytes32(0) && b.txProof.index == c.previousIndex;
-            bool tooShallow = (uint256(c.previousIndex) >> b.txProof.siblings.length) != 0;
-            if (emptyThere || tooShallow) return x.height;
+            if (b.header.txRoot == bytes32(0)) {
+                ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, c.previousHeight);
+                return x.height;
+            }
+            uint64 last = b.txProof.index;
+            if (last > type(uint32).max) revert NotLastTransaction();
+            ExitGame.verifyInclusion(chainId, anchor, b, c.previousHeight, uint32(last));
+            bytes32[] calldata siblings = b.txProof.siblings;
+            for (uint256 level = 0; level < siblings.length; ++level) {
+                if ((last >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
+            }
+            if (c.previousIndex > last) return x.height;
             revert SomethingThere();
         }
         if (e.shows == SHOWS_LATER) {

@@ -422,16 +422,15 @@ struct IncludedTx {
 ///   newer, more than `MAX_CHECKPOINT_GAP` past it, or names a set other than the two it leaves
 ///   room for (the set it named and the next it named; the registered set);
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the checkpoint, at height 0,
-///   or `shown.inclusion` holds the block at its height (header and history proof) and a
-///   `txProof` of `leaf` under its `txRoot`: a zero leaf at the link's index, or any leaf of a
-///   tree too shallow to hold the index;
+///   or its block ends before it: `shown.inclusion` is the block's last transaction (every
+///   sibling right of its path empty) at a lower index, or, for an empty block (`txRoot`
+///   zero), the block's header and history proof;
 /// * `SHOWS_LATER` (2): `shown` is a `RegisterChild` or `ChildCheckpoint` of the same child
 ///   between the link and the checkpoint, so the link is not the latest.
 struct CheckpointSuccessionEvidence {
     IncludedTx checkpoint;
     uint8 shows;
     IncludedTx shown;
-    bytes32 leaf;
 }
 
 /// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the

@@ -439,6 +439,13 @@ pub enum MissingInput {
     EmptyBlock(BlockHeader, MerkleProof),
 }
 
+/// Whether `proof`, of a transaction's leaf (which no inner node can pass for), shows it the
+/// last of its block: every sibling to its right is empty.
+fn proves_last(proof: &MerkleProof) -> bool {
+    let index = proof.index;
+    proof.siblings.iter().enumerate().all(|(level, s)| (index >> level) & 1 == 1 || s.is_zero())
+}
+
 /// Nonexistent input: an included transaction spends an output that was never created.
 pub fn verify_nonexistent_input(
     chain_id: u64,
@@ -459,13 +466,7 @@ pub fn verify_nonexistent_input(
             let index = last.txProof.index;
             let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
             included(chain_id, anchor, last, pos.blockHeight, last_index)?;
-            let is_last = last
-                .txProof
-                .siblings
-                .iter()
-                .enumerate()
-                .all(|(level, s)| (index >> level) & 1 == 1 || *s == B256::ZERO);
-            if !is_last {
+            if !proves_last(&last.txProof) {
                 return Err(FraudError::NotLastTransaction);
             }
             u64::from(pos.txIndex) > index

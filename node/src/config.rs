@@ -104,6 +104,11 @@ pub struct ByzantineSection {
     /// (value minted where no one can read what the stake locks: a malformed transaction).
     #[serde(default)]
     pub malformed_stake: bool,
+    /// As proposer, include a checkpoint of this chain's first registered child (before its
+    /// first) naming a set of one key this validator holds, certified by it: what a quorum
+    /// would do to pay itself exits from the child's escrow (a checkpoint succession fraud).
+    #[serde(default)]
+    pub own_set_checkpoint: bool,
     /// Vote for and commit blocks the ledger refuses (with other byzantine validators
     /// holding two thirds of the power, they are finalized).
     #[serde(default)]

@@ -11,9 +11,8 @@
 //! ([`Shows`]).
 
 use super::{included, FraudError, FraudKind, FraudVerdict};
-use crate::exit::{verify_block_in_history, InclusionError};
+use crate::exit::verify_block_in_history;
 use crate::kind::Kind;
-use crate::merkle;
 use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
 use crate::types::{
     decode, BlockHeader, CheckpointSuccessionEvidence, ChildRegistration, LinkedCheckpoint,
@@ -28,8 +27,8 @@ pub enum Shows {
     /// The transaction at the link: no checkpoint or registration of the child, or one the
     /// checkpoint cannot follow.
     Linked = 0,
-    /// Nothing at the link: it is not below the checkpoint, at height 0, or its block holds
-    /// no transaction there.
+    /// Nothing at the link: it is not below the checkpoint, at height 0, or its block is
+    /// empty or ends before it (its last transaction, shown, is at a lower index).
     Nothing = 1,
     /// A checkpoint or registration of the child between the link and the checkpoint.
     Later = 2,
@@ -105,21 +104,20 @@ pub fn verify_checkpoint_succession(
             Err(FraudError::Follows)
         }
         s if s == Shows::Nothing as u8 => {
-            let block = &shown.inclusion.header;
-            let proof = &shown.inclusion.txProof;
-            verify_block_in_history(
-                chain_id,
-                anchor,
-                block,
-                &shown.inclusion.historyProof,
-                link.height,
-            )?;
-            merkle::verify(e.leaf, proof, block.txRoot).map_err(InclusionError::Tx)?;
-            let empty_there = e.leaf.is_zero() && proof.index == u64::from(link.index);
-            let too_shallow = u64::from(link.index)
-                .checked_shr(proof.siblings.len() as u32)
-                .is_some_and(|high| high != 0);
-            if empty_there || too_shallow {
+            let last = &shown.inclusion;
+            // An empty block holds nothing; else its last transaction ends it before the link.
+            if last.header.txRoot.is_zero() {
+                let proof = &last.historyProof;
+                verify_block_in_history(chain_id, anchor, &last.header, proof, link.height)?;
+                return convicted;
+            }
+            let index = last.txProof.index;
+            let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
+            included(chain_id, anchor, last, link.height, last_index)?;
+            if !super::proves_last(&last.txProof) {
+                return Err(FraudError::NotLastTransaction);
+            }
+            if link.index > last_index {
                 return convicted;
             }
             Err(FraudError::SomethingThere)

@@ -4,12 +4,10 @@
 use super::{ProofContext, ProofError};
 use crate::fraud::succession::predecessor;
 use crate::fraud::{verify_checkpoint_succession, Shows};
-use crate::merkle::{self, depth_for, leaf_hash};
 use crate::types::{
     decode, CheckpointSuccessionEvidence, FraudKind as SolFraudKind, FraudProof, IncludedTx,
     LinkedCheckpoint, TxInclusion, TxRef, MAX_TX_BYTES,
 };
-use alloy_primitives::B256;
 
 /// The proof that transaction `index` of block `height`, a `ChildCheckpoint`, cannot follow
 /// what its link names. It shows the child's latest registration or checkpoint before it when
@@ -40,7 +38,7 @@ pub(super) fn checkpoint_succession_proof(
             ev.shows = Shows::Linked as u8;
             ev.shown = included_at(cx, link)?;
         } else {
-            (ev.shown.inclusion, ev.leaf) = nothing_at(cx, link)?;
+            ev.shown = nothing_at(cx, link)?;
         }
     }
     verify_checkpoint_succession(cx.domain.chain_id, cx.anchor, &ev)
@@ -78,24 +76,19 @@ fn included_at(cx: &ProofContext<'_>, place: TxRef) -> Result<IncludedTx, ProofE
     Ok(IncludedTx { height: place.height, txIndex: place.index, inclusion })
 }
 
-/// The block at `place`'s height, proven in the anchor's history, with a proof of the leaf it
-/// returns that shows nothing at `place`: its zero leaf there, or, past the tree's last slot,
-/// its first leaf (whose proof's depth the index exceeds).
-fn nothing_at(cx: &ProofContext<'_>, place: TxRef) -> Result<(TxInclusion, B256), ProofError> {
+/// What shows nothing at `place`: its block's last transaction, below it, or for an empty
+/// block, the block's header proven in the anchor's history.
+fn nothing_at(cx: &ProofContext<'_>, place: TxRef) -> Result<IncludedTx, ProofError> {
     let block = cx.block(place.height)?;
-    let mut leaves: Vec<B256> =
-        block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-    let depth = depth_for(leaves.len());
-    leaves.resize(1 << depth, B256::ZERO);
-    let index = place.index as usize;
-    let shown = if index < leaves.len() { index } else { 0 };
-    let proof =
-        merkle::prove(&leaves, shown, Some(depth)).ok_or(ProofError::Missing(place.height))?;
-    let inclusion = TxInclusion {
-        header: block.header.clone(),
-        txProof: proof,
-        historyProof: cx.history_proof(place.height)?,
-        ..Default::default()
-    };
-    Ok((inclusion, leaves[shown]))
+    match block.transactions.len().checked_sub(1) {
+        Some(last) => included_at(cx, TxRef { height: place.height, index: last as u32 }),
+        None => {
+            let inclusion = TxInclusion {
+                header: block.header.clone(),
+                historyProof: cx.history_proof(place.height)?,
+                ..Default::default()
+            };
+            Ok(IncludedTx { height: place.height, inclusion, ..Default::default() })
+        }
+    }
 }

@@ -3,9 +3,8 @@
 
 use super::TestChain;
 use crate::kind::Kind;
-use crate::merkle::{self, depth_for, leaf_hash};
 use crate::registration::MAX_CHECKPOINT_GAP;
-use crate::types::{Checkpoint, SignedTransaction, TxInclusion, TxRef};
+use crate::types::{Checkpoint, SignedTransaction, TxRef};
 use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 use std::collections::BTreeMap;
@@ -49,25 +48,6 @@ impl TestChain {
             }
         }
         txs
-    }
-
-    /// Block `height`, proven under the tip, with a proof of the leaf returned that shows
-    /// nothing at `index`: its zero leaf there, or, past the tree's last slot, its first leaf
-    /// (whose proof's depth the index exceeds).
-    pub fn nothing_at(&self, height: u64, index: u32) -> (TxInclusion, B256) {
-        let block = &self.blocks[height as usize - 1];
-        let mut leaves: Vec<B256> =
-            block.transactions.iter().map(|t| leaf_hash(&t.leaf_bytes())).collect();
-        let depth = depth_for(leaves.len());
-        leaves.resize(1 << depth, B256::ZERO);
-        let shown = if (index as usize) < leaves.len() { index as usize } else { 0 };
-        let inclusion = TxInclusion {
-            header: block.header.clone(),
-            txProof: merkle::prove(&leaves, shown, Some(depth)).expect("a slot of the tree"),
-            historyProof: self.history_under(height, self.tip().height),
-            ..Default::default()
-        };
-        (inclusion, leaves[shown])
     }
 }
 

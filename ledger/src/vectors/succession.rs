@@ -23,19 +23,18 @@ pub(super) fn cases(
         checkpoint: included(bad, world.succession + case),
         shows: shows as u8,
         shown,
-        ..Default::default()
     };
-    let nothing = |case: u32, height: u64, index: u32| {
-        let (inclusion, leaf) = chain.nothing_at(height, index);
-        let shown = IncludedTx { inclusion, ..Default::default() };
-        CheckpointSuccessionEvidence { leaf, ..evidence(case, Shows::Nothing, shown) }
+    // The last transaction of block `height`.
+    let last = |height: u64| {
+        let count = chain.blocks[height as usize - 1].transactions.len() as u32;
+        included(height, count - 1)
     };
     let mut all: Vec<(String, CheckpointSuccessionEvidence)> = vec![
         ("follows".into(), evidence(0, Shows::Linked, linked(3))),
         ("skips_the_latest".into(), evidence(1, Shows::Later, linked(3))),
         ("links_a_transfer".into(), evidence(2, Shows::Linked, linked(0))),
-        ("links_past_the_block".into(), nothing(3, 3, 9)),
-        ("links_an_empty_slot".into(), nothing(4, 1, 3)),
+        ("links_past_the_block".into(), evidence(3, Shows::Nothing, last(3))),
+        ("links_an_empty_slot".into(), evidence(4, Shows::Nothing, last(1))),
         ("names_a_set_of_its_own".into(), evidence(5, Shows::Linked, linked(3))),
         ("jumps_past_the_gap".into(), evidence(6, Shows::Linked, linked(3))),
         ("links_ahead".into(), evidence(7, Shows::Linked, IncludedTx::default())),
@@ -43,12 +42,10 @@ pub(super) fn cases(
     debug_assert!(all.iter().zip(SUCCESSION_CASES).all(|((name, _), case)| name == case));
     all.extend([
         ("follows_no_later".into(), evidence(0, Shows::Later, linked(2))),
-        ("follows_something_there".into(), {
-            // The link's slot, proven holding the child's checkpoint there.
-            let shown = linked(3);
-            let leaf = crate::merkle::leaf_hash(&shown.inclusion.signedTx.leaf_bytes());
-            CheckpointSuccessionEvidence { leaf, ..evidence(0, Shows::Nothing, shown) }
-        }),
+        // Block 3's last transaction is the link's own.
+        ("follows_something_there".into(), evidence(0, Shows::Nothing, linked(3))),
+        // Its first is not its last.
+        ("follows_not_the_last".into(), evidence(0, Shows::Nothing, linked(0))),
         ("follows_no_such_showing".into(), {
             CheckpointSuccessionEvidence { shows: 3, ..evidence(0, Shows::Linked, linked(3)) }
         }),
@@ -82,6 +79,7 @@ mod tests {
         assert_eq!(verdict("follows"), Err(FraudError::Follows));
         assert_eq!(verdict("follows_no_later"), Err(FraudError::NotLater));
         assert_eq!(verdict("follows_something_there"), Err(FraudError::SomethingThere));
+        assert_eq!(verdict("follows_not_the_last"), Err(FraudError::NotLastTransaction));
         assert_eq!(verdict("follows_no_such_showing"), Err(FraudError::NoSuchShowing(3)));
     }
 }

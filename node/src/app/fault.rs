@@ -12,11 +12,69 @@ pub enum Forgery {
     DoubleSpend,
     /// One stake whose payload does not decode, paying a thousand times the amount.
     MalformedStake,
+    /// A checkpoint of this chain's first registered child, before it checkpoints, naming a
+    /// set of one key the forger holds and certified by it (a checkpoint succession fraud:
+    /// the way a quorum would pay itself exits from the child's escrow).
+    OwnSetCheckpoint,
+}
+
+/// Fault injection: the checkpoint [`Forgery::OwnSetCheckpoint`] forges, for the first child
+/// this chain registered that has no checkpoint yet, linked as the parent requires (none when
+/// there is no such child). Its set is one member: `key`'s operator with a BLS key derived from
+/// it.
+fn forged_checkpoint(
+    store: &Store,
+    key: &plasma_ledger::signing::UserKey,
+) -> Result<Vec<SignedTransaction>, StoreError> {
+    use plasma_ledger::{BlockHeader, Checkpoint, Validator};
+    for chain in store.children()? {
+        let Some(record) = store.child(chain)? else { continue };
+        if record.last_height != 0 || record.frozen() {
+            continue;
+        }
+        let bls = plasma_ledger::bls::BlsSecretKey::from_seed(key.address().as_slice());
+        let ours = Validator {
+            operator: key.address(),
+            blsPubkey: bls.public_key().to_eip2537().to_vec().into(),
+            power: 1,
+        };
+        let Ok(set) = plasma_ledger::certificate::ValidatorSet::new(vec![ours]) else {
+            return Ok(vec![]);
+        };
+        let header = BlockHeader {
+            chainId: chain,
+            height: 1,
+            validatorSetHash: set.hash(),
+            nextValidatorSetHash: set.hash(),
+            ..Default::default()
+        };
+        let Some(certificate) = plasma_ledger::certificate::certify(&set, &[(0, &bls)], &header, 0)
+        else {
+            return Ok(vec![]);
+        };
+        let checkpoint = Checkpoint { header, certificate };
+        return Ok(vec![plasma_ledger::build::child_checkpoint_tx(&checkpoint, record.last_ref)]);
+    }
+    Ok(vec![])
+}
+
+/// Fault injection: what a proposer armed with `forgery` adds to its block (none while it has
+/// nothing to forge from).
+pub(super) fn forged(
+    store: &Store,
+    domain: &SigningDomain,
+    key: &plasma_ledger::signing::UserKey,
+    forgery: Forgery,
+) -> Result<Vec<SignedTransaction>, StoreError> {
+    match forgery {
+        Forgery::OwnSetCheckpoint => forged_checkpoint(store, key),
+        spend => forged_transfers(store, domain, key, spend),
+    }
 }
 
 /// Fault injection: the forged transfers of the first deposit minted to `key`'s address,
 /// signed by `key` (none while it holds no minted deposit).
-pub(super) fn forged_transfers(
+fn forged_transfers(
     store: &Store,
     domain: &SigningDomain,
     key: &plasma_ledger::signing::UserKey,
@@ -56,6 +114,8 @@ pub(super) fn forged_transfers(
                 pay(vec![whole(out.amount)]),
                 pay(vec![whole(out.amount - U256::from(1)), whole(U256::from(1))]),
             ],
+            // Spends nothing ([`forged_checkpoint`]).
+            Forgery::OwnSetCheckpoint => vec![],
         });
     }
     Ok(vec![])

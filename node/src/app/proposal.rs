@@ -2,7 +2,7 @@
 //! executing the decided one (`FinalizeBlock`), and the queries beside them.
 
 #[cfg(feature = "byzantine")]
-use super::fault::forged_transfers;
+use super::fault::forged;
 use super::*;
 
 /// Why this node does not accept a block.
@@ -152,29 +152,35 @@ impl State<'_> {
         #[cfg(feature = "byzantine")]
         let (block, delta) = match &self.rounds.forge_with {
             None => (block, delta),
-            Some((key, forgery)) => match forged_transfers(&store, self.domain, key, *forgery)? {
-                forged if forged.is_empty() => (block, delta),
-                forged => {
-                    let mut txs = block.transactions;
-                    txs.extend(forged);
-                    let forged = plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
-                    let delta =
-                        plasma_ledger::block::apply_block_unjudged(self.domain, &view, &forged);
-                    let height = forged.header.height;
-                    match forgery {
-                        Forgery::Inflate => {
-                            warn!(height, "proposing an inflating block (fault injection)")
+            Some((key, forgery)) => {
+                match forged(&store, self.domain, key, *forgery)? {
+                    forged if forged.is_empty() => (block, delta),
+                    forged => {
+                        let mut txs = block.transactions;
+                        txs.extend(forged);
+                        let forged =
+                            plasma_ledger::block::seal_block(self.domain, &view, txs, &params);
+                        let delta =
+                            plasma_ledger::block::apply_block_unjudged(self.domain, &view, &forged);
+                        let height = forged.header.height;
+                        match forgery {
+                            Forgery::Inflate => {
+                                warn!(height, "proposing an inflating block (fault injection)")
+                            }
+                            Forgery::DoubleSpend => {
+                                warn!(height, "proposing a double-spending block (fault injection)")
+                            }
+                            Forgery::MalformedStake => {
+                                warn!(height, "proposing a malformed stake (fault injection)")
+                            }
+                            Forgery::OwnSetCheckpoint => {
+                                warn!(height, "proposing a child checkpoint naming its own set (fault injection)")
+                            }
                         }
-                        Forgery::DoubleSpend => {
-                            warn!(height, "proposing a double-spending block (fault injection)")
-                        }
-                        Forgery::MalformedStake => {
-                            warn!(height, "proposing a malformed stake (fault injection)")
-                        }
+                        (forged, delta)
                     }
-                    (forged, delta)
                 }
-            },
+            }
         };
         view.finish()?;
         let judged = Judged { block, delta, adopts, last_commit };

@@ -166,12 +166,14 @@ fn byzantine_faults(
         (section.inflate, Forgery::Inflate),
         (section.double_spend, Forgery::DoubleSpend),
         (section.malformed_stake, Forgery::MalformedStake),
+        (section.own_set_checkpoint, Forgery::OwnSetCheckpoint),
     ];
     let mut chosen = armed.iter().filter(|(on, _)| *on).map(|(_, f)| *f);
     let forgery = chosen.next();
     if chosen.next().is_some() {
         return Err(eyre!(
-            "[byzantine]: inflate, double_spend and malformed_stake exclude each other"
+            "[byzantine]: inflate, double_spend, malformed_stake and own_set_checkpoint exclude \
+             each other"
         ));
     }
     if let Some(forgery) = forgery {

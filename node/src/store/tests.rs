@@ -57,7 +57,13 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(store.checkpoint(1).unwrap(), Some(cp));
     assert_eq!(store.checkpoint(2).unwrap(), None);
     let last_ref = TxRef { height: 5, index: 2 };
-    let record = ChildRecord { last_height: 3, last_ref, ..record_of(&Default::default()) };
+    let record = ChildRecord {
+        last_height: 3,
+        last_ref,
+        last_named_set: B256::repeat_byte(5),
+        last_next_set: B256::repeat_byte(6),
+        ..record_of(&Default::default())
+    };
     store.register_child(9, &record).unwrap();
     let exit = |id: u8, anchor: u64, status: ExitStatus| ChildExit {
         record: ExitRecord {

@@ -245,3 +245,72 @@ fn a_forged_deposit_certified_by_three_of_four_is_proven_and_the_chain_frozen() 
     honest_watcher_proved_it(&cluster);
     cluster.stop_all();
 }
+
+/// The first block of the node at `rpc` that holds a child checkpoint.
+async fn first_block_checkpointing(rpc: u16) -> u64 {
+    use plasma_proto::v1::GetBlockRequest;
+    let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
+    let checkpoint = plasma_ledger::Kind::ChildCheckpoint as u8;
+    for height in 1.. {
+        let res = node.chain.get_block(GetBlockRequest { height }).await.expect("a forged block");
+        let block = plasma_ledger::Block::decode(&res.into_inner().block).unwrap();
+        if block.transactions.iter().any(|t| t.transaction.kind == checkpoint) {
+            return height;
+        }
+    }
+    unreachable!()
+}
+
+/// The chain hosts a child; validator 0 proposes a checkpoint of it naming a set of one key
+/// it holds, certified by that key, and 0, 1, 2 certify the block: the parent's record of the
+/// child now names the quorum's set, under which exits of the child's escrow would pass. The
+/// honest watcher proves it by what the checkpoint links to (the child's registration, whose
+/// set it does not name); the root rolls back to that block, slashes the three, pays the
+/// prover and freezes the chain.
+#[test]
+fn a_child_checkpoint_naming_the_quorums_own_set_is_proven_and_the_chain_frozen() {
+    use alloy_sol_types::SolValue;
+    use plasma_proto::v1::SubmitTxRequest;
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev: _dev, root, chain_id, mut cluster } =
+        byzantine_majority("own_set_checkpoint");
+    let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
+    let stake = U256::from(cluster.genesis.validators[0].power * GWEI);
+    cluster.start_all();
+    cluster.wait_height(&[3], 1, Duration::from_secs(60));
+    rt.block_on(async {
+        // Anyone registers a child of four validators on the chain.
+        let keys: Vec<_> =
+            (0..4u8).map(|i| plasma_ledger::bls::BlsSecretKey::from_seed(&[0xc0, i])).collect();
+        let members: Vec<_> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (Address::repeat_byte(i as u8 + 1), k, 1))
+            .collect();
+        let params = plasma_ledger::ChildParams {
+            epochLength: 4,
+            exitPeriod: 60,
+            exitBond: U256::from(ETH / 100),
+        };
+        let registration = plasma_ledger::build::child_registration(1, params, &members);
+        let tx = plasma_ledger::build::register_child_tx(&registration).abi_encode();
+        let url = format!("http://127.0.0.1:{}", cluster.nodes[3].rpc);
+        let mut node = plasma_proto::Client::connect(url).await.unwrap();
+        node.chain.submit_tx(SubmitTxRequest { tx }).await.expect("a registration is taken");
+
+        let (rollback, _) = frozen(&root, chain_id).await;
+        assert_eq!(
+            proven_kind(&root, chain_id, operators[3]).await,
+            plasma_ledger::types::FraudKind::CheckpointSuccession as u8,
+            "proven as a checkpoint that cannot follow what it links to"
+        );
+        let forged = first_block_checkpointing(cluster.nodes[0].rpc).await;
+        assert_eq!(rollback, forged, "rolled back to the block accepting the checkpoint");
+        slashed_and_rewarded(&root, chain_id, &operators, stake).await;
+    });
+    honest_watcher_proved_it(&cluster);
+    cluster.stop_all();
+    assert!(cluster.nodes[0]
+        .all_logs()
+        .contains("proposing a child checkpoint naming its own set"));
+}

@@ -177,6 +177,32 @@ fn a_checkpoint_that_skips_the_latest_accepted_one_is_refused_and_changes_nothin
     assert_eq!(parent.blocks.len(), 2, "no block accepted a skipping checkpoint");
 }
 
+#[test]
+fn a_checkpoint_naming_a_next_set_the_parent_did_not_activate_is_refused_as_inactive() {
+    let (mut parent, id) = parent_with_child();
+    let registered = parent.state.child(id).expect("child").set_hash();
+    // An epoch end naming, as the next set, one no bond proposed: the parent keeps the old.
+    let unbonded = B256::repeat_byte(0x4e);
+    let (keys, set) = committee(4);
+    let mut header = child_checkpoint(id, 4, &[0, 1, 2]).header;
+    header.nextValidatorSetHash = unbonded;
+    let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let certificate = crate::certificate::certify(&set, &signers, &header, 0).expect("certify");
+    parent.commit(vec![parent.checkpoint_tx(&Checkpoint { header, certificate })]);
+    let record = parent.state.child(id).expect("child");
+    assert_eq!(record.set_hash(), registered, "still the registered set");
+    assert_eq!((record.last_named_set, record.last_next_set), (registered, unbonded));
+    // The next checkpoint naming it is refused as inactive (the parent's bookkeeping of bonds
+    // and epochs), not as a set its predecessor leaves no room for.
+    let mut next = child_checkpoint(id, 8, &[0, 1, 2]);
+    next.header.validatorSetHash = unbonded;
+    assert_eq!(
+        checkpoint_refusal(&mut parent, &next),
+        ChildError::InactiveSet { chain: id, named: unbonded }
+    );
+    assert_eq!(parent.state.child(id).expect("child").last_height, 4, "nothing accepted");
+}
+
 /// The child's header at `height` (its chain holds one block), certified by `signers`: what a
 /// quorum may sign for a height the chain has not reached.
 fn checkpoint_at(id: u64, height: u64, signers: &[usize]) -> Checkpoint {

@@ -40,6 +40,7 @@ enum Verdict {
 use Verdict::*;
 
 mod exits;
+mod succession;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 
