@@ -164,13 +164,7 @@ contract FraudTest is RootFixture {
     /// The dearest child-record proof (a registration of 16 validators, a bond's operator
     /// recovered) costs well under a tenth of a block.
     function test_a_child_record_proof_of_a_full_set_fits_a_block() public {
-        FraudProof memory proof = _proof("child_record_bond_past_sixteen");
-        vm.prank(PROVER);
-        uint256 before = gasleft();
-        root.proveFraud(CHAIN, proof);
-        uint256 used = before - gasleft();
-        assertTrue(root.chain(CHAIN).frozen, "convicted");
-        assertLe(used, 2_000_000, string.concat("gas of a child-record proof of 16 members: ", vm.toString(used)));
+        _convictsWithin("child_record_bond_past_sixteen", 2_000_000, "gas of a child-record proof of 16 members: ");
     }
 
     /// ... starts an exit of a child's output under a checkpoint it never accepted, showing
@@ -195,13 +189,18 @@ contract FraudTest is RootFixture {
     /// The dearest unaccepted-anchor proof: the acceptance's block, proven in the anchor's
     /// history, is not the chain's block there.
     function test_an_unaccepted_anchor_proof_fits_a_block() public {
-        FraudProof memory proof = _proof("unaccepted_anchor_other_block");
+        _convictsWithin("unaccepted_anchor_other_block", 2_000_000, "gas of an unaccepted-anchor proof: ");
+    }
+
+    /// Vector `name` convicts, in at most `budget` gas (`what` names it in the failure).
+    function _convictsWithin(string memory name, uint256 budget, string memory what) internal {
+        FraudProof memory proof = _proof(name);
         vm.prank(PROVER);
         uint256 before = gasleft();
         root.proveFraud(CHAIN, proof);
         uint256 used = before - gasleft();
         assertTrue(root.chain(CHAIN).frozen, "convicted");
-        assertLe(used, 2_000_000, string.concat("gas of an unaccepted-anchor proof: ", vm.toString(used)));
+        assertLe(used, budget, string.concat(what, vm.toString(used)));
     }
 
     /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own
@@ -229,8 +228,9 @@ contract FraudTest is RootFixture {
         );
     }
 
-    /// ... accepts a checkpoint of its child linked to an empty slot of a block: the block's
-    /// zero leaf there convicts; a proof of the slot holding a transaction does not.
+    /// ... accepts a checkpoint of its child linked past the last transaction of a block: that
+    /// transaction, shown as the block's last, convicts; the link's own transaction, shown as
+    /// its block's last, does not.
     function test_fraud_a_child_checkpoint_linked_to_nothing() public {
         _convict(
             "checkpoint_succession_links_an_empty_slot",
@@ -242,13 +242,9 @@ contract FraudTest is RootFixture {
 
     /// A checkpoint-succession proof costs what a block holds.
     function test_a_checkpoint_succession_proof_fits_a_block() public {
-        FraudProof memory proof = _proof("checkpoint_succession_names_a_set_of_its_own");
-        vm.prank(PROVER);
-        uint256 before = gasleft();
-        root.proveFraud(CHAIN, proof);
-        uint256 used = before - gasleft();
-        assertTrue(root.chain(CHAIN).frozen, "convicted");
-        assertLe(used, 2_000_000, string.concat("gas of a checkpoint-succession proof: ", vm.toString(used)));
+        _convictsWithin(
+            "checkpoint_succession_names_a_set_of_its_own", 2_000_000, "gas of a checkpoint-succession proof: "
+        );
     }
 
     /// ... bonds one operator twice, which would double its power in the child's set: its

@@ -96,7 +96,10 @@ pub fn verify_checkpoint_succession(
             let linked_tx = included(chain_id, anchor, &shown.inclusion, link.height, link.index)?;
             let Some((of, before)) = predecessor(chain_id, linked_tx)? else { return convicted };
             let newer = header.height > before.height;
-            let close = header.height <= before.height.saturating_add(MAX_CHECKPOINT_GAP);
+            // Past 2^64 is no verdict, as the contract's checked sum reverts (such a height is
+            // malformed long before: heights stop at 2^32 - 1).
+            let limit = before.height.checked_add(MAX_CHECKPOINT_GAP);
+            let close = header.height <= limit.ok_or(FraudError::WrongKind(linked_tx.kind))?;
             let room = before.sets.contains(&header.validatorSetHash);
             if of != child || !newer || !close || !room {
                 return convicted;

@@ -12,14 +12,14 @@ pub enum Forgery {
     DoubleSpend,
     /// One stake whose payload does not decode, paying a thousand times the amount.
     MalformedStake,
-    /// A checkpoint of this chain's first registered child, before it checkpoints, naming a
+    /// A checkpoint of this chain's registered child of lowest id, before it checkpoints, naming a
     /// set of one key the forger holds and certified by it (a checkpoint succession fraud:
     /// the way a quorum would pay itself exits from the child's escrow).
     OwnSetCheckpoint,
 }
 
-/// Fault injection: the checkpoint [`Forgery::OwnSetCheckpoint`] forges, for the first child
-/// this chain registered that has no checkpoint yet, linked as the parent requires (none when
+/// Fault injection: the checkpoint [`Forgery::OwnSetCheckpoint`] forges, for the child of
+/// lowest id this chain registered that has no checkpoint yet, linked as the parent requires (none when
 /// there is no such child). Its set is one member: `key`'s operator with a BLS key derived from
 /// it.
 fn forged_checkpoint(

@@ -48,24 +48,15 @@ fn make_byzantine(cluster: &common::Cluster, forger_fault: &str) {
     edit(2, &|toml| toml + "\n[byzantine]\ncertify_invalid = true\n");
 }
 
-/// The first block of the node at `rpc` that mints a deposit (in a test without deposits on
-/// the root, a forged one).
-async fn first_block_minting(rpc: u16) -> u64 {
+/// The first block of the node at `rpc` that holds a transaction of `kind` (in these tests,
+/// the forged one).
+async fn first_block_holding(rpc: u16, kind: plasma_ledger::Kind) -> u64 {
     use plasma_proto::v1::GetBlockRequest;
     let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
     for height in 1.. {
-        let res = node
-            .chain
-            .get_block(GetBlockRequest { height })
-            .await
-            .expect("a forged block")
-            .into_inner();
-        let block = plasma_ledger::Block::decode(&res.block).unwrap();
-        if block
-            .transactions
-            .iter()
-            .any(|t| t.transaction.kind == plasma_ledger::Kind::Deposit as u8)
-        {
+        let res = node.chain.get_block(GetBlockRequest { height }).await.expect("a forged block");
+        let block = plasma_ledger::Block::decode(&res.into_inner().block).unwrap();
+        if block.transactions.iter().any(|t| t.transaction.kind == kind as u8) {
             return height;
         }
     }
@@ -238,7 +229,7 @@ fn a_forged_deposit_certified_by_three_of_four_is_proven_and_the_chain_frozen() 
             "proven as a deposit mismatch"
         );
         // The rollback is to the first forged block, which the byzantine nodes committed.
-        let forged = first_block_minting(cluster.nodes[0].rpc).await;
+        let forged = first_block_holding(cluster.nodes[0].rpc, plasma_ledger::Kind::Deposit).await;
         assert_eq!(rollback, forged, "rolled back to the first forged block");
         slashed_and_rewarded(&root, chain_id, &operators, stake).await;
     });
@@ -246,27 +237,12 @@ fn a_forged_deposit_certified_by_three_of_four_is_proven_and_the_chain_frozen() 
     cluster.stop_all();
 }
 
-/// The first block of the node at `rpc` that holds a child checkpoint.
-async fn first_block_checkpointing(rpc: u16) -> u64 {
-    use plasma_proto::v1::GetBlockRequest;
-    let mut node = plasma_proto::Client::connect(format!("http://127.0.0.1:{rpc}")).await.unwrap();
-    let checkpoint = plasma_ledger::Kind::ChildCheckpoint as u8;
-    for height in 1.. {
-        let res = node.chain.get_block(GetBlockRequest { height }).await.expect("a forged block");
-        let block = plasma_ledger::Block::decode(&res.into_inner().block).unwrap();
-        if block.transactions.iter().any(|t| t.transaction.kind == checkpoint) {
-            return height;
-        }
-    }
-    unreachable!()
-}
-
 /// The chain hosts a child; validator 0 proposes a checkpoint of it naming a set of one key
-/// it holds, certified by that key, and 0, 1, 2 certify the block: the parent's record of the
-/// child now names the quorum's set, under which exits of the child's escrow would pass. The
-/// honest watcher proves it by what the checkpoint links to (the child's registration, whose
-/// set it does not name); the root rolls back to that block, slashes the three, pays the
-/// prover and freezes the chain.
+/// it holds, certified by that key, and 0, 1, 2 certify the block: the chain's certified
+/// history now accepts a checkpoint of the quorum's own, under which an exit of the child's
+/// escrow would show a valid acceptance. The honest watcher proves it by what the checkpoint
+/// links to (the child's registration, whose set it does not name); the root rolls back to
+/// that block, slashes the three, pays the prover and freezes the chain.
 #[test]
 fn a_child_checkpoint_naming_the_quorums_own_set_is_proven_and_the_chain_frozen() {
     use alloy_sol_types::SolValue;
@@ -304,7 +280,8 @@ fn a_child_checkpoint_naming_the_quorums_own_set_is_proven_and_the_chain_frozen(
             plasma_ledger::types::FraudKind::CheckpointSuccession as u8,
             "proven as a checkpoint that cannot follow what it links to"
         );
-        let forged = first_block_checkpointing(cluster.nodes[0].rpc).await;
+        let checkpoint = plasma_ledger::Kind::ChildCheckpoint;
+        let forged = first_block_holding(cluster.nodes[0].rpc, checkpoint).await;
         assert_eq!(rollback, forged, "rolled back to the block accepting the checkpoint");
         slashed_and_rewarded(&root, chain_id, &operators, stake).await;
     });
