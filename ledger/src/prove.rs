@@ -27,9 +27,9 @@ use crate::tx::TxError;
 use crate::types::{
     decode, Block, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildRegistration,
     CommitCertificate, DepositMismatchEvidence, DepositRecord, DoubleRegistrationEvidence,
-    FraudKind as SolFraudKind, FraudProof, HistoryEquivocationEvidence, InflationEvidence,
-    InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof, MintProof,
-    RegistrationProof, TxInclusion, UtxoPos, Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
+    FraudKind as SolFraudKind, FraudProof, HistoryEquivocationEvidence, IncludedTx,
+    InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof,
+    MintProof, RegistrationProof, TxInclusion, UtxoPos, Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
 use crate::view::{ChainHead, LedgerView, Stacked};
 use alloy_primitives::B256;
@@ -217,6 +217,11 @@ impl ProofContext<'_> {
         let history: Vec<B256> = self.blocks.iter().take(before).map(|b| b.header.hash()).collect();
         prove_inclusion(self.block(height)?, index, &history, anchor)
             .ok_or(ProofError::Missing(height))
+    }
+
+    /// Transaction `index` of block `height`, placed and proven under the anchor.
+    fn included(&self, height: u64, index: u32) -> Result<IncludedTx, ProofError> {
+        Ok(IncludedTx { height, txIndex: index, inclusion: self.inclusion(height, index)? })
     }
 
     /// The registration of child `chain` of this chain, proven under the anchor.

@@ -9,8 +9,7 @@ use crate::fraud::registered::registered;
 use crate::fraud::{verify_child_record, verify_uncertified_checkpoint, FraudError};
 use crate::types::{
     decode, power_of, Block, ChildRecordEvidence, FraudKind as SolFraudKind, FraudProof,
-    IncludedTx, LinkedCheckpoint, SignedTransaction, UncertifiedCheckpointEvidence, Validator,
-    MAX_TX_BYTES,
+    LinkedCheckpoint, SignedTransaction, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
 };
 
 /// A position in the chain: `(height, transaction index)`.
@@ -36,11 +35,6 @@ fn child_txs_between<'a>(
             (c, read) if c == child => Some((p, stx, read)),
             _ => None,
         })
-}
-
-/// The transaction at `(height, index)`, proven under the anchor.
-fn included_at(cx: &ProofContext<'_>, (height, index): Position) -> Result<IncludedTx, ProofError> {
-    Ok(IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? })
 }
 
 fn refuted(e: FraudError) -> ProofError {
@@ -79,10 +73,10 @@ pub(super) fn child_record_proof(
             _ => false,
         };
         if shows {
-            earlier.push(included_at(cx, at)?);
+            earlier.push(cx.included(at.0, at.1)?);
         }
     }
-    let refused = included_at(cx, (height, index))?;
+    let refused = cx.included(height, index)?;
     let ev = ChildRecordEvidence { registration, earlier, refused };
     verify_child_record(cx.domain, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::ChildRecord, &ev))
@@ -135,7 +129,7 @@ pub(super) fn uncertified_checkpoint_proof(
             ProofError::Unsupported(why)
         })?;
     let ev = UncertifiedCheckpointEvidence {
-        checkpoint: included_at(cx, (height, index))?,
+        checkpoint: cx.included(height, index)?,
         namedSet: named_set,
     };
     verify_uncertified_checkpoint(cx.domain.chain_id, cx.anchor, &ev).map_err(refuted)?;

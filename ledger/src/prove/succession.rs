@@ -17,7 +17,7 @@ pub(super) fn checkpoint_succession_proof(
     height: u64,
     index: u32,
 ) -> Result<FraudProof, ProofError> {
-    let checkpoint = IncludedTx { height, txIndex: index, inclusion: cx.inclusion(height, index)? };
+    let checkpoint = cx.included(height, index)?;
     let tx = &checkpoint.inclusion.signedTx.transaction;
     let linked: LinkedCheckpoint = decode("LinkedCheckpoint", &tx.data, MAX_TX_BYTES)
         .map_err(|e| ProofError::Unsupported(e.to_string()))?;
@@ -33,10 +33,10 @@ pub(super) fn checkpoint_succession_proof(
         let latest = latest_before(cx, child, at);
         if let Some(later) = latest.filter(|l| *l > link) {
             ev.shows = Shows::Later as u8;
-            ev.shown = included_at(cx, later)?;
+            ev.shown = cx.included(later.height, later.index)?;
         } else if holds(cx, link)? {
             ev.shows = Shows::Linked as u8;
-            ev.shown = included_at(cx, link)?;
+            ev.shown = cx.included(link.height, link.index)?;
         } else {
             ev.shown = nothing_at(cx, link)?;
         }
@@ -71,17 +71,12 @@ fn holds(cx: &ProofContext<'_>, place: TxRef) -> Result<bool, ProofError> {
     Ok((place.index as usize) < cx.block(place.height)?.transactions.len())
 }
 
-fn included_at(cx: &ProofContext<'_>, place: TxRef) -> Result<IncludedTx, ProofError> {
-    let inclusion = cx.inclusion(place.height, place.index)?;
-    Ok(IncludedTx { height: place.height, txIndex: place.index, inclusion })
-}
-
 /// What shows nothing at `place`: its block's last transaction, below it, or for an empty
 /// block, the block's header proven in the anchor's history.
 fn nothing_at(cx: &ProofContext<'_>, place: TxRef) -> Result<IncludedTx, ProofError> {
     let block = cx.block(place.height)?;
     match block.transactions.len().checked_sub(1) {
-        Some(last) => included_at(cx, TxRef { height: place.height, index: last as u32 }),
+        Some(last) => cx.included(place.height, last as u32),
         None => {
             let inclusion = TxInclusion {
                 header: block.header.clone(),
