@@ -17,7 +17,7 @@ cd "$here/contracts"
 
 # What the bridge binds (deployable contracts and the test token its examples use), and the
 # verifier FraudVerifier creates (listed for the size check).
-artifacts=(PlasmaRoot RootModule FraudVerifier FormVerifier ChildVerifier MockERC20)
+artifacts=(PlasmaRoot RootModule FraudVerifier FormVerifier ChildVerifier LinkVerifier MockERC20)
 
 extract() { # $1: output directory
   mkdir -p "$1"

@@ -43,6 +43,17 @@ pub mod form_verifier {
     );
 }
 
+/// `LinkVerifier`: the judge of the fraud kinds about a transaction standing on an earlier one
+/// it names, which `FraudVerifier` asks.
+pub mod link_verifier {
+    alloy::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        LinkVerifier,
+        "../contracts/artifacts/LinkVerifier.json"
+    );
+}
+
 /// `MockERC20`: a mintable ERC-20 for tests and demonstrations.
 pub mod mock_erc20 {
     alloy::sol!(
@@ -55,6 +66,7 @@ pub mod mock_erc20 {
 
 pub use form_verifier::FormVerifier;
 pub use fraud_verifier::FraudVerifier;
+pub use link_verifier::LinkVerifier;
 pub use mock_erc20::MockERC20;
 pub use plasma_root::PlasmaRoot;
 pub use root_module::RootModule;

@@ -30,8 +30,8 @@ use plasma_ledger::signing::{Recover, SigningDomain};
 use plasma_ledger::types::FraudKind;
 use plasma_ledger::{
     Acceptance, Address, BlockHeader, Checkpoint, ChildDepositExitChallenge, ChildExitChallenge,
-    ChildFraudProof, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, UtxoPos,
-    Validator, B256, U256,
+    ChildFraudProof, CommitCertificate, DepositRecord, FraudProof, SignedTransaction, TxRef,
+    UtxoPos, Validator, B256, U256,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -50,8 +50,9 @@ struct Seen {
     checkpoints: BTreeMap<u64, (Checkpoint, u64)>,
     /// Deposits locked for it, by nonce, with when the parent recorded each.
     deposits: Vec<RecordedDeposit>,
-    /// Exits of its outputs started on the parent: the exit and the parent height.
-    exits: Vec<(ExitClaim, u64)>,
+    /// Exits of its outputs started on the parent, in order: the exit and where the parent
+    /// queued it (a challenge names its latest start).
+    exits: Vec<(ExitClaim, TxRef)>,
     /// Its validators' stakes on the parent.
     stakes: BTreeMap<Address, U256>,
     /// First void height after a fraud proven on the parent (0: none).
@@ -176,7 +177,7 @@ impl PlasmaParent {
                         *stake = stake.saturating_add(amount);
                     }
                     ChildEvent::FraudProven { height } => f.seen.rollback_height = height,
-                    ChildEvent::ExitStarted { claim, started_at } => {
+                    ChildEvent::ExitStarted { claim, started_at, at: place } => {
                         let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
                         let record = claim.record(started_at, period);
                         let target = match claim.key {
@@ -194,7 +195,7 @@ impl PlasmaParent {
                             amount: record.amount,
                             exitable_at: record.exitableAt,
                         };
-                        f.seen.exits.push((exit, at));
+                        f.seen.exits.push((exit, place));
                     }
                 }
             }
@@ -309,7 +310,8 @@ impl ParentReader for PlasmaParent {
         self.check_chain(chain_id)?;
         self.sync().await?;
         let f = self.follower.lock().await;
-        let found = f.seen.exits.iter().filter(|(_, at)| *at >= from_block).map(|(e, _)| e.clone());
+        let found =
+            f.seen.exits.iter().filter(|(_, at)| at.height >= from_block).map(|(e, _)| e.clone());
         Ok((found.collect(), f.light.head().0 + 1))
     }
 
@@ -400,17 +402,12 @@ impl ParentSubmitter for PlasmaParent {
     ) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        {
-            let f = self.follower.lock().await;
-            if !f.seen.exits.iter().any(|(e, _)| e.exit_id == exit_id) {
-                return Err(ParentError::Refused {
-                    call: "challenge_exit",
-                    reason: format!("no exit {exit_id} on the parent"),
-                });
-            }
-        }
+        let start = self.latest_start(exit_id).await.ok_or_else(|| ParentError::Refused {
+            call: "challenge_exit",
+            reason: format!("no exit {exit_id} on the parent"),
+        })?;
         // The parent keeps the exit's position with it: the spend is judged against that.
-        self.challenge(chain_id, exit_id, spend, input_index).await
+        self.challenge(chain_id, exit_id, start, spend, input_index).await
     }
 
     async fn challenge_deposit_exit(
@@ -421,11 +418,11 @@ impl ParentSubmitter for PlasmaParent {
         self.check_chain(chain_id)?;
         self.sync().await?;
         let exit_id = ExitKey::Deposit(c.nonce).exit_id();
-        let minted = {
+        let (minted, start) = {
             let f = self.follower.lock().await;
             let seen = f.seen.exits.iter().rev().find(|(e, _)| e.exit_id == exit_id);
-            match seen.map(|(e, _)| &e.target) {
-                Some(ExitTarget::Deposit { minted, .. }) => minted.clone(),
+            match seen.map(|(e, at)| (&e.target, *at)) {
+                Some((ExitTarget::Deposit { minted, .. }, at)) => (minted.clone(), at),
                 _ => {
                     return Err(ParentError::Refused {
                         call: "challenge_deposit_exit",
@@ -437,7 +434,7 @@ impl ParentSubmitter for PlasmaParent {
         if minted.is_some() {
             // An exit of the minted output: the parent keeps its position with the exit, so
             // the spend alone challenges it.
-            return self.challenge(chain_id, exit_id, &c.spend, c.input_index).await;
+            return self.challenge(chain_id, exit_id, start, &c.spend, c.input_index).await;
         }
         // An exit from the parent's record: the mint must be shown under a checkpoint the
         // parent accepted, where it accepted it, and its spend.
@@ -452,6 +449,8 @@ impl ParentSubmitter for PlasmaParent {
             inputIndex: c.input_index,
             beneficiary: self.beneficiary,
             acceptance,
+            startHeight: start.height,
+            startIndex: start.index,
         };
         let bond = self.exit_bond().await;
         self.submit(&challenge_child_deposit_exit_tx(&challenge, bond)).await
@@ -497,12 +496,20 @@ impl ParentSubmitter for PlasmaParent {
 }
 
 impl PlasmaParent {
-    /// Submits a challenge of exit `exit_id` with `spend`, whose input `input_index` is the
-    /// exiting output; the bond goes to this follower's beneficiary.
+    /// Where the parent queued exit `exit_id` by its latest start, as this follower saw it.
+    async fn latest_start(&self, exit_id: B256) -> Option<TxRef> {
+        let f = self.follower.lock().await;
+        f.seen.exits.iter().rev().find(|(e, _)| e.exit_id == exit_id).map(|(_, at)| *at)
+    }
+
+    /// Submits a challenge of exit `exit_id`, queued by the start at `start`, with `spend`,
+    /// whose input `input_index` is the exiting output; the bond goes to this follower's
+    /// beneficiary.
     async fn challenge(
         &self,
         chain_id: u64,
         exit_id: B256,
+        start: TxRef,
         spend: &SignedTransaction,
         input_index: u8,
     ) -> Result<bool, ParentError> {
@@ -513,6 +520,8 @@ impl PlasmaParent {
             spend: spend.clone(),
             inputIndex: input_index,
             beneficiary: self.beneficiary,
+            startHeight: start.height,
+            startIndex: start.index,
         };
         self.submit(&challenge_child_exit_tx(&challenge, bond)).await
     }

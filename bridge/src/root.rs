@@ -1,6 +1,6 @@
 //! A deployed `PlasmaRoot`, with typed calls in the ledger's types.
 
-use crate::bindings::{FormVerifier, FraudVerifier, PlasmaRoot, RootModule};
+use crate::bindings::{FormVerifier, FraudVerifier, LinkVerifier, PlasmaRoot, RootModule};
 use crate::convert;
 use alloy::contract::{CallBuilder, CallDecoder, Error as ContractError};
 use alloy::primitives::{Address, B256, U256};
@@ -122,8 +122,9 @@ impl Default for SendPolicy {
 }
 
 impl Root {
-    /// Deploys `FormVerifier`, `FraudVerifier`, `RootModule` (which holds the exit bond and
-    /// the processing bounty) and `PlasmaRoot` from the provider's default sender.
+    /// Deploys `FormVerifier`, `LinkVerifier`, `FraudVerifier`, `RootModule` (which holds the
+    /// exit bond and the processing bounty) and `PlasmaRoot` from the provider's default
+    /// sender.
     pub async fn deploy(
         provider: DynProvider,
         exit_bond: U256,
@@ -132,7 +133,10 @@ impl Root {
         let form = FormVerifier::deploy(provider.clone())
             .await
             .map_err(|e| refused("deploy FormVerifier", e))?;
-        let verifier = FraudVerifier::deploy(provider.clone(), *form.address())
+        let links = LinkVerifier::deploy(provider.clone())
+            .await
+            .map_err(|e| refused("deploy LinkVerifier", e))?;
+        let verifier = FraudVerifier::deploy(provider.clone(), *form.address(), *links.address())
             .await
             .map_err(|e| refused("deploy FraudVerifier", e))?;
         let module =

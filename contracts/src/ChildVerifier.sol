@@ -10,12 +10,11 @@ import {Merkle} from "./lib/Merkle.sol";
 
 /// @title ChildVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's record of its children,
-/// mirroring `ledger::fraud::{record, certified, accepted, succession}`: a child's transaction
+/// mirroring `ledger::fraud::{record, certified, accepted}`: a child's transaction
 /// the record refuses, as the child's registration and earlier included transactions show it
 /// (the record only grows), a child checkpoint its certificate does not certify against the set
-/// its header names, a transaction standing on a child checkpoint the parent's history shows it
-/// never accepted, and a child checkpoint that cannot follow what its link names.
-/// `FraudVerifier` creates it and hands it the evidence.
+/// its header names, and a transaction standing on a child checkpoint the parent's history
+/// shows it never accepted. `FraudVerifier` creates it and hands it the evidence.
 contract ChildVerifier {
     /// The judge of a bond's proof of possession.
     FormVerifier public immutable form;
@@ -45,17 +44,6 @@ contract ChildVerifier {
     error NotAccepted();
     /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
     error Accepted();
-    /// Honest: the checkpoint may follow the transaction its link names.
-    error Follows();
-    /// Honest: the block at the link holds a transaction there.
-    error SomethingThere();
-    /// The transaction shown is not its block's last: a sibling right of its path is not empty.
-    error NotLastTransaction();
-    /// The transaction shown is no registration or checkpoint of the child between the link
-    /// and the checkpoint.
-    error NotLater();
-    /// The evidence says it shows something no succession proof shows.
-    error NoSuchShowing(uint8 shows);
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -66,13 +54,6 @@ contract ChildVerifier {
     uint256 internal constant MAX_VALIDATORS = 256;
     /// The vote type a commit certificate aggregates (`RootStorage.PRECOMMIT`).
     uint8 internal constant PRECOMMIT = 2;
-    /// Most blocks a child checkpoint may jump (`ledger::registration::MAX_CHECKPOINT_GAP`).
-    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
-    /// What a succession proof shows (`ledger::fraud::Shows`): the transaction at the link,
-    /// nothing there, or the child's transaction between the link and the checkpoint.
-    uint8 internal constant SHOWS_LINKED = 0;
-    uint8 internal constant SHOWS_NOTHING = 1;
-    uint8 internal constant SHOWS_LATER = 2;
 
     /// @notice A child's transaction that the parent's record of the child refuses, as the
     /// child's registration and earlier included transactions of it show the record (`ev`, the
@@ -298,91 +279,6 @@ contract ChildVerifier {
         if (t.kind != ExitGame.CHILD_CHECKPOINT) revert NotAccepted();
         Checkpoint memory c = abi.decode(t.data, (LinkedCheckpoint)).checkpoint;
         if (keccak256(abi.encode(c.header)) != PlasmaTx.blockHash(anchor)) revert NotAccepted();
-    }
-
-    /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
-    /// ABI encoding of `CheckpointSuccessionEvidence`; `ledger::fraud::verify_checkpoint_succession`):
-    /// the link is not below it, names nothing, names no registration or checkpoint of the
-    /// child, or one it cannot follow (not newer, past the gap, naming neither set it leaves
-    /// room for), or a later one of the child stands between them.
-    function checkpointSuccession(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
-        external
-        view
-        returns (uint64)
-    {
-        return this.checkpointSuccessionOf(chainId, anchor, abi.decode(ev, (CheckpointSuccessionEvidence)));
-    }
-
-    /// @notice `checkpointSuccession`, on the decoded evidence.
-    function checkpointSuccessionOf(
-        uint64 chainId,
-        BlockHeader calldata anchor,
-        CheckpointSuccessionEvidence calldata e
-    ) external pure returns (uint64) {
-        IncludedTx calldata x = e.checkpoint;
-        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
-        if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
-        LinkedCheckpoint memory c = abi.decode(t.data, (LinkedCheckpoint));
-        BlockHeader memory h = c.checkpoint.header;
-        uint256 link = _position(c.previousHeight, c.previousIndex);
-        uint256 at = _position(x.height, x.txIndex);
-        // Nothing accepted before the checkpoint is at or after it, or at height 0.
-        if (link >= at || c.previousHeight == 0) return x.height;
-        IncludedTx calldata s = e.shown;
-        if (e.shows == SHOWS_LINKED) {
-            Transaction calldata p = ExitGame.included(chainId, anchor, s.inclusion, c.previousHeight, c.previousIndex);
-            (bool ofChild, uint64 last, bytes32 named, bytes32 next) = _predecessor(chainId, p, h.chainId);
-            if (
-                !ofChild || h.height <= last || h.height > last + MAX_CHECKPOINT_GAP
-                    || (h.validatorSetHash != named && h.validatorSetHash != next)
-            ) return x.height;
-            revert Follows();
-        }
-        if (e.shows == SHOWS_NOTHING) {
-            // An empty block holds nothing; else its last transaction ends it before the link.
-            TxInclusion calldata b = s.inclusion;
-            if (b.header.txRoot == bytes32(0)) {
-                ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, c.previousHeight);
-                return x.height;
-            }
-            uint64 last = b.txProof.index;
-            if (last > type(uint32).max) revert NotLastTransaction();
-            ExitGame.verifyInclusion(chainId, anchor, b, c.previousHeight, uint32(last));
-            bytes32[] calldata siblings = b.txProof.siblings;
-            for (uint256 level = 0; level < siblings.length; ++level) {
-                if ((last >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
-            }
-            if (c.previousIndex > last) return x.height;
-            revert SomethingThere();
-        }
-        if (e.shows == SHOWS_LATER) {
-            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
-            (bool ofChild,,,) = _predecessor(chainId, l, h.chainId);
-            uint256 between = _position(s.height, s.txIndex);
-            if (ofChild && link < between && between < at) return x.height;
-            revert NotLater();
-        }
-        revert NoSuchShowing(e.shows);
-    }
-
-    /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint
-    /// following it must pass, and the two sets it may name
-    /// (`ledger::fraud::succession::predecessor`).
-    function _predecessor(uint64 chainId, Transaction calldata t, uint64 child)
-        private
-        pure
-        returns (bool, uint64, bytes32, bytes32)
-    {
-        if (t.kind == ExitGame.REGISTER_CHILD) {
-            ChildRegistration memory reg = abi.decode(t.data, (ChildRegistration));
-            bytes32 set = keccak256(abi.encode(reg.validators));
-            return (ExitGame.childChainId(chainId, reg) == child, 0, set, set);
-        }
-        if (t.kind == ExitGame.CHILD_CHECKPOINT) {
-            BlockHeader memory p = abi.decode(t.data, (LinkedCheckpoint)).checkpoint.header;
-            return (p.chainId == child, p.height, p.validatorSetHash, p.nextValidatorSetHash);
-        }
-        return (false, 0, 0, 0);
     }
 
     /// @notice Reverts unless `start`'s claim is proven under its own anchor by `claimant`

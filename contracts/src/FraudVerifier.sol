@@ -7,6 +7,7 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {Merkle} from "./lib/Merkle.sol";
 import {FormVerifier} from "./FormVerifier.sol";
 import {ChildVerifier} from "./ChildVerifier.sol";
+import {LinkVerifier} from "./LinkVerifier.sol";
 
 /// @title FraudVerifier
 /// @notice Stateless judge of fraud evidence, one function per kind, mirroring
@@ -20,11 +21,21 @@ contract FraudVerifier {
     /// The judge of the kinds about a plasma parent's record of its children, created with
     /// this contract (both would not fit one).
     ChildVerifier public immutable child;
+    /// The judge of the kinds about a plasma parent's transaction standing on an earlier one it
+    /// names (a child's checkpoints, challenges of a child's exits), deployed before this
+    /// contract (creating it here too would pass the creation-code limit).
+    LinkVerifier public immutable links;
+
+    /// The `LinkVerifier` given holds no code.
+    error NoLinkVerifier();
 
     /// @param form_ The deployed `FormVerifier`.
-    constructor(FormVerifier form_) {
+    /// @param links_ The deployed `LinkVerifier`.
+    constructor(FormVerifier form_, LinkVerifier links_) {
+        if (address(links_).code.length == 0) revert NoLinkVerifier();
         form = form_;
         child = new ChildVerifier(form_);
+        links = links_;
     }
 
     /// Both spends are the same input of the same transaction.
@@ -302,19 +313,22 @@ contract FraudVerifier {
     /// `ChildRecord` on), judged by `ChildVerifier`: a child's transaction the record refuses
     /// (`childRecord`), a child checkpoint its certificate does not certify
     /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
-    /// (`unacceptedAnchor`), a child checkpoint that cannot follow what its link names
-    /// (`checkpointSuccession`). `separator` is the chain's signing domain.
-    function childKind(
-        FraudKind kind,
-        uint64 chainId,
-        bytes32 separator,
-        BlockHeader calldata anchor,
-        bytes calldata ev
-    ) external view returns (uint64) {
-        if (kind == FraudKind.ChildRecord) return child.childRecord(chainId, separator, anchor, ev);
+    /// (`unacceptedAnchor`); and by `LinkVerifier`: a child checkpoint that cannot follow what
+    /// its link names (`checkpointSuccession`), a challenge of a child's exit that the start it
+    /// names does not found (`unfoundedChallenge`). `root` is the root contract, whose signing
+    /// domains the chain and its children sign under.
+    function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        if (kind == FraudKind.ChildRecord) {
+            return child.childRecord(chainId, PlasmaTx.domainSeparator(chainId, root), anchor, ev);
+        }
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
-        if (kind == FraudKind.CheckpointSuccession) return child.checkpointSuccession(chainId, anchor, ev);
+        if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
+        if (kind == FraudKind.UnfoundedChallenge) return links.unfoundedChallenge(chainId, root, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

@@ -217,20 +217,24 @@ struct ChildFraudProof {
 
 /// Payload of a challenge of a child's exit `exitId`: `spend` spends, as input `inputIndex`,
 /// the output at the position that exit recorded, signed by its owner. The bond goes to
-/// `beneficiary`.
+/// `beneficiary`. The exit is the one the parent queued at (`startHeight`, `startIndex`), its
+/// latest start.
 struct ChildExitChallenge {
     uint64 childChainId;
     bytes32 exitId;
     SignedTransaction spend;
     uint8 inputIndex;
     address beneficiary;
+    uint64 startHeight;
+    uint32 startIndex;
 }
 
 /// Payload of a challenge of an exit of deposit `nonce` into child `childChainId` (kind 20):
 /// `minted` proves the deposit's minted output at `mintedPos` under `anchor`, a checkpoint of
 /// the child the parent accepted where `acceptance` shows and no fraud voided, and `spend`
 /// spends that output as input `inputIndex`, signed by its owner (it need not be in any
-/// block). The bond goes to `beneficiary`. The root's `challengeDepositExit`.
+/// block). The bond goes to `beneficiary`. The exit is the one the parent queued at
+/// (`startHeight`, `startIndex`), its latest start. The root's `challengeDepositExit`.
 struct ChildDepositExitChallenge {
     uint64 childChainId;
     uint64 nonce;
@@ -241,6 +245,8 @@ struct ChildDepositExitChallenge {
     uint8 inputIndex;
     address beneficiary;
     Acceptance acceptance;
+    uint64 startHeight;
+    uint32 startIndex;
 }
 
 /// Payload of a `RegisterChild` system transaction (kind 16) on a plasma parent: the child's
@@ -341,8 +347,12 @@ enum FraudKind {
     // An exit started, a deposit exit challenged or a fraud proof heard under a child
     // checkpoint the parent's history shows it never accepted (`UnacceptedAnchorEvidence`).
     UnacceptedAnchor,
-    // A child checkpoint that cannot follow what its link names (`CheckpointSuccessionEvidence`).
-    CheckpointSuccession
+    // A child checkpoint that cannot follow what its link names (`LinkEvidence`).
+    CheckpointSuccession,
+    // A challenge of a child's exit that the exit its link names does not found: no start of
+    // the exit there, a settlement or restart since, or a spend of another output
+    // (`LinkEvidence`).
+    UnfoundedChallenge
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -415,20 +425,30 @@ struct IncludedTx {
     TxInclusion inclusion;
 }
 
-/// A child checkpoint, included (`checkpoint`), that cannot follow what its link names
-/// (`LinkedCheckpoint`), which the parent had to refuse; `shows` says how `shown` proves it:
-/// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is no `RegisterChild`
-///   or `ChildCheckpoint` of the same child, or one the checkpoint cannot follow: it is not
+/// A transaction, included (`linking`), that names an earlier transaction of the parent it
+/// stands on (its link), which the parent had to refuse for what the link names; `shows` says
+/// how `shown` proves it. Two kinds take it:
+/// * `CheckpointSuccession`: `linking` is a `ChildCheckpoint` (its link, `LinkedCheckpoint`:
+///   the child's latest accepted checkpoint or its registration);
+/// * `UnfoundedChallenge`: `linking` is a `ChallengeChildExit` or `ChallengeChildDepositExit`
+///   (its link, `startHeight`/`startIndex`: where the parent queued the exit it challenges).
+///
+/// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
+///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
+///   challenged exit), or one the linking transaction cannot stand on: a checkpoint that is not
 ///   newer, more than `MAX_CHECKPOINT_GAP` past it, or names a set other than the two it leaves
-///   room for (the set it named and the next it named; the registered set);
-/// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the checkpoint, at height 0,
-///   or its block ends before it: `shown.inclusion` is the block's last transaction (every
-///   sibling right of its path empty) at a lower index, or, for an empty block (`txRoot`
-///   zero), the block's header and history proof;
-/// * `SHOWS_LATER` (2): `shown` is a `RegisterChild` or `ChildCheckpoint` of the same child
-///   between the link and the checkpoint, so the link is not the latest.
-struct CheckpointSuccessionEvidence {
-    IncludedTx checkpoint;
+///   room for (the set it named and the next it named; the registered set); a challenge whose
+///   spend does not spend the output the start exits, signed by the start's claimant (its first
+///   input's signer);
+/// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
+///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
+///   (every sibling right of its path empty) at a lower index, or, for an empty block
+///   (`txRoot` zero), the block's header and history proof;
+/// * `SHOWS_LATER` (2): `shown` stands between the link and the linking transaction, so the
+///   link is not the latest: a `RegisterChild` or `ChildCheckpoint` of the same child; a start,
+///   challenge or payout of the same exit of the same child.
+struct LinkEvidence {
+    IncludedTx linking;
     uint8 shows;
     IncludedTx shown;
 }

@@ -149,7 +149,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.CheckpointSuccession)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.UnfoundedChallenge)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;
@@ -229,7 +229,7 @@ contract RootModule is RootStorage {
         } else if (kind == FraudKind.DoubleRegistration) {
             height = verifier.doubleRegistration(chainId, anchor, ev);
         } else if (kind >= FraudKind.ChildRecord) {
-            height = verifier.childKind(kind, chainId, PlasmaTx.domainSeparator(chainId, address(this)), anchor, ev);
+            height = verifier.childKind(kind, chainId, address(this), anchor, ev);
         } else if (kind == FraudKind.MalformedTransaction) {
             height = verifier.malformedTransaction(chainId, anchor, abi.decode(ev, (MalformedTransactionEvidence)));
         } else {

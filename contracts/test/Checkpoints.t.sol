@@ -5,6 +5,7 @@ import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {RootFixture} from "./RootFixture.sol";
 import {RootModule} from "../src/RootModule.sol";
+import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
 import {FormVerifier} from "../src/FormVerifier.sol";
 
@@ -123,7 +124,7 @@ contract CheckpointsTest is RootFixture {
     /// gap: a proof under the widest gap must still fit a block, or the fraud it proves is
     /// beyond proof.
     function test_a_proof_under_the_widest_gap_fits_a_block() public {
-        GapProbe probe = new GapProbe(new FraudVerifier(new FormVerifier()));
+        GapProbe probe = new GapProbe(new FraudVerifier(new FormVerifier(), new LinkVerifier()));
         uint256 before = gasleft();
         probe.noCheckpointFrom(CHAIN, 1, 1 + gap);
         uint256 used = before - gasleft();

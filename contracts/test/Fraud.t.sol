@@ -5,6 +5,7 @@ import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
 import {ChildVerifier} from "../src/ChildVerifier.sol";
+import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {FormVerifier} from "../src/FormVerifier.sol";
 import {RootFixture} from "./RootFixture.sol";
 
@@ -211,7 +212,7 @@ contract FraudTest is RootFixture {
         _convict(
             "checkpoint_succession_names_a_set_of_its_own",
             "checkpoint_succession_follows",
-            ChildVerifier.Follows.selector,
+            LinkVerifier.Follows.selector,
             4
         );
     }
@@ -223,7 +224,7 @@ contract FraudTest is RootFixture {
         _convict(
             "checkpoint_succession_skips_the_latest",
             "checkpoint_succession_follows_no_later",
-            ChildVerifier.NotLater.selector,
+            LinkVerifier.NotLater.selector,
             4
         );
     }
@@ -235,7 +236,7 @@ contract FraudTest is RootFixture {
         _convict(
             "checkpoint_succession_links_an_empty_slot",
             "checkpoint_succession_follows_something_there",
-            ChildVerifier.SomethingThere.selector,
+            LinkVerifier.SomethingThere.selector,
             4
         );
     }
@@ -245,6 +246,44 @@ contract FraudTest is RootFixture {
         _convictsWithin(
             "checkpoint_succession_names_a_set_of_its_own", 2_000_000, "gas of a checkpoint-succession proof: "
         );
+    }
+
+    /// ... challenges an honest exit (of a deposit into its child, from its record) with a
+    /// spend of another output (the challenger takes the exit and its bond for good): the start
+    /// the challenge names, shown, convicts; the challenge it founds does not.
+    function test_fraud_an_exit_challenged_with_a_spend_of_another_output() public {
+        _convict(
+            "unfounded_challenge_spends_another_output", "unfounded_challenge_founded", LinkVerifier.Follows.selector, 4
+        );
+    }
+
+    /// ... challenges an exit it settled before by an earlier challenge: that settlement,
+    /// between the start and the challenge, convicts; the start itself, shown as later, does
+    /// not.
+    function test_fraud_an_exit_challenged_after_it_was_settled() public {
+        _convict(
+            "unfounded_challenge_settled_since",
+            "unfounded_challenge_founded_no_later",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... challenges an exit of its child's output that it paid before: the payout, between
+    /// the start and the challenge, convicts; a payout of the same exit id of another child
+    /// does not.
+    function test_fraud_an_exit_challenged_after_it_was_paid() public {
+        _convict(
+            "unfounded_challenge_paid_since",
+            "unfounded_challenge_paid_since_shown_another_childs_payout",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// An unfounded-challenge proof costs what a block holds.
+    function test_an_unfounded_challenge_proof_fits_a_block() public {
+        _convictsWithin("unfounded_challenge_spends_another_output", 2_000_000, "gas of an unfounded-challenge proof: ");
     }
 
     /// ... bonds one operator twice, which would double its power in the child's set: its
@@ -350,7 +389,7 @@ contract FraudTest is RootFixture {
     function test_out_of_gas_in_the_payload_check_never_convicts() public {
         FraudProof memory proof = _proof("malformed_honest_registration");
         MalformedTransactionEvidence memory e = abi.decode(proof.evidence, (MalformedTransactionEvidence));
-        FraudVerifier verifier = new FraudVerifier(new FormVerifier());
+        FraudVerifier verifier = new FraudVerifier(new FormVerifier(), new LinkVerifier());
         // Its whole check (a pairing per proof of possession), then every gas below it.
         uint256 before = gasleft();
         try verifier.malformedTransaction(CHAIN, proof.anchor, e) returns (uint64) {

@@ -5,6 +5,7 @@ import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {RootModule} from "../src/RootModule.sol";
+import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
 import {FormVerifier} from "../src/FormVerifier.sol";
 import {Test, Vm} from "./base/Test.sol";
@@ -27,7 +28,7 @@ abstract contract RootFixture is Test {
     /// Deploys the root at the vectors' address (their EIP-712 domain names it).
     function deployRoot() internal {
         world = vm.readFile("test/vectors/root.json");
-        FraudVerifier verifier = new FraudVerifier(new FormVerifier());
+        FraudVerifier verifier = new FraudVerifier(new FormVerifier(), new LinkVerifier());
         RootModule module = new RootModule(verifier, BOND, BOUNTY);
         PlasmaRoot impl = new PlasmaRoot(module);
         address at = vm.parseJsonAddress(world, ".rootContract");

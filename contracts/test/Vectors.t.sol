@@ -5,6 +5,7 @@ import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {FraudVerifier} from "../src/FraudVerifier.sol";
 import {ChildVerifier} from "../src/ChildVerifier.sol";
+import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {BLS} from "../src/lib/BLS.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
@@ -67,10 +68,10 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("Certified")) return ChildVerifier.Certified.selector;
         if (n == keccak256("NotTheNamedSet")) return ChildVerifier.NotTheNamedSet.selector;
         if (n == keccak256("Accepted")) return ChildVerifier.Accepted.selector;
-        if (n == keccak256("Follows")) return ChildVerifier.Follows.selector;
-        if (n == keccak256("SomethingThere")) return ChildVerifier.SomethingThere.selector;
-        if (n == keccak256("NotLater")) return ChildVerifier.NotLater.selector;
-        if (n == keccak256("NoSuchShowing")) return ChildVerifier.NoSuchShowing.selector;
+        if (n == keccak256("Follows")) return LinkVerifier.Follows.selector;
+        if (n == keccak256("SomethingThere")) return LinkVerifier.SomethingThere.selector;
+        if (n == keccak256("NotLater")) return LinkVerifier.NotLater.selector;
+        if (n == keccak256("NoSuchShowing")) return LinkVerifier.NoSuchShowing.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
@@ -314,6 +315,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 75, "every fraud vector convicts");
+        assertEq(convicted, 84, "every fraud vector convicts");
     }
 }

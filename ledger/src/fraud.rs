@@ -64,6 +64,9 @@ pub enum FraudKind {
     /// A child checkpoint that cannot follow what its link names
     /// ([`verify_checkpoint_succession`]).
     CheckpointSuccession,
+    /// A challenge of a child's exit that the exit its link names does not found
+    /// ([`verify_unfounded_challenge`]).
+    UnfoundedChallenge,
 }
 
 /// A proven fraud.
@@ -151,18 +154,18 @@ pub enum FraudError {
     /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
     #[error("the exit start shows its anchor accepted")]
     Accepted,
-    /// Honest: the checkpoint may follow what its link names.
-    #[error("the checkpoint may follow the transaction its link names")]
+    /// Honest: the transaction may stand on what its link names.
+    #[error("the transaction may stand on the one its link names")]
     Follows,
     /// Honest: the block at the link holds a transaction there.
     #[error("the proof does not show the link's place empty")]
     SomethingThere,
-    /// The transaction shown is no registration or checkpoint of the child between the link
-    /// and the checkpoint.
-    #[error("the transaction shown is not the child's, between the link and the checkpoint")]
+    /// The transaction shown is not one the link should have named, between the link and the
+    /// transaction standing on it.
+    #[error("the transaction shown is not a later one the link should have named")]
     NotLater,
-    /// The evidence says it shows something no succession proof shows.
-    #[error("no succession showing {0}")]
+    /// The evidence says it shows something no link proof shows.
+    #[error("no link showing {0}")]
     NoSuchShowing(u8),
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
@@ -594,9 +597,9 @@ pub fn judge(
     schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
-        CheckpointSuccessionEvidence, ChildRecordEvidence, DepositMismatchEvidence,
-        DoubleMintEvidence, DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind,
-        InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MintProof,
+        ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
+        DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
+        InvalidSignatureEvidence, LinkEvidence, MalformedTransactionEvidence, MintProof,
         MissingInputKind, NonexistentInputEvidence, SpendProof, UnacceptedAnchorEvidence,
         UncertifiedCheckpointEvidence,
     };
@@ -715,10 +718,14 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
-        Kind::CheckpointSuccession => {
-            let e: CheckpointSuccessionEvidence =
-                decode("CheckpointSuccessionEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            verify_checkpoint_succession(chain_id, anchor, &e)
+        Kind::CheckpointSuccession | Kind::UnfoundedChallenge => {
+            let e: LinkEvidence =
+                decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            if kind == Kind::CheckpointSuccession {
+                verify_checkpoint_succession(chain_id, anchor, &e)
+            } else {
+                verify_unfounded_challenge(domain, anchor, &e)
+            }
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
@@ -762,21 +769,25 @@ where
 
 pub(crate) mod accepted;
 mod certified;
+pub(crate) mod challenge;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
 mod history;
+pub(crate) mod link;
 pub(crate) mod record;
 pub(crate) mod registered;
 pub(crate) mod succession;
 
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
+pub use challenge::verify_unfounded_challenge;
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
     verify_history_equivocation,
 };
+pub use link::Shows;
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;
-pub use succession::{verify_checkpoint_succession, Shows};
+pub use succession::verify_checkpoint_succession;

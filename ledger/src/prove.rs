@@ -36,6 +36,8 @@ use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
 mod accepted;
+mod challenge;
+mod link;
 mod record;
 mod succession;
 
@@ -503,6 +505,9 @@ pub fn build_proof(
             | ChildError::TooFarAhead { .. }
             | ChildError::WrongSet { .. } => {
                 succession::checkpoint_succession_proof(cx, height, index)
+            }
+            ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
+                challenge::unfounded_challenge_proof(cx, height, index)
             }
             other => Err(ProofError::Unsupported(other.to_string())),
         },

@@ -48,6 +48,11 @@ pub struct SigningDomain {
     separator: B256,
 }
 
+/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
+pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
+    SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
+}
+
 impl SigningDomain {
     /// The domain of plasma chain `chain_id` under the root contract at `root_contract`.
     pub fn new(chain_id: u64, root_chain_id: u64, root_contract: Address) -> Self {

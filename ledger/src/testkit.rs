@@ -19,6 +19,7 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 pub mod accepted;
+pub mod challenge;
 mod child_record;
 pub mod succession;
 use child_record::child_record_txs;
@@ -354,6 +355,8 @@ pub struct FraudWorld {
     pub unaccepted: u32,
     /// Index of the first checkpoint of [`succession::SUCCESSION_CASES`] (the honest one).
     pub succession: u32,
+    /// Index of the exit start the challenges of [`challenge::CHALLENGE_CASES`] follow.
+    pub challenge: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -511,6 +514,8 @@ impl FraudWorld {
         let (child_of_3, registered_set) =
             (accepted_anchor.chainId, accepted_anchor.validatorSetHash);
         frauds.extend(succession::succession_txs(child_of_3, registered_set));
+        let challenge = frauds.len() as u32;
+        frauds.extend(challenge::challenge_txs(&d, &alice, &bob, &alices_change, challenge));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -539,6 +544,7 @@ impl FraudWorld {
             record,
             unaccepted,
             succession,
+            challenge,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

@@ -295,6 +295,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                     self.child_checkpoints.push((chain, height, hash, at));
                 }
                 ChildEffect::ExitStarted { chain, exit } => {
+                    let exit = ChildExit { started_at: at, ..exit };
                     self.child_exits.insert((chain, exit.record.exitId), exit);
                 }
                 ChildEffect::ExitChallenged { chain, exit_id } => {

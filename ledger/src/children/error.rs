@@ -150,9 +150,14 @@ pub enum ChildError {
     /// The output exited (or tried to) before.
     #[error("exit {0} was started before")]
     AlreadyExited(B256),
-    /// The challenged exit is not queued.
-    #[error("exit {0} is not active")]
-    ExitNotActive(B256),
+    /// The challenged exit is not queued, or not by the start the challenge names (its latest).
+    #[error("exit {exit_id} is not queued by a start at {start}")]
+    ExitNotActive {
+        /// The exit.
+        exit_id: B256,
+        /// Where the challenge says its start is.
+        start: TxRef,
+    },
     /// A challenge's output is not the exit's bond paid to its beneficiary.
     #[error("a challenge pays exactly the exit's bond to its beneficiary")]
     BondOutput,
@@ -212,7 +217,7 @@ impl ChildError {
                 | ChildError::AmountTooLarge { .. }
                 | ChildError::UnknownDeposit { .. }
                 | ChildError::AlreadyExited(_)
-                | ChildError::ExitNotActive(_)
+                | ChildError::ExitNotActive { .. }
                 | ChildError::BondOutput
                 | ChildError::NoBlockTime
                 | ChildError::Frozen(_)

@@ -136,6 +136,7 @@ pub fn child_events(
                     events.push(ChildEvent::ExitStarted {
                         claim,
                         started_at: block.header.timestamp,
+                        at: TxRef { height: block.header.height, index: index as u32 },
                     });
                 }
             }
@@ -160,6 +161,7 @@ pub fn child_events(
                     events.push(ChildEvent::ExitStarted {
                         claim,
                         started_at: block.header.timestamp,
+                        at: TxRef { height: block.header.height, index: index as u32 },
                     });
                 }
             }
@@ -224,12 +226,15 @@ pub enum ChildEvent {
         height: u64,
     },
     /// An exit of one of the child's outputs, or of a deposit from the parent's record (a
-    /// claim keyed by the deposit at position zero), was queued at `started_at` (parent time).
+    /// claim keyed by the deposit at position zero), was queued at `started_at` (parent time)
+    /// by the transaction at `at` (which a challenge of it names).
     ExitStarted {
         /// The proven claim.
         claim: ExitClaim,
         /// The parent block's time.
         started_at: u64,
+        /// Where the start is.
+        at: TxRef,
     },
     /// Value was locked for the child, at the block's time.
     Deposit {

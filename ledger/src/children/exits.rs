@@ -17,7 +17,7 @@ use crate::exit::{
 use crate::signing::SigningDomain;
 use crate::types::{
     decode, Acceptance, BlockHeader, ChildDepositExit, ChildDepositExitChallenge,
-    ChildExitChallenge, ChildExitStart, Output, SignedTransaction, MAX_TX_BYTES,
+    ChildExitChallenge, ChildExitStart, Output, SignedTransaction, TxRef, MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256};
@@ -124,14 +124,16 @@ fn queued(
         bond: record.params.exitBond,
         anchor,
         status: ExitStatus::Queued,
+        // Where this transaction stands, set as it is applied.
+        started_at: TxRef::default(),
     })
 }
 
 /// Judges a `ChallengeChildExit` (payload and `outputs`) on the chain of `domain`: the exit the
-/// payload names is queued, the challenge shows the output at the position that exit recorded
-/// spent by its owner, and the only output pays the exit's bond to the challenge's
-/// beneficiary. The exit is named by its id, not by a position: exits of outputs of two
-/// histories may share one.
+/// payload names is queued, by the start it names (its latest), the challenge shows the output
+/// at the position that exit recorded spent by its owner, and the only output pays the exit's
+/// bond to the challenge's beneficiary. The exit is named by its id and start, not by a
+/// position: exits of outputs of two histories may share one.
 pub(super) fn validate_exit_challenge(
     domain: &SigningDomain,
     view: &impl LedgerView,
@@ -141,7 +143,8 @@ pub(super) fn validate_exit_challenge(
     let c: ChildExitChallenge = decode("ChildExitChallenge", payload, MAX_TX_BYTES)?;
     let chain = c.childChainId;
     view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
-    let exit = challenged(view, chain, c.exitId, outputs, c.beneficiary)?;
+    let start = TxRef { height: c.startHeight, index: c.startIndex };
+    let exit = challenged(view, chain, c.exitId, start, outputs, c.beneficiary)?;
     let child_domain = child_domain(domain, chain);
     verify_challenge(&child_domain, &exit.record, &c.spend, usize::from(c.inputIndex))
         .map_err(ChildError::Challenge)?;
@@ -163,7 +166,8 @@ pub(super) fn validate_deposit_exit_challenge(
     let chain = c.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let exit_id = ExitKey::Deposit(c.nonce).exit_id();
-    let exit = challenged(view, chain, exit_id, outputs, c.beneficiary)?;
+    let start = TxRef { height: c.startHeight, index: c.startIndex };
+    let exit = challenged(view, chain, exit_id, start, outputs, c.beneficiary)?;
     accepted(domain.chain_id, view, chain, &c.anchor, &c.acceptance)?;
     not_void(chain, &record, c.anchor.height)?;
     let child_domain = child_domain(domain, chain);
@@ -182,19 +186,21 @@ pub(super) fn validate_deposit_exit_challenge(
     Ok(ChildEffect::ExitChallenged { chain, exit_id })
 }
 
-/// The queued exit `exit_id` of `chain` a challenge pays the bond of, if `outputs` are exactly
-/// that bond paid to `beneficiary` (none for a zero bond).
+/// The exit `exit_id` of `chain` a challenge pays the bond of, if its latest start, at
+/// `start`, queued it and it is queued still, and `outputs` are exactly that bond paid to
+/// `beneficiary` (none for a zero bond).
 fn challenged(
     view: &impl LedgerView,
     chain: u64,
     exit_id: B256,
+    start: TxRef,
     outputs: &[Output],
     beneficiary: Address,
 ) -> Result<ChildExit, ChildError> {
     let exit = view
         .child_exit(chain, &exit_id)
-        .filter(ChildExit::queued)
-        .ok_or(ChildError::ExitNotActive(exit_id))?;
+        .filter(|e| e.queued() && e.started_at == start)
+        .ok_or(ChildError::ExitNotActive { exit_id, start })?;
     let expected: Vec<Output> = if exit.bond.is_zero() {
         vec![]
     } else {

@@ -23,6 +23,9 @@ pub struct ChildExit {
     /// Where it stands in the game. A settled exit stays, so that a paid or challenged
     /// output never exits again.
     pub status: ExitStatus,
+    /// Where this chain queued it, by its latest start: a challenge names it, so that the
+    /// challenge is judged from this chain's history alone.
+    pub started_at: TxRef,
 }
 
 /// A deposit this chain locked for a child, as it keeps it: the record the child mints, and

@@ -18,10 +18,7 @@ use crate::view::LedgerView;
 /// years away. The root contract enforces the same number (`RootStorage.MAX_CHECKPOINT_HEIGHT`).
 pub const MAX_CHECKPOINT_HEIGHT: u64 = (1 << merkle::HISTORY_DEPTH) - 1;
 
-/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
-pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
-    SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
-}
+pub use crate::signing::child_domain;
 
 /// The registry entry of `chain`, if it is a registered child that no fraud proof froze: what
 /// every checkpoint, deposit, stake, bond and fraud proof needs first.

@@ -8,31 +8,17 @@
 //! the active set is always one of them ([`crate::children::ChildRecord`]). So a quorum that
 //! has the parent accept a checkpoint naming a set of its own, to exit the child's escrow
 //! under it, is proven from the parent's history alone, by what the link names
-//! ([`Shows`]).
+//! ([`Shows`], [`super::link`]).
 
+use super::link::{self, Shows};
 use super::{included, FraudError, FraudKind, FraudVerdict};
-use crate::exit::verify_block_in_history;
 use crate::kind::Kind;
 use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
 use crate::types::{
-    decode, BlockHeader, CheckpointSuccessionEvidence, ChildRegistration, LinkedCheckpoint,
-    Transaction, TxRef, Validator, MAX_TX_BYTES,
+    decode, BlockHeader, ChildRegistration, LinkEvidence, LinkedCheckpoint, Transaction, TxRef,
+    Validator, MAX_TX_BYTES,
 };
 use alloy_primitives::B256;
-
-/// How [`CheckpointSuccessionEvidence::shown`] proves the checkpoint refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Shows {
-    /// The transaction at the link: no checkpoint or registration of the child, or one the
-    /// checkpoint cannot follow.
-    Linked = 0,
-    /// Nothing at the link: it is not below the checkpoint, at height 0, or its block is
-    /// empty or ends before it (its last transaction, shown, is at a lower index).
-    Nothing = 1,
-    /// A checkpoint or registration of the child between the link and the checkpoint.
-    Later = 2,
-}
 
 /// What a checkpoint may follow: the height it must be newer than and the sets it may name.
 pub(crate) struct Predecessor {
@@ -71,9 +57,9 @@ pub(crate) fn predecessor(
 pub fn verify_checkpoint_succession(
     chain_id: u64,
     anchor: &BlockHeader,
-    e: &CheckpointSuccessionEvidence,
+    e: &LinkEvidence,
 ) -> Result<FraudVerdict, FraudError> {
-    let c = &e.checkpoint;
+    let c = &e.linking;
     let tx = included(chain_id, anchor, &c.inclusion, c.height, c.txIndex)?;
     if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
         return Err(FraudError::WrongKind(tx.kind));
@@ -87,7 +73,7 @@ pub fn verify_checkpoint_succession(
     let convicted = Ok(FraudVerdict::at(FraudKind::CheckpointSuccession, c.height));
     // Nothing this chain accepted before the checkpoint is at a link at or after it, or at
     // height 0, whatever the evidence shows.
-    if link >= at || link.height == 0 {
+    if link::unreachable(link, at) {
         return convicted;
     }
     let shown = &e.shown;
@@ -107,29 +93,14 @@ pub fn verify_checkpoint_succession(
             Err(FraudError::Follows)
         }
         s if s == Shows::Nothing as u8 => {
-            let last = &shown.inclusion;
-            // An empty block holds nothing; else its last transaction ends it before the link.
-            if last.header.txRoot.is_zero() {
-                let proof = &last.historyProof;
-                verify_block_in_history(chain_id, anchor, &last.header, proof, link.height)?;
-                return convicted;
-            }
-            let index = last.txProof.index;
-            let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
-            included(chain_id, anchor, last, link.height, last_index)?;
-            if !super::proves_last(&last.txProof) {
-                return Err(FraudError::NotLastTransaction);
-            }
-            if link.index > last_index {
-                return convicted;
-            }
-            Err(FraudError::SomethingThere)
+            link::nothing_at(chain_id, anchor, link, shown)?;
+            convicted
         }
         s if s == Shows::Later as u8 => {
             let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
             let between = TxRef { height: shown.height, index: shown.txIndex };
             let of = predecessor(chain_id, later)?.map(|(of, _)| of);
-            if of == Some(child) && link < between && between < at {
+            if of == Some(child) && link::between(link, between, at) {
                 return convicted;
             }
             Err(FraudError::NotLater)

@@ -29,6 +29,7 @@ use fabricated::{
 use serde_json::{json, Value};
 
 mod certificates;
+mod challenge;
 mod fabricated;
 mod record;
 mod root;
@@ -525,6 +526,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in succession::cases(world) {
         let proof = prove(SolFraudKind::CheckpointSuccession, &|| evidence.abi_encode());
         push(&name, "CheckpointSuccession", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in challenge::cases(world) {
+        let proof = prove(SolFraudKind::UnfoundedChallenge, &|| evidence.abi_encode());
+        push(&name, "UnfoundedChallenge", Value::Null, proof, result);
     }
 
     let honest_header = chain.blocks[2].header.clone();

@@ -4,14 +4,14 @@
 use crate::fraud::{self, FraudError, FraudVerdict, Shows};
 use crate::testkit::succession::SUCCESSION_CASES;
 use crate::testkit::FraudWorld;
-use crate::types::{CheckpointSuccessionEvidence, IncludedTx};
+use crate::types::{IncludedTx, LinkEvidence};
 
 /// `(name, evidence, the ledger's verdict)` for each case of [`SUCCESSION_CASES`], then the
 /// honest checkpoint shown as not following: by its link, by a registration that is not
 /// between, by its link's slot (which holds the child's checkpoint), and by no showing at all.
 pub(super) fn cases(
     world: &FraudWorld,
-) -> Vec<(String, CheckpointSuccessionEvidence, Result<FraudVerdict, FraudError>)> {
+) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
     let (chain, bad) = (&world.chain, world.bad_height);
     let included = |height: u64, index: u32| IncludedTx {
         height,
@@ -19,8 +19,8 @@ pub(super) fn cases(
         inclusion: chain.inclusion(height, index),
     };
     let linked = |index: u32| included(3, index);
-    let evidence = |case: u32, shows: Shows, shown: IncludedTx| CheckpointSuccessionEvidence {
-        checkpoint: included(bad, world.succession + case),
+    let evidence = |case: u32, shows: Shows, shown: IncludedTx| LinkEvidence {
+        linking: included(bad, world.succession + case),
         shows: shows as u8,
         shown,
     };
@@ -29,7 +29,7 @@ pub(super) fn cases(
         let count = chain.blocks[height as usize - 1].transactions.len() as u32;
         included(height, count - 1)
     };
-    let mut all: Vec<(String, CheckpointSuccessionEvidence)> = vec![
+    let mut all: Vec<(String, LinkEvidence)> = vec![
         ("follows".into(), evidence(0, Shows::Linked, linked(3))),
         ("skips_the_latest".into(), evidence(1, Shows::Later, linked(3))),
         ("links_a_transfer".into(), evidence(2, Shows::Linked, linked(0))),
@@ -47,7 +47,7 @@ pub(super) fn cases(
         // Its first is not its last.
         ("follows_not_the_last".into(), evidence(0, Shows::Nothing, linked(0))),
         ("follows_no_such_showing".into(), {
-            CheckpointSuccessionEvidence { shows: 3, ..evidence(0, Shows::Linked, linked(3)) }
+            LinkEvidence { shows: 3, ..evidence(0, Shows::Linked, linked(3)) }
         }),
     ]);
     all.into_iter()

@@ -199,17 +199,19 @@ pub(crate) fn child_checkpoint_from(v: &[u8]) -> Result<(B256, TxRef), String> {
     Ok((B256::from_slice(hash), at.ok_or_else(bad)?))
 }
 
-/// A child's exit: `abi.encode(record, bond, anchor, status)`, the status as a `uint32` (see
-/// [`exit_status_code`]).
+/// A child's exit: `abi.encode(record, bond, anchor, status, startHeight, startIndex)`, the
+/// status as a `uint32` (see [`exit_status_code`]).
 pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
-    (e.record.clone(), e.bond, e.anchor, exit_status_code(e.status)).abi_encode_params()
+    let (code, at) = (exit_status_code(e.status), e.started_at);
+    (e.record.clone(), e.bond, e.anchor, code, at.height, at.index).abi_encode_params()
 }
 
 pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
-    let (record, bond, anchor, status) =
-        <(ExitRecord, U256, u64, u32)>::abi_decode_params(v).map_err(|e| e.to_string())?;
+    let (record, bond, anchor, status, height, index) =
+        <(ExitRecord, U256, u64, u32, u64, u32)>::abi_decode_params(v)
+            .map_err(|e| e.to_string())?;
     let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
-    Ok(ChildExit { record, bond, anchor, status })
+    Ok(ChildExit { record, bond, anchor, status, started_at: TxRef { height, index } })
 }
 
 /// A deposit locked for a child: `abi.encode(record, recordedAt)`.

@@ -74,6 +74,7 @@ fn checkpoints_and_children_round_trip() {
         bond: U256::from(1),
         anchor,
         status,
+        started_at: TxRef { height: anchor, index: 2 },
     };
     // A queued exit and a cancelled one (settled: kept, out of the queue).
     let (queued, cancelled) = (exit(3, 3, ExitStatus::Queued), exit(4, 2, ExitStatus::Cancelled));
@@ -121,7 +122,7 @@ fn checkpoints_and_children_round_trip() {
 }
 
 #[test]
-fn a_child_exit_keeps_its_anchor_and_status_in_store() {
+fn a_child_exit_keeps_its_anchor_status_and_start_in_store() {
     let statuses =
         [ExitStatus::Queued, ExitStatus::Paid, ExitStatus::Challenged, ExitStatus::Cancelled];
     for (i, status) in statuses.into_iter().enumerate() {
@@ -130,6 +131,7 @@ fn a_child_exit_keeps_its_anchor_and_status_in_store() {
             bond: U256::from(10),
             anchor: 40 + i as u64,
             status,
+            started_at: TxRef { height: 41 + i as u64, index: 7 },
         };
         let stored = keys::child_exit_value(&exit);
         assert_eq!(keys::child_exit_from(&stored), Ok(exit));
@@ -139,7 +141,10 @@ fn a_child_exit_keeps_its_anchor_and_status_in_store() {
         bond: U256::ZERO,
         anchor: 0,
         status: ExitStatus::Queued,
+        started_at: TxRef::default(),
     });
-    *unknown.last_mut().expect("a status word") = 4;
+    // The status is the third word from the end, before the start's height and index.
+    let status_byte = unknown.len() - 2 * 32 - 1;
+    unknown[status_byte] = 4;
     assert!(keys::child_exit_from(&unknown).is_err(), "status 4 means nothing");
 }

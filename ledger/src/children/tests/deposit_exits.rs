@@ -103,8 +103,12 @@ impl Locked {
     }
 
     /// The challenge of the exit of deposit 0: its mint 1:0:0 shown under `anchor`, and
-    /// `spend` spending it as input 0; the bond of 10 goes to Dave.
+    /// `spend` spending it as input 0; the bond of 10 goes to Dave. It names the start the
+    /// parent keeps with the exit.
     fn challenge(&self, anchor: BlockHeader, spend: SignedTransaction) -> SignedTransaction {
+        let id = ExitKey::Deposit(0).exit_id();
+        let start = self.parent.state.child_exit(self.id, &id).map(|e| e.started_at);
+        let start = start.unwrap_or_default();
         let challenge = ChildDepositExitChallenge {
             childChainId: self.id,
             nonce: 0,
@@ -115,6 +119,8 @@ impl Locked {
             spend,
             inputIndex: 0,
             beneficiary: dave(),
+            startHeight: start.height,
+            startIndex: start.index,
         };
         build::challenge_child_deposit_exit_tx(&challenge, U256::from(10))
     }
@@ -210,7 +216,9 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     // Challenged once, it is not challenged again, and it never exits again.
     let again = w.challenge(w.header(2).clone(), w.spend());
     let id = exit.record.exitId;
-    assert_eq!(refused_as(tx_refusal(&mut w.parent, again)), ChildError::ExitNotActive(id));
+    let start = exit.started_at;
+    let not_active = ChildError::ExitNotActive { exit_id: id, start };
+    assert_eq!(refused_as(tx_refusal(&mut w.parent, again)), not_active);
     let retry = w.record_exit(&w.alice, 0, UtxoPos::new(2, 3, 0));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, retry)), ChildError::AlreadyExited(id));
     assert_eq!(w.escrow(), U256::from(50));
@@ -385,7 +393,7 @@ fn a_follower_of_the_parent_reads_a_record_exit_as_an_exit_keyed_by_the_deposit(
     let deposits: Vec<_> =
         (0..2).map(|n| w.parent.state.child_deposit(w.id, n).expect("recorded")).collect();
     let events = child_events(&w.parent.domain, &block, w.id, &deposits, &crate::signing::Recover);
-    let [ChildEvent::ExitStarted { claim, started_at }] = &events[..] else {
+    let [ChildEvent::ExitStarted { claim, started_at, at }] = &events[..] else {
         panic!("expected one exit, got {events:?}");
     };
     let expected = ExitClaim {
@@ -395,8 +403,11 @@ fn a_follower_of_the_parent_reads_a_record_exit_as_an_exit_keyed_by_the_deposit(
         output_time: w.recorded_at(1),
     };
     assert_eq!((claim, *started_at), (&expected, block.header.timestamp));
-    // It computes the very exit the parent queued.
-    assert_eq!(claim.record(*started_at, 60), w.exit(1).expect("queued").record);
+    // It computes the very exit the parent queued, and where (what a challenge names).
+    let queued = w.exit(1).expect("queued");
+    assert_eq!(claim.record(*started_at, 60), queued.record);
+    assert_eq!(*at, queued.started_at);
+    assert_eq!(*at, TxRef { height: block.header.height, index: 0 });
 }
 
 #[test]

@@ -145,20 +145,32 @@ fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger()
     let bobs = UtxoPos::new(1, 0, 0);
     g.parent.commit(vec![g.start(&g.bob, bobs.clone(), UtxoPos::new(2, 1, 0))]);
     let id = crate::exit::ExitKey::Deposit(0).exit_id();
-    assert!(g.parent.state.child_exit(g.id, &id).expect("queued").queued());
+    let exit = g.parent.state.child_exit(g.id, &id).expect("queued");
+    let start = TxRef { height: g.parent.blocks.len() as u64, index: 0 };
+    assert!(exit.queued());
+    assert_eq!(exit.started_at, start, "kept where the parent queued it");
 
     let spend = g.child.blocks[1].transactions[0].clone();
     let dave = Address::repeat_byte(0xda);
-    let challenge = |beneficiary: Address, bond: u64, spend: SignedTransaction| {
+    let challenge_at = |start: TxRef, beneficiary: Address, bond: u64, spend| {
         let c = ChildExitChallenge {
             childChainId: g.id,
             exitId: id,
             spend,
             inputIndex: 0,
             beneficiary,
+            startHeight: start.height,
+            startIndex: start.index,
         };
         challenge_child_exit_tx(&c, U256::from(bond))
     };
+    let challenge = |beneficiary, bond, spend| challenge_at(start, beneficiary, bond, spend);
+    // A challenge naming another place than the exit's start is refused, whatever it shows.
+    let elsewhere = TxRef { index: 1, ..start };
+    assert_eq!(
+        tx_refusal(&mut g.parent, challenge_at(elsewhere, dave, 10, spend.clone())),
+        TxError::System(Box::new(ChildError::ExitNotActive { exit_id: id, start: elsewhere }))
+    );
     // A challenge that pays itself more than the bond, or shows no spend by Bob, fails.
     assert!(matches!(
         tx_refusal(&mut g.parent, challenge(dave, 11, spend.clone())),
@@ -179,7 +191,7 @@ fn an_exit_of_a_spent_output_is_challenged_and_its_bond_paid_to_the_challenger()
     assert_eq!(g.parent.state.total_value(), value);
     assert!(matches!(
         tx_refusal(&mut g.parent, challenge(dave, 10, spend)),
-        TxError::System(e) if *e == ChildError::ExitNotActive(id)
+        TxError::System(e) if *e == ChildError::ExitNotActive { exit_id: id, start }
     ));
     assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
 }
@@ -236,6 +248,7 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
         bond: U256::ZERO,
         anchor: 1,
         status: ExitStatus::Queued,
+        started_at: TxRef::default(),
     };
     // Chain 1's ETH queue in priority order is pos 2 (10), 5 (10), 7 (20), 9 (30); at 25
     // the first three are paid and 9 waits. Its token queue pays pos 3; chain 2 waits. Pos
@@ -328,6 +341,7 @@ fn a_settlement_pays_what_the_escrow_holds_or_only_the_bond_and_never_a_zero_out
         bond: U256::from(bond),
         anchor,
         status: ExitStatus::Queued,
+        started_at: TxRef::default(),
     };
     let outputs = |exit: &ChildExit, escrow: u64, rollback: u64| -> Vec<u64> {
         let outputs = build::payout_outputs(exit, U256::from(escrow), rollback);

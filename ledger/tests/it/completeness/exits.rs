@@ -11,7 +11,7 @@ use plasma_ledger::{Acceptance, ChildExitStart};
 /// (3:2) and her exit of that deposit from the record, bonding 10 of her change (3:3, her 50
 /// back at 3:3:0); then `fraud`'s transaction, given the child, is sealed unchecked as block
 /// 4, and an empty block 5 is the checkpoint. Returns the chain and the state before block 4.
-fn after_acceptance(
+pub(super) fn after_acceptance(
     fraud: impl FnOnce(&TestChain, u64) -> SignedTransaction,
 ) -> (TestChain, TestChain) {
     let mut chain = honest_start();
@@ -125,6 +125,8 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
                     anchor: child_header(child, 2, 0).0,
                     beneficiary: testkit::user("mallory").address(),
                     acceptance,
+                    startHeight: 3,
+                    startIndex: 3,
                     ..Default::default()
                 };
                 build::challenge_child_deposit_exit_tx(&challenge, U256::from(10))

@@ -39,6 +39,7 @@ enum Verdict {
 }
 use Verdict::*;
 
+mod challenges;
 mod exits;
 mod succession;
 
@@ -170,6 +171,9 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::NotFollowing { .. }
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. } => Convicted(FraudKind::CheckpointSuccession),
+        ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
+            Convicted(FraudKind::UnfoundedChallenge)
+        }
         ChildError::UnknownChild(_)
         | ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
@@ -177,8 +181,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::AmountTooLarge { .. }
         | ChildError::UnknownDeposit { .. }
         | ChildError::AlreadyExited(_)
-        | ChildError::ExitNotActive(_)
-        | ChildError::Challenge(_)
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
         | ChildError::RewardOutput => Open(BOOKKEEPING),
@@ -337,12 +339,14 @@ fn cases() -> Vec<(&'static str, Fault)> {
             "a challenge paying more than the exit's bond",
             Box::new(|c| {
                 // Alice locks 40 into a child (exit bond 10) and exits the deposit from the
-                // record, paying the bond; its challenge pays the beneficiary 11.
+                // record (at 3:2), paying the bond; its challenge pays the beneficiary 11.
                 let alice = testkit::user("alice");
                 child_then(c, 4, |c, child| {
                     let challenge = plasma_ledger::ChildDepositExitChallenge {
                         childChainId: child,
                         beneficiary: alice.address(),
+                        startHeight: 3,
+                        startIndex: 2,
                         ..Default::default()
                     };
                     let mut challenge =

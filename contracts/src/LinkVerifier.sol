@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "./PlasmaTypes.sol";
+import {ExitGame} from "./lib/ExitGame.sol";
+import {PlasmaTx} from "./lib/PlasmaTx.sol";
+
+/// @title LinkVerifier
+/// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
+/// the parent's earlier transaction it stands on (its link), mirroring
+/// `ledger::fraud::{link, succession, challenge}`: a child checkpoint that cannot follow what its
+/// link names, and a challenge of a child's exit that the exit its link names does not found.
+/// Both take `LinkEvidence`, shown by the transaction at the link, nothing there, or a later
+/// one the link should have named. `FraudVerifier` creates it and hands it the evidence.
+contract LinkVerifier {
+    /// The transaction's kind is not one this evidence takes.
+    error WrongKind(uint8 kind);
+    /// Honest: the transaction may stand on the one its link names.
+    error Follows();
+    /// Honest: the block at the link holds a transaction there.
+    error SomethingThere();
+    /// The transaction shown is not its block's last: a sibling right of its path is not empty.
+    error NotLastTransaction();
+    /// The transaction shown is not a later one the link should have named, between the link
+    /// and the transaction standing on it.
+    error NotLater();
+    /// The evidence says it shows something no link proof shows.
+    error NoSuchShowing(uint8 shows);
+    /// The challenge check ran out of gas: no verdict (send the proof with more gas).
+    error ChallengeCheckOutOfGas();
+
+    /// Most blocks a child checkpoint may jump (`ledger::registration::MAX_CHECKPOINT_GAP`).
+    uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
+    /// What a link proof shows (`ledger::fraud::Shows`): the transaction at the link, nothing
+    /// there, or a later transaction the link should have named.
+    uint8 internal constant SHOWS_LINKED = 0;
+    uint8 internal constant SHOWS_NOTHING = 1;
+    uint8 internal constant SHOWS_LATER = 2;
+
+    /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
+    /// ABI encoding of `LinkEvidence`; `ledger::fraud::verify_checkpoint_succession`): the link
+    /// is not below it, names nothing, names no registration or checkpoint of the child, or one
+    /// it cannot follow (not newer, past the gap, naming neither set it leaves room for), or a
+    /// later one of the child stands between them.
+    function checkpointSuccession(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.checkpointSuccessionOf(chainId, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `checkpointSuccession`, on the decoded evidence.
+    function checkpointSuccessionOf(uint64 chainId, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
+        LinkedCheckpoint memory c = abi.decode(t.data, (LinkedCheckpoint));
+        BlockHeader memory h = c.checkpoint.header;
+        uint256 link = _position(c.previousHeight, c.previousIndex);
+        uint256 at = _position(x.height, x.txIndex);
+        if (_unreachable(link, at)) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata p = ExitGame.included(chainId, anchor, s.inclusion, c.previousHeight, c.previousIndex);
+            (bool ofChild, uint64 last, bytes32 named, bytes32 next) = _predecessor(chainId, p, h.chainId);
+            if (
+                !ofChild || h.height <= last || h.height > last + MAX_CHECKPOINT_GAP
+                    || (h.validatorSetHash != named && h.validatorSetHash != next)
+            ) return x.height;
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, link, s);
+            return x.height;
+        }
+        if (e.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            (bool ofChild,,,) = _predecessor(chainId, l, h.chainId);
+            if (ofChild && _between(link, _position(s.height, s.txIndex), at)) return x.height;
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice A challenge of a child's exit, included, that the exit its link (the start it
+    /// names) does not found (`ev`, the ABI encoding of `LinkEvidence`;
+    /// `ledger::fraud::verify_unfounded_challenge`): the link is not below it, names nothing,
+    /// names no start of the challenged exit of that child, or one whose output the challenge's
+    /// spend does not spend, signed by the start's claimant (its first input's signer; for a
+    /// deposit's exit, the challenge must also prove the deposit's minted output); or a
+    /// start, challenge or payout of the same exit stands between them. `root` is the root
+    /// contract whose signing domains the chain and its child sign under.
+    function unfoundedChallenge(uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unfoundedChallengeOf(chainId, root, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `unfoundedChallenge`, on the decoded evidence.
+    function unfoundedChallengeOf(uint64 chainId, address root, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        (bool isChallenge, uint64 child, bytes32 exitId, uint256 link) = _challenged(t);
+        if (!isChallenge) revert WrongKind(t.kind);
+        uint256 at = _position(x.height, x.txIndex);
+        if (_unreachable(link, at)) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
+            (bool isStart, uint64 named, bytes32 id, UtxoPos memory pos) = _started(st);
+            if (!isStart || named != child || id != exitId) return x.height;
+            address owner = _firstSigner(PlasmaTx.domainSeparator(chainId, root), s.inclusion.signedTx);
+            if (owner == address(0) || !_holds(PlasmaTx.domainSeparator(child, root), t, exitId, pos, owner)) {
+                return x.height;
+            }
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, link, s);
+            return x.height;
+        }
+        if (e.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            (bool touches, uint64 named, bytes32 id) = _touched(l);
+            if (touches && named == child && id == exitId && _between(link, _position(s.height, s.txIndex), at)) {
+                return x.height;
+            }
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice Reverts unless `c`'s spend spends the output at `pos` of the exit's owner
+    /// `owner`, signed by them in the child's domain (`childSeparator`). External for
+    /// `_holds`'s `try`.
+    function outputChallengeHolds(
+        bytes32 childSeparator,
+        UtxoPos calldata pos,
+        address owner,
+        ChildExitChallenge calldata c
+    ) external pure {
+        ExitGame.verifyChallenge(childSeparator, pos, owner, c.spend, c.inputIndex);
+    }
+
+    /// @notice Reverts unless `c` proves the minted output of the deposit exit `exitId` of
+    /// `owner` under its anchor, and its spend spends it, signed by `owner` in the child's
+    /// domain (`childSeparator`; `ledger::exit::verify_deposit_exit_challenge`). External for
+    /// `_holds`'s `try`.
+    function depositChallengeHolds(
+        bytes32 childSeparator,
+        bytes32 exitId,
+        address owner,
+        ChildDepositExitChallenge calldata c
+    ) external pure {
+        ExitGame.Claim memory claim = ExitGame.verifyExitStart(c.childChainId, c.anchor, c.mintedPos, c.minted, owner);
+        if (claim.exitId != exitId) revert ExitGame.NotTheDeposit();
+        ExitGame.verifyChallenge(childSeparator, c.mintedPos, owner, c.spend, c.inputIndex);
+    }
+
+    /// @notice The id of the exit `s` starts, and whether it can be told (the claimed
+    /// transaction is no deposit whose record does not decode). External: the key hashes the
+    /// claimed transaction from calldata.
+    function startedExitId(ChildExitStart calldata s) external pure returns (bool, bytes32) {
+        Transaction calldata claimed = s.inclusion.signedTx.transaction;
+        if (claimed.kind == uint8(TxKind.Deposit)) {
+            (bool ok, DepositRecord memory r) = PlasmaTx.tryDecodeDepositRecord(claimed.data);
+            return (ok, ok ? ExitGame.depositExitId(r.nonce) : bytes32(0));
+        }
+        return (true, ExitGame.outputExitId(PlasmaTx.hashStruct(claimed), s.pos.outputIndex));
+    }
+
+    /// Whether the challenge `t` stands on the exit `exitId` of the output at `pos` owned by
+    /// `owner`. A check that ran out of gas is no verdict (the prover chooses the gas).
+    function _holds(bytes32 childSeparator, Transaction calldata t, bytes32 exitId, UtxoPos memory pos, address owner)
+        private
+        view
+        returns (bool)
+    {
+        uint256 before = gasleft();
+        if (t.kind == ExitGame.CHALLENGE_CHILD_EXIT) {
+            try this.outputChallengeHolds(childSeparator, pos, owner, abi.decode(t.data, (ChildExitChallenge))) {
+                return true;
+            } catch {}
+        } else {
+            ChildDepositExitChallenge memory c = abi.decode(t.data, (ChildDepositExitChallenge));
+            try this.depositChallengeHolds(childSeparator, exitId, owner, c) {
+                return true;
+            } catch {}
+        }
+        if (gasleft() <= before / 64) revert ChallengeCheckOutOfGas();
+        return false;
+    }
+
+    /// Whether `t` is a challenge of a child's exit, the child, the exit, and the position of
+    /// the start it names (`ledger::fraud::challenge::Challenge`).
+    function _challenged(Transaction calldata t) private pure returns (bool, uint64, bytes32, uint256) {
+        if (t.kind == ExitGame.CHALLENGE_CHILD_EXIT) {
+            ChildExitChallenge memory c = abi.decode(t.data, (ChildExitChallenge));
+            return (true, c.childChainId, c.exitId, _position(c.startHeight, c.startIndex));
+        }
+        if (t.kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
+            ChildDepositExitChallenge memory c = abi.decode(t.data, (ChildDepositExitChallenge));
+            return (true, c.childChainId, ExitGame.depositExitId(c.nonce), _position(c.startHeight, c.startIndex));
+        }
+        return (false, 0, 0, 0);
+    }
+
+    /// Whether `t` starts an exit of a child, the child, the exit and the position it claims
+    /// (zero from the record; `ledger::fraud::challenge::started`).
+    function _started(Transaction calldata t) private view returns (bool, uint64, bytes32, UtxoPos memory pos) {
+        if (t.kind == uint8(TxKind.StartChildExit)) {
+            ChildExitStart memory s = abi.decode(t.data, (ChildExitStart));
+            (bool known, bytes32 id) = this.startedExitId(s);
+            return (known, s.childChainId, id, s.pos);
+        }
+        if (t.kind == uint8(TxKind.StartChildDepositExit)) {
+            ChildDepositExit memory s = abi.decode(t.data, (ChildDepositExit));
+            return (true, s.childChainId, ExitGame.depositExitId(s.nonce), pos);
+        }
+        return (false, 0, 0, pos);
+    }
+
+    /// Whether `t` starts, challenges or pays an exit of a child, the child and the exit
+    /// (`ledger::fraud::challenge::touched`).
+    function _touched(Transaction calldata t) private view returns (bool, uint64, bytes32) {
+        (bool isStart, uint64 child, bytes32 id,) = _started(t);
+        if (isStart) return (true, child, id);
+        (bool isChallenge, uint64 named, bytes32 exitId,) = _challenged(t);
+        if (isChallenge) return (true, named, exitId);
+        if (t.kind == uint8(TxKind.ExitPayout)) {
+            ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
+            return (true, p.childChainId, p.exitId);
+        }
+        return (false, 0, 0);
+    }
+
+    /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint
+    /// following it must pass, and the two sets it may name
+    /// (`ledger::fraud::succession::predecessor`).
+    function _predecessor(uint64 chainId, Transaction calldata t, uint64 child)
+        private
+        pure
+        returns (bool, uint64, bytes32, bytes32)
+    {
+        if (t.kind == ExitGame.REGISTER_CHILD) {
+            ChildRegistration memory reg = abi.decode(t.data, (ChildRegistration));
+            bytes32 set = keccak256(abi.encode(reg.validators));
+            return (ExitGame.childChainId(chainId, reg) == child, 0, set, set);
+        }
+        if (t.kind == ExitGame.CHILD_CHECKPOINT) {
+            BlockHeader memory p = abi.decode(t.data, (LinkedCheckpoint)).checkpoint.header;
+            return (p.chainId == child, p.height, p.validatorSetHash, p.nextValidatorSetHash);
+        }
+        return (false, 0, 0, 0);
+    }
+
+    /// Reverts unless `s` shows nothing at `link` (`ledger::fraud::link::nothing_at`): an empty
+    /// block's header proven in the anchor's history, or the block's last transaction (every
+    /// sibling right of its path empty) at an index below the link's.
+    function _nothingAt(uint64 chainId, BlockHeader calldata anchor, uint256 link, IncludedTx calldata s) private pure {
+        (uint64 height, uint32 index) = (uint64(link >> 32), uint32(link));
+        TxInclusion calldata b = s.inclusion;
+        if (b.header.txRoot == bytes32(0)) {
+            ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, height);
+            return;
+        }
+        uint64 last = b.txProof.index;
+        if (last > type(uint32).max) revert NotLastTransaction();
+        ExitGame.verifyInclusion(chainId, anchor, b, height, uint32(last));
+        bytes32[] calldata siblings = b.txProof.siblings;
+        for (uint256 level = 0; level < siblings.length; ++level) {
+            if ((last >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
+        }
+        if (index <= last) revert SomethingThere();
+    }
+
+    /// Who signed `stx`'s first input under `separator` (zero when nobody can be recovered).
+    function _firstSigner(bytes32 separator, SignedTransaction calldata stx) private pure returns (address) {
+        if (stx.signatures.length == 0) return address(0);
+        return PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
+    }
+
+    /// Whether nothing of the parent can be at `link` for a transaction at `at` to stand on:
+    /// it is not below `at`, or at height 0 (`ledger::fraud::link::unreachable`).
+    function _unreachable(uint256 link, uint256 at) private pure returns (bool) {
+        return link >= at || link >> 32 == 0;
+    }
+
+    /// Whether `between` stands strictly between `link` and `at`.
+    function _between(uint256 link, uint256 between, uint256 at) private pure returns (bool) {
+        return link < between && between < at;
+    }
+
+    /// `(height, txIndex)` as one number that orders positions.
+    function _position(uint64 height, uint32 txIndex) private pure returns (uint256) {
+        return (uint256(height) << 32) | txIndex;
+    }
+}

@@ -1,0 +1,63 @@
+//! What the kinds that judge a link share.
+//!
+//! Some transactions of a plasma parent name the parent's earlier transaction they stand on,
+//! their link: a `ChildCheckpoint` the child's latest accepted checkpoint or registration
+//! ([`super::verify_checkpoint_succession`]), a challenge of a child's exit the exit's latest
+//! start ([`super::verify_unfounded_challenge`]). The parent refuses any other link, so a
+//! transaction standing on a wrong one is proven from the parent's history alone, by what the
+//! link names ([`Shows`], `LinkEvidence`): the transaction there, nothing there, or a later
+//! one that should have been named instead.
+
+use super::{included, proves_last, FraudError};
+use crate::exit::verify_block_in_history;
+use crate::types::{BlockHeader, IncludedTx, TxRef};
+
+/// How `LinkEvidence::shown` proves the linking transaction refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Shows {
+    /// The transaction at the link: not what the linking transaction may stand on.
+    Linked = 0,
+    /// Nothing at the link: it is not below the linking transaction, at height 0, or its
+    /// block is empty or ends before it (its last transaction, shown, is at a lower index).
+    Nothing = 1,
+    /// A transaction between the link and the linking one that the link should have named.
+    Later = 2,
+}
+
+/// Whether no transaction of the parent could be at `link` for a transaction at `at` to
+/// stand on: it is not below `at`, or at height 0 (no block holds transactions there).
+pub(crate) fn unreachable(link: TxRef, at: TxRef) -> bool {
+    link >= at || link.height == 0
+}
+
+/// Judges `shown` as the proof that nothing is at `link`: an empty block's header proven in
+/// `anchor`'s history, or the block's last transaction (a domain-separated leaf, every sibling
+/// right of its path empty) at an index below the link's. `Ok` when it proves it.
+pub(crate) fn nothing_at(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    link: TxRef,
+    shown: &IncludedTx,
+) -> Result<(), FraudError> {
+    let last = &shown.inclusion;
+    if last.header.txRoot.is_zero() {
+        verify_block_in_history(chain_id, anchor, &last.header, &last.historyProof, link.height)?;
+        return Ok(());
+    }
+    let index = last.txProof.index;
+    let last_index = u32::try_from(index).map_err(|_| FraudError::NotLastTransaction)?;
+    included(chain_id, anchor, last, link.height, last_index)?;
+    if !proves_last(&last.txProof) {
+        return Err(FraudError::NotLastTransaction);
+    }
+    if link.index > last_index {
+        return Ok(());
+    }
+    Err(FraudError::SomethingThere)
+}
+
+/// Whether `between` stands strictly between `link` and `at`.
+pub(crate) fn between(link: TxRef, between: TxRef, at: TxRef) -> bool {
+    link < between && between < at
+}

@@ -1,0 +1,127 @@
+//! The fraud world's challenges of exits of child 8: Alice's start of an exit of a deposit
+//! from the record and challenges of it that its start founds or not; then her start of an
+//! exit of an output, with a payout of it, and challenges of it.
+
+use crate::build::{challenge_child_exit_tx, sign, transaction};
+use crate::exit::ExitKey;
+use crate::kind::Kind;
+use crate::signing::{child_domain, SigningDomain, UserKey};
+use crate::types::{
+    ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildExitStart,
+    ExitPayoutClaim, SignedTransaction, TxInclusion, TxRef, UtxoPos,
+};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolValue;
+
+/// The child whose exits are challenged, and the deposit exited.
+const CHILD: u64 = 8;
+const NONCE: u64 = 7;
+
+/// The challenges that follow the deposit exit's start in block 4, by name: the first is
+/// founded by the start it names (the exit's, just before it); each other is not.
+pub const CHALLENGE_CASES: [&str; 8] = [
+    "founded",
+    "settled_since",
+    "spends_another_output",
+    "signed_by_another",
+    "names_no_start",
+    "of_another_exit",
+    "links_an_empty_slot",
+    "shows_no_mint",
+];
+
+/// What follows, in block 4, Alice's start of an exit of an output of child 8 (after the
+/// challenges above), by name: a challenge it founds, its payout, a payout of the same exit
+/// of another child (9), a challenge naming the start after the payout, and one naming a
+/// start ahead of itself.
+pub const OUTPUT_EXIT_TXS: [&str; 5] =
+    ["founded_output", "payout", "another_childs_payout", "paid_since", "links_ahead"];
+
+/// Alice's start (at `start`, in block 4, spending `coin`) of the exit of deposit 7 into
+/// child 8 from the record, the challenges of [`CHALLENGE_CASES`], her start of an exit of an
+/// output, and the transactions of [`OUTPUT_EXIT_TXS`].
+pub(super) fn challenge_txs(
+    d: &SigningDomain,
+    alice: &UserKey,
+    bob: &UserKey,
+    coin: &UtxoPos,
+    start: u32,
+) -> Vec<SignedTransaction> {
+    let child = child_domain(d, CHILD);
+    // A spend of `input` in the child by `by`.
+    let spend = |input: UtxoPos, by: &UserKey| {
+        sign(&child, transaction(Kind::Transfer, vec![input], vec![], vec![]), &[by])
+    };
+    let challenge = |exit_id: B256, spend: SignedTransaction, link: TxRef| {
+        let c = ChildExitChallenge {
+            childChainId: CHILD,
+            exitId: exit_id,
+            spend,
+            inputIndex: 0,
+            beneficiary: Address::repeat_byte(0xbe),
+            startHeight: link.height,
+            startIndex: link.index,
+        };
+        challenge_child_exit_tx(&c, U256::ZERO)
+    };
+    let starting = |kind: Kind, payload: Vec<u8>| {
+        sign(d, transaction(kind, vec![coin.clone()], vec![], payload), &[alice])
+    };
+
+    // The exit of deposit 7 from the record: at position zero.
+    let record_exit = ChildDepositExit { childChainId: CHILD, nonce: NONCE }.abi_encode();
+    let deposit = ExitKey::Deposit(NONCE).exit_id();
+    let at = TxRef { height: 4, index: start };
+    let founding = || spend(UtxoPos::default(), alice);
+    let without_mint = ChildDepositExitChallenge {
+        childChainId: CHILD,
+        nonce: NONCE,
+        spend: founding(),
+        beneficiary: Address::repeat_byte(0xbe),
+        startHeight: at.height,
+        startIndex: at.index,
+        ..Default::default()
+    };
+    let mut txs = vec![
+        starting(Kind::StartChildDepositExit, record_exit),
+        challenge(deposit, founding(), at),
+        challenge(deposit, founding(), at),
+        challenge(deposit, spend(UtxoPos::new(1, 0, 0), alice), at),
+        challenge(deposit, spend(UtxoPos::default(), bob), at),
+        challenge(deposit, founding(), TxRef { height: 3, index: 0 }),
+        challenge(ExitKey::Deposit(NONCE + 1).exit_id(), founding(), at),
+        // Block 1 holds three deposits: its fourth slot is empty.
+        challenge(deposit, founding(), TxRef { height: 1, index: 3 }),
+        crate::build::challenge_child_deposit_exit_tx(&without_mint, U256::ZERO),
+    ];
+
+    // The exit of output 1 of a transfer of child 8 at 2:0 (its inclusion is not judged here).
+    let claimed = transaction(Kind::Transfer, vec![], vec![Default::default(); 2], vec![]);
+    let output = UtxoPos::new(2, 0, 1);
+    let output_exit = ExitKey::output(&claimed, 1).exit_id();
+    let output_start = ChildExitStart {
+        childChainId: CHILD,
+        pos: output.clone(),
+        inclusion: TxInclusion {
+            signedTx: SignedTransaction { transaction: claimed, signatures: vec![] },
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let at = TxRef { height: 4, index: start + txs.len() as u32 };
+    let payout = |child: u64| {
+        let claim = ExitPayoutClaim { childChainId: child, exitId: output_exit };
+        let tx = transaction(Kind::ExitPayout, vec![], vec![], claim.abi_encode());
+        SignedTransaction { transaction: tx, signatures: vec![] }
+    };
+    let ahead = TxRef { height: 4, index: u32::MAX };
+    txs.extend([
+        starting(Kind::StartChildExit, output_start.abi_encode()),
+        challenge(output_exit, spend(output.clone(), alice), at),
+        payout(CHILD),
+        payout(CHILD + 1),
+        challenge(output_exit, spend(output.clone(), alice), at),
+        challenge(output_exit, spend(output, alice), ahead),
+    ]);
+    txs
+}

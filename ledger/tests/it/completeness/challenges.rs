@@ -1,0 +1,78 @@
+//! The law's cases about a challenge of a child's exit that the parent must refuse: each would
+//! take Alice's queued exit of her deposit (queued at 3:3, bond 10) and its bond for good.
+
+use super::exits::after_acceptance;
+use super::*;
+use plasma_ledger::exit::ExitKey;
+use plasma_ledger::{ChildExitChallenge, TxRef};
+
+/// Where the parent queued Alice's exit.
+const START: TxRef = TxRef { height: 3, index: 3 };
+
+/// Mallory's challenge of exit `exit_id` of `child`, naming the start at `start`, with `spend`
+/// as input 0; it pays her the exit's bond.
+fn challenge(
+    child: u64,
+    exit_id: B256,
+    start: TxRef,
+    spend: SignedTransaction,
+) -> SignedTransaction {
+    let c = ChildExitChallenge {
+        childChainId: child,
+        exitId: exit_id,
+        spend,
+        inputIndex: 0,
+        beneficiary: testkit::user("mallory").address(),
+        startHeight: start.height,
+        startIndex: start.index,
+    };
+    build::challenge_child_exit_tx(&c, U256::from(10))
+}
+
+/// A transfer in the child spending the exit's position (zero: an exit from the record),
+/// signed by `who`.
+fn spend_of_the_exit(child: u64, who: &str) -> SignedTransaction {
+    let domain = plasma_ledger::children::child_domain(&testkit::domain(), child);
+    let tx = build::transaction(Kind::Transfer, vec![UtxoPos::default()], vec![], vec![]);
+    build::sign(&domain, tx, &[&testkit::user(who)])
+}
+
+/// What block 4 holds in one case, given the child.
+type ChallengeFault = fn(u64) -> SignedTransaction;
+
+fn challenge_cases() -> Vec<(&'static str, ChallengeFault)> {
+    vec![
+        ("a challenge naming a checkpoint as the exit's start", |child| {
+            let id = ExitKey::Deposit(0).exit_id();
+            challenge(child, id, TxRef { height: 3, index: 1 }, spend_of_the_exit(child, "alice"))
+        }),
+        ("a challenge of an exit never started", |child| {
+            challenge(child, B256::repeat_byte(1), START, spend_of_the_exit(child, "alice"))
+        }),
+        ("a challenge whose spend spends nothing", |child| {
+            challenge(child, ExitKey::Deposit(0).exit_id(), START, SignedTransaction::default())
+        }),
+        ("a challenge by a spend its owner never signed", |child| {
+            let forged = spend_of_the_exit(child, "mallory");
+            challenge(child, ExitKey::Deposit(0).exit_id(), START, forged)
+        }),
+    ]
+}
+
+#[test]
+fn every_challenge_the_parent_must_refuse_is_convicted_by_the_watchers_proof() {
+    for (name, fault) in challenge_cases() {
+        let (chain, honest) = after_acceptance(|_, child| fault(child));
+        assert_convicted(name, &chain, &honest, 4, |_| 4);
+    }
+}
+
+#[test]
+fn the_challenge_alices_start_founds_is_valid_and_settles_her_exit() {
+    // The law's cases differ from this one only by what they break.
+    let (chain, honest) = after_acceptance(|_, child| {
+        challenge(child, ExitKey::Deposit(0).exit_id(), START, spend_of_the_exit(child, "alice"))
+    });
+    let run = &chain.blocks[3..4];
+    assert!(first_invalid(&chain.domain, &honest.state, run).is_none(), "the founded one is valid");
+}
