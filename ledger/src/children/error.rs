@@ -33,7 +33,9 @@ pub enum ChildError {
     /// The same registration was accepted before.
     #[error("chain {0} is already registered")]
     AlreadyRegistered(u64),
-    /// A checkpoint for a chain that is not a child.
+    /// A deposit, stake, bond, exit start or fraud proof naming a chain that is not a
+    /// registered child (a checkpoint or a challenge naming one is refused as `NotFollowing`
+    /// or `ExitNotActive`, which what it links to proves).
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
     /// A checkpoint at or below the latest accepted one.
@@ -47,9 +49,11 @@ pub enum ChildError {
         last: u64,
     },
     /// A checkpoint that does not follow the child's latest accepted one (or its registration,
-    /// before any): its link names another transaction of this chain.
+    /// before any): its link names another transaction of this chain. For a child never
+    /// registered, `expected` is 0:0, which no block holds.
     #[error(
-        "checkpoint of chain {chain} follows {got}, the child's latest accepted is at {expected}"
+        "checkpoint of chain {chain} follows {got}, the child's latest accepted is at {expected} \
+         (0:0: never registered)"
     )]
     NotFollowing {
         /// The child.

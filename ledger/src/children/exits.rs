@@ -141,8 +141,8 @@ pub(super) fn validate_exit_challenge(
     outputs: &[Output],
 ) -> Result<ChildEffect, ChildError> {
     let c: ChildExitChallenge = decode("ChildExitChallenge", payload, MAX_TX_BYTES)?;
+    // A child never registered has no exit queued: what the start it names shows it.
     let chain = c.childChainId;
-    view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let start = TxRef { height: c.startHeight, index: c.startIndex };
     let exit = challenged(view, chain, c.exitId, start, outputs, c.beneficiary)?;
     let child_domain = child_domain(domain, chain);
@@ -163,11 +163,13 @@ pub(super) fn validate_deposit_exit_challenge(
     outputs: &[Output],
 ) -> Result<ChildEffect, ChildError> {
     let c: ChildDepositExitChallenge = decode("ChildDepositExitChallenge", payload, MAX_TX_BYTES)?;
+    // A child never registered has no exit queued: what the start it names shows it.
     let chain = c.childChainId;
-    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let exit_id = ExitKey::Deposit(c.nonce).exit_id();
     let start = TxRef { height: c.startHeight, index: c.startIndex };
     let exit = challenged(view, chain, exit_id, start, outputs, c.beneficiary)?;
+    // Queued, so registered: the registry never drops a child.
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     accepted(domain.chain_id, view, chain, &c.anchor, &c.acceptance)?;
     not_void(chain, &record, c.anchor.height)?;
     let child_domain = child_domain(domain, chain);

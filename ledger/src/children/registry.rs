@@ -21,7 +21,7 @@ pub const MAX_CHECKPOINT_HEIGHT: u64 = (1 << merkle::HISTORY_DEPTH) - 1;
 pub use crate::signing::child_domain;
 
 /// The registry entry of `chain`, if it is a registered child that no fraud proof froze: what
-/// every checkpoint, deposit, stake, bond and fraud proof needs first.
+/// every deposit, stake, bond and fraud proof needs first.
 pub fn live_child(view: &impl LedgerView, chain: u64) -> Result<ChildRecord, ChildError> {
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     if record.frozen() {
@@ -59,7 +59,15 @@ pub(super) fn validate_checkpoint(
     let checkpoint = &linked.checkpoint;
     let header = &checkpoint.header;
     let chain = header.chainId;
-    let record = live_child(view, chain)?;
+    let link = TxRef { height: linked.previousHeight, index: linked.previousIndex };
+    // A child never registered has nothing a checkpoint could follow (0:0, which no block
+    // holds): what the link names shows it.
+    let Some(record) = view.child(chain) else {
+        return Err(ChildError::NotFollowing { chain, expected: TxRef::default(), got: link });
+    };
+    if record.frozen() {
+        return Err(ChildError::Frozen(chain));
+    }
     if header.height <= record.last_height {
         return Err(ChildError::NotNewer {
             chain,
@@ -76,7 +84,6 @@ pub(super) fn validate_checkpoint(
     if header.timestamp > now.saturating_add(MAX_CLOCK_DRIFT_S) {
         return Err(ChildError::AheadOfClock { chain, time: header.timestamp, now });
     }
-    let link = TxRef { height: linked.previousHeight, index: linked.previousIndex };
     if link != record.last_ref {
         return Err(ChildError::NotFollowing { chain, expected: record.last_ref, got: link });
     }

@@ -7,7 +7,7 @@
 //! the output the exit claims, signed by its owner (`ChildError::Challenge`). Either takes an
 //! honest exiter's exit and bond for good, and whether the exit was queued is the parent's
 //! bookkeeping; so it is proven from the parent's history alone, by what the link names
-//! ([`Shows`], [`super::link`]):
+//! ([`super::Shows`], [`super::link`]):
 //! - the transaction at the link is no start of the challenged exit of that child, or the
 //!   challenge does not stand on it: the start's claimant (its first input's signer) owns the
 //!   exit, the start's position is the output it claims, and the challenge is judged against
@@ -16,7 +16,7 @@
 //! - a start, challenge or payout of the same exit stands between the link and the
 //!   challenge: the exit was restarted or settled since.
 
-use super::link::{self, Shows};
+use super::link;
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::exit::{verify_challenge, verify_deposit_exit_challenge, ExitKey};
 use crate::kind::Kind;
@@ -164,35 +164,13 @@ pub fn verify_unfounded_challenge(
     let (child, exit_id) = challenge.exit();
     let link = challenge.start();
     let at = TxRef { height: c.height, index: c.txIndex };
-    let convicted = Ok(FraudVerdict::at(FraudKind::UnfoundedChallenge, c.height));
-    if link::unreachable(link, at) {
-        return convicted;
-    }
-    let shown = &e.shown;
-    match e.shows {
-        s if s == Shows::Linked as u8 => {
-            let start = &shown.inclusion.signedTx;
-            included(chain_id, anchor, &shown.inclusion, link.height, link.index)?;
-            let Some((of, id, pos)) = started(&start.transaction)? else { return convicted };
-            let Some(owner) = first_signer(domain, start) else { return convicted };
-            let child_domain = child_domain(domain, child);
-            if of != child || id != exit_id || !challenge.holds(&child_domain, id, &pos, owner) {
-                return convicted;
-            }
-            Err(FraudError::Follows)
-        }
-        s if s == Shows::Nothing as u8 => {
-            link::nothing_at(chain_id, anchor, link, shown)?;
-            convicted
-        }
-        s if s == Shows::Later as u8 => {
-            let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
-            let place = TxRef { height: shown.height, index: shown.txIndex };
-            if touched(later)? == Some((child, exit_id)) && link::between(link, place, at) {
-                return convicted;
-            }
-            Err(FraudError::NotLater)
-        }
-        other => Err(FraudError::NoSuchShowing(other)),
-    }
+    let refuses = |start: &SignedTransaction| {
+        let Some((of, id, pos)) = started(&start.transaction)? else { return Ok(true) };
+        let Some(owner) = first_signer(domain, start) else { return Ok(true) };
+        let child_domain = child_domain(domain, child);
+        Ok(of != child || id != exit_id || !challenge.holds(&child_domain, id, &pos, owner))
+    };
+    let names = |later: &Transaction| Ok(touched(later)? == Some((child, exit_id)));
+    link::judge(chain_id, anchor, (link, at), e, refuses, names)?;
+    Ok(FraudVerdict::at(FraudKind::UnfoundedChallenge, c.height))
 }

@@ -10,7 +10,7 @@
 
 use super::{included, proves_last, FraudError};
 use crate::exit::verify_block_in_history;
-use crate::types::{BlockHeader, IncludedTx, TxRef};
+use crate::types::{BlockHeader, IncludedTx, LinkEvidence, SignedTransaction, Transaction, TxRef};
 
 /// How `LinkEvidence::shown` proves the linking transaction refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,40 @@ pub enum Shows {
     Later = 2,
 }
 
+/// Judges what `e` shows against the transaction at `at` standing on `link`: `Ok` when it
+/// proves the link wrong, else why not. `refuses` judges the transaction at the link (`true`:
+/// the linking transaction may not stand on it); `names`, whether a transaction between the
+/// two is one the link should have named. Either may refuse to judge what it cannot decode.
+pub(crate) fn judge(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    (link, at): (TxRef, TxRef),
+    e: &LinkEvidence,
+    refuses: impl FnOnce(&SignedTransaction) -> Result<bool, FraudError>,
+    names: impl FnOnce(&Transaction) -> Result<bool, FraudError>,
+) -> Result<(), FraudError> {
+    // Nothing this chain holds before `at` is at a link at or after it, or at height 0,
+    // whatever the evidence shows.
+    if unreachable(link, at) {
+        return Ok(());
+    }
+    let shown = &e.shown;
+    match e.shows {
+        s if s == Shows::Linked as u8 => {
+            included(chain_id, anchor, &shown.inclusion, link.height, link.index)?;
+            refuses(&shown.inclusion.signedTx)?.then_some(()).ok_or(FraudError::Follows)
+        }
+        s if s == Shows::Nothing as u8 => nothing_at(chain_id, anchor, link, shown),
+        s if s == Shows::Later as u8 => {
+            let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
+            let place = TxRef { height: shown.height, index: shown.txIndex };
+            let named = names(later)? && link < place && place < at;
+            named.then_some(()).ok_or(FraudError::NotLater)
+        }
+        other => Err(FraudError::NoSuchShowing(other)),
+    }
+}
+
 /// Whether no transaction of the parent could be at `link` for a transaction at `at` to
 /// stand on: it is not below `at`, or at height 0 (no block holds transactions there).
 pub(crate) fn unreachable(link: TxRef, at: TxRef) -> bool {
@@ -34,7 +68,7 @@ pub(crate) fn unreachable(link: TxRef, at: TxRef) -> bool {
 /// Judges `shown` as the proof that nothing is at `link`: an empty block's header proven in
 /// `anchor`'s history, or the block's last transaction (a domain-separated leaf, every sibling
 /// right of its path empty) at an index below the link's. `Ok` when it proves it.
-pub(crate) fn nothing_at(
+fn nothing_at(
     chain_id: u64,
     anchor: &BlockHeader,
     link: TxRef,
@@ -55,9 +89,4 @@ pub(crate) fn nothing_at(
         return Ok(());
     }
     Err(FraudError::SomethingThere)
-}
-
-/// Whether `between` stands strictly between `link` and `at`.
-pub(crate) fn between(link: TxRef, between: TxRef, at: TxRef) -> bool {
-    link < between && between < at
 }

@@ -8,15 +8,15 @@
 //! the active set is always one of them ([`crate::children::ChildRecord`]). So a quorum that
 //! has the parent accept a checkpoint naming a set of its own, to exit the child's escrow
 //! under it, is proven from the parent's history alone, by what the link names
-//! ([`Shows`], [`super::link`]).
+//! ([`super::Shows`], [`super::link`]).
 
-use super::link::{self, Shows};
+use super::link;
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::kind::Kind;
 use crate::registration::{child_chain_id, MAX_CHECKPOINT_GAP};
 use crate::types::{
-    decode, BlockHeader, ChildRegistration, LinkEvidence, LinkedCheckpoint, Transaction, TxRef,
-    Validator, MAX_TX_BYTES,
+    decode, BlockHeader, ChildRegistration, LinkEvidence, LinkedCheckpoint, SignedTransaction,
+    Transaction, TxRef, Validator, MAX_TX_BYTES,
 };
 use alloy_primitives::B256;
 
@@ -70,41 +70,19 @@ pub fn verify_checkpoint_succession(
     let child = header.chainId;
     let link = TxRef { height: linked.previousHeight, index: linked.previousIndex };
     let at = TxRef { height: c.height, index: c.txIndex };
-    let convicted = Ok(FraudVerdict::at(FraudKind::CheckpointSuccession, c.height));
-    // Nothing this chain accepted before the checkpoint is at a link at or after it, or at
-    // height 0, whatever the evidence shows.
-    if link::unreachable(link, at) {
-        return convicted;
-    }
-    let shown = &e.shown;
-    match e.shows {
-        s if s == Shows::Linked as u8 => {
-            let linked_tx = included(chain_id, anchor, &shown.inclusion, link.height, link.index)?;
-            let Some((of, before)) = predecessor(chain_id, linked_tx)? else { return convicted };
-            let newer = header.height > before.height;
-            // Past 2^64 is no verdict, as the contract's checked sum reverts (such a height is
-            // malformed long before: heights stop at 2^32 - 1).
-            let limit = before.height.checked_add(MAX_CHECKPOINT_GAP);
-            let close = header.height <= limit.ok_or(FraudError::WrongKind(linked_tx.kind))?;
-            let room = before.sets.contains(&header.validatorSetHash);
-            if of != child || !newer || !close || !room {
-                return convicted;
-            }
-            Err(FraudError::Follows)
-        }
-        s if s == Shows::Nothing as u8 => {
-            link::nothing_at(chain_id, anchor, link, shown)?;
-            convicted
-        }
-        s if s == Shows::Later as u8 => {
-            let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
-            let between = TxRef { height: shown.height, index: shown.txIndex };
-            let of = predecessor(chain_id, later)?.map(|(of, _)| of);
-            if of == Some(child) && link::between(link, between, at) {
-                return convicted;
-            }
-            Err(FraudError::NotLater)
-        }
-        other => Err(FraudError::NoSuchShowing(other)),
-    }
+    let refuses = |linked: &SignedTransaction| {
+        let linked = &linked.transaction;
+        let Some((of, before)) = predecessor(chain_id, linked)? else { return Ok(true) };
+        let newer = header.height > before.height;
+        // Past 2^64 is no verdict, as the contract's checked sum reverts (such a height is
+        // malformed long before: heights stop at 2^32 - 1).
+        let limit = before.height.checked_add(MAX_CHECKPOINT_GAP);
+        let close = header.height <= limit.ok_or(FraudError::WrongKind(linked.kind))?;
+        let room = before.sets.contains(&header.validatorSetHash);
+        Ok(of != child || !newer || !close || !room)
+    };
+    let names =
+        |later: &Transaction| Ok(predecessor(chain_id, later)?.map(|(of, _)| of) == Some(child));
+    link::judge(chain_id, anchor, (link, at), e, refuses, names)?;
+    Ok(FraudVerdict::at(FraudKind::CheckpointSuccession, c.height))
 }

@@ -142,9 +142,13 @@ fn a_checkpoint_is_accepted_only_newer_and_with_two_thirds_of_the_set() {
     let mut foreign = child_checkpoint(id, 8, &[0, 1, 2]);
     foreign.header.validatorSetHash = B256::repeat_byte(1);
     assert!(matches!(checkpoint_refusal(&mut parent, &foreign), ChildError::WrongSet { .. }));
-    // A chain that is not a child.
+    // A chain that is not a child: nothing it could follow.
     let stranger = child_checkpoint(id ^ 1, 8, &[0, 1, 2]);
-    assert_eq!(checkpoint_refusal(&mut parent, &stranger), ChildError::UnknownChild(id ^ 1));
+    let nothing = TxRef::default();
+    assert_eq!(
+        checkpoint_refusal(&mut parent, &stranger),
+        ChildError::NotFollowing { chain: id ^ 1, expected: nothing, got: nothing }
+    );
     // Two newer checkpoints in one block: both land, in order.
     let c8 = child_checkpoint(id, 8, &[0, 1, 2]);
     let c12 = child_checkpoint(id, 12, &[0, 1, 3]);

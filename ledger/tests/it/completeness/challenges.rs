@@ -52,6 +52,20 @@ fn challenge_cases() -> Vec<(&'static str, ChallengeFault)> {
         ("a challenge whose spend spends nothing", |child| {
             challenge(child, ExitKey::Deposit(0).exit_id(), START, SignedTransaction::default())
         }),
+        ("a challenge of an exit of a child never registered", |child| {
+            let id = ExitKey::Deposit(0).exit_id();
+            challenge(child ^ 1, id, START, spend_of_the_exit(child ^ 1, "alice"))
+        }),
+        ("a deposit-exit challenge of a child never registered", |child| {
+            let c = plasma_ledger::ChildDepositExitChallenge {
+                childChainId: child ^ 1,
+                beneficiary: testkit::user("mallory").address(),
+                startHeight: START.height,
+                startIndex: START.index,
+                ..Default::default()
+            };
+            build::challenge_child_deposit_exit_tx(&c, U256::from(10))
+        }),
         ("a challenge by a spend its owner never signed", |child| {
             let forged = spend_of_the_exit(child, "mallory");
             challenge(child, ExitKey::Deposit(0).exit_id(), START, forged)
