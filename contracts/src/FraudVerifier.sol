@@ -314,8 +314,8 @@ contract FraudVerifier {
     /// (`childRecord`), a child checkpoint its certificate does not certify
     /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
     /// (`unacceptedAnchor`); and by `LinkVerifier`: a child checkpoint that cannot follow what
-    /// its link names (`checkpointSuccession`), a challenge of a child's exit that the start it
-    /// names does not found (`unfoundedChallenge`). `root` is the root contract, whose signing
+    /// its link names (`checkpointSuccession`), a challenge or payout of a child's exit that the
+    /// start it names does not found (`unfoundedSettlement`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -328,7 +328,7 @@ contract FraudVerifier {
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
-        if (kind == FraudKind.UnfoundedChallenge) return links.unfoundedChallenge(chainId, root, anchor, ev);
+        if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

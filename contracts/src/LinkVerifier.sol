@@ -8,8 +8,9 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
-/// `ledger::fraud::{link, succession, challenge}`: a child checkpoint that cannot follow what its
-/// link names, and a challenge of a child's exit that the exit its link names does not found.
+/// `ledger::fraud::{link, succession, settlement}`: a child checkpoint that cannot follow what
+/// its link names, and a challenge or payout of a child's exit that the exit its link names
+/// does not found.
 /// Both take `LinkEvidence`, shown by the transaction at the link, nothing there, or a later
 /// one the link should have named. `FraudVerifier` creates it and hands it the evidence.
 contract LinkVerifier {
@@ -87,32 +88,33 @@ contract LinkVerifier {
         revert NoSuchShowing(e.shows);
     }
 
-    /// @notice A challenge of a child's exit, included, that the exit its link (the start it
-    /// names) does not found (`ev`, the ABI encoding of `LinkEvidence`;
-    /// `ledger::fraud::verify_unfounded_challenge`): the link is not below it, names nothing,
-    /// names no start of the challenged exit of that child, or one whose output the challenge's
-    /// spend does not spend, signed by the start's claimant (its first input's signer; for a
-    /// deposit's exit, the challenge must also prove the deposit's minted output); or a
-    /// start, challenge or payout of the same exit stands between them. `root` is the root
-    /// contract whose signing domains the chain and its child sign under.
-    function unfoundedChallenge(uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
+    /// @notice A challenge or payout of a child's exit, included, that the exit its link (the
+    /// start it names) does not found (`ev`, the ABI encoding of `LinkEvidence`;
+    /// `ledger::fraud::verify_unfounded_settlement`): the link is not below it, names nothing,
+    /// names no start of the settled exit of that child, or one whose claimant (its first
+    /// input's signer) the settlement does not stand on: a challenge whose spend does not spend
+    /// the start's output, signed by the claimant (for a deposit's exit, the challenge must also
+    /// prove the deposit's minted output), or a payout with an output to another; or a start,
+    /// challenge or payout of the same exit stands between them. `root` is the root contract
+    /// whose signing domains the chain and its child sign under.
+    function unfoundedSettlement(uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
         returns (uint64)
     {
-        return this.unfoundedChallengeOf(chainId, root, anchor, abi.decode(ev, (LinkEvidence)));
+        return this.unfoundedSettlementOf(chainId, root, anchor, abi.decode(ev, (LinkEvidence)));
     }
 
-    /// @notice `unfoundedChallenge`, on the decoded evidence.
-    function unfoundedChallengeOf(uint64 chainId, address root, BlockHeader calldata anchor, LinkEvidence calldata e)
+    /// @notice `unfoundedSettlement`, on the decoded evidence.
+    function unfoundedSettlementOf(uint64 chainId, address root, BlockHeader calldata anchor, LinkEvidence calldata e)
         external
         view
         returns (uint64)
     {
         IncludedTx calldata x = e.linking;
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
-        (bool isChallenge, uint64 child, bytes32 exitId, uint256 link) = _challenged(t);
-        if (!isChallenge) revert WrongKind(t.kind);
+        (bool settles, uint64 child, bytes32 exitId, uint256 link) = _settled(t);
+        if (!settles) revert WrongKind(t.kind);
         uint256 at = _position(x.height, x.txIndex);
         if (_unreachable(link, at)) return x.height;
         IncludedTx calldata s = e.shown;
@@ -180,13 +182,20 @@ contract LinkVerifier {
         return (true, ExitGame.outputExitId(PlasmaTx.hashStruct(claimed), s.pos.outputIndex));
     }
 
-    /// Whether the challenge `t` stands on the exit `exitId` of the output at `pos` owned by
-    /// `owner`. A check that ran out of gas is no verdict (the prover chooses the gas).
+    /// Whether the challenge or payout `t` stands on the exit `exitId` of the output at `pos`
+    /// owned by `owner`: a payout pays `owner` alone. A challenge check that ran out of gas is
+    /// no verdict (the prover chooses the gas).
     function _holds(bytes32 childSeparator, Transaction calldata t, bytes32 exitId, UtxoPos memory pos, address owner)
         private
         view
         returns (bool)
     {
+        if (t.kind == uint8(TxKind.ExitPayout)) {
+            for (uint256 i = 0; i < t.outputs.length; ++i) {
+                if (t.outputs[i].owner != owner) return false;
+            }
+            return true;
+        }
         uint256 before = gasleft();
         if (t.kind == ExitGame.CHALLENGE_CHILD_EXIT) {
             try this.outputChallengeHolds(childSeparator, pos, owner, abi.decode(t.data, (ChildExitChallenge))) {
@@ -202,9 +211,9 @@ contract LinkVerifier {
         return false;
     }
 
-    /// Whether `t` is a challenge of a child's exit, the child, the exit, and the position of
-    /// the start it names (`ledger::fraud::challenge::Challenge`).
-    function _challenged(Transaction calldata t) private pure returns (bool, uint64, bytes32, uint256) {
+    /// Whether `t` is a challenge or payout of a child's exit, the child, the exit, and the
+    /// position of the start it names (`ledger::fraud::settlement::Settling`).
+    function _settled(Transaction calldata t) private pure returns (bool, uint64, bytes32, uint256) {
         if (t.kind == ExitGame.CHALLENGE_CHILD_EXIT) {
             ChildExitChallenge memory c = abi.decode(t.data, (ChildExitChallenge));
             return (true, c.childChainId, c.exitId, _position(c.startHeight, c.startIndex));
@@ -213,11 +222,15 @@ contract LinkVerifier {
             ChildDepositExitChallenge memory c = abi.decode(t.data, (ChildDepositExitChallenge));
             return (true, c.childChainId, ExitGame.depositExitId(c.nonce), _position(c.startHeight, c.startIndex));
         }
+        if (t.kind == uint8(TxKind.ExitPayout)) {
+            ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
+            return (true, p.childChainId, p.exitId, _position(p.startHeight, p.startIndex));
+        }
         return (false, 0, 0, 0);
     }
 
     /// Whether `t` starts an exit of a child, the child, the exit and the position it claims
-    /// (zero from the record; `ledger::fraud::challenge::started`).
+    /// (zero from the record; `ledger::fraud::settlement::started`).
     function _started(Transaction calldata t) private view returns (bool, uint64, bytes32, UtxoPos memory pos) {
         if (t.kind == uint8(TxKind.StartChildExit)) {
             ChildExitStart memory s = abi.decode(t.data, (ChildExitStart));
@@ -232,17 +245,12 @@ contract LinkVerifier {
     }
 
     /// Whether `t` starts, challenges or pays an exit of a child, the child and the exit
-    /// (`ledger::fraud::challenge::touched`).
+    /// (`ledger::fraud::settlement::touched`).
     function _touched(Transaction calldata t) private view returns (bool, uint64, bytes32) {
         (bool isStart, uint64 child, bytes32 id,) = _started(t);
         if (isStart) return (true, child, id);
-        (bool isChallenge, uint64 named, bytes32 exitId,) = _challenged(t);
-        if (isChallenge) return (true, named, exitId);
-        if (t.kind == uint8(TxKind.ExitPayout)) {
-            ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
-            return (true, p.childChainId, p.exitId);
-        }
-        return (false, 0, 0);
+        (bool settles, uint64 named, bytes32 exitId,) = _settled(t);
+        return (settles, named, exitId);
     }
 
     /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint

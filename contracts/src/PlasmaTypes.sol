@@ -98,10 +98,15 @@ struct ChildDeposit {
     uint256 amount;
 }
 
-/// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays.
+/// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays, and
+/// where the parent queued it (its latest start), so that a payout of an exit never queued
+/// there, settled since, or paid to another than the start's claimant is proven from the
+/// parent's history alone (`UnfoundedSettlement`).
 struct ExitPayoutClaim {
     uint64 childChainId;
     bytes32 exitId;
+    uint64 startHeight;
+    uint32 startIndex;
 }
 
 /// A block header. `historyRoot` commits to the hashes of every earlier block (leaf index =
@@ -349,10 +354,10 @@ enum FraudKind {
     UnacceptedAnchor,
     // A child checkpoint that cannot follow what its link names (`LinkEvidence`).
     CheckpointSuccession,
-    // A challenge of a child's exit that the exit its link names does not found: no start of
-    // the exit there, a settlement or restart since, or a spend of another output
-    // (`LinkEvidence`).
-    UnfoundedChallenge
+    // A challenge or payout of a child's exit that the exit its link names does not found: no
+    // start of the exit there, a settlement or restart since, a challenge by a spend of
+    // another output, or a payout to another than the start's claimant (`LinkEvidence`).
+    UnfoundedSettlement
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -430,16 +435,17 @@ struct IncludedTx {
 /// how `shown` proves it. Two kinds take it:
 /// * `CheckpointSuccession`: `linking` is a `ChildCheckpoint` (its link, `LinkedCheckpoint`:
 ///   the child's latest accepted checkpoint or its registration);
-/// * `UnfoundedChallenge`: `linking` is a `ChallengeChildExit` or `ChallengeChildDepositExit`
-///   (its link, `startHeight`/`startIndex`: where the parent queued the exit it challenges).
+/// * `UnfoundedSettlement`: `linking` is a `ChallengeChildExit`, `ChallengeChildDepositExit` or
+///   `ExitPayout` (its link, `startHeight`/`startIndex`: where the parent queued the exit it
+///   settles).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
 ///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
-///   challenged exit), or one the linking transaction cannot stand on: a checkpoint that is not
+///   settled exit), or one the linking transaction cannot stand on: a checkpoint that is not
 ///   newer, more than `MAX_CHECKPOINT_GAP` past it, or names a set other than the two it leaves
 ///   room for (the set it named and the next it named; the registered set); a challenge whose
 ///   spend does not spend the output the start exits, signed by the start's claimant (its first
-///   input's signer);
+///   input's signer); a payout with an output to another than that claimant;
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block

@@ -253,7 +253,10 @@ contract FraudTest is RootFixture {
     /// the challenge names, shown, convicts; the challenge it founds does not.
     function test_fraud_an_exit_challenged_with_a_spend_of_another_output() public {
         _convict(
-            "unfounded_challenge_spends_another_output", "unfounded_challenge_founded", LinkVerifier.Follows.selector, 4
+            "unfounded_settlement_spends_another_output",
+            "unfounded_settlement_founded",
+            LinkVerifier.Follows.selector,
+            4
         );
     }
 
@@ -262,8 +265,8 @@ contract FraudTest is RootFixture {
     /// not.
     function test_fraud_an_exit_challenged_after_it_was_settled() public {
         _convict(
-            "unfounded_challenge_settled_since",
-            "unfounded_challenge_founded_no_later",
+            "unfounded_settlement_settled_since",
+            "unfounded_settlement_founded_no_later",
             LinkVerifier.NotLater.selector,
             4
         );
@@ -274,16 +277,42 @@ contract FraudTest is RootFixture {
     /// does not.
     function test_fraud_an_exit_challenged_after_it_was_paid() public {
         _convict(
-            "unfounded_challenge_paid_since",
-            "unfounded_challenge_paid_since_shown_another_childs_payout",
+            "unfounded_settlement_paid_since",
+            "unfounded_settlement_paid_since_shown_another_childs_payout",
             LinkVerifier.NotLater.selector,
             4
         );
     }
 
-    /// An unfounded-challenge proof costs what a block holds.
-    function test_an_unfounded_challenge_proof_fits_a_block() public {
-        _convictsWithin("unfounded_challenge_spends_another_output", 2_000_000, "gas of an unfounded-challenge proof: ");
+    /// ... pays its child's exit to another than the exit's owner (Bob takes part of Alice's
+    /// exit from the child's escrow): the start the payout names, shown, convicts; the payout
+    /// to Alice alone it founds does not.
+    function test_fraud_an_exit_paid_to_another_than_its_owner() public {
+        _convict(
+            "unfounded_settlement_payout_to_another",
+            "unfounded_settlement_founded_payout",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... pays an exit of its child that was never queued where the payout says (the
+    /// transaction there starts no exit), draining the child's escrow: that transaction, shown,
+    /// convicts.
+    function test_fraud_a_payout_of_an_exit_never_started() public {
+        _convict(
+            "unfounded_settlement_payout_of_no_start",
+            "unfounded_settlement_founded_payout",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// An unfounded-settlement proof costs what a block holds.
+    function test_an_unfounded_settlement_proof_fits_a_block() public {
+        _convictsWithin(
+            "unfounded_settlement_spends_another_output", 2_000_000, "gas of an unfounded-settlement proof: "
+        );
     }
 
     /// ... bonds one operator twice, which would double its power in the child's set: its

@@ -315,6 +315,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 84, "every fraud vector convicts");
+        assertEq(convicted, 86, "every fraud vector convicts");
     }
 }

@@ -115,7 +115,12 @@ pub fn payout_transaction(
     escrow: U256,
     rollback_height: u64,
 ) -> SignedTransaction {
-    let claim = ExitPayoutClaim { childChainId: chain, exitId: exit.record.exitId };
+    let claim = ExitPayoutClaim {
+        childChainId: chain,
+        exitId: exit.record.exitId,
+        startHeight: exit.started_at.height,
+        startIndex: exit.started_at.index,
+    };
     let outputs = payout_outputs(exit, escrow, rollback_height);
     unsigned(Kind::ExitPayout, outputs, claim.abi_encode())
 }

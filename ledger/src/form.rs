@@ -188,7 +188,7 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             canonical::<DepositRecord>("DepositRecord", data, 6 * 32)?;
         }
         Kind::ExitPayout => {
-            canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, 2 * 32)?;
+            canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, 4 * 32)?;
         }
         Kind::StartChildExit => {
             canonical::<ChildExitStart>("ChildExitStart", data, MAX_TX_BYTES)?;

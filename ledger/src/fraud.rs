@@ -64,9 +64,9 @@ pub enum FraudKind {
     /// A child checkpoint that cannot follow what its link names
     /// ([`verify_checkpoint_succession`]).
     CheckpointSuccession,
-    /// A challenge of a child's exit that the exit its link names does not found
-    /// ([`verify_unfounded_challenge`]).
-    UnfoundedChallenge,
+    /// A challenge or payout of a child's exit that the exit its link names does not found
+    /// ([`verify_unfounded_settlement`]).
+    UnfoundedSettlement,
 }
 
 /// A proven fraud.
@@ -718,13 +718,13 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
-        Kind::CheckpointSuccession | Kind::UnfoundedChallenge => {
+        Kind::CheckpointSuccession | Kind::UnfoundedSettlement => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
             if kind == Kind::CheckpointSuccession {
                 verify_checkpoint_succession(chain_id, anchor, &e)
             } else {
-                verify_unfounded_challenge(domain, anchor, &e)
+                verify_unfounded_settlement(domain, anchor, &e)
             }
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
@@ -769,7 +769,6 @@ where
 
 pub(crate) mod accepted;
 mod certified;
-pub(crate) mod challenge;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
@@ -777,11 +776,11 @@ mod history;
 pub(crate) mod link;
 pub(crate) mod record;
 pub(crate) mod registered;
+pub(crate) mod settlement;
 pub(crate) mod succession;
 
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
-pub use challenge::verify_unfounded_challenge;
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
@@ -790,4 +789,5 @@ pub use history::{
 pub use link::Shows;
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;
+pub use settlement::verify_unfounded_settlement;
 pub use succession::verify_checkpoint_succession;

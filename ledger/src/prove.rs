@@ -36,9 +36,9 @@ use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
 mod accepted;
-mod challenge;
 mod link;
 mod record;
+mod settlement;
 mod succession;
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
@@ -507,10 +507,11 @@ pub fn build_proof(
                 succession::checkpoint_succession_proof(cx, height, index)
             }
             ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
-                challenge::unfounded_challenge_proof(cx, height, index)
+                settlement::unfounded_settlement_proof(cx, height, index)
             }
             other => Err(ProofError::Unsupported(other.to_string())),
         },
+        TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

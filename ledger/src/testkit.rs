@@ -19,8 +19,8 @@ use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 pub mod accepted;
-pub mod challenge;
 mod child_record;
+pub mod settlement;
 pub mod succession;
 mod workload;
 use child_record::child_record_txs;
@@ -517,7 +517,7 @@ impl FraudWorld {
             (accepted_anchor.chainId, accepted_anchor.validatorSetHash);
         frauds.extend(succession::succession_txs(child_of_3, registered_set));
         let challenge = frauds.len() as u32;
-        frauds.extend(challenge::challenge_txs(&d, &alice, &bob, &alices_change, challenge));
+        frauds.extend(settlement::challenge_txs(&d, &alice, &bob, &alices_change, challenge));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {

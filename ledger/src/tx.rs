@@ -5,7 +5,7 @@
 //! mempool that only wants the verdict).
 
 use crate::build::payout_outputs;
-use crate::children::{self, ChildEffect, ChildError, ChildExit, Settlement};
+use crate::children::{self, ChildEffect, ChildError, Settlement};
 pub use crate::form::{check_form, FormError};
 use crate::form::{output_sums, AssetSums};
 use crate::kind::Kind;
@@ -113,13 +113,23 @@ pub enum TxError {
     /// Value sent to a chain that is not a registered child.
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
-    /// A payout of an exit that is not due, already settled, or unknown.
+    /// A payout of a queued exit that is not due at this block's time, or not first in its
+    /// queue.
     #[error("exit {exit_id} of child {chain} is not payable")]
     ExitNotPayable {
         /// The child.
         chain: u64,
         /// The exit.
         exit_id: B256,
+    },
+    /// The payout pays an output to another than the exit's owner, whose start claimed it
+    /// (its first input's signer).
+    #[error("payout of exit {exit_id} pays {to}, not the exit's owner")]
+    PayoutOwner {
+        /// The exit.
+        exit_id: B256,
+        /// The owner of the output paid to another.
+        to: Address,
     },
     /// The payout's outputs differ from what settling the exit pays
     /// ([`crate::build::payout_outputs`]).
@@ -285,12 +295,19 @@ pub fn validate_transaction_with(
         }
         Kind::ExitPayout => {
             let claim: ExitPayoutClaim =
-                decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(TxError::Payload)?;
+                decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
-            let not_payable = TxError::ExitNotPayable { chain, exit_id };
-            let held = view.child_exit(chain, &exit_id).filter(ChildExit::queued);
-            let held = held.ok_or_else(|| not_payable.clone())?;
+            // Queued by the start it names, and paid to that start's claimant: both shown by
+            // the parent's history alone (`UnfoundedSettlement`).
+            let start = TxRef { height: claim.startHeight, index: claim.startIndex };
+            let held =
+                view.child_exit(chain, &exit_id).filter(|e| e.queued() && e.started_at == start);
+            let held = held.ok_or(ChildError::ExitNotActive { exit_id, start })?;
             let exit = &held.record;
+            if let Some(other) = tx.outputs.iter().find(|o| o.owner != exit.owner) {
+                return Err(TxError::PayoutOwner { exit_id, to: other.owner });
+            }
+            let not_payable = TxError::ExitNotPayable { chain, exit_id };
             // Settled in priority order, once matured at this block's time.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
             let first = view.exit_queue(chain, &exit.token).into_iter().next();

@@ -273,7 +273,7 @@ impl Settled {
                     }
                 } else if tx.kind == Kind::ExitPayout.byte() {
                     let p: ExitPayoutClaim =
-                        decode("ExitPayoutClaim", &tx.data, 2 * 32).map_err(untrusted_payload)?;
+                        decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(untrusted_payload)?;
                     self.paid |= (p.childChainId, p.exitId) == (child, exit_id);
                 }
             }

@@ -27,11 +27,11 @@ use fabricated::{
 use serde_json::{json, Value};
 
 mod certificates;
-mod challenge;
 mod exits;
 mod fabricated;
 mod record;
 mod root;
+mod settlement;
 mod succession;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
@@ -429,9 +429,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let proof = prove(SolFraudKind::CheckpointSuccession, &|| evidence.abi_encode());
         push(&name, "CheckpointSuccession", Value::Null, proof, result);
     }
-    for (name, evidence, result) in challenge::cases(world) {
-        let proof = prove(SolFraudKind::UnfoundedChallenge, &|| evidence.abi_encode());
-        push(&name, "UnfoundedChallenge", Value::Null, proof, result);
+    for (name, evidence, result) in settlement::cases(world) {
+        let proof = prove(SolFraudKind::UnfoundedSettlement, &|| evidence.abi_encode());
+        push(&name, "UnfoundedSettlement", Value::Null, proof, result);
     }
 
     let honest_header = chain.blocks[2].header.clone();

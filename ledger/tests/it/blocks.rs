@@ -155,7 +155,13 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
 
     // Nothing exited: no payout is owed (the exit game is tested in `children`).
     let exit_id = B256::repeat_byte(0xe1);
-    let claim = ExitPayoutClaim { childChainId: 8, exitId: exit_id };
+    let start = TxRef { height: 1, index: 0 };
+    let claim = ExitPayoutClaim {
+        childChainId: 8,
+        exitId: exit_id,
+        startHeight: start.height,
+        startIndex: start.index,
+    };
     let payout = plasma_ledger::SignedTransaction {
         transaction: build::transaction(
             Kind::ExitPayout,
@@ -169,7 +175,7 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
         chain.try_commit(vec![payout]).unwrap_err(),
         BlockError::InvalidTransaction {
             index: 0,
-            error: TxError::ExitNotPayable { chain: 8, exit_id }
+            error: plasma_ledger::children::ChildError::ExitNotActive { exit_id, start }.into()
         }
     );
     assert_eq!(chain.state.escrow(8, &Address::ZERO), U256::from(30));

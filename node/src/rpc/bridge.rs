@@ -52,7 +52,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::UncertifiedCheckpoint) => "uncertified_checkpoint",
         Ok(FraudKind::UnacceptedAnchor) => "unaccepted_anchor",
         Ok(FraudKind::CheckpointSuccession) => "checkpoint_succession",
-        Ok(FraudKind::UnfoundedChallenge) => "unfounded_challenge",
+        Ok(FraudKind::UnfoundedSettlement) => "unfounded_settlement",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

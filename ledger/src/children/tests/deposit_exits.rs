@@ -208,16 +208,12 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     advance_to(&mut w.parent, exit.record.exitableAt);
     let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
     assert!(created_for(&delta, w.alice.address()).is_empty());
+    let (id, start) = (exit.record.exitId, exit.started_at);
+    let not_active = ChildError::ExitNotActive { exit_id: id, start };
     let payout = build::payout_transaction(w.id, &exit, w.escrow(), 0);
-    assert_eq!(
-        tx_refusal(&mut w.parent, payout),
-        TxError::ExitNotPayable { chain: w.id, exit_id: exit.record.exitId }
-    );
+    assert_eq!(refused_as(tx_refusal(&mut w.parent, payout)), not_active);
     // Challenged once, it is not challenged again, and it never exits again.
     let again = w.challenge(w.header(2).clone(), w.spend());
-    let id = exit.record.exitId;
-    let start = exit.started_at;
-    let not_active = ChildError::ExitNotActive { exit_id: id, start };
     assert_eq!(refused_as(tx_refusal(&mut w.parent, again)), not_active);
     let retry = w.record_exit(&w.alice, 0, UtxoPos::new(2, 3, 0));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, retry)), ChildError::AlreadyExited(id));

@@ -119,16 +119,30 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     );
     let now = g.parent.tip().timestamp;
     g.parent.clock_offset += exit.record.exitableAt - now;
+    // Due, it is paid to Carol alone, and only as the start that queued it.
+    let mallory = g.mallory.address();
+    let mut to_mallory = payout.clone();
+    to_mallory.transaction.outputs[0].owner = mallory;
+    let stolen = TxError::PayoutOwner { exit_id: id, to: mallory };
+    assert_eq!(tx_refusal(&mut g.parent, to_mallory), stolen);
+    let elsewhere = TxRef { height: exit.started_at.height, index: exit.started_at.index + 1 };
+    let mut claim: crate::types::ExitPayoutClaim =
+        crate::types::decode("ExitPayoutClaim", &payout.transaction.data, 4 * 32).expect("claim");
+    (claim.startHeight, claim.startIndex) = (elsewhere.height, elsewhere.index);
+    let mut unfounded = payout.clone();
+    unfounded.transaction.data = claim.abi_encode().into();
+    let not_queued_there = ChildError::ExitNotActive { exit_id: id, start: elsewhere };
+    assert_eq!(tx_refusal(&mut g.parent, unfounded), not_queued_there.into());
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), escrow, "nothing left the escrow");
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
     let paid: Vec<_> = delta.created.iter().map(|(_, o)| (o.owner, o.amount)).collect();
     assert_eq!(paid, [(g.carol.address(), U256::from(30)), (g.carol.address(), U256::from(10))]);
     assert_eq!(g.parent.state.total_value(), value);
-    assert_eq!(
-        tx_refusal(&mut g.parent, payout),
-        TxError::ExitNotPayable { chain: g.id, exit_id: id }
-    );
+    // Paid, it is no longer queued by its start: a second payout is refused as unfounded.
+    let not_active = ChildError::ExitNotActive { exit_id: id, start: exit.started_at };
+    assert_eq!(tx_refusal(&mut g.parent, payout), not_active.into());
     // A paid output never exits again.
     let twice = g.start(&g.carol, carols, UtxoPos::new(g.parent.blocks.len() as u64, 0, 1));
     assert!(matches!(

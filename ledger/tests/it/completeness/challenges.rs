@@ -1,10 +1,11 @@
-//! The law's cases about a challenge of a child's exit that the parent must refuse: each would
-//! take Alice's queued exit of her deposit (queued at 3:3, bond 10) and its bond for good.
+//! The law's cases about a challenge or a payout of a child's exit that the parent must refuse:
+//! a challenge would take Alice's queued exit of her deposit (queued at 3:3, bond 10) and its
+//! bond for good; a payout would take the child's escrow.
 
 use super::exits::after_acceptance;
 use super::*;
 use plasma_ledger::exit::ExitKey;
-use plasma_ledger::{ChildExitChallenge, TxRef};
+use plasma_ledger::{ChildExitChallenge, ExitPayoutClaim, TxRef};
 
 /// Where the parent queued Alice's exit.
 const START: TxRef = TxRef { height: 3, index: 3 };
@@ -89,4 +90,47 @@ fn the_challenge_alices_start_founds_is_valid_and_settles_her_exit() {
     });
     let run = &chain.blocks[3..4];
     assert!(first_invalid(&chain.domain, &honest.state, run).is_none(), "the founded one is valid");
+}
+
+/// A payout of exit `exit_id` of `child`, naming the start at `start`, paying `to` the 40 Alice
+/// locked and the exit's bond of 10.
+fn payout(child: u64, exit_id: B256, start: TxRef, to: &str) -> SignedTransaction {
+    let claim = ExitPayoutClaim {
+        childChainId: child,
+        exitId: exit_id,
+        startHeight: start.height,
+        startIndex: start.index,
+    };
+    let to = testkit::user(to).address();
+    let outputs = vec![
+        Output::new(to, Address::ZERO, U256::from(40)),
+        Output::new(to, Address::ZERO, U256::from(10)),
+    ];
+    let tx = build::transaction(Kind::ExitPayout, vec![], outputs, claim.abi_encode());
+    SignedTransaction { transaction: tx, signatures: vec![] }
+}
+
+fn payout_cases() -> Vec<(&'static str, ChallengeFault)> {
+    vec![
+        ("a payout of an exit never started", |child| {
+            payout(child, B256::repeat_byte(1), START, "mallory")
+        }),
+        ("a payout naming a checkpoint as the exit's start", |child| {
+            payout(child, ExitKey::Deposit(0).exit_id(), TxRef { height: 3, index: 1 }, "alice")
+        }),
+        ("a payout of Alice's exit to Mallory", |child| {
+            payout(child, ExitKey::Deposit(0).exit_id(), START, "mallory")
+        }),
+        ("a payout of an exit of a child never registered", |child| {
+            payout(child ^ 1, ExitKey::Deposit(0).exit_id(), START, "alice")
+        }),
+    ]
+}
+
+#[test]
+fn every_payout_the_parent_must_refuse_is_convicted_by_the_watchers_proof() {
+    for (name, fault) in payout_cases() {
+        let (chain, honest) = after_acceptance(|_, child| fault(child));
+        assert_convicted(name, &chain, &honest, 4, |_| 4);
+    }
 }

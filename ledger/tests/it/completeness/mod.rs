@@ -122,6 +122,7 @@ fn tx_verdict(e: &TxError) -> Verdict {
             Convicted(FraudKind::DepositMismatch)
         }
         TxError::DepositOutOfOrder { .. } => Open("a skipped deposit nonce"),
+        TxError::PayoutOwner { .. } => Convicted(FraudKind::UnfoundedSettlement),
         TxError::UnknownChild(_)
         | TxError::ExitNotPayable { .. }
         | TxError::PayoutMismatch { .. } => Open(BOOKKEEPING),
@@ -172,7 +173,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. } => Convicted(FraudKind::CheckpointSuccession),
         ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
-            Convicted(FraudKind::UnfoundedChallenge)
+            Convicted(FraudKind::UnfoundedSettlement)
         }
         ChildError::UnknownChild(_)
         | ChildError::InactiveSet { .. }

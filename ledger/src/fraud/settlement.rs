@@ -1,20 +1,25 @@
-//! A challenge of a child's exit that the exit its link names does not found.
+//! A challenge or payout of a child's exit that the exit its link names does not found.
 //!
 //! A plasma parent's challenge of a child's exit (`ChallengeChildExit`,
-//! `ChallengeChildDepositExit`) names where the parent queued the exit: its latest start
-//! (`startHeight`, `startIndex`). The parent refuses a challenge whose exit is not queued by
-//! that start ([`crate::children::ChildError::ExitNotActive`]) or whose spend does not spend
-//! the output the exit claims, signed by its owner (`ChildError::Challenge`). Either takes an
-//! honest exiter's exit and bond for good, and whether the exit was queued is the parent's
-//! bookkeeping; so it is proven from the parent's history alone, by what the link names
-//! ([`super::Shows`], [`super::link`]):
-//! - the transaction at the link is no start of the challenged exit of that child, or the
-//!   challenge does not stand on it: the start's claimant (its first input's signer) owns the
+//! `ChallengeChildDepositExit`) and its payout (`ExitPayout`) name where the parent queued the
+//! exit: its latest start (`startHeight`, `startIndex`). The parent refuses one whose exit is
+//! not queued by that start ([`crate::children::ChildError::ExitNotActive`]), a challenge whose
+//! spend does not spend the output the exit claims, signed by its owner (`ChildError::Challenge`),
+//! and a payout to another than the exit's owner (`TxError::PayoutOwner`). A challenge takes an
+//! honest exiter's exit and bond for good, a payout takes the child's escrow, and whether the
+//! exit was queued is the parent's bookkeeping; so it is proven from the parent's history
+//! alone, by what the link names ([`super::Shows`], [`super::link`]):
+//! - the transaction at the link is no start of the settled exit of that child, or the
+//!   settlement does not stand on it: the start's claimant (its first input's signer) owns the
 //!   exit, the start's position is the output it claims, and the challenge is judged against
-//!   exactly that, as the parent judged it against its record;
+//!   exactly that, the payout's outputs against that owner, as the parent judged them against
+//!   its record;
 //! - nothing is at the link;
 //! - a start, challenge or payout of the same exit stands between the link and the
-//!   challenge: the exit was restarted or settled since.
+//!   settlement: the exit was restarted or settled since.
+//!
+//! Whether a payout is due, first in its queue, and of the amount the child's escrow holds
+//! stays the parent's bookkeeping (`TxError::ExitNotPayable`, `TxError::PayoutMismatch`).
 
 use super::link;
 use super::{included, FraudError, FraudKind, FraudVerdict};
@@ -23,66 +28,75 @@ use crate::kind::Kind;
 use crate::signing::{child_domain, recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge,
-    ChildExitStart, DepositRecord, ExitPayoutClaim, ExitRecord, LinkEvidence, SignedTransaction,
-    Transaction, TxRef, UtxoPos, MAX_TX_BYTES,
+    ChildExitStart, DepositRecord, ExitPayoutClaim, ExitRecord, LinkEvidence, Output,
+    SignedTransaction, Transaction, TxRef, UtxoPos, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256};
 
-/// A challenge of a child's exit, decoded.
-pub(crate) enum Challenge {
-    /// Of an exit of an output (`ChallengeChildExit`).
-    Output(ChildExitChallenge),
-    /// Of an exit of a deposit, by its minted output (`ChallengeChildDepositExit`).
-    Deposit(Box<ChildDepositExitChallenge>),
+/// A transaction settling a child's exit, decoded: a challenge or a payout.
+pub(crate) enum Settling {
+    /// A challenge of an exit of an output (`ChallengeChildExit`).
+    Challenge(ChildExitChallenge),
+    /// A challenge of an exit of a deposit, by its minted output (`ChallengeChildDepositExit`).
+    DepositChallenge(Box<ChildDepositExitChallenge>),
+    /// A payout, paying these outputs (`ExitPayout`).
+    Payout(ExitPayoutClaim, Vec<Output>),
 }
 
-impl Challenge {
-    /// The challenge `tx` is, `None` for another kind. A payload that does not decode is no
+impl Settling {
+    /// The settlement `tx` is, `None` for another kind. A payload that does not decode is no
     /// evidence (the contract's decoding reverts): its block is proven malformed instead.
     pub(crate) fn of(tx: &Transaction) -> Result<Option<Self>, FraudError> {
         let undecodable = |_| FraudError::WrongKind(tx.kind);
         Ok(match tx.tx_kind() {
-            Some(Kind::ChallengeChildExit) => Some(Self::Output(
+            Some(Kind::ChallengeChildExit) => Some(Self::Challenge(
                 decode("ChildExitChallenge", &tx.data, MAX_TX_BYTES).map_err(undecodable)?,
             )),
             Some(Kind::ChallengeChildDepositExit) => {
                 let c: ChildDepositExitChallenge =
                     decode("ChildDepositExitChallenge", &tx.data, MAX_TX_BYTES)
                         .map_err(undecodable)?;
-                Some(Self::Deposit(Box::new(c)))
+                Some(Self::DepositChallenge(Box::new(c)))
             }
+            Some(Kind::ExitPayout) => Some(Self::Payout(
+                decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(undecodable)?,
+                tx.outputs.clone(),
+            )),
             _ => None,
         })
     }
 
-    /// The child and the exit it challenges.
+    /// The child and the exit it settles.
     pub(crate) fn exit(&self) -> (u64, B256) {
         match self {
-            Self::Output(c) => (c.childChainId, c.exitId),
-            Self::Deposit(c) => (c.childChainId, ExitKey::Deposit(c.nonce).exit_id()),
+            Self::Challenge(c) => (c.childChainId, c.exitId),
+            Self::DepositChallenge(c) => (c.childChainId, ExitKey::Deposit(c.nonce).exit_id()),
+            Self::Payout(p, _) => (p.childChainId, p.exitId),
         }
     }
 
     /// Where it says the parent queued the exit.
     pub(crate) fn start(&self) -> TxRef {
         match self {
-            Self::Output(c) => TxRef { height: c.startHeight, index: c.startIndex },
-            Self::Deposit(c) => TxRef { height: c.startHeight, index: c.startIndex },
+            Self::Challenge(c) => TxRef { height: c.startHeight, index: c.startIndex },
+            Self::DepositChallenge(c) => TxRef { height: c.startHeight, index: c.startIndex },
+            Self::Payout(p, _) => TxRef { height: p.startHeight, index: p.startIndex },
         }
     }
 
     /// Whether it stands on the exit of the output at `pos` owned by `owner` (`exit_id`, of
-    /// the child of `domain`): its spend spends that output (for a deposit, its minted output
-    /// proven under the challenge's anchor), signed by `owner`. Whether the anchor was accepted
-    /// and not voided is judged by other kinds.
+    /// the child of `domain`): a challenge's spend spends that output (for a deposit, its
+    /// minted output proven under the challenge's anchor), signed by `owner`; a payout pays
+    /// `owner` alone. Whether the anchor was accepted and not voided is judged by other kinds.
     fn holds(&self, domain: &SigningDomain, exit_id: B256, pos: &UtxoPos, owner: Address) -> bool {
         let exit =
             ExitRecord { exitId: exit_id, utxoPos: pos.clone(), owner, ..Default::default() };
         match self {
-            Self::Output(c) => {
+            Self::Challenge(c) => {
                 verify_challenge(domain, &exit, &c.spend, usize::from(c.inputIndex)).is_ok()
             }
-            Self::Deposit(c) => verify_deposit_exit_challenge(
+            Self::Payout(_, outputs) => outputs.iter().all(|o| o.owner == owner),
+            Self::DepositChallenge(c) => verify_deposit_exit_challenge(
                 domain,
                 &c.anchor,
                 &exit,
@@ -133,15 +147,7 @@ pub(crate) fn touched(tx: &Transaction) -> Result<Option<(u64, B256)>, FraudErro
     if let Some((child, exit_id, _)) = started(tx)? {
         return Ok(Some((child, exit_id)));
     }
-    if let Some(challenge) = Challenge::of(tx)? {
-        return Ok(Some(challenge.exit()));
-    }
-    if tx.tx_kind() == Some(Kind::ExitPayout) {
-        let claim: ExitPayoutClaim = decode("ExitPayoutClaim", &tx.data, 2 * 32)
-            .map_err(|_| FraudError::WrongKind(tx.kind))?;
-        return Ok(Some((claim.childChainId, claim.exitId)));
-    }
-    Ok(None)
+    Ok(Settling::of(tx)?.map(|s| s.exit()))
 }
 
 /// Who signed the first input of `stx` under `domain`: a start's claimant, when it is valid.
@@ -150,9 +156,9 @@ fn first_signer(domain: &SigningDomain, stx: &SignedTransaction) -> Option<Addre
     stx.signatures.first().and_then(|sig| recover_signer(&digest, sig).ok())
 }
 
-/// Unfounded challenge: an included challenge of a child's exit that the exit its link names
-/// does not found (the module's doc). `domain` is the parent's signing domain.
-pub fn verify_unfounded_challenge(
+/// Unfounded settlement: an included challenge or payout of a child's exit that the exit its
+/// link names does not found (the module's doc). `domain` is the parent's signing domain.
+pub fn verify_unfounded_settlement(
     domain: &SigningDomain,
     anchor: &BlockHeader,
     e: &LinkEvidence,
@@ -160,17 +166,17 @@ pub fn verify_unfounded_challenge(
     let chain_id = domain.chain_id;
     let c = &e.linking;
     let tx = included(chain_id, anchor, &c.inclusion, c.height, c.txIndex)?;
-    let challenge = Challenge::of(tx)?.ok_or(FraudError::WrongKind(tx.kind))?;
-    let (child, exit_id) = challenge.exit();
-    let link = challenge.start();
+    let settling = Settling::of(tx)?.ok_or(FraudError::WrongKind(tx.kind))?;
+    let (child, exit_id) = settling.exit();
+    let link = settling.start();
     let at = TxRef { height: c.height, index: c.txIndex };
     let refuses = |start: &SignedTransaction| {
         let Some((of, id, pos)) = started(&start.transaction)? else { return Ok(true) };
         let Some(owner) = first_signer(domain, start) else { return Ok(true) };
         let child_domain = child_domain(domain, child);
-        Ok(of != child || id != exit_id || !challenge.holds(&child_domain, id, &pos, owner))
+        Ok(of != child || id != exit_id || !settling.holds(&child_domain, id, &pos, owner))
     };
     let names = |later: &Transaction| Ok(touched(later)? == Some((child, exit_id)));
     link::judge(chain_id, anchor, (link, at), e, refuses, names)?;
-    Ok(FraudVerdict::at(FraudKind::UnfoundedChallenge, c.height))
+    Ok(FraudVerdict::at(FraudKind::UnfoundedSettlement, c.height))
 }

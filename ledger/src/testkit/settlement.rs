@@ -1,6 +1,6 @@
-//! The fraud world's challenges of exits of child 8: Alice's start of an exit of a deposit
+//! The fraud world's settlements of exits of child 8: Alice's start of an exit of a deposit
 //! from the record and challenges of it that its start founds or not; then her start of an
-//! exit of an output, with a payout of it, and challenges of it.
+//! exit of an output, with payouts and challenges of it.
 
 use crate::build::{challenge_child_exit_tx, sign, transaction};
 use crate::exit::ExitKey;
@@ -8,7 +8,7 @@ use crate::kind::Kind;
 use crate::signing::{child_domain, SigningDomain, UserKey};
 use crate::types::{
     ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildExitStart,
-    ExitPayoutClaim, SignedTransaction, TxInclusion, TxRef, UtxoPos,
+    ExitPayoutClaim, Output, SignedTransaction, TxInclusion, TxRef, UtxoPos,
 };
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
@@ -31,11 +31,19 @@ pub const CHALLENGE_CASES: [&str; 8] = [
 ];
 
 /// What follows, in block 4, Alice's start of an exit of an output of child 8 (after the
-/// challenges above), by name: a challenge it founds, its payout, a payout of the same exit
-/// of another child (9), a challenge naming the start after the payout, and one naming a
-/// start ahead of itself.
-pub const OUTPUT_EXIT_TXS: [&str; 5] =
-    ["founded_output", "payout", "another_childs_payout", "paid_since", "links_ahead"];
+/// challenges above), by name: a challenge it founds, its payout to her, a payout of the same
+/// exit of another child (9), a challenge naming the start after the payout, one naming a
+/// start ahead of itself, a payout of the exit paying Bob part of it, and one naming a
+/// transaction that starts no exit.
+pub const OUTPUT_EXIT_TXS: [&str; 7] = [
+    "founded_output",
+    "payout",
+    "another_childs_payout",
+    "paid_since",
+    "links_ahead",
+    "payout_to_another",
+    "payout_of_no_start",
+];
 
 /// Alice's start (at `start`, in block 4, spending `coin`) of the exit of deposit 7 into
 /// child 8 from the record, the challenges of [`CHALLENGE_CASES`], her start of an exit of an
@@ -109,19 +117,27 @@ pub(super) fn challenge_txs(
         ..Default::default()
     };
     let at = TxRef { height: 4, index: start + txs.len() as u32 };
-    let payout = |child: u64| {
-        let claim = ExitPayoutClaim { childChainId: child, exitId: output_exit };
-        let tx = transaction(Kind::ExitPayout, vec![], vec![], claim.abi_encode());
+    let payout = |child: u64, link: TxRef, to: &[&UserKey]| {
+        let claim = ExitPayoutClaim {
+            childChainId: child,
+            exitId: output_exit,
+            startHeight: link.height,
+            startIndex: link.index,
+        };
+        let outputs = to.iter().map(|u| Output::new(u.address(), Address::ZERO, U256::ONE));
+        let tx = transaction(Kind::ExitPayout, vec![], outputs.collect(), claim.abi_encode());
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
     let ahead = TxRef { height: 4, index: u32::MAX };
     txs.extend([
         starting(Kind::StartChildExit, output_start.abi_encode()),
         challenge(output_exit, spend(output.clone(), alice), at),
-        payout(CHILD),
-        payout(CHILD + 1),
+        payout(CHILD, at, &[alice, alice]),
+        payout(CHILD + 1, at, &[alice]),
         challenge(output_exit, spend(output.clone(), alice), at),
         challenge(output_exit, spend(output, alice), ahead),
+        payout(CHILD, at, &[alice, bob]),
+        payout(CHILD, TxRef { height: 3, index: 0 }, &[alice]),
     ]);
     txs
 }

@@ -1,8 +1,9 @@
-//! Vectors of the unfounded-challenge kind: the fraud world's challenges of exits of child 8,
-//! each shown by what convicts it, and the founded ones shown every way, each refused.
+//! Vectors of the unfounded-settlement kind: the fraud world's challenges and payouts of exits
+//! of child 8, each shown by what convicts it, and the founded ones shown every way, each
+//! refused.
 
 use crate::fraud::{self, FraudError, FraudVerdict, Shows};
-use crate::testkit::challenge::{CHALLENGE_CASES, OUTPUT_EXIT_TXS};
+use crate::testkit::settlement::{CHALLENGE_CASES, OUTPUT_EXIT_TXS};
 use crate::testkit::FraudWorld;
 use crate::types::{IncludedTx, LinkEvidence};
 
@@ -10,7 +11,8 @@ use crate::types::{IncludedTx, LinkEvidence};
 /// founded challenge shown as unfounded: by a challenge that is not between, by its link's
 /// slot (which holds the start, not its block's last), and by no showing at all; then the
 /// exit of an output: founded, paid since (shown by its payout, and by another child's payout
-/// of the same exit id), and linked ahead.
+/// of the same exit id), and linked ahead; its payout to Alice, founded, its payout to Bob,
+/// and a payout naming a transaction that starts no exit.
 pub(super) fn cases(
     world: &FraudWorld,
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
@@ -73,11 +75,20 @@ pub(super) fn cases(
             output_evidence("paid_since", Shows::Later, shown)
         }),
         ("links_ahead".into(), output_evidence("links_ahead", Shows::Nothing, Default::default())),
+        ("founded_payout".into(), {
+            output_evidence("payout", Shows::Linked, included(bad, output_start))
+        }),
+        ("payout_to_another".into(), {
+            output_evidence("payout_to_another", Shows::Linked, included(bad, output_start))
+        }),
+        ("payout_of_no_start".into(), {
+            output_evidence("payout_of_no_start", Shows::Linked, included(3, 0))
+        }),
     ]);
     all.into_iter()
         .map(|(name, e)| {
-            let verdict = fraud::verify_unfounded_challenge(&chain.domain, chain.tip(), &e);
-            (format!("unfounded_challenge_{name}"), e, verdict)
+            let verdict = fraud::verify_unfounded_settlement(&chain.domain, chain.tip(), &e);
+            (format!("unfounded_settlement_{name}"), e, verdict)
         })
         .collect()
 }
@@ -88,22 +99,24 @@ mod tests {
     use crate::fraud::FraudKind;
 
     #[test]
-    fn every_challenge_its_start_does_not_found_is_convicted_and_the_founded_one_never() {
+    fn every_settlement_its_start_does_not_found_is_convicted_and_the_founded_one_never() {
         let world = FraudWorld::new(0);
         let judged = cases(&world);
         let verdict = |name: &str| {
-            let full = format!("unfounded_challenge_{name}");
+            let full = format!("unfounded_settlement_{name}");
             judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
         };
-        for case in CHALLENGE_CASES[1..].iter().chain(&["paid_since", "links_ahead"]) {
+        let output_cases = ["paid_since", "links_ahead", "payout_to_another", "payout_of_no_start"];
+        for case in CHALLENGE_CASES[1..].iter().chain(&output_cases) {
             let v = verdict(case).unwrap_or_else(|e| panic!("{case}: refused: {e}"));
-            assert_eq!((v.kind, v.height), (FraudKind::UnfoundedChallenge, 4), "{case}");
+            assert_eq!((v.kind, v.height), (FraudKind::UnfoundedSettlement, 4), "{case}");
         }
         assert_eq!(verdict("founded"), Err(FraudError::Follows));
         assert_eq!(verdict("founded_no_later"), Err(FraudError::NotLater));
         assert_eq!(verdict("founded_not_the_last"), Err(FraudError::NotLastTransaction));
         assert_eq!(verdict("founded_no_such_showing"), Err(FraudError::NoSuchShowing(3)));
         assert_eq!(verdict("founded_output"), Err(FraudError::Follows));
+        assert_eq!(verdict("founded_payout"), Err(FraudError::Follows));
         let another_child = verdict("paid_since_shown_another_childs_payout");
         assert_eq!(another_child, Err(FraudError::NotLater));
     }
