@@ -290,7 +290,7 @@ contract FraudTest is RootFixture {
     function test_fraud_an_exit_paid_to_another_than_its_owner() public {
         _convict(
             "unfounded_settlement_payout_to_another",
-            "unfounded_settlement_founded_payout",
+            "unfounded_settlement_payout_to_the_owner",
             LinkVerifier.Follows.selector,
             4
         );
@@ -298,11 +298,11 @@ contract FraudTest is RootFixture {
 
     /// ... pays an exit of its child that was never queued where the payout says (the
     /// transaction there starts no exit), draining the child's escrow: that transaction, shown,
-    /// convicts.
+    /// convicts; Alice's start, shown for her payout, does not.
     function test_fraud_a_payout_of_an_exit_never_started() public {
         _convict(
             "unfounded_settlement_payout_of_no_start",
-            "unfounded_settlement_founded_payout",
+            "unfounded_settlement_payout_to_the_owner",
             LinkVerifier.Follows.selector,
             4
         );

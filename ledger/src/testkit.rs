@@ -357,8 +357,9 @@ pub struct FraudWorld {
     pub unaccepted: u32,
     /// Index of the first checkpoint of [`succession::SUCCESSION_CASES`] (the honest one).
     pub succession: u32,
-    /// Index of the exit start the challenges of [`challenge::CHALLENGE_CASES`] follow.
-    pub challenge: u32,
+    /// Index of the exit start the challenges of [`settlement::CHALLENGE_CASES`] follow, then
+    /// the settlements of an exit of an output ([`settlement::OUTPUT_EXIT_TXS`]).
+    pub settlements: u32,
     /// The honest transfer of block 2 and block 3 (positions).
     pub honest_transfer: (u64, u32),
     /// A second honest transfer, spending a different output.
@@ -516,8 +517,8 @@ impl FraudWorld {
         let (child_of_3, registered_set) =
             (accepted_anchor.chainId, accepted_anchor.validatorSetHash);
         frauds.extend(succession::succession_txs(child_of_3, registered_set));
-        let challenge = frauds.len() as u32;
-        frauds.extend(settlement::challenge_txs(&d, &alice, &bob, &alices_change, challenge));
+        let settlements = frauds.len() as u32;
+        frauds.extend(settlement::settlement_txs(&d, &alice, &bob, &alices_change, settlements));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -546,7 +547,7 @@ impl FraudWorld {
             record,
             unaccepted,
             succession,
-            challenge,
+            settlements,
             honest_transfer: (2, 0),
             honest_other: (3, 0),
         }

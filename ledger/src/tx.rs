@@ -113,8 +113,8 @@ pub enum TxError {
     /// Value sent to a chain that is not a registered child.
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
-    /// A payout of a queued exit that is not due at this block's time, or not first in its
-    /// queue.
+    /// A payout of a queued exit that is not due at this block's time (or judged with no block
+    /// time), or not first in its queue.
     #[error("exit {exit_id} of child {chain} is not payable")]
     ExitNotPayable {
         /// The child.

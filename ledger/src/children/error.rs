@@ -34,8 +34,8 @@ pub enum ChildError {
     #[error("chain {0} is already registered")]
     AlreadyRegistered(u64),
     /// A deposit, stake, bond, exit start or fraud proof naming a chain that is not a
-    /// registered child (a checkpoint or a challenge naming one is refused as `NotFollowing`
-    /// or `ExitNotActive`, which what it links to proves).
+    /// registered child (a checkpoint, or a challenge or payout, naming one is refused as
+    /// `NotFollowing` or `ExitNotActive`, which what it links to proves).
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
     /// A checkpoint at or below the latest accepted one.
@@ -154,12 +154,13 @@ pub enum ChildError {
     /// The output exited (or tried to) before.
     #[error("exit {0} was started before")]
     AlreadyExited(B256),
-    /// The challenged exit is not queued, or not by the start the challenge names (its latest).
+    /// The challenged or paid exit is not queued, or not by the start the challenge or payout
+    /// names (its latest).
     #[error("exit {exit_id} is not queued by a start at {start}")]
     ExitNotActive {
         /// The exit.
         exit_id: B256,
-        /// Where the challenge says its start is.
+        /// Where the challenge or payout says its start is.
         start: TxRef,
     },
     /// A challenge's output is not the exit's bond paid to its beneficiary.

@@ -2,8 +2,8 @@
 //!
 //! Some transactions of a plasma parent name the parent's earlier transaction they stand on,
 //! their link: a `ChildCheckpoint` the child's latest accepted checkpoint or registration
-//! ([`super::verify_checkpoint_succession`]), a challenge of a child's exit the exit's latest
-//! start ([`super::verify_unfounded_settlement`]). The parent refuses any other link, so a
+//! ([`super::verify_checkpoint_succession`]), a challenge or payout of a child's exit the
+//! exit's latest start ([`super::verify_unfounded_settlement`]). The parent refuses any other link, so a
 //! transaction standing on a wrong one is proven from the parent's history alone, by what the
 //! link names ([`Shows`], `LinkEvidence`): the transaction there, nothing there, or a later
 //! one that should have been named instead.

@@ -48,7 +48,7 @@ pub const OUTPUT_EXIT_TXS: [&str; 7] = [
 /// Alice's start (at `start`, in block 4, spending `coin`) of the exit of deposit 7 into
 /// child 8 from the record, the challenges of [`CHALLENGE_CASES`], her start of an exit of an
 /// output, and the transactions of [`OUTPUT_EXIT_TXS`].
-pub(super) fn challenge_txs(
+pub(super) fn settlement_txs(
     d: &SigningDomain,
     alice: &UserKey,
     bob: &UserKey,

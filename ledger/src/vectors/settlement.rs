@@ -11,12 +11,13 @@ use crate::types::{IncludedTx, LinkEvidence};
 /// founded challenge shown as unfounded: by a challenge that is not between, by its link's
 /// slot (which holds the start, not its block's last), and by no showing at all; then the
 /// exit of an output: founded, paid since (shown by its payout, and by another child's payout
-/// of the same exit id), and linked ahead; its payout to Alice, founded, its payout to Bob,
-/// and a payout naming a transaction that starts no exit.
+/// of the same exit id), and linked ahead; its payout to Alice, which the start it names
+/// founds (the challenge before it settled the exit, which a later showing would prove
+/// instead), its payout to Bob, and a payout naming a transaction that starts no exit.
 pub(super) fn cases(
     world: &FraudWorld,
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
-    let (chain, bad, start) = (&world.chain, world.bad_height, world.challenge);
+    let (chain, bad, start) = (&world.chain, world.bad_height, world.settlements);
     let included = |height: u64, index: u32| IncludedTx {
         height,
         txIndex: index,
@@ -75,7 +76,7 @@ pub(super) fn cases(
             output_evidence("paid_since", Shows::Later, shown)
         }),
         ("links_ahead".into(), output_evidence("links_ahead", Shows::Nothing, Default::default())),
-        ("founded_payout".into(), {
+        ("payout_to_the_owner".into(), {
             output_evidence("payout", Shows::Linked, included(bad, output_start))
         }),
         ("payout_to_another".into(), {
@@ -116,7 +117,7 @@ mod tests {
         assert_eq!(verdict("founded_not_the_last"), Err(FraudError::NotLastTransaction));
         assert_eq!(verdict("founded_no_such_showing"), Err(FraudError::NoSuchShowing(3)));
         assert_eq!(verdict("founded_output"), Err(FraudError::Follows));
-        assert_eq!(verdict("founded_payout"), Err(FraudError::Follows));
+        assert_eq!(verdict("payout_to_the_owner"), Err(FraudError::Follows));
         let another_child = verdict("paid_since_shown_another_childs_payout");
         assert_eq!(another_child, Err(FraudError::NotLater));
     }

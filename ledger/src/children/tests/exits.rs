@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::acceptance::AcceptanceError;
+use crate::fraud::{FraudError, Shows};
 
 /// The exit game on a plasma parent: a child whose block 1 mints 30 to Bob and 1000 to
 /// Mallory and block 2 moves Bob's 30 to Carol, checkpointed at 2; on the parent, Alice
@@ -136,6 +137,21 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), escrow, "nothing left the escrow");
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
+    // The start it names founds it: no showing convicts the honest payout.
+    let (paid_at, start) = (g.parent.tip().height, exit.started_at);
+    let included = |height: u64, index: u32| IncludedTx {
+        height,
+        txIndex: index,
+        inclusion: g.parent.inclusion(height, index),
+    };
+    let judge = |shows: Shows| {
+        let shown = included(start.height, start.index);
+        let e = LinkEvidence { linking: included(paid_at, 0), shows: shows as u8, shown };
+        crate::fraud::verify_unfounded_settlement(&g.parent.domain, g.parent.tip(), &e)
+    };
+    assert_eq!(judge(Shows::Linked), Err(FraudError::Follows));
+    assert_eq!(judge(Shows::Later), Err(FraudError::NotLater));
+    assert_eq!(judge(Shows::Nothing), Err(FraudError::SomethingThere));
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
     let paid: Vec<_> = delta.created.iter().map(|(_, o)| (o.owner, o.amount)).collect();
     assert_eq!(paid, [(g.carol.address(), U256::from(30)), (g.carol.address(), U256::from(10))]);
