@@ -315,7 +315,8 @@ contract FraudVerifier {
     /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
     /// (`unacceptedAnchor`); and by `LinkVerifier`: a child checkpoint that cannot follow what
     /// its link names (`checkpointSuccession`), a challenge or payout of a child's exit that the
-    /// start it names does not found (`unfoundedSettlement`). `root` is the root contract, whose signing
+    /// start it names does not found (`unfoundedSettlement`), a payout of an exit of an output
+    /// not owed yet, or not that much (`overdrawnPayout`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -329,6 +330,7 @@ contract FraudVerifier {
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
+        if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

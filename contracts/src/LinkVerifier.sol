@@ -9,8 +9,9 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
 /// `ledger::fraud::{link, succession, settlement}`: a child checkpoint that cannot follow what
-/// its link names, and a challenge or payout of a child's exit that the exit its link names
-/// does not found.
+/// its link names, a challenge or payout of a child's exit that the exit its link names does
+/// not found, and a payout of an exit of an output that its start shows is not owed yet, or not
+/// that much.
 /// Both take `LinkEvidence`, shown by the transaction at the link, nothing there, or a later
 /// one the link should have named. `FraudVerifier` creates it and hands it the evidence.
 contract LinkVerifier {
@@ -29,6 +30,13 @@ contract LinkVerifier {
     error NoSuchShowing(uint8 shows);
     /// The challenge check ran out of gas: no verdict (send the proof with more gas).
     error ChallengeCheckOutOfGas();
+    /// The transaction shown is not an exit start of an output, of the child and exit the
+    /// payout names, at its link.
+    error NotTheStart();
+    /// The registration shown registers another child than the payout names.
+    error NotTheChild(uint64 named, uint64 registered);
+    /// Honest: the payout is due and pays no more than the exit's claim and bond.
+    error Owed();
 
     /// Most blocks a child checkpoint may jump (`ledger::registration::MAX_CHECKPOINT_GAP`).
     uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
@@ -141,6 +149,74 @@ contract LinkVerifier {
             revert NotLater();
         }
         revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice A payout of a child's exit of an output, included, that the start it names and
+    /// the child's registration show is not owed yet, or not that much (`ev`, the ABI encoding
+    /// of `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is
+    /// before `exitableAt(claimed block's time, start's block time, exitPeriod)`, or it pays, in
+    /// some token, more than the claimed output's amount (in its token) and the registration's
+    /// exit bond (in ETH) together.
+    function overdrawnPayout(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.overdrawnPayoutOf(chainId, anchor, abi.decode(ev, (PayoutEvidence)));
+    }
+
+    /// @notice `overdrawnPayout`, on the decoded evidence.
+    function overdrawnPayoutOf(uint64 chainId, BlockHeader calldata anchor, PayoutEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
+        IncludedTx calldata p = e.payout;
+        Transaction calldata t = ExitGame.included(chainId, anchor, p.inclusion, p.height, p.txIndex);
+        if (t.kind != uint8(TxKind.ExitPayout)) revert WrongKind(t.kind);
+        ExitPayoutClaim memory claim = abi.decode(t.data, (ExitPayoutClaim));
+        IncludedTx calldata s = e.start;
+        if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();
+        Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        if (st.kind != uint8(TxKind.StartChildExit)) revert NotTheStart();
+        ChildExitStart memory start = abi.decode(st.data, (ChildExitStart));
+        (bool known, bytes32 id) = this.startedExitId(start);
+        if (!known || start.childChainId != claim.childChainId || id != claim.exitId) revert NotTheStart();
+        Output[] memory claimed = start.inclusion.signedTx.transaction.outputs;
+        if (start.pos.outputIndex >= claimed.length) revert NotTheStart();
+        Output memory output = claimed[start.pos.outputIndex];
+        (uint64 registered, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
+        if (registered != claim.childChainId) revert NotTheChild(claim.childChainId, registered);
+        uint64 due =
+            ExitGame.exitableAt(start.inclusion.header.timestamp, s.inclusion.header.timestamp, reg.params.exitPeriod);
+        if (p.inclusion.header.timestamp < due) return p.height;
+        if (_exceeds(t.outputs, output.token, output.amount, reg.params.exitBond)) return p.height;
+        revert Owed();
+    }
+
+    /// Whether `outputs`, a payout of an exit claiming `amount` of `token` with `bond` (in ETH),
+    /// pay, in some token, more than the claim's amount in its token and the bond in ETH
+    /// (`ledger::exit::payout_excess`; sums saturate, as there).
+    function _exceeds(Output[] calldata outputs, address token, uint256 amount, uint256 bond)
+        private
+        pure
+        returns (bool)
+    {
+        for (uint256 i = 0; i < outputs.length; ++i) {
+            address t = outputs[i].token;
+            uint256 paid;
+            for (uint256 j = 0; j < outputs.length; ++j) {
+                if (outputs[j].token == t) paid = _saturating(paid, outputs[j].amount);
+            }
+            uint256 owed = _saturating(t == token ? amount : 0, t == address(0) ? bond : 0);
+            if (paid > owed) return true;
+        }
+        return false;
+    }
+
+    /// `a + b`, or the largest `uint256` past it.
+    function _saturating(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > type(uint256).max - b ? type(uint256).max : a + b;
     }
 
     /// @notice Reverts unless `c`'s spend spends the output at `pos` of the exit's owner

@@ -357,7 +357,10 @@ enum FraudKind {
     // A challenge or payout of a child's exit that the exit its link names does not found: no
     // start of the exit there, a settlement or restart since, a challenge by a spend of
     // another output, or a payout to another than the start's claimant (`LinkEvidence`).
-    UnfoundedSettlement
+    UnfoundedSettlement,
+    // A payout of a child's exit of an output, founded by the start it names, that pays before
+    // the exit is due or more than its claim and bond (`PayoutEvidence`).
+    OverdrawnPayout
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -457,6 +460,20 @@ struct LinkEvidence {
     IncludedTx linking;
     uint8 shows;
     IncludedTx shown;
+}
+
+/// A payout of a child's exit (`payout`, an `ExitPayout`), the exit of an output the start it
+/// names (`start`, the `StartChildExit` at the payout's `startHeight`/`startIndex`) queues, and
+/// the child's registration (`registration`): the start's claimed output (its token and
+/// amount), the claimed block's time and the start's own block time, and the registration's
+/// exit period and bond, show when the exit is due and the most it is owed. The payout's block
+/// is invalid when its time is before `exitable_at(claimed time, start time, exitPeriod)`, or
+/// when it pays, in some token, more than the claim's amount (in its token) and the bond (in
+/// ETH) together. Whether the start is the exit's latest is `UnfoundedSettlement`'s.
+struct PayoutEvidence {
+    IncludedTx payout;
+    IncludedTx start;
+    RegistrationProof registration;
 }
 
 /// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the

@@ -308,6 +308,26 @@ contract FraudTest is RootFixture {
         );
     }
 
+    /// ... pays its child's exit of an output in the block that started it, before anyone could
+    /// challenge it: its start and the child's registration convict; the payout once due does not.
+    function test_fraud_an_exit_paid_before_it_is_due() public {
+        _submitCheckpointOf("overdrawn_payout_early");
+        _convict("overdrawn_payout_early", "overdrawn_payout_owed", LinkVerifier.Owed.selector, 4);
+    }
+
+    /// ... pays its child's exit of an output, once due, one more than its claim and bond, from
+    /// the child's escrow: convicted; the payout of the claim and the bond is not.
+    function test_fraud_an_exit_paid_more_than_it_claims() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict("overdrawn_payout_exceeds", "overdrawn_payout_owed", LinkVerifier.Owed.selector, 4);
+    }
+
+    /// An overdrawn-payout proof costs what a block holds.
+    function test_an_overdrawn_payout_proof_fits_a_block() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convictsWithin("overdrawn_payout_exceeds", 2_000_000, "gas of an overdrawn-payout proof: ");
+    }
+
     /// An unfounded-settlement proof costs what a block holds.
     function test_an_unfounded_settlement_proof_fits_a_block() public {
         _convictsWithin(

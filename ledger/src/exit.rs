@@ -23,6 +23,30 @@ pub fn exitable_at(output_time: u64, now: u64, period: u64) -> u64 {
     output_time.saturating_add(period.saturating_mul(2)).max(now.saturating_add(period))
 }
 
+/// The first token in which `outputs`, a payout of an exit claiming `amount` of `token` with
+/// `bond` (in ETH), pay more than the exit can be owed: the claim's amount in its token and
+/// the bond in ETH (both, when the token is ETH). `None` when they pay no more.
+pub fn payout_excess(
+    outputs: &[Output],
+    token: &Address,
+    amount: U256,
+    bond: U256,
+) -> Option<Address> {
+    let owed = |t: &Address| {
+        let claim = if t == token { amount } else { U256::ZERO };
+        let bond = if t.is_zero() { bond } else { U256::ZERO };
+        claim.saturating_add(bond)
+    };
+    let mut paid: Vec<(Address, U256)> = Vec::new();
+    for o in outputs {
+        match paid.iter_mut().find(|(t, _)| *t == o.token) {
+            Some((_, sum)) => *sum = sum.saturating_add(o.amount),
+            None => paid.push((o.token, o.amount)),
+        }
+    }
+    paid.into_iter().find(|(t, sum)| *sum > owed(t)).map(|(t, _)| t)
+}
+
 /// Queue priority: lower pays first. `exitable_at · 2^128 + utxoPos.packed()`.
 pub fn priority(exitable_at: u64, pos: &UtxoPos) -> U256 {
     (U256::from(exitable_at) << 128) | U256::from(pos.packed())

@@ -5,7 +5,7 @@
 //! returns a [`FraudVerdict`] naming the first invalid block, or why the evidence shows no
 //! fraud. A verdict makes the parent roll the chain back to before `height` and slash.
 
-use crate::certificate::{CertificateError, ValidatorSet};
+use crate::certificate::ValidatorSet;
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
 use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
@@ -67,6 +67,9 @@ pub enum FraudKind {
     /// A challenge or payout of a child's exit that the exit its link names does not found
     /// ([`verify_unfounded_settlement`]).
     UnfoundedSettlement,
+    /// A payout of a child's exit of an output before it is due or of more than its claim and
+    /// bond ([`verify_overdrawn_payout`]).
+    OverdrawnPayout,
 }
 
 /// A proven fraud.
@@ -84,157 +87,6 @@ impl FraudVerdict {
     fn at(kind: FraudKind, height: u64) -> Self {
         Self { kind, height, culprits: Vec::new() }
     }
-}
-
-/// Why evidence was refused: it is malformed, or it shows honest behaviour.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FraudError {
-    /// A transaction's inclusion is not proven.
-    #[error("inclusion: {0}")]
-    Inclusion(#[from] InclusionError),
-    /// The evidence names an input the transaction does not have.
-    #[error("transaction has no input {0}")]
-    NoSuchInput(usize),
-    /// Two references to the same input of the same transaction.
-    #[error("both spends are the same input of the same transaction")]
-    SameSpend,
-    /// The two spends consume different outputs.
-    #[error("the spends consume different outputs")]
-    DifferentOutputs,
-    /// The transaction's kind cannot commit this fraud.
-    #[error("transaction kind {0} cannot commit this fraud")]
-    WrongKind(u8),
-    /// The input proofs do not match the transaction's inputs.
-    #[error("input proof {0} is not for the transaction's input")]
-    InputProofMismatch(usize),
-    /// The creating transaction has no such output.
-    #[error("input {0} does not exist: prove a nonexistent input instead")]
-    InputMissing(usize),
-    /// Honest: the signature is valid.
-    #[error("the signature is valid")]
-    SignatureValid,
-    /// Honest: no asset gains value.
-    #[error("no asset gains value")]
-    Conserved,
-    /// The registration shown registers another child than the exit start names.
-    #[error("the exit start names child {named}, the registration shown registers {registered}")]
-    NotTheChild {
-        /// The child the exit start names.
-        named: u64,
-        /// The child the registration registers.
-        registered: u64,
-    },
-    /// Only an exit start bonds, and at most one registration shows its bond.
-    #[error("a registration shows the bond of one exit start, and of nothing else")]
-    UnexpectedRegistration,
-    /// Honest: the two registrations register different children.
-    #[error("the registrations are of different children")]
-    DifferentChildren,
-    /// A transaction shown of a child's record is not after the one shown before it.
-    #[error("the transaction at ({height}, {index}) is not after the one shown before it")]
-    OutOfOrder {
-        /// Its block's height.
-        height: u64,
-        /// Its index in the block.
-        index: u32,
-    },
-    /// The bond's first input carries no signature its operator can be recovered from: prove
-    /// an invalid signature instead.
-    #[error("no operator can be recovered from the bond's first signature")]
-    NoOperator,
-    /// Honest: the child's record, as shown, allows the transaction.
-    #[error("the child's record shown allows the transaction")]
-    RecordAllows,
-    /// The set shown is not the one the checkpoint's header names.
-    #[error("the set shown is not the one the header names")]
-    NotTheNamedSet,
-    /// Honest: the certificate certifies the checkpoint against the set its header names.
-    #[error("the certificate certifies the checkpoint")]
-    Certified,
-    /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
-    #[error("the exit start shows its anchor accepted")]
-    Accepted,
-    /// Honest: the transaction may stand on what its link names.
-    #[error("the transaction may stand on the one its link names")]
-    Follows,
-    /// Honest: the block at the link holds a transaction there.
-    #[error("the proof does not show the link's place empty")]
-    SomethingThere,
-    /// The transaction shown is not one the link should have named, between the link and the
-    /// transaction standing on it.
-    #[error("the transaction shown is not a later one the link should have named")]
-    NotLater,
-    /// The evidence says it shows something no link proof shows.
-    #[error("no link showing {0}")]
-    NoSuchShowing(u8),
-    /// Honest: the transaction is well formed.
-    #[error("the transaction is well formed")]
-    WellFormed,
-    /// Honest: the input exists.
-    #[error("the input exists")]
-    InputExists,
-    /// The proof of the block's last transaction is not of its last transaction.
-    #[error("proof does not show the block's last transaction")]
-    NotLastTransaction,
-    /// Honest: the two mints are of different deposits.
-    #[error("the mints are of different deposits")]
-    DifferentDeposits,
-    /// Honest: the deposit matches the parent's record.
-    #[error("the deposit matches the parent's record")]
-    DepositMatches,
-    /// Honest: the later checkpoint's history holds the earlier checkpoint's block there.
-    #[error("the later checkpoint's history holds the earlier checkpoint's block")]
-    HistoriesAgree,
-    /// The earlier checkpoint is not below the anchor.
-    #[error("checkpoint {earlier} is not below the anchor at {anchor}")]
-    NotEarlier {
-        /// The earlier checkpoint's height.
-        earlier: u64,
-        /// The anchor's height.
-        anchor: u64,
-    },
-    /// The witness is not below the broken header.
-    #[error("the witness at {witness} is not below the broken header at {broken}")]
-    NotBelow {
-        /// The witness's height.
-        witness: u64,
-        /// The broken header's height.
-        broken: u64,
-    },
-    /// A parent link is only compared between neighbouring heights.
-    #[error("the witness at {witness} is not the parent of the broken header at {broken}")]
-    NotParent {
-        /// The witness's height.
-        witness: u64,
-        /// The broken header's height.
-        broken: u64,
-    },
-    /// The parent holds a checkpoint at or above the contradicted height and below the anchor:
-    /// conflicting checkpoints prove the fabrication without voiding it.
-    #[error("the parent holds a checkpoint at {0}, between the contradiction and the anchor")]
-    CheckpointBelow(u64),
-    /// The parent accepted no such checkpoint at this height.
-    #[error("the parent holds no such checkpoint at height {0}")]
-    UnknownCheckpoint(u64),
-    /// The set the evidence shows is not the one the parent holds active at the header's height.
-    #[error("the set shown is not the parent's configuration at height {0}")]
-    NotTheSchedule(u64),
-    /// Honest: the header names the scheduled set, changes it only at an epoch end, and its
-    /// proposer is a member.
-    #[error("the header keeps the validator schedule")]
-    ScheduleKept,
-    /// The certificates do not conflict.
-    #[error("certificates are for different heights or the same block")]
-    NotConflicting,
-    /// A certificate does not verify.
-    #[error("certificate: {0}")]
-    Certificate(#[from] CertificateError),
-    /// The proof names no kind of fraud.
-    #[error("no fraud kind {0}")]
-    NoSuchKind(u8),
-    /// The evidence does not decode as its kind's structure.
-    #[error("evidence: {0}")]
-    Evidence(DecodeError),
 }
 
 /// One input of an included transaction: the transaction, where it is, which input.
@@ -600,8 +452,8 @@ pub fn judge(
         ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
         DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
         InvalidSignatureEvidence, LinkEvidence, MalformedTransactionEvidence, MintProof,
-        MissingInputKind, NonexistentInputEvidence, SpendProof, UnacceptedAnchorEvidence,
-        UncertifiedCheckpointEvidence,
+        MissingInputKind, NonexistentInputEvidence, PayoutEvidence, SpendProof,
+        UnacceptedAnchorEvidence, UncertifiedCheckpointEvidence,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -727,6 +579,11 @@ pub fn judge(
                 verify_unfounded_settlement(domain, anchor, &e)
             }
         }
+        Kind::OverdrawnPayout => {
+            let e: PayoutEvidence =
+                decode("PayoutEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_overdrawn_payout(chain_id, anchor, &e)
+        }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
     no_checkpoint_from(verdict.height, anchor, accepted)?;
@@ -769,11 +626,13 @@ where
 
 pub(crate) mod accepted;
 mod certified;
+mod error;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
 mod history;
 pub(crate) mod link;
+mod payout;
 pub(crate) mod record;
 pub(crate) mod registered;
 pub(crate) mod settlement;
@@ -781,12 +640,14 @@ pub(crate) mod succession;
 
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
+pub use error::FraudError;
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
     verify_history_equivocation,
 };
 pub use link::Shows;
+pub use payout::verify_overdrawn_payout;
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;
 pub use settlement::verify_unfounded_settlement;

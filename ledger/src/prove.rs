@@ -37,6 +37,7 @@ use alloy_sol_types::SolValue;
 
 mod accepted;
 mod link;
+mod payout;
 mod record;
 mod settlement;
 mod succession;
@@ -512,6 +513,9 @@ pub fn build_proof(
             other => Err(ProofError::Unsupported(other.to_string())),
         },
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
+        TxError::PayoutEarly { .. } | TxError::PayoutExceeds { .. } => {
+            payout::overdrawn_payout_proof(cx, height, index)
+        }
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

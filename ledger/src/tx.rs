@@ -6,6 +6,7 @@
 
 use crate::build::payout_outputs;
 use crate::children::{self, ChildEffect, ChildError, Settlement};
+use crate::exit::payout_excess;
 pub use crate::form::{check_form, FormError};
 use crate::form::{output_sums, AssetSums};
 use crate::kind::Kind;
@@ -130,6 +131,26 @@ pub enum TxError {
         exit_id: B256,
         /// The owner of the output paid to another.
         to: Address,
+    },
+    /// A payout of an exit of an output (proven under a child's checkpoint) before it is due.
+    #[error("exit {exit_id} is due at {due}, paid at {now}")]
+    PayoutEarly {
+        /// The exit.
+        exit_id: B256,
+        /// When it is due.
+        due: u64,
+        /// The block's time.
+        now: u64,
+    },
+    /// A payout of an exit of an output (proven under a child's checkpoint) paying, in
+    /// `token`, more than its claim (in the claim's token) and its bond (in ETH) together
+    /// ([`crate::exit::payout_excess`]).
+    #[error("payout of exit {exit_id} pays more {token} than the exit claims with its bond")]
+    PayoutExceeds {
+        /// The exit.
+        exit_id: B256,
+        /// The token paid beyond it.
+        token: Address,
     },
     /// The payout's outputs differ from what settling the exit pays
     /// ([`crate::build::payout_outputs`]).
@@ -308,11 +329,24 @@ pub fn validate_transaction_with(
                 return Err(TxError::PayoutOwner { exit_id, to: other.owner });
             }
             let not_payable = TxError::ExitNotPayable { chain, exit_id };
-            // Settled in priority order, once matured at this block's time.
+            // Settled in priority order, once matured at this block's time. An exit of an output
+            // is due, and owed at most, what its start and the child's registration show
+            // (`OverdrawnPayout`); an exit from the deposit record takes its time and amount
+            // from the record.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
+            let of_output = held.anchor != 0;
+            if of_output && exit.exitableAt > now {
+                return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
+            }
             let first = view.exit_queue(chain, &exit.token).into_iter().next();
             if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
                 return Err(not_payable);
+            }
+            if of_output {
+                if let Some(token) = payout_excess(&tx.outputs, &exit.token, exit.amount, held.bond)
+                {
+                    return Err(TxError::PayoutExceeds { exit_id, token });
+                }
             }
             // Paid what the escrow holds of it, or cancelled under a voided anchor: either
             // way the queue moves on. The outputs say which, built as the proposer built them.

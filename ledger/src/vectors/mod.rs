@@ -29,6 +29,7 @@ use serde_json::{json, Value};
 mod certificates;
 mod exits;
 mod fabricated;
+mod payout;
 mod record;
 mod root;
 mod settlement;
@@ -433,6 +434,15 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let proof = prove(SolFraudKind::UnfoundedSettlement, &|| evidence.abi_encode());
         push(&name, "UnfoundedSettlement", Value::Null, proof, result);
     }
+    // Anchored to a checkpoint at 8 of the chain extended past 5, which the case submits.
+    let (payout_checkpoint, payout_cases) = payout::cases(world);
+    let mut payout_names = Vec::new();
+    for (name, evidence, result) in payout_cases {
+        let (header, certificate) = (&payout_checkpoint.header, &payout_checkpoint.certificate);
+        let proof = ev::proof(SolFraudKind::OverdrawnPayout, header, certificate, &evidence);
+        push(&name, "OverdrawnPayout", Value::Null, proof, result);
+        payout_names.push(name);
+    }
 
     let honest_header = chain.blocks[2].header.clone();
     let mut twin = honest_header.clone();
@@ -478,7 +488,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         _ => None,
     };
     let header = |c: &testkit::TestChain, height: u64| c.blocks[height as usize - 1].header.clone();
-    let mut submitted = Vec::new();
+    let mut submitted: Vec<(&str, &crate::types::Checkpoint)> =
+        payout_names.iter().map(|name| (name.as_str(), &payout_checkpoint)).collect();
     // (case, anchor's chain and height, the earlier checkpoint's height, the compared height)
     for (name, (anchor_chain, at), earlier, j) in [
         ("conflicting_checkpoints", (fork, 6), 5, 5),

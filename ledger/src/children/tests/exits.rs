@@ -114,10 +114,9 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     // Not payable before its time; then paid with the bond back, from the escrow.
     let escrow = g.parent.state.escrow(g.id, &Address::ZERO);
     let payout = crate::build::payout_transaction(g.id, &exit, escrow, 0);
-    assert_eq!(
-        tx_refusal(&mut g.parent, payout.clone()),
-        TxError::ExitNotPayable { chain: g.id, exit_id: id }
-    );
+    let (due, next) = (exit.record.exitableAt, g.parent.tip().timestamp + 10);
+    let early = TxError::PayoutEarly { exit_id: id, due, now: next };
+    assert_eq!(tx_refusal(&mut g.parent, payout.clone()), early);
     let now = g.parent.tip().timestamp;
     g.parent.clock_offset += exit.record.exitableAt - now;
     // Due, it is paid to Carol alone, and only as the start that queued it.
@@ -134,6 +133,11 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     unfounded.transaction.data = claim.abi_encode().into();
     let not_queued_there = ChildError::ExitNotActive { exit_id: id, start: elsewhere };
     assert_eq!(tx_refusal(&mut g.parent, unfounded), not_queued_there.into());
+    // Nor more than Carol's claim of 30 and her bond of 10.
+    let mut more = payout.clone();
+    more.transaction.outputs[0].amount += U256::ONE;
+    let exceeds = TxError::PayoutExceeds { exit_id: id, token: Address::ZERO };
+    assert_eq!(tx_refusal(&mut g.parent, more), exceeds);
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), escrow, "nothing left the escrow");
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);

@@ -1,0 +1,130 @@
+//! Vectors of the overdrawn-payout kind: the fraud world's chain extended past its checkpoint
+//! at 5 by an exit of an output of the child registered in block 4 and payouts of it, under a
+//! checkpoint at 8 of all four validators.
+
+use crate::build::{sign, transaction};
+use crate::exit::ExitKey;
+use crate::fraud::{self, FraudError, FraudVerdict};
+use crate::kind::Kind;
+use crate::registration::child_chain_id;
+use crate::testkit::{self, FraudWorld};
+use crate::types::{
+    decode, Checkpoint, ChildExitStart, ChildRegistration, ExitPayoutClaim, IncludedTx, Output,
+    PayoutEvidence, RegistrationProof, SignedTransaction, TxInclusion, UtxoPos, MAX_TX_BYTES,
+};
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolValue;
+
+/// A case: its name, its evidence, and the ledger's verdict.
+pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>);
+
+/// The checkpoint the cases are anchored to, and `(name, evidence, the ledger's verdict)` for
+/// each: Alice's exit of 30 (block 6) paid in its own block, before it is due; once due
+/// (block 7), paid one more than it claims, and paid what it is owed; the latter shown with
+/// the early payout as its start, and with the registration of another child.
+pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
+    let mut chain = world.chain.clone();
+    let registration = |index: u32| {
+        let tx = &chain.blocks[3].transactions[index as usize].transaction;
+        let reg: ChildRegistration =
+            decode("ChildRegistration", &tx.data, MAX_TX_BYTES).expect("a registration");
+        (child_chain_id(chain.domain.chain_id, &reg), reg.params)
+    };
+    let (child, params) = registration(world.well_formed_registration);
+    let alice = testkit::user("alice");
+    // The claimed output: 30 wei to Alice, output 0 of a transfer of the child in a block at
+    // time 0 (its inclusion is not this kind's to judge).
+    let claimed = transaction(
+        Kind::Transfer,
+        vec![],
+        vec![Output::new(alice.address(), Address::ZERO, U256::from(30))],
+        vec![],
+    );
+    let exit_id = ExitKey::output(&claimed, 0).exit_id();
+    let start = ChildExitStart {
+        childChainId: child,
+        pos: UtxoPos::new(2, 0, 0),
+        inclusion: TxInclusion {
+            signedTx: SignedTransaction { transaction: claimed, signatures: vec![] },
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let start_tx = sign(
+        &chain.domain,
+        transaction(Kind::StartChildExit, vec![], vec![], start.abi_encode()),
+        &[&alice],
+    );
+    let payout = |extra: u64| {
+        let claim =
+            ExitPayoutClaim { childChainId: child, exitId: exit_id, startHeight: 6, startIndex: 0 };
+        let outputs = vec![
+            Output::new(alice.address(), Address::ZERO, U256::from(30 + extra)),
+            Output::new(alice.address(), Address::ZERO, params.exitBond),
+        ];
+        let tx = transaction(Kind::ExitPayout, vec![], outputs, claim.abi_encode());
+        SignedTransaction { transaction: tx, signatures: vec![] }
+    };
+    chain.commit_unchecked(vec![start_tx, payout(0)]);
+    // Block 7 at the exit's due time: its period past block 6 (the claimed block is older).
+    chain.clock_offset += params.exitPeriod - 10;
+    chain.commit_unchecked(vec![payout(1), payout(0)]);
+    chain.commit_unchecked(vec![]);
+    let (keys, set) = testkit::committee(4);
+    let header = chain.tip().clone();
+    let checkpoint = Checkpoint { certificate: testkit::certify_all(&set, &keys, &header), header };
+
+    let included = |height: u64, index: u32| IncludedTx {
+        height,
+        txIndex: index,
+        inclusion: chain.inclusion(height, index),
+    };
+    let registered = |index: u32| RegistrationProof {
+        height: 4,
+        txIndex: index,
+        inclusion: chain.inclusion(4, index),
+    };
+    let evidence = |(height, index): (u64, u32), start: IncludedTx, reg: u32| PayoutEvidence {
+        payout: included(height, index),
+        start,
+        registration: registered(reg),
+    };
+    let (reg, another) = (world.well_formed_registration, world.another_registration);
+    let all = [
+        ("early", evidence((6, 1), included(6, 0), reg)),
+        ("exceeds", evidence((7, 0), included(6, 0), reg)),
+        ("owed", evidence((7, 1), included(6, 0), reg)),
+        ("owed_shown_another_start", evidence((7, 1), included(6, 1), reg)),
+        ("owed_shown_another_child", evidence((7, 1), included(6, 0), another)),
+    ];
+    let judged = all
+        .into_iter()
+        .map(|(name, e)| {
+            let anchor = &checkpoint.header;
+            let verdict = fraud::verify_overdrawn_payout(chain.domain.chain_id, anchor, &e);
+            (format!("overdrawn_payout_{name}"), e, verdict)
+        })
+        .collect();
+    (checkpoint, judged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fraud::FraudKind;
+
+    #[test]
+    fn a_payout_before_due_or_of_more_than_owed_is_convicted_and_the_owed_one_never() {
+        let (_, judged) = cases(&FraudWorld::new(0));
+        let verdict = |name: &str| {
+            let full = format!("overdrawn_payout_{name}");
+            judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
+        };
+        let at = |name: &str| verdict(name).map(|v| (v.kind, v.height));
+        assert_eq!(at("early"), Ok((FraudKind::OverdrawnPayout, 6)));
+        assert_eq!(at("exceeds"), Ok((FraudKind::OverdrawnPayout, 7)));
+        assert_eq!(verdict("owed"), Err(FraudError::Owed));
+        assert_eq!(verdict("owed_shown_another_start"), Err(FraudError::NotTheStart));
+        assert!(matches!(verdict("owed_shown_another_child"), Err(FraudError::NotTheChild { .. })));
+    }
+}
