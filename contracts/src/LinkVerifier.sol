@@ -12,8 +12,10 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// its link names, a challenge or payout of a child's exit that the exit its link names does
 /// not found, and a payout of an exit of an output that its start shows is not owed yet, or not
 /// that much.
-/// Both take `LinkEvidence`, shown by the transaction at the link, nothing there, or a later
-/// one the link should have named. `FraudVerifier` creates it and hands it the evidence.
+/// The first two take `LinkEvidence`, shown by the transaction at the link, nothing there, or a
+/// later one the link should have named; the third `PayoutEvidence`, the payout with the start
+/// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands
+/// it the evidence.
 contract LinkVerifier {
     /// The transaction's kind is not one this evidence takes.
     error WrongKind(uint8 kind);

@@ -331,22 +331,22 @@ pub fn validate_transaction_with(
             let not_payable = TxError::ExitNotPayable { chain, exit_id };
             // Settled in priority order, once matured at this block's time. An exit of an output
             // is due, and owed at most, what its start and the child's registration show
-            // (`OverdrawnPayout`); an exit from the deposit record takes its time and amount
+            // (`OverdrawnPayout`), judged before the queue and the escrow, which are this
+            // chain's bookkeeping; an exit from the deposit record takes its time and amount
             // from the record.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
-            let of_output = held.anchor != 0;
-            if of_output && exit.exitableAt > now {
-                return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
-            }
-            let first = view.exit_queue(chain, &exit.token).into_iter().next();
-            if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
-                return Err(not_payable);
-            }
-            if of_output {
+            if held.anchor != 0 {
+                if exit.exitableAt > now {
+                    return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
+                }
                 if let Some(token) = payout_excess(&tx.outputs, &exit.token, exit.amount, held.bond)
                 {
                     return Err(TxError::PayoutExceeds { exit_id, token });
                 }
+            }
+            let first = view.exit_queue(chain, &exit.token).into_iter().next();
+            if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
+                return Err(not_payable);
             }
             // Paid what the escrow holds of it, or cancelled under a voided anchor: either
             // way the queue moves on. The outputs say which, built as the proposer built them.

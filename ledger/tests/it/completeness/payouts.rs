@@ -4,28 +4,34 @@
 
 use super::*;
 use plasma_ledger::acceptance::acceptance_of;
-use plasma_ledger::children::child_domain;
+use plasma_ledger::children::{child_domain, ChildExit};
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::view::LedgerView;
 use plasma_ledger::{Checkpoint, ChildExitStart};
 
 /// Blocks 1 and 2 as [`honest_start`]'s; block 3 registers a child of four validators (exit
-/// period 60 s, bond 10), accepts its checkpoint of its block 1, which mints Alice's deposit
-/// of 40 (3:1), and holds her lock of 40 into it (3:2); block 4 is her exit of that minted
-/// output, bonding 10 of her change. Then `payout`'s transaction, given the chain and the
-/// queued exit, is sealed unchecked as block 5, timed `from_due` seconds from when the exit is
-/// due, and an empty block 6 is the checkpoint. Returns the chain and the state before block 5.
+/// period 60 s, bond 10), accepts its checkpoint of its block 1, which mints Alice's deposits
+/// of 20 and 20 (3:1), and holds her lock of 40 into it (3:2); block 4 is her exits of those
+/// two minted outputs, each bonding 10 of her change: the first is ahead of the second in
+/// the queue (one time, a lower position). Then `payout`'s transaction, given the chain and
+/// the two queued exits, is sealed unchecked as block 5, timed `from_due` seconds from when
+/// they are due, and an empty block 6 is the checkpoint. Returns the chain and the state
+/// before block 5.
 fn after_start(
     from_due: i64,
-    payout: impl FnOnce(&TestChain, u64, &plasma_ledger::children::ChildExit) -> SignedTransaction,
+    payout: impl FnOnce(&TestChain, u64, [&ChildExit; 2]) -> SignedTransaction,
 ) -> (TestChain, TestChain) {
     let mut chain = honest_start();
     let alice = testkit::user("alice");
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
     let (keys, set) = testkit::committee(4);
     let mut child_chain = TestChain::with_domain(child_domain(&chain.domain, child), set.hash());
-    let minted = child_chain.record_deposit(alice.address(), Address::ZERO, 40);
-    child_chain.commit(vec![deposit_transaction(&minted)]);
+    let minted: Vec<_> = (0..2)
+        .map(|_| {
+            deposit_transaction(&child_chain.record_deposit(alice.address(), Address::ZERO, 20))
+        })
+        .collect();
+    child_chain.commit(minted);
     let header = child_chain.tip().clone();
     let certificate = testkit::certify_all(&set, &keys, &header);
     let checkpoint = Checkpoint { header: header.clone(), certificate };
@@ -33,40 +39,39 @@ fn after_start(
     let block_3 =
         child_then(&setup, 4, |c, child| vec![first_checkpoint(c, &checkpoint), lock(c, child)]);
     chain.commit(block_3);
-    let start = ChildExitStart {
-        childChainId: child,
-        anchor: header,
-        pos: UtxoPos::new(1, 0, 0),
-        inclusion: child_chain.inclusion(1, 0),
-        acceptance: acceptance_of(chain.inclusion_under(3, 1, 3)),
+    // Exit `index` of child block 1, bonded from Alice's change at `coin`, `keep` of it back.
+    let start = |index: u32, coin: UtxoPos, keep: u64| {
+        let start = ChildExitStart {
+            childChainId: child,
+            anchor: header.clone(),
+            pos: UtxoPos::new(1, index, 0),
+            inclusion: child_chain.inclusion(1, index),
+            acceptance: acceptance_of(chain.inclusion_under(3, 1, 3)),
+        };
+        let change = Output::new(alice.address(), Address::ZERO, U256::from(keep));
+        let tx =
+            build::transaction(Kind::StartChildExit, vec![coin], vec![change], start.abi_encode());
+        build::sign(&chain.domain, tx, &[&alice])
     };
-    let change = Output::new(alice.address(), Address::ZERO, U256::from(50));
-    let tx = build::transaction(
-        Kind::StartChildExit,
-        vec![UtxoPos::new(3, 2, 0)],
-        vec![change],
-        start.abi_encode(),
-    );
-    chain.commit(vec![build::sign(&chain.domain, tx, &[&alice])]);
-    let exit = chain.state.child_exit(child, &ExitKey::Deposit(0).exit_id()).expect("queued");
+    let starts = vec![start(0, UtxoPos::new(3, 2, 0), 50), start(1, UtxoPos::new(4, 0, 0), 40)];
+    chain.commit(starts);
+    let exit =
+        |nonce| chain.state.child_exit(child, &ExitKey::Deposit(nonce).exit_id()).expect("queued");
+    let (first, second) = (exit(0), exit(1));
     let next_time = chain.tip().timestamp + 10;
-    let due = exit.record.exitableAt.checked_add_signed(from_due).expect("a time");
-    chain.clock_offset += due.checked_sub(next_time).expect("the exit is due after block 5's time");
+    let due = first.record.exitableAt.checked_add_signed(from_due).expect("a time");
+    chain.clock_offset +=
+        due.checked_sub(next_time).expect("the exits are due after block 5's time");
     let honest = chain.clone();
-    let tx = payout(&chain, child, &exit);
+    let tx = payout(&chain, child, [&first, &second]);
     chain.commit_unchecked(vec![tx]);
     chain.commit_unchecked(Vec::new());
     (chain, honest)
 }
 
-/// The payout the parent owes once `exit` is due (its 40 and the bond of 10 to Alice), with
+/// The payout the parent owes once `exit` is due (its 20 and the bond of 10 to Alice), with
 /// its first output's amount raised by `more`.
-fn paying(
-    chain: &TestChain,
-    child: u64,
-    exit: &plasma_ledger::children::ChildExit,
-    more: u64,
-) -> SignedTransaction {
+fn paying(chain: &TestChain, child: u64, exit: &ChildExit, more: u64) -> SignedTransaction {
     let escrow = chain.state.escrow(child, &Address::ZERO);
     let mut payout = build::payout_transaction(child, exit, escrow, 0);
     payout.transaction.outputs[0].amount += U256::from(more);
@@ -75,14 +80,17 @@ fn paying(
 
 #[test]
 fn every_payout_its_start_shows_not_owed_is_convicted_by_the_watchers_proof() {
-    type Case = (&'static str, i64, u64);
-    let cases: [Case; 3] = [
-        ("a payout a minute before the exit is due", -60, 0),
-        ("a payout a second before the exit is due", -1, 0),
-        ("a payout of one more than the exit claims, once due", 0, 1),
+    type Case = (&'static str, i64, usize, u64);
+    let cases: [Case; 4] = [
+        ("a payout a minute before the exit is due", -60, 0, 0),
+        ("a payout a second before the exit is due", -1, 0, 0),
+        ("a payout of one more than the exit claims, once due", 0, 0, 1),
+        // Not first in its queue: what it is owed is still its start's to show.
+        ("a payout of more than the exit second in its queue claims", 0, 1, 1),
     ];
-    for (name, from_due, more) in cases {
-        let (chain, honest) = after_start(from_due, |c, child, exit| paying(c, child, exit, more));
+    for (name, from_due, which, more) in cases {
+        let (chain, honest) =
+            after_start(from_due, |c, child, exits| paying(c, child, exits[which], more));
         assert_convicted(name, &chain, &honest, 5, |_| 5);
     }
 }
@@ -90,10 +98,10 @@ fn every_payout_its_start_shows_not_owed_is_convicted_by_the_watchers_proof() {
 #[test]
 fn the_payout_owed_once_due_is_valid_and_pays_alice_her_claim_and_bond() {
     // The law's cases differ from this one only by what they break.
-    let (chain, honest) = after_start(0, |c, child, exit| paying(c, child, exit, 0));
+    let (chain, honest) = after_start(0, |c, child, exits| paying(c, child, exits[0], 0));
     let run = &chain.blocks[4..5];
     assert!(first_invalid(&chain.domain, &honest.state, run).is_none(), "the owed one is valid");
     let paid: Vec<_> =
         run[0].transactions[0].transaction.outputs.iter().map(|o| o.amount).collect();
-    assert_eq!(paid, [U256::from(40), U256::from(10)]);
+    assert_eq!(paid, [U256::from(20), U256::from(10)]);
 }
