@@ -432,4 +432,30 @@ mod tests {
         assert!(!exits_output(&ours, 0, id(&theirs, 0)), "a forged transaction");
         assert!(!exits_output(&ours, 1, id(&ours, 1)), "past our outputs");
     }
+
+    /// A payout is owed at most its claim in the claim's token and the bond in ETH: a token
+    /// exit's bond is no allowance in the token, nor its claim in ETH.
+    #[test]
+    fn a_payout_is_owed_its_claim_in_its_token_and_its_bond_in_eth_and_no_more() {
+        let (alice, token) = (Address::repeat_byte(0xa1), Address::repeat_byte(0x70));
+        let out = |t: Address, amount: u64| Output::new(alice, t, U256::from(amount));
+        let excess = |outputs: &[Output], claim: Address| {
+            payout_excess(outputs, &claim, U256::from(30), U256::from(10))
+        };
+        let eth = Address::ZERO;
+        assert_eq!(excess(&[out(eth, 30), out(eth, 10)], eth), None, "an ETH exit paid in full");
+        assert_eq!(excess(&[out(eth, 40)], eth), None, "claim and bond in one output");
+        assert_eq!(excess(&[out(eth, 30), out(eth, 11)], eth), Some(eth));
+        assert_eq!(excess(&[out(token, 30), out(eth, 10)], token), None, "a token exit in full");
+        assert_eq!(excess(&[out(eth, 10)], token), None, "cancelled: the bond back");
+        assert_eq!(excess(&[out(token, 40)], token), Some(token), "the bond is not in the token");
+        assert_eq!(
+            excess(&[out(token, 30), out(eth, 30)], token),
+            Some(eth),
+            "nor the claim in ETH"
+        );
+        assert_eq!(excess(&[out(token, 1)], eth), Some(token), "a token the exit never claimed");
+        let huge = Output::new(alice, eth, U256::MAX);
+        assert_eq!(excess(&[huge.clone(), huge], eth), Some(eth), "sums saturate, past any claim");
+    }
 }

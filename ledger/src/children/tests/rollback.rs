@@ -300,6 +300,32 @@ fn eth(v: u64) -> (Address, U256) {
     (Address::ZERO, U256::from(v))
 }
 
+/// The overdrawn-payout evidence of the payout at `(height, 0)` of `parent`: the start at
+/// `start` and the child's registration, under the tip.
+fn payout_evidence(parent: &TestChain, height: u64, start: TxRef) -> PayoutEvidence {
+    let included = |height: u64, index: u32| IncludedTx {
+        height,
+        txIndex: index,
+        inclusion: parent.inclusion(height, index),
+    };
+    let registers =
+        |stx: &SignedTransaction| stx.transaction.tx_kind() == Some(Kind::RegisterChild);
+    let (height_r, index_r) = parent
+        .blocks
+        .iter()
+        .find_map(|b| Some((b.header.height, b.transactions.iter().position(registers)? as u32)))
+        .expect("the child's registration");
+    PayoutEvidence {
+        payout: included(height, 0),
+        start: included(start.height, start.index),
+        registration: RegistrationProof {
+            height: height_r,
+            txIndex: index_r,
+            inclusion: parent.inclusion(height_r, index_r),
+        },
+    }
+}
+
 #[test]
 fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_below() {
     let mut w = Rollback::new();
@@ -319,6 +345,7 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     let value = w.parent.state.total_value();
     advance_to(&mut w.parent, first.record.exitableAt);
     let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    let cancelled_at = w.parent.tip().height;
     assert_eq!(created_for(&delta, w.carol.address()), [eth(10)]);
     assert_eq!(w.escrow(), U256::from(30));
     let cancelled = w.parent.state.child_exit(w.id, &exit_id).expect("kept");
@@ -337,10 +364,19 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     assert_eq!((again.status, again.anchor), (ExitStatus::Queued, 2));
     advance_to(&mut w.parent, again.record.exitableAt);
     let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
+    let paid_at = w.parent.tip().height;
     assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
     assert_eq!(w.escrow(), U256::ZERO);
     let paid = w.parent.state.child_exit(w.id, &exit_id).expect("kept");
     assert_eq!(paid.status, ExitStatus::Paid);
+    // Neither payout is overdrawn: the cancellation, due by the first start, returns the bond;
+    // the payout of the restart, due by its own start, the claim and the bond.
+    for (at, start) in [(cancelled_at, first.started_at), (paid_at, again.started_at)] {
+        let e = payout_evidence(&w.parent, at, start);
+        let judged =
+            crate::fraud::verify_overdrawn_payout(w.parent.domain.chain_id, w.parent.tip(), &e);
+        assert_eq!(judged, Err(crate::fraud::FraudError::Owed), "the payout at {at}");
+    }
     // Paid, the output never exits again.
     let twice = w.start(&w.carol, carols, 2, UtxoPos::new(w.parent.blocks.len() as u64, 0, 1));
     assert!(matches!(
