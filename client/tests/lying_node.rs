@@ -256,6 +256,12 @@ impl pb::children_server::Children for Liar {
     ) -> Result<Response<pb::ChildExitsResponse>, Status> {
         unimplemented()
     }
+    async fn get_exit_cancellation(
+        &self,
+        _: Request<pb::GetExitCancellationRequest>,
+    ) -> Result<Response<pb::GetExitCancellationResponse>, Status> {
+        unimplemented()
+    }
 }
 
 #[tonic::async_trait]

@@ -331,6 +331,7 @@ contract FraudVerifier {
         if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
         if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);
+        if (kind == FraudKind.RepeatedExit) return links.repeatedExit(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

@@ -8,12 +8,12 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
-/// `ledger::fraud::{link, succession, settlement}`: a child checkpoint that cannot follow what
-/// its link names, a challenge or payout of a child's exit that the exit its link names does
-/// not found, and a payout of an exit of an output that its start shows is not owed yet, or not
-/// that much.
-/// The first two take `LinkEvidence`, shown by the transaction at the link, nothing there, or a
-/// later one the link should have named; the third `PayoutEvidence`, the payout with the start
+/// `ledger::fraud::{link, succession, settlement, restart, payout}`: a child checkpoint that
+/// cannot follow what its link names, a challenge or payout of a child's exit that the exit its
+/// link names does not found, a start of a child's exit queued or settled already, and a payout
+/// of an exit of an output that its start shows is not owed yet, or not that much.
+/// The first three take `LinkEvidence`, shown by the transaction at the link, nothing there, or
+/// a later one the link should have named; the last `PayoutEvidence`, the payout with the start
 /// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands
 /// it the evidence.
 contract LinkVerifier {
@@ -39,6 +39,9 @@ contract LinkVerifier {
     error NotTheChild(uint64 named, uint64 registered);
     /// Honest: the payout is due and pays no more than the exit's claim and bond.
     error Owed();
+    /// The start names no cancellation (0:0): only a later start, challenge or payout of its
+    /// exit shows it wrong.
+    error NamesNone();
 
     /// Most blocks a child checkpoint may jump (`ledger::registration::MAX_CHECKPOINT_GAP`).
     uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
@@ -130,12 +133,60 @@ contract LinkVerifier {
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
-            (bool isStart, uint64 named, bytes32 id, UtxoPos memory pos) = _started(st);
+            (bool isStart, uint64 named, bytes32 id, UtxoPos memory pos,) = _started(st);
             if (!isStart || named != child || id != exitId) return x.height;
             address owner = _firstSigner(PlasmaTx.domainSeparator(chainId, root), s.inclusion.signedTx);
             if (owner == address(0) || !_holds(PlasmaTx.domainSeparator(child, root), t, exitId, pos, owner)) {
                 return x.height;
             }
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, link, s);
+            return x.height;
+        }
+        if (e.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            (bool touches, uint64 named, bytes32 id) = _touched(l);
+            if (touches && named == child && id == exitId && _between(link, _position(s.height, s.txIndex), at)) {
+                return x.height;
+            }
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice A start of a child's exit, included, of an exit queued or settled already (`ev`,
+    /// the ABI encoding of `LinkEvidence`; `ledger::fraud::verify_repeated_exit`): the
+    /// cancellation it names (its link) is not below it, names nothing, or names no payout
+    /// cancelling the same exit of that child; or a start, challenge or payout of the same exit
+    /// stands between them. A start naming none (0:0) is shown wrong only by such a later one,
+    /// anywhere before it.
+    function repeatedExit(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.repeatedExitOf(chainId, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `repeatedExit`, on the decoded evidence.
+    function repeatedExitOf(uint64 chainId, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        (bool isStart, uint64 child, bytes32 exitId,, uint256 link) = _started(t);
+        if (!isStart) revert WrongKind(t.kind);
+        uint256 at = _position(x.height, x.txIndex);
+        IncludedTx calldata s = e.shown;
+        if (link == 0 && e.shows != SHOWS_LATER) revert NamesNone();
+        if (link != 0 && _unreachable(link, at)) return x.height;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata p = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
+            if (!_cancels(p, child, exitId)) return x.height;
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
@@ -307,25 +358,39 @@ contract LinkVerifier {
         return (false, 0, 0, 0);
     }
 
-    /// Whether `t` starts an exit of a child, the child, the exit and the position it claims
-    /// (zero from the record; `ledger::fraud::settlement::started`).
-    function _started(Transaction calldata t) private view returns (bool, uint64, bytes32, UtxoPos memory pos) {
+    /// Whether `t` starts an exit of a child, the child, the exit, the position it claims (zero
+    /// from the record) and the position of the cancellation it names (zero: none;
+    /// `ledger::fraud::settlement::started`).
+    function _started(Transaction calldata t)
+        private
+        view
+        returns (bool, uint64, bytes32, UtxoPos memory pos, uint256 cancelled)
+    {
         if (t.kind == uint8(TxKind.StartChildExit)) {
             ChildExitStart memory s = abi.decode(t.data, (ChildExitStart));
             (bool known, bytes32 id) = this.startedExitId(s);
-            return (known, s.childChainId, id, s.pos);
+            return (known, s.childChainId, id, s.pos, _position(s.cancelledHeight, s.cancelledIndex));
         }
         if (t.kind == uint8(TxKind.StartChildDepositExit)) {
-            ChildDepositExit memory s = abi.decode(t.data, (ChildDepositExit));
-            return (true, s.childChainId, ExitGame.depositExitId(s.nonce), pos);
+            ChildDepositExit memory d = abi.decode(t.data, (ChildDepositExit));
+            uint256 named = _position(d.cancelledHeight, d.cancelledIndex);
+            return (true, d.childChainId, ExitGame.depositExitId(d.nonce), pos, named);
         }
-        return (false, 0, 0, pos);
+        return (false, 0, 0, pos, 0);
+    }
+
+    /// Whether `t` is a payout cancelling exit `exitId` of `child`
+    /// (`ledger::fraud::settlement::Settling::cancels`).
+    function _cancels(Transaction calldata t, uint64 child, bytes32 exitId) private pure returns (bool) {
+        if (t.kind != uint8(TxKind.ExitPayout)) return false;
+        ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
+        return p.cancels && p.childChainId == child && p.exitId == exitId;
     }
 
     /// Whether `t` starts, challenges or pays an exit of a child, the child and the exit
     /// (`ledger::fraud::settlement::touched`).
     function _touched(Transaction calldata t) private view returns (bool, uint64, bytes32) {
-        (bool isStart, uint64 child, bytes32 id,) = _started(t);
+        (bool isStart, uint64 child, bytes32 id,,) = _started(t);
         if (isStart) return (true, child, id);
         (bool settles, uint64 named, bytes32 exitId,) = _settled(t);
         return (settles, named, exitId);

@@ -101,12 +101,15 @@ struct ChildDeposit {
 /// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays, and
 /// where the parent queued it (its latest start), so that a payout of an exit never queued
 /// there, settled since, or paid to another than the start's claimant is proven from the
-/// parent's history alone (`UnfoundedSettlement`).
+/// parent's history alone (`UnfoundedSettlement`). `cancels`: it cancels the exit (its anchor
+/// was voided by a proven fraud) and only returns the bond, so the output may exit again, by a
+/// start naming this payout (`RepeatedExit`).
 struct ExitPayoutClaim {
     uint64 childChainId;
     bytes32 exitId;
     uint64 startHeight;
     uint32 startIndex;
+    bool cancels;
 }
 
 /// A block header. `historyRoot` commits to the hashes of every earlier block (leaf index =
@@ -177,20 +180,28 @@ struct Acceptance {
 
 /// Payload of a `StartChildExit` transaction: the output at `pos` of child `childChainId`,
 /// included under `anchor`, a checkpoint the parent accepted where `acceptance` shows.
+/// `cancelledHeight`/`cancelledIndex`: where the parent last cancelled an exit of the same id
+/// (its `ExitPayout` with `cancels`), 0:0 when no exit of it was ever started; so a start of an
+/// exit queued or settled already is proven from the parent's history alone (`RepeatedExit`).
 struct ChildExitStart {
     uint64 childChainId;
     BlockHeader anchor;
     UtxoPos pos;
     TxInclusion inclusion;
     Acceptance acceptance;
+    uint64 cancelledHeight;
+    uint32 cancelledIndex;
 }
 
 /// Payload of a `StartChildDepositExit` transaction: deposit `nonce` into child
 /// `childChainId`, as the parent recorded it. The exit is keyed by the deposit, as an exit of
-/// its minted output is, so a deposit exits once.
+/// its minted output is, so a deposit exits once. `cancelledHeight`/`cancelledIndex`: the
+/// exit's latest cancellation, as for `ChildExitStart`.
 struct ChildDepositExit {
     uint64 childChainId;
     uint64 nonce;
+    uint64 cancelledHeight;
+    uint32 cancelledIndex;
 }
 
 /// Payload of a `StakeChild` transaction: `amount` of ETH bonded for `childChainId`.
@@ -360,7 +371,11 @@ enum FraudKind {
     UnfoundedSettlement,
     // A payout of a child's exit of an output, founded by the start it names, that pays before
     // the exit is due or more than its claim and bond (`PayoutEvidence`).
-    OverdrawnPayout
+    OverdrawnPayout,
+    // A start of a child's exit queued or settled already: the cancellation its link names is
+    // none, or no cancellation of the exit, or a start, challenge or payout of it came since
+    // (`LinkEvidence`).
+    RepeatedExit
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -440,7 +455,10 @@ struct IncludedTx {
 ///   the child's latest accepted checkpoint or its registration);
 /// * `UnfoundedSettlement`: `linking` is a `ChallengeChildExit`, `ChallengeChildDepositExit` or
 ///   `ExitPayout` (its link, `startHeight`/`startIndex`: where the parent queued the exit it
-///   settles).
+///   settles);
+/// * `RepeatedExit`: `linking` is a `StartChildExit` or `StartChildDepositExit` (its link,
+///   `cancelledHeight`/`cancelledIndex`: where the parent last cancelled the exit; 0:0 names
+///   none, and only `SHOWS_LATER` shows it wrong).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
 ///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
@@ -448,14 +466,16 @@ struct IncludedTx {
 ///   newer, more than `MAX_CHECKPOINT_GAP` past it, or names a set other than the two it leaves
 ///   room for (the set it named and the next it named; the registered set); a challenge whose
 ///   spend does not spend the output the start exits, signed by the start's claimant (its first
-///   input's signer); a payout with an output to another than that claimant;
+///   input's signer); a payout with an output to another than that claimant; for a start, no
+///   `ExitPayout` of the same exit of the same child with `cancels`;
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block
 ///   (`txRoot` zero), the block's header and history proof;
 /// * `SHOWS_LATER` (2): `shown` stands between the link and the linking transaction, so the
 ///   link is not the latest: a `RegisterChild` or `ChildCheckpoint` of the same child; a start,
-///   challenge or payout of the same exit of the same child.
+///   challenge or payout of the same exit of the same child (for a start naming none: anywhere
+///   before it).
 struct LinkEvidence {
     IncludedTx linking;
     uint8 shows;

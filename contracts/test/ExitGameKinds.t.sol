@@ -107,7 +107,7 @@ contract ExitGameKindsTest is Test {
             spend.transaction.kind = kind;
             spend.transaction.inputs = new UtxoPos[](1);
             spend.transaction.inputs[0] = exitPos;
-            spend.transaction.data = abi.encode(ChildDepositExit(9, 0));
+            spend.transaction.data = abi.encode(ChildDepositExit(9, 0, 0, 0));
             (uint8 v, bytes32 r, bytes32 s) = vm.sign(ALICE_KEY, game.signingHash(separator, spend.transaction));
             spend.signatures = new bytes[](1);
             spend.signatures[0] = abi.encodePacked(r, s, v);

@@ -74,6 +74,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NoSuchShowing")) return LinkVerifier.NoSuchShowing.selector;
         if (n == keccak256("NotTheStart")) return LinkVerifier.NotTheStart.selector;
         if (n == keccak256("Owed")) return LinkVerifier.Owed.selector;
+        if (n == keccak256("NamesNone")) return LinkVerifier.NamesNone.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
         if (n == keccak256("NotLastTransaction")) return FraudVerifier.NotLastTransaction.selector;
         if (n == keccak256("InputExists")) return FraudVerifier.InputExists.selector;
@@ -317,6 +318,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 88, "every fraud vector convicts");
+        assertEq(convicted, 92, "every fraud vector convicts");
     }
 }

@@ -238,6 +238,7 @@ impl Devnet {
             pos,
             inclusion,
             acceptance,
+            ..Default::default()
         })
     }
 

@@ -108,7 +108,9 @@ pub fn payout_outputs(exit: &ChildExit, escrow: U256, rollback_height: u64) -> V
 }
 
 /// The `ExitPayout` transaction that settles `exit` of child `chain` (see
-/// [`payout_outputs`]): a payout, or a cancellation that only returns the bond.
+/// [`payout_outputs`]): a payout, or a cancellation that only returns the bond and says so
+/// (`cancels`: a payout of nothing from a drained escrow has the same outputs, but its output
+/// never exits again).
 pub fn payout_transaction(
     chain: u64,
     exit: &ChildExit,
@@ -120,6 +122,7 @@ pub fn payout_transaction(
         exitId: exit.record.exitId,
         startHeight: exit.started_at.height,
         startIndex: exit.started_at.index,
+        cancels: exit.settlement(escrow, rollback_height) == Settlement::Cancelled,
     };
     let outputs = payout_outputs(exit, escrow, rollback_height);
     unsigned(Kind::ExitPayout, outputs, claim.abi_encode())

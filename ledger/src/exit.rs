@@ -81,6 +81,17 @@ impl ExitKey {
         ExitKey::Output { tx: hash_struct(tx), index }
     }
 
+    /// The key of an exit claiming output `index` of `tx`: a minted deposit is keyed by its
+    /// nonce (so a deposit exits once, from its record or as minted), any other output by its
+    /// transaction. Refused when `tx` is a deposit whose record does not decode.
+    pub fn claimed(tx: &Transaction, index: u8) -> Result<Self, DecodeError> {
+        if tx.tx_kind() == Some(Kind::Deposit) {
+            let record: DepositRecord = decode("DepositRecord", &tx.data, 6 * 32)?;
+            return Ok(ExitKey::Deposit(record.nonce));
+        }
+        Ok(ExitKey::output(tx, index))
+    }
+
     /// `keccak256(abi.encode(uint256(0), tx, uint256(index)))` or
     /// `keccak256(abi.encode(uint256(1), uint64(nonce)))`: the root's `ExitGame.outputExitId`
     /// and `depositExitId`.
@@ -288,12 +299,9 @@ pub fn verify_exit_start(
     let tx = &inclusion.signedTx.transaction;
     // Every kind that creates outputs, a parent's challenge of a child's exit (the bond) and
     // fraud proof against a child (the reward) included.
-    let kind = match tx.tx_kind() {
-        Some(Kind::RegisterChild | Kind::ChildCheckpoint) | None => {
-            return Err(ExitError::UnknownKind(tx.kind))
-        }
-        Some(kind) => kind,
-    };
+    if matches!(tx.tx_kind(), Some(Kind::RegisterChild | Kind::ChildCheckpoint) | None) {
+        return Err(ExitError::UnknownKind(tx.kind));
+    }
     let output = tx
         .outputs
         .get(usize::from(pos.outputIndex))
@@ -301,13 +309,7 @@ pub fn verify_exit_start(
     if output.owner != claimant {
         return Err(ExitError::NotOwner { owner: output.owner, claimant });
     }
-    let key = if kind == Kind::Deposit {
-        let record: DepositRecord =
-            decode("DepositRecord", &tx.data, 6 * 32).map_err(ExitError::Payload)?;
-        ExitKey::Deposit(record.nonce)
-    } else {
-        ExitKey::output(tx, pos.outputIndex)
-    };
+    let key = ExitKey::claimed(tx, pos.outputIndex).map_err(ExitError::Payload)?;
     Ok(ExitClaim {
         key,
         pos: pos.clone(),

@@ -14,6 +14,7 @@ use crate::types::{
     DecodeError, DepositRecord, ExitPayoutClaim, LinkedCheckpoint, Output, SignedTransaction,
     MAX_INPUTS, MAX_OUTPUTS, MAX_TX_BYTES,
 };
+use crate::types::{CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
 
@@ -188,13 +189,13 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             canonical::<DepositRecord>("DepositRecord", data, 6 * 32)?;
         }
         Kind::ExitPayout => {
-            canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, 4 * 32)?;
+            canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, EXIT_PAYOUT_CLAIM_BYTES)?;
         }
         Kind::StartChildExit => {
             canonical::<ChildExitStart>("ChildExitStart", data, MAX_TX_BYTES)?;
         }
         Kind::StartChildDepositExit => {
-            canonical::<ChildDepositExit>("ChildDepositExit", data, 2 * 32)?;
+            canonical::<ChildDepositExit>("ChildDepositExit", data, CHILD_DEPOSIT_EXIT_BYTES)?;
         }
         Kind::StakeChild => {
             let stake: ChildStake = canonical("ChildStake", data, 2 * 32)?;

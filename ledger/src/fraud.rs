@@ -70,6 +70,9 @@ pub enum FraudKind {
     /// A payout of a child's exit of an output before it is due or of more than its claim and
     /// bond ([`verify_overdrawn_payout`]).
     OverdrawnPayout,
+    /// A start of a child's exit queued or settled already, shown by the cancellation its
+    /// link names ([`verify_repeated_exit`]).
+    RepeatedExit,
 }
 
 /// A proven fraud.
@@ -570,13 +573,13 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
-        Kind::CheckpointSuccession | Kind::UnfoundedSettlement => {
+        Kind::CheckpointSuccession | Kind::UnfoundedSettlement | Kind::RepeatedExit => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            if kind == Kind::CheckpointSuccession {
-                verify_checkpoint_succession(chain_id, anchor, &e)
-            } else {
-                verify_unfounded_settlement(domain, anchor, &e)
+            match kind {
+                Kind::CheckpointSuccession => verify_checkpoint_succession(chain_id, anchor, &e),
+                Kind::UnfoundedSettlement => verify_unfounded_settlement(domain, anchor, &e),
+                _ => verify_repeated_exit(chain_id, anchor, &e),
             }
         }
         Kind::OverdrawnPayout => {
@@ -635,6 +638,7 @@ pub(crate) mod link;
 mod payout;
 pub(crate) mod record;
 pub(crate) mod registered;
+mod restart;
 pub(crate) mod settlement;
 pub(crate) mod succession;
 
@@ -650,5 +654,6 @@ pub use link::Shows;
 pub use payout::verify_overdrawn_payout;
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;
+pub use restart::verify_repeated_exit;
 pub use settlement::verify_unfounded_settlement;
 pub use succession::verify_checkpoint_succession;

@@ -38,7 +38,10 @@ use alloy_sol_types::SolValue;
 mod accepted;
 mod link;
 mod payout;
+#[cfg(test)]
+pub(crate) use payout::payout_evidence;
 mod record;
+mod restart;
 mod settlement;
 mod succession;
 
@@ -509,6 +512,9 @@ pub fn build_proof(
             }
             ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
                 settlement::unfounded_settlement_proof(cx, height, index)
+            }
+            ChildError::AlreadyExited(_) | ChildError::NotLatestCancellation { .. } => {
+                restart::repeated_exit_proof(cx, height, index)
             }
             other => Err(ProofError::Unsupported(other.to_string())),
         },

@@ -261,6 +261,25 @@ impl TestChain {
         self.inclusion_under(height, index, self.tip().height)
     }
 
+    /// `f` on a proof context of this chain's blocks, anchored to its tip under a certificate
+    /// of the tip's hash alone (what a proof carries of it is not judged by `fraud::judge`).
+    pub fn with_proof_context<R>(&self, f: impl FnOnce(&crate::prove::ProofContext<'_>) -> R) -> R {
+        let anchor = self.tip().clone();
+        let blocks: Vec<&crate::types::Block> = self.blocks.iter().collect();
+        let certificate = crate::types::CommitCertificate {
+            height: anchor.height,
+            blockHash: anchor.hash(),
+            ..Default::default()
+        };
+        let cx = crate::prove::ProofContext {
+            domain: &self.domain,
+            blocks: &blocks,
+            anchor: &anchor,
+            certificate: &certificate,
+        };
+        f(&cx)
+    }
+
     /// Where this chain accepted the child checkpoint of `anchor` (its `ChildCheckpoint`), or
     /// an empty acceptance, which shows nothing accepted, when it accepted none.
     pub fn acceptance(&self, anchor: &BlockHeader) -> crate::types::Acceptance {
@@ -493,7 +512,9 @@ impl FraudWorld {
         let registered = registration(MAX_CHILD_VALIDATORS);
         frauds.push(crate::build::register_child_tx(&registered));
         let child = crate::registration::child_chain_id(d.chain_id, &registered);
-        let start = crate::types::ChildDepositExit { childChainId: child, nonce: 0 }.abi_encode();
+        let start =
+            crate::types::ChildDepositExit { childChainId: child, nonce: 0, ..Default::default() }
+                .abi_encode();
         let unbonded_exit_start = frauds.len() as u32;
         let keeps = vec![eth(&alice, base - 60)];
         frauds.push(payload_tx(Kind::StartChildDepositExit, keeps, start.clone()));

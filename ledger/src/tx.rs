@@ -13,6 +13,7 @@ use crate::kind::Kind;
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::state::TxRef;
 pub use crate::state::ValidatedTx;
+use crate::types::EXIT_PAYOUT_CLAIM_BYTES;
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
     UtxoPos,
@@ -316,7 +317,8 @@ pub fn validate_transaction_with(
         }
         Kind::ExitPayout => {
             let claim: ExitPayoutClaim =
-                decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(TxError::Payload)?;
+                decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES)
+                    .map_err(TxError::Payload)?;
             let (chain, exit_id) = (claim.childChainId, claim.exitId);
             // Queued by the start it names, and paid to that start's claimant: both shown by
             // the parent's history alone (`UnfoundedSettlement`).
@@ -352,10 +354,12 @@ pub fn validate_transaction_with(
             // way the queue moves on. The outputs say which, built as the proposer built them.
             let escrow = view.escrow(chain, &exit.token);
             let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
-            if tx.outputs != payout_outputs(&held, escrow, rollback) {
+            let settlement = held.settlement(escrow, rollback);
+            let cancels = settlement == Settlement::Cancelled;
+            if tx.outputs != payout_outputs(&held, escrow, rollback) || claim.cancels != cancels {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
-            match held.settlement(escrow, rollback) {
+            match settlement {
                 Settlement::Paid(amount) => {
                     out.escrow_debit = Some((chain, exit.token, amount, exit_id));
                 }

@@ -23,6 +23,10 @@ pub const MAX_OUTPUTS: usize = 4;
 /// registration (keys and proofs of possession) or fraud proof (inclusion proofs) is the
 /// largest.
 pub const MAX_TX_BYTES: usize = 32 * 1024;
+/// Size of an `ExitPayoutClaim`'s encoding (it is static: five words).
+pub const EXIT_PAYOUT_CLAIM_BYTES: usize = 5 * 32;
+/// Size of a `ChildDepositExit`'s encoding (it is static: four words).
+pub const CHILD_DEPOSIT_EXIT_BYTES: usize = 4 * 32;
 /// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by
 /// block time, so a block running ahead of the validators' clocks would pay exits early; a
 /// parent refuses a checkpoint timed this far ahead of its own block (`RootStorage`'s

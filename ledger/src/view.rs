@@ -278,7 +278,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
             let balance = self.escrow(chain, &token).saturating_sub(amount);
             self.escrow.insert((chain, token), balance);
-            self.settle_exit(chain, exit_id, ExitStatus::Paid);
+            self.settle_exit(chain, exit_id, ExitStatus::Paid, at);
         }
         if let Some(effect) = tx.child {
             let chain = effect.chain();
@@ -299,10 +299,10 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                     self.child_exits.insert((chain, exit.record.exitId), exit);
                 }
                 ChildEffect::ExitChallenged { chain, exit_id } => {
-                    self.settle_exit(chain, exit_id, ExitStatus::Challenged);
+                    self.settle_exit(chain, exit_id, ExitStatus::Challenged, at);
                 }
                 ChildEffect::ExitCancelled { chain, exit_id } => {
-                    self.settle_exit(chain, exit_id, ExitStatus::Cancelled);
+                    self.settle_exit(chain, exit_id, ExitStatus::Cancelled, at);
                 }
                 ChildEffect::Staked { chain, operator, amount }
                 | ChildEffect::Bonded { chain, validator: Validator { operator, .. }, amount } => {
@@ -319,10 +319,14 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         }
     }
 
-    /// Takes exit `exit_id` of child `chain` out of its queue with `status`.
-    fn settle_exit(&mut self, chain: u64, exit_id: B256, status: ExitStatus) {
+    /// Takes exit `exit_id` of child `chain` out of its queue with `status`, by the
+    /// transaction at `at` (kept for a cancellation, which a restart names).
+    fn settle_exit(&mut self, chain: u64, exit_id: B256, status: ExitStatus, at: TxRef) {
         if let Some(mut exit) = self.child_exit(chain, &exit_id) {
             exit.status = status;
+            if status == ExitStatus::Cancelled {
+                exit.cancelled_at = at;
+            }
             self.child_exits.insert((chain, exit_id), exit);
         }
     }

@@ -3,10 +3,12 @@
 //! bonded `StartChildDepositExit`, waited out until paid, then on up to the root as an output
 //! of the parent ([`super::exit`]); under the root, the root's `startDepositExit`.
 
+use super::exit::exit_cancellation;
 use super::{lock_eth, Chain, Journal};
 use crate::convert;
 use crate::error::{Error, Result};
 use alloy_sol_types::SolValue;
+use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::UserKey;
 use plasma_ledger::{ChildDepositExit, DepositRecord, Kind};
 use plasma_proto::v1::{DepositsRequest, GetChildRequest};
@@ -53,7 +55,15 @@ pub async fn deposit_exit(
                     chain: parent.id,
                     purpose: "the exit bond",
                 })?;
-                let payload = ChildDepositExit { childChainId: here.id, nonce }.abi_encode();
+                let exit_id = ExitKey::Deposit(nonce).exit_id();
+                let cancelled = exit_cancellation(&mut parent.node, here.id, exit_id).await?;
+                let payload = ChildDepositExit {
+                    childChainId: here.id,
+                    nonce,
+                    cancelledHeight: cancelled.height,
+                    cancelledIndex: cancelled.index,
+                }
+                .abi_encode();
                 let kind = Kind::StartChildDepositExit;
                 let stx = lock_eth(key, &parent.domain, coin, kind, bond, payload);
                 journal.record_positions("record.before", &before)?;

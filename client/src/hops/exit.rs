@@ -2,13 +2,18 @@
 //! `startExit`.
 
 use super::{lock_eth, Chain, Journal, HOP_TIMEOUT, POLL};
-use crate::convert;
+use crate::convert::{self, ConvertError};
 use crate::error::{Error, Result};
 use alloy_sol_types::SolValue;
 use plasma_bridge::acceptance::fetch_acceptance;
+use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::UserKey;
-use plasma_ledger::{Acceptance, BlockHeader, ChildExitStart, Kind, Output, TxInclusion, UtxoPos};
-use plasma_proto::v1::{GetBlockRequest, GetChildRequest, GetInclusionProofRequest};
+use plasma_ledger::{
+    Acceptance, BlockHeader, ChildExitStart, Kind, Output, TxInclusion, TxRef, UtxoPos, B256,
+};
+use plasma_proto::v1::{
+    GetBlockRequest, GetChildRequest, GetExitCancellationRequest, GetInclusionProofRequest,
+};
 use std::time::Instant;
 
 /// Exits the output at `pos` of `key` on the first of `chains` (gRPC endpoints, that chain
@@ -53,12 +58,19 @@ pub async fn exit(
                 chain: parent.id,
                 purpose: "the exit bond",
             })?;
+            let claimed = &inclusion.signedTx.transaction;
+            let exit_key = ExitKey::claimed(claimed, pos.outputIndex)
+                .map_err(|source| ConvertError::Abi { field: "the claimed deposit", source })?;
+            let cancelled =
+                exit_cancellation(&mut parent.node, here.id, exit_key.exit_id()).await?;
             let payload = ChildExitStart {
                 childChainId: here.id,
                 anchor: header,
                 pos: pos.clone(),
                 inclusion,
                 acceptance,
+                cancelledHeight: cancelled.height,
+                cancelledIndex: cancelled.index,
             };
             let kind = Kind::StartChildExit;
             let stx = lock_eth(key, &parent.domain, bond_coin, kind, bond, payload.abi_encode());
@@ -194,6 +206,19 @@ pub async fn acceptance(
         height,
         reason,
     })
+}
+
+/// Where chain `parent` last cancelled exit `exit_id` of its child `child` (0:0: no exit of it
+/// was ever started), which a start of the exit names; the node refuses when the exit is
+/// queued, paid or challenged.
+pub(super) async fn exit_cancellation(
+    node: &mut plasma_proto::Client,
+    child: u64,
+    exit_id: B256,
+) -> Result<TxRef> {
+    let request = GetExitCancellationRequest { chain_id: child, exit_id: exit_id.to_vec() };
+    let latest = node.children.get_exit_cancellation(request).await?.into_inner();
+    Ok(TxRef { height: latest.height, index: latest.index })
 }
 
 /// Starts the exit of `pos` on the root under the chain's latest usable checkpoint (the last

@@ -10,7 +10,7 @@ use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use plasma_client::convert;
 use plasma_ledger::exit::ExitKey;
-use plasma_ledger::types::{decode, MAX_TX_BYTES};
+use plasma_ledger::types::{decode, EXIT_PAYOUT_CLAIM_BYTES, MAX_TX_BYTES};
 use plasma_ledger::{
     build, Address, ChildDepositExit, ChildDepositExitChallenge, DepositRecord, ExitPayoutClaim,
     Kind, Output, SignedTransaction, B256, U256,
@@ -76,7 +76,7 @@ pub async fn spent_child_deposit_exit_challenged(
     // ... and she still exits it from A's record of it.
     let escrow = escrow_of(devnet, b).await?;
     let from_height = height(devnet, a).await?;
-    let exit = ChildDepositExit { childChainId: b_id, nonce };
+    let exit = ChildDepositExit { childChainId: b_id, nonce, ..Default::default() };
     let start =
         build::child_deposit_exit_tx(&domain_a, &alice, change.pos(), change.amount, &exit, bond);
     let started = Instant::now();
@@ -273,7 +273,8 @@ impl Settled {
                     }
                 } else if tx.kind == Kind::ExitPayout.byte() {
                     let p: ExitPayoutClaim =
-                        decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(untrusted_payload)?;
+                        decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES)
+                            .map_err(untrusted_payload)?;
                     self.paid |= (p.childChainId, p.exitId) == (child, exit_id);
                 }
             }

@@ -151,9 +151,22 @@ pub enum ChildError {
         /// The deposit's nonce.
         nonce: u64,
     },
-    /// The output exited (or tried to) before.
+    /// An exit of this id is queued, paid or challenged: only a cancelled exit's output may
+    /// exit again.
     #[error("exit {0} was started before")]
     AlreadyExited(B256),
+    /// The start does not name the exit's latest cancellation (0:0 when it was never started),
+    /// where this chain keeps it: a start names it so that a repeated exit is proven from this
+    /// chain's history alone (`RepeatedExit`).
+    #[error("exit {exit_id} was last cancelled at {latest}, not at {named}")]
+    NotLatestCancellation {
+        /// The exit.
+        exit_id: B256,
+        /// Where the start says the exit was last cancelled.
+        named: TxRef,
+        /// Where this chain last cancelled it (0:0: never started).
+        latest: TxRef,
+    },
     /// The challenged or paid exit is not queued, or not by the start the challenge or payout
     /// names (its latest).
     #[error("exit {exit_id} is not queued by a start at {start}")]
@@ -222,6 +235,7 @@ impl ChildError {
                 | ChildError::AmountTooLarge { .. }
                 | ChildError::UnknownDeposit { .. }
                 | ChildError::AlreadyExited(_)
+                | ChildError::NotLatestCancellation { .. }
                 | ChildError::ExitNotActive { .. }
                 | ChildError::BondOutput
                 | ChildError::NoBlockTime

@@ -17,7 +17,8 @@ use crate::exit::{
 use crate::signing::SigningDomain;
 use crate::types::{
     decode, Acceptance, BlockHeader, ChildDepositExit, ChildDepositExitChallenge,
-    ChildExitChallenge, ChildExitStart, Output, SignedTransaction, TxRef, MAX_TX_BYTES,
+    ChildExitChallenge, ChildExitStart, Output, SignedTransaction, TxRef, CHILD_DEPOSIT_EXIT_BYTES,
+    MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256};
@@ -44,7 +45,8 @@ pub fn validate_exit_start(
     not_void(chain, &record, anchor.height)?;
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
         .map_err(ChildError::Exit)?;
-    Ok((chain, queued(view, chain, &record, &claim, anchor.height)?))
+    let cancelled = TxRef { height: start.cancelledHeight, index: start.cancelledIndex };
+    Ok((chain, queued(view, chain, &record, &claim, anchor.height, cancelled)?))
 }
 
 /// Judges the payload of a `StartChildDepositExit` by `claimant` (the first input's owner),
@@ -63,14 +65,26 @@ pub fn validate_deposit_exit_start(
     payload: &[u8],
     claimant: Address,
 ) -> Result<(u64, ChildExit), ChildError> {
-    let start: ChildDepositExit = decode("ChildDepositExit", payload, 2 * 32)?;
+    let start: ChildDepositExit = decode("ChildDepositExit", payload, CHILD_DEPOSIT_EXIT_BYTES)?;
     let (chain, nonce) = (start.childChainId, start.nonce);
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let deposit =
         view.child_deposit(chain, nonce).ok_or(ChildError::UnknownDeposit { chain, nonce })?;
     let claim = deposit_exit(&deposit.record, deposit.recorded_at, claimant)
         .map_err(ChildError::DepositExit)?;
-    Ok((chain, queued(view, chain, &record, &claim, 0)?))
+    let cancelled = TxRef { height: start.cancelledHeight, index: start.cancelledIndex };
+    Ok((chain, queued(view, chain, &record, &claim, 0, cancelled)?))
+}
+
+/// Where this chain last cancelled an exit, as it keeps it (`exit`: `None` when no exit of its
+/// id was ever started), which a start of the exit names: 0:0 when none was ever started;
+/// `None` when it is queued, paid or challenged (it may not start again).
+pub fn latest_cancellation(exit: Option<&ChildExit>) -> Option<TxRef> {
+    match exit {
+        None => Some(TxRef::default()),
+        Some(e) if e.status == ExitStatus::Cancelled => Some(e.cancelled_at),
+        Some(_) => None,
+    }
 }
 
 /// Refuses `anchor`, a checkpoint of child `chain`, unless `acceptance` shows this chain
@@ -98,21 +112,25 @@ fn not_void(chain: u64, record: &ChildRecord, height: u64) -> Result<(), ChildEr
 }
 
 /// The exit `claim` queues on child `chain` (registry entry `record`), proven under the
-/// checkpoint at height `anchor` (0: from this chain's deposit record), started now. Refused
-/// as on the root's `_enqueue`: when an exit of the same id is queued or settled (a cancelled
-/// one does not count: its output may exit again), and when it claims more than the child's
-/// escrow holds of its token (it could never be paid in full).
+/// checkpoint at height `anchor` (0: from this chain's deposit record), started now by a start
+/// naming the exit's latest cancellation at `cancelled`. Refused as on the root's `_enqueue`:
+/// when an exit of the same id is queued or settled (a cancelled one does not count: its output
+/// may exit again), and when it claims more than the child's escrow holds of its token (it
+/// could never be paid in full); and when `cancelled` is not where this chain last cancelled
+/// the exit (0:0 for one never started).
 fn queued(
     view: &impl LedgerView,
     chain: u64,
     record: &ChildRecord,
     claim: &ExitClaim,
     anchor: u64,
+    cancelled: TxRef,
 ) -> Result<ChildExit, ChildError> {
     let exit_id = claim.key.exit_id();
     let before = view.child_exit(chain, &exit_id);
-    if before.is_some_and(|e| e.status != ExitStatus::Cancelled) {
-        return Err(ChildError::AlreadyExited(exit_id));
+    let latest = latest_cancellation(before.as_ref()).ok_or(ChildError::AlreadyExited(exit_id))?;
+    if cancelled != latest {
+        return Err(ChildError::NotLatestCancellation { exit_id, named: cancelled, latest });
     }
     let (amount, escrow) = (claim.output.amount, view.escrow(chain, &claim.output.token));
     if escrow.is_zero() || amount > escrow {
@@ -126,6 +144,7 @@ fn queued(
         status: ExitStatus::Queued,
         // Where this transaction stands, set as it is applied.
         started_at: TxRef::default(),
+        cancelled_at: TxRef::default(),
     })
 }
 

@@ -37,7 +37,9 @@ pub use crate::registration::MAX_CHECKPOINT_GAP;
 pub use effect::ChildEffect;
 pub use error::ChildError;
 pub use events::{child_events, ChildEvent};
-pub use exits::{matured_payouts, validate_deposit_exit_start, validate_exit_start};
+pub use exits::{
+    latest_cancellation, matured_payouts, validate_deposit_exit_start, validate_exit_start,
+};
 pub use fraud::{certifying_set, convicted, prover_reward, PROVER_REWARD_BPS};
 pub use record::{
     record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit, Settlement,

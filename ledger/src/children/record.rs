@@ -26,6 +26,10 @@ pub struct ChildExit {
     /// Where this chain queued it, by its latest start: a challenge names it, so that the
     /// challenge is judged from this chain's history alone.
     pub started_at: TxRef,
+    /// Where this chain cancelled it, when it is [`ExitStatus::Cancelled`] (0:0 otherwise): a
+    /// start of it again names it, so that a start of an exit queued or settled already is
+    /// proven from this chain's history alone.
+    pub cancelled_at: TxRef,
 }
 
 /// A deposit this chain locked for a child, as it keeps it: the record the child mints, and

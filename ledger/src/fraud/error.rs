@@ -92,6 +92,10 @@ pub enum FraudError {
     /// The evidence says it shows something no link proof shows.
     #[error("no link showing {0}")]
     NoSuchShowing(u8),
+    /// The transaction names no link (0:0: nothing before it it stands on): only a later
+    /// transaction the link should have named shows it wrong.
+    #[error("the transaction names no link: only a later one shows it wrong")]
+    NamesNone,
     /// Honest: the transaction is well formed.
     #[error("the transaction is well formed")]
     WellFormed,

@@ -6,7 +6,9 @@
 //! exit's latest start ([`super::verify_unfounded_settlement`]). The parent refuses any other link, so a
 //! transaction standing on a wrong one is proven from the parent's history alone, by what the
 //! link names ([`Shows`], `LinkEvidence`): the transaction there, nothing there, or a later
-//! one that should have been named instead.
+//! one that should have been named instead. A start of a child's exit names the exit's latest
+//! cancellation ([`super::verify_repeated_exit`]), or none (0:0) when it says none was ever
+//! started: then only a later one shows it wrong ([`judge_none`]).
 
 use super::{included, proves_last, FraudError};
 use crate::exit::verify_block_in_history;
@@ -49,14 +51,40 @@ pub(crate) fn judge(
             refuses(&shown.inclusion.signedTx)?.then_some(()).ok_or(FraudError::Follows)
         }
         s if s == Shows::Nothing as u8 => nothing_at(chain_id, anchor, link, shown),
-        s if s == Shows::Later as u8 => {
-            let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
-            let place = TxRef { height: shown.height, index: shown.txIndex };
-            let named = names(later)? && link < place && place < at;
-            named.then_some(()).ok_or(FraudError::NotLater)
-        }
+        s if s == Shows::Later as u8 => later(chain_id, anchor, (link, at), shown, names),
         other => Err(FraudError::NoSuchShowing(other)),
     }
+}
+
+/// Judges what `e` shows against the transaction at `at` that names no link (0:0): it says
+/// nothing before it is what `names` picks out, so only such a transaction, shown, proves it
+/// wrong. `Ok` when it does.
+pub(crate) fn judge_none(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    at: TxRef,
+    e: &LinkEvidence,
+    names: impl FnOnce(&Transaction) -> Result<bool, FraudError>,
+) -> Result<(), FraudError> {
+    if e.shows != Shows::Later as u8 {
+        return Err(FraudError::NamesNone);
+    }
+    later(chain_id, anchor, (TxRef::default(), at), &e.shown, names)
+}
+
+/// Judges `shown` as a transaction strictly between `link` and `at` that `names` picks out,
+/// which the link should have named. `Ok` when it is one.
+fn later(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    (link, at): (TxRef, TxRef),
+    shown: &IncludedTx,
+    names: impl FnOnce(&Transaction) -> Result<bool, FraudError>,
+) -> Result<(), FraudError> {
+    let later = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
+    let place = TxRef { height: shown.height, index: shown.txIndex };
+    let named = names(later)? && link < place && place < at;
+    named.then_some(()).ok_or(FraudError::NotLater)
 }
 
 /// Whether no transaction of the parent could be at `link` for a transaction at `at` to

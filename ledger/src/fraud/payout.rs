@@ -18,6 +18,7 @@ use super::settlement::started;
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::exit::{exitable_at, payout_excess};
 use crate::kind::Kind;
+use crate::types::EXIT_PAYOUT_CLAIM_BYTES;
 use crate::types::{
     decode, BlockHeader, ChildExitStart, ExitPayoutClaim, PayoutEvidence, MAX_TX_BYTES,
 };
@@ -36,7 +37,7 @@ pub fn verify_overdrawn_payout(
     if payout.tx_kind() != Some(Kind::ExitPayout) {
         return Err(FraudError::WrongKind(payout.kind));
     }
-    let claim: ExitPayoutClaim = decode("ExitPayoutClaim", &payout.data, 4 * 32)
+    let claim: ExitPayoutClaim = decode("ExitPayoutClaim", &payout.data, EXIT_PAYOUT_CLAIM_BYTES)
         .map_err(|_| FraudError::WrongKind(payout.kind))?;
     let s = &e.start;
     if (s.height, s.txIndex) != (claim.startHeight, claim.startIndex) {
@@ -44,7 +45,7 @@ pub fn verify_overdrawn_payout(
     }
     let start_tx = included(chain_id, anchor, &s.inclusion, s.height, s.txIndex)?;
     let starts_it = started(start_tx)?
-        .is_some_and(|(child, id, _)| (child, id) == (claim.childChainId, claim.exitId));
+        .is_some_and(|s| (s.child, s.exit_id) == (claim.childChainId, claim.exitId));
     if !starts_it || start_tx.tx_kind() != Some(Kind::StartChildExit) {
         return Err(FraudError::NotTheStart);
     }

@@ -9,6 +9,7 @@
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::kind::Kind;
 use crate::registration::child_chain_id;
+use crate::types::CHILD_DEPOSIT_EXIT_BYTES;
 use crate::types::{
     decode, BlockHeader, ChildDepositExit, ChildExitStart, ChildRegistration, RegistrationProof,
     Transaction, MAX_TX_BYTES,
@@ -75,9 +76,11 @@ pub(crate) fn exit_start_child(exit_start: &Transaction) -> Option<u64> {
         Kind::StartChildExit => decode::<ChildExitStart>("ChildExitStart", data, MAX_TX_BYTES)
             .ok()
             .map(|s| s.childChainId),
-        Kind::StartChildDepositExit => decode::<ChildDepositExit>("ChildDepositExit", data, 2 * 32)
-            .ok()
-            .map(|s| s.childChainId),
+        Kind::StartChildDepositExit => {
+            decode::<ChildDepositExit>("ChildDepositExit", data, CHILD_DEPOSIT_EXIT_BYTES)
+                .ok()
+                .map(|s| s.childChainId)
+        }
         _ => None,
     }
 }

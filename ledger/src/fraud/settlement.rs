@@ -28,9 +28,10 @@ use crate::kind::Kind;
 use crate::signing::{child_domain, recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge,
-    ChildExitStart, DepositRecord, ExitPayoutClaim, ExitRecord, LinkEvidence, Output,
-    SignedTransaction, Transaction, TxRef, UtxoPos, MAX_TX_BYTES,
+    ChildExitStart, ExitPayoutClaim, ExitRecord, LinkEvidence, Output, SignedTransaction,
+    Transaction, TxRef, UtxoPos, MAX_TX_BYTES,
 };
+use crate::types::{CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
 use alloy_primitives::{Address, B256};
 
 /// A transaction settling a child's exit, decoded: a challenge or a payout.
@@ -59,7 +60,8 @@ impl Settling {
                 Some(Self::DepositChallenge(Box::new(c)))
             }
             Some(Kind::ExitPayout) => Some(Self::Payout(
-                decode("ExitPayoutClaim", &tx.data, 4 * 32).map_err(undecodable)?,
+                decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES)
+                    .map_err(undecodable)?,
                 tx.outputs.clone(),
             )),
             _ => None,
@@ -73,6 +75,12 @@ impl Settling {
             Self::DepositChallenge(c) => (c.childChainId, ExitKey::Deposit(c.nonce).exit_id()),
             Self::Payout(p, _) => (p.childChainId, p.exitId),
         }
+    }
+
+    /// Whether it is a payout that cancels exit `exit_id` of `child` (its anchor voided): the
+    /// one settlement after which the exit may start again.
+    pub(crate) fn cancels(&self, child: u64, exit_id: B256) -> bool {
+        matches!(self, Self::Payout(p, _) if p.cancels && (p.childChainId, p.exitId) == (child, exit_id))
     }
 
     /// Where it says the parent queued the exit.
@@ -110,32 +118,47 @@ impl Settling {
     }
 }
 
-/// The exit a start queues: its child, its id and the position it claims (zero for an exit
-/// from the parent's deposit record). `None` for another kind, or a start whose claimed
-/// transaction is a deposit whose record does not decode (the exit key cannot be told).
-pub(crate) fn started(tx: &Transaction) -> Result<Option<(u64, B256, UtxoPos)>, FraudError> {
+/// What a start of a child's exit says, decoded.
+pub(crate) struct Started {
+    /// The child.
+    pub(crate) child: u64,
+    /// The exit it queues.
+    pub(crate) exit_id: B256,
+    /// The position it claims (zero for an exit from the parent's deposit record).
+    pub(crate) pos: UtxoPos,
+    /// Where it says the parent last cancelled the exit (0:0: it was never started).
+    pub(crate) cancelled: TxRef,
+}
+
+/// The exit a start queues. `None` for another kind, or a start whose claimed transaction is a
+/// deposit whose record does not decode (the exit key cannot be told).
+pub(crate) fn started(tx: &Transaction) -> Result<Option<Started>, FraudError> {
     let undecodable = |_| FraudError::WrongKind(tx.kind);
     Ok(match tx.tx_kind() {
         Some(Kind::StartChildExit) => {
             let start: ChildExitStart =
                 decode("ChildExitStart", &tx.data, MAX_TX_BYTES).map_err(undecodable)?;
             let claimed = &start.inclusion.signedTx.transaction;
-            let key = if claimed.tx_kind() == Some(Kind::Deposit) {
-                let Ok(record) = decode::<DepositRecord>("DepositRecord", &claimed.data, 6 * 32)
-                else {
-                    return Ok(None);
-                };
-                ExitKey::Deposit(record.nonce)
-            } else {
-                ExitKey::output(claimed, start.pos.outputIndex)
+            let Ok(key) = ExitKey::claimed(claimed, start.pos.outputIndex) else {
+                return Ok(None);
             };
-            Some((start.childChainId, key.exit_id(), start.pos))
+            Some(Started {
+                child: start.childChainId,
+                exit_id: key.exit_id(),
+                pos: start.pos,
+                cancelled: TxRef { height: start.cancelledHeight, index: start.cancelledIndex },
+            })
         }
         Some(Kind::StartChildDepositExit) => {
             let start: ChildDepositExit =
-                decode("ChildDepositExit", &tx.data, 2 * 32).map_err(undecodable)?;
-            let id = ExitKey::Deposit(start.nonce).exit_id();
-            Some((start.childChainId, id, UtxoPos::default()))
+                decode("ChildDepositExit", &tx.data, CHILD_DEPOSIT_EXIT_BYTES)
+                    .map_err(undecodable)?;
+            Some(Started {
+                child: start.childChainId,
+                exit_id: ExitKey::Deposit(start.nonce).exit_id(),
+                pos: UtxoPos::default(),
+                cancelled: TxRef { height: start.cancelledHeight, index: start.cancelledIndex },
+            })
         }
         _ => None,
     })
@@ -144,8 +167,8 @@ pub(crate) fn started(tx: &Transaction) -> Result<Option<(u64, B256, UtxoPos)>, 
 /// The child and exit a start, challenge or payout of an exit settles or queues, `None` for
 /// another kind.
 pub(crate) fn touched(tx: &Transaction) -> Result<Option<(u64, B256)>, FraudError> {
-    if let Some((child, exit_id, _)) = started(tx)? {
-        return Ok(Some((child, exit_id)));
+    if let Some(start) = started(tx)? {
+        return Ok(Some((start.child, start.exit_id)));
     }
     Ok(Settling::of(tx)?.map(|s| s.exit()))
 }
@@ -171,10 +194,11 @@ pub fn verify_unfounded_settlement(
     let link = settling.start();
     let at = TxRef { height: c.height, index: c.txIndex };
     let refuses = |start: &SignedTransaction| {
-        let Some((of, id, pos)) = started(&start.transaction)? else { return Ok(true) };
+        let Some(s) = started(&start.transaction)? else { return Ok(true) };
         let Some(owner) = first_signer(domain, start) else { return Ok(true) };
         let child_domain = child_domain(domain, child);
-        Ok(of != child || id != exit_id || !settling.holds(&child_domain, id, &pos, owner))
+        let founds = s.child == child && s.exit_id == exit_id;
+        Ok(!founds || !settling.holds(&child_domain, exit_id, &s.pos, owner))
     };
     let names = |later: &Transaction| Ok(touched(later)? == Some((child, exit_id)));
     link::judge(chain_id, anchor, (link, at), e, refuses, names)?;

@@ -26,6 +26,18 @@ pub(super) fn shown(
     Ok((Shows::Nothing, nothing_at(cx, link)?))
 }
 
+/// The showing of a proof that the transaction at `at`, naming no link (0:0), is refused: the
+/// latest transaction before it that `names`, the only showing such a link has.
+pub(super) fn shown_after_none(
+    cx: &ProofContext<'_>,
+    at: TxRef,
+    names: impl Fn(&Transaction) -> bool,
+) -> Result<(Shows, IncludedTx), ProofError> {
+    let later = latest_before(cx, at, names)
+        .ok_or_else(|| ProofError::Refuted("nothing before it that it should have named".into()))?;
+    Ok((Shows::Later, cx.included(later.height, later.index)?))
+}
+
 /// Where the latest transaction before `at` that `names` is.
 fn latest_before(
     cx: &ProofContext<'_>,

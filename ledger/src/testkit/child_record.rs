@@ -170,6 +170,7 @@ fn exit_start(
         pos: UtxoPos::new(1, 0, index),
         inclusion: chain.inclusion(1, 0),
         acceptance: Default::default(),
+        ..Default::default()
     };
     let tx = crate::build::transaction(
         Kind::StartChildExit,

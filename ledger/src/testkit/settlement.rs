@@ -45,9 +45,22 @@ pub const OUTPUT_EXIT_TXS: [&str; 7] = [
     "payout_of_no_start",
 ];
 
+/// What follows, in block 4, the transactions of [`OUTPUT_EXIT_TXS`], by name: a payout that
+/// cancels the exit of an output; her start of it again naming that cancellation, which it
+/// stands on; then starts of it naming none, naming the payout that paid it, and naming block
+/// 1's empty fourth slot; and a start of the exit of deposit 7 from the record naming none.
+pub const RESTART_TXS: [&str; 6] = [
+    "cancellation",
+    "restart",
+    "restart_naming_none",
+    "restart_naming_a_payout",
+    "restart_naming_an_empty_slot",
+    "deposit_restart_naming_none",
+];
+
 /// Alice's start (at `start`, in block 4, spending `coin`) of the exit of deposit 7 into
 /// child 8 from the record, the challenges of [`CHALLENGE_CASES`], her start of an exit of an
-/// output, and the transactions of [`OUTPUT_EXIT_TXS`].
+/// output, and the transactions of [`OUTPUT_EXIT_TXS`] and [`RESTART_TXS`].
 pub(super) fn settlement_txs(
     d: &SigningDomain,
     alice: &UserKey,
@@ -77,7 +90,8 @@ pub(super) fn settlement_txs(
     };
 
     // The exit of deposit 7 from the record: at position zero.
-    let record_exit = ChildDepositExit { childChainId: CHILD, nonce: NONCE }.abi_encode();
+    let record_exit =
+        ChildDepositExit { childChainId: CHILD, nonce: NONCE, ..Default::default() }.abi_encode();
     let deposit = ExitKey::Deposit(NONCE).exit_id();
     let at = TxRef { height: 4, index: start };
     let founding = || spend(UtxoPos::default(), alice);
@@ -117,17 +131,19 @@ pub(super) fn settlement_txs(
         ..Default::default()
     };
     let at = TxRef { height: 4, index: start + txs.len() as u32 };
-    let payout = |child: u64, link: TxRef, to: &[&UserKey]| {
+    let paying = |child: u64, link: TxRef, to: &[&UserKey], cancels: bool| {
         let claim = ExitPayoutClaim {
             childChainId: child,
             exitId: output_exit,
             startHeight: link.height,
             startIndex: link.index,
+            cancels,
         };
         let outputs = to.iter().map(|u| Output::new(u.address(), Address::ZERO, U256::ONE));
         let tx = transaction(Kind::ExitPayout, vec![], outputs.collect(), claim.abi_encode());
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
+    let payout = |child: u64, link: TxRef, to: &[&UserKey]| paying(child, link, to, false);
     let ahead = TxRef { height: 4, index: u32::MAX };
     txs.extend([
         starting(Kind::StartChildExit, output_start.abi_encode()),
@@ -138,6 +154,27 @@ pub(super) fn settlement_txs(
         challenge(output_exit, spend(output, alice), ahead),
         payout(CHILD, at, &[alice, bob]),
         payout(CHILD, TxRef { height: 3, index: 0 }, &[alice]),
+    ]);
+
+    let cancellation = TxRef { height: 4, index: start + txs.len() as u32 };
+    let paid = TxRef { height: 4, index: at.index + 2 };
+    let restart = |named: TxRef| {
+        let again = ChildExitStart {
+            cancelledHeight: named.height,
+            cancelledIndex: named.index,
+            ..output_start.clone()
+        };
+        starting(Kind::StartChildExit, again.abi_encode())
+    };
+    let deposit_again =
+        ChildDepositExit { childChainId: CHILD, nonce: NONCE, ..Default::default() };
+    txs.extend([
+        paying(CHILD, at, &[alice], true),
+        restart(cancellation),
+        restart(TxRef::default()),
+        restart(paid),
+        restart(TxRef { height: 1, index: 3 }),
+        starting(Kind::StartChildDepositExit, deposit_again.abi_encode()),
     ]);
     txs
 }

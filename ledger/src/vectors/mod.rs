@@ -31,6 +31,7 @@ mod exits;
 mod fabricated;
 mod payout;
 mod record;
+mod restart;
 mod root;
 mod settlement;
 mod succession;
@@ -433,6 +434,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in settlement::cases(world) {
         let proof = prove(SolFraudKind::UnfoundedSettlement, &|| evidence.abi_encode());
         push(&name, "UnfoundedSettlement", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in restart::cases(world) {
+        let proof = prove(SolFraudKind::RepeatedExit, &|| evidence.abi_encode());
+        push(&name, "RepeatedExit", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 8 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);

@@ -56,8 +56,13 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         &[&alice],
     );
     let payout = |extra: u64| {
-        let claim =
-            ExitPayoutClaim { childChainId: child, exitId: exit_id, startHeight: 6, startIndex: 0 };
+        let claim = ExitPayoutClaim {
+            childChainId: child,
+            exitId: exit_id,
+            startHeight: 6,
+            startIndex: 0,
+            cancels: false,
+        };
         let outputs = vec![
             Output::new(alice.address(), Address::ZERO, U256::from(30 + extra)),
             Output::new(alice.address(), Address::ZERO, params.exitBond),

@@ -161,6 +161,7 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
         exitId: exit_id,
         startHeight: start.height,
         startIndex: start.index,
+        cancels: false,
     };
     let payout = plasma_ledger::SignedTransaction {
         transaction: build::transaction(

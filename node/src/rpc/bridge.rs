@@ -54,6 +54,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::CheckpointSuccession) => "checkpoint_succession",
         Ok(FraudKind::UnfoundedSettlement) => "unfounded_settlement",
         Ok(FraudKind::OverdrawnPayout) => "overdrawn_payout",
+        Ok(FraudKind::RepeatedExit) => "repeated_exit",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

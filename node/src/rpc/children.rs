@@ -1,9 +1,10 @@
 //! `plasma.v1.Children`: the children this chain hosts — registry, escrow, checkpoints and
 //! open exits, as its committed state holds them.
 
-use super::{amount, internal, locked, RpcState};
+use super::{amount, bad, internal, locked, RpcState};
 use crate::store::StoreError;
 use alloy_sol_types::SolValue;
+use plasma_ledger::children::latest_cancellation;
 use plasma_proto::v1 as pb;
 use plasma_proto::v1::children_server::Children;
 use tonic::{Request, Response, Status};
@@ -127,5 +128,35 @@ impl Children for RpcState {
             })
             .collect();
         Ok(Response::new(pb::ChildExitsResponse { exits }))
+    }
+
+    async fn get_exit_cancellation(
+        &self,
+        req: Request<pb::GetExitCancellationRequest>,
+    ) -> Result<Response<pb::GetExitCancellationResponse>, Status> {
+        let req = req.into_inner();
+        let chain = req.chain_id;
+        let exit_id: [u8; 32] = req.exit_id.as_slice().try_into().map_err(|_| {
+            bad("exit_id", format!("{} bytes, an exit id is 32", req.exit_id.len()))
+        })?;
+        let exit_id = plasma_ledger::B256::from(exit_id);
+        let (known, exit) = self
+            .app
+            .with_store(|s| {
+                Ok::<_, StoreError>((s.child(chain)?.is_some(), s.child_exit(chain, &exit_id)?))
+            })
+            .map_err(internal)?;
+        if !known {
+            return Err(not_a_child(chain));
+        }
+        let latest = latest_cancellation(exit.as_ref()).ok_or_else(|| {
+            Status::failed_precondition(format!(
+                "exit {exit_id} of chain {chain} is queued, paid or challenged: it may not start again"
+            ))
+        })?;
+        Ok(Response::new(pb::GetExitCancellationResponse {
+            height: latest.height,
+            index: latest.index,
+        }))
     }
 }

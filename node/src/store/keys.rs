@@ -199,19 +199,33 @@ pub(crate) fn child_checkpoint_from(v: &[u8]) -> Result<(B256, TxRef), String> {
     Ok((B256::from_slice(hash), at.ok_or_else(bad)?))
 }
 
-/// A child's exit: `abi.encode(record, bond, anchor, status, startHeight, startIndex)`, the
-/// status as a `uint32` (see [`exit_status_code`]).
+/// A child's exit: `abi.encode(record, bond, anchor, status, startHeight, startIndex,
+/// cancelledHeight, cancelledIndex)`, the status as a `uint32` (see [`exit_status_code`]).
 pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
-    let (code, at) = (exit_status_code(e.status), e.started_at);
-    (e.record.clone(), e.bond, e.anchor, code, at.height, at.index).abi_encode_params()
+    let (code, at, cancelled) = (exit_status_code(e.status), e.started_at, e.cancelled_at);
+    let place = (at.height, at.index, cancelled.height, cancelled.index);
+    (e.record.clone(), e.bond, e.anchor, code, place.0, place.1, place.2, place.3)
+        .abi_encode_params()
 }
 
+/// [`child_exit_value`] read back. A value stored before the cancellation's place was kept
+/// reads with the place `0:0`.
 pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
-    let (record, bond, anchor, status, height, index) =
-        <(ExitRecord, U256, u64, u32, u64, u32)>::abi_decode_params(v)
-            .map_err(|e| e.to_string())?;
+    type Kept = (ExitRecord, U256, u64, u32, u64, u32, u64, u32);
+    type Before = (ExitRecord, U256, u64, u32, u64, u32);
+    // The longer form first: the shorter one is a prefix of it.
+    let (record, bond, anchor, status, height, index, c_height, c_index) =
+        match Kept::abi_decode_params(v) {
+            Ok(kept) => kept,
+            Err(_) => {
+                let (r, b, a, s, h, i) = Before::abi_decode_params(v).map_err(|e| e.to_string())?;
+                (r, b, a, s, h, i, 0, 0)
+            }
+        };
     let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
-    Ok(ChildExit { record, bond, anchor, status, started_at: TxRef { height, index } })
+    let started_at = TxRef { height, index };
+    let cancelled_at = TxRef { height: c_height, index: c_index };
+    Ok(ChildExit { record, bond, anchor, status, started_at, cancelled_at })
 }
 
 /// A deposit locked for a child: `abi.encode(record, recordedAt)`.
@@ -226,7 +240,7 @@ pub(crate) fn child_deposit_from(v: &[u8]) -> Result<RecordedDeposit, String> {
 }
 
 /// An exit's status as stored: 0 queued, 1 paid, 2 challenged, 3 cancelled.
-fn exit_status_code(status: ExitStatus) -> u32 {
+pub(crate) fn exit_status_code(status: ExitStatus) -> u32 {
     match status {
         ExitStatus::Queued => 0,
         ExitStatus::Paid => 1,

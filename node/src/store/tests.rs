@@ -75,6 +75,7 @@ fn checkpoints_and_children_round_trip() {
         anchor,
         status,
         started_at: TxRef { height: anchor, index: 2 },
+        cancelled_at: TxRef { height: anchor + 1, index: 0 },
     };
     // A queued exit and a cancelled one (settled: kept, out of the queue).
     let (queued, cancelled) = (exit(3, 3, ExitStatus::Queued), exit(4, 2, ExitStatus::Cancelled));
@@ -122,7 +123,7 @@ fn checkpoints_and_children_round_trip() {
 }
 
 #[test]
-fn a_child_exit_keeps_its_anchor_status_and_start_in_store() {
+fn a_child_exit_keeps_its_anchor_status_start_and_cancellation_in_store() {
     let statuses =
         [ExitStatus::Queued, ExitStatus::Paid, ExitStatus::Challenged, ExitStatus::Cancelled];
     for (i, status) in statuses.into_iter().enumerate() {
@@ -132,9 +133,16 @@ fn a_child_exit_keeps_its_anchor_status_and_start_in_store() {
             anchor: 40 + i as u64,
             status,
             started_at: TxRef { height: 41 + i as u64, index: 7 },
+            cancelled_at: TxRef { height: 50 + i as u64, index: 3 },
         };
         let stored = keys::child_exit_value(&exit);
-        assert_eq!(keys::child_exit_from(&stored), Ok(exit));
+        assert_eq!(keys::child_exit_from(&stored), Ok(exit.clone()));
+        // Stored before the cancellation's place was kept: it reads as 0:0.
+        let (e, at) = (&exit, exit.started_at);
+        let code = keys::exit_status_code(e.status);
+        let before = (e.record.clone(), e.bond, e.anchor, code, at.height, at.index);
+        let read = keys::child_exit_from(&before.abi_encode_params());
+        assert_eq!(read, Ok(ChildExit { cancelled_at: TxRef::default(), ..exit }));
     }
     let mut unknown = keys::child_exit_value(&ChildExit {
         record: ExitRecord::default(),
@@ -142,9 +150,11 @@ fn a_child_exit_keeps_its_anchor_status_and_start_in_store() {
         anchor: 0,
         status: ExitStatus::Queued,
         started_at: TxRef::default(),
+        cancelled_at: TxRef::default(),
     });
-    // The status is the third word from the end, before the start's height and index.
-    let status_byte = unknown.len() - 2 * 32 - 1;
+    // The status is the fifth word from the end, before the start's and the cancellation's
+    // heights and indexes.
+    let status_byte = unknown.len() - 4 * 32 - 1;
     unknown[status_byte] = 4;
     assert!(keys::child_exit_from(&unknown).is_err(), "status 4 means nothing");
 }

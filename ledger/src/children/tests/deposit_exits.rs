@@ -80,9 +80,17 @@ impl Locked {
     }
 
     /// `who` starts an exit of deposit `nonce` from the parent's record, bonding all of its
-    /// 10 at `bond_coin`.
+    /// 10 at `bond_coin`, naming the exit's latest cancellation (none once it is queued).
     fn record_exit(&self, who: &UserKey, nonce: u64, bond_coin: UtxoPos) -> SignedTransaction {
-        let exit = ChildDepositExit { childChainId: self.id, nonce };
+        let id = ExitKey::Deposit(nonce).exit_id();
+        let kept = self.parent.state.child_exit(self.id, &id);
+        let cancelled = latest_cancellation(kept.as_ref()).unwrap_or_default();
+        let exit = ChildDepositExit {
+            childChainId: self.id,
+            nonce,
+            cancelledHeight: cancelled.height,
+            cancelledIndex: cancelled.index,
+        };
         let held = U256::from(10);
         build::child_deposit_exit_tx(&self.parent.domain, who, bond_coin, held, &exit, held)
     }
@@ -96,6 +104,7 @@ impl Locked {
             pos: UtxoPos::new(1, 0, 0),
             inclusion: self.child.inclusion_under(1, 0, 2),
             acceptance: self.parent.acceptance(self.header(2)),
+            ..Default::default()
         };
         let (kind, held) = (Kind::StartChildExit, (Address::ZERO, U256::from(10)));
         let (domain, payload) = (&self.parent.domain, start.abi_encode());
@@ -374,7 +383,7 @@ fn a_record_exit_is_started_by_the_recipient_of_a_recorded_deposit_bonding_the_c
         refused_as(tx_refusal(&mut w.parent, unknown)),
         ChildError::UnknownDeposit { chain: w.id, nonce: 2 }
     );
-    let exit = ChildDepositExit { childChainId: w.id, nonce: 1 };
+    let exit = ChildDepositExit { childChainId: w.id, nonce: 1, ..Default::default() };
     let (coin, ten, nine) = (UtxoPos::new(2, 2, 0), U256::from(10), U256::from(9));
     let cheap = build::child_deposit_exit_tx(&w.parent.domain, &w.alice, coin, ten, &exit, nine);
     assert!(matches!(tx_refusal(&mut w.parent, cheap), TxError::ValueMismatch { .. }));
@@ -415,7 +424,7 @@ fn a_deposit_record_exit_start_that_mints_value_is_proven_inflation() {
     let mut chain = TestChain::new();
     let record = chain.record_deposit(alice.address(), Address::ZERO, 100);
     chain.commit(vec![build::deposit_transaction(&record)]);
-    let exit = ChildDepositExit { childChainId: 8, nonce: 0 };
+    let exit = ChildDepositExit { childChainId: 8, nonce: 0, ..Default::default() };
     let minted = vec![Output::new(alice.address(), Address::ZERO, U256::from(1_000))];
     let tx = build::transaction(
         Kind::StartChildDepositExit,

@@ -86,6 +86,7 @@ impl Game {
             pos,
             inclusion,
             acceptance: self.parent.acceptance(self.child.tip()),
+            ..Default::default()
         };
         build::sign(
             &self.parent.domain,
@@ -127,7 +128,8 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     assert_eq!(tx_refusal(&mut g.parent, to_mallory), stolen);
     let elsewhere = TxRef { height: exit.started_at.height, index: exit.started_at.index + 1 };
     let mut claim: crate::types::ExitPayoutClaim =
-        crate::types::decode("ExitPayoutClaim", &payout.transaction.data, 4 * 32).expect("claim");
+        crate::types::decode("ExitPayoutClaim", &payout.transaction.data, EXIT_PAYOUT_CLAIM_BYTES)
+            .expect("claim");
     (claim.startHeight, claim.startIndex) = (elsewhere.height, elsewhere.index);
     let mut unfounded = payout.clone();
     unfounded.transaction.data = claim.abi_encode().into();
@@ -283,6 +285,7 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
         anchor: 1,
         status: ExitStatus::Queued,
         started_at: TxRef::default(),
+        cancelled_at: TxRef::default(),
     };
     // Chain 1's ETH queue in priority order is pos 2 (10), 5 (10), 7 (20), 9 (30); at 25
     // the first three are paid and 9 waits. Its token queue pays pos 3; chain 2 waits. Pos
@@ -376,6 +379,7 @@ fn a_settlement_pays_what_the_escrow_holds_or_only_the_bond_and_never_a_zero_out
         anchor,
         status: ExitStatus::Queued,
         started_at: TxRef::default(),
+        cancelled_at: TxRef::default(),
     };
     let outputs = |exit: &ChildExit, escrow: u64, rollback: u64| -> Vec<u64> {
         let outputs = build::payout_outputs(exit, U256::from(escrow), rollback);

@@ -4,7 +4,7 @@
 //! disagree about a block void the later one's fork.
 
 use super::*;
-use crate::fraud::FraudError;
+use crate::fraud::{FraudError, Shows};
 
 /// A staked child whose history goes bad twice. Child blocks: 1 mints 30 to Bob, 5 and 7 to
 /// Mallory; 2 moves Bob's 30 to Carol; 3 is empty; 4 inflates Mallory's 5 into 25 (4:0:0);
@@ -130,10 +130,11 @@ impl Rollback {
         anchor: u64,
         bond_coin: UtxoPos,
     ) -> SignedTransaction {
-        self.start_on(&self.child, who, pos, anchor, bond_coin)
+        self.start_on(&self.child, who, pos, anchor, bond_coin, TxRef::default())
     }
 
-    /// [`Self::start`], proven in the history of `chain` (the child or its fork).
+    /// [`Self::start`], proven in the history of `chain` (the child or its fork), naming
+    /// `cancelled` as the exit's latest cancellation (0:0: none).
     fn start_on(
         &self,
         chain: &TestChain,
@@ -141,6 +142,7 @@ impl Rollback {
         pos: UtxoPos,
         anchor: u64,
         bond_coin: UtxoPos,
+        cancelled: TxRef,
     ) -> SignedTransaction {
         let anchor = chain.blocks[anchor as usize - 1].header.clone();
         let start = ChildExitStart {
@@ -149,6 +151,8 @@ impl Rollback {
             inclusion: chain.inclusion_under(pos.blockHeight, pos.txIndex, anchor.height),
             anchor,
             pos,
+            cancelledHeight: cancelled.height,
+            cancelledIndex: cancelled.index,
         };
         let tx =
             build::transaction(Kind::StartChildExit, vec![bond_coin], vec![], start.abi_encode());
@@ -300,32 +304,6 @@ fn eth(v: u64) -> (Address, U256) {
     (Address::ZERO, U256::from(v))
 }
 
-/// The overdrawn-payout evidence of the payout at `(height, 0)` of `parent`: the start at
-/// `start` and the child's registration, under the tip.
-fn payout_evidence(parent: &TestChain, height: u64, start: TxRef) -> PayoutEvidence {
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: parent.inclusion(height, index),
-    };
-    let registers =
-        |stx: &SignedTransaction| stx.transaction.tx_kind() == Some(Kind::RegisterChild);
-    let (height_r, index_r) = parent
-        .blocks
-        .iter()
-        .find_map(|b| Some((b.header.height, b.transactions.iter().position(registers)? as u32)))
-        .expect("the child's registration");
-    PayoutEvidence {
-        payout: included(height, 0),
-        start: included(start.height, start.index),
-        registration: RegistrationProof {
-            height: height_r,
-            txIndex: index_r,
-            inclusion: parent.inclusion(height_r, index_r),
-        },
-    }
-}
-
 #[test]
 fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_below() {
     let mut w = Rollback::new();
@@ -359,7 +337,35 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
         tx_refusal(&mut w.parent, void),
         TxError::System(e) if matches!(*e, ChildError::VoidAnchor { height: 6, .. })
     ));
-    w.parent.commit(vec![w.start(&w.carol, carols.clone(), 2, UtxoPos::new(2, 6, 0))]);
+    // Again it names where the parent cancelled it: a start naming none is refused, and
+    // the cancellation, shown, convicts it.
+    assert_eq!(cancelled.cancelled_at, TxRef { height: cancelled_at, index: 0 });
+    let coin = UtxoPos::new(2, 6, 0);
+    let latest = cancelled.cancelled_at;
+    let honest = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin.clone(), latest);
+    let naming_none = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin, TxRef::default());
+    let not_latest = ChildError::NotLatestCancellation { exit_id, named: TxRef::default(), latest };
+    assert_eq!(tx_refusal(&mut w.parent, naming_none.clone()), not_latest.into());
+    let mut forged = w.parent.clone();
+    forged.commit_unchecked(vec![naming_none]);
+    let at = forged.tip().height;
+    let shown = |c: &TestChain, place: TxRef| IncludedTx {
+        height: place.height,
+        txIndex: place.index,
+        inclusion: c.inclusion(place.height, place.index),
+    };
+    let judge = |c: &TestChain, shows: Shows, place: TxRef| {
+        let linking = shown(c, TxRef { height: at, index: 0 });
+        let e = LinkEvidence { linking, shows: shows as u8, shown: shown(c, place) };
+        crate::fraud::verify_repeated_exit(c.domain.chain_id, c.tip(), &e).map(|v| v.height)
+    };
+    assert_eq!(judge(&forged, Shows::Later, latest), Ok(at), "the cancellation convicts it");
+    assert_eq!(judge(&forged, Shows::Linked, latest), Err(FraudError::NamesNone));
+    w.parent.commit(vec![honest]);
+    // The honest restart stands on the cancellation it names: no showing convicts it.
+    assert_eq!(judge(&w.parent, Shows::Linked, latest), Err(FraudError::Follows));
+    assert_eq!(judge(&w.parent, Shows::Later, first.started_at), Err(FraudError::NotLater));
+    assert_eq!(judge(&w.parent, Shows::Nothing, latest), Err(FraudError::SomethingThere));
     let again = w.parent.state.child_exit(w.id, &exit_id).expect("queued again");
     assert_eq!((again.status, again.anchor), (ExitStatus::Queued, 2));
     advance_to(&mut w.parent, again.record.exitableAt);
@@ -371,8 +377,9 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     assert_eq!(paid.status, ExitStatus::Paid);
     // Neither payout is overdrawn: the cancellation, due by the first start, returns the bond;
     // the payout of the restart, due by its own start, the claim and the bond.
-    for (at, start) in [(cancelled_at, first.started_at), (paid_at, again.started_at)] {
-        let e = payout_evidence(&w.parent, at, start);
+    for at in [cancelled_at, paid_at] {
+        let e = w.parent.with_proof_context(|cx| crate::prove::payout_evidence(cx, at, 0));
+        let e = e.expect("the payout, its start and the registration");
         let judged =
             crate::fraud::verify_overdrawn_payout(w.parent.domain.chain_id, w.parent.tip(), &e);
         assert_eq!(judged, Err(crate::fraud::FraudError::Owed), "the payout at {at}");
@@ -466,7 +473,14 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // same 30 under it.
     w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
-    let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
+    let start = w.start_on(
+        &w.fork,
+        &w.mallory,
+        mallorys.clone(),
+        4,
+        UtxoPos::new(2, 7, 0),
+        TxRef::default(),
+    );
     w.parent.commit(vec![start]);
     assert_eq!(w.parent.state.exit_queue(w.id, &Address::ZERO).len(), 2);
 
@@ -519,7 +533,14 @@ fn an_exit_of_a_forks_output_does_not_block_the_honest_exit_at_the_same_position
     let pos = UtxoPos::new(2, 0, 0);
     // Mallory exits the fork's output first; Carol's exit of the child's output at the same
     // position, under checkpoint 2, still starts: an exit claims a transaction's output.
-    let mallorys = w.start_on(&w.fork_at_2, &w.mallory, pos.clone(), 4, UtxoPos::new(2, 7, 0));
+    let mallorys = w.start_on(
+        &w.fork_at_2,
+        &w.mallory,
+        pos.clone(),
+        4,
+        UtxoPos::new(2, 7, 0),
+        TxRef::default(),
+    );
     w.parent.commit(vec![mallorys]);
     w.parent.commit(vec![w.start(&w.carol, pos, 2, UtxoPos::new(2, 5, 0))]);
     let queue = w.parent.state.exit_queue(w.id, &Address::ZERO);
@@ -661,7 +682,14 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     w.parent.commit(w.parent.linked(vec![w.checkpoint(1)]));
     w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
-    let start = w.start_on(&w.fork, &w.mallory, mallorys.clone(), 4, UtxoPos::new(2, 7, 0));
+    let start = w.start_on(
+        &w.fork,
+        &w.mallory,
+        mallorys.clone(),
+        4,
+        UtxoPos::new(2, 7, 0),
+        TxRef::default(),
+    );
     w.parent.commit(vec![start]);
 
     // A certificate of the fork's own block 2 shows nothing.

@@ -100,6 +100,7 @@ fn payout(child: u64, exit_id: B256, start: TxRef, to: &str) -> SignedTransactio
         exitId: exit_id,
         startHeight: start.height,
         startIndex: start.index,
+        cancels: false,
     };
     let to = testkit::user(to).address();
     let outputs = vec![

@@ -18,7 +18,8 @@ pub(super) fn after_acceptance(
     let setup = chain.clone();
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
     let accepted = child_then(&setup, 4, |c, child| {
-        let record_exit = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+        let record_exit =
+            plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0, ..Default::default() };
         vec![
             child_checkpoint(c, child, 1, 0),
             lock(c, child),
@@ -35,7 +36,7 @@ pub(super) fn after_acceptance(
 
 /// Alice's transaction of `kind` and `payload` spending her ETH output at `coin`, `keep` of it
 /// back.
-fn alices(
+pub(super) fn alices(
     c: &TestChain,
     kind: Kind,
     (height, index): (u64, u32),

@@ -43,6 +43,7 @@ mod challenges;
 mod exits;
 mod headers;
 mod payouts;
+mod restarts;
 mod succession;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
@@ -180,13 +181,15 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::ExitNotActive { .. } | ChildError::Challenge(_) => {
             Convicted(FraudKind::UnfoundedSettlement)
         }
+        ChildError::AlreadyExited(_) | ChildError::NotLatestCancellation { .. } => {
+            Convicted(FraudKind::RepeatedExit)
+        }
         ChildError::UnknownChild(_)
         | ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
         | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
         | ChildError::UnknownDeposit { .. }
-        | ChildError::AlreadyExited(_)
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
         | ChildError::RewardOutput => Open(BOOKKEEPING),
@@ -615,7 +618,8 @@ fn lock(c: &TestChain, child: u64) -> SignedTransaction {
 /// lock of [`lock`] (the block's second transaction), `keep` of it back.
 fn deposit_exit(c: &TestChain, child: u64, keep: u64) -> SignedTransaction {
     let alice = testkit::user("alice");
-    let start = plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0 };
+    let start =
+        plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0, ..Default::default() };
     let tx = build::transaction(
         Kind::StartChildDepositExit,
         vec![UtxoPos::new(3, 1, 0)],
@@ -687,18 +691,9 @@ fn assert_convicted(
     let Convicted(kind) = verdict(&error) else {
         panic!("{name}: {error} is classified {:?}, not convicted", verdict(&error));
     };
-    let anchor = chain.tip().clone();
-    let blocks: Vec<&Block> = chain.blocks.iter().collect();
-    let certificate =
-        CommitCertificate { height: anchor.height, blockHash: anchor.hash(), ..Default::default() };
-    let cx = ProofContext {
-        domain: &chain.domain,
-        blocks: &blocks,
-        anchor: &anchor,
-        certificate: &certificate,
-    };
     let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
-    let proof = build_proof(&cx, bad, &error, records)
+    let proof = chain
+        .with_proof_context(|cx| build_proof(cx, bad, &error, records))
         .unwrap_or_else(|e| panic!("{name}: {error} has no proof: {e}"));
     let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
         .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));

@@ -47,6 +47,7 @@ fn after_start(
             pos: UtxoPos::new(1, index, 0),
             inclusion: child_chain.inclusion(1, index),
             acceptance: acceptance_of(chain.inclusion_under(3, 1, 3)),
+            ..Default::default()
         };
         let change = Output::new(alice.address(), Address::ZERO, U256::from(keep));
         let tx =

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import "../src/PlasmaTypes.sol";
+import {RootStorage} from "../src/RootStorage.sol";
+import {LinkVerifier} from "../src/LinkVerifier.sol";
+import {FraudFixture} from "./FraudFixture.sol";
+
+/// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
+/// names (its link): a child checkpoint, a challenge or payout of a child's exit, a start of one
+/// again. The honest counterpart is refused and changes nothing; the fraud freezes the chain
+/// and slashes the anchor's signers.
+contract FraudLinksTest is FraudFixture {
+    /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own
+    /// certificate certifies it, and an exit under it would show a valid acceptance, paying
+    /// the quorum from the child's escrow): the checkpoint it links to, shown, convicts; the
+    /// checkpoint that follows it honestly does not.
+    function test_fraud_a_child_checkpoint_naming_a_set_of_its_own() public {
+        _convict(
+            "checkpoint_succession_names_a_set_of_its_own",
+            "checkpoint_succession_follows",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... accepts a checkpoint of its child linked past the latest accepted one (to judge it
+    /// against an older set): the latest, between them, convicts; a registration before the
+    /// link does not.
+    function test_fraud_a_child_checkpoint_skipping_the_latest() public {
+        _convict(
+            "checkpoint_succession_skips_the_latest",
+            "checkpoint_succession_follows_no_later",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... accepts a checkpoint of its child linked past the last transaction of a block: that
+    /// transaction, shown as the block's last, convicts; the link's own transaction, shown as
+    /// its block's last, does not.
+    function test_fraud_a_child_checkpoint_linked_to_nothing() public {
+        _convict(
+            "checkpoint_succession_links_an_empty_slot",
+            "checkpoint_succession_follows_something_there",
+            LinkVerifier.SomethingThere.selector,
+            4
+        );
+    }
+
+    /// A checkpoint-succession proof costs what a block holds.
+    function test_a_checkpoint_succession_proof_fits_a_block() public {
+        _convictsWithin(
+            "checkpoint_succession_names_a_set_of_its_own", 2_000_000, "gas of a checkpoint-succession proof: "
+        );
+    }
+
+    /// ... challenges an honest exit (of a deposit into its child, from its record) with a
+    /// spend of another output (the challenger takes the exit and its bond for good): the start
+    /// the challenge names, shown, convicts; the challenge it founds does not.
+    function test_fraud_an_exit_challenged_with_a_spend_of_another_output() public {
+        _convict(
+            "unfounded_settlement_spends_another_output",
+            "unfounded_settlement_founded",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... challenges an exit it settled before by an earlier challenge: that settlement,
+    /// between the start and the challenge, convicts; the start itself, shown as later, does
+    /// not.
+    function test_fraud_an_exit_challenged_after_it_was_settled() public {
+        _convict(
+            "unfounded_settlement_settled_since",
+            "unfounded_settlement_founded_no_later",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... challenges an exit of its child's output that it paid before: the payout, between
+    /// the start and the challenge, convicts; a payout of the same exit id of another child
+    /// does not.
+    function test_fraud_an_exit_challenged_after_it_was_paid() public {
+        _convict(
+            "unfounded_settlement_paid_since",
+            "unfounded_settlement_paid_since_shown_another_childs_payout",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... pays its child's exit to another than the exit's owner (Bob takes part of Alice's
+    /// exit from the child's escrow): the start the payout names, shown, convicts; the payout
+    /// to Alice alone it founds does not.
+    function test_fraud_an_exit_paid_to_another_than_its_owner() public {
+        _convict(
+            "unfounded_settlement_payout_to_another",
+            "unfounded_settlement_payout_to_the_owner",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... pays an exit of its child that was never queued where the payout says (the
+    /// transaction there starts no exit), draining the child's escrow: that transaction, shown,
+    /// convicts; Alice's start, shown for her payout, does not.
+    function test_fraud_a_payout_of_an_exit_never_started() public {
+        _convict(
+            "unfounded_settlement_payout_of_no_start",
+            "unfounded_settlement_payout_to_the_owner",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... pays its child's exit of an output in the block that started it, before anyone could
+    /// challenge it: its start and the child's registration convict; the payout once due does not.
+    function test_fraud_an_exit_paid_before_it_is_due() public {
+        _submitCheckpointOf("overdrawn_payout_early");
+        _convict("overdrawn_payout_early", "overdrawn_payout_owed", LinkVerifier.Owed.selector, 4);
+    }
+
+    /// ... pays its child's exit of an output, once due, one more than its claim and bond, from
+    /// the child's escrow: convicted; the payout of the claim and the bond is not.
+    function test_fraud_an_exit_paid_more_than_it_claims() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict("overdrawn_payout_exceeds", "overdrawn_payout_owed", LinkVerifier.Owed.selector, 4);
+    }
+
+    /// An overdrawn-payout proof costs what a block holds.
+    function test_an_overdrawn_payout_proof_fits_a_block() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convictsWithin("overdrawn_payout_exceeds", 2_000_000, "gas of an overdrawn-payout proof: ");
+    }
+
+    /// An unfounded-settlement proof costs what a block holds.
+    function test_an_unfounded_settlement_proof_fits_a_block() public {
+        _convictsWithin(
+            "unfounded_settlement_spends_another_output", 2_000_000, "gas of an unfounded-settlement proof: "
+        );
+    }
+
+    /// ... starts its child's exit again while it is queued, naming no cancellation, so that a
+    /// quorum's friend is paid twice from the child's escrow: the exit's earlier start, shown,
+    /// convicts; a restart naming the cancellation it stands on does not.
+    function test_fraud_an_exit_started_again_naming_no_cancellation() public {
+        _convict("repeated_exit_naming_none", "repeated_exit_restart", LinkVerifier.Follows.selector, 4);
+    }
+
+    /// ... starts its child's exit again naming the payout that paid it as its cancellation:
+    /// the payout, shown, convicts; the exit's first start, shown against the honest restart,
+    /// does not (it is not between).
+    function test_fraud_an_exit_started_again_after_it_was_paid() public {
+        _convict("repeated_exit_naming_a_payout", "repeated_exit_restart_no_later", LinkVerifier.NotLater.selector, 4);
+    }
+
+    /// A repeated-exit proof costs what a block holds.
+    function test_a_repeated_exit_proof_fits_a_block() public {
+        _convictsWithin("repeated_exit_naming_a_payout", 2_000_000, "gas of a repeated-exit proof: ");
+    }
+}
