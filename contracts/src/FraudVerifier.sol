@@ -316,7 +316,8 @@ contract FraudVerifier {
     /// (`unacceptedAnchor`); and by `LinkVerifier`: a child checkpoint that cannot follow what
     /// its link names (`checkpointSuccession`), a challenge or payout of a child's exit that the
     /// start it names does not found (`unfoundedSettlement`), a payout of an exit of an output
-    /// not owed yet, or not that much (`overdrawnPayout`). `root` is the root contract, whose signing
+    /// not owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
+    /// already (`repeatedExit`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external

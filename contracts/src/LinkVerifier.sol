@@ -208,8 +208,10 @@ contract LinkVerifier {
     /// the child's registration show is not owed yet, or not that much (`ev`, the ABI encoding
     /// of `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is
     /// before `exitableAt(claimed block's time, start's block time, exitPeriod)`, or it pays, in
-    /// some token, more than the claimed output's amount (in its token) and the registration's
-    /// exit bond (in ETH) together.
+    /// some token, more than the claimed output's amount (in its token; nothing, when it says
+    /// it cancels the exit) and the registration's exit bond (in ETH) together; or it says it
+    /// cancels an exit from the deposit record (its start, a `StartChildDepositExit`, shows it).
+    /// The registration is not read for the latter.
     function overdrawnPayout(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
@@ -231,6 +233,14 @@ contract LinkVerifier {
         IncludedTx calldata s = e.start;
         if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();
         Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        if (claim.cancels && st.kind == uint8(TxKind.StartChildDepositExit)) {
+            // An exit from the record is never cancelled: the deposit would exit again.
+            ChildDepositExit memory d = abi.decode(st.data, (ChildDepositExit));
+            if (d.childChainId == claim.childChainId && ExitGame.depositExitId(d.nonce) == claim.exitId) {
+                return p.height;
+            }
+            revert NotTheStart();
+        }
         if (st.kind != uint8(TxKind.StartChildExit)) revert NotTheStart();
         ChildExitStart memory start = abi.decode(st.data, (ChildExitStart));
         (bool known, bytes32 id) = this.startedExitId(start);
@@ -243,7 +253,9 @@ contract LinkVerifier {
         uint64 due =
             ExitGame.exitableAt(start.inclusion.header.timestamp, s.inclusion.header.timestamp, reg.params.exitPeriod);
         if (p.inclusion.header.timestamp < due) return p.height;
-        if (_exceeds(t.outputs, output.token, output.amount, reg.params.exitBond)) return p.height;
+        // A cancellation is owed the bond alone: its output may exit again.
+        uint256 owed = claim.cancels ? 0 : output.amount;
+        if (_exceeds(t.outputs, output.token, owed, reg.params.exitBond)) return p.height;
         revert Owed();
     }
 

@@ -370,7 +370,8 @@ enum FraudKind {
     // another output, or a payout to another than the start's claimant (`LinkEvidence`).
     UnfoundedSettlement,
     // A payout of a child's exit of an output, founded by the start it names, that pays before
-    // the exit is due or more than its claim and bond (`PayoutEvidence`).
+    // the exit is due or more than its claim and bond (its bond alone, for a cancellation), or
+    // a cancellation of an exit from the deposit record (`PayoutEvidence`).
     OverdrawnPayout,
     // A start of a child's exit queued or settled already: the cancellation its link names is
     // none, or no cancellation of the exit, or a start, challenge or payout of it came since
@@ -488,8 +489,11 @@ struct LinkEvidence {
 /// amount), the claimed block's time and the start's own block time, and the registration's
 /// exit period and bond, show when the exit is due and the most it is owed. The payout's block
 /// is invalid when its time is before `exitable_at(claimed time, start time, exitPeriod)`, or
-/// when it pays, in some token, more than the claim's amount (in its token) and the bond (in
-/// ETH) together. Whether the start is the exit's latest is `UnfoundedSettlement`'s.
+/// when it pays, in some token, more than the claim's amount (in its token; nothing, when it
+/// says it `cancels` the exit) and the bond (in ETH) together; or when it cancels an exit from
+/// the deposit record (`start` is then the `StartChildDepositExit` of the exit, and the
+/// registration is not read). Whether the start is the exit's latest is
+/// `UnfoundedSettlement`'s.
 struct PayoutEvidence {
     IncludedTx payout;
     IncludedTx start;

@@ -129,6 +129,32 @@ contract FraudLinksTest is FraudFixture {
         _convict("overdrawn_payout_exceeds", "overdrawn_payout_owed", LinkVerifier.Owed.selector, 4);
     }
 
+    /// ... pays its child's exit of an output its claim and bond yet says the payout cancels
+    /// it, so that the output may exit again and be paid twice: convicted, as a cancellation is
+    /// owed its bond alone; the cancellation that returns the bond alone is not.
+    function test_fraud_an_exit_paid_in_full_by_a_cancellation() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_cancellation_paying_the_claim",
+            "overdrawn_payout_cancellation_owed",
+            LinkVerifier.Owed.selector,
+            4
+        );
+    }
+
+    /// ... cancels its child's exit from the deposit record, which stands whatever the child's
+    /// rollback, so that the deposit may exit again: convicted by its start alone; the payout of
+    /// that exit is not this kind's to judge.
+    function test_fraud_an_exit_from_the_record_cancelled() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_record_exit_cancelled",
+            "overdrawn_payout_record_exit_paid",
+            LinkVerifier.NotTheStart.selector,
+            4
+        );
+    }
+
     /// An overdrawn-payout proof costs what a block holds.
     function test_an_overdrawn_payout_proof_fits_a_block() public {
         _submitCheckpointOf("overdrawn_payout_exceeds");

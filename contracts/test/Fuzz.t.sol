@@ -81,9 +81,22 @@ contract QueueHarness {
 contract FuzzTest is RootFixture {
     MerkleHarness internal merkle;
 
+    /// The first fraud case's proof and the conflicting-checkpoints proof (ABI), read once:
+    /// each cheatcode call passes the whole fraud.json, too slow for every fuzz run.
+    bytes internal firstProof;
+    bytes internal conflictingProof;
+
     function setUp() public {
         setUpWorld();
         merkle = new MerkleHarness();
+        string memory j = vm.readFile("test/vectors/fraud.json");
+        firstProof = vm.parseJsonBytes(j, ".cases[0].proof");
+        string[] memory names = abi.decode(vm.parseJson(j, ".cases[*].name"), (string[]));
+        for (uint256 i = 0; i < names.length; ++i) {
+            if (keccak256(bytes(names[i])) == keccak256("conflicting_checkpoints")) {
+                conflictingProof = vm.parseJsonBytes(j, string.concat(".cases[", str(i), "].proof"));
+            }
+        }
     }
 
     /// The transaction hash signatures and output exit ids are made of is EIP-712's
@@ -162,8 +175,7 @@ contract FuzzTest is RootFixture {
     /// One flipped byte anywhere in a valid fraud proof's evidence never convicts more than
     /// the original: the call reverts, or convicts at the same height.
     function testFuzz_tampered_fraud_evidence(uint256 at, uint8 mask) public {
-        string memory j = vm.readFile("test/vectors/fraud.json");
-        FraudProof memory p = abi.decode(vm.parseJsonBytes(j, ".cases[0].proof"), (FraudProof));
+        FraudProof memory p = abi.decode(firstProof, (FraudProof));
         bytes memory ev = p.evidence;
         ev[at % ev.length] ^= bytes1(mask | 1);
         (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));
@@ -175,17 +187,7 @@ contract FuzzTest is RootFixture {
     function testFuzz_tampered_conflicting_checkpoints_evidence(uint256 at, uint8 mask) public {
         (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
         root.submitCheckpoint(fork, forkCert);
-        string memory j = vm.readFile("test/vectors/fraud.json");
-        FraudProof memory p;
-        for (uint256 i = 0; vm.keyExistsJson(j, string.concat(".cases[", str(i), "]")); ++i) {
-            string memory k = string.concat(".cases[", str(i), "]");
-            if (
-                keccak256(bytes(vm.parseJsonString(j, string.concat(k, ".name"))))
-                    == keccak256("conflicting_checkpoints")
-            ) {
-                p = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".proof")), (FraudProof));
-            }
-        }
+        FraudProof memory p = abi.decode(conflictingProof, (FraudProof));
         bytes memory ev = p.evidence;
         ev[at % ev.length] ^= bytes1(mask | 1);
         (bool ok,) = address(root).call(abi.encodeCall(root.proveFraud, (CHAIN, p)));

@@ -215,9 +215,10 @@ impl Devnet {
         ))
     }
 
-    /// The payload of an exit on chain `parent` of the output at `pos` of its child `i`,
-    /// proven under the child's checkpoint at `anchor` from validator `k`'s data, with where
-    /// the parent accepted that checkpoint (as its first validator serves it).
+    /// The payload of a first exit on chain `parent` of the output at `pos` of its child `i`
+    /// (naming no earlier cancellation), proven under the child's checkpoint at `anchor` from
+    /// validator `k`'s data, with where the parent accepted that checkpoint (as its first
+    /// validator serves it).
     pub async fn child_exit_start(
         &self,
         parent: usize,

@@ -516,12 +516,14 @@ pub fn build_proof(
             ChildError::AlreadyExited(_) | ChildError::NotLatestCancellation { .. } => {
                 restart::repeated_exit_proof(cx, height, index)
             }
-            other => Err(ProofError::Unsupported(other.to_string())),
+            // Refused first for a reason not proven yet, a start may still repeat an exit.
+            other => restart::repeated_exit_proof(cx, height, index)
+                .map_err(|_| ProofError::Unsupported(other.to_string())),
         },
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
-        TxError::PayoutEarly { .. } | TxError::PayoutExceeds { .. } => {
-            payout::overdrawn_payout_proof(cx, height, index)
-        }
+        TxError::PayoutEarly { .. }
+        | TxError::PayoutExceeds { .. }
+        | TxError::RecordExitCancelled { .. } => payout::overdrawn_payout_proof(cx, height, index),
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

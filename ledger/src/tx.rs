@@ -144,14 +144,21 @@ pub enum TxError {
         now: u64,
     },
     /// A payout of an exit of an output (proven under a child's checkpoint) paying, in
-    /// `token`, more than its claim (in the claim's token) and its bond (in ETH) together
-    /// ([`crate::exit::payout_excess`]).
+    /// `token`, more than its claim (in the claim's token; nothing, for a cancellation) and its
+    /// bond (in ETH) together ([`crate::exit::payout_excess`]).
     #[error("payout of exit {exit_id} pays more {token} than the exit claims with its bond")]
     PayoutExceeds {
         /// The exit.
         exit_id: B256,
         /// The token paid beyond it.
         token: Address,
+    },
+    /// A payout that says it cancels an exit from the deposit record, which stands whatever the
+    /// child's rollback: it would leave the deposit free to exit again.
+    #[error("exit {exit_id} is from the deposit record: it is never cancelled")]
+    RecordExitCancelled {
+        /// The exit.
+        exit_id: B256,
     },
     /// The payout's outputs differ from what settling the exit pays
     /// ([`crate::build::payout_outputs`]).
@@ -337,12 +344,16 @@ pub fn validate_transaction_with(
             // chain's bookkeeping; an exit from the deposit record takes its time and amount
             // from the record.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
+            if held.anchor == 0 && claim.cancels {
+                return Err(TxError::RecordExitCancelled { exit_id });
+            }
             if held.anchor != 0 {
                 if exit.exitableAt > now {
                     return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
                 }
-                if let Some(token) = payout_excess(&tx.outputs, &exit.token, exit.amount, held.bond)
-                {
+                // A cancellation returns the bond alone: its output may exit again.
+                let claimed = if claim.cancels { U256::ZERO } else { exit.amount };
+                if let Some(token) = payout_excess(&tx.outputs, &exit.token, claimed, held.bond) {
                     return Err(TxError::PayoutExceeds { exit_id, token });
                 }
             }

@@ -59,8 +59,11 @@ pub async fn exit(
                 purpose: "the exit bond",
             })?;
             let claimed = &inclusion.signedTx.transaction;
-            let exit_key = ExitKey::claimed(claimed, pos.outputIndex)
-                .map_err(|source| ConvertError::Abi { field: "the claimed deposit", source })?;
+            let exit_key =
+                ExitKey::claimed(claimed, pos.outputIndex).map_err(|source| ConvertError::Abi {
+                    field: "deposit record in the exited output's transaction",
+                    source,
+                })?;
             let cancelled =
                 exit_cancellation(&mut parent.node, here.id, exit_key.exit_id()).await?;
             let payload = ChildExitStart {

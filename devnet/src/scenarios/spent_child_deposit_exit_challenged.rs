@@ -15,7 +15,9 @@ use plasma_ledger::{
     build, Address, ChildDepositExit, ChildDepositExitChallenge, DepositRecord, ExitPayoutClaim,
     Kind, Output, SignedTransaction, B256, U256,
 };
-use plasma_proto::v1::{ChildExitsRequest, GetBlockRequest, StatusRequest};
+use plasma_proto::v1::{
+    ChildExitsRequest, GetBlockRequest, GetExitCancellationRequest, StatusRequest,
+};
 use std::time::{Duration, Instant};
 
 /// The scenario's name.
@@ -119,6 +121,19 @@ pub async fn spent_child_deposit_exit_challenged(
     check(NAME, !open.contains(&exit_id), || {
         format!("the exit of deposit {nonce} is still queued on {a_path}")
     })?;
+    // Challenged, it never starts again: A names no cancellation a restart could stand on.
+    let mut c = devnet.client(a, 0).await?;
+    let request = GetExitCancellationRequest { chain_id: b_id, exit_id: exit_id.to_vec() };
+    let again = c.children.get_exit_cancellation(request).await;
+    check(
+        NAME,
+        again.as_ref().is_err_and(|s| s.code() == tonic::Code::FailedPrecondition),
+        || {
+            format!(
+                "{a_path} would let the challenged exit of deposit {nonce} start again: {again:?}"
+            )
+        },
+    )?;
     let after = escrow_of(devnet, b).await?;
     check(NAME, after == escrow, || {
         format!("{a_path}'s escrow of {b_path} moved from {escrow} to {after} wei")

@@ -12,6 +12,12 @@
 //! exit's latest, and the payout to its owner, is [`super::verify_unfounded_settlement`]'s to
 //! judge; whether the exit is first in its queue, and how much the escrow leaves it, stays the
 //! parent's bookkeeping.
+//!
+//! A payout that says it cancels the exit (`cancels`: its anchor was voided) is owed the bond
+//! alone, since the output may then exit again: paying the claim with it would pay the claim
+//! twice. An exit from the parent's deposit record (`StartChildDepositExit`) is never
+//! cancelled, so a payout of one that says it cancels is convicted by its start alone; its
+//! other payouts take their amount and time from the record, not judged here.
 
 use super::registered::registered;
 use super::settlement::started;
@@ -22,9 +28,11 @@ use crate::types::EXIT_PAYOUT_CLAIM_BYTES;
 use crate::types::{
     decode, BlockHeader, ChildExitStart, ExitPayoutClaim, PayoutEvidence, MAX_TX_BYTES,
 };
+use alloy_primitives::U256;
 
 /// Overdrawn payout: an included payout of a child's exit of an output, founded by the start
-/// it names, that pays before the exit is due or more than its claim and bond (the module's
+/// it names, that pays before the exit is due or more than its claim and bond (the bond alone,
+/// for a cancellation), or a cancellation of an exit from the deposit record (the module's
 /// doc). Refused when the start shown is not at the payout's link or does not start that exit
 /// of an output, or the registration shown is of another child.
 pub fn verify_overdrawn_payout(
@@ -46,6 +54,9 @@ pub fn verify_overdrawn_payout(
     let start_tx = included(chain_id, anchor, &s.inclusion, s.height, s.txIndex)?;
     let starts_it = started(start_tx)?
         .is_some_and(|s| (s.child, s.exit_id) == (claim.childChainId, claim.exitId));
+    if starts_it && claim.cancels && start_tx.tx_kind() == Some(Kind::StartChildDepositExit) {
+        return Ok(FraudVerdict::at(FraudKind::OverdrawnPayout, p.height));
+    }
     if !starts_it || start_tx.tx_kind() != Some(Kind::StartChildExit) {
         return Err(FraudError::NotTheStart);
     }
@@ -62,7 +73,8 @@ pub fn verify_overdrawn_payout(
     let (params, started_at) = (&reg.params, s.inclusion.header.timestamp);
     let due = exitable_at(claimed.header.timestamp, started_at, params.exitPeriod);
     let early = p.inclusion.header.timestamp < due;
-    let excess = payout_excess(&payout.outputs, &output.token, output.amount, params.exitBond);
+    let claimed = if claim.cancels { U256::ZERO } else { output.amount };
+    let excess = payout_excess(&payout.outputs, &output.token, claimed, params.exitBond);
     if !early && excess.is_none() {
         return Err(FraudError::Owed);
     }

@@ -21,6 +21,7 @@
 use super::link;
 use super::settlement::{started, touched, Settling};
 use super::{included, FraudError, FraudKind, FraudVerdict};
+use crate::kind::Kind;
 use crate::types::{BlockHeader, LinkEvidence, SignedTransaction, Transaction, TxRef};
 
 /// Repeated exit: an included start of a child's exit that the cancellation its link names
@@ -39,9 +40,14 @@ pub fn verify_repeated_exit(
     if start.cancelled == TxRef::default() {
         link::judge_none(chain_id, anchor, at, e, names)?;
     } else {
+        // Only a payout is decoded (the contract decodes nothing else there): any other
+        // transaction at the link is no cancellation.
         let refuses = |linked: &SignedTransaction| {
-            let settling = Settling::of(&linked.transaction)?;
-            Ok(!settling.is_some_and(|s| s.cancels(exit.0, exit.1)))
+            let linked = &linked.transaction;
+            if linked.tx_kind() != Some(Kind::ExitPayout) {
+                return Ok(true);
+            }
+            Ok(!Settling::of(linked)?.is_some_and(|s| s.cancels(exit.0, exit.1)))
         };
         link::judge(chain_id, anchor, (start.cancelled, at), e, refuses, names)?;
     }

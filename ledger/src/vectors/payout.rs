@@ -9,10 +9,11 @@ use crate::kind::Kind;
 use crate::registration::child_chain_id;
 use crate::testkit::{self, FraudWorld};
 use crate::types::{
-    decode, Checkpoint, ChildExitStart, ChildRegistration, ExitPayoutClaim, IncludedTx, Output,
-    PayoutEvidence, RegistrationProof, SignedTransaction, TxInclusion, UtxoPos, MAX_TX_BYTES,
+    decode, Checkpoint, ChildDepositExit, ChildExitStart, ChildRegistration, ExitPayoutClaim,
+    IncludedTx, Output, PayoutEvidence, RegistrationProof, SignedTransaction, TxInclusion, UtxoPos,
+    MAX_TX_BYTES,
 };
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 /// A case: its name, its evidence, and the ledger's verdict.
@@ -21,7 +22,9 @@ pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>
 /// The checkpoint the cases are anchored to, and `(name, evidence, the ledger's verdict)` for
 /// each: Alice's exit of 30 (block 6) paid in its own block, before it is due; once due
 /// (block 7), paid one more than it claims, and paid what it is owed; the latter shown with
-/// the early payout as its start, and with the registration of another child.
+/// the early payout as its start, and with the registration of another child; cancelled with
+/// its bond back (owed), and cancelled paying its claim too; and her exit of deposit 3 from
+/// the record (block 6) cancelled, and paid.
 pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
@@ -55,25 +58,42 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         transaction(Kind::StartChildExit, vec![], vec![], start.abi_encode()),
         &[&alice],
     );
-    let payout = |extra: u64| {
+    // A payout of `exit` naming the start at `link`, paying Alice `amount` (none when zero)
+    // and the bond, saying whether it `cancels`.
+    let pay = |exit: B256, link: u32, amount: u64, cancels: bool| {
         let claim = ExitPayoutClaim {
             childChainId: child,
-            exitId: exit_id,
+            exitId: exit,
             startHeight: 6,
-            startIndex: 0,
-            cancels: false,
+            startIndex: link,
+            cancels,
         };
-        let outputs = vec![
-            Output::new(alice.address(), Address::ZERO, U256::from(30 + extra)),
-            Output::new(alice.address(), Address::ZERO, params.exitBond),
-        ];
+        let claimed = Output::new(alice.address(), Address::ZERO, U256::from(amount));
+        let bond = Output::new(alice.address(), Address::ZERO, params.exitBond);
+        let outputs = if amount == 0 { vec![bond] } else { vec![claimed, bond] };
         let tx = transaction(Kind::ExitPayout, vec![], outputs, claim.abi_encode());
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
-    chain.commit_unchecked(vec![start_tx, payout(0)]);
+    let payout = |extra: u64| pay(exit_id, 0, 30 + extra, false);
+    // Alice's exit of deposit 3 into the child from the parent's record.
+    let record = ChildDepositExit { childChainId: child, nonce: 3, ..Default::default() };
+    let record_start = sign(
+        &chain.domain,
+        transaction(Kind::StartChildDepositExit, vec![], vec![], record.abi_encode()),
+        &[&alice],
+    );
+    let record_exit = ExitKey::Deposit(3).exit_id();
+    chain.commit_unchecked(vec![start_tx, payout(0), record_start]);
     // Block 7 at the exit's due time: its period past block 6 (the claimed block is older).
     chain.clock_offset += params.exitPeriod - 10;
-    chain.commit_unchecked(vec![payout(1), payout(0)]);
+    chain.commit_unchecked(vec![
+        payout(1),
+        payout(0),
+        pay(exit_id, 0, 0, true),
+        pay(exit_id, 0, 30, true),
+        pay(record_exit, 2, 0, true),
+        pay(record_exit, 2, 40, false),
+    ]);
     chain.commit_unchecked(vec![]);
     let (keys, set) = testkit::committee(4);
     let header = chain.tip().clone();
@@ -101,6 +121,10 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         ("owed", evidence((7, 1), included(6, 0), reg)),
         ("owed_shown_another_start", evidence((7, 1), included(6, 1), reg)),
         ("owed_shown_another_child", evidence((7, 1), included(6, 0), another)),
+        ("cancellation_owed", evidence((7, 2), included(6, 0), reg)),
+        ("cancellation_paying_the_claim", evidence((7, 3), included(6, 0), reg)),
+        ("record_exit_cancelled", evidence((7, 4), included(6, 2), reg)),
+        ("record_exit_paid", evidence((7, 5), included(6, 2), reg)),
     ];
     let judged = all
         .into_iter()
@@ -131,5 +155,11 @@ mod tests {
         assert_eq!(verdict("owed"), Err(FraudError::Owed));
         assert_eq!(verdict("owed_shown_another_start"), Err(FraudError::NotTheStart));
         assert!(matches!(verdict("owed_shown_another_child"), Err(FraudError::NotTheChild { .. })));
+        // A cancellation is owed its bond alone; an exit from the record is never cancelled,
+        // and its other payouts are not this kind's to judge.
+        assert_eq!(verdict("cancellation_owed"), Err(FraudError::Owed));
+        assert_eq!(at("cancellation_paying_the_claim"), Ok((FraudKind::OverdrawnPayout, 7)));
+        assert_eq!(at("record_exit_cancelled"), Ok((FraudKind::OverdrawnPayout, 7)));
+        assert_eq!(verdict("record_exit_paid"), Err(FraudError::NotTheStart));
     }
 }

@@ -208,20 +208,10 @@ pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
         .abi_encode_params()
 }
 
-/// [`child_exit_value`] read back. A value stored before the cancellation's place was kept
-/// reads with the place `0:0`.
 pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
-    type Kept = (ExitRecord, U256, u64, u32, u64, u32, u64, u32);
-    type Before = (ExitRecord, U256, u64, u32, u64, u32);
-    // The longer form first: the shorter one is a prefix of it.
     let (record, bond, anchor, status, height, index, c_height, c_index) =
-        match Kept::abi_decode_params(v) {
-            Ok(kept) => kept,
-            Err(_) => {
-                let (r, b, a, s, h, i) = Before::abi_decode_params(v).map_err(|e| e.to_string())?;
-                (r, b, a, s, h, i, 0, 0)
-            }
-        };
+        <(ExitRecord, U256, u64, u32, u64, u32, u64, u32)>::abi_decode_params(v)
+            .map_err(|e| e.to_string())?;
     let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
     let started_at = TxRef { height, index };
     let cancelled_at = TxRef { height: c_height, index: c_index };
@@ -240,7 +230,7 @@ pub(crate) fn child_deposit_from(v: &[u8]) -> Result<RecordedDeposit, String> {
 }
 
 /// An exit's status as stored: 0 queued, 1 paid, 2 challenged, 3 cancelled.
-pub(crate) fn exit_status_code(status: ExitStatus) -> u32 {
+fn exit_status_code(status: ExitStatus) -> u32 {
     match status {
         ExitStatus::Queued => 0,
         ExitStatus::Paid => 1,

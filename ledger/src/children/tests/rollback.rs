@@ -333,10 +333,8 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
 
     // Not again under the voided checkpoint; under checkpoint 2 her output exits in full.
     let void = w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 6, 0));
-    assert!(matches!(
-        tx_refusal(&mut w.parent, void),
-        TxError::System(e) if matches!(*e, ChildError::VoidAnchor { height: 6, .. })
-    ));
+    let refused = tx_refusal(&mut w.parent, void.clone());
+    assert!(matches!(&refused, TxError::System(e) if matches!(**e, ChildError::VoidAnchor { .. })));
     // Again it names where the parent cancelled it: a start naming none is refused, and
     // the cancellation, shown, convicts it.
     assert_eq!(cancelled.cancelled_at, TxRef { height: cancelled_at, index: 0 });
@@ -346,9 +344,17 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     let naming_none = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin, TxRef::default());
     let not_latest = ChildError::NotLatestCancellation { exit_id, named: TxRef::default(), latest };
     assert_eq!(tx_refusal(&mut w.parent, naming_none.clone()), not_latest.into());
+    // Refused first for its voided anchor, the start under 6 names no cancellation either:
+    // the watcher proves it a repeat, shown by the cancellation.
     let mut forged = w.parent.clone();
-    forged.commit_unchecked(vec![naming_none]);
+    forged.commit_unchecked(vec![void]);
     let at = forged.tip().height;
+    let error = BlockError::InvalidTransaction { index: 0, error: refused };
+    let bad = forged.blocks.last().expect("the forged block");
+    let proof =
+        forged.with_proof_context(|cx| crate::prove::build_proof(cx, bad, &error, |_| None));
+    let judged = crate::fraud::judge(&forged.domain, &proof.unwrap(), |_| None, |_| None, |_| None);
+    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((crate::fraud::FraudKind::RepeatedExit, at)));
     let shown = |c: &TestChain, place: TxRef| IncludedTx {
         height: place.height,
         txIndex: place.index,

@@ -95,12 +95,23 @@ fn the_challenge_alices_start_founds_is_valid_and_settles_her_exit() {
 /// A payout of exit `exit_id` of `child`, naming the start at `start`, paying `to` the 40 Alice
 /// locked and the exit's bond of 10.
 fn payout(child: u64, exit_id: B256, start: TxRef, to: &str) -> SignedTransaction {
+    payout_cancelling(child, exit_id, start, to, false)
+}
+
+/// [`payout`], saying whether it `cancels` the exit.
+fn payout_cancelling(
+    child: u64,
+    exit_id: B256,
+    start: TxRef,
+    to: &str,
+    cancels: bool,
+) -> SignedTransaction {
     let claim = ExitPayoutClaim {
         childChainId: child,
         exitId: exit_id,
         startHeight: start.height,
         startIndex: start.index,
-        cancels: false,
+        cancels,
     };
     let to = testkit::user(to).address();
     let outputs = vec![
@@ -124,6 +135,11 @@ fn payout_cases() -> Vec<(&'static str, ChallengeFault)> {
         }),
         ("a payout of an exit of a child never registered", |child| {
             payout(child ^ 1, ExitKey::Deposit(0).exit_id(), START, "alice")
+        }),
+        // An exit from the record stands whatever the child's rollback: cancelled, the deposit
+        // could exit again and be paid twice.
+        ("a payout cancelling Alice's exit from the record", |child| {
+            payout_cancelling(child, ExitKey::Deposit(0).exit_id(), START, "alice", true)
         }),
     ]
 }

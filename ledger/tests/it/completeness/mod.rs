@@ -126,9 +126,9 @@ fn tx_verdict(e: &TxError) -> Verdict {
         }
         TxError::DepositOutOfOrder { .. } => Open("a skipped deposit nonce"),
         TxError::PayoutOwner { .. } => Convicted(FraudKind::UnfoundedSettlement),
-        TxError::PayoutEarly { .. } | TxError::PayoutExceeds { .. } => {
-            Convicted(FraudKind::OverdrawnPayout)
-        }
+        TxError::PayoutEarly { .. }
+        | TxError::PayoutExceeds { .. }
+        | TxError::RecordExitCancelled { .. } => Convicted(FraudKind::OverdrawnPayout),
         TxError::UnknownChild(_)
         | TxError::ExitNotPayable { .. }
         | TxError::PayoutMismatch { .. } => Open(BOOKKEEPING),

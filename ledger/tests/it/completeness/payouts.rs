@@ -7,7 +7,7 @@ use plasma_ledger::acceptance::acceptance_of;
 use plasma_ledger::children::{child_domain, ChildExit};
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::view::LedgerView;
-use plasma_ledger::{Checkpoint, ChildExitStart};
+use plasma_ledger::{Checkpoint, ChildExitStart, ExitPayoutClaim};
 
 /// Blocks 1 and 2 as [`honest_start`]'s; block 3 registers a child of four validators (exit
 /// period 60 s, bond 10), accepts its checkpoint of its block 1, which mints Alice's deposits
@@ -79,8 +79,21 @@ fn paying(chain: &TestChain, child: u64, exit: &ChildExit, more: u64) -> SignedT
     payout
 }
 
+/// `payout` saying it cancels its exit: only its bond is owed, as the output may exit again.
+fn cancelling(mut payout: SignedTransaction) -> SignedTransaction {
+    let mut claim = ExitPayoutClaim::abi_decode(&payout.transaction.data).expect("a claim");
+    claim.cancels = true;
+    payout.transaction.data = claim.abi_encode().into();
+    payout
+}
+
 #[test]
 fn every_payout_its_start_shows_not_owed_is_convicted_by_the_watchers_proof() {
+    // Paid its claim and bond yet called a cancellation, the exit could start again and be
+    // paid twice.
+    let (chain, honest) =
+        after_start(0, |c, child, exits| cancelling(paying(c, child, exits[0], 0)));
+    assert_convicted("a cancellation paying the claim with the bond", &chain, &honest, 5, |_| 5);
     type Case = (&'static str, i64, usize, u64);
     let cases: [Case; 4] = [
         ("a payout a minute before the exit is due", -60, 0, 0),
