@@ -11,7 +11,8 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// `ledger::fraud::{link, succession, settlement, restart, payout}`: a child checkpoint that
 /// cannot follow what its link names, a challenge or payout of a child's exit that the exit its
 /// link names does not found, a start of a child's exit queued or settled already, and a payout
-/// of an exit of an output that its start shows is not owed yet, or not that much.
+/// of an exit of an output that its start shows is not owed yet, or not that much (or a
+/// cancellation of an exit from the deposit record).
 /// The first three take `LinkEvidence`, shown by the transaction at the link, nothing there, or
 /// a later one the link should have named; the last `PayoutEvidence`, the payout with the start
 /// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands

@@ -68,7 +68,8 @@ pub enum FraudKind {
     /// ([`verify_unfounded_settlement`]).
     UnfoundedSettlement,
     /// A payout of a child's exit of an output before it is due or of more than its claim and
-    /// bond ([`verify_overdrawn_payout`]).
+    /// bond (its bond alone, for a cancellation), or a cancellation of an exit from the deposit
+    /// record ([`verify_overdrawn_payout`]).
     OverdrawnPayout,
     /// A start of a child's exit queued or settled already, shown by the cancellation its
     /// link names ([`verify_repeated_exit`]).

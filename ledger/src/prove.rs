@@ -517,8 +517,11 @@ pub fn build_proof(
                 restart::repeated_exit_proof(cx, height, index)
             }
             // Refused first for a reason not proven yet, a start may still repeat an exit.
-            other => restart::repeated_exit_proof(cx, height, index)
-                .map_err(|_| ProofError::Unsupported(other.to_string())),
+            other => restart::repeated_exit_proof(cx, height, index).map_err(|e| match e {
+                // Blocks not at hand: a retry may find the proof.
+                ProofError::Missing(h) => ProofError::Missing(h),
+                _ => ProofError::Unsupported(other.to_string()),
+            }),
         },
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
         TxError::PayoutEarly { .. }

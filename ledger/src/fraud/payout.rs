@@ -1,5 +1,5 @@
 //! A payout of a child's exit of an output that pays before the exit is due, or more than it
-//! can be owed.
+//! can be owed; or a cancellation of an exit from the deposit record.
 //!
 //! An exit of a child's output is queued by its start (`StartChildExit`), which carries the
 //! claimed output (its token and amount) and the block that created it (its time), and is

@@ -208,10 +208,25 @@ pub(crate) fn child_exit_value(e: &ChildExit) -> Vec<u8> {
         .abi_encode_params()
 }
 
+/// [`child_exit_value`] read back. A value stored before the cancellation's place was kept
+/// (six fields) reads with the place 0:0, which only a cancelled exit keeps otherwise: a
+/// cancelled one stored so is refused, never read as never cancelled (a restart naming none
+/// would be proven a repeat).
 pub(crate) fn child_exit_from(v: &[u8]) -> Result<ChildExit, String> {
+    type Kept = (ExitRecord, U256, u64, u32, u64, u32, u64, u32);
+    type Before = (ExitRecord, U256, u64, u32, u64, u32);
+    // The longer form first: the shorter one is a prefix of it.
     let (record, bond, anchor, status, height, index, c_height, c_index) =
-        <(ExitRecord, U256, u64, u32, u64, u32, u64, u32)>::abi_decode_params(v)
-            .map_err(|e| e.to_string())?;
+        match Kept::abi_decode_params(v) {
+            Ok(kept) => kept,
+            Err(_) => {
+                let (r, b, a, s, h, i) = Before::abi_decode_params(v).map_err(|e| e.to_string())?;
+                if exit_status_from(s) == Some(ExitStatus::Cancelled) {
+                    return Err("a cancelled exit stored without where it was cancelled".into());
+                }
+                (r, b, a, s, h, i, 0, 0)
+            }
+        };
     let status = exit_status_from(status).ok_or_else(|| format!("exit status {status}"))?;
     let started_at = TxRef { height, index };
     let cancelled_at = TxRef { height: c_height, index: c_index };

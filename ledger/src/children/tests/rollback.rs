@@ -4,7 +4,7 @@
 //! disagree about a block void the later one's fork.
 
 use super::*;
-use crate::fraud::{FraudError, Shows};
+use crate::fraud::{self, FraudError, Shows};
 
 /// A staked child whose history goes bad twice. Child blocks: 1 mints 30 to Bob, 5 and 7 to
 /// Mallory; 2 moves Bob's 30 to Carol; 3 is empty; 4 inflates Mallory's 5 into 25 (4:0:0);
@@ -334,7 +334,8 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     // Not again under the voided checkpoint; under checkpoint 2 her output exits in full.
     let void = w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 6, 0));
     let refused = tx_refusal(&mut w.parent, void.clone());
-    assert!(matches!(&refused, TxError::System(e) if matches!(**e, ChildError::VoidAnchor { .. })));
+    let void_at_6 = |e: &ChildError| matches!(e, ChildError::VoidAnchor { height: 6, .. });
+    assert!(matches!(&refused, TxError::System(e) if void_at_6(e)));
     // Again it names where the parent cancelled it: a start naming none is refused, and
     // the cancellation, shown, convicts it.
     assert_eq!(cancelled.cancelled_at, TxRef { height: cancelled_at, index: 0 });
@@ -343,18 +344,20 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     let honest = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin.clone(), latest);
     let naming_none = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin, TxRef::default());
     let not_latest = ChildError::NotLatestCancellation { exit_id, named: TxRef::default(), latest };
-    assert_eq!(tx_refusal(&mut w.parent, naming_none.clone()), not_latest.into());
-    // Refused first for its voided anchor, the start under 6 names no cancellation either:
-    // the watcher proves it a repeat, shown by the cancellation.
+    assert_eq!(tx_refusal(&mut w.parent, naming_none.clone()), not_latest.clone().into());
+    // The watcher proves it a repeat, and the start under 6 too, refused first for its voided
+    // anchor: it names no cancellation either.
     let mut forged = w.parent.clone();
-    forged.commit_unchecked(vec![void]);
+    forged.commit_unchecked(vec![void, naming_none]);
     let at = forged.tip().height;
-    let error = BlockError::InvalidTransaction { index: 0, error: refused };
     let bad = forged.blocks.last().expect("the forged block");
-    let proof =
-        forged.with_proof_context(|cx| crate::prove::build_proof(cx, bad, &error, |_| None));
-    let judged = crate::fraud::judge(&forged.domain, &proof.unwrap(), |_| None, |_| None, |_| None);
-    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((crate::fraud::FraudKind::RepeatedExit, at)));
+    use crate::{fraud::FraudKind::RepeatedExit, prove::build_proof};
+    for (index, error) in [(0, refused), (1, not_latest.into())] {
+        let error = BlockError::InvalidTransaction { index, error };
+        let proof = forged.with_proof_context(|cx| build_proof(cx, bad, &error, |_| None));
+        let judged = fraud::judge(&forged.domain, &proof.unwrap(), |_| None, |_| None, |_| None);
+        assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((RepeatedExit, at)));
+    }
     let shown = |c: &TestChain, place: TxRef| IncludedTx {
         height: place.height,
         txIndex: place.index,
