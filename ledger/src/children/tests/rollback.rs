@@ -133,6 +133,12 @@ impl Rollback {
         self.start_on(&self.child, who, pos, anchor, bond_coin, TxRef::default())
     }
 
+    /// Mallory's first exit of the output at `pos` of `fork`, proven under its checkpoint at 4,
+    /// bonding her coin at 2:7:0.
+    fn mallorys_fork_exit(&self, fork: &TestChain, pos: UtxoPos) -> SignedTransaction {
+        self.start_on(fork, &self.mallory, pos, 4, UtxoPos::new(2, 7, 0), TxRef::default())
+    }
+
     /// [`Self::start`], proven in the history of `chain` (the child or its fork), naming
     /// `cancelled` as the exit's latest cancellation (0:0: none).
     fn start_on(
@@ -482,14 +488,7 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // same 30 under it.
     w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
-    let start = w.start_on(
-        &w.fork,
-        &w.mallory,
-        mallorys.clone(),
-        4,
-        UtxoPos::new(2, 7, 0),
-        TxRef::default(),
-    );
+    let start = w.mallorys_fork_exit(&w.fork, mallorys.clone());
     w.parent.commit(vec![start]);
     assert_eq!(w.parent.state.exit_queue(w.id, &Address::ZERO).len(), 2);
 
@@ -542,14 +541,7 @@ fn an_exit_of_a_forks_output_does_not_block_the_honest_exit_at_the_same_position
     let pos = UtxoPos::new(2, 0, 0);
     // Mallory exits the fork's output first; Carol's exit of the child's output at the same
     // position, under checkpoint 2, still starts: an exit claims a transaction's output.
-    let mallorys = w.start_on(
-        &w.fork_at_2,
-        &w.mallory,
-        pos.clone(),
-        4,
-        UtxoPos::new(2, 7, 0),
-        TxRef::default(),
-    );
+    let mallorys = w.mallorys_fork_exit(&w.fork_at_2, pos.clone());
     w.parent.commit(vec![mallorys]);
     w.parent.commit(vec![w.start(&w.carol, pos, 2, UtxoPos::new(2, 5, 0))]);
     let queue = w.parent.state.exit_queue(w.id, &Address::ZERO);
@@ -691,14 +683,7 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     w.parent.commit(w.parent.linked(vec![w.checkpoint(1)]));
     w.parent.commit(w.parent.linked(vec![w.fork_checkpoint(4, &[1, 2, 3])]));
     let mallorys = UtxoPos::new(3, 0, 0);
-    let start = w.start_on(
-        &w.fork,
-        &w.mallory,
-        mallorys.clone(),
-        4,
-        UtxoPos::new(2, 7, 0),
-        TxRef::default(),
-    );
+    let start = w.mallorys_fork_exit(&w.fork, mallorys.clone());
     w.parent.commit(vec![start]);
 
     // A certificate of the fork's own block 2 shows nothing.
