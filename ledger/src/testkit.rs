@@ -261,6 +261,12 @@ impl TestChain {
         self.inclusion_under(height, index, self.tip().height)
     }
 
+    /// Transaction `(height, index)`, placed and proven under the tip.
+    pub fn included(&self, height: u64, index: u32) -> crate::types::IncludedTx {
+        let inclusion = self.inclusion(height, index);
+        crate::types::IncludedTx { height, txIndex: index, inclusion }
+    }
+
     /// `f` on a proof context of this chain's blocks, anchored to its tip under a certificate
     /// of the tip's hash alone (what a proof carries of it is not judged by `fraud::judge`).
     pub fn with_proof_context<R>(&self, f: impl FnOnce(&crate::prove::ProofContext<'_>) -> R) -> R {

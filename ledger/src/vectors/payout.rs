@@ -99,11 +99,7 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
     let header = chain.tip().clone();
     let checkpoint = Checkpoint { certificate: testkit::certify_all(&set, &keys, &header), header };
 
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: chain.inclusion(height, index),
-    };
+    let included = |height: u64, index: u32| chain.included(height, index);
     let registered = |index: u32| RegistrationProof {
         height: 4,
         txIndex: index,

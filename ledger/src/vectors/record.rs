@@ -91,7 +91,7 @@ pub(super) fn uncertified_cases(
     let (chain, bad) = (&world.chain, world.bad_height);
     let at = |t: T| {
         let index = world.record + t as u32;
-        IncludedTx { height: bad, txIndex: index, inclusion: chain.inclusion(bad, index) }
+        chain.included(bad, index)
     };
     let registration = &chain.blocks[bad as usize - 1].transactions
         [world.another_registration as usize]

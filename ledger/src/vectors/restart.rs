@@ -15,11 +15,7 @@ pub(super) fn cases(
     world: &FraudWorld,
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
     let (chain, bad) = (&world.chain, world.bad_height);
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: chain.inclusion(height, index),
-    };
+    let included = |height: u64, index: u32| chain.included(height, index);
     let deposit_start = world.settlements;
     let output_start = deposit_start + 1 + CHALLENGE_CASES.len() as u32;
     let first = output_start + 1 + OUTPUT_EXIT_TXS.len() as u32;

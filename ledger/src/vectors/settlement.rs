@@ -18,11 +18,7 @@ pub(super) fn cases(
     world: &FraudWorld,
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
     let (chain, bad, start) = (&world.chain, world.bad_height, world.settlements);
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: chain.inclusion(height, index),
-    };
+    let included = |height: u64, index: u32| chain.included(height, index);
     let evidence = |case: u32, shows: Shows, shown: IncludedTx| LinkEvidence {
         linking: included(bad, start + 1 + case),
         shows: shows as u8,

@@ -13,11 +13,7 @@ pub(super) fn cases(
     world: &FraudWorld,
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
     let (chain, bad) = (&world.chain, world.bad_height);
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: chain.inclusion(height, index),
-    };
+    let included = |height: u64, index: u32| chain.included(height, index);
     let linked = |index: u32| included(3, index);
     let evidence = |case: u32, shows: Shows, shown: IncludedTx| LinkEvidence {
         linking: included(bad, world.succession + case),

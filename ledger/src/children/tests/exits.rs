@@ -145,11 +145,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
     // The start it names founds it: no showing convicts the honest payout.
     let (paid_at, start) = (g.parent.tip().height, exit.started_at);
-    let included = |height: u64, index: u32| IncludedTx {
-        height,
-        txIndex: index,
-        inclusion: g.parent.inclusion(height, index),
-    };
+    let included = |height: u64, index: u32| g.parent.included(height, index);
     let judge = |shows: Shows| {
         let shown = included(start.height, start.index);
         let e = LinkEvidence { linking: included(paid_at, 0), shows: shows as u8, shown };

@@ -364,11 +364,7 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
         let judged = fraud::judge(&forged.domain, &proof.unwrap(), |_| None, |_| None, |_| None);
         assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((RepeatedExit, at)));
     }
-    let shown = |c: &TestChain, place: TxRef| IncludedTx {
-        height: place.height,
-        txIndex: place.index,
-        inclusion: c.inclusion(place.height, place.index),
-    };
+    let shown = |c: &TestChain, place: TxRef| c.included(place.height, place.index);
     let judge = |c: &TestChain, shows: Shows, place: TxRef| {
         let linking = shown(c, TxRef { height: at, index: 0 });
         let e = LinkEvidence { linking, shows: shows as u8, shown: shown(c, place) };
