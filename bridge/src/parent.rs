@@ -217,9 +217,11 @@ pub trait ParentReader: Send + Sync {
 /// The parent as the source of a child's deposits, under the parent's finality rule.
 #[async_trait::async_trait]
 pub trait ParentDeposits: Send + Sync {
-    /// The parent's deposits for `chain_id` with nonces `from, from + 1, …` that are final
-    /// under the parent's rule: contiguous, in nonce order, at most `max` (capped at
-    /// [`MAX_DEPOSITS_PER_QUERY`]). Empty when deposit `from` is not final yet.
+    /// The parent's deposits for `chain_id` with nonces from `from` on that are final under
+    /// the parent's rule: in nonce order, skipping none, at most `max` (capped at
+    /// [`MAX_DEPOSITS_PER_QUERY`]). The root numbers its deposits `0, 1, 2, …` (empty when
+    /// deposit `from` is not final yet); a plasma parent by where their locks stand
+    /// (`TxRef::deposit_nonce`), with gaps between.
     async fn final_deposits(
         &self,
         chain_id: u64,

@@ -353,7 +353,9 @@ impl ParentDeposits for PlasmaParent {
         self.sync().await?;
         let f = self.follower.lock().await;
         let max = max.min(MAX_DEPOSITS_PER_QUERY);
-        Ok(f.seen.deposits.iter().skip(from as usize).take(max).map(|d| d.record.clone()).collect())
+        // In nonce order: the order of their locks.
+        let first = f.seen.deposits.partition_point(|d| d.record.nonce < from);
+        Ok(f.seen.deposits[first..].iter().take(max).map(|d| d.record.clone()).collect())
     }
 }
 

@@ -317,7 +317,8 @@ contract FraudVerifier {
     /// its link names (`checkpointSuccession`), a challenge or payout of a child's exit that the
     /// start it names does not found (`unfoundedSettlement`), a payout of an exit of an output
     /// not owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
-    /// already (`repeatedExit`). `root` is the root contract, whose signing
+    /// already (`repeatedExit`), a start of an exit from the deposit record that no lock
+    /// founds (`unfoundedDepositExit`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -333,6 +334,7 @@ contract FraudVerifier {
         if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
         if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);
         if (kind == FraudKind.RepeatedExit) return links.repeatedExit(chainId, anchor, ev);
+        if (kind == FraudKind.UnfoundedDepositExit) return links.unfoundedDepositExit(chainId, root, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

@@ -8,12 +8,13 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
-/// `ledger::fraud::{link, succession, settlement, restart, payout}`: a child checkpoint that
-/// cannot follow what its link names, a challenge or payout of a child's exit that the exit its
-/// link names does not found, a start of a child's exit queued or settled already, and a payout
+/// `ledger::fraud::{link, succession, settlement, restart, lock, payout}`: a child checkpoint
+/// that cannot follow what its link names, a challenge or payout of a child's exit that the exit
+/// its link names does not found, a start of a child's exit queued or settled already, a start
+/// of an exit from the deposit record that no lock at its nonce's place founds, and a payout
 /// of an exit of an output that its start shows is not owed yet, or not that much (or a
 /// cancellation of an exit from the deposit record).
-/// The first three take `LinkEvidence`, shown by the transaction at the link, nothing there, or
+/// The first four take `LinkEvidence`, shown by the transaction at the link, nothing there, or
 /// a later one the link should have named; the last `PayoutEvidence`, the payout with the start
 /// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands
 /// it the evidence.
@@ -201,6 +202,51 @@ contract LinkVerifier {
                 return x.height;
             }
             revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice A start of an exit from the deposit record, included, that the lock at its
+    /// nonce's place does not found (`ev`, the ABI encoding of `LinkEvidence`;
+    /// `ledger::fraud::verify_unfounded_deposit_exit`): a plasma parent numbers a deposit by
+    /// where its lock stands (`height << 32 | index`), and that place is not below the start,
+    /// holds nothing, or holds no `DepositToChild` into the same child for the start's claimant
+    /// (its first input's signer). `root` is the root contract whose signing domain the chain
+    /// signs under.
+    function unfoundedDepositExit(uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unfoundedDepositExitOf(chainId, root, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `unfoundedDepositExit`, on the decoded evidence.
+    function unfoundedDepositExitOf(uint64 chainId, address root, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        view
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        if (t.kind != uint8(TxKind.StartChildDepositExit)) revert WrongKind(t.kind);
+        ChildDepositExit memory d = abi.decode(t.data, (ChildDepositExit));
+        uint256 link = d.nonce;
+        if (_unreachable(link, _position(x.height, x.txIndex))) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
+            if (l.kind != uint8(TxKind.DepositToChild)) return x.height;
+            ChildDeposit memory lock = abi.decode(l.data, (ChildDeposit));
+            address claimant = _firstSigner(PlasmaTx.domainSeparator(chainId, root), x.inclusion.signedTx);
+            if (claimant == address(0) || lock.childChainId != d.childChainId || lock.recipient != claimant) {
+                return x.height;
+            }
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, link, s);
+            return x.height;
         }
         revert NoSuchShowing(e.shows);
     }

@@ -376,7 +376,12 @@ enum FraudKind {
     // A start of a child's exit queued or settled already: the cancellation its link names is
     // none, or no cancellation of the exit, or a start, challenge or payout of it came since
     // (`LinkEvidence`).
-    RepeatedExit
+    RepeatedExit,
+    // A start of an exit from the deposit record that the lock at its nonce's place (a plasma
+    // parent numbers deposits by where their locks stand) does not found: no lock there, a
+    // lock into another child, or for another recipient than the start's claimant
+    // (`LinkEvidence`).
+    UnfoundedDepositExit
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -451,7 +456,7 @@ struct IncludedTx {
 
 /// A transaction, included (`linking`), that names an earlier transaction of the parent it
 /// stands on (its link), which the parent had to refuse for what the link names; `shows` says
-/// how `shown` proves it. Two kinds take it:
+/// how `shown` proves it. Four kinds take it:
 /// * `CheckpointSuccession`: `linking` is a `ChildCheckpoint` (its link, `LinkedCheckpoint`:
 ///   the child's latest accepted checkpoint or its registration);
 /// * `UnfoundedSettlement`: `linking` is a `ChallengeChildExit`, `ChallengeChildDepositExit` or
@@ -459,7 +464,10 @@ struct IncludedTx {
 ///   settles);
 /// * `RepeatedExit`: `linking` is a `StartChildExit` or `StartChildDepositExit` (its link,
 ///   `cancelledHeight`/`cancelledIndex`: where the parent last cancelled the exit; 0:0 names
-///   none, and only `SHOWS_LATER` shows it wrong).
+///   none, and only `SHOWS_LATER` shows it wrong);
+/// * `UnfoundedDepositExit`: `linking` is a `StartChildDepositExit` (its link, its `nonce`:
+///   where the lock of the deposit it exits stands, `height << 32 | index`; only
+///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
 ///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
@@ -468,7 +476,8 @@ struct IncludedTx {
 ///   room for (the set it named and the next it named; the registered set); a challenge whose
 ///   spend does not spend the output the start exits, signed by the start's claimant (its first
 ///   input's signer); a payout with an output to another than that claimant; for a start, no
-///   `ExitPayout` of the same exit of the same child with `cancels`;
+///   `ExitPayout` of the same exit of the same child with `cancels`; for a deposit exit, no
+///   `DepositToChild` into the same child for the start's claimant;
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block

@@ -182,6 +182,52 @@ contract FraudLinksTest is FraudFixture {
         _convict("repeated_exit_naming_a_payout", "repeated_exit_restart_no_later", LinkVerifier.NotLater.selector, 4);
     }
 
+    /// ... starts an exit of its child's deposit from the record naming, as the deposit's
+    /// nonce, a place where no lock stands (a transfer there), to pay value nobody locked from
+    /// the child's escrow: the transfer, shown, convicts; the honest exit, shown its lock, does
+    /// not.
+    function test_fraud_a_deposit_exit_no_lock_founds() public {
+        _convict("unfounded_deposit_exit_of_no_lock", "unfounded_deposit_exit_honest", LinkVerifier.Follows.selector, 4);
+    }
+
+    /// ... starts Bob's exit of Alice's deposit from the record, to pay him her deposit: her
+    /// lock, shown, convicts; shown nothing at it, the honest exit is refused.
+    function test_fraud_a_deposit_exit_of_anothers_deposit() public {
+        _convict(
+            "unfounded_deposit_exit_of_anothers_deposit",
+            "unfounded_deposit_exit_honest_shown_nothing",
+            LinkVerifier.SomethingThere.selector,
+            4
+        );
+    }
+
+    /// ... starts an exit of a deposit numbered as the root numbers deposits (a place at
+    /// height 0, where no lock stands): convicted by the nonce alone; a later showing proves
+    /// nothing of a lock.
+    function test_fraud_a_deposit_exit_numbered_as_the_root_does() public {
+        _convict(
+            "unfounded_deposit_exit_numbered_as_the_root_does",
+            "unfounded_deposit_exit_honest_shown_later",
+            LinkVerifier.NoSuchShowing.selector,
+            4
+        );
+    }
+
+    /// ... starts an exit of a deposit at an empty slot: the block's last transaction, below
+    /// it, convicts.
+    function test_fraud_a_deposit_exit_of_an_empty_slot() public {
+        _convict(
+            "unfounded_deposit_exit_of_an_empty_slot", "unfounded_deposit_exit_honest", LinkVerifier.Follows.selector, 4
+        );
+    }
+
+    /// An unfounded-deposit-exit proof costs what a block holds.
+    function test_an_unfounded_deposit_exit_proof_fits_a_block() public {
+        _convictsWithin(
+            "unfounded_deposit_exit_of_anothers_deposit", 2_000_000, "gas of an unfounded-deposit-exit proof: "
+        );
+    }
+
     /// A repeated-exit proof costs what a block holds.
     function test_a_repeated_exit_proof_fits_a_block() public {
         _convictsWithin("repeated_exit_naming_a_payout", 2_000_000, "gas of a repeated-exit proof: ");

@@ -355,10 +355,15 @@ pub fn seal_block(
 ) -> Block {
     let head = view.head();
     let start = view.next_deposit_nonce();
-    let deposits = transactions
+    // One past the last deposit minted, as the body's records say.
+    let end = transactions
         .iter()
         .filter(|t| t.transaction.tx_kind() == Some(crate::kind::Kind::Deposit))
-        .count() as u64;
+        .filter_map(|t| {
+            let data = &t.transaction.data;
+            crate::types::decode::<crate::types::DepositRecord>("DepositRecord", data, 6 * 32).ok()
+        })
+        .fold(start, |end, r| end.max(r.nonce.saturating_add(1)));
     let mut block = Block {
         header: crate::types::BlockHeader {
             chainId: domain.chain_id,
@@ -366,7 +371,7 @@ pub fn seal_block(
             parentHash: head.hash,
             txRoot: B256::ZERO,
             depositNonceStart: start,
-            depositNonceEnd: start + deposits,
+            depositNonceEnd: end,
             historyRoot: head.history.root(),
             validatorSetHash: params.validator_set_hash,
             nextValidatorSetHash: params.next_validator_set_hash,

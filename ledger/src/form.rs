@@ -14,7 +14,7 @@ use crate::types::{
     DecodeError, DepositRecord, ExitPayoutClaim, LinkedCheckpoint, Output, SignedTransaction,
     MAX_INPUTS, MAX_OUTPUTS, MAX_TX_BYTES,
 };
-use crate::types::{CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
+use crate::types::{CHILD_DEPOSIT_BYTES, CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
 
@@ -175,7 +175,7 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
     match kind {
         Kind::Transfer if !data.is_empty() => return Err(FormError::UnexpectedPayload(kind)),
         Kind::DepositToChild => {
-            let lock: ChildDeposit = canonical("ChildDeposit", data, 4 * 32)?;
+            let lock: ChildDeposit = canonical("ChildDeposit", data, CHILD_DEPOSIT_BYTES)?;
             // The lock is judged like one more output, numbered after the real ones.
             if lock.amount.is_zero() {
                 return Err(FormError::ZeroAmount { output: outputs });

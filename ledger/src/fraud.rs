@@ -9,13 +9,13 @@ use crate::certificate::ValidatorSet;
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
 use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
-use crate::types::Transaction;
 use crate::types::{
     decode, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildBond, ChildDeposit,
     ChildStake, CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
     HistoryEquivocationEvidence, InflationEvidence, MerkleProof, Output, TxInclusion, UtxoPos,
     MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
+use crate::types::{Transaction, CHILD_DEPOSIT_BYTES};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
 
@@ -74,6 +74,9 @@ pub enum FraudKind {
     /// A start of a child's exit queued or settled already, shown by the cancellation its
     /// link names ([`verify_repeated_exit`]).
     RepeatedExit,
+    /// A start of an exit from the deposit record that the lock at its nonce's place does not
+    /// found ([`verify_unfounded_deposit_exit`]).
+    UnfoundedDepositExit,
 }
 
 /// A proven fraud.
@@ -268,7 +271,7 @@ fn value_locked(tx: &Transaction) -> Result<Option<(Address, U256)>, FraudError>
         Some(Kind::Transfer | Kind::StartChildExit | Kind::StartChildDepositExit) => None,
         Some(Kind::DepositToChild) => {
             let lock: ChildDeposit =
-                decode("ChildDeposit", &tx.data, 4 * 32).map_err(|_| wrong())?;
+                decode("ChildDeposit", &tx.data, CHILD_DEPOSIT_BYTES).map_err(|_| wrong())?;
             Some((lock.token, lock.amount))
         }
         Some(Kind::StakeChild) => {
@@ -574,13 +577,17 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
-        Kind::CheckpointSuccession | Kind::UnfoundedSettlement | Kind::RepeatedExit => {
+        Kind::CheckpointSuccession
+        | Kind::UnfoundedSettlement
+        | Kind::RepeatedExit
+        | Kind::UnfoundedDepositExit => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
             match kind {
                 Kind::CheckpointSuccession => verify_checkpoint_succession(chain_id, anchor, &e),
                 Kind::UnfoundedSettlement => verify_unfounded_settlement(domain, anchor, &e),
-                _ => verify_repeated_exit(chain_id, anchor, &e),
+                Kind::RepeatedExit => verify_repeated_exit(chain_id, anchor, &e),
+                _ => verify_unfounded_deposit_exit(domain, anchor, &e),
             }
         }
         Kind::OverdrawnPayout => {
@@ -636,6 +643,7 @@ mod error;
 pub mod evidence;
 mod history;
 pub(crate) mod link;
+mod lock;
 mod payout;
 pub(crate) mod record;
 pub(crate) mod registered;
@@ -652,6 +660,7 @@ pub use history::{
     verify_history_equivocation,
 };
 pub use link::Shows;
+pub use lock::verify_unfounded_deposit_exit;
 pub use payout::verify_overdrawn_payout;
 pub use record::verify_child_record;
 pub use registered::verify_double_registration;

@@ -37,6 +37,7 @@ use alloy_sol_types::SolValue;
 
 mod accepted;
 mod link;
+mod lock;
 mod payout;
 #[cfg(test)]
 pub(crate) use payout::payout_evidence;
@@ -515,6 +516,9 @@ pub fn build_proof(
             }
             ChildError::AlreadyExited(_) | ChildError::NotLatestCancellation { .. } => {
                 restart::repeated_exit_proof(cx, height, index)
+            }
+            ChildError::UnknownDeposit { .. } | ChildError::DepositExit(_) => {
+                lock::unfounded_deposit_exit_proof(cx, height, index)
             }
             // Refused first for a reason not proven yet, a start may still repeat an exit.
             other => restart::repeated_exit_proof(cx, height, index).map_err(|e| match e {

@@ -423,7 +423,7 @@ impl FraudWorld {
         for _ in 4..=6 {
             fork_at_3.commit(vec![]);
         }
-        // 3: bob pays carol everything; alice locks 20 tokens into child 8.
+        // 3: bob pays carol everything; alice locks 20 tokens into child 8 for herself.
         let t3 = transfer(
             &d,
             &[(UtxoPos::new(2, 0, 0), &bob), (UtxoPos::new(1, 2, 0), &bob)],
@@ -431,7 +431,7 @@ impl FraudWorld {
         );
         let lock = crate::types::ChildDeposit {
             childChainId: 8,
-            recipient: carol.address(),
+            recipient: alice.address(),
             token: TOKEN,
             amount: U256::from(20),
         };

@@ -13,11 +13,11 @@ use crate::kind::Kind;
 use crate::signing::{Recover, SignatureError, Signers, SigningDomain};
 use crate::state::TxRef;
 pub use crate::state::ValidatedTx;
-use crate::types::EXIT_PAYOUT_CLAIM_BYTES;
 use crate::types::{
     decode, ChildDeposit, DecodeError, DepositRecord, ExitPayoutClaim, Output, SignedTransaction,
     UtxoPos,
 };
+use crate::types::{CHILD_DEPOSIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256, U256};
 
@@ -92,10 +92,11 @@ pub enum TxError {
         /// The record's chain.
         got: u64,
     },
-    /// Deposits are minted in nonce order, without gaps.
+    /// Deposits are minted in nonce order, skipping none the parent recorded.
     #[error("deposit nonce {got} out of order, expected {expected}")]
     DepositOutOfOrder {
-        /// Next nonce to mint.
+        /// The nonce due: the first recorded deposit not minted yet, or for a nonce minted
+        /// already, the least one may mint.
         expected: u64,
         /// Nonce given.
         got: u64,
@@ -282,8 +283,8 @@ pub fn validate_transaction_with(
         }
         Kind::DepositToChild => {
             let lock: ChildDeposit =
-                decode("ChildDeposit", &tx.data, 4 * 32).map_err(TxError::Payload)?;
-            let child = match children::live_child(view, lock.childChainId) {
+                decode("ChildDeposit", &tx.data, CHILD_DEPOSIT_BYTES).map_err(TxError::Payload)?;
+            match children::live_child(view, lock.childChainId) {
                 Err(ChildError::UnknownChild(chain)) => return Err(TxError::UnknownChild(chain)),
                 judged => judged?,
             };
@@ -294,7 +295,8 @@ pub fn validate_transaction_with(
             out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
             out.child = Some(ChildEffect::Deposited(DepositRecord {
                 chainId: lock.childChainId,
-                nonce: child.next_deposit_nonce,
+                // The lock's place, set as it is applied (`TxRef::deposit_nonce`).
+                nonce: 0,
                 depositor,
                 recipient: lock.recipient,
                 token: lock.token,
@@ -310,12 +312,20 @@ pub fn validate_transaction_with(
                     got: record.chainId,
                 });
             }
-            let expected = view.next_deposit_nonce();
-            if record.nonce != expected {
-                return Err(TxError::DepositOutOfOrder { expected, got: record.nonce });
-            }
+            // The first recorded deposit not minted yet, which this one must be.
             let nonce = record.nonce;
-            let known = view.parent_deposit(nonce).ok_or(TxError::DepositUnknown { nonce })?;
+            let least = view.next_deposit_nonce();
+            let due = view.next_parent_deposit(least);
+            let known = match due {
+                Some(due) if due.nonce == nonce => due,
+                _ if nonce < least => {
+                    return Err(TxError::DepositOutOfOrder { expected: least, got: nonce })
+                }
+                Some(due) if due.nonce < nonce => {
+                    return Err(TxError::DepositOutOfOrder { expected: due.nonce, got: nonce })
+                }
+                _ => return Err(TxError::DepositUnknown { nonce }),
+            };
             let minted = Output::new(record.recipient, record.token, record.amount);
             if known != record || tx.outputs[0] != minted {
                 return Err(TxError::DepositMismatch { nonce });

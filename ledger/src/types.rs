@@ -25,6 +25,8 @@ pub const MAX_OUTPUTS: usize = 4;
 pub const MAX_TX_BYTES: usize = 32 * 1024;
 /// Size of an `ExitPayoutClaim`'s encoding (it is static: five words).
 pub const EXIT_PAYOUT_CLAIM_BYTES: usize = 5 * 32;
+/// Size of a `ChildDeposit`'s encoding (it is static: four words).
+pub const CHILD_DEPOSIT_BYTES: usize = 4 * 32;
 /// Size of a `ChildDepositExit`'s encoding (it is static: four words).
 pub const CHILD_DEPOSIT_EXIT_BYTES: usize = 4 * 32;
 /// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by
@@ -185,6 +187,22 @@ pub struct TxRef {
     pub height: u64,
     /// Index in the block.
     pub index: u32,
+}
+
+impl TxRef {
+    /// The nonce a plasma parent gives the deposit into a child that the transaction here
+    /// locks: its place, `height << 32 | index` (heights stay below 2^32: the history tree's
+    /// depth). So a deposit's nonce says where its lock stands, and an exit from the deposit
+    /// record is proven against that lock from the parent's history alone. Nonces grow with
+    /// the place, with gaps between; the root numbers its deposits 0, 1, 2, ….
+    pub const fn deposit_nonce(self) -> u64 {
+        (self.height << 32) | self.index as u64
+    }
+
+    /// Where a plasma parent's lock of deposit `nonce` stands ([`Self::deposit_nonce`]).
+    pub const fn of_deposit(nonce: u64) -> Self {
+        Self { height: nonce >> 32, index: nonce as u32 }
+    }
 }
 
 impl core::fmt::Display for TxRef {

@@ -22,10 +22,13 @@ pub trait LedgerView {
     fn unspent(&self, pos: &UtxoPos) -> Option<Output>;
     /// The transaction that spent the output at `pos`, if any (to explain rejections).
     fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef>;
-    /// The nonce of the next parent deposit this chain must mint.
+    /// The least nonce the next parent deposit this chain mints may have: one past the last
+    /// minted (0 before any).
     fn next_deposit_nonce(&self) -> u64;
-    /// The parent's record of deposit `nonce`, once the parent has finalized it.
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord>;
+    /// The parent's finalized deposit with the least nonce at or above `from`, if any: the
+    /// root numbers its deposits 0, 1, 2, …, a plasma parent by where their locks stand
+    /// ([`TxRef::deposit_nonce`]).
+    fn next_parent_deposit(&self, from: u64) -> Option<DepositRecord>;
     /// The registry entry of child `chain`, if it is a registered child of this chain.
     fn child(&self, chain: u64) -> Option<ChildRecord>;
     /// Whether `chain` is a registered child of this chain.
@@ -158,8 +161,8 @@ impl LedgerView for MemoryLedger {
     fn next_deposit_nonce(&self) -> u64 {
         self.next_deposit_nonce
     }
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
-        self.parent_deposits.get(&nonce).cloned()
+    fn next_parent_deposit(&self, from: u64) -> Option<DepositRecord> {
+        self.parent_deposits.range(from..).next().map(|(_, d)| d.clone())
     }
     fn child(&self, chain: u64) -> Option<ChildRecord> {
         self.registry.get(&chain).cloned()
@@ -287,6 +290,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             }
             match effect {
                 ChildEffect::Deposited(record) => {
+                    let record = DepositRecord { nonce: at.deposit_nonce(), ..record };
                     // Recorded at the block's time (none outside a block: nothing commits).
                     let recorded_at = self.time().unwrap_or_default();
                     self.child_deposits.push(RecordedDeposit { record, recorded_at });
@@ -351,8 +355,8 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
     fn next_deposit_nonce(&self) -> u64 {
         self.next_deposit_nonce.unwrap_or_else(|| self.base.next_deposit_nonce())
     }
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
-        self.base.parent_deposit(nonce)
+    fn next_parent_deposit(&self, from: u64) -> Option<DepositRecord> {
+        self.base.next_parent_deposit(from)
     }
     fn child(&self, chain: u64) -> Option<ChildRecord> {
         self.registry.get(&chain).cloned().or_else(|| self.base.child(chain))

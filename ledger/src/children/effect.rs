@@ -28,7 +28,8 @@ pub enum ChildEffect {
         /// activates it).
         next_set: B256,
     },
-    /// Value was locked for the child under this record (its nonce is the child's next).
+    /// Value was locked for the child under this record. Its nonce is the lock's place
+    /// ([`TxRef::deposit_nonce`]), set as the transaction is applied.
     Deposited(DepositRecord),
     /// An exit of one of the child's outputs, or of a deposit into it from this chain's
     /// record, was queued.
@@ -102,8 +103,8 @@ impl ChildEffect {
                 let _ = r.bond(validator.clone());
                 r
             }),
-            ChildEffect::Deposited(d) => before.map(|mut r| {
-                r.next_deposit_nonce = d.nonce + 1;
+            ChildEffect::Deposited(_) => before.map(|mut r| {
+                r.next_deposit_nonce = at.deposit_nonce() + 1;
                 r
             }),
             ChildEffect::FraudProven { height, .. } => before.map(|mut r| {

@@ -23,9 +23,9 @@ use alloy_sol_types::{SolType, SolValue};
 
 /// What one certified block of a parent did for child `chain`, in block order: read by
 /// whoever follows the parent as a light client. `earlier` are the child's deposits the
-/// parent recorded before this block, by nonce: a deposit's nonce counts on from their
-/// number, and an exit from a deposit's record claims what the record (there or in this
-/// block) says, from when it was recorded. A deposit's depositor is the signer of its first
+/// parent recorded before this block, by nonce: a deposit's nonce is its lock's place
+/// ([`TxRef::deposit_nonce`]), and an exit from a deposit's record claims what the record
+/// (there or in this block) says, from when it was recorded. A deposit's depositor is the signer of its first
 /// input, recovered under the parent's `domain`.
 pub fn child_events(
     domain: &SigningDomain,
@@ -35,7 +35,6 @@ pub fn child_events(
     signers: &impl Signers,
 ) -> Vec<ChildEvent> {
     let parent = block.header.chainId;
-    let mut next_nonce = earlier.len() as u64;
     let mut recorded_here: Vec<RecordedDeposit> = Vec::new();
     let mut events = Vec::new();
     for (index, stx) in block.transactions.iter().enumerate() {
@@ -149,10 +148,10 @@ pub fn child_events(
                 }
                 let Some(claimant) = first_signer(domain, stx, signers) else { continue };
                 let nonce = start.nonce;
-                let recorded = usize::try_from(nonce)
+                let recorded = earlier
+                    .binary_search_by_key(&nonce, |d| d.record.nonce)
                     .ok()
-                    .and_then(|n| earlier.get(n))
-                    .filter(|d| d.record.nonce == nonce)
+                    .map(|i| &earlier[i])
                     .or_else(|| recorded_here.iter().find(|d| d.record.nonce == nonce));
                 // Accepted, so the parent holds the record: the follower has it too, unless
                 // it was handed deposits out of order.
@@ -173,7 +172,8 @@ pub fn child_events(
                 let Some(depositor) = first_signer(domain, stx, signers) else { continue };
                 let record = DepositRecord {
                     chainId: chain,
-                    nonce: next_nonce,
+                    nonce: TxRef { height: block.header.height, index: index as u32 }
+                        .deposit_nonce(),
                     depositor,
                     recipient: lock.recipient,
                     token: lock.token,
@@ -182,7 +182,6 @@ pub fn child_events(
                 let recorded_at = block.header.timestamp;
                 recorded_here.push(RecordedDeposit { record: record.clone(), recorded_at });
                 events.push(ChildEvent::Deposit { record, tx_index: index as u32 });
-                next_nonce += 1;
             }
             _ => {}
         }

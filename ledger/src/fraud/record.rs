@@ -28,7 +28,7 @@ use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, ChildBond, ChildDeposit, ChildDepositExitChallenge, ChildExitChallenge,
     ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, LinkedCheckpoint,
-    Output, SignedTransaction, Transaction, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    Output, SignedTransaction, Transaction, CHILD_DEPOSIT_BYTES, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -78,7 +78,7 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
             (proof.childChainId, ChildTx::FraudProof)
         }
         Kind::DepositToChild => (
-            decode::<ChildDeposit>("ChildDeposit", data, 4 * 32).ok()?.childChainId,
+            decode::<ChildDeposit>("ChildDeposit", data, CHILD_DEPOSIT_BYTES).ok()?.childChainId,
             ChildTx::Deposit,
         ),
         Kind::ChallengeChildExit => {

@@ -174,7 +174,7 @@ pub(crate) fn touched(tx: &Transaction) -> Result<Option<(u64, B256)>, FraudErro
 }
 
 /// Who signed the first input of `stx` under `domain`: a start's claimant, when it is valid.
-fn first_signer(domain: &SigningDomain, stx: &SignedTransaction) -> Option<Address> {
+pub(super) fn first_signer(domain: &SigningDomain, stx: &SignedTransaction) -> Option<Address> {
     let digest = domain.signing_hash(&stx.transaction);
     stx.signatures.first().and_then(|sig| recover_signer(&digest, sig).ok())
 }

@@ -13,9 +13,9 @@ use crate::types::{
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
-/// The child whose exits are challenged, and the deposit exited.
+/// The child whose exits are challenged, and the deposit exited: Alice's lock into it at 3:1.
 const CHILD: u64 = 8;
-const NONCE: u64 = 7;
+const NONCE: u64 = TxRef { height: 3, index: 1 }.deposit_nonce();
 
 /// The challenges that follow the deposit exit's start in block 4, by name: the first is
 /// founded by the start it names (the exit's, just before it); each other is not.
@@ -48,7 +48,8 @@ pub const OUTPUT_EXIT_TXS: [&str; 7] = [
 /// What follows, in block 4, the transactions of [`OUTPUT_EXIT_TXS`], by name: a payout that
 /// cancels the exit of an output; her start of it again naming that cancellation, which it
 /// stands on; then starts of it naming none, naming the payout that paid it, and naming block
-/// 1's empty fourth slot; and a start of the exit of deposit 7 from the record naming none.
+/// 1's empty fourth slot; and a start of the exit of Alice's deposit from the record naming
+/// none.
 pub const RESTART_TXS: [&str; 6] = [
     "cancellation",
     "restart",
@@ -58,9 +59,17 @@ pub const RESTART_TXS: [&str; 6] = [
     "deposit_restart_naming_none",
 ];
 
-/// Alice's start (at `start`, in block 4, spending `coin`) of the exit of deposit 7 into
+/// What follows, in block 4, the transactions of [`RESTART_TXS`], by name: starts of exits of
+/// child 8's deposits from the record whose nonce's place holds no lock founding them: Alice's
+/// naming block 3's first transaction (a transfer), block 1's empty fourth slot, and deposit 7
+/// as the root numbers deposits (a place at height 0); and Bob's naming Alice's lock.
+pub const DEPOSIT_EXIT_TXS: [&str; 4] =
+    ["of_no_lock", "of_an_empty_slot", "numbered_as_the_root_does", "of_anothers_deposit"];
+
+/// Alice's start (at `start`, in block 4, spending `coin`) of the exit of her deposit into
 /// child 8 from the record, the challenges of [`CHALLENGE_CASES`], her start of an exit of an
-/// output, and the transactions of [`OUTPUT_EXIT_TXS`] and [`RESTART_TXS`].
+/// output, and the transactions of [`OUTPUT_EXIT_TXS`], [`RESTART_TXS`] and
+/// [`DEPOSIT_EXIT_TXS`].
 pub(super) fn settlement_txs(
     d: &SigningDomain,
     alice: &UserKey,
@@ -89,7 +98,7 @@ pub(super) fn settlement_txs(
         sign(d, transaction(kind, vec![coin.clone()], vec![], payload), &[alice])
     };
 
-    // The exit of deposit 7 from the record: at position zero.
+    // The exit of Alice's deposit from the record: at position zero.
     let record_exit =
         ChildDepositExit { childChainId: CHILD, nonce: NONCE, ..Default::default() }.abi_encode();
     let deposit = ExitKey::Deposit(NONCE).exit_id();
@@ -175,6 +184,22 @@ pub(super) fn settlement_txs(
         restart(paid),
         restart(TxRef { height: 1, index: 3 }),
         starting(Kind::StartChildDepositExit, deposit_again.abi_encode()),
+    ]);
+
+    let exiting =
+        |nonce: u64| ChildDepositExit { childChainId: CHILD, nonce, ..Default::default() };
+    let at = |height, index| TxRef { height, index }.deposit_nonce();
+    let bobs = transaction(
+        Kind::StartChildDepositExit,
+        vec![coin.clone()],
+        vec![],
+        exiting(NONCE).abi_encode(),
+    );
+    txs.extend([
+        starting(Kind::StartChildDepositExit, exiting(at(3, 0)).abi_encode()),
+        starting(Kind::StartChildDepositExit, exiting(at(1, 3)).abi_encode()),
+        starting(Kind::StartChildDepositExit, exiting(7).abi_encode()),
+        sign(d, bobs, &[bob]),
     ]);
     txs
 }

@@ -29,6 +29,7 @@ use serde_json::{json, Value};
 mod certificates;
 mod exits;
 mod fabricated;
+mod lock;
 mod payout;
 mod record;
 mod restart;
@@ -438,6 +439,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in restart::cases(world) {
         let proof = prove(SolFraudKind::RepeatedExit, &|| evidence.abi_encode());
         push(&name, "RepeatedExit", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in lock::cases(world) {
+        let proof = prove(SolFraudKind::UnfoundedDepositExit, &|| evidence.abi_encode());
+        push(&name, "UnfoundedDepositExit", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 8 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);

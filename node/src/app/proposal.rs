@@ -64,10 +64,11 @@ impl State<'_> {
         let view = store.view();
         let timestamp = req.time.unix_timestamp().max(0) as u64;
         let mut builder = BlockBuilder::new(&view, timestamp);
-        let first = view.next_deposit_nonce();
-        for nonce in first..first + MAX_DEPOSITS_PER_BLOCK {
-            let Some(record) = view.parent_deposit(nonce) else { break };
-            let stx = deposit_transaction(&record);
+        let mut from = view.next_deposit_nonce();
+        for _ in 0..MAX_DEPOSITS_PER_BLOCK {
+            let Some(record) = view.next_parent_deposit(from) else { break };
+            let (nonce, stx) = (record.nonce, deposit_transaction(&record));
+            from = nonce.saturating_add(1);
             let size = 4 + stx.abi_encoded_size();
             if size > budget {
                 break;

@@ -55,6 +55,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::UnfoundedSettlement) => "unfounded_settlement",
         Ok(FraudKind::OverdrawnPayout) => "overdrawn_payout",
         Ok(FraudKind::RepeatedExit) => "repeated_exit",
+        Ok(FraudKind::UnfoundedDepositExit) => "unfounded_deposit_exit",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

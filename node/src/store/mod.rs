@@ -483,6 +483,20 @@ impl Store {
         self.read(DEPOSITS, &nonce.to_be_bytes())
     }
 
+    /// The parent's recorded deposit with the least nonce at or above `from`, if any.
+    pub fn next_parent_deposit(&self, from: u64) -> Result<Option<DepositRecord>, StoreError> {
+        let key = from.to_be_bytes();
+        let mode = rocksdb::IteratorMode::From(&key, rocksdb::Direction::Forward);
+        match self.db.iterator_cf(self.cf(DEPOSITS), mode).next() {
+            None => Ok(None),
+            Some(item) => {
+                let (k, v) = item?;
+                let record = DepositRecord::abi_decode(&v).map_err(|e| corrupt(DEPOSITS, &k, e))?;
+                Ok(Some(record))
+            }
+        }
+    }
+
     /// The nonce after the highest parent deposit recorded (0 if none): where following the
     /// parent resumes.
     pub fn recorded_deposits_end(&self) -> Result<u64, StoreError> {

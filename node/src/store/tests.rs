@@ -159,3 +159,22 @@ fn a_child_exit_keeps_its_anchor_status_start_and_cancellation_in_store() {
     unknown[status_byte] = 4;
     assert!(keys::child_exit_from(&unknown).is_err(), "status 4 means nothing");
 }
+
+#[test]
+fn a_plasma_parents_deposits_are_read_in_nonce_order_across_their_gaps() {
+    // A plasma parent numbers deposits by where their locks stand: 3:0 and 9:2.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+    let record = |nonce: u64| DepositRecord { chainId: 7, nonce, ..Default::default() };
+    let (first, second) = (3u64 << 32, 9u64 << 32 | 2);
+    store.record_parent_deposit(&record(second)).unwrap();
+    store.record_parent_deposit(&record(first)).unwrap();
+    let next = |from| store.next_parent_deposit(from).unwrap().map(|d| d.nonce);
+    assert_eq!(next(0), Some(first));
+    assert_eq!(next(first), Some(first));
+    assert_eq!(next(first + 1), Some(second), "the gap is skipped");
+    assert_eq!(next(second + 1), None);
+    assert_eq!(store.recorded_deposits_end().unwrap(), second + 1);
+    let view = store.view();
+    assert_eq!(view.next_parent_deposit(first + 1).map(|d| d.nonce), Some(second));
+}

@@ -1,7 +1,7 @@
 //! The store as the ledger's [`LedgerView`]: reads straight from RocksDB for one judging pass.
 
 use super::keys;
-use super::{Store, StoreError, CHILDREN, CHILD_DEPOSITS, DEPOSITS, SPENT, STAKES, UTXOS};
+use super::{Store, StoreError, CHILDREN, CHILD_DEPOSITS, SPENT, STAKES, UTXOS};
 use plasma_ledger::children::{ChildExit, ChildRecord, RecordedDeposit};
 use plasma_ledger::view::{ChainHead, LedgerView, TxRef};
 use plasma_ledger::{Address, DepositRecord, ExitRecord, Output, UtxoPos, B256, U256};
@@ -63,8 +63,8 @@ impl LedgerView for StoreView<'_> {
     fn next_deposit_nonce(&self) -> u64 {
         self.store.next_deposit_nonce
     }
-    fn parent_deposit(&self, nonce: u64) -> Option<DepositRecord> {
-        self.keep(self.store.read(DEPOSITS, &nonce.to_be_bytes()))
+    fn next_parent_deposit(&self, from: u64) -> Option<DepositRecord> {
+        self.keep(self.store.next_parent_deposit(from))
     }
     fn child(&self, chain: u64) -> Option<ChildRecord> {
         self.keep(self.store.child(chain))

@@ -1,6 +1,7 @@
 //! The deposit relayer against a parent that misbehaves: what it records is exactly the
-//! contiguous run of final deposits after the last recorded one, and a parent answering
-//! out of order or for another chain records nothing.
+//! final deposits after the last recorded one, in nonce order (a plasma parent's nonces have
+//! gaps: they are where the locks stand), and a parent answering out of order or for another
+//! chain records nothing.
 
 use crate::common;
 use plasma_bridge::parent::{ParentDeposits, ParentError};
@@ -60,24 +61,25 @@ fn app(dir: &std::path::Path) -> PlasmaApp {
 }
 
 #[tokio::test]
-async fn only_the_contiguous_run_for_this_chain_is_recorded() {
+async fn only_deposits_of_this_chain_after_the_last_recorded_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(dir.path());
     let parent = Scripted(Mutex::new(vec![
         vec![record(7, 0), record(7, 1)],
-        vec![record(7, 3)], // skips nonce 2
+        vec![record(7, 1)], // recorded already
         vec![record(8, 2)], // another chain's
         vec![],             // nothing final yet
-        vec![record(7, 2), record(7, 3)],
+        vec![record(7, 3 << 32), record(7, 9 << 32 | 2)],
     ]));
     assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 2);
     let e = relay_once(&parent, &app, 7).await.unwrap_err().to_string();
-    assert!(e.contains("deposit 3 of chain 7 where 2 of 7 was due"), "{e}");
+    assert!(e.contains("deposit 1 of chain 7 where one of 7 from 2 was due"), "{e}");
     let e = relay_once(&parent, &app, 7).await.unwrap_err().to_string();
     assert!(e.contains("of chain 8"), "{e}");
     assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 0);
     assert_eq!(app.with_store(|s| s.recorded_deposits_end()).unwrap(), 2, "nothing recorded");
     assert_eq!(relay_once(&parent, &app, 7).await.unwrap(), 2);
-    assert_eq!(app.with_store(|s| s.recorded_deposits_end()).unwrap(), 4);
+    let end = app.with_store(|s| s.recorded_deposits_end()).unwrap();
+    assert_eq!(end, (9 << 32 | 2) + 1, "a plasma parent's nonces have gaps");
     assert!(relay_once(&parent, &app, 7).await.is_err(), "an unreachable parent is an error");
 }

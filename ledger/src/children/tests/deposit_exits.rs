@@ -10,9 +10,13 @@ use crate::signing::UserKey;
 
 /// A child of [`parent_with_child`] and its parent. Parent blocks: 1 registers the child;
 /// 2 pays Alice 30 (2:0:0), 20 (2:1:0) and 10 at each of 2:2:0 to 2:4:0 to bond exits with;
-/// 3 locks her 30 (deposit 0) and her 20 (deposit 1) for the child, both to herself; 4
+/// 3 locks her 30 (deposit 0, [`D0`]) and her 20 (deposit 1, [`D1`]) for the child, both to herself; 4
 /// accepts the child's checkpoint 2. Child blocks: 1 mints deposit 0 (1:0:0, Alice's 30); 2
 /// pays it to Bob. Deposit 1 is never minted.
+/// The nonces of deposits 0 and 1: where block 3 locks them (`TxRef::deposit_nonce`).
+const D0: u64 = 3 << 32;
+const D1: u64 = 3 << 32 | 1;
+
 struct Locked {
     parent: TestChain,
     child: TestChain,
@@ -53,7 +57,7 @@ impl Locked {
 
         let (_, set) = committee(4);
         let mut child = TestChain::with_domain(child_domain(&parent.domain, id), set.hash());
-        let minted = parent.state.child_deposit(id, 0).expect("deposit 0 recorded").record;
+        let minted = parent.state.child_deposit(id, D0).expect("deposit 0 recorded").record;
         child.add_parent_deposit(minted.clone());
         child.commit(vec![build::deposit_transaction(&minted)]);
         let pay = Output::new(bob.address(), Address::ZERO, U256::from(30));
@@ -115,12 +119,12 @@ impl Locked {
     /// `spend` spending it as input 0; the bond of 10 goes to Dave. It names the start the
     /// parent keeps with the exit.
     fn challenge(&self, anchor: BlockHeader, spend: SignedTransaction) -> SignedTransaction {
-        let id = ExitKey::Deposit(0).exit_id();
+        let id = ExitKey::Deposit(D0).exit_id();
         let start = self.parent.state.child_exit(self.id, &id).map(|e| e.started_at);
         let start = start.unwrap_or_default();
         let challenge = ChildDepositExitChallenge {
             childChainId: self.id,
-            nonce: 0,
+            nonce: D0,
             minted: self.child.inclusion_under(1, 0, anchor.height),
             acceptance: self.parent.acceptance(&anchor),
             anchor,
@@ -198,8 +202,8 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     let mut w = Locked::new();
     let value = w.parent.state.total_value();
     // Alice paid the minted 30 to Bob on the child, and exits the parent's record of it.
-    w.parent.commit(vec![w.record_exit(&w.alice, 0, UtxoPos::new(2, 2, 0))]);
-    let exit = w.exit(0).expect("queued");
+    w.parent.commit(vec![w.record_exit(&w.alice, D0, UtxoPos::new(2, 2, 0))]);
+    let exit = w.exit(D0).expect("queued");
     assert_eq!((exit.status, exit.anchor), (ExitStatus::Queued, 0));
     assert_eq!(exit.record.utxoPos, UtxoPos::default());
     assert_eq!((exit.record.owner, exit.record.amount), (w.alice.address(), U256::from(30)));
@@ -209,7 +213,7 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     // Dave shows the mint under checkpoint 2 and Alice's signed spend of it: the bond is his.
     let (_, delta) = w.parent.commit(vec![w.challenge(w.header(2).clone(), w.spend())]);
     assert_eq!(created_for(&delta, dave()), [eth(10)]);
-    assert_eq!(w.exit(0).expect("kept").status, ExitStatus::Challenged);
+    assert_eq!(w.exit(D0).expect("kept").status, ExitStatus::Challenged);
     assert!(w.parent.state.exit_queue(w.id, &Address::ZERO).is_empty());
     assert_eq!(w.escrow(), U256::from(50), "nothing left the escrow");
 
@@ -224,7 +228,7 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     // Challenged once, it is not challenged again, and it never exits again.
     let again = w.challenge(w.header(2).clone(), w.spend());
     assert_eq!(refused_as(tx_refusal(&mut w.parent, again)), not_active);
-    let retry = w.record_exit(&w.alice, 0, UtxoPos::new(2, 3, 0));
+    let retry = w.record_exit(&w.alice, D0, UtxoPos::new(2, 3, 0));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, retry)), ChildError::AlreadyExited(id));
     assert_eq!(w.escrow(), U256::from(50));
     assert_eq!(w.parent.state.total_value(), value);
@@ -238,13 +242,13 @@ fn a_deposit_a_frozen_child_never_minted_exits_from_the_record_and_is_paid_with_
     let value = w.parent.state.total_value();
     assert_eq!(w.escrow(), U256::from(50));
     let bond_coin = UtxoPos::new(2, 2, 0);
-    w.parent.commit(vec![w.record_exit(&w.alice, 1, bond_coin.clone())]);
+    w.parent.commit(vec![w.record_exit(&w.alice, D1, bond_coin.clone())]);
     assert!(w.parent.state.unspent(&bond_coin).is_none(), "the bond is paid from her coin");
-    let exit = w.exit(1).expect("queued");
+    let exit = w.exit(D1).expect("queued");
     assert_eq!((exit.status, exit.anchor), (ExitStatus::Queued, 0));
     assert_eq!((exit.record.owner, exit.record.amount), (w.alice.address(), U256::from(20)));
     // Its priority is the record's time, as on the root: recorded at parent block 3.
-    let (recorded_at, period) = (w.recorded_at(1), 60);
+    let (recorded_at, period) = (w.recorded_at(D1), 60);
     assert_eq!(recorded_at, w.parent.blocks[2].header.timestamp);
     let started = w.parent.tip().timestamp;
     assert_eq!(exit.record.exitableAt, (recorded_at + 2 * period).max(started + period));
@@ -253,10 +257,10 @@ fn a_deposit_a_frozen_child_never_minted_exits_from_the_record_and_is_paid_with_
     let delta = settle_matured(&mut w.parent).expect("the proposer's payouts are valid");
     assert_eq!(created_for(&delta, w.alice.address()), [eth(20), eth(10)]);
     assert_eq!(w.escrow(), U256::from(30), "the escrow drops by the deposit");
-    assert_eq!(w.exit(1).expect("kept").status, ExitStatus::Paid);
+    assert_eq!(w.exit(D1).expect("kept").status, ExitStatus::Paid);
     assert_eq!(w.parent.state.total_value(), value);
     // Paid, the deposit never exits again.
-    let again = w.record_exit(&w.alice, 1, UtxoPos::new(2, 3, 0));
+    let again = w.record_exit(&w.alice, D1, UtxoPos::new(2, 3, 0));
     let id = exit.record.exitId;
     assert_eq!(refused_as(tx_refusal(&mut w.parent, again)), ChildError::AlreadyExited(id));
 }
@@ -265,15 +269,15 @@ fn a_deposit_a_frozen_child_never_minted_exits_from_the_record_and_is_paid_with_
 fn a_deposit_exits_once_from_its_record_or_from_its_minted_output_not_both() {
     // The minted output's exit first: the record's is refused, and the other way round.
     let mut w = Locked::new();
-    let id = ExitKey::Deposit(0).exit_id();
+    let id = ExitKey::Deposit(D0).exit_id();
     w.parent.commit(vec![w.minted_exit(&w.alice, UtxoPos::new(2, 2, 0))]);
-    let minted = w.exit(0).expect("queued");
+    let minted = w.exit(D0).expect("queued");
     assert_eq!((minted.record.utxoPos, minted.anchor), (UtxoPos::new(1, 0, 0), 2));
-    let record = w.record_exit(&w.alice, 0, UtxoPos::new(2, 3, 0));
+    let record = w.record_exit(&w.alice, D0, UtxoPos::new(2, 3, 0));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, record)), ChildError::AlreadyExited(id));
 
     let mut w = Locked::new();
-    w.parent.commit(vec![w.record_exit(&w.alice, 0, UtxoPos::new(2, 2, 0))]);
+    w.parent.commit(vec![w.record_exit(&w.alice, D0, UtxoPos::new(2, 2, 0))]);
     let minted = w.minted_exit(&w.alice, UtxoPos::new(2, 3, 0));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, minted)), ChildError::AlreadyExited(id));
     assert_eq!(w.parent.state.exit_queue(w.id, &Address::ZERO).len(), 1);
@@ -286,19 +290,19 @@ fn a_deposit_whose_minted_exit_was_cancelled_under_a_voided_checkpoint_exits_fro
     // Alice exits the mint under checkpoint 2; a fraud proven at 2 voids it, so the exit is
     // cancelled when due (bond back, escrow kept) and her spend in block 2 stands nowhere.
     w.parent.commit(vec![w.minted_exit(&w.alice, UtxoPos::new(2, 2, 0))]);
-    let minted = w.exit(0).expect("queued");
+    let minted = w.exit(D0).expect("queued");
     w.freeze(2);
     let value = w.parent.state.total_value();
     advance_to(&mut w.parent, minted.record.exitableAt);
     let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
     assert_eq!(created_for(&delta, w.alice.address()), [eth(10)]);
-    assert_eq!(w.exit(0).expect("kept").status, ExitStatus::Cancelled);
+    assert_eq!(w.exit(D0).expect("kept").status, ExitStatus::Cancelled);
     assert_eq!(w.escrow(), U256::from(50));
 
     // Cancelled, it does not block the record's exit; no standing checkpoint shows the mint,
     // so nobody can challenge it, and it is paid.
-    w.parent.commit(vec![w.record_exit(&w.alice, 0, UtxoPos::new(2, 3, 0))]);
-    let exit = w.exit(0).expect("queued again");
+    w.parent.commit(vec![w.record_exit(&w.alice, D0, UtxoPos::new(2, 3, 0))]);
+    let exit = w.exit(D0).expect("queued again");
     assert_eq!(
         (exit.status, exit.anchor, exit.record.utxoPos),
         (ExitStatus::Queued, 0, UtxoPos::default())
@@ -312,15 +316,15 @@ fn a_deposit_whose_minted_exit_was_cancelled_under_a_voided_checkpoint_exits_fro
     let delta = settle_matured(&mut w.parent).expect("the proposer's payouts are valid");
     assert_eq!(created_for(&delta, w.alice.address()), [eth(30), eth(10)]);
     assert_eq!(w.escrow(), U256::from(20));
-    assert_eq!(w.exit(0).expect("kept").status, ExitStatus::Paid);
+    assert_eq!(w.exit(D0).expect("kept").status, ExitStatus::Paid);
     assert_eq!(w.parent.state.total_value(), value);
 }
 
 #[test]
 fn a_challenge_of_a_record_exit_needs_the_mint_under_a_standing_checkpoint_and_the_owners_spend() {
     let mut w = Locked::new();
-    w.parent.commit(vec![w.record_exit(&w.alice, 0, UtxoPos::new(2, 2, 0))]);
-    let id = ExitKey::Deposit(0).exit_id();
+    w.parent.commit(vec![w.record_exit(&w.alice, D0, UtxoPos::new(2, 2, 0))]);
+    let id = ExitKey::Deposit(D0).exit_id();
     // A header the parent never accepted as a checkpoint: the child's block 3 (no acceptance
     // to show), or block 2 altered (showing where the parent accepted the real one).
     w.child.commit(vec![]);
@@ -358,7 +362,7 @@ fn a_challenge_of_a_record_exit_needs_the_mint_under_a_standing_checkpoint_and_t
         refused_as(tx_refusal(&mut w.parent, void)),
         ChildError::VoidAnchor { chain, height: 2, .. } if chain == w.id
     ));
-    assert_eq!(w.exit(0).expect("kept").status, ExitStatus::Queued);
+    assert_eq!(w.exit(D0).expect("kept").status, ExitStatus::Queued);
     assert_eq!(w.parent.state.child_exit(w.id, &id).map(|e| e.bond), Some(U256::from(10)));
     assert_eq!(w.escrow(), U256::from(50));
 }
@@ -372,44 +376,46 @@ fn a_record_exit_is_started_by_the_recipient_of_a_recorded_deposit_bonding_the_c
         w.parent.commit(vec![build::deposit_transaction(&funds)]);
         UtxoPos::new(w.parent.blocks.len() as u64, 0, 0)
     };
-    let by_bob = w.record_exit(&w.bob, 1, bobs_coin);
+    let by_bob = w.record_exit(&w.bob, D1, bobs_coin);
     assert!(matches!(
         refused_as(tx_refusal(&mut w.parent, by_bob)),
         ChildError::DepositExit(crate::exit::ExitError::NotOwner { owner, claimant })
             if owner == w.alice.address() && claimant == w.bob.address()
     ));
-    let unknown = w.record_exit(&w.alice, 2, UtxoPos::new(2, 2, 0));
+    let unknown = w.record_exit(&w.alice, D1 + 1, UtxoPos::new(2, 2, 0));
     assert_eq!(
         refused_as(tx_refusal(&mut w.parent, unknown)),
-        ChildError::UnknownDeposit { chain: w.id, nonce: 2 }
+        ChildError::UnknownDeposit { chain: w.id, nonce: D1 + 1 }
     );
-    let exit = ChildDepositExit { childChainId: w.id, nonce: 1, ..Default::default() };
+    let exit = ChildDepositExit { childChainId: w.id, nonce: D1, ..Default::default() };
     let (coin, ten, nine) = (UtxoPos::new(2, 2, 0), U256::from(10), U256::from(9));
     let cheap = build::child_deposit_exit_tx(&w.parent.domain, &w.alice, coin, ten, &exit, nine);
     assert!(matches!(tx_refusal(&mut w.parent, cheap), TxError::ValueMismatch { .. }));
-    assert!(w.exit(1).is_none());
+    assert!(w.exit(D1).is_none());
     assert_eq!(w.escrow(), U256::from(50));
 }
 
 #[test]
 fn a_follower_of_the_parent_reads_a_record_exit_as_an_exit_keyed_by_the_deposit() {
     let mut w = Locked::new();
-    let (block, _) = w.parent.commit(vec![w.record_exit(&w.alice, 1, UtxoPos::new(2, 2, 0))]);
-    let deposits: Vec<_> =
-        (0..2).map(|n| w.parent.state.child_deposit(w.id, n).expect("recorded")).collect();
+    let (block, _) = w.parent.commit(vec![w.record_exit(&w.alice, D1, UtxoPos::new(2, 2, 0))]);
+    let deposits: Vec<_> = [D0, D1]
+        .iter()
+        .map(|n| w.parent.state.child_deposit(w.id, *n).expect("recorded"))
+        .collect();
     let events = child_events(&w.parent.domain, &block, w.id, &deposits, &crate::signing::Recover);
     let [ChildEvent::ExitStarted { claim, started_at, at }] = &events[..] else {
         panic!("expected one exit, got {events:?}");
     };
     let expected = ExitClaim {
-        key: ExitKey::Deposit(1),
+        key: ExitKey::Deposit(D1),
         pos: UtxoPos::default(),
         output: Output::new(w.alice.address(), Address::ZERO, U256::from(20)),
-        output_time: w.recorded_at(1),
+        output_time: w.recorded_at(D1),
     };
     assert_eq!((claim, *started_at), (&expected, block.header.timestamp));
     // It computes the very exit the parent queued, and where (what a challenge names).
-    let queued = w.exit(1).expect("queued");
+    let queued = w.exit(D1).expect("queued");
     assert_eq!(claim.record(*started_at, 60), queued.record);
     assert_eq!(*at, queued.started_at);
     assert_eq!(*at, TxRef { height: block.header.height, index: 0 });

@@ -337,12 +337,15 @@ fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
     let (block, delta) = parent.commit(vec![first, second]);
     let locked: Vec<_> = delta.child_deposits.iter().map(|d| d.record.clone()).collect();
     let nonces: Vec<_> = locked.iter().map(|d| (d.nonce, d.amount)).collect();
-    assert_eq!(nonces, [(0, U256::from(30)), (1, U256::from(70))]);
+    // Numbered by where their locks stand: block 3, transactions 0 and 1.
+    let at = |index| TxRef { height: 3, index }.deposit_nonce();
+    assert_eq!(nonces, [(at(0), U256::from(30)), (at(1), U256::from(70))]);
+    assert_eq!(at(1), 3 << 32 | 1);
     assert!(locked.iter().all(|d| d.depositor == alice.address()));
     assert_eq!(locked[0].recipient, bob);
     // Recorded at the block's time: an exit from the record takes its priority from it.
     assert!(delta.child_deposits.iter().all(|d| d.recorded_at == block.header.timestamp));
-    assert_eq!(parent.state.child(id).expect("child").next_deposit_nonce, 2);
+    assert_eq!(parent.state.child(id).expect("child").next_deposit_nonce, at(1) + 1);
     assert_eq!(parent.state.escrow(id, &Address::ZERO), U256::from(100));
 
     // A light client of the parent reads the very same records from the block.

@@ -2,7 +2,7 @@
 //! a challenge would take Alice's queued exit of her deposit (queued at 3:3, bond 10) and its
 //! bond for good; a payout would take the child's escrow.
 
-use super::exits::after_acceptance;
+use super::exits::{after_acceptance, ALICES_DEPOSIT};
 use super::*;
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::{ChildExitChallenge, ExitPayoutClaim, TxRef};
@@ -44,17 +44,22 @@ type ChallengeFault = fn(u64) -> SignedTransaction;
 fn challenge_cases() -> Vec<(&'static str, ChallengeFault)> {
     vec![
         ("a challenge naming a checkpoint as the exit's start", |child| {
-            let id = ExitKey::Deposit(0).exit_id();
+            let id = ExitKey::Deposit(ALICES_DEPOSIT).exit_id();
             challenge(child, id, TxRef { height: 3, index: 1 }, spend_of_the_exit(child, "alice"))
         }),
         ("a challenge of an exit never started", |child| {
             challenge(child, B256::repeat_byte(1), START, spend_of_the_exit(child, "alice"))
         }),
         ("a challenge whose spend spends nothing", |child| {
-            challenge(child, ExitKey::Deposit(0).exit_id(), START, SignedTransaction::default())
+            challenge(
+                child,
+                ExitKey::Deposit(ALICES_DEPOSIT).exit_id(),
+                START,
+                SignedTransaction::default(),
+            )
         }),
         ("a challenge of an exit of a child never registered", |child| {
-            let id = ExitKey::Deposit(0).exit_id();
+            let id = ExitKey::Deposit(ALICES_DEPOSIT).exit_id();
             challenge(child ^ 1, id, START, spend_of_the_exit(child ^ 1, "alice"))
         }),
         ("a deposit-exit challenge of a child never registered", |child| {
@@ -69,7 +74,7 @@ fn challenge_cases() -> Vec<(&'static str, ChallengeFault)> {
         }),
         ("a challenge by a spend its owner never signed", |child| {
             let forged = spend_of_the_exit(child, "mallory");
-            challenge(child, ExitKey::Deposit(0).exit_id(), START, forged)
+            challenge(child, ExitKey::Deposit(ALICES_DEPOSIT).exit_id(), START, forged)
         }),
     ]
 }
@@ -86,7 +91,12 @@ fn every_challenge_the_parent_must_refuse_is_convicted_by_the_watchers_proof() {
 fn the_challenge_alices_start_founds_is_valid_and_settles_her_exit() {
     // The law's cases differ from this one only by what they break.
     let (chain, honest) = after_acceptance(|_, child| {
-        challenge(child, ExitKey::Deposit(0).exit_id(), START, spend_of_the_exit(child, "alice"))
+        challenge(
+            child,
+            ExitKey::Deposit(ALICES_DEPOSIT).exit_id(),
+            START,
+            spend_of_the_exit(child, "alice"),
+        )
     });
     let run = &chain.blocks[3..4];
     assert!(first_invalid(&chain.domain, &honest.state, run).is_none(), "the founded one is valid");
@@ -128,18 +138,29 @@ fn payout_cases() -> Vec<(&'static str, ChallengeFault)> {
             payout(child, B256::repeat_byte(1), START, "mallory")
         }),
         ("a payout naming a checkpoint as the exit's start", |child| {
-            payout(child, ExitKey::Deposit(0).exit_id(), TxRef { height: 3, index: 1 }, "alice")
+            payout(
+                child,
+                ExitKey::Deposit(ALICES_DEPOSIT).exit_id(),
+                TxRef { height: 3, index: 1 },
+                "alice",
+            )
         }),
         ("a payout of Alice's exit to Mallory", |child| {
-            payout(child, ExitKey::Deposit(0).exit_id(), START, "mallory")
+            payout(child, ExitKey::Deposit(ALICES_DEPOSIT).exit_id(), START, "mallory")
         }),
         ("a payout of an exit of a child never registered", |child| {
-            payout(child ^ 1, ExitKey::Deposit(0).exit_id(), START, "alice")
+            payout(child ^ 1, ExitKey::Deposit(ALICES_DEPOSIT).exit_id(), START, "alice")
         }),
         // An exit from the record stands whatever the child's rollback: cancelled, the deposit
         // could exit again and be paid twice.
         ("a payout cancelling Alice's exit from the record", |child| {
-            payout_cancelling(child, ExitKey::Deposit(0).exit_id(), START, "alice", true)
+            payout_cancelling(
+                child,
+                ExitKey::Deposit(ALICES_DEPOSIT).exit_id(),
+                START,
+                "alice",
+                true,
+            )
         }),
     ]
 }

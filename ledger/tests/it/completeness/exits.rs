@@ -6,6 +6,9 @@ use super::*;
 use plasma_ledger::acceptance::acceptance_of;
 use plasma_ledger::{Acceptance, ChildExitStart};
 
+/// The nonce of Alice's deposit in [`after_acceptance`]: where its lock stands, 3:2.
+pub(super) const ALICES_DEPOSIT: u64 = 3 << 32 | 2;
+
 /// Blocks 1 and 2 as [`honest_start`]'s; block 3 registers a child of four validators (exit
 /// bond 10), accepts its checkpoint of block 1 (at 3:1), holds Alice's lock of 40 into it
 /// (3:2) and her exit of that deposit from the record, bonding 10 of her change (3:3, her 50
@@ -18,8 +21,11 @@ pub(super) fn after_acceptance(
     let setup = chain.clone();
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
     let accepted = child_then(&setup, 4, |c, child| {
-        let record_exit =
-            plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0, ..Default::default() };
+        let record_exit = plasma_ledger::ChildDepositExit {
+            childChainId: child,
+            nonce: ALICES_DEPOSIT,
+            ..Default::default()
+        };
         vec![
             child_checkpoint(c, child, 1, 0),
             lock(c, child),
@@ -122,7 +128,7 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
                 let (acceptance, _) = accepted(chain, child);
                 let challenge = plasma_ledger::ChildDepositExitChallenge {
                     childChainId: child,
-                    nonce: 0,
+                    nonce: ALICES_DEPOSIT,
                     anchor: child_header(child, 2, 0).0,
                     beneficiary: testkit::user("mallory").address(),
                     acceptance,

@@ -40,6 +40,7 @@ enum Verdict {
 use Verdict::*;
 
 mod challenges;
+mod deposits;
 mod exits;
 mod headers;
 mod payouts;
@@ -184,12 +185,13 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::AlreadyExited(_) | ChildError::NotLatestCancellation { .. } => {
             Convicted(FraudKind::RepeatedExit)
         }
+        ChildError::UnknownDeposit { .. } | ChildError::DepositExit(_) => {
+            Convicted(FraudKind::UnfoundedDepositExit)
+        }
         ChildError::UnknownChild(_)
         | ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
-        | ChildError::DepositExit(_)
         | ChildError::AmountTooLarge { .. }
-        | ChildError::UnknownDeposit { .. }
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_)
         | ChildError::RewardOutput => Open(BOOKKEEPING),
@@ -614,12 +616,14 @@ fn lock(c: &TestChain, child: u64) -> SignedTransaction {
     build::sign(&c.domain, tx, &[&alice])
 }
 
-/// Alice's exit of her deposit 0 into `child` from the record, paid from her change of the
-/// lock of [`lock`] (the block's second transaction), `keep` of it back.
+/// Alice's exit of her deposit into `child` from the record, paid from her change of the
+/// lock of [`lock`] (the block's second transaction, 3:1: the deposit's nonce), `keep` of it
+/// back.
 fn deposit_exit(c: &TestChain, child: u64, keep: u64) -> SignedTransaction {
     let alice = testkit::user("alice");
+    let nonce = TxRef { height: 3, index: 1 }.deposit_nonce();
     let start =
-        plasma_ledger::ChildDepositExit { childChainId: child, nonce: 0, ..Default::default() };
+        plasma_ledger::ChildDepositExit { childChainId: child, nonce, ..Default::default() };
     let tx = build::transaction(
         Kind::StartChildDepositExit,
         vec![UtxoPos::new(3, 1, 0)],

@@ -3,7 +3,7 @@
 //! of her deposit is queued at 3:3 (bond 10), and block 4 holds her second start of it,
 //! bonding 10 of her change at 3:3:0.
 
-use super::exits::{after_acceptance, alices};
+use super::exits::{after_acceptance, alices, ALICES_DEPOSIT};
 use super::*;
 use plasma_ledger::ChildDepositExit;
 
@@ -12,7 +12,7 @@ use plasma_ledger::ChildDepositExit;
 fn restart(chain: &TestChain, child: u64, cancelled: TxRef) -> SignedTransaction {
     let start = ChildDepositExit {
         childChainId: child,
-        nonce: 0,
+        nonce: ALICES_DEPOSIT,
         cancelledHeight: cancelled.height,
         cancelledIndex: cancelled.index,
     };

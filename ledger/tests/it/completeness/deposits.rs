@@ -1,0 +1,76 @@
+//! The law's cases about a start of an exit from a plasma parent's deposit record that no lock
+//! founds: it would pay value nobody locked, or another's deposit, from the child's escrow. A
+//! plasma parent numbers a deposit by where its lock stands, so the nonce a start names is the
+//! place the proof shows.
+
+use super::exits::{after_acceptance, alices};
+use super::*;
+use plasma_ledger::{ChildDeposit, ChildDepositExit};
+
+/// Alice's start of the exit of deposit `nonce` into `child` from the record, bonding 10 of
+/// her change at `coin`, `keep` back.
+fn record_exit(
+    c: &TestChain,
+    child: u64,
+    nonce: u64,
+    coin: (u64, u32),
+    keep: u64,
+) -> SignedTransaction {
+    let start = ChildDepositExit { childChainId: child, nonce, ..Default::default() };
+    alices(c, Kind::StartChildDepositExit, coin, keep, start.abi_encode())
+}
+
+#[test]
+fn every_deposit_exit_no_lock_founds_is_convicted_by_the_watchers_proof() {
+    // Block 3 registers the child (3:0), accepts its checkpoint (3:1), locks Alice's 40 (3:2)
+    // and queues her exit of it (3:3); block 4 holds her start naming another place.
+    let at = |height, index| TxRef { height, index }.deposit_nonce();
+    let cases = [
+        ("a deposit exit naming the child's registration as its lock", at(3, 0)),
+        ("a deposit exit naming a checkpoint as its lock", at(3, 1)),
+        ("a deposit exit naming an exit start as its lock", at(3, 3)),
+        ("a deposit exit naming a place past its block's end", at(3, 9)),
+        ("a deposit exit naming the first deposit as the root numbers it", 0),
+        ("a deposit exit naming itself as its lock", at(4, 0)),
+        ("a deposit exit naming a place after it", at(9, 0)),
+    ];
+    for (name, nonce) in cases {
+        let (chain, honest) = after_acceptance(|c, child| record_exit(c, child, nonce, (3, 3), 40));
+        assert_convicted(name, &chain, &honest, 4, |_| 4);
+    }
+}
+
+#[test]
+fn a_deposit_exit_of_anothers_lock_or_a_lock_into_another_child_is_convicted() {
+    // Block 4 locks 20 of Alice's 50 (3:3:0) into the child for Bob (4:0, her 30 back at
+    // 4:0:0), registers a second child (4:1), and locks 10 of her 30 into it for herself (4:2,
+    // her 20 back at 4:2:0); block 5 holds her start of an exit of the first child's deposit
+    // naming Bob's lock, or her lock into the second child, bonding 10 of her 20 at 4:2:0.
+    let (_, mut chain) = after_acceptance(|_, _| SignedTransaction::default());
+    let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
+    let second = registration(1);
+    let other = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &second);
+    let lock = |to: Address, amount: u64, into: u64| {
+        let token = Address::ZERO;
+        let lock =
+            ChildDeposit { childChainId: into, recipient: to, token, amount: U256::from(amount) };
+        lock.abi_encode()
+    };
+    let bob = testkit::user("bob").address();
+    let alice = testkit::user("alice").address();
+    let for_bob = alices(&chain, Kind::DepositToChild, (3, 3), 30, lock(bob, 20, child));
+    let for_her = alices(&chain, Kind::DepositToChild, (4, 0), 20, lock(alice, 10, other));
+    chain.commit(vec![for_bob, build::register_child_tx(&second), for_her]);
+    let honest = chain.clone();
+    let cases = [
+        ("a deposit exit of another's deposit", TxRef { height: 4, index: 0 }),
+        ("a deposit exit naming a lock into another child", TxRef { height: 4, index: 2 }),
+    ];
+    for (name, lock) in cases {
+        let mut chain = honest.clone();
+        let exit = record_exit(&chain, child, lock.deposit_nonce(), (4, 2), 10);
+        chain.commit_unchecked(vec![exit]);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &honest, 5, |_| 5);
+    }
+}
