@@ -34,9 +34,12 @@ contract LinkVerifier {
     error NoSuchShowing(uint8 shows);
     /// The challenge check ran out of gas: no verdict (send the proof with more gas).
     error ChallengeCheckOutOfGas();
-    /// The transaction shown is not an exit start of an output, of the child and exit the
-    /// payout names, at its link.
+    /// The transaction shown is not a start of the exit, of the child, that the payout names,
+    /// at its link.
     error NotTheStart();
+    /// The transaction shown at the nonce's place of an exit from the deposit record is no
+    /// lock into the child the payout names.
+    error NotTheLock();
     /// The registration shown registers another child than the payout names.
     error NotTheChild(uint64 named, uint64 registered);
     /// Honest: the payout is due and pays no more than the exit's claim and bond.
@@ -251,14 +254,16 @@ contract LinkVerifier {
         revert NoSuchShowing(e.shows);
     }
 
-    /// @notice A payout of a child's exit of an output, included, that the start it names and
-    /// the child's registration show is not owed yet, or not that much (`ev`, the ABI encoding
-    /// of `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is
-    /// before `exitableAt(claimed block's time, start's block time, exitPeriod)`, or it pays, in
-    /// some token, more than the claimed output's amount (in its token; nothing, when it says
-    /// it cancels the exit) and the registration's exit bond (in ETH) together; or it says it
-    /// cancels an exit from the deposit record (its start, a `StartChildDepositExit`, shows it).
-    /// The registration is not read for the latter.
+    /// @notice A payout of a child's exit, included, that the start it names and the child's
+    /// registration show is not owed yet, or not that much (`ev`, the ABI encoding of
+    /// `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is before
+    /// `exitableAt(claimed time, start's block time, exitPeriod)`, or it pays, in some token,
+    /// more than the claimed amount (in its token; nothing, when it says it cancels the exit)
+    /// and the registration's exit bond (in ETH) together; or it says it cancels an exit from the
+    /// deposit record (its start, a `StartChildDepositExit`, shows it). An exit of an output
+    /// claims the output its start proves, since its block's time; an exit from the deposit
+    /// record the deposit the lock at its nonce's place made (`lock`), since that lock's block's
+    /// time. Neither the lock nor the registration is read for a cancelled record exit.
     function overdrawnPayout(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
@@ -280,30 +285,44 @@ contract LinkVerifier {
         IncludedTx calldata s = e.start;
         if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();
         Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
-        if (claim.cancels && st.kind == uint8(TxKind.StartChildDepositExit)) {
-            // An exit from the record is never cancelled: the deposit would exit again.
-            ChildDepositExit memory d = abi.decode(st.data, (ChildDepositExit));
-            if (d.childChainId == claim.childChainId && ExitGame.depositExitId(d.nonce) == claim.exitId) {
-                return p.height;
-            }
-            revert NotTheStart();
-        }
-        if (st.kind != uint8(TxKind.StartChildExit)) revert NotTheStart();
-        ChildExitStart memory start = abi.decode(st.data, (ChildExitStart));
-        (bool known, bytes32 id) = this.startedExitId(start);
-        if (!known || start.childChainId != claim.childChainId || id != claim.exitId) revert NotTheStart();
-        Output[] memory claimed = start.inclusion.signedTx.transaction.outputs;
-        if (start.pos.outputIndex >= claimed.length) revert NotTheStart();
-        Output memory output = claimed[start.pos.outputIndex];
+        (bool isStart, uint64 child, bytes32 exitId,,) = _started(st);
+        if (!isStart || child != claim.childChainId || exitId != claim.exitId) revert NotTheStart();
+        // An exit from the record is never cancelled: the deposit would exit again.
+        if (claim.cancels && st.kind == uint8(TxKind.StartChildDepositExit)) return p.height;
+        (uint64 claimedAt, address token, uint256 amount) = _claimed(chainId, anchor, st, claim.childChainId, e.lock);
         (uint64 registered, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
         if (registered != claim.childChainId) revert NotTheChild(claim.childChainId, registered);
-        uint64 due =
-            ExitGame.exitableAt(start.inclusion.header.timestamp, s.inclusion.header.timestamp, reg.params.exitPeriod);
+        uint64 due = ExitGame.exitableAt(claimedAt, s.inclusion.header.timestamp, reg.params.exitPeriod);
         if (p.inclusion.header.timestamp < due) return p.height;
         // A cancellation is owed the bond alone: its output may exit again.
-        uint256 owed = claim.cancels ? 0 : output.amount;
-        if (_exceeds(t.outputs, output.token, owed, reg.params.exitBond)) return p.height;
+        uint256 owed = claim.cancels ? 0 : amount;
+        if (_exceeds(t.outputs, token, owed, reg.params.exitBond)) return p.height;
         revert Owed();
+    }
+
+    /// What the exit of `child` the start `st` queues claims, and since when: the output a
+    /// `StartChildExit` proves and its block's time, or the deposit of the lock at a
+    /// `StartChildDepositExit`'s nonce's place (`lock`) and that lock's block's time.
+    function _claimed(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        Transaction calldata st,
+        uint64 child,
+        IncludedTx calldata lock
+    ) private pure returns (uint64, address, uint256) {
+        if (st.kind == uint8(TxKind.StartChildDepositExit)) {
+            uint64 nonce = abi.decode(st.data, (ChildDepositExit)).nonce;
+            Transaction calldata l = ExitGame.included(chainId, anchor, lock.inclusion, nonce >> 32, uint32(nonce));
+            if (l.kind != uint8(TxKind.DepositToChild)) revert NotTheLock();
+            ChildDeposit memory d = abi.decode(l.data, (ChildDeposit));
+            if (d.childChainId != child) revert NotTheLock();
+            return (lock.inclusion.header.timestamp, d.token, d.amount);
+        }
+        ChildExitStart memory start = abi.decode(st.data, (ChildExitStart));
+        Output[] memory outputs = start.inclusion.signedTx.transaction.outputs;
+        if (start.pos.outputIndex >= outputs.length) revert NotTheStart();
+        Output memory output = outputs[start.pos.outputIndex];
+        return (start.inclusion.header.timestamp, output.token, output.amount);
     }
 
     /// Whether `outputs`, a payout of an exit claiming `amount` of `token` with `bond` (in ETH),

@@ -369,9 +369,10 @@ enum FraudKind {
     // start of the exit there, a settlement or restart since, a challenge by a spend of
     // another output, or a payout to another than the start's claimant (`LinkEvidence`).
     UnfoundedSettlement,
-    // A payout of a child's exit of an output, founded by the start it names, that pays before
-    // the exit is due or more than its claim and bond (its bond alone, for a cancellation), or
-    // a cancellation of an exit from the deposit record (`PayoutEvidence`).
+    // A payout of a child's exit, founded by the start it names, that pays before the exit is
+    // due or more than its claim (for an exit from the deposit record, its lock's deposit) and
+    // bond (its bond alone, for a cancellation), or a cancellation of an exit from the deposit
+    // record (`PayoutEvidence`).
     OverdrawnPayout,
     // A start of a child's exit queued or settled already: the cancellation its link names is
     // none, or no cancellation of the exit, or a start, challenge or payout of it came since
@@ -492,21 +493,24 @@ struct LinkEvidence {
     IncludedTx shown;
 }
 
-/// A payout of a child's exit (`payout`, an `ExitPayout`), the exit of an output the start it
-/// names (`start`, the `StartChildExit` at the payout's `startHeight`/`startIndex`) queues, and
-/// the child's registration (`registration`): the start's claimed output (its token and
-/// amount), the claimed block's time and the start's own block time, and the registration's
-/// exit period and bond, show when the exit is due and the most it is owed. The payout's block
-/// is invalid when its time is before `exitable_at(claimed time, start time, exitPeriod)`, or
-/// when it pays, in some token, more than the claim's amount (in its token; nothing, when it
-/// says it `cancels` the exit) and the bond (in ETH) together; or when it cancels an exit from
-/// the deposit record (`start` is then the `StartChildDepositExit` of the exit, and the
-/// registration is not read). Whether the start is the exit's latest is
-/// `UnfoundedSettlement`'s.
+/// A payout of a child's exit (`payout`, an `ExitPayout`), the exit the start it names
+/// (`start`, at the payout's `startHeight`/`startIndex`) queues, and the child's registration
+/// (`registration`): for a `StartChildExit`, its claimed output (its token and amount) and the
+/// claimed block's time; for a `StartChildDepositExit`, the lock at its nonce's place (`lock`, a
+/// `DepositToChild` into the child: its token and amount, and its block's time, when the parent
+/// recorded the deposit); with the start's own block time and the registration's exit period
+/// and bond, these show when the exit is due and the most it is owed. The payout's block is
+/// invalid when its time is before `exitable_at(claimed or recorded time, start time,
+/// exitPeriod)`, or when it pays, in some token, more than the claim's amount (in its token;
+/// nothing, when it says it `cancels` the exit) and the bond (in ETH) together; or when it
+/// cancels an exit from the deposit record (neither `lock` nor the registration is then read).
+/// `lock` is not read for an exit of an output. Whether the start is the exit's latest is
+/// `UnfoundedSettlement`'s; whether the lock founds it, `UnfoundedDepositExit`'s.
 struct PayoutEvidence {
     IncludedTx payout;
     IncludedTx start;
     RegistrationProof registration;
+    IncludedTx lock;
 }
 
 /// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the

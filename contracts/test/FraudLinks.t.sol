@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {LinkVerifier} from "../src/LinkVerifier.sol";
+import {ExitGame} from "../src/lib/ExitGame.sol";
 import {FraudFixture} from "./FraudFixture.sol";
 
 /// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
@@ -143,15 +144,34 @@ contract FraudLinksTest is FraudFixture {
     }
 
     /// ... cancels its child's exit from the deposit record, which stands whatever the child's
-    /// rollback, so that the deposit may exit again: convicted by its start alone; the payout of
-    /// that exit is not this kind's to judge.
+    /// rollback, so that the deposit may exit again: convicted by its start alone; the payout
+    /// owed that exit, once due, is not convicted.
     function test_fraud_an_exit_from_the_record_cancelled() public {
         _submitCheckpointOf("overdrawn_payout_exceeds");
         _convict(
-            "overdrawn_payout_record_exit_cancelled",
-            "overdrawn_payout_record_exit_paid",
-            LinkVerifier.NotTheStart.selector,
+            "overdrawn_payout_record_exit_cancelled", "overdrawn_payout_record_exit_owed", LinkVerifier.Owed.selector, 4
+        );
+    }
+
+    /// ... pays its child's exit from the deposit record in the block that started it, before
+    /// anyone could challenge it: the start and the lock at its nonce's place (the deposit's
+    /// time) convict; shown another transaction as its lock, the owed payout is refused.
+    function test_fraud_an_exit_from_the_record_paid_early() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_record_exit_early",
+            "overdrawn_payout_record_exit_owed_shown_another_lock",
+            ExitGame.WrongIndex.selector,
             4
+        );
+    }
+
+    /// ... pays its child's exit from the deposit record one more than the deposit its lock
+    /// made and the bond: convicted.
+    function test_fraud_an_exit_from_the_record_overpaid() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_record_exit_exceeds", "overdrawn_payout_record_exit_owed", LinkVerifier.Owed.selector, 4
         );
     }
 

@@ -318,6 +318,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 98, "every fraud vector convicts");
+        assertEq(convicted, 100, "every fraud vector convicts");
     }
 }

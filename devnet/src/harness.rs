@@ -8,11 +8,11 @@ use plasma_client::convert;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{
     build, Address, BlockHeader, ChildDeposit, ChildExitStart, Kind, SignedTransaction,
-    TxInclusion, UtxoPos, U256,
+    TxInclusion, TxRef, UtxoPos, B256, U256,
 };
 use plasma_proto::v1::{
-    GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetUtxosRequest,
-    SubmitTxRequest,
+    GetBlockRequest, GetChildRequest, GetChildResponse, GetInclusionProofRequest, GetTxRequest,
+    GetUtxosRequest, SubmitTxRequest,
 };
 use std::time::{Duration, Instant};
 
@@ -120,6 +120,29 @@ impl Devnet {
             .await
             .map(drop)
             .map_err(rpc_err("SubmitTx"))
+    }
+
+    /// Where chain `i` committed the transaction `hash`, once it has: a plasma parent's lock
+    /// of a deposit into its child is the deposit's nonce there (`TxRef::deposit_nonce`).
+    pub async fn placed(
+        &self,
+        i: usize,
+        hash: B256,
+        timeout: Duration,
+    ) -> Result<TxRef, DevnetError> {
+        let since = Instant::now();
+        let mut c = self.client(i, 0).await?;
+        loop {
+            let found = c.chain.get_tx(GetTxRequest { tx_hash: hash.to_vec() }).await;
+            if let Ok(r) = found.map(tonic::Response::into_inner) {
+                return Ok(TxRef { height: r.height, index: r.index });
+            }
+            if since.elapsed() > timeout {
+                let path = &self.state.chains[i].path;
+                return Err(DevnetError::Timeout(format!("{path} never committed {hash}")));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// Chain `child`'s entry on its plasma parent.

@@ -247,7 +247,7 @@ pub fn apply_block_unjudged(
                 crate::types::decode::<crate::types::DepositRecord>(
                     "DepositRecord",
                     &tx.data,
-                    6 * 32,
+                    crate::types::DEPOSIT_RECORD_BYTES,
                 )
                 .ok()
             })
@@ -361,7 +361,12 @@ pub fn seal_block(
         .filter(|t| t.transaction.tx_kind() == Some(crate::kind::Kind::Deposit))
         .filter_map(|t| {
             let data = &t.transaction.data;
-            crate::types::decode::<crate::types::DepositRecord>("DepositRecord", data, 6 * 32).ok()
+            crate::types::decode::<crate::types::DepositRecord>(
+                "DepositRecord",
+                data,
+                crate::types::DEPOSIT_RECORD_BYTES,
+            )
+            .ok()
         })
         .fold(start, |end, r| end.max(r.nonce.saturating_add(1)));
     let mut block = Block {

@@ -86,7 +86,8 @@ impl ExitKey {
     /// transaction. Refused when `tx` is a deposit whose record does not decode.
     pub fn claimed(tx: &Transaction, index: u8) -> Result<Self, DecodeError> {
         if tx.tx_kind() == Some(Kind::Deposit) {
-            let record: DepositRecord = decode("DepositRecord", &tx.data, 6 * 32)?;
+            let record: DepositRecord =
+                decode("DepositRecord", &tx.data, crate::types::DEPOSIT_RECORD_BYTES)?;
             return Ok(ExitKey::Deposit(record.nonce));
         }
         Ok(ExitKey::output(tx, index))

@@ -186,7 +186,7 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             add(lock.token, lock.amount)?;
         }
         Kind::Deposit => {
-            canonical::<DepositRecord>("DepositRecord", data, 6 * 32)?;
+            canonical::<DepositRecord>("DepositRecord", data, crate::types::DEPOSIT_RECORD_BYTES)?;
         }
         Kind::ExitPayout => {
             canonical::<ExitPayoutClaim>("ExitPayoutClaim", data, EXIT_PAYOUT_CLAIM_BYTES)?;

@@ -360,10 +360,11 @@ pub fn verify_deposit_mismatch(
         return Err(FraudError::WrongKind(tx.kind));
     }
     let fraud = FraudVerdict::at(FraudKind::DepositMismatch, height);
-    let record: DepositRecord = match decode("DepositRecord", &tx.data, 6 * 32) {
-        Ok(r) => r,
-        Err(DecodeError::Abi { .. } | DecodeError::TooLarge { .. }) => return Ok(fraud),
-    };
+    let record: DepositRecord =
+        match decode("DepositRecord", &tx.data, crate::types::DEPOSIT_RECORD_BYTES) {
+            Ok(r) => r,
+            Err(DecodeError::Abi { .. } | DecodeError::TooLarge { .. }) => return Ok(fraud),
+        };
     // A mint outside its header's deposit range.
     let header = &minted.header;
     if !(header.depositNonceStart..header.depositNonceEnd).contains(&record.nonce) {
@@ -398,7 +399,7 @@ impl MintEvidence {
             return Err(FraudError::WrongKind(tx.kind));
         }
         // An undecodable record is a mismatch of its own, proven by `verify_deposit_mismatch`.
-        decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32)
+        decode::<DepositRecord>("DepositRecord", &tx.data, crate::types::DEPOSIT_RECORD_BYTES)
             .map(|r| r.nonce)
             .map_err(|_| FraudError::WrongKind(tx.kind))
     }

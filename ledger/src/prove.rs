@@ -520,11 +520,18 @@ pub fn build_proof(
             ChildError::UnknownDeposit { .. } | ChildError::DepositExit(_) => {
                 lock::unfounded_deposit_exit_proof(cx, height, index)
             }
-            // Refused first for a reason not proven yet, a start may still repeat an exit.
-            other => restart::repeated_exit_proof(cx, height, index).map_err(|e| match e {
-                // Blocks not at hand: a retry may find the proof.
-                ProofError::Missing(h) => ProofError::Missing(h),
-                _ => ProofError::Unsupported(other.to_string()),
+            // Refused first for a reason not proven yet, a start may still stand on no lock or
+            // repeat an exit.
+            other => lock::unfounded_deposit_exit_proof(cx, height, index).or_else(|first| {
+                restart::repeated_exit_proof(cx, height, index).map_err(|then| {
+                    match (first, then) {
+                        // Blocks not at hand: a retry may find the proof.
+                        (ProofError::Missing(h), _) | (_, ProofError::Missing(h)) => {
+                            ProofError::Missing(h)
+                        }
+                        _ => ProofError::Unsupported(other.to_string()),
+                    }
+                })
             }),
         },
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),

@@ -92,11 +92,11 @@ pub enum TxError {
         /// The record's chain.
         got: u64,
     },
-    /// Deposits are minted in nonce order, skipping none the parent recorded.
+    /// A recorded deposit minted out of nonce order: again (below `expected`, the least
+    /// nonce one may mint), or skipping a recorded one (`expected`, the first not minted yet).
     #[error("deposit nonce {got} out of order, expected {expected}")]
     DepositOutOfOrder {
-        /// The nonce due: the first recorded deposit not minted yet, or for a nonce minted
-        /// already, the least one may mint.
+        /// The least nonce one may mint, or the first recorded deposit not minted yet.
         expected: u64,
         /// Nonce given.
         got: u64,
@@ -134,7 +134,7 @@ pub enum TxError {
         /// The owner of the output paid to another.
         to: Address,
     },
-    /// A payout of an exit of an output (proven under a child's checkpoint) before it is due.
+    /// A payout of a child's exit before it is due.
     #[error("exit {exit_id} is due at {due}, paid at {now}")]
     PayoutEarly {
         /// The exit.
@@ -144,9 +144,9 @@ pub enum TxError {
         /// The block's time.
         now: u64,
     },
-    /// A payout of an exit of an output (proven under a child's checkpoint) paying, in
-    /// `token`, more than its claim (in the claim's token; nothing, for a cancellation) and its
-    /// bond (in ETH) together ([`crate::exit::payout_excess`]).
+    /// A payout of a child's exit paying, in `token`, more than its claim (in the claim's
+    /// token; nothing, for a cancellation) and its bond (in ETH) together
+    /// ([`crate::exit::payout_excess`]).
     #[error("payout of exit {exit_id} pays more {token} than the exit claims with its bond")]
     PayoutExceeds {
         /// The exit.
@@ -305,27 +305,25 @@ pub fn validate_transaction_with(
         }
         Kind::Deposit => {
             let record: DepositRecord =
-                decode("DepositRecord", &tx.data, 6 * 32).map_err(TxError::Payload)?;
+                decode("DepositRecord", &tx.data, crate::types::DEPOSIT_RECORD_BYTES)
+                    .map_err(TxError::Payload)?;
             if record.chainId != domain.chain_id {
                 return Err(TxError::DepositWrongChain {
                     expected: domain.chain_id,
                     got: record.chainId,
                 });
             }
-            // The first recorded deposit not minted yet, which this one must be.
+            // A deposit the parent recorded, and the first of them not minted yet.
             let nonce = record.nonce;
+            let known = view.next_parent_deposit(nonce).filter(|d| d.nonce == nonce);
+            let known = known.ok_or(TxError::DepositUnknown { nonce })?;
             let least = view.next_deposit_nonce();
-            let due = view.next_parent_deposit(least);
-            let known = match due {
-                Some(due) if due.nonce == nonce => due,
-                _ if nonce < least => {
-                    return Err(TxError::DepositOutOfOrder { expected: least, got: nonce })
-                }
-                Some(due) if due.nonce < nonce => {
-                    return Err(TxError::DepositOutOfOrder { expected: due.nonce, got: nonce })
-                }
-                _ => return Err(TxError::DepositUnknown { nonce }),
-            };
+            if nonce < least {
+                return Err(TxError::DepositOutOfOrder { expected: least, got: nonce });
+            }
+            if let Some(due) = view.next_parent_deposit(least).filter(|d| d.nonce < nonce) {
+                return Err(TxError::DepositOutOfOrder { expected: due.nonce, got: nonce });
+            }
             let minted = Output::new(record.recipient, record.token, record.amount);
             if known != record || tx.outputs[0] != minted {
                 return Err(TxError::DepositMismatch { nonce });
@@ -348,27 +346,24 @@ pub fn validate_transaction_with(
                 return Err(TxError::PayoutOwner { exit_id, to: other.owner });
             }
             let not_payable = TxError::ExitNotPayable { chain, exit_id };
-            // Settled in priority order, once matured at this block's time. An exit of an output
-            // is due, and owed at most, what its start and the child's registration show
-            // (`OverdrawnPayout`), judged before the queue and the escrow, which are this
-            // chain's bookkeeping; an exit from the deposit record takes its time and amount
-            // from the record.
+            // Settled in priority order, once matured at this block's time. An exit is due,
+            // and owed at most, what its start (with, for an exit from the deposit record, the
+            // lock its nonce places) and the child's registration show (`OverdrawnPayout`),
+            // judged before the queue and the escrow, which are this chain's bookkeeping.
             let now = view.time().ok_or_else(|| not_payable.clone())?;
             if held.anchor == 0 && claim.cancels {
                 return Err(TxError::RecordExitCancelled { exit_id });
             }
-            if held.anchor != 0 {
-                if exit.exitableAt > now {
-                    return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
-                }
-                // A cancellation returns the bond alone: its output may exit again.
-                let claimed = if claim.cancels { U256::ZERO } else { exit.amount };
-                if let Some(token) = payout_excess(&tx.outputs, &exit.token, claimed, held.bond) {
-                    return Err(TxError::PayoutExceeds { exit_id, token });
-                }
+            if exit.exitableAt > now {
+                return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
+            }
+            // A cancellation returns the bond alone: its output may exit again.
+            let claimed = if claim.cancels { U256::ZERO } else { exit.amount };
+            if let Some(token) = payout_excess(&tx.outputs, &exit.token, claimed, held.bond) {
+                return Err(TxError::PayoutExceeds { exit_id, token });
             }
             let first = view.exit_queue(chain, &exit.token).into_iter().next();
-            if exit.exitableAt > now || first.is_none_or(|f| f.exitId != exit_id) {
+            if first.is_none_or(|f| f.exitId != exit_id) {
                 return Err(not_payable);
             }
             // Paid what the escrow holds of it, or cancelled under a voided anchor: either

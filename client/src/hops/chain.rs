@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::util::connect;
 use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
-use plasma_ledger::{build, Address, Kind, SignedTransaction, UtxoPos, U256};
+use plasma_ledger::{build, Address, Kind, SignedTransaction, TxRef, UtxoPos, B256, U256};
 use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest};
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -71,6 +71,24 @@ impl Chain {
     /// The positions of `owner`'s outputs.
     pub(crate) async fn positions(&mut self, owner: Address) -> Result<BTreeSet<String>> {
         Ok(self.coins(owner).await?.into_iter().map(|c| c.pos.to_string()).collect())
+    }
+
+    /// Where the chain committed the transaction `hash`, once it has (waiting at most a hop's
+    /// time). A plasma parent's lock of a deposit into its child is the deposit's nonce there
+    /// ([`TxRef::deposit_nonce`]).
+    pub(crate) async fn placed(&mut self, hash: B256) -> Result<TxRef> {
+        let deadline = Instant::now() + HOP_TIMEOUT;
+        loop {
+            let found = self.node.chain.get_tx(GetTxRequest { tx_hash: hash.to_vec() }).await;
+            if let Ok(r) = found.map(tonic::Response::into_inner) {
+                return Ok(TxRef { height: r.height, index: r.index });
+            }
+            if Instant::now() > deadline {
+                let what = format!("transaction {hash} committed on {}", self.rpc);
+                return Err(Error::Timeout { what, after: HOP_TIMEOUT });
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Submits `stx` unless it is committed already (a resumed step).

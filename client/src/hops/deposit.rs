@@ -79,9 +79,14 @@ pub async fn deposit(
                 build::transaction(Kind::DepositToChild, vec![coin], vec![], lock.abi_encode());
             let stx = build::sign(&here.domain, tx, &[key]);
             here.submit_once(&stx).await?;
-            journal.record(&step("tx"), stx.transaction.hash())?;
+            let hash = stx.transaction.hash();
+            journal.record(&step("tx"), hash)?;
+            // The parent numbers the deposit by where the lock stands: the nonce an exit from
+            // its record names, should the child never mint it.
+            let nonce = here.placed(hash).await?.deposit_nonce();
+            journal.record(&step("nonce"), nonce)?;
             progress(format!(
-                "hop {hop}/{n}: chain {} → chain {}: locked on chain {}; waiting for the mint…",
+                "hop {hop}/{n}: chain {} → chain {}: locked on chain {} as deposit {nonce}; waiting for the mint…",
                 here.id, child.id, here.id
             ));
             let before = journal.positions(&step("before"));

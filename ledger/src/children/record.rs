@@ -124,7 +124,8 @@ pub struct ChildRecord {
     /// The set it named as the next (the registered set before any). The active set is
     /// always one of the two, so the set a checkpoint may name is shown by the one it follows.
     pub last_next_set: B256,
-    /// Nonce the next deposit into this child gets.
+    /// One past the nonce of the latest deposit into this child (0: none). Deposits are
+    /// numbered by where their locks stand ([`crate::types::TxRef::deposit_nonce`]).
     pub next_deposit_nonce: u64,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
     /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it

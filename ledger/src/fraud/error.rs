@@ -75,10 +75,13 @@ pub enum FraudError {
     /// Honest: the transaction may stand on what its link names.
     #[error("the transaction may stand on the one its link names")]
     Follows,
-    /// The transaction shown is not an exit start of an output, of the child and exit the
-    /// payout names.
-    #[error("the transaction shown does not start the exit of an output the payout pays")]
+    /// The transaction shown is not a start of the exit, of the child, that the payout names.
+    #[error("the transaction shown does not start the exit the payout pays")]
     NotTheStart,
+    /// The transaction shown at the nonce's place of an exit from the deposit record is no
+    /// lock into the child the payout names.
+    #[error("the transaction shown at the deposit's place is no lock into the child")]
+    NotTheLock,
     /// Honest: the payout is due and pays no more than the exit's claim and bond.
     #[error("the payout is due and pays no more than the exit's claim and bond")]
     Owed,

@@ -41,8 +41,11 @@ pub fn verify_unfounded_deposit_exit(
     }
     let start: ChildDepositExit = decode("ChildDepositExit", &tx.data, CHILD_DEPOSIT_EXIT_BYTES)
         .map_err(|_| FraudError::WrongKind(tx.kind))?;
-    // Only the lock's place can be shown wrong: nothing between it and the start matters.
-    if e.shows == Shows::Later as u8 {
+    let at = TxRef { height: c.height, index: c.txIndex };
+    let lock = TxRef::of_deposit(start.nonce);
+    // Only what is at the lock's place shows it wrong: nothing between it and the start
+    // matters (a place the start cannot stand on convicts whatever is shown).
+    if e.shows == Shows::Later as u8 && !link::unreachable(lock, at) {
         return Err(FraudError::NoSuchShowing(e.shows));
     }
     let claimant = first_signer(domain, &c.inclusion.signedTx);
@@ -57,8 +60,6 @@ pub fn verify_unfounded_deposit_exit(
             .map_err(|_| FraudError::WrongKind(linked.kind))?;
         Ok(lock.childChainId != start.childChainId || Some(lock.recipient) != claimant)
     };
-    let at = TxRef { height: c.height, index: c.txIndex };
-    let lock = TxRef::of_deposit(start.nonce);
     link::judge(chain_id, anchor, (lock, at), e, refuses, |_| Ok(false))?;
     Ok(FraudVerdict::at(FraudKind::UnfoundedDepositExit, c.height))
 }

@@ -1,12 +1,13 @@
-//! The proof of a payout of a child's exit of an output before it is due or of more than its
-//! claim and bond (its bond alone, for a cancellation), or of a cancellation of an exit from the
-//! deposit record ([`crate::fraud::verify_overdrawn_payout`]).
+//! The proof of a payout of a child's exit before it is due or of more than its claim and bond
+//! (its bond alone, for a cancellation), or of a cancellation of an exit from the deposit record
+//! ([`crate::fraud::verify_overdrawn_payout`]).
 
 use super::{ProofContext, ProofError};
 use crate::fraud::verify_overdrawn_payout;
-use crate::types::EXIT_PAYOUT_CLAIM_BYTES;
+use crate::kind::Kind;
 use crate::types::{
-    decode, ExitPayoutClaim, FraudKind as SolFraudKind, FraudProof, PayoutEvidence,
+    decode, ChildDepositExit, ExitPayoutClaim, FraudKind as SolFraudKind, FraudProof, IncludedTx,
+    PayoutEvidence, TxRef, CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES,
 };
 
 /// The proof that transaction `index` of block `height`, a payout, pays the exit the start it
@@ -24,7 +25,8 @@ pub(super) fn overdrawn_payout_proof(
 }
 
 /// What shows whether transaction `index` of block `height`, a payout, is owed: the payout,
-/// the start it names and the child's registration.
+/// the start it names, the child's registration, and for an exit from the deposit record, the
+/// lock at its nonce's place.
 pub(crate) fn payout_evidence(
     cx: &ProofContext<'_>,
     height: u64,
@@ -34,9 +36,19 @@ pub(crate) fn payout_evidence(
     let tx = &payout.inclusion.signedTx.transaction;
     let claim: ExitPayoutClaim = decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES)
         .map_err(|_| ProofError::Unsupported(format!("kind {} is no payout", tx.kind)))?;
-    Ok(PayoutEvidence {
-        payout,
-        start: cx.included(claim.startHeight, claim.startIndex)?,
-        registration: cx.registration(claim.childChainId)?,
-    })
+    let start = cx.included(claim.startHeight, claim.startIndex)?;
+    let started = &start.inclusion.signedTx.transaction;
+    let record_exit = (started.tx_kind() == Some(Kind::StartChildDepositExit))
+        .then(|| {
+            decode::<ChildDepositExit>("ChildDepositExit", &started.data, CHILD_DEPOSIT_EXIT_BYTES)
+        })
+        .and_then(Result::ok);
+    let lock = match record_exit {
+        Some(exit) => {
+            let place = TxRef::of_deposit(exit.nonce);
+            cx.included(place.height, place.index)?
+        }
+        None => IncludedTx::default(),
+    };
+    Ok(PayoutEvidence { payout, start, registration: cx.registration(claim.childChainId)?, lock })
 }

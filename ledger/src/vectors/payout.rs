@@ -1,6 +1,7 @@
 //! Vectors of the overdrawn-payout kind: the fraud world's chain extended past its checkpoint
-//! at 5 by an exit of an output of the child registered in block 4 and payouts of it, under a
-//! checkpoint at 8 of all four validators.
+//! at 5 by an exit of an output of the child registered in block 4, a lock into that child and
+//! an exit of it from the record, and payouts of both, under a checkpoint at 9 of all four
+//! validators.
 
 use crate::build::{sign, transaction};
 use crate::exit::ExitKey;
@@ -9,9 +10,9 @@ use crate::kind::Kind;
 use crate::registration::child_chain_id;
 use crate::testkit::{self, FraudWorld};
 use crate::types::{
-    decode, Checkpoint, ChildDepositExit, ChildExitStart, ChildRegistration, ExitPayoutClaim,
-    IncludedTx, Output, PayoutEvidence, RegistrationProof, SignedTransaction, TxInclusion, UtxoPos,
-    MAX_TX_BYTES,
+    decode, Checkpoint, ChildDeposit, ChildDepositExit, ChildExitStart, ChildRegistration,
+    ExitPayoutClaim, IncludedTx, Output, PayoutEvidence, RegistrationProof, SignedTransaction,
+    TxInclusion, TxRef, UtxoPos, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
@@ -23,8 +24,10 @@ pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>
 /// each: Alice's exit of 30 (block 6) paid in its own block, before it is due; once due
 /// (block 7), paid one more than it claims, and paid what it is owed; the latter shown with
 /// the early payout as its start, and with the registration of another child; cancelled with
-/// its bond back (owed), and cancelled paying its claim too; and her exit of deposit 3 from
-/// the record (block 6) cancelled, and paid.
+/// its bond back (owed), and cancelled paying its claim too; and her exit from the record of
+/// the deposit she locked in block 6, paid in its own block, cancelled in block 7, and once due
+/// (block 8) paid what it is owed (also shown with another transaction as its lock), and paid
+/// one more.
 pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
@@ -75,25 +78,42 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
     let payout = |extra: u64| pay(exit_id, 0, 30 + extra, false);
-    // Alice's exit of deposit 3 into the child from the parent's record.
-    let record = ChildDepositExit { childChainId: child, nonce: 3, ..Default::default() };
+    // Alice's lock of 40 into the child (6:2), and her exit of that deposit from the parent's
+    // record (6:3), numbered by where the lock stands.
+    let deposit = ChildDeposit {
+        childChainId: child,
+        recipient: alice.address(),
+        token: Address::ZERO,
+        amount: U256::from(40),
+    };
+    let lock = transaction(Kind::DepositToChild, vec![], vec![], deposit.abi_encode());
+    let nonce = TxRef { height: 6, index: 2 }.deposit_nonce();
+    let record = ChildDepositExit { childChainId: child, nonce, ..Default::default() };
     let record_start = sign(
         &chain.domain,
         transaction(Kind::StartChildDepositExit, vec![], vec![], record.abi_encode()),
         &[&alice],
     );
-    let record_exit = ExitKey::Deposit(3).exit_id();
-    chain.commit_unchecked(vec![start_tx, payout(0), record_start]);
-    // Block 7 at the exit's due time: its period past block 6 (the claimed block is older).
+    let record_exit = ExitKey::Deposit(nonce).exit_id();
+    chain.commit_unchecked(vec![
+        start_tx,
+        payout(0),
+        sign(&chain.domain, lock, &[&alice]),
+        record_start,
+        pay(record_exit, 3, 40, false),
+    ]);
+    // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
+    // is older); block 8 at the record exit's, two periods past the lock.
     chain.clock_offset += params.exitPeriod - 10;
     chain.commit_unchecked(vec![
         payout(1),
         payout(0),
         pay(exit_id, 0, 0, true),
         pay(exit_id, 0, 30, true),
-        pay(record_exit, 2, 0, true),
-        pay(record_exit, 2, 40, false),
+        pay(record_exit, 3, 0, true),
     ]);
+    chain.clock_offset += params.exitPeriod - 10;
+    chain.commit_unchecked(vec![pay(record_exit, 3, 40, false), pay(record_exit, 3, 41, false)]);
     chain.commit_unchecked(vec![]);
     let (keys, set) = testkit::committee(4);
     let header = chain.tip().clone();
@@ -109,8 +129,13 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         payout: included(height, index),
         start,
         registration: registered(reg),
+        lock: IncludedTx::default(),
     };
     let (reg, another) = (world.well_formed_registration, world.another_registration);
+    let of_record = |payout: (u64, u32), lock: IncludedTx| PayoutEvidence {
+        lock,
+        ..evidence(payout, included(6, 3), reg)
+    };
     let all = [
         ("early", evidence((6, 1), included(6, 0), reg)),
         ("exceeds", evidence((7, 0), included(6, 0), reg)),
@@ -119,8 +144,11 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         ("owed_shown_another_child", evidence((7, 1), included(6, 0), another)),
         ("cancellation_owed", evidence((7, 2), included(6, 0), reg)),
         ("cancellation_paying_the_claim", evidence((7, 3), included(6, 0), reg)),
-        ("record_exit_cancelled", evidence((7, 4), included(6, 2), reg)),
-        ("record_exit_paid", evidence((7, 5), included(6, 2), reg)),
+        ("record_exit_cancelled", evidence((7, 4), included(6, 3), reg)),
+        ("record_exit_early", of_record((6, 4), included(6, 2))),
+        ("record_exit_owed", of_record((8, 0), included(6, 2))),
+        ("record_exit_exceeds", of_record((8, 1), included(6, 2))),
+        ("record_exit_owed_shown_another_lock", of_record((8, 0), included(6, 0))),
     ];
     let judged = all
         .into_iter()
@@ -152,10 +180,13 @@ mod tests {
         assert_eq!(verdict("owed_shown_another_start"), Err(FraudError::NotTheStart));
         assert!(matches!(verdict("owed_shown_another_child"), Err(FraudError::NotTheChild { .. })));
         // A cancellation is owed its bond alone; an exit from the record is never cancelled,
-        // and its other payouts are not this kind's to judge.
+        // and is owed its lock's deposit and the bond once due.
         assert_eq!(verdict("cancellation_owed"), Err(FraudError::Owed));
         assert_eq!(at("cancellation_paying_the_claim"), Ok((FraudKind::OverdrawnPayout, 7)));
         assert_eq!(at("record_exit_cancelled"), Ok((FraudKind::OverdrawnPayout, 7)));
-        assert_eq!(verdict("record_exit_paid"), Err(FraudError::NotTheStart));
+        assert_eq!(at("record_exit_early"), Ok((FraudKind::OverdrawnPayout, 6)));
+        assert_eq!(verdict("record_exit_owed"), Err(FraudError::Owed));
+        assert_eq!(at("record_exit_exceeds"), Ok((FraudKind::OverdrawnPayout, 8)));
+        assert!(verdict("record_exit_owed_shown_another_lock").is_err());
     }
 }

@@ -3,8 +3,9 @@
 //! plasma parent numbers a deposit by where its lock stands, so the nonce a start names is the
 //! place the proof shows.
 
-use super::exits::{after_acceptance, alices};
+use super::exits::{after_acceptance, alices, ALICES_DEPOSIT};
 use super::*;
+use plasma_ledger::view::LedgerView;
 use plasma_ledger::{ChildDeposit, ChildDepositExit};
 
 /// Alice's start of the exit of deposit `nonce` into `child` from the record, bonding 10 of
@@ -72,5 +73,75 @@ fn a_deposit_exit_of_anothers_lock_or_a_lock_into_another_child_is_convicted() {
         chain.commit_unchecked(vec![exit]);
         chain.commit_unchecked(Vec::new());
         assert_convicted(name, &chain, &honest, 5, |_| 5);
+    }
+}
+
+#[test]
+fn a_payout_of_a_record_exit_early_or_above_its_deposit_is_convicted() {
+    // Alice's exit of her deposit of 40 is queued at 3:3 (bond 10); block 4, timed from when it
+    // is due, pays it: one second early, or once due one more than her deposit and bond. The
+    // start and the lock at its nonce's place show both, whatever the parent's record.
+    let (_, before) = after_acceptance(|_, _| SignedTransaction::default());
+    let child = plasma_ledger::children::child_chain_id(before.domain.chain_id, &registration(0));
+    let id = plasma_ledger::exit::ExitKey::Deposit(ALICES_DEPOSIT).exit_id();
+    let exit = before.state.child_exit(child, &id).expect("queued");
+    let payout = |chain: &TestChain, more: u64| {
+        let escrow = chain.state.escrow(child, &Address::ZERO);
+        let mut payout = build::payout_transaction(child, &exit, escrow, 0);
+        payout.transaction.outputs[0].amount += U256::from(more);
+        payout
+    };
+    let timed = |from_due: i64| {
+        let mut chain = before.clone();
+        let due = exit.record.exitableAt.checked_add_signed(from_due).expect("a time");
+        chain.clock_offset += due - (chain.tip().timestamp + 10);
+        chain
+    };
+    let cases = [
+        ("a payout of Alice's exit from the record before it is due", -1, 0),
+        ("a payout of Alice's exit from the record above her deposit and bond", 0, 1),
+    ];
+    for (name, from_due, more) in cases {
+        let mut chain = timed(from_due);
+        let honest = chain.clone();
+        chain.commit_unchecked(vec![payout(&chain, more)]);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &honest, 4, |_| 4);
+    }
+    // Once due, her 40 and her bond are owed: the parent takes that payout.
+    let mut chain = timed(0);
+    let owed = payout(&chain, 0);
+    assert_eq!(owed.transaction.outputs.iter().map(|o| o.amount).sum::<U256>(), U256::from(50));
+    chain.commit(vec![owed]);
+}
+
+#[test]
+fn a_mint_in_a_gap_of_a_plasma_parents_nonces_or_again_is_convicted() {
+    // A child of a plasma parent: its parent recorded deposits locked at 3:0 and 9:2, and
+    // block 1 mints the first. Block 2 mints a deposit the parent never recorded, at a nonce
+    // below the next one the child may mint (in a gap), or the first one again.
+    let alice = testkit::user("alice").address();
+    let mut chain = TestChain::new();
+    let chain_id = chain.domain.chain_id;
+    let record = |nonce: u64| plasma_ledger::DepositRecord {
+        chainId: chain_id,
+        nonce,
+        depositor: alice,
+        recipient: alice,
+        token: Address::ZERO,
+        amount: U256::from(30),
+    };
+    let (first, second) = (record(3 << 32), record(9 << 32 | 2));
+    chain.add_parent_deposit(first.clone());
+    chain.add_parent_deposit(second);
+    chain.commit(vec![deposit_transaction(&first)]);
+    let honest = chain.clone();
+    for (name, minted) in
+        [("a mint in a gap", record(5)), ("the first deposit minted again", first)]
+    {
+        let mut chain = honest.clone();
+        chain.commit_unchecked(vec![deposit_transaction(&minted)]);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &honest, 2, |_| 2);
     }
 }
