@@ -147,7 +147,12 @@ impl PlasmaParent {
             for event in events {
                 match event {
                     ChildEvent::Registered(reg, placed) => {
-                        f.seen.record = Some(ChildRecord { last_ref: placed, ..record_of(&reg) });
+                        let registered = ChildRecord {
+                            registered_at: placed,
+                            last_ref: placed,
+                            ..record_of(&reg)
+                        };
+                        f.seen.record = Some(registered);
                     }
                     ChildEvent::Checkpoint(cp, placed) => {
                         let h = &cp.header;

@@ -318,7 +318,8 @@ contract FraudVerifier {
     /// start it names does not found (`unfoundedSettlement`), a payout of an exit of an output
     /// not owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
     /// already (`repeatedExit`), a start of an exit from the deposit record that no lock
-    /// founds (`unfoundedDepositExit`). `root` is the root contract, whose signing
+    /// founds (`unfoundedDepositExit`), a lock into a child never registered
+    /// (`unregisteredChild`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -335,6 +336,7 @@ contract FraudVerifier {
         if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);
         if (kind == FraudKind.RepeatedExit) return links.repeatedExit(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedDepositExit) return links.unfoundedDepositExit(chainId, root, anchor, ev);
+        if (kind == FraudKind.UnregisteredChild) return links.unregisteredChild(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 

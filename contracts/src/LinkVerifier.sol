@@ -8,13 +8,14 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
-/// `ledger::fraud::{link, succession, settlement, restart, lock, payout}`: a child checkpoint
-/// that cannot follow what its link names, a challenge or payout of a child's exit that the exit
-/// its link names does not found, a start of a child's exit queued or settled already, a start
-/// of an exit from the deposit record that no lock at its nonce's place founds, and a payout
+/// `ledger::fraud::{link, succession, settlement, restart, lock, unregistered, payout}`: a child
+/// checkpoint that cannot follow what its link names, a challenge or payout of a child's exit
+/// that the exit its link names does not found, a start of a child's exit queued or settled
+/// already, a start of an exit from the deposit record that no lock at its nonce's place
+/// founds, a lock into a child its named registration does not register, and a payout
 /// of an exit of an output that its start shows is not owed yet, or not that much (or a
 /// cancellation of an exit from the deposit record).
-/// The first four take `LinkEvidence`, shown by the transaction at the link, nothing there, or
+/// All but the last take `LinkEvidence`, shown by the transaction at the link, nothing there, or
 /// a later one the link should have named; the last `PayoutEvidence`, the payout with the start
 /// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands
 /// it the evidence.
@@ -245,6 +246,47 @@ contract LinkVerifier {
             if (claimant == address(0) || lock.childChainId != d.childChainId || lock.recipient != claimant) {
                 return x.height;
             }
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, link, s);
+            return x.height;
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
+    /// @notice A lock into a child (`DepositToChild`), included, whose named registration is no
+    /// registration of that child (`ev`, the ABI encoding of `LinkEvidence`;
+    /// `ledger::fraud::verify_unregistered_child`): the place it names
+    /// (`registeredHeight`/`registeredIndex`) is not below it, holds nothing, or holds no
+    /// `RegisterChild` of its child.
+    function unregisteredChild(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unregisteredChildOf(chainId, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `unregisteredChild`, on the decoded evidence.
+    function unregisteredChildOf(uint64 chainId, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        if (t.kind != uint8(TxKind.DepositToChild)) revert WrongKind(t.kind);
+        ChildDeposit memory d = abi.decode(t.data, (ChildDeposit));
+        uint256 link = _position(d.registeredHeight, d.registeredIndex);
+        if (_unreachable(link, _position(x.height, x.txIndex))) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata r =
+                ExitGame.included(chainId, anchor, s.inclusion, d.registeredHeight, d.registeredIndex);
+            if (r.kind != ExitGame.REGISTER_CHILD) return x.height;
+            ChildRegistration memory reg = abi.decode(r.data, (ChildRegistration));
+            if (ExitGame.childChainId(chainId, reg) != d.childChainId) return x.height;
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {

@@ -90,12 +90,17 @@ struct DepositRecord {
     uint256 amount;
 }
 
-/// Payload of a `DepositToChild` transaction.
+/// Payload of a `DepositToChild` transaction. It names where the parent registered the child
+/// (`registeredHeight`/`registeredIndex`: its `RegisterChild`), which the parent checks, so
+/// that a lock into a child never registered is proven from the parent's history alone
+/// (`UnregisteredChild`).
 struct ChildDeposit {
     uint64 childChainId;
     address recipient;
     address token;
     uint256 amount;
+    uint64 registeredHeight;
+    uint32 registeredIndex;
 }
 
 /// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays, and
@@ -382,7 +387,10 @@ enum FraudKind {
     // parent numbers deposits by where their locks stand) does not found: no lock there, a
     // lock into another child, or for another recipient than the start's claimant
     // (`LinkEvidence`).
-    UnfoundedDepositExit
+    UnfoundedDepositExit,
+    // A lock into a child (`DepositToChild`) whose named registration is no registration of
+    // that child: no `RegisterChild` of it there, or nothing (`LinkEvidence`).
+    UnregisteredChild
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -457,7 +465,7 @@ struct IncludedTx {
 
 /// A transaction, included (`linking`), that names an earlier transaction of the parent it
 /// stands on (its link), which the parent had to refuse for what the link names; `shows` says
-/// how `shown` proves it. Four kinds take it:
+/// how `shown` proves it. Five kinds take it:
 /// * `CheckpointSuccession`: `linking` is a `ChildCheckpoint` (its link, `LinkedCheckpoint`:
 ///   the child's latest accepted checkpoint or its registration);
 /// * `UnfoundedSettlement`: `linking` is a `ChallengeChildExit`, `ChallengeChildDepositExit` or
@@ -468,6 +476,9 @@ struct IncludedTx {
 ///   none, and only `SHOWS_LATER` shows it wrong);
 /// * `UnfoundedDepositExit`: `linking` is a `StartChildDepositExit` (its link, its `nonce`:
 ///   where the lock of the deposit it exits stands, `height << 32 | index`; only
+///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong);
+/// * `UnregisteredChild`: `linking` is a `DepositToChild` (its link,
+///   `registeredHeight`/`registeredIndex`: where the parent registered the child; only
 ///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
@@ -478,7 +489,8 @@ struct IncludedTx {
 ///   spend does not spend the output the start exits, signed by the start's claimant (its first
 ///   input's signer); a payout with an output to another than that claimant; for a start, no
 ///   `ExitPayout` of the same exit of the same child with `cancels`; for a deposit exit, no
-///   `DepositToChild` into the same child for the start's claimant;
+///   `DepositToChild` into the same child for the start's claimant; for a lock, no
+///   `RegisterChild` of its child;
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block

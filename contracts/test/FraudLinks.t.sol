@@ -167,11 +167,15 @@ contract FraudLinksTest is FraudFixture {
     }
 
     /// ... pays its child's exit from the deposit record one more than the deposit its lock
-    /// made and the bond: convicted.
+    /// made and the bond: convicted; a payout of an exit whose start names no lock is not this
+    /// kind's to judge (the start is an unfounded deposit exit).
     function test_fraud_an_exit_from_the_record_overpaid() public {
         _submitCheckpointOf("overdrawn_payout_exceeds");
         _convict(
-            "overdrawn_payout_record_exit_exceeds", "overdrawn_payout_record_exit_owed", LinkVerifier.Owed.selector, 4
+            "overdrawn_payout_record_exit_exceeds",
+            "overdrawn_payout_record_exit_of_no_lock",
+            LinkVerifier.NotTheLock.selector,
+            4
         );
     }
 
@@ -239,6 +243,41 @@ contract FraudLinksTest is FraudFixture {
         _convict(
             "unfounded_deposit_exit_of_an_empty_slot", "unfounded_deposit_exit_honest", LinkVerifier.Follows.selector, 4
         );
+    }
+
+    /// ... locks a wei into a child it never registered, naming another child's registration
+    /// (to exit it from the record and pay that exit from an escrow no registration bounds):
+    /// the registration shown registers another child and convicts; the honest lock, shown
+    /// its child's registration, does not.
+    function test_fraud_a_lock_into_a_child_never_registered() public {
+        _convict("unregistered_child_into_another_child", "unregistered_child_honest", LinkVerifier.Follows.selector, 4);
+    }
+
+    /// ... locks into a registered child naming a transfer as its registration: the transfer
+    /// convicts; the honest lock shown nothing at its registration is refused.
+    function test_fraud_a_lock_naming_no_registration() public {
+        _convict(
+            "unregistered_child_naming_a_transfer",
+            "unregistered_child_honest_shown_nothing",
+            LinkVerifier.SomethingThere.selector,
+            4
+        );
+    }
+
+    /// ... locks into a registered child naming no registration (0:0): convicted by the place
+    /// alone; the honest lock shown a later transaction is refused.
+    function test_fraud_a_lock_naming_the_empty_registration() public {
+        _convict(
+            "unregistered_child_naming_none",
+            "unregistered_child_honest_shown_later",
+            LinkVerifier.NoSuchShowing.selector,
+            4
+        );
+    }
+
+    /// An unregistered-child proof costs what a block holds.
+    function test_an_unregistered_child_proof_fits_a_block() public {
+        _convictsWithin("unregistered_child_into_another_child", 2_000_000, "gas of an unregistered-child proof: ");
     }
 
     /// An unfounded-deposit-exit proof costs what a block holds.

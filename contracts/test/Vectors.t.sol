@@ -73,6 +73,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotLater")) return LinkVerifier.NotLater.selector;
         if (n == keccak256("NoSuchShowing")) return LinkVerifier.NoSuchShowing.selector;
         if (n == keccak256("NotTheStart")) return LinkVerifier.NotTheStart.selector;
+        if (n == keccak256("NotTheLock")) return LinkVerifier.NotTheLock.selector;
         if (n == keccak256("Owed")) return LinkVerifier.Owed.selector;
         if (n == keccak256("NamesNone")) return LinkVerifier.NamesNone.selector;
         if (n == keccak256("WrongKind")) return FraudVerifier.WrongKind.selector;
@@ -318,6 +319,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 100, "every fraud vector convicts");
+        assertEq(convicted, 103, "every fraud vector convicts");
     }
 }

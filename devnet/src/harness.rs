@@ -145,6 +145,14 @@ impl Devnet {
         }
     }
 
+    /// Chain `child`'s id and where its plasma parent registered it: what a lock into it
+    /// names ([`lock_for_child`]).
+    pub async fn registered(&self, child: usize) -> Result<(u64, TxRef), DevnetError> {
+        let entry = self.child_entry(child).await?;
+        let at = TxRef { height: entry.registered_height, index: entry.registered_index };
+        Ok((self.state.chains[child].chain_id, at))
+    }
+
     /// Chain `child`'s entry on its plasma parent.
     pub async fn child_entry(&self, child: usize) -> Result<GetChildResponse, DevnetError> {
         let chain = &self.state.chains[child];
@@ -338,10 +346,17 @@ pub fn lock_for_child(
     domain: &SigningDomain,
     from: &UserKey,
     coin: &Coin,
-    child: u64,
+    (child, registered): (u64, TxRef),
     recipient: Address,
     amount: U256,
 ) -> SignedTransaction {
-    let lock = ChildDeposit { childChainId: child, recipient, token: coin.token, amount };
+    let lock = ChildDeposit {
+        childChainId: child,
+        recipient,
+        token: coin.token,
+        amount,
+        registeredHeight: registered.height,
+        registeredIndex: registered.index,
+    };
     spend_into(domain, from, coin, Kind::DepositToChild, amount, lock.abi_encode())
 }

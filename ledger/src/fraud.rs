@@ -77,6 +77,9 @@ pub enum FraudKind {
     /// A start of an exit from the deposit record that the lock at its nonce's place does not
     /// found ([`verify_unfounded_deposit_exit`]).
     UnfoundedDepositExit,
+    /// A lock into a child whose named registration is no registration of that child
+    /// ([`verify_unregistered_child`]).
+    UnregisteredChild,
 }
 
 /// A proven fraud.
@@ -581,14 +584,16 @@ pub fn judge(
         Kind::CheckpointSuccession
         | Kind::UnfoundedSettlement
         | Kind::RepeatedExit
-        | Kind::UnfoundedDepositExit => {
+        | Kind::UnfoundedDepositExit
+        | Kind::UnregisteredChild => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
             match kind {
                 Kind::CheckpointSuccession => verify_checkpoint_succession(chain_id, anchor, &e),
                 Kind::UnfoundedSettlement => verify_unfounded_settlement(domain, anchor, &e),
                 Kind::RepeatedExit => verify_repeated_exit(chain_id, anchor, &e),
-                _ => verify_unfounded_deposit_exit(domain, anchor, &e),
+                Kind::UnfoundedDepositExit => verify_unfounded_deposit_exit(domain, anchor, &e),
+                _ => verify_unregistered_child(chain_id, anchor, &e),
             }
         }
         Kind::OverdrawnPayout => {
@@ -651,6 +656,7 @@ pub(crate) mod registered;
 mod restart;
 pub(crate) mod settlement;
 pub(crate) mod succession;
+mod unregistered;
 
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
@@ -668,3 +674,4 @@ pub use registered::verify_double_registration;
 pub use restart::verify_repeated_exit;
 pub use settlement::verify_unfounded_settlement;
 pub use succession::verify_checkpoint_succession;
+pub use unregistered::verify_unregistered_child;

@@ -520,6 +520,9 @@ pub fn build_proof(
             ChildError::UnknownDeposit { .. } | ChildError::DepositExit(_) => {
                 lock::unfounded_deposit_exit_proof(cx, height, index)
             }
+            ChildError::NotTheRegistration { .. } => {
+                lock::unregistered_child_proof(cx, height, index)
+            }
             // Refused first for a reason not proven yet, a start may still stand on no lock or
             // repeat an exit.
             other => lock::unfounded_deposit_exit_proof(cx, height, index).or_else(|first| {
@@ -534,6 +537,7 @@ pub fn build_proof(
                 })
             }),
         },
+        TxError::UnknownChild(_) => lock::unregistered_child_proof(cx, height, index),
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }

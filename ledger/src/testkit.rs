@@ -429,11 +429,13 @@ impl FraudWorld {
             &[(UtxoPos::new(2, 0, 0), &bob), (UtxoPos::new(1, 2, 0), &bob)],
             vec![eth(&carol, 90)],
         );
+        // Child 8 is in the state, registered by no transaction: the lock names none (0:0).
         let lock = crate::types::ChildDeposit {
             childChainId: 8,
             recipient: alice.address(),
             token: TOKEN,
             amount: U256::from(20),
+            ..Default::default()
         };
         let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
         let t3b = sign(
@@ -546,6 +548,7 @@ impl FraudWorld {
         frauds.extend(succession::succession_txs(child_of_3, registered_set));
         let settlements = frauds.len() as u32;
         frauds.extend(settlement::settlement_txs(&d, &alice, &bob, &alices_change, settlements));
+        frauds.extend(settlement::lock_txs(&d, &alice, &alices_change, child_of_3, registered_at));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -648,6 +651,7 @@ fn malformed_transactions(
         recipient: Address::ZERO,
         token: Address::ZERO,
         amount: U256::from(1),
+        ..Default::default()
     };
     vec![
         ("stake_payload", signed(Kind::StakeChild as u8, vec![to(value + 1_000)], vec![1, 2, 3])),

@@ -107,7 +107,8 @@ pub enum TxError {
         /// The nonce.
         nonce: u64,
     },
-    /// The deposit differs from the parent's record, or its output from the deposit.
+    /// The deposit differs from the parent's record, or its output from the deposit, or the
+    /// parent recorded no deposit of its nonce, below others it recorded.
     #[error("deposit {nonce} does not match the parent's record")]
     DepositMismatch {
         /// The nonce.
@@ -116,8 +117,8 @@ pub enum TxError {
     /// Value sent to a chain that is not a registered child.
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
-    /// A payout of a queued exit that is not due at this block's time (or judged with no block
-    /// time), or not first in its queue.
+    /// A payout of a queued exit judged with no block time, or not first in its queue (one
+    /// not due yet is `PayoutEarly`).
     #[error("exit {exit_id} of child {chain} is not payable")]
     ExitNotPayable {
         /// The child.
@@ -284,10 +285,20 @@ pub fn validate_transaction_with(
         Kind::DepositToChild => {
             let lock: ChildDeposit =
                 decode("ChildDeposit", &tx.data, CHILD_DEPOSIT_BYTES).map_err(TxError::Payload)?;
-            match children::live_child(view, lock.childChainId) {
+            let (chain, named) = (
+                lock.childChainId,
+                TxRef { height: lock.registeredHeight, index: lock.registeredIndex },
+            );
+            let child = match children::live_child(view, chain) {
                 Err(ChildError::UnknownChild(chain)) => return Err(TxError::UnknownChild(chain)),
                 judged => judged?,
             };
+            // Where it was registered, so that a lock into a child never registered is proven
+            // by what is there (`UnregisteredChild`).
+            if named != child.registered_at {
+                let registered = child.registered_at;
+                return Err(ChildError::NotTheRegistration { chain, named, registered }.into());
+            }
             output_sums.add(lock.token, lock.amount).ok_or(overflow(lock.token))?;
             // The depositor is the first input's owner, who signed it.
             let (input_sums, depositor) = check_inputs(domain, view, stx, signers)?;
@@ -315,9 +326,18 @@ pub fn validate_transaction_with(
             }
             // A deposit the parent recorded, and the first of them not minted yet.
             let nonce = record.nonce;
-            let known = view.next_parent_deposit(nonce).filter(|d| d.nonce == nonce);
-            let known = known.ok_or(TxError::DepositUnknown { nonce })?;
             let least = view.next_deposit_nonce();
+            let known = view.next_parent_deposit(nonce).filter(|d| d.nonce == nonce);
+            let Some(known) = known else {
+                // Deposits are recorded in nonce order: below the next one this chain may
+                // mint, every deposit there is was recorded, and this one is none. Above, it
+                // may not be final yet.
+                return Err(if nonce < least {
+                    TxError::DepositMismatch { nonce }
+                } else {
+                    TxError::DepositUnknown { nonce }
+                });
+            };
             if nonce < least {
                 return Err(TxError::DepositOutOfOrder { expected: least, got: nonce });
             }

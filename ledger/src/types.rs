@@ -27,8 +27,8 @@ pub const MAX_TX_BYTES: usize = 32 * 1024;
 pub const EXIT_PAYOUT_CLAIM_BYTES: usize = 5 * 32;
 /// Size of a `DepositRecord`'s encoding (it is static: six words).
 pub const DEPOSIT_RECORD_BYTES: usize = 6 * 32;
-/// Size of a `ChildDeposit`'s encoding (it is static: four words).
-pub const CHILD_DEPOSIT_BYTES: usize = 4 * 32;
+/// Size of a `ChildDeposit`'s encoding (it is static: six words).
+pub const CHILD_DEPOSIT_BYTES: usize = 6 * 32;
 /// Size of a `ChildDepositExit`'s encoding (it is static: four words).
 pub const CHILD_DEPOSIT_EXIT_BYTES: usize = 4 * 32;
 /// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by

@@ -7,7 +7,9 @@ use crate::util::connect;
 use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{build, Address, Kind, SignedTransaction, TxRef, UtxoPos, B256, U256};
-use plasma_proto::v1::{GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest};
+use plasma_proto::v1::{
+    GetChildRequest, GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest,
+};
 use std::collections::BTreeSet;
 use std::time::Instant;
 
@@ -80,8 +82,14 @@ impl Chain {
         let deadline = Instant::now() + HOP_TIMEOUT;
         loop {
             let found = self.node.chain.get_tx(GetTxRequest { tx_hash: hash.to_vec() }).await;
-            if let Ok(r) = found.map(tonic::Response::into_inner) {
-                return Ok(TxRef { height: r.height, index: r.index });
+            match found {
+                Ok(r) => {
+                    let r = r.into_inner();
+                    return Ok(TxRef { height: r.height, index: r.index });
+                }
+                // Not committed yet.
+                Err(s) if s.code() == tonic::Code::NotFound => {}
+                Err(s) => return Err(s.into()),
             }
             if Instant::now() > deadline {
                 let what = format!("transaction {hash} committed on {}", self.rpc);
@@ -89,6 +97,13 @@ impl Chain {
             }
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Where this chain registered its child `child`: what a lock of value into it names.
+    pub(crate) async fn registration_of(&mut self, child: u64) -> Result<TxRef> {
+        let entry = self.node.children.get_child(GetChildRequest { chain_id: child }).await?;
+        let entry = entry.into_inner();
+        Ok(TxRef { height: entry.registered_height, index: entry.registered_index })
     }
 
     /// Submits `stx` unless it is committed already (a resumed step).

@@ -74,7 +74,15 @@ pub async fn deposit(
                 let before = child.positions(to(i)).await?;
                 journal.record_positions(&step("before"), &before)?;
             }
-            let lock = ChildDeposit { childChainId: child.id, recipient: to(i), token, amount };
+            let registered = here.registration_of(child.id).await?;
+            let lock = ChildDeposit {
+                childChainId: child.id,
+                recipient: to(i),
+                token,
+                amount,
+                registeredHeight: registered.height,
+                registeredIndex: registered.index,
+            };
             let tx =
                 build::transaction(Kind::DepositToChild, vec![coin], vec![], lock.abi_encode());
             let stx = build::sign(&here.domain, tx, &[key]);

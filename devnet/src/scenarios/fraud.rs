@@ -180,6 +180,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    let into_b = devnet.registered(b).await?;
     let mut on_a = Vec::new();
     for (key, amounts) in [(&alice, &[ETH, 2 * ETH, ETH / 10][..]), (&carol, &[ETH / 10][..])] {
         for amount in amounts {
@@ -196,7 +197,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
     devnet
         .submit(
             a,
-            &lock_for_child(&a_domain, &alice, &on_a[0], b_id, alice.address(), U256::from(ETH)),
+            &lock_for_child(&a_domain, &alice, &on_a[0], into_b, alice.address(), U256::from(ETH)),
         )
         .await?;
     devnet
@@ -206,7 +207,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
                 &a_domain,
                 &alice,
                 &on_a[1],
-                b_id,
+                into_b,
                 carol.address(),
                 U256::from(2 * ETH),
             ),
@@ -237,7 +238,7 @@ pub(super) async fn fraud_rollback_slash_freeze(
         .map_err(root_err)?;
     let fresh = arrival(devnet, a, alice.address(), &before, |c| c.amount == half).await?;
     let quarter = U256::from(ETH / 4);
-    devnet.submit(a, &lock_for_child(&a_domain, &alice, &fresh, b_id, forger, quarter)).await?;
+    devnet.submit(a, &lock_for_child(&a_domain, &alice, &fresh, into_b, forger, quarter)).await?;
     let started = Instant::now();
     let frozen = loop {
         let entry = devnet.child_entry(b).await?;

@@ -86,8 +86,8 @@ pub async fn sibling_transfer_via_parent(
     progress(&format!("{}: paid {amount} wei at {}", chains[a].path, paid.pos()));
     // A → C.
     let before_c = devnet.coins(c, me).await?;
-    let c_id = chains[c].chain_id;
-    devnet.submit(a, &lock_for_child(&devnet.domain(a), &key, &paid, c_id, me, amount)).await?;
+    let into_c = devnet.registered(c).await?;
+    devnet.submit(a, &lock_for_child(&devnet.domain(a), &key, &paid, into_c, me, amount)).await?;
     let minted = arrival(devnet, c, me, &before_c, |x| x.amount == amount).await?;
     let elapsed = started.elapsed();
     check(NAME, minted.token == Address::ZERO, || format!("minted {minted:?}"))?;

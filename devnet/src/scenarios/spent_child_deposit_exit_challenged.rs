@@ -58,7 +58,8 @@ pub async fn spent_child_deposit_exit_challenged(
         devnet.coins(a, alice.address()).await?,
         devnet.coins(b, alice.address()).await?,
     );
-    let lock = lock_for_child(&domain_a, &alice, &coin, b_id, alice.address(), amount);
+    let into_b = devnet.registered(b).await?;
+    let lock = lock_for_child(&domain_a, &alice, &coin, into_b, alice.address(), amount);
     devnet.submit(a, &lock).await?;
     let change = arrival(devnet, a, alice.address(), &on_a, |c| c.amount == funds - amount).await?;
     let minted = arrival(devnet, b, alice.address(), &on_b, |c| c.amount == amount).await?;

@@ -16,7 +16,9 @@ use plasma_proto::v1::{GetBlockRequest, SubmitTxRequest};
 use std::time::{Duration, Instant};
 
 const EPOCH: u64 = 4;
-const B_EXIT_PERIOD: u64 = 4;
+/// B's exit period: B's watchers must see a spent exit on A and have their challenge in one of
+/// A's blocks within it, which a loaded machine can stretch past a few seconds.
+const B_EXIT_PERIOD: u64 = 12;
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn tree() -> String {
@@ -48,7 +50,7 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (_dir, mut devnet) = boot(&rt, &tree());
     let (a, b) = (devnet.chain("/A").unwrap(), devnet.chain("/A/B").unwrap());
-    let (a_id, b_id) = (devnet.state.chains[a].chain_id, devnet.state.chains[b].chain_id);
+    let a_id = devnet.state.chains[a].chain_id;
     let (a_domain, b_domain) = (devnet.domain(a), devnet.domain(b));
     let registration = devnet.registration(b).unwrap();
     let b_bond = registration.params.exitBond;
@@ -92,16 +94,17 @@ fn a_grandchild_checkpoints_to_its_plasma_parent_and_its_funds_go_down_and_back_
         let tokens = *coins.iter().find(|c| c.token == erc20).unwrap();
 
         // Alice locks 2 ETH and 400 tokens for Bob on B (two deposits into B's escrow).
+        let into_b = devnet.registered(b).await.unwrap();
         let eth_down = lock_for_child(
             &a_domain,
             &alice,
             &eth(&coins),
-            b_id,
+            into_b,
             bob.address(),
             U256::from(2 * ETH),
         );
         let erc20_down =
-            lock_for_child(&a_domain, &alice, &tokens, b_id, bob.address(), U256::from(400));
+            lock_for_child(&a_domain, &alice, &tokens, into_b, bob.address(), U256::from(400));
         devnet.submit(a, &eth_down).await.unwrap();
         devnet.submit(a, &erc20_down).await.unwrap();
         // A numbers each deposit by where its lock stands.

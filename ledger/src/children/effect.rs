@@ -91,7 +91,7 @@ impl ChildEffect {
     pub fn applied_to(&self, before: Option<ChildRecord>, at: TxRef) -> Option<ChildRecord> {
         match self {
             ChildEffect::Registered { record, .. } => {
-                Some(ChildRecord { last_ref: at, ..record.clone() })
+                Some(ChildRecord { registered_at: at, last_ref: at, ..record.clone() })
             }
             ChildEffect::Checkpointed { height, hash, next_set, .. } => before.map(|mut r| {
                 r.accept_checkpoint(*height, *hash, *next_set);

@@ -151,6 +151,18 @@ pub enum ChildError {
         /// The deposit's nonce.
         nonce: u64,
     },
+    /// A lock into the child naming another place than where this chain registered it: a
+    /// lock names it so that a lock into a child never registered is proven from this chain's
+    /// history alone (`UnregisteredChild`).
+    #[error("chain {chain} was registered at {registered}, not at {named}")]
+    NotTheRegistration {
+        /// The child.
+        chain: u64,
+        /// Where the lock says it was registered.
+        named: TxRef,
+        /// Where this chain registered it.
+        registered: TxRef,
+    },
     /// An exit of this id is queued, paid or challenged: only a cancelled exit's output may
     /// exit again.
     #[error("exit {0} was started before")]
@@ -234,6 +246,7 @@ impl ChildError {
                 | ChildError::VoidAnchor { .. }
                 | ChildError::AmountTooLarge { .. }
                 | ChildError::UnknownDeposit { .. }
+                | ChildError::NotTheRegistration { .. }
                 | ChildError::AlreadyExited(_)
                 | ChildError::NotLatestCancellation { .. }
                 | ChildError::ExitNotActive { .. }

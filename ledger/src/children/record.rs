@@ -112,6 +112,8 @@ pub struct ChildRecord {
     pub active: u32,
     /// The configuration proposed by the latest bond and not yet acknowledged (0: none).
     pub pending: u32,
+    /// Where this chain registered the child (its `RegisterChild`), which a lock into it names.
+    pub registered_at: TxRef,
     /// Height of the latest accepted checkpoint (0: none).
     pub last_height: u64,
     /// Where this chain accepted the latest checkpoint, or registered the child before any:
@@ -217,7 +219,8 @@ impl ChildRecord {
     }
 }
 
-/// The entry a registration creates, for one who read it from a certified block.
+/// The entry a registration creates, for one who read it from a certified block (where it
+/// stands, `registered_at` and `last_ref`, is the reader's to set).
 pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
     let registered = Validator::set_hash(&registration.validators);
     ChildRecord {
@@ -228,6 +231,7 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         }],
         active: 1,
         pending: 0,
+        registered_at: TxRef::default(),
         last_height: 0,
         last_ref: TxRef::default(),
         last_hash: B256::ZERO,

@@ -38,7 +38,8 @@ pub(crate) fn payout_evidence(
         .map_err(|_| ProofError::Unsupported(format!("kind {} is no payout", tx.kind)))?;
     let start = cx.included(claim.startHeight, claim.startIndex)?;
     let started = &start.inclusion.signedTx.transaction;
-    let record_exit = (started.tx_kind() == Some(Kind::StartChildDepositExit))
+    // Read for an exit from the record, unless the payout cancels it (convicted as such).
+    let record_exit = (started.tx_kind() == Some(Kind::StartChildDepositExit) && !claim.cancels)
         .then(|| {
             decode::<ChildDepositExit>("ChildDepositExit", &started.data, CHILD_DEPOSIT_EXIT_BYTES)
         })

@@ -56,6 +56,7 @@ pub(super) fn child_record_txs(
         recipient: alice.address(),
         token: Address::ZERO,
         amount: U256::from(1),
+        ..Default::default()
     };
     let deposit = crate::build::transaction(
         Kind::DepositToChild,

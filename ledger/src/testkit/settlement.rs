@@ -7,7 +7,7 @@ use crate::exit::ExitKey;
 use crate::kind::Kind;
 use crate::signing::{child_domain, SigningDomain, UserKey};
 use crate::types::{
-    ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildExitStart,
+    ChildDeposit, ChildDepositExit, ChildDepositExitChallenge, ChildExitChallenge, ChildExitStart,
     ExitPayoutClaim, Output, SignedTransaction, TxInclusion, TxRef, UtxoPos,
 };
 use alloy_primitives::{Address, B256, U256};
@@ -202,4 +202,39 @@ pub(super) fn settlement_txs(
         sign(d, bobs, &[bob]),
     ]);
     txs
+}
+
+/// What follows, in block 4, the transactions of [`DEPOSIT_EXIT_TXS`], by name: Alice's locks
+/// into the child registered at 3:2, naming that registration; naming block 3's first
+/// transaction (a transfer) as its registration, and naming none (0:0); and a lock into
+/// another child, never registered, naming that registration.
+pub const LOCK_TXS: [&str; 4] =
+    ["honest_lock", "lock_naming_a_transfer", "lock_naming_none", "lock_into_another_child"];
+
+/// The transactions of [`LOCK_TXS`], spending `coin`, for `child`, registered at `registered`.
+pub(super) fn lock_txs(
+    d: &SigningDomain,
+    alice: &UserKey,
+    coin: &UtxoPos,
+    child: u64,
+    registered: TxRef,
+) -> Vec<SignedTransaction> {
+    let lock = |into: u64, named: TxRef| {
+        let lock = ChildDeposit {
+            childChainId: into,
+            recipient: alice.address(),
+            token: Address::ZERO,
+            amount: U256::ONE,
+            registeredHeight: named.height,
+            registeredIndex: named.index,
+        };
+        let tx = transaction(Kind::DepositToChild, vec![coin.clone()], vec![], lock.abi_encode());
+        sign(d, tx, &[alice])
+    };
+    vec![
+        lock(child, registered),
+        lock(child, TxRef { height: 3, index: 0 }),
+        lock(child, TxRef::default()),
+        lock(child ^ 1, registered),
+    ]
 }

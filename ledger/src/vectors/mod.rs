@@ -444,6 +444,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let proof = prove(SolFraudKind::UnfoundedDepositExit, &|| evidence.abi_encode());
         push(&name, "UnfoundedDepositExit", Value::Null, proof, result);
     }
+    for (name, evidence, result) in lock::unregistered_cases(world) {
+        let proof = prove(SolFraudKind::UnregisteredChild, &|| evidence.abi_encode());
+        push(&name, "UnregisteredChild", Value::Null, proof, result);
+    }
     // Anchored to a checkpoint at 8 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);
     let mut payout_names = Vec::new();

@@ -27,7 +27,7 @@ pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>
 /// its bond back (owed), and cancelled paying its claim too; and her exit from the record of
 /// the deposit she locked in block 6, paid in its own block, cancelled in block 7, and once due
 /// (block 8) paid what it is owed (also shown with another transaction as its lock), and paid
-/// one more.
+/// one more; and a payout of her exit from the record naming a place that holds no lock.
 pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
@@ -85,6 +85,8 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         recipient: alice.address(),
         token: Address::ZERO,
         amount: U256::from(40),
+        registeredHeight: 4,
+        registeredIndex: world.well_formed_registration,
     };
     let lock = transaction(Kind::DepositToChild, vec![], vec![], deposit.abi_encode());
     let nonce = TxRef { height: 6, index: 2 }.deposit_nonce();
@@ -95,12 +97,22 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         &[&alice],
     );
     let record_exit = ExitKey::Deposit(nonce).exit_id();
+    // A start of an exit from the record naming her start of an exit of an output (6:0) as the
+    // deposit's lock.
+    let no_lock = TxRef { height: 6, index: 0 }.deposit_nonce();
+    let unfounded = ChildDepositExit { childChainId: child, nonce: no_lock, ..Default::default() };
+    let unfounded_start = sign(
+        &chain.domain,
+        transaction(Kind::StartChildDepositExit, vec![], vec![], unfounded.abi_encode()),
+        &[&alice],
+    );
     chain.commit_unchecked(vec![
         start_tx,
         payout(0),
         sign(&chain.domain, lock, &[&alice]),
         record_start,
         pay(record_exit, 3, 40, false),
+        unfounded_start,
     ]);
     // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
     // is older); block 8 at the record exit's, two periods past the lock.
@@ -113,7 +125,11 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         pay(record_exit, 3, 0, true),
     ]);
     chain.clock_offset += params.exitPeriod - 10;
-    chain.commit_unchecked(vec![pay(record_exit, 3, 40, false), pay(record_exit, 3, 41, false)]);
+    chain.commit_unchecked(vec![
+        pay(record_exit, 3, 40, false),
+        pay(record_exit, 3, 41, false),
+        pay(ExitKey::Deposit(no_lock).exit_id(), 5, 40, false),
+    ]);
     chain.commit_unchecked(vec![]);
     let (keys, set) = testkit::committee(4);
     let header = chain.tip().clone();
@@ -149,6 +165,10 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         ("record_exit_owed", of_record((8, 0), included(6, 2))),
         ("record_exit_exceeds", of_record((8, 1), included(6, 2))),
         ("record_exit_owed_shown_another_lock", of_record((8, 0), included(6, 0))),
+        (
+            "record_exit_of_no_lock",
+            PayoutEvidence { lock: included(6, 0), ..evidence((8, 2), included(6, 5), reg) },
+        ),
     ];
     let judged = all
         .into_iter()
@@ -188,5 +208,7 @@ mod tests {
         assert_eq!(verdict("record_exit_owed"), Err(FraudError::Owed));
         assert_eq!(at("record_exit_exceeds"), Ok((FraudKind::OverdrawnPayout, 8)));
         assert!(verdict("record_exit_owed_shown_another_lock").is_err());
+        // A start no lock founds is the unfounded-deposit-exit kind's to convict.
+        assert_eq!(verdict("record_exit_of_no_lock"), Err(FraudError::NotTheLock));
     }
 }

@@ -126,11 +126,13 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
     use plasma_ledger::{ChildDeposit, ExitPayoutClaim, Kind};
     let (mut chain, alice) = funded();
     let d = chain.domain.clone();
+    // Child 8 is in the fixture's state, registered by no transaction (0:0).
     let lock = ChildDeposit {
         childChainId: 8,
         recipient: alice.address(),
         token: Address::ZERO,
         amount: U256::from(30),
+        ..Default::default()
     };
     let tx = build::transaction(
         Kind::DepositToChild,

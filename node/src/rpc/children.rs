@@ -66,6 +66,8 @@ impl Children for RpcState {
                 .pending_set()
                 .map(|s| s.to_vec().abi_encode())
                 .unwrap_or_default(),
+            registered_height: record.registered_at.height,
+            registered_index: record.registered_at.index,
         }))
     }
 

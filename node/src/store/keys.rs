@@ -137,7 +137,8 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
 
 /// A child's registry entry: `abi.encode((params, configurations, active, pending),
 /// (lastHeight, lastHash, lastRefHeight, lastRefIndex, lastNamedSet, lastNextSet),
-/// nextDepositNonce, rollbackHeight)`, each configuration as `(validators, activeFrom)`.
+/// nextDepositNonce, rollbackHeight, (registeredHeight, registeredIndex))`, each configuration
+/// as `(validators, activeFrom)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let configurations: Vec<_> =
         r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
@@ -145,15 +146,25 @@ pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let (link, named) =
         ((r.last_ref.height, r.last_ref.index), (r.last_named_set, r.last_next_set));
     let last = (r.last_height, r.last_hash, link.0, link.1, named.0, named.1);
-    (sets, last, r.next_deposit_nonce, r.rollback_height).abi_encode_params()
+    let registered = (r.registered_at.height, r.registered_at.index);
+    (sets, last, r.next_deposit_nonce, r.rollback_height, registered).abi_encode_params()
 }
 
-/// [`child_record`], read back.
+/// [`child_record`], read back. An entry stored before it kept where the child was registered
+/// (four fields) reads with `registered_at` 0:0, which no lock names: deposits into that child
+/// are refused until the store is rebuilt from the chain.
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
-    type Layout = (Sets, (u64, B256, u64, u32, B256, B256), u64, u64);
-    let ((params, configurations, active, pending), last, nonce, rollback) =
-        Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    type Last = (u64, B256, u64, u32, B256, B256);
+    type Layout = (Sets, Last, u64, u64, (u64, u32));
+    type Before = (Sets, Last, u64, u64);
+    // The earlier layout, exactly (its bytes re-encode to themselves), else this one.
+    let before = Before::abi_decode_params(v).ok().filter(|b| b.abi_encode_params() == v);
+    let read = match before {
+        Some((sets, last, nonce, rollback)) => (sets, last, nonce, rollback, (0, 0)),
+        None => Layout::abi_decode_params(v).map_err(|e| e.to_string())?,
+    };
+    let ((params, configurations, active, pending), last, nonce, rollback, registered) = read;
     let (last_height, last_hash, ref_height, ref_index, last_named_set, last_next_set) = last;
     let configurations = configurations
         .into_iter()
@@ -164,6 +175,7 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
         configurations,
         active,
         pending,
+        registered_at: TxRef { height: registered.0, index: registered.1 },
         last_height,
         last_hash,
         last_ref: TxRef { height: ref_height, index: ref_index },

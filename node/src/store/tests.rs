@@ -58,6 +58,7 @@ fn checkpoints_and_children_round_trip() {
     assert_eq!(store.checkpoint(2).unwrap(), None);
     let last_ref = TxRef { height: 5, index: 2 };
     let record = ChildRecord {
+        registered_at: TxRef { height: 2, index: 1 },
         last_height: 3,
         last_ref,
         last_named_set: B256::repeat_byte(5),
@@ -177,4 +178,31 @@ fn a_plasma_parents_deposits_are_read_in_nonce_order_across_their_gaps() {
     assert_eq!(store.recorded_deposits_end().unwrap(), second + 1);
     let view = store.view();
     assert_eq!(view.next_parent_deposit(first + 1).map(|d| d.nonce), Some(second));
+}
+
+#[test]
+fn a_child_record_keeps_where_it_was_registered_and_an_older_one_reads_with_none() {
+    let record = ChildRecord {
+        registered_at: TxRef { height: 7, index: 3 },
+        last_ref: TxRef { height: 9, index: 1 },
+        next_deposit_nonce: 7 << 32 | 4,
+        ..record_of(&Default::default())
+    };
+    let bytes = keys::child_record(&record);
+    assert_eq!(keys::child_record_from(&bytes).unwrap(), record);
+    // Stored before the registration's place was kept: four fields, read with 0:0.
+    let configurations: Vec<_> =
+        record.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
+    let sets = (record.params.clone(), configurations, record.active, record.pending);
+    let last = (
+        record.last_height,
+        record.last_hash,
+        9u64,
+        1u32,
+        record.last_named_set,
+        record.last_next_set,
+    );
+    let older = (sets, last, record.next_deposit_nonce, record.rollback_height).abi_encode_params();
+    let read = keys::child_record_from(&older).unwrap();
+    assert_eq!(read, ChildRecord { registered_at: TxRef::default(), ..record });
 }

@@ -35,12 +35,7 @@ impl Locked {
             .collect();
         parent.commit(funds.iter().map(build::deposit_transaction).collect());
         let lock = |coin: u32, amount: u64| {
-            let lock = ChildDeposit {
-                childChainId: id,
-                recipient: alice.address(),
-                token: Address::ZERO,
-                amount: U256::from(amount),
-            };
+            let lock = lock_into(id, alice.address(), Address::ZERO, amount);
             let (coin, amount) = (UtxoPos::new(2, coin, 0), U256::from(amount));
             let (kind, payload) = (Kind::DepositToChild, lock.abi_encode());
             build::spend_locking(

@@ -62,12 +62,7 @@ impl Game {
         coin: UtxoPos,
         amount: u64,
     ) -> SignedTransaction {
-        let lock = ChildDeposit {
-            childChainId: id,
-            recipient: who.address(),
-            token: Address::ZERO,
-            amount: U256::from(amount),
-        };
+        let lock = lock_into(id, who.address(), Address::ZERO, amount);
         let tx = build::transaction(Kind::DepositToChild, vec![coin], vec![], lock.abi_encode());
         build::sign(domain, tx, &[who])
     }

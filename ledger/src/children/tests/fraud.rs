@@ -93,12 +93,7 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
         tx_refusal(&mut parent, tx),
         TxError::System(e) if *e == ChildError::Frozen(id)
     ));
-    let lock = ChildDeposit {
-        childChainId: id,
-        recipient: dave,
-        token: Address::ZERO,
-        amount: U256::from(15),
-    };
+    let lock = lock_into(id, dave, Address::ZERO, 15);
     let op3 = &ops[3];
     let stake_change = UtxoPos::new(3, 3, 0);
     let tx =

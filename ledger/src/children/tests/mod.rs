@@ -40,6 +40,22 @@ fn checkpoint_refusal(chain: &mut TestChain, checkpoint: &Checkpoint) -> ChildEr
 }
 
 /// A parent with one registered child of four validators; returns the child's id.
+/// Where [`parent_with_child`] registers its child: block 1's first transaction, which a lock
+/// into it names.
+const REGISTERED: crate::types::TxRef = crate::types::TxRef { height: 1, index: 0 };
+
+/// A lock of `amount` of `token` for `to` into child `id` of [`parent_with_child`].
+fn lock_into(id: u64, to: Address, token: Address, amount: u64) -> ChildDeposit {
+    ChildDeposit {
+        childChainId: id,
+        recipient: to,
+        token,
+        amount: U256::from(amount),
+        registeredHeight: REGISTERED.height,
+        registeredIndex: REGISTERED.index,
+    }
+}
+
 fn parent_with_child() -> (TestChain, u64) {
     let mut parent = parent_chain();
     let reg = registration(4, 0);

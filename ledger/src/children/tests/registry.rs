@@ -307,12 +307,7 @@ fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
     let alice = user("alice");
     let funds = parent.record_deposit(alice.address(), Address::ZERO, 100);
     parent.commit(vec![build::deposit_transaction(&funds)]);
-    let lock = |to: Address, amount: u64| ChildDeposit {
-        childChainId: id,
-        recipient: to,
-        token: Address::ZERO,
-        amount: U256::from(amount),
-    };
+    let lock = |to: Address, amount: u64| lock_into(id, to, Address::ZERO, amount);
     let bob = Address::repeat_byte(0xb0);
     let first = build::sign(
         &parent.domain,

@@ -51,12 +51,7 @@ impl Rollback {
         let mut locks: Vec<_> = (0..4u32)
             .map(|i| lock(&ops[i as usize], i, 10, Kind::StakeChild, stake.abi_encode()))
             .collect();
-        let escrow = ChildDeposit {
-            childChainId: id,
-            recipient: alice.address(),
-            token: Address::ZERO,
-            amount: U256::from(30),
-        };
+        let escrow = lock_into(id, alice.address(), Address::ZERO, 30);
         locks.push(lock(&alice, 4, 30, Kind::DepositToChild, escrow.abi_encode()));
         parent.commit(locks);
 

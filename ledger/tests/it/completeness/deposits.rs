@@ -51,12 +51,20 @@ fn a_deposit_exit_of_anothers_lock_or_a_lock_into_another_child_is_convicted() {
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
     let second = registration(1);
     let other = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &second);
-    let lock = |to: Address, amount: u64, into: u64| {
-        let token = Address::ZERO;
-        let lock =
-            ChildDeposit { childChainId: into, recipient: to, token, amount: U256::from(amount) };
+    // A lock of `amount` for `to` into the child registered at `registered`.
+    let lock = |to: Address, amount: u64, (into, registered): (u64, TxRef)| {
+        let lock = ChildDeposit {
+            childChainId: into,
+            recipient: to,
+            token: Address::ZERO,
+            amount: U256::from(amount),
+            registeredHeight: registered.height,
+            registeredIndex: registered.index,
+        };
         lock.abi_encode()
     };
+    let child = (child, TxRef { height: 3, index: 0 });
+    let other = (other, TxRef { height: 4, index: 1 });
     let bob = testkit::user("bob").address();
     let alice = testkit::user("alice").address();
     let for_bob = alices(&chain, Kind::DepositToChild, (3, 3), 30, lock(bob, 20, child));
@@ -69,7 +77,7 @@ fn a_deposit_exit_of_anothers_lock_or_a_lock_into_another_child_is_convicted() {
     ];
     for (name, lock) in cases {
         let mut chain = honest.clone();
-        let exit = record_exit(&chain, child, lock.deposit_nonce(), (4, 2), 10);
+        let exit = record_exit(&chain, child.0, lock.deposit_nonce(), (4, 2), 10);
         chain.commit_unchecked(vec![exit]);
         chain.commit_unchecked(Vec::new());
         assert_convicted(name, &chain, &honest, 5, |_| 5);
@@ -144,4 +152,42 @@ fn a_mint_in_a_gap_of_a_plasma_parents_nonces_or_again_is_convicted() {
         chain.commit_unchecked(Vec::new());
         assert_convicted(name, &chain, &honest, 2, |_| 2);
     }
+}
+
+#[test]
+fn every_lock_into_a_child_never_registered_there_is_convicted_by_the_watchers_proof() {
+    // Block 3 registers the child (3:0); block 4 holds Alice's lock of 10 of her 50 (3:3:0)
+    // into it, or into a child never registered, naming another place as its registration.
+    let lock = |into: u64, registered: TxRef| {
+        let lock = ChildDeposit {
+            childChainId: into,
+            recipient: testkit::user("alice").address(),
+            token: Address::ZERO,
+            amount: U256::from(10),
+            registeredHeight: registered.height,
+            registeredIndex: registered.index,
+        };
+        move |c: &TestChain| alices(c, Kind::DepositToChild, (3, 3), 40, lock.abi_encode())
+    };
+    let at = |height, index| TxRef { height, index };
+    let cases: [(&str, bool, TxRef); 5] = [
+        ("a lock into a child never registered, naming another's registration", false, at(3, 0)),
+        ("a lock naming a checkpoint as its child's registration", true, at(3, 1)),
+        ("a lock naming a place past its block's end as its child's registration", true, at(3, 9)),
+        ("a lock naming no registration", true, TxRef::default()),
+        ("a lock naming itself as its child's registration", true, at(4, 0)),
+    ];
+    for (name, registered_child, named) in cases {
+        let (chain, honest) = after_acceptance(|c, child| {
+            lock(if registered_child { child } else { child ^ 1 }, named)(c)
+        });
+        assert_convicted(name, &chain, &honest, 4, |_| 4);
+    }
+    // Naming where it was registered, the lock is valid.
+    let (_, mut chain) = after_acceptance(|_, _| SignedTransaction::default());
+    let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
+    let honest = lock(child, at(3, 0))(&chain);
+    let before = chain.state.escrow(child, &Address::ZERO);
+    chain.commit(vec![honest]);
+    assert_eq!(chain.state.escrow(child, &Address::ZERO), before + U256::from(10));
 }

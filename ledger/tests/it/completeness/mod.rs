@@ -130,9 +130,8 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
         | TxError::RecordExitCancelled { .. } => Convicted(FraudKind::OverdrawnPayout),
-        TxError::UnknownChild(_)
-        | TxError::ExitNotPayable { .. }
-        | TxError::PayoutMismatch { .. } => Open(BOOKKEEPING),
+        TxError::UnknownChild(_) => Convicted(FraudKind::UnregisteredChild),
+        TxError::ExitNotPayable { .. } | TxError::PayoutMismatch { .. } => Open(BOOKKEEPING),
         TxError::System(e) => child_verdict(e),
     }
 }
@@ -188,6 +187,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::UnknownDeposit { .. } | ChildError::DepositExit(_) => {
             Convicted(FraudKind::UnfoundedDepositExit)
         }
+        ChildError::NotTheRegistration { .. } => Convicted(FraudKind::UnregisteredChild),
         ChildError::UnknownChild(_)
         | ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
@@ -597,7 +597,7 @@ fn equivocation_proof(child: u64) -> SignedTransaction {
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 
-/// Alice's lock of 40 of her 100 into `child`, 60 back.
+/// Alice's lock of 40 of her 100 into `child`, registered at 3:0 ([`child_then`]), 60 back.
 fn lock(c: &TestChain, child: u64) -> SignedTransaction {
     let alice = testkit::user("alice");
     let lock = plasma_ledger::ChildDeposit {
@@ -605,6 +605,8 @@ fn lock(c: &TestChain, child: u64) -> SignedTransaction {
         recipient: alice.address(),
         token: Address::ZERO,
         amount: U256::from(40),
+        registeredHeight: 3,
+        registeredIndex: 0,
     };
     let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
     let tx = build::transaction(
