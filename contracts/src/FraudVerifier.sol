@@ -517,7 +517,8 @@ contract FraudVerifier {
                 || kind == uint8(TxKind.StartChildDepositExit)
         ) return (false, address(0), 0);
         if (kind == uint8(TxKind.DepositToChild)) {
-            if (t.data.length != 4 * 32) revert WrongKind(kind);
+            // Six words: `ChildDeposit` is static (`ledger::types::CHILD_DEPOSIT_BYTES`).
+            if (t.data.length != 6 * 32) revert WrongKind(kind);
             ChildDeposit memory lock = abi.decode(t.data, (ChildDeposit));
             return (true, lock.token, lock.amount);
         }

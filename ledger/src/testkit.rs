@@ -99,6 +99,9 @@ pub struct TestChain {
     next_nonce_recorded: u64,
 }
 
+/// Where [`TestChain::new`]'s state says child 8 was registered: what a lock into it names.
+pub const CHILD_8_REGISTERED: crate::types::TxRef = crate::types::TxRef { height: 1, index: 0 };
+
 impl Default for TestChain {
     fn default() -> Self {
         Self::new()
@@ -106,11 +109,17 @@ impl Default for TestChain {
 }
 
 impl TestChain {
-    /// An empty chain with the fixtures' domain and child chain 8 registered.
+    /// An empty chain with the fixtures' domain and child chain 8 registered: in the state
+    /// from the start, at [`CHILD_8_REGISTERED`], though no transaction registers it (a lock
+    /// into it is valid, and proven an unregistered child's by what is there).
     pub fn new() -> Self {
         let mut state = MemoryLedger::default();
         state.escrows.insert(8, Default::default());
-        state.registry.insert(8, Default::default());
+        let child_8 = crate::children::ChildRecord {
+            registered_at: CHILD_8_REGISTERED,
+            ..Default::default()
+        };
+        state.registry.insert(8, child_8);
         Self {
             domain: domain(),
             state,
@@ -429,13 +438,14 @@ impl FraudWorld {
             &[(UtxoPos::new(2, 0, 0), &bob), (UtxoPos::new(1, 2, 0), &bob)],
             vec![eth(&carol, 90)],
         );
-        // Child 8 is in the state, registered by no transaction: the lock names none (0:0).
+        // Child 8 is in the state, registered by no transaction (`CHILD_8_REGISTERED`).
         let lock = crate::types::ChildDeposit {
             childChainId: 8,
             recipient: alice.address(),
             token: TOKEN,
             amount: U256::from(20),
-            ..Default::default()
+            registeredHeight: CHILD_8_REGISTERED.height,
+            registeredIndex: CHILD_8_REGISTERED.index,
         };
         let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
         let t3b = sign(

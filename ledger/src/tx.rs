@@ -295,7 +295,7 @@ pub fn validate_transaction_with(
             };
             // Where it was registered, so that a lock into a child never registered is proven
             // by what is there (`UnregisteredChild`).
-            if named != child.registered_at {
+            if named.height == 0 || named != child.registered_at {
                 let registered = child.registered_at;
                 return Err(ChildError::NotTheRegistration { chain, named, registered }.into());
             }

@@ -87,8 +87,8 @@ impl Chain {
                     let r = r.into_inner();
                     return Ok(TxRef { height: r.height, index: r.index });
                 }
-                // Not committed yet.
-                Err(s) if s.code() == tonic::Code::NotFound => {}
+                // Not committed yet, or the node busy: ask again until the deadline.
+                Err(s) if matches!(s.code(), tonic::Code::NotFound | tonic::Code::Unavailable) => {}
                 Err(s) => return Err(s.into()),
             }
             if Instant::now() > deadline {

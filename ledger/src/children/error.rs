@@ -151,7 +151,8 @@ pub enum ChildError {
         /// The deposit's nonce.
         nonce: u64,
     },
-    /// A lock into the child naming another place than where this chain registered it: a
+    /// A lock into the child naming another place than where this chain registered it (or a
+    /// place at height 0, where nothing stands, whatever this chain's record holds): a
     /// lock names it so that a lock into a child never registered is proven from this chain's
     /// history alone (`UnregisteredChild`).
     #[error("chain {chain} was registered at {registered}, not at {named}")]

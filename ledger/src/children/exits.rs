@@ -39,9 +39,11 @@ pub fn validate_exit_start(
 ) -> Result<(u64, ChildExit), ChildError> {
     let start: ChildExitStart = decode("ChildExitStart", payload, MAX_TX_BYTES)?;
     let chain = start.childChainId;
-    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let anchor = &start.anchor;
+    // Judged first: a child never registered has no checkpoint accepted, which the acceptance
+    // shows (`UnacceptedAnchor`).
     accepted(chain_id, view, chain, anchor, &start.acceptance)?;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     not_void(chain, &record, anchor.height)?;
     let claim = verify_exit_start(chain, anchor, &start.pos, &start.inclusion, claimant)
         .map_err(ChildError::Exit)?;
@@ -67,9 +69,11 @@ pub fn validate_deposit_exit_start(
 ) -> Result<(u64, ChildExit), ChildError> {
     let start: ChildDepositExit = decode("ChildDepositExit", payload, CHILD_DEPOSIT_EXIT_BYTES)?;
     let (chain, nonce) = (start.childChainId, start.nonce);
-    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    // Judged first: a child never registered has no deposit recorded, which what is at the
+    // nonce's place shows (`UnfoundedDepositExit`).
     let deposit =
         view.child_deposit(chain, nonce).ok_or(ChildError::UnknownDeposit { chain, nonce })?;
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let claim = deposit_exit(&deposit.record, deposit.recorded_at, claimant)
         .map_err(ChildError::DepositExit)?;
     let cancelled = TxRef { height: start.cancelledHeight, index: start.cancelledIndex };

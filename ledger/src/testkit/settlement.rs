@@ -206,10 +206,16 @@ pub(super) fn settlement_txs(
 
 /// What follows, in block 4, the transactions of [`DEPOSIT_EXIT_TXS`], by name: Alice's locks
 /// into the child registered at 3:2, naming that registration; naming block 3's first
-/// transaction (a transfer) as its registration, and naming none (0:0); and a lock into
-/// another child, never registered, naming that registration.
-pub const LOCK_TXS: [&str; 4] =
-    ["honest_lock", "lock_naming_a_transfer", "lock_naming_none", "lock_into_another_child"];
+/// transaction (a transfer) as its registration, and naming none (0:0); a lock into another
+/// child, never registered, naming that registration; and a lock of far more than it spends
+/// (the registration it names is its child's).
+pub const LOCK_TXS: [&str; 5] = [
+    "honest_lock",
+    "lock_naming_a_transfer",
+    "lock_naming_none",
+    "lock_into_another_child",
+    "inflating_lock",
+];
 
 /// The transactions of [`LOCK_TXS`], spending `coin`, for `child`, registered at `registered`.
 pub(super) fn lock_txs(
@@ -219,22 +225,24 @@ pub(super) fn lock_txs(
     child: u64,
     registered: TxRef,
 ) -> Vec<SignedTransaction> {
-    let lock = |into: u64, named: TxRef| {
+    let lock_of = |into: u64, named: TxRef, amount: U256| {
         let lock = ChildDeposit {
             childChainId: into,
             recipient: alice.address(),
             token: Address::ZERO,
-            amount: U256::ONE,
+            amount,
             registeredHeight: named.height,
             registeredIndex: named.index,
         };
         let tx = transaction(Kind::DepositToChild, vec![coin.clone()], vec![], lock.abi_encode());
         sign(d, tx, &[alice])
     };
+    let lock = |into: u64, named: TxRef| lock_of(into, named, U256::ONE);
     vec![
         lock(child, registered),
         lock(child, TxRef { height: 3, index: 0 }),
         lock(child, TxRef::default()),
         lock(child ^ 1, registered),
+        lock_of(child, registered, U256::from(10u64).pow(U256::from(24))),
     ]
 }

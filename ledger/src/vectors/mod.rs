@@ -253,8 +253,12 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         txIndex: reg_at.1,
         inclusion: chain.inclusion(reg_at.0, reg_at.1),
     }];
+    let locks =
+        chain.blocks[bad as usize - 1].transactions.len() - testkit::settlement::LOCK_TXS.len();
+    let inflating_lock = (bad, locks as u32 + 4);
     for (name, at, shown) in [
         ("inflation", (bad, world.inflating), false),
+        ("inflation_lock", inflating_lock, false),
         ("inflation_stake", (bad, world.inflating_stake), false),
         ("inflation_bond", (bad, world.inflating_bond), false),
         ("inflation_exit_start", (bad, world.inflating_exit_start), false),

@@ -126,13 +126,15 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
     use plasma_ledger::{ChildDeposit, ExitPayoutClaim, Kind};
     let (mut chain, alice) = funded();
     let d = chain.domain.clone();
-    // Child 8 is in the fixture's state, registered by no transaction (0:0).
+    // Child 8 is in the fixture's state, registered by no transaction.
+    let registered = plasma_ledger::testkit::CHILD_8_REGISTERED;
     let lock = ChildDeposit {
         childChainId: 8,
         recipient: alice.address(),
         token: Address::ZERO,
         amount: U256::from(30),
-        ..Default::default()
+        registeredHeight: registered.height,
+        registeredIndex: registered.index,
     };
     let tx = build::transaction(
         Kind::DepositToChild,

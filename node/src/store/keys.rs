@@ -151,8 +151,9 @@ pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
 }
 
 /// [`child_record`], read back. An entry stored before it kept where the child was registered
-/// (four fields) reads with `registered_at` 0:0, which no lock names: deposits into that child
-/// are refused until the store is rebuilt from the chain.
+/// (four fields) reads with the registration as its link while no checkpoint was accepted;
+/// after one, the registration's place is lost and the entry is refused: rebuild the store
+/// from the chain.
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
     type Last = (u64, B256, u64, u32, B256, B256);
@@ -161,7 +162,11 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     // The earlier layout, exactly (its bytes re-encode to themselves), else this one.
     let before = Before::abi_decode_params(v).ok().filter(|b| b.abi_encode_params() == v);
     let read = match before {
-        Some((sets, last, nonce, rollback)) => (sets, last, nonce, rollback, (0, 0)),
+        Some((sets, last, nonce, rollback)) if last.0 == 0 => {
+            let registered = (last.2, last.3);
+            (sets, last, nonce, rollback, registered)
+        }
+        Some(_) => return Err("stored without where the child was registered".into()),
         None => Layout::abi_decode_params(v).map_err(|e| e.to_string())?,
     };
     let ((params, configurations, active, pending), last, nonce, rollback, registered) = read;

@@ -39,7 +39,6 @@ fn checkpoint_refusal(chain: &mut TestChain, checkpoint: &Checkpoint) -> ChildEr
     refusal(chain, tx)
 }
 
-/// A parent with one registered child of four validators; returns the child's id.
 /// Where [`parent_with_child`] registers its child: block 1's first transaction, which a lock
 /// into it names.
 const REGISTERED: crate::types::TxRef = crate::types::TxRef { height: 1, index: 0 };
@@ -56,6 +55,7 @@ fn lock_into(id: u64, to: Address, token: Address, amount: u64) -> ChildDeposit 
     }
 }
 
+/// A parent with one registered child of four validators; returns the child's id.
 fn parent_with_child() -> (TestChain, u64) {
     let mut parent = parent_chain();
     let reg = registration(4, 0);

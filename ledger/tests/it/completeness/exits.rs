@@ -83,6 +83,28 @@ type ExitFault = fn(&TestChain, u64) -> SignedTransaction;
 fn exit_cases() -> Vec<(&'static str, ExitFault)> {
     vec![
         (
+            // Under the child's accepted checkpoint, an exit of another child, never
+            // registered: no checkpoint of it was ever accepted.
+            "an exit of an output of a child never registered",
+            |chain, child| {
+                let (acceptance, anchor) = accepted(chain, child);
+                exit(chain, &start(child ^ 1, anchor, acceptance))
+            },
+        ),
+        (
+            // Alice's deposit, exited from the record of a child never registered: the lock
+            // at its place is into her child.
+            "an exit from the deposit record of a child never registered",
+            |chain, child| {
+                let start = plasma_ledger::ChildDepositExit {
+                    childChainId: child ^ 1,
+                    nonce: ALICES_DEPOSIT,
+                    ..Default::default()
+                };
+                alices(chain, Kind::StartChildDepositExit, (3, 3), 40, start.abi_encode())
+            },
+        ),
+        (
             // Under the child's accepted checkpoint of block 1 (empty), Alice claims an
             // output of it that is not there.
             "an exit start its own anchor does not prove",
