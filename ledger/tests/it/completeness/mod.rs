@@ -728,4 +728,10 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
     assert_eq!(child_verdict(&wrong_set), Convicted(FraudKind::CheckpointSuccession));
     let inactive = ChildError::InactiveSet { chain: 9, named: B256::ZERO };
     assert!(matches!(child_verdict(&inactive), Open(BOOKKEEPING)));
+    // Deposits into a plasma child: founded by their lock, locked into a registered child.
+    let unknown = ChildError::UnknownDeposit { chain: 9, nonce: 3 << 32 };
+    assert_eq!(child_verdict(&unknown), Convicted(FraudKind::UnfoundedDepositExit));
+    assert_eq!(tx_verdict(&TxError::UnknownChild(9)), Convicted(FraudKind::UnregisteredChild));
+    let reward = ChildError::RewardOutput;
+    assert!(matches!(child_verdict(&reward), Open(BOOKKEEPING)), "not proven yet");
 }
