@@ -315,8 +315,8 @@ contract FraudVerifier {
     /// (`uncertifiedCheckpoint`), an exit under a checkpoint never accepted
     /// (`unacceptedAnchor`); and by `LinkVerifier`: a child checkpoint that cannot follow what
     /// its link names (`checkpointSuccession`), a challenge or payout of a child's exit that the
-    /// start it names does not found (`unfoundedSettlement`), a payout of an exit of an output
-    /// not owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
+    /// start it names does not found (`unfoundedSettlement`), a payout of a child's exit not
+    /// owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
     /// already (`repeatedExit`), a start of an exit from the deposit record that no lock
     /// founds (`unfoundedDepositExit`), a lock into a child never registered
     /// (`unregisteredChild`). `root` is the root contract, whose signing

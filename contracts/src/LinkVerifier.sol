@@ -13,12 +13,13 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// that the exit its link names does not found, a start of a child's exit queued or settled
 /// already, a start of an exit from the deposit record that no lock at its nonce's place
 /// founds, a lock into a child its named registration does not register, and a payout
-/// of an exit of an output that its start shows is not owed yet, or not that much (or a
-/// cancellation of an exit from the deposit record).
+/// of a child's exit that its start shows is not owed yet, or not that much (or a cancellation
+/// of an exit from the deposit record).
 /// All but the last take `LinkEvidence`, shown by the transaction at the link, nothing there, or
-/// a later one the link should have named; the last `PayoutEvidence`, the payout with the start
-/// at its link and the child's registration. `FraudVerifier` is handed it deployed, and hands
-/// it the evidence.
+/// a later one the link should have named (not for the two kinds about a lock, whose link is a
+/// place only what is there shows wrong); the last `PayoutEvidence`, the payout with the start
+/// at its link, the child's registration and, for an exit from the record, the lock at its
+/// nonce's place. `FraudVerifier` is handed it deployed, and hands it the evidence.
 contract LinkVerifier {
     /// The transaction's kind is not one this evidence takes.
     error WrongKind(uint8 kind);

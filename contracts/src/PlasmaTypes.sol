@@ -30,7 +30,8 @@ enum TxKind {
     // Mints one output from the parent's deposit record carried in `data`.
     Deposit,
     // Spends signed inputs and locks part of the value into a child chain's escrow
-    // (`data` = `ChildDeposit`).
+    // (`data` = `ChildDeposit`, naming where the parent registered the child); the deposit's
+    // nonce is where this transaction stands, `height << 32 | index`.
     DepositToChild,
     // Credits a finalized exit of a child chain from that child's escrow
     // (`data` = `ExitPayoutClaim`).
@@ -80,7 +81,9 @@ struct SignedTransaction {
     bytes[] signatures;
 }
 
-/// A deposit as the parent records it: per-chain nonce, who paid, who receives.
+/// A deposit as the parent records it: its nonce (the root numbers a chain's deposits 0, 1, 2,
+/// …; a plasma parent by where the lock stands, `height << 32 | index`), who paid, who
+/// receives.
 struct DepositRecord {
     uint64 chainId;
     uint64 nonce;
@@ -199,9 +202,11 @@ struct ChildExitStart {
 }
 
 /// Payload of a `StartChildDepositExit` transaction: deposit `nonce` into child
-/// `childChainId`, as the parent recorded it. The exit is keyed by the deposit, as an exit of
-/// its minted output is, so a deposit exits once. `cancelledHeight`/`cancelledIndex`: the
-/// exit's latest cancellation, as for `ChildExitStart`.
+/// `childChainId`, as the parent recorded it. The nonce is where the lock stands, so a start no
+/// lock founds is proven from the parent's history (`UnfoundedDepositExit`). The exit is keyed
+/// by the deposit, as an exit of its minted output is, so a deposit exits once.
+/// `cancelledHeight`/`cancelledIndex`: the exit's latest cancellation, as for
+/// `ChildExitStart`.
 struct ChildDepositExit {
     uint64 childChainId;
     uint64 nonce;

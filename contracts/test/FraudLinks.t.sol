@@ -9,7 +9,7 @@ import {FraudFixture} from "./FraudFixture.sol";
 
 /// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
 /// names (its link): a child checkpoint, a challenge or payout of a child's exit, a start of one
-/// again. The honest counterpart is refused and changes nothing; the fraud freezes the chain
+/// again, a start of an exit from the deposit record, a lock into a child. The honest counterpart is refused and changes nothing; the fraud freezes the chain
 /// and slashes the anchor's signers.
 contract FraudLinksTest is FraudFixture {
     /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own

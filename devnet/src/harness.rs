@@ -134,8 +134,14 @@ impl Devnet {
         let mut c = self.client(i, 0).await?;
         loop {
             let found = c.chain.get_tx(GetTxRequest { tx_hash: hash.to_vec() }).await;
-            if let Ok(r) = found.map(tonic::Response::into_inner) {
-                return Ok(TxRef { height: r.height, index: r.index });
+            match found {
+                Ok(r) => {
+                    let r = r.into_inner();
+                    return Ok(TxRef { height: r.height, index: r.index });
+                }
+                // Not committed yet, or the node busy: ask again until the deadline.
+                Err(s) if matches!(s.code(), tonic::Code::NotFound | tonic::Code::Unavailable) => {}
+                Err(s) => return Err(rpc_err("GetTx")(s)),
             }
             if since.elapsed() > timeout {
                 let path = &self.state.chains[i].path;

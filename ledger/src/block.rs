@@ -66,7 +66,7 @@ pub enum BlockError {
         header_start: u64,
         /// Header's end nonce (exclusive).
         header_end: u64,
-        /// First nonce the body mints (or the next nonce if none).
+        /// The least nonce the body may mint: one past the last minted before it.
         body_start: u64,
         /// End of the body's nonces (exclusive).
         body_end: u64,

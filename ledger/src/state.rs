@@ -62,7 +62,7 @@ pub struct StateDelta {
     pub spent: Vec<(UtxoPos, TxRef)>,
     /// Hashes of the block's transactions, in order.
     pub tx_hashes: Vec<B256>,
-    /// Next parent deposit nonce after this block.
+    /// One past the last parent deposit nonce minted, after this block.
     pub next_deposit_nonce: u64,
     /// New escrow balances of children, per (child, token).
     pub escrow: BTreeMap<(u64, Address), U256>,

@@ -72,7 +72,7 @@ pub struct MemoryLedger {
     pub utxos: BTreeMap<UtxoPos, Output>,
     /// Spent outputs and who spent them.
     pub spent: HashMap<UtxoPos, TxRef>,
-    /// Next parent deposit to mint.
+    /// One past the last parent deposit nonce minted.
     pub next_deposit_nonce: u64,
     /// Parent deposit records known final.
     pub parent_deposits: BTreeMap<u64, DepositRecord>,

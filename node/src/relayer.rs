@@ -47,7 +47,9 @@ pub async fn relay_once(
     let records = parent.final_deposits(chain_id, from, MAX_DEPOSITS_PER_QUERY).await?;
     for r in &records {
         // The parent implementation promises this (the root numbers deposits 0, 1, 2, …, a
-        // plasma parent by where their locks stand); a violation must not reach the store.
+        // plasma parent by where their locks stand, with gaps); a violation must not reach the
+        // store. That none is skipped is the implementation's to keep: the root's answers stop
+        // at the first deposit not final, a plasma parent's follow its certified blocks.
         if r.chainId != chain_id || r.nonce < from {
             eyre::bail!(
                 "parent returned deposit {} of chain {} where one of {chain_id} from {from} was due",

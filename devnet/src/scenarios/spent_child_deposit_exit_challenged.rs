@@ -181,7 +181,10 @@ async fn minted_nonce(
     let stx = tx_at(devnet, b, height, tx_index).await?;
     let tx = &stx.transaction;
     let record = (tx.kind == Kind::Deposit.byte())
-        .then(|| decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32).ok())
+        .then(|| {
+            decode::<DepositRecord>("DepositRecord", &tx.data, plasma_ledger::DEPOSIT_RECORD_BYTES)
+                .ok()
+        })
         .flatten();
     record.map(|r| r.nonce).ok_or_else(|| DevnetError::Scenario {
         name: NAME.into(),

@@ -25,8 +25,8 @@ use alloy_sol_types::{SolType, SolValue};
 /// whoever follows the parent as a light client. `earlier` are the child's deposits the
 /// parent recorded before this block, by nonce: a deposit's nonce is its lock's place
 /// ([`TxRef::deposit_nonce`]), and an exit from a deposit's record claims what the record
-/// (there or in this block) says, from when it was recorded. A deposit's depositor is the signer of its first
-/// input, recovered under the parent's `domain`.
+/// (there or in this block) says, from when it was recorded. A deposit's depositor is the
+/// signer of its first input, recovered under the parent's `domain`.
 pub fn child_events(
     domain: &SigningDomain,
     block: &Block,

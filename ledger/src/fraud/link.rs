@@ -8,7 +8,10 @@
 //! link names ([`Shows`], `LinkEvidence`): the transaction there, nothing there, or a later
 //! one that should have been named instead. A start of a child's exit names the exit's latest
 //! cancellation ([`super::verify_repeated_exit`]), or none (0:0) when it says none was ever
-//! started: then only a later one shows it wrong ([`judge_none`]).
+//! started: then only a later one shows it wrong ([`judge_none`]). A start of an exit from the
+//! deposit record names, by its nonce, the lock of the deposit
+//! ([`super::verify_unfounded_deposit_exit`]), and a lock names its child's registration
+//! ([`super::verify_unregistered_child`]): only what is at those places shows them wrong.
 
 use super::{included, proves_last, FraudError};
 use crate::exit::verify_block_in_history;

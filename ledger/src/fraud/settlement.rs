@@ -18,8 +18,10 @@
 //! - a start, challenge or payout of the same exit stands between the link and the
 //!   settlement: the exit was restarted or settled since.
 //!
-//! Whether a payout is due, first in its queue, and of the amount the child's escrow holds
-//! stays the parent's bookkeeping (`TxError::ExitNotPayable`, `TxError::PayoutMismatch`).
+//! Whether a payout is due and within its claim and bond is
+//! [`super::verify_overdrawn_payout`]'s to judge; whether it is first in its queue, and what
+//! the child's escrow leaves it, stays the parent's bookkeeping (`TxError::ExitNotPayable`,
+//! `TxError::PayoutMismatch`).
 
 use super::link;
 use super::{included, FraudError, FraudKind, FraudVerdict};

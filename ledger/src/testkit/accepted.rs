@@ -56,8 +56,9 @@ pub(super) fn accepted_checkpoint(
 }
 
 /// Alice's exit starts under `anchor`, which `chain` accepted in block 3 where it also holds
-/// a transfer at 3:0, each bonding `input`, then challenges of an exit of deposit 0 into the
-/// child and fraud proofs against it, under it, in the order of [`ACCEPTANCE_CASES`].
+/// a transfer at 3:0, each bonding `input`, then challenges of an exit of a deposit numbered 0
+/// (which no plasma parent numbers: the acceptance is judged first) into the child and fraud
+/// proofs against it, under it, in the order of [`ACCEPTANCE_CASES`].
 pub(super) fn exit_starts(
     chain: &TestChain,
     alice: &UserKey,

@@ -253,9 +253,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         txIndex: reg_at.1,
         inclusion: chain.inclusion(reg_at.0, reg_at.1),
     }];
-    let locks =
-        chain.blocks[bad as usize - 1].transactions.len() - testkit::settlement::LOCK_TXS.len();
-    let inflating_lock = (bad, locks as u32 + 4);
+    let locks = &testkit::settlement::LOCK_TXS;
+    let first_lock = chain.blocks[bad as usize - 1].transactions.len() - locks.len();
+    let inflating = locks.iter().position(|n| *n == "inflating_lock").expect("a lock");
+    let inflating_lock = (bad, (first_lock + inflating) as u32);
     for (name, at, shown) in [
         ("inflation", (bad, world.inflating), false),
         ("inflation_lock", inflating_lock, false),
@@ -452,7 +453,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let proof = prove(SolFraudKind::UnregisteredChild, &|| evidence.abi_encode());
         push(&name, "UnregisteredChild", Value::Null, proof, result);
     }
-    // Anchored to a checkpoint at 8 of the chain extended past 5, which the case submits.
+    // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);
     let mut payout_names = Vec::new();
     for (name, evidence, result) in payout_cases {

@@ -207,7 +207,10 @@ mod tests {
         assert_eq!(at("record_exit_early"), Ok((FraudKind::OverdrawnPayout, 6)));
         assert_eq!(verdict("record_exit_owed"), Err(FraudError::Owed));
         assert_eq!(at("record_exit_exceeds"), Ok((FraudKind::OverdrawnPayout, 8)));
-        assert!(verdict("record_exit_owed_shown_another_lock").is_err());
+        assert!(matches!(
+            verdict("record_exit_owed_shown_another_lock"),
+            Err(FraudError::Inclusion(crate::exit::InclusionError::WrongIndex { .. }))
+        ));
         // A start no lock founds is the unfounded-deposit-exit kind's to convict.
         assert_eq!(verdict("record_exit_of_no_lock"), Err(FraudError::NotTheLock));
     }

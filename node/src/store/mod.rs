@@ -12,7 +12,7 @@
 //! | `checkpoints` | height                   | `abi.encode(Checkpoint)`        |
 //! | `exits`       | child ‖ exitId           | `abi.encode(ExitRecord)`        |
 //! | `children`    | child, child ‖ token     | registry entry, escrow balance  |
-//! | `meta`        | name                     | head, next deposit nonce        |
+//! | `meta`        | name                     | head, nonce after last minted   |
 //! | `commits`     | height                   | the engine's commit (precommits) |
 //! | `certificates`| height                   | `abi.encode(CommitCertificate)` |
 //! | `evidence`    | height ‖ n               | equivocator ‖ height of the votes |

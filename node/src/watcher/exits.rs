@@ -125,8 +125,12 @@ pub fn minted_at(store: &Store, nonce: u64) -> eyre::Result<Option<UtxoPos>> {
             let found = block(mid)?.transactions.iter().position(|stx| {
                 let tx = &stx.transaction;
                 tx.kind == Kind::Deposit.byte()
-                    && decode::<DepositRecord>("DepositRecord", &tx.data, 6 * 32)
-                        .is_ok_and(|r| r.nonce == nonce)
+                    && decode::<DepositRecord>(
+                        "DepositRecord",
+                        &tx.data,
+                        plasma_ledger::DEPOSIT_RECORD_BYTES,
+                    )
+                    .is_ok_and(|r| r.nonce == nonce)
             });
             return Ok(found.map(|i| UtxoPos::new(mid, i as u32, 0)));
         }

@@ -18,8 +18,9 @@ pub(crate) struct Args {
     /// The output, `height:tx_index:output_index`.
     #[arg(long, required_unless_present = "deposit", conflicts_with = "deposit")]
     utxo: Option<String>,
-    /// Instead of an output: deposit NONCE into the chain, exited from its parent's record of
-    /// it, by its recipient (for value the chain never minted: it stalled, or a fraud proof
+    /// Instead of an output: deposit NONCE into the chain (as `plasma deposit` printed it; on a
+    /// plasma parent, where its lock stands: `height << 32 | index`), exited from its parent's
+    /// record of it, by its recipient (for value the chain never minted: it stalled, or a fraud proof
     /// froze it). On a plasma parent a bonded `StartChildDepositExit` there, waited out until
     /// paid, then on up to the root; under the root, the root's `startDepositExit`. Refused
     /// for a deposit the chain minted while it is not frozen: exit that output with --utxo.

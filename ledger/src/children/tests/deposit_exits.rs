@@ -8,15 +8,16 @@ use crate::acceptance::AcceptanceError;
 use crate::exit::{ExitClaim, ExitKey};
 use crate::signing::UserKey;
 
-/// A child of [`parent_with_child`] and its parent. Parent blocks: 1 registers the child;
-/// 2 pays Alice 30 (2:0:0), 20 (2:1:0) and 10 at each of 2:2:0 to 2:4:0 to bond exits with;
-/// 3 locks her 30 (deposit 0, [`D0`]) and her 20 (deposit 1, [`D1`]) for the child, both to herself; 4
-/// accepts the child's checkpoint 2. Child blocks: 1 mints deposit 0 (1:0:0, Alice's 30); 2
-/// pays it to Bob. Deposit 1 is never minted.
-/// The nonces of deposits 0 and 1: where block 3 locks them (`TxRef::deposit_nonce`).
+/// The nonce of deposit 0: where block 3 locks it (`TxRef::deposit_nonce`).
 const D0: u64 = 3 << 32;
+/// The nonce of deposit 1: where block 3 locks it.
 const D1: u64 = 3 << 32 | 1;
 
+/// A child of [`parent_with_child`] and its parent. Parent blocks: 1 registers the child;
+/// 2 pays Alice 30 (2:0:0), 20 (2:1:0) and 10 at each of 2:2:0 to 2:4:0 to bond exits with;
+/// 3 locks her 30 (deposit 0, [`D0`]) and her 20 (deposit 1, [`D1`]) for the child, both to
+/// herself; 4 accepts the child's checkpoint 2. Child blocks: 1 mints deposit 0 (1:0:0,
+/// Alice's 30); 2 pays it to Bob. Deposit 1 is never minted.
 struct Locked {
     parent: TestChain,
     child: TestChain,

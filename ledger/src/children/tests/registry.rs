@@ -302,7 +302,7 @@ fn an_epoch_longer_than_the_checkpoint_gap_is_refused() {
 }
 
 #[test]
-fn deposits_into_a_child_are_numbered_per_child_and_readable_from_the_block() {
+fn deposits_into_a_child_are_numbered_by_where_their_locks_stand_and_readable_from_the_block() {
     let (mut parent, id) = parent_with_child();
     let alice = user("alice");
     let funds = parent.record_deposit(alice.address(), Address::ZERO, 100);

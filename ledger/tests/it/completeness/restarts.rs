@@ -7,8 +7,8 @@ use super::exits::{after_acceptance, alices, ALICES_DEPOSIT};
 use super::*;
 use plasma_ledger::ChildDepositExit;
 
-/// Alice's start of the exit of deposit 0 into `child`, naming `cancelled` as the exit's
-/// latest cancellation.
+/// Alice's start of the exit of her deposit into `child` ([`ALICES_DEPOSIT`], her lock at
+/// 3:2), naming `cancelled` as the exit's latest cancellation.
 fn restart(chain: &TestChain, child: u64, cancelled: TxRef) -> SignedTransaction {
     let start = ChildDepositExit {
         childChainId: child,
