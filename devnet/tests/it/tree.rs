@@ -22,7 +22,11 @@ const B_EXIT_PERIOD: u64 = 12;
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn tree() -> String {
-    topology(4, None, &[Chain("A", None, 4, Some(60)), Chain("B", Some("A"), 4, Some(4))])
+    topology(
+        4,
+        None,
+        &[Chain("A", None, 4, Some(60)), Chain("B", Some("A"), 4, Some(B_EXIT_PERIOD))],
+    )
 }
 
 /// The hash of block `height` as validator 0 stores it, once it has it (a checkpoint of the
