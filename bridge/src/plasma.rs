@@ -150,6 +150,7 @@ impl PlasmaParent {
                         let registered = ChildRecord {
                             registered_at: placed,
                             last_ref: placed,
+                            stakes_ref: placed,
                             ..record_of(&reg)
                         };
                         f.seen.record = Some(registered);
@@ -162,13 +163,14 @@ impl PlasmaParent {
                         }
                         f.seen.checkpoints.insert(h.height, (*cp, at));
                     }
-                    ChildEvent::Bonded { validator, amount } => {
+                    ChildEvent::Bonded { validator, amount, stakes } => {
                         let operator = validator.operator;
                         if let Some(record) = f.seen.record.as_mut() {
                             // The parent accepted it, so it extends the set it extended.
                             if let Err(e) = record.bond(validator) {
                                 tracing::warn!(error = %e, "a certified bond does not apply to the followed record");
                             }
+                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
                         }
                         let stake = f.seen.stakes.entry(operator).or_default();
                         *stake = stake.saturating_add(amount);
@@ -177,11 +179,19 @@ impl PlasmaParent {
                         let recorded_at = block.header.timestamp;
                         f.seen.deposits.push(RecordedDeposit { record, recorded_at });
                     }
-                    ChildEvent::Staked { operator, amount } => {
+                    ChildEvent::Staked { operator, amount, stakes } => {
                         let stake = f.seen.stakes.entry(operator).or_default();
                         *stake = stake.saturating_add(amount);
+                        if let Some(record) = f.seen.record.as_mut() {
+                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
+                        }
                     }
-                    ChildEvent::FraudProven { height } => f.seen.rollback_height = height,
+                    ChildEvent::FraudProven { height, stakes } => {
+                        f.seen.rollback_height = height;
+                        if let Some(record) = f.seen.record.as_mut() {
+                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
+                        }
+                    }
                     ChildEvent::ExitStarted { claim, started_at, at: place } => {
                         let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
                         let record = claim.record(started_at, period);
@@ -466,7 +476,7 @@ impl ParentSubmitter for PlasmaParent {
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        let reward = {
+        let (taken, stakes) = {
             let f = self.follower.lock().await;
             if f.seen.rollback_height != 0 {
                 return Ok(false);
@@ -478,9 +488,9 @@ impl ParentSubmitter for PlasmaParent {
             let refused =
                 |e: ChildError| ParentError::Refused { call: "prove_fraud", reason: e.to_string() };
             let convicted = convicted(record, proof).map_err(refused)?;
-            prover_reward(
-                convicted.iter().map(|op| f.seen.stakes.get(op).copied().unwrap_or_default()),
-            )
+            let stake = |op| f.seen.stakes.get(op).copied().unwrap_or_default();
+            let taken = convicted.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(stake(op)));
+            (taken.min(record.staked), (record.stakes_ref, record.staked))
         };
         // Where the parent accepted the proof's anchor (an equivocation has none).
         let acceptance = if proof.kind == FraudKind::Equivocation as u8 {
@@ -493,8 +503,11 @@ impl ParentSubmitter for PlasmaParent {
             proof: proof.clone(),
             prover: self.beneficiary,
             acceptance,
+            stakesHeight: stakes.0.height,
+            stakesIndex: stakes.0.index,
+            staked: stakes.1 - taken,
         };
-        if !self.submit(&prove_child_fraud_tx(&fraud, reward)).await? {
+        if !self.submit(&prove_child_fraud_tx(&fraud, prover_reward([taken]))).await? {
             return Ok(false);
         }
         // Proven means: a certified parent block carries it.

@@ -54,11 +54,18 @@ pub async fn on_plasma_parent(
         chain: parent.id,
         purpose: "the stake",
     })?;
+    // It stands on the child's stakes as the parent holds them now: should a stake or bond of
+    // the child be committed meanwhile, the parent refuses this one and nothing is spent (bond
+    // again).
+    let (at, staked) = convert::stakes(&before)?;
     let bond = ChildBond {
         childChainId: chain_id,
         amount: stake,
         blsPubkey: keys.bls.public_key().to_eip2537().to_vec().into(),
         proofOfPossession: keys.bls.proof_of_possession(operator).to_eip2537().to_vec().into(),
+        stakesHeight: at.height,
+        stakesIndex: at.index,
+        staked: staked.checked_add(stake).ok_or(Error::Stake { stake })?,
     };
     let stx =
         lock_eth(&keys.operator, &parent.domain, coin, Kind::BondChild, stake, bond.abi_encode());

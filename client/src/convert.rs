@@ -12,7 +12,7 @@
 use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::types::{decode, DecodeError};
 use plasma_ledger::{
-    Address, Block, BlockHeader, SignedTransaction, TxInclusion, UtxoPos, Validator, B256,
+    Address, Block, BlockHeader, SignedTransaction, TxInclusion, TxRef, UtxoPos, Validator, B256,
     MAX_TX_BYTES, U256,
 };
 use plasma_proto::v1;
@@ -182,6 +182,13 @@ pub fn coin(u: &v1::Utxo) -> Result<Coin, ConvertError> {
         token: address("Utxo.token", &u.token)?,
         amount: u256("Utxo.amount", &u.amount)?,
     })
+}
+
+/// Where a plasma parent last changed a child's stakes and what they hold, from its entry:
+/// what the child's next stake, bond or fraud proof names.
+pub fn stakes(entry: &v1::GetChildResponse) -> Result<(TxRef, U256), ConvertError> {
+    let at = TxRef { height: entry.stakes_height, index: entry.stakes_index };
+    Ok((at, u256("GetChildResponse.staked", &entry.staked)?))
 }
 
 /// An amount of an asset held somewhere (an escrow, a stake): token and amount.

@@ -337,6 +337,7 @@ contract FraudVerifier {
         if (kind == FraudKind.RepeatedExit) return links.repeatedExit(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedDepositExit) return links.unfoundedDepositExit(chainId, root, anchor, ev);
         if (kind == FraudKind.UnregisteredChild) return links.unregisteredChild(chainId, anchor, ev);
+        if (kind == FraudKind.UnfoundedStake) return links.unfoundedStake(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 
@@ -523,7 +524,8 @@ contract FraudVerifier {
             return (true, lock.token, lock.amount);
         }
         if (kind == uint8(TxKind.StakeChild)) {
-            if (t.data.length != 2 * 32) revert WrongKind(kind);
+            // Five words: `ChildStake` is static (`ledger::types::CHILD_STAKE_BYTES`).
+            if (t.data.length != 5 * 32) revert WrongKind(kind);
             return (true, address(0), abi.decode(t.data, (ChildStake)).amount);
         }
         if (kind == uint8(TxKind.BondChild)) return (true, address(0), abi.decode(t.data, (ChildBond)).amount);

@@ -8,11 +8,12 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
 /// the parent's earlier transaction it stands on (its link), mirroring
-/// `ledger::fraud::{link, succession, settlement, restart, lock, unregistered, payout}`: a child
-/// checkpoint that cannot follow what its link names, a challenge or payout of a child's exit
-/// that the exit its link names does not found, a start of a child's exit queued or settled
+/// `ledger::fraud::{link, succession, settlement, restart, lock, unregistered, stakes, payout}`: a
+/// child checkpoint that cannot follow what its link names, a challenge or payout of a child's
+/// exit that the exit its link names does not found, a start of a child's exit queued or settled
 /// already, a start of an exit from the deposit record that no lock at its nonce's place
-/// founds, a lock into a child its named registration does not register, and a payout
+/// founds, a lock into a child its named registration does not register, a stake, bond or fraud
+/// proof the child's stakes as its link shows them do not found, and a payout
 /// of a child's exit that its start shows is not owed yet, or not that much (or a cancellation
 /// of an exit from the deposit record).
 /// All but the last take `LinkEvidence`, shown by the transaction at the link, nothing there, or
@@ -57,6 +58,9 @@ contract LinkVerifier {
     uint8 internal constant SHOWS_LINKED = 0;
     uint8 internal constant SHOWS_NOTHING = 1;
     uint8 internal constant SHOWS_LATER = 2;
+    /// Share of the stakes a fraud proof takes that it pays its prover, in basis points
+    /// (`ledger::children::PROVER_REWARD_BPS`; the root's `PROVER_REWARD_BPS`).
+    uint256 internal constant PROVER_REWARD_BPS = 5000;
 
     /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
     /// ABI encoding of `LinkEvidence`; `ledger::fraud::verify_checkpoint_succession`): the link
@@ -297,6 +301,58 @@ contract LinkVerifier {
         revert NoSuchShowing(e.shows);
     }
 
+    /// @notice A stake, bond or fraud proof of a child, included, that the child's stakes, as
+    /// its link shows them, do not found (`ev`, the ABI encoding of `LinkEvidence`;
+    /// `ledger::fraud::verify_unfounded_stake`): the place it names
+    /// (`stakesHeight`/`stakesIndex`) is not below it, holds nothing, or holds no registration
+    /// (stakes at zero), stake, bond or fraud proof of its child; or what that leaves the stakes
+    /// holding and its amount do not make what it says they hold after it; or, for a fraud
+    /// proof, it says they hold more after it than before, pays its prover other than half of
+    /// the difference, or names no prover; or a later stake, bond or fraud proof of its child
+    /// stands between them.
+    function unfoundedStake(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unfoundedStakeOf(chainId, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `unfoundedStake`, on the decoded evidence.
+    function unfoundedStakeOf(uint64 chainId, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        StakesLink memory k = _stakesLink(t);
+        if (!k.isLink) revert WrongKind(t.kind);
+        uint256 at = _position(x.height, x.txIndex);
+        if (_unreachable(k.link, at)) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata l =
+                ExitGame.included(chainId, anchor, s.inclusion, uint64(k.link >> 32), uint32(k.link));
+            (bool founds, uint256 before) = _stakesAfter(chainId, l, k.child);
+            if (!founds || !_extends(t, k, before)) return x.height;
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, k.link, s);
+            return x.height;
+        }
+        if (e.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            StakesLink memory m = _stakesLink(l);
+            if (m.isLink && m.child == k.child && _between(k.link, _position(s.height, s.txIndex), at)) {
+                return x.height;
+            }
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
     /// @notice A payout of a child's exit, included, that the start it names and the child's
     /// registration show is not owed yet, or not that much (`ev`, the ABI encoding of
     /// `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is before
@@ -515,6 +571,72 @@ contract LinkVerifier {
         if (isStart) return (true, child, id);
         (bool settles, uint64 named, bytes32 exitId,) = _settled(t);
         return (settles, named, exitId);
+    }
+
+    /// A stake, bond or fraud proof as the chain of a child's stakes reads it
+    /// (`ledger::fraud::stakes::Link`).
+    struct StakesLink {
+        /// Whether the transaction is one.
+        bool isLink;
+        /// Its child.
+        uint64 child;
+        /// Where it says the stakes last changed, as a position.
+        uint256 link;
+        /// What it says they hold after it.
+        uint256 staked;
+        /// What a stake or bond adds.
+        uint256 amount;
+        /// Whether it is a fraud proof, which takes from them and pays `prover`.
+        bool takes;
+        address prover;
+    }
+
+    /// `t` read as a stake, bond or fraud proof (`isLink` false for another kind).
+    function _stakesLink(Transaction calldata t) private pure returns (StakesLink memory k) {
+        if (t.kind == uint8(TxKind.StakeChild)) {
+            ChildStake memory s = abi.decode(t.data, (ChildStake));
+            return StakesLink(
+                true, s.childChainId, _position(s.stakesHeight, s.stakesIndex), s.staked, s.amount, false, address(0)
+            );
+        }
+        if (t.kind == uint8(TxKind.BondChild)) {
+            ChildBond memory b = abi.decode(t.data, (ChildBond));
+            return StakesLink(
+                true, b.childChainId, _position(b.stakesHeight, b.stakesIndex), b.staked, b.amount, false, address(0)
+            );
+        }
+        if (t.kind == ExitGame.PROVE_CHILD_FRAUD) {
+            ChildFraudProof memory c = abi.decode(t.data, (ChildFraudProof));
+            return
+                StakesLink(true, c.childChainId, _position(c.stakesHeight, c.stakesIndex), c.staked, 0, true, c.prover);
+        }
+    }
+
+    /// Whether `t` is a registration of `child` (which leaves its stakes at zero) or a stake,
+    /// bond or fraud proof of it, and what its stakes hold after it
+    /// (`ledger::fraud::stakes::leaves`).
+    function _stakesAfter(uint64 chainId, Transaction calldata t, uint64 child) private pure returns (bool, uint256) {
+        if (t.kind == ExitGame.REGISTER_CHILD) {
+            return (ExitGame.childChainId(chainId, abi.decode(t.data, (ChildRegistration))) == child, 0);
+        }
+        StakesLink memory k = _stakesLink(t);
+        return (k.isLink && k.child == child, k.staked);
+    }
+
+    /// Whether `t`, read as `k`, follows stakes holding `before`: a stake or bond adds its
+    /// amount; a fraud proof takes no more than they hold and pays its prover, named, half of
+    /// what it takes, as its only output (none for nothing;
+    /// `ledger::children::pays_what_it_takes`).
+    function _extends(Transaction calldata t, StakesLink memory k, uint256 before) private pure returns (bool) {
+        if (!k.takes) return before <= type(uint256).max - k.amount && before + k.amount == k.staked;
+        if (k.staked > before || k.prover == address(0)) return false;
+        uint256 taken = before - k.staked;
+        // `taken * BPS / 10_000` without overflow (`ledger::children::prover_reward`).
+        uint256 reward = taken / 10_000 * PROVER_REWARD_BPS + taken % 10_000 * PROVER_REWARD_BPS / 10_000;
+        Output[] calldata outputs = t.outputs;
+        if (reward == 0) return outputs.length == 0;
+        return outputs.length == 1 && outputs[0].owner == k.prover && outputs[0].token == address(0)
+            && outputs[0].amount == reward;
     }
 
     /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint

@@ -215,30 +215,47 @@ struct ChildDepositExit {
 }
 
 /// Payload of a `StakeChild` transaction: `amount` of ETH bonded for `childChainId`.
+/// `stakesHeight`/`stakesIndex`: where the parent last changed the child's stakes (its
+/// registration, or the latest stake, bond or fraud proof of the child), which `staked`, what
+/// the stakes of every operator of the child hold after this one, extends by `amount`. So what
+/// a fraud proof may take from the stakes is bounded by what was staked, and any stake, bond or
+/// fraud proof that breaks the chain is proven from the parent's history (`UnfoundedStake`).
 struct ChildStake {
     uint64 childChainId;
     uint256 amount;
+    uint64 stakesHeight;
+    uint32 stakesIndex;
+    uint256 staked;
 }
 
 /// Payload of a `BondChild` transaction: `amount` of ETH bonded for `childChainId` by the
 /// operator (the first input's owner), who joins the child's next validator configuration
 /// with BLS key `blsPubkey` (EIP-2537 G2) and power `amount / 1 gwei`. `proofOfPossession` is
 /// the key's signature over `abi.encode(operator, blsPubkey)` with the PoP domain tag.
+/// `stakesHeight`/`stakesIndex`/`staked`: the child's stakes, as in `ChildStake`.
 struct ChildBond {
     uint64 childChainId;
     uint256 amount;
     bytes blsPubkey;
     bytes proofOfPossession;
+    uint64 stakesHeight;
+    uint32 stakesIndex;
+    uint256 staked;
 }
 
 /// Payload of a fraud proof against a child on a plasma parent: the proof as the root takes
 /// it, who is rewarded, and where the parent accepted the proof's anchor (not read for an
-/// equivocation, which has none).
+/// equivocation, which has none). `stakesHeight`/`stakesIndex`: where the parent last changed
+/// the child's stakes, as in `ChildStake`; `staked`: what they hold after the stakes this proof
+/// takes, of which the prover is paid half (the transaction's one output, none for nothing).
 struct ChildFraudProof {
     uint64 childChainId;
     FraudProof proof;
     address prover;
     Acceptance acceptance;
+    uint64 stakesHeight;
+    uint32 stakesIndex;
+    uint256 staked;
 }
 
 /// Payload of a challenge of a child's exit `exitId`: `spend` spends, as input `inputIndex`,
@@ -395,7 +412,12 @@ enum FraudKind {
     UnfoundedDepositExit,
     // A lock into a child (`DepositToChild`) whose named registration is no registration of
     // that child: no `RegisterChild` of it there, or nothing (`LinkEvidence`).
-    UnregisteredChild
+    UnregisteredChild,
+    // A stake, bond or fraud proof of a child whose stakes link does not found it: the link
+    // names no registration, stake, bond or fraud proof of that child, or nothing, or a later
+    // one came between; or what the stakes hold after it is not what the link's hold and its
+    // amount make, or the proof pays other than half of what it takes (`LinkEvidence`).
+    UnfoundedStake
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -470,7 +492,7 @@ struct IncludedTx {
 
 /// A transaction, included (`linking`), that names an earlier transaction of the parent it
 /// stands on (its link), which the parent had to refuse for what the link names; `shows` says
-/// how `shown` proves it. Five kinds take it:
+/// how `shown` proves it. Six kinds take it:
 /// * `CheckpointSuccession`: `linking` is a `ChildCheckpoint` (its link, `LinkedCheckpoint`:
 ///   the child's latest accepted checkpoint or its registration);
 /// * `UnfoundedSettlement`: `linking` is a `ChallengeChildExit`, `ChallengeChildDepositExit` or
@@ -484,7 +506,9 @@ struct IncludedTx {
 ///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong);
 /// * `UnregisteredChild`: `linking` is a `DepositToChild` (its link,
 ///   `registeredHeight`/`registeredIndex`: where the parent registered the child; only
-///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong).
+///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong);
+/// * `UnfoundedStake`: `linking` is a `StakeChild`, `BondChild` or `ProveChildFraud` (its
+///   link, `stakesHeight`/`stakesIndex`: where the parent last changed the child's stakes).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
 ///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
@@ -495,7 +519,11 @@ struct IncludedTx {
 ///   input's signer); a payout with an output to another than that claimant; for a start, no
 ///   `ExitPayout` of the same exit of the same child with `cancels`; for a deposit exit, no
 ///   `DepositToChild` into the same child for the start's claimant; for a lock, no
-///   `RegisterChild` of its child;
+///   `RegisterChild` of its child; for a stake, bond or fraud proof, no `RegisterChild` (which
+///   leaves the stakes at zero), `StakeChild`, `BondChild` or `ProveChildFraud` of its child, or
+///   one whose `staked` and the linking transaction's `amount` do not make its `staked` (for a
+///   fraud proof: its `staked` above the link's, an output other than half the difference to
+///   its prover, or no prover);
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block
@@ -503,7 +531,7 @@ struct IncludedTx {
 /// * `SHOWS_LATER` (2): `shown` stands between the link and the linking transaction, so the
 ///   link is not the latest: a `RegisterChild` or `ChildCheckpoint` of the same child; a start,
 ///   challenge or payout of the same exit of the same child (for a start naming none: anywhere
-///   before it).
+///   before it); a stake, bond or fraud proof of the same child.
 struct LinkEvidence {
     IncludedTx linking;
     uint8 shows;

@@ -9,7 +9,8 @@ import {FraudFixture} from "./FraudFixture.sol";
 
 /// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
 /// names (its link): a child checkpoint, a challenge or payout of a child's exit, a start of one
-/// again, a start of an exit from the deposit record, a lock into a child. The honest counterpart is refused and changes nothing; the fraud freezes the chain
+/// again, a start of an exit from the deposit record, a lock into a child, a stake, bond or fraud
+/// proof of a child. The honest counterpart is refused and changes nothing; the fraud freezes the chain
 /// and slashes the anchor's signers.
 contract FraudLinksTest is FraudFixture {
     /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own
@@ -273,6 +274,42 @@ contract FraudLinksTest is FraudFixture {
             LinkVerifier.NoSuchShowing.selector,
             4
         );
+    }
+
+    /// ... pays a fraud proof against its child more than half of what it takes from the
+    /// child's stakes (value no stake holds, which the quorum would exit from the root): the
+    /// stake it stands on, shown, convicts; the honest proof, shown the same stake, does not.
+    function test_fraud_a_fraud_proof_paying_more_than_the_stakes_it_takes() public {
+        _convict(
+            "unfounded_stake_fraud_proof_overpaying",
+            "unfounded_stake_honest_fraud_proof",
+            LinkVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... stakes into its child saying the stakes hold more than they and the stake make (so
+    /// that a later fraud proof may take more): the stake it stands on convicts; the honest
+    /// stake, shown its child's registration, does not.
+    function test_fraud_a_stake_overstating_the_stakes() public {
+        _convict("unfounded_stake_overstating", "unfounded_stake_honest", LinkVerifier.Follows.selector, 4);
+    }
+
+    /// ... stakes into its child standing on its registration past a stake (so that two
+    /// fraud proofs take the same stakes): the stake between them convicts; the honest stake,
+    /// shown a transaction before its link, does not.
+    function test_fraud_a_stake_standing_past_a_stake() public {
+        _convict(
+            "unfounded_stake_naming_the_registration_past_a_stake",
+            "unfounded_stake_honest_shown_later",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// An unfounded-stake proof costs what a block holds.
+    function test_an_unfounded_stake_proof_fits_a_block() public {
+        _convictsWithin("unfounded_stake_fraud_proof_overpaying", 2_000_000, "gas of an unfounded-stake proof: ");
     }
 
     /// An unregistered-child proof costs what a block holds.

@@ -159,6 +159,14 @@ impl Devnet {
         Ok((self.state.chains[child].chain_id, at))
     }
 
+    /// Where chain `child`'s plasma parent last changed its stakes and what they hold: what
+    /// a stake or bond of it names.
+    pub async fn stakes(&self, child: usize) -> Result<(TxRef, U256), DevnetError> {
+        let entry = self.child_entry(child).await?;
+        convert::stakes(&entry)
+            .map_err(|e| DevnetError::Rpc { what: "GetChild", reason: e.to_string() })
+    }
+
     /// Chain `child`'s entry on its plasma parent.
     pub async fn child_entry(&self, child: usize) -> Result<GetChildResponse, DevnetError> {
         let chain = &self.state.chains[child];

@@ -14,7 +14,9 @@ use crate::types::{
     DecodeError, DepositRecord, ExitPayoutClaim, LinkedCheckpoint, Output, SignedTransaction,
     MAX_INPUTS, MAX_OUTPUTS, MAX_TX_BYTES,
 };
-use crate::types::{CHILD_DEPOSIT_BYTES, CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES};
+use crate::types::{
+    CHILD_DEPOSIT_BYTES, CHILD_DEPOSIT_EXIT_BYTES, CHILD_STAKE_BYTES, EXIT_PAYOUT_CLAIM_BYTES,
+};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolType, SolValue};
 
@@ -198,7 +200,7 @@ pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
             canonical::<ChildDepositExit>("ChildDepositExit", data, CHILD_DEPOSIT_EXIT_BYTES)?;
         }
         Kind::StakeChild => {
-            let stake: ChildStake = canonical("ChildStake", data, 2 * 32)?;
+            let stake: ChildStake = canonical("ChildStake", data, CHILD_STAKE_BYTES)?;
             // The stake is judged like one more output, numbered after the real ones.
             if stake.amount.is_zero() {
                 return Err(FormError::ZeroAmount { output: outputs });

@@ -15,7 +15,7 @@ use crate::types::{
     HistoryEquivocationEvidence, InflationEvidence, MerkleProof, Output, TxInclusion, UtxoPos,
     MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
-use crate::types::{Transaction, CHILD_DEPOSIT_BYTES};
+use crate::types::{Transaction, CHILD_DEPOSIT_BYTES, CHILD_STAKE_BYTES};
 use alloy_primitives::{Address, B256, U256};
 use std::collections::BTreeMap;
 
@@ -80,6 +80,9 @@ pub enum FraudKind {
     /// A lock into a child whose named registration is no registration of that child
     /// ([`verify_unregistered_child`]).
     UnregisteredChild,
+    /// A stake, bond or fraud proof of a child that the child's stakes, as its link shows
+    /// them, do not found ([`verify_unfounded_stake`]).
+    UnfoundedStake,
 }
 
 /// A proven fraud.
@@ -278,7 +281,8 @@ fn value_locked(tx: &Transaction) -> Result<Option<(Address, U256)>, FraudError>
             Some((lock.token, lock.amount))
         }
         Some(Kind::StakeChild) => {
-            let stake: ChildStake = decode("ChildStake", &tx.data, 2 * 32).map_err(|_| wrong())?;
+            let stake: ChildStake =
+                decode("ChildStake", &tx.data, CHILD_STAKE_BYTES).map_err(|_| wrong())?;
             Some((Address::ZERO, stake.amount))
         }
         Some(Kind::BondChild) => {
@@ -585,7 +589,8 @@ pub fn judge(
         | Kind::UnfoundedSettlement
         | Kind::RepeatedExit
         | Kind::UnfoundedDepositExit
-        | Kind::UnregisteredChild => {
+        | Kind::UnregisteredChild
+        | Kind::UnfoundedStake => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
             match kind {
@@ -593,7 +598,8 @@ pub fn judge(
                 Kind::UnfoundedSettlement => verify_unfounded_settlement(domain, anchor, &e),
                 Kind::RepeatedExit => verify_repeated_exit(chain_id, anchor, &e),
                 Kind::UnfoundedDepositExit => verify_unfounded_deposit_exit(domain, anchor, &e),
-                _ => verify_unregistered_child(chain_id, anchor, &e),
+                Kind::UnregisteredChild => verify_unregistered_child(chain_id, anchor, &e),
+                _ => verify_unfounded_stake(chain_id, anchor, &e),
             }
         }
         Kind::OverdrawnPayout => {
@@ -655,6 +661,7 @@ pub(crate) mod record;
 pub(crate) mod registered;
 mod restart;
 pub(crate) mod settlement;
+pub(crate) mod stakes;
 pub(crate) mod succession;
 mod unregistered;
 
@@ -673,5 +680,6 @@ pub use record::verify_child_record;
 pub use registered::verify_double_registration;
 pub use restart::verify_repeated_exit;
 pub use settlement::verify_unfounded_settlement;
+pub use stakes::verify_unfounded_stake;
 pub use succession::verify_checkpoint_succession;
 pub use unregistered::verify_unregistered_child;

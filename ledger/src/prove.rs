@@ -44,6 +44,7 @@ pub(crate) use payout::payout_evidence;
 mod record;
 mod restart;
 mod settlement;
+mod stakes;
 mod succession;
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
@@ -522,6 +523,18 @@ pub fn build_proof(
             }
             ChildError::NotTheRegistration { .. } => {
                 lock::unregistered_child_proof(cx, height, index)
+            }
+            ChildError::StakesLink { .. } | ChildError::RewardOutput => {
+                stakes::unfounded_stake_proof(cx, height, index)
+            }
+            // A stake, bond or fraud proof of a child never registered names no registration.
+            ChildError::UnknownChild(_)
+                if matches!(
+                    tx.tx_kind(),
+                    Some(Kind::StakeChild | Kind::BondChild | Kind::ProveChildFraud)
+                ) =>
+            {
+                stakes::unfounded_stake_proof(cx, height, index)
             }
             // Refused first for a reason not proven yet, a start may still stand on no lock or
             // repeat an exit.

@@ -21,6 +21,7 @@ use alloy_sol_types::SolValue;
 pub mod accepted;
 mod child_record;
 pub mod settlement;
+pub mod stakes;
 pub mod succession;
 mod workload;
 use child_record::child_record_txs;
@@ -117,6 +118,7 @@ impl TestChain {
         state.escrows.insert(8, Default::default());
         let child_8 = crate::children::ChildRecord {
             registered_at: CHILD_8_REGISTERED,
+            stakes_ref: CHILD_8_REGISTERED,
             ..Default::default()
         };
         state.registry.insert(8, child_8);
@@ -488,7 +490,11 @@ impl FraudWorld {
                 &[&alice],
             )
         };
-        let stake = crate::types::ChildStake { childChainId: 8, amount: U256::from(1_000) };
+        let stake = crate::types::ChildStake {
+            childChainId: 8,
+            amount: U256::from(1_000),
+            ..Default::default()
+        };
         let inflating_stake =
             payload_tx(Kind::StakeChild, vec![eth(&alice, base - 60)], stake.abi_encode());
         let bond = crate::types::ChildBond {
@@ -496,6 +502,7 @@ impl FraudWorld {
             amount: U256::from(1_000 * crate::types::POWER_UNIT),
             blsPubkey: vec![7; 256].into(),
             proofOfPossession: vec![9; 128].into(),
+            ..Default::default()
         };
         let inflating_bond =
             payload_tx(Kind::BondChild, vec![eth(&alice, base - 60)], bond.abi_encode());
@@ -559,6 +566,9 @@ impl FraudWorld {
         let settlements = frauds.len() as u32;
         frauds.extend(settlement::settlement_txs(&d, &alice, &bob, &alices_change, settlements));
         frauds.extend(settlement::lock_txs(&d, &alice, &alices_change, child_of_3, registered_at));
+        let stakes = (child_of_3, registered_at);
+        let first_stake = frauds.len() as u32;
+        frauds.extend(settlement::stake_txs(&d, &alice, &alices_change, stakes, first_stake));
         chain.commit_unchecked(frauds);
         chain.commit_unchecked(vec![]);
         Self {
@@ -691,7 +701,7 @@ fn malformed_transactions(
             signed(Kind::DepositToChild as u8, vec![to(value - 1)], lock.abi_encode()),
         ),
         ("zero_stake", {
-            let stake = crate::types::ChildStake { childChainId: 8, amount: U256::ZERO };
+            let stake = crate::types::ChildStake { childChainId: 8, ..Default::default() };
             signed(Kind::StakeChild as u8, vec![to(value)], stake.abi_encode())
         }),
         ("bond_power", {

@@ -31,6 +31,9 @@ pub const DEPOSIT_RECORD_BYTES: usize = 6 * 32;
 pub const CHILD_DEPOSIT_BYTES: usize = 6 * 32;
 /// Size of a `ChildDepositExit`'s encoding (it is static: four words).
 pub const CHILD_DEPOSIT_EXIT_BYTES: usize = 4 * 32;
+
+/// Size of a `ChildStake`'s encoding (it is static: five words).
+pub const CHILD_STAKE_BYTES: usize = 5 * 32;
 /// How far ahead of a validator's clock a block's time may be, in seconds. Exits mature by
 /// block time, so a block running ahead of the validators' clocks would pay exits early; a
 /// parent refuses a checkpoint timed this far ahead of its own block (`RootStorage`'s

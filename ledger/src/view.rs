@@ -308,8 +308,13 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
                 ChildEffect::ExitCancelled { chain, exit_id } => {
                     self.settle_exit(chain, exit_id, ExitStatus::Cancelled, at);
                 }
-                ChildEffect::Staked { chain, operator, amount }
-                | ChildEffect::Bonded { chain, validator: Validator { operator, .. }, amount } => {
+                ChildEffect::Staked { chain, operator, amount, .. }
+                | ChildEffect::Bonded {
+                    chain,
+                    validator: Validator { operator, .. },
+                    amount,
+                    ..
+                } => {
                     let stake = self.child_stake(chain, &operator).saturating_add(amount);
                     self.child_stakes.insert((chain, operator), stake);
                 }

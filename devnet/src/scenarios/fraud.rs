@@ -157,10 +157,25 @@ pub(super) async fn fraud_rollback_slash_freeze(
             .await
             .map_err(root_err)?;
         let coin = arrival(devnet, a, op, &before, |c| c.amount == U256::from(ETH)).await?;
-        let payload = plasma_ledger::ChildStake { childChainId: b_id, amount: stake }.abi_encode();
-        devnet
-            .submit(a, &spend_into(&a_domain, &k.operator, &coin, Kind::StakeChild, stake, payload))
-            .await?;
+        // Each stands on the one before: committed before the next is built.
+        let (at, staked) = devnet.stakes(b).await?;
+        let payload = plasma_ledger::ChildStake {
+            childChainId: b_id,
+            amount: stake,
+            stakesHeight: at.height,
+            stakesIndex: at.index,
+            staked: staked + stake,
+        };
+        let stx = spend_into(
+            &a_domain,
+            &k.operator,
+            &coin,
+            Kind::StakeChild,
+            stake,
+            payload.abi_encode(),
+        );
+        devnet.submit(a, &stx).await?;
+        devnet.placed(a, stx.transaction.hash(), Duration::from_secs(60)).await?;
     }
     let since = Instant::now();
     let stakes = loop {

@@ -62,6 +62,8 @@ pub enum ChildEffect {
         operator: Address,
         /// ETH added.
         amount: U256,
+        /// What the child's stakes hold after it ([`ChildRecord::staked`]).
+        staked: U256,
     },
     /// A validator bonded stake and a key: the child's next configuration includes it.
     Bonded {
@@ -71,6 +73,8 @@ pub enum ChildEffect {
         validator: Validator,
         /// ETH bonded.
         amount: U256,
+        /// What the child's stakes hold after it.
+        staked: U256,
     },
     /// Fraud was proven: the child rolls back to before `height` (on a frozen child, a lower
     /// height than before) and freezes; the `slashed` operators lose their stake (the
@@ -82,6 +86,8 @@ pub enum ChildEffect {
         height: u64,
         /// Operators whose stake is taken.
         slashed: Vec<Address>,
+        /// What the child's stakes hold after it.
+        staked: U256,
     },
 }
 
@@ -90,31 +96,40 @@ impl ChildEffect {
     /// before a registration).
     pub fn applied_to(&self, before: Option<ChildRecord>, at: TxRef) -> Option<ChildRecord> {
         match self {
-            ChildEffect::Registered { record, .. } => {
-                Some(ChildRecord { registered_at: at, last_ref: at, ..record.clone() })
-            }
+            ChildEffect::Registered { record, .. } => Some(ChildRecord {
+                registered_at: at,
+                last_ref: at,
+                stakes_ref: at,
+                staked: U256::ZERO,
+                ..record.clone()
+            }),
             ChildEffect::Checkpointed { height, hash, next_set, .. } => before.map(|mut r| {
                 r.accept_checkpoint(*height, *hash, *next_set);
                 r.last_ref = at;
                 r
             }),
-            ChildEffect::Bonded { validator, .. } => before.map(|mut r| {
+            ChildEffect::Bonded { validator, staked, .. } => before.map(|mut r| {
                 // Judged by `validate_bond` against this very record: it cannot fail here.
                 let _ = r.bond(validator.clone());
+                (r.stakes_ref, r.staked) = (at, *staked);
+                r
+            }),
+            ChildEffect::Staked { staked, .. } => before.map(|mut r| {
+                (r.stakes_ref, r.staked) = (at, *staked);
                 r
             }),
             ChildEffect::Deposited(_) => before.map(|mut r| {
                 r.next_deposit_nonce = at.deposit_nonce() + 1;
                 r
             }),
-            ChildEffect::FraudProven { height, .. } => before.map(|mut r| {
+            ChildEffect::FraudProven { height, staked, .. } => before.map(|mut r| {
                 r.rollback_height = *height;
+                (r.stakes_ref, r.staked) = (at, *staked);
                 r
             }),
             ChildEffect::ExitStarted { .. }
             | ChildEffect::ExitChallenged { .. }
-            | ChildEffect::ExitCancelled { .. }
-            | ChildEffect::Staked { .. } => before,
+            | ChildEffect::ExitCancelled { .. } => before,
         }
     }
 

@@ -215,9 +215,38 @@ pub enum ChildError {
     /// The fraud proof does not convict.
     #[error("fraud proof: {0}")]
     Fraud(crate::fraud::FraudError),
-    /// A reward output other than the slashed stake's prover share.
-    #[error("a fraud proof pays exactly the prover's share of the slashed stake")]
+    /// A stake, bond or fraud proof naming another place than where this chain last changed
+    /// the child's stakes ([`super::ChildRecord::stakes_ref`]), or, for a stake or bond,
+    /// another total than what they hold and its amount: each names them so that what a fraud
+    /// proof may take is proven from this chain's history alone (`UnfoundedStake`).
+    #[error("chain {chain}'s stakes were last changed at {latest} to {staked}, named {named} to {named_staked}")]
+    StakesLink {
+        /// The child.
+        chain: u64,
+        /// The place named.
+        named: TxRef,
+        /// What the transaction says the stakes hold after it.
+        named_staked: U256,
+        /// Where this chain last changed them.
+        latest: TxRef,
+        /// What they hold before the transaction.
+        staked: U256,
+    },
+    /// A fraud proof whose output is not half of what it says it takes from the stakes it
+    /// names, to its prover, or that takes more than they hold, or names no prover
+    /// (`UnfoundedStake`).
+    #[error("a fraud proof pays its prover half of what it takes from the child's stakes")]
     RewardOutput,
+    /// A fraud proof that leaves the child's stakes holding other than what taking the stakes
+    /// of the operators it convicts leaves. Which operators' stakes it takes is this chain's
+    /// bookkeeping; it takes no more than the child's stakes hold.
+    #[error("the stakes it takes leave {expected}, not {named}")]
+    SlashedStakes {
+        /// What the proof says the stakes hold after it.
+        named: U256,
+        /// What taking the convicted operators' stakes leaves.
+        expected: U256,
+    },
     /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
     #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
     BondPower(U256),
@@ -255,7 +284,9 @@ impl ChildError {
                 | ChildError::NoBlockTime
                 | ChildError::Frozen(_)
                 | ChildError::NotBelowRollback { .. }
+                | ChildError::StakesLink { .. }
                 | ChildError::RewardOutput
+                | ChildError::SlashedStakes { .. }
                 | ChildError::AlreadyBonded(_)
                 | ChildError::SetSize(_)
         )

@@ -101,7 +101,10 @@ pub fn child_events(
                     }
                 };
                 if let Some(height) = height {
-                    events.push(ChildEvent::FraudProven { height });
+                    events.push(ChildEvent::FraudProven {
+                        height,
+                        stakes: stakes(block, index, c.staked),
+                    });
                 }
             }
             Some(Kind::StakeChild) => {
@@ -110,7 +113,8 @@ pub fn child_events(
                     continue;
                 }
                 if let Some(operator) = first_signer(domain, stx, signers) {
-                    events.push(ChildEvent::Staked { operator, amount: stake.amount });
+                    let stakes = stakes(block, index, stake.staked);
+                    events.push(ChildEvent::Staked { operator, amount: stake.amount, stakes });
                 }
             }
             Some(Kind::BondChild) => {
@@ -121,7 +125,8 @@ pub fn child_events(
                 let Some(operator) = first_signer(domain, stx, signers) else { continue };
                 let Ok(power) = bond_power(bond.amount) else { continue };
                 let validator = Validator { operator, blsPubkey: bond.blsPubkey, power };
-                events.push(ChildEvent::Bonded { validator, amount: bond.amount });
+                let stakes = stakes(block, index, bond.staked);
+                events.push(ChildEvent::Bonded { validator, amount: bond.amount, stakes });
             }
             Some(Kind::StartChildExit) => {
                 let Some(start) = payload::<ChildExitStart>("ChildExitStart", tx) else { continue };
@@ -188,6 +193,23 @@ pub fn child_events(
     }
     events
 }
+/// The child's stakes after the transaction at `index` of `block`, which says they hold
+/// `staked`.
+fn stakes(block: &Block, index: usize, staked: U256) -> Stakes {
+    Stakes { at: TxRef { height: block.header.height, index: index as u32 }, staked }
+}
+
+/// Where a parent changed a child's stakes and what they hold after it
+/// ([`super::ChildRecord::stakes_ref`], [`super::ChildRecord::staked`]): the next stake, bond or
+/// fraud proof of the child names them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stakes {
+    /// The transaction that changed them.
+    pub at: TxRef,
+    /// What they hold after it.
+    pub staked: U256,
+}
+
 /// Who signed the first input of `stx` under `domain`: its owner, in a certified block.
 fn first_signer(
     domain: &SigningDomain,
@@ -210,6 +232,8 @@ pub enum ChildEvent {
         operator: Address,
         /// ETH added.
         amount: U256,
+        /// The child's stakes after it.
+        stakes: Stakes,
     },
     /// A validator bonded stake and joined the child's next configuration
     /// ([`ChildRecord::bond`](super::record::ChildRecord::bond)).
@@ -218,11 +242,15 @@ pub enum ChildEvent {
         validator: Validator,
         /// ETH bonded.
         amount: U256,
+        /// The child's stakes after it.
+        stakes: Stakes,
     },
     /// Fraud was proven: the child is frozen from `height` on (stakes it convicts are gone).
     FraudProven {
         /// The first invalid height.
         height: u64,
+        /// The child's stakes after it.
+        stakes: Stakes,
     },
     /// An exit of one of the child's outputs, or of a deposit from the parent's record (a
     /// claim keyed by the deposit at position zero), was queued at `started_at` (parent time)

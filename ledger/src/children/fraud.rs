@@ -1,6 +1,8 @@
 //! Fraud proven against a child: the root's `proveFraud`, judged natively. A proof convicts
 //! the signers of the certificate it shows, freezes the child from the first invalid height
-//! and pays the prover a share of the stakes it takes. On a frozen child, only a proof of an
+//! and pays the prover a share of the stakes it takes. It names where this chain last changed
+//! the child's stakes and what it leaves them holding, so that its reward is bounded by what
+//! was staked, from this chain's history alone (`UnfoundedStake`). On a frozen child, only a proof of an
 //! earlier invalid block is heard: it lowers the rollback, so that whoever proves a later
 //! fraud first cannot keep the blocks before it standing.
 
@@ -16,7 +18,7 @@ use crate::fraud::{
 };
 use crate::signing::SigningDomain;
 use crate::types::{
-    decode, Checkpoint, ChildFraudProof, FraudProof, Output, Validator, MAX_TX_BYTES,
+    decode, Checkpoint, ChildFraudProof, FraudProof, Output, TxRef, Validator, MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, U256};
@@ -34,12 +36,31 @@ pub(super) fn validate_fraud_proof(
 ) -> Result<ChildEffect, ChildError> {
     let c: ChildFraudProof = decode("ChildFraudProof", payload, MAX_TX_BYTES)?;
     let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
-    let reward = prover_reward(slashed.iter().map(|op| view.child_stake(chain, op)));
-    let expected = prove_child_fraud_tx(&c, reward).transaction.outputs;
-    if outputs != expected || c.prover == Address::ZERO {
+    let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
+    let named = TxRef { height: c.stakesHeight, index: c.stakesIndex };
+    if named != record.stakes_ref {
+        let (latest, staked, named_staked) = (record.stakes_ref, record.staked, c.staked);
+        return Err(ChildError::StakesLink { chain, named, named_staked, latest, staked });
+    }
+    if !pays_what_it_takes(&c, record.staked, outputs) {
         return Err(ChildError::RewardOutput);
     }
-    Ok(ChildEffect::FraudProven { chain, height, slashed })
+    let taken =
+        slashed.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(view.child_stake(chain, op)));
+    let expected = record.staked.saturating_sub(taken);
+    if c.staked != expected {
+        return Err(ChildError::SlashedStakes { named: c.staked, expected });
+    }
+    Ok(ChildEffect::FraudProven { chain, height, slashed, staked: c.staked })
+}
+
+/// Whether the fraud proof `c`, against a child whose stakes hold `staked`, takes no more
+/// than they hold, names a prover and pays it (`outputs`) half of what it takes: what a
+/// fraud proof pays is then bounded by what was staked, whatever it says it convicts.
+pub fn pays_what_it_takes(c: &ChildFraudProof, staked: U256, outputs: &[Output]) -> bool {
+    let Some(taken) = staked.checked_sub(c.staked) else { return false };
+    let expected = prove_child_fraud_tx(c, prover_reward([taken])).transaction.outputs;
+    c.prover != Address::ZERO && outputs == expected
 }
 
 /// What a fraud proof against a child convicts, as the root's `proveFraud` judges it: the
@@ -153,5 +174,7 @@ pub fn convicted(record: &ChildRecord, proof: &FraudProof) -> Result<Vec<Address
 /// The prover's share of the stakes a fraud proof takes.
 pub fn prover_reward(slashed: impl IntoIterator<Item = U256>) -> U256 {
     let taken = slashed.into_iter().fold(U256::ZERO, |sum, s| sum.saturating_add(s));
-    taken * U256::from(PROVER_REWARD_BPS) / U256::from(10_000u64)
+    // `taken * BPS / 10_000`, without overflow.
+    let (bps, whole) = (U256::from(PROVER_REWARD_BPS), U256::from(10_000u64));
+    taken / whole * bps + taken % whole * bps / whole
 }

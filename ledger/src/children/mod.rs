@@ -36,11 +36,11 @@ pub use crate::registration::child_chain_id;
 pub use crate::registration::MAX_CHECKPOINT_GAP;
 pub use effect::ChildEffect;
 pub use error::ChildError;
-pub use events::{child_events, ChildEvent};
+pub use events::{child_events, ChildEvent, Stakes};
 pub use exits::{
     latest_cancellation, matured_payouts, validate_deposit_exit_start, validate_exit_start,
 };
-pub use fraud::{certifying_set, convicted, prover_reward, PROVER_REWARD_BPS};
+pub use fraud::{certifying_set, convicted, pays_what_it_takes, prover_reward, PROVER_REWARD_BPS};
 pub use record::{
     record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit, Settlement,
     MAX_CHILD_VALIDATORS,

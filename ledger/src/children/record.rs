@@ -129,6 +129,14 @@ pub struct ChildRecord {
     /// One past the nonce of the latest deposit into this child (0: none). Deposits are
     /// numbered by where their locks stand ([`crate::types::TxRef::deposit_nonce`]).
     pub next_deposit_nonce: u64,
+    /// Where this chain last changed the child's stakes: its registration, or the latest
+    /// stake, bond or fraud proof of it. The next names it, so that what the stakes hold
+    /// ([`ChildRecord::staked`]) is proven from this chain's history alone.
+    pub stakes_ref: TxRef,
+    /// What the stakes of every operator of the child hold together: what was staked and
+    /// bonded, less what fraud proofs took. A fraud proof pays its prover half of what it
+    /// takes, so no reward exceeds what was staked.
+    pub staked: U256,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
     /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it
     /// are cancelled. A proof of an earlier invalid block lowers it.
@@ -220,7 +228,7 @@ impl ChildRecord {
 }
 
 /// The entry a registration creates, for one who read it from a certified block (where it
-/// stands, `registered_at` and `last_ref`, is the reader's to set).
+/// stands, `registered_at`, `last_ref` and `stakes_ref`, is the reader's to set).
 pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
     let registered = Validator::set_hash(&registration.validators);
     ChildRecord {
@@ -238,6 +246,8 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         last_named_set: registered,
         last_next_set: registered,
         next_deposit_nonce: 0,
+        stakes_ref: TxRef::default(),
+        staked: U256::ZERO,
         rollback_height: 0,
     }
 }

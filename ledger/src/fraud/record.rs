@@ -28,7 +28,8 @@ use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, ChildBond, ChildDeposit, ChildDepositExitChallenge, ChildExitChallenge,
     ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, LinkedCheckpoint,
-    Output, SignedTransaction, Transaction, CHILD_DEPOSIT_BYTES, MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    Output, SignedTransaction, Transaction, CHILD_DEPOSIT_BYTES, CHILD_STAKE_BYTES,
+    MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, Bytes};
 
@@ -94,9 +95,10 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
             let start: ChildExitStart = decode("ChildExitStart", data, MAX_TX_BYTES).ok()?;
             (start.childChainId, ChildTx::ExitStart(Box::new(start)))
         }
-        Kind::StakeChild => {
-            (decode::<ChildStake>("ChildStake", data, 2 * 32).ok()?.childChainId, ChildTx::Stake)
-        }
+        Kind::StakeChild => (
+            decode::<ChildStake>("ChildStake", data, CHILD_STAKE_BYTES).ok()?.childChainId,
+            ChildTx::Stake,
+        ),
         _ => return None,
     })
 }

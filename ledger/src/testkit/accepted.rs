@@ -102,6 +102,7 @@ pub(super) fn exit_starts(
             proof: crate::types::FraudProof { kind: kind as u8, anchor, ..Default::default() },
             prover: alice.address(),
             acceptance: accepted.clone(),
+            ..Default::default()
         };
         crate::build::prove_child_fraud_tx(&c, U256::ZERO)
     };

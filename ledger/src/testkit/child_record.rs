@@ -31,6 +31,7 @@ pub(super) fn child_record_txs(
                 .to_eip2537()
                 .to_vec()
                 .into(),
+            ..Default::default()
         };
         let tx = crate::build::transaction(
             Kind::BondChild,

@@ -246,3 +246,77 @@ pub(super) fn lock_txs(
         lock_of(child, registered, U256::from(10u64).pow(U256::from(24))),
     ]
 }
+
+/// What follows [`LOCK_TXS`], ending block 4, by name: Alice's stake of 10 into the child
+/// registered at 3:2, standing on that registration; a fraud proof against the child (its
+/// proof is not read here) standing on her stake and taking nothing; stakes standing on block
+/// 3's first transaction (a transfer), on the registration past her stake, and on her stake
+/// saying the stakes hold one more than they do; a bond saying so; and fraud proofs standing
+/// on her stake paying their prover more than half of what they take, or paying no prover.
+pub const STAKE_TXS: [&str; 8] = [
+    "honest_stake",
+    "honest_fraud_proof",
+    "stake_naming_a_transfer",
+    "stake_naming_the_registration_past_a_stake",
+    "stake_overstating",
+    "bond_overstating",
+    "fraud_proof_overpaying",
+    "fraud_proof_without_prover",
+];
+
+/// Where the first of [`LOCK_TXS`] stands in the fraud world's block 4 of `len`
+/// transactions: the locks, then the stakes of [`STAKE_TXS`], end it.
+pub fn first_lock(len: usize) -> usize {
+    len - LOCK_TXS.len() - STAKE_TXS.len()
+}
+
+/// The transactions of [`STAKE_TXS`], spending `coin`, for `child`, registered at
+/// `registered`; the first stands at index `first` of block 4.
+pub(super) fn stake_txs(
+    d: &SigningDomain,
+    alice: &UserKey,
+    coin: &UtxoPos,
+    (child, registered): (u64, TxRef),
+    first: u32,
+) -> Vec<SignedTransaction> {
+    use crate::testkit::stakes::{bond_on, stake_on};
+    use crate::types::{ChildBond, ChildFraudProof};
+    let signed = |kind: Kind, data: Vec<u8>| {
+        sign(d, transaction(kind, vec![coin.clone()], vec![], data), &[alice])
+    };
+    let stake = |link: TxRef, staked: u64| {
+        let stake = stake_on(child, 10, (link, U256::from(staked)));
+        signed(Kind::StakeChild, stake.abi_encode())
+    };
+    let honest = TxRef { height: 4, index: first };
+    let bond = ChildBond {
+        childChainId: child,
+        amount: U256::from(crate::types::POWER_UNIT),
+        blsPubkey: vec![7; 256].into(),
+        proofOfPossession: vec![9; 128].into(),
+        ..Default::default()
+    };
+    let mut overstated = bond_on(bond, (honest, U256::from(10)));
+    overstated.staked += U256::ONE;
+    let proof = |prover: Address, staked: u64, reward: u64| {
+        let c = ChildFraudProof {
+            childChainId: child,
+            prover,
+            stakesHeight: honest.height,
+            stakesIndex: honest.index,
+            staked: U256::from(staked),
+            ..Default::default()
+        };
+        crate::build::prove_child_fraud_tx(&c, U256::from(reward))
+    };
+    vec![
+        stake(registered, 0),
+        proof(alice.address(), 10, 0),
+        stake(TxRef { height: 3, index: 0 }, 0),
+        stake(registered, 0),
+        stake(honest, 11),
+        signed(Kind::BondChild, overstated.abi_encode()),
+        proof(alice.address(), 0, 6),
+        proof(Address::ZERO, 10, 0),
+    ]
+}

@@ -61,8 +61,9 @@ pub(super) fn unregistered_cases(
 ) -> Vec<(String, LinkEvidence, Result<FraudVerdict, FraudError>)> {
     let (chain, bad) = (&world.chain, world.bad_height);
     let included = |height: u64, index: u32| chain.included(height, index);
-    let count = chain.blocks[bad as usize - 1].transactions.len() as u32;
-    let first = count - LOCK_TXS.len() as u32;
+    let first =
+        crate::testkit::settlement::first_lock(chain.blocks[bad as usize - 1].transactions.len())
+            as u32;
     let at = |name: &str| first + LOCK_TXS.iter().position(|n| *n == name).expect(name) as u32;
     let evidence = |(height, index): (u64, u32), shows: Shows, shown: IncludedTx| LinkEvidence {
         linking: included(height, index),

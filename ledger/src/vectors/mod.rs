@@ -35,6 +35,7 @@ mod record;
 mod restart;
 mod root;
 mod settlement;
+mod stakes;
 mod succession;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
@@ -254,7 +255,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         inclusion: chain.inclusion(reg_at.0, reg_at.1),
     }];
     let locks = &testkit::settlement::LOCK_TXS;
-    let first_lock = chain.blocks[bad as usize - 1].transactions.len() - locks.len();
+    let first_lock =
+        testkit::settlement::first_lock(chain.blocks[bad as usize - 1].transactions.len());
     let inflating = locks.iter().position(|n| *n == "inflating_lock").expect("a lock");
     let inflating_lock = (bad, (first_lock + inflating) as u32);
     for (name, at, shown) in [
@@ -452,6 +454,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in lock::unregistered_cases(world) {
         let proof = prove(SolFraudKind::UnregisteredChild, &|| evidence.abi_encode());
         push(&name, "UnregisteredChild", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in stakes::cases(world) {
+        let proof = prove(SolFraudKind::UnfoundedStake, &|| evidence.abi_encode());
+        push(&name, "UnfoundedStake", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);

@@ -40,12 +40,13 @@ fn a_stake_or_bond_paid_in_full_by_its_inputs_is_not_inflation() {
     chain.commit(vec![deposit_transaction(&record)]);
     let coin = UtxoPos::new(1, 0, 0);
     let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(400))];
-    let stake = ChildStake { childChainId: 8, amount: U256::from(600) };
+    let stake = ChildStake { childChainId: 8, amount: U256::from(600), ..Default::default() };
     let bond = ChildBond {
         childChainId: 8,
         amount: U256::from(600),
         blsPubkey: vec![7; 256].into(),
         proofOfPossession: vec![9; 128].into(),
+        ..Default::default()
     };
     let paid = |kind: Kind, data: Vec<u8>| {
         sign(&d, transaction(kind, vec![coin.clone()], change.clone(), data), &[&alice])

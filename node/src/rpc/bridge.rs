@@ -57,6 +57,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::RepeatedExit) => "repeated_exit",
         Ok(FraudKind::UnfoundedDepositExit) => "unfounded_deposit_exit",
         Ok(FraudKind::UnregisteredChild) => "unregistered_child",
+        Ok(FraudKind::UnfoundedStake) => "unfounded_stake",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

@@ -68,6 +68,9 @@ impl Children for RpcState {
                 .unwrap_or_default(),
             registered_height: record.registered_at.height,
             registered_index: record.registered_at.index,
+            stakes_height: record.stakes_ref.height,
+            stakes_index: record.stakes_ref.index,
+            staked: amount(record.staked),
         }))
     }
 

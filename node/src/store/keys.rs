@@ -137,8 +137,8 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
 
 /// A child's registry entry: `abi.encode((params, configurations, active, pending),
 /// (lastHeight, lastHash, lastRefHeight, lastRefIndex, lastNamedSet, lastNextSet),
-/// nextDepositNonce, rollbackHeight, (registeredHeight, registeredIndex))`, each configuration
-/// as `(validators, activeFrom)`.
+/// nextDepositNonce, rollbackHeight, (registeredHeight, registeredIndex), (stakesHeight,
+/// stakesIndex, staked))`, each configuration as `(validators, activeFrom)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let configurations: Vec<_> =
         r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
@@ -147,29 +147,28 @@ pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
         ((r.last_ref.height, r.last_ref.index), (r.last_named_set, r.last_next_set));
     let last = (r.last_height, r.last_hash, link.0, link.1, named.0, named.1);
     let registered = (r.registered_at.height, r.registered_at.index);
-    (sets, last, r.next_deposit_nonce, r.rollback_height, registered).abi_encode_params()
+    let stakes = (r.stakes_ref.height, r.stakes_ref.index, r.staked);
+    (sets, last, r.next_deposit_nonce, r.rollback_height, registered, stakes).abi_encode_params()
 }
 
-/// [`child_record`], read back. An entry stored before it kept where the child was registered
-/// (four fields) reads with the registration as its link while no checkpoint was accepted;
-/// after one, the registration's place is lost and the entry is refused: rebuild the store
+/// [`child_record`], read back. An entry stored in an earlier layout (without where the child
+/// was registered, or where its stakes last changed) is refused, not guessed: rebuild the store
 /// from the chain.
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
     type Last = (u64, B256, u64, u32, B256, B256);
-    type Layout = (Sets, Last, u64, u64, (u64, u32));
+    type Layout = (Sets, Last, u64, u64, (u64, u32), (u64, u32, U256));
+    type Registered = (Sets, Last, u64, u64, (u64, u32));
     type Before = (Sets, Last, u64, u64);
-    // The earlier layout, exactly (its bytes re-encode to themselves), else this one.
-    let before = Before::abi_decode_params(v).ok().filter(|b| b.abi_encode_params() == v);
-    let read = match before {
-        Some((sets, last, nonce, rollback)) if last.0 == 0 => {
-            let registered = (last.2, last.3);
-            (sets, last, nonce, rollback, registered)
-        }
-        Some(_) => return Err("stored without where the child was registered".into()),
-        None => Layout::abi_decode_params(v).map_err(|e| e.to_string())?,
-    };
-    let ((params, configurations, active, pending), last, nonce, rollback, registered) = read;
+    // An earlier layout, exactly (its bytes re-encode to themselves).
+    let earlier = Before::abi_decode_params(v).ok().is_some_and(|b| b.abi_encode_params() == v)
+        || Registered::abi_decode_params(v).ok().is_some_and(|r| r.abi_encode_params() == v);
+    if earlier {
+        return Err("stored in an earlier layout, without where the child's stakes last changed: rebuild the store from the chain".into());
+    }
+    let read = Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    let ((params, configurations, active, pending), last, nonce, rollback, registered, stakes) =
+        read;
     let (last_height, last_hash, ref_height, ref_index, last_named_set, last_next_set) = last;
     let configurations = configurations
         .into_iter()
@@ -187,6 +186,8 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
         last_named_set,
         last_next_set,
         next_deposit_nonce: nonce,
+        stakes_ref: TxRef { height: stakes.0, index: stakes.1 },
+        staked: stakes.2,
         rollback_height: rollback,
     })
 }

@@ -181,29 +181,28 @@ fn a_plasma_parents_deposits_are_read_in_nonce_order_across_their_gaps() {
 }
 
 #[test]
-fn a_child_record_keeps_where_it_was_registered_and_an_older_one_is_read_only_while_it_shows() {
+fn a_child_record_keeps_where_it_was_registered_and_its_stakes_and_an_older_layout_is_refused() {
     let record = ChildRecord {
         registered_at: TxRef { height: 7, index: 3 },
         last_ref: TxRef { height: 9, index: 1 },
         last_height: 4,
         next_deposit_nonce: 7 << 32 | 4,
+        stakes_ref: TxRef { height: 8, index: 2 },
+        staked: U256::from(30),
         ..record_of(&Default::default())
     };
     let bytes = keys::child_record(&record);
     assert_eq!(keys::child_record_from(&bytes).unwrap(), record);
-    // Stored before the registration's place was kept: four fields.
-    let older = |r: &ChildRecord| {
-        let configurations: Vec<_> =
-            r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
-        let sets = (r.params.clone(), configurations, r.active, r.pending);
-        let (link, named) =
-            ((r.last_ref.height, r.last_ref.index), (r.last_named_set, r.last_next_set));
-        let last = (r.last_height, r.last_hash, link.0, link.1, named.0, named.1);
-        (sets, last, r.next_deposit_nonce, r.rollback_height).abi_encode_params()
-    };
-    // With no checkpoint accepted, its link is the registration.
-    let fresh = ChildRecord { last_height: 0, last_ref: record.registered_at, ..record.clone() };
-    assert_eq!(keys::child_record_from(&older(&fresh)).unwrap(), fresh);
-    // After one, where it was registered is lost: refused, not guessed.
-    assert!(keys::child_record_from(&older(&record)).is_err());
+    // Stored before where its stakes last changed was kept (five fields), or before where it
+    // was registered was (four): what its stakes hold is lost, refused, not guessed.
+    let configurations: Vec<_> =
+        record.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
+    let sets = (record.params.clone(), configurations, record.active, record.pending);
+    let r = &record;
+    let last = (r.last_height, r.last_hash, 9u64, 1u32, r.last_named_set, r.last_next_set);
+    let (nonce, rollback) = (r.next_deposit_nonce, r.rollback_height);
+    let registered = (sets.clone(), last, nonce, rollback, (7u64, 3u32)).abi_encode_params();
+    assert!(keys::child_record_from(&registered).is_err());
+    let older = (sets, last, nonce, rollback).abi_encode_params();
+    assert!(keys::child_record_from(&older).is_err());
 }

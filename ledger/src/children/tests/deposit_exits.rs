@@ -157,8 +157,10 @@ impl Locked {
             acceptance: self.parent.acceptance(&proof.anchor),
             proof,
             prover: dave(),
+            ..Default::default()
         };
-        self.parent.commit(vec![prove_child_fraud_tx(&fraud, U256::ZERO)]);
+        let (fraud, reward) = fraud_on_stakes(&self.parent.state, fraud);
+        self.parent.commit(vec![prove_child_fraud_tx(&fraud, reward)]);
         assert_eq!(self.parent.state.child(self.id).expect("child").rollback_height, height);
     }
 

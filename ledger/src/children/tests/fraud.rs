@@ -59,7 +59,10 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
         acceptance: parent.acceptance(&proof.anchor),
         proof: proof.clone(),
         prover: dave,
+        ..Default::default()
     };
+    let (fraud, reward) = fraud_on_stakes(&parent.state, fraud);
+    assert_eq!((fraud.staked, reward), (U256::from(10), U256::from(15)), "40 staked, 30 taken");
     // Three stakes of 10 taken, half to the prover: exactly 15, no more.
     assert!(matches!(
         tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(16))),
@@ -123,6 +126,7 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
         acceptance: parent.acceptance(&proof.anchor),
         proof,
         prover: Address::repeat_byte(1),
+        ..Default::default()
     };
     assert!(matches!(
         tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),

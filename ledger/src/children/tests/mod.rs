@@ -8,6 +8,7 @@ use crate::certificate::CertificateError;
 use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
 use crate::signing::UserKey;
+use crate::testkit::stakes::{bond_on, fraud_on_stakes, stake_on, stakes_of};
 use crate::testkit::{self, committee, user, TestChain};
 use crate::tx::TxError;
 use crate::types::*;
@@ -117,11 +118,17 @@ fn staked_child() -> StakedChild {
     let funds: Vec<_> =
         ops.iter().map(|op| parent.record_deposit(op.address(), Address::ZERO, 25)).collect();
     parent.commit(funds.iter().map(build::deposit_transaction).collect());
+    // Each stake stands on the one before it in the block.
+    let (registered, block) = (stakes_of(&parent.state, id), parent.blocks.len() as u64 + 1);
     let stakes = ops
         .iter()
         .enumerate()
         .map(|(i, op)| {
-            let payload = ChildStake { childChainId: id, amount: U256::from(10) };
+            let before = match i as u32 {
+                0 => registered,
+                i => (TxRef { height: block, index: i - 1 }, U256::from(10 * i)),
+            };
+            let payload = stake_on(id, 10, before);
             let change = vec![Output::new(op.address(), Address::ZERO, U256::from(15))];
             let tx = build::transaction(
                 Kind::StakeChild,

@@ -47,9 +47,18 @@ impl Rollback {
             let held = (Address::ZERO, amount);
             build::spend_locking(&parent.domain, who, coin, held, kind, amount, payload)
         };
-        let stake = ChildStake { childChainId: id, amount: U256::from(10) };
+        // Each stake stands on the one before it in the block.
+        let registered = stakes_of(&parent.state, id);
+        let block = parent.blocks.len() as u64 + 1;
         let mut locks: Vec<_> = (0..4u32)
-            .map(|i| lock(&ops[i as usize], i, 10, Kind::StakeChild, stake.abi_encode()))
+            .map(|i| {
+                let before = match i {
+                    0 => registered,
+                    _ => (TxRef { height: block, index: i - 1 }, U256::from(10 * i)),
+                };
+                let stake = stake_on(id, 10, before);
+                lock(&ops[i as usize], i, 10, Kind::StakeChild, stake.abi_encode())
+            })
             .collect();
         let escrow = lock_into(id, alice.address(), Address::ZERO, 30);
         locks.push(lock(&alice, 4, 30, Kind::DepositToChild, escrow.abi_encode()));
@@ -183,12 +192,7 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof {
-            childChainId: self.id,
-            acceptance: self.parent.acceptance(&proof.anchor),
-            proof,
-            prover: dave(),
-        }
+        self.on_stakes(proof)
     }
 
     /// The proof that `signers_a` and `signers_b` certified two different blocks at `height`.
@@ -204,12 +208,7 @@ impl Rollback {
         let a = self.certificate(header, signers_a);
         let evidence = EquivocationEvidence { a: a.clone(), b: self.certificate(&twin, signers_b) };
         let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, header, &a, &evidence);
-        ChildFraudProof {
-            childChainId: self.id,
-            acceptance: self.parent.acceptance(&proof.anchor),
-            proof,
-            prover: dave(),
-        }
+        self.on_stakes(proof)
     }
 
     /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds a block
@@ -241,12 +240,7 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof {
-            childChainId: self.id,
-            acceptance: self.parent.acceptance(&proof.anchor),
-            proof,
-            prover: dave(),
-        }
+        self.on_stakes(proof)
     }
 
     /// The proof that the fork's checkpoint at `anchor`, certified by `signers`, holds at the
@@ -270,12 +264,7 @@ impl Rollback {
             &self.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof {
-            childChainId: self.id,
-            acceptance: self.parent.acceptance(&proof.anchor),
-            proof,
-            prover: dave(),
-        }
+        self.on_stakes(proof)
     }
 
     fn certificate(&self, header: &BlockHeader, signers: &[usize]) -> CommitCertificate {
@@ -285,6 +274,19 @@ impl Rollback {
 
     fn rollback_height(&self) -> u64 {
         self.parent.state.child(self.id).expect("child").rollback_height
+    }
+
+    /// Dave's proof of `proof`, standing on the child's stakes as the parent keeps them.
+    fn on_stakes(&self, proof: FraudProof) -> ChildFraudProof {
+        let acceptance = self.parent.acceptance(&proof.anchor);
+        let fraud = ChildFraudProof {
+            childChainId: self.id,
+            acceptance,
+            proof,
+            prover: dave(),
+            ..Default::default()
+        };
+        crate::testkit::stakes::fraud_on_stakes(&self.parent.state, fraud).0
     }
 
     fn stakes(&self) -> Vec<U256> {
@@ -502,7 +504,7 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert_eq!(read, [ChildEvent::FraudProven { height: 3 }]);
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 3, .. }]));
     // Proven again, it lowers nothing: the child is frozen.
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
@@ -634,12 +636,7 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
             &w.certificate(header, signers),
             &evidence,
         );
-        ChildFraudProof {
-            childChainId: w.id,
-            acceptance: w.parent.acceptance(&proof.anchor),
-            proof,
-            prover: dave(),
-        }
+        w.on_stakes(proof)
     };
     // The honest checkpoint's history agrees with itself: block 2 links to block 1.
     let honest = broken(&w.child, (2, 1), 2, &[0, 1, 2, 3]);
@@ -660,7 +657,7 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert_eq!(read, [ChildEvent::FraudProven { height: 4 }]);
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 4, .. }]));
 }
 
 #[test]
@@ -698,7 +695,7 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert_eq!(read, [ChildEvent::FraudProven { height: 2 }]);
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 2, .. }]));
 
     // Due, Mallory's exit under the fork is cancelled: her bond back, and the escrow keeps
     // the 30 Alice locked.
@@ -751,12 +748,7 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
         &w.certificate(header, &[1, 2, 3]),
         &evidence,
     );
-    let inflation = ChildFraudProof {
-        childChainId: w.id,
-        acceptance: w.parent.acceptance(&proof.anchor),
-        proof,
-        prover: dave(),
-    };
+    let inflation = w.on_stakes(proof);
     assert!(matches!(
         tx_refusal(&mut w.parent, prove_child_fraud_tx(&inflation, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::CheckpointBelow(2))

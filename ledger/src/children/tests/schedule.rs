@@ -34,7 +34,9 @@ fn checkpointed_with(
         acceptance: w.parent.acceptance(&proof.anchor),
         proof,
         prover: Address::repeat_byte(0xda),
+        ..Default::default()
     };
+    let fraud = fraud_on_stakes(&w.parent.state, fraud).0;
     (w, fraud)
 }
 

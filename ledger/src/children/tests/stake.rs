@@ -43,7 +43,9 @@ fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activa
             amount: U256::from(amount),
             blsPubkey: dave_bls.public_key().to_eip2537().to_vec().into(),
             proofOfPossession: dave_bls.proof_of_possession(pop_for).to_eip2537().to_vec().into(),
+            ..Default::default()
         };
+        let bond = bond_on(bond, stakes_of(&parent.state, id));
         let change = Output::new(dave.address(), Address::ZERO, U256::from(stake + 5 - amount));
         let tx = build::transaction(
             Kind::BondChild,
@@ -81,11 +83,13 @@ fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activa
     assert_eq!(parent.state.child_stake(id, &dave.address()), U256::from(stake));
     // A follower of the parent reaches the very same record from the block.
     let events = child_events(&parent.domain, &block, id, &[], &crate::signing::Recover);
-    let [ChildEvent::Bonded { validator, amount }] = &events[..] else {
+    let [ChildEvent::Bonded { validator, amount, stakes }] = &events[..] else {
         panic!("one bond event, got {events:?}")
     };
     assert_eq!(*amount, U256::from(stake));
+    assert_eq!((stakes.at, stakes.staked), (after.stakes_ref, U256::from(stake)));
     record.bond(validator.clone()).expect("the follower's bond");
+    (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
     assert_eq!(record, after);
 
     // The child keeps its set through epoch end 4, adopts the new one at epoch end 8.

@@ -177,6 +177,7 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
                     proof,
                     prover,
                     acceptance,
+                    ..Default::default()
                 };
                 build::prove_child_fraud_tx(&c, U256::ZERO)
             },

@@ -45,6 +45,7 @@ mod exits;
 mod headers;
 mod payouts;
 mod restarts;
+mod stakes;
 mod succession;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
@@ -188,13 +189,20 @@ fn child_verdict(e: &ChildError) -> Verdict {
             Convicted(FraudKind::UnfoundedDepositExit)
         }
         ChildError::NotTheRegistration { .. } => Convicted(FraudKind::UnregisteredChild),
-        ChildError::UnknownChild(_)
-        | ChildError::InactiveSet { .. }
+        // Raised for stakes, bonds and fraud proofs only (an exit is refused first for what
+        // its acceptance or deposit shows, a checkpoint for its link, a lock as a `TxError`):
+        // their stakes link names no registration of the child.
+        ChildError::UnknownChild(_) | ChildError::StakesLink { .. } | ChildError::RewardOutput => {
+            Convicted(FraudKind::UnfoundedStake)
+        }
+        ChildError::SlashedStakes { .. } => {
+            Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
+        }
+        ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
         | ChildError::AmountTooLarge { .. }
         | ChildError::NotBelowRollback { .. }
-        | ChildError::Fraud(_)
-        | ChildError::RewardOutput => Open(BOOKKEEPING),
+        | ChildError::Fraud(_) => Open(BOOKKEEPING),
     }
 }
 
@@ -325,7 +333,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
             "zero stake",
             Box::new(edit(|t| {
                 t.transaction.kind = Kind::StakeChild as u8;
-                let stake = plasma_ledger::ChildStake { childChainId: 8, amount: U256::ZERO };
+                let stake = plasma_ledger::ChildStake { childChainId: 8, ..Default::default() };
                 t.transaction.data = stake.abi_encode().into();
             })),
         ),
@@ -467,7 +475,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
         (
             "a deposit into a frozen child",
             Box::new(|c| {
-                child_then(c, 4, |c, child| vec![equivocation_proof(child), lock(c, child)])
+                child_then(c, 4, |c, child| vec![equivocation_proof(c, child), lock(c, child)])
             }),
         ),
         (
@@ -543,7 +551,11 @@ fn bond(c: &TestChain, key: usize, pop_by: Option<usize>) -> SignedTransaction {
             .to_eip2537()
             .to_vec()
             .into(),
+        ..Default::default()
     };
+    // It stands on the registration, at index 0 of the next block ([`child_then`]).
+    let registered = (TxRef { height: c.tip().height + 1, index: 0 }, U256::ZERO);
+    let payload = plasma_ledger::testkit::stakes::bond_on(payload, registered);
     let tx = build::transaction(
         Kind::BondChild,
         vec![UtxoPos::new(2, 0, 0)],
@@ -583,7 +595,9 @@ fn first_checkpoint(c: &TestChain, checkpoint: &plasma_ledger::Checkpoint) -> Si
 }
 
 /// A proof that `child`'s validators certified two blocks at height 1: it freezes the child.
-fn equivocation_proof(child: u64) -> SignedTransaction {
+/// It stands on the child's registration, at index 0 of the block after `c`'s tip
+/// ([`child_then`]), and nobody has a stake to take.
+fn equivocation_proof(c: &TestChain, child: u64) -> SignedTransaction {
     let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
     let evidence = plasma_ledger::EquivocationEvidence { a, b };
     let proof = plasma_ledger::FraudProof {
@@ -592,8 +606,13 @@ fn equivocation_proof(child: u64) -> SignedTransaction {
         ..Default::default()
     };
     let prover = testkit::user("alice").address();
-    let c =
-        plasma_ledger::ChildFraudProof { childChainId: child, proof, prover, ..Default::default() };
+    let c = plasma_ledger::ChildFraudProof {
+        childChainId: child,
+        proof,
+        prover,
+        stakesHeight: c.tip().height + 1,
+        ..Default::default()
+    };
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 
@@ -732,6 +751,10 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
     let unknown = ChildError::UnknownDeposit { chain: 9, nonce: 3 << 32 };
     assert_eq!(child_verdict(&unknown), Convicted(FraudKind::UnfoundedDepositExit));
     assert_eq!(tx_verdict(&TxError::UnknownChild(9)), Convicted(FraudKind::UnregisteredChild));
+    // A fraud proof's reward, and stakes into a child: founded by the child's stakes.
     let reward = ChildError::RewardOutput;
-    assert!(matches!(child_verdict(&reward), Open(BOOKKEEPING)), "not proven yet");
+    assert_eq!(child_verdict(&reward), Convicted(FraudKind::UnfoundedStake));
+    assert_eq!(child_verdict(&ChildError::UnknownChild(9)), Convicted(FraudKind::UnfoundedStake));
+    let taken = ChildError::SlashedStakes { named: U256::ZERO, expected: U256::from(1) };
+    assert!(matches!(child_verdict(&taken), Open(_)), "which stakes: bookkeeping");
 }

@@ -1,0 +1,196 @@
+//! The law's cases about a child's stakes at a plasma parent: a stake, bond or fraud proof
+//! names where the parent last changed them and what they hold after it, so that a quorum
+//! that pays a fraud proof's prover more than was staked (value the parent's users would
+//! exit from the root), or stakes into a child it never registered, is proven from the
+//! parent's history.
+
+use super::exits::{after_acceptance, alices};
+use super::*;
+use plasma_ledger::testkit::stakes::{bond_on, stake_on, stakes_of};
+use plasma_ledger::view::LedgerView;
+use plasma_ledger::{ChildBond, ChildFraudProof};
+
+/// One gwei: the least a bond may be.
+const GWEI: u64 = plasma_ledger::POWER_UNIT;
+
+/// [`after_acceptance`]'s chain (the child registered at 3:0, no stake yet), then block 4:
+/// deposit 1 (Alice's 50) and deposit 2 (Alice's 3 gwei) minted, and Alice's stake of 20 of
+/// her 50 at 3:3:0 into the child (4:2, her 30 back at 4:2:0). Returns the chain and the child.
+fn staked() -> (TestChain, u64) {
+    let (_, mut chain) = after_acceptance(|_, _| SignedTransaction::default());
+    let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
+    let alice = testkit::user("alice").address();
+    let first = chain.state.parent_deposits[&1].clone();
+    let second = chain.record_deposit(alice, Address::ZERO, 3 * GWEI);
+    let stake = stake_on(child, 20, stakes_of(&chain.state, child));
+    let txs = vec![
+        build::deposit_transaction(&first),
+        build::deposit_transaction(&second),
+        alices(&chain, Kind::StakeChild, (3, 3), 30, stake.abi_encode()),
+    ];
+    chain.commit(txs);
+    (chain, child)
+}
+
+/// A proof that `child`'s validators certified two blocks at height 1, standing on `stakes`
+/// (where they last changed, what they hold after it), paying `reward` to `prover`.
+fn proof(
+    child: u64,
+    (at, staked): (TxRef, u64),
+    prover: Address,
+    reward: u64,
+) -> SignedTransaction {
+    let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
+    let evidence = plasma_ledger::EquivocationEvidence { a, b };
+    let proof = plasma_ledger::FraudProof {
+        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
+        evidence: evidence.abi_encode().into(),
+        ..Default::default()
+    };
+    let c = ChildFraudProof {
+        childChainId: child,
+        proof,
+        prover,
+        stakesHeight: at.height,
+        stakesIndex: at.index,
+        staked: U256::from(staked),
+        ..Default::default()
+    };
+    build::prove_child_fraud_tx(&c, U256::from(reward))
+}
+
+/// Alice's bond of one gwei of her 3 at 4:1:0 into `child` (validator key 4, possessed by
+/// her), standing on `stakes` and saying they hold `more` beyond what that makes.
+fn bond(c: &TestChain, child: u64, stakes: (TxRef, U256), more: u64) -> SignedTransaction {
+    let alice = testkit::user("alice");
+    let (keys, _) = testkit::committee(5);
+    let bond = ChildBond {
+        childChainId: child,
+        amount: U256::from(GWEI),
+        blsPubkey: keys[4].public_key().to_eip2537().to_vec().into(),
+        proofOfPossession: keys[4]
+            .proof_of_possession(alice.address())
+            .to_eip2537()
+            .to_vec()
+            .into(),
+        ..Default::default()
+    };
+    let mut bond = bond_on(bond, stakes);
+    bond.staked += U256::from(more);
+    alices(c, Kind::BondChild, (4, 1), 2 * GWEI, bond.abi_encode())
+}
+
+#[test]
+fn every_stake_or_bond_its_stakes_link_does_not_found_is_convicted_by_the_watchers_proof() {
+    // The child's stakes last changed at 4:2 (Alice's 20); block 5 holds Alice's stake of 10
+    // of her 30 at 4:2:0, or her bond, standing elsewhere or saying they hold other than 30.
+    let (before, child) = staked();
+    let at = |height, index| TxRef { height, index };
+    let stake = |c: &TestChain, into: u64, link: TxRef, staked: u64| {
+        let stake = stake_on(into, 10, (link, U256::from(staked - 10)));
+        alices(c, Kind::StakeChild, (4, 2), 20, stake.abi_encode())
+    };
+    let cases: Vec<(&str, Fault)> = vec![
+        (
+            "a stake naming the registration, past a stake of the child",
+            Box::new(move |c| vec![stake(c, child, at(3, 0), 10)]),
+        ),
+        (
+            "a stake naming a checkpoint as where the stakes last changed",
+            Box::new(move |c| vec![stake(c, child, at(3, 1), 30)]),
+        ),
+        (
+            "a stake saying the stakes hold more than they and its amount make",
+            Box::new(move |c| vec![stake(c, child, at(4, 2), 31)]),
+        ),
+        (
+            "a stake saying the stakes hold less than they and its amount make",
+            Box::new(move |c| vec![stake(c, child, at(4, 2), 29)]),
+        ),
+        ("a stake naming no place", Box::new(move |c| vec![stake(c, child, at(0, 0), 10)])),
+        (
+            "a stake naming a place past its block's end",
+            Box::new(move |c| vec![stake(c, child, at(4, 7), 30)]),
+        ),
+        (
+            "a stake into a child never registered, on another child's stakes",
+            Box::new(move |c| vec![stake(c, child + 1, at(4, 2), 30)]),
+        ),
+        (
+            "a stake into a child never registered, on another child's registration",
+            Box::new(move |c| vec![stake(c, child + 1, at(3, 0), 10)]),
+        ),
+        (
+            "a bond saying the stakes hold more than they and its amount make",
+            Box::new(move |c| vec![bond(c, child, (at(4, 2), U256::from(20)), 1)]),
+        ),
+        (
+            "a bond naming the registration, past a stake of the child",
+            Box::new(move |c| vec![bond(c, child, (at(3, 0), U256::ZERO), 0)]),
+        ),
+    ];
+    for (name, fault) in cases {
+        let mut chain = before.clone();
+        chain.commit_unchecked(fault(&chain));
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &before, 5, |_| 5);
+    }
+    // Standing on the stake at 4:2, both are taken: the stakes hold 20 + 10 + 1 gwei.
+    let mut chain = before.clone();
+    let then = TxRef { height: 5, index: 0 };
+    let bond = bond(&chain, child, (then, U256::from(30)), 0);
+    chain.commit(vec![stake(&chain, child, at(4, 2), 30), bond]);
+    let record = chain.state.child(child).expect("registered");
+    let held = (record.stakes_ref, record.staked);
+    assert_eq!(held, (TxRef { height: 5, index: 1 }, U256::from(30 + GWEI)));
+}
+
+#[test]
+fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
+    // The child's stakes hold Alice's 20 (4:2). Mallory proves the child's validators
+    // equivocated, in block 5: a quorum of the parent would have the proof pay her more than
+    // half of what it takes, take more than the stakes hold, or pay from a child never
+    // registered, whose stakes nobody staked; she would exit it from the root.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory").address();
+    let on = |height, index, staked| (TxRef { height, index }, staked);
+    let cases = [
+        ("a fraud proof paying more than half of what it takes", child, on(4, 2, 0), 11),
+        ("a fraud proof taking more than the stakes hold", child, on(4, 2, 0), 20),
+        ("a fraud proof leaving the stakes more than they hold", child, on(4, 2, 30), 0),
+        ("a fraud proof naming the registration, past a stake", child, on(3, 0, 0), 0),
+        ("a fraud proof against a child never registered", child + 1, on(4, 2, 0), 10),
+        ("a fraud proof naming a deposit's lock as the stakes", child, on(3, 2, 0), 10),
+    ];
+    for (name, against, stakes, reward) in cases {
+        let mut chain = before.clone();
+        chain.commit_unchecked(vec![proof(against, stakes, mallory, reward)]);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &before, 5, |_| 5);
+    }
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![proof(child, on(4, 2, 20), Address::ZERO, 0)]);
+    chain.commit_unchecked(Vec::new());
+    assert_convicted("a fraud proof paying no prover", &chain, &before, 5, |_| 5);
+
+    // The child's validators staked nothing: the honest proof takes nothing, pays nothing,
+    // and leaves Alice's 20 standing.
+    let mut chain = before.clone();
+    chain.commit(vec![proof(child, on(4, 2, 20), mallory, 0)]);
+    let record = chain.state.child(child).expect("registered");
+    assert_eq!((record.rollback_height, record.staked), (1, U256::from(20)));
+    assert_eq!(record.stakes_ref, TxRef { height: 5, index: 0 });
+}
+
+#[test]
+fn a_fraud_proof_taking_another_operators_stake_is_bookkeeping_not_minting() {
+    // Taking Alice's 20 and paying Mallory 10 stays within what the stakes hold: which
+    // operators a proof convicts is the parent's bookkeeping, and mints nothing.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory").address();
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![proof(child, (TxRef { height: 4, index: 2 }, 0), mallory, 10)]);
+    let run = &chain.blocks[4..];
+    let (_, error) = first_invalid(&chain.domain, &before.state, run).expect("refused");
+    assert!(matches!(verdict(&error), Open(_)), "{error}");
+}
