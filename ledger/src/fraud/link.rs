@@ -11,7 +11,9 @@
 //! started: then only a later one shows it wrong ([`judge_none`]). A start of an exit from the
 //! deposit record names, by its nonce, the lock of the deposit
 //! ([`super::verify_unfounded_deposit_exit`]), and a lock names its child's registration
-//! ([`super::verify_unregistered_child`]): only what is at those places shows them wrong.
+//! ([`super::verify_unregistered_child`]): only what is at those places shows them wrong. A
+//! stake, bond or fraud proof of a child names where the parent last changed the child's
+//! stakes ([`super::verify_unfounded_stake`]).
 
 use super::{included, proves_last, FraudError};
 use crate::exit::verify_block_in_history;
