@@ -187,7 +187,12 @@ impl PlasmaParent {
                         }
                     }
                     ChildEvent::FraudProven { height, stakes } => {
-                        f.seen.rollback_height = height;
+                        match height {
+                            Some(height) => f.seen.rollback_height = height,
+                            None => tracing::warn!(
+                                "a certified fraud proof against the child whose verdict this follower cannot read"
+                            ),
+                        }
                         if let Some(record) = f.seen.record.as_mut() {
                             (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
                         }

@@ -319,7 +319,8 @@ contract FraudVerifier {
     /// owed yet, or not that much (`overdrawnPayout`), a start of an exit queued or settled
     /// already (`repeatedExit`), a start of an exit from the deposit record that no lock
     /// founds (`unfoundedDepositExit`), a lock into a child never registered
-    /// (`unregisteredChild`). `root` is the root contract, whose signing
+    /// (`unregisteredChild`), a stake, bond or fraud proof its child's stakes do not found
+    /// (`unfoundedStake`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external

@@ -61,6 +61,8 @@ contract LinkVerifier {
     /// Share of the stakes a fraud proof takes that it pays its prover, in basis points
     /// (`ledger::children::PROVER_REWARD_BPS`; the root's `PROVER_REWARD_BPS`).
     uint256 internal constant PROVER_REWARD_BPS = 5000;
+    /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
+    uint256 internal constant MAX_BOND_BYTES = 1024;
 
     /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
     /// ABI encoding of `LinkEvidence`; `ledger::fraud::verify_checkpoint_succession`): the link
@@ -594,12 +596,16 @@ contract LinkVerifier {
     /// `t` read as a stake, bond or fraud proof (`isLink` false for another kind).
     function _stakesLink(Transaction calldata t) private pure returns (StakesLink memory k) {
         if (t.kind == uint8(TxKind.StakeChild)) {
+            // Five words (`ledger::types::CHILD_STAKE_BYTES`), as the ledger decodes it.
+            if (t.data.length != 5 * 32) revert WrongKind(t.kind);
             ChildStake memory s = abi.decode(t.data, (ChildStake));
             return StakesLink(
                 true, s.childChainId, _position(s.stakesHeight, s.stakesIndex), s.staked, s.amount, false, address(0)
             );
         }
         if (t.kind == uint8(TxKind.BondChild)) {
+            // At most `ledger::form::MAX_BOND_BYTES`, as the ledger decodes it.
+            if (t.data.length > MAX_BOND_BYTES) revert WrongKind(t.kind);
             ChildBond memory b = abi.decode(t.data, (ChildBond));
             return StakesLink(
                 true, b.childChainId, _position(b.stakesHeight, b.stakesIndex), b.staked, b.amount, false, address(0)

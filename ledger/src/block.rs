@@ -183,6 +183,37 @@ impl<'a, V: LedgerView> Executor<'a, V> {
         Ok(())
     }
 
+    /// Records `stx`, refused, as given: it spends its inputs and creates its outputs (a mint
+    /// moves the deposit nonce as far as its record says), and does nothing else.
+    fn take_as_given(&mut self, stx: &SignedTransaction) {
+        let tx = &stx.transaction;
+        let index = self.tx_hashes.len() as u32;
+        let kind = tx.tx_kind().unwrap_or(crate::kind::Kind::Transfer);
+        let deposit_nonce = (kind == crate::kind::Kind::Deposit)
+            .then(|| {
+                crate::types::decode::<crate::types::DepositRecord>(
+                    "DepositRecord",
+                    &tx.data,
+                    crate::types::DEPOSIT_RECORD_BYTES,
+                )
+                .ok()
+            })
+            .flatten()
+            .map(|r| r.nonce.max(self.overlay.next_deposit_nonce().saturating_sub(1)));
+        let forced = crate::tx::ValidatedTx {
+            hash: tx.hash(),
+            kind: tx.kind,
+            spends: tx.inputs.clone(),
+            creates: tx.outputs.clone(),
+            deposit_nonce,
+            escrow_credit: None,
+            escrow_debit: None,
+            child: None,
+        };
+        self.tx_hashes.push(forced.hash);
+        self.overlay.record(TxRef { height: self.height, index }, forced);
+    }
+
     fn into_delta(self, hash: B256) -> StateDelta {
         let head = self.overlay.base.head();
         let mut history = head.history;
@@ -235,38 +266,36 @@ pub fn apply_block_unjudged(
 ) -> StateDelta {
     let mut exec = Executor::new(view, block.header.timestamp);
     for stx in &block.transactions {
-        if exec.execute(domain, stx, &Recover).is_ok() {
-            continue;
+        if exec.execute(domain, stx, &Recover).is_err() {
+            exec.take_as_given(stx);
         }
-        let tx = &stx.transaction;
-        let index = exec.tx_hashes.len() as u32;
-        let kind = tx.tx_kind().unwrap_or(crate::kind::Kind::Transfer);
-        // A mint moves the nonce as far as its record says, whatever else is wrong with it.
-        let deposit_nonce = (kind == crate::kind::Kind::Deposit)
-            .then(|| {
-                crate::types::decode::<crate::types::DepositRecord>(
-                    "DepositRecord",
-                    &tx.data,
-                    crate::types::DEPOSIT_RECORD_BYTES,
-                )
-                .ok()
-            })
-            .flatten()
-            .map(|r| r.nonce.max(exec.overlay.next_deposit_nonce().saturating_sub(1)));
-        let forced = crate::tx::ValidatedTx {
-            hash: tx.hash(),
-            kind: tx.kind,
-            spends: tx.inputs.clone(),
-            creates: tx.outputs.clone(),
-            deposit_nonce,
-            escrow_credit: None,
-            escrow_debit: None,
-            child: None,
-        };
-        exec.tx_hashes.push(forced.hash);
-        exec.overlay.record(TxRef { height: exec.height, index }, forced);
     }
     exec.into_delta(block.header.hash())
+}
+
+/// Every transaction of `block` the ledger refuses after the `after`-th (an index), each
+/// judged in order with the refused ones before it taken as given (they spend their inputs
+/// and create their outputs; nothing else). A watcher that cannot prove the first refusal
+/// of a block proves a later one: every verdict stands on the chain's history alone, so a
+/// quorum cannot hide a fault that is proven behind one that is not.
+pub fn refusals_after(
+    domain: &SigningDomain,
+    view: &impl LedgerView,
+    block: &Block,
+    after: u32,
+) -> Vec<BlockError> {
+    let mut exec = Executor::new(view, block.header.timestamp);
+    let mut refused = Vec::new();
+    for (index, stx) in block.transactions.iter().enumerate() {
+        let index = index as u32;
+        if let Err(error) = exec.execute(domain, stx, &Recover) {
+            if index > after {
+                refused.push(BlockError::InvalidTransaction { index, error });
+            }
+            exec.take_as_given(stx);
+        }
+    }
+    refused
 }
 
 /// Why [`BlockBuilder::push`] left a candidate out.
@@ -293,6 +322,11 @@ impl<'a, V: LedgerView> BlockBuilder<'a, V> {
     /// transactions are judged at).
     pub fn new(view: &'a V, timestamp: u64) -> Self {
         Self { exec: Executor::new(view, timestamp), transactions: Vec::new() }
+    }
+
+    /// The state after the transactions kept so far: what the next candidate is judged on.
+    pub fn view(&self) -> &Stacked<'a, V> {
+        &self.exec.overlay
     }
 
     /// Appends `stx` if it is valid after the transactions kept so far; otherwise leaves

@@ -42,10 +42,13 @@ mod payout;
 #[cfg(test)]
 pub(crate) use payout::payout_evidence;
 mod record;
+mod refusals;
 mod restart;
 mod settlement;
 mod stakes;
 mod succession;
+
+pub use refusals::{build_first_proof, first_refusals};
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

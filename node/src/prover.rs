@@ -21,8 +21,8 @@ use crate::watch::Watch;
 use plasma_ledger::block::BlockError;
 use plasma_ledger::header::HeaderError;
 use plasma_ledger::prove::{
-    build_header_proof, build_proof, check_links, first_broken_header, first_invalid, ProofContext,
-    Schedule,
+    build_first_proof, build_header_proof, check_links, first_broken_header, first_refusals,
+    ProofContext, Schedule,
 };
 use plasma_ledger::{Block, Validator, B256};
 use std::collections::BTreeSet;
@@ -32,14 +32,22 @@ use tracing::{info, warn};
 /// Why a fetched block is invalid: its body (`apply_block`), or its header against the
 /// validator schedule or its parent's time (with the set that certifies it).
 enum Fault {
-    Body(BlockError),
+    /// What the ledger refuses in the block: its first refusal, then each later transaction
+    /// it refuses (a proof of any convicts the block).
+    Body(Vec<BlockError>),
     Header(HeaderError, Vec<Validator>),
 }
 
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Fault::Body(e) => e.fmt(f),
+            Fault::Body(refusals) => match refusals.first() {
+                Some(first) if refusals.len() > 1 => {
+                    write!(f, "{first} (and {} more)", refusals.len() - 1)
+                }
+                Some(first) => first.fmt(f),
+                None => f.write_str("refused"),
+            },
             Fault::Header(e, _) => e.fmt(f),
         }
     }
@@ -113,7 +121,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     let domain = app.domain();
     let body = app.with_store(|s| -> eyre::Result<_> {
         let view = s.view();
-        let found = first_invalid(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e));
+        let found = first_refusals(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e));
         view.finish()?;
         Ok(found)
     })?;
@@ -174,7 +182,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         ProofContext { domain: &domain, blocks: &all, anchor: &anchor, certificate: &certificate };
     let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
     let built = match &fault {
-        Fault::Body(error) => build_proof(&cx, &bad, error, recorded),
+        Fault::Body(refusals) => build_first_proof(&cx, &bad, refusals, recorded),
         Fault::Header(error, set) => build_header_proof(&cx, &bad, error, set, epoch),
     };
     let proof = match built {

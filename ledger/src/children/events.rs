@@ -100,12 +100,9 @@ pub fn child_events(
                         judge(&child, &c.proof, |_| None, named, shown).map(|v| v.height).ok()
                     }
                 };
-                if let Some(height) = height {
-                    events.push(ChildEvent::FraudProven {
-                        height,
-                        stakes: stakes(block, index, c.staked),
-                    });
-                }
+                // Its stakes changed whatever a follower reads of its verdict.
+                let stakes = stakes(block, index, c.staked);
+                events.push(ChildEvent::FraudProven { height, stakes });
             }
             Some(Kind::StakeChild) => {
                 let Some(stake) = payload::<ChildStake>("ChildStake", tx) else { continue };
@@ -245,10 +242,12 @@ pub enum ChildEvent {
         /// The child's stakes after it.
         stakes: Stakes,
     },
-    /// Fraud was proven: the child is frozen from `height` on (stakes it convicts are gone).
+    /// Fraud was proven: the child is frozen from `height` on, and the stakes it convicts are
+    /// gone (the child's stakes hold `stakes.staked`).
     FraudProven {
-        /// The first invalid height.
-        height: u64,
+        /// The first invalid height, as the proof shows it (`None`: a verdict a follower cannot
+        /// re-derive without the parent's records).
+        height: Option<u64>,
         /// The child's stakes after it.
         stakes: Stakes,
     },

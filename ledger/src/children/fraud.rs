@@ -16,9 +16,11 @@ use crate::certificate::ValidatorSet;
 use crate::fraud::{
     equivocation_evidence, history_equivocation_evidence, judge, verify_equivocation,
 };
+use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::types::{
-    decode, Checkpoint, ChildFraudProof, FraudProof, Output, TxRef, Validator, MAX_TX_BYTES,
+    decode, Checkpoint, ChildFraudProof, FraudProof, Output, SignedTransaction, TxRef, Validator,
+    MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, U256};
@@ -26,8 +28,10 @@ use alloy_primitives::{Address, U256};
 /// Share of the slashed stake paid to the prover, in basis points (as on the root).
 pub const PROVER_REWARD_BPS: u64 = 5_000;
 
-/// Judges a `ProveChildFraud` (payload and `outputs`) on the chain of `domain`: the proof
-/// convicts, and the only output pays the prover's share of the stakes it takes.
+/// Judges a `ProveChildFraud` (payload and `outputs`) on the chain of `domain`: it stands on
+/// the child's stakes and pays half of what it takes from them (judged first: what is proven
+/// from this chain's history alone is never hidden behind what is not), the proof convicts,
+/// and what it takes is the stakes of the operators it convicts.
 pub(super) fn validate_fraud_proof(
     domain: &SigningDomain,
     view: &impl LedgerView,
@@ -35,7 +39,7 @@ pub(super) fn validate_fraud_proof(
     outputs: &[Output],
 ) -> Result<ChildEffect, ChildError> {
     let c: ChildFraudProof = decode("ChildFraudProof", payload, MAX_TX_BYTES)?;
-    let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
+    let chain = c.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let named = TxRef { height: c.stakesHeight, index: c.stakesIndex };
     if named != record.stakes_ref {
@@ -45,13 +49,50 @@ pub(super) fn validate_fraud_proof(
     if !pays_what_it_takes(&c, record.staked, outputs) {
         return Err(ChildError::RewardOutput);
     }
-    let taken =
-        slashed.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(view.child_stake(chain, op)));
-    let expected = record.staked.saturating_sub(taken);
+    let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
+    let expected = record.staked.saturating_sub(taken(view, chain, &slashed));
     if c.staked != expected {
         return Err(ChildError::SlashedStakes { named: c.staked, expected });
     }
     Ok(ChildEffect::FraudProven { chain, height, slashed, staked: c.staked })
+}
+
+/// What taking the stakes of the `slashed` operators of `chain` takes.
+fn taken(view: &impl LedgerView, chain: u64, slashed: &[Address]) -> U256 {
+    slashed.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(view.child_stake(chain, op)))
+}
+
+/// `fraud` standing on the stakes of its child as `view` holds them: where they last changed,
+/// what they hold after the stakes of the operators it convicts (none, when it convicts
+/// nobody or its child is unknown), and the reward that pays its prover. A fraud proof's
+/// stakes and output are data no signature binds: a proposer sets them to the stakes its
+/// block stands on, so that a stake committed after a watcher built its proof cannot hold the
+/// proof off.
+pub fn on_stakes(view: &impl LedgerView, fraud: ChildFraudProof) -> (ChildFraudProof, U256) {
+    let chain = fraud.childChainId;
+    let record = view.child(chain).unwrap_or_default();
+    let slashed = convicted(&record, &fraud.proof).unwrap_or_default();
+    let taken = taken(view, chain, &slashed).min(record.staked);
+    let fraud = ChildFraudProof {
+        stakesHeight: record.stakes_ref.height,
+        stakesIndex: record.stakes_ref.index,
+        staked: record.staked - taken,
+        ..fraud
+    };
+    (fraud, prover_reward([taken]))
+}
+
+/// `stx` standing on the stakes `view` holds, when it is a fraud proof against a child
+/// ([`on_stakes`]); `None` for any other transaction, or a payload that does not decode
+/// (judging it stays the ledger's).
+pub fn restaked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<SignedTransaction> {
+    let tx = &stx.transaction;
+    if tx.tx_kind() != Some(Kind::ProveChildFraud) {
+        return None;
+    }
+    let fraud: ChildFraudProof = decode("ChildFraudProof", &tx.data, MAX_TX_BYTES).ok()?;
+    let (fraud, reward) = on_stakes(view, fraud);
+    Some(prove_child_fraud_tx(&fraud, reward))
 }
 
 /// Whether the fraud proof `c`, against a child whose stakes hold `staked`, takes no more
@@ -93,7 +134,7 @@ fn judge_child_fraud(
             accepted(domain.chain_id, view, chain, anchor, &c.acceptance)?;
             let checkpoint =
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
-            set.verify_checkpoint(&checkpoint).map_err(ChildError::Certificate)?;
+            set.verify_checkpoint(&checkpoint).map_err(|e| ChildError::Fraud(e.into()))?;
             let child_domain = child_domain(domain, chain);
             let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
             let accepted_at = |h| view.child_checkpoint(chain, h);

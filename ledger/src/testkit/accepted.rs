@@ -104,7 +104,9 @@ pub(super) fn exit_starts(
             acceptance: accepted.clone(),
             ..Default::default()
         };
-        crate::build::prove_child_fraud_tx(&c, U256::ZERO)
+        // On the child's stakes as they stand, so that what is judged is its acceptance.
+        let (c, reward) = crate::children::on_stakes(&chain.state, c);
+        crate::build::prove_child_fraud_tx(&c, reward)
     };
     let mut other = anchor.clone();
     other.timestamp += 1;

@@ -1,8 +1,8 @@
-//! Stakes, bonds and fraud proofs of a child standing on its stakes as a parent keeps them
-//! ([`crate::children::ChildRecord::stakes_ref`]), as an honest client builds them.
+//! Stakes and bonds of a child standing on its stakes as a parent keeps them
+//! ([`crate::children::ChildRecord::stakes_ref`]), as an honest client builds them (a fraud
+//! proof: [`crate::children::on_stakes`]).
 
-use crate::children::{convicted, prover_reward};
-use crate::types::{ChildBond, ChildFraudProof, ChildStake, TxRef};
+use crate::types::{ChildBond, ChildStake, TxRef};
 use crate::view::LedgerView;
 use alloy_primitives::U256;
 
@@ -29,21 +29,4 @@ pub fn stake_on(id: u64, amount: u64, (at, staked): (TxRef, U256)) -> ChildStake
 pub fn bond_on(bond: ChildBond, (at, staked): (TxRef, U256)) -> ChildBond {
     let staked = staked + bond.amount;
     ChildBond { stakesHeight: at.height, stakesIndex: at.index, staked, ..bond }
-}
-
-/// `fraud` standing on the stakes of its child as `view` keeps them, taking the stakes of the
-/// operators it convicts (none when it convicts nobody), and the reward it pays its prover.
-pub fn fraud_on_stakes(view: &impl LedgerView, fraud: ChildFraudProof) -> (ChildFraudProof, U256) {
-    let id = fraud.childChainId;
-    let record = view.child(id).unwrap_or_default();
-    let slashed = convicted(&record, &fraud.proof).unwrap_or_default();
-    let taken = slashed.iter().fold(U256::ZERO, |sum, op| sum + view.child_stake(id, op));
-    let taken = taken.min(record.staked);
-    let fraud = ChildFraudProof {
-        stakesHeight: record.stakes_ref.height,
-        stakesIndex: record.stakes_ref.index,
-        staked: record.staked - taken,
-        ..fraud
-    };
-    (fraud, prover_reward([taken]))
 }

@@ -104,8 +104,16 @@ impl State<'_> {
             {
                 continue;
             }
+            // A fraud proof stands on the stakes this block holds before it (its stakes and
+            // reward are no signed data): a stake committed since a watcher built it does not
+            // hold it off.
+            let stx = children::restaked(builder.view(), &stx).unwrap_or(stx);
+            let size = 4 + stx.abi_encoded_size();
+            if size > budget {
+                continue;
+            }
             match builder.push(self.domain, stx, self.signers) {
-                Ok(()) => budget -= 4 + raw.len(),
+                Ok(()) => budget -= size,
                 Err(PushError::Full) => break,
                 Err(PushError::Invalid(error)) => debug!(%error, "candidate left out"),
             }

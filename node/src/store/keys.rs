@@ -158,15 +158,12 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
     type Last = (u64, B256, u64, u32, B256, B256);
     type Layout = (Sets, Last, u64, u64, (u64, u32), (u64, u32, U256));
-    type Registered = (Sets, Last, u64, u64, (u64, u32));
-    type Before = (Sets, Last, u64, u64);
-    // An earlier layout, exactly (its bytes re-encode to themselves).
-    let earlier = Before::abi_decode_params(v).ok().is_some_and(|b| b.abi_encode_params() == v)
-        || Registered::abi_decode_params(v).ok().is_some_and(|r| r.abi_encode_params() == v);
-    if earlier {
-        return Err("stored in an earlier layout, without where the child's stakes last changed: rebuild the store from the chain".into());
-    }
-    let read = Layout::abi_decode_params(v).map_err(|e| e.to_string())?;
+    // This layout, exactly (its bytes re-encode to themselves): an earlier one, shorter, does
+    // not read as it.
+    let read = Layout::abi_decode_params(v)
+        .ok()
+        .filter(|l| l.abi_encode_params() == v)
+        .ok_or("not a child record of this layout (one stored before where the child's stakes last changed was kept is not read: rebuild the store from the chain)")?;
     let ((params, configurations, active, pending), last, nonce, rollback, registered, stakes) =
         read;
     let (last_height, last_hash, ref_height, ref_index, last_named_set, last_next_set) = last;

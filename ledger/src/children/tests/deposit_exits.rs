@@ -159,7 +159,7 @@ impl Locked {
             prover: dave(),
             ..Default::default()
         };
-        let (fraud, reward) = fraud_on_stakes(&self.parent.state, fraud);
+        let (fraud, reward) = on_stakes(&self.parent.state, fraud);
         self.parent.commit(vec![prove_child_fraud_tx(&fraud, reward)]);
         assert_eq!(self.parent.state.child(self.id).expect("child").rollback_height, height);
     }

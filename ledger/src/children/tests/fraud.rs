@@ -61,7 +61,7 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
         prover: dave,
         ..Default::default()
     };
-    let (fraud, reward) = fraud_on_stakes(&parent.state, fraud);
+    let (fraud, reward) = on_stakes(&parent.state, fraud);
     assert_eq!((fraud.staked, reward), (U256::from(10), U256::from(15)), "40 staked, 30 taken");
     // Three stakes of 10 taken, half to the prover: exactly 15, no more.
     assert!(matches!(
@@ -81,7 +81,7 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
 
     // Frozen: no second proof, no checkpoint, no deposit.
     assert!(matches!(
-        tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::ZERO)),
+        proof_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::ZERO)),
         TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { chain, .. } if chain == id)
     ));
     let (keys, _) = committee(4);
@@ -109,6 +109,45 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
 }
 
 #[test]
+fn a_stake_committed_after_a_watcher_built_its_proof_does_not_hold_the_proof_off() {
+    // Dave's proof stands on the stakes as they were; operator 3 (who did not sign) then
+    // stakes one wei more. As built, the proof no longer stands on the stakes: a proposer sets
+    // them (they are no signed data), and the proof takes the same 30 and pays the same 15.
+    let (mut parent, child, id, ops) = staked_child_with_inflation();
+    let proof = inflation_proof(&child, &parent, id);
+    let dave = Address::repeat_byte(0xda);
+    let fraud = ChildFraudProof {
+        childChainId: id,
+        acceptance: parent.acceptance(&proof.anchor),
+        proof,
+        prover: dave,
+        ..Default::default()
+    };
+    let (fraud, reward) = on_stakes(&parent.state, fraud);
+    let built = prove_child_fraud_tx(&fraud, reward);
+    let op3 = &ops[3];
+    let more = stake_on(id, 1, stakes_of(&parent.state, id));
+    let change = vec![Output::new(op3.address(), Address::ZERO, U256::from(14))];
+    let tx = build::transaction(
+        Kind::StakeChild,
+        vec![UtxoPos::new(3, 3, 0)],
+        change,
+        more.abi_encode(),
+    );
+    parent.commit(vec![build::sign(&parent.domain, tx, &[op3])]);
+    assert!(matches!(
+        tx_refusal(&mut parent, built.clone()),
+        TxError::System(e) if matches!(*e, ChildError::StakesLink { .. })
+    ));
+    let restaked = crate::children::restaked(&parent.state, &built).expect("a fraud proof");
+    let (_, delta) = parent.commit(vec![restaked]);
+    assert_eq!(delta.created[0].1, Output::new(dave, Address::ZERO, U256::from(15)));
+    let record = parent.state.child(id).expect("child");
+    assert_eq!((record.rollback_height, record.staked), (2, U256::from(11)));
+    assert_eq!(parent.state.child_stake(id, &op3.address()), U256::from(11));
+}
+
+#[test]
 fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
     let (mut parent, child, id, _) = staked_child_with_inflation();
     let mut proof = inflation_proof(&child, &parent, id);
@@ -129,7 +168,7 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
         ..Default::default()
     };
     assert!(matches!(
-        tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
+        proof_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
         TxError::System(e) if matches!(*e, ChildError::Fraud(_))
     ));
     assert_eq!(parent.state.child(id).expect("child").rollback_height, 0);

@@ -8,7 +8,7 @@ use crate::certificate::CertificateError;
 use crate::certificate::ValidatorSet;
 use crate::kind::Kind;
 use crate::signing::UserKey;
-use crate::testkit::stakes::{bond_on, fraud_on_stakes, stake_on, stakes_of};
+use crate::testkit::stakes::{bond_on, stake_on, stakes_of};
 use crate::testkit::{self, committee, user, TestChain};
 use crate::tx::TxError;
 use crate::types::*;
@@ -84,6 +84,13 @@ fn tx_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
         Err(BlockError::InvalidTransaction { error, .. }) => error,
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Why `chain` refuses the fraud proof `stx` standing on the stakes it holds now, as a
+/// proposer sets them ([`crate::children::restaked`]): a refusal other than of its stakes.
+fn proof_refusal(chain: &mut TestChain, stx: SignedTransaction) -> TxError {
+    let stx = crate::children::restaked(&chain.state, &stx).expect("a fraud proof");
+    tx_refusal(chain, stx)
 }
 
 /// A parent whose child (epochs of 4 blocks) has four validators, operators with keys, who

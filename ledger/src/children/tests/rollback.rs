@@ -286,7 +286,7 @@ impl Rollback {
             prover: dave(),
             ..Default::default()
         };
-        crate::testkit::stakes::fraud_on_stakes(&self.parent.state, fraud).0
+        crate::children::on_stakes(&self.parent.state, fraud).0
     }
 
     fn stakes(&self) -> Vec<U256> {
@@ -429,7 +429,7 @@ fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
     // A proof that does not lower the rollback is refused: the child is frozen.
     for again in [late, early] {
         assert!(matches!(
-            tx_refusal(&mut w.parent, prove_child_fraud_tx(&again, U256::ZERO)),
+            proof_refusal(&mut w.parent, prove_child_fraud_tx(&again, U256::ZERO)),
             TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 4, .. })
         ));
     }
@@ -453,7 +453,7 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
     // Two blocks at 8, the rollback height: nothing to lower, refused.
     let at = w.equivocation(8, &[1, 2, 3], &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&at, U256::from(5))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&at, U256::from(5))),
         TxError::System(e)
             if *e == ChildError::NotBelowRollback { chain: w.id, height: 8, rollback: 8 }
     ));
@@ -488,7 +488,7 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // Where the fork agrees with a checkpoint (block 1), it shows nothing.
     let agreeing = w.conflict(1, 4, &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&agreeing, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&agreeing, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
     ));
     // Its block 2 is not checkpoint 2's: checkpoints up to 2 stand, the fork is void from 3
@@ -504,10 +504,10 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 3, .. }]));
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(3), .. }]));
     // Proven again, it lowers nothing: the child is frozen.
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
         TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 3, .. })
     ));
 
@@ -580,7 +580,7 @@ fn a_checkpoint_whose_history_fabricates_a_block_below_an_earlier_one_is_fraud()
     // Compared at 2 only, the two histories agree: nothing is shown.
     let at_h = w.conflict_on(&fake, (2, 2), 4, &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&at_h, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&at_h, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
     ));
     // Compared at 1, under each checkpoint's own history, they differ: checkpoints up to 2
@@ -617,7 +617,7 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     w.parent.commit(vec![w.parent.checkpoint_tx(&Checkpoint { header: anchor, certificate })]);
     let conflicting = w.conflict_on(&fake, (2, 2), 6, &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&conflicting, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&conflicting, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
     ));
     let broken = |chain: &TestChain, (b, k): (u64, u64), anchor: u64, signers: &[usize]| {
@@ -642,7 +642,7 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     let honest = broken(&w.child, (2, 1), 2, &[0, 1, 2, 3]);
     let fraud = broken(&fake, (5, 4), 6, &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
     ));
     // The real block 5 it holds links to the real block 4, not the forged one: the chain rolls
@@ -657,7 +657,7 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 4, .. }]));
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(4), .. }]));
 }
 
 #[test]
@@ -678,7 +678,7 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     let agreeing = w.certificate(&w.fork.blocks[1].header, &[0, 1, 2, 3]);
     let honest = w.history_equivocation(&agreeing, 4, &[1, 2, 3]);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&honest, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::HistoriesAgree)
     ));
     // The child's certificate of its block 2 and the fork's block 2 in the anchor's history:
@@ -695,7 +695,7 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
-    assert!(matches!(read[..], [ChildEvent::FraudProven { height: 2, .. }]));
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(2), .. }]));
 
     // Due, Mallory's exit under the fork is cancelled: her bond back, and the escrow keeps
     // the 30 Alice locked.
@@ -750,7 +750,7 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
     );
     let inflation = w.on_stakes(proof);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&inflation, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&inflation, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::CheckpointBelow(2))
     ));
     // Against checkpoint 2, the fork's block 2 is another: it is void from 3 on, its signers

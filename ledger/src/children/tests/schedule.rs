@@ -36,7 +36,7 @@ fn checkpointed_with(
         prover: Address::repeat_byte(0xda),
         ..Default::default()
     };
-    let fraud = fraud_on_stakes(&w.parent.state, fraud).0;
+    let fraud = on_stakes(&w.parent.state, fraud).0;
     (w, fraud)
 }
 
@@ -77,14 +77,14 @@ fn a_header_naming_a_proposer_outside_the_set_is_convicted() {
 fn a_header_that_keeps_the_schedule_convicts_nobody() {
     let (mut w, fraud) = checkpointed_with(|_| {}, the_set);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&fraud, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&fraud, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::ScheduleKept)
     ));
     // Nor does a set of the prover's choosing, against which the header would break it.
     let others = |w: &StakedChild| the_set(w)[1..].to_vec();
     let (mut w, fraud) = checkpointed_with(|_| {}, others);
     assert!(matches!(
-        tx_refusal(&mut w.parent, prove_child_fraud_tx(&fraud, U256::from(15))),
+        proof_refusal(&mut w.parent, prove_child_fraud_tx(&fraud, U256::from(15))),
         TxError::System(e) if *e == ChildError::Fraud(FraudError::NotTheSchedule(2))
     ));
     assert!(!w.parent.state.child(w.id).expect("child").frozen());

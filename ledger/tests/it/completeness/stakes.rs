@@ -194,3 +194,32 @@ fn a_fraud_proof_taking_another_operators_stake_is_bookkeeping_not_minting() {
     let (_, error) = first_invalid(&chain.domain, &before.state, run).expect("refused");
     assert!(matches!(verdict(&error), Open(_)), "{error}");
 }
+
+#[test]
+fn an_overpaying_fraud_proof_behind_an_unproven_fault_is_still_convicted() {
+    // Block 5: a fraud proof taking Alice's 20 and paying Mallory 10 (within the stakes: which
+    // operators it takes is bookkeeping, not proven), then one standing on it paying Mallory
+    // 1,000 from stakes that hold nothing. The watcher cannot prove the first refusal; it
+    // proves the second, and the block is convicted all the same.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory").address();
+    let mut chain = before.clone();
+    let hidden = proof(child, (TxRef { height: 4, index: 2 }, 0), mallory, 10);
+    let minting = proof(child, (TxRef { height: 5, index: 0 }, 0), mallory, 1_000);
+    chain.commit_unchecked(vec![hidden, minting]);
+    chain.commit_unchecked(Vec::new());
+    let run = &chain.blocks[4..];
+    let (bad, refusals) =
+        first_refusals(&chain.domain, &before.state, run).expect("block 5 is refused");
+    assert_eq!(bad.header.height, 5);
+    assert!(matches!(verdict(&refusals[0]), Open(_)), "{}", refusals[0]);
+    let records = |n: u64| before.state.parent_deposits.get(&n).cloned();
+    let only_first = chain.with_proof_context(|cx| build_proof(cx, bad, &refusals[0], records));
+    assert!(only_first.is_err(), "the first refusal has no proof");
+    let proof = chain
+        .with_proof_context(|cx| build_first_proof(cx, bad, &refusals, records))
+        .expect("the second refusal's proof");
+    let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
+        .expect("the parent convicts the block");
+    assert_eq!((judged.kind, judged.height), (FraudKind::UnfoundedStake, 5));
+}
