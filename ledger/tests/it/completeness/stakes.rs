@@ -172,6 +172,18 @@ fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
     chain.commit_unchecked(vec![proof(child, on(4, 2, 20), Address::ZERO, 0)]);
     chain.commit_unchecked(Vec::new());
     assert_convicted("a fraud proof paying no prover", &chain, &before, 5, |_| 5);
+    // A proof that convicts nobody (its evidence is garbage), paying Mallory 1,000: what it
+    // pays is judged before what it proves.
+    let mut garbage = proof(child, on(4, 2, 0), mallory, 1_000);
+    let mut c: ChildFraudProof =
+        plasma_ledger::types::decode("ChildFraudProof", &garbage.transaction.data, 1 << 20)
+            .expect("a fraud proof");
+    c.proof.evidence = vec![1, 2, 3].into();
+    garbage.transaction.data = c.abi_encode().into();
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![garbage]);
+    chain.commit_unchecked(Vec::new());
+    assert_convicted("a fraud proof of nothing paying 1,000", &chain, &before, 5, |_| 5);
 
     // The child's validators staked nothing: the honest proof takes nothing, pays nothing,
     // and leaves Alice's 20 standing.
