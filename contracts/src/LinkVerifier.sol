@@ -604,7 +604,8 @@ contract LinkVerifier {
             );
         }
         if (t.kind == uint8(TxKind.BondChild)) {
-            // At most `ledger::form::MAX_BOND_BYTES`, as the ledger decodes it.
+            // At most `ledger::form::MAX_BOND_BYTES`, as the ledger decodes it (the ledger also
+            // refuses a non-canonical encoding: such a bond is proven malformed first).
             if (t.data.length > MAX_BOND_BYTES) revert WrongKind(t.kind);
             ChildBond memory b = abi.decode(t.data, (ChildBond));
             return StakesLink(

@@ -272,7 +272,7 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
             self.created.insert(UtxoPos::new(at.height, at.index, i as u8), out);
         }
         if let Some(nonce) = tx.deposit_nonce {
-            self.next_deposit_nonce = Some(nonce + 1);
+            self.next_deposit_nonce = Some(nonce.saturating_add(1));
         }
         if let Some((chain, token, amount)) = tx.escrow_credit {
             let balance = self.escrow(chain, &token).saturating_add(amount);

@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 use plasma_consensus::shim::TxPool;
+use plasma_ledger::children::fraud_proof_key;
 use plasma_ledger::{keccak256, SignedTransaction, B256};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -57,6 +58,10 @@ struct Entry {
     seq: u64,
     raw: Bytes,
     inputs: Vec<u128>,
+    /// For a fraud proof against a child, what it proves whatever stakes it stands on
+    /// (`children::fraud_proof_key`): the proposer re-links it, so the committed bytes differ
+    /// from these.
+    proves: Option<B256>,
 }
 
 impl Inner {
@@ -114,7 +119,8 @@ impl Mempool {
         }
         inner.order.insert(seq, hash);
         inner.bytes += raw.len();
-        inner.txs.insert(hash, Entry { seq, raw, inputs });
+        let proves = fraud_proof_key(&stx);
+        inner.txs.insert(hash, Entry { seq, raw, inputs, proves });
         Ok(hash)
     }
 
@@ -147,6 +153,7 @@ impl TxPool for Mempool {
 
     fn committed(&self, _height: u64, txs: &[Bytes]) {
         let mut inner = self.lock();
+        let mut proven = Vec::new();
         for raw in txs {
             inner.remove(&keccak256(raw));
             let Ok(stx) = SignedTransaction::decode(raw) else { continue };
@@ -154,6 +161,19 @@ impl TxPool for Mempool {
                 if let Some(by) = inner.spends.get(&pos.packed()).copied() {
                     inner.remove(&by); // its input is gone: it can never be valid again
                 }
+            }
+            proven.extend(fraud_proof_key(&stx));
+        }
+        if !proven.is_empty() {
+            // The same proof, committed as the proposer re-linked it.
+            let same: Vec<B256> = inner
+                .txs
+                .iter()
+                .filter(|(_, e)| e.proves.is_some_and(|k| proven.contains(&k)))
+                .map(|(hash, _)| *hash)
+                .collect();
+            for hash in same {
+                inner.remove(&hash);
             }
         }
     }
@@ -205,6 +225,27 @@ mod tests {
         // The freed input can be spent again.
         pool.insert(spend(UtxoPos::new(1, 1, 0), "b", 8)).unwrap();
         assert_eq!(pool.len(), 2);
+    }
+
+    #[test]
+    fn a_fraud_proof_committed_as_the_proposer_re_linked_it_leaves_the_pool() {
+        let pool = Mempool::new(MempoolLimits::default());
+        let proof = |stakes_height: u64, reward: u64| {
+            let c = plasma_ledger::ChildFraudProof {
+                childChainId: 9,
+                prover: Address::repeat_byte(7),
+                stakesHeight: stakes_height,
+                ..Default::default()
+            };
+            Bytes::from(build::prove_child_fraud_tx(&c, U256::from(reward)).abi_encode())
+        };
+        let submitted = proof(3, 0);
+        let other = spend(UtxoPos::new(1, 0, 0), "a", 5);
+        pool.insert(submitted).unwrap();
+        pool.insert(other.clone()).unwrap();
+        // The block holds it standing on later stakes, paying a reward.
+        pool.committed(5, &[proof(4, 10)]);
+        assert_eq!(pool.reap(usize::MAX), vec![other]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ use crate::types::{
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolValue;
 
 /// Share of the slashed stake paid to the prover, in basis points (as on the root).
 pub const PROVER_REWARD_BPS: u64 = 5_000;
@@ -82,17 +83,31 @@ pub fn on_stakes(view: &impl LedgerView, fraud: ChildFraudProof) -> (ChildFraudP
     (fraud, prover_reward([taken]))
 }
 
-/// `stx` standing on the stakes `view` holds, when it is a fraud proof against a child
-/// ([`on_stakes`]); `None` for any other transaction, or a payload that does not decode
-/// (judging it stays the ledger's).
+/// `stx` standing on the stakes `view` holds, when it is a well-formed fraud proof against a
+/// child ([`on_stakes`]) that stays within [`MAX_TX_BYTES`] so; `None` for any other
+/// transaction (judging it stays the ledger's, as it came).
 pub fn restaked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<SignedTransaction> {
+    let tx = &stx.transaction;
+    if tx.tx_kind() != Some(Kind::ProveChildFraud) || crate::form::check_form(stx).is_err() {
+        return None;
+    }
+    let fraud: ChildFraudProof = decode("ChildFraudProof", &tx.data, MAX_TX_BYTES).ok()?;
+    let (fraud, reward) = on_stakes(view, fraud);
+    let restaked = prove_child_fraud_tx(&fraud, reward);
+    (restaked.abi_encode().len() <= MAX_TX_BYTES).then_some(restaked)
+}
+
+/// What a fraud proof `stx` proves, whatever stakes it stands on: the hash of its payload
+/// with its stakes fields zeroed (`None` for any other transaction). [`restaked`] keeps it, so
+/// a pool can drop the proof it holds once a re-linked one is committed.
+pub fn fraud_proof_key(stx: &SignedTransaction) -> Option<alloy_primitives::B256> {
     let tx = &stx.transaction;
     if tx.tx_kind() != Some(Kind::ProveChildFraud) {
         return None;
     }
     let fraud: ChildFraudProof = decode("ChildFraudProof", &tx.data, MAX_TX_BYTES).ok()?;
-    let (fraud, reward) = on_stakes(view, fraud);
-    Some(prove_child_fraud_tx(&fraud, reward))
+    let bare = ChildFraudProof { stakesHeight: 0, stakesIndex: 0, staked: U256::ZERO, ..fraud };
+    Some(alloy_primitives::keccak256(bare.abi_encode()))
 }
 
 /// Whether the fraud proof `c`, against a child whose stakes hold `staked`, takes no more

@@ -41,8 +41,8 @@ pub use exits::{
     latest_cancellation, matured_payouts, validate_deposit_exit_start, validate_exit_start,
 };
 pub use fraud::{
-    certifying_set, convicted, on_stakes, pays_what_it_takes, prover_reward, restaked,
-    PROVER_REWARD_BPS,
+    certifying_set, convicted, fraud_proof_key, on_stakes, pays_what_it_takes, prover_reward,
+    restaked, PROVER_REWARD_BPS,
 };
 pub use record::{
     record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus, RecordedDeposit, Settlement,

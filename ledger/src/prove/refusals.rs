@@ -1,8 +1,9 @@
 //! Every fault of the first invalid block a watcher may prove: a quorum that puts a fault no
 //! proof covers yet ahead of one that is proven in the same block does not hide the latter.
 
-use super::{build_proof, ProofContext, ProofError};
+use super::{build_proof, lock, restart, settlement, stakes, succession, ProofContext, ProofError};
 use crate::block::{apply_block, refusals_after, BlockError};
+use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::types::{Block, DepositRecord, FraudProof};
 use crate::view::{LedgerView, Stacked};
@@ -35,23 +36,58 @@ pub fn first_refusals<'b, V: LedgerView>(
 }
 
 /// The fraud proof of `bad` for the first of `refusals` (from [`first_refusals`]) that one
-/// proves ([`build_proof`]); when none does, why not for the first (a block not at hand first,
-/// so that the caller asks again).
+/// proves ([`build_proof`]), else for the first transaction of `bad` whose link its proof
+/// shows wrong ([`linked_proof`]); when none does, why not for the first refusal (a block
+/// not at hand first).
 pub fn build_first_proof(
     cx: &ProofContext<'_>,
     bad: &Block,
     refusals: &[BlockError],
     parent_record: impl Fn(u64) -> Option<DepositRecord>,
 ) -> Result<FraudProof, ProofError> {
+    let mut missing = None;
     let mut first = None;
     for error in refusals {
         match build_proof(cx, bad, error, &parent_record) {
             Ok(proof) => return Ok(proof),
-            Err(e @ ProofError::Missing(_)) => return Err(e),
+            Err(e @ ProofError::Missing(_)) => {
+                missing.get_or_insert(e);
+            }
             Err(e) => {
                 first.get_or_insert(e);
             }
         }
     }
-    Err(first.unwrap_or_else(|| ProofError::Unsupported("no refusal to prove".into())))
+    if let Some(proof) = linked_proof(cx, bad) {
+        return Ok(proof);
+    }
+    Err(missing.or(first).unwrap_or_else(|| ProofError::Unsupported("no refusal to prove".into())))
+}
+
+/// The proof of the first transaction of `bad` that stands on a link its proof shows wrong,
+/// whatever the ledger refused it for. Judging the block, the ledger takes a refused
+/// transaction as given (its inputs and outputs alone), so a link that stands on a refused
+/// one (a stake on a refused fraud proof, a start of an exit a refused start queued) may be
+/// refused for something else, or not at all; the parent judges links from the history, which
+/// holds every included transaction. Each proof is checked before it is returned.
+fn linked_proof(cx: &ProofContext<'_>, bad: &Block) -> Option<FraudProof> {
+    let height = bad.header.height;
+    bad.transactions.iter().enumerate().find_map(|(index, stx)| {
+        let index = index as u32;
+        let proof = match stx.transaction.tx_kind()? {
+            Kind::StakeChild | Kind::BondChild | Kind::ProveChildFraud => {
+                stakes::unfounded_stake_proof(cx, height, index)
+            }
+            Kind::StartChildExit => restart::repeated_exit_proof(cx, height, index),
+            Kind::StartChildDepositExit => lock::unfounded_deposit_exit_proof(cx, height, index)
+                .or_else(|_| restart::repeated_exit_proof(cx, height, index)),
+            Kind::ChallengeChildExit | Kind::ChallengeChildDepositExit | Kind::ExitPayout => {
+                settlement::unfounded_settlement_proof(cx, height, index)
+            }
+            Kind::ChildCheckpoint => succession::checkpoint_succession_proof(cx, height, index),
+            Kind::DepositToChild => lock::unregistered_child_proof(cx, height, index),
+            _ => return None,
+        };
+        proof.ok()
+    })
 }

@@ -61,3 +61,24 @@ fn a_minted_kind_is_refused_before_the_ledger_judges_it() {
     let refused = app.check(&mint.abi_encode()).unwrap_err();
     assert!(matches!(refused, Refusal::NotSubmittable(_)), "{refused:?}");
 }
+
+#[test]
+fn a_fraud_proof_spending_others_coins_is_refused_as_it_came() {
+    // Re-linking a fraud proof to the stakes it will stand on keeps nothing but its payload:
+    // one carrying inputs (anyone's coins, unsigned) is judged as it came, and refused, so it
+    // never holds those coins in the pool.
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(dir.path());
+    let fraud = plasma_ledger::ChildFraudProof {
+        childChainId: 9,
+        prover: Address::repeat_byte(7),
+        ..Default::default()
+    };
+    let mut stx = plasma_ledger::build::prove_child_fraud_tx(&fraud, U256::ZERO);
+    stx.transaction.inputs = vec![plasma_ledger::UtxoPos::new(1, 0, 0)];
+    let refused = app.check(&stx.abi_encode()).unwrap_err();
+    assert!(
+        matches!(&refused, Refusal::Invalid { permanent: true, reason } if reason.contains("input")),
+        "{refused:?}"
+    );
+}

@@ -148,6 +148,35 @@ fn a_stake_committed_after_a_watcher_built_its_proof_does_not_hold_the_proof_off
 }
 
 #[test]
+fn a_fraud_proof_re_linked_past_the_size_limit_or_malformed_is_left_as_it_came() {
+    // Re-linked, Dave's proof pays him 15: one more output. Padded to just under the limit
+    // with none, it would outgrow what a block's reader takes, and halt every proposal that
+    // held it; one carrying an input is malformed. Both are left as they came (and refused).
+    let (parent, child, id, _) = staked_child_with_inflation();
+    let proof = inflation_proof(&child, &parent, id);
+    let acceptance = parent.acceptance(&proof.anchor);
+    let fraud = ChildFraudProof {
+        childChainId: id,
+        acceptance,
+        proof,
+        prover: Address::repeat_byte(0xda),
+        ..Default::default()
+    };
+    let mut padded = fraud.clone();
+    let room = MAX_TX_BYTES - prove_child_fraud_tx(&padded, U256::ZERO).abi_encode().len();
+    let signature = padded.proof.anchorCertificate.aggregateSignature.len();
+    padded.proof.anchorCertificate.aggregateSignature = vec![0; signature + room / 32 * 32].into();
+    let padded = prove_child_fraud_tx(&padded, U256::ZERO);
+    assert!(padded.abi_encode().len() <= MAX_TX_BYTES);
+    assert!(crate::children::restaked(&parent.state, &padded).is_none(), "it would outgrow");
+    let mut spending = prove_child_fraud_tx(&fraud, U256::ZERO);
+    spending.transaction.inputs = vec![UtxoPos::new(3, 3, 0)];
+    assert!(crate::children::restaked(&parent.state, &spending).is_none(), "malformed");
+    let fits = crate::children::restaked(&parent.state, &prove_child_fraud_tx(&fraud, U256::ZERO));
+    assert_eq!(fits.expect("re-linked").transaction.outputs.len(), 1, "it pays Dave");
+}
+
+#[test]
 fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
     let (mut parent, child, id, _) = staked_child_with_inflation();
     let mut proof = inflation_proof(&child, &parent, id);

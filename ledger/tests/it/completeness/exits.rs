@@ -179,7 +179,9 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
                     acceptance,
                     ..Default::default()
                 };
-                build::prove_child_fraud_tx(&c, U256::ZERO)
+                // On the child's stakes, so that what is judged is where it was accepted.
+                let (c, reward) = plasma_ledger::children::on_stakes(&chain.state, c);
+                build::prove_child_fraud_tx(&c, reward)
             },
         ),
     ]

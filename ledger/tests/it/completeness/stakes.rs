@@ -235,3 +235,38 @@ fn an_overpaying_fraud_proof_behind_an_unproven_fault_is_still_convicted() {
         .expect("the parent convicts the block");
     assert_eq!((judged.kind, judged.height), (FraudKind::UnfoundedStake, 5));
 }
+
+#[test]
+fn a_second_fraud_proof_taking_the_same_stakes_behind_an_unproven_one_is_convicted() {
+    // Block 5: a fraud proof taking Alice's 20 and paying Mallory 10 (bookkeeping, not
+    // proven), then another standing on the same stake, taking the same 20 and paying 10 more,
+    // with evidence that proves nothing. Judging the block, the ledger takes the first as
+    // given, so the second stands on the stakes it sees and is refused only for its evidence
+    // (not proven either). The parent's history holds the first between the second and its
+    // link: the watcher proves that.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory").address();
+    let on_alices = (TxRef { height: 4, index: 2 }, 0);
+    let hidden = proof(child, on_alices, mallory, 10);
+    let mut again = proof(child, on_alices, mallory, 10);
+    let mut c: ChildFraudProof =
+        plasma_ledger::types::decode("ChildFraudProof", &again.transaction.data, 1 << 20)
+            .expect("a fraud proof");
+    c.proof.evidence = vec![1, 2, 3].into();
+    again.transaction.data = c.abi_encode().into();
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![hidden, again]);
+    chain.commit_unchecked(Vec::new());
+    let run = &chain.blocks[4..];
+    let (bad, refusals) =
+        first_refusals(&chain.domain, &before.state, run).expect("block 5 is refused");
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    assert!(refusals.iter().all(|e| matches!(verdict(e), Open(_))), "{refusals:?}");
+    let records = |n: u64| before.state.parent_deposits.get(&n).cloned();
+    let proof = chain
+        .with_proof_context(|cx| build_first_proof(cx, bad, &refusals, records))
+        .expect("the second's link, shown wrong by the first");
+    let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
+        .expect("the parent convicts the block");
+    assert_eq!((judged.kind, judged.height), (FraudKind::UnfoundedStake, 5));
+}
