@@ -17,7 +17,8 @@ contract FormVerifier {
     /// The payload check ran out of gas: no verdict (send the proof with more gas).
     error PayloadCheckOutOfGas();
 
-    /// The most a transaction's payload may take (`ledger::types::MAX_TX_BYTES`).
+    /// The most a transaction's encoding, and so its payload, may take
+    /// (`ledger::types::MAX_TX_BYTES`).
     uint256 internal constant MAX_TX_BYTES = 32 * 1024;
     /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
     uint256 internal constant MAX_BOND_BYTES = 1024;
@@ -89,6 +90,8 @@ contract FormVerifier {
     /// @notice `ledger::form::check_form`: whether `stx` has a form some state could accept.
     /// Reverts (`PayloadCheckOutOfGas`, or out of gas) rather than answer on a starved check.
     function wellFormed(SignedTransaction calldata stx) external view returns (bool) {
+        // Its leaf larger than a block's reader takes (`ledger::form::FormError::TooLarge`).
+        if (abi.encode(stx).length > MAX_TX_BYTES) return false;
         Transaction calldata t = stx.transaction;
         (bool known, uint256 imin, uint256 imax, uint256 omin, uint256 omax) = _shape(t.kind);
         uint256 n = t.inputs.length;

@@ -319,6 +319,6 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 110, "every fraud vector convicts");
+        assertEq(convicted, 111, "every fraud vector convicts");
     }
 }

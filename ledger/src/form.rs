@@ -26,6 +26,10 @@ pub const MAX_BOND_BYTES: usize = 1024;
 /// Why a transaction is malformed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
+    /// Its encoding (`abi.encode(SignedTransaction)`, its leaf) is larger than
+    /// [`MAX_TX_BYTES`]: no node reads a block holding it.
+    #[error("a transaction of {0} bytes, above {max}", max = MAX_TX_BYTES)]
+    TooLarge(usize),
     /// `kind` is not a kind this ledger knows.
     #[error("unknown transaction kind {0}")]
     UnknownKind(u8),
@@ -154,6 +158,10 @@ pub fn shape(kind: Kind) -> ((usize, usize), (usize, usize)) {
 /// registration one [`check_registration`] accepts; the rest of what it says, and its outputs,
 /// are judged whole by `children::validate_system`, against the state.
 pub fn check_form(stx: &SignedTransaction) -> Result<Kind, FormError> {
+    let size = stx.abi_encoded_size();
+    if size > MAX_TX_BYTES {
+        return Err(FormError::TooLarge(size));
+    }
     let tx = &stx.transaction;
     let kind = tx.tx_kind().ok_or(FormError::UnknownKind(tx.kind))?;
     let ((imin, imax), (omin, omax)) = shape(kind);

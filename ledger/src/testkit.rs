@@ -687,6 +687,11 @@ fn malformed_transactions(
         ("transfer_payload", signed(transfer, vec![to(value)], vec![0; 32])),
         ("too_many_outputs", signed(transfer, vec![to(1); 5], vec![])),
         ("unsigned", unsigned),
+        ("too_large", {
+            let mut huge = signed(transfer, vec![to(value)], vec![]);
+            huge.signatures[0] = vec![0; crate::types::MAX_TX_BYTES].into();
+            huge
+        }),
         (
             "overflow",
             signed(

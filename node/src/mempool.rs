@@ -112,6 +112,13 @@ impl Mempool {
                 return Err(MempoolError::ConflictingSpend { input: pos.to_string(), by: *by });
             }
         }
+        // A fraud proof standing on other stakes is the same proof (the proposer re-links it).
+        let proves = fraud_proof_key(&stx);
+        if let Some(same) = proves.and_then(|k| {
+            inner.txs.iter().find(|(_, e)| e.proves == Some(k)).map(|(hash, _)| *hash)
+        }) {
+            return Err(MempoolError::Duplicate(same));
+        }
         inner.seq += 1;
         let seq = inner.seq;
         for i in &inputs {
@@ -119,7 +126,6 @@ impl Mempool {
         }
         inner.order.insert(seq, hash);
         inner.bytes += raw.len();
-        let proves = fraud_proof_key(&stx);
         inner.txs.insert(hash, Entry { seq, raw, inputs, proves });
         Ok(hash)
     }
@@ -153,7 +159,7 @@ impl TxPool for Mempool {
 
     fn committed(&self, _height: u64, txs: &[Bytes]) {
         let mut inner = self.lock();
-        let mut proven = Vec::new();
+        let mut proven = std::collections::HashSet::new();
         for raw in txs {
             inner.remove(&keccak256(raw));
             let Ok(stx) = SignedTransaction::decode(raw) else { continue };
@@ -242,6 +248,8 @@ mod tests {
         let submitted = proof(3, 0);
         let other = spend(UtxoPos::new(1, 0, 0), "a", 5);
         pool.insert(submitted).unwrap();
+        // The same proof on other stakes is the same proof.
+        assert!(matches!(pool.insert(proof(2, 0)), Err(MempoolError::Duplicate(_))));
         pool.insert(other.clone()).unwrap();
         // The block holds it standing on later stakes, paying a reward.
         pool.committed(5, &[proof(4, 10)]);

@@ -37,8 +37,8 @@ pub fn first_refusals<'b, V: LedgerView>(
 
 /// The fraud proof of `bad` for the first of `refusals` (from [`first_refusals`]) that one
 /// proves ([`build_proof`]), else for the first transaction of `bad` whose link its proof
-/// shows wrong ([`linked_proof`]); when none does, why not for the first refusal (a block
-/// not at hand first).
+/// shows wrong (`linked_proof`); when none does, why not for the first refusal (a block
+/// not at hand, before any other reason).
 pub fn build_first_proof(
     cx: &ProofContext<'_>,
     bad: &Block,
@@ -58,21 +58,28 @@ pub fn build_first_proof(
             }
         }
     }
-    if let Some(proof) = linked_proof(cx, bad) {
+    // Transactions before the first refused one stand on what the ledger and the history
+    // agree on: none of them is proven wrong.
+    let from = refusals.iter().find_map(|e| match e {
+        BlockError::InvalidTransaction { index, .. } => Some(*index),
+        _ => None,
+    });
+    if let Some(proof) = from.and_then(|from| linked_proof(cx, bad, from)) {
         return Ok(proof);
     }
     Err(missing.or(first).unwrap_or_else(|| ProofError::Unsupported("no refusal to prove".into())))
 }
 
-/// The proof of the first transaction of `bad` that stands on a link its proof shows wrong,
-/// whatever the ledger refused it for. Judging the block, the ledger takes a refused
+/// The proof of the first transaction of `bad` from index `from` on that stands on a link its
+/// proof shows wrong, whatever the ledger refused it for. Judging the block, the ledger takes a refused
 /// transaction as given (its inputs and outputs alone), so a link that stands on a refused
 /// one (a stake on a refused fraud proof, a start of an exit a refused start queued) may be
 /// refused for something else, or not at all; the parent judges links from the history, which
 /// holds every included transaction. Each proof is checked before it is returned.
-fn linked_proof(cx: &ProofContext<'_>, bad: &Block) -> Option<FraudProof> {
+fn linked_proof(cx: &ProofContext<'_>, bad: &Block, from: u32) -> Option<FraudProof> {
     let height = bad.header.height;
-    bad.transactions.iter().enumerate().find_map(|(index, stx)| {
+    let rest = bad.transactions.iter().enumerate().skip(from as usize);
+    rest.take(crate::types::MAX_BLOCK_TXS).find_map(|(index, stx)| {
         let index = index as u32;
         let proof = match stx.transaction.tx_kind()? {
             Kind::StakeChild | Kind::BondChild | Kind::ProveChildFraud => {

@@ -91,7 +91,7 @@ impl State<'_> {
                 Ok(()) => budget -= size,
                 Err(PushError::Full) => break,
                 Err(error @ (PushError::Invalid(_) | PushError::TooLarge(_))) => {
-                    debug!(%error, "a matured exit is not payable")
+                    debug!(%error, "a matured exit's payout left out")
                 }
             }
         }

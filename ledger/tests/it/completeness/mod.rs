@@ -139,7 +139,8 @@ fn tx_verdict(e: &TxError) -> Verdict {
 
 fn form_verdict(e: &FormError) -> Verdict {
     match e {
-        FormError::UnknownKind(_)
+        FormError::TooLarge(_)
+        | FormError::UnknownKind(_)
         | FormError::InputCount { .. }
         | FormError::OutputCount { .. }
         | FormError::SignatureCount { .. }
@@ -321,6 +322,14 @@ fn cases() -> Vec<(&'static str, Fault)> {
         ("ownerless output", Box::new(edit(|t| t.transaction.outputs[0].owner = Address::ZERO))),
         ("transfer payload", Box::new(edit(|t| t.transaction.data = vec![0; 32].into()))),
         ("unsigned", Box::new(edit(|t| t.signatures.clear()))),
+        (
+            "larger than a block's reader takes",
+            Box::new(|c| {
+                let mut t = transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![100], "alice");
+                t.signatures[0] = vec![0; plasma_ledger::MAX_TX_BYTES].into();
+                vec![t]
+            }),
+        ),
         (
             "undecodable stake",
             Box::new(edit(|t| {
@@ -598,22 +607,26 @@ fn first_checkpoint(c: &TestChain, checkpoint: &plasma_ledger::Checkpoint) -> Si
 /// It stands on the child's registration, at index 0 of the block after `c`'s tip
 /// ([`child_then`]), and nobody has a stake to take.
 fn equivocation_proof(c: &TestChain, child: u64) -> SignedTransaction {
-    let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
-    let evidence = plasma_ledger::EquivocationEvidence { a, b };
-    let proof = plasma_ledger::FraudProof {
-        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
-        evidence: evidence.abi_encode().into(),
-        ..Default::default()
-    };
     let prover = testkit::user("alice").address();
     let c = plasma_ledger::ChildFraudProof {
         childChainId: child,
-        proof,
+        proof: equivocation(child),
         prover,
         stakesHeight: c.tip().height + 1,
         ..Default::default()
     };
     build::prove_child_fraud_tx(&c, U256::ZERO)
+}
+
+/// The proof that `child`'s validators certified two blocks at height 1.
+fn equivocation(child: u64) -> plasma_ledger::FraudProof {
+    let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
+    let evidence = plasma_ledger::EquivocationEvidence { a, b };
+    plasma_ledger::FraudProof {
+        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
+        evidence: evidence.abi_encode().into(),
+        ..Default::default()
+    }
 }
 
 /// Alice's lock of 40 of her 100 into `child`, registered at 3:0 ([`child_then`]), 60 back.

@@ -40,16 +40,9 @@ fn proof(
     prover: Address,
     reward: u64,
 ) -> SignedTransaction {
-    let (a, b) = (child_header(child, 1, 0).1, child_header(child, 1, 1).1);
-    let evidence = plasma_ledger::EquivocationEvidence { a, b };
-    let proof = plasma_ledger::FraudProof {
-        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
-        evidence: evidence.abi_encode().into(),
-        ..Default::default()
-    };
     let c = ChildFraudProof {
         childChainId: child,
-        proof,
+        proof: equivocation(child),
         prover,
         stakesHeight: at.height,
         stakesIndex: at.index,
