@@ -263,3 +263,30 @@ fn a_second_fraud_proof_taking_the_same_stakes_behind_an_unproven_one_is_convict
         .expect("the parent convicts the block");
     assert_eq!((judged.kind, judged.height), (FraudKind::UnfoundedStake, 5));
 }
+
+#[test]
+fn a_valid_transaction_too_large_for_a_block_reader_is_convicted() {
+    // An equivocation proof never reads its anchor's certificate: a quorum pads it until the
+    // payload is within 32 KiB and the whole transaction is not. No node reads a block holding
+    // it (the chain halts), so it is malformed, and proven.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory").address();
+    let honest = proof(child, (TxRef { height: 4, index: 2 }, 20), mallory, 0);
+    let mut c: ChildFraudProof =
+        plasma_ledger::types::decode("ChildFraudProof", &honest.transaction.data, 1 << 20)
+            .expect("a fraud proof");
+    let room = plasma_ledger::MAX_TX_BYTES - honest.transaction.data.len();
+    c.proof.anchorCertificate.aggregateSignature = vec![0; room / 32 * 32].into();
+    let mut padded = honest.clone();
+    padded.transaction.data = c.abi_encode().into();
+    assert!(padded.transaction.data.len() <= plasma_ledger::MAX_TX_BYTES);
+    assert!(padded.abi_encode().len() > plasma_ledger::MAX_TX_BYTES);
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![padded]);
+    chain.commit_unchecked(Vec::new());
+    assert_convicted("a fraud proof too large for a block's reader", &chain, &before, 5, |_| 5);
+    // The same proof within the limit is valid: the child freezes.
+    let mut chain = before.clone();
+    chain.commit(vec![honest]);
+    assert_eq!(chain.state.child(child).expect("registered").rollback_height, 1);
+}
