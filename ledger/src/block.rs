@@ -307,10 +307,6 @@ pub enum PushError {
     /// The candidate is invalid after the transactions kept before it.
     #[error(transparent)]
     Invalid(TxError),
-    /// The candidate's encoding is larger than a block's reader takes
-    /// ([`crate::types::MAX_TX_BYTES`]).
-    #[error("a transaction of {0} bytes, above {max}", max = crate::types::MAX_TX_BYTES)]
-    TooLarge(usize),
 }
 
 /// Builds the next block one candidate at a time, keeping those valid after the ones kept
@@ -343,10 +339,6 @@ impl<'a, V: LedgerView> BlockBuilder<'a, V> {
     ) -> Result<(), PushError> {
         if self.transactions.len() >= MAX_BLOCK_TXS {
             return Err(PushError::Full);
-        }
-        let size = alloy_sol_types::SolValue::abi_encode(&stx).len();
-        if size > crate::types::MAX_TX_BYTES {
-            return Err(PushError::TooLarge(size));
         }
         self.exec.execute(domain, &stx, signers).map_err(PushError::Invalid)?;
         self.transactions.push(stx);

@@ -94,7 +94,7 @@ pub fn restaked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<Signe
     let fraud: ChildFraudProof = decode("ChildFraudProof", &tx.data, MAX_TX_BYTES).ok()?;
     let (fraud, reward) = on_stakes(view, fraud);
     let restaked = prove_child_fraud_tx(&fraud, reward);
-    (restaked.abi_encode().len() <= MAX_TX_BYTES).then_some(restaked)
+    (restaked.abi_encoded_size() <= MAX_TX_BYTES).then_some(restaked)
 }
 
 /// What a fraud proof `stx` proves, whatever stakes it stands on: the hash of its payload

@@ -279,7 +279,10 @@ fn builder_keeps_what_is_valid_after_what_it_kept_and_apply_agrees() {
     // Larger than a block's reader takes: never sealed, so no block of it is refused whole.
     let mut huge = transfer(d, &[(UtxoPos::new(2, 1, 0), &alice)], vec![eth(bob.address(), 1)]);
     huge.signatures.push(vec![0; plasma_ledger::MAX_TX_BYTES].into());
-    assert!(matches!(builder.push(d, huge, &Recover), Err(PushError::TooLarge(_))));
+    assert!(matches!(
+        builder.push(d, huge, &Recover),
+        Err(PushError::Invalid(TxError::Form(plasma_ledger::tx::FormError::TooLarge(_))))
+    ));
     assert_eq!(builder.len(), 2);
     let params = ProposalParams { timestamp: 9, ..Default::default() };
     let (block, delta) = builder.seal(d, &params);

@@ -90,9 +90,7 @@ impl State<'_> {
             match builder.push(self.domain, stx, self.signers) {
                 Ok(()) => budget -= size,
                 Err(PushError::Full) => break,
-                Err(error @ (PushError::Invalid(_) | PushError::TooLarge(_))) => {
-                    debug!(%error, "a matured exit's payout left out")
-                }
+                Err(PushError::Invalid(error)) => debug!(%error, "a matured exit is not payable"),
             }
         }
         for raw in &req.txs {
@@ -110,16 +108,14 @@ impl State<'_> {
             // reward are no signed data): a stake committed since a watcher built it does not
             // hold it off.
             let stx = children::restaked(builder.view(), &stx).unwrap_or(stx);
-            let size = 4 + stx.abi_encode().len();
+            let size = 4 + stx.abi_encoded_size();
             if size > budget {
                 continue;
             }
             match builder.push(self.domain, stx, self.signers) {
                 Ok(()) => budget -= size,
                 Err(PushError::Full) => break,
-                Err(error @ (PushError::Invalid(_) | PushError::TooLarge(_))) => {
-                    debug!(%error, "candidate left out")
-                }
+                Err(PushError::Invalid(error)) => debug!(%error, "candidate left out"),
             }
         }
         let set = self.schedule.at(height + 1);

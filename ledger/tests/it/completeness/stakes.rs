@@ -52,6 +52,17 @@ fn proof(
     build::prove_child_fraud_tx(&c, U256::from(reward))
 }
 
+/// The fraud proof `stx` with its payload edited by `edit` (its stakes and output kept).
+fn edited(stx: &SignedTransaction, edit: impl FnOnce(&mut ChildFraudProof)) -> SignedTransaction {
+    let data = &stx.transaction.data;
+    let mut c: ChildFraudProof =
+        plasma_ledger::types::decode("ChildFraudProof", data, 1 << 20).expect("a fraud proof");
+    edit(&mut c);
+    let mut stx = stx.clone();
+    stx.transaction.data = c.abi_encode().into();
+    stx
+}
+
 /// Alice's bond of one gwei of her 3 at 4:1:0 into `child` (validator key 4, possessed by
 /// her), standing on `stakes` and saying they hold `more` beyond what that makes.
 fn bond(c: &TestChain, child: u64, stakes: (TxRef, U256), more: u64) -> SignedTransaction {
@@ -167,12 +178,9 @@ fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
     assert_convicted("a fraud proof paying no prover", &chain, &before, 5, |_| 5);
     // A proof that convicts nobody (its evidence is garbage), paying Mallory 1,000: what it
     // pays is judged before what it proves.
-    let mut garbage = proof(child, on(4, 2, 0), mallory, 1_000);
-    let mut c: ChildFraudProof =
-        plasma_ledger::types::decode("ChildFraudProof", &garbage.transaction.data, 1 << 20)
-            .expect("a fraud proof");
-    c.proof.evidence = vec![1, 2, 3].into();
-    garbage.transaction.data = c.abi_encode().into();
+    let garbage = edited(&proof(child, on(4, 2, 0), mallory, 1_000), |c| {
+        c.proof.evidence = vec![1, 2, 3].into();
+    });
     let mut chain = before.clone();
     chain.commit_unchecked(vec![garbage]);
     chain.commit_unchecked(Vec::new());
@@ -241,12 +249,9 @@ fn a_second_fraud_proof_taking_the_same_stakes_behind_an_unproven_one_is_convict
     let mallory = testkit::user("mallory").address();
     let on_alices = (TxRef { height: 4, index: 2 }, 0);
     let hidden = proof(child, on_alices, mallory, 10);
-    let mut again = proof(child, on_alices, mallory, 10);
-    let mut c: ChildFraudProof =
-        plasma_ledger::types::decode("ChildFraudProof", &again.transaction.data, 1 << 20)
-            .expect("a fraud proof");
-    c.proof.evidence = vec![1, 2, 3].into();
-    again.transaction.data = c.abi_encode().into();
+    let again = edited(&proof(child, on_alices, mallory, 10), |c| {
+        c.proof.evidence = vec![1, 2, 3].into();
+    });
     let mut chain = before.clone();
     chain.commit_unchecked(vec![hidden, again]);
     chain.commit_unchecked(Vec::new());
@@ -272,13 +277,10 @@ fn a_valid_transaction_too_large_for_a_block_reader_is_convicted() {
     let (before, child) = staked();
     let mallory = testkit::user("mallory").address();
     let honest = proof(child, (TxRef { height: 4, index: 2 }, 20), mallory, 0);
-    let mut c: ChildFraudProof =
-        plasma_ledger::types::decode("ChildFraudProof", &honest.transaction.data, 1 << 20)
-            .expect("a fraud proof");
     let room = plasma_ledger::MAX_TX_BYTES - honest.transaction.data.len();
-    c.proof.anchorCertificate.aggregateSignature = vec![0; room / 32 * 32].into();
-    let mut padded = honest.clone();
-    padded.transaction.data = c.abi_encode().into();
+    let padded = edited(&honest, |c| {
+        c.proof.anchorCertificate.aggregateSignature = vec![0; room / 32 * 32].into();
+    });
     assert!(padded.transaction.data.len() <= plasma_ledger::MAX_TX_BYTES);
     assert!(padded.abi_encode().len() > plasma_ledger::MAX_TX_BYTES);
     let mut chain = before.clone();
