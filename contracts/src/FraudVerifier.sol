@@ -320,7 +320,8 @@ contract FraudVerifier {
     /// already (`repeatedExit`), a start of an exit from the deposit record that no lock
     /// founds (`unfoundedDepositExit`), a lock into a child never registered
     /// (`unregisteredChild`), a stake, bond or fraud proof its child's stakes do not found
-    /// (`unfoundedStake`). `root` is the root contract, whose signing
+    /// (`unfoundedStake`), a lock or payout its child's escrow does not found
+    /// (`unfoundedEscrow`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -339,6 +340,7 @@ contract FraudVerifier {
         if (kind == FraudKind.UnfoundedDepositExit) return links.unfoundedDepositExit(chainId, root, anchor, ev);
         if (kind == FraudKind.UnregisteredChild) return links.unregisteredChild(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedStake) return links.unfoundedStake(chainId, anchor, ev);
+        if (kind == FraudKind.UnfoundedEscrow) return links.unfoundedEscrow(chainId, anchor, ev);
         revert NotAChildKind(uint8(kind));
     }
 
@@ -519,8 +521,8 @@ contract FraudVerifier {
                 || kind == uint8(TxKind.StartChildDepositExit)
         ) return (false, address(0), 0);
         if (kind == uint8(TxKind.DepositToChild)) {
-            // Six words: `ChildDeposit` is static (`ledger::types::CHILD_DEPOSIT_BYTES`).
-            if (t.data.length != 6 * 32) revert WrongKind(kind);
+            // Nine words: `ChildDeposit` is static (`ledger::types::CHILD_DEPOSIT_BYTES`).
+            if (t.data.length != 9 * 32) revert WrongKind(kind);
             ChildDeposit memory lock = abi.decode(t.data, (ChildDeposit));
             return (true, lock.token, lock.amount);
         }

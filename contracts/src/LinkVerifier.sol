@@ -355,12 +355,68 @@ contract LinkVerifier {
         revert NoSuchShowing(e.shows);
     }
 
+    /// @notice A lock into a child or a payout (not cancelling) of a child's exit, included,
+    /// that the child's escrow of its token, as its link shows it, does not found (`ev`, the ABI
+    /// encoding of `LinkEvidence`; `ledger::fraud::verify_unfounded_escrow`): the place it names
+    /// (`escrowHeight`/`escrowIndex`) is not below it, holds nothing, or holds no registration
+    /// (every escrow of the child empty), lock or payout of its child in its token; or what that
+    /// leaves the escrow holding and its amount (a lock's, added; a payout's `paid`, taken, and
+    /// no more than it holds) do not make what it says the escrow holds after it; or a later
+    /// lock or payout of its child in its token stands between them.
+    function unfoundedEscrow(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unfoundedEscrowOf(chainId, anchor, abi.decode(ev, (LinkEvidence)));
+    }
+
+    /// @notice `unfoundedEscrow`, on the decoded evidence.
+    function unfoundedEscrowOf(uint64 chainId, BlockHeader calldata anchor, LinkEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        EscrowLink memory k = _escrowLink(t);
+        if (!k.isLink) revert WrongKind(t.kind);
+        uint256 at = _position(x.height, x.txIndex);
+        if (_unreachable(k.link, at)) return x.height;
+        IncludedTx calldata s = e.shown;
+        if (e.shows == SHOWS_LINKED) {
+            Transaction calldata l =
+                ExitGame.included(chainId, anchor, s.inclusion, uint64(k.link >> 32), uint32(k.link));
+            (bool founds, uint256 before) = _escrowAfter(chainId, l, k.child, k.token);
+            if (!founds) return x.height;
+            if (k.adds) {
+                if (before > type(uint256).max - k.amount || before + k.amount != k.escrowed) return x.height;
+            } else if (k.amount > before || before - k.amount != k.escrowed) {
+                return x.height;
+            }
+            revert Follows();
+        }
+        if (e.shows == SHOWS_NOTHING) {
+            _nothingAt(chainId, anchor, k.link, s);
+            return x.height;
+        }
+        if (e.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            EscrowLink memory m = _escrowLink(l);
+            bool same = m.isLink && m.child == k.child && m.token == k.token;
+            if (same && _between(k.link, _position(s.height, s.txIndex), at)) return x.height;
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.shows);
+    }
+
     /// @notice A payout of a child's exit, included, that the start it names and the child's
     /// registration show is not owed yet, or not that much (`ev`, the ABI encoding of
     /// `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is before
     /// `exitableAt(claimed time, start's block time, exitPeriod)`, or it pays, in some token,
-    /// more than the claimed amount (in its token; nothing, when it says it cancels the exit)
-    /// and the registration's exit bond (in ETH) together; or it says it cancels an exit from the
+    /// more than the claimed amount (in its token; no more than the `paid` it takes from the
+    /// escrow; nothing, when it says it cancels the exit) and the registration's exit bond (in
+    /// ETH) together, or, not cancelling, names another token than the claim's; or it says it cancels an exit from the
     /// deposit record (its start, a `StartChildDepositExit`, shows it). An exit of an output
     /// claims the output its start proves, since its block's time; an exit from the deposit
     /// record the deposit the lock at its nonce's place made (`lock`), since that lock's block's
@@ -395,8 +451,10 @@ contract LinkVerifier {
         if (registered != claim.childChainId) revert NotTheChild(claim.childChainId, registered);
         uint64 due = ExitGame.exitableAt(claimedAt, s.inclusion.header.timestamp, reg.params.exitPeriod);
         if (p.inclusion.header.timestamp < due) return p.height;
-        // A cancellation is owed the bond alone: its output may exit again.
-        uint256 owed = claim.cancels ? 0 : amount;
+        // A cancellation is owed the bond alone: its output may exit again. A payout takes
+        // `paid` of the exit's token from the escrow, and pays no more of it.
+        if (!claim.cancels && claim.token != token) return p.height;
+        uint256 owed = claim.cancels ? 0 : (amount < claim.paid ? amount : claim.paid);
         if (_exceeds(t.outputs, token, owed, reg.params.exitBond)) return p.height;
         revert Owed();
     }
@@ -644,6 +702,57 @@ contract LinkVerifier {
         if (reward == 0) return outputs.length == 0;
         return outputs.length == 1 && outputs[0].owner == k.prover && outputs[0].token == address(0)
             && outputs[0].amount == reward;
+    }
+
+    /// A lock or payout, as the chain of a child's escrow of one token reads it
+    /// (`ledger::fraud::escrow::EscrowLink`).
+    struct EscrowLink {
+        bool isLink;
+        uint64 child;
+        address token;
+        /// `height << 32 | index` of where it says the escrow last changed.
+        uint256 link;
+        /// What it says the escrow holds after it.
+        uint256 escrowed;
+        /// Whether it adds `amount` (a lock) or takes it (a payout).
+        bool adds;
+        uint256 amount;
+    }
+
+    /// `t` read as a lock or a payout that does not cancel (`isLink` false for another kind).
+    function _escrowLink(Transaction calldata t) private pure returns (EscrowLink memory k) {
+        if (t.kind == uint8(TxKind.DepositToChild)) {
+            // Nine words (`ledger::types::CHILD_DEPOSIT_BYTES`), as the ledger decodes it.
+            if (t.data.length != 9 * 32) revert WrongKind(t.kind);
+            ChildDeposit memory l = abi.decode(t.data, (ChildDeposit));
+            return EscrowLink(
+                true, l.childChainId, l.token, _position(l.escrowHeight, l.escrowIndex), l.escrowed, true, l.amount
+            );
+        }
+        if (t.kind == uint8(TxKind.ExitPayout)) {
+            // Ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`), as the ledger decodes it.
+            if (t.data.length != 10 * 32) revert WrongKind(t.kind);
+            ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
+            if (p.cancels) return k;
+            return EscrowLink(
+                true, p.childChainId, p.token, _position(p.escrowHeight, p.escrowIndex), p.escrowed, false, p.paid
+            );
+        }
+    }
+
+    /// Whether `t` is a registration of `child` (which leaves its escrows empty) or a lock or
+    /// payout of it in `token`, and what that escrow holds after it
+    /// (`ledger::fraud::escrow::leaves`).
+    function _escrowAfter(uint64 chainId, Transaction calldata t, uint64 child, address token)
+        private
+        pure
+        returns (bool, uint256)
+    {
+        if (t.kind == ExitGame.REGISTER_CHILD) {
+            return (ExitGame.childChainId(chainId, abi.decode(t.data, (ChildRegistration))) == child, 0);
+        }
+        EscrowLink memory k = _escrowLink(t);
+        return (k.isLink && k.child == child && k.token == token, k.escrowed);
     }
 
     /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint

@@ -96,7 +96,12 @@ struct DepositRecord {
 /// Payload of a `DepositToChild` transaction. It names where the parent registered the child
 /// (`registeredHeight`/`registeredIndex`: its `RegisterChild`), which the parent checks, so
 /// that a lock into a child never registered is proven from the parent's history alone
-/// (`UnregisteredChild`).
+/// (`UnregisteredChild`). Its escrow link — where the parent last changed the child's escrow
+/// of the token (`escrowHeight`/`escrowIndex`: the registration, a lock or a payout) and what
+/// the escrow holds after the lock (`escrowed`) — is the proposer's, not the depositor's: its
+/// three words are signed as zero (`PlasmaTx.hashStruct`), so that locks into one child need
+/// not race each other, and a lock the escrow does not found is proven from the parent's
+/// history alone (`UnfoundedEscrow`).
 struct ChildDeposit {
     uint64 childChainId;
     address recipient;
@@ -104,6 +109,9 @@ struct ChildDeposit {
     uint256 amount;
     uint64 registeredHeight;
     uint32 registeredIndex;
+    uint64 escrowHeight;
+    uint32 escrowIndex;
+    uint256 escrowed;
 }
 
 /// Payload of an `ExitPayout` transaction: which finalized exit of which child it pays, and
@@ -111,13 +119,22 @@ struct ChildDeposit {
 /// there, settled since, or paid to another than the start's claimant is proven from the
 /// parent's history alone (`UnfoundedSettlement`). `cancels`: it cancels the exit (its anchor
 /// was voided by a proven fraud) and only returns the bond, so the output may exit again, by a
-/// start naming this payout (`RepeatedExit`).
+/// start naming this payout (`RepeatedExit`). `paid` is what it takes from the child's escrow of
+/// `token` (the exit's: `OverdrawnPayout` shows another, or outputs paying more), and it names
+/// where the parent last changed that escrow and what the escrow holds after it, so that a
+/// payout of more than the escrow holds is proven from the parent's history alone
+/// (`UnfoundedEscrow`).
 struct ExitPayoutClaim {
     uint64 childChainId;
     bytes32 exitId;
     uint64 startHeight;
     uint32 startIndex;
     bool cancels;
+    address token;
+    uint256 paid;
+    uint64 escrowHeight;
+    uint32 escrowIndex;
+    uint256 escrowed;
 }
 
 /// A block header. `historyRoot` commits to the hashes of every earlier block (leaf index =
@@ -417,7 +434,12 @@ enum FraudKind {
     // names no registration, stake, bond or fraud proof of that child, or nothing, or a later
     // one came between; or what the stakes hold after it is not what the link's hold and its
     // amount make, or the proof pays other than half of what it takes (`LinkEvidence`).
-    UnfoundedStake
+    UnfoundedStake,
+    // A lock into a child or a payout of a child's exit whose escrow link does not found it:
+    // the link names no registration, lock or payout of that child in that token, or nothing,
+    // or a later one came between; or what the escrow holds after it is not what the link's
+    // holds and its amount make (a payout takes no more than it holds) (`LinkEvidence`).
+    UnfoundedEscrow
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -508,7 +530,10 @@ struct IncludedTx {
 ///   `registeredHeight`/`registeredIndex`: where the parent registered the child; only
 ///   `SHOWS_LINKED` and `SHOWS_NOTHING` show it wrong);
 /// * `UnfoundedStake`: `linking` is a `StakeChild`, `BondChild` or `ProveChildFraud` (its
-///   link, `stakesHeight`/`stakesIndex`: where the parent last changed the child's stakes).
+///   link, `stakesHeight`/`stakesIndex`: where the parent last changed the child's stakes);
+/// * `UnfoundedEscrow`: `linking` is a `DepositToChild` or an `ExitPayout` that does not cancel
+///   (its link, `escrowHeight`/`escrowIndex`: where the parent last changed the child's escrow
+///   of its token).
 ///
 /// * `SHOWS_LINKED` (0): `shown` is the transaction at the link, which is not what the kind
 ///   needs there (no `RegisterChild` or `ChildCheckpoint` of the same child; no start of the
@@ -523,7 +548,10 @@ struct IncludedTx {
 ///   leaves the stakes at zero), `StakeChild`, `BondChild` or `ProveChildFraud` of its child, or
 ///   one whose `staked` and the linking transaction's `amount` do not make its `staked` (for a
 ///   fraud proof: its `staked` above the link's, an output other than half the difference to
-///   its prover, or no prover);
+///   its prover, or no prover); for a lock or payout, no `RegisterChild` (which leaves every
+///   escrow of the child empty), or lock or payout (not cancelling) of its child in its token,
+///   or one whose `escrowed` and the linking transaction's amount (added by a lock, `paid` taken
+///   by a payout) do not make its `escrowed`;
 /// * `SHOWS_NOTHING` (1): nothing is at the link: it is not below the linking transaction, at
 ///   height 0, or its block ends before it: `shown.inclusion` is the block's last transaction
 ///   (every sibling right of its path empty) at a lower index, or, for an empty block
@@ -531,7 +559,8 @@ struct IncludedTx {
 /// * `SHOWS_LATER` (2): `shown` stands between the link and the linking transaction, so the
 ///   link is not the latest: a `RegisterChild` or `ChildCheckpoint` of the same child; a start,
 ///   challenge or payout of the same exit of the same child (for a start naming none: anywhere
-///   before it); a stake, bond or fraud proof of the same child.
+///   before it); a stake, bond or fraud proof of the same child; a lock or payout (not
+///   cancelling) of the same child in the same token.
 struct LinkEvidence {
     IncludedTx linking;
     uint8 shows;

@@ -133,9 +133,7 @@ contract VectorsTest is RootFixture {
             string memory k = c("cases", i);
             SignedTransaction memory stx =
                 abi.decode(vm.parseJsonBytes(j, string.concat(k, ".signedTx")), (SignedTransaction));
-            assertEq(
-                keccak256(abi.encode(stx.transaction)), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash"
-            );
+            assertEq(_identity(stx.transaction), vm.parseJsonBytes32(j, string.concat(k, ".txHash")), "tx hash");
             bytes32 digest = lib.signingHash(sep, stx.transaction);
             assertEq(digest, vm.parseJsonBytes32(j, string.concat(k, ".signingHash")), "signing hash");
             for (uint256 s = 0; s < stx.signatures.length; ++s) {
@@ -319,6 +317,17 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 111, "every fraud vector convicts");
+        assertEq(convicted, 116, "every fraud vector convicts");
+    }
+
+    /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`
+    /// with a lock's escrow link (its last three payload words, set by its proposer) zeroed.
+    function _identity(Transaction memory t) private pure returns (bytes32) {
+        if (t.kind == uint8(TxKind.DepositToChild) && t.data.length == 9 * 32) {
+            ChildDeposit memory lock = abi.decode(t.data, (ChildDeposit));
+            (lock.escrowHeight, lock.escrowIndex, lock.escrowed) = (0, 0, 0);
+            t.data = abi.encode(lock);
+        }
+        return keccak256(abi.encode(t));
     }
 }

@@ -371,6 +371,7 @@ pub fn lock_for_child(
         amount,
         registeredHeight: registered.height,
         registeredIndex: registered.index,
+        ..Default::default()
     };
     spend_into(domain, from, coin, Kind::DepositToChild, amount, lock.abi_encode())
 }

@@ -110,22 +110,52 @@ pub fn payout_outputs(exit: &ChildExit, escrow: U256, rollback_height: u64) -> V
 /// The `ExitPayout` transaction that settles `exit` of child `chain` (see
 /// [`payout_outputs`]): a payout, or a cancellation that only returns the bond and says so
 /// (`cancels`: a payout of nothing from a drained escrow has the same outputs, but its output
-/// never exits again).
+/// never exits again). A payout names where this chain last changed the child's escrow of
+/// its token (`link`: [`crate::children::escrow_at`]); a cancellation takes nothing from it.
 pub fn payout_transaction(
     chain: u64,
     exit: &ChildExit,
-    escrow: U256,
+    (link, escrow): (TxRef, U256),
     rollback_height: u64,
 ) -> SignedTransaction {
-    let claim = ExitPayoutClaim {
+    let settlement = exit.settlement(escrow, rollback_height);
+    let paid = match settlement {
+        Settlement::Paid(amount) => amount,
+        Settlement::Cancelled => U256::ZERO,
+    };
+    let claim = payout_claim(chain, exit, settlement, (link, escrow.saturating_sub(paid)));
+    let outputs = payout_outputs(exit, escrow, rollback_height);
+    unsigned(Kind::ExitPayout, outputs, claim.abi_encode())
+}
+
+/// The claim of the payout settling `exit` of child `chain` so, naming `link` and what the
+/// escrow holds after it (`escrowed`): a payout names the exit's token and what it takes; a
+/// cancellation names neither, nor a link.
+pub fn payout_claim(
+    chain: u64,
+    exit: &ChildExit,
+    settlement: Settlement,
+    (link, escrowed): (TxRef, U256),
+) -> ExitPayoutClaim {
+    let bare = ExitPayoutClaim {
         childChainId: chain,
         exitId: exit.record.exitId,
         startHeight: exit.started_at.height,
         startIndex: exit.started_at.index,
-        cancels: exit.settlement(escrow, rollback_height) == Settlement::Cancelled,
+        cancels: settlement == Settlement::Cancelled,
+        ..Default::default()
     };
-    let outputs = payout_outputs(exit, escrow, rollback_height);
-    unsigned(Kind::ExitPayout, outputs, claim.abi_encode())
+    match settlement {
+        Settlement::Paid(paid) => ExitPayoutClaim {
+            token: exit.record.token,
+            paid,
+            escrowHeight: link.height,
+            escrowIndex: link.index,
+            escrowed,
+            ..bare
+        },
+        Settlement::Cancelled => bare,
+    }
 }
 
 /// The registration of a child with `params` whose validators are `members` (operator, BLS

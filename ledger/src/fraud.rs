@@ -83,6 +83,9 @@ pub enum FraudKind {
     /// A stake, bond or fraud proof of a child that the child's stakes, as its link shows
     /// them, do not found ([`verify_unfounded_stake`]).
     UnfoundedStake,
+    /// A lock into a child or a payout of a child's exit that the child's escrow of its token,
+    /// as its link shows it, does not found ([`verify_unfounded_escrow`]).
+    UnfoundedEscrow,
 }
 
 /// A proven fraud.
@@ -590,7 +593,8 @@ pub fn judge(
         | Kind::RepeatedExit
         | Kind::UnfoundedDepositExit
         | Kind::UnregisteredChild
-        | Kind::UnfoundedStake => {
+        | Kind::UnfoundedStake
+        | Kind::UnfoundedEscrow => {
             let e: LinkEvidence =
                 decode("LinkEvidence", bytes, max).map_err(FraudError::Evidence)?;
             match kind {
@@ -599,7 +603,8 @@ pub fn judge(
                 Kind::RepeatedExit => verify_repeated_exit(chain_id, anchor, &e),
                 Kind::UnfoundedDepositExit => verify_unfounded_deposit_exit(domain, anchor, &e),
                 Kind::UnregisteredChild => verify_unregistered_child(chain_id, anchor, &e),
-                _ => verify_unfounded_stake(chain_id, anchor, &e),
+                Kind::UnfoundedStake => verify_unfounded_stake(chain_id, anchor, &e),
+                _ => verify_unfounded_escrow(chain_id, anchor, &e),
             }
         }
         Kind::OverdrawnPayout => {
@@ -650,6 +655,7 @@ where
 pub(crate) mod accepted;
 mod certified;
 mod error;
+pub(crate) mod escrow;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
@@ -668,6 +674,7 @@ mod unregistered;
 pub use accepted::verify_unaccepted_anchor;
 pub use certified::verify_uncertified_checkpoint;
 pub use error::FraudError;
+pub use escrow::verify_unfounded_escrow;
 use history::no_checkpoint_from;
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,

@@ -41,6 +41,7 @@ mod lock;
 mod payout;
 #[cfg(test)]
 pub(crate) use payout::payout_evidence;
+mod escrow;
 mod record;
 mod refusals;
 mod restart;
@@ -530,6 +531,7 @@ pub fn build_proof(
             ChildError::StakesLink { .. } | ChildError::RewardOutput => {
                 stakes::unfounded_stake_proof(cx, height, index)
             }
+            ChildError::EscrowLink { .. } => escrow::unfounded_escrow_proof(cx, height, index),
             // A stake, bond or fraud proof of a child never registered names no registration.
             ChildError::UnknownChild(_)
                 if matches!(
@@ -557,6 +559,7 @@ pub fn build_proof(
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
+        | TxError::PayoutToken { .. }
         | TxError::RecordExitCancelled { .. } => payout::overdrawn_payout_proof(cx, height, index),
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;

@@ -103,7 +103,8 @@ fn type_hashes() -> &'static TypeHashes {
     })
 }
 
-/// EIP-712 `hashStruct(tx)` without allocating: equal to alloy's `eip712_hash_struct`, which
+/// EIP-712 `hashStruct(tx)` without allocating: equal to alloy's `eip712_hash_struct` of the
+/// transaction with its [`Transaction::signed_data`] (a lock's escrow link zeroed), which
 /// rebuilds the type strings on every call and cost a tenth of a validation here.
 pub fn hash_struct(tx: &Transaction) -> B256 {
     let th = type_hashes();
@@ -131,7 +132,7 @@ pub fn hash_struct(tx: &Transaction) -> B256 {
     data[63] = tx.kind;
     data[64..96].copy_from_slice(inputs.finalize().as_slice());
     data[96..128].copy_from_slice(outputs.finalize().as_slice());
-    data[128..].copy_from_slice(keccak256(&tx.data).as_slice());
+    data[128..].copy_from_slice(keccak256(tx.signed_data()).as_slice());
     keccak256(data)
 }
 

@@ -64,8 +64,9 @@ pub struct StateDelta {
     pub tx_hashes: Vec<B256>,
     /// One past the last parent deposit nonce minted, after this block.
     pub next_deposit_nonce: u64,
-    /// New escrow balances of children, per (child, token).
-    pub escrow: BTreeMap<(u64, Address), U256>,
+    /// New escrow balances of children, per (child, token), and where each changed last (the
+    /// link the next lock or payout of it names).
+    pub escrow: BTreeMap<(u64, Address), (U256, TxRef)>,
     /// Children's exits this block queued, challenged, paid or cancelled.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints this block accepted: (child, height, block hash, the accepting

@@ -183,8 +183,24 @@ impl TestChain {
         record
     }
 
-    /// Builds, validates and commits a block; panics if invalid (fixtures are valid).
+    /// `txs` as a proposer places them in the next block: each lock and payout standing on
+    /// the escrow the block holds before it ([`crate::children::escrow::escrow_relinked`]).
+    pub fn escrow_relinked(&self, txs: Vec<SignedTransaction>) -> Vec<SignedTransaction> {
+        let mut builder = crate::block::BlockBuilder::new(&self.state, self.params().timestamp);
+        let mut placed = Vec::with_capacity(txs.len());
+        for stx in txs {
+            let stx = crate::children::escrow::escrow_relinked(builder.view(), &stx).unwrap_or(stx);
+            // One refused stays as it is: the block is refused there anyway.
+            let _ = builder.push(&self.domain, stx.clone(), &crate::signing::Recover);
+            placed.push(stx);
+        }
+        placed
+    }
+
+    /// Builds, validates and commits a block, its locks and payouts re-linked as a proposer
+    /// would ([`Self::escrow_relinked`]); panics if invalid (fixtures are valid).
     pub fn commit(&mut self, txs: Vec<SignedTransaction>) -> (Block, StateDelta) {
+        let txs = self.escrow_relinked(txs);
         let (block, delta) =
             build_block(&self.domain, &self.state, txs, &self.params()).expect("valid block");
         self.state.apply(&delta);
@@ -197,6 +213,7 @@ impl TestChain {
         &mut self,
         txs: Vec<SignedTransaction>,
     ) -> Result<StateDelta, crate::BlockError> {
+        let txs = self.escrow_relinked(txs);
         let (block, delta) = build_block(&self.domain, &self.state, txs, &self.params())?;
         self.state.apply(&delta);
         self.blocks.push(block);
@@ -448,6 +465,7 @@ impl FraudWorld {
             amount: U256::from(20),
             registeredHeight: CHILD_8_REGISTERED.height,
             registeredIndex: CHILD_8_REGISTERED.index,
+            ..Default::default()
         };
         let change = Output::new(alice.address(), TOKEN, U256::from(base / 2 - 20));
         let t3b = sign(
@@ -565,7 +583,9 @@ impl FraudWorld {
         frauds.extend(succession::succession_txs(child_of_3, registered_set));
         let settlements = frauds.len() as u32;
         frauds.extend(settlement::settlement_txs(&d, &alice, &bob, &alices_change, settlements));
-        frauds.extend(settlement::lock_txs(&d, &alice, &alices_change, child_of_3, registered_at));
+        let first_lock = frauds.len() as u32;
+        let locking = (child_of_3, registered_at, first_lock);
+        frauds.extend(settlement::lock_txs(&d, &alice, &alices_change, locking));
         let stakes = (child_of_3, registered_at);
         let first_stake = frauds.len() as u32;
         frauds.extend(settlement::stake_txs(&d, &alice, &alices_change, stakes, first_stake));

@@ -4,8 +4,9 @@
 //! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
 //! mempool that only wants the verdict).
 
-use crate::build::payout_outputs;
-use crate::children::{self, ChildEffect, ChildError, Settlement};
+use crate::build::{payout_claim, payout_outputs};
+use crate::children::escrow::check_escrow_link;
+use crate::children::{self, ChildEffect, ChildError, EscrowChange, Settlement};
 use crate::exit::payout_excess;
 pub use crate::form::{check_form, FormError};
 use crate::form::{output_sums, AssetSums};
@@ -162,6 +163,16 @@ pub enum TxError {
         /// The exit.
         exit_id: B256,
     },
+    /// A payout (not a cancellation) naming another token than the exit's.
+    #[error("payout of exit {exit_id} names {named}, the exit claims {token}")]
+    PayoutToken {
+        /// The exit.
+        exit_id: B256,
+        /// The token named.
+        named: Address,
+        /// The exit's.
+        token: Address,
+    },
     /// The payout's outputs differ from what settling the exit pays
     /// ([`crate::build::payout_outputs`]).
     #[error("payout output does not match exit {exit_id}")]
@@ -303,6 +314,12 @@ pub fn validate_transaction_with(
             // The depositor is the first input's owner, who signed it.
             let (input_sums, depositor) = check_inputs(domain, view, stx, signers)?;
             check_conserved(&input_sums, &output_sums)?;
+            // Where the child's escrow of the token last changed, and what it holds after the
+            // lock: what payouts take from it is then bounded by what was locked into it, from
+            // this chain's history alone (`UnfoundedEscrow`).
+            let link = TxRef { height: lock.escrowHeight, index: lock.escrowIndex };
+            let change = EscrowChange::Adds(lock.amount);
+            check_escrow_link(view, (chain, lock.token), (link, lock.escrowed), change)?;
             out.escrow_credit = Some((lock.childChainId, lock.token, lock.amount));
             out.child = Some(ChildEffect::Deposited(DepositRecord {
                 chainId: lock.childChainId,
@@ -377,10 +394,23 @@ pub fn validate_transaction_with(
             if exit.exitableAt > now {
                 return Err(TxError::PayoutEarly { exit_id, due: exit.exitableAt, now });
             }
-            // A cancellation returns the bond alone: its output may exit again.
-            let claimed = if claim.cancels { U256::ZERO } else { exit.amount };
+            // A cancellation returns the bond alone: its output may exit again. A payout
+            // takes `paid` of the exit's token from the escrow, and pays no more of it.
+            if !claim.cancels && claim.token != exit.token {
+                return Err(TxError::PayoutToken {
+                    exit_id,
+                    named: claim.token,
+                    token: exit.token,
+                });
+            }
+            let claimed = if claim.cancels { U256::ZERO } else { exit.amount.min(claim.paid) };
             if let Some(token) = payout_excess(&tx.outputs, &exit.token, claimed, held.bond) {
                 return Err(TxError::PayoutExceeds { exit_id, token });
+            }
+            if !claim.cancels {
+                let link = TxRef { height: claim.escrowHeight, index: claim.escrowIndex };
+                let change = EscrowChange::Takes(claim.paid);
+                check_escrow_link(view, (chain, exit.token), (link, claim.escrowed), change)?;
             }
             let first = view.exit_queue(chain, &exit.token).into_iter().next();
             if first.is_none_or(|f| f.exitId != exit_id) {
@@ -391,8 +421,19 @@ pub fn validate_transaction_with(
             let escrow = view.escrow(chain, &exit.token);
             let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
             let settlement = held.settlement(escrow, rollback);
-            let cancels = settlement == Settlement::Cancelled;
-            if tx.outputs != payout_outputs(&held, escrow, rollback) || claim.cancels != cancels {
+            // As `payout_transaction` builds it, but for the escrow link (judged above): a
+            // cancellation names no token, takes nothing and links nothing.
+            let expected = payout_claim(chain, &held, settlement, (TxRef::default(), U256::ZERO));
+            let unlinked = ExitPayoutClaim {
+                escrowHeight: 0,
+                escrowIndex: 0,
+                escrowed: U256::ZERO,
+                ..claim.clone()
+            };
+            if tx.outputs != payout_outputs(&held, escrow, rollback)
+                || unlinked != expected
+                || (claim.cancels && claim != unlinked)
+            {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
             match settlement {

@@ -23,12 +23,13 @@ pub const MAX_OUTPUTS: usize = 4;
 /// registration (keys and proofs of possession) or fraud proof (inclusion proofs) is the
 /// largest.
 pub const MAX_TX_BYTES: usize = 32 * 1024;
-/// Size of an `ExitPayoutClaim`'s encoding (it is static: five words).
-pub const EXIT_PAYOUT_CLAIM_BYTES: usize = 5 * 32;
+/// Size of an `ExitPayoutClaim`'s encoding (it is static: ten words).
+pub const EXIT_PAYOUT_CLAIM_BYTES: usize = 10 * 32;
 /// Size of a `DepositRecord`'s encoding (it is static: six words).
 pub const DEPOSIT_RECORD_BYTES: usize = 6 * 32;
-/// Size of a `ChildDeposit`'s encoding (it is static: six words).
-pub const CHILD_DEPOSIT_BYTES: usize = 6 * 32;
+/// Size of a `ChildDeposit`'s encoding (it is static: nine words, the last three its escrow
+/// link).
+pub const CHILD_DEPOSIT_BYTES: usize = 9 * 32;
 /// Size of a `ChildDepositExit`'s encoding (it is static: four words).
 pub const CHILD_DEPOSIT_EXIT_BYTES: usize = 4 * 32;
 
@@ -109,10 +110,36 @@ impl SignedTransaction {
     }
 }
 
+/// Where a lock's escrow link starts in its payload (`ChildDeposit`'s last three words): its
+/// proposer sets it, so it is signed, and identifies the lock, as zero.
+const LOCK_LINK_OFFSET: usize = 6 * 32;
+
 impl Transaction {
-    /// `keccak256(abi.encode(tx))`: the transaction's identity, independent of signatures.
+    /// `keccak256(abi.encode(tx))` of [`Self::signed_data`]'s transaction: its identity,
+    /// independent of signatures and of the link its proposer sets.
     pub fn hash(&self) -> B256 {
-        keccak256(self.abi_encode())
+        match self.signed_data() {
+            std::borrow::Cow::Borrowed(_) => keccak256(self.abi_encode()),
+            std::borrow::Cow::Owned(data) => {
+                let unlinked = Transaction { data: data.into(), ..self.clone() };
+                keccak256(unlinked.abi_encode())
+            }
+        }
+    }
+
+    /// The payload as its signers sign it: a lock into a child (`DepositToChild` with a
+    /// payload of `ChildDeposit`'s size) with its escrow link zeroed, which its proposer sets
+    /// to where the parent last changed the child's escrow (locks into one child then never
+    /// race each other); any other as it is.
+    pub fn signed_data(&self) -> std::borrow::Cow<'_, [u8]> {
+        let lock =
+            self.kind == TxKind::DepositToChild as u8 && self.data.len() == CHILD_DEPOSIT_BYTES;
+        if !lock || self.data[LOCK_LINK_OFFSET..].iter().all(|b| *b == 0) {
+            return std::borrow::Cow::Borrowed(&self.data);
+        }
+        let mut data = self.data.to_vec();
+        data[LOCK_LINK_OFFSET..].fill(0);
+        std::borrow::Cow::Owned(data)
     }
 }
 

@@ -37,6 +37,9 @@ pub trait LedgerView {
     }
     /// Value of `token` locked in the escrow of child `chain`.
     fn escrow(&self, chain: u64, token: &Address) -> U256;
+    /// Where this chain last changed the escrow of `token` of child `chain` (a lock or a
+    /// payout); `None` when nothing did since the child registered.
+    fn escrow_link(&self, chain: u64, token: &Address) -> Option<TxRef>;
     /// Exit `exit_id` of child `chain`, queued or settled (a paid or challenged output never
     /// exits again).
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit>;
@@ -80,6 +83,8 @@ pub struct MemoryLedger {
     pub registry: BTreeMap<u64, ChildRecord>,
     /// Children's escrow per token.
     pub escrows: BTreeMap<u64, BTreeMap<Address, U256>>,
+    /// Where each child's escrow of a token last changed, by (child, token).
+    pub escrow_links: BTreeMap<(u64, Address), TxRef>,
     /// Children's exits by (child, exit id), queued or settled.
     pub child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints accepted, by (child, height).
@@ -103,8 +108,9 @@ impl MemoryLedger {
             self.utxos.insert(pos.clone(), out.clone());
         }
         self.next_deposit_nonce = delta.next_deposit_nonce;
-        for ((chain, token), balance) in &delta.escrow {
+        for ((chain, token), (balance, at)) in &delta.escrow {
             self.escrows.entry(*chain).or_default().insert(*token, *balance);
+            self.escrow_links.insert((*chain, *token), *at);
         }
         for (key, exit) in &delta.child_exits {
             self.child_exits.insert(*key, exit.clone());
@@ -170,6 +176,9 @@ impl LedgerView for MemoryLedger {
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
         self.escrows.get(&chain).and_then(|e| e.get(token)).copied().unwrap_or_default()
     }
+    fn escrow_link(&self, chain: u64, token: &Address) -> Option<TxRef> {
+        self.escrow_links.get(&(chain, *token)).copied()
+    }
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
         self.child_exits.get(&(chain, *exit_id)).cloned()
     }
@@ -206,7 +215,8 @@ pub struct Stacked<'a, V> {
     pub(crate) created: HashMap<UtxoPos, Output>,
     pub(crate) spent: HashMap<UtxoPos, TxRef>,
     next_deposit_nonce: Option<u64>,
-    pub(crate) escrow: BTreeMap<(u64, Address), U256>,
+    /// Children's escrow as changed on top of `base`, with where each changed.
+    pub(crate) escrow: BTreeMap<(u64, Address), (U256, TxRef)>,
     /// Children's exits as changed on top of `base`.
     pub(crate) child_exits: BTreeMap<(u64, B256), ChildExit>,
     /// Children's checkpoints accepted on top of `base`, in order: (child, height, hash,
@@ -276,11 +286,11 @@ impl<'a, V: LedgerView> Stacked<'a, V> {
         }
         if let Some((chain, token, amount)) = tx.escrow_credit {
             let balance = self.escrow(chain, &token).saturating_add(amount);
-            self.escrow.insert((chain, token), balance);
+            self.escrow.insert((chain, token), (balance, at));
         }
         if let Some((chain, token, amount, exit_id)) = tx.escrow_debit {
             let balance = self.escrow(chain, &token).saturating_sub(amount);
-            self.escrow.insert((chain, token), balance);
+            self.escrow.insert((chain, token), (balance, at));
             self.settle_exit(chain, exit_id, ExitStatus::Paid, at);
         }
         if let Some(effect) = tx.child {
@@ -367,7 +377,13 @@ impl<V: LedgerView> LedgerView for Stacked<'_, V> {
         self.registry.get(&chain).cloned().or_else(|| self.base.child(chain))
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        self.escrow.get(&(chain, *token)).copied().unwrap_or_else(|| self.base.escrow(chain, token))
+        self.escrow.get(&(chain, *token)).map_or_else(|| self.base.escrow(chain, token), |e| e.0)
+    }
+    fn escrow_link(&self, chain: u64, token: &Address) -> Option<TxRef> {
+        self.escrow
+            .get(&(chain, *token))
+            .map(|e| e.1)
+            .or_else(|| self.base.escrow_link(chain, token))
     }
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
         self.child_exits

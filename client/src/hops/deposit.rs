@@ -82,6 +82,7 @@ pub async fn deposit(
                 amount,
                 registeredHeight: registered.height,
                 registeredIndex: registered.index,
+                ..Default::default()
             };
             let tx =
                 build::transaction(Kind::DepositToChild, vec![coin], vec![], lock.abi_encode());

@@ -29,7 +29,8 @@ library PlasmaTx {
         );
     }
 
-    /// @notice EIP-712 `hashStruct(tx)`.
+    /// @notice EIP-712 `hashStruct(tx)`, over the payload as its signers sign it: a lock's
+    /// (`DepositToChild`'s) escrow link zeroed, which its proposer sets.
     /// @dev Each input and output is hashed from one scratch area past the free memory
     /// pointer, read straight from calldata: no array is allocated (this runs in every
     /// `startExit`). A field out of its type's range reverts, as Solidity's own decoding would.
@@ -38,6 +39,7 @@ library PlasmaTx {
         Output[] calldata outs = t.outputs;
         bytes calldata data = t.data;
         uint8 kind = t.kind;
+        uint8 lockKind = uint8(TxKind.DepositToChild);
         bytes32 posType = UTXO_POS_TYPEHASH;
         bytes32 outType = OUTPUT_TYPEHASH;
         bytes32 txType = TX_TYPEHASH;
@@ -72,6 +74,13 @@ library PlasmaTx {
             }
             let outsHash := keccak256(hashes, mul(outs.length, 0x20))
             calldatacopy(scratch, data.offset, data.length)
+            // A lock's escrow link (the last three of `ChildDeposit`'s nine words) is its
+            // proposer's: signed as zero (`ledger::types::Transaction::signed_data`).
+            if and(eq(kind, lockKind), eq(data.length, 0x120)) {
+                mstore(add(scratch, 0xc0), 0)
+                mstore(add(scratch, 0xe0), 0)
+                mstore(add(scratch, 0x100), 0)
+            }
             let dataHash := keccak256(scratch, data.length)
             mstore(scratch, txType)
             mstore(add(scratch, 0x20), kind)

@@ -232,6 +232,26 @@ pub enum ChildError {
         /// What they hold before the transaction.
         staked: U256,
     },
+    /// A lock or payout naming another place than where this chain last changed the child's
+    /// escrow of its token (its registration, while nothing has), or another total after it
+    /// than what the escrow holds and its amount make (a payout takes no more than it holds):
+    /// each names them so that what payouts take from a child's escrow is bounded by what was
+    /// locked into it, from this chain's history alone (`UnfoundedEscrow`).
+    #[error("chain {chain}'s escrow of {token} was last changed at {latest} to {escrowed}, named {named} to {named_escrowed}")]
+    EscrowLink {
+        /// The child.
+        chain: u64,
+        /// The token.
+        token: Address,
+        /// The place named.
+        named: TxRef,
+        /// What the transaction says the escrow holds after it.
+        named_escrowed: U256,
+        /// Where this chain last changed it.
+        latest: TxRef,
+        /// What it holds before the transaction.
+        escrowed: U256,
+    },
     /// A fraud proof whose output is not half of what it says it takes from the stakes it
     /// names, to its prover, or that takes more than they hold, or names no prover
     /// (`UnfoundedStake`).
@@ -287,6 +307,7 @@ impl ChildError {
                 | ChildError::StakesLink { .. }
                 | ChildError::RewardOutput
                 | ChildError::SlashedStakes { .. }
+                | ChildError::EscrowLink { .. }
                 | ChildError::AlreadyBonded(_)
                 | ChildError::SetSize(_)
         )

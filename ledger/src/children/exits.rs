@@ -242,7 +242,8 @@ fn challenged(
 /// token in priority order, up to its first exit not yet matured, each settled as
 /// [`ChildExit::settlement`] says (paid what the exits ahead left in the escrow, or
 /// cancelled under a voided anchor) by [`payout_transaction`], the one constructor
-/// `ExitPayout` is judged against.
+/// `ExitPayout` is judged against. Each names the escrow link the first of its queue stands
+/// on: a proposer re-links each as it places it ([`super::relinked`]), after the ones before.
 pub fn matured_payouts(
     view: &impl LedgerView,
     queued: impl IntoIterator<Item = (u64, ChildExit)>,
@@ -256,9 +257,9 @@ pub fn matured_payouts(
     for ((chain, token), mut queue) in queues {
         queue.sort_by_key(|e| queue_order(&e.record));
         let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
-        let mut escrow = view.escrow(chain, &token);
+        let (link, mut escrow) = super::escrow_at(view, chain, &token);
         for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {
-            payouts.push(payout_transaction(chain, exit, escrow, rollback));
+            payouts.push(payout_transaction(chain, exit, (link, escrow), rollback));
             if let Settlement::Paid(amount) = exit.settlement(escrow, rollback) {
                 escrow = escrow.saturating_sub(amount);
             }

@@ -12,6 +12,7 @@
 //! |--------------|------------------------------------------------------------------|
 //! | [`registry`] | `RegisterChild`, `ChildCheckpoint`; the block's checkpoints root |
 //! | [`stake`]    | `StakeChild`, `BondChild`                                        |
+//! | [`escrow`]   | the escrow link of `DepositToChild` and `ExitPayout`             |
 //! | [`exits`]    | `StartChildExit`, `StartChildDepositExit`, `ChallengeChildExit`, |
 //! |              | `ChallengeChildDepositExit`; matured payouts                     |
 //! | [`fraud`]    | `ProveChildFraud`: who is convicted, the prover's reward         |
@@ -24,6 +25,7 @@
 
 pub mod effect;
 pub mod error;
+pub mod escrow;
 pub mod events;
 pub mod exits;
 pub mod fraud;
@@ -36,6 +38,7 @@ pub use crate::registration::child_chain_id;
 pub use crate::registration::MAX_CHECKPOINT_GAP;
 pub use effect::ChildEffect;
 pub use error::ChildError;
+pub use escrow::{escrow_at, relinked, EscrowChange};
 pub use events::{child_events, ChildEvent, Stakes};
 pub use exits::{
     latest_cancellation, matured_payouts, validate_deposit_exit_start, validate_exit_start,

@@ -1,6 +1,11 @@
 //! A payout of a child's exit that pays before the exit is due, or more than it can be owed;
 //! or a cancellation of an exit from the deposit record.
 //!
+//! A payout (not a cancellation) says which token it takes from the child's escrow and how
+//! much (`paid`, which [`super::verify_unfounded_escrow`] bounds by what the escrow holds): it
+//! is owed no more than that, in the exit's token, and a payout naming another token is
+//! proven here too.
+//!
 //! An exit of a child's output is queued by its start (`StartChildExit`), which carries the
 //! claimed output (its token and amount) and the block that created it (its time); an exit
 //! from the deposit record by its start (`StartChildDepositExit`), whose nonce places the lock
@@ -99,9 +104,11 @@ pub fn verify_overdrawn_payout(
     let (params, started_at) = (&reg.params, s.inclusion.header.timestamp);
     let due = exitable_at(claimed_at, started_at, params.exitPeriod);
     let early = p.inclusion.header.timestamp < due;
-    let owed: U256 = if claim.cancels { U256::ZERO } else { amount };
+    // A payout takes `paid` of the exit's token from the escrow, and pays no more of it.
+    let other_token = !claim.cancels && claim.token != token;
+    let owed: U256 = if claim.cancels { U256::ZERO } else { amount.min(claim.paid) };
     let excess: Option<Address> = payout_excess(&payout.outputs, &token, owed, params.exitBond);
-    if !early && excess.is_none() {
+    if !early && !other_token && excess.is_none() {
         return Err(FraudError::Owed);
     }
     Ok(FraudVerdict::at(FraudKind::OverdrawnPayout, p.height))

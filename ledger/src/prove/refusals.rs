@@ -1,7 +1,9 @@
 //! Every fault of the first invalid block a watcher may prove: a quorum that puts a fault no
 //! proof covers yet ahead of one that is proven in the same block does not hide the latter.
 
-use super::{build_proof, lock, restart, settlement, stakes, succession, ProofContext, ProofError};
+use super::{
+    build_proof, escrow, lock, restart, settlement, stakes, succession, ProofContext, ProofError,
+};
 use crate::block::{apply_block, refusals_after, BlockError};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
@@ -88,11 +90,14 @@ fn linked_proof(cx: &ProofContext<'_>, bad: &Block, from: u32) -> Option<FraudPr
             Kind::StartChildExit => restart::repeated_exit_proof(cx, height, index),
             Kind::StartChildDepositExit => lock::unfounded_deposit_exit_proof(cx, height, index)
                 .or_else(|_| restart::repeated_exit_proof(cx, height, index)),
-            Kind::ChallengeChildExit | Kind::ChallengeChildDepositExit | Kind::ExitPayout => {
+            Kind::ChallengeChildExit | Kind::ChallengeChildDepositExit => {
                 settlement::unfounded_settlement_proof(cx, height, index)
             }
+            Kind::ExitPayout => settlement::unfounded_settlement_proof(cx, height, index)
+                .or_else(|_| escrow::unfounded_escrow_proof(cx, height, index)),
             Kind::ChildCheckpoint => succession::checkpoint_succession_proof(cx, height, index),
-            Kind::DepositToChild => lock::unregistered_child_proof(cx, height, index),
+            Kind::DepositToChild => lock::unregistered_child_proof(cx, height, index)
+                .or_else(|_| escrow::unfounded_escrow_proof(cx, height, index)),
             _ => return None,
         };
         proof.ok()

@@ -147,6 +147,7 @@ pub(super) fn settlement_txs(
             startHeight: link.height,
             startIndex: link.index,
             cancels,
+            ..Default::default()
         };
         let outputs = to.iter().map(|u| Output::new(u.address(), Address::ZERO, U256::ONE));
         let tx = transaction(Kind::ExitPayout, vec![], outputs.collect(), claim.abi_encode());
@@ -217,34 +218,53 @@ pub const LOCK_TXS: [&str; 5] = [
     "inflating_lock",
 ];
 
-/// The transactions of [`LOCK_TXS`], spending `coin`, for `child`, registered at `registered`.
+/// The escrow link each of [`LOCK_TXS`] names (where, and what the escrow holds after it),
+/// given where the registration and the honest lock stand: the honest lock stands on the
+/// registration; the second overstates what it leaves; the third names the registration past
+/// the honest lock; the fourth names a transfer (3:0); the last names nothing.
+fn escrow_links(registered: TxRef, honest: TxRef) -> [(TxRef, u64); 5] {
+    let transfer = TxRef { height: 3, index: 0 };
+    [(registered, 1), (honest, 3), (registered, 1), (transfer, 1), (TxRef::default(), 0)]
+}
+
+/// The transactions of [`LOCK_TXS`], spending `coin`, for `child`, registered at `registered`,
+/// the first standing at index `first` of block 4, with the escrow links of [`escrow_links`].
 pub(super) fn lock_txs(
     d: &SigningDomain,
     alice: &UserKey,
     coin: &UtxoPos,
-    child: u64,
-    registered: TxRef,
+    (child, registered, first): (u64, TxRef, u32),
 ) -> Vec<SignedTransaction> {
-    let lock_of = |into: u64, named: TxRef, amount: U256| {
-        let lock = ChildDeposit {
-            childChainId: into,
-            recipient: alice.address(),
-            token: Address::ZERO,
-            amount,
-            registeredHeight: named.height,
-            registeredIndex: named.index,
-        };
-        let tx = transaction(Kind::DepositToChild, vec![coin.clone()], vec![], lock.abi_encode());
-        sign(d, tx, &[alice])
+    let lock_of = |into: u64, named: TxRef, amount: U256| ChildDeposit {
+        childChainId: into,
+        recipient: alice.address(),
+        token: Address::ZERO,
+        amount,
+        registeredHeight: named.height,
+        registeredIndex: named.index,
+        ..Default::default()
     };
     let lock = |into: u64, named: TxRef| lock_of(into, named, U256::ONE);
-    vec![
+    let locks = [
         lock(child, registered),
         lock(child, TxRef { height: 3, index: 0 }),
         lock(child, TxRef::default()),
         lock(child ^ 1, registered),
         lock_of(child, registered, U256::from(10u64).pow(U256::from(24))),
-    ]
+    ];
+    let honest = TxRef { height: 4, index: first };
+    let links = escrow_links(registered, honest);
+    let linked = locks.into_iter().zip(links).map(|(lock, (link, escrowed))| ChildDeposit {
+        escrowHeight: link.height,
+        escrowIndex: link.index,
+        escrowed: U256::from(escrowed),
+        ..lock
+    });
+    let signed = |lock: ChildDeposit| {
+        let tx = transaction(Kind::DepositToChild, vec![coin.clone()], vec![], lock.abi_encode());
+        sign(d, tx, &[alice])
+    };
+    linked.map(signed).collect()
 }
 
 /// What follows [`LOCK_TXS`], ending block 4, by name: Alice's stake of 10 into the child

@@ -27,6 +27,7 @@ use fabricated::{
 use serde_json::{json, Value};
 
 mod certificates;
+mod escrow;
 mod exits;
 mod fabricated;
 mod lock;
@@ -113,7 +114,7 @@ fn encoding(world: &FraudWorld) -> Value {
             "domain": domain_json(),
             "transaction": h(stx.transaction.abi_encode()),
             "typeHash": stx.transaction.eip712_type_hash().to_string(),
-            "hashStruct": stx.transaction.eip712_hash_struct().to_string(),
+            "hashStruct": crate::signing::hash_struct(&stx.transaction).to_string(),
             "signingHash": chain.domain.signing_hash(&stx.transaction).to_string(),
         },
     })
@@ -458,6 +459,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in stakes::cases(world) {
         let proof = prove(SolFraudKind::UnfoundedStake, &|| evidence.abi_encode());
         push(&name, "UnfoundedStake", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in escrow::cases(world) {
+        let proof = prove(SolFraudKind::UnfoundedEscrow, &|| evidence.abi_encode());
+        push(&name, "UnfoundedEscrow", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);

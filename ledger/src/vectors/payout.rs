@@ -70,6 +70,9 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
             startHeight: 6,
             startIndex: link,
             cancels,
+            token: Address::ZERO,
+            paid: if cancels { U256::ZERO } else { U256::from(amount) },
+            ..Default::default()
         };
         let claimed = Output::new(alice.address(), Address::ZERO, U256::from(amount));
         let bond = Output::new(alice.address(), Address::ZERO, params.exitBond);
@@ -87,6 +90,7 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         amount: U256::from(40),
         registeredHeight: 4,
         registeredIndex: world.well_formed_registration,
+        ..Default::default()
     };
     let lock = transaction(Kind::DepositToChild, vec![], vec![], deposit.abi_encode());
     let nonce = TxRef { height: 6, index: 2 }.deposit_nonce();

@@ -135,6 +135,7 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
         amount: U256::from(30),
         registeredHeight: registered.height,
         registeredIndex: registered.index,
+        ..Default::default()
     };
     let tx = build::transaction(
         Kind::DepositToChild,
@@ -166,6 +167,7 @@ fn lock_into_child_moves_value_to_escrow_and_nothing_pays_it_out_unexited() {
         startHeight: start.height,
         startIndex: start.index,
         cancels: false,
+        ..Default::default()
     };
     let payout = plasma_ledger::SignedTransaction {
         transaction: build::transaction(

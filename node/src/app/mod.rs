@@ -400,8 +400,9 @@ fn verdict(
         }
     }
     let view = store.view_at(unix_now());
-    // A fraud proof is judged on the stakes it will stand on: the proposer sets them.
-    let stx = plasma_ledger::children::restaked(&view, &stx).unwrap_or(stx);
+    // A lock, payout or fraud proof is judged on the links it will stand on: the proposer
+    // sets them (a lock's are not signed).
+    let stx = plasma_ledger::children::relinked(&view, &stx).unwrap_or(stx);
     let verdict = validate_transaction_with(domain, &view, &stx, signers);
     view.finish()?;
     Ok(verdict

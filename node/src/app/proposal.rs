@@ -83,6 +83,8 @@ impl State<'_> {
         // paid (what the escrow holds) or cancelled (under a voided checkpoint).
         let matured = children::matured_payouts(&view, store.active_exits()?, timestamp);
         for stx in matured {
+            // Each stands on the escrow the payouts before it leave.
+            let stx = children::relinked(builder.view(), &stx).unwrap_or(stx);
             let size = 4 + stx.abi_encoded_size();
             if size > budget {
                 break;
@@ -104,10 +106,10 @@ impl State<'_> {
             {
                 continue;
             }
-            // A fraud proof stands on the stakes this block holds before it (its stakes and
-            // reward are no signed data): a stake committed since a watcher built it does not
-            // hold it off.
-            let stx = children::restaked(builder.view(), &stx).unwrap_or(stx);
+            // A lock, payout or fraud proof stands on the escrow or stakes this block holds
+            // before it (its links are no signed data): a lock or stake committed since it was
+            // built does not hold it off.
+            let stx = children::relinked(builder.view(), &stx).unwrap_or(stx);
             let size = 4 + stx.abi_encoded_size();
             if size > budget {
                 continue;

@@ -58,6 +58,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::UnfoundedDepositExit) => "unfounded_deposit_exit",
         Ok(FraudKind::UnregisteredChild) => "unregistered_child",
         Ok(FraudKind::UnfoundedStake) => "unfounded_stake",
+        Ok(FraudKind::UnfoundedEscrow) => "unfounded_escrow",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

@@ -40,6 +40,22 @@ pub(crate) fn tx_ref(r: &TxRef) -> [u8; 12] {
     v
 }
 
+/// A child's escrow of one token: its balance (32 bytes) and where it last changed (12).
+pub(crate) fn escrow(balance: U256, at: &TxRef) -> [u8; 44] {
+    let mut v = [0u8; 44];
+    v[..32].copy_from_slice(&balance.to_be_bytes::<32>());
+    v[32..].copy_from_slice(&tx_ref(at));
+    v
+}
+
+/// The inverse of [`escrow`] (`None`: another layout, such as an older store's bare balance).
+pub(crate) fn escrow_from(v: &[u8]) -> Option<(U256, TxRef)> {
+    if v.len() != 44 {
+        return None;
+    }
+    Some((U256::try_from_be_slice(&v[..32])?, tx_ref_from(&v[32..])?))
+}
+
 pub(crate) fn tx_ref_from(v: &[u8]) -> Option<TxRef> {
     let v: &[u8; 12] = v.try_into().ok()?;
     Some(TxRef {

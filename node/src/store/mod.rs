@@ -329,12 +329,9 @@ impl Store {
             batch.put_cf(self.cf(UTXOS), keys::utxo(pos), out.abi_encode());
             batch.put_cf(self.cf(OWNERS), keys::owned(&out.owner, pos), []);
         }
-        for ((child, token), balance) in &delta.escrow {
-            batch.put_cf(
-                self.cf(CHILDREN),
-                keys::child_address(*child, token),
-                balance.to_be_bytes::<32>(),
-            );
+        for ((child, token), (balance, at)) in &delta.escrow {
+            let value = keys::escrow(*balance, at);
+            batch.put_cf(self.cf(CHILDREN), keys::child_address(*child, token), value);
         }
         for (child, record) in &delta.registry {
             batch.put_cf(self.cf(CHILDREN), child.to_be_bytes(), keys::child_record(record));
@@ -570,8 +567,8 @@ impl Store {
         let mut out = Vec::new();
         self.each_of_child(CHILDREN, chain, |k, v| {
             if k.len() == 28 {
-                let amount =
-                    U256::try_from_be_slice(v).ok_or_else(|| corrupt(CHILDREN, k, "balance"))?;
+                let (amount, _) =
+                    keys::escrow_from(v).ok_or_else(|| corrupt(CHILDREN, k, "escrow"))?;
                 out.push((Address::from_slice(&k[8..]), amount));
             }
             Ok(())

@@ -53,10 +53,11 @@ impl Store {
                     hash,
                 );
             } else if k.len() == 28 {
-                escrow.insert(
-                    Address::from_slice(&k[8..]),
-                    U256::try_from_be_slice(&v).ok_or_else(|| corrupt(CHILDREN, &k, "balance"))?,
-                );
+                let token = Address::from_slice(&k[8..]);
+                let (balance, at) =
+                    keys::escrow_from(&v).ok_or_else(|| corrupt(CHILDREN, &k, "escrow"))?;
+                escrow.insert(token, balance);
+                m.escrow_links.insert((child, token), at);
             }
         }
         for item in self.db.iterator_cf(self.cf(EXITS), rocksdb::IteratorMode::Start) {

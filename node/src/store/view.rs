@@ -37,6 +37,12 @@ impl<'a> StoreView<'a> {
         }
     }
 
+    /// Child `chain`'s escrow of `token` and where it last changed, when anything did.
+    fn escrow_entry(&self, chain: u64, token: &Address) -> Option<(U256, TxRef)> {
+        let entry = |v: &[u8]| keys::escrow_from(v).ok_or_else(|| "escrow".to_string());
+        self.keep(self.store.read_with(CHILDREN, &keys::child_address(chain, token), entry))
+    }
+
     fn keep<T>(&self, r: Result<Option<T>, StoreError>) -> Option<T> {
         r.unwrap_or_else(|e| {
             if let Ok(mut slot) = self.error.lock() {
@@ -70,9 +76,10 @@ impl LedgerView for StoreView<'_> {
         self.keep(self.store.child(chain))
     }
     fn escrow(&self, chain: u64, token: &Address) -> U256 {
-        let balance = |v: &[u8]| U256::try_from_be_slice(v).ok_or_else(|| "balance".to_string());
-        self.keep(self.store.read_with(CHILDREN, &keys::child_address(chain, token), balance))
-            .unwrap_or_default()
+        self.escrow_entry(chain, token).map(|(balance, _)| balance).unwrap_or_default()
+    }
+    fn escrow_link(&self, chain: u64, token: &Address) -> Option<TxRef> {
+        self.escrow_entry(chain, token).map(|(_, at)| at)
     }
     fn child_exit(&self, chain: u64, exit_id: &B256) -> Option<ChildExit> {
         self.keep(self.store.child_exit(chain, exit_id))

@@ -221,7 +221,8 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     assert!(created_for(&delta, w.alice.address()).is_empty());
     let (id, start) = (exit.record.exitId, exit.started_at);
     let not_active = ChildError::ExitNotActive { exit_id: id, start };
-    let payout = build::payout_transaction(w.id, &exit, w.escrow(), 0);
+    let escrow = crate::children::escrow_at(&w.parent.state, w.id, &Address::ZERO);
+    let payout = build::payout_transaction(w.id, &exit, escrow, 0);
     assert_eq!(refused_as(tx_refusal(&mut w.parent, payout)), not_active);
     // Challenged once, it is not challenged again, and it never exits again.
     let again = w.challenge(w.header(2).clone(), w.spend());

@@ -108,7 +108,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     assert_eq!(g.parent.state.total_value(), value, "the bond is held, not lost");
 
     // Not payable before its time; then paid with the bond back, from the escrow.
-    let escrow = g.parent.state.escrow(g.id, &Address::ZERO);
+    let escrow = crate::children::escrow_at(&g.parent.state, g.id, &Address::ZERO);
     let payout = crate::build::payout_transaction(g.id, &exit, escrow, 0);
     let (due, next) = (exit.record.exitableAt, g.parent.tip().timestamp + 10);
     let early = TxError::PayoutEarly { exit_id: id, due, now: next };
@@ -135,7 +135,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
     more.transaction.outputs[0].amount += U256::ONE;
     let exceeds = TxError::PayoutExceeds { exit_id: id, token: Address::ZERO };
     assert_eq!(tx_refusal(&mut g.parent, more), exceeds);
-    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), escrow, "nothing left the escrow");
+    assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), escrow.1, "nothing left the escrow");
     let (_, delta) = g.parent.commit(vec![payout.clone()]);
     assert_eq!(g.parent.state.child_exit(g.id, &id).expect("kept").status, ExitStatus::Paid);
     // The start it names founds it: no showing convicts the honest payout.

@@ -53,6 +53,7 @@ fn lock_into(id: u64, to: Address, token: Address, amount: u64) -> ChildDeposit 
         amount: U256::from(amount),
         registeredHeight: REGISTERED.height,
         registeredIndex: REGISTERED.index,
+        ..Default::default()
     }
 }
 

@@ -122,6 +122,9 @@ fn payout_cancelling(
         startHeight: start.height,
         startIndex: start.index,
         cancels,
+        token: Address::ZERO,
+        paid: if cancels { U256::ZERO } else { U256::from(40) },
+        ..Default::default()
     };
     let to = testkit::user(to).address();
     let outputs = vec![

@@ -60,6 +60,7 @@ fn a_deposit_exit_of_anothers_lock_or_a_lock_into_another_child_is_convicted() {
             amount: U256::from(amount),
             registeredHeight: registered.height,
             registeredIndex: registered.index,
+            ..Default::default()
         };
         lock.abi_encode()
     };
@@ -94,7 +95,7 @@ fn a_payout_of_a_record_exit_early_or_above_its_deposit_is_convicted() {
     let id = plasma_ledger::exit::ExitKey::Deposit(ALICES_DEPOSIT).exit_id();
     let exit = before.state.child_exit(child, &id).expect("queued");
     let payout = |chain: &TestChain, more: u64| {
-        let escrow = chain.state.escrow(child, &Address::ZERO);
+        let escrow = plasma_ledger::children::escrow_at(&chain.state, child, &Address::ZERO);
         let mut payout = build::payout_transaction(child, &exit, escrow, 0);
         payout.transaction.outputs[0].amount += U256::from(more);
         payout
@@ -166,6 +167,7 @@ fn every_lock_into_a_child_never_registered_there_is_convicted_by_the_watchers_p
             amount: U256::from(10),
             registeredHeight: registered.height,
             registeredIndex: registered.index,
+            ..Default::default()
         };
         move |c: &TestChain| alices(c, Kind::DepositToChild, (3, 3), 40, lock.abi_encode())
     };

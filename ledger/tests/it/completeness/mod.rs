@@ -41,6 +41,7 @@ use Verdict::*;
 
 mod challenges;
 mod deposits;
+mod escrow;
 mod exits;
 mod headers;
 mod payouts;
@@ -49,6 +50,9 @@ mod stakes;
 mod succession;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
+/// Payouts take from a child's escrow no more than it holds (`UnfoundedEscrow`): what stays the
+/// parent's bookkeeping moves value among the child's exits, and mints none.
+const WHICH_EXIT: &str = "which exit the child's escrow pays, and how much of what it holds";
 
 fn verdict(e: &BlockError) -> Verdict {
     match e {
@@ -130,9 +134,10 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::PayoutOwner { .. } => Convicted(FraudKind::UnfoundedSettlement),
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
+        | TxError::PayoutToken { .. }
         | TxError::RecordExitCancelled { .. } => Convicted(FraudKind::OverdrawnPayout),
         TxError::UnknownChild(_) => Convicted(FraudKind::UnregisteredChild),
-        TxError::ExitNotPayable { .. } | TxError::PayoutMismatch { .. } => Open(BOOKKEEPING),
+        TxError::ExitNotPayable { .. } | TxError::PayoutMismatch { .. } => Open(WHICH_EXIT),
         TxError::System(e) => child_verdict(e),
     }
 }
@@ -196,12 +201,14 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::UnknownChild(_) | ChildError::StakesLink { .. } | ChildError::RewardOutput => {
             Convicted(FraudKind::UnfoundedStake)
         }
+        ChildError::EscrowLink { .. } => Convicted(FraudKind::UnfoundedEscrow),
+        // Paid no more than the escrow holds, an exit above it mints nothing.
+        ChildError::AmountTooLarge { .. } => Open(WHICH_EXIT),
         ChildError::SlashedStakes { .. } => {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
         }
         ChildError::InactiveSet { .. }
         | ChildError::VoidAnchor { .. }
-        | ChildError::AmountTooLarge { .. }
         | ChildError::NotBelowRollback { .. }
         | ChildError::Fraud(_) => Open(BOOKKEEPING),
     }
@@ -639,6 +646,7 @@ fn lock(c: &TestChain, child: u64) -> SignedTransaction {
         amount: U256::from(40),
         registeredHeight: 3,
         registeredIndex: 0,
+        ..Default::default()
     };
     let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
     let tx = build::transaction(

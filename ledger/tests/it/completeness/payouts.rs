@@ -21,6 +21,14 @@ fn after_start(
     from_due: i64,
     payout: impl FnOnce(&TestChain, u64, [&ChildExit; 2]) -> SignedTransaction,
 ) -> (TestChain, TestChain) {
+    after_start_all(from_due, |c, child, exits| vec![payout(c, child, exits)])
+}
+
+/// [`after_start`], with block 5 holding every transaction `payouts` gives.
+pub(super) fn after_start_all(
+    from_due: i64,
+    payouts: impl FnOnce(&TestChain, u64, [&ChildExit; 2]) -> Vec<SignedTransaction>,
+) -> (TestChain, TestChain) {
     let mut chain = honest_start();
     let alice = testkit::user("alice");
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
@@ -64,16 +72,21 @@ fn after_start(
     chain.clock_offset +=
         due.checked_sub(next_time).expect("the exits are due after block 5's time");
     let honest = chain.clone();
-    let tx = payout(&chain, child, [&first, &second]);
-    chain.commit_unchecked(vec![tx]);
+    let txs = payouts(&chain, child, [&first, &second]);
+    chain.commit_unchecked(txs);
     chain.commit_unchecked(Vec::new());
     (chain, honest)
 }
 
 /// The payout the parent owes once `exit` is due (its 20 and the bond of 10 to Alice), with
 /// its first output's amount raised by `more`.
-fn paying(chain: &TestChain, child: u64, exit: &ChildExit, more: u64) -> SignedTransaction {
-    let escrow = chain.state.escrow(child, &Address::ZERO);
+pub(super) fn paying(
+    chain: &TestChain,
+    child: u64,
+    exit: &ChildExit,
+    more: u64,
+) -> SignedTransaction {
+    let escrow = plasma_ledger::children::escrow_at(&chain.state, child, &Address::ZERO);
     let mut payout = build::payout_transaction(child, exit, escrow, 0);
     payout.transaction.outputs[0].amount += U256::from(more);
     payout
