@@ -10,7 +10,7 @@ import {FraudFixture} from "./FraudFixture.sol";
 /// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
 /// names (its link): a child checkpoint, a challenge or payout of a child's exit, a start of one
 /// again, a start of an exit from the deposit record, a lock into a child, a stake, bond or fraud
-/// proof of a child. The honest counterpart is refused and changes nothing; the fraud freezes the chain
+/// proof of a child, a lock or payout of a child's escrow. The honest counterpart is refused and changes nothing; the fraud freezes the chain
 /// and slashes the anchor's signers.
 contract FraudLinksTest is FraudFixture {
     /// ... accepts a checkpoint of its child naming a set of its quorum's own (its own
@@ -305,6 +305,41 @@ contract FraudLinksTest is FraudFixture {
             LinkVerifier.NotLater.selector,
             4
         );
+    }
+
+    /// ... locks into its child saying the escrow holds more after it than the lock it stands
+    /// on and its amount make (so that payouts may take more than was locked, minting value
+    /// the quorum would exit from the root): that lock, shown, convicts; the honest lock,
+    /// shown its child's registration, does not.
+    function test_fraud_a_lock_overstating_the_escrow() public {
+        _convict("unfounded_escrow_overstating", "unfounded_escrow_honest", LinkVerifier.Follows.selector, 4);
+    }
+
+    /// ... locks into its child standing on its registration past a lock (so that payouts
+    /// draw twice on the same deposit): the lock between them convicts; the honest lock, shown
+    /// a transaction before its link, does not.
+    function test_fraud_a_lock_standing_past_a_lock() public {
+        _convict(
+            "unfounded_escrow_naming_the_registration_past_a_lock",
+            "unfounded_escrow_honest_shown_later",
+            LinkVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// ... pays a child's exit standing on no escrow at all: its link names nothing.
+    function test_fraud_a_payout_standing_on_no_escrow() public {
+        _convict(
+            "unfounded_escrow_payout_naming_nothing",
+            "unfounded_escrow_honest_shown_nothing",
+            LinkVerifier.SomethingThere.selector,
+            4
+        );
+    }
+
+    /// An unfounded-escrow proof costs what a block holds.
+    function test_an_unfounded_escrow_proof_fits_a_block() public {
+        _convictsWithin("unfounded_escrow_overstating", 2_000_000, "gas of an unfounded-escrow proof: ");
     }
 
     /// An unfounded-stake proof costs what a block holds.

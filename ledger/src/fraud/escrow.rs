@@ -3,7 +3,8 @@
 //!
 //! A plasma parent keeps what each child's escrow holds of each token: a `DepositToChild`
 //! adds its amount, an `ExitPayout` takes what it pays from it (`paid`: its owner's share of
-//! the payout; the bond it returns is the exit's own). Each names where the parent last
+//! the payout; the bond it returns is the exit's own), but a cancellation, which takes nothing
+//! and is no link of the chain. Each names where the parent last
 //! changed that escrow (the child's registration, which leaves every escrow of it empty, or
 //! the latest lock or payout of the child in the token) and what the escrow holds after it,
 //! and the parent refuses any other (`ChildError::EscrowLink`). So a quorum that pays exits of
@@ -59,8 +60,9 @@ impl EscrowLink {
     }
 }
 
-/// Reads `tx` as a lock or payout (`None`: another kind). A payload that does not decode is
-/// no evidence (the contract's decoding reverts): its block is proven malformed.
+/// Reads `tx` as a lock or a payout that does not cancel (`None`: another kind, or a
+/// cancellation). A payload that does not decode is no evidence (the contract's decoding
+/// reverts): its block is proven malformed.
 pub(crate) fn escrow_link(tx: &Transaction) -> Result<Option<EscrowLink>, FraudError> {
     let wrong = |_| FraudError::WrongKind(tx.kind);
     let data = &tx.data;
@@ -80,6 +82,10 @@ pub(crate) fn escrow_link(tx: &Transaction) -> Result<Option<EscrowLink>, FraudE
         Some(Kind::ExitPayout) => {
             let p: ExitPayoutClaim =
                 decode("ExitPayoutClaim", data, EXIT_PAYOUT_CLAIM_BYTES).map_err(wrong)?;
+            // A cancellation takes nothing from the escrow: no link of its chain.
+            if p.cancels {
+                return Ok(None);
+            }
             Some(EscrowLink {
                 child: p.childChainId,
                 token: p.token,

@@ -31,6 +31,16 @@ pub(super) fn cases(
         link.is_some_and(|l| !l.adds)
     });
     let payout = payout.expect("a payout in the fraud world") as u32;
+    let cancellation = block.transactions.iter().position(|stx| {
+        let tx = &stx.transaction;
+        let claim = crate::types::decode::<crate::types::ExitPayoutClaim>(
+            "ExitPayoutClaim",
+            &tx.data,
+            crate::types::EXIT_PAYOUT_CLAIM_BYTES,
+        );
+        tx.tx_kind() == Some(crate::kind::Kind::ExitPayout) && claim.is_ok_and(|c| c.cancels)
+    });
+    let cancellation = cancellation.expect("a cancellation in the fraud world") as u32;
     let all: Vec<(&str, LinkEvidence)> = vec![
         ("honest", evidence(honest, Shows::Linked, registration)),
         ("honest_shown_nothing", evidence(honest, Shows::Nothing, last_of_3)),
@@ -46,6 +56,8 @@ pub(super) fn cases(
         ),
         ("naming_nothing", evidence(at("inflating_lock"), Shows::Nothing, IncludedTx::default())),
         ("payout_naming_nothing", evidence(payout, Shows::Nothing, IncludedTx::default())),
+        // A cancellation takes nothing from the escrow: no link of its chain.
+        ("cancellation", evidence(cancellation, Shows::Nothing, IncludedTx::default())),
     ];
     debug_assert_eq!(first as usize + LOCK_TXS.len() + STAKE_TXS.len(), block.transactions.len());
     all.into_iter()
@@ -82,5 +94,7 @@ mod tests {
         assert_eq!(verdict("honest"), Err(FraudError::Follows));
         assert_eq!(verdict("honest_shown_nothing"), Err(FraudError::SomethingThere));
         assert_eq!(verdict("honest_shown_later"), Err(FraudError::NotLater));
+        let kind = crate::kind::Kind::ExitPayout as u8;
+        assert_eq!(verdict("cancellation"), Err(FraudError::WrongKind(kind)));
     }
 }

@@ -52,25 +52,39 @@ fn every_payout_taking_more_than_the_childs_escrow_holds_is_convicted_by_the_wat
         ("a payout naming itself", |l| l.0 = TxRef { height: 5, index: 0 }),
     ];
     for (name, edit) in cases {
-        let (chain, honest) = after_start_all(0, |c, child, exits| {
+        let (chain, honest) = after_start_all((40, 0), |c, child, exits| {
             vec![relinked_as(paying(c, child, exits[0], 0), edit)]
         });
         assert_convicted(name, &chain, &honest, 5, |_| 5);
     }
     // Two payouts in one block drawing on the same 40, the second naming the lock, not the
     // first: the second is convicted, whatever escrow it says is left.
-    let (chain, honest) = after_start_all(0, |c, child, [first, second]| {
+    let (chain, honest) = after_start_all((40, 0), |c, child, [first, second]| {
         let first = paying(c, child, first, 0);
         let again = relinked_as(paying(c, child, second, 0), |l| l.1 = U256::from(20));
         vec![first, again]
     });
     assert_convicted("a second payout naming the lock, not the first", &chain, &honest, 5, |_| 5);
+    // With 30 locked, exits of 20 and 20 ahead drain it: the second is owed the 10 left. Paid
+    // its 20 in full, it takes what the escrow no longer holds — 10 minted on the parent —,
+    // whatever escrow it says is left.
+    let (chain, honest) = after_start_all((30, 0), |c, child, [first, second]| {
+        let first = paying(c, child, first, 0);
+        let mut full = relinked_as(paying(c, child, second, 0), |l| {
+            *l = (TxRef { height: 5, index: 0 }, U256::ZERO, U256::from(20))
+        });
+        full.transaction.outputs[0].amount = U256::from(20);
+        vec![first, full]
+    });
+    let (paid, owed) = (&chain.blocks[4].transactions[1].transaction.outputs[0].amount, 10);
+    assert_eq!(*paid, U256::from(20), "paid more than the {owed} the escrow holds");
+    assert_convicted("a payout of more than its escrow holds", &chain, &honest, 5, |_| 5);
 }
 
 #[test]
 fn two_payouts_of_one_queue_in_one_block_each_stand_on_the_escrow_the_one_before_leaves() {
     // As a proposer places them: the second names the first, and the escrow ends empty.
-    let (_, mut chain) = after_start_all(0, |_, _, _| Vec::new());
+    let (_, mut chain) = after_start_all((40, 0), |_, _, _| Vec::new());
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
     // Exits of minted deposits are keyed by their nonces.
     let exit = |nonce| {

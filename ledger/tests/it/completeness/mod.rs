@@ -638,17 +638,22 @@ fn equivocation(child: u64) -> plasma_ledger::FraudProof {
 
 /// Alice's lock of 40 of her 100 into `child`, registered at 3:0 ([`child_then`]), 60 back.
 fn lock(c: &TestChain, child: u64) -> SignedTransaction {
+    lock_of(c, child, 40)
+}
+
+/// [`lock`], of `amount`: the rest back.
+fn lock_of(c: &TestChain, child: u64, amount: u64) -> SignedTransaction {
     let alice = testkit::user("alice");
     let lock = plasma_ledger::ChildDeposit {
         childChainId: child,
         recipient: alice.address(),
         token: Address::ZERO,
-        amount: U256::from(40),
+        amount: U256::from(amount),
         registeredHeight: 3,
         registeredIndex: 0,
         ..Default::default()
     };
-    let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(60))];
+    let change = vec![Output::new(alice.address(), Address::ZERO, U256::from(100 - amount))];
     let tx = build::transaction(
         Kind::DepositToChild,
         vec![UtxoPos::new(2, 0, 0)],

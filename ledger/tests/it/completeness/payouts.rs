@@ -21,12 +21,13 @@ fn after_start(
     from_due: i64,
     payout: impl FnOnce(&TestChain, u64, [&ChildExit; 2]) -> SignedTransaction,
 ) -> (TestChain, TestChain) {
-    after_start_all(from_due, |c, child, exits| vec![payout(c, child, exits)])
+    after_start_all((40, from_due), |c, child, exits| vec![payout(c, child, exits)])
 }
 
-/// [`after_start`], with block 5 holding every transaction `payouts` gives.
+/// [`after_start`], with Alice locking `locked` (of her 100) into the child and block 5
+/// holding every transaction `payouts` gives.
 pub(super) fn after_start_all(
-    from_due: i64,
+    (locked, from_due): (u64, i64),
     payouts: impl FnOnce(&TestChain, u64, [&ChildExit; 2]) -> Vec<SignedTransaction>,
 ) -> (TestChain, TestChain) {
     let mut chain = honest_start();
@@ -44,8 +45,9 @@ pub(super) fn after_start_all(
     let certificate = testkit::certify_all(&set, &keys, &header);
     let checkpoint = Checkpoint { header: header.clone(), certificate };
     let setup = chain.clone();
-    let block_3 =
-        child_then(&setup, 4, |c, child| vec![first_checkpoint(c, &checkpoint), lock(c, child)]);
+    let block_3 = child_then(&setup, 4, |c, child| {
+        vec![first_checkpoint(c, &checkpoint), lock_of(c, child, locked)]
+    });
     chain.commit(block_3);
     // Exit `index` of child block 1, bonded from Alice's change at `coin`, `keep` of it back.
     let start = |index: u32, coin: UtxoPos, keep: u64| {
@@ -62,7 +64,11 @@ pub(super) fn after_start_all(
             build::transaction(Kind::StartChildExit, vec![coin], vec![change], start.abi_encode());
         build::sign(&chain.domain, tx, &[&alice])
     };
-    let starts = vec![start(0, UtxoPos::new(3, 2, 0), 50), start(1, UtxoPos::new(4, 0, 0), 40)];
+    let change = 100 - locked;
+    let starts = vec![
+        start(0, UtxoPos::new(3, 2, 0), change - 10),
+        start(1, UtxoPos::new(4, 0, 0), change - 20),
+    ];
     chain.commit(starts);
     let exit =
         |nonce| chain.state.child_exit(child, &ExitKey::Deposit(nonce).exit_id()).expect("queued");
