@@ -44,6 +44,10 @@ contract ChildVerifier {
     error NotAccepted();
     /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
     error Accepted();
+    /// The fraud proof shown is not before the transaction it would void.
+    error NotBefore();
+    /// Honest: the transaction stands below the height the earlier fraud proof is shown under.
+    error BelowTheFraud();
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -235,6 +239,52 @@ contract ChildVerifier {
             if (gasleft() <= before / 64) revert ClaimCheckOutOfGas();
         }
         return s.height;
+    }
+
+    /// @notice An exit start of a child's output, a challenge of an exit of a deposit into the
+    /// child, or a fraud proof against it (`voided`), standing at or above the height an
+    /// earlier fraud proof against the child (`fraud`) is shown under (`ev`, the ABI encoding
+    /// of `VoidedAnchorEvidence`; `ledger::fraud::verify_voided_anchor`). That proof lowered the
+    /// child's rollback to the block it convicts, at or below that height, with no checkpoint
+    /// the parent accepted between: the later transaction stands on a voided checkpoint.
+    function voidedAnchor(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.voidedAnchorOf(chainId, anchor, abi.decode(ev, (VoidedAnchorEvidence)));
+    }
+
+    /// @notice `voidedAnchor`, on the decoded evidence.
+    function voidedAnchorOf(uint64 chainId, BlockHeader calldata anchor, VoidedAnchorEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        (IncludedTx calldata f, IncludedTx calldata v) = (e.fraud, e.voided);
+        Transaction calldata fraud = ExitGame.included(chainId, anchor, f.inclusion, f.height, f.txIndex);
+        Transaction calldata voided = ExitGame.included(chainId, anchor, v.inclusion, v.height, v.txIndex);
+        if (fraud.kind != ExitGame.PROVE_CHILD_FRAUD) revert WrongKind(fraud.kind);
+        if (_position(f.height, f.txIndex) >= _position(v.height, v.txIndex)) revert NotBefore();
+        (uint64 child, uint64 frozenFrom) = _shownHeight(fraud);
+        (uint64 named, uint64 standingAt) = _shownHeight(voided);
+        if (named != child) revert NotTheChild(named, child);
+        if (standingAt < frozenFrom) revert BelowTheFraud();
+        return v.height;
+    }
+
+    /// The child `t` names and the height of its checkpoint `t` stands on: an exit start's or
+    /// deposit-exit challenge's anchor, a fraud proof's anchor or equivocation
+    /// (`ledger::fraud::accepted::shown_height`).
+    function _shownHeight(Transaction calldata t) private pure returns (uint64, uint64) {
+        if (t.kind == ExitGame.PROVE_CHILD_FRAUD) {
+            ChildFraudProof memory c = abi.decode(t.data, (ChildFraudProof));
+            if (c.proof.kind == uint8(FraudKind.Equivocation)) {
+                return (c.childChainId, abi.decode(c.proof.evidence, (EquivocationEvidence)).a.height);
+            }
+        }
+        (uint64 child, BlockHeader memory childAnchor,) = _anchored(t);
+        return (child, childAnchor.height);
     }
 
     /// The child `t` names, the child checkpoint it stands on and where it shows the parent

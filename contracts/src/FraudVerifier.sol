@@ -321,7 +321,8 @@ contract FraudVerifier {
     /// founds (`unfoundedDepositExit`), a lock into a child never registered
     /// (`unregisteredChild`), a stake, bond or fraud proof its child's stakes do not found
     /// (`unfoundedStake`), a lock or payout its child's escrow does not found
-    /// (`unfoundedEscrow`). `root` is the root contract, whose signing
+    /// (`unfoundedEscrow`), a transaction under a checkpoint a fraud proof voided
+    /// (`voidedAnchor`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -333,6 +334,7 @@ contract FraudVerifier {
         }
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
+        if (kind == FraudKind.VoidedAnchor) return child.voidedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
         if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);

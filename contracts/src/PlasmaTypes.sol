@@ -439,7 +439,11 @@ enum FraudKind {
     // the link names no registration, lock or payout of that child in that token, or nothing,
     // or a later one came between; or what the escrow holds after it is not what the link's
     // holds and its amount make (a payout takes no more than it holds) (`LinkEvidence`).
-    UnfoundedEscrow
+    UnfoundedEscrow,
+    // An exit start, deposit-exit challenge or fraud proof of a child standing on a checkpoint
+    // at or above the one an earlier fraud proof against the child was shown under: that proof
+    // froze the child and voided it (`VoidedAnchorEvidence`).
+    VoidedAnchor
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -510,6 +514,17 @@ struct IncludedTx {
     uint64 height;
     uint32 txIndex;
     TxInclusion inclusion;
+}
+
+/// A fraud proof against a child (`fraud`, a `ProveChildFraud`) and, after it, a transaction
+/// standing on a checkpoint of the child at or above the height the proof shows (`voided`: a
+/// `StartChildExit` or `ChallengeChildDepositExit` by its anchor, or a `ProveChildFraud` by the
+/// height it shows — its anchor's, or an equivocation's). The proof voids every checkpoint from
+/// the block it convicts, and no checkpoint the parent accepted lies between that block and
+/// the one the proof is shown under, so the later transaction stands on a voided one.
+struct VoidedAnchorEvidence {
+    IncludedTx fraud;
+    IncludedTx voided;
 }
 
 /// A transaction, included (`linking`), that names an earlier transaction of the parent it

@@ -83,6 +83,23 @@ contract FraudTest is FraudFixture {
         );
     }
 
+    /// ... hears a fraud proof against its child shown under the checkpoint an earlier proof
+    /// was shown under (it lowers nothing, and takes the child's stakes again): the earlier
+    /// proof, shown, convicts; the earlier proof shown as standing after the later one does not.
+    function test_fraud_a_fraud_proof_under_a_checkpoint_an_earlier_one_voided() public {
+        _convict(
+            "voided_anchor_a_later_proof",
+            "voided_anchor_honest_shown_after_a_later_proof",
+            ChildVerifier.NotBefore.selector,
+            4
+        );
+    }
+
+    /// A voided-anchor proof costs what a block holds.
+    function test_a_voided_anchor_proof_fits_a_block() public {
+        _convictsWithin("voided_anchor_a_later_proof", 2_000_000, "gas of a voided-anchor proof: ");
+    }
+
     /// The dearest unaccepted-anchor proof: the acceptance's block, proven in the anchor's
     /// history, is not the chain's block there.
     function test_an_unaccepted_anchor_proof_fits_a_block() public {

@@ -68,6 +68,8 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("Certified")) return ChildVerifier.Certified.selector;
         if (n == keccak256("NotTheNamedSet")) return ChildVerifier.NotTheNamedSet.selector;
         if (n == keccak256("Accepted")) return ChildVerifier.Accepted.selector;
+        if (n == keccak256("NotBefore")) return ChildVerifier.NotBefore.selector;
+        if (n == keccak256("BelowTheFraud")) return ChildVerifier.BelowTheFraud.selector;
         if (n == keccak256("Follows")) return LinkVerifier.Follows.selector;
         if (n == keccak256("SomethingThere")) return LinkVerifier.SomethingThere.selector;
         if (n == keccak256("NotLater")) return LinkVerifier.NotLater.selector;
@@ -317,7 +319,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 116, "every fraud vector convicts");
+        assertEq(convicted, 117, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

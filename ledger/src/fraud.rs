@@ -86,6 +86,9 @@ pub enum FraudKind {
     /// A lock into a child or a payout of a child's exit that the child's escrow of its token,
     /// as its link shows it, does not found ([`verify_unfounded_escrow`]).
     UnfoundedEscrow,
+    /// An exit start, deposit-exit challenge or fraud proof of a child standing on a checkpoint
+    /// an earlier fraud proof against the child voided ([`verify_voided_anchor`]).
+    VoidedAnchor,
 }
 
 /// A proven fraud.
@@ -471,7 +474,7 @@ pub fn judge(
         DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
         InvalidSignatureEvidence, LinkEvidence, MalformedTransactionEvidence, MintProof,
         MissingInputKind, NonexistentInputEvidence, PayoutEvidence, SpendProof,
-        UnacceptedAnchorEvidence, UncertifiedCheckpointEvidence,
+        UnacceptedAnchorEvidence, UncertifiedCheckpointEvidence, VoidedAnchorEvidence,
     };
     let spend = |p: &SpendProof| SpendEvidence {
         height: p.height,
@@ -588,6 +591,11 @@ pub fn judge(
                 decode("UnacceptedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_unaccepted_anchor(chain_id, anchor, &e)
         }
+        Kind::VoidedAnchor => {
+            let e: VoidedAnchorEvidence =
+                decode("VoidedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_voided_anchor(chain_id, anchor, &e)
+        }
         Kind::CheckpointSuccession
         | Kind::UnfoundedSettlement
         | Kind::RepeatedExit
@@ -671,7 +679,7 @@ pub(crate) mod stakes;
 pub(crate) mod succession;
 mod unregistered;
 
-pub use accepted::verify_unaccepted_anchor;
+pub use accepted::{verify_unaccepted_anchor, verify_voided_anchor};
 pub use certified::verify_uncertified_checkpoint;
 pub use error::FraudError;
 pub use escrow::verify_unfounded_escrow;

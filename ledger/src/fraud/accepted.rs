@@ -1,5 +1,6 @@
 //! An exit a plasma parent started, a deposit exit it let be challenged, or a fraud proof it heard
-//! against a child, under a child checkpoint it never accepted.
+//! against a child, under a child checkpoint it never accepted, or under one a fraud proof it
+//! heard before voided.
 //!
 //! A `StartChildExit`, a `ChallengeChildDepositExit` and an anchored `ProveChildFraud` show where
 //! the parent accepted their anchor: the parent's own `ChildCheckpoint` transaction of it, in an
@@ -14,7 +15,8 @@ use crate::kind::Kind;
 use crate::merkle;
 use crate::types::{
     decode, Acceptance, BlockHeader, ChildDepositExitChallenge, ChildExitStart, ChildFraudProof,
-    FraudKind as SolFraudKind, Transaction, UnacceptedAnchorEvidence, MAX_TX_BYTES,
+    FraudKind as SolFraudKind, Transaction, TxRef, UnacceptedAnchorEvidence, VoidedAnchorEvidence,
+    MAX_TX_BYTES,
 };
 
 /// Unaccepted anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or anchored
@@ -41,6 +43,56 @@ pub fn verify_unaccepted_anchor(
         return Err(FraudError::Accepted);
     }
     Ok(FraudVerdict::at(FraudKind::UnacceptedAnchor, shown.height))
+}
+
+/// Voided anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or `ProveChildFraud`
+/// (`e.voided`) standing at or above the height an earlier `ProveChildFraud` against the same
+/// child (`e.fraud`) is shown under ([`shown_height`]). That proof, heard, lowered the child's
+/// rollback to the block it convicts, at or below the height it shows, and froze the child; it
+/// was shown under the lowest checkpoint the parent accepted at or above that block
+/// (`no_checkpoint_from`), so every checkpoint the parent accepted from the rollback up is at
+/// or above that height: the later transaction stands on a voided one (`ChildError::VoidAnchor`,
+/// or `NotBelowRollback` for a fraud proof that lowers nothing). A fraud proof the parent
+/// refused stands in a block proven first by what refuses it.
+pub fn verify_voided_anchor(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    e: &VoidedAnchorEvidence,
+) -> Result<FraudVerdict, FraudError> {
+    let (f, v) = (&e.fraud, &e.voided);
+    let fraud = included(chain_id, anchor, &f.inclusion, f.height, f.txIndex)?;
+    let voided = included(chain_id, anchor, &v.inclusion, v.height, v.txIndex)?;
+    if fraud.tx_kind() != Some(Kind::ProveChildFraud) {
+        return Err(FraudError::WrongKind(fraud.kind));
+    }
+    let at = |height, index| TxRef { height, index };
+    if at(f.height, f.txIndex) >= at(v.height, v.txIndex) {
+        return Err(FraudError::NotBefore);
+    }
+    let (child, frozen_from) = shown_height(fraud)?;
+    let (named, standing_at) = shown_height(voided)?;
+    if named != child {
+        return Err(FraudError::NotTheChild { named, registered: child });
+    }
+    if standing_at < frozen_from {
+        return Err(FraudError::BelowTheFraud);
+    }
+    Ok(FraudVerdict::at(FraudKind::VoidedAnchor, v.height))
+}
+
+/// The child `tx` names and the height of the child's checkpoint it stands on: an exit start's
+/// or deposit-exit challenge's anchor, a fraud proof's anchor or equivocation.
+pub(crate) fn shown_height(tx: &Transaction) -> Result<(u64, u64), FraudError> {
+    if tx.tx_kind() == Some(Kind::ProveChildFraud) {
+        let wrong = || FraudError::WrongKind(tx.kind);
+        let c: ChildFraudProof =
+            decode("ChildFraudProof", &tx.data, MAX_TX_BYTES).map_err(|_| wrong())?;
+        if let Some(e) = super::equivocation_evidence(&c.proof) {
+            return Ok((c.childChainId, e.map_err(|_| wrong())?.a.height));
+        }
+    }
+    let (child, anchor, _) = anchored(tx)?;
+    Ok((child, anchor.height))
 }
 
 /// The child `tx` names, the child checkpoint it stands on and where it shows the parent

@@ -72,6 +72,12 @@ pub enum FraudError {
     /// Honest: the exit start shows its anchor accepted in an earlier block of the parent.
     #[error("the exit start shows its anchor accepted")]
     Accepted,
+    /// The fraud proof shown does not stand before the transaction it would void.
+    #[error("the fraud proof shown is not before the transaction it voids")]
+    NotBefore,
+    /// Honest: the transaction stands below the height the earlier fraud proof shows.
+    #[error("the transaction stands below the checkpoint the fraud proof is shown under")]
+    BelowTheFraud,
     /// Honest: the transaction may stand on what its link names.
     #[error("the transaction may stand on the one its link names")]
     Follows,

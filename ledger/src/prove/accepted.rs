@@ -1,11 +1,16 @@
 //! The proof of an exit started under a child checkpoint the chain never accepted
-//! ([`crate::fraud::verify_unaccepted_anchor`]).
+//! ([`crate::fraud::verify_unaccepted_anchor`]), or under one a fraud proof it heard voided
+//! ([`crate::fraud::verify_voided_anchor`]).
 
 use super::{ProofContext, ProofError};
 use crate::acceptance::acceptance_height;
-use crate::fraud::accepted::anchored;
-use crate::fraud::verify_unaccepted_anchor;
-use crate::types::{FraudKind as SolFraudKind, FraudProof, IncludedTx, UnacceptedAnchorEvidence};
+use crate::fraud::accepted::{anchored, shown_height};
+use crate::fraud::{verify_unaccepted_anchor, verify_voided_anchor};
+use crate::kind::Kind;
+use crate::types::{
+    FraudKind as SolFraudKind, FraudProof, IncludedTx, TxRef, UnacceptedAnchorEvidence,
+    VoidedAnchorEvidence,
+};
 
 /// The proof that transaction `index` of block `height`, a `StartChildExit`, a
 /// `ChallengeChildDepositExit` or an anchored `ProveChildFraud`, shows no acceptance of its anchor:
@@ -30,4 +35,40 @@ pub(super) fn unaccepted_anchor_proof(
     verify_unaccepted_anchor(cx.domain.chain_id, cx.anchor, &ev)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(cx.proof(SolFraudKind::UnacceptedAnchor, &ev))
+}
+
+/// The proof that transaction `index` of block `height`, a `StartChildExit`, a
+/// `ChallengeChildDepositExit` or a `ProveChildFraud`, stands on a checkpoint a fraud proof
+/// against its child voided: it, and the latest fraud proof against the child before it that is
+/// shown at or below the height it stands on.
+pub(super) fn voided_anchor_proof(
+    cx: &ProofContext<'_>,
+    height: u64,
+    index: u32,
+) -> Result<FraudProof, ProofError> {
+    let voided = cx.included(height, index)?;
+    let unsupported = |e: crate::fraud::FraudError| ProofError::Unsupported(e.to_string());
+    let (child, standing_at) =
+        shown_height(&voided.inclusion.signedTx.transaction).map_err(unsupported)?;
+    let at = TxRef { height, index };
+    let voids = |tx: &crate::types::Transaction| {
+        tx.tx_kind() == Some(Kind::ProveChildFraud)
+            && shown_height(tx).is_ok_and(|(c, shown)| c == child && shown <= standing_at)
+    };
+    let fraud = cx
+        .blocks
+        .iter()
+        .take_while(|b| b.header.height <= height)
+        .flat_map(|b| {
+            let placed = b.transactions.iter().enumerate();
+            placed.map(move |(i, stx)| (TxRef { height: b.header.height, index: i as u32 }, stx))
+        })
+        .filter(|(place, stx)| *place < at && voids(&stx.transaction))
+        .map(|(place, _)| place)
+        .last()
+        .ok_or_else(|| ProofError::Refuted("no fraud proof before it voids its anchor".into()))?;
+    let ev = VoidedAnchorEvidence { fraud: cx.included(fraud.height, fraud.index)?, voided };
+    verify_voided_anchor(cx.domain.chain_id, cx.anchor, &ev)
+        .map_err(|e| ProofError::Refuted(e.to_string()))?;
+    Ok(cx.proof(SolFraudKind::VoidedAnchor, &ev))
 }

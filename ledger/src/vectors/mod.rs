@@ -38,6 +38,7 @@ mod root;
 mod settlement;
 mod stakes;
 mod succession;
+mod voided;
 
 fn h(bytes: impl AsRef<[u8]>) -> String {
     hex::encode_prefixed(bytes)
@@ -463,6 +464,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in escrow::cases(world) {
         let proof = prove(SolFraudKind::UnfoundedEscrow, &|| evidence.abi_encode());
         push(&name, "UnfoundedEscrow", Value::Null, proof, result);
+    }
+    for (name, evidence, result) in voided::cases(world) {
+        let proof = prove(SolFraudKind::VoidedAnchor, &|| evidence.abi_encode());
+        push(&name, "VoidedAnchor", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
     let (payout_checkpoint, payout_cases) = payout::cases(world);

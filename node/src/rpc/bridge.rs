@@ -59,6 +59,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::UnregisteredChild) => "unregistered_child",
         Ok(FraudKind::UnfoundedStake) => "unfounded_stake",
         Ok(FraudKind::UnfoundedEscrow) => "unfounded_escrow",
+        Ok(FraudKind::VoidedAnchor) => "voided_anchor",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

@@ -348,18 +348,19 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
     let naming_none = w.start_on(&w.child, &w.carol, carols.clone(), 2, coin, TxRef::default());
     let not_latest = ChildError::NotLatestCancellation { exit_id, named: TxRef::default(), latest };
     assert_eq!(tx_refusal(&mut w.parent, naming_none.clone()), not_latest.clone().into());
-    // The watcher proves it a repeat, and the start under 6 too, refused first for its voided
-    // anchor: it names no cancellation either.
+    // The watcher proves it a repeat, and the start under 6 standing on a checkpoint the fraud
+    // proof voided (it names no cancellation either).
     let mut forged = w.parent.clone();
     forged.commit_unchecked(vec![void, naming_none]);
     let at = forged.tip().height;
     let bad = forged.blocks.last().expect("the forged block");
-    use crate::{fraud::FraudKind::RepeatedExit, prove::build_proof};
-    for (index, error) in [(0, refused), (1, not_latest.into())] {
+    use crate::fraud::FraudKind::{RepeatedExit, VoidedAnchor};
+    use crate::prove::build_proof;
+    for (index, error, kind) in [(0, refused, VoidedAnchor), (1, not_latest.into(), RepeatedExit)] {
         let error = BlockError::InvalidTransaction { index, error };
         let proof = forged.with_proof_context(|cx| build_proof(cx, bad, &error, |_| None));
         let judged = fraud::judge(&forged.domain, &proof.unwrap(), |_| None, |_| None, |_| None);
-        assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((RepeatedExit, at)));
+        assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, at)));
     }
     let shown = |c: &TestChain, place: TxRef| c.included(place.height, place.index);
     let judge = |c: &TestChain, shows: Shows, place: TxRef| {

@@ -48,6 +48,7 @@ mod payouts;
 mod restarts;
 mod stakes;
 mod succession;
+mod voided;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
 /// Payouts take from a child's escrow no more than it holds (`UnfoundedEscrow`): what stays the
@@ -207,10 +208,14 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::SlashedStakes { .. } => {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
         }
-        ChildError::InactiveSet { .. }
-        | ChildError::VoidAnchor { .. }
-        | ChildError::NotBelowRollback { .. }
-        | ChildError::Fraud(_) => Open(BOOKKEEPING),
+        ChildError::VoidAnchor { .. } => Convicted(FraudKind::VoidedAnchor),
+        // Anchored, it stands on a checkpoint the proof that set the rollback voided (its
+        // anchor is at or above the one that proof was shown under), or on one never accepted;
+        // an equivocation at a height the proof that set the rollback spans is not proven.
+        ChildError::NotBelowRollback { .. } => {
+            Open("an equivocation between the rollback and the checkpoint its proof showed")
+        }
+        ChildError::InactiveSet { .. } | ChildError::Fraud(_) => Open(BOOKKEEPING),
     }
 }
 
@@ -771,6 +776,8 @@ fn the_law_pins_what_is_proven_and_what_is_open() {
     assert_eq!(child_verdict(&rebonded), Convicted(FraudKind::ChildRecord));
     let wrong_set = ChildError::WrongSet { expected: B256::ZERO, got: B256::ZERO };
     assert_eq!(child_verdict(&wrong_set), Convicted(FraudKind::CheckpointSuccession));
+    let void = ChildError::VoidAnchor { chain: 9, height: 2, rollback: 1 };
+    assert_eq!(child_verdict(&void), Convicted(FraudKind::VoidedAnchor));
     let inactive = ChildError::InactiveSet { chain: 9, named: B256::ZERO };
     assert!(matches!(child_verdict(&inactive), Open(BOOKKEEPING)));
     // Deposits into a plasma child: founded by their lock, locked into a registered child.
