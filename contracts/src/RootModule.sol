@@ -156,7 +156,8 @@ contract RootModule is RootStorage {
         uint32 cfgId;
         if (kind == FraudKind.Equivocation) {
             EquivocationEvidence memory e = abi.decode(proof.evidence, (EquivocationEvidence));
-            if (e.a.height != e.b.height || e.a.blockHash == e.b.blockHash) revert NotConflicting();
+            // No chain has a block at height 0: a verdict there would unfreeze it.
+            if (e.a.height == 0 || e.a.height != e.b.height || e.a.blockHash == e.b.blockHash) revert NotConflicting();
             height = e.a.height;
             if (c.rollbackHeight != 0 && height >= c.rollbackHeight) revert ChainIsFrozen(chainId);
             cfgId = _configAt(chainId, c, height);

@@ -255,6 +255,20 @@ contract FraudTest is FraudFixture {
         assertEq(_stake(3), STAKE, "signed one certificate only");
     }
 
+    /// A chain's quorum, convicted, signs two blocks at height 0 — where no chain has a block —
+    /// to lower the rollback to nothing: the chain unfrozen, a later proof could raise the
+    /// rollback past the blocks the first voided and let their exits be paid. Refused; the
+    /// rollback and the freeze stand.
+    function test_an_equivocation_at_height_zero_neither_lowers_nor_lifts_a_rollback() public {
+        root.proveFraud(CHAIN, _proof("equivocation"));
+        uint64 rollback = root.chain(CHAIN).rollbackHeight;
+        assertEq(rollback, 3, "frozen from 3");
+        vm.expectRevert(RootStorage.NotConflicting.selector);
+        root.proveFraud(CHAIN, _proof("equivocation_at_height_zero"));
+        assertEq(root.chain(CHAIN).rollbackHeight, rollback, "the rollback stands");
+        assertTrue(root.chain(CHAIN).frozen, "frozen still");
+    }
+
     /// Validators 1 to 3 certify a fork at 6 whose block 5 is not the checkpointed block 5 (it
     /// shares blocks 1 to 3 with the chain, then pays Alice's change to Mallory in its own block
     /// 4). The root accepts it, as it accepts any certified header; two checkpoints that

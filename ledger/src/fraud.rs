@@ -437,13 +437,15 @@ pub fn verify_double_mint(
 
 /// Equivocation: two valid certificates for different blocks at one height. Everyone who
 /// signed both is a culprit; quorum intersection guarantees they hold over 1/3 of the power.
+/// No chain has a block at height 0: certificates there prove nothing (a verdict of 0 would
+/// set a rollback to nothing, unfreezing the chain).
 pub fn verify_equivocation(
     set: &ValidatorSet,
     chain_id: u64,
     a: &CommitCertificate,
     b: &CommitCertificate,
 ) -> Result<FraudVerdict, FraudError> {
-    if a.height != b.height || a.blockHash == b.blockHash {
+    if a.height == 0 || a.height != b.height || a.blockHash == b.blockHash {
         return Err(FraudError::NotConflicting);
     }
     set.verify_certificate(chain_id, a)?;

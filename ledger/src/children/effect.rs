@@ -123,7 +123,9 @@ impl ChildEffect {
                 r
             }),
             ChildEffect::FraudProven { height, staked, .. } => before.map(|mut r| {
-                r.rollback_height = *height;
+                // Judged to lower it (`judge_child_fraud`); it never rises.
+                r.rollback_height =
+                    if r.frozen() { r.rollback_height.min(*height) } else { *height };
                 (r.stakes_ref, r.staked) = (at, *staked);
                 r
             }),

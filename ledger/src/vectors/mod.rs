@@ -504,6 +504,22 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         }),
         fraud::verify_equivocation(&set, id, &cert_a, &cert_a),
     );
+    // Two blocks certified at height 0, where no chain has a block: refused, or a proof of
+    // them would set a convicted chain's rollback to nothing, and unfreeze it.
+    let at_zero = |header: &crate::types::BlockHeader, signers, salt| {
+        let header = crate::types::BlockHeader { height: 0, ..header.clone() };
+        certify(&set, signers, &header, salt).expect("certificate")
+    };
+    let (zero_a, zero_b) = (at_zero(&honest_header, &first, 0), at_zero(&twin, &last, 1));
+    push(
+        "equivocation_at_height_zero",
+        "Equivocation",
+        json!({ "a": h(zero_a.abi_encode()), "b": h(zero_b.abi_encode()) }),
+        prove(SolFraudKind::Equivocation, &|| {
+            EquivocationEvidence { a: zero_a.clone(), b: zero_b.clone() }.abi_encode()
+        }),
+        fraud::verify_equivocation(&set, id, &zero_a, &zero_b),
+    );
 
     // Two checkpoints that disagree about a block: the fork's checkpoint at 6 (submitted by
     // the case, certified by validators 1 to 3) against the root's checkpoints at 3 and 5;

@@ -99,3 +99,37 @@ fn a_fraud_proof_shown_under_a_checkpoint_an_earlier_one_voided_is_convicted() {
         fraud::judge(&chain.domain, &proof, records, |_| None, |_| None).expect("convicts");
     assert_eq!((judged.kind, judged.height), (FraudKind::VoidedAnchor, 5));
 }
+
+#[test]
+fn an_equivocation_at_height_zero_neither_unfreezes_a_child_nor_lifts_its_rollback() {
+    // Frozen from 1 by the equivocation at 1. Two certificates of the child's validators at
+    // height 0, where no block stands, would set the rollback to 0: the child unfrozen, and a
+    // later proof free to raise the rollback past the blocks the first voided — and an honest
+    // exit under them convicted as standing on a voided checkpoint.
+    let (_, mut chain) = after_fraud(|_, _| SignedTransaction::default());
+    let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
+    let (keys, set) = testkit::committee(4);
+    let at_zero = |skew| {
+        let mut header = child_header(child, 1, skew).0;
+        header.height = 0;
+        testkit::certify_all(&set, &keys, &header)
+    };
+    let (a, b) = (at_zero(0), at_zero(1));
+    let proof = plasma_ledger::FraudProof {
+        kind: plasma_ledger::types::FraudKind::Equivocation as u8,
+        evidence: plasma_ledger::EquivocationEvidence { a, b }.abi_encode().into(),
+        ..Default::default()
+    };
+    let prover = testkit::user("mallory").address();
+    let c = ChildFraudProof { childChainId: child, proof, prover, ..Default::default() };
+    let (c, reward) = plasma_ledger::children::on_stakes(&chain.state, c);
+    let refused = chain.try_commit(vec![build::prove_child_fraud_tx(&c, reward)]);
+    let not_conflicting = ChildError::Fraud(fraud::FraudError::NotConflicting);
+    assert!(
+        matches!(&refused, Err(BlockError::InvalidTransaction { error: plasma_ledger::tx::TxError::System(e), .. })
+            if **e == not_conflicting),
+        "{refused:?}"
+    );
+    let record = chain.state.child(child).expect("registered");
+    assert_eq!((record.frozen(), record.rollback_height), (true, 1), "the rollback stands");
+}
