@@ -617,7 +617,10 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
     let amounts: Vec<U256> = minted.iter().map(|c| c.2).collect();
     let expected: Vec<U256> = (0..total).map(|n| U256::from(1_000 + n)).collect();
     assert_eq!(amounts, expected, "each deposit minted once, in nonce order");
-    let last = rt.block_on(checkpointed(&root, chain_id, cluster.nodes[0].height()));
+    // Two epochs at least, so that checkpoints went up at least twice, however few blocks the
+    // deposits took.
+    let at_least = cluster.nodes[0].height().max(2 * EPOCH);
+    let last = rt.block_on(checkpointed(&root, chain_id, at_least));
     cluster.wait_height(&[0, 1, 2, 3], last, Duration::from_secs(60));
     cluster.stop_all();
 
