@@ -34,6 +34,21 @@ fn relinked_as(
     stx
 }
 
+/// Alice's lock of 10 of her 50 (3:3:0) into `child`, registered at 3:0, as she signs it: no
+/// escrow link.
+fn alices_lock(c: &TestChain, child: u64) -> SignedTransaction {
+    let lock = ChildDeposit {
+        childChainId: child,
+        recipient: testkit::user("alice").address(),
+        token: Address::ZERO,
+        amount: U256::from(10),
+        registeredHeight: 3,
+        registeredIndex: 0,
+        ..Default::default()
+    };
+    alices(c, Kind::DepositToChild, (3, 3), 40, lock.abi_encode())
+}
+
 #[test]
 fn every_payout_taking_more_than_the_childs_escrow_holds_is_convicted_by_the_watchers_proof() {
     // The child's escrow holds Alice's lock of 40 (3:2); two exits of 20 are due. Block 5 pays
@@ -124,16 +139,7 @@ fn every_lock_claiming_an_escrow_its_link_does_not_found_is_convicted_by_the_wat
     ];
     for (name, edit) in cases {
         let (chain, honest) = after_acceptance(|c, child| {
-            let lock = ChildDeposit {
-                childChainId: child,
-                recipient: testkit::user("alice").address(),
-                token: Address::ZERO,
-                amount: U256::from(10),
-                registeredHeight: 3,
-                registeredIndex: 0,
-                ..Default::default()
-            };
-            let signed = alices(c, Kind::DepositToChild, (3, 3), 40, lock.abi_encode());
+            let signed = alices_lock(c, child);
             let placed = plasma_ledger::children::relinked(&c.state, &signed).expect("a lock");
             relinked_as(placed, edit)
         });
@@ -145,16 +151,7 @@ fn every_lock_claiming_an_escrow_its_link_does_not_found_is_convicted_by_the_wat
 fn a_locks_signature_and_identity_survive_its_proposer_setting_its_escrow_link() {
     let (_, chain) = after_acceptance(|_, _| SignedTransaction::default());
     let child = plasma_ledger::children::child_chain_id(chain.domain.chain_id, &registration(0));
-    let lock = ChildDeposit {
-        childChainId: child,
-        recipient: testkit::user("alice").address(),
-        token: Address::ZERO,
-        amount: U256::from(10),
-        registeredHeight: 3,
-        registeredIndex: 0,
-        ..Default::default()
-    };
-    let signed = alices(&chain, Kind::DepositToChild, (3, 3), 40, lock.abi_encode());
+    let signed = alices_lock(&chain, child);
     let placed = plasma_ledger::children::relinked(&chain.state, &signed).expect("a lock");
     assert_ne!(placed.transaction.data, signed.transaction.data, "the link is set");
     assert_eq!(placed.transaction.hash(), signed.transaction.hash(), "one identity");
