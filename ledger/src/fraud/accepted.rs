@@ -47,9 +47,9 @@ pub fn verify_unaccepted_anchor(
 
 /// Voided anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or `ProveChildFraud`
 /// (`e.voided`) standing at or above the height an earlier `ProveChildFraud` against the same
-/// child (`e.fraud`) is shown under ([`shown_height`]). That proof, heard, lowered the child's
-/// rollback to the block it convicts, at or below the height it shows, and froze the child; it
-/// was shown under the lowest checkpoint the parent accepted at or above that block
+/// child (`e.fraud`) is shown under (its anchor's height, or its equivocation's). That proof,
+/// heard, lowered the child's rollback to the block it convicts, at or below the height it
+/// shows, and froze the child; it was shown under the lowest checkpoint the parent accepted at or above that block
 /// (`no_checkpoint_from`), so every checkpoint the parent accepted from the rollback up is at
 /// or above that height: the later transaction stands on a voided one (`ChildError::VoidAnchor`,
 /// or `NotBelowRollback` for a fraud proof that lowers nothing). A fraud proof the parent
