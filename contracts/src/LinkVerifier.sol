@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import "./PlasmaTypes.sol";
 import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
+import {ParentLinks, position} from "./lib/ParentLinks.sol";
+import {Payouts} from "./lib/Payouts.sol";
 
 /// @title LinkVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's transaction that names
@@ -58,11 +60,6 @@ contract LinkVerifier {
     uint8 internal constant SHOWS_LINKED = 0;
     uint8 internal constant SHOWS_NOTHING = 1;
     uint8 internal constant SHOWS_LATER = 2;
-    /// Share of the stakes a fraud proof takes that it pays its prover, in basis points
-    /// (`ledger::children::PROVER_REWARD_BPS`; the root's `PROVER_REWARD_BPS`).
-    uint256 internal constant PROVER_REWARD_BPS = 5000;
-    /// The most a `BondChild` payload may take (`ledger::form::MAX_BOND_BYTES`).
-    uint256 internal constant MAX_BOND_BYTES = 1024;
 
     /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
     /// ABI encoding of `LinkEvidence`; `ledger::fraud::verify_checkpoint_succession`): the link
@@ -88,8 +85,8 @@ contract LinkVerifier {
         if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
         LinkedCheckpoint memory c = abi.decode(t.data, (LinkedCheckpoint));
         BlockHeader memory h = c.checkpoint.header;
-        uint256 link = _position(c.previousHeight, c.previousIndex);
-        uint256 at = _position(x.height, x.txIndex);
+        uint256 link = position(c.previousHeight, c.previousIndex);
+        uint256 at = position(x.height, x.txIndex);
         if (_unreachable(link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
@@ -108,7 +105,7 @@ contract LinkVerifier {
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool ofChild,,,) = _predecessor(chainId, l, h.chainId);
-            if (ofChild && _between(link, _position(s.height, s.txIndex), at)) return x.height;
+            if (ofChild && _between(link, position(s.height, s.txIndex), at)) return x.height;
             revert NotLater();
         }
         revert NoSuchShowing(e.shows);
@@ -141,7 +138,7 @@ contract LinkVerifier {
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
         (bool settles, uint64 child, bytes32 exitId, uint256 link) = _settled(t);
         if (!settles) revert WrongKind(t.kind);
-        uint256 at = _position(x.height, x.txIndex);
+        uint256 at = position(x.height, x.txIndex);
         if (_unreachable(link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
@@ -161,7 +158,7 @@ contract LinkVerifier {
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool touches, uint64 named, bytes32 id) = _touched(l);
-            if (touches && named == child && id == exitId && _between(link, _position(s.height, s.txIndex), at)) {
+            if (touches && named == child && id == exitId && _between(link, position(s.height, s.txIndex), at)) {
                 return x.height;
             }
             revert NotLater();
@@ -193,7 +190,7 @@ contract LinkVerifier {
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
         (bool isStart, uint64 child, bytes32 exitId,, uint256 link) = _started(t);
         if (!isStart) revert WrongKind(t.kind);
-        uint256 at = _position(x.height, x.txIndex);
+        uint256 at = position(x.height, x.txIndex);
         IncludedTx calldata s = e.shown;
         if (link == 0 && e.shows != SHOWS_LATER) revert NamesNone();
         if (link != 0 && _unreachable(link, at)) return x.height;
@@ -209,7 +206,7 @@ contract LinkVerifier {
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool touches, uint64 named, bytes32 id) = _touched(l);
-            if (touches && named == child && id == exitId && _between(link, _position(s.height, s.txIndex), at)) {
+            if (touches && named == child && id == exitId && _between(link, position(s.height, s.txIndex), at)) {
                 return x.height;
             }
             revert NotLater();
@@ -243,7 +240,7 @@ contract LinkVerifier {
         if (t.kind != uint8(TxKind.StartChildDepositExit)) revert WrongKind(t.kind);
         ChildDepositExit memory d = abi.decode(t.data, (ChildDepositExit));
         uint256 link = d.nonce;
-        if (_unreachable(link, _position(x.height, x.txIndex))) return x.height;
+        if (_unreachable(link, position(x.height, x.txIndex))) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
@@ -285,8 +282,8 @@ contract LinkVerifier {
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
         if (t.kind != uint8(TxKind.DepositToChild)) revert WrongKind(t.kind);
         ChildDeposit memory d = abi.decode(t.data, (ChildDeposit));
-        uint256 link = _position(d.registeredHeight, d.registeredIndex);
-        if (_unreachable(link, _position(x.height, x.txIndex))) return x.height;
+        uint256 link = position(d.registeredHeight, d.registeredIndex);
+        if (_unreachable(link, position(x.height, x.txIndex))) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata r =
@@ -328,16 +325,16 @@ contract LinkVerifier {
     {
         IncludedTx calldata x = e.linking;
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
-        StakesLink memory k = _stakesLink(t);
+        ParentLinks.StakesLink memory k = ParentLinks.stakesLink(t);
         if (!k.isLink) revert WrongKind(t.kind);
-        uint256 at = _position(x.height, x.txIndex);
+        uint256 at = position(x.height, x.txIndex);
         if (_unreachable(k.link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l =
                 ExitGame.included(chainId, anchor, s.inclusion, uint64(k.link >> 32), uint32(k.link));
-            (bool founds, uint256 before) = _stakesAfter(chainId, l, k.child);
-            if (!founds || !_extends(t, k, before)) return x.height;
+            (bool founds, uint256 before) = ParentLinks.stakesAfter(chainId, l, k.child);
+            if (!founds || !ParentLinks.extends(t, k, before)) return x.height;
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
@@ -346,8 +343,8 @@ contract LinkVerifier {
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
-            StakesLink memory m = _stakesLink(l);
-            if (m.isLink && m.child == k.child && _between(k.link, _position(s.height, s.txIndex), at)) {
+            ParentLinks.StakesLink memory m = ParentLinks.stakesLink(l);
+            if (m.isLink && m.child == k.child && _between(k.link, position(s.height, s.txIndex), at)) {
                 return x.height;
             }
             revert NotLater();
@@ -379,15 +376,15 @@ contract LinkVerifier {
     {
         IncludedTx calldata x = e.linking;
         Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
-        EscrowLink memory k = _escrowLink(t);
+        ParentLinks.EscrowLink memory k = ParentLinks.escrowLink(t);
         if (!k.isLink) revert WrongKind(t.kind);
-        uint256 at = _position(x.height, x.txIndex);
+        uint256 at = position(x.height, x.txIndex);
         if (_unreachable(k.link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l =
                 ExitGame.included(chainId, anchor, s.inclusion, uint64(k.link >> 32), uint32(k.link));
-            (bool founds, uint256 before) = _escrowAfter(chainId, l, k.child, k.token);
+            (bool founds, uint256 before) = ParentLinks.escrowAfter(chainId, l, k.child, k.token);
             if (!founds) return x.height;
             if (k.adds) {
                 if (before > type(uint256).max - k.amount || before + k.amount != k.escrowed) return x.height;
@@ -402,9 +399,9 @@ contract LinkVerifier {
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
-            EscrowLink memory m = _escrowLink(l);
+            ParentLinks.EscrowLink memory m = ParentLinks.escrowLink(l);
             bool same = m.isLink && m.child == k.child && m.token == k.token;
-            if (same && _between(k.link, _position(s.height, s.txIndex), at)) return x.height;
+            if (same && _between(k.link, position(s.height, s.txIndex), at)) return x.height;
             revert NotLater();
         }
         revert NoSuchShowing(e.shows);
@@ -446,7 +443,8 @@ contract LinkVerifier {
         if (!isStart || child != claim.childChainId || exitId != claim.exitId) revert NotTheStart();
         // An exit from the record is never cancelled: the deposit would exit again.
         if (claim.cancels && st.kind == uint8(TxKind.StartChildDepositExit)) return p.height;
-        (uint64 claimedAt, address token, uint256 amount) = _claimed(chainId, anchor, st, claim.childChainId, e.lock);
+        (uint64 claimedAt, address token, uint256 amount) =
+            Payouts.claimed(chainId, anchor, st, claim.childChainId, e.lock);
         (uint64 registered, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
         if (registered != claim.childChainId) revert NotTheChild(claim.childChainId, registered);
         uint64 due = ExitGame.exitableAt(claimedAt, s.inclusion.header.timestamp, reg.params.exitPeriod);
@@ -455,58 +453,8 @@ contract LinkVerifier {
         // `paid` of the exit's token from the escrow, and pays no more of it.
         if (!claim.cancels && claim.token != token) return p.height;
         uint256 owed = claim.cancels ? 0 : (amount < claim.paid ? amount : claim.paid);
-        if (_exceeds(t.outputs, token, owed, reg.params.exitBond)) return p.height;
+        if (Payouts.exceeds(t.outputs, token, owed, reg.params.exitBond)) return p.height;
         revert Owed();
-    }
-
-    /// What the exit of `child` the start `st` queues claims, and since when: the output a
-    /// `StartChildExit` proves and its block's time, or the deposit of the lock at a
-    /// `StartChildDepositExit`'s nonce's place (`lock`) and that lock's block's time.
-    function _claimed(
-        uint64 chainId,
-        BlockHeader calldata anchor,
-        Transaction calldata st,
-        uint64 child,
-        IncludedTx calldata lock
-    ) private pure returns (uint64, address, uint256) {
-        if (st.kind == uint8(TxKind.StartChildDepositExit)) {
-            uint64 nonce = abi.decode(st.data, (ChildDepositExit)).nonce;
-            Transaction calldata l = ExitGame.included(chainId, anchor, lock.inclusion, nonce >> 32, uint32(nonce));
-            if (l.kind != uint8(TxKind.DepositToChild)) revert NotTheLock();
-            ChildDeposit memory d = abi.decode(l.data, (ChildDeposit));
-            if (d.childChainId != child) revert NotTheLock();
-            return (lock.inclusion.header.timestamp, d.token, d.amount);
-        }
-        ChildExitStart memory start = abi.decode(st.data, (ChildExitStart));
-        Output[] memory outputs = start.inclusion.signedTx.transaction.outputs;
-        if (start.pos.outputIndex >= outputs.length) revert NotTheStart();
-        Output memory output = outputs[start.pos.outputIndex];
-        return (start.inclusion.header.timestamp, output.token, output.amount);
-    }
-
-    /// Whether `outputs`, a payout of an exit claiming `amount` of `token` with `bond` (in ETH),
-    /// pay, in some token, more than the claim's amount in its token and the bond in ETH
-    /// (`ledger::exit::payout_excess`; sums saturate, as there).
-    function _exceeds(Output[] calldata outputs, address token, uint256 amount, uint256 bond)
-        private
-        pure
-        returns (bool)
-    {
-        for (uint256 i = 0; i < outputs.length; ++i) {
-            address t = outputs[i].token;
-            uint256 paid;
-            for (uint256 j = 0; j < outputs.length; ++j) {
-                if (outputs[j].token == t) paid = _saturating(paid, outputs[j].amount);
-            }
-            uint256 owed = _saturating(t == token ? amount : 0, t == address(0) ? bond : 0);
-            if (paid > owed) return true;
-        }
-        return false;
-    }
-
-    /// `a + b`, or the largest `uint256` past it.
-    function _saturating(uint256 a, uint256 b) private pure returns (uint256) {
-        return a > type(uint256).max - b ? type(uint256).max : a + b;
     }
 
     /// @notice Reverts unless `c`'s spend spends the output at `pos` of the exit's owner
@@ -582,15 +530,15 @@ contract LinkVerifier {
     function _settled(Transaction calldata t) private pure returns (bool, uint64, bytes32, uint256) {
         if (t.kind == ExitGame.CHALLENGE_CHILD_EXIT) {
             ChildExitChallenge memory c = abi.decode(t.data, (ChildExitChallenge));
-            return (true, c.childChainId, c.exitId, _position(c.startHeight, c.startIndex));
+            return (true, c.childChainId, c.exitId, position(c.startHeight, c.startIndex));
         }
         if (t.kind == ExitGame.CHALLENGE_CHILD_DEPOSIT_EXIT) {
             ChildDepositExitChallenge memory c = abi.decode(t.data, (ChildDepositExitChallenge));
-            return (true, c.childChainId, ExitGame.depositExitId(c.nonce), _position(c.startHeight, c.startIndex));
+            return (true, c.childChainId, ExitGame.depositExitId(c.nonce), position(c.startHeight, c.startIndex));
         }
         if (t.kind == uint8(TxKind.ExitPayout)) {
             ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
-            return (true, p.childChainId, p.exitId, _position(p.startHeight, p.startIndex));
+            return (true, p.childChainId, p.exitId, position(p.startHeight, p.startIndex));
         }
         return (false, 0, 0, 0);
     }
@@ -606,11 +554,11 @@ contract LinkVerifier {
         if (t.kind == uint8(TxKind.StartChildExit)) {
             ChildExitStart memory s = abi.decode(t.data, (ChildExitStart));
             (bool known, bytes32 id) = this.startedExitId(s);
-            return (known, s.childChainId, id, s.pos, _position(s.cancelledHeight, s.cancelledIndex));
+            return (known, s.childChainId, id, s.pos, position(s.cancelledHeight, s.cancelledIndex));
         }
         if (t.kind == uint8(TxKind.StartChildDepositExit)) {
             ChildDepositExit memory d = abi.decode(t.data, (ChildDepositExit));
-            uint256 named = _position(d.cancelledHeight, d.cancelledIndex);
+            uint256 named = position(d.cancelledHeight, d.cancelledIndex);
             return (true, d.childChainId, ExitGame.depositExitId(d.nonce), pos, named);
         }
         return (false, 0, 0, pos, 0);
@@ -631,128 +579,6 @@ contract LinkVerifier {
         if (isStart) return (true, child, id);
         (bool settles, uint64 named, bytes32 exitId,) = _settled(t);
         return (settles, named, exitId);
-    }
-
-    /// A stake, bond or fraud proof as the chain of a child's stakes reads it
-    /// (`ledger::fraud::stakes::Link`).
-    struct StakesLink {
-        /// Whether the transaction is one.
-        bool isLink;
-        /// Its child.
-        uint64 child;
-        /// Where it says the stakes last changed, as a position.
-        uint256 link;
-        /// What it says they hold after it.
-        uint256 staked;
-        /// What a stake or bond adds.
-        uint256 amount;
-        /// Whether it is a fraud proof, which takes from them and pays `prover`.
-        bool takes;
-        address prover;
-    }
-
-    /// `t` read as a stake, bond or fraud proof (`isLink` false for another kind).
-    function _stakesLink(Transaction calldata t) private pure returns (StakesLink memory k) {
-        if (t.kind == uint8(TxKind.StakeChild)) {
-            // Five words (`ledger::types::CHILD_STAKE_BYTES`), as the ledger decodes it.
-            if (t.data.length != 5 * 32) revert WrongKind(t.kind);
-            ChildStake memory s = abi.decode(t.data, (ChildStake));
-            return StakesLink(
-                true, s.childChainId, _position(s.stakesHeight, s.stakesIndex), s.staked, s.amount, false, address(0)
-            );
-        }
-        if (t.kind == uint8(TxKind.BondChild)) {
-            // At most `ledger::form::MAX_BOND_BYTES`, as the ledger decodes it (the ledger also
-            // refuses a non-canonical encoding: such a bond is proven malformed first).
-            if (t.data.length > MAX_BOND_BYTES) revert WrongKind(t.kind);
-            ChildBond memory b = abi.decode(t.data, (ChildBond));
-            return StakesLink(
-                true, b.childChainId, _position(b.stakesHeight, b.stakesIndex), b.staked, b.amount, false, address(0)
-            );
-        }
-        if (t.kind == ExitGame.PROVE_CHILD_FRAUD) {
-            ChildFraudProof memory c = abi.decode(t.data, (ChildFraudProof));
-            return
-                StakesLink(true, c.childChainId, _position(c.stakesHeight, c.stakesIndex), c.staked, 0, true, c.prover);
-        }
-    }
-
-    /// Whether `t` is a registration of `child` (which leaves its stakes at zero) or a stake,
-    /// bond or fraud proof of it, and what its stakes hold after it
-    /// (`ledger::fraud::stakes::leaves`).
-    function _stakesAfter(uint64 chainId, Transaction calldata t, uint64 child) private pure returns (bool, uint256) {
-        if (t.kind == ExitGame.REGISTER_CHILD) {
-            return (ExitGame.childChainId(chainId, abi.decode(t.data, (ChildRegistration))) == child, 0);
-        }
-        StakesLink memory k = _stakesLink(t);
-        return (k.isLink && k.child == child, k.staked);
-    }
-
-    /// Whether `t`, read as `k`, follows stakes holding `before`: a stake or bond adds its
-    /// amount; a fraud proof takes no more than they hold and pays its prover, named, half of
-    /// what it takes, as its only output (none for nothing;
-    /// `ledger::children::pays_what_it_takes`).
-    function _extends(Transaction calldata t, StakesLink memory k, uint256 before) private pure returns (bool) {
-        if (!k.takes) return before <= type(uint256).max - k.amount && before + k.amount == k.staked;
-        if (k.staked > before || k.prover == address(0)) return false;
-        uint256 taken = before - k.staked;
-        // `taken * BPS / 10_000` without overflow (`ledger::children::prover_reward`).
-        uint256 reward = taken / 10_000 * PROVER_REWARD_BPS + taken % 10_000 * PROVER_REWARD_BPS / 10_000;
-        Output[] calldata outputs = t.outputs;
-        if (reward == 0) return outputs.length == 0;
-        return outputs.length == 1 && outputs[0].owner == k.prover && outputs[0].token == address(0)
-            && outputs[0].amount == reward;
-    }
-
-    /// A lock or payout, as the chain of a child's escrow of one token reads it
-    /// (`ledger::fraud::escrow::EscrowLink`).
-    struct EscrowLink {
-        bool isLink;
-        uint64 child;
-        address token;
-        /// `height << 32 | index` of where it says the escrow last changed.
-        uint256 link;
-        /// What it says the escrow holds after it.
-        uint256 escrowed;
-        /// Whether it adds `amount` (a lock) or takes it (a payout).
-        bool adds;
-        uint256 amount;
-    }
-
-    /// `t` read as a lock or a payout that does not cancel (`isLink` false for another kind).
-    function _escrowLink(Transaction calldata t) private pure returns (EscrowLink memory k) {
-        if (t.kind == uint8(TxKind.DepositToChild)) {
-            // Nine words (`ledger::types::CHILD_DEPOSIT_BYTES`), as the ledger decodes it.
-            if (t.data.length != 9 * 32) revert WrongKind(t.kind);
-            ChildDeposit memory l = abi.decode(t.data, (ChildDeposit));
-            return EscrowLink(
-                true, l.childChainId, l.token, _position(l.escrowHeight, l.escrowIndex), l.escrowed, true, l.amount
-            );
-        }
-        if (t.kind == uint8(TxKind.ExitPayout)) {
-            // Ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`), as the ledger decodes it.
-            if (t.data.length != 10 * 32) revert WrongKind(t.kind);
-            ExitPayoutClaim memory p = abi.decode(t.data, (ExitPayoutClaim));
-            if (p.cancels) return k;
-            return EscrowLink(
-                true, p.childChainId, p.token, _position(p.escrowHeight, p.escrowIndex), p.escrowed, false, p.paid
-            );
-        }
-    }
-
-    /// Whether `t` is a registration of `child` (which leaves its escrows empty) or a lock or
-    /// payout of it in `token`, and what that escrow holds after it
-    /// (`ledger::fraud::escrow::leaves`).
-    function _escrowAfter(uint64 chainId, Transaction calldata t, uint64 child, address token)
-        private
-        pure
-        returns (bool, uint256)
-    {
-        if (t.kind == ExitGame.REGISTER_CHILD) {
-            return (ExitGame.childChainId(chainId, abi.decode(t.data, (ChildRegistration))) == child, 0);
-        }
-        EscrowLink memory k = _escrowLink(t);
-        return (k.isLink && k.child == child && k.token == token, k.escrowed);
     }
 
     /// Whether `t` is a registration or a checkpoint of `child`, the height a checkpoint
@@ -810,10 +636,5 @@ contract LinkVerifier {
     /// Whether `between` stands strictly between `link` and `at`.
     function _between(uint256 link, uint256 between, uint256 at) private pure returns (bool) {
         return link < between && between < at;
-    }
-
-    /// `(height, txIndex)` as one number that orders positions.
-    function _position(uint64 height, uint32 txIndex) private pure returns (uint256) {
-        return (uint256(height) << 32) | txIndex;
     }
 }
