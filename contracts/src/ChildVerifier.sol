@@ -48,6 +48,8 @@ contract ChildVerifier {
     error NotBefore();
     /// Honest: the transaction stands below the height the earlier fraud proof is shown under.
     error BelowTheFraud();
+    /// The transaction shown is no `StartChildExit` of the child at the place the payout names.
+    error NotTheStart();
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -242,7 +244,8 @@ contract ChildVerifier {
     }
 
     /// @notice An exit start of a child's output, a challenge of an exit of a deposit into the
-    /// child, or a fraud proof against it (`voided`), standing at or above the height an
+    /// child, a fraud proof against it, or a payout in full of an exit by the start it names
+    /// (`voided`, with that start), standing at or above the height an
     /// earlier fraud proof against the child (`fraud`) is shown under (`ev`, the ABI encoding
     /// of `VoidedAnchorEvidence`; `ledger::fraud::verify_voided_anchor`). That proof lowered the
     /// child's rollback to the block it convicts, at or below that height, with no checkpoint
@@ -266,11 +269,29 @@ contract ChildVerifier {
         Transaction calldata voided = ExitGame.included(chainId, anchor, v.inclusion, v.height, v.txIndex);
         if (fraud.kind != ExitGame.PROVE_CHILD_FRAUD) revert WrongKind(fraud.kind);
         if (_position(f.height, f.txIndex) >= _position(v.height, v.txIndex)) revert NotBefore();
+        if (voided.kind == uint8(TxKind.ExitPayout)) voided = _paidStart(chainId, anchor, voided, e.start);
         (uint64 child, uint64 frozenFrom) = _shownHeight(fraud);
         (uint64 named, uint64 standingAt) = _shownHeight(voided);
         if (named != child) revert NotTheChild(named, child);
         if (standingAt < frozenFrom) revert BelowTheFraud();
         return v.height;
+    }
+
+    /// The `StartChildExit` the payout `t` (not a cancellation) names, `s`, on whose anchor its
+    /// exit stands (`ledger::fraud::accepted::paid_start`).
+    function _paidStart(uint64 chainId, BlockHeader calldata anchor, Transaction calldata t, IncludedTx calldata s)
+        private
+        pure
+        returns (Transaction calldata started)
+    {
+        // Ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`), as the ledger decodes it.
+        if (t.data.length != 10 * 32) revert WrongKind(t.kind);
+        ExitPayoutClaim memory claim = abi.decode(t.data, (ExitPayoutClaim));
+        if (claim.cancels) revert WrongKind(t.kind);
+        if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();
+        started = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+        if (started.kind != uint8(TxKind.StartChildExit)) revert NotTheStart();
+        if (abi.decode(started.data, (ChildExitStart)).childChainId != claim.childChainId) revert NotTheStart();
     }
 
     /// The child `t` names and the height of its checkpoint `t` stands on: an exit start's or

@@ -47,7 +47,7 @@ contract LinkVerifier {
     error NotTheLock();
     /// The registration shown registers another child than the payout names.
     error NotTheChild(uint64 named, uint64 registered);
-    /// Honest: the payout is due and pays no more than the exit's claim and bond.
+    /// Honest: the payout is due and pays what the exit's claim, the escrow and its bond owe.
     error Owed();
     /// The start names no cancellation (0:0): only a later start, challenge or payout of its
     /// exit shows it wrong.
@@ -449,11 +449,7 @@ contract LinkVerifier {
         if (registered != claim.childChainId) revert NotTheChild(claim.childChainId, registered);
         uint64 due = ExitGame.exitableAt(claimedAt, s.inclusion.header.timestamp, reg.params.exitPeriod);
         if (p.inclusion.header.timestamp < due) return p.height;
-        // A cancellation is owed the bond alone: its output may exit again. A payout takes
-        // `paid` of the exit's token from the escrow, and pays no more of it.
-        if (!claim.cancels && claim.token != token) return p.height;
-        uint256 owed = claim.cancels ? 0 : (amount < claim.paid ? amount : claim.paid);
-        if (Payouts.exceeds(t.outputs, token, owed, reg.params.exitBond)) return p.height;
+        if (!Payouts.settlesAsOwed(t.outputs, claim, token, amount, reg.params.exitBond)) return p.height;
         revert Owed();
     }
 

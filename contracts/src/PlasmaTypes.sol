@@ -518,13 +518,16 @@ struct IncludedTx {
 
 /// A fraud proof against a child (`fraud`, a `ProveChildFraud`) and, after it, a transaction
 /// standing on a checkpoint of the child at or above the height the proof shows (`voided`: a
-/// `StartChildExit` or `ChallengeChildDepositExit` by its anchor, or a `ProveChildFraud` by the
-/// height it shows — its anchor's, or an equivocation's). The proof voids every checkpoint from
-/// the block it convicts, and no checkpoint the parent accepted lies between that block and
-/// the one the proof is shown under, so the later transaction stands on a voided one.
+/// `StartChildExit` or `ChallengeChildDepositExit` by its anchor, a `ProveChildFraud` by the
+/// height it shows — its anchor's, or an equivocation's —, or an `ExitPayout` that does not
+/// cancel by the anchor of the `StartChildExit` it names, `start`, read for it alone). The proof
+/// voids every checkpoint from the block it convicts, and no checkpoint the parent accepted lies
+/// between that block and the one the proof is shown under, so the later transaction stands on
+/// a voided one: an exit under it is owed its bond alone.
 struct VoidedAnchorEvidence {
     IncludedTx fraud;
     IncludedTx voided;
+    IncludedTx start;
 }
 
 /// A transaction, included (`linking`), that names an earlier transaction of the parent it

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {LinkVerifier} from "../src/LinkVerifier.sol";
+import {ChildVerifier} from "../src/ChildVerifier.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
 import {FraudFixture} from "./FraudFixture.sol";
 
@@ -178,6 +179,47 @@ contract FraudLinksTest is FraudFixture {
             LinkVerifier.NotTheLock.selector,
             4
         );
+    }
+
+    /// ... pays its child's exit of an output, once due, 20 of its 30 while the escrow kept 10:
+    /// Alice is left short what the escrow held of her claim, for the exits behind hers.
+    /// Convicted; a payout in full that leaves 5 in the escrow is not.
+    function test_fraud_an_exit_paid_less_than_the_escrow_holds_of_its_claim() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict("overdrawn_payout_underpaid", "overdrawn_payout_owed_leaving_escrow", LinkVerifier.Owed.selector, 4);
+    }
+
+    /// ... pays its child's exit its claim but its bond back one short: convicted; paying what a
+    /// drained escrow held of the claim, and the bond, is not.
+    function test_fraud_an_exit_bond_paid_back_short() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_bond_short", "overdrawn_payout_owed_what_the_escrow_held", LinkVerifier.Owed.selector, 4
+        );
+    }
+
+    /// ... cancels its child's exit saying the cancellation takes from the escrow: convicted; the
+    /// cancellation that returns the bond alone is not.
+    function test_fraud_a_cancellation_taking_from_the_escrow() public {
+        _submitCheckpointOf("overdrawn_payout_exceeds");
+        _convict(
+            "overdrawn_payout_cancellation_taking", "overdrawn_payout_cancellation_owed", LinkVerifier.Owed.selector, 4
+        );
+    }
+
+    /// ... pays in full its child's exit whose anchor a fraud proof it heard voided (the child's
+    /// validators certified two blocks at the anchor's height): an output of a history the
+    /// proof showed invalid, paid from the escrow of the child's honest users. The payout, its
+    /// start and the fraud proof convict; a payout of an exit anchored below the fraud does not.
+    function test_fraud_a_voided_exit_paid_in_full() public {
+        _submitCheckpointOf("voided_payout_paid");
+        _convict("voided_payout_paid", "voided_payout_paid_below_the_fraud", ChildVerifier.BelowTheFraud.selector, 4);
+    }
+
+    /// A voided-anchor proof of a payout, with the start it names, costs what a block holds.
+    function test_a_voided_payout_proof_fits_a_block() public {
+        _submitCheckpointOf("voided_payout_paid");
+        _convictsWithin("voided_payout_paid", 2_000_000, "gas of a voided-payout proof: ");
     }
 
     /// An overdrawn-payout proof costs what a block holds.

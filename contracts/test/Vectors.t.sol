@@ -319,7 +319,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 117, "every fraud vector convicts");
+        assertEq(convicted, 121, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

@@ -94,8 +94,14 @@ pub fn deposit_transaction(record: &DepositRecord) -> SignedTransaction {
 /// nothing: a cancellation, or an escrow drained by the exits ahead), then its bond back
 /// (none when zero). The one source of truth for the proposer and the judge.
 pub fn payout_outputs(exit: &ChildExit, escrow: U256, rollback_height: u64) -> Vec<Output> {
+    settled_outputs(exit, exit.settlement(escrow, rollback_height))
+}
+
+/// The outputs of the `ExitPayout` that settles `exit` so: what `settlement` pays its owner
+/// (none when nothing), then its bond back (none when zero).
+pub fn settled_outputs(exit: &ChildExit, settlement: Settlement) -> Vec<Output> {
     let owner = exit.record.owner;
-    let amount = match exit.settlement(escrow, rollback_height) {
+    let amount = match settlement {
         Settlement::Paid(amount) => amount,
         Settlement::Cancelled => U256::ZERO,
     };

@@ -67,9 +67,10 @@ pub enum FraudKind {
     /// A challenge or payout of a child's exit that the exit its link names does not found
     /// ([`verify_unfounded_settlement`]).
     UnfoundedSettlement,
-    /// A payout of a child's exit before it is due or of more than its claim (for an exit from
-    /// the deposit record, its lock's deposit) and bond (its bond alone, for a cancellation), or
-    /// a cancellation of an exit from the deposit record ([`verify_overdrawn_payout`]).
+    /// A payout of a child's exit before it is due or otherwise than its claim (for an exit
+    /// from the deposit record, its lock's deposit), the escrow and its bond owe it (its bond
+    /// alone, for a cancellation), or a cancellation of an exit from the deposit record
+    /// ([`verify_overdrawn_payout`]).
     OverdrawnPayout,
     /// A start of a child's exit queued or settled already, shown by the cancellation its
     /// link names ([`verify_repeated_exit`]).

@@ -565,7 +565,9 @@ pub fn build_proof(
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
         | TxError::PayoutToken { .. }
-        | TxError::RecordExitCancelled { .. } => payout::overdrawn_payout_proof(cx, height, index),
+        | TxError::RecordExitCancelled { .. }
+        | TxError::PayoutMismatch { .. } => payout::overdrawn_payout_proof(cx, height, index),
+        TxError::VoidedExitPaid { .. } => accepted::voided_anchor_proof(cx, height, index),
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

@@ -4,7 +4,7 @@
 //! state is returned as [`ValidatedTx`] and applied by the caller (block application, or a
 //! mempool that only wants the verdict).
 
-use crate::build::{payout_claim, payout_outputs};
+use crate::build::{payout_claim, settled_outputs};
 use crate::children::escrow::check_escrow_link;
 use crate::children::{self, ChildEffect, ChildError, EscrowChange, Settlement};
 use crate::exit::payout_excess;
@@ -118,9 +118,8 @@ pub enum TxError {
     /// Value sent to a chain that is not a registered child.
     #[error("chain {0} is not a registered child")]
     UnknownChild(u64),
-    /// A payout of a queued exit judged with no block time, or not first in its queue (one
-    /// not due yet is `PayoutEarly`).
-    #[error("exit {exit_id} of child {chain} is not payable")]
+    /// A payout of a queued exit not first in its queue (one not due yet is `PayoutEarly`).
+    #[error("exit {exit_id} of child {chain} is not first in its queue")]
     ExitNotPayable {
         /// The child.
         chain: u64,
@@ -173,10 +172,24 @@ pub enum TxError {
         /// The exit's.
         token: Address,
     },
-    /// The payout's outputs differ from what settling the exit pays
-    /// ([`crate::build::payout_outputs`]).
+    /// The payout's claim or outputs differ from what settling the exit as it says pays
+    /// ([`crate::build::settled_outputs`]): cancelled, its bond alone; paid, what the escrow
+    /// holds of its claim, and its bond.
     #[error("payout output does not match exit {exit_id}")]
     PayoutMismatch {
+        /// The exit.
+        exit_id: B256,
+    },
+    /// A payout (not a cancellation) of an exit whose anchor a proven fraud voided: its output
+    /// may be of a history the proof showed invalid, and it is owed its bond alone.
+    #[error("exit {exit_id} stands on a voided checkpoint: it is cancelled, not paid")]
+    VoidedExitPaid {
+        /// The exit.
+        exit_id: B256,
+    },
+    /// A cancellation of an exit whose anchor no proven fraud voided.
+    #[error("exit {exit_id} stands: it is paid, not cancelled")]
+    StandingExitCancelled {
         /// The exit.
         exit_id: B256,
     },
@@ -382,12 +395,11 @@ pub fn validate_transaction_with(
             if let Some(other) = tx.outputs.iter().find(|o| o.owner != exit.owner) {
                 return Err(TxError::PayoutOwner { exit_id, to: other.owner });
             }
-            let not_payable = TxError::ExitNotPayable { chain, exit_id };
             // Settled in priority order, once matured at this block's time. An exit is due,
             // and owed at most, what its start (with, for an exit from the deposit record, the
             // lock its nonce places) and the child's registration show (`OverdrawnPayout`),
             // judged before the queue and the escrow, which are this chain's bookkeeping.
-            let now = view.time().ok_or_else(|| not_payable.clone())?;
+            let now = view.time().ok_or(ChildError::NoBlockTime)?;
             if held.anchor == 0 && claim.cancels {
                 return Err(TxError::RecordExitCancelled { exit_id });
             }
@@ -412,29 +424,39 @@ pub fn validate_transaction_with(
                 let change = EscrowChange::Takes(claim.paid);
                 check_escrow_link(view, (chain, exit.token), (link, claim.escrowed), change)?;
             }
-            let first = view.exit_queue(chain, &exit.token).into_iter().next();
-            if first.is_none_or(|f| f.exitId != exit_id) {
-                return Err(not_payable);
-            }
-            // Paid what the escrow holds of it, or cancelled under a voided anchor: either
-            // way the queue moves on. The outputs say which, built as the proposer built them.
+            // Paid what the escrow holds of it, or cancelled under a voided anchor: either way
+            // the queue moves on. A payout in full of a voided exit stands on a checkpoint a
+            // fraud proof voided (`VoidedAnchor`); one whose claim or outputs differ from what
+            // settling the exit as it says owes is shown by its start (`OverdrawnPayout`): both
+            // are judged before the queue, whose order stays this chain's bookkeeping.
             let escrow = view.escrow(chain, &exit.token);
             let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
             let settlement = held.settlement(escrow, rollback);
+            if settlement == Settlement::Cancelled && !claim.cancels {
+                return Err(TxError::VoidedExitPaid { exit_id });
+            }
+            let said = if claim.cancels { Settlement::Cancelled } else { settlement };
             // As `payout_transaction` builds it, but for the escrow link (judged above): a
             // cancellation names no token, takes nothing and links nothing.
-            let expected = payout_claim(chain, &held, settlement, (TxRef::default(), U256::ZERO));
+            let expected = payout_claim(chain, &held, said, (TxRef::default(), U256::ZERO));
             let unlinked = ExitPayoutClaim {
                 escrowHeight: 0,
                 escrowIndex: 0,
                 escrowed: U256::ZERO,
                 ..claim.clone()
             };
-            if tx.outputs != payout_outputs(&held, escrow, rollback)
+            if tx.outputs != settled_outputs(&held, said)
                 || unlinked != expected
                 || (claim.cancels && claim != unlinked)
             {
                 return Err(TxError::PayoutMismatch { exit_id });
+            }
+            let first = view.exit_queue(chain, &exit.token).into_iter().next();
+            if first.is_none_or(|f| f.exitId != exit_id) {
+                return Err(TxError::ExitNotPayable { chain, exit_id });
+            }
+            if claim.cancels && settlement != Settlement::Cancelled {
+                return Err(TxError::StandingExitCancelled { exit_id });
             }
             match settlement {
                 Settlement::Paid(amount) => {

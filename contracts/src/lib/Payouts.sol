@@ -6,8 +6,8 @@ import {ExitGame} from "./ExitGame.sol";
 
 /// @title Payouts
 /// @notice What a plasma parent owes the exit of a child it pays (`ExitPayout`), as
-/// `LinkVerifier.overdrawnPayout` reads it from the exit's start: the claim and since when
-/// (`ledger::fraud::payout`), and whether outputs pay more than it (`ledger::exit`).
+/// `LinkVerifier.overdrawnPayout` reads it from the exit's start: the claim and since when, and
+/// whether a payout settles it as owed (`ledger::fraud::payout`).
 library Payouts {
     /// The transaction shown is not a start of the exit the payout names.
     error NotTheStart();
@@ -40,24 +40,40 @@ library Payouts {
         return (start.inclusion.header.timestamp, output.token, output.amount);
     }
 
-    /// Whether `outputs`, a payout of an exit claiming `amount` of `token` with `bond` (in ETH),
-    /// pay, in some token, more than the claim's amount in its token and the bond in ETH
-    /// (`ledger::exit::payout_excess`; sums saturate, as there).
-    function exceeds(Output[] calldata outputs, address token, uint256 amount, uint256 bond)
-        internal
-        pure
-        returns (bool)
-    {
-        for (uint256 i = 0; i < outputs.length; ++i) {
-            address t = outputs[i].token;
-            uint256 paid;
-            for (uint256 j = 0; j < outputs.length; ++j) {
-                if (outputs[j].token == t) paid = saturating(paid, outputs[j].amount);
-            }
-            uint256 owed = saturating(t == token ? amount : 0, t == address(0) ? bond : 0);
-            if (paid > owed) return true;
+    /// Whether a payout with `outputs` and `claim`, of an exit claiming `amount` of `token` and
+    /// bonded `bond` (in ETH), settles it as owed for what the claim says it does
+    /// (`ledger::fraud::payout::settles_as_owed`; owners aside). A cancellation names no token,
+    /// takes nothing and links nothing, and returns the bond alone. A payout names the exit's
+    /// token, takes what the escrow held of the claim (`min(amount, escrowed + paid)`, the escrow
+    /// holding `escrowed` after it), and pays exactly that, then the bond.
+    function settlesAsOwed(
+        Output[] calldata outputs,
+        ExitPayoutClaim memory claim,
+        address token,
+        uint256 amount,
+        uint256 bond
+    ) internal pure returns (bool) {
+        uint256 owed;
+        if (claim.cancels) {
+            if (
+                claim.token != address(0) || claim.paid != 0 || claim.escrowHeight != 0 || claim.escrowIndex != 0
+                    || claim.escrowed != 0
+            ) return false;
+        } else {
+            uint256 held = saturating(claim.escrowed, claim.paid);
+            if (claim.token != token || claim.paid != (amount < held ? amount : held)) return false;
+            owed = claim.paid;
         }
-        return false;
+        uint256 i = 0;
+        if (owed != 0) {
+            if (outputs.length <= i || outputs[i].token != token || outputs[i].amount != owed) return false;
+            ++i;
+        }
+        if (bond != 0) {
+            if (outputs.length <= i || outputs[i].token != address(0) || outputs[i].amount != bond) return false;
+            ++i;
+        }
+        return outputs.length == i;
     }
 
     /// `a + b`, or the largest `uint256` past it.

@@ -1,6 +1,6 @@
 //! An exit a plasma parent started, a deposit exit it let be challenged, or a fraud proof it heard
 //! against a child, under a child checkpoint it never accepted, or under one a fraud proof it
-//! heard before voided.
+//! heard before voided (or an exit it paid in full under one).
 //!
 //! A `StartChildExit`, a `ChallengeChildDepositExit` and an anchored `ProveChildFraud` show where
 //! the parent accepted their anchor: the parent's own `ChildCheckpoint` transaction of it, in an
@@ -15,8 +15,8 @@ use crate::kind::Kind;
 use crate::merkle;
 use crate::types::{
     decode, Acceptance, BlockHeader, ChildDepositExitChallenge, ChildExitStart, ChildFraudProof,
-    FraudKind as SolFraudKind, Transaction, TxRef, UnacceptedAnchorEvidence, VoidedAnchorEvidence,
-    MAX_TX_BYTES,
+    ExitPayoutClaim, FraudKind as SolFraudKind, IncludedTx, Transaction, TxRef,
+    UnacceptedAnchorEvidence, VoidedAnchorEvidence, EXIT_PAYOUT_CLAIM_BYTES, MAX_TX_BYTES,
 };
 
 /// Unaccepted anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or anchored
@@ -45,8 +45,9 @@ pub fn verify_unaccepted_anchor(
     Ok(FraudVerdict::at(FraudKind::UnacceptedAnchor, shown.height))
 }
 
-/// Voided anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or `ProveChildFraud`
-/// (`e.voided`) standing at or above the height an earlier `ProveChildFraud` against the same
+/// Voided anchor: an included `StartChildExit`, `ChallengeChildDepositExit`, `ProveChildFraud`
+/// or payout in full of an exit a `StartChildExit` queued (`e.voided`, with the start it names,
+/// `e.start`) standing at or above the height an earlier `ProveChildFraud` against the same
 /// child (`e.fraud`) is shown under (its anchor's height, or its equivocation's). That proof,
 /// heard, lowered the child's rollback to the block it convicts, at or below the height it
 /// shows, and froze the child; it was shown under the lowest checkpoint the parent accepted at or above that block
@@ -70,7 +71,7 @@ pub fn verify_voided_anchor(
         return Err(FraudError::NotBefore);
     }
     let (child, frozen_from) = shown_height(fraud)?;
-    let (named, standing_at) = shown_height(voided)?;
+    let (named, standing_at) = shown_height(paid_start(chain_id, anchor, voided, &e.start)?)?;
     if named != child {
         return Err(FraudError::NotTheChild { named, registered: child });
     }
@@ -78,6 +79,33 @@ pub fn verify_voided_anchor(
         return Err(FraudError::BelowTheFraud);
     }
     Ok(FraudVerdict::at(FraudKind::VoidedAnchor, v.height))
+}
+
+/// What `tx` stands on: itself, or for a payout (not a cancellation) of a child's exit, the
+/// `StartChildExit` it names (`start`), whose anchor the exit stands on (an exit from the deposit
+/// record stands on none). A payout names the start that queued its exit
+/// ([`super::verify_unfounded_settlement`] proves it): paying the exit in full, it stands on
+/// that start's anchor.
+fn paid_start<'a>(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    tx: &'a Transaction,
+    start: &'a IncludedTx,
+) -> Result<&'a Transaction, FraudError> {
+    if tx.tx_kind() != Some(Kind::ExitPayout) {
+        return Ok(tx);
+    }
+    let claim: ExitPayoutClaim = decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES)
+        .ok()
+        .filter(|c: &ExitPayoutClaim| !c.cancels)
+        .ok_or(FraudError::WrongKind(tx.kind))?;
+    if (start.height, start.txIndex) != (claim.startHeight, claim.startIndex) {
+        return Err(FraudError::NotTheStart);
+    }
+    let started = included(chain_id, anchor, &start.inclusion, start.height, start.txIndex)?;
+    let starts = started.tx_kind() == Some(Kind::StartChildExit)
+        && anchored(started).is_ok_and(|(child, _, _)| child == claim.childChainId);
+    starts.then_some(started).ok_or(FraudError::NotTheStart)
 }
 
 /// The child `tx` names and the height of the child's checkpoint it stands on: an exit start's

@@ -12,9 +12,9 @@
 //!   than the start's claimant (its first input's signer);
 //! - nothing is there (or the place is not below the start, or at height 0).
 //!
-//! When such an exit is due, and the most it is owed, the same lock shows
-//! ([`super::verify_overdrawn_payout`]); its place in its queue, and what the escrow leaves it,
-//! stay the parent's bookkeeping (`TxError::ExitNotPayable`, `TxError::PayoutMismatch`).
+//! When such an exit is due, and what it is owed, the same lock shows
+//! ([`super::verify_overdrawn_payout`]); its place in its queue stays the parent's bookkeeping
+//! (`TxError::ExitNotPayable`).
 
 use super::link::{self, Shows};
 use super::settlement::first_signer;

@@ -1,10 +1,5 @@
-//! A payout of a child's exit that pays before the exit is due, or more than it can be owed;
+//! A payout of a child's exit that pays before the exit is due, or otherwise than it is owed;
 //! or a cancellation of an exit from the deposit record.
-//!
-//! A payout (not a cancellation) says which token it takes from the child's escrow and how
-//! much (`paid`, which [`super::verify_unfounded_escrow`] bounds by what the escrow holds): it
-//! is owed no more than that, in the exit's token, and a payout naming another token is
-//! proven here too.
 //!
 //! An exit of a child's output is queued by its start (`StartChildExit`), which carries the
 //! claimed output (its token and amount) and the block that created it (its time); an exit
@@ -12,14 +7,20 @@
 //! of the deposit (`DepositToChild`: its token and amount, and its block's time, when the
 //! parent recorded it). Either is bonded with the child's `exitBond`. So the start (with the
 //! lock) and the child's registration, all included in the parent's history, show when the
-//! exit is due — `exitable_at(claimed or recorded time, start time, exitPeriod)` — and the most
-//! any payout of it pays: the claim's amount in its token and the bond in ETH
-//! ([`crate::exit::payout_excess`]). A payout before that time lets a spent output be paid
-//! before anyone could challenge it; a payout of more drains the child's escrow; either is
-//! proven from the parent's history alone. Whether the start is the exit's latest, and the
-//! payout to its owner, is [`super::verify_unfounded_settlement`]'s to judge, whether the lock
-//! founds the start [`super::verify_unfounded_deposit_exit`]'s; whether the exit is first in
-//! its queue, and how much the escrow leaves it, stays the parent's bookkeeping.
+//! exit is due — `exitable_at(claimed or recorded time, start time, exitPeriod)` — and what a
+//! payout of it owes. A payout (not a cancellation) names the exit's token, takes from the
+//! child's escrow what it holds of the claim — `paid`, leaving `escrowed`, which
+//! [`super::verify_unfounded_escrow`] proves against the escrow's chain, so that it held
+//! `escrowed + paid` — and pays exactly that, then the bond in ETH
+//! ([`crate::build::settled_outputs`]). A payout before that time lets a spent output be paid
+//! before anyone could challenge it; a payout of more drains the child's escrow, one of less
+//! leaves the exit's owner short (what it does not pay stays for the exits behind, or is
+//! burnt); each is proven from the parent's history alone. Whether the start is the exit's
+//! latest, and the payout to its owner, is [`super::verify_unfounded_settlement`]'s to judge,
+//! whether the lock founds the start [`super::verify_unfounded_deposit_exit`]'s, whether a
+//! fraud proof voided the exit's anchor [`super::verify_voided_anchor`]'s; whether the exit is
+//! first in its queue, and whether its anchor stands when a payout cancels it, stays the
+//! parent's bookkeeping.
 //!
 //! A payout that says it cancels the exit (`cancels`: its anchor was voided) is owed the bond
 //! alone, since the output may then exit again: paying the claim with it would pay the claim
@@ -29,18 +30,19 @@
 use super::registered::registered;
 use super::settlement::started;
 use super::{included, FraudError, FraudKind, FraudVerdict};
-use crate::exit::{exitable_at, payout_excess};
+use crate::exit::exitable_at;
 use crate::kind::Kind;
 use crate::types::{
-    decode, BlockHeader, ChildDeposit, ChildDepositExit, ChildExitStart, ExitPayoutClaim,
+    decode, BlockHeader, ChildDeposit, ChildDepositExit, ChildExitStart, ExitPayoutClaim, Output,
     PayoutEvidence, TxRef, CHILD_DEPOSIT_BYTES, CHILD_DEPOSIT_EXIT_BYTES, EXIT_PAYOUT_CLAIM_BYTES,
     MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, U256};
 
 /// Overdrawn payout: an included payout of a child's exit, founded by the start it names, that
-/// pays before the exit is due or more than its claim and bond (the bond alone, for a
-/// cancellation), or a cancellation of an exit from the deposit record (the module's doc).
+/// pays before the exit is due or otherwise than it is owed for what it says it does (its bond
+/// alone, for a cancellation), or a cancellation of an exit from the deposit record (the
+/// module's doc).
 /// Refused when the start shown is not at the payout's link or does not start that exit, the
 /// lock shown is not at the nonce's place or no lock into the child, or the registration shown
 /// is of another child.
@@ -103,13 +105,50 @@ pub fn verify_overdrawn_payout(
     }
     let (params, started_at) = (&reg.params, s.inclusion.header.timestamp);
     let due = exitable_at(claimed_at, started_at, params.exitPeriod);
-    let early = p.inclusion.header.timestamp < due;
-    // A payout takes `paid` of the exit's token from the escrow, and pays no more of it.
-    let other_token = !claim.cancels && claim.token != token;
-    let owed: U256 = if claim.cancels { U256::ZERO } else { amount.min(claim.paid) };
-    let excess: Option<Address> = payout_excess(&payout.outputs, &token, owed, params.exitBond);
-    if !early && !other_token && excess.is_none() {
-        return Err(FraudError::Owed);
+    if p.inclusion.header.timestamp < due
+        || !settles_as_owed(&payout.outputs, &claim, (token, amount), params.exitBond)
+    {
+        return Ok(FraudVerdict::at(FraudKind::OverdrawnPayout, p.height));
     }
-    Ok(FraudVerdict::at(FraudKind::OverdrawnPayout, p.height))
+    Err(FraudError::Owed)
+}
+
+/// Whether a payout with `outputs` and `claim`, of an exit claiming `amount` of `token` and
+/// bonded `bond` (in ETH), settles it as owed for what the claim says it does
+/// ([`crate::build::settled_outputs`], owners aside: [`super::verify_unfounded_settlement`]
+/// judges them). A cancellation names no token, takes nothing from the escrow and links
+/// nothing, and returns the bond alone. A payout names the exit's token and takes from the
+/// escrow what it holds of the claim — `paid`, with the escrow holding `escrowed` after it, so
+/// `min(amount, escrowed + paid)`, as the escrow's chain founds them (`UnfoundedEscrow`) — and
+/// pays exactly that, then the bond.
+fn settles_as_owed(
+    outputs: &[Output],
+    claim: &ExitPayoutClaim,
+    (token, amount): (Address, U256),
+    bond: U256,
+) -> bool {
+    let owed = if claim.cancels {
+        let bare = ExitPayoutClaim {
+            childChainId: claim.childChainId,
+            exitId: claim.exitId,
+            startHeight: claim.startHeight,
+            startIndex: claim.startIndex,
+            cancels: true,
+            ..Default::default()
+        };
+        if *claim != bare {
+            return false;
+        }
+        U256::ZERO
+    } else {
+        let held = claim.escrowed.saturating_add(claim.paid);
+        if claim.token != token || claim.paid != amount.min(held) {
+            return false;
+        }
+        claim.paid
+    };
+    let expected = [(token, owed), (Address::ZERO, bond)];
+    let mut expected = expected.iter().filter(|(_, a)| !a.is_zero());
+    outputs.iter().all(|o| expected.next() == Some(&(o.token, o.amount)))
+        && expected.next().is_none()
 }

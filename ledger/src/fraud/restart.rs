@@ -16,7 +16,8 @@
 //!   (anywhere before the start, when it names none).
 //!
 //! Whether a cancellation was owed — the exit's anchor voided by a proven fraud — stays the
-//! parent's bookkeeping (`TxError::PayoutMismatch`).
+//! parent's bookkeeping (`TxError::StandingExitCancelled`); a payout in full of an exit whose
+//! anchor was voided is proven ([`super::verify_voided_anchor`]).
 
 use super::link;
 use super::settlement::{started, touched, Settling};

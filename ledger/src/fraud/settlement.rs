@@ -18,10 +18,9 @@
 //! - a start, challenge or payout of the same exit stands between the link and the
 //!   settlement: the exit was restarted or settled since.
 //!
-//! Whether a payout is due and within its claim and bond is
-//! [`super::verify_overdrawn_payout`]'s to judge; whether it is first in its queue, and what
-//! the child's escrow leaves it, stays the parent's bookkeeping (`TxError::ExitNotPayable`,
-//! `TxError::PayoutMismatch`).
+//! Whether a payout is due and pays what its claim, the escrow and its bond owe is
+//! [`super::verify_overdrawn_payout`]'s to judge; whether it is first in its queue stays the
+//! parent's bookkeeping (`TxError::ExitNotPayable`).
 
 use super::link;
 use super::{included, FraudError, FraudKind, FraudVerdict};

@@ -1,6 +1,6 @@
 //! The proof of an exit started under a child checkpoint the chain never accepted
 //! ([`crate::fraud::verify_unaccepted_anchor`]), or under one a fraud proof it heard voided
-//! ([`crate::fraud::verify_voided_anchor`]).
+//! ([`crate::fraud::verify_voided_anchor`]), and of an exit paid in full under one.
 
 use super::{ProofContext, ProofError};
 use crate::acceptance::acceptance_height;
@@ -8,8 +8,8 @@ use crate::fraud::accepted::{anchored, shown_height};
 use crate::fraud::{verify_unaccepted_anchor, verify_voided_anchor};
 use crate::kind::Kind;
 use crate::types::{
-    FraudKind as SolFraudKind, FraudProof, IncludedTx, TxRef, UnacceptedAnchorEvidence,
-    VoidedAnchorEvidence,
+    decode, ExitPayoutClaim, FraudKind as SolFraudKind, FraudProof, IncludedTx, TxRef,
+    UnacceptedAnchorEvidence, VoidedAnchorEvidence, EXIT_PAYOUT_CLAIM_BYTES,
 };
 
 /// The proof that transaction `index` of block `height`, a `StartChildExit`, a
@@ -38,9 +38,10 @@ pub(super) fn unaccepted_anchor_proof(
 }
 
 /// The proof that transaction `index` of block `height`, a `StartChildExit`, a
-/// `ChallengeChildDepositExit` or a `ProveChildFraud`, stands on a checkpoint a fraud proof
-/// against its child voided: it, and the latest fraud proof against the child before it that is
-/// shown at or below the height it stands on.
+/// `ChallengeChildDepositExit`, a `ProveChildFraud` or a payout in full of an exit (by the start
+/// it names), stands on a checkpoint a fraud proof against its child voided: it (with that
+/// start), and the latest fraud proof against the child before it that is shown at or below the
+/// height it stands on.
 pub(super) fn voided_anchor_proof(
     cx: &ProofContext<'_>,
     height: u64,
@@ -48,8 +49,18 @@ pub(super) fn voided_anchor_proof(
 ) -> Result<FraudProof, ProofError> {
     let voided = cx.included(height, index)?;
     let unsupported = |e: crate::fraud::FraudError| ProofError::Unsupported(e.to_string());
+    // A payout in full stands on the anchor of the start it names.
+    let tx = &voided.inclusion.signedTx.transaction;
+    let start =
+        match decode::<ExitPayoutClaim>("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES) {
+            Ok(claim) if tx.tx_kind() == Some(Kind::ExitPayout) => {
+                cx.included(claim.startHeight, claim.startIndex)?
+            }
+            _ => IncludedTx::default(),
+        };
+    let standing = if tx.tx_kind() == Some(Kind::ExitPayout) { &start } else { &voided };
     let (child, standing_at) =
-        shown_height(&voided.inclusion.signedTx.transaction).map_err(unsupported)?;
+        shown_height(&standing.inclusion.signedTx.transaction).map_err(unsupported)?;
     let at = TxRef { height, index };
     let voids = |tx: &crate::types::Transaction| {
         tx.tx_kind() == Some(Kind::ProveChildFraud)
@@ -67,7 +78,8 @@ pub(super) fn voided_anchor_proof(
         .map(|(place, _)| place)
         .last()
         .ok_or_else(|| ProofError::Refuted("no fraud proof before it voids its anchor".into()))?;
-    let ev = VoidedAnchorEvidence { fraud: cx.included(fraud.height, fraud.index)?, voided };
+    let fraud = cx.included(fraud.height, fraud.index)?;
+    let ev = VoidedAnchorEvidence { fraud, voided, start };
     verify_voided_anchor(cx.domain.chain_id, cx.anchor, &ev)
         .map_err(|e| ProofError::Refuted(e.to_string()))?;
     Ok(cx.proof(SolFraudKind::VoidedAnchor, &ev))

@@ -470,12 +470,17 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         push(&name, "VoidedAnchor", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
-    let (payout_checkpoint, payout_cases) = payout::cases(world);
+    let (payout_checkpoint, payout_cases, voided_payouts) = payout::cases(world);
     let mut payout_names = Vec::new();
+    let (header, certificate) = (&payout_checkpoint.header, &payout_checkpoint.certificate);
     for (name, evidence, result) in payout_cases {
-        let (header, certificate) = (&payout_checkpoint.header, &payout_checkpoint.certificate);
         let proof = ev::proof(SolFraudKind::OverdrawnPayout, header, certificate, &evidence);
         push(&name, "OverdrawnPayout", Value::Null, proof, result);
+        payout_names.push(name);
+    }
+    for (name, evidence, result) in voided_payouts {
+        let proof = ev::proof(SolFraudKind::VoidedAnchor, header, certificate, &evidence);
+        push(&name, "VoidedAnchor", Value::Null, proof, result);
         payout_names.push(name);
     }
 

@@ -10,15 +10,18 @@ use crate::kind::Kind;
 use crate::registration::child_chain_id;
 use crate::testkit::{self, FraudWorld};
 use crate::types::{
-    decode, Checkpoint, ChildDeposit, ChildDepositExit, ChildExitStart, ChildRegistration,
-    ExitPayoutClaim, IncludedTx, Output, PayoutEvidence, RegistrationProof, SignedTransaction,
-    TxInclusion, TxRef, UtxoPos, MAX_TX_BYTES,
+    decode, Checkpoint, ChildDeposit, ChildDepositExit, ChildExitStart, ChildFraudProof,
+    ChildRegistration, CommitCertificate, EquivocationEvidence, ExitPayoutClaim,
+    FraudKind as SolFraudKind, FraudProof, IncludedTx, Output, PayoutEvidence, RegistrationProof,
+    SignedTransaction, TxInclusion, TxRef, UtxoPos, VoidedAnchorEvidence, MAX_TX_BYTES,
 };
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 /// A case: its name, its evidence, and the ledger's verdict.
 pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>);
+/// A case of a payout standing on a voided anchor: its name, its evidence, the ledger's verdict.
+pub(super) type VoidedCase = (String, VoidedAnchorEvidence, Result<FraudVerdict, FraudError>);
 
 /// The checkpoint the cases are anchored to, and `(name, evidence, the ledger's verdict)` for
 /// each: Alice's exit of 30 (block 6) paid in its own block, before it is due; once due
@@ -27,8 +30,13 @@ pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>
 /// its bond back (owed), and cancelled paying its claim too; and her exit from the record of
 /// the deposit she locked in block 6, paid in its own block, cancelled in block 7, and once due
 /// (block 8) paid what it is owed (also shown with another transaction as its lock), and paid
-/// one more; and a payout of her exit from the record naming a place that holds no lock.
-pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
+/// one more; and a payout of her exit from the record naming a place that holds no lock. Then,
+/// in block 8, her exit of an output paid 20 while the escrow kept 10, its bond paid back
+/// short, a cancellation saying it takes 1, and two owed: in full with the escrow keeping 5, and
+/// 25 (what the escrow held). And the voided cases: her exit of the same output restarted under
+/// the child's block 1 (6:6), a proof that the child's validators certified two blocks at 1
+/// (6:7), and, once due, that exit paid in full (7:5) and cancelled (7:6).
+pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCase>) {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
         let tx = &chain.blocks[3].transactions[index as usize].transaction;
@@ -81,6 +89,48 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
     let payout = |extra: u64| pay(exit_id, 0, 30 + extra, false);
+    // A payout of Alice's exit of an output (6:0) taking `paid` and leaving `escrowed`, paying
+    // her `amounts` in ETH, saying whether it `cancels`.
+    let pay_as = |(paid, escrowed): (u64, u64), amounts: &[U256], cancels: bool| {
+        let claim = ExitPayoutClaim {
+            childChainId: child,
+            exitId: exit_id,
+            startHeight: 6,
+            cancels,
+            paid: U256::from(paid),
+            escrowed: U256::from(escrowed),
+            ..Default::default()
+        };
+        let outputs =
+            amounts.iter().map(|a| Output::new(alice.address(), Address::ZERO, *a)).collect();
+        let tx = transaction(Kind::ExitPayout, vec![], outputs, claim.abi_encode());
+        SignedTransaction { transaction: tx, signatures: vec![] }
+    };
+    let (n, bond) = (U256::from, params.exitBond);
+    // Her exit of the same output restarted under the child's block 1, and the proof that the
+    // child's validators certified two blocks at 1, which voids it.
+    let anchored = ChildExitStart {
+        anchor: crate::types::BlockHeader { chainId: child, height: 1, ..Default::default() },
+        ..start.clone()
+    };
+    let anchored_start = sign(
+        &chain.domain,
+        transaction(Kind::StartChildExit, vec![], vec![], anchored.abi_encode()),
+        &[&alice],
+    );
+    let at_one = |round| CommitCertificate { height: 1, round, ..Default::default() };
+    let equivocation = EquivocationEvidence { a: at_one(0), b: at_one(1) };
+    let fraud = ChildFraudProof {
+        childChainId: child,
+        proof: FraudProof {
+            kind: SolFraudKind::Equivocation as u8,
+            evidence: equivocation.abi_encode().into(),
+            ..Default::default()
+        },
+        prover: alice.address(),
+        ..Default::default()
+    };
+    let fraud = transaction(Kind::ProveChildFraud, vec![], vec![], fraud.abi_encode());
     // Alice's lock of 40 into the child (6:2), and her exit of that deposit from the parent's
     // record (6:3), numbered by where the lock stands.
     let deposit = ChildDeposit {
@@ -117,6 +167,8 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         record_start,
         pay(record_exit, 3, 40, false),
         unfounded_start,
+        anchored_start,
+        SignedTransaction { transaction: fraud, signatures: vec![] },
     ]);
     // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
     // is older); block 8 at the record exit's, two periods past the lock.
@@ -127,12 +179,19 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
         pay(exit_id, 0, 0, true),
         pay(exit_id, 0, 30, true),
         pay(record_exit, 3, 0, true),
+        pay(exit_id, 6, 30, false),
+        pay(exit_id, 6, 0, true),
     ]);
     chain.clock_offset += params.exitPeriod - 10;
     chain.commit_unchecked(vec![
         pay(record_exit, 3, 40, false),
         pay(record_exit, 3, 41, false),
         pay(ExitKey::Deposit(no_lock).exit_id(), 5, 40, false),
+        pay_as((20, 10), &[n(20), bond], false),
+        pay_as((30, 0), &[n(30), bond - n(1)], false),
+        pay_as((1, 0), &[bond], true),
+        pay_as((30, 5), &[n(30), bond], false),
+        pay_as((25, 0), &[n(25), bond], false),
     ]);
     chain.commit_unchecked(vec![]);
     let (keys, set) = testkit::committee(4);
@@ -173,6 +232,11 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
             "record_exit_of_no_lock",
             PayoutEvidence { lock: included(6, 0), ..evidence((8, 2), included(6, 5), reg) },
         ),
+        ("underpaid", evidence((8, 3), included(6, 0), reg)),
+        ("bond_short", evidence((8, 4), included(6, 0), reg)),
+        ("cancellation_taking", evidence((8, 5), included(6, 0), reg)),
+        ("owed_leaving_escrow", evidence((8, 6), included(6, 0), reg)),
+        ("owed_what_the_escrow_held", evidence((8, 7), included(6, 0), reg)),
     ];
     let judged = all
         .into_iter()
@@ -182,7 +246,24 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>) {
             (format!("overdrawn_payout_{name}"), e, verdict)
         })
         .collect();
-    (checkpoint, judged)
+    let voided = |payout: (u64, u32), start: IncludedTx| VoidedAnchorEvidence {
+        fraud: included(6, 7),
+        voided: included(payout.0, payout.1),
+        start,
+    };
+    let voided = [
+        ("paid", voided((7, 5), included(6, 6))),
+        ("paid_shown_another_start", voided((7, 5), included(6, 0))),
+        ("cancelled", voided((7, 6), included(6, 6))),
+        ("paid_below_the_fraud", voided((7, 1), included(6, 0))),
+    ]
+    .into_iter()
+    .map(|(name, e)| {
+        let verdict = fraud::verify_voided_anchor(chain.domain.chain_id, &checkpoint.header, &e);
+        (format!("voided_payout_{name}"), e, verdict)
+    })
+    .collect();
+    (checkpoint, judged, voided)
 }
 
 #[cfg(test)]
@@ -192,7 +273,7 @@ mod tests {
 
     #[test]
     fn a_payout_before_due_or_of_more_than_owed_is_convicted_and_the_owed_one_never() {
-        let (_, judged) = cases(&FraudWorld::new(0));
+        let (_, judged, _) = cases(&FraudWorld::new(0));
         let verdict = |name: &str| {
             let full = format!("overdrawn_payout_{name}");
             judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
@@ -217,5 +298,28 @@ mod tests {
         ));
         // A start no lock founds is the unfounded-deposit-exit kind's to convict.
         assert_eq!(verdict("record_exit_of_no_lock"), Err(FraudError::NotTheLock));
+        // Paid less than the escrow held of the claim, or the bond short, or a cancellation
+        // taking from the escrow: convicted; paid what the escrow held of it: owed.
+        assert_eq!(at("underpaid"), Ok((FraudKind::OverdrawnPayout, 8)));
+        assert_eq!(at("bond_short"), Ok((FraudKind::OverdrawnPayout, 8)));
+        assert_eq!(at("cancellation_taking"), Ok((FraudKind::OverdrawnPayout, 8)));
+        assert_eq!(verdict("owed_leaving_escrow"), Err(FraudError::Owed));
+        assert_eq!(verdict("owed_what_the_escrow_held"), Err(FraudError::Owed));
+    }
+
+    #[test]
+    fn a_payout_in_full_of_an_exit_a_fraud_proof_voided_is_convicted_and_no_other() {
+        let (_, _, judged) = cases(&FraudWorld::new(0));
+        let verdict = |name: &str| {
+            let full = format!("voided_payout_{name}");
+            judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
+        };
+        let paid = verdict("paid").expect("convicted");
+        assert_eq!((paid.kind, paid.height), (FraudKind::VoidedAnchor, 7));
+        assert_eq!(verdict("paid_shown_another_start"), Err(FraudError::NotTheStart));
+        let payout = Kind::ExitPayout as u8;
+        assert_eq!(verdict("cancelled"), Err(FraudError::WrongKind(payout)));
+        // Its start stands on no checkpoint (height 0), below the one the fraud is shown at.
+        assert_eq!(verdict("paid_below_the_fraud"), Err(FraudError::BelowTheFraud));
     }
 }

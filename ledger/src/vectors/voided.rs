@@ -18,6 +18,7 @@ pub(super) fn cases(
     let pair = |fraud: &str, voided: &str| VoidedAnchorEvidence {
         fraud: chain.included(bad, at(fraud)),
         voided: chain.included(bad, at(voided)),
+        start: Default::default(),
     };
     let all = [
         ("a_later_proof", pair("honest_fraud_proof", "fraud_proof_overpaying")),

@@ -44,6 +44,7 @@ mod deposits;
 mod escrow;
 mod exits;
 mod headers;
+mod mispaid;
 mod payouts;
 mod restarts;
 mod stakes;
@@ -51,9 +52,10 @@ mod succession;
 mod voided;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
-/// Payouts take from a child's escrow no more than it holds (`UnfoundedEscrow`): what stays the
-/// parent's bookkeeping moves value among the child's exits, and mints none.
-const WHICH_EXIT: &str = "which exit the child's escrow pays, and how much of what it holds";
+/// Payouts take from a child's escrow no more than it holds (`UnfoundedEscrow`), and pay each
+/// exit what the escrow holds of its claim (`OverdrawnPayout`): which exit comes first stays the
+/// parent's bookkeeping, and moves value among the child's exits only.
+const WHICH_EXIT: &str = "which exit the child's escrow pays first";
 
 fn verdict(e: &BlockError) -> Verdict {
     match e {
@@ -136,9 +138,13 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
         | TxError::PayoutToken { .. }
+        | TxError::PayoutMismatch { .. }
         | TxError::RecordExitCancelled { .. } => Convicted(FraudKind::OverdrawnPayout),
+        TxError::VoidedExitPaid { .. } => Convicted(FraudKind::VoidedAnchor),
         TxError::UnknownChild(_) => Convicted(FraudKind::UnregisteredChild),
-        TxError::ExitNotPayable { .. } | TxError::PayoutMismatch { .. } => Open(WHICH_EXIT),
+        TxError::ExitNotPayable { .. } => Open(WHICH_EXIT),
+        // Its bond comes back and its output may exit again: a delay, like censoring it.
+        TxError::StandingExitCancelled { .. } => Open(BOOKKEEPING),
         TxError::System(e) => child_verdict(e),
     }
 }
@@ -204,7 +210,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         }
         ChildError::EscrowLink { .. } => Convicted(FraudKind::UnfoundedEscrow),
         // Paid no more than the escrow holds, an exit above it mints nothing.
-        ChildError::AmountTooLarge { .. } => Open(WHICH_EXIT),
+        ChildError::AmountTooLarge { .. } => Open("an exit above the escrow, paid what it holds"),
         ChildError::SlashedStakes { .. } => {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
         }
