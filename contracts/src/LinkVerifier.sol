@@ -408,13 +408,13 @@ contract LinkVerifier {
     }
 
     /// @notice A payout of a child's exit, included, that the start it names and the child's
-    /// registration show is not owed yet, or not that much (`ev`, the ABI encoding of
+    /// registration show is not owed yet, or not that way (`ev`, the ABI encoding of
     /// `PayoutEvidence`; `ledger::fraud::verify_overdrawn_payout`): its block's time is before
-    /// `exitableAt(claimed time, start's block time, exitPeriod)`, or it pays, in some token,
-    /// more than the claimed amount (in its token; no more than the `paid` it takes from the
-    /// escrow; nothing, when it says it cancels the exit) and the registration's exit bond (in
-    /// ETH) together, or, not cancelling, names another token than the claim's; or it says it cancels an exit from the
-    /// deposit record (its start, a `StartChildDepositExit`, shows it). An exit of an output
+    /// `exitableAt(claimed time, start's block time, exitPeriod)`, or its claim and outputs are
+    /// not what settling the exit as it says owes (`Payouts.settlesAsOwed`: a payout, what the
+    /// escrow held of the claim in its token, then the bond in ETH; a cancellation, the bond
+    /// alone, taking and linking nothing); or it says it cancels an exit from the deposit record
+    /// (its start, a `StartChildDepositExit`, shows it). An exit of an output
     /// claims the output its start proves, since its block's time; an exit from the deposit
     /// record the deposit the lock at its nonce's place made (`lock`), since that lock's block's
     /// time. Neither the lock nor the registration is read for a cancelled record exit.
@@ -434,7 +434,8 @@ contract LinkVerifier {
     {
         IncludedTx calldata p = e.payout;
         Transaction calldata t = ExitGame.included(chainId, anchor, p.inclusion, p.height, p.txIndex);
-        if (t.kind != uint8(TxKind.ExitPayout)) revert WrongKind(t.kind);
+        // Ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`), as the ledger decodes it.
+        if (t.kind != uint8(TxKind.ExitPayout) || t.data.length != 10 * 32) revert WrongKind(t.kind);
         ExitPayoutClaim memory claim = abi.decode(t.data, (ExitPayoutClaim));
         IncludedTx calldata s = e.start;
         if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();

@@ -152,3 +152,82 @@ fn settles_as_owed(
     outputs.iter().all(|o| expected.next() == Some(&(o.token, o.amount)))
         && expected.next().is_none()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::payout_transaction;
+    use crate::children::{ChildExit, ExitStatus};
+    use crate::types::ExitRecord;
+    use proptest::prelude::*;
+
+    /// An exit of `amount` of `token` bonded `bond`, queued by a start at 6:0.
+    fn exit(token: Address, amount: u64, bond: u64) -> ChildExit {
+        ChildExit {
+            record: ExitRecord {
+                owner: Address::repeat_byte(0xa1),
+                token,
+                amount: U256::from(amount),
+                ..Default::default()
+            },
+            bond: U256::from(bond),
+            anchor: 5,
+            status: ExitStatus::Queued,
+            started_at: TxRef { height: 6, index: 0 },
+            cancelled_at: TxRef::default(),
+        }
+    }
+
+    /// The claim and outputs of the payout the proposer builds for `exit` when the escrow holds
+    /// `escrow` and the rollback is `rollback`.
+    fn built(exit: &ChildExit, escrow: u64, rollback: u64) -> (ExitPayoutClaim, Vec<Output>) {
+        let link = (TxRef { height: 5, index: 1 }, U256::from(escrow));
+        let tx = payout_transaction(7, exit, link, rollback).transaction;
+        let claim = decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES).expect("a claim");
+        (claim, tx.outputs)
+    }
+
+    fn token(other: bool) -> Address {
+        if other {
+            Address::repeat_byte(0x70)
+        } else {
+            Address::ZERO
+        }
+    }
+
+    proptest! {
+        /// Whatever the exit, the escrow and the rollback, the payout the proposer builds settles
+        /// the exit as owed: the judge never convicts an honest payout.
+        #[test]
+        fn every_payout_the_proposer_builds_settles_as_owed(
+            other in any::<bool>(),
+            (amount, bond, escrow) in (0u64..1_000, 0u64..100, 0u64..2_000),
+            voided in any::<bool>(),
+        ) {
+            let exit = exit(token(other), amount, bond);
+            let (claim, outputs) = built(&exit, escrow, if voided { 5 } else { 0 });
+            let (token, amount, bond) = (token(other), U256::from(amount), U256::from(bond));
+            prop_assert!(settles_as_owed(&outputs, &claim, (token, amount), bond));
+        }
+
+        /// Paying one wei more or less, in any output, or saying it takes one more or less from
+        /// the escrow, is convicted.
+        #[test]
+        fn a_payout_off_by_one_anywhere_is_convicted(
+            other in any::<bool>(),
+            (amount, bond, escrow) in (1u64..1_000, 1u64..100, 1u64..2_000),
+            (which, up) in (0usize..3, any::<bool>()),
+        ) {
+            let exit = exit(token(other), amount, bond);
+            let (mut claim, mut outputs) = built(&exit, escrow, 0);
+            let nudge = |v: &mut U256| *v = if up { *v + U256::from(1) } else { *v - U256::from(1) };
+            match which {
+                0 => nudge(&mut claim.paid),
+                i if i <= outputs.len() => nudge(&mut outputs[i - 1].amount),
+                _ => nudge(&mut claim.paid),
+            }
+            let (token, amount, bond) = (token(other), U256::from(amount), U256::from(bond));
+            prop_assert!(!settles_as_owed(&outputs, &claim, (token, amount), bond));
+        }
+    }
+}

@@ -40,8 +40,8 @@ pub(super) fn unaccepted_anchor_proof(
 /// The proof that transaction `index` of block `height`, a `StartChildExit`, a
 /// `ChallengeChildDepositExit`, a `ProveChildFraud` or a payout in full of an exit (by the start
 /// it names), stands on a checkpoint a fraud proof against its child voided: it (with that
-/// start), and the latest fraud proof against the child before it that is shown at or below the
-/// height it stands on.
+/// start), and the smallest fraud proof against the child before it that is shown at or below
+/// the height it stands on.
 pub(super) fn voided_anchor_proof(
     cx: &ProofContext<'_>,
     height: u64,
@@ -75,8 +75,10 @@ pub(super) fn voided_anchor_proof(
             placed.map(move |(i, stx)| (TxRef { height: b.header.height, index: i as u32 }, stx))
         })
         .filter(|(place, stx)| *place < at && voids(&stx.transaction))
+        // The smallest that voids it (an equivocation, when there is one): a plasma parent
+        // takes the proof inside a transaction of at most `MAX_TX_BYTES`.
+        .min_by_key(|(_, stx)| stx.transaction.data.len())
         .map(|(place, _)| place)
-        .last()
         .ok_or_else(|| ProofError::Refuted("no fraud proof before it voids its anchor".into()))?;
     let fraud = cx.included(fraud.height, fraud.index)?;
     let ev = VoidedAnchorEvidence { fraud, voided, start };

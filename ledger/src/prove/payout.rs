@@ -1,6 +1,6 @@
-//! The proof of a payout of a child's exit before it is due or of more than its claim and bond
-//! (its bond alone, for a cancellation), or of a cancellation of an exit from the deposit record
-//! ([`crate::fraud::verify_overdrawn_payout`]).
+//! The proof of a payout of a child's exit before it is due or otherwise than its claim, the
+//! escrow and its bond owe it (its bond alone, for a cancellation), or of a cancellation of an
+//! exit from the deposit record ([`crate::fraud::verify_overdrawn_payout`]).
 
 use super::{ProofContext, ProofError};
 use crate::fraud::verify_overdrawn_payout;
@@ -11,8 +11,8 @@ use crate::types::{
 };
 
 /// The proof that transaction `index` of block `height`, a payout, pays the exit the start it
-/// names queues before it is due or more than it is owed, or cancels an exit from the deposit
-/// record: its [`payout_evidence`].
+/// names queues before it is due or otherwise than it is owed, or cancels an exit from the
+/// deposit record: its [`payout_evidence`].
 pub(super) fn overdrawn_payout_proof(
     cx: &ProofContext<'_>,
     height: u64,

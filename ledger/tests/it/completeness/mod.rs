@@ -143,8 +143,9 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::VoidedExitPaid { .. } => Convicted(FraudKind::VoidedAnchor),
         TxError::UnknownChild(_) => Convicted(FraudKind::UnregisteredChild),
         TxError::ExitNotPayable { .. } => Open(WHICH_EXIT),
-        // Its bond comes back and its output may exit again: a delay, like censoring it.
-        TxError::StandingExitCancelled { .. } => Open(BOOKKEEPING),
+        // Its bond comes back and its output may exit again, due later: behind exits that were
+        // behind it, which an escrow short of them all may pay first (`ExitNotPayable`'s case).
+        TxError::StandingExitCancelled { .. } => Open(WHICH_EXIT),
         TxError::System(e) => child_verdict(e),
     }
 }
