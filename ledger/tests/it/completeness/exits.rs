@@ -167,24 +167,32 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
             "a fraud proof heard under a checkpoint the parent never accepted",
             |chain, child| {
                 let (acceptance, _) = accepted(chain, child);
-                let proof = plasma_ledger::FraudProof {
-                    anchor: child_header(child, 2, 0).0,
-                    ..Default::default()
-                };
-                let prover = testkit::user("mallory").address();
-                let c = plasma_ledger::ChildFraudProof {
-                    childChainId: child,
-                    proof,
-                    prover,
-                    acceptance,
-                    ..Default::default()
-                };
-                // On the child's stakes, so that what is judged is where it was accepted.
-                let (c, reward) = plasma_ledger::children::on_stakes(&chain.state, c);
-                build::prove_child_fraud_tx(&c, reward)
+                mallorys_fraud_proof(chain, child, child_header(child, 2, 0).0, acceptance)
             },
         ),
     ]
+}
+
+/// Mallory's fraud proof against `child` (of nothing: its evidence is empty) shown under
+/// `anchor`, accepted where `acceptance` says, on the child's stakes, so that what is judged
+/// is where its anchor stands.
+pub(super) fn mallorys_fraud_proof(
+    chain: &TestChain,
+    child: u64,
+    anchor: BlockHeader,
+    acceptance: plasma_ledger::Acceptance,
+) -> SignedTransaction {
+    let proof = plasma_ledger::FraudProof { anchor, ..Default::default() };
+    let prover = testkit::user("mallory").address();
+    let c = plasma_ledger::ChildFraudProof {
+        childChainId: child,
+        proof,
+        prover,
+        acceptance,
+        ..Default::default()
+    };
+    let (c, reward) = plasma_ledger::children::on_stakes(&chain.state, c);
+    build::prove_child_fraud_tx(&c, reward)
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! parent heard before voided: an exit under it would be paid from the child's escrow for an
 //! output of a history the proof showed invalid.
 
-use super::exits::{after_acceptance, ALICES_DEPOSIT};
+use super::exits::{after_acceptance, mallorys_fraud_proof, ALICES_DEPOSIT};
 use super::*;
 use plasma_ledger::view::LedgerView;
 use plasma_ledger::{ChildDepositExitChallenge, ChildExitStart, ChildFraudProof};
@@ -73,17 +73,7 @@ fn a_fraud_proof_shown_under_a_checkpoint_an_earlier_one_voided_is_convicted() {
     // refuses it as lowering nothing, and the watcher proves it voided.
     let (chain, honest) = after_fraud(|chain, child| {
         let (anchor, acceptance) = voided_anchor(chain, child);
-        let proof = plasma_ledger::FraudProof { anchor, ..Default::default() };
-        let prover = testkit::user("mallory").address();
-        let c = ChildFraudProof {
-            childChainId: child,
-            proof,
-            prover,
-            acceptance,
-            ..Default::default()
-        };
-        let (c, reward) = plasma_ledger::children::on_stakes(&chain.state, c);
-        build::prove_child_fraud_tx(&c, reward)
+        mallorys_fraud_proof(chain, child, anchor, acceptance)
     });
     let run = &chain.blocks[4..];
     let (bad, error) = first_invalid(&chain.domain, &honest.state, run).expect("refused");
