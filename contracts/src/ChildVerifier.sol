@@ -7,14 +7,16 @@ import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {BLS} from "./lib/BLS.sol";
 import {FormVerifier} from "./FormVerifier.sol";
 import {Merkle} from "./lib/Merkle.sol";
+import {ParentLinks, SHOWS_LINKED, SHOWS_NOTHING, SHOWS_LATER} from "./lib/ParentLinks.sol";
 
 /// @title ChildVerifier
 /// @notice Stateless judge of the fraud kinds about a plasma parent's record of its children,
 /// mirroring `ledger::fraud::{record, certified, accepted}`: a child's transaction
 /// the record refuses, as the child's registration and earlier included transactions show it
 /// (the record only grows), a child checkpoint its certificate does not certify against the set
-/// its header names, and a transaction standing on a child checkpoint the parent's history
-/// shows it never accepted. `FraudVerifier` creates it and hands it the evidence.
+/// its header names, a transaction standing on a child checkpoint the parent's history shows it
+/// never accepted or a fraud proof it heard voided, and a cancellation of an exit whose anchor
+/// the fraud proof it names did not void. `FraudVerifier` creates it and hands it the evidence.
 contract ChildVerifier {
     /// The judge of a bond's proof of possession.
     FormVerifier public immutable form;
@@ -50,6 +52,14 @@ contract ChildVerifier {
     error BelowTheFraud();
     /// The transaction shown is no `StartChildExit` of the child at the place the payout names.
     error NotTheStart();
+    /// Honest: the cancellation names the latest fraud proof against the child, which voided
+    /// its exit's anchor.
+    error Follows();
+    /// The transaction shown is no fraud proof against the child between the link and the
+    /// cancellation.
+    error NotLater();
+    /// The evidence says it shows something no link proof shows.
+    error NoSuchShowing(uint8 shows);
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
@@ -277,18 +287,95 @@ contract ChildVerifier {
         return v.height;
     }
 
+    /// @notice A cancellation of a child's exit, included, whose anchor the fraud proof its link
+    /// names did not void (`ev`, the ABI encoding of `CancellationEvidence`;
+    /// `ledger::fraud::verify_unfounded_cancellation`): the link (`escrowHeight`/`escrowIndex`:
+    /// where the parent heard the fraud proof that set the child's rollback) is not below it,
+    /// names nothing, or names no fraud proof against the child, or one shown above the anchor
+    /// of the `StartChildExit` the cancellation names; or a later fraud proof against the child
+    /// stands between them (each lowers the rollback, so the link names the latest).
+    function unfoundedCancellation(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+        external
+        view
+        returns (uint64)
+    {
+        return this.unfoundedCancellationOf(chainId, anchor, abi.decode(ev, (CancellationEvidence)));
+    }
+
+    /// @notice `unfoundedCancellation`, on the decoded evidence.
+    function unfoundedCancellationOf(uint64 chainId, BlockHeader calldata anchor, CancellationEvidence calldata e)
+        external
+        pure
+        returns (uint64)
+    {
+        IncludedTx calldata x = e.link.linking;
+        Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
+        ExitPayoutClaim memory claim = _claim(t);
+        if (!claim.cancels) revert WrongKind(t.kind);
+        uint256 link = _position(claim.escrowHeight, claim.escrowIndex);
+        uint256 at = _position(x.height, x.txIndex);
+        if (ParentLinks.unreachable(link, at)) return x.height;
+        IncludedTx calldata s = e.link.shown;
+        if (e.link.shows == SHOWS_LINKED) {
+            Transaction calldata l =
+                ExitGame.included(chainId, anchor, s.inclusion, claim.escrowHeight, claim.escrowIndex);
+            (bool against, uint64 frozenFrom) = _shownAgainst(l, claim.childChainId);
+            if (!against) return x.height;
+            (, BlockHeader memory standing,) = _anchored(_namedStart(chainId, anchor, claim, e.start));
+            if (frozenFrom > standing.height) return x.height;
+            revert Follows();
+        }
+        if (e.link.shows == SHOWS_NOTHING) {
+            ParentLinks.nothingAt(chainId, anchor, link, s);
+            return x.height;
+        }
+        if (e.link.shows == SHOWS_LATER) {
+            Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
+            (bool against,) = _shownAgainst(l, claim.childChainId);
+            if (against && ParentLinks.between(link, _position(s.height, s.txIndex), at)) return x.height;
+            revert NotLater();
+        }
+        revert NoSuchShowing(e.link.shows);
+    }
+
+    /// Whether `t` is a fraud proof against `child`, and the height it is shown under
+    /// (`ledger::fraud::cancellation::shown_against`).
+    function _shownAgainst(Transaction calldata t, uint64 child) private pure returns (bool, uint64) {
+        if (t.kind != ExitGame.PROVE_CHILD_FRAUD) return (false, 0);
+        (uint64 named, uint64 height) = _shownHeight(t);
+        return (named == child, height);
+    }
+
+    /// `t`'s payout claim, ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`) as the ledger
+    /// decodes it.
+    function _claim(Transaction calldata t) private pure returns (ExitPayoutClaim memory) {
+        if (t.kind != uint8(TxKind.ExitPayout) || t.data.length != 10 * 32) revert WrongKind(t.kind);
+        return abi.decode(t.data, (ExitPayoutClaim));
+    }
+
     /// The `StartChildExit` the payout `t` (not a cancellation) names, `s`, on whose anchor its
     /// exit stands (`ledger::fraud::accepted::paid_start`).
     function _paidStart(uint64 chainId, BlockHeader calldata anchor, Transaction calldata t, IncludedTx calldata s)
         private
         pure
-        returns (Transaction calldata started)
+        returns (Transaction calldata)
     {
-        // Ten words (`ledger::types::EXIT_PAYOUT_CLAIM_BYTES`), as the ledger decodes it.
-        if (t.data.length != 10 * 32) revert WrongKind(t.kind);
-        ExitPayoutClaim memory claim = abi.decode(t.data, (ExitPayoutClaim));
+        ExitPayoutClaim memory claim = _claim(t);
         if (claim.cancels) revert WrongKind(t.kind);
-        if (s.height != claim.startHeight || s.txIndex != claim.startIndex) revert NotTheStart();
+        return _namedStart(chainId, anchor, claim, s);
+    }
+
+    /// The `StartChildExit` of the child `claim` names, shown at the place it names (`s`)
+    /// (`ledger::fraud::accepted::named_start`).
+    function _namedStart(
+        uint64 chainId,
+        BlockHeader calldata anchor,
+        ExitPayoutClaim memory claim,
+        IncludedTx calldata s
+    ) private pure returns (Transaction calldata started) {
+        if (s.height != claim.startHeight || s.txIndex != claim.startIndex) {
+            revert NotTheStart();
+        }
         started = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
         if (started.kind != uint8(TxKind.StartChildExit)) revert NotTheStart();
         if (abi.decode(started.data, (ChildExitStart)).childChainId != claim.childChainId) revert NotTheStart();

@@ -322,7 +322,8 @@ contract FraudVerifier {
     /// (`unregisteredChild`), a stake, bond or fraud proof its child's stakes do not found
     /// (`unfoundedStake`), a lock or payout its child's escrow does not found
     /// (`unfoundedEscrow`), a transaction under a checkpoint a fraud proof voided
-    /// (`voidedAnchor`). `root` is the root contract, whose signing
+    /// (`voidedAnchor`), a cancellation of an exit the fraud proof it names did not void
+    /// (`unfoundedCancellation`). `root` is the root contract, whose signing
     /// domains the chain and its children sign under.
     function childKind(FraudKind kind, uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
@@ -335,6 +336,7 @@ contract FraudVerifier {
         if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.VoidedAnchor) return child.voidedAnchor(chainId, anchor, ev);
+        if (kind == FraudKind.UnfoundedCancellation) return child.unfoundedCancellation(chainId, anchor, ev);
         if (kind == FraudKind.CheckpointSuccession) return links.checkpointSuccession(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedSettlement) return links.unfoundedSettlement(chainId, root, anchor, ev);
         if (kind == FraudKind.OverdrawnPayout) return links.overdrawnPayout(chainId, anchor, ev);

@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import "./PlasmaTypes.sol";
 import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
-import {ParentLinks, position} from "./lib/ParentLinks.sol";
+import {ParentLinks, position, SHOWS_LINKED, SHOWS_NOTHING, SHOWS_LATER} from "./lib/ParentLinks.sol";
 import {Payouts} from "./lib/Payouts.sol";
 
 /// @title LinkVerifier
@@ -28,10 +28,6 @@ contract LinkVerifier {
     error WrongKind(uint8 kind);
     /// Honest: the transaction may stand on the one its link names.
     error Follows();
-    /// Honest: the block at the link holds a transaction there.
-    error SomethingThere();
-    /// The transaction shown is not its block's last: a sibling right of its path is not empty.
-    error NotLastTransaction();
     /// The transaction shown is not a later one the link should have named, between the link
     /// and the transaction standing on it.
     error NotLater();
@@ -55,11 +51,6 @@ contract LinkVerifier {
 
     /// Most blocks a child checkpoint may jump (`ledger::registration::MAX_CHECKPOINT_GAP`).
     uint64 internal constant MAX_CHECKPOINT_GAP = 1 << 12;
-    /// What a link proof shows (`ledger::fraud::Shows`): the transaction at the link, nothing
-    /// there, or a later transaction the link should have named.
-    uint8 internal constant SHOWS_LINKED = 0;
-    uint8 internal constant SHOWS_NOTHING = 1;
-    uint8 internal constant SHOWS_LATER = 2;
 
     /// @notice A child checkpoint, included, that cannot follow what its link names (`ev`, the
     /// ABI encoding of `LinkEvidence`; `ledger::fraud::verify_checkpoint_succession`): the link
@@ -87,7 +78,7 @@ contract LinkVerifier {
         BlockHeader memory h = c.checkpoint.header;
         uint256 link = position(c.previousHeight, c.previousIndex);
         uint256 at = position(x.height, x.txIndex);
-        if (_unreachable(link, at)) return x.height;
+        if (ParentLinks.unreachable(link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata p = ExitGame.included(chainId, anchor, s.inclusion, c.previousHeight, c.previousIndex);
@@ -99,13 +90,13 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, link, s);
+            ParentLinks.nothingAt(chainId, anchor, link, s);
             return x.height;
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool ofChild,,,) = _predecessor(chainId, l, h.chainId);
-            if (ofChild && _between(link, position(s.height, s.txIndex), at)) return x.height;
+            if (ofChild && ParentLinks.between(link, position(s.height, s.txIndex), at)) return x.height;
             revert NotLater();
         }
         revert NoSuchShowing(e.shows);
@@ -139,7 +130,7 @@ contract LinkVerifier {
         (bool settles, uint64 child, bytes32 exitId, uint256 link) = _settled(t);
         if (!settles) revert WrongKind(t.kind);
         uint256 at = position(x.height, x.txIndex);
-        if (_unreachable(link, at)) return x.height;
+        if (ParentLinks.unreachable(link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata st = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
@@ -152,13 +143,16 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, link, s);
+            ParentLinks.nothingAt(chainId, anchor, link, s);
             return x.height;
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool touches, uint64 named, bytes32 id) = _touched(l);
-            if (touches && named == child && id == exitId && _between(link, position(s.height, s.txIndex), at)) {
+            if (
+                touches && named == child && id == exitId
+                    && ParentLinks.between(link, position(s.height, s.txIndex), at)
+            ) {
                 return x.height;
             }
             revert NotLater();
@@ -193,20 +187,23 @@ contract LinkVerifier {
         uint256 at = position(x.height, x.txIndex);
         IncludedTx calldata s = e.shown;
         if (link == 0 && e.shows != SHOWS_LATER) revert NamesNone();
-        if (link != 0 && _unreachable(link, at)) return x.height;
+        if (link != 0 && ParentLinks.unreachable(link, at)) return x.height;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata p = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
             if (!_cancels(p, child, exitId)) return x.height;
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, link, s);
+            ParentLinks.nothingAt(chainId, anchor, link, s);
             return x.height;
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             (bool touches, uint64 named, bytes32 id) = _touched(l);
-            if (touches && named == child && id == exitId && _between(link, position(s.height, s.txIndex), at)) {
+            if (
+                touches && named == child && id == exitId
+                    && ParentLinks.between(link, position(s.height, s.txIndex), at)
+            ) {
                 return x.height;
             }
             revert NotLater();
@@ -240,7 +237,7 @@ contract LinkVerifier {
         if (t.kind != uint8(TxKind.StartChildDepositExit)) revert WrongKind(t.kind);
         ChildDepositExit memory d = abi.decode(t.data, (ChildDepositExit));
         uint256 link = d.nonce;
-        if (_unreachable(link, position(x.height, x.txIndex))) return x.height;
+        if (ParentLinks.unreachable(link, position(x.height, x.txIndex))) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, uint64(link >> 32), uint32(link));
@@ -253,7 +250,7 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, link, s);
+            ParentLinks.nothingAt(chainId, anchor, link, s);
             return x.height;
         }
         revert NoSuchShowing(e.shows);
@@ -283,7 +280,7 @@ contract LinkVerifier {
         if (t.kind != uint8(TxKind.DepositToChild)) revert WrongKind(t.kind);
         ChildDeposit memory d = abi.decode(t.data, (ChildDeposit));
         uint256 link = position(d.registeredHeight, d.registeredIndex);
-        if (_unreachable(link, position(x.height, x.txIndex))) return x.height;
+        if (ParentLinks.unreachable(link, position(x.height, x.txIndex))) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata r =
@@ -294,7 +291,7 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, link, s);
+            ParentLinks.nothingAt(chainId, anchor, link, s);
             return x.height;
         }
         revert NoSuchShowing(e.shows);
@@ -328,7 +325,7 @@ contract LinkVerifier {
         ParentLinks.StakesLink memory k = ParentLinks.stakesLink(t);
         if (!k.isLink) revert WrongKind(t.kind);
         uint256 at = position(x.height, x.txIndex);
-        if (_unreachable(k.link, at)) return x.height;
+        if (ParentLinks.unreachable(k.link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l =
@@ -338,13 +335,13 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, k.link, s);
+            ParentLinks.nothingAt(chainId, anchor, k.link, s);
             return x.height;
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             ParentLinks.StakesLink memory m = ParentLinks.stakesLink(l);
-            if (m.isLink && m.child == k.child && _between(k.link, position(s.height, s.txIndex), at)) {
+            if (m.isLink && m.child == k.child && ParentLinks.between(k.link, position(s.height, s.txIndex), at)) {
                 return x.height;
             }
             revert NotLater();
@@ -379,7 +376,7 @@ contract LinkVerifier {
         ParentLinks.EscrowLink memory k = ParentLinks.escrowLink(t);
         if (!k.isLink) revert WrongKind(t.kind);
         uint256 at = position(x.height, x.txIndex);
-        if (_unreachable(k.link, at)) return x.height;
+        if (ParentLinks.unreachable(k.link, at)) return x.height;
         IncludedTx calldata s = e.shown;
         if (e.shows == SHOWS_LINKED) {
             Transaction calldata l =
@@ -394,14 +391,14 @@ contract LinkVerifier {
             revert Follows();
         }
         if (e.shows == SHOWS_NOTHING) {
-            _nothingAt(chainId, anchor, k.link, s);
+            ParentLinks.nothingAt(chainId, anchor, k.link, s);
             return x.height;
         }
         if (e.shows == SHOWS_LATER) {
             Transaction calldata l = ExitGame.included(chainId, anchor, s.inclusion, s.height, s.txIndex);
             ParentLinks.EscrowLink memory m = ParentLinks.escrowLink(l);
             bool same = m.isLink && m.child == k.child && m.token == k.token;
-            if (same && _between(k.link, position(s.height, s.txIndex), at)) return x.height;
+            if (same && ParentLinks.between(k.link, position(s.height, s.txIndex), at)) return x.height;
             revert NotLater();
         }
         revert NoSuchShowing(e.shows);
@@ -413,7 +410,7 @@ contract LinkVerifier {
     /// `exitableAt(claimed time, start's block time, exitPeriod)`, or its claim and outputs are
     /// not what settling the exit as it says owes (`Payouts.settlesAsOwed`: a payout, what the
     /// escrow held of the claim in its token, then the bond in ETH; a cancellation, the bond
-    /// alone, taking and linking nothing); or it says it cancels an exit from the deposit record
+    /// alone, taking nothing); or it says it cancels an exit from the deposit record
     /// (its start, a `StartChildDepositExit`, shows it). An exit of an output
     /// claims the output its start proves, since its block's time; an exit from the deposit
     /// record the deposit the lock at its nonce's place made (`lock`), since that lock's block's
@@ -598,40 +595,9 @@ contract LinkVerifier {
         return (false, 0, 0, 0);
     }
 
-    /// Reverts unless `s` shows nothing at `link` (`ledger::fraud::link::nothing_at`): an empty
-    /// block's header proven in the anchor's history, or the block's last transaction (every
-    /// sibling right of its path empty) at an index below the link's.
-    function _nothingAt(uint64 chainId, BlockHeader calldata anchor, uint256 link, IncludedTx calldata s) private pure {
-        (uint64 height, uint32 index) = (uint64(link >> 32), uint32(link));
-        TxInclusion calldata b = s.inclusion;
-        if (b.header.txRoot == bytes32(0)) {
-            ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, height);
-            return;
-        }
-        uint64 last = b.txProof.index;
-        if (last > type(uint32).max) revert NotLastTransaction();
-        ExitGame.verifyInclusion(chainId, anchor, b, height, uint32(last));
-        bytes32[] calldata siblings = b.txProof.siblings;
-        for (uint256 level = 0; level < siblings.length; ++level) {
-            if ((last >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
-        }
-        if (index <= last) revert SomethingThere();
-    }
-
     /// Who signed `stx`'s first input under `separator` (zero when nobody can be recovered).
     function _firstSigner(bytes32 separator, SignedTransaction calldata stx) private pure returns (address) {
         if (stx.signatures.length == 0) return address(0);
         return PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
-    }
-
-    /// Whether nothing of the parent can be at `link` for a transaction at `at` to stand on:
-    /// it is not below `at`, or at height 0 (`ledger::fraud::link::unreachable`).
-    function _unreachable(uint256 link, uint256 at) private pure returns (bool) {
-        return link >= at || link >> 32 == 0;
-    }
-
-    /// Whether `between` stands strictly between `link` and `at`.
-    function _between(uint256 link, uint256 between, uint256 at) private pure returns (bool) {
-        return link < between && between < at;
     }
 }

@@ -123,7 +123,11 @@ struct ChildDeposit {
 /// `token` (the exit's: `OverdrawnPayout` shows another, or outputs paying more), and it names
 /// where the parent last changed that escrow and what the escrow holds after it, so that a
 /// payout of more than the escrow holds is proven from the parent's history alone
-/// (`UnfoundedEscrow`).
+/// (`UnfoundedEscrow`). A cancellation takes nothing (`token`, `paid` and `escrowed` zero) and
+/// names instead, in `escrowHeight`/`escrowIndex`, where the parent heard the fraud proof that
+/// set the child's rollback (its `ProveChildFraud`), which voided the exit's anchor: so a
+/// cancellation of an exit whose anchor stands is proven from the parent's history alone
+/// (`UnfoundedCancellation`).
 struct ExitPayoutClaim {
     uint64 childChainId;
     bytes32 exitId;
@@ -443,7 +447,11 @@ enum FraudKind {
     // An exit start, deposit-exit challenge or fraud proof of a child standing on a checkpoint
     // at or above the one an earlier fraud proof against the child was shown under: that proof
     // froze the child and voided it (`VoidedAnchorEvidence`).
-    VoidedAnchor
+    VoidedAnchor,
+    // A cancellation of a child's exit whose anchor the fraud proof it names did not void: the
+    // link names no fraud proof against that child, or nothing, or a later one came between,
+    // or the one it names is shown above the exit's anchor (`CancellationEvidence`).
+    UnfoundedCancellation
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
@@ -583,6 +591,22 @@ struct LinkEvidence {
     IncludedTx linking;
     uint8 shows;
     IncludedTx shown;
+}
+
+/// A cancellation of a child's exit (`link.linking`, an `ExitPayout` that `cancels`), shown
+/// wrong by what its link (`escrowHeight`/`escrowIndex`: where the parent heard the fraud
+/// proof that set the child's rollback) names, as `LinkEvidence` shows a link: the transaction
+/// there (`SHOWS_LINKED`), when it is no `ProveChildFraud` against the same child, or one shown
+/// above the anchor of the `StartChildExit` the cancellation names (`start`, at its
+/// `startHeight`/`startIndex`, read for this showing alone); nothing there (`SHOWS_NOTHING`);
+/// or a later `ProveChildFraud` against the same child (`SHOWS_LATER`: each one the parent
+/// hears lowers the rollback, so the link must name the latest). The proof the link names
+/// lowered the rollback to the block it convicts, with no checkpoint the parent accepted
+/// between that block and the height it is shown under: shown above the exit's anchor, it
+/// leaves that anchor standing, and the exit is owed its claim, not its bond alone.
+struct CancellationEvidence {
+    LinkEvidence link;
+    IncludedTx start;
 }
 
 /// A payout of a child's exit (`payout`, an `ExitPayout`), the exit the start it names

@@ -149,7 +149,7 @@ contract RootModule is RootStorage {
     /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
-        if (proof.kind > uint8(FraudKind.VoidedAnchor)) revert NoSuchKind(proof.kind);
+        if (proof.kind > uint8(FraudKind.UnfoundedCancellation)) revert NoSuchKind(proof.kind);
         FraudKind kind = FraudKind(proof.kind);
         uint64 height;
         bytes memory culprits;

@@ -6,6 +6,7 @@ import {RootStorage} from "../src/RootStorage.sol";
 import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {ChildVerifier} from "../src/ChildVerifier.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
+import {ParentLinks} from "../src/lib/ParentLinks.sol";
 import {FraudFixture} from "./FraudFixture.sol";
 
 /// One test per fraud kind about a plasma parent's transaction that stands on an earlier one it
@@ -46,7 +47,7 @@ contract FraudLinksTest is FraudFixture {
         _convict(
             "checkpoint_succession_links_an_empty_slot",
             "checkpoint_succession_follows_something_there",
-            LinkVerifier.SomethingThere.selector,
+            ParentLinks.SomethingThere.selector,
             4
         );
     }
@@ -222,6 +223,48 @@ contract FraudLinksTest is FraudFixture {
         _convictsWithin("voided_payout_paid", 2_000_000, "gas of a voided-payout proof: ");
     }
 
+    /// ... cancels its child's exit whose anchor stands, naming a fraud proof shown above that
+    /// anchor (the exit is owed its claim, and its owner is sent to the back of the queue): the
+    /// proof at the link and the start the cancellation names convict; the cancellation naming
+    /// the proof that voided the exit does not.
+    function test_fraud_a_standing_exit_cancelled() public {
+        _submitCheckpointOf("unfounded_cancellation_owed");
+        _convict(
+            "unfounded_cancellation_under_a_proof_above_its_anchor",
+            "unfounded_cancellation_owed",
+            ChildVerifier.Follows.selector,
+            4
+        );
+    }
+
+    /// ... cancels its child's exit naming no fraud proof (none was heard): convicted.
+    function test_fraud_a_cancellation_naming_no_fraud_proof() public {
+        _submitCheckpointOf("unfounded_cancellation_owed");
+        _convict("unfounded_cancellation_naming_none", "unfounded_cancellation_owed", ChildVerifier.Follows.selector, 4);
+    }
+
+    /// ... cancels its child's exit naming a fraud proof a later one lowered the rollback past:
+    /// the later proof convicts; a later cancellation, shown instead, does not.
+    function test_fraud_a_cancellation_naming_a_fraud_proof_not_the_latest() public {
+        _submitCheckpointOf("unfounded_cancellation_owed");
+        _convict(
+            "unfounded_cancellation_naming_an_earlier_proof",
+            "unfounded_cancellation_shown_a_later_cancellation",
+            ChildVerifier.NotLater.selector,
+            4
+        );
+    }
+
+    /// An unfounded-cancellation proof, with the start it names, costs what a block holds.
+    function test_an_unfounded_cancellation_proof_fits_a_block() public {
+        _submitCheckpointOf("unfounded_cancellation_owed");
+        _convictsWithin(
+            "unfounded_cancellation_under_a_proof_above_its_anchor",
+            2_000_000,
+            "gas of an unfounded-cancellation proof: "
+        );
+    }
+
     /// An overdrawn-payout proof costs what a block holds.
     function test_an_overdrawn_payout_proof_fits_a_block() public {
         _submitCheckpointOf("overdrawn_payout_exceeds");
@@ -263,7 +306,7 @@ contract FraudLinksTest is FraudFixture {
         _convict(
             "unfounded_deposit_exit_of_anothers_deposit",
             "unfounded_deposit_exit_honest_shown_nothing",
-            LinkVerifier.SomethingThere.selector,
+            ParentLinks.SomethingThere.selector,
             4
         );
     }
@@ -302,7 +345,7 @@ contract FraudLinksTest is FraudFixture {
         _convict(
             "unregistered_child_naming_a_transfer",
             "unregistered_child_honest_shown_nothing",
-            LinkVerifier.SomethingThere.selector,
+            ParentLinks.SomethingThere.selector,
             4
         );
     }
@@ -374,7 +417,7 @@ contract FraudLinksTest is FraudFixture {
         _convict(
             "unfounded_escrow_payout_naming_nothing",
             "unfounded_escrow_honest_shown_nothing",
-            LinkVerifier.SomethingThere.selector,
+            ParentLinks.SomethingThere.selector,
             4
         );
     }

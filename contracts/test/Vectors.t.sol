@@ -8,6 +8,7 @@ import {ChildVerifier} from "../src/ChildVerifier.sol";
 import {LinkVerifier} from "../src/LinkVerifier.sol";
 import {BLS} from "../src/lib/BLS.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
+import {ParentLinks} from "../src/lib/ParentLinks.sol";
 import {Merkle} from "../src/lib/Merkle.sol";
 import {PlasmaTx} from "../src/lib/PlasmaTx.sol";
 import {RootFixture} from "./RootFixture.sol";
@@ -71,7 +72,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotBefore")) return ChildVerifier.NotBefore.selector;
         if (n == keccak256("BelowTheFraud")) return ChildVerifier.BelowTheFraud.selector;
         if (n == keccak256("Follows")) return LinkVerifier.Follows.selector;
-        if (n == keccak256("SomethingThere")) return LinkVerifier.SomethingThere.selector;
+        if (n == keccak256("SomethingThere")) return ParentLinks.SomethingThere.selector;
         if (n == keccak256("NotLater")) return LinkVerifier.NotLater.selector;
         if (n == keccak256("NoSuchShowing")) return LinkVerifier.NoSuchShowing.selector;
         if (n == keccak256("NotTheStart")) return LinkVerifier.NotTheStart.selector;
@@ -319,7 +320,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 121, "every fraud vector convicts");
+        assertEq(convicted, 126, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

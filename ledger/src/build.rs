@@ -117,26 +117,29 @@ pub fn settled_outputs(exit: &ChildExit, settlement: Settlement) -> Vec<Output> 
 /// [`payout_outputs`]): a payout, or a cancellation that only returns the bond and says so
 /// (`cancels`: a payout of nothing from a drained escrow has the same outputs, but its output
 /// never exits again). A payout names where this chain last changed the child's escrow of
-/// its token (`link`: [`crate::children::escrow_at`]); a cancellation takes nothing from it.
+/// its token (`link`: [`crate::children::escrow_at`]); a cancellation takes nothing from it,
+/// and names where this chain heard the fraud proof that set the child's rollback
+/// (`rollback_ref`, [`crate::children::ChildRecord::rollback_ref`]).
 pub fn payout_transaction(
     chain: u64,
     exit: &ChildExit,
     (link, escrow): (TxRef, U256),
-    rollback_height: u64,
+    (rollback_height, rollback_ref): (u64, TxRef),
 ) -> SignedTransaction {
     let settlement = exit.settlement(escrow, rollback_height);
-    let paid = match settlement {
-        Settlement::Paid(amount) => amount,
-        Settlement::Cancelled => U256::ZERO,
+    let (paid, link) = match settlement {
+        Settlement::Paid(amount) => (amount, link),
+        Settlement::Cancelled => (U256::ZERO, rollback_ref),
     };
     let claim = payout_claim(chain, exit, settlement, (link, escrow.saturating_sub(paid)));
     let outputs = payout_outputs(exit, escrow, rollback_height);
     unsigned(Kind::ExitPayout, outputs, claim.abi_encode())
 }
 
-/// The claim of the payout settling `exit` of child `chain` so, naming `link` and what the
-/// escrow holds after it (`escrowed`): a payout names the exit's token and what it takes; a
-/// cancellation names neither, nor a link.
+/// The claim of the payout settling `exit` of child `chain` so, naming `link`: a payout, where
+/// the child's escrow last changed, its token, what it takes and what the escrow holds after it
+/// (`escrowed`); a cancellation, where the fraud proof that voided the exit was heard, and
+/// neither token nor amount.
 pub fn payout_claim(
     chain: u64,
     exit: &ChildExit,
@@ -160,7 +163,9 @@ pub fn payout_claim(
             escrowed,
             ..bare
         },
-        Settlement::Cancelled => bare,
+        Settlement::Cancelled => {
+            ExitPayoutClaim { escrowHeight: link.height, escrowIndex: link.index, ..bare }
+        }
     }
 }
 

@@ -90,6 +90,9 @@ pub enum FraudKind {
     /// An exit start, deposit-exit challenge or fraud proof of a child standing on a checkpoint
     /// an earlier fraud proof against the child voided ([`verify_voided_anchor`]).
     VoidedAnchor,
+    /// A cancellation of a child's exit whose anchor the fraud proof its link names did not
+    /// void ([`verify_unfounded_cancellation`]).
+    UnfoundedCancellation,
 }
 
 /// A proven fraud.
@@ -473,7 +476,7 @@ pub fn judge(
     schedule: impl FnOnce(u64) -> Option<(B256, u64)>,
 ) -> Result<FraudVerdict, FraudError> {
     use crate::types::{
-        ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
+        CancellationEvidence, ChildRecordEvidence, DepositMismatchEvidence, DoubleMintEvidence,
         DoubleRegistrationEvidence, DoubleSpendEvidence, FraudKind as Kind, InflationEvidence,
         InvalidSignatureEvidence, LinkEvidence, MalformedTransactionEvidence, MintProof,
         MissingInputKind, NonexistentInputEvidence, PayoutEvidence, SpendProof,
@@ -599,6 +602,11 @@ pub fn judge(
                 decode("VoidedAnchorEvidence", bytes, max).map_err(FraudError::Evidence)?;
             verify_voided_anchor(chain_id, anchor, &e)
         }
+        Kind::UnfoundedCancellation => {
+            let e: CancellationEvidence =
+                decode("CancellationEvidence", bytes, max).map_err(FraudError::Evidence)?;
+            verify_unfounded_cancellation(chain_id, anchor, &e)
+        }
         Kind::CheckpointSuccession
         | Kind::UnfoundedSettlement
         | Kind::RepeatedExit
@@ -664,6 +672,7 @@ where
 }
 
 pub(crate) mod accepted;
+mod cancellation;
 mod certified;
 mod error;
 pub(crate) mod escrow;
@@ -683,6 +692,7 @@ pub(crate) mod succession;
 mod unregistered;
 
 pub use accepted::{verify_unaccepted_anchor, verify_voided_anchor};
+pub use cancellation::verify_unfounded_cancellation;
 pub use certified::verify_uncertified_checkpoint;
 pub use error::FraudError;
 pub use escrow::verify_unfounded_escrow;

@@ -36,6 +36,7 @@ use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
 mod accepted;
+mod cancellation;
 mod link;
 mod lock;
 mod payout;
@@ -568,6 +569,9 @@ pub fn build_proof(
         | TxError::RecordExitCancelled { .. }
         | TxError::PayoutMismatch { .. } => payout::overdrawn_payout_proof(cx, height, index),
         TxError::VoidedExitPaid { .. } => accepted::voided_anchor_proof(cx, height, index),
+        TxError::CancellationLink { .. } | TxError::StandingExitCancelled { .. } => {
+            cancellation::unfounded_cancellation_proof(cx, height, index)
+        }
         TxError::Form(_) => {
             let inclusion = cx.inclusion(height, index)?;
             verify_malformed(chain_id, anchor, height, index, &inclusion).map_err(refuted)?;

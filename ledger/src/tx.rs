@@ -193,6 +193,17 @@ pub enum TxError {
         /// The exit.
         exit_id: B256,
     },
+    /// A cancellation that does not name where this chain heard the fraud proof that set its
+    /// child's rollback (0:0: none was heard).
+    #[error("cancellation of exit {exit_id} names {named}, not the latest fraud proof against its child ({latest})")]
+    CancellationLink {
+        /// The exit.
+        exit_id: B256,
+        /// What it names.
+        named: TxRef,
+        /// Where this chain heard the latest fraud proof against the child.
+        latest: TxRef,
+    },
     /// A system transaction (a child's registration or checkpoint) is invalid.
     #[error(transparent)]
     System(Box<ChildError>),
@@ -419,8 +430,15 @@ pub fn validate_transaction_with(
             if let Some(token) = payout_excess(&tx.outputs, &exit.token, claimed, held.bond) {
                 return Err(TxError::PayoutExceeds { exit_id, token });
             }
-            if !claim.cancels {
-                let link = TxRef { height: claim.escrowHeight, index: claim.escrowIndex };
+            let link = TxRef { height: claim.escrowHeight, index: claim.escrowIndex };
+            let record = view.child(chain);
+            if claim.cancels {
+                // It names the fraud proof that voided the exit (`UnfoundedCancellation`).
+                let latest = record.as_ref().map_or(TxRef::default(), |r| r.rollback_ref);
+                if link != latest {
+                    return Err(TxError::CancellationLink { exit_id, named: link, latest });
+                }
+            } else {
                 let change = EscrowChange::Takes(claim.paid);
                 check_escrow_link(view, (chain, exit.token), (link, claim.escrowed), change)?;
             }
@@ -430,14 +448,18 @@ pub fn validate_transaction_with(
             // settling the exit as it says owes is shown by its start (`OverdrawnPayout`): both
             // are judged before the queue, whose order stays this chain's bookkeeping.
             let escrow = view.escrow(chain, &exit.token);
-            let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
+            let rollback = record.map_or(0, |r| r.rollback_height);
             let settlement = held.settlement(escrow, rollback);
             if settlement == Settlement::Cancelled && !claim.cancels {
                 return Err(TxError::VoidedExitPaid { exit_id });
             }
+            // The proof it names leaves the exit's anchor standing (`UnfoundedCancellation`).
+            if claim.cancels && settlement != Settlement::Cancelled {
+                return Err(TxError::StandingExitCancelled { exit_id });
+            }
             let said = if claim.cancels { Settlement::Cancelled } else { settlement };
-            // As `payout_transaction` builds it, but for the escrow link (judged above): a
-            // cancellation names no token, takes nothing and links nothing.
+            // As `payout_transaction` builds it, but for the link (judged above): a
+            // cancellation names no token and takes nothing.
             let expected = payout_claim(chain, &held, said, (TxRef::default(), U256::ZERO));
             let unlinked = ExitPayoutClaim {
                 escrowHeight: 0,
@@ -447,16 +469,13 @@ pub fn validate_transaction_with(
             };
             if tx.outputs != settled_outputs(&held, said)
                 || unlinked != expected
-                || (claim.cancels && claim != unlinked)
+                || (claim.cancels && !claim.escrowed.is_zero())
             {
                 return Err(TxError::PayoutMismatch { exit_id });
             }
             let first = view.exit_queue(chain, &exit.token).into_iter().next();
             if first.is_none_or(|f| f.exitId != exit_id) {
                 return Err(TxError::ExitNotPayable { chain, exit_id });
-            }
-            if claim.cancels && settlement != Settlement::Cancelled {
-                return Err(TxError::StandingExitCancelled { exit_id });
             }
             match settlement {
                 Settlement::Paid(amount) => {

@@ -9,16 +9,28 @@ function position(uint64 height, uint32 txIndex) pure returns (uint256) {
     return (uint256(height) << 32) | txIndex;
 }
 
+// What a link proof shows (`ledger::fraud::Shows`): the transaction at the link, nothing
+// there, or a later transaction the link should have named.
+uint8 constant SHOWS_LINKED = 0;
+uint8 constant SHOWS_NOTHING = 1;
+uint8 constant SHOWS_LATER = 2;
+
 /// @title ParentLinks
 /// @notice How the link judges of `LinkVerifier` read the two chains of a plasma parent's
 /// transactions that move value held for a child: its operators' stakes (stakes, bonds, fraud
 /// proofs) and its escrow of each token (locks, payouts), mirroring
 /// `ledger::fraud::{stakes, escrow}`. Each link names where the chain last changed and what it
 /// holds after the transaction; these functions read a transaction as a link and tell what it
-/// leaves, and the judges decide whether one follows the other.
+/// leaves, and the judges decide whether one follows the other. What every link judge shares
+/// (`ledger::fraud::link`), `LinkVerifier`'s and `ChildVerifier`'s alike: whether a link can
+/// name anything, what shows nothing at it, and what stands between it and its transaction.
 library ParentLinks {
     /// The transaction's payload is not one this chain reads (the ledger refuses it first).
     error WrongKind(uint8 kind);
+    /// Honest: the block at the link holds a transaction there.
+    error SomethingThere();
+    /// The transaction shown is not its block's last: a sibling right of its path is not empty.
+    error NotLastTransaction();
 
     /// Share of the stakes a fraud proof takes that it pays its prover, in basis points
     /// (`ledger::children::PROVER_REWARD_BPS`; the root's `PROVER_REWARD_BPS`).
@@ -146,5 +158,36 @@ library ParentLinks {
         }
         EscrowLink memory k = escrowLink(t);
         return (k.isLink && k.child == child && k.token == token, k.escrowed);
+    }
+
+    /// Reverts unless `s` shows nothing at `link` (`ledger::fraud::link::nothing_at`): an empty
+    /// block's header proven in the anchor's history, or the block's last transaction (every
+    /// sibling right of its path empty) at an index below the link's.
+    function nothingAt(uint64 chainId, BlockHeader calldata anchor, uint256 link, IncludedTx calldata s) internal pure {
+        (uint64 height, uint32 index) = (uint64(link >> 32), uint32(link));
+        TxInclusion calldata b = s.inclusion;
+        if (b.header.txRoot == bytes32(0)) {
+            ExitGame.verifyBlockInHistory(chainId, anchor, b.header, b.historyProof, height);
+            return;
+        }
+        uint64 last = b.txProof.index;
+        if (last > type(uint32).max) revert NotLastTransaction();
+        ExitGame.verifyInclusion(chainId, anchor, b, height, uint32(last));
+        bytes32[] calldata siblings = b.txProof.siblings;
+        for (uint256 level = 0; level < siblings.length; ++level) {
+            if ((last >> level) & 1 == 0 && siblings[level] != bytes32(0)) revert NotLastTransaction();
+        }
+        if (index <= last) revert SomethingThere();
+    }
+
+    /// Whether nothing of the parent can be at `link` for a transaction at `at` to stand on:
+    /// it is not below `at`, or at height 0 (`ledger::fraud::link::unreachable`).
+    function unreachable(uint256 link, uint256 at) internal pure returns (bool) {
+        return link >= at || link >> 32 == 0;
+    }
+
+    /// Whether `mid` stands strictly between `link` and `at`.
+    function between(uint256 link, uint256 mid, uint256 at) internal pure returns (bool) {
+        return link < mid && mid < at;
     }
 }

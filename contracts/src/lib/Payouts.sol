@@ -43,7 +43,7 @@ library Payouts {
     /// Whether a payout with `outputs` and `claim`, of an exit claiming `amount` of `token` and
     /// bonded `bond` (in ETH), settles it as owed for what the claim says it does
     /// (`ledger::fraud::payout::settles_as_owed`; owners aside). A cancellation names no token,
-    /// takes nothing and links nothing, and returns the bond alone. A payout names the exit's
+    /// takes nothing, and returns the bond alone. A payout names the exit's
     /// token, takes what the escrow held of the claim (`min(amount, escrowed + paid)`, the escrow
     /// holding `escrowed` after it), and pays exactly that, then the bond.
     function settlesAsOwed(
@@ -55,10 +55,8 @@ library Payouts {
     ) internal pure returns (bool) {
         uint256 owed;
         if (claim.cancels) {
-            if (
-                claim.token != address(0) || claim.paid != 0 || claim.escrowHeight != 0 || claim.escrowIndex != 0
-                    || claim.escrowed != 0
-            ) return false;
+            // Its link names the fraud proof that voided the exit (`ChildVerifier.unfoundedCancellation`).
+            if (claim.token != address(0) || claim.paid != 0 || claim.escrowed != 0) return false;
         } else {
             uint256 held = saturating(claim.escrowed, claim.paid);
             if (claim.token != token || claim.paid != (amount < held ? amount : held)) return false;

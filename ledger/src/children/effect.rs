@@ -126,6 +126,7 @@ impl ChildEffect {
                 // Judged to lower it (`judge_child_fraud`); it never rises.
                 r.rollback_height =
                     if r.frozen() { r.rollback_height.min(*height) } else { *height };
+                r.rollback_ref = at;
                 (r.stakes_ref, r.staked) = (at, *staked);
                 r
             }),

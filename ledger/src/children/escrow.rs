@@ -68,8 +68,8 @@ pub(crate) fn check_escrow_link(
 }
 
 /// `stx` standing on the state `view` holds, when it carries links its proposer sets: a lock
-/// or a payout (but a cancellation) on the escrow it changes, a fraud proof against a child on
-/// the child's stakes ([`restaked`]). `None` for any other transaction, or one whose payload
+/// or a payout on the escrow it changes, a cancellation on the fraud proof that set the child's
+/// rollback, a fraud proof against a child on the child's stakes ([`restaked`]). `None` for any other transaction, or one whose payload
 /// does not decode (judging it stays the ledger's, as it came). Re-linking changes neither a
 /// lock's signatures nor its identity ([`crate::types::Transaction::hash`]).
 pub fn relinked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<SignedTransaction> {
@@ -79,7 +79,7 @@ pub fn relinked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<Signe
     }
 }
 
-/// [`relinked`], for locks and payouts only.
+/// [`relinked`], for locks, payouts and cancellations only.
 pub fn escrow_relinked(
     view: &impl LedgerView,
     stx: &SignedTransaction,
@@ -97,7 +97,12 @@ pub fn escrow_relinked(
             let claim: ExitPayoutClaim =
                 decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES).ok()?;
             if claim.cancels {
-                return None;
+                let at = view.child(claim.childChainId)?.rollback_ref;
+                let claim =
+                    ExitPayoutClaim { escrowHeight: at.height, escrowIndex: at.index, ..claim };
+                let mut relinked = stx.clone();
+                relinked.transaction.data = claim.abi_encode().into();
+                return Some(relinked);
             }
             let (link, escrowed) = escrow_at(view, claim.childChainId, &claim.token);
             let escrowed = EscrowChange::Takes(claim.paid).after(escrowed)?;

@@ -256,11 +256,13 @@ pub fn matured_payouts(
     let mut payouts = Vec::new();
     for ((chain, token), mut queue) in queues {
         queue.sort_by_key(|e| queue_order(&e.record));
-        let rollback = view.child(chain).map_or(0, |r| r.rollback_height);
+        let record = view.child(chain);
+        let rollback =
+            record.map_or((0, TxRef::default()), |r| (r.rollback_height, r.rollback_ref));
         let (link, mut escrow) = super::escrow_at(view, chain, &token);
         for exit in queue.iter().take_while(|e| e.record.exitableAt <= now) {
             payouts.push(payout_transaction(chain, exit, (link, escrow), rollback));
-            if let Settlement::Paid(amount) = exit.settlement(escrow, rollback) {
+            if let Settlement::Paid(amount) = exit.settlement(escrow, rollback.0) {
                 escrow = escrow.saturating_sub(amount);
             }
         }

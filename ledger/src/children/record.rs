@@ -141,6 +141,10 @@ pub struct ChildRecord {
     /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it
     /// are cancelled. A proof of an earlier invalid block lowers it.
     pub rollback_height: u64,
+    /// Where this chain heard the fraud proof that set `rollback_height` (0:0: none). A
+    /// cancellation of an exit names it, so that one of an exit whose anchor stands is proven
+    /// from this chain's history alone.
+    pub rollback_ref: TxRef,
 }
 
 impl ChildRecord {
@@ -249,5 +253,6 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         stakes_ref: TxRef::default(),
         staked: U256::ZERO,
         rollback_height: 0,
+        rollback_ref: TxRef::default(),
     }
 }

@@ -99,6 +99,17 @@ fn paid_start<'a>(
         .ok()
         .filter(|c: &ExitPayoutClaim| !c.cancels)
         .ok_or(FraudError::WrongKind(tx.kind))?;
+    named_start(chain_id, anchor, &claim, start)
+}
+
+/// The `StartChildExit` of the child a payout's `claim` names, shown at the place it names
+/// (`start`).
+pub(crate) fn named_start<'a>(
+    chain_id: u64,
+    anchor: &BlockHeader,
+    claim: &ExitPayoutClaim,
+    start: &'a IncludedTx,
+) -> Result<&'a Transaction, FraudError> {
     if (start.height, start.txIndex) != (claim.startHeight, claim.startIndex) {
         return Err(FraudError::NotTheStart);
     }

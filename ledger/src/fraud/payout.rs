@@ -19,8 +19,8 @@
 //! latest, and the payout to its owner, is [`super::verify_unfounded_settlement`]'s to judge,
 //! whether the lock founds the start [`super::verify_unfounded_deposit_exit`]'s, whether a
 //! fraud proof voided the exit's anchor [`super::verify_voided_anchor`]'s; whether the exit is
-//! first in its queue, and whether its anchor stands when a payout cancels it, stays the
-//! parent's bookkeeping.
+//! first in its queue stays the parent's bookkeeping; whether the anchor of an exit a payout
+//! cancels stands is [`super::verify_unfounded_cancellation`]'s to judge.
 //!
 //! A payout that says it cancels the exit (`cancels`: its anchor was voided) is owed the bond
 //! alone, since the output may then exit again: paying the claim with it would pay the claim
@@ -116,8 +116,9 @@ pub fn verify_overdrawn_payout(
 /// Whether a payout with `outputs` and `claim`, of an exit claiming `amount` of `token` and
 /// bonded `bond` (in ETH), settles it as owed for what the claim says it does
 /// ([`crate::build::settled_outputs`], owners aside: [`super::verify_unfounded_settlement`]
-/// judges them). A cancellation names no token, takes nothing from the escrow and links
-/// nothing, and returns the bond alone. A payout names the exit's token and takes from the
+/// judges them). A cancellation names no token and takes nothing from the escrow (its link,
+/// the fraud proof that voided the exit, is [`super::verify_unfounded_cancellation`]'s to
+/// judge), and returns the bond alone. A payout names the exit's token and takes from the
 /// escrow what it holds of the claim — `paid`, with the escrow holding `escrowed` after it, so
 /// `min(amount, escrowed + paid)`, as the escrow's chain founds them (`UnfoundedEscrow`) — and
 /// pays exactly that, then the bond.
@@ -134,6 +135,8 @@ fn settles_as_owed(
             startHeight: claim.startHeight,
             startIndex: claim.startIndex,
             cancels: true,
+            escrowHeight: claim.escrowHeight,
+            escrowIndex: claim.escrowIndex,
             ..Default::default()
         };
         if *claim != bare {
@@ -182,7 +185,8 @@ mod tests {
     /// `escrow` and the rollback is `rollback`.
     fn built(exit: &ChildExit, escrow: u64, rollback: u64) -> (ExitPayoutClaim, Vec<Output>) {
         let link = (TxRef { height: 5, index: 1 }, U256::from(escrow));
-        let tx = payout_transaction(7, exit, link, rollback).transaction;
+        let voided_by = TxRef { height: rollback, index: 2 };
+        let tx = payout_transaction(7, exit, link, (rollback, voided_by)).transaction;
         let claim = decode("ExitPayoutClaim", &tx.data, EXIT_PAYOUT_CLAIM_BYTES).expect("a claim");
         (claim, tx.outputs)
     }

@@ -470,7 +470,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         push(&name, "VoidedAnchor", Value::Null, proof, result);
     }
     // Anchored to a checkpoint at 9 of the chain extended past 5, which the case submits.
-    let (payout_checkpoint, payout_cases, voided_payouts) = payout::cases(world);
+    let (payout_checkpoint, payout_cases, voided_payouts, cancellations) = payout::cases(world);
     let mut payout_names = Vec::new();
     let (header, certificate) = (&payout_checkpoint.header, &payout_checkpoint.certificate);
     for (name, evidence, result) in payout_cases {
@@ -481,6 +481,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     for (name, evidence, result) in voided_payouts {
         let proof = ev::proof(SolFraudKind::VoidedAnchor, header, certificate, &evidence);
         push(&name, "VoidedAnchor", Value::Null, proof, result);
+        payout_names.push(name);
+    }
+    for (name, evidence, result) in cancellations {
+        let proof = ev::proof(SolFraudKind::UnfoundedCancellation, header, certificate, &evidence);
+        push(&name, "UnfoundedCancellation", Value::Null, proof, result);
         payout_names.push(name);
     }
 

@@ -5,6 +5,7 @@
 
 use crate::build::{sign, transaction};
 use crate::exit::ExitKey;
+use crate::fraud::Shows;
 use crate::fraud::{self, FraudError, FraudVerdict};
 use crate::kind::Kind;
 use crate::registration::child_chain_id;
@@ -15,6 +16,7 @@ use crate::types::{
     FraudKind as SolFraudKind, FraudProof, IncludedTx, Output, PayoutEvidence, RegistrationProof,
     SignedTransaction, TxInclusion, TxRef, UtxoPos, VoidedAnchorEvidence, MAX_TX_BYTES,
 };
+use crate::types::{CancellationEvidence, LinkEvidence};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
@@ -22,6 +24,11 @@ use alloy_sol_types::SolValue;
 pub(super) type Case = (String, PayoutEvidence, Result<FraudVerdict, FraudError>);
 /// A case of a payout standing on a voided anchor: its name, its evidence, the ledger's verdict.
 pub(super) type VoidedCase = (String, VoidedAnchorEvidence, Result<FraudVerdict, FraudError>);
+/// A case of a cancellation and the fraud proof it names: its name, its evidence, the ledger's
+/// verdict.
+pub(super) type CancelCase = (String, CancellationEvidence, Result<FraudVerdict, FraudError>);
+/// The vectors of one checkpoint: overdrawn payouts, voided payouts, cancellations.
+pub(super) type Cases = (Checkpoint, Vec<Case>, Vec<VoidedCase>, Vec<CancelCase>);
 
 /// The checkpoint the cases are anchored to, and `(name, evidence, the ledger's verdict)` for
 /// each: Alice's exit of 30 (block 6) paid in its own block, before it is due; once due
@@ -35,8 +42,11 @@ pub(super) type VoidedCase = (String, VoidedAnchorEvidence, Result<FraudVerdict,
 /// short, a cancellation saying it takes 1, and two owed: in full with the escrow keeping 5, and
 /// 25 (what the escrow held). And the voided cases: her exit of the same output restarted under
 /// the child's block 1 (6:6), a proof that the child's validators certified two blocks at 1
-/// (6:7), and, once due, that exit paid in full (7:5) and cancelled (7:6).
-pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCase>) {
+/// (6:7), and, once due, that exit paid in full (7:5) and cancelled (7:6). And the cancellation
+/// cases: that exit cancelled naming no fraud proof (7:6), the proof at 6:7 (owed, 7:7), her
+/// start (7:8), nothing (7:9), a later proof that the child's validators certified two blocks at
+/// 2 (7:10) — above the exit's anchor (7:11) —, and the one at 6:7 after it (7:12).
+pub(super) fn cases(world: &FraudWorld) -> Cases {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
         let tx = &chain.blocks[3].transactions[index as usize].transaction;
@@ -118,19 +128,31 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCas
         transaction(Kind::StartChildExit, vec![], vec![], anchored.abi_encode()),
         &[&alice],
     );
-    let at_one = |round| CommitCertificate { height: 1, round, ..Default::default() };
-    let equivocation = EquivocationEvidence { a: at_one(0), b: at_one(1) };
-    let fraud = ChildFraudProof {
-        childChainId: child,
-        proof: FraudProof {
-            kind: SolFraudKind::Equivocation as u8,
-            evidence: equivocation.abi_encode().into(),
+    // The proof that the child's validators certified two blocks at `height`.
+    let equivocation_at = |height: u64| {
+        let at = |round| CommitCertificate { height, round, ..Default::default() };
+        let equivocation = EquivocationEvidence { a: at(0), b: at(1) };
+        let fraud = ChildFraudProof {
+            childChainId: child,
+            proof: FraudProof {
+                kind: SolFraudKind::Equivocation as u8,
+                evidence: equivocation.abi_encode().into(),
+                ..Default::default()
+            },
+            prover: alice.address(),
             ..Default::default()
-        },
-        prover: alice.address(),
-        ..Default::default()
+        };
+        let tx = transaction(Kind::ProveChildFraud, vec![], vec![], fraud.abi_encode());
+        SignedTransaction { transaction: tx, signatures: vec![] }
     };
-    let fraud = transaction(Kind::ProveChildFraud, vec![], vec![], fraud.abi_encode());
+    // A cancellation of her exit restarted at 6:6 naming the fraud proof at `(height, index)`.
+    let cancel_naming = |(height, index): (u64, u32)| {
+        let mut tx = pay(exit_id, 6, 0, true);
+        let claim = ExitPayoutClaim::abi_decode(&tx.transaction.data).expect("a claim");
+        let claim = ExitPayoutClaim { escrowHeight: height, escrowIndex: index, ..claim };
+        tx.transaction.data = claim.abi_encode().into();
+        tx
+    };
     // Alice's lock of 40 into the child (6:2), and her exit of that deposit from the parent's
     // record (6:3), numbered by where the lock stands.
     let deposit = ChildDeposit {
@@ -168,7 +190,7 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCas
         pay(record_exit, 3, 40, false),
         unfounded_start,
         anchored_start,
-        SignedTransaction { transaction: fraud, signatures: vec![] },
+        equivocation_at(1),
     ]);
     // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
     // is older); block 8 at the record exit's, two periods past the lock.
@@ -181,6 +203,12 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCas
         pay(record_exit, 3, 0, true),
         pay(exit_id, 6, 30, false),
         pay(exit_id, 6, 0, true),
+        cancel_naming((6, 7)),
+        cancel_naming((6, 0)),
+        cancel_naming((6, 40)),
+        equivocation_at(2),
+        cancel_naming((7, 10)),
+        cancel_naming((6, 7)),
     ]);
     chain.clock_offset += params.exitPeriod - 10;
     chain.commit_unchecked(vec![
@@ -222,6 +250,7 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCas
         ("owed_shown_another_start", evidence((7, 1), included(6, 1), reg)),
         ("owed_shown_another_child", evidence((7, 1), included(6, 0), another)),
         ("cancellation_owed", evidence((7, 2), included(6, 0), reg)),
+        ("cancellation_naming_its_fraud_proof", evidence((7, 7), included(6, 6), reg)),
         ("cancellation_paying_the_claim", evidence((7, 3), included(6, 0), reg)),
         ("record_exit_cancelled", evidence((7, 4), included(6, 3), reg)),
         ("record_exit_early", of_record((6, 4), included(6, 2))),
@@ -263,7 +292,32 @@ pub(super) fn cases(world: &FraudWorld) -> (Checkpoint, Vec<Case>, Vec<VoidedCas
         (format!("voided_payout_{name}"), e, verdict)
     })
     .collect();
-    (checkpoint, judged, voided)
+    let cancelled = |at: u32, shows: Shows, shown: IncludedTx, start: IncludedTx| {
+        let link = LinkEvidence { linking: included(7, at), shows: shows as u8, shown };
+        CancellationEvidence { link, start }
+    };
+    let none = IncludedTx::default;
+    let cancelled = [
+        ("naming_none", cancelled(6, Shows::Nothing, none(), none())),
+        ("owed", cancelled(7, Shows::Linked, included(6, 7), included(6, 6))),
+        ("owed_shown_another_start", cancelled(7, Shows::Linked, included(6, 7), included(6, 0))),
+        ("naming_no_fraud_proof", cancelled(8, Shows::Linked, included(6, 0), none())),
+        ("naming_nothing", cancelled(9, Shows::Nothing, included(6, 7), none())),
+        (
+            "under_a_proof_above_its_anchor",
+            cancelled(11, Shows::Linked, included(7, 10), included(6, 6)),
+        ),
+        ("naming_an_earlier_proof", cancelled(12, Shows::Later, included(7, 10), none())),
+        ("shown_a_later_cancellation", cancelled(12, Shows::Later, included(7, 11), none())),
+    ]
+    .into_iter()
+    .map(|(name, e)| {
+        let anchor = &checkpoint.header;
+        let verdict = fraud::verify_unfounded_cancellation(chain.domain.chain_id, anchor, &e);
+        (format!("unfounded_cancellation_{name}"), e, verdict)
+    })
+    .collect();
+    (checkpoint, judged, voided, cancelled)
 }
 
 #[cfg(test)]
@@ -273,7 +327,7 @@ mod tests {
 
     #[test]
     fn a_payout_before_due_or_of_more_than_owed_is_convicted_and_the_owed_one_never() {
-        let (_, judged, _) = cases(&FraudWorld::new(0));
+        let (_, judged, ..) = cases(&FraudWorld::new(0));
         let verdict = |name: &str| {
             let full = format!("overdrawn_payout_{name}");
             judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
@@ -287,6 +341,7 @@ mod tests {
         // A cancellation is owed its bond alone; an exit from the record is never cancelled,
         // and is owed its lock's deposit and the bond once due.
         assert_eq!(verdict("cancellation_owed"), Err(FraudError::Owed));
+        assert_eq!(verdict("cancellation_naming_its_fraud_proof"), Err(FraudError::Owed));
         assert_eq!(at("cancellation_paying_the_claim"), Ok((FraudKind::OverdrawnPayout, 7)));
         assert_eq!(at("record_exit_cancelled"), Ok((FraudKind::OverdrawnPayout, 7)));
         assert_eq!(at("record_exit_early"), Ok((FraudKind::OverdrawnPayout, 6)));
@@ -309,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_payout_in_full_of_an_exit_a_fraud_proof_voided_is_convicted_and_no_other() {
-        let (_, _, judged) = cases(&FraudWorld::new(0));
+        let (_, _, judged, _) = cases(&FraudWorld::new(0));
         let verdict = |name: &str| {
             let full = format!("voided_payout_{name}");
             judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
@@ -321,5 +376,31 @@ mod tests {
         assert_eq!(verdict("cancelled"), Err(FraudError::WrongKind(payout)));
         // Its start stands on no checkpoint (height 0), below the one the fraud is shown at.
         assert_eq!(verdict("paid_below_the_fraud"), Err(FraudError::BelowTheFraud));
+    }
+
+    #[test]
+    fn a_cancellation_of_an_exit_the_proof_it_names_did_not_void_is_convicted_and_no_other() {
+        let (.., judged) = cases(&FraudWorld::new(0));
+        let verdict = |name: &str| {
+            let full = format!("unfounded_cancellation_{name}");
+            judged.iter().find(|(n, ..)| *n == full).map(|(.., v)| v.clone()).expect(name)
+        };
+        let at = |name: &str| verdict(name).map(|v| (v.kind, v.height));
+        let convicted = Ok((FraudKind::UnfoundedCancellation, 7));
+        // Naming where no proof was heard, a transaction no proof, nothing, a proof shown above
+        // the exit's anchor, or a proof a later one lowered: convicted.
+        for name in [
+            "naming_none",
+            "naming_no_fraud_proof",
+            "naming_nothing",
+            "under_a_proof_above_its_anchor",
+            "naming_an_earlier_proof",
+        ] {
+            assert_eq!(at(name), convicted, "{name}");
+        }
+        // Naming the latest proof, which voided the exit's anchor: owed.
+        assert_eq!(verdict("owed"), Err(FraudError::Follows));
+        assert_eq!(verdict("owed_shown_another_start"), Err(FraudError::NotTheStart));
+        assert_eq!(verdict("shown_a_later_cancellation"), Err(FraudError::NotLater));
     }
 }

@@ -60,6 +60,7 @@ fn fraud_kind_name(kind: u8) -> &'static str {
         Ok(FraudKind::UnfoundedStake) => "unfounded_stake",
         Ok(FraudKind::UnfoundedEscrow) => "unfounded_escrow",
         Ok(FraudKind::VoidedAnchor) => "voided_anchor",
+        Ok(FraudKind::UnfoundedCancellation) => "unfounded_cancellation",
         Ok(FraudKind::__Invalid) | Err(_) => "unknown",
     }
 }

@@ -71,6 +71,8 @@ impl Children for RpcState {
             stakes_height: record.stakes_ref.height,
             stakes_index: record.stakes_ref.index,
             staked: amount(record.staked),
+            rollback_ref_height: record.rollback_ref.height,
+            rollback_ref_index: record.rollback_ref.index,
         }))
     }
 

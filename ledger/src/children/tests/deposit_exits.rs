@@ -222,7 +222,7 @@ fn deposit_spend_the_minted_output_then_exit_the_record_is_challenged_and_the_bo
     let (id, start) = (exit.record.exitId, exit.started_at);
     let not_active = ChildError::ExitNotActive { exit_id: id, start };
     let escrow = crate::children::escrow_at(&w.parent.state, w.id, &Address::ZERO);
-    let payout = build::payout_transaction(w.id, &exit, escrow, 0);
+    let payout = build::payout_transaction(w.id, &exit, escrow, (0, Default::default()));
     assert_eq!(refused_as(tx_refusal(&mut w.parent, payout)), not_active);
     // Challenged once, it is not challenged again, and it never exits again.
     let again = w.challenge(w.header(2).clone(), w.spend());

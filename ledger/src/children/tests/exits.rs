@@ -109,7 +109,7 @@ fn an_exit_of_a_childs_output_is_bonded_queued_and_paid_after_its_period() {
 
     // Not payable before its time; then paid with the bond back, from the escrow.
     let escrow = crate::children::escrow_at(&g.parent.state, g.id, &Address::ZERO);
-    let payout = crate::build::payout_transaction(g.id, &exit, escrow, 0);
+    let payout = crate::build::payout_transaction(g.id, &exit, escrow, (0, Default::default()));
     let (due, next) = (exit.record.exitableAt, g.parent.tip().timestamp + 10);
     let early = TxError::PayoutEarly { exit_id: id, due, now: next };
     assert_eq!(tx_refusal(&mut g.parent, payout.clone()), early);

@@ -96,7 +96,7 @@ fn a_payout_of_a_record_exit_early_or_above_its_deposit_is_convicted() {
     let exit = before.state.child_exit(child, &id).expect("queued");
     let payout = |chain: &TestChain, more: u64| {
         let escrow = plasma_ledger::children::escrow_at(&chain.state, child, &Address::ZERO);
-        let mut payout = build::payout_transaction(child, &exit, escrow, 0);
+        let mut payout = build::payout_transaction(child, &exit, escrow, (0, Default::default()));
         payout.transaction.outputs[0].amount += U256::from(more);
         payout
     };

@@ -86,7 +86,7 @@ fn a_payout_in_full_of_an_exit_a_fraud_proof_voided_is_convicted() {
     let (chain, honest) = after_start_all((40, 0), |c, child, exits| {
         let proof = plasma_ledger::children::relinked(&c.state, &equivocation_proof(c, child))
             .expect("a fraud proof");
-        let rollback = 1;
+        let rollback = (1, TxRef { height: 5, index: 0 });
         let escrow = plasma_ledger::children::escrow_at(&c.state, child, &Address::ZERO);
         let mut cancel = build::payout_transaction(child, exits[0], escrow, rollback);
         cancel.transaction.outputs[0].amount = U256::from(5);
@@ -103,31 +103,12 @@ fn the_payout_the_parent_owes_after_a_fraud_proof_is_valid_and_returns_the_bond_
         let proof = plasma_ledger::children::relinked(&c.state, &equivocation_proof(c, child))
             .expect("a fraud proof");
         let escrow = plasma_ledger::children::escrow_at(&c.state, child, &Address::ZERO);
-        vec![proof, build::payout_transaction(child, exits[0], escrow, 1)]
+        let voided_by = TxRef { height: 5, index: 0 };
+        vec![proof, build::payout_transaction(child, exits[0], escrow, (1, voided_by))]
     });
     let run = &chain.blocks[4..5];
     assert!(first_invalid(&chain.domain, &honest.state, run).is_none(), "the owed one is valid");
     let paid: Vec<_> =
         run[0].transactions[1].transaction.outputs.iter().map(|o| o.amount).collect();
     assert_eq!(paid, [U256::from(10)], "the bond alone");
-}
-
-#[test]
-fn a_cancellation_of_an_exit_no_fraud_proof_voided_stays_open_and_returns_the_bond() {
-    // The quorum cancels Alice's standing exit: she gets her bond back and her output may exit
-    // again (a delay, as censoring her would be); proving that no fraud proof voided its
-    // anchor needs the child's rollback in a form the root can check.
-    let (chain, honest) = after_start_all((40, 0), |c, child, exits| {
-        let escrow = plasma_ledger::children::escrow_at(&c.state, child, &Address::ZERO);
-        vec![build::payout_transaction(child, exits[0], escrow, 1)]
-    });
-    let (_, error) = first_invalid(&chain.domain, &honest.state, &chain.blocks[4..]).expect("bad");
-    let BlockError::InvalidTransaction { error: e @ TxError::StandingExitCancelled { .. }, .. } =
-        &error
-    else {
-        panic!("{error}");
-    };
-    assert!(matches!(tx_verdict(e), Open(_)));
-    let outputs = &chain.blocks[4].transactions[0].transaction.outputs;
-    assert_eq!(outputs.iter().map(|o| o.amount).collect::<Vec<_>>(), [U256::from(10)]);
 }

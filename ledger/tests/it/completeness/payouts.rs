@@ -93,7 +93,7 @@ pub(super) fn paying(
     more: u64,
 ) -> SignedTransaction {
     let escrow = plasma_ledger::children::escrow_at(&chain.state, child, &Address::ZERO);
-    let mut payout = build::payout_transaction(child, exit, escrow, 0);
+    let mut payout = build::payout_transaction(child, exit, escrow, (0, Default::default()));
     payout.transaction.outputs[0].amount += U256::from(more);
     payout
 }
