@@ -15,9 +15,9 @@
 //! - a start, challenge or payout of the same exit stands between the link and the start
 //!   (anywhere before the start, when it names none).
 //!
-//! Whether a cancellation was owed — the exit's anchor voided by a proven fraud — stays the
-//! parent's bookkeeping (`TxError::StandingExitCancelled`); a payout in full of an exit whose
-//! anchor was voided is proven ([`super::verify_voided_anchor`]).
+//! Whether a cancellation was owed — the exit's anchor voided by a proven fraud — is proven by
+//! the fraud proof it names ([`super::verify_unfounded_cancellation`]); a payout in full of an
+//! exit whose anchor was voided is proven too ([`super::verify_voided_anchor`]).
 
 use super::link;
 use super::settlement::{started, touched, Settling};

@@ -45,7 +45,9 @@ pub(super) type Cases = (Checkpoint, Vec<Case>, Vec<VoidedCase>, Vec<CancelCase>
 /// (6:7), and, once due, that exit paid in full (7:5) and cancelled (7:6). And the cancellation
 /// cases: that exit cancelled naming no fraud proof (7:6), the proof at 6:7 (owed, 7:7), her
 /// start (7:8), nothing (7:9), a later proof that the child's validators certified two blocks at
-/// 2 (7:10) — above the exit's anchor (7:11) —, and the one at 6:7 after it (7:12).
+/// 2 (7:10) — above the exit's anchor (7:11) —, and the one at 6:7 after it (7:12); a proof
+/// shown under the child's checkpoint at 3 (7:13), named by the cancellation of her exit
+/// restarted under that checkpoint (6:8; owed, 7:14) and of the one under block 1 (7:15).
 pub(super) fn cases(world: &FraudWorld) -> Cases {
     let mut chain = world.chain.clone();
     let registration = |index: u32| {
@@ -145,9 +147,41 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         let tx = transaction(Kind::ProveChildFraud, vec![], vec![], fraud.abi_encode());
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
-    // A cancellation of her exit restarted at 6:6 naming the fraud proof at `(height, index)`.
-    let cancel_naming = |(height, index): (u64, u32)| {
-        let mut tx = pay(exit_id, 6, 0, true);
+    // A proof against the child shown under its checkpoint at 3 (of another kind than an
+    // equivocation: what it convicts may lie below 3), and her exit of the same output
+    // restarted under that checkpoint.
+    let shown_at_three = ChildFraudProof {
+        childChainId: child,
+        proof: FraudProof {
+            kind: SolFraudKind::DoubleSpend as u8,
+            anchor: crate::types::BlockHeader { chainId: child, height: 3, ..Default::default() },
+            ..Default::default()
+        },
+        prover: alice.address(),
+        ..Default::default()
+    };
+    let shown_at_three = SignedTransaction {
+        transaction: transaction(
+            Kind::ProveChildFraud,
+            vec![],
+            vec![],
+            shown_at_three.abi_encode(),
+        ),
+        signatures: vec![],
+    };
+    let at_three = ChildExitStart {
+        anchor: crate::types::BlockHeader { chainId: child, height: 3, ..Default::default() },
+        ..start.clone()
+    };
+    let start_at_three = sign(
+        &chain.domain,
+        transaction(Kind::StartChildExit, vec![], vec![], at_three.abi_encode()),
+        &[&alice],
+    );
+    // A cancellation of her exit started at 6:`start` naming the fraud proof at
+    // `(height, index)`.
+    let cancel_naming = |start: u32, (height, index): (u64, u32)| {
+        let mut tx = pay(exit_id, start, 0, true);
         let claim = ExitPayoutClaim::abi_decode(&tx.transaction.data).expect("a claim");
         let claim = ExitPayoutClaim { escrowHeight: height, escrowIndex: index, ..claim };
         tx.transaction.data = claim.abi_encode().into();
@@ -191,6 +225,7 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         unfounded_start,
         anchored_start,
         equivocation_at(1),
+        start_at_three,
     ]);
     // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
     // is older); block 8 at the record exit's, two periods past the lock.
@@ -203,12 +238,15 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         pay(record_exit, 3, 0, true),
         pay(exit_id, 6, 30, false),
         pay(exit_id, 6, 0, true),
-        cancel_naming((6, 7)),
-        cancel_naming((6, 0)),
-        cancel_naming((6, 40)),
+        cancel_naming(6, (6, 7)),
+        cancel_naming(6, (6, 0)),
+        cancel_naming(6, (6, 40)),
         equivocation_at(2),
-        cancel_naming((7, 10)),
-        cancel_naming((6, 7)),
+        cancel_naming(6, (7, 10)),
+        cancel_naming(6, (6, 7)),
+        shown_at_three,
+        cancel_naming(8, (7, 13)),
+        cancel_naming(6, (7, 13)),
     ]);
     chain.clock_offset += params.exitPeriod - 10;
     chain.commit_unchecked(vec![
@@ -302,13 +340,15 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         ("owed", cancelled(7, Shows::Linked, included(6, 7), included(6, 6))),
         ("owed_shown_another_start", cancelled(7, Shows::Linked, included(6, 7), included(6, 0))),
         ("naming_no_fraud_proof", cancelled(8, Shows::Linked, included(6, 0), none())),
-        ("naming_nothing", cancelled(9, Shows::Nothing, included(6, 7), none())),
+        ("naming_nothing", cancelled(9, Shows::Nothing, included(6, 8), none())),
         (
             "under_a_proof_above_its_anchor",
             cancelled(11, Shows::Linked, included(7, 10), included(6, 6)),
         ),
         ("naming_an_earlier_proof", cancelled(12, Shows::Later, included(7, 10), none())),
         ("shown_a_later_cancellation", cancelled(12, Shows::Later, included(7, 11), none())),
+        ("owed_at_the_height_shown", cancelled(14, Shows::Linked, included(7, 13), included(6, 8))),
+        ("below_the_height_shown", cancelled(15, Shows::Linked, included(7, 13), included(6, 6))),
     ]
     .into_iter()
     .map(|(name, e)| {
@@ -395,11 +435,15 @@ mod tests {
             "naming_nothing",
             "under_a_proof_above_its_anchor",
             "naming_an_earlier_proof",
+            "below_the_height_shown",
         ] {
             assert_eq!(at(name), convicted, "{name}");
         }
         // Naming the latest proof, which voided the exit's anchor: owed.
         assert_eq!(verdict("owed"), Err(FraudError::Follows));
+        // A proof shown under a checkpoint voids every exit anchored there: what it convicts
+        // lies at or below it, with no checkpoint the parent accepted between.
+        assert_eq!(verdict("owed_at_the_height_shown"), Err(FraudError::Follows));
         assert_eq!(verdict("owed_shown_another_start"), Err(FraudError::NotTheStart));
         assert_eq!(verdict("shown_a_later_cancellation"), Err(FraudError::NotLater));
     }

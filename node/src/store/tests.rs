@@ -189,18 +189,24 @@ fn a_child_record_keeps_where_it_was_registered_and_its_stakes_and_an_older_layo
         next_deposit_nonce: 7 << 32 | 4,
         stakes_ref: TxRef { height: 8, index: 2 },
         staked: U256::from(30),
+        rollback_height: 3,
+        rollback_ref: TxRef { height: 10, index: 0 },
         ..record_of(&Default::default())
     };
     let bytes = keys::child_record(&record);
     assert_eq!(keys::child_record_from(&bytes).unwrap(), record);
-    // Stored before where its stakes last changed was kept (five fields), or before where it
-    // was registered was (four): what its stakes hold is lost, refused, not guessed.
+    // Stored before where its rollback was set was kept (its rollback one word), before where
+    // its stakes last changed was (five fields), or before where it was registered was (four):
+    // what a cancellation must name, or what its stakes hold, is lost: refused, not guessed.
     let configurations: Vec<_> =
         record.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
     let sets = (record.params.clone(), configurations, record.active, record.pending);
     let r = &record;
     let last = (r.last_height, r.last_hash, 9u64, 1u32, r.last_named_set, r.last_next_set);
     let (nonce, rollback) = (r.next_deposit_nonce, r.rollback_height);
+    let stakes = (8u64, 2u32, r.staked);
+    let unset = (sets.clone(), last, nonce, rollback, (7u64, 3u32), stakes).abi_encode_params();
+    assert!(keys::child_record_from(&unset).is_err());
     let registered = (sets.clone(), last, nonce, rollback, (7u64, 3u32)).abi_encode_params();
     assert!(keys::child_record_from(&registered).is_err());
     let older = (sets, last, nonce, rollback).abi_encode_params();
