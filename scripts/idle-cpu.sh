@@ -21,6 +21,7 @@ total=0
 printf '%-8s %-40s %8s\n' pid process "% core"
 for p in $pids; do
   used=$(( $(ticks "$p") - ${before[$p]} ))
+  [ "$used" -ge 0 ] || used=0   # exited during the window
   total=$(( total + used ))
   awk -v u="$used" -v hz="$hz" -v w="$window" -v p="$p" -v n="${name[$p]}" \
     'BEGIN { printf "%-8s %-40s %8.1f\n", p, n, 100 * u / hz / w }'

@@ -30,29 +30,16 @@ pub trait SetSource: Send + Sync {
     async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String>;
 }
 
-/// A node's gRPC API as a block source, over one connection kept open (and re-established
-/// by the channel when it drops): a follower asks for the next block every poll.
+/// A node's gRPC API as a block source.
 #[derive(Debug, Clone)]
 pub struct GrpcSource {
     url: String,
-    channel: std::sync::Arc<std::sync::OnceLock<tonic::transport::Channel>>,
 }
 
 impl GrpcSource {
     /// The node whose API listens at `url` (`http://host:port`).
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), channel: Default::default() }
-    }
-
-    /// The channel to the node, made on first use inside the runtime (connecting lazily: a
-    /// node down now is reached when it is up).
-    fn channel(&self) -> Result<tonic::transport::Channel, String> {
-        if let Some(channel) = self.channel.get() {
-            return Ok(channel.clone());
-        }
-        let endpoint = tonic::transport::Endpoint::from_shared(self.url.clone())
-            .map_err(|e| format!("{}: {e}", self.url))?;
-        Ok(self.channel.get_or_init(|| endpoint.connect_lazy()).clone())
+        Self { url: url.into() }
     }
 }
 
@@ -60,7 +47,7 @@ impl GrpcSource {
 impl BlockSource for GrpcSource {
     async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
         use plasma_proto::v1::{chain_client::ChainClient, GetBlockRequest};
-        let mut client = ChainClient::new(self.channel()?);
+        let mut client = ChainClient::connect(self.url.clone()).await.map_err(|e| e.to_string())?;
         let res = match client.get_block(GetBlockRequest { height }).await {
             Ok(r) => r.into_inner(),
             Err(s) if s.code() == tonic::Code::NotFound => return Ok(None),
@@ -149,8 +136,6 @@ pub struct LightClient {
     head: (u64, B256),
     sources: Vec<Box<dyn BlockSource>>,
     sets: Box<dyn SetSource>,
-    /// The source asked first: the one after the last that had nothing new.
-    first: usize,
 }
 
 impl LightClient {
@@ -161,7 +146,7 @@ impl LightClient {
         sources: Vec<Box<dyn BlockSource>>,
         sets: Box<dyn SetSource>,
     ) -> Self {
-        Self { chain_id, set: genesis, head: (0, B256::ZERO), sources, sets, first: 0 }
+        Self { chain_id, set: genesis, head: (0, B256::ZERO), sources, sets }
     }
 
     /// The last verified block: (height, hash).
@@ -202,24 +187,15 @@ impl LightClient {
         Ok(())
     }
 
-    /// The next block, verified, or `None` if the source asked has nothing new. Sources are
-    /// asked in turn, from the one after the last that had nothing new: a wrong answer is
-    /// logged and the next source asked, an unreachable source skipped, and the first that
-    /// has nothing new ends the round (an idle follower asks one node per poll, not all; a
-    /// source that withholds delays it by one round, never more than one per such source).
+    /// The next block, verified, or `None` if no source has it yet. Sources are asked in
+    /// order; a wrong answer is logged and the next source asked.
     pub async fn next(&mut self) -> Result<Option<Block>, LightError> {
         let height = self.head.0 + 1;
         let mut reasons = Vec::new();
-        let n = self.sources.len();
-        for k in 0..n {
-            let at = (self.first + k) % n;
-            let source = &self.sources[at];
+        for source in &self.sources {
             let answer = match source.block(height).await {
                 Ok(Some(answer)) => answer,
-                Ok(None) => {
-                    self.first = (at + 1) % n;
-                    break;
-                }
+                Ok(None) => continue,
                 Err(e) => {
                     tracing::debug!(source = %source.name(), height, error = %e, "block source unreachable");
                     continue;
@@ -382,49 +358,6 @@ mod tests {
         }
         assert_eq!(client.validators().hash(), b.hash(), "the adopted set verifies after 3");
         assert_eq!(client.next().await.unwrap(), None, "nothing past the tip yet");
-    }
-
-    /// Answers from a map like [`Fixed`], counting the questions asked.
-    struct Counted(Fixed, std::sync::Arc<std::sync::atomic::AtomicUsize>);
-
-    #[async_trait::async_trait]
-    impl BlockSource for Counted {
-        async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
-            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.0.block(height).await
-        }
-        fn name(&self) -> String {
-            self.0.name()
-        }
-    }
-
-    #[tokio::test]
-    async fn an_idle_follower_asks_one_source_a_round_and_a_withholder_delays_it_one_round() {
-        let (chain, honest, a, b) = chain_with_change();
-        // The withholder serves blocks 1 and 2 only; the honest source has all six.
-        let withheld = honest.iter().filter(|(h, _)| **h <= 2).map(|(h, v)| (*h, v.clone()));
-        let asked: [std::sync::Arc<std::sync::atomic::AtomicUsize>; 2] = Default::default();
-        let sources: Vec<Box<dyn BlockSource>> = vec![
-            Box::new(Counted(Fixed("withholder".into(), withheld.collect()), asked[0].clone())),
-            Box::new(Counted(Fixed("honest".into(), honest.clone()), asked[1].clone())),
-        ];
-        let sets = Sets(Mutex::new(vec![b.validators().to_vec()]));
-        let mut client = LightClient::new(chain.domain.chain_id, a, sources, Box::new(sets));
-        let mut rounds = 0;
-        while client.head().0 < 6 {
-            rounds += 1;
-            while client.next().await.unwrap().is_some() {}
-            assert!(rounds <= 2, "a withholder delays the follower one round, not more");
-        }
-        assert_eq!(client.head().1, honest[&6].0.header.hash(), "the honest tip");
-        // Idle at the tip: one question a round, to each source in turn.
-        let total =
-            || asked.iter().map(|a| a.load(std::sync::atomic::Ordering::Relaxed)).sum::<usize>();
-        let before = total();
-        for _ in 0..4 {
-            assert_eq!(client.next().await.unwrap(), None);
-        }
-        assert_eq!(total() - before, 4, "one source a round");
     }
 
     #[tokio::test]

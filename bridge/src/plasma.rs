@@ -62,9 +62,6 @@ struct Seen {
 struct Follower {
     light: LightClient,
     seen: Seen,
-    /// When a sync last found no new block: the tasks that follow the parent, each on its own
-    /// poll, share it for [`PlasmaParent::with_poll`]'s interval.
-    caught_up: Option<std::time::Instant>,
 }
 
 /// A plasma chain as the parent of chain `child`.
@@ -74,8 +71,6 @@ pub struct PlasmaParent {
     beneficiary: Address,
     endpoints: Vec<String>,
     follower: Mutex<Follower>,
-    /// How long a sync that found no new block holds for the next caller.
-    poll: Duration,
 }
 
 impl PlasmaParent {
@@ -124,17 +119,8 @@ impl PlasmaParent {
             domain,
             beneficiary,
             endpoints,
-            follower: Mutex::new(Follower { light, seen: Seen::default(), caught_up: None }),
-            poll: Duration::ZERO,
+            follower: Mutex::new(Follower { light, seen: Seen::default() }),
         })
-    }
-
-    /// Follows the parent every `poll` at most: a sync within `poll` of one that found no new
-    /// block asks no source (the tasks that read the parent share one follower, each polling
-    /// on its own).
-    pub fn with_poll(mut self, poll: Duration) -> Self {
-        self.poll = poll;
-        self
     }
 
     /// The parent's chain id.
@@ -150,16 +136,10 @@ impl PlasmaParent {
     /// Reads every parent block the sources have, verifying each.
     async fn sync(&self) -> Result<(), ParentError> {
         let mut f = self.follower.lock().await;
-        if f.caught_up.is_some_and(|at| at.elapsed() < self.poll) {
-            return Ok(());
-        }
         loop {
             let block = match f.light.next().await {
                 Ok(Some(block)) => block,
-                Ok(None) => {
-                    f.caught_up = Some(std::time::Instant::now());
-                    return Ok(());
-                }
+                Ok(None) => return Ok(()),
                 Err(e) => return Err(ParentError::Transport(e.to_string())),
             };
             let at = block.header.height;
@@ -215,7 +195,6 @@ impl PlasmaParent {
                         }
                         if let Some(record) = f.seen.record.as_mut() {
                             (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
-                            record.rollback_ref = stakes.at;
                         }
                     }
                     ChildEvent::ExitStarted { claim, started_at, at: place } => {

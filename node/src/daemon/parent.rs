@@ -69,7 +69,6 @@ async fn connect(setup: &Setup, p: &ParentSection) -> eyre::Result<Arc<dyn Paren
             let endpoints = pp.endpoints.clone();
             PlasmaParent::connect(domain.clone(), setup.chain_id, setup.address.0, endpoints, sets)
                 .await
-                .map(|parent| parent.with_poll(Duration::from_millis(p.poll_ms)))
         };
         if let Some(parent) = quiet.outcome(connect.await.map_err(|e| eyre!(e))) {
             break parent;

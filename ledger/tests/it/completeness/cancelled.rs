@@ -86,17 +86,23 @@ fn a_cancellation_under_a_fraud_proof_shown_above_the_exits_anchor_is_convicted(
     assert_convicted("a standing exit cancelled under a higher fraud", &chain, &honest, 5, |_| 5);
 }
 
-#[test]
-fn a_cancellation_naming_a_fraud_proof_other_than_the_latest_is_convicted() {
-    // A proof at height 2, then one at height 1 (which lowers the rollback to 1 and voids
-    // Alice's exits): a cancellation must name the latest, where the rollback was set.
-    let (chain, honest) = after_start_all((40, 0), |c, child, exits| {
+/// Block 5: a proof that the child's validators certified two blocks at 2 (5:0), then one at
+/// 1 (5:1), which lowers the rollback to 1 and voids Alice's exits, then the cancellation of
+/// her first exit naming the proof at `named`.
+fn two_proofs_then_cancelling(named: TxRef) -> (TestChain, TestChain) {
+    after_start_all((40, 0), |c, child, exits| {
         let higher = equivocation_at(c, child, 2);
         let mut after = c.clone();
         after.commit(vec![higher.clone()]);
         let lower = equivocation_at(&after, child, 1);
-        vec![higher, lower, cancelling(c, child, exits[0], TxRef { height: 5, index: 0 })]
-    });
+        vec![higher, lower, cancelling(c, child, exits[0], named)]
+    })
+}
+
+#[test]
+fn a_cancellation_naming_a_fraud_proof_other_than_the_latest_is_convicted() {
+    // A cancellation must name the latest proof, where the rollback was set.
+    let (chain, honest) = two_proofs_then_cancelling(TxRef { height: 5, index: 0 });
     let (_, error) = first_invalid(&chain.domain, &honest.state, &chain.blocks[4..]).expect("bad");
     let link = matches!(
         &error,
@@ -109,13 +115,7 @@ fn a_cancellation_naming_a_fraud_proof_other_than_the_latest_is_convicted() {
 #[test]
 fn the_cancellation_naming_the_proof_that_voided_the_exit_is_valid_and_returns_the_bond() {
     // As above, naming the latest proof (at 5:1): owed, it is valid.
-    let (chain, honest) = after_start_all((40, 0), |c, child, exits| {
-        let higher = equivocation_at(c, child, 2);
-        let mut after = c.clone();
-        after.commit(vec![higher.clone()]);
-        let lower = equivocation_at(&after, child, 1);
-        vec![higher, lower, cancelling(c, child, exits[0], TxRef { height: 5, index: 1 })]
-    });
+    let (chain, honest) = two_proofs_then_cancelling(TxRef { height: 5, index: 1 });
     let run = &chain.blocks[4..5];
     let refused = first_invalid(&chain.domain, &honest.state, run).map(|(_, e)| e.to_string());
     assert_eq!(refused, None, "the owed cancellation is valid");
