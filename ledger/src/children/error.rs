@@ -134,15 +134,6 @@ pub enum ChildError {
     /// The deposit's exit is not its recipient's.
     #[error("deposit exit: {0}")]
     DepositExit(ExitError),
-    /// An exit of more than the child's escrow holds of its token (nothing locked in that
-    /// token: any amount is too large), refused at the start as on the root.
-    #[error("exit of {amount} exceeds the {escrow} the child's escrow holds")]
-    AmountTooLarge {
-        /// The exit's amount.
-        amount: U256,
-        /// The child's escrow in the exit's token.
-        escrow: U256,
-    },
     /// An exit of a deposit into the child that this chain never recorded.
     #[error("chain {chain} has no deposit {nonce} recorded here")]
     UnknownDeposit {
@@ -294,7 +285,6 @@ impl ChildError {
                 | ChildError::InactiveSet { .. }
                 | ChildError::Unaccepted { .. }
                 | ChildError::VoidAnchor { .. }
-                | ChildError::AmountTooLarge { .. }
                 | ChildError::UnknownDeposit { .. }
                 | ChildError::NotTheRegistration { .. }
                 | ChildError::AlreadyExited(_)
@@ -312,4 +302,21 @@ impl ChildError {
                 | ChildError::SetSize(_)
         )
     }
+}
+
+/// A start of an exit claiming more than its child's escrow holds of its token (nothing
+/// locked in that token: any amount is more), which a node does not admit to its pool, as the
+/// root refuses it at the start (`AmountTooLarge`). A policy, not a rule of validity: such an
+/// output exists only where the child created value, which a fraud proof against the child
+/// voids, and a start of no more than the escrow from the same fraud would head the queue just
+/// as well; a block holding one is valid, and its exit is paid what the escrow holds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("exit of {amount} exceeds the {escrow} chain {chain}'s escrow holds")]
+pub struct ExceedsEscrow {
+    /// The child.
+    pub chain: u64,
+    /// The exit's amount.
+    pub amount: U256,
+    /// The child's escrow in the exit's token.
+    pub escrow: U256,
 }

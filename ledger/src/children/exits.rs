@@ -5,7 +5,7 @@
 //! natively.
 
 use super::effect::ChildEffect;
-use super::error::ChildError;
+use super::error::{ChildError, ExceedsEscrow};
 use super::record::{ChildExit, ChildRecord, ExitStatus, Settlement};
 use super::registry::child_domain;
 use crate::acceptance::{acceptance_height, verify_acceptance};
@@ -28,9 +28,8 @@ use std::collections::BTreeMap;
 /// `chain_id` and returns the child and the exit it queues; the caller judges the inputs that
 /// pay its bond. The anchor stands on the acceptance the start shows, one of this chain's
 /// earlier blocks holding its checkpoint, so that a parent paying an exit under a checkpoint
-/// it never accepted is proven so from its history. As on the root, an exit of more than the
-/// child's escrow holds of its token is refused (it could never be paid in full), and an
-/// output whose exit was cancelled may exit again.
+/// it never accepted is proven so from its history. As on the root, an output whose exit was
+/// cancelled may exit again.
 pub fn validate_exit_start(
     chain_id: u64,
     view: &impl LedgerView,
@@ -80,6 +79,22 @@ pub fn validate_deposit_exit_start(
     Ok((chain, queued(view, chain, &record, &claim, 0, cancelled)?))
 }
 
+/// Refuses, as a node's admission policy, a transaction whose `effect` (as the ledger judged
+/// it against `view`) starts an exit of more than its child's escrow holds ([`ExceedsEscrow`]):
+/// it could never be paid in full. Blocks are not judged by it.
+pub fn admissible(
+    view: &impl LedgerView,
+    effect: Option<&ChildEffect>,
+) -> Result<(), ExceedsEscrow> {
+    let Some(ChildEffect::ExitStarted { chain, exit }) = effect else { return Ok(()) };
+    let (chain, amount) = (*chain, exit.record.amount);
+    let escrow = view.escrow(chain, &exit.record.token);
+    if escrow.is_zero() || amount > escrow {
+        return Err(ExceedsEscrow { chain, amount, escrow });
+    }
+    Ok(())
+}
+
 /// Where this chain last cancelled an exit, as it keeps it (`exit`: `None` when no exit of its
 /// id was ever started), which a start of the exit names: 0:0 when none was ever started;
 /// `None` when it is queued, paid or challenged (it may not start again).
@@ -117,11 +132,11 @@ fn not_void(chain: u64, record: &ChildRecord, height: u64) -> Result<(), ChildEr
 
 /// The exit `claim` queues on child `chain` (registry entry `record`), proven under the
 /// checkpoint at height `anchor` (0: from this chain's deposit record), started now by a start
-/// naming the exit's latest cancellation at `cancelled`. Refused as on the root's `_enqueue`:
+/// naming the exit's latest cancellation at `cancelled`. Refused as on the root's `_enqueue`
 /// when an exit of the same id is queued or settled (a cancelled one does not count: its output
-/// may exit again), and when it claims more than the child's escrow holds of its token (it
-/// could never be paid in full); and when `cancelled` is not where this chain last cancelled
-/// the exit (0:0 for one never started).
+/// may exit again), and when `cancelled` is not where this chain last cancelled the exit (0:0
+/// for one never started). One claiming more than the escrow holds is queued: see
+/// [`admissible`].
 fn queued(
     view: &impl LedgerView,
     chain: u64,
@@ -135,10 +150,6 @@ fn queued(
     let latest = latest_cancellation(before.as_ref()).ok_or(ChildError::AlreadyExited(exit_id))?;
     if cancelled != latest {
         return Err(ChildError::NotLatestCancellation { exit_id, named: cancelled, latest });
-    }
-    let (amount, escrow) = (claim.output.amount, view.escrow(chain, &claim.output.token));
-    if escrow.is_zero() || amount > escrow {
-        return Err(ChildError::AmountTooLarge { amount, escrow });
     }
     let now = view.time().ok_or(ChildError::NoBlockTime)?;
     Ok(ChildExit {

@@ -37,11 +37,12 @@ pub mod system;
 pub use crate::registration::child_chain_id;
 pub use crate::registration::MAX_CHECKPOINT_GAP;
 pub use effect::ChildEffect;
-pub use error::ChildError;
+pub use error::{ChildError, ExceedsEscrow};
 pub use escrow::{escrow_at, relinked, EscrowChange};
 pub use events::{child_events, ChildEvent, Stakes};
 pub use exits::{
-    latest_cancellation, matured_payouts, validate_deposit_exit_start, validate_exit_start,
+    admissible, latest_cancellation, matured_payouts, validate_deposit_exit_start,
+    validate_exit_start,
 };
 pub use fraud::{
     certifying_set, convicted, fraud_proof_key, on_stakes, pays_what_it_takes, prover_reward,

@@ -119,17 +119,13 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
     let (n, bond) = (U256::from, params.exitBond);
-    // Her exit of the same output restarted under the child's block 1, and the proof that the
-    // child's validators certified two blocks at 1, which voids it.
-    let anchored = ChildExitStart {
-        anchor: crate::types::BlockHeader { chainId: child, height: 1, ..Default::default() },
-        ..start.clone()
+    // Her exit of the same output restarted under the child's checkpoint at `height`.
+    let start_under = |height: u64| {
+        let anchor = crate::types::BlockHeader { chainId: child, height, ..Default::default() };
+        let restart = ChildExitStart { anchor, ..start.clone() };
+        let tx = transaction(Kind::StartChildExit, vec![], vec![], restart.abi_encode());
+        sign(&chain.domain, tx, &[&alice])
     };
-    let anchored_start = sign(
-        &chain.domain,
-        transaction(Kind::StartChildExit, vec![], vec![], anchored.abi_encode()),
-        &[&alice],
-    );
     // The proof that the child's validators certified two blocks at `height`.
     let equivocation_at = |height: u64| {
         let at = |round| CommitCertificate { height, round, ..Default::default() };
@@ -148,8 +144,7 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         SignedTransaction { transaction: tx, signatures: vec![] }
     };
     // A proof against the child shown under its checkpoint at 3 (of another kind than an
-    // equivocation: what it convicts may lie below 3), and her exit of the same output
-    // restarted under that checkpoint.
+    // equivocation: what it convicts may lie below 3).
     let shown_at_three = ChildFraudProof {
         childChainId: child,
         proof: FraudProof {
@@ -169,15 +164,6 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         ),
         signatures: vec![],
     };
-    let at_three = ChildExitStart {
-        anchor: crate::types::BlockHeader { chainId: child, height: 3, ..Default::default() },
-        ..start.clone()
-    };
-    let start_at_three = sign(
-        &chain.domain,
-        transaction(Kind::StartChildExit, vec![], vec![], at_three.abi_encode()),
-        &[&alice],
-    );
     // A cancellation of her exit started at 6:`start` naming the fraud proof at
     // `(height, index)`.
     let cancel_naming = |start: u32, (height, index): (u64, u32)| {
@@ -223,9 +209,11 @@ pub(super) fn cases(world: &FraudWorld) -> Cases {
         record_start,
         pay(record_exit, 3, 40, false),
         unfounded_start,
-        anchored_start,
+        // Under the child's block 1, which the proof that its validators certified two
+        // blocks at 1 voids; then under its checkpoint at 3.
+        start_under(1),
         equivocation_at(1),
-        start_at_three,
+        start_under(3),
     ]);
     // Block 7 at the exit of an output's due time: its period past block 6 (the claimed block
     // is older); block 8 at the record exit's, two periods past the lock.

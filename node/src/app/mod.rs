@@ -403,11 +403,15 @@ fn verdict(
     // A lock, payout or fraud proof is judged on the links it will stand on: the proposer
     // sets them (a lock's are not signed).
     let stx = plasma_ledger::children::relinked(&view, &stx).unwrap_or(stx);
-    let verdict = validate_transaction_with(domain, &view, &stx, signers);
+    let verdict = validate_transaction_with(domain, &view, &stx, signers)
+        .map_err(|e| Refusal::Invalid { permanent: !e.depends_on_state(), reason: e.to_string() })
+        .and_then(|judged| {
+            // A policy beside the rules: an exit the child's escrow could never pay in full.
+            plasma_ledger::children::admissible(&view, judged.child.as_ref())
+                .map_err(|e| Refusal::Invalid { permanent: false, reason: e.to_string() })
+        });
     view.finish()?;
-    Ok(verdict
-        .map(drop)
-        .map_err(|e| Refusal::Invalid { permanent: !e.depends_on_state(), reason: e.to_string() }))
+    Ok(verdict)
 }
 
 fn check_tx(

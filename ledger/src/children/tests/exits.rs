@@ -304,30 +304,48 @@ fn matured_payouts_follow_each_queue_in_priority_order_and_stop_at_the_first_unr
 }
 
 #[test]
-fn a_huge_exit_cannot_take_the_head_of_the_queue_and_the_exit_behind_it_is_paid() {
+fn an_exit_above_the_escrow_is_queued_and_paid_what_the_escrow_holds_and_the_queue_moves_on() {
     let mut g = Game::new();
     let value = g.parent.state.total_value();
-    // Mallory's child output of 1000 is older than Carol's, so its exit would head the
-    // queue; the parent holds 30 for the child. Refused at the start, as on the root.
-    let huge = g.start(&g.mallory, UtxoPos::new(1, 1, 0), UtxoPos::new(2, 3, 0));
-    assert!(matches!(
-        tx_refusal(&mut g.parent, huge),
-        TxError::System(e) if *e == ChildError::AmountTooLarge {
-            amount: U256::from(1000),
-            escrow: U256::from(30),
-        }
-    ));
-    // Carol's exit behind it is paid at its maturity: the proposer's block is valid.
-    let carols = UtxoPos::new(2, 0, 0);
-    g.parent.commit(vec![g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0))]);
-    let exit = g.parent.state.child_exit(g.id, &g.exit_id(&carols)).expect("queued");
-    advance_to(&mut g.parent, exit.record.exitableAt);
+    // Mallory's child output of 1000 (the child minted a deposit this chain never recorded)
+    // is older than Carol's, so its exit heads the queue; the parent holds 30 for the child.
+    // An output above the escrow exists only where the child created value, which a fraud
+    // proof against the child voids; short of that, a start of 30 from the same fraud would
+    // head the queue just as well. So a block holding it is valid (no rule a proof could not
+    // show), it is paid what the escrow holds, and the queue moves on.
+    let (mallorys, carols) = (UtxoPos::new(1, 1, 0), UtxoPos::new(2, 0, 0));
+    g.parent.commit(vec![
+        g.start(&g.mallory, mallorys.clone(), UtxoPos::new(2, 3, 0)),
+        g.start(&g.carol, carols.clone(), UtxoPos::new(2, 2, 0)),
+    ]);
+    let queue = g.parent.state.exit_queue(g.id, &Address::ZERO);
+    let heads: Vec<_> = queue.iter().map(|e| (e.owner, e.amount)).collect();
+    let (mallory, carol) = (g.mallory.address(), g.carol.address());
+    assert_eq!(heads, [(mallory, U256::from(1000)), (carol, U256::from(30))]);
+    advance_to(&mut g.parent, queue[1].exitableAt);
     let delta = settle_matured(&mut g.parent).expect("the proposer's payouts are valid");
     let eth = |v: u64| (Address::ZERO, U256::from(v));
-    assert_eq!(created_for(&delta, g.carol.address()), [eth(30), eth(10)]);
+    assert_eq!(created_for(&delta, mallory), [eth(30), eth(10)]);
+    assert_eq!(created_for(&delta, carol), [eth(10)], "her bond back, the escrow drained");
     assert_eq!(g.parent.state.escrow(g.id, &Address::ZERO), U256::ZERO);
     assert!(g.parent.state.exit_queue(g.id, &Address::ZERO).is_empty());
     assert_eq!(g.parent.state.total_value(), value);
+}
+
+#[test]
+fn a_node_does_not_admit_an_exit_above_the_escrow_to_its_pool() {
+    let g = Game::new();
+    let mut view = crate::view::Stacked::new(&g.parent.state);
+    view.time = Some(10_000);
+    let judged = |stx: &SignedTransaction| {
+        crate::tx::validate_transaction(&g.parent.domain, &view, stx).expect("a block may hold it")
+    };
+    let huge = judged(&g.start(&g.mallory, UtxoPos::new(1, 1, 0), UtxoPos::new(2, 3, 0)));
+    let (amount, escrow) = (U256::from(1000), U256::from(30));
+    let refusal = ExceedsEscrow { chain: g.id, amount, escrow };
+    assert_eq!(admissible(&view, huge.child.as_ref()), Err(refusal));
+    let carols = judged(&g.start(&g.carol, UtxoPos::new(2, 0, 0), UtxoPos::new(2, 2, 0)));
+    assert_eq!(admissible(&view, carols.child.as_ref()), Ok(()), "30 of the 30 held");
 }
 
 #[test]

@@ -212,8 +212,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
             Convicted(FraudKind::UnfoundedStake)
         }
         ChildError::EscrowLink { .. } => Convicted(FraudKind::UnfoundedEscrow),
-        // Paid no more than the escrow holds, an exit above it mints nothing.
-        ChildError::AmountTooLarge { .. } => Open("an exit above the escrow, paid what it holds"),
         ChildError::SlashedStakes { .. } => {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
         }
