@@ -13,6 +13,7 @@
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::header::{check_link, check_named_set, LinkError};
 use plasma_ledger::{Block, CommitCertificate, Validator, B256};
+use std::time::Duration;
 
 /// Where blocks come from: a node of the chain, or anything that claims to be one.
 #[async_trait::async_trait]
@@ -30,16 +31,26 @@ pub trait SetSource: Send + Sync {
     async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String>;
 }
 
+/// How long a source has to connect and to answer one block: a node that accepts and never
+/// answers fails over to the next source instead of holding the follower.
+pub const SOURCE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A node's gRPC API as a block source.
 #[derive(Debug, Clone)]
 pub struct GrpcSource {
     url: String,
+    timeout: Duration,
 }
 
 impl GrpcSource {
-    /// The node whose API listens at `url` (`http://host:port`).
+    /// The node whose API listens at `url` (`http://host:port`), given [`SOURCE_TIMEOUT`].
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into() }
+        Self::with_timeout(url, SOURCE_TIMEOUT)
+    }
+
+    /// The node at `url`, given `timeout` to connect and to answer each block.
+    pub fn with_timeout(url: impl Into<String>, timeout: Duration) -> Self {
+        Self { url: url.into(), timeout }
     }
 }
 
@@ -47,7 +58,12 @@ impl GrpcSource {
 impl BlockSource for GrpcSource {
     async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
         use plasma_proto::v1::{chain_client::ChainClient, GetBlockRequest};
-        let mut client = ChainClient::connect(self.url.clone()).await.map_err(|e| e.to_string())?;
+        let endpoint = tonic::transport::Endpoint::from_shared(self.url.clone())
+            .map_err(|e| format!("{}: {e}", self.url))?
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout);
+        let channel = endpoint.connect().await.map_err(|e| format!("{}: {e}", self.url))?;
+        let mut client = ChainClient::new(channel);
         let res = match client.get_block(GetBlockRequest { height }).await {
             Ok(r) => r.into_inner(),
             Err(s) if s.code() == tonic::Code::NotFound => return Ok(None),
@@ -396,5 +412,23 @@ mod tests {
         c.next().await.unwrap();
         let err = c.next().await.unwrap_err();
         assert_eq!(err, LightError::UnknownSet { height: 3, hash: b.hash() });
+    }
+
+    #[tokio::test]
+    async fn a_node_that_accepts_and_never_answers_fails_over_instead_of_holding_the_follower() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        // Accepts every connection and keeps it open, silent.
+        let silent = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let source = GrpcSource::with_timeout(url, Duration::from_millis(300));
+        let asked = tokio::time::timeout(Duration::from_secs(5), source.block(1)).await;
+        silent.abort();
+        let answer = asked.expect("the source gave up on its own");
+        assert!(answer.is_err(), "a silent node is no answer: {answer:?}");
     }
 }

@@ -59,6 +59,90 @@ struct Seen {
     rollback_height: u64,
 }
 
+impl Seen {
+    /// Takes in `event`, read from the parent's verified block of `header`.
+    fn read(&mut self, event: ChildEvent, header: &BlockHeader) {
+        let at = header.height;
+        match event {
+            ChildEvent::Registered(reg, placed) => {
+                let registered = ChildRecord {
+                    registered_at: placed,
+                    last_ref: placed,
+                    stakes_ref: placed,
+                    ..record_of(&reg)
+                };
+                self.record = Some(registered);
+            }
+            ChildEvent::Checkpoint(cp, placed) => {
+                let h = &cp.header;
+                if let Some(record) = self.record.as_mut() {
+                    record.accept_checkpoint(h.height, h.hash(), h.nextValidatorSetHash);
+                    record.last_ref = placed;
+                }
+                self.checkpoints.insert(h.height, (*cp, at));
+            }
+            ChildEvent::Bonded { validator, amount, stakes } => {
+                let operator = validator.operator;
+                if let Some(record) = self.record.as_mut() {
+                    // The parent accepted it, so it extends the set it extended.
+                    if let Err(e) = record.bond(validator) {
+                        tracing::warn!(error = %e, "a certified bond does not apply to the followed record");
+                    }
+                    (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
+                }
+                let stake = self.stakes.entry(operator).or_default();
+                *stake = stake.saturating_add(amount);
+            }
+            ChildEvent::Deposit { record, .. } => {
+                let recorded_at = header.timestamp;
+                self.deposits.push(RecordedDeposit { record, recorded_at });
+            }
+            ChildEvent::Staked { operator, amount, stakes } => {
+                let stake = self.stakes.entry(operator).or_default();
+                *stake = stake.saturating_add(amount);
+                if let Some(record) = self.record.as_mut() {
+                    (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
+                }
+            }
+            ChildEvent::FraudProven { height, stakes } => {
+                match height {
+                    // Never raised: a proof on a frozen child may convict above it.
+                    Some(height) if self.rollback_height != 0 => {
+                        self.rollback_height = self.rollback_height.min(height)
+                    }
+                    Some(height) => self.rollback_height = height,
+                    None => tracing::warn!(
+                        "a certified fraud proof against the child whose verdict this follower cannot read"
+                    ),
+                }
+                if let Some(record) = self.record.as_mut() {
+                    (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
+                }
+            }
+            ChildEvent::ExitStarted { claim, started_at, at: place } => {
+                let period = self.record.as_ref().map_or(0, |r| r.params.exitPeriod);
+                let record = claim.record(started_at, period);
+                let target = match claim.key {
+                    ExitKey::Output { .. } => ExitTarget::Output(claim.pos),
+                    ExitKey::Deposit(nonce) => ExitTarget::Deposit {
+                        nonce,
+                        minted: (claim.pos != UtxoPos::default()).then_some(claim.pos),
+                    },
+                };
+                let exit = ExitClaim {
+                    exit_id: record.exitId,
+                    target,
+                    owner: record.owner,
+                    token: record.token,
+                    amount: record.amount,
+                    exitable_at: record.exitableAt,
+                };
+                self.exits.push((exit, place));
+            }
+        }
+    }
+}
+
 struct Follower {
     light: LightClient,
     seen: Seen,
@@ -142,82 +226,9 @@ impl PlasmaParent {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(ParentError::Transport(e.to_string())),
             };
-            let at = block.header.height;
             let events = child_events(&self.domain, &block, self.child, &f.seen.deposits, &Recover);
             for event in events {
-                match event {
-                    ChildEvent::Registered(reg, placed) => {
-                        let registered = ChildRecord {
-                            registered_at: placed,
-                            last_ref: placed,
-                            stakes_ref: placed,
-                            ..record_of(&reg)
-                        };
-                        f.seen.record = Some(registered);
-                    }
-                    ChildEvent::Checkpoint(cp, placed) => {
-                        let h = &cp.header;
-                        if let Some(record) = f.seen.record.as_mut() {
-                            record.accept_checkpoint(h.height, h.hash(), h.nextValidatorSetHash);
-                            record.last_ref = placed;
-                        }
-                        f.seen.checkpoints.insert(h.height, (*cp, at));
-                    }
-                    ChildEvent::Bonded { validator, amount, stakes } => {
-                        let operator = validator.operator;
-                        if let Some(record) = f.seen.record.as_mut() {
-                            // The parent accepted it, so it extends the set it extended.
-                            if let Err(e) = record.bond(validator) {
-                                tracing::warn!(error = %e, "a certified bond does not apply to the followed record");
-                            }
-                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
-                        }
-                        let stake = f.seen.stakes.entry(operator).or_default();
-                        *stake = stake.saturating_add(amount);
-                    }
-                    ChildEvent::Deposit { record, .. } => {
-                        let recorded_at = block.header.timestamp;
-                        f.seen.deposits.push(RecordedDeposit { record, recorded_at });
-                    }
-                    ChildEvent::Staked { operator, amount, stakes } => {
-                        let stake = f.seen.stakes.entry(operator).or_default();
-                        *stake = stake.saturating_add(amount);
-                        if let Some(record) = f.seen.record.as_mut() {
-                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
-                        }
-                    }
-                    ChildEvent::FraudProven { height, stakes } => {
-                        match height {
-                            Some(height) => f.seen.rollback_height = height,
-                            None => tracing::warn!(
-                                "a certified fraud proof against the child whose verdict this follower cannot read"
-                            ),
-                        }
-                        if let Some(record) = f.seen.record.as_mut() {
-                            (record.stakes_ref, record.staked) = (stakes.at, stakes.staked);
-                        }
-                    }
-                    ChildEvent::ExitStarted { claim, started_at, at: place } => {
-                        let period = f.seen.record.as_ref().map_or(0, |r| r.params.exitPeriod);
-                        let record = claim.record(started_at, period);
-                        let target = match claim.key {
-                            ExitKey::Output { .. } => ExitTarget::Output(claim.pos),
-                            ExitKey::Deposit(nonce) => ExitTarget::Deposit {
-                                nonce,
-                                minted: (claim.pos != UtxoPos::default()).then_some(claim.pos),
-                            },
-                        };
-                        let exit = ExitClaim {
-                            exit_id: record.exitId,
-                            target,
-                            owner: record.owner,
-                            token: record.token,
-                            amount: record.amount,
-                            exitable_at: record.exitableAt,
-                        };
-                        f.seen.exits.push((exit, place));
-                    }
-                }
+                f.seen.read(event, &block.header);
             }
         }
     }
@@ -591,5 +602,30 @@ impl SetSource for std::sync::Arc<PlasmaParent> {
         self.sync().await.map_err(|e| e.to_string())?;
         let f = self.follower.lock().await;
         Ok(f.seen.record.as_ref().and_then(|r| r.configuration_with_hash(hash)).map(<[_]>::to_vec))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plasma_ledger::children::Stakes;
+
+    #[test]
+    fn a_follower_never_raises_the_rollback_a_later_proof_convicts_above() {
+        let mut seen = Seen::default();
+        let proven = |height, index| ChildEvent::FraudProven {
+            height: Some(height),
+            stakes: Stakes { at: TxRef { height: 9, index }, staked: U256::ZERO },
+        };
+        // Frozen from 4 by a proof shown under checkpoint 6; an equivocation at 5, heard
+        // after, convicts above the rollback; a proof of block 2 lowers it.
+        let rollbacks: Vec<u64> = [(4, 0), (5, 1), (2, 2)]
+            .into_iter()
+            .map(|(height, index)| {
+                seen.read(proven(height, index), &BlockHeader::default());
+                seen.rollback_height
+            })
+            .collect();
+        assert_eq!(rollbacks, [4, 4, 2]);
     }
 }

@@ -290,7 +290,7 @@ contract ChildVerifier {
     /// @notice A cancellation of a child's exit, included, whose anchor the fraud proof its link
     /// names did not void (`ev`, the ABI encoding of `CancellationEvidence`;
     /// `ledger::fraud::verify_unfounded_cancellation`): the link (`escrowHeight`/`escrowIndex`:
-    /// where the parent heard the fraud proof that set the child's rollback) is not below it,
+    /// where the parent heard the latest fraud proof against the child) is not below it,
     /// names nothing, or names no fraud proof against the child, or one shown above the anchor
     /// of the `StartChildExit` the cancellation names; or a later fraud proof against the child
     /// stands between them (each lowers the rollback, so the link names the latest).

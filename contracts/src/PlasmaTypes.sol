@@ -124,8 +124,8 @@ struct ChildDeposit {
 /// where the parent last changed that escrow and what the escrow holds after it, so that a
 /// payout of more than the escrow holds is proven from the parent's history alone
 /// (`UnfoundedEscrow`). A cancellation takes nothing (`token`, `paid` and `escrowed` zero) and
-/// names instead, in `escrowHeight`/`escrowIndex`, where the parent heard the fraud proof that
-/// set the child's rollback (its `ProveChildFraud`), which voided the exit's anchor: so a
+/// names instead, in `escrowHeight`/`escrowIndex`, where the parent heard the latest fraud
+/// proof against the child (its `ProveChildFraud`), which voided the exit's anchor: so a
 /// cancellation of an exit whose anchor stands is proven from the parent's history alone
 /// (`UnfoundedCancellation`).
 struct ExitPayoutClaim {
@@ -594,8 +594,8 @@ struct LinkEvidence {
 }
 
 /// A cancellation of a child's exit (`link.linking`, an `ExitPayout` that `cancels`), shown
-/// wrong by what its link (`escrowHeight`/`escrowIndex`: where the parent heard the fraud
-/// proof that set the child's rollback) names, as `LinkEvidence` shows a link: the transaction
+/// wrong by what its link (`escrowHeight`/`escrowIndex`: where the parent heard the latest
+/// fraud proof against the child) names, as `LinkEvidence` shows a link: the transaction
 /// there (`SHOWS_LINKED`), when it is no `ProveChildFraud` against the same child, or one shown
 /// above the anchor of the `StartChildExit` the cancellation names (`start`, at its
 /// `startHeight`/`startIndex`, read for this showing alone); nothing there (`SHOWS_NOTHING`);

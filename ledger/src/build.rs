@@ -118,7 +118,7 @@ pub fn settled_outputs(exit: &ChildExit, settlement: Settlement) -> Vec<Output> 
 /// (`cancels`: a payout of nothing from a drained escrow has the same outputs, but its output
 /// never exits again). A payout names where this chain last changed the child's escrow of
 /// its token (`link`: [`crate::children::escrow_at`]); a cancellation takes nothing from it,
-/// and names where this chain heard the fraud proof that set the child's rollback
+/// and names where this chain heard the latest fraud proof against the child
 /// (`rollback_ref`, [`crate::children::ChildRecord::rollback_ref`]).
 pub fn payout_transaction(
     chain: u64,

@@ -513,10 +513,8 @@ pub fn build_proof(
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
             ChildError::Unaccepted { .. } => accepted::unaccepted_anchor_proof(cx, height, index),
             ChildError::VoidAnchor { .. } => accepted::voided_anchor_proof(cx, height, index),
-            // Anchored, it stands on a checkpoint the fraud proof that froze the child voided,
-            // or on one never accepted.
-            ChildError::NotBelowRollback { .. } => accepted::voided_anchor_proof(cx, height, index)
-                .or_else(|_| accepted::unaccepted_anchor_proof(cx, height, index)),
+            // It stands on a checkpoint (or an equivocation) the fraud proof heard before voided.
+            ChildError::NotBelowShown { .. } => accepted::voided_anchor_proof(cx, height, index),
             ChildError::NotFollowing { .. }
             | ChildError::TooFarAhead { .. }
             | ChildError::WrongSet { .. } => {

@@ -193,8 +193,8 @@ pub enum TxError {
         /// The exit.
         exit_id: B256,
     },
-    /// A cancellation that does not name where this chain heard the fraud proof that set its
-    /// child's rollback (0:0: none was heard).
+    /// A cancellation that does not name where this chain heard the latest fraud proof against
+    /// its child (0:0: none was heard).
     #[error("cancellation of exit {exit_id} names {named}, not the latest fraud proof against its child ({latest})")]
     CancellationLink {
         /// The exit.

@@ -76,14 +76,17 @@ pub enum ChildEffect {
         /// What the child's stakes hold after it.
         staked: U256,
     },
-    /// Fraud was proven: the child rolls back to before `height` (on a frozen child, a lower
-    /// height than before) and freezes; the `slashed` operators lose their stake (the
-    /// prover's reward is the transaction's output).
+    /// Fraud was proven: the child rolls back to before `height` (on a frozen child, never
+    /// to a higher one) and freezes; the `slashed` operators lose their stake (the prover's
+    /// reward is the transaction's output).
     FraudProven {
         /// The child.
         chain: u64,
         /// The first invalid height.
         height: u64,
+        /// The height the proof shows (its anchor's, or its equivocation's): on a frozen
+        /// child, below the one the proof heard before showed.
+        shown: u64,
         /// Operators whose stake is taken.
         slashed: Vec<Address>,
         /// What the child's stakes hold after it.
@@ -122,11 +125,12 @@ impl ChildEffect {
                 r.next_deposit_nonce = at.deposit_nonce() + 1;
                 r
             }),
-            ChildEffect::FraudProven { height, staked, .. } => before.map(|mut r| {
-                // Judged to lower it (`judge_child_fraud`); it never rises.
+            ChildEffect::FraudProven { height, shown, staked, .. } => before.map(|mut r| {
+                // Judged to show below what the proof before showed (`judge_child_fraud`); the
+                // rollback never rises.
                 r.rollback_height =
                     if r.frozen() { r.rollback_height.min(*height) } else { *height };
-                r.rollback_ref = at;
+                (r.rollback_ref, r.rollback_shown) = (at, *shown);
                 (r.stakes_ref, r.staked) = (at, *staked);
                 r
             }),

@@ -192,16 +192,16 @@ pub enum ChildError {
     /// A fraud proof froze the child: exits only.
     #[error("chain {0} is frozen after a proven fraud")]
     Frozen(u64),
-    /// A fraud proof against a frozen child that shows nothing below its rollback: only a
-    /// proof of an earlier block is heard, and it lowers the rollback.
-    #[error("chain {chain} is frozen from {rollback}: a proof at {height} lowers nothing")]
-    NotBelowRollback {
+    /// A fraud proof against a frozen child showing a height at or above the one the proof
+    /// heard before showed ([`super::ChildRecord::rollback_shown`]): what it stands on is void.
+    #[error("chain {chain} is frozen by a proof shown at {shown}: a proof at {height} stands on a void checkpoint")]
+    NotBelowShown {
         /// The child.
         chain: u64,
         /// The height the proof shows (its anchor's, the equivocation's, or its verdict's).
         height: u64,
-        /// The child's rollback height.
-        rollback: u64,
+        /// The height the proof heard before showed.
+        shown: u64,
     },
     /// The fraud proof does not convict.
     #[error("fraud proof: {0}")]
@@ -293,7 +293,7 @@ impl ChildError {
                 | ChildError::BondOutput
                 | ChildError::NoBlockTime
                 | ChildError::Frozen(_)
-                | ChildError::NotBelowRollback { .. }
+                | ChildError::NotBelowShown { .. }
                 | ChildError::StakesLink { .. }
                 | ChildError::RewardOutput
                 | ChildError::SlashedStakes { .. }

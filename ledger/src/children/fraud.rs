@@ -2,9 +2,10 @@
 //! the signers of the certificate it shows, freezes the child from the first invalid height
 //! and pays the prover a share of the stakes it takes. It names where this chain last changed
 //! the child's stakes and what it leaves them holding, so that its reward is bounded by what
-//! was staked, from this chain's history alone (`UnfoundedStake`). On a frozen child, only a proof of an
-//! earlier invalid block is heard: it lowers the rollback, so that whoever proves a later
-//! fraud first cannot keep the blocks before it standing.
+//! was staked, from this chain's history alone (`UnfoundedStake`). On a frozen child, a proof
+//! is heard when it shows a lower height than the proof heard before: it lowers the rollback
+//! to the block it convicts (so that whoever proves a later fraud first cannot keep the blocks
+//! before it standing), and never raises it.
 
 use super::effect::ChildEffect;
 use super::error::ChildError;
@@ -50,12 +51,12 @@ pub(super) fn validate_fraud_proof(
     if !pays_what_it_takes(&c, record.staked, outputs) {
         return Err(ChildError::RewardOutput);
     }
-    let (chain, height, slashed) = judge_child_fraud(domain, view, &c)?;
+    let Judged { chain, height, shown, slashed } = judge_child_fraud(domain, view, &c)?;
     let expected = record.staked.saturating_sub(taken(view, chain, &slashed));
     if c.staked != expected {
         return Err(ChildError::SlashedStakes { named: c.staked, expected });
     }
-    Ok(ChildEffect::FraudProven { chain, height, slashed, staked: c.staked })
+    Ok(ChildEffect::FraudProven { chain, height, shown, slashed, staked: c.staked })
 }
 
 /// What taking the stakes of the `slashed` operators of `chain` takes.
@@ -119,23 +120,36 @@ pub fn pays_what_it_takes(c: &ChildFraudProof, staked: U256, outputs: &[Output])
     c.prover != Address::ZERO && outputs == expected
 }
 
-/// What a fraud proof against a child convicts, as the root's `proveFraud` judges it: the
-/// first invalid height and the operators who lose their stake. On a frozen child the proof
-/// must show a height below the rollback (its anchor's, or the equivocation's): a checkpoint
-/// at or above it is void already.
+/// What a fraud proof against a child convicts.
+struct Judged {
+    /// The child.
+    chain: u64,
+    /// The first invalid height.
+    height: u64,
+    /// The height the proof shows (its anchor's, or its equivocation's).
+    shown: u64,
+    /// The operators who lose their stake.
+    slashed: Vec<Address>,
+}
+
+/// What a fraud proof against a child convicts, as the root's `proveFraud` judges it. On a
+/// frozen child the proof must show (its anchor's height, or the
+/// equivocation's) below what the proof heard before showed
+/// ([`ChildRecord::rollback_shown`]): at or above it, what it stands on is void already. The
+/// root, which judges its own history, asks a height below the rollback.
 fn judge_child_fraud(
     domain: &SigningDomain,
     view: &impl LedgerView,
     c: &ChildFraudProof,
-) -> Result<(u64, u64, Vec<Address>), ChildError> {
+) -> Result<Judged, ChildError> {
     let chain = c.childChainId;
     let record = view.child(chain).ok_or(ChildError::UnknownChild(chain))?;
     let proof = &c.proof;
-    let rollback = record.rollback_height;
-    let lowers = |height: u64| !record.frozen() || height < rollback;
-    let not_below = |height| ChildError::NotBelowRollback { chain, height, rollback };
+    let before = record.rollback_shown;
+    let below = |height: u64| !record.frozen() || height < before;
+    let not_below = |height| ChildError::NotBelowShown { chain, height, shown: before };
     let shown = shown_height(proof)?;
-    if !lowers(shown) {
+    if !below(shown) {
         return Err(not_below(shown));
     }
     let set = certifying_set(&record, proof)?;
@@ -169,10 +183,10 @@ fn judge_child_fraud(
         }
     };
     // An invalid block sits at or below the anchor it is shown under: this only guards it.
-    if !lowers(height) {
+    if !below(height) {
         return Err(not_below(height));
     }
-    Ok((chain, height, convicted(&record, proof)?))
+    Ok(Judged { chain, height, shown, slashed: convicted(&record, proof)? })
 }
 
 /// The height of the certified block `proof` shows: its anchor's, or the equivocation's.

@@ -139,12 +139,20 @@ pub struct ChildRecord {
     pub staked: U256,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
     /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it
-    /// are cancelled. A proof of an earlier invalid block lowers it.
+    /// are cancelled. A proof of an earlier invalid block lowers it; none raises it.
     pub rollback_height: u64,
-    /// Where this chain heard the fraud proof that set `rollback_height` (0:0: none). A
-    /// cancellation of an exit names it, so that one of an exit whose anchor stands is proven
-    /// from this chain's history alone.
+    /// Where this chain heard the latest fraud proof against the child (0:0: none): the one
+    /// showing the lowest height ([`ChildRecord::rollback_shown`]). A cancellation of an exit
+    /// names it, so that one of an exit whose anchor stands is proven from this chain's
+    /// history alone.
     pub rollback_ref: TxRef,
+    /// The height the proof heard at `rollback_ref` showed (its anchor's, or its
+    /// equivocation's; 0: none). A later proof is heard only if it shows a lower one: what it
+    /// stands on is otherwise void, which that proof and this one, both in this chain's
+    /// history, prove (`VoidedAnchor`). No checkpoint this chain accepted lies between the
+    /// rollback and this height: each anchored proof is shown under the lowest one at or above
+    /// the block it convicts.
+    pub rollback_shown: u64,
 }
 
 impl ChildRecord {
@@ -254,5 +262,6 @@ pub fn record_of(registration: &ChildRegistration) -> ChildRecord {
         staked: U256::ZERO,
         rollback_height: 0,
         rollback_ref: TxRef::default(),
+        rollback_shown: 0,
     }
 }

@@ -49,11 +49,11 @@ pub fn verify_unaccepted_anchor(
 /// or payout in full of an exit a `StartChildExit` queued (`e.voided`, with the start it names,
 /// `e.start`) standing at or above the height an earlier `ProveChildFraud` against the same
 /// child (`e.fraud`) is shown under (its anchor's height, or its equivocation's). That proof,
-/// heard, lowered the child's rollback to the block it convicts, at or below the height it
-/// shows, and froze the child; it was shown under the lowest checkpoint the parent accepted at or above that block
-/// (`no_checkpoint_from`), so every checkpoint the parent accepted from the rollback up is at
-/// or above that height: the later transaction stands on a voided one (`ChildError::VoidAnchor`,
-/// or `NotBelowRollback` for a fraud proof that lowers nothing). A fraud proof the parent
+/// heard, froze the child with its rollback at or below the block it convicts, itself at or
+/// below the height it shows; it was shown under the lowest checkpoint the parent accepted at
+/// or above that block (`no_checkpoint_from`), so every checkpoint the parent accepted from the
+/// rollback up is at or above that height: the later transaction stands on a voided one
+/// (`ChildError::VoidAnchor`, or `NotBelowShown` for a fraud proof). A fraud proof the parent
 /// refused stands in a block proven first by what refuses it.
 pub fn verify_voided_anchor(
     chain_id: u64,

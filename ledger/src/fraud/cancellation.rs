@@ -4,11 +4,11 @@
 //! proof it heard against the child voided the exit's anchor: the output may then start again,
 //! due later, behind every exit started meanwhile. So a quorum that cancels an exit whose
 //! anchor stands delays its owner at will, and one that does so at each turn keeps her from
-//! her funds. A cancellation names where the parent heard the fraud proof that set the child's
-//! rollback (its link, `escrowHeight`/`escrowIndex`), which the parent refuses otherwise
+//! her funds. A cancellation names where the parent heard the latest fraud proof against the
+//! child (its link, `escrowHeight`/`escrowIndex`), which the parent refuses otherwise
 //! (`TxError::CancellationLink`, and `TxError::StandingExitCancelled` for an exit that proof
-//! leaves standing): each proof the parent hears against a frozen child lowers the rollback,
-//! and it is shown under the lowest checkpoint the parent accepted at or above the block it
+//! leaves standing): each proof the parent hears against a frozen child shows a lower height
+//! than the one before it (it never raises the rollback), and an anchored one is shown under the lowest checkpoint the parent accepted at or above the block it
 //! convicts (`no_checkpoint_from`), so an anchor at or above the rollback is at or above
 //! the height the latest proof is shown under. A cancellation is then proven wrong from the
 //! parent's history alone, by what its link names ([`super::Shows`], [`super::link`]):

@@ -73,6 +73,7 @@ impl Children for RpcState {
             staked: amount(record.staked),
             rollback_ref_height: record.rollback_ref.height,
             rollback_ref_index: record.rollback_ref.index,
+            rollback_shown: record.rollback_shown,
         }))
     }
 

@@ -153,9 +153,9 @@ pub(crate) fn head_from(v: &[u8]) -> Option<ChainHead> {
 
 /// A child's registry entry: `abi.encode((params, configurations, active, pending),
 /// (lastHeight, lastHash, lastRefHeight, lastRefIndex, lastNamedSet, lastNextSet),
-/// nextDepositNonce, (rollbackHeight, rollbackRefHeight, rollbackRefIndex), (registeredHeight,
-/// registeredIndex), (stakesHeight, stakesIndex, staked))`, each configuration as
-/// `(validators, activeFrom)`.
+/// nextDepositNonce, (rollbackHeight, rollbackRefHeight, rollbackRefIndex, rollbackShown),
+/// (registeredHeight, registeredIndex), (stakesHeight, stakesIndex, staked))`, each
+/// configuration as `(validators, activeFrom)`.
 pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let configurations: Vec<_> =
         r.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
@@ -165,23 +165,25 @@ pub(crate) fn child_record(r: &ChildRecord) -> Vec<u8> {
     let last = (r.last_height, r.last_hash, link.0, link.1, named.0, named.1);
     let registered = (r.registered_at.height, r.registered_at.index);
     let stakes = (r.stakes_ref.height, r.stakes_ref.index, r.staked);
-    let rollback = (r.rollback_height, r.rollback_ref.height, r.rollback_ref.index);
+    let rollback =
+        (r.rollback_height, r.rollback_ref.height, r.rollback_ref.index, r.rollback_shown);
     (sets, last, r.next_deposit_nonce, rollback, registered, stakes).abi_encode_params()
 }
 
 /// [`child_record`], read back. An entry stored in an earlier layout (without where the child
-/// was registered, where its stakes last changed, or where its rollback was set) is refused,
+/// was registered, where its stakes last changed, or where and how its rollback was set) is
+/// refused,
 /// not guessed: rebuild the store from the chain.
 pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
     type Sets = (ChildParams, Vec<(Vec<Validator>, u64)>, u32, u32);
     type Last = (u64, B256, u64, u32, B256, B256);
-    type Layout = (Sets, Last, u64, (u64, u64, u32), (u64, u32), (u64, u32, U256));
+    type Layout = (Sets, Last, u64, (u64, u64, u32, u64), (u64, u32), (u64, u32, U256));
     // This layout, exactly (its bytes re-encode to themselves): an earlier one, shorter, does
     // not read as it.
     let read = Layout::abi_decode_params(v)
         .ok()
         .filter(|l| l.abi_encode_params() == v)
-        .ok_or("not a child record of this layout (one stored before where the child's rollback was set was kept is not read: rebuild the store from the chain)")?;
+        .ok_or("not a child record of this layout (one stored before the height the proof that froze the child showed was kept is not read: rebuild the store from the chain)")?;
     let ((params, configurations, active, pending), last, nonce, rollback, registered, stakes) =
         read;
     let (last_height, last_hash, ref_height, ref_index, last_named_set, last_next_set) = last;
@@ -205,6 +207,7 @@ pub(crate) fn child_record_from(v: &[u8]) -> Result<ChildRecord, String> {
         staked: stakes.2,
         rollback_height: rollback.0,
         rollback_ref: TxRef { height: rollback.1, index: rollback.2 },
+        rollback_shown: rollback.3,
     })
 }
 

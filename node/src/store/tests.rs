@@ -191,13 +191,16 @@ fn a_child_record_keeps_where_it_was_registered_and_its_stakes_and_an_older_layo
         staked: U256::from(30),
         rollback_height: 3,
         rollback_ref: TxRef { height: 10, index: 0 },
+        rollback_shown: 5,
         ..record_of(&Default::default())
     };
     let bytes = keys::child_record(&record);
     assert_eq!(keys::child_record_from(&bytes).unwrap(), record);
-    // Stored before where its rollback was set was kept (its rollback one word), before where
-    // its stakes last changed was (five fields), or before where it was registered was (four):
-    // what a cancellation must name, or what its stakes hold, is lost: refused, not guessed.
+    // Stored before the height the proof that froze it showed was kept (its rollback three
+    // words), before where its rollback was set was (one word), before where its stakes last
+    // changed was (five fields), or before where it was registered was (four): what a fraud
+    // proof must show below, what a cancellation must name, or what its stakes hold, is lost:
+    // refused, not guessed.
     let configurations: Vec<_> =
         record.configurations.iter().map(|c| (c.validators.clone(), c.active_from)).collect();
     let sets = (record.params.clone(), configurations, record.active, record.pending);
@@ -205,6 +208,8 @@ fn a_child_record_keeps_where_it_was_registered_and_its_stakes_and_an_older_layo
     let last = (r.last_height, r.last_hash, 9u64, 1u32, r.last_named_set, r.last_next_set);
     let (nonce, rollback) = (r.next_deposit_nonce, r.rollback_height);
     let stakes = (8u64, 2u32, r.staked);
+    let unshown = (sets.clone(), last, nonce, (3u64, 10u64, 0u32), (7u64, 3u32), stakes);
+    assert!(keys::child_record_from(&unshown.abi_encode_params()).is_err());
     let unset = (sets.clone(), last, nonce, rollback, (7u64, 3u32), stakes).abi_encode_params();
     assert!(keys::child_record_from(&unset).is_err());
     let registered = (sets.clone(), last, nonce, rollback, (7u64, 3u32)).abi_encode_params();

@@ -82,7 +82,7 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
     // Frozen: no second proof, no checkpoint, no deposit.
     assert!(matches!(
         proof_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::ZERO)),
-        TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { chain, .. } if chain == id)
+        TxError::System(e) if matches!(*e, ChildError::NotBelowShown { chain, .. } if chain == id)
     ));
     let (keys, _) = committee(4);
     let set = crate::certificate::ValidatorSet::new(record.validators().to_vec()).expect("set");

@@ -427,11 +427,11 @@ fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
     assert_eq!(w.rollback_height(), 4);
     assert_eq!(created_for(&delta, dave()), [eth(5)]);
     assert_eq!(w.stakes(), [U256::ZERO; 4]);
-    // A proof that does not lower the rollback is refused: the child is frozen.
+    // A proof showing no lower height than checkpoint 6 is refused: what it shows is void.
     for again in [late, early] {
         assert!(matches!(
             proof_refusal(&mut w.parent, prove_child_fraud_tx(&again, U256::ZERO)),
-            TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 4, .. })
+            TxError::System(e) if matches!(*e, ChildError::NotBelowShown { shown: 6, .. })
         ));
     }
 
@@ -451,12 +451,12 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
     let late = w.inflation(8, (1, 2), 8, &[0, 1, 2]);
     w.parent.commit(vec![prove_child_fraud_tx(&late, U256::from(15))]);
     assert_eq!(w.rollback_height(), 8);
-    // Two blocks at 8, the rollback height: nothing to lower, refused.
+    // Two blocks at 8, the height the proof showed: void already, refused.
     let at = w.equivocation(8, &[1, 2, 3], &[1, 2, 3]);
     assert!(matches!(
         proof_refusal(&mut w.parent, prove_child_fraud_tx(&at, U256::from(5))),
         TxError::System(e)
-            if *e == ChildError::NotBelowRollback { chain: w.id, height: 8, rollback: 8 }
+            if *e == ChildError::NotBelowShown { chain: w.id, height: 8, shown: 8 }
     ));
     // Two blocks at 5: the rollback falls to 5; operator 3, who signed both, loses 10.
     let below = w.equivocation(5, &[1, 2, 3], &[1, 2, 3]);
@@ -467,6 +467,37 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
     assert_eq!(w.rollback_height(), 5);
     assert_eq!(created_for(&delta, dave()), [eth(5)]);
     assert_eq!(w.stakes(), [U256::ZERO; 4]);
+}
+
+#[test]
+fn an_equivocation_below_the_checkpoint_that_froze_the_child_is_heard_and_never_lifts_it() {
+    let mut w = Rollback::new();
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(6)]));
+    // Mallory exits the 25 block 4 inflated, under checkpoint 6.
+    w.parent.commit(vec![w.start(&w.mallory, UtxoPos::new(4, 0, 0), 6, UtxoPos::new(2, 7, 0))]);
+    let exit = w.parent.state.exit_queue(w.id, &Address::ZERO)[0].clone();
+    // Block 4's inflation, shown under checkpoint 6: the rollback at 4, operators 0 to 2
+    // slashed. Nothing the parent accepted lies between 4 and 6.
+    let early = w.inflation(4, (1, 1), 6, &[0, 1, 2]);
+    w.parent.commit(vec![prove_child_fraud_tx(&early, U256::from(15))]);
+    assert_eq!(w.rollback_height(), 4);
+    // Operator 3 signed two blocks at 5, between the two: a fault the parent hears (what it
+    // refuses is then proven, as standing at or above a height a proof it heard showed). It
+    // takes operator 3's stake and leaves the rollback where it is.
+    let gap = w.equivocation(5, &[1, 2, 3], &[1, 2, 3]);
+    let delta = w
+        .parent
+        .try_commit(vec![prove_child_fraud_tx(&gap, U256::from(5))])
+        .expect("an equivocation below the checkpoint the proof showed is heard");
+    assert_eq!(w.rollback_height(), 4, "it never rises");
+    assert_eq!(created_for(&delta, dave()), [eth(5)]);
+    assert_eq!(w.stakes(), [U256::ZERO; 4]);
+    // Due, her exit is cancelled naming the latest proof, which shows 5, below her anchor:
+    // her bond back, the escrow kept.
+    advance_to(&mut w.parent, exit.exitableAt);
+    let delta = settle_matured(&mut w.parent).expect("the proposer's cancellation is valid");
+    assert_eq!(created_for(&delta, w.mallory.address()), [eth(10)]);
+    assert_eq!(w.escrow(), U256::from(30));
 }
 
 #[test]
@@ -506,10 +537,10 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     let block = w.parent.blocks.last().expect("the proof's block");
     let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
     assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(3), .. }]));
-    // Proven again, it lowers nothing: the child is frozen.
+    // Proven again, it shows nothing below what it showed: the child is frozen.
     assert!(matches!(
         proof_refusal(&mut w.parent, prove_child_fraud_tx(&fork, U256::ZERO)),
-        TxError::System(e) if matches!(*e, ChildError::NotBelowRollback { rollback: 3, .. })
+        TxError::System(e) if matches!(*e, ChildError::NotBelowShown { shown: 4, .. })
     ));
 
     // Due, Mallory's exit under the fork is cancelled (her bond back) and Carol's is paid

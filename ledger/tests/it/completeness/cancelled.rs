@@ -2,7 +2,7 @@
 //! returns Alice's bond alone and drops her exit from the queue, so that her output must start
 //! again, behind every exit started meanwhile — and a quorum that does it at each turn keeps
 //! her from her funds for ever. A cancellation names the fraud proof that voided its exit
-//! (where the parent heard the one that set the child's rollback), so one that names none, or
+//! (where the parent heard the latest one against the child), so one that names none, or
 //! one that voids nothing below the exit's anchor, is proven from the parent's history alone.
 
 use super::payouts::after_start_all;

@@ -216,12 +216,8 @@ fn child_verdict(e: &ChildError) -> Verdict {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
         }
         ChildError::VoidAnchor { .. } => Convicted(FraudKind::VoidedAnchor),
-        // Anchored, it stands on a checkpoint the proof that set the rollback voided (its
-        // anchor is at or above the one that proof was shown under), or on one never accepted;
-        // an equivocation at a height the proof that set the rollback spans is not proven.
-        ChildError::NotBelowRollback { .. } => {
-            Open("an equivocation between the rollback and the checkpoint its proof showed")
-        }
+        // It shows at or above what the proof heard before showed.
+        ChildError::NotBelowShown { .. } => Convicted(FraudKind::VoidedAnchor),
         ChildError::InactiveSet { .. } | ChildError::Fraud(_) => Open(BOOKKEEPING),
     }
 }

@@ -79,7 +79,7 @@ fn a_fraud_proof_shown_under_a_checkpoint_an_earlier_one_voided_is_convicted() {
     let (bad, error) = first_invalid(&chain.domain, &honest.state, run).expect("refused");
     assert!(
         matches!(&error, BlockError::InvalidTransaction { error: plasma_ledger::tx::TxError::System(e), .. }
-            if matches!(**e, ChildError::NotBelowRollback { height: 1, rollback: 1, .. })),
+            if matches!(**e, ChildError::NotBelowShown { height: 1, shown: 1, .. })),
         "{error}"
     );
     let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
