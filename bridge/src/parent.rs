@@ -263,8 +263,9 @@ pub trait ParentSubmitter: Send + Sync {
         challenge: &DepositChallenge,
     ) -> Result<bool, ParentError>;
 
-    /// Submits a fraud proof against `chain_id`. `Ok(false)` when the chain is already
-    /// frozen (another prover got there first).
+    /// Submits a fraud proof against `chain_id`, frozen or not (a proof of an earlier invalid
+    /// block lowers the rollback). `Ok(false)` when the parent refuses it as shown already:
+    /// another prover got there first, or a proof it heard before shows no higher.
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError>;
 }
 

@@ -22,8 +22,8 @@ use plasma_ledger::build::{
 };
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    child_events, convicted, prover_reward, record_of, ChildError, ChildEvent, ChildRecord,
-    RecordedDeposit,
+    child_events, convicted, lowered_rollback, prover_reward, record_of, ChildError, ChildEvent,
+    ChildRecord, RecordedDeposit,
 };
 use plasma_ledger::exit::ExitKey;
 use plasma_ledger::signing::{Recover, SigningDomain};
@@ -57,6 +57,8 @@ struct Seen {
     stakes: BTreeMap<Address, U256>,
     /// First void height after a fraud proven on the parent (0: none).
     rollback_height: u64,
+    /// How many fraud proofs against it the parent heard.
+    proofs: usize,
 }
 
 impl Seen {
@@ -105,12 +107,12 @@ impl Seen {
                 }
             }
             ChildEvent::FraudProven { height, stakes } => {
+                self.proofs += 1;
                 match height {
                     // Never raised: a proof on a frozen child may convict above it.
-                    Some(height) if self.rollback_height != 0 => {
-                        self.rollback_height = self.rollback_height.min(height)
+                    Some(height) => {
+                        self.rollback_height = lowered_rollback(self.rollback_height, height)
                     }
-                    Some(height) => self.rollback_height = height,
                     None => tracing::warn!(
                         "a certified fraud proof against the child whose verdict this follower cannot read"
                     ),
@@ -492,11 +494,10 @@ impl ParentSubmitter for PlasmaParent {
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError> {
         self.check_chain(chain_id)?;
         self.sync().await?;
-        let (taken, stakes) = {
+        // On a frozen child too: a proof showing below the one heard before lowers the rollback
+        // (the parent refuses any other, `Ok(false)`).
+        let (taken, stakes, heard) = {
             let f = self.follower.lock().await;
-            if f.seen.rollback_height != 0 {
-                return Ok(false);
-            }
             let record = f.seen.record.as_ref().ok_or_else(|| ParentError::Refused {
                 call: "prove_fraud",
                 reason: format!("chain {chain_id} is not registered on the parent"),
@@ -506,7 +507,7 @@ impl ParentSubmitter for PlasmaParent {
             let convicted = convicted(record, proof).map_err(refused)?;
             let stake = |op| f.seen.stakes.get(op).copied().unwrap_or_default();
             let taken = convicted.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(stake(op)));
-            (taken.min(record.staked), (record.stakes_ref, record.staked))
+            (taken.min(record.staked), (record.stakes_ref, record.staked), f.seen.proofs)
         };
         // Where the parent accepted the proof's anchor (an equivocation has none).
         let acceptance = if proof.kind == FraudKind::Equivocation as u8 {
@@ -527,7 +528,7 @@ impl ParentSubmitter for PlasmaParent {
             return Ok(false);
         }
         // Proven means: a certified parent block carries it.
-        self.until_seen("the fraud proof", |seen| (seen.rollback_height != 0).then_some(true)).await
+        self.until_seen("the fraud proof", |seen| (seen.proofs > heard).then_some(true)).await
     }
 }
 

@@ -257,9 +257,10 @@ contract ChildVerifier {
     /// child, a fraud proof against it, or a payout in full of an exit by the start it names
     /// (`voided`, with that start), standing at or above the height an
     /// earlier fraud proof against the child (`fraud`) is shown under (`ev`, the ABI encoding
-    /// of `VoidedAnchorEvidence`; `ledger::fraud::verify_voided_anchor`). That proof lowered the
-    /// child's rollback to the block it convicts, at or below that height, with no checkpoint
-    /// the parent accepted between: the later transaction stands on a voided checkpoint.
+    /// of `VoidedAnchorEvidence`; `ledger::fraud::verify_voided_anchor`). That proof froze the
+    /// child with its rollback at or below the block it convicts, itself at or below that
+    /// height, with no checkpoint the parent accepted between: the later transaction stands on
+    /// a voided checkpoint.
     function voidedAnchor(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
@@ -293,7 +294,7 @@ contract ChildVerifier {
     /// where the parent heard the latest fraud proof against the child) is not below it,
     /// names nothing, or names no fraud proof against the child, or one shown above the anchor
     /// of the `StartChildExit` the cancellation names; or a later fraud proof against the child
-    /// stands between them (each lowers the rollback, so the link names the latest).
+    /// stands between them (each shows below the one before, so the link names the latest).
     function unfoundedCancellation(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view

@@ -600,10 +600,10 @@ struct LinkEvidence {
 /// above the anchor of the `StartChildExit` the cancellation names (`start`, at its
 /// `startHeight`/`startIndex`, read for this showing alone); nothing there (`SHOWS_NOTHING`);
 /// or a later `ProveChildFraud` against the same child (`SHOWS_LATER`: each one the parent
-/// hears lowers the rollback, so the link must name the latest). The proof the link names
-/// lowered the rollback to the block it convicts, with no checkpoint the parent accepted
-/// between that block and the height it is shown under: shown above the exit's anchor, it
-/// leaves that anchor standing, and the exit is owed its claim, not its bond alone.
+/// hears shows below the one before, so the link must name the latest). No checkpoint the
+/// parent accepted lies between the child's rollback and the height the proof the link names
+/// is shown under: shown above the exit's anchor, it leaves that anchor standing, and the exit
+/// is owed its claim, not its bond alone.
 struct CancellationEvidence {
     LinkEvidence link;
     IncludedTx start;

@@ -243,8 +243,8 @@ contract FraudLinksTest is FraudFixture {
         _convict("unfounded_cancellation_naming_none", "unfounded_cancellation_owed", ChildVerifier.Follows.selector, 4);
     }
 
-    /// ... cancels its child's exit naming a fraud proof a later one lowered the rollback past:
-    /// the later proof convicts; a later cancellation, shown instead, does not.
+    /// ... cancels its child's exit naming a fraud proof a later one followed: the later proof
+    /// convicts; a later cancellation, shown instead, does not.
     function test_fraud_a_cancellation_naming_a_fraud_proof_not_the_latest() public {
         _submitCheckpointOf("unfounded_cancellation_owed");
         _convict(

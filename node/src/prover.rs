@@ -9,6 +9,11 @@
 //! who certified the anchor and freezes the chain. The alert `invalid_block` is raised in
 //! every case; `chain_frozen` once the parent froze the chain.
 //!
+//! A frozen chain is still watched: whoever proves a later fraud first (a culprit, for one)
+//! leaves the checkpoints below its rollback standing, and exits under them paid. The watcher
+//! then judges the blocks up to the highest checkpoint the parent holds below the rollback and
+//! proves the first invalid one there too, which lowers the rollback.
+//!
 //! The rules (links, judgement, evidence) are the ledger's [`plasma_ledger::prove`]; this
 //! module fetches, keeps state between rounds and talks to the parent. Blocks are judged by
 //! `apply_block` and by the header rules a node runs beside it (times, the validator
@@ -62,7 +67,14 @@ pub struct BlockWatch {
     reported: BTreeSet<u64>,
     /// Whether the freeze was reported.
     frozen: bool,
+    /// The rollback and this node's head under which the blocks of a frozen chain were last
+    /// searched and judged: nothing is left to do there until either moves.
+    searched: Option<(u64, u64)>,
 }
+
+/// At most this many heights below a frozen chain's rollback are asked of the parent for a
+/// checkpoint that stands, each time the rollback or this node's head moves.
+const STANDING_SEARCH: u64 = 256;
 
 /// Every `poll`, forever: once this node has stayed behind the parent's latest checkpoint
 /// for the withholding timeout, fetches the blocks up to it from the block sources, judges
@@ -81,7 +93,8 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     let Watch { parent, app, alerts, sources, chain_id, withholding: grace, .. } = watch;
     let (parent, chain_id, grace) = (parent.as_ref(), *chain_id, *grace);
     let chain = parent.chain_state(chain_id).await?;
-    if chain.frozen {
+    let head = app.with_store(|s| s.head().clone());
+    let at = if chain.frozen {
         if !state.frozen {
             let detail = format!(
                 "the parent froze chain {chain_id}: blocks from {} on are void; exit with proofs anchored below",
@@ -90,10 +103,28 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
             alerts.raise(AlertKind::ChainFrozen, chain.rollback_height, detail);
             state.frozen = true;
         }
-        return Ok(());
-    }
-    let head = app.with_store(|s| s.head().clone());
-    if chain.last_checkpoint <= head.height {
+        let under = (chain.rollback_height, head.height);
+        if state.searched == Some(under) {
+            return Ok(());
+        }
+        // The highest checkpoint the parent holds above this node's head and below the
+        // rollback: those stand.
+        let mut standing = None;
+        for h in standing_candidates(head.height, chain.rollback_height) {
+            if parent.checkpoint(chain_id, h).await?.is_some() {
+                standing = Some(h);
+                break;
+            }
+        }
+        state.searched = Some(under);
+        match standing {
+            Some(at) => at,
+            None => return Ok(()),
+        }
+    } else {
+        chain.last_checkpoint
+    };
+    if at <= head.height {
         state.stalled = None;
         return Ok(());
     }
@@ -101,10 +132,11 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         Some((h, _)) if h == head.height => {}
         _ => state.stalled = Some((head.height, Instant::now())),
     }
-    if state.stalled.is_some_and(|(_, since)| since.elapsed() < grace) || sources.is_empty() {
+    let waiting = state.stalled.is_some_and(|(_, since)| since.elapsed() < grace);
+    // A frozen chain was shown at fault already: no grace to catch up.
+    if (waiting && !chain.frozen) || sources.is_empty() {
         return Ok(());
     }
-    let at = chain.last_checkpoint;
     let (anchor, certificate) = parent
         .checkpoint(chain_id, at)
         .await?
@@ -204,11 +236,20 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         ),
         Ok(false) => info!(height, "fraud already proven by another watcher"),
         Err(e) => {
-            state.reported.remove(&height); // try again next round
+            // Try again next round.
+            state.reported.remove(&height);
+            state.searched = None;
             return Err(e.into());
         }
     }
     Ok(())
+}
+
+/// Where a checkpoint of a frozen chain that stands may be, highest first: the heights above
+/// this node's `head` and below the `rollback`, at most [`STANDING_SEARCH`] of them.
+fn standing_candidates(head: u64, rollback: u64) -> impl Iterator<Item = u64> {
+    let lowest = head.saturating_add(1).max(rollback.saturating_sub(STANDING_SEARCH));
+    (lowest..rollback).rev()
 }
 
 /// Where the checkpoint a proof of the block at `bad` is anchored may be, lowest first: the
@@ -226,7 +267,21 @@ fn anchor_heights(bad: u64, at: u64, epoch: u64) -> impl Iterator<Item = u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::anchor_heights;
+    use super::{anchor_heights, standing_candidates, STANDING_SEARCH};
+
+    #[test]
+    fn a_frozen_chain_is_judged_up_to_its_highest_checkpoint_below_the_rollback() {
+        // Checkpoints at 4, 6 and 8; a culprit proved block 8's fraud first: rollback 8.
+        let held = [4u64, 6, 8];
+        let standing =
+            |head, rollback| standing_candidates(head, rollback).find(|h| held.contains(h));
+        assert_eq!(standing(3, 8), Some(6), "6 stands, and covers 4 to 6");
+        assert_eq!(standing(6, 8), None, "nothing stands above this node");
+        assert_eq!(standing(3, 4), None, "rolled back to 4: nothing between");
+        let far = STANDING_SEARCH + 20;
+        assert_eq!(standing_candidates(3, far).count() as u64, STANDING_SEARCH, "bounded");
+        assert_eq!(standing_candidates(3, far).next(), Some(far - 1), "highest first");
+    }
 
     #[test]
     fn a_proof_is_anchored_at_the_lowest_checkpoint_at_or_above_the_bad_block() {

@@ -128,8 +128,7 @@ impl ChildEffect {
             ChildEffect::FraudProven { height, shown, staked, .. } => before.map(|mut r| {
                 // Judged to show below what the proof before showed (`judge_child_fraud`); the
                 // rollback never rises.
-                r.rollback_height =
-                    if r.frozen() { r.rollback_height.min(*height) } else { *height };
+                r.rollback_height = super::record::lowered_rollback(r.rollback_height, *height);
                 (r.rollback_ref, r.rollback_shown) = (at, *shown);
                 (r.stakes_ref, r.staked) = (at, *staked);
                 r

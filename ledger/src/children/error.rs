@@ -308,8 +308,9 @@ impl ChildError {
 /// locked in that token: any amount is more), which a node does not admit to its pool, as the
 /// root refuses it at the start (`AmountTooLarge`). A policy, not a rule of validity: such an
 /// output exists only where the child created value, which a fraud proof against the child
-/// voids, and a start of no more than the escrow from the same fraud would head the queue just
-/// as well; a block holding one is valid, and its exit is paid what the escrow holds.
+/// voids, and the same fraud with outputs no larger than the escrow would head the queue just
+/// as well; a block holding one is valid (whoever proposed it), and its exit is paid what the
+/// escrow holds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("exit of {amount} exceeds the {escrow} chain {chain}'s escrow holds")]
 pub struct ExceedsEscrow {

@@ -70,8 +70,9 @@ pub(crate) fn check_escrow_link(
 /// `stx` standing on the state `view` holds, when it carries links its proposer sets: a lock
 /// or a payout on the escrow it changes, a cancellation on the latest fraud proof against the
 /// child, a fraud proof against a child on the child's stakes ([`restaked`]). `None` for any
-/// other transaction, or one whose payload does not decode (judging it stays the ledger's, as it came). Re-linking changes neither a
-/// lock's signatures nor its identity ([`crate::types::Transaction::hash`]).
+/// other transaction, or one whose payload does not decode (judging it stays the ledger's, as
+/// it came). Re-linking changes neither a lock's signatures nor its identity
+/// ([`crate::types::Transaction::hash`]).
 pub fn relinked(view: &impl LedgerView, stx: &SignedTransaction) -> Option<SignedTransaction> {
     match stx.transaction.tx_kind()? {
         Kind::ProveChildFraud => restaked(view, stx),

@@ -239,6 +239,16 @@ impl ChildRecord {
     }
 }
 
+/// A child's rollback height (0: not frozen) after a fraud proven at `height`: it only ever
+/// falls, whatever later proofs convict.
+pub fn lowered_rollback(rollback: u64, height: u64) -> u64 {
+    if rollback == 0 {
+        height
+    } else {
+        rollback.min(height)
+    }
+}
+
 /// The entry a registration creates, for one who read it from a certified block (where it
 /// stands, `registered_at`, `last_ref` and `stakes_ref`, is the reader's to set).
 pub fn record_of(registration: &ChildRegistration) -> ChildRecord {

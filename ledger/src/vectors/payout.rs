@@ -416,7 +416,7 @@ mod tests {
         let at = |name: &str| verdict(name).map(|v| (v.kind, v.height));
         let convicted = Ok((FraudKind::UnfoundedCancellation, 7));
         // Naming where no proof was heard, a transaction no proof, nothing, a proof shown above
-        // the exit's anchor, or a proof a later one lowered: convicted.
+        // the exit's anchor, or a proof a later one followed: convicted.
         for name in [
             "naming_none",
             "naming_no_fraud_proof",

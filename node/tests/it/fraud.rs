@@ -291,3 +291,87 @@ fn a_child_checkpoint_naming_the_quorums_own_set_is_proven_and_the_chain_frozen(
         .all_logs()
         .contains("proposing a child checkpoint naming its own set"));
 }
+
+/// Validator 0 inflates a deposit to its operator; 0, 1, 2 certify it and the chain is
+/// checkpointed over it. Before anyone proves it, the culprits prove a later fraud of their
+/// own — two blocks they certified one height above that checkpoint — which freezes the
+/// chain from there and leaves the inflating block's checkpoint standing (exits under it
+/// would be paid). The honest watcher judges the blocks up to the checkpoint still standing
+/// and proves the inflation too: the root lowers the rollback to the inflating block.
+#[test]
+fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_standing() {
+    use alloy_sol_types::SolValue;
+    use plasma_ledger::certificate::certify;
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = byzantine_majority("inflate");
+    // The honest watcher waits long before proving on its own: the culprits go first.
+    let config = cluster.nodes[3].home.join("config.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let patient = toml.replace("withholding_timeout_ms = 3000", "withholding_timeout_ms = 600000");
+    std::fs::write(&config, patient).unwrap();
+    let keys: Vec<_> = cluster
+        .nodes
+        .iter()
+        .map(|n| {
+            plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")).unwrap()
+        })
+        .collect();
+    let set = cluster.genesis.clone().check().unwrap().validators.ledger().clone();
+    let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
+    let forger = operators[0];
+    cluster.start_all();
+
+    rt.block_on(async {
+        let alice = dev.user_key(1).unwrap().address();
+        root.deposit(alice, chain_id, forger, Address::ZERO, U256::from(ETH)).await.unwrap();
+        let thousand = U256::from(ETH) * U256::from(1000);
+        let since = Instant::now();
+        let inflated = loop {
+            let outputs = outputs(cluster.nodes[0].rpc, forger).await;
+            if let Some(o) = outputs.iter().find(|o| o.4 == thousand) {
+                break o.0;
+            }
+            assert!(since.elapsed() < Duration::from_secs(60), "no inflating block");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        };
+        let standing = checkpointed(&root, chain_id, inflated).await;
+
+        // The culprits' own proof: two blocks they certified just above that checkpoint.
+        let later = standing + 1;
+        let header = |fill| plasma_ledger::BlockHeader {
+            chainId: chain_id,
+            height: later,
+            validatorSetHash: set.hash(),
+            nextValidatorSetHash: set.hash(),
+            txRoot: plasma_ledger::B256::repeat_byte(fill),
+            ..Default::default()
+        };
+        let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
+        let (a, b) =
+            (certify(&set, &signers, &header(1), 0), certify(&set, &signers, &header(2), 0));
+        let evidence = plasma_ledger::EquivocationEvidence { a: a.unwrap(), b: b.unwrap() };
+        let proof = plasma_ledger::FraudProof {
+            kind: plasma_ledger::FraudKind::Equivocation as u8,
+            evidence: evidence.abi_encode().into(),
+            ..Default::default()
+        };
+        root.prove_fraud(dev.accounts[0], chain_id, &proof).await.unwrap();
+
+        // The honest watcher, seeing the chain frozen from `later`, lowers the rollback to the
+        // inflating block (within a poll or two: it may be done before this reads it).
+        let since = Instant::now();
+        while root.contract().chain(chain_id).call().await.unwrap().rollbackHeight != inflated {
+            assert!(since.elapsed() < Duration::from_secs(60), "the rollback stayed at {later}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let proven = root.frauds_proven(chain_id, 0).await.unwrap();
+        let equivocation = plasma_ledger::FraudKind::Equivocation as u8;
+        assert_eq!(
+            proven,
+            [(equivocation, later, dev.accounts[0]), (2, inflated, operators[3])],
+            "the culprits' proof, then the honest watcher's proof of inflation"
+        );
+    });
+    cluster.stop_all();
+    assert!(cluster.nodes[3].all_logs().contains("fraud proven to the parent"));
+}

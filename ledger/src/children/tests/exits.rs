@@ -346,6 +346,14 @@ fn a_node_does_not_admit_an_exit_above_the_escrow_to_its_pool() {
     assert_eq!(admissible(&view, huge.child.as_ref()), Err(refusal));
     let carols = judged(&g.start(&g.carol, UtxoPos::new(2, 0, 0), UtxoPos::new(2, 2, 0)));
     assert_eq!(admissible(&view, carols.child.as_ref()), Ok(()), "30 of the 30 held");
+    // Of a token nothing was locked in: any amount is more than the escrow holds.
+    let mut other = carols.child.clone();
+    if let Some(ChildEffect::ExitStarted { exit, .. }) = other.as_mut() {
+        exit.record.token = testkit::TOKEN;
+    }
+    let (amount, escrow) = (U256::from(30), U256::ZERO);
+    let refusal = ExceedsEscrow { chain: g.id, amount, escrow };
+    assert_eq!(admissible(&view, other.as_ref()), Err(refusal));
 }
 
 #[test]
