@@ -309,17 +309,12 @@ fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_stand
     let toml = std::fs::read_to_string(&config).unwrap();
     let patient = toml.replace("withholding_timeout_ms = 3000", "withholding_timeout_ms = 600000");
     std::fs::write(&config, patient).unwrap();
-    let keys: Vec<_> = cluster
-        .nodes
-        .iter()
-        .map(|n| {
-            plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")).unwrap()
-        })
-        .collect();
+    let keys = cluster.validator_keys();
     let set = cluster.genesis.clone().check().unwrap().validators.ledger().clone();
     let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
     let forger = operators[0];
     cluster.start_all();
+    cluster.wait_height(&[0], 1, Duration::from_secs(60));
 
     rt.block_on(async {
         let alice = dev.user_key(1).unwrap().address();

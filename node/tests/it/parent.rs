@@ -675,13 +675,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     use plasma_ledger::certificate::certify;
     const EPOCH: u64 = 4;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
-    let keys: Vec<_> = cluster
-        .nodes
-        .iter()
-        .map(|n| {
-            plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")).unwrap()
-        })
-        .collect();
+    let keys = cluster.validator_keys();
     let genesis = cluster.genesis.clone().check().unwrap().validators;
     let set = genesis.ledger().clone();
     cluster.start_all();

@@ -152,6 +152,14 @@ impl Cluster {
         Self { dir, nodes, genesis }
     }
 
+    /// Every node's validator keys, in node order (what a test signs with as its validators).
+    pub fn validator_keys(&self) -> Vec<plasma_node::config::ValidatorKeys> {
+        let load = |n: &Node| {
+            plasma_node::config::ValidatorKeys::load(&n.home.join("keys/validator.json")).unwrap()
+        };
+        self.nodes.iter().map(load).collect()
+    }
+
     /// A node with fresh keys that is not in the genesis set (the chain's genesis copied
     /// in): a full node until its parent bonds it. Returns its index.
     pub fn add_node(&mut self) -> usize {
