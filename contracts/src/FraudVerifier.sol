@@ -348,7 +348,8 @@ contract FraudVerifier {
         revert NotAChildKind(uint8(kind));
     }
 
-    /// @notice One parent deposit minted by two included transactions; the later block is
+    /// @notice One parent deposit minted by two included transactions, or, in one block, a
+    /// mint not above one before it (a block mints in nonce order); the later block is
     /// invalid.
     function doubleMint(uint64 chainId, BlockHeader calldata anchor, DoubleMintEvidence calldata e)
         external
@@ -356,7 +357,14 @@ contract FraudVerifier {
         returns (uint64)
     {
         if (e.a.height == e.b.height && e.a.txIndex == e.b.txIndex) revert SameSpend();
-        if (_mintNonce(chainId, anchor, e.a) != _mintNonce(chainId, anchor, e.b)) revert DifferentDeposits();
+        uint64 na = _mintNonce(chainId, anchor, e.a);
+        uint64 nb = _mintNonce(chainId, anchor, e.b);
+        if (na != nb) {
+            if (e.a.height != e.b.height) revert DifferentDeposits();
+            // Within one block: the later transaction's nonce must not be the lower.
+            bool aFirst = e.a.txIndex < e.b.txIndex;
+            if (aFirst ? nb > na : na > nb) revert DifferentDeposits();
+        }
         return e.a.height > e.b.height ? e.a.height : e.b.height;
     }
 

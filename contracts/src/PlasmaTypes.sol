@@ -692,7 +692,7 @@ struct DepositMismatchEvidence {
     DepositRecord parentRecord;
 }
 
-/// One deposit minted twice.
+/// One deposit minted twice, or two mints of one block out of nonce order.
 struct DoubleMintEvidence {
     MintProof a;
     MintProof b;

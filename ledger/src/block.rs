@@ -8,7 +8,7 @@ use crate::signing::{Recover, Signers, SigningDomain};
 pub use crate::state::StateDelta;
 use crate::state::{ChainHead, TxRef};
 use crate::tx::{validate_transaction_with, TxError};
-use crate::types::{Block, SignedTransaction};
+use crate::types::{Block, BlockHeader, SignedTransaction};
 use crate::view::{LedgerView, Stacked};
 use alloy_primitives::{Address, B256};
 
@@ -57,7 +57,9 @@ pub enum BlockError {
         /// The header's tx root.
         got: B256,
     },
-    /// The header's deposit range differs from the deposits the body mints.
+    /// The header's deposit range does not start where the one before it ended, or does not
+    /// hold every deposit the body mints. It may end past the body's last mint: the
+    /// deposits it passes over are never minted (their owners exit from the parent's record).
     #[error(
         "header deposit range {header_start}..{header_end}, body mints {body_start}..{body_end}"
     )]
@@ -66,9 +68,9 @@ pub enum BlockError {
         header_start: u64,
         /// Header's end nonce (exclusive).
         header_end: u64,
-        /// The least nonce the body may mint: one past the last minted before it.
+        /// The least nonce the body may mint: where the range before it ended.
         body_start: u64,
-        /// End of the body's nonces (exclusive).
+        /// One past the body's last mint (`body_start` when it mints none).
         body_end: u64,
     },
     /// The history tree is full: heights stop at 2^32 - 1.
@@ -140,18 +142,16 @@ pub fn apply_block_with(
         exec.execute(domain, stx, signers)
             .map_err(|error| BlockError::InvalidTransaction { index, error })?;
     }
-    let first_nonce = view.next_deposit_nonce();
-    if (header.depositNonceStart, header.depositNonceEnd)
-        != (first_nonce, exec.overlay.next_deposit_nonce())
-    {
+    let (first_nonce, body_end) = (view.next_deposit_nonce(), exec.overlay.next_deposit_nonce());
+    if header.depositNonceStart != first_nonce || header.depositNonceEnd < body_end {
         return Err(BlockError::DepositRangeMismatch {
             header_start: header.depositNonceStart,
             header_end: header.depositNonceEnd,
             body_start: first_nonce,
-            body_end: exec.overlay.next_deposit_nonce(),
+            body_end,
         });
     }
-    Ok(exec.into_delta(header.hash()))
+    Ok(exec.into_delta(header))
 }
 
 /// Transactions executed in order over a view: the one path by which both a judged block
@@ -214,11 +214,14 @@ impl<'a, V: LedgerView> Executor<'a, V> {
         self.overlay.record(TxRef { height: self.height, index }, forced);
     }
 
-    fn into_delta(self, hash: B256) -> StateDelta {
+    /// The delta of the block `header` heads. The next block mints from where its deposit
+    /// range ends, whatever the body minted: a deposit the range passes over is never minted.
+    fn into_delta(self, header: &BlockHeader) -> StateDelta {
         let head = self.overlay.base.head();
         let mut history = head.history;
+        let hash = header.hash();
         history.push(hash);
-        let next_deposit_nonce = self.overlay.next_deposit_nonce();
+        let next_deposit_nonce = header.depositNonceEnd;
         let Stacked {
             mut created,
             spent,
@@ -270,7 +273,7 @@ pub fn apply_block_unjudged(
             exec.take_as_given(stx);
         }
     }
-    exec.into_delta(block.header.hash())
+    exec.into_delta(&block.header)
 }
 
 /// Every transaction of `block` the ledger refuses after the `after`-th (an index), each
@@ -361,7 +364,7 @@ impl<'a, V: LedgerView> BlockBuilder<'a, V> {
         let timestamp = self.exec.overlay.time.unwrap_or(params.timestamp);
         let params = ProposalParams { timestamp, ..params.clone() };
         let block = seal_block(domain, self.exec.overlay.base, self.transactions, &params);
-        let delta = self.exec.into_delta(block.header.hash());
+        let delta = self.exec.into_delta(&block.header);
         (block, delta)
     }
 }
@@ -404,7 +407,7 @@ pub fn seal_block(
         })
         .fold(start, |end, r| end.max(r.nonce.saturating_add(1)));
     let mut block = Block {
-        header: crate::types::BlockHeader {
+        header: BlockHeader {
             chainId: domain.chain_id,
             height: head.height + 1,
             parentHash: head.hash,

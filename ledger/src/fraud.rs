@@ -422,8 +422,10 @@ impl MintEvidence {
     }
 }
 
-/// Double mint: one parent deposit minted by two included transactions. The later block is
-/// invalid (it creates value the parent never locked twice).
+/// Double mint: one parent deposit minted by two included transactions (the later block
+/// creates value the parent never locked twice), or, in one block, a mint not above one
+/// before it (a block mints in nonce order, so that a deposit is minted once without a
+/// record of each). The later block is invalid.
 pub fn verify_double_mint(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -433,7 +435,11 @@ pub fn verify_double_mint(
     if (a.height, a.tx_index) == (b.height, b.tx_index) {
         return Err(FraudError::SameSpend);
     }
-    if a.nonce(chain_id, anchor)? != b.nonce(chain_id, anchor)? {
+    let (na, nb) = (a.nonce(chain_id, anchor)?, b.nonce(chain_id, anchor)?);
+    let (first, later) =
+        if (a.height, a.tx_index) < (b.height, b.tx_index) { (na, nb) } else { (nb, na) };
+    let out_of_order = a.height == b.height && later < first;
+    if na != nb && !out_of_order {
         return Err(FraudError::DifferentDeposits);
     }
     Ok(FraudVerdict::at(FraudKind::DepositMismatch, a.height.max(b.height)))

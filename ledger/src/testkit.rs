@@ -220,6 +220,18 @@ impl TestChain {
         Ok(delta)
     }
 
+    /// Builds, validates and commits a block whose deposit range ends at `end`, past its
+    /// last mint: the recorded deposits it passes over are never minted after. Panics if
+    /// invalid.
+    pub fn commit_passing_over(&mut self, txs: Vec<SignedTransaction>, end: u64) -> Block {
+        let mut block = seal_block(&self.domain, &self.state, txs, &self.params());
+        block.header.depositNonceEnd = end;
+        let delta = crate::apply_block(&self.domain, &self.state, &block).expect("valid block");
+        self.state.apply(&delta);
+        self.blocks.push(block.clone());
+        block
+    }
+
     /// Commits a block without judging it, as a byzantine proposer would; the state moves
     /// only its head (the honest rules would have refused the block).
     pub fn commit_unchecked(&mut self, txs: Vec<SignedTransaction>) -> Block {

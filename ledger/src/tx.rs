@@ -93,11 +93,13 @@ pub enum TxError {
         /// The record's chain.
         got: u64,
     },
-    /// A recorded deposit minted out of nonce order: again (below `expected`, the least
-    /// nonce one may mint), or skipping a recorded one (`expected`, the first not minted yet).
-    #[error("deposit nonce {got} out of order, expected {expected}")]
+    /// A recorded deposit minted below the least nonce one may mint (`expected`): below the
+    /// block's deposit range (minted before, or passed over by a range before), or not above
+    /// a mint before it in the block. Mints may pass over recorded deposits, never go back.
+    #[error("deposit nonce {got} out of order, expected at least {expected}")]
     DepositOutOfOrder {
-        /// The least nonce one may mint, or the first recorded deposit not minted yet.
+        /// The least nonce one may mint: one past the block's last mint, or where its
+        /// deposit range starts.
         expected: u64,
         /// Nonce given.
         got: u64,
@@ -365,7 +367,7 @@ pub fn validate_transaction_with(
                     got: record.chainId,
                 });
             }
-            // A deposit the parent recorded, and the first of them not minted yet.
+            // A deposit the parent recorded, at or above the least nonce this chain may mint.
             let nonce = record.nonce;
             let least = view.next_deposit_nonce();
             let known = view.next_parent_deposit(nonce).filter(|d| d.nonce == nonce);
@@ -379,11 +381,11 @@ pub fn validate_transaction_with(
                     TxError::DepositUnknown { nonce }
                 });
             };
+            // Above it, a mint may pass over recorded deposits: they are never minted after
+            // (their owners exit from the parent's record), so passing them over takes
+            // nothing from anyone, and a rule no proof could enforce would protect nobody.
             if nonce < least {
                 return Err(TxError::DepositOutOfOrder { expected: least, got: nonce });
-            }
-            if let Some(due) = view.next_parent_deposit(least).filter(|d| d.nonce < nonce) {
-                return Err(TxError::DepositOutOfOrder { expected: due.nonce, got: nonce });
             }
             let minted = Output::new(record.recipient, record.token, record.amount);
             if known != record || tx.outputs[0] != minted {

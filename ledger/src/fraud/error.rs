@@ -114,8 +114,8 @@ pub enum FraudError {
     /// The proof of the block's last transaction is not of its last transaction.
     #[error("proof does not show the block's last transaction")]
     NotLastTransaction,
-    /// Honest: the two mints are of different deposits.
-    #[error("the mints are of different deposits")]
+    /// Honest: the two mints are of different deposits, in nonce order within a block.
+    #[error("the mints are of different deposits, in order")]
     DifferentDeposits,
     /// Honest: the deposit matches the parent's record.
     #[error("the deposit matches the parent's record")]

@@ -146,17 +146,29 @@ impl Bridge for RpcState {
             .final_deposits(self.chain_id(), r.from_nonce, max as usize)
             .await
             .map_err(parent_err)?;
+        // Below the next nonce, a deposit is minted or was passed over: its block says which.
+        let minted = |nonce: u64| -> Result<bool, Status> {
+            if nonce >= next_nonce {
+                return Ok(false);
+            }
+            let at = self.app.with_store(|s| crate::watcher::minted_at(s, nonce));
+            Ok(at.map_err(internal)?.is_some())
+        };
         let deposits = records
             .into_iter()
-            .map(|d| pb::Deposit {
-                nonce: d.nonce,
-                depositor: d.depositor.to_vec(),
-                recipient: d.recipient.to_vec(),
-                token: d.token.to_vec(),
-                amount: amount(d.amount),
-                minted: d.nonce < next_nonce,
+            .map(|d| {
+                let minted = minted(d.nonce)?;
+                Ok(pb::Deposit {
+                    nonce: d.nonce,
+                    depositor: d.depositor.to_vec(),
+                    recipient: d.recipient.to_vec(),
+                    token: d.token.to_vec(),
+                    amount: amount(d.amount),
+                    minted,
+                    passed_over: d.nonce < next_nonce && !minted,
+                })
             })
-            .collect();
+            .collect::<Result<_, Status>>()?;
         Ok(Response::new(pb::DepositsResponse { deposits, next_nonce }))
     }
 

@@ -335,4 +335,46 @@ mod tests {
         assert!(candidates(16, 10, 10).is_empty());
         assert!(candidates(16, 3, 1).is_empty(), "no epoch end below the rollback");
     }
+
+    #[test]
+    fn a_deposit_a_block_passed_over_reads_unminted_and_one_it_minted_reads_where() {
+        use crate::store::StoreConfig;
+        use plasma_ledger::block::{build_block, seal_block};
+        use plasma_ledger::build::deposit_transaction;
+        use plasma_ledger::testkit::{self, Workload};
+        use plasma_ledger::{apply_block, view::MemoryLedger, Address, U256};
+        let dir = tempfile::tempdir().unwrap();
+        let d = testkit::domain();
+        let mut store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+        let mut model = MemoryLedger::default();
+        let owner = testkit::user("alice").address();
+        let records: Vec<_> = (0..3)
+            .map(|nonce| DepositRecord {
+                chainId: d.chain_id,
+                nonce,
+                depositor: owner,
+                recipient: owner,
+                token: Address::ZERO,
+                amount: U256::from(10 + nonce),
+            })
+            .collect();
+        for r in &records {
+            store.record_parent_deposit(r).unwrap();
+            model.parent_deposits.insert(r.nonce, r.clone());
+        }
+        // Block 1 mints deposit 1, passing over 0; block 2 mints none, passing over 2.
+        let mint = vec![deposit_transaction(&records[1])];
+        let (block, delta) = build_block(&d, &model, mint, &Workload::params(1)).unwrap();
+        store.commit(&block, &delta).unwrap();
+        model.apply(&delta);
+        let mut empty = seal_block(&d, &model, Vec::new(), &Workload::params(2));
+        empty.header.depositNonceEnd = 3;
+        let delta = apply_block(&d, &model, &empty).unwrap();
+        store.commit(&empty, &delta).unwrap();
+        // The watcher finds no mint to challenge an exit of 0 or 2 from the record with.
+        assert_eq!(minted_at(&store, 0).unwrap(), None);
+        assert_eq!(minted_at(&store, 1).unwrap(), Some(UtxoPos::new(1, 0, 0)));
+        assert_eq!(minted_at(&store, 2).unwrap(), None);
+        assert_eq!(store.view().next_deposit_nonce(), 3);
+    }
 }

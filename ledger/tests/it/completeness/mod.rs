@@ -45,6 +45,7 @@ mod deposits;
 mod escrow;
 mod exits;
 mod headers;
+mod mints;
 mod mispaid;
 mod payouts;
 mod restarts;
@@ -74,12 +75,9 @@ fn verdict(e: &BlockError) -> Verdict {
         {
             Convicted(FraudKind::BrokenHistory)
         }
-        BlockError::DepositRangeMismatch { header_end, body_end, .. } if body_end > header_end => {
-            Convicted(FraudKind::DepositMismatch)
-        }
-        BlockError::DepositRangeMismatch { .. } => {
-            Open("a range claiming deposits the body does not mint (they exit from the record)")
-        }
+        // Otherwise the body mints past the header's range (a range may pass over deposits it
+        // does not mint: they are never minted, and exit from the parent's record).
+        BlockError::DepositRangeMismatch { .. } => Convicted(FraudKind::DepositMismatch),
         // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
         BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
@@ -130,12 +128,9 @@ fn tx_verdict(e: &TxError) -> Verdict {
         TxError::DepositWrongChain { .. }
         | TxError::DepositUnknown { .. }
         | TxError::DepositMismatch { .. } => Convicted(FraudKind::DepositMismatch),
-        TxError::DepositOutOfOrder { expected, got } if got < expected => {
-            // A nonce minted again: `DoubleMint` at the root, a deposit mismatch in the
-            // ledger's verdict.
-            Convicted(FraudKind::DepositMismatch)
-        }
-        TxError::DepositOutOfOrder { .. } => Open("a skipped deposit nonce"),
+        // Below the block's range: outside its header's. Not above a mint before it in the
+        // block: `DoubleMint` at the root, a deposit mismatch in the ledger's verdict.
+        TxError::DepositOutOfOrder { .. } => Convicted(FraudKind::DepositMismatch),
         TxError::PayoutOwner { .. } => Convicted(FraudKind::UnfoundedSettlement),
         TxError::PayoutEarly { .. }
         | TxError::PayoutExceeds { .. }
@@ -328,6 +323,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
             }),
         ),
         ("deposit minted twice", Box::new(|c| vec![c.blocks[0].transactions[0].clone()])),
+        (
+            "deposit minted twice in one block",
+            Box::new(|c| vec![deposit_transaction(&c.state.parent_deposits[&1]); 2]),
+        ),
         ("unknown kind", Box::new(edit(|t| t.transaction.kind = 9))),
         (
             "too many outputs",

@@ -1,0 +1,96 @@
+//! The law's cases about the order in which a chain mints its parent's deposits. A block may
+//! pass over recorded deposits (its range ends past its last mint, or a mint skips them):
+//! they are never minted after, and their owners exit from the parent's record. What a block
+//! may not do is go back: mint below its range, or not above a mint before it, which the
+//! watcher proves from the mint alone or from the two.
+
+use super::*;
+use plasma_ledger::view::LedgerView;
+
+/// A child of a plasma parent whose parent recorded Alice's lock of 30 at 3:0, Bob's of 20 at
+/// 9:2 and Carol's of 10 at 12:0 (nonces are where the locks stand).
+fn three_locks() -> (TestChain, [DepositRecord; 3]) {
+    let mut chain = TestChain::new();
+    let chain_id = chain.domain.chain_id;
+    let record = |who: &str, nonce: u64, amount: u64| {
+        let owner = testkit::user(who).address();
+        DepositRecord {
+            chainId: chain_id,
+            nonce,
+            depositor: owner,
+            recipient: owner,
+            token: Address::ZERO,
+            amount: U256::from(amount),
+        }
+    };
+    let records = [
+        record("alice", 3 << 32, 30),
+        record("bob", 9 << 32 | 2, 20),
+        record("carol", 12 << 32, 10),
+    ];
+    for r in &records {
+        chain.add_parent_deposit(r.clone());
+    }
+    (chain, records)
+}
+
+#[test]
+fn a_deposit_a_block_passes_over_is_never_minted_after_and_a_mint_of_it_is_convicted() {
+    let (mut chain, [alice, bob, carol]) = three_locks();
+    // Block 1 mints Bob's deposit, passing over Alice's; block 2 mints nothing, its range
+    // passing over Carol's.
+    let first = chain.commit(vec![deposit_transaction(&bob)]).0;
+    assert_eq!((first.header.depositNonceStart, first.header.depositNonceEnd), (0, bob.nonce + 1));
+    chain.commit_passing_over(Vec::new(), carol.nonce + 1);
+    assert_eq!(chain.state.next_deposit_nonce(), carol.nonce + 1);
+    // The child holds Bob's 20 alone: of the 60 its parent escrows, 40 stay for Alice's and
+    // Carol's exits from the record, which no mint can challenge.
+    assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(20));
+    let (honest, end) = (chain.clone(), carol.nonce + 1);
+    for (name, passed_over) in [("Alice's, passed over by a mint", alice), ("Carol's", carol)] {
+        let mut chain = honest.clone();
+        let mint = deposit_transaction(&passed_over);
+        let refused = chain.clone().try_commit(vec![mint.clone()]).unwrap_err();
+        assert_eq!(
+            refused,
+            BlockError::InvalidTransaction {
+                index: 0,
+                error: TxError::DepositOutOfOrder { expected: end, got: passed_over.nonce }
+            },
+            "{name}"
+        );
+        chain.commit_unchecked(vec![mint]);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &honest, 3, |_| 3);
+    }
+}
+
+#[test]
+fn a_block_minting_deposits_out_of_nonce_order_is_convicted_by_its_two_mints() {
+    let (chain, [alice, bob, carol]) = three_locks();
+    let honest = chain.clone();
+    let out_of_order = [
+        ("Bob's, then Alice's", vec![bob.clone(), alice.clone()]),
+        ("Alice's, Carol's, then Bob's", vec![alice.clone(), carol.clone(), bob.clone()]),
+        ("Bob's twice", vec![bob.clone(), bob]),
+    ];
+    for (name, mints) in out_of_order {
+        let mut chain = honest.clone();
+        let txs: Vec<_> = mints.iter().map(deposit_transaction).collect();
+        let refused = chain.clone().try_commit(txs.clone()).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                BlockError::InvalidTransaction { error: TxError::DepositOutOfOrder { .. }, .. }
+            ),
+            "{name}: {refused}"
+        );
+        chain.commit_unchecked(txs);
+        chain.commit_unchecked(Vec::new());
+        assert_convicted(name, &chain, &honest, 1, |_| 1);
+    }
+    // In order, passing over Bob's: valid.
+    let mut chain = honest;
+    chain.commit(vec![deposit_transaction(&alice), deposit_transaction(&carol)]);
+    assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(40));
+}
