@@ -320,7 +320,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 128, "every fraud vector convicts");
+        assertEq(convicted, 129, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

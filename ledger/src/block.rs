@@ -11,6 +11,7 @@ use crate::tx::{validate_transaction_with, TxError};
 use crate::types::{Block, BlockHeader, SignedTransaction};
 use crate::view::{LedgerView, Stacked};
 use alloy_primitives::{Address, B256};
+use std::collections::BTreeSet;
 
 pub use crate::types::MAX_BLOCK_TXS;
 
@@ -57,20 +58,25 @@ pub enum BlockError {
         /// The header's tx root.
         got: B256,
     },
-    /// The header's deposit range does not start where the one before it ended, or does not
-    /// hold every deposit the body mints. It may end past the body's last mint: the
-    /// deposits it passes over are never minted (their owners exit from the parent's record).
-    #[error(
-        "header deposit range {header_start}..{header_end}, body mints {body_start}..{body_end}"
-    )]
-    DepositRangeMismatch {
+    /// The header's deposit range does not start where the one before it ended, or ends
+    /// before it starts: judged before the body, whose mints the range bounds.
+    #[error("header deposit range {start}..{end} does not start where the last ended, {expected}")]
+    DepositRangeBroken {
         /// Header's first nonce.
-        header_start: u64,
+        start: u64,
         /// Header's end nonce (exclusive).
-        header_end: u64,
-        /// The least nonce the body may mint: where the range before it ended.
-        body_start: u64,
-        /// One past the body's last mint (`body_start` when it mints none).
+        end: u64,
+        /// Where the range before it ended.
+        expected: u64,
+    },
+    /// The body mints past the header's deposit range. The range may end past the body's
+    /// last mint: the deposits it passes over are never minted (their owners exit from the
+    /// parent's record).
+    #[error("the body mints up to {body_end}, past the header's deposit range ending {end}")]
+    MintPastRange {
+        /// Header's end nonce (exclusive).
+        end: u64,
+        /// One past the body's last mint.
         body_end: u64,
     },
     /// The history tree is full: heights stop at 2^32 - 1.
@@ -136,20 +142,20 @@ pub fn apply_block_with(
     if header.txRoot != root {
         return Err(BlockError::TxRootMismatch { expected: root, got: header.txRoot });
     }
+    let (start, end, expected) =
+        (header.depositNonceStart, header.depositNonceEnd, view.next_deposit_nonce());
+    if start != expected || end < start {
+        return Err(BlockError::DepositRangeBroken { start, end, expected });
+    }
     let mut exec = Executor::new(view, header.timestamp);
     for stx in &block.transactions {
         let index = exec.tx_hashes.len() as u32; // bounded by MAX_BLOCK_TXS
         exec.execute(domain, stx, signers)
             .map_err(|error| BlockError::InvalidTransaction { index, error })?;
     }
-    let (first_nonce, body_end) = (view.next_deposit_nonce(), exec.overlay.next_deposit_nonce());
-    if header.depositNonceStart != first_nonce || header.depositNonceEnd < body_end {
-        return Err(BlockError::DepositRangeMismatch {
-            header_start: header.depositNonceStart,
-            header_end: header.depositNonceEnd,
-            body_start: first_nonce,
-            body_end,
-        });
+    let body_end = exec.overlay.next_deposit_nonce();
+    if end < body_end {
+        return Err(BlockError::MintPastRange { end, body_end });
     }
     Ok(exec.into_delta(header))
 }
@@ -301,6 +307,46 @@ pub fn refusals_after(
     refused
 }
 
+/// Deposits a valid block passes over ([`passes_over`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PassedOver {
+    /// The range ends past the body's last mint (or past its start, minting none).
+    #[error("its deposit range ends at {end}, past its last mint (one past it is {body_end})")]
+    RangeEnd {
+        /// Header's end nonce (exclusive).
+        end: u64,
+        /// One past the body's last mint, or the range's start.
+        body_end: u64,
+    },
+    /// A mint skips a deposit the view knows recorded.
+    #[error("it skips recorded deposit {0}")]
+    Deposit(u64),
+}
+
+/// What a valid `block` passes over of the deposits `view` knows recorded: its range ending
+/// past its last mint, or a recorded deposit below that mint it does not mint. Policy, no rule
+/// of validity (passing over takes nothing from anyone: the deposit exits from the parent's
+/// record): an honest proposer passes over none ([`seal_block`]), and a validator votes for
+/// no proposal that does, so that passing over deposits takes a quorum, as leaving them out
+/// does.
+pub fn passes_over(view: &impl LedgerView, block: &Block) -> Result<(), PassedOver> {
+    let header = &block.header;
+    let minted: BTreeSet<u64> = minted_nonces(&block.transactions).collect();
+    let body_end = minted.last().map_or(header.depositNonceStart, |n| n.saturating_add(1));
+    if header.depositNonceEnd != body_end {
+        return Err(PassedOver::RangeEnd { end: header.depositNonceEnd, body_end });
+    }
+    // Every recorded deposit below the last mint is minted: each step finds the next one.
+    let mut from = header.depositNonceStart;
+    while let Some(recorded) = view.next_parent_deposit(from).filter(|d| d.nonce < body_end) {
+        if !minted.contains(&recorded.nonce) {
+            return Err(PassedOver::Deposit(recorded.nonce));
+        }
+        from = recorded.nonce.saturating_add(1);
+    }
+    Ok(())
+}
+
 /// Why [`BlockBuilder::push`] left a candidate out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PushError {
@@ -393,19 +439,7 @@ pub fn seal_block(
     let head = view.head();
     let start = view.next_deposit_nonce();
     // One past the last deposit minted, as the body's records say.
-    let end = transactions
-        .iter()
-        .filter(|t| t.transaction.tx_kind() == Some(crate::kind::Kind::Deposit))
-        .filter_map(|t| {
-            let data = &t.transaction.data;
-            crate::types::decode::<crate::types::DepositRecord>(
-                "DepositRecord",
-                data,
-                crate::types::DEPOSIT_RECORD_BYTES,
-            )
-            .ok()
-        })
-        .fold(start, |end, r| end.max(r.nonce.saturating_add(1)));
+    let end = minted_nonces(&transactions).fold(start, |end, n| end.max(n.saturating_add(1)));
     let mut block = Block {
         header: BlockHeader {
             chainId: domain.chain_id,
@@ -447,4 +481,22 @@ pub fn build_block_with(
     let block = seal_block(domain, view, transactions, params);
     let delta = apply_block_with(domain, view, &block, signers)?;
     Ok((block, delta))
+}
+
+/// The nonces the `Deposit` transactions of a body mint, in body order (those whose record
+/// decodes).
+fn minted_nonces(transactions: &[SignedTransaction]) -> impl Iterator<Item = u64> + '_ {
+    transactions
+        .iter()
+        .filter(|t| t.transaction.tx_kind() == Some(crate::kind::Kind::Deposit))
+        .filter_map(|t| {
+            let data = &t.transaction.data;
+            crate::types::decode::<crate::types::DepositRecord>(
+                "DepositRecord",
+                data,
+                crate::types::DEPOSIT_RECORD_BYTES,
+            )
+            .ok()
+        })
+        .map(|r| r.nonce)
 }

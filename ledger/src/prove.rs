@@ -356,17 +356,14 @@ pub fn build_proof(
         // The header breaks what it owes its parent (which the node applied: its deposits
         // ended where this block's body starts).
         BlockError::WrongParent { .. } => return parent_link(cx, bad),
-        BlockError::DepositRangeMismatch { header_start, body_start, .. }
-            if header_start != body_start =>
-        {
-            return parent_link(cx, bad)
-        }
+        BlockError::DepositRangeBroken { .. } => return parent_link(cx, bad),
         // The body mints past the header's range: the first such mint is outside it.
-        BlockError::DepositRangeMismatch { header_start, header_end, .. } => {
+        BlockError::MintPastRange { .. } => {
+            let range = bad.header.depositNonceStart..bad.header.depositNonceEnd;
             let outside = bad.transactions.iter().position(|t| {
                 t.transaction.tx_kind() == Some(Kind::Deposit)
                     && DepositRecord::abi_decode(&t.transaction.data)
-                        .is_ok_and(|r| !(*header_start..*header_end).contains(&r.nonce))
+                        .is_ok_and(|r| !range.contains(&r.nonce))
             });
             let index = outside.ok_or_else(|| ProofError::Unsupported(error.to_string()))?;
             let index = u32::try_from(index).map_err(|_| ProofError::Missing(height))?;

@@ -62,7 +62,7 @@ pub struct StateDelta {
     pub spent: Vec<(UtxoPos, TxRef)>,
     /// Hashes of the block's transactions, in order.
     pub tx_hashes: Vec<B256>,
-    /// One past the last parent deposit nonce minted, after this block.
+    /// Where this block's deposit range ends: the least nonce the next block may mint.
     pub next_deposit_nonce: u64,
     /// New escrow balances of children, per (child, token), and where each changed last (the
     /// link the next lock or payout of it names).

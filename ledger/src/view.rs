@@ -22,8 +22,9 @@ pub trait LedgerView {
     fn unspent(&self, pos: &UtxoPos) -> Option<Output>;
     /// The transaction that spent the output at `pos`, if any (to explain rejections).
     fn spent_by(&self, pos: &UtxoPos) -> Option<TxRef>;
-    /// The least nonce the next parent deposit this chain mints may have: one past the last
-    /// minted (0 before any).
+    /// The least nonce the next parent deposit this chain mints may have: where the latest
+    /// block's deposit range ended (0 before any), or one past the last mint of the block
+    /// being executed.
     fn next_deposit_nonce(&self) -> u64;
     /// The parent's finalized deposit with the least nonce at or above `from`, if any: the
     /// root numbers its deposits 0, 1, 2, …, a plasma parent by where their locks stand
@@ -75,7 +76,7 @@ pub struct MemoryLedger {
     pub utxos: BTreeMap<UtxoPos, Output>,
     /// Spent outputs and who spent them.
     pub spent: HashMap<UtxoPos, TxRef>,
-    /// One past the last parent deposit nonce minted.
+    /// Where the latest block's deposit range ended: the least nonce the next block may mint.
     pub next_deposit_nonce: u64,
     /// Parent deposit records known final.
     pub parent_deposits: BTreeMap<u64, DepositRecord>,

@@ -91,6 +91,10 @@ pub struct ByzantineSection {
     /// validators must refuse them.
     #[serde(default)]
     pub invalid_proposals: bool,
+    /// Propose valid blocks whose deposit range ends at the last nonce, passing over every
+    /// deposit to come; honest validators must vote against them.
+    #[serde(default)]
+    pub pass_over_deposits: bool,
     /// As proposer, spend every deposit minted to this validator's operator address in a
     /// transfer that pays the operator a thousand times the amount (inflation).
     #[serde(default)]

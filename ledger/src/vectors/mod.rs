@@ -391,6 +391,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         // Block `bad` mints the forged deposit (a nonce past 0), then deposit 0: out of order,
         // given later-first.
         ("double_mint_out_of_order", mint(bad, world.double_mint), mint(bad, world.bad_deposit)),
+        (
+            "double_mint_out_of_order_earlier_first",
+            mint(bad, world.bad_deposit),
+            mint(bad, world.double_mint),
+        ),
         ("double_mint_in_order_later_first", mint(1, 1), mint(1, 0)),
     ] {
         push(

@@ -86,10 +86,10 @@ fn header_must_extend_the_head_and_commit_to_its_body() {
     for (start, end) in [(0, 1), (2, 2), (1, 0)] {
         let mut b = good.clone();
         (b.header.depositNonceStart, b.header.depositNonceEnd) = (start, end);
-        assert!(matches!(
+        assert_eq!(
             apply_block(d, &chain.state, &b),
-            Err(BlockError::DepositRangeMismatch { .. })
-        ));
+            Err(BlockError::DepositRangeBroken { start, end, expected: 1 })
+        );
     }
     let mut b = good;
     b.header.depositNonceEnd = 2;

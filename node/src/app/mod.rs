@@ -101,6 +101,9 @@ struct Rounds {
     /// Fault injection: propose blocks that mint an unrecorded deposit.
     #[cfg(feature = "byzantine")]
     invalid_proposals: bool,
+    /// Fault injection: propose blocks whose deposit range passes over every deposit to come.
+    #[cfg(feature = "byzantine")]
+    pass_over_deposits: bool,
     /// Fault injection: forge spends of the deposits minted to this key's address.
     #[cfg(feature = "byzantine")]
     forge_with: Option<(plasma_ledger::signing::UserKey, Forgery)>,
@@ -184,6 +187,8 @@ impl PlasmaApp {
             #[cfg(feature = "byzantine")]
             invalid_proposals: false,
             #[cfg(feature = "byzantine")]
+            pass_over_deposits: false,
+            #[cfg(feature = "byzantine")]
             forge_with: None,
             #[cfg(feature = "byzantine")]
             certify_invalid: false,
@@ -220,6 +225,14 @@ impl PlasmaApp {
     #[cfg(feature = "byzantine")]
     pub fn propose_invalid_blocks(&self) {
         self.rounds().invalid_proposals = true;
+    }
+
+    /// Fault injection (tests only): from now on this node proposes valid blocks whose deposit
+    /// range ends at the last nonce, passing over every deposit to come, which honest
+    /// validators must vote against.
+    #[cfg(feature = "byzantine")]
+    pub fn propose_passing_over_deposits(&self) {
+        self.rounds().pass_over_deposits = true;
     }
 
     /// Fault injection (tests only): as proposer, spend every deposit minted to `key`'s

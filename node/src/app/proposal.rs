@@ -141,6 +141,16 @@ impl State<'_> {
         };
         let (block, delta) = builder.seal(self.domain, &params);
         #[cfg(feature = "byzantine")]
+        if self.rounds.pass_over_deposits {
+            let carried = last_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
+            let mut passing = block;
+            passing.header.depositNonceEnd = u64::MAX;
+            view.finish()?;
+            let height = passing.header.height;
+            warn!(height, "proposing a block passing over every deposit (fault injection)");
+            return Ok(response::PrepareProposal { txs: block_txs(&passing, carried) });
+        }
+        #[cfg(feature = "byzantine")]
         if self.rounds.invalid_proposals {
             let carried = last_commit.as_ref().map(|(c, _)| c.as_slice()).unwrap_or_default();
             let mut txs = block.transactions;
@@ -318,7 +328,16 @@ impl State<'_> {
                     let previous = self.previous_block_time(header.height);
                     header::check_time(header, previous, unix_now())
                 })
-                .map_err(|e| BlockRefusal::Invalid(e.to_string()))
+                .map_err(|e| BlockRefusal::Invalid(e.to_string()))?;
+            // Valid, but this node votes for no proposal that passes over deposits: that
+            // takes a quorum, as leaving them out does.
+            let store = read(self.store);
+            let view = store.view();
+            let passed = plasma_ledger::block::passes_over(&view, &self.rounds.judged[&hash].block);
+            view.finish().map_err(|e| BlockRefusal::NotYet(format!("reading deposits: {e}")))?;
+            passed.map_err(|p| {
+                BlockRefusal::Invalid(format!("the proposal passes over deposits: {p}"))
+            })
         });
         Ok(match verdict {
             Ok(()) => response::ProcessProposal::Accept,

@@ -161,6 +161,10 @@ fn byzantine_faults(
         tracing::warn!("BYZANTINE NODE: this node proposes invalid blocks on purpose");
         app.propose_invalid_blocks();
     }
+    if section.pass_over_deposits {
+        tracing::warn!("BYZANTINE NODE: this node proposes blocks passing over every deposit");
+        app.propose_passing_over_deposits();
+    }
     use crate::app::Forgery;
     let armed = [
         (section.inflate, Forgery::Inflate),

@@ -3,6 +3,8 @@
 //!   agree on everything else;
 //! * one that proposes invalid blocks (minting a deposit the parent never recorded): the
 //!   honest validators refuse every one of them, and the chain goes on without them.
+//! * one that proposes valid blocks passing over every deposit to come: the honest
+//!   validators vote against every one of them (it would take a quorum).
 
 use crate::common;
 
@@ -86,5 +88,33 @@ fn invalid_proposals_are_refused_and_the_chain_goes_on() {
             .filter(|t| t.transaction.outputs.iter().any(|o| o.owner == forger))
             .collect();
         assert!(minted.is_empty(), "value minted to the forger at {}", block.header.height);
+    }
+}
+
+#[test]
+fn a_proposal_passing_over_every_deposit_to_come_is_voted_down() {
+    let mut cluster = Cluster::new(4, &[]);
+    let config = cluster.nodes[3].home.join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[byzantine]\npass_over_deposits = true\n");
+    std::fs::write(&config, text).unwrap();
+    cluster.start_all();
+    cluster.wait_height(&[0, 1, 2], 12, Duration::from_secs(120));
+    cluster.stop_all();
+
+    let proposed = cluster.nodes[3].all_logs().matches("passing over every deposit").count();
+    assert!(proposed > 0, "the byzantine validator never had a turn to propose");
+    // The block is valid, and a quorum could commit it; three honest validators of four
+    // did not: every deposit to come can still be minted.
+    let top = (0..3).map(|i| cluster.nodes[i].store().head().height).min().unwrap();
+    for (block, _) in cluster.chain(0, top) {
+        let range = (block.header.depositNonceStart, block.header.depositNonceEnd);
+        assert_eq!(range, (0, 0), "block {} passes over deposits", block.header.height);
+    }
+    for i in 0..3 {
+        assert!(
+            cluster.nodes[i].all_logs().contains("the proposal passes over deposits"),
+            "honest node {i} did not vote against the proposal with a reason"
+        );
     }
 }

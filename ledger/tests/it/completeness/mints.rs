@@ -94,3 +94,34 @@ fn a_block_minting_deposits_out_of_nonce_order_is_convicted_by_its_two_mints() {
     chain.commit(vec![deposit_transaction(&alice), deposit_transaction(&carol)]);
     assert_eq!(chain.state.total_value()[&Address::ZERO], U256::from(40));
 }
+
+#[test]
+fn a_validator_votes_for_no_proposal_passing_over_a_deposit_it_knows_recorded() {
+    use plasma_ledger::block::{passes_over, seal_block, PassedOver, ProposalParams};
+    let (chain, [alice, bob, carol]) = three_locks();
+    let d = &chain.domain;
+    let proposal = |mints: &[&DepositRecord], end: Option<u64>| {
+        let txs = mints.iter().map(|r| deposit_transaction(r)).collect();
+        let mut block = seal_block(d, &chain.state, txs, &ProposalParams::default());
+        if let Some(end) = end {
+            block.header.depositNonceEnd = end;
+        }
+        // Valid all the same: passing over is a validator's vote, no rule.
+        plasma_ledger::apply_block(d, &chain.state, &block).expect("a valid block");
+        passes_over(&chain.state, &block)
+    };
+    assert_eq!(proposal(&[&alice, &bob, &carol], None), Ok(()));
+    assert_eq!(proposal(&[&alice], None), Ok(()), "leaving the later ones out is no skip");
+    assert_eq!(proposal(&[], None), Ok(()));
+    assert_eq!(proposal(&[&bob], None), Err(PassedOver::Deposit(alice.nonce)));
+    assert_eq!(proposal(&[&alice, &carol], None), Err(PassedOver::Deposit(bob.nonce)));
+    assert_eq!(
+        proposal(&[&alice], Some(bob.nonce + 1)),
+        Err(PassedOver::RangeEnd { end: bob.nonce + 1, body_end: alice.nonce + 1 })
+    );
+    // A range to the end of nonces would pass over every deposit to come.
+    assert_eq!(
+        proposal(&[], Some(u64::MAX)),
+        Err(PassedOver::RangeEnd { end: u64::MAX, body_end: 0 })
+    );
+}

@@ -69,15 +69,11 @@ fn verdict(e: &BlockError) -> Verdict {
         // block there; no exit uses the leaf without revealing it and its path.
         BlockError::HistoryRootMismatch { .. } => Convicted(FraudKind::HistoryEquivocation),
         BlockError::TxRootMismatch { .. } => NotAFault("the header commits to its body"),
-        // The parent was applied, so its deposits end where this body's start.
-        BlockError::DepositRangeMismatch { header_start, body_start, .. }
-            if header_start != body_start =>
-        {
-            Convicted(FraudKind::BrokenHistory)
-        }
-        // Otherwise the body mints past the header's range (a range may pass over deposits it
-        // does not mint: they are never minted, and exit from the parent's record).
-        BlockError::DepositRangeMismatch { .. } => Convicted(FraudKind::DepositMismatch),
+        // The parent was applied, so its deposits end where this range must start.
+        BlockError::DepositRangeBroken { .. } => Convicted(FraudKind::BrokenHistory),
+        // A range may pass over deposits it does not mint (they are never minted, and exit
+        // from the parent's record), never miss one the body mints.
+        BlockError::MintPastRange { .. } => Convicted(FraudKind::DepositMismatch),
         // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
         BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
@@ -706,6 +702,14 @@ fn header_cases() -> Vec<(&'static str, Fault, HeaderFault)> {
         ("deposits not starting where the parent's ended", Box::new(|_| vec![]), |h| {
             h.depositNonceStart += 1;
             h.depositNonceEnd += 1;
+        }),
+        (
+            "deposits starting below where the parent's ended, minting one again",
+            Box::new(|c| vec![c.blocks[0].transactions[0].clone()]),
+            |h| h.depositNonceStart -= 1,
+        ),
+        ("a deposit range ending before it starts", Box::new(|_| vec![]), |h| {
+            h.depositNonceEnd = h.depositNonceStart - 1;
         }),
         ("more transactions than a block may hold", too_many(), |_| {}),
         (
