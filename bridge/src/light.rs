@@ -31,8 +31,9 @@ pub trait SetSource: Send + Sync {
     async fn set_with_hash(&self, hash: B256) -> Result<Option<Vec<Validator>>, String>;
 }
 
-/// How long a source has to connect and to answer one block: a node that accepts and never
-/// answers fails over to the next source instead of holding the follower.
+/// How long a node of a plasma parent has to connect and to answer one call (a block, an
+/// acceptance, a submission): a node that accepts and never answers fails over to the next
+/// endpoint instead of holding the follower or the watcher.
 pub const SOURCE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A node's gRPC API as a block source.
@@ -57,14 +58,11 @@ impl GrpcSource {
 #[async_trait::async_trait]
 impl BlockSource for GrpcSource {
     async fn block(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, String> {
-        use plasma_proto::v1::{chain_client::ChainClient, GetBlockRequest};
-        let endpoint = tonic::transport::Endpoint::from_shared(self.url.clone())
-            .map_err(|e| format!("{}: {e}", self.url))?
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout);
-        let channel = endpoint.connect().await.map_err(|e| format!("{}: {e}", self.url))?;
-        let mut client = ChainClient::new(channel);
-        let res = match client.get_block(GetBlockRequest { height }).await {
+        use plasma_proto::v1::GetBlockRequest;
+        let mut node = plasma_proto::Client::connect_bounded(self.url.clone(), self.timeout)
+            .await
+            .map_err(|e| format!("{}: {e}", self.url))?;
+        let res = match node.chain.get_block(GetBlockRequest { height }).await {
             Ok(r) => r.into_inner(),
             Err(s) if s.code() == tonic::Code::NotFound => return Ok(None),
             Err(s) => return Err(s.message().to_string()),

@@ -11,7 +11,7 @@
 //! the first node that takes them; whether one landed is again read from a certified block.
 
 use crate::acceptance::fetch_acceptance;
-use crate::light::{BlockSource, GrpcSource, LightClient, SetSource};
+use crate::light::{BlockSource, GrpcSource, LightClient, SetSource, SOURCE_TIMEOUT};
 use crate::parent::{
     ChainState, DepositChallenge, ExitClaim, ExitTarget, ParentDeposits, ParentError, ParentReader,
     ParentSubmitter, MAX_DEPOSITS_PER_QUERY,
@@ -251,13 +251,14 @@ impl PlasmaParent {
     async fn acceptance(&self, anchor: &BlockHeader) -> Result<Acceptance, ParentError> {
         let mut last = String::from("no endpoint answered");
         for url in &self.endpoints {
-            let mut node = match plasma_proto::Client::connect(url.clone()).await {
-                Ok(node) => node,
-                Err(e) => {
-                    last = format!("{url}: {e}");
-                    continue;
-                }
-            };
+            let mut node =
+                match plasma_proto::Client::connect_bounded(url.clone(), SOURCE_TIMEOUT).await {
+                    Ok(node) => node,
+                    Err(e) => {
+                        last = format!("{url}: {e}");
+                        continue;
+                    }
+                };
             match fetch_acceptance(&mut node, self.domain.chain_id, anchor).await {
                 Ok(acceptance) => return Ok(acceptance),
                 Err(e) => last = format!("{url}: {e}"),
@@ -270,17 +271,18 @@ impl PlasmaParent {
     /// answered refused it as already pending or no longer valid.
     async fn submit(&self, stx: &SignedTransaction) -> Result<bool, ParentError> {
         use alloy::sol_types::SolValue;
-        use plasma_proto::v1::{chain_client::ChainClient, SubmitTxRequest};
+        use plasma_proto::v1::SubmitTxRequest;
         let mut last = String::from("no endpoint answered");
         for url in &self.endpoints {
-            let mut client = match ChainClient::connect(url.clone()).await {
-                Ok(c) => c,
-                Err(e) => {
-                    last = format!("{url}: {e}");
-                    continue;
-                }
-            };
-            match client.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
+            let mut node =
+                match plasma_proto::Client::connect_bounded(url.clone(), SOURCE_TIMEOUT).await {
+                    Ok(node) => node,
+                    Err(e) => {
+                        last = format!("{url}: {e}");
+                        continue;
+                    }
+                };
+            match node.chain.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
                 Ok(_) => return Ok(true),
                 Err(s) if s.code() == tonic::Code::AlreadyExists => return Ok(false),
                 Err(s) if s.code() == tonic::Code::InvalidArgument => {

@@ -31,6 +31,17 @@ impl Client {
         Ok(Self::new(channel))
     }
 
+    /// Connects to the node's API at `url`, giving it `timeout` to connect and to answer each
+    /// call: a node that accepts and never answers fails the call instead of holding its caller.
+    pub async fn connect_bounded(
+        url: impl Into<String>,
+        timeout: std::time::Duration,
+    ) -> Result<Self, tonic::transport::Error> {
+        let endpoint = tonic::transport::Endpoint::from_shared(url.into())?;
+        let channel = endpoint.connect_timeout(timeout).timeout(timeout).connect().await?;
+        Ok(Self::new(channel))
+    }
+
     /// Connects to the node's API at `url` once it answers, trying every 100 ms for at most
     /// `within` (a node just started takes a moment to listen); the last error after that.
     pub async fn connect_within(
