@@ -69,15 +69,18 @@ pub enum BlockError {
         /// Where the range before it ended.
         expected: u64,
     },
-    /// The body mints past the header's deposit range. The range may end past the body's
-    /// last mint: the deposits it passes over are never minted (their owners exit from the
-    /// parent's record).
-    #[error("the body mints up to {body_end}, past the header's deposit range ending {end}")]
-    MintPastRange {
+    /// The body mints a deposit outside the header's deposit range (judged on a body the
+    /// ledger accepts, past its end; [`mint_outside_range`] finds one below it too). The range
+    /// may end past the body's last mint: the deposits it passes over are never minted (their
+    /// owners exit from the parent's record).
+    #[error("the body mints deposit {nonce}, outside the header's deposit range {start}..{end}")]
+    MintOutsideRange {
+        /// Header's first nonce.
+        start: u64,
         /// Header's end nonce (exclusive).
         end: u64,
-        /// One past the body's last mint.
-        body_end: u64,
+        /// The nonce minted outside it.
+        nonce: u64,
     },
     /// The history tree is full: heights stop at 2^32 - 1.
     #[error("height {0} is beyond the history tree's capacity")]
@@ -153,9 +156,12 @@ pub fn apply_block_with(
         exec.execute(domain, stx, signers)
             .map_err(|error| BlockError::InvalidTransaction { index, error })?;
     }
-    let body_end = exec.overlay.next_deposit_nonce();
-    if end < body_end {
-        return Err(BlockError::MintPastRange { end, body_end });
+    if exec.overlay.next_deposit_nonce() > end {
+        return Err(mint_outside_range(block).unwrap_or(BlockError::MintOutsideRange {
+            start,
+            end,
+            nonce: exec.overlay.next_deposit_nonce() - 1,
+        }));
     }
     Ok(exec.into_delta(header))
 }
@@ -282,29 +288,38 @@ pub fn apply_block_unjudged(
     exec.into_delta(&block.header)
 }
 
-/// Every transaction of `block` the ledger refuses after the `after`-th (an index), each
+/// Every transaction of `block` the ledger refuses from the `from`-th (an index) on, each
 /// judged in order with the refused ones before it taken as given (they spend their inputs
 /// and create their outputs; nothing else). A watcher that cannot prove the first refusal
 /// of a block proves a later one: every verdict stands on the chain's history alone, so a
 /// quorum cannot hide a fault that is proven behind one that is not.
-pub fn refusals_after(
+pub fn refusals_from(
     domain: &SigningDomain,
     view: &impl LedgerView,
     block: &Block,
-    after: u32,
+    from: u32,
 ) -> Vec<BlockError> {
     let mut exec = Executor::new(view, block.header.timestamp);
     let mut refused = Vec::new();
     for (index, stx) in block.transactions.iter().enumerate() {
         let index = index as u32;
         if let Err(error) = exec.execute(domain, stx, &Recover) {
-            if index > after {
+            if index >= from {
                 refused.push(BlockError::InvalidTransaction { index, error });
             }
             exec.take_as_given(stx);
         }
     }
     refused
+}
+
+/// The first mint of `block` outside its header's deposit range, if any: a fault of the
+/// block whatever else it holds (a mint past the range's end could be minted again by the
+/// next block), shown by that mint alone.
+pub fn mint_outside_range(block: &Block) -> Option<BlockError> {
+    let (start, end) = (block.header.depositNonceStart, block.header.depositNonceEnd);
+    let nonce = minted_nonces(&block.transactions).find(|n| !(start..end).contains(n))?;
+    Some(BlockError::MintOutsideRange { start, end, nonce })
 }
 
 /// Deposits a valid block passes over ([`passes_over`]).

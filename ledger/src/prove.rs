@@ -358,7 +358,7 @@ pub fn build_proof(
         BlockError::WrongParent { .. } => return parent_link(cx, bad),
         BlockError::DepositRangeBroken { .. } => return parent_link(cx, bad),
         // The body mints past the header's range: the first such mint is outside it.
-        BlockError::MintPastRange { .. } => {
+        BlockError::MintOutsideRange { .. } => {
             let range = bad.header.depositNonceStart..bad.header.depositNonceEnd;
             let outside = bad.transactions.iter().position(|t| {
                 t.transaction.tx_kind() == Some(Kind::Deposit)

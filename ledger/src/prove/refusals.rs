@@ -4,7 +4,7 @@
 use super::{
     build_proof, escrow, lock, restart, settlement, stakes, succession, ProofContext, ProofError,
 };
-use crate::block::{apply_block, refusals_after, BlockError};
+use crate::block::{apply_block, mint_outside_range, refusals_from, BlockError};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::types::{Block, DepositRecord, FraudProof};
@@ -13,7 +13,10 @@ use crate::view::{LedgerView, Stacked};
 /// The first of `blocks` (a run extending `view`'s head) that the ledger refuses, with every
 /// refusal of it a proof may stand on: the first (as [`super::first_invalid`] finds it), then
 /// each later transaction refused with the refused ones before it taken as given
-/// ([`refusals_after`]).
+/// ([`refusals_from`]; every transaction, after a deposit range judged before the body: block
+/// 1 has no block before it to show its range broken), and a mint outside the header's range
+/// ([`mint_outside_range`]: behind a refusal no proof covers, the next block could mint it
+/// again).
 pub fn first_refusals<'b, V: LedgerView>(
     domain: &SigningDomain,
     view: &V,
@@ -26,11 +29,20 @@ pub fn first_refusals<'b, V: LedgerView>(
             Err(first) => {
                 let later = match &first {
                     BlockError::InvalidTransaction { index, .. } => {
-                        refusals_after(domain, &stacked, block, *index)
+                        refusals_from(domain, &stacked, block, index + 1)
+                    }
+                    BlockError::DepositRangeBroken { .. } => {
+                        refusals_from(domain, &stacked, block, 0)
                     }
                     _ => Vec::new(),
                 };
-                return Some((block, [vec![first], later].concat()));
+                let mut refusals = [vec![first], later].concat();
+                if let Some(outside) = mint_outside_range(block) {
+                    if !refusals.contains(&outside) {
+                        refusals.push(outside);
+                    }
+                }
+                return Some((block, refusals));
             }
         }
     }

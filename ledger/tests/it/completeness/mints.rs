@@ -125,3 +125,46 @@ fn a_validator_votes_for_no_proposal_passing_over_a_deposit_it_knows_recorded() 
         Err(PassedOver::RangeEnd { end: u64::MAX, body_end: 0 })
     );
 }
+
+/// The proof the watcher builds of the first block of `chain` (a run from `honest`), from
+/// every refusal of it, as the parent judges it.
+fn first_proven(chain: &TestChain, honest: &TestChain) -> (FraudKind, u64) {
+    let (bad, refusals) =
+        first_refusals(&chain.domain, &honest.state, &chain.blocks).expect("a refused block");
+    let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+    let proof = chain
+        .with_proof_context(|cx| build_first_proof(cx, bad, &refusals, records))
+        .unwrap_or_else(|e| panic!("{refusals:?}: no proof: {e}"));
+    let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
+        .unwrap_or_else(|e| panic!("the parent refuses the proof: {e}"));
+    (judged.kind, judged.height)
+}
+
+#[test]
+fn a_first_block_whose_range_no_block_before_shows_broken_still_has_its_body_proven() {
+    // Deposits 0..=5 recorded. Block 1 claims the range 5..6 (a chain's first starts at 0;
+    // with no block before it, nothing shows that broken): it mints deposit 5 and inflates it,
+    // or mints deposit 0, below its own range.
+    let alice = testkit::user("alice");
+    let mut honest = TestChain::new();
+    let records: Vec<_> =
+        (0..6).map(|_| honest.record_deposit(alice.address(), Address::ZERO, 30)).collect();
+    let inflating = build::transfer(
+        &honest.domain,
+        &[(UtxoPos::new(1, 0, 0), &alice)],
+        vec![Output::new(alice.address(), Address::ZERO, U256::from(3_000))],
+    );
+    let mut chain = honest.clone();
+    chain.commit_edited(vec![deposit_transaction(&records[5]), inflating], |h| {
+        (h.depositNonceStart, h.depositNonceEnd) = (5, 6)
+    });
+    chain.commit_unchecked(Vec::new());
+    assert_eq!(first_proven(&chain, &honest), (FraudKind::Inflation, 1));
+
+    let mut chain = honest.clone();
+    chain.commit_edited(vec![deposit_transaction(&records[0])], |h| {
+        (h.depositNonceStart, h.depositNonceEnd) = (5, 6)
+    });
+    chain.commit_unchecked(Vec::new());
+    assert_eq!(first_proven(&chain, &honest), (FraudKind::DepositMismatch, 1));
+}

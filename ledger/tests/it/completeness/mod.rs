@@ -73,7 +73,7 @@ fn verdict(e: &BlockError) -> Verdict {
         BlockError::DepositRangeBroken { .. } => Convicted(FraudKind::BrokenHistory),
         // A range may pass over deposits it does not mint (they are never minted, and exit
         // from the parent's record), never miss one the body mints.
-        BlockError::MintPastRange { .. } => Convicted(FraudKind::DepositMismatch),
+        BlockError::MintOutsideRange { .. } => Convicted(FraudKind::DepositMismatch),
         // No history holds it, and no parent checkpoints it (`MAX_CHECKPOINT_HEIGHT`).
         BlockError::HistoryFull(_) => NoExit("above the history tree's last leaf"),
         BlockError::TooManyTransactions(_) => Convicted(FraudKind::MalformedTransaction),
