@@ -137,6 +137,14 @@ pub enum Error {
         /// The key given.
         key: Address,
     },
+    /// A block of the chain passed the deposit over: the chain will never mint it.
+    #[error("chain {chain} passed deposit {nonce} over and will never mint it: exit it from its parent's record (plasma exit --deposit {nonce})")]
+    DepositPassedOver {
+        /// The deposit's nonce.
+        nonce: u64,
+        /// The chain.
+        chain: u64,
+    },
     /// The chain minted the deposit and its parent holds it standing (not frozen): an exit
     /// from the record would be challenged once the minted output is spent.
     #[error("chain {chain} minted deposit {nonce} and is not frozen: exit the output that minted it (--utxo) instead")]

@@ -8,7 +8,7 @@ use alloy_sol_types::SolValue;
 use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::{build, Address, Kind, SignedTransaction, TxRef, UtxoPos, B256, U256};
 use plasma_proto::v1::{
-    GetChildRequest, GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest,
+    DepositsRequest, GetChildRequest, GetTxRequest, GetUtxosRequest, StatusRequest, SubmitTxRequest,
 };
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -36,19 +36,31 @@ impl Chain {
         Ok(r.into_inner().utxos.iter().map(convert::coin).collect::<Result<_, _>>()?)
     }
 
-    /// Waits for an output of `owner` holding `amount` of `token` that is not in `before`.
+    /// Waits for an output of `owner` holding `amount` of `token` that is not in `before`: the
+    /// mint of parent deposit `deposit`, if given, which fails as soon as the chain passed that
+    /// deposit over (it never will mint it).
     pub(crate) async fn arrival(
         &mut self,
         owner: Address,
         token: Address,
         amount: U256,
         before: &BTreeSet<String>,
+        deposit: Option<u64>,
     ) -> Result<UtxoPos> {
         let deadline = Instant::now() + HOP_TIMEOUT;
         loop {
             for c in self.coins(owner).await? {
                 if c.token == token && c.amount == amount && !before.contains(&c.pos.to_string()) {
                     return Ok(c.pos);
+                }
+            }
+            // What the node reads of its parent may be out of reach a while: the mint decides.
+            if let Some(nonce) = deposit {
+                let request = DepositsRequest { from_nonce: nonce, max: 1 };
+                if let Ok(r) = self.node.bridge.deposits(request).await {
+                    if r.into_inner().deposits.iter().any(|d| d.nonce == nonce && d.passed_over) {
+                        return Err(Error::DepositPassedOver { nonce, chain: self.id });
+                    }
                 }
             }
             if Instant::now() > deadline {

@@ -56,7 +56,8 @@ pub async fn deposit(
             }
             progress(format!("hop 1/{n}: waiting for chain {} to mint it…", here.id));
             let before = journal.positions("1.before");
-            let pos = here.arrival(to(0), token, amount, &before).await?;
+            let nonce = journal.get("1.nonce").and_then(|n| n.parse().ok());
+            let pos = here.arrival(to(0), token, amount, &before, nonce).await?;
             journal.record("1.coin", &pos)?;
             pos
         }
@@ -99,7 +100,7 @@ pub async fn deposit(
                 here.id, child.id, here.id
             ));
             let before = journal.positions(&step("before"));
-            coin = child.arrival(to(i), token, amount, &before).await?;
+            coin = child.arrival(to(i), token, amount, &before, Some(nonce)).await?;
             journal.record(&step("coin"), &coin)?;
         }
         progress(format!("hop {hop}/{n}: minted on chain {} at {coin}", child.id));

@@ -79,7 +79,8 @@ pub async fn deposit_exit(
                 parent.id
             ));
             let before = journal.positions("record.before");
-            let pos = parent.arrival(key.address(), record.token, record.amount, &before).await?;
+            let pos =
+                parent.arrival(key.address(), record.token, record.amount, &before, None).await?;
             journal.record("record.coin", &pos)?;
             pos
         }

@@ -90,8 +90,9 @@ pub async fn exit(
             parent.id
         ));
         let before = journal.positions(&step("before"));
-        pos =
-            parent.arrival(key.address(), owner_output.token, owner_output.amount, &before).await?;
+        pos = parent
+            .arrival(key.address(), owner_output.token, owner_output.amount, &before, None)
+            .await?;
         journal.record(&step("coin"), &pos)?;
         progress(format!("hop {hop}/{n}: paid on chain {} at {pos}", parent.id));
         here = parent;
