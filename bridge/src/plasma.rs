@@ -251,14 +251,13 @@ impl PlasmaParent {
     async fn acceptance(&self, anchor: &BlockHeader) -> Result<Acceptance, ParentError> {
         let mut last = String::from("no endpoint answered");
         for url in &self.endpoints {
-            let mut node =
-                match plasma_proto::Client::connect_bounded(url.clone(), SOURCE_TIMEOUT).await {
-                    Ok(node) => node,
-                    Err(e) => {
-                        last = format!("{url}: {e}");
-                        continue;
-                    }
-                };
+            let mut node = match node_at(url).await {
+                Ok(node) => node,
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
+            };
             match fetch_acceptance(&mut node, self.domain.chain_id, anchor).await {
                 Ok(acceptance) => return Ok(acceptance),
                 Err(e) => last = format!("{url}: {e}"),
@@ -274,14 +273,13 @@ impl PlasmaParent {
         use plasma_proto::v1::SubmitTxRequest;
         let mut last = String::from("no endpoint answered");
         for url in &self.endpoints {
-            let mut node =
-                match plasma_proto::Client::connect_bounded(url.clone(), SOURCE_TIMEOUT).await {
-                    Ok(node) => node,
-                    Err(e) => {
-                        last = format!("{url}: {e}");
-                        continue;
-                    }
-                };
+            let mut node = match node_at(url).await {
+                Ok(node) => node,
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
+            };
             match node.chain.submit_tx(SubmitTxRequest { tx: stx.abi_encode() }).await {
                 Ok(_) => return Ok(true),
                 Err(s) if s.code() == tonic::Code::AlreadyExists => return Ok(false),
@@ -294,6 +292,13 @@ impl PlasmaParent {
         }
         Err(ParentError::Transport(last))
     }
+}
+
+/// The parent's node at `url`, given [`SOURCE_TIMEOUT`] to connect and to answer each call.
+async fn node_at(url: &str) -> Result<plasma_proto::Client, String> {
+    plasma_proto::Client::connect_bounded(url.to_string(), SOURCE_TIMEOUT)
+        .await
+        .map_err(|e| format!("{url}: {e}"))
 }
 
 #[async_trait::async_trait]

@@ -271,9 +271,9 @@ impl<'a, V: LedgerView> Executor<'a, V> {
 /// The effects of `block` taken as given: transactions that validate are applied as
 /// [`apply_block`] would, the others simply spend their inputs and create their outputs.
 ///
-/// Fault injection for tests only (a byzantine validator that certifies invalid blocks
-/// must still follow the chain it forged). No honest code path calls it.
-#[cfg(feature = "fault-injection")]
+/// Never what a node commits: a watcher judges the blocks after a refused one it cannot
+/// prove on it ([`crate::prove::refused_blocks`]), and a byzantine validator that certifies
+/// invalid blocks (fault injection) follows the chain it forged.
 pub fn apply_block_unjudged(
     domain: &SigningDomain,
     view: &impl LedgerView,

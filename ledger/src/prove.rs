@@ -50,7 +50,7 @@ mod settlement;
 mod stakes;
 mod succession;
 
-pub use refusals::{build_first_proof, first_refusals};
+pub use refusals::{build_first_proof, first_refusals, refused_blocks};
 
 /// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -26,7 +26,7 @@ use crate::watch::Watch;
 use plasma_ledger::block::BlockError;
 use plasma_ledger::header::HeaderError;
 use plasma_ledger::prove::{
-    build_first_proof, build_header_proof, check_links, first_broken_header, first_refusals,
+    build_first_proof, build_header_proof, check_links, first_broken_header, refused_blocks,
     ProofContext, Schedule,
 };
 use plasma_ledger::{Block, Validator, B256};
@@ -151,9 +151,11 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     }
     check_links(&head, &fetched, &anchor)?;
     let domain = app.domain();
-    let body = app.with_store(|s| -> eyre::Result<_> {
+    // Every refused block, each judged with the refused ones before it taken as given: a
+    // block no proof covers yet does not hide a later one that is proven.
+    let body = app.with_store(|s| -> eyre::Result<Vec<_>> {
         let view = s.view();
-        let found = first_refusals(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e));
+        let found = refused_blocks(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e)).collect();
         view.finish()?;
         Ok(found)
     })?;
@@ -169,12 +171,10 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         first_broken_header(parent_header.as_ref(), &fetched, &schedule)
             .map(|(b, e, set)| (b.clone(), Fault::Header(e, set)))
     };
-    let body = body.map(|(b, e)| (b, Fault::Body(e)));
-    let verdict = match (body, header) {
-        (Some(b), Some(h)) => Some(if h.0.header.height < b.0.header.height { h } else { b }),
-        (b, h) => b.or(h),
-    };
-    let Some((bad, fault)) = verdict else {
+    let mut faults: Vec<(Block, Fault)> =
+        body.into_iter().map(|(b, e)| (b, Fault::Body(e))).chain(header).collect();
+    faults.sort_by_key(|(b, _)| b.header.height);
+    let Some((bad, fault)) = faults.first() else {
         info!(
             from = head.height + 1,
             to = at,
@@ -182,14 +182,14 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         );
         return Ok(());
     };
-    let height = bad.header.height;
-    if !state.reported.insert(height) {
+    let first = bad.header.height;
+    if !state.reported.insert(first) {
         return Ok(()); // reported (and proven, if we could) in an earlier round
     }
     alerts.raise(
         AlertKind::InvalidBlock,
-        height,
-        format!("block {height} ({}) under checkpoint {at} is invalid: {fault}", bad.header.hash()),
+        first,
+        format!("block {first} ({}) under checkpoint {at} is invalid: {fault}", bad.header.hash()),
     );
     let own = app.with_store(|s| -> eyre::Result<Vec<Block>> {
         (1..=head.height)
@@ -197,33 +197,55 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
             .collect()
     })?;
     let all: Vec<&Block> = own.iter().chain(&fetched).collect();
-    // The parent refuses a proof that would roll back below a checkpoint it holds: the proof
-    // is anchored at the lowest checkpoint at or above the bad block.
-    let mut anchored = None;
-    for h in anchor_heights(height, at, chain.epoch_length) {
-        if h == at {
-            break;
+    let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
+    // The first fault a proof covers, from the lowest: a later invalid block rolls the chain
+    // back too, to above the one left unproven.
+    let mut proven = None;
+    for (bad, fault) in &faults {
+        let height = bad.header.height;
+        // The parent refuses a proof that would roll back below a checkpoint it holds: the
+        // proof is anchored at the lowest checkpoint at or above the bad block.
+        let mut anchored = None;
+        for h in anchor_heights(height, at, chain.epoch_length) {
+            if h == at {
+                break;
+            }
+            if let Some(found) = parent.checkpoint(chain_id, h).await? {
+                anchored = Some(found);
+                break;
+            }
         }
-        if let Some(found) = parent.checkpoint(chain_id, h).await? {
-            anchored = Some(found);
-            break;
+        let (anchor, certificate) =
+            anchored.unwrap_or_else(|| (anchor.clone(), certificate.clone()));
+        let cx = ProofContext {
+            domain: &domain,
+            blocks: &all,
+            anchor: &anchor,
+            certificate: &certificate,
+        };
+        let built = match fault {
+            Fault::Body(refusals) => build_first_proof(&cx, bad, refusals, recorded),
+            Fault::Header(error, set) => build_header_proof(&cx, bad, error, set, epoch),
+        };
+        match built {
+            Ok(proof) => {
+                proven = Some((height, anchor.height, proof));
+                break;
+            }
+            Err(e) => warn!(height, error = %e, "invalid block left without a fraud proof"),
         }
     }
-    let (anchor, certificate) = anchored.unwrap_or((anchor, certificate));
-    let cx =
-        ProofContext { domain: &domain, blocks: &all, anchor: &anchor, certificate: &certificate };
-    let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
-    let built = match &fault {
-        Fault::Body(refusals) => build_first_proof(&cx, &bad, refusals, recorded),
-        Fault::Header(error, set) => build_header_proof(&cx, &bad, error, set, epoch),
+    let Some((proven_height, anchor_height, proof)) = proven else {
+        return Ok(());
     };
-    let proof = match built {
-        Ok(p) => p,
-        Err(e) => {
-            warn!(height, error = %e, "invalid block left without a fraud proof");
-            return Ok(());
-        }
-    };
+    if proven_height != first {
+        warn!(
+            first,
+            proven = proven_height,
+            "proving a later invalid block: the first has no fraud proof"
+        );
+    }
+    let height = proven_height;
     let submitted = parent.prove_fraud(chain_id, &proof).await;
     if let Ok(accepted) = submitted {
         alerts.proof_submitted(height, proof.clone(), accepted);
@@ -231,13 +253,13 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     match submitted {
         Ok(true) => info!(
             height,
-            anchor = anchor.height,
+            anchor = anchor_height,
             "fraud proven to the parent; the chain is rolled back and frozen"
         ),
         Ok(false) => info!(height, "fraud already proven by another watcher"),
         Err(e) => {
             // Try again next round.
-            state.reported.remove(&height);
+            state.reported.remove(&first);
             state.searched = None;
             return Err(e.into());
         }

@@ -4,7 +4,9 @@
 use super::{
     build_proof, escrow, lock, restart, settlement, stakes, succession, ProofContext, ProofError,
 };
-use crate::block::{apply_block, mint_outside_range, refusals_from, BlockError};
+use crate::block::{
+    apply_block, apply_block_unjudged, mint_outside_range, refusals_from, BlockError,
+};
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
 use crate::types::{Block, DepositRecord, FraudProof};
@@ -22,31 +24,46 @@ pub fn first_refusals<'b, V: LedgerView>(
     view: &V,
     blocks: &'b [Block],
 ) -> Option<(&'b Block, Vec<BlockError>)> {
+    refused_blocks(domain, view, blocks).next()
+}
+
+/// Every block of `blocks` (a run extending `view`'s head) that the ledger refuses, in order,
+/// each with its refusals as [`first_refusals`] gives them, judged with the refused blocks
+/// before it taken as given ([`apply_block_unjudged`]): a watcher that cannot prove a block
+/// proves a later one, so a fault no proof covers yet does not hide every fault after it.
+pub fn refused_blocks<'a, 'b, V: LedgerView>(
+    domain: &'a SigningDomain,
+    view: &'a V,
+    blocks: &'b [Block],
+) -> impl Iterator<Item = (&'b Block, Vec<BlockError>)> + 'a
+where
+    'b: 'a,
+{
     let mut stacked = Stacked::new(view);
-    for block in blocks {
-        match apply_block(domain, &stacked, block) {
-            Ok(delta) => stacked.apply(&delta),
-            Err(first) => {
-                let later = match &first {
-                    BlockError::InvalidTransaction { index, .. } => {
-                        refusals_from(domain, &stacked, block, index + 1)
-                    }
-                    BlockError::DepositRangeBroken { .. } => {
-                        refusals_from(domain, &stacked, block, 0)
-                    }
-                    _ => Vec::new(),
-                };
-                let mut refusals = [vec![first], later].concat();
-                if let Some(outside) = mint_outside_range(block) {
-                    if !refusals.contains(&outside) {
-                        refusals.push(outside);
-                    }
-                }
-                return Some((block, refusals));
-            }
+    blocks.iter().filter_map(move |block| match apply_block(domain, &stacked, block) {
+        Ok(delta) => {
+            stacked.apply(&delta);
+            None
         }
-    }
-    None
+        Err(first) => {
+            let later = match &first {
+                BlockError::InvalidTransaction { index, .. } => {
+                    refusals_from(domain, &stacked, block, index + 1)
+                }
+                BlockError::DepositRangeBroken { .. } => refusals_from(domain, &stacked, block, 0),
+                _ => Vec::new(),
+            };
+            let mut refusals = [vec![first], later].concat();
+            if let Some(outside) = mint_outside_range(block) {
+                if !refusals.contains(&outside) {
+                    refusals.push(outside);
+                }
+            }
+            let delta = apply_block_unjudged(domain, &stacked, block);
+            stacked.apply(&delta);
+            Some((block, refusals))
+        }
+    })
 }
 
 /// The fraud proof of `bad` for the first of `refusals` (from [`first_refusals`]) that one

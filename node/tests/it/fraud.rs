@@ -367,6 +367,8 @@ fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_stand
             "the culprits' proof, then the honest watcher's proof of inflation"
         );
     });
+    // The root's record names node 3's operator as the prover of the inflation: what its
+    // watcher logged of its submission is no more (a receipt read after the proof landed may
+    // time out, and the retry reads "already proven").
     cluster.stop_all();
-    assert!(cluster.nodes[3].all_logs().contains("fraud proven to the parent"));
 }

@@ -168,3 +168,33 @@ fn a_first_block_whose_range_no_block_before_shows_broken_still_has_its_body_pro
     chain.commit_unchecked(Vec::new());
     assert_eq!(first_proven(&chain, &honest), (FraudKind::DepositMismatch, 1));
 }
+
+#[test]
+fn a_block_no_proof_covers_does_not_hide_a_proven_fault_after_it() {
+    // Block 1's range starts at 5, with nothing else wrong: no block before it shows that
+    // broken. Block 2 spends an output block 1 never created. The watcher proves block 2.
+    let alice = testkit::user("alice");
+    let mut honest = TestChain::new();
+    honest.record_deposit(alice.address(), Address::ZERO, 30);
+    let mut chain = honest.clone();
+    chain.commit_edited(Vec::new(), |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
+    let spend = build::transfer(
+        &chain.domain,
+        &[(UtxoPos::new(1, 0, 0), &alice)],
+        vec![Output::new(alice.address(), Address::ZERO, U256::from(30))],
+    );
+    chain.commit_edited(vec![spend], |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
+    chain.commit_edited(Vec::new(), |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
+    let refused: Vec<_> = refused_blocks(&chain.domain, &honest.state, &chain.blocks).collect();
+    let heights: Vec<_> = refused.iter().map(|(b, _)| b.header.height).collect();
+    assert_eq!(heights, [1, 2]);
+    let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+    let proof = |i: usize| {
+        let (bad, refusals) = &refused[i];
+        chain.with_proof_context(|cx| build_first_proof(cx, bad, refusals, records))
+    };
+    assert!(proof(0).is_err(), "block 1 has no proof yet");
+    let judged = fraud::judge(&chain.domain, &proof(1).unwrap(), records, |_| None, |_| None)
+        .expect("the parent convicts block 2");
+    assert_eq!((judged.kind, judged.height), (FraudKind::NonexistentInput, 2));
+}
