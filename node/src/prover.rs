@@ -4,9 +4,11 @@
 //! either fallen behind or refused a block its validators certified anyway. After a grace
 //! period the watcher fetches the blocks from the last one it holds up to the parent's latest
 //! checkpoint from other nodes of the chain (their gRPC API), checks that they link to the
-//! checkpointed header (so no source is trusted), and judges them on its own state. The first
-//! invalid one is proven to the parent, which rolls the chain back, slashes the validators
-//! who certified the anchor and freezes the chain. The alert `invalid_block` is raised in
+//! checkpointed header (so no source is trusted), and judges them on its own state. The lowest
+//! invalid one a proof covers is proven to the parent (the blocks after one no proof covers
+//! yet are judged with it taken as given), anchored at the lowest checkpoint the parent holds
+//! at or above it; the parent rolls the chain back, slashes the validators who certified the
+//! anchor and freezes the chain. The alert `invalid_block` is raised in
 //! every case; `chain_frozen` once the parent froze the chain.
 //!
 //! A frozen chain is still watched: whoever proves a later fraud first (a culprit, for one)
@@ -17,8 +19,8 @@
 //! The rules (links, judgement, evidence) are the ledger's [`plasma_ledger::prove`]; this
 //! module fetches, keeps state between rounds and talks to the parent. Blocks are judged by
 //! `apply_block` and by the header rules a node runs beside it (times, the validator
-//! schedule); the lowest invalid one is proven. An invalid block the ledger builds no proof
-//! for (a wrong history root, say) is reported by the alert and its log line, without a proof.
+//! schedule). An invalid block the ledger builds no proof for (a wrong history root, say) is
+//! reported by the alert and its log line, and the blocks after it are judged on.
 
 use crate::alerts::AlertKind;
 use crate::periodic::Quiet;
@@ -63,8 +65,11 @@ impl std::fmt::Display for Fault {
 pub struct BlockWatch {
     /// This node's head and since when it has not moved while behind the parent.
     stalled: Option<(u64, Instant)>,
-    /// Heights already reported invalid.
+    /// Heights already reported invalid (the alert is raised once).
     reported: BTreeSet<u64>,
+    /// Invalid blocks (height, and the parent's checkpoint they were judged under) whose proof
+    /// was submitted, or could not be built: not tried again until a new checkpoint.
+    attempted: BTreeSet<(u64, u64)>,
     /// Whether the freeze was reported.
     frozen: bool,
     /// The rollback and this node's head under which the blocks of a frozen chain were last
@@ -78,12 +83,17 @@ const STANDING_SEARCH: u64 = 256;
 
 /// Every `poll`, forever: once this node has stayed behind the parent's latest checkpoint
 /// for the withholding timeout, fetches the blocks up to it from the block sources, judges
-/// them and proves the first invalid one to the parent.
+/// them and proves the lowest invalid one a proof covers to the parent.
 pub async fn watch_blocks(watch: Watch) {
     let mut state = BlockWatch::default();
     let mut quiet = Quiet::new("cannot check the blocks behind the parent's checkpoint");
     loop {
-        quiet.outcome(blocks_once(&watch, &mut state).await);
+        let outcome = blocks_once(&watch, &mut state).await;
+        if outcome.is_err() {
+            // A frozen chain's blocks are searched again, not left until the rollback moves.
+            state.searched = None;
+        }
+        quiet.outcome(outcome);
         tokio::time::sleep(watch.poll).await;
     }
 }
@@ -183,14 +193,24 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         return Ok(());
     };
     let first = bad.header.height;
-    if !state.reported.insert(first) {
-        return Ok(()); // reported (and proven, if we could) in an earlier round
+    if state.reported.insert(first) {
+        alerts.raise(
+            AlertKind::InvalidBlock,
+            first,
+            format!(
+                "block {first} ({}) under checkpoint {at} is invalid: {fault}",
+                bad.header.hash()
+            ),
+        );
     }
-    alerts.raise(
-        AlertKind::InvalidBlock,
-        first,
-        format!("block {first} ({}) under checkpoint {at} is invalid: {fault}", bad.header.hash()),
-    );
+    faults.retain(|(b, _)| !state.attempted.contains(&(b.header.height, at)));
+    if faults.is_empty() {
+        return Ok(()); // proven, or left without a proof, under this checkpoint already
+    }
+    // The parent refuses a proof anchored above a checkpoint it holds at or above the bad
+    // block (any height: a quorum may checkpoint off the epoch ends to dodge the watcher).
+    let accepted: BTreeSet<u64> =
+        parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
     let own = app.with_store(|s| -> eyre::Result<Vec<Block>> {
         (1..=head.height)
             .map(|h| s.block(h)?.ok_or_else(|| eyre::eyre!("own block {h} missing")))
@@ -203,18 +223,10 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     let mut proven = None;
     for (bad, fault) in &faults {
         let height = bad.header.height;
-        // The parent refuses a proof that would roll back below a checkpoint it holds: the
-        // proof is anchored at the lowest checkpoint at or above the bad block.
-        let mut anchored = None;
-        for h in anchor_heights(height, at, chain.epoch_length) {
-            if h == at {
-                break;
-            }
-            if let Some(found) = parent.checkpoint(chain_id, h).await? {
-                anchored = Some(found);
-                break;
-            }
-        }
+        let anchored = match anchor_for(height, at, &accepted) {
+            h if h == at => None,
+            h => parent.checkpoint(chain_id, h).await?,
+        };
         let (anchor, certificate) =
             anchored.unwrap_or_else(|| (anchor.clone(), certificate.clone()));
         let cx = ProofContext {
@@ -232,7 +244,10 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
                 proven = Some((height, anchor.height, proof));
                 break;
             }
-            Err(e) => warn!(height, error = %e, "invalid block left without a fraud proof"),
+            Err(e) => {
+                warn!(height, error = %e, "invalid block left without a fraud proof");
+                state.attempted.insert((height, at));
+            }
         }
     }
     let Some((proven_height, anchor_height, proof)) = proven else {
@@ -257,13 +272,10 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
             "fraud proven to the parent; the chain is rolled back and frozen"
         ),
         Ok(false) => info!(height, "fraud already proven by another watcher"),
-        Err(e) => {
-            // Try again next round.
-            state.reported.remove(&first);
-            state.searched = None;
-            return Err(e.into());
-        }
+        // Tried again next round.
+        Err(e) => return Err(e.into()),
     }
+    state.attempted.insert((height, at));
     Ok(())
 }
 
@@ -274,22 +286,15 @@ fn standing_candidates(head: u64, rollback: u64) -> impl Iterator<Item = u64> {
     (lowest..rollback).rev()
 }
 
-/// Where the checkpoint a proof of the block at `bad` is anchored may be, lowest first: the
-/// epoch ends (where honest relayers checkpoint) from `bad` up to `at`, the parent's latest
-/// checkpoint, which ends the list.
-fn anchor_heights(bad: u64, at: u64, epoch: u64) -> impl Iterator<Item = u64> {
-    let epoch = epoch.max(1);
-    let first = bad.div_ceil(epoch).saturating_mul(epoch);
-    let ends = (0..).map_while(move |i: u64| {
-        let h = first.checked_add(i.checked_mul(epoch)?)?;
-        (h < at).then_some(h)
-    });
-    ends.chain(std::iter::once(at))
+/// Where a proof of the block at `bad` is anchored: the lowest checkpoint the parent
+/// `accepted` at or above it, up to `at` (the one the blocks were judged under).
+fn anchor_for(bad: u64, at: u64, accepted: &BTreeSet<u64>) -> u64 {
+    accepted.range(bad..at).next().copied().unwrap_or(at)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{anchor_heights, standing_candidates, STANDING_SEARCH};
+    use super::{anchor_for, standing_candidates, STANDING_SEARCH};
 
     #[test]
     fn a_frozen_chain_is_judged_up_to_its_highest_checkpoint_below_the_rollback() {
@@ -307,10 +312,11 @@ mod tests {
 
     #[test]
     fn a_proof_is_anchored_at_the_lowest_checkpoint_at_or_above_the_bad_block() {
-        let heights = |bad, at, epoch| anchor_heights(bad, at, epoch).collect::<Vec<_>>();
-        assert_eq!(heights(5, 16, 4), [8, 12, 16], "the epoch ends from the bad block on");
-        assert_eq!(heights(8, 16, 4), [8, 12, 16], "an epoch end at the bad block itself");
-        assert_eq!(heights(14, 16, 4), [16], "only the latest");
-        assert_eq!(heights(3, 5, 0), [3, 4, 5], "no epoch: every height");
+        // Epoch ends at 4, 8, 12, 16; a quorum also checkpointed 7, off the epoch ends.
+        let accepted = [4, 7, 8, 12, 16].into_iter().collect();
+        assert_eq!(anchor_for(5, 16, &accepted), 7, "a checkpoint off the epoch ends counts");
+        assert_eq!(anchor_for(8, 16, &accepted), 8, "a checkpoint of the bad block itself");
+        assert_eq!(anchor_for(13, 16, &accepted), 16, "only the latest");
+        assert_eq!(anchor_for(5, 6, &accepted), 6, "none below the latest");
     }
 }

@@ -11,8 +11,10 @@ fn small() -> String {
         None,
         &[
             Chain("A", None, 4, Some(60)),
-            Chain("B", Some("A"), 1, Some(4)),
-            Chain("C", Some("A"), 1, Some(4)),
+            // An exit period long enough for a watcher to challenge on a loaded machine (the
+            // spent-deposit scenarios), short enough to mature exits within the test.
+            Chain("B", Some("A"), 1, Some(10)),
+            Chain("C", Some("A"), 1, Some(10)),
         ],
     )
 }

@@ -1,5 +1,5 @@
-//! Every fault of the first invalid block a watcher may prove: a quorum that puts a fault no
-//! proof covers yet ahead of one that is proven in the same block does not hide the latter.
+//! Every fault a watcher may prove: a quorum that puts a fault no proof covers yet ahead of one
+//! that is proven, in the same block or a later one, does not hide the latter.
 
 use super::{
     build_proof, escrow, lock, restart, settlement, stakes, succession, ProofContext, ProofError,
