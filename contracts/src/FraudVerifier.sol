@@ -79,6 +79,8 @@ contract FraudVerifier {
     error NotBelow(uint64 witness, uint64 broken);
     /// A parent link is only compared between neighbouring heights.
     error NotParent(uint64 witness, uint64 broken);
+    /// The slot at height 0 holds no block under any history: no leaf stands there.
+    error EmptySlot();
     /// Honest: the transaction is well formed.
     error WellFormed();
     /// The registration shown registers another child than the exit start names.
@@ -441,7 +443,9 @@ contract FraudVerifier {
     /// own history root; returns k. Or `e.broken` names its parent `e.witness` but breaks
     /// what a header owes its parent: a time before the parent's, deposits that do not start
     /// where the parent's ended, or a deposit range that ends before it starts; returns b.
-    /// The chain rolls back to the height returned; the caller must confirm that it holds no
+    /// The first block's witness is the empty slot at height 0 (only its height is read, and
+    /// no `e.other` stands there): the first block names no parent and its deposits start at
+    /// 0; breaking that returns 1. The chain rolls back to the height returned; the caller must confirm that it holds no
     /// checkpoint at a height from there up to the anchor's.
     function brokenHistory(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
         external
@@ -452,6 +456,7 @@ contract FraudVerifier {
         uint64 k = e.witness.height;
         if (k >= b) revert NotBelow(k, b);
         ExitGame.verifyBlockInHistory(chainId, anchor, e.broken, e.brokenProof, b);
+        if (k == 0) return _firstBlock(e);
         ExitGame.verifyBlockInHistory(chainId, anchor, e.witness, e.witnessProof, k);
         bytes32 witness = PlasmaTx.blockHash(e.witness);
         if (e.other == 0) {
@@ -471,6 +476,16 @@ contract FraudVerifier {
     }
 
     // ---- helpers --------------------------------------------------------------------
+
+    /// The first block, broken against the empty slot before it: it names a parent, or its
+    /// deposits do not start at 0, or they end before they start (`brokenHistory`).
+    function _firstBlock(BrokenHistoryEvidence calldata e) private pure returns (uint64) {
+        BlockHeader calldata h = e.broken;
+        if (h.height != 1) revert NotParent(0, h.height);
+        if (e.other != 0) revert EmptySlot();
+        if (h.parentHash != 0 || h.depositNonceStart != 0 || h.depositNonceEnd < h.depositNonceStart) return 1;
+        revert HistoriesAgree();
+    }
 
     /// The exit bond the exit start `t` owes: the `exitBond` of the registration `r` shows,
     /// included under `anchor`, which must register the child `t` names

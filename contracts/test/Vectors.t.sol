@@ -40,9 +40,18 @@ contract LibHarness {
 /// same verdict here, through the real contracts' entry points where there is one.
 contract VectorsTest is RootFixture {
     LibHarness internal lib;
+    /// The world before the root holds any checkpoint of the chain (a `bare` case's).
+    uint256 internal bare;
 
     function setUp() public {
-        setUpWorld();
+        deployRoot();
+        registerChains();
+        bondCommittee();
+        makeDeposits();
+        bare = vm.snapshotState();
+        submitCheckpoint(0);
+        submitCheckpoint(1);
+        vm.warp(NOW);
         lib = new LibHarness();
     }
 
@@ -85,6 +94,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("DepositMatches")) return FraudVerifier.DepositMatches.selector;
         if (n == keccak256("DifferentDeposits")) return FraudVerifier.DifferentDeposits.selector;
         if (n == keccak256("HistoriesAgree")) return FraudVerifier.HistoriesAgree.selector;
+        if (n == keccak256("EmptySlot")) return FraudVerifier.EmptySlot.selector;
         if (n == keccak256("NotEarlier")) return FraudVerifier.NotEarlier.selector;
         // The root names the earlier checkpoint as it names an anchor it does not hold.
         if (n == keccak256("UnknownCheckpoint")) return RootStorage.UnknownAnchor.selector;
@@ -282,6 +292,11 @@ contract VectorsTest is RootFixture {
             string memory k = c("cases", i);
             FraudProof memory proof = abi.decode(vm.parseJsonBytes(j, string.concat(k, ".proof")), (FraudProof));
             uint256 snap = vm.snapshotState();
+            // A chain's first block: the root holds none of its checkpoints yet.
+            if (vm.keyExistsJson(j, string.concat(k, ".bare"))) {
+                vm.revertToState(bare);
+                vm.warp(NOW);
+            }
             // A proof anchored to a fork's checkpoint: the root accepts the checkpoint first.
             if (vm.keyExistsJson(j, string.concat(k, ".checkpoint"))) {
                 root.submitCheckpoint(
@@ -303,8 +318,8 @@ contract VectorsTest is RootFixture {
                     for (uint256 v = 0; v < 4; ++v) {
                         (uint256 stake,,) = root.stakeOf(CHAIN, validatorAt(v));
                         bool culprit;
-                        for (uint256 i = 0; i < culprits.length; ++i) {
-                            culprit = culprit || culprits[i] == v;
+                        for (uint256 m = 0; m < culprits.length; ++m) {
+                            culprit = culprit || culprits[m] == v;
                         }
                         assertEq(stake == 0, culprit, "slashed exactly the culprits");
                     }
@@ -320,7 +335,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 129, "every fraud vector convicts");
+        assertEq(convicted, 131, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

@@ -87,29 +87,41 @@ pub enum LinkError {
 }
 
 /// Checks that `blocks` extend `head` one height at a time, bodies matching their headers,
-/// and end exactly at the checkpointed `anchor`. Then every block is the one the anchor's
-/// certificate commits to, whoever served it.
+/// and end exactly at the checkpointed `anchor`, each naming the one before it as its parent
+/// or held, with `head`'s history, in the anchor's history. Then every block is the one the
+/// anchor's certificate commits to, whoever served it; a parent link the run breaks is one
+/// the anchor's signers certified ([`crate::fraud::verify_broken_history`] proves it).
 pub fn check_links(
     head: &ChainHead,
     blocks: &[Block],
     anchor: &BlockHeader,
 ) -> Result<(), LinkError> {
-    let mut parent = head.hash;
+    let (mut parent, mut history) = (head.hash, head.history.clone());
+    let mut broken = None;
     for (index, block) in blocks.iter().enumerate() {
         let parent_height = head.height + index as u64;
-        check_link(block, parent_height, parent).map_err(|e| match e {
-            header::LinkError::Height { expected, got } => {
-                LinkError::Height { index, expected, got }
+        match check_link(block, parent_height, parent) {
+            Ok(()) => {}
+            Err(header::LinkError::Parent { height, parent }) => {
+                broken.get_or_insert(LinkError::Parent { height, parent });
             }
-            header::LinkError::Parent { height, parent } => LinkError::Parent { height, parent },
-            header::LinkError::Body(height) => LinkError::Body(height),
-        })?;
+            Err(header::LinkError::Height { expected, got }) => {
+                return Err(LinkError::Height { index, expected, got })
+            }
+            Err(header::LinkError::Body(height)) => return Err(LinkError::Body(height)),
+        }
+        if index > 0 {
+            history.push(parent);
+        }
         parent = block.header.hash();
     }
     if parent != anchor.hash() {
         return Err(LinkError::Anchor { anchor: anchor.hash(), got: parent });
     }
-    Ok(())
+    match broken {
+        Some(e) if history.root() != anchor.historyRoot => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// The first of `blocks` (a run extending `view`'s head) that the ledger refuses, with why.
@@ -278,15 +290,20 @@ impl ProofContext<'_> {
     }
 }
 
-/// Broken history between `bad` and its parent, which the context holds.
+/// Broken history between `bad` and its parent, which the context holds (the empty slot at
+/// height 0 for the first block).
 fn parent_link(cx: &ProofContext<'_>, bad: &Block) -> Result<FraudProof, ProofError> {
     let b = bad.header.height;
-    let k = b.checked_sub(1).filter(|k| *k > 0).ok_or(ProofError::Missing(0))?;
+    let k = b.checked_sub(1).ok_or(ProofError::Missing(0))?;
+    let (witness, witness_proof) = match k {
+        0 => (BlockHeader::default(), MerkleProof::default()),
+        k => (cx.block(k)?.header.clone(), cx.history_proof(k)?),
+    };
     let ev = BrokenHistoryEvidence {
         broken: bad.header.clone(),
         brokenProof: cx.history_proof(b)?,
-        witness: cx.block(k)?.header.clone(),
-        witnessProof: cx.history_proof(k)?,
+        witness,
+        witnessProof: witness_proof,
         other: B256::ZERO,
         underBroken: MerkleProof::default(),
     };

@@ -147,6 +147,9 @@ pub enum FraudError {
         /// The broken header's height.
         broken: u64,
     },
+    /// The slot at height 0 holds no block under any history: no leaf stands there.
+    #[error("height 0 holds no block")]
+    EmptySlot,
     /// The parent holds a checkpoint at or above the contradicted height and below the anchor:
     /// conflicting checkpoints prove the fabrication without voiding it.
     #[error("the parent holds a checkpoint at {0}, between the contradiction and the anchor")]

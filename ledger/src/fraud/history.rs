@@ -54,10 +54,13 @@ pub fn verify_conflicting_checkpoints(
 /// but breaks what a header owes its parent ([`crate::header::check_time`] and the deposit
 /// range [`crate::block::apply_block`] checks): a time before the parent's, deposits that do
 /// not start where the parent's ended, or a range that ends before it starts; the chain rolls
-/// back to b. `accepted` is the parent's own lookup of its checkpoint at a height: one from
-/// the rollback height up to the anchor's refuses the proof (conflicting checkpoints prove a
-/// fabrication below it without voiding the checkpoint; a fault at or below a checkpoint is
-/// proven under that checkpoint).
+/// back to b. The first block's witness is the empty slot at height 0, which holds no block
+/// (only its height is read, and no `other` stands there): the first block names no parent
+/// (hash zero) and its deposits start at 0; a first block breaking that rolls the chain back
+/// to its own height, 1. `accepted` is the parent's own lookup of its checkpoint at a height:
+/// one from the rollback height up to the anchor's refuses the proof (conflicting
+/// checkpoints prove a fabrication below it without voiding the checkpoint; a fault at or
+/// below a checkpoint is proven under that checkpoint).
 pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -68,6 +71,9 @@ pub fn verify_broken_history(
         return Err(FraudError::NotBelow { witness: k, broken: b });
     }
     verify_block_in_history(chain_id, anchor, &e.broken, &e.brokenProof, b)?;
+    if k == 0 {
+        return first_block(e).map(|()| FraudVerdict::at(FraudKind::BrokenHistory, b));
+    }
     verify_block_in_history(chain_id, anchor, &e.witness, &e.witnessProof, k)?;
     let witness = e.witness.hash();
     let height = if e.other == B256::ZERO {
@@ -94,6 +100,25 @@ pub fn verify_broken_history(
         k
     };
     Ok(FraudVerdict::at(FraudKind::BrokenHistory, height))
+}
+
+/// The first block, broken against the empty slot before it: it names a parent, or its
+/// deposits do not start at 0, or they end before they start.
+fn first_block(e: &BrokenHistoryEvidence) -> Result<(), FraudError> {
+    let (b, h) = (e.broken.height, &e.broken);
+    if b != 1 {
+        return Err(FraudError::NotParent { witness: 0, broken: b });
+    }
+    if e.other != B256::ZERO {
+        return Err(FraudError::EmptySlot);
+    }
+    if h.parentHash != B256::ZERO
+        || h.depositNonceStart != 0
+        || h.depositNonceEnd < h.depositNonceStart
+    {
+        return Ok(());
+    }
+    Err(FraudError::HistoriesAgree)
 }
 
 /// History equivocation: the anchor's history holds `e.shown` at a height j below the anchor,

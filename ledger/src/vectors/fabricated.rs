@@ -177,3 +177,52 @@ pub(super) fn broken_schedule(
     ];
     (checkpoint, cases)
 }
+
+/// A chain's first block as a quorum could certify it, judged against the empty slot before
+/// it, on a root that holds no checkpoint of the chain yet: each chain has an empty block 2
+/// over it, certified by validators 1 to 3. Block 1 names a parent; its deposits start at 5;
+/// it is honest; or it is broken and the evidence stands another leaf in the empty slot.
+pub(super) fn first_blocks(
+) -> Vec<(&'static str, crate::types::Checkpoint, crate::types::BrokenHistoryEvidence)> {
+    let elsewhere = B256::repeat_byte(0xe1);
+    let parent: fn(&mut crate::types::BlockHeader) = |h| h.parentHash = B256::repeat_byte(0xe1);
+    let deposits: fn(&mut crate::types::BlockHeader) =
+        |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5);
+    let honest: fn(&mut crate::types::BlockHeader) = |_| {};
+    [
+        ("broken_history_first_block_parent", parent, B256::ZERO),
+        ("broken_history_first_block_deposits", deposits, B256::ZERO),
+        ("broken_history_first_block_honest", honest, B256::ZERO),
+        ("broken_history_first_block_other_leaf", parent, elsewhere),
+    ]
+    .into_iter()
+    .map(|(name, edit, other)| {
+        let mut chain = testkit::TestChain::new();
+        chain.commit_edited(vec![], edit);
+        chain.commit_unchecked(vec![]);
+        let evidence = crate::types::BrokenHistoryEvidence {
+            broken: chain.blocks[0].header.clone(),
+            brokenProof: chain.history_under(1, 2),
+            witness: crate::types::BlockHeader::default(),
+            witnessProof: MerkleProof::default(),
+            other,
+            underBroken: MerkleProof::default(),
+        };
+        (name, tip_certified_by_1_to_3(&chain), evidence)
+    })
+    .collect()
+}
+
+/// The fields of broken-history evidence, as a vector lists them.
+pub(super) fn broken_history_json(e: &crate::types::BrokenHistoryEvidence) -> serde_json::Value {
+    use super::h;
+    use alloy_sol_types::SolValue;
+    serde_json::json!({
+        "broken": h(e.broken.abi_encode()),
+        "brokenProof": h(e.brokenProof.abi_encode()),
+        "witness": h(e.witness.abi_encode()),
+        "witnessProof": h(e.witnessProof.abi_encode()),
+        "other": e.other.to_string(),
+        "underBroken": h(e.underBroken.abi_encode()),
+    })
+}

@@ -21,8 +21,9 @@ use crate::types::{
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use fabricated::{
-    broken_headers, broken_schedule, certified_fork, fabricate_at, fabricated_checkpoint,
-    fork_checkpoint, inflating_fork, past_the_limit, tip_certified_by_1_to_3,
+    broken_headers, broken_history_json, broken_schedule, certified_fork, fabricate_at,
+    fabricated_checkpoint, first_blocks, fork_checkpoint, inflating_fork, past_the_limit,
+    tip_certified_by_1_to_3,
 };
 use serde_json::{json, Value};
 
@@ -652,18 +653,22 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let held = |height: u64| (height == 3 || height == 5).then(|| stored(height)).flatten();
         let proof = ev::proof(SolFraudKind::BrokenHistory, &anchor, &certificate, &evidence);
         let result = fraud::judge(&chain.domain, &proof, |_| None, held, schedule);
-        let evidence_json = json!({
-            "broken": h(evidence.broken.abi_encode()),
-            "brokenProof": h(evidence.brokenProof.abi_encode()),
-            "witness": h(evidence.witness.abi_encode()),
-            "witnessProof": h(evidence.witnessProof.abi_encode()),
-            "other": evidence.other.to_string(),
-            "underBroken": h(evidence.underBroken.abi_encode()),
-        });
-        push(name, "BrokenHistory", evidence_json, proof, result);
+        push(name, "BrokenHistory", broken_history_json(&evidence), proof, result);
         if let Some(c) = checkpoint {
             submitted.push((name, c));
         }
+    }
+    // A first block against the empty slot before it, on a root holding no checkpoint of the
+    // chain yet (`bare`): the case's checkpoint at 2 is the lowest at or above it.
+    let first_blocks = first_blocks();
+    let mut bare = Vec::new();
+    for (name, checkpoint, evidence) in &first_blocks {
+        let (anchor, certificate) = (&checkpoint.header, &checkpoint.certificate);
+        let proof = ev::proof(SolFraudKind::BrokenHistory, anchor, certificate, evidence);
+        let result = fraud::judge(&chain.domain, &proof, |_| None, |_| None, schedule);
+        push(name, "BrokenHistory", broken_history_json(evidence), proof, result);
+        submitted.push((name, checkpoint));
+        bare.push(*name);
     }
     // A fork above every checkpoint the root holds, against the chain's certificate of the
     // block it replaces (validators 0 to 2 signed it, 1 to 3 the fork: 1 and 2 signed both);
@@ -749,6 +754,9 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         let name = case["name"].as_str().unwrap_or_default().to_owned();
         if let Some((_, c)) = submitted.iter().find(|(n, _)| *n == name) {
             case["checkpoint"] = json!({ "header": h(c.header.abi_encode()), "certificate": h(c.certificate.abi_encode()) });
+        }
+        if bare.contains(&name.as_str()) {
+            case["bare"] = json!(true);
         }
     }
 

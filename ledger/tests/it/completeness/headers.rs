@@ -1,5 +1,6 @@
-//! The law's cases about headers: a history root over a forged block, and a header that
-//! breaks the schedule or goes back in time.
+//! The law's cases about headers: a history root over a forged block, a header that breaks
+//! the schedule or goes back in time, and a first block broken against the empty slot
+//! before it.
 
 use super::*;
 
@@ -73,4 +74,53 @@ fn a_header_breaking_the_schedule_or_going_back_in_time_is_convicted() {
     let (parent, run) = (&chain.blocks[1].header, &chain.blocks[2..]);
     assert!(first_broken_header(Some(parent), run, &schedule).is_none());
     assert_eq!(link_verdict(&LinkError::Body(3)), NotAFault("the header commits to its body"));
+}
+
+/// A chain's first block that names a parent, or whose deposits do not start at 0: the
+/// watcher's run from the empty chain breaks its link at block 1, which the anchor's history
+/// holds all the same; the ledger refuses block 1, and the proof stands it against the empty
+/// slot at height 0. Every block is void (the chain rolls back to 1).
+#[test]
+fn a_first_block_naming_a_parent_or_starting_its_deposits_past_zero_is_convicted() {
+    let faults: [(&str, HeaderFault); 3] = [
+        ("a parent named", |h| h.parentHash = B256::repeat_byte(9)),
+        ("deposits from 5", |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5)),
+        ("deposits from 5 to 3", |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 3)),
+    ];
+    let alice = testkit::user("alice");
+    for (name, edit) in faults {
+        let mut honest = TestChain::new();
+        honest.record_deposit(alice.address(), Address::ZERO, 100);
+        let mut chain = honest.clone();
+        chain.commit_edited(Vec::new(), edit);
+        chain.commit_unchecked(Vec::new());
+        check_links(&honest.state.head, &chain.blocks, chain.tip())
+            .unwrap_or_else(|e| panic!("{name}: the anchor's history holds the run: {e}"));
+        let (bad, refusals) = first_refusals(&chain.domain, &honest.state, &chain.blocks)
+            .unwrap_or_else(|| panic!("{name}: block 1 is valid"));
+        assert_eq!(bad.header.height, 1, "{name}");
+        assert_eq!(verdict(&refusals[0]), Convicted(FraudKind::BrokenHistory), "{name}");
+        let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+        let proof = chain
+            .with_proof_context(|cx| build_first_proof(cx, bad, &refusals, records))
+            .unwrap_or_else(|e| panic!("{name}: no proof: {e}"));
+        let judged = fraud::judge(&chain.domain, &proof, records, |_| None, |_| None)
+            .unwrap_or_else(|e| panic!("{name}: the parent refuses the proof: {e}"));
+        assert_eq!((judged.kind, judged.height), (FraudKind::BrokenHistory, 1), "{name}");
+    }
+}
+
+/// A run whose link breaks where the anchor's history holds another block is not the
+/// anchor's: the watcher refuses it and proves nothing from it.
+#[test]
+fn a_run_breaking_a_link_the_anchors_history_does_not_hold_is_refused() {
+    let (chain, honest) = with_header_fault(|_| Vec::new(), |_| {});
+    let mut run = chain.blocks[2..].to_vec();
+    run[0].header.parentHash = B256::repeat_byte(9);
+    let anchor = run[1].header.clone();
+    // The anchor's history holds the real block 3, not the one served.
+    assert!(matches!(
+        check_links(&honest.state.head, &run, &anchor),
+        Err(plasma_ledger::prove::LinkError::Parent { height: 3, .. })
+    ));
 }

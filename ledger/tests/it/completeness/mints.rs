@@ -141,10 +141,11 @@ fn first_proven(chain: &TestChain, honest: &TestChain) -> (FraudKind, u64) {
 }
 
 #[test]
-fn a_first_block_whose_range_no_block_before_shows_broken_still_has_its_body_proven() {
-    // Deposits 0..=5 recorded. Block 1 claims the range 5..6 (a chain's first starts at 0;
-    // with no block before it, nothing shows that broken): it mints deposit 5 and inflates it,
-    // or mints deposit 0, below its own range.
+fn a_first_block_whose_range_starts_past_zero_is_proven_by_its_header_with_its_body_judged_too() {
+    // Deposits 0..=5 recorded. Block 1 claims the range 5..6 (a chain's first starts at 0,
+    // which the empty slot before it shows): it mints deposit 5 and inflates it, or mints
+    // deposit 0, below its own range. Its header is proven; its body's refusal stands beside
+    // the range's, proven too.
     let alice = testkit::user("alice");
     let mut honest = TestChain::new();
     let records: Vec<_> =
@@ -154,47 +155,24 @@ fn a_first_block_whose_range_no_block_before_shows_broken_still_has_its_body_pro
         &[(UtxoPos::new(1, 0, 0), &alice)],
         vec![Output::new(alice.address(), Address::ZERO, U256::from(3_000))],
     );
-    let mut chain = honest.clone();
-    chain.commit_edited(vec![deposit_transaction(&records[5]), inflating], |h| {
-        (h.depositNonceStart, h.depositNonceEnd) = (5, 6)
-    });
-    chain.commit_unchecked(Vec::new());
-    assert_eq!(first_proven(&chain, &honest), (FraudKind::Inflation, 1));
-
-    let mut chain = honest.clone();
-    chain.commit_edited(vec![deposit_transaction(&records[0])], |h| {
-        (h.depositNonceStart, h.depositNonceEnd) = (5, 6)
-    });
-    chain.commit_unchecked(Vec::new());
-    assert_eq!(first_proven(&chain, &honest), (FraudKind::DepositMismatch, 1));
-}
-
-#[test]
-fn a_block_no_proof_covers_does_not_hide_a_proven_fault_after_it() {
-    // Block 1's range starts at 5, with nothing else wrong: no block before it shows that
-    // broken. Block 2 spends an output block 1 never created. The watcher proves block 2.
-    let alice = testkit::user("alice");
-    let mut honest = TestChain::new();
-    honest.record_deposit(alice.address(), Address::ZERO, 30);
-    let mut chain = honest.clone();
-    chain.commit_edited(Vec::new(), |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
-    let spend = build::transfer(
-        &chain.domain,
-        &[(UtxoPos::new(1, 0, 0), &alice)],
-        vec![Output::new(alice.address(), Address::ZERO, U256::from(30))],
-    );
-    chain.commit_edited(vec![spend], |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
-    chain.commit_edited(Vec::new(), |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5));
-    let refused: Vec<_> = refused_blocks(&chain.domain, &honest.state, &chain.blocks).collect();
-    let heights: Vec<_> = refused.iter().map(|(b, _)| b.header.height).collect();
-    assert_eq!(heights, [1, 2]);
-    let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
-    let proof = |i: usize| {
-        let (bad, refusals) = &refused[i];
-        chain.with_proof_context(|cx| build_first_proof(cx, bad, refusals, records))
-    };
-    assert!(proof(0).is_err(), "block 1 has no proof yet");
-    let judged = fraud::judge(&chain.domain, &proof(1).unwrap(), records, |_| None, |_| None)
-        .expect("the parent convicts block 2");
-    assert_eq!((judged.kind, judged.height), (FraudKind::NonexistentInput, 2));
+    let below = vec![deposit_transaction(&records[0])];
+    for (body, body_kind) in [
+        (vec![deposit_transaction(&records[5]), inflating], FraudKind::Inflation),
+        (below, FraudKind::DepositMismatch),
+    ] {
+        let mut chain = honest.clone();
+        chain.commit_edited(body, |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 6));
+        chain.commit_unchecked(Vec::new());
+        assert_eq!(first_proven(&chain, &honest), (FraudKind::BrokenHistory, 1));
+        let (bad, refusals) =
+            first_refusals(&chain.domain, &honest.state, &chain.blocks).expect("block 1");
+        assert!(matches!(refusals[0], BlockError::DepositRangeBroken { start: 5, .. }));
+        let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+        let body = chain
+            .with_proof_context(|cx| build_first_proof(cx, bad, &refusals[1..], records))
+            .expect("the body's refusal is proven on its own");
+        let judged = fraud::judge(&chain.domain, &body, records, |_| None, |_| None)
+            .expect("the parent convicts the body");
+        assert_eq!((judged.kind, judged.height), (body_kind, 1));
+    }
 }

@@ -19,8 +19,8 @@ use plasma_ledger::children::ChildError;
 use plasma_ledger::fraud::{self, FraudKind};
 use plasma_ledger::header::{HeaderError, LinkError};
 use plasma_ledger::prove::{
-    build_first_proof, build_header_proof, build_proof, first_broken_header, first_invalid,
-    first_refusals, history_equivocation, refused_blocks, ProofContext, Schedule,
+    build_first_proof, build_header_proof, build_proof, check_links, first_broken_header,
+    first_invalid, first_refusals, history_equivocation, refused_blocks, ProofContext, Schedule,
 };
 use plasma_ledger::testkit::{self, TestChain};
 use plasma_ledger::tx::{FormError, TxError};

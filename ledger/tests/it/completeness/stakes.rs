@@ -292,3 +292,39 @@ fn a_valid_transaction_too_large_for_a_block_reader_is_convicted() {
     chain.commit(vec![honest]);
     assert_eq!(chain.state.child(child).expect("registered").rollback_height, 1);
 }
+
+#[test]
+fn a_block_no_proof_covers_does_not_hide_a_proven_fault_after_it() {
+    // Block 5: a fraud proof taking Alice's 20 and paying Mallory 10 (which operators it takes
+    // is bookkeeping, not proven). Block 6 spends an output block 5 never created. The
+    // watcher judges block 6 with block 5 taken as given, and proves it.
+    let (before, child) = staked();
+    let mallory = testkit::user("mallory");
+    let mut chain = before.clone();
+    chain.commit_unchecked(vec![proof(
+        child,
+        (TxRef { height: 4, index: 2 }, 0),
+        mallory.address(),
+        10,
+    )]);
+    let spend = build::transfer(
+        &chain.domain,
+        &[(UtxoPos::new(5, 0, 3), &mallory)],
+        vec![Output::new(mallory.address(), Address::ZERO, U256::from(10))],
+    );
+    chain.commit_unchecked(vec![spend]);
+    chain.commit_unchecked(Vec::new());
+    let run = &chain.blocks[4..];
+    let refused: Vec<_> = refused_blocks(&chain.domain, &before.state, run).collect();
+    let heights: Vec<_> = refused.iter().map(|(b, _)| b.header.height).collect();
+    assert_eq!(heights, [5, 6]);
+    let records = |n: u64| before.state.parent_deposits.get(&n).cloned();
+    let proof = |i: usize| {
+        let (bad, refusals) = &refused[i];
+        chain.with_proof_context(|cx| build_first_proof(cx, bad, refusals, records))
+    };
+    assert!(proof(0).is_err(), "block 5 has no proof yet");
+    let judged = fraud::judge(&chain.domain, &proof(1).unwrap(), records, |_| None, |_| None)
+        .expect("the parent convicts block 6");
+    assert_eq!((judged.kind, judged.height), (FraudKind::NonexistentInput, 6));
+}
