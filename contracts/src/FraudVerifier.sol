@@ -9,6 +9,11 @@ import {FormVerifier} from "./FormVerifier.sol";
 import {ChildVerifier} from "./ChildVerifier.sol";
 import {LinkVerifier} from "./LinkVerifier.sol";
 
+/// What `FraudVerifier` reads of the root: its checkpoint of a chain at a height (zero: none).
+interface RootCheckpoints {
+    function checkpoints(uint64 chainId, uint64 height) external view returns (bytes32);
+}
+
 /// @title FraudVerifier
 /// @notice Stateless judge of fraud evidence, one function per kind, mirroring
 /// `ledger::fraud`. Each returns the height of the first invalid block or reverts with why the
@@ -437,6 +442,23 @@ contract FraudVerifier {
         }
     }
 
+    /// @notice `brokenHistoryOf` on `ev` (the ABI encoding of `BrokenHistoryEvidence`), as the
+    /// root judges it: a contradiction at the witness's height, where `root` holds the witness
+    /// as its own checkpoint, convicts the broken block instead (the checkpoint stands, and
+    /// would refuse a rollback to its height).
+    function brokenHistory(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev, address root)
+        external
+        view
+        returns (uint64 height)
+    {
+        BrokenHistoryEvidence memory e = abi.decode(ev, (BrokenHistoryEvidence));
+        height = this.brokenHistoryOf(chainId, anchor, e);
+        uint64 k = e.witness.height;
+        if (height == k && k != 0 && RootCheckpoints(root).checkpoints(chainId, k) == keccak256(abi.encode(e.witness))) {
+            height = e.broken.height;
+        }
+    }
+
     /// @notice The anchor's history contradicts itself: it holds `e.broken` at height b and
     /// `e.witness` at k < b, and `e.broken` names another block at k: its parent hash (k ==
     /// b - 1, `e.other` zero) or the leaf `e.other` that `e.underBroken` proves at k under its
@@ -447,7 +469,7 @@ contract FraudVerifier {
     /// no `e.other` stands there): the first block names no parent and its deposits start at
     /// 0; breaking that returns 1. The chain rolls back to the height returned; the caller must confirm that it holds no
     /// checkpoint at a height from there up to the anchor's.
-    function brokenHistory(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
+    function brokenHistoryOf(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
         external
         pure
         returns (uint64)
@@ -478,12 +500,12 @@ contract FraudVerifier {
     // ---- helpers --------------------------------------------------------------------
 
     /// The first block, broken against the empty slot before it: it names a parent, or its
-    /// deposits do not start at 0, or they end before they start (`brokenHistory`).
+    /// deposits do not start at 0 (from 0, they cannot end before they start; `brokenHistory`).
     function _firstBlock(BrokenHistoryEvidence calldata e) private pure returns (uint64) {
         BlockHeader calldata h = e.broken;
         if (h.height != 1) revert NotParent(0, h.height);
         if (e.other != 0) revert EmptySlot();
-        if (h.parentHash != 0 || h.depositNonceStart != 0 || h.depositNonceEnd < h.depositNonceStart) return 1;
+        if (h.parentHash != 0 || h.depositNonceStart != 0) return 1;
         revert HistoriesAgree();
     }
 

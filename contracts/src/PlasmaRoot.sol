@@ -106,19 +106,42 @@ contract PlasmaRoot is RootStorage {
         emit Unbonded(chainId, msg.sender);
     }
 
-    /// @notice Returns an unbonded validator's stake once it can no longer be slashed.
+    /// @notice Returns an unbonded validator's stake once it can no longer be slashed
+    /// (`unlockedAt`).
     function withdrawStake(uint64 chainId) external nonReentrant {
         Stake storage s = _stakes[chainId][msg.sender];
         if (!s.exists || s.bonded) revert NotBonded();
-        if (s.lastConfig != 0) {
-            uint64 superseded = _configs[chainId][s.lastConfig].supersededAt;
-            uint64 until = superseded == 0 ? type(uint64).max : superseded + _chains[chainId].exitPeriod;
-            if (superseded == 0 || block.timestamp < until) revert StakeLocked(until);
-        }
+        uint64 until = unlockedAt(chainId, msg.sender);
+        if (block.timestamp < until) revert StakeLocked(until);
         uint256 amount = s.amount;
         delete _stakes[chainId][msg.sender];
         emit StakeWithdrawn(chainId, msg.sender, amount);
         _sendEth(msg.sender, amount);
+    }
+
+    /// @notice When `operator`'s stake on `chainId` can no longer be slashed (`type(uint64).max`:
+    /// not foreseeable yet). Configurations that include it are numbered up to its
+    /// `lastConfig` (the members a proposal snapshots stay until they unbond), and any of them
+    /// that was ever active counts its power for the heights it certified: the stake stays
+    /// locked until a later configuration became active in place of the last of them that was,
+    /// or may still become, active, and the exit period has passed since. A pending one may
+    /// still be acknowledged; a displaced one never will, and the one active while it was
+    /// pending counted what it would have. On a frozen chain (no configuration changes any
+    /// more), every stake is free an exit period after the freeze: what the fraud proven took
+    /// is gone, and a proof of an earlier block is due within that period.
+    function unlockedAt(uint64 chainId, address operator) public view returns (uint64) {
+        uint32 last = _stakes[chainId][operator].lastConfig;
+        if (last == 0) return 0;
+        Chain storage c = _chains[chainId];
+        Config storage cfg = _configs[chainId][last];
+        uint32 counted = last;
+        if (cfg.activeFrom == 0) {
+            counted = last == c.pendingConfig ? 0 : cfg.displacedUnder;
+        }
+        uint64 superseded = counted == 0 ? 0 : _configs[chainId][counted].supersededAt;
+        uint64 until = superseded == 0 ? type(uint64).max : superseded + c.exitPeriod;
+        if (c.frozen && c.frozenAt + c.exitPeriod < until) until = c.frozenAt + c.exitPeriod;
+        return until;
     }
 
     /// @notice Snapshots the pending set as the next numbered configuration. The first one

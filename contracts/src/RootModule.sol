@@ -135,7 +135,9 @@ contract RootModule is RootStorage {
             c.activeConfig = id;
             emit ConfigurationActivated(chainId, id, 1);
         } else {
-            if (c.pendingConfig != 0) _configs[chainId][c.pendingConfig].supersededAt = uint64(block.timestamp);
+            // Displaced, it can never become active; whoever it counted stays counted by the
+            // active one (`PlasmaRoot.withdrawStake`).
+            if (c.pendingConfig != 0) _configs[chainId][c.pendingConfig].displacedUnder = c.activeConfig;
             c.pendingConfig = id;
         }
     }
@@ -179,6 +181,7 @@ contract RootModule is RootStorage {
             }
         }
         c.rollbackHeight = height;
+        if (!c.frozen) c.frozenAt = uint64(block.timestamp);
         c.frozen = true;
         c.pendingConfig = 0;
         (uint256 slashed, uint256 reward) = _slash(chainId, cfgId, culprits);
@@ -220,7 +223,7 @@ contract RootModule is RootStorage {
             uint64 h = e.earlier.height;
             if (checkpoints[chainId][h] != keccak256(abi.encode(e.earlier))) revert UnknownAnchor(h);
         } else if (kind == FraudKind.BrokenHistory) {
-            height = verifier.brokenHistory(chainId, anchor, abi.decode(ev, (BrokenHistoryEvidence)));
+            height = verifier.brokenHistory(chainId, anchor, ev, address(this));
         } else if (kind == FraudKind.HistoryEquivocation) {
             height = verifier.historyEquivocation(chainId, anchor, abi.decode(ev, (HistoryEquivocationEvidence)));
         } else if (kind == FraudKind.BrokenSchedule) {

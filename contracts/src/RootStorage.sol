@@ -44,6 +44,8 @@ abstract contract RootStorage {
         // slot
         address registrant;
         uint96 minStake;
+        // slot
+        uint64 frozenAt; // when a fraud proof first froze it (0: live)
     }
 
     /// A numbered validator configuration; its keys live in `KeyStore` chunks.
@@ -52,7 +54,8 @@ abstract contract RootStorage {
         uint16 size;
         uint64 activeFrom; // first height it certifies (0: not yet active)
         bytes32 setHash;
-        uint64 supersededAt; // when the next configuration replaced it (0: still current)
+        uint64 supersededAt; // when a later configuration became active in its place (0: never)
+        uint32 displacedUnder; // never active: the one active when a newer proposal displaced it
     }
 
     /// A validator's bond on one chain.

@@ -307,6 +307,33 @@ contract FraudTest is FraudFixture {
         assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "the chain's exit paid");
     }
 
+    /// A fraud proof freezes the chain, and nothing supersedes configuration 1 any more.
+    /// Validator 0, which did not sign the fork, gets its stake back an exit period after the
+    /// freeze, not before; the slashed signers get nothing.
+    function test_an_honest_validator_of_a_frozen_chain_withdraws_an_exit_period_after_the_freeze() public {
+        (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
+        root.submitCheckpoint(fork, forkCert);
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
+        _assertOnlyValidators1To3Slashed();
+        uint64 freeAt = uint64(block.timestamp) + PERIOD;
+        for (uint256 v = 0; v < 4; ++v) {
+            vm.prank(validatorAt(v));
+            root.unbond(CHAIN);
+        }
+        vm.prank(validatorAt(0));
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.StakeLocked.selector, freeAt));
+        root.withdrawStake(CHAIN);
+        vm.warp(freeAt);
+        for (uint256 v = 0; v < 4; ++v) {
+            address op = validatorAt(v);
+            uint256 before = op.balance;
+            vm.prank(op);
+            root.withdrawStake(CHAIN);
+            assertEq(op.balance - before, v == 0 ? STAKE : 0, "the honest stake back, the slashed nothing");
+        }
+    }
+
     /// Validators 1 to 3 certify a fork at 6 whose block 3 pays Alice's change to Mallory at
     /// 3:0:0, where the chain's block 3 pays Carol. Mallory exits the fork's output first,
     /// under its checkpoint; Carol's exit of the chain's output at the same position, under the

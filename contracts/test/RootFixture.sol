@@ -108,6 +108,16 @@ abstract contract RootFixture is Test {
         );
     }
 
+    /// A checkpoint at 6 certified by the committee whose next set is validators 3, 1 and 2
+    /// (`root.json`'s `rotation`): the members validator 0's unbonding leaves, as the root
+    /// orders them.
+    function rotation() internal view returns (BlockHeader memory, CommitCertificate memory) {
+        return (
+            abi.decode(vm.parseJsonBytes(world, ".rotation.header"), (BlockHeader)),
+            abi.decode(vm.parseJsonBytes(world, ".rotation.certificate"), (CommitCertificate))
+        );
+    }
+
     /// The fork's checkpoint at 6 (`root.json`'s `fork`), certified by validators 1 to 3: its
     /// block 5 is not the one checkpointed at 5.
     function forkCheckpoint() internal view returns (BlockHeader memory, CommitCertificate memory) {

@@ -100,6 +100,41 @@ contract StakingTest is RootFixture {
         root.withdrawStake(CHAIN);
     }
 
+    /// Validator 0 of active configuration 1 proposes configuration 2 (with itself), unbonds,
+    /// and proposes 3 (without itself), displacing 2. Configuration 1, still active, counts
+    /// its power: its stake stays at stake for what 1 signs, an exit period past the pending
+    /// one's displacement and after. Once 3 is acknowledged (1 superseded), it is free an
+    /// exit period on, and not before.
+    function test_displacing_its_own_pending_configuration_does_not_free_a_counted_stake() public {
+        bondCommittee();
+        address v0 = validatorAt(0);
+        (uint256 stake,,) = root.stakeOf(CHAIN, v0);
+        vm.startPrank(v0);
+        assertEq(root.proposeConfiguration(CHAIN), 2, "configuration 2, with validator 0");
+        root.unbond(CHAIN);
+        assertEq(root.proposeConfiguration(CHAIN), 3, "configuration 3, without it");
+        vm.warp(block.timestamp + PERIOD + 1);
+        vm.expectPartialRevert(RootStorage.StakeLocked.selector);
+        root.withdrawStake(CHAIN);
+        vm.stopPrank();
+        assertEq(root.chain(CHAIN).activeConfig, 1, "configuration 1 still certifies");
+        (uint256 held,,) = root.stakeOf(CHAIN, v0);
+        assertEq(held, stake, "still at stake for what configuration 1 signs");
+
+        (BlockHeader memory header, CommitCertificate memory cert) = rotation();
+        root.submitCheckpoint(header, cert);
+        assertEq(root.chain(CHAIN).activeConfig, 3, "configuration 3 acknowledged");
+        uint64 freeAt = uint64(block.timestamp) + PERIOD;
+        vm.prank(v0);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.StakeLocked.selector, freeAt));
+        root.withdrawStake(CHAIN);
+        vm.warp(freeAt);
+        uint256 before = v0.balance;
+        vm.prank(v0);
+        root.withdrawStake(CHAIN);
+        assertEq(v0.balance, before + stake, "returned once nothing counts it");
+    }
+
     function test_unbonded_before_any_configuration_withdraws_at_once() public {
         (bytes memory key, bytes memory pop, address op) = _key(0);
         vm.deal(op, 1 ether);

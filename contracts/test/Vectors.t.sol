@@ -95,6 +95,7 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("DifferentDeposits")) return FraudVerifier.DifferentDeposits.selector;
         if (n == keccak256("HistoriesAgree")) return FraudVerifier.HistoriesAgree.selector;
         if (n == keccak256("EmptySlot")) return FraudVerifier.EmptySlot.selector;
+        if (n == keccak256("NotParent")) return FraudVerifier.NotParent.selector;
         if (n == keccak256("NotEarlier")) return FraudVerifier.NotEarlier.selector;
         // The root names the earlier checkpoint as it names an anchor it does not hold.
         if (n == keccak256("UnknownCheckpoint")) return RootStorage.UnknownAnchor.selector;
@@ -335,7 +336,7 @@ contract VectorsTest is RootFixture {
             }
             vm.revertToState(snap);
         }
-        assertEq(convicted, 131, "every fraud vector convicts");
+        assertEq(convicted, 132, "every fraud vector convicts");
     }
 
     /// A transaction's identity (`ledger::types::Transaction::hash`): `keccak256(abi.encode(t))`

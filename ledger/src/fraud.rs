@@ -563,7 +563,15 @@ pub fn judge(
         Kind::BrokenHistory => {
             let e: BrokenHistoryEvidence =
                 decode("BrokenHistoryEvidence", bytes, max).map_err(FraudError::Evidence)?;
-            verify_broken_history(chain_id, anchor, &e)
+            let verdict = verify_broken_history(chain_id, anchor, &e)?;
+            // A contradiction at the witness's height, where the parent holds the witness as
+            // its own checkpoint, convicts the block that contradicts it: the checkpoint
+            // stands (and would refuse a rollback to its height).
+            let k = e.witness.height;
+            match verdict.height == k && k > 0 && accepted(k) == Some(e.witness.hash()) {
+                true => Ok(FraudVerdict::at(FraudKind::BrokenHistory, e.broken.height)),
+                false => Ok(verdict),
+            }
         }
         Kind::MalformedTransaction => {
             let e: MalformedTransactionEvidence =

@@ -19,7 +19,7 @@ use crate::fraud::{
     verify_history_equivocation, verify_inflation, verify_invalid_signature, verify_malformed,
     verify_nonexistent_input, MintEvidence, MissingInput, SpendEvidence,
 };
-use crate::header::{self, check_link, HeaderError, NextSet};
+use crate::header::{self, HeaderError, NextSet};
 use crate::kind::Kind;
 use crate::registration::child_chain_id;
 use crate::signing::SigningDomain;
@@ -31,7 +31,7 @@ use crate::types::{
     InflationEvidence, InvalidSignatureEvidence, MalformedTransactionEvidence, MerkleProof,
     MintProof, RegistrationProof, TxInclusion, UtxoPos, Validator, MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
-use crate::view::{ChainHead, LedgerView, Stacked};
+use crate::view::{LedgerView, Stacked};
 use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 
@@ -46,83 +46,13 @@ mod escrow;
 mod record;
 mod refusals;
 mod restart;
+mod run;
 mod settlement;
 mod stakes;
 mod succession;
 
 pub use refusals::{build_first_proof, first_refusals, refused_blocks};
-
-/// Why fetched blocks do not lead from this node's head to the parent's checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LinkError {
-    /// A block is not at the next height.
-    #[error("block {index} is at height {got}, {expected} was due")]
-    Height {
-        /// Position in the run.
-        index: usize,
-        /// Due height.
-        expected: u64,
-        /// Its height.
-        got: u64,
-    },
-    /// A block does not extend the one before it.
-    #[error("block {height} does not extend {parent}")]
-    Parent {
-        /// Its height.
-        height: u64,
-        /// The hash it should name.
-        parent: B256,
-    },
-    /// A block's body is not the one its header commits to.
-    #[error("block {0}'s transactions are not its header's")]
-    Body(u64),
-    /// The run does not end at the checkpointed header.
-    #[error("the run ends at {got}, the checkpoint is {anchor}")]
-    Anchor {
-        /// The checkpoint's hash.
-        anchor: B256,
-        /// The run's last hash.
-        got: B256,
-    },
-}
-
-/// Checks that `blocks` extend `head` one height at a time, bodies matching their headers,
-/// and end exactly at the checkpointed `anchor`, each naming the one before it as its parent
-/// or held, with `head`'s history, in the anchor's history. Then every block is the one the
-/// anchor's certificate commits to, whoever served it; a parent link the run breaks is one
-/// the anchor's signers certified ([`crate::fraud::verify_broken_history`] proves it).
-pub fn check_links(
-    head: &ChainHead,
-    blocks: &[Block],
-    anchor: &BlockHeader,
-) -> Result<(), LinkError> {
-    let (mut parent, mut history) = (head.hash, head.history.clone());
-    let mut broken = None;
-    for (index, block) in blocks.iter().enumerate() {
-        let parent_height = head.height + index as u64;
-        match check_link(block, parent_height, parent) {
-            Ok(()) => {}
-            Err(header::LinkError::Parent { height, parent }) => {
-                broken.get_or_insert(LinkError::Parent { height, parent });
-            }
-            Err(header::LinkError::Height { expected, got }) => {
-                return Err(LinkError::Height { index, expected, got })
-            }
-            Err(header::LinkError::Body(height)) => return Err(LinkError::Body(height)),
-        }
-        if index > 0 {
-            history.push(parent);
-        }
-        parent = block.header.hash();
-    }
-    if parent != anchor.hash() {
-        return Err(LinkError::Anchor { anchor: anchor.hash(), got: parent });
-    }
-    match broken {
-        Some(e) if history.root() != anchor.historyRoot => Err(e),
-        _ => Ok(()),
-    }
-}
+pub use run::{check_links, LinkError};
 
 /// The first of `blocks` (a run extending `view`'s head) that the ledger refuses, with why.
 pub fn first_invalid<'b, V: LedgerView>(

@@ -57,7 +57,8 @@ pub fn verify_conflicting_checkpoints(
 /// back to b. The first block's witness is the empty slot at height 0, which holds no block
 /// (only its height is read, and no `other` stands there): the first block names no parent
 /// (hash zero) and its deposits start at 0; a first block breaking that rolls the chain back
-/// to its own height, 1. `accepted` is the parent's own lookup of its checkpoint at a height:
+/// to its own height, 1. A contradiction at k, where the parent holds `e.witness` as its own
+/// checkpoint, convicts `e.broken` instead (rollback to b): [`super::judge`] asks. `accepted` is the parent's own lookup of its checkpoint at a height:
 /// one from the rollback height up to the anchor's refuses the proof (conflicting
 /// checkpoints prove a fabrication below it without voiding the checkpoint; a fault at or
 /// below a checkpoint is proven under that checkpoint).
@@ -103,7 +104,7 @@ pub fn verify_broken_history(
 }
 
 /// The first block, broken against the empty slot before it: it names a parent, or its
-/// deposits do not start at 0, or they end before they start.
+/// deposits do not start at 0 (from 0, they cannot end before they start).
 fn first_block(e: &BrokenHistoryEvidence) -> Result<(), FraudError> {
     let (b, h) = (e.broken.height, &e.broken);
     if b != 1 {
@@ -112,10 +113,7 @@ fn first_block(e: &BrokenHistoryEvidence) -> Result<(), FraudError> {
     if e.other != B256::ZERO {
         return Err(FraudError::EmptySlot);
     }
-    if h.parentHash != B256::ZERO
-        || h.depositNonceStart != 0
-        || h.depositNonceEnd < h.depositNonceStart
-    {
+    if h.parentHash != B256::ZERO || h.depositNonceStart != 0 {
         return Ok(());
     }
     Err(FraudError::HistoriesAgree)

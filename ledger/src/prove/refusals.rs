@@ -46,13 +46,7 @@ where
             None
         }
         Err(first) => {
-            let later = match &first {
-                BlockError::InvalidTransaction { index, .. } => {
-                    refusals_from(domain, &stacked, block, index + 1)
-                }
-                BlockError::DepositRangeBroken { .. } => refusals_from(domain, &stacked, block, 0),
-                _ => Vec::new(),
-            };
+            let later = beside(domain, &stacked, block, &first);
             let mut refusals = [vec![first], later].concat();
             if let Some(outside) = mint_outside_range(block) {
                 if !refusals.contains(&outside) {
@@ -64,6 +58,36 @@ where
             Some((block, refusals))
         }
     })
+}
+
+/// What else `block` breaks beside `first`, the refusal `apply_block` stopped at: the body's
+/// refusals after a transaction's or beside a broken deposit range, and, beside a parent it
+/// does not name, whatever it breaks judged as if it named it (a proof of its link is refused
+/// where its parent is checkpointed; one of its body is not).
+fn beside<V: LedgerView>(
+    domain: &SigningDomain,
+    view: &V,
+    block: &Block,
+    first: &BlockError,
+) -> Vec<BlockError> {
+    match first {
+        BlockError::InvalidTransaction { index, .. } => {
+            refusals_from(domain, view, block, index + 1)
+        }
+        BlockError::DepositRangeBroken { .. } => refusals_from(domain, view, block, 0),
+        BlockError::WrongParent { expected, .. } => {
+            let mut linked = block.clone();
+            linked.header.parentHash = *expected;
+            match apply_block(domain, view, &linked) {
+                Ok(_) => Vec::new(),
+                Err(e) => {
+                    let later = beside(domain, view, &linked, &e);
+                    [vec![e], later].concat()
+                }
+            }
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The fraud proof of `bad` for the first of `refusals` (from [`first_refusals`]) that one

@@ -178,10 +178,21 @@ pub(super) fn broken_schedule(
     (checkpoint, cases)
 }
 
+/// The chain's block 6 naming another parent than block 5 (the root's checkpoint), under an
+/// empty block 7 certified by validators 1 to 3: a link broken right above a checkpoint.
+pub(super) fn broken_above_checkpoint(world: &FraudWorld) -> Fabricated {
+    let mut chain = world.chain.clone();
+    chain.commit_edited(vec![], |h| h.parentHash = B256::repeat_byte(0xe1));
+    chain.commit_unchecked(vec![]);
+    let checkpoint = tip_certified_by_1_to_3(&chain);
+    Fabricated { chain, real: world.chain.clone(), checkpoint }
+}
+
 /// A chain's first block as a quorum could certify it, judged against the empty slot before
 /// it, on a root that holds no checkpoint of the chain yet: each chain has an empty block 2
 /// over it, certified by validators 1 to 3. Block 1 names a parent; its deposits start at 5;
-/// it is honest; or it is broken and the evidence stands another leaf in the empty slot.
+/// it is honest; or it is broken and the evidence stands another leaf in the empty slot, or
+/// stands the empty slot under block 2.
 pub(super) fn first_blocks(
 ) -> Vec<(&'static str, crate::types::Checkpoint, crate::types::BrokenHistoryEvidence)> {
     let elsewhere = B256::repeat_byte(0xe1);
@@ -189,20 +200,22 @@ pub(super) fn first_blocks(
     let deposits: fn(&mut crate::types::BlockHeader) =
         |h| (h.depositNonceStart, h.depositNonceEnd) = (5, 5);
     let honest: fn(&mut crate::types::BlockHeader) = |_| {};
+    // (case, block 1's edit, the leaf stood in the empty slot, the broken block's height)
     [
-        ("broken_history_first_block_parent", parent, B256::ZERO),
-        ("broken_history_first_block_deposits", deposits, B256::ZERO),
-        ("broken_history_first_block_honest", honest, B256::ZERO),
-        ("broken_history_first_block_other_leaf", parent, elsewhere),
+        ("broken_history_first_block_parent", parent, B256::ZERO, 1),
+        ("broken_history_first_block_deposits", deposits, B256::ZERO, 1),
+        ("broken_history_first_block_honest", honest, B256::ZERO, 1),
+        ("broken_history_first_block_other_leaf", parent, elsewhere, 1),
+        ("broken_history_empty_slot_under_the_second_block", parent, B256::ZERO, 2),
     ]
     .into_iter()
-    .map(|(name, edit, other)| {
+    .map(|(name, edit, other, b)| {
         let mut chain = testkit::TestChain::new();
         chain.commit_edited(vec![], edit);
         chain.commit_unchecked(vec![]);
         let evidence = crate::types::BrokenHistoryEvidence {
-            broken: chain.blocks[0].header.clone(),
-            brokenProof: chain.history_under(1, 2),
+            broken: chain.blocks[b as usize - 1].header.clone(),
+            brokenProof: chain.history_under(b, 2),
             witness: crate::types::BlockHeader::default(),
             witnessProof: MerkleProof::default(),
             other,

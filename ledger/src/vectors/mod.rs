@@ -21,9 +21,9 @@ use crate::types::{
 use alloy_primitives::{hex, Address, B256, U256};
 use alloy_sol_types::{SolStruct, SolValue};
 use fabricated::{
-    broken_headers, broken_history_json, broken_schedule, certified_fork, fabricate_at,
-    fabricated_checkpoint, first_blocks, fork_checkpoint, inflating_fork, past_the_limit,
-    tip_certified_by_1_to_3,
+    broken_above_checkpoint, broken_headers, broken_history_json, broken_schedule, certified_fork,
+    fabricate_at, fabricated_checkpoint, first_blocks, fork_checkpoint, inflating_fork,
+    past_the_limit, tip_certified_by_1_to_3,
 };
 use serde_json::{json, Value};
 
@@ -626,6 +626,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let headers = broken_headers(world);
     let real = &broken.real;
     let broken_chain = &broken.chain;
+    let above = broken_above_checkpoint(world);
     let real_six = header(real, 6).hash();
     // (case, anchor's chain, checkpoint, broken height, witness height, the other leaf)
     for (name, (anchor_chain, checkpoint), b, k, other) in [
@@ -637,6 +638,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         ("broken_history_deposit_range", (chain, None), 5, 4, None),
         ("broken_history_time", (&headers.chain, Some(&headers.checkpoint)), 8, 7, None),
         ("broken_history_below_checkpoint", (fake, Some(&fabricated.checkpoint)), 3, 2, None),
+        // Block 6 names another parent than the root's checkpoint at 5: it is the broken one.
+        ("broken_history_above_a_checkpoint", (&above.chain, Some(&above.checkpoint)), 6, 5, None),
     ] {
         let at = anchor_chain.tip().height.min(checkpoint.map_or(5, |c| c.header.height));
         let anchor = header(anchor_chain, at);

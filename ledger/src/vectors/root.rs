@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 /// The world of `fraud.json` and `exits.json` as the root contract must hold it: the chain's
 /// validators (with proofs of possession), the deposits behind its mints, certified
 /// checkpoints of heights 3 (before the fraud) and 5 (the tip), exits to start, the tip's
-/// header certified at heights an honest chain never checkpoints (`jumps`), and a checkpoint
-/// of the world's fork (`fork`).
+/// header certified at heights an honest chain never checkpoints (`jumps`), a checkpoint
+/// that activates the set validator 0's unbonding leaves (`rotation`), and a checkpoint of
+/// the world's fork (`fork`).
 pub(super) fn root_scenario(world: &FraudWorld) -> Value {
     let chain = &world.chain;
     let (keys, set) = testkit::committee(4);
@@ -52,11 +53,19 @@ pub(super) fn root_scenario(world: &FraudWorld) -> Value {
     let tip = chain.tip().height;
     // The tip's header at another height, certified by the whole committee: what a quorum
     // could sign to move the root's checkpoints far ahead (its history still proves blocks).
-    let jump = |height: u64| {
-        let mut header = chain.tip().clone();
-        header.height = height;
-        json!({ "height": height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, &header).abi_encode()) })
-    };
+    let certified = |header: &crate::types::BlockHeader| json!({ "height": header.height, "header": h(header.abi_encode()), "certificate": h(testkit::certify_all(&set, &keys, header).abi_encode()) });
+    let jump =
+        |height: u64| certified(&crate::types::BlockHeader { height, ..chain.tip().clone() });
+    // The tip's header one height on, naming as next the set validator 0's unbonding leaves
+    // (the root's members after its swap-remove: 3, 1, 2), certified by the committee: it
+    // activates the configuration of that set (epochs of one block).
+    let v = set.validators();
+    let rest = [v[3].clone(), v[1].clone(), v[2].clone()];
+    let rotation = certified(&crate::types::BlockHeader {
+        height: tip + 1,
+        nextValidatorSetHash: crate::types::Validator::set_hash(&rest),
+        ..chain.tip().clone()
+    });
     let tag = 1u64 << 63;
     let highest = (1u64 << crate::merkle::HISTORY_DEPTH) - 1;
     json!({
@@ -69,6 +78,7 @@ pub(super) fn root_scenario(world: &FraudWorld) -> Value {
         "deposits": deposits,
         "checkpoints": [checkpoint(3), checkpoint(tip)],
         "maxCheckpointGap": MAX_CHECKPOINT_GAP,
+        "rotation": rotation,
         "jumps": {
             // One block past the gap from checkpoint 3, and the widest jump from the tip.
             "pastTheGap": jump(3 + MAX_CHECKPOINT_GAP + 1),

@@ -110,17 +110,72 @@ fn a_first_block_naming_a_parent_or_starting_its_deposits_past_zero_is_convicted
     }
 }
 
-/// A run whose link breaks where the anchor's history holds another block is not the
-/// anchor's: the watcher refuses it and proves nothing from it.
+/// A run is the anchor's only if its links hold or the anchor's history holds every block
+/// of it, and each body is the one its header commits to, whether its link holds or not.
 #[test]
-fn a_run_breaking_a_link_the_anchors_history_does_not_hold_is_refused() {
+fn a_run_whose_broken_link_the_anchors_history_does_not_hold_or_whose_body_differs_is_refused() {
     let (chain, honest) = with_header_fault(|_| Vec::new(), |_| {});
+    // Block 3 served naming another parent, and block 4 over it: the anchor (block 4 as the
+    // quorum signed it, over the served block 3) holds the real block 3 in its history.
     let mut run = chain.blocks[2..].to_vec();
     run[0].header.parentHash = B256::repeat_byte(9);
+    run[1].header.parentHash = run[0].header.hash();
     let anchor = run[1].header.clone();
-    // The anchor's history holds the real block 3, not the one served.
     assert!(matches!(
         check_links(&honest.state.head, &run, &anchor),
         Err(plasma_ledger::prove::LinkError::Parent { height: 3, .. })
     ));
+    // A broken link the anchor's history holds, served with another body.
+    let (chain, honest) =
+        with_header_fault(|_| Vec::new(), |h| h.parentHash = B256::repeat_byte(9));
+    let mut run = chain.blocks[2..].to_vec();
+    check_links(&honest.state.head, &run, chain.tip()).expect("the anchor's history holds it");
+    run[0].transactions = chain.blocks[1].transactions.clone();
+    assert_eq!(
+        check_links(&honest.state.head, &run, chain.tip()),
+        Err(plasma_ledger::prove::LinkError::Body(3))
+    );
+}
+
+/// Block 3 names another parent than block 2, which the parent holds as its checkpoint, and
+/// inflates. The proof of its link convicts block 3 itself, not 2 (the checkpoint stands, and
+/// would refuse a rollback to its height); the body's refusal is found beside the link's,
+/// judged as if block 3 named its parent, and is proven on its own too.
+#[test]
+fn a_block_breaking_its_link_to_a_checkpointed_parent_is_convicted_at_its_own_height() {
+    let inflating =
+        |c: &TestChain| vec![transfer(c, vec![UtxoPos::new(2, 0, 0)], vec![100_000], "alice")];
+    let (chain, honest) = with_header_fault(inflating, |h| h.parentHash = B256::repeat_byte(9));
+    let run = &chain.blocks[2..];
+    check_links(&honest.state.head, run, chain.tip()).expect("the anchor's history holds it");
+    let (bad, refusals) = first_refusals(&chain.domain, &honest.state, run).expect("block 3");
+    assert!(
+        matches!(
+            refusals[..],
+            [
+                BlockError::WrongParent { .. },
+                BlockError::InvalidTransaction { error: TxError::ValueMismatch { .. }, .. },
+                ..
+            ]
+        ),
+        "{refusals:?}"
+    );
+    let records = |n: u64| honest.state.parent_deposits.get(&n).cloned();
+    let prove = |refusals: &[BlockError]| {
+        chain
+            .with_proof_context(|cx| build_first_proof(cx, bad, refusals, records))
+            .expect("a proof")
+    };
+    let link = prove(&refusals);
+    let checkpoint = chain.blocks[1].header.hash();
+    let held = |h: u64| (h == 2).then_some(checkpoint);
+    let judged = fraud::judge(&chain.domain, &link, records, held, |_| None).expect("convicted");
+    assert_eq!((judged.kind, judged.height), (FraudKind::BrokenHistory, 3));
+    // With no checkpoint at 2, either block may be the fabricated one: back to 2.
+    let judged =
+        fraud::judge(&chain.domain, &link, records, |_| None, |_| None).expect("convicted");
+    assert_eq!((judged.kind, judged.height), (FraudKind::BrokenHistory, 2));
+    let body = prove(&refusals[1..]);
+    let judged = fraud::judge(&chain.domain, &body, records, held, |_| None).expect("convicted");
+    assert_eq!((judged.kind, judged.height), (FraudKind::Inflation, 3));
 }
