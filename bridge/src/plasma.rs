@@ -228,7 +228,9 @@ impl PlasmaParent {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(ParentError::Transport(e.to_string())),
             };
-            let events = child_events(&self.domain, &block, self.child, &f.seen.deposits, &Recover);
+            let held = |h| f.seen.checkpoints.get(&h).map(|(c, _)| c.header.hash());
+            let earlier = (f.seen.deposits.as_slice(), &held as &dyn Fn(u64) -> Option<B256>);
+            let events = child_events(&self.domain, &block, self.child, earlier, &Recover);
             for event in events {
                 f.seen.read(event, &block.header);
             }

@@ -454,7 +454,8 @@ contract FraudVerifier {
         BrokenHistoryEvidence memory e = abi.decode(ev, (BrokenHistoryEvidence));
         height = this.brokenHistoryOf(chainId, anchor, e);
         uint64 k = e.witness.height;
-        if (height == k && k != 0 && RootCheckpoints(root).checkpoints(chainId, k) == keccak256(abi.encode(e.witness))) {
+        if (height == k && k != 0 && RootCheckpoints(root).checkpoints(chainId, k) == keccak256(abi.encode(e.witness)))
+        {
             height = e.broken.height;
         }
     }

@@ -49,7 +49,8 @@ contract PlasmaRoot is RootStorage {
     function registerChain(ChainParams calldata params) external returns (uint64 chainId) {
         if (
             params.epochLength == 0 || params.epochLength > MAX_CHECKPOINT_GAP || params.exitPeriod == 0
-                || params.maxValidators == 0 || params.maxValidators > MAX_VALIDATORS
+                || params.exitPeriod > MAX_EXIT_PERIOD || params.maxValidators == 0
+                || params.maxValidators > MAX_VALIDATORS
         ) revert BadParams();
         chainId = ++chainCount;
         Chain storage c = _chains[chainId];
@@ -90,8 +91,7 @@ contract PlasmaRoot is RootStorage {
         emit Bonded(chainId, msg.sender, msg.value, blsPubkey);
     }
 
-    /// @notice Leaves the pending set. The stake stays slashable until the exit period has
-    /// passed after the last configuration including the caller was superseded.
+    /// @notice Leaves the pending set. The stake stays slashable until `unlockedAt`.
     function unbond(uint64 chainId) external {
         Stake storage s = _stakes[chainId][msg.sender];
         if (!s.bonded) revert NotBonded();
@@ -194,6 +194,7 @@ contract PlasmaRoot is RootStorage {
             if (header.nextValidatorSetHash == next.setHash) {
                 _configs[chainId][cfgId].supersededAt = uint64(block.timestamp);
                 next.activeFrom = height + 1;
+                _activated[chainId][c.activations++] = pending;
                 c.activeConfig = pending;
                 c.pendingConfig = 0;
                 emit ConfigurationActivated(chainId, pending, height + 1);

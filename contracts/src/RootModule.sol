@@ -132,6 +132,7 @@ contract RootModule is RootStorage {
         emit ConfigurationProposed(chainId, id, setHash, n, total);
         if (c.activeConfig == 0) {
             cfg.activeFrom = 1;
+            _activated[chainId][c.activations++] = id;
             c.activeConfig = id;
             emit ConfigurationActivated(chainId, id, 1);
         } else {
@@ -255,8 +256,8 @@ contract RootModule is RootStorage {
 
     /// Who signed both the anchor's certificate (`bitmap`, of configuration `cfgId`) and
     /// `certified`, the certificate of a block below it, as a bitmap of `cfgId`. `certified` is
-    /// verified against the configuration that certified its height, and signers are matched
-    /// by operator (the two may be of different configurations).
+    /// verified against the configuration that certified its height, still at stake, and
+    /// signers are matched by operator (the two may be of different configurations).
     function _signedBoth(
         uint64 chainId,
         Chain storage c,
@@ -265,6 +266,15 @@ contract RootModule is RootStorage {
         CommitCertificate memory certified
     ) internal view returns (bytes memory both) {
         uint32 other = _configAt(chainId, c, certified.height);
+        // A certificate no proof anchors: once its signers may have withdrawn, they sign for
+        // free (an exit period after a later configuration became active in its place, or
+        // after the chain froze, as `PlasmaRoot.unlockedAt` frees their stakes).
+        uint64 superseded = _configs[chainId][other].supersededAt;
+        uint64 period = c.exitPeriod;
+        if (
+            (superseded != 0 && block.timestamp >= superseded + period)
+                || (c.frozen && block.timestamp >= c.frozenAt + period)
+        ) revert Released(other);
         _verifyCertificate(chainId, other, certified);
         address[] memory signed = _signers(chainId, other, certified.signerBitmap);
         both = new bytes(bitmap.length);
@@ -319,12 +329,17 @@ contract RootModule is RootStorage {
         if (reward != 0) owed[msg.sender][address(0)] += reward;
     }
 
-    /// The configuration that certifies `height`.
+    /// The configuration that certifies `height`: the last to become active at or below it,
+    /// by bisection over the chain's activations (displaced proposals are never walked).
     function _configAt(uint64 chainId, Chain storage c, uint64 height) internal view returns (uint32 id) {
-        for (id = c.activeConfig; id > 0; --id) {
-            uint64 from = _configs[chainId][id].activeFrom;
-            if (from != 0 && from <= height) return id;
+        uint256 lo;
+        uint256 hi = c.activations;
+        while (hi - lo > 1) {
+            uint256 mid = (lo + hi) / 2;
+            if (_configs[chainId][_activated[chainId][mid]].activeFrom <= height) lo = mid;
+            else hi = mid;
         }
-        revert NoConfiguration();
+        id = _activated[chainId][lo];
+        if (id == 0 || _configs[chainId][id].activeFrom > height) revert NoConfiguration();
     }
 }

@@ -41,6 +41,7 @@ abstract contract RootStorage {
         uint64 depositCount;
         uint64 rollbackHeight; // checkpoints at or above are void (0: none)
         uint32 configCount;
+        uint32 activations; // configurations ever active (`_activated`)
         // slot
         address registrant;
         uint96 minStake;
@@ -116,6 +117,9 @@ abstract contract RootStorage {
     /// this far ahead of the root when it lands: no quorum can push outputs' exit times out of
     /// reach.
     uint64 internal constant MAX_CLOCK_DRIFT = 15;
+    /// The longest exit period a chain may have (a stake's lock and an exit's maturity add it
+    /// to a time).
+    uint64 internal constant MAX_EXIT_PERIOD = 365 days;
 
     /// Largest configuration (the ledger's limit).
     uint256 public constant MAX_VALIDATORS = 256;
@@ -156,6 +160,10 @@ abstract contract RootStorage {
     /// id follows from its key). Distinct exits of a chain have distinct keys: one position
     /// under one anchor is one transaction's output.
     mapping(uint64 => mapping(uint256 => bytes32)) internal _outputExitIds;
+    /// The configurations of each chain in the order they became active (so by `activeFrom`):
+    /// the one that certifies a height is found by bisection, however many proposals were
+    /// displaced between them.
+    mapping(uint64 => mapping(uint256 => uint32)) internal _activated;
 
     // ---- events -------------------------------------------------------------------------
 
@@ -210,6 +218,9 @@ abstract contract RootStorage {
     error TooManyValidators(uint256 size, uint256 max);
     error NoValidators();
     error StakeLocked(uint64 until);
+    /// The configuration's signers may have withdrawn their stakes: its certificates prove
+    /// nothing no checkpoint anchors.
+    error Released(uint32 config);
     error NoConfiguration();
     error NotNewer(uint64 height, uint64 last);
     error TooFarAhead(uint64 height, uint64 limit);

@@ -307,6 +307,35 @@ contract FraudTest is FraudFixture {
         assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "the chain's exit paid");
     }
 
+    /// A proof of what configuration 1 certified costs the same however many proposals were
+    /// displaced before a later configuration became active: the configuration that certifies
+    /// a height is found among those ever active, not by walking every proposal (a quorum could
+    /// otherwise propose its way past the block gas limit, then keep its fraud unproven).
+    function test_displaced_proposals_do_not_price_a_fraud_proof_out_of_a_block() public {
+        FraudProof memory proof = _proof("inflation");
+        uint256 snap = vm.snapshotState();
+        uint256 gas = gasleft();
+        root.proveFraud(CHAIN, proof);
+        uint256 direct = gas - gasleft();
+        vm.revertToState(snap);
+
+        vm.prank(validatorAt(0));
+        root.unbond(CHAIN);
+        for (uint256 i = 0; i < 200; ++i) {
+            root.proposeConfiguration(CHAIN);
+        }
+        (BlockHeader memory header, CommitCertificate memory cert) = rotation();
+        root.submitCheckpoint(header, cert);
+        assertEq(root.chain(CHAIN).activeConfig, 201, "the last of 200 proposals acknowledged");
+        gas = gasleft();
+        root.proveFraud(CHAIN, proof);
+        uint256 behind = gas - gasleft();
+        assertLe(behind, direct + 20_000, "no walk over the displaced proposals");
+        for (uint256 v = 0; v < 4; ++v) {
+            assertEq(_stake(v), 0, "configuration 1's signers slashed");
+        }
+    }
+
     /// A fraud proof freezes the chain, and nothing supersedes configuration 1 any more.
     /// Validator 0, which did not sign the fork, gets its stake back an exit period after the
     /// freeze, not before; the slashed signers get nothing.
@@ -331,6 +360,41 @@ contract FraudTest is FraudFixture {
             vm.prank(op);
             root.withdrawStake(CHAIN);
             assertEq(op.balance - before, v == 0 ? STAKE : 0, "the honest stake back, the slashed nothing");
+        }
+        // Its keys released, configuration 1 signs for free: two of its certificates at one
+        // height no longer prove anything.
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.Released.selector, uint32(1)));
+        root.proveFraud(CHAIN, _proof("equivocation"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 6, "the rollback stands");
+    }
+
+    /// Configuration 2 becomes active in place of 1; an exit period later, validator 0 (in 1
+    /// only) takes its stake back. Two certificates of configuration 1 at one height, which
+    /// its released keys could sign for free, then prove nothing; within the period they
+    /// convict.
+    function test_an_equivocation_by_a_released_configuration_proves_nothing() public {
+        vm.prank(validatorAt(0));
+        root.unbond(CHAIN);
+        root.proposeConfiguration(CHAIN);
+        (BlockHeader memory header, CommitCertificate memory cert) = rotation();
+        root.submitCheckpoint(header, cert);
+        uint64 released = uint64(block.timestamp) + PERIOD;
+        uint256 snap = vm.snapshotState();
+        vm.warp(released - 1);
+        root.proveFraud(CHAIN, _proof("equivocation"));
+        assertTrue(root.chain(CHAIN).frozen, "convicted while configuration 1 is at stake");
+        vm.revertToState(snap);
+
+        vm.warp(released);
+        uint256 before = validatorAt(0).balance;
+        vm.prank(validatorAt(0));
+        root.withdrawStake(CHAIN);
+        assertEq(validatorAt(0).balance, before + STAKE, "validator 0's stake back");
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.Released.selector, uint32(1)));
+        root.proveFraud(CHAIN, _proof("equivocation"));
+        assertTrue(!root.chain(CHAIN).frozen, "live");
+        for (uint256 v = 1; v < 4; ++v) {
+            assertEq(_stake(v), STAKE, "configuration 2's stakes untouched");
         }
     }
 

@@ -31,6 +31,10 @@ contract StakingTest is RootFixture {
         root.registerChain(RootStorage.ChainParams(10, 0, 1 gwei, 4));
         vm.expectRevert(RootStorage.BadParams.selector);
         root.registerChain(RootStorage.ChainParams(10, 60, 1 gwei, 257));
+        // An exit period a time plus it would overflow would lock stakes for ever.
+        vm.expectRevert(RootStorage.BadParams.selector);
+        root.registerChain(RootStorage.ChainParams(10, type(uint64).max, 1 gwei, 4));
+        root.registerChain(RootStorage.ChainParams(10, 365 days, 1 gwei, 4));
     }
 
     function test_bond_checks_proof_of_possession() public {

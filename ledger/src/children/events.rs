@@ -18,24 +18,27 @@ use crate::types::{
     DepositRecord, FraudKind as SolFraudKind, LinkedCheckpoint, SignedTransaction, Validator,
     MAX_TX_BYTES,
 };
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolType, SolValue};
 
 /// What one certified block of a parent did for child `chain`, in block order: read by
 /// whoever follows the parent as a light client. `earlier` are the child's deposits the
 /// parent recorded before this block, by nonce: a deposit's nonce is its lock's place
 /// ([`TxRef::deposit_nonce`]), and an exit from a deposit's record claims what the record
-/// (there or in this block) says, from when it was recorded. A deposit's depositor is the
+/// (there or in this block) says, from when it was recorded. `checkpoints` are the child's
+/// checkpoints the parent accepted before this block, by height (a fraud proof's verdict may
+/// depend on them: a broken link above one convicts the block above it). A deposit's depositor is the
 /// signer of its first input, recovered under the parent's `domain`.
 pub fn child_events(
     domain: &SigningDomain,
     block: &Block,
     chain: u64,
-    earlier: &[RecordedDeposit],
+    (earlier, checkpoints): (&[RecordedDeposit], &dyn Fn(u64) -> Option<B256>),
     signers: &impl Signers,
 ) -> Vec<ChildEvent> {
     let parent = block.header.chainId;
     let mut recorded_here: Vec<RecordedDeposit> = Vec::new();
+    let mut checkpointed_here: Vec<(u64, B256)> = Vec::new();
     let mut events = Vec::new();
     for (index, stx) in block.transactions.iter().enumerate() {
         let tx = &stx.transaction;
@@ -56,6 +59,7 @@ pub fn child_events(
                 let cp = linked.checkpoint;
                 if cp.header.chainId == chain {
                     let at = TxRef { height: block.header.height, index: index as u32 };
+                    checkpointed_here.push((cp.header.height, cp.header.hash()));
                     events.push(ChildEvent::Checkpoint(Box::new(cp), at));
                 }
             }
@@ -84,7 +88,13 @@ pub fn child_events(
                             })
                             .flatten()
                             .map(|e| (e.earlier.height, e.earlier.hash()));
-                        let named = |h| earlier.filter(|(at, _)| *at == h).map(|(_, hash)| hash);
+                        // The parent's checkpoints as it held them when it judged the proof:
+                        // those of earlier blocks, and of this one before it.
+                        let held = |h| {
+                            let here = checkpointed_here.iter().find(|(at, _)| *at == h);
+                            let named = earlier.filter(|(at, _)| *at == h);
+                            named.or(here.copied()).map(|(_, hash)| hash).or_else(|| checkpoints(h))
+                        };
                         // A broken schedule was judged against the set it shows (the parent
                         // checked it); with no epoch end, every fault stays one.
                         let shown = |_| {
@@ -97,7 +107,7 @@ pub fn child_events(
                             .ok()
                             .map(|e| (Validator::set_hash(&e.set), 0))
                         };
-                        judge(&child, &c.proof, |_| None, named, shown).map(|v| v.height).ok()
+                        judge(&child, &c.proof, |_| None, held, shown).map(|v| v.height).ok()
                     }
                 };
                 // Its stakes changed whatever a follower reads of its verdict.

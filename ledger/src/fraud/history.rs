@@ -58,10 +58,10 @@ pub fn verify_conflicting_checkpoints(
 /// (only its height is read, and no `other` stands there): the first block names no parent
 /// (hash zero) and its deposits start at 0; a first block breaking that rolls the chain back
 /// to its own height, 1. A contradiction at k, where the parent holds `e.witness` as its own
-/// checkpoint, convicts `e.broken` instead (rollback to b): [`super::judge`] asks. `accepted` is the parent's own lookup of its checkpoint at a height:
-/// one from the rollback height up to the anchor's refuses the proof (conflicting
-/// checkpoints prove a fabrication below it without voiding the checkpoint; a fault at or
-/// below a checkpoint is proven under that checkpoint).
+/// checkpoint, convicts `e.broken` instead (rollback to b): [`super::judge`] asks, and
+/// refuses the proof when the parent holds a checkpoint from the rollback height up to the
+/// anchor's (conflicting checkpoints prove a fabrication below it without voiding the
+/// checkpoint; a fault at or below a checkpoint is proven under that checkpoint).
 pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,

@@ -62,8 +62,8 @@ where
 
 /// What else `block` breaks beside `first`, the refusal `apply_block` stopped at: the body's
 /// refusals after a transaction's or beside a broken deposit range, and, beside a parent it
-/// does not name, whatever it breaks judged as if it named it (a proof of its link is refused
-/// where its parent is checkpointed; one of its body is not).
+/// does not name, whatever it breaks judged as if it named it (its link's proof and its
+/// body's convict it alike; which one a parent takes is the prover's to try).
 fn beside<V: LedgerView>(
     domain: &SigningDomain,
     view: &V,

@@ -402,7 +402,13 @@ fn a_follower_of_the_parent_reads_a_record_exit_as_an_exit_keyed_by_the_deposit(
         .iter()
         .map(|n| w.parent.state.child_deposit(w.id, *n).expect("recorded"))
         .collect();
-    let events = child_events(&w.parent.domain, &block, w.id, &deposits, &crate::signing::Recover);
+    let events = child_events(
+        &w.parent.domain,
+        &block,
+        w.id,
+        (&deposits, &|_| None),
+        &crate::signing::Recover,
+    );
     let [ChildEvent::ExitStarted { claim, started_at, at }] = &events[..] else {
         panic!("expected one exit, got {events:?}");
     };

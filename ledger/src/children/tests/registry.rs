@@ -344,7 +344,7 @@ fn deposits_into_a_child_are_numbered_by_where_their_locks_stand_and_readable_fr
     assert_eq!(parent.state.escrow(id, &Address::ZERO), U256::from(100));
 
     // A light client of the parent reads the very same records from the block.
-    let read = child_events(&parent.domain, &block, id, &[], &crate::signing::Recover);
+    let read = child_events(&parent.domain, &block, id, (&[], &|_| None), &crate::signing::Recover);
     let records: Vec<_> = read
         .into_iter()
         .map(|e| match e {
@@ -354,5 +354,12 @@ fn deposits_into_a_child_are_numbered_by_where_their_locks_stand_and_readable_fr
         .collect();
     assert_eq!(records, locked);
     // Another child sees nothing.
-    assert!(child_events(&parent.domain, &block, id ^ 1, &[], &crate::signing::Recover).is_empty());
+    assert!(child_events(
+        &parent.domain,
+        &block,
+        id ^ 1,
+        (&[], &|_| None),
+        &crate::signing::Recover
+    )
+    .is_empty());
 }

@@ -82,7 +82,8 @@ fn a_bond_proposes_a_configuration_that_an_epoch_end_checkpoint_naming_it_activa
     assert_eq!((proposed[4].operator, proposed[4].power), (dave.address(), 100));
     assert_eq!(parent.state.child_stake(id, &dave.address()), U256::from(stake));
     // A follower of the parent reaches the very same record from the block.
-    let events = child_events(&parent.domain, &block, id, &[], &crate::signing::Recover);
+    let events =
+        child_events(&parent.domain, &block, id, (&[], &|_| None), &crate::signing::Recover);
     let [ChildEvent::Bonded { validator, amount, stakes }] = &events[..] else {
         panic!("one bond event, got {events:?}")
     };

@@ -38,7 +38,8 @@ fn a_fork_checkpointed_after_another_is_fraud_and_its_signers_are_slashed() {
     assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
-    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    let read =
+        child_events(&w.parent.domain, block, w.id, (&[], &|_| None), &crate::signing::Recover);
     assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(3), .. }]));
     // Proven again, it shows nothing below what it showed: the child is frozen.
     assert!(matches!(
@@ -191,7 +192,8 @@ fn a_checkpoint_whose_history_contradicts_itself_above_every_checkpoint_is_fraud
     assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
     // A light client of the parent reads the same rollback from the certified block.
     let block = w.parent.blocks.last().expect("the proof's block");
-    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    let read =
+        child_events(&w.parent.domain, block, w.id, (&[], &|_| None), &crate::signing::Recover);
     assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(4), .. }]));
 }
 
@@ -229,7 +231,8 @@ fn a_fork_certified_above_the_last_checkpoint_is_fraud_and_its_exits_are_cancell
     assert_eq!(created_for(&delta, dave()), [eth(15)]);
     assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
     let block = w.parent.blocks.last().expect("the proof's block");
-    let read = child_events(&w.parent.domain, block, w.id, &[], &crate::signing::Recover);
+    let read =
+        child_events(&w.parent.domain, block, w.id, (&[], &|_| None), &crate::signing::Recover);
     assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(2), .. }]));
 
     // Due, Mallory's exit under the fork is cancelled: her bond back, and the escrow keeps
@@ -300,4 +303,46 @@ fn a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() {
     advance_to(&mut w.parent, due.iter().map(|e| e.exitableAt).max().unwrap_or_default());
     let delta = settle_matured(&mut w.parent).expect("the proposer's block is valid");
     assert_eq!(created_for(&delta, w.carol.address()), [eth(30), eth(10)]);
+}
+
+#[test]
+fn a_block_naming_another_parent_than_a_checkpoint_is_convicted_and_followers_read_it_so() {
+    let mut w = Rollback::new();
+    // The whole committee checkpoints block 2. Operators 1 to 3 certify block 4 over a block 3
+    // naming another parent than block 2; the parent accepts it (a checkpoint proves only its
+    // certificate).
+    w.parent.commit(w.parent.linked(vec![w.checkpoint(2)]));
+    let mut broken = w.child.clone();
+    broken.blocks.truncate(2);
+    let mut history = crate::merkle::HistoryTree::new();
+    broken.blocks.iter().for_each(|b| history.push(b.header.hash()));
+    let hash = broken.blocks[1].header.hash();
+    broken.state.head = crate::state::ChainHead { height: 2, hash, history };
+    broken.commit_edited(vec![], |h| h.parentHash = alloy_primitives::B256::repeat_byte(9));
+    broken.commit_unchecked(vec![]);
+    w.parent.commit(vec![w.checkpoint_on(&broken, 4, &[1, 2, 3])]);
+    let anchor = &broken.blocks[3].header;
+    let evidence = BrokenHistoryEvidence {
+        broken: broken.blocks[2].header.clone(),
+        brokenProof: broken.history_under(3, 4),
+        witness: broken.blocks[1].header.clone(),
+        witnessProof: broken.history_under(2, 4),
+        other: Default::default(),
+        underBroken: Default::default(),
+    };
+    let certificate = w.certificate(anchor, &[1, 2, 3]);
+    let proof =
+        crate::fraud::evidence::proof(FraudKind::BrokenHistory, anchor, &certificate, &evidence);
+    let proof = w.on_stakes(proof);
+    // Block 3, not the checkpoint at 2 it contradicts: the chain rolls back to 3.
+    w.parent
+        .try_commit(vec![prove_child_fraud_tx(&proof, U256::from(15))])
+        .expect("a block naming another parent than a checkpoint convicts it");
+    assert_eq!(w.rollback_height(), 3);
+    assert_eq!(w.stakes(), [U256::from(10), U256::ZERO, U256::ZERO, U256::ZERO]);
+    // A light client of the parent reads the same rollback, from the checkpoints it followed.
+    let block = w.parent.blocks.last().expect("the proof's block");
+    let held = |h| w.parent.state.child_checkpoint(w.id, h);
+    let read = child_events(&w.parent.domain, block, w.id, (&[], &held), &crate::signing::Recover);
+    assert!(matches!(read[..], [ChildEvent::FraudProven { height: Some(3), .. }]), "{read:?}");
 }
