@@ -298,9 +298,13 @@ impl Root {
         inclusion: &TxInclusion,
         bond: U256,
     ) -> Result<Receipt, RootError> {
+        let outputs = &inclusion.signedTx.transaction.outputs;
+        // An output that is not there is the root's to refuse.
+        let token = outputs.get(usize::from(pos.outputIndex)).map_or(Address::ZERO, |o| o.token);
+        let hint = self.exit_hint(anchor.chainId, token, inclusion.header.timestamp).await?;
         let call = self
             .contract
-            .startExit(convert(anchor), convert(pos), convert(inclusion))
+            .startExit(convert(anchor), convert(pos), convert(inclusion), hint)
             .from(from)
             .value(bond);
         self.send("startExit", call).await
@@ -313,8 +317,46 @@ impl Root {
         record: &DepositRecord,
         bond: U256,
     ) -> Result<Receipt, RootError> {
-        let call = self.contract.startDepositExit(convert(record)).from(from).value(bond);
+        let (chain_id, nonce) = (record.chainId, record.nonce);
+        let commitment = self
+            .contract
+            .depositCommitments(chain_id, nonce)
+            .call()
+            .await
+            .map_err(|e| refused("depositCommitments", e))?;
+        // The low 64 bits: when the root recorded it.
+        let recorded = u64::from_be_bytes(commitment[24..].try_into().unwrap_or_default());
+        let hint = self.exit_hint(chain_id, record.token, recorded).await?;
+        let call = self.contract.startDepositExit(convert(record), hint).from(from).value(bond);
         self.send("startDepositExit", call).await
+    }
+
+    /// Where the root's queue insert of an exit of `token` from `chain_id`, of an output made
+    /// at `output_time`, walks from (`exitHint`): the last queued exit that matures before it
+    /// would if it started now (it starts no earlier, so it sorts no lower).
+    async fn exit_hint(
+        &self,
+        chain_id: u64,
+        token: Address,
+        output_time: u64,
+    ) -> Result<U256, RootError> {
+        use alloy::providers::Provider;
+        let chain = self.contract.chain(chain_id).call().await.map_err(|e| refused("chain", e))?;
+        let latest = self
+            .contract
+            .provider()
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await
+            .map_err(|e| RootError::Transport { call: "getBlockByNumber", reason: e.to_string() })?
+            .map_or(0, |b| b.header.timestamp);
+        let period = chain.exitPeriod;
+        let matures =
+            output_time.saturating_add(period.saturating_mul(2)).max(latest.saturating_add(period));
+        self.contract
+            .exitHint(chain_id, token, matures)
+            .call()
+            .await
+            .map_err(|e| refused("exitHint", e))
     }
 
     /// Challenges the exit of an output queued under `queue_key` (its [`exit_started`]

@@ -238,8 +238,9 @@ contract PlasmaRoot is RootStorage {
 
     /// @notice Starts the exit of the caller's output at `pos`, proven by `inclusion` under
     /// the checkpointed `anchor`, with `exitBond` attached. Outputs of `Deposit`
-    /// transactions exit under their deposit's id and must match the root's record.
-    function startExit(BlockHeader calldata anchor, UtxoPos calldata pos, TxInclusion calldata inclusion)
+    /// transactions exit under their deposit's id and must match the root's record. `hint`
+    /// is where its queue insert walks from (`exitHint`; 0: the head).
+    function startExit(BlockHeader calldata anchor, UtxoPos calldata pos, TxInclusion calldata inclusion, uint256 hint)
         external
         payable
     {
@@ -259,12 +260,13 @@ contract PlasmaRoot is RootStorage {
                     || out.amount != record.amount
             ) revert UnknownDeposit(claim.depositNonce);
         }
-        _enqueue(c, chainId, claim, anchor.height);
+        _enqueue(c, chainId, claim, anchor.height, hint);
     }
 
     /// @notice Starts the exit of a deposit straight from the root's record (it may never
-    /// have been minted on the chain), by its recipient, with `exitBond` attached.
-    function startDepositExit(DepositRecord calldata record) external payable {
+    /// have been minted on the chain), by its recipient, with `exitBond` attached; `hint` as
+    /// for `startExit`.
+    function startDepositExit(DepositRecord calldata record, uint256 hint) external payable {
         uint64 chainId = record.chainId;
         Chain storage c = _chain(chainId);
         (bool known, uint64 recordedAt) = _knownDeposit(record);
@@ -276,10 +278,12 @@ contract PlasmaRoot is RootStorage {
         claim.depositNonce = record.nonce;
         claim.output = Output(record.recipient, record.token, record.amount);
         claim.outputTime = recordedAt;
-        _enqueue(c, chainId, claim, 0);
+        _enqueue(c, chainId, claim, 0, hint);
     }
 
-    function _enqueue(Chain storage c, uint64 chainId, ExitGame.Claim memory claim, uint64 anchorHeight) internal {
+    function _enqueue(Chain storage c, uint64 chainId, ExitGame.Claim memory claim, uint64 anchorHeight, uint256 hint)
+        internal
+    {
         if (msg.value != exitBond) revert WrongBond(msg.value, exitBond);
         address token = claim.output.token;
         uint256 amount = claim.output.amount;
@@ -296,7 +300,7 @@ contract PlasmaRoot is RootStorage {
             Exit({owner: msg.sender, status: ExitStatus.Started, amount: large ? LARGE_AMOUNT : uint88(amount)});
         if (large) _largeAmounts[chainId][claim.exitId] = amount;
         if (!claim.isDeposit) _outputExitIds[chainId][key] = claim.exitId;
-        _queues[chainId][token].push(key);
+        _queues[chainId][token].push(key, hint);
         emit ExitStarted(chainId, claim.exitId, msg.sender, token, amount, exitableAt, key);
     }
 
@@ -474,6 +478,14 @@ contract PlasmaRoot is RootStorage {
     /// @notice Queued exits (including challenged ones not yet popped) of a chain and token.
     function queueLength(uint64 chainId, address token) external view returns (uint256) {
         return _queues[chainId][token].length();
+    }
+
+    /// @notice A hint for an exit of `token` from `chainId` that matures at `exitableAt` or
+    /// later (`max(outputTime + 2·period, now + period)`, with the output's block time, or a
+    /// deposit's record time): the last queued key that matures before it (0: none). An
+    /// insert walks from it past at most `ExitQueue.MAX_WALK` entries.
+    function exitHint(uint64 chainId, address token, uint64 exitableAt) external view returns (uint256) {
+        return _queues[chainId][token].below(uint256(exitableAt) << 192);
     }
 
     /// @notice The smallest queue key of a chain and token (0 if empty).

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import "../src/PlasmaTypes.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {ExitGame} from "../src/lib/ExitGame.sol";
+import {ExitQueue} from "../src/lib/ExitQueue.sol";
 import {RootFixture} from "./RootFixture.sol";
 import {FeeOnTransferToken, RevertingReceiver} from "./mocks/Tokens.sol";
 
@@ -34,7 +35,7 @@ contract ExitsTest is RootFixture {
         r = DepositRecord(CHAIN, nonce, who, who, address(0), amount);
         vm.deal(who, who.balance + BOND);
         vm.prank(who);
-        root.startDepositExit{value: BOND}(r);
+        root.startDepositExit{value: BOND}(r, 0);
     }
 
     // ---- deposits -------------------------------------------------------------------------
@@ -98,7 +99,7 @@ contract ExitsTest is RootFixture {
         vm.deal(address(0xBAD), BOND);
         vm.prank(address(0xBAD));
         vm.expectPartialRevert(ExitGame.NotOwner.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
     }
 
     function test_double_exit_fails() public {
@@ -107,7 +108,7 @@ contract ExitsTest is RootFixture {
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
         vm.expectPartialRevert(RootStorage.ExitExists.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
     }
 
     function test_wrong_bond_fails() public {
@@ -115,9 +116,9 @@ contract ExitsTest is RootFixture {
         vm.deal(e.owner, 1 ether);
         vm.startPrank(e.owner);
         vm.expectPartialRevert(RootStorage.WrongBond.selector);
-        root.startExit{value: BOND - 1}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND - 1}(e.anchor, e.pos, e.inclusion, 0);
         vm.expectPartialRevert(RootStorage.WrongBond.selector);
-        root.startExit{value: BOND + 1}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND + 1}(e.anchor, e.pos, e.inclusion, 0);
         vm.stopPrank();
     }
 
@@ -127,7 +128,7 @@ contract ExitsTest is RootFixture {
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
         vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
     }
 
     function test_minted_deposit_exits_under_its_deposit_id_once() public {
@@ -140,7 +141,7 @@ contract ExitsTest is RootFixture {
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
         vm.expectPartialRevert(RootStorage.ExitExists.selector);
-        root.startDepositExit{value: BOND}(r);
+        root.startDepositExit{value: BOND}(r, 0);
     }
 
     // ---- challenges -----------------------------------------------------------------------
@@ -155,7 +156,7 @@ contract ExitsTest is RootFixture {
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
         vm.expectPartialRevert(RootStorage.ExitExists.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
         // A challenged exit is skipped when its turn comes.
         vm.warp(block.timestamp + 3 * PERIOD);
         root.processExits(CHAIN, address(0), 10);
@@ -179,7 +180,7 @@ contract ExitsTest is RootFixture {
         DepositRecord memory r = DepositRecord(CHAIN, 2, e.owner, e.owner, address(0), 30);
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
-        root.startDepositExit{value: BOND}(r);
+        root.startDepositExit{value: BOND}(r, 0);
         vm.prank(CHALLENGER);
         root.challengeDepositExit(2, e.anchor, e.pos, e.inclusion, _spentExitSpend(), 1, _senderData(CHALLENGER));
         assertEq(CHALLENGER.balance, BOND, "bond to the challenger");
@@ -275,7 +276,7 @@ contract ExitsTest is RootFixture {
         vm.deal(address(bad), 10 ether);
         uint64 nonce = depositAs(address(bad), address(bad), address(0), 1 ether);
         DepositRecord memory r = DepositRecord(CHAIN, nonce, address(bad), address(bad), address(0), 1 ether);
-        bad.call(address(root), BOND, abi.encodeCall(root.startDepositExit, (r)));
+        bad.call(address(root), BOND, abi.encodeCall(root.startDepositExit, (r, 0)));
         vm.warp(block.timestamp + 1);
         _depositAndExit(address(0xB0B0), 2 ether);
         vm.warp(block.timestamp + 2 * PERIOD + 2);
@@ -302,7 +303,7 @@ contract ExitsTest is RootFixture {
         for (uint256 i = 4; i > 0; --i) {
             vm.deal(who[i - 1], BOND);
             vm.prank(who[i - 1]);
-            root.startDepositExit{value: BOND}(recs[i - 1]);
+            root.startDepositExit{value: BOND}(recs[i - 1], 0);
         }
         vm.warp(NOW + 2 * PERIOD + 1000);
         for (uint256 i = 0; i < 4; ++i) {
@@ -311,6 +312,67 @@ contract ExitsTest is RootFixture {
                 assertEq(root.owed(who[k], address(0)) > 0, k <= i, "paid exactly the first i+1");
             }
         }
+    }
+
+    /// Mallory queues 10,000 dust exits of old deposits, all maturing a period from now, and
+    /// keeps the tail above them with one exit of a fresh deposit (it matures two periods after
+    /// its recording). Alice's exit of her old deposit, a second later, sorts between: walking
+    /// from the head it would pass all 10,000 (past a block's gas limit from ~15,000). From
+    /// the hint the root gives, her start costs what one behind 10 exits does; from the head it
+    /// is refused, not priced out. Due, she is paid.
+    function test_exits_queued_ahead_do_not_price_an_honest_exit_out_of_a_block() public {
+        uint256 snap = vm.snapshotState();
+        uint256 behindTen = _aliceStartsBehind(10);
+        vm.revertToState(snap);
+        uint256 behindTenThousand = _aliceStartsBehind(10_000);
+        _log("startDepositExit gas (no intrinsic), 10 queued ahead", behindTen);
+        _log("startDepositExit gas (no intrinsic), 10,000 queued ahead", behindTenThousand);
+        // 150,000 with the 21,000 every transaction pays (the gas report's figures).
+        assertLe(behindTenThousand, 129_000, "a hinted start costs what one at the tail does");
+        assertLe(behindTenThousand, behindTen + 2_000, "whatever is queued ahead");
+
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10_002);
+        assertEq(root.owed(address(0xA11CE), address(0)), 1 ether + BOND - BOUNTY, "Alice paid");
+    }
+
+    /// `dust` exits of Mallory's old deposits, her fresh one at the tail, and Alice's start
+    /// between them, refused from the head (past `ExitQueue.MAX_WALK`) and then hinted: the
+    /// hinted start's gas (no intrinsic).
+    function _aliceStartsBehind(uint256 dust) internal returns (uint256 used) {
+        address mallory = address(0xBAD);
+        address alice = address(0xA11CE);
+        DepositRecord[] memory recs = new DepositRecord[](dust);
+        for (uint256 i = 0; i < dust; ++i) {
+            uint64 nonce = depositAs(mallory, mallory, address(0), 1 gwei);
+            recs[i] = DepositRecord(CHAIN, nonce, mallory, mallory, address(0), 1 gwei);
+        }
+        uint64 herNonce = depositAs(alice, alice, address(0), 1 ether);
+        DepositRecord memory hers = DepositRecord(CHAIN, herNonce, alice, alice, address(0), 1 ether);
+        vm.warp(block.timestamp + PERIOD + 1);
+        vm.deal(mallory, (dust + 1) * BOND);
+        vm.startPrank(mallory);
+        for (uint256 i = 0; i < dust; ++i) {
+            root.startDepositExit{value: BOND}(recs[i], 0);
+        }
+        vm.stopPrank();
+        uint64 freshNonce = depositAs(mallory, mallory, address(0), 1 gwei);
+        vm.prank(mallory);
+        root.startDepositExit{value: BOND}(DepositRecord(CHAIN, freshNonce, mallory, mallory, address(0), 1 gwei), 0);
+
+        vm.warp(block.timestamp + 1);
+        vm.deal(alice, 2 * BOND);
+        if (dust > ExitQueue.MAX_WALK) {
+            vm.prank(alice);
+            vm.expectPartialRevert(ExitQueue.HintTooFar.selector);
+            root.startDepositExit{value: BOND}(hers, 0);
+        }
+        uint256 hint = root.exitHint(CHAIN, address(0), uint64(block.timestamp + PERIOD));
+        vm.prank(alice);
+        uint256 gas = gasleft();
+        root.startDepositExit{value: BOND}(hers, hint);
+        used = gas - gasleft();
+        assertEq(root.queueLength(CHAIN, address(0)), dust + 2, "queued among them");
     }
 
     function test_immature_exits_wait() public {
@@ -343,6 +405,6 @@ contract NoDepositsTest is RootFixture {
         vm.deal(e.owner, BOND);
         vm.prank(e.owner);
         vm.expectPartialRevert(RootStorage.UnknownToken.selector);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
     }
 }

@@ -298,7 +298,7 @@ contract FraudTest is FraudFixture {
         vm.deal(mallory.owner, BOND);
         vm.prank(mallory.owner);
         vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
-        root.startExit{value: BOND}(mallory.anchor, mallory.pos, mallory.inclusion);
+        root.startExit{value: BOND}(mallory.anchor, mallory.pos, mallory.inclusion, 0);
         vm.warp(block.timestamp + 2 * PERIOD);
         root.processExits(CHAIN, address(0), 10);
         (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, mallory.exitId);

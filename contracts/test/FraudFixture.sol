@@ -93,7 +93,7 @@ abstract contract FraudFixture is RootFixture {
             vm.deal(bad.owner, BOND);
             vm.prank(bad.owner);
             vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
-            root.startExit{value: BOND}(bad.anchor, bad.pos, bad.inclusion);
+            root.startExit{value: BOND}(bad.anchor, bad.pos, bad.inclusion, 0);
         }
         // An honest output from before the bad block exits under checkpoint 3 and is paid
         // (unless the fraud is at height 3 itself, which voids that checkpoint too).
@@ -102,7 +102,7 @@ abstract contract FraudFixture is RootFixture {
             vm.deal(good.owner, BOND);
             vm.prank(good.owner);
             vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
-            root.startExit{value: BOND}(good.anchor, good.pos, good.inclusion);
+            root.startExit{value: BOND}(good.anchor, good.pos, good.inclusion, 0);
             return;
         }
         startExit(good);

@@ -59,8 +59,8 @@ contract QueueHarness {
 
     ExitQueue.Queue internal q;
 
-    function push(uint256 key) external {
-        q.push(key);
+    function push(uint256 key, uint256 hint) external {
+        q.push(key, hint);
     }
 
     function pop() external returns (uint256) {
@@ -200,7 +200,7 @@ contract FuzzTest is RootFixture {
     /// one-transaction block — and then it is the genuine exit that starts.)
     function testFuzz_tampered_exit_starts_nothing_else(uint256 at, uint8 mask) public {
         ExitCase memory e = exitCase("challengedExit");
-        bytes memory data = abi.encodeCall(root.startExit, (e.anchor, e.pos, e.inclusion));
+        bytes memory data = abi.encodeCall(root.startExit, (e.anchor, e.pos, e.inclusion, 0));
         uint256 i = 4 + at % (data.length - 4);
         data[i] ^= bytes1(mask | 1);
         vm.deal(e.owner, BOND);
@@ -217,14 +217,16 @@ contract FuzzTest is RootFixture {
         assertEq(amount, e.amount, "its amount");
     }
 
-    /// The queue pops any set of distinct keys in increasing order, however they were pushed,
-    /// and refuses a key already queued.
-    function testFuzz_queue_pops_in_order(uint64[12] memory raw) public {
+    /// The queue pops any set of distinct keys in increasing order, however they were pushed
+    /// and whatever hint each insert was given (a queued key below it or above, one popped or
+    /// never queued), and refuses a key already queued.
+    function testFuzz_queue_pops_in_order(uint64[12] memory raw, uint8[12] memory hints) public {
         QueueHarness h = new QueueHarness();
         uint256 pushed;
         for (uint256 i = 0; i < raw.length; ++i) {
             uint256 key = (uint256(raw[i]) + 1) << 64; // nonzero, like every exit key
-            (bool ok,) = address(h).call(abi.encodeCall(h.push, (key)));
+            uint256 hint = (uint256(raw[hints[i] % raw.length]) + 1) << 64;
+            (bool ok,) = address(h).call(abi.encodeCall(h.push, (key, hint)));
             bool duplicate;
             for (uint256 j = 0; j < i; ++j) {
                 if (raw[j] == raw[i]) duplicate = true;
@@ -269,7 +271,7 @@ contract FuzzTest is RootFixture {
             vm.warp(t + k * 7);
             vm.deal(recs[i].recipient, BOND);
             vm.prank(recs[i].recipient);
-            root.startDepositExit{value: BOND}(recs[i]);
+            root.startDepositExit{value: BOND}(recs[i], 0);
         }
         vm.warp(t + 10 * PERIOD);
         uint256 step = 1 + uint256(batch) % 3;

@@ -218,12 +218,4 @@ contract InvariantTest is RootFixture {
         _log("exits cancelled", handler.exitsCancelled());
         _log("withdrawals", handler.withdrawals());
     }
-
-    /// Forge's `console.log(string, uint256)` (there is no forge-std here; the console has no
-    /// code, so a typed call would revert on the code-size check).
-    function _log(string memory label, uint256 value) internal view {
-        (bool ok,) = address(0x000000000000000000636F6e736F6c652e6c6f67)
-            .staticcall(abi.encodeWithSignature("log(string,uint256)", label, value));
-        (ok);
-    }
 }

@@ -118,6 +118,14 @@ abstract contract RootFixture is Test {
         );
     }
 
+    /// Forge's `console.log(string, uint256)` (there is no forge-std here; the console has no
+    /// code, so a typed call would revert on the code-size check).
+    function _log(string memory label, uint256 value) internal view {
+        (bool ok,) = address(0x000000000000000000636F6e736F6c652e6c6f67)
+            .staticcall(abi.encodeWithSignature("log(string,uint256)", label, value));
+        (ok);
+    }
+
     /// The fork's checkpoint at 6 (`root.json`'s `fork`), certified by validators 1 to 3: its
     /// block 5 is not the one checkpointed at 5.
     function forkCheckpoint() internal view returns (BlockHeader memory, CommitCertificate memory) {
@@ -165,7 +173,7 @@ abstract contract RootFixture is Test {
         vm.deal(e.owner, e.owner.balance + BOND);
         vm.recordLogs();
         vm.prank(e.owner);
-        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion);
+        root.startExit{value: BOND}(e.anchor, e.pos, e.inclusion, 0);
         return startedKey();
     }
 

@@ -177,7 +177,7 @@ contract RootHandler {
         bool startable = _startable(id) && root.locked(CHAIN, r.token) >= r.amount;
         vm.deal(r.recipient, r.recipient.balance + bond);
         vm.prank(r.recipient);
-        try root.startDepositExit{value: bond}(r) {
+        try root.startDepositExit{value: bond}(r, 0) {
             _started(id, r.recipient, r.token, r.amount, 0, startable);
             ++depositExitsStarted;
         } catch {
@@ -191,7 +191,7 @@ contract RootHandler {
         r.amount += 1 + extra % 1e24;
         vm.deal(r.recipient, r.recipient.balance + bond);
         vm.prank(r.recipient);
-        try root.startDepositExit{value: bond}(r) {
+        try root.startDepositExit{value: bond}(r, 0) {
             _broke("a forged record exited");
         } catch {}
     }
@@ -211,7 +211,7 @@ contract RootHandler {
             vm.deal(owner, owner.balance + bond);
             vm.recordLogs();
             vm.prank(owner);
-            try root.startExit{value: bond}(anchor, pos, inc) {
+            try root.startExit{value: bond}(anchor, pos, inc, 0) {
                 _started(id, owner, out.token, out.amount, byDeposit ? 0 : anchor.height, startable);
                 tracked[id].queueKey = _startedKey();
                 ++outputExitsStarted;
@@ -231,7 +231,7 @@ contract RootHandler {
         address claimant = forgedClaimants[i];
         vm.deal(claimant, claimant.balance + bond);
         vm.prank(claimant);
-        try root.startExit{value: bond}(anchor, pos, inc) {
+        try root.startExit{value: bond}(anchor, pos, inc, 0) {
             _broke("an invalid output exit started");
         } catch {}
     }

@@ -245,7 +245,7 @@ contract VectorsTest is RootFixture {
             vm.deal(claimant, BOND);
             expectOutcome(j, k);
             vm.prank(claimant);
-            root.startExit{value: BOND}(anchor, pos, inc);
+            root.startExit{value: BOND}(anchor, pos, inc, 0);
             if (isOk(j, k)) {
                 ExitRecord memory want =
                     abi.decode(vm.parseJsonBytes(j, string.concat(k, ".expect.result")), (ExitRecord));

@@ -7,8 +7,13 @@ pragma solidity ^0.8.28;
 /// @dev Popping costs a constant few slot accesses however long the queue is, so processing
 /// stays cheap per exit. Inserting appends in constant time when the key is above the tail,
 /// which is the usual case (an exit matures at least one period after it starts, so later
-/// exits mostly sort later); otherwise it walks from the head.
+/// exits mostly sort later); otherwise it walks from a hint — a queued key below it, which
+/// the caller reads beforehand (`below`) — or from the head, at most `MAX_WALK` entries, so
+/// no number of exits queued ahead prices an insert out of a block.
 library ExitQueue {
+    /// The most entries an insert walks past its hint.
+    uint256 internal constant MAX_WALK = 32;
+
     /// The queue: empty while `head` is zero. `next[k]` is the key after `k`; the tail has
     /// none (zero), and `tail` may be stale while the queue is empty.
     struct Queue {
@@ -19,9 +24,13 @@ library ExitQueue {
 
     /// A zero key, or one already queued.
     error BadKey(uint256 key);
+    /// More than `MAX_WALK` entries lie between the walk's start and `key`: read a hint
+    /// closer to it (`below`).
+    error HintTooFar(uint256 from, uint256 key);
 
-    /// @notice Adds `key`.
-    function push(Queue storage q, uint256 key) internal {
+    /// @notice Adds `key`, walking from `hint` when it is a queued key below it (else from the
+    /// head) past at most `MAX_WALK` entries.
+    function push(Queue storage q, uint256 key, uint256 hint) internal {
         uint256 head = q.head;
         if (head == 0) {
             if (key == 0) revert BadKey(key);
@@ -41,10 +50,13 @@ library ExitQueue {
             q.head = key;
             return;
         }
-        // head < key < tail: find the last entry below it.
+        // head < key < tail: find the last entry below it. A queued key other than the tail
+        // has a successor; a popped one has none.
         uint256 prev = head;
+        if (hint > head && hint < key && q.next[hint] != 0) prev = hint;
         uint256 after_ = q.next[prev];
-        while (after_ < key) {
+        for (uint256 walked; after_ < key; ++walked) {
+            if (walked == MAX_WALK) revert HintTooFar(prev, key);
             prev = after_;
             after_ = q.next[prev];
         }
@@ -71,6 +83,16 @@ library ExitQueue {
         } else {
             q.head = after_;
             delete q.next[min];
+        }
+    }
+
+    /// @notice The last queued key below `key` (0 if none): the hint an insert of `key` walks
+    /// from. Constant above the tail (the usual case); between, it walks the list (for views).
+    function below(Queue storage q, uint256 key) internal view returns (uint256 last) {
+        if (q.head == 0) return 0;
+        if (q.tail < key) return q.tail;
+        for (uint256 k = q.head; k != 0 && k < key; k = q.next[k]) {
+            last = k;
         }
     }
 
