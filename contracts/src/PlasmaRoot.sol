@@ -483,7 +483,8 @@ contract PlasmaRoot is RootStorage {
     /// @notice A hint for an exit of `token` from `chainId` that matures at `exitableAt` or
     /// later (`max(outputTime + 2·period, now + period)`, with the output's block time, or a
     /// deposit's record time): the last queued key that matures before it (0: none). An
-    /// insert walks from it past at most `ExitQueue.MAX_WALK` entries.
+    /// insert walks from it past only what was queued between since (constant above the
+    /// tail; between, this view walks the list).
     function exitHint(uint64 chainId, address token, uint64 exitableAt) external view returns (uint256) {
         return _queues[chainId][token].below(uint256(exitableAt) << 192);
     }

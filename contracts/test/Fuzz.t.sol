@@ -67,6 +67,10 @@ contract QueueHarness {
         return q.pop();
     }
 
+    function below(uint256 key) external view returns (uint256) {
+        return q.below(key);
+    }
+
     function isEmpty() external view returns (bool) {
         return q.isEmpty();
     }
@@ -217,31 +221,53 @@ contract FuzzTest is RootFixture {
         assertEq(amount, e.amount, "its amount");
     }
 
-    /// The queue pops any set of distinct keys in increasing order, however they were pushed
-    /// and whatever hint each insert was given (a queued key below it or above, one popped or
-    /// never queued), and refuses a key already queued.
-    function testFuzz_queue_pops_in_order(uint64[12] memory raw, uint8[12] memory hints) public {
+    /// The queue pops the least key queued, pushes and pops interleaved, whatever hint each
+    /// insert was given (a queued key below it or above, one popped or never queued), refuses
+    /// a key already queued, and `below` names the greatest queued key under any probe.
+    function testFuzz_queue_pops_in_order(uint64[12] memory raw, uint8[12] memory hints, uint8[12] memory ops) public {
         QueueHarness h = new QueueHarness();
-        uint256 pushed;
+        uint256[] memory keys = new uint256[](raw.length);
+        bool[] memory queued = new bool[](raw.length);
         for (uint256 i = 0; i < raw.length; ++i) {
-            uint256 key = (uint256(raw[i]) + 1) << 64; // nonzero, like every exit key
+            keys[i] = (uint256(raw[i]) + 1) << 64; // nonzero, like every exit key
             uint256 hint = (uint256(raw[hints[i] % raw.length]) + 1) << 64;
-            (bool ok,) = address(h).call(abi.encodeCall(h.push, (key, hint)));
+            (bool ok,) = address(h).call(abi.encodeCall(h.push, (keys[i], hint)));
             bool duplicate;
             for (uint256 j = 0; j < i; ++j) {
-                if (raw[j] == raw[i]) duplicate = true;
+                if (queued[j] && keys[j] == keys[i]) duplicate = true;
             }
             assertEq(ok, !duplicate, "distinct keys queue, duplicates are refused");
-            if (ok) ++pushed;
+            queued[i] = ok;
+            uint256 probe = (uint256(raw[ops[i] % raw.length]) + 1) << 64;
+            assertEq(h.below(probe), _greatestBelow(keys, queued, probe), "below");
+            if (ops[i] % 3 == 0 && !h.isEmpty()) {
+                uint256 least = type(uint256).max;
+                for (uint256 j = 0; j <= i; ++j) {
+                    if (queued[j] && keys[j] < least) least = keys[j];
+                }
+                assertEq(h.pop(), least, "the least queued pops");
+                for (uint256 j = 0; j <= i; ++j) {
+                    if (keys[j] == least) queued[j] = false;
+                }
+            }
         }
-        assertEq(h.length(), pushed, "length");
         uint256 last;
-        for (uint256 n = 0; n < pushed; ++n) {
+        while (!h.isEmpty()) {
             uint256 key = h.pop();
             assertTrue(key > last, "increasing");
             last = key;
         }
-        assertTrue(h.isEmpty(), "drained");
+    }
+
+    /// The greatest of `keys` still `queued` below `probe` (0: none).
+    function _greatestBelow(uint256[] memory keys, bool[] memory queued, uint256 probe)
+        internal
+        pure
+        returns (uint256 best)
+    {
+        for (uint256 j = 0; j < keys.length; ++j) {
+            if (queued[j] && keys[j] < probe && keys[j] > best) best = keys[j];
+        }
     }
 
     /// A proof index must fit the proof's depth.

@@ -8,12 +8,11 @@ pragma solidity ^0.8.28;
 /// stays cheap per exit. Inserting appends in constant time when the key is above the tail,
 /// which is the usual case (an exit matures at least one period after it starts, so later
 /// exits mostly sort later); otherwise it walks from a hint — a queued key below it, which
-/// the caller reads beforehand (`below`) — or from the head, at most `MAX_WALK` entries, so
-/// no number of exits queued ahead prices an insert out of a block.
+/// the caller reads beforehand (`below`) — or from the head. From a hint it walks only the
+/// entries queued between the hint and the key since the hint was read, each of which its
+/// starter paid an exit's gas and bond for: no number of exits queued ahead prices an insert
+/// out of a block, and none refuses it.
 library ExitQueue {
-    /// The most entries an insert walks past its hint.
-    uint256 internal constant MAX_WALK = 32;
-
     /// The queue: empty while `head` is zero. `next[k]` is the key after `k`; the tail has
     /// none (zero), and `tail` may be stale while the queue is empty.
     struct Queue {
@@ -24,12 +23,9 @@ library ExitQueue {
 
     /// A zero key, or one already queued.
     error BadKey(uint256 key);
-    /// More than `MAX_WALK` entries lie between the walk's start and `key`: read a hint
-    /// closer to it (`below`).
-    error HintTooFar(uint256 from, uint256 key);
 
     /// @notice Adds `key`, walking from `hint` when it is a queued key below it (else from the
-    /// head) past at most `MAX_WALK` entries.
+    /// head).
     function push(Queue storage q, uint256 key, uint256 hint) internal {
         uint256 head = q.head;
         if (head == 0) {
@@ -55,8 +51,7 @@ library ExitQueue {
         uint256 prev = head;
         if (hint > head && hint < key && q.next[hint] != 0) prev = hint;
         uint256 after_ = q.next[prev];
-        for (uint256 walked; after_ < key; ++walked) {
-            if (walked == MAX_WALK) revert HintTooFar(prev, key);
+        while (after_ < key) {
             prev = after_;
             after_ = q.next[prev];
         }
