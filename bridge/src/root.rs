@@ -349,9 +349,7 @@ impl Root {
             .await
             .map_err(|e| RootError::Transport { call: "getBlockByNumber", reason: e.to_string() })?
             .map_or(0, |b| b.header.timestamp);
-        let period = chain.exitPeriod;
-        let matures =
-            output_time.saturating_add(period.saturating_mul(2)).max(latest.saturating_add(period));
+        let matures = plasma_ledger::exit::exitable_at(output_time, latest, chain.exitPeriod);
         self.contract
             .exitHint(chain_id, token, matures)
             .call()
