@@ -148,8 +148,9 @@ contract RootModule is RootStorage {
     /// @notice Proves that chain `chainId` finalized an invalid block, or two checkpoints that
     /// disagree about a block (the later one's fork is the invalid one). On success every
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
-    /// (or, for equivocation, who signed both certificates) lose their stake, the caller gets
-    /// `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only.
+    /// lose their stake (of a fork, only who signed both certificates of one round: see
+    /// `ledger::fraud::forks`), the caller gets `PROVER_REWARD_BPS` of it, and the chain is
+    /// frozen: exits only.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
         if (proof.kind > uint8(FraudKind.UnfoundedCancellation)) revert NoSuchKind(proof.kind);
@@ -165,7 +166,8 @@ contract RootModule is RootStorage {
             if (c.rollbackHeight != 0 && height >= c.rollbackHeight) revert ChainIsFrozen(chainId);
             cfgId = _configAt(chainId, c, height);
             _verifyCertificate(chainId, cfgId, e.a);
-            culprits = _signedBoth(chainId, c, cfgId, e.a.signerBitmap, e.b);
+            _verifyAtStake(chainId, c, e.b);
+            culprits = _signedBothInOneRound(e.a, e.b);
         } else {
             _checkAnchor(c, chainId, proof.anchor);
             CommitCertificate calldata cert = proof.anchorCertificate;
@@ -177,9 +179,11 @@ contract RootModule is RootStorage {
             culprits = cert.signerBitmap;
             height = _judge(c, chainId, kind, proof.anchor, proof.evidence);
             if (kind == FraudKind.HistoryEquivocation) {
-                CommitCertificate memory certified = abi.decode(proof.evidence, (HistoryEquivocationEvidence)).certified;
-                culprits = _signedBoth(chainId, c, cfgId, culprits, certified);
+                _verifyAtStake(chainId, c, abi.decode(proof.evidence, (HistoryEquivocationEvidence)).certified);
             }
+            // A fork shown through histories takes no stake: its signers may have followed it
+            // honestly (`ledger::fraud::forks`).
+            if (_isFork(kind)) culprits = new bytes(culprits.length);
         }
         c.rollbackHeight = height;
         if (!c.frozen) c.frozenAt = uint64(block.timestamp);
@@ -240,35 +244,46 @@ contract RootModule is RootStorage {
         } else {
             height = verifier.doubleMint(chainId, anchor, abi.decode(ev, (DoubleMintEvidence)));
         }
-        _noCheckpointFrom(chainId, height, anchor.height);
+        if (_isFork(kind)) {
+            _noCheckpointFrom(chainId, height, anchor.height);
+        } else {
+            height = _aboveCheckpoints(chainId, height, anchor.height);
+        }
     }
 
-    /// Every anchored proof is shown under the lowest checkpoint at or above the block it
-    /// voids: that checkpoint's own history holds the block (the proof is made under it) or
-    /// another (the two checkpoints conflict, proven from just above it). A fork's fault below
-    /// an honest checkpoint, proven under the fork's anchor, would void the honest checkpoint
-    /// and every exit under it.
+    /// Whether a proof of `kind` shows a fork through histories: it takes no stake, and is
+    /// shown under the lowest checkpoint at or above the block it voids (`ledger::fraud::forks`).
+    function _isFork(FraudKind kind) internal pure returns (bool) {
+        return kind == FraudKind.ConflictingCheckpoints || kind == FraudKind.HistoryEquivocation;
+    }
+
+    /// A fork is shown under the lowest checkpoint at or above the block it voids: that
+    /// checkpoint's own history holds the block (the proof is made under it) or another (the
+    /// two checkpoints conflict, proven from just above it). Proven under the fork's own anchor,
+    /// it would void an honest checkpoint below it and every exit under it.
     function _noCheckpointFrom(uint64 chainId, uint64 height, uint64 anchorHeight) internal view {
         for (uint64 h = height; h < anchorHeight; ++h) {
             if (checkpoints[chainId][h] != 0) revert CheckpointBelow(h);
         }
     }
 
-    /// Who signed both the anchor's certificate (`bitmap`, of configuration `cfgId`) and
-    /// `certified`, the certificate of a block below it, as a bitmap of `cfgId`. `certified` is
-    /// verified against the configuration that certified its height, still at stake, and
-    /// signers are matched by operator (the two may be of different configurations).
-    function _signedBoth(
-        uint64 chainId,
-        Chain storage c,
-        uint32 cfgId,
-        bytes memory bitmap,
-        CommitCertificate memory certified
-    ) internal view returns (bytes memory both) {
+    /// The rollback of an invalid block at `height` shown under an anchor at `anchorHeight`:
+    /// just above the highest checkpoint from `height` up to the anchor, if any
+    /// (`ledger::fraud::history::above_checkpoints`). The anchor stands on the invalid block
+    /// and is void; the checkpoint stands, unless a proof under it lowers the rollback.
+    function _aboveCheckpoints(uint64 chainId, uint64 height, uint64 anchorHeight) internal view returns (uint64) {
+        for (uint64 h = anchorHeight; h > height; --h) {
+            if (checkpoints[chainId][h - 1] != 0) return h;
+        }
+        return height;
+    }
+
+    /// Verifies `certified`, a certificate no proof anchors, against the configuration that
+    /// certified its height, while its stakes are locked: once its signers may have withdrawn,
+    /// they sign for free (an exit period after a later configuration became active in its
+    /// place, or after the chain froze, as `PlasmaRoot.unlockedAt` frees their stakes).
+    function _verifyAtStake(uint64 chainId, Chain storage c, CommitCertificate memory certified) internal view {
         uint32 other = _configAt(chainId, c, certified.height);
-        // A certificate no proof anchors: once its signers may have withdrawn, they sign for
-        // free (an exit period after a later configuration became active in its place, or
-        // after the chain froze, as `PlasmaRoot.unlockedAt` frees their stakes).
         uint64 superseded = _configs[chainId][other].supersededAt;
         uint64 period = c.exitPeriod;
         if (
@@ -276,34 +291,21 @@ contract RootModule is RootStorage {
                 || (c.frozen && block.timestamp >= c.frozenAt + period)
         ) revert Released(other);
         _verifyCertificate(chainId, other, certified);
-        address[] memory signed = _signers(chainId, other, certified.signerBitmap);
-        both = new bytes(bitmap.length);
-        Config storage cfg = _configs[chainId][cfgId];
-        address chunk0 = cfg.chunk0;
-        for (uint256 i = 0; i < cfg.size; ++i) {
-            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
-            address op = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
-            for (uint256 k = 0; k < signed.length; ++k) {
-                if (signed[k] == op) {
-                    both[i / 8] |= bytes1(uint8(1) << uint8(i % 8));
-                    break;
-                }
-            }
-        }
     }
 
-    /// The operators of configuration `cfgId` whose bits `bitmap` sets.
-    function _signers(uint64 chainId, uint32 cfgId, bytes memory bitmap) internal view returns (address[] memory ops) {
-        Config storage cfg = _configs[chainId][cfgId];
-        (address chunk0, uint256 n) = (cfg.chunk0, cfg.size);
-        ops = new address[](n);
-        uint256 count;
-        for (uint256 i = 0; i < n; ++i) {
-            if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
-            ops[count++] = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
-        }
-        assembly {
-            mstore(ops, count)
+    /// Who signed both `a` and `b`, two verified certificates of one configuration at one
+    /// height, when they are of one round: an honest validator precommits one block a round,
+    /// but may precommit another block in a later round (`ledger::fraud::forks`), so
+    /// certificates of different rounds convict nobody.
+    function _signedBothInOneRound(CommitCertificate memory a, CommitCertificate memory b)
+        internal
+        pure
+        returns (bytes memory both)
+    {
+        both = new bytes(a.signerBitmap.length);
+        if (a.round != b.round) return both;
+        for (uint256 i = 0; i < both.length; ++i) {
+            both[i] = a.signerBitmap[i] & b.signerBitmap[i];
         }
     }
 

@@ -100,7 +100,7 @@ abstract contract RootStorage {
     /// ledger's `registration::MAX_CHECKPOINT_GAP` (a ledger test reads this line). Unbounded,
     /// a quorum's far-future header would stop every later checkpoint (`NotNewer`) for good;
     /// bounded, it stalls them for at most this many blocks. Every anchored proof reads a slot
-    /// per height between its verdict and its anchor (`CheckpointBelow`), about 9.8M gas
+    /// per height between its verdict and its anchor (`CheckpointBelow`, `_aboveCheckpoints`), about 9.8M gas
     /// across the widest gap, so a proof under it still fits a block. Checkpoints are due
     /// every epoch; an honest chain comes near only when catching up after an outage, one gap
     /// at a time. No epoch may be longer, so that its ends stay within reach.

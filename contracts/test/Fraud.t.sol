@@ -255,6 +255,24 @@ contract FraudTest is FraudFixture {
         assertEq(_stake(3), STAKE, "signed one certificate only");
     }
 
+    /// Validators 0 to 2 precommit block 3 in round 0 and validators 1 to 3 another block 3 in
+    /// round 1: what honest validators do when a faulty third splits the rounds (a validator
+    /// precommits whatever more than two thirds prevoted in a later round). The proof freezes
+    /// the chain from 3, as any fork does, but takes no stake and pays nothing.
+    function test_an_equivocation_across_rounds_freezes_the_chain_and_slashes_no_one() public {
+        uint256 burnedBefore = root.burned();
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("equivocation_across_rounds"));
+        RootStorage.Chain memory c = root.chain(CHAIN);
+        assertTrue(c.frozen, "frozen");
+        assertEq(c.rollbackHeight, 3, "rolled back to the forked height");
+        for (uint256 v = 0; v < 4; ++v) {
+            assertEq(_stake(v), STAKE, "no stake taken");
+        }
+        assertEq(root.owed(PROVER, address(0)), 0, "nothing paid");
+        assertEq(root.burned(), burnedBefore, "nothing burned");
+    }
+
     /// A chain's quorum, convicted, signs two blocks at height 0 — where no chain has a block —
     /// to lower the rollback to nothing: the chain unfrozen, a later proof could raise the
     /// rollback past the blocks the first voided and let their exits be paid. Refused; the
@@ -272,9 +290,10 @@ contract FraudTest is FraudFixture {
     /// Validators 1 to 3 certify a fork at 6 whose block 5 is not the checkpointed block 5 (it
     /// shares blocks 1 to 3 with the chain, then pays Alice's change to Mallory in its own block
     /// 4). The root accepts it, as it accepts any certified header; two checkpoints that
-    /// disagree about block 5 convict the later: the fork is void from 6 on, its signers lose
-    /// their stake, and its exits are cancelled while the chain's are paid.
-    function test_fork_between_checkpoints_is_fraud_and_the_later_signers_are_slashed() public {
+    /// disagree about block 5 convict the later: the fork is void from 6 on and its exits are
+    /// cancelled while the chain's are paid. Its signers keep their stake: honest validators
+    /// split across rounds below it may have signed it (`ledger::fraud::forks`).
+    function test_fork_between_checkpoints_is_rolled_back_and_takes_no_stake() public {
         (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
         root.submitCheckpoint(fork, forkCert);
         assertEq(root.chain(CHAIN).lastHeight, 6, "the fork's checkpoint landed");
@@ -292,7 +311,7 @@ contract FraudTest is FraudFixture {
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
-        _assertOnlyValidators1To3Slashed();
+        _assertNoStakeTaken();
 
         // The fork proves nothing any more; due, Mallory gets her bond back and Carol is paid.
         vm.deal(mallory.owner, BOND);
@@ -337,15 +356,18 @@ contract FraudTest is FraudFixture {
     }
 
     /// A fraud proof freezes the chain, and nothing supersedes configuration 1 any more.
-    /// Validator 0, which did not sign the fork, gets its stake back an exit period after the
-    /// freeze, not before; the slashed signers get nothing.
+    /// Validators 0 and 3, which did not sign both blocks at 3 in one round, get their stake
+    /// back an exit period after the freeze, not before; the slashed signers get nothing.
     function test_an_honest_validator_of_a_frozen_chain_withdraws_an_exit_period_after_the_freeze() public {
         (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
         root.submitCheckpoint(fork, forkCert);
         vm.prank(PROVER);
         root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
-        _assertOnlyValidators1To3Slashed();
         uint64 freeAt = uint64(block.timestamp) + PERIOD;
+        // Within the period, an equivocation below the rollback still convicts.
+        vm.warp(freeAt - 1);
+        root.proveFraud(CHAIN, _proof("equivocation"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 3, "lowered to the equivocation");
         for (uint256 v = 0; v < 4; ++v) {
             vm.prank(validatorAt(v));
             root.unbond(CHAIN);
@@ -359,13 +381,22 @@ contract FraudTest is FraudFixture {
             uint256 before = op.balance;
             vm.prank(op);
             root.withdrawStake(CHAIN);
-            assertEq(op.balance - before, v == 0 ? STAKE : 0, "the honest stake back, the slashed nothing");
+            bool slashed = v == 1 || v == 2;
+            assertEq(op.balance - before, slashed ? 0 : STAKE, "the honest stake back, the slashed nothing");
         }
-        // Its keys released, configuration 1 signs for free: two of its certificates at one
-        // height no longer prove anything.
+    }
+
+    /// Once a frozen chain's stakes are free, an exit period after the freeze, its
+    /// configuration signs for free: two of its certificates at one height prove nothing.
+    function test_a_frozen_chains_released_configuration_proves_nothing() public {
+        (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
+        root.submitCheckpoint(fork, forkCert);
+        root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
+        vm.warp(block.timestamp + PERIOD);
         vm.expectRevert(abi.encodeWithSelector(RootStorage.Released.selector, uint32(1)));
         root.proveFraud(CHAIN, _proof("equivocation"));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "the rollback stands");
+        _assertNoStakeTaken();
     }
 
     /// Configuration 2 becomes active in place of 1; an exit period later, validator 0 (in 1
@@ -447,8 +478,8 @@ contract FraudTest is FraudFixture {
     /// Validators 1 to 3 certify a header at 6 whose history root holds the real blocks 1 and
     /// 3 to 5 and a forged block 2 (a Merkle root over leaves of their choosing). Compared at 5,
     /// the checkpointed block, it agrees with the chain; compared at 2, each block proven under
-    /// its own checkpoint's history, it does not: the anchor is void from 6 on and its signers
-    /// lose their stake.
+    /// its own checkpoint's history, it does not: the anchor is void from 6 on. Two histories
+    /// that disagree are a fork to the root, whichever was fabricated: no stake is taken.
     function test_checkpoint_fabricating_history_below_an_earlier_one_is_fraud() public {
         _submitCheckpointOf("conflicting_checkpoints_below");
         assertEq(root.chain(CHAIN).lastHeight, 6, "the fabricated checkpoint landed");
@@ -461,7 +492,7 @@ contract FraudTest is FraudFixture {
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fabricated one is void");
-        _assertOnlyValidators1To3Slashed();
+        _assertNoStakeTaken();
     }
 
     /// Validators 1 to 3 certify a header at 8 whose history root holds a forged block 6 above
@@ -488,8 +519,10 @@ contract FraudTest is FraudFixture {
     /// to 3 certify a fork at 8 whose block 6 is another (it pays Carol's output to Mallory). The
     /// fork agrees with every checkpoint the root holds and its history holds together, so the
     /// root accepts it and Mallory exits under it. The chain's certificate of its block 6
-    /// against the fork's history convicts: the chain rolls back to 6, who signed both (1 and
-    /// 2) lose their stake, and Mallory's exit is cancelled: her bond back, nothing paid.
+    /// against the fork's history convicts: the chain rolls back to 6 and Mallory's exit is
+    /// cancelled: her bond back, nothing paid. Validators 1 and 2 signed both, as honest
+    /// validators do that precommit one block 6 and then see the other decided in a later
+    /// round: no stake is taken.
     function test_fork_above_the_last_checkpoint_against_a_certified_block_is_fraud() public {
         _submitCheckpointOf("history_equivocation");
         assertEq(root.chain(CHAIN).lastHeight, 8, "the fork's checkpoint landed");
@@ -505,11 +538,7 @@ contract FraudTest is FraudFixture {
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
-        assertEq(_stake(0), STAKE, "signed the chain's block only");
-        assertEq(_stake(1), 0, "signed both");
-        assertEq(_stake(2), 0, "signed both");
-        assertEq(_stake(3), STAKE, "signed the fork only");
-        assertEq(root.owed(PROVER, address(0)), STAKE, "prover rewarded half the two stakes");
+        _assertNoStakeTaken();
 
         vm.warp(block.timestamp + 2 * PERIOD);
         root.processExits(CHAIN, address(0), 10);
@@ -520,20 +549,24 @@ contract FraudTest is FraudFixture {
     }
 
     /// Validators 1 to 3 certify a fork at 6 whose block 2 inflates Alice's deposit tenfold,
-    /// below the root's honest checkpoints at 3 and 5. Proven under the fork's own checkpoint,
-    /// the inflation would roll the chain back to 2 and void those checkpoints, and with them
-    /// Carol's exit under 3: the root refuses it. The fork is convicted against the highest
-    /// checkpoint below it instead: void from 6 on, and Carol is paid.
-    function test_a_forks_fraud_cannot_void_an_honest_checkpoint_below_it() public {
+    /// below the root's honest checkpoints at 3 and 5. Rolled back to 2, the inflation would
+    /// void those checkpoints, and with them Carol's exit under 3. Proven under the fork's own
+    /// checkpoint, it convicts the fork's signers and lifts the rollback to just above the
+    /// highest checkpoint below the anchor: void from 6 on, and Carol is paid. Proven as a fork
+    /// instead (conflicting checkpoints), it takes no stake: signing an invalid block does.
+    function test_a_forks_fraud_convicts_its_signers_without_voiding_an_honest_checkpoint_below_it() public {
         _submitCheckpointOf("inflation_in_a_fork_below_a_checkpoint");
         ExitCase memory carol = exitCase("preFraudExit");
         startExit(carol);
-        vm.prank(PROVER);
-        vm.expectRevert(abi.encodeWithSelector(RootStorage.CheckpointBelow.selector, 3));
-        root.proveFraud(CHAIN, _proof("inflation_in_a_fork_below_a_checkpoint"));
-
+        uint256 snap = vm.snapshotState();
         vm.prank(PROVER);
         root.proveFraud(CHAIN, _proof("conflicting_checkpoints_inflating_fork"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 6, "the fork is void");
+        _assertNoStakeTaken();
+        vm.revertToState(snap);
+
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("inflation_in_a_fork_below_a_checkpoint"));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
         _assertOnlyValidators1To3Slashed();
         vm.warp(block.timestamp + 2 * PERIOD);
@@ -599,15 +632,20 @@ contract FraudTest is FraudFixture {
         assertEq(_stake(1), STAKE, "nobody slashed");
     }
 
-    /// A contradiction below a stored checkpoint (the real block 3 over the forged block 2 of
-    /// the checkpoint at 6) would void the checkpoint at 3: refused, conflicting checkpoints
-    /// prove that fabrication from 6 on.
-    function test_broken_history_below_a_stored_checkpoint_is_refused() public {
+    /// A contradiction below stored checkpoints (the real block 3 over the forged block 2 of
+    /// the checkpoint at 6) convicts the anchor's signers without voiding the honest
+    /// checkpoints at 3 and 5: the rollback lifts to just above the highest of them.
+    function test_broken_history_below_a_stored_checkpoint_is_lifted_above_it() public {
         _submitCheckpointOf("broken_history_below_checkpoint");
+        ExitCase memory carol = exitCase("preFraudExit");
+        startExit(carol);
         vm.prank(PROVER);
-        vm.expectRevert(abi.encodeWithSelector(RootStorage.CheckpointBelow.selector, uint64(3)));
         root.proveFraud(CHAIN, _proof("broken_history_below_checkpoint"));
-        assertTrue(!root.chain(CHAIN).frozen, "refused evidence changes nothing");
+        assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the anchor is void");
+        _assertOnlyValidators1To3Slashed();
+        vm.warp(block.timestamp + 2 * PERIOD);
+        root.processExits(CHAIN, address(0), 10);
+        assertEq(root.owed(carol.owner, address(0)), carol.amount + BOND - BOUNTY, "Carol's exit under 3 paid");
     }
 
     /// `ours` must be the stored earlier checkpoint's own block at j: the anchor's forged block

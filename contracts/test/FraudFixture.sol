@@ -35,6 +35,14 @@ abstract contract FraudFixture is RootFixture {
 
     /// Validators 1 to 3 (who certified the fork or the fabricated history) lost their stake,
     /// validator 0 kept its own, and the prover is owed half of what was taken.
+    /// A fork's proof: every stake stands, the prover is paid nothing.
+    function _assertNoStakeTaken() internal view {
+        for (uint256 v = 0; v < 4; ++v) {
+            assertEq(_stake(v), STAKE, "no stake taken");
+        }
+        assertEq(root.owed(PROVER, address(0)), 0, "nothing paid");
+    }
+
     function _assertOnlyValidators1To3Slashed() internal view {
         assertEq(_stake(0), STAKE, "did not sign the conflicting history");
         for (uint256 v = 1; v < 4; ++v) {

@@ -5,13 +5,12 @@
 //! returns a [`FraudVerdict`] naming the first invalid block, or why the evidence shows no
 //! fraud. A verdict makes the parent roll the chain back to before `height` and slash.
 
-use crate::certificate::ValidatorSet;
 use crate::exit::{verify_block_in_history, verify_inclusion, InclusionError};
 use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain};
 use crate::types::{
     decode, BlockHeader, BrokenHistoryEvidence, BrokenScheduleEvidence, ChildBond, ChildDeposit,
-    ChildStake, CommitCertificate, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
+    ChildStake, ConflictingCheckpointsEvidence, DecodeError, DepositRecord,
     HistoryEquivocationEvidence, InflationEvidence, MerkleProof, Output, TxInclusion, UtxoPos,
     MAX_BLOCK_TXS, MAX_TX_BYTES,
 };
@@ -102,7 +101,8 @@ pub struct FraudVerdict {
     pub kind: FraudKind,
     /// Height of the first invalid block (the chain rolls back to before it).
     pub height: u64,
-    /// For equivocation: indexes of validators who signed both certificates.
+    /// For equivocation: indexes of validators who signed both certificates in one round
+    /// ([`verify_equivocation`]); who else loses its stake is [`convicted`]'s.
     pub culprits: Vec<usize>,
 }
 
@@ -445,35 +445,15 @@ pub fn verify_double_mint(
     Ok(FraudVerdict::at(FraudKind::DepositMismatch, a.height.max(b.height)))
 }
 
-/// Equivocation: two valid certificates for different blocks at one height. Everyone who
-/// signed both is a culprit; quorum intersection guarantees they hold over 1/3 of the power.
-/// No chain has a block at height 0: certificates there prove nothing (a verdict of 0 would
-/// set a rollback to nothing, unfreezing the chain).
-pub fn verify_equivocation(
-    set: &ValidatorSet,
-    chain_id: u64,
-    a: &CommitCertificate,
-    b: &CommitCertificate,
-) -> Result<FraudVerdict, FraudError> {
-    if a.height == 0 || a.height != b.height || a.blockHash == b.blockHash {
-        return Err(FraudError::NotConflicting);
-    }
-    set.verify_certificate(chain_id, a)?;
-    set.verify_certificate(chain_id, b)?;
-    let signed_b = set.signers(&b.signerBitmap)?;
-    let culprits =
-        set.signers(&a.signerBitmap)?.into_iter().filter(|i| signed_b.contains(i)).collect();
-    Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
-}
-
 /// Judges the evidence of `proof` (any kind but equivocation, which needs the chain's set:
 /// [`verify_equivocation`]) against its anchor, as the root's `proveFraud` does: the pure
 /// half a plasma parent shares with the contract. Whether the anchor is a checkpoint the
 /// parent accepted, and its certificate, are the parent's to check. `parent_record` is the
 /// parent's own record of a deposit nonce, `accepted` the hash of its checkpoint at a height
-/// (one from the verdict's height up to the anchor's refuses any proof:
-/// `no_checkpoint_from`), `schedule` the hash of its configuration active at a height and
-/// the chain's epoch length.
+/// (one from the verdict's height up to the anchor's refuses a fork's proof,
+/// `no_checkpoint_from`, and lifts an invalid block's rollback above it,
+/// `above_checkpoints`), `schedule` the hash of its configuration active at a height and the
+/// chain's epoch length.
 pub fn judge(
     domain: &SigningDomain,
     proof: &crate::types::FraudProof,
@@ -647,8 +627,12 @@ pub fn judge(
         }
         Kind::Equivocation | Kind::__Invalid => Err(FraudError::NoSuchKind(proof.kind)),
     }?;
-    no_checkpoint_from(verdict.height, anchor, accepted)?;
-    Ok(verdict)
+    if !convicts_anchor(proof.kind) {
+        no_checkpoint_from(verdict.height, anchor, accepted)?;
+        return Ok(verdict);
+    }
+    let height = above_checkpoints(verdict.height, anchor, accepted);
+    Ok(FraudVerdict { height, ..verdict })
 }
 
 /// The two certificates of an equivocation proof, strictly decoded; `None` when `proof` is of
@@ -693,6 +677,7 @@ pub(crate) mod escrow;
 /// The ABI forms `proveFraud` takes (`FraudProof.evidence`), built from the evidence the
 /// verifiers above take.
 pub mod evidence;
+pub mod forks;
 mod history;
 pub(crate) mod link;
 mod lock;
@@ -710,7 +695,8 @@ pub use cancellation::verify_unfounded_cancellation;
 pub use certified::verify_uncertified_checkpoint;
 pub use error::FraudError;
 pub use escrow::verify_unfounded_escrow;
-use history::no_checkpoint_from;
+pub use forks::{convicted, convicts_anchor, signed_both_in_one_round, verify_equivocation};
+use history::{above_checkpoints, no_checkpoint_from};
 pub use history::{
     verify_broken_history, verify_broken_schedule, verify_conflicting_checkpoints,
     verify_history_equivocation,

@@ -1,10 +1,12 @@
 //! `equivocation_slashed`: a quorum of the first chain's validators signs a second block, the
-//! watchers prove the equivocation on the root, which freezes the chain and slashes the signers.
+//! watchers prove the equivocation on the root, which freezes the chain and slashes who signed
+//! both in one round, paying the prover and nobody else.
 
 use super::{check, on_root, root_err, top_chain, Outcome};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
+use plasma_ledger::{Address, U256};
 use std::time::{Duration, Instant};
 
 /// The scenario's name.
@@ -13,7 +15,10 @@ pub(super) const NAME: &str = "equivocation_slashed";
 /// More than two thirds of the first chain's validators sign a second block at a height the
 /// chain has not reached, and it is submitted to the root as a checkpoint; when the chain
 /// gets there, its watchers prove the equivocation with their own certificate. The root
-/// freezes the chain from that height and takes the stake of everyone who signed both.
+/// freezes the chain from that height; when the chain certified its block in round 0, the
+/// forged block's round (as it mostly does), it takes the stake of everyone who signed both
+/// and pays half to the prover, and to no one else. Of different rounds it takes nothing (an
+/// honest validator may sign both: `plasma_ledger::fraud::verify_equivocation`).
 /// Destructive: the chain stays frozen (exits only), so this scenario runs last.
 pub async fn equivocation_slashed(
     devnet: &Devnet,
@@ -55,6 +60,17 @@ pub async fn equivocation_slashed(
         name: NAME.into(),
         reason: "no certificate".into(),
     })?;
+    // What everyone who could be paid is owed before: the members and the devnet's operator.
+    let mut accounts: Vec<_> = members.iter().map(|m| m.operator).collect();
+    accounts.push(devnet.operator());
+    let mut owed_before = Vec::with_capacity(accounts.len());
+    for account in &accounts {
+        owed_before.push(owed(devnet, *account).await?);
+    }
+    let mut staked = Vec::with_capacity(members.len());
+    for m in &members {
+        staked.push(stake_of(devnet, a_id, m.operator).await?);
+    }
     let started = Instant::now();
     root.submit_checkpoint(devnet.operator(), &forged, &cert).await.map_err(root_err)?;
     progress(&format!(
@@ -106,34 +122,54 @@ pub async fn equivocation_slashed(
     check(NAME, proof.kind == plasma_ledger::FraudKind::Equivocation as u8, || {
         format!("kind {}", proof.kind)
     })?;
-    let signed =
-        |c: &plasma_ledger::CommitCertificate| set.signers(&c.signerBitmap).unwrap_or_default();
-    let (x, y) = (signed(&evidence.a), signed(&evidence.b));
-    let both: Vec<usize> = x.into_iter().filter(|i| y.contains(i)).collect();
+    let both = plasma_ledger::fraud::signed_both_in_one_round(&set, &evidence.a, &evidence.b)
+        .map_err(|e| DevnetError::Scenario { name: NAME.into(), reason: e.to_string() })?;
+    let mut taken = U256::ZERO;
     for (i, m) in members.iter().enumerate() {
-        let stake = root
-            .contract()
-            .stakeOf(a_id, m.operator)
-            .call()
-            .await
-            .map_err(|e| DevnetError::Root(e.to_string()))?
-            .amount;
+        let stake = stake_of(devnet, a_id, m.operator).await?;
         check(NAME, stake.is_zero() == both.contains(&i), || {
             format!(
-                "validator {i} ({}): stake {stake}, signed both: {}",
+                "validator {i} ({}): stake {stake}, signed both in one round: {}",
                 m.operator,
                 both.contains(&i)
             )
         })?;
+        if both.contains(&i) {
+            taken += staked[i];
+        }
     }
+    // Half of what was taken pays the prover; nobody else is paid anything.
+    let reward = plasma_ledger::children::prover_reward([taken]);
+    let prover = root.frauds_proven(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
+    let prover = prover.last().map(|p| p.2).unwrap_or_default();
+    for (account, before) in accounts.iter().zip(owed_before) {
+        let paid = owed(devnet, *account).await?.saturating_sub(before);
+        let expected = if *account == prover { reward } else { U256::ZERO };
+        check(NAME, paid == expected, || {
+            format!("{account} was paid {paid}, expected {expected} (the prover is {prover})")
+        })?;
+    }
+    check(NAME, accounts.contains(&prover), || format!("the prover {prover} is no validator"))?;
     Ok(Outcome {
         name: NAME,
         elapsed,
         summary: format!(
             "{path} frozen from height {rollback} {} ms after the conflicting checkpoint; {} \
-             validators who signed both slashed",
+             validators who signed both in round {} slashed, {reward} wei to the prover alone",
             elapsed.as_millis(),
-            both.len()
+            both.len(),
+            evidence.a.round,
         ),
     })
+}
+
+/// What `operator` has staked on chain `chain`.
+async fn stake_of(devnet: &Devnet, chain: u64, operator: Address) -> Result<U256, DevnetError> {
+    let stake = devnet.root.contract().stakeOf(chain, operator).call().await;
+    Ok(stake.map_err(|e| DevnetError::Root(e.to_string()))?.amount)
+}
+
+/// What the root owes `account` in ETH.
+async fn owed(devnet: &Devnet, account: Address) -> Result<U256, DevnetError> {
+    devnet.root.owed(account, Address::ZERO).await.map_err(root_err)
 }

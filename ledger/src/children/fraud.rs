@@ -1,5 +1,6 @@
 //! Fraud proven against a child: the root's `proveFraud`, judged natively. A proof convicts
-//! the signers of the certificate it shows, freezes the child from the first invalid height
+//! the signers of the certificate it shows (of a fork, only who signed two blocks in one round:
+//! [`crate::fraud::convicted`]), freezes the child from the first invalid height
 //! and pays the prover a share of the stakes it takes. It names where this chain last changed
 //! the child's stakes and what it leaves them holding, so that its reward is bounded by what
 //! was staked, from this chain's history alone (`UnfoundedStake`). On a frozen child, a proof
@@ -15,7 +16,8 @@ use super::registry::child_domain;
 use crate::build::prove_child_fraud_tx;
 use crate::certificate::ValidatorSet;
 use crate::fraud::{
-    equivocation_evidence, history_equivocation_evidence, judge, verify_equivocation,
+    convicts_anchor, equivocation_evidence, history_equivocation_evidence, judge,
+    signed_both_in_one_round, verify_equivocation,
 };
 use crate::kind::Kind;
 use crate::signing::SigningDomain;
@@ -211,34 +213,23 @@ fn certified_set(record: &ChildRecord, height: u64) -> Result<ValidatorSet, Chil
     ValidatorSet::new(record.set_at(height).to_vec()).map_err(ChildError::Set)
 }
 
-/// The operators a fraud proof against the child of `record` convicts: those who certified its
-/// anchor; for equivocation, those who signed both certificates; for a history equivocation,
-/// those who signed both the anchor and the certificate of the block its history contradicts,
-/// matched by operator (two configurations may have certified them). Judging the proof is
+/// The operators a fraud proof against the child of `record` takes the stake of: those who
+/// certified its anchor; for equivocation, those who signed both certificates in one round; for
+/// the other forks, nobody ([`crate::fraud::convicted`] on why). Judging the proof is
 /// [`super::validate_system`]'s; this only reads the bitmaps.
 pub fn convicted(record: &ChildRecord, proof: &FraudProof) -> Result<Vec<Address>, ChildError> {
     let set = certifying_set(record, proof)?;
-    let operators = |set: &ValidatorSet, bitmap: &[u8]| -> Result<Vec<Address>, ChildError> {
-        let indices = set.signers(bitmap).map_err(ChildError::Certificate)?;
-        Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
-    };
-    if let Some(e) = equivocation_evidence(proof) {
-        let e = e.map_err(ChildError::Fraud)?;
-        let a = set.signers(&e.a.signerBitmap).map_err(ChildError::Certificate)?;
-        let b = set.signers(&e.b.signerBitmap).map_err(ChildError::Certificate)?;
-        let both = a.into_iter().filter(|i| b.contains(i));
-        return Ok(both.filter_map(|i| set.validators().get(i)).map(|v| v.operator).collect());
-    }
-    let anchor = operators(&set, &proof.anchorCertificate.signerBitmap)?;
-    match history_equivocation_evidence(proof) {
+    let indices = match equivocation_evidence(proof) {
         Some(e) => {
-            let certified = e.map_err(ChildError::Fraud)?.certified;
-            let other = certified_set(record, certified.height)?;
-            let signed = operators(&other, &certified.signerBitmap)?;
-            Ok(anchor.into_iter().filter(|op| signed.contains(op)).collect())
+            let e = e.map_err(ChildError::Fraud)?;
+            signed_both_in_one_round(&set, &e.a, &e.b).map_err(ChildError::Fraud)?
         }
-        None => Ok(anchor),
-    }
+        None if convicts_anchor(proof.kind) => {
+            set.signers(&proof.anchorCertificate.signerBitmap).map_err(ChildError::Certificate)?
+        }
+        None => Vec::new(),
+    };
+    Ok(indices.iter().filter_map(|i| set.validators().get(*i)).map(|v| v.operator).collect())
 }
 
 /// The prover's share of the stakes a fraud proof takes.

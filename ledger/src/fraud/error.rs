@@ -150,8 +150,8 @@ pub enum FraudError {
     /// The slot at height 0 holds no block under any history: no leaf stands there.
     #[error("height 0 holds no block")]
     EmptySlot,
-    /// The parent holds a checkpoint at or above the contradicted height and below the anchor:
-    /// conflicting checkpoints prove the fabrication without voiding it.
+    /// A fork shown below a checkpoint the parent holds (at or above the contradicted height
+    /// and below the anchor): proven against that checkpoint, it is voided from above it.
     #[error("the parent holds a checkpoint at {0}, between the contradiction and the anchor")]
     CheckpointBelow(u64),
     /// The parent accepted no such checkpoint at this height.

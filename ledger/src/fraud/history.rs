@@ -169,11 +169,12 @@ pub fn verify_broken_schedule(
 }
 
 /// Refuses a rollback to `height` when the parent holds a checkpoint from there up to the
-/// anchor's height: every anchored proof is shown under the lowest checkpoint at or above the
-/// block it voids. That checkpoint's own history holds the block (and the proof is made under
-/// it) or holds another (and the two checkpoints conflict: proven from just above it). A
-/// fork's fault below an honest checkpoint, proven under the fork's own anchor, would void the
-/// honest checkpoint and every exit under it.
+/// anchor's height: a fork (conflicting checkpoints, a history equivocation) is shown under the
+/// lowest checkpoint at or above the block it voids. That checkpoint's own history holds the
+/// block (and the proof is made under it) or holds another (and the two checkpoints conflict:
+/// proven from just above it). A fork proven under its own anchor would void the honest
+/// checkpoint below it and every exit under it. An invalid block is lifted instead
+/// ([`above_checkpoints`]).
 pub(super) fn no_checkpoint_from(
     height: u64,
     anchor: &BlockHeader,
@@ -183,4 +184,20 @@ pub(super) fn no_checkpoint_from(
         Some(h) => Err(FraudError::CheckpointBelow(h)),
         None => Ok(()),
     }
+}
+
+/// The rollback a proof of an invalid block at `height`, shown under `anchor`, sets: `height`,
+/// or just above the highest checkpoint the parent holds from there up to the anchor's height.
+/// Every block of the anchor's history above that checkpoint stands on the invalid one, or the
+/// anchor's history is no chain at all: either way the anchor is void and its signers signed
+/// what no honest validator signs. The checkpoint itself stands (an honest one, with its exits,
+/// is not voided by a fork's fault below it); if its own history holds the invalid block, the
+/// proof made under it lowers the rollback further. So the rollback's height is always the
+/// lowest checkpoint at or above it, as a proof under a lowest checkpoint sets it.
+pub(super) fn above_checkpoints(
+    height: u64,
+    anchor: &BlockHeader,
+    mut accepted: impl FnMut(u64) -> Option<B256>,
+) -> u64 {
+    (height..anchor.height).rev().find(|&h| accepted(h).is_some()).map_or(height, |h| h + 1)
 }

@@ -195,9 +195,12 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
                     evidence: Value,
                     proof: FraudProof,
                     result: Result<fraud::FraudVerdict, fraud::FraudError>| {
+        // Who loses its stake: the validators `fraud::convicted` names, by the anchor's bitmap.
+        let signers = set.signers(&proof.anchorCertificate.signerBitmap).unwrap_or_default();
+        let culprits = |v: &fraud::FraudVerdict| fraud::convicted(proof.kind, v, &signers);
         cases.push(json!({
             "name": name, "kind": kind, "evidence": evidence, "proof": h(proof.abi_encode()),
-            "expect": outcome(&result, |v| json!({ "height": v.height, "culprits": v.culprits })),
+            "expect": outcome(&result, |v| json!({ "height": v.height, "culprits": culprits(v) })),
         }));
     };
     let prove = |kind: SolFraudKind, evidence: &dyn Fn() -> Vec<u8>| FraudProof {
@@ -505,7 +508,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let first: Vec<_> = keys.iter().enumerate().take(3).collect();
     let last: Vec<_> = keys.iter().enumerate().skip(1).collect();
     let cert_a = certify(&set, &first, &honest_header, 0).expect("certificate");
-    let cert_b = certify(&set, &last, &twin, 1).expect("certificate");
+    let cert_b = certify(&set, &last, &twin, 0).expect("certificate");
+    // The same quorums in different rounds: a fork honest validators may have signed both
+    // sides of (`fraud::forks`).
+    let cert_later = certify(&set, &last, &twin, 1).expect("certificate");
     push(
         "equivocation",
         "Equivocation",
@@ -514,6 +520,15 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             EquivocationEvidence { a: cert_a.clone(), b: cert_b.clone() }.abi_encode()
         }),
         fraud::verify_equivocation(&set, id, &cert_a, &cert_b),
+    );
+    push(
+        "equivocation_across_rounds",
+        "Equivocation",
+        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_later.abi_encode()) }),
+        prove(SolFraudKind::Equivocation, &|| {
+            EquivocationEvidence { a: cert_a.clone(), b: cert_later.clone() }.abi_encode()
+        }),
+        fraud::verify_equivocation(&set, id, &cert_a, &cert_later),
     );
     push(
         "equivocation_honest",
@@ -674,11 +689,10 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         bare.push(*name);
     }
     // A fork above every checkpoint the root holds, against the chain's certificate of the
-    // block it replaces (validators 0 to 2 signed it, 1 to 3 the fork: 1 and 2 signed both);
+    // block it replaces (validators 0 to 2 signed it, 1 to 3 the fork: a fork convicts nobody);
     // the fork's own block is no contradiction; below the root's checkpoint at 3, the
     // fabricated checkpoint at 6 is proven by conflicting checkpoints instead.
     let forked = certified_fork(world);
-    let culprits = |v: fraud::FraudVerdict| fraud::FraudVerdict { culprits: vec![1, 2], ..v };
     let real_two = testkit::certify_all(&set, &keys, &header(chain, 2));
     for (name, (anchor_chain, checkpoint), certified) in [
         ("history_equivocation", (&forked.fork, &forked.checkpoint), &forked.certified),
@@ -704,7 +718,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
             "shown": h(evidence.shown.abi_encode()),
             "historyProof": h(evidence.historyProof.abi_encode()),
         });
-        push(name, "HistoryEquivocation", evidence_json, proof, result.map(culprits));
+        push(name, "HistoryEquivocation", evidence_json, proof, result);
         submitted.push((name, checkpoint));
     }
     // Headers that break the validator schedule, under a checkpoint at 9 (validators 1 to 3).

@@ -317,7 +317,7 @@ proptest! {
         let mint = |height, tx_index| fraud::MintEvidence { height, tx_index, inclusion: c.inclusion(height, tx_index) };
         prop_assert!(convicted(fraud::verify_double_mint(id, anchor, &mint(1, 0), &mint(bad, w.double_mint)), DepositMismatch));
         prop_assert_eq!(fraud::verify_double_mint(id, anchor, &mint(1, 0), &mint(1, 1)), Err(fraud::FraudError::DifferentDeposits));
-        // Equivocation: signers of both conflicting certificates are the culprits.
+        // Equivocation: signers of both conflicting certificates of one round are the culprits.
         let (keys, set) = testkit::committee(4);
         let h = c.blocks[2].header.clone();
         let mut twin = h.clone();
@@ -328,6 +328,11 @@ proptest! {
         let cb = plasma_ledger::certificate::certify(&set, &b, &twin, 0).unwrap();
         let v = fraud::verify_equivocation(&set, id, &ca, &cb).unwrap();
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![1, 2]));
+        // Of different rounds, the same two quorums are a fork an honest validator may have
+        // signed both sides of: proven, nobody convicted.
+        let later = plasma_ledger::certificate::certify(&set, &b, &twin, 1 + (seed % 3) as u32).unwrap();
+        let v = fraud::verify_equivocation(&set, id, &ca, &later).unwrap();
+        prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![]));
         prop_assert_eq!(fraud::verify_equivocation(&set, id, &ca, &ca), Err(fraud::FraudError::NotConflicting));
         // Conflicting checkpoints: the fork's checkpoint at 6 against one of the chain's at
         // each height h below it, compared at each height j <= h, convicts from h + 1 exactly

@@ -22,8 +22,9 @@ async fn served(sources: &BlockSources, height: u64, hash: &plasma_ledger::B256)
 }
 
 /// Two certified blocks at one height: the parent's checkpoint and this chain's own block.
-/// Whoever signed both equivocated; the proof (both certificates, checked here with the
-/// ledger's verifier first) slashes them and freezes the chain.
+/// The proof (both certificates, checked here with the ledger's verifier first) freezes the
+/// chain; of one round, it slashes whoever signed both (of two rounds, nobody: an honest
+/// validator may have, `plasma_ledger::fraud::verify_equivocation`).
 async fn prove_equivocation(
     parent: &dyn ParentChain,
     app: &PlasmaApp,
@@ -45,8 +46,12 @@ async fn prove_equivocation(
         .iter()
         .filter_map(|i| set.ledger().validators().get(*i).map(|v| v.operator.to_string()))
         .collect();
-    let detail =
-        format!("validators {} certified two blocks at height {height}", culprits.join(", "));
+    let detail = if theirs.round == ours.round {
+        format!("validators {} certified two blocks at height {height}", culprits.join(", "))
+    } else {
+        let rounds = (theirs.round, ours.round);
+        format!("two blocks certified at height {height} in rounds {} and {}", rounds.0, rounds.1)
+    };
     alerts.raise(AlertKind::Equivocation, height, detail);
     let evidence = plasma_ledger::EquivocationEvidence { a: theirs, b: ours };
     let proof = plasma_ledger::fraud::evidence::proof(

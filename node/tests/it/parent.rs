@@ -667,8 +667,10 @@ fn killing_and_restarting_validators_mid_flow_loses_and_repeats_nothing() {
 /// Validators 0, 1 and 2 (their keys taken by the test) certify a second block for a future
 /// epoch end and land it on the root as a checkpoint. When the chain reaches that height,
 /// its watchers hold two certified blocks at one height and prove the equivocation without
-/// help: whoever signed both loses its stake, validator 3 keeps its own, the prover is
-/// paid, and the chain is frozen from that height.
+/// help: the chain is frozen from that height and, when the chain certified its block in the
+/// forged certificate's round (0, as it mostly does), whoever signed both loses its stake,
+/// validator 3 keeps its own and the prover is paid. Of different rounds nobody is slashed:
+/// an honest validator may sign both.
 #[test]
 fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     use alloy_sol_types::SolValue;
@@ -724,12 +726,18 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
         .filter(|i| set.signers(&forged.signerBitmap).unwrap().contains(i))
         .collect();
     assert!(signed_both.len() >= 2, "quorums intersect in over a third: {signed_both:?}");
+    let one_round = honest.round == forged.round;
     rt.block_on(async {
-        assert!(root.owed(prover, Address::ZERO).await.unwrap() > U256::ZERO, "prover paid");
+        let paid = root.owed(prover, Address::ZERO).await.unwrap();
+        assert_eq!(paid > U256::ZERO, one_round, "prover paid iff one round: {paid}");
         for (i, v) in set.validators().iter().enumerate() {
             let stake = root.contract().stakeOf(chain_id, v.operator).call().await.unwrap().amount;
-            let culprit = signed_both.contains(&i);
-            assert_eq!(stake.is_zero(), culprit, "validator {i}: slashed iff it signed both");
+            let culprit = one_round && signed_both.contains(&i);
+            assert_eq!(
+                stake.is_zero(),
+                culprit,
+                "validator {i}: slashed iff it signed both in one round"
+            );
         }
     });
     let equivocation_alerts: usize =

@@ -197,18 +197,31 @@ impl Rollback {
         self.on_stakes(proof)
     }
 
-    /// The proof that `signers_a` and `signers_b` certified two different blocks at `height`.
+    /// The proof that `signers_a` and `signers_b` certified two different blocks at `height`,
+    /// in one round.
     fn equivocation(
         &self,
         height: u64,
         signers_a: &[usize],
         signers_b: &[usize],
     ) -> ChildFraudProof {
+        self.equivocation_in_rounds(height, (signers_a, 0), (signers_b, 0))
+    }
+
+    /// The proof that `signers_a` in round `a.1` and `signers_b` in round `b.1` certified two
+    /// different blocks at `height`.
+    fn equivocation_in_rounds(
+        &self,
+        height: u64,
+        (signers_a, round_a): (&[usize], u32),
+        (signers_b, round_b): (&[usize], u32),
+    ) -> ChildFraudProof {
         let header = self.header(height);
         let mut twin = header.clone();
         twin.timestamp += 1;
-        let a = self.certificate(header, signers_a);
-        let evidence = EquivocationEvidence { a: a.clone(), b: self.certificate(&twin, signers_b) };
+        let a = self.certificate_in(header, signers_a, round_a);
+        let b = self.certificate_in(&twin, signers_b, round_b);
+        let evidence = EquivocationEvidence { a: a.clone(), b };
         let proof = crate::fraud::evidence::proof(FraudKind::Equivocation, header, &a, &evidence);
         self.on_stakes(proof)
     }
@@ -270,8 +283,17 @@ impl Rollback {
     }
 
     fn certificate(&self, header: &BlockHeader, signers: &[usize]) -> CommitCertificate {
+        self.certificate_in(header, signers, 0)
+    }
+
+    fn certificate_in(
+        &self,
+        header: &BlockHeader,
+        signers: &[usize],
+        round: u32,
+    ) -> CommitCertificate {
         let keys: Vec<_> = signers.iter().map(|i| (*i, &self.keys[*i])).collect();
-        crate::certificate::certify(&self.set, &keys, header, 0).expect("certify")
+        crate::certificate::certify(&self.set, &keys, header, round).expect("certify")
     }
 
     fn rollback_height(&self) -> u64 {
