@@ -468,8 +468,8 @@ contract FraudVerifier {
     /// where the parent's ended, or a deposit range that ends before it starts; returns b.
     /// The first block's witness is the empty slot at height 0 (only its height is read, and
     /// no `e.other` stands there): the first block names no parent and its deposits start at
-    /// 0; breaking that returns 1. The chain rolls back to the height returned; the caller must confirm that it holds no
-    /// checkpoint at a height from there up to the anchor's.
+    /// 0; breaking that returns 1. The chain rolls back to the height returned, lifted by the
+    /// caller to just above the highest checkpoint it holds from there up to the anchor's.
     function brokenHistoryOf(uint64 chainId, BlockHeader calldata anchor, BrokenHistoryEvidence calldata e)
         external
         pure

@@ -376,7 +376,9 @@ struct Block {
 // ---------------------------------------------------------------------------------------
 // Fraud-proof evidence, as `proveFraud` takes it (`FraudProof.evidence` is the ABI encoding
 // of the struct its `kind` names). Every proof is anchored to a checkpointed header and its
-// certificate, whose signers are slashed.
+// certificate, whose signers are slashed, but for the forks (equivocation, conflicting
+// checkpoints, history equivocation), which slash only who signed two blocks in one round
+// (`ledger::fraud::forks`).
 // ---------------------------------------------------------------------------------------
 
 /// The kinds of fraud a parent convicts a chain of.
@@ -698,7 +700,8 @@ struct DoubleMintEvidence {
     MintProof b;
 }
 
-/// Two certificates for different blocks at one height.
+/// Two certificates for different blocks at one height. Of one round, whoever signed both
+/// loses its stake; of two rounds, nobody (an honest validator may sign both).
 struct EquivocationEvidence {
     CommitCertificate a;
     CommitCertificate b;
@@ -709,8 +712,8 @@ struct EquivocationEvidence {
 /// through its history root (`historyProof`) that its own block at a height j <= h is
 /// `shown`, while `earlier` shows through its own history root (`oursProof`, empty when
 /// j == h: then `ours` is `earlier` itself) that its block at j is `ours`, another block.
-/// Checkpoints up to h stand; the later fork is void from h + 1 on and the anchor
-/// certificate's signers are slashed. Both histories are needed below h: a history root is a
+/// Checkpoints up to h stand; the later fork is void from h + 1 on. Nobody is slashed: honest
+/// validators split across rounds may have signed either (`ledger::fraud::forks`). Both histories are needed below h: a history root is a
 /// Merkle root over whatever leaves its signers chose, so an anchor may hold the real
 /// checkpoint at h and fabricated blocks below it.
 struct ConflictingCheckpointsEvidence {
@@ -727,9 +730,9 @@ struct ConflictingCheckpointsEvidence {
 /// Either `other` is zero, k == b - 1 and `broken.parentHash` is not `witness`'s hash; or
 /// `underBroken` proves under `broken.historyRoot` that its block at k is `other`, another
 /// hash. An honest chain's headers agree with each other, so the anchor's signers certified
-/// a fabricated history: the chain rolls back to k and they are slashed. Only for k above
-/// every checkpoint the parent holds below the anchor: below one, conflicting checkpoints
-/// prove the fabrication without voiding that checkpoint.
+/// a fabricated history: the chain rolls back to k and they are slashed. Below a checkpoint
+/// the parent holds under the anchor, the rollback is lifted to just above the highest such
+/// checkpoint, which stands.
 struct BrokenHistoryEvidence {
     BlockHeader broken;
     MerkleProof brokenProof;
@@ -743,9 +746,9 @@ struct BrokenHistoryEvidence {
 /// `certified` is a commit certificate (of the configuration active at its height j, below
 /// the anchor's) for one block at j, and the anchor's history holds `shown` at j
 /// (`historyProof`), another block. Quorums signed two blocks for one height, one directly and
-/// one through a history root, so at least a third of the power signed both (by operator,
-/// whichever configurations certified the two): the chain rolls back to j, and who signed
-/// both lose their stake. Only for j above every checkpoint the parent holds below the anchor:
+/// one through a history root: the chain rolls back to j. Nobody loses a stake: an honest
+/// validator that precommitted one and then saw the other decided in a later round signs both
+/// (`ledger::fraud::forks`). Only for j above every checkpoint the parent holds below the anchor:
 /// below one, that checkpoint's own history convicts one of the two (conflicting
 /// checkpoints, or this kind under it). A fabricated history root is proven so wherever it
 /// is exploited: an exit of a block it fabricates reveals that block and its path.

@@ -150,7 +150,11 @@ contract RootModule is RootStorage {
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
     /// lose their stake (of a fork, only who signed both certificates of one round: see
     /// `ledger::fraud::forks`), the caller gets `PROVER_REWARD_BPS` of it, and the chain is
-    /// frozen: exits only.
+    /// frozen: exits only. On a frozen chain, a proof showing a block below the rollback lowers
+    /// it; one showing a block at or above it (an equivocation there, or an anchor it voided)
+    /// is still heard while it takes a stake, and leaves the rollback where it is: a quorum
+    /// that freezes its chain first by a fork that slashes nobody keeps no stake it signed
+    /// fraud with.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external {
         Chain storage c = _chain(chainId);
         if (proof.kind > uint8(FraudKind.UnfoundedCancellation)) revert NoSuchKind(proof.kind);
@@ -158,18 +162,22 @@ contract RootModule is RootStorage {
         uint64 height;
         bytes memory culprits;
         uint32 cfgId;
+        uint64 rollback = c.rollbackHeight;
+        // The height of the certified block the proof shows: at or above the rollback, void.
+        uint64 shown;
         if (kind == FraudKind.Equivocation) {
             EquivocationEvidence memory e = abi.decode(proof.evidence, (EquivocationEvidence));
             // No chain has a block at height 0: a verdict there would unfreeze it.
             if (e.a.height == 0 || e.a.height != e.b.height || e.a.blockHash == e.b.blockHash) revert NotConflicting();
             height = e.a.height;
-            if (c.rollbackHeight != 0 && height >= c.rollbackHeight) revert ChainIsFrozen(chainId);
+            shown = height;
             cfgId = _configAt(chainId, c, height);
             _verifyCertificate(chainId, cfgId, e.a);
             _verifyAtStake(chainId, c, e.b);
             culprits = _signedBothInOneRound(e.a, e.b);
         } else {
-            _checkAnchor(c, chainId, proof.anchor);
+            _checkStored(chainId, proof.anchor);
+            shown = proof.anchor.height;
             CommitCertificate calldata cert = proof.anchorCertificate;
             if (cert.height != proof.anchor.height || cert.blockHash != keccak256(abi.encode(proof.anchor))) {
                 revert HeaderMismatch();
@@ -185,13 +193,17 @@ contract RootModule is RootStorage {
             // honestly (`ledger::fraud::forks`).
             if (_isFork(kind)) culprits = new bytes(culprits.length);
         }
-        c.rollbackHeight = height;
-        if (!c.frozen) c.frozenAt = uint64(block.timestamp);
-        c.frozen = true;
-        c.pendingConfig = 0;
         (uint256 slashed, uint256 reward) = _slash(chainId, cfgId, culprits);
+        if (rollback == 0 || shown < rollback) {
+            c.rollbackHeight = height;
+            if (!c.frozen) c.frozenAt = uint64(block.timestamp);
+            c.frozen = true;
+            c.pendingConfig = 0;
+            emit ChainFrozen(chainId, height);
+        } else if (slashed == 0) {
+            revert ChainIsFrozen(chainId);
+        }
         emit FraudProven(chainId, kind, height, msg.sender, slashed, reward);
-        emit ChainFrozen(chainId, height);
     }
 
     function _judge(Chain storage c, uint64 chainId, FraudKind kind, BlockHeader calldata anchor, bytes calldata ev)

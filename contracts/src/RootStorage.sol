@@ -333,11 +333,16 @@ abstract contract RootStorage {
 
     /// Reverts unless `anchor` is a stored checkpoint that no fraud proof has voided.
     function _checkAnchor(Chain storage c, uint64 chainId, BlockHeader calldata anchor) internal view {
+        _checkStored(chainId, anchor);
+        uint64 rollback = c.rollbackHeight;
+        if (rollback != 0 && anchor.height >= rollback) revert UnknownAnchor(anchor.height);
+    }
+
+    /// `anchor` is a checkpoint the root accepted, whether or not a fraud proof voided it since.
+    function _checkStored(uint64 chainId, BlockHeader calldata anchor) internal view {
         uint64 h = anchor.height;
         bytes32 stored = checkpoints[chainId][h];
         if (stored == 0 || stored != keccak256(abi.encode(anchor))) revert UnknownAnchor(h);
-        uint64 rollback = c.rollbackHeight;
-        if (rollback != 0 && h >= rollback) revert UnknownAnchor(h);
     }
 
     /// The output position a queue key carries (`packed(pos)` in bits 64 to 191).

@@ -697,12 +697,36 @@ contract FraudTest is FraudFixture {
         root.proveFraud(CHAIN, p);
     }
 
-    function test_second_proof_on_frozen_chain_needs_an_earlier_block() public {
+    /// A second proof under the anchor the first voided takes nothing (the stakes are gone)
+    /// and cannot raise the rollback: refused.
+    function test_a_second_proof_on_a_frozen_chain_neither_raises_the_rollback_nor_pays_twice() public {
         vm.prank(PROVER);
         root.proveFraud(CHAIN, _proof("double_spend"));
-        // Its anchor (the tip) is void now.
-        vm.expectPartialRevert(RootStorage.UnknownAnchor.selector);
+        uint256 paid = root.owed(PROVER, address(0));
+        vm.expectPartialRevert(RootStorage.ChainIsFrozen.selector);
         root.proveFraud(CHAIN, _proof("inflation"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 4, "the rollback stands");
+        assertEq(root.owed(address(this), address(0)), 0, "nothing paid");
+        assertEq(root.owed(PROVER, address(0)), paid, "nor again");
+    }
+
+    /// The whole committee signed the inflating block 4 (under the tip). Before the watcher
+    /// proves it, the committee freezes its own chain from 3 with a fork across rounds, which
+    /// slashes nobody: the watcher's proof, under the tip the freeze voided, still takes every
+    /// stake that signed the inflation, and leaves the rollback at 3.
+    function test_a_decoy_fork_across_rounds_does_not_spare_the_signers_of_an_invalid_block() public {
+        root.proveFraud(CHAIN, _proof("equivocation_across_rounds"));
+        assertEq(root.chain(CHAIN).rollbackHeight, 3, "frozen from 3 by the decoy");
+        for (uint256 v = 0; v < 4; ++v) {
+            assertEq(_stake(v), STAKE, "the decoy takes nothing");
+        }
+        vm.prank(PROVER);
+        root.proveFraud(CHAIN, _proof("inflation"));
+        for (uint256 v = 0; v < 4; ++v) {
+            assertEq(_stake(v), 0, "the inflation's signers slashed");
+        }
+        assertEq(root.owed(PROVER, address(0)), 2 * STAKE, "the prover paid half of four stakes");
+        assertEq(root.chain(CHAIN).rollbackHeight, 3, "the rollback stands");
     }
 
     /// Carol's output of block 3, proven under the tip (height 5) instead of checkpoint 3.

@@ -9,6 +9,7 @@ import {RootFixture} from "./RootFixture.sol";
 import {Vm} from "./base/Test.sol";
 import {MockERC20} from "./mocks/Tokens.sol";
 import {RootHandler} from "./RootHandler.sol";
+import {StakeHandler} from "./StakeHandler.sol";
 
 /// The books of the root, whatever anyone does in the exit game: per token, what is locked
 /// plus what was paid out equals what was deposited; the root holds exactly what it owes;
@@ -217,5 +218,70 @@ contract InvariantTest is RootFixture {
         _log("exits paid", handler.exitsPaid());
         _log("exits cancelled", handler.exitsCancelled());
         _log("withdrawals", handler.withdrawals());
+    }
+}
+
+/// The stake lock, whatever validators, proposers and provers do: across random bonds,
+/// unbonds, proposals, checkpoints that acknowledge them or not, withdrawals, fraud proofs and
+/// time, a stake never leaves while a configuration that counts it — active now or ever, or
+/// pending — is still at stake (not superseded by an acknowledged one for an exit period, nor
+/// frozen for one), and two blocks signed at one height by such a configuration always take
+/// its members' stakes (`StakeHandler` keeps the model and records what breaks it).
+contract StakeLockInvariantTest is RootFixture {
+    StakeHandler internal handler;
+
+    function setUp() public {
+        deployRoot();
+        vm.warp(NOW);
+        uint64 id = root.registerChain(
+            RootStorage.ChainParams({epochLength: 1, exitPeriod: PERIOD, minStake: 1 gwei, maxValidators: 100})
+        );
+        handler = new StakeHandler(root, id, PERIOD);
+        targetContract(address(handler));
+    }
+
+    function invariant_a_stake_at_stake_never_leaves() public view {
+        assertEq(handler.violations(), 0, string.concat("rule broken: ", handler.violation()));
+    }
+
+    /// Every stake the model holds locked is still at the root, where a proof can take it.
+    function invariant_locked_stakes_stay_slashable() public view {
+        for (uint256 i = 0; i < 6; ++i) {
+            if (!handler.staked(i) || handler.slashed(i) || block.timestamp >= handler.unlockAt(i)) continue;
+            (uint256 amount,,) = root.stakeOf(handler.chainId(), handler.actors(i));
+            assertGt(amount, 0, "a locked stake is held");
+        }
+    }
+
+    /// The model's rule, walked once: validator 0 of active configuration 1 proposes 2 with
+    /// itself, unbonds, proposes 3 without itself (displacing 2); configuration 1 still counts
+    /// it, so it cannot leave until 3 is acknowledged and an exit period has passed, and two
+    /// blocks it signed under 1 take its stake meanwhile.
+    function test_a_displaced_proposal_does_not_free_an_active_configurations_stake() public {
+        handler.bond(0);
+        handler.bond(1);
+        handler.propose(); // 1: active at once
+        handler.checkpoint(false);
+        handler.propose(); // 2: with 0
+        handler.unbond(0);
+        handler.propose(); // 3: without 0, displacing 2
+        handler.warp(PERIOD + 1);
+        handler.withdraw(0);
+        assertEq(handler.withdrawals(), 0, "refused: configuration 1 still counts it");
+        handler.checkpoint(true); // 3 acknowledged: 1 superseded now
+        handler.warp(PERIOD - 1);
+        handler.withdraw(0);
+        assertEq(handler.withdrawals(), 0, "refused within the period");
+        handler.proveEquivocation(0); // two blocks at 1, signed by configuration 1
+        assertEq(handler.convictions(), 1, "convicted within the period");
+        (uint256 amount,,) = root.stakeOf(handler.chainId(), handler.actors(0));
+        assertEq(amount, 0, "validator 0's stake taken");
+        assertEq(handler.violations(), 0, handler.violation());
+    }
+
+    function afterInvariant() public view {
+        _log("activations", handler.activations());
+        _log("withdrawals", handler.withdrawals());
+        _log("convictions", handler.convictions());
     }
 }

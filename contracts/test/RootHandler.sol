@@ -281,9 +281,15 @@ contract RootHandler {
         try root.proveFraud(CHAIN, proof) {
             if (!fraudConvicts[i]) _broke("honest evidence convicted");
             RootStorage.Chain memory a = root.chain(CHAIN);
-            if (!a.frozen || a.rollbackHeight != fraudHeights[i]) _broke("not frozen at the bad height");
-            if (c.rollbackHeight != 0 && a.rollbackHeight >= c.rollbackHeight) _broke("the rollback moved up");
+            // A proof showing a block below the rollback lowers it to its verdict; one showing
+            // a voided block only takes stakes.
+            uint64 shown = proof.kind == uint8(FraudKind.Equivocation) ? fraudHeights[i] : proof.anchor.height;
+            bool lowers = c.rollbackHeight == 0 || shown < c.rollbackHeight;
+            uint64 expected = lowers ? fraudHeights[i] : c.rollbackHeight;
+            if (!a.frozen || a.rollbackHeight != expected) _broke("not frozen at the bad height");
+            if (c.rollbackHeight != 0 && a.rollbackHeight > c.rollbackHeight) _broke("the rollback moved up");
             uint256 slashed = _grown(stakes, _stakes());
+            if (!lowers && slashed == 0) _broke("a proof of a voided block that takes nothing was heard");
             uint256 reward = slashed * root.PROVER_REWARD_BPS() / 10_000;
             if (root.owed(prover, address(0)) != owed + reward) _broke("the prover is not owed its reward");
             if (root.burned() != burned + slashed - reward) _broke("the rest of the slash is not burned");

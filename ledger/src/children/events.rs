@@ -71,8 +71,8 @@ pub fn child_events(
                 // Accepted, so it convicts; the height is its verdict's, and what the verdict
                 // looked up is the parent's: a deposit mismatch convicts at the mint's height
                 // whatever the parent's record, and the earlier of two conflicting checkpoints
-                // is the one the evidence names; every verdict was below every checkpoint the
-                // parent held above it (up to the anchor).
+                // is the one the evidence names, and an invalid block's rollback is lifted above
+                // the checkpoints the parent held below the anchor then.
                 let height = match equivocation_evidence(&c.proof) {
                     Some(e) => e.map(|e| e.a.height).ok(),
                     None => {

@@ -151,7 +151,7 @@ pub struct ChildRecord {
     /// stands on is otherwise void, which that proof and this one, both in this chain's
     /// history, prove (`VoidedAnchor`). No checkpoint this chain accepted lies between the
     /// rollback and this height: each anchored proof is shown under the lowest one at or above
-    /// the block it convicts.
+    /// the block it convicts (an invalid block's rollback lifted above any between).
     pub rollback_shown: u64,
 }
 

@@ -51,7 +51,8 @@ pub fn verify_unaccepted_anchor(
 /// child (`e.fraud`) is shown under (its anchor's height, or its equivocation's). That proof,
 /// heard, froze the child with its rollback at or below the block it convicts, itself at or
 /// below the height it shows; it was shown under the lowest checkpoint the parent accepted at
-/// or above that block (`no_checkpoint_from`), so every checkpoint the parent accepted from the
+/// or above that block (`no_checkpoint_from`; an invalid block's rollback is lifted to just
+/// above the highest one below the anchor, `above_checkpoints`), so every checkpoint the parent accepted from the
 /// rollback up is at or above that height: the later transaction stands on a voided one
 /// (`ChildError::VoidAnchor`, or `NotBelowShown` for a fraud proof). A fraud proof the parent
 /// refused stands in a block proven first by what refuses it.

@@ -10,7 +10,8 @@
 //! leaves standing): each proof the parent hears against a frozen child shows a lower height
 //! than the one before it (it never raises the rollback), and an anchored one is shown under
 //! the lowest checkpoint the parent accepted at or above the block it convicts
-//! (`no_checkpoint_from`), so an anchor at or above the rollback is at or above the height the
+//! (`no_checkpoint_from`, or its rollback lifted to just above the highest one below the
+//! anchor, `above_checkpoints`), so an anchor at or above the rollback is at or above the height the
 //! latest proof is shown under. A cancellation is then proven wrong from the
 //! parent's history alone, by what its link names ([`super::Shows`], [`super::link`]):
 //! - the transaction there is no `ProveChildFraud` against the same child, or one shown above

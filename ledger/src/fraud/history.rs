@@ -58,10 +58,9 @@ pub fn verify_conflicting_checkpoints(
 /// (only its height is read, and no `other` stands there): the first block names no parent
 /// (hash zero) and its deposits start at 0; a first block breaking that rolls the chain back
 /// to its own height, 1. A contradiction at k, where the parent holds `e.witness` as its own
-/// checkpoint, convicts `e.broken` instead (rollback to b): [`super::judge`] asks, and
-/// refuses the proof when the parent holds a checkpoint from the rollback height up to the
-/// anchor's (conflicting checkpoints prove a fabrication below it without voiding the
-/// checkpoint; a fault at or below a checkpoint is proven under that checkpoint).
+/// checkpoint, convicts `e.broken` instead (rollback to b): [`super::judge`] asks, and lifts
+/// the rollback to just above the highest checkpoint the parent holds from there up to the
+/// anchor's (`above_checkpoints`).
 pub fn verify_broken_history(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -121,10 +120,9 @@ fn first_block(e: &BrokenHistoryEvidence) -> Result<(), FraudError> {
 
 /// History equivocation: the anchor's history holds `e.shown` at a height j below the anchor,
 /// and `e.certified` certifies another block at j. Two quorums signed two blocks for one
-/// height, one directly and one through a history root; the chain rolls back to j. Whether
-/// `e.certified` is a certificate of the configuration that certified j, and who signed both
-/// it and the anchor (the culprits, [`crate::children::convicted`]), are the parent's to
-/// check, as for the anchor's certificate. `accepted` is the parent's own lookup of its
+/// height, one directly and one through a history root; the chain rolls back to j, and nobody
+/// is slashed (a fork: [`super::forks`]). Whether `e.certified` is a certificate of the
+/// configuration that certified j is the parent's to check, as for the anchor's certificate. `accepted` is the parent's own lookup of its
 /// checkpoint at a height: one from j up to the anchor's refuses the proof (that checkpoint's
 /// own history convicts one of the two without voiding it: conflicting checkpoints, or this
 /// kind under it).
