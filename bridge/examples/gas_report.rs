@@ -201,6 +201,19 @@ async fn main() -> Res<()> {
     }
     report.worst_process_per_exit = report.worst_process_per_exit.max(batch_worst);
 
+    // An honest exit behind a flood: Mallory queues dust exits of old deposits and keeps the
+    // tail above them with one of a fresh deposit; Alice's exit sorts between.
+    let (mallory, alice) = (users[6], users[7]);
+    for dust in [10, 10_000] {
+        let gas = start_behind(&root, &dev, chain_id, dust, (mallory, alice), bond).await?;
+        println!("startDepositExit queuedAhead={dust} gasUsed={gas}");
+        report.worst_start_exit = report.worst_start_exit.max(gas);
+        dev.warp(3 * 3_600).await?;
+        for _ in 0..(dust + 2).div_ceil(500) {
+            root.process_exits(admin, chain_id, Address::ZERO, 500).await?;
+        }
+    }
+
     println!("# targets");
     check(
         "submitCheckpoint, every set size, all signing",
@@ -209,6 +222,62 @@ async fn main() -> Res<()> {
     );
     check("startExit", report.worst_start_exit, 150_000);
     check("processExits per exit", report.worst_process_per_exit, 60_000);
+    Ok(())
+}
+
+/// The gas of Alice's exit of an old deposit started behind `dust` exits of Mallory's old
+/// deposits, with one of Mallory's fresh deposits at the tail above hers (the bridge reads the
+/// root's hint, as a wallet would). Mallory's transactions are sent without waiting for each
+/// receipt (anvil mines each at once), then checked.
+async fn start_behind(
+    root: &Root,
+    dev: &Devchain,
+    chain_id: u64,
+    dust: usize,
+    (mallory, alice): (Address, Address),
+    bond: U256,
+) -> Res<u64> {
+    let amount = U256::from(1_000);
+    let first = root.contract().chain(chain_id).call().await?.depositCount;
+    let mut pending = Vec::with_capacity(dust);
+    for _ in 0..dust {
+        let call = root.contract().deposit(chain_id, mallory, Address::ZERO, amount);
+        pending.push(call.from(mallory).value(amount).send().await?);
+    }
+    mined(pending).await?;
+    let (hers, _) = root
+        .deposit(alice, chain_id, alice, Address::ZERO, U256::from(10u64).pow(U256::from(18)))
+        .await?;
+    dev.warp(3_600 + 1).await?;
+    let mut pending = Vec::with_capacity(dust);
+    for nonce in first..first + dust as u64 {
+        let record = DepositRecord {
+            chainId: chain_id,
+            nonce,
+            depositor: mallory,
+            recipient: mallory,
+            token: Address::ZERO,
+            amount,
+        };
+        let call = root.contract().startDepositExit(plasma_bridge::convert(&record), U256::ZERO);
+        pending.push(call.from(mallory).value(bond).send().await?);
+    }
+    mined(pending).await?;
+    let (fresh, _) = root.deposit(mallory, chain_id, mallory, Address::ZERO, amount).await?;
+    root.start_deposit_exit(mallory, &fresh, bond).await?;
+    dev.warp(1).await?;
+    Ok(root.start_deposit_exit(alice, &hers, bond).await?.gas_used)
+}
+
+/// Waits until every transaction of `pending` is mined, and checks none reverted.
+async fn mined<N: alloy::network::Network>(
+    pending: Vec<alloy::providers::PendingTransactionBuilder<N>>,
+) -> Res<()> {
+    for tx in pending {
+        if !alloy::network::ReceiptResponse::status(&tx.get_receipt().await?) {
+            return Err("one of Mallory's transactions reverted".into());
+        }
+    }
     Ok(())
 }
 
