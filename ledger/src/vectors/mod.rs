@@ -512,33 +512,6 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     // The same quorums in different rounds: a fork honest validators may have signed both
     // sides of (`fraud::forks`).
     let cert_later = certify(&set, &last, &twin, 1).expect("certificate");
-    push(
-        "equivocation",
-        "Equivocation",
-        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_b.abi_encode()) }),
-        prove(SolFraudKind::Equivocation, &|| {
-            EquivocationEvidence { a: cert_a.clone(), b: cert_b.clone() }.abi_encode()
-        }),
-        fraud::verify_equivocation(&set, id, &cert_a, &cert_b),
-    );
-    push(
-        "equivocation_across_rounds",
-        "Equivocation",
-        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_later.abi_encode()) }),
-        prove(SolFraudKind::Equivocation, &|| {
-            EquivocationEvidence { a: cert_a.clone(), b: cert_later.clone() }.abi_encode()
-        }),
-        fraud::verify_equivocation(&set, id, &cert_a, &cert_later),
-    );
-    push(
-        "equivocation_honest",
-        "Equivocation",
-        json!({ "a": h(cert_a.abi_encode()), "b": h(cert_a.abi_encode()) }),
-        prove(SolFraudKind::Equivocation, &|| {
-            EquivocationEvidence { a: cert_a.clone(), b: cert_a.clone() }.abi_encode()
-        }),
-        fraud::verify_equivocation(&set, id, &cert_a, &cert_a),
-    );
     // Two blocks certified at height 0, where no chain has a block: refused, or a proof of
     // them would set a convicted chain's rollback to nothing, and unfreeze it.
     let at_zero = |header: &crate::types::BlockHeader, signers, salt| {
@@ -546,15 +519,17 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         certify(&set, signers, &header, salt).expect("certificate")
     };
     let (zero_a, zero_b) = (at_zero(&honest_header, &first, 0), at_zero(&twin, &last, 1));
-    push(
-        "equivocation_at_height_zero",
-        "Equivocation",
-        json!({ "a": h(zero_a.abi_encode()), "b": h(zero_b.abi_encode()) }),
-        prove(SolFraudKind::Equivocation, &|| {
-            EquivocationEvidence { a: zero_a.clone(), b: zero_b.clone() }.abi_encode()
-        }),
-        fraud::verify_equivocation(&set, id, &zero_a, &zero_b),
-    );
+    for (name, a, b) in [
+        ("equivocation", &cert_a, &cert_b),
+        ("equivocation_across_rounds", &cert_a, &cert_later),
+        ("equivocation_honest", &cert_a, &cert_a),
+        ("equivocation_at_height_zero", &zero_a, &zero_b),
+    ] {
+        let evidence = EquivocationEvidence { a: a.clone(), b: b.clone() }.abi_encode();
+        let shown = json!({ "a": h(a.abi_encode()), "b": h(b.abi_encode()) });
+        let proof = prove(SolFraudKind::Equivocation, &|| evidence.clone());
+        push(name, "Equivocation", shown, proof, fraud::verify_equivocation(&set, id, a, b));
+    }
 
     // Two checkpoints that disagree about a block: the fork's checkpoint at 6 (submitted by
     // the case, certified by validators 1 to 3) against the root's checkpoints at 3 and 5;
