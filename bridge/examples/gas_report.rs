@@ -24,6 +24,8 @@ type Res<T> = Result<T, Box<dyn Error>>;
 
 const SET_SIZES: [usize; 4] = [4, 16, 64, 100];
 const USERS: usize = 24;
+/// Mallory's transactions go to anvil's pool this many at a time, then are mined.
+const CHUNK: usize = 500;
 
 struct Report {
     worst_checkpoint_all_signing: u64,
@@ -227,8 +229,8 @@ async fn main() -> Res<()> {
 
 /// The gas of Alice's exit of an old deposit started behind `dust` exits of Mallory's old
 /// deposits, with one of Mallory's fresh deposits at the tail above hers (the bridge reads the
-/// root's hint, as a wallet would). Mallory's transactions are sent without waiting for each
-/// receipt (anvil mines each at once), then checked.
+/// root's hint, as a wallet would). Mallory's transactions are sent to anvil's pool with
+/// automine off and mined in full blocks, then checked.
 async fn start_behind(
     root: &Root,
     dev: &Devchain,
@@ -239,45 +241,72 @@ async fn start_behind(
 ) -> Res<u64> {
     let amount = U256::from(1_000);
     let first = root.contract().chain(chain_id).call().await?.depositCount;
-    let mut pending = Vec::with_capacity(dust);
-    for _ in 0..dust {
-        let call = root.contract().deposit(chain_id, mallory, Address::ZERO, amount);
-        pending.push(call.from(mallory).value(amount).send().await?);
+    for chunk in (0..dust).collect::<Vec<_>>().chunks(CHUNK) {
+        automine(dev, false).await?;
+        let mut pending = Vec::with_capacity(chunk.len());
+        for _ in chunk {
+            let call = root.contract().deposit(chain_id, mallory, Address::ZERO, amount);
+            pending.push(call.from(mallory).value(amount).send().await?);
+        }
+        mined(dev, pending).await?;
     }
-    mined(pending).await?;
     let (hers, _) = root
         .deposit(alice, chain_id, alice, Address::ZERO, U256::from(10u64).pow(U256::from(18)))
         .await?;
     dev.warp(3_600 + 1).await?;
-    let mut pending = Vec::with_capacity(dust);
-    for nonce in first..first + dust as u64 {
-        let record = DepositRecord {
-            chainId: chain_id,
-            nonce,
-            depositor: mallory,
-            recipient: mallory,
-            token: Address::ZERO,
-            amount,
-        };
-        let call = root.contract().startDepositExit(plasma_bridge::convert(&record), U256::ZERO);
-        pending.push(call.from(mallory).value(bond).send().await?);
+    let nonces: Vec<u64> = (first..first + dust as u64).collect();
+    for chunk in nonces.chunks(CHUNK) {
+        automine(dev, false).await?;
+        let mut pending = Vec::with_capacity(chunk.len());
+        for &nonce in chunk {
+            let record = DepositRecord {
+                chainId: chain_id,
+                nonce,
+                depositor: mallory,
+                recipient: mallory,
+                token: Address::ZERO,
+                amount,
+            };
+            let call =
+                root.contract().startDepositExit(plasma_bridge::convert(&record), U256::ZERO);
+            pending.push(call.from(mallory).value(bond).send().await?);
+        }
+        mined(dev, pending).await?;
     }
-    mined(pending).await?;
     let (fresh, _) = root.deposit(mallory, chain_id, mallory, Address::ZERO, amount).await?;
     root.start_deposit_exit(mallory, &fresh, bond).await?;
     dev.warp(1).await?;
     Ok(root.start_deposit_exit(alice, &hers, bond).await?.gas_used)
 }
 
-/// Waits until every transaction of `pending` is mined, and checks none reverted.
+/// Mines every transaction of `pending` (sent with automine off) in full blocks, turns
+/// automine back on, and checks none reverted.
 async fn mined<N: alloy::network::Network>(
+    dev: &Devchain,
     pending: Vec<alloy::providers::PendingTransactionBuilder<N>>,
 ) -> Res<()> {
+    use alloy::providers::Provider;
+    loop {
+        let pool: serde_json::Value = dev.provider.raw_request("txpool_status".into(), ()).await?;
+        if pool["pending"].as_str().is_none_or(|n| n == "0x0") {
+            break;
+        }
+        let _: serde_json::Value = dev.provider.raw_request("evm_mine".into(), ()).await?;
+    }
+    automine(dev, true).await?;
+    // Read, not watched: a watch sees only blocks mined after it starts.
     for tx in pending {
-        if !alloy::network::ReceiptResponse::status(&tx.get_receipt().await?) {
-            return Err("one of Mallory's transactions reverted".into());
+        let receipt = dev.provider.get_transaction_receipt(*tx.tx_hash()).await?;
+        if !receipt.is_some_and(|r| r.status()) {
+            return Err("one of Mallory's transactions was not mined or reverted".into());
         }
     }
+    Ok(())
+}
+
+async fn automine(dev: &Devchain, on: bool) -> Res<()> {
+    use alloy::providers::Provider;
+    let _: serde_json::Value = dev.provider.raw_request("evm_setAutomine".into(), (on,)).await?;
     Ok(())
 }
 

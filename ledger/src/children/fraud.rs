@@ -135,10 +135,10 @@ struct Judged {
 }
 
 /// What a fraud proof against a child convicts, as the root's `proveFraud` judges it. On a
-/// frozen child the proof must show (its anchor's height, or the
-/// equivocation's) below what the proof heard before showed
-/// ([`ChildRecord::rollback_shown`]): at or above it, what it stands on is void already. The
-/// root, which judges its own history, asks a height below the rollback.
+/// frozen child the proof must show (its anchor's height, or the equivocation's) below what
+/// the proof heard before showed ([`ChildRecord::rollback_shown`]): at or above it, what it
+/// stands on is void already. (The root also hears a proof of a voided block while it takes
+/// a stake; a plasma parent does not yet: README, "Validators not yet held to account".)
 fn judge_child_fraud(
     domain: &SigningDomain,
     view: &impl LedgerView,
