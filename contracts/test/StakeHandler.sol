@@ -179,15 +179,16 @@ contract StakeHandler {
         if (acknowledged) _activate(c.pendingConfig, h.height + 1);
     }
 
-    /// Two blocks signed at height `at` (below the last checkpoint) by every member of the
+    /// Two blocks signed at height `at` (up to the last checkpoint) by every member of the
     /// configuration that certified it, in one round. While that configuration is at stake,
-    /// the proof must take every one of its stakes still held.
+    /// the proof must take every one of its stakes still held; at or above the rollback of a
+    /// frozen chain, it is heard only if it takes one.
     function proveEquivocation(uint64 at) external {
         RootStorage.Chain memory c = root.chain(chainId);
         if (c.lastHeight == 0) return;
         uint64 height = 1 + at % c.lastHeight;
         uint32 cfg = _configAt(height);
-        if (cfg == 0 || (c.rollbackHeight != 0 && height >= c.rollbackHeight)) return;
+        if (cfg == 0) return;
         (bytes32 setHash,,,) = root.configuration(chainId, cfg);
         (, CommitCertificate memory a) = _certified(cfg, height, setHash, bytes32(uint256(1)));
         (, CommitCertificate memory b) = _certified(cfg, height, setHash, bytes32(uint256(2)));
@@ -196,8 +197,14 @@ contract StakeHandler {
         proof.evidence = abi.encode(EquivocationEvidence(a, b));
         bool atStake = supersededAt[cfg] == 0 || block.timestamp < supersededAt[cfg] + period;
         if (frozenAt != 0 && block.timestamp >= frozenAt + period) atStake = false;
+        // At or above the rollback, the proof shows a voided block: heard only if it takes a
+        // stake still held.
+        if (c.rollbackHeight != 0 && height >= c.rollbackHeight && !_holdsStake(cfg)) atStake = false;
         try root.proveFraud(chainId, proof) {
             if (!atStake) _fail("a released configuration's certificates convicted");
+            if (c.rollbackHeight != 0 && root.chain(chainId).rollbackHeight > c.rollbackHeight) {
+                _fail("the rollback rose");
+            }
             if (frozenAt == 0) frozenAt = uint64(block.timestamp);
             ++convictions;
             uint256[] storage m = members[cfg];
@@ -237,6 +244,16 @@ contract StakeHandler {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    /// Whether a member of configuration `id` still holds a stake at the root.
+    function _holdsStake(uint32 id) internal view returns (bool) {
+        uint256[] storage m = members[id];
+        for (uint256 k = 0; k < m.length; ++k) {
+            (uint256 amount,,) = root.stakeOf(chainId, actors[m[k]]);
+            if (amount != 0) return true;
+        }
+        return false;
+    }
 
     function _activate(uint32 id, uint64 from) internal {
         if (activated.length != 0) supersededAt[activated[activated.length - 1]] = uint64(block.timestamp);
