@@ -22,11 +22,11 @@ use plasma_ledger::build::{
 };
 use plasma_ledger::certificate::ValidatorSet;
 use plasma_ledger::children::{
-    child_events, convicted, lowered_rollback, prover_reward, record_of, ChildError, ChildEvent,
-    ChildRecord, RecordedDeposit,
+    child_events, convicted, lowered_rollback, prover_reward, record_of, signed_by, ChildError,
+    ChildEvent, ChildRecord, RecordedDeposit,
 };
 use plasma_ledger::exit::ExitKey;
-use plasma_ledger::signing::{Recover, SigningDomain};
+use plasma_ledger::signing::{Recover, SigningDomain, UserKey};
 use plasma_ledger::types::FraudKind;
 use plasma_ledger::{
     Acceptance, Address, BlockHeader, Checkpoint, ChildDepositExitChallenge, ChildExitChallenge,
@@ -155,13 +155,17 @@ pub struct PlasmaParent {
     child: u64,
     domain: SigningDomain,
     beneficiary: Address,
+    /// Signs this follower's fraud proofs (its address is `beneficiary`); `None` for a
+    /// follower that never submits.
+    prover: Option<UserKey>,
     endpoints: Vec<String>,
     follower: Mutex<Follower>,
 }
 
 impl PlasmaParent {
     /// Follows parent `domain.chain_id` for its child `child`, from the parent's genesis.
-    /// Bonds of exits this follower challenges go to `beneficiary`.
+    /// Bonds of exits this follower challenges, and the rewards of the fraud proofs it proves
+    /// (signed with it), go to `beneficiary`'s address; `None`: a follower that never submits.
     ///
     /// The parent's first validator set is the one its own parent registered (`sets`) under
     /// the hash its first block names: a source can only name a set `sets` vouches for, and
@@ -169,7 +173,7 @@ impl PlasmaParent {
     pub async fn connect(
         domain: SigningDomain,
         child: u64,
-        beneficiary: Address,
+        beneficiary: Option<UserKey>,
         endpoints: Vec<String>,
         sets: Box<dyn SetSource>,
     ) -> Result<Self, ParentError> {
@@ -203,7 +207,8 @@ impl PlasmaParent {
         Ok(Self {
             child,
             domain,
-            beneficiary,
+            beneficiary: beneficiary.as_ref().map_or(Address::ZERO, UserKey::address),
+            prover: beneficiary,
             endpoints,
             follower: Mutex::new(Follower { light, seen: Seen::default() }),
         })
@@ -505,7 +510,7 @@ impl ParentSubmitter for PlasmaParent {
         self.sync().await?;
         // On a frozen child too: a proof showing below the one heard before lowers the rollback
         // (the parent refuses any other, `Ok(false)`).
-        let (taken, stakes, heard) = {
+        let (taken, stakes, heard, culprit) = {
             let f = self.follower.lock().await;
             let record = f.seen.record.as_ref().ok_or_else(|| ParentError::Refused {
                 call: "prove_fraud",
@@ -516,7 +521,8 @@ impl ParentSubmitter for PlasmaParent {
             let convicted = convicted(record, proof).map_err(refused)?;
             let stake = |op| f.seen.stakes.get(op).copied().unwrap_or_default();
             let taken = convicted.iter().fold(U256::ZERO, |sum, op| sum.saturating_add(stake(op)));
-            (taken.min(record.staked), (record.stakes_ref, record.staked), f.seen.proofs)
+            let culprit = convicted.contains(&self.beneficiary);
+            (taken.min(record.staked), (record.stakes_ref, record.staked), f.seen.proofs, culprit)
         };
         // Where the parent accepted the proof's anchor (an equivocation has none).
         let acceptance = if proof.kind == FraudKind::Equivocation as u8 {
@@ -524,16 +530,23 @@ impl ParentSubmitter for PlasmaParent {
         } else {
             self.acceptance(&proof.anchor).await?
         };
+        let prover = self.prover.as_ref().ok_or_else(|| ParentError::Refused {
+            call: "prove_fraud",
+            reason: "this follower has no key to sign a fraud proof with".into(),
+        })?;
         let fraud = ChildFraudProof {
             childChainId: chain_id,
             proof: proof.clone(),
-            prover: self.beneficiary,
             acceptance,
             stakesHeight: stakes.0.height,
             stakesIndex: stakes.0.index,
             staked: stakes.1 - taken,
+            ..Default::default()
         };
-        if !self.submit(&prove_child_fraud_tx(&fraud, prover_reward([taken]))).await? {
+        let fraud = signed_by(&self.domain, prover, fraud);
+        // A culprit proving its own fraud is paid nothing.
+        let reward = if culprit { U256::ZERO } else { prover_reward([taken]) };
+        if !self.submit(&prove_child_fraud_tx(&fraud, reward)).await? {
             return Ok(false);
         }
         // Proven means: a certified parent block carries it.

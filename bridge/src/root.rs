@@ -425,13 +425,17 @@ impl Root {
         self.send("withdraw", self.contract.withdraw(token).from(from)).await
     }
 
-    /// Submits a fraud proof against `chain_id`.
+    /// Submits a fraud proof against `chain_id`, as `from`: first its commitment
+    /// (`commitFraud`), then, once that is mined, the proof itself, so that the reward is
+    /// `from`'s and a copy of the proof from the pool earns nothing. Returns the proof's receipt.
     pub async fn prove_fraud(
         &self,
         from: Address,
         chain_id: u64,
         proof: &FraudProof,
     ) -> Result<Receipt, RootError> {
+        let commitment = plasma_ledger::fraud::evidence::commitment(from, chain_id, proof);
+        self.send("commitFraud", self.contract.commitFraud(commitment).from(from)).await?;
         self.send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
     }
 

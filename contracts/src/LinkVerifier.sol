@@ -304,7 +304,7 @@ contract LinkVerifier {
     /// (stakes at zero), stake, bond or fraud proof of its child; or what that leaves the stakes
     /// holding and its amount do not make what it says they hold after it; or, for a fraud
     /// proof, it says they hold more after it than before, pays its prover other than half of
-    /// the difference, or names no prover; or a later stake, bond or fraud proof of its child
+    /// the difference or nothing, or names no prover; or a later stake, bond or fraud proof of its child
     /// stands between them.
     function unfoundedStake(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external

@@ -181,10 +181,11 @@ contract PlasmaRoot is RootStorage {
         if (cfgId == 0) revert NoConfiguration();
         bytes32 blockHash = keccak256(abi.encode(header));
         if (certificate.height != height || certificate.blockHash != blockHash) revert HeaderMismatch();
-        bytes32 setHash = _verifyCertificate(chainId, cfgId, certificate);
+        (bytes32 setHash, bool everyone) = _verifyCertificate(chainId, cfgId, certificate);
         if (header.validatorSetHash != setHash) revert WrongValidatorSet(setHash, header.validatorSetHash);
 
         checkpoints[chainId][height] = blockHash;
+        if (!everyone) _signersAt[chainId][height] = bytes32(certificate.signerBitmap);
         c.lastHeight = height;
         emit CheckpointSubmitted(chainId, height, blockHash, msg.sender);
 
@@ -400,12 +401,21 @@ contract PlasmaRoot is RootStorage {
 
     // ---- fraud proofs -------------------------------------------------------------------
 
+    /// @notice Commits the caller-to-be of a fraud proof to it, ahead of sending it:
+    /// `commitment` is `keccak256(abi.encode(prover, chainId, proof))`. Only the first
+    /// commitment of a value counts; anyone may send one (it pays nobody but the `prover` it
+    /// names). A proof pays its caller only when the caller committed to it in an earlier block.
+    function commitFraud(bytes32 commitment) external {
+        if (fraudCommitments[commitment] == 0) fraudCommitments[commitment] = block.number;
+    }
+
     /// @notice Proves that chain `chainId` finalized an invalid block, or two checkpoints that
     /// disagree about a block (the later one's fork is the invalid one). On success every
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
-    /// (or, for equivocation, who signed both certificates) lose their stake, the caller is
-    /// owed `PROVER_REWARD_BPS` of it, and the chain is frozen: exits only. Runs in
-    /// `RootModule`.
+    /// (as the root accepted it; for equivocation, who signed both certificates of one round)
+    /// lose their stake, the caller is owed `PROVER_REWARD_BPS` of it if it committed to the
+    /// proof in an earlier block (`commitFraud`) and is not among them, and the chain is
+    /// frozen: exits only. Runs in `RootModule`.
     function proveFraud(uint64 chainId, FraudProof calldata proof) external nonReentrant {
         (chainId, proof);
         _delegate();

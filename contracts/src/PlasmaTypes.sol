@@ -268,7 +268,10 @@ struct ChildBond {
 /// it, who is rewarded, and where the parent accepted the proof's anchor (not read for an
 /// equivocation, which has none). `stakesHeight`/`stakesIndex`: where the parent last changed
 /// the child's stakes, as in `ChildStake`; `staked`: what they hold after the stakes this proof
-/// takes, of which the prover is paid half (the transaction's one output, none for nothing).
+/// takes, of which the prover is paid half (the transaction's one output, none for nothing;
+/// nothing when the prover is one of the operators it convicts). `proverSignature`: the
+/// prover's signature of `ledger::children::prover_digest` (the parent's domain, the child,
+/// the proof and the prover), so that no proposer can name another prover.
 struct ChildFraudProof {
     uint64 childChainId;
     FraudProof proof;
@@ -277,6 +280,7 @@ struct ChildFraudProof {
     uint64 stakesHeight;
     uint32 stakesIndex;
     uint256 staked;
+    bytes proverSignature;
 }
 
 /// Payload of a challenge of a child's exit `exitId`: `spend` spends, as input `inputIndex`,
@@ -457,7 +461,9 @@ enum FraudKind {
 }
 
 /// A fraud proof: the anchor checkpoint (header and certificate) the evidence is proven
-/// under, and the kind-specific evidence.
+/// under, and the kind-specific evidence. The certificate must name the signers the anchor
+/// was accepted with (`NotTheAcceptedSigners`): they are who a proof that convicts the
+/// anchor slashes, not a quorum of them a prover re-aggregates from kept precommits.
 struct FraudProof {
     uint8 kind;
     BlockHeader anchor;

@@ -183,8 +183,10 @@ contract RootModule is RootStorage {
                 revert HeaderMismatch();
             }
             cfgId = _configAt(chainId, c, cert.height);
-            _verifyCertificate(chainId, cfgId, cert);
-            culprits = cert.signerBitmap;
+            // The root verified the anchor's certificate when it accepted it: its signers are
+            // who certified it, not a quorum of them a prover re-aggregates.
+            culprits = _acceptedSigners(chainId, cfgId, cert.height);
+            if (keccak256(cert.signerBitmap) != keccak256(culprits)) revert NotTheAcceptedSigners(cert.height);
             height = _judge(c, chainId, kind, proof.anchor, proof.evidence);
             if (kind == FraudKind.HistoryEquivocation) {
                 _verifyAtStake(chainId, c, abi.decode(proof.evidence, (HistoryEquivocationEvidence)).certified);
@@ -193,7 +195,7 @@ contract RootModule is RootStorage {
             // honestly (`ledger::fraud::forks`).
             if (_isFork(kind)) culprits = new bytes(culprits.length);
         }
-        (uint256 slashed, uint256 reward) = _slash(chainId, cfgId, culprits);
+        (uint256 slashed, uint256 reward) = _slash(chainId, cfgId, culprits, _committed(chainId, proof));
         if (rollback == 0 || shown < rollback) {
             c.rollbackHeight = height;
             if (!c.frozen) c.frozenAt = uint64(block.timestamp);
@@ -321,7 +323,17 @@ contract RootModule is RootStorage {
         }
     }
 
-    function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap)
+    /// Whether the caller committed to proving `proof` in an earlier block (`commitFraud`):
+    /// a proof copied from the pool, or committed and sent in one block, pays nobody.
+    function _committed(uint64 chainId, FraudProof calldata proof) internal view returns (bool) {
+        uint256 at = fraudCommitments[keccak256(abi.encode(msg.sender, chainId, proof))];
+        return at != 0 && at < block.number;
+    }
+
+    /// Takes the stakes of the members of `cfgId` in `bitmap`. The caller is owed
+    /// `PROVER_REWARD_BPS` of them when `committed` and not one of them (a culprit who proves
+    /// its own fraud recovers nothing); the rest is burned.
+    function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap, bool committed)
         internal
         returns (uint256 slashed, uint256 reward)
     {
@@ -331,6 +343,7 @@ contract RootModule is RootStorage {
         for (uint256 i = 0; i < n; ++i) {
             if ((uint8(bitmap[i / 8]) >> (i % 8)) & 1 == 0) continue;
             address operator = KeyStore.operatorOf(_chunk(chainId, cfgId, chunk0, i), i);
+            if (operator == msg.sender) committed = false;
             Stake storage s = _stakes[chainId][operator];
             uint256 amount = s.amount;
             if (amount == 0) continue;
@@ -338,7 +351,7 @@ contract RootModule is RootStorage {
             slashed += amount;
             emit ValidatorSlashed(chainId, operator, amount);
         }
-        reward = slashed * PROVER_REWARD_BPS / 10_000;
+        if (committed) reward = slashed * PROVER_REWARD_BPS / 10_000;
         burned += slashed - reward;
         if (reward != 0) owed[msg.sender][address(0)] += reward;
     }

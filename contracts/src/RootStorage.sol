@@ -142,6 +142,17 @@ abstract contract RootStorage {
     mapping(uint64 => mapping(address => Stake)) internal _stakes;
     /// Block hash of each checkpoint, by chain and height (never overwritten).
     mapping(uint64 => mapping(uint64 => bytes32)) public checkpoints;
+    /// Who certified each checkpoint, by chain and height, when not every member of its
+    /// configuration did: its certificate's signer bitmap, left-aligned (configurations have
+    /// at most 256 members). 0: every member signed (no certificate is signed by nobody), so a
+    /// checkpoint all sign costs no slot more. A fraud proof slashes these signers, never a
+    /// subset a prover re-aggregates from the precommits every engine keeps.
+    mapping(uint64 => mapping(uint64 => bytes32)) internal _signersAt;
+    /// When each fraud-proof commitment was first made (a block number):
+    /// `keccak256(abi.encode(prover, chainId, proof))`. A proof pays its prover only when the
+    /// prover committed to it in an earlier block, so whoever copies a proof from the pool
+    /// earns nothing.
+    mapping(bytes32 => uint256) public fraudCommitments;
     /// Deposit record commitments: the top 192 bits of `keccak256(abi.encode(record))` and,
     /// in the low 64 bits, when it was recorded.
     mapping(uint64 => mapping(uint64 => bytes32)) public depositCommitments;
@@ -246,6 +257,9 @@ abstract contract RootStorage {
     error NotConflicting();
     error NoSuchKind(uint8 kind);
     error CheckpointBelow(uint64 height);
+    /// A fraud proof's anchor certificate names other signers than the one the root accepted
+    /// the anchor with.
+    error NotTheAcceptedSigners(uint64 height);
     /// A broken-schedule proof shows another set than the configuration active at the height.
     error NotTheSchedule(uint64 height);
     error NothingOwed();
@@ -267,12 +281,13 @@ abstract contract RootStorage {
         }
     }
 
-    /// Verifies `cert` against configuration `cfgId`; returns the set hash. Gas does not grow
-    /// with the number of signers: the aggregate key is read once, non-signers are subtracted.
+    /// Verifies `cert` against configuration `cfgId`; returns the set hash and whether every
+    /// member signed. Gas does not grow with the number of signers: the aggregate key is read
+    /// once, non-signers are subtracted.
     function _verifyCertificate(uint64 chainId, uint32 cfgId, CommitCertificate memory cert)
         internal
         view
-        returns (bytes32 setHash)
+        returns (bytes32 setHash, bool everyone)
     {
         Config storage cfg = _configs[chainId][cfgId];
         address chunk0 = cfg.chunk0;
@@ -305,6 +320,19 @@ abstract contract RootStorage {
         bytes memory message = abi.encode(Vote(chainId, cert.height, cert.round, PRECOMMIT, cert.blockHash));
         if (cert.aggregateSignature.length != BLS.G1_LEN) revert BadSignature();
         if (!BLS.pairing2(cert.aggregateSignature, BLS.hashToG1(message, BLS.VOTE_DST), apk)) revert BadSignature();
+        everyone = absentKeys.length == 0;
+    }
+
+    /// The signer bitmap the root accepted checkpoint `height` of `chainId` with, certified by
+    /// configuration `cfgId` (`_signersAt`).
+    function _acceptedSigners(uint64 chainId, uint32 cfgId, uint64 height) internal view returns (bytes memory bitmap) {
+        uint256 n = _configs[chainId][cfgId].size;
+        bytes32 stored = _signersAt[chainId][height];
+        bitmap = new bytes((n + 7) / 8);
+        for (uint256 i = 0; i < bitmap.length; ++i) {
+            if (stored != 0) bitmap[i] = stored[i];
+            else bitmap[i] = i < n / 8 ? bytes1(0xff) : bytes1(uint8((1 << (n % 8)) - 1));
+        }
     }
 
     function _chunk(uint64 chainId, uint32 cfgId, address chunk0, uint256 i) internal view returns (address) {

@@ -261,8 +261,7 @@ contract FraudTest is FraudFixture {
     /// the chain from 3, as any fork does, but takes no stake and pays nothing.
     function test_an_equivocation_across_rounds_freezes_the_chain_and_slashes_no_one() public {
         uint256 burnedBefore = root.burned();
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("equivocation_across_rounds"));
+        proveAs(PROVER, _proof("equivocation_across_rounds"));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 3, "rolled back to the forked height");
@@ -306,8 +305,7 @@ contract FraudTest is FraudFixture {
         carol.inclusion = _inclusionUnderTip();
         startExit(carol);
 
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
+        proveAs(PROVER, _proof("conflicting_checkpoints"));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
@@ -361,8 +359,7 @@ contract FraudTest is FraudFixture {
     function test_an_honest_validator_of_a_frozen_chain_withdraws_an_exit_period_after_the_freeze() public {
         (BlockHeader memory fork, CommitCertificate memory forkCert) = forkCheckpoint();
         root.submitCheckpoint(fork, forkCert);
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("conflicting_checkpoints"));
+        proveAs(PROVER, _proof("conflicting_checkpoints"));
         uint64 freeAt = uint64(block.timestamp) + PERIOD;
         // Within the period, an equivocation below the rollback still convicts.
         vm.warp(freeAt - 1);
@@ -448,8 +445,7 @@ contract FraudTest is FraudFixture {
         startExit(carol);
         uint256 lockedBefore = root.locked(CHAIN, address(0));
 
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, abi.decode(vm.parseJsonBytes(world, ".forkAt3.proof"), (FraudProof)));
+        proveAs(PROVER, abi.decode(vm.parseJsonBytes(world, ".forkAt3.proof"), (FraudProof)));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the fork's is void");
         vm.warp(block.timestamp + 2 * PERIOD);
         assertEq(root.processExits(CHAIN, address(0), 10), 2, "both exits leave the queue");
@@ -487,8 +483,7 @@ contract FraudTest is FraudFixture {
         vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
         root.proveFraud(CHAIN, _proof("conflicting_checkpoints_below_seen_at_h"));
 
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_below"));
+        proveAs(PROVER, _proof("conflicting_checkpoints_below"));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fabricated one is void");
@@ -505,8 +500,7 @@ contract FraudTest is FraudFixture {
         assertEq(root.chain(CHAIN).lastHeight, 8, "the fabricated checkpoint landed");
         uint256 snap = vm.snapshotState();
         for (uint256 i = 0; i < 2; ++i) {
-            vm.prank(PROVER);
-            root.proveFraud(CHAIN, _proof(i == 0 ? "broken_history" : "broken_history_under"));
+            proveAs(PROVER, _proof(i == 0 ? "broken_history" : "broken_history_under"));
             RootStorage.Chain memory c = root.chain(CHAIN);
             assertTrue(c.frozen, "frozen");
             assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the forged block is void");
@@ -533,8 +527,7 @@ contract FraudTest is FraudFixture {
         vm.expectRevert(FraudVerifier.HistoriesAgree.selector);
         root.proveFraud(CHAIN, _proof("history_equivocation_honest"));
 
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("history_equivocation"));
+        proveAs(PROVER, _proof("history_equivocation"));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
@@ -559,14 +552,12 @@ contract FraudTest is FraudFixture {
         ExitCase memory carol = exitCase("preFraudExit");
         startExit(carol);
         uint256 snap = vm.snapshotState();
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("conflicting_checkpoints_inflating_fork"));
+        proveAs(PROVER, _proof("conflicting_checkpoints_inflating_fork"));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "the fork is void");
         _assertNoStakeTaken();
         vm.revertToState(snap);
 
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("inflation_in_a_fork_below_a_checkpoint"));
+        proveAs(PROVER, _proof("inflation_in_a_fork_below_a_checkpoint"));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the fork is void");
         _assertOnlyValidators1To3Slashed();
         vm.warp(block.timestamp + 2 * PERIOD);
@@ -614,8 +605,7 @@ contract FraudTest is FraudFixture {
     /// the checkpoint, then the proof freezes the chain from `rollback` and slashes exactly them.
     function _convictUnderItsCheckpoint(string memory name, uint64 rollback, string memory why) internal {
         _submitCheckpointOf(name);
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof(name));
+        proveAs(PROVER, _proof(name));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         assertEq(c.rollbackHeight, rollback, why);
@@ -639,8 +629,7 @@ contract FraudTest is FraudFixture {
         _submitCheckpointOf("broken_history_below_checkpoint");
         ExitCase memory carol = exitCase("preFraudExit");
         startExit(carol);
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("broken_history_below_checkpoint"));
+        proveAs(PROVER, _proof("broken_history_below_checkpoint"));
         assertEq(root.chain(CHAIN).rollbackHeight, 6, "checkpoints up to 5 stand, the anchor is void");
         _assertOnlyValidators1To3Slashed();
         vm.warp(block.timestamp + 2 * PERIOD);
@@ -669,8 +658,7 @@ contract FraudTest is FraudFixture {
         e.anchor = tip;
         e.inclusion = _inclusionUnderTip();
         startExit(e);
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("double_spend"));
+        proveAs(PROVER, _proof("double_spend"));
         vm.warp(block.timestamp + 2 * PERIOD);
         root.processExits(CHAIN, address(0), 10);
         (, RootStorage.ExitStatus status,) = root.exitOf(CHAIN, e.exitId);
@@ -690,18 +678,19 @@ contract FraudTest is FraudFixture {
         root.proveFraud(CHAIN, p);
     }
 
-    function test_fraud_proof_with_forged_anchor_certificate_is_refused() public {
+    /// The anchor's signers are who the root accepted it with: a certificate naming others
+    /// (three of the four, here) is refused, whatever its signature.
+    function test_fraud_proof_whose_anchor_certificate_names_other_signers_is_refused() public {
         FraudProof memory p = _proof("double_spend");
-        p.anchorCertificate.signerBitmap = hex"07"; // claims three signers of four
-        vm.expectPartialRevert(RootStorage.BadSignature.selector);
+        p.anchorCertificate.signerBitmap = hex"07";
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.NotTheAcceptedSigners.selector, p.anchor.height));
         root.proveFraud(CHAIN, p);
     }
 
     /// A second proof under the anchor the first voided takes nothing (the stakes are gone)
     /// and cannot raise the rollback: refused.
     function test_a_second_proof_on_a_frozen_chain_neither_raises_the_rollback_nor_pays_twice() public {
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("double_spend"));
+        proveAs(PROVER, _proof("double_spend"));
         uint256 paid = root.owed(PROVER, address(0));
         vm.expectPartialRevert(RootStorage.ChainIsFrozen.selector);
         root.proveFraud(CHAIN, _proof("inflation"));
@@ -720,8 +709,7 @@ contract FraudTest is FraudFixture {
         for (uint256 v = 0; v < 4; ++v) {
             assertEq(_stake(v), STAKE, "the decoy takes nothing");
         }
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof("inflation"));
+        proveAs(PROVER, _proof("inflation"));
         for (uint256 v = 0; v < 4; ++v) {
             assertEq(_stake(v), 0, "the inflation's signers slashed");
         }

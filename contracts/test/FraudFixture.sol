@@ -20,6 +20,19 @@ abstract contract FraudFixture is RootFixture {
         fraud = vm.readFile("test/vectors/fraud.json");
     }
 
+    /// `who` commits to proving `p` (anyone may send the commitment: it names its author).
+    function commitFraud(address who, FraudProof memory p) internal {
+        root.commitFraud(keccak256(abi.encode(who, CHAIN, p)));
+    }
+
+    /// `who` commits to `p` and proves it in the next block.
+    function proveAs(address who, FraudProof memory p) internal {
+        commitFraud(who, p);
+        vm.roll(vm.getBlockNumber() + 1);
+        vm.prank(who);
+        root.proveFraud(CHAIN, p);
+    }
+
     function _proof(string memory name) internal view returns (FraudProof memory) {
         return abi.decode(vm.parseJsonBytes(fraud, string.concat(_case(name), ".proof")), (FraudProof));
     }
@@ -77,8 +90,7 @@ abstract contract FraudFixture is RootFixture {
         assertEq(_stake(0), STAKE, "nobody slashed");
 
         uint256 burnedBefore = root.burned();
-        vm.prank(PROVER);
-        root.proveFraud(CHAIN, _proof(name));
+        proveAs(PROVER, _proof(name));
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertTrue(c.frozen, "frozen");
         uint256 slashed = slashedValidators * STAKE;

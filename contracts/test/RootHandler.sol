@@ -100,6 +100,8 @@ contract RootHandler {
     uint256 public bondsCredited;
     /// Slashed stake: credited to provers, and burned.
     uint256 public proverRewards;
+    /// Fraud-proof commitments made, each in a block before any proof that reveals it.
+    mapping(bytes32 => bool) internal committed;
     uint256 public burnedModel;
 
     /// The first broken rule seen, and how many.
@@ -277,6 +279,14 @@ contract RootHandler {
         uint256 stakes = _stakes();
         uint256 burned = root.burned();
         uint256 owed = root.owed(prover, address(0));
+        // Most provers commit first; one in five sends a proof it committed to nothing for, as
+        // a copier from the pool would, and must be paid nothing.
+        bytes32 commitment = keccak256(abi.encode(prover, CHAIN, proof));
+        if (proverSeed % 5 != 4) {
+            root.commitFraud(commitment);
+            committed[commitment] = true;
+            vm.roll(vm.getBlockNumber() + 1);
+        }
         if (prover != address(this)) vm.prank(prover);
         try root.proveFraud(CHAIN, proof) {
             if (!fraudConvicts[i]) _broke("honest evidence convicted");
@@ -290,7 +300,7 @@ contract RootHandler {
             if (c.rollbackHeight != 0 && a.rollbackHeight > c.rollbackHeight) _broke("the rollback moved up");
             uint256 slashed = _grown(stakes, _stakes());
             if (!lowers && slashed == 0) _broke("a proof of a voided block that takes nothing was heard");
-            uint256 reward = slashed * root.PROVER_REWARD_BPS() / 10_000;
+            uint256 reward = committed[commitment] ? slashed * root.PROVER_REWARD_BPS() / 10_000 : 0;
             if (root.owed(prover, address(0)) != owed + reward) _broke("the prover is not owed its reward");
             if (root.burned() != burned + slashed - reward) _broke("the rest of the slash is not burned");
             proverRewards += reward;

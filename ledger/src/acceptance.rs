@@ -10,7 +10,9 @@
 
 use crate::kind::Kind;
 use crate::merkle::{self, leaf_hash};
-use crate::types::{decode, Acceptance, BlockHeader, LinkedCheckpoint, TxInclusion, MAX_TX_BYTES};
+use crate::types::{
+    decode, Acceptance, BlockHeader, Checkpoint, LinkedCheckpoint, TxInclusion, MAX_TX_BYTES,
+};
 use alloy_primitives::B256;
 
 /// Why an acceptance does not show an exit's anchor accepted.
@@ -58,14 +60,15 @@ pub enum AcceptanceError {
 /// in a block whose hash is `block_hash` (the chain's block at the acceptance's height, `None`
 /// when that height is not below the judging block or is 0). The acceptance's block must be
 /// that block, hold the accepting transaction, and that transaction must be the
-/// `ChildCheckpoint` of `anchor`.
+/// `ChildCheckpoint` of `anchor`. Returns the checkpoint as accepted: the certificate the
+/// chain accepted it with names who certified it.
 pub fn verify_acceptance(
     chain_id: u64,
     child: u64,
     anchor: &BlockHeader,
     acceptance: &Acceptance,
     block_hash: Option<B256>,
-) -> Result<(), AcceptanceError> {
+) -> Result<Checkpoint, AcceptanceError> {
     if anchor.chainId != child {
         return Err(AcceptanceError::OtherChild { expected: child, got: anchor.chainId });
     }
@@ -90,7 +93,7 @@ pub fn verify_acceptance(
     if checkpoint.header.hash() != anchor.hash() {
         return Err(AcceptanceError::OtherCheckpoint);
     }
-    Ok(())
+    Ok(checkpoint)
 }
 
 /// The acceptance a transaction's inclusion in this chain's block shows (its history proof

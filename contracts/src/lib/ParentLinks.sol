@@ -95,8 +95,8 @@ library ParentLinks {
 
     /// Whether `t`, read as `k`, follows stakes holding `before`: a stake or bond adds its
     /// amount; a fraud proof takes no more than they hold and pays its prover, named, half of
-    /// what it takes, as its only output (none for nothing;
-    /// `ledger::children::pays_what_it_takes`).
+    /// what it takes, as its only output, or nothing (a culprit proving its own fraud earns
+    /// nothing; `ledger::children::pays_what_it_takes`).
     function extends(Transaction calldata t, StakesLink memory k, uint256 before) internal pure returns (bool) {
         if (!k.takes) return before <= type(uint256).max - k.amount && before + k.amount == k.staked;
         if (k.staked > before || k.prover == address(0)) return false;
@@ -104,8 +104,8 @@ library ParentLinks {
         // `taken * BPS / 10_000` without overflow (`ledger::children::prover_reward`).
         uint256 reward = taken / 10_000 * PROVER_REWARD_BPS + taken % 10_000 * PROVER_REWARD_BPS / 10_000;
         Output[] calldata outputs = t.outputs;
-        if (reward == 0) return outputs.length == 0;
-        return outputs.length == 1 && outputs[0].owner == k.prover && outputs[0].token == address(0)
+        if (outputs.length == 0) return true;
+        return reward != 0 && outputs.length == 1 && outputs[0].owner == k.prover && outputs[0].token == address(0)
             && outputs[0].amount == reward;
     }
 

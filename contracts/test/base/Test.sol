@@ -10,6 +10,8 @@ interface Vm {
     }
 
     function warp(uint256 timestamp) external;
+    function roll(uint256 blockNumber) external;
+    function getBlockNumber() external view returns (uint256);
     function deal(address who, uint256 balance) external;
     function prank(address sender) external;
     function startPrank(address sender) external;

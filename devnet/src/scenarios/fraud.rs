@@ -3,12 +3,15 @@
 //! byzantine majority of a chain under a plasma parent finalizes an invalid block; the honest
 //! watcher proves it, and the parent rolls the chain back, slashes the signers and freezes it.
 
-use super::{alert_kinds, arrival, check, root_err, Outcome, ETH, USER};
+use super::{alert_kinds, arrival, check, root_err, transaction_at, Outcome, ETH, USER};
 use crate::harness::{lock_for_child, spend_into, stake_of};
 use crate::launch::Progress;
 use crate::{Devnet, DevnetError};
 use alloy_sol_types::SolValue;
-use plasma_ledger::{Address, Kind, U256};
+use plasma_ledger::children::prover_digest;
+use plasma_ledger::signing::recover_signer;
+use plasma_ledger::types::decode;
+use plasma_ledger::{Address, ChildFraudProof, Kind, TxRef, U256};
 use std::time::{Duration, Instant};
 
 /// A fraud scenario, named by the invalid block a byzantine majority finalizes in it (the
@@ -339,6 +342,27 @@ pub(super) async fn fraud_rollback_slash_freeze(
     check(name, prover.iter().any(|o| o.amount == reward), || {
         format!("no reward of {reward} for the prover: {prover:?}")
     })?;
+    // Only the prover is paid: the proof that froze B names the honest validator, signed by
+    // it, and its one output is that reward to it.
+    let at = TxRef { height: frozen.rollback_ref_height, index: frozen.rollback_ref_index };
+    let proving = transaction_at(devnet, a, at).await?;
+    let max = plasma_ledger::types::MAX_TX_BYTES;
+    let payload: ChildFraudProof = decode("ChildFraudProof", &proving.transaction.data, max)
+        .map_err(|e| fail(format!("the proof at {at:?}: {e}")))?;
+    let signer = recover_signer(&prover_digest(&a_domain, &payload), &payload.proverSignature);
+    let paid = vec![plasma_ledger::Output::new(operators[honest], Address::ZERO, reward)];
+    check(
+        name,
+        payload.prover == operators[honest]
+            && signer == Ok(payload.prover)
+            && proving.transaction.outputs == paid,
+        || {
+            format!(
+                "the proof at {at:?} names {} (signed by {signer:?}) and pays {:?}, not {paid:?}",
+                payload.prover, proving.transaction.outputs
+            )
+        },
+    )?;
     // The forged output cannot exit: no checkpoint covers it any more.
     let void = devnet.child_exit_start(a, (b, 0), forged_coin.pos(), frozen.last_height).await?;
     let forger_coin = *devnet

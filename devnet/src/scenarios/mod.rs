@@ -345,6 +345,31 @@ async fn block_at(
     Ok((header, cert))
 }
 
+/// Transaction `at` of chain `i`, as its validator 0 serves it.
+async fn transaction_at(
+    devnet: &Devnet,
+    i: usize,
+    at: plasma_ledger::TxRef,
+) -> Result<plasma_ledger::SignedTransaction, DevnetError> {
+    let mut client = devnet.client(i, 0).await?;
+    client
+        .wait_height(at.height, Duration::from_secs(60))
+        .await
+        .map_err(|e| DevnetError::Timeout(e.message().into()))?;
+    let block = client
+        .chain
+        .get_block(plasma_proto::v1::GetBlockRequest { height: at.height })
+        .await
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.message().into() })?
+        .into_inner();
+    let block = plasma_client::convert::block("GetBlockResponse.block", &block.block)
+        .map_err(|e| DevnetError::Rpc { what: "GetBlock", reason: e.to_string() })?;
+    block.transactions.get(at.index as usize).cloned().ok_or_else(|| DevnetError::Rpc {
+        what: "GetBlock",
+        reason: format!("block {} has no transaction {}", at.height, at.index),
+    })
+}
+
 /// The kinds of the alerts validator `k` of chain `i` raised (its `Bridge.Alerts`).
 async fn alert_kinds(devnet: &Devnet, i: usize, k: usize) -> Result<Vec<String>, DevnetError> {
     let mut c = devnet.client(i, k).await?;

@@ -244,9 +244,10 @@ pub enum ChildError {
         escrowed: U256,
     },
     /// A fraud proof whose output is not half of what it says it takes from the stakes it
-    /// names, to its prover, or that takes more than they hold, or names no prover
-    /// (`UnfoundedStake`).
-    #[error("a fraud proof pays its prover half of what it takes from the child's stakes")]
+    /// names, to its prover (nothing, when the prover is one of the operators it convicts), or
+    /// that takes more than they hold, or names no prover (`UnfoundedStake` proves all but the
+    /// culprit's reward, which the root cannot tell from the stakes' links).
+    #[error("a fraud proof pays its prover half of what it takes from the child's stakes, a culprit nothing")]
     RewardOutput,
     /// A fraud proof that leaves the child's stakes holding other than what taking the stakes
     /// of the operators it convicts leaves. Which operators' stakes it takes is this chain's
@@ -258,6 +259,20 @@ pub enum ChildError {
         /// What taking the convicted operators' stakes leaves.
         expected: U256,
     },
+    /// A fraud proof whose anchor certificate names other signers than the certificate this
+    /// chain accepted the anchor with (the root's `NotTheAcceptedSigners`): a proof convicts
+    /// who certified the anchor, not a quorum of them a prover re-aggregates.
+    #[error("chain {chain}'s checkpoint at {height} was accepted with other signers")]
+    NotTheAcceptedSigners {
+        /// The child.
+        chain: u64,
+        /// The anchor's height.
+        height: u64,
+    },
+    /// A fraud proof whose `proverSignature` is not its prover's signature of
+    /// [`super::prover_digest`]: a proposer cannot name another prover.
+    #[error("the fraud proof is not signed by the prover it names, {0}")]
+    ProverSignature(Address),
     /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
     #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
     BondPower(U256),
@@ -284,6 +299,7 @@ impl ChildError {
                 | ChildError::WrongSet { .. }
                 | ChildError::InactiveSet { .. }
                 | ChildError::Unaccepted { .. }
+                | ChildError::NotTheAcceptedSigners { .. }
                 | ChildError::VoidAnchor { .. }
                 | ChildError::UnknownDeposit { .. }
                 | ChildError::NotTheRegistration { .. }

@@ -16,7 +16,7 @@ use crate::exit::{
 };
 use crate::signing::SigningDomain;
 use crate::types::{
-    decode, Acceptance, BlockHeader, ChildDepositExit, ChildDepositExitChallenge,
+    decode, Acceptance, BlockHeader, Checkpoint, ChildDepositExit, ChildDepositExitChallenge,
     ChildExitChallenge, ChildExitStart, Output, SignedTransaction, TxRef, CHILD_DEPOSIT_EXIT_BYTES,
     MAX_TX_BYTES,
 };
@@ -107,14 +107,15 @@ pub fn latest_cancellation(exit: Option<&ChildExit>) -> Option<TxRef> {
 }
 
 /// Refuses `anchor`, a checkpoint of child `chain`, unless `acceptance` shows this chain
-/// (`chain_id`) accepted it in one of its earlier blocks, as `view` holds them.
+/// (`chain_id`) accepted it in one of its earlier blocks, as `view` holds them; returns the
+/// checkpoint as accepted.
 pub(super) fn accepted(
     chain_id: u64,
     view: &impl LedgerView,
     chain: u64,
     anchor: &BlockHeader,
     acceptance: &Acceptance,
-) -> Result<(), ChildError> {
+) -> Result<Checkpoint, ChildError> {
     let judging = view.head().height + 1;
     let block_hash = acceptance_height(acceptance, judging).and_then(|h| view.block_hash(h));
     verify_acceptance(chain_id, chain, anchor, acceptance, block_hash)

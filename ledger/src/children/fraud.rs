@@ -1,7 +1,8 @@
 //! Fraud proven against a child: the root's `proveFraud`, judged natively. A proof convicts
-//! the signers of the certificate it shows (of a fork, only who signed two blocks in one round:
-//! [`crate::fraud::convicted`]), freezes the child from the first invalid height
-//! and pays the prover a share of the stakes it takes. It names where this chain last changed
+//! the signers of the certificate this chain accepted its anchor with (of a fork, only who
+//! signed two blocks in one round: [`crate::fraud::convicted`]), freezes the child from the
+//! first invalid height and pays the prover, who signs it ([`prover_digest`]), a share of the
+//! stakes it takes (a culprit nothing). It names where this chain last changed
 //! the child's stakes and what it leaves them holding, so that its reward is bounded by what
 //! was staked, from this chain's history alone (`UnfoundedStake`). On a frozen child, a proof
 //! is heard when it shows a lower height than the proof heard before: it lowers the rollback
@@ -20,13 +21,13 @@ use crate::fraud::{
     signed_both_in_one_round, verify_equivocation,
 };
 use crate::kind::Kind;
-use crate::signing::SigningDomain;
+use crate::signing::{recover_signer, SigningDomain, UserKey};
 use crate::types::{
     decode, Checkpoint, ChildFraudProof, FraudProof, Output, SignedTransaction, TxRef, Validator,
     MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 
 /// Share of the slashed stake paid to the prover, in basis points (as on the root).
@@ -58,7 +59,37 @@ pub(super) fn validate_fraud_proof(
     if c.staked != expected {
         return Err(ChildError::SlashedStakes { named: c.staked, expected });
     }
+    // Half to the prover, and nothing to a culprit who proves its own fraud: it recovers
+    // nothing of its stake.
+    let reward = prover_reward([record.staked - c.staked]);
+    if outputs.is_empty() != (slashed.contains(&c.prover) || reward.is_zero()) {
+        return Err(ChildError::RewardOutput);
+    }
+    // Last: a proof refused for what it shows is refused for that, whoever signed it.
+    if recover_signer(&prover_digest(domain, &c), &c.proverSignature) != Ok(c.prover) {
+        return Err(ChildError::ProverSignature(c.prover));
+    }
     Ok(ChildEffect::FraudProven { chain, height, shown, slashed, staked: c.staked })
+}
+
+/// What the prover of `fraud` signs (`proverSignature`), on the chain of `domain`:
+/// `keccak256(0x1901 ‖ separator ‖ keccak256(abi.encode(childChainId, proof, prover)))`. The
+/// stakes fields are left out: a proposer sets them to the stakes its block stands on.
+pub fn prover_digest(domain: &SigningDomain, fraud: &ChildFraudProof) -> B256 {
+    let named = (fraud.childChainId, fraud.proof.clone(), fraud.prover).abi_encode_params();
+    let mut buf = [0u8; 66];
+    buf[..2].copy_from_slice(&[0x19, 0x01]);
+    buf[2..34].copy_from_slice(domain.separator().as_slice());
+    buf[34..].copy_from_slice(alloy_primitives::keccak256(named).as_slice());
+    alloy_primitives::keccak256(buf)
+}
+
+/// `fraud`, proven by the holder of `key`: it names the key's address as its prover and
+/// carries its signature of [`prover_digest`].
+pub fn signed_by(domain: &SigningDomain, key: &UserKey, fraud: ChildFraudProof) -> ChildFraudProof {
+    let fraud = ChildFraudProof { prover: key.address(), ..fraud };
+    let signature = key.sign_digest(&prover_digest(domain, &fraud));
+    ChildFraudProof { proverSignature: signature.to_vec().into(), ..fraud }
 }
 
 /// What taking the stakes of the `slashed` operators of `chain` takes.
@@ -77,13 +108,14 @@ pub fn on_stakes(view: &impl LedgerView, fraud: ChildFraudProof) -> (ChildFraudP
     let record = view.child(chain).unwrap_or_default();
     let slashed = convicted(&record, &fraud.proof).unwrap_or_default();
     let taken = taken(view, chain, &slashed).min(record.staked);
+    let reward = if slashed.contains(&fraud.prover) { U256::ZERO } else { prover_reward([taken]) };
     let fraud = ChildFraudProof {
         stakesHeight: record.stakes_ref.height,
         stakesIndex: record.stakes_ref.index,
         staked: record.staked - taken,
         ..fraud
     };
-    (fraud, prover_reward([taken]))
+    (fraud, reward)
 }
 
 /// `stx` standing on the stakes `view` holds, when it is a well-formed fraud proof against a
@@ -114,12 +146,14 @@ pub fn fraud_proof_key(stx: &SignedTransaction) -> Option<alloy_primitives::B256
 }
 
 /// Whether the fraud proof `c`, against a child whose stakes hold `staked`, takes no more
-/// than they hold, names a prover and pays it (`outputs`) half of what it takes: what a
-/// fraud proof pays is then bounded by what was staked, whatever it says it convicts.
+/// than they hold, names a prover and pays it (`outputs`) half of what it takes, or nothing:
+/// what a fraud proof pays is then bounded by what was staked, whatever it says it convicts.
+/// (Nothing is what a culprit proving its own fraud is paid; which operators a proof convicts
+/// is this chain's judging, not its stakes' links.)
 pub fn pays_what_it_takes(c: &ChildFraudProof, staked: U256, outputs: &[Output]) -> bool {
     let Some(taken) = staked.checked_sub(c.staked) else { return false };
     let expected = prove_child_fraud_tx(c, prover_reward([taken])).transaction.outputs;
-    c.prover != Address::ZERO && outputs == expected
+    c.prover != Address::ZERO && (outputs.is_empty() || outputs == expected)
 }
 
 /// What a fraud proof against a child convicts.
@@ -162,7 +196,10 @@ fn judge_child_fraud(
         }
         None => {
             let anchor = &proof.anchor;
-            accepted(domain.chain_id, view, chain, anchor, &c.acceptance)?;
+            let as_accepted = accepted(domain.chain_id, view, chain, anchor, &c.acceptance)?;
+            if proof.anchorCertificate.signerBitmap != as_accepted.certificate.signerBitmap {
+                return Err(ChildError::NotTheAcceptedSigners { chain, height: anchor.height });
+            }
             let checkpoint =
                 Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
             set.verify_checkpoint(&checkpoint).map_err(|e| ChildError::Fraud(e.into()))?;

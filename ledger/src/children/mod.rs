@@ -45,8 +45,8 @@ pub use exits::{
     validate_exit_start,
 };
 pub use fraud::{
-    certifying_set, convicted, fraud_proof_key, on_stakes, pays_what_it_takes, prover_reward,
-    restaked, PROVER_REWARD_BPS,
+    certifying_set, convicted, fraud_proof_key, on_stakes, pays_what_it_takes, prover_digest,
+    prover_reward, restaked, signed_by, PROVER_REWARD_BPS,
 };
 pub use record::{
     lowered_rollback, record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus,

@@ -75,3 +75,14 @@ pub fn proof(
         evidence: evidence.abi_encode().into(),
     }
 }
+
+/// What a prover commits to (the root's `commitFraud`) in a block before it sends `proof`
+/// against chain `chain_id`: `keccak256(abi.encode(prover, chainId, proof))`. The root pays a
+/// proof's sender only when it committed so, so a proof copied from the pool pays nobody.
+pub fn commitment(
+    prover: alloy_primitives::Address,
+    chain_id: u64,
+    proof: &FraudProof,
+) -> alloy_primitives::B256 {
+    alloy_primitives::keccak256((prover, chain_id, proof.clone()).abi_encode_params())
+}

@@ -3,7 +3,7 @@
 //! A plasma parent keeps what the stakes of a child's operators hold together
 //! ([`crate::children::ChildRecord::staked`]): a `StakeChild` or `BondChild` adds its amount,
 //! a `ProveChildFraud` takes the convicted operators' stakes and pays its prover half of what
-//! it takes. Each names where the parent last changed them (the child's registration, which
+//! it takes (nothing, to a culprit proving its own fraud). Each names where the parent last changed them (the child's registration, which
 //! leaves them at zero, or the latest stake, bond or fraud proof of the child) and what they
 //! hold after it, and the parent refuses any other (`ChildError::StakesLink`,
 //! `ChildError::RewardOutput`). So a quorum that pays a fraud proof's prover more than was
@@ -13,7 +13,8 @@
 //! - the transaction there is none of those of the same child; or it is, and what it leaves
 //!   the stakes holding and the linking transaction's amount do not make what the linking
 //!   transaction says; or, for a fraud proof, the proof says they hold more after it than the
-//!   link does, pays its prover other than half of the difference, or names no prover;
+//!   link does, pays its prover other than half of the difference or nothing, or names no
+//!   prover (whether nothing was owed, the prover being a culprit, is the parent's judging);
 //! - nothing is there (or the place is not below the linking transaction, or at height 0);
 //! - a stake, bond or fraud proof of the same child stands between the two.
 //!

@@ -100,10 +100,10 @@ pub(super) fn exit_starts(
         let c = crate::types::ChildFraudProof {
             childChainId: anchor.chainId,
             proof: crate::types::FraudProof { kind: kind as u8, anchor, ..Default::default() },
-            prover: alice.address(),
             acceptance: accepted.clone(),
             ..Default::default()
         };
+        let c = crate::children::signed_by(&chain.domain, alice, c);
         // On the child's stakes as they stand, so that what is judged is its acceptance.
         let (c, reward) = crate::children::on_stakes(&chain.state, c);
         crate::build::prove_child_fraud_tx(&c, reward)

@@ -190,6 +190,8 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let mut cases = Vec::new();
     let (keys, set) = testkit::committee(4);
     let anchor_cert = testkit::certify_all(&set, &keys, anchor);
+    let three: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let of_three = certify(&set, &three, anchor, 0).expect("a quorum");
     let mut push = |name: &str,
                     kind: &str,
                     evidence: Value,
@@ -212,11 +214,17 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let spend_json = |s: &fraud::SpendEvidence| json!({ "height": s.height, "txIndex": s.tx_index, "inclusion": h(s.inclusion.abi_encode()), "inputIndex": s.input_index });
 
     let (a, b) = (world.spend(world.honest_other, 1), world.spend((bad, world.double_spend), 0));
+    let double_spend = prove(SolFraudKind::DoubleSpend, &|| ev::double_spend(&a, &b).abi_encode());
+    let prover = Address::left_padding_from(&[0x0f, 0x4a, 0x0d]);
+    let commitment = json!({
+        "prover": prover.to_string(), "case": "double_spend",
+        "value": ev::commitment(prover, id, &double_spend).to_string(),
+    });
     push(
         "double_spend",
         "DoubleSpend",
         json!([spend_json(&a), spend_json(&b)]),
-        prove(SolFraudKind::DoubleSpend, &|| ev::double_spend(&a, &b).abi_encode()),
+        double_spend,
         fraud::verify_double_spend(id, anchor, &a, &b),
     );
     let c = world.spend(world.honest_other, 0);
@@ -756,6 +764,11 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         "domain": domain_json(),
         "anchor": h(anchor.abi_encode()),
         "validatorSet": h(set.validators().to_vec().abi_encode()),
+        // The anchor re-certified by validators 1 to 3 alone: a quorum of the precommits the
+        // engine keeps, not the certificate the anchor was accepted with (which all four signed).
+        "anchorCertificateOfThree": h(of_three.abi_encode()),
+        // What a prover commits to before sending a case (`commitFraud`).
+        "commitment": commitment,
         "cases": cases,
     })
 }

@@ -11,7 +11,7 @@ use crate::watch::{BlockSources, Watch};
 use crate::{prover, relayer, watcher};
 use eyre::eyre;
 use plasma_bridge::{EthereumParent, ParentChain, ParentError, PlasmaParent};
-use plasma_ledger::signing::SigningDomain;
+use plasma_ledger::signing::{SigningDomain, UserKey};
 use plasma_ledger::Address;
 use std::future::Future;
 use std::sync::Arc;
@@ -67,8 +67,8 @@ async fn connect(setup: &Setup, p: &ParentSection) -> eyre::Result<Arc<dyn Paren
         let connect = async {
             let sets = parent_sets(&ethereum, genesis.root_chain_id, root, pp).await?;
             let endpoints = pp.endpoints.clone();
-            PlasmaParent::connect(domain.clone(), setup.chain_id, setup.address.0, endpoints, sets)
-                .await
+            let prover = UserKey::from_bytes(setup.keys.operator_secret);
+            PlasmaParent::connect(domain.clone(), setup.chain_id, prover, endpoints, sets).await
         };
         if let Some(parent) = quiet.outcome(connect.await.map_err(|e| eyre!(e))) {
             break parent;
@@ -95,8 +95,7 @@ async fn parent_sets(
         let domain = SigningDomain::new(ancestor.chain_id, root_chain_id, root);
         // A follower only: it never submits, so it needs no beneficiary.
         let follower =
-            PlasmaParent::connect(domain, below, Address::ZERO, ancestor.endpoints.clone(), sets)
-                .await?;
+            PlasmaParent::connect(domain, below, None, ancestor.endpoints.clone(), sets).await?;
         sets = Box::new(Arc::new(follower));
     }
     Ok(sets)

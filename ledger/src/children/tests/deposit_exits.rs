@@ -156,9 +156,9 @@ impl Locked {
             childChainId: self.id,
             acceptance: self.parent.acceptance(&proof.anchor),
             proof,
-            prover: dave(),
             ..Default::default()
         };
+        let fraud = crate::children::signed_by(&self.parent.domain, &user("dave"), fraud);
         let (fraud, reward) = on_stakes(&self.parent.state, fraud);
         self.parent.commit(vec![prove_child_fraud_tx(&fraud, reward)]);
         assert_eq!(self.parent.state.child(self.id).expect("child").rollback_height, height);

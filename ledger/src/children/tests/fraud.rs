@@ -5,7 +5,8 @@ use super::*;
 /// A parent whose child's four validators (operators with keys) staked 10 each; the
 /// child's block 1 mints 30 to Bob, its block 2 (certified by 0, 1, 2 and checkpointed)
 /// inflates it to 300. Returns the parent, the child, its id and the operators' keys.
-fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
+pub(super) fn staked_child_with_inflation(
+) -> (TestChain, TestChain, u64, Vec<crate::signing::UserKey>) {
     let StakedChild { mut parent, mut child, id, set, keys, ops } = staked_child();
     let bob = user("bob");
     let minted = child.record_deposit(bob.address(), Address::ZERO, 30);
@@ -23,7 +24,7 @@ fn staked_child_with_inflation() -> (TestChain, TestChain, u64, Vec<crate::signi
     (parent, child, id, ops)
 }
 
-fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) -> FraudProof {
+pub(super) fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) -> FraudProof {
     let anchor = child.tip().clone();
     let evidence = crate::types::InflationEvidence {
         height: 2,
@@ -53,14 +54,14 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
     let value = parent.state.total_value()[&Address::ZERO];
     assert_eq!(parent.state.child_stake(id, &ops[0].address()), U256::from(10));
     let proof = inflation_proof(&child, &parent, id);
-    let dave = Address::repeat_byte(0xda);
+    let dave = user("dave").address();
     let fraud = ChildFraudProof {
         childChainId: id,
         acceptance: parent.acceptance(&proof.anchor),
         proof: proof.clone(),
-        prover: dave,
         ..Default::default()
     };
+    let fraud = crate::children::signed_by(&parent.domain, &user("dave"), fraud);
     let (fraud, reward) = on_stakes(&parent.state, fraud);
     assert_eq!((fraud.staked, reward), (U256::from(10), U256::from(15)), "40 staked, 30 taken");
     // Three stakes of 10 taken, half to the prover: exactly 15, no more.
@@ -115,14 +116,14 @@ fn a_stake_committed_after_a_watcher_built_its_proof_does_not_hold_the_proof_off
     // them (they are no signed data), and the proof takes the same 30 and pays the same 15.
     let (mut parent, child, id, ops) = staked_child_with_inflation();
     let proof = inflation_proof(&child, &parent, id);
-    let dave = Address::repeat_byte(0xda);
+    let dave = user("dave").address();
     let fraud = ChildFraudProof {
         childChainId: id,
         acceptance: parent.acceptance(&proof.anchor),
         proof,
-        prover: dave,
         ..Default::default()
     };
+    let fraud = crate::children::signed_by(&parent.domain, &user("dave"), fraud);
     let (fraud, reward) = on_stakes(&parent.state, fraud);
     let built = prove_child_fraud_tx(&fraud, reward);
     let op3 = &ops[3];
@@ -155,13 +156,8 @@ fn a_fraud_proof_re_linked_past_the_size_limit_or_malformed_is_left_as_it_came()
     let (parent, child, id, _) = staked_child_with_inflation();
     let proof = inflation_proof(&child, &parent, id);
     let acceptance = parent.acceptance(&proof.anchor);
-    let fraud = ChildFraudProof {
-        childChainId: id,
-        acceptance,
-        proof,
-        prover: Address::repeat_byte(0xda),
-        ..Default::default()
-    };
+    let fraud = ChildFraudProof { childChainId: id, acceptance, proof, ..Default::default() };
+    let fraud = crate::children::signed_by(&parent.domain, &user("dave"), fraud);
     let mut padded = fraud.clone();
     let room = MAX_TX_BYTES - prove_child_fraud_tx(&padded, U256::ZERO).abi_encode().len();
     let signature = padded.proof.anchorCertificate.aggregateSignature.len();
@@ -193,9 +189,9 @@ fn a_fraud_proof_of_an_honest_block_convicts_nobody() {
         childChainId: id,
         acceptance: parent.acceptance(&proof.anchor),
         proof,
-        prover: Address::repeat_byte(1),
         ..Default::default()
     };
+    let fraud = crate::children::signed_by(&parent.domain, &user("dave"), fraud);
     assert!(matches!(
         proof_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
         TxError::System(e) if matches!(*e, ChildError::Fraud(_))

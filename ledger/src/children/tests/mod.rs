@@ -189,6 +189,7 @@ fn created_for(delta: &crate::block::StateDelta, owner: Address) -> Vec<(Address
 mod deposit_exits;
 mod exits;
 mod fraud;
+mod provers;
 mod registry;
 mod rollback;
 mod schedule;

@@ -303,13 +303,9 @@ impl Rollback {
     /// Dave's proof of `proof`, standing on the child's stakes as the parent keeps them.
     fn on_stakes(&self, proof: FraudProof) -> ChildFraudProof {
         let acceptance = self.parent.acceptance(&proof.anchor);
-        let fraud = ChildFraudProof {
-            childChainId: self.id,
-            acceptance,
-            proof,
-            prover: dave(),
-            ..Default::default()
-        };
+        let fraud =
+            ChildFraudProof { childChainId: self.id, acceptance, proof, ..Default::default() };
+        let fraud = crate::children::signed_by(&self.parent.domain, &user("dave"), fraud);
         crate::children::on_stakes(&self.parent.state, fraud).0
     }
 
@@ -324,7 +320,7 @@ impl Rollback {
 
 /// Who proves the frauds.
 fn dave() -> Address {
-    Address::repeat_byte(0xda)
+    user("dave").address()
 }
 
 fn eth(v: u64) -> (Address, U256) {
@@ -334,7 +330,8 @@ fn eth(v: u64) -> (Address, U256) {
 #[test]
 fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_below() {
     let mut w = Rollback::new();
-    w.parent.commit(w.parent.linked(vec![w.checkpoint(2), w.checkpoint(6)]));
+    w.parent
+        .commit(w.parent.linked(vec![w.checkpoint(2), w.checkpoint_on(&w.child, 6, &[0, 1, 2])]));
     // Carol proves her honest output under the latest checkpoint, 6.
     let carols = UtxoPos::new(2, 0, 0);
     w.parent.commit(vec![w.start(&w.carol, carols.clone(), 6, UtxoPos::new(2, 5, 0))]);
@@ -429,7 +426,9 @@ fn an_exit_under_a_voided_checkpoint_is_cancelled_not_paid_and_may_start_again_b
 #[test]
 fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
     let mut w = Rollback::new();
-    w.parent.commit(w.parent.linked(vec![w.checkpoint(6), w.checkpoint(8)]));
+    let (six, eight) =
+        (w.checkpoint_on(&w.child, 6, &[1, 2, 3]), w.checkpoint_on(&w.child, 8, &[0, 1, 2]));
+    w.parent.commit(w.parent.linked(vec![six, eight]));
     // Mallory exits the 25 block 4 inflated, under checkpoint 6.
     let inflated = UtxoPos::new(4, 0, 0);
     w.parent.commit(vec![w.start(&w.mallory, inflated, 6, UtxoPos::new(2, 7, 0))]);
@@ -471,7 +470,7 @@ fn a_later_fraud_proven_first_cannot_fix_the_rollback_too_high() {
 #[test]
 fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused() {
     let mut w = Rollback::new();
-    w.parent.commit(w.parent.linked(vec![w.checkpoint(8)]));
+    w.parent.commit(w.parent.linked(vec![w.checkpoint_on(&w.child, 8, &[0, 1, 2])]));
     let late = w.inflation(8, (1, 2), 8, &[0, 1, 2]);
     w.parent.commit(vec![prove_child_fraud_tx(&late, U256::from(15))]);
     assert_eq!(w.rollback_height(), 8);
@@ -496,7 +495,7 @@ fn an_equivocation_below_the_rollback_lowers_it_and_one_at_or_above_is_refused()
 #[test]
 fn an_equivocation_below_the_checkpoint_that_froze_the_child_is_heard_and_never_lifts_it() {
     let mut w = Rollback::new();
-    w.parent.commit(w.parent.linked(vec![w.checkpoint(6)]));
+    w.parent.commit(w.parent.linked(vec![w.checkpoint_on(&w.child, 6, &[0, 1, 2])]));
     // Mallory exits the 25 block 4 inflated, under checkpoint 6.
     w.parent.commit(vec![w.start(&w.mallory, UtxoPos::new(4, 0, 0), 6, UtxoPos::new(2, 7, 0))]);
     let exit = w.parent.state.exit_queue(w.id, &Address::ZERO)[0].clone();

@@ -33,9 +33,9 @@ fn checkpointed_with(
         childChainId: w.id,
         acceptance: w.parent.acceptance(&proof.anchor),
         proof,
-        prover: Address::repeat_byte(0xda),
         ..Default::default()
     };
+    let fraud = crate::children::signed_by(&w.parent.domain, &user("dave"), fraud);
     let fraud = on_stakes(&w.parent.state, fraud).0;
     (w, fraud)
 }

@@ -20,12 +20,8 @@ fn equivocation_at(c: &TestChain, child: u64, height: u64) -> SignedTransaction 
         evidence: evidence.abi_encode().into(),
         ..Default::default()
     };
-    let claim = plasma_ledger::ChildFraudProof {
-        childChainId: child,
-        proof,
-        prover: testkit::user("alice").address(),
-        ..Default::default()
-    };
+    let claim = plasma_ledger::ChildFraudProof { childChainId: child, proof, ..Default::default() };
+    let claim = plasma_ledger::children::signed_by(&c.domain, &testkit::user("alice"), claim);
     relinked(&c.state, &build::prove_child_fraud_tx(&claim, U256::ZERO)).expect("a fraud proof")
 }
 

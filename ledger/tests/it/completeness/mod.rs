@@ -210,6 +210,10 @@ fn child_verdict(e: &ChildError) -> Verdict {
         // It shows at or above what the proof heard before showed.
         ChildError::NotBelowShown { .. } => Convicted(FraudKind::VoidedAnchor),
         ChildError::InactiveSet { .. } | ChildError::Fraud(_) => Open(BOOKKEEPING),
+        ChildError::NotTheAcceptedSigners { .. } => {
+            Open("a fraud proof's anchor certificate against the one its acceptance carries")
+        }
+        ChildError::ProverSignature(_) => Open("a fraud proof's prover signature"),
     }
 }
 
@@ -616,7 +620,8 @@ fn first_checkpoint(c: &TestChain, checkpoint: &plasma_ledger::Checkpoint) -> Si
 /// A proof that `child`'s validators certified two blocks at height 1: it freezes the child.
 /// It stands on the child's registration, at index 0 of the block after `c`'s tip
 /// ([`child_then`]), and nobody has a stake to take.
-fn equivocation_proof(c: &TestChain, child: u64) -> SignedTransaction {
+fn equivocation_proof(chain: &TestChain, child: u64) -> SignedTransaction {
+    let c = chain;
     let prover = testkit::user("alice").address();
     let c = plasma_ledger::ChildFraudProof {
         childChainId: child,
@@ -625,6 +630,7 @@ fn equivocation_proof(c: &TestChain, child: u64) -> SignedTransaction {
         stakesHeight: c.tip().height + 1,
         ..Default::default()
     };
+    let c = plasma_ledger::children::signed_by(&chain.domain, &testkit::user("alice"), c);
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 

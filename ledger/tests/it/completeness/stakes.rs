@@ -6,6 +6,7 @@
 
 use super::exits::{after_acceptance, alices};
 use super::*;
+use plasma_ledger::signing::UserKey;
 use plasma_ledger::testkit::stakes::{bond_on, stake_on, stakes_of};
 use plasma_ledger::view::LedgerView;
 use plasma_ledger::{ChildBond, ChildFraudProof};
@@ -37,17 +38,22 @@ fn staked() -> (TestChain, u64) {
 fn proof(
     child: u64,
     (at, staked): (TxRef, u64),
-    prover: Address,
+    prover: Option<&UserKey>,
     reward: u64,
 ) -> SignedTransaction {
     let c = ChildFraudProof {
         childChainId: child,
         proof: equivocation(child),
-        prover,
         stakesHeight: at.height,
         stakesIndex: at.index,
         staked: U256::from(staked),
         ..Default::default()
+    };
+    // Signed in the domain of the chains these cases build (`testkit::domain`); `None` names
+    // no prover.
+    let c = match prover {
+        Some(key) => plasma_ledger::children::signed_by(&testkit::domain(), key, c),
+        None => c,
     };
     build::prove_child_fraud_tx(&c, U256::from(reward))
 }
@@ -156,7 +162,7 @@ fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
     // half of what it takes, take more than the stakes hold, or pay from a child never
     // registered, whose stakes nobody staked; she would exit it from the root.
     let (before, child) = staked();
-    let mallory = testkit::user("mallory").address();
+    let mallory = testkit::user("mallory");
     let on = |height, index, staked| (TxRef { height, index }, staked);
     let cases = [
         ("a fraud proof paying more than half of what it takes", child, on(4, 2, 0), 11),
@@ -168,17 +174,17 @@ fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
     ];
     for (name, against, stakes, reward) in cases {
         let mut chain = before.clone();
-        chain.commit_unchecked(vec![proof(against, stakes, mallory, reward)]);
+        chain.commit_unchecked(vec![proof(against, stakes, Some(&mallory), reward)]);
         chain.commit_unchecked(Vec::new());
         assert_convicted(name, &chain, &before, 5, |_| 5);
     }
     let mut chain = before.clone();
-    chain.commit_unchecked(vec![proof(child, on(4, 2, 20), Address::ZERO, 0)]);
+    chain.commit_unchecked(vec![proof(child, on(4, 2, 20), None, 0)]);
     chain.commit_unchecked(Vec::new());
     assert_convicted("a fraud proof paying no prover", &chain, &before, 5, |_| 5);
     // A proof that convicts nobody (its evidence is garbage), paying Mallory 1,000: what it
     // pays is judged before what it proves.
-    let garbage = edited(&proof(child, on(4, 2, 0), mallory, 1_000), |c| {
+    let garbage = edited(&proof(child, on(4, 2, 0), Some(&mallory), 1_000), |c| {
         c.proof.evidence = vec![1, 2, 3].into();
     });
     let mut chain = before.clone();
@@ -189,7 +195,7 @@ fn every_fraud_proof_paying_more_than_the_stakes_it_takes_is_convicted() {
     // The child's validators staked nothing: the honest proof takes nothing, pays nothing,
     // and leaves Alice's 20 standing.
     let mut chain = before.clone();
-    chain.commit(vec![proof(child, on(4, 2, 20), mallory, 0)]);
+    chain.commit(vec![proof(child, on(4, 2, 20), Some(&mallory), 0)]);
     let record = chain.state.child(child).expect("registered");
     assert_eq!((record.rollback_height, record.staked), (1, U256::from(20)));
     assert_eq!(record.stakes_ref, TxRef { height: 5, index: 0 });
@@ -200,9 +206,14 @@ fn a_fraud_proof_taking_another_operators_stake_is_bookkeeping_not_minting() {
     // Taking Alice's 20 and paying Mallory 10 stays within what the stakes hold: which
     // operators a proof convicts is the parent's bookkeeping, and mints nothing.
     let (before, child) = staked();
-    let mallory = testkit::user("mallory").address();
+    let mallory = testkit::user("mallory");
     let mut chain = before.clone();
-    chain.commit_unchecked(vec![proof(child, (TxRef { height: 4, index: 2 }, 0), mallory, 10)]);
+    chain.commit_unchecked(vec![proof(
+        child,
+        (TxRef { height: 4, index: 2 }, 0),
+        Some(&mallory),
+        10,
+    )]);
     let run = &chain.blocks[4..];
     let (_, error) = first_invalid(&chain.domain, &before.state, run).expect("refused");
     assert!(matches!(verdict(&error), Open(_)), "{error}");
@@ -215,10 +226,10 @@ fn an_overpaying_fraud_proof_behind_an_unproven_fault_is_still_convicted() {
     // 1,000 from stakes that hold nothing. The watcher cannot prove the first refusal; it
     // proves the second, and the block is convicted all the same.
     let (before, child) = staked();
-    let mallory = testkit::user("mallory").address();
+    let mallory = testkit::user("mallory");
     let mut chain = before.clone();
-    let hidden = proof(child, (TxRef { height: 4, index: 2 }, 0), mallory, 10);
-    let minting = proof(child, (TxRef { height: 5, index: 0 }, 0), mallory, 1_000);
+    let hidden = proof(child, (TxRef { height: 4, index: 2 }, 0), Some(&mallory), 10);
+    let minting = proof(child, (TxRef { height: 5, index: 0 }, 0), Some(&mallory), 1_000);
     chain.commit_unchecked(vec![hidden, minting]);
     chain.commit_unchecked(Vec::new());
     let run = &chain.blocks[4..];
@@ -246,10 +257,10 @@ fn a_second_fraud_proof_taking_the_same_stakes_behind_an_unproven_one_is_convict
     // (not proven either). The parent's history holds the first between the second and its
     // link: the watcher proves that.
     let (before, child) = staked();
-    let mallory = testkit::user("mallory").address();
+    let mallory = testkit::user("mallory");
     let on_alices = (TxRef { height: 4, index: 2 }, 0);
-    let hidden = proof(child, on_alices, mallory, 10);
-    let again = edited(&proof(child, on_alices, mallory, 10), |c| {
+    let hidden = proof(child, on_alices, Some(&mallory), 10);
+    let again = edited(&proof(child, on_alices, Some(&mallory), 10), |c| {
         c.proof.evidence = vec![1, 2, 3].into();
     });
     let mut chain = before.clone();
@@ -275,8 +286,8 @@ fn a_valid_transaction_too_large_for_a_block_reader_is_convicted() {
     // payload is within 32 KiB and the whole transaction is not. No node reads a block holding
     // it (the chain halts), so it is malformed, and proven.
     let (before, child) = staked();
-    let mallory = testkit::user("mallory").address();
-    let honest = proof(child, (TxRef { height: 4, index: 2 }, 20), mallory, 0);
+    let mallory = testkit::user("mallory");
+    let honest = proof(child, (TxRef { height: 4, index: 2 }, 20), Some(&mallory), 0);
     let room = plasma_ledger::MAX_TX_BYTES - honest.transaction.data.len();
     let padded = edited(&honest, |c| {
         c.proof.anchorCertificate.aggregateSignature = vec![0; room / 32 * 32].into();
@@ -304,7 +315,7 @@ fn a_block_no_proof_covers_does_not_hide_a_proven_fault_after_it() {
     chain.commit_unchecked(vec![proof(
         child,
         (TxRef { height: 4, index: 2 }, 0),
-        mallory.address(),
+        Some(&mallory),
         10,
     )]);
     let spend = build::transfer(
