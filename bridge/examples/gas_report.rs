@@ -336,8 +336,8 @@ async fn chain_with_validators(
     for (op, key) in operators.iter().zip(&keys) {
         root.bond(*op, chain_id, key, stake).await?;
     }
-    let (config, r) = root.propose_configuration(admin, chain_id).await?;
-    println!("proposeConfiguration validators={} gasUsed={}", operators.len(), r.gas_used);
+    let (config, r) = root.propose_genesis(admin, chain_id, operators.to_vec()).await?;
+    println!("proposeGenesis validators={} gasUsed={}", operators.len(), r.gas_used);
     let set = ValidatorSet::new(root.validators(chain_id, config).await?)?;
     Ok((chain_id, set, keys))
 }

@@ -221,7 +221,23 @@ impl Root {
         self.send("withdrawStake", self.contract.withdrawStake(chain_id).from(operator)).await
     }
 
-    /// Snapshots the pending set as the next configuration; returns its number.
+    /// Names the genesis configuration of `chain_id` (`from` must be its registrant): the
+    /// bonded `operators`, in bitmap order; returns its number.
+    pub async fn propose_genesis(
+        &self,
+        from: Address,
+        chain_id: u64,
+        operators: Vec<Address>,
+    ) -> Result<(u32, Receipt), RootError> {
+        let call = "proposeGenesis";
+        let builder = self.contract.proposeGenesis(chain_id, operators).from(from);
+        let receipt = self.send(call, builder).await?;
+        let id = event::<PlasmaRoot::ConfigurationProposed>(call, &receipt)?.config;
+        Ok((id, receipt))
+    }
+
+    /// Snapshots the pending set as the next configuration; returns its number. Refused
+    /// (`PendingUndeclined`) while a pending one waits for an epoch-end checkpoint.
     pub async fn propose_configuration(
         &self,
         from: Address,

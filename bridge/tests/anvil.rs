@@ -75,7 +75,8 @@ async fn root_contracts_end_to_end_on_anvil() {
         .send()
         .await;
     assert!(stolen.is_err(), "a PoP bound to another operator must not bond");
-    let (config, _) = root.propose_configuration(admin, chain_id).await.expect("genesis config");
+    let genesis = validators.to_vec();
+    let (config, _) = root.propose_genesis(admin, chain_id, genesis).await.expect("genesis config");
     assert_eq!(config, 1);
     let set = ValidatorSet::new(root.validators(chain_id, 1).await.expect("read set"))
         .expect("valid set");
@@ -297,7 +298,7 @@ async fn validator_set_spanning_key_chunks() {
         // Unequal stakes, so that power sums are checked per member.
         root.bond(*op, chain_id, &keys[i], ether(1 + (i as u64 % 3))).await.expect("bond");
     }
-    root.propose_configuration(admin, chain_id).await.expect("config");
+    root.propose_genesis(admin, chain_id, ops.to_vec()).await.expect("config");
     let members = root.validators(chain_id, 1).await.expect("members");
     assert_eq!(members.len(), N);
     assert!(members.iter().zip(ops).all(|(v, op)| v.operator == *op), "members in bond order");

@@ -79,9 +79,7 @@ contract PlasmaRoot is RootStorage {
         if (!BLS.verify(pop, abi.encode(msg.sender, blsPubkey), BLS.POP_DST, blsPubkey)) {
             revert InvalidProofOfPossession();
         }
-        if (_members[chainId].length >= c.maxValidators) {
-            revert TooManyValidators(_members[chainId].length + 1, c.maxValidators);
-        }
+        _makeRoom(chainId, c.maxValidators, msg.value);
         s.amount = uint128(msg.value);
         s.bonded = true;
         s.exists = true;
@@ -93,17 +91,36 @@ contract PlasmaRoot is RootStorage {
 
     /// @notice Leaves the pending set. The stake stays slashable until `unlockedAt`.
     function unbond(uint64 chainId) external {
-        Stake storage s = _stakes[chainId][msg.sender];
-        if (!s.bonded) revert NotBonded();
-        s.bonded = false;
+        if (!_stakes[chainId][msg.sender].bonded) revert NotBonded();
+        _leave(chainId, msg.sender);
+    }
+
+    /// A full pending set (`max` members) makes room for a bond of `amount` by unbonding its
+    /// smallest stake, if smaller: sybils at the minimum stake cannot keep larger bonds out.
+    function _makeRoom(uint64 chainId, uint256 max, uint256 amount) internal {
         address[] storage m = _members[chainId];
-        uint256 i = _memberIndex[chainId][msg.sender] - 1;
+        uint256 n = m.length;
+        if (n < max) return;
+        address smallest;
+        uint256 least = type(uint256).max;
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 a = _stakes[chainId][m[i]].amount;
+            if (a < least) (smallest, least) = (m[i], a);
+        }
+        if (amount <= least) revert TooManyValidators(n + 1, max);
+        _leave(chainId, smallest);
+    }
+
+    function _leave(uint64 chainId, address operator) internal {
+        _stakes[chainId][operator].bonded = false;
+        address[] storage m = _members[chainId];
+        uint256 i = _memberIndex[chainId][operator] - 1;
         address last = m[m.length - 1];
         m[i] = last;
         _memberIndex[chainId][last] = i + 1;
         m.pop();
-        delete _memberIndex[chainId][msg.sender];
-        emit Unbonded(chainId, msg.sender);
+        delete _memberIndex[chainId][operator];
+        emit Unbonded(chainId, operator);
     }
 
     /// @notice Returns an unbonded validator's stake once it can no longer be slashed
@@ -144,10 +161,17 @@ contract PlasmaRoot is RootStorage {
         return until;
     }
 
-    /// @notice Snapshots the pending set as the next numbered configuration. The first one
-    /// is active at once (genesis); later ones become active when a checkpoint at an epoch end
-    /// carries their set hash as `nextValidatorSetHash`. A newer proposal replaces a pending
-    /// one that was never acknowledged. Runs in `RootModule`.
+    /// @notice Names the genesis configuration: the registrant's choice of bonded
+    /// `operators`, active at once. Runs in `RootModule`.
+    function proposeGenesis(uint64 chainId, address[] calldata operators) external returns (uint32) {
+        (chainId, operators);
+        return abi.decode(_delegate(), (uint32));
+    }
+
+    /// @notice Snapshots the pending set as the next numbered configuration, which becomes
+    /// active when a checkpoint at an epoch end carries its set hash as `nextValidatorSetHash`.
+    /// It replaces a pending one only once an epoch-end checkpoint declined that one. Runs in
+    /// `RootModule`.
     function proposeConfiguration(uint64 chainId) external returns (uint32) {
         (chainId);
         return abi.decode(_delegate(), (uint32));
@@ -199,6 +223,9 @@ contract PlasmaRoot is RootStorage {
                 c.activeConfig = pending;
                 c.pendingConfig = 0;
                 emit ConfigurationActivated(chainId, pending, height + 1);
+            } else {
+                // The active set declined it: a new proposal may take its place.
+                c.pendingDeclined = true;
             }
         }
     }

@@ -443,7 +443,8 @@ enum FraudKind {
     // A stake, bond or fraud proof of a child whose stakes link does not found it: the link
     // names no registration, stake, bond or fraud proof of that child, or nothing, or a later
     // one came between; or what the stakes hold after it is not what the link's hold and its
-    // amount make, or the proof pays other than half of what it takes (`LinkEvidence`).
+    // amount make, or the proof pays other than half of what it takes or nothing
+    // (`LinkEvidence`).
     UnfoundedStake,
     // A lock into a child or a payout of a child's exit whose escrow link does not found it:
     // the link names no registration, lock or payout of that child in that token, or nothing,

@@ -95,16 +95,48 @@ contract RootModule is RootStorage {
 
     // ---- configurations ----------------------------------------------------------------
 
-    /// @notice Snapshots the pending set as the next numbered configuration. The first one
-    /// is active at once (genesis); later ones become active when a checkpoint at an epoch end
-    /// carries their set hash as `nextValidatorSetHash`. A newer proposal replaces a pending
-    /// one that was never acknowledged.
+    /// @notice Names the genesis configuration of `chainId`: its registrant's choice of
+    /// bonded `operators`, in bitmap order, active at once. Until then no configuration is
+    /// proposed, so whoever bonds first after `registerChain` does not own the chain.
+    function proposeGenesis(uint64 chainId, address[] calldata operators) external returns (uint32 id) {
+        Chain storage c = _chain(chainId);
+        if (msg.sender != c.registrant) revert NotRegistrant();
+        if (c.activeConfig != 0) revert GenesisNamed();
+        if (c.frozen) revert ChainIsFrozen(chainId);
+        id = _snapshot(chainId, c, operators);
+        Config storage cfg = _configs[chainId][id];
+        cfg.activeFrom = 1;
+        _activated[chainId][c.activations++] = id;
+        c.activeConfig = id;
+        emit ConfigurationActivated(chainId, id, 1);
+    }
+
+    /// @notice Snapshots the pending set (every bonded operator) as the next numbered
+    /// configuration, which becomes active when a checkpoint at an epoch end carries its set
+    /// hash as `nextValidatorSetHash`: the active set acknowledges it. It replaces a pending
+    /// one only after an epoch-end checkpoint declined that one (named another set), so that
+    /// no later proposal (one more sybil bonded) keeps the active set from ever acknowledging
+    /// any.
     function proposeConfiguration(uint64 chainId) external returns (uint32 id) {
         Chain storage c = _chain(chainId);
         if (c.frozen) revert ChainIsFrozen(chainId);
-        address[] storage m = _members[chainId];
-        uint256 n = m.length;
+        if (c.activeConfig == 0) revert NoGenesis();
+        uint32 pending = c.pendingConfig;
+        if (pending != 0 && !c.pendingDeclined) revert PendingUndeclined(pending);
+        id = _snapshot(chainId, c, _members[chainId]);
+        // Displaced, it can never become active; whoever it counted stays counted by the
+        // active one (`PlasmaRoot.withdrawStake`).
+        if (pending != 0) _configs[chainId][pending].displacedUnder = c.activeConfig;
+        c.pendingConfig = id;
+        c.pendingDeclined = false;
+    }
+
+    /// Numbers the configuration of the bonded `operators` (each once), writes its keys and
+    /// marks it their last.
+    function _snapshot(uint64 chainId, Chain storage c, address[] memory operators) internal returns (uint32 id) {
+        uint256 n = operators.length;
         if (n == 0) revert NoValidators();
+        address[] memory m = operators;
         KeyStore.Member[] memory set = new KeyStore.Member[](n);
         Validator[] memory vs = new Validator[](n);
         bytes memory agg;
@@ -112,6 +144,8 @@ contract RootModule is RootStorage {
         id = ++c.configCount;
         for (uint256 i = 0; i < n; ++i) {
             Stake storage s = _stakes[chainId][m[i]];
+            // Bonded, and named once (a second naming finds it marked already).
+            if (!s.bonded || s.lastConfig == id) revert NotBonded();
             uint64 power = uint64(s.amount / POWER_UNIT);
             bytes memory key = KeyStore.unpackKey(s.packedKey, 0);
             set[i] = KeyStore.Member(m[i], power, key);
@@ -130,17 +164,6 @@ contract RootModule is RootStorage {
         cfg.size = uint16(n);
         cfg.setHash = setHash;
         emit ConfigurationProposed(chainId, id, setHash, n, total);
-        if (c.activeConfig == 0) {
-            cfg.activeFrom = 1;
-            _activated[chainId][c.activations++] = id;
-            c.activeConfig = id;
-            emit ConfigurationActivated(chainId, id, 1);
-        } else {
-            // Displaced, it can never become active; whoever it counted stays counted by the
-            // active one (`PlasmaRoot.withdrawStake`).
-            if (c.pendingConfig != 0) _configs[chainId][c.pendingConfig].displacedUnder = c.activeConfig;
-            c.pendingConfig = id;
-        }
     }
 
     // ---- fraud proofs -------------------------------------------------------------------
@@ -149,7 +172,8 @@ contract RootModule is RootStorage {
     /// disagree about a block (the later one's fork is the invalid one). On success every
     /// checkpoint from the invalid block on is void, the validators who certified the anchor
     /// lose their stake (of a fork, only who signed both certificates of one round: see
-    /// `ledger::fraud::forks`), the caller gets `PROVER_REWARD_BPS` of it, and the chain is
+    /// `ledger::fraud::forks`), the caller is owed `PROVER_REWARD_BPS` of it if it committed to
+    /// the proof in an earlier block and is none of them (else it is burned), and the chain is
     /// frozen: exits only. On a frozen chain, a proof showing a block below the rollback lowers
     /// it; one showing a block at or above it (an equivocation there, or an anchor it voided)
     /// is still heard while it takes a stake, and leaves the rollback where it is: a quorum
@@ -332,7 +356,7 @@ contract RootModule is RootStorage {
 
     /// Takes the stakes of the members of `cfgId` in `bitmap`. The caller is owed
     /// `PROVER_REWARD_BPS` of them when `committed` and not one of them (a culprit who proves
-    /// its own fraud recovers nothing); the rest is burned.
+    /// its own fraud from its own address recovers nothing); the rest is burned.
     function _slash(uint64 chainId, uint32 cfgId, bytes memory bitmap, bool committed)
         internal
         returns (uint256 slashed, uint256 reward)

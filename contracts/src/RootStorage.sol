@@ -36,6 +36,7 @@ abstract contract RootStorage {
         uint32 pendingConfig;
         uint32 maxValidators;
         bool frozen;
+        bool pendingDeclined; // an epoch-end checkpoint named another set than the pending one
         // slot
         uint64 exitPeriod;
         uint64 depositCount;
@@ -228,6 +229,15 @@ abstract contract RootStorage {
     error InvalidProofOfPossession();
     error TooManyValidators(uint256 size, uint256 max);
     error NoValidators();
+    /// Only the chain's registrant names its genesis set (`proposeGenesis`).
+    error NotRegistrant();
+    /// The chain has no genesis configuration yet: its registrant names it first.
+    error NoGenesis();
+    /// The chain has its genesis configuration already.
+    error GenesisNamed();
+    /// A proposal would displace `config`, pending, before an epoch-end checkpoint of the
+    /// active set declined it.
+    error PendingUndeclined(uint32 config);
     error StakeLocked(uint64 until);
     /// The configuration's signers may have withdrawn their stakes: its certificates prove
     /// nothing no checkpoint anchors.

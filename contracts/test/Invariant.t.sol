@@ -236,7 +236,7 @@ contract StakeLockInvariantTest is RootFixture {
         uint64 id = root.registerChain(
             RootStorage.ChainParams({epochLength: 1, exitPeriod: PERIOD, minStake: 1 gwei, maxValidators: 100})
         );
-        handler = new StakeHandler(root, id, PERIOD);
+        handler = new StakeHandler(root, id, PERIOD, address(this));
         targetContract(address(handler));
     }
 
@@ -262,8 +262,10 @@ contract StakeLockInvariantTest is RootFixture {
         handler.bond(1);
         handler.propose(); // 1: active at once
         handler.checkpoint(false);
-        handler.propose(); // 2: with 0
+        handler.bond(2);
+        handler.propose(); // 2: with 0 (and 2)
         handler.unbond(0);
+        handler.checkpoint(false); // 2 declined
         handler.propose(); // 3: without 0, displacing 2
         handler.warp(PERIOD + 1);
         handler.withdraw(0);
@@ -276,6 +278,29 @@ contract StakeLockInvariantTest is RootFixture {
         assertEq(handler.convictions(), 1, "convicted within the period");
         (uint256 amount,,) = root.stakeOf(handler.chainId(), handler.actors(0));
         assertEq(amount, 0, "validator 0's stake taken");
+        assertEq(handler.violations(), 0, handler.violation());
+    }
+
+    /// One more bonded sybil and a new proposal cannot displace a pending configuration the
+    /// active set has not declined: its epoch-end checkpoint acknowledges it, and it is active.
+    function test_a_sybil_proposal_cannot_displace_a_pending_configuration() public {
+        handler.bond(0);
+        handler.bond(1);
+        handler.propose(); // 1: the genesis set, named by the registrant
+        handler.bond(2);
+        handler.propose(); // 2: with 2
+        uint64 id = handler.chainId();
+        handler.bond(3); // the sybil
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.PendingUndeclined.selector, 2));
+        root.proposeConfiguration(id);
+        handler.checkpoint(true);
+        assertEq(root.chain(id).activeConfig, 2, "the pending configuration became active");
+        // Declined at an epoch end, a pending one may be replaced.
+        handler.propose(); // 3: with the sybil
+        handler.checkpoint(false);
+        handler.bond(4);
+        handler.propose(); // 4, displacing 3
+        assertEq(root.chain(id).pendingConfig, 4, "a declined proposal was displaced");
         assertEq(handler.violations(), 0, handler.violation());
     }
 

@@ -51,8 +51,12 @@ abstract contract RootFixture is Test {
 
     /// Bonds the fixture committee and activates it as configuration 1.
     function bondCommittee() internal {
-        for (uint256 i = 0; vm.keyExistsJson(world, _v(i, "operator")); ++i) {
+        uint256 n;
+        while (vm.keyExistsJson(world, _v(n, "operator"))) ++n;
+        address[] memory committee = new address[](n);
+        for (uint256 i = 0; i < n; ++i) {
             address op = vm.parseJsonAddress(world, _v(i, "operator"));
+            committee[i] = op;
             uint256 stake = vm.parseJsonUint(world, _v(i, "power")) * 1 gwei;
             vm.deal(op, stake);
             vm.prank(op);
@@ -60,7 +64,7 @@ abstract contract RootFixture is Test {
                 CHAIN, vm.parseJsonBytes(world, _v(i, "blsPubkey")), vm.parseJsonBytes(world, _v(i, "pop"))
             );
         }
-        root.proposeConfiguration(CHAIN);
+        root.proposeGenesis(CHAIN, committee);
     }
 
     /// Makes the deposits the chain minted, in nonce order.

@@ -56,6 +56,8 @@ contract StakeHandler {
     PlasmaRoot internal immutable root;
     uint64 public immutable chainId;
     uint64 internal immutable period;
+    /// Who registered the chain: it names the genesis set.
+    address internal immutable registrant;
 
     address[N] public actors;
     uint256[N] internal secrets;
@@ -73,6 +75,8 @@ contract StakeHandler {
     mapping(uint32 => uint64) public activeFrom;
     uint32[] internal activated;
     uint32 public pending;
+    /// Whether an epoch-end checkpoint named another set than the pending one's.
+    bool public declined;
     uint64 public frozenAt;
 
     uint256 public violations;
@@ -81,10 +85,11 @@ contract StakeHandler {
     uint256 public convictions;
     uint256 public activations;
 
-    constructor(PlasmaRoot root_, uint64 chainId_, uint64 period_) {
+    constructor(PlasmaRoot root_, uint64 chainId_, uint64 period_, address registrant_) {
         root = root_;
         chainId = chainId_;
         period = period_;
+        registrant = registrant_;
         for (uint256 i = 0; i < N; ++i) {
             secrets[i] = uint256(keccak256(abi.encode("stake-lock validator", i))) >> 8;
             actors[i] = vm.addr(1000 + i);
@@ -139,23 +144,49 @@ contract StakeHandler {
         bonded[i] = false;
     }
 
+    /// The genesis set (every bonded actor, named by the registrant), or a proposal of the
+    /// pending set: refused exactly when nobody is bonded or a pending one was not declined.
     function propose() external {
         if (frozenAt != 0) return;
+        uint256 count;
+        address[] memory named = new address[](N);
+        for (uint256 i = 0; i < N; ++i) {
+            if (bonded[i]) named[count++] = actors[i];
+        }
+        assembly ("memory-safe") {
+            mstore(named, count)
+        }
+        bool genesis = activated.length == 0;
+        bool allowed = count != 0 && (genesis || pending == 0 || declined);
         uint32 id;
-        try root.proposeConfiguration(chainId) returns (uint32 proposed) {
+        try this.proposeOnRoot(genesis, named) returns (uint32 proposed) {
             id = proposed;
         } catch {
+            if (allowed) _fail("a proposal the rule allows was refused");
             return;
         }
+        if (!allowed) _fail("a pending configuration was displaced before the active set declined it");
         for (uint256 i = 0; i < N; ++i) {
             if (bonded[i]) members[id].push(i);
         }
         if (!_sameMembers(id)) _fail("a proposal snapshots other members than the bonded ones");
-        if (activated.length == 0) {
+        if (genesis) {
             _activate(id, 1);
         } else {
             pending = id;
+            declined = false;
         }
+    }
+
+    /// `proposeGenesis` (as the registrant) or `proposeConfiguration`, as an external call so
+    /// that a refusal is caught.
+    function proposeOnRoot(bool genesis, address[] calldata named) external returns (uint32) {
+        require(msg.sender == address(this), "the handler's own call");
+        if (genesis) {
+            vm.prank(registrant);
+            return root.proposeGenesis(chainId, named);
+        }
+        return root.proposeConfiguration(chainId);
     }
 
     /// A checkpoint one block past the last, certified by every member of the active
@@ -177,6 +208,7 @@ contract StakeHandler {
             _certified(c.activeConfig, c.lastHeight + 1, nextHash, bytes32(0));
         root.submitCheckpoint(h, cert);
         if (acknowledged) _activate(c.pendingConfig, h.height + 1);
+        else if (c.pendingConfig != 0) declined = true;
     }
 
     /// Two blocks signed at height `at` (up to the last checkpoint) by every member of the

@@ -77,8 +77,10 @@ contract StakingTest is RootFixture {
     }
 
     function test_configurations_genesis_active_later_ones_pending_until_acknowledged() public {
-        vm.expectRevert(RootStorage.NoValidators.selector);
+        vm.expectRevert(RootStorage.NoGenesis.selector);
         root.proposeConfiguration(CHAIN);
+        vm.expectRevert(RootStorage.NoValidators.selector);
+        root.proposeGenesis(CHAIN, new address[](0));
         bondCommittee();
         RootStorage.Chain memory c = root.chain(CHAIN);
         assertEq(c.activeConfig, 1, "genesis active at once");
@@ -104,11 +106,10 @@ contract StakingTest is RootFixture {
         root.withdrawStake(CHAIN);
     }
 
-    /// Validator 0 of active configuration 1 proposes configuration 2 (with itself), unbonds,
-    /// and proposes 3 (without itself), displacing 2. Configuration 1, still active, counts
-    /// its power: its stake stays at stake for what 1 signs, an exit period past the pending
-    /// one's displacement and after. Once 3 is acknowledged (1 superseded), it is free an
-    /// exit period on, and not before.
+    /// Validator 0 of active configuration 1 proposes configuration 2 (with itself, the same
+    /// set), unbonds, and cannot displace 2 with a configuration without itself before a
+    /// checkpoint declines 2: the next checkpoint acknowledges 2, which counts it. Once 3
+    /// (without it) is acknowledged in turn, it is free an exit period on, and not before.
     function test_displacing_its_own_pending_configuration_does_not_free_a_counted_stake() public {
         bondCommittee();
         address v0 = validatorAt(0);
@@ -116,14 +117,20 @@ contract StakingTest is RootFixture {
         vm.startPrank(v0);
         assertEq(root.proposeConfiguration(CHAIN), 2, "configuration 2, with validator 0");
         root.unbond(CHAIN);
+        vm.expectRevert(abi.encodeWithSelector(RootStorage.PendingUndeclined.selector, 2));
+        root.proposeConfiguration(CHAIN);
+        vm.stopPrank();
+        submitCheckpoint(0); // names configuration 1's set, which is 2's: 2 acknowledged
+        assertEq(root.chain(CHAIN).activeConfig, 2, "configuration 2, counting validator 0");
+        vm.startPrank(v0);
         assertEq(root.proposeConfiguration(CHAIN), 3, "configuration 3, without it");
         vm.warp(block.timestamp + PERIOD + 1);
         vm.expectPartialRevert(RootStorage.StakeLocked.selector);
         root.withdrawStake(CHAIN);
         vm.stopPrank();
-        assertEq(root.chain(CHAIN).activeConfig, 1, "configuration 1 still certifies");
+        assertEq(root.chain(CHAIN).activeConfig, 2, "configuration 2 still certifies");
         (uint256 held,,) = root.stakeOf(CHAIN, v0);
-        assertEq(held, stake, "still at stake for what configuration 1 signs");
+        assertEq(held, stake, "still at stake for what configuration 2 signs");
 
         (BlockHeader memory header, CommitCertificate memory cert) = rotation();
         root.submitCheckpoint(header, cert);

@@ -123,7 +123,7 @@ impl Devnet {
     }
 
     /// Registers a chain on the root, bonds every validator (stake = power gwei, funded from
-    /// anvil's first account) and proposes the configuration.
+    /// anvil's first account) and names them its genesis configuration (as its registrant).
     pub(super) async fn register_on_root(
         &self,
         path: &str,
@@ -158,7 +158,8 @@ impl Devnet {
                 .await
                 .map_err(|e| failed("bond", &e))?;
         }
-        self.root.propose_configuration(from, id).await.map_err(|e| failed("propose", &e))?;
+        let genesis = keys.iter().map(|k| k.operator.address()).collect();
+        self.root.propose_genesis(from, id, genesis).await.map_err(|e| failed("genesis", &e))?;
         Ok(id)
     }
 

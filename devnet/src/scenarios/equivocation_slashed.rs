@@ -1,6 +1,6 @@
 //! `equivocation_slashed`: a quorum of the first chain's validators signs a second block, the
 //! watchers prove the equivocation on the root, which freezes the chain and slashes who signed
-//! both in one round, paying the prover and nobody else.
+//! both in one round, paying the prover (nothing, if it signed both) and nobody else.
 
 use super::{check, on_root, root_err, top_chain, Outcome};
 use crate::launch::Progress;
@@ -17,7 +17,8 @@ pub(super) const NAME: &str = "equivocation_slashed";
 /// gets there, its watchers prove the equivocation with their own certificate. The root
 /// freezes the chain from that height; when the chain certified its block in round 0, the
 /// forged block's round (as it mostly does), it takes the stake of everyone who signed both
-/// and pays half to the prover, and to no one else. Of different rounds it takes nothing (an
+/// and pays half to the prover (nothing when the prover signed both itself), and to no one
+/// else. Of different rounds it takes nothing (an
 /// honest validator may sign both: `plasma_ledger::fraud::verify_equivocation`).
 /// Destructive: the chain stays frozen (exits only), so this scenario runs last.
 pub async fn equivocation_slashed(
@@ -138,10 +139,12 @@ pub async fn equivocation_slashed(
             taken += staked[i];
         }
     }
-    // Half of what was taken pays the prover; nobody else is paid anything.
-    let reward = plasma_ledger::children::prover_reward([taken]);
+    // Half of what was taken pays the prover, unless it signed both itself (a culprit proving
+    // its own fraud recovers nothing); nobody else is paid anything.
     let prover = root.frauds_proven(a_id, devnet.state.root.deployed_at).await.map_err(root_err)?;
     let prover = prover.last().map(|p| p.2).unwrap_or_default();
+    let culprit = both.iter().any(|i| members[*i].operator == prover);
+    let reward = if culprit { U256::ZERO } else { plasma_ledger::children::prover_reward([taken]) };
     for (account, before) in accounts.iter().zip(owed_before) {
         let paid = owed(devnet, *account).await?.saturating_sub(before);
         let expected = if *account == prover { reward } else { U256::ZERO };
@@ -155,10 +158,11 @@ pub async fn equivocation_slashed(
         elapsed,
         summary: format!(
             "{path} frozen from height {rollback} {} ms after the conflicting checkpoint; {} \
-             validators who signed both in round {} slashed, {reward} wei to the prover alone",
+             validators who signed both in round {} slashed, {reward} wei to the prover alone{}",
             elapsed.as_millis(),
             both.len(),
             evidence.a.round,
+            if culprit { " (a culprit: paid nothing)" } else { "" },
         ),
     })
 }

@@ -23,8 +23,7 @@ use crate::fraud::{
 use crate::kind::Kind;
 use crate::signing::{recover_signer, SigningDomain, UserKey};
 use crate::types::{
-    decode, Checkpoint, ChildFraudProof, FraudProof, Output, SignedTransaction, TxRef, Validator,
-    MAX_TX_BYTES,
+    decode, ChildFraudProof, FraudProof, Output, SignedTransaction, TxRef, Validator, MAX_TX_BYTES,
 };
 use crate::view::LedgerView;
 use alloy_primitives::{Address, B256, U256};
@@ -200,9 +199,8 @@ fn judge_child_fraud(
             if proof.anchorCertificate.signerBitmap != as_accepted.certificate.signerBitmap {
                 return Err(ChildError::NotTheAcceptedSigners { chain, height: anchor.height });
             }
-            let checkpoint =
-                Checkpoint { header: anchor.clone(), certificate: proof.anchorCertificate.clone() };
-            set.verify_checkpoint(&checkpoint).map_err(|e| ChildError::Fraud(e.into()))?;
+            // Its signers are who certified it as accepted (the root checks no more).
+            set.verify_checkpoint(&as_accepted).map_err(|e| ChildError::Fraud(e.into()))?;
             let child_domain = child_domain(domain, chain);
             let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
             let accepted_at = |h| view.child_checkpoint(chain, h);

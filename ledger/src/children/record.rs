@@ -135,7 +135,7 @@ pub struct ChildRecord {
     pub stakes_ref: TxRef,
     /// What the stakes of every operator of the child hold together: what was staked and
     /// bonded, less what fraud proofs took. A fraud proof pays its prover half of what it
-    /// takes, so no reward exceeds what was staked.
+    /// takes, or nothing, so no reward exceeds what was staked.
     pub staked: U256,
     /// First void height after a proven fraud (0: none). The child is frozen from then on:
     /// no checkpoints, no deposits; exits anchor below it, and those anchored at or above it

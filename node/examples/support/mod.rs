@@ -90,6 +90,6 @@ pub(crate) async fn root_with_chain(
             .ok_or_else(|| eyre!("operator key"))?;
     dev.fund(op, U256::from(10u64) * U256::from(GWEI) * U256::from(GWEI)).await?;
     Root::at(root.address(), wallet).bond(op, id, &keys.bls, U256::from(power * GWEI)).await?;
-    root.propose_configuration(dev.accounts[0], id).await?;
+    root.propose_genesis(dev.accounts[0], id, vec![op]).await?;
     Ok((root, id))
 }

@@ -113,7 +113,8 @@ pub fn under_root(n: usize, epoch: u64, exit_period: u64) -> UnderRoot {
             dev.fund(op, U256::from(10 * ETH)).await.unwrap();
             bonding.bond(op, chain_id, &k.bls, U256::from(v.power * GWEI)).await.unwrap();
         }
-        root.propose_configuration(dev.accounts[0], chain_id).await.unwrap();
+        let genesis = keys.iter().map(|k| k.operator.address()).collect();
+        root.propose_genesis(dev.accounts[0], chain_id, genesis).await.unwrap();
         let on_root = root.validators(chain_id, 1).await.unwrap();
         let genesis_set = cluster.genesis.clone().check().unwrap().validators;
         assert_eq!(
