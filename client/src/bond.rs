@@ -97,8 +97,14 @@ fn holds(set: &[Validator], operator: Address) -> bool {
     set.iter().any(|v| v.operator == operator)
 }
 
+/// How long a proposal waits for a configuration pending already to be adopted or declined at
+/// the chain's epoch end (the root refuses to displace it before: `PendingUndeclined`).
+const PENDING_WAIT: Duration = Duration::from_secs(600);
+
 /// Bonds `keys` for chain `chain_id` on the root with `stake` wei, then snapshots the pending
 /// set as the next configuration; returns its number. `root` must send from the operator.
+/// While another configuration is pending, the proposal waits for the chain's epoch end to
+/// adopt or decline it (up to ten minutes); the bond itself stands.
 pub async fn on_root(
     root: &plasma_bridge::Root,
     chain_id: u64,
@@ -108,11 +114,18 @@ pub async fn on_root(
     check_stake(stake)?;
     let operator = keys.operator.address();
     root.bond(operator, chain_id, &keys.bls, stake).await.map_err(|e| Error::root("bond", e))?;
-    let (id, _) = root
-        .propose_configuration(operator, chain_id)
-        .await
-        .map_err(|e| Error::root("proposeConfiguration", e))?;
-    Ok(id)
+    let deadline = Instant::now() + PENDING_WAIT;
+    loop {
+        match root.propose_configuration(operator, chain_id).await {
+            Ok((id, _)) => return Ok(id),
+            Err(plasma_bridge::RootError::Refused { reason, .. })
+                if reason.starts_with("PendingUndeclined") && Instant::now() < deadline =>
+            {
+                tokio::time::sleep(POLL * 10).await;
+            }
+            Err(e) => return Err(Error::root("proposeConfiguration", e)),
+        }
+    }
 }
 
 /// Waits until the chain whose node `node` is has adopted configuration `id` (or a later

@@ -26,7 +26,8 @@ contract PlasmaRoot is RootStorage {
 
     // ---- immutables ------------------------------------------------------------------
 
-    /// Where `proposeConfiguration`, the challenges and `proveFraud` run (by delegatecall).
+    /// Where `proposeGenesis`, `proposeConfiguration`, the challenges and `proveFraud` run (by
+    /// delegatecall).
     address public immutable module;
     /// Bond posted with every exit, paid to a successful challenger.
     uint256 public immutable exitBond;
@@ -79,7 +80,7 @@ contract PlasmaRoot is RootStorage {
         if (!BLS.verify(pop, abi.encode(msg.sender, blsPubkey), BLS.POP_DST, blsPubkey)) {
             revert InvalidProofOfPossession();
         }
-        _makeRoom(chainId, c.maxValidators, msg.value);
+        _makeRoom(chainId, c, msg.value);
         s.amount = uint128(msg.value);
         s.bonded = true;
         s.exists = true;
@@ -95,12 +96,16 @@ contract PlasmaRoot is RootStorage {
         _leave(chainId, msg.sender);
     }
 
-    /// A full pending set (`max` members) makes room for a bond of `amount` by unbonding its
-    /// smallest stake, if smaller: sybils at the minimum stake cannot keep larger bonds out.
-    function _makeRoom(uint64 chainId, uint256 max, uint256 amount) internal {
+    /// A full pending set (`maxValidators` members) makes room for a bond of `amount` by
+    /// unbonding its smallest stake, if smaller: sybils at the minimum stake cannot keep larger
+    /// bonds out. Not before genesis: the registrant's named operators stay bonded until it
+    /// names them.
+    function _makeRoom(uint64 chainId, Chain storage c, uint256 amount) internal {
         address[] storage m = _members[chainId];
         uint256 n = m.length;
+        uint256 max = c.maxValidators;
         if (n < max) return;
+        if (c.activeConfig == 0) revert TooManyValidators(n + 1, max);
         address smallest;
         uint256 least = type(uint256).max;
         for (uint256 i = 0; i < n; ++i) {
@@ -215,14 +220,26 @@ contract PlasmaRoot is RootStorage {
 
         uint32 pending = c.pendingConfig;
         if (pending != 0 && height % c.epochLength == 0) {
-            Config storage next = _configs[chainId][pending];
-            if (header.nextValidatorSetHash == next.setHash) {
+            // The header names the pending set, or the one it displaced since the last epoch
+            // end (the header may have been built before): that one becomes active.
+            uint32 named = pending;
+            if (header.nextValidatorSetHash != _configs[chainId][pending].setHash) {
+                uint32 displaced = c.displacedConfig;
+                named = displaced != 0 && header.nextValidatorSetHash == _configs[chainId][displaced].setHash
+                    ? displaced
+                    : 0;
+            }
+            c.displacedConfig = 0;
+            if (named != 0) {
                 _configs[chainId][cfgId].supersededAt = uint64(block.timestamp);
-                next.activeFrom = height + 1;
-                _activated[chainId][c.activations++] = pending;
-                c.activeConfig = pending;
+                _configs[chainId][named].activeFrom = height + 1;
+                // A pending one passed over never becomes active; whom it counted, the named
+                // one counts or none ever did (`unlockedAt`).
+                if (named != pending) _configs[chainId][pending].displacedUnder = named;
+                _activated[chainId][c.activations++] = named;
+                c.activeConfig = named;
                 c.pendingConfig = 0;
-                emit ConfigurationActivated(chainId, pending, height + 1);
+                emit ConfigurationActivated(chainId, named, height + 1);
             } else {
                 // The active set declined it: a new proposal may take its place.
                 c.pendingDeclined = true;

@@ -114,9 +114,10 @@ contract RootModule is RootStorage {
     /// @notice Snapshots the pending set (every bonded operator) as the next numbered
     /// configuration, which becomes active when a checkpoint at an epoch end carries its set
     /// hash as `nextValidatorSetHash`: the active set acknowledges it. It replaces a pending
-    /// one only after an epoch-end checkpoint declined that one (named another set), so that
-    /// no later proposal (one more sybil bonded) keeps the active set from ever acknowledging
-    /// any.
+    /// one only after an epoch-end checkpoint declined that one (named another set), and the
+    /// next epoch end still activates the one it replaced if it names that one (its header may
+    /// have been built before this proposal): no later proposal, one more sybil bonded each
+    /// epoch, keeps the active set from ever acknowledging any.
     function proposeConfiguration(uint64 chainId) external returns (uint32 id) {
         Chain storage c = _chain(chainId);
         if (c.frozen) revert ChainIsFrozen(chainId);
@@ -126,7 +127,10 @@ contract RootModule is RootStorage {
         id = _snapshot(chainId, c, _members[chainId]);
         // Displaced, it can never become active; whoever it counted stays counted by the
         // active one (`PlasmaRoot.withdrawStake`).
-        if (pending != 0) _configs[chainId][pending].displacedUnder = c.activeConfig;
+        if (pending != 0) {
+            _configs[chainId][pending].displacedUnder = c.activeConfig;
+            c.displacedConfig = pending;
+        }
         c.pendingConfig = id;
         c.pendingDeclined = false;
     }

@@ -48,6 +48,9 @@ abstract contract RootStorage {
         uint96 minStake;
         // slot
         uint64 frozenAt; // when a fraud proof first froze it (0: live)
+        // Displaced since the last epoch-end checkpoint, which may have been built naming it:
+        // the next epoch end activates it if it names it (0: none).
+        uint32 displacedConfig;
     }
 
     /// A numbered validator configuration; its keys live in `KeyStore` chunks.

@@ -62,8 +62,12 @@ contract CaptureTest is RootFixture {
     }
 
     function test_sybils_at_the_minimum_stake_cannot_keep_a_larger_bond_out() public {
-        address[] memory sybils = new address[](3);
-        for (uint256 i = 0; i < 3; ++i) {
+        address[] memory genesis = new address[](1);
+        genesis[0] = _bond(0, 10 gwei);
+        root.proposeGenesis(chain, genesis);
+        // Two sybils at the minimum fill the pending set (three at most).
+        address[] memory sybils = new address[](2);
+        for (uint256 i = 0; i < 2; ++i) {
             sybils[i] = _bond(10 + i, 1 gwei);
         }
         // A bond no larger than the smallest is still refused: the set is full.
@@ -73,11 +77,24 @@ contract CaptureTest is RootFixture {
         (, bool bonded,) = root.stakeOf(chain, honest);
         assertTrue(bonded, "the larger bond is in the pending set");
         uint256 left;
-        for (uint256 i = 0; i < 3; ++i) {
+        for (uint256 i = 0; i < 2; ++i) {
             (, bool still,) = root.stakeOf(chain, sybils[i]);
             if (!still) ++left;
         }
         assertEq(left, 1, "one sybil at the minimum left the pending set");
+    }
+
+    /// Before genesis a full set outbids nobody: a rich stranger cannot unbond the operators
+    /// the registrant is about to name (their stakes free at once, so it could repeat it).
+    function test_a_stranger_cannot_outbid_the_operators_before_genesis() public {
+        address[] memory named = new address[](3);
+        for (uint256 i = 0; i < 3; ++i) {
+            named[i] = _bond(30 + i, 1 gwei);
+        }
+        vm.expectPartialRevert(RootStorage.TooManyValidators.selector);
+        this.bondAs(39, 1 ether);
+        root.proposeGenesis(chain, named);
+        assertEq(keccak256(abi.encode(_members(1))), keccak256(abi.encode(named)), "the named set is active");
     }
 
     /// `_bond`, as an external call (so a revert can be expected of it).

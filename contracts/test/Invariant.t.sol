@@ -234,7 +234,7 @@ contract StakeLockInvariantTest is RootFixture {
         deployRoot();
         vm.warp(NOW);
         uint64 id = root.registerChain(
-            RootStorage.ChainParams({epochLength: 1, exitPeriod: PERIOD, minStake: 1 gwei, maxValidators: 100})
+            RootStorage.ChainParams({epochLength: 1, exitPeriod: PERIOD, minStake: 1 gwei, maxValidators: 5})
         );
         handler = new StakeHandler(root, id, PERIOD, address(this));
         targetContract(address(handler));
@@ -295,12 +295,32 @@ contract StakeLockInvariantTest is RootFixture {
         root.proposeConfiguration(id);
         handler.checkpoint(true);
         assertEq(root.chain(id).activeConfig, 2, "the pending configuration became active");
-        // Declined at an epoch end, a pending one may be replaced.
+        // With nothing pending, a proposal; declined at an epoch end, it may be replaced.
         handler.propose(); // 3: with the sybil
         handler.checkpoint(false);
         handler.bond(4);
         handler.propose(); // 4, displacing 3
         assertEq(root.chain(id).pendingConfig, 4, "a declined proposal was displaced");
+        assertEq(handler.violations(), 0, handler.violation());
+    }
+
+    /// The decline race: the epoch-end header naming the pending configuration 2 was built
+    /// before a sybil's proposal displaced 2 (allowed after the epoch end before declined 2);
+    /// that checkpoint activates 2, rather than declining 3 and freeing the next displacement.
+    function test_a_proposal_racing_an_epoch_end_does_not_freeze_rotation() public {
+        handler.bond(0);
+        handler.bond(1);
+        handler.propose(); // 1: the genesis set
+        handler.bond(2);
+        handler.propose(); // 2: with 2
+        handler.checkpoint(false); // built before 2: declines it
+        handler.bond(3); // the sybil
+        handler.propose(); // 3: with the sybil, displacing 2
+        uint64 id = handler.chainId();
+        assertEq(root.chain(id).pendingConfig, 3, "3 pending");
+        handler.checkpointNamingTheDisplaced(); // the next epoch end, built naming 2
+        assertEq(root.chain(id).activeConfig, 2, "2 active: rotation went on");
+        assertEq(root.chain(id).pendingConfig, 0, "3 passed over");
         assertEq(handler.violations(), 0, handler.violation());
     }
 

@@ -77,6 +77,8 @@ contract StakeHandler {
     uint32 public pending;
     /// Whether an epoch-end checkpoint named another set than the pending one's.
     bool public declined;
+    /// The configuration the pending one displaced since the last epoch end (0: none).
+    uint32 public displaced;
     uint64 public frozenAt;
 
     uint256 public violations;
@@ -125,6 +127,8 @@ contract StakeHandler {
 
     // ---- actions ------------------------------------------------------------------------
 
+    /// Actor `i` bonds `(1 + i) · 10` gwei. A full pending set takes it only if larger than its
+    /// smallest stake, which leaves the pending set (`maxValidators` is below `N`).
     function bond(uint256 who) external {
         uint256 i = who % N;
         if (staked[i] || frozenAt != 0) return;
@@ -132,8 +136,18 @@ contract StakeHandler {
         bytes memory pop = TestBls.sign(secrets[i], abi.encode(actors[i], keys[i]), BLS.POP_DST);
         vm.deal(actors[i], amount);
         vm.prank(actors[i]);
-        root.bond{value: amount}(chainId, keys[i], pop);
-        (staked[i], bonded[i]) = (true, true);
+        try root.bond{value: amount}(chainId, keys[i], pop) {
+            (staked[i], bonded[i]) = (true, true);
+        } catch {
+            return;
+        }
+        for (uint256 j = 0; j < N; ++j) {
+            (, bool still,) = root.stakeOf(chainId, actors[j]);
+            if (bonded[j] && !still && amount <= (1 + j) * 10 * GWEI) {
+                _fail("a bond unbonded a stake no smaller than its own");
+            }
+            bonded[j] = still;
+        }
     }
 
     function unbond(uint256 who) external {
@@ -173,6 +187,7 @@ contract StakeHandler {
         if (genesis) {
             _activate(id, 1);
         } else {
+            if (pending != 0) displaced = pending;
             pending = id;
             declined = false;
         }
@@ -193,22 +208,46 @@ contract StakeHandler {
     /// configuration; at an epoch end (every block) it acknowledges the pending one if `ack`.
     function checkpoint(bool ack) external {
         RootStorage.Chain memory c = root.chain(chainId);
+        _checkpointNaming(ack && c.pendingConfig != 0 ? c.pendingConfig : c.activeConfig);
+    }
+
+    /// A checkpoint naming the configuration the pending one displaced since the last epoch
+    /// end, as one built before that proposal does: it becomes active.
+    function checkpointNamingTheDisplaced() external {
+        if (displaced != 0) _checkpointNaming(displaced);
+    }
+
+    function _checkpointNaming(uint32 next) internal {
+        RootStorage.Chain memory c = root.chain(chainId);
         if (c.frozen || c.activeConfig == 0) return;
-        uint32 next = ack ? c.pendingConfig : c.activeConfig;
-        if (next == 0) next = c.activeConfig;
         (bytes32 nextHash,,,) = root.configuration(chainId, next);
-        // The pending configuration is acknowledged when the header names its set next (its
-        // set may be the active one's).
-        bool acknowledged;
+        // The header names the pending set or the one it displaced since the last epoch end
+        // (either's set may be the active one's): that one becomes active.
+        uint32 named;
         if (c.pendingConfig != 0) {
             (bytes32 pendingHash,,,) = root.configuration(chainId, c.pendingConfig);
-            acknowledged = pendingHash == nextHash;
+            if (pendingHash == nextHash) {
+                named = c.pendingConfig;
+            } else if (displaced != 0) {
+                (bytes32 displacedHash,,,) = root.configuration(chainId, displaced);
+                if (displacedHash == nextHash) named = displaced;
+            }
         }
         (BlockHeader memory h, CommitCertificate memory cert) =
             _certified(c.activeConfig, c.lastHeight + 1, nextHash, bytes32(0));
         root.submitCheckpoint(h, cert);
-        if (acknowledged) _activate(c.pendingConfig, h.height + 1);
-        else if (c.pendingConfig != 0) declined = true;
+        if (c.pendingConfig == 0) return;
+        if (named != 0) {
+            // A pending one passed over counts nobody the model holds locked: its members are
+            // the named one's, or were in no active set (the root holds them longer).
+            _activate(named, h.height + 1);
+        } else {
+            declined = true;
+        }
+        displaced = 0;
+        if (root.chain(chainId).activeConfig != (named != 0 ? named : c.activeConfig)) {
+            _fail("the epoch end activated another configuration than its header named");
+        }
     }
 
     /// Two blocks signed at height `at` (up to the last checkpoint) by every member of the

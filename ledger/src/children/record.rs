@@ -198,7 +198,10 @@ impl ChildRecord {
 
     /// Numbers the next configuration: the pending set (or else the active one) joined by
     /// `validator`, which becomes the pending configuration (a pending one never acknowledged
-    /// is superseded). The root's `bond` followed by `proposeConfiguration`.
+    /// is superseded). The root's `bond` followed by `proposeConfiguration`, without the
+    /// root's newer rules: a plasma parent still numbers a configuration on every bond, takes no
+    /// outbidding bond into a full set and has no unbonding (README, "Validators not yet held
+    /// to account").
     pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
         let base = self.pending_set().unwrap_or(self.validators());
         if let Some(i) = base
