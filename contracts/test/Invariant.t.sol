@@ -324,6 +324,23 @@ contract StakeLockInvariantTest is RootFixture {
         assertEq(handler.violations(), 0, handler.violation());
     }
 
+    /// Five seats: actors 0 to 4 (10 to 50 gwei) fill them; actor 5's 60 gwei unbonds actor 0,
+    /// the smallest, whose stake stays at stake while configuration 1 counts it.
+    function test_a_larger_bond_outbids_the_smallest_stake_of_a_full_set() public {
+        for (uint256 i = 0; i < 5; ++i) {
+            handler.bond(i);
+        }
+        handler.propose(); // 1: the five
+        handler.bond(5);
+        assertTrue(handler.bonded(5), "the larger bond took a seat");
+        assertTrue(!handler.bonded(0), "the smallest stake left the pending set");
+        (uint256 amount,,) = root.stakeOf(handler.chainId(), handler.actors(0));
+        assertEq(amount, 10 gwei, "its stake stays, counted by configuration 1");
+        handler.withdraw(0);
+        assertEq(handler.withdrawals(), 0, "locked while configuration 1 counts it");
+        assertEq(handler.violations(), 0, handler.violation());
+    }
+
     function afterInvariant() public view {
         _log("activations", handler.activations());
         _log("withdrawals", handler.withdrawals());
