@@ -64,7 +64,8 @@ async fn main() -> Res<()> {
             chain.commit(vec![]);
             let header = chain.tip().clone();
             let signers: Vec<_> = keys.iter().enumerate().skip(absent).collect();
-            let cert = certify(&set, &signers, &header, 0).ok_or("certificate")?;
+            let cert =
+                certify(&set, &signers, chain.domain.votes(), &header, 0).ok_or("certificate")?;
             let r = root.submit_checkpoint(admin, &header, &cert).await?;
             println!("submitCheckpoint validators={n} nonSigners={absent} gasUsed={}", r.gas_used);
             if absent == 0 {
@@ -130,8 +131,12 @@ async fn main() -> Res<()> {
     chain.commit(splits);
     let anchor = chain.tip().clone();
     let all: Vec<_> = keys.iter().enumerate().collect();
-    root.submit_checkpoint(admin, &anchor, &certify(&set, &all, &anchor, 0).ok_or("certificate")?)
-        .await?;
+    root.submit_checkpoint(
+        admin,
+        &anchor,
+        &certify(&set, &all, chain.domain.votes(), &anchor, 0).ok_or("certificate")?,
+    )
+    .await?;
     let queue_len = |n: usize| if n == 0 { "empty" } else { "nonEmpty" };
     let mut started = 0;
     let mut challenged_key = U256::ZERO;

@@ -10,8 +10,9 @@
 //! (`nextValidatorSetHash`), the set is taken from a [`SetSource`] — the chain's own parent,
 //! which registered it — by its hash, and verifies the blocks after it.
 
-use plasma_ledger::certificate::ValidatorSet;
+use plasma_ledger::certificate::{ValidatorSet, VoteDomain};
 use plasma_ledger::header::{check_link, check_named_set, LinkError};
+use plasma_ledger::signing::SigningDomain;
 use plasma_ledger::{Block, CommitCertificate, Validator, B256};
 use std::time::Duration;
 
@@ -146,6 +147,7 @@ pub enum Refused {
 /// A verified view of a plasma chain's blocks.
 pub struct LightClient {
     chain_id: u64,
+    votes: VoteDomain,
     set: ValidatorSet,
     head: (u64, B256),
     sources: Vec<Box<dyn BlockSource>>,
@@ -153,14 +155,15 @@ pub struct LightClient {
 }
 
 impl LightClient {
-    /// A client of chain `chain_id` from its genesis, certified by `genesis`.
+    /// A client of the chain of `domain` from its genesis, certified by `genesis`.
     pub fn new(
-        chain_id: u64,
+        domain: &SigningDomain,
         genesis: ValidatorSet,
         sources: Vec<Box<dyn BlockSource>>,
         sets: Box<dyn SetSource>,
     ) -> Self {
-        Self { chain_id, set: genesis, head: (0, B256::ZERO), sources, sets }
+        let (chain_id, votes) = (domain.chain_id, *domain.votes());
+        Self { chain_id, votes, set: genesis, head: (0, B256::ZERO), sources, sets }
     }
 
     /// The last verified block: (height, hash).
@@ -196,7 +199,7 @@ impl LightClient {
             return Err(Refused::CertificateMismatch);
         }
         self.set
-            .verify_certificate(self.chain_id, cert)
+            .verify_certificate(&self.votes, cert)
             .map_err(|e| Refused::Certificate(e.to_string()))?;
         Ok(())
     }
@@ -342,7 +345,7 @@ mod tests {
             chain.next_validator_set_hash = if h == 3 { b.hash() } else { set.hash() };
             let (block, _) = chain.commit(Vec::new());
             let signers: Vec<_> = keys.iter().enumerate().collect();
-            let cert = certify(set, &signers, &block.header, 0).unwrap();
+            let cert = certify(set, &signers, chain.domain.votes(), &block.header, 0).unwrap();
             certified.insert(h, (block, cert));
         }
         (chain, certified, a, b)
@@ -358,14 +361,14 @@ mod tests {
         let mut forged = honest[&5].0.clone();
         forged.header.timestamp += 1;
         let signers: Vec<_> = forger_keys.iter().enumerate().collect();
-        let cert = certify(&b, &signers, &forged.header, 0).unwrap();
+        let cert = certify(&b, &signers, chain.domain.votes(), &forged.header, 0).unwrap();
         lies.insert(5, (forged, cert));
         let sources: Vec<Box<dyn BlockSource>> = vec![
             Box::new(Fixed("liar".into(), lies)),
             Box::new(Fixed("honest".into(), honest.clone())),
         ];
         let sets = Sets(Mutex::new(vec![b.validators().to_vec()]));
-        let mut client = LightClient::new(chain.domain.chain_id, a, sources, Box::new(sets));
+        let mut client = LightClient::new(&chain.domain, a, sources, Box::new(sets));
         for h in 1..=6 {
             let block = client.next().await.unwrap().expect("a block");
             assert_eq!(block.header.hash(), honest[&h].0.header.hash(), "block {h}");
@@ -380,18 +383,14 @@ mod tests {
         let client = |sets: Vec<Vec<Validator>>,
                       answers: HashMap<u64, (Block, CommitCertificate)>| {
             let sources: Vec<Box<dyn BlockSource>> = vec![Box::new(Fixed("one".into(), answers))];
-            LightClient::new(
-                chain.domain.chain_id,
-                a.clone(),
-                sources,
-                Box::new(Sets(Mutex::new(sets))),
-            )
+            LightClient::new(&chain.domain, a.clone(), sources, Box::new(Sets(Mutex::new(sets))))
         };
         // A certificate with too little power (two of four).
         let (a_keys, _) = committee(4, 1);
         let mut weak = honest.clone();
         let two: Vec<_> = a_keys.iter().enumerate().take(2).collect();
-        weak.get_mut(&1).unwrap().1 = certify(&a, &two, &honest[&1].0.header, 0).unwrap();
+        weak.get_mut(&1).unwrap().1 =
+            certify(&a, &two, chain.domain.votes(), &honest[&1].0.header, 0).unwrap();
         let err = client(vec![], weak).next().await.unwrap_err();
         assert!(matches!(err, LightError::NoValidBlock { height: 1, .. }), "{err}");
         // A body swapped under its header.

@@ -203,7 +203,7 @@ impl PlasmaParent {
             })?;
         let genesis = ValidatorSet::new(members)
             .map_err(|e| ParentError::Transport(format!("the parent's first set: {e}")))?;
-        let light = LightClient::new(domain.chain_id, genesis, sources, sets);
+        let light = LightClient::new(&domain, genesis, sources, sets);
         Ok(Self {
             child,
             domain,

@@ -134,7 +134,7 @@ async fn root_contracts_end_to_end_on_anvil() {
 
     // A checkpoint certified by three of the four (one non-signer is subtracted).
     let three: Vec<_> = keys[..3].iter().enumerate().collect();
-    let cert = certify(&set, &three, &header2, 0).expect("certificate");
+    let cert = certify(&set, &three, chain.domain.votes(), &header2, 0).expect("certificate");
     let r = root.submit_checkpoint(relayer, &header2, &cert).await.expect("checkpoint");
     eprintln!("submitCheckpoint validators=4 nonSigners=1 gasUsed={}", r.gas_used);
     assert_eq!(root.checkpoint(chain_id, 2).await.unwrap(), header2.hash());
@@ -142,7 +142,7 @@ async fn root_contracts_end_to_end_on_anvil() {
     let two: Vec<_> = keys[..2].iter().enumerate().collect();
     let mut later = header2.clone();
     later.height = 9;
-    let weak = certify(&set, &two, &later, 0).expect("certificate");
+    let weak = certify(&set, &two, chain.domain.votes(), &later, 0).expect("certificate");
     refused_with(root.submit_checkpoint(relayer, &later, &weak).await, "InsufficientPower");
 
     // Exits: Bob's payment under checkpoint 2; Alice's token deposit from the root's record.
@@ -235,27 +235,43 @@ async fn root_contracts_end_to_end_on_anvil() {
     chain.commit(vec![]);
     let all4: Vec<_> = keys[..4].iter().enumerate().collect();
     let header4 = chain.tip().clone();
-    root.submit_checkpoint(relayer, &header4, &certify(&set, &all4, &header4, 0).unwrap())
-        .await
-        .expect("epoch-end checkpoint");
+    root.submit_checkpoint(
+        relayer,
+        &header4,
+        &certify(&set, &all4, chain.domain.votes(), &header4, 0).unwrap(),
+    )
+    .await
+    .expect("epoch-end checkpoint");
     chain.validator_set_hash = set2.hash();
     chain.commit(vec![]);
     let header5 = chain.tip().clone();
     // The old set no longer certifies, and a header still naming it is refused.
     refused_with(
-        root.submit_checkpoint(relayer, &header5, &certify(&set, &all4, &header5, 0).unwrap())
-            .await,
+        root.submit_checkpoint(
+            relayer,
+            &header5,
+            &certify(&set, &all4, chain.domain.votes(), &header5, 0).unwrap(),
+        )
+        .await,
         "BadSignature",
     );
     let mut stale = header5.clone();
     stale.validatorSetHash = set.hash();
     refused_with(
-        root.submit_checkpoint(relayer, &stale, &certify(&set2, &signers2, &stale, 0).unwrap())
-            .await,
+        root.submit_checkpoint(
+            relayer,
+            &stale,
+            &certify(&set2, &signers2, chain.domain.votes(), &stale, 0).unwrap(),
+        )
+        .await,
         "WrongValidatorSet",
     );
     let r = root
-        .submit_checkpoint(relayer, &header5, &certify(&set2, &signers2, &header5, 0).unwrap())
+        .submit_checkpoint(
+            relayer,
+            &header5,
+            &certify(&set2, &signers2, chain.domain.votes(), &header5, 0).unwrap(),
+        )
         .await
         .expect("checkpoint by the new set");
     eprintln!("submitCheckpoint validators=4 (config 2) nonSigners=0 gasUsed={}", r.gas_used);
@@ -311,7 +327,7 @@ async fn validator_set_spanning_key_chunks() {
         let header = chain.tip().clone();
         let signers: Vec<_> =
             keys.iter().enumerate().filter(|(i, _)| !absent.contains(i)).collect();
-        let cert = certify(&set, &signers, &header, 0).expect("certificate");
+        let cert = certify(&set, &signers, chain.domain.votes(), &header, 0).expect("certificate");
         root.submit_checkpoint(admin, &header, &cert)
             .await
             .unwrap_or_else(|e| panic!("checkpoint with {absent:?} absent: {e}"));
@@ -319,7 +335,8 @@ async fn validator_set_spanning_key_chunks() {
         if let Some(&first) = absent.first() {
             chain.commit(vec![]);
             let header = chain.tip().clone();
-            let mut lie = certify(&set, &signers, &header, 0).expect("certificate");
+            let mut lie =
+                certify(&set, &signers, chain.domain.votes(), &header, 0).expect("certificate");
             let mut bitmap = lie.signerBitmap.to_vec();
             bitmap[first / 8] |= 1 << (first % 8);
             lie.signerBitmap = bitmap.into();

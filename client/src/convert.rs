@@ -154,9 +154,11 @@ pub fn root_contract(status: &v1::StatusResponse) -> Result<Address, ConvertErro
     address("StatusResponse.root_contract", &status.root_contract)
 }
 
-/// The signing domain of the node's chain (its id, the root's chain id and contract).
+/// The signing domain of the node's chain (its id, the chains above it, the root's chain id
+/// and contract).
 pub fn signing_domain(status: &v1::StatusResponse) -> Result<SigningDomain, ConvertError> {
-    Ok(SigningDomain::new(status.chain_id, status.root_chain_id, root_contract(status)?))
+    let (chain, parents) = (status.chain_id, &status.parent_chain_ids);
+    Ok(SigningDomain::under(parents, chain, status.root_chain_id, root_contract(status)?))
 }
 
 /// A member of the node's validator set: operator and power.

@@ -8,7 +8,7 @@
 use crate::context::{PlasmaContext, ValidatorSet};
 use malachitebft_core_types::CommitCertificate as EngineCertificate;
 use plasma_ledger::bls::BlsError;
-use plasma_ledger::certificate::{aggregate_certificate, CertificateError};
+use plasma_ledger::certificate::{aggregate_certificate, CertificateError, VoteDomain};
 use plasma_ledger::{Address, CommitCertificate};
 
 /// Why a decision's precommits do not make a certificate.
@@ -39,10 +39,11 @@ pub enum CommitError {
     Certificate(#[from] CertificateError),
 }
 
-/// Aggregates the precommits of `cert` over `set` into the ledger's certificate for chain
-/// `chain_id`, and verifies the result (power over 2/3, signature) as the parent would.
+/// Aggregates the precommits of `cert` over `set` into the ledger's certificate for the chain
+/// of vote domain `domain`, and verifies the result (power over 2/3, signature) as the parent
+/// would.
 pub fn aggregate(
-    chain_id: u64,
+    domain: &VoteDomain,
     set: &ValidatorSet,
     cert: &EngineCertificate<PlasmaContext>,
 ) -> Result<CommitCertificate, CommitError> {
@@ -62,6 +63,6 @@ pub fn aggregate(
     let out =
         aggregate_certificate(set.ledger(), cert.height.0, round, cert.value_id.0, &precommits)
             .ok_or(CommitError::Empty)?;
-    set.ledger().verify_certificate(chain_id, &out)?;
+    set.ledger().verify_certificate(domain, &out)?;
     Ok(out)
 }

@@ -33,6 +33,7 @@ use malachitebft_app_channel::app::types::{
 };
 use malachitebft_app_channel::{AppMsg, Channels, NetworkMsg};
 use malachitebft_engine::util::streaming::StreamContent;
+use plasma_ledger::certificate::VoteDomain;
 use plasma_ledger::B256;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -62,6 +63,8 @@ impl<T: TxPool + ?Sized> TxPool for std::sync::Arc<T> {
 pub struct ShimConfig {
     /// Chain id.
     pub chain_id: u64,
+    /// The chain's vote domain, which every consensus signature names.
+    pub votes: VoteDomain,
     /// The validator sets by height (the application adopts the parent's changes at epoch
     /// ends).
     pub validators: ValidatorSchedule,
@@ -418,7 +421,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
             error!(%height, bytes = encoded.len(), limit = self.config.max_block_bytes, "proposal over the block size limit");
         }
         let proposal =
-            proposal_sign_bytes(self.config.chain_id, height.0, round, pol_round, id, me.0);
+            proposal_sign_bytes(&self.config.votes, height.0, round, pol_round, id, me.0);
         let sig = signer.sign_bytes(
             &stream_sign_bytes(&proposal, plasma_ledger::keccak256(&encoded)),
             PROPOSAL_DST,
@@ -535,7 +538,7 @@ impl<A: Application, P: TxPool> Shim<A, P> {
         }
         let id = BlockHash(abci::block_hash(&txs).expect("non-empty"));
         let proposal =
-            proposal_sign_bytes(self.config.chain_id, height.0, round, pol_round, id, proposer.0);
+            proposal_sign_bytes(&self.config.votes, height.0, round, pol_round, id, proposer.0);
         let msg = stream_sign_bytes(&proposal, plasma_ledger::keccak256(&data));
         let key = expected.public_key;
         if !sig.decode().is_ok_and(|s| s.verify(&msg, PROPOSAL_DST, &key)) {
@@ -638,11 +641,9 @@ impl<A: Application, P: TxPool> Shim<A, P> {
             warn!(%height, block = %cert.value_id, "decided a block this node does not hold; sync will fetch it");
             return Ok(());
         };
-        if let Err(error) = certificate::aggregate(
-            self.config.chain_id,
-            &self.config.validators.at(height.0),
-            &cert,
-        ) {
+        if let Err(error) =
+            certificate::aggregate(&self.config.votes, &self.config.validators.at(height.0), &cert)
+        {
             warn!(%height, %error, "decision's precommits do not make a certificate");
             return Ok(());
         }

@@ -1,7 +1,9 @@
 //! BLS12-381 signing for consensus messages (`blst`, the ledger's min-sig keys).
 //!
 //! Each message kind signs its own sign-bytes under its own domain tag, so no signature can
-//! be replayed as another kind:
+//! be replayed as another kind, and every sign-bytes carry the chain's [`VoteDomain`] (the
+//! chain, its parents, the root contract and its L1), so none counts on another chain or
+//! deployment:
 //!
 //! * votes sign the ledger's `abi.encode(Vote)` under [`VOTE_DST`] — no voter address, so a
 //!   block's precommits aggregate into the commit certificate the parent verifies;
@@ -19,7 +21,7 @@ use malachitebft_core_types::{
 };
 use malachitebft_signing::{Error, Signer, VerificationResult, Verifier};
 use plasma_ledger::bls::{BlsPublicKey, BlsSecretKey, VOTE_DST};
-use plasma_ledger::certificate::{vote_sign_bytes, VoteType as LedgerVoteType};
+use plasma_ledger::certificate::{vote_sign_bytes, VoteDomain, VoteType as LedgerVoteType};
 use plasma_ledger::B256;
 
 /// Domain tag of proposal signatures.
@@ -34,7 +36,7 @@ fn round_u32(round: Round) -> u32 {
 }
 
 /// What a vote signs: the ledger's vote sign-bytes; a nil vote names the zero hash.
-pub fn vote_bytes(chain_id: u64, vote: &Vote) -> Vec<u8> {
+pub fn vote_bytes(domain: &VoteDomain, vote: &Vote) -> Vec<u8> {
     let hash = match vote.value {
         NilOrVal::Val(BlockHash(h)) => h,
         NilOrVal::Nil => B256::ZERO,
@@ -43,20 +45,20 @@ pub fn vote_bytes(chain_id: u64, vote: &Vote) -> Vec<u8> {
         VoteType::Prevote => LedgerVoteType::Prevote,
         VoteType::Precommit => LedgerVoteType::Precommit,
     };
-    vote_sign_bytes(chain_id, vote.height.0, round_u32(vote.round), kind, hash)
+    vote_sign_bytes(domain, vote.height.0, round_u32(vote.round), kind, hash)
 }
 
 /// What a proposal (and its stream's `Fin` part) signs:
-/// `abi.encode(chainId, height, round, polRound, blockHash, proposer)`.
+/// `abi.encode(domain, height, round, polRound, blockHash, proposer)`.
 pub fn proposal_sign_bytes(
-    chain_id: u64,
+    domain: &VoteDomain,
     height: u64,
     round: Round,
     pol_round: Round,
     block: BlockHash,
     proposer: Address,
 ) -> Vec<u8> {
-    (chain_id, height, round_u32(round), pol_round.as_i64(), block.0, proposer).abi_encode()
+    (domain.word(), height, round_u32(round), pol_round.as_i64(), block.0, proposer).abi_encode()
 }
 
 /// What the `Fin` part closing a proposal stream signs: the proposal's sign-bytes extended
@@ -67,12 +69,18 @@ pub fn stream_sign_bytes(proposal: &[u8], payload_hash: B256) -> Vec<u8> {
     out
 }
 
-fn proposal_bytes(chain_id: u64, p: &Proposal) -> Vec<u8> {
-    proposal_sign_bytes(chain_id, p.height.0, p.round, p.pol_round, p.value, p.proposer.0)
+fn proposal_bytes(domain: &VoteDomain, p: &Proposal) -> Vec<u8> {
+    proposal_sign_bytes(domain, p.height.0, p.round, p.pol_round, p.value, p.proposer.0)
 }
 
-fn extension_bytes(chain_id: u64, scope: &VoteExtensionScope<PlasmaContext>) -> Vec<u8> {
-    (chain_id, scope.height.0, round_u32(scope.round), scope.value_id.0, scope.validator_address.0)
+fn extension_bytes(domain: &VoteDomain, scope: &VoteExtensionScope<PlasmaContext>) -> Vec<u8> {
+    (
+        domain.word(),
+        scope.height.0,
+        round_u32(scope.round),
+        scope.value_id.0,
+        scope.validator_address.0,
+    )
         .abi_encode()
 }
 
@@ -80,16 +88,16 @@ fn check(sig: &Signature, msg: &[u8], dst: &[u8], key: &BlsPublicKey) -> Verific
     VerificationResult::from_bool(sig.decode().is_ok_and(|s| s.verify(msg, dst, key)))
 }
 
-/// Checks consensus signatures of chain `chain_id`.
+/// Checks consensus signatures of the chain of vote domain `domain`.
 #[derive(Clone, Copy, Debug)]
 pub struct BlsVerifier {
-    chain_id: u64,
+    domain: VoteDomain,
 }
 
 impl BlsVerifier {
-    /// A verifier for chain `chain_id`.
-    pub fn new(chain_id: u64) -> Self {
-        Self { chain_id }
+    /// A verifier for the chain of vote domain `domain`.
+    pub fn new(domain: VoteDomain) -> Self {
+        Self { domain }
     }
 }
 
@@ -101,7 +109,7 @@ impl Verifier<PlasmaContext> for BlsVerifier {
         signature: &Signature,
         public_key: &BlsPublicKey,
     ) -> Result<VerificationResult, Error> {
-        Ok(check(signature, &vote_bytes(self.chain_id, vote), VOTE_DST, public_key))
+        Ok(check(signature, &vote_bytes(&self.domain, vote), VOTE_DST, public_key))
     }
 
     async fn verify_signed_proposal(
@@ -110,7 +118,7 @@ impl Verifier<PlasmaContext> for BlsVerifier {
         signature: &Signature,
         public_key: &BlsPublicKey,
     ) -> Result<VerificationResult, Error> {
-        Ok(check(signature, &proposal_bytes(self.chain_id, proposal), PROPOSAL_DST, public_key))
+        Ok(check(signature, &proposal_bytes(&self.domain, proposal), PROPOSAL_DST, public_key))
     }
 
     async fn verify_signed_vote_extension(
@@ -120,7 +128,7 @@ impl Verifier<PlasmaContext> for BlsVerifier {
         signature: &Signature,
         public_key: &BlsPublicKey,
     ) -> Result<VerificationResult, Error> {
-        Ok(check(signature, &extension_bytes(self.chain_id, scope), EXTENSION_DST, public_key))
+        Ok(check(signature, &extension_bytes(&self.domain, scope), EXTENSION_DST, public_key))
     }
 
     async fn verify_validator_proof(
@@ -137,14 +145,19 @@ impl Verifier<PlasmaContext> for BlsVerifier {
 /// Signs this validator's consensus messages.
 #[derive(Clone, Debug)]
 pub struct BlsSigner {
-    chain_id: u64,
+    domain: VoteDomain,
     key: BlsSecretKey,
 }
 
 impl BlsSigner {
-    /// A signer for chain `chain_id` with the validator key `key`.
-    pub fn new(chain_id: u64, key: BlsSecretKey) -> Self {
-        Self { chain_id, key }
+    /// A signer for the chain of vote domain `domain` with the validator key `key`.
+    pub fn new(domain: VoteDomain, key: BlsSecretKey) -> Self {
+        Self { domain, key }
+    }
+
+    /// The vote domain it signs in.
+    pub fn domain(&self) -> &VoteDomain {
+        &self.domain
     }
 
     /// The validator's public key.
@@ -161,7 +174,7 @@ impl BlsSigner {
 #[async_trait]
 impl Signer<PlasmaContext> for BlsSigner {
     async fn sign_vote(&self, vote: Vote) -> Result<SignedMessage<PlasmaContext, Vote>, Error> {
-        let signature = self.sign_bytes(&vote_bytes(self.chain_id, &vote), VOTE_DST);
+        let signature = self.sign_bytes(&vote_bytes(&self.domain, &vote), VOTE_DST);
         Ok(SignedMessage::new(vote, signature))
     }
 
@@ -169,7 +182,7 @@ impl Signer<PlasmaContext> for BlsSigner {
         &self,
         proposal: Proposal,
     ) -> Result<SignedMessage<PlasmaContext, Proposal>, Error> {
-        let signature = self.sign_bytes(&proposal_bytes(self.chain_id, &proposal), PROPOSAL_DST);
+        let signature = self.sign_bytes(&proposal_bytes(&self.domain, &proposal), PROPOSAL_DST);
         Ok(SignedMessage::new(proposal, signature))
     }
 
@@ -178,7 +191,7 @@ impl Signer<PlasmaContext> for BlsSigner {
         scope: VoteExtensionScope<PlasmaContext>,
         extension: crate::context::NoExtension,
     ) -> Result<SignedMessage<PlasmaContext, crate::context::NoExtension>, Error> {
-        let signature = self.sign_bytes(&extension_bytes(self.chain_id, &scope), EXTENSION_DST);
+        let signature = self.sign_bytes(&extension_bytes(&self.domain, &scope), EXTENSION_DST);
         Ok(SignedMessage::new(extension, signature))
     }
 

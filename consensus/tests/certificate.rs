@@ -11,10 +11,15 @@ use plasma_consensus::context::{proposer_index, ValidatorSetError, Vote};
 use plasma_consensus::signing::{BlsScheme, BlsSigner, BlsVerifier};
 use plasma_consensus::{BlockHash, Height, PlasmaContext, ValidatorAddress, ValidatorSet};
 use plasma_ledger::bls::{BlsSecretKey, BlsSignature};
-use plasma_ledger::certificate::CertificateError;
+use plasma_ledger::certificate::{CertificateError, VoteDomain};
 use plasma_ledger::{Address, Validator, B256};
 
 const CHAIN: u64 = 7;
+
+/// The vote domain of chain `chain` under the root at 0xc0…c0 on L1 31337.
+fn domain(chain: u64) -> VoteDomain {
+    VoteDomain::of_path(31337, Address::repeat_byte(0xc0), &[chain])
+}
 
 fn keys(n: usize) -> Vec<BlsSecretKey> {
     (0..n).map(|i| BlsSecretKey::from_seed(&[b'k', i as u8])).collect()
@@ -40,14 +45,14 @@ fn set_with_powers(keys: &[BlsSecretKey], powers: &[u64]) -> ValidatorSet {
 }
 
 fn precommit(
-    chain: u64,
+    domain: VoteDomain,
     key: &BlsSecretKey,
     i: usize,
     height: u64,
     block: B256,
 ) -> CommitSignature<PlasmaContext> {
-    let signer = BlsSigner::new(chain, key.clone());
-    let vote = PlasmaContext::new(chain).new_precommit(
+    let signer = BlsSigner::new(domain, key.clone());
+    let vote = PlasmaContext::new(CHAIN).new_precommit(
         Height(height),
         Round::new(0),
         NilOrVal::Val(BlockHash(block)),
@@ -78,10 +83,10 @@ fn a_quorum_of_precommits_aggregates_into_a_certificate_the_set_accepts() {
     let k = keys(4);
     let set = set_with_powers(&k, &[10, 10, 10, 10]);
     let block = B256::repeat_byte(5);
-    let sigs = (0..3).map(|i| precommit(CHAIN, &k[i], i, 9, block)).collect();
-    let c = aggregate(CHAIN, &set, &cert(sigs, block)).unwrap();
+    let sigs = (0..3).map(|i| precommit(domain(CHAIN), &k[i], i, 9, block)).collect();
+    let c = aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap();
     assert_eq!(c.signerBitmap.as_ref(), &[0b0111]);
-    assert_eq!(set.ledger().verify_certificate(CHAIN, &c), Ok(30));
+    assert_eq!(set.ledger().verify_certificate(&domain(CHAIN), &c), Ok(30));
 }
 
 #[test]
@@ -90,8 +95,8 @@ fn two_thirds_of_the_power_or_less_is_refused() {
     // 3 of 4 validators, but only 2/3 of the power exactly: not more than 2/3.
     let set = set_with_powers(&k, &[10, 10, 10, 30]);
     let block = B256::repeat_byte(5);
-    let sigs = (0..3).map(|i| precommit(CHAIN, &k[i], i, 9, block)).collect();
-    let err = aggregate(CHAIN, &set, &cert(sigs, block)).unwrap_err();
+    let sigs = (0..3).map(|i| precommit(domain(CHAIN), &k[i], i, 9, block)).collect();
+    let err = aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap_err();
     assert_eq!(
         err,
         CommitError::Certificate(CertificateError::InsufficientPower { signed: 30, total: 60 })
@@ -103,9 +108,9 @@ fn a_duplicate_signer_is_refused() {
     let k = keys(4);
     let set = set_with_powers(&k, &[10; 4]);
     let block = B256::repeat_byte(5);
-    let mut sigs: Vec<_> = (0..2).map(|i| precommit(CHAIN, &k[i], i, 9, block)).collect();
+    let mut sigs: Vec<_> = (0..2).map(|i| precommit(domain(CHAIN), &k[i], i, 9, block)).collect();
     sigs.push(sigs[1].clone());
-    let err = aggregate(CHAIN, &set, &cert(sigs, block)).unwrap_err();
+    let err = aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap_err();
     assert_eq!(err, CommitError::DuplicateSigner(operator(1)));
 }
 
@@ -114,8 +119,21 @@ fn precommits_for_another_chain_do_not_verify() {
     let k = keys(4);
     let set = set_with_powers(&k, &[10; 4]);
     let block = B256::repeat_byte(5);
-    let sigs = (0..4).map(|i| precommit(CHAIN + 1, &k[i], i, 9, block)).collect();
-    let err = aggregate(CHAIN, &set, &cert(sigs, block)).unwrap_err();
+    let sigs = (0..4).map(|i| precommit(domain(CHAIN + 1), &k[i], i, 9, block)).collect();
+    let err = aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap_err();
+    assert_eq!(err, CommitError::Certificate(CertificateError::BadSignature));
+}
+
+/// The same keys validate chain 7 of another deployment of the root (chain ids start at 1 on
+/// each): what they sign there makes no certificate here.
+#[test]
+fn precommits_for_another_deployment_do_not_verify() {
+    let k = keys(4);
+    let set = set_with_powers(&k, &[10; 4]);
+    let block = B256::repeat_byte(5);
+    let testnet = VoteDomain::of_path(31337, Address::repeat_byte(0xd0), &[CHAIN]);
+    let sigs = (0..4).map(|i| precommit(testnet, &k[i], i, 9, block)).collect();
+    let err = aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap_err();
     assert_eq!(err, CommitError::Certificate(CertificateError::BadSignature));
 }
 
@@ -124,9 +142,9 @@ fn a_signer_outside_the_set_is_refused() {
     let k = keys(5);
     let set = set_with_powers(&k[..4], &[10; 4]);
     let block = B256::repeat_byte(5);
-    let sigs = vec![precommit(CHAIN, &k[4], 4, 9, block)];
+    let sigs = vec![precommit(domain(CHAIN), &k[4], 4, 9, block)];
     assert_eq!(
-        aggregate(CHAIN, &set, &cert(sigs, block)).unwrap_err(),
+        aggregate(&domain(CHAIN), &set, &cert(sigs, block)).unwrap_err(),
         CommitError::UnknownSigner(operator(4))
     );
 }
@@ -155,8 +173,8 @@ fn keys_without_a_valid_proof_of_possession_are_refused() {
 #[test]
 fn signatures_do_not_cross_message_kinds() {
     let k = keys(1);
-    let signer = BlsSigner::new(CHAIN, k[0].clone());
-    let verifier = BlsVerifier::new(CHAIN);
+    let signer = BlsSigner::new(domain(CHAIN), k[0].clone());
+    let verifier = BlsVerifier::new(domain(CHAIN));
     let ctx = PlasmaContext::new(CHAIN);
     let block = BlockHash(B256::repeat_byte(1));
     let prevote = ctx.new_prevote(

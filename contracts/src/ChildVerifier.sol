@@ -5,6 +5,7 @@ import "./PlasmaTypes.sol";
 import {ExitGame} from "./lib/ExitGame.sol";
 import {PlasmaTx} from "./lib/PlasmaTx.sol";
 import {BLS} from "./lib/BLS.sol";
+import {Votes} from "./lib/Votes.sol";
 import {FormVerifier} from "./FormVerifier.sol";
 import {Merkle} from "./lib/Merkle.sol";
 import {ParentLinks, SHOWS_LINKED, SHOWS_NOTHING, SHOWS_LATER} from "./lib/ParentLinks.sol";
@@ -154,18 +155,22 @@ contract ChildVerifier {
     /// @notice A child checkpoint, included, that its certificate does not certify against the
     /// set its header names (`ev`, the ABI encoding of `UncertifiedCheckpointEvidence`;
     /// `ledger::fraud::verify_uncertified_checkpoint`): whether that set is the child's active
-    /// one or not, the parent had to refuse it.
-    function uncertifiedCheckpoint(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
+    /// one or not, the parent had to refuse it. The child's votes are in its vote domain, under
+    /// the parent's at the root contract `root`.
+    function uncertifiedCheckpoint(uint64 chainId, address root, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
         returns (uint64)
     {
-        return this.uncertifiedCheckpointOf(chainId, anchor, abi.decode(ev, (UncertifiedCheckpointEvidence)));
+        bytes32 parent = Votes.ofRootChild(root, chainId);
+        return this.uncertifiedCheckpointOf(chainId, parent, anchor, abi.decode(ev, (UncertifiedCheckpointEvidence)));
     }
 
-    /// @notice `uncertifiedCheckpoint`, on the decoded evidence.
+    /// @notice `uncertifiedCheckpoint`, on the decoded evidence; `parent` is the vote domain
+    /// of chain `chainId`.
     function uncertifiedCheckpointOf(
         uint64 chainId,
+        bytes32 parent,
         BlockHeader calldata anchor,
         UncertifiedCheckpointEvidence calldata e
     ) external view returns (uint64) {
@@ -174,14 +179,14 @@ contract ChildVerifier {
         if (t.kind != ExitGame.CHILD_CHECKPOINT) revert WrongKind(t.kind);
         Checkpoint memory cp = abi.decode(t.data, (LinkedCheckpoint)).checkpoint;
         if (keccak256(abi.encode(e.namedSet)) != cp.header.validatorSetHash) revert NotTheNamedSet();
-        if (_certifies(e.namedSet, cp)) revert Certified();
+        if (_certifies(e.namedSet, cp, Votes.child(parent, cp.header.chainId))) revert Certified();
         return x.height;
     }
 
-    /// Whether `cp`'s certificate certifies its header against `set`
+    /// Whether `cp`'s certificate certifies its header against `set` in vote domain `domain`
     /// (`ledger::certificate::ValidatorSet::verify_checkpoint`; a set that is no set certifies
     /// nothing).
-    function _certifies(Validator[] calldata set, Checkpoint memory cp) private view returns (bool) {
+    function _certifies(Validator[] calldata set, Checkpoint memory cp, bytes32 domain) private view returns (bool) {
         CommitCertificate memory c = cp.certificate;
         uint256 n = set.length;
         bytes memory bitmap = c.signerBitmap;
@@ -201,7 +206,7 @@ contract ChildVerifier {
             }
         }
         if (3 * signed <= 2 * total || c.aggregateSignature.length != BLS.G1_LEN) return false;
-        bytes memory message = abi.encode(Vote(cp.header.chainId, c.height, c.round, PRECOMMIT, c.blockHash));
+        bytes memory message = abi.encode(Vote(domain, c.height, c.round, PRECOMMIT, c.blockHash));
         (bool valid, bool holds) = BLS.tryPairing2(c.aggregateSignature, BLS.hashToG1(message, BLS.VOTE_DST), apk);
         return valid && holds;
     }

@@ -340,7 +340,7 @@ contract FraudVerifier {
         if (kind == FraudKind.ChildRecord) {
             return child.childRecord(chainId, PlasmaTx.domainSeparator(chainId, root), anchor, ev);
         }
-        if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, anchor, ev);
+        if (kind == FraudKind.UncertifiedCheckpoint) return child.uncertifiedCheckpoint(chainId, root, anchor, ev);
         if (kind == FraudKind.UnacceptedAnchor) return child.unacceptedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.VoidedAnchor) return child.voidedAnchor(chainId, anchor, ev);
         if (kind == FraudKind.UnfoundedCancellation) return child.unfoundedCancellation(chainId, anchor, ev);

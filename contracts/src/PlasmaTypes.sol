@@ -166,9 +166,11 @@ struct Validator {
 }
 
 /// The bytes every validator signs for a vote: `abi.encode(Vote)`. No voter address, so the
-/// precommits for one block aggregate into a single signature.
+/// precommits for one block aggregate into a single signature. `domain` names the chain, its
+/// ancestors up to the root, the root contract and its L1 (`lib/Votes.sol`): a vote counts on
+/// that chain of that deployment alone.
 struct Vote {
-    uint64 chainId;
+    bytes32 domain;
     uint64 height;
     uint32 round;
     uint8 voteType;

@@ -6,6 +6,7 @@ import {BLS} from "./lib/BLS.sol";
 import {ExitQueue} from "./lib/ExitQueue.sol";
 import {KeyStore} from "./lib/KeyStore.sol";
 import {Merkle} from "./lib/Merkle.sol";
+import {Votes} from "./lib/Votes.sol";
 
 /// @title RootStorage
 /// @notice The state of the root contract, its events and errors, and the checks both of its
@@ -330,7 +331,9 @@ abstract contract RootStorage {
         uint256 signed = uint256(total) - absentPower;
         if (3 * signed <= 2 * uint256(total)) revert InsufficientPower(signed, total);
         bytes memory apk = absentKeys.length == 0 ? agg : BLS.g2Add(agg, BLS.g2Neg(absentKeys));
-        bytes memory message = abi.encode(Vote(chainId, cert.height, cert.round, PRECOMMIT, cert.blockHash));
+        bytes memory message = abi.encode(
+            Vote(Votes.ofRootChild(address(this), chainId), cert.height, cert.round, PRECOMMIT, cert.blockHash)
+        );
         if (cert.aggregateSignature.length != BLS.G1_LEN) revert BadSignature();
         if (!BLS.pairing2(cert.aggregateSignature, BLS.hashToG1(message, BLS.VOTE_DST), apk)) revert BadSignature();
         everyone = absentKeys.length == 0;

@@ -5,6 +5,7 @@ import "../src/PlasmaTypes.sol";
 import {PlasmaRoot} from "../src/PlasmaRoot.sol";
 import {RootStorage} from "../src/RootStorage.sol";
 import {BLS} from "../src/lib/BLS.sol";
+import {Votes} from "../src/lib/Votes.sol";
 import {Vm} from "./base/Test.sol";
 
 /// BLS keys and signatures made in the EVM (EIP-2537 multi-scalar multiplication), so that a
@@ -373,7 +374,7 @@ contract StakeHandler {
         h.nextValidatorSetHash = nextHash;
         h.txRoot = salt;
         bytes32 blockHash = keccak256(abi.encode(h));
-        bytes memory message = abi.encode(Vote(chainId, height, 0, 2, blockHash));
+        bytes memory message = abi.encode(Vote(Votes.ofRootChild(address(root), chainId), height, 0, 2, blockHash));
         bytes memory sig;
         bytes memory bitmap = new bytes((set.length + 7) / 8);
         for (uint256 k = 0; k < set.length; ++k) {

@@ -105,6 +105,8 @@ contract VectorsTest is RootFixture {
         if (n == keccak256("NotConflicting")) return RootStorage.NotConflicting.selector;
         if (n == keccak256("InsufficientPower")) return RootStorage.InsufficientPower.selector;
         if (n == keccak256("BadSignature")) return RootStorage.BadSignature.selector;
+        // A fraud proof's certificate that does not verify (signed in another vote domain).
+        if (n == keccak256("Certificate.BadSignature")) return RootStorage.BadSignature.selector;
         if (n == keccak256("HeaderMismatch")) return RootStorage.HeaderMismatch.selector;
         revert(string.concat("no Solidity error for ledger error ", name));
     }

@@ -56,10 +56,12 @@ impl Devnet {
         self.state.find(path).ok_or_else(|| DevnetError::UnknownChain(path.into()))
     }
 
-    /// The signing domain of chain `i`'s transactions.
+    /// The signing domain of chain `i`: its transactions' and its votes'.
     pub fn domain(&self, i: usize) -> SigningDomain {
         let root = &self.state.root;
-        SigningDomain::new(self.state.chains[i].chain_id, root.chain_id, root.contract)
+        let mut path = self.state.lineage(i);
+        let chain = path.pop().unwrap_or(self.state.chains[i].chain_id);
+        SigningDomain::under(&path, chain, root.chain_id, root.contract)
     }
 
     /// `owner`'s unspent outputs on chain `i` (as its validator 0 sees them), in position

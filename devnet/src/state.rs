@@ -142,6 +142,19 @@ impl State {
         }
     }
 
+    /// The ids of chain `i` and the chains above it, the root's child first: what a child of
+    /// chain `i` names as its parents (`Genesis::parents`).
+    pub fn lineage(&self, i: usize) -> Vec<u64> {
+        let mut ids = Vec::new();
+        let mut at = Some(i);
+        while let Some(k) = at {
+            ids.push(self.chains[k].chain_id);
+            at = self.chains[k].parent;
+        }
+        ids.reverse();
+        ids
+    }
+
     /// The chain at `path` (`/A/B`, `A/B` or a unique bare name).
     pub fn find(&self, path: &str) -> Option<usize> {
         let trimmed = path.trim_end_matches('/');

@@ -1,14 +1,47 @@
 //! Consensus vote sign-bytes and commit certificates.
 //!
-//! A validator signs `abi.encode(Vote)` — chain id, height, round, vote type, block hash and
-//! nothing about itself — so the ≥2/3 precommits for a block sum into one BLS signature. A
-//! [`CommitCertificate`] is that sum plus a bitmap of who signed; it is checked against the
-//! validator set with one pairing, whatever the set size.
+//! A validator signs `abi.encode(Vote)` — the chain's [`VoteDomain`], height, round, vote type,
+//! block hash and nothing about itself — so the ≥2/3 precommits for a block sum into one BLS
+//! signature. A [`CommitCertificate`] is that sum plus a bitmap of who signed; it is checked
+//! against the validator set with one pairing, whatever the set size.
 
 use crate::bls::{BlsError, BlsPublicKey, BlsSecretKey, BlsSignature, VOTE_DST};
 use crate::types::{BlockHeader, Checkpoint, CommitCertificate, Validator, Vote};
-use alloy_primitives::B256;
+use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
+
+/// What names a chain in its votes: the chain, every plasma chain above it, the root contract
+/// and the L1 it lives on. Chain ids start at 1 on every deployment of the root and one BLS key
+/// may validate on several chains; a vote signed in one domain counts in no other, so it can
+/// neither certify another deployment's checkpoint nor be paired with one as an equivocation.
+/// The root contract derives the same words (`contracts/src/lib/Votes.sol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VoteDomain(B256);
+
+impl VoteDomain {
+    /// The domain of the root contract `root` on L1 chain `l1_chain_id`, from which its
+    /// chains' derive: `keccak256(abi.encode(l1ChainId, root))`.
+    pub fn root(l1_chain_id: u64, root: Address) -> Self {
+        Self(keccak256((U256::from(l1_chain_id), root).abi_encode()))
+    }
+
+    /// The domain of chain `chain` under this one (a chain registered here, or at the root
+    /// when this is the root's): `keccak256(abi.encode(parent, chainId))`.
+    pub fn child(&self, chain: u64) -> Self {
+        Self(keccak256((self.0, chain).abi_encode()))
+    }
+
+    /// The domain of the chain at the end of `path` (chain ids from the root's child down)
+    /// under the root contract `root` on L1 chain `l1_chain_id`.
+    pub fn of_path(l1_chain_id: u64, root: Address, path: &[u64]) -> Self {
+        path.iter().fold(Self::root(l1_chain_id, root), |d, chain| d.child(*chain))
+    }
+
+    /// The word votes carry.
+    pub fn word(&self) -> B256 {
+        self.0
+    }
+}
 
 /// Largest validator set a chain may have.
 pub const MAX_VALIDATORS: usize = 256;
@@ -23,15 +56,15 @@ pub enum VoteType {
     Precommit = 2,
 }
 
-/// The bytes a validator signs for a vote.
+/// The bytes a validator of the chain of `domain` signs for a vote.
 pub fn vote_sign_bytes(
-    chain_id: u64,
+    domain: &VoteDomain,
     height: u64,
     round: u32,
     vote_type: VoteType,
     block_hash: B256,
 ) -> Vec<u8> {
-    Vote { chainId: chain_id, height, round, voteType: vote_type as u8, blockHash: block_hash }
+    Vote { domain: domain.0, height, round, voteType: vote_type as u8, blockHash: block_hash }
         .abi_encode()
 }
 
@@ -158,10 +191,10 @@ impl ValidatorSet {
     }
 
     /// Checks that `cert` carries precommits of more than 2/3 of the power for its block on
-    /// chain `chain_id`. Returns the signers' power.
+    /// the chain of `domain`. Returns the signers' power.
     pub fn verify_certificate(
         &self,
-        chain_id: u64,
+        domain: &VoteDomain,
         cert: &CommitCertificate,
     ) -> Result<u128, CertificateError> {
         let signers = self.signers(&cert.signerBitmap)?;
@@ -174,7 +207,7 @@ impl ValidatorSet {
         let key = BlsPublicKey::aggregate(signers.iter().map(|i| &self.keys[*i]))
             .ok_or(CertificateError::BadSignature)?;
         let msg =
-            vote_sign_bytes(chain_id, cert.height, cert.round, VoteType::Precommit, cert.blockHash);
+            vote_sign_bytes(domain, cert.height, cert.round, VoteType::Precommit, cert.blockHash);
         if signature.verify(&msg, VOTE_DST, &key) {
             Ok(signed)
         } else {
@@ -182,8 +215,13 @@ impl ValidatorSet {
         }
     }
 
-    /// Checks a checkpoint: the certificate is for this very header and verifies.
-    pub fn verify_checkpoint(&self, checkpoint: &Checkpoint) -> Result<u128, CertificateError> {
+    /// Checks a checkpoint of the chain of `domain`: the certificate is for this very header
+    /// and verifies.
+    pub fn verify_checkpoint(
+        &self,
+        domain: &VoteDomain,
+        checkpoint: &Checkpoint,
+    ) -> Result<u128, CertificateError> {
         let header = &checkpoint.header;
         let cert = &checkpoint.certificate;
         let header_hash = header.hash();
@@ -195,7 +233,7 @@ impl ValidatorSet {
                 header_hash,
             });
         }
-        self.verify_certificate(header.chainId, cert)
+        self.verify_certificate(domain, cert)
     }
 }
 
@@ -222,16 +260,17 @@ pub fn aggregate_certificate(
     })
 }
 
-/// Signs a header with the given validators (by index) and aggregates: what a committee
-/// produces, for tests, devnets and vectors.
+/// Signs a header of the chain of `domain` with the given validators (by index) and
+/// aggregates: what a committee produces, for tests, devnets and vectors.
 pub fn certify(
     set: &ValidatorSet,
     keys: &[(usize, &BlsSecretKey)],
+    domain: &VoteDomain,
     header: &BlockHeader,
     round: u32,
 ) -> Option<CommitCertificate> {
     let hash = header.hash();
-    let msg = vote_sign_bytes(header.chainId, header.height, round, VoteType::Precommit, hash);
+    let msg = vote_sign_bytes(domain, header.height, round, VoteType::Precommit, hash);
     let precommits: Vec<_> = keys.iter().map(|(i, k)| (*i, k.sign(&msg, VOTE_DST))).collect();
     aggregate_certificate(set, header.height, round, hash, &precommits)
 }
@@ -261,47 +300,58 @@ mod tests {
         BlockHeader { chainId: 3, height: 9, ..Default::default() }
     }
 
+    /// Chain `chain` under the root at 0xc0…c0 on L1 31337.
+    fn domain(chain: u64) -> VoteDomain {
+        VoteDomain::of_path(31337, Address::repeat_byte(0xc0), &[chain])
+    }
+
     #[test]
     fn two_thirds_is_not_enough_more_is() {
         let (keys, set) = committee(6);
         let four: Vec<_> = keys.iter().enumerate().take(4).collect();
-        let cert = certify(&set, &four, &header(), 0).unwrap();
+        let cert = certify(&set, &four, &domain(3), &header(), 0).unwrap();
         assert_eq!(
-            set.verify_certificate(3, &cert),
+            set.verify_certificate(&domain(3), &cert),
             Err(CertificateError::InsufficientPower { signed: 40, total: 60 })
         );
         let five: Vec<_> = keys.iter().enumerate().take(5).collect();
-        let cert = certify(&set, &five, &header(), 0).unwrap();
-        assert_eq!(set.verify_certificate(3, &cert), Ok(50));
+        let cert = certify(&set, &five, &domain(3), &header(), 0).unwrap();
+        assert_eq!(set.verify_certificate(&domain(3), &cert), Ok(50));
     }
 
     #[test]
     fn certificate_is_bound_to_chain_round_and_signers() {
         let (keys, set) = committee(4);
         let all: Vec<_> = keys.iter().enumerate().collect();
-        let cert = certify(&set, &all, &header(), 2).unwrap();
-        assert_eq!(set.verify_certificate(3, &cert), Ok(40));
-        assert_eq!(set.verify_certificate(4, &cert), Err(CertificateError::BadSignature));
+        let cert = certify(&set, &all, &domain(3), &header(), 2).unwrap();
+        assert_eq!(set.verify_certificate(&domain(3), &cert), Ok(40));
+        assert_eq!(set.verify_certificate(&domain(4), &cert), Err(CertificateError::BadSignature));
         let mut other_round = cert.clone();
         other_round.round = 1;
-        assert_eq!(set.verify_certificate(3, &other_round), Err(CertificateError::BadSignature));
+        assert_eq!(
+            set.verify_certificate(&domain(3), &other_round),
+            Err(CertificateError::BadSignature)
+        );
         // Claiming a signer who did not sign: power suffices, signature does not.
         let three: Vec<_> = keys.iter().enumerate().take(3).collect();
-        let mut cert3 = certify(&set, &three, &header(), 2).unwrap();
+        let mut cert3 = certify(&set, &three, &domain(3), &header(), 2).unwrap();
         cert3.signerBitmap = vec![0b1011].into();
-        assert_eq!(set.verify_certificate(3, &cert3), Err(CertificateError::BadSignature));
+        assert_eq!(set.verify_certificate(&domain(3), &cert3), Err(CertificateError::BadSignature));
     }
 
     #[test]
     fn bitmap_shape_is_checked() {
         let (keys, set) = committee(4);
         let all: Vec<_> = keys.iter().enumerate().collect();
-        let mut cert = certify(&set, &all, &header(), 0).unwrap();
+        let mut cert = certify(&set, &all, &domain(3), &header(), 0).unwrap();
         cert.signerBitmap = vec![0b0001_1111].into();
-        assert_eq!(set.verify_certificate(3, &cert), Err(CertificateError::BitmapStrayBits));
+        assert_eq!(
+            set.verify_certificate(&domain(3), &cert),
+            Err(CertificateError::BitmapStrayBits)
+        );
         cert.signerBitmap = vec![0x0f, 0].into();
         assert_eq!(
-            set.verify_certificate(3, &cert),
+            set.verify_certificate(&domain(3), &cert),
             Err(CertificateError::BitmapLength { got: 2, expected: 1 })
         );
     }
@@ -310,12 +360,47 @@ mod tests {
     fn checkpoint_must_certify_its_own_header() {
         let (keys, set) = committee(4);
         let all: Vec<_> = keys.iter().enumerate().collect();
-        let cert = certify(&set, &all, &header(), 0).unwrap();
+        let cert = certify(&set, &all, &domain(3), &header(), 0).unwrap();
         let mut other = header();
         other.timestamp = 1;
         let cp = Checkpoint { header: other, certificate: cert.clone() };
-        assert!(matches!(set.verify_checkpoint(&cp), Err(CertificateError::HeaderMismatch { .. })));
+        assert!(matches!(
+            set.verify_checkpoint(&domain(3), &cp),
+            Err(CertificateError::HeaderMismatch { .. })
+        ));
         let cp = Checkpoint { header: header(), certificate: cert };
-        assert_eq!(set.verify_checkpoint(&cp), Ok(40));
+        assert_eq!(set.verify_checkpoint(&domain(3), &cp), Ok(40));
+    }
+
+    /// One committee, one chain id, two deployments (or two L1s, or two parents): what it
+    /// signs in one counts in no other.
+    #[test]
+    fn a_certificate_counts_in_its_own_domain_alone() {
+        let (keys, set) = committee(4);
+        let all: Vec<_> = keys.iter().enumerate().collect();
+        let testnet = VoteDomain::of_path(31337, Address::repeat_byte(0xd0), &[3]);
+        let cert = certify(&set, &all, &testnet, &header(), 0).unwrap();
+        assert_eq!(set.verify_certificate(&testnet, &cert), Ok(40));
+        for other in [
+            domain(3),
+            VoteDomain::of_path(1, Address::repeat_byte(0xd0), &[3]),
+            VoteDomain::of_path(31337, Address::repeat_byte(0xd0), &[7, 3]),
+        ] {
+            assert_eq!(set.verify_certificate(&other, &cert), Err(CertificateError::BadSignature));
+        }
+    }
+
+    /// The words the root contract derives (`Votes.root`, `Votes.child`).
+    #[test]
+    fn the_domain_is_the_roots_abi_words() {
+        let root = VoteDomain::root(31337, Address::repeat_byte(0xc0));
+        let mut word = [0u8; 64];
+        word[24..32].copy_from_slice(&31337u64.to_be_bytes());
+        word[44..64].copy_from_slice(&[0xc0; 20]);
+        assert_eq!(root.word(), alloy_primitives::keccak256(word));
+        let mut child = [0u8; 64];
+        child[..32].copy_from_slice(root.word().as_slice());
+        child[56..].copy_from_slice(&3u64.to_be_bytes());
+        assert_eq!(domain(3).word(), alloy_primitives::keccak256(child));
     }
 }

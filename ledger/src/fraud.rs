@@ -584,7 +584,7 @@ pub fn judge(
             let e: UncertifiedCheckpointEvidence =
                 decode("UncertifiedCheckpointEvidence", bytes, max)
                     .map_err(FraudError::Evidence)?;
-            verify_uncertified_checkpoint(chain_id, anchor, &e)
+            verify_uncertified_checkpoint(domain, anchor, &e)
         }
         Kind::UnacceptedAnchor => {
             let e: UnacceptedAnchorEvidence =

@@ -5,6 +5,7 @@
 //! is the plasma chain's id. A signature is `r ‖ s ‖ v` with `v ∈ {27, 28}` and a low `s`, the
 //! same acceptance rule as OpenZeppelin's `ECDSA.recover` on the parent.
 
+use crate::certificate::VoteDomain;
 use crate::types::{Output, Transaction, UtxoPos, SIGNATURE_LEN};
 use alloy_primitives::{keccak256, Address, Keccak256, B256, U256};
 use alloy_sol_types::{Eip712Domain, SolStruct};
@@ -46,18 +47,57 @@ pub struct SigningDomain {
     /// Address of the root contract.
     pub root_contract: Address,
     separator: B256,
+    /// The plasma chains above this one, the root's child first (none under the root).
+    parents: Vec<u64>,
+    votes: VoteDomain,
 }
 
-/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id.
+/// The signing domain of child `chain` of the chain of `parent`: the same root, its own id,
+/// its votes under the parent's.
 pub fn child_domain(parent: &SigningDomain, chain: u64) -> SigningDomain {
-    SigningDomain::new(chain, parent.root_chain_id, parent.root_contract)
+    let mut parents = parent.parents.clone();
+    parents.push(parent.chain_id);
+    let votes = parent.votes.child(chain);
+    SigningDomain::with(chain, parent.root_chain_id, parent.root_contract, parents, votes)
 }
 
 impl SigningDomain {
-    /// The domain of plasma chain `chain_id` under the root contract at `root_contract`.
+    /// The domain of plasma chain `chain_id` registered at the root contract `root_contract`.
     pub fn new(chain_id: u64, root_chain_id: u64, root_contract: Address) -> Self {
+        Self::under(&[], chain_id, root_chain_id, root_contract)
+    }
+
+    /// The domain of plasma chain `chain_id` under the plasma chains `parents` (ids from the
+    /// root's child down; none when the root is its parent) and the root contract.
+    pub fn under(
+        parents: &[u64],
+        chain_id: u64,
+        root_chain_id: u64,
+        root_contract: Address,
+    ) -> Self {
+        let votes = VoteDomain::of_path(root_chain_id, root_contract, parents).child(chain_id);
+        Self::with(chain_id, root_chain_id, root_contract, parents.to_vec(), votes)
+    }
+
+    fn with(
+        chain_id: u64,
+        root_chain_id: u64,
+        root_contract: Address,
+        parents: Vec<u64>,
+        votes: VoteDomain,
+    ) -> Self {
         let separator = Self::eip712(chain_id, root_chain_id, root_contract).separator();
-        Self { chain_id, root_chain_id, root_contract, separator }
+        Self { chain_id, root_chain_id, root_contract, separator, parents, votes }
+    }
+
+    /// The plasma chains above this one, the root's child first (none under the root).
+    pub fn parents(&self) -> &[u64] {
+        &self.parents
+    }
+
+    /// The domain the chain's validators vote in ([`VoteDomain`]).
+    pub fn votes(&self) -> &VoteDomain {
+        &self.votes
     }
 
     /// The full EIP-712 domain, as a wallet would be shown it.

@@ -6,7 +6,7 @@
 use crate::block::{build_block, seal_block, ProposalParams, StateDelta};
 use crate::bls::BlsSecretKey;
 use crate::build::{deposit_transaction, sign, transfer};
-use crate::certificate::{certify, ValidatorSet};
+use crate::certificate::{certify, ValidatorSet, VoteDomain};
 use crate::kind::Kind;
 use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::signing::{SigningDomain, UserKey};
@@ -44,6 +44,17 @@ pub fn domain() -> SigningDomain {
     SigningDomain::new(CHAIN_ID, ROOT_CHAIN_ID, ROOT_CONTRACT)
 }
 
+/// The vote domain of `chain` in the fixtures' world: [`CHAIN_ID`] hangs under the root, every
+/// other chain is a child registered on it.
+pub fn votes(chain: u64) -> VoteDomain {
+    let top = *domain().votes();
+    if chain == CHAIN_ID {
+        top
+    } else {
+        top.child(chain)
+    }
+}
+
 /// A named user key (`keccak256(name)`).
 pub fn user(name: &str) -> UserKey {
     UserKey::from_seed(name.as_bytes())
@@ -71,14 +82,14 @@ pub fn committee_set_hash() -> B256 {
     *HASH.get_or_init(|| committee(4).1.hash())
 }
 
-/// Certificate of `header` signed by every key given.
+/// Certificate of `header` signed by every key given, in its chain's [`votes`] domain.
 pub fn certify_all(
     set: &ValidatorSet,
     keys: &[BlsSecretKey],
     header: &BlockHeader,
 ) -> CommitCertificate {
     let signers: Vec<_> = keys.iter().enumerate().collect();
-    certify(set, &signers, header, 0).expect("fixture certificate")
+    certify(set, &signers, &votes(header.chainId), header, 0).expect("fixture certificate")
 }
 
 /// A chain in memory that keeps its blocks, so it can prove anything it contains.

@@ -63,6 +63,7 @@ fn main() -> eyre::Result<()> {
         chain_id,
         root_chain_id: 31337,
         root_contract: root.address(),
+        parents: Vec::new(),
         validators: vec![daemon::genesis_validator(&home.0, POWER)?],
         deposits: vec![],
     };

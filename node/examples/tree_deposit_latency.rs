@@ -64,18 +64,19 @@ fn main() -> eyre::Result<()> {
 
     // A under the root: registered, its validator bonded, the configuration proposed.
     let (root, a_id) = rt.block_on(support::root_with_chain(&dev, &a_home, EPOCH, 60, POWER))?;
-    let genesis = |chain_id: u64, home: &Home| -> eyre::Result<()> {
+    let genesis = |parents: &[u64], chain_id: u64, home: &Home| -> eyre::Result<()> {
         Genesis {
             chain_id,
             root_chain_id: 31337,
             root_contract: root.address(),
+            parents: parents.to_vec(),
             validators: vec![daemon::genesis_validator(&home.0, POWER)?],
             deposits: vec![],
         }
         .save(&home.genesis())?;
         Ok(())
     };
-    genesis(a_id, &a_home)?;
+    genesis(&[], a_id, &a_home)?;
     std::fs::create_dir_all(dir.join("a"))?;
     let a = support::start(&plasmad, &a_home, &dir.join("a"))?;
 
@@ -90,7 +91,7 @@ fn main() -> eyre::Result<()> {
     let member = (keys.operator.address(), &keys.bls, POWER);
     let registration = plasma_ledger::build::child_registration(0, params, &[member]);
     let b_id = child_chain_id(a_id, &registration);
-    genesis(b_id, &b_home)?;
+    genesis(&[a_id], b_id, &b_home)?;
     let result = rt.block_on(async {
         use alloy_sol_types::SolValue;
         let mut a_node = support::connect(a_rpc).await?;

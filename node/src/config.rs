@@ -411,6 +411,11 @@ pub struct Genesis {
     pub root_chain_id: u64,
     /// Root contract address.
     pub root_contract: Address,
+    /// The plasma chains above this one, the root's child first; none when the root contract
+    /// is its parent. The chain's votes name them, the root and its L1
+    /// ([`plasma_ledger::certificate::VoteDomain`]): a vote counts on this chain alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<u64>,
     /// Validators, in bitmap order.
     pub validators: Vec<GenesisValidator>,
     /// Deposits recorded before the chain starts.
@@ -457,7 +462,12 @@ impl Genesis {
             });
         }
         let set = ValidatorSet::new(validators, &pops).map_err(|e| e.to_string())?;
-        let domain = SigningDomain::new(self.chain_id, self.root_chain_id, self.root_contract);
+        let domain = SigningDomain::under(
+            &self.parents,
+            self.chain_id,
+            self.root_chain_id,
+            self.root_contract,
+        );
         Ok(LoadedGenesis { genesis: self, domain, validators: set })
     }
 

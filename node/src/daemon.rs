@@ -169,12 +169,24 @@ fn validate_config(home: &Home, overrides: &Overrides) -> eyre::Result<Setup> {
 }
 
 /// Under a `[parent]`, the chain's deposits come from the parent alone: a genesis with
-/// deposits of its own is refused (their nonces would collide with the parent's).
+/// deposits of its own is refused (their nonces would collide with the parent's). The chains
+/// the genesis names above this one (its votes name them) must be the ones `[parent]` follows.
 fn check_genesis_against_parent(cfg: &NodeConfig, genesis: &LoadedGenesis) -> eyre::Result<()> {
-    if cfg.parent.is_some() && !genesis.genesis.deposits.is_empty() {
+    let Some(parent) = &cfg.parent else { return Ok(()) };
+    if !genesis.genesis.deposits.is_empty() {
         return Err(eyre!(
             "genesis.json has deposits, but this chain's deposits come from its parent \
              (config [parent]): their nonces would collide"
+        ));
+    }
+    let followed: Vec<u64> = parent.plasma.as_ref().map_or_else(Vec::new, |pp| {
+        pp.ancestors.iter().map(|a| a.chain_id).chain([pp.chain_id]).collect()
+    });
+    if genesis.genesis.parents != followed {
+        return Err(eyre!(
+            "genesis.json names the chains {:?} above this one, but config [parent] follows \
+             {followed:?}: the chain's votes would name other parents than the ones it has",
+            genesis.genesis.parents
         ));
     }
     Ok(())

@@ -49,6 +49,7 @@ impl Devnet {
             chain_id,
             root_chain_id: root.chain_id,
             root_contract: root.contract,
+            parents: spec.parent.map_or_else(Vec::new, |p| self.state.lineage(p)),
             validators: nodes
                 .iter()
                 .map(|n| daemon::genesis_validator(&n.home, POWER))

@@ -57,9 +57,9 @@ pub async fn equivocation_slashed(
         txRoot: plasma_ledger::B256::repeat_byte(0xf0),
         ..Default::default()
     };
-    let cert = certify(&set, &signers, &forged, 0).ok_or_else(|| DevnetError::Scenario {
-        name: NAME.into(),
-        reason: "no certificate".into(),
+    let votes = *devnet.domain(a).votes();
+    let cert = certify(&set, &signers, &votes, &forged, 0).ok_or_else(|| {
+        DevnetError::Scenario { name: NAME.into(), reason: "no certificate".into() }
     })?;
     // What everyone who could be paid is owed before: the members and the devnet's operator.
     let mut accounts: Vec<_> = members.iter().map(|m| m.operator).collect();

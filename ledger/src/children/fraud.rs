@@ -188,10 +188,12 @@ fn judge_child_fraud(
         return Err(not_below(shown));
     }
     let set = certifying_set(&record, proof)?;
+    let child_domain = child_domain(domain, chain);
+    let votes = child_domain.votes();
     let height = match equivocation_evidence(proof) {
         Some(e) => {
             let e = e.map_err(ChildError::Fraud)?;
-            verify_equivocation(&set, chain, &e.a, &e.b).map_err(ChildError::Fraud)?.height
+            verify_equivocation(&set, votes, &e.a, &e.b).map_err(ChildError::Fraud)?.height
         }
         None => {
             let anchor = &proof.anchor;
@@ -200,8 +202,7 @@ fn judge_child_fraud(
                 return Err(ChildError::NotTheAcceptedSigners { chain, height: anchor.height });
             }
             // Its signers are who certified it as accepted (the root checks no more).
-            set.verify_checkpoint(&as_accepted).map_err(|e| ChildError::Fraud(e.into()))?;
-            let child_domain = child_domain(domain, chain);
+            set.verify_checkpoint(votes, &as_accepted).map_err(|e| ChildError::Fraud(e.into()))?;
             let deposit = |n| view.child_deposit(chain, n).map(|d| d.record);
             let accepted_at = |h| view.child_checkpoint(chain, h);
             let epoch = record.params.epochLength;
@@ -213,7 +214,7 @@ fn judge_child_fraud(
             if let Some(e) = history_equivocation_evidence(proof) {
                 let certified = e.map_err(ChildError::Fraud)?.certified;
                 certified_set(&record, height)?
-                    .verify_certificate(chain, &certified)
+                    .verify_certificate(votes, &certified)
                     .map_err(|e| ChildError::Fraud(e.into()))?;
             }
             height

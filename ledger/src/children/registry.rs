@@ -47,11 +47,13 @@ pub(super) fn validate_registration(
 
 /// Judges a `ChildCheckpoint` payload: linked to the child's latest accepted checkpoint (or
 /// its registration), newer than it by at most [`MAX_CHECKPOINT_GAP`], naming the active set,
-/// certified by more than two thirds of its power. Its history is not checked against earlier
-/// checkpoints (the parent holds none): one that disagrees with them is proven as conflicting
+/// certified by more than two thirds of its power in the child's vote domain (under `domain`'s).
+/// Its history is not checked against earlier checkpoints (the parent holds none): one that
+/// disagrees with them is proven as conflicting
 /// checkpoints ([`crate::fraud::verify_conflicting_checkpoints`]), and one whose history
 /// contradicts itself above them as broken history ([`crate::fraud::verify_broken_history`]).
 pub(super) fn validate_checkpoint(
+    domain: &SigningDomain,
     view: &impl LedgerView,
     payload: &[u8],
 ) -> Result<ChildEffect, ChildError> {
@@ -97,7 +99,8 @@ pub(super) fn validate_checkpoint(
         return Err(ChildError::WrongSet { expected, got: named });
     }
     let set = ValidatorSet::new(record.validators().to_vec()).map_err(ChildError::Set)?;
-    set.verify_checkpoint(checkpoint).map_err(ChildError::Certificate)?;
+    let votes = domain.votes().child(chain);
+    set.verify_checkpoint(&votes, checkpoint).map_err(ChildError::Certificate)?;
     Ok(ChildEffect::Checkpointed {
         chain,
         height: header.height,

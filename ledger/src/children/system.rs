@@ -33,7 +33,7 @@ pub fn validate_system(
     }
     match kind {
         Some(Kind::RegisterChild) => validate_registration(domain, view, &tx.data),
-        Some(Kind::ChildCheckpoint) => validate_checkpoint(view, &tx.data),
+        Some(Kind::ChildCheckpoint) => validate_checkpoint(domain, view, &tx.data),
         Some(Kind::ChallengeChildExit) => {
             validate_exit_challenge(domain, view, &tx.data, &tx.outputs)
         }

@@ -9,22 +9,24 @@
 //! invalid.
 
 use super::{included, FraudError, FraudKind, FraudVerdict};
-use crate::certificate::ValidatorSet;
+use crate::certificate::{ValidatorSet, VoteDomain};
 use crate::kind::Kind;
+use crate::signing::SigningDomain;
 use crate::types::{
     decode, BlockHeader, Checkpoint, LinkedCheckpoint, UncertifiedCheckpointEvidence, Validator,
     MAX_TX_BYTES,
 };
 
 /// Uncertified checkpoint: an included `ChildCheckpoint` whose certificate does not certify
-/// its header against `e.namedSet`, the set the header names (the module's doc).
+/// its header against `e.namedSet`, the set the header names (the module's doc), in the child's
+/// vote domain under `domain`'s (the proven chain's).
 pub fn verify_uncertified_checkpoint(
-    chain_id: u64,
+    domain: &SigningDomain,
     anchor: &BlockHeader,
     e: &UncertifiedCheckpointEvidence,
 ) -> Result<FraudVerdict, FraudError> {
     let shown = &e.checkpoint;
-    let tx = included(chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
+    let tx = included(domain.chain_id, anchor, &shown.inclusion, shown.height, shown.txIndex)?;
     if tx.tx_kind() != Some(Kind::ChildCheckpoint) {
         return Err(FraudError::WrongKind(tx.kind));
     }
@@ -35,14 +37,16 @@ pub fn verify_uncertified_checkpoint(
     if Validator::set_hash(&e.namedSet) != named {
         return Err(FraudError::NotTheNamedSet);
     }
-    if certifies(&e.namedSet, &checkpoint) {
+    if certifies(&e.namedSet, &domain.votes().child(checkpoint.header.chainId), &checkpoint) {
         return Err(FraudError::Certified);
     }
     Ok(FraudVerdict::at(FraudKind::UncertifiedCheckpoint, shown.height))
 }
 
-/// Whether `checkpoint`'s certificate certifies its header against `set`, as a parent whose
-/// active set it is checks it (a set that is no set certifies nothing).
-fn certifies(set: &[Validator], checkpoint: &Checkpoint) -> bool {
-    ValidatorSet::new(set.to_vec()).is_ok_and(|set| set.verify_checkpoint(checkpoint).is_ok())
+/// Whether `checkpoint`'s certificate certifies its header against `set` in vote domain
+/// `votes`, as a parent whose active set it is checks it (a set that is no set certifies
+/// nothing).
+fn certifies(set: &[Validator], votes: &VoteDomain, checkpoint: &Checkpoint) -> bool {
+    ValidatorSet::new(set.to_vec())
+        .is_ok_and(|set| set.verify_checkpoint(votes, checkpoint).is_ok())
 }

@@ -24,25 +24,27 @@
 //! stay safe — but takes no stake: the proof shows that more than a third is faulty, not who.
 
 use super::{FraudError, FraudKind, FraudVerdict};
-use crate::certificate::ValidatorSet;
+use crate::certificate::{ValidatorSet, VoteDomain};
 use crate::types::{CommitCertificate, FraudKind as SolFraudKind};
 
-/// Equivocation: two valid certificates for different blocks at one height. The chain rolls
+/// Equivocation: two valid certificates for different blocks at one height, both in the
+/// chain's vote domain `domain` (what its validators signed on another chain or deployment is
+/// no equivocation here). The chain rolls
 /// back to that height. Of the same round, everyone who signed both is a culprit; of different
 /// rounds, nobody is (see the [module](self) on why an honest validator may sign both). No
 /// chain has a block at height 0: certificates there prove nothing (a verdict of 0 would set a
 /// rollback to nothing, unfreezing the chain).
 pub fn verify_equivocation(
     set: &ValidatorSet,
-    chain_id: u64,
+    domain: &VoteDomain,
     a: &CommitCertificate,
     b: &CommitCertificate,
 ) -> Result<FraudVerdict, FraudError> {
     if a.height == 0 || a.height != b.height || a.blockHash == b.blockHash {
         return Err(FraudError::NotConflicting);
     }
-    set.verify_certificate(chain_id, a)?;
-    set.verify_certificate(chain_id, b)?;
+    set.verify_certificate(domain, a)?;
+    set.verify_certificate(domain, b)?;
     let culprits = signed_both_in_one_round(set, a, b)?;
     Ok(FraudVerdict { kind: FraudKind::Equivocation, height: a.height, culprits })
 }

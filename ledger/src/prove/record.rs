@@ -132,6 +132,6 @@ pub(super) fn uncertified_checkpoint_proof(
         checkpoint: cx.included(height, index)?,
         namedSet: named_set,
     };
-    verify_uncertified_checkpoint(cx.domain.chain_id, cx.anchor, &ev).map_err(refuted)?;
+    verify_uncertified_checkpoint(cx.domain, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::UncertifiedCheckpoint, &ev))
 }

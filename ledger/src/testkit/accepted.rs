@@ -47,7 +47,8 @@ pub(super) fn accepted_checkpoint(
     header.validatorSetHash = crate::types::Validator::set_hash(&registration.validators);
     let signers: Vec<_> = keys.iter().enumerate().collect();
     checkpoint.certificate =
-        crate::certificate::certify(&set, &signers, &checkpoint.header, 0).expect("certified");
+        crate::certificate::certify(&set, &signers, &d.votes().child(child), &checkpoint.header, 0)
+            .expect("certified");
     let txs = [
         crate::build::register_child_tx(&registration),
         crate::build::child_checkpoint_tx(&checkpoint, at),

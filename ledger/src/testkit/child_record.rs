@@ -136,7 +136,8 @@ fn certified_checkpoint(
     let header = &mut checkpoint.header;
     (header.chainId, header.height, header.validatorSetHash) = (child, height, set.hash());
     let signing: Vec<_> = keys.iter().enumerate().take(signers).collect();
-    let certificate = crate::certificate::certify(&set, &signing, &checkpoint.header, 0);
+    let votes = super::votes(child);
+    let certificate = crate::certificate::certify(&set, &signing, &votes, &checkpoint.header, 0);
     checkpoint.certificate = certificate.expect("a certificate of its signers");
     crate::build::child_checkpoint_tx(&checkpoint, Default::default())
 }

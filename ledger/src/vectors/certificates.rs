@@ -3,8 +3,9 @@
 
 use super::{h, outcome};
 use crate::bls::{hash_to_g1, BlsPublicKey, VOTE_DST};
-use crate::certificate::{certify, vote_sign_bytes, VoteType};
+use crate::certificate::{certify, vote_sign_bytes, VoteDomain, VoteType};
 use crate::testkit;
+use alloy_primitives::Address;
 use alloy_sol_types::SolValue;
 use serde_json::{json, Value};
 
@@ -23,18 +24,47 @@ pub(super) fn certificates() -> Value {
                     cert: crate::types::CommitCertificate,
                     header: &crate::types::BlockHeader| {
         let cp = crate::types::Checkpoint { header: header.clone(), certificate: cert };
-        let result = set.verify_checkpoint(&cp);
+        let result = set.verify_checkpoint(testkit::domain().votes(), &cp);
         cases.push(json!({ "name": name, "checkpoint": h(cp.abi_encode()), "expect": outcome(&result, |p| json!(p.to_string())) }));
     };
-    push("all_signed", certify(&set, &all, &header, 0).expect("cert"), &header);
-    push("three_of_four", certify(&set, &all[1..], &header, 2).expect("cert"), &header);
-    push("two_of_four", certify(&set, &all[2..], &header, 0).expect("cert"), &header);
-    let mut lying_bitmap = certify(&set, &all[1..], &header, 0).expect("cert");
+    push(
+        "all_signed",
+        certify(&set, &all, testkit::domain().votes(), &header, 0).expect("cert"),
+        &header,
+    );
+    push(
+        "three_of_four",
+        certify(&set, &all[1..], testkit::domain().votes(), &header, 2).expect("cert"),
+        &header,
+    );
+    push(
+        "two_of_four",
+        certify(&set, &all[2..], testkit::domain().votes(), &header, 0).expect("cert"),
+        &header,
+    );
+    let mut lying_bitmap =
+        certify(&set, &all[1..], testkit::domain().votes(), &header, 0).expect("cert");
     lying_bitmap.signerBitmap = vec![0b1011].into();
     push("bitmap_claims_non_signer", lying_bitmap, &header);
     let mut other = header.clone();
     other.timestamp = 99;
-    push("certificate_of_other_header", certify(&set, &all, &header, 0).expect("cert"), &other);
+    push(
+        "certificate_of_other_header",
+        certify(&set, &all, testkit::domain().votes(), &header, 0).expect("cert"),
+        &other,
+    );
+    // The same committee and chain id on another deployment of the root, and on another L1:
+    // its votes there certify nothing here.
+    let (l1, root) = (testkit::ROOT_CHAIN_ID, Address::repeat_byte(0xd0));
+    for (name, elsewhere) in [
+        ("certified_for_another_root", VoteDomain::of_path(l1, root, &[testkit::CHAIN_ID])),
+        (
+            "certified_on_another_l1",
+            VoteDomain::of_path(1, testkit::ROOT_CONTRACT, &[testkit::CHAIN_ID]),
+        ),
+    ] {
+        push(name, certify(&set, &all, &elsewhere, &header, 0).expect("cert"), &header);
+    }
     let pops: Vec<Value> = keys
         .iter()
         .zip(set.validators())
@@ -44,7 +74,7 @@ pub(super) fn certificates() -> Value {
         .iter()
         .map(|(height, round)| {
             let msg = vote_sign_bytes(
-                testkit::CHAIN_ID,
+                testkit::domain().votes(),
                 *height,
                 *round,
                 VoteType::Precommit,

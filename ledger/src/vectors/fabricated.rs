@@ -1,7 +1,7 @@
 //! The fabricated and broken histories the fraud vectors prove: checkpoints a quorum could
 //! certify over a fork, a forged block or headers that break what they owe their parents.
 
-use crate::certificate::certify;
+use crate::certificate::{certify, VoteDomain};
 use crate::testkit::{self, FraudWorld};
 use crate::types::MerkleProof;
 use alloy_primitives::{B256, U256};
@@ -40,7 +40,8 @@ pub(super) fn broken_headers(world: &FraudWorld) -> Fabricated {
     chain.commit_edited(vec![], |h| h.txRoot = root);
     let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    let certificate =
+        certify(&set, &signers, testkit::domain().votes(), &header, 0).expect("certificate");
     let real = world.chain.clone();
     Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
 }
@@ -69,7 +70,8 @@ pub(super) fn fabricate_at(world: &FraudWorld, height: u64, anchor: u64) -> Fabr
     let chain = real.fabricate(height, anchor);
     let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    let certificate =
+        certify(&set, &signers, testkit::domain().votes(), &header, 0).expect("certificate");
     Fabricated { chain, real, checkpoint: crate::types::Checkpoint { header, certificate } }
 }
 
@@ -84,7 +86,8 @@ pub(super) fn tip_certified_by_1_to_3(chain: &testkit::TestChain) -> crate::type
     let (keys, set) = testkit::committee(4);
     let header = chain.tip().clone();
     let signers: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let certificate = certify(&set, &signers, &header, 0).expect("certificate");
+    let certificate =
+        certify(&set, &signers, testkit::domain().votes(), &header, 0).expect("certificate");
     crate::types::Checkpoint { header, certificate }
 }
 
@@ -110,7 +113,8 @@ pub(super) fn certified_fork(world: &FraudWorld) -> CertifiedFork {
     let by_0_to_2: Vec<_> = keys.iter().enumerate().take(3).collect();
     let mut real = world.chain.clone();
     real.commit(vec![]);
-    let certified = certify(&set, &by_0_to_2, real.tip(), 0).expect("certificate");
+    let certified =
+        certify(&set, &by_0_to_2, testkit::domain().votes(), real.tip(), 0).expect("certificate");
     let mut fork = world.chain.clone();
     let carols = crate::types::UtxoPos::new(3, 0, 0);
     let paid = world.chain.blocks[2].transactions[0].transaction.outputs[0].clone();
@@ -118,7 +122,8 @@ pub(super) fn certified_fork(world: &FraudWorld) -> CertifiedFork {
     let (carol, domain) = (testkit::user("carol-0"), &fork.domain);
     let payment = crate::build::transfer(domain, &[(carols, &carol)], vec![to_mallory]);
     fork.commit_unchecked(vec![payment]);
-    let agreeing = certify(&set, &by_0_to_2, fork.tip(), 0).expect("certificate");
+    let agreeing =
+        certify(&set, &by_0_to_2, testkit::domain().votes(), fork.tip(), 0).expect("certificate");
     fork.commit_unchecked(vec![]);
     fork.commit_unchecked(vec![]);
     let checkpoint = tip_certified_by_1_to_3(&fork);
@@ -238,4 +243,43 @@ pub(super) fn broken_history_json(e: &crate::types::BrokenHistoryEvidence) -> se
         "other": e.other.to_string(),
         "underBroken": h(e.underBroken.abi_encode()),
     })
+}
+
+/// The pairs of certificates the equivocation vectors prove, by name, over the chain's block
+/// 3 and a twin of it: validators 0 to 2 and 1 to 3 in one round (1 and 2 convicted), in two
+/// rounds (a fork honest validators may have signed both sides of: `fraud::forks`), one
+/// certificate twice, two at height 0 (where no chain has a block: a proof of them would set a
+/// convicted chain's rollback to nothing, and unfreeze it), and the twin certified by the same
+/// committee for the same chain id on another deployment of the root (no vote of this chain).
+pub(super) fn equivocations(
+    chain: &testkit::TestChain,
+) -> Vec<(&'static str, crate::types::CommitCertificate, crate::types::CommitCertificate)> {
+    let (keys, set) = testkit::committee(4);
+    let votes = chain.domain.votes();
+    let honest = chain.blocks[2].header.clone();
+    let mut twin = honest.clone();
+    twin.timestamp += 1;
+    let first: Vec<_> = keys.iter().enumerate().take(3).collect();
+    let last: Vec<_> = keys.iter().enumerate().skip(1).collect();
+    let cert = |signers: &[(usize, &crate::bls::BlsSecretKey)], votes, header, round| {
+        certify(&set, signers, votes, header, round).expect("certificate")
+    };
+    let a = cert(&first, votes, &honest, 0);
+    let zero = |header: &crate::types::BlockHeader| crate::types::BlockHeader {
+        height: 0,
+        ..header.clone()
+    };
+    let (l1, testnet) = (chain.domain.root_chain_id, alloy_primitives::Address::repeat_byte(0xd0));
+    let elsewhere = VoteDomain::of_path(l1, testnet, &[chain.domain.chain_id]);
+    vec![
+        ("equivocation", a.clone(), cert(&last, votes, &twin, 0)),
+        ("equivocation_across_rounds", a.clone(), cert(&last, votes, &twin, 1)),
+        ("equivocation_honest", a.clone(), a.clone()),
+        (
+            "equivocation_at_height_zero",
+            cert(&first, votes, &zero(&honest), 0),
+            cert(&last, votes, &zero(&twin), 1),
+        ),
+        ("equivocation_across_deployments", a, cert(&last, &elsewhere, &twin, 0)),
+    ]
 }

@@ -191,7 +191,7 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
     let (keys, set) = testkit::committee(4);
     let anchor_cert = testkit::certify_all(&set, &keys, anchor);
     let three: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let of_three = certify(&set, &three, anchor, 0).expect("a quorum");
+    let of_three = certify(&set, &three, d.votes(), anchor, 0).expect("a quorum");
     let mut push = |name: &str,
                     kind: &str,
                     evidence: Value,
@@ -510,33 +510,12 @@ fn fraud_vectors(world: &FraudWorld) -> Value {
         payout_names.push(name);
     }
 
-    let honest_header = chain.blocks[2].header.clone();
-    let mut twin = honest_header.clone();
-    twin.timestamp += 1;
-    let first: Vec<_> = keys.iter().enumerate().take(3).collect();
-    let last: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    let cert_a = certify(&set, &first, &honest_header, 0).expect("certificate");
-    let cert_b = certify(&set, &last, &twin, 0).expect("certificate");
-    // The same quorums in different rounds: a fork honest validators may have signed both
-    // sides of (`fraud::forks`).
-    let cert_later = certify(&set, &last, &twin, 1).expect("certificate");
-    // Two blocks certified at height 0, where no chain has a block: refused, or a proof of
-    // them would set a convicted chain's rollback to nothing, and unfreeze it.
-    let at_zero = |header: &crate::types::BlockHeader, signers, salt| {
-        let header = crate::types::BlockHeader { height: 0, ..header.clone() };
-        certify(&set, signers, &header, salt).expect("certificate")
-    };
-    let (zero_a, zero_b) = (at_zero(&honest_header, &first, 0), at_zero(&twin, &last, 1));
-    for (name, a, b) in [
-        ("equivocation", &cert_a, &cert_b),
-        ("equivocation_across_rounds", &cert_a, &cert_later),
-        ("equivocation_honest", &cert_a, &cert_a),
-        ("equivocation_at_height_zero", &zero_a, &zero_b),
-    ] {
+    for (name, a, b) in fabricated::equivocations(chain) {
+        let (a, b) = (&a, &b);
         let evidence = EquivocationEvidence { a: a.clone(), b: b.clone() }.abi_encode();
         let shown = json!({ "a": h(a.abi_encode()), "b": h(b.abi_encode()) });
         let proof = prove(SolFraudKind::Equivocation, &|| evidence.clone());
-        push(name, "Equivocation", shown, proof, fraud::verify_equivocation(&set, id, a, b));
+        push(name, "Equivocation", shown, proof, fraud::verify_equivocation(&set, d.votes(), a, b));
     }
 
     // Two checkpoints that disagree about a block: the fork's checkpoint at 6 (submitted by

@@ -114,8 +114,7 @@ pub(super) fn uncertified_cases(
     ];
     all.into_iter()
         .map(|(name, e)| {
-            let verdict =
-                fraud::verify_uncertified_checkpoint(chain.domain.chain_id, chain.tip(), &e);
+            let verdict = fraud::verify_uncertified_checkpoint(&chain.domain, chain.tip(), &e);
             (name, e, verdict)
         })
         .collect()

@@ -178,7 +178,7 @@ fuzz_target!(
         .abi_encode(),
     |bytes| {
         if let Some(cp) = typed(decode::<Checkpoint>("Checkpoint", bytes, 1 << 16)) {
-            let _ = committee().verify_checkpoint(&cp);
+            let _ = committee().verify_checkpoint(&testkit::votes(7), &cp);
         }
     }
 );
@@ -189,8 +189,8 @@ fuzz_target!(
     || certificate().abi_encode(),
     |bytes| {
         if let Some(cert) = typed(decode::<CommitCertificate>("CommitCertificate", bytes, 1 << 16)) {
-            let _ = committee().verify_certificate(7, &cert);
-            let _ = verify_equivocation(committee(), 7, &cert, certificate());
+            let _ = committee().verify_certificate(&testkit::votes(7), &cert);
+            let _ = verify_equivocation(committee(), &testkit::votes(7), &cert, certificate());
         }
     }
 );

@@ -267,12 +267,12 @@ proptest! {
         let (keys, set): (_, ValidatorSet) = testkit::committee(4);
         let header = plasma_ledger::BlockHeader { chainId: 7, height: 3, ..Default::default() };
         let cp = Checkpoint { certificate: testkit::certify_all(&set, &keys, &header), header };
-        prop_assert!(set.verify_checkpoint(&cp).is_ok());
+        prop_assert!(set.verify_checkpoint(&testkit::votes(7), &cp).is_ok());
         let mut bytes = cp.abi_encode();
         let at = at % bytes.len();
         bytes[at] ^= flip;
         if let Ok(c) = decode::<Checkpoint>("Checkpoint", &bytes, 1 << 16) {
-            prop_assert!(set.verify_checkpoint(&c).is_err());
+            prop_assert!(set.verify_checkpoint(&testkit::votes(7), &c).is_err());
         }
     }
 
@@ -324,16 +324,16 @@ proptest! {
         twin.timestamp = twin.timestamp.wrapping_add(1 + seed % 100);
         let a: Vec<_> = keys.iter().enumerate().take(3).collect();
         let b: Vec<_> = keys.iter().enumerate().skip(1).collect();
-        let ca = plasma_ledger::certificate::certify(&set, &a, &h, 0).unwrap();
-        let cb = plasma_ledger::certificate::certify(&set, &b, &twin, 0).unwrap();
-        let v = fraud::verify_equivocation(&set, id, &ca, &cb).unwrap();
+        let ca = plasma_ledger::certificate::certify(&set, &a, &testkit::votes(h.chainId), &h, 0).unwrap();
+        let cb = plasma_ledger::certificate::certify(&set, &b, &testkit::votes(twin.chainId), &twin, 0).unwrap();
+        let v = fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &cb).unwrap();
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![1, 2]));
         // Of different rounds, the same two quorums are a fork an honest validator may have
         // signed both sides of: proven, nobody convicted.
-        let later = plasma_ledger::certificate::certify(&set, &b, &twin, 1 + (seed % 3) as u32).unwrap();
-        let v = fraud::verify_equivocation(&set, id, &ca, &later).unwrap();
+        let later = plasma_ledger::certificate::certify(&set, &b, &testkit::votes(twin.chainId), &twin, 1 + (seed % 3) as u32).unwrap();
+        let v = fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &later).unwrap();
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![]));
-        prop_assert_eq!(fraud::verify_equivocation(&set, id, &ca, &ca), Err(fraud::FraudError::NotConflicting));
+        prop_assert_eq!(fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &ca), Err(fraud::FraudError::NotConflicting));
         // Conflicting checkpoints: the fork's checkpoint at 6 against one of the chain's at
         // each height h below it, compared at each height j <= h, convicts from h + 1 exactly
         // where the two histories disagree (from 4 on).

@@ -24,6 +24,7 @@ pub enum Forgery {
 /// it.
 fn forged_checkpoint(
     store: &Store,
+    domain: &SigningDomain,
     key: &plasma_ledger::signing::UserKey,
 ) -> Result<Vec<SignedTransaction>, StoreError> {
     use plasma_ledger::{BlockHeader, Checkpoint, Validator};
@@ -48,7 +49,9 @@ fn forged_checkpoint(
             nextValidatorSetHash: set.hash(),
             ..Default::default()
         };
-        let Some(certificate) = plasma_ledger::certificate::certify(&set, &[(0, &bls)], &header, 0)
+        let votes = domain.votes().child(chain);
+        let Some(certificate) =
+            plasma_ledger::certificate::certify(&set, &[(0, &bls)], &votes, &header, 0)
         else {
             return Ok(vec![]);
         };
@@ -67,7 +70,7 @@ pub(super) fn forged(
     forgery: Forgery,
 ) -> Result<Vec<SignedTransaction>, StoreError> {
     match forgery {
-        Forgery::OwnSetCheckpoint => forged_checkpoint(store, key),
+        Forgery::OwnSetCheckpoint => forged_checkpoint(store, domain, key),
         spend => forged_transfers(store, domain, key, spend),
     }
 }

@@ -227,7 +227,7 @@ impl State<'_> {
         }
         let engine = abci::decode_commit(carried).map_err(|e| format!("last commit: {e}"))?;
         let set = self.schedule.at(head.height);
-        let cert = certificate::aggregate(self.domain.chain_id, &set, &engine)
+        let cert = certificate::aggregate(self.domain.votes(), &set, &engine)
             .map_err(|e| format!("last commit: {e}"))?;
         if cert.height != head.height || cert.blockHash != head.hash {
             return Err(format!(
@@ -368,7 +368,7 @@ impl State<'_> {
         let (commit, block) = req.txs.split_first().ok_or_else(|| fail("no commit".into()))?;
         let cert = abci::decode_commit(commit).map_err(|e| fail(format!("commit: {e}")))?;
         let certificate =
-            certificate::aggregate(self.domain.chain_id, &self.schedule.at(height), &cert)
+            certificate::aggregate(self.domain.votes(), &self.schedule.at(height), &cert)
                 .map_err(|e| fail(format!("certificate: {e}")))?;
         let hash = self.judge(block)?.map_err(|r| fail(r.to_string()))?;
         if certificate.blockHash != hash {

@@ -15,6 +15,7 @@ fn app(dir: &std::path::Path) -> PlasmaApp {
         chain_id: 7,
         root_chain_id: 31337,
         root_contract: Address::repeat_byte(0xc0),
+        parents: Vec::new(),
         validators: vec![GenesisValidator {
             operator: op,
             bls_pubkey: hex::encode(key.public_key().to_eip2537()),

@@ -112,6 +112,7 @@ fn setup(
         chain_id: 7,
         root_chain_id: 31337,
         root_contract: Address::repeat_byte(0xc0),
+        parents: Vec::new(),
         validators: homes
             .iter()
             .map(|h| daemon::genesis_validator(&h.0, 100))

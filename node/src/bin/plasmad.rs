@@ -41,6 +41,10 @@ enum Command {
         /// Root contract address.
         #[arg(long, default_value = "0x0000000000000000000000000000000000000000")]
         root_contract: String,
+        /// The plasma chains above this one, the root's child first (none under the root):
+        /// its votes name them.
+        #[arg(long = "parent-chain", value_delimiter = ',')]
+        parents: Vec<u64>,
         /// Validator homes (each gets the genesis; power 100 each).
         #[arg(long = "validator", required = true)]
         validators: Vec<PathBuf>,
@@ -119,6 +123,7 @@ fn main() -> eyre::Result<()> {
             chain_id,
             root_chain_id,
             root_contract,
+            parents,
             validators: homes,
             deposits,
         } => {
@@ -143,6 +148,7 @@ fn main() -> eyre::Result<()> {
                 chain_id,
                 root_chain_id,
                 root_contract: root_contract.parse().wrap_err("root contract")?,
+                parents,
                 validators,
                 deposits,
             };

@@ -61,6 +61,7 @@ pub(super) async fn start_engine(
     app: &PlasmaApp,
 ) -> eyre::Result<Engine> {
     let (cfg, chain_id, address) = (&setup.cfg, setup.chain_id, setup.address);
+    let votes = *setup.genesis.domain.votes();
     let mut p2p = mcfg::P2pConfig {
         listen_addr: multiaddr(&cfg.p2p.listen, "p2p.listen")?,
         persistent_peers: cfg
@@ -78,7 +79,7 @@ pub(super) async fn start_engine(
         value_sync: mcfg::ValueSyncConfig::default(),
     };
 
-    let signer = BlsSigner::new(chain_id, setup.keys.bls.clone());
+    let signer = BlsSigner::new(votes, setup.keys.bls.clone());
     let codec = BorshCodec;
     let public = signer.public_key().to_eip2537().to_vec();
     let proof = signer
@@ -92,7 +93,7 @@ pub(super) async fn start_engine(
         address.to_string(),
         proof_bytes,
     );
-    let verifier = Box::new(BlsVerifier::new(chain_id));
+    let verifier = Box::new(BlsVerifier::new(votes));
     let consensus = ConsensusContext::new_validator(address, verifier, Box::new(signer.clone()));
     let wal = home.wal();
     std::fs::create_dir_all(wal.parent().expect("wal has a parent"))?;
@@ -139,6 +140,7 @@ pub(super) async fn start_engine(
 
     let shim = ShimConfig {
         chain_id,
+        votes,
         validators: app.schedule(),
         signer: Some((signer, address)),
         timeouts: cfg.consensus.timeouts(),

@@ -60,7 +60,8 @@ async fn connect(setup: &Setup, p: &ParentSection) -> eyre::Result<Arc<dyn Paren
         info!(rpc = %p.rpc, %root, finality = ?p.finality(), "following the parent");
         return Ok(Arc::new(ethereum));
     };
-    let domain = SigningDomain::new(pp.chain_id, genesis.root_chain_id, root);
+    let above: Vec<u64> = pp.ancestors.iter().map(|a| a.chain_id).collect();
+    let domain = SigningDomain::under(&above, pp.chain_id, genesis.root_chain_id, root);
     // Until the parent serves its first block, there is nothing to follow.
     let mut quiet = crate::periodic::Quiet::new("cannot reach the plasma parent");
     let parent = loop {
@@ -90,9 +91,10 @@ async fn parent_sets(
 ) -> Result<Box<dyn plasma_bridge::light::SetSource>, ParentError> {
     let top = pp.ancestors.first().map_or(pp.chain_id, |a| a.chain_id);
     let mut sets: Box<dyn plasma_bridge::light::SetSource> = Box::new((ethereum.clone(), top));
+    let ids: Vec<u64> = pp.ancestors.iter().map(|a| a.chain_id).collect();
     for (k, ancestor) in pp.ancestors.iter().enumerate() {
         let below = pp.ancestors.get(k + 1).map_or(pp.chain_id, |a| a.chain_id);
-        let domain = SigningDomain::new(ancestor.chain_id, root_chain_id, root);
+        let domain = SigningDomain::under(&ids[..k], ancestor.chain_id, root_chain_id, root);
         // A follower only: it never submits, so it needs no beneficiary.
         let follower =
             PlasmaParent::connect(domain, below, None, ancestor.endpoints.clone(), sets).await?;

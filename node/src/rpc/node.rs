@@ -34,6 +34,7 @@ impl Node for RpcState {
             chain_id: domain.chain_id,
             root_chain_id: domain.root_chain_id,
             root_contract: domain.root_contract.to_vec(),
+            parent_chain_ids: domain.parents().to_vec(),
             height,
             last_block_hash: hash.to_vec(),
             last_block_time: time,

@@ -39,8 +39,10 @@ async fn prove_equivocation(
         .with_store(|s| s.certificate(height))?
         .ok_or_else(|| eyre::eyre!("certificate {height} missing"))?;
     let set = app.schedule().at(height);
-    let verdict = plasma_ledger::fraud::verify_equivocation(set.ledger(), chain_id, &theirs, &ours)
-        .map_err(|e| eyre::eyre!("the two certificates do not prove equivocation: {e}"))?;
+    let votes = app.domain();
+    let verdict =
+        plasma_ledger::fraud::verify_equivocation(set.ledger(), votes.votes(), &theirs, &ours)
+            .map_err(|e| eyre::eyre!("the two certificates do not prove equivocation: {e}"))?;
     let culprits: Vec<String> = verdict
         .culprits
         .iter()

@@ -26,6 +26,7 @@ fn genesis(keys: &[BlsSecretKey], alice: Address) -> Genesis {
         chain_id: 7,
         root_chain_id: 31337,
         root_contract: Address::repeat_byte(0xc0),
+        parents: Vec::new(),
         validators: keys
             .iter()
             .enumerate()
@@ -53,7 +54,7 @@ async fn commit_for(keys: &[BlsSecretKey], height: u64, block: B256) -> Bytes {
         let who = ValidatorAddress(Address::with_last_byte(i as u8 + 1));
         let vote =
             ctx.new_precommit(Height(height), Round::new(0), NilOrVal::Val(BlockHash(block)), who);
-        let signed = BlsSigner::new(7, k.clone()).sign_vote(vote).await.unwrap();
+        let signed = BlsSigner::new(testkit::votes(7), k.clone()).sign_vote(vote).await.unwrap();
         sigs.push(CommitSignature::new(who, signed.signature));
     }
     abci::encode_commit(&CommitCertificate {

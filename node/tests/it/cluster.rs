@@ -35,9 +35,9 @@ fn assert_agree(cluster: &Cluster, nodes: &[usize], height: u64) {
     for (block, cert) in &reference {
         let cp =
             plasma_ledger::Checkpoint { header: block.header.clone(), certificate: cert.clone() };
-        loaded.validators.ledger().verify_checkpoint(&cp).unwrap_or_else(|e| {
-            panic!("certificate of block {} does not verify: {e}", block.header.height)
-        });
+        loaded.validators.ledger().verify_checkpoint(loaded.domain.votes(), &cp).unwrap_or_else(
+            |e| panic!("certificate of block {} does not verify: {e}", block.header.height),
+        );
     }
     for i in &nodes[1..] {
         let other = cluster.chain(*i, height);

@@ -310,7 +310,8 @@ fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_stand
     let patient = toml.replace("withholding_timeout_ms = 3000", "withholding_timeout_ms = 600000");
     std::fs::write(&config, patient).unwrap();
     let keys = cluster.validator_keys();
-    let set = cluster.genesis.clone().check().unwrap().validators.ledger().clone();
+    let loaded = cluster.genesis.clone().check().unwrap();
+    let (set, votes) = (loaded.validators.ledger().clone(), *loaded.domain.votes());
     let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
     let forger = operators[0];
     cluster.start_all();
@@ -342,8 +343,8 @@ fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_stand
             ..Default::default()
         };
         let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
-        let (a, b) =
-            (certify(&set, &signers, &header(1), 0), certify(&set, &signers, &header(2), 0));
+        let certify = |fill| certify(&set, &signers, &votes, &header(fill), 0);
+        let (a, b) = (certify(1), certify(2));
         let evidence = plasma_ledger::EquivocationEvidence { a: a.unwrap(), b: b.unwrap() };
         let proof = plasma_ledger::FraudProof {
             kind: plasma_ledger::FraudKind::Equivocation as u8,

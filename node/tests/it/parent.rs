@@ -537,8 +537,10 @@ fn a_validator_bonded_on_the_root_joins_at_the_next_epoch() {
         let parent =
             EthereumParent::connect(&endpoint, root.address(), Finality::Confirmations(0), 0, None)
                 .unwrap();
-        let genesis = cluster.genesis.clone().check().unwrap().validators.ledger().clone();
-        let mut client = LightClient::new(chain_id, genesis, sources, Box::new((parent, chain_id)));
+        let loaded = cluster.genesis.clone().check().unwrap();
+        let genesis = loaded.validators.ledger().clone();
+        let sets = Box::new((parent, chain_id));
+        let mut client = LightClient::new(&loaded.domain, genesis, sources, sets);
         while client.head().0 < top {
             client.next().await.unwrap().expect("a block the nodes hold");
         }
@@ -678,8 +680,8 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     const EPOCH: u64 = 4;
     let UnderRoot { rt, dev, root, chain_id, mut cluster } = under_root(4, EPOCH, 60);
     let keys = cluster.validator_keys();
-    let genesis = cluster.genesis.clone().check().unwrap().validators;
-    let set = genesis.ledger().clone();
+    let loaded = cluster.genesis.clone().check().unwrap();
+    let (set, votes) = (loaded.validators.ledger().clone(), *loaded.domain.votes());
     cluster.start_all();
     let (forged_at, forged_hash, rollback) = rt.block_on(async {
         let last = checkpointed(&root, chain_id, EPOCH).await;
@@ -692,7 +694,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
             ..Default::default()
         };
         let signers: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
-        let cert = certify(&set, &signers, &forged, 0).unwrap();
+        let cert = certify(&set, &signers, &votes, &forged, 0).unwrap();
         root.submit_checkpoint(dev.accounts[0], &forged, &cert).await.unwrap();
         (forged.height, forged.hash(), frozen(&root, chain_id).await.0)
     });
@@ -718,7 +720,7 @@ fn a_conflicting_checkpoint_is_proven_as_equivocation() {
     assert_eq!(forged.blockHash, forged_hash, "the proof names the forged checkpoint");
     let (block, _) = cluster.chain(0, forged_at).pop().unwrap();
     assert_eq!(honest.blockHash, block.header.hash(), "and the chain's own block");
-    set.verify_certificate(chain_id, &honest).expect("an honest quorum");
+    set.verify_certificate(&votes, &honest).expect("an honest quorum");
     let signed_both: Vec<usize> = set
         .signers(&honest.signerBitmap)
         .unwrap()

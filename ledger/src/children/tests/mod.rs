@@ -76,7 +76,14 @@ fn child_checkpoint(id: u64, blocks: u64, signers: &[usize]) -> Checkpoint {
     }
     let header = child.tip().clone();
     let keys: Vec<_> = signers.iter().map(|i| (*i, &keys[*i])).collect();
-    let certificate = crate::certificate::certify(&set, &keys, &header, 0).expect("certify");
+    let certificate = crate::certificate::certify(
+        &set,
+        &keys,
+        &crate::testkit::votes(header.chainId),
+        &header,
+        0,
+    )
+    .expect("certify");
     Checkpoint { header, certificate }
 }
 
@@ -187,6 +194,7 @@ fn created_for(delta: &crate::block::StateDelta, owner: Address) -> Vec<(Address
 }
 
 mod deposit_exits;
+mod domains;
 mod exits;
 mod fraud;
 mod provers;

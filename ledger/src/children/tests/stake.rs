@@ -23,7 +23,9 @@ fn checkpoint_of(
     keys: &[(usize, &crate::bls::BlsSecretKey)],
 ) -> SignedTransaction {
     let header = child.blocks[height as usize - 1].header.clone();
-    let certificate = crate::certificate::certify(set, keys, &header, 0).expect("certify");
+    let certificate =
+        crate::certificate::certify(set, keys, &crate::testkit::votes(header.chainId), &header, 0)
+            .expect("certify");
     parent.checkpoint_tx(&Checkpoint { header, certificate })
 }
 

@@ -433,7 +433,13 @@ fn cases() -> Vec<(&'static str, Fault)> {
                     // Validators 0 and 1 of four: half the power.
                     let (keys, set) = testkit::committee(4);
                     let two: Vec<_> = keys.iter().enumerate().take(2).collect();
-                    let weak = plasma_ledger::certificate::certify(&set, &two, &header, 0);
+                    let weak = plasma_ledger::certificate::certify(
+                        &set,
+                        &two,
+                        &testkit::votes(header.chainId),
+                        &header,
+                        0,
+                    );
                     certificate = weak.unwrap_or(certificate);
                     let checkpoint = plasma_ledger::Checkpoint { header, certificate };
                     vec![first_checkpoint(c, &checkpoint)]
