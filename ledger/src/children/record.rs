@@ -197,11 +197,11 @@ impl ChildRecord {
     }
 
     /// Numbers the next configuration: the pending set (or else the active one) joined by
-    /// `validator`, which becomes the pending configuration (a pending one never acknowledged
-    /// is superseded). The root's `bond` followed by `proposeConfiguration`, without the
-    /// root's newer rules: a plasma parent still numbers a configuration on every bond, takes no
-    /// outbidding bond into a full set and has no unbonding (README, "Validators not yet held
-    /// to account").
+    /// `validator`, which becomes the pending configuration (the one it re-numbers may still
+    /// be activated by an epoch end that names it: [`ChildRecord::accept_checkpoint`]). The
+    /// root's `bond` followed by `proposeConfiguration`, without the root's newer rules: a
+    /// plasma parent takes no outbidding bond into a full set, has no minimum stake and no
+    /// unbonding (README, "Validators not yet held to account").
     pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
         let base = self.pending_set().unwrap_or(self.validators());
         if let Some(i) = base
@@ -221,8 +221,12 @@ impl ChildRecord {
     }
 
     /// Records an accepted checkpoint of block `height` (hash `hash`) whose header names
-    /// `next_set` as the next validator set. At an epoch end that names the pending set, the
-    /// pending configuration becomes active from `height + 1`, as on the root.
+    /// `next_set` as the next validator set. At an epoch end that names a configuration
+    /// numbered since the active one — the pending one, or one a later bond re-numbered — that
+    /// configuration becomes active from `height + 1` (the latest, if two have the set); a
+    /// pending one numbered after it stays pending. So a bond landing between the header and
+    /// its checkpoint (a sybil's, before each epoch end) cannot keep the set the child
+    /// acknowledged out, as a proposal cannot displace one the root's chain acknowledged.
     pub fn accept_checkpoint(&mut self, height: u64, hash: B256, next_set: B256) {
         self.last_height = height;
         self.last_hash = hash;
@@ -230,14 +234,19 @@ impl ChildRecord {
         self.last_named_set = self.set_hash();
         self.last_next_set = next_set;
         let epoch = self.params.epochLength;
-        let names_pending = self.pending_set().is_some_and(|s| Validator::set_hash(s) == next_set);
-        if epoch != 0 && height.is_multiple_of(epoch) && names_pending {
-            let pending = self.pending;
-            if let Some(c) = self.configurations.get_mut(pending as usize - 1) {
-                c.active_from = height + 1;
+        if epoch == 0 || !height.is_multiple_of(epoch) || self.pending == 0 {
+            return;
+        }
+        let since = (self.active as usize)..(self.pending as usize);
+        let Some(numbered) = self.configurations.get(since.clone()) else { return };
+        let named = numbered.iter().rposition(|c| Validator::set_hash(&c.validators) == next_set);
+        if let Some(k) = named {
+            let index = since.start + k;
+            self.configurations[index].active_from = height + 1;
+            self.active = index as u32 + 1;
+            if self.active == self.pending {
+                self.pending = 0;
             }
-            self.active = pending;
-            self.pending = 0;
         }
     }
 }

@@ -200,5 +200,6 @@ mod fraud;
 mod provers;
 mod registry;
 mod rollback;
+mod rotation;
 mod schedule;
 mod stake;
