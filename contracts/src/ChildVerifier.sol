@@ -92,6 +92,7 @@ contract ChildVerifier {
         uint256 members;
         uint64 highestCheckpoint;
         bool frozen;
+        uint256 minStake;
     }
 
     /// @notice `childRecord`, on the decoded evidence.
@@ -104,7 +105,7 @@ contract ChildVerifier {
         (uint64 child, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
         uint256 n = reg.validators.length;
         uint256 cap = n + e.earlier.length;
-        Shown memory shown = Shown(new address[](cap), new bytes32[](cap), n, 0, false);
+        Shown memory shown = Shown(new address[](cap), new bytes32[](cap), n, 0, false, reg.params.minStake);
         for (uint256 i = 0; i < n; ++i) {
             (shown.operators[i], shown.keys[i]) = (reg.validators[i].operator, keccak256(reg.validators[i].blsPubkey));
         }
@@ -212,9 +213,10 @@ contract ChildVerifier {
     }
 
     /// Whether a bond by `operator` (`t`) joins a set that holds its operator or key, that is
-    /// full, or without a proof of possession of its key.
+    /// full, without a proof of possession of its key, or stakes less than the child's minimum.
     function _refusesBond(Shown memory shown, address operator, Transaction calldata t) private view returns (bool) {
         ChildBond memory bond = abi.decode(t.data, (ChildBond));
+        if (bond.amount < shown.minStake) return true;
         bytes32 key = keccak256(bond.blsPubkey);
         for (uint256 i = 0; i < shown.members; ++i) {
             if (shown.operators[i] == operator || shown.keys[i] == key) return true;

@@ -196,6 +196,9 @@ struct ChildParams {
     uint64 exitPeriod;
     /// ETH an exit of the child's outputs bonds (paid to a successful challenger).
     uint256 exitBond;
+    /// Least wei a `BondChild` stakes (the root's `ChainParams.minStake`): sybils filling the
+    /// child's set pay at least this for each seat.
+    uint256 minStake;
 }
 
 /// Where a parent accepted a child's checkpoint: the `ChildCheckpoint` transaction

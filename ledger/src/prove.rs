@@ -451,6 +451,7 @@ pub fn build_proof(
             ChildError::AlreadyBonded(_)
             | ChildError::SetSize(_)
             | ChildError::BondPossession
+            | ChildError::BelowMinimum { .. }
             | ChildError::NotNewer { .. }
             | ChildError::AheadOfClock { .. }
             | ChildError::BondOutput

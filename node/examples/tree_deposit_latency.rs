@@ -87,7 +87,12 @@ fn main() -> eyre::Result<()> {
     );
     let (b_home, b_rpc) = node_home(&dir, "b0", &to_a)?;
     let keys = ValidatorKeys::load(&b_home.validator_key())?;
-    let params = ChildParams { epochLength: EPOCH, exitPeriod: 60, exitBond: U256::from(GWEI) };
+    let params = ChildParams {
+        epochLength: EPOCH,
+        exitPeriod: 60,
+        exitBond: U256::from(GWEI),
+        minStake: U256::from(GWEI),
+    };
     let member = (keys.operator.address(), &keys.bls, POWER);
     let registration = plasma_ledger::build::child_registration(0, params, &[member]);
     let b_id = child_chain_id(a_id, &registration);

@@ -211,6 +211,8 @@ pub fn registration(
         epochLength: epoch_length,
         exitPeriod: exit_period,
         exitBond: U256::from(CHILD_EXIT_BOND),
+        // As at the root: a seat costs at least what a genesis member's power does.
+        minStake: U256::from(POWER) * U256::from(plasma_ledger::children::POWER_UNIT),
     };
     let members: Vec<_> = keys.iter().map(|k| (k.operator.address(), &k.bls, POWER)).collect();
     plasma_ledger::build::child_registration(0, params, &members)

@@ -282,6 +282,16 @@ pub enum ChildError {
     /// A bond's key or proof of possession does not check out.
     #[error("invalid BLS key or proof of possession")]
     BondPossession,
+    /// A bond stakes less than the child's registration asks of each member.
+    #[error("a bond into child {chain} stakes {amount} wei, its minimum is {minimum}")]
+    BelowMinimum {
+        /// The child.
+        chain: u64,
+        /// What the bond stakes.
+        amount: U256,
+        /// The child's `minStake`.
+        minimum: U256,
+    },
 }
 
 impl ChildError {
@@ -316,6 +326,7 @@ impl ChildError {
                 | ChildError::EscrowLink { .. }
                 | ChildError::AlreadyBonded(_)
                 | ChildError::SetSize(_)
+                | ChildError::BelowMinimum { .. }
         )
     }
 }

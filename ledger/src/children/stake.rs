@@ -65,6 +65,10 @@ pub fn validate_bond(
     let bond: ChildBond = decode("ChildBond", payload, crate::form::MAX_BOND_BYTES)?;
     let chain = bond.childChainId;
     let mut record = live_child(view, chain)?;
+    let minimum = record.params.minStake;
+    if bond.amount < minimum {
+        return Err(ChildError::BelowMinimum { chain, amount: bond.amount, minimum });
+    }
     let power = bond_power(bond.amount)?;
     let key =
         BlsPublicKey::from_eip2537(&bond.blsPubkey).map_err(|_| ChildError::BondPossession)?;

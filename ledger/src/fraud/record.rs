@@ -8,8 +8,8 @@
 //! transaction, and prove, with no state of the parent, that it refuses:
 //!
 //! * a bond of a member's operator or key (`ChildError::AlreadyBonded`), past
-//!   [`MAX_CHILD_VALIDATORS`] members (`SetSize`) or without a proof of possession of its key
-//!   (`BondPossession`);
+//!   [`MAX_CHILD_VALIDATORS`] members (`SetSize`), without a proof of possession of its key
+//!   (`BondPossession`) or below the registration's minimum stake (`BelowMinimum`);
 //! * a checkpoint not above one shown (`NotNewer`), or stamped more than `MAX_CLOCK_DRIFT_S`
 //!   after the block that accepts it, whose header the proof holds (`AheadOfClock`);
 //! * a checkpoint, deposit, stake or bond after a fraud proof (`Frozen`);
@@ -31,7 +31,7 @@ use crate::types::{
     Output, SignedTransaction, Transaction, CHILD_DEPOSIT_BYTES, CHILD_STAKE_BYTES,
     MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
 };
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::{Address, Bytes, U256};
 
 /// A transaction of a child, as its record reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +105,8 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
 
 /// A lower bound of a parent's record of a child, from included transactions.
 struct Shown {
+    /// The least a bond stakes (the registration's, for good).
+    min_stake: U256,
     /// Operators and BLS keys of the members.
     members: Vec<(Address, Bytes)>,
     /// The highest checkpoint shown (0: none).
@@ -118,6 +120,7 @@ impl Shown {
     fn refuses_bond(&self, operator: Address, bond: &ChildBond) -> bool {
         let key = &bond.blsPubkey;
         self.frozen
+            || bond.amount < self.min_stake
             || self.members.iter().any(|(op, k)| *op == operator || k == key)
             || self.members.len() >= MAX_CHILD_VALIDATORS
             || !possessed(operator, bond)
@@ -175,6 +178,7 @@ pub fn verify_child_record(
     let chain_id = domain.chain_id;
     let (child, registration) = registered(chain_id, anchor, &e.registration)?;
     let mut shown = Shown {
+        min_stake: registration.params.minStake,
         members: registration
             .validators
             .iter()

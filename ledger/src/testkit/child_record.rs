@@ -19,12 +19,13 @@ pub(super) fn child_record_txs(
     small: u64,
     small_set: &[crate::types::Validator],
 ) -> Vec<SignedTransaction> {
-    let (keys, _) = committee(MAX_CHILD_VALIDATORS + 2);
+    let (keys, _) = committee(MAX_CHILD_VALIDATORS + 3);
     let fresh = &keys[MAX_CHILD_VALIDATORS];
-    let bond = |child: u64, key: &crate::bls::BlsSecretKey| {
+    // The children's registrations ask 2 units of each bond (`malformed::registration`).
+    let bond_of = |units: u64, child: u64, key: &crate::bls::BlsSecretKey| {
         let payload = crate::types::ChildBond {
             childChainId: child,
-            amount: U256::from(crate::types::POWER_UNIT),
+            amount: U256::from(units * crate::types::POWER_UNIT),
             blsPubkey: key.public_key().to_eip2537().to_vec().into(),
             proofOfPossession: key
                 .proof_of_possession(alice.address())
@@ -41,6 +42,7 @@ pub(super) fn child_record_txs(
         );
         sign(d, tx, &[alice])
     };
+    let bond = |child: u64, key: &crate::bls::BlsSecretKey| bond_of(2, child, key);
     let checkpoint = |height: u64, timestamp: u64| {
         let mut checkpoint = crate::types::Checkpoint::default();
         let header = &mut checkpoint.header;
@@ -82,6 +84,7 @@ pub(super) fn child_record_txs(
         challenge(small, alice, 2),
         exit_start(d, alice, input, small, 0),
         exit_start(d, alice, input, small, 1),
+        bond_of(1, small, &keys[MAX_CHILD_VALIDATORS + 2]),
     ]
 }
 
@@ -120,6 +123,9 @@ pub enum ChildRecordTx {
     ExitStart,
     /// Her exit of an output index that block's deposit does not have.
     ExitStartOfNothing,
+    /// Her bond of one unit, below the child's minimum of two, of a fresh key into the child
+    /// of four.
+    BondBelowMinimum,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first

@@ -126,8 +126,12 @@ pub(super) fn salted_registration(n: usize, salt: u64) -> crate::types::ChildReg
         .enumerate()
         .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
         .collect();
-    let params =
-        crate::types::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(1) };
+    let params = crate::types::ChildParams {
+        epochLength: 4,
+        exitPeriod: 60,
+        exitBond: U256::from(1),
+        minStake: U256::from(2 * crate::types::POWER_UNIT),
+    };
     crate::build::child_registration(salt, params, &members)
 }
 

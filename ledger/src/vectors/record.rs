@@ -36,6 +36,7 @@ pub(super) fn cases(
         ("child_record_bond_past_sixteen", evidence(full, &[], tx(T::BondIntoFull))),
         ("child_record_bond_of_a_members_key", evidence(small, &[], tx(T::BondOfMemberKey))),
         ("child_record_fresh_bond_honest", evidence(small, &[], tx(T::FreshBond))),
+        ("child_record_bond_below_minimum", evidence(small, &[], tx(T::BondBelowMinimum))),
         (
             "child_record_operator_bonded_twice",
             evidence(small, &[T::FreshBond, T::Checkpoint5], tx(T::SecondBond)),

@@ -33,7 +33,12 @@ fn registration() -> ChildRegistration {
     let (keys, set) = committee(4);
     let members: Vec<_> =
         set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
-    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let params = ChildParams {
+        epochLength: 4,
+        exitPeriod: 60,
+        exitBond: U256::from(10),
+        minStake: U256::from(1_000_000_000u64),
+    };
     plasma_ledger::build::child_registration(1, params, &members)
 }
 

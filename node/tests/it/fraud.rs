@@ -267,6 +267,7 @@ fn a_child_checkpoint_naming_the_quorums_own_set_is_proven_and_the_chain_frozen(
             epochLength: 4,
             exitPeriod: 60,
             exitBond: U256::from(ETH / 100),
+            minStake: U256::from(plasma_ledger::children::POWER_UNIT),
         };
         let registration = plasma_ledger::build::child_registration(1, params, &members);
         let tx = plasma_ledger::build::register_child_tx(&registration).abi_encode();

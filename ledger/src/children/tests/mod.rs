@@ -23,7 +23,12 @@ fn registration(n: usize, salt: u64) -> ChildRegistration {
     let (keys, set) = committee(n);
     let members: Vec<_> =
         set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
-    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let params = ChildParams {
+        epochLength: 4,
+        exitPeriod: 60,
+        exitBond: U256::from(10),
+        minStake: U256::from(100 * POWER_UNIT),
+    };
     build::child_registration(salt, params, &members)
 }
 
@@ -119,7 +124,12 @@ fn registered_child() -> (TestChain, u64, ValidatorSet, Vec<BlsSecretKey>, Vec<U
     let (keys, _) = committee(4);
     let ops: Vec<_> = (0..4).map(|i| user(&format!("operator-{i}"))).collect();
     let members: Vec<_> = ops.iter().zip(&keys).map(|(op, k)| (op.address(), k, 100)).collect();
-    let params = ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let params = ChildParams {
+        epochLength: 4,
+        exitPeriod: 60,
+        exitBond: U256::from(10),
+        minStake: U256::from(100 * POWER_UNIT),
+    };
     let reg = build::child_registration(0, params, &members);
     let set = ValidatorSet::new(reg.validators.clone()).expect("set");
     let mut parent = parent_chain();

@@ -1,6 +1,7 @@
-//! A child's rotation at a plasma parent cannot be frozen by bonding: a bond numbers a new
-//! pending configuration, but an epoch end still activates the one the child's header names,
-//! if it was numbered since the active one.
+//! Who joins a child's set at a plasma parent, and when: a bond stakes at least the child's
+//! minimum, and a child's rotation cannot be frozen by bonding: a bond numbers a new pending
+//! configuration, but an epoch end still activates the one the child's header names, if it
+//! was numbered since the active one.
 
 use super::*;
 use crate::bls::BlsSecretKey;
@@ -21,28 +22,40 @@ fn funded(names: &[&str]) -> (TestChain, u64, Vec<(UserKey, BlsSecretKey)>) {
     (parent, id, joiners)
 }
 
-/// Joiner `i`'s bond of everything it holds into child `id`.
+/// Joiner `i`'s bond of everything it holds (100 units) into child `id`.
 fn bond_tx(
     parent: &TestChain,
     id: u64,
     joiners: &[(UserKey, BlsSecretKey)],
     i: usize,
 ) -> SignedTransaction {
+    bond_of(parent, id, joiners, i, 100)
+}
+
+/// Joiner `i`'s bond of `units` into child `id`, the rest of its coin back as change.
+fn bond_of(
+    parent: &TestChain,
+    id: u64,
+    joiners: &[(UserKey, BlsSecretKey)],
+    i: usize,
+    units: u64,
+) -> SignedTransaction {
     let (who, bls) = &joiners[i];
     let bond = ChildBond {
         childChainId: id,
-        amount: U256::from(100 * POWER_UNIT),
+        amount: U256::from(units * POWER_UNIT),
         blsPubkey: bls.public_key().to_eip2537().to_vec().into(),
         proofOfPossession: bls.proof_of_possession(who.address()).to_eip2537().to_vec().into(),
         ..Default::default()
     };
     let bond = bond_on(bond, stakes_of(&parent.state, id));
-    let tx = build::transaction(
-        Kind::BondChild,
-        vec![UtxoPos::new(2, i as u32, 0)],
-        vec![],
-        bond.abi_encode(),
-    );
+    let left = U256::from((100 - units) * POWER_UNIT);
+    let change: Vec<_> = (!left.is_zero())
+        .then(|| Output::new(who.address(), Address::ZERO, left))
+        .into_iter()
+        .collect();
+    let coin = vec![UtxoPos::new(2, i as u32, 0)];
+    let tx = build::transaction(Kind::BondChild, coin, change, bond.abi_encode());
     build::sign(&parent.domain, tx, &[who])
 }
 
@@ -107,4 +120,28 @@ fn an_epoch_end_naming_a_set_older_than_the_active_one_activates_nothing() {
     record.accept_checkpoint(8, B256::repeat_byte(8), Validator::set_hash(&with_dave));
     assert_eq!((record.active, record.pending), (3, 0), "configuration 2 stays superseded");
     assert_eq!(record.configuration(2).map(|c| c.active_from), Some(0));
+}
+
+/// The registration asks 100 units of each member (`registration`): a sybil may not take a
+/// seat for less, and a refused bond moves nothing.
+#[test]
+fn a_bond_below_the_childs_minimum_stake_is_refused_and_moves_nothing() {
+    let (mut parent, id, joiners) = funded(&["mallory", "dave"]);
+    let minimum = parent.state.child(id).expect("child").params.minStake;
+    assert_eq!(minimum, U256::from(100 * POWER_UNIT));
+    let cheap = bond_of(&parent, id, &joiners, 0, 99);
+    assert_eq!(
+        refusal(&mut parent, cheap),
+        ChildError::BelowMinimum { chain: id, amount: U256::from(99 * POWER_UNIT), minimum }
+    );
+    let r = parent.state.child(id).expect("child");
+    assert_eq!((r.configurations.len(), r.pending, r.staked), (1, 0, U256::ZERO), "nothing bonded");
+    let mallory = joiners[0].0.address();
+    assert_eq!(parent.state.child_stake(id, &mallory), U256::ZERO);
+    assert!(parent.state.unspent(&UtxoPos::new(2, 0, 0)).is_some(), "her coin is still hers");
+    // The minimum itself is a seat.
+    parent.commit(vec![bond_of(&parent, id, &joiners, 1, 100)]);
+    let dave = joiners[1].0.address();
+    assert_eq!(parent.state.child_stake(id, &dave), minimum);
+    assert_eq!(parent.state.child(id).expect("child").pending, 2);
 }

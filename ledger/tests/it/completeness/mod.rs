@@ -175,6 +175,7 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::SetSize(_)
         | ChildError::AlreadyBonded(_)
         | ChildError::BondPossession
+        | ChildError::BelowMinimum { .. }
         | ChildError::NotNewer { .. }
         | ChildError::AheadOfClock { .. }
         | ChildError::BondOutput
@@ -413,6 +414,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
             Box::new(|c| child_then(c, 4, |c, _| vec![bond(c, 4, Some(0))])),
         ),
         (
+            "a bond below the child's minimum stake",
+            Box::new(|c| child_then(c, 4, |c, _| vec![bond_of(c, 1, 4, None)])),
+        ),
+        (
             "a bond past sixteen validators",
             Box::new(|c| child_then(c, 16, |c, _| vec![bond(c, 16, None)])),
         ),
@@ -545,8 +550,12 @@ fn registration_of(n: usize, salt: u64) -> plasma_ledger::ChildRegistration {
     let (keys, set) = testkit::committee(n);
     let members: Vec<_> =
         set.validators().iter().zip(&keys).map(|(v, k)| (v.operator, k, v.power)).collect();
-    let params =
-        plasma_ledger::ChildParams { epochLength: 4, exitPeriod: 60, exitBond: U256::from(10) };
+    let params = plasma_ledger::ChildParams {
+        epochLength: 4,
+        exitPeriod: 60,
+        exitBond: U256::from(10),
+        minStake: U256::from(2 * plasma_ledger::POWER_UNIT),
+    };
     build::child_registration(salt, params, &members)
 }
 
@@ -564,16 +573,22 @@ fn child_then(
     txs
 }
 
-/// Alice's bond of 1 gwei into the child of [`child_then`] with validator `key`'s BLS key,
-/// proven possessed by her (or, with `Some(other)`, a proof by validator `other`'s key).
+/// Alice's bond of 2 gwei (the child's minimum) into the child of [`child_then`] with
+/// validator `key`'s BLS key, proven possessed by her (or, with `Some(other)`, a proof by
+/// validator `other`'s key).
 fn bond(c: &TestChain, key: usize, pop_by: Option<usize>) -> SignedTransaction {
+    bond_of(c, 2, key, pop_by)
+}
+
+/// [`bond`], of `units` gwei.
+fn bond_of(c: &TestChain, units: u64, key: usize, pop_by: Option<usize>) -> SignedTransaction {
     let alice = testkit::user("alice");
     let (keys, _) = testkit::committee(key.max(pop_by.unwrap_or(0)) + 1);
     let reg = registration_of(if key >= 16 { 16 } else { 4 }, 0);
     let child = plasma_ledger::children::child_chain_id(c.domain.chain_id, &reg);
     let payload = plasma_ledger::ChildBond {
         childChainId: child,
-        amount: U256::from(plasma_ledger::POWER_UNIT),
+        amount: U256::from(units * plasma_ledger::POWER_UNIT),
         blsPubkey: keys[key].public_key().to_eip2537().to_vec().into(),
         proofOfPossession: keys[pop_by.unwrap_or(key)]
             .proof_of_possession(alice.address())

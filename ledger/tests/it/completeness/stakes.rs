@@ -69,14 +69,15 @@ fn edited(stx: &SignedTransaction, edit: impl FnOnce(&mut ChildFraudProof)) -> S
     stx
 }
 
-/// Alice's bond of one gwei of her 3 at 4:1:0 into `child` (validator key 4, possessed by
-/// her), standing on `stakes` and saying they hold `more` beyond what that makes.
+/// Alice's bond of two gwei (the child's minimum) of her 3 at 4:1:0 into `child` (validator
+/// key 4, possessed by her), standing on `stakes` and saying they hold `more` beyond what that
+/// makes.
 fn bond(c: &TestChain, child: u64, stakes: (TxRef, U256), more: u64) -> SignedTransaction {
     let alice = testkit::user("alice");
     let (keys, _) = testkit::committee(5);
     let bond = ChildBond {
         childChainId: child,
-        amount: U256::from(GWEI),
+        amount: U256::from(2 * GWEI),
         blsPubkey: keys[4].public_key().to_eip2537().to_vec().into(),
         proofOfPossession: keys[4]
             .proof_of_possession(alice.address())
@@ -87,7 +88,7 @@ fn bond(c: &TestChain, child: u64, stakes: (TxRef, U256), more: u64) -> SignedTr
     };
     let mut bond = bond_on(bond, stakes);
     bond.staked += U256::from(more);
-    alices(c, Kind::BondChild, (4, 1), 2 * GWEI, bond.abi_encode())
+    alices(c, Kind::BondChild, (4, 1), GWEI, bond.abi_encode())
 }
 
 #[test]
@@ -145,14 +146,14 @@ fn every_stake_or_bond_its_stakes_link_does_not_found_is_convicted_by_the_watche
         chain.commit_unchecked(Vec::new());
         assert_convicted(name, &chain, &before, 5, |_| 5);
     }
-    // Standing on the stake at 4:2, both are taken: the stakes hold 20 + 10 + 1 gwei.
+    // Standing on the stake at 4:2, both are taken: the stakes hold 20 + 10 + 2 gwei.
     let mut chain = before.clone();
     let then = TxRef { height: 5, index: 0 };
     let bond = bond(&chain, child, (then, U256::from(30)), 0);
     chain.commit(vec![stake(&chain, child, at(4, 2), 30), bond]);
     let record = chain.state.child(child).expect("registered");
     let held = (record.stakes_ref, record.staked);
-    assert_eq!(held, (TxRef { height: 5, index: 1 }, U256::from(30 + GWEI)));
+    assert_eq!(held, (TxRef { height: 5, index: 1 }, U256::from(30 + 2 * GWEI)));
 }
 
 #[test]
