@@ -442,8 +442,18 @@ impl Genesis {
         genesis.check().map_err(|e| ConfigError::invalid(path, e))
     }
 
-    /// Checks the genesis: keys decode, proofs of possession verify, the set is valid.
+    /// Checks the genesis: no chain twice among the chain and its parents, keys decode,
+    /// proofs of possession verify, the set is valid.
     pub fn check(self) -> Result<LoadedGenesis, String> {
+        let mut lineage = self.parents.clone();
+        lineage.push(self.chain_id);
+        lineage.sort_unstable();
+        if lineage.windows(2).any(|w| w[0] == w[1]) {
+            return Err(format!(
+                "parents {:?} name a chain twice, or chain {} itself",
+                self.parents, self.chain_id
+            ));
+        }
         let mut validators = Vec::with_capacity(self.validators.len());
         let mut pops = Vec::with_capacity(self.validators.len());
         for (i, v) in self.validators.iter().enumerate() {
@@ -587,6 +597,30 @@ mod tests {
         let bad = "chain_id = \"seven\"";
         let err = NodeConfig::load_with(&path, &[format!("parent.plasma.{bad}")]).unwrap_err();
         assert!(err.to_string().contains("not a 64-bit unsigned integer"), "{err}");
+    }
+
+    #[test]
+    fn a_genesis_naming_a_chain_twice_in_its_lineage_is_refused() {
+        let refused = |parents: Vec<u64>| {
+            let root_contract = Address::repeat_byte(0xc0);
+            let g = Genesis { chain_id: 9, root_chain_id: 1, root_contract, parents, ..empty() };
+            g.check().map(|_| ()).unwrap_err()
+        };
+        assert!(refused(vec![7, 9]).contains("or chain 9 itself"));
+        assert!(refused(vec![7, 7]).contains("name a chain twice"));
+        // A lineage without repeats goes on to the validators (here none: refused for that).
+        assert!(!refused(vec![7, 8]).contains("parents"));
+    }
+
+    fn empty() -> Genesis {
+        Genesis {
+            chain_id: 0,
+            root_chain_id: 0,
+            root_contract: Address::ZERO,
+            parents: Vec::new(),
+            validators: Vec::new(),
+            deposits: Vec::new(),
+        }
     }
 
     #[test]
