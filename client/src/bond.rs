@@ -48,6 +48,11 @@ pub async fn on_plasma_parent(
         Error::NotAChild { chain: chain_id, parent: parent.id, message: s.message().into() }
     })?;
     let before = before.into_inner();
+    // An older node reports no minimum: the parent still judges the bond.
+    let minimum = convert::u256("GetChildResponse.min_stake", &before.min_stake)?;
+    if stake < minimum {
+        return Err(Error::BelowMinimum { chain: chain_id, stake, minimum });
+    }
     let coin = parent.eth_coin(operator, stake).await?.ok_or(Error::NoCoin {
         owner: operator,
         amount: stake,

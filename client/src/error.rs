@@ -186,6 +186,16 @@ pub enum Error {
         /// The stake given.
         stake: U256,
     },
+    /// A stake below what the child's registration asks of a bond.
+    #[error("a bond into chain {chain} stakes at least {minimum} wei, not {stake}")]
+    BelowMinimum {
+        /// The chain bonded for.
+        chain: u64,
+        /// The stake given.
+        stake: U256,
+        /// The child's minimum.
+        minimum: U256,
+    },
     /// The chain to bond for is not a child of the given parent.
     #[error("chain {chain} is not a child of chain {parent} ({message})")]
     NotAChild {

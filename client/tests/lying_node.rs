@@ -242,7 +242,9 @@ impl pb::children_server::Children for Liar {
         &self,
         _: Request<pb::GetChildRequest>,
     ) -> Result<Response<pb::GetChildResponse>, Status> {
-        Ok(Response::new(pb::GetChildResponse::default()))
+        // Its registration asks two gwei of a bond.
+        let min_stake = U256::from(2_000_000_000u64).to_be_bytes::<32>().to_vec();
+        Ok(Response::new(pb::GetChildResponse { min_stake, ..Default::default() }))
     }
     async fn get_child_checkpoint(
         &self,
@@ -355,11 +357,26 @@ fn operator_keys() -> ValidatorKeys {
     }
 }
 
-/// Bonds on the lying parent at `url`: the first malformed answer stops it.
+/// Bonds the child's minimum on the lying parent at `url`: the first malformed answer stops
+/// it.
 fn bond_on(rt: &tokio::runtime::Runtime, url: &str) -> Error {
-    let stake = U256::from(1_000_000_000u64);
+    let stake = U256::from(2_000_000_000u64);
     let bonded = rt.block_on(bond::on_plasma_parent(url, 9, &operator_keys(), stake));
     bonded.expect_err("a lying parent cannot be bonded on")
+}
+
+#[test]
+fn a_stake_below_the_childs_minimum_is_refused_before_a_coin_is_sought() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // The node lies about no answer the bond reads; the stake is what is short.
+    let url = serve(&rt, Lie::EscrowAmount);
+    let stake = U256::from(1_000_000_000u64);
+    let err = rt.block_on(bond::on_plasma_parent(&url, 9, &operator_keys(), stake)).unwrap_err();
+    let minimum = U256::from(2_000_000_000u64);
+    assert!(
+        matches!(err, Error::BelowMinimum { chain: 9, stake: s, minimum: m } if s == stake && m == minimum),
+        "{err}"
+    );
 }
 
 #[test]

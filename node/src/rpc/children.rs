@@ -59,6 +59,7 @@ impl Children for RpcState {
             rollback_height: record.rollback_height,
             stakes: stakes.into_iter().map(locked).collect(),
             exit_bond: amount(record.params.exitBond),
+            min_stake: amount(record.params.minStake),
             configurations: record.configurations.len() as u32,
             active_configuration: record.active,
             pending_configuration: record.pending,
