@@ -82,6 +82,17 @@ pub fn committee_set_hash() -> B256 {
     *HASH.get_or_init(|| committee(4).1.hash())
 }
 
+/// Certificate of `header` in round `round` by `signers` (index in `set`, key), in its
+/// chain's [`votes`] domain.
+pub fn certified(
+    set: &ValidatorSet,
+    signers: &[(usize, &BlsSecretKey)],
+    header: &BlockHeader,
+    round: u32,
+) -> CommitCertificate {
+    certify(set, signers, &votes(header.chainId), header, round).expect("fixture certificate")
+}
+
 /// Certificate of `header` signed by every key given, in its chain's [`votes`] domain.
 pub fn certify_all(
     set: &ValidatorSet,
@@ -89,7 +100,7 @@ pub fn certify_all(
     header: &BlockHeader,
 ) -> CommitCertificate {
     let signers: Vec<_> = keys.iter().enumerate().collect();
-    certify(set, &signers, &votes(header.chainId), header, 0).expect("fixture certificate")
+    certified(set, &signers, header, 0)
 }
 
 /// A chain in memory that keeps its blocks, so it can prove anything it contains.

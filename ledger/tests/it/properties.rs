@@ -324,13 +324,13 @@ proptest! {
         twin.timestamp = twin.timestamp.wrapping_add(1 + seed % 100);
         let a: Vec<_> = keys.iter().enumerate().take(3).collect();
         let b: Vec<_> = keys.iter().enumerate().skip(1).collect();
-        let ca = plasma_ledger::certificate::certify(&set, &a, &testkit::votes(h.chainId), &h, 0).unwrap();
-        let cb = plasma_ledger::certificate::certify(&set, &b, &testkit::votes(twin.chainId), &twin, 0).unwrap();
+        let ca = testkit::certified(&set, &a, &h, 0);
+        let cb = testkit::certified(&set, &b, &twin, 0);
         let v = fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &cb).unwrap();
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![1, 2]));
         // Of different rounds, the same two quorums are a fork an honest validator may have
         // signed both sides of: proven, nobody convicted.
-        let later = plasma_ledger::certificate::certify(&set, &b, &testkit::votes(twin.chainId), &twin, 1 + (seed % 3) as u32).unwrap();
+        let later = testkit::certified(&set, &b, &twin, 1 + (seed % 3) as u32);
         let v = fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &later).unwrap();
         prop_assert_eq!((v.kind, v.height, v.culprits), (Equivocation, 3, vec![]));
         prop_assert_eq!(fraud::verify_equivocation(&set, &testkit::votes(id), &ca, &ca), Err(fraud::FraudError::NotConflicting));

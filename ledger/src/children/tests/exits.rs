@@ -38,14 +38,7 @@ impl Game {
         );
         child.commit(vec![pay]);
         let signers: Vec<_> = keys.iter().enumerate().collect();
-        let certificate = crate::certificate::certify(
-            &set,
-            &signers,
-            &crate::testkit::votes(child.tip().chainId),
-            child.tip(),
-            0,
-        )
-        .expect("certify");
+        let certificate = crate::testkit::certified(&set, &signers, child.tip(), 0);
         let cp = Checkpoint { header: child.tip().clone(), certificate };
         let funds: Vec<_> =
             [(&alice, 30u64), (&bob, 10), (&carol, 10), (&mallory, 10), (&dave, 10)]

@@ -18,14 +18,7 @@ pub(super) fn staked_child_with_inflation(
     );
     child.commit_unchecked(vec![inflate]);
     let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
-    let certificate = crate::certificate::certify(
-        &set,
-        &signers,
-        &crate::testkit::votes(child.tip().chainId),
-        child.tip(),
-        0,
-    )
-    .expect("certify");
+    let certificate = crate::testkit::certified(&set, &signers, child.tip(), 0);
     let cp = Checkpoint { header: child.tip().clone(), certificate };
     parent.commit(vec![parent.checkpoint_tx(&cp)]);
     (parent, child, id, ops)
@@ -46,14 +39,7 @@ pub(super) fn inflation_proof(child: &TestChain, parent: &TestChain, id: u64) ->
     let set_members = parent.state.child(id).expect("child").validators().to_vec();
     let set = crate::certificate::ValidatorSet::new(set_members).expect("set");
     let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
-    let certificate = crate::certificate::certify(
-        &set,
-        &signers,
-        &crate::testkit::votes(anchor.chainId),
-        &anchor,
-        0,
-    )
-    .expect("cert");
+    let certificate = crate::testkit::certified(&set, &signers, &anchor, 0);
     crate::fraud::evidence::proof(
         crate::types::FraudKind::Inflation,
         &anchor,
@@ -104,14 +90,7 @@ fn a_proven_fraud_freezes_the_child_takes_the_signers_stakes_and_pays_the_prover
     let mut later = child.clone();
     later.commit_unchecked(vec![]);
     let signers: Vec<_> = keys.iter().enumerate().collect();
-    let certificate = crate::certificate::certify(
-        &set,
-        &signers,
-        &crate::testkit::votes(later.tip().chainId),
-        later.tip(),
-        0,
-    )
-    .expect("c");
+    let certificate = crate::testkit::certified(&set, &signers, later.tip(), 0);
     let cp = Checkpoint { header: later.tip().clone(), certificate };
     let tx = parent.checkpoint_tx(&cp);
     assert!(matches!(

@@ -30,14 +30,7 @@ fn a_certificate_re_aggregated_to_spare_a_signer_is_refused_at_the_parent() {
     )
     .expect("set");
     let others: Vec<_> = keys.iter().enumerate().skip(1).collect();
-    sparing.anchorCertificate = crate::certificate::certify(
-        &set,
-        &others,
-        &crate::testkit::votes(sparing.anchor.chainId),
-        &sparing.anchor,
-        0,
-    )
-    .expect("a quorum");
+    sparing.anchorCertificate = crate::testkit::certified(&set, &others, &sparing.anchor, 0);
     let (fraud, reward) = daves(&parent, id, sparing);
     assert!(matches!(
         proof_refusal(&mut parent, prove_child_fraud_tx(&fraud, reward)),

@@ -191,14 +191,7 @@ fn a_checkpoint_naming_a_next_set_the_parent_did_not_activate_is_refused_as_inac
     let mut header = child_checkpoint(id, 4, &[0, 1, 2]).header;
     header.nextValidatorSetHash = unbonded;
     let signers: Vec<_> = keys.iter().enumerate().take(3).collect();
-    let certificate = crate::certificate::certify(
-        &set,
-        &signers,
-        &crate::testkit::votes(header.chainId),
-        &header,
-        0,
-    )
-    .expect("certify");
+    let certificate = crate::testkit::certified(&set, &signers, &header, 0);
     parent.commit(vec![parent.checkpoint_tx(&Checkpoint { header, certificate })]);
     let record = parent.state.child(id).expect("child");
     assert_eq!(record.set_hash(), registered, "still the registered set");
@@ -221,14 +214,7 @@ fn checkpoint_at(id: u64, height: u64, signers: &[usize]) -> Checkpoint {
     let mut header = child_checkpoint(id, 1, signers).header;
     header.height = height;
     let keys: Vec<_> = signers.iter().map(|i| (*i, &keys[*i])).collect();
-    let certificate = crate::certificate::certify(
-        &set,
-        &keys,
-        &crate::testkit::votes(header.chainId),
-        &header,
-        0,
-    )
-    .expect("certify");
+    let certificate = crate::testkit::certified(&set, &keys, &header, 0);
     Checkpoint { header, certificate }
 }
 
@@ -268,14 +254,7 @@ fn a_checkpoint_timed_ahead_of_the_parent_is_refused() {
         let mut header = child_checkpoint(id, 4, &[0, 1, 2]).header;
         header.timestamp = time;
         let signers: Vec<_> = [0, 1, 2].iter().map(|i| (*i, &keys[*i])).collect();
-        let certificate = crate::certificate::certify(
-            &set,
-            &signers,
-            &crate::testkit::votes(header.chainId),
-            &header,
-            0,
-        )
-        .expect("cert");
+        let certificate = crate::testkit::certified(&set, &signers, &header, 0);
         Checkpoint { header, certificate }
     };
     let ahead = timed(now + MAX_CLOCK_DRIFT_S + 1);

@@ -293,14 +293,7 @@ impl Rollback {
         round: u32,
     ) -> CommitCertificate {
         let keys: Vec<_> = signers.iter().map(|i| (*i, &self.keys[*i])).collect();
-        crate::certificate::certify(
-            &self.set,
-            &keys,
-            &crate::testkit::votes(header.chainId),
-            header,
-            round,
-        )
-        .expect("certify")
+        crate::testkit::certified(&self.set, &keys, header, round)
     }
 
     fn rollback_height(&self) -> u64 {

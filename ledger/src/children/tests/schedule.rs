@@ -19,14 +19,7 @@ fn checkpointed_with(
     w.child.commit_unchecked(vec![]);
     let signers: Vec<_> = w.keys.iter().enumerate().take(3).collect();
     let anchor = w.child.tip().clone();
-    let certificate = crate::certificate::certify(
-        &w.set,
-        &signers,
-        &crate::testkit::votes(anchor.chainId),
-        &anchor,
-        0,
-    )
-    .expect("cert");
+    let certificate = crate::testkit::certified(&w.set, &signers, &anchor, 0);
     let checkpoint = Checkpoint { header: anchor.clone(), certificate: certificate.clone() };
     w.parent.commit(vec![w.parent.checkpoint_tx(&checkpoint)]);
     let evidence = BrokenScheduleEvidence {
