@@ -257,25 +257,36 @@ impl State<'_> {
         let adopts = match header::check_validator_sets(&block.header, set.ledger().hash(), epoch) {
             Err(e) => return Ok(Err(BlockRefusal::Invalid(e.to_string()))),
             Ok(NextSet::Same) => None,
-            // Any configuration the parent numbered for this chain (honest proposers adopt the
-            // pending one; a node syncing later judges the adoptions of history the same way).
-            Ok(NextSet::Adopts(next)) => match read(self.store).configuration_by_hash(&next)? {
-                Some(members) => match ValidatorSet::from_parent(members) {
-                    Ok(s) => Some(s),
-                    Err(e) => {
+            // A configuration the parent numbered for this chain after the current set's
+            // (honest proposers adopt the pending one; a node syncing later judges the
+            // adoptions of history the same way).
+            Ok(NextSet::Adopts(next)) => {
+                let store = read(self.store);
+                match store.configuration_after(&set.ledger().hash(), &next)? {
+                    Some(members) => match ValidatorSet::from_parent(members) {
+                        Ok(s) => Some(s),
+                        Err(e) => {
+                            return Ok(Err(BlockRefusal::Invalid(format!(
+                                "the adopted validator set: {e}"
+                            ))))
+                        }
+                    },
+                    // Numbered before the current set's: the parent never activates it.
+                    None if store.configuration_by_hash(&next)?.is_some() => {
                         return Ok(Err(BlockRefusal::Invalid(format!(
-                            "the adopted validator set: {e}"
+                            "header adopts validator set {next}, a configuration the parent \
+                             numbered before the current set's: it never activates it"
                         ))))
                     }
-                },
-                // The parent may have numbered it a moment ago: this node has not read it yet.
-                None => {
-                    return Ok(Err(BlockRefusal::NotYet(format!(
-                        "header adopts validator set {next}, no configuration of the parent's \
-                         this node knows yet"
-                    ))))
+                    // The parent may have numbered it a moment ago: this node has not read it.
+                    None => {
+                        return Ok(Err(BlockRefusal::NotYet(format!(
+                            "header adopts validator set {next}, no configuration of the \
+                             parent's this node knows yet"
+                        ))))
+                    }
                 }
-            },
+            }
         };
         let last_commit = match self.last_commit(&carried) {
             Ok(p) => p,

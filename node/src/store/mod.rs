@@ -451,6 +451,22 @@ impl Store {
         Ok(configs.into_iter().map(|(_, set)| set).find(|set| Validator::set_hash(set) == *hash))
     }
 
+    /// The parent's configuration whose set hash is `next`, if it was numbered after the
+    /// latest one holding the set `current` (after none, when no recorded configuration holds
+    /// it): the only ones the parent may still activate, as sets only move forward there. An
+    /// epoch end adopting an older one would leave the parent expecting another set for good.
+    pub fn configuration_after(
+        &self,
+        current: &B256,
+        next: &B256,
+    ) -> Result<Option<Vec<Validator>>, StoreError> {
+        let configs = self.configurations()?;
+        let holds = |set: &[Validator], hash: &B256| Validator::set_hash(set) == *hash;
+        let from =
+            configs.iter().rev().find(|(_, set)| holds(set, current)).map_or(0, |(id, _)| *id);
+        Ok(configs.into_iter().find(|(id, set)| *id > from && holds(set, next)).map(|(_, s)| s))
+    }
+
     /// The chain's epoch length on its parent, once a configuration was recorded.
     pub fn parent_epoch_length(&self) -> Result<Option<u64>, StoreError> {
         self.read_with(META, keys::PARENT_EPOCH, |v| {

@@ -217,3 +217,27 @@ fn a_child_record_keeps_where_it_was_registered_and_its_stakes_and_an_older_layo
     let older = (sets, last, nonce, rollback).abi_encode_params();
     assert!(keys::child_record_from(&older).is_err());
 }
+
+/// Sets only move forward at the parent: a header may adopt a configuration numbered after
+/// the current set's, never one before it (the parent would never activate it).
+#[test]
+fn only_a_configuration_numbered_after_the_current_sets_may_be_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &StoreConfig::default()).unwrap();
+    let member =
+        |i: u8| Validator { operator: Address::repeat_byte(i), power: 1, ..Default::default() };
+    let sets = [vec![member(1)], vec![member(1), member(2)], vec![member(1), member(2), member(3)]];
+    for (id, set) in (1u32..).zip(&sets) {
+        store.record_configuration(id, 4, set).unwrap();
+    }
+    let hash = |i: usize| Validator::set_hash(&sets[i]);
+    let after = |current: usize, next: usize| {
+        store.configuration_after(&hash(current), &hash(next)).unwrap()
+    };
+    assert_eq!(after(0, 1), Some(sets[1].clone()));
+    assert_eq!(after(0, 2), Some(sets[2].clone()), "a re-numbered pending set may be skipped");
+    assert_eq!(after(1, 2), Some(sets[2].clone()));
+    assert_eq!(after(2, 1), None, "configuration 2 was numbered before the current 3");
+    assert_eq!(after(1, 0), None, "the registered set never comes back");
+    assert!(store.configuration_by_hash(&hash(1)).unwrap().is_some(), "though it is known");
+}
