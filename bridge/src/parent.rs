@@ -85,6 +85,8 @@ pub struct ChainState {
     pub configurations: u32,
     /// The configuration proposed and not yet acknowledged by a checkpoint (0: none).
     pub pending_configuration: u32,
+    /// The configuration whose certificates the parent accepts now (0: none yet).
+    pub active_configuration: u32,
 }
 
 /// What an exit started on the parent claims: an output, or a deposit.
@@ -359,6 +361,7 @@ impl ParentReader for EthereumParent {
             rollback_height: c.rollbackHeight,
             configurations: c.configCount,
             pending_configuration: c.pendingConfig,
+            active_configuration: c.activeConfig,
         })
     }
 

@@ -328,6 +328,7 @@ impl ParentReader for PlasmaParent {
             rollback_height: f.seen.rollback_height,
             configurations: record.configurations.len() as u32,
             pending_configuration: record.pending,
+            active_configuration: record.active,
         })
     }
 

@@ -134,8 +134,10 @@ pub async fn on_root(
 }
 
 /// Waits until the chain whose node `node` is has adopted configuration `id` (or a later
-/// one): its parent has numbered it and holds none pending. Returns the parent's latest
-/// checkpoint of the chain then.
+/// one): its parent accepts that configuration's certificates, or one numbered after it (a
+/// node that does not report the active configuration: it numbered `id` and holds none
+/// pending). Returns the parent's latest checkpoint of the chain then. A bond numbered after
+/// `id` and still pending does not hold it back.
 pub async fn wait_adopted(
     node: &mut plasma_proto::Client,
     id: u32,
@@ -144,7 +146,11 @@ pub async fn wait_adopted(
     let deadline = Instant::now() + timeout;
     loop {
         let s = node.bridge.parent_state(ParentStateRequest {}).await?.into_inner();
-        if s.configurations >= id && s.pending_configuration == 0 {
+        let adopted = match s.active_configuration {
+            0 => s.configurations >= id && s.pending_configuration == 0,
+            active => active >= id,
+        };
+        if adopted {
             return Ok(s.last_checkpoint);
         }
         if s.frozen {

@@ -120,6 +120,7 @@ impl Bridge for RpcState {
             rollback_height: s.rollback_height,
             configurations: s.configurations,
             pending_configuration: s.pending_configuration,
+            active_configuration: s.active_configuration,
         }))
     }
 

@@ -314,6 +314,7 @@ mod tests {
             rollback_height: rollback,
             configurations: 1,
             pending_configuration: 0,
+            active_configuration: 1,
         }
     }
 
