@@ -24,8 +24,9 @@ pub enum ChildEffect {
         height: u64,
         /// Its block hash.
         hash: B256,
-        /// The set its header names as the next (an epoch end naming the pending set
-        /// activates it).
+        /// The set its header names as the next (at an epoch end, it activates the
+        /// configuration numbered since the active one that holds it:
+        /// [`super::ChildRecord::accept_checkpoint`]).
         next_set: B256,
     },
     /// Value was locked for the child under this record. Its nonce is the lock's place

@@ -104,7 +104,7 @@ pub struct ChildConfiguration {
 /// What a parent keeps of each registered child.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChildRecord {
-    /// Epoch length and exit period.
+    /// Epoch length, exit period, exit bond and minimum stake, as registered (for good).
     pub params: ChildParams,
     /// Every configuration numbered so far: id `i` is entry `i - 1`. The registered set is 1.
     pub configurations: Vec<ChildConfiguration>,
@@ -200,8 +200,9 @@ impl ChildRecord {
     /// `validator`, which becomes the pending configuration (the one it re-numbers may still
     /// be activated by an epoch end that names it: [`ChildRecord::accept_checkpoint`]). The
     /// root's `bond` followed by `proposeConfiguration`, without the root's newer rules: a
-    /// plasma parent takes no outbidding bond into a full set, has no minimum stake and no
-    /// unbonding (README, "Validators not yet held to account").
+    /// plasma parent takes no outbidding bond into a full set and has no unbonding (README,
+    /// "Validators not yet held to account"). The minimum stake is judged before
+    /// ([`crate::children::validate_bond`]).
     pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
         let base = self.pending_set().unwrap_or(self.validators());
         if let Some(i) = base
