@@ -443,13 +443,17 @@ impl Root {
 
     /// Submits a fraud proof against `chain_id`, as `from`: first its commitment
     /// (`commitFraud`), then, once that is mined, the proof itself, so that the reward is
-    /// `from`'s and a copy of the proof from the pool earns nothing. Returns the proof's receipt.
+    /// `from`'s and a copy of the proof from the pool earns nothing. A proof the root refuses
+    /// as things stand is refused before anything is sent (no commitment is paid for one).
+    /// Returns the proof's receipt.
     pub async fn prove_fraud(
         &self,
         from: Address,
         chain_id: u64,
         proof: &FraudProof,
     ) -> Result<Receipt, RootError> {
+        let proving = self.contract.proveFraud(chain_id, convert(proof)).from(from);
+        proving.estimate_gas().await.map_err(|e| refused("proveFraud", e))?;
         let commitment = plasma_ledger::fraud::evidence::commitment(from, chain_id, proof);
         self.send("commitFraud", self.contract.commitFraud(commitment).from(from)).await?;
         self.send("proveFraud", self.contract.proveFraud(chain_id, convert(proof)).from(from)).await
@@ -579,6 +583,13 @@ impl Root {
     /// What `account` may withdraw in `token`.
     pub async fn owed(&self, account: Address, token: Address) -> Result<U256, RootError> {
         self.contract.owed(account, token).call().await.map_err(|e| refused("owed", e))
+    }
+
+    /// The root block in which `commitment` was first committed (`commitFraud`; 0: never).
+    pub async fn fraud_commitment(&self, commitment: B256) -> Result<u64, RootError> {
+        let at = self.contract.fraudCommitments(commitment).call().await;
+        let at = at.map_err(|e| refused("fraudCommitments", e))?;
+        Ok(u64::try_from(at).unwrap_or(u64::MAX))
     }
 
     /// The value chain `chain_id` holds in `token`.

@@ -276,6 +276,13 @@ async fn root_contracts_end_to_end_on_anvil() {
         .expect("checkpoint by the new set");
     eprintln!("submitCheckpoint validators=4 (config 2) nonSigners=0 gasUsed={}", r.gas_used);
 
+    // A proof the root refuses commits its prover to nothing: no transaction is spent on a
+    // commitment to it.
+    let bogus = plasma_ledger::FraudProof { kind: 200, ..Default::default() };
+    refused_with(root.prove_fraud(relayer, chain_id, &bogus).await, "NoSuchKind");
+    let commitment = plasma_ledger::fraud::evidence::commitment(relayer, chain_id, &bogus);
+    assert_eq!(root.fraud_commitment(commitment).await.unwrap(), 0, "nothing committed");
+
     // The leaver signed its last checkpoint under configuration 1: its stake stays
     // slashable for one exit period after configuration 2 took over.
     refused_with(root.withdraw_stake(leaver, chain_id).await, "StakeLocked");
