@@ -14,7 +14,10 @@
 //! A frozen chain is still watched: whoever proves a later fraud first (a culprit, for one)
 //! leaves the checkpoints below its rollback standing, and exits under them paid. The watcher
 //! then judges the blocks up to the highest checkpoint the parent holds below the rollback and
-//! proves the first invalid one there too, which lowers the rollback.
+//! proves the first invalid one there too, which lowers the rollback. And each checkpoint the
+//! parent accepted at or above the rollback certified a history holding the invalid block:
+//! the watcher proves it again under each, once, so that their signers lose their stakes too
+//! (the root hears such a proof while it takes a stake).
 //!
 //! The rules (links, judgement, evidence) are the ledger's [`plasma_ledger::prove`]; this
 //! module fetches, keeps state between rounds and talks to the parent. Blocks are judged by
@@ -75,6 +78,8 @@ pub struct BlockWatch {
     /// The rollback and this node's head under which the blocks of a frozen chain were last
     /// searched and judged: nothing is left to do there until either moves.
     searched: Option<(u64, u64)>,
+    /// Checkpoints at or above a frozen chain's rollback a proof was tried under (once each).
+    later: BTreeSet<u64>,
 }
 
 /// At most this many heights below a frozen chain's rollback are asked of the parent for a
@@ -117,6 +122,8 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         if state.searched == Some(under) {
             return Ok(());
         }
+        // The signers of its later checkpoints answer for the invalid block too.
+        let later = prove_under_later_checkpoints(watch, state, chain.rollback_height).await;
         // The highest checkpoint the parent holds above this node's head and below the
         // rollback: those stand.
         let mut standing = None;
@@ -126,7 +133,12 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
                 break;
             }
         }
-        state.searched = Some(under);
+        // Searched again next round while later checkpoints are left, or their blocks could
+        // not be had.
+        state.searched = matches!(later, Ok(false)).then_some(under);
+        if let Err(error) = later {
+            warn!(%error, "proving under a later checkpoint; tried again next round");
+        }
         match standing {
             Some(at) => at,
             None => return Ok(()),
@@ -161,29 +173,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     }
     check_links(&head, &fetched, &anchor)?;
     let domain = app.domain();
-    // Every refused block, each judged with the refused ones before it taken as given: a
-    // block no proof covers yet does not hide a later one that is proven.
-    let body = app.with_store(|s| -> eyre::Result<Vec<_>> {
-        let view = s.view();
-        let found = refused_blocks(&domain, &view, &fetched).map(|(b, e)| (b.clone(), e)).collect();
-        view.finish()?;
-        Ok(found)
-    })?;
-    // What the node judges beside `apply_block`: times and the validator schedule.
-    let (parent_header, epoch) = app.with_store(|s| -> eyre::Result<_> {
-        let parent_header = s.block(head.height)?.map(|b| b.header);
-        Ok((parent_header, s.parent_epoch_length()?.unwrap_or(0)))
-    })?;
-    let header = {
-        let by_hash = |h: B256| app.with_store(|s| s.configuration_by_hash(&h).ok().flatten());
-        let first = app.schedule().at(head.height + 1).ledger().validators().to_vec();
-        let schedule = Schedule { first, epoch, by_hash: &by_hash };
-        first_broken_header(parent_header.as_ref(), &fetched, &schedule)
-            .map(|(b, e, set)| (b.clone(), Fault::Header(e, set)))
-    };
-    let mut faults: Vec<(Block, Fault)> =
-        body.into_iter().map(|(b, e)| (b, Fault::Body(e))).chain(header).collect();
-    faults.sort_by_key(|(b, _)| b.header.height);
+    let (mut faults, epoch) = faults_in(app, &head, &fetched)?;
     let Some((bad, fault)) = faults.first() else {
         info!(
             from = head.height + 1,
@@ -211,11 +201,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     // block (any height: a quorum may checkpoint off the epoch ends to dodge the watcher).
     let accepted: BTreeSet<u64> =
         parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
-    let own = app.with_store(|s| -> eyre::Result<Vec<Block>> {
-        (1..=head.height)
-            .map(|h| s.block(h)?.ok_or_else(|| eyre::eyre!("own block {h} missing")))
-            .collect()
-    })?;
+    let own = own_blocks(app, head.height)?;
     let all: Vec<&Block> = own.iter().chain(&fetched).collect();
     let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
     // The first fault a proof covers, from the lowest: a later invalid block rolls the chain
@@ -235,10 +221,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
             anchor: &anchor,
             certificate: &certificate,
         };
-        let built = match fault {
-            Fault::Body(refusals) => build_first_proof(&cx, bad, refusals, recorded),
-            Fault::Header(error, set) => build_header_proof(&cx, bad, error, set, epoch),
-        };
+        let built = build_proof(&cx, bad, fault, &recorded, epoch);
         match built {
             Ok(proof) => {
                 proven = Some((height, anchor.height, proof));
@@ -279,6 +262,148 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     Ok(())
 }
 
+/// At most this many checkpoints above a frozen chain's rollback are tried each round.
+const LATER_ANCHORS: usize = 4;
+
+/// On a frozen chain, the checkpoints the parent `accepted` at or above the `rollback` (each
+/// certifies a history holding the block the freeze voided) that no proof was `tried` under
+/// yet, lowest first, at most [`LATER_ANCHORS`].
+fn later_anchors(accepted: &BTreeSet<u64>, rollback: u64, tried: &BTreeSet<u64>) -> Vec<u64> {
+    let untried = accepted.range(rollback.max(1)..).filter(|h| !tried.contains(h));
+    untried.take(LATER_ANCHORS).copied().collect()
+}
+
+/// Proves the frozen chain's first invalid block again under each later checkpoint
+/// ([`later_anchors`]): the root takes the stakes of that checkpoint's signers while they are
+/// at stake, and refuses (before anything is committed to it) a proof that takes none; a
+/// plasma parent hears no proof there yet. A checkpoint is tried once its blocks are had.
+/// Returns whether untried ones are left for the next round.
+async fn prove_under_later_checkpoints(
+    watch: &Watch,
+    state: &mut BlockWatch,
+    rollback: u64,
+) -> eyre::Result<bool> {
+    let Watch { parent, app, alerts, sources, chain_id, .. } = watch;
+    let (parent, chain_id) = (parent.as_ref(), *chain_id);
+    if sources.is_empty() || rollback == 0 {
+        return Ok(false);
+    }
+    let accepted: BTreeSet<u64> =
+        parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
+    let head = app.with_store(|s| s.head().clone());
+    for at in later_anchors(&accepted, rollback, &state.later) {
+        let Some((anchor, certificate)) = parent.checkpoint(chain_id, at).await? else {
+            state.later.insert(at);
+            continue;
+        };
+        let mut fetched = Vec::new();
+        for height in head.height + 1..=at {
+            let block = sources.block(height).await;
+            fetched.push(block.ok_or_else(|| eyre::eyre!("no source serves block {height}"))?);
+        }
+        check_links(&head, &fetched, &anchor)?;
+        state.later.insert(at);
+        let (faults, epoch) = faults_in(app, &head, &fetched)?;
+        let own = own_blocks(app, head.height)?;
+        let all: Vec<&Block> = own.iter().chain(&fetched).collect();
+        let recorded =
+            |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
+        let domain = app.domain();
+        let cx = ProofContext {
+            domain: &domain,
+            blocks: &all,
+            anchor: &anchor,
+            certificate: &certificate,
+        };
+        let built = faults.iter().find_map(|(bad, fault)| {
+            let proof = build_proof(&cx, bad, fault, &recorded, epoch).ok()?;
+            Some((bad.header.height, proof))
+        });
+        let Some((height, proof)) = built else {
+            info!(checkpoint = at, "no fraud proof under a later checkpoint");
+            continue;
+        };
+        match parent.prove_fraud(chain_id, &proof).await {
+            Ok(taken) => {
+                alerts.proof_submitted(height, proof, taken);
+                match taken {
+                    true => info!(
+                        height,
+                        checkpoint = at,
+                        "fraud proven again under a later checkpoint: its signers' stakes taken"
+                    ),
+                    false => info!(
+                        height,
+                        checkpoint = at,
+                        "a later checkpoint's signers hold no stake left to take"
+                    ),
+                }
+            }
+            Err(error) => {
+                info!(height, checkpoint = at, %error, "the parent hears no proof under a later checkpoint")
+            }
+        }
+    }
+    Ok(!later_anchors(&accepted, rollback, &state.later).is_empty())
+}
+
+/// This node's own blocks, 1 to `head`.
+fn own_blocks(app: &crate::app::PlasmaApp, head: u64) -> eyre::Result<Vec<Block>> {
+    app.with_store(|s| {
+        (1..=head)
+            .map(|h| s.block(h)?.ok_or_else(|| eyre::eyre!("own block {h} missing")))
+            .collect()
+    })
+}
+
+/// Every invalid block among `fetched` (the blocks above this node's `head`), lowest first:
+/// what the ledger refuses in each (judged with the refused ones before it taken as given: a
+/// block no proof covers yet does not hide a later one that is proven), and the first header
+/// that breaks the validator schedule or its parent's time (what a node judges beside
+/// `apply_block`). Returns them with the chain's epoch length.
+fn faults_in(
+    app: &crate::app::PlasmaApp,
+    head: &plasma_ledger::state::ChainHead,
+    fetched: &[Block],
+) -> eyre::Result<(Vec<(Block, Fault)>, u64)> {
+    let domain = app.domain();
+    let body = app.with_store(|s| -> eyre::Result<Vec<_>> {
+        let view = s.view();
+        let found = refused_blocks(&domain, &view, fetched).map(|(b, e)| (b.clone(), e)).collect();
+        view.finish()?;
+        Ok(found)
+    })?;
+    let (parent_header, epoch) = app.with_store(|s| -> eyre::Result<_> {
+        let parent_header = s.block(head.height)?.map(|b| b.header);
+        Ok((parent_header, s.parent_epoch_length()?.unwrap_or(0)))
+    })?;
+    let header = {
+        let by_hash = |h: B256| app.with_store(|s| s.configuration_by_hash(&h).ok().flatten());
+        let first = app.schedule().at(head.height + 1).ledger().validators().to_vec();
+        let schedule = Schedule { first, epoch, by_hash: &by_hash };
+        first_broken_header(parent_header.as_ref(), fetched, &schedule)
+            .map(|(b, e, set)| (b.clone(), Fault::Header(e, set)))
+    };
+    let mut faults: Vec<(Block, Fault)> =
+        body.into_iter().map(|(b, e)| (b, Fault::Body(e))).chain(header).collect();
+    faults.sort_by_key(|(b, _)| b.header.height);
+    Ok((faults, epoch))
+}
+
+/// The proof of `fault` in block `bad`, under the anchor `cx` holds.
+fn build_proof(
+    cx: &ProofContext<'_>,
+    bad: &Block,
+    fault: &Fault,
+    recorded: &dyn Fn(u64) -> Option<plasma_ledger::DepositRecord>,
+    epoch: u64,
+) -> Result<plasma_ledger::FraudProof, plasma_ledger::prove::ProofError> {
+    match fault {
+        Fault::Body(refusals) => build_first_proof(cx, bad, refusals, recorded),
+        Fault::Header(error, set) => build_header_proof(cx, bad, error, set, epoch),
+    }
+}
+
 /// Where a checkpoint of a frozen chain that stands may be, highest first: the heights above
 /// this node's `head` and below the `rollback`, at most [`STANDING_SEARCH`] of them.
 fn standing_candidates(head: u64, rollback: u64) -> impl Iterator<Item = u64> {
@@ -294,7 +419,7 @@ fn anchor_for(bad: u64, at: u64, accepted: &BTreeSet<u64>) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{anchor_for, standing_candidates, STANDING_SEARCH};
+    use super::{anchor_for, later_anchors, standing_candidates, LATER_ANCHORS, STANDING_SEARCH};
 
     #[test]
     fn a_frozen_chain_is_judged_up_to_its_highest_checkpoint_below_the_rollback() {
@@ -318,5 +443,19 @@ mod tests {
         assert_eq!(anchor_for(8, 16, &accepted), 8, "a checkpoint of the bad block itself");
         assert_eq!(anchor_for(13, 16, &accepted), 16, "only the latest");
         assert_eq!(anchor_for(5, 6, &accepted), 6, "none below the latest");
+    }
+
+    #[test]
+    fn a_frozen_chains_later_checkpoints_are_each_tried_once_lowest_first() {
+        // Checkpoints at 4, 8, 12 and 16; block 6 was invalid and the proof under 8 froze the
+        // chain with its rollback at 6 (4 stands).
+        let accepted = [4u64, 8, 12, 16].into_iter().collect();
+        let mut tried = std::collections::BTreeSet::new();
+        assert_eq!(later_anchors(&accepted, 6, &tried), [8, 12, 16], "8's signers may be others");
+        tried.extend([8, 12]);
+        assert_eq!(later_anchors(&accepted, 6, &tried), [16], "each once");
+        assert_eq!(later_anchors(&accepted, 17, &tried), Vec::<u64>::new());
+        let many = (1..=40).map(|k| 4 * k).collect();
+        assert_eq!(later_anchors(&many, 6, &tried).len(), LATER_ANCHORS, "bounded per round");
     }
 }
