@@ -374,3 +374,112 @@ fn a_later_fraud_proven_first_by_the_culprits_does_not_keep_an_earlier_one_stand
     // time out, and the retry reads "already proven").
     cluster.stop_all();
 }
+
+/// Validator 0 inflates a deposit, 0, 1 and 2 certify it and the chain is checkpointed over it.
+/// Validator 3's key, leaked, joins 1 and 2 in certifying a later block of that history, which
+/// the root accepts as a checkpoint; then the culprits freeze the chain above both with a
+/// fraud of their own. The honest watcher lowers the rollback to the inflating block, and
+/// proves it again under the later checkpoint: every key that certified a history holding the
+/// inflating block loses its stake, the leaked one's included.
+#[test]
+fn every_checkpoint_over_an_invalid_block_costs_its_signers_their_stake() {
+    use alloy_sol_types::SolValue;
+    use plasma_ledger::certificate::certify;
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let UnderRoot { rt, dev, root, chain_id, mut cluster } = byzantine_majority("inflate");
+    // The honest watcher waits long before proving on its own: the culprits go first.
+    let config = cluster.nodes[3].home.join("config.toml");
+    let toml = std::fs::read_to_string(&config).unwrap();
+    let patient = toml.replace("withholding_timeout_ms = 3000", "withholding_timeout_ms = 600000");
+    std::fs::write(&config, patient).unwrap();
+    let keys = cluster.validator_keys();
+    let loaded = cluster.genesis.clone().check().unwrap();
+    let (set, votes) = (loaded.validators.ledger().clone(), *loaded.domain.votes());
+    let operators: Vec<Address> = cluster.genesis.validators.iter().map(|v| v.operator).collect();
+    let forger = operators[0];
+    cluster.start_all();
+    cluster.wait_height(&[0], 1, Duration::from_secs(60));
+
+    rt.block_on(async {
+        use plasma_proto::v1::GetBlockRequest;
+        let alice = dev.user_key(1).unwrap().address();
+        root.deposit(alice, chain_id, forger, Address::ZERO, U256::from(ETH)).await.unwrap();
+        let thousand = U256::from(ETH) * U256::from(1000);
+        let since = Instant::now();
+        let inflated = loop {
+            let outputs = outputs(cluster.nodes[0].rpc, forger).await;
+            if let Some(o) = outputs.iter().find(|o| o.4 == thousand) {
+                break o.0;
+            }
+            assert!(since.elapsed() < Duration::from_secs(60), "no inflating block");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        };
+        let standing = checkpointed(&root, chain_id, inflated).await;
+
+        // 1, 2 and the leaked key of 3 certify the forger's next block after the root's latest
+        // checkpoint, and the root takes it (the relayers may checkpoint first: then again).
+        let url = format!("http://127.0.0.1:{}", cluster.nodes[0].rpc);
+        let mut node = plasma_proto::Client::connect(url).await.unwrap();
+        let leaked: Vec<_> = (1..4).map(|i| (i, &keys[i].bls)).collect();
+        let since = Instant::now();
+        let leaked_at = loop {
+            let last = root.contract().chain(chain_id).call().await.unwrap().lastHeight;
+            let res = node.chain.get_block(GetBlockRequest { height: last + 1 }).await;
+            if let Ok(res) = res {
+                let block = plasma_ledger::Block::decode(&res.into_inner().block).unwrap();
+                let cert = certify(&set, &leaked, &votes, &block.header, 0).unwrap();
+                if root.submit_checkpoint(dev.accounts[0], &block.header, &cert).await.is_ok() {
+                    break block.header.height;
+                }
+            }
+            assert!(since.elapsed() < Duration::from_secs(60), "no later checkpoint taken");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        };
+        assert!(leaked_at > standing);
+
+        // The culprits' own proof: two blocks they certified above every checkpoint.
+        let later = root.contract().chain(chain_id).call().await.unwrap().lastHeight + 1;
+        let header = |fill| plasma_ledger::BlockHeader {
+            chainId: chain_id,
+            height: later,
+            validatorSetHash: set.hash(),
+            nextValidatorSetHash: set.hash(),
+            txRoot: plasma_ledger::B256::repeat_byte(fill),
+            ..Default::default()
+        };
+        let culprits: Vec<_> = (0..3).map(|i| (i, &keys[i].bls)).collect();
+        let certify = |fill| certify(&set, &culprits, &votes, &header(fill), 0);
+        let evidence =
+            plasma_ledger::EquivocationEvidence { a: certify(1).unwrap(), b: certify(2).unwrap() };
+        let proof = plasma_ledger::FraudProof {
+            kind: plasma_ledger::FraudKind::Equivocation as u8,
+            evidence: evidence.abi_encode().into(),
+            ..Default::default()
+        };
+        root.prove_fraud(dev.accounts[0], chain_id, &proof).await.unwrap();
+
+        // The honest watcher proves the inflation under the checkpoint over it, then again
+        // under the leaked one.
+        let inflation = plasma_ledger::FraudKind::Inflation as u8;
+        let since = Instant::now();
+        let proven = loop {
+            let proven = root.frauds_proven(chain_id, 0).await.unwrap();
+            if proven.len() >= 3 {
+                break proven;
+            }
+            assert!(since.elapsed() < Duration::from_secs(90), "proven so far: {proven:?}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        assert_eq!(proven[1], (inflation, inflated, operators[3]), "the rollback lowered");
+        let (kind, height, prover) = proven[2];
+        assert_eq!((kind, prover), (inflation, operators[3]), "proven again: {proven:?}");
+        assert!(height > standing && height <= leaked_at, "under the leaked checkpoint: {height}");
+        let c = root.contract().chain(chain_id).call().await.unwrap();
+        assert_eq!(c.rollbackHeight, inflated, "the later proof leaves the rollback where it is");
+        for (i, op) in operators.iter().enumerate() {
+            let stake = root.contract().stakeOf(chain_id, *op).call().await.unwrap().amount;
+            assert_eq!(stake, U256::ZERO, "validator {i} signed a history holding the inflation");
+        }
+    });
+    cluster.stop_all();
+}
