@@ -269,6 +269,12 @@ pub trait ParentSubmitter: Send + Sync {
     /// block lowers the rollback). `Ok(false)` when the parent refuses it as shown already:
     /// another prover got there first, or a proof it heard before shows no higher.
     async fn prove_fraud(&self, chain_id: u64, proof: &FraudProof) -> Result<bool, ParentError>;
+
+    /// Whether the parent hears, on a frozen chain, a proof under a checkpoint at or above the
+    /// rollback while it takes a stake (the root does; a plasma parent does not yet).
+    fn hears_later_anchors(&self) -> bool {
+        false
+    }
 }
 
 /// A parent a node both follows and writes to: the root contracts on Ethereum or a plasma
@@ -560,6 +566,10 @@ impl ParentSubmitter for EthereumParent {
         let from = self.sender.ok_or(ParentError::NoSender)?;
         let root = crate::Root::at(self.root, self.provider.clone());
         landed(root.prove_fraud(from, chain_id, proof).await, "ChainIsFrozen")
+    }
+
+    fn hears_later_anchors(&self) -> bool {
+        true
     }
 }
 

@@ -122,8 +122,6 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         if state.searched == Some(under) {
             return Ok(());
         }
-        // The signers of its later checkpoints answer for the invalid block too.
-        let later = prove_under_later_checkpoints(watch, state, chain.rollback_height).await;
         // The highest checkpoint the parent holds above this node's head and below the
         // rollback: those stand.
         let mut standing = None;
@@ -133,16 +131,19 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
                 break;
             }
         }
-        // Searched again next round while later checkpoints are left, or their blocks could
-        // not be had.
-        state.searched = matches!(later, Ok(false)).then_some(under);
-        if let Err(error) = later {
-            warn!(%error, "proving under a later checkpoint; tried again next round");
-        }
-        match standing {
-            Some(at) => at,
-            None => return Ok(()),
-        }
+        let Some(at) = standing else {
+            // Nothing stands below the rollback to lower it from: the signers of the
+            // checkpoints at or above it answer for the invalid block too. Searched again next
+            // round while some are left, or their blocks could not be had.
+            let later = prove_under_later_checkpoints(watch, state, chain.rollback_height).await;
+            state.searched = matches!(later, Ok(false)).then_some(under);
+            if let Err(error) = later {
+                warn!(%error, "proving under a later checkpoint; tried again next round");
+            }
+            return Ok(());
+        };
+        state.searched = Some(under);
+        at
     } else {
         chain.last_checkpoint
     };
@@ -274,10 +275,12 @@ fn later_anchors(accepted: &BTreeSet<u64>, rollback: u64, tried: &BTreeSet<u64>)
 }
 
 /// Proves the frozen chain's first invalid block again under each later checkpoint
-/// ([`later_anchors`]): the root takes the stakes of that checkpoint's signers while they are
-/// at stake, and refuses (before anything is committed to it) a proof that takes none; a
-/// plasma parent hears no proof there yet. A checkpoint is tried once its blocks are had.
-/// Returns whether untried ones are left for the next round.
+/// ([`later_anchors`]), when the parent hears such proofs: the root takes the stakes of that
+/// checkpoint's signers while they are at stake, and refuses (before anything is committed to
+/// it) a proof that takes none. A checkpoint is tried once: its proof was judged by the parent,
+/// or none can be made from what the block sources serve (blocks that do not link to it, a
+/// checkpoint at or below this node's head); a transport failure leaves it for the next round.
+/// Returns whether untried ones are left.
 async fn prove_under_later_checkpoints(
     watch: &Watch,
     state: &mut BlockWatch,
@@ -285,14 +288,19 @@ async fn prove_under_later_checkpoints(
 ) -> eyre::Result<bool> {
     let Watch { parent, app, alerts, sources, chain_id, .. } = watch;
     let (parent, chain_id) = (parent.as_ref(), *chain_id);
-    if sources.is_empty() || rollback == 0 {
+    if sources.is_empty() || rollback == 0 || !parent.hears_later_anchors() {
         return Ok(false);
     }
     let accepted: BTreeSet<u64> =
         parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
     let head = app.with_store(|s| s.head().clone());
     for at in later_anchors(&accepted, rollback, &state.later) {
-        let Some((anchor, certificate)) = parent.checkpoint(chain_id, at).await? else {
+        let checkpoint = match at > head.height {
+            true => parent.checkpoint(chain_id, at).await?,
+            // This node's own chain holds that height: no fetched history leads to it.
+            false => None,
+        };
+        let Some((anchor, certificate)) = checkpoint else {
             state.later.insert(at);
             continue;
         };
@@ -301,8 +309,11 @@ async fn prove_under_later_checkpoints(
             let block = sources.block(height).await;
             fetched.push(block.ok_or_else(|| eyre::eyre!("no source serves block {height}"))?);
         }
-        check_links(&head, &fetched, &anchor)?;
-        state.later.insert(at);
+        if let Err(error) = check_links(&head, &fetched, &anchor) {
+            warn!(checkpoint = at, %error, "the sources' blocks do not lead to a later checkpoint");
+            state.later.insert(at);
+            continue;
+        }
         let (faults, epoch) = faults_in(app, &head, &fetched)?;
         let own = own_blocks(app, head.height)?;
         let all: Vec<&Block> = own.iter().chain(&fetched).collect();
@@ -321,6 +332,7 @@ async fn prove_under_later_checkpoints(
         });
         let Some((height, proof)) = built else {
             info!(checkpoint = at, "no fraud proof under a later checkpoint");
+            state.later.insert(at);
             continue;
         };
         match parent.prove_fraud(chain_id, &proof).await {
@@ -339,10 +351,12 @@ async fn prove_under_later_checkpoints(
                     ),
                 }
             }
-            Err(error) => {
-                info!(height, checkpoint = at, %error, "the parent hears no proof under a later checkpoint")
+            Err(error @ plasma_bridge::ParentError::Refused { .. }) => {
+                info!(height, checkpoint = at, %error, "the parent refuses the proof under a later checkpoint")
             }
+            Err(error) => return Err(error.into()),
         }
+        state.later.insert(at);
     }
     Ok(!later_anchors(&accepted, rollback, &state.later).is_empty())
 }

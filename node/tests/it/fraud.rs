@@ -480,6 +480,11 @@ fn every_checkpoint_over_an_invalid_block_costs_its_signers_their_stake() {
             let stake = root.contract().stakeOf(chain_id, *op).call().await.unwrap().amount;
             assert_eq!(stake, U256::ZERO, "validator {i} signed a history holding the inflation");
         }
+        // The other checkpoints over it (0, 1 and 2's alone) take nothing more: no proof lands
+        // under them. Node 3's operator signed the leaked checkpoint: it earns nothing.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(root.frauds_proven(chain_id, 0).await.unwrap().len(), 3, "no more proofs");
+        assert_eq!(root.owed(operators[3], Address::ZERO).await.unwrap(), U256::ZERO);
     });
     cluster.stop_all();
 }
