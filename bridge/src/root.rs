@@ -444,8 +444,9 @@ impl Root {
     /// Submits a fraud proof against `chain_id`, as `from`: first its commitment
     /// (`commitFraud`), then, once that is mined, the proof itself, so that the reward is
     /// `from`'s and a copy of the proof from the pool earns nothing. A proof the root refuses
-    /// as things stand is refused before anything is sent (no commitment is paid for one).
-    /// Returns the proof's receipt.
+    /// as things stand is refused before anything is sent (no commitment is paid for one);
+    /// that estimate shows the proof to the RPC endpoint before its commitment lands, so a
+    /// prover uses an endpoint it trusts. Returns the proof's receipt.
     pub async fn prove_fraud(
         &self,
         from: Address,
