@@ -164,14 +164,8 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
         .checkpoint(chain_id, at)
         .await?
         .ok_or_else(|| eyre::eyre!("the parent reports checkpoint {at} but holds none"))?;
-    let mut fetched = Vec::new();
-    for height in head.height + 1..=at {
-        match sources.block(height).await {
-            Some(block) => fetched.push(block),
-            // The availability watch raises `block_withholding` if this lasts.
-            None => eyre::bail!("no source serves block {height} (checkpoint {at})"),
-        }
-    }
+    // The availability watch raises `block_withholding` if a block stays unserved.
+    let fetched = fetch(sources, head.height, at).await?;
     check_links(&head, &fetched, &anchor)?;
     let domain = app.domain();
     let (mut faults, epoch) = faults_in(app, &head, &fetched)?;
@@ -200,8 +194,7 @@ pub async fn blocks_once(watch: &Watch, state: &mut BlockWatch) -> eyre::Result<
     }
     // The parent refuses a proof anchored above a checkpoint it holds at or above the bad
     // block (any height: a quorum may checkpoint off the epoch ends to dodge the watcher).
-    let accepted: BTreeSet<u64> =
-        parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
+    let accepted = accepted_heights(parent, chain_id).await?;
     let own = own_blocks(app, head.height)?;
     let all: Vec<&Block> = own.iter().chain(&fetched).collect();
     let recorded = |nonce: u64| app.with_store(|s| s.parent_deposit_record(nonce).ok().flatten());
@@ -291,8 +284,7 @@ async fn prove_under_later_checkpoints(
     if sources.is_empty() || rollback == 0 || !parent.hears_later_anchors() {
         return Ok(false);
     }
-    let accepted: BTreeSet<u64> =
-        parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect();
+    let accepted = accepted_heights(parent, chain_id).await?;
     let head = app.with_store(|s| s.head().clone());
     for at in later_anchors(&accepted, rollback, &state.later) {
         let checkpoint = match at > head.height {
@@ -304,11 +296,7 @@ async fn prove_under_later_checkpoints(
             state.later.insert(at);
             continue;
         };
-        let mut fetched = Vec::new();
-        for height in head.height + 1..=at {
-            let block = sources.block(height).await;
-            fetched.push(block.ok_or_else(|| eyre::eyre!("no source serves block {height}"))?);
-        }
+        let fetched = fetch(sources, head.height, at).await?;
         if let Err(error) = check_links(&head, &fetched, &anchor) {
             warn!(checkpoint = at, %error, "the sources' blocks do not lead to a later checkpoint");
             state.later.insert(at);
@@ -359,6 +347,32 @@ async fn prove_under_later_checkpoints(
         state.later.insert(at);
     }
     Ok(!later_anchors(&accepted, rollback, &state.later).is_empty())
+}
+
+/// The blocks above `head` up to `to`, from the block sources (each block verified only by
+/// how it links, which the caller checks).
+async fn fetch(
+    sources: &crate::watch::BlockSources,
+    head: u64,
+    to: u64,
+) -> eyre::Result<Vec<Block>> {
+    let mut fetched = Vec::new();
+    for height in head + 1..=to {
+        let block = sources.block(height).await;
+        fetched.push(
+            block
+                .ok_or_else(|| eyre::eyre!("no source serves block {height} (checkpoint {to})"))?,
+        );
+    }
+    Ok(fetched)
+}
+
+/// The heights of every checkpoint of `chain_id` the parent accepted.
+async fn accepted_heights(
+    parent: &dyn plasma_bridge::ParentChain,
+    chain_id: u64,
+) -> eyre::Result<BTreeSet<u64>> {
+    Ok(parent.checkpoints_accepted(chain_id, 0).await?.0.into_iter().map(|(h, _)| h).collect())
 }
 
 /// This node's own blocks, 1 to `head`.
