@@ -64,6 +64,8 @@ contract ChildVerifier {
 
     /// Most members a child's set may hold (`ledger::registration::MAX_CHILD_VALIDATORS`).
     uint256 internal constant MAX_CHILD_VALIDATORS = 16;
+    /// One unit of a bonded validator's power (`ledger::types::POWER_UNIT`).
+    uint256 internal constant POWER_UNIT = 1 gwei;
     /// How far a checkpoint's time may run ahead of the block that accepts it, in seconds
     /// (`ledger::types::MAX_CLOCK_DRIFT_S`).
     uint256 internal constant MAX_CLOCK_DRIFT = 15;
@@ -89,6 +91,7 @@ contract ChildVerifier {
     struct Shown {
         address[] operators;
         bytes32[] keys;
+        uint256[] powers;
         uint256 members;
         uint64 highestCheckpoint;
         bool frozen;
@@ -105,9 +108,11 @@ contract ChildVerifier {
         (uint64 child, ChildRegistration memory reg) = ExitGame.registered(chainId, anchor, e.registration);
         uint256 n = reg.validators.length;
         uint256 cap = n + e.earlier.length;
-        Shown memory shown = Shown(new address[](cap), new bytes32[](cap), n, 0, false, reg.params.minStake);
+        Shown memory shown =
+            Shown(new address[](cap), new bytes32[](cap), new uint256[](cap), n, 0, false, reg.params.minStake);
         for (uint256 i = 0; i < n; ++i) {
-            (shown.operators[i], shown.keys[i]) = (reg.validators[i].operator, keccak256(reg.validators[i].blsPubkey));
+            Validator memory v = reg.validators[i];
+            (shown.operators[i], shown.keys[i], shown.powers[i]) = (v.operator, keccak256(v.blsPubkey), v.power);
         }
         uint256 after_ = _position(e.registration.height, e.registration.txIndex);
         for (uint256 i = 0; i < e.earlier.length; ++i) {
@@ -116,8 +121,10 @@ contract ChildVerifier {
             Transaction calldata t = ExitGame.included(chainId, anchor, x.inclusion, x.height, x.txIndex);
             uint8 kind = _childKind(t, child);
             if (kind == uint8(TxKind.BondChild)) {
+                ChildBond memory b = abi.decode(t.data, (ChildBond));
                 shown.operators[shown.members] = _firstSigner(separator, x.inclusion.signedTx);
-                shown.keys[shown.members++] = keccak256(abi.decode(t.data, (ChildBond)).blsPubkey);
+                (shown.keys[shown.members], shown.powers[shown.members++]) =
+                (keccak256(b.blsPubkey), b.amount / POWER_UNIT);
             } else if (kind == ExitGame.CHILD_CHECKPOINT) {
                 uint64 h = abi.decode(t.data, (LinkedCheckpoint)).checkpoint.header.height;
                 if (h > shown.highestCheckpoint) shown.highestCheckpoint = h;
@@ -212,17 +219,22 @@ contract ChildVerifier {
         return valid && holds;
     }
 
-    /// Whether a bond by `operator` (`t`) joins a set that holds its operator or key, that is
-    /// full, without a proof of possession of its key, or stakes less than the child's minimum.
+    /// Whether a bond by `operator` (`t`) names an operator or key ever bonded, stakes less than
+    /// the child's minimum, joins a full set whose least power is no less than its own (when
+    /// `MAX_CHILD_VALIDATORS` members shown have as much: a member loses its seat only to more
+    /// power, so the set holds the most powerful of every member ever), or proves no
+    /// possession of its key (`ledger::fraud::record`).
     function _refusesBond(Shown memory shown, address operator, Transaction calldata t) private view returns (bool) {
         ChildBond memory bond = abi.decode(t.data, (ChildBond));
         if (bond.amount < shown.minStake) return true;
         bytes32 key = keccak256(bond.blsPubkey);
+        uint256 power = bond.amount / POWER_UNIT;
+        uint256 outbid;
         for (uint256 i = 0; i < shown.members; ++i) {
             if (shown.operators[i] == operator || shown.keys[i] == key) return true;
+            if (shown.powers[i] >= power) ++outbid;
         }
-        return
-            shown.members >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
+        return outbid >= MAX_CHILD_VALIDATORS || !form.possessed(operator, bond.blsPubkey, bond.proofOfPossession);
     }
 
     /// @notice An exit start of a child's output, or a challenge of an exit of a deposit into

@@ -49,19 +49,25 @@ contract FraudTest is FraudFixture {
         _convict("double_registration", "double_registration_honest", FraudVerifier.DifferentChildren.selector, 4);
     }
 
-    /// A plasma parent's quorum adds a 17th validator to a child (the set a checkpoint's
-    /// certificate is checked against grows past what the child may hold): the child's
-    /// registration of 16, included earlier, convicts; a bond into a child of four does not.
-    function test_fraud_a_bond_past_sixteen_validators() public {
+    /// A plasma parent's quorum seats a bond in a child's full set that stakes no more than its
+    /// least member (a sybil keeping its seat against a tie): the child's registration of 16,
+    /// included earlier, convicts; a bond of more power, which takes the least member's seat,
+    /// does not.
+    function test_fraud_a_bond_into_a_full_set_not_outbidding_its_least() public {
         _convict(
-            "child_record_bond_past_sixteen", "child_record_fresh_bond_honest", ChildVerifier.RecordAllows.selector, 4
+            "child_record_bond_not_outbidding_a_full_set",
+            "child_record_bond_outbidding_the_least_honest",
+            ChildVerifier.RecordAllows.selector,
+            4
         );
     }
 
     /// The dearest child-record proof (a registration of 16 validators, a bond's operator
     /// recovered) costs well under a tenth of a block.
     function test_a_child_record_proof_of_a_full_set_fits_a_block() public {
-        _convictsWithin("child_record_bond_past_sixteen", 2_000_000, "gas of a child-record proof of 16 members: ");
+        _convictsWithin(
+            "child_record_bond_not_outbidding_a_full_set", 2_000_000, "gas of a child-record proof of 16 members: "
+        );
     }
 
     /// ... starts an exit of a child's output under a checkpoint it never accepted, showing

@@ -27,7 +27,7 @@ pub mod succession;
 mod workload;
 use child_record::child_record_txs;
 pub use child_record::ChildRecordTx;
-use malformed::{malformed_transactions, registration, salted_registration};
+use malformed::{malformed_transactions, powered_registration, registration, salted_registration};
 pub use workload::Workload;
 
 /// The plasma chain id of the fixtures.
@@ -585,10 +585,10 @@ impl FraudWorld {
         let well_formed_checkpoint = frauds.len() as u32;
         let checkpoint = crate::types::Checkpoint::default();
         frauds.push(crate::build::child_checkpoint_tx(&checkpoint, Default::default()));
-        // A registration of the most validators a child may have: well formed, and dear to
-        // check (a proof of possession each).
+        // A registration of the most validators a child may have, each of the power its minimum
+        // stake buys: well formed, and dear to check (a proof of possession each).
         let well_formed_registration = frauds.len() as u32;
-        let registered = registration(MAX_CHILD_VALIDATORS);
+        let registered = powered_registration(MAX_CHILD_VALIDATORS, 0, 2);
         frauds.push(crate::build::register_child_tx(&registered));
         let child = crate::registration::child_chain_id(d.chain_id, &registered);
         let start =

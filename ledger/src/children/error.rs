@@ -21,9 +21,11 @@ pub enum ChildError {
     /// The payload does not decode.
     #[error(transparent)]
     Payload(#[from] DecodeError),
-    /// A bond would make the next configuration larger than a child's set may be.
+    /// A bond into a full set buys no more power than its least member: it would make the
+    /// next configuration larger than a child's set may be.
     #[error(
-        "a child's set holds at most {MAX_CHILD_VALIDATORS} validators; a bond would make it {0}"
+        "a child's set holds at most {MAX_CHILD_VALIDATORS} validators, none of less power than \
+         this bond; it would make {0}"
     )]
     SetSize(usize),
     /// A stored set is unusable for certificates (zero power, bad key encoding). A registration
@@ -276,7 +278,7 @@ pub enum ChildError {
     /// A bond below one unit of power (1 gwei) or above `u64::MAX` units.
     #[error("a bond of {0} wei is not a whole power of 1..=u64::MAX gwei")]
     BondPower(U256),
-    /// The operator or its key is in the set the bond would extend.
+    /// The operator or its key was bonded to the child already (a member's, now or before).
     #[error("operator {0} or its key is bonded already")]
     AlreadyBonded(Address),
     /// A bond's key or proof of possession does not check out.

@@ -199,22 +199,33 @@ impl ChildRecord {
     /// Numbers the next configuration: the pending set (or else the active one) joined by
     /// `validator`, which becomes the pending configuration (the one it re-numbers may still
     /// be activated by an epoch end that names it: [`ChildRecord::accept_checkpoint`]). The
-    /// root's `bond` followed by `proposeConfiguration`, without the root's newer rules: a
-    /// plasma parent takes no outbidding bond into a full set and has no unbonding (README,
-    /// "Validators not yet held to account"). The minimum stake is judged before
+    /// root's `bond` followed by `proposeConfiguration`. Into a full set, it takes the seat of
+    /// the member of least power (the latest to join, of equals) if its power is greater, as
+    /// the root's `bond` makes room: sybils at the minimum stake cannot hold a set for good.
+    /// The member who loses its seat keeps its stake, slashable for what the configurations
+    /// counting it certified (a plasma parent has no unbonding yet: README, "Validators not
+    /// yet held to account"). An operator or key ever bonded to the child bonds no second
+    /// time, so the record only grows and the root proves a second bond from the first
+    /// (`crate::fraud::record`). The minimum stake is judged before
     /// ([`crate::children::validate_bond`]).
     pub fn bond(&mut self, validator: Validator) -> Result<u32, ChildError> {
-        let base = self.pending_set().unwrap_or(self.validators());
-        if let Some(i) = base
-            .iter()
-            .position(|v| v.operator == validator.operator || v.blsPubkey == validator.blsPubkey)
+        let ever = self.configurations.iter().flat_map(|c| &c.validators);
+        if let Some(v) = ever
+            .into_iter()
+            .find(|v| v.operator == validator.operator || v.blsPubkey == validator.blsPubkey)
         {
-            return Err(ChildError::AlreadyBonded(base[i].operator));
+            return Err(ChildError::AlreadyBonded(v.operator));
         }
-        if base.len() >= MAX_CHILD_VALIDATORS {
-            return Err(ChildError::SetSize(base.len() + 1));
+        let mut validators = self.pending_set().unwrap_or(self.validators()).to_vec();
+        if validators.len() >= MAX_CHILD_VALIDATORS {
+            let least = validators.iter().map(|v| v.power).min();
+            match validators.iter().rposition(|v| Some(v.power) == least) {
+                Some(seat) if validator.power > validators[seat].power => {
+                    validators.remove(seat);
+                }
+                _ => return Err(ChildError::SetSize(validators.len() + 1)),
+            }
         }
-        let mut validators = base.to_vec();
         validators.push(validator);
         self.configurations.push(ChildConfiguration { validators, active_from: 0 });
         self.pending = self.configurations.len() as u32;

@@ -1,15 +1,20 @@
 //! What a child's transactions, included under the anchor, show of a plasma parent's record
 //! of that child, and the transactions that record refuses.
 //!
-//! The record only grows. Members join (registration, then one per bond) and never leave, the
-//! last accepted checkpoint only rises, a proven fraud freezes the child for good, and the
-//! registration's parameters never change. So a registration and some later transactions of
-//! the child, all included, show a lower bound of the record that still holds at any later
-//! transaction, and prove, with no state of the parent, that it refuses:
+//! The record only grows. Members join (registration, then one per bond) and an operator or key
+//! once bonded never bonds again, the last accepted checkpoint only rises, a proven fraud
+//! freezes the child for good, and the registration's parameters never change. So a
+//! registration and some later transactions of the child, all included, show a lower bound of
+//! the record that still holds at any later transaction, and prove, with no state of the
+//! parent, that it refuses:
 //!
-//! * a bond of a member's operator or key (`ChildError::AlreadyBonded`), past
-//!   [`MAX_CHILD_VALIDATORS`] members (`SetSize`), without a proof of possession of its key
-//!   (`BondPossession`) or below the registration's minimum stake (`BelowMinimum`);
+//! * a bond of an operator or key ever bonded (`ChildError::AlreadyBonded`), without a proof of
+//!   possession of its key (`BondPossession`), below the registration's minimum stake
+//!   (`BelowMinimum`), or into a full set whose least power is no less than its own
+//!   (`SetSize`). A member loses its seat only to a bond of more power into a full set, so the
+//!   set is always the [`MAX_CHILD_VALIDATORS`] of most power of every member that ever
+//!   joined: when that many members shown have at least the bond's power, so does every
+//!   member of the set;
 //! * a checkpoint not above one shown (`NotNewer`), or stamped more than `MAX_CLOCK_DRIFT_S`
 //!   after the block that accepts it, whose header the proof holds (`AheadOfClock`);
 //! * a checkpoint, deposit, stake or bond after a fraud proof (`Frozen`);
@@ -29,7 +34,7 @@ use crate::types::{
     decode, BlockHeader, ChildBond, ChildDeposit, ChildDepositExitChallenge, ChildExitChallenge,
     ChildExitStart, ChildFraudProof, ChildRecordEvidence, ChildStake, IncludedTx, LinkedCheckpoint,
     Output, SignedTransaction, Transaction, CHILD_DEPOSIT_BYTES, CHILD_STAKE_BYTES,
-    MAX_CLOCK_DRIFT_S, MAX_TX_BYTES,
+    MAX_CLOCK_DRIFT_S, MAX_TX_BYTES, POWER_UNIT,
 };
 use alloy_primitives::{Address, Bytes, U256};
 
@@ -107,8 +112,8 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
 struct Shown {
     /// The least a bond stakes (the registration's, for good).
     min_stake: U256,
-    /// Operators and BLS keys of the members.
-    members: Vec<(Address, Bytes)>,
+    /// Operators, BLS keys and powers of the members, whether they hold a seat still or not.
+    members: Vec<(Address, Bytes, U256)>,
     /// The highest checkpoint shown (0: none).
     highest_checkpoint: u64,
     /// Whether a fraud proof against the child is shown.
@@ -119,12 +124,20 @@ impl Shown {
     /// Whether the record refuses the bond `bond` by `operator`.
     fn refuses_bond(&self, operator: Address, bond: &ChildBond) -> bool {
         let key = &bond.blsPubkey;
+        let power = power_of(bond);
+        let outbid = self.members.iter().filter(|(_, _, p)| *p >= power).count();
         self.frozen
             || bond.amount < self.min_stake
-            || self.members.iter().any(|(op, k)| *op == operator || k == key)
-            || self.members.len() >= MAX_CHILD_VALIDATORS
+            || self.members.iter().any(|(op, k, _)| *op == operator || k == key)
+            || outbid >= MAX_CHILD_VALIDATORS
             || !possessed(operator, bond)
     }
+}
+
+/// The power `bond` buys, as the record proof reads it (whole units: a bond that buys none, or
+/// not a whole number, is malformed, and its block proven so).
+fn power_of(bond: &ChildBond) -> U256 {
+    bond.amount / U256::from(POWER_UNIT)
 }
 
 /// Whether `bond` proves its key possessed by `operator` (`children::validate_bond`).
@@ -182,7 +195,7 @@ pub fn verify_child_record(
         members: registration
             .validators
             .iter()
-            .map(|v| (v.operator, v.blsPubkey.clone()))
+            .map(|v| (v.operator, v.blsPubkey.clone(), U256::from(v.power)))
             .collect(),
         highest_checkpoint: 0,
         frozen: false,
@@ -191,7 +204,10 @@ pub fn verify_child_record(
     for earlier in &e.earlier {
         let (stx, read) = next(chain_id, anchor, earlier, &mut after, child)?;
         match read {
-            ChildTx::Bond(bond) => shown.members.push((first_signer(domain, stx)?, bond.blsPubkey)),
+            ChildTx::Bond(bond) => {
+                let power = power_of(&bond);
+                shown.members.push((first_signer(domain, stx)?, bond.blsPubkey, power))
+            }
             ChildTx::Checkpoint { height, .. } => {
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }

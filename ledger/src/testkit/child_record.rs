@@ -85,13 +85,14 @@ pub(super) fn child_record_txs(
         exit_start(d, alice, input, small, 0),
         exit_start(d, alice, input, small, 1),
         bond_of(1, small, &keys[MAX_CHILD_VALIDATORS + 2]),
+        bond_of(3, full, fresh),
     ]
 }
 
 /// The transactions [`FraudWorld::record`] starts, by offset.
 #[derive(Debug, Clone, Copy)]
 pub enum ChildRecordTx {
-    /// Alice's bond of a fresh key into the child of 16 validators.
+    /// Alice's bond of a fresh key into the child of 16 validators, of their power (2 units).
     BondIntoFull,
     /// Her bond of a member's key into the child of four.
     BondOfMemberKey,
@@ -126,6 +127,9 @@ pub enum ChildRecordTx {
     /// Her bond of one unit, below the child's minimum of two, of a fresh key into the child
     /// of four.
     BondBelowMinimum,
+    /// Her bond of a fresh key into the child of 16 validators, of more power (3 units)
+    /// than its least: it takes that member's seat.
+    BondOutbidding,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first

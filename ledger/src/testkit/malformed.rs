@@ -120,11 +120,20 @@ pub(super) fn registration(n: usize) -> crate::types::ChildRegistration {
 
 /// [`registration`] with `salt`, which makes another child of the same set.
 pub(super) fn salted_registration(n: usize, salt: u64) -> crate::types::ChildRegistration {
+    powered_registration(n, salt, 1)
+}
+
+/// [`salted_registration`] of members of `power` each.
+pub(super) fn powered_registration(
+    n: usize,
+    salt: u64,
+    power: u64,
+) -> crate::types::ChildRegistration {
     let (keys, _) = committee(n);
     let members: Vec<_> = keys
         .iter()
         .enumerate()
-        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, 1))
+        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, power))
         .collect();
     let params = crate::types::ChildParams {
         epochLength: 4,

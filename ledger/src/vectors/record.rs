@@ -33,7 +33,11 @@ pub(super) fn cases(
         refused,
     };
     let all = [
-        ("child_record_bond_past_sixteen", evidence(full, &[], tx(T::BondIntoFull))),
+        ("child_record_bond_not_outbidding_a_full_set", evidence(full, &[], tx(T::BondIntoFull))),
+        (
+            "child_record_bond_outbidding_the_least_honest",
+            evidence(full, &[], tx(T::BondOutbidding)),
+        ),
         ("child_record_bond_of_a_members_key", evidence(small, &[], tx(T::BondOfMemberKey))),
         ("child_record_fresh_bond_honest", evidence(small, &[], tx(T::FreshBond))),
         ("child_record_bond_below_minimum", evidence(small, &[], tx(T::BondBelowMinimum))),

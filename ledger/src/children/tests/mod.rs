@@ -196,6 +196,7 @@ fn created_for(delta: &crate::block::StateDelta, owner: Address) -> Vec<(Address
         .collect()
 }
 
+mod capture;
 mod deposit_exits;
 mod domains;
 mod exits;

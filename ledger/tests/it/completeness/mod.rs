@@ -418,7 +418,7 @@ fn cases() -> Vec<(&'static str, Fault)> {
             Box::new(|c| child_then(c, 4, |c, _| vec![bond_of(c, 1, 4, None)])),
         ),
         (
-            "a bond past sixteen validators",
+            "a bond into a full set, not outbidding its least member",
             Box::new(|c| child_then(c, 16, |c, _| vec![bond(c, 16, None)])),
         ),
         (

@@ -1,0 +1,121 @@
+//! A child's set cannot be filled for good at a plasma parent: a bond into a full set takes
+//! the seat of its smallest member (the latest to join, of equals) when it stakes more, as
+//! the root's `bond` makes room; one that stakes no more is refused and moves nothing. A
+//! member who loses its seat keeps its stake where it was: still slashable for what the
+//! configurations counting it certify.
+
+use super::*;
+use crate::bls::BlsSecretKey;
+use crate::registration::MAX_CHILD_VALIDATORS;
+
+/// Someone on the parent with a coin of `units` (block 2's output `index`) and a BLS key.
+struct Joiner {
+    key: UserKey,
+    bls: BlsSecretKey,
+    units: u64,
+    index: u32,
+}
+
+/// A parent with child `id` (four members of power 100, the minimum) and, funded on it,
+/// each of `funds` (name, units).
+fn funded(funds: &[(String, u64)]) -> (TestChain, u64, Vec<Joiner>) {
+    let (mut parent, id) = parent_with_child();
+    let joiners: Vec<_> = funds
+        .iter()
+        .enumerate()
+        .map(|(i, (name, units))| Joiner {
+            key: user(name),
+            bls: BlsSecretKey::from_seed(format!("bls-{name}").as_bytes()),
+            units: *units,
+            index: i as u32,
+        })
+        .collect();
+    let deposits: Vec<_> = joiners
+        .iter()
+        .map(|j| parent.record_deposit(j.key.address(), Address::ZERO, j.units * POWER_UNIT))
+        .collect();
+    parent.commit(deposits.iter().map(build::deposit_transaction).collect());
+    (parent, id, joiners)
+}
+
+/// `j`'s bond of its whole coin into child `id`.
+fn bond(parent: &TestChain, id: u64, j: &Joiner) -> SignedTransaction {
+    let bond = ChildBond {
+        childChainId: id,
+        amount: U256::from(j.units * POWER_UNIT),
+        blsPubkey: j.bls.public_key().to_eip2537().to_vec().into(),
+        proofOfPossession: j.bls.proof_of_possession(j.key.address()).to_eip2537().to_vec().into(),
+        ..Default::default()
+    };
+    let bond = bond_on(bond, stakes_of(&parent.state, id));
+    let coin = vec![UtxoPos::new(2, j.index, 0)];
+    let tx = build::transaction(Kind::BondChild, coin, vec![], bond.abi_encode());
+    build::sign(&parent.domain, tx, &[&j.key])
+}
+
+fn operators(set: &[Validator]) -> Vec<Address> {
+    set.iter().map(|v| v.operator).collect()
+}
+
+/// Mallory fills the child's twelve free seats with sybils at the minimum stake, hoping to
+/// hold its set for good. Dave bonds twice the minimum: he takes the seat of the latest sybil,
+/// whose stake stays bonded; Erin, bonding only the minimum, is refused and keeps her coin.
+#[test]
+fn sybils_filling_a_childs_set_at_the_minimum_are_outbid_by_a_larger_bond() {
+    let free = MAX_CHILD_VALIDATORS - 4;
+    let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
+    funds.push(("dave".into(), 200));
+    funds.push(("erin".into(), 100));
+    let (mut parent, id, joiners) = funded(&funds);
+    let (sybils, honest) = joiners.split_at(free);
+    for s in sybils {
+        parent.commit(vec![bond(&parent, id, s)]);
+    }
+    let full = parent.state.child(id).expect("child").pending_set().expect("pending").to_vec();
+    assert_eq!(full.len(), MAX_CHILD_VALIDATORS, "Mallory's sybils fill the set");
+    let last_sybil = sybils[free - 1].key.address();
+    let minimum = U256::from(100 * POWER_UNIT);
+
+    let (dave, erin) = (&honest[0], &honest[1]);
+    parent.commit(vec![bond(&parent, id, dave)]);
+    let r = parent.state.child(id).expect("child");
+    let pending = operators(r.pending_set().expect("pending"));
+    assert_eq!(pending.len(), MAX_CHILD_VALIDATORS);
+    assert!(pending.contains(&dave.key.address()), "Dave holds a seat");
+    assert!(!pending.contains(&last_sybil), "the latest sybil lost its seat");
+    assert_eq!(&pending[..MAX_CHILD_VALIDATORS - 1], &operators(&full)[..MAX_CHILD_VALIDATORS - 1]);
+    assert_eq!(parent.state.child_stake(id, &dave.key.address()), U256::from(200 * POWER_UNIT));
+    assert_eq!(parent.state.child_stake(id, &last_sybil), minimum, "its stake stays bonded");
+    assert_eq!(r.staked, U256::from((100 * free as u64 + 200) * POWER_UNIT));
+
+    let staked = r.staked;
+    let tie = bond(&parent, id, erin);
+    assert_eq!(refusal(&mut parent, tie), ChildError::SetSize(MAX_CHILD_VALIDATORS + 1));
+    let r = parent.state.child(id).expect("child");
+    assert_eq!(operators(r.pending_set().expect("pending")), pending, "no seat for a tie");
+    assert_eq!((r.staked, parent.state.child_stake(id, &erin.key.address())), (staked, U256::ZERO));
+    assert!(parent.state.unspent(&UtxoPos::new(2, erin.index, 0)).is_some(), "her coin is hers");
+}
+
+/// A member who lost its seat bonds no second stake: an operator or key once bonded to the
+/// child stays its own (a parent's record of a child only grows, so the root proves a second
+/// bond from the first), as the root's `bond` refuses a stake not withdrawn.
+#[test]
+fn a_member_who_lost_its_seat_cannot_bond_again() {
+    let free = MAX_CHILD_VALIDATORS - 4;
+    let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
+    funds.push(("dave".into(), 200));
+    funds.push(("sybil-11".into(), 300));
+    let (mut parent, id, joiners) = funded(&funds);
+    for s in &joiners[..free] {
+        parent.commit(vec![bond(&parent, id, s)]);
+    }
+    parent.commit(vec![bond(&parent, id, &joiners[free])]);
+    let again = &joiners[free + 1];
+    assert_eq!(again.key.address(), joiners[free - 1].key.address(), "the seat's loser");
+    let staked = parent.state.child(id).expect("child").staked;
+    let second = bond(&parent, id, again);
+    assert_eq!(refusal(&mut parent, second), ChildError::AlreadyBonded(again.key.address()));
+    assert_eq!(parent.state.child(id).expect("child").staked, staked);
+    assert_eq!(parent.state.child_stake(id, &again.key.address()), U256::from(100 * POWER_UNIT));
+}
