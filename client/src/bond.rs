@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::hops::{lock_eth, Chain};
 use crate::keys::ValidatorKeys;
 use alloy_sol_types::SolValue;
-use plasma_ledger::children::bond_power;
+use plasma_ledger::children::{bond_power, seat_taken};
 use plasma_ledger::{Address, ChildBond, Kind, Validator, U256};
 use plasma_proto::v1::{GetChildRequest, ParentStateRequest};
 use std::time::{Duration, Instant};
@@ -40,7 +40,7 @@ pub async fn on_plasma_parent(
     keys: &ValidatorKeys,
     stake: U256,
 ) -> Result<u32> {
-    check_stake(stake)?;
+    let power = check_stake(stake)?;
     let operator = keys.operator.address();
     let mut parent = Chain::at(parent_rpc).await?;
     let mut children = parent.node.children.clone();
@@ -52,6 +52,19 @@ pub async fn on_plasma_parent(
     let minimum = convert::u256("GetChildResponse.min_stake", &before.min_stake)?;
     if stake < minimum {
         return Err(Error::BelowMinimum { chain: chain_id, stake, minimum });
+    }
+    // The set it extends: the pending one, or else the active one.
+    let pending = convert::optional_validator_set(
+        "GetChildResponse.pending_validators",
+        &before.pending_validators,
+    )?;
+    let extended = match pending {
+        Some(set) => set,
+        None => convert::validator_set("GetChildResponse.validators", &before.validators)?,
+    };
+    if seat_taken(&extended, power).is_err() {
+        let least = extended.iter().map(|v| v.power).min().unwrap_or_default();
+        return Err(Error::SetFull { chain: chain_id, members: extended.len(), least, power });
     }
     let coin = parent.eth_coin(operator, stake).await?.ok_or(Error::NoCoin {
         owner: operator,

@@ -196,6 +196,22 @@ pub enum Error {
         /// The child's minimum.
         minimum: U256,
     },
+    /// A bond into a full set that buys no more power than its least member (a bond of more
+    /// takes that member's seat).
+    #[error(
+        "chain {chain}'s set is full ({members} members, the least of power {least}): a bond \
+         must buy more than {least} units of power to take a seat, not {power}"
+    )]
+    SetFull {
+        /// The chain bonded for.
+        chain: u64,
+        /// Members of the set the bond would extend.
+        members: usize,
+        /// The least power among them.
+        least: u64,
+        /// The power the stake buys.
+        power: u64,
+    },
     /// The chain to bond for is not a child of the given parent.
     #[error("chain {chain} is not a child of chain {parent} ({message})")]
     NotAChild {

@@ -242,9 +242,13 @@ impl pb::children_server::Children for Liar {
         &self,
         _: Request<pb::GetChildRequest>,
     ) -> Result<Response<pb::GetChildResponse>, Status> {
-        // Its registration asks two gwei of a bond.
+        // Its registration asks two gwei of a bond, and its set is full of members at that.
         let min_stake = U256::from(2_000_000_000u64).to_be_bytes::<32>().to_vec();
-        Ok(Response::new(pb::GetChildResponse { min_stake, ..Default::default() }))
+        let full: Vec<_> = (1..=MAX_SET_VALIDATORS as u8)
+            .map(|i| Validator { operator: [i; 20].into(), blsPubkey: vec![].into(), power: 2 })
+            .collect();
+        let validators = full.abi_encode();
+        Ok(Response::new(pb::GetChildResponse { min_stake, validators, ..Default::default() }))
     }
     async fn get_child_checkpoint(
         &self,
@@ -357,10 +361,10 @@ fn operator_keys() -> ValidatorKeys {
     }
 }
 
-/// Bonds the child's minimum on the lying parent at `url`: the first malformed answer stops
-/// it.
+/// Bonds more than the least member of the child's full set on the lying parent at `url`: the
+/// first malformed answer stops it.
 fn bond_on(rt: &tokio::runtime::Runtime, url: &str) -> Error {
-    let stake = U256::from(2_000_000_000u64);
+    let stake = U256::from(3_000_000_000u64);
     let bonded = rt.block_on(bond::on_plasma_parent(url, 9, &operator_keys(), stake));
     bonded.expect_err("a lying parent cannot be bonded on")
 }
@@ -377,6 +381,18 @@ fn a_stake_below_the_childs_minimum_is_refused_before_a_coin_is_sought() {
         matches!(err, Error::BelowMinimum { chain: 9, stake: s, minimum: m } if s == stake && m == minimum),
         "{err}"
     );
+}
+
+/// The child's set is full of members at the minimum: a bond of the minimum would take no
+/// seat, and is refused before a coin is sought.
+#[test]
+fn a_bond_into_a_full_set_not_outbidding_its_least_member_is_refused_before_a_coin_is_sought() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = serve(&rt, Lie::EscrowAmount);
+    let stake = U256::from(2_000_000_000u64);
+    let err = rt.block_on(bond::on_plasma_parent(&url, 9, &operator_keys(), stake)).unwrap_err();
+    let full = Error::SetFull { chain: 9, members: MAX_SET_VALIDATORS, least: 2, power: 2 };
+    assert!(matches!(err, Error::SetFull { .. }) && err.to_string() == full.to_string(), "{err}");
 }
 
 #[test]

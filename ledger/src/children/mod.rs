@@ -49,8 +49,8 @@ pub use fraud::{
     prover_reward, restaked, signed_by, PROVER_REWARD_BPS,
 };
 pub use record::{
-    lowered_rollback, record_of, ChildConfiguration, ChildExit, ChildRecord, ExitStatus,
-    RecordedDeposit, Settlement, MAX_CHILD_VALIDATORS,
+    lowered_rollback, record_of, seat_taken, ChildConfiguration, ChildExit, ChildRecord,
+    ExitStatus, RecordedDeposit, Settlement, MAX_CHILD_VALIDATORS,
 };
 pub use registry::{child_domain, live_child, MAX_CHECKPOINT_HEIGHT};
 pub use stake::{bond_power, validate_bond, validate_stake, POWER_UNIT};

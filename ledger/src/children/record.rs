@@ -217,14 +217,8 @@ impl ChildRecord {
             return Err(ChildError::AlreadyBonded(v.operator));
         }
         let mut validators = self.pending_set().unwrap_or(self.validators()).to_vec();
-        if validators.len() >= MAX_CHILD_VALIDATORS {
-            let least = validators.iter().map(|v| v.power).min();
-            match validators.iter().rposition(|v| Some(v.power) == least) {
-                Some(seat) if validator.power > validators[seat].power => {
-                    validators.remove(seat);
-                }
-                _ => return Err(ChildError::SetSize(validators.len() + 1)),
-            }
+        if let Some(seat) = seat_taken(&validators, validator.power)? {
+            validators.remove(seat);
         }
         validators.push(validator);
         self.configurations.push(ChildConfiguration { validators, active_from: 0 });
@@ -260,6 +254,21 @@ impl ChildRecord {
                 self.pending = 0;
             }
         }
+    }
+}
+
+/// The seat a bond of `power` takes in `set`, the set it extends: none when there is room
+/// (it joins beside them), or, in a full set ([`MAX_CHILD_VALIDATORS`]), that of the member of
+/// least power (the latest to join, of equals) when the bond buys more; a bond into a full set
+/// that buys no more is refused ([`ChildError::SetSize`]).
+pub fn seat_taken(set: &[Validator], power: u64) -> Result<Option<usize>, ChildError> {
+    if set.len() < MAX_CHILD_VALIDATORS {
+        return Ok(None);
+    }
+    let least = set.iter().map(|v| v.power).min();
+    match set.iter().rposition(|v| Some(v.power) == least) {
+        Some(seat) if power > set[seat].power => Ok(Some(seat)),
+        _ => Err(ChildError::SetSize(set.len() + 1)),
     }
 }
 
