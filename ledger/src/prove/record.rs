@@ -4,6 +4,7 @@
 //! not certify ([`crate::fraud::verify_uncertified_checkpoint`]).
 
 use super::{ProofContext, ProofError};
+use crate::children::seat_taken;
 use crate::fraud::record::{child_tx, first_signer, ChildTx};
 use crate::fraud::registered::registered;
 use crate::fraud::{verify_child_record, verify_uncertified_checkpoint, FraudError};
@@ -83,9 +84,9 @@ pub(super) fn child_record_proof(
 }
 
 /// The proof that the checkpoint at transaction `index` of block `height` is not certified by
-/// the set its header names. That set is one the child has numbered: its registered set, each
-/// grown by the child's bonds in order (a parent's configurations only add members), read
-/// from the blocks before it.
+/// the set its header names. That set is one the child has numbered: its registered set, then
+/// each bond's in turn (a bond extends the latest numbered set, taking a seat in a full one:
+/// [`seat_taken`]), read from the blocks before it.
 pub(super) fn uncertified_checkpoint_proof(
     cx: &ProofContext<'_>,
     height: u64,
@@ -121,7 +122,9 @@ pub(super) fn uncertified_checkpoint_proof(
     let named_set = std::iter::once(None)
         .chain(members.map(Some))
         .find_map(|member| {
-            set.extend(member);
+            if let Some(member) = member {
+                join(&mut set, member);
+            }
             (Validator::set_hash(&set) == named).then(|| set.clone())
         })
         .ok_or_else(|| {
@@ -134,4 +137,17 @@ pub(super) fn uncertified_checkpoint_proof(
     };
     verify_uncertified_checkpoint(cx.domain, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::UncertifiedCheckpoint, &ev))
+}
+
+/// `set` after a bond of `member`, as the parent numbers it ([`seat_taken`]; a bond the rule
+/// refuses changes nothing: the block that took it is proven first).
+fn join(set: &mut Vec<Validator>, member: Validator) {
+    match seat_taken(set, member.power) {
+        Ok(Some(seat)) => {
+            set.remove(seat);
+            set.push(member);
+        }
+        Ok(None) => set.push(member),
+        Err(_) => {}
+    }
 }

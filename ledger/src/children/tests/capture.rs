@@ -97,6 +97,53 @@ fn sybils_filling_a_childs_set_at_the_minimum_are_outbid_by_a_larger_bond() {
     assert!(parent.state.unspent(&UtxoPos::new(2, erin.index, 0)).is_some(), "her coin is hers");
 }
 
+/// Once Dave outbid the latest sybil and the child adopted the set he joined (epoch end 4),
+/// a checkpoint of block 5 certified by only the four registered members (a quarter of its
+/// power) is proven uncertified: the watcher finds the set it names by numbering the child's
+/// sets as the parent does, the seat Dave took and all.
+#[test]
+fn a_checkpoint_uncertified_by_a_set_an_outbid_made_is_proven() {
+    let free = MAX_CHILD_VALIDATORS - 4;
+    let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
+    funds.push(("dave".into(), 200));
+    let (mut parent, id, joiners) = funded(&funds);
+    for j in &joiners {
+        parent.commit(vec![bond(&parent, id, j)]);
+    }
+    let with_dave = parent.state.child(id).expect("child").pending_set().expect("pending").to_vec();
+    assert_eq!(with_dave.last().map(|v| v.operator), Some(joiners[free].key.address()));
+    let (keys, registered) = committee(4);
+    let mut child = TestChain::with_domain(child_domain(&testkit::domain(), id), registered.hash());
+    for h in 1..=5 {
+        child.next_validator_set_hash =
+            if h >= 4 { Validator::set_hash(&with_dave) } else { registered.hash() };
+        child.commit(vec![]);
+        child.validator_set_hash = child.next_validator_set_hash;
+    }
+    let four: Vec<_> = keys.iter().enumerate().collect();
+    let checkpoint = |height: u64, set: &ValidatorSet| {
+        let header = child.blocks[height as usize - 1].header.clone();
+        Checkpoint { certificate: crate::testkit::certified(set, &four, &header, 0), header }
+    };
+    parent.commit(vec![parent.checkpoint_tx(&checkpoint(4, &registered))]);
+    assert_eq!(parent.state.child(id).expect("child").validators(), with_dave.as_slice());
+
+    let set = ValidatorSet::new(with_dave).expect("a set");
+    let uncertified = parent.checkpoint_tx(&checkpoint(5, &set));
+    let refused = match parent.try_commit(vec![uncertified.clone()]) {
+        Err(e) => e,
+        Ok(_) => panic!("a quarter of the set's power certifies nothing"),
+    };
+    parent.commit_unchecked(vec![uncertified]);
+    let bad = parent.blocks.last().expect("the forged block").clone();
+    let proof =
+        parent.with_proof_context(|cx| crate::prove::build_proof(cx, &bad, &refused, |_| None));
+    let judged =
+        crate::fraud::judge(&parent.domain, &proof.expect("a proof"), |_| None, |_| None, |_| None);
+    let kind = crate::fraud::FraudKind::UncertifiedCheckpoint;
+    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
+}
+
 /// A member who lost its seat bonds no second stake: an operator or key once bonded to the
 /// child stays its own (a parent's record of a child only grows, so the root proves a second
 /// bond from the first), as the root's `bond` refuses a stake not withdrawn.
