@@ -153,6 +153,9 @@ contract ChildVerifier {
         } else if (k == uint8(TxKind.StartChildExit)) {
             // Its claim is proven under the anchor it names, by who signed its first input.
             refused = !_claimHolds(r, _firstSigner(separator, e.refused.inclusion.signedTx));
+        } else if (k == ExitGame.PROVE_CHILD_FRAUD) {
+            // Its prover signed it, whatever it proves: no proposer may rewrite who is paid.
+            refused = !_proverSigned(separator, r);
         } else {
             revert WrongKind(k);
         }
@@ -522,6 +525,16 @@ contract ChildVerifier {
             op = PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
         }
         if (op == address(0)) revert NoOperator();
+    }
+
+    /// Whether the prover a fraud proof `t` names signed it: `keccak256(0x1901 ‖ separator ‖
+    /// keccak256(abi.encode(childChainId, proof, prover)))` (`ledger::children::prover_digest`).
+    function _proverSigned(bytes32 separator, Transaction calldata t) private pure returns (bool) {
+        ChildFraudProof memory c = abi.decode(t.data, (ChildFraudProof));
+        bytes32 named = keccak256(abi.encode(c.childChainId, c.proof, c.prover));
+        address signer =
+            PlasmaTx.recoverMemory(keccak256(abi.encodePacked(hex"1901", separator, named)), c.proverSignature);
+        return signer != address(0) && signer == c.prover;
     }
 
     /// `(height, txIndex)` as one number that orders positions.

@@ -456,7 +456,8 @@ pub fn build_proof(
             | ChildError::AheadOfClock { .. }
             | ChildError::BondOutput
             | ChildError::Exit(_)
-            | ChildError::Frozen(_) => record::child_record_proof(cx, height, index),
+            | ChildError::Frozen(_)
+            | ChildError::ProverSignature(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
             ChildError::Unaccepted { .. } => accepted::unaccepted_anchor_proof(cx, height, index),
             ChildError::VoidAnchor { .. } => accepted::voided_anchor_proof(cx, height, index),

@@ -109,6 +109,24 @@ library PlasmaTx {
             s := calldataload(add(sig.offset, 32))
             v := byte(0, calldataload(add(sig.offset, 64)))
         }
+        return _recover(digest, r, s, v);
+    }
+
+    /// @notice `recover`, of a signature held in memory.
+    function recoverMemory(bytes32 digest, bytes memory sig) internal pure returns (address) {
+        if (sig.length != 65) return address(0);
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            r := mload(add(sig, 0x20))
+            s := mload(add(sig, 0x40))
+            v := byte(0, mload(add(sig, 0x60)))
+        }
+        return _recover(digest, r, s, v);
+    }
+
+    function _recover(bytes32 digest, bytes32 r, bytes32 s, uint8 v) private pure returns (address) {
         if (v != 27 && v != 28) return address(0);
         if (uint256(s) > HALF_N) return address(0);
         return ecrecover(digest, v, r, s);

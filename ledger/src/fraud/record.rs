@@ -20,11 +20,14 @@
 //! * a checkpoint, deposit, stake or bond after a fraud proof (`Frozen`);
 //! * an exit challenge paying other than the registration's exit bond to a beneficiary
 //!   (`BondOutput`);
-//! * an exit start whose claim its own anchor, inclusion and claimant do not prove (`Exit`).
+//! * an exit start whose claim its own anchor, inclusion and claimant do not prove (`Exit`);
+//! * a fraud proof its prover did not sign (`ProverSignature`): who is paid for it is bound by
+//!   the prover's signature, whatever the proof shows.
 
 use super::registered::registered;
 use super::{included, FraudError, FraudKind, FraudVerdict};
 use crate::bls::{BlsPublicKey, BlsSignature};
+use crate::children::prover_digest;
 use crate::exit::verify_exit_start;
 use crate::form::MAX_BOND_BYTES;
 use crate::kind::Kind;
@@ -52,7 +55,7 @@ pub(crate) enum ChildTx {
         time: u64,
     },
     /// A fraud proof against the child (`ProveChildFraud`).
-    FraudProof,
+    FraudProof(Box<ChildFraudProof>),
     /// A deposit into the child (`DepositToChild`).
     Deposit,
     /// A stake for the child (`StakeChild`).
@@ -81,7 +84,7 @@ pub(crate) fn child_tx(tx: &Transaction) -> Option<(u64, ChildTx)> {
         }
         Kind::ProveChildFraud => {
             let proof: ChildFraudProof = decode("ChildFraudProof", data, MAX_TX_BYTES).ok()?;
-            (proof.childChainId, ChildTx::FraudProof)
+            (proof.childChainId, ChildTx::FraudProof(Box::new(proof)))
         }
         Kind::DepositToChild => (
             decode::<ChildDeposit>("ChildDeposit", data, CHILD_DEPOSIT_BYTES).ok()?.childChainId,
@@ -211,7 +214,7 @@ pub fn verify_child_record(
             ChildTx::Checkpoint { height, .. } => {
                 shown.highest_checkpoint = shown.highest_checkpoint.max(height)
             }
-            ChildTx::FraudProof => shown.frozen = true,
+            ChildTx::FraudProof(_) => shown.frozen = true,
             ChildTx::Deposit | ChildTx::Stake | ChildTx::Challenge(_) | ChildTx::ExitStart(_) => {
                 return Err(FraudError::WrongKind(stx.transaction.kind))
             }
@@ -240,7 +243,12 @@ pub fn verify_child_record(
             let paid = (!bond.is_zero()).then(|| Output::new(*beneficiary, Address::ZERO, bond));
             beneficiary.is_zero() || stx.transaction.outputs != paid.into_iter().collect::<Vec<_>>()
         }
-        ChildTx::FraudProof => return Err(FraudError::WrongKind(stx.transaction.kind)),
+        // Its prover signed it, whatever it proves: the reward is the prover's, which no
+        // proposer may rewrite.
+        ChildTx::FraudProof(fraud) => {
+            recover_signer(&prover_digest(domain, fraud), &fraud.proverSignature)
+                != Ok(fraud.prover)
+        }
     };
     if !refused {
         return Err(FraudError::RecordAllows);

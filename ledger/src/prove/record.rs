@@ -66,7 +66,7 @@ pub(super) fn child_record_proof(
     for (at, _, read) in child_txs_between(cx.blocks, child, first, (height, index)) {
         let shows = match read {
             ChildTx::Bond(_) => true,
-            ChildTx::FraudProof => !std::mem::replace(&mut frozen, true),
+            ChildTx::FraudProof(_) => !std::mem::replace(&mut frozen, true),
             ChildTx::Checkpoint { height: h, .. } if !newer => {
                 newer = checkpoint.is_some_and(|mine| h >= mine);
                 newer

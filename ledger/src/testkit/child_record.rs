@@ -54,6 +54,7 @@ pub(super) fn child_record_txs(
         prover: alice.address(),
         ..Default::default()
     };
+    let signed = crate::children::signed_by(d, alice, fraud.clone());
     let lock = crate::types::ChildDeposit {
         childChainId: small,
         recipient: alice.address(),
@@ -86,6 +87,7 @@ pub(super) fn child_record_txs(
         exit_start(d, alice, input, small, 1),
         bond_of(1, small, &keys[MAX_CHILD_VALIDATORS + 2]),
         bond_of(3, full, fresh),
+        crate::build::prove_child_fraud_tx(&signed, U256::ZERO),
     ]
 }
 
@@ -104,7 +106,7 @@ pub enum ChildRecordTx {
     Checkpoint5Again,
     /// A checkpoint of it at height 6.
     Checkpoint6,
-    /// A fraud proof against it.
+    /// A fraud proof against it, naming Alice its prover, unsigned.
     FraudProof,
     /// Alice's deposit into it.
     Deposit,
@@ -130,6 +132,8 @@ pub enum ChildRecordTx {
     /// Her bond of a fresh key into the child of 16 validators, of more power (3 units)
     /// than its least: it takes that member's seat.
     BondOutbidding,
+    /// A fraud proof against the child of four, signed by Alice, its prover.
+    SignedFraudProof,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first

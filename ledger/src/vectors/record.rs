@@ -67,6 +67,11 @@ pub(super) fn cases(
         ("child_record_exit_start_honest", evidence(small, &[], tx(T::ExitStart))),
         ("child_record_deposit_into_frozen", evidence(small, &[T::FraudProof], tx(T::Deposit))),
         (
+            "child_record_fraud_proof_its_prover_did_not_sign",
+            evidence(small, &[], tx(T::FraudProof)),
+        ),
+        ("child_record_fraud_proof_signed_honest", evidence(small, &[], tx(T::SignedFraudProof))),
+        (
             "child_record_deposit_unfrozen_honest",
             evidence(small, &[T::Checkpoint6], tx(T::Deposit)),
         ),

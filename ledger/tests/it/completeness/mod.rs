@@ -180,7 +180,8 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::AheadOfClock { .. }
         | ChildError::BondOutput
         | ChildError::Exit(_)
-        | ChildError::Frozen(_) => Convicted(FraudKind::ChildRecord),
+        | ChildError::Frozen(_)
+        | ChildError::ProverSignature(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
         ChildError::Unaccepted { .. } => Convicted(FraudKind::UnacceptedAnchor),
@@ -214,7 +215,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::NotTheAcceptedSigners { .. } => {
             Open("a fraud proof's anchor certificate against the one its acceptance carries")
         }
-        ChildError::ProverSignature(_) => Open("a fraud proof's prover signature"),
     }
 }
 
@@ -500,6 +500,10 @@ fn cases() -> Vec<(&'static str, Fault)> {
             }),
         ),
         (
+            "a fraud proof its prover did not sign",
+            Box::new(|c| child_then(c, 4, |c, child| vec![unsigned_equivocation_proof(c, child)])),
+        ),
+        (
             "a deposit into a frozen child",
             Box::new(|c| {
                 child_then(c, 4, |c, child| vec![equivocation_proof(c, child), lock(c, child)])
@@ -645,6 +649,25 @@ fn equivocation_proof(chain: &TestChain, child: u64) -> SignedTransaction {
         ..Default::default()
     };
     let c = plasma_ledger::children::signed_by(&chain.domain, &testkit::user("alice"), c);
+    build::prove_child_fraud_tx(&c, U256::ZERO)
+}
+
+/// [`equivocation_proof`] naming Alice its prover, signed by Mallory: a proposer rewriting
+/// who is paid.
+fn unsigned_equivocation_proof(chain: &TestChain, child: u64) -> SignedTransaction {
+    let by_mallory = plasma_ledger::children::signed_by(
+        &chain.domain,
+        &testkit::user("mallory"),
+        plasma_ledger::ChildFraudProof {
+            childChainId: child,
+            proof: equivocation(child),
+            prover: testkit::user("alice").address(),
+            stakesHeight: chain.tip().height + 1,
+            ..Default::default()
+        },
+    );
+    let c =
+        plasma_ledger::ChildFraudProof { prover: testkit::user("alice").address(), ..by_mallory };
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 
