@@ -102,6 +102,10 @@ pub async fn on_plasma_parent(
             if holds(&active, operator) {
                 return Ok(now.active_configuration);
             }
+            // Committed, but a bond of more power took the seat before this answer.
+            if stake_of(&now, operator)? > stake_of(&before, operator)? {
+                return Err(Error::Outbid { chain: chain_id });
+            }
         }
         if Instant::now() > deadline {
             let what = format!("chain {} to commit the bond", parent.id);
@@ -109,6 +113,18 @@ pub async fn on_plasma_parent(
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// What `operator` has staked into the child, as the parent reports it.
+fn stake_of(child: &plasma_proto::v1::GetChildResponse, operator: Address) -> Result<U256> {
+    let mut staked = U256::ZERO;
+    for entry in &child.stakes {
+        let (of, amount) = convert::locked(entry)?;
+        if of == operator {
+            staked = staked.saturating_add(amount);
+        }
+    }
+    Ok(staked)
 }
 
 fn holds(set: &[Validator], operator: Address) -> bool {

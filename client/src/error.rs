@@ -212,6 +212,16 @@ pub enum Error {
         /// The power the stake buys.
         power: u64,
     },
+    /// The parent took the bond, but a bond of more power took its seat before the chain
+    /// adopted it: the stake stays bonded (and slashable) on the parent.
+    #[error(
+        "the bond into chain {chain} was committed, but a larger bond took its seat before the \
+         chain adopted it; the stake stays bonded on the parent"
+    )]
+    Outbid {
+        /// The chain bonded for.
+        chain: u64,
+    },
     /// The chain to bond for is not a child of the given parent.
     #[error("chain {chain} is not a child of chain {parent} ({message})")]
     NotAChild {

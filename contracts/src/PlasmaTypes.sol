@@ -646,15 +646,15 @@ struct PayoutEvidence {
 /// A transaction of a child (`refused`: a bond, stake, deposit or checkpoint) that the
 /// parent's record of the child refuses, as transactions included before it show that record:
 /// the child's `registration`, then `earlier` in order (bonds, checkpoints and fraud proofs of
-/// the child). A parent's record of a child only grows (members join, the last checkpoint
-/// rises, a fraud proof freezes it for good), so what they show still holds at `refused`:
-/// a bond of a member's operator or key, past `MAX_CHILD_VALIDATORS` members or without a
-/// proof of possession of its key; a checkpoint not above one shown, or stamped more than
-/// `MAX_CLOCK_DRIFT` after the block that accepts it; anything but a fraud proof after a
-/// fraud proof; an exit challenge that pays other than the child's exit bond (its
-/// registration's, for good) to a beneficiary; an exit start whose claim its own anchor,
-/// inclusion and claimant (its first input's signer) do not prove. The later block is
-/// invalid.
+/// the child). A parent's record of a child only grows (members join, each operator and key
+/// once; the last checkpoint rises; a fraud proof freezes it for good), so what they show
+/// still holds at `refused`: a bond of an operator or key ever bonded, below the minimum
+/// stake, without a proof of possession of its key, or into a full set when
+/// `MAX_CHILD_VALIDATORS` members shown have its power or more; a checkpoint not above one
+/// shown, or stamped more than `MAX_CLOCK_DRIFT` after the block that accepts it; anything
+/// but a fraud proof after a fraud proof; an exit challenge that pays other than the child's
+/// exit bond to a beneficiary; an exit start whose claim its own anchor, inclusion and
+/// claimant do not prove; a fraud proof its prover did not sign. The later block is invalid.
 struct ChildRecordEvidence {
     RegistrationProof registration;
     IncludedTx[] earlier;

@@ -8,10 +8,13 @@ use crate::children::seat_taken;
 use crate::fraud::record::{child_tx, first_signer, ChildTx};
 use crate::fraud::registered::registered;
 use crate::fraud::{verify_child_record, verify_uncertified_checkpoint, FraudError};
+use crate::registration::MAX_CHILD_VALIDATORS;
 use crate::types::{
-    decode, power_of, Block, ChildRecordEvidence, FraudKind as SolFraudKind, FraudProof,
+    decode, power_of, Block, ChildBond, ChildRecordEvidence, FraudKind as SolFraudKind, FraudProof,
     LinkedCheckpoint, SignedTransaction, UncertifiedCheckpointEvidence, Validator, MAX_TX_BYTES,
+    POWER_UNIT,
 };
+use alloy_primitives::{Address, U256};
 
 /// A position in the chain: `(height, transaction index)`.
 type Position = (u64, u32);
@@ -43,9 +46,12 @@ fn refuted(e: FraudError) -> ProofError {
 }
 
 /// The proof that transaction `index` of block `height`, a transaction of a child, is one the
-/// child's record refuses. It shows, before it: every bond of the child (members and their
-/// number), the first fraud proof against it (frozen), and, for a checkpoint, the first
-/// checkpoint at or above its height.
+/// child's record refuses. It shows, before it, no more than the refusal needs, so that however
+/// many bonds the child has seen the proof stays within a transaction's and a block's bounds:
+/// the first fraud proof against the child (frozen); for a checkpoint, the first checkpoint at
+/// or above its height; for a bond, the first bond of its operator or key, and the bonds of the
+/// most power at or above its own, as many as the registration lacks of a full set at that
+/// power ([`bonds_shown`]).
 pub(super) fn child_record_proof(
     cx: &ProofContext<'_>,
     height: u64,
@@ -62,10 +68,14 @@ pub(super) fn child_record_proof(
     let registration = cx.registration(child)?;
     let first = (registration.height, registration.txIndex);
     let (mut frozen, mut newer) = (false, false);
-    let mut earlier = Vec::new();
-    for (at, _, read) in child_txs_between(cx.blocks, child, first, (height, index)) {
+    let mut shown = Vec::new();
+    let mut bonds = Vec::new();
+    for (at, stx, read) in child_txs_between(cx.blocks, child, first, (height, index)) {
         let shows = match read {
-            ChildTx::Bond(_) => true,
+            ChildTx::Bond(bond) => {
+                bonds.push((at, first_signer(cx.domain, stx).ok(), bond));
+                false
+            }
             ChildTx::FraudProof(_) => !std::mem::replace(&mut frozen, true),
             ChildTx::Checkpoint { height: h, .. } if !newer => {
                 newer = checkpoint.is_some_and(|mine| h >= mine);
@@ -74,13 +84,44 @@ pub(super) fn child_record_proof(
             _ => false,
         };
         if shows {
-            earlier.push(cx.included(at.0, at.1)?);
+            shown.push(at);
         }
     }
+    if let ChildTx::Bond(bond) = &read {
+        let (_, reg) = registered(cx.domain.chain_id, cx.anchor, &registration).map_err(refuted)?;
+        let operator = first_signer(cx.domain, refused).ok();
+        shown.extend(bonds_shown(&reg.validators, &bonds, operator, bond));
+    }
+    shown.sort_unstable();
+    shown.dedup();
+    let earlier = shown.into_iter().map(|(h, i)| cx.included(h, i)).collect::<Result<_, _>>()?;
     let refused = cx.included(height, index)?;
     let ev = ChildRecordEvidence { registration, earlier, refused };
     verify_child_record(cx.domain, cx.anchor, &ev).map_err(refuted)?;
     Ok(cx.proof(SolFraudKind::ChildRecord, &ev))
+}
+
+/// Which of the child's earlier `bonds` (where, operator, payload) a proof that the bond
+/// `refused` by `operator` is refused shows: the first of the same operator or key (a second
+/// bond), and the bonds of the most power at or above the refused one's, as many as
+/// `registered` lacks of [`MAX_CHILD_VALIDATORS`] members at that power (a full set it does not
+/// outbid). At most one more than a full set, whatever the number of bonds.
+fn bonds_shown(
+    registered: &[Validator],
+    bonds: &[(Position, Option<Address>, ChildBond)],
+    operator: Option<Address>,
+    refused: &ChildBond,
+) -> Vec<Position> {
+    let twin = bonds.iter().find(|(_, op, b)| {
+        (operator.is_some() && *op == operator) || b.blsPubkey == refused.blsPubkey
+    });
+    let power = refused.amount / U256::from(POWER_UNIT);
+    let at_least = |amount: U256| amount / U256::from(POWER_UNIT) >= power;
+    let have = registered.iter().filter(|v| U256::from(v.power) >= power).count();
+    let mut strong: Vec<_> = bonds.iter().filter(|(_, _, b)| at_least(b.amount)).collect();
+    strong.sort_by_key(|b| std::cmp::Reverse(b.2.amount));
+    let needed = MAX_CHILD_VALIDATORS.saturating_sub(have);
+    twin.into_iter().chain(strong.into_iter().take(needed)).map(|(at, _, _)| *at).collect()
 }
 
 /// The proof that the checkpoint at transaction `index` of block `height` is not certified by

@@ -144,6 +144,39 @@ fn a_checkpoint_uncertified_by_a_set_an_outbid_made_is_proven() {
     assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
 }
 
+/// Mallory's sybils fill the set, ten bidders outbid them one unit at a time, and a quorum
+/// seats Erin's tie anyway: the watcher's proof shows the twelve strongest bonds (what the
+/// registration lacks of a full set at her power), not all twenty-two, so that bonding
+/// again and again cannot make a refusal too dear to prove.
+#[test]
+fn a_refused_bond_is_proven_by_a_full_sets_worth_of_bonds_whatever_came_before() {
+    let free = MAX_CHILD_VALIDATORS - 4;
+    let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
+    funds.extend((1..=10).map(|i| (format!("bidder-{i}"), 100 + i)));
+    funds.push(("erin".into(), 100));
+    let (mut parent, id, joiners) = funded(&funds);
+    let (bidders, erin) = joiners.split_at(joiners.len() - 1);
+    for j in bidders {
+        parent.commit(vec![bond(&parent, id, j)]);
+    }
+    let tie = bond(&parent, id, &erin[0]);
+    let refused = match parent.try_commit(vec![tie.clone()]) {
+        Err(e) => e,
+        Ok(_) => panic!("a tie with the least member takes no seat"),
+    };
+    parent.commit_unchecked(vec![tie]);
+    let bad = parent.blocks.last().expect("the forged block").clone();
+    let proof = parent
+        .with_proof_context(|cx| crate::prove::build_proof(cx, &bad, &refused, |_| None))
+        .expect("a proof");
+    let ev: ChildRecordEvidence =
+        decode("ChildRecordEvidence", &proof.evidence, 1 << 20).expect("its evidence");
+    assert_eq!(ev.earlier.len(), free, "the bonds that fill the set at her power, no more");
+    let judged = crate::fraud::judge(&parent.domain, &proof, |_| None, |_| None, |_| None);
+    let kind = crate::fraud::FraudKind::ChildRecord;
+    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
+}
+
 /// A member who lost its seat bonds no second stake: an operator or key once bonded to the
 /// child stays its own (a parent's record of a child only grows, so the root proves a second
 /// bond from the first), as the root's `bond` refuses a stake not withdrawn.
