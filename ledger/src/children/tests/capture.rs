@@ -66,6 +66,7 @@ fn sybils_filling_a_childs_set_at_the_minimum_are_outbid_by_a_larger_bond() {
     let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
     funds.push(("dave".into(), 200));
     funds.push(("erin".into(), 100));
+    funds.push(("frank".into(), 300));
     let (mut parent, id, joiners) = funded(&funds);
     let (sybils, honest) = joiners.split_at(free);
     for s in sybils {
@@ -95,6 +96,13 @@ fn sybils_filling_a_childs_set_at_the_minimum_are_outbid_by_a_larger_bond() {
     assert_eq!(operators(r.pending_set().expect("pending")), pending, "no seat for a tie");
     assert_eq!((r.staked, parent.state.child_stake(id, &erin.key.address())), (staked, U256::ZERO));
     assert!(parent.state.unspent(&UtxoPos::new(2, erin.index, 0)).is_some(), "her coin is hers");
+
+    // Frank outbids the least again: the latest sybil left at 100, not Dave at 200.
+    parent.commit(vec![bond(&parent, id, &honest[2])]);
+    let pending = operators(parent.state.child(id).expect("child").pending_set().expect("set"));
+    assert!(pending.contains(&honest[2].key.address()) && pending.contains(&dave.key.address()));
+    assert!(!pending.contains(&sybils[free - 2].key.address()), "the next latest sybil is out");
+    assert!(pending.contains(&sybils[free - 3].key.address()));
 }
 
 /// Once Dave outbid the latest sybil and the child adopted the set he joined (epoch end 4),
@@ -177,25 +185,33 @@ fn a_refused_bond_is_proven_by_a_full_sets_worth_of_bonds_whatever_came_before()
     assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
 }
 
-/// A member who lost its seat bonds no second stake: an operator or key once bonded to the
-/// child stays its own (a parent's record of a child only grows, so the root proves a second
-/// bond from the first), as the root's `bond` refuses a stake not withdrawn.
+/// A member who lost its seat bonds no second stake, under its operator or its key: an
+/// operator or key once bonded to the child stays its own (a parent's record of a child only
+/// grows, so the root proves a second bond from the first), as the root's `bond` refuses a
+/// stake not withdrawn.
 #[test]
 fn a_member_who_lost_its_seat_cannot_bond_again() {
     let free = MAX_CHILD_VALIDATORS - 4;
     let mut funds: Vec<_> = (0..free).map(|i| (format!("sybil-{i}"), 100)).collect();
     funds.push(("dave".into(), 200));
-    funds.push(("sybil-11".into(), 300));
-    let (mut parent, id, joiners) = funded(&funds);
-    for s in &joiners[..free] {
+    funds.push((format!("sybil-{}", free - 1), 300));
+    funds.push(("zed".into(), 300));
+    let (mut parent, id, mut joiners) = funded(&funds);
+    for s in &joiners[..=free] {
         parent.commit(vec![bond(&parent, id, s)]);
     }
-    parent.commit(vec![bond(&parent, id, &joiners[free])]);
-    let again = &joiners[free + 1];
-    assert_eq!(again.key.address(), joiners[free - 1].key.address(), "the seat's loser");
+    let loser = joiners[free - 1].key.address();
+    let pending = operators(parent.state.child(id).expect("child").pending_set().expect("set"));
+    assert!(!pending.contains(&loser), "Dave took its seat");
+    // Its operator with a fresh key; a fresh operator with its key.
+    joiners[free + 1].bls = BlsSecretKey::from_seed(b"a fresh key");
+    joiners[free + 2].bls = BlsSecretKey::from_seed(format!("bls-sybil-{}", free - 1).as_bytes());
     let staked = parent.state.child(id).expect("child").staked;
-    let second = bond(&parent, id, again);
-    assert_eq!(refusal(&mut parent, second), ChildError::AlreadyBonded(again.key.address()));
+    for again in [&joiners[free + 1], &joiners[free + 2]] {
+        let second = bond(&parent, id, again);
+        assert_eq!(refusal(&mut parent, second), ChildError::AlreadyBonded(loser));
+    }
     assert_eq!(parent.state.child(id).expect("child").staked, staked);
-    assert_eq!(parent.state.child_stake(id, &again.key.address()), U256::from(100 * POWER_UNIT));
+    assert_eq!(parent.state.child_stake(id, &loser), U256::from(100 * POWER_UNIT));
+    assert_eq!(parent.state.child_stake(id, &joiners[free + 2].key.address()), U256::ZERO);
 }
