@@ -438,6 +438,8 @@ pub struct FraudWorld {
     pub registered_again: u32,
     /// … a registration of another child, of four validators.
     pub another_registration: u32,
+    /// … a registration of a third child, of 15 validators of power 4 and one of power 2.
+    pub mixed_registration: u32,
     /// … from here, transactions of the two children that their records refuse or allow,
     /// in the order of [`ChildRecordTx`].
     pub record: u32,
@@ -607,8 +609,13 @@ impl FraudWorld {
         let another = registration(4);
         frauds.push(crate::build::register_child_tx(&another));
         let small = crate::registration::child_chain_id(d.chain_id, &another);
+        let mixed_registration = frauds.len() as u32;
+        let mixed = malformed::mixed_registration();
+        frauds.push(crate::build::register_child_tx(&mixed));
+        let mixed = crate::registration::child_chain_id(d.chain_id, &mixed);
+        let children = child_record::Children { full: child, small, mixed };
         let record_txs =
-            child_record_txs(&d, &alice, &alices_change, child, small, &another.validators);
+            child_record_txs(&d, (&alice, &bob), &alices_change, children, &another.validators);
         let record = frauds.len() as u32;
         frauds.extend(record_txs);
         let unaccepted = frauds.len() as u32;
@@ -650,6 +657,7 @@ impl FraudWorld {
             bonded_exit_start,
             registered_again,
             another_registration,
+            mixed_registration,
             record,
             unaccepted,
             succession,

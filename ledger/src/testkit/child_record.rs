@@ -9,29 +9,34 @@ use crate::types::{SignedTransaction, UtxoPos};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolValue;
 
-/// The transactions of the world's two children (`full`, of 16 validators, and `small`, of
-/// four) that the child-record vectors judge, in the order of [`ChildRecordTx`].
+/// The fraud world's children whose records the vectors judge.
+pub(super) struct Children {
+    /// 16 validators of power 2.
+    pub full: u64,
+    /// Four validators of power 1.
+    pub small: u64,
+    /// 15 validators of power 4 and one of power 2 ([`super::malformed::mixed_registration`]).
+    pub mixed: u64,
+}
+
+/// The transactions of the world's children that the child-record vectors judge, in the
+/// order of [`ChildRecordTx`]: Alice's, and two of Bob's bonds.
 pub(super) fn child_record_txs(
     d: &SigningDomain,
-    alice: &UserKey,
+    (alice, bob): (&UserKey, &UserKey),
     input: &UtxoPos,
-    full: u64,
-    small: u64,
+    Children { full, small, mixed }: Children,
     small_set: &[crate::types::Validator],
 ) -> Vec<SignedTransaction> {
-    let (keys, _) = committee(MAX_CHILD_VALIDATORS + 3);
+    let (keys, _) = committee(MAX_CHILD_VALIDATORS + 5);
     let fresh = &keys[MAX_CHILD_VALIDATORS];
     // The children's registrations ask 2 units of each bond (`malformed::registration`).
-    let bond_of = |units: u64, child: u64, key: &crate::bls::BlsSecretKey| {
+    let signed_bond = |by: &UserKey, units: u64, child: u64, key: &crate::bls::BlsSecretKey| {
         let payload = crate::types::ChildBond {
             childChainId: child,
             amount: U256::from(units * crate::types::POWER_UNIT),
             blsPubkey: key.public_key().to_eip2537().to_vec().into(),
-            proofOfPossession: key
-                .proof_of_possession(alice.address())
-                .to_eip2537()
-                .to_vec()
-                .into(),
+            proofOfPossession: key.proof_of_possession(by.address()).to_eip2537().to_vec().into(),
             ..Default::default()
         };
         let tx = crate::build::transaction(
@@ -40,7 +45,10 @@ pub(super) fn child_record_txs(
             vec![],
             payload.abi_encode(),
         );
-        sign(d, tx, &[alice])
+        sign(d, tx, &[by])
+    };
+    let bond_of = |units: u64, child: u64, key: &crate::bls::BlsSecretKey| {
+        signed_bond(alice, units, child, key)
     };
     let bond = |child: u64, key: &crate::bls::BlsSecretKey| bond_of(2, child, key);
     let checkpoint = |height: u64, timestamp: u64| {
@@ -88,6 +96,9 @@ pub(super) fn child_record_txs(
         bond_of(1, small, &keys[MAX_CHILD_VALIDATORS + 2]),
         bond_of(3, full, fresh),
         crate::build::prove_child_fraud_tx(&signed, U256::ZERO),
+        bond_of(3, mixed, &keys[MAX_CHILD_VALIDATORS + 3]),
+        signed_bond(bob, 3, mixed, &keys[MAX_CHILD_VALIDATORS + 4]),
+        signed_bond(bob, 4, mixed, &keys[MAX_CHILD_VALIDATORS + 4]),
     ]
 }
 
@@ -134,6 +145,12 @@ pub enum ChildRecordTx {
     BondOutbidding,
     /// A fraud proof against the child of four, signed by Alice, its prover.
     SignedFraudProof,
+    /// Alice's bond of 3 units into the child of mixed powers: it takes the seat of power 2.
+    MixedOutbid,
+    /// Bob's bond of 3 units into it: a set of 15 at power 4 and Alice at 3 has no seat.
+    MixedTie,
+    /// Bob's bond of 4 units into it: it takes Alice's seat.
+    MixedStronger,
 }
 
 /// A checkpoint of `child` at `height` whose header names `set`, signed by its first

@@ -144,6 +144,18 @@ pub(super) fn powered_registration(
     crate::build::child_registration(salt, params, &members)
 }
 
+/// A registration of 16 validators, 15 of power 4 and the last of power 2 (the minimum
+/// stake's power, as [`registration`]'s): a bond of 3 units takes the last one's seat.
+pub(super) fn mixed_registration() -> crate::types::ChildRegistration {
+    let (keys, _) = committee(MAX_CHILD_VALIDATORS);
+    let members: Vec<_> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (Address::with_last_byte(i as u8 + 1), k, if i < 15 { 4 } else { 2 }))
+        .collect();
+    crate::build::child_registration(0, powered_registration(1, 0, 1).params, &members)
+}
+
 /// A registration of four validators with `fault`, which makes it malformed.
 fn bad_registration(fault: impl FnOnce(&mut crate::types::ChildRegistration)) -> SignedTransaction {
     let mut reg = registration(4);

@@ -27,6 +27,7 @@ pub(super) fn cases(
         RegistrationProof { height, txIndex, inclusion }
     };
     let (full, small) = (world.well_formed_registration, world.another_registration);
+    let mixed = world.mixed_registration;
     let evidence = |reg: u32, earlier: &[T], refused: IncludedTx| ChildRecordEvidence {
         registration: registration(reg),
         earlier: earlier.iter().map(|t| tx(*t)).collect(),
@@ -37,6 +38,15 @@ pub(super) fn cases(
         (
             "child_record_bond_outbidding_the_least_honest",
             evidence(full, &[], tx(T::BondOutbidding)),
+        ),
+        // A shown bond counts by the power it bought, not by its amount.
+        (
+            "child_record_bond_tying_a_bonds_power",
+            evidence(mixed, &[T::MixedOutbid], tx(T::MixedTie)),
+        ),
+        (
+            "child_record_bond_outbidding_a_bonds_power_honest",
+            evidence(mixed, &[T::MixedOutbid], tx(T::MixedStronger)),
         ),
         ("child_record_bond_of_a_members_key", evidence(small, &[], tx(T::BondOfMemberKey))),
         ("child_record_fresh_bond_honest", evidence(small, &[], tx(T::FreshBond))),
