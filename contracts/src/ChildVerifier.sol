@@ -268,7 +268,8 @@ contract ChildVerifier {
         if (known) Merkle.verifyHistory(e.blockHash, named, e.historyProof, anchor.historyRoot);
         uint256 before = gasleft();
         try this.acceptance(chainId, childId, childAnchor, a, known ? e.blockHash : bytes32(0), known) {
-            revert Accepted();
+            // Accepted; a fraud proof still shows its anchor signed by whom it was accepted from.
+            if (!_otherSigners(t, a)) revert Accepted();
         } catch {
             if (gasleft() <= before / 64) revert ClaimCheckOutOfGas();
         }
@@ -525,6 +526,16 @@ contract ChildVerifier {
             op = PlasmaTx.recover(PlasmaTx.signingHash(separator, stx.transaction), stx.signatures[0]);
         }
         if (op == address(0)) revert NoOperator();
+    }
+
+    /// Whether `t` is a fraud proof whose anchor certificate's signers are not those of the
+    /// certificate its acceptance `a` carries, which the parent slashes
+    /// (`ledger::fraud::accepted`).
+    function _otherSigners(Transaction calldata t, Acceptance memory a) private pure returns (bool) {
+        if (t.kind != ExitGame.PROVE_CHILD_FRAUD) return false;
+        bytes memory shown = abi.decode(t.data, (ChildFraudProof)).proof.anchorCertificate.signerBitmap;
+        LinkedCheckpoint memory accepted = abi.decode(a.checkpoint.transaction.data, (LinkedCheckpoint));
+        return keccak256(shown) != keccak256(accepted.checkpoint.certificate.signerBitmap);
     }
 
     /// Whether the prover a fraud proof `t` names signed it: `keccak256(0x1901 ‖ separator ‖

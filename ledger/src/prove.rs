@@ -459,7 +459,9 @@ pub fn build_proof(
             | ChildError::Frozen(_)
             | ChildError::ProverSignature(_) => record::child_record_proof(cx, height, index),
             ChildError::Certificate(_) => record::uncertified_checkpoint_proof(cx, height, index),
-            ChildError::Unaccepted { .. } => accepted::unaccepted_anchor_proof(cx, height, index),
+            ChildError::Unaccepted { .. } | ChildError::NotTheAcceptedSigners { .. } => {
+                accepted::unaccepted_anchor_proof(cx, height, index)
+            }
             ChildError::VoidAnchor { .. } => accepted::voided_anchor_proof(cx, height, index),
             // It stands on a checkpoint (or an equivocation) the fraud proof heard before voided.
             ChildError::NotBelowShown { .. } => accepted::voided_anchor_proof(cx, height, index),

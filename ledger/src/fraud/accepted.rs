@@ -22,7 +22,8 @@ use crate::types::{
 /// Unaccepted anchor: an included `StartChildExit`, `ChallengeChildDepositExit` or anchored
 /// `ProveChildFraud` whose acceptance fails [`verify_acceptance`] against the parent's block at its
 /// height, `e.blockHash`, proven under `anchor` by `e.historyProof` (not read when the acceptance
-/// names no earlier block).
+/// names no earlier block); or such a fraud proof, accepted, whose anchor certificate's signers
+/// are not those of the certificate its acceptance carries (the parent slashes those).
 pub fn verify_unaccepted_anchor(
     chain_id: u64,
     anchor: &BlockHeader,
@@ -39,10 +40,23 @@ pub fn verify_unaccepted_anchor(
         }
         None => None,
     };
-    if verify_acceptance(chain_id, child, &child_anchor, &acceptance, block_hash).is_ok() {
-        return Err(FraudError::Accepted);
+    if let Ok(accepted) = verify_acceptance(chain_id, child, &child_anchor, &acceptance, block_hash)
+    {
+        // Accepted; a fraud proof still shows its anchor signed by whom the parent accepted it
+        // from, or it would slash others (`ChildError::NotTheAcceptedSigners`).
+        if !fraud_proof_of_other_signers(tx, &accepted.certificate.signerBitmap) {
+            return Err(FraudError::Accepted);
+        }
     }
     Ok(FraudVerdict::at(FraudKind::UnacceptedAnchor, shown.height))
+}
+
+/// Whether `tx` is a fraud proof whose anchor certificate's signers are not `accepted`, those
+/// of the certificate the parent accepted its anchor with.
+fn fraud_proof_of_other_signers(tx: &Transaction, accepted: &[u8]) -> bool {
+    tx.tx_kind() == Some(Kind::ProveChildFraud)
+        && decode::<ChildFraudProof>("ChildFraudProof", &tx.data, MAX_TX_BYTES)
+            .is_ok_and(|c| c.proof.anchorCertificate.signerBitmap[..] != *accepted)
 }
 
 /// Voided anchor: an included `StartChildExit`, `ChallengeChildDepositExit`, `ProveChildFraud`

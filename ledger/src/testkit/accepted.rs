@@ -13,7 +13,7 @@ use alloy_sol_types::SolValue;
 /// The transactions [`exit_starts`] makes, in order: exit starts (the first honest, each
 /// other showing an acceptance its chain refuses), then deposit-exit challenges and fraud
 /// proofs against the child (likewise).
-pub const ACCEPTANCE_CASES: [&str; 14] = [
+pub const ACCEPTANCE_CASES: [&str; 15] = [
     "honest",
     "other_checkpoint",
     "not_a_checkpoint",
@@ -28,6 +28,7 @@ pub const ACCEPTANCE_CASES: [&str; 14] = [
     "fraud_proof_honest",
     "fraud_proof_other_checkpoint",
     "fraud_proof_equivocation",
+    "fraud_proof_other_signers",
 ];
 
 /// A child of four validators (salted apart from the world's others), its registration and
@@ -97,10 +98,21 @@ pub(super) fn exit_starts(
         };
         crate::build::challenge_child_deposit_exit_tx(&c, U256::from(1))
     };
-    let fraud_proof = |anchor: BlockHeader, kind: crate::types::FraudKind| {
+    // The signers the parent accepted the anchor from, as the certificate it accepted shows.
+    let signers = crate::types::decode::<crate::types::LinkedCheckpoint>(
+        "LinkedCheckpoint",
+        &accepted.checkpoint.transaction.data,
+        crate::types::MAX_TX_BYTES,
+    )
+    .map(|linked| linked.checkpoint.certificate.signerBitmap)
+    .unwrap_or_default();
+    let fraud_proof = |anchor: BlockHeader, kind: crate::types::FraudKind, bitmap: &[u8]| {
+        let child = anchor.chainId;
+        let mut proof = crate::types::FraudProof { kind: kind as u8, anchor, ..Default::default() };
+        proof.anchorCertificate.signerBitmap = bitmap.to_vec().into();
         let c = crate::types::ChildFraudProof {
-            childChainId: anchor.chainId,
-            proof: crate::types::FraudProof { kind: kind as u8, anchor, ..Default::default() },
+            childChainId: child,
+            proof,
             acceptance: accepted.clone(),
             ..Default::default()
         };
@@ -113,11 +125,14 @@ pub(super) fn exit_starts(
     other.timestamp += 1;
     let challenges = [challenge(anchor.clone()), challenge(other.clone())];
     use crate::types::FraudKind::{DoubleSpend, Equivocation};
+    // The first three of four signers: a subset sparing the fourth.
+    let fewer: Vec<u8> = signers.iter().map(|b| b & 0b0111).collect();
     let proofs = [
-        fraud_proof(anchor.clone(), DoubleSpend),
-        fraud_proof(other, DoubleSpend),
+        fraud_proof(anchor.clone(), DoubleSpend, &signers),
+        fraud_proof(other, DoubleSpend, &signers),
         // An equivocation has no anchor: nothing to show accepted.
-        fraud_proof(anchor.clone(), Equivocation),
+        fraud_proof(anchor.clone(), Equivocation, &signers),
+        fraud_proof(anchor.clone(), DoubleSpend, &fewer),
     ];
     cases.iter().map(sign_start).chain(challenges).chain(proofs).collect()
 }

@@ -170,6 +170,15 @@ fn exit_cases() -> Vec<(&'static str, ExitFault)> {
                 mallorys_fraud_proof(chain, child, child_header(child, 2, 0).0, acceptance)
             },
         ),
+        (
+            // A fraud proof under block 1, which the parent accepted from all four, showing
+            // none of them: a quorum hearing it would slash whom it chose.
+            "a fraud proof showing other signers than its anchor was accepted from",
+            |chain, child| {
+                let (acceptance, anchor) = accepted(chain, child);
+                mallorys_fraud_proof(chain, child, anchor, acceptance)
+            },
+        ),
     ]
 }
 

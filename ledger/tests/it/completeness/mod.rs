@@ -184,7 +184,11 @@ fn child_verdict(e: &ChildError) -> Verdict {
         | ChildError::ProverSignature(_) => Convicted(FraudKind::ChildRecord),
         ChildError::NoBlockTime => NotAFault("a block is judged at its own time"),
         ChildError::Certificate(_) => Convicted(FraudKind::UncertifiedCheckpoint),
-        ChildError::Unaccepted { .. } => Convicted(FraudKind::UnacceptedAnchor),
+        // A fraud proof's anchor signers are shown against the certificate its acceptance
+        // carries.
+        ChildError::Unaccepted { .. } | ChildError::NotTheAcceptedSigners { .. } => {
+            Convicted(FraudKind::UnacceptedAnchor)
+        }
         ChildError::NotFollowing { .. }
         | ChildError::TooFarAhead { .. }
         | ChildError::WrongSet { .. } => Convicted(FraudKind::CheckpointSuccession),
@@ -212,9 +216,6 @@ fn child_verdict(e: &ChildError) -> Verdict {
         // It shows at or above what the proof heard before showed.
         ChildError::NotBelowShown { .. } => Convicted(FraudKind::VoidedAnchor),
         ChildError::InactiveSet { .. } | ChildError::Fraud(_) => Open(BOOKKEEPING),
-        ChildError::NotTheAcceptedSigners { .. } => {
-            Open("a fraud proof's anchor certificate against the one its acceptance carries")
-        }
     }
 }
 
