@@ -138,18 +138,31 @@ fn a_checkpoint_uncertified_by_a_set_an_outbid_made_is_proven() {
 
     let set = ValidatorSet::new(with_dave).expect("a set");
     let uncertified = parent.checkpoint_tx(&checkpoint(5, &set));
-    let refused = match parent.try_commit(vec![uncertified.clone()]) {
-        Err(e) => e,
-        Ok(_) => panic!("a quarter of the set's power certifies nothing"),
+    let (proof, at) = forged_and_proven(&mut parent, uncertified);
+    assert_eq!(judged(&parent, &proof), Ok((crate::fraud::FraudKind::UncertifiedCheckpoint, at)));
+}
+
+/// `tx`, which the parent refuses, sealed anyway by a byzantine quorum: the watcher's proof of
+/// the forged block and its height.
+fn forged_and_proven(parent: &mut TestChain, tx: SignedTransaction) -> (FraudProof, u64) {
+    let Err(refused) = parent.try_commit(vec![tx.clone()]) else {
+        panic!("the parent refuses it");
     };
-    parent.commit_unchecked(vec![uncertified]);
+    parent.commit_unchecked(vec![tx]);
     let bad = parent.blocks.last().expect("the forged block").clone();
-    let proof =
-        parent.with_proof_context(|cx| crate::prove::build_proof(cx, &bad, &refused, |_| None));
-    let judged =
-        crate::fraud::judge(&parent.domain, &proof.expect("a proof"), |_| None, |_| None, |_| None);
-    let kind = crate::fraud::FraudKind::UncertifiedCheckpoint;
-    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
+    let proof = parent
+        .with_proof_context(|cx| crate::prove::build_proof(cx, &bad, &refused, |_| None))
+        .expect("a proof");
+    (proof, bad.header.height)
+}
+
+/// What `proof` convicts, judged as the parent's parent judges it.
+fn judged(
+    parent: &TestChain,
+    proof: &FraudProof,
+) -> Result<(crate::fraud::FraudKind, u64), crate::fraud::FraudError> {
+    let verdict = crate::fraud::judge(&parent.domain, proof, |_| None, |_| None, |_| None);
+    verdict.map(|v| (v.kind, v.height))
 }
 
 /// Mallory's sybils fill the set, ten bidders outbid them one unit at a time, and a quorum
@@ -168,21 +181,11 @@ fn a_refused_bond_is_proven_by_a_full_sets_worth_of_bonds_whatever_came_before()
         parent.commit(vec![bond(&parent, id, j)]);
     }
     let tie = bond(&parent, id, &erin[0]);
-    let refused = match parent.try_commit(vec![tie.clone()]) {
-        Err(e) => e,
-        Ok(_) => panic!("a tie with the least member takes no seat"),
-    };
-    parent.commit_unchecked(vec![tie]);
-    let bad = parent.blocks.last().expect("the forged block").clone();
-    let proof = parent
-        .with_proof_context(|cx| crate::prove::build_proof(cx, &bad, &refused, |_| None))
-        .expect("a proof");
+    let (proof, at) = forged_and_proven(&mut parent, tie);
     let ev: ChildRecordEvidence =
         decode("ChildRecordEvidence", &proof.evidence, 1 << 20).expect("its evidence");
     assert_eq!(ev.earlier.len(), free, "the bonds that fill the set at her power, no more");
-    let judged = crate::fraud::judge(&parent.domain, &proof, |_| None, |_| None, |_| None);
-    let kind = crate::fraud::FraudKind::ChildRecord;
-    assert_eq!(judged.map(|v| (v.kind, v.height)), Ok((kind, bad.header.height)));
+    assert_eq!(judged(&parent, &proof), Ok((crate::fraud::FraudKind::ChildRecord, at)));
 }
 
 /// A member who lost its seat bonds no second stake, under its operator or its key: an

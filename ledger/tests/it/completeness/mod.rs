@@ -502,7 +502,9 @@ fn cases() -> Vec<(&'static str, Fault)> {
         ),
         (
             "a fraud proof its prover did not sign",
-            Box::new(|c| child_then(c, 4, |c, child| vec![unsigned_equivocation_proof(c, child)])),
+            Box::new(|c| {
+                child_then(c, 4, |c, child| vec![equivocation_proof_signed(c, child, "mallory")])
+            }),
         ),
         (
             "a deposit into a frozen child",
@@ -638,37 +640,22 @@ fn first_checkpoint(c: &TestChain, checkpoint: &plasma_ledger::Checkpoint) -> Si
 
 /// A proof that `child`'s validators certified two blocks at height 1: it freezes the child.
 /// It stands on the child's registration, at index 0 of the block after `c`'s tip
-/// ([`child_then`]), and nobody has a stake to take.
+/// ([`child_then`]), and nobody has a stake to take. Alice proves it.
 fn equivocation_proof(chain: &TestChain, child: u64) -> SignedTransaction {
-    let c = chain;
-    let prover = testkit::user("alice").address();
+    equivocation_proof_signed(chain, child, "alice")
+}
+
+/// [`equivocation_proof`] naming Alice its prover, signed by `signer` (a proposer rewriting
+/// who is paid, when not Alice).
+fn equivocation_proof_signed(chain: &TestChain, child: u64, signer: &str) -> SignedTransaction {
     let c = plasma_ledger::ChildFraudProof {
         childChainId: child,
         proof: equivocation(child),
-        prover,
-        stakesHeight: c.tip().height + 1,
+        stakesHeight: chain.tip().height + 1,
         ..Default::default()
     };
-    let c = plasma_ledger::children::signed_by(&chain.domain, &testkit::user("alice"), c);
-    build::prove_child_fraud_tx(&c, U256::ZERO)
-}
-
-/// [`equivocation_proof`] naming Alice its prover, signed by Mallory: a proposer rewriting
-/// who is paid.
-fn unsigned_equivocation_proof(chain: &TestChain, child: u64) -> SignedTransaction {
-    let by_mallory = plasma_ledger::children::signed_by(
-        &chain.domain,
-        &testkit::user("mallory"),
-        plasma_ledger::ChildFraudProof {
-            childChainId: child,
-            proof: equivocation(child),
-            prover: testkit::user("alice").address(),
-            stakesHeight: chain.tip().height + 1,
-            ..Default::default()
-        },
-    );
-    let c =
-        plasma_ledger::ChildFraudProof { prover: testkit::user("alice").address(), ..by_mallory };
+    let c = plasma_ledger::children::signed_by(&chain.domain, &testkit::user(signer), c);
+    let c = plasma_ledger::ChildFraudProof { prover: testkit::user("alice").address(), ..c };
     build::prove_child_fraud_tx(&c, U256::ZERO)
 }
 
