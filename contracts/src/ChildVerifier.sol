@@ -78,7 +78,8 @@ contract ChildVerifier {
     /// child's registration and earlier included transactions of it show the record (`ev`, the
     /// ABI encoding of `ChildRecordEvidence`; `ledger::fraud::verify_child_record`): the
     /// record only grows, so what they show still holds. `separator` is the chain's signing
-    /// domain, from which a bond's operator (its first input's signer) is recovered.
+    /// domain, from which a bond's operator (its first input's signer) and a fraud proof's
+    /// prover are recovered.
     function childRecord(uint64 chainId, bytes32 separator, BlockHeader calldata anchor, bytes calldata ev)
         external
         view
@@ -245,7 +246,8 @@ contract ChildVerifier {
     /// accepted in an earlier block of the parent (`ev`, the ABI encoding of
     /// `UnacceptedAnchorEvidence`; `ledger::fraud::verify_unaccepted_anchor`): the parent's
     /// block at the acceptance's height is proven in the anchor's history, and the acceptance
-    /// judged against it.
+    /// judged against it; or such a fraud proof, accepted, whose anchor signers are not those
+    /// of the certificate its acceptance carries.
     function unacceptedAnchor(uint64 chainId, BlockHeader calldata anchor, bytes calldata ev)
         external
         view

@@ -420,7 +420,8 @@ enum FraudKind {
     // names (`UncertifiedCheckpointEvidence`).
     UncertifiedCheckpoint,
     // An exit started, a deposit exit challenged or a fraud proof heard under a child
-    // checkpoint the parent's history shows it never accepted (`UnacceptedAnchorEvidence`).
+    // checkpoint the parent's history shows it never accepted, or a fraud proof showing other
+    // signers than it was accepted from (`UnacceptedAnchorEvidence`).
     UnacceptedAnchor,
     // A child checkpoint that cannot follow what its link names (`LinkEvidence`).
     CheckpointSuccession,
@@ -672,7 +673,8 @@ struct UncertifiedCheckpointEvidence {
 
 /// An included `StartChildExit`, `ChallengeChildDepositExit` or anchored `ProveChildFraud`
 /// (`start`) whose acceptance does not show its anchor accepted in an earlier block of the
-/// parent: `blockHash`, proven by `historyProof` under the proof's
+/// parent, or shows it accepted from other signers than the proof's: `blockHash`, proven by
+/// `historyProof` under the proof's
 /// anchor, is the parent's block at the acceptance's height (unused when that height is not
 /// below the start's block, which no acceptance may name).
 struct UnacceptedAnchorEvidence {

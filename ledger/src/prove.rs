@@ -508,7 +508,15 @@ pub fn build_proof(
                     }
                 })
             }),
-        },
+        }
+        // A fraud proof is refused for its prover's signature last: refused first for what
+        // is not proven yet (or proven otherwise, which failed), an unsigned one still is.
+        .or_else(|first| match tx.tx_kind() {
+            Some(Kind::ProveChildFraud) if !matches!(first, ProofError::Missing(_)) => {
+                record::child_record_proof(cx, height, index).map_err(|_| first)
+            }
+            _ => Err(first),
+        }),
         TxError::UnknownChild(_) => lock::unregistered_child_proof(cx, height, index),
         TxError::PayoutOwner { .. } => settlement::unfounded_settlement_proof(cx, height, index),
         TxError::PayoutEarly { .. }

@@ -245,12 +245,21 @@ pub enum ChildError {
         /// What it holds before the transaction.
         escrowed: U256,
     },
-    /// A fraud proof whose output is not half of what it says it takes from the stakes it
-    /// names, to its prover (nothing, when the prover is one of the operators it convicts), or
-    /// that takes more than they hold, or names no prover (`UnfoundedStake` proves all but the
-    /// culprit's reward, which the root cannot tell from the stakes' links).
-    #[error("a fraud proof pays its prover half of what it takes from the child's stakes, a culprit nothing")]
+    /// A fraud proof whose output is neither nothing nor half of what it says it takes from
+    /// the stakes it names, to its prover, or that takes more than they hold, or names no
+    /// prover (`UnfoundedStake` proves it from the stakes' links).
+    #[error(
+        "a fraud proof pays its prover half of what it takes from the child's stakes, or nothing"
+    )]
     RewardOutput,
+    /// A fraud proof that pays its prover nothing although it takes a stake and the prover is
+    /// none of the operators it convicts, or pays a prover it convicts. Who it convicts is this
+    /// chain's bookkeeping (the set that certified its anchor).
+    #[error("a fraud proof pays prover {prover} half of what it takes unless it convicts it, and then nothing")]
+    RewardRecipient {
+        /// The prover it names.
+        prover: Address,
+    },
     /// A fraud proof that leaves the child's stakes holding other than what taking the stakes
     /// of the operators it convicts leaves. Which operators' stakes it takes is this chain's
     /// bookkeeping; it takes no more than the child's stakes hold.
@@ -324,6 +333,7 @@ impl ChildError {
                 | ChildError::NotBelowShown { .. }
                 | ChildError::StakesLink { .. }
                 | ChildError::RewardOutput
+                | ChildError::RewardRecipient { .. }
                 | ChildError::SlashedStakes { .. }
                 | ChildError::EscrowLink { .. }
                 | ChildError::AlreadyBonded(_)

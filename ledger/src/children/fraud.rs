@@ -62,7 +62,7 @@ pub(super) fn validate_fraud_proof(
     // nothing of its stake.
     let reward = prover_reward([record.staked - c.staked]);
     if outputs.is_empty() != (slashed.contains(&c.prover) || reward.is_zero()) {
-        return Err(ChildError::RewardOutput);
+        return Err(ChildError::RewardRecipient { prover: c.prover });
     }
     // Last: a proof refused for what it shows is refused for that, whoever signed it.
     if recover_signer(&prover_digest(domain, &c), &c.proverSignature) != Ok(c.prover) {

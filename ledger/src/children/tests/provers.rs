@@ -74,7 +74,7 @@ fn a_culprit_proving_its_own_fraud_at_the_parent_earns_nothing() {
     assert_eq!((fraud.staked, reward), (U256::from(10), U256::ZERO), "30 taken, nothing paid");
     assert!(matches!(
         tx_refusal(&mut parent, prove_child_fraud_tx(&fraud, U256::from(15))),
-        TxError::System(e) if *e == ChildError::RewardOutput
+        TxError::System(e) if *e == ChildError::RewardRecipient { prover: fraud.prover }
     ));
     let value = parent.state.total_value()[&Address::ZERO];
     let (_, delta) = parent.commit(vec![prove_child_fraud_tx(&fraud, U256::ZERO)]);

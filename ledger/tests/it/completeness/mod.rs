@@ -52,6 +52,7 @@ mod restarts;
 mod stakes;
 mod succession;
 mod table;
+mod unsigned;
 mod voided;
 
 const BOOKKEEPING: &str = "a plasma parent's bookkeeping of its children";
@@ -211,6 +212,9 @@ fn child_verdict(e: &ChildError) -> Verdict {
         ChildError::EscrowLink { .. } => Convicted(FraudKind::UnfoundedEscrow),
         ChildError::SlashedStakes { .. } => {
             Open("which operators' stakes a fraud proof takes (no more than the child's hold)")
+        }
+        ChildError::RewardRecipient { .. } => {
+            Open("whether a fraud proof's prover is one of the operators it convicts")
         }
         ChildError::VoidAnchor { .. } => Convicted(FraudKind::VoidedAnchor),
         // It shows at or above what the proof heard before showed.

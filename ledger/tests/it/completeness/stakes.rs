@@ -261,8 +261,10 @@ fn a_second_fraud_proof_taking_the_same_stakes_behind_an_unproven_one_is_convict
     let mallory = testkit::user("mallory");
     let on_alices = (TxRef { height: 4, index: 2 }, 0);
     let hidden = proof(child, on_alices, Some(&mallory), 10);
+    // Signed again by Mallory once edited: it is refused for what it proves, not who.
     let again = edited(&proof(child, on_alices, Some(&mallory), 10), |c| {
         c.proof.evidence = vec![1, 2, 3].into();
+        *c = plasma_ledger::children::signed_by(&testkit::domain(), &mallory, c.clone());
     });
     let mut chain = before.clone();
     chain.commit_unchecked(vec![hidden, again]);
