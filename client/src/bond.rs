@@ -103,7 +103,9 @@ pub async fn on_plasma_parent(
                 return Ok(now.active_configuration);
             }
             // Committed, but a bond of more power took the seat before this answer.
-            if stake_of(&now, operator)? > stake_of(&before, operator)? {
+            let staked =
+                |c: &plasma_proto::v1::GetChildResponse| convert::stake_of(&c.stakes, operator);
+            if staked(&now)? > staked(&before)? {
                 return Err(Error::Outbid { chain: chain_id });
             }
         }
@@ -113,18 +115,6 @@ pub async fn on_plasma_parent(
         }
         tokio::time::sleep(POLL).await;
     }
-}
-
-/// What `operator` has staked into the child, as the parent reports it.
-fn stake_of(child: &plasma_proto::v1::GetChildResponse, operator: Address) -> Result<U256> {
-    let mut staked = U256::ZERO;
-    for entry in &child.stakes {
-        let (of, amount) = convert::locked(entry)?;
-        if of == operator {
-            staked = staked.saturating_add(amount);
-        }
-    }
-    Ok(staked)
 }
 
 fn holds(set: &[Validator], operator: Address) -> bool {

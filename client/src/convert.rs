@@ -198,6 +198,18 @@ pub fn locked(l: &v1::Locked) -> Result<(Address, U256), ConvertError> {
     Ok((address("Locked.token", &l.token)?, u256("Locked.amount", &l.amount)?))
 }
 
+/// The stake of `operator` in a child entry's `stakes` (`token` is the operator; zero when it
+/// has none).
+pub fn stake_of(stakes: &[v1::Locked], operator: Address) -> Result<U256, ConvertError> {
+    for entry in stakes {
+        let (holder, amount) = locked(entry)?;
+        if holder == operator {
+            return Ok(amount);
+        }
+    }
+    Ok(U256::ZERO)
+}
+
 /// The typed parts of an exit of the chain's outputs on its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExitParts {

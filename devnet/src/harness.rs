@@ -327,13 +327,7 @@ pub fn stake_of(
     stakes: &[plasma_proto::v1::Locked],
     operator: Address,
 ) -> Result<U256, DevnetError> {
-    for entry in stakes {
-        let (holder, amount) = convert::locked(entry).map_err(untrusted)?;
-        if holder == operator {
-            return Ok(amount);
-        }
-    }
-    Ok(U256::ZERO)
+    convert::stake_of(stakes, operator).map_err(untrusted)
 }
 
 /// A node's answer that does not convert into the ledger's types.
